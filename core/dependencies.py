@@ -1,0 +1,109 @@
+"""Which third-party Python packages are present, and how to install the missing ones.
+
+QGIS-free and import-free: versions are read with :mod:`importlib.metadata`, so
+checking costs milliseconds and never imports the (heavy) packages themselves.
+The plugin uses this at start-up to show one message; every algorithm uses it
+before it runs, to fail with a clear message instead of an import traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+
+#: Minimum versions. shapely 2 is needed for its vectorised API; libpysal 4.9
+#: introduced ``libpysal.graph``; the rest are the oldest versions tested to work.
+MINIMUM_VERSIONS: dict[str, str] = {
+    "numpy": "1.22",
+    "scipy": "1.8",
+    "pandas": "1.4",
+    "shapely": "2.0",
+    "pyproj": "3.3",
+    "geopandas": "0.12",
+    "libpysal": "4.9",
+    "esda": "2.5",
+    "spopt": "0.5",
+    "spreg": "1.4",
+    "mapclassify": "2.5",
+}
+
+#: The packages whose absence the plugin reports at start-up.
+ALL_PACKAGES: tuple[str, ...] = tuple(MINIMUM_VERSIONS)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A required package that is missing or too old."""
+
+    package: str
+    required: str
+    installed: str | None  # None when missing
+
+    def describe(self) -> str:
+        if self.installed is None:
+            return f"{self.package} (missing; needs >= {self.required})"
+        return f"{self.package} {self.installed} (too old; needs >= {self.required})"
+
+
+def version_tuple(text: str) -> tuple[int, ...]:
+    """Leading numeric components of a version string: '2.9.0rc1' -> (2, 9, 0)."""
+    parts = []
+    for piece in text.split("."):
+        match = re.match(r"\d+", piece)
+        if not match:
+            break
+        parts.append(int(match.group()))
+    return tuple(parts)
+
+
+def installed_version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def problems(packages=ALL_PACKAGES) -> list[Problem]:
+    """The packages among ``packages`` that are missing or older than required."""
+    found = []
+    for package in packages:
+        required = MINIMUM_VERSIONS[package]
+        version = installed_version(package)
+        if version is None or version_tuple(version) < version_tuple(required):
+            found.append(Problem(package, required, version))
+    return found
+
+
+def python_executable() -> str:
+    """The Python interpreter behind QGIS (inside QGIS, sys.executable is QGIS itself)."""
+    exe = sys.executable or ""
+    if os.path.basename(exe).lower().startswith("python"):
+        return exe
+    if sys.platform == "win32":
+        return os.path.join(sys.exec_prefix, "python.exe")
+    candidate = os.path.join(
+        sys.exec_prefix, "bin", f"python{sys.version_info.major}.{sys.version_info.minor}"
+    )
+    if os.path.exists(candidate):
+        return candidate
+    return os.path.join(sys.exec_prefix, "bin", "python3")
+
+
+def pip_command(found: list[Problem]) -> str:
+    """The exact command that installs or upgrades ``found`` into QGIS's Python."""
+    requirements = [f'"{p.package}>={p.required}"' for p in found]
+    numpy = installed_version("numpy")
+    if numpy and version_tuple(numpy) < (2,):
+        # Keep the numpy that GDAL and QGIS were built against.
+        requirements.append('"numpy<2"')
+    exe = python_executable()
+    if " " in exe:
+        exe = f'"{exe}"'
+    extra = ""
+    if sys.platform.startswith("linux") and exe.startswith("/usr/"):
+        # Debian/Ubuntu's Python is "externally managed" (PEP 668).
+        extra = " --user --break-system-packages"
+    return f"{exe} -m pip install --upgrade{extra} " + " ".join(requirements)

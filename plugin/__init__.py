@@ -1,0 +1,2 @@
+"""QGIS desktop glue: provider registration, the "Digital Resilience" menu, the
+missing-package notice."""

@@ -1,0 +1,135 @@
+"""The plugin object that QGIS creates through ``classFactory``.
+
+``initProcessing`` registers the Processing provider: QGIS desktop calls it through
+``initGui``, and ``qgis_process`` calls it on its own (``hasProcessingProvider=yes``).
+``initGui`` adds the "Digital Resilience" menu (one entry per algorithm, grouped as in
+the Toolbox, each opening the algorithm's dialog) and reports missing packages once.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from qgis.core import Qgis, QgsApplication, QgsMessageLog
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction, QMenu
+
+from ..core import dependencies
+from ..processing.algorithm import GROUPS, ICON_PATH, missing_packages_message
+from ..processing.provider import ResilienceProvider
+
+MENU_OBJECT_NAME = "mDigitalResilienceMenu"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("DigitalResiliencePlugin", text)
+
+
+def install_translator(locale: str | None = None):
+    """Load ``resources/i18n/digital_resilience_<locale>.qm`` for QGIS's locale, if shipped."""
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtCore import QTranslator
+
+    locale = locale or str(QgsSettings().value("locale/userLocale", "") or "")
+    if not locale:
+        return None
+    folder = Path(__file__).resolve().parent.parent / "resources" / "i18n"
+    for candidate in (locale, locale.split("_")[0]):
+        path = folder / f"digital_resilience_{candidate}.qm"
+        if path.exists():
+            translator = QTranslator()
+            if translator.load(str(path)):
+                QCoreApplication.installTranslator(translator)
+                return translator
+    return None
+
+
+class DigitalResiliencePlugin:
+    """Registers the provider and the menu; removes both cleanly on unload."""
+
+    def __init__(self, iface):
+        self.iface = iface
+        self.provider: ResilienceProvider | None = None
+        self.menu: QMenu | None = None
+        self.actions: list[QAction] = []
+        self.translator = install_translator()
+
+    # ------------------------------------------------------------ processing
+    def initProcessing(self) -> None:
+        if self.provider is None:
+            provider = ResilienceProvider()
+            # On failure (a provider with this id is already registered) QGIS deletes it.
+            if QgsApplication.processingRegistry().addProvider(provider):
+                self.provider = provider
+            else:
+                QgsMessageLog.logMessage(
+                    tr("The Digital Resilience provider is already registered."),
+                    tr("Digital Resilience"), Qgis.Warning,
+                )
+
+    # ------------------------------------------------------------------- GUI
+    def initGui(self) -> None:
+        self.initProcessing()
+        self.menu = self._build_menu()
+        menu_bar = self.iface.mainWindow().menuBar()
+        help_menu = self.iface.helpMenu() if hasattr(self.iface, "helpMenu") else None
+        if help_menu is not None and help_menu.menuAction() in menu_bar.actions():
+            menu_bar.insertMenu(help_menu.menuAction(), self.menu)
+        else:
+            menu_bar.addMenu(self.menu)
+        self.report_missing_packages()
+
+    def _build_menu(self) -> QMenu:
+        menu = QMenu(tr("Digital Resilience"), self.iface.mainWindow())
+        menu.setObjectName(MENU_OBJECT_NAME)
+        menu.setIcon(QIcon(str(ICON_PATH)))
+        submenus: dict[str, QMenu] = {}
+        provider = self.provider or QgsApplication.processingRegistry().providerById("resilience")
+        for group_id in GROUPS:
+            algorithms = [a for a in provider.algorithms() if a.groupId() == group_id]
+            if not algorithms:
+                continue
+            submenus[group_id] = menu.addMenu(algorithms[0].group())
+            for algorithm in algorithms:
+                action = QAction(algorithm.icon(), algorithm.displayName(), menu)
+                action.setObjectName(f"mAction_{algorithm.name()}")
+                action.setToolTip(algorithm.shortDescription() or algorithm.displayName())
+                action.triggered.connect(partial(self.open_dialog, algorithm.id()))
+                submenus[group_id].addAction(action)
+                self.actions.append(action)
+        return menu
+
+    @staticmethod
+    def open_dialog(algorithm_id: str, _checked: bool = False) -> None:
+        """Open the standard Processing dialog of an algorithm."""
+        import processing  # QGIS's own module (imported late: it needs the GUI)
+
+        processing.execAlgorithmDialog(algorithm_id)
+
+    def report_missing_packages(self) -> list:
+        """Show one message naming missing/outdated packages with the pip command."""
+        found = dependencies.problems()
+        if found:
+            text = missing_packages_message(found)
+            QgsMessageLog.logMessage(text, tr("Digital Resilience"), Qgis.Warning)
+            bar = self.iface.messageBar() if hasattr(self.iface, "messageBar") else None
+            if bar is not None:
+                bar.pushMessage(tr("Digital Resilience"), text, Qgis.Warning, 0)
+        return found
+
+    def unload(self) -> None:
+        if self.menu is not None:
+            self.menu.menuAction().setVisible(False)
+            menu_bar = self.iface.mainWindow().menuBar()
+            menu_bar.removeAction(self.menu.menuAction())
+            self.menu.deleteLater()
+            self.menu = None
+        self.actions.clear()
+        if self.translator is not None:
+            QCoreApplication.removeTranslator(self.translator)
+            self.translator = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None

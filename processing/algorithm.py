@@ -1,0 +1,145 @@
+"""The base class of every Digital Resilience algorithm.
+
+Follows QGIS's own Python algorithms (``processing/algs/qgis/QgisAlgorithm.py``):
+``tr()`` keyed on the class name, ``createInstance`` returning ``type(self)()``,
+parameter names as upper-case class constants. On top of that it
+
+* checks the third-party Python packages an algorithm needs before it runs, so a
+  missing package gives one clear message instead of an import traceback;
+* turns the core's :class:`InputError` into a translated ``QgsProcessingException``;
+* turns a cancel inside a core computation into a clean stop.
+
+Subclasses implement :meth:`process` instead of ``processAlgorithm``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from ..core import dependencies
+from ..core.errors import Cancelled, InputError
+
+PLUGIN_DIR = Path(__file__).resolve().parent.parent
+ICON_PATH = PLUGIN_DIR / "resources" / "icons" / "icon.svg"
+HELP_URL = "https://github.com/digital-resilience/digital-resilience-toolkit#algorithms"
+
+#: Group ids and their (translatable) names, in Toolbox order.
+GROUPS = {
+    "indices": "Indicators and indices",
+    "weights": "Spatial weights",
+    "autocorrelation": "Spatial autocorrelation",
+    "coverage": "Core-node coverage",
+    "econometrics": "Spillover and dynamics",
+    "maps": "Maps and reports",
+}
+
+
+def translate(text: str, context: str = "ResilienceAlgorithm") -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def missing_packages_message(found) -> str:
+    """The one message for missing or outdated Python packages."""
+    return translate(
+        "Digital Resilience Toolkit needs Python packages that QGIS's Python lacks: {names}. "
+        "Install them with: {command} (on Windows, run it in the OSGeo4W Shell), then restart QGIS."
+    ).format(
+        names=", ".join(problem.describe() for problem in found),
+        command=dependencies.pip_command(found),
+    )
+
+
+def feedback_progress(feedback, start: float = 0.0, end: float = 100.0):
+    """A core progress callback that reports to ``feedback`` and honours its cancel."""
+
+    def progress(fraction: float) -> None:
+        if feedback is not None:
+            if feedback.isCanceled():
+                raise Cancelled()
+            feedback.setProgress(start + (end - start) * fraction)
+
+    return progress
+
+
+class ResilienceAlgorithm(QgsProcessingAlgorithm):
+    """Shared behaviour of the provider's algorithms."""
+
+    #: Algorithm name (the part after ``resilience:``); stable, users' scripts use it.
+    NAME = ""
+    #: Display name, translated through :meth:`tr`.
+    DISPLAY_NAME = ""
+    #: Key of :data:`GROUPS`.
+    GROUP = ""
+    #: Python distributions the algorithm needs at run time (keys of
+    #: ``core.dependencies.MINIMUM_VERSIONS``).
+    REQUIRES: tuple[str, ...] = ()
+    #: Short help shown beside the dialog (translated through :meth:`tr`).
+    HELP = ""
+    #: Extra search tags, comma-separated (translated).
+    TAGS = ""
+
+    def tr(self, string: str, context: str = "") -> str:
+        return QCoreApplication.translate(context or type(self).__name__, string)
+
+    def createInstance(self):
+        return type(self)()
+
+    def name(self) -> str:
+        return self.NAME
+
+    def displayName(self) -> str:
+        return self.tr(self.DISPLAY_NAME)
+
+    def group(self) -> str:
+        return translate(GROUPS[self.GROUP])
+
+    def groupId(self) -> str:
+        return self.GROUP
+
+    def tags(self):
+        return [tag.strip() for tag in self.tr(self.TAGS).split(",") if tag.strip()]
+
+    def shortHelpString(self) -> str:
+        return self.tr(self.HELP)
+
+    def helpUrl(self) -> str:
+        return HELP_URL
+
+    def icon(self) -> QIcon:
+        return QIcon(str(ICON_PATH))
+
+    def svgIconPath(self) -> str:
+        return str(ICON_PATH)
+
+    # ---------------------------------------------------------------- running
+    def check_dependencies(self) -> None:
+        found = dependencies.problems(self.REQUIRES)
+        if found:
+            raise QgsProcessingException(missing_packages_message(found))
+
+    def processAlgorithm(self, parameters, context, feedback):
+        self.check_dependencies()
+        try:
+            if feedback is not None and feedback.isCanceled():
+                raise Cancelled()
+            return self.process(parameters, context, feedback)
+        except InputError as error:
+            raise QgsProcessingException(self.error_text(error)) from None
+        except Cancelled:
+            raise QgsProcessingException(translate("Cancelled by the user.")) from None
+
+    def error_text(self, error: InputError) -> str:
+        """The translated text of a core error (templates are translated, then filled)."""
+        template = translate(error.template, "core")
+        try:
+            return template.format(**error.params)
+        except (KeyError, IndexError, ValueError):
+            return str(error)
+
+    def process(self, parameters, context, feedback) -> dict:
+        """The algorithm proper; raise ``InputError`` or ``QgsProcessingException`` on bad input."""
+        raise NotImplementedError

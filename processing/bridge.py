@@ -1,0 +1,387 @@
+"""The layer bridge: QGIS feature sources to (Geo)DataFrames and back to feature sinks.
+
+Reading works for any ``QgsFeatureSource`` (any provider, any CRS; a Processing
+source already honours "selected features only", a layer filter and the context's
+invalid-geometry policy). It keeps the feature order, puts the QGIS feature ids in
+the index (named ``fid``), maps the CRS exactly (authority code when there is one,
+WKT2 otherwise) and converts geometries in bulk: one WKB ``bytes`` per feature, then
+a single vectorised ``shapely.from_wkb`` call.
+
+Writing builds ``QgsFields`` from the frame (keeping the original definition of
+fields copied from the input), converts geometries in bulk with ``shapely.to_wkb``
+and adds features to the sink in chunks, reporting progress and honouring cancel.
+The sink can be a temporary layer, a GeoPackage, a shapefile or anything else
+Processing offers: the bridge does not care.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Sequence
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessingException,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QCoreApplication, QDate, QDateTime, QTime, QVariant
+
+from ..core.errors import Cancelled
+
+CHUNK = 2000  # features per addFeatures() call and per progress report
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("LayerBridge", text)
+
+
+# --------------------------------------------------------------------------- CRS
+def crs_to_pyproj(crs: QgsCoordinateReferenceSystem):
+    """The pyproj CRS equal to a QGIS CRS (None for an invalid/unknown CRS)."""
+    import pyproj
+
+    if crs is None or not crs.isValid():
+        return None
+    authid = crs.authid()
+    if authid and authid.split(":")[0].upper() in {"EPSG", "ESRI", "IAU_2015", "IGNF", "OGC"}:
+        try:
+            return pyproj.CRS.from_user_input(authid)
+        except pyproj.exceptions.CRSError:
+            pass
+    return pyproj.CRS.from_wkt(crs.toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED))
+
+
+def crs_from_pyproj(crs) -> QgsCoordinateReferenceSystem:
+    """The QGIS CRS equal to a pyproj CRS (an invalid CRS for None)."""
+    if crs is None:
+        return QgsCoordinateReferenceSystem()
+    authority = crs.to_authority(min_confidence=100)
+    if authority is not None:
+        qgs = QgsCoordinateReferenceSystem(f"{authority[0]}:{authority[1]}")
+        if qgs.isValid():
+            return qgs
+    return QgsCoordinateReferenceSystem.fromWkt(crs.to_wkt())
+
+
+# ------------------------------------------------------------------ reading
+def _python_value(value):
+    """QGIS attribute value -> plain Python (NULL -> None, QDate -> date...)."""
+    if isinstance(value, QVariant):  # NULL (and any unconverted variant)
+        return None if value.isNull() else value.value()
+    to_py = getattr(value, "toPyDateTime", None) or getattr(value, "toPyDate", None)
+    if to_py is not None:
+        return to_py() if value.isValid() else None
+    to_py_time = getattr(value, "toPyTime", None)
+    if to_py_time is not None:
+        return to_py_time() if value.isValid() else None
+    return value
+
+
+INTEGER_TYPES = (QVariant.Int, QVariant.UInt, QVariant.LongLong, QVariant.ULongLong)
+
+
+def _column(values: list, field: QgsField):
+    """A pandas-ready column for a QGIS field (numeric nulls become NaN / <NA>).
+
+    Numbers take a fast path (one numpy conversion) and fall back to a per-value
+    conversion only when the column holds NULLs.
+    """
+    import numpy as np
+    import pandas as pd
+
+    kind = field.type()
+    if kind == QVariant.Double:
+        try:
+            return np.array(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            return np.array([np.nan if v is None else v for v in map(_python_value, values)],
+                            dtype=np.float64)
+    if kind in INTEGER_TYPES:
+        try:
+            return np.array(values, dtype=np.int64)
+        except (TypeError, ValueError, OverflowError):
+            return pd.array([_python_value(v) for v in values], dtype="Int64")
+    if kind == QVariant.Bool:
+        converted = [_python_value(v) for v in values]
+        if any(v is None for v in converted):
+            return pd.array(converted, dtype="boolean")
+        return np.array(converted, dtype=bool)
+    if kind in (QVariant.Date, QVariant.DateTime, QVariant.Time):
+        converted = [_python_value(v) for v in values]
+    else:  # strings and the rest: only NULL needs converting
+        converted = [None if v.__class__ is QVariant else v for v in values]
+    # Object dtype keeps None and Python objects (dates...) exactly as QGIS gave them
+    # (pandas 3 would otherwise infer its string dtype and turn None into NaN).
+    return pd.Series(converted, dtype=object)
+
+
+def _geometry_wkb(feature, curved: bool, has_m: bool):
+    if not feature.hasGeometry():
+        return None
+    geometry = feature.geometry()
+    if curved or has_m:
+        abstract = geometry.constGet().segmentize() if curved else geometry.constGet().clone()
+        if has_m:
+            abstract.dropMValue()
+        geometry = QgsGeometry(abstract)
+    return bytes(geometry.asWkb())
+
+
+def read_frame(
+    source,
+    fields: Sequence[str] | None = None,
+    geometry: bool = True,
+    feedback=None,
+    request: QgsFeatureRequest | None = None,
+):
+    """Read a feature source into a GeoDataFrame (or a DataFrame when ``geometry`` is False).
+
+    ``fields``: the attribute names to read, in that order (default: all). Raises a
+    ``QgsProcessingException`` naming an unknown field.
+    """
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    source_fields = source.fields()
+    names = [f.name() for f in source_fields] if fields is None else list(fields)
+    indices = []
+    for name in names:
+        index = source_fields.lookupField(name)
+        if index < 0:
+            raise QgsProcessingException(
+                tr("The field “{field}” is not in the layer; choose one of: {fields}.").format(
+                    field=name, fields=", ".join(f.name() for f in source_fields)
+                )
+            )
+        indices.append(index)
+
+    request = QgsFeatureRequest(request) if request is not None else QgsFeatureRequest()
+    request.setSubsetOfAttributes(indices)
+    if not geometry:
+        request.setFlags(request.flags() | QgsFeatureRequest.NoGeometry)
+
+    wkb_type = source.wkbType()
+    curved = QgsWkbTypes.isCurvedType(wkb_type)
+    has_m = QgsWkbTypes.hasM(wkb_type)
+    total = max(source.featureCount(), 1)
+    all_fields = indices == list(range(source_fields.count()))
+    pick = (lambda attributes: attributes) if all_fields else (
+        lambda attributes: [attributes[i] for i in indices])
+    plain = not (curved or has_m)
+    fids, rows, wkbs = [], [], []
+    for count, feature in enumerate(source.getFeatures(request)):
+        if count % CHUNK == 0 and feedback is not None:
+            if feedback.isCanceled():
+                raise Cancelled()
+            feedback.setProgress(100.0 * count / total)
+        fids.append(feature.id())
+        rows.append(pick(feature.attributes()))
+        if geometry:
+            if plain and feature.hasGeometry():
+                wkbs.append(bytes(feature.geometry().asWkb()))
+            else:
+                wkbs.append(_geometry_wkb(feature, curved, has_m))
+
+    columns = list(zip(*rows)) if rows else [[] for _ in names]
+    data = {
+        name: _column(list(column), source_fields.at(index))
+        for name, column, index in zip(names, columns, indices)
+    }
+    frame = pd.DataFrame(data, columns=names)
+    frame.index = pd.Index(np.asarray(fids, dtype=np.int64), name="fid")
+    if not geometry:
+        return frame
+    geometries = shapely.from_wkb(np.array(wkbs, dtype=object))
+    return gpd.GeoDataFrame(frame, geometry=geometries, crs=crs_to_pyproj(source.sourceCrs()))
+
+
+# ------------------------------------------------------------------ writing
+def qgis_field(name: str, dtype, values=None) -> QgsField:
+    """A QgsField for a pandas/numpy dtype (ints within int32 become Int, else LongLong)."""
+    import numpy as np
+    import pandas as pd
+
+    if pd.api.types.is_bool_dtype(dtype):
+        return QgsField(name, QVariant.Bool)
+    if pd.api.types.is_integer_dtype(dtype):
+        if values is not None and len(values):
+            as_array = pd.array(values, dtype="Int64")
+            low, high = as_array.min(), as_array.max()
+            fits = (low is pd.NA) or (-(2**31) <= int(low) and int(high) < 2**31)
+        else:
+            fits = np.dtype(dtype).itemsize <= 4 if isinstance(dtype, np.dtype) else True
+        return QgsField(name, QVariant.Int if fits else QVariant.LongLong)
+    if pd.api.types.is_float_dtype(dtype):
+        return QgsField(name, QVariant.Double)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return QgsField(name, QVariant.DateTime)
+    return QgsField(name, QVariant.String)
+
+
+def fields_for_frame(frame, base_fields: QgsFields | None = None, aliases: dict | None = None) -> QgsFields:
+    """QgsFields for every non-geometry column of ``frame``.
+
+    A column whose name is in ``base_fields`` keeps that definition (type, length,
+    precision, alias), so attributes copied from the input stay as they were.
+    """
+    geometry_name = getattr(frame, "_geometry_column_name", None)
+    fields = QgsFields()
+    for name in frame.columns:
+        if name == geometry_name:
+            continue
+        if base_fields is not None and base_fields.lookupField(name) >= 0:
+            field = QgsField(base_fields.at(base_fields.lookupField(name)))
+        else:
+            field = qgis_field(str(name), frame[name].dtype, frame[name].to_numpy())
+        if aliases and name in aliases:
+            field.setAlias(aliases[name])
+        fields.append(field)
+    return fields
+
+
+def _python_column(series) -> list:
+    """Values of a column as plain Python objects with missing values as None."""
+    import pandas as pd
+
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return [None if pd.isna(v) else QDateTime(v.to_pydatetime()) for v in series]
+    values = series.astype(object).where(series.notna(), None).tolist()
+    if pd.api.types.is_float_dtype(series.dtype):
+        return [None if (v is None or math.isnan(v)) else v for v in values]
+    if series.dtype == object:
+        # QGIS converts Python str/int/float itself, but not datetime objects.
+        return [_qt_temporal(v) if isinstance(v, _TEMPORAL) else v for v in values]
+    return values
+
+
+_TEMPORAL = (datetime.date, datetime.time)  # datetime.datetime is a date subclass
+
+
+def _qt_temporal(value):
+    if isinstance(value, datetime.datetime):
+        return QDateTime(value)
+    if isinstance(value, datetime.date):
+        return QDate(value)
+    return QTime(value)
+
+
+def write_frame(frame, sink, fields: QgsFields, feedback=None, multi: bool = False) -> int:
+    """Add every row of ``frame`` to ``sink`` as a feature with attributes ``fields``.
+
+    Columns are matched to ``fields`` by name; geometries (if the frame has any) are
+    converted with one vectorised ``shapely.to_wkb`` call, and promoted to multi-part
+    when ``multi`` (a multi-type sink refuses single parts). Returns the count written.
+    """
+    import numpy as np
+    import shapely
+
+    geometry_name = getattr(frame, "_geometry_column_name", None)
+    columns = [_python_column(frame[fields.at(i).name()]) for i in range(fields.count())]
+    rows = list(zip(*columns)) if columns else [()] * len(frame)
+    wkbs = (
+        shapely.to_wkb(np.asarray(frame[geometry_name].values), output_dimension=3)
+        if geometry_name is not None
+        else None
+    )
+    total = len(frame)
+    written = 0
+    for start in range(0, total, CHUNK):
+        if feedback is not None:
+            if feedback.isCanceled():
+                raise Cancelled()
+            feedback.setProgress(100.0 * start / max(total, 1))
+        batch = []
+        for i in range(start, min(start + CHUNK, total)):
+            feature = QgsFeature(fields)
+            feature.setAttributes(list(rows[i]))
+            if wkbs is not None and wkbs[i] is not None:
+                geometry = QgsGeometry()
+                geometry.fromWkb(wkbs[i])
+                if multi:
+                    geometry.convertToMultiType()
+                feature.setGeometry(geometry)
+            batch.append(feature)
+        added = sink.addFeatures(batch, QgsFeatureSink.FastInsert)
+        if isinstance(added, tuple):  # a data provider answers (ok, features)
+            added = added[0]
+        if not added:
+            error = sink.lastError() if hasattr(sink, "lastError") else ""
+            raise QgsProcessingException(
+                tr("Could not write features to the output: {error}").format(error=error)
+            )
+        written += len(batch)
+    return written
+
+
+def frame_to_sink(
+    algorithm,
+    parameters: dict,
+    name: str,
+    context,
+    frame,
+    wkb_type=None,
+    crs: QgsCoordinateReferenceSystem | None = None,
+    base_fields: QgsFields | None = None,
+    aliases: dict | None = None,
+    feedback=None,
+):
+    """Create the output sink ``name`` of ``algorithm`` and fill it with ``frame``.
+
+    ``wkb_type`` defaults to the single geometry type of the frame (NoGeometry for a
+    table); ``crs`` defaults to the frame's CRS. Returns the destination id, or None
+    when the user chose to skip this optional output.
+    """
+    fields = fields_for_frame(frame, base_fields, aliases)
+    geometry_name = getattr(frame, "_geometry_column_name", None)
+    if wkb_type is None:
+        wkb_type = _frame_wkb_type(frame) if geometry_name else QgsWkbTypes.NoGeometry
+    if crs is None:
+        crs = crs_from_pyproj(getattr(frame, "crs", None)) if geometry_name else QgsCoordinateReferenceSystem()
+    sink, dest_id = algorithm.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
+    if sink is None:
+        if parameters.get(name) is None:
+            return None
+        raise QgsProcessingException(algorithm.invalidSinkError(parameters, name))
+    write_frame(frame, sink, fields, feedback, multi=QgsWkbTypes.isMultiType(wkb_type))
+    return dest_id
+
+
+def _frame_wkb_type(frame):
+    """The QGIS WKB type for the geometries of ``frame`` (multi if any part is multi)."""
+    import shapely
+
+    geometries = frame.geometry.values
+    types = set(shapely.get_type_id(geometries[~shapely.is_missing(geometries)]).tolist())
+    has_z = bool(shapely.has_z(geometries).any()) if len(geometries) else False
+    if types <= {0}:
+        base = QgsWkbTypes.Point
+    elif types <= {4}:
+        base = QgsWkbTypes.MultiPoint
+    elif types <= {0, 4}:
+        base = QgsWkbTypes.MultiPoint
+    elif types <= {1, 2}:
+        base = QgsWkbTypes.LineString
+    elif types <= {1, 2, 5}:
+        base = QgsWkbTypes.MultiLineString
+    elif types <= {3}:
+        base = QgsWkbTypes.Polygon
+    elif types <= {3, 6}:
+        base = QgsWkbTypes.MultiPolygon
+    else:
+        base = QgsWkbTypes.Unknown
+    if types and not (types <= {0, 1, 2, 3}) and base in (
+        QgsWkbTypes.Point,
+        QgsWkbTypes.LineString,
+        QgsWkbTypes.Polygon,
+    ):
+        base = QgsWkbTypes.multiType(base)
+    return QgsWkbTypes.addZ(base) if has_z else base

@@ -1,0 +1,54 @@
+"""Fixtures for tests that run QGIS Processing headless."""
+
+from __future__ import annotations
+
+import pytest
+
+_KEEP_ALIVE: list = []
+
+
+@pytest.fixture()
+def provider(qgis_app, qgis_processing):
+    """The toolkit's provider, registered (as initProcessing does) unless it already is."""
+    from qgis.core import QgsApplication
+
+    from digital_resilience.processing.provider import ResilienceProvider
+
+    registry = QgsApplication.processingRegistry()
+    existing = registry.providerById("resilience")
+    if existing is not None:
+        return existing
+    provider = ResilienceProvider()
+    assert registry.addProvider(provider)
+    _KEEP_ALIVE.append(provider)  # SIP drops the Python overrides once Python forgets it
+    return provider
+
+
+@pytest.fixture()
+def cities_layer(cities_path, qgis_app):
+    from qgis.core import QgsVectorLayer
+
+    layer = QgsVectorLayer(f"{cities_path}|layername=cities", "cities", "ogr")
+    assert layer.isValid()
+    return layer
+
+
+@pytest.fixture()
+def context_and_feedback(qgis_app):
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    return context, QgsProcessingFeedback()
+
+
+@pytest.fixture()
+def no_provider(qgis_app, qgis_processing):
+    """No toolkit provider registered (as before QGIS loads the plugin)."""
+    from qgis.core import QgsApplication
+
+    registry = QgsApplication.processingRegistry()
+    existing = registry.providerById("resilience")
+    if existing is not None:
+        registry.removeProvider(existing)
+    return registry
