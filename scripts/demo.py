@@ -15,6 +15,10 @@ import time
 from pathlib import Path
 
 SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample"
+# Import the plugin of *this* checkout as `digital_resilience` (never put the repository
+# root itself on sys.path: its processing/ folder would shadow QGIS's `processing`).
+PLUGINS = Path(__file__).resolve().parents[1] / ".build" / "plugins"
+sys.path.insert(0, str(PLUGINS))
 
 
 def start_qgis():
