@@ -1,0 +1,48 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from digital_resilience.core.errors import InputError
+from digital_resilience.core.panel import (
+    expand_years,
+    long_to_wide,
+    panel_stems,
+    split_year_field,
+    wide_to_long,
+    year_columns,
+)
+
+
+def test_split_year_field():
+    assert split_year_field("DEI_2019") == ("DEI", 2019)
+    assert split_year_field("URI_S_2011") == ("URI_S", 2011)
+    assert split_year_field("GDP") is None
+    assert split_year_field("CODE_123") is None
+    assert split_year_field("X_1850") is None  # not a plausible panel year
+
+
+def test_panel_stems_and_expansion():
+    columns = ["adcode", "DEI_2012", "DEI_2011", "URI_2011", "name"]
+    assert panel_stems(columns) == {"DEI": {2011: "DEI_2011", 2012: "DEI_2012"}, "URI": {2011: "URI_2011"}}
+    assert expand_years(columns, ["DEI_2012", "adcode"], all_years=True) == [
+        ("DEI", 2011, "DEI_2011"), ("DEI", 2012, "DEI_2012"), ("adcode", None, "adcode")]
+    assert expand_years(columns, ["DEI_2012"], all_years=False) == [("DEI", 2012, "DEI_2012")]
+    with pytest.raises(InputError, match=r"no yearly fields GDP_YYYY; its yearly fields are: DEI, URI"):
+        year_columns(columns, "GDP")
+
+
+def test_wide_long_round_trip():
+    wide = pd.DataFrame({"code": [11, 12], "A_2011": [1.0, 2.0], "A_2012": [3.0, 4.0], "B_2012": [5.0, 6.0]},
+                        index=pd.Index([7, 9], name="fid"))
+    long = wide_to_long(wide, keep=["code"])
+    assert long.columns.tolist() == ["fid", "code", "year", "A", "B"]
+    assert long.year.tolist() == [2011, 2011, 2012, 2012]
+    assert np.isnan(long.B.iloc[0]) and long.B.iloc[3] == 6.0
+    back = long_to_wide(long, "code", "year", ["A", "B"])
+    assert back.loc[12, "A_2012"] == 4.0 and back.columns.tolist() == ["A_2011", "A_2012", "B_2011", "B_2012"]
+
+
+def test_long_to_wide_refuses_duplicate_unit_years():
+    long = pd.DataFrame({"code": [1, 1, 2], "year": [2011, 2011, 2011], "A": [1, 2, 3]})
+    with pytest.raises(InputError, match="these unit-years repeat: 1 2011"):
+        long_to_wide(long, "code", "year", ["A"])
