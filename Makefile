@@ -26,7 +26,7 @@ RUN := PYTHONSAFEPATH=1
 export QGIS_PLUGINPATH := $(PLUGINS)
 export XDG_RUNTIME_DIR ?= /tmp/runtime-$(shell id -u)
 
-.PHONY: help setup qgis test test-core demo zip lint bench clean
+.PHONY: help setup qgis test test-slow test-core demo zip lint bench clean
 
 help:
 	@sed -n '2,7p' $(ROOT)/Makefile
@@ -59,6 +59,9 @@ $(PLUGINS)/digital_resilience:
 
 test: setup
 	cd /tmp && $(RUN) $(VENV)/bin/pytest -c $(ROOT)/pyproject.toml --rootdir $(ROOT) $(ROOT)/tests $(PYTEST_ARGS)
+
+test-slow: setup
+	cd /tmp && $(RUN) $(VENV)/bin/pytest -c $(ROOT)/pyproject.toml --rootdir $(ROOT) $(ROOT)/tests -m slow
 
 test-core: setup
 	cd /tmp && $(RUN) $(VENV)/bin/pytest -c $(ROOT)/pyproject.toml --rootdir $(ROOT) -p no:pytest_qgis $(ROOT)/tests/core
