@@ -37,7 +37,7 @@ class EntropyWeights:
 def entropy_weights(standardised: np.ndarray, shift: float = DEFAULT_SHIFT) -> EntropyWeights:
     """Entropy, divergence and weight of each column of ``standardised`` (see module doc)."""
     values = np.asarray(standardised, dtype=float) + float(shift)
-    n, m = values.shape
+    n = values.shape[0]
     if n < 2:
         raise InputError("The entropy weight method needs at least two units; the data have {n}.", n=n)
     if shift < 0 or (values < 0).any():

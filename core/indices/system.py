@@ -156,7 +156,8 @@ def system_from_rows(rows: list[dict]) -> IndicatorSystem:
             dimensions.append(Dimension(names[0], stem, label, [i.code for i in members]))
         indices.append(IndexSpec(name, stem, label, members, dimensions))
     stems = [s.upper() for index in indices for s in {index.stem, *(d.stem for d in index.dimensions)}]
-    clash = sorted({s for s in stems if stems.count(s) > 1} | ({s for s in stems} & {i.code.upper() for i in indicators}))
+    codes = {i.code.upper() for i in indicators}
+    clash = sorted({s for s in stems if stems.count(s) > 1} | (set(stems) & codes))
     if clash:
         raise InputError("The output stems {stems} are used twice or equal an indicator code; give distinct "
                          "index_stem / dim_stem values.", stems=preview(clash))

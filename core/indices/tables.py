@@ -3,7 +3,7 @@
 Every cell is kept as it is in the file (strings for CSV; numbers, strings or None for
 XLSX) so that codes such as ``'010'`` keep their leading zeros and nothing is guessed
 before the layout is known. The first row holds the column names. Fully empty rows and
-columns (Excel leaves them at the end) are dropped; every remaining row remembers its
+unnamed empty columns (Excel leaves them at the end) are dropped; every remaining row remembers its
 line number in the file (``line``), so reports can point at it.
 """
 
@@ -55,6 +55,7 @@ def sniff_delimiter(text: str) -> str:
 
 def _finish(frame: pd.DataFrame, path: str) -> pd.DataFrame:
     frame = frame.astype(object)
+    unnamed = np.array([is_blank(c) for c in frame.columns], dtype=bool)
     frame.columns = [clean_header(c, i) for i, c in enumerate(frame.columns)]
     duplicated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
     if duplicated:
@@ -62,7 +63,7 @@ def _finish(frame: pd.DataFrame, path: str) -> pd.DataFrame:
                          path=Path(path).name, names=preview(duplicated))
     blank = np.vectorize(is_blank, otypes=[bool])(frame.to_numpy()) if frame.size else \
         np.zeros(frame.shape, dtype=bool)
-    frame = frame.loc[~blank.all(axis=1), ~blank.all(axis=0)]
+    frame = frame.loc[~blank.all(axis=1), ~(blank.all(axis=0) & unnamed)]
     frame.insert(0, "line", frame.index.to_numpy() + 2)  # header is line 1
     return frame.reset_index(drop=True)
 
@@ -113,7 +114,7 @@ def read_excel(path: str, sheet: str | None = None) -> Table:
     width = max(len(row) for row in rows)
     rows = [row + [None] * (width - len(row)) for row in rows]
     header = rows[0]
-    keep = [i for i in range(width) if header[i] is not None and str(header[i]).strip()
+    keep = [i for i in range(width) if (header[i] is not None and str(header[i]).strip())
             or any(row[i] is not None for row in rows[1:])]
     frame = pd.DataFrame([[row[i] for i in keep] for row in rows[1:]],
                          columns=[header[i] for i in keep], dtype=object)

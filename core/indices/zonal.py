@@ -77,10 +77,10 @@ def _pixel_window(transform, bounds, width: int, height: int):
     minx, miny, maxx, maxy = bounds
     inverse = ~transform
     cols, rows = zip(*(inverse * (x, y) for x in (minx, maxx) for y in (miny, maxy)))
-    col0 = max(int(math.floor(min(cols))), 0)
-    col1 = min(int(math.ceil(max(cols))), width)
-    row0 = max(int(math.floor(min(rows))), 0)
-    row1 = min(int(math.ceil(max(rows))), height)
+    col0 = max(math.floor(min(cols)), 0)
+    col1 = min(math.ceil(max(cols)), width)
+    row0 = max(math.floor(min(rows)), 0)
+    row1 = min(math.ceil(max(rows)), height)
     return row0, row1, col0, col1
 
 
