@@ -181,4 +181,6 @@ def zonal_panel(geometries, crs, rasters, stem: str, options: ZonalOptions, prog
             columns[name] = values
             label = LABELS[statistic].format(threshold=options.threshold)
             aliases[name] = f"{stem} {label}" + ("" if year is None else f" {year}")
-    return columns, aliases
+    order = list(stems.values())
+    names = sorted(columns, key=lambda name: order.index(name.split("_")[0]))  # by statistic, then year
+    return {name: columns[name] for name in names}, aliases
