@@ -73,7 +73,7 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
             self.INPUT, self.tr("Cities"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
         self.addParameter(QgsProcessingParameterField(
             self.LAYER_KEY, self.tr("City field to join on (code, e.g. adcode, or name)"), "adcode",
-            parentLayerParameterName=self.INPUT))
+            parentLayerParameterName=self.INPUT, optional=True))
         self.addParameter(QgsProcessingParameterFile(
             self.TABLE, self.tr("Indicator table (CSV or XLSX)"), behavior=QgsProcessingParameterFile.File,
             fileFilter=self.tr("Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.CSV *.XLSX)")))
@@ -139,7 +139,11 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         path = self.parameterAsFile(parameters, self.TABLE, context)
         if path.lower().endswith(EXCEL) and dependencies.problems(("openpyxl",)):
             raise QgsProcessingException(missing_packages_message(dependencies.problems(("openpyxl",))))
-        layer_key = self.parameterAsString(parameters, self.LAYER_KEY, context)
+        layer_key = self.parameterAsString(parameters, self.LAYER_KEY, context) or "adcode"
+        if source.fields().lookupField(layer_key) < 0:
+            raise QgsProcessingException(self.tr(
+                "The cities have no field {field}; choose the field with the codes or names to join on.").format(
+                    field=layer_key))
         by = JOIN_BY[self.parameterAsEnum(parameters, self.JOIN_BY, context)]
         table = read_table(path, CHOICES[self.parameterAsEnum(parameters, self.ENCODING, context)],
                            self.parameterAsString(parameters, self.SHEET, context) or None)
