@@ -122,7 +122,9 @@ def build_indices(panel: pd.DataFrame, system: IndicatorSystem, options: IndexOp
     return CompositeResult(pd.DataFrame(scores, index=panel.index), weights, labels, missing_frame, warnings, stems)
 
 
-def _blocks(keep: np.ndarray, years, pooling: str) -> list[tuple[object, np.ndarray]]:
+def _blocks(keep: np.ndarray, years, pooling: str) -> list[tuple[object, np.ndarray | slice]]:
+    if (pooling == "pooled" or years is None) and keep.all():
+        return [(None, slice(None))]  # every row: a view, no copy
     rows = np.flatnonzero(keep)
     if pooling == "pooled" or years is None:
         return [(None, rows)]
@@ -163,7 +165,8 @@ def _one_index(panel, index: IndexSpec, options: IndexOptions, units, years, tak
     rows = []
     for year, block in _blocks(handled.keep, years, options.pooling):
         raw = handled.values[block]
-        if len(np.unique(units[block])) < 2:
+        block_units = units[block]
+        if len(block_units) == 0 or (block_units == block_units[0]).all():
             raise InputError("Index {index}{year}: fewer than two units have data, so there is nothing to compare.",
                              index=index.name, year="" if year is None else f" {year}")
         constant = constant_columns(raw)
@@ -187,7 +190,7 @@ def _one_index(panel, index: IndexSpec, options: IndexOptions, units, years, tak
         for dimension in index.dimensions:
             if dimension.stem in parts:
                 mask = np.array([dimension_of[c] is dimension for c in active_codes])
-                parts[dimension.stem][block] = values[:, mask] @ weights[mask]
+                parts[dimension.stem][block] = values @ np.where(mask, weights, 0.0)
         if closeness is not None:
             closeness[block] = topsis(values, weights)
         ranks = pd.Series(-weights).rank(method="min").astype(int).to_numpy()

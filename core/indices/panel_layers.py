@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, preview
-from ..panel import panel_stems, wide_to_long, year_field
+from ..panel import panel_stems, year_field
 from .composite import CompositeResult, IndexOptions, build_indices
 from .system import IndicatorSystem
 
@@ -53,6 +53,21 @@ def _replace(frame: pd.DataFrame, new: pd.DataFrame, warnings: list[str]) -> pd.
     return frame.drop(columns=replaced).join(new)
 
 
+def _stack(frame: pd.DataFrame, stems: dict, codes, id_field: str | None) -> tuple[pd.DataFrame, list[int]]:
+    """The long panel (year-major blocks of the layer's rows) of ``codes``, built column by column
+    with numpy (the same rows as ``core.panel.wide_to_long``, without its per-year frames)."""
+    years = sorted({year for code in codes for year in stems[code]})
+    count = len(frame)
+    units = frame[id_field].to_numpy() if id_field else frame.index.to_numpy()
+    data = {"unit" if not id_field else id_field: np.tile(units, len(years)),
+            "year": np.repeat(np.asarray(years, dtype=np.int64), count)}
+    empty = np.full(count, np.nan)
+    for code in codes:
+        data[code] = np.concatenate([frame[stems[code][year]].to_numpy(dtype=float) if year in stems[code] else empty
+                                     for year in years])
+    return pd.DataFrame(data), years
+
+
 def indices_on_layer(frame: pd.DataFrame, system: IndicatorSystem, options: IndexOptions | None = None,
                      id_field: str | None = None, year_name: str | None = None, progress=None) -> LayerIndices:
     codes = system.codes
@@ -68,11 +83,9 @@ def indices_on_layer(frame: pd.DataFrame, system: IndicatorSystem, options: Inde
         return LayerIndices(out, result, sorted(int(y) for y in years.unique()), aliases, year_name)
     stems = panel_stems(frame.columns)
     if all(code in stems for code in codes):
-        index_name = frame.index.name or "fid"
-        unit = id_field or index_name
-        long = wide_to_long(frame, stems=codes, keep=[id_field] if id_field else ())
+        unit = id_field or "unit"
+        long, years = _stack(frame, stems, codes, id_field)
         result = build_indices(long, system, options, unit, "year", progress)
-        years = sorted(int(y) for y in long["year"].unique())
         count = len(frame)
         columns, aliases = {}, {}
         for stem, label in result.labels.items():

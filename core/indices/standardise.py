@@ -22,10 +22,12 @@ def constant_columns(values: np.ndarray) -> np.ndarray:
 def minmax(values: np.ndarray, directions: np.ndarray) -> np.ndarray:
     """Min–max by direction: every column on [0, 1], 1 = best."""
     low = values.min(axis=0)
-    high = values.max(axis=0)
-    span = high - low
-    positive = (values - low) / span
-    return np.where(np.asarray(directions) > 0, positive, 1.0 - positive)
+    span = values.max(axis=0) - low
+    result = (values - low) / span
+    negative = np.asarray(directions) < 0
+    if negative.any():
+        result[:, negative] = 1.0 - result[:, negative]
+    return result
 
 
 def zscore(values: np.ndarray, directions: np.ndarray) -> np.ndarray:

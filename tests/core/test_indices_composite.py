@@ -163,3 +163,22 @@ def test_bad_input_is_explained():
     with pytest.raises(InputError, match="User weights need a weight for every indicator"):
         build_indices(panel, system_from_matrix(["A", "X", "", "+", "1", "B", "X", "", "+", ""]),
                       IndexOptions(method="user"), "unit", "year")
+
+
+def test_indices_on_a_wide_layer_equal_the_long_panel(sample):
+    from digital_resilience.core.indices.panel_layers import indices_on_layer
+    from digital_resilience.core.panel import long_to_wide
+
+    panel, _ = sample
+    system = read_system(template_path("digital_economy"))
+    wide = long_to_wide(panel, "adcode", "year", system.codes).reset_index()
+    found = indices_on_layer(wide, system, IndexOptions(), id_field="adcode")
+    long = build_indices(panel, system, IndexOptions(), "adcode", "year")
+    expected = pd.concat([panel[["adcode", "year"]], long.scores], axis=1).set_index(["adcode", "year"])["DEI"]
+    assert found.years == list(range(2011, 2020)) and found.wide
+    for year in (2011, 2019):
+        got = pd.Series(found.frame[f"DEI_{year}"].to_numpy(), index=found.frame["adcode"])
+        assert got.to_numpy() == pytest.approx(expected.xs(year, level="year").loc[got.index].to_numpy(), abs=1e-12)
+    assert found.aliases["DEI_2019"] == "Digital economy index (数字经济指数) 2019"
+    with pytest.raises(InputError, match=r"neither yearly fields \(e\.g\. BBAND_2019\)"):
+        indices_on_layer(wide.drop(columns=[c for c in wide.columns if c.startswith("BBAND")]), system)
