@@ -55,3 +55,25 @@ def test_bad_input():
     assert rescale(np.array([[1.0, 5.0], [3.0, 7.0], [2.0, 6.0]])).tolist() == [[0, 0], [1, 1], [0.5, 0.5]]
     with pytest.raises(InputError, match="same value everywhere"):
         rescale(np.array([[1.0, 2.0], [1.0, 3.0]]))
+
+
+def test_coupling_on_wide_and_long_layers():
+    import pandas as pd
+
+    from digital_resilience.core.indices.coupling_layers import coupling_on_layer
+
+    wide = pd.DataFrame({"DEI_2018": [0.3, 0.1], "DEI_2019": [0.4, 0.2], "URI_2019": [0.5, 0.2],
+                         "URI_2020": [0.6, 0.3]})
+    found = coupling_on_layer(wide, "DEI_2019", "URI_2019")
+    assert found.years == [2019] and found.wide
+    assert found.warnings == ["Years with only one of the two indices were skipped: 2018, 2020."]
+    assert list(found.frame.columns[-5:]) == ["CPL_2019", "CPT_2019", "CCD_2019", "CCL_2019", "CCT_2019"]
+    c = 2 * math.sqrt(0.4 * 0.5) / 0.9
+    assert found.frame["CCD_2019"].iloc[0] == pytest.approx(math.sqrt(c * 0.45))
+    assert found.frame["CCT_2019"].iloc[1] == "濒临失调 On the verge of imbalance"  # D = √(1·0.2) = 0.447
+    long = pd.DataFrame({"year": [2018, 2019], "DEI": [0.4, 0.2], "URI": [0.5, 0.2]})
+    found = coupling_on_layer(long, "DEI", "URI", alpha=0.3, year_name="year")
+    assert found.years == [2018, 2019] and not found.wide
+    assert found.frame["CPT"].tolist() == pytest.approx([0.3 * 0.4 + 0.7 * 0.5, 0.2])
+    with pytest.raises(InputError, match="no year in common"):
+        coupling_on_layer(wide.drop(columns=["DEI_2019", "URI_2019"]), "DEI_2018", "URI_2020")
