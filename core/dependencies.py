@@ -33,6 +33,11 @@ MINIMUM_VERSIONS: dict[str, str] = {
 #: The packages whose absence the plugin reports at start-up.
 ALL_PACKAGES: tuple[str, ...] = tuple(MINIMUM_VERSIONS)
 
+#: Packages that only some algorithms need, checked when those run (not at start-up):
+#: rasterio for zonal statistics of rasters, openpyxl for XLSX indicator tables.
+OPTIONAL_VERSIONS: dict[str, str] = {"rasterio": "1.3", "openpyxl": "3.0"}
+MINIMUM_VERSIONS.update(OPTIONAL_VERSIONS)
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -1,0 +1,98 @@
+"""Coupling coordination on a layer's table: wide (``DEI_YYYY``/``URI_YYYY``), long, or one year.
+
+Output stems (per year ``STEM_YYYY`` on a wide layer, plain on a long layer or for
+single fields): CPL coupling degree C, CPT comprehensive index T, CCD coupling
+coordination degree D, CCL level 1–10, CCT the level's name (Chinese and English).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, preview
+from ..panel import split_year_field, year_columns, year_field
+from .coupling import coupling_coordination, level_label, rescale
+
+STEMS = {
+    "CPL": "Coupling degree C (耦合度)",
+    "CPT": "Comprehensive development index T (综合发展指数)",
+    "CCD": "Coupling coordination degree D (耦合协调度)",
+    "CCL": "Coordination level 1–10 (协调等级)",
+    "CCT": "Coordination type (协调类型)",
+}
+
+
+@dataclass
+class LayerCoupling:
+    frame: pd.DataFrame
+    aliases: dict[str, str]
+    years: list
+    year_field: str | None = None
+    wide: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def level_attribute(self) -> tuple[str, object]:
+        """(field or stem of the latest level, latest year)."""
+        latest = self.years[-1]
+        return (year_field("CCL", latest) if self.wide else "CCL"), latest
+
+
+def _pairs(frame, field_a: str, field_b: str, all_years: bool, warnings) -> list[tuple[object, str, str]]:
+    split_a, split_b = split_year_field(field_a), split_year_field(field_b)
+    if not all_years or not (split_a and split_b):
+        year = split_a[1] if split_a and split_b and split_a[1] == split_b[1] else None
+        return [(year, field_a, field_b)]
+    years_a = year_columns(frame.columns, split_a[0])
+    years_b = year_columns(frame.columns, split_b[0])
+    common = sorted(set(years_a) & set(years_b))
+    only = sorted(set(years_a) ^ set(years_b))
+    if only:
+        warnings.append(f"Years with only one of the two indices were skipped: {preview(only)}.")
+    if not common:
+        raise InputError("{a} and {b} have no year in common; choose fields of the same years.",
+                         a=split_a[0], b=split_b[0])
+    return [(year, years_a[year], years_b[year]) for year in common]
+
+
+def coupling_on_layer(frame: pd.DataFrame, field_a: str, field_b: str, alpha: float = 0.5, all_years: bool = True,
+                      year_name: str | None = None, rescaled: bool = False) -> LayerCoupling:
+    for name in (field_a, field_b):
+        if name not in frame.columns:
+            raise InputError("The layer has no field {field}.", field=name)
+        if not pd.api.types.is_numeric_dtype(frame[name].dtype):
+            raise InputError("Field {field} is not numeric; choose an index field.", field=name)
+    if field_a == field_b:
+        raise InputError("Choose two different indices.")
+    warnings: list[str] = []
+    pairs = [(None, field_a, field_b)] if year_name else _pairs(frame, field_a, field_b, all_years, warnings)
+    values = np.column_stack([np.concatenate([frame[a].to_numpy(float) for _, a, _ in pairs]),
+                              np.concatenate([frame[b].to_numpy(float) for _, _, b in pairs])])
+    if rescaled:
+        values = rescale(values)
+    found = coupling_coordination(values, [alpha, 1 - alpha], names=[field_a, field_b])
+    count = len(frame)
+    columns, aliases = {}, {}
+    wide = not year_name and pairs[0][0] is not None
+    for position, (year, _, _) in enumerate(pairs):
+        part = slice(position * count, (position + 1) * count)
+        level = found.level[part]
+        block = {"CPL": found.c[part], "CPT": found.t[part], "CCD": found.d[part], "CCL": level,
+                 "CCT": np.array([level_label(int(v)) or None for v in level], dtype=object)}
+        for stem, data in block.items():
+            name = year_field(stem, year) if wide else stem
+            columns[name] = data
+            aliases[name] = STEMS[stem] + (f" {year}" if wide else "")
+    order = sorted(columns, key=lambda name: list(STEMS).index(name.split("_")[0]))  # stable: years stay sorted
+    new = pd.DataFrame({name: columns[name] for name in order}, index=frame.index)
+    replaced = [c for c in new.columns if c in frame.columns]
+    if replaced:
+        warnings.append(f"Fields already in the layer were replaced: {preview(replaced)}.")
+    out = frame.drop(columns=replaced).join(new)
+    if year_name:
+        years = sorted(int(y) for y in frame[year_name].dropna().unique())
+    else:
+        years = [year for year, _, _ in pairs]
+    return LayerCoupling(out, aliases, years, year_name, wide, warnings)

@@ -1,0 +1,28 @@
+"""The indicator systems shipped in ``resources/templates/indicator_systems``.
+
+Template keys keep their order forever (the dialog's enum indexes them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FOLDER = Path(__file__).resolve().parents[2] / "resources" / "templates" / "indicator_systems"
+
+#: (key, English title) in dialog order; append only.
+TEMPLATES = (
+    ("digital_resilience", "Digital economy (DEI) and urban resilience in four dimensions (URI)"),
+    ("digital_economy", "Digital economy (DEI), 5 indicators"),
+    ("urban_resilience", "Urban resilience in four dimensions (URI), 20 indicators"),
+)
+
+
+def template_path(key: str) -> Path:
+    """The CSV file of template ``key``."""
+    keys = [k for k, _ in TEMPLATES]
+    if key not in keys:
+        from ..errors import InputError
+
+        raise InputError("Unknown indicator system template “{key}”; use one of {keys}.", key=key,
+                         keys=", ".join(keys))
+    return FOLDER / f"{key}.csv"

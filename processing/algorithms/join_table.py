@@ -1,0 +1,221 @@
+"""resilience:jointable: attach a yearly indicator table (CSV/XLSX) to the city layer."""
+
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingMultiStepFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterString,
+)
+
+from ..algorithm import ResilienceAlgorithm
+from ..bridge import frame_to_sink, read_frame
+from ..panel_styles import graduated, latest_field
+from ..styling import Style, attach_style
+
+
+class JoinTableAlgorithm(ResilienceAlgorithm):
+    NAME = "jointable"
+    DISPLAY_NAME = "Join indicator table"
+    GROUP = "indices"
+    REQUIRES = ("numpy", "pandas", "shapely", "pyproj", "geopandas", "mapclassify")
+    TAGS = "join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板"
+    HELP = (
+        "Attaches a table of yearly indicators (a statistical yearbook export, CSV or XLSX) to a layer of "
+        "cities.\n\n"
+        "Table layouts (detected, or chosen): long (city, year, indicator, value), wide (city, year, one "
+        "column per indicator, like the sample synthetic_panel.csv) or wide by indicator and year (city, "
+        "GDPPC_2019, GDPPC2019, 2019_GDPPC, 人均GDP2019年…). CSV files may be UTF-8 (with or without BOM) "
+        "or GBK/GB18030 (detected; or force the encoding). The first row holds the column names. Cells "
+        "like 1,234.5, 12.5% and full-width digits are read as numbers; empty cells, -, —, … and NA are "
+        "missing values; any other text in an indicator column is an error naming its line.\n\n"
+        "Joining: by code (e.g. adcode; 110100, '110100' and 110100.0 are the same code) or by name. Names "
+        "are normalised: full-width characters and spaces, and the suffixes 市, 地区, 盟, 自治州, 自治县, 林区, "
+        "特别行政区 with the ethnic designations before them (延边朝鲜族自治州 = 延边州 = 延边). Nothing is "
+        "guessed silently: table rows that fit no city or several cities are not joined, and the report "
+        "table lists them, every match made only after normalising, the cities without data, renamed "
+        "indicators and skipped columns. Two table rows for one city and year are an error that lists them.\n\n"
+        "Output: the layer with the panel attached, either one feature per city with one field per "
+        "indicator and year (STEM_YYYY, e.g. GDPPC_2019: the shape the other algorithms read) or one "
+        "feature per city and year with a year field. Field stems have at most 5 characters: other "
+        "indicator names are renamed (your mapping 人均GDP=GDPPC, else V01, V02…) and keep their name in "
+        "the field alias. The map shows the first indicator in the latest year."
+    )
+
+    INPUT = "INPUT"
+    LAYER_KEY = "LAYER_KEY"
+    TABLE = "TABLE"
+    JOIN_BY = "JOIN_BY"
+    TABLE_KEY = "TABLE_KEY"
+    LAYOUT = "LAYOUT"
+    YEAR_COLUMN = "YEAR_COLUMN"
+    INDICATOR_COLUMN = "INDICATOR_COLUMN"
+    VALUE_COLUMN = "VALUE_COLUMN"
+    INDICATORS = "INDICATORS"
+    RENAME = "RENAME"
+    ENCODING = "ENCODING"
+    SHEET = "SHEET"
+    SHAPE = "SHAPE"
+    OUTPUT = "OUTPUT"
+    REPORT = "REPORT"
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.INPUT, self.tr("Cities"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
+        self.addParameter(QgsProcessingParameterField(
+            self.LAYER_KEY, self.tr("City field to join on (code, e.g. adcode, or name)"), "adcode",
+            parentLayerParameterName=self.INPUT, optional=True))
+        self.addParameter(QgsProcessingParameterFile(
+            self.TABLE, self.tr("Indicator table (CSV or XLSX)"), behavior=QgsProcessingParameterFile.File,
+            fileFilter=self.tr("Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.CSV *.XLSX)")))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.JOIN_BY, self.tr("Join by"), [self.tr("Code"), self.tr("Name (normalised)")], defaultValue=0))
+        self.addParameter(QgsProcessingParameterString(
+            self.TABLE_KEY, self.tr("Table column with the codes or names (empty: the city field's name, or "
+                                    "adcode, code, name, city, 城市…)"), optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.LAYOUT, self.tr("Table layout"),
+            [self.tr("Detect automatically"), self.tr("Long: city, year, indicator, value"),
+             self.tr("Wide: city, year, one column per indicator"),
+             self.tr("Wide: city, one column per indicator and year (GDPPC_2019)")], defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.SHAPE, self.tr("Output"),
+            [self.tr("One feature per city, a field per indicator and year (STEM_YYYY)"),
+             self.tr("One feature per city and year, with a year field")], defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.ENCODING, self.tr("Text encoding of a CSV table"),
+            [self.tr("Detect automatically (UTF-8, UTF-8 with BOM, GBK/GB18030)"), "UTF-8", "GBK / GB18030",
+             "Big5", "Latin-1"], defaultValue=0))
+        advanced = [
+            QgsProcessingParameterString(self.YEAR_COLUMN, self.tr("Year column (empty: year, 年份, 年…)"),
+                                         optional=True),
+            QgsProcessingParameterString(self.INDICATOR_COLUMN,
+                                         self.tr("Indicator-name column of a long table (empty: indicator, 指标…)"),
+                                         optional=True),
+            QgsProcessingParameterString(self.VALUE_COLUMN,
+                                         self.tr("Value column of a long table (empty: value, 数值…)"), optional=True),
+            QgsProcessingParameterString(self.INDICATORS,
+                                         self.tr("Indicators to join, comma-separated (empty: every numeric one)"),
+                                         optional=True),
+            QgsProcessingParameterString(self.RENAME, self.tr("Field stems for indicator names, e.g. "
+                                                              "人均GDP=GDPPC; 宽带用户=BBAND"), optional=True),
+            QgsProcessingParameterString(self.SHEET, self.tr("Sheet of an XLSX workbook (empty: the first)"),
+                                         optional=True),
+        ]
+        for parameter in advanced:
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            self.addParameter(parameter)
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Cities with indicators")))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.REPORT, self.tr("Join report"), QgsProcessing.TypeVector, optional=True))
+        for name, description in (("MATCHED_ROWS", self.tr("Table rows joined")),
+                                  ("UNMATCHED_ROWS", self.tr("Table rows not joined")),
+                                  ("UNITS_WITHOUT_DATA", self.tr("Cities without data"))):
+            self.addOutput(QgsProcessingOutputNumber(name, description))
+        self.addOutput(QgsProcessingOutputString("FIELDS", self.tr("Indicator field stems")))
+
+    def process(self, parameters, context, feedback):
+        from ...core import dependencies
+        from ...core.indices.encoding import CHOICES
+        from ...core.indices.field_names import parse_mapping
+        from ...core.indices.join import JOIN_BY, SHAPES, join_panel
+        from ...core.indices.layouts import CODE_NAMES, LAYOUTS, NAME_NAMES, find_column, table_to_panel
+        from ...core.indices.tables import EXCEL, read_table
+        from ..algorithm import missing_packages_message
+
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        steps = QgsProcessingMultiStepFeedback(4, feedback)
+        path = self.parameterAsFile(parameters, self.TABLE, context)
+        if path.lower().endswith(EXCEL) and dependencies.problems(("openpyxl",)):
+            raise QgsProcessingException(missing_packages_message(dependencies.problems(("openpyxl",))))
+        layer_key = self.parameterAsString(parameters, self.LAYER_KEY, context) or "adcode"
+        if source.fields().lookupField(layer_key) < 0:
+            raise QgsProcessingException(self.tr(
+                "The cities have no field {field}; choose the field with the codes or names to join on.").format(
+                    field=layer_key))
+        by = JOIN_BY[self.parameterAsEnum(parameters, self.JOIN_BY, context)]
+        table = read_table(path, CHOICES[self.parameterAsEnum(parameters, self.ENCODING, context)],
+                           self.parameterAsString(parameters, self.SHEET, context) or None)
+        if table.encoding:
+            feedback.pushInfo(self.tr("Read {rows} rows of {path} ({encoding}).").format(
+                rows=len(table.frame), path=path, encoding=table.encoding))
+        given_key = self.parameterAsString(parameters, self.TABLE_KEY, context).strip() or None
+        candidates = (layer_key, *(CODE_NAMES if by == "code" else NAME_NAMES))
+        table_key = find_column(table.frame.columns, given_key, candidates, "codes or names of the cities")
+        indicators = [s.strip() for s in self.parameterAsString(parameters, self.INDICATORS, context).split(",")
+                      if s.strip()]
+        panel = table_to_panel(
+            table.frame, table_key, LAYOUTS[self.parameterAsEnum(parameters, self.LAYOUT, context)],
+            self.parameterAsString(parameters, self.YEAR_COLUMN, context).strip() or None,
+            self.parameterAsString(parameters, self.INDICATOR_COLUMN, context).strip() or None,
+            self.parameterAsString(parameters, self.VALUE_COLUMN, context).strip() or None,
+            indicators or None)
+        feedback.pushInfo(self.tr("Layout: {layout}; key column: {key}; year column: {year}; {count} "
+                                  "indicator(s).").format(layout=panel.layout, key=panel.key_column,
+                                                          year=panel.year_column or "-",
+                                                          count=len(panel.indicators)))
+        steps.setCurrentStep(1)
+        frame = read_frame(source, feedback=steps)
+        steps.setCurrentStep(2)
+        shape = SHAPES[self.parameterAsEnum(parameters, self.SHAPE, context)]
+        result = join_panel(frame, layer_key, panel, by=by, shape=shape,
+                            rename=parse_mapping(self.parameterAsString(parameters, self.RENAME, context)))
+        self.log_report(result, feedback)
+
+        steps.setCurrentStep(3)
+        dest_id = frame_to_sink(self, parameters, self.OUTPUT, context, result.frame, source.wkbType(),
+                                source.sourceCrs(), base_fields=source.fields(), feedback=steps)
+        first = next(iter(result.stems.values()))
+        latest = result.years[-1]
+        year_field = "year" if shape == "long" else None
+        column = first if (latest is None or year_field) else f"{first}_{latest}"
+        values = result.frame[column] if year_field is None else \
+            result.frame.loc[result.frame[year_field] == latest, column]
+        attribute = latest_field(first, latest, year_field)
+        attach_style(context, dest_id, Style(renderer=graduated(values, attribute, ramp="Blues"),
+                                             aliases=result.aliases,
+                                             name=self.tr("Cities with indicators")))
+        results = {self.OUTPUT: dest_id, "MATCHED_ROWS": result.matched_rows,
+                   "UNMATCHED_ROWS": result.unmatched_rows, "UNITS_WITHOUT_DATA": result.units_without_data,
+                   "FIELDS": ",".join(result.stems.values())}
+        report_id = frame_to_sink(self, parameters, self.REPORT, context, result.report)
+        if report_id is not None:
+            results[self.REPORT] = report_id
+            attach_style(context, report_id, Style(aliases={
+                "issue": self.tr("Issue"), "key": self.tr("Table value"), "unit": self.tr("City"),
+                "lines": self.tr("Lines in the table"), "detail": self.tr("Detail")},
+                name=self.tr("Join report")))
+        return results
+
+    def log_report(self, result, feedback) -> None:
+        labels = {
+            "unmatched": self.tr("Not joined, fits no city: {key} (lines {lines})"),
+            "ambiguous": self.tr("Not joined, fits several cities ({unit}): {key} (lines {lines})"),
+            "normalised": self.tr("Matched after normalising: {key} → {unit}"),
+            "no_data": self.tr("City without data: {unit}"),
+            "renamed": self.tr("Indicator {key} written as field stem {unit}"),
+            "skipped_column": self.tr("Column {key} skipped (not numeric, or no year in its name)"),
+        }
+        for row in result.report.itertuples():
+            text = labels[row.issue].format(key=row.key, unit=row.unit, lines=row.lines)
+            if row.issue in ("unmatched", "ambiguous", "no_data"):
+                feedback.pushWarning(text)
+            else:
+                feedback.pushInfo(text)
+        for warning in result.warnings:
+            feedback.pushWarning(warning)
+        feedback.pushInfo(self.tr("{matched} table rows joined, {unmatched} not joined; {empty} cities without "
+                                  "data.").format(matched=result.matched_rows, unmatched=result.unmatched_rows,
+                                                  empty=result.units_without_data))
+
