@@ -93,9 +93,9 @@ def cross_section_ols(values, years, controls: dict | None = None, timing: str =
     for name, column in cross_section_controls(controls or {}, timing).items():
         columns.append(column)
         names.append(name)
-    X = np.column_stack([*columns, np.ones(len(growth))])
+    x = np.column_stack([*columns, np.ones(len(growth))])
     se_type = "hc1" if se_type == "cluster" else se_type
-    fit = ols(growth, X, [*names, CONSTANT], se_type=se_type)
+    fit = ols(growth, x, [*names, CONSTANT], se_type=se_type)
     beta, se, _ = fit.get(INITIAL)
     key = "cs_ols_cond" if controls else "cs_ols_abs"
     return _from_fit(key, "cross-section", bool(controls), INITIAL, fit,

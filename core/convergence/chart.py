@@ -36,6 +36,7 @@ def _style(axes, title: str, xlabel: str, ylabel: str, years) -> None:
     axes.set_xticks(list(years))
     axes.tick_params(labelsize=8)
     axes.grid(True, color="#dddddd", linewidth=0.6)
+    axes.set_axisbelow(True)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
 

@@ -61,7 +61,7 @@ def spatial_ols_names(names: list[str], model: str) -> list[str]:
     return result
 
 
-def fit_spatial(y: np.ndarray, X: np.ndarray, names: list[str], weights, model: str):
+def fit_spatial(y: np.ndarray, x: np.ndarray, names: list[str], weights, model: str):
     """The spreg fit of ``model`` (SAR, SEM or SDM) and our names for its coefficients."""
     import spreg
 
@@ -70,14 +70,14 @@ def fit_spatial(y: np.ndarray, X: np.ndarray, names: list[str], weights, model: 
                          models=", ".join(MODELS))
     w = weights.to_libpysal()
     y = np.asarray(y, dtype=float).reshape(-1, 1)
-    X = np.asarray(X, dtype=float)
+    x = np.asarray(x, dtype=float)
     # spreg 1.9 prints the model's class name while it builds its summary: keep stdout clean.
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
         if model == "SEM":
-            fit = spreg.ML_Error(y, X, w, method="full")
+            fit = spreg.ML_Error(y, x, w, method="full")
         else:
-            fit = spreg.ML_Lag(y, X, w, slx_lags=1 if model == "SDM" else 0, method="full",
+            fit = spreg.ML_Lag(y, x, w, slx_lags=1 if model == "SDM" else 0, method="full",
                                spat_impacts=None)
     return fit, spatial_ols_names(names, model)
 
@@ -93,9 +93,9 @@ def cross_section_spatial(values, years, weights, model: str, controls: dict | N
     for name, column in cross_section_controls(controls or {}, timing).items():
         names.append(name)
         columns.append(column)
-    X = np.column_stack(columns)
-    check_full_rank(np.column_stack([X, np.ones(len(X))]), [*names, CONSTANT])
-    fit, all_names = fit_spatial(growth, X, names, weights, model)
+    x = np.column_stack(columns)
+    check_full_rank(np.column_stack([x, np.ones(len(x))]), [*names, CONSTANT])
+    fit, all_names = fit_spatial(growth, x, names, weights, model)
     coef = np.asarray(fit.betas, dtype=float).ravel()
     se = np.asarray(fit.std_err, dtype=float).ravel()
     z = np.array([pair[0] for pair in fit.z_stat], dtype=float)

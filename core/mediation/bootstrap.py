@@ -3,7 +3,7 @@
 Each draw resamples whole units with replacement (every year of a drawn unit comes
 along; a unit drawn twice counts as two units), refits the mediation regressions and
 records a·b, the direct effect c′ and the total effect c. Draw ``k`` uses
-``rng.integers(0, G, size=G)`` of ``numpy.random.default_rng(seed)``, the k-th call, so a
+``rng.integers(0, G, size=G)`` of ``numpy.random.default_rng(seed)`` (G units), the k-th call, so a
 run is reproducible and any implementation with the same seed gets the same draws.
 
 Why it is fast: the fixed-effects (within) transformation of a unit depends on that
@@ -50,25 +50,25 @@ def unit_indices(rng: np.random.Generator, units: int) -> np.ndarray:
 
 def cross_products(data: MediationData) -> np.ndarray:
     """G × p × p: each unit's Z_g'Z_g."""
-    Z = data.stacked()
-    p = Z.shape[1]
+    z = data.stacked()
+    p = z.shape[1]
     result = np.zeros((data.units, p, p))
-    np.add.at(result, data.codes, Z[:, :, None] * Z[:, None, :])
+    np.add.at(result, data.codes, z[:, :, None] * z[:, None, :])
     return result
 
 
-def _solve(S: np.ndarray, regressors: list[int], response: int) -> np.ndarray:
+def _solve(sums: np.ndarray, regressors: list[int], response: int) -> np.ndarray:
     """Least-squares coefficients from cross products (batch × p × p)."""
-    A = S[:, regressors][:, :, regressors]
-    rhs = S[:, regressors, response]
-    return np.linalg.solve(A, rhs[..., None])[..., 0]
+    lhs = sums[:, regressors][:, :, regressors]
+    rhs = sums[:, regressors, response]
+    return np.linalg.solve(lhs, rhs[..., None])[..., 0]
 
 
-def _effects(S: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _effects(sums: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     others = list(range(3, p))
-    a = _solve(S, [0, *others], 1)[:, 0]
-    outcome = _solve(S, [0, 1, *others], 2)
-    c = _solve(S, [0, *others], 2)[:, 0]
+    a = _solve(sums, [0, *others], 1)[:, 0]
+    outcome = _solve(sums, [0, 1, *others], 2)
+    c = _solve(sums, [0, *others], 2)[:, 0]
     return a * outcome[:, 1], outcome[:, 0], c
 
 
@@ -76,28 +76,28 @@ def cluster_bootstrap(data: MediationData, draws: int = 999, seed: int = 1, prog
     """``draws`` cluster-bootstrap replications of the indirect, direct and total effects."""
     if draws < 1:
         raise InputError("The number of bootstrap draws must be at least 1 (999 or more is usual).")
-    G = data.units
-    if G < 3:
-        raise InputError("The bootstrap resamples units and needs at least 3 of them; there are {g}.", g=G)
+    units = data.units
+    if units < 3:
+        raise InputError("The bootstrap resamples units and needs at least 3 of them; there are {g}.", g=units)
     blocks = cross_products(data)
     p = blocks.shape[1]
-    flat = blocks.reshape(G, p * p)
+    flat = blocks.reshape(units, p * p)
     rng = np.random.default_rng(seed)
     results = ([], [], [])
     failed = 0
     for start in range(0, draws, CHUNK):
         size = min(CHUNK, draws - start)
-        counts = np.zeros((size, G))
+        counts = np.zeros((size, units))
         for row in range(size):
-            counts[row] = np.bincount(unit_indices(rng, G), minlength=G)
-        S = (counts @ flat).reshape(size, p, p)
+            counts[row] = np.bincount(unit_indices(rng, units), minlength=units)
+        sums = (counts @ flat).reshape(size, p, p)
         try:
-            parts = _effects(S, p)
+            parts = _effects(sums, p)
         except np.linalg.LinAlgError:
             parts = [np.full(size, np.nan) for _ in range(3)]
             for row in range(size):
                 try:
-                    for part, value in zip(parts, _effects(S[row:row + 1], p)):
+                    for part, value in zip(parts, _effects(sums[row:row + 1], p)):
                         part[row] = value[0]
                 except np.linalg.LinAlgError:
                     failed += 1

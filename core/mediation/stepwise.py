@@ -46,7 +46,7 @@ class Stepwise:
 
 def stepwise(data: MediationData, se_type: str = "cluster") -> Stepwise:
     """The three regressions with ``se_type`` standard errors (classical, hc1, cluster)."""
-    x_name, m_name, y_name = data.names
+    x_name, m_name, _ = data.names
     if data.model == "cross_section" and se_type == "cluster":
         se_type = "hc1"  # one observation per unit: clusters are the observations
     # R² about the mean: the pooled models have a constant, and within-transformed data have

@@ -75,19 +75,19 @@ def _collinear_message(names, position, others):
     )
 
 
-def check_full_rank(X: np.ndarray, names: list[str], tolerance: float = 1e-9) -> None:
+def check_full_rank(x: np.ndarray, names: list[str], tolerance: float = 1e-9) -> None:
     """Raise :class:`InputError` naming the first column that adds no new direction."""
-    X = np.asarray(X, dtype=float)
-    scale = np.sqrt((X**2).sum(axis=0))
+    x = np.asarray(x, dtype=float)
+    scale = np.sqrt((x**2).sum(axis=0))
     kept: list[int] = []
     # The constant and year dummies first, so that the message names the user's variable.
     fixed = [j for j, name in enumerate(names) if name == "constant" or str(name).startswith("year ")]
-    for j in fixed + [j for j in range(X.shape[1]) if j not in fixed]:
-        column = X[:, j]
+    for j in fixed + [j for j in range(x.shape[1]) if j not in fixed]:
+        column = x[:, j]
         if scale[j] == 0 or not np.isfinite(scale[j]):
             raise _collinear_message(names, j, [])
         if kept:
-            basis = X[:, kept]
+            basis = x[:, kept]
             coef, *_ = np.linalg.lstsq(basis, column, rcond=None)
             residual = column - basis @ coef
             if np.sqrt(residual @ residual) <= tolerance * scale[j]:
@@ -98,14 +98,14 @@ def check_full_rank(X: np.ndarray, names: list[str], tolerance: float = 1e-9) ->
 
 def ols(
     y,
-    X,
+    x,
     names: list[str],
     se_type: str = "classical",
     clusters=None,
     absorbed: int = 0,
     centered: bool = True,
 ) -> LinearFit:
-    """Fit ``y = X b + e`` by least squares.
+    """Fit ``y = x b + e`` by least squares.
 
     ``absorbed``: parameters removed before the fit (fixed effects swept out by the
     within transformation), subtracted from the residual degrees of freedom of the
@@ -113,8 +113,8 @@ def ols(
     constant, or demeaned data where the mean is zero anyway).
     """
     y = np.asarray(y, dtype=float)
-    X = np.asarray(X, dtype=float)
-    n, k = X.shape
+    x = np.asarray(x, dtype=float)
+    n, k = x.shape
     if se_type not in SE_TYPES:
         raise InputError("Unknown type of standard errors “{kind}”; use one of {kinds}.",
                          kind=se_type, kinds=", ".join(SE_TYPES))
@@ -123,17 +123,17 @@ def ols(
             "Too few observations: {n} for {k} coefficients; use more units or years, or fewer controls.",
             n=n, k=k + absorbed,
         )
-    check_full_rank(X, names)
-    xtx_inv = np.linalg.inv(X.T @ X)
-    coef = xtx_inv @ (X.T @ y)
-    resid = y - X @ coef
+    check_full_rank(x, names)
+    xtx_inv = np.linalg.inv(x.T @ x)
+    coef = xtx_inv @ (x.T @ y)
+    resid = y - x @ coef
     df_resid = n - k - absorbed
     groups = None
     if se_type == "classical":
         vcov = (resid @ resid / df_resid) * xtx_inv
         df_test = df_resid
     elif se_type == "hc1":
-        meat = (X * resid[:, None] ** 2).T @ X
+        meat = (x * resid[:, None] ** 2).T @ x
         vcov = xtx_inv @ meat @ xtx_inv * (n / df_resid)
         df_test = df_resid
     else:
@@ -144,7 +144,7 @@ def ols(
         if groups < 2:
             raise InputError("Clustered standard errors need at least two units; there is {g}.", g=groups)
         scores = np.zeros((groups, k))
-        np.add.at(scores, codes, X * resid[:, None])
+        np.add.at(scores, codes, x * resid[:, None])
         meat = scores.T @ scores
         factor = groups / (groups - 1) * (n - 1) / (n - k)
         vcov = xtx_inv @ meat @ xtx_inv * factor

@@ -30,8 +30,10 @@ def number(value: float, digits: int = 4) -> str:
     """A coefficient as papers print it (fixed decimals; tiny values in scientific notation)."""
     if value is None or not math.isfinite(value):
         return ""
-    if value != 0 and abs(value) < 10 ** (-digits):
-        return f"{value:.2e}"
+    if value != 0 and abs(value) < 10 ** (1 - digits):
+        # small values keep three significant digits in fixed notation (0.0000626)
+        decimals = digits + math.floor(-math.log10(abs(value))) - 1
+        return f"{value:.{min(decimals, 12)}f}"
     return f"{value:.{digits}f}"
 
 

@@ -47,10 +47,10 @@ def test_no_convergence_has_no_half_life():
 def test_cross_section_ols_by_hand(latent_resilience):
     values, years, _ = latent_resilience
     growth = (np.log(values[:, -1]) - np.log(values[:, 0])) / 8.0
-    X = np.column_stack([np.log(values[:, 0]), np.ones(len(values))])
-    beta = np.linalg.lstsq(X, growth, rcond=None)[0]
-    e = growth - X @ beta
-    se = math.sqrt((e @ e) / (len(e) - 2) * np.linalg.inv(X.T @ X)[0, 0])
+    x_mat = np.column_stack([np.log(values[:, 0]), np.ones(len(values))])
+    beta = np.linalg.lstsq(x_mat, growth, rcond=None)[0]
+    e = growth - x_mat @ beta
+    se = math.sqrt((e @ e) / (len(e) - 2) * np.linalg.inv(x_mat.T @ x_mat)[0, 0])
     model = cross_section_ols(values, years, se_type="classical")
     b, b_se, _ = model.beta
     assert b == pytest.approx(beta[0], rel=1e-12)
@@ -65,8 +65,8 @@ def test_cross_section_controls_at_initial_values_or_means(latent_resilience):
     control = np.random.default_rng(2).normal(size=values.shape) + np.arange(9)
     growth = (np.log(values[:, -1]) - np.log(values[:, 0])) / 8.0
     for timing, column in (("initial", control[:, 0]), ("mean", control.mean(axis=1))):
-        X = np.column_stack([np.log(values[:, 0]), column, np.ones(len(values))])
-        beta = np.linalg.lstsq(X, growth, rcond=None)[0]
+        x_mat = np.column_stack([np.log(values[:, 0]), column, np.ones(len(values))])
+        beta = np.linalg.lstsq(x_mat, growth, rcond=None)[0]
         model = cross_section_ols(values, years, {"URB": control}, timing, se_type="classical")
         np.testing.assert_allclose(model.coef, beta, rtol=1e-10)
         assert model.names == [INITIAL, "URB", "constant"] and model.conditional
@@ -83,11 +83,11 @@ def test_panel_two_way_fixed_effects_by_dummy_variables(latent_resilience):
     frame = pd.DataFrame(rows, columns=["unit", "year", "growth", "lagged"])
     dummies = pd.get_dummies(frame[["unit", "year"]].astype(str), drop_first=False, dtype=float)
     dummies = dummies.drop(columns=["year_2012"])  # the unit dummies span the constant
-    X = np.column_stack([frame["lagged"], dummies.to_numpy()])
-    beta = np.linalg.lstsq(X, frame["growth"].to_numpy(), rcond=None)[0]
-    e = frame["growth"].to_numpy() - X @ beta
-    s2 = (e @ e) / (len(e) - X.shape[1])
-    se = math.sqrt(s2 * np.linalg.inv(X.T @ X)[0, 0])
+    x_mat = np.column_stack([frame["lagged"], dummies.to_numpy()])
+    beta = np.linalg.lstsq(x_mat, frame["growth"].to_numpy(), rcond=None)[0]
+    e = frame["growth"].to_numpy() - x_mat @ beta
+    s2 = (e @ e) / (len(e) - x_mat.shape[1])
+    se = math.sqrt(s2 * np.linalg.inv(x_mat.T @ x_mat)[0, 0])
     model = panel_ols(values, years, units, effects="twoway", se_type="classical")
     b, b_se, _ = model.beta
     assert model.level == LAGGED and model.n == 480
@@ -101,8 +101,8 @@ def test_panel_pooled_has_a_constant(latent_resilience):
     model = panel_ols(values, years, units, effects="none", se_type="classical")
     logs = np.log(values)
     growth = (logs[:, 1:] - logs[:, :-1]).ravel()
-    X = np.column_stack([logs[:, :-1].ravel(), np.ones(growth.size)])
-    np.testing.assert_allclose(model.coef, np.linalg.lstsq(X, growth, rcond=None)[0], rtol=1e-10)
+    x_mat = np.column_stack([logs[:, :-1].ravel(), np.ones(growth.size)])
+    np.testing.assert_allclose(model.coef, np.linalg.lstsq(x_mat, growth, rcond=None)[0], rtol=1e-10)
     assert model.beta[0] < 0
 
 
@@ -158,7 +158,7 @@ def test_spatial_beta_convergence_on_the_synthetic_panel(latent_resilience, citi
     weights = build_weights(frame, units, WeightsSpec("knn", k=6))
     for model in ("SAR", "SEM", "SDM"):
         result = cross_section_spatial(values, years, weights, model)
-        beta, se, p = result.beta
+        beta, _, p = result.beta
         assert beta < 0 and p < 0.01 and result.speed.converges
         assert result.spatial["value"] > 0.3 and not result.spatial["at_bound"]
         if model != "SEM":

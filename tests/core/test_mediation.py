@@ -60,10 +60,10 @@ def test_stepwise_regressions_by_least_squares(model):
     dummies = [(rows.year == y).to_numpy(float) for y in range(2012, 2017)] if model == "pooled" else []
 
     def fit(response, columns):
-        X = np.column_stack([*columns, one, *dummies])
-        beta = np.linalg.lstsq(X, response, rcond=None)[0]
-        e = response - X @ beta
-        se = np.sqrt(np.diag((e @ e) / (len(e) - X.shape[1]) * np.linalg.inv(X.T @ X)))
+        x_mat = np.column_stack([*columns, one, *dummies])
+        beta = np.linalg.lstsq(x_mat, response, rcond=None)[0]
+        e = response - x_mat @ beta
+        se = np.sqrt(np.diag((e @ e) / (len(e) - x_mat.shape[1]) * np.linalg.inv(x_mat.T @ x_mat)))
         return beta, se
 
     (c, *_), (c_se, *_) = fit(rows.Y.to_numpy(), [rows.X, rows.C])
@@ -86,9 +86,9 @@ def test_panel_fixed_effects_with_cluster_standard_errors_by_hand():
     # Two-way effects by dummy variables, then the cluster sandwich with Stata's xtreg factor.
     unit_d = pd.get_dummies(frame.unit, dtype=float).to_numpy()
     year_d = pd.get_dummies(frame.year, dtype=float).to_numpy()[:, 1:]
-    X = np.column_stack([frame.X, frame.M, frame.C, unit_d, year_d])
-    beta = np.linalg.lstsq(X, frame.Y, rcond=None)[0]
-    e = frame.Y.to_numpy() - X @ beta
+    x_mat = np.column_stack([frame.X, frame.M, frame.C, unit_d, year_d])
+    beta = np.linalg.lstsq(x_mat, frame.Y, rcond=None)[0]
+    e = frame.Y.to_numpy() - x_mat @ beta
     # The sandwich of the within regression (FWL): slopes and year dummies with the unit
     # effects partialled out, scores summed by unit.
     slopes = frame[["X", "M", "C"]].to_numpy()

@@ -23,33 +23,33 @@ def data():
 
 
 def test_classical_standard_errors_by_hand(data):
-    y, X, _ = data
-    fit = ols(y, X, ["x1", "x2", "const"])
-    beta = np.linalg.lstsq(X, y, rcond=None)[0]
-    e = y - X @ beta
+    y, x_mat, _ = data
+    fit = ols(y, x_mat, ["x1", "x2", "const"])
+    beta = np.linalg.lstsq(x_mat, y, rcond=None)[0]
+    e = y - x_mat @ beta
     s2 = (e @ e) / (60 - 3)
     np.testing.assert_allclose(fit.coef, beta, rtol=1e-12)
-    np.testing.assert_allclose(fit.se, np.sqrt(np.diag(s2 * np.linalg.inv(X.T @ X))), rtol=1e-12)
+    np.testing.assert_allclose(fit.se, np.sqrt(np.diag(s2 * np.linalg.inv(x_mat.T @ x_mat))), rtol=1e-12)
     assert fit.r2 == pytest.approx(1 - (e @ e) / ((y - y.mean()) @ (y - y.mean())))
 
 
 def test_hc1_standard_errors_by_hand(data):
-    y, X, _ = data
-    fit = ols(y, X, ["x1", "x2", "const"], se_type="hc1")
-    bread = np.linalg.inv(X.T @ X)
-    e = y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
-    meat = sum(e[i] ** 2 * np.outer(X[i], X[i]) for i in range(60))
+    y, x_mat, _ = data
+    fit = ols(y, x_mat, ["x1", "x2", "const"], se_type="hc1")
+    bread = np.linalg.inv(x_mat.T @ x_mat)
+    e = y - x_mat @ np.linalg.lstsq(x_mat, y, rcond=None)[0]
+    meat = sum(e[i] ** 2 * np.outer(x_mat[i], x_mat[i]) for i in range(60))
     np.testing.assert_allclose(fit.se, np.sqrt(np.diag(bread @ meat @ bread * 60 / 57)), rtol=1e-12)
 
 
 def test_cluster_standard_errors_by_hand(data):
-    y, X, units = data
-    fit = ols(y, X, ["x1", "x2", "const"], se_type="cluster", clusters=units)
-    bread = np.linalg.inv(X.T @ X)
-    e = y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
+    y, x_mat, units = data
+    fit = ols(y, x_mat, ["x1", "x2", "const"], se_type="cluster", clusters=units)
+    bread = np.linalg.inv(x_mat.T @ x_mat)
+    e = y - x_mat @ np.linalg.lstsq(x_mat, y, rcond=None)[0]
     meat = np.zeros((3, 3))
     for g in range(12):
-        score = X[units == g].T @ e[units == g]
+        score = x_mat[units == g].T @ e[units == g]
         meat += np.outer(score, score)
     factor = 12 / 11 * 59 / 57  # Stata: G/(G-1) · (N-1)/(N-K)
     np.testing.assert_allclose(fit.se, np.sqrt(np.diag(bread @ meat @ bread * factor)), rtol=1e-12)
@@ -57,13 +57,13 @@ def test_cluster_standard_errors_by_hand(data):
 
 
 def test_within_twoway_equals_dummy_variable_regression(data):
-    y, X, units = data
+    y, x_mat, units = data
     years = np.tile(np.arange(2011, 2016), 12)
-    matrix, names, absorbed = design(np.column_stack([y, X[:, :2]]), ["y", "x1", "x2"], units, years, "twoway")
+    matrix, names, absorbed = design(np.column_stack([y, x_mat[:, :2]]), ["y", "x1", "x2"], units, years, "twoway")
     fit = ols(matrix[:, 0], matrix[:, 1:], names[1:], absorbed=absorbed)
     unit_dummies = (units[:, None] == np.arange(12)[None, :]).astype(float)
     year_dummies = (years[:, None] == np.arange(2012, 2016)[None, :]).astype(float)
-    lsdv = np.column_stack([X[:, :2], unit_dummies, year_dummies])
+    lsdv = np.column_stack([x_mat[:, :2], unit_dummies, year_dummies])
     beta = np.linalg.lstsq(lsdv, y, rcond=None)[0]
     e = y - lsdv @ beta
     s2 = (e @ e) / (60 - lsdv.shape[1])
@@ -74,37 +74,37 @@ def test_within_twoway_equals_dummy_variable_regression(data):
 
 
 def test_within_handles_an_unbalanced_panel_like_dummies(data):
-    y, X, units = data
+    y, x_mat, units = data
     years = np.tile(np.arange(2011, 2016), 12)
     keep = np.ones(60, bool)
     keep[[3, 17, 18, 40]] = False
-    matrix, _, absorbed = design(np.column_stack([y, X[:, :2]])[keep], ["y", "x1", "x2"], units[keep],
+    matrix, _, absorbed = design(np.column_stack([y, x_mat[:, :2]])[keep], ["y", "x1", "x2"], units[keep],
                                  years[keep], "twoway")
     fit = ols(matrix[:, 0], matrix[:, 1:], ["x1", "x2", "a", "b", "c", "d"], absorbed=absorbed)
     unit_dummies = (units[keep][:, None] == np.arange(12)[None, :]).astype(float)
     year_dummies = (years[keep][:, None] == np.arange(2012, 2016)[None, :]).astype(float)
-    lsdv = np.column_stack([X[keep, :2], unit_dummies, year_dummies])
+    lsdv = np.column_stack([x_mat[keep, :2], unit_dummies, year_dummies])
     beta = np.linalg.lstsq(lsdv, y[keep], rcond=None)[0]
     np.testing.assert_allclose(fit.coef[:2], beta[:2], rtol=1e-10)
 
 
 def test_perfect_collinearity_names_the_variables(data):
-    y, X, _ = data
-    twice = np.column_stack([X[:, 0], X[:, 1], 2 * X[:, 0] - X[:, 1], X[:, 2]])
+    y, x_mat, _ = data
+    twice = np.column_stack([x_mat[:, 0], x_mat[:, 1], 2 * x_mat[:, 0] - x_mat[:, 1], x_mat[:, 2]])
     with pytest.raises(InputError, match=r"perfectly collinear: x3 is a linear combination of x1, x2"):
         ols(y, twice, ["x1", "x2", "x3", "const"])
 
 
 def test_a_variable_absorbed_by_fixed_effects_is_named(data):
-    y, X, units = data
+    y, x_mat, units = data
     area = np.repeat(np.arange(12.0), 5)  # time-invariant
-    matrix, names, _ = design(np.column_stack([y, X[:, 0], area]), ["y", "x1", "area"], units,
+    matrix, names, _ = design(np.column_stack([y, x_mat[:, 0], area]), ["y", "x1", "area"], units,
                               np.tile(np.arange(5), 12), "unit")
     with pytest.raises(InputError, match=r"area has no variation left .* fixed effects absorb it"):
         ols(matrix[:, 0], matrix[:, 1:], names[1:])
 
 
 def test_too_few_observations(data):
-    y, X, _ = data
+    y, x_mat, _ = data
     with pytest.raises(InputError, match="Too few observations: 3 for 3 coefficients"):
-        ols(y[:3], X[:3], ["x1", "x2", "const"])
+        ols(y[:3], x_mat[:3], ["x1", "x2", "const"])
