@@ -189,7 +189,7 @@ def _p_text(p: float) -> str:
 
 def build_report(result, layer: str, images: dict):
     from ..core.html_report import HtmlReport
-    from ..core.regression.table import column, number
+    from ..core.regression.table import column, number, p_value
 
     start, end = result.years[0], result.years[-1]
     labels = measure_labels()
@@ -223,7 +223,8 @@ def build_report(result, layer: str, images: dict):
     report.heading(tr("Trend of each measure over the years"))
     report.table([tr("Measure"), tr("First year"), tr("Last year"), tr("Change"), tr("Slope per year"),
                   tr("Standard error"), tr("p-value")],
-                 [[labels[m], r["first"], r["last"], _pct(r["change"]), r["slope"], r["se"], r["p"]]
+                 [[labels[m], r["first"], r["last"], _pct(r["change"]), number(r["slope"]), number(r["se"]),
+                   p_value(r["p"])]
                   for m, r in trends.iterrows()])
     if result.sigma_groups is not None:
         report.heading(tr("Theil index: between and within groups"))

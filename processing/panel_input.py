@@ -75,6 +75,7 @@ def read_layer_panel(algorithm, parameters, context, source, chosen, extra=(), g
     import numpy as np
 
     from ..core.errors import InputError
+    from ..core.panel import split_year_field
     from ..core.regression.panel_data import read_panel
     from .bridge import read_frame
     from .weights_parameters import unit_ids
@@ -90,9 +91,13 @@ def read_layer_panel(algorithm, parameters, context, source, chosen, extra=(), g
     wanted = list(dict.fromkeys(
         [f for f in (id_field, year_field, name_field) if f] + [f for f in chosen if f] + [f for f in extra if f]
     ))
+    names = [field.name() for field in source.fields()]
     if all_fields:
-        names = [field.name() for field in source.fields()]
         wanted = names + [name for name in wanted if name not in names]
+    elif not year_field:  # a chosen STEM_YYYY field stands for every year of its stem
+        stems = {split[0] for split in map(split_year_field, chosen) if split}
+        wanted += [name for name in names
+                   if name not in wanted and (split_year_field(name) or ("",))[0] in stems]
     frame = read_frame(source, fields=wanted, geometry=geometry, feedback=feedback)
     if year_field:
         if frame[id_field].isna().any():

@@ -10,7 +10,7 @@ import pandas as pd
 from ..errors import InputError, preview
 from ..progress import report, span
 from ..regression.ols import ols
-from ..regression.panel_data import PanelData, require_balanced, select_years
+from ..regression.panel_data import PanelData, describe_units, require_balanced, select_years
 from .beta import BetaModel, cross_section_ols, panel_ols
 from .sigma import MEASURES, dagum_gini, measures, theil_decomposition
 from .spatial import check_weights, cross_section_spatial
@@ -50,19 +50,13 @@ class ConvergenceResult:
         return next((m for m in self.models if m.key == key), None)
 
 
-def _describe(units, labels) -> list[str]:
-    if not labels:
-        return [str(u) for u in units]
-    return [f"{u} {labels[u]}" if u in labels and labels[u] not in (None, "") else str(u) for u in units]
-
-
 def check_positive(values: np.ndarray, units, years, variable: str, labels=None) -> None:
     """Logs (σ of logs, Theil, growth rates) need positive values: name the units that lack them."""
     bad = ~(values > 0)
     if bad.any():
         rows = np.flatnonzero(bad.any(axis=1))
         described = [f"{name} ({', '.join(str(years[j]) for j in np.flatnonzero(bad[i]))})"
-                     for name, i in zip(_describe(np.asarray(units)[rows], labels), rows)]
+                     for name, i in zip(describe_units(np.asarray(units)[rows], labels), rows)]
         raise InputError(
             "{variable} must be positive: convergence works with logarithms and growth rates, but "
             "{count} unit(s) have zero or negative values: {units}. Use an index that is positive "
@@ -88,7 +82,7 @@ def aligned_groups(groups, units, labels=None) -> np.ndarray:
     if empty.any():
         raise InputError(
             "The group field is empty for {count} unit(s): {units}. Fill it or leave the group field unset.",
-            count=int(empty.sum()), units=preview(_describe(np.asarray(units)[empty.to_numpy()], labels)),
+            count=int(empty.sum()), units=preview(describe_units(np.asarray(units)[empty.to_numpy()], labels)),
         )
     labels_array = values.astype(str).to_numpy()
     counts = pd.Series(labels_array).value_counts()

@@ -1,32 +1,18 @@
-"""Charts of a convergence analysis (matplotlib, no pyplot: safe inside QGIS).
+"""Charts of a convergence analysis (see :mod:`core.plotting`: matplotlib, no pyplot).
 
-matplotlib is optional for the toolkit: :func:`available` says whether charts can be
-drawn, and the algorithm skips them with a warning when they cannot. Every caption is
-passed in by the caller, so the Processing layer can translate it.
+Every caption is passed in by the caller, so the Processing layer can translate it.
 """
 
 from __future__ import annotations
 
-from importlib.util import find_spec
-
 import numpy as np
 
-FONTS = ["Noto Sans CJK SC", "Noto Sans", "DejaVu Sans", "Microsoft YaHei", "Arial"]
+from ..plotting import available, new_figure, rc
+
+__all__ = ["available", "beta_scatter", "sigma_chart"]
+
 MEASURE_COLORS = {"cv": "#3a6ea5", "sd_log": "#e07b39", "theil": "#5b9e47", "gini": "#a4439a"}
 GROUP_COLORS = ["#3a6ea5", "#e07b39", "#5b9e47", "#a4439a", "#c9a227", "#6e6e6e", "#1b9e9e", "#d6604d"]
-
-
-def available() -> bool:
-    return find_spec("matplotlib") is not None
-
-
-def _figure(width: float, height: float):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(width, height), dpi=110)
-    FigureCanvasAgg(figure)
-    return figure
 
 
 def _style(axes, title: str, xlabel: str, ylabel: str, years) -> None:
@@ -47,13 +33,10 @@ def sigma_chart(sigma, sigma_groups, path, text: dict) -> str:
     ``text`` holds the captions: title, year, value, overall, by_group, theil_parts,
     between, within and one per measure (cv, sd_log, theil, gini).
     """
-    import matplotlib
-
     grouped = sigma_groups is not None and len(sigma_groups)
     panels = 3 if grouped else 1
-    with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": FONTS,
-                                "axes.unicode_minus": False}):
-        figure = _figure(5.2 * panels, 3.8)
+    with rc():
+        figure = new_figure(5.2 * panels, 3.8)
         years = sigma["year"].to_numpy()
         axes = figure.add_subplot(1, panels, 1)
         for measure, color in MEASURE_COLORS.items():
@@ -85,11 +68,8 @@ def beta_scatter(unit_table, fitted: tuple[float, float], path, text: dict) -> s
 
     ``fitted``: (constant, β) of the cross-section OLS; ``text``: title, x, y, line.
     """
-    import matplotlib
-
-    with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": FONTS,
-                                "axes.unicode_minus": False}):
-        figure = _figure(6.0, 4.2)
+    with rc():
+        figure = new_figure(6.0, 4.2)
         axes = figure.add_subplot(1, 1, 1)
         x = unit_table["ln_start"].to_numpy()
         y = unit_table["growth"].to_numpy() * 100.0

@@ -22,6 +22,7 @@ import warnings
 import numpy as np
 
 from ..errors import InputError, preview
+from ..regression.panel_data import describe_units
 from .beta import CONSTANT, INITIAL, BetaModel, cross_section_controls, growth_and_level
 from .speed import speed_of_convergence
 
@@ -34,7 +35,7 @@ def check_weights(weights, units, labels=None) -> None:
     """ML spatial models need every unit to have a neighbour."""
     islands = weights.islands
     if len(islands):
-        names = [labels.get(u, u) if labels else u for u in np.asarray(units)[islands]]
+        names = describe_units(np.asarray(units)[islands], labels)
         raise InputError(
             "{count} unit(s) have no neighbours in the spatial weights: {units}. Maximum-likelihood "
             "spatial models need every unit to have one; use k-nearest neighbours, or drop these units.",

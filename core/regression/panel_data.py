@@ -41,6 +41,13 @@ class PanelData:
         return table.reindex(index=self.units, columns=self.years).to_numpy(dtype=float)
 
 
+def describe_units(units, labels: dict | None = None) -> list[str]:
+    """'110100 北京市' for each unit when a name is known, else the id alone (for messages)."""
+    if not labels:
+        return [str(u) for u in units]
+    return [f"{u} {labels[u]}" if labels.get(u) not in (None, "") else str(u) for u in units]
+
+
 def _numeric(series: pd.Series, name: str) -> np.ndarray:
     values = pd.to_numeric(series, errors="coerce")
     bad = series.notna() & values.isna()

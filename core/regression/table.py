@@ -37,6 +37,13 @@ def number(value: float, digits: int = 4) -> str:
     return f"{value:.{digits}f}"
 
 
+def p_value(p: float) -> str:
+    """A p-value as papers print it: three decimals, '< 0.001' below that."""
+    if p is None or not math.isfinite(p):
+        return ""
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
 @dataclass
 class Column:
     """One model of a table: its coefficients by variable name."""
