@@ -88,6 +88,13 @@ def test_a_constant_indicator_is_refused(wide):
         run(frame)
 
 
+def test_empty_group_values_are_named(wide):
+    frame = wide.copy()
+    frame.loc[frame.adcode == 110100, "region"] = None
+    with pytest.raises(InputError, match=r"The group field is empty for 1 unit\(s\): 110100 北京市"):
+        run(frame)
+
+
 def test_too_few_units_per_group(wide):
     frame = wide.copy()
     frame.loc[frame.adcode.isin([110100, 120100]), "region"] = "capital"

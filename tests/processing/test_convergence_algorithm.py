@@ -20,9 +20,12 @@ def panel_layers(tmp_path_factory, cities_frame, sample_dir):
     urb = panel.pivot(index="adcode", columns="year", values="URB").add_prefix("URB_")
     wide = cities_frame[["adcode", "name", "region", "geometry"]].merge(res, left_on="adcode", right_index=True)
     wide = wide.merge(urb, left_on="adcode", right_index=True)
-    for year in range(2011, 2020):  # ZERO: RES with one city at zero in 2011
+    for year in range(2011, 2020):  # ZERO: RES with one city at zero in 2011; DUP: collinear with URB
         wide[f"ZERO_{year}"] = wide[f"RES_{year}"]
+        wide[f"DUP_{year}"] = 2 * wide[f"URB_{year}"] + 1
+        wide[f"GAP_{year}"] = wide[f"RES_{year}"]
     wide.loc[wide.adcode == 110100, "ZERO_2011"] = 0.0
+    wide.loc[wide.adcode.isin([120100, 130100]), "GAP_2014"] = np.nan
     wide.to_file(folder / "wide.gpkg", layer="cities", driver="GPKG")
     long = latent[["adcode", "year", "resilience"]].merge(cities_frame[["adcode", "region"]], on="adcode")
     long.to_csv(folder / "long.csv", index=False)
@@ -160,6 +163,10 @@ def test_growth_map_is_graduated_when_loaded(panel_layers, provider, qgis_new_pr
                                  r"110100 北京市 \(2011\)"),
         ({"FIELD": "RES_2019", "CONTROLS": ["RES_2011"]}, "The indicator RES cannot also be a control"),
         ({"FIELD": "RES_2019", "START_YEAR": 2025}, "No data between 2025 and 2019"),
+        ({"FIELD": "RES_2019", "CONTROLS": ["URB_2019", "DUP_2019"]},
+         "perfectly collinear: DUP is a linear combination of constant, URB"),
+        ({"FIELD": "GAP_2019"}, r"not balanced: 2 unit-year\(s\) lack a value: 120100 2014 \(GAP\), "
+                                r"130100 2014 \(GAP\)\. .*Drop units with missing years"),
         ({"FIELD": "name"}, None),  # not numeric: refused by the parameter itself
     ],
 )
@@ -173,12 +180,46 @@ def test_bad_input_gives_a_clear_message(panel_layers, provider, parameters, mes
         run({**base, **parameters})
 
 
+def test_balancing_drops_the_units_with_gaps_and_says_so(panel_layers, provider):
+    from qgis.core import QgsProcessingFeedback
+
+    class Feedback(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.warnings = []
+
+        def pushWarning(self, text):
+            self.warnings.append(text)
+
+    wide, _ = panel_layers
+    feedback = Feedback()
+    result = run({"INPUT": wide_layer(wide), "FIELD": "GAP_2019", "ID_FIELD": "adcode", "NAME_FIELD": "name",
+                  "BALANCE": True, "OUTPUT": "TEMPORARY_OUTPUT", "SIGMA_TABLE": "TEMPORARY_OUTPUT",
+                  "BETA_TABLE": "TEMPORARY_OUTPUT"}, feedback)
+    assert result["UNITS"] == 365 and result["OUTPUT"].featureCount() == 365
+    assert "2 unit(s) with missing years were left out: 120100 天津市, 130100 石家庄市." in feedback.warnings
+
+
 def test_long_layer_needs_the_unit_id(panel_layers, provider):
     from qgis.core import QgsProcessingException
 
     _, long = panel_layers
     with pytest.raises(QgsProcessingException, match="needs its unit id field"):
         run({"INPUT": long_layer(long), "FIELD": "resilience", "YEAR_FIELD": "year", "OUTPUT": "TEMPORARY_OUTPUT",
+             "SIGMA_TABLE": "TEMPORARY_OUTPUT", "BETA_TABLE": "TEMPORARY_OUTPUT"})
+
+
+def test_a_unit_that_changes_group_is_refused(panel_layers, provider, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    _, long = panel_layers
+    frame = pd.read_csv(long)
+    frame.loc[(frame.adcode == 110100) & (frame.year == 2015), "region"] = "central"
+    frame.to_csv(tmp_path / "moving.csv", index=False)
+    with pytest.raises(QgsProcessingException, match=r"The group field region changes over the years for "
+                                                     r"1 unit\(s\): 110100"):
+        run({"INPUT": long_layer(tmp_path / "moving.csv"), "FIELD": "resilience", "ID_FIELD": "adcode",
+             "YEAR_FIELD": "year", "GROUP_FIELD": "region", "OUTPUT": "TEMPORARY_OUTPUT",
              "SIGMA_TABLE": "TEMPORARY_OUTPUT", "BETA_TABLE": "TEMPORARY_OUTPUT"})
 
 
