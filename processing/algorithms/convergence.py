@@ -254,9 +254,10 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
             names = [f"{u} {labels[u]}" if labels and u in labels else str(u) for u in result.dropped]
             feedback.pushWarning(self.tr("{count} unit(s) with missing years were left out: {units}.").format(
                 count=len(result.dropped), units=preview(names)))
+        designs = {"panel": self.tr("panel"), "cross-section": self.tr("cross-section")}
         for design, error in result.skipped:
             feedback.pushWarning(self.tr("The {design} β regression was skipped: {reason}").format(
-                design=self.tr(design), reason=self.error_text(error)))
+                design=designs.get(design, design), reason=self.error_text(error)))
         for model in result.models:
             if model.spatial.get("at_bound"):
                 feedback.pushWarning(self.tr(
