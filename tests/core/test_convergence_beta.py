@@ -163,3 +163,24 @@ def test_spatial_beta_convergence_on_the_synthetic_panel(latent_resilience, citi
         assert result.spatial["value"] > 0.3 and not result.spatial["at_bound"]
         if model != "SEM":
             assert result.impacts["total"] < result.impacts["direct"] < 0  # spillovers add convergence
+
+
+def test_rho_at_its_bound_is_flagged():
+    """Growth generated with ρ = 0.999 on a ring: the likelihood runs into the bound of ρ."""
+    import scipy.sparse as sp
+
+    from digital_resilience.core.weights.model import SpatialWeights
+
+    n = 200
+    ring = sp.diags([np.ones(n - 1), np.ones(n - 1)], [1, -1]).tolil()
+    ring[0, n - 1] = ring[n - 1, 0] = 1
+    weights = SpatialWeights(np.arange(n), ring.tocsr())
+    rng = np.random.default_rng(0)
+    growth = np.linalg.solve(np.eye(n) - 0.999 * weights.transformed().toarray(), rng.normal(size=n)) * 0.01
+    start = rng.normal(size=n)
+    values = np.column_stack([np.exp(start), np.exp(start + 8 * growth)])
+    flagged = cross_section_spatial(values, [2011, 2019], weights, "SAR").spatial
+    assert flagged["name"] == "rho" and flagged["value"] > 0.99 and flagged["at_bound"]
+    calm = cross_section_spatial(np.column_stack([np.exp(start), np.exp(start + rng.normal(size=n) * 0.1)]),
+                                 [2011, 2019], weights, "SAR").spatial
+    assert not calm["at_bound"]

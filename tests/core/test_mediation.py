@@ -214,3 +214,18 @@ def test_unbalanced_panel_is_named_or_balanced():
         mediation_analysis(panel_of(frame), "X", "M", "Y", settings=MediationSettings(draws=0))
     result = mediation_analysis(panel_of(frame), "X", "M", "Y", settings=MediationSettings(draws=0, balance=True))
     assert result.dropped == [3, 7] and result.data.units == 78
+
+
+def test_the_bootstrap_honours_cancel():
+    from digital_resilience.core.errors import Cancelled
+
+    data = mediation_data(panel_of(simulated_panel()), "X", "M", "Y", ["C"], "twoway")
+    calls = []
+
+    def progress(fraction):
+        calls.append(fraction)
+        raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        cluster_bootstrap(data, 999, seed=1, progress=progress)
+    assert calls == [256 / 999]  # stopped after the first chunk of draws
