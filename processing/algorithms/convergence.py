@@ -1,0 +1,344 @@
+"""resilience:convergence: σ- and β-convergence of a yearly indicator across cities."""
+
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingMultiStepFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFileDestination,
+    QgsWkbTypes,
+)
+
+from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..bridge import frame_to_sink
+from ..panel_input import (
+    add_name_parameter,
+    add_period_parameters,
+    add_unit_parameters,
+    field_or_none,
+    read_layer_panel,
+)
+from ..regression_output import table_sink
+from ..styling import Graduated, Style, attach_style
+from ..weights_parameters import add_weights_parameters, resolve_weights
+
+SPATIAL_MODELS = ("SAR", "SEM", "SDM")
+PANEL_EFFECTS = ("none", "unit", "twoway")
+SE_TYPES = ("classical", "hc1", "cluster")
+TIMINGS = ("initial", "mean")
+#: Fields the map adds (≤ 10 characters); existing fields of the same name are replaced.
+MAP_FIELDS = ("Y_START", "Y_END", "LN_START", "GROWTH", "REL_START")
+
+
+class ConvergenceAlgorithm(ResilienceAlgorithm):
+    NAME = "convergence"
+    DISPLAY_NAME = "σ- and β-convergence"
+    GROUP = "econometrics"
+    REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas", "libpysal", "spreg",
+                "mapclassify")
+    TAGS = ("convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,"
+            "coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects")
+    HELP = (
+        "Do regional differences shrink, and do lagging cities catch up? Tests σ- and β-convergence "
+        "of a yearly indicator (e.g. a resilience or digital-economy index) across cities.\n\n"
+        "Input: a wide layer (one feature per city, fields STEM_YYYY such as RES_2011 … RES_2019: "
+        "choose any year of the stem) or a long layer (one feature per city and year: choose its "
+        "year field and the city id field). The indicator must be positive (logs and growth rates).\n\n"
+        "σ-convergence, per year: coefficient of variation, standard deviation of logs, Theil index "
+        "and Gini coefficient, with their linear trend over the years; with a group field (e.g. "
+        "region: east, central, west, northeast) also by group, the Theil index split into between- "
+        "and within-group parts and Dagum's decomposition of the Gini coefficient.\n\n"
+        "β-convergence: the cross-section regression of the average annual log growth over the period "
+        "on the initial log level (absolute; conditional with control fields, taken at their first-"
+        "year values or period means), and the panel regression of annual log growth on the previous "
+        "year's log level with unit or unit-and-year fixed effects. Optionally the cross-section with "
+        "spatial models by maximum likelihood (spreg): spatial lag (SAR), spatial error (SEM) and "
+        "spatial Durbin (SDM), with direct, indirect and total effects of the initial level. β < 0 "
+        "means convergence; the speed is λ = −ln(1 + β·τ)/τ (τ = length of the period for the "
+        "cross-section, 1 for annual panel growth) and the half-life ln 2/λ, with delta-method "
+        "standard errors.\n\n"
+        "Spatial models need every city to have a neighbour: the weights default to 6 nearest "
+        "neighbours (queen contiguity leaves islands such as Sansha without one).\n\n"
+        "Outputs: the cities with their initial level and growth rate (a graduated map), the σ table, "
+        "the β summary, optional tables by group and of all coefficients, an HTML report with "
+        "paper-style tables (standard errors in parentheses, significance stars) and charts, and the "
+        "σ chart as a PNG file."
+    )
+
+    INPUT = "INPUT"
+    FIELD = "FIELD"
+    GROUP_FIELD = "GROUP_FIELD"
+    CONTROLS = "CONTROLS"
+    SPATIAL = "SPATIAL_MODELS"
+    EFFECTS = "PANEL_EFFECTS"
+    SE_TYPE = "SE_TYPE"
+    TIMING = "CONTROL_TIMING"
+    DENOMINATOR = "SD_DENOMINATOR"
+    BALANCE = "BALANCE"
+    OUTPUT = "OUTPUT"
+    SIGMA_TABLE = "SIGMA_TABLE"
+    BETA_TABLE = "BETA_TABLE"
+    GROUP_TABLE = "GROUP_TABLE"
+    COEFFICIENTS = "COEFFICIENTS"
+    REPORT = "REPORT"
+    CHART = "CHART"
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.INPUT, self.tr("Cities with a yearly indicator"), [QgsProcessing.TypeVector]))
+        self.addParameter(QgsProcessingParameterField(
+            self.FIELD, self.tr("Indicator (any year of a STEM_YYYY field, or the value field of a long layer)"),
+            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric))
+        add_unit_parameters(self)
+        self.addParameter(QgsProcessingParameterField(
+            self.GROUP_FIELD, self.tr("Region group field (e.g. region: east, central, west, northeast)"),
+            parentLayerParameterName=self.INPUT, optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            self.CONTROLS, self.tr("Control variables for conditional β-convergence (optional)"),
+            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric,
+            allowMultiple=True, optional=True))
+        add_period_parameters(self)
+        self.addParameter(QgsProcessingParameterEnum(
+            self.SPATIAL, self.tr("Spatial β-convergence models (cross-section, maximum likelihood)"),
+            [self.tr("Spatial lag (SAR)"), self.tr("Spatial error (SEM)"), self.tr("Spatial Durbin (SDM)")],
+            allowMultiple=True, optional=True, defaultValue=[]))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.EFFECTS, self.tr("Fixed effects of the panel β regression"),
+            [self.tr("None (pooled OLS)"), self.tr("Unit (city)"), self.tr("Unit and year (two-way)")],
+            defaultValue=2))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.SE_TYPE, self.tr("Standard errors of the OLS regressions"),
+            [self.tr("Classical"), self.tr("Robust (HC1)"),
+             self.tr("Clustered by unit (robust HC1 in the cross-section)")],
+            defaultValue=2))
+        add_weights_parameters(self, with_id_field=False)
+        self.parameterDefinition("WEIGHTS_KIND").setDefaultValue(2)  # k-nearest neighbours: no islands
+        advanced = [
+            QgsProcessingParameterEnum(
+                self.TIMING, self.tr("Controls in the cross-section"),
+                [self.tr("Value in the first year"), self.tr("Mean over the period")], defaultValue=0),
+            QgsProcessingParameterEnum(
+                self.DENOMINATOR, self.tr("Standard deviation (CV, σ of logs) divides by"),
+                [self.tr("n − 1 (sample)"), self.tr("n (population)")], defaultValue=0),
+            QgsProcessingParameterBoolean(
+                self.BALANCE, self.tr("Drop units with missing years (balance the panel)"), defaultValue=False),
+        ]
+        for parameter in advanced:
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            self.addParameter(parameter)
+        add_name_parameter(self)
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT, self.tr("Cities with growth rates"), QgsProcessing.TypeVectorAnyGeometry))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.SIGMA_TABLE, self.tr("σ-convergence by year"), QgsProcessing.TypeVector))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.BETA_TABLE, self.tr("β-convergence models"), QgsProcessing.TypeVector))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.GROUP_TABLE, self.tr("σ-convergence by group and year"), QgsProcessing.TypeVector,
+            optional=True, createByDefault=False))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.COEFFICIENTS, self.tr("All β-convergence coefficients"), QgsProcessing.TypeVector,
+            optional=True, createByDefault=False))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.REPORT, self.tr("Report"), self.tr("HTML files (*.html)"), optional=True))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.CHART, self.tr("σ-convergence chart"), self.tr("PNG files (*.png)"), optional=True,
+            createByDefault=False))
+        for name, description in (
+            ("BETA", self.tr("β (cross-section OLS, absolute)")),
+            ("SPEED", self.tr("Speed of convergence λ (per year)")),
+            ("HALF_LIFE", self.tr("Half-life (years)")),
+            ("CV_START", self.tr("Coefficient of variation, first year")),
+            ("CV_END", self.tr("Coefficient of variation, last year")),
+            ("UNITS", self.tr("Units analysed")),
+        ):
+            self.addOutput(QgsProcessingOutputNumber(name, description))
+
+    # ------------------------------------------------------------------ running
+    def process(self, parameters, context, feedback):
+        from ...core.convergence.analysis import ConvergenceSettings, convergence_analysis
+        from ...core.errors import InputError
+
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        steps = QgsProcessingMultiStepFeedback(4, feedback)
+        field = field_or_none(self, parameters, self.FIELD, context)
+        controls = self.parameterAsFields(parameters, self.CONTROLS, context)
+        group_field = field_or_none(self, parameters, self.GROUP_FIELD, context)
+        has_geometry = source.wkbType() != QgsWkbTypes.NoGeometry
+        frame, panel, labels, id_field = read_layer_panel(
+            self, parameters, context, source, [field, *controls], extra=[group_field],
+            geometry=has_geometry, feedback=steps, all_fields=True)
+        variable = panel.variable(field)
+        control_names = list(dict.fromkeys(panel.variable(c) for c in controls))
+        if variable in control_names:
+            raise InputError("The indicator {variable} cannot also be a control; remove it from the controls.",
+                             variable=variable)
+        groups = self.unit_groups(frame, panel, group_field, id_field, parameters, context)
+
+        steps.setCurrentStep(1)
+        models = tuple(SPATIAL_MODELS[i] for i in self.parameterAsEnums(parameters, self.SPATIAL, context))
+        weights = None
+        units_frame = frame.iloc[panel.unit_rows]
+        if models:
+            if not has_geometry and not self.parameterAsFile(parameters, "WEIGHTS_FILE", context):
+                raise InputError("Spatial models need the cities' geometries or a weights file; the layer "
+                                 "has no geometry, so choose a GAL/GWT weights file.")
+            weights = resolve_weights(self, parameters, context, units_frame, panel.units,
+                                      progress=feedback_progress(steps))
+
+        steps.setCurrentStep(2)
+        settings = ConvergenceSettings(
+            start=self.parameterAsInt(parameters, "START_YEAR", context) or None,
+            end=self.parameterAsInt(parameters, "END_YEAR", context) or None,
+            ddof=1 if self.parameterAsEnum(parameters, self.DENOMINATOR, context) == 0 else 0,
+            timing=TIMINGS[self.parameterAsEnum(parameters, self.TIMING, context)],
+            effects=PANEL_EFFECTS[self.parameterAsEnum(parameters, self.EFFECTS, context)],
+            se_type=SE_TYPES[self.parameterAsEnum(parameters, self.SE_TYPE, context)],
+            spatial_models=models,
+            balance=self.parameterAsBool(parameters, self.BALANCE, context),
+        )
+        result = convergence_analysis(panel, variable, control_names, groups, weights, settings, labels,
+                                      progress=feedback_progress(steps))
+        self.warn(result, labels, feedback)
+
+        steps.setCurrentStep(3)
+        outputs = self.write_outputs(parameters, context, source, frame, panel, result, id_field,
+                                     group_field, steps)
+        absolute = result.model("cs_ols_abs")
+        outputs.update({
+            "BETA": absolute.beta[0],
+            "SPEED": absolute.speed.speed,
+            "HALF_LIFE": absolute.speed.half_life,
+            "CV_START": float(result.sigma["cv"].iloc[0]),
+            "CV_END": float(result.sigma["cv"].iloc[-1]),
+            "UNITS": len(result.units),
+        })
+        steps.setProgress(100)
+        return outputs
+
+    def unit_groups(self, frame, panel, group_field, id_field, parameters, context):
+        """unit → group label (None without a group field); a group that changes over the
+        years of a long layer is refused."""
+        import pandas as pd
+
+        from ...core.errors import InputError, preview
+
+        if not group_field:
+            return None
+        if field_or_none(self, parameters, "YEAR_FIELD", context):
+            varying = frame.groupby(id_field)[group_field].nunique(dropna=False)
+            varying = varying[varying > 1]
+            if len(varying):
+                raise InputError(
+                    "The group field {field} changes over the years for {count} unit(s): {units}; a unit "
+                    "must stay in one group.", field=group_field, count=len(varying),
+                    units=preview(varying.index.tolist()),
+                )
+        values = frame[group_field].to_numpy()[panel.unit_rows]
+        return pd.Series(values, index=panel.units, dtype=object)
+
+    def warn(self, result, labels, feedback):
+        from ...core.errors import preview
+
+        if result.dropped:
+            names = [f"{u} {labels[u]}" if labels and u in labels else str(u) for u in result.dropped]
+            feedback.pushWarning(self.tr("{count} unit(s) with missing years were left out: {units}.").format(
+                count=len(result.dropped), units=preview(names)))
+        designs = {"panel": self.tr("panel"), "cross-section": self.tr("cross-section")}
+        for design, error in result.skipped:
+            feedback.pushWarning(self.tr("The {design} β regression was skipped: {reason}").format(
+                design=designs.get(design, design), reason=self.error_text(error)))
+        for model in result.models:
+            if model.spatial.get("at_bound"):
+                feedback.pushWarning(self.tr(
+                    "{model}: the spatial parameter {name} = {value:.3f} is at the bound of its range; the "
+                    "model is not identified on these data. Try other weights or the OLS results."
+                ).format(model=model.estimator, name=model.spatial["name"], value=model.spatial["value"]))
+
+    # ------------------------------------------------------------------ outputs
+    def write_outputs(self, parameters, context, source, frame, panel, result, id_field, group_field, steps):
+        outputs = {}
+        dest = self.write_map(parameters, context, source, frame, panel, result, id_field, group_field, steps)
+        if dest is not None:
+            outputs[self.OUTPUT] = dest
+        from ..convergence_report import (
+            beta_table,
+            coefficient_table,
+            group_table,
+            sigma_table,
+            write_report,
+        )
+
+        for name, (table, aliases, title) in {
+            self.SIGMA_TABLE: sigma_table(result),
+            self.BETA_TABLE: beta_table(result),
+            self.GROUP_TABLE: group_table(result),
+            self.COEFFICIENTS: coefficient_table(result),
+        }.items():
+            if table is None:
+                continue
+            dest = table_sink(self, parameters, name, context, table, aliases, title)
+            if dest is not None:
+                outputs[name] = dest
+        chart_path = self.parameterAsFileOutput(parameters, self.CHART, context)
+        report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
+        written = write_report(result, report_path, chart_path, source.sourceName() or "layer", steps)
+        outputs.update({key: value for key, value in written.items() if value})
+        return outputs
+
+    def write_map(self, parameters, context, source, frame, panel, result, id_field, group_field, steps):
+        import numpy as np
+
+        from ...core.classify import class_breaks
+
+        units = frame.iloc[panel.unit_rows]
+        keep_rows = np.isin(panel.units, result.units)
+        units = units[keep_rows]
+        if field_or_none(self, parameters, "YEAR_FIELD", context):
+            name_field = field_or_none(self, parameters, "NAME_FIELD", context)
+            columns = list(dict.fromkeys(c for c in (id_field, name_field, group_field) if c))
+        else:
+            columns = [c for c in units.columns if c != getattr(units, "_geometry_column_name", None)]
+        geometry_name = getattr(units, "_geometry_column_name", None)
+        table = units[[c for c in columns if c not in MAP_FIELDS] + ([geometry_name] if geometry_name else [])]
+        table = table.copy()
+        unit_table = result.unit_table
+        table["Y_START"] = unit_table["start"].to_numpy()
+        table["Y_END"] = unit_table["end"].to_numpy()
+        table["LN_START"] = unit_table["ln_start"].to_numpy()
+        table["GROWTH"] = unit_table["growth"].to_numpy() * 100.0
+        table["REL_START"] = unit_table["relative_start"].to_numpy()
+        start, end = result.years[0], result.years[-1]
+        aliases = {
+            "Y_START": self.tr("{variable} in {year}").format(variable=result.variable, year=start),
+            "Y_END": self.tr("{variable} in {year}").format(variable=result.variable, year=end),
+            "LN_START": self.tr("Log of {variable} in {year}").format(variable=result.variable, year=start),
+            "GROWTH": self.tr("Average annual log growth of {variable} {start}–{end} (% per year)").format(
+                variable=result.variable, start=start, end=end),
+            "REL_START": self.tr("{variable} in {year} relative to the mean of all units").format(
+                variable=result.variable, year=start),
+        }
+        wkb = source.wkbType() if geometry_name else QgsWkbTypes.NoGeometry
+        dest = frame_to_sink(self, parameters, self.OUTPUT, context, table, wkb, source.sourceCrs(),
+                             base_fields=source.fields(), aliases=aliases, feedback=steps)
+        if dest is None:
+            return None
+        breaks = class_breaks(table["GROWTH"].to_numpy(), "fisher_jenks", 5)
+        attach_style(context, dest, Style(
+            renderer=Graduated("GROWTH", breaks, ramp="YlGnBu", precision=2,
+                               minimum=float(table["GROWTH"].min())) if geometry_name else None,
+            aliases=aliases,
+            name=self.tr("Growth of {variable} {start}–{end}").format(variable=result.variable, start=start,
+                                                                      end=end),
+        ))
+        return dest

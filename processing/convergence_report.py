@@ -1,0 +1,309 @@
+"""Tables, charts and the HTML report of ``resilience:convergence`` (translated here, so
+the core stays QGIS-free and every caption reaches the translators)."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+from qgis.PyQt.QtCore import QCoreApplication
+
+from .regression_output import add_paper_table, estimate_with_se, se_label, significance_note, yes_no
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("ConvergenceReport", text)
+
+
+def measure_labels() -> dict:
+    return {
+        "cv": tr("Coefficient of variation"),
+        "sd_log": tr("Standard deviation of logs"),
+        "theil": tr("Theil index"),
+        "gini": tr("Gini coefficient"),
+    }
+
+
+def effects_label(effects: str) -> str:
+    return {"none": tr("None"), "unit": tr("Unit"), "twoway": tr("Unit and year")}[effects]
+
+
+def model_title(model) -> str:
+    design = tr("Cross-section") if model.design == "cross-section" else tr("Panel")
+    kind = tr("conditional") if model.conditional else tr("absolute")
+    return tr("{design} {estimator}, {kind}").format(design=design, estimator=model.estimator, kind=kind)
+
+
+def variable_labels(result) -> dict:
+    from ..core.convergence.beta import CONSTANT, INITIAL, LAGGED
+
+    start = result.years[0]
+    labels = {
+        INITIAL: tr("ln {variable} {year} (initial level, β)").format(variable=result.variable, year=start),
+        LAGGED: tr("ln {variable}, previous year (β)").format(variable=result.variable),
+        f"W {INITIAL}": tr("W × ln {variable} {year} (neighbours' initial level)").format(
+            variable=result.variable, year=start),
+        CONSTANT: tr("Constant"),
+        "rho": tr("ρ (spatial lag of growth)"),
+        "lambda": tr("λ (spatial error)"),
+    }
+    for name in result.controls:
+        labels[f"W {name}"] = tr("W × {control}").format(control=name)
+        labels[f"{name} (t-1)"] = tr("{control}, previous year").format(control=name)
+    return labels
+
+
+# ------------------------------------------------------------------ tables for sinks
+def sigma_table(result):
+    table = result.sigma.rename(columns={
+        "theil_between": "theil_btw", "theil_within": "theil_wth", "theil_between_share": "theil_bsh",
+        "gini_within": "gini_wth", "gini_between": "gini_nb", "gini_transvariation": "gini_tv",
+    })
+    labels = measure_labels()
+    aliases = {
+        "year": tr("Year"), "n": tr("Units"), "mean": tr("Mean of {variable}").format(variable=result.variable),
+        **labels,
+        "theil_btw": tr("Theil index, between groups"), "theil_wth": tr("Theil index, within groups"),
+        "theil_bsh": tr("Share of the Theil index between groups"),
+        "gini_wth": tr("Gini (Dagum): within groups"), "gini_nb": tr("Gini (Dagum): net between groups"),
+        "gini_tv": tr("Gini (Dagum): transvariation"),
+    }
+    return table, aliases, tr("σ-convergence of {variable}").format(variable=result.variable)
+
+
+def group_table(result):
+    if result.sigma_groups is None:
+        return None, None, None
+    table = result.sigma_groups.rename(columns={"theil_share": "theil_sh", "theil_contribution": "theil_ct"})
+    aliases = {
+        "year": tr("Year"), "group": tr("Group"), "n": tr("Units"), "mean": tr("Mean"), **measure_labels(),
+        "theil_sh": tr("Group's share of the total (Theil weight)"),
+        "theil_ct": tr("Contribution to the within-group Theil index"),
+    }
+    return table, aliases, tr("σ-convergence of {variable} by group").format(variable=result.variable)
+
+
+def beta_table(result):
+    import pandas as pd
+
+    rows = []
+    for model in result.models:
+        beta, se, p = model.beta
+        spatial = model.spatial or {}
+        effects = model.impacts or {}
+        rows.append({
+            "model": model_title(model), "design": model.design, "estimator": model.estimator,
+            "cond": int(model.conditional), "effects": model.effects, "beta": beta, "beta_se": se,
+            "beta_p": p, "speed": model.speed.speed, "speed_se": model.speed.speed_se,
+            "half_life": model.speed.half_life, "hl_se": model.speed.half_life_se, "n_obs": model.n,
+            "r2": model.r2, "loglik": model.loglik, "aic": model.aic,
+            "sp_param": spatial.get("name", ""), "sp_value": spatial.get("value", math.nan),
+            "sp_se": spatial.get("se", math.nan), "sp_p": spatial.get("p", math.nan),
+            "direct": effects.get("direct", math.nan), "indirect": effects.get("indirect", math.nan),
+            "total": effects.get("total", math.nan),
+        })
+    aliases = {
+        "model": tr("Model"), "design": tr("Cross-section or panel"), "estimator": tr("Estimator"),
+        "cond": tr("Conditional (with controls)"), "effects": tr("Fixed effects"),
+        "beta": tr("β (coefficient of the log level)"), "beta_se": tr("Standard error of β"),
+        "beta_p": tr("p-value of β"), "speed": tr("Speed of convergence λ (per year)"),
+        "speed_se": tr("Standard error of λ"), "half_life": tr("Half-life (years)"),
+        "hl_se": tr("Standard error of the half-life"), "n_obs": tr("Observations"),
+        "r2": tr("R² (within R² with fixed effects, pseudo R² for ML)"), "loglik": tr("Log-likelihood"),
+        "aic": tr("AIC"), "sp_param": tr("Spatial parameter"), "sp_value": tr("Spatial parameter value"),
+        "sp_se": tr("Standard error of the spatial parameter"), "sp_p": tr("p-value of the spatial parameter"),
+        "direct": tr("Direct effect of the initial level"), "indirect": tr("Indirect (spillover) effect"),
+        "total": tr("Total effect"),
+    }
+    return pd.DataFrame(rows), aliases, tr("β-convergence of {variable}").format(variable=result.variable)
+
+
+def coefficient_table(result):
+    import pandas as pd
+
+    from ..core.regression.table import stars
+
+    rows = []
+    for model in result.models:
+        for name, coef, se, stat, p in zip(model.names, model.coef, model.se, model.stat, model.p):
+            rows.append({"model": model_title(model), "variable": name, "coef": coef, "se": se,
+                         "stat": stat, "p": p, "stars": stars(p)})
+    aliases = {"model": tr("Model"), "variable": tr("Variable"), "coef": tr("Coefficient"),
+               "se": tr("Standard error"), "stat": tr("t or z statistic"), "p": tr("p-value"),
+               "stars": tr("Significance (*** 1 %, ** 5 %, * 10 %)")}
+    return pd.DataFrame(rows), aliases, tr("β-convergence coefficients of {variable}").format(
+        variable=result.variable)
+
+
+# ------------------------------------------------------------------ report
+def chart_text(result) -> dict:
+    labels = measure_labels()
+    return {
+        **labels,
+        "title": tr("σ-convergence of {variable}").format(variable=result.variable),
+        "overall": tr("All units"), "by_group": tr("Coefficient of variation by group"),
+        "theil_parts": tr("Theil index: between and within groups"), "between": tr("Between groups"),
+        "within": tr("Within groups"), "year": tr("Year"), "value": tr("Dispersion"), "all": tr("All units"),
+    }
+
+
+def write_report(result, report_path: str, chart_path: str, layer: str, feedback=None) -> dict:
+    """Write the σ chart (PNG) and the HTML report where asked; returns {'REPORT', 'CHART'}."""
+    from ..core.convergence import chart
+
+    written = {"REPORT": None, "CHART": None}
+    if not report_path and not chart_path:
+        return written
+    images = {}
+    if chart.available():
+        folder = Path(tempfile.mkdtemp(prefix="convergence-"))
+        sigma_png = Path(chart_path) if chart_path else folder / "sigma.png"
+        sigma_png.parent.mkdir(parents=True, exist_ok=True)
+        images["sigma"] = chart.sigma_chart(result.sigma, result.sigma_groups, sigma_png, chart_text(result))
+        written["CHART"] = images["sigma"] if chart_path else None
+        absolute = result.model("cs_ols_abs")
+        images["scatter"] = chart.beta_scatter(
+            result.unit_table, (absolute.get("constant")[0], absolute.beta[0]), folder / "beta.png", {
+                "title": tr("β-convergence: growth against the initial level"),
+                "x": tr("ln {variable} in {year}").format(variable=result.variable, year=result.years[0]),
+                "y": tr("Average annual growth {start}–{end} (%)").format(start=result.years[0],
+                                                                          end=result.years[-1]),
+                "line": tr("OLS fit (β = {beta:.4f})").format(beta=absolute.beta[0]),
+            })
+    elif feedback is not None:
+        feedback.pushWarning(tr("matplotlib is not installed in QGIS's Python: the report has no charts."))
+    if report_path:
+        Path(report_path).parent.mkdir(parents=True, exist_ok=True)
+        written["REPORT"] = build_report(result, layer, images).write(report_path)
+    return written
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.2f} %" if math.isfinite(value) else "–"
+
+
+def _p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def build_report(result, layer: str, images: dict):
+    from ..core.html_report import HtmlReport
+    from ..core.regression.table import column, number, p_value
+
+    start, end = result.years[0], result.years[-1]
+    labels = measure_labels()
+    report = HtmlReport(tr("Convergence of {variable}, {start}–{end}: {layer}").format(
+        variable=result.variable, start=start, end=end, layer=layer))
+    report.paragraph(tr("{units} units, {years} years ({start}–{end}), balanced panel.").format(
+        units=len(result.units), years=len(result.years), start=start, end=end))
+    if result.dropped:
+        report.paragraph(tr("{count} unit(s) with missing years were left out: {units}.").format(
+            count=len(result.dropped), units=", ".join(map(str, result.dropped))), note=True)
+
+    # σ-convergence
+    report.heading(tr("σ-convergence: dispersion across units, year by year"))
+    trends = result.trends.set_index("measure")
+    cv = trends.loc["cv"]
+    direction = tr("fell") if cv["last"] < cv["first"] else tr("rose")
+    sentence = tr("The coefficient of variation {direction} from {first} ({start}) to {last} ({end}), "
+                  "{change} in all.").format(direction=direction, first=number(cv["first"], 3), start=start,
+                                             last=number(cv["last"], 3), end=end, change=_pct(cv["change"]))
+    if math.isfinite(cv["slope"]):
+        sentence += " " + tr("Linear trend: {slope} per year ({p}).").format(
+            slope=number(cv["slope"], 4), p=_p_text(cv["p"]))
+    report.paragraph(sentence)
+    if "sigma" in images:
+        report.image(images["sigma"], tr("σ-convergence chart"), width=900)
+    header = [tr("Year"), tr("Mean"), labels["cv"], labels["sd_log"], labels["theil"], labels["gini"]]
+    rows = [[int(r.year), r.mean, r.cv, r.sd_log, r.theil, r.gini] for r in result.sigma.itertuples()]
+    report.table(header, rows)
+    report.paragraph(tr("Standard deviations divide by n − 1 unless chosen otherwise; Theil index "
+                        "T = (1/n) Σ (y/ȳ) ln(y/ȳ); Gini G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ)."), note=True)
+    report.heading(tr("Trend of each measure over the years"))
+    report.table([tr("Measure"), tr("First year"), tr("Last year"), tr("Change"), tr("Slope per year"),
+                  tr("Standard error"), tr("p-value")],
+                 [[labels[m], r["first"], r["last"], _pct(r["change"]), number(r["slope"]), number(r["se"]),
+                   p_value(r["p"])]
+                  for m, r in trends.iterrows()])
+    if result.sigma_groups is not None:
+        report.heading(tr("Theil index: between and within groups"))
+        report.table([tr("Year"), tr("Total"), tr("Between groups"), tr("Within groups"), tr("Between share")],
+                     [[int(r.year), r.theil, r.theil_between, r.theil_within, _pct(r.theil_between_share)]
+                      for r in result.sigma.itertuples()])
+        report.heading(tr("Gini coefficient: Dagum decomposition"))
+        report.table([tr("Year"), tr("Total"), tr("Within groups"), tr("Net between groups"),
+                      tr("Transvariation")],
+                     [[int(r.year), r.gini, r.gini_within, r.gini_between, r.gini_transvariation]
+                      for r in result.sigma.itertuples()])
+        report.paragraph(tr("Dagum (1997): G = G_w + G_nb + G_t. Transvariation measures the overlap "
+                            "of the groups' distributions."), note=True)
+        report.heading(tr("Coefficient of variation by group"))
+        pivot = result.sigma_groups.pivot(index="year", columns="group", values="cv")
+        groups = list(dict.fromkeys(result.sigma_groups["group"]))
+        report.table([tr("Year"), *groups], [[int(y), *pivot.loc[y, groups].tolist()] for y in pivot.index])
+        means = result.unit_table.groupby("group", sort=False)["growth"].mean()
+        report.table([tr("Group"), tr("Average annual growth {start}–{end}").format(start=start, end=end)],
+                     [[g, _pct(means[g])] for g in groups])
+
+    # β-convergence
+    report.heading(tr("β-convergence: do units that start lower grow faster?"))
+    absolute = result.model("cs_ols_abs")
+    beta, _, p = absolute.beta
+    if absolute.speed.converges and p < 0.1:
+        text = tr("Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, "
+                  "half of it in {half} years.").format(beta=number(beta, 4), p=_p_text(p),
+                                                         speed=_pct(absolute.speed.speed),
+                                                         half=number(absolute.speed.half_life, 1))
+    else:
+        text = tr("No significant absolute β-convergence: β = {beta} ({p}).").format(beta=number(beta, 4),
+                                                                                    p=_p_text(p))
+    report.paragraph(text)
+    if "scatter" in images:
+        report.image(images["scatter"], tr("β-convergence scatter"), width=620)
+    variables = list(variable_labels(result))
+    cross = [m for m in result.models if m.design == "cross-section"]
+    panel = [m for m in result.models if m.design == "panel"]
+    labels_by_name = variable_labels(result)
+    for models, title in ((cross, tr("Cross-section: average annual log growth {start}–{end}").format(
+            start=start, end=end)), (panel, tr("Panel: annual log growth"))):
+        if not models:
+            continue
+        names = list(dict.fromkeys([*variables[:2], *[n for m in models for n in m.names]]))
+        names = [n for n in names if not str(n).startswith("year ")]
+        columns = [column(model_title(m), m.names, m.coef, m.se, m.p, footer(m)) for m in models]
+        add_paper_table(report, title, columns, names, labels_by_name,
+                        significance_note(tr("Standard errors ({kinds})").format(
+                            kinds="; ".join(dict.fromkeys(se_label(m.se_type) for m in models)))))
+    if panel:
+        report.paragraph(tr("Panel fixed-effects β is biased towards faster convergence in short panels "
+                            "(Nickell 1981): read its speed as an upper bound."), note=True)
+    report.paragraph(tr("Speed of convergence λ = −ln(1 + β·τ)/τ with τ the years over which growth is "
+                        "averaged (the whole period in the cross-section, 1 for annual panel growth); "
+                        "half-life = ln 2 / λ; standard errors by the delta method."), note=True)
+    spatial = [m for m in result.models if m.impacts]
+    if spatial:
+        report.heading(tr("Spatial models: effects of the initial level (LeSage and Pace)"))
+        report.table([tr("Model"), tr("Direct"), tr("Indirect (spillover)"), tr("Total")],
+                     [[model_title(m), m.impacts["direct"], m.impacts["indirect"], m.impacts["total"]]
+                      for m in spatial])
+        report.paragraph(tr("A negative indirect effect means that neighbours with a high initial level "
+                            "slow a unit's growth (convergence spills over)."), note=True)
+    return report
+
+
+def footer(model) -> dict:
+    rows = {
+        tr("Speed λ (per year)"): estimate_with_se(model.speed.speed, model.speed.speed_se),
+        tr("Half-life (years)"): estimate_with_se(model.speed.half_life, model.speed.half_life_se, 2),
+        tr("Observations"): str(model.n),
+    }
+    if model.estimator == "OLS":
+        rows[tr("R² (within with fixed effects)")] = f"{model.r2:.4f}"
+        rows[tr("Fixed effects")] = effects_label(model.effects)
+    else:
+        rows[tr("Pseudo R²")] = f"{model.r2:.4f}"
+        rows[tr("Log-likelihood")] = f"{model.loglik:.2f}"
+        rows[tr("AIC")] = f"{model.aic:.2f}"
+    rows[tr("Controls")] = yes_no(model.conditional)
+    return rows

@@ -1,0 +1,229 @@
+"""Tables, chart and HTML report of ``resilience:mediation`` (captions translated here)."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+from qgis.PyQt.QtCore import QCoreApplication
+
+from .regression_output import add_paper_table, se_label, significance_note, yes_no
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MediationReport", text)
+
+
+def model_label(model: str) -> str:
+    return {
+        "cross_section": tr("Cross-section (one year)"),
+        "pooled": tr("Pooled OLS with year effects"),
+        "unit": tr("Panel with unit fixed effects"),
+        "twoway": tr("Panel with unit and year fixed effects"),
+    }[model]
+
+
+def verdict_label(verdict: str) -> str:
+    return {
+        "complementary": tr("Partial (complementary) mediation: the indirect effect is significant and has "
+                            "the sign of the direct effect"),
+        "competitive": tr("Competitive mediation: the indirect effect is significant and opposes the "
+                          "direct effect"),
+        "indirect_only": tr("Full (indirect-only) mediation: the indirect effect is significant and the "
+                            "direct effect is not"),
+        "direct_only": tr("No mediation: only the direct effect is significant"),
+        "no_effect": tr("No effect: neither the indirect nor the direct effect is significant"),
+    }[verdict]
+
+
+def verdict_text(result) -> str:
+    x, m, y = result.data.names
+    return tr("{verdict}. Indirect effect of {x} on {y} through {m}: {indirect} ({share} of the total "
+              "effect).").format(verdict=verdict_label(result.verdict), x=x, y=y, m=m,
+                                 indirect=f"{result.indirect:.4f}", share=_pct(result.proportion))
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.1f} %" if math.isfinite(value) else "–"
+
+
+def step_titles(result) -> list[str]:
+    _, m, y = result.data.names
+    return [tr("(1) {y}: total effect").format(y=y), tr("(2) {m}: path a").format(m=m),
+            tr("(3) {y}: direct effect and path b").format(y=y)]
+
+
+# ------------------------------------------------------------------ tables for sinks
+def coefficient_table(result):
+    import pandas as pd
+
+    from ..core.regression.table import stars
+
+    rows = []
+    steps = result.steps
+    for step, title, fit in zip((1, 2, 3), step_titles(result), (steps.total, steps.mediator, steps.outcome)):
+        for name, coef, se, stat, p in zip(fit.names, fit.coef, fit.se, fit.stat, fit.p):
+            rows.append({"step": step, "equation": title, "variable": name, "coef": coef, "se": se,
+                         "t": stat, "p": p, "stars": stars(p), "n_obs": fit.n, "r2": fit.r2})
+    aliases = {"step": tr("Step"), "equation": tr("Equation"), "variable": tr("Variable"),
+               "coef": tr("Coefficient"), "se": tr("Standard error"), "t": tr("t statistic"),
+               "p": tr("p-value"), "stars": tr("Significance (*** 1 %, ** 5 %, * 10 %)"),
+               "n_obs": tr("Observations"), "r2": tr("R² (within R² with fixed effects)")}
+    return pd.DataFrame(rows), aliases, tr("Mediation regressions")
+
+
+def effects_table(result):
+    import pandas as pd
+
+    nan = float("nan")
+    steps = result.steps
+    intervals = result.intervals or {}
+
+    def bounds(name):
+        if name not in intervals:
+            return {"pct_low": nan, "pct_high": nan, "bc_low": nan, "bc_high": nan, "boot_se": nan}
+        item = intervals[name]
+        return {"pct_low": item["percentile"].low, "pct_high": item["percentile"].high,
+                "bc_low": item["bc"].low, "bc_high": item["bc"].high, "boot_se": item["se"]}
+
+    def row(effect, label, estimate, se, stat, p, interval=None):
+        return {"effect": effect, "label": label, "estimate": estimate, "se": se, "stat": stat, "p": p,
+                **bounds(interval)}
+
+    c, c_se, c_p = steps.c
+    cp, cp_se, cp_p = steps.c_prime
+    a, a_se, a_p = steps.a
+    b, b_se, b_p = steps.b
+    rows = [
+        row("total", tr("Total effect c"), c, c_se, c / c_se, c_p, "total"),
+        row("direct", tr("Direct effect c′"), cp, cp_se, cp / cp_se, cp_p, "direct"),
+        row("indirect", tr("Indirect effect a·b (Sobel)"), result.indirect, result.sobel.se, result.sobel.z,
+            result.sobel.p, "indirect"),
+        row("aroian", tr("Indirect effect a·b (Aroian)"), result.indirect, result.aroian.se, result.aroian.z,
+            result.aroian.p),
+        row("path_a", tr("Path a (X → M)"), a, a_se, a / a_se, a_p),
+        row("path_b", tr("Path b (M → Y given X)"), b, b_se, b / b_se, b_p),
+        row("proportion", tr("Share mediated a·b / c"), result.proportion, nan, nan, nan),
+    ]
+    aliases = {"effect": tr("Effect"), "label": tr("Description"), "estimate": tr("Estimate"),
+               "se": tr("Standard error"), "stat": tr("t or z statistic"), "p": tr("p-value"),
+               "pct_low": tr("Percentile bootstrap interval, lower"),
+               "pct_high": tr("Percentile bootstrap interval, upper"),
+               "bc_low": tr("Bias-corrected bootstrap interval, lower"),
+               "bc_high": tr("Bias-corrected bootstrap interval, upper"),
+               "boot_se": tr("Bootstrap standard error")}
+    return pd.DataFrame(rows), aliases, tr("Mediation effects")
+
+
+# ------------------------------------------------------------------ report
+def write_report(result, report_path: str, chart_path: str, layer: str, feedback=None) -> dict:
+    from ..core.mediation import chart
+
+    written = {"REPORT": None, "CHART": None}
+    if not report_path and not chart_path:
+        return written
+    image = None
+    if result.bootstrap is not None and chart.available():
+        path = Path(chart_path) if chart_path else Path(tempfile.mkdtemp(prefix="mediation-")) / "bootstrap.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        level = f"{result.settings.confidence * 100:g} %"
+        indirect = result.intervals["indirect"]
+        image = chart.bootstrap_chart(
+            result.bootstrap.indirect, result.indirect,
+            (indirect["percentile"].low, indirect["percentile"].high), (indirect["bc"].low, indirect["bc"].high),
+            path, {
+                "title": tr("Bootstrap distribution of the indirect effect ({draws} draws)").format(
+                    draws=len(result.bootstrap.indirect)),
+                "x": tr("Indirect effect a·b"), "y": tr("Draws"), "estimate": tr("Estimate"),
+                "percentile": tr("Percentile {level} interval").format(level=level),
+                "bc": tr("Bias-corrected {level} interval").format(level=level),
+            })
+        written["CHART"] = image if chart_path else None
+    elif result.bootstrap is not None and feedback is not None:
+        feedback.pushWarning(tr("matplotlib is not installed in QGIS's Python: the report has no chart."))
+    if report_path:
+        Path(report_path).parent.mkdir(parents=True, exist_ok=True)
+        written["REPORT"] = build_report(result, layer, image).write(report_path)
+    return written
+
+
+def build_report(result, layer: str, image):
+    from ..core.html_report import HtmlReport
+    from ..core.regression.table import column, number, p_value
+
+    data, steps, settings = result.data, result.steps, result.settings
+    x, m, y = data.names
+    report = HtmlReport(tr("Mediation: {x} → {m} → {y} ({layer})").format(x=x, m=m, y=y, layer=layer))
+    years = data.years
+    period = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    report.paragraph(tr("{model}; {n} observations of {units} units, {period}.").format(
+        model=model_label(data.model), n=data.n, units=data.units, period=period))
+    if result.dropped:
+        report.paragraph(tr("{count} unit(s) with missing years were left out: {units}.").format(
+            count=len(result.dropped), units=", ".join(map(str, result.dropped))), note=True)
+    report.heading(tr("Verdict"))
+    report.paragraph(verdict_text(result))
+
+    has_unit = data.model in ("unit", "twoway")
+    has_year = data.model in ("pooled", "twoway")
+    se_type = steps.outcome.se_type
+
+    def foot(fit):
+        rows = {tr("Observations"): str(fit.n), tr("R² (within with fixed effects)"): f"{fit.r2:.4f}"}
+        if data.model != "cross_section":
+            rows[tr("Unit fixed effects")] = yes_no(has_unit)
+            rows[tr("Year effects")] = yes_no(has_year)
+        return rows
+
+    columns = [column(title, fit.names, fit.coef, fit.se, fit.p, foot(fit))
+               for title, fit in zip(step_titles(result), (steps.total, steps.mediator, steps.outcome))]
+    variables = [x, m, *[n for n in steps.outcome.names if n not in (x, m) and not str(n).startswith("year ")]]
+    add_paper_table(report, tr("Stepwise regressions (Baron and Kenny)"), columns, variables,
+                    {"constant": tr("Constant")}, significance_note(se_label(se_type)))
+
+    report.heading(tr("Effects"))
+    level = f"{settings.confidence * 100:g} %"
+    intervals = result.intervals or {}
+
+    def interval_text(name, kind):
+        if name not in intervals:
+            return "–"
+        item = intervals[name][kind]
+        if not (math.isfinite(item.low) and math.isfinite(item.high)):
+            return "–"
+        return f"[{number(item.low)}, {number(item.high)}]"
+
+    rows = []
+    for name, label, (estimate, se, p) in (
+        ("total", tr("Total effect c"), steps.c),
+        ("direct", tr("Direct effect c′"), steps.c_prime),
+        ("indirect", tr("Indirect effect a·b"), (result.indirect, result.sobel.se, result.sobel.p)),
+    ):
+        rows.append([label, number(estimate), number(se), p_value(p), interval_text(name, "percentile"),
+                     interval_text(name, "bc")])
+    report.table([tr("Effect"), tr("Estimate"), tr("Standard error"), tr("p-value"),
+                  tr("Percentile {level} interval").format(level=level),
+                  tr("Bias-corrected {level} interval").format(level=level)], rows)
+    report.paragraph(tr("Share of the total effect mediated (a·b / c): {share}. The standard error and "
+                        "p-value of a·b are the Sobel test's.").format(share=_pct(result.proportion)), note=True)
+    if result.bootstrap is not None:
+        report.paragraph(tr("Cluster bootstrap: {draws} draws resampling whole units (seed {seed}); "
+                            "bootstrap standard error of a·b {se}.").format(
+            draws=result.bootstrap.draws, seed=result.bootstrap.seed, se=number(intervals["indirect"]["se"])),
+            note=True)
+    else:
+        report.paragraph(tr("No bootstrap was run (0 draws): the verdict rests on the Sobel test."), note=True)
+
+    report.heading(tr("Tests of the indirect effect"))
+    report.table([tr("Test"), tr("Standard error"), tr("z"), tr("p-value")],
+                 [[tr("Sobel (1982)"), number(result.sobel.se), number(result.sobel.z, 3), p_value(result.sobel.p)],
+                  [tr("Aroian (1947)"), number(result.aroian.se), number(result.aroian.z, 3),
+                   p_value(result.aroian.p)]])
+    if image:
+        report.image(image, tr("Bootstrap distribution of the indirect effect"), width=640)
+    report.paragraph(tr("Steps: (1) {y} on {x} gives the total effect c; (2) {m} on {x} gives path a; "
+                        "(3) {y} on {x} and {m} gives the direct effect c′ and path b. By least squares "
+                        "c = c′ + a·b exactly. The bootstrap does not assume a·b is normal, which the "
+                        "Sobel test does.").format(x=x, m=m, y=y), note=True)
+    return report

@@ -1,0 +1,186 @@
+"""β-convergence: regressions, speed and half-life against hand computations, and spreg's
+spatial models against R spatialreg (tests/reference/spatialreg_columbus.R)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from digital_resilience.core.convergence.beta import INITIAL, LAGGED, cross_section_ols, panel_ols
+from digital_resilience.core.convergence.spatial import cross_section_spatial, fit_spatial, impacts
+from digital_resilience.core.convergence.speed import speed_of_convergence
+from digital_resilience.core.weights.files import read_weights_file
+
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"
+
+
+@pytest.fixture(scope="module")
+def latent_resilience(sample_dir):
+    latent = pd.read_csv(sample_dir / "synthetic_latent.csv")
+    wide = latent.pivot(index="adcode", columns="year", values="resilience")
+    return wide.to_numpy(), [int(y) for y in wide.columns], wide.index.to_numpy()
+
+
+def test_speed_and_half_life_by_hand():
+    # β = -0.03 over T = 8 years: 1 + βT = 0.76
+    speed = speed_of_convergence(-0.03, 0.002, 8)
+    assert speed.speed == pytest.approx(-math.log(0.76) / 8, abs=1e-15)
+    assert speed.half_life == pytest.approx(math.log(2) / (-math.log(0.76) / 8), abs=1e-12)
+    assert speed.speed_se == pytest.approx(0.002 / 0.76, abs=1e-15)  # |dλ/dβ| = 1/(1+βT)
+    assert speed.half_life_se == pytest.approx(math.log(2) * (0.002 / 0.76) / speed.speed**2, rel=1e-12)
+    annual = speed_of_convergence(-0.2, 0.05, 1)  # a panel of annual growth: λ = -ln(1+β)
+    assert annual.speed == pytest.approx(-math.log(0.8))
+    assert speed.converges and annual.converges
+
+
+def test_no_convergence_has_no_half_life():
+    diverging = speed_of_convergence(0.01, 0.002, 8)
+    assert diverging.speed < 0 and math.isnan(diverging.half_life) and not diverging.converges
+    beyond = speed_of_convergence(-0.2, 0.01, 8)  # 1 + βT < 0: λ undefined
+    assert math.isnan(beyond.speed) and math.isnan(beyond.half_life)
+
+
+def test_cross_section_ols_by_hand(latent_resilience):
+    values, years, _ = latent_resilience
+    growth = (np.log(values[:, -1]) - np.log(values[:, 0])) / 8.0
+    x_mat = np.column_stack([np.log(values[:, 0]), np.ones(len(values))])
+    beta = np.linalg.lstsq(x_mat, growth, rcond=None)[0]
+    e = growth - x_mat @ beta
+    se = math.sqrt((e @ e) / (len(e) - 2) * np.linalg.inv(x_mat.T @ x_mat)[0, 0])
+    model = cross_section_ols(values, years, se_type="classical")
+    b, b_se, _ = model.beta
+    assert b == pytest.approx(beta[0], rel=1e-12)
+    assert b_se == pytest.approx(se, rel=1e-12)
+    assert model.speed.speed == pytest.approx(-math.log(1 + beta[0] * 8) / 8, rel=1e-12)
+    # SYNTHETIC_PANEL.md: slope -0.028 with t = -23
+    assert round(b, 3) == -0.028 and round(b / b_se) == -23
+
+
+def test_cross_section_controls_at_initial_values_or_means(latent_resilience):
+    values, years, _ = latent_resilience
+    control = np.random.default_rng(2).normal(size=values.shape) + np.arange(9)
+    growth = (np.log(values[:, -1]) - np.log(values[:, 0])) / 8.0
+    for timing, column in (("initial", control[:, 0]), ("mean", control.mean(axis=1))):
+        x_mat = np.column_stack([np.log(values[:, 0]), column, np.ones(len(values))])
+        beta = np.linalg.lstsq(x_mat, growth, rcond=None)[0]
+        model = cross_section_ols(values, years, {"URB": control}, timing, se_type="classical")
+        np.testing.assert_allclose(model.coef, beta, rtol=1e-10)
+        assert model.names == [INITIAL, "URB", "constant"] and model.conditional
+
+
+def test_panel_two_way_fixed_effects_by_dummy_variables(latent_resilience):
+    values, years, units = latent_resilience
+    values, units = values[:60], units[:60]  # 60 cities keep the dummy regression small
+    logs = np.log(values)
+    rows = []
+    for i in range(60):
+        for t in range(1, 9):
+            rows.append((i, years[t], logs[i, t] - logs[i, t - 1], logs[i, t - 1]))
+    frame = pd.DataFrame(rows, columns=["unit", "year", "growth", "lagged"])
+    dummies = pd.get_dummies(frame[["unit", "year"]].astype(str), drop_first=False, dtype=float)
+    dummies = dummies.drop(columns=["year_2012"])  # the unit dummies span the constant
+    x_mat = np.column_stack([frame["lagged"], dummies.to_numpy()])
+    beta = np.linalg.lstsq(x_mat, frame["growth"].to_numpy(), rcond=None)[0]
+    e = frame["growth"].to_numpy() - x_mat @ beta
+    s2 = (e @ e) / (len(e) - x_mat.shape[1])
+    se = math.sqrt(s2 * np.linalg.inv(x_mat.T @ x_mat)[0, 0])
+    model = panel_ols(values, years, units, effects="twoway", se_type="classical")
+    b, b_se, _ = model.beta
+    assert model.level == LAGGED and model.n == 480
+    assert b == pytest.approx(beta[0], rel=1e-10)
+    assert b_se == pytest.approx(se, rel=1e-10)
+    assert model.speed.speed == pytest.approx(-math.log(1 + beta[0]), rel=1e-10)  # τ = 1
+
+
+def test_panel_pooled_has_a_constant(latent_resilience):
+    values, years, units = latent_resilience
+    model = panel_ols(values, years, units, effects="none", se_type="classical")
+    logs = np.log(values)
+    growth = (logs[:, 1:] - logs[:, :-1]).ravel()
+    x_mat = np.column_stack([logs[:, :-1].ravel(), np.ones(growth.size)])
+    np.testing.assert_allclose(model.coef, np.linalg.lstsq(x_mat, growth, rcond=None)[0], rtol=1e-10)
+    assert model.beta[0] < 0
+
+
+# ------------------------------------------------------------------ spreg against R spatialreg
+@pytest.fixture(scope="module")
+def columbus():
+    data = pd.read_csv(REFERENCE / "columbus.csv")
+    weights = read_weights_file(REFERENCE / "columbus.gal", data["POLYID"].to_numpy()).with_transform("R")
+    reference = pd.read_csv(REFERENCE / "spatialreg_columbus.csv")
+    values = {(m, k): v for m, k, v in reference.itertuples(index=False)}
+    return data, weights, values
+
+
+@pytest.mark.parametrize(("model", "key", "parameter"), [("SAR", "sar", "rho"), ("SEM", "sem", "lambda"),
+                                                        ("SDM", "sdm", "rho")])
+def test_spreg_models_equal_r_spatialreg(columbus, model, key, parameter):
+    """R: lagsarlm / errorsarlm (method "eigen", Durbin = TRUE for SDM); see the R script."""
+    data, weights, r = columbus
+    fit, names = fit_spatial(data["CRIME"].to_numpy(), data[["INC", "HOVAL"]].to_numpy(), ["INC", "HOVAL"],
+                             weights, model)
+    coef = dict(zip(names, np.ravel(fit.betas)))
+    se = dict(zip(names, np.ravel(fit.std_err)))
+    r_names = {"constant": "(Intercept)", "INC": "INC", "HOVAL": "HOVAL", "W INC": "lag.INC",
+               "W HOVAL": "lag.HOVAL"}
+    for ours, theirs in r_names.items():
+        if ours in coef:
+            assert coef[ours] == pytest.approx(r[(key, f"coef:{theirs}")], abs=1e-4)
+            assert se[ours] == pytest.approx(r[(key, f"se:{theirs}")], abs=1e-4)
+    assert coef[parameter] == pytest.approx(r[(key, parameter)], abs=1e-4)
+    assert se[parameter] == pytest.approx(r[(key, f"se:{parameter}")], abs=1e-4)
+    assert fit.logll == pytest.approx(r[(key, "loglik")], abs=1e-4)
+    assert len(names) == {"SAR": 4, "SEM": 4, "SDM": 6}[model]
+
+
+@pytest.mark.parametrize(("model", "key"), [("SAR", "sar"), ("SDM", "sdm")])
+def test_impacts_equal_r_impacts(columbus, model, key):
+    data, weights, r = columbus
+    fit, names = fit_spatial(data["CRIME"].to_numpy(), data[["INC", "HOVAL"]].to_numpy(), ["INC", "HOVAL"],
+                             weights, model)
+    coef = dict(zip(names, np.ravel(fit.betas)))
+    dense = weights.transformed().toarray()
+    for variable in ("INC", "HOVAL"):
+        effects = impacts(coef["rho"], coef[variable], coef.get(f"W {variable}", 0.0), dense)
+        for kind in ("direct", "indirect", "total"):
+            assert effects[kind] == pytest.approx(r[(key, f"{kind}:{variable}")], abs=1e-4)
+
+
+def test_spatial_beta_convergence_on_the_synthetic_panel(latent_resilience, cities_frame):
+    from digital_resilience.core.weights.build import WeightsSpec, build_weights
+
+    values, years, units = latent_resilience
+    frame = cities_frame.set_index("adcode").loc[units].reset_index()
+    weights = build_weights(frame, units, WeightsSpec("knn", k=6))
+    for model in ("SAR", "SEM", "SDM"):
+        result = cross_section_spatial(values, years, weights, model)
+        beta, _, p = result.beta
+        assert beta < 0 and p < 0.01 and result.speed.converges
+        assert result.spatial["value"] > 0.3 and not result.spatial["at_bound"]
+        if model != "SEM":
+            assert result.impacts["total"] < result.impacts["direct"] < 0  # spillovers add convergence
+
+
+def test_rho_at_its_bound_is_flagged():
+    """Growth generated with ρ = 0.999 on a ring: the likelihood runs into the bound of ρ."""
+    import scipy.sparse as sp
+
+    from digital_resilience.core.weights.model import SpatialWeights
+
+    n = 200
+    ring = sp.diags([np.ones(n - 1), np.ones(n - 1)], [1, -1]).tolil()
+    ring[0, n - 1] = ring[n - 1, 0] = 1
+    weights = SpatialWeights(np.arange(n), ring.tocsr())
+    rng = np.random.default_rng(0)
+    growth = np.linalg.solve(np.eye(n) - 0.999 * weights.transformed().toarray(), rng.normal(size=n)) * 0.01
+    start = rng.normal(size=n)
+    values = np.column_stack([np.exp(start), np.exp(start + 8 * growth)])
+    flagged = cross_section_spatial(values, [2011, 2019], weights, "SAR").spatial
+    assert flagged["name"] == "rho" and flagged["value"] > 0.99 and flagged["at_bound"]
+    calm = cross_section_spatial(np.column_stack([np.exp(start), np.exp(start + rng.normal(size=n) * 0.1)]),
+                                 [2011, 2019], weights, "SAR").spatial
+    assert not calm["at_bound"]
