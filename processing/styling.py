@@ -290,7 +290,9 @@ def label_precision(breaks, minimum: float | None = None) -> int:
     step = min(steps) if steps else max(abs(v) for v in values) if values else 1.0
     if step <= 0:
         return 2
-    return 0 if step >= 1 else min(6, -math.floor(math.log10(step)))
+    if step >= 10:
+        return 0
+    return 1 if step >= 1 else min(6, -math.floor(math.log10(step)))
 
 
 def graduated_style(values, field: str, scheme: str = "fisher_jenks", k: int = 5, ramp: str = "YlOrRd",

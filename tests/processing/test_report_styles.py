@@ -83,7 +83,8 @@ def test_every_scheme_gives_classes_that_cover_the_data(qgis_app, scheme):
 def test_label_precision_by_hand(qgis_app):
     from digital_resilience.processing.styling import label_precision
 
-    assert label_precision([10, 200, 3000], 1) == 0       # steps of 9 and more: integers
+    assert label_precision([100, 2000, 30000], 10) == 0   # steps of 10 and more: integers
+    assert label_precision([5.11, 13.6, 19.8], 5.11) == 1   # smallest step 6.2: one decimal
     assert label_precision([0.12, 0.25, 0.5], 0.05) == 2  # smallest step 0.07 -> 2 decimals
     assert label_precision([0.1201, 0.1204], 0.1) == 4    # step 0.0003 -> 4 decimals
 
