@@ -249,3 +249,17 @@ def test_year_pages_keep_the_layers_own_breaks(provider, panel_path, tmp_path):
     magenta = [count_color(read_png(files[i]), "#ff00ff") for i in (0, -1)]
     assert magenta[1] > 3 * magenta[0]  # ... and the map shows it with the same break
     assert layer.renderer().classAttribute() == "BBAND_2011"  # the input layer is untouched
+
+
+def test_cancel_stops_between_pages(provider, panel_path, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    pages = []
+    feedback.progressChanged.connect(lambda value: (pages.append(value), feedback.cancel() if value > 0 else None))
+    with pytest.raises(QgsProcessingException, match="Cancelled"):
+        processing.run("resilience:reportmap", {
+            "INPUT": f"{panel_path}|layername=cities", "FIELD": "BBAND_2019", "ATLAS": 1, "TITLE": "x",
+            "DPI": DPI, "OUTPUT": str(tmp_path / "years.png")}, feedback=feedback)
+    assert len(list(tmp_path.glob("years_*.png"))) < 9
