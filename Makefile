@@ -17,6 +17,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 QGIS_PACKAGES := python3-qgis qgis-providers qgis
 # Headers to build pyproj, shapely, pyogrio and rasterio against QGIS's own libraries.
 BUILD_PACKAGES := python3-dev libproj-dev proj-bin libgeos-dev libgdal-dev
+# Report maps and checks: CJK font for labels/layouts/charts, matplotlib (charts), Xvfb for the desktop test,
+# poppler (pdftoppm) to look at report pages, lrelease to compile translations.
+REPORT_PACKAGES := fonts-noto-cjk python3-matplotlib xvfb poppler-utils qttools5-dev-tools
 
 # Headless Qt. Never put the repository root on sys.path (it would shadow QGIS's
 # `processing`): $(RUN) sets PYTHONSAFEPATH, which stops Python from adding the cwd
@@ -26,7 +29,7 @@ RUN := PYTHONSAFEPATH=1
 export QGIS_PLUGINPATH := $(PLUGINS)
 export XDG_RUNTIME_DIR ?= /tmp/runtime-$(shell id -u)
 
-.PHONY: help setup qgis test test-slow test-core demo zip lint bench clean
+.PHONY: help setup qgis test test-slow test-core demo zip lint bench clean i18n
 
 help:
 	@sed -n '2,7p' $(ROOT)/Makefile
@@ -35,11 +38,11 @@ setup: qgis $(STAMP) $(PLUGINS)/digital_resilience
 
 qgis:
 	@/usr/bin/python3 -c 'import qgis.core' 2>/dev/null && \
-	  dpkg -s $(BUILD_PACKAGES) >/dev/null 2>&1 || { \
+	  dpkg -s $(BUILD_PACKAGES) $(REPORT_PACKAGES) >/dev/null 2>&1 || { \
 	  echo "Installing QGIS and build headers with apt..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    $(QGIS_PACKAGES) $(BUILD_PACKAGES) >/dev/null; }
+	    $(QGIS_PACKAGES) $(BUILD_PACKAGES) $(REPORT_PACKAGES) >/dev/null; }
 
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
@@ -78,6 +81,11 @@ lint: setup
 bench: setup
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -r requirements-bench.txt
 	$(RUN) $(PY) $(ROOT)/bench/run.py --out $(ROOT)/bench/results $(BENCH_ARGS)
+
+# Re-extract every user-visible string into resources/i18n/*.ts (translations kept), compile .qm.
+i18n:
+	/usr/bin/python3 $(ROOT)/scripts/i18n.py update
+	/usr/bin/python3 $(ROOT)/scripts/i18n.py compile
 
 clean:
 	rm -rf $(ROOT)/.build $(ROOT)/dist $(ROOT)/demo_output $(ROOT)/bench/results

@@ -62,6 +62,14 @@ class HtmlReport:
         self.parts.append(f'<p><img src="data:{mime};base64,{data}" alt="{html.escape(alt)}"{size}></p>')
         return self
 
+    def image_bytes(self, data: bytes, mime: str = "image/png", alt: str = "",
+                    width: int | None = None) -> HtmlReport:
+        """An image from bytes (e.g. a chart rendered in memory: ``core.charts.embed``)."""
+        encoded = base64.b64encode(data).decode("ascii")
+        size = f' width="{width}"' if width else ""
+        self.parts.append(f'<p><img src="data:{mime};base64,{encoded}" alt="{html.escape(alt)}"{size}></p>')
+        return self
+
     def render(self) -> str:
         body = "\n".join(self.parts)
         return (

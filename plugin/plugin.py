@@ -13,11 +13,10 @@ from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog
 from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QMenu
 
 from ..core import dependencies
-from ..processing.algorithm import GROUPS, ICON_PATH, missing_packages_message
+from ..processing.algorithm import GROUPS, missing_packages_message
 from ..processing.provider import ResilienceProvider
 
 MENU_OBJECT_NAME = "mDigitalResilienceMenu"
@@ -84,7 +83,6 @@ class DigitalResiliencePlugin:
     def _build_menu(self) -> QMenu:
         menu = QMenu(tr("Digital Resilience"), self.iface.mainWindow())
         menu.setObjectName(MENU_OBJECT_NAME)
-        menu.setIcon(QIcon(str(ICON_PATH)))
         submenus: dict[str, QMenu] = {}
         provider = self.provider or QgsApplication.processingRegistry().providerById("resilience")
         for group_id in GROUPS:

@@ -32,6 +32,7 @@ from qgis.core import (
     QgsVectorLayerSimpleLabeling,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor, QFont
 
 OUTLINE = "#6e6e6e"
@@ -231,3 +232,195 @@ def attach_style(context, dest_id: str | None, style: Style):
         details.name = style.name
     details.setPostProcessor(processor)
     return processor
+
+
+# ============================================================ report styles
+# Ready-made styles that algorithms and the report maps share (issue 8). Each
+# function returns a :class:`Style` to pass to :func:`attach_style` or
+# :func:`apply_style`; legend labels are translated (context "Styling") and every
+# label and layout text uses a CJK-capable font, so legends read well in Chinese
+# and in English.
+
+#: The font for labels and layout text: covers Chinese and Latin (Debian's
+#: fonts-noto-cjk, which ``make setup`` installs).
+CJK_FONT = "Noto Sans CJK SC"
+
+
+def style_tr(text: str) -> str:
+    return QCoreApplication.translate("Styling", text)
+
+
+def cjk_font_family() -> str:
+    """:data:`CJK_FONT` when it is installed, else the application's default family
+    (Qt then falls back per glyph to any installed font that has it)."""
+    from qgis.PyQt.QtGui import QFontDatabase
+
+    if CJK_FONT in QFontDatabase().families():
+        return CJK_FONT
+    return QFont().family()
+
+
+#: Classification schemes offered to users, in enum order (append only); keys of
+#: ``core.classify.SCHEMES``.
+SCHEME_KEYS = ("fisher_jenks", "quantiles", "equal_interval", "std_mean", "box_plot")
+
+
+def scheme_labels() -> list[str]:
+    """Translated names of :data:`SCHEME_KEYS`, for enum parameters."""
+    return [
+        style_tr("Natural breaks (Fisher–Jenks)"),
+        style_tr("Quantiles"),
+        style_tr("Equal interval"),
+        style_tr("Standard deviation"),
+        style_tr("Box plot"),
+    ]
+
+
+#: Colour ramps of QGIS's default style offered to users, in enum order (append only).
+RAMP_NAMES = ("YlOrRd", "Blues", "Greens", "Reds", "Purples", "OrRd", "YlGnBu", "RdYlBu", "Spectral", "Viridis")
+
+
+def label_precision(breaks, minimum: float | None = None) -> int:
+    """Decimals that tell the class bounds apart without noise (0 for large values)."""
+    import math
+
+    values = [float(b) for b in breaks] + ([float(minimum)] if minimum is not None else [])
+    values = sorted(set(values))
+    steps = [b - a for a, b in zip(values, values[1:]) if b > a]
+    step = min(steps) if steps else max(abs(v) for v in values) if values else 1.0
+    if step <= 0:
+        return 2
+    if step >= 10:
+        return 0
+    return 1 if step >= 1 else min(6, -math.floor(math.log10(step)))
+
+
+def graduated_style(values, field: str, scheme: str = "fisher_jenks", k: int = 5, ramp: str = "YlOrRd",
+                    alias: str | None = None, name: str | None = None, breaks=None,
+                    colors: list[str] | None = None) -> Style:
+    """A choropleth of ``field``: classes from mapclassify (``core.classify``) on ``values``
+    (or the given ``breaks``), colours from ``ramp``. ``values`` may pool several years so
+    that maps of different years share their classes."""
+    import numpy as np
+
+    from ..core.classify import class_breaks
+
+    data = np.asarray(values, dtype=float)
+    data = data[np.isfinite(data)]
+    bounds = list(breaks) if breaks is not None else class_breaks(data, scheme, k)
+    if data.size:
+        # Standard-deviation and box-plot bins may start below the data: drop the
+        # empty classes below the minimum, so the first class starts at the minimum.
+        bounds = [b for b in bounds if b >= data.min()] or [float(data.max())]
+    minimum = float(min(data.min(), bounds[0])) if data.size else float(bounds[0])
+    precision = label_precision(bounds, minimum)
+    return Style(
+        renderer=Graduated(field=field, breaks=bounds, ramp=ramp, colors=colors, minimum=minimum,
+                           precision=precision),
+        aliases={field: alias} if alias else {},
+        name=name,
+    )
+
+
+#: LISA clusters: (key, GeoDa code, colour, English label). GeoDa's desktop colours and
+#: codes (0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 no neighbours). PySAL's quadrant
+#: codes differ (HH=1, LH=2, LL=3, HL=4): store the label or the GeoDa code.
+LISA_CLASSES = (
+    ("High-High", 1, "#FF0000", "High-High"),
+    ("Low-Low", 2, "#0000FF", "Low-Low"),
+    ("Low-High", 3, "#9696FF", "Low-High"),
+    ("High-Low", 4, "#FF9696", "High-Low"),
+    ("Not significant", 0, "#F0F0F0", "Not significant"),
+    ("No neighbours", 5, "#8C8C8C", "No neighbours"),
+)
+
+
+def lisa_labels() -> dict[str, str]:
+    """Translated legend labels of the LISA clusters, by key."""
+    return {
+        "High-High": style_tr("High-High"),
+        "Low-Low": style_tr("Low-Low"),
+        "Low-High": style_tr("Low-High"),
+        "High-Low": style_tr("High-Low"),
+        "Not significant": style_tr("Not significant"),
+        "No neighbours": style_tr("No neighbours"),
+    }
+
+
+def lisa_style(field: str = "LISA_CL", codes: bool = False, name: str | None = None,
+               aliases: dict | None = None) -> Style:
+    """LISA cluster map of ``field``, which holds the cluster label ("High-High", …) or,
+    with ``codes=True``, GeoDa's cluster code (0–5)."""
+    labels = lisa_labels()
+    categories = [(code if codes else key, color, labels[key]) for key, code, color, _ in LISA_CLASSES]
+    return Style(renderer=Categorized(field, categories), aliases=aliases or {}, name=name)
+
+
+#: Hot and cold spots by Gi_Bin (±3/±2/±1 = 99/95/90 % confidence): ArcGIS's
+#: well-known red-blue palette, light grey for not significant (as the LISA maps).
+HOTSPOT_CLASSES = (
+    (3, "#D62F27"), (2, "#ED7551"), (1, "#FAB984"), (0, "#F0F0F0"),
+    (-1, "#C0CCBE"), (-2, "#849EBA"), (-3, "#4575B5"),
+)
+
+
+def hotspot_labels() -> dict[int, str]:
+    return {
+        3: style_tr("Hot spot, 99 % confidence"),
+        2: style_tr("Hot spot, 95 % confidence"),
+        1: style_tr("Hot spot, 90 % confidence"),
+        0: style_tr("Not significant"),
+        -1: style_tr("Cold spot, 90 % confidence"),
+        -2: style_tr("Cold spot, 95 % confidence"),
+        -3: style_tr("Cold spot, 99 % confidence"),
+    }
+
+
+def hotspot_style(field: str = "GI_BIN", name: str | None = None, aliases: dict | None = None) -> Style:
+    """Hot-spot map of a Gi_Bin field (integers −3 … 3)."""
+    labels = hotspot_labels()
+    categories = [(value, color, labels[value]) for value, color in HOTSPOT_CLASSES]
+    return Style(renderer=Categorized(field, categories), aliases=aliases or {}, name=name)
+
+
+#: Core-node coverage colours.
+CORE_COLOR = "#D7301F"
+NODE_COLOR = "#FDBB84"
+UNCOVERED_COLOR = "#BDBDBD"
+COVERAGE_FILL = "#6BAED6"
+LINK_COLOR = "#3F5F8A"
+CONNECTIVITY_COLOR = "#505050"
+
+
+def coverage_circle_style(name: str | None = None, aliases: dict | None = None) -> Style:
+    """Coverage circles (e.g. 300 km around each core): a light translucent fill."""
+    return Style(renderer=Single(color=COVERAGE_FILL, outline="#2171B5", width=0.3, opacity=0.25),
+                 aliases=aliases or {}, name=name)
+
+
+def core_node_style(field: str, core="core", node="node", uncovered="uncovered", name: str | None = None,
+                    aliases: dict | None = None) -> Style:
+    """Cities by role in the core-node structure (``field`` holds ``core``/``node``/``uncovered``)."""
+    categories = [
+        (core, CORE_COLOR, style_tr("Core city")),
+        (node, NODE_COLOR, style_tr("Node city (covered)")),
+        (uncovered, UNCOVERED_COLOR, style_tr("Not covered")),
+    ]
+    return Style(renderer=Categorized(field, categories), aliases=aliases or {}, name=name)
+
+
+def core_marker_style(name: str | None = None, aliases: dict | None = None) -> Style:
+    """Core cities as points: a red star."""
+    return Style(renderer=Single(color=CORE_COLOR, marker="star", size=4.0, outline="#67000D"),
+                 aliases=aliases or {}, name=name)
+
+
+def links_style(name: str | None = None, aliases: dict | None = None) -> Style:
+    """Core–node links (a line from each node to its core)."""
+    return Style(renderer=Single(color=LINK_COLOR, width=0.35, opacity=0.8), aliases=aliases or {}, name=name)
+
+
+def connectivity_style(name: str | None = None, aliases: dict | None = None) -> Style:
+    """Spatial weights connectivity (a line per neighbour link)."""
+    return Style(renderer=Single(color=CONNECTIVITY_COLOR, width=0.2, opacity=0.7),
+                 aliases=aliases or {}, name=name)

@@ -1,0 +1,562 @@
+"""resilience:reportmap: a styled layer (or the project's layers) as a finished report map."""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsCsException,
+    QgsExpression,
+    QgsFeatureRequest,
+    QgsGraduatedSymbolRenderer,
+    QgsLayerTree,
+    QgsLayoutExporter,
+    QgsLayoutItemMap,
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterCrs,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorLayer,
+    QgsProcessingUtils,
+    QgsProject,
+    QgsRectangle,
+    QgsRenderContext,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import Qt
+
+from .. import layouts
+from ..algorithm import PLUGIN_DIR, ResilienceAlgorithm
+from ..report_pages import Page, PageIterator
+from ..styling import (
+    RAMP_NAMES,
+    SCHEME_KEYS,
+    Single,
+    Style,
+    apply_style,
+    graduated_style,
+    scheme_labels,
+)
+
+PROVINCES = PLUGIN_DIR / "resources" / "sample" / "china_provinces.gpkg"
+FORMATS = ("pdf", "png", "svg")
+
+
+@contextmanager
+def quiet_gdal():
+    """Silence GDAL's error printing for a block (when its Python bindings are present)."""
+    try:
+        from osgeo import gdal
+    except ImportError:
+        yield
+        return
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    try:
+        yield
+    finally:
+        gdal.PopErrorHandler()
+
+
+def zoom(map_item, extent) -> None:
+    """Show ``extent`` whole in ``map_item``, keeping the item's size. QGIS 3.22's
+    zoomToExtent does nothing while the item's extent is empty, and setExtent resizes the
+    item to the extent's aspect ratio: so first set an extent of the item's own shape."""
+    if map_item.extent().isEmpty():
+        size = map_item.rect()
+        map_item.setExtent(QgsRectangle(0, 0, size.width(), size.height()))
+    map_item.zoomToExtent(extent)
+
+
+class ReportMapAlgorithm(ResilienceAlgorithm):
+    NAME = "reportmap"
+    DISPLAY_NAME = "Report map"
+    GROUP = "maps"
+    REQUIRES = ("numpy", "mapclassify")
+    TAGS = "map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset"
+    HELP = (
+        "Exports a styled layer, or the visible layers of the current project, as a finished report "
+        "map (PDF, PNG or SVG, from the output's file extension) on a print layout template: title, "
+        "subtitle, legend, scale bar, north arrow and data-source note.\n\n"
+        "Style: leave Field empty to keep the layer's own style; choose a numeric field to draw a "
+        "graduated map with the chosen classification (natural breaks by default) and colour ramp.\n\n"
+        "Templates: A4 or A3, landscape or portrait (resources/layouts), or your own .qpt file whose "
+        "map item has the id main_map (items title, subtitle, legend, scalebar, north_arrow, source, "
+        "inset_map and inset_label are filled in when present).\n\n"
+        "Maps of China: the map is drawn in an Albers equal-area projection with province boundaries, "
+        "and the South China Sea islands (南海诸岛) go into a framed inset at the lower right, as in "
+        "Chinese atlases, while the main map stops south of Hainan. Automatic mode does this when the "
+        "page covers the mainland and the islands.\n\n"
+        "Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 … DEI_2019) on "
+        "its own page. By default every year uses the same classes, so colours compare across years: "
+        "classes computed on all years pooled when Field is set, or the style's own breaks when the "
+        "layer keeps its style; choose 'classify each year on its own' to re-classify every page. "
+        "One page per value of a field (e.g. region or province) zooms to each value's features, with "
+        "the other features in grey, and keeps one classification for all pages. A PDF holds every "
+        "page; PNG and SVG write one file per page (name_2019.png …)."
+    )
+
+    INPUT = "INPUT"
+    FIELD = "FIELD"
+    CLASSIFICATION = "CLASSIFICATION"
+    CLASSES = "CLASSES"
+    RAMP = "RAMP"
+    TEMPLATE = "TEMPLATE"
+    TEMPLATE_FILE = "TEMPLATE_FILE"
+    TITLE = "TITLE"
+    SUBTITLE = "SUBTITLE"
+    SOURCE = "SOURCE"
+    ATLAS = "ATLAS"
+    ATLAS_FIELD = "ATLAS_FIELD"
+    BREAKS = "BREAKS"
+    CHINA = "CHINA"
+    CRS = "CRS"
+    DPI = "DPI"
+    OUTPUT = "OUTPUT"
+
+    ATLAS_NONE, ATLAS_YEARS, ATLAS_VALUES = 0, 1, 2
+    CHINA_AUTO, CHINA_YES, CHINA_NO = 0, 1, 2
+
+    def flags(self):
+        # Layout rendering and layer cloning belong to the main thread (as QGIS's own
+        # "Export print layout" algorithms).
+        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterVectorLayer(
+            self.INPUT, self.tr("Layer (leave empty to map the current project's visible layers)"),
+            [QgsProcessing.TypeVector], optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            self.FIELD, self.tr("Field to classify (empty: keep the layer's style)"),
+            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.CLASSIFICATION, self.tr("Classification"), scheme_labels(), defaultValue=0))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.CLASSES, self.tr("Number of classes"), QgsProcessingParameterNumber.Integer,
+            defaultValue=5, minValue=2, maxValue=12))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.RAMP, self.tr("Colour ramp"), list(RAMP_NAMES), defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.TEMPLATE, self.tr("Page"), layouts.template_labels(), defaultValue=0))
+        self.addParameter(QgsProcessingParameterString(self.TITLE, self.tr("Title"), defaultValue=""))
+        self.addParameter(QgsProcessingParameterString(
+            self.SUBTITLE, self.tr("Subtitle"), defaultValue="", optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.SOURCE, self.tr("Data source note"), defaultValue="", optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.ATLAS, self.tr("Pages"),
+            [self.tr("One page"), self.tr("One page per year (STEM_YYYY fields)"),
+             self.tr("One page per value of a field")], defaultValue=0))
+        self.addParameter(QgsProcessingParameterField(
+            self.ATLAS_FIELD, self.tr("Field with one page per value (e.g. region)"),
+            parentLayerParameterName=self.INPUT, optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.BREAKS, self.tr("Classes of a page per year"),
+            [self.tr("Same classes for every year"), self.tr("Classify each year on its own")], defaultValue=0))
+        advanced = [
+            QgsProcessingParameterFile(
+                self.TEMPLATE_FILE, self.tr("Own layout template (.qpt; replaces Page)"),
+                behavior=QgsProcessingParameterFile.File, fileFilter=self.tr("Layout templates (*.qpt)"),
+                optional=True),
+            QgsProcessingParameterEnum(
+                self.CHINA, self.tr("China: Albers projection, province boundaries and South China Sea inset"),
+                [self.tr("Automatic"), self.tr("Yes"), self.tr("No")], defaultValue=0),
+            QgsProcessingParameterCrs(
+                self.CRS, self.tr("Map projection (empty: automatic)"), optional=True),
+            QgsProcessingParameterNumber(
+                self.DPI, self.tr("Resolution (dots per inch)"), QgsProcessingParameterNumber.Integer,
+                defaultValue=200, minValue=50, maxValue=1200),
+        ]
+        for parameter in advanced:
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            self.addParameter(parameter)
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT, self.tr("Report map"),
+            self.tr("PDF files (*.pdf);;PNG files (*.png);;SVG files (*.svg)"), defaultValue=None))
+        self.addOutput(QgsProcessingOutputNumber("PAGES", self.tr("Pages")))
+        self.addOutput(QgsProcessingOutputString("FILES", self.tr("Files written (separated by ;)")))
+
+    # ---------------------------------------------------------------- process
+    def process(self, parameters, context, feedback):
+        output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        fmt = Path(output).suffix.lower().lstrip(".")
+        if fmt not in FORMATS:
+            raise QgsProcessingException(self.tr(
+                "Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”."
+            ).format(name=Path(output).name))
+        self.project = QgsProject()
+        self.project.setEllipsoid("EPSG:7030")
+        self.keep = []  # layers and trees that must outlive the export
+        thematic = self.thematic_layers(parameters, context)
+        main_layer = thematic[0]
+        feedback.pushInfo(self.tr("Layers: {names}").format(names=", ".join(layer.name() for layer in thematic)))
+
+        pages = self.pages(parameters, context, main_layer)
+        self.style_layer(parameters, context, main_layer, pages)
+
+        layout = self.layout(parameters, context)
+        items = layouts.layout_items(layout)
+        main_map = items.get(layouts.MAIN_MAP) or next(
+            (item for item in layout.items() if isinstance(item, QgsLayoutItemMap)), None)
+        if main_map is None:
+            raise QgsProcessingException(self.tr(
+                "The layout template has no map item; add a map (item id main_map) in the layout designer."))
+
+        china = self.is_china(parameters, context, thematic)
+        crs = self.parameterAsCrs(parameters, self.CRS, context)
+        if not crs.isValid():
+            crs = (QgsCoordinateReferenceSystem.fromProj(layouts.CHINA_ALBERS) if china
+                   else main_layer.crs())
+        self.project.setCrs(crs)
+        basemaps = self.china_basemaps(context) if china else []
+        context_layer = self.context_layer(main_layer) if pages[0].value is not None else None
+
+        self.fill_texts(parameters, context, items)
+        self.set_up_legend(items.get(layouts.LEGEND), main_map, thematic)
+        for item_id in (layouts.SCALEBAR, layouts.NORTH_ARROW):
+            if item_id in items:
+                items[item_id].setLinkedMap(main_map)
+        main_layers = ([basemaps[1]] if basemaps else []) + thematic + ([context_layer] if context_layer else [])
+        main_map.setLayers(main_layers)
+        main_map.setKeepLayerSet(True)
+        main_map.setCrs(crs)
+        inset = items.get(layouts.INSET_MAP)
+        if inset is not None:
+            inset.setLayers(([basemaps[1]] if basemaps else []) + thematic + basemaps[:1])
+            inset.setKeepLayerSet(True)
+            inset.setCrs(crs)
+
+        force_inset = self.parameterAsEnum(parameters, self.CHINA, context) == self.CHINA_YES
+
+        def prepare(page: Page) -> None:
+            self.prepare_page(page, layout, items, main_map, inset, main_layer, thematic, china,
+                              force_inset, crs)
+
+        iterator = PageIterator(layout, pages, prepare, single_path=output, feedback=feedback)
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        files = self.export(iterator, output, fmt, parameters, context)
+        if iterator.error is not None:
+            raise iterator.error
+        if iterator.cancelled or feedback.isCanceled():
+            raise QgsProcessingException(self.tr("Cancelled by the user."))
+        feedback.setProgress(100)
+        feedback.pushInfo(self.tr("{pages} page(s) written: {files}").format(pages=len(pages),
+                                                                             files=", ".join(files)))
+        return {self.OUTPUT: output if fmt == "pdf" or len(pages) == 1 else files[0],
+                "PAGES": len(pages), "FILES": ";".join(files)}
+
+    # ----------------------------------------------------------------- layers
+    def thematic_layers(self, parameters, context) -> list:
+        """Clones of the input layer, or of the project's visible layers (top first): the
+        user's layers are never changed."""
+        layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
+        if layer is not None:
+            sources = [layer]
+        else:
+            project = context.project()
+            tree = project.layerTreeRoot() if project is not None else None
+            sources = [node.layer() for node in tree.findLayers()
+                       if node.isVisible() and node.layer() is not None and node.layer().isValid()] if tree else []
+            if not sources:
+                raise QgsProcessingException(self.tr(
+                    "There is no layer to map: choose a layer, or run the algorithm from a project with "
+                    "visible layers."))
+        clones = []
+        for source in sources:
+            clone = source.clone()
+            clone.setName(source.name())
+            self.project.addMapLayer(clone, False)
+            clones.append(clone)
+        return clones
+
+    def context_layer(self, layer):
+        """All features in light grey, under the page's features (one page per value)."""
+        grey = layer.clone()
+        grey.setSubsetString(layer.subsetString())
+        apply_style(grey, Style(renderer=Single(color="#EBEBEB", outline="#C8C8C8", width=0.1)))
+        self.project.addMapLayer(grey, False)
+        return grey
+
+    def china_basemaps(self, context) -> list:
+        """Provinces (a light fill for the inset, boundaries over the map), read from a copy of
+        the bundled sample so the plugin's own file is never opened for writing."""
+        copy = Path(QgsProcessingUtils.tempFolder()) / "report_provinces.gpkg"
+        if not copy.exists():
+            shutil.copyfile(PROVINCES, copy)
+        fill = QgsVectorLayer(f"{copy}|layername=provinces", self.tr("Provinces"), "ogr")
+        lines = QgsVectorLayer(f"{copy}|layername=provinces", self.tr("Province boundaries"), "ogr")
+        if not fill.isValid() or not lines.isValid():
+            return []
+        apply_style(fill, Style(renderer=Single(color="#F2F2F2", outline="#9E9E9E", width=0.15)))
+        apply_style(lines, Style(renderer=Single(color="#00000000", outline="#5A5A5A", width=0.3)))
+        lines.renderer().symbol().symbolLayer(0).setBrushStyle(Qt.NoBrush)  # outlines only
+        for layer in (fill, lines):
+            self.project.addMapLayer(layer, False)
+        return [fill, lines]
+
+    # ----------------------------------------------------------------- pages
+    def pages(self, parameters, context, layer) -> list[Page]:
+        from ...core.panel import panel_stems, split_year_field
+
+        mode = self.parameterAsEnum(parameters, self.ATLAS, context)
+        if mode == self.ATLAS_NONE:
+            return [Page(key="map")]
+        if mode == self.ATLAS_YEARS:
+            fields = self.parameterAsFields(parameters, self.FIELD, context)
+            column = fields[0] if fields else None
+            renderer = layer.renderer()
+            if column is None and isinstance(renderer, QgsGraduatedSymbolRenderer):
+                column = renderer.classAttribute()
+            split = split_year_field(column) if column else None
+            if split is None:
+                raise QgsProcessingException(self.tr(
+                    "One page per year needs a yearly field (STEM_YYYY, e.g. DEI_2019): choose one in "
+                    "“Field to classify”, or give the layer a graduated style on such a field."))
+            years = panel_stems([f.name() for f in layer.fields()])[split[0]]
+            return [Page(key=str(year), label=str(year), year=year, column=name) for year, name in years.items()]
+        names = self.parameterAsFields(parameters, self.ATLAS_FIELD, context)
+        if not names:
+            raise QgsProcessingException(self.tr(
+                "One page per value of a field needs that field: choose it in “Field with one page per "
+                "value” (e.g. region or province)."))
+        index = layer.fields().lookupField(names[0])
+        values = sorted((v for v in layer.uniqueValues(index) if v is not None and str(v) != "NULL"), key=str)
+        if not values:
+            raise QgsProcessingException(self.tr("The field {field} has no values; choose another field.").format(
+                field=names[0]))
+        return [Page(key=str(v), label=str(v), value=v, column=names[0]) for v in values]
+
+    # ----------------------------------------------------------------- style
+    def style_layer(self, parameters, context, layer, pages) -> None:
+        """Graduated style on the chosen field (pooled over all years in a per-year atlas),
+        or the layer's own style when no field is chosen."""
+        import numpy as np
+
+        fields = self.parameterAsFields(parameters, self.FIELD, context)
+        self.scheme = SCHEME_KEYS[self.parameterAsEnum(parameters, self.CLASSIFICATION, context)]
+        self.k = self.parameterAsInt(parameters, self.CLASSES, context)
+        self.ramp = RAMP_NAMES[self.parameterAsEnum(parameters, self.RAMP, context)]
+        self.per_year = self.parameterAsEnum(parameters, self.BREAKS, context) == 1
+        self.classify = bool(fields)
+        if not fields:
+            return
+        columns = [page.column for page in pages if page.year is not None] or fields
+        values = np.concatenate([self.field_values(layer, column) for column in columns])
+        self.pooled = values
+        alias = layer.attributeDisplayName(layer.fields().lookupField(fields[0]))
+        style = graduated_style(values, columns[0] if pages[0].year is not None else fields[0],
+                                self.scheme, self.k, self.ramp)
+        self.breaks = style.renderer.breaks
+        apply_style(layer, style)
+        stem = pages[0].column.rsplit("_", 1)[0] if pages[0].year is not None else None
+        layer.setName(stem or alias)
+
+    def field_values(self, layer, column):
+        import numpy as np
+
+        from ...core.errors import InputError
+
+        index = layer.fields().lookupField(column)
+        if index < 0:
+            raise InputError("The field {field} is not in the layer.", field=column)
+        if not layer.fields().at(index).isNumeric():
+            raise QgsProcessingException(self.tr(
+                "The field {field} is not numeric; choose a numeric field to classify, or leave the field "
+                "empty to keep the layer's style.").format(field=column))
+        request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes([index])
+        values = [f.attributes()[index] for f in layer.getFeatures(request)]
+        return np.array([np.nan if v is None or not isinstance(v, (int, float)) else v for v in values],
+                        dtype=float)
+
+    def restyle_for_year(self, layer, page: Page) -> None:
+        if self.classify:
+            values = self.field_values(layer, page.column)
+            if self.per_year:
+                style = graduated_style(values, page.column, self.scheme, self.k, self.ramp)
+            else:
+                style = graduated_style(self.pooled, page.column, breaks=self.breaks, ramp=self.ramp)
+            apply_style(layer, style)
+        else:
+            renderer = layer.renderer().clone()
+            renderer.setClassAttribute(page.column)
+            if self.per_year:  # the style's colours and number of classes, new breaks
+                colors = [r.symbol().color().name() for r in renderer.ranges()]
+                style = graduated_style(self.field_values(layer, page.column), page.column, self.scheme,
+                                        len(colors), colors=colors)
+                apply_style(layer, style)
+                return
+            layer.setRenderer(renderer)
+
+    # ---------------------------------------------------------------- layout
+    def layout(self, parameters, context):
+        path = self.parameterAsFile(parameters, self.TEMPLATE_FILE, context)
+        if not path:
+            key = list(layouts.TEMPLATES)[self.parameterAsEnum(parameters, self.TEMPLATE, context)]
+            path = str(layouts.template_path(key))
+        layout = layouts.load_layout(self.project, path)
+        if layout is None:
+            raise QgsProcessingException(self.tr(
+                "Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout "
+                "designer.").format(path=path))
+        self.keep.append(layout)
+        return layout
+
+    def fill_texts(self, parameters, context, items) -> None:
+        self.title = self.parameterAsString(parameters, self.TITLE, context).strip()
+        self.subtitle = self.parameterAsString(parameters, self.SUBTITLE, context).strip()
+        source = self.parameterAsString(parameters, self.SOURCE, context).strip()
+        if layouts.SOURCE in items:
+            items[layouts.SOURCE].setText(source)
+            items[layouts.SOURCE].setVisibility(bool(source))
+        if layouts.INSET_LABEL in items:
+            items[layouts.INSET_LABEL].setText(self.tr("South China Sea Islands"))
+        legend = items.get(layouts.LEGEND)
+        if legend is not None:
+            legend.setTitle(self.tr("Legend"))
+
+    def set_up_legend(self, legend, main_map, layers) -> None:
+        """The legend lists the thematic layers only (not the basemaps)."""
+        if legend is None:
+            return
+        legend.setLinkedMap(main_map)
+        legend.setAutoUpdateModel(False)
+        root = QgsLayerTree()
+        for layer in layers:
+            root.addLayer(layer)
+        self.keep.append(root)
+        legend.model().setRootGroup(root)
+
+    def is_china(self, parameters, context, layers) -> bool:
+        mode = self.parameterAsEnum(parameters, self.CHINA, context)
+        if mode != self.CHINA_AUTO:
+            return mode == self.CHINA_YES
+        extent = self.wgs84_extent(layers)
+        x0, y0, x1, y1 = layouts.CHINA_BOX
+        return (extent is not None and extent.xMinimum() >= x0 - 1 and extent.xMaximum() <= x1 + 1
+                and extent.yMinimum() >= y0 - 1 and extent.yMaximum() <= y1 + 1
+                and extent.width() > 8 and PROVINCES.exists())
+
+    def wgs84_extent(self, layers, expression: str | None = None):
+        """Extent of the layers' features (those matching ``expression``) in WGS 84."""
+        wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+        extent = QgsRectangle()
+        extent.setMinimal()
+        for layer in layers:
+            if expression:
+                box = QgsRectangle()
+                box.setMinimal()
+                request = QgsFeatureRequest().setFilterExpression(expression).setNoAttributes()
+                for feature in layer.getFeatures(request):
+                    if feature.hasGeometry():
+                        box.combineExtentWith(feature.geometry().boundingBox())
+            else:
+                box = layer.extent()
+            if box.isNull():
+                continue
+            transform = QgsCoordinateTransform(layer.crs(), wgs84, self.project)
+            try:
+                extent.combineExtentWith(transform.transformBoundingBox(box))
+            except QgsCsException:  # an untransformable layer adds nothing
+                continue
+        return None if extent.isNull() or extent.xMinimum() > extent.xMaximum() else extent
+
+    # ------------------------------------------------------------------ pages
+    def prepare_page(self, page, layout, items, main_map, inset, layer, thematic, china, force_inset,
+                     crs) -> None:
+        """Re-style, filter, zoom and title the layout for ``page`` (called by the exporter)."""
+        expression = None
+        if page.year is not None:
+            self.restyle_for_year(layer, page)
+        if page.value is not None:
+            expression = QgsExpression.createFieldEqualityExpression(page.column, page.value)
+            if not layer.setSubsetString(expression):
+                raise QgsProcessingException(self.tr("Could not select the features of {value}.").format(
+                    value=page.label))
+        title = self.title
+        if page.label:
+            title = self.title.replace("{page}", page.label) if "{page}" in self.title else (
+                f"{self.title} {page.label}" if page.year is not None else f"{self.title} — {page.label}")
+        if layouts.TITLE in items:
+            items[layouts.TITLE].setText(title.strip(" —"))
+        if layouts.SUBTITLE in items:
+            items[layouts.SUBTITLE].setText(self.subtitle)
+            items[layouts.SUBTITLE].setVisibility(bool(self.subtitle))
+
+        wgs84 = self.wgs84_extent(thematic if page.value is None else [layer],
+                                  None if page.value is None else expression)
+        show_inset = False
+        if wgs84 is not None and china:
+            reaches_islands = wgs84.yMinimum() < layouts.MAINLAND_SOUTH < wgs84.yMaximum() - 5
+            show_inset = reaches_islands or force_inset
+            if show_inset and wgs84.yMinimum() < layouts.MAINLAND_SOUTH:
+                wgs84.setYMinimum(min(layouts.MAINLAND_SOUTH, wgs84.yMaximum() - 1))
+        if wgs84 is not None:
+            to_map = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), crs, self.project)
+            extent = to_map.transformBoundingBox(wgs84)
+            extent.scale(1.04)
+            zoom(main_map, extent)
+            if show_inset:
+                # Keep the islands out of the main map: the frame's spare height goes to the top.
+                shown = main_map.extent()
+                if shown.yMinimum() < extent.yMinimum():
+                    main_map.setExtent(QgsRectangle(shown.xMinimum(), extent.yMinimum(), shown.xMaximum(),
+                                                    extent.yMinimum() + shown.height()))
+        if inset is not None:
+            inset.setVisibility(show_inset)
+            if show_inset:
+                x0, y0, x1, y1 = layouts.SOUTH_CHINA_SEA
+                to_map = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), crs, self.project)
+                zoom(inset, to_map.transformBoundingBox(QgsRectangle(x0, y0, x1, y1)))
+        if layouts.INSET_LABEL in items:
+            items[layouts.INSET_LABEL].setVisibility(show_inset)
+        legend = items.get(layouts.LEGEND)
+        if legend is not None:
+            legend.model().refreshLayerLegend(legend.model().rootGroup().findLayer(layer.id()))
+            legend.adjustBoxSize()
+            legend.refresh()
+        main_map.invalidateCache()
+        layout.refresh()
+
+    # ---------------------------------------------------------------- export
+    def export(self, iterator, output, fmt, parameters, context) -> list[str]:
+        dpi = self.parameterAsInt(parameters, self.DPI, context)
+        base = str(Path(output).with_suffix(""))
+        if fmt == "pdf":
+            settings = QgsLayoutExporter.PdfExportSettings()
+            settings.dpi = dpi
+            settings.rasterizeWholeImage = False
+            settings.forceVectorOutput = True
+            settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
+            result, error = QgsLayoutExporter.exportToPdf(iterator, output, settings)
+            files = [output]
+        elif fmt == "png":
+            settings = QgsLayoutExporter.ImageExportSettings()
+            settings.dpi = dpi
+            # QGIS then tries to georeference the PNG in place, which GDAL's PNG driver
+            # refuses with a harmless "ERROR 6 … update access": keep GDAL quiet meanwhile.
+            with quiet_gdal():
+                result, error = QgsLayoutExporter.exportToImage(iterator, base, "png", settings)
+            files = list(iterator.written)
+        else:
+            settings = QgsLayoutExporter.SvgExportSettings()
+            settings.dpi = dpi
+            settings.forceVectorOutput = True
+            settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
+            result, error = QgsLayoutExporter.exportToSvg(iterator, base, settings)
+            files = list(iterator.written)
+        if result != QgsLayoutExporter.Success and not iterator.cancelled:
+            raise QgsProcessingException(self.tr("Could not write the report map {path}: {error}").format(
+                path=output, error=error or result))
+        return files

