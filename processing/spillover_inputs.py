@@ -265,3 +265,11 @@ def units_frame(inputs: ModelInputs, unit_ids):
     frame = units[[*keep, units.geometry.name]].copy()
     frame.index = range(len(frame))
     return frame
+
+
+def output_number(value):
+    """A plain float for a numeric output (QGIS cannot convert numpy scalars), None when
+    missing or not finite."""
+    import math
+
+    return float(value) if value is not None and math.isfinite(float(value)) else None

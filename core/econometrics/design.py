@@ -130,9 +130,14 @@ def check_estimable(Z: np.ndarray, names: list[str], effects: str, n_obs: int, d
     diagonal = np.abs(np.diag(r))
     rank = int(np.sum(diagonal > 1e-9 * diagonal[0]))
     if rank < p:
-        dependent_columns = [names[j] for j in pivots[rank:]]
-        others = [names[j] for j in pivots[:rank]]
+        dependent_columns = sorted(pivots[rank:])
+        others = [names[j] for j in sorted(pivots[:rank])]
+        if len(dependent_columns) == 1:
+            raise InputError(
+                "Perfect collinearity: {names} is a linear combination of the other regressors ({others}). "
+                "Remove it (or one of the variables it depends on).",
+                names=names[dependent_columns[0]], others=preview(others))
         raise InputError(
-            "Perfect collinearity: {names} is a linear combination of the other regressors ({others}). "
-            "Remove it (or one of the variables it depends on).",
-            names=preview(dependent_columns), others=preview(others))
+            "Perfect collinearity: {names} are linear combinations of the other regressors ({others}). Remove "
+            "them (or the variables they depend on).",
+            names=preview([names[j] for j in dependent_columns]), others=preview(others))

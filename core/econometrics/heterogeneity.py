@@ -248,6 +248,13 @@ def run_heterogeneity(data: PanelData, weights, spec: SpilloverSpec, grouping: G
             sub_weights = align_weights(weights_for(group.units), sub.unit_ids)
         else:
             sub_weights = weights.subset(group.units)
+        if len(sub_weights.islands) and spec.model in ML_MODELS and not spec.drop_islands:
+            islands = sub_weights.ids[sub_weights.islands]
+            raise InputError(
+                "Within the group “{label}”, {count} unit(s) have no neighbour among the group's units: {units}. "
+                "Weights restricted to a group of scattered cities leave islands. Use k-nearest neighbours "
+                "(rebuilt within each group), the interaction method, or turn on “Leave out units without "
+                "neighbours”.", label=group.label, count=len(islands), units=preview(islands))
         sub, sub_weights, dropped = without_islands(sub, sub_weights, spec.drop_islands,
                                                     spec.model in ML_MODELS)
         group_notes = [f"{group.label}: {note}" for note in dropped]

@@ -26,14 +26,14 @@ CLUSTERS = ("Not significant", "High-High", "Low-Low", "Low-High", "High-Low", "
 class LocalMoran:
     I: np.ndarray  # noqa: E741 - the statistic's name
     p: np.ndarray
-    quadrant: np.ndarray  # GeoDa codes: 1 HH, 2 LL, 3 LH, 4 HL, 0 no neighbours
+    quadrant: np.ndarray  # GeoDa codes: 1 HH, 2 LL, 3 LH, 4 HL; 0 for units without neighbours
     alpha: float
     permutations: int
 
     @property
     def labels(self) -> np.ndarray:
         """GeoDa cluster label of each unit (significance at ``alpha``)."""
-        labels = np.array([CLUSTERS[q] for q in self.quadrant], dtype=object)
+        labels = np.array([CLUSTERS[q] if q else CLUSTERS[-1] for q in self.quadrant], dtype=object)
         labels[(self.p > self.alpha) & (self.quadrant > 0)] = CLUSTERS[0]
         return labels
 

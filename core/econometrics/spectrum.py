@@ -29,7 +29,7 @@ import scipy.sparse.linalg as spla
 #: Largest n for exact (eigenvalue) log-determinants and traces.
 EXACT_LIMIT = 2000
 #: Hutchinson probes and powers of W for Monte-Carlo traces (n > EXACT_LIMIT).
-PROBES = 50
+PROBES = 100
 POWERS = 100
 
 

@@ -109,6 +109,7 @@ def spectrum_for(weights: SpatialWeights, seed: int = 0) -> Spectrum:
     scale = None
     if weights.transform == "R" and weights.is_symmetric:
         scale = np.asarray(weights.matrix.sum(axis=1)).ravel()
+        scale = scale if (scale > 0).all() else None
     return Spectrum(weights.transformed(), symmetric_scale=scale, seed=seed)
 
 
@@ -138,8 +139,6 @@ def run_spillover(data: PanelData, weights: SpatialWeights, spec: SpilloverSpec,
     """Estimate ``spec.model`` on ``data`` with ``weights``; see the module docstring."""
     effects = spec.effects if data.is_panel else "none"
     notes = list(data.notes)
-    if spec.effects != "none" and not data.is_panel:
-        notes.append("A cross-section has no panel effects: the model was estimated without them.")
     weights = align_weights(weights, data.unit_ids)
     needs_ml = spec.model in ML_MODELS
     data, weights, dropped = without_islands(data, weights, spec.drop_islands, needs_ml)

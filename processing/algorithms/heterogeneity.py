@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
@@ -21,6 +19,7 @@ from ..bridge import frame_to_sink
 from ..spillover_inputs import (
     INPUT,
     add_model_inputs,
+    output_number,
     read_model_inputs,
     spec_from_parameters,
     unit_values,
@@ -131,8 +130,8 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
         outputs = {"DIFFERENCE": None, "Z": None, "P_VALUE": None, "RATIO": None}
         first = next((c for c in result.comparisons if c.quantity == "coefficient"), None)
         if first is not None:
-            outputs.update(DIFFERENCE=first.difference, Z=first.z, P_VALUE=first.p,
-                           RATIO=first.ratio if not math.isnan(first.ratio) else None)
+            outputs.update(DIFFERENCE=output_number(first.difference), Z=output_number(first.z),
+                           P_VALUE=output_number(first.p), RATIO=output_number(first.ratio))
             feedback.pushInfo(self.tr("{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, p = {p:.4g}").format(
                 key=result.key, a=first.first, va=first.a, b=first.second, vb=first.b, z=first.z, p=first.p))
         title = self.tr("Heterogeneity of the effect of {key} on {dependent}").format(

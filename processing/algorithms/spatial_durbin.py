@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from qgis.core import (
     QgsProcessing,
     QgsProcessingMultiStepFeedback,
@@ -15,7 +13,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..bridge import frame_to_sink
-from ..spillover_inputs import add_model_inputs, read_model_inputs, spec_from_parameters, units_frame
+from ..spillover_inputs import add_model_inputs, output_number, read_model_inputs, spec_from_parameters, units_frame
 from ..styling import Categorized, Graduated, Style, attach_style
 
 #: GeoDa's LISA colours (docs/DEVELOPING.md).
@@ -94,10 +92,9 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
             model=main.model, loglik=main.loglik, aic=main.aic))
 
         steps.setCurrentStep(2)
-        outputs = {
-            "SPATIAL": main.spatial if main.spatial is not None else None,
-            "LOGLIK": main.loglik, "AIC": main.aic, "R2": main.r2 if not math.isnan(main.r2) else None,
-            "OBSERVATIONS": main.n_obs,
+        outputs = {  # plain Python numbers: QGIS cannot convert numpy scalars (qgis_process shows "")
+            "SPATIAL": output_number(main.spatial), "LOGLIK": output_number(main.loglik),
+            "AIC": output_number(main.aic), "R2": output_number(main.r2), "OBSERVATIONS": int(main.n_obs),
         }
         title = self.tr("Spatial spillover model: {model} of {dependent}").format(
             model=main.model, dependent=main.dependent)

@@ -154,3 +154,22 @@ out("panel_sem_unit", "lambda", sem_unit$lambda)
 out("panel_sem_unit", "coef", coef(sem_unit)[c("x1", "x2")])
 out("panel_sem_unit", "sigma2", sem_unit$s2)
 out("panel_sem_unit", "loglik", as.numeric(logLik(sem_unit)))
+sdem_tw <- errorsarlm(y ~ x1 + x2 + unit_f + year_f, data = panel, listw = lw_panel,
+                      Durbin = ~ x1 + x2, method = "eigen")
+out("panel_sdem_twoway", "lambda", sdem_tw$lambda)
+out("panel_sdem_twoway", "coef", coef(sdem_tw)[c("x1", "x2", "lag.x1", "lag.x2")])
+out("panel_sdem_twoway", "sigma2", sdem_tw$s2)
+out("panel_sdem_twoway", "loglik", as.numeric(logLik(sdem_tw)))
+
+# LM tests on the stacked panel: pooled OLS, and OLS with two-way dummies (= the demeaned
+# panel statistics of Anselin, Le Gallo and Jayet 2008 / Elhorst 2014).
+lm_names <- c("LMerr", "LMlag", "RLMerr", "RLMlag", "SARMA")
+ols_pooled <- lm(y ~ x1 + x2, data = panel)
+pooled_tests <- lm.LMtests(ols_pooled, lw_panel, test = lm_names)
+for (name in names(pooled_tests)) out("panel_lm_pooled", name, pooled_tests[[name]]$statistic)
+ols_tw <- lm(y ~ x1 + x2 + unit_f + year_f, data = panel)
+tw_tests <- lm.LMtests(ols_tw, lw_panel, test = lm_names)
+for (name in names(tw_tests)) out("panel_lm_twoway", name, tw_tests[[name]]$statistic)
+out("panel_ols_twoway", "coef", coef(ols_tw)[c("x1", "x2")])
+out("panel_ols_twoway", "se", summary(ols_tw)$coefficients[c("x1", "x2"), 2])
+out("panel_ols_twoway", "loglik", as.numeric(logLik(ols_tw)))
