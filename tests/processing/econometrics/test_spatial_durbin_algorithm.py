@@ -135,3 +135,24 @@ def test_unbalanced_wide_panel_says_what_is_missing(provider, tmp_path, cities_f
         run(parameters)
     result = run({**parameters, "BALANCE": True})
     assert result["OBSERVATIONS"] == 366 * 9
+
+
+def test_cancel_stops_the_estimation(provider, wide_layer_path):
+    """A cancel during the estimation (after reading, at 30 %) stops it cleanly."""
+    import processing
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    seen = []
+
+    def cancel_late(progress):
+        seen.append(progress)
+        if progress > 30:
+            feedback.cancel()
+
+    feedback.progressChanged.connect(cancel_late)
+    with pytest.raises(QgsProcessingException, match="Cancelled"):
+        processing.run("resilience:spatialdurbin", {
+            "INPUT": wide_layer_path, "DEPENDENT": "RES_2019", "EXPLANATORY": EXPLANATORY,
+            "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 2, "EFFECTS": 3, "DRAWS": 2000}, feedback=feedback)
+    assert max(seen) < 80
