@@ -16,7 +16,7 @@ from ..html_report import HtmlReport
 from .data import EFFECT_LABELS
 from .design import MODEL_LABELS
 from .effects import KINDS
-from .tables import PaperColumn, PaperTable, add_to_report
+from .tables import PaperColumn, PaperTable, add_to_report, number, p_value, stars
 
 
 def _identity(text: str) -> str:
@@ -71,7 +71,12 @@ def effects_table(result, tr=_identity) -> PaperTable:
 
 
 def _tests_rows(tests, tr=_identity):
-    return [(tr(test.name), test.statistic, test.df, test.p, tr(test.hypothesis)) for test in tests]
+    return [(tr(test.name), tr(test.hypothesis), number(test.statistic), test.df, p_value(test.p) + stars(test.p))
+            for test in tests]
+
+
+def _tests_header(tr=_identity):
+    return [tr("Test"), tr("Null hypothesis"), tr("Statistic"), tr("df"), tr("p-value")]
 
 
 def write_spillover_report(result, path, title: str, description: list | None = None, tr=_identity) -> str:
@@ -103,8 +108,7 @@ def write_spillover_report(result, path, title: str, description: list | None = 
             count=result.effects.replaced), note=True)
     if result.lm or result.tests:
         report.heading(tr("Specification tests"))
-        header = [tr("Test"), tr("Statistic"), tr("df"), tr("p-value"), tr("Null hypothesis")]
-        report.table(header, _tests_rows(result.lm + result.tests, tr))
+        report.table(_tests_header(tr), _tests_rows(result.lm + result.tests, tr), text_columns=2)
         report.paragraph(tr("LM tests on OLS with the same panel effects; LR tests compare maximised "
                             "log-likelihoods; Wald tests use the chosen model's covariance."), note=True)
     if result.notes:
@@ -200,13 +204,13 @@ def write_heterogeneity_report(result, path, title: str, description: list | Non
         report.heading(tr("Does the effect of {key} differ between groups?").format(key=result.key))
         header = [tr("Quantity"), tr("Group A"), tr("Group B"), tr("A"), tr("B"), tr("A − B"), tr("A / B"),
                   tr("SE of A − B"), tr("z"), tr("p-value")]
-        report.table(header, [(tr(c.quantity), c.first, c.second, c.a, c.b, c.difference, c.ratio, c.se, c.z, c.p)
+        report.table(header, [(tr(c.quantity), c.first, c.second, number(c.a), number(c.b), number(c.difference),
+                               number(c.ratio, 3), number(c.se), number(c.z, 2), p_value(c.p) + stars(c.p))
                               for c in result.comparisons], text_columns=3)
         method = result.comparisons[0].method if result.comparisons else ""
         report.paragraph(tr("Test: {method}.").format(method=tr(method)), note=True)
         if result.joint:
-            report.table([tr("Test"), tr("Statistic"), tr("df"), tr("p-value"), tr("Null hypothesis")],
-                         _tests_rows(result.joint, tr))
+            report.table(_tests_header(tr), _tests_rows(result.joint, tr), text_columns=2)
     if result.notes:
         report.heading(tr("Notes"))
         for note in result.notes:

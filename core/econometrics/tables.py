@@ -22,7 +22,7 @@ STAR_NOTE = "Standard errors in parentheses. *** p < 0.01, ** p < 0.05, * p < 0.
 TABLE_STYLE = """
 table.paper { border-collapse: collapse; margin: .8em 0; border-top: 2px solid #222;
               border-bottom: 2px solid #222; }
-table.paper th, table.paper td { border: none; padding: .12em .9em; text-align: center; }
+table.paper th, table.paper td { border: none; padding: .12em .9em; text-align: center; white-space: nowrap; }
 table.paper thead th { border-bottom: 1px solid #222; background: none; }
 table.paper td.term { text-align: left; }
 table.paper tr.se td { color: #444; padding-bottom: .35em; }
@@ -30,6 +30,13 @@ table.paper tr.first-stat td { border-top: 1px solid #222; }
 table.paper caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: .3em; }
 p.table-note { font-size: .85em; color: #555; margin-top: -.4em; }
 """
+
+
+def p_value(p: float) -> str:
+    """A p-value as papers print it: four decimals, "< 0.0001" below."""
+    if p is None or not math.isfinite(p):
+        return ""
+    return "< 0.0001" if p < 0.0001 else f"{p:.4f}"
 
 
 def stars(p: float) -> str:
@@ -54,7 +61,7 @@ def number(value, digits: int = 4) -> str:
     if not math.isfinite(value):
         return ""
     if value != 0 and (abs(value) >= 1e6 or abs(value) < 10 ** -(digits)):
-        return f"{value:.{max(digits - 1, 1)}e}"
+        return f"{value:.2e}"
     return f"{value:.{digits}f}"
 
 

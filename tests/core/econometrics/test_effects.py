@@ -73,3 +73,18 @@ def test_draws_outside_the_range_are_replaced(columbus):
     table = compute_effects(wide, spectrum, draws=300, seed=1)
     assert table.replaced > 0
     assert np.isfinite(table.se).all()
+
+
+def test_large_n_method_gives_the_exact_estimates(synthetic):
+    """Above 2,000 units the log-determinant comes from a sparse LU per ρ (exact) and the
+    information matrix's traces from Hutchinson estimates: same estimates, SEs within 3 %."""
+    data, _, knn, _ = synthetic
+    exact = spectrum_for(knn)
+    lu = Spectrum(knn.transformed(), method="lu", seed=1)
+    assert lu.upper == 1.0 and lu.lower == pytest.approx(exact.lower, rel=1e-4)
+    for model in ("SDM", "SEM"):
+        ours = fit_model(data, lu.W, lu, model, "unit")
+        reference = fit_model(data, exact.W, exact, model, "unit")
+        np.testing.assert_allclose(ours.coefficients, reference.coefficients, rtol=1e-6)
+        np.testing.assert_allclose(ours.loglik, reference.loglik, rtol=1e-10)
+        np.testing.assert_allclose(ours.standard_errors, reference.standard_errors, rtol=0.03)
