@@ -36,7 +36,7 @@ def p_value(p: float) -> str:
     """A p-value as papers print it: four decimals, "< 0.0001" below."""
     if p is None or not math.isfinite(p):
         return ""
-    return "< 0.0001" if p < 0.0001 else f"{p:.4f}"
+    return "<\u00a00.0001" if p < 0.0001 else f"{p:.4f}"  # a no-break space: one line in narrow cells
 
 
 def stars(p: float) -> str:

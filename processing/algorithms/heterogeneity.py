@@ -51,7 +51,9 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
         "W-lag) interacted with each group, compared by Wald tests with the joint covariance.\n\n"
         "Outputs: an HTML report (paper-style side-by-side table, group comparisons), a CSV table and an "
         "optional layer of the cities' groups. Groups need at least 10 units; contiguity weights inside small "
-        "or scattered groups leave islands: use k-nearest neighbours or the interaction method."
+        "or scattered groups leave islands: use k-nearest neighbours or the interaction method. For scattered "
+        "groups (openness) prefer the interaction method: it keeps every city's real neighbours, whereas a "
+        "separate model only sees neighbours inside the group."
     )
 
     KEY = "KEY"

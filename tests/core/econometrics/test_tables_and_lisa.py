@@ -13,7 +13,8 @@ from digital_resilience.core.econometrics.tables import PaperColumn, PaperTable,
 def test_stars_follow_the_journal_convention():
     assert [stars(p) for p in (0.0001, 0.0099, 0.01, 0.049, 0.05, 0.099, 0.1, 0.5, float("nan"))] == [
         "***", "***", "**", "**", "*", "*", "", "", ""]
-    assert [p_value(p) for p in (0.5, 0.00012, 0.00009, 0.0)] == ["0.5000", "0.0001", "< 0.0001", "< 0.0001"]
+    assert [p_value(p) for p in (0.5, 0.00012, 0.00009, 0.0)] == ["0.5000", "0.0001", "<\u00a00.0001",
+                                                                             "<\u00a00.0001"]
     assert number(0.12345) == "0.1235" and number(1234) == "1,234" and number(-2.5e-6) == "-2.50e-06"
 
 
