@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
+    QgsClassificationCustom,
     QgsGradientColorRamp,
     QgsGraduatedSymbolRenderer,
     QgsPalLayerSettings,
@@ -148,7 +149,7 @@ def graduated_renderer(layer, spec: Graduated):
         ranges.append(QgsRendererRange(lower, upper, _base_symbol(layer, color), label))
         lower = upper
     renderer = QgsGraduatedSymbolRenderer(spec.field, ranges)
-    renderer.setMode(QgsGraduatedSymbolRenderer.Custom)
+    renderer.setClassificationMethod(QgsClassificationCustom())  # breaks are ours
     return renderer
 
 

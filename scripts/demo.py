@@ -181,6 +181,52 @@ def report_maps(demo: Demo):
         "OUTPUT": str(demo.out / "report_map.png"),
     })
     return f"{field}: report_maps.pdf ({atlas['PAGES']} page(s)), report_map.png"
+# ------------------------------------------------------------ spillover (issue 7)
+SPILLOVER_X = ["DEI_2019", "PATNT_2019", "URB_2019", "HUM_2019", "GOV_2019"]
+
+
+def spatial_durbin(demo: Demo):
+    import pandas as pd
+    import processing
+
+    tables = demo.out / "spillover_tables"
+    result = processing.run("resilience:spatialdurbin", {
+        "INPUT": demo.layer_source("indices"), "DEPENDENT": "URI_2019", "EXPLANATORY": SPILLOVER_X,
+        "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 0, "DROP_ISLANDS": True, "MODEL": 3, "EFFECTS": 3,
+        "REPORT": str(demo.out / "spillover_sdm.html"), "TABLES": str(tables),
+        "OUTPUT": demo.layer("sdm_fitted"), "LISA": demo.layer("sdm_residual_lisa"),
+    })
+    effects = pd.read_csv(tables / "effects.csv", encoding="utf-8-sig").set_index(["variable", "effect"])
+    parts = [f"{kind} {effects.loc[('DEI', kind), 'estimate']:.3f} (SE {effects.loc[('DEI', kind), 'se']:.3f})"
+             for kind in ("direct", "indirect", "total")]
+    return (f"SDM, two-way FE, queen, {result['OBSERVATIONS']} city-years: rho = {result['SPATIAL']:.3f}; "
+            f"effects of DEI: {', '.join(parts)}")
+
+
+def heterogeneity_period(demo: Demo):
+    import processing
+
+    result = processing.run("resilience:heterogeneity", {
+        "INPUT": demo.layer_source("indices"), "DEPENDENT": "URI_2019", "EXPLANATORY": SPILLOVER_X,
+        "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 0, "DROP_ISLANDS": True, "MODEL": 3, "EFFECTS": 3,
+        "GROUPING": 0, "SPLIT_YEAR": 2016, "REPORT": str(demo.out / "heterogeneity_period.html"),
+        "TABLE": str(demo.out / "heterogeneity_period.csv"),
+    })
+    return (f"DEI before 2016 / from 2016 = {result['RATIO']:.2f} (difference z = {result['Z']:.1f}, "
+            f"p = {result['P_VALUE']:.1g})")
+
+
+def heterogeneity_openness(demo: Demo):
+    import processing
+
+    result = processing.run("resilience:heterogeneity", {
+        "INPUT": demo.layer_source("indices"), "DEPENDENT": "URI_2019", "EXPLANATORY": SPILLOVER_X,
+        "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 2, "WEIGHTS_K": 6, "MODEL": 3, "EFFECTS": 3,
+        "GROUPING": 2, "GROUP_FIELD": "OPEN_2019", "METHOD": 1,
+        "REPORT": str(demo.out / "heterogeneity_openness.html"), "OUTPUT": demo.layer("openness_groups"),
+    })
+    return (f"DEI in the 30 % most open / 30 % least open cities = {result['RATIO']:.2f} "
+            f"(interaction model, z = {result['Z']:.1f})")
 
 
 STEPS = [
@@ -192,6 +238,9 @@ STEPS = [
     ("Convergence (σ and β)", convergence),
     ("Mediation (digital economy -> innovation -> resilience)", mediation),
     ("Report maps", report_maps),
+    ("Spatial Durbin model of resilience (panel, two-way FE)", spatial_durbin),
+    ("Heterogeneity by period (2016)", heterogeneity_period),
+    ("Heterogeneity by openness (top/bottom 30 %)", heterogeneity_openness),
 ]
 
 

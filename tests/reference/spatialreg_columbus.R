@@ -18,7 +18,7 @@ suppressPackageStartupMessages({
 })
 data(columbus, package = "spData")
 lw <- nb2listw(col.gal.nb, style = "W")
-write.csv(columbus[, c("POLYID", "CRIME", "INC", "HOVAL")], "tests/reference/columbus.csv",
+write.csv(columbus[, c("POLYID", "CRIME", "INC", "HOVAL", "X", "Y")], "tests/reference/columbus.csv",
           row.names = FALSE)
 write.nb.gal(col.gal.nb, "tests/reference/columbus.gal", ind = columbus$POLYID)
 f <- CRIME ~ INC + HOVAL

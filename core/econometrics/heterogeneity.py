@@ -1,0 +1,360 @@
+"""The entry point of ``resilience:heterogeneity``: one model by group, side by side, and
+tests that the key variable's coefficient (and effects) differ between groups.
+
+Groupings:
+
+* ``period``: years before ``split_year`` against ``split_year`` and after (default 2016, the
+  G20 Hangzhou summit in the study);
+* ``category``: a unit-level field (e.g. region: east, central, west, northeast);
+* ``quantile``: the top and bottom shares (default 30 %) of a unit-level value (e.g. a
+  city's mean openness over the years); the middle is left out of the separate models.
+
+Methods:
+
+* ``separate`` (default): the model on each group's subsample (for unit groups the
+  weights are restricted to the group, or rebuilt within it by the caller), side by side.
+  The difference between groups g and h is tested with
+  ``z = (b_g − b_h)/√(se_g² + se_h²)`` (Clogg, Petkova and Haritou 1995), which treats the
+  two estimates as independent (exact for disjoint unit groups, an approximation for
+  periods of the same units); with more than two groups also Cochran's Q test of equality,
+  ``Q = Σ (b_g − b̄)²/se_g²`` with b̄ the precision-weighted mean, χ²(G − 1).
+* ``interaction``: one model on the whole sample with the full W, the key variable (and its
+  W-lag in Durbin models) interacted with each group's dummy; the equality of the group
+  coefficients is tested by Wald tests with their joint covariance.
+"""
+# ruff: noqa: N806 - matrix notation (W, X, Z, T...) as in the econometrics literature
+
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import InputError, preview
+from ..progress import report
+from .data import PanelData
+from .design import DURBIN_MODELS, ML_MODELS, lag_name
+from .diagnostics import Test
+from .effects import KINDS, EffectsTable, compute_effects
+from .results import ModelResult, two_sided_p
+from .spillover import SpilloverSpec, align_weights, fit_model, spectrum_for, without_islands
+
+GROUPINGS = ("period", "category", "quantile")
+METHODS = ("separate", "interaction")
+MIN_UNITS = 10
+
+
+@dataclass
+class Grouping:
+    """How to group. ``values``: one value per unit (in the data's unit order) for
+    ``category`` and ``quantile``."""
+
+    kind: str = "period"
+    split_year: int = 2016
+    values: np.ndarray | None = None
+    top: float = 0.30
+    bottom: float = 0.30
+    field: str = ""
+
+    def __post_init__(self):
+        if self.kind not in GROUPINGS:
+            raise InputError("Unknown grouping “{kind}”; use one of {kinds}.", kind=self.kind,
+                             kinds=", ".join(GROUPINGS))
+        if self.kind == "quantile" and not (0 < self.top < 1 and 0 < self.bottom < 1
+                                            and self.top + self.bottom <= 1.0 + 1e-12):
+            raise InputError("The top and bottom shares must be between 0 and 100 % and add up to at most 100 % "
+                             "(e.g. 30 and 30).")
+
+
+@dataclass
+class Group:
+    label: str
+    units: np.ndarray | None = None  # unit positions (None: all)
+    years: list | None = None  # years (None: all)
+
+
+@dataclass
+class GroupResult:
+    group: Group
+    model: ModelResult
+    effects: EffectsTable | None
+    notes: list = field(default_factory=list)
+
+
+@dataclass
+class Comparison:
+    """A difference between two groups in one quantity of the key variable."""
+
+    quantity: str
+    first: str
+    second: str
+    a: float
+    b: float
+    se: float
+    method: str
+
+    @property
+    def difference(self) -> float:
+        return self.a - self.b
+
+    @property
+    def ratio(self) -> float:
+        return self.a / self.b if self.b != 0 else float("nan")
+
+    @property
+    def z(self) -> float:
+        return self.difference / self.se if self.se > 0 else float("nan")
+
+    @property
+    def p(self) -> float:
+        return float(two_sided_p(self.z))
+
+
+@dataclass
+class HeterogeneityResult:
+    key: str
+    grouping: Grouping
+    method: str
+    spec: SpilloverSpec
+    pooled: ModelResult
+    pooled_effects: EffectsTable | None
+    groups: list[GroupResult]
+    comparisons: list[Comparison]
+    joint: list[Test]
+    unit_groups: np.ndarray  # label of each unit (None when the grouping is by period)
+    data: PanelData
+    notes: list = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ groups
+def make_groups(data: PanelData, grouping: Grouping, method: str) -> tuple[list[Group], np.ndarray]:
+    """The groups, and each unit's group label (empty strings for period groupings)."""
+    labels = np.array([""] * data.n, dtype=object)
+    if grouping.kind == "period":
+        if not data.is_panel:
+            raise InputError("Grouping by period needs a panel (several years); this is a cross-section.")
+        before = [y for y in data.years if y < grouping.split_year]
+        after = [y for y in data.years if y >= grouping.split_year]
+        if not before or not after:
+            raise InputError("The split year {year} leaves no year on one side (the panel covers {first}–{last}); "
+                             "choose a year inside the panel.", year=grouping.split_year,
+                             first=data.years[0], last=data.years[-1])
+        return [Group(f"before {grouping.split_year}", years=before),
+                Group(f"{grouping.split_year} and after", years=after)], labels
+    values = np.asarray(grouping.values)
+    if values is None or len(values) != data.n:
+        raise InputError("The grouping field must give one value per unit.")
+    if grouping.kind == "category":
+        missing = np.array([v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == ""
+                            for v in values])
+        if missing.any():
+            raise InputError("The group field {field} is empty for {count} unit(s): {units}; fill it.",
+                             field=grouping.field, count=int(missing.sum()), units=preview(data.unit_ids[missing]))
+        text = np.array([str(v) for v in values], dtype=object)
+        categories = sorted(set(text))
+        if len(categories) < 2:
+            raise InputError("The group field {field} has a single value ({value}); it needs at least two groups.",
+                             field=grouping.field, value=categories[0])
+        return [Group(c, units=np.flatnonzero(text == c)) for c in categories], text
+    numbers = np.asarray(values, dtype=np.float64)
+    if np.isnan(numbers).any():
+        raise InputError("The field {field} is empty for {count} unit(s): {units}; fill it or balance the panel.",
+                         field=grouping.field, count=int(np.isnan(numbers).sum()),
+                         units=preview(data.unit_ids[np.isnan(numbers)]))
+    high = np.quantile(numbers, 1.0 - grouping.top)
+    low = np.quantile(numbers, grouping.bottom)
+    top_label = f"top {grouping.top * 100:g} %"
+    bottom_label = f"bottom {grouping.bottom * 100:g} %"
+    top = np.flatnonzero(numbers >= high)
+    bottom = np.flatnonzero(numbers <= low)
+    if np.intersect1d(top, bottom).size:
+        raise InputError("The top and bottom groups of {field} overlap (too many equal values); use smaller shares.",
+                         field=grouping.field)
+    labels[:] = "middle"
+    labels[top], labels[bottom] = top_label, bottom_label
+    groups = [Group(top_label, units=top), Group(bottom_label, units=bottom)]
+    if method == "interaction":
+        middle = np.flatnonzero(labels == "middle")
+        if middle.size:
+            groups.append(Group("middle", units=middle))
+    return groups, labels
+
+
+def _check_size(group: Group, data: PanelData, p: int, spec: SpilloverSpec) -> None:
+    units = data.n if group.units is None else len(group.units)
+    years = data.T if group.years is None else len(group.years)
+    minimum = max(MIN_UNITS, p + 2)
+    if units < minimum:
+        raise InputError(
+            "The group “{label}” has only {count} unit(s); at least {minimum} are needed for this model. Merge it "
+            "with another group, use larger shares, or choose another grouping.",
+            label=group.label, count=units, minimum=minimum)
+    if data.is_panel and years < 2 and spec.effects in ("unit", "twoway", "random", "random_time"):
+        raise InputError(
+            "The period “{label}” has a single year; unit fixed or random effects need at least two. Move the "
+            "split year or choose time effects only.", label=group.label)
+
+
+# ------------------------------------------------------------------ running
+def run_heterogeneity(data: PanelData, weights, spec: SpilloverSpec, grouping: Grouping, key: str | None = None,
+                      method: str = "separate", weights_for=None, progress=None) -> HeterogeneityResult:
+    """Estimate ``spec.model`` by group; see the module docstring.
+
+    ``weights_for(unit_positions)`` gives the weights of a unit group (positions in
+    ``data``'s unit order); default: ``weights`` restricted to the group.
+    """
+    if method not in METHODS:
+        raise InputError("Unknown method “{method}”; use separate or interaction.", method=method)
+    key = key or (data.names[0] if data.names else None)
+    if key not in data.names:
+        raise InputError("The key variable {key} is not an explanatory variable; choose one of {names}.",
+                         key=key, names=preview(data.names))
+    effects = spec.effects if data.is_panel else "none"
+    weights = align_weights(weights, data.unit_ids)
+    groups, unit_labels = make_groups(data, grouping, method)
+    notes = list(data.notes)
+    data_all, weights_all, dropped = without_islands(data, weights, spec.drop_islands, spec.model in ML_MODELS)
+    notes.extend(dropped)
+    if data_all.n != data.n:  # islands left out: keep the unit groups in step
+        kept = np.flatnonzero(np.isin(data.unit_ids, data_all.unit_ids))
+        remap = {old: new for new, old in enumerate(kept)}
+        unit_labels = unit_labels[kept]
+        for group in groups:
+            if group.units is not None:
+                group.units = np.array([remap[u] for u in group.units if u in remap], dtype=int)
+        if weights_for is not None:
+            original = weights_for
+            weights_for = lambda positions: original(kept[positions])  # noqa: E731
+    data, weights = data_all, weights_all
+    spectrum = spectrum_for(weights, seed=spec.seed)
+    pooled = fit_model(data, spectrum.W, spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
+    pooled_effects = compute_effects(pooled, spectrum, spec.draws, spec.seed)
+    report(progress, 0.15)
+    if method == "interaction":
+        results, comparisons, joint = _interaction(data, spectrum, spec, effects, groups, key, notes)
+        report(progress, 1.0)
+        return HeterogeneityResult(key, grouping, method, spec, pooled, pooled_effects, results, comparisons, joint,
+                                   unit_labels, data, notes)
+    group_results = []
+    for i, group in enumerate(groups):
+        _check_size(group, data, len(pooled.coefficients), spec)
+        sub = data if group.units is None else data.subset_units(group.units)
+        if group.years is not None:
+            sub = sub.subset_years(group.years)
+        if group.units is None:
+            sub_weights = weights
+        elif weights_for is not None:
+            sub_weights = align_weights(weights_for(group.units), sub.unit_ids)
+        else:
+            sub_weights = weights.subset(group.units)
+        if len(sub_weights.islands) and spec.model in ML_MODELS and not spec.drop_islands:
+            islands = sub_weights.ids[sub_weights.islands]
+            raise InputError(
+                "Within the group “{label}”, {count} unit(s) have no neighbour among the group's units: {units}. "
+                "Weights restricted to a group of scattered cities leave islands. Use k-nearest neighbours "
+                "(rebuilt within each group), the interaction method, or turn on “Leave out units without "
+                "neighbours”.", label=group.label, count=len(islands), units=preview(islands))
+        sub, sub_weights, dropped = without_islands(sub, sub_weights, spec.drop_islands,
+                                                    spec.model in ML_MODELS)
+        group_notes = [f"{group.label}: {note}" for note in dropped]
+        if dropped:
+            _check_size(Group(group.label, units=np.arange(sub.n), years=sub.years), sub,
+                        len(pooled.coefficients), spec)
+        sub_spectrum = spectrum_for(sub_weights, seed=spec.seed)
+        model = fit_model(sub, sub_spectrum.W, sub_spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
+        table = compute_effects(model, sub_spectrum, spec.draws, spec.seed)
+        group_results.append(GroupResult(group, model, table, group_notes))
+        notes.extend(group_notes)
+        report(progress, 0.15 + 0.85 * (i + 1) / len(groups))
+    comparisons, joint = _separate_tests(group_results, key)
+    return HeterogeneityResult(key, grouping, method, spec, pooled, pooled_effects, group_results, comparisons,
+                               joint, unit_labels, data, notes)
+
+
+def _quantities(result: GroupResult, key: str) -> dict:
+    """(estimate, se) of the key variable's coefficient, W-lag and effects in one group."""
+    found = {"coefficient": result.model.coefficient(key)}
+    if lag_name(key) in result.model.names:
+        found["W·coefficient"] = result.model.coefficient(lag_name(key))
+    if result.effects is not None and key in result.effects.variables:
+        for kind in KINDS:
+            found[f"{kind} effect"] = result.effects.value(key, kind)
+    return found
+
+
+def _separate_tests(groups: list[GroupResult], key: str):
+    comparisons, joint = [], []
+    quantities = [_quantities(g, key) for g in groups]
+    names = [name for name in quantities[0] if all(name in q for q in quantities)]
+    for name in names:
+        for i in range(len(groups)):
+            for j in range(i + 1, len(groups)):
+                a, se_a = quantities[i][name]
+                b, se_b = quantities[j][name]
+                comparisons.append(Comparison(name, groups[i].group.label, groups[j].group.label, a, b,
+                                              float(np.hypot(se_a, se_b)), "z test, independent estimates"))
+        if len(groups) > 2:
+            estimates = np.array([q[name][0] for q in quantities])
+            weights = 1.0 / np.array([q[name][1] for q in quantities]) ** 2
+            mean = float(np.sum(weights * estimates) / np.sum(weights))
+            q_stat = float(np.sum(weights * (estimates - mean) ** 2))
+            joint.append(Test.chi2(f"Cochran's Q: {name} of {key} equal in all groups", q_stat, len(groups) - 1,
+                                   "the groups share one value"))
+    return comparisons, joint
+
+
+def _interaction(data: PanelData, spectrum, spec: SpilloverSpec, effects: str, groups: list[Group], key: str,
+                 notes: list):
+    """One model with the key variable interacted with each group's dummy."""
+    n, T = data.n, data.T
+    dummies = []
+    for group in groups:
+        mask = np.zeros((T, n), dtype=bool)
+        if group.units is not None:
+            mask[:, group.units] = True
+        else:
+            rows = [data.years.index(y) for y in group.years]
+            mask[rows, :] = True
+        dummies.append(mask.reshape(-1))
+    covered = np.any(dummies, axis=0)
+    if not covered.all():
+        raise InputError("The groups do not cover every observation; the interaction model needs them to.")
+    position = data.names.index(key)
+    key_values = data.X[:, position]
+    columns = [key_values * d for d in dummies]
+    names = [f"{key} × {group.label}" for group in groups]
+    others = [j for j in range(len(data.names)) if j != position]
+    X = np.column_stack(columns + [data.X[:, j] for j in others])
+    interacted = data.with_columns(X, names + [data.names[j] for j in others])
+    durbin = None
+    if spec.durbin:  # the chosen W·X variables; the key's interactions follow the key
+        durbin = [name for name in interacted.names
+                  if name in spec.durbin or (name in names and key in spec.durbin)]
+    model = fit_model(interacted, spectrum.W, spectrum, spec.model, effects, durbin, spec.bias_correction)
+    notes.append("Interaction model: the key variable is interacted with each group's dummy on the whole sample "
+                 "(full W); the group coefficients" + (" and their W-lags" if spec.model in DURBIN_MODELS else "")
+                 + " are compared with their joint covariance (Wald tests).")
+    results = [GroupResult(Group("all units (interaction model)"), model, None)]
+    comparisons, joint = [], []
+    all_names = model.all_names()
+    for prefix, quantity in (("", "coefficient"), ("W·", "W·coefficient")):
+        at = [all_names.index(prefix + name) for name in names if prefix + name in all_names]
+        if len(at) < 2:
+            continue
+        for i in range(len(at)):
+            for j in range(i + 1, len(at)):
+                r = np.zeros(len(model.coefficients))
+                r[at[i]], r[at[j]] = 1.0, -1.0
+                comparisons.append(Comparison(quantity, groups[i].label, groups[j].label,
+                                              float(model.coefficients[at[i]]), float(model.coefficients[at[j]]),
+                                              float(np.sqrt(r @ model.vcov @ r)), "Wald, joint covariance"))
+        if len(at) > 2:
+            R = np.zeros((len(at) - 1, len(model.coefficients)))
+            for row in range(len(at) - 1):
+                R[row, at[row]], R[row, at[row + 1]] = 1.0, -1.0
+            d = R @ model.coefficients
+            statistic = float(d @ np.linalg.solve(R @ model.vcov @ R.T, d))
+            joint.append(Test.chi2(f"Wald: {quantity} of {key} equal in all groups", statistic, len(at) - 1,
+                                   "the groups share one value"))
+    return results, comparisons, joint

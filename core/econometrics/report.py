@@ -1,0 +1,234 @@
+"""The HTML reports and CSV tables of the spillover and heterogeneity algorithms.
+
+Every label goes through ``tr`` (the Processing layer passes its translator; plain Python
+callers get English). Tables are paper-style (:mod:`.tables`); CSV files hold the same
+tables in machine-readable (long) and paper layouts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..html_report import HtmlReport
+from .data import EFFECT_LABELS
+from .design import MODEL_LABELS
+from .effects import KINDS
+from .tables import PaperColumn, PaperTable, add_to_report, number, p_value, stars
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def model_column(result, title: str, tr=_identity, extra: dict | None = None) -> PaperColumn:
+    """A paper-table column for one model: coefficients, ρ/λ/φ and statistics."""
+    frame = result.table()
+    cells = {row.term: (row.estimate, row.se, row.p) for row in frame.itertuples()}
+    cells.update(extra or {})
+    stats = {tr(label): value for label, value in result.statistics() if not (isinstance(value, float)
+                                                                               and np.isnan(value))}
+    return PaperColumn(title, cells, stats)
+
+
+def _term_order(results) -> list:
+    order = []
+    for kinds in (("const",), ("x",), ("wx",)):
+        for result in results:
+            order.extend(n for n, k in zip(result.names, result.kinds) if k in kinds and n not in order)
+    for extra in ("rho", "lambda", "phi"):
+        if any(extra in r.table().term.tolist() for r in results):
+            order.append(extra)
+    return order
+
+
+def term_labels(tr=_identity) -> dict:
+    return {"constant": tr("Constant"), "rho": "ρ (W·y)", "lambda": "λ (W·u)", "phi": "φ (random effects)"}
+
+
+def models_table(result, tr=_identity) -> PaperTable:
+    models = list(result.models.values())
+    columns = []
+    for model in models:
+        title = model.model + (" †" if model is result.main else "")
+        columns.append(model_column(model, title, tr))
+    effects = EFFECT_LABELS[result.main.effects]
+    title = tr("Estimates of {dependent} ({effects}); † the chosen model").format(
+        dependent=result.main.dependent, effects=tr(effects))
+    return PaperTable(title, columns, _term_order(models), term_labels=term_labels(tr))
+
+
+def effects_table(result, tr=_identity) -> PaperTable:
+    table = result.effects
+    p = table.p
+    columns = [PaperColumn(tr(kind.capitalize()), {v: (table.estimate[i, j], table.se[i, j], p[i, j])
+                                                   for i, v in enumerate(table.variables)})
+               for j, kind in enumerate(KINDS)]
+    title = tr("Direct, indirect (spillover) and total effects: {model}").format(model=result.main.model)
+    return PaperTable(title, columns, list(table.variables))
+
+
+def _tests_rows(tests, tr=_identity):
+    return [(tr(test.name), tr(test.hypothesis), number(test.statistic), test.df, p_value(test.p) + stars(test.p))
+            for test in tests]
+
+
+def _tests_header(tr=_identity):
+    return [tr("Test"), tr("Null hypothesis"), tr("Statistic"), tr("df"), tr("p-value")]
+
+
+def write_spillover_report(result, path, title: str, description: list | None = None, tr=_identity) -> str:
+    """The HTML report of ``run_spillover``'s result."""
+    main = result.main
+    report = HtmlReport(title)
+    report.heading(tr("Model"))
+    lines = [
+        tr("Model: {model}; dependent variable: {dependent}.").format(model=tr(MODEL_LABELS[main.model]),
+                                                                     dependent=main.dependent),
+        tr("Panel effects: {effects}; {units} units × {years} year(s) = {obs} observations.").format(
+            effects=tr(EFFECT_LABELS[main.effects]), units=main.n_units, years=main.n_periods, obs=main.n_obs),
+        tr("Log-determinants and traces: {method}.").format(method=result.spectrum.description),
+        tr("Standard errors: {kind}.").format(kind=main.se_kind),
+    ]
+    if result.years:
+        lines.append(tr("Years: {first}–{last}.").format(first=result.years[0], last=result.years[-1]))
+    if main.bias_corrected:
+        lines.append(tr("Fixed-effects estimates corrected for the incidental-parameter bias (Lee and Yu 2010), "
+                        "as Elhorst's Matlab routines do."))
+    for line in [*(description or []), *lines]:
+        report.paragraph(line)
+    add_to_report(report, models_table(result, tr))
+    report.heading(tr("Effects"))
+    add_to_report(report, effects_table(result, tr))
+    report.paragraph(tr("Inference: {method}.").format(method=result.effects.method), note=True)
+    if result.effects.replaced:
+        report.paragraph(tr("{count} draws with ρ outside its admissible range were replaced.").format(
+            count=result.effects.replaced), note=True)
+    if result.lm or result.tests:
+        report.heading(tr("Specification tests"))
+        report.table(_tests_header(tr), _tests_rows(result.lm + result.tests, tr), text_columns=2)
+        report.paragraph(tr("LM tests on OLS with the same panel effects; LR tests compare maximised "
+                            "log-likelihoods; Wald tests use the chosen model's covariance."), note=True)
+    if result.notes:
+        report.heading(tr("Notes"))
+        for note in result.notes:
+            report.paragraph(note)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return report.write(path)
+
+
+def coefficients_frame(models: dict) -> pd.DataFrame:
+    frames = []
+    for label, model in models.items():
+        frame = model.table()
+        frame.insert(0, "model", label)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def statistics_frame(models: dict) -> pd.DataFrame:
+    rows = []
+    for label, model in models.items():
+        rows.append({"model": label, "effects": model.effects, "observations": model.n_obs, "units": model.n_units,
+                     "years": model.n_periods, "loglik": model.loglik, "aic": model.aic, "bic": model.bic,
+                     "r2": model.r2, "r2_within": model.r2_within, "sigma2": model.sigma2,
+                     "bias_corrected": model.bias_corrected})
+    return pd.DataFrame(rows)
+
+
+def tests_frame(tests) -> pd.DataFrame:
+    return pd.DataFrame([{"test": t.name, "statistic": t.statistic, "df": t.df, "p": t.p,
+                          "null_hypothesis": t.hypothesis} for t in tests])
+
+
+def write_spillover_csv(result, folder, tr=_identity) -> list[str]:
+    """CSV tables: coefficients, statistics, effects, tests and the paper layouts."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "coefficients.csv": coefficients_frame(result.models),
+        "model_statistics.csv": statistics_frame(result.models),
+        "effects.csv": result.effects.frame(),
+        "tests.csv": tests_frame(result.lm + result.tests),
+        "table_models.csv": models_table(result, tr).frame(),
+        "table_effects.csv": effects_table(result, tr).frame(),
+    }
+    written = []
+    for name, frame in files.items():
+        path = folder / name
+        frame.to_csv(path, index=False, encoding="utf-8-sig")  # a BOM so Excel reads UTF-8
+        written.append(str(path))
+    return written
+
+
+# ------------------------------------------------------------- heterogeneity
+def _key_effect_cells(effects, key, tr):
+    if effects is None or key not in effects.variables:
+        return {}
+    i = effects.variables.index(key)
+    p = effects.p
+    return {tr("{kind} effect of {key}").format(kind=tr(kind.capitalize()), key=key):
+            (effects.estimate[i, j], effects.se[i, j], p[i, j]) for j, kind in enumerate(KINDS)}
+
+
+def heterogeneity_table(result, tr=_identity) -> PaperTable:
+    columns = [model_column(result.pooled, tr("All"), tr, _key_effect_cells(result.pooled_effects, result.key, tr))]
+    for group in result.groups:
+        columns.append(model_column(group.model, group.group.label, tr,
+                                    _key_effect_cells(group.effects, result.key, tr)))
+    models = [result.pooled] + [g.model for g in result.groups]
+    terms = _term_order(models)
+    terms += [t for c in columns for t in c.cells if t not in terms]
+    title = tr("{model} of {dependent} by group ({effects})").format(
+        model=result.spec.model, dependent=result.pooled.dependent, effects=tr(EFFECT_LABELS[result.pooled.effects]))
+    return PaperTable(title, columns, list(dict.fromkeys(terms)), term_labels=term_labels(tr))
+
+
+def comparisons_frame(result) -> pd.DataFrame:
+    return pd.DataFrame([{"quantity": c.quantity, "group_a": c.first, "group_b": c.second, "a": c.a, "b": c.b,
+                          "difference": c.difference, "ratio": c.ratio, "se": c.se, "z": c.z, "p": c.p,
+                          "method": c.method} for c in result.comparisons])
+
+
+def write_heterogeneity_report(result, path, title: str, description: list | None = None, tr=_identity) -> str:
+    report = HtmlReport(title)
+    report.heading(tr("Groups"))
+    for line in description or []:
+        report.paragraph(line)
+    rows = [(g.group.label, g.model.n_units, g.model.n_periods, g.model.n_obs) for g in result.groups]
+    report.table([tr("Group"), tr("Units"), tr("Years"), tr("Observations")], rows)
+    add_to_report(report, heterogeneity_table(result, tr))
+    if result.comparisons or result.joint:
+        report.heading(tr("Does the effect of {key} differ between groups?").format(key=result.key))
+        header = [tr("Quantity"), tr("Group A"), tr("Group B"), tr("A"), tr("B"), tr("A − B"), tr("A / B"),
+                  tr("SE of A − B"), tr("z"), tr("p-value")]
+        report.table(header, [(tr(c.quantity), c.first, c.second, number(c.a), number(c.b), number(c.difference),
+                               number(c.ratio, 3), number(c.se), number(c.z, 2), p_value(c.p) + stars(c.p))
+                              for c in result.comparisons], text_columns=3)
+        method = result.comparisons[0].method if result.comparisons else ""
+        report.paragraph(tr("Test: {method}.").format(method=tr(method)), note=True)
+        if result.joint:
+            report.table(_tests_header(tr), _tests_rows(result.joint, tr), text_columns=2)
+    if result.notes:
+        report.heading(tr("Notes"))
+        for note in result.notes:
+            report.paragraph(note)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return report.write(path)
+
+
+def write_heterogeneity_csv(result, path, tr=_identity) -> list[str]:
+    """The side-by-side table (paper layout) at ``path``, the comparisons and the long
+    coefficient table beside it (``<stem>_tests.csv``, ``<stem>_coefficients.csv``)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    heterogeneity_table(result, tr).frame().to_csv(path, index=False, encoding="utf-8-sig")
+    tests = path.with_name(path.stem + "_tests.csv")
+    comparisons_frame(result).to_csv(tests, index=False, encoding="utf-8-sig")
+    models = {tr("All"): result.pooled, **{g.group.label: g.model for g in result.groups}}
+    coefficients = path.with_name(path.stem + "_coefficients.csv")
+    coefficients_frame(models).to_csv(coefficients, index=False, encoding="utf-8-sig")
+    return [str(path), str(tests), str(coefficients)]
+

@@ -1,0 +1,207 @@
+"""The entry point of ``resilience:spatialdurbin``: a spatial model with its effects,
+the neighbouring models for comparison and the specification tests.
+
+``run_spillover(data, weights, spec)`` aligns the weights with the data's units (leaving
+out islands on request), estimates the chosen model, its effects with simulated
+inference, the other models of the family for the comparison table and the LR tests, the
+LM tests, and the Hausman test when the model has a fixed/random-effects counterpart.
+"""
+
+# ruff: noqa: N803, N806 - matrix notation (W, X, Z, T...) as in the econometrics literature
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, preview
+from ..progress import report, span
+from ..weights.model import SpatialWeights
+from .data import EFFECTS, FIXED_EFFECTS, RANDOM_EFFECTS, PanelData
+from .design import ERROR_MODELS, LAG_MODELS, ML_MODELS, MODELS
+from .diagnostics import Test, hausman, lm_tests, lr_test, wald_common_factor, wald_no_durbin
+from .effects import EffectsTable, compute_effects
+from .error import fit_error
+from .lag import fit_lag
+from .ols import fit_ols
+from .random_effects import fit_random_effects
+from .results import ModelResult
+from .spectrum import Spectrum
+
+
+@dataclass
+class SpilloverSpec:
+    """What to estimate. ``durbin``: the variables with a W·X term (None: all)."""
+
+    model: str = "SDM"
+    effects: str = "twoway"
+    bias_correction: bool = True
+    durbin: list | None = None
+    draws: int = 1000
+    seed: int = 1
+    compare: bool = True
+    drop_islands: bool = False
+
+    def __post_init__(self):
+        if self.model not in MODELS:
+            raise InputError("Unknown model “{model}”; use one of {models}.", model=self.model,
+                             models=", ".join(MODELS))
+        if self.effects not in EFFECTS:
+            raise InputError("Unknown panel effects “{effects}”; use one of {choices}.", effects=self.effects,
+                             choices=", ".join(EFFECTS))
+        if self.draws < 0:
+            raise InputError("The number of simulation draws must be positive (e.g. 1000).")
+
+
+@dataclass
+class SpilloverResult:
+    main: ModelResult
+    effects: EffectsTable
+    models: dict[str, ModelResult]
+    lm: list[Test]
+    tests: list[Test]
+    data: PanelData
+    weights: SpatialWeights
+    spectrum: Spectrum
+    spec: SpilloverSpec
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def years(self):
+        return self.data.years
+
+
+# ------------------------------------------------------------------ weights
+def align_weights(weights: SpatialWeights, unit_ids) -> SpatialWeights:
+    """The weights among ``unit_ids``, in that order (an error names units without weights)."""
+    index = pd.Index(weights.ids)
+    positions = index.get_indexer(pd.Index(unit_ids))
+    if (positions < 0).any():
+        missing = np.asarray(unit_ids)[positions < 0]
+        raise InputError("The spatial weights have no entry for the unit(s) {units}; build the weights from the "
+                         "same layer (and id field).", units=preview(missing))
+    if len(positions) == weights.n and (positions == np.arange(weights.n)).all():
+        return weights
+    return weights.subset(positions)
+
+
+def without_islands(data: PanelData, weights: SpatialWeights, drop: bool, needed: bool):
+    """(data, weights, notes) with no unit lacking neighbours, or an error naming them."""
+    notes = []
+    while len(weights.islands) and needed:
+        islands = weights.ids[weights.islands]
+        if not drop:
+            raise InputError(
+                "Maximum-likelihood spatial models need every unit to have a neighbour, but {count} unit(s) have "
+                "none with these weights: {units}. Use k-nearest neighbours (every unit then has k neighbours), "
+                "or turn on “Leave out units without neighbours”.",
+                count=len(islands), units=preview(islands))
+        keep = np.setdiff1d(np.arange(weights.n), weights.islands)
+        notes.append(f"{len(islands)} unit(s) without neighbours were left out: {preview(islands)}.")
+        data = data.subset_units(keep)
+        weights = weights.subset(keep)
+    return data, weights, notes
+
+
+def spectrum_for(weights: SpatialWeights, seed: int = 0) -> Spectrum:
+    """The spectrum of the transformed W (real eigenvalues when W is similar to symmetric)."""
+    scale = None
+    if weights.transform == "R" and weights.is_symmetric:
+        scale = np.asarray(weights.matrix.sum(axis=1)).ravel()
+        scale = scale if (scale > 0).all() else None
+    return Spectrum(weights.transformed(), symmetric_scale=scale, seed=seed)
+
+
+# ------------------------------------------------------------------- models
+def fit_model(data, W, spectrum, model: str, effects: str, durbin=None, bias_correction=True) -> ModelResult:
+    """Estimate one model with the given panel effects."""
+    if not data.is_panel and effects != "none":
+        effects = "none"
+    if effects in RANDOM_EFFECTS:
+        return fit_random_effects(data, W, spectrum, model, effects, durbin)
+    if model in LAG_MODELS:
+        return fit_lag(data, W, spectrum, model, effects, durbin, bias_correction)
+    if model in ERROR_MODELS:
+        return fit_error(data, W, spectrum, model, effects, durbin, bias_correction)
+    return fit_ols(data, W, model, effects, durbin)
+
+
+def _family(model: str, effects: str) -> list[str]:
+    """The models fitted for the comparison table (the chosen one first)."""
+    family = ["OLS", "SLX", "SAR", "SEM", "SDM", "SDEM"]
+    if effects in RANDOM_EFFECTS:
+        family = [m for m in family if m not in ERROR_MODELS]
+    return [model] + [m for m in family if m != model]
+
+
+def run_spillover(data: PanelData, weights: SpatialWeights, spec: SpilloverSpec, progress=None) -> SpilloverResult:
+    """Estimate ``spec.model`` on ``data`` with ``weights``; see the module docstring."""
+    effects = spec.effects if data.is_panel else "none"
+    notes = list(data.notes)
+    weights = align_weights(weights, data.unit_ids)
+    needs_ml = spec.model in ML_MODELS
+    data, weights, dropped = without_islands(data, weights, spec.drop_islands, needs_ml)
+    notes.extend(dropped)
+    spectrum = spectrum_for(weights, seed=spec.seed)
+    W = spectrum.W
+    report(progress, 0.05)
+    main = fit_model(data, W, spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
+    report(progress, 0.25)
+    effects_table = compute_effects(main, spectrum, spec.draws, spec.seed, span(progress, 0.25, 0.5))
+    models = {spec.model: main}
+    tests: list[Test] = []
+    lm: list[Test] = []
+    if spec.compare:
+        family = _family(spec.model, effects)[1:]
+        if len(weights.islands):
+            family = [m for m in family if m not in ML_MODELS]
+            notes.append("Units without neighbours: the maximum-likelihood models were not estimated for "
+                         "comparison.")
+        for i, model in enumerate(family):
+            models[model] = fit_model(data, W, spectrum, model, effects, spec.durbin, spec.bias_correction)
+            report(progress, 0.5 + 0.3 * (i + 1) / len(family))
+        lm = lm_tests(data, W, effects)
+        tests = durbin_tests(models)
+        tests.extend(hausman_tests(data, W, spectrum, spec, effects, main))
+    report(progress, 1.0)
+    for result in models.values():
+        notes.extend(f"{result.model}: {note}" for note in result.notes)
+    return SpilloverResult(main, effects_table, _ordered(models), lm, tests, data, weights, spectrum, spec, notes)
+
+
+def _ordered(models: dict) -> dict:
+    order = ["OLS", "SLX", "SAR", "SEM", "SDM", "SDEM"]
+    return {name: models[name] for name in order if name in models}
+
+
+def durbin_tests(models: dict) -> list[Test]:
+    """LR and Wald tests of the Durbin models against their restrictions."""
+    tests = []
+    sdm, sar, sem = models.get("SDM"), models.get("SAR"), models.get("SEM")
+    if sdm is not None and sar is not None:
+        tests.append(lr_test("LR: SDM → SAR", sdm, sar, "θ = 0 (the SDM reduces to the SAR)"))
+        tests.append(wald_no_durbin(sdm))
+    if sdm is not None and sem is not None:
+        tests.append(lr_test("LR: SDM → SEM", sdm, sem, "θ = −ρβ (the SDM reduces to the SEM)"))
+        tests.append(wald_common_factor(sdm))
+    sdem, slx = models.get("SDEM"), models.get("SLX")
+    if sdem is not None and sem is not None:
+        tests.append(lr_test("LR: SDEM → SEM", sdem, sem, "θ = 0 (the SDEM reduces to the SEM)"))
+    if sdem is not None and slx is not None:
+        tests.append(lr_test("LR: SDEM → SLX", sdem, slx, "λ = 0 (the SDEM reduces to the SLX)"))
+    if sdm is not None and slx is not None:
+        tests.append(lr_test("LR: SDM → SLX", sdm, slx, "ρ = 0 (the SDM reduces to the SLX)"))
+    return tests
+
+
+def hausman_tests(data, W, spectrum, spec: SpilloverSpec, effects: str, main: ModelResult) -> list[Test]:
+    """Hausman test of fixed against random effects for OLS/SLX/SAR/SDM panels."""
+    if not data.is_panel or spec.model in ERROR_MODELS:
+        return []
+    counterpart = {"unit": "random", "twoway": "random_time", "random": "unit", "random_time": "twoway"}
+    if effects not in counterpart:
+        return []
+    other = fit_model(data, W, spectrum, spec.model, counterpart[effects], spec.durbin, spec.bias_correction)
+    fixed, random = (main, other) if effects in FIXED_EFFECTS else (other, main)
+    return [hausman(fixed, random)]

@@ -1,0 +1,151 @@
+"""Paper-style regression tables: coefficients with significance stars and standard errors
+in parentheses beneath, one column per model or group, statistics at the foot.
+
+Reusable by any algorithm that reports regressions (e.g. convergence, mediation): build
+:class:`PaperColumn` objects, then render a :class:`PaperTable` as HTML (for
+``core.html_report.HtmlReport``) or as a CSV-ready DataFrame in the same layout.
+
+Stars: *** p < 0.01, ** p < 0.05, * p < 0.1 (the convention of economics journals).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+STAR_LEVELS = ((0.01, "***"), (0.05, "**"), (0.1, "*"))
+STAR_NOTE = "Standard errors in parentheses. *** p < 0.01, ** p < 0.05, * p < 0.1."
+
+TABLE_STYLE = """
+table.paper { border-collapse: collapse; margin: .8em 0; border-top: 2px solid #222;
+              border-bottom: 2px solid #222; }
+table.paper th, table.paper td { border: none; padding: .12em .9em; text-align: center; white-space: nowrap; }
+table.paper thead th { border-bottom: 1px solid #222; background: none; }
+table.paper td.term { text-align: left; }
+table.paper tr.se td { color: #444; padding-bottom: .35em; }
+table.paper tr.first-stat td { border-top: 1px solid #222; }
+table.paper caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: .3em; }
+p.table-note { font-size: .85em; color: #555; margin-top: -.4em; }
+"""
+
+
+def p_value(p: float) -> str:
+    """A p-value as papers print it: four decimals, "< 0.0001" below."""
+    if p is None or not math.isfinite(p):
+        return ""
+    return "<\u00a00.0001" if p < 0.0001 else f"{p:.4f}"  # a no-break space: one line in narrow cells
+
+
+def stars(p: float) -> str:
+    if p is None or not math.isfinite(p):
+        return ""
+    for level, mark in STAR_LEVELS:
+        if p < level:
+            return mark
+    return ""
+
+
+def number(value, digits: int = 4) -> str:
+    """A table number: fixed decimals, scientific for very large/small magnitudes."""
+    if value is None:
+        return ""
+    if isinstance(value, (int,)) and not isinstance(value, bool):
+        return f"{value:,}"
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(value):
+        return ""
+    if value != 0 and (abs(value) >= 1e6 or abs(value) < 10 ** -(digits)):
+        return f"{value:.2e}"
+    return f"{value:.{digits}f}"
+
+
+@dataclass
+class PaperColumn:
+    """One column: ``cells[term] = (estimate, standard error, p)``; ``stats[label] = value``."""
+
+    title: str
+    cells: dict = field(default_factory=dict)
+    stats: dict = field(default_factory=dict)
+
+
+@dataclass
+class PaperTable:
+    title: str
+    columns: list
+    terms: list | None = None  # row order (default: first appearance across columns)
+    stat_labels: list | None = None
+    digits: int = 4
+    note: str = STAR_NOTE
+    term_labels: dict = field(default_factory=dict)
+
+    def _terms(self) -> list:
+        if self.terms is not None:
+            return list(self.terms)
+        seen = []
+        for column in self.columns:
+            seen.extend(term for term in column.cells if term not in seen)
+        return seen
+
+    def _stats(self) -> list:
+        if self.stat_labels is not None:
+            return list(self.stat_labels)
+        seen = []
+        for column in self.columns:
+            seen.extend(label for label in column.stats if label not in seen)
+        return seen
+
+    def grid(self) -> list[tuple[str, list[str], str]]:
+        """Rows as (kind, cells, term): kind is 'coef', 'se' or 'stat'."""
+        rows = []
+        for term in self._terms():
+            estimates, errors = [], []
+            for column in self.columns:
+                if term in column.cells:
+                    estimate, se, p = column.cells[term]
+                    estimates.append(number(estimate, self.digits) + stars(p))
+                    errors.append(f"({number(se, self.digits)})" if se is not None and math.isfinite(se) else "")
+                else:
+                    estimates.append("")
+                    errors.append("")
+            label = self.term_labels.get(term, term)
+            rows.append(("coef", [label, *estimates], term))
+            rows.append(("se", ["", *errors], term))
+        for label in self._stats():
+            values = [number(column.stats.get(label), self.digits) if label in column.stats else ""
+                      for column in self.columns]
+            rows.append(("stat", [label, *values], label))
+        return rows
+
+    def frame(self) -> pd.DataFrame:
+        """The table in its paper layout (for a CSV a planner pastes into a manuscript)."""
+        header = ["", *[column.title for column in self.columns]]
+        return pd.DataFrame([cells for _, cells, _ in self.grid()], columns=header)
+
+    def html(self) -> str:
+        """A self-contained ``<table>`` (with its caption and note) for an HTML report."""
+        lines = [f"<style>{TABLE_STYLE}</style>", '<table class="paper">',
+                 f"<caption>{html.escape(self.title)}</caption>", "<thead><tr><th></th>"
+                 + "".join(f"<th>{html.escape(c.title)}</th>" for c in self.columns) + "</tr></thead>", "<tbody>"]
+        first_stat = True
+        for kind, cells, _ in self.grid():
+            css = ' class="se"' if kind == "se" else ""
+            if kind == "stat" and first_stat:
+                css, first_stat = ' class="first-stat"', False
+            body = f'<td class="term">{html.escape(cells[0])}</td>' + "".join(
+                f"<td>{html.escape(cell)}</td>" for cell in cells[1:])
+            lines.append(f"<tr{css}>{body}</tr>")
+        lines.append("</tbody></table>")
+        if self.note:
+            lines.append(f'<p class="table-note">{html.escape(self.note)}</p>')
+        return "\n".join(lines)
+
+
+def add_to_report(report, table: PaperTable) -> None:
+    """Append a paper table to a ``core.html_report.HtmlReport``."""
+    report.parts.append(table.html())

@@ -1,0 +1,275 @@
+"""Parameters and data reading shared by ``resilience:spatialdurbin`` and
+``resilience:heterogeneity``: the layer, its layout (cross-section, wide or long panel),
+the variables, the spatial weights and the model options.
+
+The layer is read once; a panel becomes a :class:`core.econometrics.data.PanelData`
+(years stacked in the weights' unit order). Units come from the weights id field
+(required for long layers, where several features belong to one unit: the unit's first
+feature gives its geometry).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+
+from .bridge import read_frame
+from .geometry_checks import usable_geometries
+from .weights_parameters import add_weights_parameters, id_field_name, resolve_weights, unit_ids
+
+INPUT = "INPUT"
+LAYOUT = "LAYOUT"
+DEPENDENT = "DEPENDENT"
+EXPLANATORY = "EXPLANATORY"
+YEAR_FIELD = "YEAR_FIELD"
+MODEL = "MODEL"
+EFFECTS = "EFFECTS"
+BIAS_CORRECTION = "BIAS_CORRECTION"
+DURBIN = "DURBIN"
+DROP_ISLANDS = "DROP_ISLANDS"
+BALANCE = "BALANCE"
+DRAWS = "DRAWS"
+SEED = "SEED"
+
+#: LAYOUT options, in order (append only).
+LAYOUTS = ("auto", "cross_section", "wide", "long")
+#: MODEL options, in order (append only): core.econometrics.design.MODELS.
+MODELS = ("OLS", "SAR", "SEM", "SDM", "SDEM", "SLX")
+#: EFFECTS options, in order (append only): core.econometrics.data.EFFECTS.
+EFFECTS_OPTIONS = ("none", "unit", "time", "twoway", "random", "random_time")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("SpilloverInputs", text)
+
+
+def layout_labels() -> list[str]:
+    return [tr("Automatic (long with a year field; wide when the fields are STEM_YYYY; else cross-section)"),
+            tr("Cross-section (one feature per unit, the chosen fields)"),
+            tr("Wide panel (yearly fields STEM_YYYY: every year of the chosen fields' stems)"),
+            tr("Long panel (one feature per unit and year, with a year field)")]
+
+
+def model_labels() -> list[str]:
+    return [tr("OLS (no spatial terms)"), tr("Spatial lag (SAR)"), tr("Spatial error (SEM)"),
+            tr("Spatial Durbin (SDM)"), tr("Spatial Durbin error (SDEM)"), tr("Spatial lag of X (SLX)")]
+
+
+def effects_labels() -> list[str]:
+    return [tr("None (pooled)"), tr("Unit (city) fixed effects"), tr("Time (year) fixed effects"),
+            tr("Two-way fixed effects (city and year)"), tr("Random unit effects"),
+            tr("Random unit effects and year fixed effects")]
+
+
+def _advanced(parameter):
+    parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+    return parameter
+
+
+def add_model_inputs(algorithm) -> None:
+    """The layer, variables, weights and model parameters (in ``initAlgorithm``)."""
+    algorithm.addParameter(QgsProcessingParameterFeatureSource(
+        INPUT, tr("Cities (units) with the model's fields"),
+        [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
+    algorithm.addParameter(QgsProcessingParameterEnum(LAYOUT, tr("Data layout"), layout_labels(), defaultValue=0))
+    algorithm.addParameter(QgsProcessingParameterField(
+        DEPENDENT, tr("Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)"),
+        parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric))
+    algorithm.addParameter(QgsProcessingParameterField(
+        EXPLANATORY, tr("Explanatory variables (in a wide panel any year of each stem)"),
+        parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=True))
+    algorithm.addParameter(QgsProcessingParameterField(
+        YEAR_FIELD, tr("Year field (long panels)"), parentLayerParameterName=INPUT,
+        type=QgsProcessingParameterField.Numeric, optional=True))
+    add_weights_parameters(algorithm)
+    algorithm.addParameter(QgsProcessingParameterEnum(MODEL, tr("Model"), model_labels(), defaultValue=3))
+    algorithm.addParameter(QgsProcessingParameterEnum(
+        EFFECTS, tr("Panel effects (ignored for a cross-section)"), effects_labels(), defaultValue=3))
+    algorithm.addParameter(QgsProcessingParameterBoolean(
+        DROP_ISLANDS, tr("Leave out units without neighbours (islands)"), defaultValue=False))
+    algorithm.addParameter(QgsProcessingParameterBoolean(
+        BALANCE, tr("Balance the panel: leave out units with missing values"), defaultValue=False))
+    algorithm.addParameter(_advanced(QgsProcessingParameterBoolean(
+        BIAS_CORRECTION, tr("Lee–Yu bias correction of fixed-effects estimates"), defaultValue=True)))
+    algorithm.addParameter(_advanced(QgsProcessingParameterField(
+        DURBIN, tr("Variables with a W·X term (Durbin models; empty: all explanatory variables)"),
+        parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=True,
+        optional=True)))
+    algorithm.addParameter(_advanced(QgsProcessingParameterNumber(
+        DRAWS, tr("Simulation draws for the effects' standard errors"), QgsProcessingParameterNumber.Integer,
+        defaultValue=1000, minValue=0, maxValue=100000)))
+    algorithm.addParameter(_advanced(QgsProcessingParameterNumber(
+        SEED, tr("Random seed (simulations)"), QgsProcessingParameterNumber.Integer, defaultValue=1, minValue=0)))
+
+
+@dataclass
+class ModelInputs:
+    """What the algorithms need: the units (one row per unit, with geometry), their ids,
+    the panel data, the weights and how to rebuild weights for a subset of units."""
+
+    units: object  # GeoDataFrame, one row per unit, in the order of ``ids``
+    ids: object
+    data: object  # core.econometrics.data.PanelData
+    weights: object  # core.weights.model.SpatialWeights
+    layout: str
+    id_field: str | None
+    frame: object  # the layer as read (all features)
+    weights_for: object = None
+    description: list = field(default_factory=list)
+
+
+def spec_from_parameters(algorithm, parameters, context):
+    """The :class:`SpilloverSpec` the user chose."""
+    from ..core.econometrics.data import stem_of
+    from ..core.econometrics.spillover import SpilloverSpec
+
+    durbin = algorithm.parameterAsFields(parameters, DURBIN, context) or None
+    return SpilloverSpec(
+        model=MODELS[algorithm.parameterAsEnum(parameters, MODEL, context)],
+        effects=EFFECTS_OPTIONS[algorithm.parameterAsEnum(parameters, EFFECTS, context)],
+        bias_correction=algorithm.parameterAsBool(parameters, BIAS_CORRECTION, context),
+        durbin=[stem_of(name) for name in durbin] if durbin else None,
+        draws=algorithm.parameterAsInt(parameters, DRAWS, context),
+        seed=algorithm.parameterAsInt(parameters, SEED, context),
+        drop_islands=algorithm.parameterAsBool(parameters, DROP_ISLANDS, context),
+    )
+
+
+def chosen_layout(algorithm, parameters, context, frame, dependent, explanatory, year_field) -> str:
+    """The layout: the user's choice, or the automatic guess."""
+    from ..core.panel import panel_stems, split_year_field
+
+    layout = LAYOUTS[algorithm.parameterAsEnum(parameters, LAYOUT, context)]
+    if layout != "auto":
+        return layout
+    if year_field:
+        return "long"
+    stems = panel_stems(frame.columns)
+    splits = [split_year_field(name) for name in [dependent, *explanatory]]
+    if all(split and len(stems.get(split[0], {})) >= 2 for split in splits):
+        return "wide"
+    return "cross_section"
+
+
+def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=()) -> ModelInputs:
+    """Read the layer and build the panel (or cross-section) and the weights."""
+    from ..core.econometrics import data as panel_data
+
+    source = algorithm.parameterAsSource(parameters, INPUT, context)
+    if source is None:
+        raise QgsProcessingException(algorithm.invalidSourceError(parameters, INPUT))
+    dependent = algorithm.parameterAsFields(parameters, DEPENDENT, context)[0]
+    explanatory = algorithm.parameterAsFields(parameters, EXPLANATORY, context)
+    if not explanatory:
+        raise QgsProcessingException(tr("Choose at least one explanatory variable."))
+    year_fields = algorithm.parameterAsFields(parameters, YEAR_FIELD, context)
+    year_field = year_fields[0] if year_fields else None
+    id_field = id_field_name(algorithm, parameters, context)
+    balance = algorithm.parameterAsBool(parameters, BALANCE, context)
+    frame = read_frame(source, feedback=feedback)
+    layout = chosen_layout(algorithm, parameters, context, frame, dependent, explanatory, year_field)
+    if dependent in explanatory or (layout == "wide" and panel_data.stem_of(dependent) in
+                                    {panel_data.stem_of(name) for name in explanatory}):
+        raise QgsProcessingException(tr("The dependent variable {name} is also an explanatory variable; remove it "
+                                        "from the explanatory variables.").format(name=dependent))
+    if layout == "long":
+        if not year_field:
+            raise QgsProcessingException(tr("A long panel needs the year field: choose it in “Year field”."))
+        if not id_field:
+            raise QgsProcessingException(tr(
+                "A long panel has several features per unit: choose the unit id field (e.g. adcode) in “Unit id "
+                "field” so that the rows of one unit can be matched."))
+        units = frame.drop_duplicates(subset=[id_field], keep="first")
+    else:
+        units = frame
+    ids = unit_ids(units, id_field)
+    units, ids = usable_geometries(units, ids, feedback)
+    weights = resolve_weights(algorithm, parameters, context, units, ids)
+    if layout == "long":
+        data = panel_data.long_panel(frame, id_field, year_field, dependent, explanatory, ids, balance)
+    elif layout == "wide":
+        data = panel_data.wide_panel(units, dependent, explanatory, ids, balance)
+    else:
+        data = panel_data.cross_section(units, dependent, explanatory, ids, drop_missing=balance)
+    weights_from_file = bool(algorithm.parameterAsFile(parameters, "WEIGHTS_FILE", context))
+
+    def weights_for(positions):
+        """Weights rebuilt among a subset of units (k-nearest neighbours stay k)."""
+        return resolve_weights(algorithm, parameters, context, units.iloc[positions], ids[positions])
+
+    return ModelInputs(units, ids, data, weights, layout, id_field, frame,
+                       None if weights_from_file else weights_for,
+                       describe(source.sourceName(), layout, data, weights))
+
+
+def describe(layer_name: str, layout: str, data, weights) -> list[str]:
+    """Report lines on the input (translated)."""
+    layouts = {"cross_section": tr("cross-section"), "wide": tr("wide panel"), "long": tr("long panel")}
+    lines = [tr("Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.").format(
+        layer=layer_name, layout=layouts[layout], dependent=data.dependent, names=", ".join(data.names))]
+    lines.append(tr("Spatial weights: {kind}, transformation {transform}; {links} links among {units} units.").format(
+        kind=weights.kind, transform=weights.transform, links=weights.n_links, units=weights.n))
+    return lines
+
+
+def unit_values(inputs: ModelInputs, field_name: str, numeric: bool):
+    """One value per unit of ``inputs.data`` from a layer field: the field itself
+    (cross-section/wide), the mean over the panel's years of a STEM_YYYY field's stem
+    (wide, numeric) or per unit over its rows (long: mean if numeric, else the first value)."""
+    import numpy as np
+    import pandas as pd
+
+    from ..core.panel import panel_stems, split_year_field
+
+    data = inputs.data
+    if inputs.layout == "long":
+        frame = pd.DataFrame({"unit": inputs.frame[inputs.id_field].to_numpy(),
+                              "value": inputs.frame[field_name].to_numpy()})
+        if numeric:
+            frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+            per_unit = frame.groupby("unit")["value"].mean()
+        else:
+            per_unit = frame.groupby("unit")["value"].first()
+        return per_unit.reindex(pd.Index(data.unit_ids)).to_numpy()
+    units = inputs.units.copy()
+    units.index = pd.Index(inputs.ids)
+    split = split_year_field(field_name)
+    if numeric and inputs.layout == "wide" and split:
+        columns = panel_stems(units.columns).get(split[0], {})
+        years = [year for year in (data.years or []) if year in columns] or list(columns)
+        values = units[[columns[year] for year in years]].apply(pd.to_numeric, errors="coerce")
+        return values.mean(axis=1).reindex(pd.Index(data.unit_ids)).to_numpy(dtype=np.float64)
+    values = units[field_name].reindex(pd.Index(data.unit_ids))
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64) if numeric else values.to_numpy()
+
+
+def units_frame(inputs: ModelInputs, unit_ids):
+    """One row per unit of ``unit_ids`` (in that order): the id field and the geometry."""
+    import pandas as pd
+
+    units = inputs.units.copy()
+    units.index = pd.Index(inputs.ids)
+    units = units.loc[unit_ids]
+    keep = [inputs.id_field] if inputs.id_field else []
+    frame = units[[*keep, units.geometry.name]].copy()
+    frame.index = range(len(frame))
+    return frame
+
+
+def output_number(value):
+    """A plain float for a numeric output (QGIS cannot convert numpy scalars), None when
+    missing or not finite."""
+    import math
+
+    return float(value) if value is not None and math.isfinite(float(value)) else None

@@ -1,0 +1,140 @@
+"""Bad input gets a clear message naming the problem and the fix."""
+
+# ruff: noqa: N806 - matrix notation (W, X, Z, T...) as in the econometrics literature
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from digital_resilience.core.econometrics.data import PanelData, cross_section, long_panel, wide_panel
+from digital_resilience.core.econometrics.spillover import SpilloverSpec, fit_model, run_spillover, spectrum_for
+from digital_resilience.core.errors import InputError
+from digital_resilience.core.weights.model import SpatialWeights
+
+
+def test_perfect_collinearity_names_the_variable(columbus):
+    data, queen, _ = columbus
+    X = np.column_stack([data.X, data.X[:, 0] + 2 * data.X[:, 1]])
+    bad = data.with_columns(X, ["INC", "HOVAL", "MIX"])
+    spectrum = spectrum_for(queen)
+    with pytest.raises(InputError, match=r"Perfect collinearity: (MIX|HOVAL|INC) is a linear combination of the "
+                                         r"other regressors \(constant, "):
+        fit_model(bad, spectrum.W, spectrum, "SAR", "none")
+    with pytest.raises(InputError, match=r"Perfect collinearity: .*MIX.* are linear combinations"):
+        fit_model(bad, spectrum.W, spectrum, "SDM", "none")  # MIX and W·MIX
+
+
+def test_time_invariant_variable_under_unit_effects(columbus_panel, columbus):
+    _, queen, _ = columbus
+    n, T = columbus_panel.n, columbus_panel.T
+    constant_in_time = np.tile(np.arange(n, dtype=float), T)
+    bad = columbus_panel.with_columns(np.column_stack([columbus_panel.X, constant_in_time]), ["x1", "x2", "AREA"])
+    spectrum = spectrum_for(queen)
+    with pytest.raises(InputError, match="AREA cannot be estimated: it does not vary over time within units"):
+        fit_model(bad, spectrum.W, spectrum, "SAR", "unit")
+    fit_model(bad, spectrum.W, spectrum, "SAR", "time")  # fine with year effects only
+
+
+def test_islands_are_named_and_knn_suggested(synthetic):
+    data, queen, _, _ = synthetic
+    with pytest.raises(InputError) as caught:
+        run_spillover(data, queen, SpilloverSpec(model="SDM", draws=0))
+    text = str(caught.value)
+    assert "460300" in text and "k-nearest neighbours" in text and "Leave out units without neighbours" in text
+    result = run_spillover(data, queen, SpilloverSpec(model="SDM", draws=0, drop_islands=True, compare=False))
+    assert result.main.n_units == 366 and "460300" in " ".join(result.notes)
+
+
+def test_islands_do_not_stop_least_squares(synthetic):
+    data, queen, _, _ = synthetic
+    result = run_spillover(data, queen, SpilloverSpec(model="SLX", effects="twoway", draws=0))
+    assert result.main.n_units == 367
+    assert set(result.models) == {"OLS", "SLX"}
+    assert any("not estimated for comparison" in note for note in result.notes)
+
+
+def test_unbalanced_panel_says_what_is_missing_and_balances_on_request(synthetic_frame):
+    frame = synthetic_frame.copy()
+    frame.loc[(frame.adcode == 110100) & (frame.year == 2013), "DIG"] = np.nan
+    frame = frame[~((frame.adcode == 120100) & (frame.year == 2015))]
+    ids = np.sort(frame.adcode.unique())
+    with pytest.raises(InputError) as caught:
+        long_panel(frame, "adcode", "year", "RES", ["DIG", "INNOV"], ids)
+    text = str(caught.value)
+    assert "not balanced: 2 unit-year(s) of 2 unit(s)" in text
+    assert "110100 (DIG: 2013)" in text and "120100 (DIG, INNOV, RES: 2015)" in text
+    assert "Balance the panel" in text
+    balanced = long_panel(frame, "adcode", "year", "RES", ["DIG", "INNOV"], ids, balance=True)
+    assert balanced.n == len(ids) - 2 and 110100 not in balanced.unit_ids
+    assert "2 unit(s) with missing years were left out" in balanced.notes[0]
+
+
+def test_wide_panel_needs_shared_years():
+    frame = pd.DataFrame({"RES_2011": [1.0, 2.0], "RES_2012": [1.0, 2.0], "DIG_2013": [1.0, 2.0]})
+    with pytest.raises(InputError, match="share fewer than two years"):
+        wide_panel(frame, "RES_2011", ["DIG_2013"], np.array([1, 2]))
+    with pytest.raises(InputError, match="No yearly fields STEM_YYYY for GDP"):
+        wide_panel(frame, "RES_2011", ["GDP"], np.array([1, 2]))
+
+
+def test_cross_section_missing_values_and_text():
+    frame = pd.DataFrame({"y": [1.0, None, 3.0], "x": ["1", "2", "a"]})
+    with pytest.raises(InputError, match="not numbers"):
+        cross_section(frame, "y", ["x"], np.array([1, 2, 3]))
+    frame["x"] = [1.0, 2.0, 3.0]
+    with pytest.raises(InputError, match="1 unit\\(s\\) have empty \\(NULL\\) values in the model's fields: 2"):
+        cross_section(frame, "y", ["x"], np.array([1, 2, 3]))
+
+
+def test_rho_at_the_bound_is_an_error():
+    """Two disconnected blocks and y constant within each: the likelihood rises towards ρ = 1."""
+    rng = np.random.default_rng(0)
+    block = np.ones((10, 10)) - np.eye(10)
+    matrix = sp.block_diag([block, block]).tocsr()
+    weights = SpatialWeights(np.arange(20), matrix, "custom", "R")
+    y = np.r_[np.zeros(10), np.ones(10)] + 1e-9 * rng.normal(size=20)
+    data = PanelData(y, rng.normal(size=(20, 1)), "y", ["x"], np.arange(20))
+    spectrum = spectrum_for(weights)
+    with pytest.raises(InputError, match="reached the bound of its admissible range"):
+        fit_model(data, spectrum.W, spectrum, "SAR", "none")
+
+
+def test_too_few_observations(columbus):
+    data, queen, _ = columbus
+    small = data.subset_units(np.arange(4))
+    spectrum = spectrum_for(queen.subset(np.arange(4)))
+    with pytest.raises(InputError, match="Too few observations: 4 for 3 coefficients"):
+        fit_model(small, spectrum.W, spectrum, "OLS", "none")
+
+
+def test_random_effects_refused_for_error_models(columbus_panel, columbus):
+    _, queen, _ = columbus
+    spectrum = spectrum_for(queen)
+    with pytest.raises(InputError, match="Random effects are available for OLS, SLX, SAR and SDM, not for SEM"):
+        fit_model(columbus_panel, spectrum.W, spectrum, "SEM", "random")
+
+
+def test_unknown_durbin_variable_and_model(columbus):
+    data, queen, _ = columbus
+    spectrum = spectrum_for(queen)
+    with pytest.raises(InputError, match="The Durbin \\(W·X\\) variables GDP are not explanatory"):
+        fit_model(data, spectrum.W, spectrum, "SDM", "none", durbin=["GDP"])
+    with pytest.raises(InputError, match="Unknown model"):
+        SpilloverSpec(model="GNS")
+
+
+def test_cross_section_ignores_panel_effects(columbus):
+    data, queen, _ = columbus
+    result = run_spillover(data, queen, SpilloverSpec(model="SAR", effects="twoway", draws=0, compare=False))
+    assert result.main.effects == "none"
+
+
+def test_inputs_are_not_modified(synthetic):
+    data, queen, _, _ = synthetic
+    y, X, matrix = data.y.copy(), data.X.copy(), queen.matrix.copy()
+    run_spillover(data, queen, SpilloverSpec(model="SDM", draws=50, drop_islands=True, compare=False))
+    np.testing.assert_array_equal(data.y, y)
+    np.testing.assert_array_equal(data.X, X)
+    assert (queen.matrix != matrix).nnz == 0 and queen.n == 367

@@ -1,0 +1,158 @@
+"""resilience:spatialdurbin through Processing, as a user runs it."""
+
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+EXPLANATORY = ["DIG_2019", "INNOV_2019", "URB_2019", "HUM_2019", "GOV_2019"]
+
+
+def run(parameters):
+    import processing
+
+    return processing.run("resilience:spatialdurbin", parameters)
+
+
+def test_cross_section_sdm_equals_spatialreg(provider, columbus_layer_path, queen_gal, reference, tmp_path):
+    """R's columbus and R's own neighbour file: the numbers R printed."""
+    result = run({"INPUT": columbus_layer_path, "LAYOUT": 1, "DEPENDENT": "CRIME", "EXPLANATORY": ["INC", "HOVAL"],
+                  "WEIGHTS_ID_FIELD": "POLYID", "WEIGHTS_FILE": queen_gal, "MODEL": 3,
+                  "REPORT": str(tmp_path / "sdm.html"), "TABLES": str(tmp_path / "tables")})
+    r = reference["sdm"]
+    assert result["SPATIAL"] == pytest.approx(r["rho"], rel=1e-4)
+    assert result["LOGLIK"] == pytest.approx(r["loglik"], rel=1e-6)
+    assert result["AIC"] == pytest.approx(r["aic"], rel=1e-6)
+    assert result["OBSERVATIONS"] == 49
+    coefficients = pd.read_csv(tmp_path / "tables" / "coefficients.csv", encoding="utf-8-sig")
+    sdm = coefficients[coefficients.model == "SDM"].set_index("term")
+    for term, name in (("constant", "(Intercept)"), ("INC", "INC"), ("W·HOVAL", "lag.HOVAL")):
+        assert sdm.loc[term, "estimate"] == pytest.approx(r[f"coef[{name}]"], rel=1e-4)
+        assert sdm.loc[term, "se"] == pytest.approx(r[f"se[{name}]"], rel=1e-4)
+    effects = pd.read_csv(tmp_path / "tables" / "effects.csv", encoding="utf-8-sig")
+    indirect = effects[(effects.variable == "INC") & (effects.effect == "indirect")].estimate.iloc[0]
+    assert indirect == pytest.approx(reference["sdm_impacts"]["indirect[INC]"], rel=1e-4)
+    tests = pd.read_csv(tmp_path / "tables" / "tests.csv", encoding="utf-8-sig").set_index("test")
+    assert tests.loc["LR: SDM → SEM", "statistic"] == pytest.approx(reference["lr"]["sdm_vs_sem"], rel=1e-4)
+    assert tests.loc["LM lag", "statistic"] == pytest.approx(reference["ols_lm"]["LMlag"], rel=1e-6)
+    html = (tmp_path / "sdm.html").read_text(encoding="utf-8")
+    assert "SDM †" in html and "Direct, indirect (spillover) and total effects" in html and "***" in html
+    paper = pd.read_csv(tmp_path / "tables" / "table_models.csv", encoding="utf-8-sig")
+    assert list(paper.columns[1:]) == ["OLS", "SLX", "SAR", "SEM", "SDM †", "SDEM"]
+
+
+def test_wide_panel_two_way_sdm_with_maps(provider, wide_layer_path, tmp_path):
+    from qgis.core import QgsVectorLayer
+
+    result = run({"INPUT": wide_layer_path, "DEPENDENT": "RES_2019", "EXPLANATORY": EXPLANATORY,
+                  "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 0, "EFFECTS": 3, "DROP_ISLANDS": True,
+                  "DRAWS": 200, "OUTPUT": str(tmp_path / "fitted.gpkg"), "LISA": str(tmp_path / "lisa.gpkg")})
+    assert result["OBSERVATIONS"] == 366 * 9
+    assert 0 < result["SPATIAL"] < 1
+    fitted = QgsVectorLayer(result["OUTPUT"], "fitted", "ogr")
+    assert fitted.featureCount() == 366
+    names = fitted.fields().names()
+    assert {"adcode", "FIT_2011", "RES_2019", "FIT_MEAN", "RES_MEAN"} <= set(names)
+    assert all(len(name) <= 10 for name in names)
+    observed = QgsVectorLayer(wide_layer_path, "input", "ogr")
+    truth = {f["adcode"]: f["RES_2019"] for f in observed.getFeatures()}
+    for feature in list(fitted.getFeatures())[:50]:  # fitted + residual = observed
+        assert feature["FIT_2019"] + feature["RES_2019"] == pytest.approx(truth[feature["adcode"]], abs=1e-9)
+    lisa = QgsVectorLayer(result["LISA"], "lisa", "ogr")
+    assert lisa.featureCount() == 366
+    labels = {f["RLISA_CL"] for f in lisa.getFeatures()}
+    assert labels <= {"High-High", "Low-Low", "Low-High", "High-Low", "Not significant"}
+
+
+def test_long_layer_gives_the_wide_layer_results(provider, wide_layer_path, long_layer_path):
+    common = {"WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 2, "WEIGHTS_K": 6, "MODEL": 1, "EFFECTS": 1,
+              "DRAWS": 0}
+    wide = run({"INPUT": wide_layer_path, "DEPENDENT": "RES_2019", "EXPLANATORY": ["DIG_2015", "INNOV_2011"],
+                **common})
+    long = run({"INPUT": long_layer_path, "DEPENDENT": "RES", "EXPLANATORY": ["DIG", "INNOV"],
+                "YEAR_FIELD": "year", **common})
+    assert long["OBSERVATIONS"] == wide["OBSERVATIONS"] == 367 * 9
+    assert long["LOGLIK"] == pytest.approx(wide["LOGLIK"], rel=1e-10)
+    assert long["SPATIAL"] == pytest.approx(wide["SPATIAL"], rel=1e-10)
+
+
+def test_layers_are_styled_when_loaded(provider, wide_layer_path, qgis_new_project):
+    import processing
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsGraduatedSymbolRenderer, QgsProject
+
+    result = processing.runAndLoadResults("resilience:spatialdurbin", {
+        "INPUT": wide_layer_path, "DEPENDENT": "RES_2019", "EXPLANATORY": ["DIG_2019", "INNOV_2019"],
+        "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 2, "EFFECTS": 3, "DRAWS": 0, "REPORT": None,
+        "OUTPUT": "TEMPORARY_OUTPUT", "LISA": "TEMPORARY_OUTPUT"})
+    lisa = QgsProject.instance().mapLayer(result["LISA"])
+    assert isinstance(lisa.renderer(), QgsCategorizedSymbolRenderer)
+    colours = {c.value(): c.symbol().color().name() for c in lisa.renderer().categories()}
+    assert colours["High-High"] == "#ff0000" and colours["Low-Low"] == "#0000ff"
+    assert colours["Not significant"] == "#f0f0f0"
+    assert lisa.attributeAlias(lisa.fields().lookupField("RLISA_I")) == "Local Moran's I of the residuals"
+    fitted = QgsProject.instance().mapLayer(result["OUTPUT"])
+    assert isinstance(fitted.renderer(), QgsGraduatedSymbolRenderer)
+    assert fitted.renderer().classAttribute() == "FIT_MEAN"
+    assert fitted.name() == "Fitted RES (SDM)"
+
+
+@pytest.mark.parametrize("parameters, message", [
+    ({"WEIGHTS_KIND": 0}, "460300"),
+    ({"LAYOUT": 3}, "A long panel needs the year field"),
+    ({"EXPLANATORY": ["RES_2015", "DIG_2019"]}, "is also an explanatory variable"),
+    ({"MODEL": 2, "EFFECTS": 4}, "Random effects are available for OLS, SLX, SAR and SDM, not for SEM"),
+])
+def test_bad_input_messages(provider, wide_layer_path, parameters, message):
+    from qgis.core import QgsProcessingException
+
+    base = {"INPUT": wide_layer_path, "DEPENDENT": "RES_2019", "EXPLANATORY": ["DIG_2019"],
+            "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 2, "DRAWS": 0}
+    with pytest.raises(QgsProcessingException, match=message):
+        run({**base, **parameters})
+
+
+def test_long_layer_without_unit_id(provider, long_layer_path):
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException, match="choose the unit id field"):
+        run({"INPUT": long_layer_path, "DEPENDENT": "RES", "EXPLANATORY": ["DIG"], "YEAR_FIELD": "year",
+             "WEIGHTS_KIND": 2, "DRAWS": 0})
+
+
+def test_unbalanced_wide_panel_says_what_is_missing(provider, tmp_path, cities_frame, synthetic_long_frame):
+    from qgis.core import QgsProcessingException
+
+    wide = synthetic_long_frame.pivot(index="adcode", columns="year", values=["RES", "DIG"])
+    wide.columns = [f"{stem}_{year}" for stem, year in wide.columns]
+    wide.loc[130100, "DIG_2014"] = None
+    layer = cities_frame[["adcode", "geometry"]].merge(wide.reset_index(), on="adcode")
+    path = tmp_path / "gaps.gpkg"
+    layer.to_file(path, layer="cities", driver="GPKG")
+    parameters = {"INPUT": f"{path}|layername=cities", "DEPENDENT": "RES_2019", "EXPLANATORY": ["DIG_2019"],
+                  "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 2, "DRAWS": 0, "MODEL": 0}
+    with pytest.raises(QgsProcessingException, match=r"not balanced: 1 unit-year\(s\).*130100 \(DIG: 2014\)"):
+        run(parameters)
+    result = run({**parameters, "BALANCE": True})
+    assert result["OBSERVATIONS"] == 366 * 9
+
+
+def test_cancel_stops_the_estimation(provider, wide_layer_path):
+    """A cancel during the estimation (after reading, at 30 %) stops it cleanly."""
+    import processing
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    seen = []
+
+    def cancel_late(progress):
+        seen.append(progress)
+        if progress > 30:
+            feedback.cancel()
+
+    feedback.progressChanged.connect(cancel_late)
+    with pytest.raises(QgsProcessingException, match="Cancelled"):
+        processing.run("resilience:spatialdurbin", {
+            "INPUT": wide_layer_path, "DEPENDENT": "RES_2019", "EXPLANATORY": EXPLANATORY,
+            "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 2, "EFFECTS": 3, "DRAWS": 2000}, feedback=feedback)
+    assert max(seen) < 80
