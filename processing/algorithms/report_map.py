@@ -199,6 +199,20 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         self.project = QgsProject()
         self.project.setEllipsoid("EPSG:7030")
         self.keep = []  # layers and trees that must outlive the export
+        try:
+            return self.render(parameters, context, feedback, output, fmt)
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        """Free the private project, its layers and layout now, in this thread: QGIS objects
+        left to Python's garbage collector can outlive QgsApplication and crash its exit."""
+        self.keep = []
+        if self.project is not None:
+            self.project.clear()
+            self.project = None
+
+    def render(self, parameters, context, feedback, output, fmt):
         thematic = self.thematic_layers(parameters, context)
         main_layer = thematic[0]
         feedback.pushInfo(self.tr("Layers: {names}").format(names=", ".join(layer.name() for layer in thematic)))
