@@ -48,12 +48,15 @@ class Geary(_Permuted):
         self.C = scale * float(squared_differences(z[None, :])[0]) / zz
         self.EC = 1.0
         nn, k = n * n, self.kurtosis
-        self.VC_norm = ((2 * s1 + s2) * n1 - 4 * s0**2) / (2 * (n + 1) * s0**2)
+        # As spdep's geary.test: with islands, the bare n of these formulas is every unit,
+        # while n², n − 1, n − 2, n − 3 count the units with neighbours (adjust.n).
+        m = len(y)
+        self.VC_norm = ((2 * s1 + s2) * n1 - 4 * s0**2) / (2 * (m + 1) * s0**2)
         if n > 3:
-            variance = n1 * s1 * (nn - 3 * n + 3 - k * n1)
-            variance -= 0.25 * n1 * s2 * (nn + 3 * n - 6 - k * (nn - n + 2))
+            variance = n1 * s1 * (nn - 3 * m + 3 - k * n1)
+            variance -= 0.25 * n1 * s2 * (nn + 3 * m - 6 - k * (nn - m + 2))
             variance += s0**2 * (nn - 3 - k * n1**2)
-            self.VC_rand = variance / (n * (n - 2) * (n - 3) * s0**2)
+            self.VC_rand = variance / (m * (n - 2) * (n - 3) * s0**2)
         else:
             self.VC_rand = np.nan
         self.z_norm = float(moments_z(self.C, self.EC, self.VC_norm))

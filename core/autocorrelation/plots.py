@@ -3,8 +3,9 @@
 Figures are drawn with matplotlib's object API (``Figure``, no pyplot), so nothing
 changes the backend or the state of a QGIS session; the format follows the file's
 extension (.png, .svg, .pdf). Text uses DejaVu Sans with a CJK font as fallback
-(matplotlib ≥ 3.6 falls back per glyph) when one is installed (Noto Sans CJK SC on
-Debian), so Chinese field names render; without one, matplotlib draws empty boxes.
+(matplotlib ≥ 3.6 falls back per glyph) when one is installed, so Chinese field names
+render with Simplified Chinese glyphs (Noto Sans CJK SC on Debian, SimHei or Microsoft
+YaHei on Windows); without one, matplotlib draws empty boxes.
 Every text can be replaced through ``texts`` (the Processing layer passes translations).
 """
 
@@ -37,18 +38,74 @@ CHART_TEXTS = {
 
 
 def font_families() -> list[str]:
-    """DejaVu Sans plus the first CJK font matplotlib can find (if any)."""
+    """DejaVu Sans plus a CJK font (a known one, or fontconfig's Simplified Chinese font)."""
+    global _CJK_FAMILY
+    if _CJK_FAMILY is None:
+        _CJK_FAMILY = _known_cjk_family() or _register_fontconfig_chinese() or ""
+    return ["DejaVu Sans", _CJK_FAMILY] if _CJK_FAMILY else ["DejaVu Sans"]
+
+
+_CJK_FAMILY: str | None = None
+
+
+def _known_cjk_family() -> str | None:
     from matplotlib import font_manager
 
-    families = ["DejaVu Sans"]
     for name in CJK_FONTS:
         try:
             font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
         except ValueError:
             continue
-        families.append(name)
-        break
-    return families
+        return name
+    return None
+
+
+def _register_fontconfig_chinese() -> str | None:
+    """Register fontconfig's regular sans font for Simplified Chinese with matplotlib.
+
+    Debian ships Noto Sans CJK as font collections (.ttc), which matplotlib 3.6 neither
+    lists nor reads beyond their first face (Japanese); the Simplified Chinese face is
+    extracted once with fontTools into the temporary folder.
+    """
+    import subprocess
+
+    from matplotlib import font_manager
+
+    try:
+        listing = subprocess.run(["fc-list", ":lang=zh-cn", "-f", "%{file}|%{index}|%{family[0]}|%{style[0]}\n"],
+                                 capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    candidates = [line.split("|") for line in listing.splitlines() if line.count("|") == 3]
+    if not candidates:
+        return None
+    path, index, _, _ = min(candidates, key=lambda c: (c[3] != "Regular", "Mono" in c[2], "Serif" in c[2],
+                                                                " SC" not in c[2]))
+    try:
+        usable = _single_face(path, int(index))
+        font_manager.fontManager.addfont(usable)
+        return font_manager.FontProperties(fname=usable).get_name()
+    except Exception:  # an unreadable font only costs the Chinese glyphs
+        return None
+
+
+def _single_face(path: str, index: int) -> str:
+    """A file matplotlib can read holding face ``index`` of ``path`` (a .ttc collection)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    if not path.lower().endswith((".ttc", ".otc")) or index == 0:
+        return path
+    target = Path(tempfile.gettempdir()) / "digital_resilience_fonts" / f"{Path(path).stem}-{index}.otf"
+    if not target.exists():
+        from fontTools.ttLib import TTCollection
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        TTCollection(path, lazy=True).fonts[index].save(str(partial))
+        os.replace(partial, target)
+    return str(target)
 
 
 def _figure(count: int, width: float = 4.4, height: float = 4.2):

@@ -19,7 +19,7 @@ put <- function(case, quantity, values) {
   values <- as.numeric(values)
   i <- if (length(values) == 1L) 0L else seq_along(values)
   rows[[length(rows) + 1L]] <<- data.frame(case = case, quantity = quantity, i = i,
-                                           value = formatC(values, digits = 17, format = "g"))
+                                           value = trimws(formatC(values, digits = 17, format = "g")))
 }
 put_htest <- function(case, test) {
   put(case, "statistic", test$estimate[[1]])
