@@ -111,6 +111,9 @@ def global_autocorrelation(panel: Panel, fields, all_years: bool = False, statis
                              expected, variance, z, p, result.n, result.permutations if inference == "permutation"
                              else 0, alternative])
     report(progress, 1.0)
+    if not rows:
+        raise InputError("Nothing could be computed: General G needs values of zero or more; choose Moran's I or "
+                         "Geary's C as well, or variables without negative values.")
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     table["year"] = table["year"].astype("Int64")
     table["units"] = table["units"].astype("int64")

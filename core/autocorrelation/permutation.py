@@ -29,8 +29,12 @@ draws shared by every unit, "crand") and removes the rest:
   neighbours) need no product at all: every unit of the group has the same replicated
   sums ``S_p`` (up to its hits), so sorting ``S`` once answers "how many replications
   are at least the observed lag" for all the group's units by binary search.
-* **Bounded memory.** Dense blocks are cut into chunks of about 2 million values
-  (16 MB); the n × P matrix of replications is never stored.
+* **Moments without the replications**: for a lag, the mean and variance over the
+  replications are ``w·v̄`` and ``wᵀ(VᵀV/P)w − mean²`` from the group's k × k Gram
+  matrix, so the dense blocks are only compared with the observed lags.
+* **Bounded memory.** Dense blocks are cut into chunks of about 260,000 values (2 MB,
+  which also keeps them in the CPU cache); the n × P matrix of replications is never
+  stored.
 
 The same seed gives the same draws, hence the same result, whatever the chunking.
 """
@@ -47,8 +51,9 @@ import scipy.sparse as sp
 from ..errors import InputError
 from ..progress import report
 
-#: Values per dense block (rows × replications) in the matrix path.
-CHUNK_ELEMENTS = 1 << 21
+#: Values per dense block (rows × replications) in the matrix path: 2 MB, so that the
+#: passes over a block (product, two comparisons, two sums) stay in the CPU cache.
+CHUNK_ELEMENTS = 1 << 18
 #: Two replicated values closer than this (relative to the size of the lag) count as a tie,
 #: so that a different summation order (BLAS vs sparse product) cannot break exact ties.
 RELATIVE_TIE = 1e-10
@@ -175,6 +180,12 @@ class ConditionalPermutations:
         if self.permutations == 0:
             return tally
         tolerance = RELATIVE_TIE * self.abs_row_sums * max(float(np.abs(values).max()), 1e-300)
+        # The lag is linear in the values: centre them (and shift back below) so that the
+        # variance from sums of squares loses no precision for values far from zero.
+        centre = float(values.mean())
+        values = values - centre
+        shift = centre * np.asarray(self.matrix.sum(axis=1)).ravel()
+        observed = observed - shift
         done = 0
         for group in self.groups:
             fast = group.uniform
@@ -183,10 +194,12 @@ class ConditionalPermutations:
             if not fast.all():
                 rows = np.flatnonzero(~fast)
                 for units, (lags,) in self._blocks(group, [values], rows):
-                    _tally_block(tally, units, lags, observed[units], tolerance[units])
+                    _tally_block(tally, units, lags, observed[units], tolerance[units], moments=False)
                     report(progress, (done + len(units)) / self.n)
+                tally.mean[group.units[rows]], tally.var[group.units[rows]] = self._linear_moments(group, rows, values)
             done += len(group.units)
             report(progress, done / self.n)
+        tally.mean += shift
         return tally
 
     def _linear_uniform(self, group: _Group, rows_mask, values, observed, tolerance, tally: Tally):
@@ -223,6 +236,29 @@ class ConditionalPermutations:
         tally.less[units] = less
         tally.mean[units] = scale * (mean + centre)
         tally.var[units] = scale * scale * np.maximum(total_sq / replications - mean * mean, 0.0)
+
+    def _linear_moments(self, group: _Group, rows, values):
+        """Mean and variance of the replicated lags of ``rows`` without the lags themselves:
+        ``mean = w·v̄`` and ``E[lag²] = wᵀ (VᵀV / P) w`` from the group's draws ``V``, then
+        the replications where a unit drew itself are corrected one by one."""
+        k, replications = group.cardinality, self.permutations
+        drawn = values[self.draws[:, :k]]  # P × k
+        weights = group.weights[rows]
+        total = weights @ drawn.sum(axis=0)
+        total_sq = np.einsum("ij,jk,ik->i", weights, drawn.T @ drawn, weights)
+        replication, position, hit_rows = self._hits(group)
+        local = np.full(len(group.units), -1, dtype=np.int64)
+        local[rows] = np.arange(len(rows))
+        keep = local[hit_rows] >= 0
+        replication, position, r = replication[keep], position[keep], local[hit_rows[keep]]
+        if len(r):
+            old = np.einsum("ij,ij->i", weights[r], drawn[replication])
+            change = self._spare_values(values, replication) - values[group.units[rows][r]]
+            new = old + weights[r, position] * change
+            np.add.at(total, r, new - old)
+            np.add.at(total_sq, r, new * new - old * old)
+        mean = total / replications
+        return mean, np.maximum(total_sq / replications - mean * mean, 0.0)
 
     # ------------------------------------------------------------- general
     def general(self, columns, statistic: Callable, observed, tolerance, progress=None) -> Tally:
@@ -270,13 +306,17 @@ class ConditionalPermutations:
             yield units, lags
 
 
-def _tally_block(tally: Tally, units, simulated, observed, tolerance) -> None:
+def _tally_block(tally: Tally, units, simulated, observed, tolerance, moments: bool = True) -> None:
     low = (observed - tolerance)[:, None]
     high = (observed + tolerance)[:, None]
+    count = simulated.shape[1]
     tally.greater[units] = np.count_nonzero(simulated >= low, axis=1)
     tally.less[units] = np.count_nonzero(simulated <= high, axis=1)
-    tally.mean[units] = simulated.mean(axis=1)
-    tally.var[units] = simulated.var(axis=1)
+    if not moments:
+        return
+    mean = simulated.sum(axis=1) / count
+    tally.mean[units] = mean
+    tally.var[units] = np.maximum(np.einsum("ij,ij->i", simulated, simulated) / count - mean * mean, 0.0)
 
 
 # --------------------------------------------------------------------------- global

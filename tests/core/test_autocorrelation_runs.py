@@ -142,6 +142,12 @@ def test_bad_values_give_clear_messages(wide, change, message):
         local_moran_analysis(panel, "DEI_2011", permutations=0)
 
 
+def test_general_g_alone_on_negative_values_is_refused(wide):
+    panel = Panel.wide(wide.assign(DEI_2011=wide.DEI_2011 - 100), lattice(6))
+    with pytest.raises(InputError, match="Nothing could be computed: General G needs values of zero or more"):
+        global_autocorrelation(panel, ["DEI_2011"], statistics=("getis_ord",), permutations=0)
+
+
 def test_islands_are_labelled_and_not_tested(wide):
     weights = lattice(6)
     matrix = weights.matrix.tolil()
