@@ -83,6 +83,9 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
         from ..bridge import frame_to_sink
         from ..styling import Style, attach_style
 
+        chart = self.parameterAsFileOutput(parameters, "CHART", context)
+        if chart:
+            require_matplotlib()
         steps = QgsProcessingMultiStepFeedback(3, feedback)
         _, _, panel = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
@@ -99,8 +102,10 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
         table = result.table
         steps.setCurrentStep(2)
         for row in table.itertuples():
-            feedback.pushInfo(f"{row.column} {row.statistic} ({row.inference}): {row.value:.6g}, "
-                              f"E = {row.expected:.6g}, z = {row.z:.4g}, p = {row.p_value:.4g}")
+            feedback.pushInfo(self.tr("{column} {statistic} ({inference}): {value:.6g}, expected {expected:.6g}, "
+                                      "z = {z:.4g}, p = {p:.4g}").format(
+                column=row.column, statistic=row.statistic, inference=row.inference, value=row.value,
+                expected=row.expected, z=row.z, p=row.p_value))
         aliases = {
             "field": self.tr("Field (stem)"), "column": self.tr("Field"), "year": self.tr("Year"),
             "statistic": self.tr("Statistic"), "inference": self.tr("Inference"), "value": self.tr("Value"),
@@ -120,9 +125,7 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
             row = (best if len(best) else last[last["inference"] == "randomisation"]).iloc[-1]
             results["MORAN_I"] = float(row["value"])
             results["MORAN_P"] = float(row["p_value"])
-        chart = self.parameterAsFileOutput(parameters, "CHART", context)
         if chart:
-            require_matplotlib()
             from ...core.autocorrelation.plots import statistic_chart
 
             results["CHART"] = statistic_chart(chart, table, texts={

@@ -23,6 +23,7 @@ from ..autocorrelation_common import (
     null_policy,
     push_notes,
     read_panel,
+    require_matplotlib,
     translated_aliases,
     write_local_outputs,
 )
@@ -100,6 +101,9 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         from ...core.autocorrelation.analyses import local_moran_analysis
         from ...core.autocorrelation.clusters import HIGH_HIGH, HIGH_LOW, LOW_HIGH, LOW_LOW
 
+        plot = self.parameterAsFileOutput(parameters, "SCATTER_PLOT", context)
+        if plot:
+            require_matplotlib()
         steps = QgsProcessingMultiStepFeedback(4, feedback)
         source, frame, panel = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
@@ -128,7 +132,6 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         for name, code in (("HIGH_HIGH", HIGH_HIGH), ("LOW_LOW", LOW_LOW), ("LOW_HIGH", LOW_HIGH),
                            ("HIGH_LOW", HIGH_LOW)):
             results[name] = int((last.result.cluster == code).sum())
-        plot = self.parameterAsFileOutput(parameters, "SCATTER_PLOT", context)
         if plot:
             results["SCATTER_PLOT"] = self.scatter_plot(plot, analysis)
         results.setdefault("OUTPUT_LAYERS", [])
@@ -138,11 +141,8 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         from ..autocorrelation_styles import lisa_style, significance_style
 
         def build(name_of, runs):
-            fields = {}
-            for run in runs:
-                for spec in analysis.fields:
-                    fields[name_of(spec.name, run)] = (spec.alias, run.title)
-            aliases = translated_aliases(fields)
+            aliases = translated_aliases({name_of(spec.name, run): (spec.alias, run.title)
+                                          for run in runs for spec in analysis.fields})
             p_name = "LISA_PADJ" if correction != "none" else "LISA_P"
             last = runs[-1]
             current = self.tr("LISA clusters — {run}").format(run=last.title)
@@ -159,9 +159,7 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
 
     def scatter_plot(self, path, analysis) -> str:
         from ...core.autocorrelation.plots import moran_scatter_plot, scatter_panels
-        from ..autocorrelation_common import require_matplotlib
 
-        require_matplotlib()
         texts = {
             "title": self.tr("Moran scatter plot"),
             "x": self.tr("{variable} (standardised)"),

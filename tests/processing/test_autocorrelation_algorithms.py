@@ -183,6 +183,32 @@ def test_lisa_layer_is_styled_with_geoda_colours_and_a_significance_style(panel_
     assert '"LP_2019" <= 0.05' in layer.renderer().classAttribute()
 
 
+def test_one_layer_per_year_loads_every_year_styled(panel_path, provider, qgis_new_project, tmp_path):
+    import processing
+    from qgis.core import QgsProject
+
+    result = processing.runAndLoadResults("resilience:hotspots", panel_parameters(
+        panel_path, FIELD="DEI_2019", ALL_YEARS=True, LAYOUT=1, YEAR_LAYERS=str(tmp_path / "hot")))
+    names = sorted(layer.name() for layer in QgsProject.instance().mapLayers().values())
+    assert names == [f"Hot spots Gi* (DEI_{year})" for year in range(2011, 2020)]
+    for layer in QgsProject.instance().mapLayers().values():
+        year = layer.name()[-5:-1]
+        assert layer.renderer().classAttribute() == "GI_LAB"
+        assert layer.styleManager().currentStyle() == f"Hot spots — DEI_{year}"
+    assert len(result["OUTPUT_LAYERS"]) == 9
+
+
+def test_global_table_loads_with_aliases(panel_path, provider, qgis_new_project):
+    import processing
+    from qgis.core import QgsProject
+
+    result = processing.runAndLoadResults("resilience:globalautocorrelation", panel_parameters(
+        panel_path, FIELDS=["DEI_2019"], PERMUTATIONS=0))
+    table = QgsProject.instance().mapLayer(result["OUTPUT"])
+    assert table.name() == "Global autocorrelation" and table.featureCount() == 5
+    assert table.attributeAlias(table.fields().lookupField("z")).startswith("z = (value − expected)")
+
+
 def test_hot_spot_and_geary_styles(panel_path, provider, qgis_new_project):
     import processing
     from qgis.core import QgsProject
