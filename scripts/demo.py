@@ -227,6 +227,38 @@ def heterogeneity_openness(demo: Demo):
     })
     return (f"DEI in the 30 % most open / 30 % least open cities = {result['RATIO']:.2f} "
             f"(interaction model, z = {result['Z']:.1f})")
+def moran_per_year(demo: Demo):
+    import processing
+
+    result = processing.run("resilience:globalautocorrelation", {
+        "INPUT": demo.layer_source("indices"), "FIELDS": ["DEI_2019", "URI_2019"], "ALL_YEARS": True,
+        "WEIGHTS_FILE": str(demo.out / "queen.gal"), "WEIGHTS_ID_FIELD": "adcode", "PERMUTATIONS": 999,
+        "OUTPUT": str(demo.out / "moran_by_year.csv"), "CHART": str(demo.out / "moran_by_year.png"),
+    })
+    import pandas as pd
+
+    table = pd.read_csv(result["OUTPUT"])
+    moran = table[(table["statistic"] == "Moran's I") & (table["inference"] == "permutation")]
+    parts = []
+    for stem in ("DEI", "URI"):
+        series = moran[moran["field"] == stem].set_index("year")["value"]
+        parts.append(f"{stem} {series.index.min()}–{series.index.max()}: "
+                     f"{series.iloc[0]:.3f} → {series.iloc[-1]:.3f}")
+    return (f"Moran's I of {'; '.join(parts)} (largest p = {moran['p_value'].max():.3f}); "
+            f"table and chart in moran_by_year.*")
+
+
+def lisa_last_year(demo: Demo):
+    import processing
+
+    result = processing.run("resilience:localmoran", {
+        "INPUT": demo.layer_source("indices"), "FIELD": "URI_2019",
+        "WEIGHTS_FILE": str(demo.out / "queen.gal"), "WEIGHTS_ID_FIELD": "adcode", "PERMUTATIONS": 999,
+        "CORRECTION": 1, "OUTPUT": demo.layer("lisa_uri_2019"),
+        "SCATTER_PLOT": str(demo.out / "moran_scatter_uri_2019.png"),
+    })
+    return (f"LISA of the resilience index URI 2019 (FDR 5 %): {result['HIGH_HIGH']} High-High, {result['LOW_LOW']} Low-Low, "
+            f"{result['HIGH_LOW']} High-Low, {result['LOW_HIGH']} Low-High cities")
 
 
 STEPS = [
@@ -241,6 +273,8 @@ STEPS = [
     ("Spatial Durbin model of resilience (panel, two-way FE)", spatial_durbin),
     ("Heterogeneity by period (2016)", heterogeneity_period),
     ("Heterogeneity by openness (top/bottom 30 %)", heterogeneity_openness),
+    ("Global Moran's I per year", moran_per_year),
+    ("LISA clusters, last year", lisa_last_year),
 ]
 
 

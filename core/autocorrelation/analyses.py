@@ -1,0 +1,316 @@
+"""The four analyses as the Processing algorithms call them (one function each).
+
+Each takes a :class:`~.runs.Panel` (the layer's rows, the weights of its units), plans
+the runs (fields × years), drops or refuses NULL values per run, computes the
+statistic and returns plain results: a table for the global statistics, output
+columns (plain names, or ``STEM_YYYY`` per year) for the local ones. Messages for the
+user (dropped units, islands, skipped statistics) come back as :class:`Note` objects:
+an English template plus values, translated by the caller like ``InputError``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, preview
+from ..progress import report, span
+from .clusters import GEARY_LABELS, LISA_LABELS, NO_DATA
+from .geary import Geary
+from .getis_ord import GeneralG
+from .inference import CORRECTIONS, check_alternative
+from .local_geary import LocalGeary
+from .local_getis_ord import LocalG
+from .local_moran import LocalMoran, LocalMoranBV
+from .moran import Moran, MoranBV
+from .runs import OutputField, Panel, Run, Selection, differential_run, long_columns, plan_runs, run_columns, select
+from .runs import wide_columns as _wide_columns
+
+STATISTICS = ("moran", "geary", "getis_ord")
+LOCAL_KINDS = ("univariate", "bivariate", "differential")
+LAYOUTS = ("fields", "layers")
+TABLE_COLUMNS = ["field", "column", "year", "statistic", "inference", "value", "expected", "variance", "z",
+                 "p_value", "units", "perms", "alternative"]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A message for the user: an English template and its values (translate, then format)."""
+
+    template: str
+    params: dict = field(default_factory=dict)
+
+    def text(self) -> str:
+        return self.template.format(**self.params)
+
+
+def _selection_notes(selection: Selection) -> list[Note]:
+    notes = []
+    if selection.dropped:
+        notes.append(Note("{run}: {count} unit(s) with NULL values left out: {ids}.",
+                          {"run": selection.run.title, "count": len(selection.dropped),
+                           "ids": preview(selection.dropped)}))
+    islands = selection.weights.islands
+    if len(islands):
+        notes.append(Note("{run}: {count} unit(s) without neighbours, not tested (“No neighbours”): {ids}.",
+                          {"run": selection.run.title, "count": len(islands),
+                           "ids": preview(selection.weights.ids[islands])}))
+    return notes
+
+
+# ------------------------------------------------------------------------ global
+@dataclass
+class GlobalResult:
+    table: pd.DataFrame
+    notes: list[Note]
+
+
+def global_autocorrelation(panel: Panel, fields, all_years: bool = False, statistics=STATISTICS,
+                           permutations: int = 999, seed=None, alternative: str = "two-sided",
+                           nulls: str = "drop", progress=None) -> GlobalResult:
+    """Moran's I, Geary's C and General G of every field (and year): one table row per
+    field, year, statistic and kind of inference."""
+    check_alternative(alternative)
+    unknown = [s for s in statistics if s not in STATISTICS]
+    if unknown or not statistics:
+        raise InputError("Choose at least one statistic among {choices}.", choices=", ".join(STATISTICS))
+    if not fields:
+        raise InputError("Choose at least one numeric field.")
+    runs = [run for name in fields for run in plan_runs(panel, name, all_years)]
+    rows, notes = [], []
+    steps = len(runs) * len(statistics)
+    for r, run in enumerate(runs):
+        selection = select(panel, run, nulls)
+        notes.extend(_selection_notes(selection))
+        values = selection.values[0]
+        for s, statistic in enumerate(statistics):
+            step = span(progress, (r * len(statistics) + s) / steps, (r * len(statistics) + s + 1) / steps)
+            common = {"permutations": permutations, "seed": seed, "alternative": alternative, "progress": step,
+                      "label": run.title}
+            if statistic == "moran":
+                result = Moran(values, selection.weights, **common)
+                kinds = [("normality", result.EI, result.VI_norm, result.z_norm, result.p_norm),
+                         ("randomisation", result.EI, result.VI_rand, result.z_rand, result.p_rand)]
+            elif statistic == "geary":
+                result = Geary(values, selection.weights, **common)
+                kinds = [("normality", result.EC, result.VC_norm, result.z_norm, result.p_norm),
+                         ("randomisation", result.EC, result.VC_rand, result.z_rand, result.p_rand)]
+            else:
+                if (values < 0).any():
+                    notes.append(Note("{run}: General G skipped, it needs values of zero or more ({count} "
+                                      "negative).", {"run": run.title, "count": int((values < 0).sum())}))
+                    continue
+                result = GeneralG(values, selection.weights, **common)
+                kinds = [("randomisation", result.EG, result.VG, result.z_rand, result.p_rand)]
+            if result.permutations:
+                kinds.append(("permutation", result.EI_sim, result.VI_sim, result.z_sim, result.p_sim))
+            for inference, expected, variance, z, p in kinds:
+                rows.append([run.stem, run.columns[0], run.year, result.name, inference, result.statistic,
+                             expected, variance, z, p, result.n, result.permutations if inference == "permutation"
+                             else 0, alternative])
+    report(progress, 1.0)
+    if not rows:
+        raise InputError("Nothing could be computed: General G needs values of zero or more; choose Moran's I or "
+                         "Geary's C as well, or variables without negative values.")
+    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    table["year"] = table["year"].astype("Int64")
+    table["units"] = table["units"].astype("int64")
+    table["perms"] = table["perms"].astype("int64")
+    return GlobalResult(table, notes)
+
+
+# ------------------------------------------------------------------------- local
+@dataclass
+class LocalRun:
+    run: Run
+    selection: Selection
+    result: object
+    columns: pd.DataFrame  # plain names, indexed by row position
+    global_statistic: float = float("nan")  # Moran's I (or bivariate I) of the run, for plots
+
+
+@dataclass
+class LocalAnalysis:
+    """The local statistic of every run, and how to lay its columns out."""
+
+    statistic: str  # "local_moran", "local_geary", "hotspots"
+    kind: str
+    fields: list[OutputField]
+    runs: list[LocalRun]
+    n_rows: int
+    long: bool
+    notes: list[Note]
+
+    @property
+    def per_year(self) -> bool:
+        return len(self.runs) > 1
+
+    def columns(self) -> tuple[pd.DataFrame, dict]:
+        """All runs in one layer: (columns by row position, {name: (alias, run title)})."""
+        pairs = [(r.run, r.columns) for r in self.runs]
+        if self.long:
+            return long_columns(pairs, self.fields, self.n_rows)
+        return _wide_columns(pairs, self.fields, self.n_rows, self.per_year)
+
+    def layer_columns(self, local_run: LocalRun) -> tuple[pd.DataFrame, dict]:
+        """One run as its own layer: (its rows' columns, {name: (alias, run title)})."""
+        return local_run.columns, {f.name: (f.alias, local_run.run.title) for f in self.fields}
+
+
+def _islands_null(result, values):
+    values = np.asarray(values, dtype=np.float64).copy()
+    values[result.islands] = np.nan
+    return values
+
+
+def _p_fields(prefix: str, stem: str, correction: str, long_alias: str) -> list[OutputField]:
+    fields = [OutputField(f"{prefix}_P", f"{stem}P", long_alias, "float", lambda r: r.p)]
+    if correction != "none":
+        fields.append(OutputField(f"{prefix}_PADJ", f"{stem}PADJ"[:5], f"p-value adjusted ({correction})",
+                                  "float", lambda r: r.p_adjusted))
+    return fields
+
+
+def lisa_fields(correction: str, permutations: int) -> list[OutputField]:
+    p_alias = ("pseudo p-value (conditional permutation, directed)" if permutations
+               else "p-value (normal approximation, two-sided)")
+    return [
+        OutputField("LISA_I", "LI", "Local Moran's I", "float", lambda r: r.Is),
+        OutputField("LISA_Z", "LZ", "z-score of I (analytical moments)", "float", lambda r: r.z_score),
+        *_p_fields("LISA", "L", correction, p_alias),
+        OutputField("LISA_Q", "LQ", "Quadrant (GeoDa codes: 1 HH, 2 LL, 3 LH, 4 HL)", "int",
+                    lambda r: _islands_null(r, r.quadrant)),
+        OutputField("LISA_CL", "LCL", "Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 no data, "
+                    "6 no neighbours)", "int", lambda r: r.cluster),
+        OutputField("LISA_LAB", "LLAB", "LISA cluster", "text", lambda r: r.labels),
+        OutputField("LISA_LAG", "LLAG", "Spatial lag of the standardised variable", "float",
+                    lambda r: _islands_null(r, r.lag)),
+    ]
+
+
+def geary_fields(correction: str) -> list[OutputField]:
+    return [
+        OutputField("LG_C", "LGC", "Local Geary's c", "float", lambda r: r.C),
+        OutputField("LG_Z", "LGZ", "z-score of c (permutation moments)", "float", lambda r: r.z_sim),
+        *_p_fields("LG", "LG", correction, "pseudo p-value (conditional permutation, directed)"),
+        OutputField("LG_CL", "LGCL", "Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 other positive, "
+                    "4 negative, 5 no data, 6 no neighbours)", "int", lambda r: r.cluster),
+        OutputField("LG_LAB", "LGLAB", "Local Geary cluster", "text", lambda r: r.labels),
+    ]
+
+
+def hotspot_fields(correction: str, permutations: int, star: bool) -> list[OutputField]:
+    name = "Gi*" if star else "Gi"
+    p_alias = ("p-value (conditional permutation, two-sided)" if permutations
+               else "p-value (normal approximation, two-sided)")
+    return [
+        OutputField("GI", "GI", f"Getis-Ord {name}", "float", lambda r: r.G),
+        OutputField("GI_Z", "GIZ", f"z-score of {name}", "float", lambda r: r.z_score),
+        *_p_fields("GI", "GI", correction, p_alias),
+        OutputField("GI_BIN", "GIBIN", "Gi_Bin: confidence (±3 99 %, ±2 95 %, ±1 90 %; + hot, − cold)", "int",
+                    lambda r: _islands_null(r, r.bins)),
+        OutputField("GI_LAB", "GILAB", "Hot spot class", "text", lambda r: r.labels),
+    ]
+
+
+NO_DATA_VALUES = {
+    "LISA_CL": NO_DATA, "LISA_LAB": LISA_LABELS[NO_DATA],
+    "LG_CL": NO_DATA, "LG_LAB": GEARY_LABELS[NO_DATA],
+    "GI_LAB": LISA_LABELS[NO_DATA],
+}
+
+
+def _check_options(correction: str, alpha: float) -> None:
+    if correction not in CORRECTIONS:
+        raise InputError("Unknown multiple-testing correction “{correction}”; use one of {choices}.",
+                         correction=correction, choices=", ".join(CORRECTIONS))
+    if not 0 < alpha < 1:
+        raise InputError("The significance level must be between 0 and 1 (e.g. 0.05); got {alpha}.", alpha=alpha)
+
+
+def _local(statistic, kind, panel, runs, fields, compute, nulls, progress, global_statistic=None) -> LocalAnalysis:
+    results, notes = [], []
+    for r, run in enumerate(runs):
+        selection = select(panel, run, nulls)
+        notes.extend(_selection_notes(selection))
+        result = compute(selection, span(progress, r / len(runs), (r + 1) / len(runs)))
+        columns = run_columns(selection, result, fields, NO_DATA_VALUES)
+        overall = global_statistic(selection) if global_statistic else float("nan")
+        results.append(LocalRun(run, selection, result, columns, overall))
+    report(progress, 1.0)
+    return LocalAnalysis(statistic, kind, fields, results, len(panel.frame), panel.is_long, notes)
+
+
+def local_moran_analysis(panel: Panel, field: str, kind: str = "univariate", second: str | None = None,
+                         all_years: bool = False, permutations: int = 999, seed=None, alpha: float = 0.05,
+                         correction: str = "none", conditional: bool = True, nulls: str = "drop",
+                         progress=None) -> LocalAnalysis:
+    """LISA of ``field``: univariate, bivariate (against the lag of ``second``) or
+    differential (the change ``field − second``), for every year when ``all_years``."""
+    _check_options(correction, alpha)
+    if kind not in LOCAL_KINDS:
+        raise InputError("Unknown kind of LISA “{kind}”; use one of {choices}.", kind=kind,
+                         choices=", ".join(LOCAL_KINDS))
+    if kind != "univariate" and not second:
+        raise InputError("A {kind} LISA needs a second field: the lagged variable (bivariate) or the "
+                         "earlier year (differential).", kind=kind)
+    fields = lisa_fields(correction, permutations)
+    options = {"permutations": permutations, "seed": seed, "alpha": alpha, "correction": correction}
+    if kind == "bivariate":
+        runs = plan_runs(panel, field, all_years, second)
+
+        def compute(selection, step):
+            return LocalMoranBV(*selection.values, selection.weights, progress=step,
+                                labels=selection.run.labels(), **options)
+
+        def overall(selection):
+            return MoranBV(*selection.values, selection.weights, permutations=0, labels=selection.run.labels()).I
+    else:
+        runs = [differential_run(panel, field, second)] if kind == "differential" else plan_runs(
+            panel, field, all_years)
+
+        def values(selection):
+            return selection.values[0] - selection.values[1] if kind == "differential" else selection.values[0]
+
+        def compute(selection, step):
+            return LocalMoran(values(selection), selection.weights, conditional=conditional, progress=step,
+                              label=_change(selection.run) if kind == "differential" else selection.run.title,
+                              **options)
+
+        def overall(selection):
+            return Moran(values(selection), selection.weights, permutations=0, label=selection.run.title).I
+    return _local("local_moran", kind, panel, runs, fields, compute, nulls, progress, overall)
+
+
+def _change(run: Run) -> str:
+    return f"the change {run.columns[0]} − {run.columns[1]}"
+
+
+def local_geary_analysis(panel: Panel, field: str, all_years: bool = False, permutations: int = 999, seed=None,
+                         alpha: float = 0.05, correction: str = "none", nulls: str = "drop",
+                         progress=None) -> LocalAnalysis:
+    """Local Geary's c of ``field`` (every year when ``all_years``)."""
+    _check_options(correction, alpha)
+
+    def compute(selection, step):
+        return LocalGeary(selection.values[0], selection.weights, permutations=permutations, seed=seed,
+                          alpha=alpha, correction=correction, progress=step, label=selection.run.title)
+
+    return _local("local_geary", "univariate", panel, plan_runs(panel, field, all_years),
+                  geary_fields(correction), compute, nulls, progress)
+
+
+def hotspot_analysis(panel: Panel, field: str, all_years: bool = False, star: bool = True,
+                     permutations: int = 0, seed=None, correction: str = "none", nulls: str = "drop",
+                     progress=None) -> LocalAnalysis:
+    """Getis-Ord Gi* (or Gi) hot and cold spots of ``field`` (every year when ``all_years``)."""
+    _check_options(correction, 0.05)
+
+    def compute(selection, step):
+        return LocalG(selection.values[0], selection.weights, star=star, permutations=permutations, seed=seed,
+                      correction=correction, progress=step, label=selection.run.title)
+
+    return _local("hotspots", "univariate", panel, plan_runs(panel, field, all_years),
+                  hotspot_fields(correction, permutations, star), compute, nulls, progress)

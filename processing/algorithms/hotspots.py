@@ -1,0 +1,95 @@
+"""resilience:hotspots: Getis-Ord Gi* (or Gi) hot and cold spots with Gi_Bin classes."""
+
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessingMultiStepFeedback,
+    QgsProcessingOutputMultipleLayers,
+    QgsProcessingParameterBoolean,
+)
+
+from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..autocorrelation_common import (
+    add_inference_parameters,
+    add_input_parameters,
+    add_layout_parameters,
+    add_null_parameter,
+    inference_options,
+    null_policy,
+    push_notes,
+    read_panel,
+    translated_aliases,
+    write_local_outputs,
+)
+from ..weights_parameters import add_weights_parameters
+
+
+class HotSpotsAlgorithm(ResilienceAlgorithm):
+    NAME = "hotspots"
+    DISPLAY_NAME = "Hot spots (Getis-Ord Gi*)"
+    GROUP = "autocorrelation"
+    REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
+    TAGS = "hot spot,cold spot,getis,ord,gi,gi*,gi_bin,cluster"
+    HELP = (
+        "Hot and cold spots with the Getis-Ord local statistics (Getis and Ord 1992; Ord and Getis 1995), "
+        "as R spdep's localG: Gi* includes each city in its own neighbourhood (the usual hot spot analysis), "
+        "Gi leaves it out.\n\n"
+        "Fields: GI (the statistic), GI_Z (z-score: positive for a cluster of high values, negative for low), "
+        "GI_P (two-sided p-value: normal approximation, or conditional permutation when permutations > 0), "
+        "GI_PADJ (adjusted, when a multiple-testing control is chosen), GI_BIN (the Gi_Bin confidence class: "
+        "+3/+2/+1 hot spot at 99/95/90 % confidence, −3/−2/−1 cold spot, 0 not significant) and GI_LAB (its "
+        "label). With the false discovery rate or Bonferroni, each confidence level is tested on the adjusted "
+        "p-values. Cities without neighbours or with NULL values are not tested.\n\n"
+        "The z-score does not change when a city's weights are rescaled, so binary and row-standardised "
+        "weights give the same map. Panels: every year as a set of fields per year or one layer per year."
+    )
+
+    def initAlgorithm(self, config=None):
+        add_input_parameters(self)
+        add_weights_parameters(self)
+        self.addParameter(QgsProcessingParameterBoolean(
+            "STAR", self.tr("Gi* (include each city in its own neighbourhood)"), defaultValue=True))
+        add_inference_parameters(self, permutations=0, alpha=False)
+        add_null_parameter(self)
+        add_layout_parameters(self, self.tr("Hot spots"))
+        self.addOutput(QgsProcessingOutputMultipleLayers("OUTPUT_LAYERS", self.tr("Layers per year")))
+
+    def process(self, parameters, context, feedback):
+        from ...core.autocorrelation.analyses import hotspot_analysis
+
+        steps = QgsProcessingMultiStepFeedback(3, feedback)
+        source, frame, panel = read_panel(self, parameters, context, steps)
+        steps.setCurrentStep(1)
+        star = self.parameterAsBool(parameters, "STAR", context)
+        analysis = hotspot_analysis(
+            panel, self.parameterAsFields(parameters, "FIELD", context)[0],
+            all_years=self.parameterAsBool(parameters, "ALL_YEARS", context), star=star,
+            nulls=null_policy(self, parameters, context), progress=feedback_progress(steps),
+            **inference_options(self, parameters, context, alpha=False))
+        push_notes(feedback, analysis.notes)
+        steps.setCurrentStep(2)
+        results = write_local_outputs(self, parameters, context, steps, source, frame, analysis,
+                                      self.styles(analysis, star), "hotspots")
+        for run in analysis.runs:
+            bins = run.result.bins
+            feedback.pushInfo(self.tr("{run}: {hot} hot spot(s), {cold} cold spot(s) at 90 % confidence or more.")
+                              .format(run=run.run.title, hot=int((bins > 0).sum()), cold=int((bins < 0).sum())))
+        results.setdefault("OUTPUT_LAYERS", [])
+        return results
+
+    def styles(self, analysis, star: bool):
+        from ..autocorrelation_styles import hotspot_style
+
+        statistic = "Gi*" if star else "Gi"
+
+        def build(name_of, runs):
+            aliases = translated_aliases({name_of(spec.name, run): (spec.alias, run.title)
+                                          for run in runs for spec in analysis.fields})
+            last = runs[-1]
+            name = self.tr("Hot spots {statistic} ({run})").format(statistic=statistic, run=last.title)
+            style = hotspot_style(name_of("GI_LAB", last), name, aliases)
+            alternatives = [(self.tr("Hot spots — {run}").format(run=run.title),
+                             hotspot_style(name_of("GI_LAB", run), name, aliases)) for run in runs[:-1]]
+            return style, self.tr("Hot spots — {run}").format(run=last.title), alternatives
+
+        return build

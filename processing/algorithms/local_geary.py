@@ -1,0 +1,92 @@
+"""resilience:localgeary: local Geary cluster maps (GeoDa's cluster types)."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingMultiStepFeedback, QgsProcessingOutputMultipleLayers
+
+from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..autocorrelation_common import (
+    add_inference_parameters,
+    add_input_parameters,
+    add_layout_parameters,
+    add_null_parameter,
+    inference_options,
+    null_policy,
+    push_notes,
+    read_panel,
+    translated_aliases,
+    write_local_outputs,
+)
+from ..weights_parameters import add_weights_parameters
+
+
+class LocalGearyAlgorithm(ResilienceAlgorithm):
+    NAME = "localgeary"
+    DISPLAY_NAME = "Local Geary"
+    GROUP = "autocorrelation"
+    REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
+    TAGS = "local geary,lisa,cluster,similarity,geoda"
+    HELP = (
+        "Local Geary's c (Anselin 2019): how much each city differs from its neighbours, "
+        "c_i = Σ_j w_ij (z_i − z_j)² on the standardised variable (as R spdep's localC and GeoDa). A small "
+        "c_i means the city resembles its neighbours (positive association), a large one that it differs "
+        "(negative association).\n\n"
+        "Inference by conditional permutation (the same seed gives the same result), with directed pseudo "
+        "p-values and optional multiple-testing control (false discovery rate or Bonferroni).\n\n"
+        "Clusters as in GeoDa: High-High and Low-Low (positive association in those quadrants), Other "
+        "positive (positive association in the other quadrants), Negative, Not significant; cities without "
+        "neighbours (“No neighbours”) and with NULL values (“No data”) are not tested. Fields: LG_C, LG_Z "
+        "(z against the permutations), LG_P, LG_PADJ (when adjusted), LG_CL (GeoDa codes 0–6), LG_LAB.\n\n"
+        "Panels as in Local Moran's I: every year as a set of fields per year or one layer per year; the "
+        "significance map and the other years are saved styles of the layer."
+    )
+
+    def initAlgorithm(self, config=None):
+        add_input_parameters(self)
+        add_weights_parameters(self)
+        add_inference_parameters(self, minimum=1)
+        add_null_parameter(self)
+        add_layout_parameters(self, self.tr("Local Geary clusters"))
+        self.addOutput(QgsProcessingOutputMultipleLayers("OUTPUT_LAYERS", self.tr("Layers per year")))
+
+    def process(self, parameters, context, feedback):
+        from ...core.autocorrelation.analyses import local_geary_analysis
+
+        steps = QgsProcessingMultiStepFeedback(3, feedback)
+        source, frame, panel = read_panel(self, parameters, context, steps)
+        steps.setCurrentStep(1)
+        options = inference_options(self, parameters, context)
+        analysis = local_geary_analysis(
+            panel, self.parameterAsFields(parameters, "FIELD", context)[0],
+            all_years=self.parameterAsBool(parameters, "ALL_YEARS", context),
+            nulls=null_policy(self, parameters, context), progress=feedback_progress(steps), **options)
+        push_notes(feedback, analysis.notes)
+        steps.setCurrentStep(2)
+        results = write_local_outputs(self, parameters, context, steps, source, frame, analysis,
+                                      self.styles(analysis, options["correction"], options["alpha"]), "local_geary")
+        for run in analysis.runs:
+            counts = {code: int((run.result.cluster == code).sum()) for code in (1, 2, 3, 4)}
+            feedback.pushInfo(self.tr("{run}: High-High {hh}, Low-Low {ll}, Other positive {op}, Negative {ng}.")
+                              .format(run=run.run.title, hh=counts[1], ll=counts[2], op=counts[3], ng=counts[4]))
+        results.setdefault("OUTPUT_LAYERS", [])
+        return results
+
+    def styles(self, analysis, correction: str, alpha: float):
+        from ..autocorrelation_styles import geary_style, significance_style
+
+        def build(name_of, runs):
+            aliases = translated_aliases({name_of(spec.name, run): (spec.alias, run.title)
+                                          for run in runs for spec in analysis.fields})
+            p_name = "LG_PADJ" if correction != "none" else "LG_P"
+            last = runs[-1]
+            current = self.tr("Local Geary clusters — {run}").format(run=last.title)
+            style = geary_style(name_of("LG_LAB", last),
+                                self.tr("Local Geary clusters ({run})").format(run=last.title), aliases)
+            alternatives = [(self.tr("Local Geary clusters — {run}").format(run=run.title),
+                             geary_style(name_of("LG_LAB", run), style.name, aliases)) for run in runs[:-1]]
+            alternatives += [(self.tr("Significance — {run}").format(run=run.title),
+                              significance_style(name_of(p_name, run), name_of("LG_LAB", run), alpha, style.name,
+                                                 aliases)) for run in runs]
+            return style, current, alternatives
+
+        return build

@@ -1,0 +1,173 @@
+"""resilience:localmoran: LISA cluster maps (univariate, bivariate, differential)."""
+
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessingMultiStepFeedback,
+    QgsProcessingOutputMultipleLayers,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFileDestination,
+)
+
+from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..autocorrelation_common import (
+    add_inference_parameters,
+    add_input_parameters,
+    add_layout_parameters,
+    add_null_parameter,
+    inference_options,
+    null_policy,
+    push_notes,
+    read_panel,
+    require_matplotlib,
+    translated_aliases,
+    write_local_outputs,
+)
+from ..weights_parameters import add_weights_parameters
+
+KINDS = ("univariate", "bivariate", "differential")
+
+
+class LocalMoranAlgorithm(ResilienceAlgorithm):
+    NAME = "localmoran"
+    DISPLAY_NAME = "Local Moran's I (LISA)"
+    GROUP = "autocorrelation"
+    REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
+    TAGS = "lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda"
+    HELP = (
+        "Local indicators of spatial association (Anselin 1995): where do high values sit among high "
+        "neighbours (High-High clusters), low among low (Low-Low), and where are the outliers (High-Low, "
+        "Low-High)?\n\n"
+        "Kinds: univariate (the variable against its spatial lag); bivariate (the variable x at each city "
+        "against the spatial lag of a second variable y, e.g. digital economy against neighbours' "
+        "resilience); differential (the change between two years, e.g. DEI_2019 − DEI_2011).\n\n"
+        "Inference: conditional permutation (999 by default; the same seed gives the same result; "
+        "pseudo p-values are directed, as in GeoDa) or, with 0 permutations, the analytical z under the "
+        "normal approximation (two-sided). Multiple-testing control: none, false discovery rate "
+        "(Benjamini–Hochberg) or Bonferroni, over the tested cities of each year separately. A city is in a "
+        "cluster when its (adjusted) p ≤ the level.\n\n"
+        "Output fields: LISA_I (local I; z-scores use the population standard deviation as in R spdep, "
+        "so GeoDa's and esda's values are (n−1)/n of these), LISA_Z (analytical z), LISA_P (p-value), "
+        "LISA_PADJ (adjusted, when chosen), LISA_Q (quadrant), LISA_CL (cluster code), LISA_LAB (label), "
+        "LISA_LAG (spatial lag). Codes follow GeoDa: 1 High-High, 2 Low-Low, 3 Low-High, 4 High-Low, "
+        "0 not significant, 5 no data, 6 no neighbours (PySAL's quadrant codes differ: HH 1, LH 2, LL 3, "
+        "HL 4; read the label). Cities without neighbours are labelled “No neighbours” and not tested; "
+        "cities with NULL values are left out (“No data”) or stop the run.\n\n"
+        "Panels: tick “every year” to map DEI_2011 … DEI_2019 from DEI_2019, as one layer with a set of "
+        "fields per year (LI_2019, LP_2019, LLAB_2019 …) or as one layer per year. The layer opens on the "
+        "cluster map of the last year; the significance map and the other years are saved styles of the "
+        "layer (Layer Properties › Styles). A long layer (one feature per city and year) needs its year "
+        "field and the unit id field.\n\n"
+        "The Moran scatter plot (PNG, SVG or PDF) shows the standardised variable against its spatial "
+        "lag with the slope (Moran's I), quadrants tinted and significant cities in their cluster colour."
+    )
+
+    def initAlgorithm(self, config=None):
+        add_input_parameters(self, field_label=self.tr("Variable (x)"))
+        self.addParameter(QgsProcessingParameterEnum(
+            "KIND", self.tr("Kind of LISA"),
+            [self.tr("Univariate"), self.tr("Bivariate: x against the spatial lag of the second variable"),
+             self.tr("Differential: the change from the second variable (earlier year) to x")],
+            defaultValue=0))
+        self.addParameter(QgsProcessingParameterField(
+            "FIELD_2", self.tr("Second variable (y of a bivariate LISA, or the earlier year of a differential)"),
+            parentLayerParameterName="INPUT", type=QgsProcessingParameterField.Numeric, optional=True))
+        add_weights_parameters(self)
+        add_inference_parameters(self)
+        conditional = QgsProcessingParameterBoolean(
+            "CONDITIONAL", self.tr("Analytical moments conditional on the city's own value (Sokal et al. 1998; "
+                                   "R spdep's default)"), defaultValue=True)
+        conditional.setFlags(conditional.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(conditional)
+        add_null_parameter(self)
+        add_layout_parameters(self, self.tr("LISA clusters"))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            "SCATTER_PLOT", self.tr("Moran scatter plot"),
+            self.tr("PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)"), optional=True,
+            createByDefault=False))
+        self.addOutput(QgsProcessingOutputNumber("MORAN_I", self.tr("Moran's I (last year)")))
+        for name, description in (("HIGH_HIGH", self.tr("High-High cities (last year)")),
+                                  ("LOW_LOW", self.tr("Low-Low cities (last year)")),
+                                  ("LOW_HIGH", self.tr("Low-High cities (last year)")),
+                                  ("HIGH_LOW", self.tr("High-Low cities (last year)"))):
+            self.addOutput(QgsProcessingOutputNumber(name, description))
+        self.addOutput(QgsProcessingOutputMultipleLayers("OUTPUT_LAYERS", self.tr("Layers per year")))
+
+    def process(self, parameters, context, feedback):
+        from ...core.autocorrelation.analyses import local_moran_analysis
+        from ...core.autocorrelation.clusters import HIGH_HIGH, HIGH_LOW, LOW_HIGH, LOW_LOW
+
+        plot = self.parameterAsFileOutput(parameters, "SCATTER_PLOT", context)
+        if plot:
+            require_matplotlib()
+        steps = QgsProcessingMultiStepFeedback(4, feedback)
+        source, frame, panel = read_panel(self, parameters, context, steps)
+        steps.setCurrentStep(1)
+        kind = KINDS[self.parameterAsEnum(parameters, "KIND", context)]
+        second = (self.parameterAsFields(parameters, "FIELD_2", context) or [None])[0]
+        options = inference_options(self, parameters, context)
+        analysis = local_moran_analysis(
+            panel, self.parameterAsFields(parameters, "FIELD", context)[0], kind=kind, second=second,
+            all_years=self.parameterAsBool(parameters, "ALL_YEARS", context),
+            conditional=self.parameterAsBool(parameters, "CONDITIONAL", context),
+            nulls=null_policy(self, parameters, context), progress=feedback_progress(steps), **options)
+        push_notes(feedback, analysis.notes)
+        steps.setCurrentStep(2)
+        correction, alpha = options["correction"], options["alpha"]
+        results = write_local_outputs(self, parameters, context, steps, source, frame, analysis,
+                                      self.styles(analysis, correction, alpha), "lisa")
+        steps.setCurrentStep(3)
+        last = analysis.runs[-1]
+        for run in analysis.runs:
+            counts = {code: int((run.result.cluster == code).sum()) for code in (1, 2, 3, 4)}
+            feedback.pushInfo(self.tr("{run}: Moran's I = {i:.4f}; High-High {hh}, Low-Low {ll}, Low-High {lh}, "
+                                      "High-Low {hl} (p ≤ {alpha}{correction}).").format(
+                run=run.run.title, i=run.global_statistic, hh=counts[1], ll=counts[2], lh=counts[3], hl=counts[4],
+                alpha=alpha, correction="" if correction == "none" else f", {correction}"))
+        results["MORAN_I"] = last.global_statistic
+        for name, code in (("HIGH_HIGH", HIGH_HIGH), ("LOW_LOW", LOW_LOW), ("LOW_HIGH", LOW_HIGH),
+                           ("HIGH_LOW", HIGH_LOW)):
+            results[name] = int((last.result.cluster == code).sum())
+        if plot:
+            results["SCATTER_PLOT"] = self.scatter_plot(plot, analysis)
+        results.setdefault("OUTPUT_LAYERS", [])
+        return results
+
+    def styles(self, analysis, correction: str, alpha: float):
+        from ..autocorrelation_styles import lisa_style, significance_style
+
+        def build(name_of, runs):
+            aliases = translated_aliases({name_of(spec.name, run): (spec.alias, run.title)
+                                          for run in runs for spec in analysis.fields})
+            p_name = "LISA_PADJ" if correction != "none" else "LISA_P"
+            last = runs[-1]
+            current = self.tr("LISA clusters — {run}").format(run=last.title)
+            style = lisa_style(name_of("LISA_LAB", last), self.tr("LISA clusters ({run})").format(run=last.title),
+                               aliases)
+            alternatives = [(self.tr("LISA clusters — {run}").format(run=run.title),
+                             lisa_style(name_of("LISA_LAB", run), style.name, aliases)) for run in runs[:-1]]
+            alternatives += [(self.tr("Significance — {run}").format(run=run.title),
+                              significance_style(name_of(p_name, run), name_of("LISA_LAB", run), alpha, style.name,
+                                                 aliases)) for run in runs]
+            return style, current, alternatives
+
+        return build
+
+    def scatter_plot(self, path, analysis) -> str:
+        from ...core.autocorrelation.plots import moran_scatter_plot, scatter_panels
+
+        texts = {
+            "title": self.tr("Moran scatter plot"),
+            "x": self.tr("{variable} (standardised)"),
+            "y": self.tr("Spatial lag of {variable}"),
+            "statistic": (self.tr("Bivariate Moran's I = {value:.3f}") if analysis.kind == "bivariate"
+                          else self.tr("Moran's I = {value:.3f}")),
+            "not_significant": self.tr("Not significant"),
+            "significant": self.tr("{label} ({count})"),
+        }
+        labels = {1: self.tr("High-High"), 2: self.tr("Low-Low"), 3: self.tr("Low-High"), 4: self.tr("High-Low")}
+        return moran_scatter_plot(path, scatter_panels(analysis), texts, labels)

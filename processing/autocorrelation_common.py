@@ -1,0 +1,265 @@
+"""Parameters and plumbing shared by the autocorrelation algorithms (globalautocorrelation,
+localmoran, localgeary, hotspots): the input and its panel shape, the weights, the
+inference options, and the output layouts of the local statistics (one layer with a
+set of fields per year, or one layer per year).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingUtils,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+
+from .algorithm import feedback_progress
+from .weights_parameters import id_field_name, resolve_weights, unit_ids
+
+#: Option orders of the enum parameters (append only; the core uses the same names).
+NULL_POLICIES = ("drop", "error")
+CORRECTIONS = ("none", "fdr", "bonferroni")
+ALTERNATIVES = ("two-sided", "greater", "less")
+LAYOUTS = ("fields", "layers")
+DEFAULT_SEED = 12345
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("AutocorrelationParameters", text)
+
+
+def core_tr(text: str) -> str:
+    return QCoreApplication.translate("core", text)
+
+
+def _advanced(parameter):
+    parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+    return parameter
+
+
+# ------------------------------------------------------------------- parameters
+def add_input_parameters(algorithm, multiple: bool = False, field_label: str | None = None) -> None:
+    """INPUT, FIELD (or FIELDS), ALL_YEARS, YEAR_FIELD."""
+    algorithm.addParameter(QgsProcessingParameterFeatureSource(
+        "INPUT", tr("Units (cities)"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
+    algorithm.addParameter(QgsProcessingParameterField(
+        "FIELDS" if multiple else "FIELD",
+        field_label or (tr("Variables") if multiple else tr("Variable")),
+        parentLayerParameterName="INPUT", type=QgsProcessingParameterField.Numeric, allowMultiple=multiple))
+    algorithm.addParameter(QgsProcessingParameterBoolean(
+        "ALL_YEARS", tr("Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every "
+                        "year instead of the last)"), defaultValue=False))
+    algorithm.addParameter(QgsProcessingParameterField(
+        "YEAR_FIELD", tr("Year field (long layer: one feature per unit and year; needs the unit id field)"),
+        parentLayerParameterName="INPUT", optional=True))
+
+
+def add_inference_parameters(algorithm, permutations: int = 999, minimum: int = 0, alpha: bool = True,
+                             correction: bool = True) -> None:
+    """PERMUTATIONS, SEED, ALPHA, CORRECTION."""
+    algorithm.addParameter(QgsProcessingParameterNumber(
+        "PERMUTATIONS", tr("Permutations (0 = analytical inference only)") if minimum == 0 else tr("Permutations"),
+        QgsProcessingParameterNumber.Integer, defaultValue=permutations, minValue=minimum, maxValue=99999))
+    algorithm.addParameter(_advanced(QgsProcessingParameterNumber(
+        "SEED", tr("Random seed (the same seed gives the same result; empty: a new draw every run)"),
+        QgsProcessingParameterNumber.Integer, defaultValue=DEFAULT_SEED, optional=True, minValue=0)))
+    if alpha:
+        algorithm.addParameter(QgsProcessingParameterNumber(
+            "ALPHA", tr("Significance level"), QgsProcessingParameterNumber.Double, defaultValue=0.05,
+            minValue=0.0001, maxValue=0.5))
+    if correction:
+        algorithm.addParameter(QgsProcessingParameterEnum(
+            "CORRECTION", tr("Multiple-testing control"),
+            [tr("None"), tr("False discovery rate (Benjamini–Hochberg)"), tr("Bonferroni")], defaultValue=0))
+
+
+def add_null_parameter(algorithm) -> None:
+    algorithm.addParameter(QgsProcessingParameterEnum(
+        "NULLS", tr("Units with NULL values"),
+        [tr("Leave them out and report them"), tr("Stop with an error")], defaultValue=0))
+
+
+def add_layout_parameters(algorithm, output_label: str) -> None:
+    """LAYOUT, OUTPUT and YEAR_LAYERS (the folder of the per-year layers)."""
+    algorithm.addParameter(QgsProcessingParameterEnum(
+        "LAYOUT", tr("Several years"),
+        [tr("One layer, one set of fields per year (LI_2019 …)"),
+         tr("One layer per year (the last year in the output, every year in the folder below)")],
+        defaultValue=0))
+    algorithm.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", output_label))
+    algorithm.addParameter(QgsProcessingParameterFolderDestination(
+        "YEAR_LAYERS", tr("Folder for one layer per year"), optional=True, createByDefault=False))
+
+
+def seed_value(algorithm, parameters, context):
+    """The SEED (the default when absent; None, a fresh draw, when the user cleared it)."""
+    if "SEED" not in parameters:
+        return DEFAULT_SEED
+    if parameters["SEED"] is None or parameters["SEED"] == "":
+        return None
+    return algorithm.parameterAsInt(parameters, "SEED", context)
+
+
+def inference_options(algorithm, parameters, context, alpha: bool = True) -> dict:
+    options = {
+        "permutations": algorithm.parameterAsInt(parameters, "PERMUTATIONS", context),
+        "seed": seed_value(algorithm, parameters, context),
+        "correction": CORRECTIONS[algorithm.parameterAsEnum(parameters, "CORRECTION", context)],
+    }
+    if alpha:
+        options["alpha"] = algorithm.parameterAsDouble(parameters, "ALPHA", context)
+    return options
+
+
+def null_policy(algorithm, parameters, context) -> str:
+    return NULL_POLICIES[algorithm.parameterAsEnum(parameters, "NULLS", context)]
+
+
+# ---------------------------------------------------------------------- reading
+def read_panel(algorithm, parameters, context, feedback):
+    """(source, frame, Panel): every field of INPUT, the units and their weights.
+
+    A long layer (YEAR_FIELD set) needs the unit id field: the weights are built once on
+    the first feature of each unit and shared by every year.
+    """
+    from ..core.autocorrelation.runs import Panel
+    from ..core.errors import InputError
+    from .bridge import read_frame
+    from .geometry_checks import usable_geometries
+
+    source = algorithm.parameterAsSource(parameters, "INPUT", context)
+    if source is None:
+        raise QgsProcessingException(algorithm.invalidSourceError(parameters, "INPUT"))
+    frame = read_frame(source, feedback=feedback)
+    id_field = id_field_name(algorithm, parameters, context)
+    year_field = (algorithm.parameterAsFields(parameters, "YEAR_FIELD", context) or [None])[0]
+    progress = feedback_progress(feedback)
+    if year_field is None:
+        ids = unit_ids(frame, id_field)
+        frame, ids = usable_geometries(frame, ids, feedback)
+        weights = resolve_weights(algorithm, parameters, context, frame, ids, progress=progress)
+        return source, frame, Panel.wide(frame, weights)
+    if not id_field:
+        raise InputError("A long layer (one feature per unit and year) needs the unit id field (e.g. adcode) "
+                         "so that the years of a unit are matched; set “Unit id field”.")
+    frame, _ = usable_geometries(frame, frame.index.to_numpy(), feedback)
+    first, ids, unit_of_row = Panel.long_units(frame[id_field], frame[year_field])
+    weights = resolve_weights(algorithm, parameters, context, frame.iloc[first], ids, progress=progress)
+    years = frame[year_field].astype("float64").to_numpy().astype("int64")
+    return source, frame, Panel(frame, weights, unit_of_row, years)
+
+
+def require_matplotlib() -> None:
+    """Plots need matplotlib (optional: every other output works without it)."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        raise QgsProcessingException(tr(
+            "Plots need the Python package matplotlib, which QGIS's Python lacks: install it (python -m pip "
+            "install matplotlib; on Windows in the OSGeo4W Shell) or leave the plot output empty."))
+
+
+def push_notes(feedback, notes) -> None:
+    for note in notes:
+        feedback.pushWarning(core_tr(note.template).format(**note.params))
+
+
+# ---------------------------------------------------------------------- writing
+def translated_aliases(aliases: dict) -> dict:
+    """{name: "translated alias — run"} from the core's {name: (alias, run title)}."""
+    return {name: f"{core_tr(alias)} — {title}" for name, (alias, title) in aliases.items()}
+
+
+def _joined(frame, columns, feedback):
+    """``frame`` with ``columns`` (by row position) added; same-named input fields replaced."""
+    clashes = [name for name in columns.columns if name in frame.columns]
+    out = frame.drop(columns=clashes).copy()
+    if clashes and feedback is not None:
+        feedback.pushWarning(tr("The input already has {fields}; the output replaces them.").format(
+            fields=", ".join(clashes)))
+    for name in columns.columns:
+        out[name] = columns[name].array if hasattr(columns[name], "array") else columns[name].to_numpy()
+    return out
+
+
+def write_local_outputs(algorithm, parameters, context, feedback, source, frame, analysis, styles,
+                        layer_name: str) -> dict:
+    """Write a local analysis in the chosen layout and attach styles.
+
+    ``styles(field_names, runs) -> (style, current name, alternatives)`` builds the
+    styles of one layer; ``field_names(name, run)`` is a field's name in that layer.
+    """
+    from ..core.panel import year_field
+    from .autocorrelation_styles import attach_styles
+    from .bridge import frame_to_sink
+
+    layout = LAYOUTS[algorithm.parameterAsEnum(parameters, "LAYOUT", context)]
+    runs = analysis.runs
+    results = {}
+    wkb_type, crs = source.wkbType(), source.sourceCrs()
+    if layout == "fields" or len(runs) == 1:
+        columns, aliases = analysis.columns()
+        renamed = analysis.per_year and not analysis.long
+
+        def name_of(name, run):
+            spec = next(f for f in analysis.fields if f.name == name)
+            return year_field(spec.stem, run.year) if renamed else name
+
+        out = _joined(frame, columns.set_axis(range(len(frame))), feedback)
+        dest = frame_to_sink(algorithm, parameters, "OUTPUT", context, out, wkb_type, crs, source.fields(),
+                             translated_aliases(aliases), feedback)
+        style, current, alternatives = styles(name_of, [r.run for r in runs])
+        attach_styles(context, dest, style, current, alternatives)
+        results["OUTPUT"] = dest
+        return results
+    # One layer per year: the last year in OUTPUT, every year in the folder.
+    folder = algorithm.parameterAsString(parameters, "YEAR_LAYERS", context) or QgsProcessingUtils.tempFolder()
+    if folder == "TEMPORARY_OUTPUT":
+        folder = QgsProcessingUtils.tempFolder()
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    layers = []
+    for index, local in enumerate(runs):
+        columns, aliases = analysis.layer_columns(local)
+        rows = local.selection.rows
+        part = _joined(frame.iloc[rows], columns.set_axis(range(len(rows))), None)
+        style, current, alternatives = styles(lambda name, run: name, [local.run])
+        translated = translated_aliases(aliases)
+        path = str(Path(folder) / f"{layer_name}_{local.run.year}.gpkg")
+        layers.append(_write_layer(path, part, wkb_type, crs, source.fields(), translated, context, feedback))
+        load = index < len(runs) - 1
+        attach_styles(context, layers[-1], style, current, alternatives, output_name="YEAR_LAYERS" if load else None)
+        if not load:
+            dest = frame_to_sink(algorithm, parameters, "OUTPUT", context, part, wkb_type, crs, source.fields(),
+                                 translated, feedback)
+            attach_styles(context, dest, style, current, alternatives)
+            results["OUTPUT"] = dest
+    results["YEAR_LAYERS"] = folder
+    results["OUTPUT_LAYERS"] = layers
+    return results
+
+
+def _write_layer(path, frame, wkb_type, crs, base_fields, aliases, context, feedback) -> str:
+    """Write ``frame`` to a new file layer at ``path`` (overwritten); returns its source."""
+    from qgis.core import QgsWkbTypes
+
+    from .bridge import fields_for_frame, write_frame
+
+    fields = fields_for_frame(frame, base_fields, aliases)
+    if Path(path).exists():
+        Path(path).unlink()
+    sink, destination = QgsProcessingUtils.createFeatureSink(path, context, fields, wkb_type, crs)
+    if sink is None:
+        raise QgsProcessingException(tr("Could not create the layer {path}.").format(path=path))
+    write_frame(frame, sink, fields, feedback, multi=QgsWkbTypes.isMultiType(wkb_type))
+    del sink
+    return destination
