@@ -257,8 +257,8 @@ def lisa_last_year(demo: Demo):
         "CORRECTION": 1, "OUTPUT": demo.layer("lisa_uri_2019"),
         "SCATTER_PLOT": str(demo.out / "moran_scatter_uri_2019.png"),
     })
-    return (f"LISA of the resilience index URI 2019 (FDR 5 %): {result['HIGH_HIGH']} High-High, {result['LOW_LOW']} Low-Low, "
-            f"{result['HIGH_LOW']} High-Low, {result['LOW_HIGH']} Low-High cities")
+    return (f"LISA of the resilience index URI 2019 (FDR 5 %): {result['HIGH_HIGH']} High-High, "
+            f"{result['LOW_LOW']} Low-Low, {result['HIGH_LOW']} High-Low, {result['LOW_HIGH']} Low-High cities")
 
 
 STEPS = [
