@@ -73,7 +73,7 @@ def economic_matrix(values, ids) -> sp.csr_matrix:
         pairs = sorted({f"{ids[a]}–{ids[b]}" for a, b in tied if a < b})
         raise InputError(
             "{count} pair(s) of units have the same value, so 1/|difference| is infinite: {pairs}. "
-            "Use a more precise variable or average it over years.",
+            "Average the field over its years (the “all years” option) or use a more precise variable.",
             count=len(pairs), pairs=preview(pairs),
         )
     return sp.csr_matrix(1.0 / difference)

@@ -17,7 +17,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..bridge import frame_to_sink, read_frame
-from ..geometry_checks import usable_geometries
+from ..invalid_geometries import apply_policy, source_without_validity_checks
 from ..styling import Single, Style, attach_style
 from ..weights_parameters import (
     add_weights_parameters,
@@ -133,7 +133,7 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
     def process(self, parameters, context, feedback):
         from ...core.weights.summary import summarize
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
+        source, policy = source_without_validity_checks(self, parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
         steps = QgsProcessingMultiStepFeedback(4, feedback)
@@ -143,7 +143,7 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
         fields += [f for f in weights_fields(spec, source.fields().names()) if f not in fields]
         frame = read_frame(source, fields=fields, feedback=steps)
         ids = unit_ids(frame, id_field)
-        frame, ids = usable_geometries(frame, ids, feedback)
+        frame, ids = apply_policy(frame, ids, policy, feedback)
 
         steps.setCurrentStep(1)
         feedback.pushInfo(self.tr("Building {what}.").format(what=spec.describe()))
