@@ -81,9 +81,47 @@ def knn_weights(demo: Demo):
     return f"6 nearest neighbours (geodesic), {result['LINKS']} links"
 
 
+def distance_weights(demo: Demo):
+    import processing
+
+    result = processing.run("resilience:spatialweights", {
+        "INPUT": demo.cities, "ID_FIELD": "adcode", "KIND": 4,  # inverse distance, no cut-off
+        "OUTPUT": None,  # 134,322 links: no connectivity layer
+        "WEIGHTS_OUTPUT": str(demo.out / "inverse_distance.gwt"),
+    })
+    return f"geographic distance weights 1/d (geodesic km), {result['LINKS']} links -> inverse_distance.gwt"
+
+
+def economic_geographic_weights(demo: Demo):
+    """The nested economic-geographic weights of the study's robustness checks, on GDP per
+    capita averaged over 2011-2019 (the synthetic panel joined to the cities here)."""
+    import geopandas as gpd
+    import pandas as pd
+    import processing
+
+    from digital_resilience.core.panel import long_to_wide
+
+    panel = pd.read_csv(SAMPLE / "synthetic_panel.csv")
+    wide = long_to_wide(panel, "adcode", "year", ["GDPPC"])
+    cities = gpd.read_file(demo.cities, layer="cities").merge(wide, left_on="adcode", right_index=True)
+    path = demo.out / "cities_gdppc.gpkg"
+    cities.to_file(path, layer="cities")
+    result = processing.run("resilience:spatialweights", {
+        "INPUT": f"{path}|layername=cities", "ID_FIELD": "adcode", "KIND": 7,
+        "ECON_FIELD": "GDPPC_2019", "ECON_ALL_YEARS": True, "ECON_SHARE": 0.5,
+        "OUTPUT": None,
+        "WEIGHTS_OUTPUT": str(demo.out / "economic_geographic.gwt"),
+        "REPORT": str(demo.out / "weights_economic_geographic.html"),
+    })
+    return (f"nested economic-geographic weights (phi = 0.5, GDPPC 2011-2019), {result['LINKS']} links "
+            "-> economic_geographic.gwt")
+
+
 STEPS = [
     ("Spatial weights (queen)", spatial_weights),
     ("Spatial weights (6 nearest neighbours)", knn_weights),
+    ("Spatial weights (inverse distance)", distance_weights),
+    ("Spatial weights (economic-geographic)", economic_geographic_weights),
 ]
 
 

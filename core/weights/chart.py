@@ -22,6 +22,7 @@ def histogram_svg(histogram: dict, x_label: str = "Neighbours", y_label: str = "
     low, high = min(histogram), max(histogram)
     counts = list(range(low, high + 1))
     tallest = max(histogram.values())
+    top_value = tallest * 1.08  # headroom above the tallest bar
     left, right, top, bottom = 48, 12, 16, 44
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / len(counts)
@@ -34,13 +35,13 @@ def histogram_svg(histogram: dict, x_label: str = "Neighbours", y_label: str = "
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#444"/>',
     ]
     for tick in _ticks(tallest):
-        y = top + plot_h - plot_h * tick / tallest
+        y = top + plot_h - plot_h * tick / top_value
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
         parts.append(f'<line x1="{left - 3}" y1="{y:.1f}" x2="{left}" y2="{y:.1f}" stroke="#444"/>')
     for position, count in enumerate(counts):
         units = histogram.get(count, 0)
         x = left + position * step + (step - bar_w) / 2
-        bar_h = plot_h * units / tallest
+        bar_h = plot_h * units / top_value
         colour = ISLAND if count == 0 else BAR
         if units:
             parts.append(

@@ -34,7 +34,8 @@ class SpatialWeights:
     def __post_init__(self):
         self.ids = np.asarray(self.ids)
         matrix = sp.csr_matrix(self.matrix, dtype=np.float64)
-        matrix.setdiag(0.0)
+        if matrix.diagonal().any():
+            matrix.setdiag(0.0)  # costly on large matrices: only when there is a diagonal
         matrix.eliminate_zeros()
         matrix.sort_indices()
         self.matrix = matrix

@@ -245,8 +245,23 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
         if params.get("min_bandwidth") is not None:
             rows.append((self.tr("Adaptive bandwidths (min / max)"),
                          f"{params['min_bandwidth']:.6g} / {params['max_bandwidth']:.6g} {unit}"))
+        if params.get("order", 1) > 1:
+            rows.append((self.tr("Contiguity order"), f"{params['order']}" + (
+                self.tr(" (with lower orders)") if params.get("cumulative") else "")))
+        if params.get("function"):
+            rows.append((self.tr("Kernel function"), params["function"]))
+        if params.get("power") is not None:
+            rows.append((self.tr("Power α of distance"), f"{params['power']:g}"))
+        if params.get("nesting") == "nested":
+            rows.append((self.tr("Economic-geographic form"),
+                         self.tr("nested φ·W_d + (1 − φ)·W_e, φ = {share}").format(share=f"{params['share']:g}")))
+        elif params.get("nesting") == "product":
+            rows.append((self.tr("Economic-geographic form"), self.tr("product W_d · diag(x̄_j / x̄)")))
         if params.get("fields"):
             rows.append((self.tr("Economic variable (mean of)"), ", ".join(params["fields"])))
+        if params.get("field") and params.get("blocks"):
+            rows.append((self.tr("Blocks"), self.tr("{count} values of {field}").format(
+                count=params["blocks"], field=params["field"])))
         if params.get("attached_islands"):
             rows.append((self.tr("Islands attached to their nearest unit"),
                          ", ".join(map(str, params["attached_islands"]))))
