@@ -66,9 +66,9 @@ def nearest_neighbours(x, y, k: int, metric: Metric, progress=None):
     tree = cKDTree(vectors, balanced_tree=False, compact_nodes=False)
     indices = np.empty((n, k), dtype=np.int64)
     distances = np.empty((n, k))
-    order = tree.indices  # query in tree order, as above
+    tree_order = tree.indices  # query in tree order, as above
     for start in range(0, n, CHUNK):
-        pending = order[start:start + CHUNK]
+        pending = tree_order[start:start + CHUNK]
         extra = 1  # candidates beyond the k + 1 nearest on the sphere; doubled until proven
         while pending.size:
             m = min(k + 1 + extra, n)

@@ -137,6 +137,25 @@ def test_geodesic_kernel_equals_brute_force(world_points, function, adaptive):
     assert np.allclose(dense(ours), expected, rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.parametrize("geographic", [False, True])
+def test_knn_in_many_chunks_equals_brute_force(world_points, monkeypatch, geographic):
+    """Large layers are queried in chunks, in the KD-tree's order: small chunks here."""
+    from digital_resilience.core.weights import knn as knn_module
+
+    monkeypatch.setattr(knn_module, "CHUNK", 37)
+    lon, lat = world_points
+    if geographic:
+        x, y, metric, d = lon, lat, GEOGRAPHIC, geodesic_matrix(lon, lat)
+    else:
+        x, y, metric = lon * 1000.0, lat * 1000.0, PLANAR
+        d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
+        np.fill_diagonal(d, np.inf)
+    indices, distances = knn_module.nearest_neighbours(x, y, 5, metric)
+    expected = np.argsort(d, axis=1, kind="stable")[:, :5]
+    assert np.array_equal(np.sort(indices, axis=1), np.sort(expected, axis=1))
+    assert np.allclose(distances, np.take_along_axis(d, expected, axis=1), rtol=1e-12, atol=1e-9)
+
+
 # --------------------------------------------- distance band, inverse distance
 def test_geodesic_distance_band_equals_brute_force(world_points):
     lon, lat = world_points
