@@ -239,7 +239,11 @@ def _with_weights_fields(algorithm, parameters, context, frame, spec, prefix):
         f"{prefix}BLOCK_FIELD")
     if definition is None:
         return frame
-    source = algorithm.parameterAsSource(parameters, definition.parentLayerParameterName(), context)
+    from .invalid_geometries import source_without_validity_checks
+
+    # Attributes only: QGIS's geometry check must not stop (or crash) this second read.
+    source, _ = source_without_validity_checks(algorithm, parameters, definition.parentLayerParameterName(),
+                                               context)
     if source is None:
         return frame
     needed = [f for f in weights_fields(spec, source.fields().names()) if f not in frame.columns]

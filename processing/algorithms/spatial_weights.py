@@ -81,8 +81,10 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
         "(original weights); an HTML summary (units, links, neighbour counts with a histogram, "
         "islands, symmetry).\n\n"
         "The unit id field (e.g. adcode) identifies units in the files; without it the feature ids "
-        "are used. Features without geometry are left out and named in the log; invalid geometries "
-        "are repaired for the analysis (the layer is unchanged)."
+        "are used. Features without geometry are left out and named in the log. Invalid geometries "
+        "follow Processing's “Invalid features filtering” setting: stop (the default; the error "
+        "names every invalid feature), skip them (named in the log), or do not filter, which "
+        "repairs them for the analysis (the layer is unchanged)."
     )
 
     INPUT = "INPUT"
