@@ -19,7 +19,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.weights.kinds import KINDS
+from ..core.weights.kinds import KERNELS, KINDS, NESTINGS
 
 TRANSFORMS = ("R", "B", "V")
 POINT_METHODS = ("centroid", "point_on_surface")
@@ -50,6 +50,25 @@ def transform_labels() -> list[str]:
 
 def point_method_labels() -> list[str]:
     return [tr("Centroid"), tr("Point on surface")]
+
+
+def kernel_labels() -> list[str]:
+    labels = {
+        "triangular": tr("Triangular: K(z) = 1 − z"),
+        "uniform": tr("Uniform: K(z) = 1/2"),
+        "epanechnikov": tr("Epanechnikov: K(z) = 3/4 (1 − z²)"),
+        "quartic": tr("Quartic (bisquare): K(z) = 15/16 (1 − z²)²"),
+        "gaussian": tr("Gaussian: K(z) = exp(−z²/2) / √(2π)"),
+    }
+    return [labels[kernel] for kernel in KERNELS]
+
+
+def nesting_labels() -> list[str]:
+    labels = {
+        "nested": tr("Nested: φ·W_d + (1 − φ)·W_e (Shao et al. 2016)"),
+        "product": tr("Product: W_d · diag(x̄_j / x̄) (Lin et al. 2005)"),
+    }
+    return [labels[nesting] for nesting in NESTINGS]
 
 
 def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: str = "INPUT",
@@ -85,6 +104,14 @@ def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: st
         )
     )
     algorithm.addParameter(
+        QgsProcessingParameterNumber(
+            f"{p}DISTANCE",
+            tr("Distance: band threshold, inverse-distance cut-off or kernel bandwidth "
+               "(km for geographic and metre CRSs; 0 = automatic)"),
+            QgsProcessingParameterNumber.Double, defaultValue=0.0, minValue=0.0,
+        )
+    )
+    algorithm.addParameter(
         QgsProcessingParameterEnum(
             f"{p}TRANSFORM", tr("Transformation"), transform_labels(), defaultValue=0
         )
@@ -100,6 +127,52 @@ def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: st
             f"{p}SNAP", tr("Snap distance for contiguity (layer units; 0 = shared vertices only)"),
             QgsProcessingParameterNumber.Double, defaultValue=0.0, minValue=0.0,
         ),
+        QgsProcessingParameterNumber(
+            f"{p}ORDER", tr("Contiguity order (1 = direct neighbours, 2 = neighbours of neighbours, …)"),
+            QgsProcessingParameterNumber.Integer, defaultValue=1, minValue=1, maxValue=50,
+        ),
+        QgsProcessingParameterBoolean(
+            f"{p}CUMULATIVE", tr("Include lower orders of contiguity (cumulative)"), defaultValue=False
+        ),
+        QgsProcessingParameterBoolean(
+            f"{p}ATTACH_ISLANDS",
+            tr("Attach islands (units without neighbours) to their nearest unit "
+               "(contiguity, distance band, inverse distance, block)"),
+            defaultValue=False,
+        ),
+        QgsProcessingParameterNumber(
+            f"{p}POWER", tr("Power α of inverse distance (w = 1 / d^α)"),
+            QgsProcessingParameterNumber.Double, defaultValue=1.0, minValue=0.000001,
+        ),
+        QgsProcessingParameterEnum(
+            f"{p}KERNEL", tr("Kernel function (z = distance / bandwidth)"), kernel_labels(), defaultValue=0
+        ),
+        QgsProcessingParameterBoolean(
+            f"{p}ADAPTIVE", tr("Adaptive kernel bandwidth (distance to each unit's k-th nearest neighbour)"),
+            defaultValue=False,
+        ),
+        QgsProcessingParameterField(
+            f"{p}ECON_FIELD",
+            tr("Economic field for economic weights (e.g. GDP per capita; a STEM_YYYY field)"),
+            parentLayerParameterName=parent_layer, type=QgsProcessingParameterField.Numeric,
+            optional=True,
+        ),
+        QgsProcessingParameterBoolean(
+            f"{p}ECON_ALL_YEARS",
+            tr("Average the economic field over every year of its stem (GDPPC_2011 … GDPPC_2019)"),
+            defaultValue=True,
+        ),
+        QgsProcessingParameterEnum(
+            f"{p}ECON_NESTING", tr("Form of economic-geographic weights"), nesting_labels(), defaultValue=0
+        ),
+        QgsProcessingParameterNumber(
+            f"{p}ECON_SHARE", tr("Share φ of geography in nested economic-geographic weights"),
+            QgsProcessingParameterNumber.Double, defaultValue=0.5, minValue=0.0, maxValue=1.0,
+        ),
+        QgsProcessingParameterField(
+            f"{p}BLOCK_FIELD", tr("Block field for block weights (same value = neighbours, e.g. province)"),
+            parentLayerParameterName=parent_layer, optional=True,
+        ),
     ]
     for parameter in advanced:
         parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
@@ -111,6 +184,18 @@ def weights_spec(algorithm, parameters, context, prefix: str = "WEIGHTS_"):
     from ..core.weights.build import WeightsSpec
 
     p = prefix
+    default = WeightsSpec()
+
+    def value(name, read, fallback):
+        """A parameter's value, or the spec's default where the algorithm lacks it."""
+        if algorithm.parameterDefinition(f"{p}{name}") is None:
+            return fallback
+        return read(parameters, f"{p}{name}", context)
+
+    def field(name):
+        fields = value(name, algorithm.parameterAsFields, [])
+        return fields[0] if fields else None
+
     return WeightsSpec(
         kind=KINDS[algorithm.parameterAsEnum(parameters, f"{p}KIND", context)],
         k=algorithm.parameterAsInt(parameters, f"{p}K", context),
@@ -118,7 +203,59 @@ def weights_spec(algorithm, parameters, context, prefix: str = "WEIGHTS_"):
         transform=TRANSFORMS[algorithm.parameterAsEnum(parameters, f"{p}TRANSFORM", context)],
         point_method=POINT_METHODS[algorithm.parameterAsEnum(parameters, f"{p}POINTS", context)],
         snap=algorithm.parameterAsDouble(parameters, f"{p}SNAP", context),
+        order=value("ORDER", algorithm.parameterAsInt, default.order),
+        cumulative=value("CUMULATIVE", algorithm.parameterAsBool, default.cumulative),
+        attach_islands=value("ATTACH_ISLANDS", algorithm.parameterAsBool, default.attach_islands),
+        distance=value("DISTANCE", algorithm.parameterAsDouble, default.distance),
+        power=value("POWER", algorithm.parameterAsDouble, default.power),
+        kernel=KERNELS[value("KERNEL", algorithm.parameterAsEnum, 0)],
+        adaptive=value("ADAPTIVE", algorithm.parameterAsBool, default.adaptive),
+        field=field("ECON_FIELD"),
+        all_years=value("ECON_ALL_YEARS", algorithm.parameterAsBool, default.all_years),
+        nesting=NESTINGS[value("ECON_NESTING", algorithm.parameterAsEnum, 0)],
+        share=value("ECON_SHARE", algorithm.parameterAsDouble, default.share),
+        block_field=field("BLOCK_FIELD"),
     )
+
+
+def weights_fields(spec, layer_fields) -> list[str]:
+    """The layer fields the weights of ``spec`` read: the economic field (and, with "all
+    years", every year of its stem) and the block field. Algorithms add them to the
+    fields they read; :func:`resolve_weights` reads any that are missing itself."""
+    from ..core.panel import expand_years
+
+    fields = []
+    if spec.kind in ("economic", "economic_geographic") and spec.field:
+        fields += [column for _, _, column in expand_years(list(layer_fields), [spec.field], spec.all_years)]
+    if spec.kind == "block" and spec.block_field:
+        fields.append(spec.block_field)
+    return fields
+
+
+def _with_weights_fields(algorithm, parameters, context, frame, spec, prefix):
+    """``frame`` (a copy) with the fields the weights need that it lacks, read from the
+    layer of the economic/block field parameter and aligned on the feature ids."""
+    definition = algorithm.parameterDefinition(f"{prefix}ECON_FIELD") or algorithm.parameterDefinition(
+        f"{prefix}BLOCK_FIELD")
+    if definition is None:
+        return frame
+    from .invalid_geometries import source_without_validity_checks
+
+    # Attributes only: QGIS's geometry check must not stop (or crash) this second read.
+    source, _ = source_without_validity_checks(algorithm, parameters, definition.parentLayerParameterName(),
+                                               context)
+    if source is None:
+        return frame
+    needed = [f for f in weights_fields(spec, source.fields().names()) if f not in frame.columns]
+    if not needed:
+        return frame
+    from .bridge import read_frame
+
+    extra = read_frame(source, fields=needed, geometry=False)
+    frame = frame.copy()
+    for column in needed:
+        frame[column] = extra[column].reindex(frame.index).to_numpy()
+    return frame
 
 
 def id_field_name(algorithm, parameters, context, prefix: str = "WEIGHTS_") -> str | None:
@@ -159,4 +296,6 @@ def resolve_weights(algorithm, parameters, context, frame, ids, prefix: str = "W
     path = algorithm.parameterAsFile(parameters, f"{prefix}FILE", context) if prefix else ""
     if path:
         return read_weights_file(path, ids).with_transform(spec.transform)
+    if spec.kind in ("economic", "economic_geographic", "block"):
+        frame = _with_weights_fields(algorithm, parameters, context, frame, spec, prefix)
     return build_weights(frame, ids, spec, progress)

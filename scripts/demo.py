@@ -259,22 +259,49 @@ def lisa_last_year(demo: Demo):
     })
     return (f"LISA of the resilience index URI 2019 (FDR 5 %): {result['HIGH_HIGH']} High-High, "
             f"{result['LOW_LOW']} Low-Low, {result['HIGH_LOW']} High-Low, {result['LOW_HIGH']} Low-High cities")
+def distance_weights(demo: Demo):
+    import processing
+
+    result = processing.run("resilience:spatialweights", {
+        "INPUT": demo.cities, "ID_FIELD": "adcode", "KIND": 4,  # inverse distance, no cut-off
+        "OUTPUT": None,  # 134,322 links: no connectivity layer
+        "WEIGHTS_OUTPUT": str(demo.out / "inverse_distance.gwt"),
+    })
+    return f"geographic distance weights 1/d (geodesic km), {result['LINKS']} links -> inverse_distance.gwt"
+
+
+def economic_geographic_weights(demo: Demo):
+    """The nested economic-geographic weights of the study's robustness checks, on GDP per
+    capita (GDPPC of the joined panel) averaged over 2011-2019."""
+    import processing
+
+    result = processing.run("resilience:spatialweights", {
+        "INPUT": demo.layer_source("indices"), "ID_FIELD": "adcode", "KIND": 7,
+        "ECON_FIELD": "GDPPC_2019", "ECON_ALL_YEARS": True, "ECON_SHARE": 0.5,
+        "OUTPUT": None,
+        "WEIGHTS_OUTPUT": str(demo.out / "economic_geographic.gwt"),
+        "REPORT": str(demo.out / "weights_economic_geographic.html"),
+    })
+    return (f"nested economic-geographic weights (phi = 0.5, GDPPC 2011-2019), {result['LINKS']} links "
+            "-> economic_geographic.gwt")
 
 
 STEPS = [
     ("Spatial weights (queen)", spatial_weights),
     ("Spatial weights (6 nearest neighbours)", knn_weights),
+    ("Spatial weights (inverse distance)", distance_weights),
     ("Join the indicator panel", join_panel),
     ("Digital economy and resilience indices", composite_indices),
     ("Coupling coordination", coupling_coordination),
-    ("Convergence (σ and β)", convergence),
-    ("Mediation (digital economy -> innovation -> resilience)", mediation),
-    ("Report maps", report_maps),
+    ("Spatial weights (economic-geographic)", economic_geographic_weights),
+    ("Global Moran's I per year", moran_per_year),
+    ("LISA clusters, last year", lisa_last_year),
     ("Spatial Durbin model of resilience (panel, two-way FE)", spatial_durbin),
     ("Heterogeneity by period (2016)", heterogeneity_period),
     ("Heterogeneity by openness (top/bottom 30 %)", heterogeneity_openness),
-    ("Global Moran's I per year", moran_per_year),
-    ("LISA clusters, last year", lisa_last_year),
+    ("Convergence (σ and β)", convergence),
+    ("Mediation (digital economy -> innovation -> resilience)", mediation),
+    ("Report maps", report_maps),
 ]
 
 

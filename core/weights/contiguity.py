@@ -73,7 +73,7 @@ def contiguity(geometries, ids, rook: bool = False, snap: float = 0.0, progress=
     if n == 0:
         raise InputError("The layer has no features; contiguity needs polygons.")
     kinds = set(shapely.get_type_id(geometries[~shapely.is_missing(geometries)]).tolist())
-    if not kinds <= {3, 6}:
+    if not kinds <= {3, 6, 7}:  # 7: collections, e.g. from repairing an invalid polygon
         raise InputError(
             "Contiguity weights need polygons; for points or lines use k-nearest "
             "neighbours or a distance band instead."

@@ -95,38 +95,20 @@ def read_weights_file(path, layer_ids) -> SpatialWeights:
     count = _header(lines[0])
     layer_ids = np.asarray(layer_ids)
     position = {str(unit): i for i, unit in enumerate(layer_ids)}
-    rows, cols, values, listed = [], [], [], set()
-    unknown = set()
     if suffix == ".gal":
-        body, k = lines[1:], 0
-        while k < len(body):
-            unit, declared = body[k][0], int(body[k][1])
-            neighbours = body[k + 1] if declared else []  # empty lines were dropped
-            k += 2 if declared else 1
-            listed.add(unit)
-            if unit not in position:
-                unknown.add(unit)
-            for other in neighbours:
-                if unit in position and other in position:
-                    rows.append(position[unit])
-                    cols.append(position[other])
-                    values.append(1.0)
-                elif other not in position:
-                    unknown.add(other)
-        kind = "gal"
+        links, listed, headers = _parse_gal(lines, path.name)
     elif suffix == ".gwt":
-        for tokens in lines[1:]:
-            unit, other, value = tokens[0], tokens[1], float(tokens[2])
-            listed.update((unit, other))
-            if unit in position and other in position:
-                rows.append(position[unit])
-                cols.append(position[other])
-                values.append(value)
-            else:
-                unknown.update(u for u in (unit, other) if u not in position)
-        kind = "gwt"
+        links, listed = _parse_gwt(lines, path.name)
+        headers = None  # a GWT file cannot list units without neighbours
     else:
         raise InputError("Weights files must be .gal or .gwt; got {path}.", path=str(path))
+    unknown = {unit for unit in listed if unit not in position}
+    rows, cols, values = [], [], []
+    for unit, other, value in links:
+        if unit in position and other in position:
+            rows.append(position[unit])
+            cols.append(position[other])
+            values.append(value)
     if unknown:
         raise InputError(
             "The weights file {path} has {count} id(s) that are not in the layer: {ids}. "
@@ -143,8 +125,8 @@ def read_weights_file(path, layer_ids) -> SpatialWeights:
             count=count,
             n=len(layer_ids),
         )
-    if kind == "gal":
-        absent = [str(u) for u in layer_ids if str(u) not in listed]
+    if headers is not None:
+        absent = [str(u) for u in layer_ids if str(u) not in headers]
         if absent:
             raise InputError(
                 "The weights file {path} has no entry for {count} unit(s) of the layer: {ids}.",
@@ -155,3 +137,59 @@ def read_weights_file(path, layer_ids) -> SpatialWeights:
     n = len(layer_ids)
     matrix = sp.csr_matrix((values, (rows, cols)), shape=(n, n))
     return SpatialWeights(layer_ids, matrix, f"file:{path.name}", "R", {"path": str(path)})
+
+
+def _damaged(template: str, path: str, line: int, **params) -> InputError:
+    """An error for a malformed line; every template ends with the same advice."""
+    return InputError(template + " Rebuild the file with Spatial weights (or GeoDa).",
+                      path=path, line=line, **params)
+
+
+def _parse_gal(lines: list[list[str]], path: str):
+    """(unit, neighbour, 1.0) links, every unit named and the units with an entry; checks counts."""
+    links, listed, headers = [], set(), set()
+    k = 1
+    while k < len(lines):
+        tokens = lines[k]
+        if len(tokens) != 2 or not tokens[1].isdigit():
+            raise _damaged("The weights file {path} is damaged at line {line}: expected a unit id and "
+                           "its number of neighbours, found “{text}”.", path, k + 1, text=" ".join(tokens))
+        unit, declared = tokens[0], int(tokens[1])
+        if unit in headers:
+            raise _damaged("The weights file {path} lists unit {unit} twice (line {line}).", path, k + 1,
+                           unit=unit)
+        headers.add(unit)
+        neighbours = lines[k + 1] if declared and k + 1 < len(lines) else []  # empty lines were dropped
+        if len(neighbours) != declared:
+            raise _damaged("The weights file {path} is damaged at line {line}: unit {unit} should have "
+                           "{declared} neighbour(s) but {found} are listed.", path, k + 2, unit=unit,
+                           declared=declared, found=len(neighbours))
+        k += 2 if declared else 1
+        listed.add(unit)
+        listed.update(neighbours)
+        links.extend((unit, other, 1.0) for other in neighbours)
+    return links, listed, headers
+
+
+def _parse_gwt(lines: list[list[str]], path: str):
+    """(unit, neighbour, weight) links and every unit named; checks each line."""
+    links, listed, seen = [], set(), set()
+    for number, tokens in enumerate(lines[1:], start=2):
+        if len(tokens) < 3:
+            raise _damaged("The weights file {path} is damaged at line {line}: expected a unit id, a "
+                           "neighbour id and a weight, found “{text}”.", path, number, text=" ".join(tokens))
+        unit, other = tokens[0], tokens[1]
+        try:
+            value = float(tokens[2])
+        except ValueError:
+            value = float("nan")
+        if not np.isfinite(value):
+            raise _damaged("The weights file {path} is damaged at line {line}: the weight “{text}” is "
+                           "not a finite number.", path, number, text=tokens[2])
+        if (unit, other) in seen:
+            raise _damaged("The weights file {path} lists the link {unit}–{other} twice (line {line}).",
+                           path, number, unit=unit, other=other)
+        seen.add((unit, other))
+        listed.update((unit, other))
+        links.append((unit, other, value))
+    return links, listed

@@ -12,3 +12,9 @@ KINDS = (
     "economic_geographic",
     "block",
 )
+
+#: Kernel functions, in the (stable, append-only) order of the Processing enum.
+KERNELS = ("triangular", "uniform", "epanechnikov", "quartic", "gaussian")
+
+#: Forms of economic-geographic weights (append-only): φ·W_d + (1−φ)·W_e, or W_d·diag(x̄_j/x̄).
+NESTINGS = ("nested", "product")

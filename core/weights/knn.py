@@ -23,6 +23,8 @@ EARTH_RADIUS_KM = 6371.0088
 # Geodesic distance on any Earth ellipsoid / great-circle distance on the mean sphere
 # lies within [1 - 0.0056, 1 + 0.0056]; the margin keeps the bound conservative.
 SPHERE_ERROR = 0.0067
+#: Points queried at a time (progress and cancel between chunks; bounded memory).
+CHUNK = 100_000
 
 
 def nearest_neighbours(x, y, k: int, metric: Metric, progress=None):
@@ -41,51 +43,65 @@ def nearest_neighbours(x, y, k: int, metric: Metric, progress=None):
             max_k=n - 1,
         )
     if not metric.geographic:
-        tree = cKDTree(np.column_stack([x, y]))
-        distances, indices = tree.query(np.column_stack([x, y]), k=k + 1)
-        indices, distances = _drop_self(indices, distances, k)
+        points = np.column_stack([x, y])
+        # Sliding-midpoint trees build and query faster than balanced ones (scipy's docs).
+        tree = cKDTree(points, balanced_tree=False, compact_nodes=False)
+        indices = np.empty((n, k), dtype=np.int64)
+        distances = np.empty((n, k))
+        # Query in the tree's own order (neighbouring queries touch the same nodes: two to
+        # three times faster on large layers than the layer's order), in chunks for
+        # progress and cancel.
+        order = tree.indices
+        for start in range(0, n, CHUNK):
+            rows = order[start:start + CHUNK]
+            found, near = tree.query(points[rows], k=k + 1, workers=-1)
+            near, found = _drop_self(near.reshape(len(rows), k + 1), found.reshape(len(rows), k + 1), k, rows)
+            indices[rows], distances[rows] = near, found
+            report(progress, min(start + CHUNK, n) / n)
         if metric.unit_to_km:
-            distances = distances * metric.unit_to_km
-        report(progress, 1.0)
+            distances *= metric.unit_to_km
         return indices, distances
 
     vectors = unit_vectors(x, y)
-    tree = cKDTree(vectors)
+    tree = cKDTree(vectors, balanced_tree=False, compact_nodes=False)
     indices = np.empty((n, k), dtype=np.int64)
     distances = np.empty((n, k))
-    pending = np.arange(n)
-    extra = max(4, k)
-    while pending.size:
-        m = min(k + 1 + extra, n)
-        chord, candidates = tree.query(vectors[pending], k=m)
-        chord = chord.reshape(len(pending), m)
-        candidates = candidates.reshape(len(pending), m)
-        origin = np.repeat(pending, m)
-        exact = pairwise_distances(
-            metric, x[origin], y[origin], x[candidates.ravel()], y[candidates.ravel()]
-        ).reshape(len(pending), m)
-        exact[candidates == pending[:, None]] = np.inf  # not one's own neighbour
-        order = np.argsort(exact, axis=1, kind="stable")[:, :k]
-        best = np.take_along_axis(exact, order, axis=1)
-        if m == n:
-            proven = np.ones(len(pending), dtype=bool)
-        else:
-            # Smallest possible geodesic distance of any point outside the candidates.
-            arc = 2.0 * np.arcsin(np.minimum(chord[:, -1] / 2.0, 1.0)) * EARTH_RADIUS_KM
-            proven = best[:, -1] <= arc * (1.0 - SPHERE_ERROR)
-        done = pending[proven]
-        indices[done] = np.take_along_axis(candidates[proven], order[proven], axis=1)
-        distances[done] = best[proven]
-        pending = pending[~proven]
-        extra *= 2
-        report(progress, 1.0 - pending.size / n)
+    tree_order = tree.indices  # query in tree order, as above
+    for start in range(0, n, CHUNK):
+        pending = tree_order[start:start + CHUNK]
+        extra = 1  # candidates beyond the k + 1 nearest on the sphere; doubled until proven
+        while pending.size:
+            m = min(k + 1 + extra, n)
+            chord, candidates = tree.query(vectors[pending], k=m, workers=-1)
+            chord = chord.reshape(len(pending), m)
+            candidates = candidates.reshape(len(pending), m)
+            # Exact geodesic distances to every candidate but the point itself.
+            exact = np.full(candidates.shape, np.inf)
+            rows, cols = np.nonzero(candidates != pending[:, None])
+            exact[rows, cols] = pairwise_distances(
+                metric, x[pending[rows]], y[pending[rows]], x[candidates[rows, cols]], y[candidates[rows, cols]]
+            )
+            order = np.argsort(exact, axis=1, kind="stable")[:, :k]
+            best = np.take_along_axis(exact, order, axis=1)
+            if m == n:
+                proven = np.ones(len(pending), dtype=bool)
+            else:
+                # Smallest possible geodesic distance of any point outside the candidates.
+                arc = 2.0 * np.arcsin(np.minimum(chord[:, -1] / 2.0, 1.0)) * EARTH_RADIUS_KM
+                proven = best[:, -1] <= arc * (1.0 - SPHERE_ERROR)
+            done = pending[proven]
+            indices[done] = np.take_along_axis(candidates[proven], order[proven], axis=1)
+            distances[done] = best[proven]
+            pending = pending[~proven]
+            extra *= 4
+        report(progress, min(start + CHUNK, n) / n)
     return indices, distances
 
 
-def _drop_self(indices, distances, k):
+def _drop_self(indices, distances, k, rows):
     """Remove each point from its own neighbour list (it is not always first on ties)."""
     n = indices.shape[0]
-    own = indices == np.arange(n)[:, None]
+    own = indices == rows[:, None]
     has_self = own.any(axis=1)
     # Rows where self was not returned (duplicate points): drop the last column.
     own[~has_self, -1] = True

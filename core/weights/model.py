@@ -34,7 +34,8 @@ class SpatialWeights:
     def __post_init__(self):
         self.ids = np.asarray(self.ids)
         matrix = sp.csr_matrix(self.matrix, dtype=np.float64)
-        matrix.setdiag(0.0)
+        if matrix.diagonal().any():
+            matrix.setdiag(0.0)  # costly on large matrices: only when there is a diagonal
         matrix.eliminate_zeros()
         matrix.sort_indices()
         self.matrix = matrix
@@ -88,18 +89,18 @@ class SpatialWeights:
         """The matrix under ``transform`` (default: this object's ``transform``).
 
         R: rows sum to 1 (islands stay zero rows); B: 1 for every link; V: the
-        variance-stabilising scheme of Tiefelsdorf et al. (1999); O: original values.
+        variance-stabilising scheme of Tiefelsdorf et al. (1999) on the original weights
+        (as libpysal's "V"); O: original values.
         """
         how = transform or self.transform
         matrix = self.matrix.copy()
         if how == "O":
             return matrix
-        if how in ("B", "V"):
-            matrix.data[:] = 1.0
         if how == "B":
+            matrix.data[:] = 1.0
             return matrix
         if how == "V":
-            # q_i = sqrt(sum_j b_ij^2); w_ij = b_ij / q_i scaled so the total is n.
+            # q_i = sqrt(sum_j w_ij^2); w_ij / q_i scaled so the total is n.
             q = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
             scale = np.divide(1.0, q, out=np.zeros_like(q), where=q > 0)
             matrix = sp.diags(scale) @ matrix

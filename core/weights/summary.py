@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -22,6 +22,9 @@ class WeightsSummary:
     symmetric: bool
     percent_nonzero: float
     histogram: dict  # neighbour count -> number of units
+    min_weight: float = 1.0  # smallest and largest original (untransformed) weight
+    max_weight: float = 1.0
+    params: dict = field(default_factory=dict)  # how the weights were built (threshold, k...)
 
     def as_rows(self) -> list[tuple[str, str]]:
         """(label, value) rows for logs and reports."""
@@ -35,7 +38,8 @@ class WeightsSummary:
             ("Islands (no neighbours)", f"{len(self.islands)}"),
             ("Symmetric", "yes" if self.symmetric else "no"),
             ("Percent non-zero", f"{self.percent_nonzero:.3f} %"),
-        ]
+        ] + ([("Original weights (min / max)", f"{self.min_weight:.6g} / {self.max_weight:.6g}")]
+             if (self.min_weight, self.max_weight) != (1.0, 1.0) else [])
 
 
 def summarize(weights: SpatialWeights) -> WeightsSummary:
@@ -54,4 +58,7 @@ def summarize(weights: SpatialWeights) -> WeightsSummary:
         symmetric=weights.is_symmetric,
         percent_nonzero=100.0 * weights.n_links / (n * n) if n else 0.0,
         histogram={int(v): int(c) for v, c in zip(values, counts)},
+        min_weight=float(weights.matrix.data.min()) if weights.n_links else 1.0,
+        max_weight=float(weights.matrix.data.max()) if weights.n_links else 1.0,
+        params=dict(weights.params),
     )

@@ -17,9 +17,20 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..bridge import frame_to_sink, read_frame
-from ..geometry_checks import usable_geometries
+from ..invalid_geometries import apply_policy, source_without_validity_checks
 from ..styling import Single, Style, attach_style
-from ..weights_parameters import add_weights_parameters, id_field_name, resolve_weights, unit_ids
+from ..weights_parameters import (
+    add_weights_parameters,
+    id_field_name,
+    resolve_weights,
+    unit_ids,
+    weights_fields,
+    weights_spec,
+)
+
+#: Above this many links the connectivity layer is not written (it would take minutes
+#: and show nothing readable); the files and the summary are still written.
+MAX_CONNECTIVITY_LINKS = 1_000_000
 
 
 class SpatialWeightsAlgorithm(ResilienceAlgorithm):
@@ -27,19 +38,53 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
     DISPLAY_NAME = "Spatial weights"
     GROUP = "weights"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
-    TAGS = "weights,neighbours,contiguity,queen,rook,knn,gal,gwt,connectivity"
+    TAGS = ("weights,neighbours,contiguity,queen,rook,knn,distance band,inverse distance,kernel,"
+            "economic,block,gal,gwt,connectivity,geoda")
     HELP = (
-        "Builds the neighbour structure (spatial weights) of a layer of cities and saves it.\n\n"
-        "Kinds: queen and rook contiguity (polygons sharing at least one / two vertices, as GeoDa "
-        "and R spdep's poly2nb), k-nearest neighbours (geodesic in km when the layer's CRS is "
-        "geographic, planar otherwise; polygons use their centroid or a point on their surface).\n\n"
-        "Outputs: a connectivity layer (a line from each unit to each neighbour), a weights file "
-        "(GAL for contiguity and k-nearest neighbours, GWT for weighted kinds; readable by GeoDa "
-        "and libpysal), a CSV edge list and an HTML summary (units, links, neighbour counts, "
-        "islands, symmetry). Every other algorithm of the toolkit accepts the saved file or the "
-        "same options inline.\n\n"
-        "The unit id field (e.g. adcode) identifies units in the files; without it the feature "
-        "ids are used."
+        "Builds the neighbour structure (spatial weights) of a layer of cities, summarises it and "
+        "saves it for GeoDa, libpysal and the toolkit's other algorithms.\n\n"
+        "Kinds\n"
+        "• Queen / rook contiguity: polygons that share at least one / two boundary vertices (as "
+        "GeoDa and R spdep's poly2nb). Order p links units whose shortest chain of neighbours has p "
+        "links; “include lower orders” keeps orders 1…p.\n"
+        "• K-nearest neighbours: the k closest units, optionally made symmetric.\n"
+        "• Distance band: every unit within the distance; by default the smallest distance that "
+        "gives every unit a neighbour.\n"
+        "• Inverse distance: w = 1/d^α for every pair, or only within the cut-off distance.\n"
+        "• Kernel: w = K(z), z = d/h, for units within the bandwidth h. Fixed h: the distance, or by "
+        "default the largest distance from a unit to its k-th nearest neighbour. Adaptive h: for "
+        "each unit, the distance to its k-th nearest neighbour, and its k nearest units are its "
+        "neighbours. K(z) is zero beyond z = 1 and otherwise: triangular 1 − z; uniform 1/2; "
+        "Epanechnikov 3/4 (1 − z²); quartic 15/16 (1 − z²)²; Gaussian exp(−z²/2)/√(2π) (the "
+        "definitions of GeoDa and libpysal's Kernel). The diagonal is zero: a unit is not its own "
+        "neighbour, as Moran's I and spatial regressions expect (libpysal's Kernel keeps K(0) on "
+        "the diagonal, for kernel smoothing).\n"
+        "• Economic distance: w_ij = 1/|x̄_i − x̄_j|, x̄ the economic field (e.g. GDP per capita) "
+        "averaged over every year of its STEM_YYYY stem (or the field alone).\n"
+        "• Economic-geographic: nested W = φ·W_d + (1 − φ)·W_e, with W_d = 1/d^α (inverse distance) "
+        "and W_e the economic distance weights, each row-standardised before they are mixed (Shao, "
+        "Li, Cao and Yang 2016, Economic Research Journal 51(9): 73–88); or the product "
+        "w_ij = (x̄_j / x̄)/d_ij^α, i.e. W_d·diag(x̄_j/x̄) (Lin, Long and Wu 2005, China Economic "
+        "Quarterly).\n"
+        "• Block: units with the same value of the block field (e.g. province) are neighbours.\n\n"
+        "Transformations: row-standardised (each row sums to 1), binary, variance-stabilising "
+        "(Tiefelsdorf et al. 1999).\n\n"
+        "Distances are between the units' points (the points themselves, or each polygon's "
+        "centroid or a point on its surface): geodesic in km on the layer's ellipsoid when its CRS "
+        "is geographic, planar otherwise (in km for metre-based CRSs). A distance you set that "
+        "leaves units without neighbours is refused, naming them; “attach islands” instead links "
+        "each unit without neighbours to its nearest unit (and back).\n\n"
+        "Outputs: a connectivity layer (a line from each unit to each neighbour, with the "
+        "transformed weight and the distance); a weights file, GAL for binary kinds and GWT for "
+        "weighted ones (a .gal name gets a .gwt file then), readable by GeoDa and libpysal and by "
+        "the toolkit's other algorithms, which check its ids against their layer; a CSV edge list "
+        "(original weights); an HTML summary (units, links, neighbour counts with a histogram, "
+        "islands, symmetry).\n\n"
+        "The unit id field (e.g. adcode) identifies units in the files; without it the feature ids "
+        "are used. Features without geometry are left out and named in the log. Invalid geometries "
+        "follow Processing's “Invalid features filtering” setting: stop (the default; the error "
+        "names every invalid feature), skip them (named in the log), or do not filter, which "
+        "repairs them for the analysis (the layer is unchanged)."
     )
 
     INPUT = "INPUT"
@@ -88,28 +133,34 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, description))
 
     def process(self, parameters, context, feedback):
-        from ...core.weights.files import write_edge_list, write_gal, write_gwt
         from ...core.weights.summary import summarize
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
+        source, policy = source_without_validity_checks(self, parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
-        steps = QgsProcessingMultiStepFeedback(3, feedback)
+        steps = QgsProcessingMultiStepFeedback(4, feedback)
         id_field = id_field_name(self, parameters, context, prefix="")
-        frame = read_frame(source, fields=[id_field] if id_field else [], feedback=steps)
+        spec = weights_spec(self, parameters, context, prefix="")
+        fields = [id_field] if id_field else []
+        fields += [f for f in weights_fields(spec, source.fields().names()) if f not in fields]
+        frame = read_frame(source, fields=fields, feedback=steps)
         ids = unit_ids(frame, id_field)
-        frame, ids = usable_geometries(frame, ids, feedback)
+        frame, ids = apply_policy(frame, ids, policy, feedback)
 
         steps.setCurrentStep(1)
+        feedback.pushInfo(self.tr("Building {what}.").format(what=spec.describe()))
         weights = resolve_weights(self, parameters, context, frame, ids, prefix="",
                                   progress=feedback_progress(steps))
         summary = summarize(weights)
         for label, value in summary.as_rows():
             feedback.pushInfo(f"{self.tr(label)}: {value}")
+        for label, value in self.details(weights):
+            feedback.pushInfo(f"{label}: {value}")
         if summary.islands:
             feedback.pushWarning(
                 self.tr("{count} unit(s) have no neighbours: {ids}. Statistics treat them as islands; "
-                        "consider k-nearest neighbours or a distance band.").format(
+                        "consider attaching islands to their nearest unit, k-nearest neighbours or a "
+                        "distance band.").format(
                     count=len(summary.islands), ids=", ".join(map(str, summary.islands[:20]))
                 )
             )
@@ -122,21 +173,17 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
             "MEAN_NEIGHBOURS": summary.mean_neighbours,
         }
         layer_name = source.sourceName() or "layer"
-        weights_path = self.parameterAsFileOutput(parameters, self.WEIGHTS_OUTPUT, context)
-        if weights_path:
-            if weights_path.lower().endswith(".gwt"):
-                write_gwt(weights, weights_path, layer_name, id_field or "fid")
-            else:
-                write_gal(weights, weights_path, layer_name, id_field or "fid")
-            results[self.WEIGHTS_OUTPUT] = weights_path
-        edges_path = self.parameterAsFileOutput(parameters, self.EDGES, context)
-        if edges_path:
-            write_edge_list(weights, edges_path)
-            results[self.EDGES] = edges_path
-        report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
-        if report_path:
-            results[self.REPORT] = self.write_report(report_path, summary, weights, layer_name)
+        results.update(self.write_files(parameters, context, feedback, weights, summary, layer_name,
+                                        id_field or "fid"))
 
+        steps.setCurrentStep(3)
+        if weights.n_links > MAX_CONNECTIVITY_LINKS:
+            feedback.pushWarning(
+                self.tr("The connectivity layer was not written: {links} links are too many to draw "
+                        "(at most {limit}). The weights file and the summary are complete.").format(
+                    links=f"{weights.n_links:,}", limit=f"{MAX_CONNECTIVITY_LINKS:,}")
+            )
+            return results
         lines = self.connectivity_frame(frame, weights, ids, parameters, context)
         dest_id = frame_to_sink(
             self, parameters, self.OUTPUT, context, lines, QgsWkbTypes.LineString,
@@ -152,6 +199,75 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
                 name=self.tr("Connectivity ({kind})").format(kind=weights.kind),
             ))
         return results
+
+    def write_files(self, parameters, context, feedback, weights, summary, layer_name, id_field) -> dict:
+        """The weights file (GAL or GWT), the edge list and the report, as asked."""
+        import numpy as np
+
+        from ...core.weights.files import write_edge_list, write_gal, write_gwt
+
+        results = {}
+        weights_path = self.parameterAsFileOutput(parameters, self.WEIGHTS_OUTPUT, context)
+        if weights_path:
+            binary = bool(np.all(weights.matrix.data == 1.0))
+            if not binary and not weights_path.lower().endswith(".gwt"):
+                weights_path = str(Path(weights_path).with_suffix(".gwt"))
+                feedback.pushWarning(
+                    self.tr("These weights are not binary, which GAL files cannot hold: they were saved "
+                            "as a GWT file, {path}.").format(path=weights_path))
+            Path(weights_path).parent.mkdir(parents=True, exist_ok=True)
+            writer = write_gwt if weights_path.lower().endswith(".gwt") else write_gal
+            writer(weights, weights_path, layer_name, id_field)
+            results[self.WEIGHTS_OUTPUT] = weights_path
+        edges_path = self.parameterAsFileOutput(parameters, self.EDGES, context)
+        if edges_path:
+            Path(edges_path).parent.mkdir(parents=True, exist_ok=True)
+            write_edge_list(weights, edges_path)
+            results[self.EDGES] = edges_path
+        report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
+        if report_path:
+            results[self.REPORT] = self.write_report(report_path, summary, weights, layer_name)
+        return results
+
+    def details(self, weights) -> list[tuple[str, str]]:
+        """How the weights were built, in words: thresholds, bandwidths, fields, islands attached."""
+        params = weights.params
+        unit = params.get("distance_unit", "km")
+        rows = []
+        if params.get("threshold") is not None:
+            how = self.tr("automatic: the smallest that gives every unit a neighbour") if params.get(
+                "automatic_threshold") else self.tr("chosen")
+            rows.append((self.tr("Distance threshold"), f"{params['threshold']:.6g} {unit} ({how})"))
+        if params.get("cutoff"):
+            rows.append((self.tr("Cut-off distance"), f"{params['cutoff']:.6g} {unit}"))
+        if params.get("bandwidth") is not None:
+            how = self.tr("automatic: the largest distance to a k-th nearest neighbour") if params.get(
+                "automatic_bandwidth") else self.tr("chosen")
+            rows.append((self.tr("Kernel bandwidth"), f"{params['bandwidth']:.6g} {unit} ({how})"))
+        if params.get("min_bandwidth") is not None:
+            rows.append((self.tr("Adaptive bandwidths (min / max)"),
+                         f"{params['min_bandwidth']:.6g} / {params['max_bandwidth']:.6g} {unit}"))
+        if params.get("order", 1) > 1:
+            rows.append((self.tr("Contiguity order"), f"{params['order']}" + (
+                self.tr(" (with lower orders)") if params.get("cumulative") else "")))
+        if params.get("function"):
+            rows.append((self.tr("Kernel function"), params["function"]))
+        if params.get("power") is not None:
+            rows.append((self.tr("Power α of distance"), f"{params['power']:g}"))
+        if params.get("nesting") == "nested":
+            rows.append((self.tr("Economic-geographic form"),
+                         self.tr("nested φ·W_d + (1 − φ)·W_e, φ = {share}").format(share=f"{params['share']:g}")))
+        elif params.get("nesting") == "product":
+            rows.append((self.tr("Economic-geographic form"), self.tr("product W_d · diag(x̄_j / x̄)")))
+        if params.get("fields"):
+            rows.append((self.tr("Economic variable (mean of)"), ", ".join(params["fields"])))
+        if params.get("field") and params.get("blocks"):
+            rows.append((self.tr("Blocks"), self.tr("{count} values of {field}").format(
+                count=params["blocks"], field=params["field"])))
+        if params.get("attached_islands"):
+            rows.append((self.tr("Islands attached to their nearest unit"),
+                         ", ".join(map(str, params["attached_islands"]))))
+        return rows
 
     def connectivity_frame(self, frame, weights, ids, parameters, context):
         """One line per directed link, from unit point to neighbour point."""
@@ -178,13 +294,22 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
         )
 
     def write_report(self, path, summary, weights, layer_name) -> str:
+        import tempfile
+
         from ...core.html_report import HtmlReport
+        from ...core.weights.chart import histogram_svg
 
         report = HtmlReport(self.tr("Spatial weights: {layer}").format(layer=layer_name))
         report.heading(self.tr("Summary"))
         report.table([self.tr("Property"), self.tr("Value")],
-                     [(self.tr(label), value) for label, value in summary.as_rows()])
+                     [(self.tr(label), value) for label, value in summary.as_rows()]
+                     + self.details(weights))
         report.heading(self.tr("Neighbour counts"))
+        with tempfile.TemporaryDirectory() as folder:
+            chart = Path(folder) / "histogram.svg"
+            chart.write_text(histogram_svg(summary.histogram, self.tr("Number of neighbours"),
+                                           self.tr("Units")), encoding="utf-8")
+            report.image(chart, self.tr("Histogram of neighbour counts"))
         report.table([self.tr("Neighbours"), self.tr("Units")],
                      sorted(summary.histogram.items()), text_columns=0)
         if summary.islands:
