@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
+from qgis.core import QgsFeatureRequest, QgsProcessingAlgorithm, QgsProcessingException
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
@@ -123,6 +123,13 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         self.check_dependencies()
+        # QGIS checks geometry validity inside the feature iterator and, under the default
+        # "stop" policy, raises from a callback while our Python loop iterates; on QGIS 3.22
+        # the *next* Processing run in the session then crashes. So sources are read with the
+        # check off, and algorithms to which validity matters apply the user's policy to the
+        # frame themselves (processing/invalid_geometries.py), naming every invalid feature.
+        self.invalid_geometry_policy = context.invalidGeometryCheck()
+        context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
         try:
             if feedback is not None and feedback.isCanceled():
                 raise Cancelled()
@@ -131,6 +138,8 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(self.error_text(error)) from None
         except Cancelled:
             raise QgsProcessingException(translate("Cancelled by the user.")) from None
+        finally:
+            context.setInvalidGeometryCheck(self.invalid_geometry_policy)
 
     def error_text(self, error: InputError) -> str:
         """The translated text of a core error (templates are translated, then filled)."""

@@ -146,13 +146,15 @@ def read_panel(algorithm, parameters, context, feedback):
     progress = feedback_progress(feedback)
     if year_field is None:
         ids = unit_ids(frame, id_field)
-        frame, ids = usable_geometries(frame, ids, feedback)
+        frame, ids = usable_geometries(frame, ids, feedback,
+        policy=getattr(algorithm, "invalid_geometry_policy", None))
         weights = resolve_weights(algorithm, parameters, context, frame, ids, progress=progress)
         return source, frame, Panel.wide(frame, weights)
     if not id_field:
         raise InputError("A long layer (one feature per unit and year) needs the unit id field (e.g. adcode) "
                          "so that the years of a unit are matched; set “Unit id field”.")
-    frame, _ = usable_geometries(frame, frame.index.to_numpy(), feedback)
+    frame, _ = usable_geometries(frame, frame.index.to_numpy(), feedback,
+        policy=getattr(algorithm, "invalid_geometry_policy", None))
     first, ids, unit_of_row = Panel.long_units(frame[id_field], frame[year_field])
     weights = resolve_weights(algorithm, parameters, context, frame.iloc[first], ids, progress=progress)
     years = frame[year_field].astype("float64").to_numpy().astype("int64")

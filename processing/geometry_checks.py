@@ -12,8 +12,11 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("GeometryChecks", text)
 
 
-def usable_geometries(frame, ids, feedback=None, repair: bool = True):
+def usable_geometries(frame, ids, feedback=None, repair: bool = True, policy=None):
     """(frame, ids) without features lacking a geometry, with invalid ones repaired.
+
+    ``policy``: the user's Processing "invalid features filtering" (the algorithm's
+    ``invalid_geometry_policy``); under "stop" an invalid geometry is an error instead.
 
     Works on the frame read from the layer (a copy); the layer itself is untouched.
     """
@@ -33,13 +36,18 @@ def usable_geometries(frame, ids, feedback=None, repair: bool = True):
             )
         frame = frame[~empty]
         ids = np.asarray(ids)[~empty]
+    from qgis.core import QgsFeatureRequest
+
+    if policy == QgsFeatureRequest.GeometryAbortOnInvalid:
+        repair = False
     invalid = ~np.asarray(shapely.is_valid(frame.geometry.values))
     if invalid.any():
         names = preview(np.asarray(ids)[invalid])
         if not repair:
             raise InputError(
                 "{count} feature(s) have invalid geometries: {ids}. Repair them with "
-                "Vector geometry › Fix geometries and run again.",
+                "Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to "
+                "“Do not filter” so that the analysis uses repaired copies.",
                 count=int(invalid.sum()), ids=names,
             )
         frame = frame.copy()

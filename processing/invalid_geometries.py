@@ -30,8 +30,11 @@ def tr(text: str) -> str:
 
 def source_without_validity_checks(algorithm, parameters, name: str, context):
     """(source, policy): the feature source of parameter ``name`` created with QGIS's
-    validity check off, and the invalid-geometry policy that was in force."""
-    policy = context.invalidGeometryCheck()
+    validity check off, and the invalid-geometry policy that was in force (the base class
+    turns the check off for the whole run and remembers the user's policy)."""
+    policy = getattr(algorithm, "invalid_geometry_policy", None)
+    if policy is None:
+        policy = context.invalidGeometryCheck()
     context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
     try:
         source = algorithm.parameterAsSource(parameters, name, context)
@@ -61,3 +64,29 @@ def apply_policy(frame, ids, policy, feedback=None):
                 count=int(invalid.sum()), ids=preview(np.asarray(ids)[invalid])))
         frame, ids = frame[~invalid], np.asarray(ids)[~invalid]
     return usable_geometries(frame, ids, feedback, repair=True)
+
+
+def geometries_for_weights(frame, ids, policy):
+    """``frame`` with invalid geometries repaired (a copy) for building weights inline.
+
+    The units are already fixed by the calling analysis, so none can be left out here:
+    under the "stop" policy an invalid geometry is an error naming the features; under
+    the other policies it is repaired with ``make_valid`` for the weights only.
+    """
+    import numpy as np
+    import shapely
+
+    geometries = frame.geometry.values
+    invalid = ~np.asarray(shapely.is_valid(geometries)) & ~np.asarray(shapely.is_missing(geometries))
+    if not invalid.any():
+        return frame
+    if policy == QgsFeatureRequest.GeometryAbortOnInvalid:
+        raise InputError(
+            "{count} feature(s) have invalid geometries, so spatial weights cannot be built: {ids}. "
+            "Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features "
+            "filtering” to “Do not filter” so that the weights use repaired copies.",
+            count=int(invalid.sum()), ids=preview(np.asarray(ids)[invalid]),
+        )
+    frame = frame.copy()
+    frame.loc[frame.index[invalid], frame.geometry.name] = shapely.make_valid(geometries[invalid])
+    return frame

@@ -194,7 +194,8 @@ def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=())
     else:
         units = frame
     ids = unit_ids(units, id_field)
-    units, ids = usable_geometries(units, ids, feedback)
+    units, ids = usable_geometries(units, ids, feedback,
+        policy=getattr(algorithm, "invalid_geometry_policy", None))
     weights = resolve_weights(algorithm, parameters, context, units, ids)
     if layout == "long":
         data = panel_data.long_panel(frame, id_field, year_field, dependent, explanatory, ids, balance)

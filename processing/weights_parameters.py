@@ -298,4 +298,8 @@ def resolve_weights(algorithm, parameters, context, frame, ids, prefix: str = "W
         return read_weights_file(path, ids).with_transform(spec.transform)
     if spec.kind in ("economic", "economic_geographic", "block"):
         frame = _with_weights_fields(algorithm, parameters, context, frame, spec, prefix)
+    if "geometry" in getattr(frame, "columns", ()):
+        from .invalid_geometries import geometries_for_weights
+
+        frame = geometries_for_weights(frame, ids, getattr(algorithm, "invalid_geometry_policy", None))
     return build_weights(frame, ids, spec, progress)

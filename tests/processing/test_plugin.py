@@ -163,3 +163,89 @@ plugin.unload()
     assert loaded == []
     assert count >= 1
     assert elapsed < 0.5, f"plugin load took {elapsed:.3f} s"
+
+
+def test_invalid_geometry_under_the_stop_policy_neither_stops_attribute_work_nor_crashes(provider, qgis_app):
+    """QGIS 3.22 crashes on the Processing run *after* one whose feature iterator aborted on
+    an invalid geometry; the base class reads sources with the check off, so attribute-only
+    algorithms run, and geometry-sensitive ones apply the user's policy themselves."""
+    import processing
+    from qgis.core import (
+        QgsFeature,
+        QgsFeatureRequest,
+        QgsField,
+        QgsGeometry,
+        QgsProcessingContext,
+        QgsProcessingException,
+        QgsProcessingFeedback,
+        QgsProject,
+        QgsVectorLayer,
+    )
+    from qgis.PyQt.QtCore import QVariant
+
+    layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "bowtie", "memory")
+    layer.dataProvider().addAttributes([QgsField("A", QVariant.Double), QgsField("B", QVariant.Double)])
+    layer.updateFields()
+    features = []
+    for i, wkt in enumerate(["POLYGON((0 0,1 1,1 0,0 1,0 0))", "POLYGON((2 0,3 0,3 1,2 1,2 0))",
+                             "POLYGON((3 0,4 0,4 1,3 1,3 0))"]):
+        feature = QgsFeature(layer.fields())
+        feature.setAttributes([0.2 + 0.1 * i, 0.5])
+        feature.setGeometry(QgsGeometry.fromWkt(wkt))
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    for _ in range(2):
+        context = QgsProcessingContext()
+        context.setProject(QgsProject.instance())
+        context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryAbortOnInvalid)
+        result = processing.run("resilience:couplingcoordination",
+                                {"INPUT": layer, "FIELD_A": "A", "FIELD_B": "B", "OUTPUT": "TEMPORARY_OUTPUT"},
+                                context=context, feedback=QgsProcessingFeedback())
+        assert result["OUTPUT"].featureCount() == 3
+        assert context.invalidGeometryCheck() == QgsFeatureRequest.GeometryAbortOnInvalid  # restored
+        with pytest.raises(QgsProcessingException, match="invalid geometries"):
+            processing.run("resilience:spatialweights", {"INPUT": layer, "OUTPUT": "TEMPORARY_OUTPUT"},
+                           context=context, feedback=QgsProcessingFeedback())
+
+
+def test_inline_weights_follow_the_invalid_geometry_policy(provider, qgis_app):
+    import processing
+    from qgis.core import (
+        QgsFeature,
+        QgsFeatureRequest,
+        QgsField,
+        QgsGeometry,
+        QgsProcessingContext,
+        QgsProcessingException,
+        QgsProcessingFeedback,
+        QgsProject,
+        QgsVectorLayer,
+    )
+    from qgis.PyQt.QtCore import QVariant
+
+    layer = QgsVectorLayer("Polygon?crs=EPSG:3857", "grid", "memory")
+    layer.dataProvider().addAttributes([QgsField("code", QVariant.Int), QgsField("x", QVariant.Double)])
+    layer.updateFields()
+    features = []
+    for i in range(9):
+        row, col = divmod(i, 3)
+        wkt = f"POLYGON(({col} {row},{col + 1} {row},{col + 1} {row + 1},{col} {row + 1},{col} {row}))"
+        if i == 4:  # a bow-tie in the middle cell, touching the same neighbours
+            wkt = "POLYGON((1 1,2 2,2 1,1 2,1 1))"
+        feature = QgsFeature(layer.fields())
+        feature.setAttributes([i, float(i % 3) + (i // 3) * 0.5])
+        feature.setGeometry(QgsGeometry.fromWkt(wkt))
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    parameters = {"INPUT": layer, "FIELDS": ["x"], "WEIGHTS_ID_FIELD": "code", "WEIGHTS_KIND": 0,
+                  "PERMUTATIONS": 0, "OUTPUT": "TEMPORARY_OUTPUT"}
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryAbortOnInvalid)
+    with pytest.raises(QgsProcessingException, match=r"1 feature\(s\) have invalid geometries: 4\. Repair"):
+        processing.run("resilience:globalautocorrelation", parameters, context=context,
+                       feedback=QgsProcessingFeedback())
+    context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
+    result = processing.run("resilience:globalautocorrelation", parameters, context=context,
+                            feedback=QgsProcessingFeedback())
+    assert result["MORAN_I"] is not None
