@@ -28,6 +28,9 @@ MINIMUM_VERSIONS: dict[str, str] = {
     "spopt": "0.5",
     "spreg": "1.4",
     "mapclassify": "2.5",
+    # The exact MIP solver of the coverage model (resilience:corenodecoverage); a wheel
+    # with its own HiGHS library and no GDAL/PROJ/GEOS, safe in QGIS's Python.
+    "highspy": "1.7",
 }
 
 #: The packages whose absence the plugin reports at start-up.
