@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..progress import span
-from .reduction import reduce_cover
+from .reduction import reduce_cover, reduce_max_cover
 from .solver import INFINITY, MipResult, solve_mip
 
 
@@ -134,23 +134,33 @@ def backup_covering(coverage: sp.csr_matrix, cores_count: int, fixed=None, start
 
 def maximal_covering(coverage: sp.csr_matrix, weights, p: int, fixed=None,
                      time_limit: float = 60.0, progress=None) -> CoverSolution:
-    """The ``p`` cores (including ``fixed`` ones) that cover the most demand ``weights``."""
-    n, m = coverage.shape
-    fixed = _fixed_mask(fixed, m)
-    weights = np.asarray(weights, dtype=float)
-    coverage = sp.csr_matrix(coverage, dtype=float)
-    # variables: y (m) then x (n); rows: x − A y ≤ 0 (n), Σ y = p (1)
+    """The ``p`` cores (including ``fixed`` ones) that cover the most demand ``weights``.
+
+    The problem is first reduced exactly (:func:`reduce_max_cover`: identical cities
+    merged, dominated sites dropped), which shrinks it several times on city layers.
+    """
+    m = coverage.shape[1]
+    fixed = np.flatnonzero(_fixed_mask(fixed, m))
+    reduced = reduce_max_cover(coverage, weights, fixed, p)
+    free = p - len(fixed)
+    rows, cols = reduced.matrix.shape
+    if free == 0 or rows == 0:
+        chosen = reduced.cols[:free]  # nothing left to cover: any sites will do
+        result = MipResult("optimal", True, reduced.covered_by_fixed, reduced.covered_by_fixed, 0.0, 0.0, 0,
+                           np.zeros(0))
+        return CoverSolution(np.union1d(fixed, chosen).astype(np.int64), result, reduced_shape=(rows, cols))
+    # variables: y (cols) then x (rows); constraints: x − A y ≤ 0 (rows), Σ y = free (1)
     matrix = sp.vstack([
-        sp.hstack([-coverage, sp.identity(n, format="csr")]),
-        sp.hstack([sp.csr_matrix(np.ones((1, m))), sp.csr_matrix((1, n))]),
+        sp.hstack([-sp.csr_matrix(reduced.matrix, dtype=float), sp.identity(rows, format="csr")]),
+        sp.hstack([sp.csr_matrix(np.ones((1, cols))), sp.csr_matrix((1, rows))]),
     ], format="csr")
-    row_lower = np.concatenate([np.full(n, -INFINITY), [p]])
-    row_upper = np.concatenate([np.zeros(n), [p]])
-    col_lower = np.concatenate([fixed.astype(float), np.zeros(n)])
-    col_upper = np.ones(m + n)
-    integer = np.concatenate([np.ones(m, dtype=bool), np.zeros(n, dtype=bool)])
-    result = solve_mip(np.concatenate([np.zeros(m), weights]), matrix, row_lower, row_upper,
-                       col_lower, col_upper, integer, maximize=True, time_limit=time_limit,
-                       progress=progress)
-    cores = np.flatnonzero(result.x[:m] > 0.5) if result.has_solution else None
-    return CoverSolution(cores, result)
+    row_lower = np.concatenate([np.full(rows, -INFINITY), [free]])
+    row_upper = np.concatenate([np.zeros(rows), [free]])
+    integer = np.concatenate([np.ones(cols, dtype=bool), np.zeros(rows, dtype=bool)])
+    result = solve_mip(np.concatenate([np.zeros(cols), reduced.weights]), matrix, row_lower, row_upper,
+                       np.zeros(cols + rows), np.ones(cols + rows), integer, maximize=True,
+                       time_limit=time_limit, progress=progress)
+    cores = None
+    if result.has_solution:
+        cores = np.union1d(fixed, reduced.cols[result.x[:cols] > 0.5]).astype(np.int64)
+    return CoverSolution(cores, _shift(result, reduced.covered_by_fixed), reduced_shape=(rows, cols))

@@ -107,3 +107,54 @@ def reduce_cover(matrix: sp.csr_matrix, fixed=None, progress=None) -> ReducedCov
     forced = np.unique(np.concatenate(forced)) if forced else np.zeros(0, dtype=np.int64)
     report(progress, 1.0)
     return ReducedCover(sp.csr_matrix(matrix), rows, cols, forced.astype(np.int64))
+
+
+@dataclass
+class ReducedMaxCover:
+    """A smaller maximal-covering problem: aggregated cities, undominated sites."""
+
+    matrix: sp.csr_matrix  # distinct city rows × remaining sites (fixed sites excluded)
+    weights: np.ndarray  # demand of each distinct row (sum over identical cities)
+    cols: np.ndarray  # original index of each remaining site
+    covered_by_fixed: float  # demand the fixed sites cover anyway
+
+
+def reduce_max_cover(matrix: sp.csr_matrix, weights, fixed, p: int) -> ReducedMaxCover:
+    """Exact reductions for maximal covering with ``p`` sites, ``fixed`` ones kept:
+
+    * cities that a fixed site covers count in full and leave the problem, as do cities
+      no site covers or with zero demand;
+    * cities covered by the same set of sites become one row with the summed demand;
+    * a site covering a subset of another site's cities is dropped (swapping it for the
+      larger site, or for any other site when both are chosen, never loses demand), as
+      long as enough sites remain to choose ``p``.
+    """
+    matrix = sp.csr_matrix(matrix, dtype=np.int8)
+    weights = np.asarray(weights, dtype=float)
+    n, m = matrix.shape
+    fixed_mask = np.zeros(m, dtype=bool)
+    fixed_mask[np.asarray(fixed, dtype=np.int64)] = True
+    by_fixed = np.asarray(matrix[:, fixed_mask].sum(axis=1)).ravel() > 0
+    covered_by_fixed = float(weights[by_fixed].sum())
+    cols = np.flatnonzero(~fixed_mask)
+    keep_rows = ~by_fixed & (weights > 0) & (np.diff(matrix.indptr) > 0)
+    matrix = matrix[keep_rows][:, cols]
+    weights = weights[keep_rows]
+    # identical rows -> one row with the summed demand
+    rows = [tuple(matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]].tolist()) for i in range(matrix.shape[0])]
+    groups: dict[tuple, int] = {}
+    group_of = np.array([groups.setdefault(tuple(sorted(r)), len(groups)) for r in rows], dtype=np.int64)
+    if len(groups) < matrix.shape[0]:
+        first = np.unique(group_of, return_index=True)[1]
+        weights = np.bincount(group_of, weights=weights, minlength=len(groups))
+        matrix = matrix[first]
+    free = p - int(fixed_mask.sum())
+    if matrix.shape[0]:
+        by_column = sp.csr_matrix(matrix.T)
+        empty = np.flatnonzero(np.diff(by_column.indptr) == 0)
+        drop = np.union1d(_dominated(by_column, drop_superset=False), empty)
+        if len(cols) - len(drop) >= free:
+            keep = np.ones(len(cols), dtype=bool)
+            keep[drop] = False
+            matrix, cols = sp.csr_matrix(matrix[:, keep]), cols[keep]
+    return ReducedMaxCover(sp.csr_matrix(matrix), np.asarray(weights, dtype=float), cols, covered_by_fixed)

@@ -188,6 +188,23 @@ def test_maximal_covering_on_the_cities_equals_a_plain_pulp_model(cities, city_s
             reference.pulp_max_cover(rows, len(cities), weights, p), rel=1e-9)
 
 
+def test_maximal_covering_with_duplicate_cities_and_zero_demand_equals_brute_force():
+    base = random_sites(9, 4)
+    lon = np.concatenate([base.lon, base.lon[:3]])  # cities 9..11 stand where 0..2 stand
+    lat = np.concatenate([base.lat, base.lat[:3]])
+    sites = sites_from_lonlat(lon, lat)
+    weights = np.array([3.0, 0.0, 5.0, 1.0, 0.0, 2.0, 7.0, 1.0, 4.0, 2.0, 6.0, 0.0])
+    covers = covers_of(sites, 150.0)
+    coverage = pairs_within(sites, np.arange(12), 150.0).coverage()
+    for p, fixed in ((2, ()), (3, (7,)), (4, (1, 4))):
+        solution = maximal_covering(coverage, weights, p, fixed=list(fixed))
+        best = reference.brute_force_max_cover(covers, weights, p, fixed=fixed)
+        assert solution.result.optimal and solution.result.objective == pytest.approx(best)
+        assert len(solution.cores) == p and set(fixed) <= set(solution.cores.tolist())
+        covered = set().union(*(covers[j] for j in solution.cores))
+        assert sum(weights[i] for i in covered) == pytest.approx(best)
+
+
 def test_maximal_covering_keeps_existing_cores():
     sites = random_sites(12, 11)
     weights = np.ones(12)
