@@ -131,7 +131,7 @@ def reduce_max_cover(matrix: sp.csr_matrix, weights, fixed, p: int) -> ReducedMa
     """
     matrix = sp.csr_matrix(matrix, dtype=np.int8)
     weights = np.asarray(weights, dtype=float)
-    n, m = matrix.shape
+    m = matrix.shape[1]
     fixed_mask = np.zeros(m, dtype=bool)
     fixed_mask[np.asarray(fixed, dtype=np.int64)] = True
     by_fixed = np.asarray(matrix[:, fixed_mask].sum(axis=1)).ravel() > 0
