@@ -28,7 +28,7 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
 from ..geometry_checks import usable_geometries
-from ..styling import Graduated, Labels, Single, Style, attach_style
+from ..styling import Categorized, Graduated, Labels, Single, Style, attach_style
 from ..weights_parameters import unit_ids
 
 POINT_METHODS = ("centroid", "point_on_surface", "fields")
@@ -369,7 +369,9 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         if dest is not None:
             outputs[self.LINKS] = dest
             attach_style(context, dest, Style(
-                renderer=Single(color="#525252", width=0.25, opacity=0.8),
+                renderer=Categorized("COVERED", [
+                    (1, "#525252", self.tr("within {radius} km").format(radius=f"{radius:g}")),
+                    (0, "#d7301f", self.tr("beyond {radius} km").format(radius=f"{radius:g}"))]),
                 aliases={"CITY_ID": self.tr("City"), "CITY_NAME": self.tr("City name"),
                          "CORE_ID": self.tr("Core"), "CORE_NAME": self.tr("Core name"),
                          "DIST_KM": self.tr("Distance to the core (km, geodesic)"),

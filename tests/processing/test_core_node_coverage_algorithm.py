@@ -82,6 +82,7 @@ def test_outputs_are_styled_when_loaded(cities_path, provider, qgis_new_project)
     assert circles.name() == "Coverage areas (300 km)"
     links = project.mapLayer(result["LINKS"])
     assert links.name() == "Core–node links"
+    assert [c.label() for c in links.renderer().categories()] == ["within 300 km", "beyond 300 km"]
 
 
 def test_maximal_covering_with_candidates_and_existing_cores(cities_path, cities_frame, provider):
