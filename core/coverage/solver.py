@@ -101,17 +101,22 @@ def solve_mip(
 
     started = time.perf_counter()
     cancelled: list[BaseException] = []
+    last_report = [started]
 
     def interrupt(event):
+        # HiGHS calls this very often (every simplex iteration): report ten times a second
         if cancelled:
             event.interrupt()
             return
-        if progress is not None:
-            try:
-                progress(min((time.perf_counter() - started) / max(time_limit, 1e-9), 1.0))
-            except Cancelled as error:
-                cancelled.append(error)
-                event.interrupt()
+        now = time.perf_counter()
+        if now - last_report[0] < 0.1:
+            return
+        last_report[0] = now
+        try:
+            progress(min((now - started) / max(time_limit, 1e-9), 1.0))
+        except Cancelled as error:
+            cancelled.append(error)
+            event.interrupt()
 
     if progress is not None:
         h.cbMipInterrupt += interrupt

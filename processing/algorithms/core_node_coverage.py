@@ -178,7 +178,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             frame, ids = usable_geometries(frame, ids, feedback)
         names = self.city_names(frame, ids, parameters, context)
         sites = self.sites(frame, ids, method, parameters, context)
-        spec = self.spec(parameters, context)
+        spec = self.spec(parameters, context, feedback)
         candidates = self.expression_mask(source, frame, parameters, self.CANDIDATES, context)
         existing = self.existing_mask(source, frame, parameters, context)
         weight_field = self.field_name(parameters, self.WEIGHT_FIELD, context)
@@ -252,7 +252,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
                                      frame[lat_field].to_numpy(dtype=float, na_value=float("nan")), ids)
         return sites_from_geometries(frame.geometry.values, frame.crs, method, ids)
 
-    def spec(self, parameters, context):
+    def spec(self, parameters, context, feedback=None):
         from ...core.coverage.analysis import CoverageSpec
 
         text = self.parameterAsString(parameters, self.COMPARE_RADII, context) or ""
@@ -267,6 +267,8 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
                         "by commas, e.g. 200, 300, 500.").format(value=piece.strip())) from None
         problem = PROBLEMS[self.parameterAsEnum(parameters, self.PROBLEM, context)]
         backup = self.parameterAsBool(parameters, self.BACKUP, context)
+        if backup and problem != "set_covering" and feedback is not None:
+            feedback.pushInfo(self.tr("Backup coverage applies to set covering only; ignored."))
         return CoverageSpec(
             problem=problem,
             radius_km=self.parameterAsDouble(parameters, self.RADIUS, context),

@@ -327,6 +327,23 @@ def test_cancel_stops_the_solver():
         core_node_coverage(sites, np.arange(300), CoverageSpec(compare_radii=()), progress=progress)
 
 
+def test_cancel_interrupts_a_running_solver():
+    import time
+
+    sites = random_sites(1500, 5, lon=(100.0, 120.0), lat=(25.0, 40.0))
+    coverage = pairs_within(sites, np.arange(1500), 150.0).coverage()
+    started = time.perf_counter()
+
+    def progress(fraction):
+        # set_covering reports 0–0.1 while reducing, then above 0.1 while HiGHS runs
+        if fraction > 0.1 and time.perf_counter() - started > 0.5:
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        set_covering(coverage, time_limit=60.0, progress=progress)
+    assert time.perf_counter() - started < 10.0  # not the 60 s time limit
+
+
 @pytest.mark.parametrize(
     ("spec", "kwargs", "message"),
     [
