@@ -157,7 +157,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             ("CITIES_SHARE", self.tr("Share of cities covered")),
             ("DEMAND_SHARE", self.tr("Share of demand covered")),
             ("MAX_KM", self.tr("Largest city-to-core distance (km)")),
-            ("GAP", self.tr("Optimality gap (0 when proven optimal)")),
+            ("GAP", self.tr("Relative optimality gap (0 when proven optimal, −1 when unknown)")),
         ):
             self.addOutput(QgsProcessingOutputNumber(name, description))
         self.addOutput(QgsProcessingOutputBoolean("OPTIMAL", self.tr("Proven optimal")))
