@@ -184,3 +184,21 @@ def test_input_layer_is_not_modified(cities_layer, provider):
     run({"INPUT": cities_layer, "COMPARE_RADII": "", "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT"})
     assert cities_layer.fields().names() == fields
     assert [f.attributes() for f in cities_layer.getFeatures()] == before
+
+
+def test_shapefile_outputs_keep_every_field(cities_path, provider, tmp_path):
+    from qgis.core import QgsVectorLayer
+
+    result = run({"INPUT": str(cities_path), "ID_FIELD": "adcode", "COMPARE_RADII": "",
+                  "OUTPUT": str(tmp_path / "cities.shp"), "CORES": str(tmp_path / "cores.shp"),
+                  "CIRCLES": str(tmp_path / "circles.shp"), "LINKS": str(tmp_path / "links.shp")})
+    expected = {
+        "cities": {"IS_CORE", "CORE_ID", "CORE_NAME", "CORE_KM", "COVERED", "N_COVER"},
+        "cores": {"CORE_ID", "NAME", "EXISTING", "N_NODES", "N_COVER", "DEMAND", "MAX_KM"},
+        "circles": {"CORE_ID", "NAME", "RADIUS_KM"},
+        "links": {"CITY_ID", "CITY_NAME", "CORE_ID", "CORE_NAME", "DIST_KM", "COVERED"},
+    }
+    for name, fields in expected.items():
+        layer = QgsVectorLayer(str(tmp_path / f"{name}.shp"), name, "ogr")
+        assert layer.isValid() and fields <= set(layer.fields().names()), name
+    assert QgsVectorLayer(str(tmp_path / "cores.shp"), "c", "ogr").featureCount() == result["N_CORES"]
