@@ -13,5 +13,6 @@ One piece per module:
 * :mod:`.models` — set covering, maximal covering and backup coverage;
 * :mod:`.assignment` — each city's nearest core, distance and number of covering cores;
 * :mod:`.circles` — true geodesic circles of the radius, as polygons;
+* :mod:`.layers` — the output tables (cities, cores, circles, links) as GeoDataFrames;
 * :mod:`.analysis` — the one entry point the Processing algorithm calls.
 """
