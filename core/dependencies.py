@@ -24,18 +24,23 @@ MINIMUM_VERSIONS: dict[str, str] = {
     "pyproj": "3.3",
     "geopandas": "0.12",
     "libpysal": "4.9",
-    "esda": "2.5",
-    "spopt": "0.5",
     "spreg": "1.4",
     "mapclassify": "2.5",
+    # The exact MIP solver of the coverage model (resilience:corenodecoverage); a wheel
+    # with its own HiGHS library and no GDAL/PROJ/GEOS, safe in QGIS's Python.
+    "highspy": "1.7",
 }
+# esda and spopt are not needed at run time: the permutation engine (core/autocorrelation)
+# and the coverage models (core/coverage) are our own, for the reasons given there; both
+# libraries remain test and benchmark peers (requirements-dev.txt).
 
 #: The packages whose absence the plugin reports at start-up.
 ALL_PACKAGES: tuple[str, ...] = tuple(MINIMUM_VERSIONS)
 
 #: Packages that only some algorithms need, checked when those run (not at start-up):
-#: rasterio for zonal statistics of rasters, openpyxl for XLSX indicator tables.
-OPTIONAL_VERSIONS: dict[str, str] = {"rasterio": "1.3", "openpyxl": "3.0"}
+#: rasterio for zonal statistics of rasters, openpyxl for XLSX indicator tables,
+#: matplotlib for charts (skipped with a note when it is missing).
+OPTIONAL_VERSIONS: dict[str, str] = {"rasterio": "1.3", "openpyxl": "3.0", "matplotlib": "3.3"}
 MINIMUM_VERSIONS.update(OPTIONAL_VERSIONS)
 
 

@@ -284,6 +284,34 @@ def economic_geographic_weights(demo: Demo):
     })
     return (f"nested economic-geographic weights (phi = 0.5, GDPPC 2011-2019), {result['LINKS']} links "
             "-> economic_geographic.gwt")
+def core_node_coverage(demo: Demo):
+    import processing
+
+    result = processing.run("resilience:corenodecoverage", {
+        "INPUT": demo.cities, "ID_FIELD": "adcode", "NAME_FIELD": "name", "RADIUS": 300, "BACKUP": True,
+        "COMPARE_RADII": "200, 300, 500",
+        "OUTPUT": demo.layer("coverage_cities"), "CORES": demo.layer("coverage_cores"),
+        "CIRCLES": demo.layer("coverage_circles"), "LINKS": demo.layer("coverage_links"),
+        "REPORT": str(demo.out / "coverage_300km.html"),
+    })
+    return (f"set covering at 300 km: {result['N_CORES']} core cities cover all "
+            f"{100 * result['CITIES_SHARE']:.0f} % of cities, farthest city {result['MAX_KM']:.0f} km, "
+            f"{'proven optimal' if result['OPTIMAL'] else 'gap %.2f %%' % (100 * result['GAP'])}")
+
+
+def population_coverage(demo: Demo):
+    """Maximal covering: 20 cores that reach the most people (POP 2019 of the SYNTHETIC panel)."""
+    import processing
+
+    result = processing.run("resilience:corenodecoverage", {
+        "INPUT": demo.layer_source("indices"), "ID_FIELD": "adcode", "NAME_FIELD": "name", "PROBLEM": 1,
+        "P": 20, "WEIGHT_FIELD": "POP_2019", "RADIUS": 300, "COMPARE_RADII": "200, 300, 500",
+        "OUTPUT": demo.layer("mclp_cities"), "CORES": demo.layer("mclp_cores"),
+        "CIRCLES": demo.layer("mclp_circles"), "REPORT": str(demo.out / "coverage_mclp_pop.html"),
+    })
+    return (f"maximal covering, 20 cores within 300 km: {100 * result['DEMAND_SHARE']:.1f} % of the "
+            f"(synthetic) 2019 population, {100 * result['CITIES_SHARE']:.1f} % of cities, "
+            f"{'proven optimal' if result['OPTIMAL'] else 'gap %.2f %%' % (100 * result['GAP'])}")
 
 
 STEPS = [
@@ -296,6 +324,8 @@ STEPS = [
     ("Spatial weights (economic-geographic)", economic_geographic_weights),
     ("Global Moran's I per year", moran_per_year),
     ("LISA clusters, last year", lisa_last_year),
+    ("Core-node coverage (300 km, set covering)", core_node_coverage),
+    ("Core-node coverage (20 cores, population)", population_coverage),
     ("Spatial Durbin model of resilience (panel, two-way FE)", spatial_durbin),
     ("Heterogeneity by period (2016)", heterogeneity_period),
     ("Heterogeneity by openness (top/bottom 30 %)", heterogeneity_openness),

@@ -11,11 +11,11 @@ def test_version_tuple_reads_leading_numbers():
 
 
 def test_problems_finds_missing_and_old_packages(monkeypatch):
-    versions = {"esda": None, "spreg": "1.2.0", "libpysal": "4.14.1"}
+    versions = {"highspy": None, "spreg": "1.2.0", "libpysal": "4.14.1"}
     monkeypatch.setattr(dependencies, "installed_version", lambda name: versions.get(name))
-    found = problems(("esda", "spreg", "libpysal"))
-    assert [p.package for p in found] == ["esda", "spreg"]
-    assert found[0].describe() == "esda (missing; needs >= 2.5)"
+    found = problems(("highspy", "spreg", "libpysal"))
+    assert [p.package for p in found] == ["highspy", "spreg"]
+    assert found[0].describe() == "highspy (missing; needs >= 1.7)"
     assert found[1].describe() == "spreg 1.2.0 (too old; needs >= 1.4)"
 
 

@@ -1,0 +1,166 @@
+"""Set covering (LSCP), maximal covering (MCLP) and backup coverage as integer programmes.
+
+The formulations are spopt's (Church & Murray 2018, as in ``spopt.locate.LSCP``,
+``MCLP`` and ``LSCPB``), written here as sparse matrices for HiGHS: spopt builds every
+constraint as a dense Python sum over all candidates (n × m terms: about a minute for
+2,850 points before the solver starts) and only from a planar cost matrix.
+
+* Set covering: min Σ_j y_j  s.t.  Σ_j a_ij y_j ≥ 1 for every city i; y binary.
+* Maximal covering: max Σ_i w_i x_i  s.t.  x_i ≤ Σ_j a_ij y_j, Σ_j y_j = p, y binary,
+  0 ≤ x ≤ 1 (x is integral at the optimum because the a_ij are 0/1).
+* Backup coverage, second stage after set covering: with the number of cores fixed at
+  the set-covering optimum p*, max Σ_i u_i  s.t.  Σ_j a_ij y_j ≥ 1 + u_i, Σ_j y_j = p*,
+  0 ≤ u ≤ 1 (u_i = 0 where only one candidate covers city i).
+
+Existing cores (``fixed``) enter every model as y_j = 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..progress import span
+from .reduction import reduce_cover, reduce_max_cover
+from .solver import INFINITY, MipResult, solve_mip
+
+
+@dataclass
+class CoverSolution:
+    """The cores a model chose (positions in the candidate list) and how it was solved."""
+
+    cores: np.ndarray
+    result: MipResult  # the main stage (objective: cores, or covered demand)
+    backup: MipResult | None = None  # the second stage of backup coverage
+    reduced_shape: tuple[int, int] | None = None  # size of set covering after reductions
+
+
+def _fixed_mask(fixed, m: int) -> np.ndarray:
+    mask = np.zeros(m, dtype=bool)
+    if fixed is not None:
+        mask[np.asarray(fixed, dtype=np.int64)] = True
+    return mask
+
+
+def set_covering(coverage: sp.csr_matrix, fixed=None, time_limit: float = 60.0,
+                 progress=None) -> CoverSolution:
+    """The fewest cores (including ``fixed`` ones) that cover every city.
+
+    ``coverage``: cities × candidates, a_ij = 1 when candidate j covers city i; every
+    city must be covered by at least one candidate (checked by the caller).
+    """
+    m = coverage.shape[1]
+    fixed = _fixed_mask(fixed, m)
+    reduced = reduce_cover(coverage, fixed, span(progress, 0.0, 0.1))
+    rows, cols = reduced.matrix.shape
+    if rows == 0:
+        chosen = np.zeros(0, dtype=np.int64)
+        result = MipResult("optimal", True, 0.0, 0.0, 0.0, 0.0, 0, np.zeros(0))
+    else:
+        result = solve_mip(
+            cost=np.ones(cols), matrix=reduced.matrix,
+            row_lower=np.ones(rows), row_upper=np.full(rows, INFINITY),
+            col_lower=np.zeros(cols), col_upper=np.ones(cols), integer=np.ones(cols, dtype=bool),
+            time_limit=time_limit, progress=span(progress, 0.1, 1.0), start=greedy_cover(reduced.matrix),
+        )
+        chosen = reduced.cols[result.x > 0.5] if result.has_solution else None
+    forced = len(reduced.forced)
+    result = _shift(result, forced)
+    cores = None if chosen is None else np.union1d(reduced.forced, chosen)
+    return CoverSolution(cores, result, reduced_shape=(rows, cols))
+
+
+def greedy_cover(matrix: sp.csr_matrix) -> np.ndarray:
+    """A cover by Chvátal's greedy rule (the site covering most uncovered cities first):
+    the solver's starting point, so a run stopped by the time limit still has a cover."""
+    by_column = sp.csc_matrix(matrix, dtype=np.int32)
+    uncovered = np.ones(matrix.shape[0], dtype=np.int32)
+    chosen = np.zeros(matrix.shape[1])
+    while uncovered.any():
+        gains = uncovered @ by_column
+        best = int(np.argmax(gains))
+        chosen[best] = 1.0
+        rows = by_column.indices[by_column.indptr[best]:by_column.indptr[best + 1]]
+        uncovered[rows] = 0
+    return chosen
+
+
+def _shift(result: MipResult, offset: int) -> MipResult:
+    """The result of a reduced problem, as the original problem's (forced sites added)."""
+    objective = None if result.objective is None else result.objective + offset
+    bound = None if result.bound is None else result.bound + offset
+    gap = result.gap
+    if objective and bound is not None:
+        gap = abs(objective - bound) / abs(objective)
+    return MipResult(result.status, result.optimal, objective, bound, gap, result.seconds,
+                     result.nodes, result.x)
+
+
+def backup_covering(coverage: sp.csr_matrix, cores_count: int, fixed=None, start=None,
+                    time_limit: float = 60.0, progress=None) -> tuple[np.ndarray | None, MipResult]:
+    """Among covers with ``cores_count`` cores, the one that covers the most cities twice.
+
+    ``start``: a cover with that many cores (the set-covering solution), so a run cut
+    short by the time limit still returns a cover at least as good.
+    """
+    n, m = coverage.shape
+    fixed = _fixed_mask(fixed, m)
+    coverage = sp.csr_matrix(coverage, dtype=float)
+    # variables: y (m) then u (n); rows: A y − u ≥ 1 (n), Σ y = cores_count (1)
+    twice_possible = np.diff(coverage.indptr) >= 2
+    matrix = sp.vstack([
+        sp.hstack([coverage, -sp.identity(n, format="csr")]),
+        sp.hstack([sp.csr_matrix(np.ones((1, m))), sp.csr_matrix((1, n))]),
+    ], format="csr")
+    row_lower = np.concatenate([np.ones(n), [cores_count]])
+    row_upper = np.concatenate([np.full(n, INFINITY), [cores_count]])
+    col_lower = np.concatenate([fixed.astype(float), np.zeros(n)])
+    col_upper = np.concatenate([np.ones(m), twice_possible.astype(float)])
+    integer = np.concatenate([np.ones(m, dtype=bool), np.zeros(n, dtype=bool)])
+    initial = None
+    if start is not None:
+        y = np.zeros(m)
+        y[np.asarray(start, dtype=np.int64)] = 1.0
+        counts = coverage @ y
+        initial = np.concatenate([y, np.clip(counts - 1.0, 0.0, 1.0) * twice_possible])
+    result = solve_mip(np.concatenate([np.zeros(m), np.ones(n)]), matrix, row_lower, row_upper,
+                       col_lower, col_upper, integer, maximize=True, time_limit=time_limit,
+                       progress=progress, start=initial)
+    cores = np.flatnonzero(result.x[:m] > 0.5) if result.has_solution else None
+    return cores, result
+
+
+def maximal_covering(coverage: sp.csr_matrix, weights, p: int, fixed=None,
+                     time_limit: float = 60.0, progress=None) -> CoverSolution:
+    """The ``p`` cores (including ``fixed`` ones) that cover the most demand ``weights``.
+
+    The problem is first reduced exactly (:func:`reduce_max_cover`: identical cities
+    merged, dominated sites dropped), which shrinks it several times on city layers.
+    """
+    m = coverage.shape[1]
+    fixed = np.flatnonzero(_fixed_mask(fixed, m))
+    reduced = reduce_max_cover(coverage, weights, fixed, p)
+    free = p - len(fixed)
+    rows, cols = reduced.matrix.shape
+    if free == 0 or rows == 0:
+        chosen = reduced.cols[:free]  # nothing left to cover: any sites will do
+        result = MipResult("optimal", True, reduced.covered_by_fixed, reduced.covered_by_fixed, 0.0, 0.0, 0,
+                           np.zeros(0))
+        return CoverSolution(np.union1d(fixed, chosen).astype(np.int64), result, reduced_shape=(rows, cols))
+    # variables: y (cols) then x (rows); constraints: x − A y ≤ 0 (rows), Σ y = free (1)
+    matrix = sp.vstack([
+        sp.hstack([-sp.csr_matrix(reduced.matrix, dtype=float), sp.identity(rows, format="csr")]),
+        sp.hstack([sp.csr_matrix(np.ones((1, cols))), sp.csr_matrix((1, rows))]),
+    ], format="csr")
+    row_lower = np.concatenate([np.full(rows, -INFINITY), [free]])
+    row_upper = np.concatenate([np.zeros(rows), [free]])
+    integer = np.concatenate([np.ones(cols, dtype=bool), np.zeros(rows, dtype=bool)])
+    result = solve_mip(np.concatenate([np.zeros(cols), reduced.weights]), matrix, row_lower, row_upper,
+                       np.zeros(cols + rows), np.ones(cols + rows), integer, maximize=True,
+                       time_limit=time_limit, progress=progress)
+    cores = None
+    if result.has_solution:
+        cores = np.union1d(fixed, reduced.cols[result.x[:cols] > 0.5]).astype(np.int64)
+    return CoverSolution(cores, _shift(result, reduced.covered_by_fixed), reduced_shape=(rows, cols))

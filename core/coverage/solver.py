@@ -1,0 +1,158 @@
+"""The mixed-integer solver: HiGHS through highspy.
+
+Why HiGHS and not spopt's PuLP + CBC: on the hard instances it is stronger (2,850
+synthetic county points at 300 km: HiGHS proved the optimum in 112 s where CBC had no
+proof after 150 s; 2,000 points: 9.4 s against 13.6 s, see bench/bench_coverage.py;
+on easy ones CBC can be quicker, 1,000 points: 0.6 s against 1.1 s); highspy takes the
+sparse constraint matrix as arrays (PuLP builds one Python object per coefficient and
+writes an MPS file); and it reports the status, the best bound and the gap directly,
+whereas PuLP reports a CBC run stopped by its time limit as "Optimal".
+
+Problems here are   optimise c·x  subject to  row_lower ≤ A x ≤ row_upper,
+col_lower ≤ x ≤ col_upper, x_j integer where ``integer``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import Cancelled, InputError
+
+INFINITY = float("inf")
+
+
+@dataclass
+class MipResult:
+    """What the solver found and how sure it is."""
+
+    status: str  # "optimal", "time limit", "infeasible", "interrupted", or HiGHS's own words
+    optimal: bool  # proven optimal (gap within HiGHS's tolerance, 0.01 %)
+    objective: float | None
+    bound: float | None  # best proven bound on the objective
+    gap: float | None  # relative gap |objective − bound| / |objective|
+    seconds: float
+    nodes: int
+    x: np.ndarray | None  # variable values (None without a feasible solution)
+
+    @property
+    def has_solution(self) -> bool:
+        return self.x is not None
+
+
+def _highspy():
+    try:
+        import highspy
+    except ImportError as error:  # pragma: no cover - the algorithm checks REQUIRES first
+        raise InputError(
+            "The HiGHS solver (Python package highspy) is missing; install it with "
+            "pip install highspy and run again."
+        ) from error
+    return highspy
+
+
+def solve_mip(
+    cost,
+    matrix: sp.spmatrix,
+    row_lower,
+    row_upper,
+    col_lower,
+    col_upper,
+    integer,
+    maximize: bool = False,
+    time_limit: float = 60.0,
+    progress=None,
+    start=None,
+) -> MipResult:
+    """Solve the problem with HiGHS within ``time_limit`` seconds.
+
+    ``progress(fraction)`` is called as the solver runs (fraction of the time limit
+    used); when it raises :class:`Cancelled` the solver is interrupted and the
+    exception propagates. ``start``: a feasible solution to begin from (kept if the
+    time runs out before a better one is found).
+    """
+    highspy = _highspy()
+    cost = np.asarray(cost, dtype=float)
+    n_cols = len(cost)
+    csr = sp.csr_matrix(matrix, dtype=float)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("threads", 1)
+    h.addVars(n_cols, np.asarray(col_lower, dtype=float), np.asarray(col_upper, dtype=float))
+    columns = np.arange(n_cols, dtype=np.int32)
+    h.changeColsCost(n_cols, columns, cost)
+    integer = np.asarray(integer, dtype=bool)
+    if integer.any():
+        which = np.flatnonzero(integer).astype(np.int32)
+        h.changeColsIntegrality(len(which), which,
+                                np.full(len(which), highspy.HighsVarType.kInteger))
+    if csr.shape[0]:
+        h.addRows(csr.shape[0], np.asarray(row_lower, dtype=float), np.asarray(row_upper, dtype=float),
+                  csr.nnz, csr.indptr[:-1].astype(np.int32), csr.indices.astype(np.int32), csr.data)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize)
+
+    if start is not None:
+        initial = highspy.HighsSolution()
+        initial.col_value = [float(v) for v in start]
+        initial.value_valid = True
+        h.setSolution(initial)
+
+    started = time.perf_counter()
+    cancelled: list[BaseException] = []
+    last_report = [started]
+
+    def interrupt(event):
+        # HiGHS calls this very often (every simplex iteration): report ten times a second
+        if cancelled:
+            event.interrupt()
+            return
+        now = time.perf_counter()
+        if now - last_report[0] < 0.1:
+            return
+        last_report[0] = now
+        try:
+            progress(min((now - started) / max(time_limit, 1e-9), 1.0))
+        except Cancelled as error:
+            cancelled.append(error)
+            event.interrupt()
+
+    if progress is not None:
+        h.cbMipInterrupt += interrupt
+        h.cbSimplexInterrupt += interrupt
+    h.run()
+    seconds = time.perf_counter() - started
+    if cancelled:
+        raise cancelled[0]
+    return _result(h, highspy, n_cols, integer.any(), seconds)
+
+
+def _result(h, highspy, n_cols: int, is_mip: bool, seconds: float) -> MipResult:
+    status = h.getModelStatus()
+    info = h.getInfo()
+    names = {
+        highspy.HighsModelStatus.kOptimal: "optimal",
+        highspy.HighsModelStatus.kTimeLimit: "time limit",
+        highspy.HighsModelStatus.kInfeasible: "infeasible",
+        highspy.HighsModelStatus.kInterrupt: "interrupted",
+    }
+    name = names.get(status, h.modelStatusToString(status))
+    solution = h.getSolution()
+    has_solution = info.primal_solution_status == 2 and len(solution.col_value) == n_cols
+    x = np.asarray(solution.col_value, dtype=float) if has_solution else None
+    objective = float(info.objective_function_value) if has_solution else None
+    if is_mip:
+        bound = float(info.mip_dual_bound)
+        gap = float(info.mip_gap) if has_solution else None
+        nodes = int(info.mip_node_count)
+    else:
+        bound, gap, nodes = objective, (0.0 if has_solution else None), 0
+    if bound is not None and not np.isfinite(bound):
+        bound = None
+    optimal = status == highspy.HighsModelStatus.kOptimal and has_solution
+    if optimal and gap is not None and gap < 1e-9:
+        gap = 0.0
+    return MipResult(name, optimal, objective, bound, gap, seconds, nodes, x)

@@ -1,0 +1,462 @@
+"""resilience:corenodecoverage: the 300 km core-node coverage model, solved exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import (
+    QgsExpression,
+    QgsFeatureRequest,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingMultiStepFeedback,
+    QgsProcessingOutputBoolean,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExpression,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsWkbTypes,
+)
+
+from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
+from ..geometry_checks import usable_geometries
+from ..styling import Categorized, Graduated, Labels, Single, Style, attach_style
+from ..weights_parameters import unit_ids
+
+POINT_METHODS = ("centroid", "point_on_surface", "fields")
+PROBLEMS = ("set_covering", "maximal_covering")
+
+
+class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
+    NAME = "corenodecoverage"
+    DISPLAY_NAME = "Core-node coverage (300 km)"
+    GROUP = "coverage"
+    REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas", "highspy")
+    TAGS = ("coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,"
+            "location,facility,infrastructure,layout")
+    HELP = (
+        "Chooses core cities so that every city lies within a radius (300 km in the study) of a "
+        "core: the “core–node” infrastructure layout. Solved exactly as an integer programme "
+        "(HiGHS); the log says whether the solution is proven optimal, and the gap when the time "
+        "limit stopped the solver first.\n\n"
+        "Problems: set covering — the fewest cores that cover every city; maximal covering — p "
+        "cores that cover the most demand (a weight field such as population, or 1 per city). "
+        "Backup coverage (set covering): among the optimal covers, the one that covers the most "
+        "cities twice.\n\n"
+        "Distances are geodesic on the ellipsoid, in km, whatever the layer's CRS. Cities are the "
+        "layer's points, a point of each polygon (centroid or point on surface), or longitude/"
+        "latitude fields (WGS84 degrees).\n\n"
+        "Candidates: every city, or those matching an expression (e.g. \"DEI_2019\" >= "
+        "q3(\"DEI_2019\")), or a field of 1/0 (true/false) values. Existing cores that must stay: "
+        "such a field or expression (e.g. \"is_core\") and/or the layer's selection; they are always "
+        "candidates.\n\n"
+        "Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the distance "
+        "to it (CORE_KM), whether a core lies within the radius (COVERED) and how many (N_COVER); "
+        "the cores (stars, labelled); true geodesic circles of the radius around each core; "
+        "core–node links from each city to its core, with the distance (DIST_KM); and an HTML "
+        "summary with a comparison over radii (e.g. 200, 300, 500 km)."
+    )
+
+    INPUT = "INPUT"
+    ID_FIELD = "ID_FIELD"
+    NAME_FIELD = "NAME_FIELD"
+    POINTS = "POINTS"
+    LON_FIELD = "LON_FIELD"
+    LAT_FIELD = "LAT_FIELD"
+    PROBLEM = "PROBLEM"
+    RADIUS = "RADIUS"
+    P = "P"
+    WEIGHT_FIELD = "WEIGHT_FIELD"
+    BACKUP = "BACKUP"
+    CANDIDATES = "CANDIDATES"
+    EXISTING = "EXISTING"
+    EXISTING_SELECTED = "EXISTING_SELECTED"
+    COMPARE_RADII = "COMPARE_RADII"
+    TIME_LIMIT = "TIME_LIMIT"
+    OUTPUT = "OUTPUT"
+    CORES = "CORES"
+    CIRCLES = "CIRCLES"
+    LINKS = "LINKS"
+    REPORT = "REPORT"
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.INPUT, self.tr("Cities"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
+        self.addParameter(QgsProcessingParameterField(
+            self.ID_FIELD, self.tr("City id field (e.g. adcode; default: feature id)"),
+            parentLayerParameterName=self.INPUT, optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            self.NAME_FIELD, self.tr("City name field (labels; default: a field called “name”)"),
+            parentLayerParameterName=self.INPUT, optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.PROBLEM, self.tr("Problem"),
+            [self.tr("Set covering: fewest cores covering every city"),
+             self.tr("Maximal covering: p cores covering the most demand")], defaultValue=0))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.RADIUS, self.tr("Coverage radius (km, geodesic)"), QgsProcessingParameterNumber.Double,
+            defaultValue=300.0))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.P, self.tr("Number of cores p (maximal covering)"), QgsProcessingParameterNumber.Integer,
+            defaultValue=10))
+        self.addParameter(QgsProcessingParameterField(
+            self.WEIGHT_FIELD, self.tr("Demand field (maximal covering; default: 1 per city)"),
+            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.BACKUP, self.tr("Backup coverage: among optimal covers, cover the most cities twice"),
+            defaultValue=False))
+        self.addParameter(QgsProcessingParameterExpression(
+            self.CANDIDATES, self.tr("Candidate cores (expression; empty: every city)"),
+            parentLayerParameterName=self.INPUT, optional=True))
+        self.addParameter(QgsProcessingParameterExpression(
+            self.EXISTING, self.tr("Existing cores that must stay (expression)"),
+            parentLayerParameterName=self.INPUT, optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.EXISTING_SELECTED, self.tr("The selected cities are existing cores that must stay"),
+            defaultValue=False))
+        self.addParameter(QgsProcessingParameterString(
+            self.COMPARE_RADII, self.tr("Compare over radii (km, comma-separated; empty: none)"),
+            defaultValue="200, 300, 500", optional=True))
+        advanced = [
+            QgsProcessingParameterEnum(
+                self.POINTS, self.tr("Point of each city"),
+                [self.tr("Centroid"), self.tr("Point on surface"), self.tr("Longitude/latitude fields")],
+                defaultValue=0),
+            QgsProcessingParameterField(
+                self.LON_FIELD, self.tr("Longitude field (WGS84 degrees)"), parentLayerParameterName=self.INPUT,
+                type=QgsProcessingParameterField.Numeric, optional=True),
+            QgsProcessingParameterField(
+                self.LAT_FIELD, self.tr("Latitude field (WGS84 degrees)"), parentLayerParameterName=self.INPUT,
+                type=QgsProcessingParameterField.Numeric, optional=True),
+            QgsProcessingParameterNumber(
+                self.TIME_LIMIT, self.tr("Solver time limit per model (seconds)"),
+                QgsProcessingParameterNumber.Double, defaultValue=60.0),
+        ]
+        for parameter in advanced:
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            self.addParameter(parameter)
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT, self.tr("Cities with their core"), QgsProcessing.TypeVectorAnyGeometry))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.CORES, self.tr("Cores"), QgsProcessing.TypeVectorPoint))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.CIRCLES, self.tr("Coverage areas (geodesic circles)"), QgsProcessing.TypeVectorPolygon,
+            optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.LINKS, self.tr("Core–node links"), QgsProcessing.TypeVectorLine, optional=True))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.REPORT, self.tr("Summary report"), self.tr("HTML files (*.html)"), optional=True))
+        for name, description in (
+            ("N_CORES", self.tr("Number of cores")),
+            ("CITIES_SHARE", self.tr("Share of cities covered")),
+            ("DEMAND_SHARE", self.tr("Share of demand covered")),
+            ("MAX_KM", self.tr("Largest city-to-core distance (km)")),
+            ("GAP", self.tr("Relative optimality gap (0 when proven optimal, −1 when unknown)")),
+        ):
+            self.addOutput(QgsProcessingOutputNumber(name, description))
+        self.addOutput(QgsProcessingOutputBoolean("OPTIMAL", self.tr("Proven optimal")))
+
+    # ------------------------------------------------------------------ run
+    def process(self, parameters, context, feedback):
+        from ...core.coverage.analysis import core_node_coverage, describe_status
+
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        steps = QgsProcessingMultiStepFeedback(4, feedback)
+        frame = read_frame(source, feedback=steps)
+        id_field = self.field_name(parameters, self.ID_FIELD, context)
+        ids = unit_ids(frame, id_field)
+        method = POINT_METHODS[self.parameterAsEnum(parameters, self.POINTS, context)]
+        if method != "fields":
+            frame, ids = usable_geometries(frame, ids, feedback)
+        names = self.city_names(frame, ids, parameters, context)
+        sites = self.sites(frame, ids, method, parameters, context)
+        spec = self.spec(parameters, context, feedback)
+        candidates = self.expression_mask(source, frame, parameters, self.CANDIDATES, context)
+        existing = self.existing_mask(source, frame, parameters, context)
+        weight_field = self.field_name(parameters, self.WEIGHT_FIELD, context)
+        weights = None
+        if weight_field:
+            weights = frame[weight_field].to_numpy(dtype=float, na_value=float("nan"))
+            if spec.problem == "set_covering":
+                feedback.pushInfo(self.tr("Set covering covers every city; the demand field only "
+                                          "enters the shares reported."))
+
+        steps.setCurrentStep(1)
+        feedback.pushInfo(self.tr("Solving {model} at {radius} km for {n} cities…").format(
+            model=self.tr("set covering") if spec.problem == "set_covering" else self.tr("maximal covering"),
+            radius=f"{spec.radius_km:g}", n=len(frame)))
+        result = core_node_coverage(sites, names, spec, candidates, existing, weights,
+                                    progress=feedback_progress(steps))
+        for label, value in result.as_rows():
+            feedback.pushInfo(f"{self.tr(label)}: {value}")
+        if not result.result.optimal:
+            feedback.pushWarning(self.tr("The solution is not proven optimal: {status}. Raise the time "
+                                         "limit to close the gap.").format(status=describe_status(result.result)))
+        for row in result.comparison:
+            feedback.pushInfo(self.tr("Radius {radius} km: {value}").format(
+                radius=f"{row.radius_km:g}", value=self.describe_row(row)))
+
+        steps.setCurrentStep(2)
+        outputs = self.write_layers(parameters, context, source, frame, ids, sites, result, steps)
+        steps.setCurrentStep(3)
+        a = result.assignment
+        outputs.update({
+            "N_CORES": len(result.cores),
+            "CITIES_SHARE": result.cities_share,
+            "DEMAND_SHARE": result.demand_share,
+            "MAX_KM": float(a.km.max()),
+            "GAP": 0.0 if result.result.optimal else (result.result.gap if result.result.gap is not None else -1.0),
+            "OPTIMAL": bool(result.result.optimal),
+        })
+        report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
+        if report_path:
+            outputs[self.REPORT] = self.write_report(report_path, result, source.sourceName() or "cities")
+        return outputs
+
+    # ------------------------------------------------------------ inputs
+    def field_name(self, parameters, name, context):
+        fields = self.parameterAsFields(parameters, name, context)
+        return fields[0] if fields else None
+
+    def city_names(self, frame, ids, parameters, context):
+        import numpy as np
+
+        name_field = self.field_name(parameters, self.NAME_FIELD, context)
+        if not name_field:
+            name_field = next((c for c in frame.columns if str(c).lower() == "name"), None)
+        if not name_field:
+            return np.asarray([str(i) for i in ids], dtype=object)
+        values = frame[name_field]
+        return np.asarray([str(v) if v is not None and v == v else str(i)
+                           for v, i in zip(values, ids)], dtype=object)
+
+    def sites(self, frame, ids, method, parameters, context):
+        from ...core.coverage.sites import sites_from_geometries, sites_from_lonlat
+        from ...core.errors import InputError
+
+        if method == "fields":
+            lon_field = self.field_name(parameters, self.LON_FIELD, context)
+            lat_field = self.field_name(parameters, self.LAT_FIELD, context)
+            if not lon_field or not lat_field:
+                raise InputError("Longitude/latitude points need both a longitude and a latitude field; "
+                                 "choose them, or use the centroid or a point on the surface.")
+            return sites_from_lonlat(frame[lon_field].to_numpy(dtype=float, na_value=float("nan")),
+                                     frame[lat_field].to_numpy(dtype=float, na_value=float("nan")), ids)
+        return sites_from_geometries(frame.geometry.values, frame.crs, method, ids)
+
+    def spec(self, parameters, context, feedback=None):
+        from ...core.coverage.analysis import CoverageSpec
+
+        text = self.parameterAsString(parameters, self.COMPARE_RADII, context) or ""
+        radii = []
+        for piece in text.replace(";", ",").split(","):
+            if piece.strip():
+                try:
+                    radii.append(float(piece))
+                except ValueError:
+                    raise QgsProcessingException(self.tr(
+                        "“{value}” in the radii to compare is not a number; write radii in km separated "
+                        "by commas, e.g. 200, 300, 500.").format(value=piece.strip())) from None
+        problem = PROBLEMS[self.parameterAsEnum(parameters, self.PROBLEM, context)]
+        backup = self.parameterAsBool(parameters, self.BACKUP, context)
+        if backup and problem != "set_covering" and feedback is not None:
+            feedback.pushInfo(self.tr("Backup coverage applies to set covering only; ignored."))
+        return CoverageSpec(
+            problem=problem,
+            radius_km=self.parameterAsDouble(parameters, self.RADIUS, context),
+            p=self.parameterAsInt(parameters, self.P, context),
+            backup=backup and problem == "set_covering",
+            time_limit=self.parameterAsDouble(parameters, self.TIME_LIMIT, context),
+            compare_radii=tuple(radii),
+        )
+
+    def expression_mask(self, source, frame, parameters, name, context):
+        """A boolean mask over the frame's rows: the features for which the expression is true
+        (None when the expression is empty)."""
+        import numpy as np
+
+        text = self.parameterAsExpression(parameters, name, context)
+        if not text or not text.strip():
+            return None
+        expression = QgsExpression(text)
+        if expression.hasParserError():
+            raise QgsProcessingException(self.tr("The expression {expression} is invalid: {error}").format(
+                expression=text, error=expression.parserErrorString()))
+        missing = sorted(set(expression.referencedColumns()) - set(source.fields().names()) - {"$id"})
+        missing = [name for name in missing if not name.startswith("$") and name != QgsFeatureRequest.ALL_ATTRIBUTES]
+        if missing:
+            raise QgsProcessingException(self.tr(
+                "The expression {expression} uses fields that are not in the layer: {fields}; choose from "
+                "{available}.").format(expression=text, fields=", ".join(missing),
+                                       available=", ".join(source.fields().names())))
+        expression_context = self.createExpressionContext(parameters, context, source)
+        expression.prepare(expression_context)
+        request = QgsFeatureRequest()
+        request.setFlags(QgsFeatureRequest.NoGeometry)
+        request.setExpressionContext(expression_context)
+        matching = set()
+        for feature in source.getFeatures(request):
+            expression_context.setFeature(feature)
+            value = expression.evaluate(expression_context)
+            if expression.hasEvalError():
+                raise QgsProcessingException(self.tr("The expression {expression} fails: {error}").format(
+                    expression=text, error=expression.evalErrorString()))
+            if value not in (None, False, 0, "") and not (hasattr(value, "isNull") and value.isNull()):
+                matching.add(feature.id())
+        return np.asarray(frame.index.isin(list(matching)))
+
+    def existing_mask(self, source, frame, parameters, context):
+        import numpy as np
+
+        mask = self.expression_mask(source, frame, parameters, self.EXISTING, context)
+        if self.parameterAsBool(parameters, self.EXISTING_SELECTED, context):
+            layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
+            if layer is None:
+                raise QgsProcessingException(self.tr(
+                    "Existing cores from the selection need the cities as a layer loaded in the "
+                    "project, not a file; load it, select the existing cores, or use an expression."))
+            selected = np.asarray(frame.index.isin(list(layer.selectedFeatureIds())))
+            if not selected.any():
+                raise QgsProcessingException(self.tr(
+                    "No city of {layer} is selected, but the selected cities should be the existing "
+                    "cores; select them or untick the option.").format(layer=layer.name()))
+            mask = selected if mask is None else (mask | selected)
+        return mask
+
+    # ----------------------------------------------------------- outputs
+    def write_layers(self, parameters, context, source, frame, ids, sites, result, feedback):
+        from ...core.coverage.layers import circles_frame, cities_frame, cores_frame, links_frame
+
+        crs = source.sourceCrs()
+        target = crs_to_pyproj(crs)
+        radius = result.spec.radius_km
+        outputs = {}
+        cities = cities_frame(frame, ids, result)
+        dest = frame_to_sink(self, parameters, self.OUTPUT, context, cities, source.wkbType(), crs,
+                             base_fields=source.fields(), feedback=feedback)
+        outputs[self.OUTPUT] = dest
+        attach_style(context, dest, Style(
+            renderer=self.distance_classes(radius, float(result.assignment.km.max())),
+            aliases=CITY_ALIASES(self),
+            name=self.tr("Cities and their core ({radius} km)").format(radius=f"{radius:g}"),
+        ))
+        cores = cores_frame(sites, ids, result, target)
+        dest = frame_to_sink(self, parameters, self.CORES, context, cores, QgsWkbTypes.Point, crs)
+        outputs[self.CORES] = dest
+        attach_style(context, dest, Style(
+            renderer=Single(color="#d7301f", size=5.0, marker="star", outline="#3b0f0f"),
+            labels=Labels("NAME", size=9.0), aliases=CORE_ALIASES(self),
+            name=self.tr("Cores ({count})").format(count=len(result.cores)),
+        ))
+        circles = circles_frame(sites, ids, result, target)
+        dest = frame_to_sink(self, parameters, self.CIRCLES, context, circles, QgsWkbTypes.MultiPolygon, crs)
+        if dest is not None:
+            outputs[self.CIRCLES] = dest
+            attach_style(context, dest, Style(
+                renderer=Single(color="#6baed6", width=0.3, opacity=0.25, outline="#08519c"),
+                aliases={"CORE_ID": self.tr("Core"), "NAME": self.tr("Core name"),
+                         "RADIUS_KM": self.tr("Radius (km, geodesic)")},
+                name=self.tr("Coverage areas ({radius} km)").format(radius=f"{radius:g}"),
+            ))
+        links = links_frame(sites, ids, result, target)
+        dest = frame_to_sink(self, parameters, self.LINKS, context, links, QgsWkbTypes.LineString, crs)
+        if dest is not None:
+            outputs[self.LINKS] = dest
+            attach_style(context, dest, Style(
+                renderer=Categorized("COVERED", [
+                    (1, "#525252", self.tr("within {radius} km").format(radius=f"{radius:g}")),
+                    (0, "#d7301f", self.tr("beyond {radius} km").format(radius=f"{radius:g}"))]),
+                aliases={"CITY_ID": self.tr("City"), "CITY_NAME": self.tr("City name"),
+                         "CORE_ID": self.tr("Core"), "CORE_NAME": self.tr("Core name"),
+                         "DIST_KM": self.tr("Distance to the core (km, geodesic)"),
+                         "COVERED": self.tr("Within the radius (1 = yes)")},
+                name=self.tr("Core–node links"),
+            ))
+        return outputs
+
+    def distance_classes(self, radius: float, largest: float) -> Graduated:
+        """Distance-to-core classes: thirds of the radius, then beyond the radius (not covered)."""
+        top = max(largest, radius) + 1.0
+        return Graduated(
+            field="CORE_KM", breaks=[radius / 3, 2 * radius / 3, radius, top], minimum=0.0,
+            colors=["#1a9850", "#91cf60", "#fee08b", "#d73027"],
+            labels=[f"0 – {radius / 3:.0f} km", f"{radius / 3:.0f} – {2 * radius / 3:.0f} km",
+                    f"{2 * radius / 3:.0f} – {radius:g} km",
+                    self.tr("beyond {radius} km (not covered)").format(radius=f"{radius:g}")],
+        )
+
+    def describe_row(self, row) -> str:
+        if row.cores is None:
+            return self.tr("infeasible ({note})").format(note=row.note)
+        status = (self.tr("proven optimal") if row.optimal else
+                  self.tr("not proven optimal, gap {gap:.2f} %").format(gap=100 * (row.gap or 0.0)))
+        return self.tr("{cores} cores, {cities:.1f} % of cities and {demand:.1f} % of demand covered, "
+                       "largest distance {km:.1f} km, {status}").format(
+            cores=row.cores, cities=100 * row.cities_share, demand=100 * row.demand_share,
+            km=row.max_km, status=status)
+
+    def write_report(self, path, result, layer_name) -> str:
+        from ...core.html_report import HtmlReport
+
+        spec = result.spec
+        report = HtmlReport(self.tr("Core-node coverage: {layer}").format(layer=layer_name))
+        report.heading(self.tr("Summary"))
+        report.table([self.tr("Property"), self.tr("Value")],
+                     [(self.tr(label), value) for label, value in result.as_rows()])
+        if result.comparison:
+            report.heading(self.tr("Comparison over radii"))
+            rows = []
+            for row in result.comparison:
+                if row.cores is None:
+                    rows.append((f"{row.radius_km:g}", "–", "–", "–", "–", self.tr(row.note)))
+                    continue
+                rows.append((f"{row.radius_km:g}", row.cores, f"{100 * row.cities_share:.1f} %",
+                             f"{100 * row.demand_share:.1f} %", f"{row.max_km:.1f}",
+                             self.tr("proven optimal") if row.optimal else
+                             self.tr("gap {gap:.2f} %").format(gap=100 * (row.gap or 0.0))))
+            report.table([self.tr("Radius (km)"), self.tr("Cores"), self.tr("Cities covered"),
+                          self.tr("Demand covered"), self.tr("Largest distance (km)"), self.tr("Solution")],
+                         rows)
+        report.heading(self.tr("Cores"))
+        a = result.assignment
+        rows = []
+        for k, core in enumerate(result.cores):
+            nodes = a.nearest == k
+            rows.append((result.names[core], int(nodes.sum()), int((a.km[nodes] <= spec.radius_km).sum()),
+                         f"{a.km[nodes].max():.1f}" if nodes.any() else "0",
+                         self.tr("existing") if core in set(result.existing.tolist()) else self.tr("new")))
+        report.table([self.tr("Core"), self.tr("Cities assigned"), self.tr("Of which within the radius"),
+                      self.tr("Farthest city (km)"), self.tr("Status")], rows)
+        uncovered = ~a.covered
+        if uncovered.any():
+            report.heading(self.tr("Cities not covered"))
+            report.paragraph(", ".join(str(name) for name in result.names[uncovered]))
+        report.paragraph(self.tr(
+            "Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; "
+            "“proven optimal” means no solution with fewer cores (set covering) or more covered demand "
+            "(maximal covering) exists."), note=True)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return report.write(path)
+
+
+def CITY_ALIASES(algorithm) -> dict:
+    tr = algorithm.tr
+    return {"IS_CORE": tr("Is a core (1 = yes)"), "CORE_ID": tr("Assigned (nearest) core"),
+            "CORE_NAME": tr("Assigned core name"), "CORE_KM": tr("Distance to the core (km, geodesic)"),
+            "COVERED": tr("A core within the radius (1 = yes)"), "N_COVER": tr("Cores within the radius")}
+
+
+def CORE_ALIASES(algorithm) -> dict:
+    tr = algorithm.tr
+    return {"CORE_ID": tr("Core"), "NAME": tr("Core name"), "EXISTING": tr("Existing core (1 = yes)"),
+            "N_NODES": tr("Cities assigned (nearest core)"), "N_COVER": tr("Cities within the radius"),
+            "DEMAND": tr("Demand assigned"), "MAX_KM": tr("Farthest assigned city (km)")}
