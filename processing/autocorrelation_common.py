@@ -202,8 +202,8 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
     styles of one layer; ``field_names(name, run)`` is a field's name in that layer.
     """
     from ..core.panel import year_field
-    from .autocorrelation_styles import attach_styles
     from .bridge import frame_to_sink
+    from .styling import attach_styles
 
     layout = LAYOUTS[algorithm.parameterAsEnum(parameters, "LAYOUT", context)]
     runs = analysis.runs

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .clusters import HIGH_HIGH, HIGH_LOW, LISA_COLOURS, LISA_LABELS, LOW_HIGH, LOW_LOW
+from ..palettes import LISA_COLORS
+from .clusters import HIGH_HIGH, HIGH_LOW, LISA_LABELS, LOW_HIGH, LOW_LOW
 
 CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei",
              "PingFang SC", "Noto Sans CJK JP")
@@ -185,7 +186,7 @@ def _scatter(ax, panel: ScatterPanel, texts, labels) -> None:
     quadrants = {HIGH_HIGH: (0, reach, 0, reach), LOW_LOW: (-reach, 0, -reach, 0),
                  LOW_HIGH: (-reach, 0, 0, reach), HIGH_LOW: (0, reach, -reach, 0)}
     for code, (x0, x1, y0, y1) in quadrants.items():
-        ax.fill_between([x0, x1], y0, y1, color=LISA_COLOURS[code], alpha=0.10, linewidth=0, zorder=0)
+        ax.fill_between([x0, x1], y0, y1, color=LISA_COLORS[LISA_LABELS[code]], alpha=0.10, linewidth=0, zorder=0)
     ax.axhline(0, color="#555555", linewidth=0.6, linestyle="--", zorder=1)
     ax.axvline(0, color="#555555", linewidth=0.6, linestyle="--", zorder=1)
     quiet = panel.cluster == 0
@@ -194,8 +195,8 @@ def _scatter(ax, panel: ScatterPanel, texts, labels) -> None:
     for code in (HIGH_HIGH, LOW_LOW, LOW_HIGH, HIGH_LOW):
         chosen = panel.cluster == code
         if chosen.any():
-            ax.scatter(panel.x[chosen], panel.lag[chosen], s=22, color=LISA_COLOURS[code], edgecolors="black",
-                       linewidths=0.4, zorder=3,
+            ax.scatter(panel.x[chosen], panel.lag[chosen], s=22, color=LISA_COLORS[LISA_LABELS[code]],
+                       edgecolors="black", linewidths=0.4, zorder=3,
                        label=texts["significant"].format(label=labels[code], count=int(chosen.sum())))
     line = np.array([-reach, reach])
     ax.plot(line, panel.slope * line, color="black", linewidth=1.2, zorder=4)

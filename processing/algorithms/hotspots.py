@@ -78,7 +78,7 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
         return results
 
     def styles(self, analysis, star: bool):
-        from ..autocorrelation_styles import hotspot_style
+        from ..styling import hotspot_style
 
         statistic = "Gi*" if star else "Gi"
 
@@ -87,9 +87,9 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
                                           for run in runs for spec in analysis.fields})
             last = runs[-1]
             name = self.tr("Hot spots {statistic} ({run})").format(statistic=statistic, run=last.title)
-            style = hotspot_style(name_of("GI_LAB", last), name, aliases)
+            style = hotspot_style(name_of("GI_LAB", last), name=name, aliases=aliases)
             alternatives = [(self.tr("Hot spots — {run}").format(run=run.title),
-                             hotspot_style(name_of("GI_LAB", run), name, aliases)) for run in runs[:-1]]
+                             hotspot_style(name_of("GI_LAB", run), name=name, aliases=aliases)) for run in runs[:-1]]
             return style, self.tr("Hot spots — {run}").format(run=last.title), alternatives
 
         return build

@@ -72,7 +72,7 @@ class LocalGearyAlgorithm(ResilienceAlgorithm):
         return results
 
     def styles(self, analysis, correction: str, alpha: float):
-        from ..autocorrelation_styles import geary_style, significance_style
+        from ..styling import geary_style, significance_style
 
         def build(name_of, runs):
             aliases = translated_aliases({name_of(spec.name, run): (spec.alias, run.title)
@@ -81,9 +81,10 @@ class LocalGearyAlgorithm(ResilienceAlgorithm):
             last = runs[-1]
             current = self.tr("Local Geary clusters — {run}").format(run=last.title)
             style = geary_style(name_of("LG_LAB", last),
-                                self.tr("Local Geary clusters ({run})").format(run=last.title), aliases)
+                                name=self.tr("Local Geary clusters ({run})").format(run=last.title), aliases=aliases)
             alternatives = [(self.tr("Local Geary clusters — {run}").format(run=run.title),
-                             geary_style(name_of("LG_LAB", run), style.name, aliases)) for run in runs[:-1]]
+                             geary_style(name_of("LG_LAB", run), name=style.name, aliases=aliases))
+                            for run in runs[:-1]]
             alternatives += [(self.tr("Significance — {run}").format(run=run.title),
                               significance_style(name_of(p_name, run), name_of("LG_LAB", run), alpha, style.name,
                                                  aliases)) for run in runs]

@@ -138,7 +138,7 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         return results
 
     def styles(self, analysis, correction: str, alpha: float):
-        from ..autocorrelation_styles import lisa_style, significance_style
+        from ..styling import lisa_style, significance_style
 
         def build(name_of, runs):
             aliases = translated_aliases({name_of(spec.name, run): (spec.alias, run.title)
@@ -146,10 +146,11 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
             p_name = "LISA_PADJ" if correction != "none" else "LISA_P"
             last = runs[-1]
             current = self.tr("LISA clusters — {run}").format(run=last.title)
-            style = lisa_style(name_of("LISA_LAB", last), self.tr("LISA clusters ({run})").format(run=last.title),
-                               aliases)
+            style = lisa_style(name_of("LISA_LAB", last),
+                               name=self.tr("LISA clusters ({run})").format(run=last.title), aliases=aliases)
             alternatives = [(self.tr("LISA clusters — {run}").format(run=run.title),
-                             lisa_style(name_of("LISA_LAB", run), style.name, aliases)) for run in runs[:-1]]
+                             lisa_style(name_of("LISA_LAB", run), name=style.name, aliases=aliases))
+                            for run in runs[:-1]]
             alternatives += [(self.tr("Significance — {run}").format(run=run.title),
                               significance_style(name_of(p_name, run), name_of("LISA_LAB", run), alpha, style.name,
                                                  aliases)) for run in runs]

@@ -157,5 +157,6 @@ def test_palettes_are_geoda_colours():
     from digital_resilience.core.palettes import HOTSPOT_COLORS, LISA_COLORS
 
     assert LISA_COLORS == {"High-High": "#FF0000", "Low-Low": "#0000FF", "Low-High": "#9696FF",
-                           "High-Low": "#FF9696", "Not significant": "#F0F0F0", "No neighbours": "#8C8C8C"}
+                           "High-Low": "#FF9696", "Not significant": "#F0F0F0", "No neighbours": "#8C8C8C",
+                           "No data": "#464646"}
     assert sorted(HOTSPOT_COLORS) == [-3, -2, -1, 0, 1, 2, 3]
