@@ -39,5 +39,18 @@ SIGNIFICANCE_LEVELS = ((0.0001, "#014603"), (0.001, "#037406"), (0.01, "#06C40B"
 #: A lighter green for a significance level above 0.05 (GeoDa stops at 0.05).
 EXTRA_LEVEL_COLOR = "#B9FFB4"
 
+#: The core-node coverage model: cores, their nodes, uncovered cities, coverage circles,
+#: links, and the distance-to-core classes (thirds of the radius, then beyond it).
+CORE_COLOR = "#D7301F"
+CORE_OUTLINE = "#3B0F0F"
+NODE_COLOR = "#FDBB84"
+UNCOVERED_COLOR = "#BDBDBD"
+COVERAGE_FILL = "#6BAED6"
+COVERAGE_OUTLINE = "#08519C"
+LINK_COLOR = "#525252"
+CORE_DISTANCE_COLORS = ("#1A9850", "#91CF60", "#FEE08B", "#D73027")
+#: Spatial weights connectivity lines.
+CONNECTIVITY_COLOR = "#505050"
+
 #: Series colours for line and bar charts (ColorBrewer Set1-like, print-safe).
 SERIES_COLORS = ("#3A6EA5", "#D7301F", "#4DAF4A", "#984EA3", "#FF7F00", "#A65628", "#F781BF", "#999999")

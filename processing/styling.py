@@ -37,6 +37,18 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor, QFont
 
+from ..core.palettes import (
+    CONNECTIVITY_COLOR,
+    CORE_COLOR,
+    CORE_DISTANCE_COLORS,
+    CORE_OUTLINE,
+    COVERAGE_FILL,
+    COVERAGE_OUTLINE,
+    LINK_COLOR,
+    NODE_COLOR,
+    UNCOVERED_COLOR,
+)
+
 OUTLINE = "#6e6e6e"
 
 
@@ -483,18 +495,10 @@ def significance_style(p_field: str, label_field: str, alpha: float, name: str |
     return Style(renderer=Categorized(expression, categories), aliases=aliases or {}, name=name)
 
 
-#: Core-node coverage colours.
-CORE_COLOR = "#D7301F"
-NODE_COLOR = "#FDBB84"
-UNCOVERED_COLOR = "#BDBDBD"
-COVERAGE_FILL = "#6BAED6"
-LINK_COLOR = "#3F5F8A"
-CONNECTIVITY_COLOR = "#505050"
-
-
+# ------------------------------------------------------------ coverage and links
 def coverage_circle_style(name: str | None = None, aliases: dict | None = None) -> Style:
     """Coverage circles (e.g. 300 km around each core): a light translucent fill."""
-    return Style(renderer=Single(color=COVERAGE_FILL, outline="#2171B5", width=0.3, opacity=0.25),
+    return Style(renderer=Single(color=COVERAGE_FILL, outline=COVERAGE_OUTLINE, width=0.3, opacity=0.25),
                  aliases=aliases or {}, name=name)
 
 
@@ -509,15 +513,37 @@ def core_node_style(field: str, core="core", node="node", uncovered="uncovered",
     return Style(renderer=Categorized(field, categories), aliases=aliases or {}, name=name)
 
 
-def core_marker_style(name: str | None = None, aliases: dict | None = None) -> Style:
-    """Core cities as points: a red star."""
-    return Style(renderer=Single(color=CORE_COLOR, marker="star", size=4.0, outline="#67000D"),
+def core_distance_style(radius_km: float, largest_km: float, field: str = "CORE_KM", name: str | None = None,
+                        aliases: dict | None = None) -> Style:
+    """Cities by distance to their core: thirds of the radius in greens to yellow, then
+    beyond the radius (not covered) in red."""
+    third = radius_km / 3
+    top = max(largest_km, radius_km) + 1.0
+    labels = [f"0 – {third:.0f} km", f"{third:.0f} – {2 * third:.0f} km", f"{2 * third:.0f} – {radius_km:g} km",
+              style_tr("beyond {radius} km (not covered)").format(radius=f"{radius_km:g}")]
+    return Style(renderer=Graduated(field=field, breaks=[third, 2 * third, radius_km, top], minimum=0.0,
+                                    colors=list(CORE_DISTANCE_COLORS), labels=labels),
                  aliases=aliases or {}, name=name)
 
 
-def links_style(name: str | None = None, aliases: dict | None = None) -> Style:
-    """Core–node links (a line from each node to its core)."""
-    return Style(renderer=Single(color=LINK_COLOR, width=0.35, opacity=0.8), aliases=aliases or {}, name=name)
+def core_marker_style(label_field: str | None = "NAME", name: str | None = None,
+                      aliases: dict | None = None) -> Style:
+    """Core cities as red stars, labelled with ``label_field`` (None: no labels)."""
+    return Style(renderer=Single(color=CORE_COLOR, marker="star", size=5.0, outline=CORE_OUTLINE),
+                 labels=Labels(label_field, size=9.0) if label_field else None, aliases=aliases or {}, name=name)
+
+
+def links_style(radius_km: float | None = None, field: str = "COVERED", name: str | None = None,
+                aliases: dict | None = None) -> Style:
+    """Core–node links (a line from each city to its core). With ``radius_km``, coloured by
+    ``field`` (1: the core is within the radius, 0: beyond it)."""
+    if radius_km is None:
+        renderer = Single(color=LINK_COLOR, width=0.35, opacity=0.8)
+    else:
+        radius = f"{radius_km:g}"
+        renderer = Categorized(field, [(1, LINK_COLOR, style_tr("within {radius} km").format(radius=radius)),
+                                       (0, CORE_COLOR, style_tr("beyond {radius} km").format(radius=radius))])
+    return Style(renderer=renderer, aliases=aliases or {}, name=name)
 
 
 def connectivity_style(name: str | None = None, aliases: dict | None = None) -> Style:

@@ -133,6 +133,7 @@ def test_coverage_and_link_styles(qgis_app):
         CORE_COLOR,
         apply_style,
         connectivity_style,
+        core_distance_style,
         core_marker_style,
         core_node_style,
         coverage_circle_style,
@@ -150,9 +151,16 @@ def test_coverage_and_link_styles(qgis_app):
         lines = QgsVectorLayer("LineString?crs=EPSG:4326", "lines", "memory")
         apply_style(lines, style)
         assert lines.renderer().type() == "singleSymbol"
-    points = memory_layer("x", "integer", [1])
+    within = links_style(300.0).renderer.categories
+    assert [(value, label) for value, _, label in within] == [(1, "within 300 km"), (0, "beyond 300 km")]
+    points = memory_layer("NAME", "string", ["北京市"])
     apply_style(points, core_marker_style())
     assert points.renderer().symbol().color().name() == CORE_COLOR.lower()
+    assert points.labelsEnabled() and points.labeling().settings().fieldName == "NAME"
+    distances = core_distance_style(300.0, 420.0).renderer
+    # Thirds of the radius, then beyond it up to the largest distance (+ 1 km).
+    assert distances.breaks == [100.0, 200.0, 300.0, 421.0] and distances.minimum == 0.0
+    assert distances.labels == ["0 – 100 km", "100 – 200 km", "200 – 300 km", "beyond 300 km (not covered)"]
 
 
 def test_cjk_font_is_installed_for_labels(qgis_app):
