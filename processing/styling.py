@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsClassificationCustom,
+    QgsExpression,
     QgsGradientColorRamp,
     QgsGraduatedSymbolRenderer,
     QgsPalLayerSettings,
@@ -362,16 +363,22 @@ def label_precision(breaks, minimum: float | None = None) -> int:
 
 def graduated_style(values, field: str, scheme: str = "fisher_jenks", k: int = 5, ramp: str = "YlOrRd",
                     alias: str | None = None, name: str | None = None, breaks=None,
-                    colors: list[str] | None = None) -> Style:
-    """A choropleth of ``field``: classes from mapclassify (``core.classify``) on ``values``
-    (or the given ``breaks``), colours from ``ramp``. ``values`` may pool several years so
-    that maps of different years share their classes."""
+                    colors: list[str] | None = None, aliases: dict | None = None,
+                    allow_empty: bool = False) -> Style:
+    """A choropleth of ``field`` (a field, or an expression such as :func:`latest_field`'s):
+    classes from mapclassify (``core.classify``) on ``values`` (or the given ``breaks``),
+    colours from ``ramp``. ``values`` may pool several years so that maps of different
+    years share their classes. ``alias`` is ``field``'s alias, ``aliases`` any others.
+    Without finite values: an error, or with ``allow_empty`` a style without renderer."""
     import numpy as np
 
     from ..core.classify import class_breaks
 
     data = np.asarray(values, dtype=float)
     data = data[np.isfinite(data)]
+    aliases = {**(aliases or {}), **({field: alias} if alias else {})}
+    if allow_empty and breaks is None and not data.size:
+        return Style(aliases=aliases, name=name)
     bounds = list(breaks) if breaks is not None else class_breaks(data, scheme, k)
     if data.size:
         # Standard-deviation and box-plot bins may start below the data: drop the
@@ -382,9 +389,22 @@ def graduated_style(values, field: str, scheme: str = "fisher_jenks", k: int = 5
     return Style(
         renderer=Graduated(field=field, breaks=bounds, ramp=ramp, colors=colors, minimum=minimum,
                            precision=precision),
-        aliases={field: alias} if alias else {},
+        aliases=aliases,
         name=name,
     )
+
+
+def latest_field(stem: str, year, year_field: str | None) -> str:
+    """The renderer attribute that maps ``stem`` in ``year`` (a panel output shows its latest
+    year): the field ``STEM_YYYY`` of a wide layer, or for a long layer (one feature per
+    unit and year) an expression that keeps that year's features only, so years never
+    overlap; ``stem`` itself without a year."""
+    if year is None:
+        return stem
+    if year_field:
+        return (f"if({QgsExpression.quotedColumnRef(year_field)} = {int(year)}, "
+                f"{QgsExpression.quotedColumnRef(stem)}, NULL)")
+    return f"{stem}_{int(year)}"
 
 
 # ------------------------------------------------ clusters, hot spots, significance

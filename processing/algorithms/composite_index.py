@@ -22,8 +22,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..bridge import frame_to_sink, read_frame
-from ..panel_styles import graduated, latest_field
-from ..styling import Style, attach_style
+from ..styling import Style, attach_style, graduated_style, latest_field
 
 
 class CompositeIndexAlgorithm(ResilienceAlgorithm):
@@ -197,11 +196,11 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
         first = system.indices[0].stem
         latest = found.years[-1]
         values = found.latest_values(first)
-        attach_style(context, dest_id, Style(
-            renderer=graduated(values, latest_field(first, latest, year_field), ramp="YlGnBu"),
-            aliases=found.aliases,
+        attach_style(context, dest_id, graduated_style(
+            values, latest_field(first, latest, year_field), ramp="YlGnBu", aliases=found.aliases,
             name=self.tr("{label} {year}").format(label=system.indices[0].label,
-                                                  year="" if latest is None else latest).strip()))
+                                                  year="" if latest is None else latest).strip(),
+            allow_empty=True))
         results = {self.OUTPUT: dest_id, "INDICES": ",".join(found.result.labels),
                    "LATEST_YEAR": latest if latest is not None else 0}
         steps.setCurrentStep(3)

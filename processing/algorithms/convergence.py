@@ -27,7 +27,7 @@ from ..panel_input import (
     read_layer_panel,
 )
 from ..regression_output import table_sink
-from ..styling import Graduated, Style, attach_style
+from ..styling import Style, attach_style, graduated_style
 from ..weights_parameters import add_weights_parameters, resolve_weights
 
 SPATIAL_MODELS = ("SAR", "SEM", "SDM")
@@ -299,8 +299,6 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
     def write_map(self, parameters, context, source, frame, panel, result, id_field, group_field, steps):
         import numpy as np
 
-        from ...core.classify import class_breaks
-
         units = frame.iloc[panel.unit_rows]
         keep_rows = np.isin(panel.units, result.units)
         units = units[keep_rows]
@@ -333,12 +331,8 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
                              base_fields=source.fields(), aliases=aliases, feedback=steps)
         if dest is None:
             return None
-        breaks = class_breaks(table["GROWTH"].to_numpy(), "fisher_jenks", 5)
-        attach_style(context, dest, Style(
-            renderer=Graduated("GROWTH", breaks, ramp="YlGnBu", precision=2,
-                               minimum=float(table["GROWTH"].min())) if geometry_name else None,
-            aliases=aliases,
-            name=self.tr("Growth of {variable} {start}–{end}").format(variable=result.variable, start=start,
-                                                                      end=end),
-        ))
+        name = self.tr("Growth of {variable} {start}–{end}").format(variable=result.variable, start=start, end=end)
+        attach_style(context, dest, graduated_style(table["GROWTH"].to_numpy(), "GROWTH", ramp="YlGnBu",
+                                                    aliases=aliases, name=name)
+                     if geometry_name else Style(aliases=aliases, name=name))
         return dest

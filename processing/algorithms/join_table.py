@@ -19,8 +19,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm
 from ..bridge import frame_to_sink, read_frame
-from ..panel_styles import graduated, latest_field
-from ..styling import Style, attach_style
+from ..styling import Style, attach_style, graduated_style, latest_field
 
 
 class JoinTableAlgorithm(ResilienceAlgorithm):
@@ -183,9 +182,8 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         values = result.frame[column] if year_field is None else \
             result.frame.loc[result.frame[year_field] == latest, column]
         attribute = latest_field(first, latest, year_field)
-        attach_style(context, dest_id, Style(renderer=graduated(values, attribute, ramp="Blues"),
-                                             aliases=result.aliases,
-                                             name=self.tr("Cities with indicators")))
+        attach_style(context, dest_id, graduated_style(values, attribute, ramp="Blues", aliases=result.aliases,
+                                                       name=self.tr("Cities with indicators"), allow_empty=True))
         results = {self.OUTPUT: dest_id, "MATCHED_ROWS": result.matched_rows,
                    "UNMATCHED_ROWS": result.unmatched_rows, "UNITS_WITHOUT_DATA": result.units_without_data,
                    "FIELDS": ",".join(result.stems.values())}

@@ -14,7 +14,7 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..bridge import frame_to_sink
 from ..spillover_inputs import add_model_inputs, output_number, read_model_inputs, spec_from_parameters, units_frame
-from ..styling import Graduated, Style, attach_style, lisa_style
+from ..styling import attach_style, graduated_style, lisa_style
 
 
 class SpatialDurbinAlgorithm(ResilienceAlgorithm):
@@ -133,8 +133,6 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         return frame
 
     def fitted_style(self, frame, result):
-        from ...core.classify import class_breaks
-
         column = "FITTED" if "FITTED" in frame.columns else "FIT_MEAN"
         dependent = result.main.dependent
         aliases = {"OBSERVED": self.tr("Observed {y}").format(y=dependent),
@@ -145,9 +143,8 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         for year in result.data.years or []:
             aliases[f"FIT_{year}"] = self.tr("Fitted {y} ({year})").format(y=dependent, year=year)
             aliases[f"RES_{year}"] = self.tr("Residual ({year})").format(year=year)
-        return Style(renderer=Graduated(column, class_breaks(frame[column].to_numpy()), ramp="YlGnBu"),
-                     aliases=aliases,
-                     name=self.tr("Fitted {y} ({model})").format(y=dependent, model=result.main.model))
+        return graduated_style(frame[column].to_numpy(), column, ramp="YlGnBu", aliases=aliases,
+                               name=self.tr("Fitted {y} ({model})").format(y=dependent, model=result.main.model))
 
     def lisa_frame(self, inputs, result, seed):
         """Local Moran of the (mean) residuals with the model's weights."""

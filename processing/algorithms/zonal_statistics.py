@@ -20,8 +20,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..bridge import frame_to_sink, read_frame
-from ..panel_styles import graduated
-from ..styling import Style, attach_style
+from ..styling import attach_style, graduated_style
 
 
 class ZonalStatisticsAlgorithm(ResilienceAlgorithm):
@@ -146,7 +145,7 @@ class ZonalStatisticsAlgorithm(ResilienceAlgorithm):
         steps.setCurrentStep(2)
         dest_id = frame_to_sink(self, parameters, self.OUTPUT, context, out, source.wkbType(), source.sourceCrs(),
                                 base_fields=source.fields(), feedback=steps)
-        attach_style(context, dest_id, Style(renderer=graduated(new[latest_first], latest_first, ramp="Greys"),
-                                             aliases=aliases, name=self.tr("Zonal statistics ({stem})").format(
-                                                 stem=stem)))
+        attach_style(context, dest_id, graduated_style(
+            new[latest_first], latest_first, ramp="Greys", aliases=aliases,
+            name=self.tr("Zonal statistics ({stem})").format(stem=stem), allow_empty=True))
         return {self.OUTPUT: dest_id}
