@@ -163,9 +163,9 @@ def read_panel(algorithm, parameters, context, feedback):
 
 def require_matplotlib() -> None:
     """Plots need matplotlib (optional: every other output works without it)."""
-    import importlib.util
+    from ..core.charts import charts_available
 
-    if importlib.util.find_spec("matplotlib") is None:
+    if not charts_available():
         raise QgsProcessingException(tr(
             "Plots need the Python package matplotlib, which QGIS's Python lacks: install it (python -m pip "
             "install matplotlib; on Windows in the OSGeo4W Shell) or leave the plot output empty."))

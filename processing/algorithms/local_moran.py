@@ -159,16 +159,16 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         return build
 
     def scatter_plot(self, path, analysis) -> str:
-        from ...core.autocorrelation.plots import moran_scatter_plot, scatter_panels
+        from ...core.autocorrelation.chart_data import scatter_panels
+        from ...core.charts.base import save_chart
+        from ...core.charts.moran_scatter import moran_scatter_chart
 
-        texts = {
-            "title": self.tr("Moran scatter plot"),
-            "x": self.tr("{variable} (standardised)"),
-            "y": self.tr("Spatial lag of {variable}"),
-            "statistic": (self.tr("Bivariate Moran's I = {value:.3f}") if analysis.kind == "bivariate"
-                          else self.tr("Moran's I = {value:.3f}")),
-            "not_significant": self.tr("Not significant"),
-            "significant": self.tr("{label} ({count})"),
-        }
         labels = {1: self.tr("High-High"), 2: self.tr("Low-Low"), 3: self.tr("Low-High"), 4: self.tr("High-Low")}
-        return moran_scatter_plot(path, scatter_panels(analysis), texts, labels)
+        figure = moran_scatter_chart(
+            scatter_panels(analysis), title=self.tr("Moran scatter plot"),
+            xlabel=self.tr("{variable} (standardised)"), ylabel=self.tr("Spatial lag of {variable}"),
+            statistic_label=(self.tr("Bivariate Moran's I = {value:.3f}") if analysis.kind == "bivariate"
+                             else self.tr("Moran's I = {value:.3f}")),
+            not_significant_label=self.tr("Not significant"), cluster_label=self.tr("{label} ({count})"),
+            cluster_labels=labels)
+        return save_chart(figure, path)
