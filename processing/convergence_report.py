@@ -8,7 +8,7 @@ from pathlib import Path
 
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .regression_output import add_paper_table, estimate_with_se, se_label, significance_note, yes_no
+from .regression_output import estimate_with_se, se_label, significance_note, yes_no
 
 
 def tr(text: str) -> str:
@@ -190,7 +190,7 @@ def _p_text(p: float) -> str:
 def build_report(result, layer: str, figures: dict):
     from ..core.charts.embed import embed_chart
     from ..core.html_report import HtmlReport
-    from ..core.regression.table import column, number, p_value
+    from ..core.regression.table import PaperColumn, PaperTable, add_to_report, number, p_value
 
     start, end = result.years[0], result.years[-1]
     labels = measure_labels()
@@ -272,10 +272,10 @@ def build_report(result, layer: str, figures: dict):
             continue
         names = list(dict.fromkeys([*variables[:2], *[n for m in models for n in m.names]]))
         names = [n for n in names if not str(n).startswith("year ")]
-        columns = [column(model_title(m), m.names, m.coef, m.se, m.p, footer(m)) for m in models]
-        add_paper_table(report, title, columns, names, labels_by_name,
-                        significance_note(tr("Standard errors ({kinds})").format(
-                            kinds="; ".join(dict.fromkeys(se_label(m.se_type) for m in models)))))
+        columns = [PaperColumn.from_estimates(model_title(m), m.names, m.coef, m.se, m.p, footer(m)) for m in models]
+        note = significance_note(tr("Standard errors ({kinds})").format(
+            kinds="; ".join(dict.fromkeys(se_label(m.se_type) for m in models))))
+        add_to_report(report, PaperTable(title, columns, names, note=note, term_labels=labels_by_name))
     if panel:
         report.paragraph(tr("Panel fixed-effects β is biased towards faster convergence in short panels "
                             "(Nickell 1981): read its speed as an upper bound."), note=True)

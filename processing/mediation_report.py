@@ -7,7 +7,7 @@ from pathlib import Path
 
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .regression_output import add_paper_table, se_label, significance_note, yes_no
+from .regression_output import se_label, significance_note, yes_no
 
 
 def tr(text: str) -> str:
@@ -149,7 +149,7 @@ def write_report(result, report_path: str, chart_path: str, layer: str, feedback
 def build_report(result, layer: str, figure):
     from ..core.charts.embed import embed_chart
     from ..core.html_report import HtmlReport
-    from ..core.regression.table import column, number, p_value
+    from ..core.regression.table import PaperColumn, PaperTable, add_to_report, number, p_value
 
     data, steps, settings = result.data, result.steps, result.settings
     x, m, y = data.names
@@ -175,11 +175,12 @@ def build_report(result, layer: str, figure):
             rows[tr("Year effects")] = yes_no(has_year)
         return rows
 
-    columns = [column(title, fit.names, fit.coef, fit.se, fit.p, foot(fit))
+    columns = [PaperColumn.from_estimates(title, fit.names, fit.coef, fit.se, fit.p, foot(fit))
                for title, fit in zip(step_titles(result), (steps.total, steps.mediator, steps.outcome))]
     variables = [x, m, *[n for n in steps.outcome.names if n not in (x, m) and not str(n).startswith("year ")]]
-    add_paper_table(report, tr("Stepwise regressions (Baron and Kenny)"), columns, variables,
-                    {"constant": tr("Constant")}, significance_note(se_label(se_type)))
+    add_to_report(report, PaperTable(tr("Stepwise regressions (Baron and Kenny)"), columns, variables,
+                                     note=significance_note(se_label(se_type)),
+                                     term_labels={"constant": tr("Constant")}))
 
     report.heading(tr("Effects"))
     level = f"{settings.confidence * 100:g} %"

@@ -50,12 +50,3 @@ def estimate_with_se(value: float, se: float, digits: int = 4) -> str:
     error = number(se, digits)
     return f"{text} ({error})" if error else text
 
-
-def add_paper_table(report, title: str, columns, variables, labels: dict, note: str) -> None:
-    """A regression table (one column per model) with its note, in ``report``."""
-    from ..core.regression.table import paper_rows
-
-    report.heading(title)
-    header = [tr("Variable"), *[column.title for column in columns]]
-    report.table(header, paper_rows(columns, variables, labels))
-    report.paragraph(note, note=True)

@@ -1,7 +1,7 @@
 """The HTML reports and CSV tables of the spillover and heterogeneity algorithms.
 
 Every label goes through ``tr`` (the Processing layer passes its translator; plain Python
-callers get English). Tables are paper-style (:mod:`.tables`); CSV files hold the same
+callers get English). Tables are paper-style (``core.regression.table``); CSV files hold the same
 tables in machine-readable (long) and paper layouts.
 """
 
@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from ..html_report import HtmlReport
+from ..regression.table import PaperColumn, PaperTable, add_to_report, number, p_value, stars
 from .data import EFFECT_LABELS
 from .design import MODEL_LABELS
 from .effects import KINDS
-from .tables import PaperColumn, PaperTable, add_to_report, number, p_value, stars
 
 
 def _identity(text: str) -> str:
