@@ -24,6 +24,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from .algorithm import feedback_progress
+from .panel_input import add_year_parameter, require_unit_id
 from .weights_parameters import id_field_name, resolve_weights, unit_ids
 
 #: Option orders of the enum parameters (append only; the core uses the same names).
@@ -59,9 +60,7 @@ def add_input_parameters(algorithm, multiple: bool = False, field_label: str | N
     algorithm.addParameter(QgsProcessingParameterBoolean(
         "ALL_YEARS", tr("Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every "
                         "year instead of the last)"), defaultValue=False))
-    algorithm.addParameter(QgsProcessingParameterField(
-        "YEAR_FIELD", tr("Year field (long layer: one feature per unit and year; needs the unit id field)"),
-        parentLayerParameterName="INPUT", optional=True))
+    add_year_parameter(algorithm)
 
 
 def add_inference_parameters(algorithm, permutations: int = 999, minimum: int = 0, alpha: bool = True,
@@ -133,28 +132,22 @@ def read_panel(algorithm, parameters, context, feedback):
     the first feature of each unit and shared by every year.
     """
     from ..core.autocorrelation.runs import Panel
-    from ..core.errors import InputError
     from .bridge import read_frame
-    from .geometry_checks import usable_geometries
+    from .invalid_geometries import apply_policy
 
-    source = algorithm.parameterAsSource(parameters, "INPUT", context)
-    if source is None:
-        raise QgsProcessingException(algorithm.invalidSourceError(parameters, "INPUT"))
+    source = algorithm.input_source(parameters, context)
     frame = read_frame(source, feedback=feedback)
     id_field = id_field_name(algorithm, parameters, context)
-    year_field = (algorithm.parameterAsFields(parameters, "YEAR_FIELD", context) or [None])[0]
+    year_field = algorithm.field_name(parameters, "YEAR_FIELD", context)
     progress = feedback_progress(feedback)
+    policy = getattr(algorithm, "invalid_geometry_policy", None)
     if year_field is None:
         ids = unit_ids(frame, id_field)
-        frame, ids = usable_geometries(frame, ids, feedback,
-        policy=getattr(algorithm, "invalid_geometry_policy", None))
+        frame, ids = apply_policy(frame, ids, policy, feedback)
         weights = resolve_weights(algorithm, parameters, context, frame, ids, progress=progress)
         return source, frame, Panel.wide(frame, weights)
-    if not id_field:
-        raise InputError("A long layer (one feature per unit and year) needs the unit id field (e.g. adcode) "
-                         "so that the years of a unit are matched; set “Unit id field”.")
-    frame, _ = usable_geometries(frame, frame.index.to_numpy(), feedback,
-        policy=getattr(algorithm, "invalid_geometry_policy", None))
+    require_unit_id(id_field, year_field)
+    frame, _ = apply_policy(frame, frame.index.to_numpy(), policy, feedback)
     first, ids, unit_of_row = Panel.long_units(frame[id_field], frame[year_field])
     weights = resolve_weights(algorithm, parameters, context, frame.iloc[first], ids, progress=progress)
     years = frame[year_field].astype("float64").to_numpy().astype("int64")

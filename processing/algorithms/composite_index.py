@@ -168,9 +168,7 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
     def process(self, parameters, context, feedback):
         from ...core.indices.panel_layers import indices_on_layer
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(4, feedback)
         system = self.system(parameters, context, feedback)
         if system.ignored:

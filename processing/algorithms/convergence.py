@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
@@ -23,7 +22,6 @@ from ..panel_input import (
     add_name_parameter,
     add_period_parameters,
     add_unit_parameters,
-    field_or_none,
     read_layer_panel,
 )
 from ..regression_output import table_sink
@@ -167,13 +165,11 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         from ...core.convergence.analysis import ConvergenceSettings, convergence_analysis
         from ...core.errors import InputError
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(4, feedback)
-        field = field_or_none(self, parameters, self.FIELD, context)
+        field = self.field_name(parameters, self.FIELD, context)
         controls = self.parameterAsFields(parameters, self.CONTROLS, context)
-        group_field = field_or_none(self, parameters, self.GROUP_FIELD, context)
+        group_field = self.field_name(parameters, self.GROUP_FIELD, context)
         has_geometry = source.wkbType() != QgsWkbTypes.NoGeometry
         frame, panel, labels, id_field = read_layer_panel(
             self, parameters, context, source, [field, *controls], extra=[group_field],
@@ -235,7 +231,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
 
         if not group_field:
             return None
-        if field_or_none(self, parameters, "YEAR_FIELD", context):
+        if self.field_name(parameters, "YEAR_FIELD", context):
             varying = frame.groupby(id_field)[group_field].nunique(dropna=False)
             varying = varying[varying > 1]
             if len(varying):
@@ -302,8 +298,8 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         units = frame.iloc[panel.unit_rows]
         keep_rows = np.isin(panel.units, result.units)
         units = units[keep_rows]
-        if field_or_none(self, parameters, "YEAR_FIELD", context):
-            name_field = field_or_none(self, parameters, "NAME_FIELD", context)
+        if self.field_name(parameters, "YEAR_FIELD", context):
+            name_field = self.field_name(parameters, "NAME_FIELD", context)
             columns = list(dict.fromkeys(c for c in (id_field, name_field, group_field) if c))
         else:
             columns = [c for c in units.columns if c != getattr(units, "_geometry_column_name", None)]

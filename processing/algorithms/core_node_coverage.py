@@ -27,7 +27,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
-from ..geometry_checks import usable_geometries
+from ..invalid_geometries import usable_geometries
 from ..styling import attach_style, core_distance_style, core_marker_style, coverage_circle_style, links_style
 from ..weights_parameters import unit_ids
 
@@ -167,9 +167,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     def process(self, parameters, context, feedback):
         from ...core.coverage.analysis import core_node_coverage, describe_status
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(4, feedback)
         frame = read_frame(source, feedback=steps)
         id_field = self.field_name(parameters, self.ID_FIELD, context)
@@ -223,10 +221,6 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         return outputs
 
     # ------------------------------------------------------------ inputs
-    def field_name(self, parameters, name, context):
-        fields = self.parameterAsFields(parameters, name, context)
-        return fields[0] if fields else None
-
     def city_names(self, frame, ids, parameters, context):
         import numpy as np
 

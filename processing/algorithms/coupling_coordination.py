@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSink,
@@ -83,9 +82,7 @@ class CouplingCoordinationAlgorithm(ResilienceAlgorithm):
         from ...core.indices.coupling import LEVELS
         from ...core.indices.coupling_layers import coupling_on_layer
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(2, feedback)
         frame = read_frame(source, feedback=steps)
         year_field = self.parameterAsString(parameters, self.YEAR_FIELD, context) or None

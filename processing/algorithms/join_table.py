@@ -131,9 +131,7 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         from ...core.indices.tables import EXCEL, read_table
         from ..algorithm import missing_packages_message
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(4, feedback)
         path = self.parameterAsFile(parameters, self.TABLE, context)
         if path.lower().endswith(EXCEL) and dependencies.problems(("openpyxl",)):

@@ -108,7 +108,7 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         source, frame, panel = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
         kind = KINDS[self.parameterAsEnum(parameters, "KIND", context)]
-        second = (self.parameterAsFields(parameters, "FIELD_2", context) or [None])[0]
+        second = self.field_name(parameters, "FIELD_2", context)
         options = inference_options(self, parameters, context)
         analysis = local_moran_analysis(
             panel, self.parameterAsFields(parameters, "FIELD", context)[0], kind=kind, second=second,

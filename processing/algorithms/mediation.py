@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
@@ -23,7 +22,6 @@ from ..panel_input import (
     add_name_parameter,
     add_period_parameters,
     add_unit_parameters,
-    field_or_none,
     read_layer_panel,
 )
 from ..regression_output import table_sink
@@ -145,11 +143,9 @@ class MediationAlgorithm(ResilienceAlgorithm):
         from ...core.mediation.analysis import MediationSettings, mediation_analysis
         from ..mediation_report import coefficient_table, effects_table, verdict_text, write_report
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(3, feedback)
-        roles = [field_or_none(self, parameters, name, context) for name in (self.X_FIELD, self.M_FIELD,
+        roles = [self.field_name(parameters, name, context) for name in (self.X_FIELD, self.M_FIELD,
                                                                               self.Y_FIELD)]
         controls = self.parameterAsFields(parameters, self.CONTROLS, context)
         _, panel, labels, _ = read_layer_panel(self, parameters, context, source, [*roles, *controls],

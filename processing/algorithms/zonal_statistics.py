@@ -106,9 +106,7 @@ class ZonalStatisticsAlgorithm(ResilienceAlgorithm):
         from ...core.indices.raster_years import assign_years, parse_years
         from ...core.indices.zonal import STATISTICS, ZonalOptions, zonal_panel
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = self.input_source(parameters, context)
         paths = self.raster_paths(parameters, context)
         years = assign_years(paths, parse_years(self.parameterAsString(parameters, self.YEARS, context)))
         for path, year in zip(paths, years):
