@@ -11,6 +11,7 @@ from pathlib import Path
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
+    QgsProcessingOutputMultipleLayers,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
@@ -89,7 +90,8 @@ def add_null_parameter(algorithm) -> None:
 
 
 def add_layout_parameters(algorithm, output_label: str) -> None:
-    """LAYOUT, OUTPUT and YEAR_LAYERS (the folder of the per-year layers)."""
+    """LAYOUT, OUTPUT and YEAR_LAYERS (the folder of the per-year layers), and the
+    OUTPUT_LAYERS output (the per-year layers written)."""
     algorithm.addParameter(QgsProcessingParameterEnum(
         "LAYOUT", tr("Several years"),
         [tr("One layer, one set of fields per year (LI_2019 …)"),
@@ -98,6 +100,7 @@ def add_layout_parameters(algorithm, output_label: str) -> None:
     algorithm.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", output_label))
     algorithm.addParameter(QgsProcessingParameterFolderDestination(
         "YEAR_LAYERS", tr("Folder for one layer per year"), optional=True, createByDefault=False))
+    algorithm.addOutput(QgsProcessingOutputMultipleLayers("OUTPUT_LAYERS", tr("Layers per year")))
 
 
 def seed_value(algorithm, parameters, context):
@@ -175,6 +178,34 @@ def translated_aliases(aliases: dict) -> dict:
     return {name: f"{core_tr(alias)} — {title}" for name, (alias, title) in aliases.items()}
 
 
+def cluster_styles(analysis, style, label: str, style_title: str, layer_title: str, p_field: str | None = None,
+                   alpha: float = 0.05):
+    """The ``styles`` of :func:`write_local_outputs` for a cluster map.
+
+    ``style(field, name=, aliases=)`` (e.g. ``styling.lisa_style``) maps the label field
+    ``label`` of each run; each map is a named style of the layer, ``style_title`` with
+    ``{run}``, the last run's current; ``layer_title`` (with ``{run}``) names the layer.
+    With ``p_field`` (the p-value field shown) every run also gets GeoDa's significance map.
+    """
+    from .styling import significance_style
+
+    def build(name_of, runs):
+        aliases = translated_aliases({name_of(spec.name, run): (spec.alias, run.title)
+                                      for run in runs for spec in analysis.fields})
+        last = runs[-1]
+        name = layer_title.format(run=last.title)
+        current = style(name_of(label, last), name=name, aliases=aliases)
+        alternatives = [(style_title.format(run=run.title), style(name_of(label, run), name=name, aliases=aliases))
+                        for run in runs[:-1]]
+        if p_field:
+            alternatives += [(tr("Significance — {run}").format(run=run.title),
+                              significance_style(name_of(p_field, run), name_of(label, run), alpha, name, aliases))
+                             for run in runs]
+        return current, style_title.format(run=last.title), alternatives
+
+    return build
+
+
 def _joined(frame, columns, feedback):
     """``frame`` with ``columns`` (by row position) added; same-named input fields replaced."""
     clashes = [name for name in columns.columns if name in frame.columns]
@@ -216,6 +247,7 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
         style, current, alternatives = styles(name_of, [r.run for r in runs])
         attach_styles(context, dest, style, current, alternatives)
         results["OUTPUT"] = dest
+        results["OUTPUT_LAYERS"] = []
         return results
     # One layer per year: the last year in OUTPUT, every year in the folder.
     folder = algorithm.parameterAsString(parameters, "YEAR_LAYERS", context) or QgsProcessingUtils.tempFolder()
