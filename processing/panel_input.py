@@ -125,3 +125,14 @@ def read_layer_panel(algorithm, parameters, context, source, chosen, extra=(), g
         names = frame[name_field].to_numpy()[panel.unit_rows]
         labels = {unit: name for unit, name in zip(panel.units.tolist(), names.tolist())}
     return frame, panel, labels, id_field
+
+
+def warn_dropped(feedback, dropped, labels: dict | None) -> None:
+    """Name the units left out to balance the panel (with their names when a name field is set)."""
+    if not dropped:
+        return
+    from ..core.errors import preview
+    from ..core.regression.panel_data import describe_units
+
+    feedback.pushWarning(tr("{count} unit(s) with missing years were left out: {units}.").format(
+        count=len(dropped), units=preview(describe_units(dropped, labels))))

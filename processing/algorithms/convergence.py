@@ -12,7 +12,6 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFileDestination,
     QgsWkbTypes,
 )
 
@@ -23,8 +22,9 @@ from ..panel_input import (
     add_period_parameters,
     add_unit_parameters,
     read_layer_panel,
+    warn_dropped,
 )
-from ..regression_output import table_sink
+from ..regression_output import add_report_parameters, table_sink
 from ..styling import Style, attach_style, graduated_style
 from ..weights_parameters import add_weights_parameters, resolve_weights
 
@@ -145,11 +145,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.COEFFICIENTS, self.tr("All β-convergence coefficients"), QgsProcessing.TypeVector,
             optional=True, createByDefault=False))
-        self.addParameter(QgsProcessingParameterFileDestination(
-            self.REPORT, self.tr("Report"), self.tr("HTML files (*.html)"), optional=True))
-        self.addParameter(QgsProcessingParameterFileDestination(
-            self.CHART, self.tr("σ-convergence chart"), self.tr("PNG files (*.png)"), optional=True,
-            createByDefault=False))
+        add_report_parameters(self, self.tr("σ-convergence chart"))
         for name, description in (
             ("BETA", self.tr("β (cross-section OLS, absolute)")),
             ("SPEED", self.tr("Speed of convergence λ (per year)")),
@@ -244,12 +240,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         return pd.Series(values, index=panel.units, dtype=object)
 
     def warn(self, result, labels, feedback):
-        from ...core.errors import preview
-
-        if result.dropped:
-            names = [f"{u} {labels[u]}" if labels and u in labels else str(u) for u in result.dropped]
-            feedback.pushWarning(self.tr("{count} unit(s) with missing years were left out: {units}.").format(
-                count=len(result.dropped), units=preview(names)))
+        warn_dropped(feedback, result.dropped, labels)
         designs = {"panel": self.tr("panel"), "cross-section": self.tr("cross-section")}
         for design, error in result.skipped:
             feedback.pushWarning(self.tr("The {design} β regression was skipped: {reason}").format(

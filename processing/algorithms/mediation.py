@@ -13,7 +13,6 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
 )
 
@@ -23,8 +22,9 @@ from ..panel_input import (
     add_period_parameters,
     add_unit_parameters,
     read_layer_panel,
+    warn_dropped,
 )
-from ..regression_output import table_sink
+from ..regression_output import add_report_parameters, table_sink
 
 MODELS = ("cross_section", "pooled", "unit", "twoway")
 SE_TYPES = ("classical", "hc1", "cluster")
@@ -121,11 +121,7 @@ class MediationAlgorithm(ResilienceAlgorithm):
             self.COEFFICIENTS, self.tr("Stepwise regression coefficients"), QgsProcessing.TypeVector))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.EFFECTS, self.tr("Mediation effects"), QgsProcessing.TypeVector))
-        self.addParameter(QgsProcessingParameterFileDestination(
-            self.REPORT, self.tr("Report"), self.tr("HTML files (*.html)"), optional=True))
-        self.addParameter(QgsProcessingParameterFileDestination(
-            self.CHART, self.tr("Bootstrap chart"), self.tr("PNG files (*.png)"), optional=True,
-            createByDefault=False))
+        add_report_parameters(self, self.tr("Bootstrap chart"))
         for name, description in (
             ("INDIRECT", self.tr("Indirect effect a·b")),
             ("DIRECT", self.tr("Direct effect c′")),
@@ -166,12 +162,7 @@ class MediationAlgorithm(ResilienceAlgorithm):
             balance=self.parameterAsBool(parameters, self.BALANCE, context),
         )
         result = mediation_analysis(panel, x, m, y, control_names, settings, progress=feedback_progress(steps))
-        if result.dropped:
-            from ...core.errors import preview
-
-            names = [f"{u} {labels[u]}" if labels and u in labels else str(u) for u in result.dropped]
-            feedback.pushWarning(self.tr("{count} unit(s) with missing years were left out: {units}.").format(
-                count=len(result.dropped), units=preview(names)))
+        warn_dropped(feedback, result.dropped, labels)
         if result.bootstrap is not None and result.bootstrap.failed:
             feedback.pushWarning(self.tr("{count} bootstrap draw(s) were singular and left out.").format(
                 count=result.bootstrap.failed))
