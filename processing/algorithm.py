@@ -118,8 +118,10 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
         return str(ICON_PATH)
 
     # ---------------------------------------------------------------- running
-    def check_dependencies(self) -> None:
-        found = dependencies.problems(self.REQUIRES)
+    def check_dependencies(self, packages=None) -> None:
+        """One clear message when a package of ``packages`` (default: :attr:`REQUIRES`) is
+        missing or too old; call it with an optional package before the step that needs it."""
+        found = dependencies.problems(self.REQUIRES if packages is None else packages)
         if found:
             raise QgsProcessingException(missing_packages_message(found))
 

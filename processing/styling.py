@@ -240,11 +240,15 @@ def attach_style(context, dest_id: str | None, style: Style):
     post-processor (or None when the output is not loaded, e.g. skipped)."""
     if not dest_id or not context.willLoadLayerOnCompletion(dest_id):
         return None
-    processor = StylePostProcessor(style)
+    return _set_post_processor(context, dest_id, StylePostProcessor(style))
+
+
+def _set_post_processor(context, dest_id: str, processor: StylePostProcessor) -> StylePostProcessor:
+    """Give the loaded output ``dest_id`` its style's name and ``processor`` (kept alive)."""
     _ALIVE.append(processor)
     details = context.layerToLoadOnCompletionDetails(dest_id)
-    if style.name:
-        details.name = style.name
+    if processor.style.name:
+        details.name = processor.style.name
     details.setPostProcessor(processor)
     return processor
 
@@ -291,13 +295,7 @@ def attach_styles(context, dest_id: str | None, style: Style, current_name: str,
             return None
         context.addLayerToLoadOnCompletion(
             dest_id, QgsProcessingContext.LayerDetails(style.name or "", context.project(), output_name))
-    processor = MultiStylePostProcessor(style, current_name, alternatives or [])
-    _ALIVE.append(processor)
-    details = context.layerToLoadOnCompletionDetails(dest_id)
-    if style.name:
-        details.name = style.name
-    details.setPostProcessor(processor)
-    return processor
+    return _set_post_processor(context, dest_id, MultiStylePostProcessor(style, current_name, alternatives or []))
 
 
 # ============================================================ report styles

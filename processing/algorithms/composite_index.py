@@ -132,6 +132,7 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
     # ------------------------------------------------------------------ inputs
     def system(self, parameters, context, feedback):
         from ...core.indices.system import read_system, system_from_matrix
+        from ...core.indices.tables import EXCEL
         from ...core.indices.templates import TEMPLATES, template_path
 
         table = self.parameterAsMatrix(parameters, self.SYSTEM_TABLE, context)
@@ -146,6 +147,8 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
             return system_from_matrix(table)
         if path:
             feedback.pushInfo(self.tr("Indicator system: {path}.").format(path=path))
+            if path.lower().endswith(EXCEL):
+                self.check_dependencies(("openpyxl",))
             return read_system(path)
         key = TEMPLATES[self.parameterAsEnum(parameters, self.SYSTEM, context)][0]
         feedback.pushInfo(self.tr("Indicator system: template {key}.").format(key=key))

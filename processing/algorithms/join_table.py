@@ -123,19 +123,17 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         self.addOutput(QgsProcessingOutputString("FIELDS", self.tr("Indicator field stems")))
 
     def process(self, parameters, context, feedback):
-        from ...core import dependencies
         from ...core.indices.encoding import CHOICES
         from ...core.indices.field_names import parse_mapping
         from ...core.indices.join import JOIN_BY, SHAPES, join_panel
         from ...core.indices.layouts import CODE_NAMES, LAYOUTS, NAME_NAMES, find_column, table_to_panel
         from ...core.indices.tables import EXCEL, read_table
-        from ..algorithm import missing_packages_message
 
         source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(4, feedback)
         path = self.parameterAsFile(parameters, self.TABLE, context)
-        if path.lower().endswith(EXCEL) and dependencies.problems(("openpyxl",)):
-            raise QgsProcessingException(missing_packages_message(dependencies.problems(("openpyxl",))))
+        if path.lower().endswith(EXCEL):
+            self.check_dependencies(("openpyxl",))
         layer_key = self.parameterAsString(parameters, self.LAYER_KEY, context) or "adcode"
         if source.fields().lookupField(layer_key) < 0:
             raise QgsProcessingException(self.tr(
