@@ -111,9 +111,14 @@ def write_spillover_report(result, path, title: str, description: list | None = 
         report.table(_tests_header(tr), _tests_rows(result.lm + result.tests, tr), text_columns=2)
         report.paragraph(tr("LM tests on OLS with the same panel effects; LR tests compare maximised "
                             "log-likelihoods; Wald tests use the chosen model's covariance."), note=True)
-    if result.notes:
+    return _write(report, result.notes, path, tr)
+
+
+def _write(report, notes, path, tr) -> str:
+    """The report's notes section (when there are notes), written to ``path``."""
+    if notes:
         report.heading(tr("Notes"))
-        for note in result.notes:
+        for note in notes:
             report.paragraph(note)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     return report.write(path)
@@ -211,12 +216,7 @@ def write_heterogeneity_report(result, path, title: str, description: list | Non
         report.paragraph(tr("Test: {method}.").format(method=tr(method)), note=True)
         if result.joint:
             report.table(_tests_header(tr), _tests_rows(result.joint, tr), text_columns=2)
-    if result.notes:
-        report.heading(tr("Notes"))
-        for note in result.notes:
-            report.paragraph(note)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return report.write(path)
+    return _write(report, result.notes, path, tr)
 
 
 def write_heterogeneity_csv(result, path, tr=_identity) -> list[str]:
