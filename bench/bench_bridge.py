@@ -10,8 +10,9 @@ Peers, measured in the same run:
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
+
+from common import timed
 
 
 def hexagon_grid(n: int):
@@ -34,14 +35,6 @@ def hexagon_grid(n: int):
         geometry=polygons, crs="EPSG:3857",
     )
 
-
-def timed(function, repeat: int = 3):
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def run(quick: bool = False) -> list[dict]:

@@ -15,26 +15,11 @@ End-to-end rows time ``processing.run`` as a user's script would (no peer).
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
+from common import resilience_provider, row, timed
+
 SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample"
-
-
-def timed(function, repeat: int = 3):
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
-def row(name, ours, peer_name=None, peer=None, notes=""):
-    item = {"benchmark": name, "ours_s": ours, "notes": notes}
-    if peer is not None:
-        item.update({"peer": peer_name, "peer_s": peer, "ratio": peer / ours})
-    return item
 
 
 def load():
@@ -213,8 +198,6 @@ def end_to_end(cities, latent, draws) -> list[dict]:
     """processing.run on a wide GeoPackage, as a user's script runs the algorithms."""
     import tempfile
 
-    from qgis.core import QgsApplication
-
     folder = Path(tempfile.mkdtemp(prefix="bench-convergence-"))
     frame = cities[["adcode", "name", "region", "geometry"]]
     for column, stem in (("resilience", "RES"), ("digital_economy", "DE"), ("innovation", "INNO"), ("URB", "URB")):
@@ -222,20 +205,9 @@ def end_to_end(cities, latent, draws) -> list[dict]:
                             left_on="adcode", right_index=True)
     path = folder / "wide.gpkg"
     frame.to_file(path, layer="cities", driver="GPKG")
-    import sys
-
-    sys.path.append(str(Path(QgsApplication.pkgDataPath()) / "python" / "plugins"))
+    resilience_provider()
     import processing
-    from processing.core.Processing import Processing
 
-    from digital_resilience.processing.provider import ResilienceProvider
-
-    Processing.initialize()
-    registry = QgsApplication.processingRegistry()
-    provider = registry.providerById("resilience")
-    if provider is None:
-        provider = ResilienceProvider()
-        registry.addProvider(provider)
     layer = f"{path}|layername=cities"
     processing.run("resilience:convergence", {"INPUT": layer, "FIELD": "RES_2019", "ID_FIELD": "adcode",
                                               "OUTPUT": "TEMPORARY_OUTPUT", "SIGMA_TABLE": "TEMPORARY_OUTPUT",

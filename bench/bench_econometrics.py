@@ -17,21 +17,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-import time
 import warnings
 from pathlib import Path
+
+from common import timed
 
 SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample"
 EXPLANATORY = ["DIG", "INNOV", "URB", "HUM", "GOV"]
 
-
-def timed(function, repeat: int = 3):
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def load():

@@ -15,16 +15,7 @@ Peers, measured in the same run on the same data:
 
 from __future__ import annotations
 
-import time
-
-
-def timed(function, repeat: int = 3):
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+from common import timed
 
 
 def make_system():

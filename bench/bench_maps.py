@@ -12,17 +12,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
-
-def timed(function, repeat: int = 2):
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
+from common import resilience_provider, timed
 
 
 def panel_layer(folder: Path, years) -> Path:
@@ -64,18 +56,9 @@ def peer_export(path: Path, fields, out: Path) -> None:
 
 
 def run(quick: bool = False) -> list[dict]:
+    resilience_provider()
     import processing
-    from processing.core.Processing import Processing
-    from qgis.core import QgsApplication
 
-    from digital_resilience.processing.provider import ResilienceProvider
-
-    Processing.initialize()
-    registry = QgsApplication.processingRegistry()
-    provider = registry.providerById("resilience")
-    if provider is None:
-        provider = ResilienceProvider()
-        registry.addProvider(provider)
     years = list(range(2017, 2020)) if quick else list(range(2011, 2020))
     folder = Path(tempfile.mkdtemp(prefix="bench-maps-"))
     path = panel_layer(folder, years)
@@ -89,8 +72,8 @@ def run(quick: bool = False) -> list[dict]:
                     "INPUT": f"{path}|layername=cities", "FIELD": fields[-1], "ATLAS": atlas, "TITLE": "Bench",
                     "CHINA": 2, "OUTPUT": str(folder / f"ours_{atlas}.pdf")})
 
-            ours_s = timed(ours)
-            peer_s = timed(lambda peer_fields=peer_fields: peer_export(path, peer_fields, folder))
+            ours_s, _ = timed(ours, 2)
+            peer_s, _ = timed(lambda peer_fields=peer_fields: peer_export(path, peer_fields, folder), 2)
             rows.append({"benchmark": f"{label} (367 cities)", "ours_s": round(ours_s, 3),
                          "peer": "QgsLayoutExporter on a prepared layout", "peer_s": round(peer_s, 3),
                          "ratio": round(peer_s / ours_s, 2),

@@ -17,16 +17,7 @@ are the same) before reporting the time ratio (peer time / ours; above 1 means f
 
 from __future__ import annotations
 
-import time
-
-
-def timed(function, repeat: int = 1):
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+from common import timed
 
 
 def voronoi_cells(n: int, seed: int = 1):
@@ -67,12 +58,12 @@ def run(quick: bool = False) -> list[dict]:
     cells = voronoi_cells(n_polygons)
     ids = cells.code.to_numpy()
     ours_s, ours = timed(lambda: build_weights(cells, ids, WeightsSpec("queen")), 1 if not quick else 3)
-    peer_s, peer = timed(lambda: Queen.from_dataframe(cells, use_index=False, silence_warnings=True))
+    peer_s, peer = timed(lambda: Queen.from_dataframe(cells, use_index=False, silence_warnings=True), 1)
     assert same_neighbours(ours, peer.sparse)
     rows.append({"benchmark": f"queen contiguity, {n_polygons:,} polygons", "ours_s": ours_s,
                  "peer": "libpysal weights.Queen", "peer_s": peer_s, "ratio": peer_s / ours_s,
                  "notes": f"{ours.n_links:,} links, identical"})
-    graph_s, graph = timed(lambda: Graph.build_contiguity(cells, rook=False))
+    graph_s, graph = timed(lambda: Graph.build_contiguity(cells, rook=False), 1)
     assert same_neighbours(ours, graph.sparse)
     rows.append({"benchmark": f"queen contiguity, {n_polygons:,} polygons", "ours_s": ours_s,
                  "peer": "libpysal graph.build_contiguity", "peer_s": graph_s, "ratio": graph_s / ours_s,
@@ -84,15 +75,15 @@ def run(quick: bool = False) -> list[dict]:
     x, y = rng.uniform(0, 2e6, n_points), rng.uniform(0, 1e6, n_points)
     planar = metric_for_crs(pyproj.CRS("EPSG:3857"))
     point_ids = np.arange(n_points)
-    ours_s, ours = timed(lambda: knn(x, y, point_ids, 6, planar))
-    peer_s, peer = timed(lambda: KNN.from_array(np.column_stack([x, y]), k=6, silence_warnings=True))
+    ours_s, ours = timed(lambda: knn(x, y, point_ids, 6, planar), 1)
+    peer_s, peer = timed(lambda: KNN.from_array(np.column_stack([x, y]), k=6, silence_warnings=True), 1)
     assert same_neighbours(ours, peer.sparse)
     rows.append({"benchmark": f"6 nearest neighbours, {n_points:,} points (planar)", "ours_s": ours_s,
                  "peer": "libpysal weights.KNN", "peer_s": peer_s, "ratio": peer_s / ours_s,
                  "notes": "identical"})
     del peer
     points = gpd.GeoSeries(gpd.points_from_xy(x, y), crs="EPSG:3857")
-    graph_s, graph = timed(lambda: Graph.build_knn(points, k=6))
+    graph_s, graph = timed(lambda: Graph.build_knn(points, k=6), 1)
     assert same_neighbours(ours, graph.sparse)
     rows.append({"benchmark": f"6 nearest neighbours, {n_points:,} points (planar)", "ours_s": ours_s,
                  "peer": "libpysal graph.build_knn", "peer_s": graph_s, "ratio": graph_s / ours_s,
@@ -102,9 +93,9 @@ def run(quick: bool = False) -> list[dict]:
     # --------------------------------------------------- k nearest, longitude/latitude
     lon, lat = rng.uniform(73, 135, n_points), rng.uniform(18, 53, n_points)  # China's extent
     geographic = metric_for_crs(pyproj.CRS("EPSG:4326"))
-    ours_s, ours = timed(lambda: knn(lon, lat, point_ids, 6, geographic))
+    ours_s, ours = timed(lambda: knn(lon, lat, point_ids, 6, geographic), 1)
     lonlat = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs="EPSG:4326")
-    graph_s, graph = timed(lambda: Graph.build_knn(lonlat, k=6, metric="haversine"))
+    graph_s, graph = timed(lambda: Graph.build_knn(lonlat, k=6, metric="haversine"), 1)
     differing = ((ours.matrix > 0).astype(int) - (graph.sparse > 0).astype(int)).count_nonzero() // 2
     rows.append({"benchmark": f"6 nearest neighbours, {n_points:,} lon/lat points", "ours_s": ours_s,
                  "peer": "libpysal graph.build_knn haversine", "peer_s": graph_s, "ratio": graph_s / ours_s,
@@ -113,9 +104,9 @@ def run(quick: bool = False) -> list[dict]:
 
     # ------------------------------------------------ distance band, longitude/latitude
     n_band = 20_000 if quick else 100_000
-    ours_s, ours = timed(lambda: distance_band(lon[:n_band], lat[:n_band], point_ids[:n_band], geographic, 20.0))
+    ours_s, ours = timed(lambda: distance_band(lon[:n_band], lat[:n_band], point_ids[:n_band], geographic, 20.0), 1)
     peer_s, peer = timed(lambda: DistanceBand(np.column_stack([lon[:n_band], lat[:n_band]]), threshold=20.0,
-                                              radius=6371.0088, silence_warnings=True))
+                                              radius=6371.0088, silence_warnings=True), 1)
     differing = ((ours.matrix > 0).astype(int) - (peer.sparse > 0).astype(int)).count_nonzero() // 2
     rows.append({"benchmark": f"distance band 20 km, {n_band:,} lon/lat points", "ours_s": ours_s,
                  "peer": "libpysal weights.DistanceBand (arc)", "peer_s": peer_s, "ratio": peer_s / ours_s,

@@ -25,6 +25,8 @@ HERE = Path(__file__).resolve().parent
 # root itself on sys.path: its processing/ folder would shadow QGIS's `processing`).
 PLUGINS = Path(__file__).resolve().parents[1] / ".build" / "plugins"
 sys.path.insert(0, str(PLUGINS))
+# The benchmark modules share bench/common.py (``from common import timed``).
+sys.path.insert(1, str(HERE))
 
 
 def start_qgis():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError, preview
@@ -93,13 +94,30 @@ def wide_to_long(frame: pd.DataFrame, stems=None, keep=(), year_name: str = "yea
     return pd.concat(pieces, ignore_index=True)
 
 
+def check_unit_years(units, years) -> None:
+    """Each unit at most once per year in a long table; an error naming the repeated pairs."""
+    table = pd.DataFrame({"unit": np.asarray(units), "year": np.asarray(years)})
+    duplicated = table[table.duplicated(keep=False)]
+    if len(duplicated):
+        pairs = sorted({f"{u} {y}" for u, y in zip(duplicated["unit"], duplicated["year"])})
+        raise InputError("Each unit may have one row per year; these unit-years repeat: {pairs}. Check the unit "
+                         "id and year fields.", pairs=preview(pairs))
+
+
+def numeric_values(values, name: str) -> np.ndarray:
+    """The values of field ``name`` as float64 (NULL and empty as NaN); text is an error."""
+    series = pd.Series(values)
+    numbers = pd.to_numeric(series, errors="coerce")
+    text = series.notna() & numbers.isna()
+    if text.any():
+        raise InputError("The field {field} holds values that are not numbers (e.g. “{value}”); choose a numeric "
+                         "field.", field=name, value=str(series[text].iloc[0]))
+    return numbers.to_numpy(dtype=np.float64)
+
+
 def long_to_wide(frame: pd.DataFrame, unit: str, year: str, values) -> pd.DataFrame:
     """One row per unit with ``STEM_YYYY`` columns; duplicate unit-years are an error."""
-    duplicated = frame[frame.duplicated([unit, year], keep=False)]
-    if len(duplicated):
-        pairs = sorted({f"{u} {y}" for u, y in zip(duplicated[unit], duplicated[year])})
-        raise InputError("Each unit may have one row per year; these unit-years repeat: {pairs}.",
-                         pairs=preview(pairs))
+    check_unit_years(frame[unit], frame[year])
     wide = frame.pivot(index=unit, columns=year, values=list(values))
     wide.columns = [year_field(stem, y) for stem, y in wide.columns]
     return wide[sorted(wide.columns, key=lambda c: split_year_field(c))]

@@ -7,7 +7,9 @@ parameter names as upper-case class constants. On top of that it
 * checks the third-party Python packages an algorithm needs before it runs, so a
   missing package gives one clear message instead of an import traceback;
 * turns the core's :class:`InputError` into a translated ``QgsProcessingException``;
-* turns a cancel inside a core computation into a clean stop.
+* turns a cancel inside a core computation into a clean stop;
+* reads the parameters every algorithm reads the same way (:meth:`input_source`,
+  :meth:`field_name`).
 
 Subclasses implement :meth:`process` instead of ``processAlgorithm``.
 """
@@ -116,8 +118,10 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
         return str(ICON_PATH)
 
     # ---------------------------------------------------------------- running
-    def check_dependencies(self) -> None:
-        found = dependencies.problems(self.REQUIRES)
+    def check_dependencies(self, packages=None) -> None:
+        """One clear message when a package of ``packages`` (default: :attr:`REQUIRES`) is
+        missing or too old; call it with an optional package before the step that needs it."""
+        found = dependencies.problems(self.REQUIRES if packages is None else packages)
         if found:
             raise QgsProcessingException(missing_packages_message(found))
 
@@ -152,3 +156,16 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
     def process(self, parameters, context, feedback) -> dict:
         """The algorithm proper; raise ``InputError`` or ``QgsProcessingException`` on bad input."""
         raise NotImplementedError
+
+    # ------------------------------------------------------------- parameters
+    def input_source(self, parameters, context, name: str = "INPUT"):
+        """The feature source of parameter ``name``; QGIS's own message when it cannot be read."""
+        source = self.parameterAsSource(parameters, name, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, name))
+        return source
+
+    def field_name(self, parameters, name: str, context) -> str | None:
+        """The field chosen in the single-field parameter ``name``, or None when it is empty."""
+        fields = self.parameterAsFields(parameters, name, context)
+        return fields[0] if fields else None

@@ -11,6 +11,7 @@ from pathlib import Path
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
+    QgsProcessingOutputMultipleLayers,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
@@ -24,6 +25,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from .algorithm import feedback_progress
+from .panel_input import add_year_parameter, require_unit_id
 from .weights_parameters import id_field_name, resolve_weights, unit_ids
 
 #: Option orders of the enum parameters (append only; the core uses the same names).
@@ -59,9 +61,7 @@ def add_input_parameters(algorithm, multiple: bool = False, field_label: str | N
     algorithm.addParameter(QgsProcessingParameterBoolean(
         "ALL_YEARS", tr("Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every "
                         "year instead of the last)"), defaultValue=False))
-    algorithm.addParameter(QgsProcessingParameterField(
-        "YEAR_FIELD", tr("Year field (long layer: one feature per unit and year; needs the unit id field)"),
-        parentLayerParameterName="INPUT", optional=True))
+    add_year_parameter(algorithm)
 
 
 def add_inference_parameters(algorithm, permutations: int = 999, minimum: int = 0, alpha: bool = True,
@@ -90,7 +90,8 @@ def add_null_parameter(algorithm) -> None:
 
 
 def add_layout_parameters(algorithm, output_label: str) -> None:
-    """LAYOUT, OUTPUT and YEAR_LAYERS (the folder of the per-year layers)."""
+    """LAYOUT, OUTPUT and YEAR_LAYERS (the folder of the per-year layers), and the
+    OUTPUT_LAYERS output (the per-year layers written)."""
     algorithm.addParameter(QgsProcessingParameterEnum(
         "LAYOUT", tr("Several years"),
         [tr("One layer, one set of fields per year (LI_2019 …)"),
@@ -99,6 +100,7 @@ def add_layout_parameters(algorithm, output_label: str) -> None:
     algorithm.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", output_label))
     algorithm.addParameter(QgsProcessingParameterFolderDestination(
         "YEAR_LAYERS", tr("Folder for one layer per year"), optional=True, createByDefault=False))
+    algorithm.addOutput(QgsProcessingOutputMultipleLayers("OUTPUT_LAYERS", tr("Layers per year")))
 
 
 def seed_value(algorithm, parameters, context):
@@ -133,28 +135,22 @@ def read_panel(algorithm, parameters, context, feedback):
     the first feature of each unit and shared by every year.
     """
     from ..core.autocorrelation.runs import Panel
-    from ..core.errors import InputError
     from .bridge import read_frame
-    from .geometry_checks import usable_geometries
+    from .invalid_geometries import apply_policy
 
-    source = algorithm.parameterAsSource(parameters, "INPUT", context)
-    if source is None:
-        raise QgsProcessingException(algorithm.invalidSourceError(parameters, "INPUT"))
+    source = algorithm.input_source(parameters, context)
     frame = read_frame(source, feedback=feedback)
     id_field = id_field_name(algorithm, parameters, context)
-    year_field = (algorithm.parameterAsFields(parameters, "YEAR_FIELD", context) or [None])[0]
+    year_field = algorithm.field_name(parameters, "YEAR_FIELD", context)
     progress = feedback_progress(feedback)
+    policy = getattr(algorithm, "invalid_geometry_policy", None)
     if year_field is None:
         ids = unit_ids(frame, id_field)
-        frame, ids = usable_geometries(frame, ids, feedback,
-        policy=getattr(algorithm, "invalid_geometry_policy", None))
+        frame, ids = apply_policy(frame, ids, policy, feedback)
         weights = resolve_weights(algorithm, parameters, context, frame, ids, progress=progress)
         return source, frame, Panel.wide(frame, weights)
-    if not id_field:
-        raise InputError("A long layer (one feature per unit and year) needs the unit id field (e.g. adcode) "
-                         "so that the years of a unit are matched; set “Unit id field”.")
-    frame, _ = usable_geometries(frame, frame.index.to_numpy(), feedback,
-        policy=getattr(algorithm, "invalid_geometry_policy", None))
+    require_unit_id(id_field, year_field)
+    frame, _ = apply_policy(frame, frame.index.to_numpy(), policy, feedback)
     first, ids, unit_of_row = Panel.long_units(frame[id_field], frame[year_field])
     weights = resolve_weights(algorithm, parameters, context, frame.iloc[first], ids, progress=progress)
     years = frame[year_field].astype("float64").to_numpy().astype("int64")
@@ -163,9 +159,9 @@ def read_panel(algorithm, parameters, context, feedback):
 
 def require_matplotlib() -> None:
     """Plots need matplotlib (optional: every other output works without it)."""
-    import importlib.util
+    from ..core.charts import charts_available
 
-    if importlib.util.find_spec("matplotlib") is None:
+    if not charts_available():
         raise QgsProcessingException(tr(
             "Plots need the Python package matplotlib, which QGIS's Python lacks: install it (python -m pip "
             "install matplotlib; on Windows in the OSGeo4W Shell) or leave the plot output empty."))
@@ -180,6 +176,34 @@ def push_notes(feedback, notes) -> None:
 def translated_aliases(aliases: dict) -> dict:
     """{name: "translated alias — run"} from the core's {name: (alias, run title)}."""
     return {name: f"{core_tr(alias)} — {title}" for name, (alias, title) in aliases.items()}
+
+
+def cluster_styles(analysis, style, label: str, style_title: str, layer_title: str, p_field: str | None = None,
+                   alpha: float = 0.05):
+    """The ``styles`` of :func:`write_local_outputs` for a cluster map.
+
+    ``style(field, name=, aliases=)`` (e.g. ``styling.lisa_style``) maps the label field
+    ``label`` of each run; each map is a named style of the layer, ``style_title`` with
+    ``{run}``, the last run's current; ``layer_title`` (with ``{run}``) names the layer.
+    With ``p_field`` (the p-value field shown) every run also gets GeoDa's significance map.
+    """
+    from .styling import significance_style
+
+    def build(name_of, runs):
+        aliases = translated_aliases({name_of(spec.name, run): (spec.alias, run.title)
+                                      for run in runs for spec in analysis.fields})
+        last = runs[-1]
+        name = layer_title.format(run=last.title)
+        current = style(name_of(label, last), name=name, aliases=aliases)
+        alternatives = [(style_title.format(run=run.title), style(name_of(label, run), name=name, aliases=aliases))
+                        for run in runs[:-1]]
+        if p_field:
+            alternatives += [(tr("Significance — {run}").format(run=run.title),
+                              significance_style(name_of(p_field, run), name_of(label, run), alpha, name, aliases))
+                             for run in runs]
+        return current, style_title.format(run=last.title), alternatives
+
+    return build
 
 
 def _joined(frame, columns, feedback):
@@ -202,8 +226,8 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
     styles of one layer; ``field_names(name, run)`` is a field's name in that layer.
     """
     from ..core.panel import year_field
-    from .autocorrelation_styles import attach_styles
     from .bridge import frame_to_sink
+    from .styling import attach_styles
 
     layout = LAYOUTS[algorithm.parameterAsEnum(parameters, "LAYOUT", context)]
     runs = analysis.runs
@@ -223,6 +247,7 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
         style, current, alternatives = styles(name_of, [r.run for r in runs])
         attach_styles(context, dest, style, current, alternatives)
         results["OUTPUT"] = dest
+        results["OUTPUT_LAYERS"] = []
         return results
     # One layer per year: the last year in OUTPUT, every year in the folder.
     folder = algorithm.parameterAsString(parameters, "YEAR_LAYERS", context) or QgsProcessingUtils.tempFolder()

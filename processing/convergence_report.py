@@ -4,12 +4,11 @@ the core stays QGIS-free and every caption reaches the translators)."""
 from __future__ import annotations
 
 import math
-import tempfile
 from pathlib import Path
 
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .regression_output import add_paper_table, estimate_with_se, se_label, significance_note, yes_no
+from .regression_output import estimate_with_se, se_label, significance_note, yes_no
 
 
 def tr(text: str) -> str:
@@ -150,32 +149,33 @@ def chart_text(result) -> dict:
 
 def write_report(result, report_path: str, chart_path: str, layer: str, feedback=None) -> dict:
     """Write the σ chart (PNG) and the HTML report where asked; returns {'REPORT', 'CHART'}."""
-    from ..core.convergence import chart
+    from ..core.charts import charts_available
+    from ..core.charts.base import save_chart
+    from ..core.charts.beta_convergence import beta_convergence_chart
+    from ..core.charts.sigma_convergence import sigma_report_chart
 
     written = {"REPORT": None, "CHART": None}
     if not report_path and not chart_path:
         return written
-    images = {}
-    if chart.available():
-        folder = Path(tempfile.mkdtemp(prefix="convergence-"))
-        sigma_png = Path(chart_path) if chart_path else folder / "sigma.png"
-        sigma_png.parent.mkdir(parents=True, exist_ok=True)
-        images["sigma"] = chart.sigma_chart(result.sigma, result.sigma_groups, sigma_png, chart_text(result))
-        written["CHART"] = images["sigma"] if chart_path else None
+    figures = {}
+    if charts_available():
+        figures["sigma"] = sigma_report_chart(result.sigma, result.sigma_groups, text=chart_text(result))
+        if chart_path:
+            written["CHART"] = save_chart(figures["sigma"], chart_path)
         absolute = result.model("cs_ols_abs")
-        images["scatter"] = chart.beta_scatter(
-            result.unit_table, (absolute.get("constant")[0], absolute.beta[0]), folder / "beta.png", {
-                "title": tr("β-convergence: growth against the initial level"),
-                "x": tr("ln {variable} in {year}").format(variable=result.variable, year=result.years[0]),
-                "y": tr("Average annual growth {start}–{end} (%)").format(start=result.years[0],
-                                                                          end=result.years[-1]),
-                "line": tr("OLS fit (β = {beta:.4f})").format(beta=absolute.beta[0]),
-            })
+        units = result.unit_table
+        figures["scatter"] = beta_convergence_chart(
+            units["ln_start"], units["growth"], (absolute.get("constant")[0], absolute.beta[0]),
+            units["group"] if "group" in units else None,
+            title=tr("β-convergence: growth against the initial level"),
+            xlabel=tr("ln {variable} in {year}").format(variable=result.variable, year=result.years[0]),
+            ylabel=tr("Average annual growth {start}–{end} (%)").format(start=result.years[0], end=result.years[-1]),
+            line_label=tr("OLS fit (β = {beta:.4f})").format(beta=absolute.beta[0]))
     elif feedback is not None:
         feedback.pushWarning(tr("matplotlib is not installed in QGIS's Python: the report has no charts."))
     if report_path:
         Path(report_path).parent.mkdir(parents=True, exist_ok=True)
-        written["REPORT"] = build_report(result, layer, images).write(report_path)
+        written["REPORT"] = build_report(result, layer, figures).write(report_path)
     return written
 
 
@@ -187,9 +187,10 @@ def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def build_report(result, layer: str, images: dict):
+def build_report(result, layer: str, figures: dict):
+    from ..core.charts.embed import embed_chart
     from ..core.html_report import HtmlReport
-    from ..core.regression.table import column, number, p_value
+    from ..core.regression.table import PaperColumn, PaperTable, add_to_report, number, p_value
 
     start, end = result.years[0], result.years[-1]
     labels = measure_labels()
@@ -213,8 +214,8 @@ def build_report(result, layer: str, images: dict):
         sentence += " " + tr("Linear trend: {slope} per year ({p}).").format(
             slope=number(cv["slope"], 4), p=_p_text(cv["p"]))
     report.paragraph(sentence)
-    if "sigma" in images:
-        report.image(images["sigma"], tr("σ-convergence chart"), width=900)
+    if "sigma" in figures:
+        embed_chart(report, figures["sigma"], tr("σ-convergence chart"), width=900)
     header = [tr("Year"), tr("Mean"), labels["cv"], labels["sd_log"], labels["theil"], labels["gini"]]
     rows = [[int(r.year), r.mean, r.cv, r.sd_log, r.theil, r.gini] for r in result.sigma.itertuples()]
     report.table(header, rows)
@@ -259,8 +260,8 @@ def build_report(result, layer: str, images: dict):
         text = tr("No significant absolute β-convergence: β = {beta} ({p}).").format(beta=number(beta, 4),
                                                                                     p=_p_text(p))
     report.paragraph(text)
-    if "scatter" in images:
-        report.image(images["scatter"], tr("β-convergence scatter"), width=620)
+    if "scatter" in figures:
+        embed_chart(report, figures["scatter"], tr("β-convergence scatter"), width=620)
     variables = list(variable_labels(result))
     cross = [m for m in result.models if m.design == "cross-section"]
     panel = [m for m in result.models if m.design == "panel"]
@@ -271,10 +272,10 @@ def build_report(result, layer: str, images: dict):
             continue
         names = list(dict.fromkeys([*variables[:2], *[n for m in models for n in m.names]]))
         names = [n for n in names if not str(n).startswith("year ")]
-        columns = [column(model_title(m), m.names, m.coef, m.se, m.p, footer(m)) for m in models]
-        add_paper_table(report, title, columns, names, labels_by_name,
-                        significance_note(tr("Standard errors ({kinds})").format(
-                            kinds="; ".join(dict.fromkeys(se_label(m.se_type) for m in models)))))
+        columns = [PaperColumn.from_estimates(model_title(m), m.names, m.coef, m.se, m.p, footer(m)) for m in models]
+        note = significance_note(tr("Standard errors ({kinds})").format(
+            kinds="; ".join(dict.fromkeys(se_label(m.se_type) for m in models))))
+        add_to_report(report, PaperTable(title, columns, names, note=note, term_labels=labels_by_name))
     if panel:
         report.paragraph(tr("Panel fixed-effects β is biased towards faster convergence in short panels "
                             "(Nickell 1981): read its speed as an upper bound."), note=True)

@@ -13,6 +13,9 @@ feature by its unit id instead of only the first by feature id:
 * stop (default): an error naming the invalid features and the fixes;
 * skip invalid features: they are left out and named in the log;
 * do not filter: they are repaired with ``make_valid`` for the analysis (layer unchanged).
+
+Features without a geometry are always left out and named. The layer itself is never
+modified: everything here works on the frame read from it.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from qgis.core import QgsFeatureRequest
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import InputError, preview
-from .geometry_checks import usable_geometries
 
 
 def tr(text: str) -> str:
@@ -41,6 +43,34 @@ def source_without_validity_checks(algorithm, parameters, name: str, context):
     finally:
         context.setInvalidGeometryCheck(policy)
     return source, policy
+
+
+def usable_geometries(frame, ids, feedback=None):
+    """(frame, ids) without features lacking a geometry, with invalid ones repaired (both named
+    in the log): for algorithms to which only a point of each geometry matters, and the last
+    step of :func:`apply_policy`."""
+    import numpy as np
+    import shapely
+
+    geometries = frame.geometry.values
+    empty = np.asarray(shapely.is_missing(geometries) | shapely.is_empty(geometries))
+    if empty.all():
+        raise InputError("No feature of the layer has a geometry; check the layer (or its selection).")
+    if empty.any():
+        if feedback is not None:
+            feedback.pushWarning(tr("{count} feature(s) without geometry were left out: {ids}.").format(
+                count=int(empty.sum()), ids=preview(np.asarray(ids)[empty])))
+        frame = frame[~empty]
+        ids = np.asarray(ids)[~empty]
+    invalid = ~np.asarray(shapely.is_valid(frame.geometry.values))
+    if invalid.any():
+        frame = frame.copy()
+        frame.loc[frame.index[invalid], frame.geometry.name] = shapely.make_valid(frame.geometry.values[invalid])
+        if feedback is not None:
+            feedback.pushWarning(tr("{count} invalid geometries were repaired for the analysis (the layer is "
+                                    "unchanged): {ids}.").format(count=int(invalid.sum()),
+                                                                 ids=preview(np.asarray(ids)[invalid])))
+    return frame, ids
 
 
 def apply_policy(frame, ids, policy, feedback=None):
@@ -63,7 +93,7 @@ def apply_policy(frame, ids, policy, feedback=None):
             feedback.pushWarning(tr("{count} feature(s) with invalid geometry were left out: {ids}.").format(
                 count=int(invalid.sum()), ids=preview(np.asarray(ids)[invalid])))
         frame, ids = frame[~invalid], np.asarray(ids)[~invalid]
-    return usable_geometries(frame, ids, feedback, repair=True)
+    return usable_geometries(frame, ids, feedback)
 
 
 def geometries_for_weights(frame, ids, policy):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-import tempfile
 from pathlib import Path
 
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .regression_output import add_paper_table, se_label, significance_note, yes_no
+from .regression_output import se_label, significance_note, yes_no
 
 
 def tr(text: str) -> str:
@@ -118,39 +117,39 @@ def effects_table(result):
 
 # ------------------------------------------------------------------ report
 def write_report(result, report_path: str, chart_path: str, layer: str, feedback=None) -> dict:
-    from ..core.mediation import chart
+    from ..core.charts import charts_available
+    from ..core.charts.base import save_chart
+    from ..core.charts.bootstrap import bootstrap_chart
 
     written = {"REPORT": None, "CHART": None}
     if not report_path and not chart_path:
         return written
-    image = None
-    if result.bootstrap is not None and chart.available():
-        path = Path(chart_path) if chart_path else Path(tempfile.mkdtemp(prefix="mediation-")) / "bootstrap.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
+    figure = None
+    if result.bootstrap is not None and charts_available():
         level = f"{result.settings.confidence * 100:g} %"
         indirect = result.intervals["indirect"]
-        image = chart.bootstrap_chart(
+        figure = bootstrap_chart(
             result.bootstrap.indirect, result.indirect,
             (indirect["percentile"].low, indirect["percentile"].high), (indirect["bc"].low, indirect["bc"].high),
-            path, {
-                "title": tr("Bootstrap distribution of the indirect effect ({draws} draws)").format(
-                    draws=len(result.bootstrap.indirect)),
-                "x": tr("Indirect effect a·b"), "y": tr("Draws"), "estimate": tr("Estimate"),
-                "percentile": tr("Percentile {level} interval").format(level=level),
-                "bc": tr("Bias-corrected {level} interval").format(level=level),
-            })
-        written["CHART"] = image if chart_path else None
+            title=tr("Bootstrap distribution of the indirect effect ({draws} draws)").format(
+                draws=len(result.bootstrap.indirect)),
+            xlabel=tr("Indirect effect a·b"), ylabel=tr("Draws"), estimate_label=tr("Estimate"),
+            percentile_label=tr("Percentile {level} interval").format(level=level),
+            bc_label=tr("Bias-corrected {level} interval").format(level=level))
+        if chart_path:
+            written["CHART"] = save_chart(figure, chart_path)
     elif result.bootstrap is not None and feedback is not None:
         feedback.pushWarning(tr("matplotlib is not installed in QGIS's Python: the report has no chart."))
     if report_path:
         Path(report_path).parent.mkdir(parents=True, exist_ok=True)
-        written["REPORT"] = build_report(result, layer, image).write(report_path)
+        written["REPORT"] = build_report(result, layer, figure).write(report_path)
     return written
 
 
-def build_report(result, layer: str, image):
+def build_report(result, layer: str, figure):
+    from ..core.charts.embed import embed_chart
     from ..core.html_report import HtmlReport
-    from ..core.regression.table import column, number, p_value
+    from ..core.regression.table import PaperColumn, PaperTable, add_to_report, number, p_value
 
     data, steps, settings = result.data, result.steps, result.settings
     x, m, y = data.names
@@ -176,11 +175,12 @@ def build_report(result, layer: str, image):
             rows[tr("Year effects")] = yes_no(has_year)
         return rows
 
-    columns = [column(title, fit.names, fit.coef, fit.se, fit.p, foot(fit))
+    columns = [PaperColumn.from_estimates(title, fit.names, fit.coef, fit.se, fit.p, foot(fit))
                for title, fit in zip(step_titles(result), (steps.total, steps.mediator, steps.outcome))]
     variables = [x, m, *[n for n in steps.outcome.names if n not in (x, m) and not str(n).startswith("year ")]]
-    add_paper_table(report, tr("Stepwise regressions (Baron and Kenny)"), columns, variables,
-                    {"constant": tr("Constant")}, significance_note(se_label(se_type)))
+    add_to_report(report, PaperTable(tr("Stepwise regressions (Baron and Kenny)"), columns, variables,
+                                     note=significance_note(se_label(se_type)),
+                                     term_labels={"constant": tr("Constant")}))
 
     report.heading(tr("Effects"))
     level = f"{settings.confidence * 100:g} %"
@@ -220,8 +220,8 @@ def build_report(result, layer: str, image):
                  [[tr("Sobel (1982)"), number(result.sobel.se), number(result.sobel.z, 3), p_value(result.sobel.p)],
                   [tr("Aroian (1947)"), number(result.aroian.se), number(result.aroian.z, 3),
                    p_value(result.aroian.p)]])
-    if image:
-        report.image(image, tr("Bootstrap distribution of the indirect effect"), width=640)
+    if figure is not None:
+        embed_chart(report, figure, tr("Bootstrap distribution of the indirect effect"), width=640)
     report.paragraph(tr("Steps: (1) {y} on {x} gives the total effect c; (2) {m} on {x} gives path a; "
                         "(3) {y} on {x} and {m} gives the direct effect c′ and path b. By least squares "
                         "c = c′ + a·b exactly. The bootstrap does not assume a·b is normal, which the "

@@ -1,10 +1,18 @@
-"""Reading a unit × year panel from a layer: the parameters and their use, shared by the
-econometric algorithms of this branch (convergence, mediation).
+"""Reading yearly data from a layer: the parameters and checks every panel algorithm shares.
 
 A *wide* layer (one feature per unit, fields ``STEM_YYYY``): the user picks any yearly
 field of a stem and every year of that stem is used; the unit id field is optional
 (feature ids otherwise). A *long* layer (one feature per unit and year): the user names
 its year field, and then the unit id field is required.
+
+* every panel algorithm (autocorrelation, spatial Durbin, heterogeneity, convergence,
+  mediation): the year field parameter (:func:`add_year_parameter`) and the long-layer
+  check (:func:`require_unit_id`);
+* the regressions of convergence and mediation: the unit, name and period parameters and
+  the unit × year panel (:func:`read_layer_panel`, ``core.regression.panel_data``).
+
+How each algorithm turns the rows into its own data (autocorrelation runs, the stacked
+arrays of the spatial models) stays with the algorithm's core.
 """
 
 from __future__ import annotations
@@ -27,16 +35,30 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("PanelInput", text)
 
 
+def add_year_parameter(algorithm, parent: str = "INPUT") -> None:
+    """YEAR_FIELD: set for a long layer only."""
+    algorithm.addParameter(QgsProcessingParameterField(
+        YEAR_FIELD, tr("Year field (a long layer: one feature per unit and year; needs the unit id field)"),
+        parentLayerParameterName=parent, optional=True,
+    ))
+
+
+def require_unit_id(id_field: str | None, year_field: str | None) -> None:
+    """A long layer (a year field) has several features per unit: its unit id field must be set."""
+    from ..core.errors import InputError
+
+    if year_field and not id_field:
+        raise InputError("A long layer (one feature per unit and year) needs its unit id field (e.g. adcode) so "
+                         "that the rows of a unit are matched: choose the unit id field.")
+
+
 def add_unit_parameters(algorithm, parent: str = "INPUT") -> None:
     """ID_FIELD and YEAR_FIELD (in the main dialog)."""
     algorithm.addParameter(QgsProcessingParameterField(
         ID_FIELD, tr("Unit id field (e.g. adcode; required when the layer has a year field)"),
         parentLayerParameterName=parent, optional=True,
     ))
-    algorithm.addParameter(QgsProcessingParameterField(
-        YEAR_FIELD, tr("Year field (only for a layer with one feature per unit and year)"),
-        parentLayerParameterName=parent, optional=True,
-    ))
+    add_year_parameter(algorithm, parent)
 
 
 def add_period_parameters(algorithm, advanced: bool = False) -> None:
@@ -59,11 +81,6 @@ def add_name_parameter(algorithm, parent: str = "INPUT") -> None:
     algorithm.addParameter(parameter)
 
 
-def field_or_none(algorithm, parameters, name, context) -> str | None:
-    fields = algorithm.parameterAsFields(parameters, name, context)
-    return fields[0] if fields else None
-
-
 def read_layer_panel(algorithm, parameters, context, source, chosen, extra=(), geometry=False, feedback=None,
                      all_fields=False):
     """(frame, panel, labels, id_field) for the ``chosen`` fields of ``source``.
@@ -80,14 +97,10 @@ def read_layer_panel(algorithm, parameters, context, source, chosen, extra=(), g
     from .bridge import read_frame
     from .weights_parameters import unit_ids
 
-    id_field = field_or_none(algorithm, parameters, ID_FIELD, context)
-    year_field = field_or_none(algorithm, parameters, YEAR_FIELD, context)
-    name_field = field_or_none(algorithm, parameters, NAME_FIELD, context)
-    if year_field and not id_field:
-        raise InputError(
-            "A layer with one feature per unit and year needs its unit id field (e.g. adcode); "
-            "set the unit id field.",
-        )
+    id_field = algorithm.field_name(parameters, ID_FIELD, context)
+    year_field = algorithm.field_name(parameters, YEAR_FIELD, context)
+    name_field = algorithm.field_name(parameters, NAME_FIELD, context)
+    require_unit_id(id_field, year_field)
     wanted = list(dict.fromkeys(
         [f for f in (id_field, year_field, name_field) if f] + [f for f in chosen if f] + [f for f in extra if f]
     ))
@@ -112,3 +125,14 @@ def read_layer_panel(algorithm, parameters, context, source, chosen, extra=(), g
         names = frame[name_field].to_numpy()[panel.unit_rows]
         labels = {unit: name for unit, name in zip(panel.units.tolist(), names.tolist())}
     return frame, panel, labels, id_field
+
+
+def warn_dropped(feedback, dropped, labels: dict | None) -> None:
+    """Name the units left out to balance the panel (with their names when a name field is set)."""
+    if not dropped:
+        return
+    from ..core.errors import preview
+    from ..core.regression.panel_data import describe_units
+
+    feedback.pushWarning(tr("{count} unit(s) with missing years were left out: {units}.").format(
+        count=len(dropped), units=preview(describe_units(dropped, labels))))

@@ -1,9 +1,10 @@
-"""Output helpers shared by the econometric algorithms of this branch: table sinks (CSV,
-GeoPackage tables, memory layers) with field aliases, and paper-style tables in reports."""
+"""Output helpers shared by the regression algorithms (convergence, mediation): the report
+and chart parameters, table sinks (CSV, GeoPackage tables, memory layers) with field
+aliases, and the texts under their paper-style tables."""
 
 from __future__ import annotations
 
-from qgis.core import QgsWkbTypes
+from qgis.core import QgsProcessingParameterFileDestination, QgsWkbTypes
 from qgis.PyQt.QtCore import QCoreApplication
 
 from .bridge import frame_to_sink
@@ -12,6 +13,15 @@ from .styling import Style, attach_style
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("RegressionOutput", text)
+
+
+def add_report_parameters(algorithm, chart_label: str) -> None:
+    """REPORT (an HTML report, optional) and CHART (a PNG file of the report's main chart,
+    not created by default)."""
+    algorithm.addParameter(QgsProcessingParameterFileDestination(
+        "REPORT", tr("Report"), tr("HTML files (*.html)"), optional=True))
+    algorithm.addParameter(QgsProcessingParameterFileDestination(
+        "CHART", chart_label, tr("PNG files (*.png)"), optional=True, createByDefault=False))
 
 
 def table_sink(algorithm, parameters, name, context, frame, aliases: dict, title: str, feedback=None):
@@ -50,12 +60,3 @@ def estimate_with_se(value: float, se: float, digits: int = 4) -> str:
     error = number(se, digits)
     return f"{text} ({error})" if error else text
 
-
-def add_paper_table(report, title: str, columns, variables, labels: dict, note: str) -> None:
-    """A regression table (one column per model) with its note, in ``report``."""
-    from ..core.regression.table import paper_rows
-
-    report.heading(title)
-    header = [tr("Variable"), *[column.title for column in columns]]
-    report.table(header, paper_rows(columns, variables, labels))
-    report.paragraph(note, note=True)

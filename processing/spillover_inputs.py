@@ -25,14 +25,14 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from .bridge import read_frame
-from .geometry_checks import usable_geometries
+from .invalid_geometries import apply_policy
+from .panel_input import YEAR_FIELD, add_year_parameter, require_unit_id
 from .weights_parameters import add_weights_parameters, id_field_name, resolve_weights, unit_ids
 
 INPUT = "INPUT"
 LAYOUT = "LAYOUT"
 DEPENDENT = "DEPENDENT"
 EXPLANATORY = "EXPLANATORY"
-YEAR_FIELD = "YEAR_FIELD"
 MODEL = "MODEL"
 EFFECTS = "EFFECTS"
 BIAS_CORRECTION = "BIAS_CORRECTION"
@@ -89,9 +89,7 @@ def add_model_inputs(algorithm) -> None:
     algorithm.addParameter(QgsProcessingParameterField(
         EXPLANATORY, tr("Explanatory variables (in a wide panel any year of each stem)"),
         parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=True))
-    algorithm.addParameter(QgsProcessingParameterField(
-        YEAR_FIELD, tr("Year field (long panels)"), parentLayerParameterName=INPUT,
-        type=QgsProcessingParameterField.Numeric, optional=True))
+    add_year_parameter(algorithm, INPUT)
     add_weights_parameters(algorithm)
     algorithm.addParameter(QgsProcessingParameterEnum(MODEL, tr("Model"), model_labels(), defaultValue=3))
     algorithm.addParameter(QgsProcessingParameterEnum(
@@ -166,15 +164,12 @@ def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=())
     """Read the layer and build the panel (or cross-section) and the weights."""
     from ..core.econometrics import data as panel_data
 
-    source = algorithm.parameterAsSource(parameters, INPUT, context)
-    if source is None:
-        raise QgsProcessingException(algorithm.invalidSourceError(parameters, INPUT))
+    source = algorithm.input_source(parameters, context, INPUT)
     dependent = algorithm.parameterAsFields(parameters, DEPENDENT, context)[0]
     explanatory = algorithm.parameterAsFields(parameters, EXPLANATORY, context)
     if not explanatory:
         raise QgsProcessingException(tr("Choose at least one explanatory variable."))
-    year_fields = algorithm.parameterAsFields(parameters, YEAR_FIELD, context)
-    year_field = year_fields[0] if year_fields else None
+    year_field = algorithm.field_name(parameters, YEAR_FIELD, context)
     id_field = id_field_name(algorithm, parameters, context)
     balance = algorithm.parameterAsBool(parameters, BALANCE, context)
     frame = read_frame(source, feedback=feedback)
@@ -186,16 +181,12 @@ def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=())
     if layout == "long":
         if not year_field:
             raise QgsProcessingException(tr("A long panel needs the year field: choose it in “Year field”."))
-        if not id_field:
-            raise QgsProcessingException(tr(
-                "A long panel has several features per unit: choose the unit id field (e.g. adcode) in “Unit id "
-                "field” so that the rows of one unit can be matched."))
+        require_unit_id(id_field, year_field)
         units = frame.drop_duplicates(subset=[id_field], keep="first")
     else:
         units = frame
     ids = unit_ids(units, id_field)
-    units, ids = usable_geometries(units, ids, feedback,
-        policy=getattr(algorithm, "invalid_geometry_policy", None))
+    units, ids = apply_policy(units, ids, getattr(algorithm, "invalid_geometry_policy", None), feedback)
     weights = resolve_weights(algorithm, parameters, context, units, ids)
     if layout == "long":
         data = panel_data.long_panel(frame, id_field, year_field, dependent, explanatory, ids, balance)

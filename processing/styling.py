@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsClassificationCustom,
+    QgsExpression,
     QgsGradientColorRamp,
     QgsGraduatedSymbolRenderer,
     QgsPalLayerSettings,
+    QgsProcessingContext,
     QgsProcessingLayerPostProcessorInterface,
     QgsRendererCategory,
     QgsRendererRange,
@@ -35,6 +37,18 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor, QFont
+
+from ..core.palettes import (
+    CONNECTIVITY_COLOR,
+    CORE_COLOR,
+    CORE_DISTANCE_COLORS,
+    CORE_OUTLINE,
+    COVERAGE_FILL,
+    COVERAGE_OUTLINE,
+    LINK_COLOR,
+    NODE_COLOR,
+    UNCOVERED_COLOR,
+)
 
 OUTLINE = "#6e6e6e"
 
@@ -226,13 +240,62 @@ def attach_style(context, dest_id: str | None, style: Style):
     post-processor (or None when the output is not loaded, e.g. skipped)."""
     if not dest_id or not context.willLoadLayerOnCompletion(dest_id):
         return None
-    processor = StylePostProcessor(style)
+    return _set_post_processor(context, dest_id, StylePostProcessor(style))
+
+
+def _set_post_processor(context, dest_id: str, processor: StylePostProcessor) -> StylePostProcessor:
+    """Give the loaded output ``dest_id`` its style's name and ``processor`` (kept alive)."""
     _ALIVE.append(processor)
     details = context.layerToLoadOnCompletionDetails(dest_id)
-    if style.name:
-        details.name = style.name
+    if processor.style.name:
+        details.name = processor.style.name
     details.setPostProcessor(processor)
     return processor
+
+
+# Several styles for one layer (QGIS's style manager: Layer Properties › Styles, or the
+# layer's context menu): e.g. a LISA layer opens on the cluster map of its last year and
+# also holds the significance map and every other year, so a planner switches maps
+# without re-running anything.
+class MultiStylePostProcessor(StylePostProcessor):
+    """Applies the main style and stores ``alternatives`` as named styles of the layer."""
+
+    def __init__(self, style: Style, current_name: str, alternatives: list[tuple[str, Style]]):
+        super().__init__(style)
+        self.current_name = current_name
+        self.alternatives = alternatives
+
+    def postProcessLayer(self, layer, context, feedback):
+        if layer is None or not layer.isValid():
+            return
+        add_named_styles(layer, self.style, self.current_name, self.alternatives)
+
+
+def add_named_styles(layer, style: Style, current_name: str, alternatives: list[tuple[str, Style]]) -> None:
+    """Give ``layer`` the named ``alternatives`` and make ``style`` its current style."""
+    manager = layer.styleManager()
+    for name, alternative in alternatives:
+        if name in manager.styles():
+            continue
+        apply_style(layer, alternative)
+        manager.addStyleFromLayer(name)
+    apply_style(layer, style)
+    if current_name not in manager.styles():
+        manager.renameStyle(manager.currentStyle(), current_name)
+
+
+def attach_styles(context, dest_id: str | None, style: Style, current_name: str,
+                  alternatives: list[tuple[str, Style]] | None = None, output_name: str | None = None):
+    """As :func:`attach_style`, with named alternative styles; also registers ``dest_id``
+    for loading when it is not yet (extra layers, e.g. one per year, under ``output_name``)."""
+    if not dest_id:
+        return None
+    if not context.willLoadLayerOnCompletion(dest_id):
+        if output_name is None:
+            return None
+        context.addLayerToLoadOnCompletion(
+            dest_id, QgsProcessingContext.LayerDetails(style.name or "", context.project(), output_name))
+    return _set_post_processor(context, dest_id, MultiStylePostProcessor(style, current_name, alternatives or []))
 
 
 # ============================================================ report styles
@@ -298,16 +361,22 @@ def label_precision(breaks, minimum: float | None = None) -> int:
 
 def graduated_style(values, field: str, scheme: str = "fisher_jenks", k: int = 5, ramp: str = "YlOrRd",
                     alias: str | None = None, name: str | None = None, breaks=None,
-                    colors: list[str] | None = None) -> Style:
-    """A choropleth of ``field``: classes from mapclassify (``core.classify``) on ``values``
-    (or the given ``breaks``), colours from ``ramp``. ``values`` may pool several years so
-    that maps of different years share their classes."""
+                    colors: list[str] | None = None, aliases: dict | None = None,
+                    allow_empty: bool = False) -> Style:
+    """A choropleth of ``field`` (a field, or an expression such as :func:`latest_field`'s):
+    classes from mapclassify (``core.classify``) on ``values`` (or the given ``breaks``),
+    colours from ``ramp``. ``values`` may pool several years so that maps of different
+    years share their classes. ``alias`` is ``field``'s alias, ``aliases`` any others.
+    Without finite values: an error, or with ``allow_empty`` a style without renderer."""
     import numpy as np
 
     from ..core.classify import class_breaks
 
     data = np.asarray(values, dtype=float)
     data = data[np.isfinite(data)]
+    aliases = {**(aliases or {}), **({field: alias} if alias else {})}
+    if allow_empty and breaks is None and not data.size:
+        return Style(aliases=aliases, name=name)
     bounds = list(breaks) if breaks is not None else class_breaks(data, scheme, k)
     if data.size:
         # Standard-deviation and box-plot bins may start below the data: drop the
@@ -318,84 +387,136 @@ def graduated_style(values, field: str, scheme: str = "fisher_jenks", k: int = 5
     return Style(
         renderer=Graduated(field=field, breaks=bounds, ramp=ramp, colors=colors, minimum=minimum,
                            precision=precision),
-        aliases={field: alias} if alias else {},
+        aliases=aliases,
         name=name,
     )
 
 
-#: LISA clusters: (key, GeoDa code, colour, English label). GeoDa's desktop colours and
-#: codes (0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 no neighbours). PySAL's quadrant
-#: codes differ (HH=1, LH=2, LL=3, HL=4): store the label or the GeoDa code.
-LISA_CLASSES = (
-    ("High-High", 1, "#FF0000", "High-High"),
-    ("Low-Low", 2, "#0000FF", "Low-Low"),
-    ("Low-High", 3, "#9696FF", "Low-High"),
-    ("High-Low", 4, "#FF9696", "High-Low"),
-    ("Not significant", 0, "#F0F0F0", "Not significant"),
-    ("No neighbours", 5, "#8C8C8C", "No neighbours"),
-)
+def latest_field(stem: str, year, year_field: str | None) -> str:
+    """The renderer attribute that maps ``stem`` in ``year`` (a panel output shows its latest
+    year): the field ``STEM_YYYY`` of a wide layer, or for a long layer (one feature per
+    unit and year) an expression that keeps that year's features only, so years never
+    overlap; ``stem`` itself without a year."""
+    if year is None:
+        return stem
+    if year_field:
+        return (f"if({QgsExpression.quotedColumnRef(year_field)} = {int(year)}, "
+                f"{QgsExpression.quotedColumnRef(stem)}, NULL)")
+    return f"{stem}_{int(year)}"
 
 
-def lisa_labels() -> dict[str, str]:
-    """Translated legend labels of the LISA clusters, by key."""
+# ------------------------------------------------ clusters, hot spots, significance
+# Local statistics store their class as an English label (LISA_LAB, LG_LAB, GI_LAB) and
+# as a code (LISA_CL and LG_CL: GeoDa's cluster codes; GI_BIN: Gi_Bin); codes and labels
+# are defined in core/autocorrelation/clusters.py, colours in core/palettes.py.
+
+def cluster_labels() -> dict[str, str]:
+    """Translated legend labels of the cluster and hot-spot classes, by stored English label."""
     return {
         "High-High": style_tr("High-High"),
         "Low-Low": style_tr("Low-Low"),
         "Low-High": style_tr("Low-High"),
         "High-Low": style_tr("High-Low"),
+        "Other positive": style_tr("Other positive"),
+        "Negative": style_tr("Negative"),
         "Not significant": style_tr("Not significant"),
         "No neighbours": style_tr("No neighbours"),
+        "No data": style_tr("No data"),
+        "Hot spot (99% confidence)": style_tr("Hot spot (99% confidence)"),
+        "Hot spot (95% confidence)": style_tr("Hot spot (95% confidence)"),
+        "Hot spot (90% confidence)": style_tr("Hot spot (90% confidence)"),
+        "Cold spot (90% confidence)": style_tr("Cold spot (90% confidence)"),
+        "Cold spot (95% confidence)": style_tr("Cold spot (95% confidence)"),
+        "Cold spot (99% confidence)": style_tr("Cold spot (99% confidence)"),
     }
 
 
-def lisa_style(field: str = "LISA_CL", codes: bool = False, name: str | None = None,
+def _cluster_style(field: str, codes: dict, order, colors: dict, by_code: bool, name, aliases) -> Style:
+    """Categories of ``field`` in ``order`` (codes): each code's label (or the code itself
+    when ``by_code``), its colour and its translated label."""
+    labels = cluster_labels()
+    categories = [(code if by_code else codes[code], colors[codes[code]], labels[codes[code]]) for code in order]
+    return Style(renderer=Categorized(field, categories), aliases=aliases or {}, name=name)
+
+
+def lisa_style(field: str = "LISA_LAB", codes: bool = False, name: str | None = None,
                aliases: dict | None = None) -> Style:
-    """LISA cluster map of ``field``, which holds the cluster label ("High-High", …) or,
-    with ``codes=True``, GeoDa's cluster code (0–5)."""
-    labels = lisa_labels()
-    categories = [(code if codes else key, color, labels[key]) for key, code, color, _ in LISA_CLASSES]
-    return Style(renderer=Categorized(field, categories), aliases=aliases or {}, name=name)
+    """LISA cluster map (GeoDa's colours) of ``field``, which holds the cluster label
+    ("High-High", …, as LISA_LAB) or, with ``codes=True``, GeoDa's cluster code (as LISA_CL:
+    0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 no data, 6 no neighbours)."""
+    from ..core.autocorrelation.clusters import LISA_LABELS, NO_DATA, NO_NEIGHBOURS
+    from ..core.palettes import LISA_COLORS
+
+    order = (1, 2, 3, 4, 0, NO_NEIGHBOURS, NO_DATA)
+    return _cluster_style(field, LISA_LABELS, order, LISA_COLORS, codes, name, aliases)
 
 
-#: Hot and cold spots by Gi_Bin (±3/±2/±1 = 99/95/90 % confidence): ArcGIS's
-#: well-known red-blue palette, light grey for not significant (as the LISA maps).
-HOTSPOT_CLASSES = (
-    (3, "#D62F27"), (2, "#ED7551"), (1, "#FAB984"), (0, "#F0F0F0"),
-    (-1, "#C0CCBE"), (-2, "#849EBA"), (-3, "#4575B5"),
-)
+def geary_style(field: str = "LG_LAB", codes: bool = False, name: str | None = None,
+                aliases: dict | None = None) -> Style:
+    """Local Geary cluster map (GeoDa's colours) of a label field (LG_LAB) or, with
+    ``codes=True``, of GeoDa's codes (LG_CL: 1 HH, 2 LL, 3 other positive, 4 negative)."""
+    from ..core.autocorrelation.clusters import GEARY_LABELS, NO_DATA, NO_NEIGHBOURS
+    from ..core.palettes import GEARY_COLORS
+
+    order = (1, 2, 3, 4, 0, NO_NEIGHBOURS, NO_DATA)
+    return _cluster_style(field, GEARY_LABELS, order, GEARY_COLORS, codes, name, aliases)
 
 
-def hotspot_labels() -> dict[int, str]:
-    return {
-        3: style_tr("Hot spot, 99 % confidence"),
-        2: style_tr("Hot spot, 95 % confidence"),
-        1: style_tr("Hot spot, 90 % confidence"),
-        0: style_tr("Not significant"),
-        -1: style_tr("Cold spot, 90 % confidence"),
-        -2: style_tr("Cold spot, 95 % confidence"),
-        -3: style_tr("Cold spot, 99 % confidence"),
-    }
+def hotspot_style(field: str = "GI_LAB", codes: bool = False, name: str | None = None,
+                  aliases: dict | None = None) -> Style:
+    """Hot and cold spots from hot (Gi_Bin 3) to cold (−3) of a label field (GI_LAB, with
+    the units without neighbours or data) or, with ``codes=True``, of a Gi_Bin field
+    (GI_BIN, integers −3 … 3; NULL where untested)."""
+    from ..core.autocorrelation.clusters import HOTSPOT_LABELS, LISA_LABELS, NO_DATA, NO_NEIGHBOURS
+    from ..core.palettes import HOTSPOT_COLORS, LISA_COLORS
+
+    bins = (3, 2, 1, 0, -1, -2, -3)
+    colors = {HOTSPOT_LABELS[b]: HOTSPOT_COLORS[b] for b in bins}
+    style = _cluster_style(field, HOTSPOT_LABELS, bins, colors, codes, name, aliases)
+    if not codes:
+        labels = cluster_labels()
+        style.renderer.categories += [(LISA_LABELS[code], LISA_COLORS[LISA_LABELS[code]], labels[LISA_LABELS[code]])
+                                      for code in (NO_NEIGHBOURS, NO_DATA)]
+    return style
 
 
-def hotspot_style(field: str = "GI_BIN", name: str | None = None, aliases: dict | None = None) -> Style:
-    """Hot-spot map of a Gi_Bin field (integers −3 … 3)."""
-    labels = hotspot_labels()
-    categories = [(value, color, labels[value]) for value, color in HOTSPOT_CLASSES]
-    return Style(renderer=Categorized(field, categories), aliases=aliases or {}, name=name)
+def significance_levels(alpha: float) -> list[tuple[float, str]]:
+    """(threshold, colour) of the significance map: GeoDa's levels up to ``alpha``."""
+    from ..core.palettes import EXTRA_LEVEL_COLOR, SIGNIFICANCE_LEVELS
+
+    levels = [(t, c) for t, c in SIGNIFICANCE_LEVELS if t < alpha]
+    colour = dict(SIGNIFICANCE_LEVELS).get(alpha, EXTRA_LEVEL_COLOR)
+    return [*levels, (alpha, colour)]
 
 
-#: Core-node coverage colours.
-CORE_COLOR = "#D7301F"
-NODE_COLOR = "#FDBB84"
-UNCOVERED_COLOR = "#BDBDBD"
-COVERAGE_FILL = "#6BAED6"
-LINK_COLOR = "#3F5F8A"
-CONNECTIVITY_COLOR = "#505050"
+def significance_style(p_field: str, label_field: str, alpha: float, name: str | None = None,
+                       aliases: dict | None = None) -> Style:
+    """GeoDa's significance map: classes of the (adjusted) p-value up to ``alpha``.
+
+    Categorised on an expression, so units without neighbours or data (read from the
+    cluster label field) keep their grey.
+    """
+    from ..core.autocorrelation.clusters import LISA_LABELS, NO_DATA, NO_NEIGHBOURS, NOT_SIGNIFICANT
+    from ..core.palettes import LISA_COLORS
+
+    labels = cluster_labels()
+    untested = [LISA_LABELS[code] for code in (NO_NEIGHBOURS, NO_DATA)]
+    cases = [f"WHEN \"{label_field}\" = '{label}' THEN '{label}'" for label in untested]
+    categories = []
+    for threshold, colour in significance_levels(alpha):
+        value = f"p <= {threshold:g}"
+        cases.append(f"WHEN \"{p_field}\" <= {threshold!r} THEN '{value}'")
+        categories.append((value, colour, f"p ≤ {threshold:g}"))
+    not_significant = LISA_LABELS[NOT_SIGNIFICANT]
+    expression = "CASE " + " ".join(cases) + f" ELSE '{not_significant}' END"
+    categories += [(label, LISA_COLORS[label], labels[label]) for label in (not_significant, *untested)]
+    return Style(renderer=Categorized(expression, categories), aliases=aliases or {}, name=name)
 
 
+# ------------------------------------------------------------ coverage and links
 def coverage_circle_style(name: str | None = None, aliases: dict | None = None) -> Style:
     """Coverage circles (e.g. 300 km around each core): a light translucent fill."""
-    return Style(renderer=Single(color=COVERAGE_FILL, outline="#2171B5", width=0.3, opacity=0.25),
+    return Style(renderer=Single(color=COVERAGE_FILL, outline=COVERAGE_OUTLINE, width=0.3, opacity=0.25),
                  aliases=aliases or {}, name=name)
 
 
@@ -410,15 +531,37 @@ def core_node_style(field: str, core="core", node="node", uncovered="uncovered",
     return Style(renderer=Categorized(field, categories), aliases=aliases or {}, name=name)
 
 
-def core_marker_style(name: str | None = None, aliases: dict | None = None) -> Style:
-    """Core cities as points: a red star."""
-    return Style(renderer=Single(color=CORE_COLOR, marker="star", size=4.0, outline="#67000D"),
+def core_distance_style(radius_km: float, largest_km: float, field: str = "CORE_KM", name: str | None = None,
+                        aliases: dict | None = None) -> Style:
+    """Cities by distance to their core: thirds of the radius in greens to yellow, then
+    beyond the radius (not covered) in red."""
+    third = radius_km / 3
+    top = max(largest_km, radius_km) + 1.0
+    labels = [f"0 – {third:.0f} km", f"{third:.0f} – {2 * third:.0f} km", f"{2 * third:.0f} – {radius_km:g} km",
+              style_tr("beyond {radius} km (not covered)").format(radius=f"{radius_km:g}")]
+    return Style(renderer=Graduated(field=field, breaks=[third, 2 * third, radius_km, top], minimum=0.0,
+                                    colors=list(CORE_DISTANCE_COLORS), labels=labels),
                  aliases=aliases or {}, name=name)
 
 
-def links_style(name: str | None = None, aliases: dict | None = None) -> Style:
-    """Core–node links (a line from each node to its core)."""
-    return Style(renderer=Single(color=LINK_COLOR, width=0.35, opacity=0.8), aliases=aliases or {}, name=name)
+def core_marker_style(label_field: str | None = "NAME", name: str | None = None,
+                      aliases: dict | None = None) -> Style:
+    """Core cities as red stars, labelled with ``label_field`` (None: no labels)."""
+    return Style(renderer=Single(color=CORE_COLOR, marker="star", size=5.0, outline=CORE_OUTLINE),
+                 labels=Labels(label_field, size=9.0) if label_field else None, aliases=aliases or {}, name=name)
+
+
+def links_style(radius_km: float | None = None, field: str = "COVERED", name: str | None = None,
+                aliases: dict | None = None) -> Style:
+    """Core–node links (a line from each city to its core). With ``radius_km``, coloured by
+    ``field`` (1: the core is within the radius, 0: beyond it)."""
+    if radius_km is None:
+        renderer = Single(color=LINK_COLOR, width=0.35, opacity=0.8)
+    else:
+        radius = f"{radius_km:g}"
+        renderer = Categorized(field, [(1, LINK_COLOR, style_tr("within {radius} km").format(radius=radius)),
+                                       (0, CORE_COLOR, style_tr("beyond {radius} km").format(radius=radius))])
+    return Style(renderer=renderer, aliases=aliases or {}, name=name)
 
 
 def connectivity_style(name: str | None = None, aliases: dict | None = None) -> Style:

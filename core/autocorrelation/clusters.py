@@ -18,9 +18,8 @@ Local Geary (GeoDa): 0 not significant, 1 High-High, 2 Low-Low, 3 Other positive
 counts as low, as in esda and spdep.
 
 Labels are stored in English (stable for scripts and joins); legends translate them.
-Colours are GeoDa's desktop colours (``Explore/LisaMapNewView.cpp``,
-``LocalGearyMapNewView.cpp``, ``AbstractClusterMap.cpp``); hot and cold spots use the
-Gi_Bin colours of ArcGIS's Hot Spot Analysis.
+Their colours (GeoDa's, and ArcGIS's Gi_Bin colours for hot and cold spots) are in
+``core/palettes.py``.
 """
 
 from __future__ import annotations
@@ -42,15 +41,6 @@ LISA_LABELS = {
     NO_DATA: "No data",
     NO_NEIGHBOURS: "No neighbours",
 }
-LISA_COLOURS = {
-    NOT_SIGNIFICANT: "#f0f0f0",
-    HIGH_HIGH: "#ff0000",
-    LOW_LOW: "#0000ff",
-    LOW_HIGH: "#9696ff",
-    HIGH_LOW: "#ff9696",
-    NO_DATA: "#464646",
-    NO_NEIGHBOURS: "#8c8c8c",
-}
 GEARY_LABELS = {
     NOT_SIGNIFICANT: "Not significant",
     HIGH_HIGH: "High-High",
@@ -59,15 +49,6 @@ GEARY_LABELS = {
     NEGATIVE: "Negative",
     NO_DATA: "No data",
     NO_NEIGHBOURS: "No neighbours",
-}
-GEARY_COLOURS = {
-    NOT_SIGNIFICANT: "#f0f0f0",
-    HIGH_HIGH: "#b2182b",
-    LOW_LOW: "#ef8a62",
-    OTHER_POSITIVE: "#fddbc7",
-    NEGATIVE: "#67adc7",
-    NO_DATA: "#464646",
-    NO_NEIGHBOURS: "#8c8c8c",
 }
 #: Gi_Bin -> label; the bins of units without neighbours or data are NULL.
 HOTSPOT_LABELS = {
@@ -79,10 +60,6 @@ HOTSPOT_LABELS = {
     -2: "Cold spot (95% confidence)",
     -3: "Cold spot (99% confidence)",
 }
-HOTSPOT_COLOURS = {3: "#d62f27", 2: "#ed7551", 1: "#fab984", 0: "#ffffbf", -1: "#c0ccbe", -2: "#849eba",
-                   -3: "#4575b5"}
-#: GeoDa's significance map: p-value thresholds and their greens, most significant first.
-SIGNIFICANCE_LEVELS = ((0.0001, "#014603"), (0.001, "#037406"), (0.01, "#06c40b"), (0.05, "#4bff50"))
 
 
 def quadrants(z, lag) -> np.ndarray:

@@ -73,7 +73,29 @@ class _Local:
         self.significant = np.isfinite(self.p_adjusted) & (self.p_adjusted <= alpha)
 
 
-class LocalMoran(_Local):
+class _LocalMoranBase(_Local):
+    """What the univariate and bivariate local Moran share once ``Is``, ``EI`` and ``VI`` are
+    known: analytical z and p, the conditional permutations, clusters and labels."""
+
+    def _conclude(self, matrix, own, lagged, permutations, seed, alpha: float, correction: str, progress) -> None:
+        """``own``: each unit's standardised value (the factor of its lag and its quadrant);
+        ``lagged``: the standardised values whose lag is taken (and permuted)."""
+        self.z_score = moments_z(self.Is, self.EI, self.VI)
+        self.p_norm = normal_p(self.z_score, "two-sided")
+        for name in ("Is", "EI", "VI", "z_score", "p_norm"):
+            getattr(self, name)[self.islands] = np.nan
+        self.permutations = check_permutations(permutations)
+        tally = None
+        if self.permutations:
+            engine = ConditionalPermutations(matrix, self.permutations, seed)
+            tally = scaled_tally(engine.linear(lagged, self.lag, progress), own)
+        self._infer(self.Is, tally, self.p_norm, alpha, correction)
+        self.quadrant = quadrants(own, self.lag)
+        self.cluster = lisa_clusters(self.quadrant, self.significant, self.islands)
+        self.labels = labels_for(self.cluster, LISA_LABELS)
+
+
+class LocalMoran(_LocalMoranBase):
     """Univariate local Moran's I of ``y`` (also the differential LISA of a change)."""
 
     def __init__(self, y, weights: SpatialWeights, permutations: int = 999, seed=None, conditional: bool = True,
@@ -97,22 +119,10 @@ class LocalMoran(_Local):
             self.EI = -wi / (n - 1)
             self.VI = (wi2 * (n - b2) / (n - 1) + (wi**2 - wi2) * (2 * b2 - n) / ((n - 1) * (n - 2))
                        - self.EI**2)
-        self.z_score = moments_z(self.Is, self.EI, self.VI)
-        self.p_norm = normal_p(self.z_score, "two-sided")
-        for name in ("Is", "EI", "VI", "z_score", "p_norm"):
-            getattr(self, name)[self.islands] = np.nan
-        self.permutations = check_permutations(permutations)
-        tally = None
-        if self.permutations:
-            engine = ConditionalPermutations(matrix, self.permutations, seed)
-            tally = scaled_tally(engine.linear(self.z, self.lag, progress), self.z)
-        self._infer(self.Is, tally, self.p_norm, alpha, correction)
-        self.quadrant = quadrants(self.z, self.lag)
-        self.cluster = lisa_clusters(self.quadrant, self.significant, self.islands)
-        self.labels = labels_for(self.cluster, LISA_LABELS)
+        self._conclude(matrix, self.z, self.z, permutations, seed, alpha, correction, progress)
 
 
-class LocalMoranBV(_Local):
+class LocalMoranBV(_LocalMoranBase):
     """Bivariate local Moran's I: ``x`` at each unit against the spatial lag of ``y``."""
 
     def __init__(self, x, y, weights: SpatialWeights, permutations: int = 999, seed=None, alpha: float = 0.05,
@@ -133,16 +143,4 @@ class LocalMoranBV(_Local):
         others_var = ((self.zy**2).sum() - self.zy**2) / (n - 1) - others_mean**2
         self.EI = self.zx * wi * others_mean
         self.VI = self.zx**2 * others_var * ((n - 1) * wi2 - wi**2) / (n - 2)
-        self.z_score = moments_z(self.Is, self.EI, self.VI)
-        self.p_norm = normal_p(self.z_score, "two-sided")
-        for name in ("Is", "EI", "VI", "z_score", "p_norm"):
-            getattr(self, name)[self.islands] = np.nan
-        self.permutations = check_permutations(permutations)
-        tally = None
-        if self.permutations:
-            engine = ConditionalPermutations(matrix, self.permutations, seed)
-            tally = scaled_tally(engine.linear(self.zy, self.lag, progress), self.zx)
-        self._infer(self.Is, tally, self.p_norm, alpha, correction)
-        self.quadrant = quadrants(self.zx, self.lag)
-        self.cluster = lisa_clusters(self.quadrant, self.significant, self.islands)
-        self.labels = labels_for(self.cluster, LISA_LABELS)
+        self._conclude(matrix, self.zx, self.zy, permutations, seed, alpha, correction, progress)

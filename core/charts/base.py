@@ -6,17 +6,11 @@ import functools
 import io
 from pathlib import Path
 
-#: Font files tried for Chinese text, in order (Debian's fonts-noto-cjk and common others).
-CJK_FONT_FILES = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "C:/Windows/Fonts/msyh.ttc",
-    "/System/Library/Fonts/PingFang.ttc",
-)
-CJK_FAMILY_NAMES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "Microsoft YaHei",
-                    "WenQuanYi Micro Hei", "PingFang SC", "SimHei")
+#: CJK families used when matplotlib already knows one (Windows and macOS list their fonts).
+CJK_FAMILY_NAMES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "WenQuanYi Micro Hei",
+                    "WenQuanYi Zen Hei", "PingFang SC", "SimHei")
+#: Font files tried last (no fontconfig, e.g. Windows); face 0 of each is Simplified Chinese.
+CJK_FONT_FILES = ("C:/Windows/Fonts/msyh.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 #: Page-friendly default size (inches) and resolution.
 DEFAULT_SIZE = (6.4, 4.0)
@@ -25,25 +19,67 @@ DEFAULT_DPI = 150
 
 @functools.lru_cache(maxsize=1)
 def cjk_family() -> str | None:
-    """The family name of an installed CJK font, registered with matplotlib (None if none)."""
+    """The family name of an installed Simplified Chinese font, registered with matplotlib
+    (None if there is none: Chinese text then draws as empty boxes).
+
+    Debian ships Noto Sans CJK as font collections (.ttc) whose first face is Japanese, and
+    matplotlib 3.6 neither lists collections nor reads them beyond their first face: the
+    face fontconfig names for Simplified Chinese is extracted once (fontTools) into the
+    temporary folder and registered from there.
+    """
     from matplotlib import font_manager
 
     known = {font.name for font in font_manager.fontManager.ttflist}
     for name in CJK_FAMILY_NAMES:
         if name in known:
             return name
-    for path in CJK_FONT_FILES:
-        if Path(path).exists():
-            try:
-                font_manager.fontManager.addfont(path)
-                return font_manager.FontProperties(fname=path).get_name()
-            except (OSError, RuntimeError, ValueError):
-                continue
+    for path, index in [*_fontconfig_chinese(), *((path, 0) for path in CJK_FONT_FILES)]:
+        if not Path(path).exists():
+            continue
+        try:
+            usable = _single_face(path, index)
+            font_manager.fontManager.addfont(usable)
+            return font_manager.FontProperties(fname=usable).get_name()
+        except Exception:  # an unreadable font only costs the Chinese glyphs
+            continue
     return None
 
 
+def _fontconfig_chinese() -> list[tuple[str, int]]:
+    """(file, face index) of fontconfig's sans fonts for Simplified Chinese, regular SC first."""
+    import subprocess
+
+    try:
+        listing = subprocess.run(["fc-list", ":lang=zh-cn", "-f", "%{file}|%{index}|%{family[0]}|%{style[0]}\n"],
+                                 capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    candidates = [line.split("|") for line in listing.splitlines() if line.count("|") == 3]
+    candidates.sort(key=lambda c: (c[3] != "Regular", "Mono" in c[2], "Serif" in c[2], " SC" not in c[2]))
+    return [(path, int(index)) for path, index, _, _ in candidates]
+
+
+def _single_face(path: str, index: int) -> str:
+    """A file matplotlib can read holding face ``index`` of ``path`` (a .ttc collection)."""
+    import os
+    import tempfile
+
+    if not path.lower().endswith((".ttc", ".otc")) or index == 0:
+        return path
+    target = Path(tempfile.gettempdir()) / "digital_resilience_fonts" / f"{Path(path).stem}-{index}.otf"
+    if not target.exists():
+        from fontTools.ttLib import TTCollection
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        TTCollection(path, lazy=True).fonts[index].save(str(partial))
+        os.replace(partial, target)
+    return str(target)
+
+
 def font_families() -> list[str]:
-    """Font fallback list: the CJK font first (it has Latin glyphs too), then DejaVu Sans."""
+    """Font fallback list: the CJK font first (it has Latin glyphs too, and the maps' labels
+    use Noto Sans CJK SC), then DejaVu Sans (matplotlib ≥ 3.6 falls back per glyph)."""
     family = cjk_family()
     return [family, "DejaVu Sans"] if family else ["DejaVu Sans"]
 
@@ -57,13 +93,19 @@ def chart_context():
                                   "svg.fonttype": "path", "pdf.fonttype": 42})
 
 
-def new_figure(size=DEFAULT_SIZE, dpi: int = DEFAULT_DPI):
-    """(figure, axes) on an Agg canvas (call inside :func:`chart_context`)."""
+def blank_figure(size=DEFAULT_SIZE, dpi: int = DEFAULT_DPI):
+    """A figure on an Agg canvas, without axes (call inside :func:`chart_context`)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=size, dpi=dpi, layout="constrained")
     FigureCanvasAgg(figure)
+    return figure
+
+
+def new_figure(size=DEFAULT_SIZE, dpi: int = DEFAULT_DPI):
+    """(figure, axes): one plot on an Agg canvas (call inside :func:`chart_context`)."""
+    figure = blank_figure(size, dpi)
     return figure, figure.add_subplot()
 
 

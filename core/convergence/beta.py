@@ -76,6 +76,18 @@ def cross_section_controls(controls: dict[str, np.ndarray], timing: str) -> dict
     return {name: (m[:, 0] if timing == "initial" else m.mean(axis=1)) for name, m in controls.items()}
 
 
+def cross_section_design(values, years, controls: dict | None, timing: str):
+    """(growth, span, regressor names, regressor columns) of a cross-section β regression:
+    the initial log level first, then each control at its initial value or period mean
+    (no constant)."""
+    growth, initial, span = growth_and_level(values, years)
+    names, columns = [INITIAL], [initial]
+    for name, column in cross_section_controls(controls or {}, timing).items():
+        names.append(name)
+        columns.append(column)
+    return growth, span, names, columns
+
+
 def _from_fit(key, design_name, conditional, level, fit, speed, effects, se_type) -> BetaModel:
     return BetaModel(key, design_name, "OLS", conditional, level, fit.names, fit.coef, fit.se, fit.stat,
                      fit.p, fit.n, speed, "t", fit.r2, effects=effects, se_type=se_type)
@@ -87,12 +99,7 @@ def cross_section_ols(values, years, controls: dict | None = None, timing: str =
 
     ``se_type``: classical or hc1 (with one observation per unit, "cluster" means hc1).
     """
-    growth, initial, span = growth_and_level(values, years)
-    columns = [initial]
-    names = [INITIAL]
-    for name, column in cross_section_controls(controls or {}, timing).items():
-        columns.append(column)
-        names.append(name)
+    growth, span, names, columns = cross_section_design(values, years, controls, timing)
     x = np.column_stack([*columns, np.ones(len(growth))])
     se_type = "hc1" if se_type == "cluster" else se_type
     fit = ols(growth, x, [*names, CONSTANT], se_type=se_type)

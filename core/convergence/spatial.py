@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import InputError, preview
 from ..regression.panel_data import describe_units
-from .beta import CONSTANT, INITIAL, BetaModel, cross_section_controls, growth_and_level
+from .beta import CONSTANT, INITIAL, BetaModel, cross_section_design
 from .speed import speed_of_convergence
 
 MODELS = ("SAR", "SEM", "SDM")
@@ -90,12 +90,7 @@ def cross_section_spatial(values, years, weights, model: str, controls: dict | N
     """Cross-section β-convergence with a spatial model fitted by maximum likelihood."""
     from ..regression.ols import check_full_rank
 
-    growth, initial, span = growth_and_level(values, years)
-    names = [INITIAL]
-    columns = [initial]
-    for name, column in cross_section_controls(controls or {}, timing).items():
-        names.append(name)
-        columns.append(column)
+    growth, span, names, columns = cross_section_design(values, years, controls, timing)
     x = np.column_stack(columns)
     check_full_rank(np.column_stack([x, np.ones(len(x))]), [*names, CONSTANT])
     fit, all_names = fit_spatial(growth, x, names, weights, model)

@@ -6,17 +6,18 @@ One model or step per module:
   fixed-effects (within) and random-effects (quasi-demeaning) transformations;
 * :mod:`.design` — the regressors of each model (constant, X, W·X) and collinearity checks;
 * :mod:`.spectrum` — log-determinants, admissible range and traces of ``I − ρW``;
-* :mod:`.ols` — OLS and SLX (pooled, fixed effects), :mod:`.lag` — SAR and SDM by maximum
-  likelihood, :mod:`.error` — SEM and SDEM by maximum likelihood, :mod:`.random_effects` —
-  random-effects versions of OLS/SLX/SAR/SDM, :mod:`.lee_yu` — the Lee–Yu bias correction;
+* :mod:`.ols` — OLS and SLX (pooled, fixed effects; the fit is ``core.regression.ols``),
+  :mod:`.lag` — SAR and SDM by maximum likelihood, :mod:`.error` — SEM and SDEM by maximum
+  likelihood, :mod:`.random_effects` — random-effects versions of OLS/SLX/SAR/SDM,
+  :mod:`.lee_yu` — the Lee–Yu bias correction;
 * :mod:`.results` — the results type every estimator returns;
 * :mod:`.effects` — LeSage–Pace direct, indirect and total effects with simulated inference;
 * :mod:`.diagnostics` — LM tests, LR/Wald tests of the Durbin restrictions, Hausman;
 * :mod:`.local_moran` — a plain local Moran of the residuals (residual LISA);
 * :mod:`.spillover` — the entry point of ``resilience:spatialdurbin``;
 * :mod:`.heterogeneity` — the entry point of ``resilience:heterogeneity``;
-* :mod:`.tables` — paper-style tables (coefficients, standard errors in parentheses, stars),
-  :mod:`.report` — the HTML report and CSV tables.
+* :mod:`.report` — the HTML report and CSV tables (paper-style tables from
+  ``core.regression.table``, shared with the convergence and mediation reports).
 
 Conventions: observations are stacked year by year (all units of the first year, then the
 second...), so the panel's spatial weights are ``I_T ⊗ W``; cross-sections are panels with

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, preview
-from ..panel import panel_stems, split_year_field
+from ..panel import check_unit_years, numeric_values, panel_stems, split_year_field
 
 #: Panel effects: pooled, unit / time / two-way fixed effects, random unit effects
 #: (optionally with time fixed effects).
@@ -122,21 +122,13 @@ def quasi_demean(values: np.ndarray, n: int, T: int, phi: float) -> np.ndarray:
 
 
 # ------------------------------------------------------------------- builders
-def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
-    values = pd.to_numeric(frame[column], errors="coerce")
-    text = frame[column].notna() & values.isna()
-    if text.any():
-        raise InputError("The field {field} holds values that are not numbers (e.g. “{value}”); choose a "
-                         "numeric field.", field=column, value=str(frame[column][text].iloc[0]))
-    return values.to_numpy(dtype=np.float64)
-
-
 def cross_section(frame: pd.DataFrame, dependent: str, explanatory, unit_ids,
                   drop_missing: bool = False) -> PanelData:
     """A cross-section: one row per unit of ``frame`` (ordered like ``unit_ids``)."""
     explanatory = list(explanatory)
-    y = _numeric(frame, dependent)
-    X = np.column_stack([_numeric(frame, c) for c in explanatory]) if explanatory else np.empty((len(y), 0))
+    y = numeric_values(frame[dependent], dependent)
+    X = (np.column_stack([numeric_values(frame[c], c) for c in explanatory]) if explanatory
+         else np.empty((len(y), 0)))
     missing = np.isnan(y) | np.isnan(X).any(axis=1)
     notes = []
     unit_ids = np.asarray(unit_ids)
@@ -182,7 +174,8 @@ def wide_panel(frame: pd.DataFrame, dependent: str, explanatory, unit_ids,
         extra = sorted(set(stems_available[stem]) - set(common))
         if extra:
             notes.append(f"{stem}: years {preview(extra)} are not shared by every variable and were left out.")
-    cube = {s: np.column_stack([_numeric(frame, stems_available[s][year]) for year in common]) for s in wanted}
+    cube = {s: np.column_stack([numeric_values(frame[stems_available[s][year]], stems_available[s][year])
+                                for year in common]) for s in wanted}
     return _balanced(cube, dependent, explanatory, np.asarray(unit_ids), common, balance, notes)
 
 
@@ -198,12 +191,8 @@ def long_panel(frame: pd.DataFrame, unit_field: str, year_field: str, dependent:
                          field=year_field, count=int(table["year"].isna().sum()))
     table["year"] = table["year"].astype(int)
     for name in wanted:
-        table[name] = _numeric(frame, name)
-    duplicated = table[table.duplicated(["unit", "year"], keep=False)]
-    if len(duplicated):
-        pairs = sorted({f"{u} {y}" for u, y in zip(duplicated["unit"], duplicated["year"])})
-        raise InputError("Each unit may have one row per year; these unit-years repeat: {pairs}.",
-                         pairs=preview(pairs))
+        table[name] = numeric_values(frame[name], name)
+    check_unit_years(table["unit"], table["year"])
     years = sorted(table["year"].unique().tolist())
     if len(years) < 2:
         raise InputError("The year field {field} has a single year ({year}); a panel needs at least two, or "

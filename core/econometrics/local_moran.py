@@ -7,9 +7,11 @@ without replacement from the other units (one seeded draw per permutation shared
 units, as esda does), and p = (number of permuted I at least as extreme, folded + 1) /
 (permutations + 1). Clusters use GeoDa's labels; units without neighbours are labelled so.
 
-Kept here (rather than in the LISA algorithm of the autocorrelation group) so the
-spillover report does not depend on another algorithm; esda is not used because its numba
-compilation costs seconds on first call inside QGIS.
+Deliberately separate from ``core.autocorrelation.local_moran`` (spdep's scaling, one
+permutation stream per unit): the residual layer's RLISA_I and RLISA_P are these numbers
+(esda's scaling, one draw shared by all units), so users' results stay the same. Quadrant
+codes and labels are the autocorrelation package's (``clusters``). esda is not used
+because its numba compilation costs seconds on first call inside QGIS.
 """
 
 # ruff: noqa: N803, N806 - matrix notation (W, X, Z, T...) as in the econometrics literature
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-CLUSTERS = ("Not significant", "High-High", "Low-Low", "Low-High", "High-Low", "No neighbours")
+from ..autocorrelation.clusters import LISA_LABELS, NO_NEIGHBOURS, NOT_SIGNIFICANT, quadrants
 
 
 @dataclass
@@ -33,8 +35,8 @@ class LocalMoran:
     @property
     def labels(self) -> np.ndarray:
         """GeoDa cluster label of each unit (significance at ``alpha``)."""
-        labels = np.array([CLUSTERS[q] if q else CLUSTERS[-1] for q in self.quadrant], dtype=object)
-        labels[(self.p > self.alpha) & (self.quadrant > 0)] = CLUSTERS[0]
+        labels = np.array([LISA_LABELS[q] if q else LISA_LABELS[NO_NEIGHBOURS] for q in self.quadrant], dtype=object)
+        labels[(self.p > self.alpha) & (self.quadrant > 0)] = LISA_LABELS[NOT_SIGNIFICANT]
         return labels
 
 
@@ -48,7 +50,7 @@ def local_moran(values, W, permutations: int = 999, seed: int = 1, alpha: float 
     lag = W @ z
     statistic = (n - 1) * z * lag / denominator if denominator > 0 else np.zeros(n)
     cardinality = np.diff(W.indptr)
-    quadrant = np.where(z > 0, np.where(lag > 0, 1, 4), np.where(lag > 0, 3, 2))
+    quadrant = quadrants(z, lag)
     quadrant[cardinality == 0] = 0
     p = np.ones(n)
     k_max = int(cardinality.max()) if n else 0

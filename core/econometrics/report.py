@@ -1,7 +1,7 @@
 """The HTML reports and CSV tables of the spillover and heterogeneity algorithms.
 
 Every label goes through ``tr`` (the Processing layer passes its translator; plain Python
-callers get English). Tables are paper-style (:mod:`.tables`); CSV files hold the same
+callers get English). Tables are paper-style (``core.regression.table``); CSV files hold the same
 tables in machine-readable (long) and paper layouts.
 """
 
@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from ..html_report import HtmlReport
+from ..regression.table import PaperColumn, PaperTable, add_to_report, number, p_value, stars
 from .data import EFFECT_LABELS
 from .design import MODEL_LABELS
 from .effects import KINDS
-from .tables import PaperColumn, PaperTable, add_to_report, number, p_value, stars
 
 
 def _identity(text: str) -> str:
@@ -111,9 +111,14 @@ def write_spillover_report(result, path, title: str, description: list | None = 
         report.table(_tests_header(tr), _tests_rows(result.lm + result.tests, tr), text_columns=2)
         report.paragraph(tr("LM tests on OLS with the same panel effects; LR tests compare maximised "
                             "log-likelihoods; Wald tests use the chosen model's covariance."), note=True)
-    if result.notes:
+    return _write(report, result.notes, path, tr)
+
+
+def _write(report, notes, path, tr) -> str:
+    """The report's notes section (when there are notes), written to ``path``."""
+    if notes:
         report.heading(tr("Notes"))
-        for note in result.notes:
+        for note in notes:
             report.paragraph(note)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     return report.write(path)
@@ -211,12 +216,7 @@ def write_heterogeneity_report(result, path, title: str, description: list | Non
         report.paragraph(tr("Test: {method}.").format(method=tr(method)), note=True)
         if result.joint:
             report.table(_tests_header(tr), _tests_rows(result.joint, tr), text_columns=2)
-    if result.notes:
-        report.heading(tr("Notes"))
-        for note in result.notes:
-            report.paragraph(note)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return report.write(path)
+    return _write(report, result.notes, path, tr)
 
 
 def write_heterogeneity_csv(result, path, tr=_identity) -> list[str]:

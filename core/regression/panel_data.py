@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, preview
-from ..panel import split_year_field, wide_to_long
+from ..panel import check_unit_years, numeric_values, split_year_field, wide_to_long
 
 
 @dataclass
@@ -46,17 +46,6 @@ def describe_units(units, labels: dict | None = None) -> list[str]:
     if not labels:
         return [str(u) for u in units]
     return [f"{u} {labels[u]}" if labels.get(u) not in (None, "") else str(u) for u in units]
-
-
-def _numeric(series: pd.Series, name: str) -> np.ndarray:
-    values = pd.to_numeric(series, errors="coerce")
-    bad = series.notna() & values.isna()
-    if bad.any():
-        raise InputError(
-            "The field {field} is not numeric (e.g. “{value}”); choose a numeric field.",
-            field=name, value=series[bad].iloc[0],
-        )
-    return pd.Series(values).astype("float64").to_numpy()
 
 
 def read_panel(frame: pd.DataFrame, fields, unit_ids, year_field: str | None = None) -> PanelData:
@@ -99,9 +88,9 @@ def _from_wide(frame, fields, unit_ids) -> PanelData:
     long = wide_to_long(indexed, stems)
     long["unit"] = unit_ids[long["row"].to_numpy()]
     for stem in stems:
-        long[stem] = _numeric(long[stem], stem)
+        long[stem] = numeric_values(long[stem], stem)
     for name in constants:
-        long[name] = _numeric(frame[name].reset_index(drop=True), name)[long["row"].to_numpy()]
+        long[name] = numeric_values(frame[name].reset_index(drop=True), name)[long["row"].to_numpy()]
     long["year"] = long["year"].astype(int)
     long = long.sort_values(["row", "year"], kind="stable").reset_index(drop=True)
     columns = ["unit", "year", *dict.fromkeys(variables.values())]
@@ -121,16 +110,10 @@ def _from_long(frame, fields, unit_ids, year_field) -> PanelData:
     if pd.isna(long["unit"]).any():
         raise InputError("The unit id is empty (NULL) for {count} feature(s); fill the id field.",
                          count=int(pd.isna(long["unit"]).sum()))
-    repeated = long[long.duplicated(["unit", "year"], keep=False)]
-    if len(repeated):
-        pairs = sorted({f"{u} {y}" for u, y in zip(repeated["unit"], repeated["year"])})
-        raise InputError(
-            "Each unit may have one feature per year; these unit-years repeat: {pairs}. Check the id "
-            "and year fields.", pairs=preview(pairs),
-        )
+    check_unit_years(long["unit"], long["year"])
     variables = {}
     for name in fields:
-        long[name] = _numeric(frame[name].reset_index(drop=True), name)
+        long[name] = numeric_values(frame[name].reset_index(drop=True), name)
         variables[name] = name
     order = pd.unique(pd.Series(unit_ids))
     first_rows = pd.Series(np.arange(len(frame))).groupby(pd.Series(unit_ids)).min()

@@ -1,20 +1,37 @@
-"""Paper-style regression tables: coefficients with stars, standard errors in parentheses.
+"""Paper-style regression tables: coefficients with significance stars and standard errors
+in parentheses beneath, one column per model or group, statistics at the foot.
 
-The layout economists expect — one column per model, for each variable a row with the
-coefficient and its significance stars and a row below with the standard error in
-parentheses — as plain rows that any report writer can render, plus the same numbers
-in long form for CSV output.
+The layout economists expect, shared by every algorithm that reports regressions
+(convergence, mediation, spatial Durbin, heterogeneity): build :class:`PaperColumn` objects,
+then render a :class:`PaperTable` as HTML (:func:`add_to_report` puts it into a
+``core.html_report.HtmlReport``) or as a CSV-ready DataFrame in the same layout.
+
+Stars: *** p < 0.01, ** p < 0.05, * p < 0.1 (the convention of economics journals).
 """
 
 from __future__ import annotations
 
+import html
 import math
-from dataclasses import dataclass
+import numbers
+from dataclasses import dataclass, field
 
-import numpy as np
+import pandas as pd
 
-#: Significance levels of the stars (*** 1 %, ** 5 %, * 10 %), the usual convention.
-STAR_LEVELS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
+STAR_LEVELS = ((0.01, "***"), (0.05, "**"), (0.1, "*"))
+STAR_NOTE = "Standard errors in parentheses. *** p < 0.01, ** p < 0.05, * p < 0.1."
+
+TABLE_STYLE = """
+table.paper { border-collapse: collapse; margin: .8em 0; border-top: 2px solid #222;
+              border-bottom: 2px solid #222; }
+table.paper th, table.paper td { border: none; padding: .12em .9em; text-align: center; white-space: nowrap; }
+table.paper thead th { border-bottom: 1px solid #222; background: none; }
+table.paper td.term { text-align: left; }
+table.paper tr.se td { color: #444; padding-bottom: .35em; }
+table.paper tr.first-stat td { border-top: 1px solid #222; }
+table.paper caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: .3em; }
+p.table-note { font-size: .85em; color: #555; margin-top: -.4em; }
+"""
 
 
 def stars(p: float) -> str:
@@ -26,58 +43,126 @@ def stars(p: float) -> str:
     return ""
 
 
-def number(value: float, digits: int = 4) -> str:
-    """A coefficient as papers print it (fixed decimals; tiny values in scientific notation)."""
-    if value is None or not math.isfinite(value):
+def p_value(p: float) -> str:
+    """A p-value as papers print it: three decimals, "< 0.001" below (with a no-break space,
+    so it stays on one line in narrow cells)."""
+    if p is None or not math.isfinite(p):
         return ""
+    return "<\u00a00.001" if p < 0.001 else f"{p:.3f}"
+
+
+def number(value, digits: int = 4) -> str:
+    """A table number: whole numbers with thousands separators; others with ``digits``
+    decimals, small ones with three significant digits in fixed notation (0.0000626),
+    very large ones in scientific notation; text as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return f"{int(value):,}"
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(value):
+        return ""
+    if abs(value) >= 1e6:
+        return f"{value:.2e}"
     if value != 0 and abs(value) < 10 ** (1 - digits):
-        # small values keep three significant digits in fixed notation (0.0000626)
         decimals = digits + math.floor(-math.log10(abs(value))) - 1
         return f"{value:.{min(decimals, 12)}f}"
     return f"{value:.{digits}f}"
 
 
-def p_value(p: float) -> str:
-    """A p-value as papers print it: three decimals, '< 0.001' below that."""
-    if p is None or not math.isfinite(p):
-        return ""
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+@dataclass
+class PaperColumn:
+    """One column: ``cells[term] = (estimate, standard error, p)``; ``stats[label] = value``
+    (numbers are formatted by the table, text is shown as it is)."""
+
+    title: str
+    cells: dict = field(default_factory=dict)
+    stats: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_estimates(cls, title: str, names, coef, se, p, stats: dict | None = None) -> PaperColumn:
+        """A column from parallel sequences of names, estimates, standard errors and p-values."""
+        cells = {name: (float(c), float(s), float(q)) for name, c, s, q in zip(names, coef, se, p)}
+        return cls(title, cells, dict(stats or {}))
 
 
 @dataclass
-class Column:
-    """One model of a table: its coefficients by variable name."""
-
+class PaperTable:
     title: str
-    coef: dict  # name -> (coefficient, standard error, p-value)
-    footer: dict  # footer label -> text (N, R², fixed effects...)
+    columns: list
+    terms: list | None = None  # row order (default: first appearance across columns)
+    stat_labels: list | None = None
+    digits: int = 4
+    note: str = STAR_NOTE
+    term_labels: dict = field(default_factory=dict)
+
+    def _terms(self) -> list:
+        if self.terms is not None:
+            return [term for term in self.terms if any(term in column.cells for column in self.columns)]
+        seen = []
+        for column in self.columns:
+            seen.extend(term for term in column.cells if term not in seen)
+        return seen
+
+    def _stats(self) -> list:
+        if self.stat_labels is not None:
+            return list(self.stat_labels)
+        seen = []
+        for column in self.columns:
+            seen.extend(label for label in column.stats if label not in seen)
+        return seen
+
+    def grid(self) -> list[tuple[str, list[str], str]]:
+        """Rows as (kind, cells, term): kind is 'coef', 'se' or 'stat'."""
+        rows = []
+        for term in self._terms():
+            estimates, errors = [], []
+            for column in self.columns:
+                if term in column.cells:
+                    estimate, se, p = column.cells[term]
+                    estimates.append(number(estimate, self.digits) + stars(p))
+                    errors.append(f"({number(se, self.digits)})" if se is not None and math.isfinite(se) else "")
+                else:
+                    estimates.append("")
+                    errors.append("")
+            label = self.term_labels.get(term, term)
+            rows.append(("coef", [label, *estimates], term))
+            rows.append(("se", ["", *errors], term))
+        for label in self._stats():
+            values = [number(column.stats.get(label), self.digits) if label in column.stats else ""
+                      for column in self.columns]
+            rows.append(("stat", [label, *values], label))
+        return rows
+
+    def frame(self) -> pd.DataFrame:
+        """The table in its paper layout (for a CSV a planner pastes into a manuscript)."""
+        header = ["", *[column.title for column in self.columns]]
+        return pd.DataFrame([cells for _, cells, _ in self.grid()], columns=header)
+
+    def html(self) -> str:
+        """A self-contained ``<table>`` (with its caption and note) for an HTML report."""
+        lines = [f"<style>{TABLE_STYLE}</style>", '<table class="paper">',
+                 f"<caption>{html.escape(self.title)}</caption>", "<thead><tr><th></th>"
+                 + "".join(f"<th>{html.escape(c.title)}</th>" for c in self.columns) + "</tr></thead>", "<tbody>"]
+        first_stat = True
+        for kind, cells, _ in self.grid():
+            css = ' class="se"' if kind == "se" else ""
+            if kind == "stat" and first_stat:
+                css, first_stat = ' class="first-stat"', False
+            body = f'<td class="term">{html.escape(cells[0])}</td>' + "".join(
+                f"<td>{html.escape(cell)}</td>" for cell in cells[1:])
+            lines.append(f"<tr{css}>{body}</tr>")
+        lines.append("</tbody></table>")
+        if self.note:
+            lines.append(f'<p class="table-note">{html.escape(self.note)}</p>')
+        return "\n".join(lines)
 
 
-def column(title: str, names, coef, se, p, footer: dict | None = None) -> Column:
-    values = {name: (float(c), float(s), float(q)) for name, c, s, q in zip(names, coef, se, p)}
-    return Column(title, values, dict(footer or {}))
-
-
-def paper_rows(columns: list[Column], variables: list[str], labels: dict | None = None,
-               digits: int = 4) -> list[list[str]]:
-    """Rows of the table: per variable a coefficient row and a standard-error row, then the
-    footer rows (in the order they first appear among the columns)."""
-    labels = labels or {}
-    rows = []
-    for name in variables:
-        if not any(name in c.coef for c in columns):
-            continue
-        estimate_row, error_row = [labels.get(name, name)], [""]
-        for c in columns:
-            if name in c.coef:
-                value, se, p = c.coef[name]
-                estimate_row.append(number(value, digits) + stars(p))
-                error_row.append(f"({number(se, digits)})" if np.isfinite(se) else "")
-            else:
-                estimate_row.append("")
-                error_row.append("")
-        rows += [estimate_row, error_row]
-    footers = list(dict.fromkeys(key for c in columns for key in c.footer))
-    for key in footers:
-        rows.append([key, *[str(c.footer.get(key, "")) for c in columns]])
-    return rows
+def add_to_report(report, table: PaperTable) -> None:
+    """Append a paper table to a ``core.html_report.HtmlReport``."""
+    report.parts.append(table.html())

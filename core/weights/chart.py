@@ -1,6 +1,7 @@
 """A small SVG bar chart of neighbour counts for the weights summary report.
 
-Plain SVG text (no matplotlib, which QGIS installations do not always have), embedded
+Plain SVG text (no matplotlib, which QGIS installations do not always have: so this one
+chart lives beside the weights rather than in ``core/charts``), embedded
 in the HTML report with ``HtmlReport.image``. Islands (0 neighbours) are drawn in
 GeoDa's "no neighbours" grey so they stand out.
 """
@@ -9,8 +10,10 @@ from __future__ import annotations
 
 from html import escape
 
-ISLAND = "#8C8C8C"
-BAR = "#3a6ea5"
+from ..palettes import LISA_COLORS, SERIES_COLORS
+
+ISLAND = LISA_COLORS["No neighbours"]
+BAR = SERIES_COLORS[0]
 
 
 def histogram_svg(histogram: dict, x_label: str = "Neighbours", y_label: str = "Units",

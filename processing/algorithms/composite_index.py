@@ -22,8 +22,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..bridge import frame_to_sink, read_frame
-from ..panel_styles import graduated, latest_field
-from ..styling import Style, attach_style
+from ..styling import Style, attach_style, graduated_style, latest_field
 
 
 class CompositeIndexAlgorithm(ResilienceAlgorithm):
@@ -133,6 +132,7 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
     # ------------------------------------------------------------------ inputs
     def system(self, parameters, context, feedback):
         from ...core.indices.system import read_system, system_from_matrix
+        from ...core.indices.tables import EXCEL
         from ...core.indices.templates import TEMPLATES, template_path
 
         table = self.parameterAsMatrix(parameters, self.SYSTEM_TABLE, context)
@@ -147,6 +147,8 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
             return system_from_matrix(table)
         if path:
             feedback.pushInfo(self.tr("Indicator system: {path}.").format(path=path))
+            if path.lower().endswith(EXCEL):
+                self.check_dependencies(("openpyxl",))
             return read_system(path)
         key = TEMPLATES[self.parameterAsEnum(parameters, self.SYSTEM, context)][0]
         feedback.pushInfo(self.tr("Indicator system: template {key}.").format(key=key))
@@ -169,9 +171,7 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
     def process(self, parameters, context, feedback):
         from ...core.indices.panel_layers import indices_on_layer
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(4, feedback)
         system = self.system(parameters, context, feedback)
         if system.ignored:
@@ -197,11 +197,11 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
         first = system.indices[0].stem
         latest = found.years[-1]
         values = found.latest_values(first)
-        attach_style(context, dest_id, Style(
-            renderer=graduated(values, latest_field(first, latest, year_field), ramp="YlGnBu"),
-            aliases=found.aliases,
+        attach_style(context, dest_id, graduated_style(
+            values, latest_field(first, latest, year_field), ramp="YlGnBu", aliases=found.aliases,
             name=self.tr("{label} {year}").format(label=system.indices[0].label,
-                                                  year="" if latest is None else latest).strip()))
+                                                  year="" if latest is None else latest).strip(),
+            allow_empty=True))
         results = {self.OUTPUT: dest_id, "INDICES": ",".join(found.result.labels),
                    "LATEST_YEAR": latest if latest is not None else 0}
         steps.setCurrentStep(3)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
@@ -13,7 +12,6 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFileDestination,
     QgsWkbTypes,
 )
 
@@ -23,11 +21,11 @@ from ..panel_input import (
     add_name_parameter,
     add_period_parameters,
     add_unit_parameters,
-    field_or_none,
     read_layer_panel,
+    warn_dropped,
 )
-from ..regression_output import table_sink
-from ..styling import Graduated, Style, attach_style
+from ..regression_output import add_report_parameters, table_sink
+from ..styling import Style, attach_style, graduated_style
 from ..weights_parameters import add_weights_parameters, resolve_weights
 
 SPATIAL_MODELS = ("SAR", "SEM", "SDM")
@@ -147,11 +145,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.COEFFICIENTS, self.tr("All β-convergence coefficients"), QgsProcessing.TypeVector,
             optional=True, createByDefault=False))
-        self.addParameter(QgsProcessingParameterFileDestination(
-            self.REPORT, self.tr("Report"), self.tr("HTML files (*.html)"), optional=True))
-        self.addParameter(QgsProcessingParameterFileDestination(
-            self.CHART, self.tr("σ-convergence chart"), self.tr("PNG files (*.png)"), optional=True,
-            createByDefault=False))
+        add_report_parameters(self, self.tr("σ-convergence chart"))
         for name, description in (
             ("BETA", self.tr("β (cross-section OLS, absolute)")),
             ("SPEED", self.tr("Speed of convergence λ (per year)")),
@@ -167,13 +161,11 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         from ...core.convergence.analysis import ConvergenceSettings, convergence_analysis
         from ...core.errors import InputError
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(4, feedback)
-        field = field_or_none(self, parameters, self.FIELD, context)
+        field = self.field_name(parameters, self.FIELD, context)
         controls = self.parameterAsFields(parameters, self.CONTROLS, context)
-        group_field = field_or_none(self, parameters, self.GROUP_FIELD, context)
+        group_field = self.field_name(parameters, self.GROUP_FIELD, context)
         has_geometry = source.wkbType() != QgsWkbTypes.NoGeometry
         frame, panel, labels, id_field = read_layer_panel(
             self, parameters, context, source, [field, *controls], extra=[group_field],
@@ -235,7 +227,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
 
         if not group_field:
             return None
-        if field_or_none(self, parameters, "YEAR_FIELD", context):
+        if self.field_name(parameters, "YEAR_FIELD", context):
             varying = frame.groupby(id_field)[group_field].nunique(dropna=False)
             varying = varying[varying > 1]
             if len(varying):
@@ -248,12 +240,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         return pd.Series(values, index=panel.units, dtype=object)
 
     def warn(self, result, labels, feedback):
-        from ...core.errors import preview
-
-        if result.dropped:
-            names = [f"{u} {labels[u]}" if labels and u in labels else str(u) for u in result.dropped]
-            feedback.pushWarning(self.tr("{count} unit(s) with missing years were left out: {units}.").format(
-                count=len(result.dropped), units=preview(names)))
+        warn_dropped(feedback, result.dropped, labels)
         designs = {"panel": self.tr("panel"), "cross-section": self.tr("cross-section")}
         for design, error in result.skipped:
             feedback.pushWarning(self.tr("The {design} β regression was skipped: {reason}").format(
@@ -299,13 +286,11 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
     def write_map(self, parameters, context, source, frame, panel, result, id_field, group_field, steps):
         import numpy as np
 
-        from ...core.classify import class_breaks
-
         units = frame.iloc[panel.unit_rows]
         keep_rows = np.isin(panel.units, result.units)
         units = units[keep_rows]
-        if field_or_none(self, parameters, "YEAR_FIELD", context):
-            name_field = field_or_none(self, parameters, "NAME_FIELD", context)
+        if self.field_name(parameters, "YEAR_FIELD", context):
+            name_field = self.field_name(parameters, "NAME_FIELD", context)
             columns = list(dict.fromkeys(c for c in (id_field, name_field, group_field) if c))
         else:
             columns = [c for c in units.columns if c != getattr(units, "_geometry_column_name", None)]
@@ -333,12 +318,8 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
                              base_fields=source.fields(), aliases=aliases, feedback=steps)
         if dest is None:
             return None
-        breaks = class_breaks(table["GROWTH"].to_numpy(), "fisher_jenks", 5)
-        attach_style(context, dest, Style(
-            renderer=Graduated("GROWTH", breaks, ramp="YlGnBu", precision=2,
-                               minimum=float(table["GROWTH"].min())) if geometry_name else None,
-            aliases=aliases,
-            name=self.tr("Growth of {variable} {start}–{end}").format(variable=result.variable, start=start,
-                                                                      end=end),
-        ))
+        name = self.tr("Growth of {variable} {start}–{end}").format(variable=result.variable, start=start, end=end)
+        attach_style(context, dest, graduated_style(table["GROWTH"].to_numpy(), "GROWTH", ramp="YlGnBu",
+                                                    aliases=aliases, name=name)
+                     if geometry_name else Style(aliases=aliases, name=name))
         return dest

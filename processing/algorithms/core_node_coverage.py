@@ -27,8 +27,8 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
-from ..geometry_checks import usable_geometries
-from ..styling import Categorized, Graduated, Labels, Single, Style, attach_style
+from ..invalid_geometries import usable_geometries
+from ..styling import attach_style, core_distance_style, core_marker_style, coverage_circle_style, links_style
 from ..weights_parameters import unit_ids
 
 POINT_METHODS = ("centroid", "point_on_surface", "fields")
@@ -167,9 +167,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     def process(self, parameters, context, feedback):
         from ...core.coverage.analysis import core_node_coverage, describe_status
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(4, feedback)
         frame = read_frame(source, feedback=steps)
         id_field = self.field_name(parameters, self.ID_FIELD, context)
@@ -223,10 +221,6 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         return outputs
 
     # ------------------------------------------------------------ inputs
-    def field_name(self, parameters, name, context):
-        fields = self.parameterAsFields(parameters, name, context)
-        return fields[0] if fields else None
-
     def city_names(self, frame, ids, parameters, context):
         import numpy as np
 
@@ -344,55 +338,33 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         dest = frame_to_sink(self, parameters, self.OUTPUT, context, cities, source.wkbType(), crs,
                              base_fields=source.fields(), feedback=feedback)
         outputs[self.OUTPUT] = dest
-        attach_style(context, dest, Style(
-            renderer=self.distance_classes(radius, float(result.assignment.km.max())),
-            aliases=CITY_ALIASES(self),
-            name=self.tr("Cities and their core ({radius} km)").format(radius=f"{radius:g}"),
-        ))
+        attach_style(context, dest, core_distance_style(
+            radius, float(result.assignment.km.max()), aliases=CITY_ALIASES(self),
+            name=self.tr("Cities and their core ({radius} km)").format(radius=f"{radius:g}")))
         cores = cores_frame(sites, ids, result, target)
         dest = frame_to_sink(self, parameters, self.CORES, context, cores, QgsWkbTypes.Point, crs)
         outputs[self.CORES] = dest
-        attach_style(context, dest, Style(
-            renderer=Single(color="#d7301f", size=5.0, marker="star", outline="#3b0f0f"),
-            labels=Labels("NAME", size=9.0), aliases=CORE_ALIASES(self),
-            name=self.tr("Cores ({count})").format(count=len(result.cores)),
-        ))
+        attach_style(context, dest, core_marker_style(
+            "NAME", aliases=CORE_ALIASES(self), name=self.tr("Cores ({count})").format(count=len(result.cores))))
         circles = circles_frame(sites, ids, result, target)
         dest = frame_to_sink(self, parameters, self.CIRCLES, context, circles, QgsWkbTypes.MultiPolygon, crs)
         if dest is not None:
             outputs[self.CIRCLES] = dest
-            attach_style(context, dest, Style(
-                renderer=Single(color="#6baed6", width=0.3, opacity=0.25, outline="#08519c"),
+            attach_style(context, dest, coverage_circle_style(
                 aliases={"CORE_ID": self.tr("Core"), "NAME": self.tr("Core name"),
                          "RADIUS_KM": self.tr("Radius (km, geodesic)")},
-                name=self.tr("Coverage areas ({radius} km)").format(radius=f"{radius:g}"),
-            ))
+                name=self.tr("Coverage areas ({radius} km)").format(radius=f"{radius:g}")))
         links = links_frame(sites, ids, result, target)
         dest = frame_to_sink(self, parameters, self.LINKS, context, links, QgsWkbTypes.LineString, crs)
         if dest is not None:
             outputs[self.LINKS] = dest
-            attach_style(context, dest, Style(
-                renderer=Categorized("COVERED", [
-                    (1, "#525252", self.tr("within {radius} km").format(radius=f"{radius:g}")),
-                    (0, "#d7301f", self.tr("beyond {radius} km").format(radius=f"{radius:g}"))]),
-                aliases={"CITY_ID": self.tr("City"), "CITY_NAME": self.tr("City name"),
-                         "CORE_ID": self.tr("Core"), "CORE_NAME": self.tr("Core name"),
-                         "DIST_KM": self.tr("Distance to the core (km, geodesic)"),
-                         "COVERED": self.tr("Within the radius (1 = yes)")},
-                name=self.tr("Core–node links"),
-            ))
+            attach_style(context, dest, links_style(
+                radius, aliases={"CITY_ID": self.tr("City"), "CITY_NAME": self.tr("City name"),
+                                 "CORE_ID": self.tr("Core"), "CORE_NAME": self.tr("Core name"),
+                                 "DIST_KM": self.tr("Distance to the core (km, geodesic)"),
+                                 "COVERED": self.tr("Within the radius (1 = yes)")},
+                name=self.tr("Core–node links")))
         return outputs
-
-    def distance_classes(self, radius: float, largest: float) -> Graduated:
-        """Distance-to-core classes: thirds of the radius, then beyond the radius (not covered)."""
-        top = max(largest, radius) + 1.0
-        return Graduated(
-            field="CORE_KM", breaks=[radius / 3, 2 * radius / 3, radius, top], minimum=0.0,
-            colors=["#1a9850", "#91cf60", "#fee08b", "#d73027"],
-            labels=[f"0 – {radius / 3:.0f} km", f"{radius / 3:.0f} – {2 * radius / 3:.0f} km",
-                    f"{2 * radius / 3:.0f} – {radius:g} km",
-                    self.tr("beyond {radius} km (not covered)").format(radius=f"{radius:g}")],
-        )
 
     def describe_row(self, row) -> str:
         if row.cores is None:

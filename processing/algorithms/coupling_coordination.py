@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSink,
@@ -15,8 +14,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm
 from ..bridge import frame_to_sink, read_frame
-from ..panel_styles import categorized, latest_field
-from ..styling import Style, attach_style
+from ..styling import Categorized, Style, attach_style, latest_field
 
 #: Colours of the ten coordination levels, from extreme imbalance (red) to high quality (green).
 LEVEL_COLOURS = ("#a50026", "#d73027", "#f46d43", "#fdae61", "#fee08b", "#d9ef8b", "#a6d96a", "#66bd63",
@@ -84,9 +82,7 @@ class CouplingCoordinationAlgorithm(ResilienceAlgorithm):
         from ...core.indices.coupling import LEVELS
         from ...core.indices.coupling_layers import coupling_on_layer
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(2, feedback)
         frame = read_frame(source, feedback=steps)
         year_field = self.parameterAsString(parameters, self.YEAR_FIELD, context) or None
@@ -106,6 +102,6 @@ class CouplingCoordinationAlgorithm(ResilienceAlgorithm):
         categories = [(level, colour, f"{level} {zh} {en} [{low:.1f}, {low + 0.1:.1f}{']' if level == 10 else ')'}")
                       for (level, low, zh, en), colour in zip(LEVELS, LEVEL_COLOURS)]
         name = self.tr("Coupling coordination {year}").format(year="" if latest is None else latest).strip()
-        attach_style(context, dest_id, Style(renderer=categorized(attribute, categories), aliases=found.aliases,
+        attach_style(context, dest_id, Style(renderer=Categorized(attribute, categories), aliases=found.aliases,
                                              name=name))
         return {self.OUTPUT: dest_id}

@@ -126,10 +126,23 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
             results["MORAN_I"] = float(row["value"])
             results["MORAN_P"] = float(row["p_value"])
         if chart:
-            from ...core.autocorrelation.plots import statistic_chart
-
-            results["CHART"] = statistic_chart(chart, table, texts={
-                "title": self.tr("{statistic} over the years"), "year": self.tr("Year"),
-                "expected": self.tr("Expected under no autocorrelation"),
-                "significant": self.tr("filled: p ≤ {alpha} ({inference})")})
+            results["CHART"] = self.chart(chart, table)
         return results
+
+    def chart(self, path, table) -> str:
+        """The chart of the global statistic (Moran's I if computed) over the years."""
+        from ...core.autocorrelation.chart_data import trend_series
+        from ...core.charts.base import save_chart
+        from ...core.charts.moran_trend import moran_trend_chart
+
+        series = trend_series(table)
+        inference = {"permutation": self.tr("permutation"), "randomisation": self.tr("randomisation")}
+        figure = moran_trend_chart(
+            series.x, series.values, series.p_values, series.expected, alpha=0.05,
+            title=self.tr("{statistic} over the years").format(statistic=series.statistic),
+            xlabel=self.tr("Year") if series.yearly else self.tr("Field"), ylabel=series.statistic,
+            significant_label=self.tr("p ≤ {alpha} ({inference})").format(
+                alpha=0.05, inference=inference[series.inference]),
+            not_significant_label=self.tr("not significant"),
+            expected_label=self.tr("Expected under no autocorrelation"), lines=series.yearly)
+        return save_chart(figure, path)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessingMultiStepFeedback,
-    QgsProcessingOutputMultipleLayers,
     QgsProcessingParameterBoolean,
 )
 
@@ -14,13 +13,14 @@ from ..autocorrelation_common import (
     add_input_parameters,
     add_layout_parameters,
     add_null_parameter,
+    cluster_styles,
     inference_options,
     null_policy,
     push_notes,
     read_panel,
-    translated_aliases,
     write_local_outputs,
 )
+from ..styling import hotspot_style
 from ..weights_parameters import add_weights_parameters
 
 
@@ -52,7 +52,6 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
         add_inference_parameters(self, permutations=0, alpha=False)
         add_null_parameter(self)
         add_layout_parameters(self, self.tr("Hot spots"))
-        self.addOutput(QgsProcessingOutputMultipleLayers("OUTPUT_LAYERS", self.tr("Layers per year")))
 
     def process(self, parameters, context, feedback):
         from ...core.autocorrelation.analyses import hotspot_analysis
@@ -68,28 +67,12 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
             **inference_options(self, parameters, context, alpha=False))
         push_notes(feedback, analysis.notes)
         steps.setCurrentStep(2)
-        results = write_local_outputs(self, parameters, context, steps, source, frame, analysis,
-                                      self.styles(analysis, star), "hotspots")
+        statistic = "Gi*" if star else "Gi"
+        styles = cluster_styles(analysis, hotspot_style, "GI_LAB", self.tr("Hot spots — {run}"),
+                                self.tr("Hot spots {statistic} ({run})").format(statistic=statistic, run="{run}"))
+        results = write_local_outputs(self, parameters, context, steps, source, frame, analysis, styles, "hotspots")
         for run in analysis.runs:
             bins = run.result.bins
             feedback.pushInfo(self.tr("{run}: {hot} hot spot(s), {cold} cold spot(s) at 90 % confidence or more.")
                               .format(run=run.run.title, hot=int((bins > 0).sum()), cold=int((bins < 0).sum())))
-        results.setdefault("OUTPUT_LAYERS", [])
         return results
-
-    def styles(self, analysis, star: bool):
-        from ..autocorrelation_styles import hotspot_style
-
-        statistic = "Gi*" if star else "Gi"
-
-        def build(name_of, runs):
-            aliases = translated_aliases({name_of(spec.name, run): (spec.alias, run.title)
-                                          for run in runs for spec in analysis.fields})
-            last = runs[-1]
-            name = self.tr("Hot spots {statistic} ({run})").format(statistic=statistic, run=last.title)
-            style = hotspot_style(name_of("GI_LAB", last), name, aliases)
-            alternatives = [(self.tr("Hot spots — {run}").format(run=run.title),
-                             hotspot_style(name_of("GI_LAB", run), name, aliases)) for run in runs[:-1]]
-            return style, self.tr("Hot spots — {run}").format(run=last.title), alternatives
-
-        return build

@@ -19,8 +19,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm
 from ..bridge import frame_to_sink, read_frame
-from ..panel_styles import graduated, latest_field
-from ..styling import Style, attach_style
+from ..styling import Style, attach_style, graduated_style, latest_field
 
 
 class JoinTableAlgorithm(ResilienceAlgorithm):
@@ -124,21 +123,17 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         self.addOutput(QgsProcessingOutputString("FIELDS", self.tr("Indicator field stems")))
 
     def process(self, parameters, context, feedback):
-        from ...core import dependencies
         from ...core.indices.encoding import CHOICES
         from ...core.indices.field_names import parse_mapping
         from ...core.indices.join import JOIN_BY, SHAPES, join_panel
         from ...core.indices.layouts import CODE_NAMES, LAYOUTS, NAME_NAMES, find_column, table_to_panel
         from ...core.indices.tables import EXCEL, read_table
-        from ..algorithm import missing_packages_message
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(4, feedback)
         path = self.parameterAsFile(parameters, self.TABLE, context)
-        if path.lower().endswith(EXCEL) and dependencies.problems(("openpyxl",)):
-            raise QgsProcessingException(missing_packages_message(dependencies.problems(("openpyxl",))))
+        if path.lower().endswith(EXCEL):
+            self.check_dependencies(("openpyxl",))
         layer_key = self.parameterAsString(parameters, self.LAYER_KEY, context) or "adcode"
         if source.fields().lookupField(layer_key) < 0:
             raise QgsProcessingException(self.tr(
@@ -183,9 +178,8 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         values = result.frame[column] if year_field is None else \
             result.frame.loc[result.frame[year_field] == latest, column]
         attribute = latest_field(first, latest, year_field)
-        attach_style(context, dest_id, Style(renderer=graduated(values, attribute, ramp="Blues"),
-                                             aliases=result.aliases,
-                                             name=self.tr("Cities with indicators")))
+        attach_style(context, dest_id, graduated_style(values, attribute, ramp="Blues", aliases=result.aliases,
+                                                       name=self.tr("Cities with indicators"), allow_empty=True))
         results = {self.OUTPUT: dest_id, "MATCHED_ROWS": result.matched_rows,
                    "UNMATCHED_ROWS": result.unmatched_rows, "UNITS_WITHOUT_DATA": result.units_without_data,
                    "FIELDS": ",".join(result.stems.values())}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingMultiStepFeedback, QgsProcessingOutputMultipleLayers
+from qgis.core import QgsProcessingMultiStepFeedback
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..autocorrelation_common import (
@@ -10,13 +10,14 @@ from ..autocorrelation_common import (
     add_input_parameters,
     add_layout_parameters,
     add_null_parameter,
+    cluster_styles,
     inference_options,
     null_policy,
     push_notes,
     read_panel,
-    translated_aliases,
     write_local_outputs,
 )
+from ..styling import geary_style
 from ..weights_parameters import add_weights_parameters
 
 
@@ -47,7 +48,6 @@ class LocalGearyAlgorithm(ResilienceAlgorithm):
         add_inference_parameters(self, minimum=1)
         add_null_parameter(self)
         add_layout_parameters(self, self.tr("Local Geary clusters"))
-        self.addOutput(QgsProcessingOutputMultipleLayers("OUTPUT_LAYERS", self.tr("Layers per year")))
 
     def process(self, parameters, context, feedback):
         from ...core.autocorrelation.analyses import local_geary_analysis
@@ -62,31 +62,14 @@ class LocalGearyAlgorithm(ResilienceAlgorithm):
             nulls=null_policy(self, parameters, context), progress=feedback_progress(steps), **options)
         push_notes(feedback, analysis.notes)
         steps.setCurrentStep(2)
-        results = write_local_outputs(self, parameters, context, steps, source, frame, analysis,
-                                      self.styles(analysis, options["correction"], options["alpha"]), "local_geary")
+        correction, alpha = options["correction"], options["alpha"]
+        styles = cluster_styles(analysis, geary_style, "LG_LAB", self.tr("Local Geary clusters — {run}"),
+                                self.tr("Local Geary clusters ({run})"),
+                                p_field="LG_PADJ" if correction != "none" else "LG_P", alpha=alpha)
+        results = write_local_outputs(self, parameters, context, steps, source, frame, analysis, styles,
+                                      "local_geary")
         for run in analysis.runs:
             counts = {code: int((run.result.cluster == code).sum()) for code in (1, 2, 3, 4)}
             feedback.pushInfo(self.tr("{run}: High-High {hh}, Low-Low {ll}, Other positive {op}, Negative {ng}.")
                               .format(run=run.run.title, hh=counts[1], ll=counts[2], op=counts[3], ng=counts[4]))
-        results.setdefault("OUTPUT_LAYERS", [])
         return results
-
-    def styles(self, analysis, correction: str, alpha: float):
-        from ..autocorrelation_styles import geary_style, significance_style
-
-        def build(name_of, runs):
-            aliases = translated_aliases({name_of(spec.name, run): (spec.alias, run.title)
-                                          for run in runs for spec in analysis.fields})
-            p_name = "LG_PADJ" if correction != "none" else "LG_P"
-            last = runs[-1]
-            current = self.tr("Local Geary clusters — {run}").format(run=last.title)
-            style = geary_style(name_of("LG_LAB", last),
-                                self.tr("Local Geary clusters ({run})").format(run=last.title), aliases)
-            alternatives = [(self.tr("Local Geary clusters — {run}").format(run=run.title),
-                             geary_style(name_of("LG_LAB", run), style.name, aliases)) for run in runs[:-1]]
-            alternatives += [(self.tr("Significance — {run}").format(run=run.title),
-                              significance_style(name_of(p_name, run), name_of("LG_LAB", run), alpha, style.name,
-                                                 aliases)) for run in runs]
-            return style, current, alternatives
-
-        return build

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessingMultiStepFeedback,
-    QgsProcessingOutputMultipleLayers,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
@@ -19,14 +18,15 @@ from ..autocorrelation_common import (
     add_input_parameters,
     add_layout_parameters,
     add_null_parameter,
+    cluster_styles,
     inference_options,
     null_policy,
     push_notes,
     read_panel,
     require_matplotlib,
-    translated_aliases,
     write_local_outputs,
 )
+from ..styling import lisa_style
 from ..weights_parameters import add_weights_parameters
 
 KINDS = ("univariate", "bivariate", "differential")
@@ -95,7 +95,6 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
                                   ("LOW_HIGH", self.tr("Low-High cities (last year)")),
                                   ("HIGH_LOW", self.tr("High-Low cities (last year)"))):
             self.addOutput(QgsProcessingOutputNumber(name, description))
-        self.addOutput(QgsProcessingOutputMultipleLayers("OUTPUT_LAYERS", self.tr("Layers per year")))
 
     def process(self, parameters, context, feedback):
         from ...core.autocorrelation.analyses import local_moran_analysis
@@ -108,7 +107,7 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         source, frame, panel = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
         kind = KINDS[self.parameterAsEnum(parameters, "KIND", context)]
-        second = (self.parameterAsFields(parameters, "FIELD_2", context) or [None])[0]
+        second = self.field_name(parameters, "FIELD_2", context)
         options = inference_options(self, parameters, context)
         analysis = local_moran_analysis(
             panel, self.parameterAsFields(parameters, "FIELD", context)[0], kind=kind, second=second,
@@ -118,8 +117,10 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         push_notes(feedback, analysis.notes)
         steps.setCurrentStep(2)
         correction, alpha = options["correction"], options["alpha"]
-        results = write_local_outputs(self, parameters, context, steps, source, frame, analysis,
-                                      self.styles(analysis, correction, alpha), "lisa")
+        styles = cluster_styles(analysis, lisa_style, "LISA_LAB", self.tr("LISA clusters — {run}"),
+                                self.tr("LISA clusters ({run})"),
+                                p_field="LISA_PADJ" if correction != "none" else "LISA_P", alpha=alpha)
+        results = write_local_outputs(self, parameters, context, steps, source, frame, analysis, styles, "lisa")
         steps.setCurrentStep(3)
         last = analysis.runs[-1]
         for run in analysis.runs:
@@ -134,40 +135,19 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
             results[name] = int((last.result.cluster == code).sum())
         if plot:
             results["SCATTER_PLOT"] = self.scatter_plot(plot, analysis)
-        results.setdefault("OUTPUT_LAYERS", [])
         return results
 
-    def styles(self, analysis, correction: str, alpha: float):
-        from ..autocorrelation_styles import lisa_style, significance_style
-
-        def build(name_of, runs):
-            aliases = translated_aliases({name_of(spec.name, run): (spec.alias, run.title)
-                                          for run in runs for spec in analysis.fields})
-            p_name = "LISA_PADJ" if correction != "none" else "LISA_P"
-            last = runs[-1]
-            current = self.tr("LISA clusters — {run}").format(run=last.title)
-            style = lisa_style(name_of("LISA_LAB", last), self.tr("LISA clusters ({run})").format(run=last.title),
-                               aliases)
-            alternatives = [(self.tr("LISA clusters — {run}").format(run=run.title),
-                             lisa_style(name_of("LISA_LAB", run), style.name, aliases)) for run in runs[:-1]]
-            alternatives += [(self.tr("Significance — {run}").format(run=run.title),
-                              significance_style(name_of(p_name, run), name_of("LISA_LAB", run), alpha, style.name,
-                                                 aliases)) for run in runs]
-            return style, current, alternatives
-
-        return build
-
     def scatter_plot(self, path, analysis) -> str:
-        from ...core.autocorrelation.plots import moran_scatter_plot, scatter_panels
+        from ...core.autocorrelation.chart_data import scatter_panels
+        from ...core.charts.base import save_chart
+        from ...core.charts.moran_scatter import moran_scatter_chart
 
-        texts = {
-            "title": self.tr("Moran scatter plot"),
-            "x": self.tr("{variable} (standardised)"),
-            "y": self.tr("Spatial lag of {variable}"),
-            "statistic": (self.tr("Bivariate Moran's I = {value:.3f}") if analysis.kind == "bivariate"
-                          else self.tr("Moran's I = {value:.3f}")),
-            "not_significant": self.tr("Not significant"),
-            "significant": self.tr("{label} ({count})"),
-        }
         labels = {1: self.tr("High-High"), 2: self.tr("Low-Low"), 3: self.tr("Low-High"), 4: self.tr("High-Low")}
-        return moran_scatter_plot(path, scatter_panels(analysis), texts, labels)
+        figure = moran_scatter_chart(
+            scatter_panels(analysis), title=self.tr("Moran scatter plot"),
+            xlabel=self.tr("{variable} (standardised)"), ylabel=self.tr("Spatial lag of {variable}"),
+            statistic_label=(self.tr("Bivariate Moran's I = {value:.3f}") if analysis.kind == "bivariate"
+                             else self.tr("Moran's I = {value:.3f}")),
+            not_significant_label=self.tr("Not significant"), cluster_label=self.tr("{label} ({count})"),
+            cluster_labels=labels)
+        return save_chart(figure, path)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
@@ -14,7 +13,6 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
 )
 
@@ -23,10 +21,10 @@ from ..panel_input import (
     add_name_parameter,
     add_period_parameters,
     add_unit_parameters,
-    field_or_none,
     read_layer_panel,
+    warn_dropped,
 )
-from ..regression_output import table_sink
+from ..regression_output import add_report_parameters, table_sink
 
 MODELS = ("cross_section", "pooled", "unit", "twoway")
 SE_TYPES = ("classical", "hc1", "cluster")
@@ -36,7 +34,7 @@ class MediationAlgorithm(ResilienceAlgorithm):
     NAME = "mediation"
     DISPLAY_NAME = "Mediation effect"
     GROUP = "econometrics"
-    REQUIRES = ("numpy", "scipy", "pandas")
+    REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
     TAGS = ("mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,"
             "panel,fixed effects,clustered standard errors")
     HELP = (
@@ -123,11 +121,7 @@ class MediationAlgorithm(ResilienceAlgorithm):
             self.COEFFICIENTS, self.tr("Stepwise regression coefficients"), QgsProcessing.TypeVector))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.EFFECTS, self.tr("Mediation effects"), QgsProcessing.TypeVector))
-        self.addParameter(QgsProcessingParameterFileDestination(
-            self.REPORT, self.tr("Report"), self.tr("HTML files (*.html)"), optional=True))
-        self.addParameter(QgsProcessingParameterFileDestination(
-            self.CHART, self.tr("Bootstrap chart"), self.tr("PNG files (*.png)"), optional=True,
-            createByDefault=False))
+        add_report_parameters(self, self.tr("Bootstrap chart"))
         for name, description in (
             ("INDIRECT", self.tr("Indirect effect a·b")),
             ("DIRECT", self.tr("Direct effect c′")),
@@ -145,11 +139,9 @@ class MediationAlgorithm(ResilienceAlgorithm):
         from ...core.mediation.analysis import MediationSettings, mediation_analysis
         from ..mediation_report import coefficient_table, effects_table, verdict_text, write_report
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(3, feedback)
-        roles = [field_or_none(self, parameters, name, context) for name in (self.X_FIELD, self.M_FIELD,
+        roles = [self.field_name(parameters, name, context) for name in (self.X_FIELD, self.M_FIELD,
                                                                               self.Y_FIELD)]
         controls = self.parameterAsFields(parameters, self.CONTROLS, context)
         _, panel, labels, _ = read_layer_panel(self, parameters, context, source, [*roles, *controls],
@@ -170,12 +162,7 @@ class MediationAlgorithm(ResilienceAlgorithm):
             balance=self.parameterAsBool(parameters, self.BALANCE, context),
         )
         result = mediation_analysis(panel, x, m, y, control_names, settings, progress=feedback_progress(steps))
-        if result.dropped:
-            from ...core.errors import preview
-
-            names = [f"{u} {labels[u]}" if labels and u in labels else str(u) for u in result.dropped]
-            feedback.pushWarning(self.tr("{count} unit(s) with missing years were left out: {units}.").format(
-                count=len(result.dropped), units=preview(names)))
+        warn_dropped(feedback, result.dropped, labels)
         if result.bootstrap is not None and result.bootstrap.failed:
             feedback.pushWarning(self.tr("{count} bootstrap draw(s) were singular and left out.").format(
                 count=result.bootstrap.failed))

@@ -14,11 +14,7 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..bridge import frame_to_sink
 from ..spillover_inputs import add_model_inputs, output_number, read_model_inputs, spec_from_parameters, units_frame
-from ..styling import Categorized, Graduated, Style, attach_style
-
-#: GeoDa's LISA colours (docs/DEVELOPING.md).
-LISA_COLOURS = {"High-High": "#FF0000", "Low-Low": "#0000FF", "Low-High": "#9696FF", "High-Low": "#FF9696",
-                "Not significant": "#F0F0F0", "No neighbours": "#8C8C8C"}
+from ..styling import attach_style, graduated_style, lisa_style
 
 
 class SpatialDurbinAlgorithm(ResilienceAlgorithm):
@@ -117,7 +113,7 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
             dest = frame_to_sink(self, parameters, self.LISA, context, lisa, feedback=steps)
             if dest is not None:
                 outputs[self.LISA] = dest
-                attach_style(context, dest, self.lisa_style())
+                attach_style(context, dest, self.residual_lisa_style())
         return outputs
 
     # ----------------------------------------------------------------- layers
@@ -137,8 +133,6 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         return frame
 
     def fitted_style(self, frame, result):
-        from ...core.classify import class_breaks
-
         column = "FITTED" if "FITTED" in frame.columns else "FIT_MEAN"
         dependent = result.main.dependent
         aliases = {"OBSERVED": self.tr("Observed {y}").format(y=dependent),
@@ -149,9 +143,8 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         for year in result.data.years or []:
             aliases[f"FIT_{year}"] = self.tr("Fitted {y} ({year})").format(y=dependent, year=year)
             aliases[f"RES_{year}"] = self.tr("Residual ({year})").format(year=year)
-        return Style(renderer=Graduated(column, class_breaks(frame[column].to_numpy()), ramp="YlGnBu"),
-                     aliases=aliases,
-                     name=self.tr("Fitted {y} ({model})").format(y=dependent, model=result.main.model))
+        return graduated_style(frame[column].to_numpy(), column, ramp="YlGnBu", aliases=aliases,
+                               name=self.tr("Fitted {y} ({model})").format(y=dependent, model=result.main.model))
 
     def lisa_frame(self, inputs, result, seed):
         """Local Moran of the (mean) residuals with the model's weights."""
@@ -167,10 +160,9 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         frame["RLISA_CL"] = lisa.labels.astype(str)
         return frame
 
-    def lisa_style(self):
-        categories = [(label, colour, self.tr(label)) for label, colour in LISA_COLOURS.items()]
-        return Style(
-            renderer=Categorized("RLISA_CL", categories),
+    def residual_lisa_style(self):
+        return lisa_style(
+            "RLISA_CL",
             aliases={"RESID": self.tr("Residual (mean over the years)"),
                      "RLISA_I": self.tr("Local Moran's I of the residuals"),
                      "RLISA_P": self.tr("Pseudo p-value (999 permutations)"),

@@ -18,7 +18,7 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..bridge import frame_to_sink, read_frame
 from ..invalid_geometries import apply_policy, source_without_validity_checks
-from ..styling import Single, Style, attach_style
+from ..styling import attach_style, connectivity_style
 from ..weights_parameters import (
     add_weights_parameters,
     id_field_name,
@@ -191,8 +191,7 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
         )
         if dest_id is not None:
             results[self.OUTPUT] = dest_id
-            attach_style(context, dest_id, Style(
-                renderer=Single(color="#505050", width=0.2, opacity=0.7),
+            attach_style(context, dest_id, connectivity_style(
                 aliases={"from_id": self.tr("Unit"), "to_id": self.tr("Neighbour"),
                          "weight": self.tr("Weight (transformed)"),
                          "dist_km": self.tr("Distance between the units' points")},

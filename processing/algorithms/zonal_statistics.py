@@ -20,8 +20,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..bridge import frame_to_sink, read_frame
-from ..panel_styles import graduated
-from ..styling import Style, attach_style
+from ..styling import attach_style, graduated_style
 
 
 class ZonalStatisticsAlgorithm(ResilienceAlgorithm):
@@ -107,9 +106,7 @@ class ZonalStatisticsAlgorithm(ResilienceAlgorithm):
         from ...core.indices.raster_years import assign_years, parse_years
         from ...core.indices.zonal import STATISTICS, ZonalOptions, zonal_panel
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = self.input_source(parameters, context)
         paths = self.raster_paths(parameters, context)
         years = assign_years(paths, parse_years(self.parameterAsString(parameters, self.YEARS, context)))
         for path, year in zip(paths, years):
@@ -146,7 +143,7 @@ class ZonalStatisticsAlgorithm(ResilienceAlgorithm):
         steps.setCurrentStep(2)
         dest_id = frame_to_sink(self, parameters, self.OUTPUT, context, out, source.wkbType(), source.sourceCrs(),
                                 base_fields=source.fields(), feedback=steps)
-        attach_style(context, dest_id, Style(renderer=graduated(new[latest_first], latest_first, ramp="Greys"),
-                                             aliases=aliases, name=self.tr("Zonal statistics ({stem})").format(
-                                                 stem=stem)))
+        attach_style(context, dest_id, graduated_style(
+            new[latest_first], latest_first, ramp="Greys", aliases=aliases,
+            name=self.tr("Zonal statistics ({stem})").format(stem=stem), allow_empty=True))
         return {self.OUTPUT: dest_id}

@@ -78,7 +78,7 @@ def test_moran_trend_marks_significance_and_expected_value():
     filled, hollow = axes.collections[0], axes.collections[1]
     assert len(filled.get_offsets()) == 7 and len(hollow.get_offsets()) == 2
     assert tuple(hollow.get_facecolor()[0][:3]) == (1.0, 1.0, 1.0)
-    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["DEI", "E[I]", "p < 0.05", "not significant"]
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["DEI", "E[I]", "p ≤ 0.05", "not significant"]
     with pytest.raises(InputError, match="one value per year"):
         moran_trend_chart(years, values[:5])
 
@@ -103,31 +103,40 @@ def test_moran_scatter_slope_is_morans_i_by_hand():
     In units of 1/sqrt(5.25): z = (-2.5, -1.5, 0.5, 3.5), Wz = (-1.5, -1, 1, 0.5),
     Σ z·Wz = 3.75 + 1.5 + 0.5 + 1.75 = 7.5, Σ z² = 21, so I = 7.5 / 21 = 0.357142…
     """
-    from digital_resilience.core.charts.moran_scatter import moran_scatter_chart, standardize
+    from digital_resilience.core.charts.moran_scatter import ScatterPanel, moran_scatter_chart
 
-    z = standardize([1, 2, 4, 7])
+    x = np.array([1, 2, 4, 7], dtype=float)
+    z = (x - x.mean()) / x.std()
     w = np.array([[0, 1, 0, 0], [0.5, 0, 0.5, 0], [0, 0.5, 0, 0.5], [0, 0, 1, 0]])
-    lag = w @ z
-    clusters = ["Low-Low", "Not significant", "Not significant", "High-High"]
-    figure = moran_scatter_chart(z, lag, clusters, title="Moran 散点图",
-                                 cluster_labels={"High-High": "高-高", "Low-Low": "低-低"})
+    clusters = [2, 0, 0, 1]  # GeoDa codes: Low-Low, not significant, not significant, High-High
+    panel = ScatterPanel.from_arrays(z, w @ z, clusters, title="DEI_2019", x_variable="DEI_2019")
+    assert panel.slope == pytest.approx(7.5 / 21) and panel.statistic == pytest.approx(7.5 / 21)
+    figure = moran_scatter_chart(panel, cluster_labels={1: "高-高", 2: "低-低"})
     axes = figure.axes[0]
-    x0, x1 = axes.lines[-1].get_xdata()
-    y0, y1 = axes.lines[-1].get_ydata()
+    (x0, x1), (y0, y1) = axes.lines[-1].get_xdata(), axes.lines[-1].get_ydata()
     assert (y1 - y0) / (x1 - x0) == pytest.approx(7.5 / 21)
     legend = [t.get_text() for t in axes.get_legend().get_texts()]
-    assert legend == ["高-高", "低-低", "Not significant", "Moran's I = 0.357"]
+    assert legend == ["Not significant (2)", "高-高 (1)", "低-低 (1)"]
+    assert axes.get_title() == "DEI_2019\nMoran's I = 0.357"
     image = pixels(figure)
     assert count_color(image, "#FF0000") > 20 and count_color(image, "#0000FF") > 20
+    with pytest.raises(InputError, match="one spatial lag"):
+        ScatterPanel.from_arrays(z, (w @ z)[:3])
 
 
-def test_chinese_text_uses_the_cjk_font_without_missing_glyphs(tmp_path):
+def test_chinese_text_uses_the_simplified_chinese_face_without_missing_glyphs(tmp_path):
+    """Debian's Noto Sans CJK is a .ttc whose first face is Japanese (matplotlib 3.6 reads no
+    other): the chart font must be the extracted Simplified Chinese face, and no glyph of a
+    Chinese title may be missing."""
     from matplotlib import font_manager
 
-    from digital_resilience.core.charts.base import chart_context
+    from digital_resilience.core.charts.base import chart_context, font_families
     from digital_resilience.core.charts.sigma_convergence import sigma_convergence_chart
 
     assert cjk_family(), "install Debian's fonts-noto-cjk (make setup does)"
+    assert font_families()[0] == cjk_family()
+    if cjk_family().startswith("Noto Sans CJK"):
+        assert cjk_family() == "Noto Sans CJK SC"
     figure = sigma_convergence_chart([2011, 2012], [0.5, 0.4], title="区域差异的σ收敛", ylabel="变异系数")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from current font"
@@ -157,5 +166,59 @@ def test_palettes_are_geoda_colours():
     from digital_resilience.core.palettes import HOTSPOT_COLORS, LISA_COLORS
 
     assert LISA_COLORS == {"High-High": "#FF0000", "Low-Low": "#0000FF", "Low-High": "#9696FF",
-                           "High-Low": "#FF9696", "Not significant": "#F0F0F0", "No neighbours": "#8C8C8C"}
+                           "High-Low": "#FF9696", "Not significant": "#F0F0F0", "No neighbours": "#8C8C8C",
+                           "No data": "#464646"}
     assert sorted(HOTSPOT_COLORS) == [-3, -2, -1, 0, 1, 2, 3]
+
+
+def test_sigma_report_chart_draws_measures_groups_and_the_theil_split():
+    import pandas as pd
+
+    from digital_resilience.core.charts.sigma_convergence import MEASURES, sigma_report_chart
+
+    years = [2011, 2012, 2013]
+    sigma = pd.DataFrame({"year": years, "cv": [0.5, 0.45, 0.4], "sd_log": [0.6, 0.55, 0.5],
+                          "theil": [0.12, 0.10, 0.08], "gini": [0.3, 0.28, 0.25],
+                          "theil_within": [0.07, 0.06, 0.05], "theil_between": [0.05, 0.04, 0.03]})
+    groups = pd.DataFrame({"year": years * 2, "group": ["东部"] * 3 + ["西部"] * 3,
+                           "cv": [0.3, 0.28, 0.26, 0.6, 0.55, 0.5]})
+    text = {m: m.upper() for m in MEASURES} | {"title": "σ", "year": "Year", "value": "Dispersion",
+                                               "overall": "All", "by_group": "By group", "theil_parts": "Theil",
+                                               "between": "Between", "within": "Within", "all": "All units"}
+    alone = sigma_report_chart(sigma, None, text=text)
+    assert len(alone.axes) == 1 and [line.get_label() for line in alone.axes[0].lines] == ["CV", "SD_LOG", "THEIL",
+                                                                                           "GINI"]
+    figure = sigma_report_chart(sigma, groups, text=text)
+    by_group, theil = figure.axes[1], figure.axes[2]
+    assert [line.get_label() for line in by_group.lines] == ["东部", "西部", "All units"]
+    assert by_group.lines[1].get_ydata() == pytest.approx([0.6, 0.55, 0.5])
+    # Stacked bars: within at the bottom, between on top of it, so each bar reaches the Theil index.
+    tops = [bar.get_y() + bar.get_height() for bar in theil.patches[3:]]
+    assert tops == pytest.approx([0.12, 0.10, 0.08])
+
+
+def test_beta_convergence_chart_line_is_the_fitted_regression():
+    from digital_resilience.core.charts.beta_convergence import beta_convergence_chart
+
+    ln_start = np.array([1.0, 1.5, 2.0, 2.5])
+    growth = np.array([0.05, 0.04, 0.03, 0.02])
+    figure = beta_convergence_chart(ln_start, growth, (0.07, -0.02), ["east", "west", "east", "west"],
+                                    line_label="β = −0.02")
+    axes = figure.axes[0]
+    line = axes.lines[0]
+    # (0.07 − 0.02 · ln y₀) · 100 at both ends of the data: 5 % at 1.0, 2 % at 2.5.
+    assert line.get_ydata()[0] == pytest.approx(5.0) and line.get_ydata()[-1] == pytest.approx(2.0)
+    assert [len(c.get_offsets()) for c in axes.collections] == [2, 2]
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["east", "west", "β = −0.02"]
+
+
+def test_bootstrap_chart_marks_estimate_and_intervals():
+    from digital_resilience.core.charts.bootstrap import bootstrap_chart
+
+    draws = np.random.default_rng(1).normal(0.2, 0.05, 400)
+    figure = bootstrap_chart(draws, 0.2, (0.1, 0.3), (0.11, float("nan")), estimate_label="a·b")
+    axes = figure.axes[0]
+    assert sum(bar.get_height() for bar in axes.patches) == 400
+    positions = [line.get_xdata()[0] for line in axes.lines]
+    assert positions == [0.2, 0.1, 0.3, 0.0]  # the bias-corrected interval has a NaN bound: left out
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["a·b", "Percentile interval"]

@@ -259,7 +259,7 @@ def test_scatter_plot_and_chart_files(panel_path, provider, tmp_path):
         ("localmoran", {"FIELD": "GAPS", "NULLS": 1}, r"GAPS is NULL for 8 unit\(s\): 110100, "),
         ("localmoran", {"FIELD": "DEI_2019", "KIND": 1}, r"needs a second field"),
         ("hotspots", {"FIELD": "DEI_2019", "YEAR_FIELD": "province", "WEIGHTS_ID_FIELD": None},
-         r"A long layer .* needs the unit id field"),
+         r"A long layer .* needs its unit id field"),
     ],
 )
 def test_bad_input_gives_a_clear_message(panel_path, provider, name, extra, message):

@@ -93,15 +93,16 @@ def test_lisa_style_uses_geoda_colours_for_labels_and_codes(qgis_app):
     from digital_resilience.processing.styling import apply_style, lisa_style
 
     geoda = {"High-High": "#ff0000", "Low-Low": "#0000ff", "Low-High": "#9696ff", "High-Low": "#ff9696",
-             "Not significant": "#f0f0f0", "No neighbours": "#8c8c8c"}
+             "Not significant": "#f0f0f0", "No neighbours": "#8c8c8c", "No data": "#464646"}
     layer = memory_layer("LISA_CL", "string", list(geoda))
     apply_style(layer, lisa_style("LISA_CL"))
     assert symbol_colors(layer) == geoda
-    # GeoDa's codes: 0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 no neighbours.
-    layer = memory_layer("LISA_CL", "integer", [1, 2, 3, 4, 0, 5])
+    # GeoDa's codes, as resilience:localmoran stores them in LISA_CL: 0 not significant,
+    # 1 HH, 2 LL, 3 LH, 4 HL, 5 no data ("Undefined"), 6 no neighbours ("Neighborless").
+    layer = memory_layer("LISA_CL", "integer", [1, 2, 3, 4, 0, 6, 5])
     apply_style(layer, lisa_style("LISA_CL", codes=True))
     assert symbol_colors(layer) == {1: "#ff0000", 2: "#0000ff", 3: "#9696ff", 4: "#ff9696", 0: "#f0f0f0",
-                                    5: "#8c8c8c"}
+                                    6: "#8c8c8c", 5: "#464646"}
     labels = [c.label() for c in layer.renderer().categories()]
     assert labels == list(geoda)
 
@@ -110,7 +111,7 @@ def test_hotspot_style_runs_from_hot_to_cold(qgis_app):
     from digital_resilience.processing.styling import apply_style, hotspot_style
 
     layer = memory_layer("GI_BIN", "integer", [3, 2, 1, 0, -1, -2, -3])
-    apply_style(layer, hotspot_style("GI_BIN"))
+    apply_style(layer, hotspot_style("GI_BIN", codes=True))
     colors = symbol_colors(layer)
     red = {v: int(colors[v][1:3], 16) for v in colors}
     green = {v: int(colors[v][3:5], 16) for v in colors}
@@ -119,7 +120,10 @@ def test_hotspot_style_runs_from_hot_to_cold(qgis_app):
     assert red[3] > 200 > red[-3]
     assert colors[0] == "#f0f0f0"
     labels = {c.value(): c.label() for c in layer.renderer().categories()}
-    assert labels[3] == "Hot spot, 99 % confidence" and labels[-1] == "Cold spot, 90 % confidence"
+    assert labels[3] == "Hot spot (99% confidence)" and labels[-1] == "Cold spot (90% confidence)"
+    # The label field (GI_LAB) also holds the untested units.
+    labels = [value for value, _, _ in hotspot_style().renderer.categories]
+    assert labels[0] == "Hot spot (99% confidence)" and labels[-2:] == ["No neighbours", "No data"]
 
 
 def test_coverage_and_link_styles(qgis_app):
@@ -129,6 +133,7 @@ def test_coverage_and_link_styles(qgis_app):
         CORE_COLOR,
         apply_style,
         connectivity_style,
+        core_distance_style,
         core_marker_style,
         core_node_style,
         coverage_circle_style,
@@ -146,9 +151,16 @@ def test_coverage_and_link_styles(qgis_app):
         lines = QgsVectorLayer("LineString?crs=EPSG:4326", "lines", "memory")
         apply_style(lines, style)
         assert lines.renderer().type() == "singleSymbol"
-    points = memory_layer("x", "integer", [1])
+    within = links_style(300.0).renderer.categories
+    assert [(value, label) for value, _, label in within] == [(1, "within 300 km"), (0, "beyond 300 km")]
+    points = memory_layer("NAME", "string", ["北京市"])
     apply_style(points, core_marker_style())
     assert points.renderer().symbol().color().name() == CORE_COLOR.lower()
+    assert points.labelsEnabled() and points.labeling().settings().fieldName == "NAME"
+    distances = core_distance_style(300.0, 420.0).renderer
+    # Thirds of the radius, then beyond it up to the largest distance (+ 1 km).
+    assert distances.breaks == [100.0, 200.0, 300.0, 421.0] and distances.minimum == 0.0
+    assert distances.labels == ["0 – 100 km", "100 – 200 km", "200 – 300 km", "beyond 300 km (not covered)"]
 
 
 def test_cjk_font_is_installed_for_labels(qgis_app):

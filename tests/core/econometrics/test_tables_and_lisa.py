@@ -1,4 +1,4 @@
-"""Paper tables and the residual local Moran."""
+"""Paper tables (core/regression/table.py) and the residual local Moran."""
 
 # ruff: noqa: N806 - matrix notation (W, X, Z, T...) as in the econometrics literature
 from __future__ import annotations
@@ -7,15 +7,17 @@ import numpy as np
 import pytest
 
 from digital_resilience.core.econometrics.local_moran import local_moran
-from digital_resilience.core.econometrics.tables import PaperColumn, PaperTable, number, p_value, stars
+from digital_resilience.core.regression.table import PaperColumn, PaperTable, number, p_value, stars
 
 
 def test_stars_follow_the_journal_convention():
     assert [stars(p) for p in (0.0001, 0.0099, 0.01, 0.049, 0.05, 0.099, 0.1, 0.5, float("nan"))] == [
         "***", "***", "**", "**", "*", "*", "", "", ""]
-    assert [p_value(p) for p in (0.5, 0.00012, 0.00009, 0.0)] == ["0.5000", "0.0001", "<\u00a00.0001",
-                                                                             "<\u00a00.0001"]
-    assert number(0.12345) == "0.1235" and number(1234) == "1,234" and number(-2.5e-6) == "-2.50e-06"
+    assert [p_value(p) for p in (0.5, 0.0012, 0.00099, 0.0)] == ["0.500", "0.001", "<\u00a00.001", "<\u00a00.001"]
+    assert number(0.12345) == "0.1235" and number(1234) == "1,234" and number(np.int64(3303)) == "3,303"
+    # Small values keep three significant digits in fixed notation; text passes through.
+    assert number(-2.5e-6) == "-0.00000250" and number(0.000626) == "0.000626" and number("367") == "367"
+    assert number(2.5e7) == "2.50e+07" and number(float("nan")) == "" and number(None) == ""
 
 
 def test_paper_table_layout_html_and_csv():

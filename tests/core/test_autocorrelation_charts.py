@@ -1,4 +1,5 @@
-"""Moran scatter plots and the chart over the years: files written, slope right, CJK text drawn."""
+"""The autocorrelation charts: Moran scatter panels and the statistic over the years, from the
+analyses (core/autocorrelation/chart_data.py) to files (core/charts)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,11 @@ import pandas as pd
 import pytest
 
 from digital_resilience.core.autocorrelation.analyses import global_autocorrelation, local_moran_analysis
-from digital_resilience.core.autocorrelation.plots import (
-    CJK_FONTS,
-    font_families,
-    moran_scatter_plot,
-    scatter_panels,
-    statistic_chart,
-)
+from digital_resilience.core.autocorrelation.chart_data import scatter_panels, trend_series
 from digital_resilience.core.autocorrelation.runs import Panel
+from digital_resilience.core.charts.base import font_families, save_chart
+from digital_resilience.core.charts.moran_scatter import moran_scatter_chart
+from digital_resilience.core.charts.moran_trend import moran_trend_chart
 from digital_resilience.core.weights.files import read_weights_file
 
 pytest.importorskip("matplotlib")
@@ -37,9 +35,9 @@ def test_scatter_slope_is_morans_i_and_files_are_written(columbus_panel, tmp_pat
     assert panel.statistic == pytest.approx(panel.slope, rel=1e-12)
     assert (panel.cluster[panel.cluster > 0] == analysis.runs[0].result.cluster[analysis.runs[0].result.significant]
             ).all()
-    png = moran_scatter_plot(tmp_path / "scatter.png", [panel])
+    png = save_chart(moran_scatter_chart([panel]), tmp_path / "scatter.png")
     assert open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
-    svg = moran_scatter_plot(tmp_path / "scatter.svg", [panel])
+    svg = save_chart(moran_scatter_chart([panel]), tmp_path / "scatter.svg")
     assert "<svg" in open(svg, encoding="utf-8").read(2000)
 
 
@@ -52,14 +50,13 @@ def test_bivariate_slope_is_the_bivariate_i(columbus_panel):
 
 
 def test_chinese_text_renders_without_missing_glyphs(columbus_panel, tmp_path):
-    families = font_families()
-    if len(families) == 1:
-        pytest.skip(f"no CJK font installed (looked for {', '.join(CJK_FONTS)})")
+    if len(font_families()) == 1:
+        pytest.skip("no CJK font installed")
     frame = columbus_panel.frame.rename(columns={"CRIME": "犯罪率_2019"})
     analysis = local_moran_analysis(Panel.wide(frame, columbus_panel.weights), "犯罪率_2019", permutations=0)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        moran_scatter_plot(tmp_path / "中文.png", scatter_panels(analysis), texts={"title": "莫兰散点图"})
+        save_chart(moran_scatter_chart(scatter_panels(analysis), title="莫兰散点图"), tmp_path / "中文.png")
     missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
     assert not missing, missing
 
@@ -82,8 +79,20 @@ def test_chart_over_the_years(tmp_path):
     frame = pd.DataFrame({f"DEI_{y}": codes % 5 + rng.normal(size=n) for y in (2011, 2012, 2013)})
     table = global_autocorrelation(Panel.wide(frame, weights), ["DEI_2011"], all_years=True, permutations=49,
                                    seed=1).table
-    path = statistic_chart(tmp_path / "chart.png", table)
-    assert open(path, "rb").read(4) == b"\x89PNG"
+    series = trend_series(table)
+    assert series.statistic == "Moran's I" and series.inference == "permutation" and series.yearly
+    moran = table[(table["statistic"] == "Moran's I") & (table["inference"] == "permutation")]
+    assert list(series.x) == [2011, 2012, 2013]
+    np.testing.assert_array_equal(series.values["DEI"], moran["value"].to_numpy())
+    np.testing.assert_array_equal(series.p_values["DEI"], moran["p_value"].to_numpy())
+    assert series.expected == pytest.approx(moran["expected"].mean())  # the permutations' mean of I
+    figure = moran_trend_chart(series.x, series.values, series.p_values, series.expected)
+    assert open(save_chart(figure, tmp_path / "chart.png"), "rb").read(4) == b"\x89PNG"
     no_years = global_autocorrelation(Panel.wide(frame.rename(columns=lambda c: c[:3] + c[-1]), weights),
                                       ["DEI1", "DEI2"], permutations=0).table
-    assert open(statistic_chart(tmp_path / "fields.svg", no_years), encoding="utf-8").read(200).find("<svg") >= 0
+    series = trend_series(no_years)
+    assert not series.yearly and list(series.x) == ["DEI1", "DEI2"] and series.inference == "randomisation"
+    figure = moran_trend_chart(series.x, series.values, series.p_values, series.expected, lines=False)
+    assert [t.get_text() for t in figure.axes[0].get_xticklabels()] == ["DEI1", "DEI2"]
+    assert not any(line.get_label() == "Moran's I" for line in figure.axes[0].lines)  # points, no line
+    assert open(save_chart(figure, tmp_path / "fields.svg"), encoding="utf-8").read(200).find("<svg") >= 0
