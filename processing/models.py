@@ -15,7 +15,7 @@ imports nothing heavy.
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingModelAlgorithm
+from qgis.core import QgsProcessingModelAlgorithm, QgsProcessingParameterDefinition
 from qgis.PyQt.QtCore import QCoreApplication
 
 from .algorithm import GROUPS, HELP_URL, ICON_PATH, PLUGIN_DIR
@@ -113,7 +113,16 @@ class ResilienceModel(QgsProcessingModelAlgorithm):
         instance = ResilienceModel()
         instance.loadVariant(self.toVariant())
         instance.setSourceFilePath(self.sourceFilePath())
+        optional_outputs(instance)
         return instance
+
+
+def optional_outputs(model) -> None:
+    """Mark the model's outputs optional: they default to temporary files (:meth:`with_defaults`),
+    and qgis_process 3.22 demands every mandatory output on the command line otherwise. (A model
+    copies each output's flags from its step, and rebuilds them whenever it attaches its steps.)"""
+    for definition in model.destinationParameterDefinitions():
+        definition.setFlags(definition.flags() | QgsProcessingParameterDefinition.FlagOptional)
 
 
 def load_models(folder=MODEL_DIR) -> list[ResilienceModel]:
@@ -123,6 +132,7 @@ def load_models(folder=MODEL_DIR) -> list[ResilienceModel]:
         model = ResilienceModel()
         if model.fromFile(str(path)) and model.name():
             model.setSourceFilePath(str(path))
+            optional_outputs(model)
             models.append(model)
     return models
 
@@ -134,4 +144,5 @@ def reattach(model: QgsProcessingModelAlgorithm) -> bool:
     for child_id in model.childAlgorithms():
         model.childAlgorithm(child_id).reattach()
     model.updateDestinationParameters()
+    optional_outputs(model)
     return all(model.childAlgorithm(child_id).algorithm() is not None for child_id in model.childAlgorithms())

@@ -98,8 +98,10 @@ def add_inputs(model) -> None:
         (QgsProcessingParameterVectorLayer(
             "CITIES", "City layer (polygons; points with k-nearest weights)",
             [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]), False),
+        # Optional with a default: QGIS 3.22 does not fill a missing mandatory field from its default.
         (QgsProcessingParameterField(
-            "ID_FIELD", "City code field (joins the table; identifies the cities)", "adcode", "CITIES"), False),
+            "ID_FIELD", "City code field (joins the table; identifies the cities)", "adcode", "CITIES",
+            optional=True), False),
         (QgsProcessingParameterField("NAME_FIELD", "City name field", "name", "CITIES", optional=True), False),
         (QgsProcessingParameterFile(
             "TABLE", "Indicator table (CSV or XLSX; long or wide)", fileFilter="Tables (*.csv *.xlsx *.xls)"),
