@@ -92,7 +92,10 @@ class Demo:
         self.steps: list[tuple[str, float, str]] = []
         self.project = QgsProject()
         self.project.setTitle("Digital economy and urban resilience: China's cities, 2011–2019 (SYNTHETIC panel)")
-        self.project.setCrs(QgsCoordinateReferenceSystem.fromProj(CHINA_ALBERS))
+        # The Albers projection of the report maps, named (a bare PROJ string is an "Unknown CRS").
+        albers = QgsCoordinateReferenceSystem.fromProj(CHINA_ALBERS).toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED)
+        self.project.setCrs(QgsCoordinateReferenceSystem.fromWkt(
+            albers.replace('"unknown"', '"China Albers equal-area conic (105E; 25N, 47N)"', 1)))
         self.project.setEllipsoid("EPSG:7030")
         self.groups = {}
         root = self.project.layerTreeRoot()
@@ -379,8 +382,9 @@ def heterogeneity_period(demo: Demo):
         "GROUPING": 0, "SPLIT_YEAR": 2016, "REPORT": demo.file("reports", "heterogeneity_period.html"),
         "TABLE": demo.file("tables", "heterogeneity_period.csv"),
     })
-    return (f"DEI before 2016 / from 2016 = {result['RATIO']:.2f} (difference z = {result['Z']:.1f}, "
-            f"p = {result['P_VALUE']:.1g})")
+    # RATIO and Z compare the first group (before 2016) with the second (from 2016).
+    return (f"effect of DEI from 2016 = {1 / result['RATIO']:.2f} × the effect before 2016 "
+            f"(difference z = {-result['Z']:.1f}, p = {result['P_VALUE']:.1g})")
 
 
 def heterogeneity_openness(demo: Demo):

@@ -279,3 +279,33 @@ def build_report(demo, target: Path, year: int = 2019) -> list[Page]:
         cover = cover_page(demo, folder, pages)
         merge_pdfs([cover.pdf] + [page.pdf for page in pages], target)
     return [cover, *pages]
+
+
+# ------------------------------------------------------------------ README image
+def readme_picture(pdf: Path, target: Path, title: str = "LISA clusters of resilience", width: int = 1100) -> Path:
+    """The report page whose text has ``title`` as a small PNG for the README (poppler's
+    pdftoppm, then 128 colours: the map's flat colours stay exact, the file stays ~70 KB)."""
+    from PIL import Image
+
+    pages = int(subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+                .stdout.split("Pages:")[1].split()[0])
+    number = next(i for i in range(2, pages + 1) if title in subprocess.run(
+        ["pdftotext", "-f", str(i), "-l", str(i), str(pdf), "-"], capture_output=True, text=True).stdout)
+    with tempfile.TemporaryDirectory() as tmp:
+        prefix = Path(tmp) / "page"
+        subprocess.run(["pdftoppm", "-f", str(number), "-l", str(number), "-png", "-singlefile", "-scale-to-x",
+                        str(width), "-scale-to-y", "-1", str(pdf), str(prefix)], check=True, capture_output=True)
+        image = Image.open(prefix.with_suffix(".png")).convert("RGB")
+        image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+            target, optimize=True)
+    return target
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Render the report's LISA page for the README.")
+    parser.add_argument("pdf", type=Path, nargs="?", default=Path("demo_output/report.pdf"))
+    parser.add_argument("png", type=Path, nargs="?", default=Path("docs/images/report_lisa.png"))
+    arguments = parser.parse_args()
+    print(readme_picture(arguments.pdf, arguments.png))

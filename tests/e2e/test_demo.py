@@ -85,6 +85,7 @@ def test_the_project_opens_with_every_layer_styled_and_ordered(demo_run, qgis_ap
         assert sources == LAYERS | TABLES  # every layer and table of the GeoPackage, and nothing else
         assert all(Path(layer.source().split("|")[0]).resolve() == (demo_run.out / "demo.gpkg").resolve()
                    for layer in layers)
+        assert "Albers" in project.crs().description()  # the report maps' projection, named
         root = project.layerTreeRoot()
         groups = [group.name() for group in root.children()]
         assert groups == [title for _, title in demo_module().GROUPS]
