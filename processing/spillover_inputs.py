@@ -169,23 +169,20 @@ def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=())
     source = algorithm.parameterAsSource(parameters, INPUT, context)
     if source is None:
         raise QgsProcessingException(algorithm.invalidSourceError(parameters, INPUT))
-    dependents = algorithm.parameterAsFields(parameters, DEPENDENT, context)
-    if not dependents:
-        raise QgsProcessingException(tr("Choose the dependent variable."))
-    dependent = dependents[0]
+    dependent = algorithm.parameterAsFields(parameters, DEPENDENT, context)[0]
     explanatory = algorithm.parameterAsFields(parameters, EXPLANATORY, context)
     if not explanatory:
         raise QgsProcessingException(tr("Choose at least one explanatory variable."))
     year_fields = algorithm.parameterAsFields(parameters, YEAR_FIELD, context)
     year_field = year_fields[0] if year_fields else None
+    id_field = id_field_name(algorithm, parameters, context)
+    balance = algorithm.parameterAsBool(parameters, BALANCE, context)
     # Scripts and models can name fields the layer lacks (the dialog cannot).
     missing = [name for name in (dependent, *explanatory, year_field)
                if name and source.fields().lookupField(name) < 0]
     if missing:
         raise QgsProcessingException(tr("The layer has no field {fields}; choose fields of the input layer.").format(
             fields=", ".join(missing)))
-    id_field = id_field_name(algorithm, parameters, context)
-    balance = algorithm.parameterAsBool(parameters, BALANCE, context)
     frame = read_frame(source, feedback=feedback)
     layout = chosen_layout(algorithm, parameters, context, frame, dependent, explanatory, year_field)
     if dependent in explanatory or (layout == "wide" and panel_data.stem_of(dependent) in

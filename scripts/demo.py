@@ -101,7 +101,6 @@ class Demo:
         root = self.project.layerTreeRoot()
         for key, title in GROUPS:
             self.groups[key] = root.addGroup(title)
-        self.results: dict[str, dict] = {}
 
     # -------------------------------------------------------------- destinations
     def layer(self, name: str) -> str:
@@ -141,9 +140,10 @@ class Demo:
         to_load = context.layersToLoadOnCompletion()
         for name, (group, title, visible) in layers.items():
             details = to_load.get(result[name])
+            if details is None or details.postProcessor() is None:
+                raise RuntimeError(f"{algorithm_id} attached no style to its output {name}")
             layer = self.add_layer(result[name], group, title, visible)
-            if details is not None and details.postProcessor() is not None:
-                details.postProcessor().postProcessLayer(layer, context, feedback)
+            details.postProcessor().postProcessLayer(layer, context, feedback)
             layer.setName(title)
         return result
 
@@ -207,17 +207,18 @@ def composite_indices(demo: Demo):
 
 
 def resilience_map(demo: Demo) -> None:
-    """The resilience index in the same style as the algorithm's digital economy map (its
-    classes, Fisher–Jenks on the last year, and ramp), as a second view of the layer."""
-    from digital_resilience.processing.panel_styles import graduated
-    from digital_resilience.processing.styling import Style, apply_style
+    """The resilience index as a second view of the indices layer, styled as the algorithm styles
+    its digital economy map (``styling.graduated_style``: Fisher–Jenks classes of the last year,
+    the same ramp), with the same field aliases."""
+    from digital_resilience.processing.styling import apply_style, graduated_style
 
     digital = demo.project_layer(f"Digital economy index {LAST_YEAR}")
     layer = demo.add_layer(demo.layer_source("indices"), "indices", f"Urban resilience index {LAST_YEAR}", True)
     field = f"URI_{LAST_YEAR}"
-    values = [f[field] for f in layer.getFeatures()]
-    aliases = {f.name(): digital.attributeAlias(i) for i, f in enumerate(digital.fields()) if digital.attributeAlias(i)}
-    apply_style(layer, Style(renderer=graduated(values, field, ramp="YlGnBu"), aliases=aliases))
+    apply_style(layer, graduated_style([f[field] for f in layer.getFeatures()], field, ramp="YlGnBu"))
+    for index in range(digital.fields().count()):
+        if digital.attributeAlias(index):
+            layer.setFieldAlias(index, digital.attributeAlias(index))
 
 
 def coupling_coordination(demo: Demo):
@@ -303,7 +304,6 @@ def lisa_last_year(demo: Demo):
         "CORRECTION": 1, "OUTPUT": demo.layer(f"lisa_uri_{LAST_YEAR}"),
         "SCATTER_PLOT": demo.file("charts", f"moran_scatter_uri_{LAST_YEAR}.png"),
     }, {"OUTPUT": ("autocorrelation", f"LISA clusters of resilience {LAST_YEAR}", True)})
-    demo.results["lisa"] = result
     return (f"LISA of the resilience index URI {LAST_YEAR} (FDR 5 %): {result['HIGH_HIGH']} High-High, "
             f"{result['LOW_LOW']} Low-Low, {result['HIGH_LOW']} High-Low, {result['LOW_HIGH']} Low-High cities")
 

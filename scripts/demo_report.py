@@ -3,9 +3,10 @@
 Map pages are made by ``resilience:reportmap`` from the styled layers of the demo project
 (the same styles the algorithms attach), on the A4 landscape template: title, legend,
 scale bar, north arrow, source note, South China Sea inset. Chart pages are the same
-template with the map items replaced by charts drawn with ``core/charts`` from the
-algorithms' tables. A cover page lists what each step found and the pages. The pages are
-joined with poppler's ``pdfunite`` (``make setup`` installs poppler-utils).
+template with the map items replaced by charts: the ones the algorithms write (Moran's I
+over the years, the Moran scatter plot, σ-convergence) and the rankings, drawn with
+``core/charts`` from the indices. A cover page lists what each step found and the pages.
+The pages are joined with poppler's ``pdfunite`` (``make setup`` installs poppler-utils).
 """
 
 from __future__ import annotations
@@ -138,48 +139,6 @@ def ranking_charts(demo, charts: Path, year: int) -> list[Path]:
     return files
 
 
-def moran_charts(demo, charts: Path, year: int) -> list[Path]:
-    from digital_resilience.core.charts.moran_scatter import moran_scatter_chart, standardize
-    from digital_resilience.core.charts.moran_trend import moran_trend_chart
-
-    table = read_table(demo.layer_source("moran_by_year"))
-    moran = table[(table["statistic"] == "Moran's I") & (table["inference"] == "permutation")].copy()
-    moran["year"] = moran["year"].astype(int)
-    values = moran.pivot(index="year", columns="field", values="value").astype(float)
-    p_values = moran.pivot(index="year", columns="field", values="p_value").astype(float)
-    units = int(float(moran["units"].iloc[0]))
-    trend = moran_trend_chart(values.index.to_numpy(), values, p_values, expected=-1.0 / (units - 1),
-                              title="Moran's I over the years (queen contiguity, 999 permutations)",
-                              ylabel="Moran's I")
-    lisa = read_table(demo.layer_source(f"lisa_uri_{year}"))
-    scatter = moran_scatter_chart(standardize(lisa[f"URI_{year}"].astype(float)), lisa["LISA_LAG"].astype(float),
-                                  lisa["LISA_LAB"], title=f"Moran scatter plot: resilience {year}",
-                                  xlabel=f"URI {year} (standardised)", ylabel="Spatial lag")
-    return [save(trend, charts / "report_moran_trend.png"), save(scatter, charts / f"report_moran_scatter_{year}.png")]
-
-
-def convergence_charts(demo, charts: Path) -> list[Path]:
-    from digital_resilience.core.charts.sigma_convergence import sigma_convergence_chart
-
-    sigma = read_table(demo.layer_source("convergence_sigma"))
-    sigma["year"] = sigma["year"].astype(int)
-    sigma = sigma.sort_values("year")
-    groups = read_table(demo.layer_source("convergence_groups"))
-    groups["year"] = groups["year"].astype(int)
-    cv = {"All cities": sigma["cv"].astype(float).to_numpy()}
-    for region, rows in groups.groupby("group", sort=False):
-        cv[str(region).capitalize()] = rows.sort_values("year")["cv"].astype(float).to_numpy()
-    years = sigma["year"].to_numpy()
-    by_region = sigma_convergence_chart(years, cv, title="σ-convergence of resilience: coefficient of variation",
-                                        ylabel="Coefficient of variation")
-    theil = sigma_convergence_chart(years, {
-        "Theil index": sigma["theil"].astype(float).to_numpy(),
-        "Between regions": sigma["theil_btw"].astype(float).to_numpy(),
-        "Within regions": sigma["theil_wth"].astype(float).to_numpy(),
-    }, title="Theil index of resilience and its decomposition by region", ylabel="Theil index")
-    return [save(by_region, charts / "report_sigma_cv.png"), save(theil, charts / "report_sigma_theil.png")]
-
-
 # ------------------------------------------------------------------------ cover
 def cover_page(demo, folder: Path, pages: list[Page]) -> Page:
     """Title, what each step found (the demo's summaries) and the contents."""
@@ -254,8 +213,9 @@ def build_report(demo, target: Path, year: int = 2019) -> list[Page]:
                      [layer("Coupling coordination of DEI and URI")],
                      "D = √(C·T), ten levels from extreme imbalance to quality coordination"),
             chart_page(folder, Page("Moran charts", "全局空间自相关 Global spatial autocorrelation"),
-                       moran_charts(demo, charts, year),
-                       "Filled markers: p < 0.05 (999 conditional permutations); dashed: E[I] = −1/(n−1)"),
+                       [charts / "moran_by_year.png", charts / f"moran_scatter_uri_{year}.png"],
+                       "Moran's I of both indices every year (queen contiguity, 999 permutations) and the Moran "
+                       f"scatter plot of resilience {year}"),
             map_page(demo, folder, Page("LISA map", f"LISA 集聚 LISA clusters of resilience {year}"),
                      [layer(f"LISA clusters of resilience {year}")],
                      "Local Moran's I, queen contiguity, 999 permutations, false discovery rate 5 % (GeoDa colours)"),
@@ -273,8 +233,9 @@ def build_report(demo, target: Path, year: int = 2019) -> list[Page]:
                      "Spatial Durbin model, two-way fixed effects, 2011–2019: LISA of the residuals "
                      f"in {year}"),
             chart_page(folder, Page("convergence charts", "收敛 σ-convergence of resilience"),
-                       convergence_charts(demo, charts),
-                       "Regional differences over the years: coefficient of variation and Theil index"),
+                       [charts / "convergence_sigma.png"],
+                       "Regional differences over the years: dispersion, coefficient of variation by region, "
+                       "Theil index between and within regions"),
         ]
         cover = cover_page(demo, folder, pages)
         merge_pdfs([cover.pdf] + [page.pdf for page in pages], target)

@@ -96,7 +96,7 @@ def test_the_project_opens_with_every_layer_styled_and_ordered(demo_run, qgis_ap
 
         by_name = {layer.name(): layer for layer in layers}
         lisa = by_name["LISA clusters of resilience 2019"]
-        colours = {c.value(): c.symbol().color().name() for c in lisa.renderer().categories()}
+        colours = {c.label(): c.symbol().color().name() for c in lisa.renderer().categories()}
         assert {key: colours[key] for key in GEODA} == GEODA
         assert len(lisa.styleManager().styles()) == 2  # cluster map + significance map
         for name, field in (("Digital economy index 2019", "DEI_2019"), ("Urban resilience index 2019", "URI_2019")):
@@ -189,7 +189,7 @@ def test_the_algorithms_html_reports_and_charts_are_there(demo_run):
     assert set(reports) == REPORTS
     assert all("<html" in p.read_text(encoding="utf-8")[:500].lower() for p in reports.values())
     charts = {p.name for p in (demo_run.out / "charts").glob("*.png")}
-    assert {"moran_by_year.png", "moran_scatter_uri_2019.png", "convergence_sigma.png",
-            "report_moran_trend.png", "report_sigma_cv.png"} <= charts
+    assert {"moran_by_year.png", "moran_scatter_uri_2019.png", "convergence_sigma.png", "mediation_bootstrap.png",
+            "report_ranking_uri_2019.png", "report_ranking_dei_2019.png"} <= charts
     assert {p.name for p in (demo_run.out / "weights").iterdir()} == {
         "queen.gal", "knn6.gal", "inverse_distance.gwt", "economic_geographic.gwt"}
