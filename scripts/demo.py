@@ -202,8 +202,16 @@ def composite_indices(demo: Demo):
     }, {"OUTPUT": ("indices", f"Digital economy index {LAST_YEAR}", True),
         "WEIGHTS": ("indices", "Indicator weights (entropy)", False)})
     resilience_map(demo)
+    from qgis.core import QgsVectorLayer
+
+    cities = list(QgsVectorLayer(result["OUTPUT"], "indices", "ogr").getFeatures())
+    leaders = []
+    for stem in ("DEI", "URI"):
+        best = max(cities, key=lambda f, field=f"{stem}_{LAST_YEAR}": f[field])
+        leaders.append(f"{stem} {best['name']} ({best[f'{stem}_{LAST_YEAR}']:.2f})")
     return (f"entropy weights, pooled 2011–{result['LATEST_YEAR']}: fields "
-            f"{', '.join(s + '_YYYY' for s in result['INDICES'].split(','))} in layer indices")
+            f"{', '.join(s + '_YYYY' for s in result['INDICES'].split(','))} in layer indices; "
+            f"highest in {LAST_YEAR}: {', '.join(leaders)}")
 
 
 def resilience_map(demo: Demo) -> None:

@@ -87,6 +87,7 @@ def map_page(demo, folder: Path, page: Page, layers: list, subtitle: str = "", c
 def chart_page(folder: Path, page: Page, images: list[Path], subtitle: str = "") -> Page:
     """The report template with ``images`` (charts) side by side where the map would be."""
     from qgis.core import QgsLayoutExporter, QgsLayoutItem, QgsLayoutItemPicture, QgsProject
+    from qgis.PyQt.QtGui import QImageReader
 
     from digital_resilience.processing import layouts
 
@@ -101,15 +102,23 @@ def chart_page(folder: Path, page: Page, images: list[Path], subtitle: str = "")
     for item_id in (layouts.MAIN_MAP, layouts.LEGEND, layouts.SCALEBAR, layouts.NORTH_ARROW, layouts.INSET_MAP,
                     layouts.INSET_LABEL):
         layout.removeLayoutItem(items[item_id])
+    # Widths in proportion to the charts' aspect ratios, so that they share one height.
     gap = 8.0
-    each = (width - gap * (len(images) - 1)) / len(images)
-    for i, image in enumerate(images):
+    aspects = []
+    for image in images:
+        size = QImageReader(str(image)).size()
+        aspects.append(size.width() / size.height() if size.height() > 0 else 1.0)
+    chart_height = min(height, (width - gap * (len(images) - 1)) / sum(aspects))
+    left = x + (width - gap * (len(images) - 1) - chart_height * sum(aspects)) / 2
+    top = y + (height - chart_height) / 2
+    for image, aspect in zip(images, aspects):
         picture = QgsLayoutItemPicture(layout)
         picture.setPicturePath(str(image))
         picture.setResizeMode(QgsLayoutItemPicture.Zoom)
         picture.setPictureAnchor(QgsLayoutItem.Middle)
         layout.addLayoutItem(picture)
-        place(picture, (x + i * (each + gap), y, each, height))
+        place(picture, (left, top, chart_height * aspect, chart_height))
+        left += chart_height * aspect + gap
     settings = QgsLayoutExporter.PdfExportSettings()
     settings.dpi = 200
     result = QgsLayoutExporter(layout).exportToPdf(str(page.pdf), settings)
