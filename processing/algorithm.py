@@ -37,6 +37,7 @@ GROUPS = {
     "coverage": "Core-node coverage",
     "econometrics": "Spillover and dynamics",
     "maps": "Maps and reports",
+    "workflows": "Study workflows",
 }
 
 

@@ -352,6 +352,13 @@ def frame_to_sink(
             return None
         raise QgsProcessingException(algorithm.invalidSinkError(parameters, name))
     write_frame(frame, sink, fields, feedback, multi=QgsWkbTypes.isMultiType(wkb_type))
+    if wkb_type == QgsWkbTypes.NoGeometry:
+        # Closing the sink flushes it and (QGIS 3.22) asks a GeoPackage for a spatial index
+        # even on a table, which GDAL answers with a harmless "No geometry column" error.
+        from .gdal_messages import NO_GEOMETRY_COLUMN, ignore_gdal_errors
+
+        with ignore_gdal_errors(NO_GEOMETRY_COLUMN):
+            del sink
     return dest_id
 
 

@@ -172,6 +172,12 @@ def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=())
     year_field = algorithm.field_name(parameters, YEAR_FIELD, context)
     id_field = id_field_name(algorithm, parameters, context)
     balance = algorithm.parameterAsBool(parameters, BALANCE, context)
+    # Scripts and models can name fields the layer lacks (the dialog cannot).
+    missing = [name for name in (dependent, *explanatory, year_field)
+               if name and source.fields().lookupField(name) < 0]
+    if missing:
+        raise QgsProcessingException(tr("The layer has no field {fields}; choose fields of the input layer.").format(
+            fields=", ".join(missing)))
     frame = read_frame(source, feedback=feedback)
     layout = chosen_layout(algorithm, parameters, context, frame, dependent, explanatory, year_field)
     if dependent in explanatory or (layout == "wide" and panel_data.stem_of(dependent) in

@@ -3,6 +3,9 @@
 QGIS 3.22's qgis_process has no command to enable a plugin: it loads a plugin only
 when the profile's ``QGIS3.ini`` has ``[PythonPlugins] digital_resilience=true``, and
 then calls its ``initProcessing()``. Each test session gets a throw-away profile.
+
+``demo_run`` runs ``scripts/demo.py`` (``make demo``) once per session for the tests that
+look at its outputs (tests/e2e/test_demo.py, the desktop test).
 """
 
 from __future__ import annotations
@@ -10,7 +13,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import sysconfig
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -58,3 +64,28 @@ def run_algorithm(qgis_process):
         return json.loads(result.stdout[result.stdout.index("{"):])
 
     return call
+
+
+@dataclass
+class DemoRun:
+    """One run of ``scripts/demo.py``: its output folder, what it printed and how long it took."""
+
+    out: Path
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> DemoRun:
+    """``make demo``'s script, run once per test session into a temporary folder (~45 s)."""
+    out = tmp_path_factory.mktemp("demo") / "demo_output"
+    env = dict(os.environ)
+    env.update({"QT_QPA_PLATFORM": "offscreen", "PYTHONSAFEPATH": "1",
+                "XDG_RUNTIME_DIR": str(tmp_path_factory.mktemp("runtime"))})
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "demo.py"), "--out", str(out)],
+                            capture_output=True, text=True, env=env, cwd="/tmp", timeout=900)
+    seconds = time.perf_counter() - started
+    assert result.returncode == 0, f"demo failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+    return DemoRun(out, result.stdout, result.stderr, seconds)

@@ -67,6 +67,8 @@ def finish():
         "algorithms": sorted(a.name() for a in provider.algorithms()) if provider else [],
         "menu": "mDigitalResilienceMenu" in menus,
         "layers": [layer.name() for layer in QgsProject.instance().mapLayers().values()],
+        "invalid": [layer.name() for layer in QgsProject.instance().mapLayers().values() if not layer.isValid()],
+        "visible": [node.name() for node in QgsProject.instance().layerTreeRoot().findLayers() if node.isVisible()],
         "seconds": time.perf_counter() - started,
     }
     with open(os.path.join(out, "state.json"), "w", encoding="utf-8") as handle:
@@ -123,7 +125,9 @@ def styled_project(cities_path, tmp_path, qgis_app):
     return path
 
 
-def test_qgis_desktop_loads_the_plugin_without_python_errors(styled_project, tmp_path):
+def run_qgis_desktop(project: Path, tmp_path: Path):
+    """QGIS desktop under Xvfb with the plugin and ``project``: (log lines, process, state,
+    canvas pixels as an (height, width, 3) array)."""
     if not Path(QGIS).exists():
         pytest.skip("QGIS desktop (/usr/bin/qgis) is not installed")
     display = start_xvfb()
@@ -152,7 +156,7 @@ def test_qgis_desktop_loads_the_plugin_without_python_errors(styled_project, tmp
     }
     try:
         result = subprocess.run([QGIS, "--noversioncheck", "--nologo", "--code", str(tmp_path / "code.py"),
-                                 "--project", str(styled_project)], env=env, capture_output=True, text=True,
+                                 "--project", str(project)], env=env, capture_output=True, text=True,
                                 timeout=75, cwd=str(tmp_path))
     finally:
         xvfb.terminate()
@@ -162,20 +166,43 @@ def test_qgis_desktop_loads_the_plugin_without_python_errors(styled_project, tmp
     assert errors == [], "\n".join(errors)
     assert result.returncode == 0, f"QGIS exit {result.returncode}:\n{result.stderr[-3000:]}"
     state = json.loads((tmp_path / "state.json").read_text(encoding="utf-8"))
-    assert any("Loaded Digital Resilience Toolkit" in line for line in messages)
-    assert "digital_resilience" in state["plugins"] and state["menu"]
-    assert state["provider"] == "Digital Resilience" and {"spatialweights", "reportmap"} <= set(state["algorithms"])
-    assert state["layers"] == ["cities"]
 
     from qgis.PyQt.QtGui import QImage
-
-    from digital_resilience.processing.styling import ramp_colors
 
     image = QImage(str(tmp_path / "canvas.png")).convertToFormat(QImage.Format_RGB888)
     assert not image.isNull() and image.width() > 200
     stride = image.bytesPerLine()
     data = np.frombuffer(image.constBits().asstring(stride * image.height()), dtype=np.uint8)
     pixels = data.reshape(image.height(), stride)[:, :image.width() * 3].reshape(image.height(), -1, 3)
+    return messages, result, state, pixels
+
+
+def count_colour(pixels, colour: str, tolerance: int = 3) -> int:
+    rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(pixels.astype(int) - rgb).max(axis=2) <= tolerance).sum())
+
+
+def test_qgis_desktop_loads_the_plugin_without_python_errors(styled_project, tmp_path):
+    messages, _, state, pixels = run_qgis_desktop(styled_project, tmp_path)
+    assert any("Loaded Digital Resilience Toolkit" in line for line in messages)
+    assert "digital_resilience" in state["plugins"] and state["menu"]
+    assert state["provider"] == "Digital Resilience" and {"spatialweights", "reportmap"} <= set(state["algorithms"])
+    assert state["layers"] == ["cities"]
+
+    from digital_resilience.processing.styling import ramp_colors
+
     for color in ramp_colors("Blues", 5)[:2]:  # the two classes that hold most cities
-        rgb = np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)])
-        assert (np.abs(pixels.astype(int) - rgb).max(axis=2) <= 3).sum() > 200, color
+        assert count_colour(pixels, color) > 200, color
+
+
+def test_qgis_desktop_opens_the_demo_project(demo_run, tmp_path):
+    """The project `make demo` writes, opened as a person would: the plugin loads without a
+    Python error, every layer is valid, and the canvas shows the LISA map (GeoDa colours) on top."""
+    messages, _, state, pixels = run_qgis_desktop(demo_run.out / "demo.qgz", tmp_path)
+    assert any("Loaded Digital Resilience Toolkit" in line for line in messages)
+    assert "studychain" in state["algorithms"]  # the Graphical Modeler model, in the Toolbox
+    assert len(state["layers"]) == 27 + 1 and state["invalid"] == []  # 27 GeoPackage layers; indices twice
+    assert state["visible"][0] == "LISA clusters of resilience 2019"
+    assert count_colour(pixels, "#ff0000") > 100 and count_colour(pixels, "#0000ff") > 500  # High-High, Low-Low
+    assert count_colour(pixels, "#f0f0f0") > 2000  # not significant
+    shutil.copyfile(tmp_path / "window.png", tmp_path / "demo_window.png")  # kept for a look when it fails

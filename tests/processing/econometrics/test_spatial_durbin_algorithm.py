@@ -102,6 +102,9 @@ def test_layers_are_styled_when_loaded(provider, wide_layer_path, qgis_new_proje
     ({"LAYOUT": 3}, "A long panel needs the year field"),
     ({"EXPLANATORY": ["RES_2015", "DIG_2019"]}, "is also an explanatory variable"),
     ({"MODEL": 2, "EFFECTS": 4}, "Random effects are available for OLS, SLX, SAR and SDM, not for SEM"),
+    # Scripts and models (resilience:studychain) can name fields the layer lacks.
+    ({"DEPENDENT": "NOPE_2019"}, "The layer has no field NOPE_2019; choose fields of the input layer"),
+    ({"EXPLANATORY": ["DIG_2019", "NOPE_2019"]}, "The layer has no field NOPE_2019"),
 ])
 def test_bad_input_messages(provider, wide_layer_path, parameters, message):
     from qgis.core import QgsProcessingException

@@ -1,0 +1,195 @@
+"""`make demo` end to end (scripts/demo.py, run once per session by the ``demo_run`` fixture):
+what it prints, and the checks a person would make on what it writes — one GeoPackage with
+every layer and table, a project that opens styled and ordered, a report whose LISA page
+shows GeoDa's colours and its legend, the HTML reports."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import sqlite3
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Every layer (features) and table (attributes) the demo's steps write, by name.
+LAYERS = {
+    "cities", "cities_panel", "indices", "coupling", "connectivity_queen", "connectivity_knn6", "lisa_uri_2019",
+    "hotspots_uri_2019", "coverage_cities", "coverage_cores", "coverage_circles", "coverage_links", "mclp_cities",
+    "mclp_cores", "mclp_circles", "sdm_fitted", "sdm_residual_lisa", "openness_groups", "convergence_growth",
+}
+TABLES = {"join_report", "index_weights", "moran_by_year", "convergence_sigma", "convergence_beta",
+          "convergence_groups", "mediation_coefficients", "mediation_effects"}
+REPORTS = {"weights_queen", "weights_economic_geographic", "coverage_300km", "coverage_mclp_pop", "spillover_sdm",
+           "heterogeneity_period", "heterogeneity_openness", "convergence", "mediation"}
+#: GeoDa's LISA colours (DESIGN.md).
+GEODA = {"High-High": "#ff0000", "Low-Low": "#0000ff", "Low-High": "#9696ff", "High-Low": "#ff9696",
+         "Not significant": "#f0f0f0"}
+#: The report's pages after the cover, by words of their titles (demo_report.build_report). Digits
+#: are left out: poppler extracts no digits from Qt's PDF text in Noto Sans CJK (they show).
+PAGES = ["Digital economy index", "Urban resilience index", "Rankings", "Coupling coordination of DEI and URI",
+         "Global spatial autocorrelation", "LISA clusters of resilience", "Hot and cold spots of resilience",
+         "Core-node coverage within", "Spillover model: residual clusters", "convergence of resilience"]
+
+
+def demo_module():
+    spec = importlib.util.spec_from_file_location("demo_script", ROOT / "scripts" / "demo.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_step_prints_its_summary_and_time(demo_run):
+    lines = [re.match(r"^\[\s*(\d+\.\d\d) s\] (.+?): (.+)$", line) for line in demo_run.stdout.splitlines()]
+    steps = [(m.group(2), float(m.group(1)), m.group(3)) for m in lines if m]
+    assert [title for title, _, _ in steps] == [title for title, _ in demo_module().STEPS]
+    assert all(summary.strip() for _, _, summary in steps)
+    assert re.search(r"^Done in \d+\.\d s; outputs in ", demo_run.stdout, re.M)
+    print(f"demo: {demo_run.seconds:.1f} s; steps: {sum(t for _, t, _ in steps):.1f} s")
+    # No GDAL noise: tables written into the GeoPackage used to print "ERROR 1: No geometry column".
+    assert "ERROR" not in demo_run.stderr and "Traceback" not in demo_run.stderr, demo_run.stderr[-2000:]
+
+
+def test_one_geopackage_holds_every_layer_and_table(demo_run):
+    with sqlite3.connect(demo_run.out / "demo.gpkg") as db:
+        contents = dict(db.execute("SELECT table_name, data_type FROM gpkg_contents"))
+        counts = {name: db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in contents}
+    assert {name for name, kind in contents.items() if kind == "features"} == LAYERS
+    assert {name for name, kind in contents.items() if kind == "attributes"} == TABLES
+    assert all(counts[name] > 0 for name in contents), counts
+    assert counts["cities"] == counts["indices"] == counts["lisa_uri_2019"] == 367
+    assert counts["coverage_cores"] == 42 and counts["mclp_cores"] == 20
+    others = [p for p in demo_run.out.rglob("*") if p.suffix.lower() in (".gpkg", ".shp", ".sqlite", ".geojson")]
+    assert others == [demo_run.out / "demo.gpkg"]
+
+
+def test_the_project_opens_with_every_layer_styled_and_ordered(demo_run, qgis_app):
+    from qgis.core import QgsProject
+
+    from digital_resilience.processing import styling
+
+    project = QgsProject()
+    assert project.read(str(demo_run.out / "demo.qgz"))
+    try:
+        layers = list(project.mapLayers().values())
+        assert layers and all(layer.isValid() for layer in layers)
+        sources = {layer.source().split("|layername=")[-1] for layer in layers}
+        assert sources == LAYERS | TABLES  # every layer and table of the GeoPackage, and nothing else
+        assert all(Path(layer.source().split("|")[0]).resolve() == (demo_run.out / "demo.gpkg").resolve()
+                   for layer in layers)
+        assert "Albers" in project.crs().description()  # the report maps' projection, named
+        root = project.layerTreeRoot()
+        groups = [group.name() for group in root.children()]
+        assert groups == [title for _, title in demo_module().GROUPS]
+        visible = {node.name() for node in root.findLayers() if node.isVisible()}
+        assert visible == {"LISA clusters of resilience 2019", "Digital economy index 2019",
+                           "Urban resilience index 2019"}
+        assert root.findLayers()[0].name() == "LISA clusters of resilience 2019"  # drawn on top
+
+        by_name = {layer.name(): layer for layer in layers}
+        lisa = by_name["LISA clusters of resilience 2019"]
+        colours = {c.label(): c.symbol().color().name() for c in lisa.renderer().categories()}
+        assert {key: colours[key] for key in GEODA} == GEODA
+        assert len(lisa.styleManager().styles()) == 2  # cluster map + significance map
+        for name, field in (("Digital economy index 2019", "DEI_2019"), ("Urban resilience index 2019", "URI_2019")):
+            renderer = by_name[name].renderer()
+            assert renderer.type() == "graduatedSymbol" and renderer.classAttribute() == field
+            assert len(renderer.ranges()) == 5
+        hot = by_name["Hot and cold spots of resilience 2019 (Gi*)"].renderer()
+        assert hot.type() == "categorizedSymbol" and len(hot.categories()) >= 7
+        singles = {styling.CORE_COLOR.lower(), styling.COVERAGE_FILL.lower(), styling.CONNECTIVITY_COLOR.lower(),
+                   "#f2f2f2"}
+        for layer in layers:
+            if layer.isSpatial():
+                renderer = layer.renderer()
+                if renderer.type() == "singleSymbol":  # not QGIS's random default colour
+                    assert renderer.symbol().color().name() in singles, layer.name()
+                else:
+                    assert renderer.type() in ("categorizedSymbol", "graduatedSymbol"), layer.name()
+            else:  # tables: the algorithms' field aliases
+                assert any(layer.attributeAlias(i) for i in range(layer.fields().count())), layer.name()
+    finally:
+        project.clear()
+
+
+def page_texts(pdf: Path) -> list[str]:
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                           text=True, check=True).stdout).group(1))
+    texts = [subprocess.run(["pdftotext", "-f", str(i), "-l", str(i), "-layout", str(pdf), "-"],
+                            capture_output=True, text=True, check=True).stdout for i in range(1, pages + 1)]
+    return [unicodedata.normalize("NFKC", text) for text in texts]  # "ﬁ" ligatures -> "fi"
+
+
+@pytest.fixture(scope="module")
+def report_pages(demo_run):
+    if shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils (pdftotext, pdftoppm) are not installed; make setup installs them")
+    return page_texts(demo_run.out / "report.pdf")
+
+
+def test_the_report_has_a_cover_then_a_page_per_map_and_chart(report_pages):
+    assert len(report_pages) == 1 + len(PAGES)
+    assert "What the study found" in report_pages[0] and "SYNTHETIC" in report_pages[0]
+    for text, title in zip(report_pages[1:], PAGES):
+        assert title in " ".join(text.split()), title
+    for text in report_pages[1:]:
+        assert "SYNTHETIC panel, not real statistics" in text  # the source note on every page
+
+
+def rendered_page(pdf: Path, number: int, folder: Path, dpi: int = 60) -> np.ndarray:
+    """Page ``number`` of ``pdf`` as an (height, width, 3) array of RGB bytes (pdftoppm)."""
+    from qgis.PyQt.QtGui import QImage
+
+    prefix = folder / f"page{number}"
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(number), "-l", str(number), "-png", "-singlefile",
+                    str(pdf), str(prefix)], check=True, capture_output=True)
+    image = QImage(str(prefix.with_suffix(".png"))).convertToFormat(QImage.Format_RGB888)
+    stride = image.bytesPerLine()
+    data = np.frombuffer(image.constBits().asstring(stride * image.height()), dtype=np.uint8)
+    return data.reshape(image.height(), stride)[:, :image.width() * 3].reshape(image.height(), -1, 3).astype(int)
+
+
+def mask(pixels: np.ndarray, colour: str, tolerance: int = 3) -> np.ndarray:
+    rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+    return np.abs(pixels - rgb).max(axis=2) <= tolerance
+
+
+def test_the_lisa_page_shows_geoda_colours_and_its_legend(demo_run, report_pages, tmp_path, qgis_app):
+    number = next(i for i, text in enumerate(report_pages[1:], start=2) if "LISA clusters of resilience" in text)
+    text = " ".join(report_pages[number - 1].split())
+    for label in ("Legend", *GEODA):
+        assert label in text, label
+    pixels = rendered_page(demo_run.out / "report.pdf", number, tmp_path)
+    height, width, _ = pixels.shape
+    # The map: clusters in red and blue, the rest light grey.
+    assert mask(pixels, GEODA["High-High"]).sum() > 200 and mask(pixels, GEODA["Low-Low"]).sum() > 1000
+    assert mask(pixels, GEODA["Not significant"]).sum() > 5000
+    # The legend: no city is Low-High in 2019, so that colour can only be its legend swatch...
+    swatch = np.argwhere(mask(pixels, GEODA["Low-High"]))
+    assert len(swatch) > 40
+    (top, left), (bottom, right) = swatch.min(axis=0), swatch.max(axis=0)
+    assert right < width / 3 and top > height / 2  # the legend sits at the lower left of the map
+    assert (bottom - top) < 20 and (right - left) < 30  # one swatch, not map features
+    # ...and the other clusters' swatches sit in the same column, above and below it.
+    column = pixels[max(top - 80, 0):bottom + 80, left:right + 1]
+    for label in ("High-High", "Low-Low", "High-Low", "Not significant"):
+        assert mask(column, GEODA[label]).sum() >= 0.6 * len(swatch), label
+
+
+def test_the_algorithms_html_reports_and_charts_are_there(demo_run):
+    reports = {p.stem: p for p in (demo_run.out / "reports").glob("*.html")}
+    assert set(reports) == REPORTS
+    assert all("<html" in p.read_text(encoding="utf-8")[:500].lower() for p in reports.values())
+    charts = {p.name for p in (demo_run.out / "charts").glob("*.png")}
+    assert {"moran_by_year.png", "moran_scatter_uri_2019.png", "convergence_sigma.png", "mediation_bootstrap.png",
+            "report_ranking_uri_2019.png", "report_ranking_dei_2019.png"} <= charts
+    assert {p.name for p in (demo_run.out / "weights").iterdir()} == {
+        "queen.gal", "knn6.gal", "inverse_distance.gwt", "economic_geographic.gwt"}
