@@ -85,6 +85,8 @@ def test_large_n_method_gives_the_exact_estimates(synthetic):
     for model in ("SDM", "SEM"):
         ours = fit_model(data, lu.W, lu, model, "unit")
         reference = fit_model(data, exact.W, exact, model, "unit")
-        np.testing.assert_allclose(ours.coefficients, reference.coefficients, rtol=1e-6)
+        # Both log-determinants are exact; the estimates differ only by where the bounded
+        # search over ρ stops (its tolerance, and BLAS summation order run to run): 1e-5.
+        np.testing.assert_allclose(ours.coefficients, reference.coefficients, rtol=1e-5)
         np.testing.assert_allclose(ours.loglik, reference.loglik, rtol=1e-10)
         np.testing.assert_allclose(ours.standard_errors, reference.standard_errors, rtol=0.03)
