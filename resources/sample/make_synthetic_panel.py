@@ -7,6 +7,8 @@ analysis of the Digital Resilience Toolkit has a known signal to find: spatial
 autocorrelation, an east-west gradient with catch-up (sigma- and beta-convergence),
 a digital-economy -> resilience effect with spatial spillover, a stronger effect
 after 2016 and in open cities, and partial mediation through innovation.
+Each indicator is linear in its latent on its own (raw) scale, as a composite index
+is linear in the raw indicators, so that the indices carry the latent relations.
 
 Usage::
 
@@ -101,13 +103,14 @@ NEIGHBOURS_K = 6             # W: k nearest neighbours by great-circle distance,
 SMOOTH_BANDWIDTH_KM = 150.0  # Gaussian kernel of the spatially smoothed noise
 
 # Digital economy D: log D_i,2011 = log(D0) + SIGMA_D b_i; yearly log growth
-# G_D - KAPPA_D (log D_i,2011 - mean) + D_GROWTH_SD v_i, plus yearly noise D_NOISE_SD.
+# G_D - KAPPA_D (log D_i,2011 - mean) + D_GROWTH_SD v_i, plus yearly noise D_NOISE_SD
+# (the within-city variation that identifies the effects under city and year fixed effects).
 D0 = 0.10
 SIGMA_D = 0.55
-G_D = 0.10
+G_D = 0.12
 KAPPA_D = 0.040
 D_GROWTH_SD = 0.010
-D_NOISE_SD = 0.04
+D_NOISE_SD = 0.06
 
 # Innovation N: log N = log(N0) + PI_N (log D - log mean D_2011) + city effect + noise.
 N0 = 0.06
@@ -119,6 +122,11 @@ PI_N = 1.25
 BETA0 = 0.55          # own effect for the least open cities before 2016
 POST_MULT = 1.30      # own effect multiplier from 2016 on
 OPEN_MULT = 1.40      # own effect multiplier for the top 30 % by openness
+# Openness o = z(OPEN_REGIONAL z(S e) + OPEN_COASTAL coastal + OPEN_NOISE e): a regional trait
+# and the coast, not built from the development score b (SYNTHETIC_PANEL.md says why).
+OPEN_REGIONAL = 0.9
+OPEN_COASTAL = 0.7
+OPEN_NOISE = 0.5
 RHO = 0.25            # spillover: coefficient of W D
 PHI = 0.40            # innovation -> resilience
 POLICY_BOOST = 0.015  # national year effect added from 2016 on
@@ -218,40 +226,54 @@ INDICATORS = (
          "常住人口城镇化率", "%", 2),
 )
 
-# Measurement model of the indicators driven by a latent (all but POP, GDP, OPEN, GOV, HUM, URB):
-# link(x_it) = link(ref) + elasticity * log(L_it / mean_i L_i,2011) + trend * t + u_i + e_it,
-# u_i ~ N(0, city_sd^2), e_it ~ N(0, noise_sd^2); link = log if bounds is None, else the
-# logit of (x - lo) / (hi - lo). Negative (-) indicators have a negative elasticity.
+# Measurement model of the indicators driven by a latent (all but POP, GDP, OPEN, GOV, HUM, URB).
+# A composite index is a weighted sum of min-max scaled RAW values, i.e. linear in the raw
+# values, so an indicator is linear in its latent L on its raw scale, with a slope that is the
+# same in every city and year (SYNTHETIC_PANEL.md, "Why the indicators are linear"):
+#   (+) x_it = lo + (ref - lo) [exp(u_i) (1 - e) + e r_it exp(e_it) + trend t],  r = L / mean_i L_i,2011
+#   (-) x_it = lo + (ref - lo) exp(u_i) [(1 - e) + e r_it exp(e_it) + trend t]   (e < 0)
+# u_i ~ N(0, city_sd^2) is a city's persistent level (absorbed by city fixed effects),
+# e_it ~ N(0, noise_sd^2) a relative measurement error; lo = 0 for unbounded indicators, else
+# the lower bound; e is the elasticity at the reference (r = 1, u = e = 0); trend is a national
+# shift per year in units of ref - lo. A (-) indicator's city level multiplies its slope too,
+# which keeps it positive however large L gets (its slope then differs between cities, never
+# over time; entropy gives these indicators small weights).
+# The digital indicators and PATNT (regressors) have no trend of their own: their growth is
+# the growth of D and N (a trend of their own would differ between groups of cities).
+# Safety nets: the bracket is floored at BRACKET_FLOOR and bounded values are capped just
+# below the upper bound; SYNTHETIC_PANEL.md says how rarely either binds.
 Measure = namedtuple("Measure", "latent ref elasticity trend city_sd noise_sd bounds")
 MEASURES = {
     # Measure(latent, ref, elasticity, trend, city_sd, noise_sd, bounds)
-    "BBAND": Measure("D", 13.5, 0.65, 0.040, 0.15, 0.05, None),
-    "MOBIL": Measure("D", 72.0, 0.35, 0.020, 0.12, 0.04, None),
-    "TELEC": Measure("D", 650.0, 0.70, 0.090, 0.18, 0.06, None),
-    "ITEMP": Measure("D", 1.6, 0.70, -0.030, 0.22, 0.06, None),
-    "DIFI": Measure("D", 50.0, 0.22, 0.168, 0.06, 0.03, None),
-    "DOCT": Measure("social", 18.0, 0.50, 0.010, 0.18, 0.04, None),
-    "BEDS": Measure("social", 37.0, 0.50, 0.022, 0.18, 0.04, None),
-    "PENS": Measure("social", 18.0, 0.80, 0.000, 0.25, 0.05, (0.0, 100.0)),
-    "EDUSH": Measure("social", 17.0, 0.35, 0.000, 0.12, 0.05, (5.0, 35.0)),
-    "UNEMP": Measure("social", 3.3, -0.45, 0.020, 0.18, 0.06, (0.8, 6.0)),
-    "GDPPC": Measure("economic", 33000.0, 0.65, 0.005, 0.20, 0.03, None),
-    "TERT": Measure("economic", 38.0, 0.40, 0.020, 0.15, 0.03, (15.0, 90.0)),
-    "FISPC": Measure("economic", 2600.0, 0.80, -0.010, 0.25, 0.05, None),
-    "SAVPC": Measure("economic", 22000.0, 0.75, 0.020, 0.18, 0.03, None),
-    "FDI": Measure("economic", 1.5, 0.70, -0.030, 0.50, 0.15, None),
-    "ROAD": Measure("infrastructure", 12.0, 0.38, 0.015, 0.18, 0.04, None),
-    "WATPD": Measure("infrastructure", 11.0, 0.38, 0.015, 0.18, 0.05, None),
-    "DRAIN": Measure("infrastructure", 9.0, 0.45, 0.020, 0.18, 0.05, None),
-    "BUS": Measure("infrastructure", 8.0, 0.55, 0.015, 0.22, 0.05, None),
-    "GAS": Measure("infrastructure", 85.0, 1.00, 0.060, 0.40, 0.10, (20.0, 100.0)),
-    "GREEN": Measure("ecological", 37.5, 0.70, 0.000, 0.15, 0.04, (25.0, 52.0)),
-    "SO2": Measure("ecological", 40.0, -1.00, -0.200, 0.50, 0.10, None),
-    "WWATR": Measure("ecological", 4.5, -0.90, -0.100, 0.45, 0.10, None),
-    "WASTE": Measure("ecological", 85.0, 1.00, 0.250, 0.45, 0.15, (30.0, 100.0)),
-    "PM25": Measure("ecological", 50.0, -0.55, 0.005, 0.12, 0.05, None),
-    "PATNT": Measure("N", 0.55, 1.00, 0.020, 0.30, 0.10, None),
+    "BBAND": Measure("D", 13.5, 0.60, 0.000, 0.30, 0.020, None),
+    "MOBIL": Measure("D", 72.0, 0.35, 0.000, 0.20, 0.020, None),
+    "TELEC": Measure("D", 650.0, 0.65, 0.000, 0.40, 0.030, None),
+    "ITEMP": Measure("D", 1.6, 0.55, 0.000, 0.40, 0.030, None),
+    "DIFI": Measure("D", 50.0, 0.55, 0.000, 0.25, 0.020, None),
+    "DOCT": Measure("social", 18.0, 0.45, 0.010, 0.30, 0.010, None),
+    "BEDS": Measure("social", 37.0, 0.45, 0.020, 0.30, 0.010, None),
+    "PENS": Measure("social", 16.0, 0.40, 0.000, 0.30, 0.012, (0.0, 100.0)),
+    "EDUSH": Measure("social", 17.0, 0.15, 0.000, 0.12, 0.012, (5.0, 35.0)),
+    "UNEMP": Measure("social", 3.3, -0.12, 0.000, 0.15, 0.015, (0.8, 6.0)),
+    "GDPPC": Measure("economic", 33000.0, 0.55, 0.010, 0.30, 0.008, None),
+    "TERT": Measure("economic", 38.0, 0.20, 0.010, 0.15, 0.008, (15.0, 90.0)),
+    "FISPC": Measure("economic", 2600.0, 0.60, 0.000, 0.45, 0.012, None),
+    "SAVPC": Measure("economic", 22000.0, 0.55, 0.010, 0.35, 0.008, None),
+    "FDI": Measure("economic", 1.5, 0.50, 0.000, 0.70, 0.030, None),
+    "ROAD": Measure("infrastructure", 12.0, 0.28, 0.015, 0.22, 0.010, None),
+    "WATPD": Measure("infrastructure", 11.0, 0.35, 0.015, 0.30, 0.012, None),
+    "DRAIN": Measure("infrastructure", 9.0, 0.40, 0.020, 0.30, 0.012, None),
+    "BUS": Measure("infrastructure", 8.0, 0.45, 0.015, 0.35, 0.012, None),
+    "GAS": Measure("infrastructure", 72.0, 0.07, 0.010, 0.06, 0.010, (40.0, 100.0)),
+    "GREEN": Measure("ecological", 37.5, 0.15, 0.000, 0.10, 0.010, (25.0, 52.0)),
+    "SO2": Measure("ecological", 40.0, -0.14, -0.012, 0.15, 0.025, None),
+    "WWATR": Measure("ecological", 4.5, -0.14, -0.006, 0.18, 0.025, None),
+    "WASTE": Measure("ecological", 78.0, 0.07, 0.010, 0.05, 0.012, (50.0, 100.0)),
+    "PM25": Measure("ecological", 50.0, -0.12, -0.005, 0.12, 0.012, None),
+    "PATNT": Measure("N", 0.55, 1.00, 0.000, 0.00, 0.020, None),
 }
+BRACKET_FLOOR = 0.05  # lowest value of the bracket (5 % of ref - lo above lo)
+CAP_MARGIN = 0.001    # bounded indicators stay 0.1 % of their range below the upper bound
 
 
 # ============================================================================================
@@ -417,12 +439,14 @@ def digital_economy(b, smoother, rng):
     return np.exp(log_d)
 
 
-def openness_score(cov, b, rng):
+def openness_score(cov, smoother, rng):
     """Standardised openness o_i and the own-effect multiplier m_i from its percentile rank.
 
     m_i = 1 for the bottom 30 %, OPEN_MULT for the top 30 %, linear in between.
     """
-    o = standardise(0.7 * b + 0.9 * cov["coastal"] + 0.5 * rng.standard_normal(len(b)))
+    n = len(cov["lon"])
+    o = standardise(OPEN_REGIONAL * smooth_noise(smoother, rng) + OPEN_COASTAL * cov["coastal"]
+                    + OPEN_NOISE * rng.standard_normal(n))
     rank = np.argsort(np.argsort(o, kind="stable"), kind="stable")
     percentile = rank / (len(o) - 1.0)
     mult = 1.0 + (OPEN_MULT - 1.0) * np.clip((percentile - 0.3) / 0.4, 0.0, 1.0)
@@ -504,7 +528,7 @@ def simulate_latents(cities, rng):
     smoother = gaussian_smoother(dist)
     b = development_score(cov, smoother, rng)
     d = digital_economy(b, smoother, rng)
-    openness, open_mult = openness_score(cov, b, rng)
+    openness, open_mult = openness_score(cov, smoother, rng)
     n_inno = innovation(d, cov, rng)
     controls = control_scores(cov, b, rng)
     wd = spatial_lag(d, nearest_neighbours(dist))
@@ -520,22 +544,6 @@ def simulate_latents(cities, rng):
 # Observed indicators
 # ============================================================================================
 
-def to_link(measure, x):
-    """Map a value to the link scale (log, or logit on the bounds)."""
-    if measure.bounds is None:
-        return np.log(x)
-    lo, hi = measure.bounds
-    return logit((x - lo) / (hi - lo))
-
-
-def from_link(measure, y):
-    """Map a link-scale value back to the indicator's unit."""
-    if measure.bounds is None:
-        return np.exp(y)
-    lo, hi = measure.bounds
-    return lo + (hi - lo) * sigmoid(y)
-
-
 def driving_latent(measure, lat):
     """The (n x T) latent that drives an indicator."""
     if measure.latent in ("D", "N"):
@@ -543,16 +551,37 @@ def driving_latent(measure, lat):
     return lat["dims"][measure.latent]
 
 
+def measurement_bracket(measure, latent, city, noise):
+    """The indicator on the scale of ``ref - lo`` (1 at the reference), before floor and cap.
+
+    (+) indicators: exp(u_i) (1 - e) + e r_it exp(e_it) + trend t, with r = L / mean_i L_i,2011
+    and e the elasticity: linear in the latent L, with the same slope in every city and year.
+    (-) indicators (e < 0): exp(u_i) [(1 - e) + e r_it exp(e_it) + trend t], which stays
+    positive however large L gets (the slope then differs between cities, never over time).
+    """
+    relative = latent / latent[:, 0].mean()
+    level = np.exp(city)[:, None]
+    trend = measure.trend * year_index()
+    if measure.elasticity < 0:
+        return level * ((1.0 - measure.elasticity) + measure.elasticity * relative * np.exp(noise) + trend)
+    return level * (1.0 - measure.elasticity) + measure.elasticity * relative * np.exp(noise) + trend
+
+
 def simulate_indicator(measure, lat, rng):
-    """Draw one indicator from the measurement model (see MEASURES)."""
+    """Draw one indicator from the measurement model (see MEASURES): (values, floored, capped)."""
     latent = driving_latent(measure, lat)
-    n = latent.shape[0]
-    relative = np.log(latent / latent[:, 0].mean())
-    y = (to_link(measure, measure.ref) + measure.elasticity * relative
-         + measure.trend * year_index()
-         + measure.city_sd * rng.standard_normal(n)[:, None]
-         + measure.noise_sd * rng.standard_normal(latent.shape))
-    return from_link(measure, y)
+    city = measure.city_sd * rng.standard_normal(latent.shape[0])
+    noise = measure.noise_sd * rng.standard_normal(latent.shape)
+    bracket = measurement_bracket(measure, latent, city, noise)
+    floored = bracket < BRACKET_FLOOR
+    lo, hi = measure.bounds if measure.bounds is not None else (0.0, None)
+    values = lo + (measure.ref - lo) * np.maximum(bracket, BRACKET_FLOOR)
+    capped = np.zeros(values.shape, dtype=bool)
+    if hi is not None:
+        ceiling = hi - CAP_MARGIN * (hi - lo)
+        capped = values > ceiling
+        values = np.minimum(values, ceiling)
+    return values, int(floored.sum()), int(capped.sum())
 
 
 def simulate_population(lat, rng):
@@ -577,8 +606,12 @@ def simulate_openness(lat, rng):
 
 
 def simulate_indicators(lat, rng):
-    """All indicator values (unrounded), as a dict code -> (n x T) array."""
-    values = {code: simulate_indicator(measure, lat, rng) for code, measure in MEASURES.items()}
+    """All indicator values (unrounded), as a dict code -> (n x T) array, and for each
+    measured indicator the number of city-years at the floor and at the cap."""
+    values, clipped = {}, {}
+    for code, measure in MEASURES.items():
+        values[code], floored, capped = simulate_indicator(measure, lat, rng)
+        clipped[code] = (floored, capped)
     pop = simulate_population(lat, rng)
     values["POP"] = pop
     # GDP uses the mid-year population, GDPPC the year end: a 1 % discrepancy.
@@ -588,7 +621,7 @@ def simulate_indicators(lat, rng):
     values["GOV"] = np.exp(controls["GOV"])
     values["HUM"] = np.exp(controls["HUM"])
     values["URB"] = 100.0 * sigmoid(controls["URB"])
-    return values
+    return values, clipped
 
 
 # ============================================================================================
@@ -616,10 +649,17 @@ def long_frame(cities, arrays):
 
 def generate_with_latent(cities, seed=DEFAULT_SEED):
     """Generate (panel, indicator_system, latent) for the given cities and seed."""
+    panel, system, latent, _ = generate_all(cities, seed)
+    return panel, system, latent
+
+
+def generate_all(cities, seed=DEFAULT_SEED):
+    """(panel, indicator_system, latent, safety_nets): safety_nets maps each measured
+    indicator to the number of city-years at the floor and at the cap of MEASURES."""
     cities = cities.sort_values("adcode", kind="stable").reset_index(drop=True)
     rng = np.random.default_rng(seed)
     lat = simulate_latents(cities, rng)
-    values = simulate_indicators(lat, rng)
+    values, safety_nets = simulate_indicators(lat, rng)
 
     panel = long_frame(cities, {ind.code: np.round(values[ind.code], ind.decimals)
                                 for ind in INDICATORS})
@@ -638,7 +678,7 @@ def generate_with_latent(cities, seed=DEFAULT_SEED):
     })
     value_columns = LATENT_COLUMNS[2:]
     latent[value_columns] = latent[value_columns].round(LATENT_DECIMALS)
-    return panel, indicator_system(), latent
+    return panel, indicator_system(), latent, safety_nets
 
 
 def generate(cities, seed=DEFAULT_SEED):
@@ -696,12 +736,15 @@ def main(argv=None):
 
     start = time.perf_counter()
     cities = read_cities(args.cities)
-    panel, system, latent = generate_with_latent(cities, args.seed)
+    panel, system, latent, safety_nets = generate_all(cities, args.seed)
     paths = write_outputs(panel, system, latent, args.out_dir)
     for path in paths:
         print(f"wrote {path}")
+    floored = sum(f for f, _ in safety_nets.values())
+    capped = sum(c for _, c in safety_nets.values())
     print(f"{len(panel)} city-years, {len(system)} indicators, seed {args.seed}, "
-          f"{time.perf_counter() - start:.2f} s")
+          f"{time.perf_counter() - start:.2f} s; measurement floor reached in {floored} and cap in "
+          f"{capped} indicator values")
     return 0
 
 

@@ -35,15 +35,16 @@ def test_the_synthetic_panel_converges(wide):
     result = run(wide, ("RES_2019", "URB_2019"), ["URB"])
     assert result.years == list(range(2011, 2020)) and len(result.units) == 367
     sigma = result.sigma.set_index("year")
-    assert (np.diff(sigma["cv"]) < 0).all()  # σ falls every year
-    assert sigma.loc[2011, "cv"] == pytest.approx(0.539, abs=5e-4)
-    assert sigma.loc[2019, "cv"] == pytest.approx(0.348, abs=5e-4)
+    # SYNTHETIC_PANEL.md: σ falls from 0.518 to 0.345, in every year but 2018 (0.371 -> 0.374)
+    assert (np.diff(sigma["cv"]) < 0).sum() == 7
+    assert sigma.loc[2011, "cv"] == pytest.approx(0.518, abs=5e-4)
+    assert sigma.loc[2019, "cv"] == pytest.approx(0.345, abs=5e-4)
     trends = result.trends.set_index("measure")
     assert (trends["slope"] < 0).all() and (trends["p"] < 0.001).all()
     for key in ("cs_ols_abs", "cs_ols_cond", "panel_ols_abs", "panel_ols_cond"):
         beta, _, p = result.model(key).beta
         assert beta < 0 and p < 0.001, key
-    # the west and centre catch up with the east (SYNTHETIC_PANEL.md: ×2.24 and ×2.22 against ×1.91)
+    # the west and centre catch up with the east (SYNTHETIC_PANEL.md: ×2.47 and ×2.48 against ×2.12)
     growth = result.unit_table.groupby("group")["growth"].mean()
     assert growth["west"] > growth["east"] and growth["central"] > growth["east"]
 

@@ -180,6 +180,23 @@ def spearman(a, b):
     return np.corrcoef(pd.Series(a).rank(), pd.Series(b).rank())[0, 1]
 
 
+def entropy_index(frame, rows):
+    """A pooled min-max entropy index of the indicators in ``rows`` (code, direction), written out
+    here: p = (y + 0.0001) / sum, e_j = -sum p ln p / ln n, w_j = (1 - e_j) / sum (1 - e_k)."""
+    values = frame[list(rows["code"])].to_numpy(dtype=float)
+    scaled = (values - values.min(axis=0)) / (values.max(axis=0) - values.min(axis=0))
+    negative = (rows["direction"] == "-").to_numpy()
+    scaled[:, negative] = 1.0 - scaled[:, negative]
+    shares = (scaled + 1e-4) / (scaled + 1e-4).sum(axis=0)
+    entropy = -(shares * np.log(shares)).sum(axis=0) / np.log(len(scaled))
+    return scaled @ ((1.0 - entropy) / (1.0 - entropy).sum())
+
+
+def slope_by_period(frame, y, x):
+    """Two-way fixed-effects slope of y on x before 2016 and from 2016 (separate panels)."""
+    return [fe_regression(part, y, [x])[x] for _, part in frame.groupby(frame["year"] >= 2016)]
+
+
 # ------------------------------------------------------------------------------------------
 # The generator and the shipped files
 # ------------------------------------------------------------------------------------------
@@ -326,6 +343,18 @@ def test_no_degenerate_or_collinear_columns(panel, system):
 # What the analyses should find
 # ------------------------------------------------------------------------------------------
 
+@pytest.fixture(scope="module")
+def indices(data, system, knn6):
+    """The data with DEI and URI (pooled entropy indices), W·DEI (6-NN) and the openness groups."""
+    out = data.sort_values(["adcode", "year"]).reset_index(drop=True)
+    for index, stem in (("digital_economy", "DEI"), ("resilience", "URI")):
+        out[stem] = entropy_index(out, system[system["index"] == index])
+    out["WDEI"] = (knn6 @ out["DEI"].to_numpy().reshape(N_CITIES, len(YEARS))).reshape(-1)
+    post = out["year"] >= 2016
+    out["dei_pre"], out["dei_post"] = out["DEI"] * ~post, out["DEI"] * post
+    return out
+
+
 def test_spatial_autocorrelation(data, knn6):
     for year in (2011, 2015, 2019):
         for column in ("digital_economy", "resilience"):
@@ -457,3 +486,56 @@ def test_innovation_partially_mediates(data):
     observed, observed_t = ols(data["resilience"].to_numpy(),
                                [data["digital_economy"], np.log(data["PATNT"]), *dummies])
     assert observed[2] > 0 and observed_t[2] > 3
+
+
+# ------------------------------------------------------------------------------------------
+# What a composite index of the indicators carries (SYNTHETIC_PANEL.md, "Why the indicators
+# are linear in their latents"): the indices are linear in the raw values, so the indicators
+# respond to their latents with a slope that does not change over time.
+# ------------------------------------------------------------------------------------------
+
+def test_each_indicator_responds_to_its_latent_as_much_before_as_after_2016(data, system):
+    for _, row in system[(system["index"] != "auxiliary") & (system["direction"] == "+")].iterrows():
+        before, after = slope_by_period(data, row["code"], DIMENSION_LATENT[row["dimension"]])
+        assert after / before == pytest.approx(1.0, abs=0.05), (row["code"], before, after)
+    before, after = slope_by_period(data, "PATNT", "innovation")
+    assert after / before == pytest.approx(1.0, abs=0.05)
+
+
+def test_no_indicator_sits_on_a_safety_net(gen, cities, panel):
+    *_, safety_nets = gen.generate_all(cities)
+    assert set(safety_nets) == set(gen.MEASURES) and all(nets == (0, 0) for nets in safety_nets.values())
+    for code, measure in gen.MEASURES.items():
+        low, high = measure.bounds if measure.bounds else (0.0, None)
+        assert panel[code].min() > low + gen.BRACKET_FLOOR * (measure.ref - low), code
+        if high is not None:
+            assert panel[code].max() < high - gen.CAP_MARGIN * (high - low), code
+
+
+def test_the_indices_measure_the_latents_on_a_fixed_scale(indices):
+    for stem, latent in (("DEI", "digital_economy"), ("URI", "resilience")):
+        within = two_way_within(indices, [stem, latent])
+        assert np.corrcoef(within[stem], within[latent])[0, 1] > 0.98, stem
+        before, after = slope_by_period(indices, stem, latent)
+        assert after / before == pytest.approx(1.0, abs=0.03), (stem, before, after)
+
+
+def test_the_indices_carry_the_2016_shift(indices):
+    """Two-way FE of URI on DEI (slopes before / from 2016), W·DEI and PATNT: ≈ ×1.3 (truth ×1.30)."""
+    fe = fe_regression(indices, "URI", ["dei_pre", "dei_post", "WDEI", "PATNT"])
+    assert 1.2 < fe["dei_post"] / fe["dei_pre"] < 1.45, fe
+    assert fe["WDEI"] > 0.05 and fe["PATNT"] > 0
+    before, after = (fe_regression(part, "URI", ["DEI", "WDEI", "PATNT"])["DEI"]
+                     for _, part in indices.groupby(indices["year"] >= 2016))
+    assert 1.15 < after / before < 1.45, (before, after)
+
+
+def test_the_indices_carry_the_openness_gap(indices):
+    """Top against bottom 30 % by mean OPEN, each period on its own: ≈ ×1.4 (truth ×1.40)."""
+    openness = indices.groupby("adcode")["OPEN"].mean()
+    top = openness[openness >= openness.quantile(0.7)].index
+    bottom = openness[openness <= openness.quantile(0.3)].index
+    for _, part in indices.groupby(indices["year"] >= 2016):
+        slopes = [fe_regression(part[part["adcode"].isin(group)], "URI", ["DEI", "WDEI", "PATNT"])["DEI"]
+                  for group in (top, bottom)]
+        assert 1.25 < slopes[0] / slopes[1] < 1.6, slopes
