@@ -2,7 +2,7 @@
 
     python scripts/i18n.py update [--locale zh_CN ...]   # (re)extract; keeps existing translations
     python scripts/i18n.py compile                        # .ts -> .qm (Qt's lrelease)
-    python scripts/i18n.py check                          # exit 1 when a .ts misses extracted strings
+    python scripts/i18n.py check                          # exit 1: a string missing or unfinished, a run-time template
 
 pylupdate5 only sees ``tr()`` calls it can parse and knows nothing of the core's
 ``InputError`` templates, which the Processing layer translates in the context ``core``
