@@ -66,13 +66,16 @@ def solve_mip(
     time_limit: float = 60.0,
     progress=None,
     start=None,
+    options: dict | None = None,
 ) -> MipResult:
     """Solve the problem with HiGHS within ``time_limit`` seconds.
 
     ``progress(fraction)`` is called as the solver runs (fraction of the time limit
     used); when it raises :class:`Cancelled` the solver is interrupted and the
     exception propagates. ``start``: a feasible solution to begin from (kept if the
-    time runs out before a better one is found).
+    time runs out before a better one is found). ``options``: HiGHS options for this
+    problem (e.g. :data:`models.PROOF_OPTIONS`); one this HiGHS version does not know is
+    skipped.
     """
     highspy = _highspy()
     cost = np.asarray(cost, dtype=float)
@@ -82,6 +85,8 @@ def solve_mip(
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("threads", 1)
+    for name, value in (options or {}).items():
+        h.setOptionValue(name, value)  # returns an error status, without raising, if unknown
     h.addVars(n_cols, np.asarray(col_lower, dtype=float), np.asarray(col_upper, dtype=float))
     columns = np.arange(n_cols, dtype=np.int32)
     h.changeColsCost(n_cols, columns, cost)
