@@ -2,7 +2,8 @@
 
 Set covering of cities by cores has much redundancy that general MIP presolvers
 (HiGHS, CBC) do not remove, and removing it first makes the integer programme much
-smaller (2,850 points at 300 km: 2,850 × 2,850 → about 1,600 × 1,650). Each rule keeps
+smaller (the 2,848 county points of China at 300 km: 2,848 × 2,848 with 410,874 covering
+pairs → 1,768 × 1,851 with 271,815, and 8 sites forced). Each rule keeps
 at least one optimal cover:
 
 * essential site — a city that only one site covers forces that site;
@@ -13,6 +14,13 @@ at least one optimal cover:
 
 Rules are applied until nothing changes. Not valid for maximal or backup coverage,
 which count coverage beyond the first core.
+
+Measured and not used (the 2,848 counties): fixing sites by their LP reduced cost
+(a site whose reduced cost exceeds incumbent − 1 − LP bound is in no better cover)
+removes 54 of the 1,851 sites even with the optimal cover as incumbent, and the LP
+bound does not move, so it does not pay for its LP solves. A Lagrangian bound
+(relaxing the covering rows) cannot beat the LP bound: its subproblem has the
+integrality property.
 """
 
 from __future__ import annotations
