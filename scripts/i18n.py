@@ -227,6 +227,24 @@ def computed_templates(root: Path = ROOT) -> list[tuple[str, int, str]]:
     return [item for _, _, visitor in _visit(root) for item in visitor.computed]
 
 
+def model_messages(root: Path = ROOT) -> list[Message]:
+    """Input and output descriptions and enum options of the shipped models
+    (``resources/models/*.model3``), translated by ``processing/models.translate_texts``."""
+    import xml.etree.ElementTree as ElementTree
+
+    messages = []
+    for path in sorted((root / "resources" / "models").glob("*.model3")):
+        filename = path.relative_to(root).as_posix()
+        for option in ElementTree.parse(path).iter("Option"):
+            texts = []
+            if option.get("name") == "description" and option.get("value"):
+                texts = [option.get("value")]
+            elif option.get("name") == "options" and option.get("type") == "StringList":
+                texts = [item.get("value") for item in option if item.get("value")]
+            messages += [Message("ResilienceModel", text, filename, 0) for text in texts]
+    return messages
+
+
 def extract(root: Path = ROOT) -> list[Message]:
     """Every translatable string of the plugin, in source order, duplicates removed."""
     messages: list[Message] = []
@@ -235,6 +253,7 @@ def extract(root: Path = ROOT) -> list[Message]:
         for file, kind, name, context in DYNAMIC:
             if file == filename:
                 messages += _dynamic(tree, filename, kind, name, context)
+    messages += model_messages(root)
     seen, unique = set(), []
     for message in messages:
         if (message.context, message.source) not in seen:

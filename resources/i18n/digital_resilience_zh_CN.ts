@@ -1576,242 +1576,242 @@ Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the
       <translation>该解尚未被证明最优：{status}。请提高时间上限以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="203" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="204" />
       <source>Radius {radius} km: {value}</source>
       <translation>半径 {radius} km：{value}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="260" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="261" />
       <source>“{value}” in the radii to compare is not a number; write radii in km separated by commas, e.g. 200, 300, 500.</source>
       <translation>比较半径中的“{value}”不是数字；请以 km 为单位、用逗号分隔填写半径，如 200, 300, 500。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="266" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="267" />
       <source>Backup coverage applies to set covering only; ignored.</source>
       <translation>备份覆盖仅适用于集合覆盖；已忽略。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="286" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="287" />
       <source>The expression {expression} is invalid: {error}</source>
       <translation>表达式 {expression} 无效：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="291" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="292" />
       <source>The expression {expression} uses fields that are not in the layer: {fields}; choose from {available}.</source>
       <translation>表达式 {expression} 使用了图层中不存在的字段：{fields}；请从以下字段中选择：{available}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="305" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="306" />
       <source>The expression {expression} fails: {error}</source>
       <translation>表达式 {expression} 计算失败：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="318" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="319" />
       <source>Existing cores from the selection need the cities as a layer loaded in the project, not a file; load it, select the existing cores, or use an expression.</source>
       <translation>从选择集读取现有核心时，城市必须是已加载到项目中的图层，而不是文件；请加载图层并选择现有核心，或改用表达式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="323" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="324" />
       <source>No city of {layer} is selected, but the selected cities should be the existing cores; select them or untick the option.</source>
       <translation>图层 {layer} 中没有选中的城市，但所选城市应为现有核心；请选择这些城市，或取消勾选该选项。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="343" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="344" />
       <source>Cities and their core ({radius} km)</source>
       <translation>城市及其核心（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="348" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="349" />
       <source>Cores ({count})</source>
       <translation>核心（{count} 个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="354" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="355" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="354" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="355" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="355" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="356" />
       <source>Radius (km, geodesic)</source>
       <translation>半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="356" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="357" />
       <source>Coverage areas ({radius} km)</source>
       <translation>覆盖范围（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="362" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="362" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
       <source>City name</source>
       <translation>城市名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="364" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
       <source>Distance to the core (km, geodesic)</source>
       <translation>到核心的距离（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="366" />
       <source>Within the radius (1 = yes)</source>
       <translation>在半径内（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="372" />
       <source>infeasible ({note})</source>
       <translation>无可行解（{note}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="372" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="373" />
       <source>proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="373" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="374" />
       <source>not proven optimal, gap {gap:.2f} %</source>
       <translation>未证明最优，差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="374" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="375" />
       <source>{cores} cores, {cities:.1f} % of cities and {demand:.1f} % of demand covered, largest distance {km:.1f} km, {status}</source>
       <translation>{cores} 个核心，覆盖 {cities:.1f} % 的城市和 {demand:.1f} % 的需求，最大距离 {km:.1f} km，{status}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="383" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="384" />
       <source>Core-node coverage: {layer}</source>
       <translation>核心-节点覆盖：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="384" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="385" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="385" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="386" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="385" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="386" />
       <source>Value</source>
       <translation>值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="388" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="389" />
       <source>Comparison over radii</source>
       <translation>不同半径的比较</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="397" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="398" />
       <source>gap {gap:.2f} %</source>
       <translation>差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="398" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="399" />
       <source>Radius (km)</source>
       <translation>半径（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="399" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
       <source>Largest distance (km)</source>
       <translation>最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="408" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="409" />
       <source>existing</source>
       <translation>现有</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="408" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="409" />
       <source>new</source>
       <translation>新增</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="409" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="410" />
       <source>Cities assigned</source>
       <translation>分配的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="409" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="410" />
       <source>Of which within the radius</source>
       <translation>其中在半径内</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="410" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="411" />
       <source>Farthest city (km)</source>
       <translation>最远城市（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="410" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="411" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="413" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="414" />
       <source>Cities not covered</source>
       <translation>未被覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="415" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="416" />
       <source>Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; “proven optimal” means no solution with fewer cores (set covering) or more covered demand (maximal covering) exists.</source>
       <translation>距离为椭球面上的大地线距离。以 HiGHS 精确求解整数规划；“已证明最优”表示不存在核心更少（集合覆盖）或覆盖需求更多（最大覆盖）的解。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="425" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="426" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="425" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="426" />
       <source>Assigned (nearest) core</source>
       <translation>分配的（最近）核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="426" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="427" />
       <source>Assigned core name</source>
       <translation>分配的核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="427" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="428" />
       <source>A core within the radius (1 = yes)</source>
       <translation>半径内有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="427" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="428" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="432" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="433" />
       <source>Existing core (1 = yes)</source>
       <translation>现有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="433" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="434" />
       <source>Cities assigned (nearest core)</source>
       <translation>分配的城市数（最近核心）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="433" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="434" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="434" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="435" />
       <source>Demand assigned</source>
       <translation>分配的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="434" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="435" />
       <source>Farthest assigned city (km)</source>
       <translation>所分配城市的最远距离（km）</translation>
     </message>
@@ -3801,6 +3801,176 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
 
 输出：指数图层和指标权重、权重文件、逐年莫兰指数（表格和图表）、LISA 图层和莫兰散点图、按最近核心划分的城市、核心城市、覆盖圆、核心-节点连线和覆盖报告、溢出模型报告及其残差集聚图。每个图层加载时都带有样式。</translation>
     </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>City layer (polygons; points with k-nearest weights)</source>
+      <translation>城市图层（面；点图层请用 k 近邻权重）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Control variables of the spillover model (indicator stems, comma-separated)</source>
+      <translation>溢出模型的控制变量（指标词干，用逗号分隔）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Stem of the digital economy index</source>
+      <translation>数字经济指数的词干</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>City code field (joins the table; identifies the cities)</source>
+      <translation>城市代码字段（用于连接表格并标识城市）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Neighbours (k-nearest weights)</source>
+      <translation>近邻数（k 近邻权重）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>City name field</source>
+      <translation>城市名称字段</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Permutations (Moran's I and LISA)</source>
+      <translation>置换次数（莫兰指数和 LISA）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Coverage radius (km)</source>
+      <translation>覆盖半径（千米）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Stem of the resilience index (dependent variable)</source>
+      <translation>城市韧性指数的词干（被解释变量）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Indicator system</source>
+      <translation>指标体系</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Digital economy (DEI) and urban resilience in four dimensions (URI)</source>
+      <translation>数字经济（DEI）与四维城市韧性（URI）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Digital economy (DEI), 5 indicators</source>
+      <translation>数字经济（DEI），5 个指标</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Urban resilience in four dimensions (URI), 20 indicators</source>
+      <translation>四维城市韧性（URI），20 个指标</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Own indicator system (CSV or XLSX; replaces the template)</source>
+      <translation>自定义指标体系（CSV 或 XLSX；替代模板）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Indicator table (CSV or XLSX; long or wide)</source>
+      <translation>指标表（CSV 或 XLSX；长表或宽表）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Spatial weights</source>
+      <translation>空间权重</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Queen contiguity</source>
+      <translation>Queen 邻接</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Rook contiguity</source>
+      <translation>Rook 邻接</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>K-nearest neighbours</source>
+      <translation>K 近邻</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Year of the LISA map (the spillover model uses every year)</source>
+      <translation>LISA 图的年份（溢出模型使用全部年份）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Coverage circles</source>
+      <translation>覆盖圆</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Core cities</source>
+      <translation>核心城市</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Cities by nearest core</source>
+      <translation>按最近核心划分的城市</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Coverage report</source>
+      <translation>覆盖报告</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Core-node links</source>
+      <translation>核心-节点连线</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Indicator weights</source>
+      <translation>指标权重</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Indices</source>
+      <translation>指数</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>LISA clusters</source>
+      <translation>LISA 集聚</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Moran scatter plot</source>
+      <translation>莫兰散点图</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Moran's I per year</source>
+      <translation>逐年莫兰指数</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Moran's I over the years (chart)</source>
+      <translation>莫兰指数的年度变化（图表）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Residual clusters of the spillover model</source>
+      <translation>溢出模型的残差集聚</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Spillover model report</source>
+      <translation>溢出模型报告</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Spatial weights file (GAL)</source>
+      <translation>空间权重文件（GAL）</translation>
+    </message>
   </context>
   <context>
     <name>ResilienceProvider</name>
@@ -5339,69 +5509,109 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的空间模型“{model}”；请使用以下之一：{models}。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="116" />
+      <location filename="../../core/coverage/analysis.py" line="82" />
+      <source>set covering with backup coverage</source>
+      <translation>集合覆盖（含备份覆盖）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="82" />
+      <source>set covering</source>
+      <translation>集合覆盖</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="83" />
+      <source>maximal covering (p = {p})</source>
+      <translation>最大覆盖（p = {p}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="109" />
+      <source>proven optimal</source>
+      <translation>已证明最优</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="110" />
+      <source>unknown</source>
+      <translation>未知</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="112" />
+      <source>not proven optimal ({status}): gap {gap}</source>
+      <translation>未证明最优（{status}）：间隙 {gap}</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="113" />
+      <source>not proven optimal ({status}): gap {gap}, best bound {bound}</source>
+      <translation>未证明最优（{status}）：间隙 {gap}，最优界 {bound}</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="119" />
       <source>The layer has no cities (no feature, or none selected); choose a layer with at least one feature.</source>
       <translation>图层中没有城市（没有要素，或未选中任何要素）；请选择至少含一个要素的图层。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="119" />
+      <location filename="../../core/coverage/analysis.py" line="122" />
       <source>Unknown problem “{problem}”; use set_covering or maximal_covering.</source>
       <translation>未知的问题类型“{problem}”；请使用 set_covering 或 maximal_covering。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="124" />
+      <location filename="../../core/coverage/analysis.py" line="127" />
       <source>The radius must be a positive distance in km, not {radius}; enter e.g. 300.</source>
       <translation>半径必须是以 km 为单位的正数，而不是 {radius}；请输入如 300。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="127" />
+      <location filename="../../core/coverage/analysis.py" line="130" />
       <source>The time limit must be a positive number of seconds, not {limit}.</source>
       <translation>时间上限必须是正的秒数，而不是 {limit}。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="135" />
+      <location filename="../../core/coverage/analysis.py" line="138" />
       <source>The demand (weight) is empty for {count} cities: {names}. Fill the field or choose another one.</source>
       <translation>{count} 个城市的需求（权重）为空：{names}。请补全该字段或选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="139" />
+      <location filename="../../core/coverage/analysis.py" line="142" />
       <source>The demand (weight) is negative for {count} cities: {names}. Demand must be zero or more.</source>
       <translation>{count} 个城市的需求（权重）为负：{names}。需求必须为零或正数。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="160" />
+      <location filename="../../core/coverage/analysis.py" line="163" />
       <source>No city is a candidate core: the candidate expression matches no city. Change the expression or leave it empty to consider every city.</source>
       <translation>没有候选核心城市：候选表达式没有匹配任何城市。请修改表达式，或将其留空以考虑全部城市。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="167" />
+      <location filename="../../core/coverage/analysis.py" line="170" />
       <source>Maximal covering needs the number of cores p (at least 1).</source>
       <translation>最大覆盖需要核心数 p（至少为 1）。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="169" />
+      <location filename="../../core/coverage/analysis.py" line="172" />
       <source>p = {p} cores is more than the {m} candidate cities; choose p ≤ {m} or widen the candidates.</source>
       <translation>p = {p} 个核心多于 {m} 个候选城市；请选择 p ≤ {m}，或扩大候选范围。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="172" />
+      <location filename="../../core/coverage/analysis.py" line="175" />
       <source>p = {p} cores is fewer than the {k} existing cores that must stay; choose p ≥ {k}.</source>
       <translation>p = {p} 个核心少于必须保留的 {k} 个现有核心；请选择 p ≥ {k}。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="201" />
+      <location filename="../../core/coverage/analysis.py" line="204" />
       <source>{count} cities cannot be covered: no candidate lies within {radius} km of {names}. Add candidates near them, raise the radius, or use maximal covering.</source>
       <translation>{count} 个城市无法被覆盖：{names} 的 {radius} km 范围内没有候选核心。请在其附近增加候选城市、增大半径，或改用最大覆盖。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="222" />
+      <location filename="../../core/coverage/analysis.py" line="225" />
       <source>The model has no solution with these candidates and existing cores; widen the candidates.</source>
       <translation>在这些候选城市和现有核心下模型无解；请扩大候选范围。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="224" />
+      <location filename="../../core/coverage/analysis.py" line="227" />
       <source>The solver found no solution within the time limit of {limit} s; raise the time limit.</source>
       <translation>求解器在 {limit} 秒的时间上限内未找到解；请提高时间上限。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="247" />
+      <source>{count} cities out of reach of every candidate</source>
+      <translation>{count} 个城市超出所有候选核心的覆盖范围</translation>
     </message>
     <message>
       <location filename="../../core/coverage/sites.py" line="44" />
@@ -7599,7 +7809,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="244" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="245" />
       <source>Longitude/latitude points need both a longitude and a latitude field; choose them, or use the centroid or a point on the surface.</source>
       <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
     </message>

@@ -180,7 +180,11 @@ def test_no_translation_drops_or_renames_a_placeholder():
 
 
 def algorithm_texts(provider) -> dict:
-    """{(algorithm, what): text} of every user-visible text of every algorithm in the current language."""
+    """{(algorithm, what): text} of every user-visible text of every algorithm in the current language.
+
+    The provider reloads its algorithms first: a shipped model's texts come from its file and
+    are translated when it is loaded, in the language QGIS runs in."""
+    provider.refreshAlgorithms()
     texts = {}
     for algorithm in provider.algorithms():
         name = algorithm.name()
