@@ -14,6 +14,8 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 
+from .errors import Message
+
 #: Minimum versions. shapely 2 is needed for its vectorised API; libpysal 4.9
 #: introduced ``libpysal.graph``; the rest are the oldest versions tested to work.
 MINIMUM_VERSIONS: dict[str, str] = {
@@ -52,10 +54,11 @@ class Problem:
     required: str
     installed: str | None  # None when missing
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         if self.installed is None:
-            return f"{self.package} (missing; needs >= {self.required})"
-        return f"{self.package} {self.installed} (too old; needs >= {self.required})"
+            return Message("{package} (missing; needs >= {required})", package=self.package, required=self.required)
+        return Message("{package} {installed} (too old; needs >= {required})", package=self.package,
+                       installed=self.installed, required=self.required)
 
 
 def version_tuple(text: str) -> tuple[int, ...]:

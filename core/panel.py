@@ -16,7 +16,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, preview
+from .errors import InputError, Message, preview
 
 YEAR_FIELD = re.compile(r"^(?P<stem>.+?)_(?P<year>(?:19|20)\d{2})$")
 
@@ -47,7 +47,7 @@ def year_columns(columns, stem: str) -> dict[int, str]:
     if stem not in stems:
         raise InputError(
             "The layer has no yearly fields {stem}_YYYY; its yearly fields are: {stems}.",
-            stem=stem, stems=preview(stems) if stems else "none",
+            stem=stem, stems=preview(stems) if stems else Message("none"),
         )
     return stems[stem]
 

@@ -23,7 +23,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..core import dependencies
-from ..core.errors import Cancelled, InputError
+from ..core.errors import Cancelled, InputError, Message
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
 ICON_PATH = PLUGIN_DIR / "resources" / "icons" / "icon.svg"
@@ -45,13 +45,45 @@ def translate(text: str, context: str = "ResilienceAlgorithm") -> str:
     return QCoreApplication.translate(context, text)
 
 
+def core_text(text) -> str:
+    """A core text in the user's language (context ``core``).
+
+    A :class:`~core.errors.Message` (or an ``InputError``) is translated as a template and
+    then filled with its values, Message values translated the same way; a plain string (a
+    label the core keeps in a table) is translated as it is. The English of a template
+    that the translation breaks (a placeholder renamed) is shown rather than nothing.
+    """
+    if isinstance(text, (Message, InputError)):
+        params = {name: core_text(value) if isinstance(value, Message) else value
+                  for name, value in text.params.items()}
+        translated = translate(text.template, "core")
+        try:
+            return translated.format(**params) if params else translated
+        except (KeyError, IndexError, ValueError):
+            return text.template.format(**params) if params else text.template
+    if isinstance(text, str):
+        return translate(text, "core") if text else text
+    return text
+
+
+def core_value(value):
+    """A value of a core result (a cell, a list of ids): Messages translated, anything else
+    (numbers, names, codes) as it is."""
+    return core_text(value) if isinstance(value, Message) else value
+
+
+def core_texts(texts: dict) -> dict:
+    """``{key: core_text(value)}``: e.g. the field aliases a core function returns."""
+    return {key: core_text(value) for key, value in texts.items()}
+
+
 def missing_packages_message(found) -> str:
     """The one message for missing or outdated Python packages."""
     return translate(
         "Digital Resilience Toolkit needs Python packages that QGIS's Python lacks: {names}. "
         "Install them with: {command} (on Windows, run it in the OSGeo4W Shell), then restart QGIS."
     ).format(
-        names=", ".join(problem.describe() for problem in found),
+        names=", ".join(core_text(problem.describe()) for problem in found),
         command=dependencies.pip_command(found),
     )
 
@@ -148,11 +180,7 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
 
     def error_text(self, error: InputError) -> str:
         """The translated text of a core error (templates are translated, then filled)."""
-        template = translate(error.template, "core")
-        try:
-            return template.format(**error.params)
-        except (KeyError, IndexError, ValueError):
-            return str(error)
+        return core_text(error)
 
     def process(self, parameters, context, feedback) -> dict:
         """The algorithm proper; raise ``InputError`` or ``QgsProcessingException`` on bad input."""

@@ -24,7 +24,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .algorithm import feedback_progress
+from .algorithm import core_text, feedback_progress
 from .panel_input import add_year_parameter, require_unit_id
 from .weights_parameters import id_field_name, resolve_weights, unit_ids
 
@@ -38,10 +38,6 @@ DEFAULT_SEED = 12345
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("AutocorrelationParameters", text)
-
-
-def core_tr(text: str) -> str:
-    return QCoreApplication.translate("core", text)
 
 
 def _advanced(parameter):
@@ -169,13 +165,13 @@ def require_matplotlib() -> None:
 
 def push_notes(feedback, notes) -> None:
     for note in notes:
-        feedback.pushWarning(core_tr(note.template).format(**note.params))
+        feedback.pushWarning(core_text(note))
 
 
 # ---------------------------------------------------------------------- writing
 def translated_aliases(aliases: dict) -> dict:
     """{name: "translated alias — run"} from the core's {name: (alias, run title)}."""
-    return {name: f"{core_tr(alias)} — {title}" for name, (alias, title) in aliases.items()}
+    return {name: f"{core_text(alias)} — {title}" for name, (alias, title) in aliases.items()}
 
 
 def cluster_styles(analysis, style, label: str, style_title: str, layer_title: str, p_field: str | None = None,

@@ -24,6 +24,7 @@ from qgis.core import QgsFeatureRequest
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import InputError, preview
+from .algorithm import core_value
 
 
 def tr(text: str) -> str:
@@ -59,7 +60,7 @@ def usable_geometries(frame, ids, feedback=None):
     if empty.any():
         if feedback is not None:
             feedback.pushWarning(tr("{count} feature(s) without geometry were left out: {ids}.").format(
-                count=int(empty.sum()), ids=preview(np.asarray(ids)[empty])))
+                count=int(empty.sum()), ids=core_value(preview(np.asarray(ids)[empty]))))
         frame = frame[~empty]
         ids = np.asarray(ids)[~empty]
     invalid = ~np.asarray(shapely.is_valid(frame.geometry.values))
@@ -69,7 +70,7 @@ def usable_geometries(frame, ids, feedback=None):
         if feedback is not None:
             feedback.pushWarning(tr("{count} invalid geometries were repaired for the analysis (the layer is "
                                     "unchanged): {ids}.").format(count=int(invalid.sum()),
-                                                                 ids=preview(np.asarray(ids)[invalid])))
+                                                                 ids=core_value(preview(np.asarray(ids)[invalid]))))
     return frame, ids
 
 
@@ -91,7 +92,7 @@ def apply_policy(frame, ids, policy, feedback=None):
     if invalid.any() and policy == QgsFeatureRequest.GeometrySkipInvalid:
         if feedback is not None:
             feedback.pushWarning(tr("{count} feature(s) with invalid geometry were left out: {ids}.").format(
-                count=int(invalid.sum()), ids=preview(np.asarray(ids)[invalid])))
+                count=int(invalid.sum()), ids=core_value(preview(np.asarray(ids)[invalid]))))
         frame, ids = frame[~invalid], np.asarray(ids)[~invalid]
     return usable_geometries(frame, ids, feedback)
 

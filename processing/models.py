@@ -117,12 +117,23 @@ class ResilienceModel(QgsProcessingModelAlgorithm):
         return instance
 
 
+def translate_texts(model) -> None:
+    """Translate the model's input and output descriptions and enum options (context
+    ``ResilienceModel``; ``scripts/i18n.py`` extracts them from the .model3 files). A model's
+    texts live in its file, so they are translated when it is loaded, in QGIS's language."""
+    for definition in list(model.parameterDefinitions()) + list(model.outputDefinitions()):
+        definition.setDescription(tr(definition.description()))
+        if definition.type() == "enum":
+            definition.setOptions([tr(option) for option in definition.options()])
+
+
 def optional_outputs(model) -> None:
     """Mark the model's outputs optional: they default to temporary files (:meth:`with_defaults`),
     and qgis_process 3.22 demands every mandatory output on the command line otherwise. (A model
     copies each output's flags from its step, and rebuilds them whenever it attaches its steps.)"""
     for definition in model.destinationParameterDefinitions():
         definition.setFlags(definition.flags() | QgsProcessingParameterDefinition.FlagOptional)
+    translate_texts(model)
 
 
 def load_models(folder=MODEL_DIR) -> list[ResilienceModel]:

@@ -133,6 +133,7 @@ def warn_dropped(feedback, dropped, labels: dict | None) -> None:
         return
     from ..core.errors import preview
     from ..core.regression.panel_data import describe_units
+    from .algorithm import core_value
 
     feedback.pushWarning(tr("{count} unit(s) with missing years were left out: {units}.").format(
-        count=len(dropped), units=preview(describe_units(dropped, labels))))
+        count=len(dropped), units=core_value(preview(describe_units(dropped, labels)))))

@@ -2,7 +2,7 @@
 
     python scripts/i18n.py update [--locale zh_CN ...]   # (re)extract; keeps existing translations
     python scripts/i18n.py compile                        # .ts -> .qm (Qt's lrelease)
-    python scripts/i18n.py check                          # exit 1 when a .ts misses extracted strings
+    python scripts/i18n.py check                          # exit 1: a string missing or unfinished, a run-time template
 
 pylupdate5 only sees ``tr()`` calls it can parse and knows nothing of the core's
 ``InputError`` templates, which the Processing layer translates in the context ``core``
@@ -16,8 +16,16 @@ pylupdate5 only sees ``tr()`` calls it can parse and knows nothing of the core's
 * calls of module functions that wrap ``QCoreApplication.translate`` (``tr``, ``translate``,
   ``style_tr`` …; their context is read from the wrapper) and direct
   ``QCoreApplication.translate("Ctx", "…")`` calls;
-* ``InputError("template", …)``: context ``core``;
+* ``InputError("template", …)`` and ``Message("template", …)`` (``core/errors.py``: notes,
+  warnings and labels of the core, translated by ``processing/algorithm.py: core_text``):
+  context ``core``; so is ``tr("…")`` in a core module (a translator passed in by the
+  Processing layer, e.g. ``core/econometrics/report.py``);
+* ``algorithm.tr("…")`` or ``tr("…")`` after ``tr = algorithm.tr`` in a module-level helper
+  of an algorithm's module: context = that module's algorithm class;
 * the few strings that are translated from a variable, listed in :data:`DYNAMIC`.
+
+Templates must be literals: ``check`` (and the test suite) also lists every
+``InputError``/``Message`` whose template is built at run time, which no extractor sees.
 
 The .ts files (``resources/i18n/digital_resilience_<locale>.ts``) are Qt Linguist's format:
 translators edit them in Linguist or any text editor. Standard library only (plus
@@ -42,11 +50,12 @@ LOCALES = ("zh_CN",)
 ALGORITHM_ATTRIBUTES = ("DISPLAY_NAME", "HELP", "TAGS")
 
 #: Strings translated from a variable: (file, kind, name, context).
-#: "dict" = the values of a module-level dict; "rows" = the first item of each tuple
-#: in the list that a function returns.
+#: "dict" = the values of a module-level dict; "rows" = the label of each (label, value)
+#: pair that a function builds.
 DYNAMIC = (
     ("processing/algorithm.py", "dict", "GROUPS", "ResilienceAlgorithm"),
     ("core/weights/summary.py", "rows", "as_rows", "SpatialWeightsAlgorithm"),
+    ("core/coverage/analysis.py", "rows", "as_rows", "CoreNodeCoverageAlgorithm"),
 )
 
 
@@ -96,12 +105,28 @@ def _wrappers(tree: ast.Module) -> dict[str, tuple[int, str | None, int | None]]
     return found
 
 
+#: Calls whose first argument is a core template (context ``core``).
+CORE_TEMPLATES = ("InputError", "Message")
+
+
+def _algorithm_class(tree: ast.Module) -> str | None:
+    """The module's algorithm class (the one class with a ``NAME`` attribute), if exactly one."""
+    found = [node.name for node in tree.body if isinstance(node, ast.ClassDef) and any(
+        isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "NAME" for t in s.targets)
+        for s in node.body)]
+    return found[0] if len(found) == 1 else None
+
+
 class _Visitor(ast.NodeVisitor):
-    def __init__(self, filename: str, wrappers: dict):
+    def __init__(self, filename: str, wrappers: dict, algorithm: str | None = None):
         self.filename = filename
         self.wrappers = wrappers
+        self.algorithm = algorithm
+        self.core = filename.startswith("core/")
         self.classes: list[str] = []
+        self.aliases: list[set] = []  # per function: local names bound to ``<algorithm>.tr``
         self.messages: list[Message] = []
+        self.computed: list[tuple[str, int, str]] = []  # templates built at run time
 
     def add(self, context, node, line) -> None:
         text = _string(node)
@@ -122,12 +147,30 @@ class _Visitor(ast.NodeVisitor):
         self.generic_visit(node)
         self.classes.pop()
 
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        aliases = {target.id for statement in ast.walk(node) if isinstance(statement, ast.Assign)
+                   and isinstance(statement.value, ast.Attribute) and statement.value.attr == "tr"
+                   for target in statement.targets if isinstance(target, ast.Name)}
+        self.aliases.append(aliases)
+        self.generic_visit(node)
+        self.aliases.pop()
+
+    def _helper_alias(self, func) -> bool:
+        """``algorithm.tr`` (not ``self``) or a local alias of it, outside the class."""
+        if isinstance(func, ast.Attribute) and func.attr == "tr" and isinstance(func.value, ast.Name):
+            return func.value.id != "self"
+        return isinstance(func, ast.Name) and bool(self.aliases) and func.id in self.aliases[-1]
+
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "tr" and isinstance(func.value, ast.Name) \
                 and func.value.id == "self" and node.args and self.classes:
             context = _string(node.args[1]) if len(node.args) > 1 else None
             self.add(context or self.classes[-1], node.args[0], node.lineno)
+        elif self.algorithm and not self.classes and node.args and self._helper_alias(func):
+            self.add(self.algorithm, node.args[0], node.lineno)
+        elif self.core and isinstance(func, ast.Name) and func.id == "tr" and node.args:
+            self.add("core", node.args[0], node.lineno)
         elif _is_qt_translate(node) and len(node.args) >= 2:
             self.add(_string(node.args[0]), node.args[1], node.lineno)
         elif isinstance(func, ast.Name) and func.id in self.wrappers and node.args:
@@ -140,8 +183,11 @@ class _Visitor(ast.NodeVisitor):
                         context = _string(keyword.value) or context
             if len(node.args) > text_index:
                 self.add(context, node.args[text_index], node.lineno)
-        elif isinstance(func, ast.Name) and func.id == "InputError" and node.args:
-            self.add("core", node.args[0], node.lineno)
+        elif isinstance(func, ast.Name) and func.id in CORE_TEMPLATES:
+            if node.args and _string(node.args[0]) is not None:
+                self.add("core", node.args[0], node.lineno)
+            elif self.filename != "core/errors.py":  # where Message rebuilds itself (pickling, joining)
+                self.computed.append((self.filename, node.lineno, ast.unparse(node)[:80]))
         self.generic_visit(node)
 
 
@@ -152,11 +198,9 @@ def _dynamic(tree: ast.Module, filename: str, kind: str, name: str, context: str
                 isinstance(t, ast.Name) and t.id == name for t in node.targets) and isinstance(node.value, ast.Dict):
             messages += [Message(context, _string(v), filename, v.lineno) for v in node.value.values if _string(v)]
         if kind == "rows" and isinstance(node, ast.FunctionDef) and node.name == name:
-            for ret in ast.walk(node):
-                if isinstance(ret, ast.Return) and isinstance(ret.value, ast.List):
-                    for item in ret.value.elts:
-                        if isinstance(item, ast.Tuple) and _string(item.elts[0]):
-                            messages.append(Message(context, _string(item.elts[0]), filename, item.lineno))
+            for item in ast.walk(node):  # every (label, value) pair the function builds
+                if isinstance(item, ast.Tuple) and len(item.elts) == 2 and _string(item.elts[0]):
+                    messages.append(Message(context, _string(item.elts[0]), filename, item.lineno))
     return messages
 
 
@@ -168,18 +212,48 @@ def python_files(root: Path = ROOT) -> list[Path]:
     return [f for f in files if "__pycache__" not in f.parts]
 
 
-def extract(root: Path = ROOT) -> list[Message]:
-    """Every translatable string of the plugin, in source order, duplicates removed."""
-    messages: list[Message] = []
+def _visit(root: Path = ROOT):
     for path in python_files(root):
         filename = path.relative_to(root).as_posix()
         tree = ast.parse(path.read_text(encoding="utf-8"), filename)
-        visitor = _Visitor(filename, _wrappers(tree))
+        visitor = _Visitor(filename, _wrappers(tree), _algorithm_class(tree))
         visitor.visit(tree)
+        yield filename, tree, visitor
+
+
+def computed_templates(root: Path = ROOT) -> list[tuple[str, int, str]]:
+    """(file, line, call) of every ``InputError``/``Message`` whose template is not a literal:
+    the extractor cannot see those, so they would stay English."""
+    return [item for _, _, visitor in _visit(root) for item in visitor.computed]
+
+
+def model_messages(root: Path = ROOT) -> list[Message]:
+    """Input and output descriptions and enum options of the shipped models
+    (``resources/models/*.model3``), translated by ``processing/models.translate_texts``."""
+    import xml.etree.ElementTree as ElementTree
+
+    messages = []
+    for path in sorted((root / "resources" / "models").glob("*.model3")):
+        filename = path.relative_to(root).as_posix()
+        for option in ElementTree.parse(path).iter("Option"):
+            texts = []
+            if option.get("name") == "description" and option.get("value"):
+                texts = [option.get("value")]
+            elif option.get("name") == "options" and option.get("type") == "StringList":
+                texts = [item.get("value") for item in option if item.get("value")]
+            messages += [Message("ResilienceModel", text, filename, 0) for text in texts]
+    return messages
+
+
+def extract(root: Path = ROOT) -> list[Message]:
+    """Every translatable string of the plugin, in source order, duplicates removed."""
+    messages: list[Message] = []
+    for filename, tree, visitor in _visit(root):
         messages += visitor.messages
         for file, kind, name, context in DYNAMIC:
             if file == filename:
                 messages += _dynamic(tree, filename, kind, name, context)
+    messages += model_messages(root)
     seen, unique = set(), []
     for message in messages:
         if (message.context, message.source) not in seen:
@@ -278,6 +352,9 @@ def main(argv=None) -> int:
         return 0
     messages = extract()
     status = 0
+    for filename, line, call in computed_templates():
+        print(f"{filename}:{line}: the template of {call} is built at run time; write it as one literal")
+        status |= args.command == "check"
     for locale in locales:
         path = ts_path(locale)
         old = read_ts(path)
@@ -285,7 +362,10 @@ def main(argv=None) -> int:
             missing = [m for m in messages if (m.context, m.source) not in old]
             for m in missing:
                 print(f"{m.filename}:{m.line}: [{m.context}] {m.source[:70]!r} is not in {path.name}")
-            status |= bool(missing)
+            unfinished = [key for key, (_, kind) in old.items() if kind == "unfinished"]
+            if unfinished:
+                print(f"{path.name}: {len(unfinished)} string(s) still to translate")
+            status |= bool(missing) or bool(unfinished)
             continue
         total, unfinished = write_ts(path, locale, messages, old)
         print(f"{path}: {total} strings, {unfinished} to translate")

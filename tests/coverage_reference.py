@@ -79,6 +79,20 @@ def brute_force_max_cover(covers: list[set], weights, p: int, fixed=()):
     return best
 
 
+def pulp_cover(coverage_rows: list[list[int]], n_sites: int) -> float:
+    """Set covering written as a plain PuLP model (binary y, no reductions), solved with CBC."""
+    import pulp
+
+    model = pulp.LpProblem("lscp_reference", pulp.LpMinimize)
+    y = [pulp.LpVariable(f"y{j}", cat="Binary") for j in range(n_sites)]
+    model += pulp.lpSum(y)
+    for row in coverage_rows:
+        model += pulp.lpSum(y[j] for j in row) >= 1
+    model.solve(pulp.PULP_CBC_CMD(msg=False))
+    assert pulp.LpStatus[model.status] == "Optimal" and model.sol_status == 1
+    return float(pulp.value(model.objective))
+
+
 def pulp_max_cover(coverage_rows: list[list[int]], n_sites: int, weights, p: int, fixed=()) -> float:
     """Maximal covering written as a plain PuLP model (binary x and y), solved with CBC."""
     import pulp

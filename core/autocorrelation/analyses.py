@@ -4,18 +4,19 @@ Each takes a :class:`~.runs.Panel` (the layer's rows, the weights of its units),
 the runs (fields × years), drops or refuses NULL values per run, computes the
 statistic and returns plain results: a table for the global statistics, output
 columns (plain names, or ``STEM_YYYY`` per year) for the local ones. Messages for the
-user (dropped units, islands, skipped statistics) come back as :class:`Note` objects:
-an English template plus values, translated by the caller like ``InputError``.
+user (dropped units, islands, skipped statistics) come back as
+:class:`~core.errors.Message` objects: an English template plus values, translated by the
+caller like ``InputError``; so are the output fields' aliases.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, preview
+from ..errors import InputError, Message, preview
 from ..progress import report, span
 from .clusters import GEARY_LABELS, LISA_LABELS, NO_DATA
 from .geary import Geary
@@ -35,28 +36,21 @@ TABLE_COLUMNS = ["field", "column", "year", "statistic", "inference", "value", "
                  "p_value", "units", "perms", "alternative"]
 
 
-@dataclass(frozen=True)
-class Note:
-    """A message for the user: an English template and its values (translate, then format)."""
-
-    template: str
-    params: dict = field(default_factory=dict)
-
-    def text(self) -> str:
-        return self.template.format(**self.params)
+#: The kinds of inference of the global table, as it stores them (translated in captions).
+INFERENCES = NORMALITY, RANDOMISATION, PERMUTATION = (
+    Message("normality"), Message("randomisation"), Message("permutation"))
 
 
-def _selection_notes(selection: Selection) -> list[Note]:
+def _selection_notes(selection: Selection) -> list[Message]:
     notes = []
     if selection.dropped:
-        notes.append(Note("{run}: {count} unit(s) with NULL values left out: {ids}.",
-                          {"run": selection.run.title, "count": len(selection.dropped),
-                           "ids": preview(selection.dropped)}))
+        notes.append(Message("{run}: {count} unit(s) with NULL values left out: {ids}.",
+                             run=selection.run.title, count=len(selection.dropped), ids=preview(selection.dropped)))
     islands = selection.weights.islands
     if len(islands):
-        notes.append(Note("{run}: {count} unit(s) without neighbours, not tested (“No neighbours”): {ids}.",
-                          {"run": selection.run.title, "count": len(islands),
-                           "ids": preview(selection.weights.ids[islands])}))
+        notes.append(Message("{run}: {count} unit(s) without neighbours, not tested (“No neighbours”): {ids}.",
+                             run=selection.run.title, count=len(islands),
+                             ids=preview(selection.weights.ids[islands])))
     return notes
 
 
@@ -64,7 +58,7 @@ def _selection_notes(selection: Selection) -> list[Note]:
 @dataclass
 class GlobalResult:
     table: pd.DataFrame
-    notes: list[Note]
+    notes: list[Message]
 
 
 def global_autocorrelation(panel: Panel, fields, all_years: bool = False, statistics=STATISTICS,
@@ -91,25 +85,25 @@ def global_autocorrelation(panel: Panel, fields, all_years: bool = False, statis
                       "label": run.title}
             if statistic == "moran":
                 result = Moran(values, selection.weights, **common)
-                kinds = [("normality", result.EI, result.VI_norm, result.z_norm, result.p_norm),
-                         ("randomisation", result.EI, result.VI_rand, result.z_rand, result.p_rand)]
+                kinds = [(NORMALITY, result.EI, result.VI_norm, result.z_norm, result.p_norm),
+                         (RANDOMISATION, result.EI, result.VI_rand, result.z_rand, result.p_rand)]
             elif statistic == "geary":
                 result = Geary(values, selection.weights, **common)
-                kinds = [("normality", result.EC, result.VC_norm, result.z_norm, result.p_norm),
-                         ("randomisation", result.EC, result.VC_rand, result.z_rand, result.p_rand)]
+                kinds = [(NORMALITY, result.EC, result.VC_norm, result.z_norm, result.p_norm),
+                         (RANDOMISATION, result.EC, result.VC_rand, result.z_rand, result.p_rand)]
             else:
                 if (values < 0).any():
-                    notes.append(Note("{run}: General G skipped, it needs values of zero or more ({count} "
-                                      "negative).", {"run": run.title, "count": int((values < 0).sum())}))
+                    notes.append(Message("{run}: General G skipped, it needs values of zero or more ({count} "
+                                         "negative).", run=run.title, count=int((values < 0).sum())))
                     continue
                 result = GeneralG(values, selection.weights, **common)
-                kinds = [("randomisation", result.EG, result.VG, result.z_rand, result.p_rand)]
+                kinds = [(RANDOMISATION, result.EG, result.VG, result.z_rand, result.p_rand)]
             if result.permutations:
-                kinds.append(("permutation", result.EI_sim, result.VI_sim, result.z_sim, result.p_sim))
+                kinds.append((PERMUTATION, result.EI_sim, result.VI_sim, result.z_sim, result.p_sim))
             for inference, expected, variance, z, p in kinds:
-                rows.append([run.stem, run.columns[0], run.year, result.name, inference, result.statistic,
-                             expected, variance, z, p, result.n, result.permutations if inference == "permutation"
-                             else 0, alternative])
+                rows.append([run.stem, run.columns[0], run.year, str(result.name), str(inference),
+                             result.statistic, expected, variance, z, p, result.n,
+                             result.permutations if inference == PERMUTATION else 0, alternative])
     report(progress, 1.0)
     if not rows:
         raise InputError("Nothing could be computed: General G needs values of zero or more; choose Moran's I or "
@@ -141,7 +135,7 @@ class LocalAnalysis:
     runs: list[LocalRun]
     n_rows: int
     long: bool
-    notes: list[Note]
+    notes: list[Message]
 
     @property
     def per_year(self) -> bool:
@@ -168,50 +162,52 @@ def _islands_null(result, values):
 def _p_fields(prefix: str, stem: str, correction: str, long_alias: str) -> list[OutputField]:
     fields = [OutputField(f"{prefix}_P", f"{stem}P", long_alias, "float", lambda r: r.p)]
     if correction != "none":
-        fields.append(OutputField(f"{prefix}_PADJ", f"{stem}PADJ"[:5], f"p-value adjusted ({correction})",
+        fields.append(OutputField(f"{prefix}_PADJ", f"{stem}PADJ"[:5],
+                                  Message("p-value adjusted ({correction})", correction=correction),
                                   "float", lambda r: r.p_adjusted))
     return fields
 
 
 def lisa_fields(correction: str, permutations: int) -> list[OutputField]:
-    p_alias = ("pseudo p-value (conditional permutation, directed)" if permutations
-               else "p-value (normal approximation, two-sided)")
+    p_alias = (Message("pseudo p-value (conditional permutation, directed)") if permutations
+               else Message("p-value (normal approximation, two-sided)"))
     return [
-        OutputField("LISA_I", "LI", "Local Moran's I", "float", lambda r: r.Is),
-        OutputField("LISA_Z", "LZ", "z-score of I (analytical moments)", "float", lambda r: r.z_score),
+        OutputField("LISA_I", "LI", Message("Local Moran's I"), "float", lambda r: r.Is),
+        OutputField("LISA_Z", "LZ", Message("z-score of I (analytical moments)"), "float", lambda r: r.z_score),
         *_p_fields("LISA", "L", correction, p_alias),
-        OutputField("LISA_Q", "LQ", "Quadrant (GeoDa codes: 1 HH, 2 LL, 3 LH, 4 HL)", "int",
+        OutputField("LISA_Q", "LQ", Message("Quadrant (GeoDa codes: 1 HH, 2 LL, 3 LH, 4 HL)"), "int",
                     lambda r: _islands_null(r, r.quadrant)),
-        OutputField("LISA_CL", "LCL", "Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 no data, "
-                    "6 no neighbours)", "int", lambda r: r.cluster),
-        OutputField("LISA_LAB", "LLAB", "LISA cluster", "text", lambda r: r.labels),
-        OutputField("LISA_LAG", "LLAG", "Spatial lag of the standardised variable", "float",
+        OutputField("LISA_CL", "LCL", Message("Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, "
+                                              "5 no data, 6 no neighbours)"), "int", lambda r: r.cluster),
+        OutputField("LISA_LAB", "LLAB", Message("LISA cluster"), "text", lambda r: r.labels),
+        OutputField("LISA_LAG", "LLAG", Message("Spatial lag of the standardised variable"), "float",
                     lambda r: _islands_null(r, r.lag)),
     ]
 
 
 def geary_fields(correction: str) -> list[OutputField]:
     return [
-        OutputField("LG_C", "LGC", "Local Geary's c", "float", lambda r: r.C),
-        OutputField("LG_Z", "LGZ", "z-score of c (permutation moments)", "float", lambda r: r.z_sim),
-        *_p_fields("LG", "LG", correction, "pseudo p-value (conditional permutation, directed)"),
-        OutputField("LG_CL", "LGCL", "Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 other positive, "
-                    "4 negative, 5 no data, 6 no neighbours)", "int", lambda r: r.cluster),
-        OutputField("LG_LAB", "LGLAB", "Local Geary cluster", "text", lambda r: r.labels),
+        OutputField("LG_C", "LGC", Message("Local Geary's c"), "float", lambda r: r.C),
+        OutputField("LG_Z", "LGZ", Message("z-score of c (permutation moments)"), "float", lambda r: r.z_sim),
+        *_p_fields("LG", "LG", correction, Message("pseudo p-value (conditional permutation, directed)")),
+        OutputField("LG_CL", "LGCL", Message("Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 other "
+                                             "positive, 4 negative, 5 no data, 6 no neighbours)"), "int",
+                    lambda r: r.cluster),
+        OutputField("LG_LAB", "LGLAB", Message("Local Geary cluster"), "text", lambda r: r.labels),
     ]
 
 
 def hotspot_fields(correction: str, permutations: int, star: bool) -> list[OutputField]:
     name = "Gi*" if star else "Gi"
-    p_alias = ("p-value (conditional permutation, two-sided)" if permutations
-               else "p-value (normal approximation, two-sided)")
+    p_alias = (Message("p-value (conditional permutation, two-sided)") if permutations
+               else Message("p-value (normal approximation, two-sided)"))
     return [
-        OutputField("GI", "GI", f"Getis-Ord {name}", "float", lambda r: r.G),
-        OutputField("GI_Z", "GIZ", f"z-score of {name}", "float", lambda r: r.z_score),
+        OutputField("GI", "GI", Message("Getis-Ord {name}", name=name), "float", lambda r: r.G),
+        OutputField("GI_Z", "GIZ", Message("z-score of {name}", name=name), "float", lambda r: r.z_score),
         *_p_fields("GI", "GI", correction, p_alias),
-        OutputField("GI_BIN", "GIBIN", "Gi_Bin: confidence (±3 99 %, ±2 95 %, ±1 90 %; + hot, − cold)", "int",
-                    lambda r: _islands_null(r, r.bins)),
-        OutputField("GI_LAB", "GILAB", "Hot spot class", "text", lambda r: r.labels),
+        OutputField("GI_BIN", "GIBIN", Message("Gi_Bin: confidence (±3 99 %, ±2 95 %, ±1 90 %; + hot, − cold)"),
+                    "int", lambda r: _islands_null(r, r.bins)),
+        OutputField("GI_LAB", "GILAB", Message("Hot spot class"), "text", lambda r: r.labels),
     ]
 
 
@@ -285,7 +281,7 @@ def local_moran_analysis(panel: Panel, field: str, kind: str = "univariate", sec
 
 
 def _change(run: Run) -> str:
-    return f"the change {run.columns[0]} − {run.columns[1]}"
+    return Message("the change {later} − {earlier}", later=run.columns[0], earlier=run.columns[1])
 
 
 def local_geary_analysis(panel: Panel, field: str, all_years: bool = False, permutations: int = 999, seed=None,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import InputError, preview
+from ..errors import InputError, Message, preview
 from ..weights.model import SpatialWeights
 
 MINIMUM_UNITS = 3
@@ -47,7 +47,11 @@ def weights_constants(matrix) -> WeightsConstants:
     )
 
 
-def check_values(values, weights: SpatialWeights, name: str = "the variable") -> np.ndarray:
+#: How messages name a variable whose caller gave no name.
+THE_VARIABLE = Message("the variable")
+
+
+def check_values(values, weights: SpatialWeights, name: str = THE_VARIABLE) -> np.ndarray:
     """``values`` as float64, checked: one per unit, finite, at least 3, not constant."""
     values = np.asarray(values, dtype=np.float64).ravel()
     if len(values) != weights.n:

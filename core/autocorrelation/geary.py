@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import Message
 from ..weights.model import SpatialWeights
-from .base import check_values, standardize, weights_constants
+from .base import THE_VARIABLE, check_values, standardize, weights_constants
 from .inference import check_alternative, moments_z, normal_p
 from .moran import _Permuted
 
@@ -20,10 +21,10 @@ from .moran import _Permuted
 class Geary(_Permuted):
     """Global Geary's C of ``y`` under ``weights``."""
 
-    name = "Geary's C"
+    name = Message("Geary's C")
 
     def __init__(self, y, weights: SpatialWeights, permutations: int = 999, seed=None,
-                 alternative: str = "two-sided", progress=None, label: str = "the variable"):
+                 alternative: str = "two-sided", progress=None, label: str = THE_VARIABLE):
         self.alternative = check_alternative(alternative)
         y = check_values(y, weights, label)
         matrix = weights.transformed()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..weights.model import SpatialWeights
-from .base import check_values, weights_constants
+from .base import THE_VARIABLE, check_values, weights_constants
 from .inference import check_alternative, moments_z, normal_p
 from .moran import _Permuted, _row_products
 
@@ -20,10 +20,10 @@ from .moran import _Permuted, _row_products
 class GeneralG(_Permuted):
     """Getis-Ord General G of ``y`` (non-negative) under ``weights``."""
 
-    name = "Getis-Ord General G"
+    name = Message("Getis-Ord General G")
 
     def __init__(self, y, weights: SpatialWeights, permutations: int = 999, seed=None,
-                 alternative: str = "two-sided", progress=None, label: str = "the variable"):
+                 alternative: str = "two-sided", progress=None, label: str = THE_VARIABLE):
         self.alternative = check_alternative(alternative)
         y = check_values(y, weights, label)
         if (y < 0).any():

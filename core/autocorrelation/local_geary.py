@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..weights.model import SpatialWeights
-from .base import check_values, off_diagonal, standardize
+from .base import THE_VARIABLE, check_values, off_diagonal, standardize
 from .clusters import (
     GEARY_LABELS,
     HIGH_HIGH,
@@ -38,7 +38,7 @@ class LocalGeary(_Local):
     """Local Geary's c of ``y``, with conditional permutation inference."""
 
     def __init__(self, y, weights: SpatialWeights, permutations: int = 999, seed=None, alpha: float = 0.05,
-                 correction: str = "none", progress=None, label: str = "the variable"):
+                 correction: str = "none", progress=None, label: str = THE_VARIABLE):
         self.permutations = check_permutations(permutations)
         if not self.permutations:
             raise InputError("Local Geary's p-values come from permutations; set the number of permutations "

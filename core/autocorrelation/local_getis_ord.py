@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..weights.model import SpatialWeights
-from .base import check_values, off_diagonal
+from .base import THE_VARIABLE, check_values, off_diagonal
 from .clusters import HOTSPOT_LABELS, LISA_LABELS, NO_NEIGHBOURS
 from .inference import confidence_bins, moments_z, normal_p
 from .local_moran import _Local
@@ -47,7 +47,7 @@ class LocalG(_Local):
     """Local Gi (``star=False``) or Gi* (``star=True``) of ``y``."""
 
     def __init__(self, y, weights: SpatialWeights, star: bool = True, permutations: int = 0, seed=None,
-                 alpha: float = 0.05, correction: str = "none", progress=None, label: str = "the variable"):
+                 alpha: float = 0.05, correction: str = "none", progress=None, label: str = THE_VARIABLE):
         y = check_values(y, weights, label)
         n = len(y)
         self.n = n

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..weights.model import SpatialWeights
-from .base import check_values, off_diagonal, standardize
+from .base import THE_VARIABLE, check_values, off_diagonal, standardize
 from .clusters import LISA_LABELS, labels_for, lisa_clusters, quadrants
 from .inference import adjust_p, moments_z, normal_p, pseudo_p
 from .permutation import ConditionalPermutations, Tally, check_permutations
@@ -99,7 +99,7 @@ class LocalMoran(_LocalMoranBase):
     """Univariate local Moran's I of ``y`` (also the differential LISA of a change)."""
 
     def __init__(self, y, weights: SpatialWeights, permutations: int = 999, seed=None, conditional: bool = True,
-                 alpha: float = 0.05, correction: str = "none", progress=None, label: str = "the variable"):
+                 alpha: float = 0.05, correction: str = "none", progress=None, label: str = THE_VARIABLE):
         y = check_values(y, weights, label)
         matrix = off_diagonal(weights.transformed())
         n = len(y)

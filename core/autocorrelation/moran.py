@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import Message
 from ..weights.model import SpatialWeights
-from .base import check_values, standardize, weights_constants
+from .base import THE_VARIABLE, check_values, standardize, weights_constants
 from .inference import check_alternative, moments_z, normal_p, pseudo_p
 from .permutation import check_permutations, permuted_statistics
 
@@ -49,10 +50,10 @@ class _Permuted:
 class Moran(_Permuted):
     """Global Moran's I of ``y`` under ``weights`` (transformed as the weights say)."""
 
-    name = "Moran's I"
+    name = Message("Moran's I")
 
     def __init__(self, y, weights: SpatialWeights, permutations: int = 999, seed=None,
-                 alternative: str = "two-sided", progress=None, label: str = "the variable"):
+                 alternative: str = "two-sided", progress=None, label: str = THE_VARIABLE):
         self.alternative = check_alternative(alternative)
         y = check_values(y, weights, label)
         matrix = weights.transformed()
@@ -89,7 +90,7 @@ class Moran(_Permuted):
 class MoranBV(_Permuted):
     """Bivariate Moran's I: ``x`` against the spatial lag of ``y``."""
 
-    name = "Bivariate Moran's I"
+    name = Message("Bivariate Moran's I")
 
     def __init__(self, x, y, weights: SpatialWeights, permutations: int = 999, seed=None,
                  alternative: str = "two-sided", progress=None, labels=("x", "y")):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import InputError, preview
+from ..errors import InputError, Message, preview
 from ..progress import report, span
 from .assignment import Assignment, assign_to_cores
 from .costs import pairs_within
@@ -79,8 +79,8 @@ class CoverageResult:
         spec, result = self.spec, self.result
         a = self.assignment
         rows = [
-            ("Model", "set covering" + (" with backup coverage" if spec.backup else "")
-             if spec.problem == "set_covering" else f"maximal covering (p = {spec.p})"),
+            ("Model", (Message("set covering with backup coverage") if spec.backup else Message("set covering"))
+             if spec.problem == "set_covering" else Message("maximal covering (p = {p})", p=spec.p)),
             ("Radius", f"{spec.radius_km:g} km"),
             ("Cities", str(len(self.names))),
             ("Candidate sites", str(len(self.candidates))),
@@ -103,12 +103,15 @@ class CoverageResult:
 
 
 def describe_status(result) -> str:
-    """'proven optimal', or the status with the gap: what the log must say."""
+    """'proven optimal', or the status with the gap: what the log must say (a core Message,
+    English as a string, translated by the Processing layer)."""
     if result.optimal:
-        return "proven optimal"
-    gap = "unknown" if result.gap is None else f"{100 * result.gap:.2f} %"
-    bound = "" if result.bound is None else f", best bound {result.bound:.4g}"
-    return f"not proven optimal ({result.status}): gap {gap}{bound}"
+        return Message("proven optimal")
+    gap = Message("unknown") if result.gap is None else f"{100 * result.gap:.2f} %"
+    if result.bound is None:
+        return Message("not proven optimal ({status}): gap {gap}", status=result.status, gap=gap)
+    return Message("not proven optimal ({status}): gap {gap}, best bound {bound}", status=result.status,
+                   gap=gap, bound=f"{result.bound:.4g}")
 
 
 def _check_spec(spec: CoverageSpec, n: int) -> None:
@@ -241,7 +244,7 @@ def _compare(sites, pairs, candidate_index, fixed, weights, names, spec, main, p
         if spec.problem == "set_covering" and uncoverable(coverage).size:
             count = uncoverable(coverage).size
             rows.append(RadiusRow(radius, None, None, None, None, False, None,
-                                  f"{count} cities out of reach of every candidate"))
+                                  Message("{count} cities out of reach of every candidate", count=count)))
             continue
         solution, _ = _solve(coverage, quick, radius, fixed, weights, names, local)
         cores = candidate_index[solution.cores]

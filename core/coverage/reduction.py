@@ -2,7 +2,8 @@
 
 Set covering of cities by cores has much redundancy that general MIP presolvers
 (HiGHS, CBC) do not remove, and removing it first makes the integer programme much
-smaller (2,850 points at 300 km: 2,850 × 2,850 → about 1,600 × 1,650). Each rule keeps
+smaller (the 2,848 county points of China at 300 km: 2,848 × 2,848 with 410,874 covering
+pairs → 1,768 × 1,851 with 271,815, and 8 sites forced). Each rule keeps
 at least one optimal cover:
 
 * essential site — a city that only one site covers forces that site;
@@ -13,6 +14,13 @@ at least one optimal cover:
 
 Rules are applied until nothing changes. Not valid for maximal or backup coverage,
 which count coverage beyond the first core.
+
+Measured and not used (the 2,848 counties): fixing sites by their LP reduced cost
+(a site whose reduced cost exceeds incumbent − 1 − LP bound is in no better cover)
+removes 54 of the 1,851 sites even with the optimal cover as incumbent, and the LP
+bound does not move, so it does not pay for its LP solves. A Lagrangian bound
+(relaxing the covering rows) cannot beat the LP bound: its subproblem has the
+integrality property.
 """
 
 from __future__ import annotations
@@ -35,41 +43,59 @@ class ReducedCover:
     forced: np.ndarray  # original columns that every optimal cover found here contains
 
 
-def _contained_pairs(matrix: sp.csr_matrix):
-    """Pairs (a, b), a ≠ b, whose rows satisfy set(a) ⊆ set(b), and the row sizes."""
+def _contained_pairs(matrix: sp.csr_matrix, among=None):
+    """Pairs (a, b), a ≠ b, whose rows satisfy set(a) ⊆ set(b), with a restricted to the
+    rows ``among`` (a boolean mask; all rows by default), and the row sizes."""
     matrix = matrix.astype(np.int32)
     sizes = np.diff(matrix.indptr)
-    overlap = (matrix @ matrix.T).tocoo()
-    keep = (overlap.row != overlap.col) & (overlap.data == sizes[overlap.row])
-    return overlap.row[keep], overlap.col[keep], sizes
+    small = np.arange(matrix.shape[0]) if among is None else np.flatnonzero(among)
+    overlap = (matrix[small] @ matrix.T).tocoo()
+    a, b = small[overlap.row], overlap.col
+    keep = (a != b) & (overlap.data == sizes[a])
+    return a[keep], b[keep], sizes
 
 
-def _dominated(matrix: sp.csr_matrix, drop_superset: bool) -> np.ndarray:
+def _dominated(matrix: sp.csr_matrix, drop_superset: bool, among=None) -> np.ndarray:
     """Rows to drop: supersets of another row (row dominance) or subsets of another row
-    (column dominance, on the transpose). Of identical rows the first one stays."""
-    small, large, sizes = _contained_pairs(matrix)
+    (column dominance, on the transpose). Of identical rows the first one stays.
+
+    ``among``: the rows that shrank since the last check; a containment set(a) ⊆ set(b)
+    can only appear when set(a) shrank, so only pairs with a in ``among`` are computed
+    (after an exhaustive first check, every later check is incremental)."""
+    small, large, sizes = _contained_pairs(matrix, among)
     equal = sizes[small] == sizes[large]
     if drop_superset:
-        drop = np.concatenate([large[~equal], large[equal & (small < large)]])
+        drop = large[~equal]
     else:
-        drop = np.concatenate([small[~equal], small[equal & (small > large)]])
+        drop = small[~equal]
+    drop = np.concatenate([drop, np.maximum(small[equal], large[equal])])
     return np.unique(drop)
+
+
+def _touching(matrix: sp.csr_matrix, lines: np.ndarray) -> np.ndarray:
+    """Mask of the rows of ``matrix`` with a non-zero in one of the columns ``lines``."""
+    return np.asarray(matrix[:, lines].sum(axis=1)).ravel() > 0
 
 
 def reduce_cover(matrix: sp.csr_matrix, fixed=None, progress=None) -> ReducedCover:
     """Reduce the set-covering problem min Σy s.t. ``matrix`` y ≥ 1, y_j = 1 for ``fixed``.
 
-    Every row must be coverable (checked by the caller).
+    Every row must be coverable (checked by the caller). The dominance checks are
+    incremental: a row (city) is compared with the others only after it lost a site, a
+    column (site) only after it lost a city, which makes the dozen rounds on 2,848 county
+    points take 0.4 s instead of 1.5 s.
     """
     matrix = sp.csr_matrix(matrix, dtype=np.int8)
     n, m = matrix.shape
     rows, cols = np.arange(n), np.arange(m)
     forced = [np.flatnonzero(fixed)] if fixed is not None and np.any(fixed) else []
     if forced:
-        covered = np.asarray(matrix[:, forced[0]].sum(axis=1)).ravel() > 0
+        covered = _touching(matrix, forced[0])
         keep_cols = np.ones(m, dtype=bool)
         keep_cols[forced[0]] = False
         matrix, rows, cols = matrix[~covered][:, keep_cols], rows[~covered], cols[keep_cols]
+    row_shrank = np.ones(matrix.shape[0], dtype=bool)  # rows to compare (all, the first time)
+    col_shrank = np.ones(matrix.shape[1], dtype=bool)
     rounds = 0
     while matrix.shape[0]:
         rounds += 1
@@ -79,26 +105,33 @@ def reduce_cover(matrix: sp.csr_matrix, fixed=None, progress=None) -> ReducedCov
         if single.size:
             essential = np.unique(matrix.indices[matrix.indptr[single]])
             forced.append(cols[essential])
-            covered = np.asarray(matrix[:, essential].sum(axis=1)).ravel() > 0
+            covered = _touching(matrix, essential)
             keep_cols = np.ones(matrix.shape[1], dtype=bool)
             keep_cols[essential] = False
-            matrix, rows, cols = matrix[~covered][:, keep_cols], rows[~covered], cols[keep_cols]
+            col_shrank = (col_shrank | _touching(sp.csr_matrix(matrix.T), np.flatnonzero(covered)))[keep_cols]
+            # the rows that stay lost no site: the essential sites cover none of them
+            matrix, rows, cols, row_shrank = (matrix[~covered][:, keep_cols], rows[~covered], cols[keep_cols],
+                                              row_shrank[~covered])
             changed = True
             if not matrix.shape[0]:
                 break
-        drop_rows = _dominated(matrix, drop_superset=True)
+        drop_rows = _dominated(matrix, drop_superset=True, among=row_shrank)
+        row_shrank[:] = False
         if drop_rows.size:
+            col_shrank |= _touching(sp.csr_matrix(matrix.T), drop_rows)
             keep = np.ones(matrix.shape[0], dtype=bool)
             keep[drop_rows] = False
-            matrix, rows = matrix[keep], rows[keep]
+            matrix, rows, row_shrank = matrix[keep], rows[keep], row_shrank[keep]
             changed = True
         by_column = sp.csr_matrix(matrix.T)
         empty = np.flatnonzero(np.diff(by_column.indptr) == 0)  # covers no remaining city
-        drop_cols = np.union1d(_dominated(by_column, drop_superset=False), empty)
+        drop_cols = np.union1d(_dominated(by_column, drop_superset=False, among=col_shrank), empty)
+        col_shrank[:] = False
         if drop_cols.size:
+            row_shrank |= _touching(matrix, drop_cols)
             keep = np.ones(matrix.shape[1], dtype=bool)
             keep[drop_cols] = False
-            matrix, cols = sp.csr_matrix(matrix[:, keep]), cols[keep]
+            matrix, cols, col_shrank = sp.csr_matrix(matrix[:, keep]), cols[keep], col_shrank[keep]
             changed = True
         if not changed:
             break

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, preview
+from ..errors import InputError, Message, preview
 from ..panel import check_unit_years, numeric_values, panel_stems, split_year_field
 
 #: Panel effects: pooled, unit / time / two-way fixed effects, random unit effects
@@ -28,12 +28,12 @@ EFFECTS = ("none", "unit", "time", "twoway", "random", "random_time")
 FIXED_EFFECTS = ("unit", "time", "twoway")
 RANDOM_EFFECTS = ("random", "random_time")
 EFFECT_LABELS = {
-    "none": "pooled (no effects)",
-    "unit": "unit (city) fixed effects",
-    "time": "time (year) fixed effects",
-    "twoway": "two-way (city and year) fixed effects",
-    "random": "random unit effects",
-    "random_time": "random unit effects and year fixed effects",
+    "none": Message("pooled (no effects)"),
+    "unit": Message("unit (city) fixed effects"),
+    "time": Message("time (year) fixed effects"),
+    "twoway": Message("two-way (city and year) fixed effects"),
+    "random": Message("random unit effects"),
+    "random_time": Message("random unit effects and year fixed effects"),
 }
 
 
@@ -138,8 +138,8 @@ def cross_section(frame: pd.DataFrame, dependent: str, explanatory, unit_ids,
                 "{count} unit(s) have empty (NULL) values in the model's fields: {units}. Fill them, or "
                 "run again with “Balance the panel / drop units with missing values” on.",
                 count=int(missing.sum()), units=preview(unit_ids[missing]))
-        notes.append(f"{int(missing.sum())} unit(s) with missing values were left out: "
-                     f"{preview(unit_ids[missing])}.")
+        notes.append(Message("{count} unit(s) with missing values were left out: {units}.",
+                             count=int(missing.sum()), units=preview(unit_ids[missing])))
         y, X, unit_ids = y[~missing], X[~missing], unit_ids[~missing]
     return PanelData(y, X, dependent, explanatory, unit_ids, None, notes)
 
@@ -168,12 +168,13 @@ def wide_panel(frame: pd.DataFrame, dependent: str, explanatory, unit_ids,
         common = [y for y in common if y in set(years)]
     if len(common) < 2:
         raise InputError("The fields {stems} share fewer than two years ({years}); a panel needs at least two.",
-                         stems=", ".join(wanted), years=preview(common) or "none")
+                         stems=", ".join(wanted), years=preview(common) or Message("none"))
     notes = []
     for stem in wanted:
         extra = sorted(set(stems_available[stem]) - set(common))
         if extra:
-            notes.append(f"{stem}: years {preview(extra)} are not shared by every variable and were left out.")
+            notes.append(Message("{stem}: years {years} are not shared by every variable and were left out.",
+                                 stem=stem, years=preview(extra)))
     cube = {s: np.column_stack([numeric_values(frame[stems_available[s][year]], stems_available[s][year])
                                 for year in common]) for s in wanted}
     return _balanced(cube, dependent, explanatory, np.asarray(unit_ids), common, balance, notes)
@@ -223,8 +224,8 @@ def _balanced(cube: dict, dependent: str, explanatory: list, unit_ids: np.ndarra
                 "e.g. {examples}. Fill the gaps, or run again with “Balance the panel” on to leave out "
                 "the {units} incomplete unit(s).",
                 cells=int(gaps.sum()), units=len(bad_units), examples="; ".join(examples))
-        notes.append(f"Panel balanced: {len(bad_units)} unit(s) with missing years were left out: "
-                     f"{preview(unit_ids[bad_units])}.")
+        notes.append(Message("Panel balanced: {count} unit(s) with missing years were left out: {units}.",
+                             count=len(bad_units), units=preview(unit_ids[bad_units])))
         keep = ~gaps.any(axis=1)
         cube = {name: values[keep] for name, values in cube.items()}
         unit_ids = unit_ids[keep]

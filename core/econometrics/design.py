@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-from ..errors import InputError, preview
+from ..errors import InputError, Message, preview
 from .data import FIXED_EFFECTS, PanelData, spatial_lag
 
 MODELS = ("OLS", "SAR", "SEM", "SDM", "SDEM", "SLX")
@@ -31,12 +31,12 @@ ERROR_MODELS = ("SEM", "SDEM")
 DURBIN_MODELS = ("SDM", "SDEM", "SLX")
 ML_MODELS = LAG_MODELS + ERROR_MODELS
 MODEL_LABELS = {
-    "OLS": "OLS (no spatial terms)",
-    "SAR": "spatial lag (SAR)",
-    "SEM": "spatial error (SEM)",
-    "SDM": "spatial Durbin (SDM)",
-    "SDEM": "spatial Durbin error (SDEM)",
-    "SLX": "spatial lag of X (SLX)",
+    "OLS": Message("OLS (no spatial terms)"),
+    "SAR": Message("spatial lag (SAR)"),
+    "SEM": Message("spatial error (SEM)"),
+    "SDM": Message("spatial Durbin (SDM)"),
+    "SDEM": Message("spatial Durbin error (SDEM)"),
+    "SLX": Message("spatial lag of X (SLX)"),
 }
 CONSTANT = "constant"
 
@@ -116,13 +116,14 @@ def check_estimable(Z: np.ndarray, names: list[str], effects: str, n_obs: int, d
     constant_like = [names[j] for j in range(p) if scale[j] < 1e-12]
     if constant_like:
         if effects in FIXED_EFFECTS or effects == "random_time":
-            reason = {"unit": "it does not vary over time within units, so unit fixed effects absorb it",
-                      "time": "it does not vary across units within a year, so year fixed effects absorb it",
-                      "twoway": "the unit and year fixed effects absorb it (it is constant over time or across "
-                                "units)",
-                      "random_time": "the year fixed effects absorb it"}[effects]
+            reason = {"unit": Message("it does not vary over time within units, so unit fixed effects absorb it"),
+                      "time": Message("it does not vary across units within a year, so year fixed effects absorb "
+                                      "it"),
+                      "twoway": Message("the unit and year fixed effects absorb it (it is constant over time or "
+                                        "across units)"),
+                      "random_time": Message("the year fixed effects absorb it")}[effects]
         else:
-            reason = "it is zero everywhere"
+            reason = Message("it is zero everywhere")
         raise InputError("{names} cannot be estimated: {reason}. Remove it or choose other panel effects.",
                          names=preview(constant_like), reason=reason)
     standardised = Z / scale

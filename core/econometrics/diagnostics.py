@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from ..errors import Message
 from .data import spatial_lag, within
 from .likelihood import Prepared
 
@@ -66,11 +67,11 @@ def lm_tests(data, W, effects: str) -> list[Test]:
     rlm_err = (e_we - t_w / J * e_wy) ** 2 / (t_w * (1.0 - t_w / J))
     rlm_lag = (e_wy - e_we) ** 2 / (J - t_w)
     return [
-        Test.chi2("LM lag", lm_lag, 1, "no spatial lag (ρ = 0)"),
-        Test.chi2("Robust LM lag", rlm_lag, 1, "no spatial lag, robust to a spatial error"),
-        Test.chi2("LM error", lm_err, 1, "no spatial error (λ = 0)"),
-        Test.chi2("Robust LM error", rlm_err, 1, "no spatial error, robust to a spatial lag"),
-        Test.chi2("SARMA", rlm_lag + lm_err, 2, "neither a spatial lag nor a spatial error"),
+        Test.chi2(Message("LM lag"), lm_lag, 1, Message("no spatial lag (ρ = 0)")),
+        Test.chi2(Message("Robust LM lag"), rlm_lag, 1, Message("no spatial lag, robust to a spatial error")),
+        Test.chi2(Message("LM error"), lm_err, 1, Message("no spatial error (λ = 0)")),
+        Test.chi2(Message("Robust LM error"), rlm_err, 1, Message("no spatial error, robust to a spatial lag")),
+        Test.chi2("SARMA", rlm_lag + lm_err, 2, Message("neither a spatial lag nor a spatial error")),
     ]
 
 
@@ -88,15 +89,15 @@ def _wx_pairs(result):
     return pairs
 
 
-def wald_no_durbin(result, name: str = "Wald: SDM → SAR") -> Test:
+def wald_no_durbin(result, name: str = Message("Wald: SDM → SAR")) -> Test:
     """Wald test of θ = 0 (all W·X coefficients)."""
     at = [j for _, j in _wx_pairs(result)]
     theta = result.coefficients[at]
     statistic = float(theta @ np.linalg.solve(result.vcov[np.ix_(at, at)], theta))
-    return Test.chi2(name, statistic, len(at), "θ = 0 (no W·X terms)")
+    return Test.chi2(name, statistic, len(at), Message("θ = 0 (no W·X terms)"))
 
 
-def wald_common_factor(result, name: str = "Wald: SDM → SEM") -> Test:
+def wald_common_factor(result, name: str = Message("Wald: SDM → SEM")) -> Test:
     """Wald test of the common-factor restriction θ_k + ρβ_k = 0 (Burridge 1981)."""
     pairs = _wx_pairs(result)
     rho = result.coefficients[-1]
@@ -107,7 +108,7 @@ def wald_common_factor(result, name: str = "Wald: SDM → SEM") -> Test:
         G[row, j] = 1.0
         G[row, -1] = result.coefficients[i]
     statistic = float(g @ np.linalg.solve(G @ result.vcov @ G.T, g))
-    return Test.chi2(name, statistic, len(pairs), "θ = −ρβ (common factor: the model is a SEM)")
+    return Test.chi2(name, statistic, len(pairs), Message("θ = −ρβ (common factor: the model is a SEM)"))
 
 
 def hausman(fixed, random) -> Test:
@@ -127,8 +128,9 @@ def hausman(fixed, random) -> Test:
     positive = values > 1e-10 * np.abs(values).max()
     projected = vectors[:, positive].T @ d
     statistic = float(np.sum(projected ** 2 / values[positive]))
-    hypothesis = "random effects are consistent (no correlation with the regressors)"
+    hypothesis = Message("random effects are consistent (no correlation with the regressors)")
     if not positive.all():
-        hypothesis += (f"; V_FE − V_RE is not positive definite, so the test uses the {int(positive.sum())} of "
-                       f"{len(d)} directions where it is")
-    return Test.chi2("Hausman", statistic, max(int(positive.sum()), 1), hypothesis)
+        hypothesis = Message("random effects are consistent (no correlation with the regressors); V_FE − V_RE is "
+                             "not positive definite, so the test uses the {used} of {count} directions where it is",
+                             used=int(positive.sum()), count=len(d))
+    return Test.chi2(Message("Hausman"), statistic, max(int(positive.sum()), 1), hypothesis)

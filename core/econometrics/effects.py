@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from .design import LAG_MODELS, lag_name
 from .results import ModelResult, two_sided_p
 
@@ -102,8 +102,9 @@ def _linear_effects(result, variables, beta_at, theta_at) -> EffectsTable:
         estimate[i] = rows @ result.coefficients
         se[i] = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", rows, result.vcov, rows), 0.0, None))
     half = 1.959963984540054 * se
-    method = ("linear in the coefficients: direct β, indirect θ (W·X), standard errors from the covariance "
-              "matrix") if (theta_at >= 0).any() else "no spatial multiplier: direct effect β, no spillover"
+    method = (Message("linear in the coefficients: direct β, indirect θ (W·X), standard errors from the "
+                      "covariance matrix") if (theta_at >= 0).any()
+              else Message("no spatial multiplier: direct effect β, no spillover"))
     return EffectsTable(variables, estimate, se, estimate - half, estimate + half, method)
 
 
@@ -142,8 +143,8 @@ def _lag_effects(result, spectrum, variables, beta_at, theta_at, draws, seed, pr
             progress(min(1.0, (start + block) / draws))
     se = simulated.std(axis=0, ddof=1)
     lower, upper = np.percentile(simulated, [2.5, 97.5], axis=0)
-    method = (f"simulation: {draws} draws from the asymptotic normal distribution of (β, θ, ρ), seed {seed}; "
-              f"traces {spectrum.description}")
+    method = Message("simulation: {draws} draws from the asymptotic normal distribution of (β, θ, ρ), seed "
+                     "{seed}; traces {traces}", draws=draws, seed=seed, traces=spectrum.description)
     return EffectsTable(variables, estimate, se, lower, upper, method, draws, seed, replaced)
 
 

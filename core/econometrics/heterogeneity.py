@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import InputError, preview
+from ..errors import InputError, Message, preview
 from ..progress import report
 from .data import PanelData
 from .design import DURBIN_MODELS, ML_MODELS, lag_name
@@ -43,6 +43,15 @@ from .spillover import SpilloverSpec, align_weights, fit_model, spectrum_for, wi
 GROUPINGS = ("period", "category", "quantile")
 METHODS = ("separate", "interaction")
 MIN_UNITS = 10
+
+
+#: The quantities of the key variable that groups are compared in (translated by the caller).
+COEFFICIENT = Message("coefficient")
+W_COEFFICIENT = Message("W·coefficient")
+EFFECT_QUANTITIES = {"direct": Message("direct effect"), "indirect": Message("indirect effect"),
+                     "total": Message("total effect")}
+#: The units between the top and bottom shares (the interaction model keeps them as a group).
+MIDDLE = Message("middle")
 
 
 @dataclass
@@ -140,8 +149,8 @@ def make_groups(data: PanelData, grouping: Grouping, method: str) -> tuple[list[
             raise InputError("The split year {year} leaves no year on one side (the panel covers {first}–{last}); "
                              "choose a year inside the panel.", year=grouping.split_year,
                              first=data.years[0], last=data.years[-1])
-        return [Group(f"before {grouping.split_year}", years=before),
-                Group(f"{grouping.split_year} and after", years=after)], labels
+        return [Group(Message("before {year}", year=grouping.split_year), years=before),
+                Group(Message("{year} and after", year=grouping.split_year), years=after)], labels
     values = np.asarray(grouping.values)
     if values is None or len(values) != data.n:
         raise InputError("The grouping field must give one value per unit.")
@@ -164,20 +173,20 @@ def make_groups(data: PanelData, grouping: Grouping, method: str) -> tuple[list[
                          units=preview(data.unit_ids[np.isnan(numbers)]))
     high = np.quantile(numbers, 1.0 - grouping.top)
     low = np.quantile(numbers, grouping.bottom)
-    top_label = f"top {grouping.top * 100:g} %"
-    bottom_label = f"bottom {grouping.bottom * 100:g} %"
+    top_label = Message("top {share} %", share=f"{grouping.top * 100:g}")
+    bottom_label = Message("bottom {share} %", share=f"{grouping.bottom * 100:g}")
     top = np.flatnonzero(numbers >= high)
     bottom = np.flatnonzero(numbers <= low)
     if np.intersect1d(top, bottom).size:
         raise InputError("The top and bottom groups of {field} overlap (too many equal values); use smaller shares.",
                          field=grouping.field)
-    labels[:] = "middle"
+    labels[:] = [MIDDLE] * len(labels)
     labels[top], labels[bottom] = top_label, bottom_label
     groups = [Group(top_label, units=top), Group(bottom_label, units=bottom)]
     if method == "interaction":
-        middle = np.flatnonzero(labels == "middle")
+        middle = np.flatnonzero(labels == MIDDLE)
         if middle.size:
-            groups.append(Group("middle", units=middle))
+            groups.append(Group(MIDDLE, units=middle))
     return groups, labels
 
 
@@ -257,7 +266,7 @@ def run_heterogeneity(data: PanelData, weights, spec: SpilloverSpec, grouping: G
                 "neighbours”.", label=group.label, count=len(islands), units=preview(islands))
         sub, sub_weights, dropped = without_islands(sub, sub_weights, spec.drop_islands,
                                                     spec.model in ML_MODELS)
-        group_notes = [f"{group.label}: {note}" for note in dropped]
+        group_notes = [Message("{group}: {note}", group=group.label, note=note) for note in dropped]
         if dropped:
             _check_size(Group(group.label, units=np.arange(sub.n), years=sub.years), sub,
                         len(pooled.coefficients), spec)
@@ -274,12 +283,12 @@ def run_heterogeneity(data: PanelData, weights, spec: SpilloverSpec, grouping: G
 
 def _quantities(result: GroupResult, key: str) -> dict:
     """(estimate, se) of the key variable's coefficient, W-lag and effects in one group."""
-    found = {"coefficient": result.model.coefficient(key)}
+    found = {COEFFICIENT: result.model.coefficient(key)}
     if lag_name(key) in result.model.names:
-        found["W·coefficient"] = result.model.coefficient(lag_name(key))
+        found[W_COEFFICIENT] = result.model.coefficient(lag_name(key))
     if result.effects is not None and key in result.effects.variables:
         for kind in KINDS:
-            found[f"{kind} effect"] = result.effects.value(key, kind)
+            found[EFFECT_QUANTITIES[kind]] = result.effects.value(key, kind)
     return found
 
 
@@ -293,14 +302,15 @@ def _separate_tests(groups: list[GroupResult], key: str):
                 a, se_a = quantities[i][name]
                 b, se_b = quantities[j][name]
                 comparisons.append(Comparison(name, groups[i].group.label, groups[j].group.label, a, b,
-                                              float(np.hypot(se_a, se_b)), "z test, independent estimates"))
+                                              float(np.hypot(se_a, se_b)),
+                                              Message("z test, independent estimates")))
         if len(groups) > 2:
             estimates = np.array([q[name][0] for q in quantities])
             weights = 1.0 / np.array([q[name][1] for q in quantities]) ** 2
             mean = float(np.sum(weights * estimates) / np.sum(weights))
             q_stat = float(np.sum(weights * (estimates - mean) ** 2))
-            joint.append(Test.chi2(f"Cochran's Q: {name} of {key} equal in all groups", q_stat, len(groups) - 1,
-                                   "the groups share one value"))
+            joint.append(Test.chi2(Message("Cochran's Q: {quantity} of {key} equal in all groups", quantity=name,
+                                           key=key), q_stat, len(groups) - 1, Message("the groups share one value")))
     return comparisons, joint
 
 
@@ -332,13 +342,16 @@ def _interaction(data: PanelData, spectrum, spec: SpilloverSpec, effects: str, g
         durbin = [name for name in interacted.names
                   if name in spec.durbin or (name in names and key in spec.durbin)]
     model = fit_model(interacted, spectrum.W, spectrum, spec.model, effects, durbin, spec.bias_correction)
-    notes.append("Interaction model: the key variable is interacted with each group's dummy on the whole sample "
-                 "(full W); the group coefficients" + (" and their W-lags" if spec.model in DURBIN_MODELS else "")
-                 + " are compared with their joint covariance (Wald tests).")
-    results = [GroupResult(Group("all units (interaction model)"), model, None)]
+    notes.append(Message("Interaction model: the key variable is interacted with each group's dummy on the whole "
+                         "sample (full W); the group coefficients and their W-lags are compared with their joint "
+                         "covariance (Wald tests).") if spec.model in DURBIN_MODELS else
+                 Message("Interaction model: the key variable is interacted with each group's dummy on the whole "
+                         "sample (full W); the group coefficients are compared with their joint covariance (Wald "
+                         "tests)."))
+    results = [GroupResult(Group(Message("all units (interaction model)")), model, None)]
     comparisons, joint = [], []
     all_names = model.all_names()
-    for prefix, quantity in (("", "coefficient"), ("W·", "W·coefficient")):
+    for prefix, quantity in (("", COEFFICIENT), ("W·", W_COEFFICIENT)):
         at = [all_names.index(prefix + name) for name in names if prefix + name in all_names]
         if len(at) < 2:
             continue
@@ -348,13 +361,13 @@ def _interaction(data: PanelData, spectrum, spec: SpilloverSpec, effects: str, g
                 r[at[i]], r[at[j]] = 1.0, -1.0
                 comparisons.append(Comparison(quantity, groups[i].label, groups[j].label,
                                               float(model.coefficients[at[i]]), float(model.coefficients[at[j]]),
-                                              float(np.sqrt(r @ model.vcov @ r)), "Wald, joint covariance"))
+                                              float(np.sqrt(r @ model.vcov @ r)), Message("Wald, joint covariance")))
         if len(at) > 2:
             R = np.zeros((len(at) - 1, len(model.coefficients)))
             for row in range(len(at) - 1):
                 R[row, at[row]], R[row, at[row + 1]] = 1.0, -1.0
             d = R @ model.coefficients
             statistic = float(d @ np.linalg.solve(R @ model.vcov @ R.T, d))
-            joint.append(Test.chi2(f"Wald: {quantity} of {key} equal in all groups", statistic, len(at) - 1,
-                                   "the groups share one value"))
+            joint.append(Test.chi2(Message("Wald: {quantity} of {key} equal in all groups", quantity=quantity, key=key),
+                                   statistic, len(at) - 1, Message("the groups share one value")))
     return results, comparisons, joint

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, Message
 
 
 def correct_fixed_effects(theta, information, effects: str, n: int, T: int, spectrum, model: str,
@@ -32,10 +32,12 @@ def correct_fixed_effects(theta, information, effects: str, n: int, T: int, spec
         if T < 2:
             raise InputError("Unit fixed effects need at least two years.")
         theta[-1] *= T / (T - 1.0)
-        return theta, f"Lee–Yu correction: σ² × T/(T − 1) = × {T / (T - 1.0):.4f} (unit fixed effects)."
+        return theta, Message("Lee–Yu correction: σ² × T/(T − 1) = × {factor} (unit fixed effects).",
+                              factor=f"{T / (T - 1.0):.4f}")
     if effects == "time":
         theta[-1] *= n / (n - 1.0)
-        return theta, f"Lee–Yu correction: σ² × n/(n − 1) = × {n / (n - 1.0):.4f} (year fixed effects)."
+        return theta, Message("Lee–Yu correction: σ² × n/(n − 1) = × {factor} (year fixed effects).",
+                              factor=f"{n / (n - 1.0):.4f}")
     rho, sigma2 = theta[-2], theta[-1]
     bias = np.zeros(len(theta))
     bias[-2] = 1.0 / (1.0 - rho)
@@ -48,5 +50,6 @@ def correct_fixed_effects(theta, information, effects: str, n: int, T: int, spec
             "{model}: the Lee–Yu correction moves {name} to {value:.4f}, outside its admissible range; the "
             "estimate is at the edge of the model. Turn the bias correction off or choose another model.",
             model=model, name=name, value=float(corrected[-2]))
-    return corrected, (f"Lee–Yu correction (two-way fixed effects): {name} {theta[-2]:+.4f} → "
-                       f"{corrected[-2]:+.4f}, σ² {sigma2:.4g} → {corrected[-1]:.4g}, β shifted accordingly.")
+    return corrected, Message("Lee–Yu correction (two-way fixed effects): {name} {before} → {after}, σ² {sigma2} → "
+                              "{corrected}, β shifted accordingly.", name=name, before=f"{theta[-2]:+.4f}",
+                              after=f"{corrected[-2]:+.4f}", sigma2=f"{sigma2:.4g}", corrected=f"{corrected[-1]:.4g}")

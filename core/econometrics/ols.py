@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import Message
 from ..regression.ols import ols
 from .likelihood import LOG_2PI, Prepared
 from .results import ModelResult
@@ -35,5 +36,5 @@ def fit_ols(data, W, model: str = "OLS", effects: str = "none", durbin=None) -> 
         model=model, effects=effects, dependent=data.dependent, names=design.names, kinds=design.kinds,
         coefficients=fit.coef, vcov=fit.vcov, sigma2=ssr / fit.df_resid, loglik=float(loglik), n_units=prepared.n,
         n_periods=prepared.T, residuals=residuals, fitted=design.y - residuals, r2=r2, r2_within=r2_within,
-        se_kind=f"OLS (s² with {fit.df_resid} degrees of freedom)",
+        se_kind=Message("OLS (s² with {df} degrees of freedom)", df=fit.df_resid),
     )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from .data import quasi_demean
 from .design import ERROR_MODELS, LAG_MODELS
 from .lag import concentrated_lag
@@ -61,8 +61,8 @@ def fit_random_effects(data, W, spectrum, model: str = "SDM", effects: str = "ra
     at_one = phi > 1.0 - 1e-5
     if at_one:
         phi = 1.0
-        notes.append("φ = 1: the unit random effects have zero variance (σ²_μ = 0); the estimates are the "
-                     "pooled ones.")
+        notes.append(Message("φ = 1: the unit random effects have zero variance (σ²_μ = 0); the estimates are "
+                             "the pooled ones."))
     elif phi < 10 * PHI_MIN:
         raise InputError("{model} with random effects: φ reached 0 (the unit effects dominate); use unit fixed "
                          "effects instead.", model=model)
@@ -92,14 +92,15 @@ def fit_random_effects(data, W, spectrum, model: str = "SDM", effects: str = "ra
     residuals = u - np.tile((1.0 - phi * phi) * unit_means, T)
     r2, _ = prepared.r_squared(residuals)
     sigma2_mu = sigma2 * (1.0 / (phi * phi) - 1.0) / T
-    notes.append(f"Random effects: φ = {phi:.4f}, σ²_μ = {sigma2_mu:.4g} (σ² = {sigma2:.4g}).")
+    notes.append(Message("Random effects: φ = {phi}, σ²_μ = {sigma2_mu} (σ² = {sigma2}).", phi=f"{phi:.4f}",
+                         sigma2_mu=f"{sigma2_mu:.4g}", sigma2=f"{sigma2:.4g}"))
     design = prepared.design
     return ModelResult(
         model=model, effects=effects, dependent=data.dependent, names=design.names, kinds=design.kinds,
         coefficients=np.concatenate([beta, [rho] if spatial else []]), vcov=vcov, sigma2=sigma2,
         loglik=loglik, n_units=n, n_periods=T, residuals=residuals, fitted=design.y - residuals,
         spatial_name="rho" if spatial else None, bounds=(spectrum.lower, spectrum.upper) if spatial else None,
-        phi=phi, phi_se=phi_se, r2=r2, se_kind="numerical Hessian of the log-likelihood", notes=notes,
+        phi=phi, phi_se=phi_se, r2=r2, se_kind=Message("numerical Hessian of the log-likelihood"), notes=notes,
     )
 
 

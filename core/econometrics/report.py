@@ -1,7 +1,9 @@
 """The HTML reports and CSV tables of the spillover and heterogeneity algorithms.
 
-Every label goes through ``tr`` (the Processing layer passes its translator; plain Python
-callers get English). Tables are paper-style (``core.regression.table``); CSV files hold the same
+Every label goes through ``tr``: the Processing layer passes ``core_text``, which translates
+these templates and the core's Messages (test names, model labels, notes) in the context
+``core`` (``scripts/i18n.py`` extracts ``tr("…")`` of core modules there); plain Python
+callers get English. Tables are paper-style (``core.regression.table``); CSV files hold the same
 tables in machine-readable (long) and paper layouts.
 """
 
@@ -13,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..html_report import HtmlReport
-from ..regression.table import PaperColumn, PaperTable, add_to_report, number, p_value, stars
+from ..regression.table import STAR_NOTE, PaperColumn, PaperTable, add_to_report, number, p_value, stars
 from .data import EFFECT_LABELS
 from .design import MODEL_LABELS
 from .effects import KINDS
@@ -45,7 +47,12 @@ def _term_order(results) -> list:
 
 
 def term_labels(tr=_identity) -> dict:
-    return {"constant": tr("Constant"), "rho": "ρ (W·y)", "lambda": "λ (W·u)", "phi": "φ (random effects)"}
+    return {"constant": tr("Constant"), "rho": "ρ (W·y)", "lambda": "λ (W·u)", "phi": tr("φ (random effects)")}
+
+
+def kind_labels(tr=_identity) -> dict:
+    """The effects' column titles, by ``effects.KINDS``."""
+    return {"direct": tr("Direct"), "indirect": tr("Indirect"), "total": tr("Total")}
 
 
 def models_table(result, tr=_identity) -> PaperTable:
@@ -57,17 +64,18 @@ def models_table(result, tr=_identity) -> PaperTable:
     effects = EFFECT_LABELS[result.main.effects]
     title = tr("Estimates of {dependent} ({effects}); † the chosen model").format(
         dependent=result.main.dependent, effects=tr(effects))
-    return PaperTable(title, columns, _term_order(models), term_labels=term_labels(tr))
+    return PaperTable(title, columns, _term_order(models), term_labels=term_labels(tr), note=tr(STAR_NOTE))
 
 
 def effects_table(result, tr=_identity) -> PaperTable:
     table = result.effects
     p = table.p
-    columns = [PaperColumn(tr(kind.capitalize()), {v: (table.estimate[i, j], table.se[i, j], p[i, j])
-                                                   for i, v in enumerate(table.variables)})
+    titles = kind_labels(tr)
+    columns = [PaperColumn(titles[kind], {v: (table.estimate[i, j], table.se[i, j], p[i, j])
+                                          for i, v in enumerate(table.variables)})
                for j, kind in enumerate(KINDS)]
     title = tr("Direct, indirect (spillover) and total effects: {model}").format(model=result.main.model)
-    return PaperTable(title, columns, list(table.variables))
+    return PaperTable(title, columns, list(table.variables), note=tr(STAR_NOTE))
 
 
 def _tests_rows(tests, tr=_identity):
@@ -89,8 +97,8 @@ def write_spillover_report(result, path, title: str, description: list | None = 
                                                                      dependent=main.dependent),
         tr("Panel effects: {effects}; {units} units × {years} year(s) = {obs} observations.").format(
             effects=tr(EFFECT_LABELS[main.effects]), units=main.n_units, years=main.n_periods, obs=main.n_obs),
-        tr("Log-determinants and traces: {method}.").format(method=result.spectrum.description),
-        tr("Standard errors: {kind}.").format(kind=main.se_kind),
+        tr("Log-determinants and traces: {method}.").format(method=tr(result.spectrum.description)),
+        tr("Standard errors: {kind}.").format(kind=tr(main.se_kind)),
     ]
     if result.years:
         lines.append(tr("Years: {first}–{last}.").format(first=result.years[0], last=result.years[-1]))
@@ -102,7 +110,7 @@ def write_spillover_report(result, path, title: str, description: list | None = 
     add_to_report(report, models_table(result, tr))
     report.heading(tr("Effects"))
     add_to_report(report, effects_table(result, tr))
-    report.paragraph(tr("Inference: {method}.").format(method=result.effects.method), note=True)
+    report.paragraph(tr("Inference: {method}.").format(method=tr(result.effects.method)), note=True)
     if result.effects.replaced:
         report.paragraph(tr("{count} draws with ρ outside its admissible range were replaced.").format(
             count=result.effects.replaced), note=True)
@@ -119,7 +127,7 @@ def _write(report, notes, path, tr) -> str:
     if notes:
         report.heading(tr("Notes"))
         for note in notes:
-            report.paragraph(note)
+            report.paragraph(tr(note))
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     return report.write(path)
 
@@ -174,21 +182,22 @@ def _key_effect_cells(effects, key, tr):
         return {}
     i = effects.variables.index(key)
     p = effects.p
-    return {tr("{kind} effect of {key}").format(kind=tr(kind.capitalize()), key=key):
+    kinds = kind_labels(tr)
+    return {tr("{kind} effect of {key}").format(kind=kinds[kind], key=key):
             (effects.estimate[i, j], effects.se[i, j], p[i, j]) for j, kind in enumerate(KINDS)}
 
 
 def heterogeneity_table(result, tr=_identity) -> PaperTable:
     columns = [model_column(result.pooled, tr("All"), tr, _key_effect_cells(result.pooled_effects, result.key, tr))]
     for group in result.groups:
-        columns.append(model_column(group.model, group.group.label, tr,
+        columns.append(model_column(group.model, tr(group.group.label), tr,
                                     _key_effect_cells(group.effects, result.key, tr)))
     models = [result.pooled] + [g.model for g in result.groups]
     terms = _term_order(models)
     terms += [t for c in columns for t in c.cells if t not in terms]
     title = tr("{model} of {dependent} by group ({effects})").format(
         model=result.spec.model, dependent=result.pooled.dependent, effects=tr(EFFECT_LABELS[result.pooled.effects]))
-    return PaperTable(title, columns, list(dict.fromkeys(terms)), term_labels=term_labels(tr))
+    return PaperTable(title, columns, list(dict.fromkeys(terms)), term_labels=term_labels(tr), note=tr(STAR_NOTE))
 
 
 def comparisons_frame(result) -> pd.DataFrame:
@@ -202,15 +211,16 @@ def write_heterogeneity_report(result, path, title: str, description: list | Non
     report.heading(tr("Groups"))
     for line in description or []:
         report.paragraph(line)
-    rows = [(g.group.label, g.model.n_units, g.model.n_periods, g.model.n_obs) for g in result.groups]
+    rows = [(tr(g.group.label), g.model.n_units, g.model.n_periods, g.model.n_obs) for g in result.groups]
     report.table([tr("Group"), tr("Units"), tr("Years"), tr("Observations")], rows)
     add_to_report(report, heterogeneity_table(result, tr))
     if result.comparisons or result.joint:
         report.heading(tr("Does the effect of {key} differ between groups?").format(key=result.key))
         header = [tr("Quantity"), tr("Group A"), tr("Group B"), tr("A"), tr("B"), tr("A − B"), tr("A / B"),
                   tr("SE of A − B"), tr("z"), tr("p-value")]
-        report.table(header, [(tr(c.quantity), c.first, c.second, number(c.a), number(c.b), number(c.difference),
-                               number(c.ratio, 3), number(c.se), number(c.z, 2), p_value(c.p) + stars(c.p))
+        report.table(header, [(tr(c.quantity), tr(c.first), tr(c.second), number(c.a), number(c.b),
+                               number(c.difference), number(c.ratio, 3), number(c.se), number(c.z, 2),
+                               p_value(c.p) + stars(c.p))
                               for c in result.comparisons], text_columns=3)
         method = result.comparisons[0].method if result.comparisons else ""
         report.paragraph(tr("Test: {method}.").format(method=tr(method)), note=True)
@@ -227,7 +237,7 @@ def write_heterogeneity_csv(result, path, tr=_identity) -> list[str]:
     heterogeneity_table(result, tr).frame().to_csv(path, index=False, encoding="utf-8-sig")
     tests = path.with_name(path.stem + "_tests.csv")
     comparisons_frame(result).to_csv(tests, index=False, encoding="utf-8-sig")
-    models = {tr("All"): result.pooled, **{g.group.label: g.model for g in result.groups}}
+    models = {tr("All"): result.pooled, **{tr(g.group.label): g.model for g in result.groups}}
     coefficients = path.with_name(path.stem + "_coefficients.csv")
     coefficients_frame(models).to_csv(coefficients, index=False, encoding="utf-8-sig")
     return [str(path), str(tests), str(coefficients)]

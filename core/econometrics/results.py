@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..errors import Message
+
 
 def two_sided_p(z):
     """Two-sided p-value of a standard normal statistic."""
@@ -45,7 +47,7 @@ class ModelResult:
     r2: float = float("nan")
     r2_within: float = float("nan")
     bias_corrected: bool = False
-    se_kind: str = "asymptotic (information matrix)"
+    se_kind: str = Message("asymptotic (information matrix)")
     notes: list[str] = field(default_factory=list)
 
     # ----------------------------------------------------------------- numbers
@@ -105,10 +107,11 @@ class ModelResult:
         return frame
 
     def statistics(self) -> list[tuple[str, object]]:
-        """Model statistics for report tables (label, value)."""
-        rows = [("Observations", self.n_obs), ("Units", self.n_units), ("Years", self.n_periods),
-                ("Log-likelihood", self.loglik), ("AIC", self.aic), ("R²", self.r2)]
+        """Model statistics for report tables (label, value; the caller translates the labels)."""
+        rows = [(Message("Observations"), self.n_obs), (Message("Units"), self.n_units),
+                (Message("Years"), self.n_periods), (Message("Log-likelihood"), self.loglik), ("AIC", self.aic),
+                ("R²", self.r2)]
         if not np.isnan(self.r2_within):
-            rows.append(("R² within", self.r2_within))
+            rows.append((Message("R² within"), self.r2_within))
         rows.append(("σ²", self.sigma2))
         return rows

@@ -26,6 +26,8 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from ..errors import Message
+
 #: Largest n for exact (eigenvalue) log-determinants and traces.
 EXACT_LIMIT = 2000
 #: Hutchinson probes and powers of W for Monte-Carlo traces (n > EXACT_LIMIT).
@@ -57,12 +59,13 @@ class Spectrum:
 
     # --------------------------------------------------------------- describe
     @property
-    def description(self) -> str:
+    def description(self) -> Message:
         if self.method == "eigen":
-            kind = "real" if not np.iscomplexobj(self.eigenvalues) else "complex"
-            return f"exact, from the {self.n} {kind} eigenvalues of W"
-        return (f"sparse LU log-determinants; Monte-Carlo traces ({PROBES} Rademacher probes, "
-                f"powers up to {POWERS})")
+            if np.iscomplexobj(self.eigenvalues):
+                return Message("exact, from the {n} complex eigenvalues of W", n=self.n)
+            return Message("exact, from the {n} real eigenvalues of W", n=self.n)
+        return Message("sparse LU log-determinants; Monte-Carlo traces ({probes} Rademacher probes, powers up to "
+                       "{powers})", probes=PROBES, powers=POWERS)
 
     # ---------------------------------------------------------- log-determinant
     def logdet(self, rho: float) -> float:

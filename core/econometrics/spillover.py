@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, preview
+from ..errors import InputError, Message, preview
 from ..progress import report, span
 from ..weights.model import SpatialWeights
 from .data import EFFECTS, FIXED_EFFECTS, RANDOM_EFFECTS, PanelData
@@ -98,7 +98,8 @@ def without_islands(data: PanelData, weights: SpatialWeights, drop: bool, needed
                 "or turn on “Leave out units without neighbours”.",
                 count=len(islands), units=preview(islands))
         keep = np.setdiff1d(np.arange(weights.n), weights.islands)
-        notes.append(f"{len(islands)} unit(s) without neighbours were left out: {preview(islands)}.")
+        notes.append(Message("{count} unit(s) without neighbours were left out: {units}.", count=len(islands),
+                             units=preview(islands)))
         data = data.subset_units(keep)
         weights = weights.subset(keep)
     return data, weights, notes
@@ -156,8 +157,8 @@ def run_spillover(data: PanelData, weights: SpatialWeights, spec: SpilloverSpec,
         family = _family(spec.model, effects)[1:]
         if len(weights.islands):
             family = [m for m in family if m not in ML_MODELS]
-            notes.append("Units without neighbours: the maximum-likelihood models were not estimated for "
-                         "comparison.")
+            notes.append(Message("Units without neighbours: the maximum-likelihood models were not estimated "
+                                 "for comparison."))
         for i, model in enumerate(family):
             models[model] = fit_model(data, W, spectrum, model, effects, spec.durbin, spec.bias_correction)
             report(progress, 0.5 + 0.3 * (i + 1) / len(family))
@@ -166,7 +167,7 @@ def run_spillover(data: PanelData, weights: SpatialWeights, spec: SpilloverSpec,
         tests.extend(hausman_tests(data, W, spectrum, spec, effects, main))
     report(progress, 1.0)
     for result in models.values():
-        notes.extend(f"{result.model}: {note}" for note in result.notes)
+        notes.extend(Message("{model}: {note}", model=result.model, note=note) for note in result.notes)
     return SpilloverResult(main, effects_table, _ordered(models), lm, tests, data, weights, spectrum, spec, notes)
 
 
@@ -180,18 +181,18 @@ def durbin_tests(models: dict) -> list[Test]:
     tests = []
     sdm, sar, sem = models.get("SDM"), models.get("SAR"), models.get("SEM")
     if sdm is not None and sar is not None:
-        tests.append(lr_test("LR: SDM → SAR", sdm, sar, "θ = 0 (the SDM reduces to the SAR)"))
+        tests.append(lr_test(Message("LR: SDM → SAR"), sdm, sar, Message("θ = 0 (the SDM reduces to the SAR)")))
         tests.append(wald_no_durbin(sdm))
     if sdm is not None and sem is not None:
-        tests.append(lr_test("LR: SDM → SEM", sdm, sem, "θ = −ρβ (the SDM reduces to the SEM)"))
+        tests.append(lr_test(Message("LR: SDM → SEM"), sdm, sem, Message("θ = −ρβ (the SDM reduces to the SEM)")))
         tests.append(wald_common_factor(sdm))
     sdem, slx = models.get("SDEM"), models.get("SLX")
     if sdem is not None and sem is not None:
-        tests.append(lr_test("LR: SDEM → SEM", sdem, sem, "θ = 0 (the SDEM reduces to the SEM)"))
+        tests.append(lr_test(Message("LR: SDEM → SEM"), sdem, sem, Message("θ = 0 (the SDEM reduces to the SEM)")))
     if sdem is not None and slx is not None:
-        tests.append(lr_test("LR: SDEM → SLX", sdem, slx, "λ = 0 (the SDEM reduces to the SLX)"))
+        tests.append(lr_test(Message("LR: SDEM → SLX"), sdem, slx, Message("λ = 0 (the SDEM reduces to the SLX)")))
     if sdm is not None and slx is not None:
-        tests.append(lr_test("LR: SDM → SLX", sdm, slx, "ρ = 0 (the SDM reduces to the SLX)"))
+        tests.append(lr_test(Message("LR: SDM → SLX"), sdm, slx, Message("ρ = 0 (the SDM reduces to the SLX)")))
     return tests
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, preview
+from ..errors import InputError, Message, preview
 from ..progress import report
 from .critic import critic_weights
 from .entropy import DEFAULT_SHIFT, entropy_weights
@@ -54,9 +54,9 @@ class IndexOptions:
     topsis: bool = False
 
     def check(self) -> None:
-        for value, allowed, what in ((self.method, METHODS, "weighting method"),
-                                     (self.standardisation, STANDARDISATIONS, "standardisation"),
-                                     (self.pooling, POOLING, "pooling")):
+        for value, allowed, what in ((self.method, METHODS, Message("weighting method")),
+                                     (self.standardisation, STANDARDISATIONS, Message("standardisation")),
+                                     (self.pooling, POOLING, Message("pooling"))):
             if value not in allowed:
                 raise InputError("Unknown {what} “{value}”; use one of {allowed}.", what=what, value=value,
                                  allowed=", ".join(allowed))
@@ -172,8 +172,11 @@ def _one_index(panel, index: IndexSpec, options: IndexOptions, units, years, tak
         constant = constant_columns(raw)
         if constant.any():
             dropped = [codes[j] for j in np.flatnonzero(constant)]
-            warnings.append(f"Index {index.name}{'' if year is None else f' ({year})'}: indicators with the same value "
-                            f"for every unit were dropped: {preview(dropped)}.")
+            warnings.append(
+                Message("Index {index}: indicators with the same value for every unit were dropped: {codes}.",
+                        index=index.name, codes=preview(dropped)) if year is None else
+                Message("Index {index} ({year}): indicators with the same value for every unit were dropped: "
+                        "{codes}.", index=index.name, year=year, codes=preview(dropped)))
         active = np.flatnonzero(~constant)
         empty = [d.name for d in index.dimensions if not any(codes[j] in d.codes for j in active)]
         if empty:
@@ -207,5 +210,5 @@ def _one_index(panel, index: IndexSpec, options: IndexOptions, units, years, tak
         stem = topsis_stem(index.stem, taken)
         taken.add(stem.upper())
         columns[stem] = closeness
-        labels[stem] = f"{index.label}, TOPSIS closeness"
+        labels[stem] = Message("{index}, TOPSIS closeness", index=index.label)
     return columns, rows, labels, handled.report

@@ -23,20 +23,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, Message
 
 #: (level, lower bound, Chinese, English). Level k covers [lower_k, lower_{k+1}); level 10 includes 1.
 LEVELS = (
-    (1, 0.0, "极度失调", "Extreme imbalance"),
-    (2, 0.1, "严重失调", "Serious imbalance"),
-    (3, 0.2, "中度失调", "Moderate imbalance"),
-    (4, 0.3, "轻度失调", "Mild imbalance"),
-    (5, 0.4, "濒临失调", "On the verge of imbalance"),
-    (6, 0.5, "勉强协调", "Barely coordinated"),
-    (7, 0.6, "初级协调", "Primary coordination"),
-    (8, 0.7, "中级协调", "Intermediate coordination"),
-    (9, 0.8, "良好协调", "Good coordination"),
-    (10, 0.9, "优质协调", "High-quality coordination"),
+    (1, 0.0, "极度失调", Message("Extreme imbalance")),
+    (2, 0.1, "严重失调", Message("Serious imbalance")),
+    (3, 0.2, "中度失调", Message("Moderate imbalance")),
+    (4, 0.3, "轻度失调", Message("Mild imbalance")),
+    (5, 0.4, "濒临失调", Message("On the verge of imbalance")),
+    (6, 0.5, "勉强协调", Message("Barely coordinated")),
+    (7, 0.6, "初级协调", Message("Primary coordination")),
+    (8, 0.7, "中级协调", Message("Intermediate coordination")),
+    (9, 0.8, "良好协调", Message("Good coordination")),
+    (10, 0.9, "优质协调", Message("High-quality coordination")),
 )
 __doc__ += "\n".join(f"    {lvl:>2}  [{low:.1f}, {low + 0.1:.1f}{']' if lvl == 10 else ')'}  {zh}  {en}"
                      for lvl, low, zh, en in LEVELS) + "\n"

@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, preview
+from ..errors import InputError, Message, preview
 from ..panel import split_year_field, year_columns, year_field
 from .coupling import coupling_coordination, level_label, rescale
 
 STEMS = {
-    "CPL": "Coupling degree C (耦合度)",
-    "CPT": "Comprehensive development index T (综合发展指数)",
-    "CCD": "Coupling coordination degree D (耦合协调度)",
-    "CCL": "Coordination level 1–10 (协调等级)",
-    "CCT": "Coordination type (协调类型)",
+    "CPL": Message("Coupling degree C (耦合度)"),
+    "CPT": Message("Comprehensive development index T (综合发展指数)"),
+    "CCD": Message("Coupling coordination degree D (耦合协调度)"),
+    "CCL": Message("Coordination level 1–10 (协调等级)"),
+    "CCT": Message("Coordination type (协调类型)"),
 }
 
 
@@ -50,7 +50,7 @@ def _pairs(frame, field_a: str, field_b: str, all_years: bool, warnings) -> list
     common = sorted(set(years_a) & set(years_b))
     only = sorted(set(years_a) ^ set(years_b))
     if only:
-        warnings.append(f"Years with only one of the two indices were skipped: {preview(only)}.")
+        warnings.append(Message("Years with only one of the two indices were skipped: {years}.", years=preview(only)))
     if not common:
         raise InputError("{a} and {b} have no year in common; choose fields of the same years.",
                          a=split_a[0], b=split_b[0])
@@ -84,12 +84,12 @@ def coupling_on_layer(frame: pd.DataFrame, field_a: str, field_b: str, alpha: fl
         for stem, data in block.items():
             name = year_field(stem, year) if wide else stem
             columns[name] = data
-            aliases[name] = STEMS[stem] + (f" {year}" if wide else "")
+            aliases[name] = Message("{label} {year}", label=STEMS[stem], year=year) if wide else STEMS[stem]
     order = sorted(columns, key=lambda name: list(STEMS).index(name.split("_")[0]))  # stable: years stay sorted
     new = pd.DataFrame({name: columns[name] for name in order}, index=frame.index)
     replaced = [c for c in new.columns if c in frame.columns]
     if replaced:
-        warnings.append(f"Fields already in the layer were replaced: {preview(replaced)}.")
+        warnings.append(Message("Fields already in the layer were replaced: {fields}.", fields=preview(replaced)))
     out = frame.drop(columns=replaced).join(new)
     if year_name:
         years = sorted(int(y) for y in frame[year_name].dropna().unique())

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, preview
+from ..errors import InputError, Message, preview
 from ..panel import year_field
 from .field_names import indicator_stems
 from .keys import describe_codes, normalise_code
@@ -99,12 +99,12 @@ def join_panel(layer: pd.DataFrame, layer_key: str, panel: TablePanel, by: str =
             unit_of_key[key] = units[0]
             if status == "normalised":
                 report.append(("normalised", str(key), str(layer_keys[units[0]]), _lines(lines),
-                               "matched after removing suffixes, spaces or ethnic designations; check it"))
+                               Message("matched after removing suffixes, spaces or ethnic designations; check it")))
         elif status == "ambiguous":
             report.append(("ambiguous", str(key), preview([layer_keys[u] for u in units]), _lines(lines),
-                           "fits several units; not joined (join by code, or write the full name)"))
+                           Message("fits several units; not joined (join by code, or write the full name)")))
         else:
-            report.append(("unmatched", str(key), "", _lines(lines), "fits no unit of the layer; not joined"))
+            report.append(("unmatched", str(key), "", _lines(lines), Message("fits no unit of the layer; not joined")))
 
     matched = tidy[tidy["key"].map(lambda k: k in unit_of_key)].copy()
     matched["unit"] = matched["key"].map(unit_of_key).astype(np.int64)
@@ -112,7 +112,8 @@ def join_panel(layer: pd.DataFrame, layer_key: str, panel: TablePanel, by: str =
     repeated = matched[matched.duplicated(["unit", "slot"], keep=False)]
     if len(repeated):
         pairs = sorted(
-            f"{layer_keys[unit]}{'' if slot < 0 else f' {slot}'} (lines {_lines(group['line'])})"
+            (Message("{unit} (lines {lines})", unit=layer_keys[unit], lines=_lines(group["line"])) if slot < 0 else
+             Message("{unit} {year} (lines {lines})", unit=layer_keys[unit], year=slot, lines=_lines(group["line"])))
             for (unit, slot), group in repeated.groupby(["unit", "slot"])
         )
         raise InputError("The table has more than one row for a unit and year: {pairs}. Keep one row each "
@@ -121,15 +122,16 @@ def join_panel(layer: pd.DataFrame, layer_key: str, panel: TablePanel, by: str =
     has_data = set(matched["unit"].tolist())
     for position, key in enumerate(layer_keys):
         if position not in has_data:
-            report.append(("no_data", "", str(key), "", "unit of the layer without any row in the table"))
+            report.append(("no_data", "", str(key), "", Message("unit of the layer without any row in the table")))
 
     taken = [c for c in layer.columns]
     stems = indicator_stems(panel.indicators, rename)
     renamed = {name: stem for name, stem in stems.items() if stem != name}
     for name, stem in renamed.items():
-        report.append(("renamed", str(name), stem, "", f"indicator written as field stem {stem}"))
+        report.append(("renamed", str(name), stem, "", Message("indicator written as field stem {stem}", stem=stem)))
     for column in panel.skipped:
-        report.append(("skipped_column", str(column), "", "", "not numeric (or no year in its name); not joined"))
+        report.append(("skipped_column", str(column), "", "",
+                       Message("not numeric (or no year in its name); not joined")))
 
     years = sorted({int(y) for y in matched["year"].dropna()}) if matched["year"].notna().any() else [None]
     warnings = []
@@ -142,7 +144,8 @@ def join_panel(layer: pd.DataFrame, layer_key: str, panel: TablePanel, by: str =
         frame, aliases = _long(layer, matched, stems, years, year_name)
     replaced = [c for c in aliases if c in taken]
     if replaced:
-        warnings.append(f"fields already in the layer were replaced by the table's values: {preview(replaced)}")
+        warnings.append(Message("fields already in the layer were replaced by the table's values: {fields}",
+                                fields=preview(replaced)))
     report_frame = pd.DataFrame(report, columns=list(REPORT_COLUMNS), dtype=object)
     unmatched_rows = int(tidy["key"].map(lambda k: k not in unit_of_key).sum())
     return JoinResult(frame, aliases, report_frame, stems, years, matched_rows=len(matched),
@@ -152,7 +155,7 @@ def join_panel(layer: pd.DataFrame, layer_key: str, panel: TablePanel, by: str =
 
 def _alias(name: str, stem: str, year) -> str:
     label = name if name != stem else stem
-    return label if year is None else f"{label} {year}"
+    return label if year is None else Message("{label} {year}", label=label, year=year)
 
 
 def _wide(layer, matched, stems, years):
@@ -181,7 +184,7 @@ def _long(layer, matched, stems, years, year_name):
     frame = frame.drop(columns=[c for c in [year_name, *stems.values()] if c in frame.columns])
     frame[year_name] = np.tile(np.asarray(years, dtype=np.int64), n)
     slot = {y: i for i, y in enumerate(years)}
-    aliases = {year_name: "Year"}
+    aliases = {year_name: Message("Year")}
     for name, stem in stems.items():
         values = np.full(n * count, np.nan)
         year_slots = matched["slot"].map(slot)

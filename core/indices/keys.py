@@ -13,6 +13,8 @@ import unicodedata
 
 import numpy as np
 
+from ..errors import Message
+
 _DIGITS = re.compile(r"^[+-]?\d+(?:\.0*)?$")
 
 
@@ -39,8 +41,10 @@ def normalise_code(value) -> str | None:
 def describe_codes(codes) -> str:
     """'6-digit numbers' and the like, for messages when nothing matches."""
     lengths = sorted({len(c) for c in codes if c is not None})
-    kinds = "numbers" if all(c is None or c.lstrip("+-").isdigit() for c in codes) else "text"
+    numbers = all(c is None or c.lstrip("+-").isdigit() for c in codes)
     if not lengths:
-        return "empty"
+        return Message("empty")
     span = str(lengths[0]) if len(lengths) == 1 else f"{lengths[0]}–{lengths[-1]}"
-    return f"{span}-character {kinds}"
+    if numbers:
+        return Message("{span}-character numbers", span=span)
+    return Message("{span}-character text", span=span)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, preview
+from ..errors import InputError, Message, preview
 from .numbers import numeric_share, parse_year, to_numbers
 
 #: Layout choices of the dialog, in order (append only).
@@ -178,18 +178,18 @@ def table_to_panel(frame: pd.DataFrame, key_column: str, layout: str = "auto", y
         raise InputError("Unknown table layout “{layout}”; use one of {layouts}.", layout=layout,
                          layouts=", ".join(LAYOUTS))
     columns = list(frame.columns)
-    key = find_column(columns, key_column, (), "unit codes or names")
-    year = find_column(columns, year_column, YEAR_NAMES, "years", required=layout in ("long", "wide") and
+    key = find_column(columns, key_column, (), Message("unit codes or names"))
+    year = find_column(columns, year_column, YEAR_NAMES, Message("years"), required=layout in ("long", "wide") and
                        bool(year_column))
     if layout == "wide_years":
         year = None
     indicator = value = None
     if layout in ("auto", "long"):
-        indicator = find_column(columns, indicator_column, INDICATOR_NAMES, "indicator names",
+        indicator = find_column(columns, indicator_column, INDICATOR_NAMES, Message("indicator names"),
                                 required=layout == "long")
-        value = find_column(columns, value_column, VALUE_NAMES, "values", required=layout == "long")
+        value = find_column(columns, value_column, VALUE_NAMES, Message("values"), required=layout == "long")
         if layout == "long" and year is None:
-            year = find_column(columns, None, YEAR_NAMES, "years")
+            year = find_column(columns, None, YEAR_NAMES, Message("years"))
     chosen = [str(c) for c in indicators] if indicators else None
     found = detect_layout(columns, key, year, indicator, value) if layout == "auto" else layout
     if found == "long":
@@ -203,8 +203,11 @@ def table_to_panel(frame: pd.DataFrame, key_column: str, layout: str = "auto", y
     names, skipped = _numeric_columns(frame, candidates, chosen)
     skipped = [c for c in columns if c not in ("line", key, year) and c not in names]
     if not names:
-        raise InputError("The table has no numeric indicator columns besides {key}{year}; check the "
-                         "layout and the delimiter.", key=key, year=f" and {year}" if year else "")
+        if year:
+            raise InputError("The table has no numeric indicator columns besides {key} and {year}; check the "
+                             "layout and the delimiter.", key=key, year=year)
+        raise InputError("The table has no numeric indicator columns besides {key}; check the layout and the "
+                         "delimiter.", key=key)
     lines = frame["line"].to_numpy()
     tidy = pd.DataFrame({"line": lines, "key": frame[key].to_numpy(),
                          "year": _years(frame[year], frame["line"], year) if year else None})

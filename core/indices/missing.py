@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, preview
+from ..errors import InputError, Message, preview
 
 #: Policies in dialog order (append only).
 POLICIES = ("error", "drop", "fill_year_mean")
@@ -49,7 +49,8 @@ def handle_missing(values: np.ndarray, codes, units, years, policy: str, index: 
         )
     if policy == "drop":
         keep = ~holes.any(axis=1)
-        report["action"] = "city-year dropped"
+        report["action"] = pd.Series([Message("city-year dropped")] * len(report), index=report.index,
+                                     dtype=object)
         return MissingResult(values, keep, report)
     groups = np.zeros(len(values), dtype=np.int64) if years is None else pd.factorize(np.asarray(years))[0]
     frame = pd.DataFrame(values)
@@ -60,5 +61,6 @@ def handle_missing(values: np.ndarray, codes, units, years, policy: str, index: 
         raise InputError("Index {index}: {pairs} have no value for any unit, so there is no mean to fill "
                          "with; remove the indicator or the year.", index=index, pairs=preview(pairs))
     values[holes] = means[holes]
-    report["action"] = [f"filled with the year mean {means[r, c]:.6g}" for r, c in zip(rows, columns)]
+    report["action"] = pd.Series([Message("filled with the year mean {mean}", mean=f"{means[r, c]:.6g}")
+                                  for r, c in zip(rows, columns)], index=report.index, dtype=object)
     return MissingResult(values, keep, report)

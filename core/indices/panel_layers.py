@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, preview
+from ..errors import InputError, Message, preview
 from ..panel import panel_stems, year_field
 from .composite import CompositeResult, IndexOptions, build_indices
 from .system import IndicatorSystem
@@ -49,7 +49,7 @@ class LayerIndices:
 def _replace(frame: pd.DataFrame, new: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
     replaced = [c for c in new.columns if c in frame.columns]
     if replaced:
-        warnings.append(f"Fields already in the layer were replaced: {preview(replaced)}.")
+        warnings.append(Message("Fields already in the layer were replaced: {fields}.", fields=preview(replaced)))
     return frame.drop(columns=replaced).join(new)
 
 
@@ -93,7 +93,7 @@ def indices_on_layer(frame: pd.DataFrame, system: IndicatorSystem, options: Inde
             for position, year in enumerate(years):
                 name = year_field(stem, year)
                 columns[name] = grid[position]
-                aliases[name] = f"{label} {year}"
+                aliases[name] = Message("{label} {year}", label=label, year=year)
         new = pd.DataFrame(columns, index=frame.index)
         return LayerIndices(_replace(frame, new, result.warnings), result, years, aliases, None, wide=True)
     if all(code in frame.columns for code in codes):
@@ -104,5 +104,5 @@ def indices_on_layer(frame: pd.DataFrame, system: IndicatorSystem, options: Inde
         "The layer has neither yearly fields (e.g. {example}) nor plain fields for the indicators {codes}. "
         "Yearly fields found: {stems}. Join the indicator table first, or choose the year field of a long layer.",
         example=year_field(missing[0], 2019), codes=preview(missing),
-        stems=preview(list(stems), 20) if stems else "none",
+        stems=preview(list(stems), 20) if stems else Message("none"),
     )

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from .field_names import MAX_STEM, is_stem
 
 
@@ -33,22 +33,27 @@ def _key(name: str) -> str:
     return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", str(name)).casefold())
 
 
-#: Known index names -> (stem, English label, Chinese label).
+#: Known index names -> (stem, label). Labels name the index in English and Chinese; in
+#: Chinese the Processing layer shows the Chinese name alone (they are Messages).
 KNOWN_INDICES = {
     **dict.fromkeys(("digitaleconomy", "digital", "dei", "数字经济", "数字经济指数"),
-                    ("DEI", "Digital economy index", "数字经济指数")),
+                    ("DEI", Message("Digital economy index (数字经济指数)"))),
     **dict.fromkeys(("resilience", "urbanresilience", "uri", "城市韧性", "韧性", "城市韧性指数"),
-                    ("URI", "Urban resilience index", "城市韧性指数")),
-    **dict.fromkeys(("composite", "compositeindex", "index", "综合指数"), ("CI", "Composite index", "综合指数")),
+                    ("URI", Message("Urban resilience index (城市韧性指数)"))),
+    **dict.fromkeys(("composite", "compositeindex", "index", "综合指数"),
+                    ("CI", Message("Composite index (综合指数)"))),
 }
-#: Known dimension names -> (3-letter code, English word, Chinese word).
+#: Known dimension names -> (3-letter code, label as a resilience dimension, label otherwise).
 KNOWN_DIMENSIONS = {
-    **dict.fromkeys(("social", "society", "社会", "社会韧性"), ("SOC", "Social", "社会")),
-    **dict.fromkeys(("economic", "economy", "经济", "经济韧性"), ("ECO", "Economic", "经济")),
+    **dict.fromkeys(("social", "society", "社会", "社会韧性"),
+                    ("SOC", Message("Social resilience (社会韧性)"), Message("Social dimension (社会维度)"))),
+    **dict.fromkeys(("economic", "economy", "经济", "经济韧性"),
+                    ("ECO", Message("Economic resilience (经济韧性)"), Message("Economic dimension (经济维度)"))),
     **dict.fromkeys(("infrastructure", "infrastructural", "基础设施", "基础设施韧性", "设施"),
-                    ("INF", "Infrastructure", "基础设施")),
+                    ("INF", Message("Infrastructure resilience (基础设施韧性)"),
+                     Message("Infrastructure dimension (基础设施维度)"))),
     **dict.fromkeys(("ecological", "ecology", "environmental", "environment", "生态", "生态韧性", "环境"),
-                    ("ENV", "Ecological", "生态")),
+                    ("ENV", Message("Ecological resilience (生态韧性)"), Message("Ecological dimension (生态维度)"))),
 }
 
 
@@ -83,12 +88,12 @@ def index_stem(name: str, explicit: str | None, taken: set[str]) -> tuple[str, s
             raise InputError("Index stem “{stem}” is not 1–5 letters or digits starting with a letter.",
                              stem=explicit)
         known = KNOWN_INDICES.get(_key(name))
-        return explicit, f"{known[1]} ({known[2]})" if known else str(name)
+        return explicit, known[1] if known else str(name)
     known = KNOWN_INDICES.get(_key(name))
     if known:
-        return unique_stem(known[0], taken), f"{known[1]} ({known[2]})"
+        return unique_stem(known[0], taken), known[1]
     base = str(name) if is_stem(str(name)) else (letters(name) or "IDX")
-    return unique_stem(base.upper(), taken), f"{name} index" if not is_stem(str(name)) else str(name)
+    return unique_stem(base.upper(), taken), Message("{name} index", name=name) if not is_stem(str(name)) else str(name)
 
 
 def dimension_stem(index_stem_: str, index_name: str, name: str, explicit: str | None,
@@ -96,12 +101,10 @@ def dimension_stem(index_stem_: str, index_name: str, name: str, explicit: str |
     """(stem, label) of a dimension: 2 letters of the index stem + 3 of the dimension."""
     known = KNOWN_DIMENSIONS.get(_key(name))
     resilience = KNOWN_INDICES.get(_key(index_name), ("",))[0] == "URI"
-    if known and resilience:
-        label = f"{known[1]} resilience ({known[2]}韧性)"
-    elif known:
-        label = f"{known[1]} dimension ({known[2]}维度)"
+    if known:
+        label = known[1] if resilience else known[2]
     else:
-        label = f"{name} dimension"
+        label = Message("{name} dimension", name=name)
     if explicit:
         if not is_stem(explicit):
             raise InputError("Dimension stem “{stem}” is not 1–5 letters or digits starting with a letter.",

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import Message
+
 FOLDER = Path(__file__).resolve().parents[2] / "resources" / "templates" / "indicator_systems"
 
-#: (key, English title) in dialog order; append only.
+#: (key, title) in dialog order; append only.
 TEMPLATES = (
-    ("digital_resilience", "Digital economy (DEI) and urban resilience in four dimensions (URI)"),
-    ("digital_economy", "Digital economy (DEI), 5 indicators"),
-    ("urban_resilience", "Urban resilience in four dimensions (URI), 20 indicators"),
+    ("digital_resilience", Message("Digital economy (DEI) and urban resilience in four dimensions (URI)")),
+    ("digital_economy", Message("Digital economy (DEI), 5 indicators")),
+    ("urban_resilience", Message("Urban resilience in four dimensions (URI), 20 indicators")),
 )
 
 

@@ -23,14 +23,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..progress import report
 
 #: Statistics in dialog order (append only) and their two-letter field codes.
 STATISTICS = ("mean", "sum", "count", "min", "max", "share")
 CODES = {"mean": "MN", "sum": "SM", "count": "CT", "min": "MI", "max": "MX", "share": "SH"}
-LABELS = {"mean": "mean", "sum": "sum", "count": "valid pixel count", "min": "minimum", "max": "maximum",
-          "share": "share of pixels above {threshold}"}
+#: Field alias words (the share's names its threshold: :func:`statistic_label`).
+LABELS = {"mean": Message("mean"), "sum": Message("sum"), "count": Message("valid pixel count"),
+          "min": Message("minimum"), "max": Message("maximum")}
 
 
 @dataclass
@@ -160,6 +161,12 @@ def output_stems(stem: str, statistics) -> dict[str, str]:
     return {s: stem[:3] + CODES[s] for s in statistics}
 
 
+def statistic_label(statistic: str, threshold=None) -> Message:
+    if statistic == "share":
+        return Message("share of pixels above {threshold}", threshold=threshold)
+    return LABELS[statistic]
+
+
 def zonal_panel(geometries, crs, rasters, stem: str, options: ZonalOptions, progress=None):
     """(columns {field: values}, aliases {field: label}) for rasters [(path, year or None)]."""
     from ..panel import year_field
@@ -179,8 +186,9 @@ def zonal_panel(geometries, crs, rasters, stem: str, options: ZonalOptions, prog
                 values = values.astype(np.int64)
             name = stems[statistic] if year is None else year_field(stems[statistic], year)
             columns[name] = values
-            label = LABELS[statistic].format(threshold=options.threshold)
-            aliases[name] = f"{stem} {label}" + ("" if year is None else f" {year}")
+            label = statistic_label(statistic, options.threshold)
+            aliases[name] = (Message("{stem} {statistic}", stem=stem, statistic=label) if year is None else
+                             Message("{stem} {statistic} {year}", stem=stem, statistic=label, year=year))
     order = list(stems.values())
     names = sorted(columns, key=lambda name: order.index(name.split("_")[0]))  # by statistic, then year
     return {name: columns[name] for name in names}, aliases

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-from ..errors import InputError
+from ..errors import InputError, Message
 
 SE_TYPES = ("classical", "hc1", "cluster")
 SE_LABELS = {
-    "classical": "classical (homoskedastic)",
-    "hc1": "heteroskedasticity-robust (HC1)",
-    "cluster": "clustered by unit",
+    "classical": Message("classical (homoskedastic)"),
+    "hc1": Message("heteroskedasticity-robust (HC1)"),
+    "cluster": Message("clustered by unit"),
 }
 
 

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..errors import Message
+
 STAR_LEVELS = ((0.01, "***"), (0.05, "**"), (0.1, "*"))
-STAR_NOTE = "Standard errors in parentheses. *** p < 0.01, ** p < 0.05, * p < 0.1."
+STAR_NOTE = Message("Standard errors in parentheses. *** p < 0.01, ** p < 0.05, * p < 0.1.")
 
 TABLE_STYLE = """
 table.paper { border-collapse: collapse; margin: .8em 0; border-top: 2px solid #222;

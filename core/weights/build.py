@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..geodesy import metric_for_crs
 from ..progress import span
 from .contiguity import contiguity
-from .kinds import KINDS
+from .kinds import KERNEL_NAMES, KINDS
 from .knn import knn
 from .model import SpatialWeights
 from .points import representative_points
@@ -60,34 +60,41 @@ class WeightsSpec:
     nesting: str = "nested"  # economic-geographic form: "nested" or "product"
     block_field: str | None = None  # category field of block weights
 
-    def describe(self) -> str:
-        distance = f"{self.distance:g}" if self.distance else "automatic"
+    def describe(self) -> Message:
+        """The weights in words, e.g. 'queen contiguity, transformation R' (a Message: the
+        Processing layer shows it translated)."""
+        distance = f"{self.distance:g}" if self.distance else Message("automatic")
         if self.kind in ("queen", "rook"):
-            text = f"{self.kind} contiguity"
+            text = Message("queen contiguity") if self.kind == "queen" else Message("rook contiguity")
             if self.order > 1:
-                text += f", order {self.order}{' (cumulative)' if self.cumulative else ''}"
+                text = (Message("{weights}, order {order} (cumulative)", weights=text, order=self.order)
+                        if self.cumulative else Message("{weights}, order {order}", weights=text, order=self.order))
         elif self.kind == "knn":
-            text = f"k-nearest neighbours (k = {self.k}{', symmetric' if self.symmetric else ''})"
+            text = (Message("k-nearest neighbours (k = {k}, symmetric)", k=self.k) if self.symmetric
+                    else Message("k-nearest neighbours (k = {k})", k=self.k))
         elif self.kind == "distance_band":
-            text = f"distance band ({distance})"
+            text = Message("distance band ({distance})", distance=distance)
         elif self.kind == "inverse_distance":
-            cutoff = f", cut-off {self.distance:g}" if self.distance else ""
-            text = f"inverse distance (α = {self.power:g}{cutoff})"
+            text = (Message("inverse distance (α = {power}, cut-off {cutoff})", power=f"{self.power:g}",
+                            cutoff=f"{self.distance:g}") if self.distance
+                    else Message("inverse distance (α = {power})", power=f"{self.power:g}"))
         elif self.kind == "kernel":
-            bandwidth = f"adaptive, k = {self.k}" if self.adaptive else f"fixed, {distance}"
-            text = f"{self.kernel} kernel ({bandwidth})"
+            kernel = KERNEL_NAMES.get(self.kernel, self.kernel)
+            text = (Message("{kernel} kernel (adaptive, k = {k})", kernel=kernel, k=self.k) if self.adaptive
+                    else Message("{kernel} kernel (fixed, {distance})", kernel=kernel, distance=distance))
         elif self.kind == "economic":
-            text = f"economic distance ({self.field})"
+            text = Message("economic distance ({field})", field=self.field)
         elif self.kind == "economic_geographic":
-            form = f"φ = {self.share:g}" if self.nesting == "nested" else "product"
-            text = f"economic-geographic ({self.field}, {form})"
+            text = (Message("economic-geographic ({field}, φ = {share})", field=self.field,
+                            share=f"{self.share:g}") if self.nesting == "nested"
+                    else Message("economic-geographic ({field}, product)", field=self.field))
         elif self.kind == "block":
-            text = f"block ({self.block_field})"
+            text = Message("block ({field})", field=self.block_field)
         else:
             text = self.kind
         if self.attach_islands:
-            text += ", islands attached"
-        return f"{text}, transformation {self.transform}"
+            text = Message("{weights}, islands attached", weights=text)
+        return Message("{weights}, transformation {transform}", weights=text, transform=self.transform)
 
 
 def build_weights(frame, ids, spec: WeightsSpec, progress=None) -> SpatialWeights:

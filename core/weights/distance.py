@@ -112,12 +112,13 @@ def require_neighbours(weights, threshold: float, x, y, metric, can_attach: bool
     islands = weights.islands
     if not len(islands):
         return
-    template = (
-        "Within {threshold} {unit}, {count} unit(s) have no neighbour: {ids}. Use at least "
-        "{smallest} {unit} (the smallest distance that gives every unit a neighbour; 0 chooses it)"
-    )
-    template += ", or tick “attach islands to their nearest neighbour”." if can_attach else "."
+    params = {"threshold": f"{threshold:g}", "unit": metric.label, "count": len(islands),
+              "ids": preview(weights.ids[islands]), "smallest": f"{smallest_threshold(x, y, metric):.6g}"}
+    if can_attach:
+        raise InputError(
+            "Within {threshold} {unit}, {count} unit(s) have no neighbour: {ids}. Use at least {smallest} {unit} "
+            "(the smallest distance that gives every unit a neighbour; 0 chooses it), or tick “attach islands to "
+            "their nearest neighbour”.", **params)
     raise InputError(
-        template, threshold=f"{threshold:g}", unit=metric.label, count=len(islands),
-        ids=preview(weights.ids[islands]), smallest=f"{smallest_threshold(x, y, metric):.6g}",
-    )
+        "Within {threshold} {unit}, {count} unit(s) have no neighbour: {ids}. Use at least {smallest} {unit} "
+        "(the smallest distance that gives every unit a neighbour; 0 chooses it).", **params)

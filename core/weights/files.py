@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import InputError, preview
+from ..errors import InputError, Message, preview
 from .model import SpatialWeights
 
 
@@ -139,10 +139,9 @@ def read_weights_file(path, layer_ids) -> SpatialWeights:
     return SpatialWeights(layer_ids, matrix, f"file:{path.name}", "R", {"path": str(path)})
 
 
-def _damaged(template: str, path: str, line: int, **params) -> InputError:
-    """An error for a malformed line; every template ends with the same advice."""
-    return InputError(template + " Rebuild the file with Spatial weights (or GeoDa).",
-                      path=path, line=line, **params)
+def _damaged(problem: Message) -> InputError:
+    """An error for a malformed line: the problem, then the same advice for every one."""
+    return InputError("{problem} Rebuild the file with Spatial weights (or GeoDa).", problem=problem)
 
 
 def _parse_gal(lines: list[list[str]], path: str):
@@ -152,18 +151,19 @@ def _parse_gal(lines: list[list[str]], path: str):
     while k < len(lines):
         tokens = lines[k]
         if len(tokens) != 2 or not tokens[1].isdigit():
-            raise _damaged("The weights file {path} is damaged at line {line}: expected a unit id and "
-                           "its number of neighbours, found “{text}”.", path, k + 1, text=" ".join(tokens))
+            raise _damaged(Message("The weights file {path} is damaged at line {line}: expected a unit id and "
+                                   "its number of neighbours, found “{text}”.", path=path, line=k + 1,
+                                   text=" ".join(tokens)))
         unit, declared = tokens[0], int(tokens[1])
         if unit in headers:
-            raise _damaged("The weights file {path} lists unit {unit} twice (line {line}).", path, k + 1,
-                           unit=unit)
+            raise _damaged(Message("The weights file {path} lists unit {unit} twice (line {line}).", path=path,
+                                   line=k + 1, unit=unit))
         headers.add(unit)
         neighbours = lines[k + 1] if declared and k + 1 < len(lines) else []  # empty lines were dropped
         if len(neighbours) != declared:
-            raise _damaged("The weights file {path} is damaged at line {line}: unit {unit} should have "
-                           "{declared} neighbour(s) but {found} are listed.", path, k + 2, unit=unit,
-                           declared=declared, found=len(neighbours))
+            raise _damaged(Message("The weights file {path} is damaged at line {line}: unit {unit} should have "
+                                   "{declared} neighbour(s) but {found} are listed.", path=path, line=k + 2,
+                                   unit=unit, declared=declared, found=len(neighbours)))
         k += 2 if declared else 1
         listed.add(unit)
         listed.update(neighbours)
@@ -176,19 +176,20 @@ def _parse_gwt(lines: list[list[str]], path: str):
     links, listed, seen = [], set(), set()
     for number, tokens in enumerate(lines[1:], start=2):
         if len(tokens) < 3:
-            raise _damaged("The weights file {path} is damaged at line {line}: expected a unit id, a "
-                           "neighbour id and a weight, found “{text}”.", path, number, text=" ".join(tokens))
+            raise _damaged(Message("The weights file {path} is damaged at line {line}: expected a unit id, a "
+                                   "neighbour id and a weight, found “{text}”.", path=path, line=number,
+                                   text=" ".join(tokens)))
         unit, other = tokens[0], tokens[1]
         try:
             value = float(tokens[2])
         except ValueError:
             value = float("nan")
         if not np.isfinite(value):
-            raise _damaged("The weights file {path} is damaged at line {line}: the weight “{text}” is "
-                           "not a finite number.", path, number, text=tokens[2])
+            raise _damaged(Message("The weights file {path} is damaged at line {line}: the weight “{text}” is "
+                                   "not a finite number.", path=path, line=number, text=tokens[2]))
         if (unit, other) in seen:
-            raise _damaged("The weights file {path} lists the link {unit}–{other} twice (line {line}).",
-                           path, number, unit=unit, other=other)
+            raise _damaged(Message("The weights file {path} lists the link {unit}–{other} twice (line {line}).",
+                                   path=path, line=number, unit=unit, other=other))
         seen.add((unit, other))
         listed.update((unit, other))
         links.append((unit, other, value))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import Message
 from .model import SpatialWeights
 
 
@@ -27,7 +28,8 @@ class WeightsSummary:
     params: dict = field(default_factory=dict)  # how the weights were built (threshold, k...)
 
     def as_rows(self) -> list[tuple[str, str]]:
-        """(label, value) rows for logs and reports."""
+        """(label, value) rows for logs and reports (the caller translates the labels, and the
+        values that are Messages)."""
         return [
             ("Kind", self.kind),
             ("Units", str(self.units)),
@@ -36,7 +38,7 @@ class WeightsSummary:
              f"{self.min_neighbours} / {self.mean_neighbours:.2f} / "
              f"{self.median_neighbours:g} / {self.max_neighbours}"),
             ("Islands (no neighbours)", f"{len(self.islands)}"),
-            ("Symmetric", "yes" if self.symmetric else "no"),
+            ("Symmetric", Message("yes") if self.symmetric else Message("no")),
             ("Percent non-zero", f"{self.percent_nonzero:.3f} %"),
         ] + ([("Original weights (min / max)", f"{self.min_weight:.6g} / {self.max_weight:.6g}")]
              if (self.min_weight, self.max_weight) != (1.0, 1.0) else [])

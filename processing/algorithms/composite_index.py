@@ -20,7 +20,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value, feedback_progress
 from ..bridge import frame_to_sink, read_frame
 from ..styling import Style, attach_style, graduated_style, latest_field
 
@@ -84,7 +84,7 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.INPUT, self.tr("Cities with indicators"), [QgsProcessing.TypeVector]))
         self.addParameter(QgsProcessingParameterEnum(
-            self.SYSTEM, self.tr("Indicator system (template)"), [self.tr(title) for _, title in TEMPLATES],
+            self.SYSTEM, self.tr("Indicator system (template)"), [core_text(title) for _, title in TEMPLATES],
             defaultValue=0))
         self.addParameter(QgsProcessingParameterFile(
             self.SYSTEM_FILE, self.tr("Indicator system file (CSV/XLSX; replaces the template)"),
@@ -184,12 +184,12 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
         steps.setCurrentStep(1)
         found = indices_on_layer(frame, system, options, id_field, year_field, progress=feedback_progress(steps))
         for warning in found.result.warnings:
-            feedback.pushWarning(warning)
+            feedback.pushWarning(core_text(warning))
         self.log_missing(found.result.missing, feedback)
         for index in system.indices:
             stems = found.result.stems[index.stem]
             feedback.pushInfo(self.tr("{label}: fields {fields}.").format(
-                label=index.label, fields=", ".join(found.fields_of(s) for s in stems)))
+                label=core_value(index.label), fields=", ".join(found.fields_of(s) for s in stems)))
 
         steps.setCurrentStep(2)
         dest_id = frame_to_sink(self, parameters, self.OUTPUT, context, found.frame, source.wkbType(),
@@ -198,8 +198,8 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
         latest = found.years[-1]
         values = found.latest_values(first)
         attach_style(context, dest_id, graduated_style(
-            values, latest_field(first, latest, year_field), ramp="YlGnBu", aliases=found.aliases,
-            name=self.tr("{label} {year}").format(label=system.indices[0].label,
+            values, latest_field(first, latest, year_field), ramp="YlGnBu", aliases=core_texts(found.aliases),
+            name=self.tr("{label} {year}").format(label=core_value(system.indices[0].label),
                                                   year="" if latest is None else latest).strip(),
             allow_empty=True))
         results = {self.OUTPUT: dest_id, "INDICES": ",".join(found.result.labels),
@@ -226,6 +226,7 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
             return
         feedback.pushWarning(self.tr("{count} missing indicator values:").format(count=len(missing)))
         for row in missing.head(50).itertuples():
-            feedback.pushWarning(f"  {row.unit} {'' if row.year is None else row.year} {row.indicator}: {row.action}")
+            feedback.pushWarning(f"  {row.unit} {'' if row.year is None else row.year} {row.indicator}: "
+                                 f"{core_value(row.action)}")
         if len(missing) > 50:
             feedback.pushWarning(self.tr("  … and {more} more.").format(more=len(missing) - 50))

@@ -25,7 +25,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress
 from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
 from ..invalid_geometries import usable_geometries
 from ..styling import attach_style, core_distance_style, core_marker_style, coverage_circle_style, links_style
@@ -195,10 +195,11 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         result = core_node_coverage(sites, names, spec, candidates, existing, weights,
                                     progress=feedback_progress(steps))
         for label, value in result.as_rows():
-            feedback.pushInfo(f"{self.tr(label)}: {value}")
+            feedback.pushInfo(f"{self.tr(label)}: {core_value(value)}")
         if not result.result.optimal:
             feedback.pushWarning(self.tr("The solution is not proven optimal: {status}. Raise the time "
-                                         "limit to close the gap.").format(status=describe_status(result.result)))
+                                         "limit to close the gap.").format(
+                status=core_text(describe_status(result.result))))
         for row in result.comparison:
             feedback.pushInfo(self.tr("Radius {radius} km: {value}").format(
                 radius=f"{row.radius_km:g}", value=self.describe_row(row)))
@@ -368,7 +369,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
 
     def describe_row(self, row) -> str:
         if row.cores is None:
-            return self.tr("infeasible ({note})").format(note=row.note)
+            return self.tr("infeasible ({note})").format(note=core_text(row.note))
         status = (self.tr("proven optimal") if row.optimal else
                   self.tr("not proven optimal, gap {gap:.2f} %").format(gap=100 * (row.gap or 0.0)))
         return self.tr("{cores} cores, {cities:.1f} % of cities and {demand:.1f} % of demand covered, "
@@ -383,13 +384,13 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         report = HtmlReport(self.tr("Core-node coverage: {layer}").format(layer=layer_name))
         report.heading(self.tr("Summary"))
         report.table([self.tr("Property"), self.tr("Value")],
-                     [(self.tr(label), value) for label, value in result.as_rows()])
+                     [(self.tr(label), core_value(value)) for label, value in result.as_rows()])
         if result.comparison:
             report.heading(self.tr("Comparison over radii"))
             rows = []
             for row in result.comparison:
                 if row.cores is None:
-                    rows.append((f"{row.radius_km:g}", "–", "–", "–", "–", self.tr(row.note)))
+                    rows.append((f"{row.radius_km:g}", "–", "–", "–", "–", core_text(row.note)))
                     continue
                 rows.append((f"{row.radius_km:g}", row.cores, f"{100 * row.cities_share:.1f} %",
                              f"{100 * row.demand_share:.1f} %", f"{row.max_km:.1f}",

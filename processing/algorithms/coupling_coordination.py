@@ -12,7 +12,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..algorithm import ResilienceAlgorithm
+from ..algorithm import ResilienceAlgorithm, core_text, core_texts
 from ..bridge import frame_to_sink, read_frame
 from ..styling import Categorized, Style, attach_style, latest_field
 
@@ -93,15 +93,24 @@ class CouplingCoordinationAlgorithm(ResilienceAlgorithm):
             self.parameterAsBoolean(parameters, self.ALL_YEARS, context), year_field,
             self.parameterAsBoolean(parameters, self.RESCALE, context))
         for warning in found.warnings:
-            feedback.pushWarning(warning)
+            feedback.pushWarning(core_text(warning))
         steps.setCurrentStep(1)
         dest_id = frame_to_sink(self, parameters, self.OUTPUT, context, found.frame, source.wkbType(),
                                 source.sourceCrs(), base_fields=source.fields(), feedback=steps)
         latest = found.years[-1] if found.years else None
         attribute = latest_field("CCL", latest, year_field) if (found.wide or year_field) else "CCL"
-        categories = [(level, colour, f"{level} {zh} {en} [{low:.1f}, {low + 0.1:.1f}{']' if level == 10 else ')'}")
+        categories = [(level, colour, self.level_label(level, low, zh, en))
                       for (level, low, zh, en), colour in zip(LEVELS, LEVEL_COLOURS)]
         name = self.tr("Coupling coordination {year}").format(year="" if latest is None else latest).strip()
-        attach_style(context, dest_id, Style(renderer=Categorized(attribute, categories), aliases=found.aliases,
-                                             name=name))
+        attach_style(context, dest_id, Style(renderer=Categorized(attribute, categories),
+                                             aliases=core_texts(found.aliases), name=name))
         return {self.OUTPUT: dest_id}
+
+    @staticmethod
+    def level_label(level: int, low: float, chinese: str, english: str) -> str:
+        """'1 极度失调 Extreme imbalance [0.0, 0.1)': the level, its Chinese and English names and
+        its interval; in Chinese the name once ('1 极度失调 [0.0, 0.1)')."""
+        interval = f"[{low:.1f}, {low + 0.1:.1f}{']' if level == 10 else ')'}"
+        name = core_text(english)
+        names = chinese if name == chinese else f"{chinese} {name}"
+        return f"{level} {names} {interval}"

@@ -12,7 +12,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress
 from ..autocorrelation_common import (
     ALTERNATIVES,
     add_inference_parameters,
@@ -104,7 +104,8 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
         for row in table.itertuples():
             feedback.pushInfo(self.tr("{column} {statistic} ({inference}): {value:.6g}, expected {expected:.6g}, "
                                       "z = {z:.4g}, p = {p:.4g}").format(
-                column=row.column, statistic=row.statistic, inference=row.inference, value=row.value,
+                column=row.column, statistic=core_text(row.statistic), inference=core_text(row.inference),
+                value=row.value,
                 expected=row.expected, z=row.z, p=row.p_value))
         aliases = {
             "field": self.tr("Field (stem)"), "column": self.tr("Field"), "year": self.tr("Year"),
@@ -137,10 +138,14 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
 
         series = trend_series(table)
         inference = {"permutation": self.tr("permutation"), "randomisation": self.tr("randomisation")}
+        statistic = core_text(series.statistic)
+        # Without years the one series is named after the statistic: its legend entry, translated.
+        values = series.values if series.yearly else {statistic: next(iter(series.values.values()))}
+        p_values = series.p_values if series.yearly else {statistic: next(iter(series.p_values.values()))}
         figure = moran_trend_chart(
-            series.x, series.values, series.p_values, series.expected, alpha=0.05,
-            title=self.tr("{statistic} over the years").format(statistic=series.statistic),
-            xlabel=self.tr("Year") if series.yearly else self.tr("Field"), ylabel=series.statistic,
+            series.x, values, p_values, series.expected, alpha=0.05,
+            title=self.tr("{statistic} over the years").format(statistic=statistic),
+            xlabel=self.tr("Year") if series.yearly else self.tr("Field"), ylabel=statistic,
             significant_label=self.tr("p ≤ {alpha} ({inference})").format(
                 alpha=0.05, inference=inference[series.inference]),
             not_significant_label=self.tr("not significant"),

@@ -14,7 +14,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress
 from ..bridge import frame_to_sink
 from ..spillover_inputs import (
     INPUT,
@@ -126,7 +126,7 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
         result = run_heterogeneity(inputs.data, inputs.weights, spec, grouping, key, method,
                                    weights_for=inputs.weights_for, progress=feedback_progress(steps))
         for note in result.notes:
-            feedback.pushInfo(note)
+            feedback.pushInfo(core_text(note))
 
         steps.setCurrentStep(2)
         outputs = {"DIFFERENCE": None, "Z": None, "P_VALUE": None, "RATIO": None}
@@ -135,23 +135,24 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
             outputs.update(DIFFERENCE=output_number(first.difference), Z=output_number(first.z),
                            P_VALUE=output_number(first.p), RATIO=output_number(first.ratio))
             feedback.pushInfo(self.tr("{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, p = {p:.4g}").format(
-                key=result.key, a=first.first, va=first.a, b=first.second, vb=first.b, z=first.z, p=first.p))
+                key=result.key, a=core_value(first.first), va=first.a, b=core_value(first.second), vb=first.b,
+                z=first.z, p=first.p))
         title = self.tr("Heterogeneity of the effect of {key} on {dependent}").format(
             key=result.key, dependent=result.pooled.dependent)
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
         if report_path:
             outputs[self.REPORT] = write_heterogeneity_report(result, report_path, title, inputs.description,
-                                                              self.tr)
+                                                              core_text)
         table_path = self.parameterAsFileOutput(parameters, self.TABLE, context)
         if table_path:
-            write_heterogeneity_csv(result, table_path, self.tr)
+            write_heterogeneity_csv(result, table_path, core_text)
             outputs[self.TABLE] = table_path
         if grouping.kind != "period":
             frame = self.groups_frame(inputs, result)
             dest = frame_to_sink(self, parameters, self.OUTPUT, context, frame, feedback=steps)
             if dest is not None:
                 outputs[self.OUTPUT] = dest
-                attach_style(context, dest, self.groups_style(frame))
+                attach_style(context, dest, self.groups_style(frame, result.unit_groups))
         elif parameters.get(self.OUTPUT) is not None:
             feedback.pushInfo(self.tr("Grouping by period: every city is in every group, no group layer."))
         return outputs
@@ -175,9 +176,11 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
         frame["GROUP"] = [str(label) for label in result.unit_groups]
         return frame
 
-    def groups_style(self, frame):
+    def groups_style(self, frame, unit_groups=()):
+        """One colour per group (the middle of a top/bottom split grey); legend labels translated."""
+        legend = {str(label): core_value(label) for label in unit_groups}
         labels = sorted(set(frame["GROUP"]))
-        categories = [(label, GROUP_COLOURS[i % len(GROUP_COLOURS)] if label != "middle" else "#d9d9d9", label)
-                      for i, label in enumerate(labels)]
+        categories = [(label, GROUP_COLOURS[i % len(GROUP_COLOURS)] if label != "middle" else "#d9d9d9",
+                       legend.get(label, label)) for i, label in enumerate(labels)]
         return Style(renderer=Categorized("GROUP", categories), aliases={"GROUP": self.tr("Group")},
                      name=self.tr("Heterogeneity groups"))

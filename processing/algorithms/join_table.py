@@ -17,7 +17,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..algorithm import ResilienceAlgorithm
+from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value
 from ..bridge import frame_to_sink, read_frame
 from ..styling import Style, attach_style, graduated_style, latest_field
 
@@ -123,6 +123,7 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         self.addOutput(QgsProcessingOutputString("FIELDS", self.tr("Indicator field stems")))
 
     def process(self, parameters, context, feedback):
+        from ...core.errors import Message
         from ...core.indices.encoding import CHOICES
         from ...core.indices.field_names import parse_mapping
         from ...core.indices.join import JOIN_BY, SHAPES, join_panel
@@ -147,7 +148,7 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
                 rows=len(table.frame), path=path, encoding=table.encoding))
         given_key = self.parameterAsString(parameters, self.TABLE_KEY, context).strip() or None
         candidates = (layer_key, *(CODE_NAMES if by == "code" else NAME_NAMES))
-        table_key = find_column(table.frame.columns, given_key, candidates, "codes or names of the cities")
+        table_key = find_column(table.frame.columns, given_key, candidates, Message("codes or names of the cities"))
         indicators = [s.strip() for s in self.parameterAsString(parameters, self.INDICATORS, context).split(",")
                       if s.strip()]
         panel = table_to_panel(
@@ -178,12 +179,16 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         values = result.frame[column] if year_field is None else \
             result.frame.loc[result.frame[year_field] == latest, column]
         attribute = latest_field(first, latest, year_field)
-        attach_style(context, dest_id, graduated_style(values, attribute, ramp="Blues", aliases=result.aliases,
+        attach_style(context, dest_id, graduated_style(values, attribute, ramp="Blues",
+                                                       aliases=core_texts(result.aliases),
                                                        name=self.tr("Cities with indicators"), allow_empty=True))
         results = {self.OUTPUT: dest_id, "MATCHED_ROWS": result.matched_rows,
                    "UNMATCHED_ROWS": result.unmatched_rows, "UNITS_WITHOUT_DATA": result.units_without_data,
                    "FIELDS": ",".join(result.stems.values())}
-        report_id = frame_to_sink(self, parameters, self.REPORT, context, result.report)
+        report = result.report.copy()
+        for column in ("unit", "lines", "detail"):
+            report[column] = report[column].map(core_value)
+        report_id = frame_to_sink(self, parameters, self.REPORT, context, report)
         if report_id is not None:
             results[self.REPORT] = report_id
             attach_style(context, report_id, Style(aliases={
@@ -202,13 +207,13 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
             "skipped_column": self.tr("Column {key} skipped (not numeric, or no year in its name)"),
         }
         for row in result.report.itertuples():
-            text = labels[row.issue].format(key=row.key, unit=row.unit, lines=row.lines)
+            text = labels[row.issue].format(key=row.key, unit=core_value(row.unit), lines=core_value(row.lines))
             if row.issue in ("unmatched", "ambiguous", "no_data"):
                 feedback.pushWarning(text)
             else:
                 feedback.pushInfo(text)
         for warning in result.warnings:
-            feedback.pushWarning(warning)
+            feedback.pushWarning(core_text(warning))
         feedback.pushInfo(self.tr("{matched} table rows joined, {unmatched} not joined; {empty} cities without "
                                   "data.").format(matched=result.matched_rows, unmatched=result.unmatched_rows,
                                                   empty=result.units_without_data))

@@ -11,7 +11,7 @@ from qgis.core import (
     QgsProcessingParameterFolderDestination,
 )
 
-from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress
 from ..bridge import frame_to_sink
 from ..spillover_inputs import add_model_inputs, output_number, read_model_inputs, spec_from_parameters, units_frame
 from ..styling import attach_style, graduated_style, lisa_style
@@ -82,7 +82,7 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         steps.setCurrentStep(1)
         result = run_spillover(inputs.data, inputs.weights, spec, progress=feedback_progress(steps))
         for note in result.notes:
-            feedback.pushInfo(note)
+            feedback.pushInfo(core_text(note))
         main = result.main
         feedback.pushInfo(self.tr("{model}: log-likelihood {loglik:.4f}, AIC {aic:.4f}").format(
             model=main.model, loglik=main.loglik, aic=main.aic))
@@ -96,10 +96,10 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
             model=main.model, dependent=main.dependent)
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
         if report_path:
-            outputs[self.REPORT] = write_spillover_report(result, report_path, title, inputs.description, self.tr)
+            outputs[self.REPORT] = write_spillover_report(result, report_path, title, inputs.description, core_text)
         tables = self.parameterAsFileOutput(parameters, self.TABLES, context)
         if tables and parameters.get(self.TABLES) is not None:
-            write_spillover_csv(result, tables, self.tr)
+            write_spillover_csv(result, tables, core_text)
             outputs[self.TABLES] = tables
 
         steps.setCurrentStep(3)

@@ -15,7 +15,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress
 from ..bridge import frame_to_sink, read_frame
 from ..invalid_geometries import apply_policy, source_without_validity_checks
 from ..styling import attach_style, connectivity_style
@@ -148,12 +148,12 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
         frame, ids = apply_policy(frame, ids, policy, feedback)
 
         steps.setCurrentStep(1)
-        feedback.pushInfo(self.tr("Building {what}.").format(what=spec.describe()))
+        feedback.pushInfo(self.tr("Building {what}.").format(what=core_text(spec.describe())))
         weights = resolve_weights(self, parameters, context, frame, ids, prefix="",
                                   progress=feedback_progress(steps))
         summary = summarize(weights)
         for label, value in summary.as_rows():
-            feedback.pushInfo(f"{self.tr(label)}: {value}")
+            feedback.pushInfo(f"{self.tr(label)}: {core_value(value)}")
         for label, value in self.details(weights):
             feedback.pushInfo(f"{label}: {value}")
         if summary.islands:
@@ -301,7 +301,7 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
         report = HtmlReport(self.tr("Spatial weights: {layer}").format(layer=layer_name))
         report.heading(self.tr("Summary"))
         report.table([self.tr("Property"), self.tr("Value")],
-                     [(self.tr(label), value) for label, value in summary.as_rows()]
+                     [(self.tr(label), core_value(value)) for label, value in summary.as_rows()]
                      + self.details(weights))
         report.heading(self.tr("Neighbour counts"))
         with tempfile.TemporaryDirectory() as folder:

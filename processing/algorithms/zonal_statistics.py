@@ -18,7 +18,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..algorithm import ResilienceAlgorithm, core_texts, feedback_progress
 from ..bridge import frame_to_sink, read_frame
 from ..styling import attach_style, graduated_style
 
@@ -144,6 +144,6 @@ class ZonalStatisticsAlgorithm(ResilienceAlgorithm):
         dest_id = frame_to_sink(self, parameters, self.OUTPUT, context, out, source.wkbType(), source.sourceCrs(),
                                 base_fields=source.fields(), feedback=steps)
         attach_style(context, dest_id, graduated_style(
-            new[latest_first], latest_first, ramp="Greys", aliases=aliases,
+            new[latest_first], latest_first, ramp="Greys", aliases=core_texts(aliases),
             name=self.tr("Zonal statistics ({stem})").format(stem=stem), allow_empty=True))
         return {self.OUTPUT: dest_id}

@@ -2,29 +2,2585 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
   <context>
+    <name>AutocorrelationParameters</name>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="52" />
+      <source>Units (cities)</source>
+      <translation>单元（城市）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="55" />
+      <source>Variables</source>
+      <translation>变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="55" />
+      <source>Variable</source>
+      <translation>变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="58" />
+      <source>Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every year instead of the last)</source>
+      <translation>所选字段的每一年（DEI_2019 → DEI_2011 … DEI_2019；长格式图层：每一年，而非仅最后一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="67" />
+      <source>Permutations (0 = analytical inference only)</source>
+      <translation>置换次数（0 = 仅解析推断）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="67" />
+      <source>Permutations</source>
+      <translation>置换次数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="70" />
+      <source>Random seed (the same seed gives the same result; empty: a new draw every run)</source>
+      <translation>随机种子（相同种子得到相同结果；留空：每次运行重新抽样）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="74" />
+      <source>Significance level</source>
+      <translation>显著性水平</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="78" />
+      <source>Multiple-testing control</source>
+      <translation>多重检验校正</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="79" />
+      <source>None</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="79" />
+      <source>False discovery rate (Benjamini–Hochberg)</source>
+      <translation>错误发现率（Benjamini–Hochberg）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="79" />
+      <source>Bonferroni</source>
+      <translation>Bonferroni</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="84" />
+      <source>Units with NULL values</source>
+      <translation>含 NULL 值的单元</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="85" />
+      <source>Leave them out and report them</source>
+      <translation>剔除并报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="85" />
+      <source>Stop with an error</source>
+      <translation>报错并停止</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="92" />
+      <source>Several years</source>
+      <translation>多个年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="93" />
+      <source>One layer, one set of fields per year (LI_2019 …)</source>
+      <translation>单个图层，每年一组字段（LI_2019 …）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="94" />
+      <source>One layer per year (the last year in the output, every year in the folder below)</source>
+      <translation>每年一个图层（输出为最后一年，各年图层存于下方文件夹）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="98" />
+      <source>Folder for one layer per year</source>
+      <translation>逐年图层的存放文件夹</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="99" />
+      <source>Layers per year</source>
+      <translation>逐年图层</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="161" />
+      <source>Plots need the Python package matplotlib, which QGIS's Python lacks: install it (python -m pip install matplotlib; on Windows in the OSGeo4W Shell) or leave the plot output empty.</source>
+      <translation>绘图需要 Python 包 matplotlib，而 QGIS 的 Python 中没有：请安装（python -m pip install matplotlib；Windows 上请在 OSGeo4W Shell 中运行），或将绘图输出留空。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="197" />
+      <source>Significance — {run}</source>
+      <translation>显著性 — {run}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="210" />
+      <source>The input already has {fields}; the output replaces them.</source>
+      <translation>输入中已有字段 {fields}；输出将替换这些字段。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="285" />
+      <source>Could not create the layer {path}.</source>
+      <translation>无法创建图层 {path}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>CompositeIndexAlgorithm</name>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="30" />
+      <source>Composite index (entropy weights)</source>
+      <translation>综合指数（熵权法）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="35" />
+      <source>Builds composite indices from yearly indicators: by default a digital economy index and an urban resilience index with four dimensions (social, economic, infrastructure, ecological).
+
+Layer: wide (one feature per city, fields STEM_YYYY such as GDPPC_2019, as Join indicator table writes), long (one feature per city and year: choose the year field) or a single cross-section.
+
+Indicator system: a template (the sample's systems, in resources/templates/indicator_systems), a CSV/XLSX file with the columns code, index, dimension, direction (+ more is better, - less is better), weight (optional; see the templates), or the table in this dialog (code, index, dimension, direction, weight). A file or a table replaces the template.
+
+Method: entropy weight method (default), CRITIC, coefficient of variation (on the raw values), equal weights or user weights (the weight column). Indicators are standardised by direction with min–max to [0, 1] (or z-scores); entropy and CRITIC weights are estimated on the min–max matrix. Entropy: p_ij = y'_ij / Σ_i y'_ij with y' = y + 0.0001 (the shift keeps ln p defined: a min–max indicator always has a zero, and implementations that skip zeros give that indicator the largest weight), e_j = −Σ p ln p / ln n, d_j = 1 − e_j, w_j = d_j / Σ d. The index is Σ w_j y_ij on [0, 1]; a dimension's sub-index is the same sum over its indicators, so the sub-indices add up to the index. Optional: TOPSIS relative closeness with the same weights.
+
+Panel: weights and min/max from all city-years together (default: indices comparable over time) or each year separately.
+
+Output fields (per year, STEM_YYYY on a wide layer; STEM on a long one): DEI digital economy index (数字经济指数); URI urban resilience index (城市韧性指数); URSOC social (社会韧性), URECO economic (经济韧性), URINF infrastructure (基础设施韧性), URENV ecological (生态韧性) resilience; DEIT and URIT the TOPSIS closeness; CI for a system without index names. Other systems take the stems of their index_stem/dim_stem columns or of their names. The weights table lists each indicator's entropy e_j, divergence d_j (or CRITIC's sd, conflict and information, or the CV), weight w_j and rank. The map shows the first index in the latest year (Fisher–Jenks classes).
+
+Bad input: unknown or non-numeric fields, a dimension without indicators and fewer than two cities are errors; constant indicators are dropped with a warning; missing values stop the run unless you choose to drop those city-years or fill them with the year mean (both are logged).</source>
+      <translation>由逐年指标构建综合指数：默认构建数字经济指数，以及包含社会、经济、基础设施、生态四个维度的城市韧性指数。
+
+图层：宽格式（每个城市一个要素，字段形如 GDPPC_2019 的 STEM_YYYY，与“连接指标表”的输出一致）、长格式（每个城市每年一个要素：请选择年份字段）或单一截面。
+
+指标体系：可选模板（样例数据所用的指标体系，位于 resources/templates/indicator_systems），也可用含 code、index、dimension、direction（+ 为正向指标，- 为负向指标）、weight（可选；参见模板）列的 CSV/XLSX 文件，或在本对话框的表格中填写（code、index、dimension、direction、weight）。文件或表格将替代模板。
+
+方法：熵权法（默认）、CRITIC 法、变异系数法（基于原始值）、等权重或自定义权重（weight 列）。指标按方向做极差标准化至 [0, 1]（或 Z 分数标准化）；熵权与 CRITIC 权重在极差标准化矩阵上估计。熵权法：p_ij = y'_ij / Σ_i y'_ij，其中 y' = y + 0.0001（平移使 ln p 有定义：极差标准化后的指标必有零值，而跳过零值的实现会赋予该指标最大权重），e_j = −Σ p ln p / ln n，d_j = 1 − e_j，w_j = d_j / Σ d。指数为 Σ w_j y_ij，取值于 [0, 1]；维度分指数为其所属指标的同样加权和，故各分指数之和等于总指数。可选：以相同权重计算 TOPSIS 相对贴近度。
+
+面板：由全部城市-年份合并确定权重与最值（默认：指数可跨年比较），或逐年单独计算。
+
+输出字段（宽格式图层为逐年 STEM_YYYY；长格式为 STEM）：DEI 数字经济指数；URI 城市韧性指数；URSOC 社会韧性、URECO 经济韧性、URINF 基础设施韧性、URENV 生态韧性；DEIT 和 URIT 为 TOPSIS 贴近度；指标体系未给出指数名称时为 CI。其他指标体系取其 index_stem/dim_stem 列或名称作为字段前缀。权重表列出每个指标的熵值 e_j、差异系数 d_j（或 CRITIC 法的标准差、冲突性与信息量，或变异系数）、权重 w_j 及其排名。地图显示第一个指数最新年份的分布（Fisher–Jenks 分级）。
+
+错误输入：字段不存在或非数值、维度下没有指标、城市少于两个均会报错；常数指标将被剔除并给出警告；存在缺失值时停止运行，除非选择剔除这些城市-年份或以当年均值填补（两者均会记录）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="33" />
+      <source>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性</source>
+      <translation>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性,指标体系,权重,变异系数,CRITIC 法,TOPSIS</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="85" />
+      <source>Cities with indicators</source>
+      <translation>含指标的城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="87" />
+      <source>Indicator system (template)</source>
+      <translation>指标体系（模板）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="90" />
+      <source>Indicator system file (CSV/XLSX; replaces the template)</source>
+      <translation>指标体系文件（CSV/XLSX；替代模板）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="92" />
+      <source>Tables (*.csv *.xlsx *.CSV *.XLSX)</source>
+      <translation>表格 (*.csv *.xlsx *.CSV *.XLSX)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="94" />
+      <source>Indicator system table (replaces the template)</source>
+      <translation>指标体系表（替代模板）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="95" />
+      <source>Indicator (field stem)</source>
+      <translation>指标（字段前缀）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="95" />
+      <source>Index</source>
+      <translation>指数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="95" />
+      <source>Dimension</source>
+      <translation>维度</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="96" />
+      <source>Direction (+/-)</source>
+      <translation>方向（+/-）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="96" />
+      <source>Weight</source>
+      <translation>权重</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="98" />
+      <source>Weighting method</source>
+      <translation>赋权方法</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="99" />
+      <source>Entropy weight method</source>
+      <translation>熵权法</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="99" />
+      <source>CRITIC</source>
+      <translation>CRITIC 法</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="99" />
+      <source>Coefficient of variation</source>
+      <translation>变异系数法</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="100" />
+      <source>Equal weights</source>
+      <translation>等权重</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="100" />
+      <source>User weights (weight column)</source>
+      <translation>自定义权重（weight 列）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="102" />
+      <source>Panel</source>
+      <translation>面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="103" />
+      <source>Pooled city-years: one set of weights, indices comparable over time</source>
+      <translation>城市-年份合并：一套权重，指数可跨年比较</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="104" />
+      <source>Each year separately</source>
+      <translation>逐年分别计算</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="106" />
+      <source>Missing values</source>
+      <translation>缺失值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="107" />
+      <source>Stop with an error</source>
+      <translation>报错并停止</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="107" />
+      <source>Drop the city-year</source>
+      <translation>剔除该城市-年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="107" />
+      <source>Fill with the year mean</source>
+      <translation>以当年均值填补</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="110" />
+      <source>Add the TOPSIS relative closeness</source>
+      <translation>增加 TOPSIS 相对贴近度</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="112" />
+      <source>Year field (long layers: one feature per city and year)</source>
+      <translation>年份字段（长格式图层：每个城市每年一个要素）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="115" />
+      <source>Standardisation</source>
+      <translation>标准化方法</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="116" />
+      <source>Min–max by direction (0–1)</source>
+      <translation>按方向极差标准化（0–1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="116" />
+      <source>Z-score by direction</source>
+      <translation>按方向 Z 分数标准化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="118" />
+      <source>Entropy shift added to the min–max values</source>
+      <translation>熵权法中加到极差标准化值上的平移量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="120" />
+      <source>City id field (named in messages)</source>
+      <translation>城市标识字段（用于提示信息）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="126" />
+      <source>Indices</source>
+      <translation>指数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="128" />
+      <source>Indicator weights</source>
+      <translation>指标权重</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="129" />
+      <source>Output field stems</source>
+      <translation>输出字段前缀</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="130" />
+      <source>Latest year</source>
+      <translation>最新年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="143" />
+      <source>Give the indicator system either as a file or as a table, not both.</source>
+      <translation>指标体系请以文件或表格之一给出，不要同时给出。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="146" />
+      <source>Indicator system: the table of the dialog.</source>
+      <translation>指标体系：对话框中的表格。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="149" />
+      <source>Indicator system: {path}.</source>
+      <translation>指标体系：{path}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="154" />
+      <source>Indicator system: template {key}.</source>
+      <translation>指标体系：模板 {key}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="178" />
+      <source>Not part of an index (auxiliary): {codes}.</source>
+      <translation>不属于任何指数（辅助指标）：{codes}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="191" />
+      <source>{label}: fields {fields}.</source>
+      <translation>{label}：字段 {fields}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="202" />
+      <source>{label} {year}</source>
+      <translation>{label} {year}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="214" />
+      <source>Indicator</source>
+      <translation>指标</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="215" />
+      <source>Indicator name</source>
+      <translation>指标名称</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="215" />
+      <source>Direction (+ more is better)</source>
+      <translation>方向（+ 为越大越好）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="216" />
+      <source>Year (empty: pooled)</source>
+      <translation>年份（空：合并）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="217" />
+      <source>Entropy e_j</source>
+      <translation>熵值 e_j</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="217" />
+      <source>Divergence d_j = 1 − e_j</source>
+      <translation>差异系数 d_j = 1 − e_j</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="218" />
+      <source>Standard deviation</source>
+      <translation>标准差</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="218" />
+      <source>CRITIC conflict Σ(1 − r)</source>
+      <translation>CRITIC 冲突性 Σ(1 − r)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="219" />
+      <source>CRITIC information C_j</source>
+      <translation>CRITIC 信息量 C_j</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="220" />
+      <source>Weight w_j</source>
+      <translation>权重 w_j</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="220" />
+      <source>Rank of the weight</source>
+      <translation>权重排名</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="221" />
+      <source>Weight of the dimension</source>
+      <translation>维度权重</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="227" />
+      <source>{count} missing indicator values:</source>
+      <translation>{count} 个指标值缺失：</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="232" />
+      <source>  … and {more} more.</source>
+      <translation>  … 另有 {more} 个。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConvergenceAlgorithm</name>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="41" />
+      <source>σ- and β-convergence</source>
+      <translation>σ收敛与β收敛</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="47" />
+      <source>Do regional differences shrink, and do lagging cities catch up? Tests σ- and β-convergence of a yearly indicator (e.g. a resilience or digital-economy index) across cities.
+
+Input: a wide layer (one feature per city, fields STEM_YYYY such as RES_2011 … RES_2019: choose any year of the stem) or a long layer (one feature per city and year: choose its year field and the city id field). The indicator must be positive (logs and growth rates).
+
+σ-convergence, per year: coefficient of variation, standard deviation of logs, Theil index and Gini coefficient, with their linear trend over the years; with a group field (e.g. region: east, central, west, northeast) also by group, the Theil index split into between- and within-group parts and Dagum's decomposition of the Gini coefficient.
+
+β-convergence: the cross-section regression of the average annual log growth over the period on the initial log level (absolute; conditional with control fields, taken at their first-year values or period means), and the panel regression of annual log growth on the previous year's log level with unit or unit-and-year fixed effects. Optionally the cross-section with spatial models by maximum likelihood (spreg): spatial lag (SAR), spatial error (SEM) and spatial Durbin (SDM), with direct, indirect and total effects of the initial level. β &lt; 0 means convergence; the speed is λ = −ln(1 + β·τ)/τ (τ = length of the period for the cross-section, 1 for annual panel growth) and the half-life ln 2/λ, with delta-method standard errors.
+
+Spatial models need every city to have a neighbour: the weights default to 6 nearest neighbours (queen contiguity leaves islands such as Sansha without one).
+
+Outputs: the cities with their initial level and growth rate (a graduated map), the σ table, the β summary, optional tables by group and of all coefficients, an HTML report with paper-style tables (standard errors in parentheses, significance stars) and charts, and the σ chart as a PNG file.</source>
+      <translation>区域差距是否在缩小，落后城市是否在追赶？对城市间的逐年指标（如韧性指数或数字经济指数）检验σ收敛与β收敛。
+
+输入：宽格式图层（每个城市一个要素，字段为 STEM_YYYY，如 RES_2011 … RES_2019：任选该前缀的一年即可）或长格式图层（每个城市每年一个要素：请选择其年份字段和城市标识字段）。指标必须为正（需取对数并计算增长率）。
+
+σ收敛（逐年）：变异系数、对数标准差、泰尔指数和基尼系数，及其随年份的线性趋势；设置分组字段（如地区：东部、中部、西部、东北）后还按组计算，将泰尔指数分解为组间与组内差异，并对基尼系数做 Dagum 分解。
+
+β收敛：截面回归——期间年均对数增长率对初始对数水平回归（绝对β收敛；加入控制变量即条件β收敛，控制变量取首年值或期间均值）；面板回归——年度对数增长率对上一年对数水平回归，含城市固定效应或城市与年份双向固定效应。可选：以极大似然法（spreg）估计截面空间模型——空间滞后模型（SAR）、空间误差模型（SEM）和空间杜宾模型（SDM），并给出初始水平的直接效应、间接效应和总效应。β &lt; 0 表示收敛；收敛速度 λ = −ln(1 + β·τ)/τ（截面中 τ 为期间长度，年度面板增长为 1），半衰期为 ln 2/λ，标准误采用 Delta 方法。
+
+空间模型要求每个城市都有邻居：权重默认为 6 个最近邻（Queen 邻接会留下三沙等没有邻居的孤岛）。
+
+输出：含初始水平与增长率的城市图层（分级设色图）、σ收敛表、β收敛汇总表，可选的分组表和全部系数表，含论文格式表格（括号内为标准误，附显著性星号）和图表的 HTML 报告，以及 PNG 格式的σ收敛图。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="45" />
+      <source>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects</source>
+      <translation>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects,收敛,σ收敛,β收敛,追赶,区域差异,泰尔指数,基尼系数,Dagum 基尼系数,变异系数,半衰期,收敛速度,空间收敛</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="94" />
+      <source>Cities with a yearly indicator</source>
+      <translation>含逐年指标的城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="96" />
+      <source>Indicator (any year of a STEM_YYYY field, or the value field of a long layer)</source>
+      <translation>指标（STEM_YYYY 字段中的任一年份，或长格式图层的数值字段）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="100" />
+      <source>Region group field (e.g. region: east, central, west, northeast)</source>
+      <translation>地区分组字段（如地区：东部、中部、西部、东北）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="103" />
+      <source>Control variables for conditional β-convergence (optional)</source>
+      <translation>条件β收敛的控制变量（可选）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="108" />
+      <source>Spatial β-convergence models (cross-section, maximum likelihood)</source>
+      <translation>空间β收敛模型（截面，极大似然估计）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="109" />
+      <source>Spatial lag (SAR)</source>
+      <translation>空间滞后模型（SAR）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="109" />
+      <source>Spatial error (SEM)</source>
+      <translation>空间误差模型（SEM）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="109" />
+      <source>Spatial Durbin (SDM)</source>
+      <translation>空间杜宾模型（SDM）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="112" />
+      <source>Fixed effects of the panel β regression</source>
+      <translation>面板β回归的固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <source>None (pooled OLS)</source>
+      <translation>无（混合 OLS）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <source>Unit (city)</source>
+      <translation>城市（个体）固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <source>Unit and year (two-way)</source>
+      <translation>城市与年份（双向固定效应）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="116" />
+      <source>Standard errors of the OLS regressions</source>
+      <translation>OLS 回归的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="117" />
+      <source>Classical</source>
+      <translation>普通标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="117" />
+      <source>Robust (HC1)</source>
+      <translation>稳健标准误（HC1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="118" />
+      <source>Clustered by unit (robust HC1 in the cross-section)</source>
+      <translation>按单元聚类（截面中为稳健 HC1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="124" />
+      <source>Controls in the cross-section</source>
+      <translation>截面回归中的控制变量取值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="125" />
+      <source>Value in the first year</source>
+      <translation>首年值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="125" />
+      <source>Mean over the period</source>
+      <translation>期间均值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="127" />
+      <source>Standard deviation (CV, σ of logs) divides by</source>
+      <translation>标准差（变异系数、对数标准差）的分母</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="128" />
+      <source>n − 1 (sample)</source>
+      <translation>n − 1（样本）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="128" />
+      <source>n (population)</source>
+      <translation>n（总体）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="130" />
+      <source>Drop units with missing years (balance the panel)</source>
+      <translation>剔除有缺失年份的单元（平衡面板）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="137" />
+      <source>Cities with growth rates</source>
+      <translation>含增长率的城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="139" />
+      <source>σ-convergence by year</source>
+      <translation>逐年σ收敛</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="141" />
+      <source>β-convergence models</source>
+      <translation>β收敛模型</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="143" />
+      <source>σ-convergence by group and year</source>
+      <translation>分组逐年σ收敛</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="146" />
+      <source>All β-convergence coefficients</source>
+      <translation>全部β收敛系数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="148" />
+      <source>σ-convergence chart</source>
+      <translation>σ收敛图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="150" />
+      <source>β (cross-section OLS, absolute)</source>
+      <translation>β（截面 OLS，绝对收敛）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="151" />
+      <source>Speed of convergence λ (per year)</source>
+      <translation>收敛速度 λ（每年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="152" />
+      <source>Half-life (years)</source>
+      <translation>半衰期（年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="153" />
+      <source>Coefficient of variation, first year</source>
+      <translation>变异系数（首年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="154" />
+      <source>Coefficient of variation, last year</source>
+      <translation>变异系数（末年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="155" />
+      <source>Units analysed</source>
+      <translation>参与分析的单元数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="244" />
+      <source>panel</source>
+      <translation>面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="244" />
+      <source>cross-section</source>
+      <translation>截面</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="246" />
+      <source>The {design} β regression was skipped: {reason}</source>
+      <translation>{design}β回归已跳过：{reason}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="250" />
+      <source>{model}: the spatial parameter {name} = {value:.3f} is at the bound of its range; the model is not identified on these data. Try other weights or the OLS results.</source>
+      <translation>{model}：空间参数 {name} = {value:.3f} 位于取值范围边界，模型在该数据上不可识别。请尝试其他空间权重，或参考 OLS 结果。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="308" />
+      <source>{variable} in {year}</source>
+      <translation>{year}年{variable}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="310" />
+      <source>Log of {variable} in {year}</source>
+      <translation>{year}年{variable}的对数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="311" />
+      <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
+      <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="313" />
+      <source>{variable} in {year} relative to the mean of all units</source>
+      <translation>{year}年{variable}相对全部单元均值之比</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="321" />
+      <source>Growth of {variable} {start}–{end}</source>
+      <translation>{variable} {start}–{end} 年增长</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConvergenceReport</name>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="20" />
+      <source>Coefficient of variation</source>
+      <translation>变异系数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="21" />
+      <source>Standard deviation of logs</source>
+      <translation>对数标准差</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="22" />
+      <source>Theil index</source>
+      <translation>泰尔指数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="23" />
+      <source>Gini coefficient</source>
+      <translation>基尼系数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="28" />
+      <source>None</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="28" />
+      <source>Unit</source>
+      <translation>城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="28" />
+      <source>Unit and year</source>
+      <translation>城市与年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="32" />
+      <source>Cross-section</source>
+      <translation>截面</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="32" />
+      <source>Panel</source>
+      <translation>面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="33" />
+      <source>conditional</source>
+      <translation>条件收敛</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="33" />
+      <source>absolute</source>
+      <translation>绝对收敛</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="34" />
+      <source>{design} {estimator}, {kind}</source>
+      <translation>{design} {estimator}（{kind}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="42" />
+      <source>ln {variable} {year} (initial level, β)</source>
+      <translation>ln {variable} {year}（初始水平，β）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="43" />
+      <source>ln {variable}, previous year (β)</source>
+      <translation>ln {variable}，上一年（β）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="44" />
+      <source>W × ln {variable} {year} (neighbours' initial level)</source>
+      <translation>W × ln {variable} {year}（邻居的初始水平）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="46" />
+      <source>Constant</source>
+      <translation>常数项</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="47" />
+      <source>ρ (spatial lag of growth)</source>
+      <translation>ρ（增长率的空间滞后）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="48" />
+      <source>λ (spatial error)</source>
+      <translation>λ（空间误差）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="51" />
+      <source>W × {control}</source>
+      <translation>W × {control}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="52" />
+      <source>{control}, previous year</source>
+      <translation>{control}，上一年</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="64" />
+      <source>Year</source>
+      <translation>年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="64" />
+      <source>Units</source>
+      <translation>单元数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="64" />
+      <source>Mean of {variable}</source>
+      <translation>{variable}均值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="66" />
+      <source>Theil index, between groups</source>
+      <translation>泰尔指数：组间</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="66" />
+      <source>Theil index, within groups</source>
+      <translation>泰尔指数：组内</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="67" />
+      <source>Share of the Theil index between groups</source>
+      <translation>泰尔指数中组间差异的占比</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="68" />
+      <source>Gini (Dagum): within groups</source>
+      <translation>基尼系数（Dagum）：组内</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="68" />
+      <source>Gini (Dagum): net between groups</source>
+      <translation>基尼系数（Dagum）：组间净值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="69" />
+      <source>Gini (Dagum): transvariation</source>
+      <translation>基尼系数（Dagum）：超变密度</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="71" />
+      <source>σ-convergence of {variable}</source>
+      <translation>{variable}的σ收敛</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="79" />
+      <source>Group</source>
+      <translation>分组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="79" />
+      <source>Mean</source>
+      <translation>均值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="80" />
+      <source>Group's share of the total (Theil weight)</source>
+      <translation>组占总体的份额（泰尔权重）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="81" />
+      <source>Contribution to the within-group Theil index</source>
+      <translation>对组内泰尔指数的贡献</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="83" />
+      <source>σ-convergence of {variable} by group</source>
+      <translation>{variable}分组σ收敛</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="106" />
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="106" />
+      <source>Cross-section or panel</source>
+      <translation>截面或面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="106" />
+      <source>Estimator</source>
+      <translation>估计方法</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="107" />
+      <source>Conditional (with controls)</source>
+      <translation>条件收敛（含控制变量）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="107" />
+      <source>Fixed effects</source>
+      <translation>固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="108" />
+      <source>β (coefficient of the log level)</source>
+      <translation>β（对数水平的系数）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="108" />
+      <source>Standard error of β</source>
+      <translation>β的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="109" />
+      <source>p-value of β</source>
+      <translation>β的 p 值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="109" />
+      <source>Speed of convergence λ (per year)</source>
+      <translation>收敛速度 λ（每年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="110" />
+      <source>Standard error of λ</source>
+      <translation>λ的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="110" />
+      <source>Half-life (years)</source>
+      <translation>半衰期（年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="111" />
+      <source>Standard error of the half-life</source>
+      <translation>半衰期的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="111" />
+      <source>Observations</source>
+      <translation>观测值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="112" />
+      <source>R² (within R² with fixed effects, pseudo R² for ML)</source>
+      <translation>R²（固定效应模型为组内 R²，极大似然估计为伪 R²）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="112" />
+      <source>Log-likelihood</source>
+      <translation>对数似然值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="113" />
+      <source>AIC</source>
+      <translation>AIC</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="113" />
+      <source>Spatial parameter</source>
+      <translation>空间参数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="113" />
+      <source>Spatial parameter value</source>
+      <translation>空间参数估计值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="114" />
+      <source>Standard error of the spatial parameter</source>
+      <translation>空间参数的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="114" />
+      <source>p-value of the spatial parameter</source>
+      <translation>空间参数的 p 值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="115" />
+      <source>Direct effect of the initial level</source>
+      <translation>初始水平的直接效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="115" />
+      <source>Indirect (spillover) effect</source>
+      <translation>间接效应（溢出效应）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="116" />
+      <source>Total effect</source>
+      <translation>总效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="118" />
+      <source>β-convergence of {variable}</source>
+      <translation>{variable}的β收敛</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="131" />
+      <source>Variable</source>
+      <translation>变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="131" />
+      <source>Coefficient</source>
+      <translation>系数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="132" />
+      <source>Standard error</source>
+      <translation>标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="132" />
+      <source>t or z statistic</source>
+      <translation>t 或 z 统计量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="132" />
+      <source>p-value</source>
+      <translation>p 值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="133" />
+      <source>Significance (*** 1 %, ** 5 %, * 10 %)</source>
+      <translation>显著性（*** 1%，** 5%，* 10%）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="134" />
+      <source>β-convergence coefficients of {variable}</source>
+      <translation>{variable}的β收敛系数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="144" />
+      <source>All units</source>
+      <translation>全部单元</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="144" />
+      <source>Coefficient of variation by group</source>
+      <translation>分组变异系数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="145" />
+      <source>Theil index: between and within groups</source>
+      <translation>泰尔指数：组间与组内</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="145" />
+      <source>Between groups</source>
+      <translation>组间</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="146" />
+      <source>Within groups</source>
+      <translation>组内</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="146" />
+      <source>Dispersion</source>
+      <translation>离散程度</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="170" />
+      <source>β-convergence: growth against the initial level</source>
+      <translation>β收敛：增长率与初始水平</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="171" />
+      <source>ln {variable} in {year}</source>
+      <translation>{year}年 ln {variable}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="172" />
+      <source>Average annual growth {start}–{end} (%)</source>
+      <translation>{start}–{end} 年均增长率（%）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="173" />
+      <source>OLS fit (β = {beta:.4f})</source>
+      <translation>OLS 拟合线（β = {beta:.4f}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="175" />
+      <source>matplotlib is not installed in QGIS's Python: the report has no charts.</source>
+      <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="197" />
+      <source>Convergence of {variable}, {start}–{end}: {layer}</source>
+      <translation>{variable}的收敛分析，{start}–{end}：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="199" />
+      <source>{units} units, {years} years ({start}–{end}), balanced panel.</source>
+      <translation>{units} 个单元，{years} 年（{start}–{end}），平衡面板。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="202" />
+      <source>{count} unit(s) with missing years were left out: {units}.</source>
+      <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="206" />
+      <source>σ-convergence: dispersion across units, year by year</source>
+      <translation>σ收敛：单元间离散程度的逐年变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="209" />
+      <source>fell</source>
+      <translation>下降</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="209" />
+      <source>rose</source>
+      <translation>上升</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="210" />
+      <source>The coefficient of variation {direction} from {first} ({start}) to {last} ({end}), {change} in all.</source>
+      <translation>变异系数从 {first}（{start}年）{direction}至 {last}（{end}年），累计变化 {change}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="214" />
+      <source>Linear trend: {slope} per year ({p}).</source>
+      <translation>线性趋势：每年 {slope}（{p}）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="218" />
+      <source>σ-convergence chart</source>
+      <translation>σ收敛图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="222" />
+      <source>Standard deviations divide by n − 1 unless chosen otherwise; Theil index T = (1/n) Σ (y/ȳ) ln(y/ȳ); Gini G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ).</source>
+      <translation>除另有选择外，标准差的分母为 n − 1；泰尔指数 T = (1/n) Σ (y/ȳ) ln(y/ȳ)；基尼系数 G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ)。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="224" />
+      <source>Trend of each measure over the years</source>
+      <translation>各测度的逐年趋势</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="225" />
+      <source>Measure</source>
+      <translation>测度</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="225" />
+      <source>First year</source>
+      <translation>首年</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="225" />
+      <source>Last year</source>
+      <translation>末年</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="225" />
+      <source>Change</source>
+      <translation>变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="225" />
+      <source>Slope per year</source>
+      <translation>年均斜率</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="232" />
+      <source>Total</source>
+      <translation>总体</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="232" />
+      <source>Between share</source>
+      <translation>组间占比</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="235" />
+      <source>Gini coefficient: Dagum decomposition</source>
+      <translation>基尼系数：Dagum 分解</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="236" />
+      <source>Net between groups</source>
+      <translation>组间净值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="237" />
+      <source>Transvariation</source>
+      <translation>超变密度</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="240" />
+      <source>Dagum (1997): G = G_w + G_nb + G_t. Transvariation measures the overlap of the groups' distributions.</source>
+      <translation>Dagum（1997）：G = G_w + G_nb + G_t。超变密度衡量各组分布的重叠程度。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="247" />
+      <source>Average annual growth {start}–{end}</source>
+      <translation>{start}–{end} 年均增长率</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="251" />
+      <source>β-convergence: do units that start lower grow faster?</source>
+      <translation>β收敛：初始水平较低的单元是否增长更快？</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="255" />
+      <source>Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, half of it in {half} years.</source>
+      <translation>是：β = {beta}（{p}）；向共同稳态的差距每年缩小 {speed}，{half} 年缩小一半。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="260" />
+      <source>No significant absolute β-convergence: β = {beta} ({p}).</source>
+      <translation>不存在显著的绝对β收敛：β = {beta}（{p}）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="264" />
+      <source>β-convergence scatter</source>
+      <translation>β收敛散点图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="269" />
+      <source>Cross-section: average annual log growth {start}–{end}</source>
+      <translation>截面：{start}–{end} 年均对数增长率</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="270" />
+      <source>Panel: annual log growth</source>
+      <translation>面板：年度对数增长率</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="276" />
+      <source>Standard errors ({kinds})</source>
+      <translation>标准误（{kinds}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="280" />
+      <source>Panel fixed-effects β is biased towards faster convergence in short panels (Nickell 1981): read its speed as an upper bound.</source>
+      <translation>短面板中固定效应估计的β偏向更快的收敛（Nickell 1981）：其收敛速度应视为上限。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="282" />
+      <source>Speed of convergence λ = −ln(1 + β·τ)/τ with τ the years over which growth is averaged (the whole period in the cross-section, 1 for annual panel growth); half-life = ln 2 / λ; standard errors by the delta method.</source>
+      <translation>收敛速度 λ = −ln(1 + β·τ)/τ，τ 为计算平均增长率的年数（截面为整个期间，年度面板增长为 1）；半衰期 = ln 2 / λ；标准误采用 Delta 方法。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="287" />
+      <source>Spatial models: effects of the initial level (LeSage and Pace)</source>
+      <translation>空间模型：初始水平的效应（LeSage 和 Pace）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="288" />
+      <source>Direct</source>
+      <translation>直接效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="288" />
+      <source>Indirect (spillover)</source>
+      <translation>间接效应（溢出效应）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="291" />
+      <source>A negative indirect effect means that neighbours with a high initial level slow a unit's growth (convergence spills over).</source>
+      <translation>间接效应为负，表示初始水平较高的邻居会减缓本单元的增长（收敛存在空间溢出）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="298" />
+      <source>Speed λ (per year)</source>
+      <translation>收敛速度 λ（每年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="303" />
+      <source>R² (within with fixed effects)</source>
+      <translation>R²（固定效应模型为组内 R²）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="306" />
+      <source>Pseudo R²</source>
+      <translation>伪 R²</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="309" />
+      <source>Controls</source>
+      <translation>控制变量</translation>
+    </message>
+  </context>
+  <context>
+    <name>CoreNodeCoverageAlgorithm</name>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="82" />
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="84" />
+      <source>Radius</source>
+      <translation>半径</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="85" />
+      <source>Cities</source>
+      <translation>城市数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="86" />
+      <source>Candidate sites</source>
+      <translation>候选站点数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="87" />
+      <source>Existing cores kept</source>
+      <translation>保留的现有核心数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="88" />
+      <source>Cores</source>
+      <translation>核心数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="89" />
+      <source>Cities covered</source>
+      <translation>被覆盖城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="90" />
+      <source>Demand covered</source>
+      <translation>被覆盖需求</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="91" />
+      <source>Largest city-to-core distance</source>
+      <translation>城市到核心的最大距离</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="92" />
+      <source>Mean city-to-core distance</source>
+      <translation>城市到核心的平均距离</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="93" />
+      <source>Cities covered by two cores or more</source>
+      <translation>被两个及以上核心覆盖的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="94" />
+      <source>Solution</source>
+      <translation>求解结果</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="95" />
+      <source>Solver time</source>
+      <translation>求解用时</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="98" />
+      <source>Integer programme after reductions</source>
+      <translation>约简后的整数规划规模</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="101" />
+      <source>Backup coverage</source>
+      <translation>备份覆盖</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="40" />
+      <source>Core-node coverage (300 km)</source>
+      <translation>核心-节点覆盖（300 km）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="45" />
+      <source>Chooses core cities so that every city lies within a radius (300 km in the study) of a core: the “core–node” infrastructure layout. Solved exactly as an integer programme (HiGHS); the log says whether the solution is proven optimal, and the gap when the time limit stopped the solver first.
+
+Problems: set covering — the fewest cores that cover every city; maximal covering — p cores that cover the most demand (a weight field such as population, or 1 per city). Backup coverage (set covering): among the optimal covers, the one that covers the most cities twice.
+
+Distances are geodesic on the ellipsoid, in km, whatever the layer's CRS. Cities are the layer's points, a point of each polygon (centroid or point on surface), or longitude/latitude fields (WGS84 degrees).
+
+Candidates: every city, or those matching an expression (e.g. "DEI_2019" &gt;= q3("DEI_2019")), or a field of 1/0 (true/false) values. Existing cores that must stay: such a field or expression (e.g. "is_core") and/or the layer's selection; they are always candidates.
+
+Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the distance to it (CORE_KM), whether a core lies within the radius (COVERED) and how many (N_COVER); the cores (stars, labelled); true geodesic circles of the radius around each core; core–node links from each city to its core, with the distance (DIST_KM); and an HTML summary with a comparison over radii (e.g. 200, 300, 500 km).</source>
+      <translation>选择核心城市，使每个城市都位于某个核心的一定半径（研究中为 300 km）之内：即“核心-节点”式基础设施布局。以整数规划精确求解（HiGHS）；日志会说明解是否已被证明最优，以及求解器因时间限制提前停止时的最优性差距。
+
+问题类型：集合覆盖——用最少的核心覆盖全部城市；最大覆盖——用 p 个核心覆盖尽可能多的需求（需求取权重字段，如人口，或每个城市记为 1）。备份覆盖（集合覆盖）：在所有最优覆盖方案中，选择被两个核心覆盖的城市最多的方案。
+
+无论图层采用何种 CRS，距离均为椭球面上的大地线距离，单位为 km。城市取图层的点、每个面的代表点（质心或面上点），或经纬度字段（WGS84 度）。
+
+候选核心：全部城市，或满足表达式的城市（如 "DEI_2019" &gt;= q3("DEI_2019")），或取值为 1/0（真/假）的字段。必须保留的现有核心：由此类字段或表达式（如 "is_core"）和/或图层的选择集指定；它们始终是候选核心。
+
+输出：带有所分配（最近）核心（CORE_ID、CORE_NAME）、到核心的距离（CORE_KM）、半径内是否有核心（COVERED）及半径内核心个数（N_COVER）的城市；核心（带标注的星形符号）；以各核心为中心、按半径绘制的真实大地线圆；每个城市到其核心的核心-节点连线及距离（DIST_KM）；以及含多个半径（如 200、300、500 km）比较的 HTML 摘要报告。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="43" />
+      <source>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout</source>
+      <translation>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout,覆盖,核心,节点,半径,集合覆盖,最大覆盖,备份覆盖,选址,设施布局,基础设施</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="94" />
+      <source>City id field (e.g. adcode; default: feature id)</source>
+      <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="97" />
+      <source>City name field (labels; default: a field called “name”)</source>
+      <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="100" />
+      <source>Problem</source>
+      <translation>问题类型</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="101" />
+      <source>Set covering: fewest cores covering every city</source>
+      <translation>集合覆盖：用最少的核心覆盖全部城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="102" />
+      <source>Maximal covering: p cores covering the most demand</source>
+      <translation>最大覆盖：p 个核心覆盖尽可能多的需求</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="104" />
+      <source>Coverage radius (km, geodesic)</source>
+      <translation>覆盖半径（km，大地线距离）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="107" />
+      <source>Number of cores p (maximal covering)</source>
+      <translation>核心数 p（最大覆盖）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="110" />
+      <source>Demand field (maximal covering; default: 1 per city)</source>
+      <translation>需求字段（最大覆盖；默认：每个城市为 1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="113" />
+      <source>Backup coverage: among optimal covers, cover the most cities twice</source>
+      <translation>备份覆盖：在最优覆盖方案中使被两次覆盖的城市最多</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="116" />
+      <source>Candidate cores (expression; empty: every city)</source>
+      <translation>候选核心（表达式；留空：全部城市）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="119" />
+      <source>Existing cores that must stay (expression)</source>
+      <translation>必须保留的现有核心（表达式）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="122" />
+      <source>The selected cities are existing cores that must stay</source>
+      <translation>所选城市为必须保留的现有核心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="125" />
+      <source>Compare over radii (km, comma-separated; empty: none)</source>
+      <translation>比较多个半径（km，以逗号分隔；留空：不比较）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="129" />
+      <source>Point of each city</source>
+      <translation>城市的代表点</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
+      <source>Centroid</source>
+      <translation>质心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
+      <source>Point on surface</source>
+      <translation>面上点</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
+      <source>Longitude/latitude fields</source>
+      <translation>经纬度字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="133" />
+      <source>Longitude field (WGS84 degrees)</source>
+      <translation>经度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
+      <source>Latitude field (WGS84 degrees)</source>
+      <translation>纬度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="139" />
+      <source>Solver time limit per model (seconds)</source>
+      <translation>每个模型的求解时间上限（秒）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="146" />
+      <source>Cities with their core</source>
+      <translation>城市及其核心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="150" />
+      <source>Coverage areas (geodesic circles)</source>
+      <translation>覆盖范围（大地线圆）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="153" />
+      <source>Core–node links</source>
+      <translation>核心-节点连线</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="155" />
+      <source>Summary report</source>
+      <translation>摘要报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="155" />
+      <source>HTML files (*.html)</source>
+      <translation>HTML 文件 (*.html)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="157" />
+      <source>Number of cores</source>
+      <translation>核心数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="158" />
+      <source>Share of cities covered</source>
+      <translation>被覆盖城市占比</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="159" />
+      <source>Share of demand covered</source>
+      <translation>被覆盖需求占比</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="160" />
+      <source>Largest city-to-core distance (km)</source>
+      <translation>城市到核心的最大距离（km）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
+      <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
+      <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="164" />
+      <source>Proven optimal</source>
+      <translation>已证明最优</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="188" />
+      <source>Set covering covers every city; the demand field only enters the shares reported.</source>
+      <translation>集合覆盖会覆盖全部城市；需求字段仅用于计算所报告的覆盖比例。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="192" />
+      <source>Solving {model} at {radius} km for {n} cities…</source>
+      <translation>正在对 {n} 个城市以 {radius} km 半径求解{model}…</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="193" />
+      <source>set covering</source>
+      <translation>集合覆盖</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="193" />
+      <source>maximal covering</source>
+      <translation>最大覆盖</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="200" />
+      <source>The solution is not proven optimal: {status}. Raise the time limit to close the gap.</source>
+      <translation>该解尚未被证明最优：{status}。请提高时间上限以缩小差距。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="204" />
+      <source>Radius {radius} km: {value}</source>
+      <translation>半径 {radius} km：{value}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="261" />
+      <source>“{value}” in the radii to compare is not a number; write radii in km separated by commas, e.g. 200, 300, 500.</source>
+      <translation>比较半径中的“{value}”不是数字；请以 km 为单位、用逗号分隔填写半径，如 200, 300, 500。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="267" />
+      <source>Backup coverage applies to set covering only; ignored.</source>
+      <translation>备份覆盖仅适用于集合覆盖；已忽略。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="287" />
+      <source>The expression {expression} is invalid: {error}</source>
+      <translation>表达式 {expression} 无效：{error}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="292" />
+      <source>The expression {expression} uses fields that are not in the layer: {fields}; choose from {available}.</source>
+      <translation>表达式 {expression} 使用了图层中不存在的字段：{fields}；请从以下字段中选择：{available}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="306" />
+      <source>The expression {expression} fails: {error}</source>
+      <translation>表达式 {expression} 计算失败：{error}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="319" />
+      <source>Existing cores from the selection need the cities as a layer loaded in the project, not a file; load it, select the existing cores, or use an expression.</source>
+      <translation>从选择集读取现有核心时，城市必须是已加载到项目中的图层，而不是文件；请加载图层并选择现有核心，或改用表达式。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="324" />
+      <source>No city of {layer} is selected, but the selected cities should be the existing cores; select them or untick the option.</source>
+      <translation>图层 {layer} 中没有选中的城市，但所选城市应为现有核心；请选择这些城市，或取消勾选该选项。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="344" />
+      <source>Cities and their core ({radius} km)</source>
+      <translation>城市及其核心（{radius} km）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="349" />
+      <source>Cores ({count})</source>
+      <translation>核心（{count} 个）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="355" />
+      <source>Core</source>
+      <translation>核心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="355" />
+      <source>Core name</source>
+      <translation>核心名称</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="356" />
+      <source>Radius (km, geodesic)</source>
+      <translation>半径（km，大地线距离）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="357" />
+      <source>Coverage areas ({radius} km)</source>
+      <translation>覆盖范围（{radius} km）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
+      <source>City</source>
+      <translation>城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
+      <source>City name</source>
+      <translation>城市名称</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
+      <source>Distance to the core (km, geodesic)</source>
+      <translation>到核心的距离（km，大地线距离）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="366" />
+      <source>Within the radius (1 = yes)</source>
+      <translation>在半径内（1 = 是）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="372" />
+      <source>infeasible ({note})</source>
+      <translation>无可行解（{note}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="373" />
+      <source>proven optimal</source>
+      <translation>已证明最优</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="374" />
+      <source>not proven optimal, gap {gap:.2f} %</source>
+      <translation>未证明最优，差距 {gap:.2f} %</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="375" />
+      <source>{cores} cores, {cities:.1f} % of cities and {demand:.1f} % of demand covered, largest distance {km:.1f} km, {status}</source>
+      <translation>{cores} 个核心，覆盖 {cities:.1f} % 的城市和 {demand:.1f} % 的需求，最大距离 {km:.1f} km，{status}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="384" />
+      <source>Core-node coverage: {layer}</source>
+      <translation>核心-节点覆盖：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="385" />
+      <source>Summary</source>
+      <translation>摘要</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="386" />
+      <source>Property</source>
+      <translation>属性</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="386" />
+      <source>Value</source>
+      <translation>值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="389" />
+      <source>Comparison over radii</source>
+      <translation>不同半径的比较</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="398" />
+      <source>gap {gap:.2f} %</source>
+      <translation>差距 {gap:.2f} %</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="399" />
+      <source>Radius (km)</source>
+      <translation>半径（km）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
+      <source>Largest distance (km)</source>
+      <translation>最大距离（km）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="409" />
+      <source>existing</source>
+      <translation>现有</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="409" />
+      <source>new</source>
+      <translation>新增</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="410" />
+      <source>Cities assigned</source>
+      <translation>分配的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="410" />
+      <source>Of which within the radius</source>
+      <translation>其中在半径内</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="411" />
+      <source>Farthest city (km)</source>
+      <translation>最远城市（km）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="411" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="414" />
+      <source>Cities not covered</source>
+      <translation>未被覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="416" />
+      <source>Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; “proven optimal” means no solution with fewer cores (set covering) or more covered demand (maximal covering) exists.</source>
+      <translation>距离为椭球面上的大地线距离。以 HiGHS 精确求解整数规划；“已证明最优”表示不存在核心更少（集合覆盖）或覆盖需求更多（最大覆盖）的解。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="426" />
+      <source>Is a core (1 = yes)</source>
+      <translation>是否为核心（1 = 是）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="426" />
+      <source>Assigned (nearest) core</source>
+      <translation>分配的（最近）核心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="427" />
+      <source>Assigned core name</source>
+      <translation>分配的核心名称</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="428" />
+      <source>A core within the radius (1 = yes)</source>
+      <translation>半径内有核心（1 = 是）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="428" />
+      <source>Cores within the radius</source>
+      <translation>半径内的核心数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="433" />
+      <source>Existing core (1 = yes)</source>
+      <translation>现有核心（1 = 是）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="434" />
+      <source>Cities assigned (nearest core)</source>
+      <translation>分配的城市数（最近核心）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="434" />
+      <source>Cities within the radius</source>
+      <translation>半径内的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="435" />
+      <source>Demand assigned</source>
+      <translation>分配的需求</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="435" />
+      <source>Farthest assigned city (km)</source>
+      <translation>所分配城市的最远距离（km）</translation>
+    </message>
+  </context>
+  <context>
+    <name>CouplingCoordinationAlgorithm</name>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="26" />
+      <source>Coupling coordination degree</source>
+      <translation>耦合协调度</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="30" />
+      <source>Coupling degree C, comprehensive development index T and coupling coordination degree D of two indices (e.g. the digital economy index DEI and the urban resilience index URI) for every city and year.
+
+C = 2·√(U1·U2) / (U1 + U2), T = α·U1 + β·U2 (β = 1 − α), D = √(C·T): the corrected coupling degree of Wang Shujia, Kong Wei, Ren Lang, Zhi Dandan and Dai Bingtao (2021), “Research on misuses and modification of coupling coordination degree model in China” (中国国内耦合协调度模型的误区及修正), Journal of Natural Resources 36(3): 793–810, which spans [0, 1], unlike the widespread variants. Both indices must lie on [0, 1] (min–max indices do), or tick “rescale” to min–max them over all cities and years first. C is 0 where both indices are 0.
+
+Ten levels of D: 1 [0, 0.1) 极度失调 extreme imbalance; 2 严重失调 serious imbalance; 3 中度失调 moderate imbalance; 4 轻度失调 mild imbalance; 5 濒临失调 on the verge of imbalance; 6 [0.5, 0.6) 勉强协调 barely coordinated; 7 初级协调 primary coordination; 8 中级协调 intermediate coordination; 9 良好协调 good coordination; 10 [0.9, 1] 优质协调 high-quality coordination.
+
+Fields: choose e.g. DEI_2019 and URI_2019 with “every year” to compute all years the two indices share (a wide layer), or plain fields with a year field (a long layer). Output fields (STEM_YYYY on a wide layer): CPL coupling degree C, CPT comprehensive index T, CCD coupling coordination degree D, CCL level 1–10, CCT level name. The map shows the levels in the latest year.</source>
+      <translation>计算每个城市每年两个指数（如数字经济指数 DEI 与城市韧性指数 URI）的耦合度 C、综合发展指数 T 和耦合协调度 D。
+
+C = 2·√(U1·U2) / (U1 + U2)，T = α·U1 + β·U2（β = 1 − α），D = √(C·T)：采用王淑佳、孔伟、任亮、治丹丹、戴彬涛（2021）《中国国内耦合协调度模型的误区及修正》（自然资源学报 36(3): 793–810）修正后的耦合度，与常见变体不同，其取值范围为 [0, 1]。两个指数都须位于 [0, 1] 内（极差标准化得到的指数满足此条件），或勾选“重新缩放”，先在全部城市和年份上做极差标准化。两个指数均为 0 时 C 为 0。
+
+D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调；4 轻度失调；5 濒临失调；6 [0.5, 0.6) 勉强协调；7 初级协调；8 中级协调；9 良好协调；10 [0.9, 1] 优质协调。
+
+字段：例如选择 DEI_2019 和 URI_2019 并勾选“每一年”，计算两个指数共有的全部年份（宽格式图层）；或选择普通字段并指定年份字段（长格式图层）。输出字段（宽格式图层为 STEM_YYYY）：CPL 耦合度 C，CPT 综合发展指数 T，CCD 耦合协调度 D，CCL 协调等级 1–10，CCT 协调类型名称。地图显示最新年份的协调等级。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="29" />
+      <source>coupling,coordination,ccd,digital economy,resilience,耦合协调度,耦合度</source>
+      <translation>coupling,coordination,ccd,digital economy,resilience,耦合协调度,耦合度,综合发展指数,协调等级,数字经济,城市韧性</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="61" />
+      <source>Cities with indices</source>
+      <translation>含指数的城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="63" />
+      <source>First index U1 (e.g. DEI_2019)</source>
+      <translation>第一个指数 U1（如 DEI_2019）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="66" />
+      <source>Second index U2 (e.g. URI_2019)</source>
+      <translation>第二个指数 U2（如 URI_2019）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="69" />
+      <source>Every year of the two indices (STEM_YYYY fields)</source>
+      <translation>两个指数的每一年（STEM_YYYY 字段）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="71" />
+      <source>Year field (long layers: one feature per city and year)</source>
+      <translation>年份字段（长格式图层：每个城市每年一个要素）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="74" />
+      <source>Contribution α of the first index (β = 1 − α)</source>
+      <translation>第一个指数的贡献系数 α（β = 1 − α）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="77" />
+      <source>Rescale both indices to 0–1 first (min–max over all cities and years)</source>
+      <translation>先将两个指数重新缩放至 0–1（在全部城市和年份上做极差标准化）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="79" />
+      <source>Coupling coordination</source>
+      <translation>耦合协调度</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="104" />
+      <source>Coupling coordination {year}</source>
+      <translation>耦合协调度 {year}</translation>
+    </message>
+  </context>
+  <context>
     <name>DigitalResiliencePlugin</name>
     <message>
-      <location filename="../../plugin/plugin.py" line="68" />
+      <location filename="../../plugin/plugin.py" line="67" />
       <source>The Digital Resilience provider is already registered.</source>
       <translation>数字韧性处理提供者已注册。</translation>
     </message>
     <message>
-      <location filename="../../plugin/plugin.py" line="69" />
+      <location filename="../../plugin/plugin.py" line="68" />
       <source>Digital Resilience</source>
       <translation>数字韧性</translation>
     </message>
   </context>
   <context>
-    <name>GeometryChecks</name>
+    <name>GlobalAutocorrelationAlgorithm</name>
     <message>
-      <location filename="../../processing/geometry_checks.py" line="30" />
-      <source>{count} feature(s) without geometry were left out: {ids}.</source>
-      <translation>已略去 {count} 个没有几何的要素：{ids}。</translation>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="34" />
+      <source>Global spatial autocorrelation</source>
+      <translation>全局空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/geometry_checks.py" line="51" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="38" />
+      <source>Is the variable spatially clustered, and does clustering change over the years? Moran's I (inference under normality, randomisation and permutation), Geary's C (normality, randomisation, permutation) and Getis-Ord General G (randomisation, permutation), for one or many fields and, with “every year”, for every year of a panel (DEI_2019 → DEI_2011 … DEI_2019) in one run.
+
+Output: a table with one row per field, year, statistic and inference: value, expected value, variance, z = (value − expected)/sd, p-value, units, permutations. The analytical moments are those of R spdep's moran.test, geary.test and globalG.test (cities without neighbours keep their value in the mean and variance, and n counts the cities with neighbours). Note that z for Geary's C is negative for positive autocorrelation (C &lt; 1); spdep reports the opposite sign. General G needs values of zero or more (it is skipped, with a warning, for fields with negative values) and is meant for binary weights.
+
+Alternative: two-sided, or one-sided “greater” (value above its expectation: I &gt; E[I], G &gt; E[G]; for Geary's C that is negative autocorrelation) or “less”. Permutation p-values count the permutations at least as extreme, (M + 1)/(P + 1); two-sided is twice the smaller tail. The same seed gives the same result.
+
+The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled markers are significant at 5 %.</source>
+      <translation>变量是否存在空间集聚，集聚程度是否随年份变化？计算 Moran's I（基于正态性假设、随机化假设和置换检验进行推断）、Geary's C（正态性、随机化、置换）和 Getis-Ord General G（随机化、置换），可针对一个或多个字段，勾选“每一年”时可一次计算面板的所有年份（DEI_2019 → DEI_2011 … DEI_2019）。
+
+输出：每个字段、年份、统计量和推断方式一行的表格，包括统计量值、期望值、方差、z =（值 − 期望值）/标准差、p 值、单元数和置换次数。解析矩与 R spdep 的 moran.test、geary.test 和 globalG.test 一致（没有邻居的城市仍计入均值和方差，n 为有邻居的城市数）。注意：Geary's C 在正空间自相关（C &lt; 1）时 z 为负；spdep 报告的符号相反。General G 要求数值非负（含负值的字段将被跳过并给出警告），且适用于二值权重。
+
+备择假设：双侧，或单侧“大于”（统计量高于其期望：I &gt; E[I]、G &gt; E[G]；对 Geary's C 而言即负空间自相关）或“小于”。置换检验的 p 值统计至少同样极端的置换次数，(M + 1)/(P + 1)；双侧为较小一侧尾部的两倍。相同的种子得到相同的结果。
+
+图表（PNG、SVG 或 PDF）绘制各字段 Moran's I 的逐年变化；实心标记表示在 5% 水平下显著。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="37" />
+      <source>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years</source>
+      <translation>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years,莫兰指数,全局莫兰指数,吉尔里指数,全局空间自相关,空间集聚,面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="62" />
+      <source>Statistics</source>
+      <translation>统计量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="63" />
+      <source>Moran's I</source>
+      <translation>莫兰指数（Moran's I）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="63" />
+      <source>Geary's C</source>
+      <translation>吉尔里指数（Geary's C）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="63" />
+      <source>Getis-Ord General G</source>
+      <translation>Getis-Ord General G</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="66" />
+      <source>Alternative hypothesis</source>
+      <translation>备择假设</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="67" />
+      <source>Two-sided</source>
+      <translation>双侧</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="67" />
+      <source>Greater than expected (one-sided)</source>
+      <translation>大于期望（单侧）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="68" />
+      <source>Less than expected (one-sided)</source>
+      <translation>小于期望（单侧）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="72" />
+      <source>Global autocorrelation</source>
+      <translation>全局空间自相关</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="74" />
+      <source>Chart of Moran's I over the years</source>
+      <translation>Moran's I 逐年变化图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="75" />
+      <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
+      <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="77" />
+      <source>Moran's I (first field, last year)</source>
+      <translation>Moran's I（第一个字段，最后一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="78" />
+      <source>p-value of Moran's I (first field, last year; permutation if any)</source>
+      <translation>Moran's I 的 p 值（第一个字段，最后一年；有置换检验时取置换检验）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="105" />
+      <source>{column} {statistic} ({inference}): {value:.6g}, expected {expected:.6g}, z = {z:.4g}, p = {p:.4g}</source>
+      <translation>{column} {statistic}（{inference}）：{value:.6g}，期望值 {expected:.6g}，z = {z:.4g}，p = {p:.4g}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
+      <source>Field (stem)</source>
+      <translation>字段（前缀）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
+      <source>Field</source>
+      <translation>字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
+      <source>Year</source>
+      <translation>年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
+      <source>Statistic</source>
+      <translation>统计量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
+      <source>Inference</source>
+      <translation>推断方式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
+      <source>Value</source>
+      <translation>统计量值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="113" />
+      <source>Expected value under no autocorrelation</source>
+      <translation>无空间自相关时的期望值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="113" />
+      <source>Variance</source>
+      <translation>方差</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
+      <source>z = (value − expected) / standard deviation</source>
+      <translation>z =（值 − 期望值）/ 标准差</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
+      <source>p-value</source>
+      <translation>p 值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <source>Units analysed</source>
+      <translation>参与分析的单元数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <source>Permutations</source>
+      <translation>置换次数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="140" />
+      <source>permutation</source>
+      <translation>置换检验</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="140" />
+      <source>randomisation</source>
+      <translation>随机化假设</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="147" />
+      <source>{statistic} over the years</source>
+      <translation>{statistic}逐年变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="149" />
+      <source>p ≤ {alpha} ({inference})</source>
+      <translation>p ≤ {alpha}（{inference}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="151" />
+      <source>not significant</source>
+      <translation>不显著</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="152" />
+      <source>Expected under no autocorrelation</source>
+      <translation>无空间自相关时的期望值</translation>
+    </message>
+  </context>
+  <context>
+    <name>HeterogeneityAlgorithm</name>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="37" />
+      <source>Heterogeneity by period, region or openness</source>
+      <translation>按时期、区域或开放度的异质性分析</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="42" />
+      <source>Runs the chosen spatial model (as in “Spatial spillover model”) separately for groups and lays the groups side by side, with tests that the key variable's coefficient and effects differ between them.
+
+Groupings: by period (years before the split year against the split year and after; default 2016), by a category field (e.g. region: east, central, west, northeast) or by the top and bottom shares of a numeric field (e.g. openness; default 30 % each; in a panel the city's mean over the years).
+
+Methods: separate models per group (the weights are restricted to the group, or rebuilt within it for k-nearest neighbours), compared with z = (b₁ − b₂)/√(se₁² + se₂²) and, for more than two groups, Cochran's Q; or one interaction model on all units with the full weights, the key variable (and its W-lag) interacted with each group, compared by Wald tests with the joint covariance.
+
+Outputs: an HTML report (paper-style side-by-side table, group comparisons), a CSV table and an optional layer of the cities' groups. Groups need at least 10 units; contiguity weights inside small or scattered groups leave islands: use k-nearest neighbours or the interaction method. For scattered groups (openness) prefer the interaction method: it keeps every city's real neighbours, whereas a separate model only sees neighbours inside the group.</source>
+      <translation>对各组分别估计所选空间模型（同“空间溢出模型”），并将各组结果并列，同时检验关键变量的系数和效应在组间是否存在差异。
+
+分组方式：按时期（分界年份之前的年份对比分界年份及以后；默认 2016 年）、按分类字段（如地区：东部、中部、西部、东北）或按数值字段的前后分位（如对外开放度；默认各取 30%；面板中取城市的多年均值）。
+
+方法：各组分别建模（空间权重限制在组内，k 近邻则在组内重新构建），用 z = (b₁ − b₂)/√(se₁² + se₂²) 比较，组数多于两个时另做 Cochran's Q 检验；或在全部单元上以完整空间权重估计一个交互模型，将关键变量（及其空间滞后项 W·x）与各组虚拟变量交互，以联合协方差做 Wald 检验比较。
+
+输出：HTML 报告（论文格式的分组并列表与组间比较）、CSV 表格，以及可选的城市分组图层。每组至少需要 10 个单元；在规模小或空间分散的组内使用邻接权重会产生孤岛：请使用 k 近邻或交互模型方法。对于空间分散的分组（如开放度），建议使用交互模型方法：它保留每个城市真实的邻居，而分组单独建模只能看到组内的邻居。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="40" />
+      <source>heterogeneity,subsample,group,period,2016,region,east,central,west,northeast,openness,top 30%,interaction,Chow,spatial Durbin,econometrics</source>
+      <translation>heterogeneity,subsample,group,period,2016,region,east,central,west,northeast,openness,top 30%,interaction,Chow,spatial Durbin,econometrics,异质性,分样本,分组回归,时期,东部,中部,西部,东北,对外开放,交互项,空间杜宾模型</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="73" />
+      <source>Key variable (default: the first explanatory variable)</source>
+      <translation>关键变量（默认：第一个解释变量）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="76" />
+      <source>Grouping</source>
+      <translation>分组方式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="77" />
+      <source>Period: before / from the split year</source>
+      <translation>时期：分界年份之前 / 之后（含）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="77" />
+      <source>Category field (e.g. region)</source>
+      <translation>分类字段（如地区）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="78" />
+      <source>Top and bottom shares of a numeric field (e.g. openness)</source>
+      <translation>数值字段的前后分位（如对外开放度）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="80" />
+      <source>Split year (the second period starts with it)</source>
+      <translation>分界年份（第二个时期从该年开始）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="83" />
+      <source>Group field (category or numeric; in a wide panel any year of the stem)</source>
+      <translation>分组字段（分类或数值；宽格式面板中任选该前缀的一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="86" />
+      <source>Top share (%)</source>
+      <translation>前段占比（%）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="89" />
+      <source>Bottom share (%)</source>
+      <translation>后段占比（%）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="92" />
+      <source>Method</source>
+      <translation>方法</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="93" />
+      <source>Separate models per group</source>
+      <translation>各组分别建模</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="93" />
+      <source>One model with group interactions</source>
+      <translation>含分组交互项的单一模型</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="95" />
+      <source>Report</source>
+      <translation>报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="95" />
+      <source>HTML files (*.html)</source>
+      <translation>HTML 文件 (*.html)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="97" />
+      <source>Side-by-side table (CSV)</source>
+      <translation>分组并列表（CSV）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="97" />
+      <source>CSV files (*.csv)</source>
+      <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="100" />
+      <source>Groups</source>
+      <translation>分组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="103" />
+      <source>Key coefficient: first group − second group</source>
+      <translation>关键变量系数：第一组 − 第二组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="104" />
+      <source>z of the difference</source>
+      <translation>差值的 z 值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="105" />
+      <source>p-value of the difference</source>
+      <translation>差值的 p 值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="106" />
+      <source>Key coefficient: first group / second group</source>
+      <translation>关键变量系数：第一组 / 第二组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="137" />
+      <source>{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, p = {p:.4g}</source>
+      <translation>{key}：{a} = {va:.4f}，{b} = {vb:.4f}，z = {z:.3f}，p = {p:.4g}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="140" />
+      <source>Heterogeneity of the effect of {key} on {dependent}</source>
+      <translation>{key}对{dependent}影响的异质性</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="157" />
+      <source>Grouping by period: every city is in every group, no group layer.</source>
+      <translation>按时期分组：每个城市都属于每个组，不输出分组图层。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="166" />
+      <source>Grouping by a category or by top/bottom shares needs the group field: choose it (e.g. region or OPEN_2019).</source>
+      <translation>按分类或前后分位分组需要指定分组字段：请选择（如 region 或 OPEN_2019）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="185" />
+      <source>Group</source>
+      <translation>分组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="186" />
+      <source>Heterogeneity groups</source>
+      <translation>异质性分组</translation>
+    </message>
+  </context>
+  <context>
+    <name>HotSpotsAlgorithm</name>
+    <message>
+      <location filename="../../processing/algorithms/hotspots.py" line="29" />
+      <source>Hot spots (Getis-Ord Gi*)</source>
+      <translation>热点分析（Getis-Ord Gi*）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/hotspots.py" line="33" />
+      <source>Hot and cold spots with the Getis-Ord local statistics (Getis and Ord 1992; Ord and Getis 1995), as R spdep's localG: Gi* includes each city in its own neighbourhood (the usual hot spot analysis), Gi leaves it out.
+
+Fields: GI (the statistic), GI_Z (z-score: positive for a cluster of high values, negative for low), GI_P (two-sided p-value: normal approximation, or conditional permutation when permutations &gt; 0), GI_PADJ (adjusted, when a multiple-testing control is chosen), GI_BIN (the Gi_Bin confidence class: +3/+2/+1 hot spot at 99/95/90 % confidence, −3/−2/−1 cold spot, 0 not significant) and GI_LAB (its label). With the false discovery rate or Bonferroni, each confidence level is tested on the adjusted p-values. Cities without neighbours or with NULL values are not tested.
+
+The z-score does not change when a city's weights are rescaled, so binary and row-standardised weights give the same map. Panels: every year as a set of fields per year or one layer per year.</source>
+      <translation>用 Getis-Ord 局部统计量（Getis 和 Ord 1992；Ord 和 Getis 1995）识别热点与冷点，与 R spdep 的 localG 一致：Gi* 将每个城市计入其自身邻域（常用的热点分析），Gi 则不计入。
+
+字段：GI（统计量）、GI_Z（z 得分：高值集聚为正，低值集聚为负）、GI_P（双侧 p 值：正态近似，或置换次数 &gt; 0 时为条件置换检验）、GI_PADJ（选择多重检验校正时的校正后 p 值）、GI_BIN（Gi_Bin 置信等级：+3/+2/+1 为 99/95/90% 置信度的热点，−3/−2/−1 为冷点，0 为不显著）和 GI_LAB（其标签）。采用错误发现率或 Bonferroni 校正时，各置信水平均基于校正后的 p 值判断。没有邻居或含 NULL 值的城市不参与检验。
+
+城市的权重按比例缩放时 z 得分不变，因此二值权重和行标准化权重得到相同的地图。面板：每一年可输出为每年一组字段，或每年一个图层。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/hotspots.py" line="32" />
+      <source>hot spot,cold spot,getis,ord,gi,gi*,gi_bin,cluster</source>
+      <translation>hot spot,cold spot,getis,ord,gi,gi*,gi_bin,cluster,热点分析,冷点,热点,集聚</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/hotspots.py" line="51" />
+      <source>Gi* (include each city in its own neighbourhood)</source>
+      <translation>Gi*（将每个城市计入其自身邻域）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/hotspots.py" line="54" />
+      <source>Hot spots</source>
+      <translation>热点</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/hotspots.py" line="71" />
+      <source>Hot spots — {run}</source>
+      <translation>热点 — {run}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/hotspots.py" line="72" />
+      <source>Hot spots {statistic} ({run})</source>
+      <translation>热点 {statistic}（{run}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/hotspots.py" line="76" />
+      <source>{run}: {hot} hot spot(s), {cold} cold spot(s) at 90 % confidence or more.</source>
+      <translation>{run}：置信度 90% 及以上的热点 {hot} 个、冷点 {cold} 个。</translation>
+    </message>
+  </context>
+  <context>
+    <name>InvalidGeometries</name>
+    <message>
+      <location filename="../../processing/invalid_geometries.py" line="62" />
+      <source>{count} feature(s) without geometry were left out: {ids}.</source>
+      <translation>已剔除 {count} 个没有几何的要素：{ids}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/invalid_geometries.py" line="71" />
       <source>{count} invalid geometries were repaired for the analysis (the layer is unchanged): {ids}.</source>
       <translation>已为分析修复 {count} 个无效几何（图层本身未改动）：{ids}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/invalid_geometries.py" line="94" />
+      <source>{count} feature(s) with invalid geometry were left out: {ids}.</source>
+      <translation>已剔除 {count} 个几何无效的要素：{ids}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>JoinTableAlgorithm</name>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="27" />
+      <source>Join indicator table</source>
+      <translation>连接指标表</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="31" />
+      <source>Attaches a table of yearly indicators (a statistical yearbook export, CSV or XLSX) to a layer of cities.
+
+Table layouts (detected, or chosen): long (city, year, indicator, value), wide (city, year, one column per indicator, like the sample synthetic_panel.csv) or wide by indicator and year (city, GDPPC_2019, GDPPC2019, 2019_GDPPC, 人均GDP2019年…). CSV files may be UTF-8 (with or without BOM) or GBK/GB18030 (detected; or force the encoding). The first row holds the column names. Cells like 1,234.5, 12.5% and full-width digits are read as numbers; empty cells, -, —, … and NA are missing values; any other text in an indicator column is an error naming its line.
+
+Joining: by code (e.g. adcode; 110100, '110100' and 110100.0 are the same code) or by name. Names are normalised: full-width characters and spaces, and the suffixes 市, 地区, 盟, 自治州, 自治县, 林区, 特别行政区 with the ethnic designations before them (延边朝鲜族自治州 = 延边州 = 延边). Nothing is guessed silently: table rows that fit no city or several cities are not joined, and the report table lists them, every match made only after normalising, the cities without data, renamed indicators and skipped columns. Two table rows for one city and year are an error that lists them.
+
+Output: the layer with the panel attached, either one feature per city with one field per indicator and year (STEM_YYYY, e.g. GDPPC_2019: the shape the other algorithms read) or one feature per city and year with a year field. Field stems have at most 5 characters: other indicator names are renamed (your mapping 人均GDP=GDPPC, else V01, V02…) and keep their name in the field alias. The map shows the first indicator in the latest year.</source>
+      <translation>将逐年指标表（统计年鉴导出的 CSV 或 XLSX）连接到城市图层。
+
+表格格式（自动识别或手动选择）：长格式（城市、年份、指标、数值）、宽格式（城市、年份、每个指标一列，如样例 synthetic_panel.csv）或按指标和年份展开的宽格式（城市、GDPPC_2019、GDPPC2019、2019_GDPPC、人均GDP2019年…）。CSV 文件可以是 UTF-8（带或不带 BOM）或 GBK/GB18030（自动识别；也可指定编码）。第一行为列名。1,234.5、12.5% 和全角数字等单元格按数值读取；空单元格、-、—、… 和 NA 视为缺失值；指标列中的其他文本会报错并指出所在行。
+
+连接方式：按代码（如 adcode；110100、'110100' 和 110100.0 视为同一代码）或按名称。名称会被规范化：全角字符和空格，以及后缀 市、地区、盟、自治州、自治县、林区、特别行政区 及其前面的民族名称（延边朝鲜族自治州 = 延边州 = 延边）。不会悄悄猜测：与任何城市都不匹配或与多个城市匹配的表格行不予连接，并在连接报告表中列出；报告中还列出仅在规范化后才匹配的记录、没有数据的城市、重命名的指标和跳过的列。同一城市同一年份出现两行属于错误，并会一一列出。
+
+输出：连接了面板数据的图层，可以是每个城市一个要素、每个指标每年一个字段（STEM_YYYY，如 GDPPC_2019：其他算法读取的格式），也可以是每个城市每年一个要素并带年份字段。字段前缀最多 5 个字符：其他指标名会被重命名（按您的映射，如 人均GDP=GDPPC，否则为 V01、V02…），原名称保留在字段别名中。地图显示第一个指标最新年份的分布。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="30" />
+      <source>join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板</source>
+      <translation>join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板,连接,指标,行政区划代码</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="72" />
+      <source>Cities</source>
+      <translation>城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="74" />
+      <source>City field to join on (code, e.g. adcode, or name)</source>
+      <translation>用于连接的城市字段（代码，如 adcode，或名称）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="77" />
+      <source>Indicator table (CSV or XLSX)</source>
+      <translation>指标表（CSV 或 XLSX）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="78" />
+      <source>Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.CSV *.XLSX)</source>
+      <translation>表格 (*.csv *.txt *.tsv *.xlsx *.xlsm *.CSV *.XLSX)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="80" />
+      <source>Join by</source>
+      <translation>连接方式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="80" />
+      <source>Code</source>
+      <translation>代码</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="80" />
+      <source>Name (normalised)</source>
+      <translation>名称（规范化）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="82" />
+      <source>Table column with the codes or names (empty: the city field's name, or adcode, code, name, city, 城市…)</source>
+      <translation>表中代码或名称所在列（留空：与城市字段同名的列，或 adcode、code、name、city、城市…）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="85" />
+      <source>Table layout</source>
+      <translation>表格格式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="86" />
+      <source>Detect automatically</source>
+      <translation>自动识别</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="86" />
+      <source>Long: city, year, indicator, value</source>
+      <translation>长格式：城市、年份、指标、数值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="87" />
+      <source>Wide: city, year, one column per indicator</source>
+      <translation>宽格式：城市、年份、每个指标一列</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="88" />
+      <source>Wide: city, one column per indicator and year (GDPPC_2019)</source>
+      <translation>宽格式：城市、每个指标每年一列（GDPPC_2019）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="90" />
+      <source>Output</source>
+      <translation>输出形式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="91" />
+      <source>One feature per city, a field per indicator and year (STEM_YYYY)</source>
+      <translation>每个城市一个要素，每个指标每年一个字段（STEM_YYYY）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="92" />
+      <source>One feature per city and year, with a year field</source>
+      <translation>每个城市每年一个要素，带年份字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="94" />
+      <source>Text encoding of a CSV table</source>
+      <translation>CSV 表格的文本编码</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="95" />
+      <source>Detect automatically (UTF-8, UTF-8 with BOM, GBK/GB18030)</source>
+      <translation>自动识别（UTF-8、带 BOM 的 UTF-8、GBK/GB18030）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="98" />
+      <source>Year column (empty: year, 年份, 年…)</source>
+      <translation>年份列（留空：year、年份、年…）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="101" />
+      <source>Indicator-name column of a long table (empty: indicator, 指标…)</source>
+      <translation>长格式表的指标名称列（留空：indicator、指标…）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="104" />
+      <source>Value column of a long table (empty: value, 数值…)</source>
+      <translation>长格式表的数值列（留空：value、数值…）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="106" />
+      <source>Indicators to join, comma-separated (empty: every numeric one)</source>
+      <translation>要连接的指标，以逗号分隔（留空：全部数值指标）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="108" />
+      <source>Field stems for indicator names, e.g. 人均GDP=GDPPC; 宽带用户=BBAND</source>
+      <translation>指标名称对应的字段前缀，如 人均GDP=GDPPC; 宽带用户=BBAND</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="110" />
+      <source>Sheet of an XLSX workbook (empty: the first)</source>
+      <translation>XLSX 工作簿中的工作表（留空：第一个）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="116" />
+      <source>Cities with indicators</source>
+      <translation>含指标的城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="118" />
+      <source>Join report</source>
+      <translation>连接报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="119" />
+      <source>Table rows joined</source>
+      <translation>已连接的表格行数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="120" />
+      <source>Table rows not joined</source>
+      <translation>未连接的表格行数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="121" />
+      <source>Cities without data</source>
+      <translation>没有数据的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="123" />
+      <source>Indicator field stems</source>
+      <translation>指标字段前缀</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="140" />
+      <source>The cities have no field {field}; choose the field with the codes or names to join on.</source>
+      <translation>城市图层中没有字段 {field}；请选择含有用于连接的代码或名称的字段。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="147" />
+      <source>Read {rows} rows of {path} ({encoding}).</source>
+      <translation>已读取 {path} 的 {rows} 行（{encoding}）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="160" />
+      <source>Layout: {layout}; key column: {key}; year column: {year}; {count} indicator(s).</source>
+      <translation>格式：{layout}；关键列：{key}；年份列：{year}；{count} 个指标。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="195" />
+      <source>Issue</source>
+      <translation>问题</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="195" />
+      <source>Table value</source>
+      <translation>表中的值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="195" />
+      <source>City</source>
+      <translation>城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="196" />
+      <source>Lines in the table</source>
+      <translation>表中行号</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="196" />
+      <source>Detail</source>
+      <translation>详情</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="202" />
+      <source>Not joined, fits no city: {key} (lines {lines})</source>
+      <translation>未连接，与任何城市都不匹配：{key}（第 {lines} 行）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="203" />
+      <source>Not joined, fits several cities ({unit}): {key} (lines {lines})</source>
+      <translation>未连接，与多个城市匹配（{unit}）：{key}（第 {lines} 行）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="204" />
+      <source>Matched after normalising: {key} → {unit}</source>
+      <translation>规范化后匹配：{key} → {unit}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="205" />
+      <source>City without data: {unit}</source>
+      <translation>没有数据的城市：{unit}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="206" />
+      <source>Indicator {key} written as field stem {unit}</source>
+      <translation>指标 {key} 写入字段前缀 {unit}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="207" />
+      <source>Column {key} skipped (not numeric, or no year in its name)</source>
+      <translation>已跳过列 {key}（非数值，或列名中没有年份）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="217" />
+      <source>{matched} table rows joined, {unmatched} not joined; {empty} cities without data.</source>
+      <translation>已连接 {matched} 行表格数据，{unmatched} 行未连接；{empty} 个城市没有数据。</translation>
     </message>
   </context>
   <context>
@@ -38,6 +2594,852 @@
       <location filename="../../processing/bridge.py" line="319" />
       <source>Could not write features to the output: {error}</source>
       <translation>无法将要素写入输出：{error}</translation>
+    </message>
+  </context>
+  <context>
+    <name>LocalGearyAlgorithm</name>
+    <message>
+      <location filename="../../processing/algorithms/local_geary.py" line="26" />
+      <source>Local Geary</source>
+      <translation>局部 Geary 指数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_geary.py" line="30" />
+      <source>Local Geary's c (Anselin 2019): how much each city differs from its neighbours, c_i = Σ_j w_ij (z_i − z_j)² on the standardised variable (as R spdep's localC and GeoDa). A small c_i means the city resembles its neighbours (positive association), a large one that it differs (negative association).
+
+Inference by conditional permutation (the same seed gives the same result), with directed pseudo p-values and optional multiple-testing control (false discovery rate or Bonferroni).
+
+Clusters as in GeoDa: High-High and Low-Low (positive association in those quadrants), Other positive (positive association in the other quadrants), Negative, Not significant; cities without neighbours (“No neighbours”) and with NULL values (“No data”) are not tested. Fields: LG_C, LG_Z (z against the permutations), LG_P, LG_PADJ (when adjusted), LG_CL (GeoDa codes 0–6), LG_LAB.
+
+Panels as in Local Moran's I: every year as a set of fields per year or one layer per year; the significance map and the other years are saved styles of the layer.</source>
+      <translation>局部 Geary's c（Anselin 2019）：衡量每个城市与其邻居的差异程度，在标准化变量上计算 c_i = Σ_j w_ij (z_i − z_j)²（与 R spdep 的 localC 和 GeoDa 一致）。c_i 较小表示该城市与邻居相似（正空间关联），较大表示与邻居不同（负空间关联）。
+
+推断采用条件置换检验（相同的种子得到相同的结果），给出有方向的伪 p 值，并可选多重检验校正（错误发现率或 Bonferroni）。
+
+集聚类型与 GeoDa 一致：高-高和低-低（相应象限内的正空间关联）、其他正关联（其他象限内的正空间关联）、负关联、不显著；没有邻居（“无邻居”）或含 NULL 值（“无数据”）的城市不参与检验。字段：LG_C、LG_Z（相对置换分布的 z 值）、LG_P、LG_PADJ（校正后）、LG_CL（GeoDa 编码 0–6）、LG_LAB。
+
+面板处理同局部莫兰指数：每一年可输出为每年一组字段，或每年一个图层；显著性地图和其他年份保存为图层的样式。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_geary.py" line="29" />
+      <source>local geary,lisa,cluster,similarity,geoda</source>
+      <translation>local geary,lisa,cluster,similarity,geoda,局部吉尔里指数,局部空间自相关,集聚</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_geary.py" line="50" />
+      <source>Local Geary clusters</source>
+      <translation>局部 Geary 集聚</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_geary.py" line="66" />
+      <source>Local Geary clusters — {run}</source>
+      <translation>局部 Geary 集聚 — {run}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_geary.py" line="67" />
+      <source>Local Geary clusters ({run})</source>
+      <translation>局部 Geary 集聚（{run}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_geary.py" line="73" />
+      <source>{run}: High-High {hh}, Low-Low {ll}, Other positive {op}, Negative {ng}.</source>
+      <translation>{run}：高-高 {hh}，低-低 {ll}，其他正关联 {op}，负关联 {ng}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>LocalMoranAlgorithm</name>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="37" />
+      <source>Local Moran's I (LISA)</source>
+      <translation>局部莫兰指数（LISA）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="41" />
+      <source>Local indicators of spatial association (Anselin 1995): where do high values sit among high neighbours (High-High clusters), low among low (Low-Low), and where are the outliers (High-Low, Low-High)?
+
+Kinds: univariate (the variable against its spatial lag); bivariate (the variable x at each city against the spatial lag of a second variable y, e.g. digital economy against neighbours' resilience); differential (the change between two years, e.g. DEI_2019 − DEI_2011).
+
+Inference: conditional permutation (999 by default; the same seed gives the same result; pseudo p-values are directed, as in GeoDa) or, with 0 permutations, the analytical z under the normal approximation (two-sided). Multiple-testing control: none, false discovery rate (Benjamini–Hochberg) or Bonferroni, over the tested cities of each year separately. A city is in a cluster when its (adjusted) p ≤ the level.
+
+Output fields: LISA_I (local I; z-scores use the population standard deviation as in R spdep, so GeoDa's and esda's values are (n−1)/n of these), LISA_Z (analytical z), LISA_P (p-value), LISA_PADJ (adjusted, when chosen), LISA_Q (quadrant), LISA_CL (cluster code), LISA_LAB (label), LISA_LAG (spatial lag). Codes follow GeoDa: 1 High-High, 2 Low-Low, 3 Low-High, 4 High-Low, 0 not significant, 5 no data, 6 no neighbours (PySAL's quadrant codes differ: HH 1, LH 2, LL 3, HL 4; read the label). Cities without neighbours are labelled “No neighbours” and not tested; cities with NULL values are left out (“No data”) or stop the run.
+
+Panels: tick “every year” to map DEI_2011 … DEI_2019 from DEI_2019, as one layer with a set of fields per year (LI_2019, LP_2019, LLAB_2019 …) or as one layer per year. The layer opens on the cluster map of the last year; the significance map and the other years are saved styles of the layer (Layer Properties › Styles). A long layer (one feature per city and year) needs its year field and the unit id field.
+
+The Moran scatter plot (PNG, SVG or PDF) shows the standardised variable against its spatial lag with the slope (Moran's I), quadrants tinted and significant cities in their cluster colour.</source>
+      <translation>局部空间关联指标（Anselin 1995）：高值被高值邻居包围（高-高集聚）、低值被低值包围（低-低集聚）的区域在哪里，空间异常值（高-低、低-高）又在哪里？
+
+类型：单变量（变量与其空间滞后）；双变量（各城市的变量 x 与另一变量 y 的空间滞后，如数字经济与邻居的韧性）；差分（两年间的变化，如 DEI_2019 − DEI_2011）。
+
+推断：条件置换检验（默认 999 次；相同种子得到相同结果；伪 p 值有方向，与 GeoDa 一致），或置换次数为 0 时采用正态近似下的解析 z 值（双侧）。多重检验校正：无、错误发现率（Benjamini–Hochberg）或 Bonferroni，在每年被检验的城市中分别进行。城市的（校正后）p ≤ 显著性水平时归入集聚类型。
+
+输出字段：LISA_I（局部 I；z 得分采用总体标准差，与 R spdep 一致，因此 GeoDa 和 esda 的值为此处的 (n−1)/n）、LISA_Z（解析 z 值）、LISA_P（p 值）、LISA_PADJ（选择校正时的校正后 p 值）、LISA_Q（象限）、LISA_CL（集聚编码）、LISA_LAB（标签）、LISA_LAG（空间滞后）。编码与 GeoDa 一致：1 高-高，2 低-低，3 低-高，4 高-低，0 不显著，5 无数据，6 无邻居（PySAL 的象限编码不同：HH 1、LH 2、LL 3、HL 4；请以标签为准）。没有邻居的城市标为“无邻居”且不参与检验；含 NULL 值的城市被剔除（“无数据”）或使运行停止。
+
+面板：勾选“每一年”可由 DEI_2019 绘制 DEI_2011 … DEI_2019，输出为每年一组字段的单个图层（LI_2019、LP_2019、LLAB_2019 …）或每年一个图层。图层打开时显示最后一年的集聚图；显著性地图和其他年份保存为图层的样式（图层属性 › 样式）。长格式图层（每个城市每年一个要素）需要指定年份字段和单元标识字段。
+
+Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，附斜率（Moran's I），各象限着色，显著城市以其集聚类型的颜色显示。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="40" />
+      <source>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda</source>
+      <translation>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda,局部莫兰指数,局部空间自相关,集聚,异常值,高-高集聚,低-低集聚,双变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="70" />
+      <source>Variable (x)</source>
+      <translation>变量（x）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="72" />
+      <source>Kind of LISA</source>
+      <translation>LISA 类型</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="73" />
+      <source>Univariate</source>
+      <translation>单变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="73" />
+      <source>Bivariate: x against the spatial lag of the second variable</source>
+      <translation>双变量：x 与第二个变量的空间滞后</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="74" />
+      <source>Differential: the change from the second variable (earlier year) to x</source>
+      <translation>差分：从第二个变量（较早年份）到 x 的变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="77" />
+      <source>Second variable (y of a bivariate LISA, or the earlier year of a differential)</source>
+      <translation>第二个变量（双变量 LISA 的 y，或差分的较早年份）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="82" />
+      <source>Analytical moments conditional on the city's own value (Sokal et al. 1998; R spdep's default)</source>
+      <translation>以城市自身取值为条件的解析矩（Sokal 等 1998；R spdep 的默认设置）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="87" />
+      <source>LISA clusters</source>
+      <translation>LISA 集聚</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="89" />
+      <source>Moran scatter plot</source>
+      <translation>Moran 散点图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="90" />
+      <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
+      <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="92" />
+      <source>Moran's I (last year)</source>
+      <translation>Moran's I（最后一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="93" />
+      <source>High-High cities (last year)</source>
+      <translation>高-高集聚城市数（最后一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="94" />
+      <source>Low-Low cities (last year)</source>
+      <translation>低-低集聚城市数（最后一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="95" />
+      <source>Low-High cities (last year)</source>
+      <translation>低-高异常城市数（最后一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="96" />
+      <source>High-Low cities (last year)</source>
+      <translation>高-低异常城市数（最后一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="120" />
+      <source>LISA clusters — {run}</source>
+      <translation>LISA 集聚 — {run}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="121" />
+      <source>LISA clusters ({run})</source>
+      <translation>LISA 集聚（{run}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="128" />
+      <source>{run}: Moran's I = {i:.4f}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} (p ≤ {alpha}{correction}).</source>
+      <translation>{run}：Moran's I = {i:.4f}；高-高 {hh}，低-低 {ll}，低-高 {lh}，高-低 {hl}（p ≤ {alpha}{correction}）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="145" />
+      <source>High-High</source>
+      <translation>高-高</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="145" />
+      <source>Low-Low</source>
+      <translation>低-低</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="145" />
+      <source>Low-High</source>
+      <translation>低-高</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="145" />
+      <source>High-Low</source>
+      <translation>高-低</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="148" />
+      <source>{variable} (standardised)</source>
+      <translation>{variable}（标准化）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="148" />
+      <source>Spatial lag of {variable}</source>
+      <translation>{variable}的空间滞后</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="149" />
+      <source>Bivariate Moran's I = {value:.3f}</source>
+      <translation>双变量 Moran's I = {value:.3f}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="150" />
+      <source>Moran's I = {value:.3f}</source>
+      <translation>Moran's I = {value:.3f}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="151" />
+      <source>Not significant</source>
+      <translation>不显著</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="151" />
+      <source>{label} ({count})</source>
+      <translation>{label}（{count}）</translation>
+    </message>
+  </context>
+  <context>
+    <name>MediationAlgorithm</name>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="35" />
+      <source>Mediation effect</source>
+      <translation>中介效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="40" />
+      <source>Tests whether a third variable carries part of an effect: digital economy (X) → innovation (mediator M) → resilience (Y).
+
+Baron and Kenny's stepwise regressions: (1) Y on X gives the total effect c; (2) M on X gives path a; (3) Y on X and M gives the direct effect c′ and path b. The indirect effect is a·b (= c − c′), tested with the Sobel (and Aroian) test and a cluster bootstrap (whole cities are resampled with all their years; number of draws and seed are parameters) with percentile and bias-corrected confidence intervals. The verdict follows Zhao, Lynch and Chen (2010): the indirect effect decides whether there is mediation (by the bias-corrected interval), the direct effect whether it is partial (complementary or competitive) or indirect-only.
+
+Models: one year's cross-section; pooled OLS with year effects; panel fixed effects by city, or by city and year (within transformation). Standard errors: classical, robust (HC1) or clustered by city — what applied papers report for panels.
+
+Input: a wide layer (one feature per city, fields STEM_YYYY: choose any year of each stem) or a long layer (one feature per city and year: set its year and city id fields). Controls are optional. The panel must be balanced over the chosen years (or tick the advanced option to drop cities with gaps).
+
+Outputs: the coefficients of the three regressions and the effects as tables, an HTML report with paper-style tables (standard errors in parentheses, significance stars) and the bootstrap distribution as a chart.</source>
+      <translation>检验第三个变量是否传导了部分效应：数字经济（X）→ 创新（中介变量 M）→ 韧性（Y）。
+
+Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M 对 X 回归得到路径 a；(3) Y 对 X 和 M 回归得到直接效应 c′ 和路径 b。间接效应为 a·b（= c − c′），用 Sobel（及 Aroian）检验和聚类自助法（以城市为单位连同其全部年份重抽样；抽样次数和种子为参数）检验，给出百分位和偏差校正置信区间。结论依照 Zhao、Lynch 和 Chen（2010）：由间接效应（偏差校正区间）判断是否存在中介效应，由直接效应判断是部分中介（互补型或竞争型）还是完全中介（仅间接效应）。
+
+模型：单一年份截面；含年份效应的混合 OLS；城市固定效应或城市与年份双向固定效应面板（组内变换）。标准误：普通、稳健（HC1）或按城市聚类——即应用研究中面板数据通常报告的标准误。
+
+输入：宽格式图层（每个城市一个要素，字段为 STEM_YYYY：每个前缀任选一年即可）或长格式图层（每个城市每年一个要素：请设置其年份字段和城市标识字段）。控制变量可选。所选年份内的面板须为平衡面板（或在高级选项中勾选剔除有缺失的城市）。
+
+输出：三个回归的系数表和效应表，含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，以及自助法分布图。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="38" />
+      <source>mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,panel,fixed effects,clustered standard errors</source>
+      <translation>mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,panel,fixed effects,clustered standard errors,中介效应,中介变量,间接效应,Sobel 检验,自助法,逐步回归,作用机制,传导路径</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="81" />
+      <source>Cities with yearly variables</source>
+      <translation>含逐年变量的城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="83" />
+      <source>Independent variable X (e.g. digital economy)</source>
+      <translation>自变量 X（如数字经济）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="84" />
+      <source>Mediator M (e.g. innovation)</source>
+      <translation>中介变量 M（如创新）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="85" />
+      <source>Outcome Y (e.g. resilience)</source>
+      <translation>结果变量 Y（如韧性）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="91" />
+      <source>Control variables (optional)</source>
+      <translation>控制变量（可选）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="94" />
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="95" />
+      <source>Cross-section (one year)</source>
+      <translation>截面（单一年份）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="95" />
+      <source>Pooled OLS with year effects</source>
+      <translation>含年份效应的混合 OLS</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="96" />
+      <source>Panel: unit (city) fixed effects</source>
+      <translation>面板：城市（个体）固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="96" />
+      <source>Panel: unit and year fixed effects</source>
+      <translation>面板：城市与年份双向固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="99" />
+      <source>Year of the cross-section (0 = the last year)</source>
+      <translation>截面年份（0 = 最后一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="102" />
+      <source>Standard errors</source>
+      <translation>标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="103" />
+      <source>Classical</source>
+      <translation>普通标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="103" />
+      <source>Robust (HC1)</source>
+      <translation>稳健标准误（HC1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="104" />
+      <source>Clustered by unit (robust HC1 in a cross-section)</source>
+      <translation>按单元聚类（截面中为稳健 HC1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="106" />
+      <source>Bootstrap draws (0 = no bootstrap)</source>
+      <translation>自助法抽样次数（0 = 不做自助法）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="109" />
+      <source>Random seed of the bootstrap</source>
+      <translation>自助法随机种子</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="112" />
+      <source>Confidence level</source>
+      <translation>置信水平</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="116" />
+      <source>Drop units with missing years (balance the panel)</source>
+      <translation>剔除有缺失年份的单元（平衡面板）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="121" />
+      <source>Stepwise regression coefficients</source>
+      <translation>逐步回归系数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="123" />
+      <source>Mediation effects</source>
+      <translation>中介效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="124" />
+      <source>Bootstrap chart</source>
+      <translation>自助法分布图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="126" />
+      <source>Indirect effect a·b</source>
+      <translation>间接效应 a·b</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="127" />
+      <source>Direct effect c′</source>
+      <translation>直接效应 c′</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="128" />
+      <source>Total effect c</source>
+      <translation>总效应 c</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="129" />
+      <source>Share of the total effect mediated</source>
+      <translation>中介效应占总效应的比例</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="130" />
+      <source>Sobel z</source>
+      <translation>Sobel z 值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="131" />
+      <source>Sobel p-value</source>
+      <translation>Sobel p 值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="132" />
+      <source>Bias-corrected bootstrap interval, lower bound</source>
+      <translation>偏差校正自助法置信区间下限</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="133" />
+      <source>Bias-corrected bootstrap interval, upper bound</source>
+      <translation>偏差校正自助法置信区间上限</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="136" />
+      <source>Verdict</source>
+      <translation>结论</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="167" />
+      <source>{count} bootstrap draw(s) were singular and left out.</source>
+      <translation>有 {count} 次自助抽样矩阵奇异，已剔除。</translation>
+    </message>
+  </context>
+  <context>
+    <name>MediationReport</name>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="19" />
+      <source>Cross-section (one year)</source>
+      <translation>截面（单一年份）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="20" />
+      <source>Pooled OLS with year effects</source>
+      <translation>含年份效应的混合 OLS</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="21" />
+      <source>Panel with unit fixed effects</source>
+      <translation>含城市固定效应的面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="22" />
+      <source>Panel with unit and year fixed effects</source>
+      <translation>含城市与年份双向固定效应的面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="28" />
+      <source>Partial (complementary) mediation: the indirect effect is significant and has the sign of the direct effect</source>
+      <translation>部分中介（互补型）：间接效应显著，且与直接效应同号</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="30" />
+      <source>Competitive mediation: the indirect effect is significant and opposes the direct effect</source>
+      <translation>竞争型中介：间接效应显著，且与直接效应方向相反</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="32" />
+      <source>Full (indirect-only) mediation: the indirect effect is significant and the direct effect is not</source>
+      <translation>完全中介（仅间接效应）：间接效应显著而直接效应不显著</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="34" />
+      <source>No mediation: only the direct effect is significant</source>
+      <translation>无中介效应：仅直接效应显著</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="35" />
+      <source>No effect: neither the indirect nor the direct effect is significant</source>
+      <translation>无效应：间接效应与直接效应均不显著</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="41" />
+      <source>{verdict}. Indirect effect of {x} on {y} through {m}: {indirect} ({share} of the total effect).</source>
+      <translation>{verdict}。{x}通过{m}对{y}的间接效应：{indirect}（占总效应的 {share}）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="52" />
+      <source>(1) {y}: total effect</source>
+      <translation>(1) {y}：总效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="52" />
+      <source>(2) {m}: path a</source>
+      <translation>(2) {m}：路径 a</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="53" />
+      <source>(3) {y}: direct effect and path b</source>
+      <translation>(3) {y}：直接效应与路径 b</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="68" />
+      <source>Step</source>
+      <translation>步骤</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="68" />
+      <source>Equation</source>
+      <translation>方程</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="68" />
+      <source>Variable</source>
+      <translation>变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="69" />
+      <source>Coefficient</source>
+      <translation>系数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="69" />
+      <source>Standard error</source>
+      <translation>标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="69" />
+      <source>t statistic</source>
+      <translation>t 统计量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="70" />
+      <source>p-value</source>
+      <translation>p 值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="70" />
+      <source>Significance (*** 1 %, ** 5 %, * 10 %)</source>
+      <translation>显著性（*** 1%，** 5%，* 10%）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="71" />
+      <source>Observations</source>
+      <translation>观测值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="71" />
+      <source>R² (within R² with fixed effects)</source>
+      <translation>R²（固定效应模型为组内 R²）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="72" />
+      <source>Mediation regressions</source>
+      <translation>中介效应回归</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="98" />
+      <source>Total effect c</source>
+      <translation>总效应 c</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="99" />
+      <source>Direct effect c′</source>
+      <translation>直接效应 c′</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="100" />
+      <source>Indirect effect a·b (Sobel)</source>
+      <translation>间接效应 a·b（Sobel）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="102" />
+      <source>Indirect effect a·b (Aroian)</source>
+      <translation>间接效应 a·b（Aroian）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="104" />
+      <source>Path a (X → M)</source>
+      <translation>路径 a（X → M）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="105" />
+      <source>Path b (M → Y given X)</source>
+      <translation>路径 b（控制 X 后 M → Y）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="106" />
+      <source>Share mediated a·b / c</source>
+      <translation>中介效应占比 a·b / c</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="108" />
+      <source>Effect</source>
+      <translation>效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="108" />
+      <source>Description</source>
+      <translation>说明</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="108" />
+      <source>Estimate</source>
+      <translation>估计值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="109" />
+      <source>t or z statistic</source>
+      <translation>t 或 z 统计量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="110" />
+      <source>Percentile bootstrap interval, lower</source>
+      <translation>百分位自助法置信区间下限</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="111" />
+      <source>Percentile bootstrap interval, upper</source>
+      <translation>百分位自助法置信区间上限</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="112" />
+      <source>Bias-corrected bootstrap interval, lower</source>
+      <translation>偏差校正自助法置信区间下限</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="113" />
+      <source>Bias-corrected bootstrap interval, upper</source>
+      <translation>偏差校正自助法置信区间上限</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="114" />
+      <source>Bootstrap standard error</source>
+      <translation>自助法标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="115" />
+      <source>Mediation effects</source>
+      <translation>中介效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="134" />
+      <source>Bootstrap distribution of the indirect effect ({draws} draws)</source>
+      <translation>间接效应的自助法分布（{draws} 次抽样）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="136" />
+      <source>Indirect effect a·b</source>
+      <translation>间接效应 a·b</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="136" />
+      <source>Draws</source>
+      <translation>抽样次数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="137" />
+      <source>Percentile {level} interval</source>
+      <translation>百分位 {level} 置信区间</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="138" />
+      <source>Bias-corrected {level} interval</source>
+      <translation>偏差校正 {level} 置信区间</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="142" />
+      <source>matplotlib is not installed in QGIS's Python: the report has no chart.</source>
+      <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="156" />
+      <source>Mediation: {x} → {m} → {y} ({layer})</source>
+      <translation>中介效应：{x} → {m} → {y}（{layer}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="159" />
+      <source>{model}; {n} observations of {units} units, {period}.</source>
+      <translation>{model}；{units} 个单元的 {n} 个观测值，{period}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="162" />
+      <source>{count} unit(s) with missing years were left out: {units}.</source>
+      <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="164" />
+      <source>Verdict</source>
+      <translation>结论</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="172" />
+      <source>R² (within with fixed effects)</source>
+      <translation>R²（固定效应模型为组内 R²）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="174" />
+      <source>Unit fixed effects</source>
+      <translation>城市固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="175" />
+      <source>Year effects</source>
+      <translation>年份效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="181" />
+      <source>Stepwise regressions (Baron and Kenny)</source>
+      <translation>逐步回归（Baron 和 Kenny）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="183" />
+      <source>Constant</source>
+      <translation>常数项</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="185" />
+      <source>Effects</source>
+      <translation>效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="208" />
+      <source>Share of the total effect mediated (a·b / c): {share}. The standard error and p-value of a·b are the Sobel test's.</source>
+      <translation>中介效应占总效应的比例（a·b / c）：{share}。a·b 的标准误和 p 值来自 Sobel 检验。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="211" />
+      <source>Cluster bootstrap: {draws} draws resampling whole units (seed {seed}); bootstrap standard error of a·b {se}.</source>
+      <translation>聚类自助法：以整个单元为单位重抽样 {draws} 次（种子 {seed}）；a·b 的自助法标准误为 {se}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="216" />
+      <source>No bootstrap was run (0 draws): the verdict rests on the Sobel test.</source>
+      <translation>未做自助法（抽样 0 次）：结论基于 Sobel 检验。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="218" />
+      <source>Tests of the indirect effect</source>
+      <translation>间接效应的检验</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="219" />
+      <source>Test</source>
+      <translation>检验</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="219" />
+      <source>z</source>
+      <translation>z</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="220" />
+      <source>Sobel (1982)</source>
+      <translation>Sobel（1982）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="221" />
+      <source>Aroian (1947)</source>
+      <translation>Aroian（1947）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="224" />
+      <source>Bootstrap distribution of the indirect effect</source>
+      <translation>间接效应的自助法分布</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="225" />
+      <source>Steps: (1) {y} on {x} gives the total effect c; (2) {m} on {x} gives path a; (3) {y} on {x} and {m} gives the direct effect c′ and path b. By least squares c = c′ + a·b exactly. The bootstrap does not assume a·b is normal, which the Sobel test does.</source>
+      <translation>步骤：(1) {y} 对 {x} 回归得到总效应 c；(2) {m} 对 {x} 回归得到路径 a；(3) {y} 对 {x} 和 {m} 回归得到直接效应 c′ 和路径 b。最小二乘下 c = c′ + a·b 严格成立。自助法不像 Sobel 检验那样假设 a·b 服从正态分布。</translation>
+    </message>
+  </context>
+  <context>
+    <name>PanelInput</name>
+    <message>
+      <location filename="../../processing/panel_input.py" line="41" />
+      <source>Year field (a long layer: one feature per unit and year; needs the unit id field)</source>
+      <translation>年份字段（长格式图层：每个单元每年一个要素；需要单元标识字段）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/panel_input.py" line="58" />
+      <source>Unit id field (e.g. adcode; required when the layer has a year field)</source>
+      <translation>单元标识字段（如 adcode；图层有年份字段时必填）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/panel_input.py" line="66" />
+      <source>First year (0 = the first year in the data)</source>
+      <translation>起始年份（0 = 数据中的第一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/panel_input.py" line="67" />
+      <source>Last year (0 = the last year in the data)</source>
+      <translation>结束年份（0 = 数据中的最后一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/panel_input.py" line="77" />
+      <source>Unit name field (used to name units in messages and reports)</source>
+      <translation>单元名称字段（用于在提示信息和报告中标明单元）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/panel_input.py" line="138" />
+      <source>{count} unit(s) with missing years were left out: {units}.</source>
+      <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>RegressionOutput</name>
+    <message>
+      <location filename="../../processing/regression_output.py" line="22" />
+      <source>Report</source>
+      <translation>报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="22" />
+      <source>HTML files (*.html)</source>
+      <translation>HTML 文件 (*.html)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="24" />
+      <source>PNG files (*.png)</source>
+      <translation>PNG 文件 (*.png)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="37" />
+      <source>{se} in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
+      <translation>括号内为{se}。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="42" />
+      <source>Classical standard errors</source>
+      <translation>普通标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="43" />
+      <source>Heteroskedasticity-robust (HC1) standard errors</source>
+      <translation>异方差稳健（HC1）标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="44" />
+      <source>Standard errors clustered by unit</source>
+      <translation>按单元聚类的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="45" />
+      <source>Asymptotic standard errors (maximum likelihood)</source>
+      <translation>渐近标准误（极大似然估计）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="50" />
+      <source>Yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="50" />
+      <source>No</source>
+      <translation>否</translation>
     </message>
   </context>
   <context>
@@ -66,12 +3468,12 @@
   <context>
     <name>ReportMapAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="69" />
+      <location filename="../../processing/algorithms/report_map.py" line="85" />
       <source>Report map</source>
       <translation>报告地图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="73" />
+      <location filename="../../processing/algorithms/report_map.py" line="89" />
       <source>Exports a styled layer, or the visible layers of the current project, as a finished report map (PDF, PNG or SVG, from the output's file extension) on a print layout template: title, subtitle, legend, scale bar, north arrow and data-source note.
 
 Style: leave Field empty to keep the layer's own style; choose a numeric field to draw a graduated map with the chosen classification (natural breaks by default) and colour ramp.
@@ -92,227 +3494,227 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
 图集：“每年一页”将 STEM_YYYY 字段（如 DEI_2011 … DEI_2019）的每一年绘制在单独的一页上。默认各年使用相同的分级，便于跨年比较颜色：设置了字段时按所有年份合并计算分级，保留图层样式时沿用样式自身的断点；选择“每年单独分级”则每页重新分级。“按字段值每值一页”（如地区或省份）缩放到每个值的要素，其余要素以灰色显示，所有页面使用同一分级。PDF 包含所有页面；PNG 和 SVG 每页写一个文件（name_2019.png …）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="72" />
+      <location filename="../../processing/algorithms/report_map.py" line="88" />
       <source>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset</source>
       <translation>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset,地图,报告,布局,打印,图集,模板,分级设色,图例,南海诸岛,附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="123" />
+      <location filename="../../processing/algorithms/report_map.py" line="139" />
       <source>Layer (leave empty to map the current project's visible layers)</source>
       <translation>图层（留空则绘制当前项目的可见图层）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="126" />
+      <location filename="../../processing/algorithms/report_map.py" line="142" />
       <source>Field to classify (empty: keep the layer's style)</source>
       <translation>分级字段（留空：保留图层样式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="129" />
+      <location filename="../../processing/algorithms/report_map.py" line="145" />
       <source>Classification</source>
       <translation>分级方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="131" />
+      <location filename="../../processing/algorithms/report_map.py" line="147" />
       <source>Number of classes</source>
       <translation>分级数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="134" />
+      <location filename="../../processing/algorithms/report_map.py" line="150" />
       <source>Colour ramp</source>
       <translation>色带</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="136" />
+      <location filename="../../processing/algorithms/report_map.py" line="152" />
       <source>Page</source>
       <translation>页面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="137" />
+      <location filename="../../processing/algorithms/report_map.py" line="153" />
       <source>Title</source>
       <translation>标题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="139" />
+      <location filename="../../processing/algorithms/report_map.py" line="155" />
       <source>Subtitle</source>
       <translation>副标题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="141" />
+      <location filename="../../processing/algorithms/report_map.py" line="157" />
       <source>Data source note</source>
       <translation>数据来源说明</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="143" />
+      <location filename="../../processing/algorithms/report_map.py" line="159" />
       <source>Pages</source>
       <translation>页数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="144" />
+      <location filename="../../processing/algorithms/report_map.py" line="160" />
       <source>One page</source>
       <translation>单页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="144" />
+      <location filename="../../processing/algorithms/report_map.py" line="160" />
       <source>One page per year (STEM_YYYY fields)</source>
       <translation>每年一页（STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="145" />
+      <location filename="../../processing/algorithms/report_map.py" line="161" />
       <source>One page per value of a field</source>
       <translation>按字段值每值一页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="147" />
+      <location filename="../../processing/algorithms/report_map.py" line="163" />
       <source>Field with one page per value (e.g. region)</source>
       <translation>每值一页的字段（如地区）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="150" />
+      <location filename="../../processing/algorithms/report_map.py" line="166" />
       <source>Classes of a page per year</source>
       <translation>逐年分页的分级方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="151" />
+      <location filename="../../processing/algorithms/report_map.py" line="167" />
       <source>Same classes for every year</source>
       <translation>各年使用相同分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="151" />
+      <location filename="../../processing/algorithms/report_map.py" line="167" />
       <source>Classify each year on its own</source>
       <translation>每年单独分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="154" />
+      <location filename="../../processing/algorithms/report_map.py" line="170" />
       <source>Own layout template (.qpt; replaces Page)</source>
       <translation>自定义布局模板（.qpt；替代“页面”）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="155" />
+      <location filename="../../processing/algorithms/report_map.py" line="171" />
       <source>Layout templates (*.qpt)</source>
       <translation>布局模板 (*.qpt)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="158" />
+      <location filename="../../processing/algorithms/report_map.py" line="174" />
       <source>China: Albers projection, province boundaries and South China Sea inset</source>
       <translation>中国：Albers 投影、省界和南海诸岛附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="159" />
+      <location filename="../../processing/algorithms/report_map.py" line="175" />
       <source>Automatic</source>
       <translation>自动</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="159" />
+      <location filename="../../processing/algorithms/report_map.py" line="175" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="159" />
+      <location filename="../../processing/algorithms/report_map.py" line="175" />
       <source>No</source>
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="161" />
+      <location filename="../../processing/algorithms/report_map.py" line="177" />
       <source>Map projection (empty: automatic)</source>
       <translation>地图投影（留空：自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="163" />
+      <location filename="../../processing/algorithms/report_map.py" line="179" />
       <source>Resolution (dots per inch)</source>
       <translation>分辨率（每英寸点数）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="171" />
+      <location filename="../../processing/algorithms/report_map.py" line="187" />
       <source>PDF files (*.pdf);;PNG files (*.png);;SVG files (*.svg)</source>
       <translation>PDF 文件 (*.pdf);;PNG 文件 (*.png);;SVG 文件 (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="173" />
+      <location filename="../../processing/algorithms/report_map.py" line="189" />
       <source>Files written (separated by ;)</source>
       <translation>已写入的文件（以 ; 分隔）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="180" />
+      <location filename="../../processing/algorithms/report_map.py" line="196" />
       <source>Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”.</source>
       <translation>请将报告地图保存为 .pdf、.png 或 .svg（格式由文件名决定）；得到的是“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="188" />
+      <location filename="../../processing/algorithms/report_map.py" line="218" />
       <source>Layers: {names}</source>
       <translation>图层：{names}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="198" />
+      <location filename="../../processing/algorithms/report_map.py" line="228" />
       <source>The layout template has no map item; add a map (item id main_map) in the layout designer.</source>
       <translation>该布局模板没有地图项；请在布局设计器中添加地图（项标识为 main_map）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="237" />
+      <location filename="../../processing/algorithms/report_map.py" line="267" />
       <source>Cancelled by the user.</source>
       <translation>已被用户取消。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="239" />
+      <location filename="../../processing/algorithms/report_map.py" line="269" />
       <source>{pages} page(s) written: {files}</source>
       <translation>已写入 {pages} 页：{files}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="257" />
+      <location filename="../../processing/algorithms/report_map.py" line="287" />
       <source>There is no layer to map: choose a layer, or run the algorithm from a project with visible layers.</source>
       <translation>没有可绘制的图层：请选择一个图层，或在含有可见图层的项目中运行本算法。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="282" />
+      <location filename="../../processing/algorithms/report_map.py" line="312" />
       <source>Provinces</source>
       <translation>省份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="283" />
+      <location filename="../../processing/algorithms/report_map.py" line="313" />
       <source>Province boundaries</source>
       <translation>省界</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="308" />
+      <location filename="../../processing/algorithms/report_map.py" line="338" />
       <source>One page per year needs a yearly field (STEM_YYYY, e.g. DEI_2019): choose one in “Field to classify”, or give the layer a graduated style on such a field.</source>
       <translation>每年一页需要一个年度字段（STEM_YYYY，如 DEI_2019）：请在“分级字段”中选择，或为图层设置基于此类字段的分级样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="315" />
+      <location filename="../../processing/algorithms/report_map.py" line="345" />
       <source>One page per value of a field needs that field: choose it in “Field with one page per value” (e.g. region or province).</source>
       <translation>按字段值每值一页需要指定该字段：请在“每值一页的字段”中选择（如地区或省份）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="321" />
+      <location filename="../../processing/algorithms/report_map.py" line="351" />
       <source>The field {field} has no values; choose another field.</source>
       <translation>字段 {field} 没有值；请选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="359" />
+      <location filename="../../processing/algorithms/report_map.py" line="389" />
       <source>The field {field} is not numeric; choose a numeric field to classify, or leave the field empty to keep the layer's style.</source>
       <translation>字段 {field} 不是数值型；请选择数值字段进行分级，或将字段留空以保留图层样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="398" />
+      <location filename="../../processing/algorithms/report_map.py" line="424" />
       <source>Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout designer.</source>
       <translation>无法读取布局模板 {path}；请选择由 QGIS 布局设计器保存的 .qpt 文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="412" />
+      <location filename="../../processing/algorithms/report_map.py" line="438" />
       <source>South China Sea Islands</source>
       <translation>南海诸岛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="415" />
+      <location filename="../../processing/algorithms/report_map.py" line="441" />
       <source>Legend</source>
       <translation>图例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="473" />
+      <location filename="../../processing/algorithms/report_map.py" line="499" />
       <source>Could not select the features of {value}.</source>
       <translation>无法选出 {value} 的要素。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="546" />
+      <location filename="../../processing/algorithms/report_map.py" line="574" />
       <source>Could not write the report map {path}: {error}</source>
       <translation>无法写入报告地图 {path}：{error}</translation>
     </message>
@@ -320,335 +3722,1074 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
   <context>
     <name>ResilienceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="47" />
+      <location filename="../../processing/algorithm.py" line="82" />
       <source>Digital Resilience Toolkit needs Python packages that QGIS's Python lacks: {names}. Install them with: {command} (on Windows, run it in the OSGeo4W Shell), then restart QGIS.</source>
       <translation>数字韧性工具箱需要 QGIS 的 Python 中缺少的 Python 包：{names}。请用以下命令安装：{command}（Windows 上请在 OSGeo4W Shell 中运行），然后重启 QGIS。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="133" />
+      <location filename="../../processing/algorithm.py" line="177" />
       <source>Cancelled by the user.</source>
       <translation>已被用户取消。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="32" />
+      <location filename="../../processing/algorithm.py" line="34" />
       <source>Indicators and indices</source>
       <translation>指标与指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="33" />
+      <location filename="../../processing/algorithm.py" line="35" />
       <source>Spatial weights</source>
       <translation>空间权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="34" />
+      <location filename="../../processing/algorithm.py" line="36" />
       <source>Spatial autocorrelation</source>
       <translation>空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="35" />
+      <location filename="../../processing/algorithm.py" line="37" />
       <source>Core-node coverage</source>
       <translation>核心-节点覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="36" />
+      <location filename="../../processing/algorithm.py" line="38" />
       <source>Spillover and dynamics</source>
       <translation>空间溢出与动态</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="37" />
+      <location filename="../../processing/algorithm.py" line="39" />
       <source>Maps and reports</source>
       <translation>地图与报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithm.py" line="40" />
+      <source>Study workflows</source>
+      <translation>研究工作流</translation>
+    </message>
+  </context>
+  <context>
+    <name>ResilienceModel</name>
+    <message>
+      <location filename="../../processing/models.py" line="37" />
+      <source>Study chain: indices, weights, autocorrelation, coverage, spillover</source>
+      <translation>研究链：指数、空间权重、空间自相关、覆盖、溢出</translation>
+    </message>
+    <message>
+      <location filename="../../processing/models.py" line="37" />
+      <source>The study in one run, as a Graphical Modeler model (open it in the Modeler to see or change the chain):
+1. joins the indicator table to the cities (resilience:jointable);
+2. builds the digital economy and resilience indices with entropy weights on pooled city-years (resilience:compositeindex);
+3. builds the spatial weights (queen, rook or k-nearest neighbours) and saves them as a GAL file that every later step reads (resilience:spatialweights);
+4. Moran's I of both indices for every year (resilience:globalautocorrelation);
+5. the LISA cluster map of resilience in the chosen year, false discovery rate control (resilience:localmoran);
+6. the core-node coverage: the fewest core cities with every city within the radius, 300 km by default (resilience:corenodecoverage);
+7. the spatial Durbin model of resilience on the digital economy index and the controls, with city and year fixed effects over every year of the panel, its direct, indirect (spillover) and total effects and a map of residual clusters (resilience:spatialdurbin; cities without neighbours are left out).
+
+Inputs: the city layer with its code and name fields, the indicator table (long or wide; the sample is resources/sample/synthetic_panel.csv), the indicator system, the year of the LISA map, the controls as indicator stems (PATNT, URB, HUM, GOV on the sample), the weights and the radius. Advanced: the index stems (URI, DEI), the number of neighbours and of permutations.
+
+Outputs: the indices layer and the indicator weights, the weights file, Moran's I per year (table and chart), the LISA layer and Moran scatter plot, the cities by nearest core, the core cities, coverage circles, core-node links and the coverage report, the spillover model's report and its residual cluster map. Each layer loads with its style.</source>
+      <translation>一次运行完成整个研究，以图形建模器模型的形式提供（在建模器中打开即可查看或修改研究链）：
+1. 将指标表连接到城市图层（resilience:jointable）；
+2. 基于城市-年份混合样本，用熵权法构建数字经济指数和城市韧性指数（resilience:compositeindex）；
+3. 构建空间权重（后邻接、车邻接或 k 近邻），并保存为 GAL 文件，供后续各步骤读取（resilience:spatialweights）；
+4. 逐年计算两个指数的全局莫兰指数（resilience:globalautocorrelation）；
+5. 所选年份城市韧性的 LISA 集聚图，采用错误发现率（FDR）控制（resilience:localmoran）；
+6. 核心-节点覆盖：以最少的核心城市使每个城市都位于半径范围内，默认 300 千米（resilience:corenodecoverage）；
+7. 城市韧性对数字经济指数及控制变量的空间杜宾模型，覆盖面板所有年份，含城市和年份双向固定效应，给出直接效应、间接（溢出）效应和总效应，以及残差集聚图（resilience:spatialdurbin；无邻居的城市将被剔除）。
+
+输入：城市图层及其代码字段和名称字段、指标表（长表或宽表；示例为 resources/sample/synthetic_panel.csv）、指标体系、LISA 图的年份、以指标词干表示的控制变量（示例中为 PATNT、URB、HUM、GOV）、空间权重和半径。高级参数：指数词干（URI、DEI）、近邻数和置换次数。
+
+输出：指数图层和指标权重、权重文件、逐年莫兰指数（表格和图表）、LISA 图层和莫兰散点图、按最近核心划分的城市、核心城市、覆盖圆、核心-节点连线和覆盖报告、溢出模型报告及其残差集聚图。每个图层加载时都带有样式。</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>City layer (polygons; points with k-nearest weights)</source>
+      <translation>城市图层（面；点图层请用 k 近邻权重）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Control variables of the spillover model (indicator stems, comma-separated)</source>
+      <translation>溢出模型的控制变量（指标词干，用逗号分隔）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Stem of the digital economy index</source>
+      <translation>数字经济指数的词干</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>City code field (joins the table; identifies the cities)</source>
+      <translation>城市代码字段（用于连接表格并标识城市）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Neighbours (k-nearest weights)</source>
+      <translation>近邻数（k 近邻权重）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>City name field</source>
+      <translation>城市名称字段</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Permutations (Moran's I and LISA)</source>
+      <translation>置换次数（莫兰指数和 LISA）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Coverage radius (km)</source>
+      <translation>覆盖半径（千米）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Stem of the resilience index (dependent variable)</source>
+      <translation>城市韧性指数的词干（被解释变量）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Indicator system</source>
+      <translation>指标体系</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Digital economy (DEI) and urban resilience in four dimensions (URI)</source>
+      <translation>数字经济（DEI）与四维城市韧性（URI）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Digital economy (DEI), 5 indicators</source>
+      <translation>数字经济（DEI），5 个指标</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Urban resilience in four dimensions (URI), 20 indicators</source>
+      <translation>四维城市韧性（URI），20 个指标</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Own indicator system (CSV or XLSX; replaces the template)</source>
+      <translation>自定义指标体系（CSV 或 XLSX；替代模板）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Indicator table (CSV or XLSX; long or wide)</source>
+      <translation>指标表（CSV 或 XLSX；长表或宽表）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Spatial weights</source>
+      <translation>空间权重</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Queen contiguity</source>
+      <translation>Queen 邻接</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Rook contiguity</source>
+      <translation>Rook 邻接</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>K-nearest neighbours</source>
+      <translation>K 近邻</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Year of the LISA map (the spillover model uses every year)</source>
+      <translation>LISA 图的年份（溢出模型使用全部年份）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Coverage circles</source>
+      <translation>覆盖圆</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Core cities</source>
+      <translation>核心城市</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Cities by nearest core</source>
+      <translation>按最近核心划分的城市</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Coverage report</source>
+      <translation>覆盖报告</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Core-node links</source>
+      <translation>核心-节点连线</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Indicator weights</source>
+      <translation>指标权重</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Indices</source>
+      <translation>指数</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>LISA clusters</source>
+      <translation>LISA 集聚</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Moran scatter plot</source>
+      <translation>莫兰散点图</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Moran's I per year</source>
+      <translation>逐年莫兰指数</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Moran's I over the years (chart)</source>
+      <translation>莫兰指数的年度变化（图表）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Residual clusters of the spillover model</source>
+      <translation>溢出模型的残差集聚</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Spillover model report</source>
+      <translation>溢出模型报告</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Spatial weights file (GAL)</source>
+      <translation>空间权重文件（GAL）</translation>
     </message>
   </context>
   <context>
     <name>ResilienceProvider</name>
     <message>
-      <location filename="../../processing/provider.py" line="22" />
+      <location filename="../../processing/provider.py" line="29" />
       <source>Digital Resilience</source>
       <translation>数字韧性</translation>
     </message>
     <message>
-      <location filename="../../processing/provider.py" line="25" />
+      <location filename="../../processing/provider.py" line="32" />
       <source>Digital Resilience Toolkit: digital economy and urban resilience</source>
       <translation>数字韧性工具箱：数字经济与城市韧性</translation>
     </message>
   </context>
   <context>
-    <name>SpatialWeightsAlgorithm</name>
+    <name>SpatialDurbinAlgorithm</name>
     <message>
-      <location filename="../../core/weights/summary.py" line="29" />
-      <source>Kind</source>
-      <translation>类型</translation>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="22" />
+      <source>Spatial spillover model (spatial Durbin)</source>
+      <translation>空间溢出模型（空间杜宾模型）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/summary.py" line="30" />
-      <source>Units</source>
-      <translation>单元数</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="31" />
-      <source>Links</source>
-      <translation>连接数</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="32" />
-      <source>Neighbours (min / mean / median / max)</source>
-      <translation>邻居数（最小 / 平均 / 中位数 / 最大）</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="35" />
-      <source>Islands (no neighbours)</source>
-      <translation>孤岛（无邻居）</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="36" />
-      <source>Symmetric</source>
-      <translation>对称</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="37" />
-      <source>Percent non-zero</source>
-      <translation>非零元素比例</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="27" />
-      <source>Spatial weights</source>
-      <translation>空间权重</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="31" />
-      <source>Builds the neighbour structure (spatial weights) of a layer of cities and saves it.
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="27" />
+      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
 
-Kinds: queen and rook contiguity (polygons sharing at least one / two vertices, as GeoDa and R spdep's poly2nb), k-nearest neighbours (geodesic in km when the layer's CRS is geographic, planar otherwise; polygons use their centroid or a point on their surface).
+Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
 
-Outputs: a connectivity layer (a line from each unit to each neighbour), a weights file (GAL for contiguity and k-nearest neighbours, GWT for weighted kinds; readable by GeoDa and libpysal), a CSV edge list and an HTML summary (units, links, neighbour counts, islands, symmetry). Every other algorithm of the toolkit accepts the saved file or the same options inline.
+Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
 
-The unit id field (e.g. adcode) identifies units in the files; without it the feature ids are used.</source>
-      <translation>构建城市图层的邻接结构（空间权重）并保存。
+Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
 
-类型：Queen 和 Rook 邻接（面至少共享一个/两个顶点，与 GeoDa 及 R spdep 的 poly2nb 相同）、k 近邻（图层 CRS 为地理坐标系时按大地线以千米计，否则按平面距离；面要素使用其质心或面上点）。
+Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table.
 
-输出：连接图层（每个单元到其每个邻居的一条线）、权重文件（邻接和 k 近邻为 GAL，带权类型为 GWT；GeoDa 和 libpysal 可读）、CSV 边列表和 HTML 摘要（单元、连接、邻居数、孤岛、对称性）。工具箱中其他算法均可使用保存的文件，或直接使用相同选项。
+Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
 
-单元标识字段（如 adcode）用于在文件中标识单元；不指定时使用要素 ID。</translation>
+Maximum-likelihood models need every city to have a neighbour: use k-nearest neighbours or leave the islands out. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
+      <translation>估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+
+模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
+
+数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
+
+效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
+
+诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表。
+
+输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
+
+极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="30" />
-      <source>weights,neighbours,contiguity,queen,rook,knn,gal,gwt,connectivity</source>
-      <translation>weights,neighbours,contiguity,queen,rook,knn,gal,gwt,connectivity,空间权重,邻居,邻接,k近邻,连接</translation>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="25" />
+      <source>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics</source>
+      <translation>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics,空间杜宾模型,空间滞后模型,空间误差模型,空间溢出,直接效应,间接效应,溢出效应,总效应,固定效应,随机效应,LM 检验,空间计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="54" />
-      <source>Units (cities)</source>
-      <translation>单元（城市）</translation>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="57" />
+      <source>Report</source>
+      <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="61" />
-      <source>Connectivity</source>
-      <translation>连接</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="66" />
-      <source>Weights file</source>
-      <translation>权重文件</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="67" />
-      <source>GAL files (*.gal);;GWT files (*.gwt)</source>
-      <translation>GAL 文件 (*.gal);;GWT 文件 (*.gwt)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="72" />
-      <source>Edge list</source>
-      <translation>边列表</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="72" />
-      <source>CSV files (*.csv)</source>
-      <translation>CSV 文件 (*.csv)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="78" />
-      <source>Summary report</source>
-      <translation>摘要报告</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="78" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="57" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="85" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="59" />
+      <source>CSV tables (folder)</source>
+      <translation>CSV 表格（文件夹）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="61" />
+      <source>Fitted values and residuals</source>
+      <translation>拟合值与残差</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="64" />
+      <source>Residual clusters (LISA)</source>
+      <translation>残差集聚（LISA）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="67" />
+      <source>Spatial parameter (ρ or λ)</source>
+      <translation>空间参数（ρ 或 λ）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="68" />
+      <source>Log-likelihood</source>
+      <translation>对数似然值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="69" />
+      <source>AIC</source>
+      <translation>AIC</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="70" />
+      <source>R²</source>
+      <translation>R²</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="71" />
+      <source>Observations</source>
+      <translation>观测值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="87" />
+      <source>{model}: log-likelihood {loglik:.4f}, AIC {aic:.4f}</source>
+      <translation>{model}：对数似然值 {loglik:.4f}，AIC {aic:.4f}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="95" />
+      <source>Spatial spillover model: {model} of {dependent}</source>
+      <translation>空间溢出模型：{dependent}的{model}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="138" />
+      <source>Observed {y}</source>
+      <translation>{y}观测值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="139" />
+      <source>Fitted {y}</source>
+      <translation>{y}拟合值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="140" />
+      <source>Residual</source>
+      <translation>残差</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="141" />
+      <source>Fitted {y}, mean over the years</source>
+      <translation>{y}拟合值（多年均值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="142" />
+      <source>Residual, mean over the years</source>
+      <translation>残差（多年均值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="144" />
+      <source>Fitted {y} ({year})</source>
+      <translation>{y}拟合值（{year}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="145" />
+      <source>Residual ({year})</source>
+      <translation>残差（{year}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="147" />
+      <source>Fitted {y} ({model})</source>
+      <translation>{y}拟合值（{model}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="166" />
+      <source>Residual (mean over the years)</source>
+      <translation>残差（多年均值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="167" />
+      <source>Local Moran's I of the residuals</source>
+      <translation>残差的局部莫兰指数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="168" />
+      <source>Pseudo p-value (999 permutations)</source>
+      <translation>伪 p 值（999 次置换）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="169" />
+      <source>Quadrant (GeoDa: 1 HH, 2 LL, 3 LH, 4 HL, 0 no neighbours)</source>
+      <translation>象限（GeoDa：1 高-高，2 低-低，3 低-高，4 高-低，0 无邻居）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="170" />
+      <source>Residual cluster (p ≤ 0.05)</source>
+      <translation>残差集聚类型（p ≤ 0.05）</translation>
+    </message>
+  </context>
+  <context>
+    <name>SpatialWeightsAlgorithm</name>
+    <message>
+      <location filename="../../core/weights/summary.py" line="34" />
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="35" />
+      <source>Units</source>
+      <translation>单元数</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="36" />
+      <source>Links</source>
+      <translation>连接数</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="37" />
+      <source>Neighbours (min / mean / median / max)</source>
+      <translation>邻居数（最小 / 平均 / 中位数 / 最大）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="40" />
+      <source>Islands (no neighbours)</source>
+      <translation>孤岛（无邻居）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="41" />
+      <source>Symmetric</source>
+      <translation>对称</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="42" />
+      <source>Percent non-zero</source>
+      <translation>非零元素比例</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="43" />
+      <source>Original weights (min / max)</source>
+      <translation>原始权重（最小 / 最大）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="38" />
+      <source>Spatial weights</source>
+      <translation>空间权重</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="43" />
+      <source>Builds the neighbour structure (spatial weights) of a layer of cities, summarises it and saves it for GeoDa, libpysal and the toolkit's other algorithms.
+
+Kinds
+• Queen / rook contiguity: polygons that share at least one / two boundary vertices (as GeoDa and R spdep's poly2nb). Order p links units whose shortest chain of neighbours has p links; “include lower orders” keeps orders 1…p.
+• K-nearest neighbours: the k closest units, optionally made symmetric.
+• Distance band: every unit within the distance; by default the smallest distance that gives every unit a neighbour.
+• Inverse distance: w = 1/d^α for every pair, or only within the cut-off distance.
+• Kernel: w = K(z), z = d/h, for units within the bandwidth h. Fixed h: the distance, or by default the largest distance from a unit to its k-th nearest neighbour. Adaptive h: for each unit, the distance to its k-th nearest neighbour, and its k nearest units are its neighbours. K(z) is zero beyond z = 1 and otherwise: triangular 1 − z; uniform 1/2; Epanechnikov 3/4 (1 − z²); quartic 15/16 (1 − z²)²; Gaussian exp(−z²/2)/√(2π) (the definitions of GeoDa and libpysal's Kernel). The diagonal is zero: a unit is not its own neighbour, as Moran's I and spatial regressions expect (libpysal's Kernel keeps K(0) on the diagonal, for kernel smoothing).
+• Economic distance: w_ij = 1/|x̄_i − x̄_j|, x̄ the economic field (e.g. GDP per capita) averaged over every year of its STEM_YYYY stem (or the field alone).
+• Economic-geographic: nested W = φ·W_d + (1 − φ)·W_e, with W_d = 1/d^α (inverse distance) and W_e the economic distance weights, each row-standardised before they are mixed (Shao, Li, Cao and Yang 2016, Economic Research Journal 51(9): 73–88); or the product w_ij = (x̄_j / x̄)/d_ij^α, i.e. W_d·diag(x̄_j/x̄) (Lin, Long and Wu 2005, China Economic Quarterly).
+• Block: units with the same value of the block field (e.g. province) are neighbours.
+
+Transformations: row-standardised (each row sums to 1), binary, variance-stabilising (Tiefelsdorf et al. 1999).
+
+Distances are between the units' points (the points themselves, or each polygon's centroid or a point on its surface): geodesic in km on the layer's ellipsoid when its CRS is geographic, planar otherwise (in km for metre-based CRSs). A distance you set that leaves units without neighbours is refused, naming them; “attach islands” instead links each unit without neighbours to its nearest unit (and back).
+
+Outputs: a connectivity layer (a line from each unit to each neighbour, with the transformed weight and the distance); a weights file, GAL for binary kinds and GWT for weighted ones (a .gal name gets a .gwt file then), readable by GeoDa and libpysal and by the toolkit's other algorithms, which check its ids against their layer; a CSV edge list (original weights); an HTML summary (units, links, neighbour counts with a histogram, islands, symmetry).
+
+The unit id field (e.g. adcode) identifies units in the files; without it the feature ids are used. Features without geometry are left out and named in the log. Invalid geometries follow Processing's “Invalid features filtering” setting: stop (the default; the error names every invalid feature), skip them (named in the log), or do not filter, which repairs them for the analysis (the layer is unchanged).</source>
+      <translation>构建城市图层的邻接结构（空间权重矩阵），给出摘要，并保存供 GeoDa、libpysal 和本工具箱其他算法使用。
+
+类型
+• Queen / Rook 邻接：至少共享一个 / 两个边界顶点的面互为邻居（与 GeoDa 和 R spdep 的 poly2nb 一致）。p 阶邻接连接最短邻居链长度为 p 的单元；“包含低阶邻接”保留 1…p 阶。
+• K 近邻：距离最近的 k 个单元，可选对称化。
+• 距离带：距离阈值内的所有单元；默认取使每个单元都有邻居的最小距离。
+• 反距离：对每对单元取 w = 1/d^α，或仅在截断距离内取值。
+• 核函数：带宽 h 内的单元取 w = K(z)，z = d/h。固定带宽 h：所设距离，默认取各单元到其第 k 近邻的最大距离。自适应带宽 h：每个单元取到其第 k 近邻的距离，其 k 个最近单元为其邻居。z &gt; 1 时 K(z) 为零，否则：三角核 1 − z；均匀核 1/2；Epanechnikov 核 3/4 (1 − z²)；四次核 15/16 (1 − z²)²；高斯核 exp(−z²/2)/√(2π)（与 GeoDa 和 libpysal 的 Kernel 定义一致）。对角线为零：单元不是自身的邻居，符合 Moran's I 和空间回归的要求（libpysal 的 Kernel 为核平滑在对角线上保留 K(0)）。
+• 经济距离：w_ij = 1/|x̄_i − x̄_j|，x̄ 为经济字段（如人均 GDP）在其 STEM_YYYY 前缀所有年份上的均值（或仅该字段）。
+• 经济地理嵌套：嵌套形式 W = φ·W_d + (1 − φ)·W_e，其中 W_d = 1/d^α（反距离），W_e 为经济距离权重，二者混合前分别行标准化（邵帅、李欣、曹建华、杨莉莉 2016，《经济研究》51(9): 73–88）；或乘积形式 w_ij = (x̄_j / x̄)/d_ij^α，即 W_d·diag(x̄_j/x̄)（林光平、龙志和、吴梅 2005，《经济学（季刊）》）。
+• 区块：区块字段（如省份）取值相同的单元互为邻居。
+
+标准化方式：行标准化（每行之和为 1）、二值、方差稳定化（Tiefelsdorf 等 1999）。
+
+距离按单元的代表点计算（点本身，或每个面的质心或面上点）：CRS 为地理坐标系时为图层椭球面上的大地线距离（km），否则为平面距离（以米为单位的 CRS 换算为 km）。所设距离若使某些单元没有邻居将被拒绝，并列出这些单元；勾选“连接孤岛”则将每个没有邻居的单元与其最近的单元相连（双向）。
+
+输出：连接图层（每个单元到其每个邻居的连线，带标准化后的权重和距离）；权重文件——二值类型为 GAL，加权类型为 GWT（此时 .gal 文件名会改存为 .gwt 文件），可被 GeoDa、libpysal 和本工具箱其他算法读取，后者会核对文件中的标识与其图层是否一致；CSV 边列表（原始权重）；HTML 摘要（单元数、连接数、邻居数分布及直方图、孤岛、对称性）。
+
+单元标识字段（如 adcode）用于在文件中标识单元；不设置时使用要素 ID。没有几何的要素将被剔除并在日志中列出。无效几何按 Processing 的“无效要素过滤”设置处理：停止（默认；错误信息列出每个无效要素）、跳过（在日志中列出），或不过滤——此时为分析修复这些几何（图层本身不变）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="41" />
+      <source>weights,neighbours,contiguity,queen,rook,knn,distance band,inverse distance,kernel,economic,block,gal,gwt,connectivity,geoda</source>
+      <translation>weights,neighbours,contiguity,queen,rook,knn,distance band,inverse distance,kernel,economic,block,gal,gwt,connectivity,geoda,空间权重矩阵,邻接,邻居,k 近邻,距离带,反距离,核函数,经济距离,地理距离,经济地理嵌套矩阵</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="99" />
+      <source>Units (cities)</source>
+      <translation>单元（城市）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="106" />
+      <source>Connectivity</source>
+      <translation>连接线</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="111" />
+      <source>Weights file</source>
+      <translation>权重文件</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="112" />
+      <source>GAL files (*.gal);;GWT files (*.gwt)</source>
+      <translation>GAL 文件 (*.gal);;GWT 文件 (*.gwt)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="117" />
+      <source>Edge list</source>
+      <translation>边列表</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="117" />
+      <source>CSV files (*.csv)</source>
+      <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="123" />
+      <source>Summary report</source>
+      <translation>摘要报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="123" />
+      <source>HTML files (*.html)</source>
+      <translation>HTML 文件 (*.html)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="130" />
       <source>Units without neighbours</source>
       <translation>无邻居的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="86" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="131" />
       <source>Mean number of neighbours</source>
       <translation>平均邻居数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="111" />
-      <source>{count} unit(s) have no neighbours: {ids}. Statistics treat them as islands; consider k-nearest neighbours or a distance band.</source>
-      <translation>{count} 个单元没有邻居：{ids}。统计时将其视为孤岛；可考虑使用 k 近邻或距离带权重。</translation>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="151" />
+      <source>Building {what}.</source>
+      <translation>正在构建{what}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="149" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="161" />
+      <source>{count} unit(s) have no neighbours: {ids}. Statistics treat them as islands; consider attaching islands to their nearest unit, k-nearest neighbours or a distance band.</source>
+      <translation>{count} 个单元没有邻居：{ids}。统计时将其视为孤岛；可考虑将孤岛连接到最近的单元，或使用 k 近邻或距离带权重。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="182" />
+      <source>The connectivity layer was not written: {links} links are too many to draw (at most {limit}). The weights file and the summary are complete.</source>
+      <translation>未写入连接图层：{links} 条连接过多，无法绘制（最多 {limit} 条）。权重文件和摘要是完整的。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="195" />
       <source>Unit</source>
       <translation>单元</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="149" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="195" />
       <source>Neighbour</source>
       <translation>邻居</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="150" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="196" />
       <source>Weight (transformed)</source>
       <translation>权重（标准化后）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="151" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="197" />
       <source>Distance between the units' points</source>
       <translation>单元代表点之间的距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="152" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="198" />
       <source>Connectivity ({kind})</source>
-      <translation>连接（{kind}）</translation>
+      <translation>连接线（{kind}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="183" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="215" />
+      <source>These weights are not binary, which GAL files cannot hold: they were saved as a GWT file, {path}.</source>
+      <translation>这些权重不是二值的，GAL 文件无法保存：已另存为 GWT 文件 {path}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="237" />
+      <source>automatic: the smallest that gives every unit a neighbour</source>
+      <translation>自动：使每个单元都有邻居的最小距离</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="238" />
+      <source>chosen</source>
+      <translation>手动设定</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="239" />
+      <source>Distance threshold</source>
+      <translation>距离阈值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="241" />
+      <source>Cut-off distance</source>
+      <translation>截断距离</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="243" />
+      <source>automatic: the largest distance to a k-th nearest neighbour</source>
+      <translation>自动：到第 k 近邻的最大距离</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="245" />
+      <source>Kernel bandwidth</source>
+      <translation>核函数带宽</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="247" />
+      <source>Adaptive bandwidths (min / max)</source>
+      <translation>自适应带宽（最小 / 最大）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="250" />
+      <source>Contiguity order</source>
+      <translation>邻接阶数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="251" />
+      <source> (with lower orders)</source>
+      <translation>（含低阶）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="253" />
+      <source>Kernel function</source>
+      <translation>核函数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="255" />
+      <source>Power α of distance</source>
+      <translation>距离的幂次 α</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="257" />
+      <source>Economic-geographic form</source>
+      <translation>经济地理权重形式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="258" />
+      <source>nested φ·W_d + (1 − φ)·W_e, φ = {share}</source>
+      <translation>嵌套形式 φ·W_d + (1 − φ)·W_e，φ = {share}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="260" />
+      <source>product W_d · diag(x̄_j / x̄)</source>
+      <translation>乘积形式 W_d · diag(x̄_j / x̄)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="262" />
+      <source>Economic variable (mean of)</source>
+      <translation>经济变量（取均值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="264" />
+      <source>Blocks</source>
+      <translation>区块</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="264" />
+      <source>{count} values of {field}</source>
+      <translation>{field} 的 {count} 个取值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="267" />
+      <source>Islands attached to their nearest unit</source>
+      <translation>连接到最近单元的孤岛</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="301" />
       <source>Spatial weights: {layer}</source>
       <translation>空间权重：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="184" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="302" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="185" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="303" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="185" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="303" />
       <source>Value</source>
       <translation>值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="187" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="306" />
       <source>Neighbour counts</source>
       <translation>邻居数分布</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="188" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="309" />
+      <source>Number of neighbours</source>
+      <translation>邻居数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="311" />
+      <source>Histogram of neighbour counts</source>
+      <translation>邻居数直方图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="312" />
       <source>Neighbours</source>
       <translation>邻居数</translation>
     </message>
   </context>
   <context>
+    <name>SpilloverInputs</name>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="58" />
+      <source>Automatic (long with a year field; wide when the fields are STEM_YYYY; else cross-section)</source>
+      <translation>自动（有年份字段为长格式；字段为 STEM_YYYY 时为宽格式；否则为截面）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="59" />
+      <source>Cross-section (one feature per unit, the chosen fields)</source>
+      <translation>截面（每个单元一个要素，使用所选字段）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="60" />
+      <source>Wide panel (yearly fields STEM_YYYY: every year of the chosen fields' stems)</source>
+      <translation>宽格式面板（逐年字段 STEM_YYYY：所选字段前缀的每一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="61" />
+      <source>Long panel (one feature per unit and year, with a year field)</source>
+      <translation>长格式面板（每个单元每年一个要素，带年份字段）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="65" />
+      <source>OLS (no spatial terms)</source>
+      <translation>OLS（无空间项）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="65" />
+      <source>Spatial lag (SAR)</source>
+      <translation>空间滞后模型（SAR）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="65" />
+      <source>Spatial error (SEM)</source>
+      <translation>空间误差模型（SEM）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="66" />
+      <source>Spatial Durbin (SDM)</source>
+      <translation>空间杜宾模型（SDM）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="66" />
+      <source>Spatial Durbin error (SDEM)</source>
+      <translation>空间杜宾误差模型（SDEM）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="66" />
+      <source>Spatial lag of X (SLX)</source>
+      <translation>解释变量空间滞后模型（SLX）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="70" />
+      <source>None (pooled)</source>
+      <translation>无（混合回归）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="70" />
+      <source>Unit (city) fixed effects</source>
+      <translation>个体（城市）固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="70" />
+      <source>Time (year) fixed effects</source>
+      <translation>时间（年份）固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="71" />
+      <source>Two-way fixed effects (city and year)</source>
+      <translation>双向固定效应（城市和年份）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="71" />
+      <source>Random unit effects</source>
+      <translation>个体随机效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="72" />
+      <source>Random unit effects and year fixed effects</source>
+      <translation>个体随机效应与年份固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="83" />
+      <source>Cities (units) with the model's fields</source>
+      <translation>含模型字段的城市（单元）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="85" />
+      <source>Data layout</source>
+      <translation>数据格式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="87" />
+      <source>Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)</source>
+      <translation>被解释变量（宽格式面板中任选该前缀的一年，如 RES_2019）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="90" />
+      <source>Explanatory variables (in a wide panel any year of each stem)</source>
+      <translation>解释变量（宽格式面板中每个前缀任选一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="94" />
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="96" />
+      <source>Panel effects (ignored for a cross-section)</source>
+      <translation>面板效应（截面数据忽略此项）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="98" />
+      <source>Leave out units without neighbours (islands)</source>
+      <translation>剔除没有邻居的单元（孤岛）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="100" />
+      <source>Balance the panel: leave out units with missing values</source>
+      <translation>平衡面板：剔除含缺失值的单元</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="102" />
+      <source>Lee–Yu bias correction of fixed-effects estimates</source>
+      <translation>对固定效应估计做 Lee–Yu 偏误修正</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="104" />
+      <source>Variables with a W·X term (Durbin models; empty: all explanatory variables)</source>
+      <translation>含 W·X 项的变量（杜宾模型；留空：全部解释变量）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="108" />
+      <source>Simulation draws for the effects' standard errors</source>
+      <translation>效应标准误的模拟抽样次数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="111" />
+      <source>Random seed (simulations)</source>
+      <translation>随机种子（模拟）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="171" />
+      <source>Choose at least one explanatory variable.</source>
+      <translation>请至少选择一个解释变量。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="179" />
+      <source>The layer has no field {fields}; choose fields of the input layer.</source>
+      <translation>图层中没有字段 {fields}；请选择输入图层中的字段。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="185" />
+      <source>The dependent variable {name} is also an explanatory variable; remove it from the explanatory variables.</source>
+      <translation>被解释变量 {name} 同时也是解释变量；请将其从解释变量中移除。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="189" />
+      <source>A long panel needs the year field: choose it in “Year field”.</source>
+      <translation>长格式面板需要年份字段：请在“年份字段”中选择。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="216" />
+      <source>cross-section</source>
+      <translation>截面</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="216" />
+      <source>wide panel</source>
+      <translation>宽格式面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="216" />
+      <source>long panel</source>
+      <translation>长格式面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="217" />
+      <source>Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.</source>
+      <translation>图层：{layer}（{layout}）；被解释变量 {dependent}；解释变量 {names}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="219" />
+      <source>Spatial weights: {kind}, transformation {transform}; {links} links among {units} units.</source>
+      <translation>空间权重：{kind}，标准化方式 {transform}；{units} 个单元之间共 {links} 条连接。</translation>
+    </message>
+  </context>
+  <context>
     <name>Styling</name>
     <message>
-      <location filename="../../processing/styling.py" line="271" />
+      <location filename="../../processing/styling.py" line="335" />
       <source>Natural breaks (Fisher–Jenks)</source>
       <translation>自然断点（Fisher–Jenks）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="272" />
+      <location filename="../../processing/styling.py" line="336" />
       <source>Quantiles</source>
       <translation>分位数</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="273" />
+      <location filename="../../processing/styling.py" line="337" />
       <source>Equal interval</source>
       <translation>等间距</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="274" />
+      <location filename="../../processing/styling.py" line="338" />
       <source>Standard deviation</source>
       <translation>标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="275" />
+      <location filename="../../processing/styling.py" line="339" />
       <source>Box plot</source>
       <translation>箱线图</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="341" />
+      <location filename="../../processing/styling.py" line="416" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="342" />
+      <location filename="../../processing/styling.py" line="417" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="343" />
+      <location filename="../../processing/styling.py" line="418" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="344" />
+      <location filename="../../processing/styling.py" line="419" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="345" />
+      <location filename="../../processing/styling.py" line="420" />
+      <source>Other positive</source>
+      <translation>其他正关联</translation>
+    </message>
+    <message>
+      <location filename="../../processing/styling.py" line="421" />
+      <source>Negative</source>
+      <translation>负关联</translation>
+    </message>
+    <message>
+      <location filename="../../processing/styling.py" line="422" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="346" />
+      <location filename="../../processing/styling.py" line="423" />
       <source>No neighbours</source>
       <translation>无邻居</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="369" />
-      <source>Hot spot, 99 % confidence</source>
-      <translation>热点，99% 置信度</translation>
+      <location filename="../../processing/styling.py" line="424" />
+      <source>No data</source>
+      <translation>无数据</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="370" />
-      <source>Hot spot, 95 % confidence</source>
-      <translation>热点，95% 置信度</translation>
+      <location filename="../../processing/styling.py" line="425" />
+      <source>Hot spot (99% confidence)</source>
+      <translation>热点（99% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="371" />
-      <source>Hot spot, 90 % confidence</source>
-      <translation>热点，90% 置信度</translation>
+      <location filename="../../processing/styling.py" line="426" />
+      <source>Hot spot (95% confidence)</source>
+      <translation>热点（95% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="373" />
-      <source>Cold spot, 90 % confidence</source>
-      <translation>冷点，90% 置信度</translation>
+      <location filename="../../processing/styling.py" line="427" />
+      <source>Hot spot (90% confidence)</source>
+      <translation>热点（90% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="374" />
-      <source>Cold spot, 95 % confidence</source>
-      <translation>冷点，95% 置信度</translation>
+      <location filename="../../processing/styling.py" line="428" />
+      <source>Cold spot (90% confidence)</source>
+      <translation>冷点（90% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="375" />
-      <source>Cold spot, 99 % confidence</source>
-      <translation>冷点，99% 置信度</translation>
+      <location filename="../../processing/styling.py" line="429" />
+      <source>Cold spot (95% confidence)</source>
+      <translation>冷点（95% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="405" />
+      <location filename="../../processing/styling.py" line="430" />
+      <source>Cold spot (99% confidence)</source>
+      <translation>冷点（99% 置信度）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/styling.py" line="527" />
       <source>Core city</source>
       <translation>核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="406" />
+      <location filename="../../processing/styling.py" line="528" />
       <source>Node city (covered)</source>
       <translation>节点城市（已覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="407" />
+      <location filename="../../processing/styling.py" line="529" />
       <source>Not covered</source>
       <translation>未覆盖</translation>
+    </message>
+    <message>
+      <location filename="../../processing/styling.py" line="541" />
+      <source>beyond {radius} km (not covered)</source>
+      <translation>{radius} km 以外（未覆盖）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/styling.py" line="562" />
+      <source>within {radius} km</source>
+      <translation>{radius} km 以内</translation>
+    </message>
+    <message>
+      <location filename="../../processing/styling.py" line="563" />
+      <source>beyond {radius} km</source>
+      <translation>{radius} km 以外</translation>
     </message>
   </context>
   <context>
@@ -724,62 +4865,568 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="63" />
+      <location filename="../../processing/weights_parameters.py" line="57" />
+      <source>Triangular: K(z) = 1 − z</source>
+      <translation>三角核：K(z) = 1 − z</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="58" />
+      <source>Uniform: K(z) = 1/2</source>
+      <translation>均匀核：K(z) = 1/2</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="59" />
+      <source>Epanechnikov: K(z) = 3/4 (1 − z²)</source>
+      <translation>Epanechnikov 核：K(z) = 3/4 (1 − z²)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="60" />
+      <source>Quartic (bisquare): K(z) = 15/16 (1 − z²)²</source>
+      <translation>四次核（双平方核）：K(z) = 15/16 (1 − z²)²</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="61" />
+      <source>Gaussian: K(z) = exp(−z²/2) / √(2π)</source>
+      <translation>高斯核：K(z) = exp(−z²/2) / √(2π)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="68" />
+      <source>Nested: φ·W_d + (1 − φ)·W_e (Shao et al. 2016)</source>
+      <translation>嵌套形式：φ·W_d + (1 − φ)·W_e（邵帅等 2016）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="69" />
+      <source>Product: W_d · diag(x̄_j / x̄) (Lin et al. 2005)</source>
+      <translation>乘积形式：W_d · diag(x̄_j / x̄)（林光平等 2005）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="82" />
       <source>Unit id field (unique; used in weights files)</source>
       <translation>单元标识字段（唯一；用于权重文件）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="72" />
+      <location filename="../../processing/weights_parameters.py" line="91" />
       <source>Spatial weights file (GAL/GWT; leave empty to build weights from the options below)</source>
       <translation>空间权重文件（GAL/GWT；留空则按下列选项构建权重）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="74" />
+      <location filename="../../processing/weights_parameters.py" line="93" />
       <source>Weights files (*.gal *.gwt *.GAL *.GWT)</source>
       <translation>权重文件 (*.gal *.gwt *.GAL *.GWT)</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="79" />
+      <location filename="../../processing/weights_parameters.py" line="98" />
       <source>Kind of spatial weights</source>
       <translation>空间权重类型</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="83" />
+      <location filename="../../processing/weights_parameters.py" line="102" />
       <source>Number of neighbours k (k-nearest neighbours)</source>
       <translation>邻居数 k（k 近邻）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="89" />
+      <location filename="../../processing/weights_parameters.py" line="109" />
+      <source>Distance: band threshold, inverse-distance cut-off or kernel bandwidth (km for geographic and metre CRSs; 0 = automatic)</source>
+      <translation>距离：距离带阈值、反距离截断距离或核函数带宽（地理坐标系和以米为单位的 CRS 为 km；0 = 自动）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="116" />
       <source>Transformation</source>
       <translation>标准化方式</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="94" />
+      <location filename="../../processing/weights_parameters.py" line="121" />
       <source>Make k-nearest neighbours symmetric</source>
       <translation>使 k 近邻对称</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="97" />
+      <location filename="../../processing/weights_parameters.py" line="124" />
       <source>Point of each polygon (for distances)</source>
       <translation>面的代表点（用于距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="100" />
+      <location filename="../../processing/weights_parameters.py" line="127" />
       <source>Snap distance for contiguity (layer units; 0 = shared vertices only)</source>
       <translation>邻接捕捉距离（图层单位；0 = 仅共享顶点）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="131" />
+      <source>Contiguity order (1 = direct neighbours, 2 = neighbours of neighbours, …)</source>
+      <translation>邻接阶数（1 = 直接邻居，2 = 邻居的邻居，…）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="135" />
+      <source>Include lower orders of contiguity (cumulative)</source>
+      <translation>包含低阶邻接（累积）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="139" />
+      <source>Attach islands (units without neighbours) to their nearest unit (contiguity, distance band, inverse distance, block)</source>
+      <translation>将孤岛（没有邻居的单元）连接到最近的单元（邻接、距离带、反距离、区块）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="144" />
+      <source>Power α of inverse distance (w = 1 / d^α)</source>
+      <translation>反距离的幂次 α（w = 1 / d^α）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="148" />
+      <source>Kernel function (z = distance / bandwidth)</source>
+      <translation>核函数（z = 距离 / 带宽）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="151" />
+      <source>Adaptive kernel bandwidth (distance to each unit's k-th nearest neighbour)</source>
+      <translation>自适应核带宽（各单元到其第 k 近邻的距离）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="156" />
+      <source>Economic field for economic weights (e.g. GDP per capita; a STEM_YYYY field)</source>
+      <translation>经济权重所用的经济字段（如人均 GDP；STEM_YYYY 字段）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="162" />
+      <source>Average the economic field over every year of its stem (GDPPC_2011 … GDPPC_2019)</source>
+      <translation>经济字段取其前缀所有年份的均值（GDPPC_2011 … GDPPC_2019）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="166" />
+      <source>Form of economic-geographic weights</source>
+      <translation>经济地理权重形式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="169" />
+      <source>Share φ of geography in nested economic-geographic weights</source>
+      <translation>嵌套经济地理权重中地理距离的占比 φ</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="173" />
+      <source>Block field for block weights (same value = neighbours, e.g. province)</source>
+      <translation>区块权重的区块字段（取值相同即为邻居，如省份）</translation>
+    </message>
+  </context>
+  <context>
+    <name>ZonalStatisticsAlgorithm</name>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="28" />
+      <source>Zonal statistics of yearly rasters</source>
+      <translation>逐年栅格的分区统计</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="32" />
+      <source>Computes indicator values per city from rasters, one raster per year (e.g. night-time lights, NDVI, built-up area): mean, sum, count of valid pixels, minimum, maximum and the share of valid pixels above a threshold (e.g. lit or built-up pixels).
+
+Years: from the file names (ntl_2019.tif; one four-digit year each) or listed in the order of the rasters (2011, 2012, … or 2011-2019). The cities are reprojected to each raster's CRS. Only the part of the raster under each city is read, in tiles, so rasters larger than memory work. A pixel belongs to a city when its centre is inside (or, with “all touched”, whenever the city touches it); no-data pixels are ignored. Cities smaller than a pixel may contain no pixel centre: they get count 0 and no other value (QGIS's own zonal statistics then weighs partial pixels instead); use “all touched” or a finer raster for them.
+
+Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with several, a two-letter code follows a stem of up to 3 characters: MN mean, SM sum, CT count, MI minimum, MX maximum, SH share above the threshold (e.g. NTLMN_2019, NTLSH_2019). The fields are ready for resilience:compositeindex. The map shows the first statistic in the latest year.</source>
+      <translation>按城市从栅格计算指标值，每年一个栅格（如夜间灯光、NDVI、建成区）：均值、总和、有效像元数、最小值、最大值，以及有效像元中超过阈值的比例（如亮灯或建成像元）。
+
+年份：从文件名读取（ntl_2019.tif；每个文件名含一个四位年份），或按栅格顺序列出（2011, 2012, … 或 2011-2019）。城市会被重投影到各栅格的 CRS。只分块读取每个城市下方的栅格部分，因此可处理超过内存的栅格。像元中心位于城市内（或勾选“所有接触的像元”时，只要与城市接触）即属于该城市；无数据像元被忽略。小于一个像元的城市可能不包含任何像元中心：其像元数为 0 且没有其他值（QGIS 自带的分区统计此时按部分像元加权）；对这些城市请使用“所有接触的像元”或更精细的栅格。
+
+输出字段：只有一个统计量时为逐年 STEM_YYYY（如 NTL_2019）；有多个统计量时，在最多 3 个字符的前缀后接两字母代码：MN 均值、SM 总和、CT 像元数、MI 最小值、MX 最大值、SH 超过阈值的比例（如 NTLMN_2019、NTLSH_2019）。这些字段可直接用于 resilience:compositeindex。地图显示第一个统计量最新年份的分布。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="31" />
+      <source>zonal,statistics,raster,night lights,ntl,viirs,ndvi,built-up,mean,sum,share,夜间灯光</source>
+      <translation>zonal,statistics,raster,night lights,ntl,viirs,ndvi,built-up,mean,sum,share,夜间灯光,分区统计,栅格,植被指数,建成区</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="61" />
+      <source>Cities (polygons)</source>
+      <translation>城市（面）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="63" />
+      <source>Rasters, one per year</source>
+      <translation>栅格，每年一个</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="65" />
+      <source>Years of the rasters, in order (empty: read from the file names)</source>
+      <translation>栅格对应的年份，按顺序（留空：从文件名读取）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="68" />
+      <source>Statistics</source>
+      <translation>统计量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="69" />
+      <source>Mean</source>
+      <translation>均值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="69" />
+      <source>Sum</source>
+      <translation>总和</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="69" />
+      <source>Count of valid pixels</source>
+      <translation>有效像元数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="69" />
+      <source>Minimum</source>
+      <translation>最小值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
+      <source>Maximum</source>
+      <translation>最大值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
+      <source>Share of pixels above the threshold</source>
+      <translation>超过阈值的像元比例</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="73" />
+      <source>Threshold (for the share above it)</source>
+      <translation>阈值（用于计算超过阈值的比例）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="76" />
+      <source>Field stem (1–5 characters, e.g. NTL)</source>
+      <translation>字段前缀（1–5 个字符，如 NTL）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="78" />
+      <source>Band</source>
+      <translation>波段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="80" />
+      <source>Count every pixel a city touches</source>
+      <translation>统计城市接触的所有像元</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="87" />
+      <source>Cities with raster statistics</source>
+      <translation>含栅格统计值的城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="92" />
+      <source>Choose at least one raster.</source>
+      <translation>请至少选择一个栅格。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="97" />
+      <source>Raster {name} is not a file that GDAL reads ({source}); save it as a GeoTIFF first.</source>
+      <translation>栅格 {name} 不是 GDAL 可读取的文件（{source}）；请先另存为 GeoTIFF。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="113" />
+      <source>{year}: {path}</source>
+      <translation>{year}：{path}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="133" />
+      <source>Fields already in the layer were replaced: {fields}.</source>
+      <translation>已替换图层中已有的字段：{fields}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="141" />
+      <source>{count} cities have no valid pixel in the latest raster (smaller than a pixel, outside the raster or all no-data).</source>
+      <translation>{count} 个城市在最新栅格中没有有效像元（小于一个像元、位于栅格范围外或全部为无数据）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="148" />
+      <source>Zonal statistics ({stem})</source>
+      <translation>分区统计（{stem}）</translation>
     </message>
   </context>
   <context>
     <name>core</name>
     <message>
-      <location filename="../../core/charts/moran_scatter.py" line="16" />
-      <source>The variable is constant; a Moran scatter plot needs values that vary.</source>
-      <translation>该变量为常数；Moran 散点图需要有变化的数值。</translation>
+      <location filename="../../core/autocorrelation/analyses.py" line="41" />
+      <source>normality</source>
+      <translation>正态性假设</translation>
     </message>
     <message>
-      <location filename="../../core/charts/moran_scatter.py" line="32" />
-      <source>Give one spatial lag per value: {values} values, {lags} lags.</source>
-      <translation>每个值需对应一个空间滞后：现有 {values} 个值、{lags} 个滞后值。</translation>
+      <location filename="../../core/autocorrelation/analyses.py" line="41" />
+      <source>randomisation</source>
+      <translation>随机化假设</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="41" />
+      <source>permutation</source>
+      <translation>置换检验</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="47" />
+      <source>{run}: {count} unit(s) with NULL values left out: {ids}.</source>
+      <translation>{run}：已剔除 {count} 个含 NULL 值的单元：{ids}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="51" />
+      <source>{run}: {count} unit(s) without neighbours, not tested (“No neighbours”): {ids}.</source>
+      <translation>{run}：{count} 个单元没有邻居，未参与检验（“无邻居”）：{ids}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="72" />
+      <source>Choose at least one statistic among {choices}.</source>
+      <translation>请从 {choices} 中至少选择一个统计量。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="74" />
+      <source>Choose at least one numeric field.</source>
+      <translation>请至少选择一个数值字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="96" />
+      <source>{run}: General G skipped, it needs values of zero or more ({count} negative).</source>
+      <translation>{run}：已跳过 General G，它要求数值非负（有 {count} 个负值）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="109" />
+      <source>Nothing could be computed: General G needs values of zero or more; choose Moran's I or Geary's C as well, or variables without negative values.</source>
+      <translation>无法计算任何结果：General G 要求数值非负；请同时选择 Moran's I 或 Geary's C，或使用不含负值的变量。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="166" />
+      <source>p-value adjusted ({correction})</source>
+      <translation>校正后的 p 值（{correction}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="172" />
+      <source>pseudo p-value (conditional permutation, directed)</source>
+      <translation>伪 p 值（条件置换，有方向）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="173" />
+      <source>p-value (normal approximation, two-sided)</source>
+      <translation>p 值（正态近似，双侧）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="175" />
+      <source>Local Moran's I</source>
+      <translation>局部莫兰指数 I</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="176" />
+      <source>z-score of I (analytical moments)</source>
+      <translation>I 的 z 得分（解析矩）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="178" />
+      <source>Quadrant (GeoDa codes: 1 HH, 2 LL, 3 LH, 4 HL)</source>
+      <translation>象限（GeoDa 编码：1 高-高，2 低-低，3 低-高，4 高-低）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="180" />
+      <source>Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 no data, 6 no neighbours)</source>
+      <translation>集聚类型（GeoDa 编码：0 不显著，1 高-高，2 低-低，3 低-高，4 高-低，5 无数据，6 无邻居）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="182" />
+      <source>LISA cluster</source>
+      <translation>LISA 集聚类型</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="183" />
+      <source>Spatial lag of the standardised variable</source>
+      <translation>标准化变量的空间滞后</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="190" />
+      <source>Local Geary's c</source>
+      <translation>局部 Geary's c</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="191" />
+      <source>z-score of c (permutation moments)</source>
+      <translation>c 的 z 得分（置换矩）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="193" />
+      <source>Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 other positive, 4 negative, 5 no data, 6 no neighbours)</source>
+      <translation>集聚类型（GeoDa 编码：0 不显著，1 高-高，2 低-低，3 其他正关联，4 负关联，5 无数据，6 无邻居）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="196" />
+      <source>Local Geary cluster</source>
+      <translation>局部 Geary 集聚类型</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="202" />
+      <source>p-value (conditional permutation, two-sided)</source>
+      <translation>p 值（条件置换，双侧）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="205" />
+      <source>Getis-Ord {name}</source>
+      <translation>Getis-Ord {name}</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="206" />
+      <source>z-score of {name}</source>
+      <translation>{name} 的 z 得分</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="208" />
+      <source>Gi_Bin: confidence (±3 99 %, ±2 95 %, ±1 90 %; + hot, − cold)</source>
+      <translation>Gi_Bin：置信等级（±3 99%，±2 95%，±1 90%；+ 热点，− 冷点）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="210" />
+      <source>Hot spot class</source>
+      <translation>冷热点类型</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="223" />
+      <source>Unknown multiple-testing correction “{correction}”; use one of {choices}.</source>
+      <translation>未知的多重检验校正方法“{correction}”；请使用以下之一：{choices}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="226" />
+      <source>The significance level must be between 0 and 1 (e.g. 0.05); got {alpha}.</source>
+      <translation>显著性水平必须介于 0 和 1 之间（如 0.05）；得到的是 {alpha}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="250" />
+      <source>Unknown kind of LISA “{kind}”; use one of {choices}.</source>
+      <translation>未知的 LISA 类型“{kind}”；请使用以下之一：{choices}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="253" />
+      <source>A {kind} LISA needs a second field: the lagged variable (bivariate) or the earlier year (differential).</source>
+      <translation>{kind} LISA 需要第二个字段：滞后变量（双变量）或较早年份（差分）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/analyses.py" line="284" />
+      <source>the change {later} − {earlier}</source>
+      <translation>变化量 {later} − {earlier}</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/base.py" line="51" />
+      <source>the variable</source>
+      <translation>该变量</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/base.py" line="58" />
+      <source>{name} has {count} values but the weights have {n} units; use weights built for this layer.</source>
+      <translation>{name} 有 {count} 个值，但空间权重有 {n} 个单元；请使用为此图层构建的权重。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/base.py" line="64" />
+      <source>{name} is NULL (or not a number) for {count} unit(s): {ids}. Fill the values, or choose to drop units with NULL values.</source>
+      <translation>{name} 在 {count} 个单元中为 NULL（或不是数字）：{ids}。请补全数值，或选择剔除含 NULL 值的单元。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/base.py" line="70" />
+      <source>{name} has values for only {count} unit(s); spatial autocorrelation needs at least {minimum}.</source>
+      <translation>{name} 只在 {count} 个单元中有值；空间自相关至少需要 {minimum} 个。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/base.py" line="75" />
+      <source>{name} has the same value ({value}) at every unit, so its spatial autocorrelation is undefined (zero variance); choose a variable that varies.</source>
+      <translation>{name} 在所有单元中取值相同（{value}），其空间自相关无定义（方差为零）；请选择有变化的变量。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/base.py" line="81" />
+      <source>No unit has a neighbour under these weights, so there is nothing to correlate; choose other weights (e.g. k-nearest neighbours).</source>
+      <translation>在这些空间权重下没有任何单元有邻居，无法计算相关；请选择其他权重（如 k 近邻）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/geary.py" line="24" />
+      <source>Geary's C</source>
+      <translation>吉尔里指数（Geary's C）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/getis_ord.py" line="23" />
+      <source>Getis-Ord General G</source>
+      <translation>Getis-Ord General G</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/getis_ord.py" line="30" />
+      <source>General G needs values of zero or more, but {name} has {count} negative value(s); use Moran's I, or a variable without negative values.</source>
+      <translation>General G 要求数值非负，但 {name} 有 {count} 个负值；请使用 Moran's I，或不含负值的变量。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/getis_ord.py" line="51" />
+      <source>General G is undefined for {name}: fewer than two units with neighbours have a value above zero; use Moran's I.</source>
+      <translation>{name} 的 General G 无定义：有邻居且取值大于零的单元少于两个；请使用 Moran's I。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/inference.py" line="26" />
+      <source>Unknown alternative “{alternative}”; use one of {choices}.</source>
+      <translation>未知的备择假设“{alternative}”；请使用以下之一：{choices}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/local_geary.py" line="44" />
+      <source>Local Geary's p-values come from permutations; set the number of permutations (e.g. 999).</source>
+      <translation>局部 Geary 的 p 值来自置换检验；请设置置换次数（如 999）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/moran.py" line="53" />
+      <source>Moran's I</source>
+      <translation>莫兰指数（Moran's I）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/moran.py" line="93" />
+      <source>Bivariate Moran's I</source>
+      <translation>双变量莫兰指数（Bivariate Moran's I）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/permutation.py" line="65" />
+      <source>The number of permutations must be 0 (none) or positive; got {count}.</source>
+      <translation>置换次数必须为 0（不置换）或正数；得到的是 {count}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/permutation.py" line="82" />
+      <source>Cannot draw {size} distinct units out of {n}.</source>
+      <translation>无法从 {n} 个单元中抽取 {size} 个互不相同的单元。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/runs.py" line="76" />
+      <source>The unit id field is empty (NULL) for {count} row(s); fill it.</source>
+      <translation>单元标识字段在 {count} 行中为空（NULL）；请补全。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/runs.py" line="80" />
+      <source>The year field is empty or not a number for {count} row(s); fill it or choose the year field.</source>
+      <translation>年份字段在 {count} 行中为空或不是数字；请补全，或选择年份字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/runs.py" line="95" />
+      <source>The layer has no field {fields}; choose one of: {available}.</source>
+      <translation>图层中没有字段 {fields}；请从以下字段中选择：{available}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/runs.py" line="121" />
+      <source>{x} has no partner {y} for {year}: the second field needs the same years as the first. Untick “all years” or add the missing year.</source>
+      <translation>{x} 在 {year} 年没有对应的 {y}：第二个字段须与第一个字段年份相同。请取消勾选“每一年”，或补上缺失的年份。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/runs.py" line="134" />
+      <source>A differential LISA compares two fields of the same unit, e.g. DEI_2019 and DEI_2011; a long layer (one row per year) has them on different rows. Use the wide layer (fields STEM_YYYY) instead.</source>
+      <translation>差分 LISA 比较同一单元的两个字段，如 DEI_2019 和 DEI_2011；长格式图层（每年一行）中二者位于不同行。请改用宽格式图层（字段为 STEM_YYYY）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/runs.py" line="141" />
+      <source>The differential LISA needs two different fields (e.g. DEI_2019 and DEI_2011).</source>
+      <translation>差分 LISA 需要两个不同的字段（如 DEI_2019 和 DEI_2011）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/runs.py" line="163" />
+      <source>Unknown NULL policy “{policy}”; use drop or error.</source>
+      <translation>未知的 NULL 值处理方式“{policy}”；请使用 drop 或 error。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/runs.py" line="168" />
+      <source>Each unit may have one row per year; {ids} repeat in {year}.</source>
+      <translation>每个单元每年只能有一行；{ids} 在 {year} 年重复。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/runs.py" line="175" />
+      <source>{field} is NULL for {count} unit(s): {ids}. Fill the values, or choose to drop units with NULL values.</source>
+      <translation>{field} 在 {count} 个单元中为 NULL：{ids}。请补全数值，或选择剔除含 NULL 值的单元。</translation>
+    </message>
+    <message>
+      <location filename="../../core/charts/moran_scatter.py" line="42" />
+      <source>Give one spatial lag and one cluster per value: {values} values, {lags} lags.</source>
+      <translation>每个值需对应一个空间滞后和一个集聚类型：现有 {values} 个值、{lags} 个滞后值。</translation>
     </message>
     <message>
       <location filename="../../core/charts/ranking.py" line="20" />
@@ -807,29 +5454,2079 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <translation>未知的分级方法“{scheme}”；请使用以下之一：{schemes}。</translation>
     </message>
     <message>
-      <location filename="../../core/geodesy.py" line="36" />
+      <location filename="../../core/convergence/analysis.py" line="60" />
+      <source>{variable} must be positive: convergence works with logarithms and growth rates, but {count} unit(s) have zero or negative values: {units}. Use an index that is positive (e.g. min–max scaled to 0.01–1) or leave these units out.</source>
+      <translation>{variable} 必须为正：收敛分析使用对数和增长率，但有 {count} 个单元取值为零或负：{units}。请使用取值为正的指数（如极差标准化到 0.01–1），或剔除这些单元。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/analysis.py" line="71" />
+      <source>{variable} has the same value for every unit in {year}: there is no dispersion to converge. Check the field.</source>
+      <translation>{variable} 在 {year} 年所有单元取值相同：不存在可收敛的离散程度。请检查该字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/analysis.py" line="83" />
+      <source>The group field is empty for {count} unit(s): {units}. Fill it or leave the group field unset.</source>
+      <translation>分组字段在 {count} 个单元中为空：{units}。请补全，或不设置分组字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/analysis.py" line="91" />
+      <source>Too few units per group: {groups}. Dispersion by group needs at least {minimum} units in each group; merge the small groups or leave the group field unset.</source>
+      <translation>部分组的单元过少：{groups}。按组计算离散程度要求每组至少 {minimum} 个单元；请合并小组，或不设置分组字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/analysis.py" line="104" />
+      <source>The spatial weights have no entry for {count} unit(s): {units}; build them from this layer with the same id field.</source>
+      <translation>空间权重中缺少 {count} 个单元：{units}；请用相同的标识字段为此图层构建空间权重。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/analysis.py" line="215" />
+      <source>Spatial models need spatial weights; choose a weights file or kind.</source>
+      <translation>空间模型需要空间权重；请选择权重文件或权重类型。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/beta.py" line="75" />
+      <source>Unknown timing of the controls “{timing}”; use initial or mean.</source>
+      <translation>未知的控制变量取值时点“{timing}”；请使用 initial 或 mean。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/beta.py" line="116" />
+      <source>The years are not equally spaced ({years}); a panel of growth rates needs a regular interval. Choose consecutive years.</source>
+      <translation>年份间隔不相等（{years}）；增长率面板需要等间隔的年份。请选择连续的年份。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/beta.py" line="133" />
+      <source>Panel β-convergence with fixed effects needs at least {needed} years; the data have {count}.</source>
+      <translation>含固定效应的面板β收敛至少需要 {needed} 年；数据只有 {count} 年。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/spatial.py" line="41" />
+      <source>{count} unit(s) have no neighbours in the spatial weights: {units}. Maximum-likelihood spatial models need every unit to have one; use k-nearest neighbours, or drop these units.</source>
+      <translation>{count} 个单元在空间权重中没有邻居：{units}。极大似然空间模型要求每个单元都有邻居；请使用 k 近邻，或剔除这些单元。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/spatial.py" line="72" />
+      <source>Unknown spatial model “{model}”; use one of {models}.</source>
+      <translation>未知的空间模型“{model}”；请使用以下之一：{models}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="82" />
+      <source>set covering with backup coverage</source>
+      <translation>集合覆盖（含备份覆盖）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="82" />
+      <source>set covering</source>
+      <translation>集合覆盖</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="83" />
+      <source>maximal covering (p = {p})</source>
+      <translation>最大覆盖（p = {p}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="109" />
+      <source>proven optimal</source>
+      <translation>已证明最优</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="110" />
+      <source>unknown</source>
+      <translation>未知</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="112" />
+      <source>not proven optimal ({status}): gap {gap}</source>
+      <translation>未证明最优（{status}）：间隙 {gap}</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="113" />
+      <source>not proven optimal ({status}): gap {gap}, best bound {bound}</source>
+      <translation>未证明最优（{status}）：间隙 {gap}，最优界 {bound}</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="119" />
+      <source>The layer has no cities (no feature, or none selected); choose a layer with at least one feature.</source>
+      <translation>图层中没有城市（没有要素，或未选中任何要素）；请选择至少含一个要素的图层。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="122" />
+      <source>Unknown problem “{problem}”; use set_covering or maximal_covering.</source>
+      <translation>未知的问题类型“{problem}”；请使用 set_covering 或 maximal_covering。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="127" />
+      <source>The radius must be a positive distance in km, not {radius}; enter e.g. 300.</source>
+      <translation>半径必须是以 km 为单位的正数，而不是 {radius}；请输入如 300。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="130" />
+      <source>The time limit must be a positive number of seconds, not {limit}.</source>
+      <translation>时间上限必须是正的秒数，而不是 {limit}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="138" />
+      <source>The demand (weight) is empty for {count} cities: {names}. Fill the field or choose another one.</source>
+      <translation>{count} 个城市的需求（权重）为空：{names}。请补全该字段或选择其他字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="142" />
+      <source>The demand (weight) is negative for {count} cities: {names}. Demand must be zero or more.</source>
+      <translation>{count} 个城市的需求（权重）为负：{names}。需求必须为零或正数。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="163" />
+      <source>No city is a candidate core: the candidate expression matches no city. Change the expression or leave it empty to consider every city.</source>
+      <translation>没有候选核心城市：候选表达式没有匹配任何城市。请修改表达式，或将其留空以考虑全部城市。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="170" />
+      <source>Maximal covering needs the number of cores p (at least 1).</source>
+      <translation>最大覆盖需要核心数 p（至少为 1）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="172" />
+      <source>p = {p} cores is more than the {m} candidate cities; choose p ≤ {m} or widen the candidates.</source>
+      <translation>p = {p} 个核心多于 {m} 个候选城市；请选择 p ≤ {m}，或扩大候选范围。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="175" />
+      <source>p = {p} cores is fewer than the {k} existing cores that must stay; choose p ≥ {k}.</source>
+      <translation>p = {p} 个核心少于必须保留的 {k} 个现有核心；请选择 p ≥ {k}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="204" />
+      <source>{count} cities cannot be covered: no candidate lies within {radius} km of {names}. Add candidates near them, raise the radius, or use maximal covering.</source>
+      <translation>{count} 个城市无法被覆盖：{names} 的 {radius} km 范围内没有候选核心。请在其附近增加候选城市、增大半径，或改用最大覆盖。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="225" />
+      <source>The model has no solution with these candidates and existing cores; widen the candidates.</source>
+      <translation>在这些候选城市和现有核心下模型无解；请扩大候选范围。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="227" />
+      <source>The solver found no solution within the time limit of {limit} s; raise the time limit.</source>
+      <translation>求解器在 {limit} 秒的时间上限内未找到解；请提高时间上限。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="247" />
+      <source>{count} cities out of reach of every candidate</source>
+      <translation>{count} 个城市超出所有候选核心的覆盖范围</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/sites.py" line="44" />
       <source>The layer has no coordinate reference system, so distances cannot be measured; set its CRS (Layer Properties › Source) and run again.</source>
       <translation>该图层没有坐标参考系，无法量算距离；请设置其 CRS（图层属性 › 源）后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../core/panel.py" line="47" />
+      <location filename="../../core/coverage/sites.py" line="51" />
+      <source>The layer's CRS {crs} has no datum, so geodesic distances cannot be measured; assign a CRS with a datum.</source>
+      <translation>图层的 CRS {crs} 没有基准面，无法量算大地线距离；请指定带基准面的 CRS。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/sites.py" line="88" />
+      <source>{count} feature(s) have no valid longitude/latitude: {names}. Fill the coordinates (longitude −180…180, latitude −90…90) or leave these features out.</source>
+      <translation>{count} 个要素没有有效的经纬度：{names}。请补全坐标（经度 −180…180，纬度 −90…90），或剔除这些要素。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/solver.py" line="50" />
+      <source>The HiGHS solver (Python package highspy) is missing; install it with pip install highspy and run again.</source>
+      <translation>缺少 HiGHS 求解器（Python 包 highspy）；请用 pip install highspy 安装后重新运行。</translation>
+    </message>
+    <message>
+      <location filename="../../core/dependencies.py" line="59" />
+      <source>{package} (missing; needs &gt;= {required})</source>
+      <translation>{package}（缺失；需要 &gt;= {required}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/dependencies.py" line="60" />
+      <source>{package} {installed} (too old; needs &gt;= {required})</source>
+      <translation>{package} {installed}（版本过旧；需要 &gt;= {required}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="31" />
+      <source>pooled (no effects)</source>
+      <translation>混合回归（无效应）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="32" />
+      <source>unit (city) fixed effects</source>
+      <translation>个体（城市）固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="33" />
+      <source>time (year) fixed effects</source>
+      <translation>时间（年份）固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="34" />
+      <source>two-way (city and year) fixed effects</source>
+      <translation>双向（城市和年份）固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="35" />
+      <source>random unit effects</source>
+      <translation>个体随机效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="36" />
+      <source>random unit effects and year fixed effects</source>
+      <translation>个体随机效应与年份固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="57" />
+      <source>The panel has {rows} observations but {n} units × {t} years.</source>
+      <translation>面板有 {rows} 个观测值，但应为 {n} 个单元 × {t} 年。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="83" />
+      <source>A cross-section has no years to split; use a panel (several years).</source>
+      <translation>截面数据没有可划分的年份；请使用面板（多个年份）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="137" />
+      <source>{count} unit(s) have empty (NULL) values in the model's fields: {units}. Fill them, or run again with “Balance the panel / drop units with missing values” on.</source>
+      <translation>{count} 个单元在模型字段中有空值（NULL）：{units}。请补全，或勾选“平衡面板 / 剔除含缺失值的单元”后重新运行。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="141" />
+      <source>{count} unit(s) with missing values were left out: {units}.</source>
+      <translation>已剔除 {count} 个含缺失值的单元：{units}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="162" />
+      <source>No yearly fields STEM_YYYY for {stems}; a wide panel needs fields like {example} (or choose the long layout with a year field, or the cross-section layout).</source>
+      <translation>{stems} 没有逐年字段 STEM_YYYY；宽格式面板需要类似 {example} 的字段（或选择带年份字段的长格式，或截面格式）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="170" />
+      <source>The fields {stems} share fewer than two years ({years}); a panel needs at least two.</source>
+      <translation>字段 {stems} 共有的年份少于两年（{years}）；面板至少需要两年。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="171" />
+      <source>none</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="176" />
+      <source>{stem}: years {years} are not shared by every variable and were left out.</source>
+      <translation>{stem}：年份 {years} 并非所有变量共有，已剔除。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="191" />
+      <source>The year field {field} is empty or not a number in {count} row(s); fill it.</source>
+      <translation>年份字段 {field} 在 {count} 行中为空或不是数字；请补全。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="199" />
+      <source>The year field {field} has a single year ({year}); a panel needs at least two, or choose the cross-section layout.</source>
+      <translation>年份字段 {field} 只有一个年份（{year}）；面板至少需要两年，或请选择截面格式。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="222" />
+      <source>The panel is not balanced: {cells} unit-year(s) of {units} unit(s) are missing or empty, e.g. {examples}. Fill the gaps, or run again with “Balance the panel” on to leave out the {units} incomplete unit(s).</source>
+      <translation>面板不平衡：{units} 个单元的 {cells} 个单元-年份缺失或为空，例如 {examples}。请补全缺失值，或勾选“平衡面板”后重新运行，以剔除这 {units} 个不完整的单元。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/data.py" line="227" />
+      <source>Panel balanced: {count} unit(s) with missing years were left out: {units}.</source>
+      <translation>已平衡面板：剔除了 {count} 个有缺失年份的单元：{units}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="34" />
+      <source>OLS (no spatial terms)</source>
+      <translation>OLS（无空间项）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="35" />
+      <source>spatial lag (SAR)</source>
+      <translation>空间滞后模型（SAR）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="36" />
+      <source>spatial error (SEM)</source>
+      <translation>空间误差模型（SEM）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="37" />
+      <source>spatial Durbin (SDM)</source>
+      <translation>空间杜宾模型（SDM）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="38" />
+      <source>spatial Durbin error (SDEM)</source>
+      <translation>空间杜宾误差模型（SDEM）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="39" />
+      <source>spatial lag of X (SLX)</source>
+      <translation>解释变量空间滞后模型（SLX）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="71" />
+      <source>The Durbin (W·X) variables {names} are not explanatory variables of the model; choose among {choices}.</source>
+      <translation>杜宾项（W·X）变量 {names} 不是模型的解释变量；请从 {choices} 中选择。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="79" />
+      <source>Unknown model “{model}”; use one of {models}.</source>
+      <translation>未知的模型“{model}”；请使用以下之一：{models}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="98" />
+      <source>The model has no regressor: choose at least one explanatory variable.</source>
+      <translation>模型没有回归变量：请至少选择一个解释变量。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="108" />
+      <source>Too few observations: {obs} for {p} coefficients. Use fewer explanatory variables or more units/years.</source>
+      <translation>观测值过少：{obs} 个观测值对应 {p} 个系数。请减少解释变量，或增加单元/年份。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="112" />
+      <source>The dependent variable {name} has no variation left to explain (after the {effects} transformation); choose another variable or other panel effects.</source>
+      <translation>被解释变量 {name} 在 {effects} 变换后已无可解释的变异；请选择其他变量或其他面板效应。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="119" />
+      <source>it does not vary over time within units, so unit fixed effects absorb it</source>
+      <translation>它在单元内不随时间变化，被个体固定效应吸收</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="120" />
+      <source>it does not vary across units within a year, so year fixed effects absorb it</source>
+      <translation>它在同一年内不随单元变化，被年份固定效应吸收</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="122" />
+      <source>the unit and year fixed effects absorb it (it is constant over time or across units)</source>
+      <translation>它被个体和年份固定效应吸收（不随时间或不随单元变化）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="124" />
+      <source>the year fixed effects absorb it</source>
+      <translation>它被年份固定效应吸收</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="126" />
+      <source>it is zero everywhere</source>
+      <translation>它处处为零</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="127" />
+      <source>{names} cannot be estimated: {reason}. Remove it or choose other panel effects.</source>
+      <translation>无法估计 {names}：{reason}。请将其移除或选择其他面板效应。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="137" />
+      <source>Perfect collinearity: {names} is a linear combination of the other regressors ({others}). Remove it (or one of the variables it depends on).</source>
+      <translation>完全共线性：{names} 是其他回归变量（{others}）的线性组合。请将其移除（或移除其所依赖的某个变量）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="141" />
+      <source>Perfect collinearity: {names} are linear combinations of the other regressors ({others}). Remove them (or the variables they depend on).</source>
+      <translation>完全共线性：{names} 是其他回归变量（{others}）的线性组合。请将其移除（或移除其所依赖的变量）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="70" />
+      <source>LM lag</source>
+      <translation>LM-lag 检验</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="70" />
+      <source>no spatial lag (ρ = 0)</source>
+      <translation>无空间滞后（ρ = 0）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="71" />
+      <source>Robust LM lag</source>
+      <translation>稳健 LM-lag 检验</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="71" />
+      <source>no spatial lag, robust to a spatial error</source>
+      <translation>无空间滞后（对空间误差稳健）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="72" />
+      <source>LM error</source>
+      <translation>LM-error 检验</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="72" />
+      <source>no spatial error (λ = 0)</source>
+      <translation>无空间误差（λ = 0）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="73" />
+      <source>Robust LM error</source>
+      <translation>稳健 LM-error 检验</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="73" />
+      <source>no spatial error, robust to a spatial lag</source>
+      <translation>无空间误差（对空间滞后稳健）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="74" />
+      <source>neither a spatial lag nor a spatial error</source>
+      <translation>既无空间滞后也无空间误差</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="92" />
+      <source>Wald: SDM → SAR</source>
+      <translation>Wald 检验：SDM → SAR</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="97" />
+      <source>θ = 0 (no W·X terms)</source>
+      <translation>θ = 0（无 W·X 项）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="100" />
+      <source>Wald: SDM → SEM</source>
+      <translation>Wald 检验：SDM → SEM</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="111" />
+      <source>θ = −ρβ (common factor: the model is a SEM)</source>
+      <translation>θ = −ρβ（公因子约束：模型为 SEM）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="131" />
+      <source>random effects are consistent (no correlation with the regressors)</source>
+      <translation>随机效应是一致的（与回归变量不相关）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="133" />
+      <source>random effects are consistent (no correlation with the regressors); V_FE − V_RE is not positive definite, so the test uses the {used} of {count} directions where it is</source>
+      <translation>随机效应是一致的（与回归变量不相关）；V_FE − V_RE 不是正定矩阵，因此检验只使用其中正定的 {used} 个方向（共 {count} 个）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/diagnostics.py" line="136" />
+      <source>Hausman</source>
+      <translation>Hausman 检验</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/effects.py" line="105" />
+      <source>linear in the coefficients: direct β, indirect θ (W·X), standard errors from the covariance matrix</source>
+      <translation>系数的线性函数：直接效应 β，间接效应 θ（W·X），标准误由协方差矩阵计算</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/effects.py" line="107" />
+      <source>no spatial multiplier: direct effect β, no spillover</source>
+      <translation>无空间乘数：直接效应为 β，无溢出</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/effects.py" line="146" />
+      <source>simulation: {draws} draws from the asymptotic normal distribution of (β, θ, ρ), seed {seed}; traces {traces}</source>
+      <translation>模拟：从 (β, θ, ρ) 的渐近正态分布中抽样 {draws} 次，种子 {seed}；迹：{traces}</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/effects.py" line="166" />
+      <source>The spatial parameter's distribution lies mostly outside its admissible range; the effects cannot be simulated. Check the model (ρ is at its bound).</source>
+      <translation>空间参数的分布大部分位于其容许范围之外，无法模拟效应。请检查模型（ρ 位于边界）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="49" />
+      <source>coefficient</source>
+      <translation>系数</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="50" />
+      <source>W·coefficient</source>
+      <translation>W·系数</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="51" />
+      <source>direct effect</source>
+      <translation>直接效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="51" />
+      <source>indirect effect</source>
+      <translation>间接效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="52" />
+      <source>total effect</source>
+      <translation>总效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="54" />
+      <source>middle</source>
+      <translation>中间组</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="71" />
+      <source>Unknown grouping “{kind}”; use one of {kinds}.</source>
+      <translation>未知的分组方式“{kind}”；请使用以下之一：{kinds}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="75" />
+      <source>The top and bottom shares must be between 0 and 100 % and add up to at most 100 % (e.g. 30 and 30).</source>
+      <translation>前段和后段占比必须介于 0 到 100% 之间，且合计不超过 100%（如 30 和 30）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="145" />
+      <source>Grouping by period needs a panel (several years); this is a cross-section.</source>
+      <translation>按时期分组需要面板数据（多个年份）；当前为截面数据。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="149" />
+      <source>The split year {year} leaves no year on one side (the panel covers {first}–{last}); choose a year inside the panel.</source>
+      <translation>分界年份 {year} 使一侧没有任何年份（面板覆盖 {first}–{last}）；请选择面板期间内的年份。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="152" />
+      <source>before {year}</source>
+      <translation>{year} 年以前</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="153" />
+      <source>{year} and after</source>
+      <translation>{year} 年及以后</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="156" />
+      <source>The grouping field must give one value per unit.</source>
+      <translation>分组字段必须为每个单元给出一个值。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="161" />
+      <source>The group field {field} is empty for {count} unit(s): {units}; fill it.</source>
+      <translation>分组字段 {field} 在 {count} 个单元中为空：{units}；请补全。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="166" />
+      <source>The group field {field} has a single value ({value}); it needs at least two groups.</source>
+      <translation>分组字段 {field} 只有一个取值（{value}）；至少需要两个组。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="171" />
+      <source>The field {field} is empty for {count} unit(s): {units}; fill it or balance the panel.</source>
+      <translation>字段 {field} 在 {count} 个单元中为空：{units}；请补全或平衡面板。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="176" />
+      <source>top {share} %</source>
+      <translation>前 {share}%</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="177" />
+      <source>bottom {share} %</source>
+      <translation>后 {share}%</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="181" />
+      <source>The top and bottom groups of {field} overlap (too many equal values); use smaller shares.</source>
+      <translation>{field} 的前段组与后段组重叠（相同取值过多）；请使用较小的占比。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="198" />
+      <source>The group “{label}” has only {count} unit(s); at least {minimum} are needed for this model. Merge it with another group, use larger shares, or choose another grouping.</source>
+      <translation>组“{label}”只有 {count} 个单元；该模型至少需要 {minimum} 个。请与其他组合并、使用更大的占比，或选择其他分组方式。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="203" />
+      <source>The period “{label}” has a single year; unit fixed or random effects need at least two. Move the split year or choose time effects only.</source>
+      <translation>时期“{label}”只有一年；个体固定效应或随机效应至少需要两年。请调整分界年份，或只选择时间效应。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="217" />
+      <source>Unknown method “{method}”; use separate or interaction.</source>
+      <translation>未知的方法“{method}”；请使用 separate 或 interaction。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="220" />
+      <source>The key variable {key} is not an explanatory variable; choose one of {names}.</source>
+      <translation>关键变量 {key} 不是解释变量；请从 {names} 中选择。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="262" />
+      <source>Within the group “{label}”, {count} unit(s) have no neighbour among the group's units: {units}. Weights restricted to a group of scattered cities leave islands. Use k-nearest neighbours (rebuilt within each group), the interaction method, or turn on “Leave out units without neighbours”.</source>
+      <translation>在组“{label}”内，{count} 个单元在组内没有邻居：{units}。将权重限制在空间分散的城市组内会产生孤岛。请使用 k 近邻（在各组内重新构建）、交互模型方法，或勾选“剔除没有邻居的单元”。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="269" />
+      <source>{group}: {note}</source>
+      <translation>{group}：{note}</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="306" />
+      <source>z test, independent estimates</source>
+      <translation>z 检验，独立估计</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="312" />
+      <source>Cochran's Q: {quantity} of {key} equal in all groups</source>
+      <translation>Cochran's Q 检验：{key} 的{quantity}在各组相等</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="313" />
+      <source>the groups share one value</source>
+      <translation>各组取值相同</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="332" />
+      <source>The groups do not cover every observation; the interaction model needs them to.</source>
+      <translation>分组未覆盖全部观测值；交互模型要求分组覆盖全部观测值。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="345" />
+      <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients and their W-lags are compared with their joint covariance (Wald tests).</source>
+      <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数及其空间滞后项（Wald 检验）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="348" />
+      <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients are compared with their joint covariance (Wald tests).</source>
+      <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数（Wald 检验）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="351" />
+      <source>all units (interaction model)</source>
+      <translation>全部单元（交互模型）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="364" />
+      <source>Wald, joint covariance</source>
+      <translation>Wald 检验，联合协方差</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="371" />
+      <source>Wald: {quantity} of {key} equal in all groups</source>
+      <translation>Wald 检验：{key} 的{quantity}在各组相等</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/lee_yu.py" line="33" />
+      <source>Unit fixed effects need at least two years.</source>
+      <translation>个体固定效应至少需要两年。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/lee_yu.py" line="35" />
+      <source>Lee–Yu correction: σ² × T/(T − 1) = × {factor} (unit fixed effects).</source>
+      <translation>Lee–Yu 修正：σ² × T/(T − 1) = × {factor}（个体固定效应）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/lee_yu.py" line="39" />
+      <source>Lee–Yu correction: σ² × n/(n − 1) = × {factor} (year fixed effects).</source>
+      <translation>Lee–Yu 修正：σ² × n/(n − 1) = × {factor}（年份固定效应）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/lee_yu.py" line="49" />
+      <source>{model}: the Lee–Yu correction moves {name} to {value:.4f}, outside its admissible range; the estimate is at the edge of the model. Turn the bias correction off or choose another model.</source>
+      <translation>{model}：Lee–Yu 修正使 {name} 变为 {value:.4f}，超出其容许范围；估计值位于模型边界。请关闭偏误修正或选择其他模型。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/lee_yu.py" line="53" />
+      <source>Lee–Yu correction (two-way fixed effects): {name} {before} → {after}, σ² {sigma2} → {corrected}, β shifted accordingly.</source>
+      <translation>Lee–Yu 修正（双向固定效应）：{name} {before} → {after}，σ² {sigma2} → {corrected}，β 相应调整。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/likelihood.py" line="36" />
+      <source>{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range ({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum. Check the spatial weights (row-standardised weights are expected), add year fixed effects if all units share a trend, or choose another model.</source>
+      <translation>{model}：空间参数 {name} = {value:.4f} 达到其容许范围（{lower:.4f}, {upper:.4f}）的边界；似然函数没有内部极大值。请检查空间权重（应为行标准化权重）；若所有单元有共同趋势，请加入年份固定效应，或选择其他模型。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/ols.py" line="39" />
+      <source>OLS (s² with {df} degrees of freedom)</source>
+      <translation>OLS（s² 的自由度为 {df}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/random_effects.py" line="34" />
+      <source>Random effects are available for OLS, SLX, SAR and SDM, not for {model} (its error covariance mixes the random effect with the spatial filter). Use fixed effects, or the SDM.</source>
+      <translation>随机效应适用于 OLS、SLX、SAR 和 SDM，不适用于 {model}（其误差协方差将随机效应与空间滤波混在一起）。请使用固定效应，或 SDM。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/random_effects.py" line="38" />
+      <source>Random effects need a panel (several years); a cross-section has none.</source>
+      <translation>随机效应需要面板数据（多个年份）；截面数据没有随机效应。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/random_effects.py" line="64" />
+      <source>φ = 1: the unit random effects have zero variance (σ²_μ = 0); the estimates are the pooled ones.</source>
+      <translation>φ = 1：个体随机效应的方差为零（σ²_μ = 0）；估计结果即混合回归的结果。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/random_effects.py" line="67" />
+      <source>{model} with random effects: φ reached 0 (the unit effects dominate); use unit fixed effects instead.</source>
+      <translation>{model} 随机效应：φ 达到 0（个体效应占主导）；请改用个体固定效应。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/random_effects.py" line="95" />
+      <source>Random effects: φ = {phi}, σ²_μ = {sigma2_mu} (σ² = {sigma2}).</source>
+      <translation>随机效应：φ = {phi}，σ²_μ = {sigma2_mu}（σ² = {sigma2}）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/random_effects.py" line="103" />
+      <source>numerical Hessian of the log-likelihood</source>
+      <translation>对数似然函数的数值 Hessian 矩阵</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="50" />
+      <source>Constant</source>
+      <translation>常数项</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="50" />
+      <source>φ (random effects)</source>
+      <translation>φ（随机效应）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="55" />
+      <source>Direct</source>
+      <translation>直接效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="55" />
+      <source>Indirect</source>
+      <translation>间接效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="55" />
+      <source>Total</source>
+      <translation>总效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="65" />
+      <source>Estimates of {dependent} ({effects}); † the chosen model</source>
+      <translation>{dependent}的估计结果（{effects}）；† 为所选模型</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="77" />
+      <source>Direct, indirect (spillover) and total effects: {model}</source>
+      <translation>直接效应、间接效应（溢出效应）和总效应：{model}</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="87" />
+      <source>Test</source>
+      <translation>检验</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="87" />
+      <source>Null hypothesis</source>
+      <translation>原假设</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="87" />
+      <source>Statistic</source>
+      <translation>统计量</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="87" />
+      <source>df</source>
+      <translation>自由度</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="87" />
+      <source>p-value</source>
+      <translation>p 值</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="94" />
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="96" />
+      <source>Model: {model}; dependent variable: {dependent}.</source>
+      <translation>模型：{model}；被解释变量：{dependent}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="98" />
+      <source>Panel effects: {effects}; {units} units × {years} year(s) = {obs} observations.</source>
+      <translation>面板效应：{effects}；{units} 个单元 × {years} 年 = {obs} 个观测值。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="100" />
+      <source>Log-determinants and traces: {method}.</source>
+      <translation>对数行列式与迹：{method}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="101" />
+      <source>Standard errors: {kind}.</source>
+      <translation>标准误：{kind}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="104" />
+      <source>Years: {first}–{last}.</source>
+      <translation>年份：{first}–{last}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="106" />
+      <source>Fixed-effects estimates corrected for the incidental-parameter bias (Lee and Yu 2010), as Elhorst's Matlab routines do.</source>
+      <translation>固定效应估计已按 Elhorst 的 Matlab 程序做法修正偶发参数偏误（Lee 和 Yu 2010）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="111" />
+      <source>Effects</source>
+      <translation>效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="113" />
+      <source>Inference: {method}.</source>
+      <translation>推断：{method}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="115" />
+      <source>{count} draws with ρ outside its admissible range were replaced.</source>
+      <translation>有 {count} 次抽样的 ρ 超出容许范围，已重新抽样替换。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="118" />
+      <source>Specification tests</source>
+      <translation>模型设定检验</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="120" />
+      <source>LM tests on OLS with the same panel effects; LR tests compare maximised log-likelihoods; Wald tests use the chosen model's covariance.</source>
+      <translation>LM 检验基于含相同面板效应的 OLS；LR 检验比较最大化的对数似然值；Wald 检验使用所选模型的协方差矩阵。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="128" />
+      <source>Notes</source>
+      <translation>注释</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="186" />
+      <source>{kind} effect of {key}</source>
+      <translation>{key}的{kind}</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="191" />
+      <source>All</source>
+      <translation>全样本</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="198" />
+      <source>{model} of {dependent} by group ({effects})</source>
+      <translation>{dependent}的{model}分组估计（{effects}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="211" />
+      <source>Groups</source>
+      <translation>分组</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="215" />
+      <source>Group</source>
+      <translation>组</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="215" />
+      <source>Units</source>
+      <translation>单元数</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="215" />
+      <source>Years</source>
+      <translation>年数</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="215" />
+      <source>Observations</source>
+      <translation>观测值</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="218" />
+      <source>Does the effect of {key} differ between groups?</source>
+      <translation>{key}的效应在组间是否存在差异？</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="219" />
+      <source>Quantity</source>
+      <translation>比较量</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="219" />
+      <source>Group A</source>
+      <translation>组 A</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="219" />
+      <source>Group B</source>
+      <translation>组 B</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="219" />
+      <source>A</source>
+      <translation>A</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="219" />
+      <source>B</source>
+      <translation>B</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="219" />
+      <source>A − B</source>
+      <translation>A − B</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="219" />
+      <source>A / B</source>
+      <translation>A / B</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="220" />
+      <source>SE of A − B</source>
+      <translation>A − B 的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="220" />
+      <source>z</source>
+      <translation>z</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="226" />
+      <source>Test: {method}.</source>
+      <translation>检验方法：{method}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/results.py" line="50" />
+      <source>asymptotic (information matrix)</source>
+      <translation>渐近（信息矩阵）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/results.py" line="112" />
+      <source>Log-likelihood</source>
+      <translation>对数似然值</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/results.py" line="115" />
+      <source>R² within</source>
+      <translation>组内 R²</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spectrum.py" line="65" />
+      <source>exact, from the {n} complex eigenvalues of W</source>
+      <translation>精确计算，基于 W 的 {n} 个复特征值</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spectrum.py" line="66" />
+      <source>exact, from the {n} real eigenvalues of W</source>
+      <translation>精确计算，基于 W 的 {n} 个实特征值</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spectrum.py" line="67" />
+      <source>sparse LU log-determinants; Monte-Carlo traces ({probes} Rademacher probes, powers up to {powers})</source>
+      <translation>稀疏 LU 分解计算对数行列式；蒙特卡洛方法估计迹（{probes} 个 Rademacher 探针，幂次最高 {powers}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="51" />
+      <source>Unknown panel effects “{effects}”; use one of {choices}.</source>
+      <translation>未知的面板效应“{effects}”；请使用以下之一：{choices}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="54" />
+      <source>The number of simulation draws must be positive (e.g. 1000).</source>
+      <translation>模拟抽样次数必须为正（如 1000）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="82" />
+      <source>The spatial weights have no entry for the unit(s) {units}; build the weights from the same layer (and id field).</source>
+      <translation>空间权重中缺少单元 {units}；请由同一图层（及同一标识字段）构建空间权重。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="95" />
+      <source>Maximum-likelihood spatial models need every unit to have a neighbour, but {count} unit(s) have none with these weights: {units}. Use k-nearest neighbours (every unit then has k neighbours), or turn on “Leave out units without neighbours”.</source>
+      <translation>极大似然空间模型要求每个单元都有邻居，但在这些权重下有 {count} 个单元没有邻居：{units}。请使用 k 近邻（每个单元都有 k 个邻居），或勾选“剔除没有邻居的单元”。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="101" />
+      <source>{count} unit(s) without neighbours were left out: {units}.</source>
+      <translation>已剔除 {count} 个没有邻居的单元：{units}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="160" />
+      <source>Units without neighbours: the maximum-likelihood models were not estimated for comparison.</source>
+      <translation>存在没有邻居的单元：未估计用于比较的极大似然模型。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="170" />
+      <source>{model}: {note}</source>
+      <translation>{model}：{note}</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="184" />
+      <source>LR: SDM → SAR</source>
+      <translation>LR 检验：SDM → SAR</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="184" />
+      <source>θ = 0 (the SDM reduces to the SAR)</source>
+      <translation>θ = 0（SDM 退化为 SAR）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="187" />
+      <source>LR: SDM → SEM</source>
+      <translation>LR 检验：SDM → SEM</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="187" />
+      <source>θ = −ρβ (the SDM reduces to the SEM)</source>
+      <translation>θ = −ρβ（SDM 退化为 SEM）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="191" />
+      <source>LR: SDEM → SEM</source>
+      <translation>LR 检验：SDEM → SEM</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="191" />
+      <source>θ = 0 (the SDEM reduces to the SEM)</source>
+      <translation>θ = 0（SDEM 退化为 SEM）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="193" />
+      <source>LR: SDEM → SLX</source>
+      <translation>LR 检验：SDEM → SLX</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="193" />
+      <source>λ = 0 (the SDEM reduces to the SLX)</source>
+      <translation>λ = 0（SDEM 退化为 SLX）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="195" />
+      <source>LR: SDM → SLX</source>
+      <translation>LR 检验：SDM → SLX</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="195" />
+      <source>ρ = 0 (the SDM reduces to the SLX)</source>
+      <translation>ρ = 0（SDM 退化为 SLX）</translation>
+    </message>
+    <message>
+      <location filename="../../core/errors.py" line="66" />
+      <source>{items} and {count} more</source>
+      <translation>{items} 等（另有 {count} 个）</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/composite.py" line="57" />
+      <source>weighting method</source>
+      <translation>赋权方法</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/composite.py" line="58" />
+      <source>standardisation</source>
+      <translation>标准化方法</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/composite.py" line="59" />
+      <source>pooling</source>
+      <translation>面板合并方式</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/composite.py" line="61" />
+      <source>Unknown {what} “{value}”; use one of {allowed}.</source>
+      <translation>未知的{what}“{value}”；请使用以下之一：{allowed}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/composite.py" line="64" />
+      <source>The entropy shift must be ≥ 0 and &lt; 1 (usually 0.0001); it is {shift}.</source>
+      <translation>熵权法的平移量必须 ≥ 0 且 &lt; 1（通常为 0.0001）；当前为 {shift}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/composite.py" line="82" />
+      <source>The layer has no indicator {codes}; the indicator system needs them. Indicators found: {available}.</source>
+      <translation>图层中没有指标 {codes}，而指标体系需要这些指标。已找到的指标：{available}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/composite.py" line="88" />
+      <source>Indicators {codes} are not numeric fields; convert them to numbers (Field calculator: to_real) or fix the join.</source>
+      <translation>指标 {codes} 不是数值字段；请将其转换为数值（字段计算器：to_real）或修正连接。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/composite.py" line="92" />
+      <source>A composite index compares units, so it needs at least two; the layer has {n}.</source>
+      <translation>综合指数是对单元的比较，至少需要两个单元；图层只有 {n} 个。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/composite.py" line="170" />
+      <source>Index {index}{year}: fewer than two units have data, so there is nothing to compare.</source>
+      <translation>指数 {index}{year}：有数据的单元少于两个，无从比较。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/composite.py" line="176" />
+      <source>Index {index}: indicators with the same value for every unit were dropped: {codes}.</source>
+      <translation>指数 {index}：所有单元取值相同的指标已被剔除：{codes}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/composite.py" line="178" />
+      <source>Index {index} ({year}): indicators with the same value for every unit were dropped: {codes}.</source>
+      <translation>指数 {index}（{year}）：所有单元取值相同的指标已被剔除：{codes}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/composite.py" line="183" />
+      <source>Index {index}{year}: dimension {dimensions} has no usable indicator (all are constant or absent); add indicators or remove the dimension.</source>
+      <translation>指数 {index}{year}：维度 {dimensions} 没有可用的指标（全部为常数或缺失）；请增加指标或移除该维度。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/composite.py" line="213" />
+      <source>{index}, TOPSIS closeness</source>
+      <translation>{index}，TOPSIS 贴近度</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling.py" line="30" />
+      <source>Extreme imbalance</source>
+      <translation>极度失调</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling.py" line="31" />
+      <source>Serious imbalance</source>
+      <translation>严重失调</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling.py" line="32" />
+      <source>Moderate imbalance</source>
+      <translation>中度失调</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling.py" line="33" />
+      <source>Mild imbalance</source>
+      <translation>轻度失调</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling.py" line="34" />
+      <source>On the verge of imbalance</source>
+      <translation>濒临失调</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling.py" line="35" />
+      <source>Barely coordinated</source>
+      <translation>勉强协调</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling.py" line="36" />
+      <source>Primary coordination</source>
+      <translation>初级协调</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling.py" line="37" />
+      <source>Intermediate coordination</source>
+      <translation>中级协调</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling.py" line="38" />
+      <source>Good coordination</source>
+      <translation>良好协调</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling.py" line="39" />
+      <source>High-quality coordination</source>
+      <translation>优质协调</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling.py" line="59" />
+      <source>An index has the same value everywhere, so it cannot be rescaled to 0–1.</source>
+      <translation>某个指数处处取值相同，无法缩放到 0–1。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling.py" line="67" />
+      <source>Coupling needs at least two indices.</source>
+      <translation>耦合至少需要两个指数。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling.py" line="72" />
+      <source>The contribution weights must be ≥ 0 and add up to 1 (e.g. α = β = 0.5); they are {weights}.</source>
+      <translation>贡献系数必须 ≥ 0 且合计为 1（如 α = β = 0.5）；当前为 {weights}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling.py" line="76" />
+      <source>Coupling coordination needs indices on [0, 1]; {names} have values outside. Use min–max indices or tick “rescale to 0–1”.</source>
+      <translation>耦合协调度要求指数取值在 [0, 1] 内；{names} 有超出范围的值。请使用极差标准化的指数，或勾选“重新缩放至 0–1”。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling_layers.py" line="20" />
+      <source>Coupling degree C (耦合度)</source>
+      <translation>耦合度 C</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling_layers.py" line="21" />
+      <source>Comprehensive development index T (综合发展指数)</source>
+      <translation>综合发展指数 T</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling_layers.py" line="22" />
+      <source>Coupling coordination degree D (耦合协调度)</source>
+      <translation>耦合协调度 D</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling_layers.py" line="23" />
+      <source>Coordination level 1–10 (协调等级)</source>
+      <translation>协调等级 1–10</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling_layers.py" line="24" />
+      <source>Coordination type (协调类型)</source>
+      <translation>协调类型</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling_layers.py" line="53" />
+      <source>Years with only one of the two indices were skipped: {years}.</source>
+      <translation>只有一个指数的年份已跳过：{years}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling_layers.py" line="55" />
+      <source>{a} and {b} have no year in common; choose fields of the same years.</source>
+      <translation>{a} 与 {b} 没有共同的年份；请选择相同年份的字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling_layers.py" line="64" />
+      <source>The layer has no field {field}.</source>
+      <translation>图层中没有字段 {field}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling_layers.py" line="66" />
+      <source>Field {field} is not numeric; choose an index field.</source>
+      <translation>字段 {field} 不是数值型；请选择指数字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling_layers.py" line="68" />
+      <source>Choose two different indices.</source>
+      <translation>请选择两个不同的指数。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling_layers.py" line="87" />
+      <source>{label} {year}</source>
+      <translation>{label} {year}</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling_layers.py" line="92" />
+      <source>Fields already in the layer were replaced: {fields}.</source>
+      <translation>已替换图层中已有的字段：{fields}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/critic.py" line="35" />
+      <source>CRITIC weights need at least three units (correlations); the data have {n}.</source>
+      <translation>CRITIC 权重至少需要三个单元（计算相关系数）；数据只有 {n} 个。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/critic.py" line="42" />
+      <source>CRITIC weights are undefined here (a single indicator, or indicators that are perfectly correlated); use entropy or equal weights.</source>
+      <translation>此处 CRITIC 权重无定义（只有一个指标，或指标间完全相关）；请使用熵权法或等权重。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/encoding.py" line="41" />
+      <source>The table is neither UTF-8 nor GBK/GB18030 text; save it as “CSV UTF-8” or choose its encoding explicitly.</source>
+      <translation>该表格既不是 UTF-8 也不是 GBK/GB18030 文本；请另存为“CSV UTF-8”，或明确指定其编码。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/encoding.py" line="57" />
+      <source>The table cannot be read as {encoding} (byte {position} is invalid); choose another encoding or “Detect automatically”.</source>
+      <translation>无法以 {encoding} 读取该表格（第 {position} 个字节无效）；请选择其他编码或“自动识别”。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/encoding.py" line="63" />
+      <source>Unknown text encoding “{encoding}”; use one of {choices}.</source>
+      <translation>未知的文本编码“{encoding}”；请使用以下之一：{choices}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/entropy.py" line="42" />
+      <source>The entropy weight method needs at least two units; the data have {n}.</source>
+      <translation>熵权法至少需要两个单元；数据只有 {n} 个。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/entropy.py" line="44" />
+      <source>The entropy weight method needs values ≥ 0; use min–max standardisation and a shift ≥ 0.</source>
+      <translation>熵权法要求数值 ≥ 0；请使用极差标准化，且平移量 ≥ 0。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/entropy.py" line="48" />
+      <source>An indicator is zero everywhere, so its entropy is undefined; remove it or use a positive shift.</source>
+      <translation>某个指标处处为零，其熵值无定义；请移除该指标，或使用正的平移量。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/entropy.py" line="58" />
+      <source>Every indicator has maximum entropy (identical values everywhere); entropy weights are undefined. Use equal or user weights.</source>
+      <translation>所有指标的熵都达到最大（各处取值相同）；熵权无定义。请使用等权重或自定义权重。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/field_names.py" line="32" />
+      <source>Write each renaming as name=STEM (e.g. 人均GDP=GDPPC), separated by “;”; “{part}” has no “=”.</source>
+      <translation>每条重命名请写成 名称=前缀（如 人均GDP=GDPPC），以“;”分隔；“{part}”中没有“=”。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/field_names.py" line="36" />
+      <source>“{stem}” cannot be a field stem: use 1 to 5 letters or digits, starting with a letter (e.g. GDPPC).</source>
+      <translation>“{stem}”不能作为字段前缀：请使用 1 至 5 个以字母开头的字母或数字（如 GDPPC）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/field_names.py" line="47" />
+      <source>The renaming names indicators that the table does not have: {names}.</source>
+      <translation>重命名中列出了表中没有的指标：{names}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/field_names.py" line="62" />
+      <source>Two indicators would share the field stem {stem}; rename one (e.g. {name}=X1).</source>
+      <translation>两个指标将使用同一个字段前缀 {stem}；请重命名其中一个（如 {name}=X1）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/fixed.py" line="22" />
+      <source>User weights need a weight for every indicator of index {index}; {codes} have none. Fill the weight column of the indicator system.</source>
+      <translation>自定义权重要求指数 {index} 的每个指标都有权重；{codes} 没有权重。请填写指标体系的 weight 列。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/fixed.py" line="26" />
+      <source>The weights of index {index} add up to zero; give positive weights.</source>
+      <translation>指数 {index} 的权重之和为零；请给出正的权重。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="55" />
+      <source>The layer's key field repeats codes: {codes}; join by a unique field (e.g. adcode).</source>
+      <translation>图层的关键字段中有重复代码：{codes}；请按唯一字段连接（如 adcode）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="63" />
+      <source>No code of the table matches the layer: the table has {table} (e.g. {example}), the layer {layer} (e.g. {layer_example}). Check the key columns, or join by name.</source>
+      <translation>表中没有任何代码与图层匹配：表中为{table}（如 {example}），图层中为{layer}（如 {layer_example}）。请检查关键列，或改为按名称连接。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="85" />
+      <source>Join by one of {by} into one of {shapes}.</source>
+      <translation>请按 {by} 之一连接，输出为 {shapes} 之一。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="102" />
+      <source>matched after removing suffixes, spaces or ethnic designations; check it</source>
+      <translation>去掉后缀、空格或民族名称后匹配；请核对</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="105" />
+      <source>fits several units; not joined (join by code, or write the full name)</source>
+      <translation>与多个单元匹配；未连接（请按代码连接，或写出全称）</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="107" />
+      <source>fits no unit of the layer; not joined</source>
+      <translation>与图层中的任何单元都不匹配；未连接</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="115" />
+      <source>{unit} (lines {lines})</source>
+      <translation>{unit}（第 {lines} 行）</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="116" />
+      <source>{unit} {year} (lines {lines})</source>
+      <translation>{unit} {year}（第 {lines} 行）</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="119" />
+      <source>The table has more than one row for a unit and year: {pairs}. Keep one row each (two spellings of one name count as the same unit).</source>
+      <translation>表中同一单元同一年份有多行：{pairs}。请每个单元每年只保留一行（同一名称的两种写法视为同一单元）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="125" />
+      <source>unit of the layer without any row in the table</source>
+      <translation>图层中的单元在表中没有任何行</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="131" />
+      <source>indicator written as field stem {stem}</source>
+      <translation>指标写入字段前缀 {stem}</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="134" />
+      <source>not numeric (or no year in its name); not joined</source>
+      <translation>非数值（或列名中没有年份）；未连接</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="141" />
+      <source>The table has no years, so there is one value per unit: choose one feature per unit (wide) instead of one per unit and year.</source>
+      <translation>表中没有年份，每个单元只有一个值：请选择每个单元一个要素（宽格式），而不是每个单元每年一个要素。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="147" />
+      <source>fields already in the layer were replaced by the table's values: {fields}</source>
+      <translation>图层中已有的字段被表中的值替换：{fields}</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="187" />
+      <source>Year</source>
+      <translation>年份</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/keys.py" line="46" />
+      <source>empty</source>
+      <translation>空</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/keys.py" line="49" />
+      <source>{span}-character numbers</source>
+      <translation>{span} 位数字</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/keys.py" line="50" />
+      <source>{span}-character text</source>
+      <translation>{span} 个字符的文本</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/layouts.py" line="60" />
+      <source>The table has no column “{column}” ({what}); its columns are: {columns}.</source>
+      <translation>表中没有列“{column}”（{what}）；现有的列为：{columns}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/layouts.py" line="66" />
+      <source>Cannot tell which column holds the {what}; name it in the parameters (columns: {columns}).</source>
+      <translation>无法判断哪一列是{what}；请在参数中指定（现有的列：{columns}）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/layouts.py" line="96" />
+      <source>Column “{column}” must hold a year on every row (e.g. 2019); see {rows}.</source>
+      <translation>列“{column}”的每一行都必须是年份（如 2019）；请查看 {rows}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/layouts.py" line="106" />
+      <source>The table has no indicator {names}; its columns are: {columns}.</source>
+      <translation>表中没有指标 {names}；现有的列为：{columns}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/layouts.py" line="120" />
+      <source>The table has no indicator {names}; it has: {available}.</source>
+      <translation>表中没有指标 {names}；现有的指标为：{available}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/layouts.py" line="133" />
+      <source>The table repeats unit-year-indicator rows: {rows}; keep one row each.</source>
+      <translation>表中有重复的单元-年份-指标行：{rows}；请每组只保留一行。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/layouts.py" line="178" />
+      <source>Unknown table layout “{layout}”; use one of {layouts}.</source>
+      <translation>未知的表格格式“{layout}”；请使用以下之一：{layouts}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/layouts.py" line="181" />
+      <source>unit codes or names</source>
+      <translation>单元代码或名称</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/layouts.py" line="182" />
+      <source>years</source>
+      <translation>年份</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/layouts.py" line="188" />
+      <source>indicator names</source>
+      <translation>指标名称</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/layouts.py" line="190" />
+      <source>values</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/layouts.py" line="207" />
+      <source>The table has no numeric indicator columns besides {key} and {year}; check the layout and the delimiter.</source>
+      <translation>除 {key} 和 {year} 外，表中没有数值型指标列；请检查表格格式和分隔符。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/layouts.py" line="209" />
+      <source>The table has no numeric indicator columns besides {key}; check the layout and the delimiter.</source>
+      <translation>除 {key} 外，表中没有数值型指标列；请检查表格格式和分隔符。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/missing.py" line="30" />
+      <source>Unknown missing-value policy “{policy}”; use one of {policies}.</source>
+      <translation>未知的缺失值处理方式“{policy}”；请使用以下之一：{policies}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/missing.py" line="45" />
+      <source>Index {index}: {count} indicator values are missing ({examples}). Complete the data, or choose to drop those city-years or to fill them with the year mean.</source>
+      <translation>指数 {index}：有 {count} 个指标值缺失（{examples}）。请补全数据，或选择剔除这些城市-年份、或以当年均值填补。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/missing.py" line="52" />
+      <source>city-year dropped</source>
+      <translation>已剔除该城市-年份</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/missing.py" line="61" />
+      <source>Index {index}: {pairs} have no value for any unit, so there is no mean to fill with; remove the indicator or the year.</source>
+      <translation>指数 {index}：{pairs} 在所有单元中都没有值，无均值可供填补；请移除该指标或该年份。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/missing.py" line="64" />
+      <source>filled with the year mean {mean}</source>
+      <translation>已用当年均值 {mean} 填补</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/numbers.py" line="55" />
+      <source>Column “{column}” holds values that are not numbers ({examples}); correct them, or leave the cell empty for missing data.</source>
+      <translation>列“{column}”中有非数值的取值（{examples}）；请更正，或将单元格留空表示缺失。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/panel_layers.py" line="76" />
+      <source>The layer has no year field {field}.</source>
+      <translation>图层中没有年份字段 {field}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/panel_layers.py" line="79" />
+      <source>The year field {field} is empty on some features; fill it in.</source>
+      <translation>年份字段 {field} 在部分要素中为空；请补全。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/panel_layers.py" line="103" />
+      <source>The layer has neither yearly fields (e.g. {example}) nor plain fields for the indicators {codes}. Yearly fields found: {stems}. Join the indicator table first, or choose the year field of a long layer.</source>
+      <translation>图层中既没有指标 {codes} 的逐年字段（如 {example}），也没有同名的普通字段。已找到的逐年字段：{stems}。请先连接指标表，或选择长格式图层的年份字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/raster_years.py" line="32" />
+      <source>“{part}” is not a year; list years as 2011, 2012, … or 2011-2019.</source>
+      <translation>“{part}”不是年份；请将年份写成 2011, 2012, … 或 2011-2019。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/raster_years.py" line="40" />
+      <source>Choose at least one raster.</source>
+      <translation>请至少选择一个栅格。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/raster_years.py" line="43" />
+      <source>{years} years were given for {rasters} rasters; give one year per raster, in the order of the rasters.</source>
+      <translation>给出了 {years} 个年份，但有 {rasters} 个栅格；请按栅格顺序为每个栅格给出一个年份。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/raster_years.py" line="52" />
+      <source>No single year (e.g. 2019) in the file names {files}; rename them or list the years explicitly.</source>
+      <translation>文件名 {files} 中没有唯一的年份（如 2019）；请重命名文件，或明确列出年份。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/raster_years.py" line="56" />
+      <source>Several rasters are for the year(s) {years}; give one raster per year.</source>
+      <translation>多个栅格对应年份 {years}；请每年只给出一个栅格。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="40" />
+      <source>Digital economy index (数字经济指数)</source>
+      <translation>数字经济指数</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="42" />
+      <source>Urban resilience index (城市韧性指数)</source>
+      <translation>城市韧性指数</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="44" />
+      <source>Composite index (综合指数)</source>
+      <translation>综合指数</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="49" />
+      <source>Social resilience (社会韧性)</source>
+      <translation>社会韧性</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="49" />
+      <source>Social dimension (社会维度)</source>
+      <translation>社会维度</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="51" />
+      <source>Economic resilience (经济韧性)</source>
+      <translation>经济韧性</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="51" />
+      <source>Economic dimension (经济维度)</source>
+      <translation>经济维度</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="53" />
+      <source>Infrastructure resilience (基础设施韧性)</source>
+      <translation>基础设施韧性</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="54" />
+      <source>Infrastructure dimension (基础设施维度)</source>
+      <translation>基础设施维度</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="56" />
+      <source>Ecological resilience (生态韧性)</source>
+      <translation>生态韧性</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="56" />
+      <source>Ecological dimension (生态维度)</source>
+      <translation>生态维度</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="69" />
+      <source>Too many indices share the stem {stem}; give them explicit stems.</source>
+      <translation>太多指数使用同一个前缀 {stem}；请为它们明确指定前缀。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="88" />
+      <source>Index stem “{stem}” is not 1–5 letters or digits starting with a letter.</source>
+      <translation>指数前缀“{stem}”不是 1–5 个以字母开头的字母或数字。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="96" />
+      <source>{name} index</source>
+      <translation>{name}指数</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="107" />
+      <source>{name} dimension</source>
+      <translation>{name}维度</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/stems.py" line="110" />
+      <source>Dimension stem “{stem}” is not 1–5 letters or digits starting with a letter.</source>
+      <translation>维度前缀“{stem}”不是 1–5 个以字母开头的字母或数字。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/system.py" line="96" />
+      <source>Indicator {code} has direction “{value}”; write + (more is better) or - (less is better).</source>
+      <translation>指标 {code} 的方向为“{value}”；请填写 +（越大越好）或 -（越小越好）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/system.py" line="103" />
+      <source>Indicator {code} has weight “{value}”; a weight is a number ≥ 0 (or empty).</source>
+      <translation>指标 {code} 的权重为“{value}”；权重须为 ≥ 0 的数（或留空）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/system.py" line="115" />
+      <source>Row {row} of the indicator system has no indicator code; fill it in or delete the row.</source>
+      <translation>指标体系第 {row} 行没有指标代码；请补全或删除该行。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/system.py" line="133" />
+      <source>The indicator system lists no indicator; give at least two (code, index, dimension, direction).</source>
+      <translation>指标体系中没有任何指标；请至少给出两个（code、index、dimension、direction）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/system.py" line="140" />
+      <source>The indicator system lists an indicator twice in one index: {codes}.</source>
+      <translation>指标体系在同一指数中重复列出了指标：{codes}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/system.py" line="162" />
+      <source>The output stems {stems} are used twice or equal an indicator code; give distinct index_stem / dim_stem values.</source>
+      <translation>输出前缀 {stems} 被重复使用或与某个指标代码相同；请给出互不相同的 index_stem / dim_stem 值。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/system.py" line="190" />
+      <source>The indicator table must have {width} cells per row (code, index, dimension, direction, weight); it has {count} cells.</source>
+      <translation>指标表每行必须有 {width} 个单元格（code、index、dimension、direction、weight）；当前有 {count} 个。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/tables.py" line="62" />
+      <source>The table {path} has repeated column names: {names}; make every column name unique.</source>
+      <translation>表格 {path} 有重复的列名：{names}；请使每个列名唯一。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/tables.py" line="78" />
+      <source>The table {path} is empty; its first line must hold the column names.</source>
+      <translation>表格 {path} 为空；其第一行必须是列名。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/tables.py" line="84" />
+      <source>Lines {lines} of {path} have more cells than the header ({width}); check the delimiter (“{delimiter}”) and quoting of values that contain it.</source>
+      <translation>{path} 的第 {lines} 行单元格数多于表头（{width}）；请检查分隔符（“{delimiter}”）以及含分隔符的值是否加了引号。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/tables.py" line="100" />
+      <source>The workbook {path} cannot be read ({error}); save it again as .xlsx.</source>
+      <translation>无法读取工作簿 {path}（{error}）；请重新另存为 .xlsx。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/tables.py" line="106" />
+      <source>The workbook {path} has no sheet “{sheet}”; its sheets are: {sheets}.</source>
+      <translation>工作簿 {path} 中没有工作表“{sheet}”；现有的工作表为：{sheets}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/tables.py" line="112" />
+      <source>Sheet “{sheet}” of {path} is empty or its first row holds no column names.</source>
+      <translation>{path} 的工作表“{sheet}”为空，或其第一行没有列名。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/tables.py" line="128" />
+      <source>The table file {path} does not exist; choose a CSV or XLSX file.</source>
+      <translation>表格文件 {path} 不存在；请选择 CSV 或 XLSX 文件。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/tables.py" line="133" />
+      <source>Old Excel .xls files are not supported; open {path} in Excel or LibreOffice and save it as .xlsx or CSV.</source>
+      <translation>不支持旧版 Excel .xls 文件；请在 Excel 或 LibreOffice 中打开 {path} 并另存为 .xlsx 或 CSV。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/templates.py" line="16" />
+      <source>Digital economy (DEI) and urban resilience in four dimensions (URI)</source>
+      <translation>数字经济（DEI）与四维城市韧性（URI）</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/templates.py" line="17" />
+      <source>Digital economy (DEI), 5 indicators</source>
+      <translation>数字经济（DEI），5 个指标</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/templates.py" line="18" />
+      <source>Urban resilience in four dimensions (URI), 20 indicators</source>
+      <translation>四维城市韧性（URI），20 个指标</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/templates.py" line="28" />
+      <source>Unknown indicator system template “{key}”; use one of {keys}.</source>
+      <translation>未知的指标体系模板“{key}”；请使用以下之一：{keys}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/variation.py" line="36" />
+      <source>Coefficient-of-variation weights need indicators with a positive mean; {codes} have a mean ≤ 0. Use the entropy or CRITIC method.</source>
+      <translation>变异系数法要求指标均值为正；{codes} 的均值 ≤ 0。请使用熵权法或 CRITIC 法。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="33" />
+      <source>mean</source>
+      <translation>均值</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="33" />
+      <source>sum</source>
+      <translation>总和</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="33" />
+      <source>valid pixel count</source>
+      <translation>有效像元数</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="34" />
+      <source>minimum</source>
+      <translation>最小值</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="34" />
+      <source>maximum</source>
+      <translation>最大值</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="107" />
+      <source>Choose statistics among {statistics}.</source>
+      <translation>请从 {statistics} 中选择统计量。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="109" />
+      <source>The share of pixels above a threshold needs the threshold; set it.</source>
+      <translation>计算超过阈值的像元比例需要阈值；请设置阈值。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="113" />
+      <source>The raster {path} cannot be opened ({error}).</source>
+      <translation>无法打开栅格 {path}（{error}）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="116" />
+      <source>The raster {path} has no coordinate reference system; assign one (Raster › Projections › Assign Projection) and run again.</source>
+      <translation>栅格 {path} 没有坐标参考系；请为其指定（栅格 › 投影 › 指定投影）后重新运行。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="119" />
+      <source>The raster {path} has {count} band(s); band {band} does not exist.</source>
+      <translation>栅格 {path} 有 {count} 个波段；不存在波段 {band}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="123" />
+      <source>The raster {path} is rotated; warp it to a north-up grid first (gdalwarp).</source>
+      <translation>栅格 {path} 有旋转；请先将其重采样为正北方向的格网（gdalwarp）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="126" />
+      <source>The zones have no coordinate reference system; set the layer's CRS.</source>
+      <translation>分区没有坐标参考系；请设置图层的 CRS。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="166" />
+      <source>share of pixels above {threshold}</source>
+      <translation>超过 {threshold} 的像元比例</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="177" />
+      <source>The field stem “{stem}” must be 1–5 letters or digits, starting with a letter (e.g. NTL).</source>
+      <translation>字段前缀“{stem}”必须是 1–5 个以字母开头的字母或数字（如 NTL）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="190" />
+      <source>{stem} {statistic}</source>
+      <translation>{stem} {statistic}</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="191" />
+      <source>{stem} {statistic} {year}</source>
+      <translation>{stem} {statistic} {year}</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/bootstrap.py" line="78" />
+      <source>The number of bootstrap draws must be at least 1 (999 or more is usual).</source>
+      <translation>自助法抽样次数至少为 1（通常为 999 次或更多）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/bootstrap.py" line="81" />
+      <source>The bootstrap resamples units and needs at least 3 of them; there are {g}.</source>
+      <translation>自助法对单元重抽样，至少需要 3 个单元；当前只有 {g} 个。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/bootstrap.py" line="110" />
+      <source>Every bootstrap draw failed (the regressions were singular); use more units.</source>
+      <translation>所有自助抽样均失败（回归矩阵奇异）；请使用更多单元。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/design.py" line="59" />
+      <source>Unknown mediation model “{model}”; use one of {models}.</source>
+      <translation>未知的中介效应模型“{model}”；请使用以下之一：{models}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/design.py" line="64" />
+      <source>The independent variable, the mediator and the outcome must be three different fields; {names} is used twice.</source>
+      <translation>自变量、中介变量和结果变量必须是三个不同的字段；{names} 被重复使用。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/design.py" line="71" />
+      <source>{names} cannot be a control and a mediation variable at once; remove it from the controls.</source>
+      <translation>{names} 不能同时作为控制变量和中介分析变量；请将其从控制变量中移除。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/design.py" line="78" />
+      <source>There is no {year} in the data; choose one of {years}.</source>
+      <translation>数据中没有 {year} 年；请从 {years} 中选择。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/design.py" line="83" />
+      <source>A panel model needs at least two years; the data have {count}. Choose the cross-section model.</source>
+      <translation>面板模型至少需要两年；数据只有 {count} 年。请选择截面模型。</translation>
+    </message>
+    <message>
+      <location filename="../../core/panel.py" line="48" />
       <source>The layer has no yearly fields {stem}_YYYY; its yearly fields are: {stems}.</source>
       <translation>该图层没有年度字段 {stem}_YYYY；现有的年度字段为：{stems}。</translation>
     </message>
     <message>
-      <location filename="../../core/panel.py" line="79" />
+      <location filename="../../core/panel.py" line="80" />
       <source>No yearly fields for {stems}; expected fields like {example}.</source>
       <translation>{stems} 没有年度字段；应为类似 {example} 的字段。</translation>
     </message>
     <message>
-      <location filename="../../core/panel.py" line="101" />
-      <source>Each unit may have one row per year; these unit-years repeat: {pairs}.</source>
-      <translation>每个单元每年只能有一行；以下单元-年份重复：{pairs}。</translation>
+      <location filename="../../core/panel.py" line="103" />
+      <source>Each unit may have one row per year; these unit-years repeat: {pairs}. Check the unit id and year fields.</source>
+      <translation>每个单元每年只能有一行；以下单元-年份重复：{pairs}。请检查单元标识字段和年份字段。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="51" />
+      <location filename="../../core/panel.py" line="113" />
+      <source>The field {field} holds values that are not numbers (e.g. “{value}”); choose a numeric field.</source>
+      <translation>字段 {field} 中有非数值的取值（如“{value}”）；请选择数值字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/ols.py" line="29" />
+      <source>classical (homoskedastic)</source>
+      <translation>普通标准误（同方差）</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/ols.py" line="30" />
+      <source>heteroskedasticity-robust (HC1)</source>
+      <translation>异方差稳健标准误（HC1）</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/ols.py" line="31" />
+      <source>clustered by unit</source>
+      <translation>按单元聚类</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/ols.py" line="65" />
+      <source>The variable {name} has no variation left in this model (it is constant, or constant within every unit so that the fixed effects absorb it); drop it or choose another model.</source>
+      <translation>变量 {name} 在该模型中已没有变异（为常数，或在每个单元内为常数而被固定效应吸收）；请将其剔除或选择其他模型。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/ols.py" line="71" />
+      <source>The variables are perfectly collinear: {name} is a linear combination of {others}. Drop one of them.</source>
+      <translation>变量完全共线：{name} 是 {others} 的线性组合。请剔除其中之一。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/ols.py" line="119" />
+      <source>Unknown type of standard errors “{kind}”; use one of {kinds}.</source>
+      <translation>未知的标准误类型“{kind}”；请使用以下之一：{kinds}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/ols.py" line="122" />
+      <source>Too few observations: {n} for {k} coefficients; use more units or years, or fewer controls.</source>
+      <translation>观测值过少：{n} 个观测值对应 {k} 个系数；请使用更多单元或年份，或减少控制变量。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/ols.py" line="141" />
+      <source>Clustered standard errors need the unit of each observation.</source>
+      <translation>聚类标准误需要每个观测值所属的单元。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/ols.py" line="145" />
+      <source>Clustered standard errors need at least two units; there is {g}.</source>
+      <translation>聚类标准误至少需要两个单元；当前只有 {g} 个。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/panel_data.py" line="66" />
+      <source>Units repeat in the layer ({units}): a wide layer has one feature per unit with fields STEM_YYYY. For a layer with one feature per unit and year, choose its year field.</source>
+      <translation>图层中单元重复（{units}）：宽格式图层每个单元一个要素，字段为 STEM_YYYY。对于每个单元每年一个要素的图层，请选择其年份字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/panel_data.py" line="81" />
+      <source>None of the chosen fields is yearly (named like DEI_2019); choose a yearly field, or choose the year field of a layer with one feature per unit and year.</source>
+      <translation>所选字段都不是逐年字段（形如 DEI_2019）；请选择逐年字段，或为每个单元每年一个要素的图层选择年份字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/panel_data.py" line="102" />
+      <source>The year field {field} is not in the layer.</source>
+      <translation>图层中没有年份字段 {field}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/panel_data.py" line="105" />
+      <source>The year field {field} must hold whole years for every feature; {count} feature(s) have none.</source>
+      <translation>年份字段 {field} 在每个要素中都必须是整年；{count} 个要素没有年份。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/panel_data.py" line="111" />
+      <source>The unit id is empty (NULL) for {count} feature(s); fill the id field.</source>
+      <translation>{count} 个要素的单元标识为空（NULL）；请补全标识字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/panel_data.py" line="133" />
+      <source>No data between {start} and {end}; the layer has the years {years}.</source>
+      <translation>{start} 至 {end} 之间没有数据；图层中的年份为 {years}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/panel_data.py" line="152" />
+      <source>This analysis needs at least {needed} years; the data have {count} ({years}).</source>
+      <translation>该分析至少需要 {needed} 年；数据只有 {count} 年（{years}）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/panel_data.py" line="161" />
+      <source>{variable} has no values in {years}; add them, or choose years in which every variable has values.</source>
+      <translation>{variable} 在 {years} 没有值；请补全，或选择所有变量都有值的年份。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/panel_data.py" line="178" />
+      <source>The panel is not balanced: {count} unit-year(s) lack a value: {pairs}. Fill them, choose fewer years, or tick “Drop units with missing years” to drop the {units} unit(s) concerned.</source>
+      <translation>面板不平衡：{count} 个单元-年份缺少数值：{pairs}。请补全、选择更少的年份，或勾选“剔除有缺失年份的单元”以剔除相关的 {units} 个单元。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/panel_data.py" line="186" />
+      <source>Dropping the units with missing years leaves {count} unit(s); fill the gaps instead.</source>
+      <translation>剔除有缺失年份的单元后只剩 {count} 个单元；请改为补全缺失值。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="24" />
+      <source>Standard errors in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
+      <translation>括号内为标准误。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/block.py" line="25" />
+      <source>{count} unit(s) have no value in the block field {field}: {ids}. Fill it or choose another field.</source>
+      <translation>{count} 个单元在区块字段 {field} 中没有值：{ids}。请补全或选择其他字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="66" />
+      <source>automatic</source>
+      <translation>自动</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="68" />
+      <source>queen contiguity</source>
+      <translation>Queen 邻接</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="68" />
+      <source>rook contiguity</source>
+      <translation>Rook 邻接</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="70" />
+      <source>{weights}, order {order} (cumulative)</source>
+      <translation>{weights}，{order} 阶（累积）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="71" />
+      <source>{weights}, order {order}</source>
+      <translation>{weights}，{order} 阶</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="73" />
+      <source>k-nearest neighbours (k = {k}, symmetric)</source>
+      <translation>k 近邻（k = {k}，对称）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="74" />
+      <source>k-nearest neighbours (k = {k})</source>
+      <translation>k 近邻（k = {k}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="76" />
+      <source>distance band ({distance})</source>
+      <translation>距离带（{distance}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="78" />
+      <source>inverse distance (α = {power}, cut-off {cutoff})</source>
+      <translation>反距离（α = {power}，截断距离 {cutoff}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="80" />
+      <source>inverse distance (α = {power})</source>
+      <translation>反距离（α = {power}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="83" />
+      <source>{kernel} kernel (adaptive, k = {k})</source>
+      <translation>{kernel}核函数（自适应带宽，k = {k}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="84" />
+      <source>{kernel} kernel (fixed, {distance})</source>
+      <translation>{kernel}核函数（固定带宽，{distance}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="86" />
+      <source>economic distance ({field})</source>
+      <translation>经济距离（{field}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="88" />
+      <source>economic-geographic ({field}, φ = {share})</source>
+      <translation>经济地理嵌套（{field}，φ = {share}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="90" />
+      <source>economic-geographic ({field}, product)</source>
+      <translation>经济地理乘积（{field}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="92" />
+      <source>block ({field})</source>
+      <translation>区块（{field}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="96" />
+      <source>{weights}, islands attached</source>
+      <translation>{weights}，已连接孤岛</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="97" />
+      <source>{weights}, transformation {transform}</source>
+      <translation>{weights}，标准化方式 {transform}</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="110" />
       <source>Unknown kind of weights “{kind}”; use one of {kinds}.</source>
       <translation>未知的权重类型“{kind}”；请使用以下之一：{kinds}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="155" />
+      <source>Block weights need a category field (e.g. province): choose the block field (under Advanced parameters).</source>
+      <translation>区块权重需要一个分类字段（如省份）：请选择区块字段（在高级参数中）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/build.py" line="158" />
+      <source>The layer has no field {field}; choose an existing block field.</source>
+      <translation>图层中没有字段 {field}；请选择已有的区块字段。</translation>
     </message>
     <message>
       <location filename="../../core/weights/contiguity.py" line="74" />
@@ -840,6 +7537,81 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <location filename="../../core/weights/contiguity.py" line="77" />
       <source>Contiguity weights need polygons; for points or lines use k-nearest neighbours or a distance band instead.</source>
       <translation>邻接权重需要面要素；点或线图层请改用 k 近邻或距离带权重。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/distance.py" line="66" />
+      <source>The distance threshold must be positive; got {value}.</source>
+      <translation>距离阈值必须为正；得到的是 {value}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/distance.py" line="89" />
+      <source>Weights without a cut-off link every pair of units: {n} units would make {links} links, more than fits in memory. Set a cut-off distance, or use k-nearest neighbours or a distance band.</source>
+      <translation>没有截断距离的权重会连接每一对单元：{n} 个单元将产生 {links} 条连接，超出内存容量。请设置截断距离，或使用 k 近邻或距离带。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/distance.py" line="105" />
+      <source>Distance weights need at least two units; the layer has {n}.</source>
+      <translation>距离权重至少需要两个单元；图层只有 {n} 个。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/distance.py" line="118" />
+      <source>Within {threshold} {unit}, {count} unit(s) have no neighbour: {ids}. Use at least {smallest} {unit} (the smallest distance that gives every unit a neighbour; 0 chooses it), or tick “attach islands to their nearest neighbour”.</source>
+      <translation>在 {threshold} {unit} 以内，{count} 个单元没有邻居：{ids}。请至少使用 {smallest} {unit}（使每个单元都有邻居的最小距离；填 0 则自动选取），或勾选“将孤岛连接到最近的单元”。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/distance.py" line="122" />
+      <source>Within {threshold} {unit}, {count} unit(s) have no neighbour: {ids}. Use at least {smallest} {unit} (the smallest distance that gives every unit a neighbour; 0 chooses it).</source>
+      <translation>在 {threshold} {unit} 以内，{count} 个单元没有邻居：{ids}。请至少使用 {smallest} {unit}（使每个单元都有邻居的最小距离；填 0 则自动选取）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/distance_band.py" line="24" />
+      <source>The distance threshold cannot be negative; got {value}.</source>
+      <translation>距离阈值不能为负；得到的是 {value}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/economic.py" line="29" />
+      <source>Economic weights need a numeric field such as GDP per capita: choose the economic field (under Advanced parameters).</source>
+      <translation>经济权重需要一个数值字段，如人均 GDP：请选择经济字段（在高级参数中）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/economic.py" line="36" />
+      <source>The layer has no field {fields}; choose an existing numeric field.</source>
+      <translation>图层中没有字段 {fields}；请选择已有的数值字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/economic.py" line="41" />
+      <source>The field {fields} is not numeric; choose a numeric field such as GDP per capita.</source>
+      <translation>字段 {fields} 不是数值型；请选择数值字段，如人均 GDP。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/economic.py" line="46" />
+      <source>{count} unit(s) have no value in {fields}: {ids}. Fill the values or leave these units out (e.g. with a filter).</source>
+      <translation>{count} 个单元在 {fields} 中没有值：{ids}。请补全数值，或剔除这些单元（如使用过滤器）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/economic.py" line="56" />
+      <source>Economic weights link every pair of units: {n} units would make {links} links, more than fits in memory. Use them on at most {limit} units.</source>
+      <translation>经济权重会连接每一对单元：{n} 个单元将产生 {links} 条连接，超出内存容量。请仅在不超过 {limit} 个单元上使用。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/economic.py" line="74" />
+      <source>{count} pair(s) of units have the same value, so 1/|difference| is infinite: {pairs}. Average the field over its years (the “all years” option) or use a more precise variable.</source>
+      <translation>{count} 对单元取值相同，1/|差值| 为无穷大：{pairs}。请对该字段取多年均值（“每一年”选项），或使用更精确的变量。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/economic_geographic.py" line="54" />
+      <source>Unknown economic-geographic form “{form}”; use nested or product.</source>
+      <translation>未知的经济地理权重形式“{form}”；请使用 nested 或 product。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/economic_geographic.py" line="60" />
+      <source>The share φ of geography must lie between 0 and 1; got {value}.</source>
+      <translation>地理距离的占比 φ 必须介于 0 和 1 之间；得到的是 {value}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/economic_geographic.py" line="68" />
+      <source>The product form needs a positive variable (such as GDP per capita), but {count} unit(s) have a mean of zero or less: {ids}.</source>
+      <translation>乘积形式需要取值为正的变量（如人均 GDP），但有 {count} 个单元的均值为零或负：{ids}。</translation>
     </message>
     <message>
       <location filename="../../core/weights/files.py" line="35" />
@@ -862,47 +7634,142 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <translation>权重文件 {path} 为空。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="129" />
+      <location filename="../../core/weights/files.py" line="104" />
       <source>Weights files must be .gal or .gwt; got {path}.</source>
       <translation>权重文件必须为 .gal 或 .gwt 格式；得到的是 {path}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="131" />
+      <location filename="../../core/weights/files.py" line="113" />
       <source>The weights file {path} has {count} id(s) that are not in the layer: {ids}. Choose the id field the file was built with, or rebuild the weights for this layer.</source>
       <translation>权重文件 {path} 中有 {count} 个标识不在图层中：{ids}。请选择构建该文件时所用的标识字段，或为此图层重新构建权重。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="139" />
+      <location filename="../../core/weights/files.py" line="121" />
       <source>The weights file {path} is for {count} units but the layer has {n}; rebuild the weights for this layer (or check its filter and selection).</source>
       <translation>权重文件 {path} 对应 {count} 个单元，而图层有 {n} 个；请为此图层重新构建权重（或检查其过滤条件和选择集）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="149" />
+      <location filename="../../core/weights/files.py" line="131" />
       <source>The weights file {path} has no entry for {count} unit(s) of the layer: {ids}.</source>
       <translation>权重文件 {path} 中缺少图层的 {count} 个单元：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/knn.py" line="35" />
+      <location filename="../../core/weights/files.py" line="144" />
+      <source>{problem} Rebuild the file with Spatial weights (or GeoDa).</source>
+      <translation>{problem} 请用“空间权重”算法（或 GeoDa）重新生成该文件。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/files.py" line="154" />
+      <source>The weights file {path} is damaged at line {line}: expected a unit id and its number of neighbours, found “{text}”.</source>
+      <translation>权重文件 {path} 在第 {line} 行损坏：应为单元标识及其邻居数，实际为“{text}”。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/files.py" line="159" />
+      <source>The weights file {path} lists unit {unit} twice (line {line}).</source>
+      <translation>权重文件 {path} 重复列出单元 {unit}（第 {line} 行）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/files.py" line="164" />
+      <source>The weights file {path} is damaged at line {line}: unit {unit} should have {declared} neighbour(s) but {found} are listed.</source>
+      <translation>权重文件 {path} 在第 {line} 行损坏：单元 {unit} 应有 {declared} 个邻居，但列出了 {found} 个。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/files.py" line="179" />
+      <source>The weights file {path} is damaged at line {line}: expected a unit id, a neighbour id and a weight, found “{text}”.</source>
+      <translation>权重文件 {path} 在第 {line} 行损坏：应为单元标识、邻居标识和权重，实际为“{text}”。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/files.py" line="188" />
+      <source>The weights file {path} is damaged at line {line}: the weight “{text}” is not a finite number.</source>
+      <translation>权重文件 {path} 在第 {line} 行损坏：权重“{text}”不是有限数值。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/files.py" line="191" />
+      <source>The weights file {path} lists the link {unit}–{other} twice (line {line}).</source>
+      <translation>权重文件 {path} 重复列出连接 {unit}–{other}（第 {line} 行）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/higher_order.py" line="22" />
+      <source>The contiguity order must be at least 1; got {order}.</source>
+      <translation>邻接阶数至少为 1；得到的是 {order}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/inverse_distance.py" line="23" />
+      <source>{count} pair(s) of units share the same point, so 1/distance is infinite: {pairs}. Merge or move them, or use contiguity, k-nearest neighbours or a distance band.</source>
+      <translation>{count} 对单元位于同一点，1/距离 为无穷大：{pairs}。请合并或移动这些单元，或使用邻接、k 近邻或距离带权重。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/inverse_distance.py" line="33" />
+      <source>The cut-off distance cannot be negative; got {value}.</source>
+      <translation>截断距离不能为负；得到的是 {value}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/inverse_distance.py" line="43" />
+      <source>The power α of inverse distance must be positive; got {value}.</source>
+      <translation>反距离的幂次 α 必须为正；得到的是 {value}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kernel.py" line="59" />
+      <source>Unknown kernel “{name}”; use one of {names}.</source>
+      <translation>未知的核函数“{name}”；请使用以下之一：{names}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kernel.py" line="69" />
+      <source>The kernel bandwidth cannot be negative; got {value}.</source>
+      <translation>核函数带宽不能为负；得到的是 {value}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kernel.py" line="75" />
+      <source>{count} unit(s) share their point with {k} or more others, so their adaptive bandwidth is zero: {ids}. Increase k or merge the duplicates.</source>
+      <translation>{count} 个单元与 {k} 个或更多其他单元共用同一点，其自适应带宽为零：{ids}。请增大 k 或合并重复的单元。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="21" />
+      <source>triangular</source>
+      <translation>三角</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="21" />
+      <source>uniform</source>
+      <translation>均匀</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="22" />
+      <source>epanechnikov</source>
+      <translation>Epanechnikov </translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="22" />
+      <source>quartic</source>
+      <translation>四次</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="23" />
+      <source>gaussian</source>
+      <translation>高斯</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/knn.py" line="37" />
       <source>k must be at least 1.</source>
       <translation>k 至少为 1。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/knn.py" line="37" />
+      <location filename="../../core/weights/knn.py" line="39" />
       <source>k = {k} needs more than {k} units, but the layer has {n}; choose k ≤ {max_k}.</source>
       <translation>k = {k} 需要多于 {k} 个单元，但图层只有 {n} 个；请选择 k ≤ {max_k}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/model.py" line="43" />
+      <location filename="../../core/weights/model.py" line="44" />
       <source>The weights matrix is {shape} but there are {n} units.</source>
       <translation>权重矩阵为 {shape}，但单元数为 {n}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/model.py" line="49" />
+      <location filename="../../core/weights/model.py" line="50" />
       <source>Unit ids must be unique to build spatial weights; choose a unique id field.</source>
       <translation>构建空间权重时单元标识必须唯一；请选择唯一的标识字段。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/model.py" line="51" />
+      <location filename="../../core/weights/model.py" line="52" />
       <source>Unknown weights transformation “{transform}”; use R, B, V or O.</source>
       <translation>未知的权重标准化方式“{transform}”；请使用 R、B、V 或 O。</translation>
     </message>
@@ -917,27 +7784,77 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <translation>未知的取点方法“{method}”；请使用 centroid 或 point_on_surface。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="357" />
+      <location filename="../../core/weights/summary.py" line="41" />
+      <source>yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="41" />
+      <source>no</source>
+      <translation>否</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="176" />
+      <source>The indicator {variable} cannot also be a control; remove it from the controls.</source>
+      <translation>指标 {variable} 不能同时作为控制变量；请将其从控制变量中移除。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="186" />
+      <source>Spatial models need the cities' geometries or a weights file; the layer has no geometry, so choose a GAL/GWT weights file.</source>
+      <translation>空间模型需要城市的几何或权重文件；该图层没有几何，请选择 GAL/GWT 权重文件。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="234" />
+      <source>The group field {field} changes over the years for {count} unit(s): {units}; a unit must stay in one group.</source>
+      <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="245" />
+      <source>Longitude/latitude points need both a longitude and a latitude field; choose them, or use the centroid or a point on the surface.</source>
+      <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="151" />
+      <source>codes or names of the cities</source>
+      <translation>城市的代码或名称</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="387" />
       <source>The field {field} is not in the layer.</source>
       <translation>图层中没有字段 {field}。</translation>
     </message>
     <message>
-      <location filename="../../processing/geometry_checks.py" line="26" />
+      <location filename="../../processing/invalid_geometries.py" line="59" />
       <source>No feature of the layer has a geometry; check the layer (or its selection).</source>
       <translation>图层中没有任何要素具有几何；请检查图层（或其选择集）。</translation>
     </message>
     <message>
-      <location filename="../../processing/geometry_checks.py" line="40" />
-      <source>{count} feature(s) have invalid geometries: {ids}. Repair them with Vector geometry › Fix geometries and run again.</source>
-      <translation>{count} 个要素的几何无效：{ids}。请用“矢量几何 › 修复几何”修复后重新运行。</translation>
+      <location filename="../../processing/invalid_geometries.py" line="86" />
+      <source>{count} feature(s) have invalid geometries: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that this algorithm repairs them for the analysis.</source>
+      <translation>{count} 个要素的几何无效：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，由本算法为分析修复这些几何。</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="139" />
+      <location filename="../../processing/invalid_geometries.py" line="115" />
+      <source>{count} feature(s) have invalid geometries, so spatial weights cannot be built: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that the weights use repaired copies.</source>
+      <translation>{count} 个要素的几何无效，无法构建空间权重：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，使权重采用修复后的副本。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/panel_input.py" line="51" />
+      <source>A long layer (one feature per unit and year) needs its unit id field (e.g. adcode) so that the rows of a unit are matched: choose the unit id field.</source>
+      <translation>长格式图层（每个单元每年一个要素）需要单元标识字段（如 adcode）来匹配同一单元的各行：请选择单元标识字段。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/panel_input.py" line="117" />
+      <source>The id field {field} is empty (NULL) for {count} feature(s); fill it.</source>
+      <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请补全。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="276" />
       <source>The id field {field} is empty (NULL) for {count} feature(s); fill it or choose another field.</source>
       <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请填写或选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="145" />
+      <location filename="../../processing/weights_parameters.py" line="282" />
       <source>The id field {field} is not unique: {values} occur more than once; choose a unique field (e.g. adcode).</source>
       <translation>标识字段 {field} 不唯一：{values} 出现多次；请选择唯一的字段（如 adcode）。</translation>
     </message>

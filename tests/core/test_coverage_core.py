@@ -138,6 +138,67 @@ def test_reductions_keep_an_optimal_cover():
     assert len(solution.cores) == size == 3
 
 
+def test_reductions_on_random_problems_keep_the_optimum_and_leave_nothing_dominated():
+    """The incremental dominance checks against sets compared pairwise here, and the
+    optimum against enumeration, on random 0/1 problems with repeated rows and columns."""
+    from itertools import permutations
+
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(0)
+    for trial in range(150):
+        n, m = int(rng.integers(4, 14)), int(rng.integers(3, 10))
+        a = (rng.random((n, m)) < rng.uniform(0.15, 0.6)).astype(np.int8)
+        a = np.vstack([a, a[rng.integers(0, n, 2)]])  # identical cities
+        a = np.hstack([a, a[:, rng.integers(0, m, 2)]])  # identical sites
+        for i in np.flatnonzero(a.sum(axis=1) == 0):
+            a[i, rng.integers(0, a.shape[1])] = 1  # every city coverable
+        fixed = [int(rng.integers(0, a.shape[1]))] if trial % 4 == 0 else []
+        covers = [set(np.flatnonzero(a[:, j]).tolist()) for j in range(a.shape[1])]
+        size, _ = reference.brute_force_cover(covers, a.shape[0], fixed=fixed)
+
+        mask = np.zeros(a.shape[1], dtype=bool)
+        mask[fixed] = True
+        reduced = reduce_cover(sp.csr_matrix(a), mask)
+        r = reduced.matrix.toarray()
+        assert set(fixed) <= set(reduced.forced.tolist())
+        if r.shape[0]:
+            reduced_covers = [set(np.flatnonzero(r[:, j]).tolist()) for j in range(r.shape[1])]
+            reduced_size, optimal = reference.brute_force_cover(reduced_covers, r.shape[0])
+        else:
+            reduced_size, optimal = 0, [()]
+        assert reduced_size + len(reduced.forced) == size, trial
+        for cover in optimal:  # every optimal cover of what is left, with the forced sites, is optimal
+            chosen = set(reduced.forced.tolist()) | {int(reduced.cols[k]) for k in cover}
+            assert set().union(*(covers[j] for j in chosen)) == set(range(a.shape[0])), trial
+        # a fixed point of the rules: no essential site left, no city whose sites contain
+        # another city's, no site whose cities lie inside another site's (ties included)
+        city_sets = [frozenset(np.flatnonzero(row).tolist()) for row in r]
+        site_sets = [frozenset(np.flatnonzero(col).tolist()) for col in r.T]
+        assert all(len(c) >= 2 for c in city_sets), trial
+        assert not any(city_sets[i] <= city_sets[k] for i, k in permutations(range(len(city_sets)), 2)), trial
+        assert not any(site_sets[i] <= site_sets[k] for i, k in permutations(range(len(site_sets)), 2)), trial
+
+
+@pytest.mark.parametrize(("method", "radius", "cores"), [("point_on_surface", 250.0, 58), ("centroid", 300.0, 42)])
+def test_set_covering_that_needs_branching_equals_a_plain_pulp_model(cities, method, radius, cores):
+    """Cases where the LP bound, rounded up, is below the optimum: the proof needs the
+    branch-and-bound that models.PROOF_OPTIONS tunes."""
+    from scipy.optimize import linprog
+
+    n = len(cities)
+    sites = sites_from_geometries(cities.geometry.values, cities.crs, method)
+    coverage = pairs_within(sites, np.arange(n), radius).coverage()
+    relaxation = linprog(np.ones(n), A_ub=-coverage.astype(float), b_ub=-np.ones(n), bounds=(0, 1))
+    assert relaxation.status == 0 and np.ceil(relaxation.fun - 1e-6) < cores
+    solution = set_covering(coverage)
+    assert solution.result.optimal and describe_status(solution.result) == "proven optimal"
+    assert solution.result.bound == pytest.approx(cores)
+    rows = [coverage.indices[coverage.indptr[i]:coverage.indptr[i + 1]].tolist() for i in range(n)]
+    assert len(solution.cores) == round(reference.pulp_cover(rows, n)) == cores
+    assert (coverage[:, solution.cores].sum(axis=1) >= 1).all()
+
+
 def test_cities_at_300_km_proven_optimal_and_within_300_km_by_vincenty(cities, city_sites):
     import pulp
     from spopt.locate import LSCP
