@@ -17,6 +17,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 QGIS_PACKAGES := python3-qgis qgis-providers qgis
 # Headers to build pyproj, shapely, pyogrio and rasterio against QGIS's own libraries.
 BUILD_PACKAGES := python3-dev libproj-dev proj-bin libgeos-dev libgdal-dev
+# `python3 -m venv` needs ensurepip, which Debian ships in python3-venv (python3.11-venv).
+VENV_PACKAGES := python3-venv
 # Report maps and checks: CJK font for labels/layouts/charts, matplotlib (charts), Xvfb for the desktop test,
 # poppler (pdftoppm) to look at report pages, lrelease to compile translations.
 REPORT_PACKAGES := fonts-noto-cjk python3-matplotlib xvfb poppler-utils qttools5-dev-tools
@@ -38,16 +40,20 @@ setup: qgis $(STAMP) $(PLUGINS)/digital_resilience
 
 qgis:
 	@/usr/bin/python3 -c 'import qgis.core' 2>/dev/null && \
-	  dpkg -s $(BUILD_PACKAGES) $(REPORT_PACKAGES) >/dev/null 2>&1 || { \
+	  dpkg -s $(BUILD_PACKAGES) $(VENV_PACKAGES) $(REPORT_PACKAGES) >/dev/null 2>&1 || { \
 	  echo "Installing QGIS and build headers with apt..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    $(QGIS_PACKAGES) $(BUILD_PACKAGES) $(REPORT_PACKAGES) >/dev/null; }
+	    $(QGIS_PACKAGES) $(BUILD_PACKAGES) $(VENV_PACKAGES) $(REPORT_PACKAGES) >/dev/null; }
 
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt build-constraints.txt
-	@[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
+	@# (Re)create the venv only when its pip does not run: missing, or left without pip by an
+	@# earlier `python3 -m venv` that failed (no ensurepip). A working venv is never touched.
+	@$(PY) -m pip --version >/dev/null 2>&1 || { \
+	  echo "Creating $(VENV)..."; \
+	  /usr/bin/python3 -m venv --clear --system-site-packages $(VENV); }
 	@echo "Building the Python packages (pyproj, shapely, pyogrio, rasterio compile: ~3 min)..."
 	PIP_CONSTRAINT=$(ROOT)/build-constraints.txt $(PIP) --no-binary pyproj \
 	  $$(grep -E '^pyproj==' requirements.txt)
