@@ -29,8 +29,9 @@ MINIMUM_VERSIONS: dict[str, str] = {
     "spreg": "1.4",
     "mapclassify": "2.5",
     # The exact MIP solver of the coverage model (resilience:corenodecoverage); a wheel
-    # with its own HiGHS library and no GDAL/PROJ/GEOS, safe in QGIS's Python.
-    "highspy": "1.7",
+    # with its own HiGHS library and no GDAL/PROJ/GEOS, safe in QGIS's Python. 1.8 added
+    # the callbacks (cbMipInterrupt, cbSimplexInterrupt) behind progress and Cancel.
+    "highspy": "1.8",
 }
 # esda and spopt are not needed at run time: the permutation engine (core/autocorrelation)
 # and the coverage models (core/coverage) are our own, for the reasons given there; both
@@ -44,6 +45,15 @@ ALL_PACKAGES: tuple[str, ...] = tuple(MINIMUM_VERSIONS)
 #: matplotlib for charts (skipped with a note when it is missing).
 OPTIONAL_VERSIONS: dict[str, str] = {"rasterio": "1.3", "openpyxl": "3.0", "matplotlib": "3.3"}
 MINIMUM_VERSIONS.update(OPTIONAL_VERSIONS)
+
+#: Packages whose PyPI wheels bundle their own PROJ, GEOS or GDAL: on Linux, two copies of
+#: PROJ or GDAL in QGIS's process corrupt memory ("double free or corruption"), so pip must
+#: build them from source against the system's libraries (the ones QGIS uses).
+SOURCE_BUILDS: tuple[str, ...] = ("pyproj", "shapely", "pyogrio", "rasterio")
+#: Those that pip installs along with a package when they are missing (its dependencies).
+PULLED_IN: dict[str, tuple[str, ...]] = {"geopandas": ("pyproj", "shapely", "pyogrio")}
+#: What building them needs on Debian/Ubuntu (the Makefile's BUILD_PACKAGES, plus a compiler).
+BUILD_PACKAGES = "build-essential python3-dev libproj-dev proj-bin libgeos-dev libgdal-dev"
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,42 @@ def python_executable() -> str:
     return os.path.join(sys.exec_prefix, "bin", "python3")
 
 
-def pip_command(found: list[Problem]) -> str:
+def is_linux(platform: str | None = None) -> bool:
+    return (platform or sys.platform).startswith("linux")
+
+
+def source_builds(found: list[Problem], platform: str | None = None) -> list[str]:
+    """The packages of :data:`SOURCE_BUILDS` that pip may install for ``found`` (named, or
+    pulled in by one of them) and must build from source: on Linux only."""
+    if not is_linux(platform):
+        return []
+    wanted = set()
+    for problem in found:
+        wanted.add(problem.package)
+        wanted.update(PULLED_IN.get(problem.package, ()))
+    return [package for package in SOURCE_BUILDS if package in wanted]
+
+
+def build_note(found: list[Problem], platform: str | None = None) -> Message | None:
+    """What the source builds of :func:`pip_command` need, or None when there are none."""
+    builds = source_builds(found, platform)
+    if not builds:
+        return None
+    if "pyproj" in builds:
+        return Message(
+            "On Linux, pip builds {packages} from source against the system's PROJ, GEOS and GDAL "
+            "(their PyPI wheels bundle other copies, which crash QGIS with 'double free or "
+            "corruption'); this needs the development packages ({build_packages} on Debian/Ubuntu). "
+            "With PROJ 9.1 (Debian 12) pyproj must be 3.6.1, built with Cython 3.0 (see the plugin's README).",
+            packages=", ".join(builds), build_packages=BUILD_PACKAGES)
+    return Message(
+        "On Linux, pip builds {packages} from source against the system's PROJ, GEOS and GDAL "
+        "(their PyPI wheels bundle other copies, which crash QGIS with 'double free or "
+        "corruption'); this needs the development packages ({build_packages} on Debian/Ubuntu).",
+        packages=", ".join(builds), build_packages=BUILD_PACKAGES)
+
+
+def pip_command(found: list[Problem], platform: str | None = None) -> str:
     """The exact command that installs or upgrades ``found`` into QGIS's Python."""
     requirements = [f'"{p.package}>={p.required}"' for p in found]
     numpy = installed_version("numpy")
@@ -116,7 +161,10 @@ def pip_command(found: list[Problem]) -> str:
     if " " in exe:
         exe = f'"{exe}"'
     extra = ""
-    if sys.platform.startswith("linux") and exe.startswith("/usr/"):
+    if is_linux(platform) and exe.startswith("/usr/"):
         # Debian/Ubuntu's Python is "externally managed" (PEP 668).
         extra = " --user --break-system-packages"
+    builds = source_builds(found, platform)
+    if builds:
+        extra += " --no-binary " + ",".join(builds)
     return f"{exe} -m pip install --upgrade{extra} " + " ".join(requirements)

@@ -78,14 +78,17 @@ def core_texts(texts: dict) -> dict:
 
 
 def missing_packages_message(found) -> str:
-    """The one message for missing or outdated Python packages."""
-    return translate(
+    """The one message for missing or outdated Python packages (with, on Linux, what the
+    source builds of the pip command need)."""
+    text = translate(
         "Digital Resilience Toolkit needs Python packages that QGIS's Python lacks: {names}. "
         "Install them with: {command} (on Windows, run it in the OSGeo4W Shell), then restart QGIS."
     ).format(
         names=", ".join(core_text(problem.describe()) for problem in found),
         command=dependencies.pip_command(found),
     )
+    note = dependencies.build_note(found)
+    return f"{text} {core_text(note)}" if note is not None else text
 
 
 def feedback_progress(feedback, start: float = 0.0, end: float = 100.0):

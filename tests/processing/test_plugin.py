@@ -126,6 +126,7 @@ def test_missing_packages_give_one_clear_message(qgis_app, qgis_processing, prov
     text = str(caught.value)
     assert "esda (missing; needs >= 2.5)" in text and "libpysal 4.1.0 (too old" in text
     assert "-m pip install --upgrade" in text and '"esda>=2.5"' in text
+    assert "--no-binary" not in text and "from source" not in text  # nothing to compile
 
     import digital_resilience
 
@@ -138,6 +139,27 @@ def test_missing_packages_give_one_clear_message(qgis_app, qgis_processing, prov
         assert "pip install" in iface.bar.messages[0][1]
     finally:
         plugin.unload()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="source builds are for Linux")
+def test_missing_geo_packages_message_builds_them_from_source_on_linux(qgis_app, qgis_processing, provider,
+                                                                      monkeypatch, cities_path):
+    """PyPI wheels of pyproj/shapely/pyogrio crash QGIS on Linux: the one message says how to build them."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from digital_resilience.core import dependencies
+    from digital_resilience.core.dependencies import Problem
+
+    fake = [Problem("geopandas", "0.12", None)]
+    monkeypatch.setattr(dependencies, "problems", lambda packages=None: fake)
+    with pytest.raises(QgsProcessingException) as caught:
+        processing.run("resilience:spatialweights", {"INPUT": str(cities_path), "OUTPUT": "TEMPORARY_OUTPUT"})
+    text = str(caught.value)
+    assert text.count("Digital Resilience Toolkit needs") == 1
+    assert '--no-binary pyproj,shapely,pyogrio "geopandas>=0.12"' in text
+    assert "builds pyproj, shapely, pyogrio from source" in text
+    assert "libproj-dev proj-bin libgeos-dev libgdal-dev" in text
 
 
 def test_loading_the_plugin_imports_nothing_heavy_and_is_fast():
