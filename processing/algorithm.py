@@ -161,8 +161,13 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
         if found:
             raise QgsProcessingException(missing_packages_message(found))
 
+    def required_packages(self, parameters, context) -> tuple[str, ...]:
+        """The packages this run needs (checked before it starts): :attr:`REQUIRES`; an
+        algorithm that needs a package only with some parameters narrows it here."""
+        return self.REQUIRES
+
     def processAlgorithm(self, parameters, context, feedback):
-        self.check_dependencies()
+        self.check_dependencies(self.required_packages(parameters, context))
         # QGIS checks geometry validity inside the feature iterator and, under the default
         # "stop" policy, raises from a callback while our Python loop iterates; on QGIS 3.22
         # the *next* Processing run in the session then crashes. So sources are read with the

@@ -84,6 +84,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
     NAME = "reportmap"
     DISPLAY_NAME = "Report map"
     GROUP = "maps"
+    #: mapclassify only when the run classifies (see :meth:`required_packages`).
     REQUIRES = ("numpy", "mapclassify")
     TAGS = "map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset"
     HELP = (
@@ -189,6 +190,14 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         self.addOutput(QgsProcessingOutputString("FILES", self.tr("Files written (separated by ;)")))
 
     # ---------------------------------------------------------------- process
+    def required_packages(self, parameters, context) -> tuple[str, ...]:
+        """mapclassify computes classes: for a chosen Field, or for every year's page of a
+        style re-classified each year; a layer that keeps its own style needs only numpy."""
+        classifies = bool(self.parameterAsFields(parameters, self.FIELD, context)) or (
+            self.parameterAsEnum(parameters, self.ATLAS, context) == self.ATLAS_YEARS
+            and self.parameterAsEnum(parameters, self.BREAKS, context) == 1)
+        return self.REQUIRES if classifies else tuple(p for p in self.REQUIRES if p != "mapclassify")
+
     def process(self, parameters, context, feedback):
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         fmt = Path(output).suffix.lower().lstrip(".")

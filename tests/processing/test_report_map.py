@@ -263,3 +263,35 @@ def test_cancel_stops_between_pages(provider, panel_path, tmp_path):
             "INPUT": f"{panel_path}|layername=cities", "FIELD": "BBAND_2019", "ATLAS": 1, "TITLE": "x",
             "DPI": DPI, "OUTPUT": str(tmp_path / "years.png")}, feedback=feedback)
     assert len(list(tmp_path.glob("years_*.png"))) < 9
+
+
+def test_mapclassify_is_needed_only_when_the_run_classifies(provider, cities_path, panel_path, tmp_path,
+                                                            monkeypatch):
+    """Without mapclassify (not installed, not importable) a layer that keeps its own style still
+    maps; choosing a field to classify, or re-classifying each year, names mapclassify."""
+    import sys
+
+    from qgis.core import QgsProcessingException, QgsVectorLayer
+
+    from digital_resilience.core import dependencies
+    from digital_resilience.processing.styling import Graduated, Style, apply_style
+
+    installed = dependencies.installed_version
+    monkeypatch.setattr(dependencies, "installed_version",
+                        lambda name: None if name == "mapclassify" else installed(name))
+    monkeypatch.setitem(sys.modules, "mapclassify", None)  # `import mapclassify` fails
+
+    out = tmp_path / "own_style.png"
+    result = run({"INPUT": f"{cities_path}|layername=cities", "TITLE": "Cities", "OUTPUT": str(out)})
+    assert result["PAGES"] == 1 and out.stat().st_size > 0
+
+    layer = QgsVectorLayer(f"{panel_path}|layername=cities", "broadband", "ogr")
+    apply_style(layer, Style(renderer=Graduated("BBAND_2011", [30.0, 100.0], colors=["#00ff00", "#ff00ff"],
+                                                minimum=0.0)))
+    result = run({"INPUT": layer, "ATLAS": 1, "TITLE": "Broadband", "OUTPUT": str(tmp_path / "kept.png")})
+    assert result["PAGES"] == 9
+
+    for parameters in ({"INPUT": f"{cities_path}|layername=cities", "FIELD": "area_km2"},
+                       {"INPUT": layer, "ATLAS": 1, "BREAKS": 1}):
+        with pytest.raises(QgsProcessingException, match=r"mapclassify \(missing; needs >= 2\.5\)"):
+            run({**parameters, "TITLE": "Classified", "OUTPUT": str(tmp_path / "classified.png")})
