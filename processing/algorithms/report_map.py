@@ -167,7 +167,8 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             self.RAMP, self.tr("Colour ramp"), list(RAMP_NAMES), defaultValue=0))
         self.addParameter(QgsProcessingParameterEnum(
             self.TEMPLATE, self.tr("Page"), layouts.template_labels(), defaultValue=0))
-        self.addParameter(QgsProcessingParameterString(self.TITLE, self.tr("Title"), defaultValue=""))
+        self.addParameter(QgsProcessingParameterString(self.TITLE, self.tr("Title (default: the layer’s name)"),
+                                                       defaultValue="", optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.SUBTITLE, self.tr("Subtitle"), defaultValue="", optional=True))
         self.addParameter(QgsProcessingParameterString(
@@ -255,6 +256,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         context_layer = self.context_layer(main_layer) if pages[0].value is not None else None
 
         self.fill_texts(parameters, context, items)
+        self.title = self.title or main_layer.name()
         self.set_up_legend(items.get(layouts.LEGEND), main_map, thematic)
         for item_id in (layouts.SCALEBAR, layouts.NORTH_ARROW):
             if item_id in items:

@@ -297,3 +297,11 @@ def test_maps_of_china_show_taiwan_hong_kong_macao_and_the_dashed_line(provider,
     assert dashes.geom_type == "MultiLineString" and len(dashes.geoms) == 10
     west, south, east, north = dashes.bounds
     assert 108 < west < 109 and 3 < south < 4 and 122 < east < 123 and 24 < north < 25
+
+
+def test_the_title_defaults_to_the_layer_name(provider, cities_path, tmp_path):
+    out = tmp_path / "untitled.png"
+    result = run({"INPUT": f"{cities_path}|layername=cities", "FIELD": "area_km2", "OUTPUT": str(out)})
+    assert result["PAGES"] == 1
+    title = box(read_png(out), (10, 10, 277, 12))  # the title band: "cities" written in it
+    assert 30 < (title.max(axis=2) < 80).sum() < 2000
