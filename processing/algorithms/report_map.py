@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qgis.core import (
@@ -52,7 +53,21 @@ from ..styling import (
 )
 
 PROVINCES = PLUGIN_DIR / "resources" / "sample" / "china_provinces.gpkg"
+#: Taiwan, Hong Kong and Macao (not in the sample's panel) and the South China Sea dashed line:
+#: what a map of China shows besides the data (resources/sample/make_china_context.py).
+CHINA_CONTEXT = PLUGIN_DIR / "resources" / "sample" / "china_context.gpkg"
+MARITIME_LINE = "#404040"  # the dashed line, darker than the province boundaries (#5A5A5A)
 FORMATS = ("pdf", "png", "svg")
+
+
+@dataclass
+class ChinaBasemaps:
+    """The layers a map of China draws besides the thematic ones, top first: ``over`` the thematic
+    layers, and under them in the main map and in the South China Sea inset."""
+
+    over: list = field(default_factory=list)
+    under_main: list = field(default_factory=list)
+    under_inset: list = field(default_factory=list)
 
 
 @contextmanager
@@ -97,6 +112,8 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         "map item has the id main_map (items title, subtitle, legend, scalebar, north_arrow, source, "
         "inset_map and inset_label are filled in when present).\n\n"
         "Maps of China: the map is drawn in an Albers equal-area projection with province boundaries, "
+        "Taiwan, Hong Kong and Macao (drawn without data when the layer does not cover them) and the "
+        "dashed maritime boundary line, "
         "and the South China Sea islands (南海诸岛) go into a framed inset at the lower right, as in "
         "Chinese atlases, while the main map stops south of Hainan. Automatic mode does this when the "
         "page covers the mainland and the islands.\n\n"
@@ -151,7 +168,8 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             self.RAMP, self.tr("Colour ramp"), list(RAMP_NAMES), defaultValue=0))
         self.addParameter(QgsProcessingParameterEnum(
             self.TEMPLATE, self.tr("Page"), layouts.template_labels(), defaultValue=0))
-        self.addParameter(QgsProcessingParameterString(self.TITLE, self.tr("Title"), defaultValue=""))
+        self.addParameter(QgsProcessingParameterString(self.TITLE, self.tr("Title (default: the layer’s name)"),
+                                                       defaultValue="", optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.SUBTITLE, self.tr("Subtitle"), defaultValue="", optional=True))
         self.addParameter(QgsProcessingParameterString(
@@ -243,21 +261,23 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             crs = (QgsCoordinateReferenceSystem.fromProj(layouts.CHINA_ALBERS) if china
                    else main_layer.crs())
         self.project.setCrs(crs)
-        basemaps = self.china_basemaps(context) if china else []
+        basemaps = self.china_basemaps() if china else ChinaBasemaps()
         context_layer = self.context_layer(main_layer) if pages[0].value is not None else None
 
         self.fill_texts(parameters, context, items)
+        self.title = self.title or main_layer.name()
         self.set_up_legend(items.get(layouts.LEGEND), main_map, thematic)
         for item_id in (layouts.SCALEBAR, layouts.NORTH_ARROW):
             if item_id in items:
                 items[item_id].setLinkedMap(main_map)
-        main_layers = ([basemaps[1]] if basemaps else []) + thematic + ([context_layer] if context_layer else [])
+        main_layers = (basemaps.over + thematic + ([context_layer] if context_layer else [])
+                       + basemaps.under_main)
         main_map.setLayers(main_layers)
         main_map.setKeepLayerSet(True)
         main_map.setCrs(crs)
         inset = items.get(layouts.INSET_MAP)
         if inset is not None:
-            inset.setLayers(([basemaps[1]] if basemaps else []) + thematic + basemaps[:1])
+            inset.setLayers(basemaps.over + thematic + basemaps.under_inset)
             inset.setKeepLayerSet(True)
             inset.setCrs(crs)
 
@@ -312,22 +332,39 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         self.project.addMapLayer(grey, False)
         return grey
 
-    def china_basemaps(self, context) -> list:
-        """Provinces (a light fill for the inset, boundaries over the map), read from a copy of
-        the bundled sample so the plugin's own file is never opened for writing."""
-        copy = Path(QgsProcessingUtils.tempFolder()) / "report_provinces.gpkg"
-        if not copy.exists():
-            shutil.copyfile(PROVINCES, copy)
-        fill = QgsVectorLayer(f"{copy}|layername=provinces", self.tr("Provinces"), "ogr")
-        lines = QgsVectorLayer(f"{copy}|layername=provinces", self.tr("Province boundaries"), "ogr")
-        if not fill.isValid() or not lines.isValid():
-            return []
-        apply_style(fill, Style(renderer=Single(color="#F2F2F2", outline="#9E9E9E", width=0.15)))
-        apply_style(lines, Style(renderer=Single(color="#00000000", outline="#5A5A5A", width=0.3)))
-        lines.renderer().symbol().symbolLayer(0).setBrushStyle(Qt.NoBrush)  # outlines only
-        for layer in (fill, lines):
+    def china_basemaps(self) -> ChinaBasemaps:
+        """Province boundaries over the thematic layers (with the South China Sea dashed line);
+        Taiwan, Hong Kong and Macao under them (they have no data in the sample's panel); a light
+        province fill under everything in the inset. Read from copies of the bundled files so
+        the plugin's own files are never opened for writing."""
+        folder = Path(QgsProcessingUtils.tempFolder())
+        layers = {}
+        for key, path, layer_name, name in (
+            ("fill", PROVINCES, "provinces", self.tr("Provinces")),
+            ("lines", PROVINCES, "provinces", self.tr("Province boundaries")),
+            ("regions", CHINA_CONTEXT, "no_data_regions", self.tr("Taiwan, Hong Kong and Macao")),
+            ("dashes", CHINA_CONTEXT, "maritime_boundary", self.tr("South China Sea dashed line")),
+        ):
+            copy = folder / f"report_{path.name}"
+            if not copy.exists() and path.exists():
+                shutil.copyfile(path, copy)
+            layer = QgsVectorLayer(f"{copy}|layername={layer_name}", name, "ogr")
+            if layer.isValid():
+                layers[key] = layer
+        if "fill" not in layers or "lines" not in layers:
+            return ChinaBasemaps()
+        apply_style(layers["fill"], Style(renderer=Single(color="#F2F2F2", outline="#9E9E9E", width=0.15)))
+        apply_style(layers["lines"], Style(renderer=Single(color="#00000000", outline="#5A5A5A", width=0.3)))
+        layers["lines"].renderer().symbol().symbolLayer(0).setBrushStyle(Qt.NoBrush)  # outlines only
+        if "regions" in layers:
+            apply_style(layers["regions"], Style(renderer=Single(color="#F2F2F2", outline="#5A5A5A", width=0.3)))
+        if "dashes" in layers:
+            apply_style(layers["dashes"], Style(renderer=Single(color=MARITIME_LINE, width=0.5)))
+        for layer in layers.values():
             self.project.addMapLayer(layer, False)
-        return [fill, lines]
+        over = [layers["lines"]] + ([layers["dashes"]] if "dashes" in layers else [])
+        regions = [layers["regions"]] if "regions" in layers else []
+        return ChinaBasemaps(over=over, under_main=regions, under_inset=[*regions, layers["fill"]])
 
     # ----------------------------------------------------------------- pages
     def pages(self, parameters, context, layer) -> list[Page]:

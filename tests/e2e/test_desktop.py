@@ -50,6 +50,7 @@ out = os.environ["DR_OUT"]
 started = time.perf_counter()
 
 done = []
+extra = {}
 
 
 def finish():
@@ -70,6 +71,12 @@ def finish():
         "invalid": [layer.name() for layer in QgsProject.instance().mapLayers().values() if not layer.isValid()],
         "visible": [node.name() for node in QgsProject.instance().layerTreeRoot().findLayers() if node.isVisible()],
         "seconds": time.perf_counter() - started,
+        "symbols": {layer.name(): [layer.renderer().type(), layer.renderer().symbol().color().name(),
+                                   round(layer.renderer().symbol().width(), 3)]
+                    for layer in QgsProject.instance().mapLayers().values()
+                    if hasattr(layer, "renderer") and hasattr(layer.renderer(), "symbol")
+                    and hasattr(layer.renderer().symbol(), "width")},
+        **extra,
     }
     with open(os.path.join(out, "state.json"), "w", encoding="utf-8") as handle:
         json.dump(state, handle)
@@ -84,8 +91,34 @@ def wait_for_render():
     canvas.zoomToFullExtent()
     canvas.refreshAllLayers()
 
-QTimer.singleShot(1500, wait_for_render)
+QTimer.singleShot(1500, globals().get("first_step", wait_for_render))
 QTimer.singleShot(25000, finish)  # never wait for ever for the canvas
+'''
+
+# Run an algorithm as a person does from the Toolbox: its dialog, filled in and run (the Run
+# button's slot), in QGIS's task manager; QGIS then loads the outputs and runs the layer
+# post-processors (the styles), which processing.run() does not.
+DIALOG_CODE = r'''
+import processing
+
+dialogs = []
+
+
+def first_step():
+    layer = QgsProject.instance().mapLayersByName("cities")[0]
+    dialog = processing.createAlgorithmDialog("resilience:spatialweights", {
+        "INPUT": layer.id(), "ID_FIELD": "adcode", "KIND": 0,
+        "OUTPUT": "TEMPORARY_OUTPUT", "WEIGHTS_OUTPUT": os.path.join(out, "queen.gal")})
+    dialogs.append(dialog)
+
+    def finished(ok, results):
+        extra["dialog_ok"] = ok
+        extra["dialog_results"] = {key: str(value) for key, value in results.items()}
+        QTimer.singleShot(500, wait_for_render)
+
+    dialog.algorithmFinished.connect(finished)
+    dialog.show()
+    dialog.runAlgorithm()
 '''
 
 
@@ -125,7 +158,7 @@ def styled_project(cities_path, tmp_path, qgis_app):
     return path
 
 
-def run_qgis_desktop(project: Path, tmp_path: Path):
+def run_qgis_desktop(project: Path, tmp_path: Path, code: str = CODE):
     """QGIS desktop under Xvfb with the plugin and ``project``: (log lines, process, state,
     canvas pixels as an (height, width, 3) array)."""
     if not Path(QGIS).exists():
@@ -140,7 +173,7 @@ def run_qgis_desktop(project: Path, tmp_path: Path):
     ini.write_text("[PythonPlugins]\ndigital_resilience=true\n\n[qgis]\nshowTips=false\ncheckVersion=false\n"
                    "\n[core]\nNewsFeed\\httpsfeedqgisorg\\disabled=true\n", encoding="utf-8")
     (tmp_path / "startup.py").write_text(STARTUP, encoding="utf-8")
-    (tmp_path / "code.py").write_text(CODE, encoding="utf-8")
+    (tmp_path / "code.py").write_text(code, encoding="utf-8")
     log = tmp_path / "messages.log"
     env = {
         **os.environ,
@@ -206,3 +239,21 @@ def test_qgis_desktop_opens_the_demo_project(demo_run, tmp_path):
     assert count_colour(pixels, "#ff0000") > 100 and count_colour(pixels, "#0000ff") > 500  # High-High, Low-Low
     assert count_colour(pixels, "#f0f0f0") > 2000  # not significant
     shutil.copyfile(tmp_path / "window.png", tmp_path / "demo_window.png")  # kept for a look when it fails
+
+
+def test_an_algorithm_runs_from_its_dialog_and_loads_its_output_styled(styled_project, tmp_path):
+    """From the Toolbox: the spatial weights dialog runs queen contiguity on the cities; QGIS
+    loads the connectivity layer with the plugin's style (the post-processor ran) and the GAL
+    file holds the 367 units."""
+    dialog_code = CODE.replace("QTimer.singleShot(1500,", DIALOG_CODE + "\nQTimer.singleShot(1500,", 1)
+    _, _, state, _ = run_qgis_desktop(styled_project, tmp_path, dialog_code)
+    assert state.get("dialog_ok") is True, state
+    assert state["dialog_results"]["LINKS"] == "1934" and state["dialog_results"]["UNITS"] == "367"
+    from digital_resilience.core.palettes import CONNECTIVITY_COLOR
+
+    connectivity = [name for name in state["layers"] if name != "cities"]
+    assert len(connectivity) == 1, state["layers"]
+    kind, color, width = state["symbols"][connectivity[0]]
+    assert (kind, color, width) == ("singleSymbol", CONNECTIVITY_COLOR.lower(), 0.2)
+    header = (tmp_path / "queen.gal").read_text(encoding="utf-8").splitlines()[0].split()
+    assert header[-1] == "adcode" and header[1] == "367"

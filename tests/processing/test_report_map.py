@@ -295,3 +295,45 @@ def test_mapclassify_is_needed_only_when_the_run_classifies(provider, cities_pat
                        {"INPUT": layer, "ATLAS": 1, "BREAKS": 1}):
         with pytest.raises(QgsProcessingException, match=r"mapclassify \(missing; needs >= 2\.5\)"):
             run({**parameters, "TITLE": "Classified", "OUTPUT": str(tmp_path / "classified.png")})
+
+
+def test_maps_of_china_show_taiwan_hong_kong_macao_and_the_dashed_line(provider, cities_path, tmp_path):
+    """The sample has no Taiwan, Hong Kong or Macao; the map draws them (light fill, no data) and
+    the South China Sea dashed line in the inset, as maps of China customarily do."""
+    from digital_resilience.processing.algorithms.report_map import CHINA_CONTEXT, MARITIME_LINE
+    from digital_resilience.processing.layouts import INSET_LABEL, INSET_MAP, MAIN_MAP, item_geometry
+
+    out = tmp_path / "area.png"
+    run({"INPUT": f"{cities_path}|layername=cities", "FIELD": "area_km2", "TITLE": "Area", "OUTPUT": str(out),
+         "DPI": 150})
+    image = read_png(out)
+    geometry = item_geometry(297, 210)
+    x, y, w, h = geometry[INSET_MAP]
+    inset = box(image, (x, y, w, h), dpi=150)
+    above_label = box(image, (x, y, w, geometry[INSET_LABEL][1] - y), dpi=150)
+    # The dashes: pixels of the line's colour in the inset, above its label (the islands and
+    # province outlines are lighter, #5A5A5A).
+    assert count_color(above_label, MARITIME_LINE, 6) > 200
+    # Taiwan's light fill on the main map, outside the inset (the cities have the Blues ramp).
+    main = box(image, geometry[MAIN_MAP], dpi=150).copy()
+    mx, my = (round(v * 150 / 25.4) for v in geometry[MAIN_MAP][:2])
+    ix, iy = (round(v * 150 / 25.4) for v in (x, y))
+    main[iy - my:iy - my + inset.shape[0], ix - mx:ix - mx + inset.shape[1]] = 255
+    assert count_color(main, "#F2F2F2", 2) > 150
+    # The context file: the three regions and the ten dashes, in lon/lat.
+    import geopandas as gpd
+
+    regions = gpd.read_file(CHINA_CONTEXT, layer="no_data_regions")
+    assert sorted(regions["adcode"]) == [710000, 810000, 820000] and regions.crs.to_epsg() == 4326
+    dashes = gpd.read_file(CHINA_CONTEXT, layer="maritime_boundary").geometry.iloc[0]
+    assert dashes.geom_type == "MultiLineString" and len(dashes.geoms) == 10
+    west, south, east, north = dashes.bounds
+    assert 108 < west < 109 and 3 < south < 4 and 122 < east < 123 and 24 < north < 25
+
+
+def test_the_title_defaults_to_the_layer_name(provider, cities_path, tmp_path):
+    out = tmp_path / "untitled.png"
+    result = run({"INPUT": f"{cities_path}|layername=cities", "FIELD": "area_km2", "OUTPUT": str(out)})
+    assert result["PAGES"] == 1
+    title = box(read_png(out), (10, 10, 277, 12))  # the title band: "cities" written in it
+    assert 30 < (title.max(axis=2) < 80).sum() < 2000
