@@ -133,9 +133,10 @@ def test_one_page_per_region_with_the_inset_only_where_the_islands_are(provider,
         "central.png", "east.png", "northeast.png", "west.png"]
     inset = item_geometry(297, 210)[INSET_MAP]
     east, west = read_png(tmp_path / "regions_east.png"), read_png(tmp_path / "regions_west.png")
-    # East China includes Hainan's Sansha islands: framed inset; the west has none (white).
+    # East China includes Hainan's Sansha islands: framed inset; the west has none (white but
+    # for a few pixels of Hong Kong and Macao, next to Guangxi, in that corner of the map).
     assert count_color(box(east, inset), "#F2F2F2", 2) > 50
-    assert count_color(box(west, inset), "#F2F2F2", 2) == 0
+    assert count_color(box(west, inset), "#F2F2F2", 2) < 20
     # Other regions' cities are drawn in grey around the page's region.
     assert count_color(west, "#EBEBEB", 2) > 500
 
