@@ -106,7 +106,11 @@ def check_varies(values, name: str = THE_VARIABLE, magnitude: float | None = Non
 
 def off_diagonal(matrix) -> sp.csr_matrix:
     matrix = sp.csr_matrix(matrix, dtype=np.float64, copy=True)
-    matrix.setdiag(0.0)
+    diagonal = matrix.diagonal()
+    if diagonal.any():
+        # Not setdiag(0): on a matrix without stored diagonal entries SciPy < 1.11 inserts
+        # them and warns (SparseEfficiencyWarning) at every statistic.
+        matrix = sp.csr_matrix(matrix - sp.diags(diagonal, format="csr"))
     matrix.eliminate_zeros()
     matrix.sort_indices()
     return matrix
