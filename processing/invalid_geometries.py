@@ -53,6 +53,9 @@ def usable_geometries(frame, ids, feedback=None):
     import numpy as np
     import shapely
 
+    if len(frame) == 0:
+        raise InputError("The layer has no feature (or none is selected); choose a layer with at least one "
+                         "feature.")
     geometries = frame.geometry.values
     empty = np.asarray(shapely.is_missing(geometries) | shapely.is_empty(geometries))
     if empty.all():

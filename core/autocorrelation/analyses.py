@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import InputError, Message, preview
 from ..progress import report, span
+from .base import MINIMUM_UNITS, check_varies
 from .clusters import GEARY_LABELS, LISA_LABELS, NO_DATA
 from .geary import Geary
 from .getis_ord import GeneralG
@@ -268,7 +269,15 @@ def local_moran_analysis(panel: Panel, field: str, kind: str = "univariate", sec
             panel, field, all_years)
 
         def values(selection):
-            return selection.values[0] - selection.values[1] if kind == "differential" else selection.values[0]
+            if kind != "differential":
+                return selection.values[0]
+            later, earlier = (np.asarray(v, dtype=np.float64) for v in selection.values)
+            change = later - earlier
+            if np.isfinite(change).all() and len(change) >= MINIMUM_UNITS:
+                # A change that is rounding noise of the two fields ((x + 1) − x) is constant.
+                check_varies(change, _change(selection.run),
+                             magnitude=max(np.mean(np.abs(later)), np.mean(np.abs(earlier))))
+            return change
 
         def compute(selection, step):
             return LocalMoran(values(selection), selection.weights, conditional=conditional, progress=step,

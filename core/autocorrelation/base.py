@@ -71,12 +71,7 @@ def check_values(values, weights: SpatialWeights, name: str = THE_VARIABLE) -> n
             "{name} has values for only {count} unit(s); spatial autocorrelation needs at least {minimum}.",
             name=name, count=len(values), minimum=MINIMUM_UNITS,
         )
-    if np.all(values == values[0]):
-        raise InputError(
-            "{name} has the same value ({value}) at every unit, so its spatial autocorrelation is undefined "
-            "(zero variance); choose a variable that varies.",
-            name=name, value=f"{values[0]:g}",
-        )
+    check_varies(values, name)
     if len(weights.islands) == weights.n:
         raise InputError(
             "No unit has a neighbour under these weights, so there is nothing to correlate; choose other "
@@ -85,9 +80,37 @@ def check_values(values, weights: SpatialWeights, name: str = THE_VARIABLE) -> n
     return values
 
 
+#: Relative spread below which a variable counts as constant. Rounding noise of float64
+#: arithmetic is ~1e-16 of the magnitude per operation (a change (x + 1) − x is 1 ± 2e-16);
+#: real indicators never vary by less than 1e-10 of their size, and below that centring
+#: leaves too few significant digits for the moments to mean anything.
+CONSTANT_TOLERANCE = 1e-10
+
+
+def check_varies(values, name: str = THE_VARIABLE, magnitude: float | None = None) -> None:
+    """Raise when ``values`` are constant up to rounding: their standard deviation is at most
+    CONSTANT_TOLERANCE × ``magnitude`` (by default the mean absolute value; pass the inputs'
+    magnitude for a difference of two variables, whose own size may be pure rounding noise)."""
+    values = np.asarray(values, dtype=np.float64)
+    if magnitude is None:
+        magnitude = float(np.mean(np.abs(values)))
+    tolerance = CONSTANT_TOLERANCE * max(magnitude, np.finfo(np.float64).tiny)
+    if float(np.std(values)) <= tolerance:
+        value = float(np.mean(values))
+        raise InputError(
+            "{name} has the same value ({value}) at every unit, so its spatial autocorrelation is undefined "
+            "(zero variance); choose a variable that varies.",
+            name=name, value=f"{0.0 if abs(value) <= tolerance else value:g}",
+        )
+
+
 def off_diagonal(matrix) -> sp.csr_matrix:
     matrix = sp.csr_matrix(matrix, dtype=np.float64, copy=True)
-    matrix.setdiag(0.0)
+    diagonal = matrix.diagonal()
+    if diagonal.any():
+        # Not setdiag(0): on a matrix without stored diagonal entries SciPy < 1.11 inserts
+        # them and warns (SparseEfficiencyWarning) at every statistic.
+        matrix = sp.csr_matrix(matrix - sp.diags(diagonal, format="csr"))
     matrix.eliminate_zeros()
     matrix.sort_indices()
     return matrix

@@ -91,7 +91,27 @@ def adjust_p(p, correction: str = "none"):
     if correction == "bonferroni":
         adjusted[tested] = np.minimum(p[tested] * m, 1.0)
     else:
-        adjusted[tested] = stats.false_discovery_control(p[tested], method="bh")
+        adjusted[tested] = benjamini_hochberg(p[tested])
+    return adjusted
+
+
+def benjamini_hochberg(p):
+    """Benjamini–Hochberg (1995) adjusted p-values of a finite 1-d array.
+
+    Written out in numpy rather than ``scipy.stats.false_discovery_control`` because that
+    function only exists from SciPy 1.11, and QGIS users on Debian 12 have the system
+    SciPy 1.10. Same result as R's ``p.adjust(p, "BH")``: sort, ``p_(i) · m / i``, the
+    cumulative minimum from the largest p down, capped at 1, back in the input order.
+    """
+    p = np.asarray(p, dtype=np.float64)
+    m = len(p)
+    if m == 0:
+        return p.copy()
+    order = np.argsort(p, kind="stable")
+    scaled = p[order] * m / np.arange(1, m + 1)
+    scaled = np.minimum.accumulate(scaled[::-1])[::-1]
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum(scaled, 1.0)
     return adjusted
 
 

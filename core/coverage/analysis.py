@@ -121,14 +121,20 @@ def _check_spec(spec: CoverageSpec, n: int) -> None:
     if spec.problem not in PROBLEMS:
         raise InputError("Unknown problem “{problem}”; use set_covering or maximal_covering.",
                          problem=spec.problem)
-    radii = [spec.radius_km, *spec.compare_radii]
-    bad = [r for r in radii if not (np.isfinite(r) and r > 0)]
-    if bad:
+    if not _positive(spec.radius_km):
         raise InputError("The radius must be a positive distance in km, not {radius}; enter e.g. 300.",
-                         radius=f"{bad[0]:g}")
+                         radius=f"{spec.radius_km:g}")
+    bad = [r for r in spec.compare_radii if not _positive(r)]
+    if bad:
+        raise InputError("The radii to compare must be positive distances in km, not {radius}; enter e.g. "
+                         "200, 300, 500, or leave the list empty.", radius=f"{bad[0]:g}")
     if not (np.isfinite(spec.time_limit) and spec.time_limit > 0):
         raise InputError("The time limit must be a positive number of seconds, not {limit}.",
                          limit=f"{spec.time_limit:g}")
+
+
+def _positive(radius) -> bool:
+    return bool(np.isfinite(radius) and radius > 0)
 
 
 def _check_weights(weights, names) -> np.ndarray:
@@ -141,6 +147,10 @@ def _check_weights(weights, names) -> np.ndarray:
     if negative.any():
         raise InputError("The demand (weight) is negative for {count} cities: {names}. Demand must "
                          "be zero or more.", count=int(negative.sum()), names=preview(names[negative]))
+    if len(weights) and not (weights > 0).any():
+        # Nothing to cover: every solution would report 100 % of a demand of zero.
+        raise InputError("The demand (weight) is zero for every city; choose another demand field, or "
+                         "leave it empty to count every city once.")
     return weights
 
 

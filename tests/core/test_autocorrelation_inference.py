@@ -8,6 +8,7 @@ import pytest
 from digital_resilience.core.autocorrelation.clusters import PYSAL_QUADRANT, lisa_clusters, quadrants
 from digital_resilience.core.autocorrelation.inference import (
     adjust_p,
+    benjamini_hochberg,
     confidence_bins,
     normal_p,
     pseudo_p,
@@ -48,6 +49,47 @@ def test_benjamini_hochberg_by_hand_and_geoda_rule():
     passing = np.flatnonzero(ordered <= np.arange(1, m + 1) * alpha / m)
     cutoff = ordered[passing.max()] if len(passing) else -1
     np.testing.assert_array_equal(q[:8] <= alpha, p[:8] <= cutoff)
+
+
+def test_benjamini_hochberg_matches_r_p_adjust():
+    # Unsorted, with a tie (0.04 twice) and a large m/i factor. Reference values from R 4.x:
+    #   Rscript -e 'p <- c(0.01, 0.04, 0.03, 0.005, 0.2, 0.04, 0.9, 0.5, 0.0001, 0.049, 0.7, 0.012);
+    #               print(p.adjust(p, "BH"), digits=17)'
+    p = np.array([0.01, 0.04, 0.03, 0.005, 0.2, 0.04, 0.9, 0.5, 0.0001, 0.049, 0.7, 0.012])
+    r_bh = [0.0360000000000000042, 0.0685714285714285748, 0.0685714285714285748,
+            0.0299999999999999989, 0.2666666666666666630, 0.0685714285714285748,
+            0.9000000000000000222, 0.5999999999999999778, 0.0012000000000000001,
+            0.0735000000000000098, 0.7636363636363635576, 0.0360000000000000042]
+    np.testing.assert_allclose(adjust_p(p, "fdr"), r_bh, rtol=1e-14)
+    # NaN (untested units) neither counts in m nor moves the others.
+    with_gaps = np.insert(p, [0, 5], np.nan)
+    q = adjust_p(with_gaps, "fdr")
+    assert np.isnan(q[0]) and np.isnan(q[6])
+    np.testing.assert_allclose(q[np.isfinite(q)], r_bh, rtol=1e-14)
+    assert len(benjamini_hochberg(np.array([]))) == 0
+
+
+def test_benjamini_hochberg_needs_no_new_scipy():
+    # scipy.stats.false_discovery_control exists only from SciPy 1.11 (Debian 12 ships 1.10):
+    # the correction must not call it, and must agree with it where it exists.
+    from scipy import stats
+
+    rng = np.random.default_rng(7)
+    p = rng.uniform(size=200) ** 3
+    if hasattr(stats, "false_discovery_control"):
+        np.testing.assert_allclose(benjamini_hochberg(p),
+                                   stats.false_discovery_control(p, method="bh"), rtol=1e-14)
+    import digital_resilience.core.autocorrelation.inference as inference
+
+    class ScipyTen:  # the stats module of SciPy 1.10: no false_discovery_control
+        norm = stats.norm
+
+    original = inference.stats
+    inference.stats = ScipyTen
+    try:
+        np.testing.assert_allclose(adjust_p(p, "fdr"), benjamini_hochberg(p))
+    finally:
+        inference.stats = original
 
 
 def test_bonferroni_and_none():

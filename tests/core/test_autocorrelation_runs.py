@@ -120,6 +120,40 @@ def test_differential_is_the_lisa_of_the_change(wide):
     assert analysis.runs[0].run.title == "DEI_2013 − DEI_2011"
 
 
+def test_a_change_that_is_rounding_noise_is_constant(wide):
+    # (x + 1) − x is 1 ± 2.2e-16 in float64: before, the LISA ran on rounding noise (I ≈ 0.17).
+    wide["SHIFT"] = wide["DEI_2011"] + 1.0
+    change = (wide["SHIFT"] - wide["DEI_2011"]).to_numpy()
+    assert np.ptp(change) > 0 and np.ptp(change) < 1e-14  # not exactly constant
+    panel = Panel.wide(wide, lattice(6))
+    with pytest.raises(InputError, match=r"SHIFT − DEI_2011 has the same value \(1\) at every unit.*undefined"):
+        local_moran_analysis(panel, "SHIFT", kind="differential", second="DEI_2011", permutations=0)
+    with pytest.raises(InputError, match=r"has the same value \(1\) at every unit"):
+        Moran(change, lattice(6), permutations=0)
+    with pytest.raises(InputError, match=r"has the same value \(1\) at every unit"):
+        LocalMoran(change, lattice(6), permutations=0)
+    # Two fields equal up to rounding: the change is ~1e-16 of the fields' size, reported as 0.
+    wide["SAME"] = wide["DEI_2011"] / 3.0 * 3.0
+    wide["SAME"] = np.where(np.arange(36) % 2 == 0, np.nextafter(wide["DEI_2011"], np.inf), wide["SAME"])
+    assert (wide["SAME"] != wide["DEI_2011"]).any()
+    with pytest.raises(InputError, match=r"SAME − DEI_2011 has the same value \(0\) at every unit"):
+        local_moran_analysis(Panel.wide(wide, lattice(6)), "SAME", kind="differential", second="DEI_2011",
+                             permutations=0)
+
+
+def test_small_or_large_variables_that_really_vary_still_run(wide):
+    # The test is relative: micro-scale values and values on a large offset are fine.
+    base = wide["DEI_2011"].to_numpy()
+    for values in (base * 1e-12, 1e6 + base * 1e-3):
+        expected = Moran(base, lattice(6), permutations=0).I
+        assert Moran(values, lattice(6), permutations=0).I == pytest.approx(expected, rel=1e-6)
+    small = wide.assign(DEI_2011=wide["DEI_2013"] - base * 1e-3)  # a change 1e-3 of the fields' size
+    analysis = local_moran_analysis(Panel.wide(small, lattice(6)), "DEI_2013", kind="differential",
+                                    second="DEI_2011", permutations=0)
+    np.testing.assert_allclose(analysis.runs[0].result.Is,
+                               LocalMoran(base, lattice(6), permutations=0).Is, rtol=1e-6)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

@@ -410,7 +410,9 @@ def test_cancel_interrupts_a_running_solver():
     [
         (CoverageSpec(radius_km=0.0), {}, r"The radius must be a positive distance in km, not 0"),
         (CoverageSpec(radius_km=-5.0), {}, r"not -5"),
-        (CoverageSpec(compare_radii=(200.0, -1.0)), {}, r"not -1"),
+        (CoverageSpec(compare_radii=(200.0, -1.0)), {},
+         r"The radii to compare must be positive distances in km, not -1; enter e.g. 200, 300, 500"),
+        (CoverageSpec(compare_radii=(0.0, 300.0)), {}, r"The radii to compare .* not 0;"),
         (CoverageSpec("maximal_covering", p=4), {"candidates": [1, 1, 1, 0, 0, 0]},
          r"p = 4 cores is more than the 3 candidate cities"),
         (CoverageSpec("maximal_covering", p=1), {"existing": [1, 1, 0, 0, 0, 0]},
@@ -423,6 +425,10 @@ def test_cancel_interrupts_a_running_solver():
         (CoverageSpec("maximal_covering", p=2), {"weights": [1, 2, 3, -1, 1, 1]},
          r"negative for 1 cities: D"),
         (CoverageSpec(time_limit=0.0), {}, r"The time limit must be a positive number"),
+        # A demand of zero everywhere: before, maximal covering reported 100 % of the demand covered.
+        (CoverageSpec("maximal_covering", p=2), {"weights": [0, 0, 0, 0, 0, 0]},
+         r"The demand \(weight\) is zero for every city; choose another demand field, or leave it empty"),
+        (CoverageSpec(), {"weights": [0.0] * 6}, r"The demand \(weight\) is zero for every city"),
     ],
 )
 def test_bad_input_gets_a_clear_message(spec, kwargs, message):

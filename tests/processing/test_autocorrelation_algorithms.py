@@ -77,6 +77,7 @@ def panel_path(tmp_path_factory, cities_path, sample_dir):
     frame = cities.merge(wide, left_on="adcode", right_index=True)
     frame["CONST"] = 1.5
     frame["GAPS"] = frame["DEI_2019"].where(frame.index % 50 != 0)
+    frame["SHIFT"] = frame["DEI_2019"] + 1.0  # SHIFT − DEI_2019 is 1 up to rounding (1 ± 2e-16)
     path = tmp_path_factory.mktemp("panel") / "panel.gpkg"
     frame.to_file(path, layer="panel", driver="GPKG")
     return f"{path}|layername=panel"
@@ -257,6 +258,9 @@ def test_scatter_plot_and_chart_files(panel_path, provider, tmp_path):
         ("localmoran", {"FIELD": "CONST"}, r"CONST has the same value \(1.5\) at every unit.*undefined"),
         ("globalautocorrelation", {"FIELDS": ["CONST"]}, r"CONST has the same value"),
         ("localmoran", {"FIELD": "GAPS", "NULLS": 1}, r"GAPS is NULL for 8 unit\(s\): 110100, "),
+        # Before: the differential LISA ran on rounding noise and reported Moran's I = 0.17.
+        ("localmoran", {"FIELD": "SHIFT", "KIND": 2, "FIELD_2": "DEI_2019"},
+         r"SHIFT − DEI_2019 has the same value \(1\) at every unit.*undefined"),
         ("localmoran", {"FIELD": "DEI_2019", "KIND": 1}, r"needs a second field"),
         ("hotspots", {"FIELD": "DEI_2019", "YEAR_FIELD": "province", "WEIGHTS_ID_FIELD": None},
          r"A long layer .* needs its unit id field"),
@@ -318,6 +322,18 @@ def test_fewer_than_three_units_is_refused(provider, qgis_app):
     with pytest.raises(QgsProcessingException, match=r"only 2 unit\(s\); spatial autocorrelation needs at least 3"):
         run("localmoran", {"INPUT": layer, "FIELD": "v", "WEIGHTS_KIND": 2, "WEIGHTS_K": 1,
                            "OUTPUT": "TEMPORARY_OUTPUT"})
+
+
+@pytest.mark.parametrize(("name", "field"), [("localmoran", "FIELD"), ("localgeary", "FIELD"),
+                                            ("hotspots", "FIELD"), ("globalautocorrelation", "FIELDS")])
+def test_empty_layer_is_called_empty(provider, qgis_app, name, field):
+    from qgis.core import QgsProcessingException, QgsVectorLayer
+
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=v:double", "empty", "memory")
+    with pytest.raises(QgsProcessingException,
+                       match=r"The layer has no feature \(or none is selected\); choose a layer with at least"):
+        run(name, {"INPUT": layer, field: ["v"] if field == "FIELDS" else "v", "WEIGHTS_KIND": 2,
+                   "WEIGHTS_K": 1, "OUTPUT": "TEMPORARY_OUTPUT"})
 
 
 def test_cancel_stops_the_permutations(panel_path, provider):

@@ -146,6 +146,7 @@ def test_projected_layer_gives_geodesic_km(cities_frame, provider, tmp_path):
         ({"RADIUS": 100, "CANDIDATES": '"province" = \'北京市\''},
          r"cities cannot be covered: no candidate lies within 100 km of .*"),
         ({"COMPARE_RADII": "200, abc"}, r"“abc” in the radii to compare is not a number"),
+        ({"COMPARE_RADII": "0, 300"}, r"The radii to compare must be positive distances in km, not 0"),
         ({"CANDIDATES": '"nofield" > 1'},
          r"The expression \"nofield\" > 1 uses fields that are not in the layer: nofield"),
         ({"POINTS": 2}, r"need both a longitude and a latitude field"),
@@ -160,12 +161,56 @@ def test_bad_input_gives_a_clear_message(cities_path, provider, parameters, mess
         run({"INPUT": str(cities_path), "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT", **parameters})
 
 
-def test_empty_layer_is_refused(provider, qgis_app):
-    from qgis.core import QgsProcessingException, QgsVectorLayer
+def points_layer(rows, fields="name:string&field=demand:double"):
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
 
-    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string", "empty", "memory")
-    with pytest.raises(QgsProcessingException, match=r"has no cities|No feature of the layer has a geometry"):
-        run({"INPUT": layer, "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT"})
+    layer = QgsVectorLayer(f"Point?crs=EPSG:4326&field={fields}", "points", "memory")
+    for lon, lat, *attributes in rows:
+        feature = QgsFeature(layer.fields())
+        feature.setAttributes(attributes)
+        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(lon, lat)))
+        layer.dataProvider().addFeatures([feature])
+    return layer
+
+
+def test_empty_layer_or_selection_is_refused_as_empty(provider, qgis_app):
+    from qgis.core import QgsProcessingException, QgsProcessingFeatureSourceDefinition
+
+    empty = r"The layer has no feature \(or none is selected\); choose a layer with at least one feature"
+    with pytest.raises(QgsProcessingException, match=empty):
+        run({"INPUT": points_layer([]), "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT"})
+    layer = points_layer([(116.4, 39.9, "Beijing", 1.0), (121.5, 31.2, "Shanghai", 2.0)])
+    layer.removeSelection()
+    selected = QgsProcessingFeatureSourceDefinition(layer.id(), True)
+    from qgis.core import QgsProject
+
+    QgsProject.instance().addMapLayer(layer)
+    try:
+        with pytest.raises(QgsProcessingException, match=empty):
+            run({"INPUT": selected, "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT"})
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())
+    # Features that exist but have no geometry keep their own message.
+    from qgis.core import QgsFeature
+
+    no_geometry = points_layer([])
+    feature = QgsFeature(no_geometry.fields())
+    feature.setAttributes(["Nowhere", 1.0])
+    no_geometry.dataProvider().addFeatures([feature])
+    with pytest.raises(QgsProcessingException, match=r"No feature of the layer has a geometry"):
+        run({"INPUT": no_geometry, "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT"})
+
+
+def test_demand_of_zero_everywhere_is_refused(provider, qgis_app):
+    from qgis.core import QgsProcessingException
+
+    # Before: maximal covering ran and reported 100 % of the (zero) demand covered.
+    layer = points_layer([(116.4, 39.9, "Beijing", 0.0), (121.5, 31.2, "Shanghai", 0.0),
+                          (113.3, 23.1, "Guangzhou", 0.0)])
+    with pytest.raises(QgsProcessingException,
+                       match=r"The demand \(weight\) is zero for every city; choose another demand field"):
+        run({"INPUT": layer, "ID_FIELD": "name", "PROBLEM": 1, "P": 1, "WEIGHT_FIELD": "demand",
+             "COMPARE_RADII": "", "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT"})
 
 
 def test_cancel_stops_the_run(cities_path, provider):
