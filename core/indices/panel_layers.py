@@ -81,7 +81,8 @@ def _check_cross_section(frame: pd.DataFrame, id_field: str | None) -> str | Non
                              "of one feature per unit; if it has one feature per unit and year, choose its year field.",
                              field=id_field, values=preview(list(dict.fromkeys(repeated.tolist()))))
     for column in frame.columns:
-        if isinstance(column, str) and column.strip().casefold() in YEAR_NAMES and frame[column].nunique() > 1:
+        if (isinstance(column, str) and column.strip().casefold() in YEAR_NAMES
+                and pd.api.types.is_numeric_dtype(frame[column].dtype) and frame[column].nunique() > 1):
             return column
     return None
 
