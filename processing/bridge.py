@@ -340,6 +340,7 @@ def frame_to_sink(
     table); ``crs`` defaults to the frame's CRS. Returns the destination id, or None
     when the user chose to skip this optional output.
     """
+    frame = _free_primary_key(frame, feedback)
     fields = fields_for_frame(frame, base_fields, aliases)
     geometry_name = getattr(frame, "_geometry_column_name", None)
     if wkb_type is None:
@@ -360,6 +361,44 @@ def frame_to_sink(
         with ignore_gdal_errors(NO_GEOMETRY_COLUMN):
             del sink
     return dest_id
+
+
+#: What a field copied from the input is called when it cannot stay the output's ``fid``.
+SOURCE_FID = "fid_src"
+
+
+def _free_primary_key(frame, feedback=None):
+    """``frame`` with a column named ``fid`` (any case) renamed ``fid_src`` when its values
+    cannot be feature ids: repeated (several output features per input feature, e.g. one per
+    city and year), missing or not whole numbers. A GeoPackage (and GDAL's other SQL drivers)
+    takes a field called fid as its primary key, so writing those values fails with
+    "UNIQUE constraint failed"; QGIS's own algorithms drop such a field. Renaming keeps the
+    input's feature id for the user, under one name whatever the output format. When
+    ``fid_src`` is taken as well, the column is left out.
+    """
+    import numpy as np
+    import pandas as pd
+
+    name = next((c for c in frame.columns if isinstance(c, str) and c.lower() == "fid"), None)
+    if name is None or name == getattr(frame, "_geometry_column_name", None):
+        return frame
+    values = frame[name]
+    whole = pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
+    if not whole and pd.api.types.is_float_dtype(values.dtype):
+        numbers = values.to_numpy(dtype=float)
+        whole = bool(np.isfinite(numbers).all() and (numbers == np.round(numbers)).all())
+    if whole and not values.isna().any() and values.is_unique:
+        return frame
+    taken = any(isinstance(c, str) and c.lower() == SOURCE_FID for c in frame.columns)
+    if feedback is not None:
+        feedback.pushInfo(
+            tr("The input's field {field} does not hold one whole number per output feature, so it cannot be "
+               "the output's feature id (a GeoPackage takes a field named fid as its primary key); it is "
+               "written as {new}.").format(field=name, new=SOURCE_FID) if not taken else
+            tr("The input's field {field} does not hold one whole number per output feature, so it cannot be "
+               "the output's feature id (a GeoPackage takes a field named fid as its primary key); it is "
+               "left out.").format(field=name))
+    return frame.drop(columns=[name]) if taken else frame.rename(columns={name: SOURCE_FID})
 
 
 def _frame_wkb_type(frame):

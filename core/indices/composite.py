@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Message, preview
+from ..panel import check_unit_years
 from ..progress import report
 from .critic import critic_weights
 from .entropy import DEFAULT_SHIFT, entropy_weights
@@ -75,6 +76,15 @@ class CompositeResult:
     stems: dict[str, list[str]] = field(default_factory=dict)  # index stem -> all its output stems
 
 
+def check_numeric(frame: pd.DataFrame, fields) -> None:
+    """An error naming the ``fields`` of ``frame`` that do not hold numbers."""
+    text = [c for c in fields if not pd.api.types.is_numeric_dtype(frame[c].dtype)
+            or pd.api.types.is_bool_dtype(frame[c].dtype)]
+    if text:
+        raise InputError("Indicators {codes} are not numeric fields; convert them to numbers (Field "
+                         "calculator: to_real) or fix the join.", codes=preview(text))
+
+
 def check_panel(panel: pd.DataFrame, system: IndicatorSystem, unit_column: str | None, year_column: str | None):
     codes = system.codes
     missing = [c for c in codes if c not in panel.columns]
@@ -82,12 +92,16 @@ def check_panel(panel: pd.DataFrame, system: IndicatorSystem, unit_column: str |
         raise InputError("The layer has no indicator {codes}; the indicator system needs them. Indicators found: "
                          "{available}.", codes=preview(missing), available=preview(
                              [c for c in panel.columns if c not in (unit_column, year_column)], 30))
-    text = [c for c in codes if not pd.api.types.is_numeric_dtype(panel[c].dtype)
-            or pd.api.types.is_bool_dtype(panel[c].dtype)]
-    if text:
-        raise InputError("Indicators {codes} are not numeric fields; convert them to numbers (Field "
-                         "calculator: to_real) or fix the join.", codes=preview(text))
-    units = panel[unit_column].nunique() if unit_column else len(panel)
+    check_numeric(panel, codes)
+    if unit_column and year_column:
+        known = panel[unit_column].notna()
+        check_unit_years(panel.loc[known, unit_column], panel.loc[known, year_column])
+    if unit_column:
+        units = panel[unit_column].nunique()
+    elif year_column:  # no unit ids: a year holds each unit once, so its rows count the units
+        units = int(panel[year_column].value_counts().max()) if len(panel) else 0
+    else:
+        units = len(panel)
     if units < 2:
         raise InputError("A composite index compares units, so it needs at least two; the layer has {n}.",
                          n=units)

@@ -75,6 +75,14 @@ def _match_names(layer_keys, table_keys) -> dict:
     for key in table_keys:
         match = matcher.match(key)
         result[key] = (match.status, match.units)
+    if table_keys and not any(status in ("exact", "normalised") for status, _ in result.values()):
+        ambiguous = sum(status == "ambiguous" for status, _ in result.values())
+        raise InputError(
+            "No name of the table matches exactly one unit of the layer ({ambiguous} of {count} fit several): "
+            "the table has e.g. {example}, the layer e.g. {layer_example}. Check the key columns (the layer's "
+            "field must hold the names), or join by code.",
+            ambiguous=ambiguous, count=len(table_keys), example=table_keys[0],
+            layer_example=layer_keys[0] if len(layer_keys) else "")
     return result
 
 

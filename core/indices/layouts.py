@@ -156,13 +156,22 @@ def _wide_years(frame, key, chosen) -> tuple[pd.DataFrame, list[str], list[str]]
             raise InputError("The table has no indicator {names}; it has: {available}.",
                              names=preview(missing), available=preview(stems, 30))
         stems = list(chosen)
+    columns_of: dict[tuple[str, int], list] = {}
+    for column, pair in pairs.items():
+        if pair[0] in stems:
+            columns_of.setdefault(pair, []).append(column)
+    clashes = [f"{' / '.join(map(str, found))} ({stem} {year})"
+               for (stem, year), found in columns_of.items() if len(found) > 1]
+    if clashes:
+        raise InputError("Several columns give the same indicator and year: {clashes}. Keep one column for "
+                         "each, or rename the others.", clashes=preview(clashes))
     years = sorted({year for _, year in pairs.values()})
     lines = frame["line"].to_numpy()
     pieces = []
     for year in years:
         piece = pd.DataFrame({"line": lines, "key": frame[key].to_numpy(), "year": year})
         for stem in stems:
-            column = next((c for c, (s, y) in pairs.items() if s == stem and y == year), None)
+            column = next(iter(columns_of.get((stem, year), ())), None)
             piece[stem] = (to_numbers(frame[column], column, lines) if column is not None
                            else np.full(len(frame), np.nan))
         pieces.append(piece)

@@ -18,7 +18,8 @@ import pandas as pd
 
 from ..errors import InputError, Message, preview
 from ..panel import panel_stems, year_field
-from .composite import CompositeResult, IndexOptions, build_indices
+from .composite import CompositeResult, IndexOptions, build_indices, check_numeric
+from .layouts import YEAR_NAMES
 from .system import IndicatorSystem
 
 
@@ -57,6 +58,7 @@ def _stack(frame: pd.DataFrame, stems: dict, codes, id_field: str | None) -> tup
     """The long panel (year-major blocks of the layer's rows) of ``codes``, built column by column
     with numpy (the same rows as ``core.panel.wide_to_long``, without its per-year frames)."""
     years = sorted({year for code in codes for year in stems[code]})
+    check_numeric(frame, [stems[code][year] for code in codes for year in sorted(stems[code])])
     count = len(frame)
     units = frame[id_field].to_numpy() if id_field else frame.index.to_numpy()
     data = {"unit" if not id_field else id_field: np.tile(units, len(years)),
@@ -66,6 +68,23 @@ def _stack(frame: pd.DataFrame, stems: dict, codes, id_field: str | None) -> tup
         data[code] = np.concatenate([frame[stems[code][year]].to_numpy(dtype=float) if year in stems[code] else empty
                                      for year in years])
     return pd.DataFrame(data), years
+
+
+def _check_cross_section(frame: pd.DataFrame, id_field: str | None) -> str | None:
+    """For a layer read as a cross-section: an error when the unit ids repeat, and the name of
+    a field that looks like the year field of a long layer (several different years), if any."""
+    if id_field:
+        ids = frame[id_field]
+        repeated = ids[ids.duplicated(keep=False) & ids.notna()]
+        if len(repeated):
+            raise InputError("The unit id field {field} repeats values ({values}), so the layer is not a cross-section "
+                             "of one feature per unit; if it has one feature per unit and year, choose its year field.",
+                             field=id_field, values=preview(list(dict.fromkeys(repeated.tolist()))))
+    for column in frame.columns:
+        if (isinstance(column, str) and column.strip().casefold() in YEAR_NAMES
+                and pd.api.types.is_numeric_dtype(frame[column].dtype) and frame[column].nunique() > 1):
+            return column
+    return None
 
 
 def indices_on_layer(frame: pd.DataFrame, system: IndicatorSystem, options: IndexOptions | None = None,
@@ -97,7 +116,13 @@ def indices_on_layer(frame: pd.DataFrame, system: IndicatorSystem, options: Inde
         new = pd.DataFrame(columns, index=frame.index)
         return LayerIndices(_replace(frame, new, result.warnings), result, years, aliases, None, wide=True)
     if all(code in frame.columns for code in codes):
+        suspect = _check_cross_section(frame, id_field)
         result = build_indices(frame, system, options, id_field, None, progress)
+        if suspect:
+            result.warnings.insert(0, Message(
+                "No year field was chosen, so every feature is a unit of one cross-section, but the field {field} "
+                "holds {count} different years: if the layer has one feature per unit and year, choose {field} "
+                "as the year field.", field=suspect, count=frame[suspect].nunique()))
         return LayerIndices(_replace(frame, result.scores, result.warnings), result, [None], dict(result.labels))
     missing = [c for c in codes if c not in stems and c not in frame.columns]
     raise InputError(

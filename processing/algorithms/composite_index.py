@@ -89,7 +89,7 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterFile(
             self.SYSTEM_FILE, self.tr("Indicator system file (CSV/XLSX; replaces the template)"),
             behavior=QgsProcessingParameterFile.File,
-            fileFilter=self.tr("Tables (*.csv *.xlsx *.CSV *.XLSX)"), optional=True))
+            fileFilter=self.tr("Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)"), optional=True))
         self.addParameter(QgsProcessingParameterMatrix(
             self.SYSTEM_TABLE, self.tr("Indicator system table (replaces the template)"),
             headers=[self.tr("Indicator (field stem)"), self.tr("Index"), self.tr("Dimension"),

@@ -42,10 +42,12 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         "特别行政区 with the ethnic designations before them (延边朝鲜族自治州 = 延边州 = 延边). Nothing is "
         "guessed silently: table rows that fit no city or several cities are not joined, and the report "
         "table lists them, every match made only after normalising, the cities without data, renamed "
-        "indicators and skipped columns. Two table rows for one city and year are an error that lists them.\n\n"
+        "indicators and skipped columns. Two table rows (or two columns) for one city, indicator and year are an "
+        "error that lists them, and so is a table that matches no city at all.\n\n"
         "Output: the layer with the panel attached, either one feature per city with one field per "
         "indicator and year (STEM_YYYY, e.g. GDPPC_2019: the shape the other algorithms read) or one "
-        "feature per city and year with a year field. Field stems have at most 5 characters: other "
+        "feature per city and year with a year field (the input's feature id, repeated each year, is then "
+        "written as fid_src: a GeoPackage needs its fid unique). Field stems have at most 5 characters: other "
         "indicator names are renamed (your mapping 人均GDP=GDPPC, else V01, V02…) and keep their name in "
         "the field alias. The map shows the first indicator in the latest year."
     )
@@ -75,7 +77,7 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
             parentLayerParameterName=self.INPUT, optional=True))
         self.addParameter(QgsProcessingParameterFile(
             self.TABLE, self.tr("Indicator table (CSV or XLSX)"), behavior=QgsProcessingParameterFile.File,
-            fileFilter=self.tr("Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.CSV *.XLSX)")))
+            fileFilter=self.tr("Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.JOIN_BY, self.tr("Join by"), [self.tr("Code"), self.tr("Name (normalised)")], defaultValue=0))
         self.addParameter(QgsProcessingParameterString(

@@ -185,3 +185,40 @@ def test_indices_on_a_wide_layer_equal_the_long_panel(sample):
     assert found.aliases["DEI_2019"] == "Digital economy index (数字经济指数) 2019"
     with pytest.raises(InputError, match=r"neither yearly fields \(e\.g\. BBAND_2019\)"):
         indices_on_layer(wide.drop(columns=[c for c in wide.columns if c.startswith("BBAND")]), system)
+
+
+def test_text_fields_of_a_wide_layer_are_named():
+    from digital_resilience.core.indices.panel_layers import indices_on_layer
+
+    wide = pd.DataFrame({"unit": [1, 2, 3], "A_2018": [1.0, 2.0, 3.0], "A_2019": [2.0, 3.0, 1.0],
+                         "TXT_2018": ["abc", "d", "e"], "TXT_2019": ["x", "y", "z"]})
+    system = system_from_matrix(["A", "X", "", "+", "", "TXT", "X", "", "+", ""])
+    with pytest.raises(InputError, match="Indicators TXT_2018, TXT_2019 are not numeric fields"):
+        indices_on_layer(wide, system, IndexOptions())
+
+
+def test_units_of_a_long_panel_without_ids_are_counted_per_year():
+    one_city = _small([1.0], [2.0], years=range(2011, 2020))  # one unit, nine years
+    assert len(one_city) == 9
+    with pytest.raises(InputError, match="needs at least two; the layer has 1"):
+        build_indices(one_city.drop(columns="unit"), SYSTEM, IndexOptions(), None, "year")
+    two = _small([1.0, 2.0], [3.0, 5.0], years=(2018, 2019)).drop(columns="unit")
+    assert build_indices(two, SYSTEM, IndexOptions(), None, "year").scores["X"].notna().all()
+    repeated = _small([1.0, 2.0], [3.0, 5.0], years=(2018, 2019)).assign(unit=[1, 1, 2, 2])  # 2018: 1, 1; 2019: 2, 2
+    with pytest.raises(InputError, match=r"these unit-years repeat: 1 2018, 2 2019"):
+        build_indices(repeated, SYSTEM, IndexOptions(), "unit", "year")
+
+
+def test_a_long_layer_read_as_a_cross_section_is_flagged():
+    from digital_resilience.core.indices.panel_layers import indices_on_layer
+
+    long = _small([1.0, 2.0, 4.0], [3.0, 5.0, 4.0], years=(2018, 2019))  # unit, year, A, B
+    found = indices_on_layer(long, SYSTEM, IndexOptions())
+    assert found.years == [None]
+    assert found.result.warnings[0].startswith(
+        "No year field was chosen, so every feature is a unit of one cross-section, but the field year holds 2 "
+        "different years")
+    with pytest.raises(InputError, match=r"The unit id field unit repeats values \(0, 1, 2\)"):
+        indices_on_layer(long, SYSTEM, IndexOptions(), id_field="unit")
+    cross_section = long[long.year == 2019]
+    assert indices_on_layer(cross_section, SYSTEM, IndexOptions(), id_field="unit").result.warnings == []

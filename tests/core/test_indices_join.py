@@ -138,3 +138,10 @@ def test_the_sample_panel_joins_completely(sample_dir, cities_frame):
     # Joining by name gives the same values.
     by_name = join_panel(cities_frame, "name", table_to_panel(table.frame, "name"), by="name")
     assert by_name.frame["DIFI_2019"].equals(result.frame["DIFI_2019"])
+
+
+def test_names_that_never_match_are_an_error_like_codes():
+    panel = _panel([["火星", "2019", "1", "2"], ["金星", "2019", "3", "4"]], ("city", "year", "A", "B"))
+    with pytest.raises(InputError, match=r"No name of the table matches exactly one unit of the layer \(0 of 2 fit "
+                                         r"several\): the table has e.g. 火星"):
+        join_panel(_layer(), "name", panel, by="name")

@@ -140,3 +140,12 @@ def test_layout_errors_name_the_cells():
     text = _frame([["110100", "2019", "北京"]], ["adcode", "year", "name"])
     with pytest.raises(InputError, match="no numeric indicator columns"):
         table_to_panel(text, "adcode")
+
+
+def test_two_columns_for_one_indicator_and_year_are_an_error():
+    clash = _frame([["110100", "1", "2", "5"]], ["adcode", "X_2019", "X2019", "Y_2019"])
+    with pytest.raises(InputError, match=r"same indicator and year: X_2019 / X2019 \(X 2019\)\. Keep one column"):
+        table_to_panel(clash, "adcode")
+    # Only the indicators asked for matter: Y alone is joined.
+    panel = table_to_panel(clash, "adcode", indicators=["Y"])
+    assert panel.indicators == ["Y"] and panel.frame["Y"].tolist() == [5.0]

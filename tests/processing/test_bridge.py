@@ -138,3 +138,32 @@ def test_selection_and_filter_are_honoured_and_input_untouched(cities_layer, qgi
         assert after == before
     finally:
         QgsProject.instance().removeMapLayer(cities_layer.id())
+
+
+def test_a_fid_field_that_cannot_be_feature_ids_is_renamed(qgis_app):
+    """A GeoPackage takes a field named fid as its primary key: repeated, missing or non-integer
+    values must not reach it (several output features per input feature, e.g. one per year)."""
+    import pandas as pd
+    from qgis.core import QgsProcessingFeedback
+
+    from digital_resilience.processing.bridge import _free_primary_key
+
+    class Notes(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.notes = []
+
+        def pushInfo(self, text):
+            self.notes.append(text)
+
+    unique = pd.DataFrame({"fid": [3, 1, 2], "x": [1.0, 2.0, 3.0]})
+    assert _free_primary_key(unique) is unique
+    for values in ([1, 1, 2], [1.0, None, 2.0], [1.5, 2.0, 3.0], ["a", "b", "c"]):
+        notes = Notes()
+        freed = _free_primary_key(pd.DataFrame({"FID": values, "x": [1.0, 2.0, 3.0]}), notes)
+        assert freed.columns.tolist() == ["fid_src", "x"], values
+        assert freed["fid_src"].tolist()[::2] == [values[0], values[2]]
+        assert notes.notes and "written as fid_src" in notes.notes[0]
+    both = pd.DataFrame({"fid": [1, 1], "fid_src": [7, 8]})
+    assert _free_primary_key(both).columns.tolist() == ["fid_src"]
+    assert _free_primary_key(both)["fid_src"].tolist() == [7, 8]

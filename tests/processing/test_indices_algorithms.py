@@ -105,6 +105,45 @@ def test_join_long_output_and_xlsx(cities_path, provider, tmp_path):
     assert rows == {(110100, 2018): 1.0, (110100, 2019): 2.0, (120100, 2019): 3.0}
 
 
+def test_join_one_feature_per_city_and_year_into_a_geopackage(cities_path, sample_dir, provider, tmp_path):
+    """The input's fid repeats once per year, so it cannot be the GeoPackage's primary key: it is kept
+    as fid_src (this failed with "UNIQUE constraint failed: long.fid")."""
+    from qgis.core import QgsVectorLayer
+
+    result = run("jointable", {"INPUT": str(cities_path), "TABLE": str(sample_dir / "synthetic_panel.csv"),
+                               "SHAPE": 1, "OUTPUT": str(tmp_path / "long.gpkg")})
+    layer = QgsVectorLayer(result["OUTPUT"], "long", "ogr")
+    assert layer.isValid() and layer.featureCount() == 367 * 9
+    names = [f.name() for f in layer.fields()]
+    assert names[:2] == ["fid", "fid_src"]  # the GeoPackage's own key, then the input's feature id
+    source = QgsVectorLayer(f"{cities_path}|layername=cities", "cities", "ogr")
+    fid_of = {f["adcode"]: f.id() for f in source.getFeatures()}
+    raw = pd.read_csv(sample_dir / "synthetic_panel.csv").set_index(["adcode", "year"])
+    features = list(layer.getFeatures())
+    assert len({f.id() for f in features}) == len(features)
+    for feature in features[::97]:
+        assert feature["fid_src"] == fid_of[feature["adcode"]]
+        assert feature["GDPPC"] == raw.loc[(feature["adcode"], feature["year"]), "GDPPC"]
+
+
+def test_join_tables_that_cannot_be_joined_are_explained(cities_path, provider, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    clash = tmp_path / "clash.csv"
+    clash.write_text("adcode,X_2019,X2019\n110100,1,2\n", encoding="utf-8")
+    with pytest.raises(QgsProcessingException, match=r"same indicator and year: X_2019 / X2019 \(X 2019\)"):
+        run("jointable", {"INPUT": str(cities_path), "TABLE": str(clash), "OUTPUT": "TEMPORARY_OUTPUT"})
+    nowhere = tmp_path / "nowhere.csv"
+    nowhere.write_text("name,year,X\n火星,2019,1\n金星,2019,2\n", encoding="utf-8")
+    with pytest.raises(QgsProcessingException, match="No name of the table matches exactly one unit of the layer"):
+        run("jointable", {"INPUT": str(cities_path), "LAYER_KEY": "name", "JOIN_BY": 1, "TABLE": str(nowhere),
+                          "OUTPUT": "TEMPORARY_OUTPUT"})
+    old = tmp_path / "yearbook.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")  # the start of an old Excel (OLE2) file
+    with pytest.raises(QgsProcessingException, match=r"Old Excel \.xls files are not supported; .* save it as \.xlsx"):
+        run("jointable", {"INPUT": str(cities_path), "TABLE": str(old), "OUTPUT": "TEMPORARY_OUTPUT"})
+
+
 def test_join_errors_are_clear(cities_path, provider, tmp_path):
     from qgis.core import QgsProcessingException
 
@@ -169,6 +208,68 @@ def test_long_layer_and_dialog_table_give_the_same_index(joined_path, provider):
     for feature in list(from_wide.getFeatures())[::40]:
         for year in (2011, 2019):
             assert feature[f"GREEN_{year}"] == pytest.approx(by_unit_year[(feature["adcode"], year)], abs=1e-12)
+
+
+def test_composite_index_of_a_long_layer_into_a_geopackage(joined_path, provider, tmp_path):
+    """A long layer whose fid field repeats (one feature per city and year) written to a GeoPackage;
+    equal weights, so the index is the mean of the min–max values (pooled), computed here by hand."""
+    import geopandas as gpd
+    from qgis.core import QgsVectorLayer
+
+    from digital_resilience.core.panel import wide_to_long
+
+    wide = gpd.read_file(joined_path).iloc[:40]
+    long = wide_to_long(wide.set_index("adcode"), stems=["GDPPC", "SO2"])  # adcode, year, GDPPC, SO2
+    long.insert(0, "fid", long["adcode"].map({a: i + 1 for i, a in enumerate(wide["adcode"])}))
+    table = ["GDPPC", "green", "", "+", "", "SO2", "green", "", "-", ""]
+    result = run("compositeindex", {"INPUT": _table_layer(long), "SYSTEM_TABLE": table, "METHOD": 3,
+                                    "YEAR_FIELD": "year", "ID_FIELD": "adcode", "OUTPUT": str(tmp_path / "ci.gpkg")})
+    layer = QgsVectorLayer(result["OUTPUT"], "ci", "ogr")
+    assert layer.featureCount() == 40 * 9
+    gdp = (long.GDPPC - long.GDPPC.min()) / (long.GDPPC.max() - long.GDPPC.min())
+    so2 = (long.SO2.max() - long.SO2) / (long.SO2.max() - long.SO2.min())
+    expected = ((gdp + so2) / 2).set_axis(pd.MultiIndex.from_frame(long[["adcode", "year"]]))
+    for feature in layer.getFeatures():
+        assert feature["GREEN"] == pytest.approx(expected[(feature["adcode"], feature["year"])], abs=1e-12)
+        assert feature["fid_src"] == long.loc[long.adcode == feature["adcode"], "fid"].iloc[0]
+
+
+def test_composite_index_text_fields_and_too_few_cities(joined_path, provider, tmp_path):
+    import geopandas as gpd
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    from digital_resilience.core.panel import wide_to_long
+
+    wide = gpd.read_file(joined_path).iloc[:30]
+    wide["TXT_2018"], wide["TXT_2019"] = "abc", "x"
+    path = tmp_path / "text.gpkg"
+    wide.to_file(path, layer="text")
+    with pytest.raises(QgsProcessingException, match="Indicators TXT_2018, TXT_2019 are not numeric fields"):
+        run("compositeindex", {"INPUT": str(path), "SYSTEM_TABLE": ["BBAND", "A", "", "+", "", "TXT", "A", "", "+", ""],
+                               "OUTPUT": "TEMPORARY_OUTPUT"})
+
+    long = wide_to_long(wide.set_index("adcode"), stems=["GDPPC", "SO2"])
+    table = ["GDPPC", "green", "", "+", "", "SO2", "green", "", "-", ""]
+    one_city = _table_layer(long[long.adcode == long.adcode.iloc[0]])  # 1 city x 9 years
+    with pytest.raises(QgsProcessingException, match="needs at least two; the layer has 1"):
+        run("compositeindex", {"INPUT": one_city, "SYSTEM_TABLE": table, "YEAR_FIELD": "year",
+                               "OUTPUT": "TEMPORARY_OUTPUT"})
+
+    class Warnings(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.warnings = []
+
+        def pushWarning(self, text):
+            self.warnings.append(text)
+
+    feedback = Warnings()
+    run("compositeindex", {"INPUT": _table_layer(long), "SYSTEM_TABLE": table, "OUTPUT": "TEMPORARY_OUTPUT"},
+        feedback=feedback)
+    assert any("choose year as the year field" in text for text in feedback.warnings)
+    with pytest.raises(QgsProcessingException, match="The unit id field adcode repeats values"):
+        run("compositeindex", {"INPUT": _table_layer(long), "SYSTEM_TABLE": table, "ID_FIELD": "adcode",
+                               "OUTPUT": "TEMPORARY_OUTPUT"})
 
 
 def _table_layer(frame):
