@@ -22,6 +22,8 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value, feedback_progress
 from ..bridge import frame_to_sink, read_frame
+from ..classification_parameters import add_classification_parameters, classification
+from ..index_ranking import RANKING_CHART, add_ranking_parameters, write_ranking_chart
 from ..styling import Style, attach_style, graduated_style, latest_field
 
 
@@ -57,7 +59,11 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
         "the TOPSIS closeness; CI for a system without index names. Other systems take the stems of their "
         "index_stem/dim_stem columns or of their names. The weights table lists each indicator's entropy "
         "e_j, divergence d_j (or CRITIC's sd, conflict and information, or the CV), weight w_j and rank. "
-        "The map shows the first index in the latest year (Fisher–Jenks classes).\n\n"
+        "The map shows the first index in the latest year (Fisher–Jenks classes; other classifications "
+        "under the advanced parameters).\n\n"
+        "Index ranking chart (optional, PNG or SVG): the top and bottom 10 cities of the first index in the "
+        "latest year, labelled with the name field (or a field called name); the advanced parameters choose "
+        "another index or sub-index, another year and the number of cities.\n\n"
         "Bad input: unknown or non-numeric fields, a dimension without indicators and fewer than two "
         "cities are errors; constant indicators are dropped with a warning; missing values stop the run "
         "unless you choose to drop those city-years or fill them with the year mean (both are logged)."
@@ -126,6 +132,8 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Indices")))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.WEIGHTS, self.tr("Indicator weights"), QgsProcessing.TypeVector, optional=True))
+        add_classification_parameters(self)
+        add_ranking_parameters(self)
         self.addOutput(QgsProcessingOutputString("INDICES", self.tr("Output field stems")))
         self.addOutput(QgsProcessingOutputNumber("LATEST_YEAR", self.tr("Latest year")))
 
@@ -201,9 +209,13 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
             values, latest_field(first, latest, year_field), ramp="YlGnBu", aliases=core_texts(found.aliases),
             name=self.tr("{label} {year}").format(label=core_value(system.indices[0].label),
                                                   year="" if latest is None else latest).strip(),
-            allow_empty=True))
+            allow_empty=True, **classification(self, parameters, context)))
         results = {self.OUTPUT: dest_id, "INDICES": ",".join(found.result.labels),
                    "LATEST_YEAR": latest if latest is not None else 0}
+        ranking = self.parameterAsFileOutput(parameters, RANKING_CHART, context)
+        if ranking:
+            results[RANKING_CHART] = write_ranking_chart(self, parameters, context, found, system, ranking, id_field,
+                                                         feedback)
         steps.setCurrentStep(3)
         weights = found.result.weights.copy()
         weights["year"] = weights["year"].astype("Int64")

@@ -17,6 +17,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..bridge import frame_to_sink
+from ..classification_parameters import add_classification_parameters, classification
 from ..panel_input import (
     add_name_parameter,
     add_period_parameters,
@@ -146,6 +147,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
             self.COEFFICIENTS, self.tr("All β-convergence coefficients"), QgsProcessing.TypeVector,
             optional=True, createByDefault=False))
         add_report_parameters(self, self.tr("σ-convergence chart"))
+        add_classification_parameters(self)
         for name, description in (
             ("BETA", self.tr("β (cross-section OLS, absolute)")),
             ("SPEED", self.tr("Speed of convergence λ (per year)")),
@@ -320,6 +322,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
             return None
         name = self.tr("Growth of {variable} {start}–{end}").format(variable=result.variable, start=start, end=end)
         attach_style(context, dest, graduated_style(table["GROWTH"].to_numpy(), "GROWTH", ramp="YlGnBu",
-                                                    aliases=aliases, name=name)
+                                                    aliases=aliases, name=name,
+                                                    **classification(self, parameters, context))
                      if geometry_name else Style(aliases=aliases, name=name))
         return dest

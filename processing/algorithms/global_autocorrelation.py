@@ -24,6 +24,7 @@ from ..autocorrelation_common import (
     require_matplotlib,
     seed_value,
 )
+from ..autocorrelation_report import REPORT, add_report_parameter, report_figure, write_global_report
 from ..weights_parameters import add_weights_parameters
 
 STATISTICS = ("moran", "geary", "getis_ord")
@@ -52,7 +53,8 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
         "at least as extreme, (M + 1)/(P + 1); two-sided is twice the smaller tail. The same seed gives the "
         "same result.\n\n"
         "The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled markers are "
-        "significant at 5 %."
+        "significant at 5 %. The HTML report (optional) holds the chart, Moran's I of the first field in the "
+        "last year and the table of results."
     )
 
     def initAlgorithm(self, config=None):
@@ -74,6 +76,7 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
             "CHART", self.tr("Chart of Moran's I over the years"),
             self.tr("PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)"), optional=True,
             createByDefault=False))
+        add_report_parameter(self)
         self.addOutput(QgsProcessingOutputNumber("MORAN_I", self.tr("Moran's I (first field, last year)")))
         self.addOutput(QgsProcessingOutputNumber("MORAN_P", self.tr("p-value of Moran's I (first field, last "
                                                                     "year; permutation if any)")))
@@ -87,7 +90,7 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
         if chart:
             require_matplotlib()
         steps = QgsProcessingMultiStepFeedback(3, feedback)
-        _, _, panel = read_panel(self, parameters, context, steps)
+        source, _, panel = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
         chosen = self.parameterAsEnums(parameters, "STATISTICS", context)
         result = global_autocorrelation(
@@ -119,6 +122,7 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
                              feedback=steps)
         attach_style(context, dest, Style(aliases=aliases, name=self.tr("Global autocorrelation")))
         results = {"OUTPUT": dest}
+        headline = None
         moran = table[(table["statistic"] == "Moran's I") & (table["field"] == table["field"].iloc[0])]
         if len(moran):
             last = moran[moran["year"] == moran["year"].max()] if moran["year"].notna().any() else moran
@@ -126,14 +130,24 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
             row = (best if len(best) else last[last["inference"] == "randomisation"]).iloc[-1]
             results["MORAN_I"] = float(row["value"])
             results["MORAN_P"] = float(row["p_value"])
+            headline = (row["column"], row["year"], results["MORAN_I"], results["MORAN_P"], row["inference"])
         if chart:
             results["CHART"] = self.chart(chart, table)
+        report = self.parameterAsFileOutput(parameters, REPORT, context)
+        if report:
+            figure = report_figure(lambda: self.trend_figure(table), feedback)
+            results[REPORT] = write_global_report(report, table, figure, source.sourceName(), headline)
         return results
 
     def chart(self, path, table) -> str:
-        """The chart of the global statistic (Moran's I if computed) over the years."""
-        from ...core.autocorrelation.chart_data import trend_series
+        """The chart of the global statistic (Moran's I if computed) over the years, saved to ``path``."""
         from ...core.charts.base import save_chart
+
+        return save_chart(self.trend_figure(table), path)
+
+    def trend_figure(self, table):
+        """The figure of :meth:`chart`."""
+        from ...core.autocorrelation.chart_data import trend_series
         from ...core.charts.moran_trend import moran_trend_chart
 
         series = trend_series(table)
@@ -150,4 +164,4 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
                 alpha=0.05, inference=inference[series.inference]),
             not_significant_label=self.tr("not significant"),
             expected_label=self.tr("Expected under no autocorrelation"), lines=series.yearly)
-        return save_chart(figure, path)
+        return figure

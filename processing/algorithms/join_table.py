@@ -19,6 +19,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value
 from ..bridge import frame_to_sink, read_frame
+from ..classification_parameters import add_classification_parameters, classification
 from ..styling import Style, attach_style, graduated_style, latest_field
 
 
@@ -118,6 +119,7 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Cities with indicators")))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.REPORT, self.tr("Join report"), QgsProcessing.TypeVector, optional=True))
+        add_classification_parameters(self)
         for name, description in (("MATCHED_ROWS", self.tr("Table rows joined")),
                                   ("UNMATCHED_ROWS", self.tr("Table rows not joined")),
                                   ("UNITS_WITHOUT_DATA", self.tr("Cities without data"))):
@@ -183,7 +185,8 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         attribute = latest_field(first, latest, year_field)
         attach_style(context, dest_id, graduated_style(values, attribute, ramp="Blues",
                                                        aliases=core_texts(result.aliases),
-                                                       name=self.tr("Cities with indicators"), allow_empty=True))
+                                                       name=self.tr("Cities with indicators"), allow_empty=True,
+                                                       **classification(self, parameters, context)))
         results = {self.OUTPUT: dest_id, "MATCHED_ROWS": result.matched_rows,
                    "UNMATCHED_ROWS": result.unmatched_rows, "UNITS_WITHOUT_DATA": result.units_without_data,
                    "FIELDS": ",".join(result.stems.values())}

@@ -26,6 +26,7 @@ from ..autocorrelation_common import (
     require_matplotlib,
     write_local_outputs,
 )
+from ..autocorrelation_report import REPORT, add_report_parameter, report_figure, write_local_moran_report
 from ..styling import lisa_style
 from ..weights_parameters import add_weights_parameters
 
@@ -63,7 +64,8 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         "layer (Layer Properties › Styles). A long layer (one feature per city and year) needs its year "
         "field and the unit id field.\n\n"
         "The Moran scatter plot (PNG, SVG or PDF) shows the standardised variable against its spatial "
-        "lag with the slope (Moran's I), quadrants tinted and significant cities in their cluster colour."
+        "lag with the slope (Moran's I), quadrants tinted and significant cities in their cluster colour. "
+        "The HTML report (optional) holds the scatter plot, Moran's I and the cluster counts of every year."
     )
 
     def initAlgorithm(self, config=None):
@@ -89,6 +91,7 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
             "SCATTER_PLOT", self.tr("Moran scatter plot"),
             self.tr("PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)"), optional=True,
             createByDefault=False))
+        add_report_parameter(self)
         self.addOutput(QgsProcessingOutputNumber("MORAN_I", self.tr("Moran's I (last year)")))
         for name, description in (("HIGH_HIGH", self.tr("High-High cities (last year)")),
                                   ("LOW_LOW", self.tr("Low-Low cities (last year)")),
@@ -135,11 +138,21 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
             results[name] = int((last.result.cluster == code).sum())
         if plot:
             results["SCATTER_PLOT"] = self.scatter_plot(plot, analysis)
+        report = self.parameterAsFileOutput(parameters, REPORT, context)
+        if report:
+            figure = report_figure(lambda: self.scatter_figure(analysis), feedback)
+            results[REPORT] = write_local_moran_report(report, analysis, figure, source.sourceName(), alpha,
+                                                       correction, options["permutations"])
         return results
 
     def scatter_plot(self, path, analysis) -> str:
-        from ...core.autocorrelation.chart_data import scatter_panels
         from ...core.charts.base import save_chart
+
+        return save_chart(self.scatter_figure(analysis), path)
+
+    def scatter_figure(self, analysis):
+        """The Moran scatter plot of :meth:`scatter_plot`."""
+        from ...core.autocorrelation.chart_data import scatter_panels
         from ...core.charts.moran_scatter import moran_scatter_chart
 
         labels = {1: self.tr("High-High"), 2: self.tr("Low-Low"), 3: self.tr("Low-High"), 4: self.tr("High-Low")}
@@ -150,4 +163,4 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
                              else self.tr("Moran's I = {value:.3f}")),
             not_significant_label=self.tr("Not significant"), cluster_label=self.tr("{label} ({count})"),
             cluster_labels=labels)
-        return save_chart(figure, path)
+        return figure

@@ -41,15 +41,14 @@ from qgis.PyQt.QtCore import Qt
 
 from .. import layouts
 from ..algorithm import PLUGIN_DIR, ResilienceAlgorithm
+from ..classification_parameters import CLASSES, CLASSIFICATION, add_classification_parameters, classification
 from ..report_pages import Page, PageIterator
 from ..styling import (
     RAMP_NAMES,
-    SCHEME_KEYS,
     Single,
     Style,
     apply_style,
     graduated_style,
-    scheme_labels,
 )
 
 PROVINCES = PLUGIN_DIR / "resources" / "sample" / "china_provinces.gpkg"
@@ -128,8 +127,8 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
 
     INPUT = "INPUT"
     FIELD = "FIELD"
-    CLASSIFICATION = "CLASSIFICATION"
-    CLASSES = "CLASSES"
+    CLASSIFICATION = CLASSIFICATION
+    CLASSES = CLASSES
     RAMP = "RAMP"
     TEMPLATE = "TEMPLATE"
     TEMPLATE_FILE = "TEMPLATE_FILE"
@@ -159,11 +158,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterField(
             self.FIELD, self.tr("Field to classify (empty: keep the layer's style)"),
             parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.CLASSIFICATION, self.tr("Classification"), scheme_labels(), defaultValue=0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.CLASSES, self.tr("Number of classes"), QgsProcessingParameterNumber.Integer,
-            defaultValue=5, minValue=2, maxValue=12))
+        add_classification_parameters(self, advanced=False)
         self.addParameter(QgsProcessingParameterEnum(
             self.RAMP, self.tr("Colour ramp"), list(RAMP_NAMES), defaultValue=0))
         self.addParameter(QgsProcessingParameterEnum(
@@ -405,8 +400,8 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         import numpy as np
 
         fields = self.parameterAsFields(parameters, self.FIELD, context)
-        self.scheme = SCHEME_KEYS[self.parameterAsEnum(parameters, self.CLASSIFICATION, context)]
-        self.k = self.parameterAsInt(parameters, self.CLASSES, context)
+        chosen = classification(self, parameters, context)
+        self.scheme, self.k = chosen["scheme"], chosen["k"]
         self.ramp = RAMP_NAMES[self.parameterAsEnum(parameters, self.RAMP, context)]
         self.per_year = self.parameterAsEnum(parameters, self.BREAKS, context) == 1
         self.classify = bool(fields)

@@ -13,6 +13,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress
 from ..bridge import frame_to_sink
+from ..classification_parameters import add_classification_parameters, classification
 from ..spillover_inputs import add_model_inputs, output_number, read_model_inputs, spec_from_parameters, units_frame
 from ..styling import attach_style, graduated_style, lisa_style
 
@@ -63,6 +64,7 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.LISA, self.tr("Residual clusters (LISA)"), QgsProcessing.TypeVectorAnyGeometry,
             optional=True, createByDefault=False))
+        add_classification_parameters(self)
         for name, description in (
             ("SPATIAL", self.tr("Spatial parameter (ρ or λ)")),
             ("LOGLIK", self.tr("Log-likelihood")),
@@ -107,7 +109,7 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         dest = frame_to_sink(self, parameters, self.OUTPUT, context, fitted, feedback=steps)
         if dest is not None:
             outputs[self.OUTPUT] = dest
-            attach_style(context, dest, self.fitted_style(fitted, result))
+            attach_style(context, dest, self.fitted_style(fitted, result, classification(self, parameters, context)))
         if parameters.get(self.LISA) is not None:
             lisa = self.lisa_frame(inputs, result, spec.seed)
             dest = frame_to_sink(self, parameters, self.LISA, context, lisa, feedback=steps)
@@ -132,7 +134,7 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
             frame["FIT_MEAN"], frame["RES_MEAN"] = fitted.mean(axis=0), residuals.mean(axis=0)
         return frame
 
-    def fitted_style(self, frame, result):
+    def fitted_style(self, frame, result, classes: dict | None = None):
         column = "FITTED" if "FITTED" in frame.columns else "FIT_MEAN"
         dependent = result.main.dependent
         aliases = {"OBSERVED": self.tr("Observed {y}").format(y=dependent),
@@ -144,7 +146,8 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
             aliases[f"FIT_{year}"] = self.tr("Fitted {y} ({year})").format(y=dependent, year=year)
             aliases[f"RES_{year}"] = self.tr("Residual ({year})").format(year=year)
         return graduated_style(frame[column].to_numpy(), column, ramp="YlGnBu", aliases=aliases,
-                               name=self.tr("Fitted {y} ({model})").format(y=dependent, model=result.main.model))
+                               name=self.tr("Fitted {y} ({model})").format(y=dependent, model=result.main.model),
+                               **(classes or {}))
 
     def lisa_frame(self, inputs, result, seed):
         """Local Moran of the (mean) residuals with the model's weights."""

@@ -20,6 +20,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, core_texts, feedback_progress
 from ..bridge import frame_to_sink, read_frame
+from ..classification_parameters import add_classification_parameters, classification
 from ..styling import attach_style, graduated_style
 
 
@@ -85,6 +86,7 @@ class ZonalStatisticsAlgorithm(ResilienceAlgorithm):
             self.addParameter(parameter)
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Cities with raster statistics"), QgsProcessing.TypeVectorPolygon))
+        add_classification_parameters(self)
 
     def raster_paths(self, parameters, context) -> list[str]:
         layers = self.parameterAsLayerList(parameters, self.RASTERS, context)
@@ -145,5 +147,6 @@ class ZonalStatisticsAlgorithm(ResilienceAlgorithm):
                                 base_fields=source.fields(), feedback=steps)
         attach_style(context, dest_id, graduated_style(
             new[latest_first], latest_first, ramp="Greys", aliases=core_texts(aliases),
+            **classification(self, parameters, context),
             name=self.tr("Zonal statistics ({stem})").format(stem=stem), allow_empty=True))
         return {self.OUTPUT: dest_id}

@@ -1,0 +1,43 @@
+"""The classification of the graduated maps that algorithms attach to their outputs (issue 8):
+one pair of parameters, CLASSIFICATION (the mapclassify scheme) and CLASSES (the number of
+classes), defined here once for every algorithm that styles a layer with graduated classes,
+and read back into the keyword arguments of :func:`styling.graduated_style`.
+
+Defaults: Fisher–Jenks natural breaks, 5 classes (the maps' look before the choice existed).
+"""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingParameterDefinition, QgsProcessingParameterEnum, QgsProcessingParameterNumber
+from qgis.PyQt.QtCore import QCoreApplication
+
+from .styling import SCHEME_KEYS, scheme_labels
+
+CLASSIFICATION = "CLASSIFICATION"
+CLASSES = "CLASSES"
+DEFAULT_CLASSES = 5
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("ClassificationParameters", text)
+
+
+def add_classification_parameters(algorithm, advanced: bool = True) -> None:
+    """CLASSIFICATION (scheme, :data:`styling.SCHEME_KEYS` order) and CLASSES (2–12; the
+    standard deviation and box plot schemes fix their own classes)."""
+    parameters = [
+        QgsProcessingParameterEnum(CLASSIFICATION, tr("Classification"), scheme_labels(), defaultValue=0),
+        QgsProcessingParameterNumber(CLASSES, tr("Number of classes"), QgsProcessingParameterNumber.Integer,
+                                     defaultValue=DEFAULT_CLASSES, minValue=2, maxValue=12),
+    ]
+    for parameter in parameters:
+        if advanced:
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        algorithm.addParameter(parameter)
+
+
+def classification(algorithm, parameters, context) -> dict:
+    """``{"scheme": …, "k": …}``: the chosen classification, as keyword arguments of
+    :func:`styling.graduated_style`."""
+    return {"scheme": SCHEME_KEYS[algorithm.parameterAsEnum(parameters, CLASSIFICATION, context)],
+            "k": algorithm.parameterAsInt(parameters, CLASSES, context)}
