@@ -125,14 +125,517 @@
     </message>
   </context>
   <context>
+    <name>AutocorrelationReport</name>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="25" />
+      <source>Report</source>
+      <translation>报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="25" />
+      <source>HTML files (*.html)</source>
+      <translation>HTML 文件 (*.html)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="35" />
+      <source>matplotlib is not installed in QGIS's Python: the report has no chart.</source>
+      <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="58" />
+      <source>Global spatial autocorrelation: {layer}</source>
+      <translation>全局空间自相关：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="60" />
+      <source>two-sided</source>
+      <translation>双侧</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="60" />
+      <source>greater than expected (one-sided)</source>
+      <translation>大于期望（单侧）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="61" />
+      <source>less than expected (one-sided)</source>
+      <translation>小于期望（单侧）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="62" />
+      <source>{count} field(s): {fields}. Alternative hypothesis: {alternative}.</source>
+      <translation>{count} 个字段：{fields}。备择假设：{alternative}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="66" />
+      <source>Moran's I of {field}{year}: {value} (p = {p}, {inference}).</source>
+      <translation>{field}{year} 的 Moran's I：{value}（p = {p}，{inference}）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="70" />
+      <source>Over the years</source>
+      <translation>逐年变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="71" />
+      <source>Chart of the global statistic over the years</source>
+      <translation>全局统计量逐年变化图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="72" />
+      <source>Results</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="73" />
+      <source>Field</source>
+      <translation>字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="73" />
+      <source>Year</source>
+      <translation>年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="73" />
+      <source>Statistic</source>
+      <translation>统计量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="73" />
+      <source>Inference</source>
+      <translation>推断方式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="73" />
+      <source>Value</source>
+      <translation>统计量值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="73" />
+      <source>Expected value</source>
+      <translation>期望值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="74" />
+      <source>z</source>
+      <translation>z</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="74" />
+      <source>p-value</source>
+      <translation>p 值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="74" />
+      <source>Units</source>
+      <translation>单元数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="74" />
+      <source>Permutations</source>
+      <translation>置换次数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="79" />
+      <source>z = (value − expected) / standard deviation. Geary's C below 1 (negative z) means positive autocorrelation. Permutation p-values are (M + 1) / (P + 1).</source>
+      <translation>z =（值 − 期望值）/ 标准差。Geary's C 小于 1（z 为负）表示正空间自相关。置换检验的 p 值为 (M + 1) / (P + 1)。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="102" />
+      <source>Local Moran's I (LISA): {layer}</source>
+      <translation>局部莫兰指数（LISA）：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="105" />
+      <source>{run}: Moran's I = {value}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} cities.</source>
+      <translation>{run}：Moran's I = {value}；高-高城市 {hh} 个，低-低 {ll} 个，低-高 {lh} 个，高-低 {hl} 个。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="109" />
+      <source>conditional permutation ({count} permutations)</source>
+      <translation>条件置换（{count} 次置换）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="110" />
+      <source>normal approximation</source>
+      <translation>正态近似</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="111" />
+      <source>none</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="111" />
+      <source>false discovery rate (Benjamini–Hochberg)</source>
+      <translation>错误发现率（Benjamini–Hochberg）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="112" />
+      <source>Bonferroni</source>
+      <translation>Bonferroni</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="113" />
+      <source>A city is in a cluster when its p-value is at most {alpha}; inference: {inference}; multiple-testing control: {control}.</source>
+      <translation>城市的 p 值不大于 {alpha} 时归入集聚类型；推断方式：{inference}；多重检验校正：{control}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="117" />
+      <source>Moran scatter plot</source>
+      <translation>Moran 散点图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="119" />
+      <source>Clusters</source>
+      <translation>集聚类型</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="121" />
+      <source>Variable</source>
+      <translation>变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_report.py" line="121" />
+      <source>Moran's I</source>
+      <translation>莫兰指数（Moran's I）</translation>
+    </message>
+  </context>
+  <context>
+    <name>ClassificationParameters</name>
+    <message>
+      <location filename="../../processing/classification_parameters.py" line="29" />
+      <source>Classification</source>
+      <translation>分级方法</translation>
+    </message>
+    <message>
+      <location filename="../../processing/classification_parameters.py" line="30" />
+      <source>Number of classes</source>
+      <translation>分级数</translation>
+    </message>
+  </context>
+  <context>
     <name>CompositeIndexAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="30" />
+      <location filename="../../processing/algorithms/composite_index.py" line="32" />
       <source>Composite index (entropy weights)</source>
       <translation>综合指数（熵权法）</translation>
     </message>
     <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="37" />
+      <source>Builds composite indices from yearly indicators: by default a digital economy index and an urban resilience index with four dimensions (social, economic, infrastructure, ecological).
+
+Layer: wide (one feature per city, fields STEM_YYYY such as GDPPC_2019, as Join indicator table writes), long (one feature per city and year: choose the year field) or a single cross-section.
+
+Indicator system: a template (the sample's systems, in resources/templates/indicator_systems), a CSV/XLSX file with the columns code, index, dimension, direction (+ more is better, - less is better), weight (optional; see the templates), or the table in this dialog (code, index, dimension, direction, weight). A file or a table replaces the template.
+
+Method: entropy weight method (default), CRITIC, coefficient of variation (on the raw values), equal weights or user weights (the weight column). Indicators are standardised by direction with min–max to [0, 1] (or z-scores); entropy and CRITIC weights are estimated on the min–max matrix. Entropy: p_ij = y'_ij / Σ_i y'_ij with y' = y + 0.0001 (the shift keeps ln p defined: a min–max indicator always has a zero, and implementations that skip zeros give that indicator the largest weight), e_j = −Σ p ln p / ln n, d_j = 1 − e_j, w_j = d_j / Σ d. The index is Σ w_j y_ij on [0, 1]; a dimension's sub-index is the same sum over its indicators, so the sub-indices add up to the index. Optional: TOPSIS relative closeness with the same weights.
+
+Panel: weights and min/max from all city-years together (default: indices comparable over time) or each year separately.
+
+Output fields (per year, STEM_YYYY on a wide layer; STEM on a long one): DEI digital economy index (数字经济指数); URI urban resilience index (城市韧性指数); URSOC social (社会韧性), URECO economic (经济韧性), URINF infrastructure (基础设施韧性), URENV ecological (生态韧性) resilience; DEIT and URIT the TOPSIS closeness; CI for a system without index names. Other systems take the stems of their index_stem/dim_stem columns or of their names. The weights table lists each indicator's entropy e_j, divergence d_j (or CRITIC's sd, conflict and information, or the CV), weight w_j and rank. The map shows the first index in the latest year (Fisher–Jenks classes; other classifications under the advanced parameters).
+
+Index ranking chart (optional, PNG or SVG): the top and bottom 10 cities of the first index in the latest year, labelled with the name field (or a field called name); the advanced parameters choose another index or sub-index, another year and the number of cities.
+
+Bad input: unknown or non-numeric fields, a dimension without indicators and fewer than two cities are errors; constant indicators are dropped with a warning; missing values stop the run unless you choose to drop those city-years or fill them with the year mean (both are logged).</source>
+      <translation>由逐年指标构建综合指数：默认构建数字经济指数，以及包含社会、经济、基础设施、生态四个维度的城市韧性指数。
+
+图层：宽格式（每个城市一个要素，字段形如 GDPPC_2019 的 STEM_YYYY，与“连接指标表”的输出一致）、长格式（每个城市每年一个要素：请选择年份字段）或单一截面。
+
+指标体系：可选模板（样例数据所用的指标体系，位于 resources/templates/indicator_systems），也可用含 code、index、dimension、direction（+ 为正向指标，- 为负向指标）、weight（可选；参见模板）列的 CSV/XLSX 文件，或在本对话框的表格中填写（code、index、dimension、direction、weight）。文件或表格将替代模板。
+
+方法：熵权法（默认）、CRITIC 法、变异系数法（基于原始值）、等权重或自定义权重（weight 列）。指标按方向做极差标准化至 [0, 1]（或 Z 分数标准化）；熵权与 CRITIC 权重在极差标准化矩阵上估计。熵权法：p_ij = y'_ij / Σ_i y'_ij，其中 y' = y + 0.0001（平移使 ln p 有定义：极差标准化后的指标必有零值，而跳过零值的实现会赋予该指标最大权重），e_j = −Σ p ln p / ln n，d_j = 1 − e_j，w_j = d_j / Σ d。指数为 Σ w_j y_ij，取值于 [0, 1]；维度分指数为其所属指标的同样加权和，故各分指数之和等于总指数。可选：以相同权重计算 TOPSIS 相对贴近度。
+
+面板：由全部城市-年份合并确定权重与最值（默认：指数可跨年比较），或逐年单独计算。
+
+输出字段（宽格式图层为逐年 STEM_YYYY；长格式为 STEM）：DEI 数字经济指数；URI 城市韧性指数；URSOC 社会韧性、URECO 经济韧性、URINF 基础设施韧性、URENV 生态韧性；DEIT 和 URIT 为 TOPSIS 贴近度；指标体系未给出指数名称时为 CI。其他指标体系取其 index_stem/dim_stem 列或名称作为字段前缀。权重表列出每个指标的熵值 e_j、差异系数 d_j（或 CRITIC 法的标准差、冲突性与信息量，或变异系数）、权重 w_j 及其排名。地图显示第一个指数最新年份的分布（Fisher–Jenks 分级；高级参数中可选择其他分级方法）。
+
+指数排名图（可选，PNG 或 SVG）：第一个指数最新年份排名前 10 位和后 10 位的城市，以名称字段（或名为 name 的字段）标注；可在高级参数中选择其他指数或分指数、其他年份以及城市数量。
+
+错误输入：字段不存在或非数值、维度下没有指标、城市少于两个均会报错；常数指标将被剔除并给出警告；存在缺失值时停止运行，除非选择剔除这些城市-年份或以当年均值填补（两者均会记录）。</translation>
+    </message>
+    <message>
       <location filename="../../processing/algorithms/composite_index.py" line="35" />
+      <source>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性</source>
+      <translation>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性,指标体系,权重,变异系数,CRITIC 法,TOPSIS</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="91" />
+      <source>Cities with indicators</source>
+      <translation>含指标的城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="93" />
+      <source>Indicator system (template)</source>
+      <translation>指标体系（模板）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="96" />
+      <source>Indicator system file (CSV/XLSX; replaces the template)</source>
+      <translation>指标体系文件（CSV/XLSX；替代模板）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="98" />
+      <source>Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</source>
+      <translation>表格 (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="100" />
+      <source>Indicator system table (replaces the template)</source>
+      <translation>指标体系表（替代模板）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="101" />
+      <source>Indicator (field stem)</source>
+      <translation>指标（字段前缀）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="101" />
+      <source>Index</source>
+      <translation>指数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="101" />
+      <source>Dimension</source>
+      <translation>维度</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="102" />
+      <source>Direction (+/-)</source>
+      <translation>方向（+/-）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="102" />
+      <source>Weight</source>
+      <translation>权重</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="104" />
+      <source>Weighting method</source>
+      <translation>赋权方法</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="105" />
+      <source>Entropy weight method</source>
+      <translation>熵权法</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="105" />
+      <source>CRITIC</source>
+      <translation>CRITIC 法</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="105" />
+      <source>Coefficient of variation</source>
+      <translation>变异系数法</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="106" />
+      <source>Equal weights</source>
+      <translation>等权重</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="106" />
+      <source>User weights (weight column)</source>
+      <translation>自定义权重（weight 列）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="108" />
+      <source>Panel</source>
+      <translation>面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="109" />
+      <source>Pooled city-years: one set of weights, indices comparable over time</source>
+      <translation>城市-年份合并：一套权重，指数可跨年比较</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="110" />
+      <source>Each year separately</source>
+      <translation>逐年分别计算</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="112" />
+      <source>Missing values</source>
+      <translation>缺失值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="113" />
+      <source>Stop with an error</source>
+      <translation>报错并停止</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="113" />
+      <source>Drop the city-year</source>
+      <translation>剔除该城市-年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="113" />
+      <source>Fill with the year mean</source>
+      <translation>以当年均值填补</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="116" />
+      <source>Add the TOPSIS relative closeness</source>
+      <translation>增加 TOPSIS 相对贴近度</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="118" />
+      <source>Year field (long layers: one feature per city and year)</source>
+      <translation>年份字段（长格式图层：每个城市每年一个要素）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="121" />
+      <source>Standardisation</source>
+      <translation>标准化方法</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="122" />
+      <source>Min–max by direction (0–1)</source>
+      <translation>按方向极差标准化（0–1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="122" />
+      <source>Z-score by direction</source>
+      <translation>按方向 Z 分数标准化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="124" />
+      <source>Entropy shift added to the min–max values</source>
+      <translation>熵权法中加到极差标准化值上的平移量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="126" />
+      <source>City id field (named in messages)</source>
+      <translation>城市标识字段（用于提示信息）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="132" />
+      <source>Indices</source>
+      <translation>指数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="134" />
+      <source>Indicator weights</source>
+      <translation>指标权重</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="137" />
+      <source>Output field stems</source>
+      <translation>输出字段前缀</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="138" />
+      <source>Latest year</source>
+      <translation>最新年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="151" />
+      <source>Give the indicator system either as a file or as a table, not both.</source>
+      <translation>指标体系请以文件或表格之一给出，不要同时给出。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="154" />
+      <source>Indicator system: the table of the dialog.</source>
+      <translation>指标体系：对话框中的表格。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="157" />
+      <source>Indicator system: {path}.</source>
+      <translation>指标体系：{path}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="162" />
+      <source>Indicator system: template {key}.</source>
+      <translation>指标体系：模板 {key}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="186" />
+      <source>Not part of an index (auxiliary): {codes}.</source>
+      <translation>不属于任何指数（辅助指标）：{codes}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="199" />
+      <source>{label}: fields {fields}.</source>
+      <translation>{label}：字段 {fields}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="210" />
+      <source>{label} {year}</source>
+      <translation>{label} {year}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="226" />
+      <source>Indicator</source>
+      <translation>指标</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="227" />
+      <source>Indicator name</source>
+      <translation>指标名称</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="227" />
+      <source>Direction (+ more is better)</source>
+      <translation>方向（+ 为越大越好）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="228" />
+      <source>Year (empty: pooled)</source>
+      <translation>年份（空：合并）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="229" />
+      <source>Entropy e_j</source>
+      <translation>熵值 e_j</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="229" />
+      <source>Divergence d_j = 1 − e_j</source>
+      <translation>差异系数 d_j = 1 − e_j</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="230" />
+      <source>Standard deviation</source>
+      <translation>标准差</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="230" />
+      <source>CRITIC conflict Σ(1 − r)</source>
+      <translation>CRITIC 冲突性 Σ(1 − r)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="231" />
+      <source>CRITIC information C_j</source>
+      <translation>CRITIC 信息量 C_j</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="232" />
+      <source>Weight w_j</source>
+      <translation>权重 w_j</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="232" />
+      <source>Rank of the weight</source>
+      <translation>权重排名</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="233" />
+      <source>Weight of the dimension</source>
+      <translation>维度权重</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="239" />
+      <source>{count} missing indicator values:</source>
+      <translation>{count} 个指标值缺失：</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="244" />
+      <source>  … and {more} more.</source>
+      <translation>  … 另有 {more} 个。</translation>
+    </message>
+    <message>
       <source>Builds composite indices from yearly indicators: by default a digital economy index and an urban resilience index with four dimensions (social, economic, infrastructure, ecological).
 
 Layer: wide (one feature per city, fields STEM_YYYY such as GDPPC_2019, as Join indicator table writes), long (one feature per city and year: choose the year field) or a single cross-section.
@@ -146,7 +649,7 @@ Panel: weights and min/max from all city-years together (default: indices compar
 Output fields (per year, STEM_YYYY on a wide layer; STEM on a long one): DEI digital economy index (数字经济指数); URI urban resilience index (城市韧性指数); URSOC social (社会韧性), URECO economic (经济韧性), URINF infrastructure (基础设施韧性), URENV ecological (生态韧性) resilience; DEIT and URIT the TOPSIS closeness; CI for a system without index names. Other systems take the stems of their index_stem/dim_stem columns or of their names. The weights table lists each indicator's entropy e_j, divergence d_j (or CRITIC's sd, conflict and information, or the CV), weight w_j and rank. The map shows the first index in the latest year (Fisher–Jenks classes).
 
 Bad input: unknown or non-numeric fields, a dimension without indicators and fewer than two cities are errors; constant indicators are dropped with a warning; missing values stop the run unless you choose to drop those city-years or fill them with the year mean (both are logged).</source>
-      <translation>由逐年指标构建综合指数：默认构建数字经济指数，以及包含社会、经济、基础设施、生态四个维度的城市韧性指数。
+      <translation type="vanished">由逐年指标构建综合指数：默认构建数字经济指数，以及包含社会、经济、基础设施、生态四个维度的城市韧性指数。
 
 图层：宽格式（每个城市一个要素，字段形如 GDPPC_2019 的 STEM_YYYY，与“连接指标表”的输出一致）、长格式（每个城市每年一个要素：请选择年份字段）或单一截面。
 
@@ -161,295 +664,19 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
 错误输入：字段不存在或非数值、维度下没有指标、城市少于两个均会报错；常数指标将被剔除并给出警告；存在缺失值时停止运行，除非选择剔除这些城市-年份或以当年均值填补（两者均会记录）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="33" />
-      <source>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性</source>
-      <translation>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性,指标体系,权重,变异系数,CRITIC 法,TOPSIS</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="85" />
-      <source>Cities with indicators</source>
-      <translation>含指标的城市</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="87" />
-      <source>Indicator system (template)</source>
-      <translation>指标体系（模板）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="90" />
-      <source>Indicator system file (CSV/XLSX; replaces the template)</source>
-      <translation>指标体系文件（CSV/XLSX；替代模板）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="92" />
       <source>Tables (*.csv *.xlsx *.CSV *.XLSX)</source>
-      <translation>表格 (*.csv *.xlsx *.CSV *.XLSX)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="94" />
-      <source>Indicator system table (replaces the template)</source>
-      <translation>指标体系表（替代模板）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="95" />
-      <source>Indicator (field stem)</source>
-      <translation>指标（字段前缀）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="95" />
-      <source>Index</source>
-      <translation>指数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="95" />
-      <source>Dimension</source>
-      <translation>维度</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="96" />
-      <source>Direction (+/-)</source>
-      <translation>方向（+/-）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="96" />
-      <source>Weight</source>
-      <translation>权重</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="98" />
-      <source>Weighting method</source>
-      <translation>赋权方法</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="99" />
-      <source>Entropy weight method</source>
-      <translation>熵权法</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="99" />
-      <source>CRITIC</source>
-      <translation>CRITIC 法</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="99" />
-      <source>Coefficient of variation</source>
-      <translation>变异系数法</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="100" />
-      <source>Equal weights</source>
-      <translation>等权重</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="100" />
-      <source>User weights (weight column)</source>
-      <translation>自定义权重（weight 列）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="102" />
-      <source>Panel</source>
-      <translation>面板</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="103" />
-      <source>Pooled city-years: one set of weights, indices comparable over time</source>
-      <translation>城市-年份合并：一套权重，指数可跨年比较</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="104" />
-      <source>Each year separately</source>
-      <translation>逐年分别计算</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="106" />
-      <source>Missing values</source>
-      <translation>缺失值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="107" />
-      <source>Stop with an error</source>
-      <translation>报错并停止</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="107" />
-      <source>Drop the city-year</source>
-      <translation>剔除该城市-年份</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="107" />
-      <source>Fill with the year mean</source>
-      <translation>以当年均值填补</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="110" />
-      <source>Add the TOPSIS relative closeness</source>
-      <translation>增加 TOPSIS 相对贴近度</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="112" />
-      <source>Year field (long layers: one feature per city and year)</source>
-      <translation>年份字段（长格式图层：每个城市每年一个要素）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="115" />
-      <source>Standardisation</source>
-      <translation>标准化方法</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="116" />
-      <source>Min–max by direction (0–1)</source>
-      <translation>按方向极差标准化（0–1）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="116" />
-      <source>Z-score by direction</source>
-      <translation>按方向 Z 分数标准化</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="118" />
-      <source>Entropy shift added to the min–max values</source>
-      <translation>熵权法中加到极差标准化值上的平移量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="120" />
-      <source>City id field (named in messages)</source>
-      <translation>城市标识字段（用于提示信息）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="126" />
-      <source>Indices</source>
-      <translation>指数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="128" />
-      <source>Indicator weights</source>
-      <translation>指标权重</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="129" />
-      <source>Output field stems</source>
-      <translation>输出字段前缀</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="130" />
-      <source>Latest year</source>
-      <translation>最新年份</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="143" />
-      <source>Give the indicator system either as a file or as a table, not both.</source>
-      <translation>指标体系请以文件或表格之一给出，不要同时给出。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="146" />
-      <source>Indicator system: the table of the dialog.</source>
-      <translation>指标体系：对话框中的表格。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="149" />
-      <source>Indicator system: {path}.</source>
-      <translation>指标体系：{path}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="154" />
-      <source>Indicator system: template {key}.</source>
-      <translation>指标体系：模板 {key}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="178" />
-      <source>Not part of an index (auxiliary): {codes}.</source>
-      <translation>不属于任何指数（辅助指标）：{codes}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="191" />
-      <source>{label}: fields {fields}.</source>
-      <translation>{label}：字段 {fields}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="202" />
-      <source>{label} {year}</source>
-      <translation>{label} {year}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="214" />
-      <source>Indicator</source>
-      <translation>指标</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="215" />
-      <source>Indicator name</source>
-      <translation>指标名称</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="215" />
-      <source>Direction (+ more is better)</source>
-      <translation>方向（+ 为越大越好）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="216" />
-      <source>Year (empty: pooled)</source>
-      <translation>年份（空：合并）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="217" />
-      <source>Entropy e_j</source>
-      <translation>熵值 e_j</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="217" />
-      <source>Divergence d_j = 1 − e_j</source>
-      <translation>差异系数 d_j = 1 − e_j</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="218" />
-      <source>Standard deviation</source>
-      <translation>标准差</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="218" />
-      <source>CRITIC conflict Σ(1 − r)</source>
-      <translation>CRITIC 冲突性 Σ(1 − r)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="219" />
-      <source>CRITIC information C_j</source>
-      <translation>CRITIC 信息量 C_j</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="220" />
-      <source>Weight w_j</source>
-      <translation>权重 w_j</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="220" />
-      <source>Rank of the weight</source>
-      <translation>权重排名</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="221" />
-      <source>Weight of the dimension</source>
-      <translation>维度权重</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="227" />
-      <source>{count} missing indicator values:</source>
-      <translation>{count} 个指标值缺失：</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="232" />
-      <source>  … and {more} more.</source>
-      <translation>  … 另有 {more} 个。</translation>
+      <translation type="vanished">表格 (*.csv *.xlsx *.CSV *.XLSX)</translation>
     </message>
   </context>
   <context>
     <name>ConvergenceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="41" />
+      <location filename="../../processing/algorithms/convergence.py" line="42" />
       <source>σ- and β-convergence</source>
       <translation>σ收敛与β收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="47" />
+      <location filename="../../processing/algorithms/convergence.py" line="48" />
       <source>Do regional differences shrink, and do lagging cities catch up? Tests σ- and β-convergence of a yearly indicator (e.g. a resilience or digital-economy index) across cities.
 
 Input: a wide layer (one feature per city, fields STEM_YYYY such as RES_2011 … RES_2019: choose any year of the stem) or a long layer (one feature per city and year: choose its year field and the city id field). The indicator must be positive (logs and growth rates).
@@ -474,227 +701,227 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
 输出：含初始水平与增长率的城市图层（分级设色图）、σ收敛表、β收敛汇总表，可选的分组表和全部系数表，含论文格式表格（括号内为标准误，附显著性星号）和图表的 HTML 报告，以及 PNG 格式的σ收敛图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="45" />
+      <location filename="../../processing/algorithms/convergence.py" line="46" />
       <source>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects</source>
       <translation>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects,收敛,σ收敛,β收敛,追赶,区域差异,泰尔指数,基尼系数,Dagum 基尼系数,变异系数,半衰期,收敛速度,空间收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="94" />
+      <location filename="../../processing/algorithms/convergence.py" line="95" />
       <source>Cities with a yearly indicator</source>
       <translation>含逐年指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="96" />
+      <location filename="../../processing/algorithms/convergence.py" line="97" />
       <source>Indicator (any year of a STEM_YYYY field, or the value field of a long layer)</source>
       <translation>指标（STEM_YYYY 字段中的任一年份，或长格式图层的数值字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="100" />
+      <location filename="../../processing/algorithms/convergence.py" line="101" />
       <source>Region group field (e.g. region: east, central, west, northeast)</source>
       <translation>地区分组字段（如地区：东部、中部、西部、东北）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="103" />
+      <location filename="../../processing/algorithms/convergence.py" line="104" />
       <source>Control variables for conditional β-convergence (optional)</source>
       <translation>条件β收敛的控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="108" />
+      <location filename="../../processing/algorithms/convergence.py" line="109" />
       <source>Spatial β-convergence models (cross-section, maximum likelihood)</source>
       <translation>空间β收敛模型（截面，极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="109" />
+      <location filename="../../processing/algorithms/convergence.py" line="110" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="109" />
+      <location filename="../../processing/algorithms/convergence.py" line="110" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="109" />
+      <location filename="../../processing/algorithms/convergence.py" line="110" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="112" />
+      <location filename="../../processing/algorithms/convergence.py" line="113" />
       <source>Fixed effects of the panel β regression</source>
       <translation>面板β回归的固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <location filename="../../processing/algorithms/convergence.py" line="114" />
       <source>None (pooled OLS)</source>
       <translation>无（混合 OLS）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <location filename="../../processing/algorithms/convergence.py" line="114" />
       <source>Unit (city)</source>
       <translation>城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <location filename="../../processing/algorithms/convergence.py" line="114" />
       <source>Unit and year (two-way)</source>
       <translation>城市与年份（双向固定效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="116" />
+      <location filename="../../processing/algorithms/convergence.py" line="117" />
       <source>Standard errors of the OLS regressions</source>
       <translation>OLS 回归的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="117" />
+      <location filename="../../processing/algorithms/convergence.py" line="118" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="117" />
+      <location filename="../../processing/algorithms/convergence.py" line="118" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="118" />
+      <location filename="../../processing/algorithms/convergence.py" line="119" />
       <source>Clustered by unit (robust HC1 in the cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="124" />
+      <location filename="../../processing/algorithms/convergence.py" line="125" />
       <source>Controls in the cross-section</source>
       <translation>截面回归中的控制变量取值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="125" />
+      <location filename="../../processing/algorithms/convergence.py" line="126" />
       <source>Value in the first year</source>
       <translation>首年值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="125" />
+      <location filename="../../processing/algorithms/convergence.py" line="126" />
       <source>Mean over the period</source>
       <translation>期间均值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="127" />
+      <location filename="../../processing/algorithms/convergence.py" line="128" />
       <source>Standard deviation (CV, σ of logs) divides by</source>
       <translation>标准差（变异系数、对数标准差）的分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="128" />
+      <location filename="../../processing/algorithms/convergence.py" line="129" />
       <source>n − 1 (sample)</source>
       <translation>n − 1（样本）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="128" />
+      <location filename="../../processing/algorithms/convergence.py" line="129" />
       <source>n (population)</source>
       <translation>n（总体）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="130" />
+      <location filename="../../processing/algorithms/convergence.py" line="131" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="137" />
+      <location filename="../../processing/algorithms/convergence.py" line="138" />
       <source>Cities with growth rates</source>
       <translation>含增长率的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="139" />
+      <location filename="../../processing/algorithms/convergence.py" line="140" />
       <source>σ-convergence by year</source>
       <translation>逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="141" />
+      <location filename="../../processing/algorithms/convergence.py" line="142" />
       <source>β-convergence models</source>
       <translation>β收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="143" />
+      <location filename="../../processing/algorithms/convergence.py" line="144" />
       <source>σ-convergence by group and year</source>
       <translation>分组逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="146" />
+      <location filename="../../processing/algorithms/convergence.py" line="147" />
       <source>All β-convergence coefficients</source>
       <translation>全部β收敛系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="148" />
+      <location filename="../../processing/algorithms/convergence.py" line="149" />
       <source>σ-convergence chart</source>
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="150" />
+      <location filename="../../processing/algorithms/convergence.py" line="152" />
       <source>β (cross-section OLS, absolute)</source>
       <translation>β（截面 OLS，绝对收敛）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="151" />
+      <location filename="../../processing/algorithms/convergence.py" line="153" />
       <source>Speed of convergence λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="152" />
+      <location filename="../../processing/algorithms/convergence.py" line="154" />
       <source>Half-life (years)</source>
       <translation>半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="153" />
+      <location filename="../../processing/algorithms/convergence.py" line="155" />
       <source>Coefficient of variation, first year</source>
       <translation>变异系数（首年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="154" />
+      <location filename="../../processing/algorithms/convergence.py" line="156" />
       <source>Coefficient of variation, last year</source>
       <translation>变异系数（末年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="155" />
+      <location filename="../../processing/algorithms/convergence.py" line="157" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="244" />
+      <location filename="../../processing/algorithms/convergence.py" line="246" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="244" />
+      <location filename="../../processing/algorithms/convergence.py" line="246" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="246" />
+      <location filename="../../processing/algorithms/convergence.py" line="248" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design}β回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="250" />
+      <location filename="../../processing/algorithms/convergence.py" line="252" />
       <source>{model}: the spatial parameter {name} = {value:.3f} is at the bound of its range; the model is not identified on these data. Try other weights or the OLS results.</source>
       <translation>{model}：空间参数 {name} = {value:.3f} 位于取值范围边界，模型在该数据上不可识别。请尝试其他空间权重，或参考 OLS 结果。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="308" />
+      <location filename="../../processing/algorithms/convergence.py" line="310" />
       <source>{variable} in {year}</source>
       <translation>{year}年{variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="310" />
+      <location filename="../../processing/algorithms/convergence.py" line="312" />
       <source>Log of {variable} in {year}</source>
       <translation>{year}年{variable}的对数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="311" />
+      <location filename="../../processing/algorithms/convergence.py" line="313" />
       <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
       <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="313" />
+      <location filename="../../processing/algorithms/convergence.py" line="315" />
       <source>{variable} in {year} relative to the mean of all units</source>
       <translation>{year}年{variable}相对全部单元均值之比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="321" />
+      <location filename="../../processing/algorithms/convergence.py" line="323" />
       <source>Growth of {variable} {start}–{end}</source>
       <translation>{variable} {start}–{end} 年增长</translation>
     </message>
@@ -1907,12 +2134,193 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
   <context>
     <name>GlobalAutocorrelationAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="34" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="35" />
       <source>Global spatial autocorrelation</source>
       <translation>全局空间自相关</translation>
     </message>
     <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="39" />
+      <source>Is the variable spatially clustered, and does clustering change over the years? Moran's I (inference under normality, randomisation and permutation), Geary's C (normality, randomisation, permutation) and Getis-Ord General G (randomisation, permutation), for one or many fields and, with “every year”, for every year of a panel (DEI_2019 → DEI_2011 … DEI_2019) in one run.
+
+Output: a table with one row per field, year, statistic and inference: value, expected value, variance, z = (value − expected)/sd, p-value, units, permutations. The analytical moments are those of R spdep's moran.test, geary.test and globalG.test (cities without neighbours keep their value in the mean and variance, and n counts the cities with neighbours). Note that z for Geary's C is negative for positive autocorrelation (C &lt; 1); spdep reports the opposite sign. General G needs values of zero or more (it is skipped, with a warning, for fields with negative values) and is meant for binary weights.
+
+Alternative: two-sided, or one-sided “greater” (value above its expectation: I &gt; E[I], G &gt; E[G]; for Geary's C that is negative autocorrelation) or “less”. Permutation p-values count the permutations at least as extreme, (M + 1)/(P + 1); two-sided is twice the smaller tail. The same seed gives the same result.
+
+The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled markers are significant at 5 %. The HTML report (optional) holds the chart, Moran's I of the first field in the last year and the table of results.</source>
+      <translation>变量是否存在空间集聚，集聚程度是否随年份变化？计算 Moran's I（基于正态性假设、随机化假设和置换检验进行推断）、Geary's C（正态性、随机化、置换）和 Getis-Ord General G（随机化、置换），可针对一个或多个字段，勾选“每一年”时可一次计算面板的所有年份（DEI_2019 → DEI_2011 … DEI_2019）。
+
+输出：每个字段、年份、统计量和推断方式一行的表格，包括统计量值、期望值、方差、z =（值 − 期望值）/标准差、p 值、单元数和置换次数。解析矩与 R spdep 的 moran.test、geary.test 和 globalG.test 一致（没有邻居的城市仍计入均值和方差，n 为有邻居的城市数）。注意：Geary's C 在正空间自相关（C &lt; 1）时 z 为负；spdep 报告的符号相反。General G 要求数值非负（含负值的字段将被跳过并给出警告），且适用于二值权重。
+
+备择假设：双侧，或单侧“大于”（统计量高于其期望：I &gt; E[I]、G &gt; E[G]；对 Geary's C 而言即负空间自相关）或“小于”。置换检验的 p 值统计至少同样极端的置换次数，(M + 1)/(P + 1)；双侧为较小一侧尾部的两倍。相同的种子得到相同的结果。
+
+图表（PNG、SVG 或 PDF）绘制各字段 Moran's I 的逐年变化；实心标记表示在 5% 水平下显著。HTML 报告（可选）包含该图表、第一个字段最后一年的 Moran's I 以及结果表。</translation>
+    </message>
+    <message>
       <location filename="../../processing/algorithms/global_autocorrelation.py" line="38" />
+      <source>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years</source>
+      <translation>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years,莫兰指数,全局莫兰指数,吉尔里指数,全局空间自相关,空间集聚,面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="64" />
+      <source>Statistics</source>
+      <translation>统计量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="65" />
+      <source>Moran's I</source>
+      <translation>莫兰指数（Moran's I）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="65" />
+      <source>Geary's C</source>
+      <translation>吉尔里指数（Geary's C）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="65" />
+      <source>Getis-Ord General G</source>
+      <translation>Getis-Ord General G</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="68" />
+      <source>Alternative hypothesis</source>
+      <translation>备择假设</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="69" />
+      <source>Two-sided</source>
+      <translation>双侧</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="69" />
+      <source>Greater than expected (one-sided)</source>
+      <translation>大于期望（单侧）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="70" />
+      <source>Less than expected (one-sided)</source>
+      <translation>小于期望（单侧）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="74" />
+      <source>Global autocorrelation</source>
+      <translation>全局空间自相关</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="76" />
+      <source>Chart of Moran's I over the years</source>
+      <translation>Moran's I 逐年变化图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="77" />
+      <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
+      <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="80" />
+      <source>Moran's I (first field, last year)</source>
+      <translation>Moran's I（第一个字段，最后一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="81" />
+      <source>p-value of Moran's I (first field, last year; permutation if any)</source>
+      <translation>Moran's I 的 p 值（第一个字段，最后一年；有置换检验时取置换检验）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="108" />
+      <source>{column} {statistic} ({inference}): {value:.6g}, expected {expected:.6g}, z = {z:.4g}, p = {p:.4g}</source>
+      <translation>{column} {statistic}（{inference}）：{value:.6g}，期望值 {expected:.6g}，z = {z:.4g}，p = {p:.4g}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
+      <source>Field (stem)</source>
+      <translation>字段（前缀）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
+      <source>Field</source>
+      <translation>字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
+      <source>Year</source>
+      <translation>年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <source>Statistic</source>
+      <translation>统计量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <source>Inference</source>
+      <translation>推断方式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <source>Value</source>
+      <translation>统计量值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
+      <source>Expected value under no autocorrelation</source>
+      <translation>无空间自相关时的期望值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
+      <source>Variance</source>
+      <translation>方差</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
+      <source>z = (value − expected) / standard deviation</source>
+      <translation>z =（值 − 期望值）/ 标准差</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
+      <source>p-value</source>
+      <translation>p 值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
+      <source>Units analysed</source>
+      <translation>参与分析的单元数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
+      <source>Permutations</source>
+      <translation>置换次数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="154" />
+      <source>permutation</source>
+      <translation>置换检验</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="154" />
+      <source>randomisation</source>
+      <translation>随机化假设</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="161" />
+      <source>{statistic} over the years</source>
+      <translation>{statistic}逐年变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="163" />
+      <source>p ≤ {alpha} ({inference})</source>
+      <translation>p ≤ {alpha}（{inference}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="165" />
+      <source>not significant</source>
+      <translation>不显著</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="166" />
+      <source>Expected under no autocorrelation</source>
+      <translation>无空间自相关时的期望值</translation>
+    </message>
+    <message>
       <source>Is the variable spatially clustered, and does clustering change over the years? Moran's I (inference under normality, randomisation and permutation), Geary's C (normality, randomisation, permutation) and Getis-Ord General G (randomisation, permutation), for one or many fields and, with “every year”, for every year of a panel (DEI_2019 → DEI_2011 … DEI_2019) in one run.
 
 Output: a table with one row per field, year, statistic and inference: value, expected value, variance, z = (value − expected)/sd, p-value, units, permutations. The analytical moments are those of R spdep's moran.test, geary.test and globalG.test (cities without neighbours keep their value in the mean and variance, and n counts the cities with neighbours). Note that z for Geary's C is negative for positive autocorrelation (C &lt; 1); spdep reports the opposite sign. General G needs values of zero or more (it is skipped, with a warning, for fields with negative values) and is meant for binary weights.
@@ -1920,178 +2328,13 @@ Output: a table with one row per field, year, statistic and inference: value, ex
 Alternative: two-sided, or one-sided “greater” (value above its expectation: I &gt; E[I], G &gt; E[G]; for Geary's C that is negative autocorrelation) or “less”. Permutation p-values count the permutations at least as extreme, (M + 1)/(P + 1); two-sided is twice the smaller tail. The same seed gives the same result.
 
 The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled markers are significant at 5 %.</source>
-      <translation>变量是否存在空间集聚，集聚程度是否随年份变化？计算 Moran's I（基于正态性假设、随机化假设和置换检验进行推断）、Geary's C（正态性、随机化、置换）和 Getis-Ord General G（随机化、置换），可针对一个或多个字段，勾选“每一年”时可一次计算面板的所有年份（DEI_2019 → DEI_2011 … DEI_2019）。
+      <translation type="vanished">变量是否存在空间集聚，集聚程度是否随年份变化？计算 Moran's I（基于正态性假设、随机化假设和置换检验进行推断）、Geary's C（正态性、随机化、置换）和 Getis-Ord General G（随机化、置换），可针对一个或多个字段，勾选“每一年”时可一次计算面板的所有年份（DEI_2019 → DEI_2011 … DEI_2019）。
 
 输出：每个字段、年份、统计量和推断方式一行的表格，包括统计量值、期望值、方差、z =（值 − 期望值）/标准差、p 值、单元数和置换次数。解析矩与 R spdep 的 moran.test、geary.test 和 globalG.test 一致（没有邻居的城市仍计入均值和方差，n 为有邻居的城市数）。注意：Geary's C 在正空间自相关（C &lt; 1）时 z 为负；spdep 报告的符号相反。General G 要求数值非负（含负值的字段将被跳过并给出警告），且适用于二值权重。
 
 备择假设：双侧，或单侧“大于”（统计量高于其期望：I &gt; E[I]、G &gt; E[G]；对 Geary's C 而言即负空间自相关）或“小于”。置换检验的 p 值统计至少同样极端的置换次数，(M + 1)/(P + 1)；双侧为较小一侧尾部的两倍。相同的种子得到相同的结果。
 
 图表（PNG、SVG 或 PDF）绘制各字段 Moran's I 的逐年变化；实心标记表示在 5% 水平下显著。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="37" />
-      <source>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years</source>
-      <translation>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years,莫兰指数,全局莫兰指数,吉尔里指数,全局空间自相关,空间集聚,面板</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="62" />
-      <source>Statistics</source>
-      <translation>统计量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="63" />
-      <source>Moran's I</source>
-      <translation>莫兰指数（Moran's I）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="63" />
-      <source>Geary's C</source>
-      <translation>吉尔里指数（Geary's C）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="63" />
-      <source>Getis-Ord General G</source>
-      <translation>Getis-Ord General G</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="66" />
-      <source>Alternative hypothesis</source>
-      <translation>备择假设</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="67" />
-      <source>Two-sided</source>
-      <translation>双侧</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="67" />
-      <source>Greater than expected (one-sided)</source>
-      <translation>大于期望（单侧）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="68" />
-      <source>Less than expected (one-sided)</source>
-      <translation>小于期望（单侧）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="72" />
-      <source>Global autocorrelation</source>
-      <translation>全局空间自相关</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="74" />
-      <source>Chart of Moran's I over the years</source>
-      <translation>Moran's I 逐年变化图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="75" />
-      <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
-      <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="77" />
-      <source>Moran's I (first field, last year)</source>
-      <translation>Moran's I（第一个字段，最后一年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="78" />
-      <source>p-value of Moran's I (first field, last year; permutation if any)</source>
-      <translation>Moran's I 的 p 值（第一个字段，最后一年；有置换检验时取置换检验）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="105" />
-      <source>{column} {statistic} ({inference}): {value:.6g}, expected {expected:.6g}, z = {z:.4g}, p = {p:.4g}</source>
-      <translation>{column} {statistic}（{inference}）：{value:.6g}，期望值 {expected:.6g}，z = {z:.4g}，p = {p:.4g}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
-      <source>Field (stem)</source>
-      <translation>字段（前缀）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
-      <source>Field</source>
-      <translation>字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
-      <source>Year</source>
-      <translation>年份</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
-      <source>Statistic</source>
-      <translation>统计量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
-      <source>Inference</source>
-      <translation>推断方式</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
-      <source>Value</source>
-      <translation>统计量值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="113" />
-      <source>Expected value under no autocorrelation</source>
-      <translation>无空间自相关时的期望值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="113" />
-      <source>Variance</source>
-      <translation>方差</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
-      <source>z = (value − expected) / standard deviation</source>
-      <translation>z =（值 − 期望值）/ 标准差</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
-      <source>p-value</source>
-      <translation>p 值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
-      <source>Units analysed</source>
-      <translation>参与分析的单元数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
-      <source>Permutations</source>
-      <translation>置换次数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="140" />
-      <source>permutation</source>
-      <translation>置换检验</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="140" />
-      <source>randomisation</source>
-      <translation>随机化假设</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="147" />
-      <source>{statistic} over the years</source>
-      <translation>{statistic}逐年变化</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="149" />
-      <source>p ≤ {alpha} ({inference})</source>
-      <translation>p ≤ {alpha}（{inference}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="151" />
-      <source>not significant</source>
-      <translation>不显著</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="152" />
-      <source>Expected under no autocorrelation</source>
-      <translation>无空间自相关时的期望值</translation>
     </message>
   </context>
   <context>
@@ -2311,19 +2554,79 @@ The z-score does not change when a city's weights are rescaled, so binary and ro
     </message>
   </context>
   <context>
+    <name>IndexRanking</name>
+    <message>
+      <location filename="../../processing/index_ranking.py" line="35" />
+      <source>Index to rank (field stem, e.g. URI or URSOC; empty: the first index, as on the map)</source>
+      <translation>排名的指数（字段前缀，如 URI 或 URSOC；留空：第一个指数，与地图相同）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/index_ranking.py" line="38" />
+      <source>Year to rank (0 = the latest year)</source>
+      <translation>排名的年份（0 = 最新年份）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/index_ranking.py" line="41" />
+      <source>Cities at the top and at the bottom of the ranking</source>
+      <translation>排名靠前和靠后各取的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/index_ranking.py" line="49" />
+      <source>Index ranking chart</source>
+      <translation>指数排名图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/index_ranking.py" line="49" />
+      <source>PNG images (*.png);;SVG images (*.svg)</source>
+      <translation>PNG 图像 (*.png);;SVG 图像 (*.svg)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/index_ranking.py" line="89" />
+      <source>The index to rank, {stem}, is not an output of this indicator system; use one of {stems}.</source>
+      <translation>要排名的指数 {stem} 不是该指标体系的输出；请使用以下之一：{stems}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/index_ranking.py" line="95" />
+      <source>The year to rank, {year}, is not in the data ({first}–{last}).</source>
+      <translation>要排名的年份 {year} 不在数据范围内（{first}–{last}）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/index_ranking.py" line="104" />
+      <source>{index}{year}
+top and bottom {count} cities</source>
+      <translation>{index}{year}
+排名前后各 {count} 个城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/index_ranking.py" line="105" />
+      <source>Top {n}</source>
+      <translation>前 {n} 名</translation>
+    </message>
+    <message>
+      <location filename="../../processing/index_ranking.py" line="105" />
+      <source>Bottom {n}</source>
+      <translation>后 {n} 名</translation>
+    </message>
+    <message>
+      <location filename="../../processing/index_ranking.py" line="106" />
+      <source>Ranking chart of {index}{year}: {path}.</source>
+      <translation>{index}{year} 的排名图：{path}。</translation>
+    </message>
+  </context>
+  <context>
     <name>InvalidGeometries</name>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="62" />
+      <location filename="../../processing/invalid_geometries.py" line="65" />
       <source>{count} feature(s) without geometry were left out: {ids}.</source>
       <translation>已剔除 {count} 个没有几何的要素：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="71" />
+      <location filename="../../processing/invalid_geometries.py" line="74" />
       <source>{count} invalid geometries were repaired for the analysis (the layer is unchanged): {ids}.</source>
       <translation>已为分析修复 {count} 个无效几何（图层本身未改动）：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="94" />
+      <location filename="../../processing/invalid_geometries.py" line="97" />
       <source>{count} feature(s) with invalid geometry were left out: {ids}.</source>
       <translation>已剔除 {count} 个几何无效的要素：{ids}。</translation>
     </message>
@@ -2331,12 +2634,258 @@ The z-score does not change when a city's weights are rescaled, so binary and ro
   <context>
     <name>JoinTableAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="27" />
+      <location filename="../../processing/algorithms/join_table.py" line="28" />
       <source>Join indicator table</source>
       <translation>连接指标表</translation>
     </message>
     <message>
+      <location filename="../../processing/algorithms/join_table.py" line="32" />
+      <source>Attaches a table of yearly indicators (a statistical yearbook export, CSV or XLSX) to a layer of cities.
+
+Table layouts (detected, or chosen): long (city, year, indicator, value), wide (city, year, one column per indicator, like the sample synthetic_panel.csv) or wide by indicator and year (city, GDPPC_2019, GDPPC2019, 2019_GDPPC, 人均GDP2019年…). CSV files may be UTF-8 (with or without BOM) or GBK/GB18030 (detected; or force the encoding). The first row holds the column names. Cells like 1,234.5, 12.5% and full-width digits are read as numbers; empty cells, -, —, … and NA are missing values; any other text in an indicator column is an error naming its line.
+
+Joining: by code (e.g. adcode; 110100, '110100' and 110100.0 are the same code) or by name. Names are normalised: full-width characters and spaces, and the suffixes 市, 地区, 盟, 自治州, 自治县, 林区, 特别行政区 with the ethnic designations before them (延边朝鲜族自治州 = 延边州 = 延边). Nothing is guessed silently: table rows that fit no city or several cities are not joined, and the report table lists them, every match made only after normalising, the cities without data, renamed indicators and skipped columns. Two table rows (or two columns) for one city, indicator and year are an error that lists them, and so is a table that matches no city at all.
+
+Output: the layer with the panel attached, either one feature per city with one field per indicator and year (STEM_YYYY, e.g. GDPPC_2019: the shape the other algorithms read) or one feature per city and year with a year field (the input's feature id, repeated each year, is then written as fid_src: a GeoPackage needs its fid unique). Field stems have at most 5 characters: other indicator names are renamed (your mapping 人均GDP=GDPPC, else V01, V02…) and keep their name in the field alias. The map shows the first indicator in the latest year.</source>
+      <translation>将逐年指标表（统计年鉴导出的 CSV 或 XLSX）连接到城市图层。
+
+表格格式（自动识别或手动选择）：长格式（城市、年份、指标、数值）、宽格式（城市、年份、每个指标一列，如样例 synthetic_panel.csv）或按指标和年份展开的宽格式（城市、GDPPC_2019、GDPPC2019、2019_GDPPC、人均GDP2019年…）。CSV 文件可以是 UTF-8（带或不带 BOM）或 GBK/GB18030（自动识别；也可指定编码）。第一行为列名。1,234.5、12.5% 和全角数字等单元格按数值读取；空单元格、-、—、… 和 NA 视为缺失值；指标列中的其他文本会报错并指出所在行。
+
+连接方式：按代码（如 adcode；110100、'110100' 和 110100.0 视为同一代码）或按名称。名称会被规范化：全角字符和空格，以及后缀 市、地区、盟、自治州、自治县、林区、特别行政区 及其前面的民族名称（延边朝鲜族自治州 = 延边州 = 延边）。不会悄悄猜测：与任何城市都不匹配或与多个城市匹配的表格行不予连接，并在连接报告表中列出；报告中还列出仅在规范化后才匹配的记录、没有数据的城市、重命名的指标和跳过的列。同一城市、同一指标、同一年份出现两行（或两列）属于错误，并会一一列出；与任何城市都不匹配的表格同样属于错误。
+
+输出：连接了面板数据的图层，可以是每个城市一个要素、每个指标每年一个字段（STEM_YYYY，如 GDPPC_2019：其他算法读取的格式），也可以是每个城市每年一个要素并带年份字段（此时输入的要素 ID 逐年重复，因此写入 fid_src 字段：GeoPackage 要求其 fid 唯一）。字段前缀最多 5 个字符：其他指标名会被重命名（按您的映射，如 人均GDP=GDPPC，否则为 V01、V02…），原名称保留在字段别名中。地图显示第一个指标最新年份的分布。</translation>
+    </message>
+    <message>
       <location filename="../../processing/algorithms/join_table.py" line="31" />
+      <source>join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板</source>
+      <translation>join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板,连接,指标,行政区划代码</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="75" />
+      <source>Cities</source>
+      <translation>城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="77" />
+      <source>City field to join on (code, e.g. adcode, or name)</source>
+      <translation>用于连接的城市字段（代码，如 adcode，或名称）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="80" />
+      <source>Indicator table (CSV or XLSX)</source>
+      <translation>指标表（CSV 或 XLSX）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="81" />
+      <source>Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</source>
+      <translation>表格 (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="83" />
+      <source>Join by</source>
+      <translation>连接方式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="83" />
+      <source>Code</source>
+      <translation>代码</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="83" />
+      <source>Name (normalised)</source>
+      <translation>名称（规范化）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="85" />
+      <source>Table column with the codes or names (empty: the city field's name, or adcode, code, name, city, 城市…)</source>
+      <translation>表中代码或名称所在列（留空：与城市字段同名的列，或 adcode、code、name、city、城市…）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="88" />
+      <source>Table layout</source>
+      <translation>表格格式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="89" />
+      <source>Detect automatically</source>
+      <translation>自动识别</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="89" />
+      <source>Long: city, year, indicator, value</source>
+      <translation>长格式：城市、年份、指标、数值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="90" />
+      <source>Wide: city, year, one column per indicator</source>
+      <translation>宽格式：城市、年份、每个指标一列</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="91" />
+      <source>Wide: city, one column per indicator and year (GDPPC_2019)</source>
+      <translation>宽格式：城市、每个指标每年一列（GDPPC_2019）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="93" />
+      <source>Output</source>
+      <translation>输出形式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="94" />
+      <source>One feature per city, a field per indicator and year (STEM_YYYY)</source>
+      <translation>每个城市一个要素，每个指标每年一个字段（STEM_YYYY）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="95" />
+      <source>One feature per city and year, with a year field</source>
+      <translation>每个城市每年一个要素，带年份字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="97" />
+      <source>Text encoding of a CSV table</source>
+      <translation>CSV 表格的文本编码</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="98" />
+      <source>Detect automatically (UTF-8, UTF-8 with BOM, GBK/GB18030)</source>
+      <translation>自动识别（UTF-8、带 BOM 的 UTF-8、GBK/GB18030）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="101" />
+      <source>Year column (empty: year, 年份, 年…)</source>
+      <translation>年份列（留空：year、年份、年…）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="104" />
+      <source>Indicator-name column of a long table (empty: indicator, 指标…)</source>
+      <translation>长格式表的指标名称列（留空：indicator、指标…）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="107" />
+      <source>Value column of a long table (empty: value, 数值…)</source>
+      <translation>长格式表的数值列（留空：value、数值…）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="109" />
+      <source>Indicators to join, comma-separated (empty: every numeric one)</source>
+      <translation>要连接的指标，以逗号分隔（留空：全部数值指标）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="111" />
+      <source>Field stems for indicator names, e.g. 人均GDP=GDPPC; 宽带用户=BBAND</source>
+      <translation>指标名称对应的字段前缀，如 人均GDP=GDPPC; 宽带用户=BBAND</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="113" />
+      <source>Sheet of an XLSX workbook (empty: the first)</source>
+      <translation>XLSX 工作簿中的工作表（留空：第一个）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="119" />
+      <source>Cities with indicators</source>
+      <translation>含指标的城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="121" />
+      <source>Join report</source>
+      <translation>连接报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="123" />
+      <source>Table rows joined</source>
+      <translation>已连接的表格行数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="124" />
+      <source>Table rows not joined</source>
+      <translation>未连接的表格行数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="125" />
+      <source>Cities without data</source>
+      <translation>没有数据的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="127" />
+      <source>Indicator field stems</source>
+      <translation>指标字段前缀</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="144" />
+      <source>The cities have no field {field}; choose the field with the codes or names to join on.</source>
+      <translation>城市图层中没有字段 {field}；请选择含有用于连接的代码或名称的字段。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="151" />
+      <source>Read {rows} rows of {path} ({encoding}).</source>
+      <translation>已读取 {path} 的 {rows} 行（{encoding}）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="164" />
+      <source>Layout: {layout}; key column: {key}; year column: {year}; {count} indicator(s).</source>
+      <translation>格式：{layout}；关键列：{key}；年份列：{year}；{count} 个指标。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="200" />
+      <source>Issue</source>
+      <translation>问题</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="200" />
+      <source>Table value</source>
+      <translation>表中的值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="200" />
+      <source>City</source>
+      <translation>城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="201" />
+      <source>Lines in the table</source>
+      <translation>表中行号</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="201" />
+      <source>Detail</source>
+      <translation>详情</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="207" />
+      <source>Not joined, fits no city: {key} (lines {lines})</source>
+      <translation>未连接，与任何城市都不匹配：{key}（第 {lines} 行）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="208" />
+      <source>Not joined, fits several cities ({unit}): {key} (lines {lines})</source>
+      <translation>未连接，与多个城市匹配（{unit}）：{key}（第 {lines} 行）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="209" />
+      <source>Matched after normalising: {key} → {unit}</source>
+      <translation>规范化后匹配：{key} → {unit}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="210" />
+      <source>City without data: {unit}</source>
+      <translation>没有数据的城市：{unit}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="211" />
+      <source>Indicator {key} written as field stem {unit}</source>
+      <translation>指标 {key} 写入字段前缀 {unit}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="212" />
+      <source>Column {key} skipped (not numeric, or no year in its name)</source>
+      <translation>已跳过列 {key}（非数值，或列名中没有年份）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="222" />
+      <source>{matched} table rows joined, {unmatched} not joined; {empty} cities without data.</source>
+      <translation>已连接 {matched} 行表格数据，{unmatched} 行未连接；{empty} 个城市没有数据。</translation>
+    </message>
+    <message>
       <source>Attaches a table of yearly indicators (a statistical yearbook export, CSV or XLSX) to a layer of cities.
 
 Table layouts (detected, or chosen): long (city, year, indicator, value), wide (city, year, one column per indicator, like the sample synthetic_panel.csv) or wide by indicator and year (city, GDPPC_2019, GDPPC2019, 2019_GDPPC, 人均GDP2019年…). CSV files may be UTF-8 (with or without BOM) or GBK/GB18030 (detected; or force the encoding). The first row holds the column names. Cells like 1,234.5, 12.5% and full-width digits are read as numbers; empty cells, -, —, … and NA are missing values; any other text in an indicator column is an error naming its line.
@@ -2344,7 +2893,7 @@ Table layouts (detected, or chosen): long (city, year, indicator, value), wide (
 Joining: by code (e.g. adcode; 110100, '110100' and 110100.0 are the same code) or by name. Names are normalised: full-width characters and spaces, and the suffixes 市, 地区, 盟, 自治州, 自治县, 林区, 特别行政区 with the ethnic designations before them (延边朝鲜族自治州 = 延边州 = 延边). Nothing is guessed silently: table rows that fit no city or several cities are not joined, and the report table lists them, every match made only after normalising, the cities without data, renamed indicators and skipped columns. Two table rows for one city and year are an error that lists them.
 
 Output: the layer with the panel attached, either one feature per city with one field per indicator and year (STEM_YYYY, e.g. GDPPC_2019: the shape the other algorithms read) or one feature per city and year with a year field. Field stems have at most 5 characters: other indicator names are renamed (your mapping 人均GDP=GDPPC, else V01, V02…) and keep their name in the field alias. The map shows the first indicator in the latest year.</source>
-      <translation>将逐年指标表（统计年鉴导出的 CSV 或 XLSX）连接到城市图层。
+      <translation type="vanished">将逐年指标表（统计年鉴导出的 CSV 或 XLSX）连接到城市图层。
 
 表格格式（自动识别或手动选择）：长格式（城市、年份、指标、数值）、宽格式（城市、年份、每个指标一列，如样例 synthetic_panel.csv）或按指标和年份展开的宽格式（城市、GDPPC_2019、GDPPC2019、2019_GDPPC、人均GDP2019年…）。CSV 文件可以是 UTF-8（带或不带 BOM）或 GBK/GB18030（自动识别；也可指定编码）。第一行为列名。1,234.5、12.5% 和全角数字等单元格按数值读取；空单元格、-、—、… 和 NA 视为缺失值；指标列中的其他文本会报错并指出所在行。
 
@@ -2353,234 +2902,8 @@ Output: the layer with the panel attached, either one feature per city with one 
 输出：连接了面板数据的图层，可以是每个城市一个要素、每个指标每年一个字段（STEM_YYYY，如 GDPPC_2019：其他算法读取的格式），也可以是每个城市每年一个要素并带年份字段。字段前缀最多 5 个字符：其他指标名会被重命名（按您的映射，如 人均GDP=GDPPC，否则为 V01、V02…），原名称保留在字段别名中。地图显示第一个指标最新年份的分布。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="30" />
-      <source>join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板</source>
-      <translation>join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板,连接,指标,行政区划代码</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="72" />
-      <source>Cities</source>
-      <translation>城市</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="74" />
-      <source>City field to join on (code, e.g. adcode, or name)</source>
-      <translation>用于连接的城市字段（代码，如 adcode，或名称）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="77" />
-      <source>Indicator table (CSV or XLSX)</source>
-      <translation>指标表（CSV 或 XLSX）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="78" />
       <source>Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.CSV *.XLSX)</source>
-      <translation>表格 (*.csv *.txt *.tsv *.xlsx *.xlsm *.CSV *.XLSX)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="80" />
-      <source>Join by</source>
-      <translation>连接方式</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="80" />
-      <source>Code</source>
-      <translation>代码</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="80" />
-      <source>Name (normalised)</source>
-      <translation>名称（规范化）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="82" />
-      <source>Table column with the codes or names (empty: the city field's name, or adcode, code, name, city, 城市…)</source>
-      <translation>表中代码或名称所在列（留空：与城市字段同名的列，或 adcode、code、name、city、城市…）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="85" />
-      <source>Table layout</source>
-      <translation>表格格式</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="86" />
-      <source>Detect automatically</source>
-      <translation>自动识别</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="86" />
-      <source>Long: city, year, indicator, value</source>
-      <translation>长格式：城市、年份、指标、数值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="87" />
-      <source>Wide: city, year, one column per indicator</source>
-      <translation>宽格式：城市、年份、每个指标一列</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="88" />
-      <source>Wide: city, one column per indicator and year (GDPPC_2019)</source>
-      <translation>宽格式：城市、每个指标每年一列（GDPPC_2019）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="90" />
-      <source>Output</source>
-      <translation>输出形式</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="91" />
-      <source>One feature per city, a field per indicator and year (STEM_YYYY)</source>
-      <translation>每个城市一个要素，每个指标每年一个字段（STEM_YYYY）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="92" />
-      <source>One feature per city and year, with a year field</source>
-      <translation>每个城市每年一个要素，带年份字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="94" />
-      <source>Text encoding of a CSV table</source>
-      <translation>CSV 表格的文本编码</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="95" />
-      <source>Detect automatically (UTF-8, UTF-8 with BOM, GBK/GB18030)</source>
-      <translation>自动识别（UTF-8、带 BOM 的 UTF-8、GBK/GB18030）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="98" />
-      <source>Year column (empty: year, 年份, 年…)</source>
-      <translation>年份列（留空：year、年份、年…）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="101" />
-      <source>Indicator-name column of a long table (empty: indicator, 指标…)</source>
-      <translation>长格式表的指标名称列（留空：indicator、指标…）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="104" />
-      <source>Value column of a long table (empty: value, 数值…)</source>
-      <translation>长格式表的数值列（留空：value、数值…）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="106" />
-      <source>Indicators to join, comma-separated (empty: every numeric one)</source>
-      <translation>要连接的指标，以逗号分隔（留空：全部数值指标）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="108" />
-      <source>Field stems for indicator names, e.g. 人均GDP=GDPPC; 宽带用户=BBAND</source>
-      <translation>指标名称对应的字段前缀，如 人均GDP=GDPPC; 宽带用户=BBAND</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="110" />
-      <source>Sheet of an XLSX workbook (empty: the first)</source>
-      <translation>XLSX 工作簿中的工作表（留空：第一个）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="116" />
-      <source>Cities with indicators</source>
-      <translation>含指标的城市</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="118" />
-      <source>Join report</source>
-      <translation>连接报告</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="119" />
-      <source>Table rows joined</source>
-      <translation>已连接的表格行数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="120" />
-      <source>Table rows not joined</source>
-      <translation>未连接的表格行数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="121" />
-      <source>Cities without data</source>
-      <translation>没有数据的城市数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="123" />
-      <source>Indicator field stems</source>
-      <translation>指标字段前缀</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="140" />
-      <source>The cities have no field {field}; choose the field with the codes or names to join on.</source>
-      <translation>城市图层中没有字段 {field}；请选择含有用于连接的代码或名称的字段。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="147" />
-      <source>Read {rows} rows of {path} ({encoding}).</source>
-      <translation>已读取 {path} 的 {rows} 行（{encoding}）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="160" />
-      <source>Layout: {layout}; key column: {key}; year column: {year}; {count} indicator(s).</source>
-      <translation>格式：{layout}；关键列：{key}；年份列：{year}；{count} 个指标。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="195" />
-      <source>Issue</source>
-      <translation>问题</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="195" />
-      <source>Table value</source>
-      <translation>表中的值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="195" />
-      <source>City</source>
-      <translation>城市</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="196" />
-      <source>Lines in the table</source>
-      <translation>表中行号</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="196" />
-      <source>Detail</source>
-      <translation>详情</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="202" />
-      <source>Not joined, fits no city: {key} (lines {lines})</source>
-      <translation>未连接，与任何城市都不匹配：{key}（第 {lines} 行）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="203" />
-      <source>Not joined, fits several cities ({unit}): {key} (lines {lines})</source>
-      <translation>未连接，与多个城市匹配（{unit}）：{key}（第 {lines} 行）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="204" />
-      <source>Matched after normalising: {key} → {unit}</source>
-      <translation>规范化后匹配：{key} → {unit}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="205" />
-      <source>City without data: {unit}</source>
-      <translation>没有数据的城市：{unit}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="206" />
-      <source>Indicator {key} written as field stem {unit}</source>
-      <translation>指标 {key} 写入字段前缀 {unit}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="207" />
-      <source>Column {key} skipped (not numeric, or no year in its name)</source>
-      <translation>已跳过列 {key}（非数值，或列名中没有年份）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="217" />
-      <source>{matched} table rows joined, {unmatched} not joined; {empty} cities without data.</source>
-      <translation>已连接 {matched} 行表格数据，{unmatched} 行未连接；{empty} 个城市没有数据。</translation>
+      <translation type="vanished">表格 (*.csv *.txt *.tsv *.xlsx *.xlsm *.CSV *.XLSX)</translation>
     </message>
   </context>
   <context>
@@ -2594,6 +2917,16 @@ Output: the layer with the panel attached, either one feature per city with one 
       <location filename="../../processing/bridge.py" line="319" />
       <source>Could not write features to the output: {error}</source>
       <translation>无法将要素写入输出：{error}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/bridge.py" line="395" />
+      <source>The input's field {field} does not hold one whole number per output feature, so it cannot be the output's feature id (a GeoPackage takes a field named fid as its primary key); it is written as {new}.</source>
+      <translation>输入的字段 {field} 并非每个输出要素各对应一个整数，因此不能作为输出的要素 ID（GeoPackage 以名为 fid 的字段作为主键）；该字段改写为 {new}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/bridge.py" line="398" />
+      <source>The input's field {field} does not hold one whole number per output feature, so it cannot be the output's feature id (a GeoPackage takes a field named fid as its primary key); it is left out.</source>
+      <translation>输入的字段 {field} 并非每个输出要素各对应一个整数，因此不能作为输出的要素 ID（GeoPackage 以名为 fid 的字段作为主键）；该字段不写入输出。</translation>
     </message>
   </context>
   <context>
@@ -2649,12 +2982,181 @@ Panels as in Local Moran's I: every year as a set of fields per year or one laye
   <context>
     <name>LocalMoranAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="37" />
+      <location filename="../../processing/algorithms/local_moran.py" line="38" />
       <source>Local Moran's I (LISA)</source>
       <translation>局部莫兰指数（LISA）</translation>
     </message>
     <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="42" />
+      <source>Local indicators of spatial association (Anselin 1995): where do high values sit among high neighbours (High-High clusters), low among low (Low-Low), and where are the outliers (High-Low, Low-High)?
+
+Kinds: univariate (the variable against its spatial lag); bivariate (the variable x at each city against the spatial lag of a second variable y, e.g. digital economy against neighbours' resilience); differential (the change between two years, e.g. DEI_2019 − DEI_2011).
+
+Inference: conditional permutation (999 by default; the same seed gives the same result; pseudo p-values are directed, as in GeoDa) or, with 0 permutations, the analytical z under the normal approximation (two-sided). Multiple-testing control: none, false discovery rate (Benjamini–Hochberg) or Bonferroni, over the tested cities of each year separately. A city is in a cluster when its (adjusted) p ≤ the level.
+
+Output fields: LISA_I (local I; z-scores use the population standard deviation as in R spdep, so GeoDa's and esda's values are (n−1)/n of these), LISA_Z (analytical z), LISA_P (p-value), LISA_PADJ (adjusted, when chosen), LISA_Q (quadrant), LISA_CL (cluster code), LISA_LAB (label), LISA_LAG (spatial lag). Codes follow GeoDa: 1 High-High, 2 Low-Low, 3 Low-High, 4 High-Low, 0 not significant, 5 no data, 6 no neighbours (PySAL's quadrant codes differ: HH 1, LH 2, LL 3, HL 4; read the label). Cities without neighbours are labelled “No neighbours” and not tested; cities with NULL values are left out (“No data”) or stop the run.
+
+Panels: tick “every year” to map DEI_2011 … DEI_2019 from DEI_2019, as one layer with a set of fields per year (LI_2019, LP_2019, LLAB_2019 …) or as one layer per year. The layer opens on the cluster map of the last year; the significance map and the other years are saved styles of the layer (Layer Properties › Styles). A long layer (one feature per city and year) needs its year field and the unit id field.
+
+The Moran scatter plot (PNG, SVG or PDF) shows the standardised variable against its spatial lag with the slope (Moran's I), quadrants tinted and significant cities in their cluster colour. The HTML report (optional) holds the scatter plot, Moran's I and the cluster counts of every year.</source>
+      <translation>局部空间关联指标（Anselin 1995）：高值被高值邻居包围（高-高集聚）、低值被低值包围（低-低集聚）的区域在哪里，空间异常值（高-低、低-高）又在哪里？
+
+类型：单变量（变量与其空间滞后）；双变量（各城市的变量 x 与另一变量 y 的空间滞后，如数字经济与邻居的韧性）；差分（两年间的变化，如 DEI_2019 − DEI_2011）。
+
+推断：条件置换检验（默认 999 次；相同种子得到相同结果；伪 p 值有方向，与 GeoDa 一致），或置换次数为 0 时采用正态近似下的解析 z 值（双侧）。多重检验校正：无、错误发现率（Benjamini–Hochberg）或 Bonferroni，在每年被检验的城市中分别进行。城市的（校正后）p ≤ 显著性水平时归入集聚类型。
+
+输出字段：LISA_I（局部 I；z 得分采用总体标准差，与 R spdep 一致，因此 GeoDa 和 esda 的值为此处的 (n−1)/n）、LISA_Z（解析 z 值）、LISA_P（p 值）、LISA_PADJ（选择校正时的校正后 p 值）、LISA_Q（象限）、LISA_CL（集聚编码）、LISA_LAB（标签）、LISA_LAG（空间滞后）。编码与 GeoDa 一致：1 高-高，2 低-低，3 低-高，4 高-低，0 不显著，5 无数据，6 无邻居（PySAL 的象限编码不同：HH 1、LH 2、LL 3、HL 4；请以标签为准）。没有邻居的城市标为“无邻居”且不参与检验；含 NULL 值的城市被剔除（“无数据”）或使运行停止。
+
+面板：勾选“每一年”可由 DEI_2019 绘制 DEI_2011 … DEI_2019，输出为每年一组字段的单个图层（LI_2019、LP_2019、LLAB_2019 …）或每年一个图层。图层打开时显示最后一年的集聚图；显著性地图和其他年份保存为图层的样式（图层属性 › 样式）。长格式图层（每个城市每年一个要素）需要指定年份字段和单元标识字段。
+
+Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，附斜率（Moran's I），各象限着色，显著城市以其集聚类型的颜色显示。HTML 报告（可选）包含散点图、Moran's I 以及每一年各集聚类型的城市数。</translation>
+    </message>
+    <message>
       <location filename="../../processing/algorithms/local_moran.py" line="41" />
+      <source>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda</source>
+      <translation>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda,局部莫兰指数,局部空间自相关,集聚,异常值,高-高集聚,低-低集聚,双变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="72" />
+      <source>Variable (x)</source>
+      <translation>变量（x）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="74" />
+      <source>Kind of LISA</source>
+      <translation>LISA 类型</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="75" />
+      <source>Univariate</source>
+      <translation>单变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="75" />
+      <source>Bivariate: x against the spatial lag of the second variable</source>
+      <translation>双变量：x 与第二个变量的空间滞后</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="76" />
+      <source>Differential: the change from the second variable (earlier year) to x</source>
+      <translation>差分：从第二个变量（较早年份）到 x 的变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="79" />
+      <source>Second variable (y of a bivariate LISA, or the earlier year of a differential)</source>
+      <translation>第二个变量（双变量 LISA 的 y，或差分的较早年份）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="84" />
+      <source>Analytical moments conditional on the city's own value (Sokal et al. 1998; R spdep's default)</source>
+      <translation>以城市自身取值为条件的解析矩（Sokal 等 1998；R spdep 的默认设置）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="89" />
+      <source>LISA clusters</source>
+      <translation>LISA 集聚</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="91" />
+      <source>Moran scatter plot</source>
+      <translation>Moran 散点图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="92" />
+      <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
+      <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="95" />
+      <source>Moran's I (last year)</source>
+      <translation>Moran's I（最后一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="96" />
+      <source>High-High cities (last year)</source>
+      <translation>高-高集聚城市数（最后一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="97" />
+      <source>Low-Low cities (last year)</source>
+      <translation>低-低集聚城市数（最后一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="98" />
+      <source>Low-High cities (last year)</source>
+      <translation>低-高异常城市数（最后一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="99" />
+      <source>High-Low cities (last year)</source>
+      <translation>高-低异常城市数（最后一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="123" />
+      <source>LISA clusters — {run}</source>
+      <translation>LISA 集聚 — {run}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="124" />
+      <source>LISA clusters ({run})</source>
+      <translation>LISA 集聚（{run}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="131" />
+      <source>{run}: Moran's I = {i:.4f}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} (p ≤ {alpha}{correction}).</source>
+      <translation>{run}：Moran's I = {i:.4f}；高-高 {hh}，低-低 {ll}，低-高 {lh}，高-低 {hl}（p ≤ {alpha}{correction}）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="158" />
+      <source>High-High</source>
+      <translation>高-高</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="158" />
+      <source>Low-Low</source>
+      <translation>低-低</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="158" />
+      <source>Low-High</source>
+      <translation>低-高</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="158" />
+      <source>High-Low</source>
+      <translation>高-低</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <source>{variable} (standardised)</source>
+      <translation>{variable}（标准化）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <source>Spatial lag of {variable}</source>
+      <translation>{variable}的空间滞后</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="162" />
+      <source>Bivariate Moran's I = {value:.3f}</source>
+      <translation>双变量 Moran's I = {value:.3f}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="163" />
+      <source>Moran's I = {value:.3f}</source>
+      <translation>Moran's I = {value:.3f}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <source>Not significant</source>
+      <translation>不显著</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <source>{label} ({count})</source>
+      <translation>{label}（{count}）</translation>
+    </message>
+    <message>
       <source>Local indicators of spatial association (Anselin 1995): where do high values sit among high neighbours (High-High clusters), low among low (Low-Low), and where are the outliers (High-Low, Low-High)?
 
 Kinds: univariate (the variable against its spatial lag); bivariate (the variable x at each city against the spatial lag of a second variable y, e.g. digital economy against neighbours' resilience); differential (the change between two years, e.g. DEI_2019 − DEI_2011).
@@ -2666,7 +3168,7 @@ Output fields: LISA_I (local I; z-scores use the population standard deviation a
 Panels: tick “every year” to map DEI_2011 … DEI_2019 from DEI_2019, as one layer with a set of fields per year (LI_2019, LP_2019, LLAB_2019 …) or as one layer per year. The layer opens on the cluster map of the last year; the significance map and the other years are saved styles of the layer (Layer Properties › Styles). A long layer (one feature per city and year) needs its year field and the unit id field.
 
 The Moran scatter plot (PNG, SVG or PDF) shows the standardised variable against its spatial lag with the slope (Moran's I), quadrants tinted and significant cities in their cluster colour.</source>
-      <translation>局部空间关联指标（Anselin 1995）：高值被高值邻居包围（高-高集聚）、低值被低值包围（低-低集聚）的区域在哪里，空间异常值（高-低、低-高）又在哪里？
+      <translation type="vanished">局部空间关联指标（Anselin 1995）：高值被高值邻居包围（高-高集聚）、低值被低值包围（低-低集聚）的区域在哪里，空间异常值（高-低、低-高）又在哪里？
 
 类型：单变量（变量与其空间滞后）；双变量（各城市的变量 x 与另一变量 y 的空间滞后，如数字经济与邻居的韧性）；差分（两年间的变化，如 DEI_2019 − DEI_2011）。
 
@@ -2677,151 +3179,6 @@ The Moran scatter plot (PNG, SVG or PDF) shows the standardised variable against
 面板：勾选“每一年”可由 DEI_2019 绘制 DEI_2011 … DEI_2019，输出为每年一组字段的单个图层（LI_2019、LP_2019、LLAB_2019 …）或每年一个图层。图层打开时显示最后一年的集聚图；显著性地图和其他年份保存为图层的样式（图层属性 › 样式）。长格式图层（每个城市每年一个要素）需要指定年份字段和单元标识字段。
 
 Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，附斜率（Moran's I），各象限着色，显著城市以其集聚类型的颜色显示。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="40" />
-      <source>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda</source>
-      <translation>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda,局部莫兰指数,局部空间自相关,集聚,异常值,高-高集聚,低-低集聚,双变量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="70" />
-      <source>Variable (x)</source>
-      <translation>变量（x）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="72" />
-      <source>Kind of LISA</source>
-      <translation>LISA 类型</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="73" />
-      <source>Univariate</source>
-      <translation>单变量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="73" />
-      <source>Bivariate: x against the spatial lag of the second variable</source>
-      <translation>双变量：x 与第二个变量的空间滞后</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="74" />
-      <source>Differential: the change from the second variable (earlier year) to x</source>
-      <translation>差分：从第二个变量（较早年份）到 x 的变化</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="77" />
-      <source>Second variable (y of a bivariate LISA, or the earlier year of a differential)</source>
-      <translation>第二个变量（双变量 LISA 的 y，或差分的较早年份）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="82" />
-      <source>Analytical moments conditional on the city's own value (Sokal et al. 1998; R spdep's default)</source>
-      <translation>以城市自身取值为条件的解析矩（Sokal 等 1998；R spdep 的默认设置）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="87" />
-      <source>LISA clusters</source>
-      <translation>LISA 集聚</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="89" />
-      <source>Moran scatter plot</source>
-      <translation>Moran 散点图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="90" />
-      <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
-      <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="92" />
-      <source>Moran's I (last year)</source>
-      <translation>Moran's I（最后一年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="93" />
-      <source>High-High cities (last year)</source>
-      <translation>高-高集聚城市数（最后一年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="94" />
-      <source>Low-Low cities (last year)</source>
-      <translation>低-低集聚城市数（最后一年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="95" />
-      <source>Low-High cities (last year)</source>
-      <translation>低-高异常城市数（最后一年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="96" />
-      <source>High-Low cities (last year)</source>
-      <translation>高-低异常城市数（最后一年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="120" />
-      <source>LISA clusters — {run}</source>
-      <translation>LISA 集聚 — {run}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="121" />
-      <source>LISA clusters ({run})</source>
-      <translation>LISA 集聚（{run}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="128" />
-      <source>{run}: Moran's I = {i:.4f}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} (p ≤ {alpha}{correction}).</source>
-      <translation>{run}：Moran's I = {i:.4f}；高-高 {hh}，低-低 {ll}，低-高 {lh}，高-低 {hl}（p ≤ {alpha}{correction}）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="145" />
-      <source>High-High</source>
-      <translation>高-高</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="145" />
-      <source>Low-Low</source>
-      <translation>低-低</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="145" />
-      <source>Low-High</source>
-      <translation>低-高</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="145" />
-      <source>High-Low</source>
-      <translation>高-低</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="148" />
-      <source>{variable} (standardised)</source>
-      <translation>{variable}（标准化）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="148" />
-      <source>Spatial lag of {variable}</source>
-      <translation>{variable}的空间滞后</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="149" />
-      <source>Bivariate Moran's I = {value:.3f}</source>
-      <translation>双变量 Moran's I = {value:.3f}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="150" />
-      <source>Moran's I = {value:.3f}</source>
-      <translation>Moran's I = {value:.3f}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="151" />
-      <source>Not significant</source>
-      <translation>不显著</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="151" />
-      <source>{label} ({count})</source>
-      <translation>{label}（{count}）</translation>
     </message>
   </context>
   <context>
@@ -3468,12 +3825,261 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
   <context>
     <name>ReportMapAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="85" />
+      <location filename="../../processing/algorithms/report_map.py" line="99" />
       <source>Report map</source>
       <translation>报告地图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="89" />
+      <location filename="../../processing/algorithms/report_map.py" line="104" />
+      <source>Exports a styled layer, or the visible layers of the current project, as a finished report map (PDF, PNG or SVG, from the output's file extension) on a print layout template: title, subtitle, legend, scale bar, north arrow and data-source note.
+
+Style: leave Field empty to keep the layer's own style; choose a numeric field to draw a graduated map with the chosen classification (natural breaks by default) and colour ramp.
+
+Templates: A4 or A3, landscape or portrait (resources/layouts), or your own .qpt file whose map item has the id main_map (items title, subtitle, legend, scalebar, north_arrow, source, inset_map and inset_label are filled in when present).
+
+Maps of China: the map is drawn in an Albers equal-area projection with province boundaries, Taiwan, Hong Kong and Macao (drawn without data when the layer does not cover them) and the dashed maritime boundary line, and the South China Sea islands (南海诸岛) go into a framed inset at the lower right, as in Chinese atlases, while the main map stops south of Hainan. Automatic mode does this when the page covers the mainland and the islands.
+
+Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 … DEI_2019) on its own page. By default every year uses the same classes, so colours compare across years: classes computed on all years pooled when Field is set, or the style's own breaks when the layer keeps its style; choose 'classify each year on its own' to re-classify every page. One page per value of a field (e.g. region or province) zooms to each value's features, with the other features in grey, and keeps one classification for all pages. A PDF holds every page; PNG and SVG write one file per page (name_2019.png …).</source>
+      <translation>将已设置样式的图层（或当前项目中的可见图层）按打印布局模板导出为成品报告地图（PDF、PNG 或 SVG，由输出文件扩展名决定），包括标题、副标题、图例、比例尺、指北针和数据来源说明。
+
+样式：字段留空则保留图层自身的样式；选择一个数值字段则按所选分级方法（默认为自然断点）和色带绘制分级设色图。
+
+模板：A4 或 A3，横向或纵向（resources/layouts），也可使用自己的 .qpt 文件，其中地图项的标识须为 main_map（如有 title、subtitle、legend、scalebar、north_arrow、source、inset_map 和 inset_label 等项，会自动填写）。
+
+中国地图：采用 Albers 等积投影，绘制省界、台湾、香港和澳门（图层未覆盖时按无数据绘制）以及南海断续线，南海诸岛按中国地图集的惯例放入右下角带框的附图，主图截止于海南以南。“自动”模式在页面覆盖大陆和南海诸岛时启用。
+
+图集：“每年一页”将 STEM_YYYY 字段（如 DEI_2011 … DEI_2019）的每一年绘制在单独的一页上。默认各年使用相同的分级，便于跨年比较颜色：设置了字段时按所有年份合并计算分级，保留图层样式时沿用样式自身的断点；选择“每年单独分级”则每页重新分级。“按字段值每值一页”（如地区或省份）缩放到每个值的要素，其余要素以灰色显示，所有页面使用同一分级。PDF 包含所有页面；PNG 和 SVG 每页写一个文件（name_2019.png …）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="103" />
+      <source>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset</source>
+      <translation>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset,地图,报告,布局,打印,图集,模板,分级设色,图例,南海诸岛,附图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="156" />
+      <source>Layer (leave empty to map the current project's visible layers)</source>
+      <translation>图层（留空则绘制当前项目的可见图层）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="159" />
+      <source>Field to classify (empty: keep the layer's style)</source>
+      <translation>分级字段（留空：保留图层样式）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="163" />
+      <source>Colour ramp</source>
+      <translation>色带</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="165" />
+      <source>Page</source>
+      <translation>页面</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="166" />
+      <source>Title (default: the layer’s name)</source>
+      <translation>标题（默认：图层名称）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="169" />
+      <source>Subtitle</source>
+      <translation>副标题</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="171" />
+      <source>Data source note</source>
+      <translation>数据来源说明</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="173" />
+      <source>Pages</source>
+      <translation>页数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="174" />
+      <source>One page</source>
+      <translation>单页</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="174" />
+      <source>One page per year (STEM_YYYY fields)</source>
+      <translation>每年一页（STEM_YYYY 字段）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="175" />
+      <source>One page per value of a field</source>
+      <translation>按字段值每值一页</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="177" />
+      <source>Field with one page per value (e.g. region)</source>
+      <translation>每值一页的字段（如地区）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="180" />
+      <source>Classes of a page per year</source>
+      <translation>逐年分页的分级方式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="181" />
+      <source>Same classes for every year</source>
+      <translation>各年使用相同分级</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="181" />
+      <source>Classify each year on its own</source>
+      <translation>每年单独分级</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="184" />
+      <source>Own layout template (.qpt; replaces Page)</source>
+      <translation>自定义布局模板（.qpt；替代“页面”）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="185" />
+      <source>Layout templates (*.qpt)</source>
+      <translation>布局模板 (*.qpt)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="188" />
+      <source>China: Albers projection, province boundaries and South China Sea inset</source>
+      <translation>中国：Albers 投影、省界和南海诸岛附图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="189" />
+      <source>Automatic</source>
+      <translation>自动</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="189" />
+      <source>Yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="189" />
+      <source>No</source>
+      <translation>否</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="191" />
+      <source>Map projection (empty: automatic)</source>
+      <translation>地图投影（留空：自动）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="193" />
+      <source>Resolution (dots per inch)</source>
+      <translation>分辨率（每英寸点数）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="201" />
+      <source>PDF files (*.pdf);;PNG files (*.png);;SVG files (*.svg)</source>
+      <translation>PDF 文件 (*.pdf);;PNG 文件 (*.png);;SVG 文件 (*.svg)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="203" />
+      <source>Files written (separated by ;)</source>
+      <translation>已写入的文件（以 ; 分隔）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="218" />
+      <source>Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”.</source>
+      <translation>请将报告地图保存为 .pdf、.png 或 .svg（格式由文件名决定）；得到的是“{name}”。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="240" />
+      <source>Layers: {names}</source>
+      <translation>图层：{names}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="250" />
+      <source>The layout template has no map item; add a map (item id main_map) in the layout designer.</source>
+      <translation>该布局模板没有地图项；请在布局设计器中添加地图（项标识为 main_map）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="291" />
+      <source>Cancelled by the user.</source>
+      <translation>已被用户取消。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="293" />
+      <source>{pages} page(s) written: {files}</source>
+      <translation>已写入 {pages} 页：{files}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="311" />
+      <source>There is no layer to map: choose a layer, or run the algorithm from a project with visible layers.</source>
+      <translation>没有可绘制的图层：请选择一个图层，或在含有可见图层的项目中运行本算法。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="338" />
+      <source>Provinces</source>
+      <translation>省份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="339" />
+      <source>Province boundaries</source>
+      <translation>省界</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="340" />
+      <source>Taiwan, Hong Kong and Macao</source>
+      <translation>台湾、香港和澳门</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="341" />
+      <source>South China Sea dashed line</source>
+      <translation>南海断续线</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="379" />
+      <source>One page per year needs a yearly field (STEM_YYYY, e.g. DEI_2019): choose one in “Field to classify”, or give the layer a graduated style on such a field.</source>
+      <translation>每年一页需要一个年度字段（STEM_YYYY，如 DEI_2019）：请在“分级字段”中选择，或为图层设置基于此类字段的分级样式。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="386" />
+      <source>One page per value of a field needs that field: choose it in “Field with one page per value” (e.g. region or province).</source>
+      <translation>按字段值每值一页需要指定该字段：请在“每值一页的字段”中选择（如地区或省份）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="392" />
+      <source>The field {field} has no values; choose another field.</source>
+      <translation>字段 {field} 没有值；请选择其他字段。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="430" />
+      <source>The field {field} is not numeric; choose a numeric field to classify, or leave the field empty to keep the layer's style.</source>
+      <translation>字段 {field} 不是数值型；请选择数值字段进行分级，或将字段留空以保留图层样式。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="465" />
+      <source>Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout designer.</source>
+      <translation>无法读取布局模板 {path}；请选择由 QGIS 布局设计器保存的 .qpt 文件。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="479" />
+      <source>South China Sea Islands</source>
+      <translation>南海诸岛</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="482" />
+      <source>Legend</source>
+      <translation>图例</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="540" />
+      <source>Could not select the features of {value}.</source>
+      <translation>无法选出 {value} 的要素。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="615" />
+      <source>Could not write the report map {path}: {error}</source>
+      <translation>无法写入报告地图 {path}：{error}</translation>
+    </message>
+    <message>
+      <source>Classification</source>
+      <translation type="vanished">分级方法</translation>
+    </message>
+    <message>
       <source>Exports a styled layer, or the visible layers of the current project, as a finished report map (PDF, PNG or SVG, from the output's file extension) on a print layout template: title, subtitle, legend, scale bar, north arrow and data-source note.
 
 Style: leave Field empty to keep the layer's own style; choose a numeric field to draw a graduated map with the chosen classification (natural breaks by default) and colour ramp.
@@ -3483,7 +4089,7 @@ Templates: A4 or A3, landscape or portrait (resources/layouts), or your own .qpt
 Maps of China: the map is drawn in an Albers equal-area projection with province boundaries, and the South China Sea islands (南海诸岛) go into a framed inset at the lower right, as in Chinese atlases, while the main map stops south of Hainan. Automatic mode does this when the page covers the mainland and the islands.
 
 Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 … DEI_2019) on its own page. By default every year uses the same classes, so colours compare across years: classes computed on all years pooled when Field is set, or the style's own breaks when the layer keeps its style; choose 'classify each year on its own' to re-classify every page. One page per value of a field (e.g. region or province) zooms to each value's features, with the other features in grey, and keeps one classification for all pages. A PDF holds every page; PNG and SVG write one file per page (name_2019.png …).</source>
-      <translation>将已设置样式的图层（或当前项目中的可见图层）按打印布局模板导出为成品报告地图（PDF、PNG 或 SVG，由输出文件扩展名决定），包括标题、副标题、图例、比例尺、指北针和数据来源说明。
+      <translation type="vanished">将已设置样式的图层（或当前项目中的可见图层）按打印布局模板导出为成品报告地图（PDF、PNG 或 SVG，由输出文件扩展名决定），包括标题、副标题、图例、比例尺、指北针和数据来源说明。
 
 样式：字段留空则保留图层自身的样式；选择一个数值字段则按所选分级方法（默认为自然断点）和色带绘制分级设色图。
 
@@ -3494,240 +4100,23 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
 图集：“每年一页”将 STEM_YYYY 字段（如 DEI_2011 … DEI_2019）的每一年绘制在单独的一页上。默认各年使用相同的分级，便于跨年比较颜色：设置了字段时按所有年份合并计算分级，保留图层样式时沿用样式自身的断点；选择“每年单独分级”则每页重新分级。“按字段值每值一页”（如地区或省份）缩放到每个值的要素，其余要素以灰色显示，所有页面使用同一分级。PDF 包含所有页面；PNG 和 SVG 每页写一个文件（name_2019.png …）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="88" />
-      <source>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset</source>
-      <translation>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset,地图,报告,布局,打印,图集,模板,分级设色,图例,南海诸岛,附图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="139" />
-      <source>Layer (leave empty to map the current project's visible layers)</source>
-      <translation>图层（留空则绘制当前项目的可见图层）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="142" />
-      <source>Field to classify (empty: keep the layer's style)</source>
-      <translation>分级字段（留空：保留图层样式）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="145" />
-      <source>Classification</source>
-      <translation>分级方法</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="147" />
       <source>Number of classes</source>
-      <translation>分级数</translation>
+      <translation type="vanished">分级数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="150" />
-      <source>Colour ramp</source>
-      <translation>色带</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="152" />
-      <source>Page</source>
-      <translation>页面</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="153" />
       <source>Title</source>
-      <translation>标题</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="155" />
-      <source>Subtitle</source>
-      <translation>副标题</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="157" />
-      <source>Data source note</source>
-      <translation>数据来源说明</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="159" />
-      <source>Pages</source>
-      <translation>页数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="160" />
-      <source>One page</source>
-      <translation>单页</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="160" />
-      <source>One page per year (STEM_YYYY fields)</source>
-      <translation>每年一页（STEM_YYYY 字段）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="161" />
-      <source>One page per value of a field</source>
-      <translation>按字段值每值一页</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="163" />
-      <source>Field with one page per value (e.g. region)</source>
-      <translation>每值一页的字段（如地区）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="166" />
-      <source>Classes of a page per year</source>
-      <translation>逐年分页的分级方式</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="167" />
-      <source>Same classes for every year</source>
-      <translation>各年使用相同分级</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="167" />
-      <source>Classify each year on its own</source>
-      <translation>每年单独分级</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="170" />
-      <source>Own layout template (.qpt; replaces Page)</source>
-      <translation>自定义布局模板（.qpt；替代“页面”）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="171" />
-      <source>Layout templates (*.qpt)</source>
-      <translation>布局模板 (*.qpt)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="174" />
-      <source>China: Albers projection, province boundaries and South China Sea inset</source>
-      <translation>中国：Albers 投影、省界和南海诸岛附图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="175" />
-      <source>Automatic</source>
-      <translation>自动</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="175" />
-      <source>Yes</source>
-      <translation>是</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="175" />
-      <source>No</source>
-      <translation>否</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="177" />
-      <source>Map projection (empty: automatic)</source>
-      <translation>地图投影（留空：自动）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="179" />
-      <source>Resolution (dots per inch)</source>
-      <translation>分辨率（每英寸点数）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="187" />
-      <source>PDF files (*.pdf);;PNG files (*.png);;SVG files (*.svg)</source>
-      <translation>PDF 文件 (*.pdf);;PNG 文件 (*.png);;SVG 文件 (*.svg)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="189" />
-      <source>Files written (separated by ;)</source>
-      <translation>已写入的文件（以 ; 分隔）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="196" />
-      <source>Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”.</source>
-      <translation>请将报告地图保存为 .pdf、.png 或 .svg（格式由文件名决定）；得到的是“{name}”。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="218" />
-      <source>Layers: {names}</source>
-      <translation>图层：{names}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="228" />
-      <source>The layout template has no map item; add a map (item id main_map) in the layout designer.</source>
-      <translation>该布局模板没有地图项；请在布局设计器中添加地图（项标识为 main_map）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="267" />
-      <source>Cancelled by the user.</source>
-      <translation>已被用户取消。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="269" />
-      <source>{pages} page(s) written: {files}</source>
-      <translation>已写入 {pages} 页：{files}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="287" />
-      <source>There is no layer to map: choose a layer, or run the algorithm from a project with visible layers.</source>
-      <translation>没有可绘制的图层：请选择一个图层，或在含有可见图层的项目中运行本算法。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="312" />
-      <source>Provinces</source>
-      <translation>省份</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="313" />
-      <source>Province boundaries</source>
-      <translation>省界</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="338" />
-      <source>One page per year needs a yearly field (STEM_YYYY, e.g. DEI_2019): choose one in “Field to classify”, or give the layer a graduated style on such a field.</source>
-      <translation>每年一页需要一个年度字段（STEM_YYYY，如 DEI_2019）：请在“分级字段”中选择，或为图层设置基于此类字段的分级样式。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="345" />
-      <source>One page per value of a field needs that field: choose it in “Field with one page per value” (e.g. region or province).</source>
-      <translation>按字段值每值一页需要指定该字段：请在“每值一页的字段”中选择（如地区或省份）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="351" />
-      <source>The field {field} has no values; choose another field.</source>
-      <translation>字段 {field} 没有值；请选择其他字段。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="389" />
-      <source>The field {field} is not numeric; choose a numeric field to classify, or leave the field empty to keep the layer's style.</source>
-      <translation>字段 {field} 不是数值型；请选择数值字段进行分级，或将字段留空以保留图层样式。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="424" />
-      <source>Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout designer.</source>
-      <translation>无法读取布局模板 {path}；请选择由 QGIS 布局设计器保存的 .qpt 文件。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="438" />
-      <source>South China Sea Islands</source>
-      <translation>南海诸岛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="441" />
-      <source>Legend</source>
-      <translation>图例</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="499" />
-      <source>Could not select the features of {value}.</source>
-      <translation>无法选出 {value} 的要素。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="574" />
-      <source>Could not write the report map {path}: {error}</source>
-      <translation>无法写入报告地图 {path}：{error}</translation>
+      <translation type="vanished">标题</translation>
     </message>
   </context>
   <context>
     <name>ResilienceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="82" />
+      <location filename="../../processing/algorithm.py" line="83" />
       <source>Digital Resilience Toolkit needs Python packages that QGIS's Python lacks: {names}. Install them with: {command} (on Windows, run it in the OSGeo4W Shell), then restart QGIS.</source>
       <translation>数字韧性工具箱需要 QGIS 的 Python 中缺少的 Python 包：{names}。请用以下命令安装：{command}（Windows 上请在 OSGeo4W Shell 中运行），然后重启 QGIS。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="177" />
+      <location filename="../../processing/algorithm.py" line="185" />
       <source>Cancelled by the user.</source>
       <translation>已被用户取消。</translation>
     </message>
@@ -3988,12 +4377,12 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
   <context>
     <name>SpatialDurbinAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="22" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="23" />
       <source>Spatial spillover model (spatial Durbin)</source>
       <translation>空间溢出模型（空间杜宾模型）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="27" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="28" />
       <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
 
 Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
@@ -4022,132 +4411,132 @@ Maximum-likelihood models need every city to have a neighbour: use k-nearest nei
 极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="25" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="26" />
       <source>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics</source>
       <translation>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics,空间杜宾模型,空间滞后模型,空间误差模型,空间溢出,直接效应,间接效应,溢出效应,总效应,固定效应,随机效应,LM 检验,空间计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="57" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="58" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="57" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="58" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="59" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="60" />
       <source>CSV tables (folder)</source>
       <translation>CSV 表格（文件夹）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="61" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="62" />
       <source>Fitted values and residuals</source>
       <translation>拟合值与残差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="64" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="65" />
       <source>Residual clusters (LISA)</source>
       <translation>残差集聚（LISA）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="67" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="69" />
       <source>Spatial parameter (ρ or λ)</source>
       <translation>空间参数（ρ 或 λ）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="68" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="70" />
       <source>Log-likelihood</source>
       <translation>对数似然值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="69" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="71" />
       <source>AIC</source>
       <translation>AIC</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="70" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="72" />
       <source>R²</source>
       <translation>R²</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="71" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="73" />
       <source>Observations</source>
       <translation>观测值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="87" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="89" />
       <source>{model}: log-likelihood {loglik:.4f}, AIC {aic:.4f}</source>
       <translation>{model}：对数似然值 {loglik:.4f}，AIC {aic:.4f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="95" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="97" />
       <source>Spatial spillover model: {model} of {dependent}</source>
       <translation>空间溢出模型：{dependent}的{model}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="138" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="140" />
       <source>Observed {y}</source>
       <translation>{y}观测值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="139" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="141" />
       <source>Fitted {y}</source>
       <translation>{y}拟合值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="140" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="142" />
       <source>Residual</source>
       <translation>残差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="141" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="143" />
       <source>Fitted {y}, mean over the years</source>
       <translation>{y}拟合值（多年均值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="142" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="144" />
       <source>Residual, mean over the years</source>
       <translation>残差（多年均值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="144" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="146" />
       <source>Fitted {y} ({year})</source>
       <translation>{y}拟合值（{year}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="145" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="147" />
       <source>Residual ({year})</source>
       <translation>残差（{year}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="147" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="149" />
       <source>Fitted {y} ({model})</source>
       <translation>{y}拟合值（{model}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="166" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="169" />
       <source>Residual (mean over the years)</source>
       <translation>残差（多年均值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="167" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="170" />
       <source>Local Moran's I of the residuals</source>
       <translation>残差的局部莫兰指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="168" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="171" />
       <source>Pseudo p-value (999 permutations)</source>
       <translation>伪 p 值（999 次置换）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="169" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="172" />
       <source>Quadrant (GeoDa: 1 HH, 2 LL, 3 LH, 4 HL, 0 no neighbours)</source>
       <translation>象限（GeoDa：1 高-高，2 低-低，3 低-高，4 高-低，0 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="170" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="173" />
       <source>Residual cluster (p ≤ 0.05)</source>
       <translation>残差集聚类型（p ≤ 0.05）</translation>
     </message>
@@ -5008,12 +5397,12 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>ZonalStatisticsAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="28" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="29" />
       <source>Zonal statistics of yearly rasters</source>
       <translation>逐年栅格的分区统计</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="32" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="33" />
       <source>Computes indicator values per city from rasters, one raster per year (e.g. night-time lights, NDVI, built-up area): mean, sum, count of valid pixels, minimum, maximum and the share of valid pixels above a threshold (e.g. lit or built-up pixels).
 
 Years: from the file names (ntl_2019.tif; one four-digit year each) or listed in the order of the rasters (2011, 2012, … or 2011-2019). The cities are reprojected to each raster's CRS. Only the part of the raster under each city is read, in tiles, so rasters larger than memory work. A pixel belongs to a city when its centre is inside (or, with “all touched”, whenever the city touches it); no-data pixels are ignored. Cities smaller than a pixel may contain no pixel centre: they get count 0 and no other value (QGIS's own zonal statistics then weighs partial pixels instead); use “all touched” or a finer raster for them.
@@ -5026,112 +5415,112 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
 输出字段：只有一个统计量时为逐年 STEM_YYYY（如 NTL_2019）；有多个统计量时，在最多 3 个字符的前缀后接两字母代码：MN 均值、SM 总和、CT 像元数、MI 最小值、MX 最大值、SH 超过阈值的比例（如 NTLMN_2019、NTLSH_2019）。这些字段可直接用于 resilience:compositeindex。地图显示第一个统计量最新年份的分布。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="31" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="32" />
       <source>zonal,statistics,raster,night lights,ntl,viirs,ndvi,built-up,mean,sum,share,夜间灯光</source>
       <translation>zonal,statistics,raster,night lights,ntl,viirs,ndvi,built-up,mean,sum,share,夜间灯光,分区统计,栅格,植被指数,建成区</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="61" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="62" />
       <source>Cities (polygons)</source>
       <translation>城市（面）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="63" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="64" />
       <source>Rasters, one per year</source>
       <translation>栅格，每年一个</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="65" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="66" />
       <source>Years of the rasters, in order (empty: read from the file names)</source>
       <translation>栅格对应的年份，按顺序（留空：从文件名读取）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="68" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="69" />
       <source>Statistics</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="69" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
       <source>Mean</source>
       <translation>均值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="69" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
       <source>Sum</source>
       <translation>总和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="69" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
       <source>Count of valid pixels</source>
       <translation>有效像元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="69" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
       <source>Minimum</source>
       <translation>最小值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
       <source>Maximum</source>
       <translation>最大值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
       <source>Share of pixels above the threshold</source>
       <translation>超过阈值的像元比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="73" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="74" />
       <source>Threshold (for the share above it)</source>
       <translation>阈值（用于计算超过阈值的比例）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="76" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="77" />
       <source>Field stem (1–5 characters, e.g. NTL)</source>
       <translation>字段前缀（1–5 个字符，如 NTL）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="78" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="79" />
       <source>Band</source>
       <translation>波段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="80" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="81" />
       <source>Count every pixel a city touches</source>
       <translation>统计城市接触的所有像元</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="87" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="88" />
       <source>Cities with raster statistics</source>
       <translation>含栅格统计值的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="92" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="94" />
       <source>Choose at least one raster.</source>
       <translation>请至少选择一个栅格。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="97" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="99" />
       <source>Raster {name} is not a file that GDAL reads ({source}); save it as a GeoTIFF first.</source>
       <translation>栅格 {name} 不是 GDAL 可读取的文件（{source}）；请先另存为 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="113" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="115" />
       <source>{year}: {path}</source>
       <translation>{year}：{path}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="133" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="135" />
       <source>Fields already in the layer were replaced: {fields}.</source>
       <translation>已替换图层中已有的字段：{fields}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="141" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="143" />
       <source>{count} cities have no valid pixel in the latest raster (smaller than a pixel, outside the raster or all no-data).</source>
       <translation>{count} 个城市在最新栅格中没有有效像元（小于一个像元、位于栅格范围外或全部为无数据）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="148" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="151" />
       <source>Zonal statistics ({stem})</source>
       <translation>分区统计（{stem}）</translation>
     </message>
@@ -5139,162 +5528,162 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
   <context>
     <name>core</name>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="41" />
+      <location filename="../../core/autocorrelation/analyses.py" line="42" />
       <source>normality</source>
       <translation>正态性假设</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="41" />
+      <location filename="../../core/autocorrelation/analyses.py" line="42" />
       <source>randomisation</source>
       <translation>随机化假设</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="41" />
+      <location filename="../../core/autocorrelation/analyses.py" line="42" />
       <source>permutation</source>
       <translation>置换检验</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="47" />
+      <location filename="../../core/autocorrelation/analyses.py" line="48" />
       <source>{run}: {count} unit(s) with NULL values left out: {ids}.</source>
       <translation>{run}：已剔除 {count} 个含 NULL 值的单元：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="51" />
+      <location filename="../../core/autocorrelation/analyses.py" line="52" />
       <source>{run}: {count} unit(s) without neighbours, not tested (“No neighbours”): {ids}.</source>
       <translation>{run}：{count} 个单元没有邻居，未参与检验（“无邻居”）：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="72" />
+      <location filename="../../core/autocorrelation/analyses.py" line="73" />
       <source>Choose at least one statistic among {choices}.</source>
       <translation>请从 {choices} 中至少选择一个统计量。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="74" />
+      <location filename="../../core/autocorrelation/analyses.py" line="75" />
       <source>Choose at least one numeric field.</source>
       <translation>请至少选择一个数值字段。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="96" />
+      <location filename="../../core/autocorrelation/analyses.py" line="97" />
       <source>{run}: General G skipped, it needs values of zero or more ({count} negative).</source>
       <translation>{run}：已跳过 General G，它要求数值非负（有 {count} 个负值）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="109" />
+      <location filename="../../core/autocorrelation/analyses.py" line="110" />
       <source>Nothing could be computed: General G needs values of zero or more; choose Moran's I or Geary's C as well, or variables without negative values.</source>
       <translation>无法计算任何结果：General G 要求数值非负；请同时选择 Moran's I 或 Geary's C，或使用不含负值的变量。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="166" />
+      <location filename="../../core/autocorrelation/analyses.py" line="167" />
       <source>p-value adjusted ({correction})</source>
       <translation>校正后的 p 值（{correction}）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="172" />
+      <location filename="../../core/autocorrelation/analyses.py" line="173" />
       <source>pseudo p-value (conditional permutation, directed)</source>
       <translation>伪 p 值（条件置换，有方向）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="173" />
+      <location filename="../../core/autocorrelation/analyses.py" line="174" />
       <source>p-value (normal approximation, two-sided)</source>
       <translation>p 值（正态近似，双侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="175" />
+      <location filename="../../core/autocorrelation/analyses.py" line="176" />
       <source>Local Moran's I</source>
       <translation>局部莫兰指数 I</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="176" />
+      <location filename="../../core/autocorrelation/analyses.py" line="177" />
       <source>z-score of I (analytical moments)</source>
       <translation>I 的 z 得分（解析矩）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="178" />
+      <location filename="../../core/autocorrelation/analyses.py" line="179" />
       <source>Quadrant (GeoDa codes: 1 HH, 2 LL, 3 LH, 4 HL)</source>
       <translation>象限（GeoDa 编码：1 高-高，2 低-低，3 低-高，4 高-低）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="180" />
+      <location filename="../../core/autocorrelation/analyses.py" line="181" />
       <source>Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 no data, 6 no neighbours)</source>
       <translation>集聚类型（GeoDa 编码：0 不显著，1 高-高，2 低-低，3 低-高，4 高-低，5 无数据，6 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="182" />
+      <location filename="../../core/autocorrelation/analyses.py" line="183" />
       <source>LISA cluster</source>
       <translation>LISA 集聚类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="183" />
+      <location filename="../../core/autocorrelation/analyses.py" line="184" />
       <source>Spatial lag of the standardised variable</source>
       <translation>标准化变量的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="190" />
+      <location filename="../../core/autocorrelation/analyses.py" line="191" />
       <source>Local Geary's c</source>
       <translation>局部 Geary's c</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="191" />
+      <location filename="../../core/autocorrelation/analyses.py" line="192" />
       <source>z-score of c (permutation moments)</source>
       <translation>c 的 z 得分（置换矩）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="193" />
+      <location filename="../../core/autocorrelation/analyses.py" line="194" />
       <source>Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 other positive, 4 negative, 5 no data, 6 no neighbours)</source>
       <translation>集聚类型（GeoDa 编码：0 不显著，1 高-高，2 低-低，3 其他正关联，4 负关联，5 无数据，6 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="196" />
+      <location filename="../../core/autocorrelation/analyses.py" line="197" />
       <source>Local Geary cluster</source>
       <translation>局部 Geary 集聚类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="202" />
+      <location filename="../../core/autocorrelation/analyses.py" line="203" />
       <source>p-value (conditional permutation, two-sided)</source>
       <translation>p 值（条件置换，双侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="205" />
+      <location filename="../../core/autocorrelation/analyses.py" line="206" />
       <source>Getis-Ord {name}</source>
       <translation>Getis-Ord {name}</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="206" />
+      <location filename="../../core/autocorrelation/analyses.py" line="207" />
       <source>z-score of {name}</source>
       <translation>{name} 的 z 得分</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="208" />
+      <location filename="../../core/autocorrelation/analyses.py" line="209" />
       <source>Gi_Bin: confidence (±3 99 %, ±2 95 %, ±1 90 %; + hot, − cold)</source>
       <translation>Gi_Bin：置信等级（±3 99%，±2 95%，±1 90%；+ 热点，− 冷点）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="210" />
+      <location filename="../../core/autocorrelation/analyses.py" line="211" />
       <source>Hot spot class</source>
       <translation>冷热点类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="223" />
+      <location filename="../../core/autocorrelation/analyses.py" line="224" />
       <source>Unknown multiple-testing correction “{correction}”; use one of {choices}.</source>
       <translation>未知的多重检验校正方法“{correction}”；请使用以下之一：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="226" />
+      <location filename="../../core/autocorrelation/analyses.py" line="227" />
       <source>The significance level must be between 0 and 1 (e.g. 0.05); got {alpha}.</source>
       <translation>显著性水平必须介于 0 和 1 之间（如 0.05）；得到的是 {alpha}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="250" />
+      <location filename="../../core/autocorrelation/analyses.py" line="251" />
       <source>Unknown kind of LISA “{kind}”; use one of {choices}.</source>
       <translation>未知的 LISA 类型“{kind}”；请使用以下之一：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="253" />
+      <location filename="../../core/autocorrelation/analyses.py" line="254" />
       <source>A {kind} LISA needs a second field: the lagged variable (bivariate) or the earlier year (differential).</source>
       <translation>{kind} LISA 需要第二个字段：滞后变量（双变量）或较早年份（差分）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="284" />
+      <location filename="../../core/autocorrelation/analyses.py" line="293" />
       <source>the change {later} − {earlier}</source>
       <translation>变化量 {later} − {earlier}</translation>
     </message>
@@ -5319,14 +5708,14 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{name} 只在 {count} 个单元中有值；空间自相关至少需要 {minimum} 个。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/base.py" line="75" />
-      <source>{name} has the same value ({value}) at every unit, so its spatial autocorrelation is undefined (zero variance); choose a variable that varies.</source>
-      <translation>{name} 在所有单元中取值相同（{value}），其空间自相关无定义（方差为零）；请选择有变化的变量。</translation>
-    </message>
-    <message>
-      <location filename="../../core/autocorrelation/base.py" line="81" />
+      <location filename="../../core/autocorrelation/base.py" line="76" />
       <source>No unit has a neighbour under these weights, so there is nothing to correlate; choose other weights (e.g. k-nearest neighbours).</source>
       <translation>在这些空间权重下没有任何单元有邻居，无法计算相关；请选择其他权重（如 k 近邻）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/base.py" line="100" />
+      <source>{name} has the same value ({value}) at every unit, so its spatial autocorrelation is undefined (zero variance); choose a variable that varies.</source>
+      <translation>{name} 在所有单元中取值相同（{value}），其空间自相关无定义（方差为零）；请选择有变化的变量。</translation>
     </message>
     <message>
       <location filename="../../core/autocorrelation/geary.py" line="24" />
@@ -5554,62 +5943,72 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的问题类型“{problem}”；请使用 set_covering 或 maximal_covering。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="127" />
+      <location filename="../../core/coverage/analysis.py" line="125" />
       <source>The radius must be a positive distance in km, not {radius}; enter e.g. 300.</source>
       <translation>半径必须是以 km 为单位的正数，而不是 {radius}；请输入如 300。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="130" />
+      <location filename="../../core/coverage/analysis.py" line="129" />
+      <source>The radii to compare must be positive distances in km, not {radius}; enter e.g. 200, 300, 500, or leave the list empty.</source>
+      <translation>比较半径必须是以 km 为单位的正数，而不是 {radius}；请输入如 200, 300, 500，或将列表留空。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="132" />
       <source>The time limit must be a positive number of seconds, not {limit}.</source>
       <translation>时间上限必须是正的秒数，而不是 {limit}。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="138" />
+      <location filename="../../core/coverage/analysis.py" line="144" />
       <source>The demand (weight) is empty for {count} cities: {names}. Fill the field or choose another one.</source>
       <translation>{count} 个城市的需求（权重）为空：{names}。请补全该字段或选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="142" />
+      <location filename="../../core/coverage/analysis.py" line="148" />
       <source>The demand (weight) is negative for {count} cities: {names}. Demand must be zero or more.</source>
       <translation>{count} 个城市的需求（权重）为负：{names}。需求必须为零或正数。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="163" />
+      <location filename="../../core/coverage/analysis.py" line="152" />
+      <source>The demand (weight) is zero for every city; choose another demand field, or leave it empty to count every city once.</source>
+      <translation>所有城市的需求（权重）均为零；请选择其他需求字段，或将其留空以使每个城市计为 1。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="173" />
       <source>No city is a candidate core: the candidate expression matches no city. Change the expression or leave it empty to consider every city.</source>
       <translation>没有候选核心城市：候选表达式没有匹配任何城市。请修改表达式，或将其留空以考虑全部城市。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="170" />
+      <location filename="../../core/coverage/analysis.py" line="180" />
       <source>Maximal covering needs the number of cores p (at least 1).</source>
       <translation>最大覆盖需要核心数 p（至少为 1）。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="172" />
+      <location filename="../../core/coverage/analysis.py" line="182" />
       <source>p = {p} cores is more than the {m} candidate cities; choose p ≤ {m} or widen the candidates.</source>
       <translation>p = {p} 个核心多于 {m} 个候选城市；请选择 p ≤ {m}，或扩大候选范围。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="175" />
+      <location filename="../../core/coverage/analysis.py" line="185" />
       <source>p = {p} cores is fewer than the {k} existing cores that must stay; choose p ≥ {k}.</source>
       <translation>p = {p} 个核心少于必须保留的 {k} 个现有核心；请选择 p ≥ {k}。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="204" />
+      <location filename="../../core/coverage/analysis.py" line="214" />
       <source>{count} cities cannot be covered: no candidate lies within {radius} km of {names}. Add candidates near them, raise the radius, or use maximal covering.</source>
       <translation>{count} 个城市无法被覆盖：{names} 的 {radius} km 范围内没有候选核心。请在其附近增加候选城市、增大半径，或改用最大覆盖。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="225" />
+      <location filename="../../core/coverage/analysis.py" line="235" />
       <source>The model has no solution with these candidates and existing cores; widen the candidates.</source>
       <translation>在这些候选城市和现有核心下模型无解；请扩大候选范围。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="227" />
+      <location filename="../../core/coverage/analysis.py" line="237" />
       <source>The solver found no solution within the time limit of {limit} s; raise the time limit.</source>
       <translation>求解器在 {limit} 秒的时间上限内未找到解；请提高时间上限。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="247" />
+      <location filename="../../core/coverage/analysis.py" line="257" />
       <source>{count} cities out of reach of every candidate</source>
       <translation>{count} 个城市超出所有候选核心的覆盖范围</translation>
     </message>
@@ -5634,14 +6033,24 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>缺少 HiGHS 求解器（Python 包 highspy）；请用 pip install highspy 安装后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="59" />
+      <location filename="../../core/dependencies.py" line="69" />
       <source>{package} (missing; needs &gt;= {required})</source>
       <translation>{package}（缺失；需要 &gt;= {required}）</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="60" />
+      <location filename="../../core/dependencies.py" line="70" />
       <source>{package} {installed} (too old; needs &gt;= {required})</source>
       <translation>{package} {installed}（版本过旧；需要 &gt;= {required}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/dependencies.py" line="140" />
+      <source>On Linux, pip builds {packages} from source against the system's PROJ, GEOS and GDAL (their PyPI wheels bundle other copies, which crash QGIS with 'double free or corruption'); this needs the development packages ({build_packages} on Debian/Ubuntu). With PROJ 9.1 (Debian 12) pyproj must be 3.6.1, built with Cython 3.0 (see the plugin's README).</source>
+      <translation>在 Linux 上，pip 会基于系统自带的 PROJ、GEOS 和 GDAL 从源码构建 {packages}（其 PyPI wheel 包自带另一套副本，会使 QGIS 因 'double free or corruption' 崩溃）；这需要安装开发包（Debian/Ubuntu 上为 {build_packages}）。在 PROJ 9.1（Debian 12）下，pyproj 必须为 3.6.1 版，并以 Cython 3.0 构建（参见插件的 README）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/dependencies.py" line="146" />
+      <source>On Linux, pip builds {packages} from source against the system's PROJ, GEOS and GDAL (their PyPI wheels bundle other copies, which crash QGIS with 'double free or corruption'); this needs the development packages ({build_packages} on Debian/Ubuntu).</source>
+      <translation>在 Linux 上，pip 会基于系统自带的 PROJ、GEOS 和 GDAL 从源码构建 {packages}（其 PyPI wheel 包自带另一套副本，会使 QGIS 因 'double free or corruption' 崩溃）；这需要安装开发包（Debian/Ubuntu 上为 {build_packages}）。</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/data.py" line="31" />
@@ -6504,67 +6913,67 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{items} 等（另有 {count} 个）</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="57" />
+      <location filename="../../core/indices/composite.py" line="58" />
       <source>weighting method</source>
       <translation>赋权方法</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="58" />
+      <location filename="../../core/indices/composite.py" line="59" />
       <source>standardisation</source>
       <translation>标准化方法</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="59" />
+      <location filename="../../core/indices/composite.py" line="60" />
       <source>pooling</source>
       <translation>面板合并方式</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="61" />
+      <location filename="../../core/indices/composite.py" line="62" />
       <source>Unknown {what} “{value}”; use one of {allowed}.</source>
       <translation>未知的{what}“{value}”；请使用以下之一：{allowed}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="64" />
+      <location filename="../../core/indices/composite.py" line="65" />
       <source>The entropy shift must be ≥ 0 and &lt; 1 (usually 0.0001); it is {shift}.</source>
       <translation>熵权法的平移量必须 ≥ 0 且 &lt; 1（通常为 0.0001）；当前为 {shift}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="82" />
-      <source>The layer has no indicator {codes}; the indicator system needs them. Indicators found: {available}.</source>
-      <translation>图层中没有指标 {codes}，而指标体系需要这些指标。已找到的指标：{available}。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/composite.py" line="88" />
+      <location filename="../../core/indices/composite.py" line="84" />
       <source>Indicators {codes} are not numeric fields; convert them to numbers (Field calculator: to_real) or fix the join.</source>
       <translation>指标 {codes} 不是数值字段；请将其转换为数值（字段计算器：to_real）或修正连接。</translation>
     </message>
     <message>
       <location filename="../../core/indices/composite.py" line="92" />
+      <source>The layer has no indicator {codes}; the indicator system needs them. Indicators found: {available}.</source>
+      <translation>图层中没有指标 {codes}，而指标体系需要这些指标。已找到的指标：{available}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/composite.py" line="106" />
       <source>A composite index compares units, so it needs at least two; the layer has {n}.</source>
       <translation>综合指数是对单元的比较，至少需要两个单元；图层只有 {n} 个。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="170" />
+      <location filename="../../core/indices/composite.py" line="184" />
       <source>Index {index}{year}: fewer than two units have data, so there is nothing to compare.</source>
       <translation>指数 {index}{year}：有数据的单元少于两个，无从比较。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="176" />
+      <location filename="../../core/indices/composite.py" line="190" />
       <source>Index {index}: indicators with the same value for every unit were dropped: {codes}.</source>
       <translation>指数 {index}：所有单元取值相同的指标已被剔除：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="178" />
+      <location filename="../../core/indices/composite.py" line="192" />
       <source>Index {index} ({year}): indicators with the same value for every unit were dropped: {codes}.</source>
       <translation>指数 {index}（{year}）：所有单元取值相同的指标已被剔除：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="183" />
+      <location filename="../../core/indices/composite.py" line="197" />
       <source>Index {index}{year}: dimension {dimensions} has no usable indicator (all are constant or absent); add indicators or remove the dimension.</source>
       <translation>指数 {index}{year}：维度 {dimensions} 没有可用的指标（全部为常数或缺失）；请增加指标或移除该维度。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="213" />
+      <location filename="../../core/indices/composite.py" line="227" />
       <source>{index}, TOPSIS closeness</source>
       <translation>{index}，TOPSIS 贴近度</translation>
     </message>
@@ -6784,67 +7193,72 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>表中没有任何代码与图层匹配：表中为{table}（如 {example}），图层中为{layer}（如 {layer_example}）。请检查关键列，或改为按名称连接。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="85" />
+      <location filename="../../core/indices/join.py" line="80" />
+      <source>No name of the table matches exactly one unit of the layer ({ambiguous} of {count} fit several): the table has e.g. {example}, the layer e.g. {layer_example}. Check the key columns (the layer's field must hold the names), or join by code.</source>
+      <translation>表中没有任何名称恰好与图层中的一个单元匹配（{count} 个中有 {ambiguous} 个与多个单元匹配）：表中如 {example}，图层中如 {layer_example}。请检查关键列（图层字段中须为名称），或改为按代码连接。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/join.py" line="93" />
       <source>Join by one of {by} into one of {shapes}.</source>
       <translation>请按 {by} 之一连接，输出为 {shapes} 之一。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="102" />
+      <location filename="../../core/indices/join.py" line="110" />
       <source>matched after removing suffixes, spaces or ethnic designations; check it</source>
       <translation>去掉后缀、空格或民族名称后匹配；请核对</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="105" />
+      <location filename="../../core/indices/join.py" line="113" />
       <source>fits several units; not joined (join by code, or write the full name)</source>
       <translation>与多个单元匹配；未连接（请按代码连接，或写出全称）</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="107" />
+      <location filename="../../core/indices/join.py" line="115" />
       <source>fits no unit of the layer; not joined</source>
       <translation>与图层中的任何单元都不匹配；未连接</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="115" />
+      <location filename="../../core/indices/join.py" line="123" />
       <source>{unit} (lines {lines})</source>
       <translation>{unit}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="116" />
+      <location filename="../../core/indices/join.py" line="124" />
       <source>{unit} {year} (lines {lines})</source>
       <translation>{unit} {year}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="119" />
+      <location filename="../../core/indices/join.py" line="127" />
       <source>The table has more than one row for a unit and year: {pairs}. Keep one row each (two spellings of one name count as the same unit).</source>
       <translation>表中同一单元同一年份有多行：{pairs}。请每个单元每年只保留一行（同一名称的两种写法视为同一单元）。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="125" />
+      <location filename="../../core/indices/join.py" line="133" />
       <source>unit of the layer without any row in the table</source>
       <translation>图层中的单元在表中没有任何行</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="131" />
+      <location filename="../../core/indices/join.py" line="139" />
       <source>indicator written as field stem {stem}</source>
       <translation>指标写入字段前缀 {stem}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="134" />
+      <location filename="../../core/indices/join.py" line="142" />
       <source>not numeric (or no year in its name); not joined</source>
       <translation>非数值（或列名中没有年份）；未连接</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="141" />
+      <location filename="../../core/indices/join.py" line="149" />
       <source>The table has no years, so there is one value per unit: choose one feature per unit (wide) instead of one per unit and year.</source>
       <translation>表中没有年份，每个单元只有一个值：请选择每个单元一个要素（宽格式），而不是每个单元每年一个要素。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="147" />
+      <location filename="../../core/indices/join.py" line="155" />
       <source>fields already in the layer were replaced by the table's values: {fields}</source>
       <translation>图层中已有的字段被表中的值替换：{fields}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="187" />
+      <location filename="../../core/indices/join.py" line="195" />
       <source>Year</source>
       <translation>年份</translation>
     </message>
@@ -6894,37 +7308,42 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>表中有重复的单元-年份-指标行：{rows}；请每组只保留一行。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="178" />
+      <location filename="../../core/indices/layouts.py" line="166" />
+      <source>Several columns give the same indicator and year: {clashes}. Keep one column for each, or rename the others.</source>
+      <translation>多个列给出了同一指标、同一年份的值：{clashes}。请每组只保留一列，或重命名其他列。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/layouts.py" line="187" />
       <source>Unknown table layout “{layout}”; use one of {layouts}.</source>
       <translation>未知的表格格式“{layout}”；请使用以下之一：{layouts}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="181" />
+      <location filename="../../core/indices/layouts.py" line="190" />
       <source>unit codes or names</source>
       <translation>单元代码或名称</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="182" />
+      <location filename="../../core/indices/layouts.py" line="191" />
       <source>years</source>
       <translation>年份</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="188" />
+      <location filename="../../core/indices/layouts.py" line="197" />
       <source>indicator names</source>
       <translation>指标名称</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="190" />
+      <location filename="../../core/indices/layouts.py" line="199" />
       <source>values</source>
       <translation>数值</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="207" />
+      <location filename="../../core/indices/layouts.py" line="216" />
       <source>The table has no numeric indicator columns besides {key} and {year}; check the layout and the delimiter.</source>
       <translation>除 {key} 和 {year} 外，表中没有数值型指标列；请检查表格格式和分隔符。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="209" />
+      <location filename="../../core/indices/layouts.py" line="218" />
       <source>The table has no numeric indicator columns besides {key}; check the layout and the delimiter.</source>
       <translation>除 {key} 外，表中没有数值型指标列；请检查表格格式和分隔符。</translation>
     </message>
@@ -6959,17 +7378,27 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>列“{column}”中有非数值的取值（{examples}）；请更正，或将单元格留空表示缺失。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/panel_layers.py" line="76" />
+      <location filename="../../core/indices/panel_layers.py" line="80" />
+      <source>The unit id field {field} repeats values ({values}), so the layer is not a cross-section of one feature per unit; if it has one feature per unit and year, choose its year field.</source>
+      <translation>单元标识字段 {field} 中有重复值（{values}），因此该图层不是每个单元一个要素的截面；若图层为每个单元每年一个要素，请选择其年份字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/panel_layers.py" line="95" />
       <source>The layer has no year field {field}.</source>
       <translation>图层中没有年份字段 {field}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/panel_layers.py" line="79" />
+      <location filename="../../core/indices/panel_layers.py" line="98" />
       <source>The year field {field} is empty on some features; fill it in.</source>
       <translation>年份字段 {field} 在部分要素中为空；请补全。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/panel_layers.py" line="103" />
+      <location filename="../../core/indices/panel_layers.py" line="122" />
+      <source>No year field was chosen, so every feature is a unit of one cross-section, but the field {field} holds {count} different years: if the layer has one feature per unit and year, choose {field} as the year field.</source>
+      <translation>未选择年份字段，因此每个要素都被视为同一截面中的一个单元，但字段 {field} 含有 {count} 个不同的年份：若图层为每个单元每年一个要素，请选择 {field} 作为年份字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/panel_layers.py" line="128" />
       <source>The layer has neither yearly fields (e.g. {example}) nor plain fields for the indicators {codes}. Yearly fields found: {stems}. Join the indicator table first, or choose the year field of a long layer.</source>
       <translation>图层中既没有指标 {codes} 的逐年字段（如 {example}），也没有同名的普通字段。已找到的逐年字段：{stems}。请先连接指标表，或选择长格式图层的年份字段。</translation>
     </message>
@@ -7794,17 +8223,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="176" />
+      <location filename="../../processing/algorithms/convergence.py" line="178" />
       <source>The indicator {variable} cannot also be a control; remove it from the controls.</source>
       <translation>指标 {variable} 不能同时作为控制变量；请将其从控制变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="186" />
+      <location filename="../../processing/algorithms/convergence.py" line="188" />
       <source>Spatial models need the cities' geometries or a weights file; the layer has no geometry, so choose a GAL/GWT weights file.</source>
       <translation>空间模型需要城市的几何或权重文件；该图层没有几何，请选择 GAL/GWT 权重文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="234" />
+      <location filename="../../processing/algorithms/convergence.py" line="236" />
       <source>The group field {field} changes over the years for {count} unit(s): {units}; a unit must stay in one group.</source>
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>
@@ -7814,27 +8243,32 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="151" />
+      <location filename="../../processing/algorithms/join_table.py" line="155" />
       <source>codes or names of the cities</source>
       <translation>城市的代码或名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="387" />
+      <location filename="../../processing/algorithms/report_map.py" line="428" />
       <source>The field {field} is not in the layer.</source>
       <translation>图层中没有字段 {field}。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="59" />
+      <location filename="../../processing/invalid_geometries.py" line="57" />
+      <source>The layer has no feature (or none is selected); choose a layer with at least one feature.</source>
+      <translation>图层中没有要素（或未选中任何要素）；请选择至少含一个要素的图层。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/invalid_geometries.py" line="62" />
       <source>No feature of the layer has a geometry; check the layer (or its selection).</source>
       <translation>图层中没有任何要素具有几何；请检查图层（或其选择集）。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="86" />
+      <location filename="../../processing/invalid_geometries.py" line="89" />
       <source>{count} feature(s) have invalid geometries: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that this algorithm repairs them for the analysis.</source>
       <translation>{count} 个要素的几何无效：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，由本算法为分析修复这些几何。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="115" />
+      <location filename="../../processing/invalid_geometries.py" line="118" />
       <source>{count} feature(s) have invalid geometries, so spatial weights cannot be built: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that the weights use repaired copies.</source>
       <translation>{count} 个要素的几何无效，无法构建空间权重：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，使权重采用修复后的副本。</translation>
     </message>
