@@ -9,6 +9,7 @@ import pytest
 import scipy.sparse as sp
 
 from digital_resilience.core.econometrics.data import PanelData, cross_section, long_panel, wide_panel
+from digital_resilience.core.econometrics.likelihood import maximise
 from digital_resilience.core.econometrics.spillover import SpilloverSpec, fit_model, run_spillover, spectrum_for
 from digital_resilience.core.errors import InputError
 from digital_resilience.core.weights.model import SpatialWeights
@@ -99,6 +100,46 @@ def test_rho_at_the_bound_is_an_error():
     spectrum = spectrum_for(weights)
     with pytest.raises(InputError, match="reached the bound of its admissible range"):
         fit_model(data, spectrum.W, spectrum, "SAR", "none")
+
+
+def test_rho_at_the_negative_bound_is_an_error():
+    """The same blocks for SDM: W·x absorbs the between-block part and ρ runs to the lower bound −9.
+
+    W's eigenvalues are 1 (twice) and −1/9 (18 times), so the admissible range is (−9, 1). The search
+    stops at ρ ≈ −8.99986 (1.4e-4 inside, 1.6e-5 of |−9|: a spatial multiplier 1/(1 − ρ·(−1/9)) ≈ 63,000)
+    with a standard error of 1.6e-7; the former test (1e-5 of the width, 1e-4) let it pass.
+    """
+    rng = np.random.default_rng(0)
+    block = np.ones((10, 10)) - np.eye(10)
+    weights = SpatialWeights(np.arange(20), sp.block_diag([block, block]).tocsr(), "custom", "R")
+    y = np.r_[np.zeros(10), np.ones(10)] + 1e-9 * rng.normal(size=20)
+    data = PanelData(y, rng.normal(size=(20, 1)), "y", ["x"], np.arange(20))
+    spectrum = spectrum_for(weights)
+    assert spectrum.lower == pytest.approx(-9.0) and spectrum.upper == pytest.approx(1.0)
+    with pytest.raises(InputError, match=r"SDM: the spatial parameter ρ = -(8\.9999|9\.0000) reached the bound"):
+        fit_model(data, spectrum.W, spectrum, "SDM", "none")
+    # Strong but interior dependence on the same weights is still estimated: ρ ≈ 0.966, multiplier ≈ 29.
+    y = np.r_[np.zeros(10), np.ones(10)] + 0.05 * rng.normal(size=20)
+    data = PanelData(y, rng.normal(size=(20, 1)), "y", ["x"], np.arange(20))
+    result = fit_model(data, spectrum.W, spectrum, "SAR", "none")
+    assert 0.9 < result.coefficients[-1] < 0.999
+
+
+def test_likelihood_rising_at_a_bound_is_caught_on_both_sides():
+    """A local interior maximum (at 0) while the likelihood is higher at the edge: no MLE inside."""
+    def spike_at(bound):
+        return lambda x: -x * x + 100.0 * max(0.0, 1.0 - abs(x - bound) / 0.01)
+
+    for bound in (-9.0, 1.0):
+        with pytest.raises(InputError, match="reached the bound"):
+            maximise(spike_at(bound), -9.0, 1.0, "ρ", "SAR")
+    assert maximise(lambda x: -x * x, -9.0, 1.0, "ρ", "SAR") == pytest.approx(0.0, abs=1e-6)
+    # Close to the lower bound but 10⁻³ of |−9| away: an estimate (multiplier 1000), not a bound.
+    assert maximise(lambda x: -(x + 8.991) ** 2, -9.0, 1.0, "ρ", "SAR") == pytest.approx(-8.991, abs=1e-6)
+    with pytest.raises(InputError, match="reached the bound"):
+        maximise(lambda x: -(x + 8.9995) ** 2, -9.0, 1.0, "ρ", "SAR")
+    with pytest.raises(InputError, match="reached the bound"):
+        maximise(lambda x: -(x - 0.99995) ** 2, -9.0, 1.0, "ρ", "SAR")
 
 
 def test_too_few_observations(columbus):
