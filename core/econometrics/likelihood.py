@@ -40,9 +40,9 @@ def maximise(function, lower: float, upper: float, name: str, model: str) -> flo
     if edge is not None or _near_bound(value, lower, upper):
         raise InputError(
             "{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range "
-            "({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum away from it. Check the spatial weights "
-            "(row-standardised weights are expected), add year fixed effects if all units share a trend, or "
-            "choose another model.",
+            "({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum away from it. Check the spatial "
+            "weights (row-standardised weights are expected), add year fixed effects if all units share a trend, "
+            "or choose another model.",
             model=model, name=name, value=value, lower=lower, upper=upper)
     return value
 
@@ -68,10 +68,11 @@ def _higher_edge(function, value: float, *edges: float) -> float | None:
     hair inside the bound pass, with a meaningless tiny standard error. Comparing the likelihood at the
     edges with the one at the estimate is sound on both sides whatever the width of the interval.
     """
-    best = function(value)
-    for edge in edges:
-        if edge != value and function(edge) >= best:
-            return float(edge)
+    with np.errstate(divide="ignore", invalid="ignore"):  # log(0) = −∞ → ℓ = +∞ when W·y explains y exactly
+        best = function(value)
+        for edge in edges:
+            if edge != value and function(edge) >= best:
+                return float(edge)
     return None
 
 

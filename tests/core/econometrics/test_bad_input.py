@@ -142,6 +142,43 @@ def test_likelihood_rising_at_a_bound_is_caught_on_both_sides():
         maximise(lambda x: -(x - 0.99995) ** 2, -9.0, 1.0, "ρ", "SAR")
 
 
+def _blocks(noise, seed=0):
+    """Two disconnected complete blocks of 10 units, y = block (0/1) + noise, one random x."""
+    rng = np.random.default_rng(seed)
+    block = np.ones((10, 10)) - np.eye(10)
+    weights = SpatialWeights(np.arange(20), sp.block_diag([block, block]).tocsr(), "custom", "R")
+    y = np.r_[np.zeros(10), np.ones(10)] + noise * rng.normal(size=20)
+    return PanelData(y, rng.normal(size=(20, 1)), "y", ["x"], np.arange(20)), weights
+
+
+def test_a_comparison_model_at_the_bound_is_left_out_not_an_error():
+    """SAR is interior (ρ ≈ 0.97) on these data; with W·x, ρ (SDM) and λ (SDEM) run to −9, where
+    (I + 9W) maps y onto the block-constant vectors, which the constant, x and W·x span (W·x + x/9 is the
+    block sum / 9), so the residuals vanish and the likelihood is unbounded. The chosen SAR is reported;
+    the SDM and SDEM columns and every LR/Wald test (each needs one of them) are left out, with a
+    warning naming the model and the reason."""
+    data, weights = _blocks(0.05)
+    spectrum = spectrum_for(weights)
+    with pytest.raises(InputError, match="SDM: the spatial parameter ρ"):
+        fit_model(data, spectrum.W, spectrum, "SDM", "none")
+    result = run_spillover(data, weights, SpilloverSpec(model="SAR", draws=0))
+    assert 0.9 < result.main.spatial < 0.999
+    assert list(result.models) == ["OLS", "SLX", "SAR", "SEM"]
+    assert result.tests == [] and {test.name for test in result.lm} >= {"LM lag", "LM error"}
+    assert len(result.warnings) == 2
+    sdm, sdem = result.warnings
+    assert sdm.startswith("The SDM model was left out of the comparison table") and "ρ = -9.0000" in sdm
+    assert sdem.startswith("The SDEM model was left out of the comparison table") and "λ = -9.0000" in sdem
+    assert sdm in result.notes and sdem in result.notes
+    assert sdm.params["reason"].template.startswith("{model}: the spatial parameter")  # translatable
+    # The chosen model's own failure is still an error, with its own name.
+    with pytest.raises(InputError, match="SDM: the spatial parameter ρ"):
+        run_spillover(data, weights, SpilloverSpec(model="SDM", draws=0))
+    # Without the comparison nothing else is estimated.
+    alone = run_spillover(data, weights, SpilloverSpec(model="SAR", draws=0, compare=False))
+    assert list(alone.models) == ["SAR"] and not alone.tests and not alone.warnings
+
+
 def test_too_few_observations(columbus):
     data, queen, _ = columbus
     small = data.subset_units(np.arange(4))
