@@ -100,6 +100,10 @@ def test_small_groups_and_bad_groupings_are_refused(synthetic):
     labels = np.array(["big"] * (data.n - 5) + ["tiny"] * 5, dtype=object)
     with pytest.raises(InputError, match="The group “tiny” has only 5 unit\\(s\\); at least 13 are needed"):
         run_heterogeneity(data, knn, SPEC, Grouping("category", values=labels, field="x"), key="DIG")
+    # The interaction method too (it reported z = −5.97 for a 5-unit region): 10 units at least.
+    with pytest.raises(InputError, match="The group “tiny” has only 5 unit\\(s\\); at least 10 are needed"):
+        run_heterogeneity(data, knn, SPEC, Grouping("category", values=labels, field="x"), key="DIG",
+                          method="interaction")
     with pytest.raises(InputError, match="leaves no year on one side"):
         run_heterogeneity(data, knn, SPEC, Grouping("period", split_year=2030), key="DIG")
     with pytest.raises(InputError, match="single year; unit fixed or random effects need at least two"):
