@@ -27,6 +27,38 @@ def test_perfect_collinearity_names_the_variable(columbus):
         fit_model(bad, spectrum.W, spectrum, "SDM", "none")  # MIX and W·MIX
 
 
+def test_a_regressor_without_variation_is_named_not_called_collinear(columbus):
+    """Before: "Perfect collinearity: constant, CONST are linear combinations of the other regressors (W·CONST)"."""
+    data, queen, _ = columbus
+    bad = data.with_columns(np.column_stack([data.X, np.full(data.n, 2.0)]), ["INC", "HOVAL", "CONST"])
+    spectrum = spectrum_for(queen)
+    with pytest.raises(InputError, match=r"^CONST, W·CONST do not vary \(the same value in every observation, "
+                                         r"which the constant already captures\): remove CONST from the "):
+        fit_model(bad, spectrum.W, spectrum, "SDM", "none")
+    with pytest.raises(InputError, match=r"^CONST does not vary .*: remove it from the explanatory variables"):
+        fit_model(bad, spectrum.W, spectrum, "SAR", "none")
+    with pytest.raises(InputError, match=r"^CONST does not vary"):
+        fit_model(bad, spectrum.W, spectrum, "SDM", "none", durbin=["INC"])
+
+
+def test_a_dependent_variable_without_variation_uses_the_effects_label(columbus, columbus_panel):
+    """Before: "... no variation left to explain (after the none transformation)"."""
+    data, queen, _ = columbus
+    spectrum = spectrum_for(queen)
+    flat = PanelData(np.full(data.n, 3.0), data.X, "CRIME", data.names, data.unit_ids)
+    with pytest.raises(InputError, match=r"^The dependent variable CRIME does not vary \(the same value in every "
+                                         r"observation\); choose another variable\.$"):
+        fit_model(flat, spectrum.W, spectrum, "SAR", "none")
+    n, T = columbus_panel.n, columbus_panel.T
+    panel = columbus_panel
+    steady = PanelData(np.tile(np.arange(n, dtype=float), T), panel.X, "y", panel.names, panel.unit_ids,
+                       panel.years)
+    with pytest.raises(InputError, match=r"^The dependent variable y has no variation left to explain once the "
+                                         r"unit \(city\) fixed effects are removed; choose another variable or "
+                                         r"other panel effects\.$"):
+        fit_model(steady, spectrum.W, spectrum, "SAR", "unit")
+
+
 def test_time_invariant_variable_under_unit_effects(columbus_panel, columbus):
     _, queen, _ = columbus
     n, T = columbus_panel.n, columbus_panel.T
