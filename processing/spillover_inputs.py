@@ -106,7 +106,8 @@ def add_model_inputs(algorithm) -> None:
         parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=True,
         optional=True)))
     algorithm.addParameter(_advanced(QgsProcessingParameterNumber(
-        DRAWS, tr("Simulation draws for the effects' standard errors"), QgsProcessingParameterNumber.Integer,
+        DRAWS, tr("Simulation draws for the effects' standard errors (0: effects without standard errors)"),
+        QgsProcessingParameterNumber.Integer,
         defaultValue=1000, minValue=0, maxValue=100000)))
     algorithm.addParameter(_advanced(QgsProcessingParameterNumber(
         SEED, tr("Random seed (simulations)"), QgsProcessingParameterNumber.Integer, defaultValue=1, minValue=0)))

@@ -244,6 +244,11 @@ def run_heterogeneity(data: PanelData, weights, spec: SpilloverSpec, grouping: G
     spectrum = spectrum_for(weights, seed=spec.seed)
     pooled = fit_model(data, spectrum.W, spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
     pooled_effects = compute_effects(pooled, spectrum, spec.draws, spec.seed)
+    if not pooled_effects.inferred:
+        notes.append(Message("No inference on the direct, indirect and total effects (simulation draws = {draws}): "
+                             "they have no standard errors (and, with separate models, their differences between "
+                             "groups are not tested). Set at least 2 draws (e.g. 1000) in the advanced options.",
+                             draws=spec.draws))
     report(progress, 0.15)
     if method == "interaction":
         results, comparisons, joint = _interaction(data, spectrum, spec, effects, groups, key, notes)

@@ -154,6 +154,10 @@ def run_spillover(data: PanelData, weights: SpatialWeights, spec: SpilloverSpec,
     main = fit_model(data, W, spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
     report(progress, 0.25)
     effects_table = compute_effects(main, spectrum, spec.draws, spec.seed, span(progress, 0.25, 0.5))
+    if not effects_table.inferred:
+        notes.append(Message("No inference on the direct, indirect and total effects (simulation draws = {draws}): "
+                             "they are point estimates, without standard errors, z, p or stars. Set at least 2 "
+                             "draws (e.g. 1000) in the advanced options.", draws=spec.draws))
     models = {spec.model: main}
     tests: list[Test] = []
     lm: list[Test] = []

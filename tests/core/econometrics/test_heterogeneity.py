@@ -114,6 +114,14 @@ def test_small_groups_and_bad_groupings_are_refused(synthetic):
         Grouping("quantile", values=np.arange(3), top=0.7, bottom=0.5)
 
 
+def test_no_draws_is_noted(synthetic):
+    data, _, knn, _ = synthetic
+    spec = SpilloverSpec(model="SAR", effects="twoway", draws=0)
+    result = run_heterogeneity(data, knn, spec, Grouping("period"), key="DIG", method="interaction")
+    assert any(note.startswith("No inference on the direct, indirect and total effects (simulation draws = 0)")
+               for note in result.notes)
+
+
 def test_pooled_column_is_the_full_model(synthetic):
     data, _, knn, _ = synthetic
     result = run_heterogeneity(data, knn, SPEC, Grouping("period"), key="DIG")

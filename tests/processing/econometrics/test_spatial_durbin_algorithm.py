@@ -216,6 +216,7 @@ def test_a_comparison_model_that_fails_is_left_out_with_a_warning(provider, two_
     assert "SDM: the spatial parameter ρ = -9.0000 reached the bound" in feedback.warnings[0]
     html = (tmp_path / "sar.html").read_text(encoding="utf-8")
     assert "The SDEM model was left out of the comparison table" in html
+    assert "No inference on the direct, indirect and total effects (simulation draws = 0)" in html  # DRAWS 0
     paper = pd.read_csv(tmp_path / "tables" / "table_models.csv", encoding="utf-8-sig")
     assert list(paper.columns[1:]) == ["OLS", "SLX", "SAR †", "SEM"]
     # The chosen model's failure stays an error.
