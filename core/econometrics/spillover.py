@@ -174,12 +174,12 @@ def run_spillover(data: PanelData, weights: SpatialWeights, spec: SpilloverSpec,
             except InputError as error:  # a comparison model only: the chosen one was estimated
                 warnings.append(Message(
                     "The {model} model was left out of the comparison table and of the tests that need it: "
-                    "{reason}", model=model, reason=_as_message(error)))
+                    "{reason}", model=model, reason=error))
             report(progress, 0.5 + 0.3 * (i + 1) / len(family))
         try:
             lm = lm_tests(data, W, effects)
         except InputError as error:
-            warnings.append(Message("The LM tests were left out: {reason}", reason=_as_message(error)))
+            warnings.append(Message("The LM tests were left out: {reason}", reason=error))
         tests = durbin_tests(models)
         tests.extend(hausman_tests(data, W, spectrum, spec, effects, main, warnings))
     report(progress, 1.0)
@@ -188,11 +188,6 @@ def run_spillover(data: PanelData, weights: SpatialWeights, spec: SpilloverSpec,
     notes.extend(warnings)
     return SpilloverResult(main, effects_table, _ordered(models), lm, tests, data, weights, spectrum, spec, notes,
                            warnings)
-
-
-def _as_message(error: InputError) -> Message:
-    """An InputError's text as a Message, so that it stays translatable inside another one."""
-    return Message(error.template, **error.params)
 
 
 def _ordered(models: dict) -> dict:
@@ -236,7 +231,7 @@ def hausman_tests(data, W, spectrum, spec: SpilloverSpec, effects: str, main: Mo
             raise
         warnings.append(Message("The Hausman test was left out: the {model} model with {effects} could not be "
                                 "estimated: {reason}", model=spec.model,
-                                effects=EFFECT_LABELS[counterpart[effects]], reason=_as_message(error)))
+                                effects=EFFECT_LABELS[counterpart[effects]], reason=error))
         return []
     fixed, random = (main, other) if effects in FIXED_EFFECTS else (other, main)
     return [hausman(fixed, random)]

@@ -202,7 +202,8 @@ def test_a_comparison_model_at_the_bound_is_left_out_not_an_error():
     assert sdm.startswith("The SDM model was left out of the comparison table") and "ρ = -9.0000" in sdm
     assert sdem.startswith("The SDEM model was left out of the comparison table") and "λ = -9.0000" in sdem
     assert sdm in result.notes and sdem in result.notes
-    assert sdm.params["reason"].template.startswith("{model}: the spatial parameter")  # translatable
+    assert isinstance(sdm.params["reason"], InputError)  # core_text translates it inside the warning
+    assert sdm.params["reason"].template.startswith("{model}: the spatial parameter")
     # The chosen model's own failure is still an error, with its own name.
     with pytest.raises(InputError, match="SDM: the spatial parameter ρ"):
         run_spillover(data, weights, SpilloverSpec(model="SDM", draws=0))
