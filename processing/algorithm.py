@@ -49,12 +49,12 @@ def core_text(text) -> str:
     """A core text in the user's language (context ``core``).
 
     A :class:`~core.errors.Message` (or an ``InputError``) is translated as a template and
-    then filled with its values, Message values translated the same way; a plain string (a
+    then filled with its values, Message (and InputError) values translated the same way; a plain string (a
     label the core keeps in a table) is translated as it is. The English of a template
     that the translation breaks (a placeholder renamed) is shown rather than nothing.
     """
     if isinstance(text, (Message, InputError)):
-        params = {name: core_text(value) if isinstance(value, Message) else value
+        params = {name: core_text(value) if isinstance(value, (Message, InputError)) else value
                   for name, value in text.params.items()}
         translated = translate(text.template, "core")
         try:

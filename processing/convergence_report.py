@@ -282,6 +282,13 @@ def build_report(result, layer: str, figures: dict):
     report.paragraph(tr("Speed of convergence λ = −ln(1 + β·τ)/τ with τ the years over which growth is "
                         "averaged (the whole period in the cross-section, 1 for annual panel growth); "
                         "half-life = ln 2 / λ; standard errors by the delta method."), note=True)
+    if result.skipped:
+        from .algorithm import core_text
+
+        designs = {"panel": tr("panel"), "cross-section": tr("cross-section")}
+        for design, error in result.skipped:
+            report.paragraph(tr("The {design} β regression was skipped: {reason}").format(
+                design=designs.get(design, design), reason=core_text(error)), note=True)
     spatial = [m for m in result.models if m.impacts]
     if spatial:
         report.heading(tr("Spatial models: effects of the initial level (LeSage and Pace)"))

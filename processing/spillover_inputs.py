@@ -41,6 +41,7 @@ DROP_ISLANDS = "DROP_ISLANDS"
 BALANCE = "BALANCE"
 DRAWS = "DRAWS"
 SEED = "SEED"
+COMPARE = "COMPARE"
 
 #: LAYOUT options, in order (append only).
 LAYOUTS = ("auto", "cross_section", "wide", "long")
@@ -105,7 +106,8 @@ def add_model_inputs(algorithm) -> None:
         parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=True,
         optional=True)))
     algorithm.addParameter(_advanced(QgsProcessingParameterNumber(
-        DRAWS, tr("Simulation draws for the effects' standard errors"), QgsProcessingParameterNumber.Integer,
+        DRAWS, tr("Simulation draws for the effects' standard errors (0: effects without standard errors)"),
+        QgsProcessingParameterNumber.Integer,
         defaultValue=1000, minValue=0, maxValue=100000)))
     algorithm.addParameter(_advanced(QgsProcessingParameterNumber(
         SEED, tr("Random seed (simulations)"), QgsProcessingParameterNumber.Integer, defaultValue=1, minValue=0)))
@@ -141,7 +143,16 @@ def spec_from_parameters(algorithm, parameters, context):
         draws=algorithm.parameterAsInt(parameters, DRAWS, context),
         seed=algorithm.parameterAsInt(parameters, SEED, context),
         drop_islands=algorithm.parameterAsBool(parameters, DROP_ISLANDS, context),
+        compare=(algorithm.parameterAsBool(parameters, COMPARE, context)
+                 if algorithm.parameterDefinition(COMPARE) is not None else True),
     )
+
+
+def add_compare_parameter(algorithm) -> None:
+    """The advanced option to estimate the other models of the family (``resilience:spatialdurbin``)."""
+    algorithm.addParameter(_advanced(QgsProcessingParameterBoolean(
+        COMPARE, tr("Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman "
+                    "tests)"), defaultValue=True)))
 
 
 def chosen_layout(algorithm, parameters, context, frame, dependent, explanatory, year_field) -> str:

@@ -23,7 +23,7 @@ import numpy as np
 import scipy.linalg
 
 from ..errors import InputError, Message, preview
-from .data import FIXED_EFFECTS, PanelData, spatial_lag
+from .data import EFFECT_LABELS, FIXED_EFFECTS, PanelData, spatial_lag
 
 MODELS = ("OLS", "SAR", "SEM", "SDM", "SDEM", "SLX")
 LAG_MODELS = ("SAR", "SDM")
@@ -101,6 +101,28 @@ def build_design(data: PanelData, W, model: str, effects: str, durbin=None) -> D
     return Design(data.y, spatial_lag(W, data.y, T), Z, WZ, names, kinds, model)
 
 
+#: The fixed effects each panel transformation removes (pooled and random effects remove none).
+ABSORBING_EFFECTS = {"unit": "unit", "time": "time", "twoway": "twoway", "random_time": "time"}
+
+
+def _check_varies(Z: np.ndarray, names: list[str], scale: np.ndarray) -> None:
+    """Regressors that take one value in every observation beside the constant: named before the rank
+    test (which would call them collinear with the constant and with unrelated W·X terms)."""
+    if CONSTANT not in names:
+        return  # fixed effects: a column without variation is zero after the transformation (caught above)
+    spread = np.std(Z, axis=0)
+    flat = [names[j] for j in range(len(names)) if names[j] != CONSTANT and spread[j] <= 1e-10 * scale[j]]
+    if not flat:
+        return
+    variables = list(dict.fromkeys(name.removeprefix(lag_name("")) for name in flat))
+    if len(flat) == 1:
+        raise InputError("{names} does not vary (the same value in every observation, which the constant already "
+                         "captures): remove it from the explanatory variables.", names=flat[0])
+    raise InputError("{names} do not vary (the same value in every observation, which the constant already "
+                     "captures): remove {variables} from the explanatory variables.",
+                     names=preview(flat), variables=preview(variables))
+
+
 def check_estimable(Z: np.ndarray, names: list[str], effects: str, n_obs: int, dependent: str, y) -> None:
     """Clear errors for regressors that cannot be estimated (after the effects transformation)."""
     p = Z.shape[1]
@@ -109,9 +131,13 @@ def check_estimable(Z: np.ndarray, names: list[str], effects: str, n_obs: int, d
             "Too few observations: {obs} for {p} coefficients. Use fewer explanatory variables or more "
             "units/years.", obs=n_obs, p=p)
     if np.allclose(np.asarray(y) - np.mean(y), 0.0):
-        raise InputError("The dependent variable {name} has no variation left to explain (after the {effects} "
-                         "transformation); choose another variable or other panel effects.",
-                         name=dependent, effects=effects)
+        absorbed = ABSORBING_EFFECTS.get(effects)
+        if absorbed is None:
+            raise InputError("The dependent variable {name} does not vary (the same value in every observation); "
+                             "choose another variable.", name=dependent)
+        raise InputError("The dependent variable {name} has no variation left to explain once the {effects} are "
+                         "removed; choose another variable or other panel effects.",
+                         name=dependent, effects=EFFECT_LABELS[absorbed])
     scale = np.sqrt(np.mean(Z * Z, axis=0))
     constant_like = [names[j] for j in range(p) if scale[j] < 1e-12]
     if constant_like:
@@ -126,6 +152,7 @@ def check_estimable(Z: np.ndarray, names: list[str], effects: str, n_obs: int, d
             reason = Message("it is zero everywhere")
         raise InputError("{names} cannot be estimated: {reason}. Remove it or choose other panel effects.",
                          names=preview(constant_like), reason=reason)
+    _check_varies(Z, names, scale)
     standardised = Z / scale
     _, r, pivots = scipy.linalg.qr(standardised, mode="economic", pivoting=True)
     diagonal = np.abs(np.diag(r))

@@ -49,6 +49,11 @@ class EffectsTable:
     replaced: int = 0
 
     @property
+    def inferred(self) -> bool:
+        """Whether the effects have standard errors (not so for a lag model with fewer than 2 draws)."""
+        return bool(np.isfinite(self.se).any())
+
+    @property
     def z(self) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
             return self.estimate / self.se
@@ -131,7 +136,9 @@ def _lag_effects(result, spectrum, variables, beta_at, theta_at, draws, seed, pr
     estimate = lag_effects_at(b, t, r, spectrum)[0]
     if draws <= 1:
         nan = np.full_like(estimate, np.nan)
-        return EffectsTable(variables, estimate, nan, nan, nan, spectrum.description)
+        method = Message("none: {draws} simulation draw(s), at least 2 are needed for standard errors; traces "
+                         "{traces}", draws=draws, traces=spectrum.description)
+        return EffectsTable(variables, estimate, nan, nan, nan, method, draws)
     rng = np.random.default_rng(seed)
     samples, replaced = _draws(rng, coefficients, result.vcov, draws, rho_at, spectrum.lower, spectrum.upper)
     simulated = np.empty((draws, len(variables), 3))

@@ -190,7 +190,9 @@ def make_groups(data: PanelData, grouping: Grouping, method: str) -> tuple[list[
     return groups, labels
 
 
-def _check_size(group: Group, data: PanelData, p: int, spec: SpilloverSpec) -> None:
+def _check_size(group: Group, data: PanelData, p: int, spec: SpilloverSpec, periods: bool = True) -> None:
+    """Enough units for a group (MIN_UNITS, and p + 2 for a separate model with p coefficients) and, for a
+    separate model of a period with unit effects (``periods``), at least two years."""
     units = data.n if group.units is None else len(group.units)
     years = data.T if group.years is None else len(group.years)
     minimum = max(MIN_UNITS, p + 2)
@@ -199,7 +201,7 @@ def _check_size(group: Group, data: PanelData, p: int, spec: SpilloverSpec) -> N
             "The group “{label}” has only {count} unit(s); at least {minimum} are needed for this model. Merge it "
             "with another group, use larger shares, or choose another grouping.",
             label=group.label, count=units, minimum=minimum)
-    if data.is_panel and years < 2 and spec.effects in ("unit", "twoway", "random", "random_time"):
+    if periods and data.is_panel and years < 2 and spec.effects in ("unit", "twoway", "random", "random_time"):
         raise InputError(
             "The period “{label}” has a single year; unit fixed or random effects need at least two. Move the "
             "split year or choose time effects only.", label=group.label)
@@ -236,9 +238,17 @@ def run_heterogeneity(data: PanelData, weights, spec: SpilloverSpec, grouping: G
             original = weights_for
             weights_for = lambda positions: original(kept[positions])  # noqa: E731
     data, weights = data_all, weights_all
+    if method == "interaction":  # a group's interaction coefficient rests on its units alone
+        for group in groups:
+            _check_size(group, data, 0, spec, periods=False)
     spectrum = spectrum_for(weights, seed=spec.seed)
     pooled = fit_model(data, spectrum.W, spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
     pooled_effects = compute_effects(pooled, spectrum, spec.draws, spec.seed)
+    if not pooled_effects.inferred:
+        notes.append(Message("No inference on the direct, indirect and total effects (simulation draws = {draws}): "
+                             "they have no standard errors (and, with separate models, their differences between "
+                             "groups are not tested). Set at least 2 draws (e.g. 1000) in the advanced options.",
+                             draws=spec.draws))
     report(progress, 0.15)
     if method == "interaction":
         results, comparisons, joint = _interaction(data, spectrum, spec, effects, groups, key, notes)

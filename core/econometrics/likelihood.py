@@ -14,6 +14,8 @@ from .design import Design, build_design, check_estimable
 LOG_2PI = float(np.log(2.0 * np.pi))
 #: Search tolerance on ρ/λ (R spatialreg uses ≈1.5e-8; tighter costs nothing here).
 TOLERANCE = 1e-10
+#: ρ/λ closer to a bound b than this share of |b| counts as on the bound (spatial multiplier > 10⁴).
+BOUND_SHARE = 1e-4
 
 
 def full_loglik(concentrated: float, n_obs: int) -> float:
@@ -32,14 +34,46 @@ def maximise(function, lower: float, upper: float, name: str, model: str) -> flo
     result = minimize_scalar(lambda value: -function(value), bounds=(lower + margin, upper - margin),
                              method="bounded", options={"xatol": TOLERANCE, "maxiter": 500})
     value = float(result.x)
-    if min(value - lower, upper - value) < 1e-5 * width:
+    edge = _higher_edge(function, value, lower + margin, upper - margin)
+    if edge is not None:
+        value = edge
+    if edge is not None or _near_bound(value, lower, upper):
         raise InputError(
             "{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range "
-            "({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum. Check the spatial weights "
-            "(row-standardised weights are expected), add year fixed effects if all units share a trend, or "
-            "choose another model.",
+            "({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum away from it. Check the spatial "
+            "weights (row-standardised weights are expected), add year fixed effects if all units share a trend, "
+            "or choose another model.",
             model=model, name=name, value=value, lower=lower, upper=upper)
     return value
+
+
+def _near_bound(value: float, lower: float, upper: float) -> bool:
+    """Whether ``value`` is too close to a bound for a meaningful estimate, on either side.
+
+    At distance d from a bound b = 1/ω (ω an eigenvalue of W) the spatial multiplier 1/(1 − ρω) on
+    that eigenvector is |b|/d, so the test is relative to the bound's magnitude: a multiplier above
+    10⁴ (ρ > 0.9999 for the bound 1, ρ < −8.9991 for the bound −9) is a unit root, not an estimate.
+    The former test (10⁻⁵ of the interval's width) is kept as a floor.
+    """
+    floor = 1e-5 * (upper - lower)
+    return (value - lower < max(BOUND_SHARE * abs(lower), floor)
+            or upper - value < max(BOUND_SHARE * abs(upper), floor))
+
+
+def _higher_edge(function, value: float, *edges: float) -> float | None:
+    """The edge of the search interval where the likelihood is at least as high as at ``value``.
+
+    A bounded search stops short of a bound when the likelihood keeps rising towards it (it may be
+    unbounded there, e.g. when W·y explains y exactly); a distance test alone then lets an estimate a
+    hair inside the bound pass, with a meaningless tiny standard error. Comparing the likelihood at the
+    edges with the one at the estimate is sound on both sides whatever the width of the interval.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):  # log(0) = −∞ → ℓ = +∞ when W·y explains y exactly
+        best = function(value)
+        for edge in edges:
+            if edge != value and function(edge) >= best:
+                return float(edge)
+    return None
 
 
 def stacked_wa(spectrum, rho: float, values: np.ndarray, T: int) -> np.ndarray:

@@ -4,7 +4,9 @@ the neighbouring models for comparison and the specification tests.
 ``run_spillover(data, weights, spec)`` aligns the weights with the data's units (leaving
 out islands on request), estimates the chosen model, its effects with simulated
 inference, the other models of the family for the comparison table and the LR tests, the
-LM tests, and the Hausman test when the model has a fixed/random-effects counterpart.
+LM tests, and the Hausman test when the model has a fixed/random-effects counterpart. Only the
+chosen model's failure is an error: a comparison model that cannot be estimated (e.g. its ρ at
+the bound) is left out, with the tests that need it, and named in ``warnings``.
 """
 
 # ruff: noqa: N803, N806 - matrix notation (W, X, Z, T...) as in the econometrics literature
@@ -18,7 +20,7 @@ import pandas as pd
 from ..errors import InputError, Message, preview
 from ..progress import report, span
 from ..weights.model import SpatialWeights
-from .data import EFFECTS, FIXED_EFFECTS, RANDOM_EFFECTS, PanelData
+from .data import EFFECT_LABELS, EFFECTS, FIXED_EFFECTS, RANDOM_EFFECTS, PanelData
 from .design import ERROR_MODELS, LAG_MODELS, ML_MODELS, MODELS
 from .diagnostics import Test, hausman, lm_tests, lr_test, wald_common_factor, wald_no_durbin
 from .effects import EffectsTable, compute_effects
@@ -66,6 +68,8 @@ class SpilloverResult:
     spectrum: Spectrum
     spec: SpilloverSpec
     notes: list[str] = field(default_factory=list)
+    #: The notes that call for attention (also in ``notes``): models left out of the comparison.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def years(self):
@@ -150,9 +154,14 @@ def run_spillover(data: PanelData, weights: SpatialWeights, spec: SpilloverSpec,
     main = fit_model(data, W, spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
     report(progress, 0.25)
     effects_table = compute_effects(main, spectrum, spec.draws, spec.seed, span(progress, 0.25, 0.5))
+    if not effects_table.inferred:
+        notes.append(Message("No inference on the direct, indirect and total effects (simulation draws = {draws}): "
+                             "they are point estimates, without standard errors, z, p or stars. Set at least 2 "
+                             "draws (e.g. 1000) in the advanced options.", draws=spec.draws))
     models = {spec.model: main}
     tests: list[Test] = []
     lm: list[Test] = []
+    warnings: list[Message] = []
     if spec.compare:
         family = _family(spec.model, effects)[1:]
         if len(weights.islands):
@@ -160,15 +169,25 @@ def run_spillover(data: PanelData, weights: SpatialWeights, spec: SpilloverSpec,
             notes.append(Message("Units without neighbours: the maximum-likelihood models were not estimated "
                                  "for comparison."))
         for i, model in enumerate(family):
-            models[model] = fit_model(data, W, spectrum, model, effects, spec.durbin, spec.bias_correction)
+            try:
+                models[model] = fit_model(data, W, spectrum, model, effects, spec.durbin, spec.bias_correction)
+            except InputError as error:  # a comparison model only: the chosen one was estimated
+                warnings.append(Message(
+                    "The {model} model was left out of the comparison table and of the tests that need it: "
+                    "{reason}", model=model, reason=error))
             report(progress, 0.5 + 0.3 * (i + 1) / len(family))
-        lm = lm_tests(data, W, effects)
+        try:
+            lm = lm_tests(data, W, effects)
+        except InputError as error:
+            warnings.append(Message("The LM tests were left out: {reason}", reason=error))
         tests = durbin_tests(models)
-        tests.extend(hausman_tests(data, W, spectrum, spec, effects, main))
+        tests.extend(hausman_tests(data, W, spectrum, spec, effects, main, warnings))
     report(progress, 1.0)
     for result in models.values():
         notes.extend(Message("{model}: {note}", model=result.model, note=note) for note in result.notes)
-    return SpilloverResult(main, effects_table, _ordered(models), lm, tests, data, weights, spectrum, spec, notes)
+    notes.extend(warnings)
+    return SpilloverResult(main, effects_table, _ordered(models), lm, tests, data, weights, spectrum, spec, notes,
+                           warnings)
 
 
 def _ordered(models: dict) -> dict:
@@ -196,13 +215,23 @@ def durbin_tests(models: dict) -> list[Test]:
     return tests
 
 
-def hausman_tests(data, W, spectrum, spec: SpilloverSpec, effects: str, main: ModelResult) -> list[Test]:
-    """Hausman test of fixed against random effects for OLS/SLX/SAR/SDM panels."""
+def hausman_tests(data, W, spectrum, spec: SpilloverSpec, effects: str, main: ModelResult,
+                  warnings: list | None = None) -> list[Test]:
+    """Hausman test of fixed against random effects for OLS/SLX/SAR/SDM panels (left out, with a
+    warning in ``warnings``, when the counterpart cannot be estimated)."""
     if not data.is_panel or spec.model in ERROR_MODELS:
         return []
     counterpart = {"unit": "random", "twoway": "random_time", "random": "unit", "random_time": "twoway"}
     if effects not in counterpart:
         return []
-    other = fit_model(data, W, spectrum, spec.model, counterpart[effects], spec.durbin, spec.bias_correction)
+    try:
+        other = fit_model(data, W, spectrum, spec.model, counterpart[effects], spec.durbin, spec.bias_correction)
+    except InputError as error:
+        if warnings is None:
+            raise
+        warnings.append(Message("The Hausman test was left out: the {model} model with {effects} could not be "
+                                "estimated: {reason}", model=spec.model,
+                                effects=EFFECT_LABELS[counterpart[effects]], reason=error))
+        return []
     fixed, random = (main, other) if effects in FIXED_EFFECTS else (other, main)
     return [hausman(fixed, random)]

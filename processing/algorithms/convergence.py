@@ -247,12 +247,6 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         for design, error in result.skipped:
             feedback.pushWarning(self.tr("The {design} β regression was skipped: {reason}").format(
                 design=designs.get(design, design), reason=self.error_text(error)))
-        for model in result.models:
-            if model.spatial.get("at_bound"):
-                feedback.pushWarning(self.tr(
-                    "{model}: the spatial parameter {name} = {value:.3f} is at the bound of its range; the "
-                    "model is not identified on these data. Try other weights or the OLS results."
-                ).format(model=model.estimator, name=model.spatial["name"], value=model.spatial["value"]))
 
     # ------------------------------------------------------------------ outputs
     def write_outputs(self, parameters, context, source, frame, panel, result, id_field, group_field, steps):

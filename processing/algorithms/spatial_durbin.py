@@ -14,7 +14,14 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress
 from ..bridge import frame_to_sink
 from ..classification_parameters import add_classification_parameters, classification
-from ..spillover_inputs import add_model_inputs, output_number, read_model_inputs, spec_from_parameters, units_frame
+from ..spillover_inputs import (
+    add_compare_parameter,
+    add_model_inputs,
+    output_number,
+    read_model_inputs,
+    spec_from_parameters,
+    units_frame,
+)
 from ..styling import attach_style, graduated_style, lisa_style
 
 
@@ -39,7 +46,9 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         "options; traces exact from the eigenvalues of W up to 2,000 units).\n\n"
         "Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and "
         "the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of "
-        "the family is estimated for the comparison table.\n\n"
+        "the family is estimated for the comparison table (advanced option; a model that cannot be estimated, "
+        "e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen "
+        "model's failure stops the algorithm).\n\n"
         "Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and "
         "significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA "
         "cluster map (significant clusters of residuals point to a missing spatial term).\n\n"
@@ -54,6 +63,7 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
 
     def initAlgorithm(self, config=None):
         add_model_inputs(self)
+        add_compare_parameter(self)
         self.addParameter(QgsProcessingParameterFileDestination(
             self.REPORT, self.tr("Report"), self.tr("HTML files (*.html)"), optional=True))
         self.addParameter(QgsProcessingParameterFolderDestination(
@@ -84,7 +94,10 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         steps.setCurrentStep(1)
         result = run_spillover(inputs.data, inputs.weights, spec, progress=feedback_progress(steps))
         for note in result.notes:
-            feedback.pushInfo(core_text(note))
+            if not any(note is warning for warning in result.warnings):
+                feedback.pushInfo(core_text(note))
+        for warning in result.warnings:
+            feedback.pushWarning(core_text(warning))
         main = result.main
         feedback.pushInfo(self.tr("{model}: log-likelihood {loglik:.4f}, AIC {aic:.4f}").format(
             model=main.model, loglik=main.loglik, aic=main.aic))

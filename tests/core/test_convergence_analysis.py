@@ -156,3 +156,34 @@ def test_unequally_spaced_years_skip_the_panel_with_a_reason(wide):
     (design, error), = result.skipped
     assert design == "panel" and "not equally spaced" in str(error)
     assert result.model("cs_ols_abs") is not None
+
+
+def two_block_growth():
+    """(panel, weights): 20 units in two disconnected complete blocks; growth 0 in one block and
+    0.05 a year in the other (+1e-9 noise), so W·growth = growth and ρ, λ run to the bound."""
+    import scipy.sparse as sp
+
+    from digital_resilience.core.weights.model import SpatialWeights
+
+    rng = np.random.default_rng(1)
+    start = np.exp(rng.normal(size=20))
+    growth = np.r_[np.zeros(10), np.full(10, 0.05)] + 1e-9 * rng.normal(size=20)
+    frame = pd.DataFrame({"uid": np.arange(1, 21), "RES_2011": start, "RES_2019": start * np.exp(8 * growth)})
+    block = np.ones((10, 10)) - np.eye(10)
+    weights = SpatialWeights(np.arange(1, 21), sp.block_diag([block, block]).tocsr())
+    return read_panel(frame, ["RES_2019"], frame["uid"].to_numpy()), weights
+
+
+@pytest.mark.parametrize("model, name", [("SAR", "ρ"), ("SEM", "λ"), ("SDM", "ρ")])
+def test_a_spatial_model_at_the_bound_is_left_out_with_its_reason(model, name):
+    """Before: SAR reported ρ = 1.0000 (SE 2.6e-8) with a starred β, a half-life of 5e8 years and effects."""
+    from digital_resilience.core.convergence.spatial import cross_section_spatial
+
+    panel, weights = two_block_growth()
+    fitted = cross_section_spatial(panel.matrix("RES"), panel.years, weights, model)
+    assert fitted.spatial["at_bound"] and abs(fitted.spatial["value"]) > 0.99
+    result = convergence_analysis(panel, "RES", weights=weights, settings=ConvergenceSettings(spatial_models=(model,)))
+    assert [m.estimator for m in result.models] == ["OLS"]
+    (_, error), = [entry for entry in result.skipped if entry[0] == "cross-section"]
+    assert str(error).startswith(f"{model} (absolute): the spatial parameter {name} = ")
+    assert "is at the bound of its range" in str(error) and "left out of the tables and the report" in str(error)

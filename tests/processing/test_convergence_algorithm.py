@@ -254,3 +254,45 @@ def test_cancel_stops_the_run(panel_layers, provider):
         run({"INPUT": wide_layer(wide), "FIELD": "RES_2019", "ID_FIELD": "adcode", "SPATIAL_MODELS": [0],
              "OUTPUT": "TEMPORARY_OUTPUT", "SIGMA_TABLE": "TEMPORARY_OUTPUT", "BETA_TABLE": "TEMPORARY_OUTPUT"},
             feedback)
+
+
+def test_a_spatial_model_at_the_bound_is_left_out_of_tables_and_report(provider, tmp_path):
+    """Two disconnected complete blocks, growth constant within each: ρ = 1. The SAR is left out of the
+    β table and the report (before: ρ 1.0000*** with SE 2.6e-8, a half-life of 5e8 years), with its reason."""
+    import geopandas as gpd
+    from qgis.core import QgsProcessingFeedback
+    from shapely.geometry import Point
+
+    rng = np.random.default_rng(1)
+    start = np.exp(rng.normal(size=20))
+    growth = np.r_[np.zeros(10), np.full(10, 0.05)] + 1e-9 * rng.normal(size=20)
+    gpd.GeoDataFrame({"uid": np.arange(1, 21), "RES_2011": start, "RES_2019": start * np.exp(8 * growth)},
+                     geometry=[Point(i, 0) for i in range(20)], crs="EPSG:3857").to_file(
+        tmp_path / "blocks.gpkg", layer="blocks", driver="GPKG")
+    lines = ["20"]
+    for block in (range(1, 11), range(11, 21)):
+        for i in block:
+            others = [j for j in block if j != i]
+            lines += [f"{i} {len(others)}", " ".join(map(str, others))]
+    (tmp_path / "blocks.gal").write_text("\n".join(lines) + "\n")
+
+    class Feedback(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.warnings = []
+
+        def pushWarning(self, text):
+            self.warnings.append(text)
+
+    feedback = Feedback()
+    result = run({"INPUT": f"{tmp_path / 'blocks.gpkg'}|layername=blocks", "FIELD": "RES_2019", "ID_FIELD": "uid",
+                  "SPATIAL_MODELS": [0], "WEIGHTS_FILE": str(tmp_path / "blocks.gal"),
+                  "OUTPUT": "TEMPORARY_OUTPUT", "SIGMA_TABLE": "TEMPORARY_OUTPUT", "BETA_TABLE": "TEMPORARY_OUTPUT",
+                  "REPORT": str(tmp_path / "report.html")}, feedback)
+    beta = rows(result["BETA_TABLE"])
+    assert list(beta["estimator"]) == ["OLS"]
+    reason = [w for w in feedback.warnings if "SAR (absolute): the spatial parameter ρ = 1.0000" in w]
+    assert len(reason) == 1 and "left out of the tables and the report" in reason[0]
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Cross-section SAR" not in html and "Spatial models: effects" not in html
+    assert "SAR (absolute): the spatial parameter ρ = 1.0000 is at the bound of its range" in html

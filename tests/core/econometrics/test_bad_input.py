@@ -9,6 +9,7 @@ import pytest
 import scipy.sparse as sp
 
 from digital_resilience.core.econometrics.data import PanelData, cross_section, long_panel, wide_panel
+from digital_resilience.core.econometrics.likelihood import maximise
 from digital_resilience.core.econometrics.spillover import SpilloverSpec, fit_model, run_spillover, spectrum_for
 from digital_resilience.core.errors import InputError
 from digital_resilience.core.weights.model import SpatialWeights
@@ -24,6 +25,38 @@ def test_perfect_collinearity_names_the_variable(columbus):
         fit_model(bad, spectrum.W, spectrum, "SAR", "none")
     with pytest.raises(InputError, match=r"Perfect collinearity: .*MIX.* are linear combinations"):
         fit_model(bad, spectrum.W, spectrum, "SDM", "none")  # MIX and W·MIX
+
+
+def test_a_regressor_without_variation_is_named_not_called_collinear(columbus):
+    """Before: "Perfect collinearity: constant, CONST are linear combinations of the other regressors (W·CONST)"."""
+    data, queen, _ = columbus
+    bad = data.with_columns(np.column_stack([data.X, np.full(data.n, 2.0)]), ["INC", "HOVAL", "CONST"])
+    spectrum = spectrum_for(queen)
+    with pytest.raises(InputError, match=r"^CONST, W·CONST do not vary \(the same value in every observation, "
+                                         r"which the constant already captures\): remove CONST from the "):
+        fit_model(bad, spectrum.W, spectrum, "SDM", "none")
+    with pytest.raises(InputError, match=r"^CONST does not vary .*: remove it from the explanatory variables"):
+        fit_model(bad, spectrum.W, spectrum, "SAR", "none")
+    with pytest.raises(InputError, match=r"^CONST does not vary"):
+        fit_model(bad, spectrum.W, spectrum, "SDM", "none", durbin=["INC"])
+
+
+def test_a_dependent_variable_without_variation_uses_the_effects_label(columbus, columbus_panel):
+    """Before: "... no variation left to explain (after the none transformation)"."""
+    data, queen, _ = columbus
+    spectrum = spectrum_for(queen)
+    flat = PanelData(np.full(data.n, 3.0), data.X, "CRIME", data.names, data.unit_ids)
+    with pytest.raises(InputError, match=r"^The dependent variable CRIME does not vary \(the same value in every "
+                                         r"observation\); choose another variable\.$"):
+        fit_model(flat, spectrum.W, spectrum, "SAR", "none")
+    n, T = columbus_panel.n, columbus_panel.T
+    panel = columbus_panel
+    steady = PanelData(np.tile(np.arange(n, dtype=float), T), panel.X, "y", panel.names, panel.unit_ids,
+                       panel.years)
+    with pytest.raises(InputError, match=r"^The dependent variable y has no variation left to explain once the "
+                                         r"unit \(city\) fixed effects are removed; choose another variable or "
+                                         r"other panel effects\.$"):
+        fit_model(steady, spectrum.W, spectrum, "SAR", "unit")
 
 
 def test_time_invariant_variable_under_unit_effects(columbus_panel, columbus):
@@ -99,6 +132,84 @@ def test_rho_at_the_bound_is_an_error():
     spectrum = spectrum_for(weights)
     with pytest.raises(InputError, match="reached the bound of its admissible range"):
         fit_model(data, spectrum.W, spectrum, "SAR", "none")
+
+
+def test_rho_at_the_negative_bound_is_an_error():
+    """The same blocks for SDM: W·x absorbs the between-block part and ρ runs to the lower bound −9.
+
+    W's eigenvalues are 1 (twice) and −1/9 (18 times), so the admissible range is (−9, 1). The search
+    stops at ρ ≈ −8.99986 (1.4e-4 inside, 1.6e-5 of |−9|: a spatial multiplier 1/(1 − ρ·(−1/9)) ≈ 63,000)
+    with a standard error of 1.6e-7; the former test (1e-5 of the width, 1e-4) let it pass.
+    """
+    rng = np.random.default_rng(0)
+    block = np.ones((10, 10)) - np.eye(10)
+    weights = SpatialWeights(np.arange(20), sp.block_diag([block, block]).tocsr(), "custom", "R")
+    y = np.r_[np.zeros(10), np.ones(10)] + 1e-9 * rng.normal(size=20)
+    data = PanelData(y, rng.normal(size=(20, 1)), "y", ["x"], np.arange(20))
+    spectrum = spectrum_for(weights)
+    assert spectrum.lower == pytest.approx(-9.0) and spectrum.upper == pytest.approx(1.0)
+    with pytest.raises(InputError, match=r"SDM: the spatial parameter ρ = -(8\.9999|9\.0000) reached the bound"):
+        fit_model(data, spectrum.W, spectrum, "SDM", "none")
+    # Strong but interior dependence on the same weights is still estimated: ρ ≈ 0.966, multiplier ≈ 29.
+    y = np.r_[np.zeros(10), np.ones(10)] + 0.05 * rng.normal(size=20)
+    data = PanelData(y, rng.normal(size=(20, 1)), "y", ["x"], np.arange(20))
+    result = fit_model(data, spectrum.W, spectrum, "SAR", "none")
+    assert 0.9 < result.coefficients[-1] < 0.999
+
+
+def test_likelihood_rising_at_a_bound_is_caught_on_both_sides():
+    """A local interior maximum (at 0) while the likelihood is higher at the edge: no MLE inside."""
+    def spike_at(bound):
+        return lambda x: -x * x + 100.0 * max(0.0, 1.0 - abs(x - bound) / 0.01)
+
+    for bound in (-9.0, 1.0):
+        with pytest.raises(InputError, match="reached the bound"):
+            maximise(spike_at(bound), -9.0, 1.0, "ρ", "SAR")
+    assert maximise(lambda x: -x * x, -9.0, 1.0, "ρ", "SAR") == pytest.approx(0.0, abs=1e-6)
+    # Close to the lower bound but 10⁻³ of |−9| away: an estimate (multiplier 1000), not a bound.
+    assert maximise(lambda x: -(x + 8.991) ** 2, -9.0, 1.0, "ρ", "SAR") == pytest.approx(-8.991, abs=1e-6)
+    with pytest.raises(InputError, match="reached the bound"):
+        maximise(lambda x: -(x + 8.9995) ** 2, -9.0, 1.0, "ρ", "SAR")
+    with pytest.raises(InputError, match="reached the bound"):
+        maximise(lambda x: -(x - 0.99995) ** 2, -9.0, 1.0, "ρ", "SAR")
+
+
+def _blocks(noise, seed=0):
+    """Two disconnected complete blocks of 10 units, y = block (0/1) + noise, one random x."""
+    rng = np.random.default_rng(seed)
+    block = np.ones((10, 10)) - np.eye(10)
+    weights = SpatialWeights(np.arange(20), sp.block_diag([block, block]).tocsr(), "custom", "R")
+    y = np.r_[np.zeros(10), np.ones(10)] + noise * rng.normal(size=20)
+    return PanelData(y, rng.normal(size=(20, 1)), "y", ["x"], np.arange(20)), weights
+
+
+def test_a_comparison_model_at_the_bound_is_left_out_not_an_error():
+    """SAR is interior (ρ ≈ 0.97) on these data; with W·x, ρ (SDM) and λ (SDEM) run to −9, where
+    (I + 9W) maps y onto the block-constant vectors, which the constant, x and W·x span (W·x + x/9 is the
+    block sum / 9), so the residuals vanish and the likelihood is unbounded. The chosen SAR is reported;
+    the SDM and SDEM columns and every LR/Wald test (each needs one of them) are left out, with a
+    warning naming the model and the reason."""
+    data, weights = _blocks(0.05)
+    spectrum = spectrum_for(weights)
+    with pytest.raises(InputError, match="SDM: the spatial parameter ρ"):
+        fit_model(data, spectrum.W, spectrum, "SDM", "none")
+    result = run_spillover(data, weights, SpilloverSpec(model="SAR", draws=0))
+    assert 0.9 < result.main.spatial < 0.999
+    assert list(result.models) == ["OLS", "SLX", "SAR", "SEM"]
+    assert result.tests == [] and {test.name for test in result.lm} >= {"LM lag", "LM error"}
+    assert len(result.warnings) == 2
+    sdm, sdem = result.warnings
+    assert sdm.startswith("The SDM model was left out of the comparison table") and "ρ = -9.0000" in sdm
+    assert sdem.startswith("The SDEM model was left out of the comparison table") and "λ = -9.0000" in sdem
+    assert sdm in result.notes and sdem in result.notes
+    assert isinstance(sdm.params["reason"], InputError)  # core_text translates it inside the warning
+    assert sdm.params["reason"].template.startswith("{model}: the spatial parameter")
+    # The chosen model's own failure is still an error, with its own name.
+    with pytest.raises(InputError, match="SDM: the spatial parameter ρ"):
+        run_spillover(data, weights, SpilloverSpec(model="SDM", draws=0))
+    # Without the comparison nothing else is estimated.
+    alone = run_spillover(data, weights, SpilloverSpec(model="SAR", draws=0, compare=False))
+    assert list(alone.models) == ["SAR"] and not alone.tests and not alone.warnings
 
 
 def test_too_few_observations(columbus):

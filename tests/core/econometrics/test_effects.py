@@ -90,3 +90,21 @@ def test_large_n_method_gives_the_exact_estimates(synthetic):
         np.testing.assert_allclose(ours.coefficients, reference.coefficients, rtol=1e-5)
         np.testing.assert_allclose(ours.loglik, reference.loglik, rtol=1e-10)
         np.testing.assert_allclose(ours.standard_errors, reference.standard_errors, rtol=0.03)
+
+
+@pytest.mark.parametrize("draws", [0, 1])
+def test_effects_without_draws_say_so(columbus, draws):
+    """Draws 0 or 1 give point effects without standard errors: the method and a note say why."""
+    from digital_resilience.core.econometrics.spillover import SpilloverSpec, run_spillover
+
+    data, queen, _ = columbus
+    result = run_spillover(data, queen, SpilloverSpec(model="SDM", draws=draws, compare=False))
+    effects = result.effects
+    assert not effects.inferred and np.isnan(effects.se).all() and np.isfinite(effects.estimate).all()
+    assert effects.method.startswith(f"none: {draws} simulation draw(s), at least 2 are needed")
+    note = [n for n in result.notes if n.startswith("No inference on the direct, indirect and total effects")]
+    assert len(note) == 1 and f"(simulation draws = {draws})" in note[0]
+    with_draws = run_spillover(data, queen, SpilloverSpec(model="SDM", draws=2, compare=False))
+    assert with_draws.effects.inferred and not any(n.startswith("No inference") for n in with_draws.notes)
+    linear = run_spillover(data, queen, SpilloverSpec(model="SLX", draws=draws, compare=False))
+    assert linear.effects.inferred and not any(n.startswith("No inference") for n in linear.notes)

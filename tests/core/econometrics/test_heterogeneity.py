@@ -100,6 +100,10 @@ def test_small_groups_and_bad_groupings_are_refused(synthetic):
     labels = np.array(["big"] * (data.n - 5) + ["tiny"] * 5, dtype=object)
     with pytest.raises(InputError, match="The group “tiny” has only 5 unit\\(s\\); at least 13 are needed"):
         run_heterogeneity(data, knn, SPEC, Grouping("category", values=labels, field="x"), key="DIG")
+    # The interaction method too (it reported z = −5.97 for a 5-unit region): 10 units at least.
+    with pytest.raises(InputError, match="The group “tiny” has only 5 unit\\(s\\); at least 10 are needed"):
+        run_heterogeneity(data, knn, SPEC, Grouping("category", values=labels, field="x"), key="DIG",
+                          method="interaction")
     with pytest.raises(InputError, match="leaves no year on one side"):
         run_heterogeneity(data, knn, SPEC, Grouping("period", split_year=2030), key="DIG")
     with pytest.raises(InputError, match="single year; unit fixed or random effects need at least two"):
@@ -108,6 +112,14 @@ def test_small_groups_and_bad_groupings_are_refused(synthetic):
         run_heterogeneity(data, knn, SPEC, Grouping("period"), key="GDP")
     with pytest.raises(InputError, match="top and bottom shares"):
         Grouping("quantile", values=np.arange(3), top=0.7, bottom=0.5)
+
+
+def test_no_draws_is_noted(synthetic):
+    data, _, knn, _ = synthetic
+    spec = SpilloverSpec(model="SAR", effects="twoway", draws=0)
+    result = run_heterogeneity(data, knn, spec, Grouping("period"), key="DIG", method="interaction")
+    assert any(note.startswith("No inference on the direct, indirect and total effects (simulation draws = 0)")
+               for note in result.notes)
 
 
 def test_pooled_column_is_the_full_model(synthetic):

@@ -159,3 +159,73 @@ def test_cancel_stops_the_estimation(provider, wide_layer_path):
             "INPUT": wide_layer_path, "DEPENDENT": "RES_2019", "EXPLANATORY": EXPLANATORY,
             "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 2, "EFFECTS": 3, "DRAWS": 2000}, feedback=feedback)
     assert max(seen) < 80
+
+
+@pytest.fixture
+def two_blocks(tmp_path):
+    """Two disconnected complete blocks of 10 points (a GAL file), y = block (0/1) + noise: SAR's ρ is
+    interior (≈ 0.97), SDM's and SDEM's run to the bound −9 (see tests/core/econometrics/test_bad_input.py)."""
+    import geopandas as gpd
+    import numpy as np
+    from shapely.geometry import Point
+
+    rng = np.random.default_rng(0)
+    noise, x = 0.05 * rng.normal(size=20), rng.normal(size=20)
+    frame = gpd.GeoDataFrame({"uid": np.arange(1, 21), "Y": np.r_[np.zeros(10), np.ones(10)] + noise, "X1": x},
+                             geometry=[Point(i, 0) for i in range(20)], crs="EPSG:3857")
+    frame.to_file(tmp_path / "blocks.gpkg", layer="blocks", driver="GPKG")
+    lines = ["20"]
+    for block in (range(1, 11), range(11, 21)):
+        for i in block:
+            others = [j for j in block if j != i]
+            lines += [f"{i} {len(others)}", " ".join(map(str, others))]
+    (tmp_path / "blocks.gal").write_text("\n".join(lines) + "\n")
+    return {"INPUT": f"{tmp_path / 'blocks.gpkg'}|layername=blocks", "LAYOUT": 1, "DEPENDENT": "Y",
+            "EXPLANATORY": ["X1"], "WEIGHTS_ID_FIELD": "uid", "WEIGHTS_FILE": str(tmp_path / "blocks.gal"),
+            "DRAWS": 0}
+
+
+def warning_feedback():
+    """A Processing feedback that keeps the warnings it is given (``.warnings``)."""
+    from qgis.core import QgsProcessingFeedback
+
+    class Feedback(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.warnings = []
+
+        def pushWarning(self, text):
+            self.warnings.append(text)
+            super().pushWarning(text)
+
+    return Feedback()
+
+
+def test_a_comparison_model_that_fails_is_left_out_with_a_warning(provider, two_blocks, tmp_path):
+    """The chosen SAR runs although SDM and SDEM (comparison only) have ρ/λ at the bound."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    feedback = warning_feedback()
+    result = processing.run("resilience:spatialdurbin", {
+        **two_blocks, "MODEL": 1, "REPORT": str(tmp_path / "sar.html"), "TABLES": str(tmp_path / "tables")},
+        feedback=feedback)
+    assert 0.9 < result["SPATIAL"] < 0.999
+    assert [w[:40] for w in feedback.warnings] == ["The SDM model was left out of the compar",
+                                                   "The SDEM model was left out of the compa"]
+    assert "SDM: the spatial parameter ρ = -9.0000 reached the bound" in feedback.warnings[0]
+    html = (tmp_path / "sar.html").read_text(encoding="utf-8")
+    assert "The SDEM model was left out of the comparison table" in html
+    assert "No inference on the direct, indirect and total effects (simulation draws = 0)" in html  # DRAWS 0
+    paper = pd.read_csv(tmp_path / "tables" / "table_models.csv", encoding="utf-8-sig")
+    assert list(paper.columns[1:]) == ["OLS", "SLX", "SAR †", "SEM"]
+    # The chosen model's failure stays an error.
+    with pytest.raises(QgsProcessingException, match=r"SDM: the spatial parameter ρ = -9\.0000"):
+        run({**two_blocks, "MODEL": 3})
+    # Without the comparison: the chosen model only, no warning.
+    feedback = warning_feedback()
+    processing.run("resilience:spatialdurbin", {
+        **two_blocks, "MODEL": 1, "COMPARE": False, "TABLES": str(tmp_path / "alone")}, feedback=feedback)
+    assert feedback.warnings == []
+    paper = pd.read_csv(tmp_path / "alone" / "table_models.csv", encoding="utf-8-sig")
+    assert list(paper.columns[1:]) == ["SAR †"]
