@@ -896,34 +896,33 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
       <translation>{design}β回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="252" />
-      <source>{model}: the spatial parameter {name} = {value:.3f} is at the bound of its range; the model is not identified on these data. Try other weights or the OLS results.</source>
-      <translation>{model}：空间参数 {name} = {value:.3f} 位于取值范围边界，模型在该数据上不可识别。请尝试其他空间权重，或参考 OLS 结果。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="310" />
+      <location filename="../../processing/algorithms/convergence.py" line="304" />
       <source>{variable} in {year}</source>
       <translation>{year}年{variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="312" />
+      <location filename="../../processing/algorithms/convergence.py" line="306" />
       <source>Log of {variable} in {year}</source>
       <translation>{year}年{variable}的对数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="313" />
+      <location filename="../../processing/algorithms/convergence.py" line="307" />
       <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
       <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="315" />
+      <location filename="../../processing/algorithms/convergence.py" line="309" />
       <source>{variable} in {year} relative to the mean of all units</source>
       <translation>{year}年{variable}相对全部单元均值之比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="323" />
+      <location filename="../../processing/algorithms/convergence.py" line="317" />
       <source>Growth of {variable} {start}–{end}</source>
       <translation>{variable} {start}–{end} 年增长</translation>
+    </message>
+    <message>
+      <source>{model}: the spatial parameter {name} = {value:.3f} is at the bound of its range; the model is not identified on these data. Try other weights or the OLS results.</source>
+      <translation type="vanished">{model}：空间参数 {name} = {value:.3f} 位于取值范围边界，模型在该数据上不可识别。请尝试其他空间权重，或参考 OLS 结果。</translation>
     </message>
   </context>
   <context>
@@ -1474,42 +1473,57 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
       <translation>收敛速度 λ = −ln(1 + β·τ)/τ，τ 为计算平均增长率的年数（截面为整个期间，年度面板增长为 1）；半衰期 = ln 2 / λ；标准误采用 Delta 方法。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="287" />
+      <location filename="../../processing/convergence_report.py" line="288" />
+      <source>panel</source>
+      <translation>面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="288" />
+      <source>cross-section</source>
+      <translation>截面</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="290" />
+      <source>The {design} β regression was skipped: {reason}</source>
+      <translation>{design} β 回归已跳过：{reason}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="294" />
       <source>Spatial models: effects of the initial level (LeSage and Pace)</source>
       <translation>空间模型：初始水平的效应（LeSage 和 Pace）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="288" />
+      <location filename="../../processing/convergence_report.py" line="295" />
       <source>Direct</source>
       <translation>直接效应</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="288" />
+      <location filename="../../processing/convergence_report.py" line="295" />
       <source>Indirect (spillover)</source>
       <translation>间接效应（溢出效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="291" />
+      <location filename="../../processing/convergence_report.py" line="298" />
       <source>A negative indirect effect means that neighbours with a high initial level slow a unit's growth (convergence spills over).</source>
       <translation>间接效应为负，表示初始水平较高的邻居会减缓本单元的增长（收敛存在空间溢出）。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="298" />
+      <location filename="../../processing/convergence_report.py" line="305" />
       <source>Speed λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="303" />
+      <location filename="../../processing/convergence_report.py" line="310" />
       <source>R² (within with fixed effects)</source>
       <translation>R²（固定效应模型为组内 R²）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="306" />
+      <location filename="../../processing/convergence_report.py" line="313" />
       <source>Pseudo R²</source>
       <translation>伪 R²</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="309" />
+      <location filename="../../processing/convergence_report.py" line="316" />
       <source>Controls</source>
       <translation>控制变量</translation>
     </message>
@@ -4377,12 +4391,170 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
   <context>
     <name>SpatialDurbinAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="23" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="30" />
       <source>Spatial spillover model (spatial Durbin)</source>
       <translation>空间溢出模型（空间杜宾模型）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="28" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="35" />
+      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
+
+Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
+
+Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
+
+Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
+
+Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
+
+Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
+
+Maximum-likelihood models need every city to have a neighbour: use k-nearest neighbours or leave the islands out. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
+      <translation>估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+
+模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
+
+数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
+
+效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
+
+诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
+
+输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
+
+极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="33" />
+      <source>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics</source>
+      <translation>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics,空间杜宾模型,空间滞后模型,空间误差模型,空间溢出,直接效应,间接效应,溢出效应,总效应,固定效应,随机效应,LM 检验,空间计量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="68" />
+      <source>Report</source>
+      <translation>报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="68" />
+      <source>HTML files (*.html)</source>
+      <translation>HTML 文件 (*.html)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="70" />
+      <source>CSV tables (folder)</source>
+      <translation>CSV 表格（文件夹）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="72" />
+      <source>Fitted values and residuals</source>
+      <translation>拟合值与残差</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="75" />
+      <source>Residual clusters (LISA)</source>
+      <translation>残差集聚（LISA）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="79" />
+      <source>Spatial parameter (ρ or λ)</source>
+      <translation>空间参数（ρ 或 λ）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="80" />
+      <source>Log-likelihood</source>
+      <translation>对数似然值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="81" />
+      <source>AIC</source>
+      <translation>AIC</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="82" />
+      <source>R²</source>
+      <translation>R²</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="83" />
+      <source>Observations</source>
+      <translation>观测值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="102" />
+      <source>{model}: log-likelihood {loglik:.4f}, AIC {aic:.4f}</source>
+      <translation>{model}：对数似然值 {loglik:.4f}，AIC {aic:.4f}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="110" />
+      <source>Spatial spillover model: {model} of {dependent}</source>
+      <translation>空间溢出模型：{dependent}的{model}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="153" />
+      <source>Observed {y}</source>
+      <translation>{y}观测值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="154" />
+      <source>Fitted {y}</source>
+      <translation>{y}拟合值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="155" />
+      <source>Residual</source>
+      <translation>残差</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="156" />
+      <source>Fitted {y}, mean over the years</source>
+      <translation>{y}拟合值（多年均值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="157" />
+      <source>Residual, mean over the years</source>
+      <translation>残差（多年均值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="159" />
+      <source>Fitted {y} ({year})</source>
+      <translation>{y}拟合值（{year}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="160" />
+      <source>Residual ({year})</source>
+      <translation>残差（{year}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="162" />
+      <source>Fitted {y} ({model})</source>
+      <translation>{y}拟合值（{model}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="182" />
+      <source>Residual (mean over the years)</source>
+      <translation>残差（多年均值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="183" />
+      <source>Local Moran's I of the residuals</source>
+      <translation>残差的局部莫兰指数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="184" />
+      <source>Pseudo p-value (999 permutations)</source>
+      <translation>伪 p 值（999 次置换）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="185" />
+      <source>Quadrant (GeoDa: 1 HH, 2 LL, 3 LH, 4 HL, 0 no neighbours)</source>
+      <translation>象限（GeoDa：1 高-高，2 低-低，3 低-高，4 高-低，0 无邻居）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="186" />
+      <source>Residual cluster (p ≤ 0.05)</source>
+      <translation>残差集聚类型（p ≤ 0.05）</translation>
+    </message>
+    <message>
       <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
 
 Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
@@ -4396,7 +4568,7 @@ Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the
 Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
 
 Maximum-likelihood models need every city to have a neighbour: use k-nearest neighbours or leave the islands out. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
-      <translation>估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
 
 模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
 
@@ -4409,136 +4581,6 @@ Maximum-likelihood models need every city to have a neighbour: use k-nearest nei
 输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
 
 极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="26" />
-      <source>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics</source>
-      <translation>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics,空间杜宾模型,空间滞后模型,空间误差模型,空间溢出,直接效应,间接效应,溢出效应,总效应,固定效应,随机效应,LM 检验,空间计量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="58" />
-      <source>Report</source>
-      <translation>报告</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="58" />
-      <source>HTML files (*.html)</source>
-      <translation>HTML 文件 (*.html)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="60" />
-      <source>CSV tables (folder)</source>
-      <translation>CSV 表格（文件夹）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="62" />
-      <source>Fitted values and residuals</source>
-      <translation>拟合值与残差</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="65" />
-      <source>Residual clusters (LISA)</source>
-      <translation>残差集聚（LISA）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="69" />
-      <source>Spatial parameter (ρ or λ)</source>
-      <translation>空间参数（ρ 或 λ）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="70" />
-      <source>Log-likelihood</source>
-      <translation>对数似然值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="71" />
-      <source>AIC</source>
-      <translation>AIC</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="72" />
-      <source>R²</source>
-      <translation>R²</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="73" />
-      <source>Observations</source>
-      <translation>观测值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="89" />
-      <source>{model}: log-likelihood {loglik:.4f}, AIC {aic:.4f}</source>
-      <translation>{model}：对数似然值 {loglik:.4f}，AIC {aic:.4f}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="97" />
-      <source>Spatial spillover model: {model} of {dependent}</source>
-      <translation>空间溢出模型：{dependent}的{model}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="140" />
-      <source>Observed {y}</source>
-      <translation>{y}观测值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="141" />
-      <source>Fitted {y}</source>
-      <translation>{y}拟合值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="142" />
-      <source>Residual</source>
-      <translation>残差</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="143" />
-      <source>Fitted {y}, mean over the years</source>
-      <translation>{y}拟合值（多年均值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="144" />
-      <source>Residual, mean over the years</source>
-      <translation>残差（多年均值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="146" />
-      <source>Fitted {y} ({year})</source>
-      <translation>{y}拟合值（{year}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="147" />
-      <source>Residual ({year})</source>
-      <translation>残差（{year}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="149" />
-      <source>Fitted {y} ({model})</source>
-      <translation>{y}拟合值（{model}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="169" />
-      <source>Residual (mean over the years)</source>
-      <translation>残差（多年均值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="170" />
-      <source>Local Moran's I of the residuals</source>
-      <translation>残差的局部莫兰指数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="171" />
-      <source>Pseudo p-value (999 permutations)</source>
-      <translation>伪 p 值（999 次置换）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="172" />
-      <source>Quadrant (GeoDa: 1 HH, 2 LL, 3 LH, 4 HL, 0 no neighbours)</source>
-      <translation>象限（GeoDa：1 高-高，2 低-低，3 低-高，4 高-低，0 无邻居）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="173" />
-      <source>Residual cluster (p ≤ 0.05)</source>
-      <translation>残差集聚类型（p ≤ 0.05）</translation>
     </message>
   </context>
   <context>
@@ -4863,189 +4905,198 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>SpilloverInputs</name>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="58" />
+      <location filename="../../processing/spillover_inputs.py" line="59" />
       <source>Automatic (long with a year field; wide when the fields are STEM_YYYY; else cross-section)</source>
       <translation>自动（有年份字段为长格式；字段为 STEM_YYYY 时为宽格式；否则为截面）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="59" />
+      <location filename="../../processing/spillover_inputs.py" line="60" />
       <source>Cross-section (one feature per unit, the chosen fields)</source>
       <translation>截面（每个单元一个要素，使用所选字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="60" />
+      <location filename="../../processing/spillover_inputs.py" line="61" />
       <source>Wide panel (yearly fields STEM_YYYY: every year of the chosen fields' stems)</source>
       <translation>宽格式面板（逐年字段 STEM_YYYY：所选字段前缀的每一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="61" />
+      <location filename="../../processing/spillover_inputs.py" line="62" />
       <source>Long panel (one feature per unit and year, with a year field)</source>
       <translation>长格式面板（每个单元每年一个要素，带年份字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="65" />
+      <location filename="../../processing/spillover_inputs.py" line="66" />
       <source>OLS (no spatial terms)</source>
       <translation>OLS（无空间项）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="65" />
+      <location filename="../../processing/spillover_inputs.py" line="66" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="65" />
+      <location filename="../../processing/spillover_inputs.py" line="66" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="66" />
+      <location filename="../../processing/spillover_inputs.py" line="67" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="66" />
+      <location filename="../../processing/spillover_inputs.py" line="67" />
       <source>Spatial Durbin error (SDEM)</source>
       <translation>空间杜宾误差模型（SDEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="66" />
+      <location filename="../../processing/spillover_inputs.py" line="67" />
       <source>Spatial lag of X (SLX)</source>
       <translation>解释变量空间滞后模型（SLX）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="70" />
+      <location filename="../../processing/spillover_inputs.py" line="71" />
       <source>None (pooled)</source>
       <translation>无（混合回归）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="70" />
+      <location filename="../../processing/spillover_inputs.py" line="71" />
       <source>Unit (city) fixed effects</source>
       <translation>个体（城市）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="70" />
+      <location filename="../../processing/spillover_inputs.py" line="71" />
       <source>Time (year) fixed effects</source>
       <translation>时间（年份）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="71" />
+      <location filename="../../processing/spillover_inputs.py" line="72" />
       <source>Two-way fixed effects (city and year)</source>
       <translation>双向固定效应（城市和年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="71" />
+      <location filename="../../processing/spillover_inputs.py" line="72" />
       <source>Random unit effects</source>
       <translation>个体随机效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="72" />
+      <location filename="../../processing/spillover_inputs.py" line="73" />
       <source>Random unit effects and year fixed effects</source>
       <translation>个体随机效应与年份固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="83" />
+      <location filename="../../processing/spillover_inputs.py" line="84" />
       <source>Cities (units) with the model's fields</source>
       <translation>含模型字段的城市（单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="85" />
+      <location filename="../../processing/spillover_inputs.py" line="86" />
       <source>Data layout</source>
       <translation>数据格式</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="87" />
+      <location filename="../../processing/spillover_inputs.py" line="88" />
       <source>Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)</source>
       <translation>被解释变量（宽格式面板中任选该前缀的一年，如 RES_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="90" />
+      <location filename="../../processing/spillover_inputs.py" line="91" />
       <source>Explanatory variables (in a wide panel any year of each stem)</source>
       <translation>解释变量（宽格式面板中每个前缀任选一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="94" />
+      <location filename="../../processing/spillover_inputs.py" line="95" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="96" />
+      <location filename="../../processing/spillover_inputs.py" line="97" />
       <source>Panel effects (ignored for a cross-section)</source>
       <translation>面板效应（截面数据忽略此项）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="98" />
+      <location filename="../../processing/spillover_inputs.py" line="99" />
       <source>Leave out units without neighbours (islands)</source>
       <translation>剔除没有邻居的单元（孤岛）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="100" />
+      <location filename="../../processing/spillover_inputs.py" line="101" />
       <source>Balance the panel: leave out units with missing values</source>
       <translation>平衡面板：剔除含缺失值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="102" />
+      <location filename="../../processing/spillover_inputs.py" line="103" />
       <source>Lee–Yu bias correction of fixed-effects estimates</source>
       <translation>对固定效应估计做 Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="104" />
+      <location filename="../../processing/spillover_inputs.py" line="105" />
       <source>Variables with a W·X term (Durbin models; empty: all explanatory variables)</source>
       <translation>含 W·X 项的变量（杜宾模型；留空：全部解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="108" />
-      <source>Simulation draws for the effects' standard errors</source>
-      <translation>效应标准误的模拟抽样次数</translation>
+      <location filename="../../processing/spillover_inputs.py" line="109" />
+      <source>Simulation draws for the effects' standard errors (0: effects without standard errors)</source>
+      <translation>效应标准误的模拟抽样次数（0：效应不带标准误）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="111" />
+      <location filename="../../processing/spillover_inputs.py" line="113" />
       <source>Random seed (simulations)</source>
       <translation>随机种子（模拟）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="171" />
+      <location filename="../../processing/spillover_inputs.py" line="154" />
+      <source>Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman tests)</source>
+      <translation>与模型族中的其他模型比较（比较表、LR/Wald 检验、LM 检验和 Hausman 检验）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="182" />
       <source>Choose at least one explanatory variable.</source>
       <translation>请至少选择一个解释变量。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="179" />
+      <location filename="../../processing/spillover_inputs.py" line="190" />
       <source>The layer has no field {fields}; choose fields of the input layer.</source>
       <translation>图层中没有字段 {fields}；请选择输入图层中的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="185" />
+      <location filename="../../processing/spillover_inputs.py" line="196" />
       <source>The dependent variable {name} is also an explanatory variable; remove it from the explanatory variables.</source>
       <translation>被解释变量 {name} 同时也是解释变量；请将其从解释变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="189" />
+      <location filename="../../processing/spillover_inputs.py" line="200" />
       <source>A long panel needs the year field: choose it in “Year field”.</source>
       <translation>长格式面板需要年份字段：请在“年份字段”中选择。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="216" />
+      <location filename="../../processing/spillover_inputs.py" line="227" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="216" />
+      <location filename="../../processing/spillover_inputs.py" line="227" />
       <source>wide panel</source>
       <translation>宽格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="216" />
+      <location filename="../../processing/spillover_inputs.py" line="227" />
       <source>long panel</source>
       <translation>长格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="217" />
+      <location filename="../../processing/spillover_inputs.py" line="228" />
       <source>Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.</source>
       <translation>图层：{layer}（{layout}）；被解释变量 {dependent}；解释变量 {names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="219" />
+      <location filename="../../processing/spillover_inputs.py" line="230" />
       <source>Spatial weights: {kind}, transformation {transform}; {links} links among {units} units.</source>
       <translation>空间权重：{kind}，标准化方式 {transform}；{units} 个单元之间共 {links} 条连接。</translation>
+    </message>
+    <message>
+      <source>Simulation draws for the effects' standard errors</source>
+      <translation type="vanished">效应标准误的模拟抽样次数</translation>
     </message>
   </context>
   <context>
@@ -5868,7 +5919,22 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>空间权重中缺少 {count} 个单元：{units}；请用相同的标识字段为此图层构建空间权重。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="215" />
+      <location filename="../../core/convergence/analysis.py" line="173" />
+      <source>{model} ({kind}): the spatial parameter {name} = {value:.4f} is at the bound of its range (|{name}| ≥ {bound}); the model is not identified on these data, so it is left out of the tables and the report. Try other spatial weights, or read the OLS results.</source>
+      <translation>{model}（{kind}）：空间参数 {name} = {value:.4f} 位于取值范围的边界（|{name}| ≥ {bound}）；该模型在这些数据上不可识别，因此不列入表格和报告。请尝试其他空间权重，或参考 OLS 结果。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/analysis.py" line="177" />
+      <source>conditional</source>
+      <translation>条件</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/analysis.py" line="177" />
+      <source>absolute</source>
+      <translation>绝对</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/analysis.py" line="228" />
       <source>Spatial models need spatial weights; choose a weights file or kind.</source>
       <translation>空间模型需要空间权重；请选择权重文件或权重类型。</translation>
     </message>
@@ -6188,52 +6254,67 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>模型没有回归变量：请至少选择一个解释变量。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="108" />
+      <location filename="../../core/econometrics/design.py" line="119" />
+      <source>{names} does not vary (the same value in every observation, which the constant already captures): remove it from the explanatory variables.</source>
+      <translation>{names} 没有变化（每个观测值都相同，常数项已包含其作用）：请将其从解释变量中移除。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="121" />
+      <source>{names} do not vary (the same value in every observation, which the constant already captures): remove {variables} from the explanatory variables.</source>
+      <translation>{names} 没有变化（每个观测值都相同，常数项已包含其作用）：请将 {variables} 从解释变量中移除。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="130" />
       <source>Too few observations: {obs} for {p} coefficients. Use fewer explanatory variables or more units/years.</source>
       <translation>观测值过少：{obs} 个观测值对应 {p} 个系数。请减少解释变量，或增加单元/年份。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="112" />
-      <source>The dependent variable {name} has no variation left to explain (after the {effects} transformation); choose another variable or other panel effects.</source>
-      <translation>被解释变量 {name} 在 {effects} 变换后已无可解释的变异；请选择其他变量或其他面板效应。</translation>
+      <location filename="../../core/econometrics/design.py" line="136" />
+      <source>The dependent variable {name} does not vary (the same value in every observation); choose another variable.</source>
+      <translation>被解释变量 {name} 没有变化（每个观测值都相同）；请选择其他变量。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="119" />
+      <location filename="../../core/econometrics/design.py" line="138" />
+      <source>The dependent variable {name} has no variation left to explain once the {effects} are removed; choose another variable or other panel effects.</source>
+      <translation>去除{effects}后，被解释变量 {name} 已没有可解释的变化；请选择其他变量或其他面板效应。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/design.py" line="145" />
       <source>it does not vary over time within units, so unit fixed effects absorb it</source>
       <translation>它在单元内不随时间变化，被个体固定效应吸收</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="120" />
+      <location filename="../../core/econometrics/design.py" line="146" />
       <source>it does not vary across units within a year, so year fixed effects absorb it</source>
       <translation>它在同一年内不随单元变化，被年份固定效应吸收</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="122" />
+      <location filename="../../core/econometrics/design.py" line="148" />
       <source>the unit and year fixed effects absorb it (it is constant over time or across units)</source>
       <translation>它被个体和年份固定效应吸收（不随时间或不随单元变化）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="124" />
+      <location filename="../../core/econometrics/design.py" line="150" />
       <source>the year fixed effects absorb it</source>
       <translation>它被年份固定效应吸收</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="126" />
+      <location filename="../../core/econometrics/design.py" line="152" />
       <source>it is zero everywhere</source>
       <translation>它处处为零</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="127" />
+      <location filename="../../core/econometrics/design.py" line="153" />
       <source>{names} cannot be estimated: {reason}. Remove it or choose other panel effects.</source>
       <translation>无法估计 {names}：{reason}。请将其移除或选择其他面板效应。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="137" />
+      <location filename="../../core/econometrics/design.py" line="164" />
       <source>Perfect collinearity: {names} is a linear combination of the other regressors ({others}). Remove it (or one of the variables it depends on).</source>
       <translation>完全共线性：{names} 是其他回归变量（{others}）的线性组合。请将其移除（或移除其所依赖的某个变量）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="141" />
+      <location filename="../../core/econometrics/design.py" line="168" />
       <source>Perfect collinearity: {names} are linear combinations of the other regressors ({others}). Remove them (or the variables they depend on).</source>
       <translation>完全共线性：{names} 是其他回归变量（{others}）的线性组合。请将其移除（或移除其所依赖的变量）。</translation>
     </message>
@@ -6318,22 +6399,27 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>Hausman 检验</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/effects.py" line="105" />
+      <location filename="../../core/econometrics/effects.py" line="110" />
       <source>linear in the coefficients: direct β, indirect θ (W·X), standard errors from the covariance matrix</source>
       <translation>系数的线性函数：直接效应 β，间接效应 θ（W·X），标准误由协方差矩阵计算</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/effects.py" line="107" />
+      <location filename="../../core/econometrics/effects.py" line="112" />
       <source>no spatial multiplier: direct effect β, no spillover</source>
       <translation>无空间乘数：直接效应为 β，无溢出</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/effects.py" line="146" />
+      <location filename="../../core/econometrics/effects.py" line="139" />
+      <source>none: {draws} simulation draw(s), at least 2 are needed for standard errors; traces {traces}</source>
+      <translation>无：{draws} 次模拟抽样，计算标准误至少需要 2 次；迹 {traces}</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/effects.py" line="153" />
       <source>simulation: {draws} draws from the asymptotic normal distribution of (β, θ, ρ), seed {seed}; traces {traces}</source>
       <translation>模拟：从 (β, θ, ρ) 的渐近正态分布中抽样 {draws} 次，种子 {seed}；迹：{traces}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/effects.py" line="166" />
+      <location filename="../../core/econometrics/effects.py" line="173" />
       <source>The spatial parameter's distribution lies mostly outside its admissible range; the effects cannot be simulated. Check the model (ρ is at its bound).</source>
       <translation>空间参数的分布大部分位于其容许范围之外，无法模拟效应。请检查模型（ρ 位于边界）。</translation>
     </message>
@@ -6433,77 +6519,82 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{field} 的前段组与后段组重叠（相同取值过多）；请使用较小的占比。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="198" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="200" />
       <source>The group “{label}” has only {count} unit(s); at least {minimum} are needed for this model. Merge it with another group, use larger shares, or choose another grouping.</source>
       <translation>组“{label}”只有 {count} 个单元；该模型至少需要 {minimum} 个。请与其他组合并、使用更大的占比，或选择其他分组方式。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="203" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="205" />
       <source>The period “{label}” has a single year; unit fixed or random effects need at least two. Move the split year or choose time effects only.</source>
       <translation>时期“{label}”只有一年；个体固定效应或随机效应至少需要两年。请调整分界年份，或只选择时间效应。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="217" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="219" />
       <source>Unknown method “{method}”; use separate or interaction.</source>
       <translation>未知的方法“{method}”；请使用 separate 或 interaction。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="220" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="222" />
       <source>The key variable {key} is not an explanatory variable; choose one of {names}.</source>
       <translation>关键变量 {key} 不是解释变量；请从 {names} 中选择。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="262" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="248" />
+      <source>No inference on the direct, indirect and total effects (simulation draws = {draws}): they have no standard errors (and, with separate models, their differences between groups are not tested). Set at least 2 draws (e.g. 1000) in the advanced options.</source>
+      <translation>直接效应、间接效应和总效应没有推断（模拟抽样次数 = {draws}）：它们没有标准误（分组分别估计时，组间差异也不做检验）。请在高级选项中设置至少 2 次抽样（如 1000）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="272" />
       <source>Within the group “{label}”, {count} unit(s) have no neighbour among the group's units: {units}. Weights restricted to a group of scattered cities leave islands. Use k-nearest neighbours (rebuilt within each group), the interaction method, or turn on “Leave out units without neighbours”.</source>
       <translation>在组“{label}”内，{count} 个单元在组内没有邻居：{units}。将权重限制在空间分散的城市组内会产生孤岛。请使用 k 近邻（在各组内重新构建）、交互模型方法，或勾选“剔除没有邻居的单元”。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="269" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="279" />
       <source>{group}: {note}</source>
       <translation>{group}：{note}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="306" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="316" />
       <source>z test, independent estimates</source>
       <translation>z 检验，独立估计</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="312" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="322" />
       <source>Cochran's Q: {quantity} of {key} equal in all groups</source>
       <translation>Cochran's Q 检验：{key} 的{quantity}在各组相等</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="313" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="323" />
       <source>the groups share one value</source>
       <translation>各组取值相同</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="332" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="342" />
       <source>The groups do not cover every observation; the interaction model needs them to.</source>
       <translation>分组未覆盖全部观测值；交互模型要求分组覆盖全部观测值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="345" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="355" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients and their W-lags are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数及其空间滞后项（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="348" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="358" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="351" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="361" />
       <source>all units (interaction model)</source>
       <translation>全部单元（交互模型）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="364" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="374" />
       <source>Wald, joint covariance</source>
       <translation>Wald 检验，联合协方差</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="371" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="381" />
       <source>Wald: {quantity} of {key} equal in all groups</source>
       <translation>Wald 检验：{key} 的{quantity}在各组相等</translation>
     </message>
@@ -6533,9 +6624,9 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>Lee–Yu 修正（双向固定效应）：{name} {before} → {after}，σ² {sigma2} → {corrected}，β 相应调整。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/likelihood.py" line="36" />
-      <source>{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range ({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum. Check the spatial weights (row-standardised weights are expected), add year fixed effects if all units share a trend, or choose another model.</source>
-      <translation>{model}：空间参数 {name} = {value:.4f} 达到其容许范围（{lower:.4f}, {upper:.4f}）的边界；似然函数没有内部极大值。请检查空间权重（应为行标准化权重）；若所有单元有共同趋势，请加入年份固定效应，或选择其他模型。</translation>
+      <location filename="../../core/econometrics/likelihood.py" line="41" />
+      <source>{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range ({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum away from it. Check the spatial weights (row-standardised weights are expected), add year fixed effects if all units share a trend, or choose another model.</source>
+      <translation>{model}：空间参数 {name} = {value:.4f} 达到了其容许范围（{lower:.4f}, {upper:.4f}）的边界；似然函数在边界之外没有内部最大值。请检查空间权重（应为行标准化权重）；若所有单元有共同趋势，请加入年份固定效应；或选择其他模型。</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/ols.py" line="39" />
@@ -6823,89 +6914,109 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>稀疏 LU 分解计算对数行列式；蒙特卡洛方法估计迹（{probes} 个 Rademacher 探针，幂次最高 {powers}）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="51" />
+      <location filename="../../core/econometrics/spillover.py" line="53" />
       <source>Unknown panel effects “{effects}”; use one of {choices}.</source>
       <translation>未知的面板效应“{effects}”；请使用以下之一：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="54" />
+      <location filename="../../core/econometrics/spillover.py" line="56" />
       <source>The number of simulation draws must be positive (e.g. 1000).</source>
       <translation>模拟抽样次数必须为正（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="82" />
+      <location filename="../../core/econometrics/spillover.py" line="86" />
       <source>The spatial weights have no entry for the unit(s) {units}; build the weights from the same layer (and id field).</source>
       <translation>空间权重中缺少单元 {units}；请由同一图层（及同一标识字段）构建空间权重。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="95" />
+      <location filename="../../core/econometrics/spillover.py" line="99" />
       <source>Maximum-likelihood spatial models need every unit to have a neighbour, but {count} unit(s) have none with these weights: {units}. Use k-nearest neighbours (every unit then has k neighbours), or turn on “Leave out units without neighbours”.</source>
       <translation>极大似然空间模型要求每个单元都有邻居，但在这些权重下有 {count} 个单元没有邻居：{units}。请使用 k 近邻（每个单元都有 k 个邻居），或勾选“剔除没有邻居的单元”。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="101" />
+      <location filename="../../core/econometrics/spillover.py" line="105" />
       <source>{count} unit(s) without neighbours were left out: {units}.</source>
       <translation>已剔除 {count} 个没有邻居的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="160" />
+      <location filename="../../core/econometrics/spillover.py" line="158" />
+      <source>No inference on the direct, indirect and total effects (simulation draws = {draws}): they are point estimates, without standard errors, z, p or stars. Set at least 2 draws (e.g. 1000) in the advanced options.</source>
+      <translation>直接效应、间接效应和总效应没有推断（模拟抽样次数 = {draws}）：它们只是点估计，没有标准误、z、p 值和显著性星号。请在高级选项中设置至少 2 次抽样（如 1000）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="169" />
       <source>Units without neighbours: the maximum-likelihood models were not estimated for comparison.</source>
       <translation>存在没有邻居的单元：未估计用于比较的极大似然模型。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="170" />
+      <location filename="../../core/econometrics/spillover.py" line="175" />
+      <source>The {model} model was left out of the comparison table and of the tests that need it: {reason}</source>
+      <translation>{model} 模型已从比较表及需要它的检验中剔除：{reason}</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="182" />
+      <source>The LM tests were left out: {reason}</source>
+      <translation>LM 检验已省略：{reason}</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="187" />
       <source>{model}: {note}</source>
       <translation>{model}：{note}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="184" />
+      <location filename="../../core/econometrics/spillover.py" line="203" />
       <source>LR: SDM → SAR</source>
       <translation>LR 检验：SDM → SAR</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="184" />
+      <location filename="../../core/econometrics/spillover.py" line="203" />
       <source>θ = 0 (the SDM reduces to the SAR)</source>
       <translation>θ = 0（SDM 退化为 SAR）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="187" />
+      <location filename="../../core/econometrics/spillover.py" line="206" />
       <source>LR: SDM → SEM</source>
       <translation>LR 检验：SDM → SEM</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="187" />
+      <location filename="../../core/econometrics/spillover.py" line="206" />
       <source>θ = −ρβ (the SDM reduces to the SEM)</source>
       <translation>θ = −ρβ（SDM 退化为 SEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="191" />
+      <location filename="../../core/econometrics/spillover.py" line="210" />
       <source>LR: SDEM → SEM</source>
       <translation>LR 检验：SDEM → SEM</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="191" />
+      <location filename="../../core/econometrics/spillover.py" line="210" />
       <source>θ = 0 (the SDEM reduces to the SEM)</source>
       <translation>θ = 0（SDEM 退化为 SEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="193" />
+      <location filename="../../core/econometrics/spillover.py" line="212" />
       <source>LR: SDEM → SLX</source>
       <translation>LR 检验：SDEM → SLX</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="193" />
+      <location filename="../../core/econometrics/spillover.py" line="212" />
       <source>λ = 0 (the SDEM reduces to the SLX)</source>
       <translation>λ = 0（SDEM 退化为 SLX）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="195" />
+      <location filename="../../core/econometrics/spillover.py" line="214" />
       <source>LR: SDM → SLX</source>
       <translation>LR 检验：SDM → SLX</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="195" />
+      <location filename="../../core/econometrics/spillover.py" line="214" />
       <source>ρ = 0 (the SDM reduces to the SLX)</source>
       <translation>ρ = 0（SDM 退化为 SLX）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="232" />
+      <source>The Hausman test was left out: the {model} model with {effects} could not be estimated: {reason}</source>
+      <translation>Hausman 检验已省略：含{effects}的 {model} 模型无法估计：{reason}</translation>
     </message>
     <message>
       <location filename="../../core/errors.py" line="66" />
@@ -8291,6 +8402,14 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../processing/weights_parameters.py" line="282" />
       <source>The id field {field} is not unique: {values} occur more than once; choose a unique field (e.g. adcode).</source>
       <translation>标识字段 {field} 不唯一：{values} 出现多次；请选择唯一的字段（如 adcode）。</translation>
+    </message>
+    <message>
+      <source>The dependent variable {name} has no variation left to explain (after the {effects} transformation); choose another variable or other panel effects.</source>
+      <translation type="vanished">被解释变量 {name} 在 {effects} 变换后已无可解释的变异；请选择其他变量或其他面板效应。</translation>
+    </message>
+    <message>
+      <source>{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range ({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum. Check the spatial weights (row-standardised weights are expected), add year fixed effects if all units share a trend, or choose another model.</source>
+      <translation type="vanished">{model}：空间参数 {name} = {value:.4f} 达到其容许范围（{lower:.4f}, {upper:.4f}）的边界；似然函数没有内部极大值。请检查空间权重（应为行标准化权重）；若所有单元有共同趋势，请加入年份固定效应，或选择其他模型。</translation>
     </message>
   </context>
 </TS>
