@@ -564,6 +564,22 @@ def links_style(radius_km: float | None = None, field: str = "COVERED", name: st
     return Style(renderer=renderer, aliases=aliases or {}, name=name)
 
 
+#: Maps of China: the South China Sea dashed line, darker than the province boundaries.
+MARITIME_LINE = "#404040"
+PROVINCE_LINE = "#5A5A5A"
+BASEMAP_FILL = "#F2F2F2"
+
+
+def no_data_region_style() -> Style:
+    """Taiwan, Hong Kong and Macao on maps of China: a light fill (no data), provincial outline."""
+    return Style(renderer=Single(color=BASEMAP_FILL, outline=PROVINCE_LINE, width=0.3))
+
+
+def maritime_line_style() -> Style:
+    """The South China Sea dashed line (its geometry is the dashes)."""
+    return Style(renderer=Single(color=MARITIME_LINE, width=0.5))
+
+
 def connectivity_style(name: str | None = None, aliases: dict | None = None) -> Style:
     """Spatial weights connectivity (a line per neighbour link)."""
     return Style(renderer=Single(color=CONNECTIVITY_COLOR, width=0.2, opacity=0.7),

@@ -73,7 +73,12 @@ GROUPS = (
     ("convergence", "Convergence and mediation"),
     ("weights", "Spatial weights"),
     ("inputs", "Cities and indicator panel"),
+    ("context", "Taiwan, Hong Kong, Macao and the South China Sea dashed line"),
 )
+#: What maps of China show besides the sample's cities (resources/sample/china_context.gpkg):
+#: {layer in that file: (layer in demo.gpkg, title in the project)}.
+CHINA_CONTEXT = {"no_data_regions": ("china_no_data_regions", "Taiwan, Hong Kong and Macao (no data)"),
+                 "maritime_boundary": ("china_maritime_boundary", "South China Sea dashed line")}
 
 
 class Demo:
@@ -445,7 +450,29 @@ def mediation(demo: Demo):
 
 
 # ================================================================ project and report
+def add_china_context(demo: Demo) -> None:
+    """Copy Taiwan, Hong Kong, Macao and the dashed line into the GeoPackage and show them under
+    every other layer, so maps made from the project show China whole (as the report does)."""
+    from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter, QgsVectorLayer
+
+    from digital_resilience.processing.styling import apply_style, maritime_line_style, no_data_region_style
+
+    for source_name, (name, title) in CHINA_CONTEXT.items():
+        source = QgsVectorLayer(f"{SAMPLE / 'china_context.gpkg'}|layername={source_name}", title, "ogr")
+        options = QgsVectorFileWriter.SaveVectorOptions()
+        options.driverName = "GPKG"
+        options.layerName = name
+        options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+        error = QgsVectorFileWriter.writeAsVectorFormatV2(source, str(demo.gpkg), QgsCoordinateTransformContext(),
+                                                          options)
+        if error[0] != QgsVectorFileWriter.NoError:
+            raise RuntimeError(f"could not copy {source_name} into {demo.gpkg}: {error[1]}")
+        layer = demo.add_layer(demo.layer_source(name), "context", title, True)
+        apply_style(layer, maritime_line_style() if source_name == "maritime_boundary" else no_data_region_style())
+
+
 def write_project(demo: Demo):
+    add_china_context(demo)
     path = demo.out / "demo.qgz"
     if not demo.project.write(str(path)):
         raise RuntimeError(f"could not write {path}: {demo.project.error()}")

@@ -49,13 +49,14 @@ from ..styling import (
     Style,
     apply_style,
     graduated_style,
+    maritime_line_style,
+    no_data_region_style,
 )
 
 PROVINCES = PLUGIN_DIR / "resources" / "sample" / "china_provinces.gpkg"
 #: Taiwan, Hong Kong and Macao (not in the sample's panel) and the South China Sea dashed line:
 #: what a map of China shows besides the data (resources/sample/make_china_context.py).
 CHINA_CONTEXT = PLUGIN_DIR / "resources" / "sample" / "china_context.gpkg"
-MARITIME_LINE = "#404040"  # the dashed line, darker than the province boundaries (#5A5A5A)
 FORMATS = ("pdf", "png", "svg")
 
 
@@ -352,9 +353,9 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         apply_style(layers["lines"], Style(renderer=Single(color="#00000000", outline="#5A5A5A", width=0.3)))
         layers["lines"].renderer().symbol().symbolLayer(0).setBrushStyle(Qt.NoBrush)  # outlines only
         if "regions" in layers:
-            apply_style(layers["regions"], Style(renderer=Single(color="#F2F2F2", outline="#5A5A5A", width=0.3)))
+            apply_style(layers["regions"], no_data_region_style())
         if "dashes" in layers:
-            apply_style(layers["dashes"], Style(renderer=Single(color=MARITIME_LINE, width=0.5)))
+            apply_style(layers["dashes"], maritime_line_style())
         for layer in layers.values():
             self.project.addMapLayer(layer, False)
         over = [layers["lines"]] + ([layers["dashes"]] if "dashes" in layers else [])

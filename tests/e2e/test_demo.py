@@ -25,6 +25,7 @@ LAYERS = {
     "cities", "cities_panel", "indices", "coupling", "connectivity_queen", "connectivity_knn6", "lisa_uri_2019",
     "hotspots_uri_2019", "coverage_cities", "coverage_cores", "coverage_circles", "coverage_links", "mclp_cities",
     "mclp_cores", "mclp_circles", "sdm_fitted", "sdm_residual_lisa", "openness_groups", "convergence_growth",
+    "china_no_data_regions", "china_maritime_boundary",
 }
 TABLES = {"join_report", "index_weights", "moran_by_year", "convergence_sigma", "convergence_beta",
           "convergence_groups", "mediation_coefficients", "mediation_effects"}
@@ -98,7 +99,8 @@ def test_the_project_opens_with_every_layer_styled_and_ordered(demo_run, qgis_ap
         assert groups == [title for _, title in demo_module().GROUPS]
         visible = {node.name() for node in root.findLayers() if node.isVisible()}
         assert visible == {"LISA clusters of resilience 2019", "Digital economy index 2019",
-                           "Urban resilience index 2019"}
+                           "Urban resilience index 2019", "Taiwan, Hong Kong and Macao (no data)",
+                           "South China Sea dashed line"}
         assert root.findLayers()[0].name() == "LISA clusters of resilience 2019"  # drawn on top
 
         by_name = {layer.name(): layer for layer in layers}
@@ -113,7 +115,7 @@ def test_the_project_opens_with_every_layer_styled_and_ordered(demo_run, qgis_ap
         hot = by_name["Hot and cold spots of resilience 2019 (Gi*)"].renderer()
         assert hot.type() == "categorizedSymbol" and len(hot.categories()) >= 7
         singles = {styling.CORE_COLOR.lower(), styling.COVERAGE_FILL.lower(), styling.CONNECTIVITY_COLOR.lower(),
-                   "#f2f2f2"}
+                   styling.BASEMAP_FILL.lower(), styling.MARITIME_LINE.lower()}
         for layer in layers:
             if layer.isSpatial():
                 renderer = layer.renderer()

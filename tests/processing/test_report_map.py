@@ -306,8 +306,9 @@ def test_mapclassify_is_needed_only_when_the_run_classifies(provider, cities_pat
 def test_maps_of_china_show_taiwan_hong_kong_macao_and_the_dashed_line(provider, cities_path, tmp_path):
     """The sample has no Taiwan, Hong Kong or Macao; the map draws them (light fill, no data) and
     the South China Sea dashed line in the inset, as maps of China customarily do."""
-    from digital_resilience.processing.algorithms.report_map import CHINA_CONTEXT, MARITIME_LINE
+    from digital_resilience.processing.algorithms.report_map import CHINA_CONTEXT
     from digital_resilience.processing.layouts import INSET_LABEL, INSET_MAP, MAIN_MAP, item_geometry
+    from digital_resilience.processing.styling import MARITIME_LINE
 
     out = tmp_path / "area.png"
     run({"INPUT": f"{cities_path}|layername=cities", "FIELD": "area_km2", "TITLE": "Area", "OUTPUT": str(out),
