@@ -21,7 +21,7 @@ import numpy as np
 
 from .data import FIXED_EFFECTS
 from .lee_yu import correct_fixed_effects
-from .likelihood import Prepared, full_loglik, maximise
+from .likelihood import Prepared, check_fit, full_loglik, maximise
 from .results import ModelResult
 
 
@@ -70,6 +70,7 @@ def fit_error(data, W, spectrum, model: str = "SEM", effects: str = "none", durb
     beta, _ = moments.gls(lam)
     innovations = (y - lam * Wy) - (Z - lam * WZ) @ beta
     sigma2 = float(innovations @ innovations) / n_obs
+    check_fit(sigma2, y, model, data.dependent)
 
     def information(theta):
         return error_information(Z - theta[-2] * WZ, theta[-2], theta[-1], spectrum, T)

@@ -19,7 +19,7 @@ import numpy as np
 
 from .data import FIXED_EFFECTS
 from .lee_yu import correct_fixed_effects
-from .likelihood import Prepared, full_loglik, maximise, stacked_wa
+from .likelihood import Prepared, check_fit, full_loglik, maximise, stacked_wa
 from .results import ModelResult
 
 
@@ -64,6 +64,7 @@ def fit_lag(data, W, spectrum, model: str = "SDM", effects: str = "none", durbin
     beta = b0 - rho * bd
     residuals = e0 - rho * ed
     sigma2 = float(residuals @ residuals) / n_obs
+    check_fit(sigma2, y, model, data.dependent)
 
     def information(theta):
         return lag_information(Z, theta[:-2], theta[-2], theta[-1], spectrum, T)

@@ -16,11 +16,32 @@ LOG_2PI = float(np.log(2.0 * np.pi))
 TOLERANCE = 1e-10
 #: ρ/λ closer to a bound b than this share of |b| counts as on the bound (spatial multiplier > 10⁴).
 BOUND_SHARE = 1e-4
+#: An ML σ² at or below this share of the variance of the (transformed) dependent variable is a perfect fit.
+#: σ²/var(y) is 1 − R² for least squares, so this means a residual standard deviation below 10⁻⁵ of y's: far
+#: beyond the precision of any regional statistic, while an exact fit leaves only rounding (≈ 10⁻¹⁶ or less)
+#: and a real one leaves orders of magnitude more. The same 10⁻¹⁰ as the non-varying-regressor test.
+PERFECT_FIT = 1e-10
 
 
 def full_loglik(concentrated: float, n_obs: int) -> float:
     """The log-likelihood from its σ²-concentrated kernel ``−(N/2)log(SSR/N) + T·log|A|``."""
     return concentrated - 0.5 * n_obs * (1.0 + LOG_2PI)
+
+
+def check_fit(sigma2: float, y: np.ndarray, model: str, dependent: str) -> None:
+    """An error when the model reproduces ``y`` exactly (σ² ≤ :data:`PERFECT_FIT` · var(y)).
+
+    The log-likelihood −(N/2)·log σ² + … then grows without bound as σ² → 0 (a log-likelihood of
+    thousands, R² = 1, vanishing standard errors, a spatial parameter wherever the search stopped),
+    so none of the estimates means anything.
+    """
+    if sigma2 <= PERFECT_FIT * float(np.var(y)):
+        raise InputError(
+            "{model}: the data are fitted exactly (σ² = {sigma2:.3g}, practically zero), so the likelihood is "
+            "unbounded and the estimates are meaningless. This happens with too few units for the model, or "
+            "when an explanatory variable (or its spatial lag) reproduces {dependent}: use more units or remove "
+            "that variable, or choose another model.",
+            model=model, sigma2=sigma2, dependent=dependent)
 
 
 def maximise(function, lower: float, upper: float, name: str, model: str) -> float:

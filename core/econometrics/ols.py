@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import Message
 from ..regression.ols import ols
-from .likelihood import LOG_2PI, Prepared
+from .likelihood import LOG_2PI, Prepared, check_fit
 from .results import ModelResult
 
 
@@ -30,6 +30,7 @@ def fit_ols(data, W, model: str = "OLS", effects: str = "none", durbin=None) -> 
     ssr = float(residuals @ residuals)
     n_obs = prepared.n_obs
     sigma2_ml = ssr / n_obs
+    check_fit(sigma2_ml, prepared.y, model, data.dependent)
     loglik = -0.5 * n_obs * (LOG_2PI + np.log(sigma2_ml) + 1.0)
     r2, r2_within = prepared.r_squared(residuals)
     return ModelResult(

@@ -23,7 +23,7 @@ from ..errors import InputError, Message
 from .data import quasi_demean
 from .design import ERROR_MODELS, LAG_MODELS
 from .lag import concentrated_lag
-from .likelihood import Prepared, full_loglik, maximise
+from .likelihood import Prepared, check_fit, full_loglik, maximise
 from .results import ModelResult
 
 PHI_MIN = 1e-6
@@ -71,6 +71,7 @@ def fit_random_effects(data, W, spectrum, model: str = "SDM", effects: str = "ra
     y, Wy, Z = transformed(phi)
     e = y - rho * Wy - Z @ beta
     sigma2 = float(e @ e) / n_obs
+    check_fit(sigma2, y, model, data.dependent)
 
     def profile(theta):
         """ℓ_c(β, ρ, φ) with σ² concentrated out."""

@@ -212,6 +212,50 @@ def test_a_comparison_model_at_the_bound_is_left_out_not_an_error():
     assert list(alone.models) == ["SAR"] and not alone.tests and not alone.warnings
 
 
+def test_a_perfect_fit_is_an_error_not_a_likelihood_of_thousands():
+    """y = block (0/1) + 10⁻⁹ noise on two complete blocks: the constant, x and W·x span the block-constant
+    vectors (W·x + x/9 is the block sum / 9), so SLX and SDEM reproduce y up to rounding. Before, the SDEM
+    was reported with R² = 1.0, a log-likelihood of ≈ 6908 and λ ≈ −0.97, without a word."""
+    data, weights = _blocks(1e-9)
+    spectrum = spectrum_for(weights)
+    for model in ("SDEM", "SLX"):
+        with pytest.raises(InputError, match=rf"^{model}: the data are fitted exactly \(σ² = .*\), so the likelihood "
+                                             r"is unbounded and the estimates are meaningless\. This happens with too "
+                                             r"few units .* reproduces y"):
+            fit_model(data, spectrum.W, spectrum, model, "none")
+    with pytest.raises(InputError, match=r"^SDEM: the data are fitted exactly"):
+        run_spillover(data, weights, SpilloverSpec(model="SDEM", draws=0, compare=False))
+    # As comparison models they are left out with a note; the chosen OLS (no W·x) is a real fit.
+    result = run_spillover(data, weights, SpilloverSpec(model="OLS", draws=0))
+    assert list(result.models) == ["OLS"] and result.main.r2 < 0.5
+    left_out = {note.params["model"]: note for note in result.warnings}
+    assert set(left_out) == {"SLX", "SAR", "SEM", "SDM", "SDEM"}
+    for model in ("SLX", "SDEM"):
+        assert left_out[model].startswith(f"The {model} model was left out of the comparison table")
+        assert f"{model}: the data are fitted exactly" in left_out[model] and left_out[model] in result.notes
+
+
+def test_the_perfect_fit_tolerance_is_ten_to_minus_ten_of_the_variance():
+    """SLX's ML σ² over var(y), computed here by least squares on (1, x, W·x): 10⁻⁵ noise leaves ≈ 3·10⁻¹⁰
+    (estimated), 10⁻⁶ noise ≈ 3·10⁻¹² (an exact fit)."""
+    for noise, exact in ((1e-5, False), (1e-6, True)):
+        data, weights = _blocks(noise)
+        x = data.X[:, 0]
+        dense = weights.matrix.toarray()
+        W = dense / dense.sum(axis=1, keepdims=True)
+        design = np.column_stack([np.ones(20), x, W @ x])
+        residuals = data.y - design @ np.linalg.lstsq(design, data.y, rcond=None)[0]
+        ratio = float(residuals @ residuals) / 20 / np.var(data.y)
+        assert (ratio <= 1e-10) == exact
+        spectrum = spectrum_for(weights)
+        if exact:
+            with pytest.raises(InputError, match="SLX: the data are fitted exactly"):
+                fit_model(data, spectrum.W, spectrum, "SLX", "none")
+        else:
+            fitted = fit_model(data, spectrum.W, spectrum, "SLX", "none")
+            assert fitted.loglik == pytest.approx(-10 * (np.log(2 * np.pi * ratio * np.var(data.y)) + 1), rel=1e-6)
+
+
 def test_too_few_observations(columbus):
     data, queen, _ = columbus
     small = data.subset_units(np.arange(4))
