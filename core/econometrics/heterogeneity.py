@@ -292,11 +292,14 @@ def run_heterogeneity(data: PanelData, weights, spec: SpilloverSpec, grouping: G
 
 
 def _quantities(result: GroupResult, key: str) -> dict:
-    """(estimate, se) of the key variable's coefficient, W-lag and effects in one group."""
+    """(estimate, se) of the key variable's coefficient, W-lag and effects in one group.
+
+    Effects without inference (fewer than 2 simulation draws: no standard errors) are left out, so that
+    no difference test with an undefined z and p is reported for them (the run's notes say why)."""
     found = {COEFFICIENT: result.model.coefficient(key)}
     if lag_name(key) in result.model.names:
         found[W_COEFFICIENT] = result.model.coefficient(lag_name(key))
-    if result.effects is not None and key in result.effects.variables:
+    if result.effects is not None and result.effects.inferred and key in result.effects.variables:
         for kind in KINDS:
             found[EFFECT_QUANTITIES[kind]] = result.effects.value(key, kind)
     return found

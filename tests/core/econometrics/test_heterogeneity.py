@@ -6,6 +6,7 @@ the 30 % most open cities against the 30 % least open)."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from digital_resilience.core.econometrics.effects import compute_effects
@@ -120,6 +121,49 @@ def test_no_draws_is_noted(synthetic):
     result = run_heterogeneity(data, knn, spec, Grouping("period"), key="DIG", method="interaction")
     assert any(note.startswith("No inference on the direct, indirect and total effects (simulation draws = 0)")
                for note in result.notes)
+
+
+def test_without_draws_the_effect_differences_are_left_out_not_shown_with_nan(synthetic, tmp_path):
+    """DRAWS = 0: the effects have no standard errors, so their group differences have no z or p. Before,
+    those rows were in the comparisons (report, _tests.csv) with NaN z and p; now only the coefficients
+    (which have standard errors from the model) are compared, and the note says why."""
+    from digital_resilience.core.econometrics.report import write_heterogeneity_csv, write_heterogeneity_report
+
+    data, _, knn, _ = synthetic
+    spec = SpilloverSpec(model="SDM", effects="twoway", draws=0)
+    result = run_heterogeneity(data, knn, spec, Grouping("period"), key="DIG")
+    assert any(note.startswith("No inference on the direct, indirect and total effects (simulation draws = 0)")
+               for note in result.notes)
+    assert [c.quantity for c in result.comparisons] == ["coefficient", "W·coefficient"]
+    before, after = result.groups
+    for comparison, name in zip(result.comparisons, ["DIG", "W·DIG"]):
+        a, se_a = before.model.coefficient(name)
+        b, se_b = after.model.coefficient(name)
+        z = (a - b) / np.sqrt(se_a**2 + se_b**2)
+        assert comparison.z == pytest.approx(z, rel=1e-10) and np.isfinite(comparison.p)
+    # The point estimates of the effects stay in the side-by-side table.
+    assert not np.isnan(before.effects.value("DIG", "direct")[0])
+    html = write_heterogeneity_report(result, tmp_path / "report.html", "t")
+    text = open(html, encoding="utf-8").read()
+    assert "No inference on the direct, indirect and total effects" in text and ">W·coefficient</td>" in text
+    assert "effect</td>" not in text  # no "direct effect" (etc.) comparison row; "Direct effect of DIG" stays
+    write_heterogeneity_csv(result, tmp_path / "table.csv")
+    tests = pd.read_csv(tmp_path / "table_tests.csv", encoding="utf-8-sig")
+    assert list(tests.quantity) == ["coefficient", "W·coefficient"] and tests[["z", "p"]].notna().all().all()
+    # More than two groups: no Cochran's Q with NaN for the effects either.
+    cities = synthetic[3].set_index("adcode")
+    region = cities.region.reindex(data.unit_ids).to_numpy()
+
+    def rebuild(positions):
+        from digital_resilience.core.weights.build import WeightsSpec, build_weights
+
+        frame = cities.loc[data.unit_ids[positions]].reset_index()
+        return build_weights(frame, frame.adcode.to_numpy(), WeightsSpec("knn", k=6))
+
+    regions = run_heterogeneity(data, knn, spec, Grouping("category", values=region, field="region"), key="DIG",
+                                weights_for=rebuild)
+    assert {c.quantity for c in regions.comparisons} == {"coefficient", "W·coefficient"}
+    assert len(regions.joint) == 2 and all(np.isfinite(t.statistic) for t in regions.joint)
 
 
 def test_pooled_column_is_the_full_model(synthetic):

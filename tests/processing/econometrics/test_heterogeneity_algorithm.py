@@ -59,3 +59,29 @@ def test_grouping_field_required(provider, wide_layer_path):
 
     with pytest.raises(QgsProcessingException, match="needs the group field"):
         run({"INPUT": wide_layer_path, **BASE, "GROUPING": 1, "REPORT": None})
+
+
+def test_no_draws_leaves_the_effect_differences_out_and_no_output_is_nan(provider, wide_layer_path, tmp_path,
+                                                                        monkeypatch):
+    """DRAWS = 0: the effects have no standard errors, so their group differences (z, p undefined) are not
+    in the tests table or the report; the key coefficient's difference still is. An undefined number is
+    a NULL output (None), never NaN."""
+    import math
+
+    from digital_resilience.core.econometrics import heterogeneity
+
+    parameters = {"INPUT": wide_layer_path, **BASE, "DRAWS": 0, "GROUPING": 0, "SPLIT_YEAR": 2016,
+                  "REPORT": str(tmp_path / "period.html"), "TABLE": str(tmp_path / "period.csv")}
+    result = run(parameters)
+    for name in ("DIFFERENCE", "Z", "P_VALUE", "RATIO"):
+        assert isinstance(result[name], float) and math.isfinite(result[name])
+    tests = pd.read_csv(tmp_path / "period_tests.csv", encoding="utf-8-sig")
+    assert set(tests.quantity) == {"coefficient", "W·coefficient"} and tests[["z", "p"]].notna().all().all()
+    html = (tmp_path / "period.html").read_text(encoding="utf-8")
+    assert "effect</td>" not in html and "No inference on the direct, indirect and total effects" in html
+    # A ratio, z and p that are undefined (second coefficient 0, no standard error) come out as NULL.
+    monkeypatch.setattr(heterogeneity.Comparison, "ratio", property(lambda self: float("nan")))
+    monkeypatch.setattr(heterogeneity.Comparison, "z", property(lambda self: float("nan")))
+    result = run({**parameters, "REPORT": None, "TABLE": None})
+    assert result["RATIO"] is None and result["Z"] is None and result["P_VALUE"] is None
+    assert isinstance(result["DIFFERENCE"], float)
