@@ -29,8 +29,23 @@ from .beta import CONSTANT, INITIAL, BetaModel, cross_section_design
 from .speed import speed_of_convergence
 
 MODELS = ("SAR", "SEM", "SDM")
-#: |ρ| or |λ| this close to 1 means the likelihood ran into its bound.
-BOUND = 0.99
+#: spreg 1.9's ``ML_Lag`` and ``ML_Error`` search ρ/λ in (−1, 1) whatever the weights (a bounded Brent
+#: search with ``xatol`` 1e-7, bounds hard-coded, no option to widen them). For row-standardised W the
+#: admissible range is (1/ω_min, 1) with −1 ≤ ω_min < 0, so 1 is the true upper bound and −1 may lie inside the
+#: range: an estimate at −1 is then censored by the search, not a maximum. Either way, the search stops
+#: within ≈ 1e-7 of its limit when the likelihood keeps rising there.
+SEARCH_LIMIT = 1.0
+#: ρ/λ within this distance of ±1 is at spreg's search limit, not an estimate: a spatial multiplier
+#: 1/(1 − ρ) above 10⁴, as in the spillover models (``core.econometrics.likelihood.BOUND_SHARE``). A strong
+#: but real dependence (ρ = 0.991, or 0.9987 with a standard error of 6e-4) is kept.
+BOUND_TOLERANCE = 1e-4
+#: |ρ| or |λ| at or above this is at the bound (quoted in the message that leaves such a model out).
+BOUND = SEARCH_LIMIT - BOUND_TOLERANCE
+
+
+def at_search_limit(value: float) -> bool:
+    """Whether ρ/λ from spreg sits at the limit ±1 of its search (see :data:`SEARCH_LIMIT`)."""
+    return bool(abs(value) >= BOUND)
 
 
 def check_weights(weights, units, labels=None) -> None:
@@ -107,7 +122,7 @@ def cross_section_spatial(values, years, weights, model: str, controls: dict | N
         r2=float(fit.pr2), loglik=float(fit.logll), aic=float(fit.aic), se_type="ml",
     )
     result.spatial = {"name": parameter, "value": float(coef[-1]), "se": float(se[-1]), "p": float(p[-1]),
-                      "at_bound": bool(abs(coef[-1]) >= BOUND)}
+                      "at_bound": at_search_limit(coef[-1])}
     if model in ("SAR", "SDM"):
         theta = coef[all_names.index(f"W {INITIAL}")] if model == "SDM" else 0.0
         dense = weights.transformed().toarray()

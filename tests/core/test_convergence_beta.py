@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from digital_resilience.core.convergence.beta import INITIAL, LAGGED, cross_section_ols, panel_ols
-from digital_resilience.core.convergence.spatial import cross_section_spatial, fit_spatial, impacts
+from digital_resilience.core.convergence.spatial import at_search_limit, cross_section_spatial, fit_spatial, impacts
 from digital_resilience.core.convergence.speed import speed_of_convergence
 from digital_resilience.core.weights.files import read_weights_file
 
@@ -167,8 +167,9 @@ def test_spatial_beta_convergence_on_the_synthetic_panel(latent_resilience, citi
             assert result.impacts["direct"] < 0 and result.impacts["total"] < 0
 
 
-def test_rho_at_its_bound_is_flagged():
-    """Growth generated with ρ = 0.999 on a ring: the likelihood runs into the bound of ρ."""
+def test_strong_but_interior_rho_is_kept():
+    """Growth generated with ρ = 0.999 on a ring: spreg finds ρ ≈ 0.9987 with a standard error of ≈ 6e-4, a
+    real estimate inside (−1, 1). Before, every |ρ| ≥ 0.99 was called "at the bound" and the model dropped."""
     import scipy.sparse as sp
 
     from digital_resilience.core.weights.model import SpatialWeights
@@ -181,8 +182,32 @@ def test_rho_at_its_bound_is_flagged():
     growth = np.linalg.solve(np.eye(n) - 0.999 * weights.transformed().toarray(), rng.normal(size=n)) * 0.01
     start = rng.normal(size=n)
     values = np.column_stack([np.exp(start), np.exp(start + 8 * growth)])
-    flagged = cross_section_spatial(values, [2011, 2019], weights, "SAR").spatial
-    assert flagged["name"] == "rho" and flagged["value"] > 0.99 and flagged["at_bound"]
+    strong = cross_section_spatial(values, [2011, 2019], weights, "SAR").spatial
+    assert strong["name"] == "rho" and 0.99 < strong["value"] < 0.9999 and not strong["at_bound"]
+    assert (1 - strong["value"]) / strong["se"] > 1.5  # distinct from 1
     calm = cross_section_spatial(np.column_stack([np.exp(start), np.exp(start + rng.normal(size=n) * 0.1)]),
                                  [2011, 2019], weights, "SAR").spatial
     assert not calm["at_bound"]
+
+
+def test_the_bound_is_spregs_search_limit_of_one():
+    """spreg 1.9 searches ρ/λ in (−1, 1) whatever W. Ten complete blocks of 10: W's smallest eigenvalue is −1/9,
+    so ρ = −3 is admissible (range (−9, 1)), but spreg stops at −1 + 5e-8: censored, flagged. Within 1e-4 of ±1
+    (a spatial multiplier 1/(1 − |ρ|) > 10⁴) is the search limit; 0.991 is an estimate."""
+    import scipy.sparse as sp
+
+    from digital_resilience.core.weights.model import SpatialWeights
+
+    block = np.ones((10, 10)) - np.eye(10)
+    weights = SpatialWeights(np.arange(100), sp.block_diag([block] * 10).tocsr())
+    w_dense = weights.transformed().toarray()
+    assert np.linalg.eigvalsh(w_dense).min() == pytest.approx(-1 / 9)
+    rng = np.random.default_rng(0)
+    start = rng.normal(size=100)
+    growth = np.linalg.solve(np.eye(100) + 3.0 * w_dense, -0.02 * start + 0.01 * rng.normal(size=100))
+    censored = cross_section_spatial(np.column_stack([np.exp(start), np.exp(start + 8 * growth)]), [2011, 2019],
+                                     weights, "SAR").spatial
+    assert -1.0 < censored["value"] < -1.0 + 1e-6 and censored["at_bound"]
+    for value, expected in ((0.991, False), (-0.991, False), (0.9998, False), (0.99995, True), (-0.99995, True),
+                            (1.0 - 1e-7, True), (-1.0 + 1e-7, True)):
+        assert at_search_limit(value) is expected, value
