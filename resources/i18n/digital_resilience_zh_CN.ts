@@ -3839,12 +3839,12 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
   <context>
     <name>ReportMapAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="99" />
+      <location filename="../../processing/algorithms/report_map.py" line="100" />
       <source>Report map</source>
       <translation>报告地图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="104" />
+      <location filename="../../processing/algorithms/report_map.py" line="105" />
       <source>Exports a styled layer, or the visible layers of the current project, as a finished report map (PDF, PNG or SVG, from the output's file extension) on a print layout template: title, subtitle, legend, scale bar, north arrow and data-source note.
 
 Style: leave Field empty to keep the layer's own style; choose a numeric field to draw a graduated map with the chosen classification (natural breaks by default) and colour ramp.
@@ -3865,227 +3865,227 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
 图集：“每年一页”将 STEM_YYYY 字段（如 DEI_2011 … DEI_2019）的每一年绘制在单独的一页上。默认各年使用相同的分级，便于跨年比较颜色：设置了字段时按所有年份合并计算分级，保留图层样式时沿用样式自身的断点；选择“每年单独分级”则每页重新分级。“按字段值每值一页”（如地区或省份）缩放到每个值的要素，其余要素以灰色显示，所有页面使用同一分级。PDF 包含所有页面；PNG 和 SVG 每页写一个文件（name_2019.png …）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="103" />
+      <location filename="../../processing/algorithms/report_map.py" line="104" />
       <source>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset</source>
       <translation>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset,地图,报告,布局,打印,图集,模板,分级设色,图例,南海诸岛,附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="156" />
+      <location filename="../../processing/algorithms/report_map.py" line="157" />
       <source>Layer (leave empty to map the current project's visible layers)</source>
       <translation>图层（留空则绘制当前项目的可见图层）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="159" />
+      <location filename="../../processing/algorithms/report_map.py" line="160" />
       <source>Field to classify (empty: keep the layer's style)</source>
       <translation>分级字段（留空：保留图层样式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="163" />
+      <location filename="../../processing/algorithms/report_map.py" line="164" />
       <source>Colour ramp</source>
       <translation>色带</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="165" />
+      <location filename="../../processing/algorithms/report_map.py" line="166" />
       <source>Page</source>
       <translation>页面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="166" />
+      <location filename="../../processing/algorithms/report_map.py" line="167" />
       <source>Title (default: the layer’s name)</source>
       <translation>标题（默认：图层名称）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="169" />
+      <location filename="../../processing/algorithms/report_map.py" line="170" />
       <source>Subtitle</source>
       <translation>副标题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="171" />
+      <location filename="../../processing/algorithms/report_map.py" line="172" />
       <source>Data source note</source>
       <translation>数据来源说明</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="173" />
+      <location filename="../../processing/algorithms/report_map.py" line="174" />
       <source>Pages</source>
       <translation>页数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="174" />
+      <location filename="../../processing/algorithms/report_map.py" line="175" />
       <source>One page</source>
       <translation>单页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="174" />
+      <location filename="../../processing/algorithms/report_map.py" line="175" />
       <source>One page per year (STEM_YYYY fields)</source>
       <translation>每年一页（STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="175" />
+      <location filename="../../processing/algorithms/report_map.py" line="176" />
       <source>One page per value of a field</source>
       <translation>按字段值每值一页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="177" />
+      <location filename="../../processing/algorithms/report_map.py" line="178" />
       <source>Field with one page per value (e.g. region)</source>
       <translation>每值一页的字段（如地区）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="180" />
+      <location filename="../../processing/algorithms/report_map.py" line="181" />
       <source>Classes of a page per year</source>
       <translation>逐年分页的分级方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="181" />
+      <location filename="../../processing/algorithms/report_map.py" line="182" />
       <source>Same classes for every year</source>
       <translation>各年使用相同分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="181" />
+      <location filename="../../processing/algorithms/report_map.py" line="182" />
       <source>Classify each year on its own</source>
       <translation>每年单独分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="184" />
+      <location filename="../../processing/algorithms/report_map.py" line="185" />
       <source>Own layout template (.qpt; replaces Page)</source>
       <translation>自定义布局模板（.qpt；替代“页面”）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="185" />
+      <location filename="../../processing/algorithms/report_map.py" line="186" />
       <source>Layout templates (*.qpt)</source>
       <translation>布局模板 (*.qpt)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="188" />
+      <location filename="../../processing/algorithms/report_map.py" line="189" />
       <source>China: Albers projection, province boundaries and South China Sea inset</source>
       <translation>中国：Albers 投影、省界和南海诸岛附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="189" />
+      <location filename="../../processing/algorithms/report_map.py" line="190" />
       <source>Automatic</source>
       <translation>自动</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="189" />
+      <location filename="../../processing/algorithms/report_map.py" line="190" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="189" />
+      <location filename="../../processing/algorithms/report_map.py" line="190" />
       <source>No</source>
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="191" />
+      <location filename="../../processing/algorithms/report_map.py" line="192" />
       <source>Map projection (empty: automatic)</source>
       <translation>地图投影（留空：自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="193" />
+      <location filename="../../processing/algorithms/report_map.py" line="194" />
       <source>Resolution (dots per inch)</source>
       <translation>分辨率（每英寸点数）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="201" />
+      <location filename="../../processing/algorithms/report_map.py" line="202" />
       <source>PDF files (*.pdf);;PNG files (*.png);;SVG files (*.svg)</source>
       <translation>PDF 文件 (*.pdf);;PNG 文件 (*.png);;SVG 文件 (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="203" />
+      <location filename="../../processing/algorithms/report_map.py" line="204" />
       <source>Files written (separated by ;)</source>
       <translation>已写入的文件（以 ; 分隔）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="218" />
+      <location filename="../../processing/algorithms/report_map.py" line="219" />
       <source>Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”.</source>
       <translation>请将报告地图保存为 .pdf、.png 或 .svg（格式由文件名决定）；得到的是“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="240" />
+      <location filename="../../processing/algorithms/report_map.py" line="241" />
       <source>Layers: {names}</source>
       <translation>图层：{names}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="250" />
+      <location filename="../../processing/algorithms/report_map.py" line="251" />
       <source>The layout template has no map item; add a map (item id main_map) in the layout designer.</source>
       <translation>该布局模板没有地图项；请在布局设计器中添加地图（项标识为 main_map）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="291" />
+      <location filename="../../processing/algorithms/report_map.py" line="292" />
       <source>Cancelled by the user.</source>
       <translation>已被用户取消。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="293" />
+      <location filename="../../processing/algorithms/report_map.py" line="294" />
       <source>{pages} page(s) written: {files}</source>
       <translation>已写入 {pages} 页：{files}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="311" />
+      <location filename="../../processing/algorithms/report_map.py" line="312" />
       <source>There is no layer to map: choose a layer, or run the algorithm from a project with visible layers.</source>
       <translation>没有可绘制的图层：请选择一个图层，或在含有可见图层的项目中运行本算法。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="338" />
+      <location filename="../../processing/algorithms/report_map.py" line="339" />
       <source>Provinces</source>
       <translation>省份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="339" />
+      <location filename="../../processing/algorithms/report_map.py" line="340" />
       <source>Province boundaries</source>
       <translation>省界</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="340" />
+      <location filename="../../processing/algorithms/report_map.py" line="341" />
       <source>Taiwan, Hong Kong and Macao</source>
       <translation>台湾、香港和澳门</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="341" />
+      <location filename="../../processing/algorithms/report_map.py" line="342" />
       <source>South China Sea dashed line</source>
       <translation>南海断续线</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="379" />
+      <location filename="../../processing/algorithms/report_map.py" line="380" />
       <source>One page per year needs a yearly field (STEM_YYYY, e.g. DEI_2019): choose one in “Field to classify”, or give the layer a graduated style on such a field.</source>
       <translation>每年一页需要一个年度字段（STEM_YYYY，如 DEI_2019）：请在“分级字段”中选择，或为图层设置基于此类字段的分级样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="386" />
+      <location filename="../../processing/algorithms/report_map.py" line="387" />
       <source>One page per value of a field needs that field: choose it in “Field with one page per value” (e.g. region or province).</source>
       <translation>按字段值每值一页需要指定该字段：请在“每值一页的字段”中选择（如地区或省份）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="392" />
+      <location filename="../../processing/algorithms/report_map.py" line="393" />
       <source>The field {field} has no values; choose another field.</source>
       <translation>字段 {field} 没有值；请选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="430" />
+      <location filename="../../processing/algorithms/report_map.py" line="431" />
       <source>The field {field} is not numeric; choose a numeric field to classify, or leave the field empty to keep the layer's style.</source>
       <translation>字段 {field} 不是数值型；请选择数值字段进行分级，或将字段留空以保留图层样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="465" />
+      <location filename="../../processing/algorithms/report_map.py" line="466" />
       <source>Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout designer.</source>
       <translation>无法读取布局模板 {path}；请选择由 QGIS 布局设计器保存的 .qpt 文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="479" />
+      <location filename="../../processing/algorithms/report_map.py" line="480" />
       <source>South China Sea Islands</source>
       <translation>南海诸岛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="482" />
+      <location filename="../../processing/algorithms/report_map.py" line="483" />
       <source>Legend</source>
       <translation>图例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="540" />
+      <location filename="../../processing/algorithms/report_map.py" line="541" />
       <source>Could not select the features of {value}.</source>
       <translation>无法选出 {value} 的要素。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="615" />
+      <location filename="../../processing/algorithms/report_map.py" line="616" />
       <source>Could not write the report map {path}: {error}</source>
       <translation>无法写入报告地图 {path}：{error}</translation>
     </message>
@@ -5954,12 +5954,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>含固定效应的面板β收敛至少需要 {needed} 年；数据只有 {count} 年。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/spatial.py" line="41" />
+      <location filename="../../core/convergence/spatial.py" line="56" />
       <source>{count} unit(s) have no neighbours in the spatial weights: {units}. Maximum-likelihood spatial models need every unit to have one; use k-nearest neighbours, or drop these units.</source>
       <translation>{count} 个单元在空间权重中没有邻居：{units}。极大似然空间模型要求每个单元都有邻居；请使用 k 近邻，或剔除这些单元。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/spatial.py" line="72" />
+      <location filename="../../core/convergence/spatial.py" line="87" />
       <source>Unknown spatial model “{model}”; use one of {models}.</source>
       <translation>未知的空间模型“{model}”；请使用以下之一：{models}。</translation>
     </message>
@@ -6554,47 +6554,47 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{group}：{note}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="316" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="319" />
       <source>z test, independent estimates</source>
       <translation>z 检验，独立估计</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="322" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="325" />
       <source>Cochran's Q: {quantity} of {key} equal in all groups</source>
       <translation>Cochran's Q 检验：{key} 的{quantity}在各组相等</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="323" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="326" />
       <source>the groups share one value</source>
       <translation>各组取值相同</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="342" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="345" />
       <source>The groups do not cover every observation; the interaction model needs them to.</source>
       <translation>分组未覆盖全部观测值；交互模型要求分组覆盖全部观测值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="355" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="358" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients and their W-lags are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数及其空间滞后项（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="358" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="361" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="361" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="364" />
       <source>all units (interaction model)</source>
       <translation>全部单元（交互模型）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="374" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="377" />
       <source>Wald, joint covariance</source>
       <translation>Wald 检验，联合协方差</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="381" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="384" />
       <source>Wald: {quantity} of {key} equal in all groups</source>
       <translation>Wald 检验：{key} 的{quantity}在各组相等</translation>
     </message>
@@ -6624,12 +6624,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>Lee–Yu 修正（双向固定效应）：{name} {before} → {after}，σ² {sigma2} → {corrected}，β 相应调整。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/likelihood.py" line="41" />
+      <location filename="../../core/econometrics/likelihood.py" line="39" />
+      <source>{model}: the data are fitted exactly (σ² = {sigma2:.3g}, practically zero), so the likelihood is unbounded and the estimates are meaningless. This happens with too few units for the model, or when an explanatory variable (or its spatial lag) reproduces {dependent}: use more units or remove that variable, or choose another model.</source>
+      <translation>{model}：数据被完全拟合（σ² = {sigma2:.3g}，实际为零），因此似然函数无界，估计结果没有意义。这通常是因为单元数对该模型而言太少，或某个解释变量（或其空间滞后项）复现了 {dependent}：请增加单元、移除该变量，或选择其他模型。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/likelihood.py" line="62" />
       <source>{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range ({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum away from it. Check the spatial weights (row-standardised weights are expected), add year fixed effects if all units share a trend, or choose another model.</source>
       <translation>{model}：空间参数 {name} = {value:.4f} 达到了其容许范围（{lower:.4f}, {upper:.4f}）的边界；似然函数在边界之外没有内部最大值。请检查空间权重（应为行标准化权重）；若所有单元有共同趋势，请加入年份固定效应；或选择其他模型。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/ols.py" line="39" />
+      <location filename="../../core/econometrics/ols.py" line="40" />
       <source>OLS (s² with {df} degrees of freedom)</source>
       <translation>OLS（s² 的自由度为 {df}）</translation>
     </message>
@@ -6654,12 +6659,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{model} 随机效应：φ 达到 0（个体效应占主导）；请改用个体固定效应。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/random_effects.py" line="95" />
+      <location filename="../../core/econometrics/random_effects.py" line="96" />
       <source>Random effects: φ = {phi}, σ²_μ = {sigma2_mu} (σ² = {sigma2}).</source>
       <translation>随机效应：φ = {phi}，σ²_μ = {sigma2_mu}（σ² = {sigma2}）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/random_effects.py" line="103" />
+      <location filename="../../core/econometrics/random_effects.py" line="104" />
       <source>numerical Hessian of the log-likelihood</source>
       <translation>对数似然函数的数值 Hessian 矩阵</translation>
     </message>
@@ -8359,7 +8364,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>城市的代码或名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="428" />
+      <location filename="../../processing/algorithms/report_map.py" line="429" />
       <source>The field {field} is not in the layer.</source>
       <translation>图层中没有字段 {field}。</translation>
     </message>
