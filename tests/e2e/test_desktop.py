@@ -245,8 +245,8 @@ def test_an_algorithm_runs_from_its_dialog_and_loads_its_output_styled(styled_pr
     """From the Toolbox: the spatial weights dialog runs queen contiguity on the cities; QGIS
     loads the connectivity layer with the plugin's style (the post-processor ran) and the GAL
     file holds the 367 units."""
-    dialog_code = CODE.replace("QTimer.singleShot(1500,", DIALOG_CODE + "\nQTimer.singleShot(1500,", 1)
-    _, _, state, _ = run_qgis_desktop(styled_project, tmp_path, dialog_code)
+    # DIALOG_CODE defines first_step, which CODE schedules instead of its canvas check.
+    _, _, state, _ = run_qgis_desktop(styled_project, tmp_path, DIALOG_CODE + CODE)
     assert state.get("dialog_ok") is True, state
     assert state["dialog_results"]["LINKS"] == "1934" and state["dialog_results"]["UNITS"] == "367"
     from digital_resilience.core.palettes import CONNECTIVITY_COLOR
