@@ -8,6 +8,7 @@ the Toolbox, each opening the algorithm's dialog) and reports missing packages o
 
 from __future__ import annotations
 
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from ..processing.algorithm import GROUPS, missing_packages_message
 from ..processing.provider import ResilienceProvider
 
 MENU_OBJECT_NAME = "mDigitalResilienceMenu"
+#: The name QGIS imports the plugin under (its folder in the profile's python/plugins).
+PACKAGE = __name__.split(".")[0]
 
 
 def tr(text: str) -> str:
@@ -131,3 +134,27 @@ class DigitalResiliencePlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        if unloaded_by_qgis(self):
+            forget_modules(PACKAGE)
+
+
+def unloaded_by_qgis(plugin) -> bool:
+    """True when QGIS's plugin machinery (``qgis.utils``) holds ``plugin``: it is unloading it to
+    disable, reload, reinstall or upgrade it."""
+    utils = sys.modules.get("qgis.utils")
+    return utils is not None and getattr(utils, "plugins", {}).get(PACKAGE) is plugin
+
+
+def forget_modules(package: str) -> list[str]:
+    """Remove ``package`` and every module below it from ``sys.modules``; return their names.
+
+    QGIS removes only the modules its import hook recorded, which leaves out packages whose
+    modules were imported by dotted name (``digital_resilience.core.weights`` when only
+    ``…weights.build`` was imported): they would survive an upgrade with the old code and the
+    new modules would be attached to them. After this the next ``loadPlugin`` imports every
+    module afresh from the plugin folder.
+    """
+    names = [name for name in list(sys.modules) if name == package or name.startswith(package + ".")]
+    for name in names:
+        sys.modules.pop(name, None)
+    return names

@@ -275,3 +275,28 @@ def test_inline_weights_follow_the_invalid_geometry_policy(provider, qgis_app):
     result = processing.run("resilience:globalautocorrelation", parameters, context=context,
                             feedback=QgsProcessingFeedback())
     assert result["MORAN_I"] is not None
+
+
+def test_every_algorithm_module_is_listed_for_static_import():
+    """QGIS unloads only the modules its import hook saw: every module of the algorithms package
+    is imported by a plain import statement (``MODULES``), none only found at run time."""
+    import pkgutil
+
+    from digital_resilience.processing import algorithms
+
+    listed = {module.__name__.rsplit(".", 1)[1] for module in algorithms.MODULES}
+    assert listed == {info.name for info in pkgutil.iter_modules(algorithms.__path__)}
+    assert {cls.NAME for cls in algorithms.algorithm_classes()} == DESIGN_IDS
+
+
+def test_unload_outside_qgis_plugin_manager_keeps_the_modules(no_provider):
+    """The plugin forgets its modules only when QGIS's plugin machinery unloads it (a plugin
+    created directly, as here and in scripts, leaves sys.modules alone)."""
+    import digital_resilience
+    from digital_resilience.plugin import plugin as module
+
+    plugin = digital_resilience.classFactory(StandInIface())
+    plugin.initProcessing()
+    plugin.unload()
+    assert not module.unloaded_by_qgis(plugin)
+    assert sys.modules["digital_resilience.plugin.plugin"] is module
