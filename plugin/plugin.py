@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 from functools import partial
-from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog
 from qgis.PyQt.QtCore import QCoreApplication
@@ -19,6 +18,9 @@ from qgis.PyQt.QtWidgets import QAction, QMenu
 from ..core import dependencies
 from ..processing.algorithm import GROUPS, missing_packages_message
 from ..processing.provider import ResilienceProvider
+from ..processing.translation import ensure_translator, install_translator, remove_translator
+
+__all__ = ["DigitalResiliencePlugin", "install_translator"]
 
 MENU_OBJECT_NAME = "mDigitalResilienceMenu"
 #: The name QGIS imports the plugin under (its folder in the profile's python/plugins).
@@ -29,25 +31,6 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("DigitalResiliencePlugin", text)
 
 
-def install_translator(locale: str | None = None):
-    """Load ``resources/i18n/digital_resilience_<locale>.qm`` for QGIS's locale, if shipped."""
-    from qgis.core import QgsSettings
-    from qgis.PyQt.QtCore import QTranslator
-
-    locale = locale or str(QgsSettings().value("locale/userLocale", "") or "")
-    if not locale:
-        return None
-    folder = Path(__file__).resolve().parent.parent / "resources" / "i18n"
-    for candidate in (locale, locale.split("_")[0]):
-        path = folder / f"digital_resilience_{candidate}.qm"
-        if path.exists():
-            translator = QTranslator()
-            if translator.load(str(path)):
-                QCoreApplication.installTranslator(translator)
-                return translator
-    return None
-
-
 class DigitalResiliencePlugin:
     """Registers the provider and the menu; removes both cleanly on unload."""
 
@@ -56,7 +39,7 @@ class DigitalResiliencePlugin:
         self.provider: ResilienceProvider | None = None
         self.menu: QMenu | None = None
         self.actions: list[QAction] = []
-        self.translator = install_translator()
+        ensure_translator()  # QGIS's language, before any text is made
 
     # ------------------------------------------------------------ processing
     def initProcessing(self) -> None:
@@ -128,9 +111,7 @@ class DigitalResiliencePlugin:
             self.menu.deleteLater()
             self.menu = None
         self.actions.clear()
-        if self.translator is not None:
-            QCoreApplication.removeTranslator(self.translator)
-            self.translator = None
+        remove_translator()
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
