@@ -26,6 +26,7 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 QGIS = "/usr/bin/qgis"
+CJK = re.compile(r"[\u4e00-\u9fff]")
 #: The toolkit's algorithms (docs/DESIGN.md), without the study chain model.
 DESIGN_IDS = {
     "jointable", "zonalstatistics", "compositeindex", "couplingcoordination", "spatialweights",
@@ -280,6 +281,35 @@ def test_an_algorithm_runs_from_its_dialog_and_loads_its_output_styled(styled_pr
     assert header[-1] == "adcode" and header[1] == "367"
 
 
+# Shows the Processing Toolbox with the toolkit's groups expanded; screenshots the X screen.
+TOOLBOX_CODE = r'''
+import os, subprocess
+from qgis.gui import QgsProcessingToolboxModel
+from qgis.PyQt import sip
+from qgis.PyQt.QtWidgets import QDockWidget
+from qgis.utils import iface
+
+
+def show_toolbox():
+    dock = iface.mainWindow().findChild(QDockWidget, "ProcessingToolbox")
+    dock.show()
+    dock.raise_()
+    tree = dock.algorithmTree
+    tree.collapseAll()
+    proxy = tree.model()
+    source = sip.cast(proxy.sourceModel(), QgsProcessingToolboxModel)
+    index = proxy.mapFromSource(source.indexForProvider("resilience"))
+    tree.setExpanded(index, True)
+    for row in range(proxy.rowCount(index)):
+        tree.setExpanded(proxy.index(row, 0, index), True)
+    tree.scrollTo(index, tree.PositionAtTop)
+
+
+def screenshot(name):
+    subprocess.run(["import", "-window", "root", os.path.join(os.environ["DR_OUT"], name)], check=False)
+'''
+
+
 # Install from ZIP as the Plugin Manager does (pyplugin_installer's installFromZipFile: unzip into
 # the profile's python/plugins, then loadPlugin/startPlugin, or reloadPlugin when it was active),
 # then again over itself, reload, disable/enable and an upgrade to a changed version. After each
@@ -290,10 +320,7 @@ import processing
 import pyplugin_installer
 import qgis.utils
 from qgis.core import QgsApplication
-from qgis.gui import QgsProcessingToolboxModel
-from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QTimer
-from qgis.PyQt.QtWidgets import QDockWidget
 from qgis.utils import iface
 
 out = os.environ["DR_OUT"]
@@ -320,25 +347,6 @@ def record(step):
             "OUTPUT": "TEMPORARY_OUTPUT", "WEIGHTS_OUTPUT": os.path.join(out, step + ".gal")})
         entry["units"], entry["links"] = int(result["UNITS"]), int(result["LINKS"])
     records.append(entry)
-
-
-def show_toolbox():
-    dock = iface.mainWindow().findChild(QDockWidget, "ProcessingToolbox")
-    dock.show()
-    dock.raise_()
-    tree = dock.algorithmTree
-    tree.collapseAll()
-    proxy = tree.model()
-    source = sip.cast(proxy.sourceModel(), QgsProcessingToolboxModel)
-    index = proxy.mapFromSource(source.indexForProvider("resilience"))
-    tree.setExpanded(index, True)
-    for row in range(proxy.rowCount(index)):
-        tree.setExpanded(proxy.index(row, 0, index), True)
-    tree.scrollTo(index, tree.PositionAtTop)
-
-
-def screenshot(name):
-    subprocess.run(["import", "-window", "root", os.path.join(out, name)], check=False)
 
 
 installer = pyplugin_installer.instance()
@@ -406,7 +414,7 @@ def test_install_reinstall_reload_and_upgrade_keep_every_algorithm(cities_path, 
     upgrade = upgraded_zip(archive, tmp_path / "dist" / "digital_resilience-99.0.0.zip", "99.0.0")
     home = tmp_path / "home"
     home.mkdir()
-    launch_qgis(tmp_path, INSTALL_CODE, timeout=240, watchdog=200, env={
+    launch_qgis(tmp_path, TOOLBOX_CODE + INSTALL_CODE, timeout=240, watchdog=200, env={
         "HOME": str(home), "QGIS_PLUGINPATH": None, "DR_ZIP": str(archive), "DR_UPGRADE_ZIP": str(upgrade),
         "DR_CITIES": str(cities_path)})
     state = json.loads((tmp_path / "install.json").read_text(encoding="utf-8"))
@@ -427,3 +435,64 @@ def test_install_reinstall_reload_and_upgrade_keep_every_algorithm(cities_path, 
     assert steps["reload"]["marker"] is None
     assert (steps["upgrade"]["version"], steps["upgrade"]["marker"]) == ("99.0.0", "99.0.0")
     assert (tmp_path / "toolbox_reinstall.png").exists()
+
+
+# QGIS in Chinese the normal way (Options › General › 用户界面语言 › 简体中文 writes
+# locale/userLocale=zh-Hans): the Toolbox and an algorithm dialog, their texts and a screenshot.
+CHINESE_CODE = r'''
+import json, os
+import processing
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QTimer
+from qgis.PyQt.QtWidgets import QLabel, QTextBrowser
+from qgis.utils import iface
+
+dialogs = []
+
+
+def open_dialog():
+    show_toolbox()
+    dialog = processing.createAlgorithmDialog("resilience:spatialweights")
+    dialogs.append(dialog)
+    dialog.show()
+    dialog.move(40, 140)
+    QTimer.singleShot(2500, look)
+
+
+def look():
+    screenshot("chinese_toolbox_dialog.png")
+    dialog = dialogs[0]
+    provider = QgsApplication.processingRegistry().providerById("resilience")
+    state = {
+        "translation": QgsApplication.instance().translation(),
+        "provider": provider.name(),
+        "groups": sorted({a.group() for a in provider.algorithms()}),
+        "title": dialog.windowTitle(),
+        "labels": [w.text() for w in dialog.findChildren(QLabel) if w.isVisible() and w.text()],
+        "help": " ".join(w.toPlainText() for w in dialog.findChildren(QTextBrowser))[:400],
+        "menu": [a.text() for a in iface.mainWindow().menuBar().actions()],
+    }
+    with open(os.path.join(os.environ["DR_OUT"], "chinese.json"), "w", encoding="utf-8") as handle:
+        json.dump(state, handle, ensure_ascii=False)
+    dialog.close()
+    QTimer.singleShot(0, iface.actionExit().trigger)
+    QTimer.singleShot(15000, lambda: os._exit(3))
+
+
+QTimer.singleShot(2000, open_dialog)
+'''
+
+
+def test_qgis_in_simplified_chinese_shows_the_toolkit_in_chinese(tmp_path):
+    """QGIS set to 简体中文 in its Options (userLocale=zh-Hans): the Toolbox groups, the menu and
+    the spatial weights dialog (title, parameters, help) are Chinese; a screenshot is kept."""
+    launch_qgis(tmp_path, TOOLBOX_CODE + CHINESE_CODE, ini="[PythonPlugins]\ndigital_resilience=true\n\n"
+                "[locale]\nuserLocale=zh-Hans\noverrideFlag=true\n", timeout=120, watchdog=90)
+    state = json.loads((tmp_path / "chinese.json").read_text(encoding="utf-8"))
+    assert state["translation"] == "zh-Hans"
+    assert state["provider"] == "数字韧性" and "数字韧性" in state["menu"]
+    assert {"空间权重", "空间自相关", "地图与报告"} <= set(state["groups"])
+    assert state["title"].startswith("空间权重"), state["title"]
+    assert "空间权重类型" in state["labels"], state["labels"]
+    assert CJK.search(state["help"]), state["help"]
+    assert (tmp_path / "chinese_toolbox_dialog.png").exists()
