@@ -198,6 +198,7 @@ def launch_qgis(tmp_path: Path, code: str, arguments=(), ini: str = "", env: dic
         "DR_LOG": str(log),
         "DR_OUT": str(tmp_path),
         "DR_WATCHDOG": str(watchdog),
+        "LC_ALL": "C.UTF-8",  # English unless a test sets QGIS's locale
         **(env or {}),
     }
     environment = {key: value for key, value in environment.items() if value is not None}
