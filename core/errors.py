@@ -50,6 +50,32 @@ class Message(str):
         return cls(template, **{f"item{k}": item for k, item in enumerate(items)})
 
 
+class Bilingual(Message):
+    """A name the user wrote in both languages (an indicator system's ``name_en``/``name_zh``):
+    not a translation, so no template. It is the English name (the Chinese one when there is no
+    English); ``core_text`` shows the Chinese one to a user who reads the toolkit in Chinese.
+
+    >>> name = Bilingual("Broadband subscribers", "宽带用户")
+    >>> name, name.english, name.chinese
+    ('Broadband subscribers', 'Broadband subscribers', '宽带用户')
+    """
+
+    english: str
+    chinese: str
+
+    def __new__(cls, english: str = "", chinese: str = ""):
+        shown = english or chinese
+        text = str.__new__(cls, shown)
+        text.template = shown
+        text.params = {}
+        text.english = english or chinese
+        text.chinese = chinese or english
+        return text
+
+    def __reduce__(self):
+        return Bilingual, (self.english, self.chinese)
+
+
 def _message(template: str, params: dict) -> Message:
     return Message(template, **params)
 

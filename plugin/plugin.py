@@ -8,8 +8,8 @@ the Toolbox, each opening the algorithm's dialog) and reports missing packages o
 
 from __future__ import annotations
 
+import sys
 from functools import partial
-from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog
 from qgis.PyQt.QtCore import QCoreApplication
@@ -18,31 +18,17 @@ from qgis.PyQt.QtWidgets import QAction, QMenu
 from ..core import dependencies
 from ..processing.algorithm import GROUPS, missing_packages_message
 from ..processing.provider import ResilienceProvider
+from ..processing.translation import ensure_translator, install_translator, remove_translator
+
+__all__ = ["DigitalResiliencePlugin", "install_translator"]
 
 MENU_OBJECT_NAME = "mDigitalResilienceMenu"
+#: The name QGIS imports the plugin under (its folder in the profile's python/plugins).
+PACKAGE = __name__.split(".")[0]
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("DigitalResiliencePlugin", text)
-
-
-def install_translator(locale: str | None = None):
-    """Load ``resources/i18n/digital_resilience_<locale>.qm`` for QGIS's locale, if shipped."""
-    from qgis.core import QgsSettings
-    from qgis.PyQt.QtCore import QTranslator
-
-    locale = locale or str(QgsSettings().value("locale/userLocale", "") or "")
-    if not locale:
-        return None
-    folder = Path(__file__).resolve().parent.parent / "resources" / "i18n"
-    for candidate in (locale, locale.split("_")[0]):
-        path = folder / f"digital_resilience_{candidate}.qm"
-        if path.exists():
-            translator = QTranslator()
-            if translator.load(str(path)):
-                QCoreApplication.installTranslator(translator)
-                return translator
-    return None
 
 
 class DigitalResiliencePlugin:
@@ -53,7 +39,7 @@ class DigitalResiliencePlugin:
         self.provider: ResilienceProvider | None = None
         self.menu: QMenu | None = None
         self.actions: list[QAction] = []
-        self.translator = install_translator()
+        ensure_translator()  # QGIS's language, before any text is made
 
     # ------------------------------------------------------------ processing
     def initProcessing(self) -> None:
@@ -125,9 +111,31 @@ class DigitalResiliencePlugin:
             self.menu.deleteLater()
             self.menu = None
         self.actions.clear()
-        if self.translator is not None:
-            QCoreApplication.removeTranslator(self.translator)
-            self.translator = None
+        remove_translator()
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        if unloaded_by_qgis(self):
+            forget_modules(PACKAGE)
+
+
+def unloaded_by_qgis(plugin) -> bool:
+    """True when QGIS's plugin machinery (``qgis.utils``) holds ``plugin``: it is unloading it to
+    disable, reload, reinstall or upgrade it."""
+    utils = sys.modules.get("qgis.utils")
+    return utils is not None and getattr(utils, "plugins", {}).get(PACKAGE) is plugin
+
+
+def forget_modules(package: str) -> list[str]:
+    """Remove ``package`` and every module below it from ``sys.modules``; return their names.
+
+    QGIS removes only the modules its import hook recorded, which leaves out packages whose
+    modules were imported by dotted name (``digital_resilience.core.weights`` when only
+    ``…weights.build`` was imported): they would survive an upgrade with the old code and the
+    new modules would be attached to them. After this the next ``loadPlugin`` imports every
+    module afresh from the plugin folder.
+    """
+    names = [name for name in list(sys.modules) if name == package or name.startswith(package + ".")]
+    for name in names:
+        sys.modules.pop(name, None)
+    return names

@@ -23,7 +23,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..core import dependencies
-from ..core.errors import Cancelled, InputError, Message
+from ..core.errors import Bilingual, Cancelled, InputError, Message
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
 ICON_PATH = PLUGIN_DIR / "resources" / "icons" / "icon.svg"
@@ -45,14 +45,24 @@ def translate(text: str, context: str = "ResilienceAlgorithm") -> str:
     return QCoreApplication.translate(context, text)
 
 
+def ui_language() -> str:
+    """``"zh"`` while the installed translation is Chinese, else ``"en"`` (asked of the
+    translation itself, so it always matches the texts the user reads)."""
+    # Translators: the language code of this translation ("zh" for Chinese).
+    return QCoreApplication.translate("DigitalResilienceLanguage", "en")
+
+
 def core_text(text) -> str:
     """A core text in the user's language (context ``core``).
 
     A :class:`~core.errors.Message` (or an ``InputError``) is translated as a template and
-    then filled with its values, Message (and InputError) values translated the same way; a plain string (a
+    then filled with its values, Message (and InputError) values translated the same way; a
+    :class:`~core.errors.Bilingual` name is given in the language of the translation; a plain string (a
     label the core keeps in a table) is translated as it is. The English of a template
     that the translation breaks (a placeholder renamed) is shown rather than nothing.
     """
+    if isinstance(text, Bilingual):
+        return text.chinese if ui_language() == "zh" else text.english
     if isinstance(text, (Message, InputError)):
         params = {name: core_text(value) if isinstance(value, (Message, InputError)) else value
                   for name, value in text.params.items()}

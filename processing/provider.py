@@ -9,6 +9,7 @@ from qgis.PyQt.QtGui import QIcon
 from .algorithm import ICON_PATH
 from .algorithms import algorithm_classes
 from .models import ResilienceModel, load_models, reattach
+from .translation import ensure_translator
 
 
 class ResilienceProvider(QgsProcessingProvider):
@@ -38,6 +39,12 @@ class ResilienceProvider(QgsProcessingProvider):
 
     def svgIconPath(self) -> str:
         return str(ICON_PATH)
+
+    def load(self) -> bool:
+        # A script that registers the provider without the plugin gets QGIS's language too
+        # (the algorithms' texts are made when they are added).
+        ensure_translator()
+        return super().load()
 
     def loadAlgorithms(self) -> None:
         for algorithm_class in algorithm_classes():

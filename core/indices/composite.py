@@ -131,6 +131,8 @@ def build_indices(panel: pd.DataFrame, system: IndicatorSystem, options: IndexOp
             missing.append(index_missing.assign(index=index.name))
     report(progress, 1.0)
     weights = pd.DataFrame(weight_rows, columns=list(WEIGHT_COLUMNS))
+    # Object dtype keeps the names' Bilingual type (a pandas string column may store plain str).
+    weights["name"] = pd.Series([row[3] for row in weight_rows], index=weights.index, dtype=object)
     missing_frame = (pd.concat(missing, ignore_index=True) if missing else
                      pd.DataFrame(columns=["unit", "year", "indicator", "action", "index"], dtype=object))
     return CompositeResult(pd.DataFrame(scores, index=panel.index), weights, labels, missing_frame, warnings, stems)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..errors import InputError, preview
+from ..errors import Bilingual, InputError, preview
 from .numbers import parse_number
 from .stems import dimension_stem, index_stem
 
@@ -47,7 +47,11 @@ class Indicator:
 
     @property
     def label(self) -> str:
-        return self.name_en or self.name_zh or self.code
+        """The indicator's name in both languages (shown in the user's language by the Processing
+        layer's ``core_text``), or its code when it has none."""
+        if self.name_en or self.name_zh:
+            return Bilingual(self.name_en, self.name_zh)
+        return self.code
 
 
 @dataclass

@@ -1,23 +1,50 @@
 """One algorithm per module. Every :class:`ResilienceAlgorithm` subclass defined in a
-module of this package is offered by the provider; modules must import nothing heavy
-at module level (numpy, pandas, geopandas, libpysal... are imported inside
+module listed in :data:`MODULES` is offered by the provider; modules must import nothing
+heavy at module level (numpy, pandas, geopandas, libpysal... are imported inside
 ``process``), so that listing the algorithms stays cheap at QGIS start-up.
+
+The modules are imported with plain ``from . import …`` statements, not discovered with
+``importlib``: QGIS records a plugin's modules through its ``__import__`` hook and removes
+exactly those when it unloads the plugin (disable, reload, reinstall, upgrade). A module it
+did not see would survive the unload, and its classes would no longer derive from the
+reloaded ``ResilienceAlgorithm``. A new algorithm module is added here (a test checks that
+every module of this package is listed).
 """
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
 
 from ..algorithm import ResilienceAlgorithm
+from . import (
+    composite_index,
+    convergence,
+    core_node_coverage,
+    coupling_coordination,
+    global_autocorrelation,
+    heterogeneity,
+    hotspots,
+    join_table,
+    local_geary,
+    local_moran,
+    mediation,
+    report_map,
+    spatial_durbin,
+    spatial_weights,
+    zonal_statistics,
+)
+
+MODULES = (
+    composite_index, convergence, core_node_coverage, coupling_coordination, global_autocorrelation,
+    heterogeneity, hotspots, join_table, local_geary, local_moran, mediation, report_map,
+    spatial_durbin, spatial_weights, zonal_statistics,
+)
 
 
 def algorithm_classes() -> list[type[ResilienceAlgorithm]]:
     """The algorithm classes of this package, sorted by algorithm name."""
     found = {}
-    for module_info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
+    for module in MODULES:
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if (
                 issubclass(cls, ResilienceAlgorithm)

@@ -219,6 +219,7 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
         steps.setCurrentStep(3)
         weights = found.result.weights.copy()
         weights["year"] = weights["year"].astype("Int64")
+        weights["name"] = [core_value(name) for name in weights["name"]]  # name_zh in Chinese
         weights_id = frame_to_sink(self, parameters, self.WEIGHTS, context, weights)
         if weights_id is not None:
             results[self.WEIGHTS] = weights_id

@@ -566,72 +566,72 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
       <translation>{label} {year}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="226" />
+      <location filename="../../processing/algorithms/composite_index.py" line="227" />
       <source>Indicator</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="227" />
+      <location filename="../../processing/algorithms/composite_index.py" line="228" />
       <source>Indicator name</source>
       <translation>指标名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="227" />
+      <location filename="../../processing/algorithms/composite_index.py" line="228" />
       <source>Direction (+ more is better)</source>
       <translation>方向（+ 为越大越好）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="228" />
+      <location filename="../../processing/algorithms/composite_index.py" line="229" />
       <source>Year (empty: pooled)</source>
       <translation>年份（空：合并）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="229" />
+      <location filename="../../processing/algorithms/composite_index.py" line="230" />
       <source>Entropy e_j</source>
       <translation>熵值 e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="229" />
+      <location filename="../../processing/algorithms/composite_index.py" line="230" />
       <source>Divergence d_j = 1 − e_j</source>
       <translation>差异系数 d_j = 1 − e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="230" />
+      <location filename="../../processing/algorithms/composite_index.py" line="231" />
       <source>Standard deviation</source>
       <translation>标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="230" />
+      <location filename="../../processing/algorithms/composite_index.py" line="231" />
       <source>CRITIC conflict Σ(1 − r)</source>
       <translation>CRITIC 冲突性 Σ(1 − r)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="231" />
+      <location filename="../../processing/algorithms/composite_index.py" line="232" />
       <source>CRITIC information C_j</source>
       <translation>CRITIC 信息量 C_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="232" />
+      <location filename="../../processing/algorithms/composite_index.py" line="233" />
       <source>Weight w_j</source>
       <translation>权重 w_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="232" />
+      <location filename="../../processing/algorithms/composite_index.py" line="233" />
       <source>Rank of the weight</source>
       <translation>权重排名</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="233" />
+      <location filename="../../processing/algorithms/composite_index.py" line="234" />
       <source>Weight of the dimension</source>
       <translation>维度权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="239" />
+      <location filename="../../processing/algorithms/composite_index.py" line="240" />
       <source>{count} missing indicator values:</source>
       <translation>{count} 个指标值缺失：</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="244" />
+      <location filename="../../processing/algorithms/composite_index.py" line="245" />
       <source>  … and {more} more.</source>
       <translation>  … 另有 {more} 个。</translation>
     </message>
@@ -2133,14 +2133,22 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
     </message>
   </context>
   <context>
+    <name>DigitalResilienceLanguage</name>
+    <message>
+      <location filename="../../processing/algorithm.py" line="52" />
+      <source>en</source>
+      <translation>zh</translation>
+    </message>
+  </context>
+  <context>
     <name>DigitalResiliencePlugin</name>
     <message>
-      <location filename="../../plugin/plugin.py" line="67" />
+      <location filename="../../plugin/plugin.py" line="53" />
       <source>The Digital Resilience provider is already registered.</source>
       <translation>数字韧性处理提供者已注册。</translation>
     </message>
     <message>
-      <location filename="../../plugin/plugin.py" line="68" />
+      <location filename="../../plugin/plugin.py" line="54" />
       <source>Digital Resilience</source>
       <translation>数字韧性</translation>
     </message>
@@ -4125,12 +4133,12 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
   <context>
     <name>ResilienceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="83" />
+      <location filename="../../processing/algorithm.py" line="93" />
       <source>Digital Resilience Toolkit needs Python packages that QGIS's Python lacks: {names}. Install them with: {command} (on Windows, run it in the OSGeo4W Shell), then restart QGIS.</source>
       <translation>数字韧性工具箱需要 QGIS 的 Python 中缺少的 Python 包：{names}。请用以下命令安装：{command}（Windows 上请在 OSGeo4W Shell 中运行），然后重启 QGIS。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="185" />
+      <location filename="../../processing/algorithm.py" line="195" />
       <source>Cancelled by the user.</source>
       <translation>已被用户取消。</translation>
     </message>
@@ -4378,12 +4386,12 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
   <context>
     <name>ResilienceProvider</name>
     <message>
-      <location filename="../../processing/provider.py" line="29" />
+      <location filename="../../processing/provider.py" line="30" />
       <source>Digital Resilience</source>
       <translation>数字韧性</translation>
     </message>
     <message>
-      <location filename="../../processing/provider.py" line="32" />
+      <location filename="../../processing/provider.py" line="33" />
       <source>Digital Resilience Toolkit: digital economy and urban resilience</source>
       <translation>数字韧性工具箱：数字经济与城市韧性</translation>
     </message>
@@ -7024,7 +7032,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>Hausman 检验已省略：含{effects}的 {model} 模型无法估计：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/errors.py" line="66" />
+      <location filename="../../core/errors.py" line="92" />
       <source>{items} and {count} more</source>
       <translation>{items} 等（另有 {count} 个）</translation>
     </message>
@@ -7069,27 +7077,27 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>综合指数是对单元的比较，至少需要两个单元；图层只有 {n} 个。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="184" />
+      <location filename="../../core/indices/composite.py" line="186" />
       <source>Index {index}{year}: fewer than two units have data, so there is nothing to compare.</source>
       <translation>指数 {index}{year}：有数据的单元少于两个，无从比较。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="190" />
+      <location filename="../../core/indices/composite.py" line="192" />
       <source>Index {index}: indicators with the same value for every unit were dropped: {codes}.</source>
       <translation>指数 {index}：所有单元取值相同的指标已被剔除：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="192" />
+      <location filename="../../core/indices/composite.py" line="194" />
       <source>Index {index} ({year}): indicators with the same value for every unit were dropped: {codes}.</source>
       <translation>指数 {index}（{year}）：所有单元取值相同的指标已被剔除：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="197" />
+      <location filename="../../core/indices/composite.py" line="199" />
       <source>Index {index}{year}: dimension {dimensions} has no usable indicator (all are constant or absent); add indicators or remove the dimension.</source>
       <translation>指数 {index}{year}：维度 {dimensions} 没有可用的指标（全部为常数或缺失）；请增加指标或移除该维度。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="227" />
+      <location filename="../../core/indices/composite.py" line="229" />
       <source>{index}, TOPSIS closeness</source>
       <translation>{index}，TOPSIS 贴近度</translation>
     </message>
@@ -7624,37 +7632,37 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>维度前缀“{stem}”不是 1–5 个以字母开头的字母或数字。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/system.py" line="96" />
+      <location filename="../../core/indices/system.py" line="100" />
       <source>Indicator {code} has direction “{value}”; write + (more is better) or - (less is better).</source>
       <translation>指标 {code} 的方向为“{value}”；请填写 +（越大越好）或 -（越小越好）。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/system.py" line="103" />
+      <location filename="../../core/indices/system.py" line="107" />
       <source>Indicator {code} has weight “{value}”; a weight is a number ≥ 0 (or empty).</source>
       <translation>指标 {code} 的权重为“{value}”；权重须为 ≥ 0 的数（或留空）。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/system.py" line="115" />
+      <location filename="../../core/indices/system.py" line="119" />
       <source>Row {row} of the indicator system has no indicator code; fill it in or delete the row.</source>
       <translation>指标体系第 {row} 行没有指标代码；请补全或删除该行。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/system.py" line="133" />
+      <location filename="../../core/indices/system.py" line="137" />
       <source>The indicator system lists no indicator; give at least two (code, index, dimension, direction).</source>
       <translation>指标体系中没有任何指标；请至少给出两个（code、index、dimension、direction）。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/system.py" line="140" />
+      <location filename="../../core/indices/system.py" line="144" />
       <source>The indicator system lists an indicator twice in one index: {codes}.</source>
       <translation>指标体系在同一指数中重复列出了指标：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/system.py" line="162" />
+      <location filename="../../core/indices/system.py" line="166" />
       <source>The output stems {stems} are used twice or equal an indicator code; give distinct index_stem / dim_stem values.</source>
       <translation>输出前缀 {stems} 被重复使用或与某个指标代码相同；请给出互不相同的 index_stem / dim_stem 值。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/system.py" line="190" />
+      <location filename="../../core/indices/system.py" line="194" />
       <source>The indicator table must have {width} cells per row (code, index, dimension, direction, weight); it has {count} cells.</source>
       <translation>指标表每行必须有 {width} 个单元格（code、index、dimension、direction、weight）；当前有 {count} 个。</translation>
     </message>

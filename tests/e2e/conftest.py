@@ -38,6 +38,7 @@ def qgis_process_env(tmp_path_factory):
         "QGIS_PLUGINPATH": str(ROOT / ".build" / "plugins"),
         "PYTHONPATH": sysconfig.get_paths()["purelib"],
         "XDG_RUNTIME_DIR": str(config),
+        "LC_ALL": "C.UTF-8",  # English whatever the machine's locale (the plugin follows the system's)
     })
     return env
 

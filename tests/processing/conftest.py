@@ -7,6 +7,18 @@ import pytest
 _KEEP_ALIVE: list = []
 
 
+@pytest.fixture(scope="session", autouse=True)
+def english_qgis(qgis_app):
+    """Tests read English unless they install a translation: the test profile (.qgis-settings)
+    sets QGIS's locale to en_US, so a Chinese system locale on the machine running the tests does
+    not turn the plugin Chinese (the plugin follows the system locale when QGIS does)."""
+    from qgis.core import QgsSettings
+
+    settings = QgsSettings()
+    settings.setValue("locale/userLocale", "en_US")
+    settings.setValue("locale/overrideFlag", True)
+
+
 @pytest.fixture()
 def provider(qgis_app, qgis_processing):
     """The toolkit's provider, registered (as initProcessing does) unless it already is."""

@@ -192,6 +192,26 @@ def test_composite_index_of_the_sample(joined_path, sample_dir, provider):
     assert all(0 < f["entropy"] < 1 and f["diverg"] == pytest.approx(1 - f["entropy"]) for f in weights)
 
 
+def test_composite_index_names_indicators_in_the_users_language(joined_path, sample_dir, provider):
+    """The weights table names each indicator with the system's name_zh under the Chinese
+    translation (name_en otherwise), as in the sample's indicator_system.csv."""
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from digital_resilience.processing.translation import install_translator
+
+    system = pd.read_csv(sample_dir / "indicator_system.csv").set_index("code")
+    english = run("compositeindex", {"INPUT": joined_path, "OUTPUT": "TEMPORARY_OUTPUT", "WEIGHTS": "TEMPORARY_OUTPUT"})
+    translator = install_translator("zh-Hans")
+    try:
+        chinese = run("compositeindex", {"INPUT": joined_path, "OUTPUT": "TEMPORARY_OUTPUT",
+                                         "WEIGHTS": "TEMPORARY_OUTPUT"})
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    for result, column in ((english, "name_en"), (chinese, "name_zh")):
+        names = {f["indicator"]: f["name"] for f in result["WEIGHTS"].getFeatures()}
+        assert len(names) == 25 and names == system.loc[list(names), column].to_dict()
+
+
 def test_long_layer_and_dialog_table_give_the_same_index(joined_path, provider):
     import geopandas as gpd
 

@@ -275,3 +275,62 @@ def test_inline_weights_follow_the_invalid_geometry_policy(provider, qgis_app):
     result = processing.run("resilience:globalautocorrelation", parameters, context=context,
                             feedback=QgsProcessingFeedback())
     assert result["MORAN_I"] is not None
+
+
+def test_every_algorithm_module_is_listed_for_static_import():
+    """QGIS unloads only the modules its import hook saw: every module of the algorithms package
+    is imported by a plain import statement (``MODULES``), none only found at run time."""
+    import pkgutil
+
+    from digital_resilience.processing import algorithms
+
+    listed = {module.__name__.rsplit(".", 1)[1] for module in algorithms.MODULES}
+    assert listed == {info.name for info in pkgutil.iter_modules(algorithms.__path__)}
+    assert {cls.NAME for cls in algorithms.algorithm_classes()} == DESIGN_IDS
+
+
+def test_unload_outside_qgis_plugin_manager_keeps_the_modules(no_provider):
+    """The plugin forgets its modules only when QGIS's plugin machinery unloads it (a plugin
+    created directly, as here and in scripts, leaves sys.modules alone)."""
+    import digital_resilience
+    from digital_resilience.plugin import plugin as module
+
+    plugin = digital_resilience.classFactory(StandInIface())
+    plugin.initProcessing()
+    plugin.unload()
+    assert not module.unloaded_by_qgis(plugin)
+    assert sys.modules["digital_resilience.plugin.plugin"] is module
+
+
+def test_a_fresh_import_replaces_modules_an_older_unload_left_behind():
+    """Upgrading from a version whose unload left modules in sys.modules (QGIS removed only those
+    its import hook saw: before 0.1.1 the algorithm modules and several packages stayed): the new
+    package drops them when it is imported, so all algorithms derive from the new base class."""
+    code = r"""
+import sys
+from qgis.core import QgsApplication
+app = QgsApplication([], False); app.initQgis()
+import digital_resilience
+plugin = digital_resilience.classFactory(None)
+plugin.initProcessing()
+plugin.unload()
+stale = sys.modules["digital_resilience.processing.algorithms.spatial_weights"]
+left = ("digital_resilience.processing.algorithms.", "digital_resilience.core.weights", "digital_resilience.plugin")
+for name in [n for n in sys.modules if n.startswith("digital_resilience")]:
+    if not name.startswith(left):
+        del sys.modules[name]
+import digital_resilience
+plugin = digital_resilience.classFactory(None)
+plugin.initProcessing()
+base = sys.modules["digital_resilience.processing.algorithm"].ResilienceAlgorithm
+algorithms = QgsApplication.processingRegistry().providerById("resilience").algorithms()
+print(repr((len(algorithms), sum(isinstance(a, base) for a in algorithms),
+            sys.modules["digital_resilience.processing.algorithms.spatial_weights"] is stale)))
+plugin.unload()
+"""
+    env = {"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT / ".build" / "plugins"),
+           "PYTHONSAFEPATH": "1", "PATH": "/usr/bin:/bin", "XDG_RUNTIME_DIR": "/tmp"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd="/tmp")
+    line = [row for row in result.stdout.splitlines() if row.startswith("(")]
+    assert line, result.stderr
+    assert eval(line[-1]) == (len(DESIGN_IDS) + 1, len(DESIGN_IDS), False)  # + the study chain
