@@ -34,9 +34,10 @@ def packages_site() -> str:
     return dependencies.user_site(packages_base())
 
 
-def activate() -> bool:
-    """Put the package folder on ``sys.path`` (before the system's packages); True when it exists."""
-    added = dependencies.add_site(packages_site())
+def activate(base: str | None = None) -> bool:
+    """Put the package folder (default: the profile's) on ``sys.path``, before the system's
+    packages; True when it exists."""
+    added = dependencies.add_site(dependencies.user_site(base) if base else packages_site())
     if added:
         importlib.invalidate_caches()
     return added
@@ -172,5 +173,5 @@ class PackageInstaller(QObject):
         installed = dependencies.installed_by_pip("\n".join(self.log)) if ok else []
         restart = dependencies.restart_needed(installed)
         if ok:
-            activate()
+            activate(self.base)
         self.finished.emit(ok, installed, restart)
