@@ -40,6 +40,12 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("DependenciesDialog", text)
 
 
+def optional_use(package: str) -> str:
+    """What an optional package adds."""
+    return {"openpyxl": tr("Excel (.xlsx) indicator tables"), "matplotlib": tr("charts in reports"),
+            "rasterio": tr("zonal statistics of rasters")}.get(package, "")
+
+
 def users_of(packages) -> dict[str, list[str]]:
     """{package: display names of the algorithms that need it} from the Processing registry."""
     from qgis.core import QgsApplication
@@ -73,7 +79,7 @@ class DependenciesDialog(QDialog):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([tr("Package"), tr("Installed"), tr("Required"), tr("Used by")])
         self.tree.setRootIsDecorated(False)
-        self.tree.setMinimumHeight(150)
+        self.tree.setMinimumHeight(235)
         layout.addWidget(self.tree)
 
         self.distribution = QLabel()
@@ -104,7 +110,7 @@ class DependenciesDialog(QDialog):
 
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
-        self.log.setMinimumHeight(140)
+        self.log.setMinimumHeight(110)
         self.log.setFont(QFont("monospace"))
         self.log.setPlaceholderText(tr("pip's output appears here."))
         layout.addWidget(self.log)
@@ -120,12 +126,13 @@ class DependenciesDialog(QDialog):
         self.cancel_button.setEnabled(False)
         self.buttons.addButton(self.install_button, QDialogButtonBox.ActionRole)
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ActionRole)
-        self.close_button = self.buttons.addButton(QDialogButtonBox.Close)
+        self.close_button = QPushButton(tr("Close"))
+        self.buttons.addButton(self.close_button, QDialogButtonBox.RejectRole)
         self.install_button.clicked.connect(self.install)
         self.cancel_button.clicked.connect(self.cancel)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(760, 620)
+        self.resize(780, 660)
         self.refresh()
 
     # ---------------------------------------------------------------- contents
@@ -138,13 +145,16 @@ class DependenciesDialog(QDialog):
         users = users_of([problem.package for problem in required + optional])
         self.tree.clear()
         for problem, is_optional in [(p, False) for p in required] + [(p, True) for p in optional]:
-            item = QTreeWidgetItem([
-                problem.package,
-                problem.installed or tr("missing"),
-                f">= {problem.required}",
-                ", ".join(users.get(problem.package, [])) or (tr("optional: charts, rasters, Excel tables")
-                                                            if is_optional else ""),
-            ])
+            names = users.get(problem.package, [])
+            if is_optional:
+                used = tr("optional: {use}").format(use=optional_use(problem.package) or ", ".join(names))
+            elif len(names) > 3:
+                used = tr("{count} algorithms").format(count=len(names))
+            else:
+                used = ", ".join(names)
+            item = QTreeWidgetItem([problem.package, problem.installed or tr("missing"), f">= {problem.required}",
+                                    used])
+            item.setToolTip(3, "\n".join(names))
             item.setData(0, Qt.UserRole, problem.package)
             if problem.package in refused:
                 item.setFlags(item.flags() & ~Qt.ItemIsUserCheckable & ~Qt.ItemIsEnabled)

@@ -144,8 +144,7 @@ class DigitalResiliencePlugin:
             bar = self.iface.messageBar() if hasattr(self.iface, "messageBar") else None
             if bar is not None and hasattr(bar, "createMessage"):
                 missing = ", ".join(problem.package for problem in found)
-                item = bar.createMessage(tr("Digital Resilience"), tr(
-                    "The algorithms need Python packages that QGIS's Python lacks: {packages}.").format(
+                item = bar.createMessage(tr("Digital Resilience"), tr("Missing Python packages: {packages}.").format(
                     packages=missing))
                 button = QPushButton(tr("Install…"), item)
                 button.clicked.connect(self.open_dependencies)
