@@ -71,7 +71,7 @@ def start_xvfb():
     return process, f":{number}"
 
 
-def run_fresh_qgis(tmp_path: Path, locale: str | None = None) -> dict:
+def run_fresh_qgis(tmp_path: Path, locale: str | None = None, code: str = CODE, timeout: int = 90) -> dict:
     if not Path(QGIS).exists():
         pytest.skip("QGIS desktop (/usr/bin/qgis) is not installed")
     display = start_xvfb()
@@ -85,14 +85,14 @@ def run_fresh_qgis(tmp_path: Path, locale: str | None = None) -> dict:
     language = f"\n[locale]\noverrideFlag=true\nuserLocale={locale}\n" if locale else ""
     ini.write_text("[PythonPlugins]\ndigital_resilience=true\n\n[qgis]\nshowTips=false\ncheckVersion=false\n"
                    "\n[core]\nNewsFeed\\httpsfeedqgisorg\\disabled=true\n" + language, encoding="utf-8")
-    (tmp_path / "code.py").write_text(CODE, encoding="utf-8")
+    (tmp_path / "code.py").write_text(code, encoding="utf-8")
     env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "DISPLAY": name, "QT_QPA_PLATFORM": "xcb",
            "QGIS_CUSTOM_CONFIG_PATH": str(profile), "QGIS_PLUGINPATH": str(ROOT / ".build" / "plugins"),
            "XDG_RUNTIME_DIR": str(tmp_path), "DR_OUT": str(tmp_path), "LANG": "C.UTF-8"}
     home.mkdir()
     try:
         result = subprocess.run([QGIS, "--noversioncheck", "--nologo", "--code", str(tmp_path / "code.py")],
-                                env=env, capture_output=True, text=True, timeout=90, cwd=str(tmp_path))
+                                env=env, capture_output=True, text=True, timeout=timeout, cwd=str(tmp_path))
     finally:
         xvfb.terminate()
         xvfb.wait(timeout=10)
@@ -129,3 +129,74 @@ def test_the_install_dialog_in_chinese(tmp_path):
     assert packages["pandas"][1] == "缺失" and packages["pandas"][3].endswith(" 个算法")
     assert packages["rasterio"][3] == "可选：栅格分区统计"
     assert state["bar"] and state["bar"][0].startswith("缺少 Python 包：")
+
+
+INSTALL_CODE = r"""
+import json, os, time
+from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+from qgis.PyQt.QtCore import Qt, QTimer
+from qgis.PyQt.QtWidgets import QApplication
+from qgis.utils import iface
+
+out = os.environ["DR_OUT"]
+state = {}
+
+
+def dialog():
+    return next(w for w in QApplication.topLevelWidgets() if w.objectName() == "DigitalResilienceDependencies")
+
+
+def click_install():
+    d = dialog()
+    for i in range(d.tree.topLevelItemCount()):
+        item = d.tree.topLevelItem(i)
+        if item.flags() & Qt.ItemIsUserCheckable:
+            item.setCheckState(0, Qt.Checked if item.text(0) == "pandas" else Qt.Unchecked)
+    state["chosen"] = [p.package for p in d.chosen()]
+    state["started"] = time.perf_counter()
+    d.install_button.click()
+    QTimer.singleShot(500, wait)
+
+
+def wait():
+    d = dialog()
+    if d.installer is not None and d.installer.running():
+        QTimer.singleShot(500, wait)
+        return
+    state["seconds"] = time.perf_counter() - state["started"]
+    state["status"] = d.status.text()
+    state["log"] = d.log.toPlainText().splitlines()[-3:]
+    state["program"] = d.installer.process.program()
+    d.grab().save(os.path.join(out, "dependencies_dialog_done.png"))
+    import processing
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=A:double&field=B:double", "t", "memory")
+    feature = QgsFeature(layer.fields())
+    feature.setAttributes([0.2, 0.6])
+    feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(116, 40)))
+    layer.dataProvider().addFeatures([feature])
+    result = processing.run("resilience:couplingcoordination", {"INPUT": layer, "FIELD_A": "A", "FIELD_B": "B",
+                                                                "OUTPUT": "TEMPORARY_OUTPUT"})
+    state["ccd"] = [f["CCD"] for f in result["OUTPUT"].getFeatures()]
+    with open(os.path.join(out, "state.json"), "w", encoding="utf-8") as handle:
+        json.dump(state, handle)
+    d.close()
+    QTimer.singleShot(0, iface.actionExit().trigger)
+    QTimer.singleShot(10000, lambda: os._exit(3))
+
+
+QTimer.singleShot(3000, click_install)
+"""
+
+
+def test_install_from_the_dialog_then_run_in_the_same_session(tmp_path):
+    """Desktop QGIS, first start: tick pandas only, press Install (pip of /usr/bin/python3.11, from the
+    package index), then coupling coordination runs in the same session without a restart."""
+    missing = subprocess.run(["/usr/bin/python3", "-c", "import pandas"], capture_output=True,
+                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}).returncode != 0
+    if not missing:
+        pytest.skip("QGIS's Python already has pandas")
+    state = run_fresh_qgis(tmp_path, code=INSTALL_CODE, timeout=600)
+    print(f"\ninstall from the dialog: {state['seconds']:.1f} s")
+    assert state["chosen"] == ["pandas"] and state["program"] == "/usr/bin/python3.11"
+    assert "no restart needed" in state["status"], state
+    assert abs(state["ccd"][0] - ((2 * (0.2 * 0.6) ** 0.5 / 0.8) * 0.4) ** 0.5) < 1e-9
