@@ -1,2 +1,2 @@
 """QGIS desktop glue: provider registration, the "Digital Resilience" menu, the
-missing-package notice."""
+"Install dependencies…" dialog and the pip run behind it."""

@@ -3,7 +3,10 @@
 ``initProcessing`` registers the Processing provider: QGIS desktop calls it through
 ``initGui``, and ``qgis_process`` calls it on its own (``hasProcessingProvider=yes``).
 ``initGui`` adds the "Digital Resilience" menu (one entry per algorithm, grouped as in
-the Toolbox, each opening the algorithm's dialog) and reports missing packages once.
+the Toolbox, each opening the algorithm's dialog, and "Install dependencies…") and reports
+missing packages: the first time with the install dialog, later in the message bar with a
+button that opens it. The plugin's package folder (``plugin/installer.py``) goes on
+``sys.path`` when the plugin is created, before any algorithm runs (desktop and qgis_process).
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ import sys
 from functools import partial
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog
-from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtWidgets import QAction, QMenu
+from qgis.PyQt.QtCore import QCoreApplication, QTimer
+from qgis.PyQt.QtWidgets import QAction, QMenu, QPushButton
 
 from ..core import dependencies
 from ..processing.algorithm import GROUPS, missing_packages_message
 from ..processing.provider import ResilienceProvider
 from ..processing.translation import ensure_translator, install_translator, remove_translator
+from . import installer
 
 __all__ = ["DigitalResiliencePlugin", "install_translator"]
 
@@ -40,6 +44,8 @@ class DigitalResiliencePlugin:
         self.menu: QMenu | None = None
         self.actions: list[QAction] = []
         ensure_translator()  # QGIS's language, before any text is made
+        self.dialog = None
+        installer.activate()
 
     # ------------------------------------------------------------ processing
     def initProcessing(self) -> None:
@@ -83,7 +89,27 @@ class DigitalResiliencePlugin:
                 action.triggered.connect(partial(self.open_dialog, algorithm.id()))
                 submenus[group_id].addAction(action)
                 self.actions.append(action)
+        menu.addSeparator()
+        action = QAction(tr("Install dependencies…"), menu)
+        action.setObjectName("mAction_install_dependencies")
+        action.setToolTip(tr("Install the Python packages the algorithms need into QGIS's own Python"))
+        action.triggered.connect(self.open_dependencies)
+        menu.addAction(action)
+        self.actions.append(action)
         return menu
+
+    def open_dependencies(self, _checked: bool = False):
+        """Show the "Install dependencies…" dialog (one per session, raised if already open)."""
+        from .dependencies_dialog import DependenciesDialog
+
+        if self.dialog is None:
+            self.dialog = DependenciesDialog(self.iface.mainWindow())
+        else:
+            self.dialog.refresh()
+        self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.activateWindow()
+        return self.dialog
 
     @staticmethod
     def open_dialog(algorithm_id: str, _checked: bool = False) -> None:
@@ -93,17 +119,40 @@ class DigitalResiliencePlugin:
         processing.execAlgorithmDialog(algorithm_id)
 
     def report_missing_packages(self) -> list:
-        """Show one message naming missing/outdated packages with the pip command."""
+        """Name missing/outdated packages once: in the log and the message bar (with a button
+        that opens the install dialog), and the first time also with the dialog itself."""
+        from qgis.core import QgsSettings
+
         found = dependencies.problems()
         if found:
             text = missing_packages_message(found)
             QgsMessageLog.logMessage(text, tr("Digital Resilience"), Qgis.Warning)
             bar = self.iface.messageBar() if hasattr(self.iface, "messageBar") else None
-            if bar is not None:
+            if bar is not None and hasattr(bar, "createMessage"):
+                missing = ", ".join(problem.package for problem in found)
+                item = bar.createMessage(tr("Digital Resilience"), tr("Missing Python packages: {packages}.").format(
+                    packages=missing))
+                button = QPushButton(tr("Install…"), item)
+                button.clicked.connect(self.open_dependencies)
+                item.layout().addWidget(button)
+                bar.pushWidget(item, Qgis.Warning, 0)
+            elif bar is not None:
                 bar.pushMessage(tr("Digital Resilience"), text, Qgis.Warning, 0)
+            settings = QgsSettings()
+            if not settings.value(installer.SETTINGS_ASKED, False, type=bool):
+                settings.setValue(installer.SETTINGS_ASKED, True)
+                QTimer.singleShot(0, self._first_use)
         return found
 
+    def _first_use(self) -> None:
+        if self.menu is not None:  # still loaded
+            self.open_dependencies()
+
     def unload(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
+            self.dialog.deleteLater()
+            self.dialog = None
         if self.menu is not None:
             self.menu.menuAction().setVisible(False)
             menu_bar = self.iface.mainWindow().menuBar()

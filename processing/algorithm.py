@@ -87,18 +87,32 @@ def core_texts(texts: dict) -> dict:
     return {key: core_text(value) for key, value in texts.items()}
 
 
-def missing_packages_message(found) -> str:
-    """The one message for missing or outdated Python packages (with, on Linux, what the
-    source builds of the pip command need)."""
-    text = translate(
-        "Digital Resilience Toolkit needs Python packages that QGIS's Python lacks: {names}. "
-        "Install them with: {command} (on Windows, run it in the OSGeo4W Shell), then restart QGIS."
-    ).format(
-        names=", ".join(core_text(problem.describe()) for problem in found),
-        command=dependencies.pip_command(found),
-    )
-    note = dependencies.build_note(found)
-    return f"{text} {core_text(note)}" if note is not None else text
+def missing_packages_message(found, who: str | None = None) -> str:
+    """The one message for missing or outdated Python packages: what ``who`` (an algorithm's
+    name; default the plugin) lacks, how to install it in one step (the plugin's dialog) or
+    from a terminal, and, for pyproj, the distribution's command."""
+    names = ", ".join(core_text(problem.describe()) for problem in found)
+    parts = [translate("{who} needs Python packages that QGIS's Python lacks: {names}.").format(
+        who=who or translate("Digital Resilience Toolkit"), names=names)]
+    plan = dependencies.plan_install(found)
+    if plan.install:
+        parts.append(translate(
+            "Install them in one step from the menu Digital Resilience › Install dependencies…, or in a "
+            "terminal (on Windows, the OSGeo4W Shell): {command}").format(command=dependencies.pip_command(found)))
+    if plan.refused:
+        others = [problem.package for problem in plan.refused if problem.package not in dependencies.DISTRIBUTION_ONLY]
+        command = core_text(plan.distribution_command)
+        if others:
+            parts.append(translate(
+                "pyproj must be the one built against QGIS's own PROJ library ({packages} need(s) it), and pip must "
+                "not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}, "
+                "then the rest as above.").format(packages=", ".join(others), command=command))
+        else:
+            parts.append(translate(
+                "pyproj must be the one built against QGIS's own PROJ library, and pip must not install it (its "
+                "wheels bring a second PROJ, which crashes QGIS): install it with {command}.").format(command=command))
+    parts.append(translate("Then restart QGIS."))
+    return " ".join(parts)
 
 
 def feedback_progress(feedback, start: float = 0.0, end: float = 100.0):
@@ -169,7 +183,7 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
         missing or too old; call it with an optional package before the step that needs it."""
         found = dependencies.problems(self.REQUIRES if packages is None else packages)
         if found:
-            raise QgsProcessingException(missing_packages_message(found))
+            raise QgsProcessingException(missing_packages_message(found, self.displayName()))
 
     def required_packages(self, parameters, context) -> tuple[str, ...]:
         """The packages this run needs (checked before it starts): :attr:`REQUIRES`; an

@@ -12,6 +12,11 @@ fields copied from the input), converts geometries in bulk with ``shapely.to_wkb
 and adds features to the sink in chunks, reporting progress and honouring cancel.
 The sink can be a temporary layer, a GeoPackage, a shapefile or anything else
 Processing offers: the bridge does not care.
+
+Algorithms that only compute on attributes and copy the input's geometries to their
+output (coupling coordination, composite index, table join) read with ``geometry=WKB``:
+a plain pandas DataFrame whose column :data:`WKB_COLUMN` holds QGIS's own WKB, written
+back as it came, so that they need neither shapely, pyproj nor geopandas.
 """
 
 from __future__ import annotations
@@ -36,6 +41,9 @@ from qgis.PyQt.QtCore import QCoreApplication, QDate, QDateTime, QTime, QVariant
 from ..core.errors import Cancelled
 
 CHUNK = 2000  # features per addFeatures() call and per progress report
+#: ``read_frame(geometry=WKB)``: geometries as WKB bytes in the column WKB_COLUMN of a plain DataFrame.
+WKB = "wkb"
+WKB_COLUMN = "__wkb__"
 
 
 def tr(text: str) -> str:
@@ -137,19 +145,18 @@ def _geometry_wkb(feature, curved: bool, has_m: bool):
 def read_frame(
     source,
     fields: Sequence[str] | None = None,
-    geometry: bool = True,
+    geometry: bool | str = True,
     feedback=None,
     request: QgsFeatureRequest | None = None,
 ):
-    """Read a feature source into a GeoDataFrame (or a DataFrame when ``geometry`` is False).
+    """Read a feature source into a GeoDataFrame (a DataFrame when ``geometry`` is False; a
+    DataFrame with the geometries as WKB in :data:`WKB_COLUMN` when it is :data:`WKB`).
 
     ``fields``: the attribute names to read, in that order (default: all). Raises a
     ``QgsProcessingException`` naming an unknown field.
     """
-    import geopandas as gpd
     import numpy as np
     import pandas as pd
-    import shapely
 
     source_fields = source.fields()
     names = [f.name() for f in source_fields] if fields is None else list(fields)
@@ -200,6 +207,12 @@ def read_frame(
     frame.index = pd.Index(np.asarray(fids, dtype=np.int64), name="fid")
     if not geometry:
         return frame
+    if geometry == WKB:
+        frame[WKB_COLUMN] = pd.Series(wkbs, index=frame.index, dtype=object)
+        return frame
+    import geopandas as gpd
+    import shapely
+
     geometries = shapely.from_wkb(np.array(wkbs, dtype=object))
     return gpd.GeoDataFrame(frame, geometry=geometries, crs=crs_to_pyproj(source.sourceCrs()))
 
@@ -233,7 +246,7 @@ def fields_for_frame(frame, base_fields: QgsFields | None = None, aliases: dict 
     A column whose name is in ``base_fields`` keeps that definition (type, length,
     precision, alias), so attributes copied from the input stay as they were.
     """
-    geometry_name = getattr(frame, "_geometry_column_name", None)
+    geometry_name = geometry_column(frame)
     fields = QgsFields()
     for name in frame.columns:
         if name == geometry_name:
@@ -246,6 +259,24 @@ def fields_for_frame(frame, base_fields: QgsFields | None = None, aliases: dict 
             field.setAlias(aliases[name])
         fields.append(field)
     return fields
+
+
+def geometry_column(frame) -> str | None:
+    """The geometry column of a GeoDataFrame, :data:`WKB_COLUMN` of a ``geometry=WKB`` frame, or None."""
+    name = getattr(frame, "_geometry_column_name", None)
+    if name is None and WKB_COLUMN in frame.columns:
+        return WKB_COLUMN
+    return name
+
+
+def _wkb_values(frame, name: str) -> list:
+    """WKB bytes (or None) per row of the geometry column ``name``."""
+    if name == WKB_COLUMN:
+        return [bytes(value) if isinstance(value, (bytes, bytearray, memoryview)) else None for value in frame[name]]
+    import numpy as np
+    import shapely
+
+    return list(shapely.to_wkb(np.asarray(frame[name].values), output_dimension=3))
 
 
 def _python_column(series) -> list:
@@ -281,17 +312,10 @@ def write_frame(frame, sink, fields: QgsFields, feedback=None, multi: bool = Fal
     converted with one vectorised ``shapely.to_wkb`` call, and promoted to multi-part
     when ``multi`` (a multi-type sink refuses single parts). Returns the count written.
     """
-    import numpy as np
-    import shapely
-
-    geometry_name = getattr(frame, "_geometry_column_name", None)
+    geometry_name = geometry_column(frame)
     columns = [_python_column(frame[fields.at(i).name()]) for i in range(fields.count())]
     rows = list(zip(*columns)) if columns else [()] * len(frame)
-    wkbs = (
-        shapely.to_wkb(np.asarray(frame[geometry_name].values), output_dimension=3)
-        if geometry_name is not None
-        else None
-    )
+    wkbs = _wkb_values(frame, geometry_name) if geometry_name is not None else None
     total = len(frame)
     written = 0
     for start in range(0, total, CHUNK):
@@ -342,7 +366,7 @@ def frame_to_sink(
     """
     frame = _free_primary_key(frame, feedback)
     fields = fields_for_frame(frame, base_fields, aliases)
-    geometry_name = getattr(frame, "_geometry_column_name", None)
+    geometry_name = geometry_column(frame)
     if wkb_type is None:
         wkb_type = _frame_wkb_type(frame) if geometry_name else QgsWkbTypes.NoGeometry
     if crs is None:
@@ -380,7 +404,7 @@ def _free_primary_key(frame, feedback=None):
     import pandas as pd
 
     name = next((c for c in frame.columns if isinstance(c, str) and c.lower() == "fid"), None)
-    if name is None or name == getattr(frame, "_geometry_column_name", None):
+    if name is None or name == geometry_column(frame):
         return frame
     values = frame[name]
     whole = pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
@@ -403,6 +427,17 @@ def _free_primary_key(frame, feedback=None):
 
 def _frame_wkb_type(frame):
     """The QGIS WKB type for the geometries of ``frame`` (multi if any part is multi)."""
+    if geometry_column(frame) == WKB_COLUMN:
+        types = set()
+        for wkb in _wkb_values(frame, WKB_COLUMN):
+            if wkb is not None:
+                geometry = QgsGeometry()
+                geometry.fromWkb(bytes(wkb))
+                types.add(geometry.wkbType())
+        if len(types) == 1:
+            return types.pop()
+        multi = {QgsWkbTypes.multiType(kind) for kind in types}
+        return multi.pop() if len(multi) == 1 else QgsWkbTypes.Unknown
     import shapely
 
     geometries = frame.geometry.values

@@ -21,7 +21,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value, feedback_progress
-from ..bridge import frame_to_sink, read_frame
+from ..bridge import WKB, frame_to_sink, read_frame
 from ..classification_parameters import add_classification_parameters, classification
 from ..index_ranking import RANKING_CHART, add_ranking_parameters, write_ranking_chart
 from ..styling import Style, attach_style, graduated_style, latest_field
@@ -31,7 +31,7 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
     NAME = "compositeindex"
     DISPLAY_NAME = "Composite index (entropy weights)"
     GROUP = "indices"
-    REQUIRES = ("numpy", "pandas", "shapely", "pyproj", "geopandas", "mapclassify")
+    REQUIRES = ("numpy", "pandas", "mapclassify")
     TAGS = ("index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,"
             "熵权法,综合指数,数字经济,城市韧性")
     HELP = (
@@ -188,7 +188,7 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
         options = self.options(parameters, context)
         year_field = self.parameterAsString(parameters, self.YEAR_FIELD, context) or None
         id_field = self.parameterAsString(parameters, self.ID_FIELD, context) or None
-        frame = read_frame(source, feedback=steps)
+        frame = read_frame(source, geometry=WKB, feedback=steps)
         steps.setCurrentStep(1)
         found = indices_on_layer(frame, system, options, id_field, year_field, progress=feedback_progress(steps))
         for warning in found.result.warnings:

@@ -13,7 +13,7 @@ from qgis.core import (
 )
 
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts
-from ..bridge import frame_to_sink, read_frame
+from ..bridge import WKB, frame_to_sink, read_frame
 from ..styling import Categorized, Style, attach_style, latest_field
 
 #: Colours of the ten coordination levels, from extreme imbalance (red) to high quality (green).
@@ -25,7 +25,7 @@ class CouplingCoordinationAlgorithm(ResilienceAlgorithm):
     NAME = "couplingcoordination"
     DISPLAY_NAME = "Coupling coordination degree"
     GROUP = "indices"
-    REQUIRES = ("numpy", "pandas", "shapely", "pyproj", "geopandas")
+    REQUIRES = ("numpy", "pandas")
     TAGS = "coupling,coordination,ccd,digital economy,resilience,耦合协调度,耦合度"
     HELP = (
         "Coupling degree C, comprehensive development index T and coupling coordination degree D of two "
@@ -84,7 +84,7 @@ class CouplingCoordinationAlgorithm(ResilienceAlgorithm):
 
         source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(2, feedback)
-        frame = read_frame(source, feedback=steps)
+        frame = read_frame(source, geometry=WKB, feedback=steps)
         year_field = self.parameterAsString(parameters, self.YEAR_FIELD, context) or None
         found = coupling_on_layer(
             frame, self.parameterAsString(parameters, self.FIELD_A, context),

@@ -18,7 +18,7 @@ from qgis.core import (
 )
 
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value
-from ..bridge import frame_to_sink, read_frame
+from ..bridge import WKB, frame_to_sink, read_frame
 from ..classification_parameters import add_classification_parameters, classification
 from ..styling import Style, attach_style, graduated_style, latest_field
 
@@ -27,7 +27,7 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
     NAME = "jointable"
     DISPLAY_NAME = "Join indicator table"
     GROUP = "indices"
-    REQUIRES = ("numpy", "pandas", "shapely", "pyproj", "geopandas", "mapclassify")
+    REQUIRES = ("numpy", "pandas", "mapclassify")
     TAGS = "join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板"
     HELP = (
         "Attaches a table of yearly indicators (a statistical yearbook export, CSV or XLSX) to a layer of "
@@ -166,7 +166,7 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
                                                           year=panel.year_column or "-",
                                                           count=len(panel.indicators)))
         steps.setCurrentStep(1)
-        frame = read_frame(source, feedback=steps)
+        frame = read_frame(source, geometry=WKB, feedback=steps)
         steps.setCurrentStep(2)
         shape = SHAPES[self.parameterAsEnum(parameters, self.SHAPE, context)]
         result = join_panel(frame, layer_key, panel, by=by, shape=shape,

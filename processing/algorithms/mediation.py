@@ -34,7 +34,7 @@ class MediationAlgorithm(ResilienceAlgorithm):
     NAME = "mediation"
     DISPLAY_NAME = "Mediation effect"
     GROUP = "econometrics"
-    REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
+    REQUIRES = ("numpy", "scipy", "pandas")
     TAGS = ("mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,"
             "panel,fixed effects,clustered standard errors")
     HELP = (

@@ -2133,6 +2133,169 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
     </message>
   </context>
   <context>
+    <name>DependenciesDialog</name>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="45" />
+      <source>Excel (.xlsx) indicator tables</source>
+      <translation>Excel（.xlsx）指标表</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="45" />
+      <source>charts in reports</source>
+      <translation>报告中的图表</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="46" />
+      <source>zonal statistics of rasters</source>
+      <translation>栅格分区统计</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="68" />
+      <source>Digital Resilience: install Python packages</source>
+      <translation>数字韧性：安装 Python 包</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="80" />
+      <source>Package</source>
+      <translation>包</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="80" />
+      <source>Installed</source>
+      <translation>已安装版本</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="80" />
+      <source>Required</source>
+      <translation>所需版本</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="80" />
+      <source>Used by</source>
+      <translation>使用它的算法</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="95" />
+      <source>pip's default (https://pypi.org/simple)</source>
+      <translation>pip 的默认源（https://pypi.org/simple）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="96" />
+      <source>The package index pip downloads from, e.g. a mirror in mainland China.</source>
+      <translation>pip 下载所用的包索引，例如中国大陆的镜像源。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="98" />
+      <source>none (e.g. http://user:password@proxy.example.com:8080)</source>
+      <translation>无（例如 http://user:password@proxy.example.com:8080）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="102" />
+      <source>Package index</source>
+      <translation>包索引（镜像源）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="103" />
+      <source>Proxy</source>
+      <translation>代理</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="104" />
+      <source>Installs into {folder} with {python} (QGIS's own Python).</source>
+      <translation>用 {python}（QGIS 自带的 Python）安装到 {folder}。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="108" />
+      <source>Where</source>
+      <translation>安装位置</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="115" />
+      <source>pip's output appears here.</source>
+      <translation>pip 的输出显示在这里。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="123" />
+      <source>Install</source>
+      <translation>安装</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="125" />
+      <source>Cancel installation</source>
+      <translation>取消安装</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="129" />
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="150" />
+      <source>optional: {use}</source>
+      <translation>可选：{use}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="152" />
+      <source>{count} algorithms</source>
+      <translation>{count} 个算法</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="155" />
+      <source>missing</source>
+      <translation>缺失</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="161" />
+      <source>{installed} (from your distribution)</source>
+      <translation>{installed}（须由系统发行版提供）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="170" />
+      <source>The Digital Resilience algorithms use these Python packages, which QGIS's Python lacks or has in too old a version. Tick those to install and press Install: pip downloads them (about {size} MB for all of them, about 300 MB installed) and installs them for this QGIS profile only.</source>
+      <translation>数字韧性算法要用到以下 Python 包，而 QGIS 的 Python 中缺少这些包或版本过旧。勾选要安装的包并点击“安装”：pip 会下载它们（全部约 {size} MB，安装后约 300 MB），且只为当前 QGIS 用户配置安装。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="176" />
+      <source>QGIS's Python has every package the Digital Resilience algorithms need.</source>
+      <translation>QGIS 的 Python 已具备数字韧性算法所需的全部包。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="180" />
+      <source>{packages}: pyproj must be the build that uses QGIS's own PROJ library; pip must not install it (its wheels bring a second PROJ, which crashes QGIS). Install it with {command}, restart QGIS, then open this dialog again.</source>
+      <translation>{packages}：pyproj 必须是使用 QGIS 自身 PROJ 库的版本，不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）。请用 {command} 安装，重启 QGIS 后再打开本对话框。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="213" />
+      <source>Installing {packages}…</source>
+      <translation>正在安装 {packages}…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="223" />
+      <source>Installation cancelled; what it had added was removed.</source>
+      <translation>已取消安装；本次安装已添加的内容已删除。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="225" />
+      <source>pip failed (see its output above). Check the package index and proxy, or run the command shown at the top of the log in a terminal.</source>
+      <translation>pip 运行失败（见上方输出）。请检查包索引和代理，或在终端中运行日志开头显示的命令。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="228" />
+      <source>Installed {packages}. Restart QGIS to use them: {loaded} were already loaded in this session.</source>
+      <translation>已安装 {packages}。请重启 QGIS 后使用：{loaded} 已在本次会话中加载。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="231" />
+      <source>Installed {packages} in {seconds:.0f} s. Ready to use: no restart needed.</source>
+      <translation>已在 {seconds:.0f} 秒内安装 {packages}。可直接使用，无需重启。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="232" />
+      <source>nothing new</source>
+      <translation>无新增</translation>
+    </message>
+  </context>
+  <context>
     <name>DigitalResilienceLanguage</name>
     <message>
       <location filename="../../processing/algorithm.py" line="52" />
@@ -2143,14 +2306,34 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
   <context>
     <name>DigitalResiliencePlugin</name>
     <message>
-      <location filename="../../plugin/plugin.py" line="53" />
+      <location filename="../../plugin/plugin.py" line="59" />
       <source>The Digital Resilience provider is already registered.</source>
       <translation>数字韧性处理提供者已注册。</translation>
     </message>
     <message>
-      <location filename="../../plugin/plugin.py" line="54" />
+      <location filename="../../plugin/plugin.py" line="60" />
       <source>Digital Resilience</source>
       <translation>数字韧性</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/plugin.py" line="93" />
+      <source>Install dependencies…</source>
+      <translation>安装依赖包…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/plugin.py" line="95" />
+      <source>Install the Python packages the algorithms need into QGIS's own Python</source>
+      <translation>将算法所需的 Python 包安装到 QGIS 自带的 Python 中</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/plugin.py" line="133" />
+      <source>Missing Python packages: {packages}.</source>
+      <translation>缺少 Python 包：{packages}。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/plugin.py" line="135" />
+      <source>Install…</source>
+      <translation>安装…</translation>
     </message>
   </context>
   <context>
@@ -2931,22 +3114,22 @@ Output: the layer with the panel attached, either one feature per city with one 
   <context>
     <name>LayerBridge</name>
     <message>
-      <location filename="../../processing/bridge.py" line="161" />
+      <location filename="../../processing/bridge.py" line="168" />
       <source>The field “{field}” is not in the layer; choose one of: {fields}.</source>
       <translation>图层中没有字段“{field}”；请从以下字段中选择：{fields}。</translation>
     </message>
     <message>
-      <location filename="../../processing/bridge.py" line="319" />
+      <location filename="../../processing/bridge.py" line="343" />
       <source>Could not write features to the output: {error}</source>
       <translation>无法将要素写入输出：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/bridge.py" line="395" />
+      <location filename="../../processing/bridge.py" line="419" />
       <source>The input's field {field} does not hold one whole number per output feature, so it cannot be the output's feature id (a GeoPackage takes a field named fid as its primary key); it is written as {new}.</source>
       <translation>输入的字段 {field} 并非每个输出要素各对应一个整数，因此不能作为输出的要素 ID（GeoPackage 以名为 fid 的字段作为主键）；该字段改写为 {new}。</translation>
     </message>
     <message>
-      <location filename="../../processing/bridge.py" line="398" />
+      <location filename="../../processing/bridge.py" line="422" />
       <source>The input's field {field} does not hold one whole number per output feature, so it cannot be the output's feature id (a GeoPackage takes a field named fid as its primary key); it is left out.</source>
       <translation>输入的字段 {field} 并非每个输出要素各对应一个整数，因此不能作为输出的要素 ID（GeoPackage 以名为 fid 的字段作为主键）；该字段不写入输出。</translation>
     </message>
@@ -4133,12 +4316,37 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
   <context>
     <name>ResilienceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="93" />
-      <source>Digital Resilience Toolkit needs Python packages that QGIS's Python lacks: {names}. Install them with: {command} (on Windows, run it in the OSGeo4W Shell), then restart QGIS.</source>
-      <translation>数字韧性工具箱需要 QGIS 的 Python 中缺少的 Python 包：{names}。请用以下命令安装：{command}（Windows 上请在 OSGeo4W Shell 中运行），然后重启 QGIS。</translation>
+      <location filename="../../processing/algorithm.py" line="95" />
+      <source>{who} needs Python packages that QGIS's Python lacks: {names}.</source>
+      <translation>{who}需要 QGIS 的 Python 中缺少的 Python 包：{names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="195" />
+      <location filename="../../processing/algorithm.py" line="96" />
+      <source>Digital Resilience Toolkit</source>
+      <translation>数字韧性工具箱</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithm.py" line="99" />
+      <source>Install them in one step from the menu Digital Resilience › Install dependencies…, or in a terminal (on Windows, the OSGeo4W Shell): {command}</source>
+      <translation>可在菜单“数字韧性 › 安装依赖包…”中一步安装，或在终端（Windows 上为 OSGeo4W Shell）中运行：{command}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithm.py" line="106" />
+      <source>pyproj must be the one built against QGIS's own PROJ library ({packages} need(s) it), and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}, then the rest as above.</source>
+      <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本（{packages} 需要它），且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装，然后按上述方法安装其余的包。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithm.py" line="111" />
+      <source>pyproj must be the one built against QGIS's own PROJ library, and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}.</source>
+      <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本，且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithm.py" line="114" />
+      <source>Then restart QGIS.</source>
+      <translation>然后重启 QGIS。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithm.py" line="209" />
       <source>Cancelled by the user.</source>
       <translation>已被用户取消。</translation>
     </message>
@@ -4176,6 +4384,10 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
       <location filename="../../processing/algorithm.py" line="40" />
       <source>Study workflows</source>
       <translation>研究工作流</translation>
+    </message>
+    <message>
+      <source>Digital Resilience Toolkit needs Python packages that QGIS's Python lacks: {names}. Install them with: {command} (on Windows, run it in the OSGeo4W Shell), then restart QGIS.</source>
+      <translation type="vanished">数字韧性工具箱需要 QGIS 的 Python 中缺少的 Python 包：{names}。请用以下命令安装：{command}（Windows 上请在 OSGeo4W Shell 中运行），然后重启 QGIS。</translation>
     </message>
   </context>
   <context>
@@ -6107,24 +6319,34 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>缺少 HiGHS 求解器（Python 包 highspy）；请用 pip install highspy 安装后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="69" />
+      <location filename="../../core/dependencies.py" line="101" />
       <source>{package} (missing; needs &gt;= {required})</source>
       <translation>{package}（缺失；需要 &gt;= {required}）</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="70" />
+      <location filename="../../core/dependencies.py" line="102" />
       <source>{package} {installed} (too old; needs &gt;= {required})</source>
       <translation>{package} {installed}（版本过旧；需要 &gt;= {required}）</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="140" />
-      <source>On Linux, pip builds {packages} from source against the system's PROJ, GEOS and GDAL (their PyPI wheels bundle other copies, which crash QGIS with 'double free or corruption'); this needs the development packages ({build_packages} on Debian/Ubuntu). With PROJ 9.1 (Debian 12) pyproj must be 3.6.1, built with Cython 3.0 (see the plugin's README).</source>
-      <translation>在 Linux 上，pip 会基于系统自带的 PROJ、GEOS 和 GDAL 从源码构建 {packages}（其 PyPI wheel 包自带另一套副本，会使 QGIS 因 'double free or corruption' 崩溃）；这需要安装开发包（Debian/Ubuntu 上为 {build_packages}）。在 PROJ 9.1（Debian 12）下，pyproj 必须为 3.6.1 版，并以 Cython 3.0 构建（参见插件的 README）。</translation>
+      <location filename="../../core/dependencies.py" line="304" />
+      <source>conda install -c conda-forge pyproj (in QGIS's conda environment)</source>
+      <translation>conda install -c conda-forge pyproj（在 QGIS 所在的 conda 环境中）</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="146" />
-      <source>On Linux, pip builds {packages} from source against the system's PROJ, GEOS and GDAL (their PyPI wheels bundle other copies, which crash QGIS with 'double free or corruption'); this needs the development packages ({build_packages} on Debian/Ubuntu).</source>
-      <translation>在 Linux 上，pip 会基于系统自带的 PROJ、GEOS 和 GDAL 从源码构建 {packages}（其 PyPI wheel 包自带另一套副本，会使 QGIS 因 'double free or corruption' 崩溃）；这需要安装开发包（Debian/Ubuntu 上为 {build_packages}）。</translation>
+      <location filename="../../core/dependencies.py" line="306" />
+      <source>the OSGeo4W Setup (Advanced Install), package python3-pyproj</source>
+      <translation>OSGeo4W 安装程序（高级安装）中的 python3-pyproj 包</translation>
+    </message>
+    <message>
+      <location filename="../../core/dependencies.py" line="308" />
+      <source>a QGIS.app that ships pyproj (the official installers do), or QGIS from conda-forge</source>
+      <translation>自带 pyproj 的 QGIS.app（官方安装包即自带），或 conda-forge 的 QGIS</translation>
+    </message>
+    <message>
+      <location filename="../../core/dependencies.py" line="309" />
+      <source>sudo apt install python3-pyproj (Debian, Ubuntu) or sudo dnf install python3-pyproj (Fedora)</source>
+      <translation>sudo apt install python3-pyproj（Debian、Ubuntu）或 sudo dnf install python3-pyproj（Fedora）</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/data.py" line="31" />
@@ -8415,6 +8637,14 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../processing/weights_parameters.py" line="282" />
       <source>The id field {field} is not unique: {values} occur more than once; choose a unique field (e.g. adcode).</source>
       <translation>标识字段 {field} 不唯一：{values} 出现多次；请选择唯一的字段（如 adcode）。</translation>
+    </message>
+    <message>
+      <source>On Linux, pip builds {packages} from source against the system's PROJ, GEOS and GDAL (their PyPI wheels bundle other copies, which crash QGIS with 'double free or corruption'); this needs the development packages ({build_packages} on Debian/Ubuntu).</source>
+      <translation type="vanished">在 Linux 上，pip 会基于系统自带的 PROJ、GEOS 和 GDAL 从源码构建 {packages}（其 PyPI wheel 包自带另一套副本，会使 QGIS 因 'double free or corruption' 崩溃）；这需要安装开发包（Debian/Ubuntu 上为 {build_packages}）。</translation>
+    </message>
+    <message>
+      <source>On Linux, pip builds {packages} from source against the system's PROJ, GEOS and GDAL (their PyPI wheels bundle other copies, which crash QGIS with 'double free or corruption'); this needs the development packages ({build_packages} on Debian/Ubuntu). With PROJ 9.1 (Debian 12) pyproj must be 3.6.1, built with Cython 3.0 (see the plugin's README).</source>
+      <translation type="vanished">在 Linux 上，pip 会基于系统自带的 PROJ、GEOS 和 GDAL 从源码构建 {packages}（其 PyPI wheel 包自带另一套副本，会使 QGIS 因 'double free or corruption' 崩溃）；这需要安装开发包（Debian/Ubuntu 上为 {build_packages}）。在 PROJ 9.1（Debian 12）下，pyproj 必须为 3.6.1 版，并以 Cython 3.0 构建（参见插件的 README）。</translation>
     </message>
     <message>
       <source>The dependent variable {name} has no variation left to explain (after the {effects} transformation); choose another variable or other panel effects.</source>

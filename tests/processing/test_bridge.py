@@ -92,6 +92,40 @@ def test_round_trip_through_a_sink_is_exact(mixed_layer):
     assert target.fields().field("big").type() == mixed_layer.fields().field("big").type()
 
 
+def test_wkb_frames_carry_geometries_without_shapely(mixed_layer):
+    """geometry=WKB: a plain DataFrame with QGIS's WKB, written back unchanged (multi-promoted for a
+    multi sink), a missing geometry stays missing, and the WKB column is no field."""
+    import pandas as pd
+    from qgis.core import QgsGeometry, QgsVectorLayer, QgsWkbTypes
+
+    from digital_resilience.processing.bridge import (
+        WKB,
+        WKB_COLUMN,
+        _frame_wkb_type,
+        fields_for_frame,
+        read_frame,
+        write_frame,
+    )
+
+    frame = read_frame(mixed_layer, geometry=WKB)
+    assert type(frame) is pd.DataFrame and frame[WKB_COLUMN].iloc[2] is None
+    assert QgsWkbTypes.displayString(_frame_wkb_type(frame)) == "MultiPolygon"
+    joined = frame.iloc[[1, 0, 1]].copy()  # rows repeated, as a long join does
+    fields = fields_for_frame(joined, base_fields=mixed_layer.fields())
+    assert WKB_COLUMN not in fields.names()
+    target = QgsVectorLayer("MultiPolygon?crs=EPSG:4326", "out", "memory")
+    target.dataProvider().addAttributes(fields.toList())
+    target.updateFields()
+    assert write_frame(joined, target.dataProvider(), target.fields(), multi=True) == 3
+    originals = {f["code"]: f.geometry() for f in mixed_layer.getFeatures()}
+    written = list(target.getFeatures())
+    assert [f["code"] for f in written] == [2, 1, 2]
+    for feature in written:
+        expected = QgsGeometry(originals[feature["code"]])
+        expected.convertToMultiType()
+        assert feature.geometry().equals(expected)
+
+
 @pytest.mark.parametrize(
     "definition",
     ["EPSG:4326", "EPSG:3857", "EPSG:4490", "ESRI:102025",

@@ -70,7 +70,7 @@ def test_class_factory_registers_menu_and_provider_then_unloads(no_provider):
         titles = [a.text() for a in iface.window.menuBar().actions()]
         assert titles.index("Digital Resilience") == titles.index("&Help") - 1
         actions = {a.objectName() for a in plugin.actions}
-        assert {f"mAction_{alg.name()}" for alg in provider.algorithms()} == actions
+        assert {f"mAction_{alg.name()}" for alg in provider.algorithms()} | {"mAction_install_dependencies"} == actions
         assert iface.bar.messages == []  # every package is installed here
     finally:
         plugin.unload()
@@ -114,52 +114,69 @@ def test_algorithms_are_those_of_the_design(provider):
 def test_missing_packages_give_one_clear_message(qgis_app, qgis_processing, provider, monkeypatch,
                                                  cities_path):
     import processing
-    from qgis.core import QgsApplication, QgsProcessingException
+    from qgis.core import QgsApplication, QgsProcessingException, QgsSettings
 
     from digital_resilience.core import dependencies
     from digital_resilience.core.dependencies import Problem
+    from digital_resilience.plugin import installer
 
     fake = [Problem("esda", "2.5", None), Problem("libpysal", "4.9", "4.1.0")]
     monkeypatch.setattr(dependencies, "problems", lambda packages=None: fake)
     with pytest.raises(QgsProcessingException) as caught:
         processing.run("resilience:spatialweights", {"INPUT": str(cities_path), "OUTPUT": "TEMPORARY_OUTPUT"})
     text = str(caught.value)
+    assert text.startswith("Spatial weights needs Python packages that QGIS's Python lacks: ")
     assert "esda (missing; needs >= 2.5)" in text and "libpysal 4.1.0 (too old" in text
-    assert "-m pip install --upgrade" in text and '"esda>=2.5"' in text
+    assert "Digital Resilience › Install dependencies…" in text
+    assert f"{dependencies.python_executable()} -m pip install --user" in text and '"esda>=2.5"' in text
     assert "--no-binary" not in text and "from source" not in text  # nothing to compile
 
     import digital_resilience
 
     QgsApplication.processingRegistry().removeProvider(provider)
+    QgsSettings().setValue(installer.SETTINGS_ASKED, True)  # not the first start: no dialog
     iface = StandInIface()
     plugin = digital_resilience.classFactory(iface)
     plugin.initGui()
     try:
         assert len(iface.bar.messages) == 1
-        assert "pip install" in iface.bar.messages[0][1]
+        assert "Install dependencies…" in iface.bar.messages[0][1]
+        assert plugin.dialog is None
+        action = next(a for a in plugin.actions if a.objectName() == "mAction_install_dependencies")
+        assert action is not None and action.text() == "Install dependencies…"
+        action.trigger()
+        assert plugin.dialog is not None and plugin.dialog.isVisible()
+        packages = [plugin.dialog.tree.topLevelItem(i).text(0) for i in range(plugin.dialog.tree.topLevelItemCount())]
+        assert packages[:2] == ["esda", "libpysal"]
     finally:
         plugin.unload()
+    assert plugin.dialog is None
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="source builds are for Linux")
-def test_missing_geo_packages_message_builds_them_from_source_on_linux(qgis_app, qgis_processing, provider,
-                                                                      monkeypatch, cities_path):
-    """PyPI wheels of pyproj/shapely/pyogrio crash QGIS on Linux: the one message says how to build them."""
+def test_without_pyproj_the_message_gives_the_distribution_command(qgis_app, qgis_processing, provider,
+                                                                   monkeypatch, cities_path):
+    """pip must never bring a pyproj wheel (its own PROJ crashes QGIS): pyproj and what pulls it in are
+    left to the distribution; the rest is still installed with pip."""
     import processing
     from qgis.core import QgsProcessingException
 
     from digital_resilience.core import dependencies
     from digital_resilience.core.dependencies import Problem
 
-    fake = [Problem("geopandas", "0.12", None)]
+    fake = [Problem("pyproj", "3.3", None), Problem("geopandas", "0.12", None), Problem("scipy", "1.8", None)]
     monkeypatch.setattr(dependencies, "problems", lambda packages=None: fake)
+    monkeypatch.setattr(dependencies, "is_conda", lambda prefix=None: False)
+    real = dependencies.installed_version
+    monkeypatch.setattr(dependencies, "installed_version", lambda name: None if name == "pyproj" else real(name))
     with pytest.raises(QgsProcessingException) as caught:
         processing.run("resilience:spatialweights", {"INPUT": str(cities_path), "OUTPUT": "TEMPORARY_OUTPUT"})
     text = str(caught.value)
-    assert text.count("Digital Resilience Toolkit needs") == 1
-    assert '--no-binary pyproj,shapely,pyogrio "geopandas>=0.12"' in text
-    assert "builds pyproj, shapely, pyogrio from source" in text
-    assert "libproj-dev proj-bin libgeos-dev libgdal-dev" in text
+    assert text.count("needs Python packages") == 1
+    command = text[text.index(" -m pip install"):text.index("pyproj must be")]
+    assert '"scipy>=1.8"' in command and "geopandas" not in command and "pyproj" not in command
+    if sys.platform.startswith("linux"):
+        assert "sudo apt install python3-pyproj" in text
+    assert "(geopandas need(s) it)" in text
 
 
 def test_loading_the_plugin_imports_nothing_heavy_and_is_fast():
