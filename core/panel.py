@@ -104,6 +104,18 @@ def check_unit_years(units, years) -> None:
                          "id and year fields.", pairs=preview(pairs))
 
 
+def finite_or_missing(values) -> tuple[np.ndarray, np.ndarray]:
+    """The one rule for non-finite numbers: ±inf (and NaN) are missing values.
+
+    Returns a float64 copy of ``values`` with ±inf replaced by NaN, and the mask of the cells
+    that held ±inf, so that the caller lists them (log, report) and then applies its usual
+    missing-value policy to them."""
+    array = np.array(values, dtype=np.float64)
+    infinite = np.isinf(array)
+    array[infinite] = np.nan
+    return array, infinite
+
+
 def numeric_values(values, name: str) -> np.ndarray:
     """The values of field ``name`` as float64 (NULL and empty as NaN); text is an error."""
     series = pd.Series(values)
