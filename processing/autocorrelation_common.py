@@ -143,12 +143,13 @@ def read_panel(algorithm, parameters, context, feedback):
     if year_field is None:
         ids = unit_ids(frame, id_field)
         frame, ids = apply_policy(frame, ids, policy, feedback)
-        weights = resolve_weights(algorithm, parameters, context, frame, ids, progress=progress)
+        weights = resolve_weights(algorithm, parameters, context, frame, ids, progress=progress, feedback=feedback)
         return source, frame, Panel.wide(frame, weights)
     require_unit_id(id_field, year_field)
     frame, _ = apply_policy(frame, frame.index.to_numpy(), policy, feedback)
     first, ids, unit_of_row = Panel.long_units(frame[id_field], frame[year_field])
-    weights = resolve_weights(algorithm, parameters, context, frame.iloc[first], ids, progress=progress)
+    weights = resolve_weights(algorithm, parameters, context, frame.iloc[first], ids, progress=progress,
+                              feedback=feedback)
     years = frame[year_field].astype("float64").to_numpy().astype("int64")
     return source, frame, Panel(frame, weights, unit_of_row, years)
 
