@@ -202,7 +202,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
             balance=self.parameterAsBool(parameters, self.BALANCE, context),
         )
         result = convergence_analysis(panel, variable, control_names, groups, weights, settings, labels,
-                                      progress=feedback_progress(steps), feedback=feedback)
+                                      progress=feedback_progress(steps))
         self.warn(result, labels, feedback)
 
         steps.setCurrentStep(3)
