@@ -6180,51 +6180,51 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
     <message>
       <location filename="../../core/econometrics/data.py" line="137" />
-      <source>{count} unit(s) have empty (NULL) values in the model's fields: {units}. Fill them, or run again with “Balance the panel / drop units with missing values” on.</source>
-      <translation>{count} 个单元在模型字段中有空值（NULL）：{units}。请补全，或勾选“平衡面板 / 剔除含缺失值的单元”后重新运行。</translation>
+      <source>{count} unit(s) have empty (NULL) or non-finite (±inf) values in the model's fields: {units}. Fill them, or run again with “Balance the panel / drop units with missing values” on.</source>
+      <translation>{count} 个单元在模型字段中有空值（NULL）或非有限值（±inf）：{units}。请补全，或勾选“平衡面板 / 剔除含缺失值的单元”后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="141" />
+      <location filename="../../core/econometrics/data.py" line="142" />
       <source>{count} unit(s) with missing values were left out: {units}.</source>
       <translation>已剔除 {count} 个含缺失值的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="162" />
+      <location filename="../../core/econometrics/data.py" line="163" />
       <source>No yearly fields STEM_YYYY for {stems}; a wide panel needs fields like {example} (or choose the long layout with a year field, or the cross-section layout).</source>
       <translation>{stems} 没有逐年字段 STEM_YYYY；宽格式面板需要类似 {example} 的字段（或选择带年份字段的长格式，或截面格式）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="170" />
+      <location filename="../../core/econometrics/data.py" line="171" />
       <source>The fields {stems} share fewer than two years ({years}); a panel needs at least two.</source>
       <translation>字段 {stems} 共有的年份少于两年（{years}）；面板至少需要两年。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="171" />
+      <location filename="../../core/econometrics/data.py" line="172" />
       <source>none</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="176" />
+      <location filename="../../core/econometrics/data.py" line="177" />
       <source>{stem}: years {years} are not shared by every variable and were left out.</source>
       <translation>{stem}：年份 {years} 并非所有变量共有，已剔除。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="191" />
+      <location filename="../../core/econometrics/data.py" line="192" />
       <source>The year field {field} is empty or not a number in {count} row(s); fill it.</source>
       <translation>年份字段 {field} 在 {count} 行中为空或不是数字；请补全。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="199" />
+      <location filename="../../core/econometrics/data.py" line="200" />
       <source>The year field {field} has a single year ({year}); a panel needs at least two, or choose the cross-section layout.</source>
       <translation>年份字段 {field} 只有一个年份（{year}）；面板至少需要两年，或请选择截面格式。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="222" />
+      <location filename="../../core/econometrics/data.py" line="223" />
       <source>The panel is not balanced: {cells} unit-year(s) of {units} unit(s) are missing or empty, e.g. {examples}. Fill the gaps, or run again with “Balance the panel” on to leave out the {units} incomplete unit(s).</source>
       <translation>面板不平衡：{units} 个单元的 {cells} 个单元-年份缺失或为空，例如 {examples}。请补全缺失值，或勾选“平衡面板”后重新运行，以剔除这 {units} 个不完整的单元。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="227" />
+      <location filename="../../core/econometrics/data.py" line="228" />
       <source>Panel balanced: {count} unit(s) with missing years were left out: {units}.</source>
       <translation>已平衡面板：剔除了 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
@@ -7939,7 +7939,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>每个单元每年只能有一行；以下单元-年份重复：{pairs}。请检查单元标识字段和年份字段。</translation>
     </message>
     <message>
-      <location filename="../../core/panel.py" line="125" />
+      <location filename="../../core/panel.py" line="126" />
       <source>The field {field} holds values that are not numbers (e.g. “{value}”); choose a numeric field.</source>
       <translation>字段 {field} 中有非数值的取值（如“{value}”）；请选择数值字段。</translation>
     </message>
