@@ -91,9 +91,10 @@ def to_numbers(cells: pd.Series, column: str, lines=None, decisions: list | None
 
 
 def numeric_share(cells: pd.Series) -> float:
-    """Share of the non-missing cells that are numbers (0 when every cell is missing)."""
-    parsed = [parse_number(v) for v in cells.tolist()]
-    present = [v for v in parsed if v is None or not np.isnan(v)]
+    """Share of the non-missing cells that are numbers (0 when every cell is missing); a non-finite
+    number (``inf``) counts as a number, so that its column is read (and the cell reported)."""
+    read = [read_number(v) for v in cells.tolist()]
+    present = [v for v, kind in read if v is None or not np.isnan(v) or kind == NOT_FINITE]
     if not present:
         return 0.0
     return sum(v is not None for v in present) / len(present)
