@@ -338,7 +338,7 @@ Output fields (per year, STEM_YYYY on a wide layer; STEM on a long one): DEI dig
 
 Index ranking chart (optional, PNG or SVG): the top and bottom 10 cities of the first index in the latest year, labelled with the name field (or a field called name); the advanced parameters choose another index or sub-index, another year and the number of cities.
 
-Bad input: unknown or non-numeric fields, a dimension without indicators and fewer than two cities are errors; constant indicators are dropped with a warning; missing values stop the run unless you choose to drop those city-years or fill them with the year mean (both are logged).</source>
+Bad input: unknown or non-numeric fields, a dimension without indicators and fewer than two cities are errors; constant indicators are dropped with a warning; missing values stop the run unless you choose to drop those city-years or fill them with the year mean (both are logged). Values that are not finite numbers (±inf) are missing values under the same choice. Coefficient-of-variation weights refuse indicators with negative values (not a ratio scale).</source>
       <translation>由逐年指标构建综合指数：默认构建数字经济指数，以及包含社会、经济、基础设施、生态四个维度的城市韧性指数。
 
 图层：宽格式（每个城市一个要素，字段形如 GDPPC_2019 的 STEM_YYYY，与“连接指标表”的输出一致）、长格式（每个城市每年一个要素：请选择年份字段）或单一截面。
@@ -353,7 +353,7 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
 
 指数排名图（可选，PNG 或 SVG）：第一个指数最新年份排名前 10 位和后 10 位的城市，以名称字段（或名为 name 的字段）标注；可在高级参数中选择其他指数或分指数、其他年份以及城市数量。
 
-错误输入：字段不存在或非数值、维度下没有指标、城市少于两个均会报错；常数指标将被剔除并给出警告；存在缺失值时停止运行，除非选择剔除这些城市-年份或以当年均值填补（两者均会记录）。</translation>
+错误输入：字段不存在或非数值、维度下没有指标、城市少于两个均会报错；常数指标将被剔除并给出警告；存在缺失值时停止运行，除非选择剔除这些城市-年份或以当年均值填补（两者均会记录）。不是有限数的值（±inf）按缺失值处理，适用同一选项。变异系数法拒绝含负值的指标（不是比率尺度）。</translation>
     </message>
     <message>
       <location filename="../../processing/algorithms/composite_index.py" line="35" />
@@ -361,277 +361,277 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
       <translation>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性,指标体系,权重,变异系数,CRITIC 法,TOPSIS</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="91" />
+      <location filename="../../processing/algorithms/composite_index.py" line="93" />
       <source>Cities with indicators</source>
       <translation>含指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="93" />
+      <location filename="../../processing/algorithms/composite_index.py" line="95" />
       <source>Indicator system (template)</source>
       <translation>指标体系（模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="96" />
+      <location filename="../../processing/algorithms/composite_index.py" line="98" />
       <source>Indicator system file (CSV/XLSX; replaces the template)</source>
       <translation>指标体系文件（CSV/XLSX；替代模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="98" />
+      <location filename="../../processing/algorithms/composite_index.py" line="100" />
       <source>Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</source>
       <translation>表格 (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="100" />
+      <location filename="../../processing/algorithms/composite_index.py" line="102" />
       <source>Indicator system table (replaces the template)</source>
       <translation>指标体系表（替代模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="101" />
+      <location filename="../../processing/algorithms/composite_index.py" line="103" />
       <source>Indicator (field stem)</source>
       <translation>指标（字段前缀）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="101" />
+      <location filename="../../processing/algorithms/composite_index.py" line="103" />
       <source>Index</source>
       <translation>指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="101" />
+      <location filename="../../processing/algorithms/composite_index.py" line="103" />
       <source>Dimension</source>
       <translation>维度</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="102" />
+      <location filename="../../processing/algorithms/composite_index.py" line="104" />
       <source>Direction (+/-)</source>
       <translation>方向（+/-）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="102" />
+      <location filename="../../processing/algorithms/composite_index.py" line="104" />
       <source>Weight</source>
       <translation>权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="104" />
+      <location filename="../../processing/algorithms/composite_index.py" line="106" />
       <source>Weighting method</source>
       <translation>赋权方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="105" />
+      <location filename="../../processing/algorithms/composite_index.py" line="107" />
       <source>Entropy weight method</source>
       <translation>熵权法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="105" />
+      <location filename="../../processing/algorithms/composite_index.py" line="107" />
       <source>CRITIC</source>
       <translation>CRITIC 法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="105" />
+      <location filename="../../processing/algorithms/composite_index.py" line="107" />
       <source>Coefficient of variation</source>
       <translation>变异系数法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="106" />
+      <location filename="../../processing/algorithms/composite_index.py" line="108" />
       <source>Equal weights</source>
       <translation>等权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="106" />
+      <location filename="../../processing/algorithms/composite_index.py" line="108" />
       <source>User weights (weight column)</source>
       <translation>自定义权重（weight 列）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="108" />
+      <location filename="../../processing/algorithms/composite_index.py" line="110" />
       <source>Panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="109" />
+      <location filename="../../processing/algorithms/composite_index.py" line="111" />
       <source>Pooled city-years: one set of weights, indices comparable over time</source>
       <translation>城市-年份合并：一套权重，指数可跨年比较</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="110" />
+      <location filename="../../processing/algorithms/composite_index.py" line="112" />
       <source>Each year separately</source>
       <translation>逐年分别计算</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="112" />
+      <location filename="../../processing/algorithms/composite_index.py" line="114" />
       <source>Missing values</source>
       <translation>缺失值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="113" />
+      <location filename="../../processing/algorithms/composite_index.py" line="115" />
       <source>Stop with an error</source>
       <translation>报错并停止</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="113" />
+      <location filename="../../processing/algorithms/composite_index.py" line="115" />
       <source>Drop the city-year</source>
       <translation>剔除该城市-年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="113" />
+      <location filename="../../processing/algorithms/composite_index.py" line="115" />
       <source>Fill with the year mean</source>
       <translation>以当年均值填补</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="116" />
+      <location filename="../../processing/algorithms/composite_index.py" line="118" />
       <source>Add the TOPSIS relative closeness</source>
       <translation>增加 TOPSIS 相对贴近度</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="118" />
+      <location filename="../../processing/algorithms/composite_index.py" line="120" />
       <source>Year field (long layers: one feature per city and year)</source>
       <translation>年份字段（长格式图层：每个城市每年一个要素）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="121" />
+      <location filename="../../processing/algorithms/composite_index.py" line="123" />
       <source>Standardisation</source>
       <translation>标准化方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="122" />
+      <location filename="../../processing/algorithms/composite_index.py" line="124" />
       <source>Min–max by direction (0–1)</source>
       <translation>按方向极差标准化（0–1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="122" />
+      <location filename="../../processing/algorithms/composite_index.py" line="124" />
       <source>Z-score by direction</source>
       <translation>按方向 Z 分数标准化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="124" />
+      <location filename="../../processing/algorithms/composite_index.py" line="126" />
       <source>Entropy shift added to the min–max values</source>
       <translation>熵权法中加到极差标准化值上的平移量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="126" />
+      <location filename="../../processing/algorithms/composite_index.py" line="128" />
       <source>City id field (named in messages)</source>
       <translation>城市标识字段（用于提示信息）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="132" />
+      <location filename="../../processing/algorithms/composite_index.py" line="134" />
       <source>Indices</source>
       <translation>指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="134" />
+      <location filename="../../processing/algorithms/composite_index.py" line="136" />
       <source>Indicator weights</source>
       <translation>指标权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="137" />
+      <location filename="../../processing/algorithms/composite_index.py" line="139" />
       <source>Output field stems</source>
       <translation>输出字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="138" />
+      <location filename="../../processing/algorithms/composite_index.py" line="140" />
       <source>Latest year</source>
       <translation>最新年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="151" />
+      <location filename="../../processing/algorithms/composite_index.py" line="153" />
       <source>Give the indicator system either as a file or as a table, not both.</source>
       <translation>指标体系请以文件或表格之一给出，不要同时给出。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="154" />
+      <location filename="../../processing/algorithms/composite_index.py" line="156" />
       <source>Indicator system: the table of the dialog.</source>
       <translation>指标体系：对话框中的表格。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="157" />
+      <location filename="../../processing/algorithms/composite_index.py" line="159" />
       <source>Indicator system: {path}.</source>
       <translation>指标体系：{path}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="162" />
+      <location filename="../../processing/algorithms/composite_index.py" line="164" />
       <source>Indicator system: template {key}.</source>
       <translation>指标体系：模板 {key}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="186" />
+      <location filename="../../processing/algorithms/composite_index.py" line="188" />
       <source>Not part of an index (auxiliary): {codes}.</source>
       <translation>不属于任何指数（辅助指标）：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="199" />
+      <location filename="../../processing/algorithms/composite_index.py" line="201" />
       <source>{label}: fields {fields}.</source>
       <translation>{label}：字段 {fields}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="210" />
+      <location filename="../../processing/algorithms/composite_index.py" line="212" />
       <source>{label} {year}</source>
       <translation>{label} {year}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="226" />
+      <location filename="../../processing/algorithms/composite_index.py" line="228" />
       <source>Indicator</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="227" />
+      <location filename="../../processing/algorithms/composite_index.py" line="229" />
       <source>Indicator name</source>
       <translation>指标名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="227" />
+      <location filename="../../processing/algorithms/composite_index.py" line="229" />
       <source>Direction (+ more is better)</source>
       <translation>方向（+ 为越大越好）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="228" />
+      <location filename="../../processing/algorithms/composite_index.py" line="230" />
       <source>Year (empty: pooled)</source>
       <translation>年份（空：合并）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="229" />
+      <location filename="../../processing/algorithms/composite_index.py" line="231" />
       <source>Entropy e_j</source>
       <translation>熵值 e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="229" />
+      <location filename="../../processing/algorithms/composite_index.py" line="231" />
       <source>Divergence d_j = 1 − e_j</source>
       <translation>差异系数 d_j = 1 − e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="230" />
+      <location filename="../../processing/algorithms/composite_index.py" line="232" />
       <source>Standard deviation</source>
       <translation>标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="230" />
+      <location filename="../../processing/algorithms/composite_index.py" line="232" />
       <source>CRITIC conflict Σ(1 − r)</source>
       <translation>CRITIC 冲突性 Σ(1 − r)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="231" />
+      <location filename="../../processing/algorithms/composite_index.py" line="233" />
       <source>CRITIC information C_j</source>
       <translation>CRITIC 信息量 C_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="232" />
+      <location filename="../../processing/algorithms/composite_index.py" line="234" />
       <source>Weight w_j</source>
       <translation>权重 w_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="232" />
+      <location filename="../../processing/algorithms/composite_index.py" line="234" />
       <source>Rank of the weight</source>
       <translation>权重排名</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="233" />
+      <location filename="../../processing/algorithms/composite_index.py" line="235" />
       <source>Weight of the dimension</source>
       <translation>维度权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="239" />
+      <location filename="../../processing/algorithms/composite_index.py" line="241" />
       <source>{count} missing indicator values:</source>
       <translation>{count} 个指标值缺失：</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="244" />
+      <location filename="../../processing/algorithms/composite_index.py" line="246" />
       <source>  … and {more} more.</source>
       <translation>  … 另有 {more} 个。</translation>
     </message>
@@ -7549,22 +7549,22 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>列“{column}”中有非数值的取值（{examples}）；请更正，或将单元格留空表示缺失。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/numbers.py" line="128" />
+      <location filename="../../core/indices/numbers.py" line="129" />
       <source>no-data marks read as missing: {cells}</source>
       <translation>无数据标记按缺失值读取：{cells}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/numbers.py" line="130" />
+      <location filename="../../core/indices/numbers.py" line="131" />
       <source>not finite numbers, read as missing: {cells}</source>
       <translation>不是有限数，按缺失值读取：{cells}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/numbers.py" line="133" />
+      <location filename="../../core/indices/numbers.py" line="134" />
       <source>read with “,” as the thousands separator: {examples}</source>
       <translation>“,”按千位分隔符读取：{examples}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/numbers.py" line="136" />
+      <location filename="../../core/indices/numbers.py" line="137" />
       <source>the % sign was dropped (not divided by 100): {examples}</source>
       <translation>已去掉 % 号（未除以 100）：{examples}</translation>
     </message>
