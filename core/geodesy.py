@@ -55,7 +55,8 @@ LAYER_UNITS = "layer units"
 def metric_for_crs(crs, planar: bool = False, required: bool = True) -> Metric:
     """The distance metric for a pyproj CRS (see the module's rule).
 
-    ``planar``: straight lines in the CRS's plane even when it has an ellipsoid. A missing CRS
+    ``planar``: straight lines in the plane of a projected CRS even when it has an ellipsoid (a
+    geographic CRS stays geodesic: degrees are not a plane). A missing CRS
     is an error unless ``required`` is False (planar in the layer's units)."""
     import pyproj
 
@@ -69,7 +70,7 @@ def metric_for_crs(crs, planar: bool = False, required: bool = True) -> Metric:
                       description=Message("planar, in the layer's units (the layer has no CRS)"))
     crs = pyproj.CRS.from_user_input(crs)
     geographic = crs if crs.is_geographic else crs.geodetic_crs
-    if geographic is not None and not planar:
+    if geographic is not None and (not planar or crs.is_geographic):  # degrees are no plane
         geod = geographic.get_geod() or pyproj.Geod(ellps="WGS84")
         ellipsoid = geographic.ellipsoid.name if geographic.ellipsoid else "WGS 84"
         if crs.is_geographic:

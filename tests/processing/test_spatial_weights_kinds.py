@@ -352,3 +352,23 @@ def test_resolve_weights_checks_a_file_against_the_layer(consumer, cities_path, 
     assert (weights.n_links, weights.transform) == (1934, "B")
     with pytest.raises(InputError, match=r"has 367 id\(s\) that are not in the layer"):
         resolve_weights(consumer, parameters, context, frame, frame.name.to_numpy())
+
+
+def test_distances_in_a_projected_layer_are_geodesic_unless_planar_is_chosen(cities_path, provider, tmp_path):
+    """The sample in EPSG:3857: a 300 km band gave 26 % fewer links than in EPSG:4326 (the projection
+    stretches distances); now it gives the geodesic links, the same as the geographic layer, and PLANAR
+    gives spdep's longlat = FALSE links. The log names the method."""
+    import geopandas as gpd
+
+    mercator = tmp_path / "mercator.gpkg"
+    gpd.read_file(cities_path, layer="cities").to_crs("EPSG:3857").to_file(mercator, layer="cities")
+    band = {"ID_FIELD": "adcode", "KIND": KIND["distance_band"], "DISTANCE": 300.0, "ATTACH_ISLANDS": True,
+            "POINTS": 1, "OUTPUT": "TEMPORARY_OUTPUT"}
+    feedback = messages()
+    geodesic = run({"INPUT": str(mercator), **band}, feedback)["LINKS"]
+    assert any(i.startswith("Distances: geodesic on the WGS 84 ellipsoid") for i in feedback.infos)
+    planar = run({"INPUT": str(mercator), "PLANAR": True, **band}, feedback)["LINKS"]
+    assert any(i == "Distances: planar, straight lines in WGS 84 / Pseudo-Mercator." for i in feedback.infos)
+    geographic = run({"INPUT": str(cities_path), **band})["LINKS"]
+    assert geodesic == geographic
+    assert planar < 0.8 * geodesic
