@@ -362,8 +362,16 @@ def test_every_feature_is_in_the_output_and_repaired_geometries_fit_its_type(pro
     attribute does). Under "do not filter" a repaired bow-tie (a MultiPolygon) was written into a layer
     declared Polygon: the output is declared MultiPolygon."""
     import processing
-    from qgis.core import (QgsFeature, QgsFeatureRequest, QgsField, QgsGeometry, QgsProcessingContext,
-                           QgsProject, QgsVectorLayer, QgsWkbTypes)
+    from qgis.core import (
+        QgsFeature,
+        QgsFeatureRequest,
+        QgsField,
+        QgsGeometry,
+        QgsProcessingContext,
+        QgsProject,
+        QgsVectorLayer,
+        QgsWkbTypes,
+    )
     from qgis.PyQt.QtCore import QVariant
 
     layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "grid", "memory")
