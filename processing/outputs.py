@@ -420,6 +420,6 @@ class RunOutputs:
             try:
                 metadata = QgsProviderRegistry.instance().providerMetadata("ogr")
                 metadata.createConnection(str(path), {}).dropVectorTable("", sink.layer)
-            except Exception as error:  # noqa: BLE001 - the run's own error matters more
+            except Exception as error:  # the run's own error matters more
                 self.feedback.pushWarning(tr("Could not remove the layer “{layer}” from {path}: {error}").format(
                     layer=sink.layer, path=path, error=error))

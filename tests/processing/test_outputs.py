@@ -195,12 +195,12 @@ def test_output_file_that_is_an_input_file_is_refused(provider, study, tmp_path,
     table = tmp_path / "panel.csv"
     shutil.copyfile(sample_dir / "synthetic_panel.csv", table)
     before = table.read_bytes()
-    with pytest.raises(QgsProcessingException, match="panel.csv is one of the inputs"):
+    with pytest.raises(QgsProcessingException, match=r"panel\.csv is one of the inputs"):
         run("jointable", {"INPUT": f"{study}|layername=cities", "LAYER_KEY": "adcode", "TABLE": str(table),
                           "OUTPUT": str(table)})
     gal = tmp_path / "queen.gal"
     run("spatialweights", weights_parameters(study, WEIGHTS_OUTPUT=str(gal)))
-    with pytest.raises(QgsProcessingException, match="queen.gal is one of the inputs"):
+    with pytest.raises(QgsProcessingException, match=r"queen\.gal is one of the inputs"):
         run("localmoran", lisa_parameters(study, WEIGHTS_FILE=str(gal), SCATTER_PLOT=str(gal)))
     assert table.read_bytes() == before and gal.read_text().count("\n") > 100
 
@@ -230,8 +230,9 @@ def test_failed_spatialweights_leaves_nothing_and_keeps_the_old_files(provider, 
     (out / "w.gal").write_text("old weights")
     fail_after(monkeypatch, SpatialWeightsAlgorithm, "write_report")
     with pytest.raises(QgsProcessingException, match="a late failure"):
-        run("spatialweights", weights_parameters(study, OUTPUT=str(out / "links.gpkg"), WEIGHTS_OUTPUT=str(out / "w.gal"),
-                                                 EDGES=str(out / "edges.csv"), REPORT=str(out / "w.html")))
+        run("spatialweights", weights_parameters(study, OUTPUT=str(out / "links.gpkg"),
+                                                 WEIGHTS_OUTPUT=str(out / "w.gal"), EDGES=str(out / "edges.csv"),
+                                                 REPORT=str(out / "w.html")))
     assert written(out) == ["w.gal"] and (out / "w.gal").read_text() == "old weights"
     assert not (tmp_path / "new").exists()
 
@@ -300,7 +301,7 @@ def test_failed_year_layers_leave_the_folder_as_it_was(provider, study, tmp_path
     original = LocalMoranAlgorithm.process
 
     def failing(self, *args, **kwargs):
-        result = original(self, *args, **kwargs)
+        original(self, *args, **kwargs)
         assert any(p.suffix == ".gpkg" for p in years.iterdir())  # the run wrote its layers
         raise QgsProcessingException("a late failure")
 
