@@ -34,6 +34,7 @@ from pathlib import Path
 from qgis.core import (
     QgsDataSourceUri,
     QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
     QgsProcessingOutputLayerDefinition,
     QgsProperty,
     QgsProviderRegistry,
@@ -207,9 +208,12 @@ class RunOutputs:
             if parameters.get(name) is None or definition.isDestination():
                 continue
             layers = []
+            value = parameters[name]
+            if isinstance(value, QgsProcessingFeatureSourceDefinition):  # "selected features only"
+                value = value.source.staticValue()
             try:
                 if kind in LAYER_SOURCE_TYPES:
-                    layers = [algorithm.parameterAsLayer(parameters, name, context)]
+                    layers = [algorithm.parameterAsLayer({name: value}, name, context)]
                 elif kind == "multilayer":
                     layers = algorithm.parameterAsLayerList(parameters, name, context)
                 elif kind == "file":

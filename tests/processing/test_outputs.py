@@ -154,12 +154,15 @@ def test_missing_folders_are_created(provider, study, tmp_path):
 # ------------------------------------------------------------------ GeoPackages
 def test_output_into_the_input_file_is_refused(provider, study):
     """Before: QGIS replaced the whole GeoPackage, the input layer left with 0 features."""
-    from qgis.core import QgsProcessingException
+    from qgis.core import QgsProcessingException, QgsProcessingFeatureSourceDefinition
 
     with pytest.raises(QgsProcessingException, match=r"is one of the inputs.*ogr:dbname="):
         run("spatialweights", weights_parameters(study, OUTPUT=str(study)))
     with pytest.raises(QgsProcessingException, match=r"layer “cities”, is one of the inputs"):
         run("spatialweights", weights_parameters(study, OUTPUT=f"ogr:dbname='{study}' table=\"cities\" (geom)"))
+    selected = QgsProcessingFeatureSourceDefinition(f"{study}|layername=cities", True)
+    with pytest.raises(QgsProcessingException, match=r"is one of the inputs"):
+        run("spatialweights", {**weights_parameters(study, OUTPUT=str(study)), "INPUT": selected})
     assert gpkg_tables(study) == ["cities"] and feature_count(study, "cities") == 367
 
 
