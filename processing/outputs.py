@@ -119,6 +119,13 @@ def _probe_replace(path: Path) -> None:
         pass
 
 
+def _layer_files(path: Path) -> list[Path]:
+    """The existing files of the layer file ``path``: itself, SQLite's journals, a shapefile's sidecars."""
+    sidecars = [path.with_suffix(s) for s in SIDECARS] if path.suffix.lower() == ".shp" else []
+    candidates = [path] + [Path(str(path) + s) for s in SQLITE_SIDECARS] + sidecars
+    return [candidate for candidate in candidates if candidate.exists()]
+
+
 def _remove(path) -> None:
     try:
         if os.path.isdir(path) and not os.path.islink(path):
@@ -152,6 +159,7 @@ class _Sink:
     layer: str | None  # None: the whole file is the layer
     existed: bool
     layer_existed: bool
+    backups: list = field(default_factory=list)  # (the old file moved aside, its place)
 
 
 @dataclass
@@ -167,7 +175,9 @@ class RunOutputs:
         self.algorithm = algorithm
         self.context = context
         self.feedback = feedback
-        self.prefix = f"{TEMP_PREFIX}{secrets.token_hex(4)}-"
+        token = secrets.token_hex(4)
+        self.prefix = f"{TEMP_PREFIX}{token}-"
+        self.backup_prefix = f"{TEMP_PREFIX}{token}.old-"  # does not start with self.prefix
         self.temp_files: list[tuple[Path, Path, int]] = []  # (temporary, final, mtime of the probe)
         self.folders_created: list[Path] = []
         self.sinks: list[_Sink] = []
@@ -333,15 +343,23 @@ class RunOutputs:
                 if not gpkg or same_layer:
                     self._refuse_input(path, layer_name if gpkg else None)
         self.ensure_folder(file.parent, path)
+        self._probe_folder(file.parent, path)  # QGIS (re)creates files beside it: a journal, sidecars
         try:
             if existed:
                 _probe_replace(file)
-            else:
-                self._probe_folder(file.parent, path)
         except OSError as error:
             raise QgsProcessingException(cannot_write_message(path, error)) from None
-        self.sinks.append(_Sink(str(file), None if whole_file else layer, existed,
-                                bool(layer) and layer in tables))
+        sink = _Sink(str(file), None if whole_file else layer, existed, bool(layer) and layer in tables)
+        if existed and whole_file:
+            # QGIS replaces the file: keep the old one aside until the run succeeds.
+            for old in _layer_files(file):
+                backup = old.parent / f"{self.backup_prefix}{old.name}"
+                try:
+                    os.replace(old, backup)
+                except OSError:  # in use (Windows): QGIS replaces it without a way back
+                    continue
+                sink.backups.append((backup, old))
+        self.sinks.append(sink)
         self.paths.append(file)
 
     def release(self) -> None:
@@ -363,19 +381,23 @@ class RunOutputs:
 
     def commit(self, results: dict) -> dict:
         """Move the temporary files into place; returns ``results`` with the final paths."""
-        for temporary, final, probe_mtime in self.temp_files:
-            folder = final.parent
-            try:
+        try:
+            for temporary, _final, probe_mtime in self.temp_files:
                 if temporary.exists() and temporary.stat().st_size == 0 and \
                         temporary.stat().st_mtime_ns == probe_mtime:
                     os.remove(temporary)  # never written (e.g. written under another suffix)
+            for folder in dict.fromkeys(final.parent for _temporary, final, _mtime in self.temp_files):
                 for entry in sorted(os.listdir(folder)):
                     if entry.startswith(self.prefix):
                         os.replace(folder / entry, folder / entry[len(self.prefix):])
-            except OSError as error:
-                self.rollback()
-                raise QgsProcessingException(cannot_write_message(error.filename or final, error)) from None
+        except OSError as error:
+            self.rollback()
+            raise QgsProcessingException(cannot_write_message(self.final_value(error.filename), error)) from None
         self.temp_files = []
+        for sink in self.sinks:
+            for backup, _place in sink.backups:
+                _remove(backup)
+        self.sinks = []
         return {key: self.final_value(value) for key, value in results.items()}
 
     def final_value(self, value):
@@ -412,11 +434,15 @@ class RunOutputs:
 
     def _remove_sink(self, sink: _Sink) -> None:
         path = Path(sink.path)
-        if not sink.existed:
-            sidecars = [path.with_suffix(s) for s in SIDECARS] if path.suffix.lower() == ".shp" else []
-            for candidate in [path] + [Path(str(path) + s) for s in SQLITE_SIDECARS] + sidecars:
+        if not sink.existed or sink.backups:
+            for candidate in _layer_files(path):
                 try:
                     candidate.unlink()
+                except OSError:
+                    pass
+            for backup, place in sink.backups:
+                try:
+                    os.replace(backup, place)
                 except OSError:
                     pass
             return

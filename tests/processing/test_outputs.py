@@ -143,12 +143,15 @@ def test_read_only_existing_file_is_refused_before_the_work(provider, study, tmp
     assert report.read_text() == "old report"
 
 
-def test_missing_folders_are_created(provider, study, tmp_path):
-    result = run("spatialweights", weights_parameters(study, OUTPUT=str(tmp_path / "a" / "b" / "links.gpkg"),
-                                                      WEIGHTS_OUTPUT=str(tmp_path / "c" / "w.gal")))
+def test_missing_folders_are_created_and_outputs_replaced(provider, study, tmp_path):
+    for kind in (0, 2):  # the second run replaces the first's files
+        result = run("spatialweights", weights_parameters(study, KIND=kind, K=4,
+                                                          OUTPUT=str(tmp_path / "a" / "b" / "links.gpkg"),
+                                                          WEIGHTS_OUTPUT=str(tmp_path / "c" / "w.gal")))
     assert result["WEIGHTS_OUTPUT"] == str(tmp_path / "c" / "w.gal")
-    assert written(tmp_path / "c") == ["w.gal"]
-    assert feature_count(tmp_path / "a" / "b" / "links.gpkg", "links") == 1934
+    assert written(tmp_path) == ["a/b/links.gpkg", "c/w.gal", "study/cities.gpkg"]
+    assert feature_count(tmp_path / "a" / "b" / "links.gpkg", "links") == 367 * 4
+    assert (tmp_path / "c" / "w.gal").read_text().splitlines()[1].split()[1] == "4"
 
 
 # ------------------------------------------------------------------ GeoPackages
@@ -223,7 +226,8 @@ def fail_after(monkeypatch, owner, name, error=None):
 
 
 def test_failed_spatialweights_leaves_nothing_and_keeps_the_old_files(provider, study, tmp_path, monkeypatch):
-    """Before: a complete GAL (and the links layer) stayed behind a failed run."""
+    """Before: a complete GAL (and the links layer) stayed behind a failed run, and the files
+    of an earlier run were already replaced."""
     from qgis.core import QgsProcessingException
 
     from digital_resilience.processing.algorithms.spatial_weights import SpatialWeightsAlgorithm
@@ -231,13 +235,15 @@ def test_failed_spatialweights_leaves_nothing_and_keeps_the_old_files(provider, 
     out = tmp_path / "out"
     out.mkdir()
     (out / "w.gal").write_text("old weights")
+    shutil.copyfile(study, out / "links.gpkg")  # an earlier run's layer
+    old_layer = (out / "links.gpkg").read_bytes()
     fail_after(monkeypatch, SpatialWeightsAlgorithm, "write_report")
     with pytest.raises(QgsProcessingException, match="a late failure"):
         run("spatialweights", weights_parameters(study, OUTPUT=str(out / "links.gpkg"),
                                                  WEIGHTS_OUTPUT=str(out / "w.gal"), EDGES=str(out / "edges.csv"),
                                                  REPORT=str(out / "w.html")))
-    assert written(out) == ["w.gal"] and (out / "w.gal").read_text() == "old weights"
-    assert not (tmp_path / "new").exists()
+    assert written(out) == ["links.gpkg", "w.gal"] and (out / "w.gal").read_text() == "old weights"
+    assert (out / "links.gpkg").read_bytes() == old_layer
 
 
 def test_failed_run_removes_only_its_layer_from_an_existing_gpkg(provider, study, tmp_path, cities_path, monkeypatch):
@@ -326,3 +332,15 @@ def test_multi_page_png_pages_are_moved_into_place(provider, study, tmp_path):
     files = result["FILES"].split(";")
     assert len(files) > 1 and all(os.path.exists(f) and "/.~drt" not in f for f in files)
     assert sorted(os.path.basename(f) for f in files) == [f for f in written(tmp_path) if f.startswith("m_")]
+
+
+def test_layout_export_errors_say_the_reason(provider):
+    """Before: "Could not write the report map …: 4" (QgsLayoutExporter.PrintError)."""
+    from qgis.core import QgsLayoutExporter
+
+    from digital_resilience.processing.algorithms.report_map import ReportMapAlgorithm
+
+    algorithm = ReportMapAlgorithm()
+    for code in (QgsLayoutExporter.PrintError, QgsLayoutExporter.FileError):
+        assert algorithm.export_error(code).startswith("the file cannot be written (a read-only folder")
+    assert "resolution" in algorithm.export_error(QgsLayoutExporter.MemoryError)
