@@ -183,6 +183,7 @@ class RunOutputs:
         self.sinks: list[_Sink] = []
         self.folders: list[_Folder] = []
         self.paths: list[Path] = []  # every output path (for OSError messages)
+        self.shared: set[str] = set()  # plain .gpkg paths that several sinks write to
 
     # ------------------------------------------------------------- prepare
     def prepare(self, parameters: dict) -> dict:
@@ -191,6 +192,13 @@ class RunOutputs:
         algorithm, context = self.algorithm, self.context
         inputs = self.input_locations(parameters)
         run_parameters = dict(parameters)
+        # Several sinks to one plain .gpkg path would each replace the file: each gets its layer.
+        plain = [os.path.abspath(path) for path, layer in (
+            parse_sink_destination(self.sink_destination(parameters[d.name()]))
+            for d in algorithm.destinationParameterDefinitions()
+            if d.type() in ("sink", "vectorDestination") and parameters.get(d.name()) is not None)
+            if path is not None and layer is None and _is_gpkg(path)]
+        self.shared = {path for path in plain if plain.count(path) > 1}
         for definition in algorithm.destinationParameterDefinitions():
             name = definition.name()
             if parameters.get(name) is None:
@@ -303,24 +311,25 @@ class RunOutputs:
         self.folders.append(_Folder(folder, set(os.listdir(folder))))
         self.paths.append(folder)
 
+    def sink_destination(self, value) -> str | None:
+        """The destination string of a sink parameter's value (None when it is not one)."""
+        if isinstance(value, QgsProcessingOutputLayerDefinition):
+            sink = value.sink
+            value = sink.staticValue() if sink.propertyType() == QgsProperty.StaticProperty else \
+                sink.valueAsString(self.context.expressionContext())[0]
+        return value if isinstance(value, str) else None
+
     def prepare_sink(self, run_parameters, definition, inputs) -> None:
         algorithm, name = self.algorithm, definition.name()
         value = run_parameters[name]
-        if isinstance(value, QgsProcessingOutputLayerDefinition):
-            sink = value.sink
-            destination = sink.staticValue() if sink.propertyType() == QgsProperty.StaticProperty else \
-                sink.valueAsString(self.context.expressionContext())
-        else:
-            destination = value
-        if not isinstance(destination, str):
-            return
-        path, layer = parse_sink_destination(destination)
+        path, layer = parse_sink_destination(self.sink_destination(value))
         if path is None:
             return
         file = Path(path)
         existed = file.exists()
         tables = gpkg_tables(file) if existed and _is_gpkg(file) else []
-        if layer is None and tables and set(tables) - {file.stem}:
+        shared = os.path.abspath(path) in self.shared
+        if layer is None and ((tables and set(tables) - {file.stem}) or shared):
             # QGIS would replace the whole GeoPackage: write only this output's layer.
             layer = algorithm.name() if name == "OUTPUT" else f"{algorithm.name()}_{name.lower()}"
             target = ogr_destination(path, layer)
@@ -330,10 +339,12 @@ class RunOutputs:
             else:
                 value = target
             run_parameters[name] = value
-            self.feedback.pushInfo(tr(
+            self.feedback.pushInfo((tr(
+                "Several outputs of this run go to the GeoPackage {path}: this one is written as its layer "
+                "“{layer}”. To choose the layer's name, give the output as {example}.") if shared else tr(
                 "The GeoPackage {path} holds other layers, which are kept: this output is written as its layer "
                 "“{layer}” (replaced if it exists). To choose the layer's name, give the output as {example}."
-            ).format(path=path, layer=layer, example=ogr_destination(path, "name")))
+            )).format(path=path, layer=layer, example=ogr_destination(path, "name")))
         whole_file = layer is None
         layer_name = file.stem if whole_file else layer  # QGIS names a new GeoPackage's layer after the file
         gpkg = _is_gpkg(file)

@@ -3730,57 +3730,62 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
   <context>
     <name>Outputs</name>
     <message>
-      <location filename="../../processing/outputs.py" line="62" />
+      <location filename="../../processing/outputs.py" line="63" />
       <source>the file is in use by another program (close it, e.g. in Excel or a browser)</source>
       <translation>文件正被其他程序占用（请先关闭它，例如在 Excel 或浏览器中）</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="65" />
+      <location filename="../../processing/outputs.py" line="66" />
       <source>permission denied (the folder or the file is read-only, or in use by another program)</source>
       <translation>权限不足（文件夹或文件为只读，或正被其他程序占用）</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="67" />
+      <location filename="../../processing/outputs.py" line="68" />
       <source>the folder does not exist and cannot be created</source>
       <translation>文件夹不存在且无法创建</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="69" />
+      <location filename="../../processing/outputs.py" line="70" />
       <source>a folder of that name is in the way</source>
       <translation>已有同名文件夹</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="71" />
+      <location filename="../../processing/outputs.py" line="72" />
       <source>the disk is read-only</source>
       <translation>磁盘为只读</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="73" />
+      <location filename="../../processing/outputs.py" line="74" />
       <source>the disk is full</source>
       <translation>磁盘已满</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="79" />
+      <location filename="../../processing/outputs.py" line="80" />
       <source>Cannot write {path}: {reason}. Choose another file or folder for this output.</source>
       <translation>无法写入 {path}：{reason}。请为此输出选择其他文件或文件夹。</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="232" />
+      <location filename="../../processing/outputs.py" line="254" />
       <source>The output {path}, layer “{layer}”, is one of the inputs: writing it would destroy the input. Choose another file, or another layer of the GeoPackage, e.g. {example}.</source>
       <translation>输出 {path} 的图层“{layer}”是输入之一：写入它会破坏输入数据。请选择其他文件，或 GeoPackage 中的另一个图层，例如 {example}。</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="235" />
+      <location filename="../../processing/outputs.py" line="257" />
       <source>The output {path} is one of the inputs: writing it would destroy the input. Choose another file.</source>
       <translation>输出 {path} 是输入之一：写入它会破坏输入数据。请选择其他文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="319" />
+      <location filename="../../processing/outputs.py" line="342" />
+      <source>Several outputs of this run go to the GeoPackage {path}: this one is written as its layer “{layer}”. To choose the layer's name, give the output as {example}.</source>
+      <translation>本次运行的多个输出写入同一个 GeoPackage {path}：此输出写为其中的图层“{layer}”。如需指定图层名称，请将输出写为 {example}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="344" />
       <source>The GeoPackage {path} holds other layers, which are kept: this output is written as its layer “{layer}” (replaced if it exists). To choose the layer's name, give the output as {example}.</source>
       <translation>GeoPackage {path} 中还有其他图层，它们将被保留：此输出写为其中的图层“{layer}”（若已存在则替换）。如需指定图层名称，请将输出写为 {example}。</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="424" />
+      <location filename="../../processing/outputs.py" line="465" />
       <source>Could not remove the layer “{layer}” from {path}: {error}</source>
       <translation>无法从 {path} 中删除图层“{layer}”：{error}</translation>
     </message>

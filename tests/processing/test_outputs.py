@@ -186,6 +186,31 @@ def test_gpkg_with_other_layers_keeps_them(provider, study, tmp_path, cities_pat
     assert feature_count(target, "spatialweights") == 1934 and feature_count(target, "queen") == 1934
 
 
+def test_several_outputs_to_one_gpkg_get_one_layer_each(provider, study, tmp_path):
+    """Before: each sink replaced the file the previous one had written, the last one left."""
+    target = tmp_path / "coverage.gpkg"
+    result = run("corenodecoverage", {"INPUT": f"{study}|layername=cities", "ID_FIELD": "adcode", "POINTS": 2,
+                                      "LON_FIELD": "lon", "LAT_FIELD": "lat", "OUTPUT": str(target),
+                                      "CORES": str(target), "CIRCLES": str(target), "LINKS": str(target)})
+    assert gpkg_tables(target) == ["corenodecoverage", "corenodecoverage_circles", "corenodecoverage_cores",
+                                   "corenodecoverage_links"]
+    assert feature_count(target, "corenodecoverage") == 367
+    assert feature_count(target, "corenodecoverage_cores") == result["N_CORES"] == 44
+
+
+def test_table_into_a_gpkg_with_other_layers(provider, study, tmp_path, cities_path):
+    """An output without geometry (Moran's I per field) as a layer of the study's GeoPackage."""
+    target = tmp_path / "project.gpkg"
+    shutil.copyfile(cities_path, target)
+    run("globalautocorrelation", {**lisa_parameters(study), "FIELDS": ["area_km2", "lat"], "OUTPUT": str(target)})
+    assert gpkg_tables(target) == ["cities", "globalautocorrelation"]
+    assert feature_count(target, "globalautocorrelation") > 0 and feature_count(target, "cities") == 367
+    connection = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+    kinds = dict(connection.execute("SELECT table_name, data_type FROM gpkg_contents"))
+    connection.close()
+    assert kinds == {"cities": "features", "globalautocorrelation": "attributes"}
+
+
 def test_input_gpkg_with_other_layers_gets_a_new_layer(provider, study):
     """The input's own GeoPackage as a plain path: the input is kept, the output is a new layer."""
     shutil.copyfile(study, study.parent / "china.gpkg")
