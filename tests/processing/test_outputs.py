@@ -369,3 +369,45 @@ def test_layout_export_errors_say_the_reason(provider):
     for code in (QgsLayoutExporter.PrintError, QgsLayoutExporter.FileError):
         assert algorithm.export_error(code).startswith("the file cannot be written (a read-only folder")
     assert "resolution" in algorithm.export_error(QgsLayoutExporter.MemoryError)
+
+
+@pytest.mark.parametrize("output", ["WEIGHTS_OUTPUT", "OUTPUT"])
+def test_folder_that_cannot_be_created_is_named(provider, study, tmp_path, output):
+    """A file where the output's folder should be (so the folder cannot be created)."""
+    from qgis.core import QgsProcessingException
+
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder")
+    name = "w.gal" if output == "WEIGHTS_OUTPUT" else "links.gpkg"
+    message = rf"Cannot write .*blocker/sub/{name}: the folder does not exist and cannot be created"
+    with pytest.raises(QgsProcessingException, match=message):
+        run("spatialweights", weights_parameters(study, **{output: str(blocker / "sub" / name)}))
+    assert written(tmp_path) == ["blocker", "study/cities.gpkg"]
+
+
+def test_write_error_during_the_run_gets_the_same_message(provider, study, tmp_path, monkeypatch):
+    """A file that becomes unwritable while the run works (e.g. opened in a browser on
+    Windows): the same message, not a PermissionError traceback, and nothing left."""
+    from qgis.core import QgsProcessingException
+
+    from digital_resilience.core.html_report import HtmlReport
+
+    def refuse(self, path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(HtmlReport, "write", refuse)
+    with pytest.raises(QgsProcessingException, match=r"Cannot write .*/w\.html: permission denied") as raised:
+        run("spatialweights", weights_parameters(study, REPORT=str(tmp_path / "w.html"),
+                                                 WEIGHTS_OUTPUT=str(tmp_path / "w.gal")))
+    assert ".~drt" not in str(raised.value)
+    assert written(tmp_path) == ["study/cities.gpkg"]
+
+
+def test_a_file_in_use_on_windows_is_called_so():
+    from digital_resilience.processing.outputs import cannot_write_message
+
+    class SharingViolation(PermissionError):
+        winerror = 32
+
+    message = cannot_write_message("C:/study/report.html", SharingViolation(13, "Permission denied"))
+    assert message.startswith("Cannot write C:/study/report.html: the file is in use by another program")
