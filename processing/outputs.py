@@ -210,9 +210,9 @@ class RunOutputs:
                 path = algorithm.parameterAsFileOutput(parameters, name, context)
                 if path:
                     run_parameters[name] = self.prepare_file(path, definition, inputs)
-            elif kind == "folderDestination":
+            elif kind == "folderDestination" and parameters[name] != "TEMPORARY_OUTPUT":
                 path = algorithm.parameterAsFileOutput(parameters, name, context)
-                if path and path != "TEMPORARY_OUTPUT":
+                if path:
                     self.prepare_folder(Path(path))
         return run_parameters
 
