@@ -323,6 +323,8 @@ def _write_layer(path, frame, wkb_type, crs, base_fields, aliases, context, feed
     sink, destination = QgsProcessingUtils.createFeatureSink(path, context, fields, wkb_type, crs)
     if sink is None:
         raise QgsProcessingException(tr("Could not create the layer {path}.").format(path=path))
-    write_frame(frame, sink, fields, feedback, multi=QgsWkbTypes.isMultiType(wkb_type))
-    del sink
+    try:
+        write_frame(frame, sink, fields, feedback, multi=QgsWkbTypes.isMultiType(wkb_type))
+    finally:
+        del sink  # closed now (also on failure, so that the run's rollback can remove the file)
     return destination

@@ -216,7 +216,7 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
                 weights_path = str(Path(weights_path).with_suffix(".gwt"))
                 feedback.pushWarning(
                     self.tr("These weights are not binary, which GAL files cannot hold: they were saved "
-                            "as a GWT file, {path}.").format(path=weights_path))
+                            "as a GWT file, {path}.").format(path=self.final_path(weights_path)))
             Path(weights_path).parent.mkdir(parents=True, exist_ok=True)
             writer = write_gwt if weights_path.lower().endswith(".gwt") else write_gal
             writer(weights, weights_path, layer_name, id_field)

@@ -2330,7 +2330,7 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
   <context>
     <name>DigitalResilienceLanguage</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="52" />
+      <location filename="../../processing/algorithm.py" line="55" />
       <source>en</source>
       <translation>zh</translation>
     </message>
@@ -3166,12 +3166,12 @@ Output: the layer with the panel attached, either one feature per city with one 
       <translation>无法将要素写入输出：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/bridge.py" line="419" />
+      <location filename="../../processing/bridge.py" line="423" />
       <source>The input's field {field} does not hold one whole number per output feature, so it cannot be the output's feature id (a GeoPackage takes a field named fid as its primary key); it is written as {new}.</source>
       <translation>输入的字段 {field} 并非每个输出要素各对应一个整数，因此不能作为输出的要素 ID（GeoPackage 以名为 fid 的字段作为主键）；该字段改写为 {new}。</translation>
     </message>
     <message>
-      <location filename="../../processing/bridge.py" line="422" />
+      <location filename="../../processing/bridge.py" line="426" />
       <source>The input's field {field} does not hold one whole number per output feature, so it cannot be the output's feature id (a GeoPackage takes a field named fid as its primary key); it is left out.</source>
       <translation>输入的字段 {field} 并非每个输出要素各对应一个整数，因此不能作为输出的要素 ID（GeoPackage 以名为 fid 的字段作为主键）；该字段不写入输出。</translation>
     </message>
@@ -3961,6 +3961,69 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
     </message>
   </context>
   <context>
+    <name>Outputs</name>
+    <message>
+      <location filename="../../processing/outputs.py" line="63" />
+      <source>the file is in use by another program (close it, e.g. in Excel or a browser)</source>
+      <translation>文件正被其他程序占用（请先关闭它，例如在 Excel 或浏览器中）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="66" />
+      <source>permission denied (the folder or the file is read-only, or in use by another program)</source>
+      <translation>权限不足（文件夹或文件为只读，或正被其他程序占用）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="68" />
+      <source>the folder does not exist and cannot be created</source>
+      <translation>文件夹不存在且无法创建</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="70" />
+      <source>a folder of that name is in the way</source>
+      <translation>已有同名文件夹</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="72" />
+      <source>the disk is read-only</source>
+      <translation>磁盘为只读</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="74" />
+      <source>the disk is full</source>
+      <translation>磁盘已满</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="80" />
+      <source>Cannot write {path}: {reason}. Choose another file or folder for this output.</source>
+      <translation>无法写入 {path}：{reason}。请为此输出选择其他文件或文件夹。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="254" />
+      <source>The output {path}, layer “{layer}”, is one of the inputs: writing it would destroy the input. Choose another file, or another layer of the GeoPackage, e.g. {example}.</source>
+      <translation>输出 {path} 的图层“{layer}”是输入之一：写入它会破坏输入数据。请选择其他文件，或 GeoPackage 中的另一个图层，例如 {example}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="257" />
+      <source>The output {path} is one of the inputs: writing it would destroy the input. Choose another file.</source>
+      <translation>输出 {path} 是输入之一：写入它会破坏输入数据。请选择其他文件。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="342" />
+      <source>Several outputs of this run go to the GeoPackage {path}: this one is written as its layer “{layer}”. To choose the layer's name, give the output as {example}.</source>
+      <translation>本次运行的多个输出写入同一个 GeoPackage {path}：此输出写为其中的图层“{layer}”。如需指定图层名称，请将输出写为 {example}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="344" />
+      <source>The GeoPackage {path} holds other layers, which are kept: this output is written as its layer “{layer}” (replaced if it exists). To choose the layer's name, give the output as {example}.</source>
+      <translation>GeoPackage {path} 中还有其他图层，它们将被保留：此输出写为其中的图层“{layer}”（若已存在则替换）。如需指定图层名称，请将输出写为 {example}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="465" />
+      <source>Could not remove the layer “{layer}” from {path}: {error}</source>
+      <translation>无法从 {path} 中删除图层“{layer}”：{error}</translation>
+    </message>
+  </context>
+  <context>
     <name>PanelInput</name>
     <message>
       <location filename="../../processing/panel_input.py" line="41" />
@@ -4318,7 +4381,27 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
       <translation>无法选出 {value} 的要素。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="616" />
+      <location filename="../../processing/algorithms/report_map.py" line="592" />
+      <source>the file cannot be written (a read-only folder, a file open in another program, or a missing folder); choose another file</source>
+      <translation>无法写入文件（文件夹为只读、文件正被其他程序打开或文件夹不存在）；请选择其他文件</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="595" />
+      <source>not enough memory for the image; lower the resolution (DPI)</source>
+      <translation>内存不足，无法生成图像；请降低分辨率（DPI）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="597" />
+      <source>the SVG layers could not be exported</source>
+      <translation>无法导出 SVG 图层</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="598" />
+      <source>the layout export failed (code {code})</source>
+      <translation>布局导出失败（代码 {code}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="627" />
       <source>Could not write the report map {path}: {error}</source>
       <translation>无法写入报告地图 {path}：{error}</translation>
     </message>
@@ -4358,72 +4441,72 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
   <context>
     <name>ResilienceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="95" />
+      <location filename="../../processing/algorithm.py" line="98" />
       <source>{who} needs Python packages that QGIS's Python lacks: {names}.</source>
       <translation>{who}需要 QGIS 的 Python 中缺少的 Python 包：{names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="96" />
+      <location filename="../../processing/algorithm.py" line="99" />
       <source>Digital Resilience Toolkit</source>
       <translation>数字韧性工具箱</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="99" />
+      <location filename="../../processing/algorithm.py" line="102" />
       <source>Install them in one step from the menu Digital Resilience › Install dependencies…, or in a terminal (on Windows, the OSGeo4W Shell): {command}</source>
       <translation>可在菜单“数字韧性 › 安装依赖包…”中一步安装，或在终端（Windows 上为 OSGeo4W Shell）中运行：{command}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="106" />
+      <location filename="../../processing/algorithm.py" line="109" />
       <source>pyproj must be the one built against QGIS's own PROJ library ({packages} need(s) it), and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}, then the rest as above.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本（{packages} 需要它），且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装，然后按上述方法安装其余的包。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="111" />
+      <location filename="../../processing/algorithm.py" line="114" />
       <source>pyproj must be the one built against QGIS's own PROJ library, and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本，且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="114" />
+      <location filename="../../processing/algorithm.py" line="117" />
       <source>Then restart QGIS.</source>
       <translation>然后重启 QGIS。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="209" />
+      <location filename="../../processing/algorithm.py" line="222" />
       <source>Cancelled by the user.</source>
       <translation>已被用户取消。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="34" />
+      <location filename="../../processing/algorithm.py" line="37" />
       <source>Indicators and indices</source>
       <translation>指标与指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="35" />
+      <location filename="../../processing/algorithm.py" line="38" />
       <source>Spatial weights</source>
       <translation>空间权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="36" />
+      <location filename="../../processing/algorithm.py" line="39" />
       <source>Spatial autocorrelation</source>
       <translation>空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="37" />
+      <location filename="../../processing/algorithm.py" line="40" />
       <source>Core-node coverage</source>
       <translation>核心-节点覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="38" />
+      <location filename="../../processing/algorithm.py" line="41" />
       <source>Spillover and dynamics</source>
       <translation>空间溢出与动态</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="39" />
+      <location filename="../../processing/algorithm.py" line="42" />
       <source>Maps and reports</source>
       <translation>地图与报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="40" />
+      <location filename="../../processing/algorithm.py" line="43" />
       <source>Study workflows</source>
       <translation>研究工作流</translation>
     </message>
