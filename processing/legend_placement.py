@@ -190,10 +190,11 @@ def place_legend(layout, legend, main_map, content: QgsRectangle, keep_bottom: b
                  if isinstance(item, QgsLayoutItem) and not isinstance(item, QgsLayoutItemPage)
                  and item is not legend and item is not main_map and item.isVisible()
                  and item.sceneBoundingRect().intersects(frame)]
-    # One render of an area that holds every candidate view.
-    widest = max(ZOOMS)
-    area = QgsRectangle(base.center().x() - base.width() * widest, base.yMinimum() - base.height() * widest,
-                        base.center().x() + base.width() * widest, base.yMaximum() + base.height() * widest)
+    # One render of the area that holds every candidate view.
+    views = list(_views(base, content, keep_bottom))
+    area = QgsRectangle(base)
+    for view in views:
+        area.combineExtentWith(view)
     scale = frame.width() / base.width()  # mm per map unit in the map's own view
     occupancy = Occupancy(main_map.layers(), main_map.crs(), area,
                           max(1, round(area.width() * scale * PIXELS_PER_MM)),
@@ -204,8 +205,8 @@ def place_legend(layout, legend, main_map, content: QgsRectangle, keep_bottom: b
 
     allowed = under_items(base)
     positions = _positions(frame, width, height)
-    for view in _views(base, content, keep_bottom):
-        if view is not base and under_items(view) > allowed:
+    for view in views:
+        if under_items(view) > allowed:
             continue
         for x, y in positions:
             rect = QRectF(x, y, width, height)
