@@ -72,11 +72,41 @@ TEMPLATES = {
 #: the inset (lon/lat box: the South China Sea south of 25°N between 105°E and 125°E) and
 #: the latitude below which the main map is cut when the inset shows the islands.
 CHINA_ALBERS = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +ellps=WGS84 +units=m +no_defs"
+#: Its name (no EPSG or ESRI code has these parameters): what QGIS shows for the projection.
+#: ASCII only: QGIS 3.22 reads a CRS name from WKT as Latin-1 (a "°" would become "�").
+CHINA_ALBERS_NAME = "China Albers Equal Area (105E, 25N/47N)"
 SOUTH_CHINA_SEA = (105.0, 2.5, 124.5, 24.5)
 MAINLAND_SOUTH = 17.6
 CHINA_BOX = (73.0, 3.0, 136.0, 54.0)
+#: Mainland China and Hainan (lon/lat box), and the share of its width and of its height a map
+#: must show to be a map of (most of) China, which carries the South China Sea inset: a
+#: province (Inner Mongolia, the widest, spans 47 % and 45 %) or a region of provinces that
+#: stays away from the south coast does not.
+MAINLAND_BOX = (73.5, 18.1, 135.1, 53.6)
+MOST_OF_CHINA = 0.6
+
+
+def shows_most_of_china(extent) -> bool:
+    """Whether a lon/lat ``extent`` spans most of mainland China (:data:`MOST_OF_CHINA` of
+    :data:`MAINLAND_BOX`'s width and height)."""
+    x0, y0, x1, y1 = MAINLAND_BOX
+    width = min(extent.xMaximum(), x1) - max(extent.xMinimum(), x0)
+    height = min(extent.yMaximum(), y1) - max(extent.yMinimum(), y0)
+    return width >= MOST_OF_CHINA * (x1 - x0) and height >= MOST_OF_CHINA * (y1 - y0)
 
 NORTH_ARROW_SVG = "arrows/NorthArrow_02.svg"
+
+
+def china_albers():
+    """The Albers projection of maps of China (:data:`CHINA_ALBERS`), named
+    :data:`CHINA_ALBERS_NAME`: a bare PROJ string is a nameless custom CRS in QGIS."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    wkt = QgsCoordinateReferenceSystem.fromProj(CHINA_ALBERS).toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED)
+    unnamed = 'PROJCRS["unknown"'
+    if wkt.startswith(unnamed):
+        wkt = f'PROJCRS["{CHINA_ALBERS_NAME}"' + wkt[len(unnamed):]
+    return QgsCoordinateReferenceSystem.fromWkt(wkt)
 
 
 def tr(text: str) -> str:

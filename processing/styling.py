@@ -1,11 +1,20 @@
-"""Styles for output layers, applied when Processing loads the layer.
+"""Styles for output layers: written with the output, and applied when Processing loads it.
 
 An algorithm describes the style it wants with small value objects (graduated,
 categorized, single symbol, labels, field aliases) and calls :func:`attach_style`.
-The style is applied by a ``QgsProcessingLayerPostProcessorInterface`` that QGIS
-runs in the main thread once the output layer is loaded (toolbox, modeler, batch).
-``processing.run()`` does not run post-processors: tests call
-:meth:`StylePostProcessor.postProcessLayer` themselves, or :func:`apply_style`.
+That does two things:
+
+* it writes the style *with the output* (:func:`save_output_style`), whatever runs the
+  algorithm (Toolbox, batch, a model, ``processing.run()``, ``qgis_process``): a
+  GeoPackage (or any format that stores styles, e.g. SpatiaLite) gets it as the layer's
+  default style in its ``layer_styles`` table, other files a ``.qml`` beside them (the
+  file QGIS reads as a file's default style), a temporary layer the style itself. So the
+  output opens styled wherever it is opened, e.g. a LISA map GeoDa-coloured;
+* it gives the output a ``QgsProcessingLayerPostProcessorInterface`` that QGIS runs in
+  the main thread once it has loaded the layer (Toolbox, modeler, batch): the layer's
+  name and, for several styles, the named styles of its style manager.
+  ``processing.run()`` does not run post-processors: tests call
+  :meth:`StylePostProcessor.postProcessLayer` themselves, or :func:`apply_style`.
 
 SIP deletes a Python post-processor as soon as Python holds no reference to it, so
 every instance is kept in :data:`_ALIVE` for the life of the session (the pattern of
@@ -20,8 +29,11 @@ from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsClassificationCustom,
     QgsExpression,
+    QgsFillSymbol,
     QgsGradientColorRamp,
     QgsGraduatedSymbolRenderer,
+    QgsLineSymbol,
+    QgsMarkerSymbol,
     QgsPalLayerSettings,
     QgsProcessingContext,
     QgsProcessingLayerPostProcessorInterface,
@@ -32,6 +44,7 @@ from qgis.core import (
     QgsSymbol,
     QgsTextBufferSettings,
     QgsTextFormat,
+    QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
     QgsWkbTypes,
 )
@@ -108,8 +121,19 @@ class Style:
 
 
 # ----------------------------------------------------------------- symbols
+def _new_symbol(geometry) -> QgsSymbol:
+    """A plain symbol for ``geometry`` (not ``QgsSymbol.defaultSymbol``, which reads the
+    current project's default symbols: the style must not depend on the project, and styles
+    are built in Processing's worker thread, where the project is out of bounds)."""
+    if geometry == QgsWkbTypes.PolygonGeometry:
+        return QgsFillSymbol()
+    if geometry == QgsWkbTypes.LineGeometry:
+        return QgsLineSymbol()
+    return QgsMarkerSymbol()
+
+
 def _base_symbol(layer, color: str, spec: Single | None = None) -> QgsSymbol:
-    symbol = QgsSymbol.defaultSymbol(layer.geometryType())
+    symbol = _new_symbol(layer.geometryType())
     symbol.setColor(QColor(color))
     geometry = layer.geometryType()
     if geometry == QgsWkbTypes.PolygonGeometry:
@@ -236,11 +260,76 @@ class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
 
 
 def attach_style(context, dest_id: str | None, style: Style):
-    """Ask Processing to style output ``dest_id`` when it loads it; returns the
-    post-processor (or None when the output is not loaded, e.g. skipped)."""
-    if not dest_id or not context.willLoadLayerOnCompletion(dest_id):
+    """Write ``style`` with output ``dest_id`` (:func:`save_output_style`) and ask Processing
+    to style the output when it loads it; returns the post-processor (or None when the
+    output is not loaded, e.g. skipped). Call it once the output's sink is closed (after
+    ``bridge.frame_to_sink``)."""
+    if not dest_id:
+        return None
+    save_output_style(context, dest_id, style)
+    if not context.willLoadLayerOnCompletion(dest_id):
         return None
     return _set_post_processor(context, dest_id, StylePostProcessor(style))
+
+
+# ------------------------------------------------------ styles written with outputs
+def style_description() -> str:
+    return style_tr("Style written by the Digital Resilience Toolkit")
+
+
+def save_output_style(context, dest_id: str, style: Style, current_name: str | None = None,
+                      alternatives: list[tuple[str, Style]] | None = None) -> bool:
+    """Store ``style`` with the output ``dest_id`` so that it opens styled anywhere.
+
+    A temporary (memory) layer of the context gets the style itself (and the named
+    ``alternatives`` in its style manager). A file is opened on its own: a GeoPackage (or
+    another format whose provider stores styles) gets ``style`` as the layer's default
+    style in its ``layer_styles`` table, named ``current_name`` (or the style's name), and
+    each alternative as a further named style (*Layer Properties › Style › Load Style*);
+    any other file a ``.qml`` beside it (``name.qml`` for ``name.shp``), the file QGIS
+    loads as its default style. Returns whether a style was stored; an output that cannot
+    be opened as a vector layer (e.g. a database table) is left as it is.
+    """
+    alternatives = alternatives or []
+    stored = context.temporaryLayerStore().mapLayer(dest_id)
+    if stored is not None:
+        if isinstance(stored, QgsVectorLayer) and stored.isValid():
+            if alternatives:
+                add_named_styles(stored, style, current_name or style.name or "default", alternatives)
+            else:
+                apply_style(stored, style)
+            return True
+        return False
+    layer = QgsVectorLayer(dest_id, "output", "ogr", QgsVectorLayer.LayerOptions(False))
+    if not layer.isValid():
+        return False
+    name = current_name or style.name or "default"
+    provider = layer.dataProvider()
+    if provider is not None and provider.isSaveAndLoadStyleToDatabaseSupported():
+        others = [(other_name, other) for other_name, other in alternatives if other_name != name]
+        _delete_database_styles(layer, {name, *(other_name for other_name, _ in others)})
+        for other_name, other in others:
+            apply_style(layer, other)
+            layer.saveStyleToDatabase(other_name, style_description(), False, "")
+        apply_style(layer, style)
+        error = layer.saveStyleToDatabase(name, style_description(), True, "")
+        return not error
+    apply_style(layer, style)
+    uri = layer.styleURI()
+    if not uri.lower().endswith(".qml"):
+        return False
+    _message, ok = layer.saveNamedStyle(uri)
+    return bool(ok)
+
+
+def _delete_database_styles(layer, names: set) -> None:
+    """Delete the layer's stored styles called one of ``names`` (a re-run into the same
+    GeoPackage table): QGIS 3.22's OGR provider asks "overwrite?" in a message box when a
+    style of that name exists, which would block a headless run (and a worker thread)."""
+    count, ids, styles, _descriptions, _error = layer.listStylesInDatabase()
+    for style_id, style_name in zip(ids[:count], styles[:count]):
+        if style_name in names:
+            layer.deleteStyleFromDatabase(style_id)
 
 
 def _set_post_processor(context, dest_id: str, processor: StylePostProcessor) -> StylePostProcessor:
@@ -290,6 +379,7 @@ def attach_styles(context, dest_id: str | None, style: Style, current_name: str,
     for loading when it is not yet (extra layers, e.g. one per year, under ``output_name``)."""
     if not dest_id:
         return None
+    save_output_style(context, dest_id, style, current_name, alternatives)
     if not context.willLoadLayerOnCompletion(dest_id):
         if output_name is None:
             return None

@@ -85,9 +85,9 @@ class Demo:
     """The output folder, the GeoPackage, the project being assembled and the steps' summaries."""
 
     def __init__(self, out: Path):
-        from qgis.core import QgsCoordinateReferenceSystem, QgsProject
+        from qgis.core import QgsProject
 
-        from digital_resilience.processing.layouts import CHINA_ALBERS
+        from digital_resilience.processing.layouts import china_albers
 
         self.out = out
         self.gpkg = out / "demo.gpkg"
@@ -97,10 +97,8 @@ class Demo:
         self.steps: list[tuple[str, float, str]] = []
         self.project = QgsProject()
         self.project.setTitle("Digital economy and urban resilience: China's cities, 2011–2019 (SYNTHETIC panel)")
-        # The Albers projection of the report maps, named (a bare PROJ string is an "Unknown CRS").
-        albers = QgsCoordinateReferenceSystem.fromProj(CHINA_ALBERS).toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED)
-        self.project.setCrs(QgsCoordinateReferenceSystem.fromWkt(
-            albers.replace('"unknown"', '"China Albers equal-area conic (105E; 25N, 47N)"', 1)))
+        # The Albers projection of the report maps, named (a bare PROJ string is a nameless CRS).
+        self.project.setCrs(china_albers())
         self.project.setEllipsoid("EPSG:7030")
         self.groups = {}
         root = self.project.layerTreeRoot()
@@ -191,10 +189,14 @@ def join_panel(demo: Demo):
         "INPUT": demo.cities, "LAYER_KEY": "adcode", "TABLE": str(SAMPLE / "synthetic_panel.csv"),
         "OUTPUT": demo.layer("cities_panel"), "REPORT": demo.table("join_report"),
     }, {"OUTPUT": ("inputs", "Indicator panel (joined)", False), "REPORT": ("inputs", "Join report", False)})
-    from digital_resilience.processing.styling import Single, Style, apply_style
+    from qgis.core import QgsProcessingContext
+
+    from digital_resilience.processing.styling import Single, Style, apply_style, save_output_style
 
     cities = demo.add_layer(demo.cities, "inputs", "Cities (sample)", False)
-    apply_style(cities, Style(renderer=Single(color="#F2F2F2", outline="#9E9E9E", width=0.15)))
+    style = Style(renderer=Single(color="#F2F2F2", outline="#9E9E9E", width=0.15))
+    apply_style(cities, style)
+    save_output_style(QgsProcessingContext(), demo.cities, style)  # demo.gpkg opens styled anywhere
     return (f"synthetic panel joined by adcode: {result['MATCHED_ROWS']} city-years, "
             f"{len(result['FIELDS'].split(','))} indicators as STEM_YYYY fields, "
             f"{result['UNMATCHED_ROWS']} rows unmatched, {result['UNITS_WITHOUT_DATA']} cities without data")
@@ -453,9 +455,14 @@ def mediation(demo: Demo):
 def add_china_context(demo: Demo) -> None:
     """Copy Taiwan, Hong Kong, Macao and the dashed line into the GeoPackage and show them under
     every other layer, so maps made from the project show China whole (as the report does)."""
-    from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter, QgsVectorLayer
+    from qgis.core import QgsCoordinateTransformContext, QgsProcessingContext, QgsVectorFileWriter, QgsVectorLayer
 
-    from digital_resilience.processing.styling import apply_style, maritime_line_style, no_data_region_style
+    from digital_resilience.processing.styling import (
+        apply_style,
+        maritime_line_style,
+        no_data_region_style,
+        save_output_style,
+    )
 
     for source_name, (name, title) in CHINA_CONTEXT.items():
         source = QgsVectorLayer(f"{SAMPLE / 'china_context.gpkg'}|layername={source_name}", title, "ogr")
@@ -467,12 +474,34 @@ def add_china_context(demo: Demo) -> None:
                                                           options)
         if error[0] != QgsVectorFileWriter.NoError:
             raise RuntimeError(f"could not copy {source_name} into {demo.gpkg}: {error[1]}")
+        style = maritime_line_style() if source_name == "maritime_boundary" else no_data_region_style()
+        save_output_style(QgsProcessingContext(), demo.layer_source(name), style)
         layer = demo.add_layer(demo.layer_source(name), "context", title, True)
-        apply_style(layer, maritime_line_style() if source_name == "maritime_boundary" else no_data_region_style())
+        apply_style(layer, style)
+
+
+def set_view_on_china(demo: Demo) -> None:
+    """Open the project on China (the sample cities' extent, in the project's CRS), not at 1:1 on
+    an empty canvas: the default view and the full extent (zoom full) of the project."""
+    from qgis.core import QgsCoordinateTransform, QgsFeatureRequest, QgsRectangle, QgsReferencedRectangle
+
+    cities = demo.project_layer("Cities (sample)")
+    transform = QgsCoordinateTransform(cities.crs(), demo.project.crs(), demo.project)
+    extent = QgsRectangle()
+    extent.setMinimal()
+    for feature in cities.getFeatures(QgsFeatureRequest().setNoAttributes()):
+        geometry = feature.geometry()
+        geometry.transform(transform)  # the cities themselves: a lon/lat box would bulge in Albers
+        extent.combineExtentWith(geometry.boundingBox())
+    extent.scale(1.05)
+    view = QgsReferencedRectangle(extent, demo.project.crs())
+    demo.project.viewSettings().setDefaultViewExtent(view)
+    demo.project.viewSettings().setPresetFullExtent(view)
 
 
 def write_project(demo: Demo):
     add_china_context(demo)
+    set_view_on_china(demo)
     path = demo.out / "demo.qgz"
     if not demo.project.write(str(path)):
         raise RuntimeError(f"could not write {path}: {demo.project.error()}")

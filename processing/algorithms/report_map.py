@@ -42,6 +42,7 @@ from qgis.PyQt.QtCore import Qt
 from .. import layouts
 from ..algorithm import PLUGIN_DIR, ResilienceAlgorithm
 from ..classification_parameters import CLASSES, CLASSIFICATION, add_classification_parameters, classification
+from ..legend_placement import legend_size, place_legend
 from ..report_pages import Page, PageIterator
 from ..styling import (
     RAMP_NAMES,
@@ -115,8 +116,10 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         "Taiwan, Hong Kong and Macao (drawn without data when the layer does not cover them) and the "
         "dashed maritime boundary line, "
         "and the South China Sea islands (南海诸岛) go into a framed inset at the lower right, as in "
-        "Chinese atlases, while the main map stops south of Hainan. Automatic mode does this when the "
-        "page covers the mainland and the islands.\n\n"
+        "Chinese atlases, while the main map stops south of Hainan. Automatic mode does this for a layer "
+        "within China; the inset is drawn whenever the page shows most of China (whatever the layer "
+        "holds, e.g. without 三沙市) or reaches the islands, not on a map of one province (choose Yes to "
+        "force it). The legend is placed where it covers no mapped feature.\n\n"
         "Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 … DEI_2019) on "
         "its own page. By default every year uses the same classes, so colours compare across years: "
         "classes computed on all years pooled when Field is set, or the style's own breaks when the "
@@ -221,6 +224,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             ).format(name=Path(output).name))
         self.project = QgsProject()
         self.project.setEllipsoid("EPSG:7030")
+        self.legend_home = None  # the legend's rectangle in the template
         self.keep = []  # layers and trees that must outlive the export
         try:
             return self.render(parameters, context, feedback, output, fmt)
@@ -254,7 +258,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         china = self.is_china(parameters, context, thematic)
         crs = self.parameterAsCrs(parameters, self.CRS, context)
         if not crs.isValid():
-            crs = (QgsCoordinateReferenceSystem.fromProj(layouts.CHINA_ALBERS) if china
+            crs = (layouts.china_albers() if china
                    else main_layer.crs())
         self.project.setCrs(crs)
         basemaps = self.china_basemaps() if china else ChinaBasemaps()
@@ -553,14 +557,18 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         wgs84 = self.wgs84_extent(thematic if page.value is None else [layer],
                                   None if page.value is None else expression)
         show_inset = False
+        content = None
         if wgs84 is not None and china:
+            # A map of (most of) China always carries the South China Sea islands, whatever the
+            # layer holds (e.g. 三沙市 left out); a page that reaches the islands too.
             reaches_islands = wgs84.yMinimum() < layouts.MAINLAND_SOUTH < wgs84.yMaximum() - 5
-            show_inset = reaches_islands or force_inset
+            show_inset = reaches_islands or force_inset or layouts.shows_most_of_china(wgs84)
             if show_inset and wgs84.yMinimum() < layouts.MAINLAND_SOUTH:
                 wgs84.setYMinimum(min(layouts.MAINLAND_SOUTH, wgs84.yMaximum() - 1))
         if wgs84 is not None:
             to_map = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), crs, self.project)
             extent = to_map.transformBoundingBox(wgs84)
+            content = QgsRectangle(extent)
             extent.scale(1.04)
             zoom(main_map, extent)
             if show_inset:
@@ -582,6 +590,12 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             legend.model().refreshLayerLegend(legend.model().rootGroup().findLayer(layer.id()))
             legend.adjustBoxSize()
             legend.refresh()
+            if self.legend_home is None:
+                self.legend_home = legend_size(legend)
+            # The legend covers no mapped feature: moved (and if need be the view shifted or
+            # zoomed out a little) where the rendered layers leave room.
+            place_legend(layout, legend, main_map, content, show_inset, self.legend_home,
+                         self.project.transformContext())
         main_map.invalidateCache()
         layout.refresh()
 

@@ -4112,22 +4112,22 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
   <context>
     <name>ReportLayouts</name>
     <message>
-      <location filename="../../processing/layouts.py" line="87" />
+      <location filename="../../processing/layouts.py" line="117" />
       <source>A4 landscape</source>
       <translation>A4 横向</translation>
     </message>
     <message>
-      <location filename="../../processing/layouts.py" line="87" />
+      <location filename="../../processing/layouts.py" line="117" />
       <source>A4 portrait</source>
       <translation>A4 纵向</translation>
     </message>
     <message>
-      <location filename="../../processing/layouts.py" line="87" />
+      <location filename="../../processing/layouts.py" line="117" />
       <source>A3 landscape</source>
       <translation>A3 横向</translation>
     </message>
     <message>
-      <location filename="../../processing/layouts.py" line="87" />
+      <location filename="../../processing/layouts.py" line="117" />
       <source>A3 portrait</source>
       <translation>A3 纵向</translation>
     </message>
@@ -4135,12 +4135,281 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
   <context>
     <name>ReportMapAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="100" />
+      <location filename="../../processing/algorithms/report_map.py" line="101" />
       <source>Report map</source>
       <translation>报告地图</translation>
     </message>
     <message>
+      <location filename="../../processing/algorithms/report_map.py" line="106" />
+      <source>Exports a styled layer, or the visible layers of the current project, as a finished report map (PDF, PNG or SVG, from the output's file extension) on a print layout template: title, subtitle, legend, scale bar, north arrow and data-source note.
+
+Style: leave Field empty to keep the layer's own style; choose a numeric field to draw a graduated map with the chosen classification (natural breaks by default) and colour ramp.
+
+Templates: A4 or A3, landscape or portrait (resources/layouts), or your own .qpt file whose map item has the id main_map (items title, subtitle, legend, scalebar, north_arrow, source, inset_map and inset_label are filled in when present).
+
+Maps of China: the map is drawn in an Albers equal-area projection with province boundaries, Taiwan, Hong Kong and Macao (drawn without data when the layer does not cover them) and the dashed maritime boundary line, and the South China Sea islands (南海诸岛) go into a framed inset at the lower right, as in Chinese atlases, while the main map stops south of Hainan. Automatic mode does this for a layer within China; the inset is drawn whenever the page shows most of China (whatever the layer holds, e.g. without 三沙市) or reaches the islands, not on a map of one province (choose Yes to force it). The legend is placed where it covers no mapped feature.
+
+Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 … DEI_2019) on its own page. By default every year uses the same classes, so colours compare across years: classes computed on all years pooled when Field is set, or the style's own breaks when the layer keeps its style; choose 'classify each year on its own' to re-classify every page. One page per value of a field (e.g. region or province) zooms to each value's features, with the other features in grey, and keeps one classification for all pages. A PDF holds every page; PNG and SVG write one file per page (name_2019.png …).</source>
+      <translation>将已设置样式的图层（或当前项目中的可见图层）按打印布局模板导出为成品报告地图（PDF、PNG 或 SVG，由输出文件扩展名决定），包括标题、副标题、图例、比例尺、指北针和数据来源说明。
+
+样式：字段留空则保留图层自身的样式；选择一个数值字段则按所选分级方法（默认为自然断点）和色带绘制分级设色图。
+
+模板：A4 或 A3，横向或纵向（resources/layouts），也可使用自己的 .qpt 文件，其中地图项的标识须为 main_map（如有 title、subtitle、legend、scalebar、north_arrow、source、inset_map 和 inset_label 等项，会自动填写）。
+
+中国地图：采用 Albers 等积投影，绘制省界、台湾、香港和澳门（图层未覆盖时按无数据绘制）以及南海断续线，南海诸岛按中国地图集的惯例放入右下角带框的附图，主图截止于海南以南。“自动”模式对中国境内的图层启用；只要页面显示中国的大部分（无论图层包含什么，例如不含三沙市）或延伸到南海诸岛，就绘制附图，单个省份的地图则不绘制（选择“是”可强制绘制）。图例放在不遮挡任何地图要素的位置。
+
+图集：“每年一页”将 STEM_YYYY 字段（如 DEI_2011 … DEI_2019）的每一年绘制在单独的一页上。默认各年使用相同的分级，便于跨年比较颜色：设置了字段时按所有年份合并计算分级，保留图层样式时沿用样式自身的断点；选择“每年单独分级”则每页重新分级。“按字段值每值一页”（如地区或省份）缩放到每个值的要素，其余要素以灰色显示，所有页面使用同一分级。PDF 包含所有页面；PNG 和 SVG 每页写一个文件（name_2019.png …）。</translation>
+    </message>
+    <message>
       <location filename="../../processing/algorithms/report_map.py" line="105" />
+      <source>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset</source>
+      <translation>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset,地图,报告,布局,打印,图集,模板,分级设色,图例,南海诸岛,附图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="160" />
+      <source>Layer (leave empty to map the current project's visible layers)</source>
+      <translation>图层（留空则绘制当前项目的可见图层）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="163" />
+      <source>Field to classify (empty: keep the layer's style)</source>
+      <translation>分级字段（留空：保留图层样式）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="167" />
+      <source>Colour ramp</source>
+      <translation>色带</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="169" />
+      <source>Page</source>
+      <translation>页面</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="170" />
+      <source>Title (default: the layer’s name)</source>
+      <translation>标题（默认：图层名称）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="173" />
+      <source>Subtitle</source>
+      <translation>副标题</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="175" />
+      <source>Data source note</source>
+      <translation>数据来源说明</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="177" />
+      <source>Pages</source>
+      <translation>页数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="178" />
+      <source>One page</source>
+      <translation>单页</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="178" />
+      <source>One page per year (STEM_YYYY fields)</source>
+      <translation>每年一页（STEM_YYYY 字段）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="179" />
+      <source>One page per value of a field</source>
+      <translation>按字段值每值一页</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="181" />
+      <source>Field with one page per value (e.g. region)</source>
+      <translation>每值一页的字段（如地区）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="184" />
+      <source>Classes of a page per year</source>
+      <translation>逐年分页的分级方式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="185" />
+      <source>Same classes for every year</source>
+      <translation>各年使用相同分级</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="185" />
+      <source>Classify each year on its own</source>
+      <translation>每年单独分级</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="188" />
+      <source>Own layout template (.qpt; replaces Page)</source>
+      <translation>自定义布局模板（.qpt；替代“页面”）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="189" />
+      <source>Layout templates (*.qpt)</source>
+      <translation>布局模板 (*.qpt)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="192" />
+      <source>China: Albers projection, province boundaries and South China Sea inset</source>
+      <translation>中国：Albers 投影、省界和南海诸岛附图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="193" />
+      <source>Automatic</source>
+      <translation>自动</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="193" />
+      <source>Yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="193" />
+      <source>No</source>
+      <translation>否</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="195" />
+      <source>Map projection (empty: automatic)</source>
+      <translation>地图投影（留空：自动）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="197" />
+      <source>Resolution (dots per inch)</source>
+      <translation>分辨率（每英寸点数）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="205" />
+      <source>PDF files (*.pdf);;PNG files (*.png);;SVG files (*.svg)</source>
+      <translation>PDF 文件 (*.pdf);;PNG 文件 (*.png);;SVG 文件 (*.svg)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="207" />
+      <source>Files written (separated by ;)</source>
+      <translation>已写入的文件（以 ; 分隔）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="222" />
+      <source>Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”.</source>
+      <translation>请将报告地图保存为 .pdf、.png 或 .svg（格式由文件名决定）；得到的是“{name}”。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="245" />
+      <source>Layers: {names}</source>
+      <translation>图层：{names}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="255" />
+      <source>The layout template has no map item; add a map (item id main_map) in the layout designer.</source>
+      <translation>该布局模板没有地图项；请在布局设计器中添加地图（项标识为 main_map）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="296" />
+      <source>Cancelled by the user.</source>
+      <translation>已被用户取消。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="298" />
+      <source>{pages} page(s) written: {files}</source>
+      <translation>已写入 {pages} 页：{files}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="316" />
+      <source>There is no layer to map: choose a layer, or run the algorithm from a project with visible layers.</source>
+      <translation>没有可绘制的图层：请选择一个图层，或在含有可见图层的项目中运行本算法。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="343" />
+      <source>Provinces</source>
+      <translation>省份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="344" />
+      <source>Province boundaries</source>
+      <translation>省界</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="345" />
+      <source>Taiwan, Hong Kong and Macao</source>
+      <translation>台湾、香港和澳门</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="346" />
+      <source>South China Sea dashed line</source>
+      <translation>南海断续线</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="384" />
+      <source>One page per year needs a yearly field (STEM_YYYY, e.g. DEI_2019): choose one in “Field to classify”, or give the layer a graduated style on such a field.</source>
+      <translation>每年一页需要一个年度字段（STEM_YYYY，如 DEI_2019）：请在“分级字段”中选择，或为图层设置基于此类字段的分级样式。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="391" />
+      <source>One page per value of a field needs that field: choose it in “Field with one page per value” (e.g. region or province).</source>
+      <translation>按字段值每值一页需要指定该字段：请在“每值一页的字段”中选择（如地区或省份）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="397" />
+      <source>The field {field} has no values; choose another field.</source>
+      <translation>字段 {field} 没有值；请选择其他字段。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="435" />
+      <source>The field {field} is not numeric; choose a numeric field to classify, or leave the field empty to keep the layer's style.</source>
+      <translation>字段 {field} 不是数值型；请选择数值字段进行分级，或将字段留空以保留图层样式。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="470" />
+      <source>Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout designer.</source>
+      <translation>无法读取布局模板 {path}；请选择由 QGIS 布局设计器保存的 .qpt 文件。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="484" />
+      <source>South China Sea Islands</source>
+      <translation>南海诸岛</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="487" />
+      <source>Legend</source>
+      <translation>图例</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="545" />
+      <source>Could not select the features of {value}.</source>
+      <translation>无法选出 {value} 的要素。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="606" />
+      <source>the file cannot be written (a read-only folder, a file open in another program, or a missing folder); choose another file</source>
+      <translation>无法写入文件（文件夹为只读、文件正被其他程序打开或文件夹不存在）；请选择其他文件</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="609" />
+      <source>not enough memory for the image; lower the resolution (DPI)</source>
+      <translation>内存不足，无法生成图像；请降低分辨率（DPI）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="611" />
+      <source>the SVG layers could not be exported</source>
+      <translation>无法导出 SVG 图层</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="612" />
+      <source>the layout export failed (code {code})</source>
+      <translation>布局导出失败（代码 {code}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="641" />
+      <source>Could not write the report map {path}: {error}</source>
+      <translation>无法写入报告地图 {path}：{error}</translation>
+    </message>
+    <message>
+      <source>Classification</source>
+      <translation type="vanished">分级方法</translation>
+    </message>
+    <message>
       <source>Exports a styled layer, or the visible layers of the current project, as a finished report map (PDF, PNG or SVG, from the output's file extension) on a print layout template: title, subtitle, legend, scale bar, north arrow and data-source note.
 
 Style: leave Field empty to keep the layer's own style; choose a numeric field to draw a graduated map with the chosen classification (natural breaks by default) and colour ramp.
@@ -4150,7 +4419,7 @@ Templates: A4 or A3, landscape or portrait (resources/layouts), or your own .qpt
 Maps of China: the map is drawn in an Albers equal-area projection with province boundaries, Taiwan, Hong Kong and Macao (drawn without data when the layer does not cover them) and the dashed maritime boundary line, and the South China Sea islands (南海诸岛) go into a framed inset at the lower right, as in Chinese atlases, while the main map stops south of Hainan. Automatic mode does this when the page covers the mainland and the islands.
 
 Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 … DEI_2019) on its own page. By default every year uses the same classes, so colours compare across years: classes computed on all years pooled when Field is set, or the style's own breaks when the layer keeps its style; choose 'classify each year on its own' to re-classify every page. One page per value of a field (e.g. region or province) zooms to each value's features, with the other features in grey, and keeps one classification for all pages. A PDF holds every page; PNG and SVG write one file per page (name_2019.png …).</source>
-      <translation>将已设置样式的图层（或当前项目中的可见图层）按打印布局模板导出为成品报告地图（PDF、PNG 或 SVG，由输出文件扩展名决定），包括标题、副标题、图例、比例尺、指北针和数据来源说明。
+      <translation type="vanished">将已设置样式的图层（或当前项目中的可见图层）按打印布局模板导出为成品报告地图（PDF、PNG 或 SVG，由输出文件扩展名决定），包括标题、副标题、图例、比例尺、指北针和数据来源说明。
 
 样式：字段留空则保留图层自身的样式；选择一个数值字段则按所选分级方法（默认为自然断点）和色带绘制分级设色图。
 
@@ -4159,255 +4428,6 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
 中国地图：采用 Albers 等积投影，绘制省界、台湾、香港和澳门（图层未覆盖时按无数据绘制）以及南海断续线，南海诸岛按中国地图集的惯例放入右下角带框的附图，主图截止于海南以南。“自动”模式在页面覆盖大陆和南海诸岛时启用。
 
 图集：“每年一页”将 STEM_YYYY 字段（如 DEI_2011 … DEI_2019）的每一年绘制在单独的一页上。默认各年使用相同的分级，便于跨年比较颜色：设置了字段时按所有年份合并计算分级，保留图层样式时沿用样式自身的断点；选择“每年单独分级”则每页重新分级。“按字段值每值一页”（如地区或省份）缩放到每个值的要素，其余要素以灰色显示，所有页面使用同一分级。PDF 包含所有页面；PNG 和 SVG 每页写一个文件（name_2019.png …）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="104" />
-      <source>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset</source>
-      <translation>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset,地图,报告,布局,打印,图集,模板,分级设色,图例,南海诸岛,附图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="157" />
-      <source>Layer (leave empty to map the current project's visible layers)</source>
-      <translation>图层（留空则绘制当前项目的可见图层）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="160" />
-      <source>Field to classify (empty: keep the layer's style)</source>
-      <translation>分级字段（留空：保留图层样式）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="164" />
-      <source>Colour ramp</source>
-      <translation>色带</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="166" />
-      <source>Page</source>
-      <translation>页面</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="167" />
-      <source>Title (default: the layer’s name)</source>
-      <translation>标题（默认：图层名称）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="170" />
-      <source>Subtitle</source>
-      <translation>副标题</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="172" />
-      <source>Data source note</source>
-      <translation>数据来源说明</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="174" />
-      <source>Pages</source>
-      <translation>页数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="175" />
-      <source>One page</source>
-      <translation>单页</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="175" />
-      <source>One page per year (STEM_YYYY fields)</source>
-      <translation>每年一页（STEM_YYYY 字段）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="176" />
-      <source>One page per value of a field</source>
-      <translation>按字段值每值一页</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="178" />
-      <source>Field with one page per value (e.g. region)</source>
-      <translation>每值一页的字段（如地区）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="181" />
-      <source>Classes of a page per year</source>
-      <translation>逐年分页的分级方式</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="182" />
-      <source>Same classes for every year</source>
-      <translation>各年使用相同分级</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="182" />
-      <source>Classify each year on its own</source>
-      <translation>每年单独分级</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="185" />
-      <source>Own layout template (.qpt; replaces Page)</source>
-      <translation>自定义布局模板（.qpt；替代“页面”）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="186" />
-      <source>Layout templates (*.qpt)</source>
-      <translation>布局模板 (*.qpt)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="189" />
-      <source>China: Albers projection, province boundaries and South China Sea inset</source>
-      <translation>中国：Albers 投影、省界和南海诸岛附图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="190" />
-      <source>Automatic</source>
-      <translation>自动</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="190" />
-      <source>Yes</source>
-      <translation>是</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="190" />
-      <source>No</source>
-      <translation>否</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="192" />
-      <source>Map projection (empty: automatic)</source>
-      <translation>地图投影（留空：自动）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="194" />
-      <source>Resolution (dots per inch)</source>
-      <translation>分辨率（每英寸点数）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="202" />
-      <source>PDF files (*.pdf);;PNG files (*.png);;SVG files (*.svg)</source>
-      <translation>PDF 文件 (*.pdf);;PNG 文件 (*.png);;SVG 文件 (*.svg)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="204" />
-      <source>Files written (separated by ;)</source>
-      <translation>已写入的文件（以 ; 分隔）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="219" />
-      <source>Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”.</source>
-      <translation>请将报告地图保存为 .pdf、.png 或 .svg（格式由文件名决定）；得到的是“{name}”。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="241" />
-      <source>Layers: {names}</source>
-      <translation>图层：{names}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="251" />
-      <source>The layout template has no map item; add a map (item id main_map) in the layout designer.</source>
-      <translation>该布局模板没有地图项；请在布局设计器中添加地图（项标识为 main_map）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="292" />
-      <source>Cancelled by the user.</source>
-      <translation>已被用户取消。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="294" />
-      <source>{pages} page(s) written: {files}</source>
-      <translation>已写入 {pages} 页：{files}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="312" />
-      <source>There is no layer to map: choose a layer, or run the algorithm from a project with visible layers.</source>
-      <translation>没有可绘制的图层：请选择一个图层，或在含有可见图层的项目中运行本算法。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="339" />
-      <source>Provinces</source>
-      <translation>省份</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="340" />
-      <source>Province boundaries</source>
-      <translation>省界</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="341" />
-      <source>Taiwan, Hong Kong and Macao</source>
-      <translation>台湾、香港和澳门</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="342" />
-      <source>South China Sea dashed line</source>
-      <translation>南海断续线</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="380" />
-      <source>One page per year needs a yearly field (STEM_YYYY, e.g. DEI_2019): choose one in “Field to classify”, or give the layer a graduated style on such a field.</source>
-      <translation>每年一页需要一个年度字段（STEM_YYYY，如 DEI_2019）：请在“分级字段”中选择，或为图层设置基于此类字段的分级样式。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="387" />
-      <source>One page per value of a field needs that field: choose it in “Field with one page per value” (e.g. region or province).</source>
-      <translation>按字段值每值一页需要指定该字段：请在“每值一页的字段”中选择（如地区或省份）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="393" />
-      <source>The field {field} has no values; choose another field.</source>
-      <translation>字段 {field} 没有值；请选择其他字段。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="431" />
-      <source>The field {field} is not numeric; choose a numeric field to classify, or leave the field empty to keep the layer's style.</source>
-      <translation>字段 {field} 不是数值型；请选择数值字段进行分级，或将字段留空以保留图层样式。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="466" />
-      <source>Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout designer.</source>
-      <translation>无法读取布局模板 {path}；请选择由 QGIS 布局设计器保存的 .qpt 文件。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="480" />
-      <source>South China Sea Islands</source>
-      <translation>南海诸岛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="483" />
-      <source>Legend</source>
-      <translation>图例</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="541" />
-      <source>Could not select the features of {value}.</source>
-      <translation>无法选出 {value} 的要素。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="592" />
-      <source>the file cannot be written (a read-only folder, a file open in another program, or a missing folder); choose another file</source>
-      <translation>无法写入文件（文件夹为只读、文件正被其他程序打开或文件夹不存在）；请选择其他文件</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="595" />
-      <source>not enough memory for the image; lower the resolution (DPI)</source>
-      <translation>内存不足，无法生成图像；请降低分辨率（DPI）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="597" />
-      <source>the SVG layers could not be exported</source>
-      <translation>无法导出 SVG 图层</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="598" />
-      <source>the layout export failed (code {code})</source>
-      <translation>布局导出失败（代码 {code}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="627" />
-      <source>Could not write the report map {path}: {error}</source>
-      <translation>无法写入报告地图 {path}：{error}</translation>
-    </message>
-    <message>
-      <source>Classification</source>
-      <translation type="vanished">分级方法</translation>
     </message>
     <message>
       <source>Exports a styled layer, or the visible layers of the current project, as a finished report map (PDF, PNG or SVG, from the output's file extension) on a print layout template: title, subtitle, legend, scale bar, north arrow and data-source note.
@@ -5487,132 +5507,137 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>Styling</name>
     <message>
-      <location filename="../../processing/styling.py" line="335" />
+      <location filename="../../processing/styling.py" line="277" />
+      <source>Style written by the Digital Resilience Toolkit</source>
+      <translation>由数字韧性工具箱写入的样式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/styling.py" line="425" />
       <source>Natural breaks (Fisher–Jenks)</source>
       <translation>自然断点（Fisher–Jenks）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="336" />
+      <location filename="../../processing/styling.py" line="426" />
       <source>Quantiles</source>
       <translation>分位数</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="337" />
+      <location filename="../../processing/styling.py" line="427" />
       <source>Equal interval</source>
       <translation>等间距</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="338" />
+      <location filename="../../processing/styling.py" line="428" />
       <source>Standard deviation</source>
       <translation>标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="339" />
+      <location filename="../../processing/styling.py" line="429" />
       <source>Box plot</source>
       <translation>箱线图</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="416" />
+      <location filename="../../processing/styling.py" line="506" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="417" />
+      <location filename="../../processing/styling.py" line="507" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="418" />
+      <location filename="../../processing/styling.py" line="508" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="419" />
+      <location filename="../../processing/styling.py" line="509" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="420" />
+      <location filename="../../processing/styling.py" line="510" />
       <source>Other positive</source>
       <translation>其他正关联</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="421" />
+      <location filename="../../processing/styling.py" line="511" />
       <source>Negative</source>
       <translation>负关联</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="422" />
+      <location filename="../../processing/styling.py" line="512" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="423" />
+      <location filename="../../processing/styling.py" line="513" />
       <source>No neighbours</source>
       <translation>无邻居</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="424" />
+      <location filename="../../processing/styling.py" line="514" />
       <source>No data</source>
       <translation>无数据</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="425" />
+      <location filename="../../processing/styling.py" line="515" />
       <source>Hot spot (99% confidence)</source>
       <translation>热点（99% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="426" />
+      <location filename="../../processing/styling.py" line="516" />
       <source>Hot spot (95% confidence)</source>
       <translation>热点（95% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="427" />
+      <location filename="../../processing/styling.py" line="517" />
       <source>Hot spot (90% confidence)</source>
       <translation>热点（90% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="428" />
+      <location filename="../../processing/styling.py" line="518" />
       <source>Cold spot (90% confidence)</source>
       <translation>冷点（90% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="429" />
+      <location filename="../../processing/styling.py" line="519" />
       <source>Cold spot (95% confidence)</source>
       <translation>冷点（95% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="430" />
+      <location filename="../../processing/styling.py" line="520" />
       <source>Cold spot (99% confidence)</source>
       <translation>冷点（99% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="527" />
+      <location filename="../../processing/styling.py" line="617" />
       <source>Core city</source>
       <translation>核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="528" />
+      <location filename="../../processing/styling.py" line="618" />
       <source>Node city (covered)</source>
       <translation>节点城市（已覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="529" />
+      <location filename="../../processing/styling.py" line="619" />
       <source>Not covered</source>
       <translation>未覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="541" />
+      <location filename="../../processing/styling.py" line="631" />
       <source>beyond {radius} km (not covered)</source>
       <translation>{radius} km 以外（未覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="562" />
+      <location filename="../../processing/styling.py" line="652" />
       <source>within {radius} km</source>
       <translation>{radius} km 以内</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="563" />
+      <location filename="../../processing/styling.py" line="653" />
       <source>beyond {radius} km</source>
       <translation>{radius} km 以外</translation>
     </message>
@@ -8844,7 +8869,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>城市的代码或名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="429" />
+      <location filename="../../processing/algorithms/report_map.py" line="433" />
       <source>The field {field} is not in the layer.</source>
       <translation>图层中没有字段 {field}。</translation>
     </message>

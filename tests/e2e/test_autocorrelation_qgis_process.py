@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pandas as pd
 import pytest
 
@@ -34,6 +36,19 @@ def test_qgis_process_runs_lisa_for_every_year(run_algorithm, panel_gpkg, tmp_pa
     assert len(layer) == 367 and {"LI_2011", "LPADJ_2019", "LLAB_2019"} <= set(layer.columns)
     assert (layer["LLAB_2019"] == "No neighbours").sum() == 1
     assert (tmp_path / "scatter.png").read_bytes()[:4] == b"\x89PNG"
+    # qgis_process runs no post-processor, yet the GeoPackage carries the LISA map as its default
+    # style (issue 13), and a fresh QGIS layer opens with it: GeoDa's colours, the last year.
+    with sqlite3.connect(tmp_path / "lisa.gpkg") as db:
+        styles = db.execute("SELECT f_table_name, styleName, useAsDefault FROM layer_styles").fetchall()
+    assert [(table, name) for table, name, default in styles if default] == [("lisa", "LISA clusters — DEI_2019")]
+    assert len(styles) == 2 * 9  # cluster and significance maps of every year
+    from qgis.core import QgsVectorLayer
+
+    lisa = QgsVectorLayer(str(tmp_path / "lisa.gpkg"), "lisa", "ogr")
+    colours = {c.value(): c.symbol().color().name() for c in lisa.renderer().categories()}
+    assert lisa.renderer().classAttribute() == "LLAB_2019"
+    assert {key: colours[key] for key in ("High-High", "Low-Low", "Not significant")} == {
+        "High-High": "#ff0000", "Low-Low": "#0000ff", "Not significant": "#f0f0f0"}
 
 
 def test_qgis_process_writes_the_global_table(run_algorithm, panel_gpkg, tmp_path):

@@ -64,12 +64,62 @@ def test_one_geopackage_holds_every_layer_and_table(demo_run):
         contents = dict(db.execute("SELECT table_name, data_type FROM gpkg_contents"))
         counts = {name: db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in contents}
     assert {name for name, kind in contents.items() if kind == "features"} == LAYERS
-    assert {name for name, kind in contents.items() if kind == "attributes"} == TABLES
+    # ... and layer_styles: the layers' default styles (see test_every_layer_of_the_geopackage_opens_styled).
+    assert {name for name, kind in contents.items() if kind == "attributes"} == TABLES | {"layer_styles"}
     assert all(counts[name] > 0 for name in contents), counts
     assert counts["cities"] == counts["indices"] == counts["lisa_uri_2019"] == 367
     assert counts["coverage_cores"] == 42 and counts["mclp_cores"] == 20
     others = [p for p in demo_run.out.rglob("*") if p.suffix.lower() in (".gpkg", ".shp", ".sqlite", ".geojson")]
     assert others == [demo_run.out / "demo.gpkg"]
+
+
+def test_every_layer_of_the_geopackage_opens_styled(demo_run, qgis_app):
+    """Opened without the project (e.g. dragged into QGIS), each layer of demo.gpkg has its
+    algorithm's style as its default style (layer_styles), the LISA map in GeoDa's colours."""
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    gpkg = demo_run.out / "demo.gpkg"
+    with sqlite3.connect(gpkg) as db:
+        defaults = db.execute("SELECT f_table_name, count(*) FROM layer_styles WHERE useAsDefault "
+                              "GROUP BY f_table_name").fetchall()
+    assert {name for name, _ in defaults} >= LAYERS and all(count == 1 for _, count in defaults), defaults
+    project = QgsProject()
+    try:
+        lisa = QgsVectorLayer(f"{gpkg}|layername=lisa_uri_2019", "lisa", "ogr")
+        project.addMapLayer(lisa)
+        colours = {c.label(): c.symbol().color().name() for c in lisa.renderer().categories()}
+        assert {key: colours[key] for key in GEODA} == GEODA
+        dashes = QgsVectorLayer(f"{gpkg}|layername=china_maritime_boundary", "dashes", "ogr")
+        project.addMapLayer(dashes)
+        from digital_resilience.processing.styling import MARITIME_LINE
+
+        assert dashes.renderer().symbol().color().name() == MARITIME_LINE.lower()
+    finally:
+        project.clear()
+
+
+def test_the_project_opens_on_china_in_a_named_crs(demo_run):
+    """demo.qgz's XML: a default view extent (and full extent) on China, not 1:1 on an empty
+    canvas, and the Albers projection with its name."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    with zipfile.ZipFile(demo_run.out / "demo.qgz") as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".qgs"))
+        root = ET.fromstring(archive.read(name))
+    crs = root.find("projectCrs/spatialrefsys")
+    assert crs.findtext("description") == "China Albers Equal Area (105E, 25N/47N)"
+    assert "+proj=aea" in crs.findtext("proj4") and "+lon_0=105" in crs.findtext("proj4")
+    view = root.find("ProjectViewSettings")
+    for tag in ("DefaultViewExtent", "PresetFullExtent"):
+        extent = view.find(tag)
+        assert extent is not None, tag
+        box = {key: float(extent.get(key)) for key in ("xmin", "ymin", "xmax", "ymax")}
+        # China in the Albers projection (105°E, 25°N/47°N), by pyproj: Xinjiang's west (73.5°E 39.4°N)
+        # x = −2,622 km, Heilongjiang's east (134.8°E 48.3°N) x = 2,190 km, the Spratlys' south
+        # (112.3°E 3.9°N) y = 416 km, Mohe (122.3°E 53.56°N) y = 5,907 km; plus a small margin.
+        assert -2.9e6 < box["xmin"] < -2.62e6 and 2.19e6 < box["xmax"] < 2.5e6, box
+        assert 1.0e5 < box["ymin"] < 4.16e5 and 5.907e6 < box["ymax"] < 6.2e6, box
 
 
 def test_the_project_opens_with_every_layer_styled_and_ordered(demo_run, qgis_app):
@@ -86,7 +136,7 @@ def test_the_project_opens_with_every_layer_styled_and_ordered(demo_run, qgis_ap
         assert sources == LAYERS | TABLES  # every layer and table of the GeoPackage, and nothing else
         assert all(Path(layer.source().split("|")[0]).resolve() == (demo_run.out / "demo.gpkg").resolve()
                    for layer in layers)
-        assert "Albers" in project.crs().description()  # the report maps' projection, named
+        assert project.crs().description() == "China Albers Equal Area (105E, 25N/47N)"  # named
         root = project.layerTreeRoot()
         groups = [group.name() for group in root.children()]
         assert groups == [title for _, title in demo_module().GROUPS]

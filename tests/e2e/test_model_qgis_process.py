@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,15 @@ def test_the_model_runs_with_qgis_process(run_algorithm, cities_path, tmp_path):
     lisa = QgsVectorLayer(str(tmp_path / "lisa.gpkg"), "lisa", "ogr")
     labels = {f["LISA_LAB"] for f in lisa.getFeatures()}
     assert lisa.featureCount() == 367 and {"High-High", "Low-Low", "Not significant"} <= labels
+    # The steps' styles travel with the model's outputs (no post-processor runs here): the LISA
+    # GeoPackage's default style is GeoDa's, the cores' a star marker (issue 13).
+    for path, table in ((tmp_path / "lisa.gpkg", "lisa"), (tmp_path / "cores.gpkg", "cores")):
+        with sqlite3.connect(path) as db:
+            defaults = db.execute("SELECT f_table_name FROM layer_styles WHERE useAsDefault").fetchall()
+        assert defaults == [(table,)], (path, defaults)
+    colours = {c.value(): c.symbol().color().name() for c in lisa.renderer().categories()}
+    assert colours["High-High"] == "#ff0000" and colours["Low-Low"] == "#0000ff"
+    assert cores.renderer().type() == "singleSymbol"
     assert (tmp_path / "queen.gal").read_text(encoding="utf-8").split("\n")[0].split()[1] == "367"
     report = (tmp_path / "sdm.html").read_text(encoding="utf-8")
     assert "SDM of URI" in report and "PATNT" in report  # the resilience index on DEI and the controls

@@ -33,6 +33,17 @@ def box(image, rect_mm, dpi=DPI):
     return image[y:y + h, x:x + w]
 
 
+def inset_framed(image, dpi=DPI) -> bool:
+    """Whether the South China Sea inset's frame is drawn: its left edge, a dark line the
+    inset's height (the main map underneath has no such straight line)."""
+    from digital_resilience.processing.layouts import INSET_MAP, item_geometry
+
+    x, y, _w, h = item_geometry(297, 210)[INSET_MAP]
+    column = round(x * dpi / 25.4)
+    strip = image[round((y + 2) * dpi / 25.4):round((y + h - 2) * dpi / 25.4), column - 1:column + 2]
+    return bool(((strip.max(axis=2) < 110).any(axis=1)).mean() > 0.9)
+
+
 def pdf_pages(path) -> int:
     """Pages of a PDF, read from the file (``/Type /Page`` objects; Qt writes no object streams)."""
     data = open(path, "rb").read()
@@ -132,13 +143,91 @@ def test_one_page_per_region_with_the_inset_only_where_the_islands_are(provider,
     assert result["PAGES"] == 4 and [f.rsplit("_", 1)[1] for f in files] == [
         "central.png", "east.png", "northeast.png", "west.png"]
     inset = item_geometry(297, 210)[INSET_MAP]
-    east, west = read_png(tmp_path / "regions_east.png"), read_png(tmp_path / "regions_west.png")
-    # East China includes Hainan's Sansha islands: framed inset; the west has none (white but
-    # for a few pixels of Hong Kong and Macao, next to Guangxi, in that corner of the map).
-    assert count_color(box(east, inset), "#F2F2F2", 2) > 50
-    assert count_color(box(west, inset), "#F2F2F2", 2) < 20
+    east, west, central = (read_png(tmp_path / f"regions_{name}.png") for name in ("east", "west", "central"))
+    # East China includes Hainan's Sansha islands, and the west spans most of China (Xinjiang to
+    # Guangxi and Inner Mongolia): both carry the framed inset; central China does not.
+    assert count_color(box(east, inset), "#F2F2F2", 2) > 50 and inset_framed(east)
+    assert count_color(box(west, inset), "#F2F2F2", 2) > 50 and inset_framed(west)
+    assert not inset_framed(central)
     # Other regions' cities are drawn in grey around the page's region.
     assert count_color(west, "#EBEBEB", 2) > 500
+
+
+def magenta_legend_template(tmp_path):
+    """The A4 landscape template with an opaque magenta legend box, so a test can find it."""
+    from digital_resilience.processing.layouts import template_path
+
+    text = template_path("a4_landscape").read_text(encoding="utf-8")
+    legend = '<BackgroundColor alpha="225" blue="255" green="255" red="255"/>'
+    assert text.count(legend) == 1
+    path = tmp_path / "magenta_legend.qpt"
+    path.write_text(text.replace(legend, '<BackgroundColor alpha="255" blue="255" green="0" red="255"/>'),
+                    encoding="utf-8")
+    return path
+
+
+def legend_ring(image):
+    """The legend's box (magenta) and the pixels of a ring 2–4 px around it (60 dpi)."""
+    found = np.argwhere(np.abs(image - np.array([255, 0, 255])).max(axis=2) <= 3)
+    (top, left), (bottom, right) = found.min(axis=0), found.max(axis=0)
+    outer = image[top - 4:bottom + 5, left - 4:right + 5].copy()
+    outer[2:-2, 2:-2] = -1  # the box and its 1-px antialiased edge
+    ring = outer[(outer >= 0).all(axis=2)]
+    return (top, left, bottom, right), ring
+
+
+@pytest.fixture()
+def mainland_lisa(provider, cities_frame, tmp_path):
+    """LISA clusters of the cities' areas without 三沙市 (460300), as the demo's spillover page
+    leaves it out: a GeoDa-coloured temporary layer (its style comes with the output)."""
+    import processing
+
+    path = tmp_path / "mainland.gpkg"
+    cities_frame[cities_frame["adcode"].astype(int) != 460300].to_file(path, layer="cities")
+    return processing.run("resilience:localmoran", {
+        "INPUT": f"{path}|layername=cities", "FIELD": "area_km2", "WEIGHTS_ID_FIELD": "adcode",
+        "PERMUTATIONS": 99, "OUTPUT": "TEMPORARY_OUTPUT"})["OUTPUT"]
+
+
+def test_a_map_of_china_without_sansha_has_the_inset_and_a_legend_over_no_feature(mainland_lisa, tmp_path):
+    """Issue 13: a map of China carries the 南海诸岛 inset whatever the layer holds, and the legend
+    (seven classes and a long layer name, as the demo's residual clusters) covers no feature."""
+    from digital_resilience.processing.layouts import INSET_MAP, MAIN_MAP, item_geometry
+
+    mainland_lisa.setName("Residual clusters of the spillover model")
+    out = tmp_path / "lisa.png"
+    run({"INPUT": mainland_lisa, "TEMPLATE_FILE": str(magenta_legend_template(tmp_path)), "TITLE": "LISA",
+         "OUTPUT": str(out)})
+    image = read_png(out)
+    geometry = item_geometry(297, 210)
+    inset = box(image, geometry[INSET_MAP])
+    assert count_color(inset, "#F2F2F2", 2) > 50 and inset_framed(image)  # the islands, in the frame
+    assert count_color(inset, "#0000FF") + count_color(inset, "#F0F0F0") > 20  # and the mapped cities
+    (top, left, bottom, right), ring = legend_ring(image)
+    x, y, w, h = (round(v * DPI / 25.4) for v in geometry[MAIN_MAP])
+    assert x < left and right < x + w and y < top and bottom < y + h  # inside the map frame
+    assert bottom - top > 60 and right - left > 60  # the whole legend (about 30 × 55 mm)
+    # Around the box only white paper: a city, a province boundary or Taiwan under the legend
+    # would cross its edge.
+    assert len(ring) > 300 and (ring == 255).all(), np.unique(ring.reshape(-1, 3), axis=0)[:5]
+    # The clusters are drawn (the map was not emptied to make room).
+    assert count_color(image, "#F0F0F0") > 3000 and count_color(image, "#0000FF") > 100
+
+
+def test_a_map_of_one_province_has_no_inset_unless_asked(provider, cities_frame, tmp_path):
+    from digital_resilience.processing.layouts import INSET_MAP, item_geometry
+
+    path = tmp_path / "sichuan.gpkg"
+    cities_frame[cities_frame["adcode"].astype(str).str.startswith("51")].to_file(path, layer="cities")
+    inset = item_geometry(297, 210)[INSET_MAP]
+    counts, framed = {}, {}
+    for china in (0, 1):
+        out = tmp_path / f"sichuan_{china}.png"
+        run({"INPUT": f"{path}|layername=cities", "FIELD": "area_km2", "CHINA": china, "OUTPUT": str(out)})
+        counts[china] = count_color(box(read_png(out), inset), "#F2F2F2", 2)
+        framed[china] = inset_framed(read_png(out))
+    # Automatic: no inset (a few light pixels of province lines there); "Yes": the inset.
+    assert counts[0] < 60 and counts[1] > 500 and framed == {0: False, 1: True}, (counts, framed)
 
 
 def test_project_layers_with_lisa_style_and_inputs_untouched(provider, cities_layer, tmp_path):
