@@ -19,6 +19,22 @@ def english_qgis(qgis_app):
     settings.setValue("locale/overrideFlag", True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def free_qgis_objects_before_qgis_exits(qgis_app):
+    """QGIS objects that Python still holds when QGIS shuts down (a processing context kept by the
+    frames of a caught exception, in a reference cycle) are freed by the interpreter's final
+    collection, after GDAL is gone: a segfault at exit (QgsProcessingContext's layer store closing
+    an OGR dataset). Collect them while QGIS is still up (this teardown runs before qgis_app's)."""
+    yield
+    import gc
+    import sys
+
+    for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+        if hasattr(sys, name):
+            setattr(sys, name, None)
+    gc.collect()
+
+
 @pytest.fixture()
 def provider(qgis_app, qgis_processing):
     """The toolkit's provider, registered (as initProcessing does) unless it already is."""
