@@ -18,12 +18,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsFeatureRequest, QgsProcessingAlgorithm, QgsProcessingException
+from qgis.core import (
+    QgsFeatureRequest,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingMultiStepFeedback,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..core import dependencies
 from ..core.errors import Cancelled, InputError, Message
+from ..core.progress import cancellable, checkpoint
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
 ICON_PATH = PLUGIN_DIR / "resources" / "icons" / "icon.svg"
@@ -92,15 +98,53 @@ def missing_packages_message(found) -> str:
 
 
 def feedback_progress(feedback, start: float = 0.0, end: float = 100.0):
-    """A core progress callback that reports to ``feedback`` and honours its cancel."""
+    """A core progress callback that reports to ``feedback`` and honours its cancel (and the
+    run's: see :func:`check_cancel`)."""
 
     def progress(fraction: float) -> None:
+        check_cancel(feedback)
         if feedback is not None:
-            if feedback.isCanceled():
-                raise Cancelled()
             feedback.setProgress(start + (end - start) * fraction)
 
     return progress
+
+
+def check_cancel(feedback=None) -> None:
+    """Raise ``Cancelled`` when ``feedback`` or the run's own feedback was cancelled.
+
+    The run's feedback (the one QGIS handed to ``processAlgorithm``, which the user's Cancel
+    button cancels) is consulted through the cancel check the base class installs
+    (``core.progress.cancellable``), so a check on a child feedback still sees a cancel made
+    before that child existed.
+    """
+    if feedback is not None and feedback.isCanceled():
+        raise Cancelled()
+    checkpoint()
+
+
+class StepFeedback(QgsProcessingMultiStepFeedback):
+    """``QgsProcessingMultiStepFeedback`` that does not lose an earlier cancel.
+
+    QGIS's class forwards the parent's *later* cancels (a signal) but starts uncancelled,
+    so one created after the user pressed Cancel (e.g. while a first run imports its
+    packages) reports ``isCanceled() == False`` for the whole run. This one is cancelled
+    at once when its parent already is, and its :meth:`isCanceled` also asks the parent.
+    """
+
+    def __init__(self, count: int, feedback):
+        super().__init__(count, feedback)
+        self._parent = feedback
+        if feedback is not None and feedback.isCanceled():
+            self.cancel()
+
+    def isCanceled(self) -> bool:
+        return super().isCanceled() or (self._parent is not None and self._parent.isCanceled())
+
+
+def multi_step(count: int, feedback) -> StepFeedback:
+    """The multi-step feedback of an algorithm's phases (use it, not
+    ``QgsProcessingMultiStepFeedback``: see :class:`StepFeedback`)."""
+    return StepFeedback(count, feedback)
 
 
 class ResilienceAlgorithm(QgsProcessingAlgorithm):
@@ -176,9 +220,12 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
         self.invalid_geometry_policy = context.invalidGeometryCheck()
         context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
         try:
-            if feedback is not None and feedback.isCanceled():
-                raise Cancelled()
-            return self.process(parameters, context, feedback)
+            with cancellable(feedback.isCanceled if feedback is not None else None):
+                check_cancel(feedback)
+                results = self.process(parameters, context, feedback)
+                # A cancel during the last phase (after its last check) is a cancel, not a success.
+                check_cancel(feedback)
+            return results
         except InputError as error:
             raise QgsProcessingException(self.error_text(error)) from None
         except Cancelled:

@@ -34,12 +34,20 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication, QDate, QDateTime, QTime, QVariant
 
 from ..core.errors import Cancelled
+from ..core.progress import checkpoint
 
 CHUNK = 2000  # features per addFeatures() call and per progress report
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("LayerBridge", text)
+
+
+def _check_cancel(feedback) -> None:
+    """Stop on a cancel of ``feedback`` or of the run (``core.progress.checkpoint``)."""
+    if feedback is not None and feedback.isCanceled():
+        raise Cancelled()
+    checkpoint()
 
 
 # --------------------------------------------------------------------------- CRS
@@ -179,10 +187,10 @@ def read_frame(
     plain = not (curved or has_m)
     fids, rows, wkbs = [], [], []
     for count, feature in enumerate(source.getFeatures(request)):
-        if count % CHUNK == 0 and feedback is not None:
-            if feedback.isCanceled():
-                raise Cancelled()
-            feedback.setProgress(100.0 * count / total)
+        if count % CHUNK == 0:
+            _check_cancel(feedback)
+            if feedback is not None:
+                feedback.setProgress(100.0 * count / total)
         fids.append(feature.id())
         rows.append(pick(feature.attributes()))
         if geometry:
@@ -191,15 +199,17 @@ def read_frame(
             else:
                 wkbs.append(_geometry_wkb(feature, curved, has_m))
 
+    _check_cancel(feedback)
     columns = list(zip(*rows)) if rows else [[] for _ in names]
-    data = {
-        name: _column(list(column), source_fields.at(index))
-        for name, column, index in zip(names, columns, indices)
-    }
+    data = {}
+    for name, column, index in zip(names, columns, indices):
+        _check_cancel(feedback)
+        data[name] = _column(list(column), source_fields.at(index))
     frame = pd.DataFrame(data, columns=names)
     frame.index = pd.Index(np.asarray(fids, dtype=np.int64), name="fid")
     if not geometry:
         return frame
+    _check_cancel(feedback)
     geometries = shapely.from_wkb(np.array(wkbs, dtype=object))
     return gpd.GeoDataFrame(frame, geometry=geometries, crs=crs_to_pyproj(source.sourceCrs()))
 
@@ -285,8 +295,12 @@ def write_frame(frame, sink, fields: QgsFields, feedback=None, multi: bool = Fal
     import shapely
 
     geometry_name = getattr(frame, "_geometry_column_name", None)
-    columns = [_python_column(frame[fields.at(i).name()]) for i in range(fields.count())]
+    columns = []
+    for i in range(fields.count()):
+        _check_cancel(feedback)
+        columns.append(_python_column(frame[fields.at(i).name()]))
     rows = list(zip(*columns)) if columns else [()] * len(frame)
+    _check_cancel(feedback)
     wkbs = (
         shapely.to_wkb(np.asarray(frame[geometry_name].values), output_dimension=3)
         if geometry_name is not None
@@ -295,9 +309,8 @@ def write_frame(frame, sink, fields: QgsFields, feedback=None, multi: bool = Fal
     total = len(frame)
     written = 0
     for start in range(0, total, CHUNK):
+        _check_cancel(feedback)
         if feedback is not None:
-            if feedback.isCanceled():
-                raise Cancelled()
             feedback.setProgress(100.0 * start / max(total, 1))
         batch = []
         for i in range(start, min(start + CHUNK, total)):
@@ -353,6 +366,7 @@ def frame_to_sink(
             return None
         raise QgsProcessingException(algorithm.invalidSinkError(parameters, name))
     write_frame(frame, sink, fields, feedback, multi=QgsWkbTypes.isMultiType(wkb_type))
+    _check_cancel(feedback)
     if wkb_type == QgsWkbTypes.NoGeometry:
         # Closing the sink flushes it and (QGIS 3.22) asks a GeoPackage for a spatial index
         # even on a table, which GDAL answers with a harmless "No geometry column" error.

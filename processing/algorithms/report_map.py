@@ -40,7 +40,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import Qt
 
 from .. import layouts
-from ..algorithm import PLUGIN_DIR, ResilienceAlgorithm
+from ...core.errors import Cancelled
+from ..algorithm import PLUGIN_DIR, ResilienceAlgorithm, check_cancel
 from ..classification_parameters import CLASSES, CLASSIFICATION, add_classification_parameters, classification
 from ..report_pages import Page, PageIterator
 from ..styling import (
@@ -288,8 +289,9 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         files = self.export(iterator, output, fmt, parameters, context)
         if iterator.error is not None:
             raise iterator.error
-        if iterator.cancelled or feedback.isCanceled():
-            raise QgsProcessingException(self.tr("Cancelled by the user."))
+        if iterator.cancelled:
+            raise Cancelled()
+        check_cancel(feedback)
         feedback.setProgress(100)
         feedback.pushInfo(self.tr("{pages} page(s) written: {files}").format(pages=len(pages),
                                                                              files=", ".join(files)))
