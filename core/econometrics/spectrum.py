@@ -27,6 +27,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..errors import Message
+from ..progress import checkpoint
 
 #: Largest n for exact (eigenvalue) log-determinants and traces.
 EXACT_LIMIT = 2000
@@ -117,6 +118,7 @@ class Spectrum:
             lam = self.eigenvalues
             out0, out1 = np.empty(len(rho)), np.empty(len(rho))
             for start in range(0, len(rho), 256):  # bounded memory: 256 × n at a time
+                checkpoint()
                 block = 1.0 / (1.0 - rho[start:start + 256, None] * lam[None, :])
                 out0[start:start + 256] = block.sum(axis=1).real / self.n
                 out1[start:start + 256] = (block * lam[None, :]).sum(axis=1).real / self.n
@@ -136,6 +138,7 @@ class Spectrum:
             traces[2] = self.W.multiply(self.W.T).sum() / self.n
             v = self.W @ (self.W @ z)
             for j in range(3, POWERS + 2):
+                checkpoint()
                 v = self.W @ v
                 traces[j] = np.mean(np.sum(z * v, axis=0)) / self.n
             self._power_traces = traces
@@ -154,6 +157,7 @@ class Spectrum:
         w1 = self.W @ ones
         out0, out1 = np.empty(len(rho)), np.empty(len(rho))
         for i, value in enumerate(rho):
+            checkpoint()
             lu = spla.splu(sp.csc_matrix(sp.identity(self.n) - value * self.W))
             out0[i] = lu.solve(ones).sum() / self.n
             out1[i] = lu.solve(w1).sum() / self.n

@@ -39,8 +39,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import Qt
 
-from .. import layouts
 from ...core.errors import Cancelled
+from .. import layouts
 from ..algorithm import PLUGIN_DIR, ResilienceAlgorithm, check_cancel
 from ..classification_parameters import CLASSES, CLASSIFICATION, add_classification_parameters, classification
 from ..report_pages import Page, PageIterator
