@@ -122,6 +122,41 @@ def check_cancel(feedback=None) -> None:
     checkpoint()
 
 
+#: Submodules a package's import leaves out that the core uses (scipy.stats alone takes about a second).
+SUBMODULES = {"scipy": ("scipy.sparse", "scipy.sparse.linalg", "scipy.stats", "scipy.optimize", "scipy.spatial")}
+
+
+def import_cancellably(packages, feedback) -> None:
+    """Import ``packages`` (their import names are their distribution names) in a helper thread
+    while this one watches ``feedback``: a first run spends seconds importing numpy, pandas,
+    geopandas…, and an import cannot be interrupted, so a Cancel meanwhile stops the run at once
+    (the imports finish in the background for the next run). An import that fails is left to
+    the algorithm's own import, which reports it as before."""
+    import importlib
+    import sys
+    import threading
+
+    modules = [module for name in packages for module in (name, *SUBMODULES.get(name, ()))
+               if module not in sys.modules]
+    if not modules or feedback is None:
+        return
+    done = threading.Event()
+
+    def load() -> None:
+        try:
+            for name in modules:
+                try:
+                    importlib.import_module(name)
+                except Exception:  # noqa: BLE001 - reported by the algorithm's own import
+                    pass
+        finally:
+            done.set()
+
+    threading.Thread(target=load, name="resilience-imports", daemon=True).start()
+    while not done.wait(0.05):
+        check_cancel(feedback)
+
+
 class StepFeedback(QgsProcessingMultiStepFeedback):
     """``QgsProcessingMultiStepFeedback`` that does not lose an earlier cancel.
 
@@ -211,7 +246,8 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
         return self.REQUIRES
 
     def processAlgorithm(self, parameters, context, feedback):
-        self.check_dependencies(self.required_packages(parameters, context))
+        packages = self.required_packages(parameters, context)
+        self.check_dependencies(packages)
         # QGIS checks geometry validity inside the feature iterator and, under the default
         # "stop" policy, raises from a callback while our Python loop iterates; on QGIS 3.22
         # the *next* Processing run in the session then crashes. So sources are read with the
@@ -222,6 +258,7 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
         try:
             with cancellable(feedback.isCanceled if feedback is not None else None):
                 check_cancel(feedback)
+                import_cancellably(packages, feedback)
                 results = self.process(parameters, context, feedback)
                 # A cancel during the last phase (after its last check) is a cancel, not a success.
                 check_cancel(feedback)
