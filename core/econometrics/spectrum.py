@@ -85,8 +85,8 @@ class Spectrum:
         lu = self._lu(rho)
         rng = np.random.default_rng(self.seed)
         z = rng.choice([-1.0, 1.0], size=(self.n, PROBES))
-        wa_z = self.W @ lu.solve(z)
-        wa2_z = self.W @ lu.solve(wa_z)
+        wa_z = self.W @ _solve(lu, z)
+        wa2_z = self.W @ _solve(lu, wa_z)
         return (float(np.mean(np.sum(z * wa_z, axis=0))), float(np.mean(np.sum(z * wa2_z, axis=0))),
                 float(np.mean(np.sum(wa_z * wa_z, axis=0))))
 
@@ -185,8 +185,29 @@ def _lu_bounds(W: sp.csr_matrix, row_standardised: bool) -> tuple[float, float]:
     if not row_standardised:
         return -1.0, 1.0
     try:
-        smallest = spla.eigs(W, k=1, which="SR", return_eigenvectors=False, tol=1e-6, maxiter=5000)
+        smallest = spla.eigs(_cancellable(W), k=1, which="SR", return_eigenvectors=False, tol=1e-6, maxiter=5000)
         low = float(np.real(smallest[0]))
         return (1.0 / low if low < -1e-6 else -1.0), 1.0
     except (spla.ArpackNoConvergence, ValueError, RuntimeError):
         return -1.0, 1.0
+
+
+def _cancellable(W: sp.csr_matrix) -> spla.LinearOperator:
+    """``W`` as a linear operator whose products check for a cancel: ARPACK asks for one product
+    per iteration, and on 100,000 units it iterates for about a minute."""
+
+    def matvec(v):
+        checkpoint()
+        return W @ v
+
+    return spla.LinearOperator(W.shape, matvec=matvec, dtype=W.dtype)
+
+
+def _solve(lu, columns: np.ndarray, block: int = 10) -> np.ndarray:
+    """``lu.solve(columns)``, a block of columns at a time with a cancel check between blocks
+    (100 probes on 100,000 units take seconds)."""
+    out = np.empty_like(columns)
+    for start in range(0, columns.shape[1], block):
+        checkpoint()
+        out[:, start:start + block] = lu.solve(np.ascontiguousarray(columns[:, start:start + block]))
+    return out

@@ -82,16 +82,25 @@ def cancelled_run(algorithm: str, parameters: dict, at: float | None = None, whe
     return outcome, latency
 
 
-def signal_on(monkeypatch, module, name: str, event: threading.Event) -> None:
-    """Set ``event`` when ``module.name`` is called (then wait a moment, so the cancel lands inside it)."""
-    original = getattr(module, name)
+def signal_on(monkeypatch, phase: str, event: threading.Event) -> None:
+    """Set ``event`` when the function ``phase`` ("module:name" under digital_resilience) is called,
+    then wait a moment so that the cancel lands inside it. Every loaded module of the plugin that
+    imported the function gets the wrapper; one imported inside a function is patched at its source."""
+    import importlib
+    import sys
+
+    module_name, name = phase.split(":")
+    original = getattr(importlib.import_module(f"digital_resilience.{module_name}"), name)
 
     def wrapped(*args, **kwargs):
         event.set()
         time.sleep(0.05)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(module, name, wrapped)
+    for loaded in list(sys.modules.values()):
+        if getattr(loaded, "__name__", "").startswith("digital_resilience") and \
+                getattr(loaded, name, None) is original:
+            monkeypatch.setattr(loaded, name, wrapped)
 
 
 def assert_cancelled(outcome, latency):
@@ -172,13 +181,35 @@ def test_local_moran_stops_within_a_second(provider, grid_100k, tmp_path, at):
                                    "processing.autocorrelation_report:write_local_moran_report",
                                    "processing.bridge:frame_to_sink"])
 def test_local_moran_stops_during_outputs_plot_and_report(provider, grid_100k, tmp_path, monkeypatch, phase):
-    import importlib
-
-    module_name, name = phase.split(":")
     event = threading.Event()
-    signal_on(monkeypatch, importlib.import_module(f"digital_resilience.{module_name}"), name, event)
-    if name == "write_local_moran_report":
-        from digital_resilience.processing.algorithms import local_moran
-
-        signal_on(monkeypatch, local_moran, name, event)
+    signal_on(monkeypatch, phase, event)
     assert_cancelled(*cancelled_run("resilience:localmoran", lisa_parameters(grid_100k, tmp_path), when=event))
+
+
+# ------------------------------------------------------------- spatial Durbin
+def durbin_parameters(grid, folder):
+    return {"INPUT": grid, "DEPENDENT": "VAL", "EXPLANATORY": ["X1", "X2"], "WEIGHTS_KIND": 0,
+            "OUTPUT": str(folder / "fitted.gpkg"), "REPORT": str(folder / "report.html")}
+
+
+@pytest.fixture(scope="module")
+def grid_5k(tmp_path_factory):
+    return square_grid(tmp_path_factory.mktemp("grid5k") / "grid.gpkg", 5_000)
+
+
+@pytest.mark.parametrize("at", [0.5, 8.0])
+def test_spatial_durbin_stops_within_a_second(provider, grid_100k, tmp_path, at):
+    """On 100,000 cells: while reading and building the weights (0.5 s) and while ARPACK looks for
+    the smallest eigenvalue of W (8 s; about a minute on this grid, once uninterruptible)."""
+    assert_cancelled(*cancelled_run("resilience:spatialdurbin", durbin_parameters(grid_100k, tmp_path), at=at))
+
+
+@pytest.mark.parametrize("phase", ["core.econometrics.likelihood:maximise", "core.econometrics.spillover:compute_effects",
+                                   "core.econometrics.spillover:lm_tests", "core.classify:fisher_jenks",
+                                   "core.econometrics.report:write_spillover_report"])
+def test_spatial_durbin_stops_in_every_phase(provider, grid_5k, tmp_path, monkeypatch, phase):
+    """The ρ search, the simulated effects, the comparison models' tests, the map's classes and the
+    report (5,000 cells: sparse LU log-determinants and Monte-Carlo traces, as on larger layers)."""
+    event = threading.Event()
+    signal_on(monkeypatch, phase, event)
+    assert_cancelled(*cancelled_run("resilience:spatialdurbin", durbin_parameters(grid_5k, tmp_path), when=event))
