@@ -204,7 +204,8 @@ def test_spatial_durbin_stops_within_a_second(provider, grid_100k, tmp_path, at)
     assert_cancelled(*cancelled_run("resilience:spatialdurbin", durbin_parameters(grid_100k, tmp_path), at=at))
 
 
-@pytest.mark.parametrize("phase", ["core.econometrics.likelihood:maximise", "core.econometrics.spillover:compute_effects",
+@pytest.mark.parametrize("phase", ["core.econometrics.likelihood:maximise",
+                                   "core.econometrics.spillover:compute_effects",
                                    "core.econometrics.spillover:lm_tests", "core.classify:fisher_jenks",
                                    "core.econometrics.report:write_spillover_report"])
 def test_spatial_durbin_stops_in_every_phase(provider, grid_5k, tmp_path, monkeypatch, phase):
