@@ -434,7 +434,11 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
                 "The field {field} is not numeric; choose a numeric field to classify, or leave the field "
                 "empty to keep the layer's style.").format(field=column))
         request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes([index])
-        values = [f.attributes()[index] for f in layer.getFeatures(request)]
+        values = []
+        for count, feature in enumerate(layer.getFeatures(request)):
+            if count % 2000 == 0:
+                check_cancel()
+            values.append(feature.attributes()[index])
         return np.array([np.nan if v is None or not isinstance(v, (int, float)) else v for v in values],
                         dtype=float)
 

@@ -4010,11 +4010,6 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
       <translation>该布局模板没有地图项；请在布局设计器中添加地图（项标识为 main_map）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="292" />
-      <source>Cancelled by the user.</source>
-      <translation>已被用户取消。</translation>
-    </message>
-    <message>
       <location filename="../../processing/algorithms/report_map.py" line="294" />
       <source>{pages} page(s) written: {files}</source>
       <translation>已写入 {pages} 页：{files}</translation>

@@ -44,9 +44,10 @@ def grid_100k(tmp_path_factory):
     return square_grid(tmp_path_factory.mktemp("grid") / "grid.gpkg", 100_000)
 
 
-def cancelled_run(algorithm: str, parameters: dict, at: float | None = None, when: threading.Event | None = None):
+def cancelled_run(algorithm: str, parameters: dict, at: float | None = None, when: threading.Event | None = None,
+                  delay: float = 0.0):
     """Run ``algorithm`` and cancel it from another thread ``at`` seconds after the start (0: before
-    it starts) or as soon as ``when`` is set. Returns (outcome, seconds from cancel to the end)."""
+    it starts) or ``delay`` seconds after ``when`` is set. Returns (outcome, seconds from cancel to the end)."""
     import processing
     from qgis.core import QgsProcessingException, QgsProcessingFeedback
 
@@ -54,8 +55,10 @@ def cancelled_run(algorithm: str, parameters: dict, at: float | None = None, whe
     stamp = {}
 
     def cancel():
-        if when is not None and not when.wait(120):
-            return
+        if when is not None:
+            if not when.wait(120):
+                return
+            time.sleep(delay)
         stamp["cancel"] = time.perf_counter()
         feedback.cancel()
 
@@ -214,3 +217,69 @@ def test_spatial_durbin_stops_in_every_phase(provider, grid_5k, tmp_path, monkey
     event = threading.Event()
     signal_on(monkeypatch, phase, event)
     assert_cancelled(*cancelled_run("resilience:spatialdurbin", durbin_parameters(grid_5k, tmp_path), when=event))
+
+
+# ------------------------------------------------------------ core-node coverage
+@pytest.fixture(scope="module")
+def random_points(tmp_path_factory):
+    """1,500 random points over eastern China: set covering at 300 km takes HiGHS about 15 s to prove."""
+    import geopandas as gpd
+    import shapely
+
+    rng = np.random.default_rng(2)
+    lon, lat = rng.uniform(100, 122, 1500), rng.uniform(22, 42, 1500)
+    path = tmp_path_factory.mktemp("points") / "points.gpkg"
+    gpd.GeoDataFrame({"code": np.arange(1500)}, geometry=shapely.points(lon, lat), crs="EPSG:4326").to_file(
+        path, layer="points", engine="pyogrio")
+    return f"{path}|layername=points"
+
+
+def coverage_parameters(points, folder):
+    return {"INPUT": points, "ID_FIELD": "code", "COMPARE_RADII": "", "TIME_LIMIT": 60,
+            "OUTPUT": str(folder / "cities.gpkg"), "CORES": str(folder / "cores.gpkg")}
+
+
+@pytest.mark.parametrize("at", [0.3])
+def test_core_node_coverage_stops_within_a_second(provider, random_points, tmp_path, at):
+    assert_cancelled(*cancelled_run("resilience:corenodecoverage", coverage_parameters(random_points, tmp_path),
+                                    at=at))
+
+
+def test_core_node_coverage_stops_inside_the_solve(provider, random_points, tmp_path, monkeypatch):
+    """Two seconds into the HiGHS solve (branch and bound): the interrupt callback stops it."""
+    event = threading.Event()
+    signal_on(monkeypatch, "core.coverage.solver:solve_mip", event)
+    assert_cancelled(*cancelled_run("resilience:corenodecoverage", coverage_parameters(random_points, tmp_path),
+                                    when=event, delay=2.0))
+
+
+# ------------------------------------------------------------------ report map
+def report_parameters(grid, folder, fmt="png"):
+    return {"INPUT": grid, "FIELD": "VAL", "TITLE": "x", "DPI": 100, "OUTPUT": str(folder / f"map.{fmt}")}
+
+
+@pytest.mark.parametrize("phase", ["core.classify:fisher_jenks", "processing.styling:apply_style"])
+def test_report_map_stops_while_it_classifies(provider, grid_100k, tmp_path, monkeypatch, phase):
+    event = threading.Event()
+    signal_on(monkeypatch, phase, event)
+    assert_cancelled(*cancelled_run("resilience:reportmap", report_parameters(grid_100k, tmp_path), when=event))
+
+
+def test_report_map_cancelled_during_the_export_reports_cancelled(provider, grid_100k, tmp_path, monkeypatch):
+    """QGIS renders a layout page in one call without a cancel hook: a cancel while the page is drawn
+    waits for it (about 1–2 s for 100,000 cells), then reports "cancelled", not success."""
+    from digital_resilience.processing.algorithms.report_map import ReportMapAlgorithm
+
+    event = threading.Event()
+    original = ReportMapAlgorithm.export
+
+    def export(self, *args, **kwargs):
+        event.set()
+        time.sleep(0.05)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ReportMapAlgorithm, "export", export)
+    outcome, latency = cancelled_run("resilience:reportmap", report_parameters(grid_100k, tmp_path), when=event,
+                                     delay=0.2)
+    assert outcome == CANCELLED
+    assert latency is not None and latency < 10
