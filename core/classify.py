@@ -36,8 +36,6 @@ def class_breaks(values, scheme: str = "fisher_jenks", k: int = 5) -> list[float
     The first class starts at the minimum of the data; the last upper bound is the
     maximum. Fewer distinct values than ``k`` give one class per distinct value.
     """
-    import mapclassify
-
     data = np.asarray(values, dtype=float)
     data = data[np.isfinite(data)]
     if data.size == 0:
@@ -53,6 +51,8 @@ def class_breaks(values, scheme: str = "fisher_jenks", k: int = 5) -> list[float
         return [float(v) for v in distinct]
     if scheme == "fisher_jenks":
         return fisher_jenks(data, k)
+    import mapclassify
+
     classifier = getattr(mapclassify, SCHEMES[scheme])
     if scheme in {"std_mean", "box_plot"}:
         bins = classifier(data).bins
