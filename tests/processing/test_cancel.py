@@ -150,6 +150,27 @@ def test_a_cancel_before_the_algorithm_builds_its_steps_is_not_lost(provider, mo
     assert outcome == CANCELLED
 
 
+def test_a_cancel_while_packages_are_imported_stops_at_once(qgis_app, tmp_path, monkeypatch):
+    """A first run imports numpy, pandas, geopandas… for seconds; an import cannot be interrupted, so
+    the base class imports in a helper thread and watches the feedback meanwhile."""
+    import sys
+
+    from qgis.core import QgsProcessingFeedback
+
+    from digital_resilience.core.errors import Cancelled
+    from digital_resilience.processing.algorithm import import_cancellably
+
+    (tmp_path / "slow_package_for_cancel_test.py").write_text("import time\ntime.sleep(3)\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    feedback = QgsProcessingFeedback()
+    threading.Timer(0.2, feedback.cancel).start()
+    started = time.perf_counter()
+    with pytest.raises(Cancelled):
+        import_cancellably(["slow_package_for_cancel_test"], feedback)
+    assert time.perf_counter() - started < 1.0  # the import itself goes on in the background
+    assert "slow_package_for_cancel_test" in sys.modules
+
+
 def test_a_cancel_after_the_last_check_is_not_a_success(provider, monkeypatch, cities_path):
     """A cancel in a phase without checks (here: after the last one) still reports "cancelled"."""
     from digital_resilience.processing.algorithms.spatial_weights import SpatialWeightsAlgorithm
