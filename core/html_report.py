@@ -11,6 +11,8 @@ import base64
 import html
 from pathlib import Path
 
+from .progress import checkpoint
+
 STYLE = """
 body { font-family: "Noto Sans", "Noto Sans CJK SC", "Microsoft YaHei", Arial, sans-serif;
        margin: 1.5em; color: #222; }
@@ -42,6 +44,7 @@ class HtmlReport:
 
     def table(self, header: list, rows: list, text_columns: int = 1) -> HtmlReport:
         """A table; the first ``text_columns`` columns are left-aligned."""
+        checkpoint()
 
         def cell(tag, value, index):
             css = ' class="text"' if index < text_columns else ""
@@ -79,6 +82,7 @@ class HtmlReport:
         )
 
     def write(self, path) -> str:
+        checkpoint()
         Path(path).write_text(self.render(), encoding="utf-8")
         return str(path)
 

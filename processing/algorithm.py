@@ -20,12 +20,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsFeatureRequest, QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
+from qgis.core import (
+    QgsFeatureRequest,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingMultiStepFeedback,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..core import dependencies
 from ..core.errors import Bilingual, Cancelled, InputError, Message
+from ..core.progress import cancellable, checkpoint
 from .outputs import RunOutputs, cannot_write_message
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
@@ -119,15 +126,88 @@ def missing_packages_message(found, who: str | None = None) -> str:
 
 
 def feedback_progress(feedback, start: float = 0.0, end: float = 100.0):
-    """A core progress callback that reports to ``feedback`` and honours its cancel."""
+    """A core progress callback that reports to ``feedback`` and honours its cancel (and the
+    run's: see :func:`check_cancel`)."""
 
     def progress(fraction: float) -> None:
+        check_cancel(feedback)
         if feedback is not None:
-            if feedback.isCanceled():
-                raise Cancelled()
             feedback.setProgress(start + (end - start) * fraction)
 
     return progress
+
+
+def check_cancel(feedback=None) -> None:
+    """Raise ``Cancelled`` when ``feedback`` or the run's own feedback was cancelled.
+
+    The run's feedback (the one QGIS handed to ``processAlgorithm``, which the user's Cancel
+    button cancels) is consulted through the cancel check the base class installs
+    (``core.progress.cancellable``), so a check on a child feedback still sees a cancel made
+    before that child existed.
+    """
+    if feedback is not None and feedback.isCanceled():
+        raise Cancelled()
+    checkpoint()
+
+
+#: Submodules a package's import leaves out that the core uses (scipy.stats alone takes about a second).
+SUBMODULES = {"scipy": ("scipy.sparse", "scipy.sparse.linalg", "scipy.stats", "scipy.optimize", "scipy.spatial")}
+
+
+def import_cancellably(packages, feedback) -> None:
+    """Import ``packages`` (their import names are their distribution names) in a helper thread
+    while this one watches ``feedback``: a first run spends seconds importing numpy, pandas,
+    geopandas…, and an import cannot be interrupted, so a Cancel meanwhile stops the run at once
+    (the imports finish in the background for the next run). An import that fails is left to
+    the algorithm's own import, which reports it as before."""
+    import importlib
+    import sys
+    import threading
+
+    modules = [module for name in packages for module in (name, *SUBMODULES.get(name, ()))
+               if module not in sys.modules]
+    if not modules or feedback is None:
+        return
+    done = threading.Event()
+
+    def load() -> None:
+        try:
+            for name in modules:
+                try:
+                    importlib.import_module(name)
+                except Exception:  # reported by the algorithm's own import
+                    pass
+        finally:
+            done.set()
+
+    threading.Thread(target=load, name="resilience-imports", daemon=True).start()
+    while not done.wait(0.05):
+        check_cancel(feedback)
+
+
+class StepFeedback(QgsProcessingMultiStepFeedback):
+    """``QgsProcessingMultiStepFeedback`` that does not lose an earlier cancel.
+
+    QGIS's class forwards the parent's *later* cancels (a signal) but starts uncancelled,
+    so one created after the user pressed Cancel (e.g. while a first run imports its
+    packages) reports ``isCanceled() == False`` for the whole run. This one is cancelled
+    at once when its parent already is, and its :meth:`isCanceled` also asks the parent.
+    """
+
+    def __init__(self, count: int, feedback):
+        super().__init__(count, feedback)
+        self._parent = feedback
+        if feedback is not None and feedback.isCanceled():
+            self.cancel()
+
+    def isCanceled(self) -> bool:
+        return super().isCanceled() or (self._parent is not None and self._parent.isCanceled())
+
+
+def multi_step(count: int, feedback) -> StepFeedback:
+    """The multi-step feedback of an algorithm's phases (use it, not
+    ``QgsProcessingMultiStepFeedback``: see :class:`StepFeedback`)."""
+    return StepFeedback(count, feedback)
 
 
 class ResilienceAlgorithm(QgsProcessingAlgorithm):
@@ -194,7 +274,8 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
         return self.REQUIRES
 
     def processAlgorithm(self, parameters, context, feedback):
-        self.check_dependencies(self.required_packages(parameters, context))
+        packages = self.required_packages(parameters, context)
+        self.check_dependencies(packages)
         # QGIS checks geometry validity inside the feature iterator and, under the default
         # "stop" policy, raises from a callback while our Python loop iterates; on QGIS 3.22
         # the *next* Processing run in the session then crashes. So sources are read with the
@@ -207,12 +288,13 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
         self.outputs = RunOutputs(self, context, feedback if feedback is not None else QgsProcessingFeedback())
         committed = False
         try:
-            if feedback is not None and feedback.isCanceled():
-                raise Cancelled()
-            run_parameters = self.outputs.prepare(parameters)
-            results = self.process(run_parameters, context, feedback)
-            if feedback is not None and feedback.isCanceled():
-                raise Cancelled()
+            with cancellable(feedback.isCanceled if feedback is not None else None):
+                check_cancel(feedback)
+                run_parameters = self.outputs.prepare(parameters)
+                import_cancellably(packages, feedback)
+                results = self.process(run_parameters, context, feedback)
+                # A cancel during the last phase (after its last check) is a cancel, not a success.
+                check_cancel(feedback)
             results = self.outputs.commit(results or {})
             committed = True
             return results

@@ -39,6 +39,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication, QDate, QDateTime, QTime, QVariant
 
 from ..core.errors import Cancelled
+from ..core.progress import checkpoint
 
 CHUNK = 2000  # features per addFeatures() call and per progress report
 #: ``read_frame(geometry=WKB)``: geometries as WKB bytes in the column WKB_COLUMN of a plain DataFrame.
@@ -48,6 +49,13 @@ WKB_COLUMN = "__wkb__"
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("LayerBridge", text)
+
+
+def _check_cancel(feedback) -> None:
+    """Stop on a cancel of ``feedback`` or of the run (``core.progress.checkpoint``)."""
+    if feedback is not None and feedback.isCanceled():
+        raise Cancelled()
+    checkpoint()
 
 
 # --------------------------------------------------------------------------- CRS
@@ -186,10 +194,10 @@ def read_frame(
     plain = not (curved or has_m)
     fids, rows, wkbs = [], [], []
     for count, feature in enumerate(source.getFeatures(request)):
-        if count % CHUNK == 0 and feedback is not None:
-            if feedback.isCanceled():
-                raise Cancelled()
-            feedback.setProgress(100.0 * count / total)
+        if count % CHUNK == 0:
+            _check_cancel(feedback)
+            if feedback is not None:
+                feedback.setProgress(100.0 * count / total)
         fids.append(feature.id())
         rows.append(pick(feature.attributes()))
         if geometry:
@@ -198,15 +206,17 @@ def read_frame(
             else:
                 wkbs.append(_geometry_wkb(feature, curved, has_m))
 
+    _check_cancel(feedback)
     columns = list(zip(*rows)) if rows else [[] for _ in names]
-    data = {
-        name: _column(list(column), source_fields.at(index))
-        for name, column, index in zip(names, columns, indices)
-    }
+    data = {}
+    for name, column, index in zip(names, columns, indices):
+        _check_cancel(feedback)
+        data[name] = _column(list(column), source_fields.at(index))
     frame = pd.DataFrame(data, columns=names)
     frame.index = pd.Index(np.asarray(fids, dtype=np.int64), name="fid")
     if not geometry:
         return frame
+    _check_cancel(feedback)
     if geometry == WKB:
         frame[WKB_COLUMN] = pd.Series(wkbs, index=frame.index, dtype=object)
         return frame
@@ -313,15 +323,18 @@ def write_frame(frame, sink, fields: QgsFields, feedback=None, multi: bool = Fal
     when ``multi`` (a multi-type sink refuses single parts). Returns the count written.
     """
     geometry_name = geometry_column(frame)
-    columns = [_python_column(frame[fields.at(i).name()]) for i in range(fields.count())]
+    columns = []
+    for i in range(fields.count()):
+        _check_cancel(feedback)
+        columns.append(_python_column(frame[fields.at(i).name()]))
     rows = list(zip(*columns)) if columns else [()] * len(frame)
+    _check_cancel(feedback)
     wkbs = _wkb_values(frame, geometry_name) if geometry_name is not None else None
     total = len(frame)
     written = 0
     for start in range(0, total, CHUNK):
+        _check_cancel(feedback)
         if feedback is not None:
-            if feedback.isCanceled():
-                raise Cancelled()
             feedback.setProgress(100.0 * start / max(total, 1))
         batch = []
         for i in range(start, min(start + CHUNK, total)):
@@ -378,6 +391,7 @@ def frame_to_sink(
         raise QgsProcessingException(algorithm.invalidSinkError(parameters, name))
     try:
         write_frame(frame, sink, fields, feedback, multi=QgsWkbTypes.isMultiType(wkb_type))
+        _check_cancel(feedback)
     except BaseException:
         del sink  # close the file now, so that the failed run's rollback can remove it
         raise

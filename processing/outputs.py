@@ -89,11 +89,13 @@ def ogr_destination(path, layer: str, geometry: bool = True) -> str:
 # ------------------------------------------------------------------ helpers
 def gpkg_tables(path) -> list[str]:
     """The layers (tables) of a GeoPackage, read without opening it through GDAL/QGIS
-    (which may rewrite it); [] when it is not a readable GeoPackage."""
+    (which may rewrite it); [] when it is not a readable GeoPackage. QGIS's ``layer_styles``
+    table (the layers' stored styles, processing/styling.py) is not a layer of its own."""
     try:
         connection = sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True)
         try:
-            return [row[0] for row in connection.execute("SELECT table_name FROM gpkg_contents ORDER BY rowid")]
+            rows = connection.execute("SELECT table_name FROM gpkg_contents ORDER BY rowid")
+            return [row[0] for row in rows if row[0] != "layer_styles"]
         finally:
             connection.close()
     except sqlite3.Error:

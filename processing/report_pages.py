@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from qgis.core import QgsAbstractLayoutIterator
 
+from ..core.progress import cancel_requested
+
 
 @dataclass
 class Page:
@@ -64,10 +66,10 @@ class PageIterator(QgsAbstractLayoutIterator):
         self.index += 1
         if self.index >= len(self.pages):
             return False
+        if (self.feedback is not None and self.feedback.isCanceled()) or cancel_requested():
+            self.cancelled = True
+            return False
         if self.feedback is not None:
-            if self.feedback.isCanceled():
-                self.cancelled = True
-                return False
             self.feedback.setProgress(100.0 * self.index / max(len(self.pages), 1))
         try:
             self.prepare(self.pages[self.index])

@@ -6,6 +6,8 @@ import functools
 import io
 from pathlib import Path
 
+from ..progress import checkpoint
+
 #: CJK families used when matplotlib already knows one (Windows and macOS list their fonts).
 CJK_FAMILY_NAMES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "WenQuanYi Micro Hei",
                     "WenQuanYi Zen Hei", "PingFang SC", "SimHei")
@@ -95,6 +97,7 @@ def chart_context():
 
 def blank_figure(size=DEFAULT_SIZE, dpi: int = DEFAULT_DPI):
     """A figure on an Agg canvas, without axes (call inside :func:`chart_context`)."""
+    checkpoint()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -120,6 +123,7 @@ def style_axes(axes) -> None:
 def save_chart(figure, path, dpi: int | None = None) -> str:
     """Write ``figure`` to ``path``; the format follows the suffix (.png, .svg, .pdf)."""
     path = Path(path)
+    checkpoint()
     path.parent.mkdir(parents=True, exist_ok=True)
     with chart_context():
         figure.savefig(str(path), dpi=dpi or figure.dpi, format=path.suffix.lstrip(".").lower() or "png")
@@ -129,6 +133,7 @@ def save_chart(figure, path, dpi: int | None = None) -> str:
 def chart_bytes(figure, fmt: str = "png", dpi: int | None = None) -> bytes:
     """The figure encoded as PNG/SVG/PDF bytes."""
     buffer = io.BytesIO()
+    checkpoint()
     with chart_context():
         figure.savefig(buffer, format=fmt, dpi=dpi or figure.dpi)
     return buffer.getvalue()

@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import Cancelled, InputError
+from ..progress import cancel_check, report
 
 INFINITY = float("inf")
 
@@ -120,12 +121,15 @@ def solve_mip(
             return
         last_report[0] = now
         try:
-            progress(min((now - started) / max(time_limit, 1e-9), 1.0))
+            if check is not None and check():  # the caller's cancel check, whichever thread HiGHS calls from
+                raise Cancelled()
+            report(progress, (now - started) / max(time_limit, 1e-9))
         except Cancelled as error:
             cancelled.append(error)
             event.interrupt()
 
-    if progress is not None:
+    check = cancel_check()
+    if progress is not None or check is not None:
         h.cbMipInterrupt += interrupt
         h.cbSimplexInterrupt += interrupt
     h.run()

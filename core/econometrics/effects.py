@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Message
+from ..progress import report
 from .design import LAG_MODELS, lag_name
 from .results import ModelResult, two_sided_p
 
@@ -146,8 +147,7 @@ def _lag_effects(result, spectrum, variables, beta_at, theta_at, draws, seed, pr
     for start in range(0, draws, block):
         b, t, r = split(samples[start:start + block])
         simulated[start:start + block] = lag_effects_at(b, t, r, spectrum)
-        if progress is not None:
-            progress(min(1.0, (start + block) / draws))
+        report(progress, (start + block) / draws)
     se = simulated.std(axis=0, ddof=1)
     lower, upper = np.percentile(simulated, [2.5, 97.5], axis=0)
     method = Message("simulation: {draws} draws from the asymptotic normal distribution of (β, θ, ρ), seed "

@@ -8,6 +8,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from ..errors import InputError
+from ..progress import checkpoint
 from .data import FIXED_EFFECTS, within
 from .design import Design, build_design, check_estimable
 
@@ -52,7 +53,12 @@ def maximise(function, lower: float, upper: float, name: str, model: str) -> flo
     """
     width = upper - lower
     margin = 1e-9 * width
-    result = minimize_scalar(lambda value: -function(value), bounds=(lower + margin, upper - margin),
+
+    def objective(value: float) -> float:
+        checkpoint()  # each evaluation may be a sparse LU of I − ρW: stop here on a cancel
+        return -function(value)
+
+    result = minimize_scalar(objective, bounds=(lower + margin, upper - margin),
                              method="bounded", options={"xatol": TOLERANCE, "maxiter": 500})
     value = float(result.x)
     edge = _higher_edge(function, value, lower + margin, upper - margin)

@@ -27,6 +27,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..errors import Message
+from ..progress import checkpoint
 
 #: Largest n for exact (eigenvalue) log-determinants and traces.
 EXACT_LIMIT = 2000
@@ -84,8 +85,8 @@ class Spectrum:
         lu = self._lu(rho)
         rng = np.random.default_rng(self.seed)
         z = rng.choice([-1.0, 1.0], size=(self.n, PROBES))
-        wa_z = self.W @ lu.solve(z)
-        wa2_z = self.W @ lu.solve(wa_z)
+        wa_z = self.W @ _solve(lu, z)
+        wa2_z = self.W @ _solve(lu, wa_z)
         return (float(np.mean(np.sum(z * wa_z, axis=0))), float(np.mean(np.sum(z * wa2_z, axis=0))),
                 float(np.mean(np.sum(wa_z * wa_z, axis=0))))
 
@@ -117,6 +118,7 @@ class Spectrum:
             lam = self.eigenvalues
             out0, out1 = np.empty(len(rho)), np.empty(len(rho))
             for start in range(0, len(rho), 256):  # bounded memory: 256 × n at a time
+                checkpoint()
                 block = 1.0 / (1.0 - rho[start:start + 256, None] * lam[None, :])
                 out0[start:start + 256] = block.sum(axis=1).real / self.n
                 out1[start:start + 256] = (block * lam[None, :]).sum(axis=1).real / self.n
@@ -136,6 +138,7 @@ class Spectrum:
             traces[2] = self.W.multiply(self.W.T).sum() / self.n
             v = self.W @ (self.W @ z)
             for j in range(3, POWERS + 2):
+                checkpoint()
                 v = self.W @ v
                 traces[j] = np.mean(np.sum(z * v, axis=0)) / self.n
             self._power_traces = traces
@@ -154,6 +157,7 @@ class Spectrum:
         w1 = self.W @ ones
         out0, out1 = np.empty(len(rho)), np.empty(len(rho))
         for i, value in enumerate(rho):
+            checkpoint()
             lu = spla.splu(sp.csc_matrix(sp.identity(self.n) - value * self.W))
             out0[i] = lu.solve(ones).sum() / self.n
             out1[i] = lu.solve(w1).sum() / self.n
@@ -181,8 +185,29 @@ def _lu_bounds(W: sp.csr_matrix, row_standardised: bool) -> tuple[float, float]:
     if not row_standardised:
         return -1.0, 1.0
     try:
-        smallest = spla.eigs(W, k=1, which="SR", return_eigenvectors=False, tol=1e-6, maxiter=5000)
+        smallest = spla.eigs(_cancellable(W), k=1, which="SR", return_eigenvectors=False, tol=1e-6, maxiter=5000)
         low = float(np.real(smallest[0]))
         return (1.0 / low if low < -1e-6 else -1.0), 1.0
     except (spla.ArpackNoConvergence, ValueError, RuntimeError):
         return -1.0, 1.0
+
+
+def _cancellable(W: sp.csr_matrix) -> spla.LinearOperator:
+    """``W`` as a linear operator whose products check for a cancel: ARPACK asks for one product
+    per iteration, and on 100,000 units it iterates for about a minute."""
+
+    def matvec(v):
+        checkpoint()
+        return W @ v
+
+    return spla.LinearOperator(W.shape, matvec=matvec, dtype=W.dtype)
+
+
+def _solve(lu, columns: np.ndarray, block: int = 10) -> np.ndarray:
+    """``lu.solve(columns)``, a block of columns at a time with a cancel check between blocks
+    (100 probes on 100,000 units take seconds)."""
+    out = np.empty_like(columns)
+    for start in range(0, columns.shape[1], block):
+        checkpoint()
+        out[:, start:start + block] = lu.solve(np.ascontiguousarray(columns[:, start:start + block]))
+    return out

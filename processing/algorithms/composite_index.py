@@ -5,7 +5,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
@@ -20,7 +19,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value, feedback_progress
+from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value, feedback_progress, multi_step
 from ..bridge import WKB, frame_to_sink, read_frame
 from ..classification_parameters import add_classification_parameters, classification
 from ..index_ranking import RANKING_CHART, add_ranking_parameters, write_ranking_chart
@@ -182,7 +181,7 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
         from ...core.indices.panel_layers import indices_on_layer
 
         source = self.input_source(parameters, context)
-        steps = QgsProcessingMultiStepFeedback(4, feedback)
+        steps = multi_step(4, feedback)
         system = self.system(parameters, context, feedback)
         if system.ignored:
             feedback.pushInfo(self.tr("Not part of an index (auxiliary): {codes}.").format(

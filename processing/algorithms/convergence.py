@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
@@ -15,7 +14,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..bridge import frame_to_sink
 from ..classification_parameters import add_classification_parameters, classification
 from ..panel_input import (
@@ -164,7 +163,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         from ...core.errors import InputError
 
         source = self.input_source(parameters, context)
-        steps = QgsProcessingMultiStepFeedback(4, feedback)
+        steps = multi_step(4, feedback)
         field = self.field_name(parameters, self.FIELD, context)
         controls = self.parameterAsFields(parameters, self.CONTROLS, context)
         group_field = self.field_name(parameters, self.GROUP_FIELD, context)

@@ -9,7 +9,6 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputBoolean,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
@@ -25,7 +24,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress
+from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
 from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
 from ..invalid_geometries import output_wkb_type, usable_geometries
 from ..styling import attach_style, core_distance_style, core_marker_style, coverage_circle_style, links_style
@@ -168,7 +167,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         from ...core.coverage.analysis import core_node_coverage, describe_status
 
         source = self.input_source(parameters, context)
-        steps = QgsProcessingMultiStepFeedback(4, feedback)
+        steps = multi_step(4, feedback)
         frame = read_frame(source, feedback=steps)
         id_field = self.field_name(parameters, self.ID_FIELD, context)
         ids = unit_ids(frame, id_field)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingMultiStepFeedback,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -12,7 +11,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..algorithm import ResilienceAlgorithm, core_text, core_texts
+from ..algorithm import ResilienceAlgorithm, core_text, core_texts, multi_step
 from ..bridge import WKB, frame_to_sink, read_frame
 from ..styling import Categorized, Style, attach_style, latest_field
 
@@ -83,7 +82,7 @@ class CouplingCoordinationAlgorithm(ResilienceAlgorithm):
         from ...core.indices.coupling_layers import coupling_on_layer
 
         source = self.input_source(parameters, context)
-        steps = QgsProcessingMultiStepFeedback(2, feedback)
+        steps = multi_step(2, feedback)
         frame = read_frame(source, geometry=WKB, feedback=steps)
         year_field = self.parameterAsString(parameters, self.YEAR_FIELD, context) or None
         found = coupling_on_layer(

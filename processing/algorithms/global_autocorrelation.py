@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
@@ -12,7 +11,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress
+from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..autocorrelation_common import (
     ALTERNATIVES,
     add_inference_parameters,
@@ -89,7 +88,7 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
         chart = self.parameterAsFileOutput(parameters, "CHART", context)
         if chart:
             require_matplotlib()
-        steps = QgsProcessingMultiStepFeedback(3, feedback)
+        steps = multi_step(3, feedback)
         source, _, panel, _ = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
         chosen = self.parameterAsEnums(parameters, "STATISTICS", context)

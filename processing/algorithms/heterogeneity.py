@@ -5,7 +5,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
@@ -14,7 +13,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress
+from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
 from ..bridge import frame_to_sink
 from ..spillover_inputs import (
     INPUT,
@@ -111,7 +110,7 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
         from ...core.econometrics.heterogeneity import Grouping, run_heterogeneity
         from ...core.econometrics.report import write_heterogeneity_csv, write_heterogeneity_report
 
-        steps = QgsProcessingMultiStepFeedback(3, feedback)
+        steps = multi_step(3, feedback)
         inputs = read_model_inputs(self, parameters, context, steps)
         spec = spec_from_parameters(self, parameters, context)
         grouping = self.grouping(parameters, context, inputs, Grouping)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessingMultiStepFeedback,
     QgsProcessingParameterBoolean,
 )
 
-from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..autocorrelation_common import (
     add_inference_parameters,
     add_input_parameters,
@@ -56,7 +55,7 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
     def process(self, parameters, context, feedback):
         from ...core.autocorrelation.analyses import hotspot_analysis
 
-        steps = QgsProcessingMultiStepFeedback(3, feedback)
+        steps = multi_step(3, feedback)
         source, frame, panel, everything = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
         star = self.parameterAsBool(parameters, "STAR", context)

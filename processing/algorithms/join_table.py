@@ -5,7 +5,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterDefinition,
@@ -17,7 +16,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value
+from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value, multi_step
 from ..bridge import WKB, frame_to_sink, read_frame
 from ..classification_parameters import add_classification_parameters, classification
 from ..styling import Style, attach_style, graduated_style, latest_field
@@ -135,7 +134,7 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         from ...core.indices.tables import EXCEL, read_table
 
         source = self.input_source(parameters, context)
-        steps = QgsProcessingMultiStepFeedback(4, feedback)
+        steps = multi_step(4, feedback)
         path = self.parameterAsFile(parameters, self.TABLE, context)
         if path.lower().endswith(EXCEL):
             self.check_dependencies(("openpyxl",))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingMultiStepFeedback
-
-from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..autocorrelation_common import (
     add_inference_parameters,
     add_input_parameters,
@@ -52,7 +50,7 @@ class LocalGearyAlgorithm(ResilienceAlgorithm):
     def process(self, parameters, context, feedback):
         from ...core.autocorrelation.analyses import local_geary_analysis
 
-        steps = QgsProcessingMultiStepFeedback(3, feedback)
+        steps = multi_step(3, feedback)
         source, frame, panel, everything = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
         options = inference_options(self, parameters, context)

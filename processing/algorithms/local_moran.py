@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
@@ -12,7 +11,7 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
 )
 
-from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..autocorrelation_common import (
     add_inference_parameters,
     add_input_parameters,
@@ -106,7 +105,7 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         plot = self.parameterAsFileOutput(parameters, "SCATTER_PLOT", context)
         if plot:
             require_matplotlib()
-        steps = QgsProcessingMultiStepFeedback(4, feedback)
+        steps = multi_step(4, feedback)
         source, frame, panel, everything = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
         kind = KINDS[self.parameterAsEnum(parameters, "KIND", context)]

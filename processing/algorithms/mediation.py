@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
@@ -16,7 +15,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..algorithm import ResilienceAlgorithm, feedback_progress
+from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..panel_input import (
     add_name_parameter,
     add_period_parameters,
@@ -140,7 +139,7 @@ class MediationAlgorithm(ResilienceAlgorithm):
         from ..mediation_report import coefficient_table, effects_table, verdict_text, write_report
 
         source = self.input_source(parameters, context)
-        steps = QgsProcessingMultiStepFeedback(3, feedback)
+        steps = multi_step(3, feedback)
         roles = [self.field_name(parameters, name, context) for name in (self.X_FIELD, self.M_FIELD,
                                                                               self.Y_FIELD)]
         controls = self.parameterAsFields(parameters, self.CONTROLS, context)

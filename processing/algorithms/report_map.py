@@ -39,8 +39,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import Qt
 
+from ...core.errors import Cancelled
 from .. import layouts
-from ..algorithm import PLUGIN_DIR, ResilienceAlgorithm
+from ..algorithm import PLUGIN_DIR, ResilienceAlgorithm, check_cancel
 from ..classification_parameters import CLASSES, CLASSIFICATION, add_classification_parameters, classification
 from ..legend_placement import legend_size, place_legend
 from ..report_pages import Page, PageIterator
@@ -292,8 +293,9 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         files = self.export(iterator, output, fmt, parameters, context)
         if iterator.error is not None:
             raise iterator.error
-        if iterator.cancelled or feedback.isCanceled():
-            raise QgsProcessingException(self.tr("Cancelled by the user."))
+        if iterator.cancelled:
+            raise Cancelled()
+        check_cancel(feedback)
         feedback.setProgress(100)
         feedback.pushInfo(self.tr("{pages} page(s) written: {files}").format(
             pages=len(pages), files=", ".join(self.final_path(f) for f in files)))
@@ -436,7 +438,11 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
                 "The field {field} is not numeric; choose a numeric field to classify, or leave the field "
                 "empty to keep the layer's style.").format(field=column))
         request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes([index])
-        values = [f.attributes()[index] for f in layer.getFeatures(request)]
+        values = []
+        for count, feature in enumerate(layer.getFeatures(request)):
+            if count % 2000 == 0:
+                check_cancel()
+            values.append(feature.attributes()[index])
         return np.array([np.nan if v is None or not isinstance(v, (int, float)) else v for v in values],
                         dtype=float)
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterFolderDestination,
 )
 
-from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress
+from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..bridge import frame_to_sink
 from ..classification_parameters import add_classification_parameters, classification
 from ..spillover_inputs import (
@@ -88,7 +87,7 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         from ...core.econometrics.report import write_spillover_csv, write_spillover_report
         from ...core.econometrics.spillover import run_spillover
 
-        steps = QgsProcessingMultiStepFeedback(4, feedback)
+        steps = multi_step(4, feedback)
         inputs = read_model_inputs(self, parameters, context, steps)
         spec = spec_from_parameters(self, parameters, context)
         steps.setCurrentStep(1)

@@ -7,7 +7,6 @@ from pathlib import Path
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -15,7 +14,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress
+from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
 from ..bridge import frame_to_sink, read_frame
 from ..invalid_geometries import apply_policy, source_without_validity_checks
 from ..styling import attach_style, connectivity_style
@@ -141,7 +140,7 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
         source, policy = source_without_validity_checks(self, parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
-        steps = QgsProcessingMultiStepFeedback(4, feedback)
+        steps = multi_step(4, feedback)
         id_field = id_field_name(self, parameters, context, prefix="")
         spec = weights_spec(self, parameters, context, prefix="")
         fields = [id_field] if id_field else []

@@ -7,7 +7,6 @@ from pathlib import Path
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingMultiStepFeedback,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
@@ -18,7 +17,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..algorithm import ResilienceAlgorithm, core_texts, feedback_progress
+from ..algorithm import ResilienceAlgorithm, core_texts, feedback_progress, multi_step
 from ..bridge import frame_to_sink, read_frame
 from ..classification_parameters import add_classification_parameters, classification
 from ..styling import attach_style, graduated_style
@@ -123,7 +122,7 @@ class ZonalStatisticsAlgorithm(ResilienceAlgorithm):
             all_touched=self.parameterAsBoolean(parameters, self.ALL_TOUCHED, context),
         )
         stem = self.parameterAsString(parameters, self.STEM, context).strip()
-        steps = QgsProcessingMultiStepFeedback(3, feedback)
+        steps = multi_step(3, feedback)
         frame = read_frame(source, feedback=steps)
         steps.setCurrentStep(1)
         pairs = sorted(zip(paths, years), key=lambda pair: (pair[1] is None, pair[1] or 0))

@@ -28,7 +28,8 @@ def run(name, parameters, **kwargs):
 def gpkg_tables(path) -> list[str]:
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return sorted(row[0] for row in connection.execute("SELECT table_name FROM gpkg_contents"))
+        rows = connection.execute("SELECT table_name FROM gpkg_contents")
+        return sorted(row[0] for row in rows if row[0] != "layer_styles")  # QGIS's stored styles
     finally:
         connection.close()
 
@@ -206,7 +207,8 @@ def test_table_into_a_gpkg_with_other_layers(provider, study, tmp_path, cities_p
     assert gpkg_tables(target) == ["cities", "globalautocorrelation"]
     assert feature_count(target, "globalautocorrelation") > 0 and feature_count(target, "cities") == 367
     connection = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
-    kinds = dict(connection.execute("SELECT table_name, data_type FROM gpkg_contents"))
+    query = "SELECT table_name, data_type FROM gpkg_contents WHERE table_name != 'layer_styles'"
+    kinds = dict(connection.execute(query))
     connection.close()
     assert kinds == {"cities": "features", "globalautocorrelation": "attributes"}
 
