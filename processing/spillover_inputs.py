@@ -96,7 +96,7 @@ def add_model_inputs(algorithm) -> None:
     algorithm.addParameter(QgsProcessingParameterEnum(
         EFFECTS, tr("Panel effects (ignored for a cross-section)"), effects_labels(), defaultValue=3))
     algorithm.addParameter(QgsProcessingParameterBoolean(
-        DROP_ISLANDS, tr("Leave out units without neighbours (islands)"), defaultValue=False))
+        DROP_ISLANDS, tr("Leave out units without neighbours (islands)"), defaultValue=True))
     algorithm.addParameter(QgsProcessingParameterBoolean(
         BALANCE, tr("Balance the panel: leave out units with missing values"), defaultValue=False))
     algorithm.addParameter(_advanced(QgsProcessingParameterBoolean(
@@ -127,10 +127,13 @@ class ModelInputs:
     frame: object  # the layer as read (all features)
     weights_for: object = None
     description: list = field(default_factory=list)
+    #: {unit id: "三沙市 (460300)"} for messages (core.names.unit_labels).
+    labels: dict = field(default_factory=dict)
 
 
-def spec_from_parameters(algorithm, parameters, context):
-    """The :class:`SpilloverSpec` the user chose."""
+def spec_from_parameters(algorithm, parameters, context, labels=None):
+    """The :class:`SpilloverSpec` the user chose (``labels``: the units' labels in messages,
+    :attr:`ModelInputs.labels`)."""
     from ..core.econometrics.data import stem_of
     from ..core.econometrics.spillover import SpilloverSpec
 
@@ -145,6 +148,7 @@ def spec_from_parameters(algorithm, parameters, context):
         drop_islands=algorithm.parameterAsBool(parameters, DROP_ISLANDS, context),
         compare=(algorithm.parameterAsBool(parameters, COMPARE, context)
                  if algorithm.parameterDefinition(COMPARE) is not None else True),
+        labels=labels,
     )
 
 
@@ -174,6 +178,7 @@ def chosen_layout(algorithm, parameters, context, frame, dependent, explanatory,
 def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=()) -> ModelInputs:
     """Read the layer and build the panel (or cross-section) and the weights."""
     from ..core.econometrics import data as panel_data
+    from ..core.names import unit_labels
 
     source = algorithm.input_source(parameters, context, INPUT)
     dependent = algorithm.parameterAsFields(parameters, DEPENDENT, context)[0]
@@ -219,7 +224,7 @@ def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=())
 
     return ModelInputs(units, ids, data, weights, layout, id_field, frame,
                        None if weights_from_file else weights_for,
-                       describe(source.sourceName(), layout, data, weights))
+                       describe(source.sourceName(), layout, data, weights), unit_labels(units, ids, id_field))
 
 
 def describe(layer_name: str, layout: str, data, weights) -> list[str]:

@@ -1,4 +1,4 @@
-"""resilience:corenodecoverage: the 300 km core-node coverage model, solved exactly."""
+"""resilience:corenodecoverage: the core–node coverage model (300 km in the study), solved exactly."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ PROBLEMS = ("set_covering", "maximal_covering")
 
 class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     NAME = "corenodecoverage"
-    DISPLAY_NAME = "Core-node coverage (300 km)"
+    DISPLAY_NAME = "Core–node coverage"
     GROUP = "coverage"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas", "highspy")
     TAGS = ("coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,"
@@ -166,17 +166,20 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     # ------------------------------------------------------------------ run
     def process(self, parameters, context, feedback):
         from ...core.coverage.analysis import core_node_coverage, describe_status
+        from ...core.names import labelled, unit_labels
 
         source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(4, feedback)
         frame = read_frame(source, feedback=steps)
         id_field = self.field_name(parameters, self.ID_FIELD, context)
         ids = unit_ids(frame, id_field)
+        # Messages name cities as a planner reads them: "三沙市 (460300)".
+        labels = unit_labels(frame, ids, id_field, self.name_field(frame, parameters, context))
         method = POINT_METHODS[self.parameterAsEnum(parameters, self.POINTS, context)]
         if method != "fields":
-            frame, ids = usable_geometries(frame, ids, feedback)
+            frame, ids = usable_geometries(frame, ids, feedback, labels)
         names = self.city_names(frame, ids, parameters, context)
-        sites = self.sites(frame, ids, method, parameters, context)
+        sites = self.sites(frame, labelled(ids, labels), method, parameters, context)
         spec = self.spec(parameters, context, feedback)
         candidates = self.expression_mask(source, frame, parameters, self.CANDIDATES, context)
         existing = self.existing_mask(source, frame, parameters, context)
@@ -193,7 +196,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             model=self.tr("set covering") if spec.problem == "set_covering" else self.tr("maximal covering"),
             radius=f"{spec.radius_km:g}", n=len(frame)))
         result = core_node_coverage(sites, names, spec, candidates, existing, weights,
-                                    progress=feedback_progress(steps))
+                                    progress=feedback_progress(steps), labels=labelled(ids, labels))
         for label, value in result.as_rows():
             feedback.pushInfo(f"{self.tr(label)}: {core_value(value)}")
         if not result.result.optimal:
@@ -222,12 +225,16 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         return outputs
 
     # ------------------------------------------------------------ inputs
+    def name_field(self, frame, parameters, context):
+        """NAME_FIELD, else a field that names the cities (name, NAME, 城市, 城市名称 …)."""
+        from ...core.names import name_column
+
+        return self.field_name(parameters, self.NAME_FIELD, context) or name_column(frame.columns)
+
     def city_names(self, frame, ids, parameters, context):
         import numpy as np
 
-        name_field = self.field_name(parameters, self.NAME_FIELD, context)
-        if not name_field:
-            name_field = next((c for c in frame.columns if str(c).lower() == "name"), None)
+        name_field = self.name_field(frame, parameters, context)
         if not name_field:
             return np.asarray([str(i) for i in ids], dtype=object)
         values = frame[name_field]

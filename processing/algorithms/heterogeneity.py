@@ -113,7 +113,7 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
 
         steps = QgsProcessingMultiStepFeedback(3, feedback)
         inputs = read_model_inputs(self, parameters, context, steps)
-        spec = spec_from_parameters(self, parameters, context)
+        spec = spec_from_parameters(self, parameters, context, inputs.labels)
         grouping = self.grouping(parameters, context, inputs, Grouping)
         method = METHODS[self.parameterAsEnum(parameters, self.METHOD, context)]
         keys = self.parameterAsFields(parameters, self.KEY, context)

@@ -1607,8 +1607,8 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
     </message>
     <message>
       <location filename="../../processing/algorithms/core_node_coverage.py" line="40" />
-      <source>Core-node coverage (300 km)</source>
-      <translation>核心-节点覆盖（300 km）</translation>
+      <source>Core–node coverage</source>
+      <translation>核心–节点覆盖</translation>
     </message>
     <message>
       <location filename="../../processing/algorithms/core_node_coverage.py" line="45" />
@@ -1792,269 +1792,273 @@ Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="188" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="191" />
       <source>Set covering covers every city; the demand field only enters the shares reported.</source>
       <translation>集合覆盖会覆盖全部城市；需求字段仅用于计算所报告的覆盖比例。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="192" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="195" />
       <source>Solving {model} at {radius} km for {n} cities…</source>
       <translation>正在对 {n} 个城市以 {radius} km 半径求解{model}…</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="193" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="196" />
       <source>set covering</source>
       <translation>集合覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="193" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="196" />
       <source>maximal covering</source>
       <translation>最大覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="200" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="203" />
       <source>The solution is not proven optimal: {status}. Raise the time limit to close the gap.</source>
       <translation>该解尚未被证明最优：{status}。请提高时间上限以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="204" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="207" />
       <source>Radius {radius} km: {value}</source>
       <translation>半径 {radius} km：{value}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="261" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="268" />
       <source>“{value}” in the radii to compare is not a number; write radii in km separated by commas, e.g. 200, 300, 500.</source>
       <translation>比较半径中的“{value}”不是数字；请以 km 为单位、用逗号分隔填写半径，如 200, 300, 500。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="267" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="274" />
       <source>Backup coverage applies to set covering only; ignored.</source>
       <translation>备份覆盖仅适用于集合覆盖；已忽略。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="287" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="294" />
       <source>The expression {expression} is invalid: {error}</source>
       <translation>表达式 {expression} 无效：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="292" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="299" />
       <source>The expression {expression} uses fields that are not in the layer: {fields}; choose from {available}.</source>
       <translation>表达式 {expression} 使用了图层中不存在的字段：{fields}；请从以下字段中选择：{available}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="306" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="313" />
       <source>The expression {expression} fails: {error}</source>
       <translation>表达式 {expression} 计算失败：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="319" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="326" />
       <source>Existing cores from the selection need the cities as a layer loaded in the project, not a file; load it, select the existing cores, or use an expression.</source>
       <translation>从选择集读取现有核心时，城市必须是已加载到项目中的图层，而不是文件；请加载图层并选择现有核心，或改用表达式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="324" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="331" />
       <source>No city of {layer} is selected, but the selected cities should be the existing cores; select them or untick the option.</source>
       <translation>图层 {layer} 中没有选中的城市，但所选城市应为现有核心；请选择这些城市，或取消勾选该选项。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="344" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="351" />
       <source>Cities and their core ({radius} km)</source>
       <translation>城市及其核心（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="349" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="356" />
       <source>Cores ({count})</source>
       <translation>核心（{count} 个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="355" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="362" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="355" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="362" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="356" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
       <source>Radius (km, geodesic)</source>
       <translation>半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="357" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="364" />
       <source>Coverage areas ({radius} km)</source>
       <translation>覆盖范围（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="370" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="370" />
       <source>City name</source>
       <translation>城市名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="372" />
       <source>Distance to the core (km, geodesic)</source>
       <translation>到核心的距离（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="366" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="373" />
       <source>Within the radius (1 = yes)</source>
       <translation>在半径内（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="372" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="379" />
       <source>infeasible ({note})</source>
       <translation>无可行解（{note}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="373" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="380" />
       <source>proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="374" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="381" />
       <source>not proven optimal, gap {gap:.2f} %</source>
       <translation>未证明最优，差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="375" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="382" />
       <source>{cores} cores, {cities:.1f} % of cities and {demand:.1f} % of demand covered, largest distance {km:.1f} km, {status}</source>
       <translation>{cores} 个核心，覆盖 {cities:.1f} % 的城市和 {demand:.1f} % 的需求，最大距离 {km:.1f} km，{status}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="384" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="391" />
       <source>Core-node coverage: {layer}</source>
       <translation>核心-节点覆盖：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="385" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="392" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="386" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="393" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="386" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="393" />
       <source>Value</source>
       <translation>值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="389" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="396" />
       <source>Comparison over radii</source>
       <translation>不同半径的比较</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="398" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="405" />
       <source>gap {gap:.2f} %</source>
       <translation>差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="399" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="406" />
       <source>Radius (km)</source>
       <translation>半径（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="407" />
       <source>Largest distance (km)</source>
       <translation>最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="409" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="416" />
       <source>existing</source>
       <translation>现有</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="409" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="416" />
       <source>new</source>
       <translation>新增</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="410" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="417" />
       <source>Cities assigned</source>
       <translation>分配的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="410" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="417" />
       <source>Of which within the radius</source>
       <translation>其中在半径内</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="411" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="418" />
       <source>Farthest city (km)</source>
       <translation>最远城市（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="411" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="418" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="414" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="421" />
       <source>Cities not covered</source>
       <translation>未被覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="416" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="423" />
       <source>Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; “proven optimal” means no solution with fewer cores (set covering) or more covered demand (maximal covering) exists.</source>
       <translation>距离为椭球面上的大地线距离。以 HiGHS 精确求解整数规划；“已证明最优”表示不存在核心更少（集合覆盖）或覆盖需求更多（最大覆盖）的解。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="426" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="433" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="426" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="433" />
       <source>Assigned (nearest) core</source>
       <translation>分配的（最近）核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="427" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="434" />
       <source>Assigned core name</source>
       <translation>分配的核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="428" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="435" />
       <source>A core within the radius (1 = yes)</source>
       <translation>半径内有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="428" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="435" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="433" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="440" />
       <source>Existing core (1 = yes)</source>
       <translation>现有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="434" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="441" />
       <source>Cities assigned (nearest core)</source>
       <translation>分配的城市数（最近核心）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="434" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="441" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="435" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
       <source>Demand assigned</source>
       <translation>分配的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="435" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
       <source>Farthest assigned city (km)</source>
       <translation>所分配城市的最远距离（km）</translation>
+    </message>
+    <message>
+      <source>Core-node coverage (300 km)</source>
+      <translation type="vanished">核心-节点覆盖（300 km）</translation>
     </message>
   </context>
   <context>
@@ -2821,17 +2825,17 @@ top and bottom {count} cities</source>
   <context>
     <name>InvalidGeometries</name>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="65" />
+      <location filename="../../processing/invalid_geometries.py" line="67" />
       <source>{count} feature(s) without geometry were left out: {ids}.</source>
       <translation>已剔除 {count} 个没有几何的要素：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="74" />
+      <location filename="../../processing/invalid_geometries.py" line="76" />
       <source>{count} invalid geometries were repaired for the analysis (the layer is unchanged): {ids}.</source>
       <translation>已为分析修复 {count} 个无效几何（图层本身未改动）：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="97" />
+      <location filename="../../processing/invalid_geometries.py" line="99" />
       <source>{count} feature(s) with invalid geometry were left out: {ids}.</source>
       <translation>已剔除 {count} 个几何无效的要素：{ids}。</translation>
     </message>
@@ -4629,7 +4633,7 @@ Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the
 
 Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
 
-Maximum-likelihood models need every city to have a neighbour: use k-nearest neighbours or leave the islands out. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
+Maximum-likelihood models need every city to have a neighbour: by default cities without one (islands, e.g. 三沙市 with queen weights) are left out with a warning that names them; or use k-nearest neighbours. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
       <translation>估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
 
 模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
@@ -4642,7 +4646,7 @@ Maximum-likelihood models need every city to have a neighbour: use k-nearest nei
 
 输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
 
-极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
+极大似然模型要求每个城市都有邻居：默认剔除没有邻居的城市（孤岛，例如 queen 权重下的三沙市），并给出指明这些城市的警告；也可改用 k 近邻。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
     </message>
     <message>
       <location filename="../../processing/algorithms/spatial_durbin.py" line="33" />
@@ -4650,129 +4654,157 @@ Maximum-likelihood models need every city to have a neighbour: use k-nearest nei
       <translation>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics,空间杜宾模型,空间滞后模型,空间误差模型,空间溢出,直接效应,间接效应,溢出效应,总效应,固定效应,随机效应,LM 检验,空间计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="68" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="69" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="68" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="69" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="70" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="71" />
       <source>CSV tables (folder)</source>
       <translation>CSV 表格（文件夹）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="72" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="73" />
       <source>Fitted values and residuals</source>
       <translation>拟合值与残差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="75" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="76" />
       <source>Residual clusters (LISA)</source>
       <translation>残差集聚（LISA）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="79" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="80" />
       <source>Spatial parameter (ρ or λ)</source>
       <translation>空间参数（ρ 或 λ）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="80" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="81" />
       <source>Log-likelihood</source>
       <translation>对数似然值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="81" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="82" />
       <source>AIC</source>
       <translation>AIC</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="82" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="83" />
       <source>R²</source>
       <translation>R²</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="83" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="84" />
       <source>Observations</source>
       <translation>观测值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="102" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="103" />
       <source>{model}: log-likelihood {loglik:.4f}, AIC {aic:.4f}</source>
       <translation>{model}：对数似然值 {loglik:.4f}，AIC {aic:.4f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="110" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="111" />
       <source>Spatial spillover model: {model} of {dependent}</source>
       <translation>空间溢出模型：{dependent}的{model}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="153" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="154" />
       <source>Observed {y}</source>
       <translation>{y}观测值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="154" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="155" />
       <source>Fitted {y}</source>
       <translation>{y}拟合值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="155" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="156" />
       <source>Residual</source>
       <translation>残差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="156" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="157" />
       <source>Fitted {y}, mean over the years</source>
       <translation>{y}拟合值（多年均值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="157" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="158" />
       <source>Residual, mean over the years</source>
       <translation>残差（多年均值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="159" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="160" />
       <source>Fitted {y} ({year})</source>
       <translation>{y}拟合值（{year}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="160" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="161" />
       <source>Residual ({year})</source>
       <translation>残差（{year}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="162" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="163" />
       <source>Fitted {y} ({model})</source>
       <translation>{y}拟合值（{model}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="182" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="183" />
       <source>Residual (mean over the years)</source>
       <translation>残差（多年均值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="183" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="184" />
       <source>Local Moran's I of the residuals</source>
       <translation>残差的局部莫兰指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="184" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="185" />
       <source>Pseudo p-value (999 permutations)</source>
       <translation>伪 p 值（999 次置换）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="185" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="186" />
       <source>Quadrant (GeoDa: 1 HH, 2 LL, 3 LH, 4 HL, 0 no neighbours)</source>
       <translation>象限（GeoDa：1 高-高，2 低-低，3 低-高，4 高-低，0 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="186" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="187" />
       <source>Residual cluster (p ≤ 0.05)</source>
       <translation>残差集聚类型（p ≤ 0.05）</translation>
+    </message>
+    <message>
+      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
+
+Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
+
+Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
+
+Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
+
+Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
+
+Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
+
+Maximum-likelihood models need every city to have a neighbour: use k-nearest neighbours or leave the islands out. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
+      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+
+模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
+
+数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
+
+效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
+
+诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
+
+输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
+
+极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
     </message>
     <message>
       <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
@@ -5265,52 +5297,52 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <translation>随机种子（模拟）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="154" />
+      <location filename="../../processing/spillover_inputs.py" line="158" />
       <source>Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman tests)</source>
       <translation>与模型族中的其他模型比较（比较表、LR/Wald 检验、LM 检验和 Hausman 检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="182" />
+      <location filename="../../processing/spillover_inputs.py" line="187" />
       <source>Choose at least one explanatory variable.</source>
       <translation>请至少选择一个解释变量。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="190" />
+      <location filename="../../processing/spillover_inputs.py" line="195" />
       <source>The layer has no field {fields}; choose fields of the input layer.</source>
       <translation>图层中没有字段 {fields}；请选择输入图层中的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="196" />
+      <location filename="../../processing/spillover_inputs.py" line="201" />
       <source>The dependent variable {name} is also an explanatory variable; remove it from the explanatory variables.</source>
       <translation>被解释变量 {name} 同时也是解释变量；请将其从解释变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="200" />
+      <location filename="../../processing/spillover_inputs.py" line="205" />
       <source>A long panel needs the year field: choose it in “Year field”.</source>
       <translation>长格式面板需要年份字段：请在“年份字段”中选择。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="227" />
+      <location filename="../../processing/spillover_inputs.py" line="232" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="227" />
+      <location filename="../../processing/spillover_inputs.py" line="232" />
       <source>wide panel</source>
       <translation>宽格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="227" />
+      <location filename="../../processing/spillover_inputs.py" line="232" />
       <source>long panel</source>
       <translation>长格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="228" />
+      <location filename="../../processing/spillover_inputs.py" line="233" />
       <source>Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.</source>
       <translation>图层：{layer}（{layout}）；被解释变量 {dependent}；解释变量 {names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="230" />
+      <location filename="../../processing/spillover_inputs.py" line="235" />
       <source>Spatial weights: {kind}, transformation {transform}; {links} links among {units} units.</source>
       <translation>空间权重：{kind}，标准化方式 {transform}；{units} 个单元之间共 {links} 条连接。</translation>
     </message>
@@ -6259,42 +6291,42 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>所有城市的需求（权重）均为零；请选择其他需求字段，或将其留空以使每个城市计为 1。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="173" />
+      <location filename="../../core/coverage/analysis.py" line="175" />
       <source>No city is a candidate core: the candidate expression matches no city. Change the expression or leave it empty to consider every city.</source>
       <translation>没有候选核心城市：候选表达式没有匹配任何城市。请修改表达式，或将其留空以考虑全部城市。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="180" />
+      <location filename="../../core/coverage/analysis.py" line="182" />
       <source>Maximal covering needs the number of cores p (at least 1).</source>
       <translation>最大覆盖需要核心数 p（至少为 1）。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="182" />
+      <location filename="../../core/coverage/analysis.py" line="184" />
       <source>p = {p} cores is more than the {m} candidate cities; choose p ≤ {m} or widen the candidates.</source>
       <translation>p = {p} 个核心多于 {m} 个候选城市；请选择 p ≤ {m}，或扩大候选范围。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="185" />
+      <location filename="../../core/coverage/analysis.py" line="187" />
       <source>p = {p} cores is fewer than the {k} existing cores that must stay; choose p ≥ {k}.</source>
       <translation>p = {p} 个核心少于必须保留的 {k} 个现有核心；请选择 p ≥ {k}。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="214" />
+      <location filename="../../core/coverage/analysis.py" line="216" />
       <source>{count} cities cannot be covered: no candidate lies within {radius} km of {names}. Add candidates near them, raise the radius, or use maximal covering.</source>
       <translation>{count} 个城市无法被覆盖：{names} 的 {radius} km 范围内没有候选核心。请在其附近增加候选城市、增大半径，或改用最大覆盖。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="235" />
+      <location filename="../../core/coverage/analysis.py" line="237" />
       <source>The model has no solution with these candidates and existing cores; widen the candidates.</source>
       <translation>在这些候选城市和现有核心下模型无解；请扩大候选范围。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="237" />
+      <location filename="../../core/coverage/analysis.py" line="239" />
       <source>The solver found no solution within the time limit of {limit} s; raise the time limit.</source>
       <translation>求解器在 {limit} 秒的时间上限内未找到解；请提高时间上限。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="257" />
+      <location filename="../../core/coverage/analysis.py" line="259" />
       <source>{count} cities out of reach of every candidate</source>
       <translation>{count} 个城市超出所有候选核心的覆盖范围</translation>
     </message>
@@ -6654,177 +6686,177 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>空间参数的分布大部分位于其容许范围之外，无法模拟效应。请检查模型（ρ 位于边界）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="49" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="50" />
       <source>coefficient</source>
       <translation>系数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="50" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="51" />
       <source>W·coefficient</source>
       <translation>W·系数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="51" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="52" />
       <source>direct effect</source>
       <translation>直接效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="51" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="52" />
       <source>indirect effect</source>
       <translation>间接效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="52" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="53" />
       <source>total effect</source>
       <translation>总效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="54" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="55" />
       <source>middle</source>
       <translation>中间组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="71" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="72" />
       <source>Unknown grouping “{kind}”; use one of {kinds}.</source>
       <translation>未知的分组方式“{kind}”；请使用以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="75" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="76" />
       <source>The top and bottom shares must be between 0 and 100 % and add up to at most 100 % (e.g. 30 and 30).</source>
       <translation>前段和后段占比必须介于 0 到 100% 之间，且合计不超过 100%（如 30 和 30）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="145" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="146" />
       <source>Grouping by period needs a panel (several years); this is a cross-section.</source>
       <translation>按时期分组需要面板数据（多个年份）；当前为截面数据。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="149" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="150" />
       <source>The split year {year} leaves no year on one side (the panel covers {first}–{last}); choose a year inside the panel.</source>
       <translation>分界年份 {year} 使一侧没有任何年份（面板覆盖 {first}–{last}）；请选择面板期间内的年份。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="152" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="153" />
       <source>before {year}</source>
       <translation>{year} 年以前</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="153" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="154" />
       <source>{year} and after</source>
       <translation>{year} 年及以后</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="156" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="157" />
       <source>The grouping field must give one value per unit.</source>
       <translation>分组字段必须为每个单元给出一个值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="161" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="162" />
       <source>The group field {field} is empty for {count} unit(s): {units}; fill it.</source>
       <translation>分组字段 {field} 在 {count} 个单元中为空：{units}；请补全。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="166" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="167" />
       <source>The group field {field} has a single value ({value}); it needs at least two groups.</source>
       <translation>分组字段 {field} 只有一个取值（{value}）；至少需要两个组。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="171" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="172" />
       <source>The field {field} is empty for {count} unit(s): {units}; fill it or balance the panel.</source>
       <translation>字段 {field} 在 {count} 个单元中为空：{units}；请补全或平衡面板。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="176" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="177" />
       <source>top {share} %</source>
       <translation>前 {share}%</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="177" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="178" />
       <source>bottom {share} %</source>
       <translation>后 {share}%</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="181" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="182" />
       <source>The top and bottom groups of {field} overlap (too many equal values); use smaller shares.</source>
       <translation>{field} 的前段组与后段组重叠（相同取值过多）；请使用较小的占比。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="200" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="201" />
       <source>The group “{label}” has only {count} unit(s); at least {minimum} are needed for this model. Merge it with another group, use larger shares, or choose another grouping.</source>
       <translation>组“{label}”只有 {count} 个单元；该模型至少需要 {minimum} 个。请与其他组合并、使用更大的占比，或选择其他分组方式。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="205" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="206" />
       <source>The period “{label}” has a single year; unit fixed or random effects need at least two. Move the split year or choose time effects only.</source>
       <translation>时期“{label}”只有一年；个体固定效应或随机效应至少需要两年。请调整分界年份，或只选择时间效应。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="219" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="220" />
       <source>Unknown method “{method}”; use separate or interaction.</source>
       <translation>未知的方法“{method}”；请使用 separate 或 interaction。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="222" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="223" />
       <source>The key variable {key} is not an explanatory variable; choose one of {names}.</source>
       <translation>关键变量 {key} 不是解释变量；请从 {names} 中选择。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="248" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="250" />
       <source>No inference on the direct, indirect and total effects (simulation draws = {draws}): they have no standard errors (and, with separate models, their differences between groups are not tested). Set at least 2 draws (e.g. 1000) in the advanced options.</source>
       <translation>直接效应、间接效应和总效应没有推断（模拟抽样次数 = {draws}）：它们没有标准误（分组分别估计时，组间差异也不做检验）。请在高级选项中设置至少 2 次抽样（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="272" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="274" />
       <source>Within the group “{label}”, {count} unit(s) have no neighbour among the group's units: {units}. Weights restricted to a group of scattered cities leave islands. Use k-nearest neighbours (rebuilt within each group), the interaction method, or turn on “Leave out units without neighbours”.</source>
       <translation>在组“{label}”内，{count} 个单元在组内没有邻居：{units}。将权重限制在空间分散的城市组内会产生孤岛。请使用 k 近邻（在各组内重新构建）、交互模型方法，或勾选“剔除没有邻居的单元”。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="279" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="281" />
       <source>{group}: {note}</source>
       <translation>{group}：{note}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="319" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="321" />
       <source>z test, independent estimates</source>
       <translation>z 检验，独立估计</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="325" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="327" />
       <source>Cochran's Q: {quantity} of {key} equal in all groups</source>
       <translation>Cochran's Q 检验：{key} 的{quantity}在各组相等</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="326" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="328" />
       <source>the groups share one value</source>
       <translation>各组取值相同</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="345" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="347" />
       <source>The groups do not cover every observation; the interaction model needs them to.</source>
       <translation>分组未覆盖全部观测值；交互模型要求分组覆盖全部观测值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="358" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="360" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients and their W-lags are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数及其空间滞后项（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="361" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="363" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="364" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="366" />
       <source>all units (interaction model)</source>
       <translation>全部单元（交互模型）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="377" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="379" />
       <source>Wald, joint covariance</source>
       <translation>Wald 检验，联合协方差</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="384" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="386" />
       <source>Wald: {quantity} of {key} equal in all groups</source>
       <translation>Wald 检验：{key} 的{quantity}在各组相等</translation>
     </message>
@@ -7149,107 +7181,107 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>稀疏 LU 分解计算对数行列式；蒙特卡洛方法估计迹（{probes} 个 Rademacher 探针，幂次最高 {powers}）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="53" />
+      <location filename="../../core/econometrics/spillover.py" line="56" />
       <source>Unknown panel effects “{effects}”; use one of {choices}.</source>
       <translation>未知的面板效应“{effects}”；请使用以下之一：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="56" />
+      <location filename="../../core/econometrics/spillover.py" line="59" />
       <source>The number of simulation draws must be positive (e.g. 1000).</source>
       <translation>模拟抽样次数必须为正（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="86" />
+      <location filename="../../core/econometrics/spillover.py" line="89" />
       <source>The spatial weights have no entry for the unit(s) {units}; build the weights from the same layer (and id field).</source>
       <translation>空间权重中缺少单元 {units}；请由同一图层（及同一标识字段）构建空间权重。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="99" />
+      <location filename="../../core/econometrics/spillover.py" line="103" />
       <source>Maximum-likelihood spatial models need every unit to have a neighbour, but {count} unit(s) have none with these weights: {units}. Use k-nearest neighbours (every unit then has k neighbours), or turn on “Leave out units without neighbours”.</source>
       <translation>极大似然空间模型要求每个单元都有邻居，但在这些权重下有 {count} 个单元没有邻居：{units}。请使用 k 近邻（每个单元都有 k 个邻居），或勾选“剔除没有邻居的单元”。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="105" />
+      <location filename="../../core/econometrics/spillover.py" line="109" />
       <source>{count} unit(s) without neighbours were left out: {units}.</source>
       <translation>已剔除 {count} 个没有邻居的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="158" />
+      <location filename="../../core/econometrics/spillover.py" line="162" />
       <source>No inference on the direct, indirect and total effects (simulation draws = {draws}): they are point estimates, without standard errors, z, p or stars. Set at least 2 draws (e.g. 1000) in the advanced options.</source>
       <translation>直接效应、间接效应和总效应没有推断（模拟抽样次数 = {draws}）：它们只是点估计，没有标准误、z、p 值和显著性星号。请在高级选项中设置至少 2 次抽样（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="169" />
+      <location filename="../../core/econometrics/spillover.py" line="172" />
       <source>Units without neighbours: the maximum-likelihood models were not estimated for comparison.</source>
       <translation>存在没有邻居的单元：未估计用于比较的极大似然模型。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="175" />
+      <location filename="../../core/econometrics/spillover.py" line="178" />
       <source>The {model} model was left out of the comparison table and of the tests that need it: {reason}</source>
       <translation>{model} 模型已从比较表及需要它的检验中剔除：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="182" />
+      <location filename="../../core/econometrics/spillover.py" line="185" />
       <source>The LM tests were left out: {reason}</source>
       <translation>LM 检验已省略：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="187" />
+      <location filename="../../core/econometrics/spillover.py" line="190" />
       <source>{model}: {note}</source>
       <translation>{model}：{note}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="203" />
+      <location filename="../../core/econometrics/spillover.py" line="206" />
       <source>LR: SDM → SAR</source>
       <translation>LR 检验：SDM → SAR</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="203" />
+      <location filename="../../core/econometrics/spillover.py" line="206" />
       <source>θ = 0 (the SDM reduces to the SAR)</source>
       <translation>θ = 0（SDM 退化为 SAR）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="206" />
+      <location filename="../../core/econometrics/spillover.py" line="209" />
       <source>LR: SDM → SEM</source>
       <translation>LR 检验：SDM → SEM</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="206" />
+      <location filename="../../core/econometrics/spillover.py" line="209" />
       <source>θ = −ρβ (the SDM reduces to the SEM)</source>
       <translation>θ = −ρβ（SDM 退化为 SEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="210" />
+      <location filename="../../core/econometrics/spillover.py" line="213" />
       <source>LR: SDEM → SEM</source>
       <translation>LR 检验：SDEM → SEM</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="210" />
+      <location filename="../../core/econometrics/spillover.py" line="213" />
       <source>θ = 0 (the SDEM reduces to the SEM)</source>
       <translation>θ = 0（SDEM 退化为 SEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="212" />
+      <location filename="../../core/econometrics/spillover.py" line="215" />
       <source>LR: SDEM → SLX</source>
       <translation>LR 检验：SDEM → SLX</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="212" />
+      <location filename="../../core/econometrics/spillover.py" line="215" />
       <source>λ = 0 (the SDEM reduces to the SLX)</source>
       <translation>λ = 0（SDEM 退化为 SLX）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="214" />
+      <location filename="../../core/econometrics/spillover.py" line="217" />
       <source>LR: SDM → SLX</source>
       <translation>LR 检验：SDM → SLX</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="214" />
+      <location filename="../../core/econometrics/spillover.py" line="217" />
       <source>ρ = 0 (the SDM reduces to the SLX)</source>
       <translation>ρ = 0（SDM 退化为 SLX）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="232" />
+      <location filename="../../core/econometrics/spillover.py" line="235" />
       <source>The Hausman test was left out: the {model} model with {effects} could not be estimated: {reason}</source>
       <translation>Hausman 检验已省略：含{effects}的 {model} 模型无法估计：{reason}</translation>
     </message>
@@ -8584,7 +8616,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="245" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="252" />
       <source>Longitude/latitude points need both a longitude and a latitude field; choose them, or use the centroid or a point on the surface.</source>
       <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
     </message>
@@ -8599,22 +8631,22 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>图层中没有字段 {field}。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="57" />
+      <location filename="../../processing/invalid_geometries.py" line="59" />
       <source>The layer has no feature (or none is selected); choose a layer with at least one feature.</source>
       <translation>图层中没有要素（或未选中任何要素）；请选择至少含一个要素的图层。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="62" />
+      <location filename="../../processing/invalid_geometries.py" line="64" />
       <source>No feature of the layer has a geometry; check the layer (or its selection).</source>
       <translation>图层中没有任何要素具有几何；请检查图层（或其选择集）。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="89" />
+      <location filename="../../processing/invalid_geometries.py" line="91" />
       <source>{count} feature(s) have invalid geometries: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that this algorithm repairs them for the analysis.</source>
       <translation>{count} 个要素的几何无效：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，由本算法为分析修复这些几何。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="118" />
+      <location filename="../../processing/invalid_geometries.py" line="120" />
       <source>{count} feature(s) have invalid geometries, so spatial weights cannot be built: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that the weights use repaired copies.</source>
       <translation>{count} 个要素的几何无效，无法构建空间权重：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，使权重采用修复后的副本。</translation>
     </message>
