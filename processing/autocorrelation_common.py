@@ -26,6 +26,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 from .algorithm import core_text, feedback_progress
 from .panel_input import add_year_parameter, require_unit_id
+from .parameter_help import with_help
 from .weights_parameters import id_field_name, resolve_weights, unit_ids
 
 #: Option orders of the enum parameters (append only; the core uses the same names).
@@ -54,21 +55,24 @@ def add_input_parameters(algorithm, multiple: bool = False, field_label: str | N
         "FIELDS" if multiple else "FIELD",
         field_label or (tr("Variables") if multiple else tr("Variable")),
         parentLayerParameterName="INPUT", type=QgsProcessingParameterField.Numeric, allowMultiple=multiple))
-    algorithm.addParameter(QgsProcessingParameterBoolean(
-        "ALL_YEARS", tr("Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every "
-                        "year instead of the last)"), defaultValue=False))
+    algorithm.addParameter(with_help(QgsProcessingParameterBoolean(
+        "ALL_YEARS", tr("Every year"), defaultValue=False),
+        tr("Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every year instead of the "
+           "last)")))
     add_year_parameter(algorithm)
 
 
 def add_inference_parameters(algorithm, permutations: int = 999, minimum: int = 0, alpha: bool = True,
                              correction: bool = True) -> None:
     """PERMUTATIONS, SEED, ALPHA, CORRECTION."""
-    algorithm.addParameter(QgsProcessingParameterNumber(
-        "PERMUTATIONS", tr("Permutations (0 = analytical inference only)") if minimum == 0 else tr("Permutations"),
-        QgsProcessingParameterNumber.Integer, defaultValue=permutations, minValue=minimum, maxValue=99999))
-    algorithm.addParameter(_advanced(QgsProcessingParameterNumber(
-        "SEED", tr("Random seed (the same seed gives the same result; empty: a new draw every run)"),
-        QgsProcessingParameterNumber.Integer, defaultValue=DEFAULT_SEED, optional=True, minValue=0)))
+    algorithm.addParameter(with_help(QgsProcessingParameterNumber(
+        "PERMUTATIONS", tr("Permutations"),
+        QgsProcessingParameterNumber.Integer, defaultValue=permutations, minValue=minimum, maxValue=99999),
+        tr("Permutations (0 = analytical inference only)") if minimum == 0 else ""))
+    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterNumber(
+        "SEED", tr("Random seed"),
+        QgsProcessingParameterNumber.Integer, defaultValue=DEFAULT_SEED, optional=True, minValue=0),
+            tr("Random seed (the same seed gives the same result; empty: a new draw every run)"))))
     if alpha:
         algorithm.addParameter(QgsProcessingParameterNumber(
             "ALPHA", tr("Significance level"), QgsProcessingParameterNumber.Double, defaultValue=0.05,

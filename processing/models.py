@@ -18,21 +18,36 @@ from __future__ import annotations
 from qgis.core import QgsProcessingModelAlgorithm, QgsProcessingParameterDefinition
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .algorithm import GROUPS, HELP_URL, ICON_PATH, PLUGIN_DIR
+from .algorithm import GROUPS, HELP_URL, PLUGIN_DIR, group_icon_path
 
 MODEL_DIR = PLUGIN_DIR / "resources" / "models"
 STUDY_CHAIN = "studychain"
 STUDY_CHAIN_FILE = "study_chain.model3"
 WORKFLOW_GROUP_ID = "workflows"
 WORKFLOW_GROUP = GROUPS[WORKFLOW_GROUP_ID]
+#: The study chain's inputs in the order a planner fills them (the table first); the dialog shows
+#: them in this order (:func:`planner_order`: QGIS 3.22 lists a loaded model's inputs by name).
+INPUT_ORDER = ("TABLE", "CITIES", "ID_FIELD", "NAME_FIELD", "SYSTEM", "SYSTEM_FILE", "YEAR", "CONTROLS", "WEIGHTS",
+               "RADIUS", "RESILIENCE", "DIGITAL", "K", "PERMUTATIONS")
+#: The explanations of the study chain's short input labels (each input's help; written into the
+#: .model3 too, but QGIS 3.22 does not read a model input's help back, so loading sets it).
+INPUT_HELP = {
+    "TABLE": "Indicator table (CSV or XLSX; long or wide)",
+    "CITIES": "City layer (polygons; points with k-nearest weights)",
+    "ID_FIELD": "City code field (joins the table; identifies the cities)",
+    "SYSTEM_FILE": "Own indicator system (CSV or XLSX; replaces the template)",
+    "YEAR": "Year of the LISA map (the spillover model uses every year)",
+    "CONTROLS": "Control variables of the spillover model (indicator stems, comma-separated)",
+    "RESILIENCE": "Stem of the resilience index (dependent variable)",
+}
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("ResilienceModel", text)
 
 
-def model_texts(name: str) -> tuple[str, str]:
-    """(display name, help) of a shipped model, translated."""
+def model_texts(name: str) -> tuple[str, str, str]:
+    """(display name, help, short description) of a shipped model, translated."""
     if name == STUDY_CHAIN:
         return (tr("Study chain: indices, weights, autocorrelation, coverage, spillover"), tr(
             "The study in one run, as a Graphical Modeler model (open it in the Modeler to see or change "
@@ -59,8 +74,8 @@ def model_texts(name: str) -> tuple[str, str]:
             "(table and chart), the LISA layer and Moran scatter plot, the cities by nearest core, the core "
             "cities, coverage circles, core-node links and the coverage report, the spillover model's "
             "report and its residual cluster map. Each layer loads with its style."
-        ))
-    return name, ""
+        ), tr("The whole study in one run, from the indicator table to the spillover model."))
+    return name, "", ""
 
 
 class ResilienceModel(QgsProcessingModelAlgorithm):
@@ -83,13 +98,16 @@ class ResilienceModel(QgsProcessingModelAlgorithm):
     def helpUrl(self) -> str:
         return HELP_URL
 
+    def shortDescription(self) -> str:
+        return model_texts(self.name())[2]
+
     def icon(self):
         from qgis.PyQt.QtGui import QIcon
 
-        return QIcon(str(ICON_PATH))
+        return QIcon(self.svgIconPath())
 
     def svgIconPath(self) -> str:
-        return str(ICON_PATH)
+        return str(group_icon_path(self.groupId()))
 
     def with_defaults(self, parameters) -> dict:
         """``parameters`` with every input and output left out set to its default, as the dialog
@@ -123,6 +141,8 @@ def translate_texts(model) -> None:
     texts live in its file, so they are translated when it is loaded, in QGIS's language."""
     for definition in list(model.parameterDefinitions()) + list(model.outputDefinitions()):
         definition.setDescription(tr(definition.description()))
+        if hasattr(definition, "setHelp") and (definition.help() or definition.name() in INPUT_HELP):
+            definition.setHelp(tr(definition.help() or INPUT_HELP[definition.name()]))
         if definition.type() == "enum":
             definition.setOptions([tr(option) for option in definition.options()])
 
@@ -133,7 +153,22 @@ def optional_outputs(model) -> None:
     copies each output's flags from its step, and rebuilds them whenever it attaches its steps.)"""
     for definition in model.destinationParameterDefinitions():
         definition.setFlags(definition.flags() | QgsProcessingParameterDefinition.FlagOptional)
+    planner_order(model)
     translate_texts(model)
+
+
+def planner_order(model) -> None:
+    """Put the model's inputs in the order of ``study_model.INPUT_ORDER`` (the table first):
+    QGIS 3.22 lists a loaded model's inputs by name. The outputs follow, as before."""
+    names = [definition.name() for definition in model.parameterDefinitions()]
+    if not set(INPUT_ORDER) <= set(names) or names[:len(INPUT_ORDER)] == list(INPUT_ORDER):
+        return
+    ordered = list(INPUT_ORDER) + [name for name in names if name not in INPUT_ORDER]
+    clones = [model.parameterDefinition(name).clone() for name in ordered]
+    for name in ordered:
+        model.removeParameter(name)
+    for clone in clones:
+        model.addParameter(clone, False)  # the outputs stay as they are
 
 
 def load_models(folder=MODEL_DIR) -> list[ResilienceModel]:

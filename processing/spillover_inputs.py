@@ -27,6 +27,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from .bridge import read_frame
 from .invalid_geometries import apply_policy
 from .panel_input import YEAR_FIELD, add_year_parameter, require_unit_id
+from .parameter_help import with_help
 from .weights_parameters import add_weights_parameters, id_field_name, resolve_weights, unit_ids
 
 INPUT = "INPUT"
@@ -84,31 +85,38 @@ def add_model_inputs(algorithm) -> None:
         INPUT, tr("Cities (units) with the model's fields"),
         [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
     algorithm.addParameter(QgsProcessingParameterEnum(LAYOUT, tr("Data layout"), layout_labels(), defaultValue=0))
-    algorithm.addParameter(QgsProcessingParameterField(
-        DEPENDENT, tr("Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)"),
-        parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric))
-    algorithm.addParameter(QgsProcessingParameterField(
-        EXPLANATORY, tr("Explanatory variables (in a wide panel any year of each stem)"),
-        parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=True))
+    algorithm.addParameter(with_help(QgsProcessingParameterField(
+        DEPENDENT, tr("Dependent variable"),
+        parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric),
+            tr("Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)")))
+    algorithm.addParameter(with_help(QgsProcessingParameterField(
+        EXPLANATORY, tr("Explanatory variables"),
+        parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=True),
+            tr("Explanatory variables (in a wide panel any year of each stem)")))
     add_year_parameter(algorithm, INPUT)
     add_weights_parameters(algorithm)
     algorithm.addParameter(QgsProcessingParameterEnum(MODEL, tr("Model"), model_labels(), defaultValue=3))
-    algorithm.addParameter(QgsProcessingParameterEnum(
-        EFFECTS, tr("Panel effects (ignored for a cross-section)"), effects_labels(), defaultValue=3))
-    algorithm.addParameter(QgsProcessingParameterBoolean(
-        DROP_ISLANDS, tr("Leave out units without neighbours (islands)"), defaultValue=True))
-    algorithm.addParameter(QgsProcessingParameterBoolean(
-        BALANCE, tr("Balance the panel: leave out units with missing values"), defaultValue=False))
-    algorithm.addParameter(_advanced(QgsProcessingParameterBoolean(
-        BIAS_CORRECTION, tr("Lee–Yu bias correction of fixed-effects estimates"), defaultValue=True)))
-    algorithm.addParameter(_advanced(QgsProcessingParameterField(
-        DURBIN, tr("Variables with a W·X term (Durbin models; empty: all explanatory variables)"),
+    algorithm.addParameter(with_help(QgsProcessingParameterEnum(
+        EFFECTS, tr("Panel effects"), effects_labels(), defaultValue=3),
+            tr("Panel effects (ignored for a cross-section)")))
+    algorithm.addParameter(with_help(QgsProcessingParameterBoolean(
+        DROP_ISLANDS, tr("Leave out units without neighbours"), defaultValue=True),
+            tr("Leave out units without neighbours (islands)")))
+    algorithm.addParameter(with_help(QgsProcessingParameterBoolean(
+        BALANCE, tr("Balance the panel"), defaultValue=False),
+            tr("Balance the panel: leave out units with missing values")))
+    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterBoolean(
+        BIAS_CORRECTION, tr("Lee–Yu bias correction"), defaultValue=True),
+            tr("Lee–Yu bias correction of fixed-effects estimates"))))
+    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterField(
+        DURBIN, tr("Variables with a W·X term"),
         parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=True,
-        optional=True)))
-    algorithm.addParameter(_advanced(QgsProcessingParameterNumber(
-        DRAWS, tr("Simulation draws for the effects' standard errors (0: effects without standard errors)"),
+        optional=True), tr("Variables with a W·X term (Durbin models; empty: all explanatory variables)"))))
+    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterNumber(
+        DRAWS, tr("Simulation draws"),
         QgsProcessingParameterNumber.Integer,
-        defaultValue=1000, minValue=0, maxValue=100000)))
+        defaultValue=1000, minValue=0, maxValue=100000),
+            tr("Simulation draws for the effects' standard errors (0: effects without standard errors)"))))
     algorithm.addParameter(_advanced(QgsProcessingParameterNumber(
         SEED, tr("Random seed (simulations)"), QgsProcessingParameterNumber.Integer, defaultValue=1, minValue=0)))
 
@@ -154,9 +162,9 @@ def spec_from_parameters(algorithm, parameters, context, labels=None):
 
 def add_compare_parameter(algorithm) -> None:
     """The advanced option to estimate the other models of the family (``resilience:spatialdurbin``)."""
-    algorithm.addParameter(_advanced(QgsProcessingParameterBoolean(
-        COMPARE, tr("Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman "
-                    "tests)"), defaultValue=True)))
+    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterBoolean(
+        COMPARE, tr("Compare with the other models"), defaultValue=True),
+        tr("Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman tests)"))))
 
 
 def chosen_layout(algorithm, parameters, context, frame, dependent, explanatory, year_field) -> str:

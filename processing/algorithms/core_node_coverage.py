@@ -28,6 +28,7 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress
 from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
 from ..invalid_geometries import usable_geometries
+from ..parameter_help import with_help
 from ..styling import attach_style, core_distance_style, core_marker_style, coverage_circle_style, links_style
 from ..weights_parameters import unit_ids
 
@@ -38,6 +39,7 @@ PROBLEMS = ("set_covering", "maximal_covering")
 class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     NAME = "corenodecoverage"
     DISPLAY_NAME = "Core–node coverage"
+    SHORT_DESCRIPTION = "Core cities that cover every city within a radius, solved exactly."
     GROUP = "coverage"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas", "highspy")
     TAGS = ("coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,"
@@ -90,12 +92,14 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.INPUT, self.tr("Cities"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
-        self.addParameter(QgsProcessingParameterField(
-            self.ID_FIELD, self.tr("City id field (e.g. adcode; default: feature id)"),
-            parentLayerParameterName=self.INPUT, optional=True))
-        self.addParameter(QgsProcessingParameterField(
-            self.NAME_FIELD, self.tr("City name field (labels; default: a field called “name”)"),
-            parentLayerParameterName=self.INPUT, optional=True))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.ID_FIELD, self.tr("City id field"),
+            parentLayerParameterName=self.INPUT, optional=True),
+                self.tr("City id field (e.g. adcode; default: feature id)")))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.NAME_FIELD, self.tr("City name field"),
+            parentLayerParameterName=self.INPUT, optional=True),
+                self.tr("City name field (labels; default: a field called “name”)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.PROBLEM, self.tr("Problem"),
             [self.tr("Set covering: fewest cores covering every city"),
@@ -106,24 +110,27 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(
             self.P, self.tr("Number of cores p (maximal covering)"), QgsProcessingParameterNumber.Integer,
             defaultValue=10))
-        self.addParameter(QgsProcessingParameterField(
-            self.WEIGHT_FIELD, self.tr("Demand field (maximal covering; default: 1 per city)"),
-            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True))
-        self.addParameter(QgsProcessingParameterBoolean(
-            self.BACKUP, self.tr("Backup coverage: among optimal covers, cover the most cities twice"),
-            defaultValue=False))
-        self.addParameter(QgsProcessingParameterExpression(
-            self.CANDIDATES, self.tr("Candidate cores (expression; empty: every city)"),
-            parentLayerParameterName=self.INPUT, optional=True))
-        self.addParameter(QgsProcessingParameterExpression(
-            self.EXISTING, self.tr("Existing cores that must stay (expression)"),
-            parentLayerParameterName=self.INPUT, optional=True))
-        self.addParameter(QgsProcessingParameterBoolean(
-            self.EXISTING_SELECTED, self.tr("The selected cities are existing cores that must stay"),
-            defaultValue=False))
-        self.addParameter(QgsProcessingParameterString(
-            self.COMPARE_RADII, self.tr("Compare over radii (km, comma-separated; empty: none)"),
-            defaultValue="200, 300, 500", optional=True))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.WEIGHT_FIELD, self.tr("Demand field"),
+            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True),
+                self.tr("Demand field (maximal covering; default: 1 per city)")))
+        self.addParameter(with_help(QgsProcessingParameterBoolean(
+            self.BACKUP, self.tr("Backup coverage"),
+            defaultValue=False), self.tr("Backup coverage: among optimal covers, cover the most cities twice")))
+        self.addParameter(with_help(QgsProcessingParameterExpression(
+            self.CANDIDATES, self.tr("Candidate cores"),
+            parentLayerParameterName=self.INPUT, optional=True),
+                self.tr("Candidate cores (expression; empty: every city)")))
+        self.addParameter(with_help(QgsProcessingParameterExpression(
+            self.EXISTING, self.tr("Existing cores"),
+            parentLayerParameterName=self.INPUT, optional=True), self.tr("Existing cores that must stay (expression)")))
+        self.addParameter(with_help(QgsProcessingParameterBoolean(
+            self.EXISTING_SELECTED, self.tr("Selected cities are existing cores"),
+            defaultValue=False), self.tr("The selected cities are existing cores that must stay")))
+        self.addParameter(with_help(QgsProcessingParameterString(
+            self.COMPARE_RADII, self.tr("Radii to compare (km)"),
+            defaultValue="200, 300, 500", optional=True),
+                self.tr("Compare over radii (km, comma-separated; empty: none)")))
         advanced = [
             QgsProcessingParameterEnum(
                 self.POINTS, self.tr("Point of each city"),

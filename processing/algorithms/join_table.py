@@ -20,12 +20,14 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value
 from ..bridge import WKB, frame_to_sink, read_frame
 from ..classification_parameters import add_classification_parameters, classification
+from ..parameter_help import with_help
 from ..styling import Style, attach_style, graduated_style, latest_field
 
 
 class JoinTableAlgorithm(ResilienceAlgorithm):
     NAME = "jointable"
     DISPLAY_NAME = "Join indicator table"
+    SHORT_DESCRIPTION = "Joins a yearbook indicator table (CSV/XLSX, long or wide) to the cities."
     GROUP = "indices"
     REQUIRES = ("numpy", "pandas", "mapclassify")
     TAGS = "join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板"
@@ -73,17 +75,19 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.INPUT, self.tr("Cities"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
-        self.addParameter(QgsProcessingParameterField(
-            self.LAYER_KEY, self.tr("City field to join on (code, e.g. adcode, or name)"), "adcode",
-            parentLayerParameterName=self.INPUT, optional=True))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.LAYER_KEY, self.tr("City key field"), "adcode",
+            parentLayerParameterName=self.INPUT, optional=True),
+                self.tr("City field to join on (code, e.g. adcode, or name)")))
         self.addParameter(QgsProcessingParameterFile(
             self.TABLE, self.tr("Indicator table (CSV or XLSX)"), behavior=QgsProcessingParameterFile.File,
             fileFilter=self.tr("Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.JOIN_BY, self.tr("Join by"), [self.tr("Code"), self.tr("Name (normalised)")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterString(
-            self.TABLE_KEY, self.tr("Table column with the codes or names (empty: the city field's name, or "
-                                    "adcode, code, name, city, 城市…)"), optional=True))
+        self.addParameter(with_help(QgsProcessingParameterString(
+            self.TABLE_KEY, self.tr("Table key column"), optional=True),
+            self.tr("Table column with the codes or names (empty: the city field's name, or adcode, code, name, "
+                    "city, 城市, 城市名称, 地区, 行政区划代码, 代码…)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.LAYOUT, self.tr("Table layout"),
             [self.tr("Detect automatically"), self.tr("Long: city, year, indicator, value"),
@@ -100,18 +104,17 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         advanced = [
             QgsProcessingParameterString(self.YEAR_COLUMN, self.tr("Year column (empty: year, 年份, 年…)"),
                                          optional=True),
-            QgsProcessingParameterString(self.INDICATOR_COLUMN,
-                                         self.tr("Indicator-name column of a long table (empty: indicator, 指标…)"),
-                                         optional=True),
-            QgsProcessingParameterString(self.VALUE_COLUMN,
-                                         self.tr("Value column of a long table (empty: value, 数值…)"), optional=True),
-            QgsProcessingParameterString(self.INDICATORS,
-                                         self.tr("Indicators to join, comma-separated (empty: every numeric one)"),
-                                         optional=True),
-            QgsProcessingParameterString(self.RENAME, self.tr("Field stems for indicator names, e.g. "
-                                                              "人均GDP=GDPPC; 宽带用户=BBAND"), optional=True),
-            QgsProcessingParameterString(self.SHEET, self.tr("Sheet of an XLSX workbook (empty: the first)"),
-                                         optional=True),
+            with_help(QgsProcessingParameterString(self.INDICATOR_COLUMN, self.tr("Indicator-name column"),
+                                                   optional=True),
+                      self.tr("Indicator-name column of a long table (empty: indicator, 指标…)")),
+            with_help(QgsProcessingParameterString(self.VALUE_COLUMN, self.tr("Value column"), optional=True),
+                      self.tr("Value column of a long table (empty: value, 数值…)")),
+            with_help(QgsProcessingParameterString(self.INDICATORS, self.tr("Indicators to join"), optional=True),
+                      self.tr("Indicators to join, comma-separated (empty: every numeric one)")),
+            with_help(QgsProcessingParameterString(self.RENAME, self.tr("Field stems for indicators"), optional=True),
+                      self.tr("Field stems for indicator names, e.g. 人均GDP=GDPPC; 宽带用户=BBAND")),
+            with_help(QgsProcessingParameterString(self.SHEET, self.tr("XLSX sheet"), optional=True),
+                      self.tr("Sheet of an XLSX workbook (empty: the first)")),
         ]
         for parameter in advanced:
             parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)

@@ -27,6 +27,7 @@ from ..autocorrelation_common import (
     write_local_outputs,
 )
 from ..autocorrelation_report import REPORT, add_report_parameter, report_figure, write_local_moran_report
+from ..parameter_help import with_help
 from ..styling import lisa_style
 from ..weights_parameters import add_weights_parameters
 
@@ -36,6 +37,7 @@ KINDS = ("univariate", "bivariate", "differential")
 class LocalMoranAlgorithm(ResilienceAlgorithm):
     NAME = "localmoran"
     DISPLAY_NAME = "Local Moran's I (LISA)"
+    SHORT_DESCRIPTION = "LISA cluster maps (High-High, Low-Low, outliers) per year."
     GROUP = "autocorrelation"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
     TAGS = "lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda"
@@ -75,14 +77,15 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
             [self.tr("Univariate"), self.tr("Bivariate: x against the spatial lag of the second variable"),
              self.tr("Differential: the change from the second variable (earlier year) to x")],
             defaultValue=0))
-        self.addParameter(QgsProcessingParameterField(
-            "FIELD_2", self.tr("Second variable (y of a bivariate LISA, or the earlier year of a differential)"),
-            parentLayerParameterName="INPUT", type=QgsProcessingParameterField.Numeric, optional=True))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            "FIELD_2", self.tr("Second variable"),
+            parentLayerParameterName="INPUT", type=QgsProcessingParameterField.Numeric, optional=True),
+                self.tr("Second variable (y of a bivariate LISA, or the earlier year of a differential)")))
         add_weights_parameters(self)
         add_inference_parameters(self)
-        conditional = QgsProcessingParameterBoolean(
-            "CONDITIONAL", self.tr("Analytical moments conditional on the city's own value (Sokal et al. 1998; "
-                                   "R spdep's default)"), defaultValue=True)
+        conditional = with_help(QgsProcessingParameterBoolean(
+            "CONDITIONAL", self.tr("Conditional analytical moments"), defaultValue=True),
+            self.tr("Analytical moments conditional on the city's own value (Sokal et al. 1998; R spdep's default)"))
         conditional.setFlags(conditional.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(conditional)
         add_null_parameter(self)

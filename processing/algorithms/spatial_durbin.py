@@ -28,6 +28,7 @@ from ..styling import attach_style, graduated_style, lisa_style
 class SpatialDurbinAlgorithm(ResilienceAlgorithm):
     NAME = "spatialdurbin"
     DISPLAY_NAME = "Spatial spillover model (spatial Durbin)"
+    SHORT_DESCRIPTION = "Spatial Durbin and related models with direct and spillover effects."
     GROUP = "econometrics"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas", "mapclassify")
     TAGS = ("spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,"

@@ -36,6 +36,7 @@ MAX_CONNECTIVITY_LINKS = 1_000_000
 class SpatialWeightsAlgorithm(ResilienceAlgorithm):
     NAME = "spatialweights"
     DISPLAY_NAME = "Spatial weights"
+    SHORT_DESCRIPTION = "Spatial weights (contiguity, k-nearest, distance, economic) as GAL/GWT."
     GROUP = "weights"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
     TAGS = ("weights,neighbours,contiguity,queen,rook,knn,distance band,inverse distance,kernel,"

@@ -1,0 +1,77 @@
+"""What a planner sees in the dialogs: short labels (the batch table's column headers) with
+the explanation in each parameter's help and the algorithm's help panel, a one-line
+description, an icon per Toolbox group, the study chain's inputs in filling order."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+MAX_LABEL = 40
+
+
+def algorithms(provider):
+    return list(provider.algorithms())
+
+
+def test_every_label_is_short_and_its_explanation_is_in_the_help(provider):
+    long_labels = [(alg.id(), d.name(), d.description()) for alg in algorithms(provider)
+                   for d in alg.parameterDefinitions() if len(d.description()) > MAX_LABEL]
+    assert not long_labels
+    lisa = provider.algorithm("localmoran")
+    helps = {d.name(): d.help() for d in lisa.parameterDefinitions()}
+    assert helps["ALL_YEARS"].startswith("Every year of the chosen field (DEI_2019 → DEI_2011")
+    assert helps["WEIGHTS_DISTANCE"].startswith("Distance: band threshold")
+    assert "Sokal" in helps["CONDITIONAL"]
+    # The help panel lists each parameter's explanation under its short label.
+    panel = lisa.shortHelpString()
+    assert "• Every year: Every year of the chosen field" in panel
+    assert "• Attach islands to their nearest unit: Attach islands (units without neighbours)" in panel
+
+
+def test_every_algorithm_has_a_short_description_and_its_group_s_icon(provider):
+    from qgis.PyQt.QtSvg import QSvgRenderer
+
+    icons = {}
+    for alg in algorithms(provider):
+        assert alg.shortDescription().strip(), alg.id()
+        assert len(alg.shortDescription()) <= 100, alg.id()
+        icons.setdefault(alg.groupId(), set()).add(alg.svgIconPath())
+    assert set(icons) == {"indices", "weights", "autocorrelation", "coverage", "econometrics", "maps", "workflows"}
+    assert all(len(paths) == 1 for paths in icons.values()), icons  # one icon per group …
+    paths = [next(iter(paths)) for paths in icons.values()]
+    assert len(set(paths)) == len(paths)  # … a different one for each group
+    for path in paths:
+        assert Path(path).parent == ROOT / "resources" / "icons" and QSvgRenderer(path).isValid(), path
+
+
+def test_coverage_name_does_not_state_a_radius(provider):
+    coverage = provider.algorithm("corenodecoverage")
+    assert coverage.displayName() == "Core–node coverage" and "km" not in coverage.displayName()
+
+
+def test_the_study_chain_lists_its_inputs_in_filling_order(provider):
+    from qgis.core import QgsApplication
+
+    model = QgsApplication.processingRegistry().algorithmById("resilience:studychain")
+    inputs = [d.name() for d in model.parameterDefinitions() if not d.isDestination()]
+    assert inputs[:4] == ["TABLE", "CITIES", "ID_FIELD", "NAME_FIELD"]
+    assert all(len(model.parameterDefinition(name).description()) <= MAX_LABEL for name in inputs)
+    assert model.parameterDefinition("TABLE").help() == "Indicator table (CSV or XLSX; long or wide)"
+    assert model.shortDescription()
+    # A fresh instance (what the dialog runs) keeps the order.
+    instance = model.createInstance()  # (kept: its definitions die with it)
+    assert [d.name() for d in instance.parameterDefinitions()][:2] == ["TABLE", "CITIES"]
+    assert instance.parameterDefinition("CITIES").help().startswith("City layer (polygons")
+
+
+@pytest.mark.parametrize("algorithm_id", ["localmoran", "spatialdurbin"])
+def test_chinese_labels_and_help(provider, algorithm_id):
+    """Short labels and their help are in the translation file (test_i18n checks none is unfinished)."""
+    ts = (ROOT / "resources" / "i18n" / "digital_resilience_zh_CN.ts").read_text(encoding="utf-8")
+    for definition in provider.algorithm(algorithm_id).parameterDefinitions():
+        for text in (definition.description(), definition.help()):
+            assert not text or f"<source>{html.escape(text, quote=False)}</source>" in ts, text
