@@ -74,3 +74,35 @@ def labelled(ids, labels: dict | None) -> list[str]:
 def year_column(columns) -> str | None:
     """The column of years (year, 年份, 年度 …), or None."""
     return find_column(columns, YEAR_FIELDS)
+
+
+#: Index stems a planner maps first, in order: the urban resilience index of the study.
+LIKELY_STEMS = ("URI",)
+#: Fields that are never the variable of an analysis: ids, codes, years, coordinates.
+NOT_VARIABLES = {"fid", "id", "objectid", "ogc_fid", "gid", "lon", "lat", "longitude", "latitude", "x", "y",
+                 "经度", "纬度"}
+
+
+def _is_id_like(name: str) -> bool:
+    low = name.strip().lower()
+    return (low in NOT_VARIABLES or low in {c.lower() for c in CODE_FIELDS} or low in
+            {c.lower() for c in YEAR_FIELDS} or low.endswith(("_id", "adcode", "_code", "代码")))
+
+
+def likely_field(fields, numeric: bool = True) -> str | None:
+    """The field a planner most likely wants to analyse among ``fields`` ((name, is_numeric)
+    pairs, in the layer's order): the latest year of the resilience index (``URI_2019``, a
+    ``STEM_YYYY`` field of :data:`LIKELY_STEMS`), else the first (numeric) field that is not an
+    id, code, year or coordinate; None when there is none."""
+    from .panel import split_year_field
+
+    candidates = [name for name, is_numeric in fields if is_numeric or not numeric]
+    for stem in LIKELY_STEMS:
+        years = {}
+        for name in candidates:
+            split = split_year_field(name)
+            if split and split[0].upper() == stem:
+                years[split[1]] = name
+        if years:
+            return years[max(years)]
+    return next((name for name in candidates if not _is_id_like(name)), None)

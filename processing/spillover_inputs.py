@@ -25,6 +25,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from .bridge import read_frame
+from .field_defaults import likely_field_parameter
 from .invalid_geometries import apply_policy
 from .panel_input import YEAR_FIELD, add_year_parameter, require_unit_id
 from .parameter_help import with_help
@@ -85,9 +86,9 @@ def add_model_inputs(algorithm) -> None:
         INPUT, tr("Cities (units) with the model's fields"),
         [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
     algorithm.addParameter(QgsProcessingParameterEnum(LAYOUT, tr("Data layout"), layout_labels(), defaultValue=0))
-    algorithm.addParameter(with_help(QgsProcessingParameterField(
+    algorithm.addParameter(with_help(likely_field_parameter(QgsProcessingParameterField(
         DEPENDENT, tr("Dependent variable"),
-        parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric),
+        parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric)),
             tr("Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)")))
     algorithm.addParameter(with_help(QgsProcessingParameterField(
         EXPLANATORY, tr("Explanatory variables"),

@@ -18,6 +18,7 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, feedback_progress
 from ..bridge import frame_to_sink
 from ..classification_parameters import add_classification_parameters, classification
+from ..field_defaults import likely_field_parameter
 from ..panel_input import (
     add_name_parameter,
     add_period_parameters,
@@ -95,9 +96,9 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.INPUT, self.tr("Cities with a yearly indicator"), [QgsProcessing.TypeVector]))
-        self.addParameter(with_help(QgsProcessingParameterField(
+        self.addParameter(with_help(likely_field_parameter(QgsProcessingParameterField(
             self.FIELD, self.tr("Indicator"),
-            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric),
+            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric)),
                 self.tr("Indicator (any year of a STEM_YYYY field, or the value field of a long layer)")))
         add_unit_parameters(self)
         self.addParameter(with_help(QgsProcessingParameterField(

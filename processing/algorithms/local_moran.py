@@ -72,11 +72,11 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
 
     def initAlgorithm(self, config=None):
         add_input_parameters(self, field_label=self.tr("Variable (x)"))
-        self.addParameter(QgsProcessingParameterEnum(
+        self.addParameter(with_help(QgsProcessingParameterEnum(
             "KIND", self.tr("Kind of LISA"),
-            [self.tr("Univariate"), self.tr("Bivariate: x against the spatial lag of the second variable"),
-             self.tr("Differential: the change from the second variable (earlier year) to x")],
-            defaultValue=0))
+            [self.tr("Univariate"), self.tr("Bivariate"), self.tr("Differential")], defaultValue=0),
+            self.tr("Univariate: x against its spatial lag. Bivariate: x against the spatial lag of the second "
+                    "variable. Differential: the change from the second variable (earlier year) to x.")))
         self.addParameter(with_help(QgsProcessingParameterField(
             "FIELD_2", self.tr("Second variable"),
             parentLayerParameterName="INPUT", type=QgsProcessingParameterField.Numeric, optional=True),

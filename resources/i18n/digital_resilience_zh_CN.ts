@@ -4,134 +4,147 @@
   <context>
     <name>AutocorrelationParameters</name>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="53" />
+      <location filename="../../processing/autocorrelation_common.py" line="54" />
       <source>Units (cities)</source>
       <translation>单元（城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="56" />
+      <location filename="../../processing/autocorrelation_common.py" line="57" />
       <source>Variables</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="56" />
+      <location filename="../../processing/autocorrelation_common.py" line="57" />
       <source>Variable</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="59" />
+      <location filename="../../processing/autocorrelation_common.py" line="61" />
       <source>Every year</source>
       <translation>所有年份</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="60" />
+      <location filename="../../processing/autocorrelation_common.py" line="62" />
       <source>Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every year instead of the last)</source>
       <translation>所选字段的每一年（DEI_2019 → DEI_2011 … DEI_2019；长格式图层：每一年，而非仅最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="69" />
+      <location filename="../../processing/autocorrelation_common.py" line="71" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="71" />
+      <location filename="../../processing/autocorrelation_common.py" line="73" />
       <source>Permutations (0 = analytical inference only)</source>
       <translation>置换次数（0 = 仅解析推断）</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="73" />
+      <location filename="../../processing/autocorrelation_common.py" line="75" />
       <source>Random seed</source>
       <translation>随机种子</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="75" />
+      <location filename="../../processing/autocorrelation_common.py" line="77" />
       <source>Random seed (the same seed gives the same result; empty: a new draw every run)</source>
       <translation>随机种子（相同种子得到相同结果；留空：每次运行重新抽样）</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="78" />
+      <location filename="../../processing/autocorrelation_common.py" line="80" />
       <source>Significance level</source>
       <translation>显著性水平</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="82" />
+      <location filename="../../processing/autocorrelation_common.py" line="84" />
       <source>Multiple-testing control</source>
       <translation>多重检验校正</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="83" />
+      <location filename="../../processing/autocorrelation_common.py" line="85" />
       <source>None</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="83" />
+      <location filename="../../processing/autocorrelation_common.py" line="85" />
       <source>False discovery rate (Benjamini–Hochberg)</source>
       <translation>错误发现率（Benjamini–Hochberg）</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="83" />
+      <location filename="../../processing/autocorrelation_common.py" line="85" />
       <source>Bonferroni</source>
       <translation>Bonferroni</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="88" />
+      <location filename="../../processing/autocorrelation_common.py" line="90" />
       <source>Units with NULL values</source>
       <translation>含 NULL 值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="89" />
+      <location filename="../../processing/autocorrelation_common.py" line="91" />
       <source>Leave them out and report them</source>
       <translation>剔除并报告</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="89" />
+      <location filename="../../processing/autocorrelation_common.py" line="91" />
       <source>Stop with an error</source>
       <translation>报错并停止</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="96" />
+      <location filename="../../processing/autocorrelation_common.py" line="98" />
       <source>Several years</source>
       <translation>多个年份</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="97" />
-      <source>One layer, one set of fields per year (LI_2019 …)</source>
-      <translation>单个图层，每年一组字段（LI_2019 …）</translation>
+      <location filename="../../processing/autocorrelation_common.py" line="98" />
+      <source>One layer, fields per year</source>
+      <translation>单个图层，每年一组字段</translation>
     </message>
     <message>
       <location filename="../../processing/autocorrelation_common.py" line="98" />
-      <source>One layer per year (the last year in the output, every year in the folder below)</source>
-      <translation>每年一个图层（输出为最后一年，各年图层存于下方文件夹）</translation>
+      <source>One layer per year</source>
+      <translation>每年一个图层</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="102" />
+      <location filename="../../processing/autocorrelation_common.py" line="99" />
+      <source>One layer, one set of fields per year (LI_2019 …); or one layer per year (the last year in the output, every year in the folder below)</source>
+      <translation>单个图层，每年一组字段（LI_2019 …）；或每年一个图层（输出为最后一年，各年图层存于下方文件夹）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="103" />
       <source>Folder for one layer per year</source>
       <translation>逐年图层的存放文件夹</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="103" />
+      <location filename="../../processing/autocorrelation_common.py" line="104" />
       <source>Layers per year</source>
       <translation>逐年图层</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="165" />
+      <location filename="../../processing/autocorrelation_common.py" line="166" />
       <source>Plots need the Python package matplotlib, which QGIS's Python lacks: install it (python -m pip install matplotlib; on Windows in the OSGeo4W Shell) or leave the plot output empty.</source>
       <translation>绘图需要 Python 包 matplotlib，而 QGIS 的 Python 中没有：请安装（python -m pip install matplotlib；Windows 上请在 OSGeo4W Shell 中运行），或将绘图输出留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="201" />
+      <location filename="../../processing/autocorrelation_common.py" line="202" />
       <source>Significance — {run}</source>
       <translation>显著性 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="214" />
+      <location filename="../../processing/autocorrelation_common.py" line="215" />
       <source>The input already has {fields}; the output replaces them.</source>
       <translation>输入中已有字段 {fields}；输出将替换这些字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="289" />
+      <location filename="../../processing/autocorrelation_common.py" line="290" />
       <source>Could not create the layer {path}.</source>
       <translation>无法创建图层 {path}。</translation>
+    </message>
+    <message>
+      <source>One layer per year (the last year in the output, every year in the folder below)</source>
+      <translation type="vanished">每年一个图层（输出为最后一年，各年图层存于下方文件夹）</translation>
+    </message>
+    <message>
+      <source>One layer, one set of fields per year (LI_2019 …)</source>
+      <translation type="vanished">单个图层，每年一组字段（LI_2019 …）</translation>
     </message>
   </context>
   <context>
@@ -706,17 +719,17 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
   <context>
     <name>ConvergenceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="43" />
+      <location filename="../../processing/algorithms/convergence.py" line="44" />
       <source>σ- and β-convergence</source>
       <translation>σ收敛与β收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="44" />
+      <location filename="../../processing/algorithms/convergence.py" line="45" />
       <source>σ- and β-convergence of an indicator, with spatial β-convergence models.</source>
       <translation>指标的 σ 收敛与 β 收敛，含空间 β 收敛模型。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="50" />
+      <location filename="../../processing/algorithms/convergence.py" line="51" />
       <source>Do regional differences shrink, and do lagging cities catch up? Tests σ- and β-convergence of a yearly indicator (e.g. a resilience or digital-economy index) across cities.
 
 Input: a wide layer (one feature per city, fields STEM_YYYY such as RES_2011 … RES_2019: choose any year of the stem) or a long layer (one feature per city and year: choose its year field and the city id field). The indicator must be positive (logs and growth rates).
@@ -741,252 +754,252 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
 输出：含初始水平与增长率的城市图层（分级设色图）、σ收敛表、β收敛汇总表，可选的分组表和全部系数表，含论文格式表格（括号内为标准误，附显著性星号）和图表的 HTML 报告，以及 PNG 格式的σ收敛图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="48" />
+      <location filename="../../processing/algorithms/convergence.py" line="49" />
       <source>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects</source>
       <translation>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects,收敛,σ收敛,β收敛,追赶,区域差异,泰尔指数,基尼系数,Dagum 基尼系数,变异系数,半衰期,收敛速度,空间收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="97" />
+      <location filename="../../processing/algorithms/convergence.py" line="98" />
       <source>Cities with a yearly indicator</source>
       <translation>含逐年指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="99" />
+      <location filename="../../processing/algorithms/convergence.py" line="100" />
       <source>Indicator</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="101" />
+      <location filename="../../processing/algorithms/convergence.py" line="102" />
       <source>Indicator (any year of a STEM_YYYY field, or the value field of a long layer)</source>
       <translation>指标（STEM_YYYY 字段中的任一年份，或长格式图层的数值字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="104" />
+      <location filename="../../processing/algorithms/convergence.py" line="105" />
       <source>Region group field</source>
       <translation>区域分组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="106" />
+      <location filename="../../processing/algorithms/convergence.py" line="107" />
       <source>Region group field (e.g. region: east, central, west, northeast)</source>
       <translation>地区分组字段（如地区：东部、中部、西部、东北）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="108" />
+      <location filename="../../processing/algorithms/convergence.py" line="109" />
       <source>Control variables</source>
       <translation>控制变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="110" />
+      <location filename="../../processing/algorithms/convergence.py" line="111" />
       <source>Control variables for conditional β-convergence (optional)</source>
       <translation>条件β收敛的控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <location filename="../../processing/algorithms/convergence.py" line="114" />
       <source>Spatial β-convergence models</source>
       <translation>空间 β 收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="114" />
+      <location filename="../../processing/algorithms/convergence.py" line="115" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="114" />
+      <location filename="../../processing/algorithms/convergence.py" line="115" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="114" />
+      <location filename="../../processing/algorithms/convergence.py" line="115" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="116" />
+      <location filename="../../processing/algorithms/convergence.py" line="117" />
       <source>Spatial β-convergence models (cross-section, maximum likelihood)</source>
       <translation>空间β收敛模型（截面，极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="118" />
+      <location filename="../../processing/algorithms/convergence.py" line="119" />
       <source>Fixed effects of the panel β regression</source>
       <translation>面板β回归的固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="119" />
+      <location filename="../../processing/algorithms/convergence.py" line="120" />
       <source>None (pooled OLS)</source>
       <translation>无（混合 OLS）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="119" />
+      <location filename="../../processing/algorithms/convergence.py" line="120" />
       <source>Unit (city)</source>
       <translation>城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="119" />
+      <location filename="../../processing/algorithms/convergence.py" line="120" />
       <source>Unit and year (two-way)</source>
       <translation>城市与年份（双向固定效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="122" />
+      <location filename="../../processing/algorithms/convergence.py" line="123" />
       <source>Standard errors of the OLS regressions</source>
       <translation>OLS 回归的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="123" />
+      <location filename="../../processing/algorithms/convergence.py" line="124" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="123" />
+      <location filename="../../processing/algorithms/convergence.py" line="124" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="124" />
+      <location filename="../../processing/algorithms/convergence.py" line="125" />
       <source>Clustered by unit (robust HC1 in the cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="130" />
+      <location filename="../../processing/algorithms/convergence.py" line="131" />
       <source>Controls in the cross-section</source>
       <translation>截面回归中的控制变量取值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="131" />
+      <location filename="../../processing/algorithms/convergence.py" line="132" />
       <source>Value in the first year</source>
       <translation>首年值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="131" />
+      <location filename="../../processing/algorithms/convergence.py" line="132" />
       <source>Mean over the period</source>
       <translation>期间均值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="133" />
+      <location filename="../../processing/algorithms/convergence.py" line="134" />
       <source>Standard deviation divisor</source>
       <translation>标准差分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="134" />
+      <location filename="../../processing/algorithms/convergence.py" line="135" />
       <source>n − 1 (sample)</source>
       <translation>n − 1（样本）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="134" />
+      <location filename="../../processing/algorithms/convergence.py" line="135" />
       <source>n (population)</source>
       <translation>n（总体）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="135" />
+      <location filename="../../processing/algorithms/convergence.py" line="136" />
       <source>Standard deviation (CV, σ of logs) divides by</source>
       <translation>标准差（变异系数、对数标准差）的分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="137" />
+      <location filename="../../processing/algorithms/convergence.py" line="138" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="138" />
+      <location filename="../../processing/algorithms/convergence.py" line="139" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="145" />
+      <location filename="../../processing/algorithms/convergence.py" line="146" />
       <source>Cities with growth rates</source>
       <translation>含增长率的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="147" />
+      <location filename="../../processing/algorithms/convergence.py" line="148" />
       <source>σ-convergence by year</source>
       <translation>逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="149" />
+      <location filename="../../processing/algorithms/convergence.py" line="150" />
       <source>β-convergence models</source>
       <translation>β收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="151" />
+      <location filename="../../processing/algorithms/convergence.py" line="152" />
       <source>σ-convergence by group and year</source>
       <translation>分组逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="154" />
+      <location filename="../../processing/algorithms/convergence.py" line="155" />
       <source>All β-convergence coefficients</source>
       <translation>全部β收敛系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="156" />
+      <location filename="../../processing/algorithms/convergence.py" line="157" />
       <source>σ-convergence chart</source>
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="159" />
+      <location filename="../../processing/algorithms/convergence.py" line="160" />
       <source>β (cross-section OLS, absolute)</source>
       <translation>β（截面 OLS，绝对收敛）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="160" />
+      <location filename="../../processing/algorithms/convergence.py" line="161" />
       <source>Speed of convergence λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="161" />
+      <location filename="../../processing/algorithms/convergence.py" line="162" />
       <source>Half-life (years)</source>
       <translation>半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="162" />
+      <location filename="../../processing/algorithms/convergence.py" line="163" />
       <source>Coefficient of variation, first year</source>
       <translation>变异系数（首年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="163" />
+      <location filename="../../processing/algorithms/convergence.py" line="164" />
       <source>Coefficient of variation, last year</source>
       <translation>变异系数（末年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="164" />
+      <location filename="../../processing/algorithms/convergence.py" line="165" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="253" />
+      <location filename="../../processing/algorithms/convergence.py" line="254" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="253" />
+      <location filename="../../processing/algorithms/convergence.py" line="254" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="255" />
+      <location filename="../../processing/algorithms/convergence.py" line="256" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design}β回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="311" />
+      <location filename="../../processing/algorithms/convergence.py" line="312" />
       <source>{variable} in {year}</source>
       <translation>{year}年{variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="313" />
+      <location filename="../../processing/algorithms/convergence.py" line="314" />
       <source>Log of {variable} in {year}</source>
       <translation>{year}年{variable}的对数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="314" />
+      <location filename="../../processing/algorithms/convergence.py" line="315" />
       <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
       <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="316" />
+      <location filename="../../processing/algorithms/convergence.py" line="317" />
       <source>{variable} in {year} relative to the mean of all units</source>
       <translation>{year}年{variable}相对全部单元均值之比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="324" />
+      <location filename="../../processing/algorithms/convergence.py" line="325" />
       <source>Growth of {variable} {start}–{end}</source>
       <translation>{variable} {start}–{end} 年增长</translation>
     </message>
@@ -3476,13 +3489,18 @@ Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，
     </message>
     <message>
       <location filename="../../processing/algorithms/local_moran.py" line="77" />
-      <source>Bivariate: x against the spatial lag of the second variable</source>
-      <translation>双变量：x 与第二个变量的空间滞后</translation>
+      <source>Bivariate</source>
+      <translation>双变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="77" />
+      <source>Differential</source>
+      <translation>差分</translation>
     </message>
     <message>
       <location filename="../../processing/algorithms/local_moran.py" line="78" />
-      <source>Differential: the change from the second variable (earlier year) to x</source>
-      <translation>差分：从第二个变量（较早年份）到 x 的变化</translation>
+      <source>Univariate: x against its spatial lag. Bivariate: x against the spatial lag of the second variable. Differential: the change from the second variable (earlier year) to x.</source>
+      <translation>单变量：x 与其空间滞后。双变量：x 与第二个变量的空间滞后。差分：从第二个变量（较早年份）到 x 的变化。</translation>
     </message>
     <message>
       <location filename="../../processing/algorithms/local_moran.py" line="81" />
@@ -3608,6 +3626,14 @@ Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，
       <location filename="../../processing/algorithms/local_moran.py" line="167" />
       <source>{label} ({count})</source>
       <translation>{label}（{count}）</translation>
+    </message>
+    <message>
+      <source>Bivariate: x against the spatial lag of the second variable</source>
+      <translation type="vanished">双变量：x 与第二个变量的空间滞后</translation>
+    </message>
+    <message>
+      <source>Differential: the change from the second variable (earlier year) to x</source>
+      <translation type="vanished">差分：从第二个变量（较早年份）到 x 的变化</translation>
     </message>
     <message>
       <source>Local indicators of spatial association (Anselin 1995): where do high values sit among high neighbours (High-High clusters), low among low (Low-Low), and where are the outliers (High-Low, Low-High)?
@@ -5531,237 +5557,237 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>SpilloverInputs</name>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="60" />
+      <location filename="../../processing/spillover_inputs.py" line="61" />
       <source>Automatic (long with a year field; wide when the fields are STEM_YYYY; else cross-section)</source>
       <translation>自动（有年份字段为长格式；字段为 STEM_YYYY 时为宽格式；否则为截面）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="61" />
+      <location filename="../../processing/spillover_inputs.py" line="62" />
       <source>Cross-section (one feature per unit, the chosen fields)</source>
       <translation>截面（每个单元一个要素，使用所选字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="62" />
+      <location filename="../../processing/spillover_inputs.py" line="63" />
       <source>Wide panel (yearly fields STEM_YYYY: every year of the chosen fields' stems)</source>
       <translation>宽格式面板（逐年字段 STEM_YYYY：所选字段前缀的每一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="63" />
+      <location filename="../../processing/spillover_inputs.py" line="64" />
       <source>Long panel (one feature per unit and year, with a year field)</source>
       <translation>长格式面板（每个单元每年一个要素，带年份字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="67" />
+      <location filename="../../processing/spillover_inputs.py" line="68" />
       <source>OLS (no spatial terms)</source>
       <translation>OLS（无空间项）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="67" />
+      <location filename="../../processing/spillover_inputs.py" line="68" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="67" />
+      <location filename="../../processing/spillover_inputs.py" line="68" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="68" />
+      <location filename="../../processing/spillover_inputs.py" line="69" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="68" />
+      <location filename="../../processing/spillover_inputs.py" line="69" />
       <source>Spatial Durbin error (SDEM)</source>
       <translation>空间杜宾误差模型（SDEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="68" />
+      <location filename="../../processing/spillover_inputs.py" line="69" />
       <source>Spatial lag of X (SLX)</source>
       <translation>解释变量空间滞后模型（SLX）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="72" />
+      <location filename="../../processing/spillover_inputs.py" line="73" />
       <source>None (pooled)</source>
       <translation>无（混合回归）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="72" />
+      <location filename="../../processing/spillover_inputs.py" line="73" />
       <source>Unit (city) fixed effects</source>
       <translation>个体（城市）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="72" />
+      <location filename="../../processing/spillover_inputs.py" line="73" />
       <source>Time (year) fixed effects</source>
       <translation>时间（年份）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="73" />
+      <location filename="../../processing/spillover_inputs.py" line="74" />
       <source>Two-way fixed effects (city and year)</source>
       <translation>双向固定效应（城市和年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="73" />
+      <location filename="../../processing/spillover_inputs.py" line="74" />
       <source>Random unit effects</source>
       <translation>个体随机效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="74" />
+      <location filename="../../processing/spillover_inputs.py" line="75" />
       <source>Random unit effects and year fixed effects</source>
       <translation>个体随机效应与年份固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="85" />
+      <location filename="../../processing/spillover_inputs.py" line="86" />
       <source>Cities (units) with the model's fields</source>
       <translation>含模型字段的城市（单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="87" />
+      <location filename="../../processing/spillover_inputs.py" line="88" />
       <source>Data layout</source>
       <translation>数据格式</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="89" />
+      <location filename="../../processing/spillover_inputs.py" line="90" />
       <source>Dependent variable</source>
       <translation>被解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="91" />
+      <location filename="../../processing/spillover_inputs.py" line="92" />
       <source>Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)</source>
       <translation>被解释变量（宽格式面板中任选该前缀的一年，如 RES_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="93" />
+      <location filename="../../processing/spillover_inputs.py" line="94" />
       <source>Explanatory variables</source>
       <translation>解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="95" />
+      <location filename="../../processing/spillover_inputs.py" line="96" />
       <source>Explanatory variables (in a wide panel any year of each stem)</source>
       <translation>解释变量（宽格式面板中每个前缀任选一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="98" />
+      <location filename="../../processing/spillover_inputs.py" line="99" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="100" />
+      <location filename="../../processing/spillover_inputs.py" line="101" />
       <source>Panel effects</source>
       <translation>面板效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="101" />
+      <location filename="../../processing/spillover_inputs.py" line="102" />
       <source>Panel effects (ignored for a cross-section)</source>
       <translation>面板效应（截面数据忽略此项）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="103" />
+      <location filename="../../processing/spillover_inputs.py" line="104" />
       <source>Leave out units without neighbours</source>
       <translation>剔除没有邻居的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="104" />
+      <location filename="../../processing/spillover_inputs.py" line="105" />
       <source>Leave out units without neighbours (islands)</source>
       <translation>剔除没有邻居的单元（孤岛）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="106" />
+      <location filename="../../processing/spillover_inputs.py" line="107" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="107" />
+      <location filename="../../processing/spillover_inputs.py" line="108" />
       <source>Balance the panel: leave out units with missing values</source>
       <translation>平衡面板：剔除含缺失值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="109" />
+      <location filename="../../processing/spillover_inputs.py" line="110" />
       <source>Lee–Yu bias correction</source>
       <translation>Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="110" />
+      <location filename="../../processing/spillover_inputs.py" line="111" />
       <source>Lee–Yu bias correction of fixed-effects estimates</source>
       <translation>对固定效应估计做 Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="112" />
+      <location filename="../../processing/spillover_inputs.py" line="113" />
       <source>Variables with a W·X term</source>
       <translation>含 W·X 项的变量</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="114" />
+      <location filename="../../processing/spillover_inputs.py" line="115" />
       <source>Variables with a W·X term (Durbin models; empty: all explanatory variables)</source>
       <translation>含 W·X 项的变量（杜宾模型；留空：全部解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="116" />
+      <location filename="../../processing/spillover_inputs.py" line="117" />
       <source>Simulation draws</source>
       <translation>模拟抽样次数</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="119" />
+      <location filename="../../processing/spillover_inputs.py" line="120" />
       <source>Simulation draws for the effects' standard errors (0: effects without standard errors)</source>
       <translation>效应标准误的模拟抽样次数（0：效应不带标准误）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="121" />
+      <location filename="../../processing/spillover_inputs.py" line="122" />
       <source>Random seed (simulations)</source>
       <translation>随机种子（模拟）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="166" />
+      <location filename="../../processing/spillover_inputs.py" line="167" />
       <source>Compare with the other models</source>
       <translation>与同族其他模型比较</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="167" />
+      <location filename="../../processing/spillover_inputs.py" line="168" />
       <source>Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman tests)</source>
       <translation>与模型族中的其他模型比较（比较表、LR/Wald 检验、LM 检验和 Hausman 检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="195" />
+      <location filename="../../processing/spillover_inputs.py" line="196" />
       <source>Choose at least one explanatory variable.</source>
       <translation>请至少选择一个解释变量。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="203" />
+      <location filename="../../processing/spillover_inputs.py" line="204" />
       <source>The layer has no field {fields}; choose fields of the input layer.</source>
       <translation>图层中没有字段 {fields}；请选择输入图层中的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="209" />
+      <location filename="../../processing/spillover_inputs.py" line="210" />
       <source>The dependent variable {name} is also an explanatory variable; remove it from the explanatory variables.</source>
       <translation>被解释变量 {name} 同时也是解释变量；请将其从解释变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="213" />
+      <location filename="../../processing/spillover_inputs.py" line="214" />
       <source>A long panel needs the year field: choose it in “Year field”.</source>
       <translation>长格式面板需要年份字段：请在“年份字段”中选择。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="240" />
+      <location filename="../../processing/spillover_inputs.py" line="241" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="240" />
+      <location filename="../../processing/spillover_inputs.py" line="241" />
       <source>wide panel</source>
       <translation>宽格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="240" />
+      <location filename="../../processing/spillover_inputs.py" line="241" />
       <source>long panel</source>
       <translation>长格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="241" />
+      <location filename="../../processing/spillover_inputs.py" line="242" />
       <source>Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.</source>
       <translation>图层：{layer}（{layout}）；被解释变量 {dependent}；解释变量 {names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="243" />
+      <location filename="../../processing/spillover_inputs.py" line="244" />
       <source>Spatial weights: {kind}, transformation {transform}; {links} links among {units} units.</source>
       <translation>空间权重：{kind}，标准化方式 {transform}；{units} 个单元之间共 {links} 条连接。</translation>
     </message>
@@ -9105,17 +9131,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="185" />
+      <location filename="../../processing/algorithms/convergence.py" line="186" />
       <source>The indicator {variable} cannot also be a control; remove it from the controls.</source>
       <translation>指标 {variable} 不能同时作为控制变量；请将其从控制变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="195" />
+      <location filename="../../processing/algorithms/convergence.py" line="196" />
       <source>Spatial models need the cities' geometries or a weights file; the layer has no geometry, so choose a GAL/GWT weights file.</source>
       <translation>空间模型需要城市的几何或权重文件；该图层没有几何，请选择 GAL/GWT 权重文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="243" />
+      <location filename="../../processing/algorithms/convergence.py" line="244" />
       <source>The group field {field} changes over the years for {count} unit(s): {units}; a unit must stay in one group.</source>
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>

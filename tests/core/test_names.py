@@ -31,3 +31,19 @@ def test_labels_give_the_name_and_the_code():
     # No name or code column: the id.
     assert unit_labels(frame[[]], [7]) == {7: "7"}
     assert labelled([460300, 5], {460300: "三沙市 (460300)"}) == ["三沙市 (460300)", "5"]
+
+
+@pytest.mark.parametrize("fields, expected", [
+    # the latest year of the resilience index, wherever it is
+    ([("fid", True), ("adcode", True), ("DEI_2019", True), ("URI_2011", True), ("URI_2019", True),
+      ("URI_2015", True)], "URI_2019"),
+    # no resilience index: the first numeric field that is no id, code, year or coordinate
+    ([("fid", True), ("adcode", True), ("name", False), ("province_adcode", True), ("lon", True), ("lat", True),
+      ("area_km2", True)], "area_km2"),
+    ([("城市", False), ("年份", True), ("代码", True), ("宽带用户", True)], "宽带用户"),
+    ([("fid", True), ("adcode", True)], None),
+])
+def test_the_likely_field(fields, expected):
+    from digital_resilience.core.names import likely_field
+
+    assert likely_field(fields) == expected
