@@ -135,7 +135,9 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         from ...core.indices.field_names import parse_mapping
         from ...core.indices.join import JOIN_BY, SHAPES, join_panel
         from ...core.indices.layouts import CODE_NAMES, LAYOUTS, NAME_NAMES, find_column, table_to_panel
+        from ...core.indices.numbers import numeric_share
         from ...core.indices.tables import EXCEL, read_table
+        from ...core.names import name_column
 
         source = self.input_source(parameters, context)
         steps = QgsProcessingMultiStepFeedback(4, feedback)
@@ -155,7 +157,19 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
                 rows=len(table.frame), path=path, encoding=table.encoding))
         given_key = self.parameterAsString(parameters, self.TABLE_KEY, context).strip() or None
         candidates = (layer_key, *(CODE_NAMES if by == "code" else NAME_NAMES))
-        table_key = find_column(table.frame.columns, given_key, candidates, Message("codes or names of the cities"))
+        what = Message("codes or names of the cities")
+        table_key = find_column(table.frame.columns, given_key, candidates, what, required=False)
+        if table_key is None and by == "code":
+            # A yearbook table keyed by the cities' names (城市, 城市名称, 地区 … holding names, not
+            # codes): join on the layer's name field.
+            name_key = find_column(table.frame.columns, None, NAME_NAMES, what, required=False)
+            layer_names = name_column(source.fields().names())
+            if name_key and layer_names and numeric_share(table.frame[name_key]) < 0.5:
+                by, table_key, layer_key = "name", name_key, layer_names
+                feedback.pushInfo(self.tr("The table has no column of codes: its column {column} is joined on the "
+                                          "cities' names ({field}).").format(column=name_key, field=layer_names))
+        if table_key is None:
+            table_key = find_column(table.frame.columns, given_key, candidates, what)
         indicators = [s.strip() for s in self.parameterAsString(parameters, self.INDICATORS, context).split(",")
                       if s.strip()]
         panel = table_to_panel(
@@ -173,12 +187,16 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         steps.setCurrentStep(2)
         shape = SHAPES[self.parameterAsEnum(parameters, self.SHAPE, context)]
         result = join_panel(frame, layer_key, panel, by=by, shape=shape,
-                            rename=parse_mapping(self.parameterAsString(parameters, self.RENAME, context)))
+                            rename=parse_mapping(self.parameterAsString(parameters, self.RENAME, context)),
+                            labels=indicator_labels())
         self.log_report(result, feedback)
 
         steps.setCurrentStep(3)
+        # Each field's alias names its indicator (宽带用户 2011; the template's name for a known code),
+        # in the file itself as well as in the style.
         dest_id = frame_to_sink(self, parameters, self.OUTPUT, context, result.frame, source.wkbType(),
-                                source.sourceCrs(), base_fields=source.fields(), feedback=steps)
+                                source.sourceCrs(), base_fields=source.fields(), aliases=core_texts(result.aliases),
+                                feedback=steps)
         first = next(iter(result.stems.values()))
         latest = result.years[-1]
         year_field = "year" if shape == "long" else None
@@ -226,3 +244,12 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
                                   "data.").format(matched=result.matched_rows, unmatched=result.unmatched_rows,
                                                   empty=result.units_without_data))
 
+
+def indicator_labels() -> dict:
+    """{indicator code: bilingual name} of the shipped indicator system (the sample's BBAND,
+    GDPPC …): a table column with a known code gets the indicator's name as its fields' alias."""
+    from ...core.indices.system import read_system
+    from ...core.indices.templates import template_path
+
+    system = read_system(template_path("digital_resilience"))
+    return {indicator.code: indicator.label for index in system.indices for indicator in index.indicators}

@@ -3253,77 +3253,82 @@ Output: the layer with the panel attached, either one feature per city with one 
       <translation>指标字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="147" />
+      <location filename="../../processing/algorithms/join_table.py" line="148" />
       <source>The cities have no field {field}; choose the field with the codes or names to join on.</source>
       <translation>城市图层中没有字段 {field}；请选择含有用于连接的代码或名称的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="154" />
+      <location filename="../../processing/algorithms/join_table.py" line="155" />
       <source>Read {rows} rows of {path} ({encoding}).</source>
       <translation>已读取 {path} 的 {rows} 行（{encoding}）。</translation>
     </message>
     <message>
       <location filename="../../processing/algorithms/join_table.py" line="167" />
+      <source>The table has no column of codes: its column {column} is joined on the cities' names ({field}).</source>
+      <translation>表格中没有代码列：按城市名称（{field}）连接其列 {column}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="179" />
       <source>Layout: {layout}; key column: {key}; year column: {year}; {count} indicator(s).</source>
       <translation>格式：{layout}；关键列：{key}；年份列：{year}；{count} 个指标。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="203" />
+      <location filename="../../processing/algorithms/join_table.py" line="219" />
       <source>Issue</source>
       <translation>问题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="203" />
+      <location filename="../../processing/algorithms/join_table.py" line="219" />
       <source>Table value</source>
       <translation>表中的值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="203" />
+      <location filename="../../processing/algorithms/join_table.py" line="219" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="204" />
+      <location filename="../../processing/algorithms/join_table.py" line="220" />
       <source>Lines in the table</source>
       <translation>表中行号</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="204" />
+      <location filename="../../processing/algorithms/join_table.py" line="220" />
       <source>Detail</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="210" />
+      <location filename="../../processing/algorithms/join_table.py" line="226" />
       <source>Not joined, fits no city: {key} (lines {lines})</source>
       <translation>未连接，与任何城市都不匹配：{key}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="211" />
+      <location filename="../../processing/algorithms/join_table.py" line="227" />
       <source>Not joined, fits several cities ({unit}): {key} (lines {lines})</source>
       <translation>未连接，与多个城市匹配（{unit}）：{key}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="212" />
+      <location filename="../../processing/algorithms/join_table.py" line="228" />
       <source>Matched after normalising: {key} → {unit}</source>
       <translation>规范化后匹配：{key} → {unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="213" />
+      <location filename="../../processing/algorithms/join_table.py" line="229" />
       <source>City without data: {unit}</source>
       <translation>没有数据的城市：{unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="214" />
+      <location filename="../../processing/algorithms/join_table.py" line="230" />
       <source>Indicator {key} written as field stem {unit}</source>
       <translation>指标 {key} 写入字段前缀 {unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="215" />
+      <location filename="../../processing/algorithms/join_table.py" line="231" />
       <source>Column {key} skipped (not numeric, or no year in its name)</source>
       <translation>已跳过列 {key}（非数值，或列名中没有年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="225" />
+      <location filename="../../processing/algorithms/join_table.py" line="241" />
       <source>{matched} table rows joined, {unmatched} not joined; {empty} cities without data.</source>
       <translation>已连接 {matched} 行表格数据，{unmatched} 行未连接；{empty} 个城市没有数据。</translation>
     </message>
@@ -8106,67 +8111,67 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>表中没有任何名称恰好与图层中的一个单元匹配（{count} 个中有 {ambiguous} 个与多个单元匹配）：表中如 {example}，图层中如 {layer_example}。请检查关键列（图层字段中须为名称），或改为按代码连接。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="93" />
+      <location filename="../../core/indices/join.py" line="97" />
       <source>Join by one of {by} into one of {shapes}.</source>
       <translation>请按 {by} 之一连接，输出为 {shapes} 之一。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="110" />
+      <location filename="../../core/indices/join.py" line="114" />
       <source>matched after removing suffixes, spaces or ethnic designations; check it</source>
       <translation>去掉后缀、空格或民族名称后匹配；请核对</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="113" />
+      <location filename="../../core/indices/join.py" line="117" />
       <source>fits several units; not joined (join by code, or write the full name)</source>
       <translation>与多个单元匹配；未连接（请按代码连接，或写出全称）</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="115" />
+      <location filename="../../core/indices/join.py" line="119" />
       <source>fits no unit of the layer; not joined</source>
       <translation>与图层中的任何单元都不匹配；未连接</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="123" />
+      <location filename="../../core/indices/join.py" line="127" />
       <source>{unit} (lines {lines})</source>
       <translation>{unit}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="124" />
+      <location filename="../../core/indices/join.py" line="128" />
       <source>{unit} {year} (lines {lines})</source>
       <translation>{unit} {year}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="127" />
+      <location filename="../../core/indices/join.py" line="131" />
       <source>The table has more than one row for a unit and year: {pairs}. Keep one row each (two spellings of one name count as the same unit).</source>
       <translation>表中同一单元同一年份有多行：{pairs}。请每个单元每年只保留一行（同一名称的两种写法视为同一单元）。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="133" />
+      <location filename="../../core/indices/join.py" line="137" />
       <source>unit of the layer without any row in the table</source>
       <translation>图层中的单元在表中没有任何行</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="139" />
+      <location filename="../../core/indices/join.py" line="143" />
       <source>indicator written as field stem {stem}</source>
       <translation>指标写入字段前缀 {stem}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="142" />
+      <location filename="../../core/indices/join.py" line="146" />
       <source>not numeric (or no year in its name); not joined</source>
       <translation>非数值（或列名中没有年份）；未连接</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="149" />
+      <location filename="../../core/indices/join.py" line="153" />
       <source>The table has no years, so there is one value per unit: choose one feature per unit (wide) instead of one per unit and year.</source>
       <translation>表中没有年份，每个单元只有一个值：请选择每个单元一个要素（宽格式），而不是每个单元每年一个要素。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="155" />
+      <location filename="../../core/indices/join.py" line="159" />
       <source>fields already in the layer were replaced by the table's values: {fields}</source>
       <translation>图层中已有的字段被表中的值替换：{fields}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="195" />
+      <location filename="../../core/indices/join.py" line="199" />
       <source>Year</source>
       <translation>年份</translation>
     </message>
@@ -9151,7 +9156,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="158" />
+      <location filename="../../processing/algorithms/join_table.py" line="159" />
       <source>codes or names of the cities</source>
       <translation>城市的代码或名称</translation>
     </message>
