@@ -27,7 +27,7 @@ def run(parameters):
     from qgis.core import QgsProject
 
     result = processing.runAndLoadResults("resilience:jointable", parameters)
-    layer, = QgsProject.instance().mapLayers().values()  # a new project per test: the output alone
+    layer = QgsProject.instance().mapLayer(result["OUTPUT"])  # a temporary output: its id
     return result, {field.name(): field.alias() for field in layer.fields()}
 
 
@@ -37,12 +37,19 @@ def run(parameters):
 def test_a_gbk_yearbook_joins_with_default_parameters(provider, cities_path, tmp_path, header,
                                                       qgis_new_project):
     table = write_yearbook(tmp_path / "yearbook.csv", header)
-    result, aliases = run({"INPUT": str(cities_path), "TABLE": str(table), "OUTPUT": "TEMPORARY_OUTPUT"})
+    result, aliases = run({"INPUT": str(cities_path), "TABLE": str(table), "OUTPUT": "TEMPORARY_OUTPUT",
+                           "REPORT": "TEMPORARY_OUTPUT"})
     assert result["MATCHED_ROWS"] == 6 and result["UNMATCHED_ROWS"] == 0
     stems = result["FIELDS"].split(",")
     assert len(stems) == 2
     # The Chinese indicator names are the aliases of the generated field names (V01_2011 …).
     assert aliases[f"{stems[0]}_2011"] == "宽带用户 2011" and aliases[f"{stems[1]}_2012"] == "人均GDP 2012"
+    # The join report names each indicator with the field stem it was written as.
+    from qgis.core import QgsProject
+
+    report = QgsProject.instance().mapLayer(result["REPORT"])
+    renamed = {f["key"]: f["unit"] for f in report.getFeatures() if f["issue"] == "renamed"}
+    assert renamed == {"宽带用户": stems[0], "人均GDP": stems[1]}
 
 
 def test_aliases_are_read_back_in_a_fresh_project(provider, cities_path, tmp_path, qgis_new_project):
