@@ -15,6 +15,8 @@ imports nothing heavy.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qgis.core import QgsProcessingModelAlgorithm, QgsProcessingParameterDefinition
 from qgis.PyQt.QtCore import QCoreApplication
 
@@ -25,10 +27,6 @@ STUDY_CHAIN = "studychain"
 STUDY_CHAIN_FILE = "study_chain.model3"
 WORKFLOW_GROUP_ID = "workflows"
 WORKFLOW_GROUP = GROUPS[WORKFLOW_GROUP_ID]
-#: The study chain's inputs in the order a planner fills them (the table first); the dialog shows
-#: them in this order (:func:`planner_order`: QGIS 3.22 lists a loaded model's inputs by name).
-INPUT_ORDER = ("TABLE", "CITIES", "ID_FIELD", "NAME_FIELD", "SYSTEM", "SYSTEM_FILE", "YEAR", "CONTROLS", "WEIGHTS",
-               "RADIUS", "RESILIENCE", "DIGITAL", "K", "PERMUTATIONS")
 #: The explanations of the study chain's short input labels (each input's help; written into the
 #: .model3 too, but QGIS 3.22 does not read a model input's help back, so loading sets it).
 INPUT_HELP = {
@@ -153,22 +151,7 @@ def optional_outputs(model) -> None:
     copies each output's flags from its step, and rebuilds them whenever it attaches its steps.)"""
     for definition in model.destinationParameterDefinitions():
         definition.setFlags(definition.flags() | QgsProcessingParameterDefinition.FlagOptional)
-    planner_order(model)
     translate_texts(model)
-
-
-def planner_order(model) -> None:
-    """Put the model's inputs in the order of ``study_model.INPUT_ORDER`` (the table first):
-    QGIS 3.22 lists a loaded model's inputs by name. The outputs follow, as before."""
-    names = [definition.name() for definition in model.parameterDefinitions()]
-    if not set(INPUT_ORDER) <= set(names) or names[:len(INPUT_ORDER)] == list(INPUT_ORDER):
-        return
-    ordered = list(INPUT_ORDER) + [name for name in names if name not in INPUT_ORDER]
-    clones = [model.parameterDefinition(name).clone() for name in ordered]
-    for name in ordered:
-        model.removeParameter(name)
-    for clone in clones:
-        model.addParameter(clone, False)  # the outputs stay as they are
 
 
 def load_models(folder=MODEL_DIR) -> list[ResilienceModel]:
@@ -192,3 +175,27 @@ def reattach(model: QgsProcessingModelAlgorithm) -> bool:
     model.updateDestinationParameters()
     optional_outputs(model)
     return all(model.childAlgorithm(child_id).algorithm() is not None for child_id in model.childAlgorithms())
+
+
+def editable_copy(folder, name: str = STUDY_CHAIN) -> Path:
+    """Copy the shipped model ``name`` into ``folder`` (the profile's models folder) as a plain
+    model the Graphical Modeler opens and saves: ``study_chain_copy.model3`` (``_2``, ``_3`` …
+    beside an existing copy, which is never overwritten), named "Study chain (my copy)" so that
+    QGIS lists it under Models beside the toolkit's own. Returns the file's path."""
+    source = MODEL_DIR / (STUDY_CHAIN_FILE if name == STUDY_CHAIN else f"{name}.model3")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = source.stem + "_copy"
+    target, number = folder / f"{stem}.model3", 1
+    while target.exists():
+        number += 1
+        target = folder / f"{stem}_{number}.model3"
+    model = QgsProcessingModelAlgorithm()
+    if not model.fromFile(str(source)):
+        raise OSError(tr("Could not read the model {path}.").format(path=source))
+    label = tr("Study chain (my copy)") if number == 1 else tr("Study chain (my copy {number})").format(
+        number=number)
+    model.setName(label)
+    if not model.toFile(str(target)):
+        raise OSError(tr("Could not write the model copy {path}.").format(path=target))
+    return target

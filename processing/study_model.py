@@ -53,9 +53,14 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QPointF
 
-from .models import INPUT_HELP, INPUT_ORDER, MODEL_DIR, STUDY_CHAIN, STUDY_CHAIN_FILE, WORKFLOW_GROUP, WORKFLOW_GROUP_ID
+from .models import INPUT_HELP, MODEL_DIR, STUDY_CHAIN, STUDY_CHAIN_FILE, WORKFLOW_GROUP, WORKFLOW_GROUP_ID
 
 Source = QgsProcessingModelChildParameterSource
+
+#: The model's inputs in the order a planner fills them (the table first): the model's parameter
+#: order (the Modeler's "Reorder Model Inputs…"), which its dialog follows.
+INPUT_ORDER = ("TABLE", "CITIES", "ID_FIELD", "NAME_FIELD", "SYSTEM", "SYSTEM_FILE", "YEAR", "CONTROLS", "WEIGHTS",
+               "RADIUS", "RESILIENCE", "DIGITAL", "K", "PERMUTATIONS")
 
 #: Year-specific field names, e.g. URI_2019 (the wide panel's STEM_YYYY).
 RESILIENCE_FIELD = "@RESILIENCE || '_' || to_string(@YEAR)"
@@ -138,6 +143,7 @@ def add_inputs(model) -> None:
     for i, name in enumerate(INPUT_ORDER):
         definition, advanced, help_text = inputs[name]
         _model_parameter(model, definition, x, 60.0 + 70.0 * i, advanced, help_text)
+    model.setParameterOrder(list(INPUT_ORDER))  # the Modeler's "Reorder Model Inputs…" order
 
 
 def child(model, algorithm_id: str, child_id: str, description: str, sources: dict, outputs: dict,

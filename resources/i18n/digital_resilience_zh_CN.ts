@@ -2469,21 +2469,36 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
     </message>
     <message>
       <location filename="../../plugin/plugin.py" line="93" />
+      <source>Open the study chain in the Modeler…</source>
+      <translation>在图形建模器中打开研究链…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/plugin.py" line="95" />
+      <source>Copy the study chain model into your models folder and open the copy in the Graphical Modeler, to change and save it</source>
+      <translation>将研究链模型复制到您的模型文件夹，并在图形建模器中打开副本，以便修改和保存</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/plugin.py" line="100" />
       <source>Install dependencies…</source>
       <translation>安装依赖包…</translation>
     </message>
     <message>
-      <location filename="../../plugin/plugin.py" line="95" />
+      <location filename="../../plugin/plugin.py" line="102" />
       <source>Install the Python packages the algorithms need into QGIS's own Python</source>
       <translation>将算法所需的 Python 包安装到 QGIS 自带的 Python 中</translation>
     </message>
     <message>
-      <location filename="../../plugin/plugin.py" line="133" />
+      <location filename="../../plugin/plugin.py" line="139" />
+      <source>The study chain was copied to {path}: change it and save it in the Modeler; it is listed under Processing › Models.</source>
+      <translation>研究链已复制到 {path}：可在建模器中修改并保存；它列于“处理 › 模型”下。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/plugin.py" line="163" />
       <source>Missing Python packages: {packages}.</source>
       <translation>缺少 Python 包：{packages}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/plugin.py" line="135" />
+      <location filename="../../plugin/plugin.py" line="165" />
       <source>Install…</source>
       <translation>安装…</translation>
     </message>
@@ -3253,82 +3268,82 @@ Output: the layer with the panel attached, either one feature per city with one 
       <translation>指标字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="148" />
+      <location filename="../../processing/algorithms/join_table.py" line="149" />
       <source>The cities have no field {field}; choose the field with the codes or names to join on.</source>
       <translation>城市图层中没有字段 {field}；请选择含有用于连接的代码或名称的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="155" />
+      <location filename="../../processing/algorithms/join_table.py" line="156" />
       <source>Read {rows} rows of {path} ({encoding}).</source>
       <translation>已读取 {path} 的 {rows} 行（{encoding}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="167" />
+      <location filename="../../processing/algorithms/join_table.py" line="169" />
       <source>The table has no column of codes: its column {column} is joined on the cities' names ({field}).</source>
       <translation>表格中没有代码列：按城市名称（{field}）连接其列 {column}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="179" />
+      <location filename="../../processing/algorithms/join_table.py" line="181" />
       <source>Layout: {layout}; key column: {key}; year column: {year}; {count} indicator(s).</source>
       <translation>格式：{layout}；关键列：{key}；年份列：{year}；{count} 个指标。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="219" />
+      <location filename="../../processing/algorithms/join_table.py" line="221" />
       <source>Issue</source>
       <translation>问题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="219" />
+      <location filename="../../processing/algorithms/join_table.py" line="221" />
       <source>Table value</source>
       <translation>表中的值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="219" />
+      <location filename="../../processing/algorithms/join_table.py" line="221" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="220" />
+      <location filename="../../processing/algorithms/join_table.py" line="222" />
       <source>Lines in the table</source>
       <translation>表中行号</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="220" />
+      <location filename="../../processing/algorithms/join_table.py" line="222" />
       <source>Detail</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="226" />
+      <location filename="../../processing/algorithms/join_table.py" line="228" />
       <source>Not joined, fits no city: {key} (lines {lines})</source>
       <translation>未连接，与任何城市都不匹配：{key}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="227" />
+      <location filename="../../processing/algorithms/join_table.py" line="229" />
       <source>Not joined, fits several cities ({unit}): {key} (lines {lines})</source>
       <translation>未连接，与多个城市匹配（{unit}）：{key}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="228" />
+      <location filename="../../processing/algorithms/join_table.py" line="230" />
       <source>Matched after normalising: {key} → {unit}</source>
       <translation>规范化后匹配：{key} → {unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="229" />
+      <location filename="../../processing/algorithms/join_table.py" line="231" />
       <source>City without data: {unit}</source>
       <translation>没有数据的城市：{unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="230" />
+      <location filename="../../processing/algorithms/join_table.py" line="232" />
       <source>Indicator {key} written as field stem {unit}</source>
       <translation>指标 {key} 写入字段前缀 {unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="231" />
+      <location filename="../../processing/algorithms/join_table.py" line="233" />
       <source>Column {key} skipped (not numeric, or no year in its name)</source>
       <translation>已跳过列 {key}（非数值，或列名中没有年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="241" />
+      <location filename="../../processing/algorithms/join_table.py" line="243" />
       <source>{matched} table rows joined, {unmatched} not joined; {empty} cities without data.</source>
       <translation>已连接 {matched} 行表格数据，{unmatched} 行未连接；{empty} 个城市没有数据。</translation>
     </message>
@@ -4752,12 +4767,12 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
   <context>
     <name>ResilienceModel</name>
     <message>
-      <location filename="../../processing/models.py" line="52" />
+      <location filename="../../processing/models.py" line="50" />
       <source>Study chain: indices, weights, autocorrelation, coverage, spillover</source>
       <translation>研究链：指数、空间权重、空间自相关、覆盖、溢出</translation>
     </message>
     <message>
-      <location filename="../../processing/models.py" line="52" />
+      <location filename="../../processing/models.py" line="50" />
       <source>The study in one run, as a Graphical Modeler model (open it in the Modeler to see or change the chain):
 1. joins the indicator table to the cities (resilience:jointable);
 2. builds the digital economy and resilience indices with entropy weights on pooled city-years (resilience:compositeindex);
@@ -4784,9 +4799,29 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
 输出：指数图层和指标权重、权重文件、逐年莫兰指数（表格和图表）、LISA 图层和莫兰散点图、按最近核心划分的城市、核心城市、覆盖圆、核心-节点连线和覆盖报告、溢出模型报告及其残差集聚图。每个图层加载时都带有样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/models.py" line="77" />
+      <location filename="../../processing/models.py" line="75" />
       <source>The whole study in one run, from the indicator table to the spillover model.</source>
       <translation>一次运行完成整个研究：从指标表到空间溢出模型。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/models.py" line="195" />
+      <source>Could not read the model {path}.</source>
+      <translation>无法读取模型 {path}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/models.py" line="196" />
+      <source>Study chain (my copy)</source>
+      <translation>研究链（我的副本）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/models.py" line="196" />
+      <source>Study chain (my copy {number})</source>
+      <translation>研究链（我的副本 {number}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/models.py" line="200" />
+      <source>Could not write the model copy {path}.</source>
+      <translation>无法写入模型副本 {path}。</translation>
     </message>
     <message>
       <location filename="../../resources/models/study_chain.model3" line="0" />
@@ -9156,7 +9191,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="159" />
+      <location filename="../../processing/algorithms/join_table.py" line="160" />
       <source>codes or names of the cities</source>
       <translation>城市的代码或名称</translation>
     </message>

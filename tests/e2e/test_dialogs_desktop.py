@@ -93,6 +93,22 @@ def step6():
                                for i in range(table.columnCount())}
     batch.grab().save(os.path.join(out, "lisa_batch.png"))
     batch.close()
+    from qgis.utils import plugins
+    modeler = plugins["digital_resilience"].edit_study_chain()
+    keep.append(modeler)
+    QTimer.singleShot(1500, step7)
+
+
+def step7():
+    modeler = keep[-1]
+    state["modeler_title"] = modeler.windowTitle()
+    state["modeler_visible"] = modeler.isVisible()
+    state["modeler_file"] = modeler.model().sourceFilePath()
+    state["modeler_steps"] = len(modeler.model().childAlgorithms())
+    modeler.grab().save(os.path.join(out, "modeler.png"))
+    if hasattr(modeler, "setDirty"):
+        modeler.setDirty(False)
+    modeler.close()
     with open(os.path.join(out, "state.json"), "w", encoding="utf-8") as handle:
         json.dump(state, handle)
     QgsProject.instance().clear()
@@ -123,3 +139,7 @@ def test_lisa_dialog_defaults_to_the_likely_field_and_batch_headers_are_short(ci
     assert state["batch_columns"] >= 30
     assert state["batch_width"] < 5000, state  # 4,529 px measured (8,390 px before)
     assert (tmp_path / "lisa_dialog.png").exists() and (tmp_path / "lisa_batch.png").exists()
+    # Digital Resilience › Open the study chain in the Modeler…: a copy in the profile's models folder.
+    assert state["modeler_visible"] and state["modeler_steps"] >= 7, state
+    copy = Path(state["modeler_file"])
+    assert copy.name == "study_chain_copy.model3" and copy.is_relative_to(tmp_path / "profile") and copy.exists()

@@ -75,3 +75,26 @@ def test_chinese_labels_and_help(provider, algorithm_id):
     for definition in provider.algorithm(algorithm_id).parameterDefinitions():
         for text in (definition.description(), definition.help()):
             assert not text or f"<source>{html.escape(text, quote=False)}</source>" in ts, text
+
+
+def test_an_editable_copy_of_the_study_chain_opens_and_saves(provider, tmp_path):
+    """The menu's "Open the study chain in the Modeler…" copies the model into the profile's models
+    folder as a plain model; the copy loads with every step attached, saves, and a second copy
+    never overwrites the first."""
+    from qgis.core import QgsProcessingModelAlgorithm
+
+    from digital_resilience.processing.models import editable_copy
+
+    first = editable_copy(tmp_path / "models")
+    second = editable_copy(tmp_path / "models")
+    assert (first.name, second.name) == ("study_chain_copy.model3", "study_chain_copy_2.model3")
+    model = QgsProcessingModelAlgorithm()
+    assert model.fromFile(str(first))
+    assert model.name() == "Study chain (my copy)" and model.id() != "resilience:studychain"
+    ok, issues = model.validate()
+    assert ok, issues
+    assert {d.name() for d in model.parameterDefinitions()} >= {"TABLE", "CITIES", "YEAR"}
+    model.setHelpContent({**model.helpContent(), "ALG_DESC": "my change"})
+    assert model.toFile(str(first))
+    again = QgsProcessingModelAlgorithm()
+    assert again.fromFile(str(first)) and again.helpContent()["ALG_DESC"] == "my change"
