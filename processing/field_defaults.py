@@ -7,8 +7,9 @@ widget that follows its layer and selects :func:`core.names.likely_field` — th
 of the resilience index (``URI_2019``) when the layer has it, else the first numeric field
 that is not an id, code, year or coordinate. The widget is QGIS's own (the dialog, batch and
 Modeler widgets are created by QGIS's registry, through Processing's ``widget_wrapper``
-metadata hook); only the standard dialog's field follows the layer, and a field the user
-picks stays until the layer changes. Scripts (``processing.run``) name their fields.
+metadata hook); the fields of the dialog and of each batch row follow their layer, and a field
+the user picks stays until the layer changes. Scripts (``processing.run``) name their fields:
+QGIS 3.22 refuses a missing mandatory field before the algorithm runs.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ def layer_likely_field(layer, numeric: bool = True) -> str | None:
 
 class LikelyFieldWrapper:
     """Processing's wrapper factory calls this class; it returns QGIS's own wrapper for the
-    dialog at hand and, in the standard dialog, makes it select the likely field whenever the
-    parent layer changes."""
+    dialog at hand and, in the standard and batch dialogs, makes it select the likely field
+    whenever the parent layer changes."""
 
     def __new__(cls, parameter, dialog, row=0, col=0, **kwargs):
         from qgis.gui import QgsGui, QgsProcessingGui
@@ -56,7 +57,7 @@ class LikelyFieldWrapper:
         if wrapper is None:
             return None
         wrapper.setDialog(dialog)
-        if kind == QgsProcessingGui.Standard:
+        if kind in (QgsProcessingGui.Standard, QgsProcessingGui.Batch):
             follow_layer(wrapper, parameter.dataType() == QgsProcessingParameterField.Numeric)
         return wrapper
 

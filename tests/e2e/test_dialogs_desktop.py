@@ -87,6 +87,9 @@ def step6():
     batch = keep[-1]
     table = batch.mainWidget().tblParameters
     header = table.horizontalHeader()
+    rows = batch.mainWidget().wrappers
+    state["batch_field"] = next(w.wrappedWidget().currentText() for w in rows[0]
+                                if w.parameterDefinition().name() == "FIELD")
     state["batch_columns"] = table.columnCount()
     state["batch_width"] = header.length()
     state["batch_sections"] = {table.horizontalHeaderItem(i).text(): header.sectionSize(i)
@@ -106,6 +109,12 @@ def step7():
     state["modeler_file"] = modeler.model().sourceFilePath()
     state["modeler_steps"] = len(modeler.model().childAlgorithms())
     modeler.grab().save(os.path.join(out, "modeler.png"))
+    # A LISA step added in the Modeler: QGIS's own Modeler widget for the field.
+    from processing.modeler.ModelerParametersDialog import ModelerParametersDialog
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("resilience:localmoran")
+    step = ModelerParametersDialog(algorithm, modeler.model())
+    state["modeler_field_widget"] = type(step.widget.widget.wrappers["FIELD"]).__name__
+    step.close()
     if hasattr(modeler, "setDirty"):
         modeler.setDirty(False)
     modeler.close()
@@ -135,11 +144,13 @@ def test_lisa_dialog_defaults_to_the_likely_field_and_batch_headers_are_short(ci
     # (fid, adcode, province_adcode, lon and lat are ids or coordinates); back to URI_2019.
     assert (state["indices"], state["cities"], state["indices_again"]) == ("URI_2019", "area_km2", "URI_2019")
     assert state["picked"] == "GDPPC_2019"  # the user's choice stays
+    assert state["batch_field"] == "area_km2"  # each batch row follows its layer too
     # Long labels made the 37 columns 8,390 px wide.
     assert state["batch_columns"] >= 30
     assert state["batch_width"] < 5000, state  # 4,529 px measured (8,390 px before)
     assert (tmp_path / "lisa_dialog.png").exists() and (tmp_path / "lisa_batch.png").exists()
     # Digital Resilience › Open the study chain in the Modeler…: a copy in the profile's models folder.
     assert state["modeler_visible"] and state["modeler_steps"] >= 7, state
+    assert state["modeler_field_widget"] == "QgsProcessingModelerParameterWidget"
     copy = Path(state["modeler_file"])
     assert copy.name == "study_chain_copy.model3" and copy.is_relative_to(tmp_path / "profile") and copy.exists()
