@@ -76,3 +76,17 @@ def test_the_sample_indicators_get_the_indicator_system_names(provider, cities_p
                       "INDICATORS": "BBAND,GDPPC", "OUTPUT": "TEMPORARY_OUTPUT"})
     assert aliases["BBAND_2019"] == "Broadband internet subscribers per 100 people 2019"
     assert aliases["GDPPC_2011"].startswith("GDP per capita")
+
+
+def test_in_chinese_the_sample_indicators_get_name_zh(provider, cities_path, sample_dir, qgis_new_project):
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from digital_resilience.processing.translation import install_translator
+
+    translator = install_translator("zh-Hans")
+    try:
+        _, aliases = run({"INPUT": str(cities_path), "TABLE": str(sample_dir / "synthetic_panel.csv"),
+                          "INDICATORS": "BBAND", "OUTPUT": "TEMPORARY_OUTPUT"})
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert aliases["BBAND_2019"] == "互联网宽带接入用户数/百人 2019"  # name_zh of indicator_system.csv
