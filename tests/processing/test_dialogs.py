@@ -98,3 +98,25 @@ def test_an_editable_copy_of_the_study_chain_opens_and_saves(provider, tmp_path)
     assert model.toFile(str(first))
     again = QgsProcessingModelAlgorithm()
     assert again.fromFile(str(first)) and again.helpContent()["ALG_DESC"] == "my change"
+
+
+def test_the_weights_warning_names_islands_by_name_and_code(provider, cities_path):
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+
+    class Warnings(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.warnings = []
+
+        def pushWarning(self, text):
+            self.warnings.append(text)
+            super().pushWarning(text)
+
+    feedback = Warnings()
+    result = processing.run("resilience:spatialweights", {"INPUT": str(cities_path), "KIND": 0,
+                                                          "OUTPUT": "TEMPORARY_OUTPUT"},
+                            context=QgsProcessingContext(), feedback=feedback)
+    assert result["ISLANDS"] == 1
+    assert any("1 unit(s) have no neighbours: 三沙市 (460300)." in text for text in feedback.warnings), \
+        feedback.warnings
