@@ -104,15 +104,28 @@ def check_unit_years(units, years) -> None:
                          "id and year fields.", pairs=preview(pairs))
 
 
+def finite_or_missing(values) -> tuple[np.ndarray, np.ndarray]:
+    """The one rule for non-finite numbers: ±inf (and NaN) are missing values.
+
+    Returns a float64 copy of ``values`` with ±inf replaced by NaN, and the mask of the cells
+    that held ±inf, so that the caller lists them (log, report) and then applies its usual
+    missing-value policy to them."""
+    array = np.array(values, dtype=np.float64)
+    infinite = np.isinf(array)
+    array[infinite] = np.nan
+    return array, infinite
+
+
 def numeric_values(values, name: str) -> np.ndarray:
-    """The values of field ``name`` as float64 (NULL and empty as NaN); text is an error."""
+    """The values of field ``name`` as float64 (NULL, empty and ±inf as NaN: missing values, see
+    :func:`finite_or_missing`); text is an error."""
     series = pd.Series(values)
     numbers = pd.to_numeric(series, errors="coerce")
     text = series.notna() & numbers.isna()
     if text.any():
         raise InputError("The field {field} holds values that are not numbers (e.g. “{value}”); choose a numeric "
                          "field.", field=name, value=str(series[text].iloc[0]))
-    return numbers.to_numpy(dtype=np.float64)
+    return finite_or_missing(numbers.to_numpy(dtype=np.float64))[0]
 
 
 def long_to_wide(frame: pd.DataFrame, unit: str, year: str, values) -> pd.DataFrame:

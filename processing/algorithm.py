@@ -8,6 +8,8 @@ parameter names as upper-case class constants. On top of that it
   missing package gives one clear message instead of an import traceback;
 * turns the core's :class:`InputError` into a translated ``QgsProcessingException``;
 * turns a cancel inside a core computation into a clean stop;
+* checks every output before the run, writes file outputs under temporary names and
+  leaves nothing behind when the run fails or is cancelled (``processing/outputs.py``);
 * reads the parameters every algorithm reads the same way (:meth:`input_source`,
   :meth:`field_name`).
 
@@ -18,12 +20,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsFeatureRequest, QgsProcessingAlgorithm, QgsProcessingException
+from qgis.core import QgsFeatureRequest, QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..core import dependencies
 from ..core.errors import Bilingual, Cancelled, InputError, Message
+from .outputs import RunOutputs, cannot_write_message
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
 ICON_PATH = PLUGIN_DIR / "resources" / "icons" / "icon.svg"
@@ -222,16 +225,40 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
         # frame themselves (processing/invalid_geometries.py), naming every invalid feature.
         self.invalid_geometry_policy = context.invalidGeometryCheck()
         context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
+        # Every output is checked before the work, file outputs are written under temporary
+        # names, and a failed or cancelled run leaves nothing (processing/outputs.py).
+        self.outputs = RunOutputs(self, context, feedback if feedback is not None else QgsProcessingFeedback())
+        committed = False
         try:
             if feedback is not None and feedback.isCanceled():
                 raise Cancelled()
-            return self.process(parameters, context, feedback)
+            run_parameters = self.outputs.prepare(parameters)
+            results = self.process(run_parameters, context, feedback)
+            if feedback is not None and feedback.isCanceled():
+                raise Cancelled()
+            results = self.outputs.commit(results or {})
+            committed = True
+            return results
         except InputError as error:
             raise QgsProcessingException(self.error_text(error)) from None
         except Cancelled:
             raise QgsProcessingException(translate("Cancelled by the user.")) from None
+        except OSError as error:
+            if not self.outputs.owns(error.filename):
+                raise
+            path = self.outputs.final_value(error.filename)
+            raise QgsProcessingException(cannot_write_message(path, error)) from None
         finally:
+            if not committed:
+                self.outputs.rollback()
+            self.outputs.release()
             context.setInvalidGeometryCheck(self.invalid_geometry_policy)
+
+    def final_path(self, path: str) -> str:
+        """An output path as the user chose it (file outputs are written under a temporary
+        name until the run succeeds): for messages that name a file."""
+        outputs = getattr(self, "outputs", None)
+        return outputs.final_value(path) if outputs is not None else path
 
     def error_text(self, error: InputError) -> str:
         """The translated text of a core error (templates are translated, then filled)."""

@@ -130,7 +130,9 @@ def null_policy(algorithm, parameters, context) -> str:
 
 # ---------------------------------------------------------------------- reading
 def read_panel(algorithm, parameters, context, feedback):
-    """(source, frame, Panel): every field of INPUT, the units and their weights.
+    """(source, frame, Panel, everything): every field of INPUT, the units and their weights, and
+    every feature as read (features without a geometry are left out of the analysis but stay in
+    the local outputs, with NULL results: :func:`write_local_outputs`).
 
     A long layer (YEAR_FIELD set) needs the unit id field: the weights are built once on
     the first feature of each unit and shared by every year.
@@ -140,7 +142,7 @@ def read_panel(algorithm, parameters, context, feedback):
     from .invalid_geometries import apply_policy
 
     source = algorithm.input_source(parameters, context)
-    frame = read_frame(source, feedback=feedback)
+    frame = everything = read_frame(source, feedback=feedback)
     id_field = id_field_name(algorithm, parameters, context)
     year_field = algorithm.field_name(parameters, "YEAR_FIELD", context)
     progress = feedback_progress(feedback)
@@ -148,14 +150,20 @@ def read_panel(algorithm, parameters, context, feedback):
     if year_field is None:
         ids = unit_ids(frame, id_field)
         frame, ids = apply_policy(frame, ids, policy, feedback)
-        weights = resolve_weights(algorithm, parameters, context, frame, ids, progress=progress)
-        return source, frame, Panel.wide(frame, weights)
+        weights = resolve_weights(algorithm, parameters, context, frame, ids, progress=progress, feedback=feedback)
+        return source, frame, Panel.wide(frame, weights), everything
     require_unit_id(id_field, year_field)
     frame, _ = apply_policy(frame, frame.index.to_numpy(), policy, feedback)
     first, ids, unit_of_row = Panel.long_units(frame[id_field], frame[year_field])
-    weights = resolve_weights(algorithm, parameters, context, frame.iloc[first], ids, progress=progress)
+    weights = resolve_weights(algorithm, parameters, context, frame.iloc[first], ids, progress=progress,
+                              feedback=feedback)
     years = frame[year_field].astype("float64").to_numpy().astype("int64")
-    return source, frame, Panel(frame, weights, unit_of_row, years)
+    return source, frame, Panel(frame, weights, unit_of_row, years), everything
+
+
+def analysis_year_field(algorithm, parameters, context):
+    """The YEAR_FIELD of a long layer, or None."""
+    return algorithm.field_name(parameters, "YEAR_FIELD", context)
 
 
 def require_matplotlib() -> None:
@@ -219,12 +227,39 @@ def _joined(frame, columns, feedback):
     return out
 
 
+def _with_features_without_geometry(out, everything, year_field=None, year=None):
+    """``out`` (analysed rows with their results) plus the features of ``everything`` that have no
+    geometry (left out of the analysis), with NULL results, in the layer's order; for one year of a
+    long layer only that year's features."""
+    import pandas as pd
+    import shapely
+
+    if everything is None:
+        return out
+    geometries = everything.geometry.values
+    absent = everything[(shapely.is_missing(geometries) | shapely.is_empty(geometries))
+                        & ~everything.index.isin(out.index)]
+    if year_field is not None and year is not None:
+        absent = absent[pd.to_numeric(absent[year_field], errors="coerce") == year]
+    if not len(absent):
+        return out
+    out = out.copy()
+    for name in out.columns:  # whole numbers stay whole numbers, with NULLs
+        if pd.api.types.is_integer_dtype(out[name].dtype) and not pd.api.types.is_bool_dtype(out[name].dtype):
+            out[name] = out[name].astype("Int64")
+    combined = pd.concat([out, absent[[c for c in absent.columns if c in out.columns]]])
+    order = [i for i in everything.index if i in combined.index]
+    return combined.loc[order]
+
+
 def write_local_outputs(algorithm, parameters, context, feedback, source, frame, analysis, styles,
-                        layer_name: str) -> dict:
+                        layer_name: str, everything=None) -> dict:
     """Write a local analysis in the chosen layout and attach styles.
 
     ``styles(field_names, runs) -> (style, current name, alternatives)`` builds the
     styles of one layer; ``field_names(name, run)`` is a field's name in that layer.
+    ``everything``: the layer as read (:func:`read_panel`); its features without a geometry are
+    written too, with NULL results, so that the output has every input feature.
     """
     from ..core.panel import year_field
     from .bridge import frame_to_sink
@@ -233,7 +268,9 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
     layout = LAYOUTS[algorithm.parameterAsEnum(parameters, "LAYOUT", context)]
     runs = analysis.runs
     results = {}
-    wkb_type, crs = source.wkbType(), source.sourceCrs()
+    from .invalid_geometries import output_wkb_type
+
+    wkb_type, crs = output_wkb_type(source.wkbType(), frame), source.sourceCrs()
     if layout == "fields" or len(runs) == 1:
         columns, aliases = analysis.columns()
         renamed = analysis.per_year and not analysis.long
@@ -242,7 +279,8 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
             spec = next(f for f in analysis.fields if f.name == name)
             return year_field(spec.stem, run.year) if renamed else name
 
-        out = _joined(frame, columns.set_axis(range(len(frame))), feedback)
+        out = _with_features_without_geometry(_joined(frame, columns.set_axis(range(len(frame))), feedback),
+                                              everything)
         dest = frame_to_sink(algorithm, parameters, "OUTPUT", context, out, wkb_type, crs, source.fields(),
                              translated_aliases(aliases), feedback)
         style, current, alternatives = styles(name_of, [r.run for r in runs])
@@ -259,7 +297,9 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
     for index, local in enumerate(runs):
         columns, aliases = analysis.layer_columns(local)
         rows = local.selection.rows
-        part = _joined(frame.iloc[rows], columns.set_axis(range(len(rows))), None)
+        part = _with_features_without_geometry(_joined(frame.iloc[rows], columns.set_axis(range(len(rows))), None),
+                                               everything, analysis_year_field(algorithm, parameters, context),
+                                               local.run.year)
         style, current, alternatives = styles(lambda name, run: name, [local.run])
         translated = translated_aliases(aliases)
         path = str(Path(folder) / f"{layer_name}_{local.run.year}.gpkg")
@@ -288,6 +328,8 @@ def _write_layer(path, frame, wkb_type, crs, base_fields, aliases, context, feed
     sink, destination = QgsProcessingUtils.createFeatureSink(path, context, fields, wkb_type, crs)
     if sink is None:
         raise QgsProcessingException(tr("Could not create the layer {path}.").format(path=path))
-    write_frame(frame, sink, fields, feedback, multi=QgsWkbTypes.isMultiType(wkb_type))
-    del sink
+    try:
+        write_frame(frame, sink, fields, feedback, multi=QgsWkbTypes.isMultiType(wkb_type))
+    finally:
+        del sink  # closed now (also on failure, so that the run's rollback can remove the file)
     return destination

@@ -376,7 +376,11 @@ def frame_to_sink(
         if parameters.get(name) is None:
             return None
         raise QgsProcessingException(algorithm.invalidSinkError(parameters, name))
-    write_frame(frame, sink, fields, feedback, multi=QgsWkbTypes.isMultiType(wkb_type))
+    try:
+        write_frame(frame, sink, fields, feedback, multi=QgsWkbTypes.isMultiType(wkb_type))
+    except BaseException:
+        del sink  # close the file now, so that the failed run's rollback can remove it
+        raise
     if wkb_type == QgsWkbTypes.NoGeometry:
         # Closing the sink flushes it and (QGIS 3.22) asks a GeoPackage for a spatial index
         # even on a table, which GDAL answers with a harmless "No geometry column" error.

@@ -12,9 +12,12 @@ feature by its unit id instead of only the first by feature id:
 
 * stop (default): an error naming the invalid features and the fixes;
 * skip invalid features: they are left out and named in the log;
-* do not filter: they are repaired with ``make_valid`` for the analysis (layer unchanged).
+* do not filter: they are repaired with ``make_valid`` for the analysis (layer unchanged), keeping
+  each geometry's dimension; an output that carries repaired multi-part geometries is declared
+  multi-part (``output_wkb_type``).
 
-Features without a geometry are always left out and named. The layer itself is never
+Features without a geometry are always left out of the analysis and named; the local
+autocorrelation outputs still write them, with NULL results. The layer itself is never
 modified: everything here works on the frame read from it.
 """
 
@@ -71,12 +74,42 @@ def usable_geometries(frame, ids, feedback=None, labels=None):
     invalid = ~np.asarray(shapely.is_valid(frame.geometry.values))
     if invalid.any():
         frame = frame.copy()
-        frame.loc[frame.index[invalid], frame.geometry.name] = shapely.make_valid(frame.geometry.values[invalid])
+        frame.loc[frame.index[invalid], frame.geometry.name] = repaired(frame.geometry.values[invalid])
         if feedback is not None:
             feedback.pushWarning(tr("{count} invalid geometries were repaired for the analysis (the layer is "
                                     "unchanged): {ids}.").format(
                 count=int(invalid.sum()), ids=core_value(preview(labelled(np.asarray(ids)[invalid], labels)))))
     return frame, ids
+
+
+def repaired(geometries):
+    """``make_valid`` copies that keep each geometry's dimension: a bow-tie polygon becomes a
+    MultiPolygon (not a collection with stray lines or points), so outputs hold one geometry type."""
+    import numpy as np
+    import shapely
+
+    fixed = shapely.make_valid(np.asarray(geometries))
+    dimensions = shapely.get_dimensions(np.asarray(geometries))
+    for position, (geometry, dimension) in enumerate(zip(fixed, dimensions)):
+        if shapely.get_type_id(geometry) == 7:  # GeometryCollection: keep the parts of the original dimension
+            parts = [part for part in shapely.get_parts(geometry) if shapely.get_dimensions(part) == dimension]
+            fixed[position] = shapely.union_all(parts) if parts else geometry
+    return fixed
+
+
+def output_wkb_type(wkb_type, frame):
+    """The declared type of an output of ``frame``'s geometries: the source's type, made multi when a
+    repaired geometry (or any other) is a multi-part one, so that no feature is of a type the layer
+    does not declare."""
+    import numpy as np
+    import shapely
+    from qgis.core import QgsWkbTypes
+
+    if QgsWkbTypes.isMultiType(wkb_type) or wkb_type == QgsWkbTypes.NoGeometry or frame is None:
+        return wkb_type
+    geometries = frame.geometry.values
+    multi = np.isin(shapely.get_type_id(geometries), (4, 5, 6))
+    return QgsWkbTypes.multiType(wkb_type) if multi.any() else wkb_type
 
 
 def apply_policy(frame, ids, policy, feedback=None):
@@ -124,5 +157,5 @@ def geometries_for_weights(frame, ids, policy):
             count=int(invalid.sum()), ids=preview(np.asarray(ids)[invalid]),
         )
     frame = frame.copy()
-    frame.loc[frame.index[invalid], frame.geometry.name] = shapely.make_valid(geometries[invalid])
+    frame.loc[frame.index[invalid], frame.geometry.name] = repaired(geometries[invalid])
     return frame

@@ -218,7 +218,7 @@ def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=())
         units = frame
     ids = unit_ids(units, id_field)
     units, ids = apply_policy(units, ids, getattr(algorithm, "invalid_geometry_policy", None), feedback)
-    weights = resolve_weights(algorithm, parameters, context, units, ids)
+    weights = resolve_weights(algorithm, parameters, context, units, ids, feedback=feedback)
     if layout == "long":
         data = panel_data.long_panel(frame, id_field, year_field, dependent, explanatory, ids, balance)
     elif layout == "wide":

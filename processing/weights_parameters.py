@@ -174,6 +174,10 @@ def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: st
             f"{p}BLOCK_FIELD", tr("Block field"),
             parentLayerParameterName=parent_layer, optional=True,
         ), tr("Block field for block weights (same value = neighbours, e.g. province)")),
+        with_help(QgsProcessingParameterBoolean(
+            f"{p}PLANAR", tr("Planar distances"), defaultValue=False,
+        ), tr("Planar distances in the layer's projection (spdep longlat = FALSE; default: geodesic on the "
+              "ellipsoid whenever the CRS has one)")),
     ]
     for parameter in advanced:
         parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
@@ -216,6 +220,7 @@ def weights_spec(algorithm, parameters, context, prefix: str = "WEIGHTS_"):
         nesting=NESTINGS[value("ECON_NESTING", algorithm.parameterAsEnum, 0)],
         share=value("ECON_SHARE", algorithm.parameterAsDouble, default.share),
         block_field=field("BLOCK_FIELD"),
+        planar=value("PLANAR", algorithm.parameterAsBool, default.planar),
     )
 
 
@@ -288,8 +293,10 @@ def unit_ids(frame, id_field: str | None):
     return np.asarray(values.to_numpy())
 
 
-def resolve_weights(algorithm, parameters, context, frame, ids, prefix: str = "WEIGHTS_", progress=None):
-    """The weights for ``frame``: from the file when one is given, else built inline."""
+def resolve_weights(algorithm, parameters, context, frame, ids, prefix: str = "WEIGHTS_", progress=None,
+                    feedback=None):
+    """The weights for ``frame``: from the file when one is given, else built inline (``feedback``:
+    the log says how distances were measured)."""
     from ..core.weights.build import build_weights
     from ..core.weights.files import read_weights_file
 
@@ -303,4 +310,9 @@ def resolve_weights(algorithm, parameters, context, frame, ids, prefix: str = "W
         from .invalid_geometries import geometries_for_weights
 
         frame = geometries_for_weights(frame, ids, getattr(algorithm, "invalid_geometry_policy", None))
-    return build_weights(frame, ids, spec, progress)
+    weights = build_weights(frame, ids, spec, progress)
+    if feedback is not None and weights.params.get("distances"):
+        from .algorithm import core_text
+
+        feedback.pushInfo(tr("Distances: {how}.").format(how=core_text(weights.params["distances"])))
+    return weights

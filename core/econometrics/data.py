@@ -135,7 +135,8 @@ def cross_section(frame: pd.DataFrame, dependent: str, explanatory, unit_ids,
     if missing.any():
         if not drop_missing:
             raise InputError(
-                "{count} unit(s) have empty (NULL) values in the model's fields: {units}. Fill them, or "
+                "{count} unit(s) have empty (NULL) or non-finite (±inf) values in the model's fields: {units}. "
+                "Fill them, or "
                 "run again with “Balance the panel / drop units with missing values” on.",
                 count=int(missing.sum()), units=preview(unit_ids[missing]))
         notes.append(Message("{count} unit(s) with missing values were left out: {units}.",

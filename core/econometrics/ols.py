@@ -37,5 +37,5 @@ def fit_ols(data, W, model: str = "OLS", effects: str = "none", durbin=None) -> 
         model=model, effects=effects, dependent=data.dependent, names=design.names, kinds=design.kinds,
         coefficients=fit.coef, vcov=fit.vcov, sigma2=ssr / fit.df_resid, loglik=float(loglik), n_units=prepared.n,
         n_periods=prepared.T, residuals=residuals, fitted=design.y - residuals, r2=r2, r2_within=r2_within,
-        se_kind=Message("OLS (s² with {df} degrees of freedom)", df=fit.df_resid),
+        se_kind=Message("OLS (s² with {df} degrees of freedom)", df=fit.df_resid), df_resid=int(fit.df_resid),
     )

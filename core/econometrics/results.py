@@ -11,8 +11,10 @@ from scipy import stats
 from ..errors import Message
 
 
-def two_sided_p(z):
-    """Two-sided p-value of a standard normal statistic."""
+def two_sided_p(z, df=None):
+    """Two-sided p-value of a standard normal statistic, or of a t(df) statistic when ``df`` is given."""
+    if df is not None:
+        return 2.0 * stats.t.sf(np.abs(z), df)
     return 2.0 * stats.norm.sf(np.abs(z))
 
 
@@ -48,6 +50,7 @@ class ModelResult:
     r2_within: float = float("nan")
     bias_corrected: bool = False
     se_kind: str = Message("asymptotic (information matrix)")
+    df_resid: int | None = None  # least squares: p-values from t(df_resid), as R's lm; ML models: normal
     notes: list[str] = field(default_factory=list)
 
     # ----------------------------------------------------------------- numbers
@@ -95,12 +98,15 @@ class ModelResult:
         return float(self.coefficients[position]), float(self.standard_errors[position])
 
     def table(self) -> pd.DataFrame:
-        """Estimate, standard error, z and p of every coefficient (and ρ/λ)."""
+        """Estimate, standard error, z and p of every coefficient (and ρ/λ).
+
+        For the least-squares models (``df_resid`` set) ``z`` is the t statistic and p comes from
+        t(n − k), as R's ``lm`` and Stata's ``regress`` report; for the ML models from the normal."""
         se = self.standard_errors
         with np.errstate(divide="ignore", invalid="ignore"):
             z = self.coefficients / se
         frame = pd.DataFrame({"term": self.all_names(), "estimate": self.coefficients, "se": se, "z": z,
-                              "p": two_sided_p(z)})
+                              "p": two_sided_p(z, self.df_resid)})
         if self.phi is not None:
             phi_z = self.phi / self.phi_se if self.phi_se else float("nan")
             frame.loc[len(frame)] = ["phi", self.phi, self.phi_se, phi_z, two_sided_p(phi_z)]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Message, preview
-from ..panel import split_year_field, year_columns, year_field
+from ..panel import finite_or_missing, split_year_field, year_columns, year_field
 from .coupling import coupling_coordination, level_label, rescale
 
 STEMS = {
@@ -68,8 +68,15 @@ def coupling_on_layer(frame: pd.DataFrame, field_a: str, field_b: str, alpha: fl
         raise InputError("Choose two different indices.")
     warnings: list[str] = []
     pairs = [(None, field_a, field_b)] if year_name else _pairs(frame, field_a, field_b, all_years, warnings)
-    values = np.column_stack([np.concatenate([frame[a].to_numpy(float) for _, a, _ in pairs]),
-                              np.concatenate([frame[b].to_numpy(float) for _, _, b in pairs])])
+    values, infinite = finite_or_missing(np.column_stack([
+        np.concatenate([frame[a].to_numpy(float) for _, a, _ in pairs]),
+        np.concatenate([frame[b].to_numpy(float) for _, _, b in pairs])]))
+    if infinite.any():
+        rows, columns = np.nonzero(infinite)
+        cells = [f"{pairs[r // len(frame)][1 + c]} fid {frame.index[r % len(frame)]}" for r, c in zip(rows, columns)]
+        warnings.append(Message("{count} values are not finite numbers (±inf) and were treated as missing (the "
+                                "results of those features are NULL): {cells}.", count=len(cells),
+                                cells=preview(cells, 8)))
     if rescaled:
         values = rescale(values)
     found = coupling_coordination(values, [alpha, 1 - alpha], names=[field_a, field_b])
@@ -79,7 +86,8 @@ def coupling_on_layer(frame: pd.DataFrame, field_a: str, field_b: str, alpha: fl
     for position, (year, _, _) in enumerate(pairs):
         part = slice(position * count, (position + 1) * count)
         level = found.level[part]
-        block = {"CPL": found.c[part], "CPT": found.t[part], "CCD": found.d[part], "CCL": level,
+        block = {"CPL": found.c[part], "CPT": found.t[part], "CCD": found.d[part],
+                 "CCL": pd.array([int(v) if v else None for v in level], dtype="Int64"),  # NULL without data
                  "CCT": np.array([level_label(int(v)) or None for v in level], dtype=object)}
         for stem, data in block.items():
             name = year_field(stem, year) if wide else stem

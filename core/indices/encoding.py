@@ -5,7 +5,11 @@ newer tools write UTF-8, Excel's "CSV UTF-8" adds a byte-order mark. Detection i
 deterministic and needs no third-party package: a BOM wins; otherwise text that decodes
 as strict UTF-8 is UTF-8 (GBK text with any Chinese character essentially never is);
 otherwise GB18030, the superset of GBK and GB2312 that decodes every byte sequence
-those produce. The user can always force an encoding.
+those produce, provided the text reads like Chinese: most of its non-ASCII characters are
+in GB2312 (the 6,763 common hanzi and the usual punctuation). Latin-1 / Windows-1252 text
+(``Zürich``: an accented letter followed by an ASCII one) also decodes as GB18030, but into
+rare characters outside GB2312 (黵); such text is read as Windows-1252 (Latin-1 when it is
+not valid Windows-1252). The user can always force an encoding.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from ..errors import InputError
 #: Encodings offered to the user, in the order of the dialog (append only).
 CHOICES = ("auto", "utf-8", "gb18030", "big5", "latin-1")
 
+#: Encodings that detection can only guess at (the log then asks the user to check the names).
+GUESSED = ("gb18030", "cp1252", "latin-1")
+
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -24,8 +31,27 @@ BOMS = (
 )
 
 
+#: Share of the non-ASCII characters of a GB18030 reading that must be in GB2312 for it to be taken
+#: as Chinese (yearbook text is almost entirely GB2312; Latin-1 read as GB18030 has next to none).
+CHINESE_SHARE = 0.5
+
+
+def _in_gb2312(character: str) -> bool:
+    try:
+        character.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def reads_as_chinese(text: str) -> bool:
+    """Whether most non-ASCII characters of ``text`` are GB2312 characters."""
+    wide = [c for c in text if ord(c) > 127]
+    return not wide or sum(map(_in_gb2312, wide)) >= CHINESE_SHARE * len(wide)
+
+
 def detect_encoding(data: bytes) -> str:
-    """The codec name for ``data``: 'utf-8-sig', 'utf-16', 'utf-8' or 'gb18030'."""
+    """The codec name for ``data``: 'utf-8-sig', 'utf-16', 'utf-8', 'gb18030', 'cp1252' or 'latin-1'."""
     for bom, name in BOMS:
         if data.startswith(bom):
             return name
@@ -35,13 +61,15 @@ def detect_encoding(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     try:
-        data.decode("gb18030")
-        return "gb18030"
+        if reads_as_chinese(data.decode("gb18030")):
+            return "gb18030"
     except UnicodeDecodeError:
-        raise InputError(
-            "The table is neither UTF-8 nor GBK/GB18030 text; save it as “CSV UTF-8” or choose "
-            "its encoding explicitly."
-        ) from None
+        pass
+    try:
+        data.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"  # decodes any byte
 
 
 def decode(data: bytes, encoding: str = "auto") -> tuple[str, str]:

@@ -5,7 +5,9 @@ The result is the layer with the panel attached, either one row per unit with
 ``STEM_YYYY`` columns (``shape='wide'``) or one row per unit and year (``'long'``), and a
 report of everything the user should look at: table rows that match no unit or more
 than one, matches made only after normalising a name, units without data, renamed
-indicators and skipped text columns. Two table rows for one unit and year are an error.
+indicators, skipped text columns and cells that were not plain numbers (no-data marks and
+non-finite numbers read as missing, thousands separators, percent signs).
+Two table rows for one unit and year are an error.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from .field_names import indicator_stems
 from .keys import describe_codes, normalise_code
 from .layouts import TablePanel
 from .names import NameMatcher
+from .numbers import decision_rows
 
 JOIN_BY = ("code", "name")
 SHAPES = ("wide", "long")
@@ -141,6 +144,8 @@ def join_panel(layer: pd.DataFrame, layer_key: str, panel: TablePanel, by: str =
     renamed = {name: stem for name, stem in stems.items() if stem != name}
     for name, stem in renamed.items():
         report.append(("renamed", str(name), stem, "", Message("indicator written as field stem {stem}", stem=stem)))
+    for kind, column, lines, detail in decision_rows(panel.decisions):
+        report.append((kind, str(column), "", _lines(lines), detail))
     for column in panel.skipped:
         report.append(("skipped_column", str(column), "", "",
                        Message("not numeric (or no year in its name); not joined")))

@@ -45,6 +45,7 @@ class TablePanel:
     key_column: str
     year_column: str | None = None
     skipped: list[str] = field(default_factory=list)
+    decisions: list = field(default_factory=list)  # (column, line, cell, kind) from numbers.to_numbers
 
 
 def _fold(name: str) -> str:
@@ -112,7 +113,7 @@ def _numeric_columns(frame: pd.DataFrame, candidates, chosen) -> tuple[list[str]
     return numeric, skipped
 
 
-def _long(frame, key, year, indicator, value, chosen) -> tuple[pd.DataFrame, list[str]]:
+def _long(frame, key, year, indicator, value, chosen, decisions) -> tuple[pd.DataFrame, list[str]]:
     names = frame[indicator].map(lambda v: unicodedata.normalize("NFKC", str(v)).strip() if v is not None else "")
     if chosen:
         unknown = sorted(set(chosen) - set(names))
@@ -124,7 +125,7 @@ def _long(frame, key, year, indicator, value, chosen) -> tuple[pd.DataFrame, lis
     tidy = pd.DataFrame({
         "line": frame["line"].to_numpy(), "key": frame[key].to_numpy(),
         "year": _years(frame[year], frame["line"], year), "indicator": names.to_numpy(),
-        "value": to_numbers(frame[value], value, frame["line"].to_numpy()),
+        "value": to_numbers(frame[value], value, frame["line"].to_numpy(), decisions),
     })
     tidy["unit"] = tidy["key"].map(lambda v: unicodedata.normalize("NFKC", str(v)).strip())
     repeated = tidy[tidy.duplicated(["unit", "year", "indicator"], keep=False)]
@@ -139,7 +140,7 @@ def _long(frame, key, year, indicator, value, chosen) -> tuple[pd.DataFrame, lis
     return wide[["line", "key", "year", *order]].reset_index(drop=True), order
 
 
-def _wide_years(frame, key, chosen) -> tuple[pd.DataFrame, list[str], list[str]]:
+def _wide_years(frame, key, chosen, decisions) -> tuple[pd.DataFrame, list[str], list[str]]:
     pairs, skipped = {}, []
     for column in frame.columns:
         if column in ("line", key):
@@ -172,7 +173,7 @@ def _wide_years(frame, key, chosen) -> tuple[pd.DataFrame, list[str], list[str]]
         piece = pd.DataFrame({"line": lines, "key": frame[key].to_numpy(), "year": year})
         for stem in stems:
             column = next(iter(columns_of.get((stem, year), ())), None)
-            piece[stem] = (to_numbers(frame[column], column, lines) if column is not None
+            piece[stem] = (to_numbers(frame[column], column, lines, decisions) if column is not None
                            else np.full(len(frame), np.nan))
         pieces.append(piece)
     tidy = pd.concat(pieces, ignore_index=True)
@@ -201,12 +202,13 @@ def table_to_panel(frame: pd.DataFrame, key_column: str, layout: str = "auto", y
             year = find_column(columns, None, YEAR_NAMES, Message("years"))
     chosen = [str(c) for c in indicators] if indicators else None
     found = detect_layout(columns, key, year, indicator, value) if layout == "auto" else layout
+    decisions: list = []
     if found == "long":
-        tidy, names = _long(frame, key, year, indicator, value, chosen)
-        return TablePanel(tidy, names, "long", key, year)
+        tidy, names = _long(frame, key, year, indicator, value, chosen, decisions)
+        return TablePanel(tidy, names, "long", key, year, decisions=decisions)
     if found == "wide_years":
-        tidy, names, skipped = _wide_years(frame, key, chosen)
-        return TablePanel(tidy, names, "wide_years", key, None, skipped)
+        tidy, names, skipped = _wide_years(frame, key, chosen, decisions)
+        return TablePanel(tidy, names, "wide_years", key, None, skipped, decisions)
     identifiers = {_fold(c) for c in CODE_NAMES + NAME_NAMES}
     candidates = [c for c in columns if c not in ("line", key, year) and (chosen or _fold(c) not in identifiers)]
     names, skipped = _numeric_columns(frame, candidates, chosen)
@@ -221,5 +223,5 @@ def table_to_panel(frame: pd.DataFrame, key_column: str, layout: str = "auto", y
     tidy = pd.DataFrame({"line": lines, "key": frame[key].to_numpy(),
                          "year": _years(frame[year], frame["line"], year) if year else None})
     for name in names:
-        tidy[name] = to_numbers(frame[name], name, lines)
-    return TablePanel(tidy, names, "wide", key, year, skipped)
+        tidy[name] = to_numbers(frame[name], name, lines, decisions)
+    return TablePanel(tidy, names, "wide", key, year, skipped, decisions)

@@ -1,8 +1,9 @@
 """Missing indicator values: stop (default), drop the city-year, or fill with the year mean.
 
 Whatever the policy, every missing value is listed in the result's report (unit, year,
-indicator, action), so nothing happens silently. "Fill" uses the mean of the other
-units in the same year (over all rows for a table without years).
+indicator, action), so nothing happens silently. Values that are not finite numbers (±inf)
+are missing values under the same policy (``core.panel.finite_or_missing``); the report says so.
+"Fill" uses the mean of the other units in the same year (over all rows for a table without years).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Message, preview
+from ..panel import finite_or_missing
 
 #: Policies in dialog order (append only).
 POLICIES = ("error", "drop", "fill_year_mean")
@@ -29,7 +31,7 @@ def handle_missing(values: np.ndarray, codes, units, years, policy: str, index: 
     if policy not in POLICIES:
         raise InputError("Unknown missing-value policy “{policy}”; use one of {policies}.", policy=policy,
                          policies=", ".join(POLICIES))
-    values = np.array(values, dtype=float)
+    values, infinite = finite_or_missing(values)
     holes = np.isnan(values)
     rows, columns = np.nonzero(holes)
     year_of = (lambda r: None) if years is None else (lambda r: years[r])
@@ -40,8 +42,16 @@ def handle_missing(values: np.ndarray, codes, units, years, policy: str, index: 
     keep = np.ones(len(values), dtype=bool)
     if not len(rows):
         return MissingResult(values, keep, report)
+    not_finite = infinite[rows, columns]
     if policy == "error":
-        examples = [f"{units[r]}{'' if years is None else f' {years[r]}'} {codes[c]}" for r, c in zip(rows, columns)]
+        examples = [f"{units[r]}{'' if years is None else f' {years[r]}'} {codes[c]}{' (inf)' if bad else ''}"
+                    for r, c, bad in zip(rows, columns, not_finite)]
+        if not_finite.any():
+            raise InputError(
+                "Index {index}: {count} indicator values are missing, {infinite} of them because they are not "
+                "finite numbers (±inf) ({examples}). Correct the data, or choose to drop those city-years or to "
+                "fill them with the year mean.",
+                index=index, count=len(rows), infinite=int(not_finite.sum()), examples=preview(examples, 6))
         raise InputError(
             "Index {index}: {count} indicator values are missing ({examples}). Complete the data, or choose "
             "to drop those city-years or to fill them with the year mean.",
@@ -49,7 +59,8 @@ def handle_missing(values: np.ndarray, codes, units, years, policy: str, index: 
         )
     if policy == "drop":
         keep = ~holes.any(axis=1)
-        report["action"] = pd.Series([Message("city-year dropped")] * len(report), index=report.index,
+        report["action"] = pd.Series([Message("not a finite number (±inf): city-year dropped") if bad else
+                                      Message("city-year dropped") for bad in not_finite], index=report.index,
                                      dtype=object)
         return MissingResult(values, keep, report)
     groups = np.zeros(len(values), dtype=np.int64) if years is None else pd.factorize(np.asarray(years))[0]
@@ -61,6 +72,8 @@ def handle_missing(values: np.ndarray, codes, units, years, policy: str, index: 
         raise InputError("Index {index}: {pairs} have no value for any unit, so there is no mean to fill "
                          "with; remove the indicator or the year.", index=index, pairs=preview(pairs))
     values[holes] = means[holes]
-    report["action"] = pd.Series([Message("filled with the year mean {mean}", mean=f"{means[r, c]:.6g}")
-                                  for r, c in zip(rows, columns)], index=report.index, dtype=object)
+    report["action"] = pd.Series([
+        Message("not a finite number (±inf): filled with the year mean {mean}", mean=f"{means[r, c]:.6g}") if bad
+        else Message("filled with the year mean {mean}", mean=f"{means[r, c]:.6g}")
+        for r, c, bad in zip(rows, columns, not_finite)], index=report.index, dtype=object)
     return MissingResult(values, keep, report)

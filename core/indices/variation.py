@@ -5,8 +5,11 @@
 
 The coefficient of variation compares dispersion across units of measurement, so it is
 taken on the raw values, not on standardised ones (min–max values would make it depend
-on where the minimum happens to be). It needs indicators on a ratio scale with a
-positive mean; for other data use the entropy or CRITIC method.
+on where the minimum happens to be). It needs indicators on a ratio scale: no negative
+values and a positive mean. An indicator with negative values (a growth rate, a balance)
+is refused, naming it, rather than weighted: its mean can be close to zero and its CV, hence
+its weight, arbitrarily large (one such indicator took 0.997 of the weight). For such data
+use the entropy or CRITIC method, which work on min–max values.
 """
 
 from __future__ import annotations
@@ -30,10 +33,12 @@ def cv_weights(raw: np.ndarray, codes=None) -> VariationWeights:
     values = np.asarray(raw, dtype=float)
     mean = values.mean(axis=0)
     sd = values.std(axis=0, ddof=1)
-    bad = np.flatnonzero(mean <= 0)
+    bad = np.flatnonzero((mean <= 0) | (values.min(axis=0) < 0))
     if bad.size:
-        names = [codes[i] for i in bad] if codes is not None else [str(i) for i in bad]
-        raise InputError("Coefficient-of-variation weights need indicators with a positive mean; {codes} "
-                         "have a mean ≤ 0. Use the entropy or CRITIC method.", codes=preview(names))
+        names = [f"{codes[i] if codes is not None else i} (mean {mean[i]:.4g}, minimum {values[:, i].min():.4g})"
+                 for i in bad]
+        raise InputError("Coefficient-of-variation weights need indicators on a ratio scale (no negative values, "
+                         "a positive mean); {codes} do not, and their CV would be meaningless (near-zero mean: "
+                         "a huge weight). Use the entropy or CRITIC method.", codes=preview(names))
     cv = sd / mean
     return VariationWeights(mean, sd, cv, cv / cv.sum())

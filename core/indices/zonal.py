@@ -95,6 +95,25 @@ def _tiles(row0, row1, col0, col1, max_pixels):
             yield r, min(r + step_rows, row1), c, min(c + step_cols, col1)
 
 
+def _reprojected(zones, target, raster_path: str):
+    """``zones`` in the raster's CRS; an error naming both CRSs when no transformation exists
+    (a local "Undefined Cartesian SRS" has no datum to transform from)."""
+    import pyproj
+    from pyproj.exceptions import CRSError, ProjError
+
+    try:
+        target = pyproj.CRS.from_user_input(target)
+        if zones.crs.geodetic_crs is None or target.geodetic_crs is None:
+            raise ProjError("local CRS")
+        return zones.to_crs(target)
+    except (ProjError, CRSError):
+        raise InputError(
+            "The zones ({zones}) cannot be transformed to the CRS of the raster {path} ({raster}): a local or "
+            "undefined CRS has no link to the Earth. Set the zone layer's true CRS (Layer Properties › Source) "
+            "or assign the raster's, and run again.",
+            zones=zones.crs.name, path=raster_path, raster=getattr(target, "name", target)) from None
+
+
 def zonal_statistics(geometries, crs, raster_path: str, options: ZonalOptions, progress=None) -> dict:
     """{statistic: array with one value per geometry} for one raster band."""
     import geopandas as gpd
@@ -126,7 +145,7 @@ def zonal_statistics(geometries, crs, raster_path: str, options: ZonalOptions, p
             raise InputError("The zones have no coordinate reference system; set the layer's CRS.")
         zones = gpd.GeoSeries(geometries, crs=crs)
         if not zones.crs.equals(source.crs):
-            zones = zones.to_crs(source.crs)
+            zones = _reprojected(zones, source.crs, raster_path)
         nodata = source.nodatavals[options.band - 1]
         accumulators = [Accumulator(options.threshold) for _ in range(len(zones))]
         total = max(len(zones), 1)

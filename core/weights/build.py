@@ -59,6 +59,9 @@ class WeightsSpec:
     share: float = 0.5  # φ, the share of geography in nested economic-geographic weights
     nesting: str = "nested"  # economic-geographic form: "nested" or "product"
     block_field: str | None = None  # category field of block weights
+    # Distances: geodesic whenever the CRS has an ellipsoid (default), or straight lines in the
+    # CRS's plane (spdep's longlat = FALSE) when True; see core.geodesy.
+    planar: bool = False
 
     def describe(self) -> Message:
         """The weights in words, e.g. 'queen contiguity, transformation R' (a Message: the
@@ -114,10 +117,11 @@ def build_weights(frame, ids, spec: WeightsSpec, progress=None) -> SpatialWeight
     ids = np.asarray(ids)
     points, metric = None, None
     if spec.kind in POINT_KINDS or spec.attach_islands:
-        metric = metric_for_crs(frame.crs)
-        points = representative_points(frame.geometry.values, spec.point_method, ids)
+        # k nearest neighbours and the nearest unit of an island need no unit of distance
+        metric = metric_for_crs(frame.crs, spec.planar, required=spec.kind not in ("queen", "rook", "knn", "block"))
+        points = metric.lonlat(*representative_points(frame.geometry.values, spec.point_method, ids))
     build = span(progress, 0.0, 0.9)
-    weights = _build_kind(frame, ids, spec, points, build)
+    weights = _build_kind(frame, ids, spec, points, metric, build)
     if spec.kind in ("queen", "rook") and spec.attach_islands:
         weights = _attach(weights, spec, points, metric)
     if spec.kind in ("queen", "rook") and spec.order != 1:
@@ -132,6 +136,8 @@ def build_weights(frame, ids, spec: WeightsSpec, progress=None) -> SpatialWeight
 
         can_attach = spec.kind in ("distance_band", "inverse_distance")
         require_neighbours(weights, spec.distance, *points, metric, can_attach=can_attach)
+    if metric is not None:
+        weights.params["distances"] = metric.description
     if spec.kind in POINT_KINDS:
         weights.params.update(distance_unit=metric.label, point_method=spec.point_method)
     return weights.with_transform(spec.transform)
@@ -144,7 +150,7 @@ def _attach(weights, spec, points, metric):
     return attach_islands(weights, *points, metric, inverse)
 
 
-def _build_kind(frame, ids, spec: WeightsSpec, points, progress) -> SpatialWeights:
+def _build_kind(frame, ids, spec: WeightsSpec, points, metric, progress) -> SpatialWeights:
     kind = spec.kind
     if kind in ("queen", "rook"):
         return contiguity(frame.geometry.values, ids, rook=kind == "rook", snap=spec.snap, progress=progress)
@@ -163,7 +169,6 @@ def _build_kind(frame, ids, spec: WeightsSpec, points, progress) -> SpatialWeigh
 
         values, columns = economic_values(frame, spec.field, ids, spec.all_years)
         return economic_distance(values, ids, columns)
-    metric = metric_for_crs(frame.crs)
     x, y = points
     if kind == "knn":
         weights = knn(x, y, ids, spec.k, metric, spec.symmetric, progress)

@@ -89,9 +89,16 @@ def read_weights_file(path, layer_ids) -> SpatialWeights:
     if not path.exists():
         raise InputError("The weights file {path} does not exist.", path=str(path))
     suffix = path.suffix.lower()
-    lines = [line.split() for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _damaged(Message("The weights file {path} is not a text file (byte {position} is invalid).",
+                               path=path.name, position=error.start)) from None
+    raw_lines = text.splitlines()
+    lines = [line.split() for line in raw_lines if line.strip()]
     if not lines:
         raise InputError("The weights file {path} is empty.", path=str(path))
+    last_line = max(number for number, line in enumerate(raw_lines, start=1) if line.strip())
     count = _header(lines[0])
     layer_ids = np.asarray(layer_ids)
     position = {str(unit): i for i, unit in enumerate(layer_ids)}
@@ -102,7 +109,14 @@ def read_weights_file(path, layer_ids) -> SpatialWeights:
         headers = None  # a GWT file cannot list units without neighbours
     else:
         raise InputError("Weights files must be .gal or .gwt; got {path}.", path=str(path))
+    if headers is not None and len(headers) < count:
+        raise _damaged(Message("The weights file {path} is truncated: its header announces {count} units but it "
+                               "ends at line {line} after {found} (an incomplete copy or download?).",
+                               path=path.name, count=count, line=last_line, found=len(headers)))
     unknown = {unit for unit in listed if unit not in position}
+    if unknown and not text.endswith(("\n", "\r")) and unknown <= set(lines[-1]):
+        raise _damaged(Message("The weights file {path} is truncated or damaged: it ends in the middle of line "
+                               "{line} (“{text}”).", path=path.name, line=last_line, text=" ".join(lines[-1])))
     rows, cols, values = [], [], []
     for unit, other, value in links:
         if unit in position and other in position:

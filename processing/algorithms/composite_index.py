@@ -68,7 +68,9 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
         "another index or sub-index, another year and the number of cities.\n\n"
         "Bad input: unknown or non-numeric fields, a dimension without indicators and fewer than two "
         "cities are errors; constant indicators are dropped with a warning; missing values stop the run "
-        "unless you choose to drop those city-years or fill them with the year mean (both are logged)."
+        "unless you choose to drop those city-years or fill them with the year mean (both are logged). "
+        "Values that are not finite numbers (±inf) are missing values under the same choice. "
+        "Coefficient-of-variation weights refuse indicators with negative values (not a ratio scale)."
     )
 
     INPUT = "INPUT"

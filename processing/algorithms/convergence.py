@@ -196,7 +196,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
                 raise InputError("Spatial models need the cities' geometries or a weights file; the layer "
                                  "has no geometry, so choose a GAL/GWT weights file.")
             weights = resolve_weights(self, parameters, context, units_frame, panel.units,
-                                      progress=feedback_progress(steps))
+                                      progress=feedback_progress(steps), feedback=feedback)
 
         steps.setCurrentStep(2)
         settings = ConvergenceSettings(

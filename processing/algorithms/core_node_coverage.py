@@ -27,7 +27,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress
 from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
-from ..invalid_geometries import usable_geometries
+from ..invalid_geometries import output_wkb_type, usable_geometries
 from ..parameter_help import with_help
 from ..styling import attach_style, core_distance_style, core_marker_style, coverage_circle_style, links_style
 from ..weights_parameters import unit_ids
@@ -350,8 +350,9 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         radius = result.spec.radius_km
         outputs = {}
         cities = cities_frame(frame, ids, result)
-        dest = frame_to_sink(self, parameters, self.OUTPUT, context, cities, source.wkbType(), crs,
-                             base_fields=source.fields(), feedback=feedback)
+        dest = frame_to_sink(self, parameters, self.OUTPUT, context, cities,
+                             output_wkb_type(source.wkbType(), cities), crs, base_fields=source.fields(),
+                             feedback=feedback)
         outputs[self.OUTPUT] = dest
         attach_style(context, dest, core_distance_style(
             radius, float(result.assignment.km.max()), aliases=CITY_ALIASES(self),

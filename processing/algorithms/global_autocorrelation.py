@@ -91,7 +91,7 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
         if chart:
             require_matplotlib()
         steps = QgsProcessingMultiStepFeedback(3, feedback)
-        source, _, panel = read_panel(self, parameters, context, steps)
+        source, _, panel, _ = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
         chosen = self.parameterAsEnums(parameters, "STATISTICS", context)
         result = global_autocorrelation(

@@ -60,7 +60,7 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
         from ...core.autocorrelation.analyses import hotspot_analysis
 
         steps = QgsProcessingMultiStepFeedback(3, feedback)
-        source, frame, panel = read_panel(self, parameters, context, steps)
+        source, frame, panel, everything = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
         star = self.parameterAsBool(parameters, "STAR", context)
         analysis = hotspot_analysis(
@@ -73,7 +73,8 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
         statistic = "Gi*" if star else "Gi"
         styles = cluster_styles(analysis, hotspot_style, "GI_LAB", self.tr("Hot spots — {run}"),
                                 self.tr("Hot spots {statistic} ({run})").format(statistic=statistic, run="{run}"))
-        results = write_local_outputs(self, parameters, context, steps, source, frame, analysis, styles, "hotspots")
+        results = write_local_outputs(self, parameters, context, steps, source, frame, analysis, styles, "hotspots",
+                                      everything=everything)
         for run in analysis.runs:
             bins = run.result.bins
             feedback.pushInfo(self.tr("{run}: {hot} hot spot(s), {cold} cold spot(s) at 90 % confidence or more.")

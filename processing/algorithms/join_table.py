@@ -131,7 +131,7 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
 
     def process(self, parameters, context, feedback):
         from ...core.errors import Message
-        from ...core.indices.encoding import CHOICES
+        from ...core.indices.encoding import CHOICES, GUESSED
         from ...core.indices.field_names import parse_mapping
         from ...core.indices.join import JOIN_BY, SHAPES, join_panel
         from ...core.indices.layouts import CODE_NAMES, LAYOUTS, NAME_NAMES, find_column, table_to_panel
@@ -150,11 +150,16 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
                 "The cities have no field {field}; choose the field with the codes or names to join on.").format(
                     field=layer_key))
         by = JOIN_BY[self.parameterAsEnum(parameters, self.JOIN_BY, context)]
-        table = read_table(path, CHOICES[self.parameterAsEnum(parameters, self.ENCODING, context)],
-                           self.parameterAsString(parameters, self.SHEET, context) or None)
+        encoding = CHOICES[self.parameterAsEnum(parameters, self.ENCODING, context)]
+        table = read_table(path, encoding, self.parameterAsString(parameters, self.SHEET, context) or None)
         if table.encoding:
             feedback.pushInfo(self.tr("Read {rows} rows of {path} ({encoding}).").format(
                 rows=len(table.frame), path=path, encoding=table.encoding))
+            if encoding == "auto" and table.encoding in GUESSED:
+                feedback.pushWarning(self.tr(
+                    "The text encoding {encoding} was guessed: if names or column names look garbled, choose the "
+                    "file's encoding in “Text encoding of a CSV table” (or save it as “CSV UTF-8”).").format(
+                        encoding=table.encoding))
         given_key = self.parameterAsString(parameters, self.TABLE_KEY, context).strip() or None
         candidates = (layer_key, *(CODE_NAMES if by == "code" else NAME_NAMES))
         what = Message("codes or names of the cities")
@@ -232,9 +237,11 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
             "renamed": self.tr("Indicator {key} written as field stem {unit}"),
             "skipped_column": self.tr("Column {key} skipped (not numeric, or no year in its name)"),
         }
+        read_as = self.tr("Column {key}, lines {lines}: {detail}")
         for row in result.report.itertuples():
-            text = labels[row.issue].format(key=row.key, unit=core_value(row.unit), lines=core_value(row.lines))
-            if row.issue in ("unmatched", "ambiguous", "no_data"):
+            text = labels.get(row.issue, read_as).format(key=row.key, unit=core_value(row.unit),
+                                                         lines=core_value(row.lines), detail=core_value(row.detail))
+            if row.issue in ("unmatched", "ambiguous", "no_data", "not_finite", "thousands", "percent"):
                 feedback.pushWarning(text)
             else:
                 feedback.pushInfo(text)

@@ -54,7 +54,7 @@ class LocalGearyAlgorithm(ResilienceAlgorithm):
         from ...core.autocorrelation.analyses import local_geary_analysis
 
         steps = QgsProcessingMultiStepFeedback(3, feedback)
-        source, frame, panel = read_panel(self, parameters, context, steps)
+        source, frame, panel, everything = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
         options = inference_options(self, parameters, context)
         analysis = local_geary_analysis(
@@ -68,7 +68,7 @@ class LocalGearyAlgorithm(ResilienceAlgorithm):
                                 self.tr("Local Geary clusters ({run})"),
                                 p_field="LG_PADJ" if correction != "none" else "LG_P", alpha=alpha)
         results = write_local_outputs(self, parameters, context, steps, source, frame, analysis, styles,
-                                      "local_geary")
+                                      "local_geary", everything=everything)
         for run in analysis.runs:
             counts = {code: int((run.result.cluster == code).sum()) for code in (1, 2, 3, 4)}
             feedback.pushInfo(self.tr("{run}: High-High {hh}, Low-Low {ll}, Other positive {op}, Negative {ng}.")

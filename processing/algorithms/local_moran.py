@@ -110,7 +110,7 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         if plot:
             require_matplotlib()
         steps = QgsProcessingMultiStepFeedback(4, feedback)
-        source, frame, panel = read_panel(self, parameters, context, steps)
+        source, frame, panel, everything = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
         kind = KINDS[self.parameterAsEnum(parameters, "KIND", context)]
         second = self.field_name(parameters, "FIELD_2", context)
@@ -126,7 +126,8 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         styles = cluster_styles(analysis, lisa_style, "LISA_LAB", self.tr("LISA clusters — {run}"),
                                 self.tr("LISA clusters ({run})"),
                                 p_field="LISA_PADJ" if correction != "none" else "LISA_P", alpha=alpha)
-        results = write_local_outputs(self, parameters, context, steps, source, frame, analysis, styles, "lisa")
+        results = write_local_outputs(self, parameters, context, steps, source, frame, analysis, styles, "lisa",
+                                      everything=everything)
         steps.setCurrentStep(3)
         last = analysis.runs[-1]
         for run in analysis.runs:

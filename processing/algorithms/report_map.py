@@ -297,8 +297,8 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         if iterator.cancelled or feedback.isCanceled():
             raise QgsProcessingException(self.tr("Cancelled by the user."))
         feedback.setProgress(100)
-        feedback.pushInfo(self.tr("{pages} page(s) written: {files}").format(pages=len(pages),
-                                                                             files=", ".join(files)))
+        feedback.pushInfo(self.tr("{pages} page(s) written: {files}").format(
+            pages=len(pages), files=", ".join(self.final_path(f) for f in files)))
         return {self.OUTPUT: output if fmt == "pdf" or len(pages) == 1 else files[0],
                 "PAGES": len(pages), "FILES": ";".join(files)}
 
@@ -592,6 +592,17 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         layout.refresh()
 
     # ---------------------------------------------------------------- export
+    def export_error(self, result) -> str:
+        """What a QgsLayoutExporter result code means, in words."""
+        if result in (QgsLayoutExporter.FileError, QgsLayoutExporter.PrintError):
+            return self.tr("the file cannot be written (a read-only folder, a file open in another program, "
+                           "or a missing folder); choose another file")
+        if result == QgsLayoutExporter.MemoryError:
+            return self.tr("not enough memory for the image; lower the resolution (DPI)")
+        if result == QgsLayoutExporter.SvgLayerError:
+            return self.tr("the SVG layers could not be exported")
+        return self.tr("the layout export failed (code {code})").format(code=int(result))
+
     def export(self, iterator, output, fmt, parameters, context) -> list[str]:
         dpi = self.parameterAsInt(parameters, self.DPI, context)
         base = str(Path(output).with_suffix(""))
@@ -620,5 +631,5 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             files = list(iterator.written)
         if result != QgsLayoutExporter.Success and not iterator.cancelled:
             raise QgsProcessingException(self.tr("Could not write the report map {path}: {error}").format(
-                path=output, error=error or result))
+                path=self.final_path(output), error=error or self.export_error(result)))
         return files

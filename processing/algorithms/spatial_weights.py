@@ -71,8 +71,11 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
         "Transformations: row-standardised (each row sums to 1), binary, variance-stabilising "
         "(Tiefelsdorf et al. 1999).\n\n"
         "Distances are between the units' points (the points themselves, or each polygon's "
-        "centroid or a point on its surface): geodesic in km on the layer's ellipsoid when its CRS "
-        "is geographic, planar otherwise (in km for metre-based CRSs). A distance you set that "
+        "centroid or a point on its surface): geodesic in km on the layer's ellipsoid whenever its "
+        "CRS has one (geographic, or projected with a datum), as in core-node coverage; straight "
+        "lines in the layer's projection only with “Planar distances” (spdep longlat = FALSE) or "
+        "for a CRS without a datum. The log says which. A layer without a CRS gets contiguity and "
+        "k-nearest neighbours only. A distance you set that "
         "leaves units without neighbours is refused, naming them; “attach islands” instead links "
         "each unit without neighbours to its nearest unit (and back).\n\n"
         "Outputs: a connectivity layer (a line from each unit to each neighbour, with the "
@@ -156,7 +159,7 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
         steps.setCurrentStep(1)
         feedback.pushInfo(self.tr("Building {what}.").format(what=core_text(spec.describe())))
         weights = resolve_weights(self, parameters, context, frame, ids, prefix="",
-                                  progress=feedback_progress(steps))
+                                  progress=feedback_progress(steps), feedback=feedback)
         summary = summarize(weights)
         for label, value in summary.as_rows():
             feedback.pushInfo(f"{self.tr(label)}: {core_value(value)}")
@@ -219,7 +222,7 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
                 weights_path = str(Path(weights_path).with_suffix(".gwt"))
                 feedback.pushWarning(
                     self.tr("These weights are not binary, which GAL files cannot hold: they were saved "
-                            "as a GWT file, {path}.").format(path=weights_path))
+                            "as a GWT file, {path}.").format(path=self.final_path(weights_path)))
             Path(weights_path).parent.mkdir(parents=True, exist_ok=True)
             writer = write_gwt if weights_path.lower().endswith(".gwt") else write_gal
             writer(weights, weights_path, layer_name, id_field)
@@ -286,13 +289,14 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
 
         method = POINT_METHODS[self.parameterAsEnum(parameters, "POINTS", context)]
         x, y = representative_points(frame.geometry.values, method, ids)
+        metric = metric_for_crs(frame.crs, self.parameterAsBool(parameters, "PLANAR", context), required=False)
+        lon, lat = metric.lonlat(x, y)
         coo = weights.transformed().tocoo()
         starts = np.column_stack([x[coo.row], y[coo.row]])
         ends = np.column_stack([x[coo.col], y[coo.col]])
         coords = np.stack([starts, ends], axis=1)
         lines = shapely.linestrings(coords) if len(coords) else np.array([], dtype=object)
-        distances = pairwise_distances(metric_for_crs(frame.crs), x[coo.row], y[coo.row],
-                                       x[coo.col], y[coo.col])
+        distances = pairwise_distances(metric, lon[coo.row], lat[coo.row], lon[coo.col], lat[coo.col])
         return gpd.GeoDataFrame(
             {"from_id": ids[coo.row], "to_id": ids[coo.col], "weight": coo.data, "dist_km": distances},
             geometry=lines, crs=frame.crs,

@@ -119,22 +119,22 @@
       <translation>逐年图层</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="166" />
+      <location filename="../../processing/autocorrelation_common.py" line="174" />
       <source>Plots need the Python package matplotlib, which QGIS's Python lacks: install it (python -m pip install matplotlib; on Windows in the OSGeo4W Shell) or leave the plot output empty.</source>
       <translation>绘图需要 Python 包 matplotlib，而 QGIS 的 Python 中没有：请安装（python -m pip install matplotlib；Windows 上请在 OSGeo4W Shell 中运行），或将绘图输出留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="202" />
+      <location filename="../../processing/autocorrelation_common.py" line="210" />
       <source>Significance — {run}</source>
       <translation>显著性 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="215" />
+      <location filename="../../processing/autocorrelation_common.py" line="223" />
       <source>The input already has {fields}; the output replaces them.</source>
       <translation>输入中已有字段 {fields}；输出将替换这些字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="290" />
+      <location filename="../../processing/autocorrelation_common.py" line="330" />
       <source>Could not create the layer {path}.</source>
       <translation>无法创建图层 {path}。</translation>
     </message>
@@ -366,7 +366,7 @@ Output fields (per year, STEM_YYYY on a wide layer; STEM on a long one): DEI dig
 
 Index ranking chart (optional, PNG or SVG): the top and bottom 10 cities of the first index in the latest year, labelled with the name field (or a field called name); the advanced parameters choose another index or sub-index, another year and the number of cities.
 
-Bad input: unknown or non-numeric fields, a dimension without indicators and fewer than two cities are errors; constant indicators are dropped with a warning; missing values stop the run unless you choose to drop those city-years or fill them with the year mean (both are logged).</source>
+Bad input: unknown or non-numeric fields, a dimension without indicators and fewer than two cities are errors; constant indicators are dropped with a warning; missing values stop the run unless you choose to drop those city-years or fill them with the year mean (both are logged). Values that are not finite numbers (±inf) are missing values under the same choice. Coefficient-of-variation weights refuse indicators with negative values (not a ratio scale).</source>
       <translation>由逐年指标构建综合指数：默认构建数字经济指数，以及包含社会、经济、基础设施、生态四个维度的城市韧性指数。
 
 图层：宽格式（每个城市一个要素，字段形如 GDPPC_2019 的 STEM_YYYY，与“连接指标表”的输出一致）、长格式（每个城市每年一个要素：请选择年份字段）或单一截面。
@@ -381,7 +381,7 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
 
 指数排名图（可选，PNG 或 SVG）：第一个指数最新年份排名前 10 位和后 10 位的城市，以名称字段（或名为 name 的字段）标注；可在高级参数中选择其他指数或分指数、其他年份以及城市数量。
 
-错误输入：字段不存在或非数值、维度下没有指标、城市少于两个均会报错；常数指标将被剔除并给出警告；存在缺失值时停止运行，除非选择剔除这些城市-年份或以当年均值填补（两者均会记录）。</translation>
+错误输入：字段不存在或非数值、维度下没有指标、城市少于两个均会报错；常数指标将被剔除并给出警告；存在缺失值时停止运行，除非选择剔除这些城市-年份或以当年均值填补（两者均会记录）。不是有限数的值（±inf）按缺失值处理，适用同一选项。变异系数法拒绝含负值的指标（不是比率尺度）。</translation>
     </message>
     <message>
       <location filename="../../processing/algorithms/composite_index.py" line="37" />
@@ -389,297 +389,297 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
       <translation>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性,指标体系,权重,变异系数,CRITIC 法,TOPSIS</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="93" />
+      <location filename="../../processing/algorithms/composite_index.py" line="95" />
       <source>Cities with indicators</source>
       <translation>含指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="95" />
+      <location filename="../../processing/algorithms/composite_index.py" line="97" />
       <source>Indicator system (template)</source>
       <translation>指标体系（模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="98" />
+      <location filename="../../processing/algorithms/composite_index.py" line="100" />
       <source>Indicator system file</source>
       <translation>指标体系文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="100" />
+      <location filename="../../processing/algorithms/composite_index.py" line="102" />
       <source>Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</source>
       <translation>表格 (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="101" />
+      <location filename="../../processing/algorithms/composite_index.py" line="103" />
       <source>Indicator system file (CSV/XLSX; replaces the template)</source>
       <translation>指标体系文件（CSV/XLSX；替代模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="103" />
+      <location filename="../../processing/algorithms/composite_index.py" line="105" />
       <source>Indicator system table</source>
       <translation>指标体系表</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="104" />
+      <location filename="../../processing/algorithms/composite_index.py" line="106" />
       <source>Indicator (field stem)</source>
       <translation>指标（字段前缀）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="104" />
+      <location filename="../../processing/algorithms/composite_index.py" line="106" />
       <source>Index</source>
       <translation>指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="104" />
+      <location filename="../../processing/algorithms/composite_index.py" line="106" />
       <source>Dimension</source>
       <translation>维度</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="105" />
+      <location filename="../../processing/algorithms/composite_index.py" line="107" />
       <source>Direction (+/-)</source>
       <translation>方向（+/-）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="105" />
+      <location filename="../../processing/algorithms/composite_index.py" line="107" />
       <source>Weight</source>
       <translation>权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="106" />
+      <location filename="../../processing/algorithms/composite_index.py" line="108" />
       <source>Indicator system table (replaces the template)</source>
       <translation>指标体系表（替代模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="108" />
+      <location filename="../../processing/algorithms/composite_index.py" line="110" />
       <source>Weighting method</source>
       <translation>赋权方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="109" />
+      <location filename="../../processing/algorithms/composite_index.py" line="111" />
       <source>Entropy weight method</source>
       <translation>熵权法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="109" />
+      <location filename="../../processing/algorithms/composite_index.py" line="111" />
       <source>CRITIC</source>
       <translation>CRITIC 法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="109" />
+      <location filename="../../processing/algorithms/composite_index.py" line="111" />
       <source>Coefficient of variation</source>
       <translation>变异系数法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="110" />
+      <location filename="../../processing/algorithms/composite_index.py" line="112" />
       <source>Equal weights</source>
       <translation>等权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="110" />
+      <location filename="../../processing/algorithms/composite_index.py" line="112" />
       <source>User weights (weight column)</source>
       <translation>自定义权重（weight 列）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="112" />
+      <location filename="../../processing/algorithms/composite_index.py" line="114" />
       <source>Panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="113" />
+      <location filename="../../processing/algorithms/composite_index.py" line="115" />
       <source>Pooled city-years: one set of weights, indices comparable over time</source>
       <translation>城市-年份合并：一套权重，指数可跨年比较</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="114" />
+      <location filename="../../processing/algorithms/composite_index.py" line="116" />
       <source>Each year separately</source>
       <translation>逐年分别计算</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="116" />
+      <location filename="../../processing/algorithms/composite_index.py" line="118" />
       <source>Missing values</source>
       <translation>缺失值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="117" />
+      <location filename="../../processing/algorithms/composite_index.py" line="119" />
       <source>Stop with an error</source>
       <translation>报错并停止</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="117" />
+      <location filename="../../processing/algorithms/composite_index.py" line="119" />
       <source>Drop the city-year</source>
       <translation>剔除该城市-年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="117" />
+      <location filename="../../processing/algorithms/composite_index.py" line="119" />
       <source>Fill with the year mean</source>
       <translation>以当年均值填补</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="120" />
+      <location filename="../../processing/algorithms/composite_index.py" line="122" />
       <source>Add the TOPSIS relative closeness</source>
       <translation>增加 TOPSIS 相对贴近度</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="122" />
+      <location filename="../../processing/algorithms/composite_index.py" line="124" />
       <source>Year field</source>
       <translation>年份字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="124" />
+      <location filename="../../processing/algorithms/composite_index.py" line="126" />
       <source>Year field (long layers: one feature per city and year)</source>
       <translation>年份字段（长格式图层：每个城市每年一个要素）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="126" />
+      <location filename="../../processing/algorithms/composite_index.py" line="128" />
       <source>Standardisation</source>
       <translation>标准化方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="127" />
+      <location filename="../../processing/algorithms/composite_index.py" line="129" />
       <source>Min–max by direction (0–1)</source>
       <translation>按方向极差标准化（0–1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="127" />
+      <location filename="../../processing/algorithms/composite_index.py" line="129" />
       <source>Z-score by direction</source>
       <translation>按方向 Z 分数标准化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="129" />
+      <location filename="../../processing/algorithms/composite_index.py" line="131" />
       <source>Entropy shift</source>
       <translation>熵值平移量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="131" />
+      <location filename="../../processing/algorithms/composite_index.py" line="133" />
       <source>Entropy shift added to the min–max values</source>
       <translation>熵权法中加到极差标准化值上的平移量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="132" />
+      <location filename="../../processing/algorithms/composite_index.py" line="134" />
       <source>City id field (named in messages)</source>
       <translation>城市标识字段（用于提示信息）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="138" />
+      <location filename="../../processing/algorithms/composite_index.py" line="140" />
       <source>Indices</source>
       <translation>指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="140" />
+      <location filename="../../processing/algorithms/composite_index.py" line="142" />
       <source>Indicator weights</source>
       <translation>指标权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="143" />
+      <location filename="../../processing/algorithms/composite_index.py" line="145" />
       <source>Output field stems</source>
       <translation>输出字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="144" />
+      <location filename="../../processing/algorithms/composite_index.py" line="146" />
       <source>Latest year</source>
       <translation>最新年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="157" />
+      <location filename="../../processing/algorithms/composite_index.py" line="159" />
       <source>Give the indicator system either as a file or as a table, not both.</source>
       <translation>指标体系请以文件或表格之一给出，不要同时给出。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="160" />
+      <location filename="../../processing/algorithms/composite_index.py" line="162" />
       <source>Indicator system: the table of the dialog.</source>
       <translation>指标体系：对话框中的表格。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="163" />
+      <location filename="../../processing/algorithms/composite_index.py" line="165" />
       <source>Indicator system: {path}.</source>
       <translation>指标体系：{path}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="168" />
+      <location filename="../../processing/algorithms/composite_index.py" line="170" />
       <source>Indicator system: template {key}.</source>
       <translation>指标体系：模板 {key}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="192" />
+      <location filename="../../processing/algorithms/composite_index.py" line="194" />
       <source>Not part of an index (auxiliary): {codes}.</source>
       <translation>不属于任何指数（辅助指标）：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="205" />
+      <location filename="../../processing/algorithms/composite_index.py" line="207" />
       <source>{label}: fields {fields}.</source>
       <translation>{label}：字段 {fields}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="216" />
+      <location filename="../../processing/algorithms/composite_index.py" line="218" />
       <source>{label} {year}</source>
       <translation>{label} {year}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="233" />
+      <location filename="../../processing/algorithms/composite_index.py" line="235" />
       <source>Indicator</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="234" />
+      <location filename="../../processing/algorithms/composite_index.py" line="236" />
       <source>Indicator name</source>
       <translation>指标名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="234" />
+      <location filename="../../processing/algorithms/composite_index.py" line="236" />
       <source>Direction (+ more is better)</source>
       <translation>方向（+ 为越大越好）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="235" />
+      <location filename="../../processing/algorithms/composite_index.py" line="237" />
       <source>Year (empty: pooled)</source>
       <translation>年份（空：合并）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="236" />
+      <location filename="../../processing/algorithms/composite_index.py" line="238" />
       <source>Entropy e_j</source>
       <translation>熵值 e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="236" />
+      <location filename="../../processing/algorithms/composite_index.py" line="238" />
       <source>Divergence d_j = 1 − e_j</source>
       <translation>差异系数 d_j = 1 − e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="237" />
+      <location filename="../../processing/algorithms/composite_index.py" line="239" />
       <source>Standard deviation</source>
       <translation>标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="237" />
+      <location filename="../../processing/algorithms/composite_index.py" line="239" />
       <source>CRITIC conflict Σ(1 − r)</source>
       <translation>CRITIC 冲突性 Σ(1 − r)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="238" />
+      <location filename="../../processing/algorithms/composite_index.py" line="240" />
       <source>CRITIC information C_j</source>
       <translation>CRITIC 信息量 C_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="239" />
+      <location filename="../../processing/algorithms/composite_index.py" line="241" />
       <source>Weight w_j</source>
       <translation>权重 w_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="239" />
+      <location filename="../../processing/algorithms/composite_index.py" line="241" />
       <source>Rank of the weight</source>
       <translation>权重排名</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="240" />
+      <location filename="../../processing/algorithms/composite_index.py" line="242" />
       <source>Weight of the dimension</source>
       <translation>维度权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="246" />
+      <location filename="../../processing/algorithms/composite_index.py" line="248" />
       <source>{count} missing indicator values:</source>
       <translation>{count} 个指标值缺失：</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="251" />
+      <location filename="../../processing/algorithms/composite_index.py" line="253" />
       <source>  … and {more} more.</source>
       <translation>  … 另有 {more} 个。</translation>
     </message>
@@ -708,6 +708,38 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
 面板：由全部城市-年份合并确定权重与最值（默认：指数可跨年比较），或逐年单独计算。
 
 输出字段（宽格式图层为逐年 STEM_YYYY；长格式为 STEM）：DEI 数字经济指数；URI 城市韧性指数；URSOC 社会韧性、URECO 经济韧性、URINF 基础设施韧性、URENV 生态韧性；DEIT 和 URIT 为 TOPSIS 贴近度；指标体系未给出指数名称时为 CI。其他指标体系取其 index_stem/dim_stem 列或名称作为字段前缀。权重表列出每个指标的熵值 e_j、差异系数 d_j（或 CRITIC 法的标准差、冲突性与信息量，或变异系数）、权重 w_j 及其排名。地图显示第一个指数最新年份的分布（Fisher–Jenks 分级）。
+
+错误输入：字段不存在或非数值、维度下没有指标、城市少于两个均会报错；常数指标将被剔除并给出警告；存在缺失值时停止运行，除非选择剔除这些城市-年份或以当年均值填补（两者均会记录）。</translation>
+    </message>
+    <message>
+      <source>Builds composite indices from yearly indicators: by default a digital economy index and an urban resilience index with four dimensions (social, economic, infrastructure, ecological).
+
+Layer: wide (one feature per city, fields STEM_YYYY such as GDPPC_2019, as Join indicator table writes), long (one feature per city and year: choose the year field) or a single cross-section.
+
+Indicator system: a template (the sample's systems, in resources/templates/indicator_systems), a CSV/XLSX file with the columns code, index, dimension, direction (+ more is better, - less is better), weight (optional; see the templates), or the table in this dialog (code, index, dimension, direction, weight). A file or a table replaces the template.
+
+Method: entropy weight method (default), CRITIC, coefficient of variation (on the raw values), equal weights or user weights (the weight column). Indicators are standardised by direction with min–max to [0, 1] (or z-scores); entropy and CRITIC weights are estimated on the min–max matrix. Entropy: p_ij = y'_ij / Σ_i y'_ij with y' = y + 0.0001 (the shift keeps ln p defined: a min–max indicator always has a zero, and implementations that skip zeros give that indicator the largest weight), e_j = −Σ p ln p / ln n, d_j = 1 − e_j, w_j = d_j / Σ d. The index is Σ w_j y_ij on [0, 1]; a dimension's sub-index is the same sum over its indicators, so the sub-indices add up to the index. Optional: TOPSIS relative closeness with the same weights.
+
+Panel: weights and min/max from all city-years together (default: indices comparable over time) or each year separately.
+
+Output fields (per year, STEM_YYYY on a wide layer; STEM on a long one): DEI digital economy index (数字经济指数); URI urban resilience index (城市韧性指数); URSOC social (社会韧性), URECO economic (经济韧性), URINF infrastructure (基础设施韧性), URENV ecological (生态韧性) resilience; DEIT and URIT the TOPSIS closeness; CI for a system without index names. Other systems take the stems of their index_stem/dim_stem columns or of their names. The weights table lists each indicator's entropy e_j, divergence d_j (or CRITIC's sd, conflict and information, or the CV), weight w_j and rank. The map shows the first index in the latest year (Fisher–Jenks classes; other classifications under the advanced parameters).
+
+Index ranking chart (optional, PNG or SVG): the top and bottom 10 cities of the first index in the latest year, labelled with the name field (or a field called name); the advanced parameters choose another index or sub-index, another year and the number of cities.
+
+Bad input: unknown or non-numeric fields, a dimension without indicators and fewer than two cities are errors; constant indicators are dropped with a warning; missing values stop the run unless you choose to drop those city-years or fill them with the year mean (both are logged).</source>
+      <translation type="vanished">由逐年指标构建综合指数：默认构建数字经济指数，以及包含社会、经济、基础设施、生态四个维度的城市韧性指数。
+
+图层：宽格式（每个城市一个要素，字段形如 GDPPC_2019 的 STEM_YYYY，与“连接指标表”的输出一致）、长格式（每个城市每年一个要素：请选择年份字段）或单一截面。
+
+指标体系：可选模板（样例数据所用的指标体系，位于 resources/templates/indicator_systems），也可用含 code、index、dimension、direction（+ 为正向指标，- 为负向指标）、weight（可选；参见模板）列的 CSV/XLSX 文件，或在本对话框的表格中填写（code、index、dimension、direction、weight）。文件或表格将替代模板。
+
+方法：熵权法（默认）、CRITIC 法、变异系数法（基于原始值）、等权重或自定义权重（weight 列）。指标按方向做极差标准化至 [0, 1]（或 Z 分数标准化）；熵权与 CRITIC 权重在极差标准化矩阵上估计。熵权法：p_ij = y'_ij / Σ_i y'_ij，其中 y' = y + 0.0001（平移使 ln p 有定义：极差标准化后的指标必有零值，而跳过零值的实现会赋予该指标最大权重），e_j = −Σ p ln p / ln n，d_j = 1 − e_j，w_j = d_j / Σ d。指数为 Σ w_j y_ij，取值于 [0, 1]；维度分指数为其所属指标的同样加权和，故各分指数之和等于总指数。可选：以相同权重计算 TOPSIS 相对贴近度。
+
+面板：由全部城市-年份合并确定权重与最值（默认：指数可跨年比较），或逐年单独计算。
+
+输出字段（宽格式图层为逐年 STEM_YYYY；长格式为 STEM）：DEI 数字经济指数；URI 城市韧性指数；URSOC 社会韧性、URECO 经济韧性、URINF 基础设施韧性、URENV 生态韧性；DEIT 和 URIT 为 TOPSIS 贴近度；指标体系未给出指数名称时为 CI。其他指标体系取其 index_stem/dim_stem 列或名称作为字段前缀。权重表列出每个指标的熵值 e_j、差异系数 d_j（或 CRITIC 法的标准差、冲突性与信息量，或变异系数）、权重 w_j 及其排名。地图显示第一个指数最新年份的分布（Fisher–Jenks 分级；高级参数中可选择其他分级方法）。
+
+指数排名图（可选，PNG 或 SVG）：第一个指数最新年份排名前 10 位和后 10 位的城市，以名称字段（或名为 name 的字段）标注；可在高级参数中选择其他指数或分指数、其他年份以及城市数量。
 
 错误输入：字段不存在或非数值、维度下没有指标、城市少于两个均会报错；常数指标将被剔除并给出警告；存在缺失值时停止运行，除非选择剔除这些城市-年份或以当年均值填补（两者均会记录）。</translation>
     </message>
@@ -1980,202 +2012,202 @@ Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the
       <translation>图层 {layer} 中没有选中的城市，但所选城市应为现有核心；请选择这些城市，或取消勾选该选项。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="358" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="359" />
       <source>Cities and their core ({radius} km)</source>
       <translation>城市及其核心（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="364" />
       <source>Cores ({count})</source>
       <translation>核心（{count} 个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="369" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="370" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="369" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="370" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="370" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
       <source>Radius (km, geodesic)</source>
       <translation>半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="372" />
       <source>Coverage areas ({radius} km)</source>
       <translation>覆盖范围（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="377" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="378" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="377" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="378" />
       <source>City name</source>
       <translation>城市名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="379" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="380" />
       <source>Distance to the core (km, geodesic)</source>
       <translation>到核心的距离（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="380" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="381" />
       <source>Within the radius (1 = yes)</source>
       <translation>在半径内（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="386" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="387" />
       <source>infeasible ({note})</source>
       <translation>无可行解（{note}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="387" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="388" />
       <source>proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="388" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="389" />
       <source>not proven optimal, gap {gap:.2f} %</source>
       <translation>未证明最优，差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="389" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="390" />
       <source>{cores} cores, {cities:.1f} % of cities and {demand:.1f} % of demand covered, largest distance {km:.1f} km, {status}</source>
       <translation>{cores} 个核心，覆盖 {cities:.1f} % 的城市和 {demand:.1f} % 的需求，最大距离 {km:.1f} km，{status}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="398" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="399" />
       <source>Core-node coverage: {layer}</source>
       <translation>核心-节点覆盖：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="399" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="401" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="401" />
       <source>Value</source>
       <translation>值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="403" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="404" />
       <source>Comparison over radii</source>
       <translation>不同半径的比较</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="412" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="413" />
       <source>gap {gap:.2f} %</source>
       <translation>差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="413" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="414" />
       <source>Radius (km)</source>
       <translation>半径（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="414" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="415" />
       <source>Largest distance (km)</source>
       <translation>最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="423" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
       <source>existing</source>
       <translation>现有</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="423" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
       <source>new</source>
       <translation>新增</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="425" />
       <source>Cities assigned</source>
       <translation>分配的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="425" />
       <source>Of which within the radius</source>
       <translation>其中在半径内</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="425" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="426" />
       <source>Farthest city (km)</source>
       <translation>最远城市（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="425" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="426" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="428" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="429" />
       <source>Cities not covered</source>
       <translation>未被覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="430" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="431" />
       <source>Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; “proven optimal” means no solution with fewer cores (set covering) or more covered demand (maximal covering) exists.</source>
       <translation>距离为椭球面上的大地线距离。以 HiGHS 精确求解整数规划；“已证明最优”表示不存在核心更少（集合覆盖）或覆盖需求更多（最大覆盖）的解。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="440" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="441" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="440" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="441" />
       <source>Assigned (nearest) core</source>
       <translation>分配的（最近）核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="441" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
       <source>Assigned core name</source>
       <translation>分配的核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="443" />
       <source>A core within the radius (1 = yes)</source>
       <translation>半径内有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="443" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="447" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="448" />
       <source>Existing core (1 = yes)</source>
       <translation>现有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="448" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="449" />
       <source>Cities assigned (nearest core)</source>
       <translation>分配的城市数（最近核心）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="448" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="449" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="449" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="450" />
       <source>Demand assigned</source>
       <translation>分配的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="449" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="450" />
       <source>Farthest assigned city (km)</source>
       <translation>所分配城市的最远距离（km）</translation>
     </message>
@@ -2450,7 +2482,7 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
   <context>
     <name>DigitalResilienceLanguage</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="69" />
+      <location filename="../../processing/algorithm.py" line="72" />
       <source>en</source>
       <translation>zh</translation>
     </message>
@@ -2955,7 +2987,7 @@ The z-score does not change when a city's weights are rescaled, so binary and ro
       <translation>热点 {statistic}（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="79" />
+      <location filename="../../processing/algorithms/hotspots.py" line="80" />
       <source>{run}: {hot} hot spot(s), {cold} cold spot(s) at 90 % confidence or more.</source>
       <translation>{run}：置信度 90% 及以上的热点 {hot} 个、冷点 {cold} 个。</translation>
     </message>
@@ -3033,17 +3065,17 @@ top and bottom {count} cities</source>
   <context>
     <name>InvalidGeometries</name>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="67" />
+      <location filename="../../processing/invalid_geometries.py" line="70" />
       <source>{count} feature(s) without geometry were left out: {ids}.</source>
       <translation>已剔除 {count} 个没有几何的要素：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="76" />
+      <location filename="../../processing/invalid_geometries.py" line="79" />
       <source>{count} invalid geometries were repaired for the analysis (the layer is unchanged): {ids}.</source>
       <translation>已为分析修复 {count} 个无效几何（图层本身未改动）：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="99" />
+      <location filename="../../processing/invalid_geometries.py" line="132" />
       <source>{count} feature(s) with invalid geometry were left out: {ids}.</source>
       <translation>已剔除 {count} 个几何无效的要素：{ids}。</translation>
     </message>
@@ -3278,72 +3310,82 @@ Output: the layer with the panel attached, either one feature per city with one 
       <translation>已读取 {path} 的 {rows} 行（{encoding}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="169" />
+      <location filename="../../processing/algorithms/join_table.py" line="159" />
+      <source>The text encoding {encoding} was guessed: if names or column names look garbled, choose the file's encoding in “Text encoding of a CSV table” (or save it as “CSV UTF-8”).</source>
+      <translation>文本编码 {encoding} 是推测得到的：如果名称或列名显示为乱码，请在“CSV 表格的文本编码”中选择文件的编码（或将其另存为“CSV UTF-8”）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="174" />
       <source>The table has no column of codes: its column {column} is joined on the cities' names ({field}).</source>
       <translation>表格中没有代码列：按城市名称（{field}）连接其列 {column}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="181" />
+      <location filename="../../processing/algorithms/join_table.py" line="186" />
       <source>Layout: {layout}; key column: {key}; year column: {year}; {count} indicator(s).</source>
       <translation>格式：{layout}；关键列：{key}；年份列：{year}；{count} 个指标。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="221" />
+      <location filename="../../processing/algorithms/join_table.py" line="226" />
       <source>Issue</source>
       <translation>问题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="221" />
+      <location filename="../../processing/algorithms/join_table.py" line="226" />
       <source>Table value</source>
       <translation>表中的值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="221" />
+      <location filename="../../processing/algorithms/join_table.py" line="226" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="222" />
+      <location filename="../../processing/algorithms/join_table.py" line="227" />
       <source>Lines in the table</source>
       <translation>表中行号</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="222" />
+      <location filename="../../processing/algorithms/join_table.py" line="227" />
       <source>Detail</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="228" />
+      <location filename="../../processing/algorithms/join_table.py" line="233" />
       <source>Not joined, fits no city: {key} (lines {lines})</source>
       <translation>未连接，与任何城市都不匹配：{key}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="229" />
+      <location filename="../../processing/algorithms/join_table.py" line="234" />
       <source>Not joined, fits several cities ({unit}): {key} (lines {lines})</source>
       <translation>未连接，与多个城市匹配（{unit}）：{key}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="230" />
+      <location filename="../../processing/algorithms/join_table.py" line="235" />
       <source>Matched after normalising: {key} → {unit}</source>
       <translation>规范化后匹配：{key} → {unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="231" />
+      <location filename="../../processing/algorithms/join_table.py" line="236" />
       <source>City without data: {unit}</source>
       <translation>没有数据的城市：{unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="232" />
+      <location filename="../../processing/algorithms/join_table.py" line="237" />
       <source>Indicator {key} written as field stem {unit}</source>
       <translation>指标 {key} 写入字段前缀 {unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="233" />
+      <location filename="../../processing/algorithms/join_table.py" line="238" />
       <source>Column {key} skipped (not numeric, or no year in its name)</source>
       <translation>已跳过列 {key}（非数值，或列名中没有年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="243" />
+      <location filename="../../processing/algorithms/join_table.py" line="240" />
+      <source>Column {key}, lines {lines}: {detail}</source>
+      <translation>列 {key}，第 {lines} 行：{detail}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="250" />
       <source>{matched} table rows joined, {unmatched} not joined; {empty} cities without data.</source>
       <translation>已连接 {matched} 行表格数据，{unmatched} 行未连接；{empty} 个城市没有数据。</translation>
     </message>
@@ -3385,12 +3427,12 @@ Output: the layer with the panel attached, either one feature per city with one 
       <translation>无法将要素写入输出：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/bridge.py" line="419" />
+      <location filename="../../processing/bridge.py" line="423" />
       <source>The input's field {field} does not hold one whole number per output feature, so it cannot be the output's feature id (a GeoPackage takes a field named fid as its primary key); it is written as {new}.</source>
       <translation>输入的字段 {field} 并非每个输出要素各对应一个整数，因此不能作为输出的要素 ID（GeoPackage 以名为 fid 的字段作为主键）；该字段改写为 {new}。</translation>
     </message>
     <message>
-      <location filename="../../processing/bridge.py" line="422" />
+      <location filename="../../processing/bridge.py" line="426" />
       <source>The input's field {field} does not hold one whole number per output feature, so it cannot be the output's feature id (a GeoPackage takes a field named fid as its primary key); it is left out.</source>
       <translation>输入的字段 {field} 并非每个输出要素各对应一个整数，因此不能作为输出的要素 ID（GeoPackage 以名为 fid 的字段作为主键）；该字段不写入输出。</translation>
     </message>
@@ -3593,57 +3635,57 @@ Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，
       <translation>LISA 集聚（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="134" />
+      <location filename="../../processing/algorithms/local_moran.py" line="135" />
       <source>{run}: Moran's I = {i:.4f}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} (p ≤ {alpha}{correction}).</source>
       <translation>{run}：Moran's I = {i:.4f}；高-高 {hh}，低-低 {ll}，低-高 {lh}，高-低 {hl}（p ≤ {alpha}{correction}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="162" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="162" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="162" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="162" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <location filename="../../processing/algorithms/local_moran.py" line="165" />
       <source>{variable} (standardised)</source>
       <translation>{variable}（标准化）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <location filename="../../processing/algorithms/local_moran.py" line="165" />
       <source>Spatial lag of {variable}</source>
       <translation>{variable}的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="165" />
+      <location filename="../../processing/algorithms/local_moran.py" line="166" />
       <source>Bivariate Moran's I = {value:.3f}</source>
       <translation>双变量 Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="166" />
+      <location filename="../../processing/algorithms/local_moran.py" line="167" />
       <source>Moran's I = {value:.3f}</source>
       <translation>Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="167" />
+      <location filename="../../processing/algorithms/local_moran.py" line="168" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="167" />
+      <location filename="../../processing/algorithms/local_moran.py" line="168" />
       <source>{label} ({count})</source>
       <translation>{label}（{count}）</translation>
     </message>
@@ -4233,6 +4275,69 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
     </message>
   </context>
   <context>
+    <name>Outputs</name>
+    <message>
+      <location filename="../../processing/outputs.py" line="63" />
+      <source>the file is in use by another program (close it, e.g. in Excel or a browser)</source>
+      <translation>文件正被其他程序占用（请先关闭它，例如在 Excel 或浏览器中）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="66" />
+      <source>permission denied (the folder or the file is read-only, or in use by another program)</source>
+      <translation>权限不足（文件夹或文件为只读，或正被其他程序占用）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="68" />
+      <source>the folder does not exist and cannot be created</source>
+      <translation>文件夹不存在且无法创建</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="70" />
+      <source>a folder of that name is in the way</source>
+      <translation>已有同名文件夹</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="72" />
+      <source>the disk is read-only</source>
+      <translation>磁盘为只读</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="74" />
+      <source>the disk is full</source>
+      <translation>磁盘已满</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="80" />
+      <source>Cannot write {path}: {reason}. Choose another file or folder for this output.</source>
+      <translation>无法写入 {path}：{reason}。请为此输出选择其他文件或文件夹。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="254" />
+      <source>The output {path}, layer “{layer}”, is one of the inputs: writing it would destroy the input. Choose another file, or another layer of the GeoPackage, e.g. {example}.</source>
+      <translation>输出 {path} 的图层“{layer}”是输入之一：写入它会破坏输入数据。请选择其他文件，或 GeoPackage 中的另一个图层，例如 {example}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="257" />
+      <source>The output {path} is one of the inputs: writing it would destroy the input. Choose another file.</source>
+      <translation>输出 {path} 是输入之一：写入它会破坏输入数据。请选择其他文件。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="342" />
+      <source>Several outputs of this run go to the GeoPackage {path}: this one is written as its layer “{layer}”. To choose the layer's name, give the output as {example}.</source>
+      <translation>本次运行的多个输出写入同一个 GeoPackage {path}：此输出写为其中的图层“{layer}”。如需指定图层名称，请将输出写为 {example}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="344" />
+      <source>The GeoPackage {path} holds other layers, which are kept: this output is written as its layer “{layer}” (replaced if it exists). To choose the layer's name, give the output as {example}.</source>
+      <translation>GeoPackage {path} 中还有其他图层，它们将被保留：此输出写为其中的图层“{layer}”（若已存在则替换）。如需指定图层名称，请将输出写为 {example}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/outputs.py" line="465" />
+      <source>Could not remove the layer “{layer}” from {path}: {error}</source>
+      <translation>无法从 {path} 中删除图层“{layer}”：{error}</translation>
+    </message>
+  </context>
+  <context>
     <name>PanelInput</name>
     <message>
       <location filename="../../processing/panel_input.py" line="43" />
@@ -4645,7 +4750,27 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
       <translation>无法选出 {value} 的要素。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="622" />
+      <location filename="../../processing/algorithms/report_map.py" line="598" />
+      <source>the file cannot be written (a read-only folder, a file open in another program, or a missing folder); choose another file</source>
+      <translation>无法写入文件（文件夹为只读、文件正被其他程序打开或文件夹不存在）；请选择其他文件</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="601" />
+      <source>not enough memory for the image; lower the resolution (DPI)</source>
+      <translation>内存不足，无法生成图像；请降低分辨率（DPI）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="603" />
+      <source>the SVG layers could not be exported</source>
+      <translation>无法导出 SVG 图层</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="604" />
+      <source>the layout export failed (code {code})</source>
+      <translation>布局导出失败（代码 {code}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="633" />
       <source>Could not write the report map {path}: {error}</source>
       <translation>无法写入报告地图 {path}：{error}</translation>
     </message>
@@ -4685,77 +4810,77 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
   <context>
     <name>ResilienceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="58" />
+      <location filename="../../processing/algorithm.py" line="61" />
       <source>Parameters</source>
       <translation>参数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="112" />
+      <location filename="../../processing/algorithm.py" line="115" />
       <source>{who} needs Python packages that QGIS's Python lacks: {names}.</source>
       <translation>{who}需要 QGIS 的 Python 中缺少的 Python 包：{names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="113" />
+      <location filename="../../processing/algorithm.py" line="116" />
       <source>Digital Resilience Toolkit</source>
       <translation>数字韧性工具箱</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="116" />
+      <location filename="../../processing/algorithm.py" line="119" />
       <source>Install them in one step from the menu Digital Resilience › Install dependencies…, or in a terminal (on Windows, the OSGeo4W Shell): {command}</source>
       <translation>可在菜单“数字韧性 › 安装依赖包…”中一步安装，或在终端（Windows 上为 OSGeo4W Shell）中运行：{command}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="123" />
+      <location filename="../../processing/algorithm.py" line="126" />
       <source>pyproj must be the one built against QGIS's own PROJ library ({packages} need(s) it), and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}, then the rest as above.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本（{packages} 需要它），且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装，然后按上述方法安装其余的包。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="128" />
+      <location filename="../../processing/algorithm.py" line="131" />
       <source>pyproj must be the one built against QGIS's own PROJ library, and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本，且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="131" />
+      <location filename="../../processing/algorithm.py" line="134" />
       <source>Then restart QGIS.</source>
       <translation>然后重启 QGIS。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="232" />
+      <location filename="../../processing/algorithm.py" line="245" />
       <source>Cancelled by the user.</source>
       <translation>已被用户取消。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="35" />
+      <location filename="../../processing/algorithm.py" line="38" />
       <source>Indicators and indices</source>
       <translation>指标与指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="36" />
+      <location filename="../../processing/algorithm.py" line="39" />
       <source>Spatial weights</source>
       <translation>空间权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="37" />
+      <location filename="../../processing/algorithm.py" line="40" />
       <source>Spatial autocorrelation</source>
       <translation>空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="38" />
+      <location filename="../../processing/algorithm.py" line="41" />
       <source>Core-node coverage</source>
       <translation>核心-节点覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="39" />
+      <location filename="../../processing/algorithm.py" line="42" />
       <source>Spillover and dynamics</source>
       <translation>空间溢出与动态</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="40" />
+      <location filename="../../processing/algorithm.py" line="43" />
       <source>Maps and reports</source>
       <translation>地图与报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="41" />
+      <location filename="../../processing/algorithm.py" line="44" />
       <source>Study workflows</source>
       <translation>研究工作流</translation>
     </message>
@@ -5338,7 +5463,7 @@ Kinds
 
 Transformations: row-standardised (each row sums to 1), binary, variance-stabilising (Tiefelsdorf et al. 1999).
 
-Distances are between the units' points (the points themselves, or each polygon's centroid or a point on its surface): geodesic in km on the layer's ellipsoid when its CRS is geographic, planar otherwise (in km for metre-based CRSs). A distance you set that leaves units without neighbours is refused, naming them; “attach islands” instead links each unit without neighbours to its nearest unit (and back).
+Distances are between the units' points (the points themselves, or each polygon's centroid or a point on its surface): geodesic in km on the layer's ellipsoid whenever its CRS has one (geographic, or projected with a datum), as in core-node coverage; straight lines in the layer's projection only with “Planar distances” (spdep longlat = FALSE) or for a CRS without a datum. The log says which. A layer without a CRS gets contiguity and k-nearest neighbours only. A distance you set that leaves units without neighbours is refused, naming them; “attach islands” instead links each unit without neighbours to its nearest unit (and back).
 
 Outputs: a connectivity layer (a line from each unit to each neighbour, with the transformed weight and the distance); a weights file, GAL for binary kinds and GWT for weighted ones (a .gal name gets a .gwt file then), readable by GeoDa and libpysal and by the toolkit's other algorithms, which check its ids against their layer; a CSV edge list (original weights); an HTML summary (units, links, neighbour counts with a histogram, islands, symmetry).
 
@@ -5357,7 +5482,7 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
 
 标准化方式：行标准化（每行之和为 1）、二值、方差稳定化（Tiefelsdorf 等 1999）。
 
-距离按单元的代表点计算（点本身，或每个面的质心或面上点）：CRS 为地理坐标系时为图层椭球面上的大地线距离（km），否则为平面距离（以米为单位的 CRS 换算为 km）。所设距离若使某些单元没有邻居将被拒绝，并列出这些单元；勾选“连接孤岛”则将每个没有邻居的单元与其最近的单元相连（双向）。
+距离按单元的代表点计算（点本身，或每个面的质心或面上点）：只要图层的 CRS 有椭球体（地理坐标系，或带基准面的投影坐标系），就采用图层椭球面上的大地线距离（km），与核心-节点覆盖一致；仅在勾选“平面距离”（spdep longlat = FALSE）或 CRS 没有基准面时，才采用图层投影中的直线距离。日志会说明采用了哪一种。没有 CRS 的图层只能使用邻接和 k 近邻权重。所设距离若使某些单元没有邻居将被拒绝，并列出这些单元；勾选“连接孤岛”则将每个没有邻居的单元与其最近的单元相连（双向）。
 
 输出：连接图层（每个单元到其每个邻居的连线，带标准化后的权重和距离）；权重文件——二值类型为 GAL，加权类型为 GWT（此时 .gal 文件名会改存为 .gwt 文件），可被 GeoDa、libpysal 和本工具箱其他算法读取，后者会核对文件中的标识与其图层是否一致；CSV 边列表（原始权重）；HTML 摘要（单元数、连接数、邻居数分布及直方图、孤岛、对称性）。
 
@@ -5369,229 +5494,269 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <translation>weights,neighbours,contiguity,queen,rook,knn,distance band,inverse distance,kernel,economic,block,gal,gwt,connectivity,geoda,空间权重矩阵,邻接,邻居,k 近邻,距离带,反距离,核函数,经济距离,地理距离,经济地理嵌套矩阵</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="100" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="103" />
       <source>Units (cities)</source>
       <translation>单元（城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="107" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="110" />
       <source>Connectivity</source>
       <translation>连接线</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="112" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="115" />
       <source>Weights file</source>
       <translation>权重文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="113" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="116" />
       <source>GAL files (*.gal);;GWT files (*.gwt)</source>
       <translation>GAL 文件 (*.gal);;GWT 文件 (*.gwt)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="118" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="121" />
       <source>Edge list</source>
       <translation>边列表</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="118" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="121" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="124" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="127" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="124" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="127" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="131" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="134" />
       <source>Units without neighbours</source>
       <translation>无邻居的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="132" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="135" />
       <source>Mean number of neighbours</source>
       <translation>平均邻居数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="152" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="160" />
       <source>Building {what}.</source>
       <translation>正在构建{what}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="162" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="170" />
       <source>{count} unit(s) have no neighbours: {ids}. Statistics treat them as islands; consider attaching islands to their nearest unit, k-nearest neighbours or a distance band.</source>
       <translation>{count} 个单元没有邻居：{ids}。统计时将其视为孤岛；可考虑将孤岛连接到最近的单元，或使用 k 近邻或距离带权重。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="183" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="191" />
       <source>The connectivity layer was not written: {links} links are too many to draw (at most {limit}). The weights file and the summary are complete.</source>
       <translation>未写入连接图层：{links} 条连接过多，无法绘制（最多 {limit} 条）。权重文件和摘要是完整的。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="196" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="204" />
       <source>Unit</source>
       <translation>单元</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="196" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="204" />
       <source>Neighbour</source>
       <translation>邻居</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="197" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="205" />
       <source>Weight (transformed)</source>
       <translation>权重（标准化后）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="198" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="206" />
       <source>Distance between the units' points</source>
       <translation>单元代表点之间的距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="199" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="207" />
       <source>Connectivity ({kind})</source>
       <translation>连接线（{kind}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="216" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="224" />
       <source>These weights are not binary, which GAL files cannot hold: they were saved as a GWT file, {path}.</source>
       <translation>这些权重不是二值的，GAL 文件无法保存：已另存为 GWT 文件 {path}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="238" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="246" />
       <source>automatic: the smallest that gives every unit a neighbour</source>
       <translation>自动：使每个单元都有邻居的最小距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="239" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="247" />
       <source>chosen</source>
       <translation>手动设定</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="240" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="248" />
       <source>Distance threshold</source>
       <translation>距离阈值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="242" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="250" />
       <source>Cut-off distance</source>
       <translation>截断距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="244" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="252" />
       <source>automatic: the largest distance to a k-th nearest neighbour</source>
       <translation>自动：到第 k 近邻的最大距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="246" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="254" />
       <source>Kernel bandwidth</source>
       <translation>核函数带宽</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="248" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="256" />
       <source>Adaptive bandwidths (min / max)</source>
       <translation>自适应带宽（最小 / 最大）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="251" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="259" />
       <source>Contiguity order</source>
       <translation>邻接阶数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="252" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="260" />
       <source> (with lower orders)</source>
       <translation>（含低阶）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="254" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="262" />
       <source>Kernel function</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="256" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="264" />
       <source>Power α of distance</source>
       <translation>距离的幂次 α</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="258" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="266" />
       <source>Economic-geographic form</source>
       <translation>经济地理权重形式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="259" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="267" />
       <source>nested φ·W_d + (1 − φ)·W_e, φ = {share}</source>
       <translation>嵌套形式 φ·W_d + (1 − φ)·W_e，φ = {share}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="261" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="269" />
       <source>product W_d · diag(x̄_j / x̄)</source>
       <translation>乘积形式 W_d · diag(x̄_j / x̄)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="263" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="271" />
       <source>Economic variable (mean of)</source>
       <translation>经济变量（取均值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="265" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="273" />
       <source>Blocks</source>
       <translation>区块</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="265" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="273" />
       <source>{count} values of {field}</source>
       <translation>{field} 的 {count} 个取值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="268" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="276" />
       <source>Islands attached to their nearest unit</source>
       <translation>连接到最近单元的孤岛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="302" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="311" />
       <source>Spatial weights: {layer}</source>
       <translation>空间权重：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="303" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="312" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="304" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="313" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="304" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="313" />
       <source>Value</source>
       <translation>值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="307" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="316" />
       <source>Neighbour counts</source>
       <translation>邻居数分布</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="310" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="319" />
       <source>Number of neighbours</source>
       <translation>邻居数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="312" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="321" />
       <source>Histogram of neighbour counts</source>
       <translation>邻居数直方图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="313" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="322" />
       <source>Neighbours</source>
       <translation>邻居数</translation>
+    </message>
+    <message>
+      <source>Builds the neighbour structure (spatial weights) of a layer of cities, summarises it and saves it for GeoDa, libpysal and the toolkit's other algorithms.
+
+Kinds
+• Queen / rook contiguity: polygons that share at least one / two boundary vertices (as GeoDa and R spdep's poly2nb). Order p links units whose shortest chain of neighbours has p links; “include lower orders” keeps orders 1…p.
+• K-nearest neighbours: the k closest units, optionally made symmetric.
+• Distance band: every unit within the distance; by default the smallest distance that gives every unit a neighbour.
+• Inverse distance: w = 1/d^α for every pair, or only within the cut-off distance.
+• Kernel: w = K(z), z = d/h, for units within the bandwidth h. Fixed h: the distance, or by default the largest distance from a unit to its k-th nearest neighbour. Adaptive h: for each unit, the distance to its k-th nearest neighbour, and its k nearest units are its neighbours. K(z) is zero beyond z = 1 and otherwise: triangular 1 − z; uniform 1/2; Epanechnikov 3/4 (1 − z²); quartic 15/16 (1 − z²)²; Gaussian exp(−z²/2)/√(2π) (the definitions of GeoDa and libpysal's Kernel). The diagonal is zero: a unit is not its own neighbour, as Moran's I and spatial regressions expect (libpysal's Kernel keeps K(0) on the diagonal, for kernel smoothing).
+• Economic distance: w_ij = 1/|x̄_i − x̄_j|, x̄ the economic field (e.g. GDP per capita) averaged over every year of its STEM_YYYY stem (or the field alone).
+• Economic-geographic: nested W = φ·W_d + (1 − φ)·W_e, with W_d = 1/d^α (inverse distance) and W_e the economic distance weights, each row-standardised before they are mixed (Shao, Li, Cao and Yang 2016, Economic Research Journal 51(9): 73–88); or the product w_ij = (x̄_j / x̄)/d_ij^α, i.e. W_d·diag(x̄_j/x̄) (Lin, Long and Wu 2005, China Economic Quarterly).
+• Block: units with the same value of the block field (e.g. province) are neighbours.
+
+Transformations: row-standardised (each row sums to 1), binary, variance-stabilising (Tiefelsdorf et al. 1999).
+
+Distances are between the units' points (the points themselves, or each polygon's centroid or a point on its surface): geodesic in km on the layer's ellipsoid when its CRS is geographic, planar otherwise (in km for metre-based CRSs). A distance you set that leaves units without neighbours is refused, naming them; “attach islands” instead links each unit without neighbours to its nearest unit (and back).
+
+Outputs: a connectivity layer (a line from each unit to each neighbour, with the transformed weight and the distance); a weights file, GAL for binary kinds and GWT for weighted ones (a .gal name gets a .gwt file then), readable by GeoDa and libpysal and by the toolkit's other algorithms, which check its ids against their layer; a CSV edge list (original weights); an HTML summary (units, links, neighbour counts with a histogram, islands, symmetry).
+
+The unit id field (e.g. adcode) identifies units in the files; without it the feature ids are used. Features without geometry are left out and named in the log. Invalid geometries follow Processing's “Invalid features filtering” setting: stop (the default; the error names every invalid feature), skip them (named in the log), or do not filter, which repairs them for the analysis (the layer is unchanged).</source>
+      <translation type="vanished">构建城市图层的邻接结构（空间权重矩阵），给出摘要，并保存供 GeoDa、libpysal 和本工具箱其他算法使用。
+
+类型
+• Queen / Rook 邻接：至少共享一个 / 两个边界顶点的面互为邻居（与 GeoDa 和 R spdep 的 poly2nb 一致）。p 阶邻接连接最短邻居链长度为 p 的单元；“包含低阶邻接”保留 1…p 阶。
+• K 近邻：距离最近的 k 个单元，可选对称化。
+• 距离带：距离阈值内的所有单元；默认取使每个单元都有邻居的最小距离。
+• 反距离：对每对单元取 w = 1/d^α，或仅在截断距离内取值。
+• 核函数：带宽 h 内的单元取 w = K(z)，z = d/h。固定带宽 h：所设距离，默认取各单元到其第 k 近邻的最大距离。自适应带宽 h：每个单元取到其第 k 近邻的距离，其 k 个最近单元为其邻居。z &gt; 1 时 K(z) 为零，否则：三角核 1 − z；均匀核 1/2；Epanechnikov 核 3/4 (1 − z²)；四次核 15/16 (1 − z²)²；高斯核 exp(−z²/2)/√(2π)（与 GeoDa 和 libpysal 的 Kernel 定义一致）。对角线为零：单元不是自身的邻居，符合 Moran's I 和空间回归的要求（libpysal 的 Kernel 为核平滑在对角线上保留 K(0)）。
+• 经济距离：w_ij = 1/|x̄_i − x̄_j|，x̄ 为经济字段（如人均 GDP）在其 STEM_YYYY 前缀所有年份上的均值（或仅该字段）。
+• 经济地理嵌套：嵌套形式 W = φ·W_d + (1 − φ)·W_e，其中 W_d = 1/d^α（反距离），W_e 为经济距离权重，二者混合前分别行标准化（邵帅、李欣、曹建华、杨莉莉 2016，《经济研究》51(9): 73–88）；或乘积形式 w_ij = (x̄_j / x̄)/d_ij^α，即 W_d·diag(x̄_j/x̄)（林光平、龙志和、吴梅 2005，《经济学（季刊）》）。
+• 区块：区块字段（如省份）取值相同的单元互为邻居。
+
+标准化方式：行标准化（每行之和为 1）、二值、方差稳定化（Tiefelsdorf 等 1999）。
+
+距离按单元的代表点计算（点本身，或每个面的质心或面上点）：CRS 为地理坐标系时为图层椭球面上的大地线距离（km），否则为平面距离（以米为单位的 CRS 换算为 km）。所设距离若使某些单元没有邻居将被拒绝，并列出这些单元；勾选“连接孤岛”则将每个没有邻居的单元与其最近的单元相连（双向）。
+
+输出：连接图层（每个单元到其每个邻居的连线，带标准化后的权重和距离）；权重文件——二值类型为 GAL，加权类型为 GWT（此时 .gal 文件名会改存为 .gwt 文件），可被 GeoDa、libpysal 和本工具箱其他算法读取，后者会核对文件中的标识与其图层是否一致；CSV 边列表（原始权重）；HTML 摘要（单元数、连接数、邻居数分布及直方图、孤岛、对称性）。
+
+单元标识字段（如 adcode）用于在文件中标识单元；不设置时使用要素 ID。没有几何的要素将被剔除并在日志中列出。无效几何按 Processing 的“无效要素过滤”设置处理：停止（默认；错误信息列出每个无效要素）、跳过（在日志中列出），或不过滤——此时为分析修复这些几何（图层本身不变）。</translation>
     </message>
   </context>
   <context>
@@ -6255,6 +6420,21 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <location filename="../../processing/weights_parameters.py" line="176" />
       <source>Block field for block weights (same value = neighbours, e.g. province)</source>
       <translation>区块权重的区块字段（取值相同即为邻居，如省份）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="178" />
+      <source>Planar distances</source>
+      <translation>平面距离</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="179" />
+      <source>Planar distances in the layer's projection (spdep longlat = FALSE; default: geodesic on the ellipsoid whenever the CRS has one)</source>
+      <translation>按图层投影计算平面距离（spdep longlat = FALSE；默认：只要 CRS 有椭球体，就按椭球面大地线距离计算）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="317" />
+      <source>Distances: {how}.</source>
+      <translation>距离：{how}。</translation>
     </message>
   </context>
   <context>
@@ -6992,51 +7172,51 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
     <message>
       <location filename="../../core/econometrics/data.py" line="137" />
-      <source>{count} unit(s) have empty (NULL) values in the model's fields: {units}. Fill them, or run again with “Balance the panel / drop units with missing values” on.</source>
-      <translation>{count} 个单元在模型字段中有空值（NULL）：{units}。请补全，或勾选“平衡面板 / 剔除含缺失值的单元”后重新运行。</translation>
+      <source>{count} unit(s) have empty (NULL) or non-finite (±inf) values in the model's fields: {units}. Fill them, or run again with “Balance the panel / drop units with missing values” on.</source>
+      <translation>{count} 个单元在模型字段中有空值（NULL）或非有限值（±inf）：{units}。请补全，或勾选“平衡面板 / 剔除含缺失值的单元”后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="141" />
+      <location filename="../../core/econometrics/data.py" line="142" />
       <source>{count} unit(s) with missing values were left out: {units}.</source>
       <translation>已剔除 {count} 个含缺失值的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="162" />
+      <location filename="../../core/econometrics/data.py" line="163" />
       <source>No yearly fields STEM_YYYY for {stems}; a wide panel needs fields like {example} (or choose the long layout with a year field, or the cross-section layout).</source>
       <translation>{stems} 没有逐年字段 STEM_YYYY；宽格式面板需要类似 {example} 的字段（或选择带年份字段的长格式，或截面格式）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="170" />
+      <location filename="../../core/econometrics/data.py" line="171" />
       <source>The fields {stems} share fewer than two years ({years}); a panel needs at least two.</source>
       <translation>字段 {stems} 共有的年份少于两年（{years}）；面板至少需要两年。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="171" />
+      <location filename="../../core/econometrics/data.py" line="172" />
       <source>none</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="176" />
+      <location filename="../../core/econometrics/data.py" line="177" />
       <source>{stem}: years {years} are not shared by every variable and were left out.</source>
       <translation>{stem}：年份 {years} 并非所有变量共有，已剔除。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="191" />
+      <location filename="../../core/econometrics/data.py" line="192" />
       <source>The year field {field} is empty or not a number in {count} row(s); fill it.</source>
       <translation>年份字段 {field} 在 {count} 行中为空或不是数字；请补全。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="199" />
+      <location filename="../../core/econometrics/data.py" line="200" />
       <source>The year field {field} has a single year ({year}); a panel needs at least two, or choose the cross-section layout.</source>
       <translation>年份字段 {field} 只有一个年份（{year}）；面板至少需要两年，或请选择截面格式。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="222" />
+      <location filename="../../core/econometrics/data.py" line="223" />
       <source>The panel is not balanced: {cells} unit-year(s) of {units} unit(s) are missing or empty, e.g. {examples}. Fill the gaps, or run again with “Balance the panel” on to leave out the {units} incomplete unit(s).</source>
       <translation>面板不平衡：{units} 个单元的 {cells} 个单元-年份缺失或为空，例如 {examples}。请补全缺失值，或勾选“平衡面板”后重新运行，以剔除这 {units} 个不完整的单元。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="227" />
+      <location filename="../../core/econometrics/data.py" line="228" />
       <source>Panel balanced: {count} unit(s) with missing years were left out: {units}.</source>
       <translation>已平衡面板：剔除了 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
@@ -7721,17 +7901,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>检验方法：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/results.py" line="50" />
+      <location filename="../../core/econometrics/results.py" line="52" />
       <source>asymptotic (information matrix)</source>
       <translation>渐近（信息矩阵）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/results.py" line="112" />
+      <location filename="../../core/econometrics/results.py" line="118" />
       <source>Log-likelihood</source>
       <translation>对数似然值</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/results.py" line="115" />
+      <location filename="../../core/econometrics/results.py" line="121" />
       <source>R² within</source>
       <translation>组内 R²</translation>
     </message>
@@ -7859,6 +8039,26 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/errors.py" line="92" />
       <source>{items} and {count} more</source>
       <translation>{items} 等（另有 {count} 个）</translation>
+    </message>
+    <message>
+      <location filename="../../core/geodesy.py" line="70" />
+      <source>planar, in the layer's units (the layer has no CRS)</source>
+      <translation>平面距离，采用图层单位（图层没有坐标参考系）</translation>
+    </message>
+    <message>
+      <location filename="../../core/geodesy.py" line="77" />
+      <source>geodesic on the {ellipsoid} ellipsoid</source>
+      <translation>{ellipsoid} 椭球面上的大地线距离</translation>
+    </message>
+    <message>
+      <location filename="../../core/geodesy.py" line="80" />
+      <source>geodesic on the {ellipsoid} ellipsoid (points of {crs} taken back to longitude/latitude)</source>
+      <translation>{ellipsoid} 椭球面上的大地线距离（{crs} 中的点先反算为经纬度）</translation>
+    </message>
+    <message>
+      <location filename="../../core/geodesy.py" line="86" />
+      <source>planar, straight lines in {crs}</source>
+      <translation>平面距离，{crs} 中的直线距离</translation>
     </message>
     <message>
       <location filename="../../core/indices/composite.py" line="58" />
@@ -8046,12 +8246,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>请选择两个不同的指数。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/coupling_layers.py" line="87" />
+      <location filename="../../core/indices/coupling_layers.py" line="77" />
+      <source>{count} values are not finite numbers (±inf) and were treated as missing (the results of those features are NULL): {cells}.</source>
+      <translation>{count} 个值不是有限数（±inf），已按缺失值处理（这些要素的结果为 NULL）：{cells}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/coupling_layers.py" line="95" />
       <source>{label} {year}</source>
       <translation>{label} {year}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/coupling_layers.py" line="92" />
+      <location filename="../../core/indices/coupling_layers.py" line="100" />
       <source>Fields already in the layer were replaced: {fields}.</source>
       <translation>已替换图层中已有的字段：{fields}。</translation>
     </message>
@@ -8066,17 +8271,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>此处 CRITIC 权重无定义（只有一个指标，或指标间完全相关）；请使用熵权法或等权重。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/encoding.py" line="41" />
-      <source>The table is neither UTF-8 nor GBK/GB18030 text; save it as “CSV UTF-8” or choose its encoding explicitly.</source>
-      <translation>该表格既不是 UTF-8 也不是 GBK/GB18030 文本；请另存为“CSV UTF-8”，或明确指定其编码。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/encoding.py" line="57" />
+      <location filename="../../core/indices/encoding.py" line="85" />
       <source>The table cannot be read as {encoding} (byte {position} is invalid); choose another encoding or “Detect automatically”.</source>
       <translation>无法以 {encoding} 读取该表格（第 {position} 个字节无效）；请选择其他编码或“自动识别”。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/encoding.py" line="63" />
+      <location filename="../../core/indices/encoding.py" line="91" />
       <source>Unknown text encoding “{encoding}”; use one of {choices}.</source>
       <translation>未知的文本编码“{encoding}”；请使用以下之一：{choices}。</translation>
     </message>
@@ -8131,82 +8331,82 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>指数 {index} 的权重之和为零；请给出正的权重。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="55" />
+      <location filename="../../core/indices/join.py" line="58" />
       <source>The layer's key field repeats codes: {codes}; join by a unique field (e.g. adcode).</source>
       <translation>图层的关键字段中有重复代码：{codes}；请按唯一字段连接（如 adcode）。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="63" />
+      <location filename="../../core/indices/join.py" line="66" />
       <source>No code of the table matches the layer: the table has {table} (e.g. {example}), the layer {layer} (e.g. {layer_example}). Check the key columns, or join by name.</source>
       <translation>表中没有任何代码与图层匹配：表中为{table}（如 {example}），图层中为{layer}（如 {layer_example}）。请检查关键列，或改为按名称连接。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="80" />
+      <location filename="../../core/indices/join.py" line="83" />
       <source>No name of the table matches exactly one unit of the layer ({ambiguous} of {count} fit several): the table has e.g. {example}, the layer e.g. {layer_example}. Check the key columns (the layer's field must hold the names), or join by code.</source>
       <translation>表中没有任何名称恰好与图层中的一个单元匹配（{count} 个中有 {ambiguous} 个与多个单元匹配）：表中如 {example}，图层中如 {layer_example}。请检查关键列（图层字段中须为名称），或改为按代码连接。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="97" />
+      <location filename="../../core/indices/join.py" line="100" />
       <source>Join by one of {by} into one of {shapes}.</source>
       <translation>请按 {by} 之一连接，输出为 {shapes} 之一。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="114" />
+      <location filename="../../core/indices/join.py" line="117" />
       <source>matched after removing suffixes, spaces or ethnic designations; check it</source>
       <translation>去掉后缀、空格或民族名称后匹配；请核对</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="117" />
+      <location filename="../../core/indices/join.py" line="120" />
       <source>fits several units; not joined (join by code, or write the full name)</source>
       <translation>与多个单元匹配；未连接（请按代码连接，或写出全称）</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="119" />
+      <location filename="../../core/indices/join.py" line="122" />
       <source>fits no unit of the layer; not joined</source>
       <translation>与图层中的任何单元都不匹配；未连接</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="127" />
+      <location filename="../../core/indices/join.py" line="130" />
       <source>{unit} (lines {lines})</source>
       <translation>{unit}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="128" />
+      <location filename="../../core/indices/join.py" line="131" />
       <source>{unit} {year} (lines {lines})</source>
       <translation>{unit} {year}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="131" />
+      <location filename="../../core/indices/join.py" line="134" />
       <source>The table has more than one row for a unit and year: {pairs}. Keep one row each (two spellings of one name count as the same unit).</source>
       <translation>表中同一单元同一年份有多行：{pairs}。请每个单元每年只保留一行（同一名称的两种写法视为同一单元）。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="137" />
+      <location filename="../../core/indices/join.py" line="140" />
       <source>unit of the layer without any row in the table</source>
       <translation>图层中的单元在表中没有任何行</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="143" />
+      <location filename="../../core/indices/join.py" line="146" />
       <source>indicator written as field stem {stem}</source>
       <translation>指标写入字段前缀 {stem}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="146" />
+      <location filename="../../core/indices/join.py" line="151" />
       <source>not numeric (or no year in its name); not joined</source>
       <translation>非数值（或列名中没有年份）；未连接</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="153" />
+      <location filename="../../core/indices/join.py" line="158" />
       <source>The table has no years, so there is one value per unit: choose one feature per unit (wide) instead of one per unit and year.</source>
       <translation>表中没有年份，每个单元只有一个值：请选择每个单元一个要素（宽格式），而不是每个单元每年一个要素。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="159" />
+      <location filename="../../core/indices/join.py" line="164" />
       <source>fields already in the layer were replaced by the table's values: {fields}</source>
       <translation>图层中已有的字段被表中的值替换：{fields}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="199" />
+      <location filename="../../core/indices/join.py" line="204" />
       <source>Year</source>
       <translation>年份</translation>
     </message>
@@ -8226,104 +8426,139 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{span} 个字符的文本</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="60" />
+      <location filename="../../core/indices/layouts.py" line="61" />
       <source>The table has no column “{column}” ({what}); its columns are: {columns}.</source>
       <translation>表中没有列“{column}”（{what}）；现有的列为：{columns}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="66" />
+      <location filename="../../core/indices/layouts.py" line="67" />
       <source>Cannot tell which column holds the {what}; name it in the parameters (columns: {columns}).</source>
       <translation>无法判断哪一列是{what}；请在参数中指定（现有的列：{columns}）。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="96" />
+      <location filename="../../core/indices/layouts.py" line="97" />
       <source>Column “{column}” must hold a year on every row (e.g. 2019); see {rows}.</source>
       <translation>列“{column}”的每一行都必须是年份（如 2019）；请查看 {rows}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="106" />
+      <location filename="../../core/indices/layouts.py" line="107" />
       <source>The table has no indicator {names}; its columns are: {columns}.</source>
       <translation>表中没有指标 {names}；现有的列为：{columns}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="120" />
+      <location filename="../../core/indices/layouts.py" line="121" />
       <source>The table has no indicator {names}; it has: {available}.</source>
       <translation>表中没有指标 {names}；现有的指标为：{available}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="133" />
+      <location filename="../../core/indices/layouts.py" line="134" />
       <source>The table repeats unit-year-indicator rows: {rows}; keep one row each.</source>
       <translation>表中有重复的单元-年份-指标行：{rows}；请每组只保留一行。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="166" />
+      <location filename="../../core/indices/layouts.py" line="167" />
       <source>Several columns give the same indicator and year: {clashes}. Keep one column for each, or rename the others.</source>
       <translation>多个列给出了同一指标、同一年份的值：{clashes}。请每组只保留一列，或重命名其他列。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="187" />
+      <location filename="../../core/indices/layouts.py" line="188" />
       <source>Unknown table layout “{layout}”; use one of {layouts}.</source>
       <translation>未知的表格格式“{layout}”；请使用以下之一：{layouts}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="190" />
+      <location filename="../../core/indices/layouts.py" line="191" />
       <source>unit codes or names</source>
       <translation>单元代码或名称</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="191" />
+      <location filename="../../core/indices/layouts.py" line="192" />
       <source>years</source>
       <translation>年份</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="197" />
+      <location filename="../../core/indices/layouts.py" line="198" />
       <source>indicator names</source>
       <translation>指标名称</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="199" />
+      <location filename="../../core/indices/layouts.py" line="200" />
       <source>values</source>
       <translation>数值</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="216" />
+      <location filename="../../core/indices/layouts.py" line="218" />
       <source>The table has no numeric indicator columns besides {key} and {year}; check the layout and the delimiter.</source>
       <translation>除 {key} 和 {year} 外，表中没有数值型指标列；请检查表格格式和分隔符。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="218" />
+      <location filename="../../core/indices/layouts.py" line="220" />
       <source>The table has no numeric indicator columns besides {key}; check the layout and the delimiter.</source>
       <translation>除 {key} 外，表中没有数值型指标列；请检查表格格式和分隔符。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="30" />
+      <location filename="../../core/indices/missing.py" line="32" />
       <source>Unknown missing-value policy “{policy}”; use one of {policies}.</source>
       <translation>未知的缺失值处理方式“{policy}”；请使用以下之一：{policies}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="45" />
+      <location filename="../../core/indices/missing.py" line="50" />
+      <source>Index {index}: {count} indicator values are missing, {infinite} of them because they are not finite numbers (±inf) ({examples}). Correct the data, or choose to drop those city-years or to fill them with the year mean.</source>
+      <translation>指数 {index}：{count} 个指标值缺失，其中 {infinite} 个因为不是有限数（±inf）（{examples}）。请修正数据，或选择剔除这些城市-年份，或用当年均值填补。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/missing.py" line="55" />
       <source>Index {index}: {count} indicator values are missing ({examples}). Complete the data, or choose to drop those city-years or to fill them with the year mean.</source>
       <translation>指数 {index}：有 {count} 个指标值缺失（{examples}）。请补全数据，或选择剔除这些城市-年份、或以当年均值填补。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="52" />
+      <location filename="../../core/indices/missing.py" line="62" />
+      <source>not a finite number (±inf): city-year dropped</source>
+      <translation>不是有限数（±inf）：已剔除该城市-年份</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/missing.py" line="63" />
       <source>city-year dropped</source>
       <translation>已剔除该城市-年份</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="61" />
+      <location filename="../../core/indices/missing.py" line="72" />
       <source>Index {index}: {pairs} have no value for any unit, so there is no mean to fill with; remove the indicator or the year.</source>
       <translation>指数 {index}：{pairs} 在所有单元中都没有值，无均值可供填补；请移除该指标或该年份。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="64" />
+      <location filename="../../core/indices/missing.py" line="76" />
+      <source>not a finite number (±inf): filled with the year mean {mean}</source>
+      <translation>不是有限数（±inf）：已用当年均值 {mean} 填补</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/missing.py" line="77" />
       <source>filled with the year mean {mean}</source>
       <translation>已用当年均值 {mean} 填补</translation>
     </message>
     <message>
-      <location filename="../../core/indices/numbers.py" line="55" />
+      <location filename="../../core/indices/numbers.py" line="85" />
       <source>Column “{column}” holds values that are not numbers ({examples}); correct them, or leave the cell empty for missing data.</source>
       <translation>列“{column}”中有非数值的取值（{examples}）；请更正，或将单元格留空表示缺失。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/numbers.py" line="129" />
+      <source>no-data marks read as missing: {cells}</source>
+      <translation>无数据标记按缺失值读取：{cells}</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/numbers.py" line="131" />
+      <source>not finite numbers, read as missing: {cells}</source>
+      <translation>不是有限数，按缺失值读取：{cells}</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/numbers.py" line="134" />
+      <source>read with “,” as the thousands separator: {examples}</source>
+      <translation>“,”按千位分隔符读取：{examples}</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/numbers.py" line="137" />
+      <source>the % sign was dropped (not divided by 100): {examples}</source>
+      <translation>已去掉 % 号（未除以 100）：{examples}</translation>
     </message>
     <message>
       <location filename="../../core/indices/panel_layers.py" line="80" />
@@ -8551,9 +8786,9 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的指标体系模板“{key}”；请使用以下之一：{keys}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/variation.py" line="36" />
-      <source>Coefficient-of-variation weights need indicators with a positive mean; {codes} have a mean ≤ 0. Use the entropy or CRITIC method.</source>
-      <translation>变异系数法要求指标均值为正；{codes} 的均值 ≤ 0。请使用熵权法或 CRITIC 法。</translation>
+      <location filename="../../core/indices/variation.py" line="40" />
+      <source>Coefficient-of-variation weights need indicators on a ratio scale (no negative values, a positive mean); {codes} do not, and their CV would be meaningless (near-zero mean: a huge weight). Use the entropy or CRITIC method.</source>
+      <translation>变异系数法要求指标为比率尺度（无负值、均值为正）；{codes} 不满足，其变异系数没有意义（均值接近零时权重会极大）。请改用熵权法或 CRITIC 法。</translation>
     </message>
     <message>
       <location filename="../../core/indices/zonal.py" line="33" />
@@ -8581,57 +8816,62 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>最大值</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="107" />
+      <location filename="../../core/indices/zonal.py" line="110" />
+      <source>The zones ({zones}) cannot be transformed to the CRS of the raster {path} ({raster}): a local or undefined CRS has no link to the Earth. Set the zone layer's true CRS (Layer Properties › Source) or assign the raster's, and run again.</source>
+      <translation>分区（{zones}）无法转换到栅格 {path} 的坐标参考系（{raster}）：局部或未定义的坐标参考系与地球没有关联。请为分区图层设置其真实的坐标参考系（图层属性 › 源），或为栅格指定坐标参考系，然后重新运行。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/zonal.py" line="126" />
       <source>Choose statistics among {statistics}.</source>
       <translation>请从 {statistics} 中选择统计量。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="109" />
+      <location filename="../../core/indices/zonal.py" line="128" />
       <source>The share of pixels above a threshold needs the threshold; set it.</source>
       <translation>计算超过阈值的像元比例需要阈值；请设置阈值。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="113" />
+      <location filename="../../core/indices/zonal.py" line="132" />
       <source>The raster {path} cannot be opened ({error}).</source>
       <translation>无法打开栅格 {path}（{error}）。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="116" />
+      <location filename="../../core/indices/zonal.py" line="135" />
       <source>The raster {path} has no coordinate reference system; assign one (Raster › Projections › Assign Projection) and run again.</source>
       <translation>栅格 {path} 没有坐标参考系；请为其指定（栅格 › 投影 › 指定投影）后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="119" />
+      <location filename="../../core/indices/zonal.py" line="138" />
       <source>The raster {path} has {count} band(s); band {band} does not exist.</source>
       <translation>栅格 {path} 有 {count} 个波段；不存在波段 {band}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="123" />
+      <location filename="../../core/indices/zonal.py" line="142" />
       <source>The raster {path} is rotated; warp it to a north-up grid first (gdalwarp).</source>
       <translation>栅格 {path} 有旋转；请先将其重采样为正北方向的格网（gdalwarp）。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="126" />
+      <location filename="../../core/indices/zonal.py" line="145" />
       <source>The zones have no coordinate reference system; set the layer's CRS.</source>
       <translation>分区没有坐标参考系；请设置图层的 CRS。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="166" />
+      <location filename="../../core/indices/zonal.py" line="185" />
       <source>share of pixels above {threshold}</source>
       <translation>超过 {threshold} 的像元比例</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="177" />
+      <location filename="../../core/indices/zonal.py" line="196" />
       <source>The field stem “{stem}” must be 1–5 letters or digits, starting with a letter (e.g. NTL).</source>
       <translation>字段前缀“{stem}”必须是 1–5 个以字母开头的字母或数字（如 NTL）。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="190" />
+      <location filename="../../core/indices/zonal.py" line="209" />
       <source>{stem} {statistic}</source>
       <translation>{stem} {statistic}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="191" />
+      <location filename="../../core/indices/zonal.py" line="210" />
       <source>{stem} {statistic} {year}</source>
       <translation>{stem} {statistic} {year}</translation>
     </message>
@@ -8691,7 +8931,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>每个单元每年只能有一行；以下单元-年份重复：{pairs}。请检查单元标识字段和年份字段。</translation>
     </message>
     <message>
-      <location filename="../../core/panel.py" line="113" />
+      <location filename="../../core/panel.py" line="126" />
       <source>The field {field} holds values that are not numbers (e.g. “{value}”); choose a numeric field.</source>
       <translation>字段 {field} 中有非数值的取值（如“{value}”）；请选择数值字段。</translation>
     </message>
@@ -8801,107 +9041,107 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{count} 个单元在区块字段 {field} 中没有值：{ids}。请补全或选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="66" />
+      <location filename="../../core/weights/build.py" line="69" />
       <source>automatic</source>
       <translation>自动</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="68" />
+      <location filename="../../core/weights/build.py" line="71" />
       <source>queen contiguity</source>
       <translation>Queen 邻接</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="68" />
+      <location filename="../../core/weights/build.py" line="71" />
       <source>rook contiguity</source>
       <translation>Rook 邻接</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="70" />
+      <location filename="../../core/weights/build.py" line="73" />
       <source>{weights}, order {order} (cumulative)</source>
       <translation>{weights}，{order} 阶（累积）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="71" />
+      <location filename="../../core/weights/build.py" line="74" />
       <source>{weights}, order {order}</source>
       <translation>{weights}，{order} 阶</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="73" />
+      <location filename="../../core/weights/build.py" line="76" />
       <source>k-nearest neighbours (k = {k}, symmetric)</source>
       <translation>k 近邻（k = {k}，对称）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="74" />
+      <location filename="../../core/weights/build.py" line="77" />
       <source>k-nearest neighbours (k = {k})</source>
       <translation>k 近邻（k = {k}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="76" />
+      <location filename="../../core/weights/build.py" line="79" />
       <source>distance band ({distance})</source>
       <translation>距离带（{distance}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="78" />
+      <location filename="../../core/weights/build.py" line="81" />
       <source>inverse distance (α = {power}, cut-off {cutoff})</source>
       <translation>反距离（α = {power}，截断距离 {cutoff}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="80" />
+      <location filename="../../core/weights/build.py" line="83" />
       <source>inverse distance (α = {power})</source>
       <translation>反距离（α = {power}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="83" />
+      <location filename="../../core/weights/build.py" line="86" />
       <source>{kernel} kernel (adaptive, k = {k})</source>
       <translation>{kernel}核函数（自适应带宽，k = {k}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="84" />
+      <location filename="../../core/weights/build.py" line="87" />
       <source>{kernel} kernel (fixed, {distance})</source>
       <translation>{kernel}核函数（固定带宽，{distance}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="86" />
+      <location filename="../../core/weights/build.py" line="89" />
       <source>economic distance ({field})</source>
       <translation>经济距离（{field}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="88" />
+      <location filename="../../core/weights/build.py" line="91" />
       <source>economic-geographic ({field}, φ = {share})</source>
       <translation>经济地理嵌套（{field}，φ = {share}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="90" />
+      <location filename="../../core/weights/build.py" line="93" />
       <source>economic-geographic ({field}, product)</source>
       <translation>经济地理乘积（{field}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="92" />
+      <location filename="../../core/weights/build.py" line="95" />
       <source>block ({field})</source>
       <translation>区块（{field}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="96" />
+      <location filename="../../core/weights/build.py" line="99" />
       <source>{weights}, islands attached</source>
       <translation>{weights}，已连接孤岛</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="97" />
+      <location filename="../../core/weights/build.py" line="100" />
       <source>{weights}, transformation {transform}</source>
       <translation>{weights}，标准化方式 {transform}</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="110" />
+      <location filename="../../core/weights/build.py" line="113" />
       <source>Unknown kind of weights “{kind}”; use one of {kinds}.</source>
       <translation>未知的权重类型“{kind}”；请使用以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="155" />
+      <location filename="../../core/weights/build.py" line="161" />
       <source>Block weights need a category field (e.g. province): choose the block field (under Advanced parameters).</source>
       <translation>区块权重需要一个分类字段（如省份）：请选择区块字段（在高级参数中）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="158" />
+      <location filename="../../core/weights/build.py" line="164" />
       <source>The layer has no field {field}; choose an existing block field.</source>
       <translation>图层中没有字段 {field}；请选择已有的区块字段。</translation>
     </message>
@@ -9006,62 +9246,77 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>权重文件 {path} 不存在。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="94" />
+      <location filename="../../core/weights/files.py" line="95" />
+      <source>The weights file {path} is not a text file (byte {position} is invalid).</source>
+      <translation>权重文件 {path} 不是文本文件（第 {position} 个字节无效）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/files.py" line="100" />
       <source>The weights file {path} is empty.</source>
       <translation>权重文件 {path} 为空。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="104" />
+      <location filename="../../core/weights/files.py" line="111" />
       <source>Weights files must be .gal or .gwt; got {path}.</source>
       <translation>权重文件必须为 .gal 或 .gwt 格式；得到的是 {path}。</translation>
     </message>
     <message>
       <location filename="../../core/weights/files.py" line="113" />
+      <source>The weights file {path} is truncated: its header announces {count} units but it ends at line {line} after {found} (an incomplete copy or download?).</source>
+      <translation>权重文件 {path} 不完整：文件头声明有 {count} 个单元，但文件在第 {line} 行、仅 {found} 个单元后就结束了（复制或下载不完整？）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/files.py" line="118" />
+      <source>The weights file {path} is truncated or damaged: it ends in the middle of line {line} (“{text}”).</source>
+      <translation>权重文件 {path} 不完整或已损坏：文件在第 {line} 行中间结束（“{text}”）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/files.py" line="127" />
       <source>The weights file {path} has {count} id(s) that are not in the layer: {ids}. Choose the id field the file was built with, or rebuild the weights for this layer.</source>
       <translation>权重文件 {path} 中有 {count} 个标识不在图层中：{ids}。请选择构建该文件时所用的标识字段，或为此图层重新构建权重。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="121" />
+      <location filename="../../core/weights/files.py" line="135" />
       <source>The weights file {path} is for {count} units but the layer has {n}; rebuild the weights for this layer (or check its filter and selection).</source>
       <translation>权重文件 {path} 对应 {count} 个单元，而图层有 {n} 个；请为此图层重新构建权重（或检查其过滤条件和选择集）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="131" />
+      <location filename="../../core/weights/files.py" line="145" />
       <source>The weights file {path} has no entry for {count} unit(s) of the layer: {ids}.</source>
       <translation>权重文件 {path} 中缺少图层的 {count} 个单元：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="144" />
+      <location filename="../../core/weights/files.py" line="158" />
       <source>{problem} Rebuild the file with Spatial weights (or GeoDa).</source>
       <translation>{problem} 请用“空间权重”算法（或 GeoDa）重新生成该文件。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="154" />
+      <location filename="../../core/weights/files.py" line="168" />
       <source>The weights file {path} is damaged at line {line}: expected a unit id and its number of neighbours, found “{text}”.</source>
       <translation>权重文件 {path} 在第 {line} 行损坏：应为单元标识及其邻居数，实际为“{text}”。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="159" />
+      <location filename="../../core/weights/files.py" line="173" />
       <source>The weights file {path} lists unit {unit} twice (line {line}).</source>
       <translation>权重文件 {path} 重复列出单元 {unit}（第 {line} 行）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="164" />
+      <location filename="../../core/weights/files.py" line="178" />
       <source>The weights file {path} is damaged at line {line}: unit {unit} should have {declared} neighbour(s) but {found} are listed.</source>
       <translation>权重文件 {path} 在第 {line} 行损坏：单元 {unit} 应有 {declared} 个邻居，但列出了 {found} 个。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="179" />
+      <location filename="../../core/weights/files.py" line="193" />
       <source>The weights file {path} is damaged at line {line}: expected a unit id, a neighbour id and a weight, found “{text}”.</source>
       <translation>权重文件 {path} 在第 {line} 行损坏：应为单元标识、邻居标识和权重，实际为“{text}”。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="188" />
+      <location filename="../../core/weights/files.py" line="202" />
       <source>The weights file {path} is damaged at line {line}: the weight “{text}” is not a finite number.</source>
       <translation>权重文件 {path} 在第 {line} 行损坏：权重“{text}”不是有限数值。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="191" />
+      <location filename="../../core/weights/files.py" line="205" />
       <source>The weights file {path} lists the link {unit}–{other} twice (line {line}).</source>
       <translation>权重文件 {path} 重复列出连接 {unit}–{other}（第 {line} 行）。</translation>
     </message>
@@ -9191,7 +9446,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="160" />
+      <location filename="../../processing/algorithms/join_table.py" line="165" />
       <source>codes or names of the cities</source>
       <translation>城市的代码或名称</translation>
     </message>
@@ -9201,22 +9456,22 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>图层中没有字段 {field}。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="59" />
+      <location filename="../../processing/invalid_geometries.py" line="62" />
       <source>The layer has no feature (or none is selected); choose a layer with at least one feature.</source>
       <translation>图层中没有要素（或未选中任何要素）；请选择至少含一个要素的图层。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="64" />
+      <location filename="../../processing/invalid_geometries.py" line="67" />
       <source>No feature of the layer has a geometry; check the layer (or its selection).</source>
       <translation>图层中没有任何要素具有几何；请检查图层（或其选择集）。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="91" />
+      <location filename="../../processing/invalid_geometries.py" line="124" />
       <source>{count} feature(s) have invalid geometries: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that this algorithm repairs them for the analysis.</source>
       <translation>{count} 个要素的几何无效：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，由本算法为分析修复这些几何。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="120" />
+      <location filename="../../processing/invalid_geometries.py" line="153" />
       <source>{count} feature(s) have invalid geometries, so spatial weights cannot be built: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that the weights use repaired copies.</source>
       <translation>{count} 个要素的几何无效，无法构建空间权重：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，使权重采用修复后的副本。</translation>
     </message>
@@ -9231,14 +9486,18 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请补全。</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="277" />
+      <location filename="../../processing/weights_parameters.py" line="282" />
       <source>The id field {field} is empty (NULL) for {count} feature(s); fill it or choose another field.</source>
       <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请填写或选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="283" />
+      <location filename="../../processing/weights_parameters.py" line="288" />
       <source>The id field {field} is not unique: {values} occur more than once; choose a unique field (e.g. adcode).</source>
       <translation>标识字段 {field} 不唯一：{values} 出现多次；请选择唯一的字段（如 adcode）。</translation>
+    </message>
+    <message>
+      <source>Coefficient-of-variation weights need indicators with a positive mean; {codes} have a mean ≤ 0. Use the entropy or CRITIC method.</source>
+      <translation type="vanished">变异系数法要求指标均值为正；{codes} 的均值 ≤ 0。请使用熵权法或 CRITIC 法。</translation>
     </message>
     <message>
       <source>On Linux, pip builds {packages} from source against the system's PROJ, GEOS and GDAL (their PyPI wheels bundle other copies, which crash QGIS with 'double free or corruption'); this needs the development packages ({build_packages} on Debian/Ubuntu).</source>
@@ -9251,6 +9510,14 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     <message>
       <source>The dependent variable {name} has no variation left to explain (after the {effects} transformation); choose another variable or other panel effects.</source>
       <translation type="vanished">被解释变量 {name} 在 {effects} 变换后已无可解释的变异；请选择其他变量或其他面板效应。</translation>
+    </message>
+    <message>
+      <source>The table is neither UTF-8 nor GBK/GB18030 text; save it as “CSV UTF-8” or choose its encoding explicitly.</source>
+      <translation type="vanished">该表格既不是 UTF-8 也不是 GBK/GB18030 文本；请另存为“CSV UTF-8”，或明确指定其编码。</translation>
+    </message>
+    <message>
+      <source>{count} unit(s) have empty (NULL) values in the model's fields: {units}. Fill them, or run again with “Balance the panel / drop units with missing values” on.</source>
+      <translation type="vanished">{count} 个单元在模型字段中有空值（NULL）：{units}。请补全，或勾选“平衡面板 / 剔除含缺失值的单元”后重新运行。</translation>
     </message>
     <message>
       <source>{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range ({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum. Check the spatial weights (row-standardised weights are expected), add year fixed effects if all units share a trend, or choose another model.</source>

@@ -136,6 +136,24 @@ def test_missing_value_policies():
     assert filled.scores["X"].to_numpy() == pytest.approx(expected.scores["X"].to_numpy())
 
 
+def test_non_finite_values_follow_the_missing_value_policy():
+    """±inf is a missing value (it stopped the run with a pandas traceback): the same policy, and
+    the report says the value was not finite. Expected values: the same panel with NaN there."""
+    panel = _small([1.0, np.inf, 3.0, 4.0], [10.0, 30.0, 20.0, 15.0])
+    with pytest.raises(InputError, match=r"1 indicator values are missing, 1 of them because they are not finite "
+                                         r"numbers \(±inf\) \(1 2019 A \(inf\)\)"):
+        build_indices(panel, SYSTEM, IndexOptions(), "unit", "year")
+    as_nan = _small([1.0, np.nan, 3.0, 4.0], [10.0, 30.0, 20.0, 15.0])
+    for policy in ("drop", "fill_year_mean"):
+        found = build_indices(panel, SYSTEM, IndexOptions(missing=policy), "unit", "year")
+        expected = build_indices(as_nan, SYSTEM, IndexOptions(missing=policy), "unit", "year")
+        np.testing.assert_allclose(found.scores["X"].to_numpy(), expected.scores["X"].to_numpy())
+        assert found.missing["action"].iloc[0].startswith("not a finite number (±inf): ")
+    panel.loc[0, "B"] = -np.inf
+    found = build_indices(panel, SYSTEM, IndexOptions(method="cv", missing="drop"), "unit", "year")
+    assert found.scores["X"].notna().sum() == 2
+
+
 def test_constant_indicators_are_dropped_with_a_warning():
     panel = _small([1.0, 2.0, 3.0], [5.0, 5.0, 5.0])
     system = system_from_matrix(["A", "X", "", "+", "", "B", "X", "", "+", "", "C", "X", "", "+", ""])

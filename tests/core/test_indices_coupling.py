@@ -77,3 +77,33 @@ def test_coupling_on_wide_and_long_layers():
     assert found.frame["CPT"].tolist() == pytest.approx([0.3 * 0.4 + 0.7 * 0.5, 0.2])
     with pytest.raises(InputError, match="no year in common"):
         coupling_on_layer(wide.drop(columns=["DEI_2019", "URI_2019"]), "DEI_2018", "URI_2020")
+
+
+def test_non_finite_values_are_missing_and_listed():
+    """One inf cell with “rescale to 0–1” gave every other city D = 0 (inf was the maximum); ±inf is
+    a missing value: that feature's results are NULL (CCL too, not 0), the others are computed as
+    without it, and the log lists the cell."""
+    import pandas as pd
+
+    from digital_resilience.core.indices.coupling_layers import coupling_on_layer
+
+    frame = pd.DataFrame({"DEI_2019": [1.0, 3.0, 2.0, np.inf], "URI_2019": [5.0, 7.0, 6.0, 6.5]},
+                         index=pd.Index([10, 11, 12, 13], name="fid"))
+    found = coupling_on_layer(frame, "DEI_2019", "URI_2019", rescaled=True)
+    # by hand, without feature 13: DEI → 0, 1, 0.5; URI → 0, 1, 0.5
+    d = [0.0, 1.0, math.sqrt(2 * math.sqrt(0.25) / 1.0 * 0.5)]
+    assert found.frame["CCD_2019"].iloc[:3].tolist() == pytest.approx(d)
+    assert found.frame["CCL_2019"].iloc[:3].tolist() == [1, 10, 8]
+    assert np.isnan(found.frame["CCD_2019"].iloc[3])
+    assert found.frame["CCL_2019"].isna().tolist() == [False, False, False, True]
+    assert pd.isna(found.frame["CCT_2019"].iloc[3])
+    assert any("not finite" in w and "DEI_2019 fid 13" in w for w in found.warnings)
+
+
+def test_level_is_null_without_data():
+    import pandas as pd
+
+    from digital_resilience.core.indices.coupling_layers import coupling_on_layer
+
+    found = coupling_on_layer(pd.DataFrame({"A": [0.3, np.nan], "B": [0.5, 0.2]}), "A", "B")
+    assert found.frame["CCL"].tolist()[0] == 7 and found.frame["CCL"].isna().tolist() == [False, True]

@@ -86,6 +86,24 @@ def test_join_by_name_wide_and_report():
     assert result.years == [2018, 2019]
 
 
+def test_cells_that_are_not_plain_numbers_are_read_by_rule_and_reported():
+    """`inf` was stored as +inf without a word. Non-finite numbers and no-data marks are missing
+    values; thousands separators and % signs are read and said; all listed with their lines."""
+    panel = _panel([["北京", "2019", "inf", "1,234.5"], ["天津", "2019", "—", "12.5%"],
+                    ["延边", "2019", "n/a", "-Infinity"], ["石家庄", "2019", "3", "4"]])
+    result = join_panel(_layer(), "name", panel, by="name")
+    frame = result.frame
+    assert np.isnan(frame["A_2019"].iloc[:3]).all() and frame["A_2019"].iloc[3] == 3.0
+    assert frame["B_2019"].iloc[:2].tolist() == [1234.5, 12.5] and np.isnan(frame["B_2019"].iloc[2])
+    assert np.isfinite(frame[["A_2019", "B_2019"]].to_numpy()[~np.isnan(frame[["A_2019", "B_2019"]].to_numpy())]).all()
+    rows = {(r.issue, r.key): (r.lines, str(r.detail)) for r in result.report.itertuples()}
+    assert rows[("not_finite", "A")] == ("2", "not finite numbers, read as missing: “inf”")
+    assert rows[("not_finite", "B")] == ("4", "not finite numbers, read as missing: “-Infinity”")
+    assert rows[("missing_mark", "A")] == ("3, 4", "no-data marks read as missing: “—”, “n/a”")
+    assert rows[("thousands", "B")] == ("2", "read with “,” as the thousands separator: “1,234.5” → 1234.5")
+    assert rows[("percent", "B")] == ("3", "the % sign was dropped (not divided by 100): “12.5%” → 12.5")
+
+
 def test_join_long_gives_one_row_per_city_and_year():
     panel = _panel([["110100", "2018", "1", "2"], ["110100", "2019", "3", "4"], ["222400", "2019", "5", "6"]],
                    ("adcode", "year", "A", "B"))

@@ -37,6 +37,18 @@ def test_a_forced_encoding_is_used_and_a_wrong_one_is_explained(tmp_path):
     assert decode("北京".encode())[1] == "utf-8"
 
 
+@pytest.mark.parametrize("codec", ["latin-1", "cp1252"])
+def test_latin1_is_not_read_as_gb18030(tmp_path, codec):
+    """A Latin-1 CSV decodes as GB18030 too, into rare characters (Zürich → Z黵ich): detection must
+    see that it does not read as Chinese."""
+    path = tmp_path / "t.csv"
+    path.write_bytes("code,name,X\n1,Zürich,1\n2,São Paulo,2\n3,Besançon,3\n".encode(codec))
+    table = read_table(path)
+    assert table.encoding in ("cp1252", "latin-1")
+    assert table.frame["name"].tolist() == ["Zürich", "São Paulo", "Besançon"]
+    assert detect_encoding("城市,年份\n亳州市,2019\n儋州市,2019\n".encode("gbk")) == "gb18030"
+
+
 def test_semicolon_tab_and_xlsx(tmp_path):
     (tmp_path / "s.csv").write_text("code;year;X\n110100;2019;1,5\n", encoding="utf-8")
     assert read_table(tmp_path / "s.csv").frame.columns.tolist() == ["line", "code", "year", "X"]

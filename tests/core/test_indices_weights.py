@@ -138,8 +138,12 @@ def test_cv_equal_and_user_weights():
     cv1 = np.std(RAW[:, 0], ddof=1) / 25
     cv2 = np.std(RAW[:, 1], ddof=1) / 7
     assert found.weights == pytest.approx([cv1 / (cv1 + cv2), cv2 / (cv1 + cv2)])
-    with pytest.raises(InputError, match="positive mean; b have"):
+    with pytest.raises(InputError, match=r"a positive mean\); b \(mean -1.5, minimum -2\) do not"):
         cv_weights(np.array([[1.0, -1.0], [2.0, -2.0]]), ["a", "b"])
+    # a growth rate around zero: mean 0.01, sd 1.2, CV 120, which took 0.997 of the weight; refused
+    growth = np.column_stack([[10.0, 20.0, 30.0, 40.0], [-1.49, 1.5, -0.5, 0.53]])
+    with pytest.raises(InputError, match=r"ratio scale .*; GROW \(mean 0.01, minimum -1.49\) do not"):
+        cv_weights(growth, ["GDP", "GROW"])
     assert equal_weights(4).tolist() == [0.25] * 4
     assert user_weights([30, 20, 50], ["a", "b", "c"], "X").tolist() == [0.3, 0.2, 0.5]
     with pytest.raises(InputError, match="weight for every indicator of index X; b have none"):

@@ -123,3 +123,17 @@ def test_panel_fields_and_errors(grid, tmp_path):
         zonal_statistics([], "EPSG:32650", str(no_crs), ZonalOptions())
     with pytest.raises(InputError, match="cannot be opened"):
         zonal_statistics([], "EPSG:32650", str(tmp_path / "none.tif"), ZonalOptions())
+
+
+UNDEFINED_CARTESIAN = ('ENGCRS["Undefined Cartesian SRS",EDATUM[""],CS[Cartesian,2],AXIS["(E)",east,ORDER[1],'
+                       'LENGTHUNIT["Meter",1]],AXIS["(N)",north,ORDER[2],LENGTHUNIT["Meter",1]]]')
+
+
+def test_zones_in_a_local_crs_are_explained(grid, tmp_path):
+    """Zones in QGIS's "Undefined Cartesian SRS" and a raster in EPSG:3857 gave a pyproj ProjError traceback."""
+    import pyproj
+
+    path = write_raster(tmp_path / "merc.tif", np.ones((4, 4), dtype="float32"), crs="EPSG:3857")
+    with pytest.raises(InputError, match=r"The zones \(Undefined Cartesian SRS\) cannot be transformed to the CRS of "
+                                         r"the raster .*merc\.tif \(WGS 84 / Pseudo-Mercator\).*Set the zone layer"):
+        zonal_statistics([shapely.box(0, 0, 1, 1)], pyproj.CRS.from_wkt(UNDEFINED_CARTESIAN), path, ZonalOptions())

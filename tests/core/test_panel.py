@@ -46,3 +46,23 @@ def test_long_to_wide_refuses_duplicate_unit_years():
     long = pd.DataFrame({"code": [1, 1, 2], "year": [2011, 2011, 2011], "A": [1, 2, 3]})
     with pytest.raises(InputError, match="these unit-years repeat: 1 2011"):
         long_to_wide(long, "code", "year", ["A"])
+
+
+def test_non_finite_field_values_are_missing_values():
+    """±inf in a numeric field is a missing value (one rule: core.panel.finite_or_missing), so a model
+    names the unit instead of estimating with an infinite value."""
+    import numpy as np
+    import pandas as pd
+    import pytest
+
+    from digital_resilience.core.econometrics.data import cross_section
+    from digital_resilience.core.errors import InputError
+    from digital_resilience.core.panel import finite_or_missing, numeric_values
+
+    values, infinite = finite_or_missing([1.0, np.inf, -np.inf, np.nan])
+    assert np.isnan(values[1:]).all() and infinite.tolist() == [False, True, True, False]
+    assert np.isnan(numeric_values(pd.Series([1.0, np.inf]), "X")[1])
+    frame = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "x": [0.5, np.inf, 0.1, 0.2]}, index=list("abcd"))
+    with pytest.raises(InputError, match=r"1 unit\(s\) have empty \(NULL\) or non-finite \(±inf\) values .*: b"):
+        cross_section(frame, "y", ["x"], list("abcd"))
+    assert list(cross_section(frame, "y", ["x"], list("abcd"), drop_missing=True).unit_ids) == ["a", "c", "d"]

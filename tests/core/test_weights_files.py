@@ -76,7 +76,14 @@ GOOD_GAL = "0 3 layer id\na 1\nb\nb 2\na c\nc 1\nb\n"
 @pytest.mark.parametrize(("name", "text", "ids", "message"), [
     ("w.gal", GOOD_GAL, ["a", "b", "x"], r"has 1 id\(s\) that are not in the layer: c\. Choose the id field"),
     ("w.gal", GOOD_GAL, ["a", "b", "c", "d"], r"is for 3 units but the layer has 4"),
-    ("w.gal", "0 3 layer id\na 1\nb\nb 1\na\n", ["a", "b", "c"], r"has no entry for 1 unit\(s\) of the layer: c"),
+    ("w.gal", "0 3 layer id\na 1\nb\nb 1\na\n", ["a", "b", "c"],
+     r"is truncated: its header announces 3 units but it ends at line 5 after 2"),
+    # cut in the middle of an id (430600 → 4306): was "1 id not in the layer: 4306"
+    ("w.gal", "0 3 layer id\n430100 1\n430200\n430200 2\n430100 430600\n430600 2\n430100 4306",
+     ["430100", "430200", "430600"], r"is truncated or damaged: it ends in the middle of line 7 \(“430100 4306”\)"),
+    ("w.gal", "0 3 layer id\n430100 1\n430200\n430200 2\n430100 4306", ["430100", "430200", "430600"],
+     r"is truncated: its header announces 3 units but it ends at line 5 after 2"),
+    ("w.gwt", "0 2 layer id\na b 0.5\nb a 0.5\nc", ["a", "b"], r"damaged at line 4: expected a unit id"),
     ("w.gal", "0 3 layer id\na 2\nb\nb 1\na\nc 0\n", ["a", "b", "c"],
      r"damaged at line 3: unit a should have 2 neighbour\(s\) but 1 are listed"),
     ("w.gal", "0 2 layer id\na 1\nb\na 1\nb\n", ["a", "b"], r"lists unit a twice \(line 4\)"),

@@ -105,7 +105,7 @@ def test_planar_knn_equals_brute_force():
 
     rng = np.random.default_rng(3)
     x, y = rng.uniform(0, 1e5, 300), rng.uniform(0, 1e5, 300)
-    metric = metric_for_crs(pyproj.CRS("EPSG:3857"))
+    metric = metric_for_crs(pyproj.CRS("EPSG:3857"), planar=True)
     indices, distances = nearest_neighbours(x, y, 3, metric)
     full = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
     np.fill_diagonal(full, np.inf)
@@ -117,7 +117,7 @@ def test_planar_knn_equals_brute_force():
 def test_knn_rejects_k_not_below_n():
     import pyproj
 
-    metric = metric_for_crs(pyproj.CRS("EPSG:3857"))
+    metric = metric_for_crs(pyproj.CRS("EPSG:3857"), planar=True)
     with pytest.raises(InputError, match=r"k = 5 needs more than 5 units, but the layer has 5"):
         knn(np.arange(5.0), np.zeros(5), np.arange(5), 5, metric)
 

@@ -28,7 +28,7 @@ from digital_resilience.core.weights.inverse_distance import inverse_distance
 from digital_resilience.core.weights.kernel import kernel_weights
 
 PLANAR = Metric(False, None, None, "unit")
-METRES = metric_for_crs(pyproj.CRS("EPSG:3857"))
+METRES = metric_for_crs(pyproj.CRS("EPSG:3857"), planar=True)  # straight lines in the plane, in km
 GEOGRAPHIC = metric_for_crs(pyproj.CRS("EPSG:4326"))
 WGS84 = pyproj.Geod(ellps="WGS84")
 LIBPYSAL_NAMES = {"triangular": "triangular", "uniform": "uniform", "epanechnikov": "quadratic",
@@ -377,3 +377,61 @@ def test_kind_specific_fields_are_required(cities_frame):
         build_weights(cities_frame, ids, WeightsSpec("block", block_field="nothing"))
     with pytest.raises(InputError, match="Economic weights need a numeric field"):
         build_weights(cities_frame, ids, WeightsSpec("economic_geographic"))
+
+
+# --------------------------------------------------------------- distances in a projected CRS
+def _sample_points(cities_frame):
+    """The sample's city centroids as points, in EPSG:4326 and projected to EPSG:3857."""
+    import geopandas as gpd
+
+    centroids = cities_frame.geometry.to_crs("EPSG:4326").centroid
+    points = gpd.GeoDataFrame(geometry=centroids.values, crs="EPSG:4326")
+    return points, points.to_crs("EPSG:3857")
+
+
+def _links(weights):
+    coo = weights.matrix.tocoo()
+    return {(weights.ids[i], weights.ids[j]) for i, j in zip(coo.row, coo.col)}
+
+
+def test_distance_band_in_a_projected_crs_is_geodesic_unless_planar_is_asked(cities_frame):
+    """EPSG:3857 stretches distances by 1/cos(latitude): a 300 km band measured on its plane lost about a
+    quarter of the links. Geodesic (the default, as core-node coverage) must equal pyproj.Geod's links
+    between the same points; planar=True must equal straight lines in the plane (spdep longlat = FALSE)."""
+    geographic, mercator = _sample_points(cities_frame)
+    ids = np.arange(len(geographic))
+    lon, lat = geographic.geometry.x.to_numpy(), geographic.geometry.y.to_numpy()
+    i, j = np.triu_indices(len(lon), k=1)
+    _, _, metres = pyproj.Geod(ellps="WGS84").inv(lon[i], lat[i], lon[j], lat[j])
+    near = np.asarray(metres) <= 1_100_000
+    expected = {(a, b) for a, b in zip(i[near], j[near])} | {(b, a) for a, b in zip(i[near], j[near])}
+    spec = WeightsSpec("distance_band", distance=1100, transform="O")
+    assert _links(build_weights(mercator, ids, spec)) == expected
+    assert _links(build_weights(geographic, ids, spec)) == expected
+    assert build_weights(mercator, ids, spec).params["distances"].startswith("geodesic on the WGS 84 ellipsoid")
+    x, y = mercator.geometry.x.to_numpy(), mercator.geometry.y.to_numpy()
+    plane = np.hypot(x[j] - x[i], y[j] - y[i]) <= 1_100_000
+    planar = build_weights(mercator, ids, WeightsSpec("distance_band", distance=1100, transform="O", planar=True))
+    assert _links(planar) == {(a, b) for a, b in zip(i[plane], j[plane])} | {(b, a) for a, b in zip(i[plane], j[plane])}
+    assert planar.params["distances"] == "planar, straight lines in WGS 84 / Pseudo-Mercator"
+    assert len(_links(planar)) < 0.8 * len(expected)  # the distortion the issue measured (about −26 %)
+
+
+def test_knn_and_contiguity_need_no_crs(cities_frame):
+    """Neighbours by rank or by shared borders are the same in any unit: a layer without a CRS
+    gives the planar k nearest neighbours; distances in km still need a CRS."""
+    import geopandas as gpd
+
+    _, mercator = _sample_points(cities_frame)
+    ids = np.arange(len(mercator))
+    bare = gpd.GeoDataFrame(geometry=list(mercator.geometry))
+    assert bare.crs is None
+    with_crs = build_weights(mercator, ids, WeightsSpec("knn", k=4, planar=True))
+    without = build_weights(bare, ids, WeightsSpec("knn", k=4))
+    assert _links(without) == _links(with_crs)
+    assert without.params["distances"] == "planar, in the layer's units (the layer has no CRS)"
+    polygons = gpd.GeoDataFrame(geometry=list(cities_frame.geometry))
+    queen = build_weights(polygons, cities_frame.adcode.to_numpy(), WeightsSpec("queen", attach_islands=True))
+    assert queen.islands.size == 0
+    with pytest.raises(InputError, match="no coordinate reference system"):
+        build_weights(bare, ids, WeightsSpec("distance_band", distance=300))

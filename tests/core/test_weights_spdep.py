@@ -105,7 +105,7 @@ def china_albers(cities_frame, spdep):
     ids = cities_frame.adcode.to_numpy()
     assert max(max(abs(x[i] - expected[str(u)][0]), abs(y[i] - expected[str(u)][1]))
                for i, u in enumerate(ids)) < 1e-3  # the same projected points as R, to 1 mm
-    return x, y, ids, metric_for_crs(pyproj.CRS(ALBERS_CHINA))
+    return x, y, ids, metric_for_crs(pyproj.CRS(ALBERS_CHINA), planar=True)  # spdep: longlat = FALSE
 
 
 def neighbour_sets(weights) -> dict:

@@ -27,3 +27,30 @@ def test_qgis_process_reports_a_threshold_that_leaves_islands(qgis_process, citi
                           "KIND=3", "DISTANCE=300", check=False)
     assert result.returncode != 0
     assert "Within 300 km, 7 unit(s) have no neighbour: 150700, 232700, 460300" in result.stdout + result.stderr
+
+
+def test_qgis_process_read_only_folder_gets_a_message_and_writes_nothing(qgis_process, cities_path, tmp_path):
+    """Before: a PermissionError traceback after the links layer was written. Root ignores
+    permissions: the folder is made immutable (chattr +i)."""
+    import os
+    import subprocess
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(locked)], capture_output=True).returncode != 0:
+            pytest.skip("chattr +i is not supported here")
+    else:
+        locked.chmod(0o555)
+    try:
+        result = qgis_process("run", "resilience:spatialweights", "--", f"INPUT={cities_path}", "ID_FIELD=adcode",
+                              f"OUTPUT={tmp_path / 'links.gpkg'}", f"WEIGHTS_OUTPUT={locked / 'w.gal'}", check=False)
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(locked)], check=True)
+        else:
+            locked.chmod(0o755)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"Cannot write {locked / 'w.gal'}: permission denied" in output and "Traceback" not in output
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["locked"]

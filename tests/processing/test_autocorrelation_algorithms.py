@@ -353,3 +353,54 @@ def test_inputs_are_not_modified(panel_path, provider):
     names = before.fields().names()
     run("localmoran", panel_parameters(panel_path, FIELD="DEI_2019", PERMUTATIONS=9))
     assert QgsVectorLayer(panel_path, "panel", "ogr").fields().names() == names
+
+
+@pytest.mark.parametrize(("name", "fields"), [("localmoran", ("LISA_I", "LISA_CL", "LISA_LAB")),
+                                               ("hotspots", ("GI_Z", "GI_BIN", "GI_LAB"))])
+def test_every_feature_is_in_the_output_and_repaired_geometries_fit_its_type(provider, qgis_app, name, fields):
+    """A feature without geometry vanished from the LISA and Gi* layers; it stays, with NULL results (as a NULL
+    attribute does). Under "do not filter" a repaired bow-tie (a MultiPolygon) was written into a layer
+    declared Polygon: the output is declared MultiPolygon."""
+    import processing
+    from qgis.core import (
+        QgsFeature,
+        QgsFeatureRequest,
+        QgsField,
+        QgsGeometry,
+        QgsProcessingContext,
+        QgsProject,
+        QgsVectorLayer,
+        QgsWkbTypes,
+    )
+    from qgis.PyQt.QtCore import QVariant
+
+    layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "grid", "memory")
+    layer.dataProvider().addAttributes([QgsField("code", QVariant.Int), QgsField("v", QVariant.Double)])
+    layer.updateFields()
+    features = []
+    for code in range(17):
+        feature = QgsFeature(layer.fields())
+        feature.setAttributes([code, float((code * 7) % 5 + code % 3)])
+        if code == 5:
+            feature.setGeometry(QgsGeometry.fromWkt("POLYGON((1 1, 2 2, 2 1, 1 2, 1 1))"))  # bow-tie
+        elif code < 16:
+            x, y = code % 4, code // 4
+            feature.setGeometry(QgsGeometry.fromWkt(f"POLYGON(({x} {y}, {x + 1} {y}, {x + 1} {y + 1}, "
+                                                    f"{x} {y + 1}, {x} {y}))"))
+        features.append(feature)  # code 16: no geometry
+    layer.dataProvider().addFeatures(features)
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
+    out = processing.run(f"resilience:{name}", {"INPUT": layer, "FIELD": "v", "WEIGHTS_ID_FIELD": "code",
+                                                 "PERMUTATIONS": 0, "OUTPUT": "TEMPORARY_OUTPUT"},
+                         context=context)["OUTPUT"]
+    assert out.featureCount() == 17
+    assert out.wkbType() == QgsWkbTypes.MultiPolygon
+    rows = {f["code"]: f for f in out.getFeatures()}
+    assert sorted(rows) == list(range(17))
+    assert all(rows[16][field] is None or (hasattr(rows[16][field], "isNull") and rows[16][field].isNull())
+               for field in fields)
+    assert rows[16].geometry().isNull()
+    assert all(rows[c][fields[0]] is not None for c in range(16))
+    assert rows[5].geometry().wkbType() == QgsWkbTypes.MultiPolygon and rows[5].geometry().isGeosValid()

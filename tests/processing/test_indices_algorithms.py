@@ -88,6 +88,26 @@ def test_join_a_gbk_table_by_name_reports_everything(cities_path, provider, tmp_
     assert (result["MATCHED_ROWS"], result["UNMATCHED_ROWS"]) == (4, 1)
 
 
+def test_join_reads_yearbook_cells_by_rule_and_reports_them(cities_path, provider, tmp_path):
+    """Text `inf` was stored as +inf without a report line; it is a missing value, and the report lists
+    every cell that was not a plain number with the decision taken (— and n/a missing, 1,234.5 read with
+    a thousands separator)."""
+    table = tmp_path / "yearbook.csv"
+    table.write_text("adcode,year,GDPPC,BB\n110100,2019,inf,\"1,234.5\"\n120100,2019,—,12\n"
+                     "130100,2019,n/a,-Infinity\n", encoding="utf-8")
+    result = run("jointable", {"INPUT": str(cities_path), "TABLE": str(table), "OUTPUT": "TEMPORARY_OUTPUT",
+                               "REPORT": "TEMPORARY_OUTPUT"})
+    by_code = {f["adcode"]: f for f in result["OUTPUT"].getFeatures()}
+    assert attr(by_code[110100], "GDPPC_2019") is None and by_code[110100]["BB_2019"] == 1234.5
+    assert attr(by_code[130100], "BB_2019") is None
+    assert np.isfinite(values(result["OUTPUT"], "GDPPC_2019")[~np.isnan(values(result["OUTPUT"], "GDPPC_2019"))]).all()
+    report = {(f["issue"], f["key"]): (f["lines"], f["detail"]) for f in result["REPORT"].getFeatures()}
+    assert report[("not_finite", "GDPPC")] == ("2", "not finite numbers, read as missing: “inf”")
+    assert report[("missing_mark", "GDPPC")] == ("3, 4", "no-data marks read as missing: “—”, “n/a”")
+    assert report[("thousands", "BB")][1] == "read with “,” as the thousands separator: “1,234.5” → 1234.5"
+    assert report[("not_finite", "BB")][0] == "4"
+
+
 def test_join_long_output_and_xlsx(cities_path, provider, tmp_path):
     import openpyxl
 

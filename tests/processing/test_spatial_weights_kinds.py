@@ -245,6 +245,30 @@ def test_invalid_geometries_are_repaired_and_empty_ones_left_out(provider, qgis_
     assert layer.featureCount() == 4 and not layer.getFeature(2).geometry().isGeosValid()  # unchanged
 
 
+def test_layers_without_a_crs_get_contiguity_and_knn_and_nothing_needing_km(provider, tmp_path):
+    """Contiguity and k nearest neighbours need no CRS (planar ranks); a distance in km does, and is
+    refused before anything is written."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsProcessingException
+
+    layer = polygon_layer([(c, f"POLYGON(({x} 0, {x + 1} 0, {x + 1} 1, {x} 1, {x} 0))")
+                           for c, x in (("A", 0), ("B", 1), ("C", 2), ("D", 4))])
+    layer.setCrs(QgsCoordinateReferenceSystem())
+    assert not layer.crs().isValid()
+    feedback = messages()
+    queen = run({"INPUT": layer, "ID_FIELD": "code", "KIND": KIND["queen"], "ATTACH_ISLANDS": True,
+                 "OUTPUT": "TEMPORARY_OUTPUT"}, feedback)
+    assert queen["LINKS"] == 6  # A–B, B–C, and D attached to C
+    knn = run({"INPUT": layer, "ID_FIELD": "code", "KIND": KIND["knn"], "K": 1, "OUTPUT": "TEMPORARY_OUTPUT",
+               "WEIGHTS_OUTPUT": str(tmp_path / "knn.gal")}, feedback)
+    assert knn["LINKS"] == 4 and (tmp_path / "knn.gal").read_text().split("\n")[1:3] == ["A 1", "B"]
+    assert any("Distances: planar, in the layer's units (the layer has no CRS)" in i for i in feedback.infos)
+    target = tmp_path / "band.gal"
+    with pytest.raises(QgsProcessingException, match="no coordinate reference system"):
+        run({"INPUT": layer, "ID_FIELD": "code", "KIND": KIND["distance_band"], "DISTANCE": 2.0,
+             "OUTPUT": str(tmp_path / "band.gpkg"), "WEIGHTS_OUTPUT": str(target)})
+    assert not target.exists() and not (tmp_path / "band.gpkg").exists()
+
+
 def test_connectivity_is_skipped_beyond_the_limit(cities_path, provider, monkeypatch):
     from digital_resilience.processing.algorithms import spatial_weights
 
@@ -328,3 +352,23 @@ def test_resolve_weights_checks_a_file_against_the_layer(consumer, cities_path, 
     assert (weights.n_links, weights.transform) == (1934, "B")
     with pytest.raises(InputError, match=r"has 367 id\(s\) that are not in the layer"):
         resolve_weights(consumer, parameters, context, frame, frame.name.to_numpy())
+
+
+def test_distances_in_a_projected_layer_are_geodesic_unless_planar_is_chosen(cities_path, provider, tmp_path):
+    """The sample in EPSG:3857: a 300 km band gave 26 % fewer links than in EPSG:4326 (the projection
+    stretches distances); now it gives the geodesic links, the same as the geographic layer, and PLANAR
+    gives spdep's longlat = FALSE links. The log names the method."""
+    import geopandas as gpd
+
+    mercator = tmp_path / "mercator.gpkg"
+    gpd.read_file(cities_path, layer="cities").to_crs("EPSG:3857").to_file(mercator, layer="cities")
+    band = {"ID_FIELD": "adcode", "KIND": KIND["distance_band"], "DISTANCE": 300.0, "ATTACH_ISLANDS": True,
+            "POINTS": 1, "OUTPUT": "TEMPORARY_OUTPUT"}
+    feedback = messages()
+    geodesic = run({"INPUT": str(mercator), **band}, feedback)["LINKS"]
+    assert any(i.startswith("Distances: geodesic on the WGS 84 ellipsoid") for i in feedback.infos)
+    planar = run({"INPUT": str(mercator), "PLANAR": True, **band}, feedback)["LINKS"]
+    assert any(i == "Distances: planar, straight lines in WGS 84 / Pseudo-Mercator." for i in feedback.infos)
+    geographic = run({"INPUT": str(cities_path), **band})["LINKS"]
+    assert geodesic == geographic
+    assert planar < 0.8 * geodesic

@@ -59,6 +59,26 @@ def test_least_squares_models_equal_r(fits, reference, model):
         close(result.r2, case["r2"])
 
 
+@pytest.mark.parametrize("model", ["OLS", "SLX"])
+def test_least_squares_p_values_use_t_like_r_lm(fits, model):
+    """p-values of OLS and SLX from t(n − k), as R's lm (tests/reference/lm_pvalues.R and .csv):
+    columbus HOVAL p = 0.0109 (the normal distribution gave 0.0079)."""
+    import pandas as pd
+
+    from .conftest import REFERENCE
+
+    table = pd.read_csv(REFERENCE / "lm_pvalues.csv")
+    expected = table[table.case == model.lower()]
+    result = fits[0][model].table()
+    rename = {"constant": "(Intercept)"}
+    terms = [rename.get(t, t).replace("W·", "lag.") for t in result.term]
+    assert terms == expected.term.tolist()
+    close(result.z.to_numpy(), expected.t.to_numpy())
+    close(result.p.to_numpy(), expected.p.to_numpy())
+    if model == "OLS":
+        assert round(float(result.p[result.term == "HOVAL"].iloc[0]), 4) == 0.0109
+
+
 @pytest.mark.parametrize("model", ["SAR", "SDM", "SDEM", "SLX"])
 def test_effects_equal_spatialreg_impacts(fits, reference, model):
     results, spectrum = fits

@@ -117,7 +117,8 @@ def test_cross_section_missing_values_and_text():
     with pytest.raises(InputError, match="not numbers"):
         cross_section(frame, "y", ["x"], np.array([1, 2, 3]))
     frame["x"] = [1.0, 2.0, 3.0]
-    with pytest.raises(InputError, match="1 unit\\(s\\) have empty \\(NULL\\) values in the model's fields: 2"):
+    with pytest.raises(InputError, match="1 unit\\(s\\) have empty \\(NULL\\) or non-finite \\(±inf\\) values in "
+                                         "the model's fields: 2"):
         cross_section(frame, "y", ["x"], np.array([1, 2, 3]))
 
 
