@@ -90,6 +90,13 @@ class DigitalResiliencePlugin:
                 submenus[group_id].addAction(action)
                 self.actions.append(action)
         menu.addSeparator()
+        action = QAction(tr("Open the study chain in the Modeler…"), menu)
+        action.setObjectName("mAction_edit_study_chain")
+        action.setToolTip(tr("Copy the study chain model into your models folder and open the copy in the "
+                             "Graphical Modeler, to change and save it"))
+        action.triggered.connect(self.edit_study_chain)
+        menu.addAction(action)
+        self.actions.append(action)
         action = QAction(tr("Install dependencies…"), menu)
         action.setObjectName("mAction_install_dependencies")
         action.setToolTip(tr("Install the Python packages the algorithms need into QGIS's own Python"))
@@ -110,6 +117,29 @@ class DigitalResiliencePlugin:
         self.dialog.raise_()
         self.dialog.activateWindow()
         return self.dialog
+
+    def edit_study_chain(self, _checked: bool = False):
+        """Copy the study chain into the profile's models folder (Processing › Models) and open the
+        copy in the Graphical Modeler; the shipped model stays as it is. Returns the Modeler."""
+        from processing.modeler.ModelerDialog import ModelerDialog
+        from processing.modeler.ModelerUtils import ModelerUtils
+        from qgis.core import QgsProcessingModelAlgorithm
+
+        from ..processing.models import editable_copy
+
+        path = editable_copy(ModelerUtils.modelsFolders()[0])
+        models = QgsApplication.processingRegistry().providerById("model")
+        if models is not None:
+            models.refreshAlgorithms()
+        model = QgsProcessingModelAlgorithm()
+        model.fromFile(str(path))
+        model.setSourceFilePath(str(path))
+        dialog = ModelerDialog.create(model)
+        dialog.show()
+        self.iface.messageBar().pushMessage(tr("Digital Resilience"), tr(
+            "The study chain was copied to {path}: change it and save it in the Modeler; it is listed under "
+            "Processing › Models.").format(path=path), level=0, duration=10)
+        return dialog
 
     @staticmethod
     def open_dialog(algorithm_id: str, _checked: bool = False) -> None:

@@ -37,6 +37,7 @@ from .outputs import RunOutputs, cannot_write_message
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
 ICON_PATH = PLUGIN_DIR / "resources" / "icons" / "icon.svg"
+ICON_DIR = PLUGIN_DIR / "resources" / "icons"
 HELP_URL = "https://github.com/digital-resilience/digital-resilience-toolkit#algorithms"
 
 #: Group ids and their (translatable) names, in Toolbox order.
@@ -49,6 +50,22 @@ GROUPS = {
     "maps": "Maps and reports",
     "workflows": "Study workflows",
 }
+
+
+def group_icon_path(group: str) -> Path:
+    """The icon of a Toolbox group (``resources/icons/<group>.svg``; the plugin's icon if none)."""
+    path = ICON_DIR / f"{group}.svg"
+    return path if path.exists() else ICON_PATH
+
+
+def parameters_help(algorithm) -> str:
+    """The help panel's list of parameters: each label and its help (the long explanation that
+    the short label leaves out), in the dialog's order."""
+    lines = [f"• {definition.description()}: {definition.help()}" for definition in algorithm.parameterDefinitions()
+             if not definition.isDestination() and definition.help()]
+    if not lines:
+        return ""
+    return translate("Parameters") + "\n" + "\n".join(lines)
 
 
 def translate(text: str, context: str = "ResilienceAlgorithm") -> str:
@@ -224,6 +241,8 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
     REQUIRES: tuple[str, ...] = ()
     #: Short help shown beside the dialog (translated through :meth:`tr`).
     HELP = ""
+    #: One line shown as the Toolbox tooltip (``shortDescription``; translated through :meth:`tr`).
+    SHORT_DESCRIPTION = ""
     #: Extra search tags, comma-separated (translated).
     TAGS = ""
 
@@ -249,16 +268,20 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
         return [tag.strip() for tag in self.tr(self.TAGS).split(",") if tag.strip()]
 
     def shortHelpString(self) -> str:
-        return self.tr(self.HELP)
+        parameters = parameters_help(self)
+        return self.tr(self.HELP) + ("\n\n" + parameters if parameters else "")
+
+    def shortDescription(self) -> str:
+        return self.tr(self.SHORT_DESCRIPTION)
 
     def helpUrl(self) -> str:
         return HELP_URL
 
     def icon(self) -> QIcon:
-        return QIcon(str(ICON_PATH))
+        return QIcon(self.svgIconPath())
 
     def svgIconPath(self) -> str:
-        return str(ICON_PATH)
+        return str(group_icon_path(self.GROUP))
 
     # ---------------------------------------------------------------- running
     def check_dependencies(self, packages=None) -> None:

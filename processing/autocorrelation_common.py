@@ -25,7 +25,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from .algorithm import core_text, feedback_progress
+from .field_defaults import likely_field_parameter
 from .panel_input import add_year_parameter, require_unit_id
+from .parameter_help import with_help
 from .weights_parameters import id_field_name, resolve_weights, unit_ids
 
 #: Option orders of the enum parameters (append only; the core uses the same names).
@@ -50,25 +52,29 @@ def add_input_parameters(algorithm, multiple: bool = False, field_label: str | N
     """INPUT, FIELD (or FIELDS), ALL_YEARS, YEAR_FIELD."""
     algorithm.addParameter(QgsProcessingParameterFeatureSource(
         "INPUT", tr("Units (cities)"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
-    algorithm.addParameter(QgsProcessingParameterField(
+    field = QgsProcessingParameterField(
         "FIELDS" if multiple else "FIELD",
         field_label or (tr("Variables") if multiple else tr("Variable")),
-        parentLayerParameterName="INPUT", type=QgsProcessingParameterField.Numeric, allowMultiple=multiple))
-    algorithm.addParameter(QgsProcessingParameterBoolean(
-        "ALL_YEARS", tr("Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every "
-                        "year instead of the last)"), defaultValue=False))
+        parentLayerParameterName="INPUT", type=QgsProcessingParameterField.Numeric, allowMultiple=multiple)
+    algorithm.addParameter(field if multiple else likely_field_parameter(field))
+    algorithm.addParameter(with_help(QgsProcessingParameterBoolean(
+        "ALL_YEARS", tr("Every year"), defaultValue=False),
+        tr("Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every year instead of the "
+           "last)")))
     add_year_parameter(algorithm)
 
 
 def add_inference_parameters(algorithm, permutations: int = 999, minimum: int = 0, alpha: bool = True,
                              correction: bool = True) -> None:
     """PERMUTATIONS, SEED, ALPHA, CORRECTION."""
-    algorithm.addParameter(QgsProcessingParameterNumber(
-        "PERMUTATIONS", tr("Permutations (0 = analytical inference only)") if minimum == 0 else tr("Permutations"),
-        QgsProcessingParameterNumber.Integer, defaultValue=permutations, minValue=minimum, maxValue=99999))
-    algorithm.addParameter(_advanced(QgsProcessingParameterNumber(
-        "SEED", tr("Random seed (the same seed gives the same result; empty: a new draw every run)"),
-        QgsProcessingParameterNumber.Integer, defaultValue=DEFAULT_SEED, optional=True, minValue=0)))
+    algorithm.addParameter(with_help(QgsProcessingParameterNumber(
+        "PERMUTATIONS", tr("Permutations"),
+        QgsProcessingParameterNumber.Integer, defaultValue=permutations, minValue=minimum, maxValue=99999),
+        tr("Permutations (0 = analytical inference only)") if minimum == 0 else ""))
+    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterNumber(
+        "SEED", tr("Random seed"),
+        QgsProcessingParameterNumber.Integer, defaultValue=DEFAULT_SEED, optional=True, minValue=0),
+            tr("Random seed (the same seed gives the same result; empty: a new draw every run)"))))
     if alpha:
         algorithm.addParameter(QgsProcessingParameterNumber(
             "ALPHA", tr("Significance level"), QgsProcessingParameterNumber.Double, defaultValue=0.05,
@@ -88,11 +94,10 @@ def add_null_parameter(algorithm) -> None:
 def add_layout_parameters(algorithm, output_label: str) -> None:
     """LAYOUT, OUTPUT and YEAR_LAYERS (the folder of the per-year layers), and the
     OUTPUT_LAYERS output (the per-year layers written)."""
-    algorithm.addParameter(QgsProcessingParameterEnum(
-        "LAYOUT", tr("Several years"),
-        [tr("One layer, one set of fields per year (LI_2019 …)"),
-         tr("One layer per year (the last year in the output, every year in the folder below)")],
-        defaultValue=0))
+    algorithm.addParameter(with_help(QgsProcessingParameterEnum(
+        "LAYOUT", tr("Several years"), [tr("One layer, fields per year"), tr("One layer per year")], defaultValue=0),
+        tr("One layer, one set of fields per year (LI_2019 …); or one layer per year (the last year in the output, "
+           "every year in the folder below)")))
     algorithm.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", output_label))
     algorithm.addParameter(QgsProcessingParameterFolderDestination(
         "YEAR_LAYERS", tr("Folder for one layer per year"), optional=True, createByDefault=False))

@@ -16,6 +16,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 from .algorithm import core_text
 from .panel_input import NAME_FIELD, add_name_parameter
+from .parameter_help import with_help
 
 RANKING_CHART = "RANKING_CHART"
 RANKING_INDEX = "RANKING_INDEX"
@@ -31,15 +32,17 @@ def add_ranking_parameters(algorithm) -> None:
     """RANKING_CHART (the file, not created by default), and advanced: RANKING_INDEX,
     RANKING_YEAR, RANKING_COUNT and NAME_FIELD (the bars' labels)."""
     advanced = [
-        QgsProcessingParameterString(
-            RANKING_INDEX, tr("Index to rank (field stem, e.g. URI or URSOC; empty: the first index, as on the map)"),
+        with_help(QgsProcessingParameterString(
+            RANKING_INDEX, tr("Index to rank"),
             defaultValue="", optional=True),
+                tr("Index to rank (field stem, e.g. URI or URSOC; empty: the first index, as on the map)")),
         QgsProcessingParameterNumber(
             RANKING_YEAR, tr("Year to rank (0 = the latest year)"), QgsProcessingParameterNumber.Integer,
             defaultValue=0, minValue=0, maxValue=2200),
-        QgsProcessingParameterNumber(
-            RANKING_COUNT, tr("Cities at the top and at the bottom of the ranking"),
+        with_help(QgsProcessingParameterNumber(
+            RANKING_COUNT, tr("Cities at the top and bottom"),
             QgsProcessingParameterNumber.Integer, defaultValue=10, minValue=1, maxValue=50),
+                tr("Cities at the top and at the bottom of the ranking")),
     ]
     for parameter in advanced:
         parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)

@@ -49,12 +49,14 @@ def source_without_validity_checks(algorithm, parameters, name: str, context):
     return source, policy
 
 
-def usable_geometries(frame, ids, feedback=None):
+def usable_geometries(frame, ids, feedback=None, labels=None):
     """(frame, ids) without features lacking a geometry, with invalid ones repaired (both named
-    in the log): for algorithms to which only a point of each geometry matters, and the last
-    step of :func:`apply_policy`."""
+    in the log, by their ``labels`` ({id: "三沙市 (460300)"}) when given): for algorithms to which
+    only a point of each geometry matters, and the last step of :func:`apply_policy`."""
     import numpy as np
     import shapely
+
+    from ..core.names import labelled
 
     if len(frame) == 0:
         raise InputError("The layer has no feature (or none is selected); choose a layer with at least one "
@@ -66,7 +68,7 @@ def usable_geometries(frame, ids, feedback=None):
     if empty.any():
         if feedback is not None:
             feedback.pushWarning(tr("{count} feature(s) without geometry were left out: {ids}.").format(
-                count=int(empty.sum()), ids=core_value(preview(np.asarray(ids)[empty]))))
+                count=int(empty.sum()), ids=core_value(preview(labelled(np.asarray(ids)[empty], labels)))))
         frame = frame[~empty]
         ids = np.asarray(ids)[~empty]
     invalid = ~np.asarray(shapely.is_valid(frame.geometry.values))
@@ -75,8 +77,8 @@ def usable_geometries(frame, ids, feedback=None):
         frame.loc[frame.index[invalid], frame.geometry.name] = repaired(frame.geometry.values[invalid])
         if feedback is not None:
             feedback.pushWarning(tr("{count} invalid geometries were repaired for the analysis (the layer is "
-                                    "unchanged): {ids}.").format(count=int(invalid.sum()),
-                                                                 ids=core_value(preview(np.asarray(ids)[invalid]))))
+                                    "unchanged): {ids}.").format(
+                count=int(invalid.sum()), ids=core_value(preview(labelled(np.asarray(ids)[invalid], labels)))))
     return frame, ids
 
 

@@ -15,24 +15,37 @@ imports nothing heavy.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qgis.core import QgsProcessingModelAlgorithm, QgsProcessingParameterDefinition
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .algorithm import GROUPS, HELP_URL, ICON_PATH, PLUGIN_DIR
+from .algorithm import GROUPS, HELP_URL, PLUGIN_DIR, group_icon_path
 
 MODEL_DIR = PLUGIN_DIR / "resources" / "models"
 STUDY_CHAIN = "studychain"
 STUDY_CHAIN_FILE = "study_chain.model3"
 WORKFLOW_GROUP_ID = "workflows"
 WORKFLOW_GROUP = GROUPS[WORKFLOW_GROUP_ID]
+#: The explanations of the study chain's short input labels (each input's help; written into the
+#: .model3 too, but QGIS 3.22 does not read a model input's help back, so loading sets it).
+INPUT_HELP = {
+    "TABLE": "Indicator table (CSV or XLSX; long or wide)",
+    "CITIES": "City layer (polygons; points with k-nearest weights)",
+    "ID_FIELD": "City code field (joins the table; identifies the cities)",
+    "SYSTEM_FILE": "Own indicator system (CSV or XLSX; replaces the template)",
+    "YEAR": "Year of the LISA map (the spillover model uses every year)",
+    "CONTROLS": "Control variables of the spillover model (indicator stems, comma-separated)",
+    "RESILIENCE": "Stem of the resilience index (dependent variable)",
+}
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("ResilienceModel", text)
 
 
-def model_texts(name: str) -> tuple[str, str]:
-    """(display name, help) of a shipped model, translated."""
+def model_texts(name: str) -> tuple[str, str, str]:
+    """(display name, help, short description) of a shipped model, translated."""
     if name == STUDY_CHAIN:
         return (tr("Study chain: indices, weights, autocorrelation, coverage, spillover"), tr(
             "The study in one run, as a Graphical Modeler model (open it in the Modeler to see or change "
@@ -59,8 +72,8 @@ def model_texts(name: str) -> tuple[str, str]:
             "(table and chart), the LISA layer and Moran scatter plot, the cities by nearest core, the core "
             "cities, coverage circles, core-node links and the coverage report, the spillover model's "
             "report and its residual cluster map. Each layer loads with its style."
-        ))
-    return name, ""
+        ), tr("The whole study in one run, from the indicator table to the spillover model."))
+    return name, "", ""
 
 
 class ResilienceModel(QgsProcessingModelAlgorithm):
@@ -83,13 +96,16 @@ class ResilienceModel(QgsProcessingModelAlgorithm):
     def helpUrl(self) -> str:
         return HELP_URL
 
+    def shortDescription(self) -> str:
+        return model_texts(self.name())[2]
+
     def icon(self):
         from qgis.PyQt.QtGui import QIcon
 
-        return QIcon(str(ICON_PATH))
+        return QIcon(self.svgIconPath())
 
     def svgIconPath(self) -> str:
-        return str(ICON_PATH)
+        return str(group_icon_path(self.groupId()))
 
     def with_defaults(self, parameters) -> dict:
         """``parameters`` with every input and output left out set to its default, as the dialog
@@ -123,6 +139,8 @@ def translate_texts(model) -> None:
     texts live in its file, so they are translated when it is loaded, in QGIS's language."""
     for definition in list(model.parameterDefinitions()) + list(model.outputDefinitions()):
         definition.setDescription(tr(definition.description()))
+        if hasattr(definition, "setHelp") and (definition.help() or definition.name() in INPUT_HELP):
+            definition.setHelp(tr(definition.help() or INPUT_HELP[definition.name()]))
         if definition.type() == "enum":
             definition.setOptions([tr(option) for option in definition.options()])
 
@@ -157,3 +175,27 @@ def reattach(model: QgsProcessingModelAlgorithm) -> bool:
     model.updateDestinationParameters()
     optional_outputs(model)
     return all(model.childAlgorithm(child_id).algorithm() is not None for child_id in model.childAlgorithms())
+
+
+def editable_copy(folder, name: str = STUDY_CHAIN) -> Path:
+    """Copy the shipped model ``name`` into ``folder`` (the profile's models folder) as a plain
+    model the Graphical Modeler opens and saves: ``study_chain_copy.model3`` (``_2``, ``_3`` …
+    beside an existing copy, which is never overwritten), named "Study chain (my copy)" so that
+    QGIS lists it under Models beside the toolkit's own. Returns the file's path."""
+    source = MODEL_DIR / (STUDY_CHAIN_FILE if name == STUDY_CHAIN else f"{name}.model3")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = source.stem + "_copy"
+    target, number = folder / f"{stem}.model3", 1
+    while target.exists():
+        number += 1
+        target = folder / f"{stem}_{number}.model3"
+    model = QgsProcessingModelAlgorithm()
+    if not model.fromFile(str(source)):
+        raise OSError(tr("Could not read the model {path}.").format(path=source))
+    label = tr("Study chain (my copy)") if number == 1 else tr("Study chain (my copy {number})").format(
+        number=number)
+    model.setName(label)
+    if not model.toFile(str(target)):
+        raise OSError(tr("Could not write the model copy {path}.").format(path=target))
+    return target

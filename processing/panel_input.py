@@ -24,6 +24,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
+from .parameter_help import with_help
+
 ID_FIELD = "ID_FIELD"
 YEAR_FIELD = "YEAR_FIELD"
 NAME_FIELD = "NAME_FIELD"
@@ -37,10 +39,10 @@ def tr(text: str) -> str:
 
 def add_year_parameter(algorithm, parent: str = "INPUT") -> None:
     """YEAR_FIELD: set for a long layer only."""
-    algorithm.addParameter(QgsProcessingParameterField(
-        YEAR_FIELD, tr("Year field (a long layer: one feature per unit and year; needs the unit id field)"),
+    algorithm.addParameter(with_help(QgsProcessingParameterField(
+        YEAR_FIELD, tr("Year field"),
         parentLayerParameterName=parent, optional=True,
-    ))
+    ), tr("Year field (a long layer: one feature per unit and year; needs the unit id field)")))
 
 
 def require_unit_id(id_field: str | None, year_field: str | None) -> None:
@@ -54,29 +56,30 @@ def require_unit_id(id_field: str | None, year_field: str | None) -> None:
 
 def add_unit_parameters(algorithm, parent: str = "INPUT") -> None:
     """ID_FIELD and YEAR_FIELD (in the main dialog)."""
-    algorithm.addParameter(QgsProcessingParameterField(
-        ID_FIELD, tr("Unit id field (e.g. adcode; required when the layer has a year field)"),
+    algorithm.addParameter(with_help(QgsProcessingParameterField(
+        ID_FIELD, tr("Unit id field"),
         parentLayerParameterName=parent, optional=True,
-    ))
+    ), tr("Unit id field (e.g. adcode; required when the layer has a year field)")))
     add_year_parameter(algorithm, parent)
 
 
 def add_period_parameters(algorithm, advanced: bool = False) -> None:
     """START_YEAR and END_YEAR (0 = the first / last year of the data)."""
-    for name, label in ((START_YEAR, tr("First year (0 = the first year in the data)")),
-                        (END_YEAR, tr("Last year (0 = the last year in the data)"))):
-        parameter = QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Integer,
-                                                 defaultValue=0, minValue=0, maxValue=2200)
+    for name, label, explanation in (
+            (START_YEAR, tr("First year"), tr("First year (0 = the first year in the data)")),
+            (END_YEAR, tr("Last year"), tr("Last year (0 = the last year in the data)"))):
+        parameter = with_help(QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Integer,
+                                                           defaultValue=0, minValue=0, maxValue=2200), explanation)
         if advanced:
             parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         algorithm.addParameter(parameter)
 
 
 def add_name_parameter(algorithm, parent: str = "INPUT") -> None:
-    parameter = QgsProcessingParameterField(
-        NAME_FIELD, tr("Unit name field (used to name units in messages and reports)"),
+    parameter = with_help(QgsProcessingParameterField(
+        NAME_FIELD, tr("Unit name field"),
         parentLayerParameterName=parent, optional=True,
-    )
+    ), tr("Unit name field (used to name units in messages and reports)"))
     parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
     algorithm.addParameter(parameter)
 

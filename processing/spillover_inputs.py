@@ -25,8 +25,10 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from .bridge import read_frame
+from .field_defaults import likely_field_parameter
 from .invalid_geometries import apply_policy
 from .panel_input import YEAR_FIELD, add_year_parameter, require_unit_id
+from .parameter_help import with_help
 from .weights_parameters import add_weights_parameters, id_field_name, resolve_weights, unit_ids
 
 INPUT = "INPUT"
@@ -84,31 +86,38 @@ def add_model_inputs(algorithm) -> None:
         INPUT, tr("Cities (units) with the model's fields"),
         [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
     algorithm.addParameter(QgsProcessingParameterEnum(LAYOUT, tr("Data layout"), layout_labels(), defaultValue=0))
-    algorithm.addParameter(QgsProcessingParameterField(
-        DEPENDENT, tr("Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)"),
-        parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric))
-    algorithm.addParameter(QgsProcessingParameterField(
-        EXPLANATORY, tr("Explanatory variables (in a wide panel any year of each stem)"),
-        parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=True))
+    algorithm.addParameter(with_help(likely_field_parameter(QgsProcessingParameterField(
+        DEPENDENT, tr("Dependent variable"),
+        parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric)),
+            tr("Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)")))
+    algorithm.addParameter(with_help(QgsProcessingParameterField(
+        EXPLANATORY, tr("Explanatory variables"),
+        parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=True),
+            tr("Explanatory variables (in a wide panel any year of each stem)")))
     add_year_parameter(algorithm, INPUT)
     add_weights_parameters(algorithm)
     algorithm.addParameter(QgsProcessingParameterEnum(MODEL, tr("Model"), model_labels(), defaultValue=3))
-    algorithm.addParameter(QgsProcessingParameterEnum(
-        EFFECTS, tr("Panel effects (ignored for a cross-section)"), effects_labels(), defaultValue=3))
-    algorithm.addParameter(QgsProcessingParameterBoolean(
-        DROP_ISLANDS, tr("Leave out units without neighbours (islands)"), defaultValue=False))
-    algorithm.addParameter(QgsProcessingParameterBoolean(
-        BALANCE, tr("Balance the panel: leave out units with missing values"), defaultValue=False))
-    algorithm.addParameter(_advanced(QgsProcessingParameterBoolean(
-        BIAS_CORRECTION, tr("Lee–Yu bias correction of fixed-effects estimates"), defaultValue=True)))
-    algorithm.addParameter(_advanced(QgsProcessingParameterField(
-        DURBIN, tr("Variables with a W·X term (Durbin models; empty: all explanatory variables)"),
+    algorithm.addParameter(with_help(QgsProcessingParameterEnum(
+        EFFECTS, tr("Panel effects"), effects_labels(), defaultValue=3),
+            tr("Panel effects (ignored for a cross-section)")))
+    algorithm.addParameter(with_help(QgsProcessingParameterBoolean(
+        DROP_ISLANDS, tr("Leave out units without neighbours"), defaultValue=True),
+            tr("Leave out units without neighbours (islands)")))
+    algorithm.addParameter(with_help(QgsProcessingParameterBoolean(
+        BALANCE, tr("Balance the panel"), defaultValue=False),
+            tr("Balance the panel: leave out units with missing values")))
+    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterBoolean(
+        BIAS_CORRECTION, tr("Lee–Yu bias correction"), defaultValue=True),
+            tr("Lee–Yu bias correction of fixed-effects estimates"))))
+    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterField(
+        DURBIN, tr("Variables with a W·X term"),
         parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=True,
-        optional=True)))
-    algorithm.addParameter(_advanced(QgsProcessingParameterNumber(
-        DRAWS, tr("Simulation draws for the effects' standard errors (0: effects without standard errors)"),
+        optional=True), tr("Variables with a W·X term (Durbin models; empty: all explanatory variables)"))))
+    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterNumber(
+        DRAWS, tr("Simulation draws"),
         QgsProcessingParameterNumber.Integer,
-        defaultValue=1000, minValue=0, maxValue=100000)))
+        defaultValue=1000, minValue=0, maxValue=100000),
+            tr("Simulation draws for the effects' standard errors (0: effects without standard errors)"))))
     algorithm.addParameter(_advanced(QgsProcessingParameterNumber(
         SEED, tr("Random seed (simulations)"), QgsProcessingParameterNumber.Integer, defaultValue=1, minValue=0)))
 
@@ -127,10 +136,13 @@ class ModelInputs:
     frame: object  # the layer as read (all features)
     weights_for: object = None
     description: list = field(default_factory=list)
+    #: {unit id: "三沙市 (460300)"} for messages (core.names.unit_labels).
+    labels: dict = field(default_factory=dict)
 
 
-def spec_from_parameters(algorithm, parameters, context):
-    """The :class:`SpilloverSpec` the user chose."""
+def spec_from_parameters(algorithm, parameters, context, labels=None):
+    """The :class:`SpilloverSpec` the user chose (``labels``: the units' labels in messages,
+    :attr:`ModelInputs.labels`)."""
     from ..core.econometrics.data import stem_of
     from ..core.econometrics.spillover import SpilloverSpec
 
@@ -145,14 +157,15 @@ def spec_from_parameters(algorithm, parameters, context):
         drop_islands=algorithm.parameterAsBool(parameters, DROP_ISLANDS, context),
         compare=(algorithm.parameterAsBool(parameters, COMPARE, context)
                  if algorithm.parameterDefinition(COMPARE) is not None else True),
+        labels=labels,
     )
 
 
 def add_compare_parameter(algorithm) -> None:
     """The advanced option to estimate the other models of the family (``resilience:spatialdurbin``)."""
-    algorithm.addParameter(_advanced(QgsProcessingParameterBoolean(
-        COMPARE, tr("Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman "
-                    "tests)"), defaultValue=True)))
+    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterBoolean(
+        COMPARE, tr("Compare with the other models"), defaultValue=True),
+        tr("Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman tests)"))))
 
 
 def chosen_layout(algorithm, parameters, context, frame, dependent, explanatory, year_field) -> str:
@@ -174,6 +187,7 @@ def chosen_layout(algorithm, parameters, context, frame, dependent, explanatory,
 def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=()) -> ModelInputs:
     """Read the layer and build the panel (or cross-section) and the weights."""
     from ..core.econometrics import data as panel_data
+    from ..core.names import unit_labels
 
     source = algorithm.input_source(parameters, context, INPUT)
     dependent = algorithm.parameterAsFields(parameters, DEPENDENT, context)[0]
@@ -219,7 +233,7 @@ def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=())
 
     return ModelInputs(units, ids, data, weights, layout, id_field, frame,
                        None if weights_from_file else weights_for,
-                       describe(source.sourceName(), layout, data, weights))
+                       describe(source.sourceName(), layout, data, weights), unit_labels(units, ids, id_field))
 
 
 def describe(layer_name: str, layout: str, data, weights) -> list[str]:

@@ -53,9 +53,14 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QPointF
 
-from .models import MODEL_DIR, STUDY_CHAIN, STUDY_CHAIN_FILE, WORKFLOW_GROUP, WORKFLOW_GROUP_ID
+from .models import INPUT_HELP, MODEL_DIR, STUDY_CHAIN, STUDY_CHAIN_FILE, WORKFLOW_GROUP, WORKFLOW_GROUP_ID
 
 Source = QgsProcessingModelChildParameterSource
+
+#: The model's inputs in the order a planner fills them (the table first): the model's parameter
+#: order (the Modeler's "Reorder Model Inputs…"), which its dialog follows.
+INPUT_ORDER = ("TABLE", "CITIES", "ID_FIELD", "NAME_FIELD", "SYSTEM", "SYSTEM_FILE", "YEAR", "CONTROLS", "WEIGHTS",
+               "RADIUS", "RESILIENCE", "DIGITAL", "K", "PERMUTATIONS")
 
 #: Year-specific field names, e.g. URI_2019 (the wide panel's STEM_YYYY).
 RESILIENCE_FIELD = "@RESILIENCE || '_' || to_string(@YEAR)"
@@ -82,7 +87,9 @@ HELP = {
 }
 
 
-def _model_parameter(model, definition, x: float, y: float, advanced: bool = False) -> None:
+def _model_parameter(model, definition, x: float, y: float, advanced: bool = False, help_text: str = "") -> None:
+    if help_text:
+        definition.setHelp(help_text)
     if advanced:
         definition.setFlags(definition.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
     component = QgsProcessingModelParameter(definition.name())
@@ -92,49 +99,51 @@ def _model_parameter(model, definition, x: float, y: float, advanced: bool = Fal
 
 
 def add_inputs(model) -> None:
-    """The model's inputs, in the order of its dialog."""
+    """The model's inputs, in the order of its dialog (:data:`INPUT_ORDER`): short labels, the
+    explanation as each input's help (a tooltip in the dialog)."""
     x = 120.0
-    for i, (definition, advanced) in enumerate((
-        (QgsProcessingParameterVectorLayer(
-            "CITIES", "City layer (polygons; points with k-nearest weights)",
-            [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]), False),
-        # Optional with a default: QGIS 3.22 does not fill a missing mandatory field from its default.
-        (QgsProcessingParameterField(
-            "ID_FIELD", "City code field (joins the table; identifies the cities)", "adcode", "CITIES",
-            optional=True), False),
-        (QgsProcessingParameterField("NAME_FIELD", "City name field", "name", "CITIES", optional=True), False),
+    inputs = {definition.name(): (definition, advanced, help_text) for definition, advanced, help_text in (
         (QgsProcessingParameterFile(
-            "TABLE", "Indicator table (CSV or XLSX; long or wide)", fileFilter="Tables (*.csv *.xlsx *.xls)"),
-         False),
+            "TABLE", "Indicator table", fileFilter="Tables (*.csv *.xlsx *.xls)"),
+         False, INPUT_HELP["TABLE"]),
+        (QgsProcessingParameterVectorLayer(
+            "CITIES", "City layer", [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]),
+         False, INPUT_HELP["CITIES"]),
+        # Optional with a default: QGIS 3.22 does not fill a missing mandatory field from its default.
+        (QgsProcessingParameterField("ID_FIELD", "City code field", "adcode", "CITIES", optional=True),
+         False, INPUT_HELP["ID_FIELD"]),
+        (QgsProcessingParameterField("NAME_FIELD", "City name field", "name", "CITIES", optional=True), False, ""),
         (QgsProcessingParameterEnum(
             "SYSTEM", "Indicator system",
             ["Digital economy (DEI) and urban resilience in four dimensions (URI)",
              "Digital economy (DEI), 5 indicators", "Urban resilience in four dimensions (URI), 20 indicators"],
-            defaultValue=0), False),
+            defaultValue=0), False, ""),
         (QgsProcessingParameterFile(
-            "SYSTEM_FILE", "Own indicator system (CSV or XLSX; replaces the template)",
-            fileFilter="Tables (*.csv *.xlsx *.xls)", optional=True), False),
+            "SYSTEM_FILE", "Own indicator system", fileFilter="Tables (*.csv *.xlsx *.xls)", optional=True),
+         False, INPUT_HELP["SYSTEM_FILE"]),
         (QgsProcessingParameterNumber(
-            "YEAR", "Year of the LISA map (the spillover model uses every year)",
-            QgsProcessingParameterNumber.Integer, 2019, minValue=1900, maxValue=2100), False),
-        (QgsProcessingParameterString(
-            "CONTROLS", "Control variables of the spillover model (indicator stems, comma-separated)",
-            "PATNT, URB, HUM, GOV", optional=True), False),
+            "YEAR", "Year of the LISA map", QgsProcessingParameterNumber.Integer, 2019, minValue=1900, maxValue=2100),
+         False, INPUT_HELP["YEAR"]),
+        (QgsProcessingParameterString("CONTROLS", "Control variables", "PATNT, URB, HUM, GOV", optional=True),
+         False, INPUT_HELP["CONTROLS"]),
         (QgsProcessingParameterEnum(
             "WEIGHTS", "Spatial weights", ["Queen contiguity", "Rook contiguity", "K-nearest neighbours"],
-            defaultValue=0), False),
+            defaultValue=0), False, ""),
         (QgsProcessingParameterNumber(
-            "RADIUS", "Coverage radius (km)", QgsProcessingParameterNumber.Double, 300.0, minValue=1.0), False),
-        (QgsProcessingParameterString("RESILIENCE", "Stem of the resilience index (dependent variable)", "URI"),
-         True),
-        (QgsProcessingParameterString("DIGITAL", "Stem of the digital economy index", "DEI"), True),
+            "RADIUS", "Coverage radius (km)", QgsProcessingParameterNumber.Double, 300.0, minValue=1.0), False, ""),
+        (QgsProcessingParameterString("RESILIENCE", "Resilience index stem", "URI"),
+         True, INPUT_HELP["RESILIENCE"]),
+        (QgsProcessingParameterString("DIGITAL", "Stem of the digital economy index", "DEI"), True, ""),
         (QgsProcessingParameterNumber(
-            "K", "Neighbours (k-nearest weights)", QgsProcessingParameterNumber.Integer, 6, minValue=1), True),
+            "K", "Neighbours (k-nearest weights)", QgsProcessingParameterNumber.Integer, 6, minValue=1), True, ""),
         (QgsProcessingParameterNumber(
             "PERMUTATIONS", "Permutations (Moran's I and LISA)", QgsProcessingParameterNumber.Integer, 999,
-            minValue=0), True),
-    )):
-        _model_parameter(model, definition, x, 60.0 + 70.0 * i, advanced)
+            minValue=0), True, ""),
+    )}
+    for i, name in enumerate(INPUT_ORDER):
+        definition, advanced, help_text = inputs[name]
+        _model_parameter(model, definition, x, 60.0 + 70.0 * i, advanced, help_text)
+    model.setParameterOrder(list(INPUT_ORDER))  # the Modeler's "Reorder Model Inputs…" order
 
 
 def child(model, algorithm_id: str, child_id: str, description: str, sources: dict, outputs: dict,

@@ -20,6 +20,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.weights.kinds import KERNELS, KINDS, NESTINGS
+from .parameter_help import with_help
 
 TRANSFORMS = ("R", "B", "V")
 POINT_METHODS = ("centroid", "point_on_surface")
@@ -77,39 +78,39 @@ def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: st
     p = prefix
     if with_id_field:
         algorithm.addParameter(
-            QgsProcessingParameterField(
+            with_help(QgsProcessingParameterField(
                 f"{p}ID_FIELD",
-                tr("Unit id field (unique; used in weights files)"),
+                tr("Unit id field"),
                 parentLayerParameterName=parent_layer,
                 optional=True,
-            )
+            ), tr("Unit id field (unique; used in weights files)"))
         )
     if with_file:
         algorithm.addParameter(
-            QgsProcessingParameterFile(
+            with_help(QgsProcessingParameterFile(
                 f"{p}FILE",
-                tr("Spatial weights file (GAL/GWT; leave empty to build weights from the options below)"),
+                tr("Spatial weights file"),
                 behavior=QgsProcessingParameterFile.File,
                 fileFilter=tr("Weights files (*.gal *.gwt *.GAL *.GWT)"),
                 optional=True,
-            )
+            ), tr("Spatial weights file (GAL/GWT; leave empty to build weights from the options below)"))
         )
     algorithm.addParameter(
         QgsProcessingParameterEnum(f"{p}KIND", tr("Kind of spatial weights"), kind_labels(), defaultValue=0)
     )
     algorithm.addParameter(
-        QgsProcessingParameterNumber(
-            f"{p}K", tr("Number of neighbours k (k-nearest neighbours)"),
+        with_help(QgsProcessingParameterNumber(
+            f"{p}K", tr("Neighbours k"),
             QgsProcessingParameterNumber.Integer, defaultValue=6, minValue=1,
-        )
+        ), tr("Number of neighbours k (k-nearest neighbours)"))
     )
     algorithm.addParameter(
-        QgsProcessingParameterNumber(
+        with_help(QgsProcessingParameterNumber(
             f"{p}DISTANCE",
-            tr("Distance: band threshold, inverse-distance cut-off or kernel bandwidth "
-               "(km for geographic and metre CRSs; 0 = automatic)"),
+            tr("Distance (0 = automatic)"),
             QgsProcessingParameterNumber.Double, defaultValue=0.0, minValue=0.0,
-        )
+        ), tr("Distance: band threshold, inverse-distance cut-off or kernel bandwidth "
+               "(km for geographic and metre CRSs; 0 = automatic)"))
     )
     algorithm.addParameter(
         QgsProcessingParameterEnum(
@@ -123,62 +124,60 @@ def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: st
         QgsProcessingParameterEnum(
             f"{p}POINTS", tr("Point of each polygon (for distances)"), point_method_labels(), defaultValue=0
         ),
-        QgsProcessingParameterNumber(
-            f"{p}SNAP", tr("Snap distance for contiguity (layer units; 0 = shared vertices only)"),
+        with_help(QgsProcessingParameterNumber(
+            f"{p}SNAP", tr("Snap distance"),
             QgsProcessingParameterNumber.Double, defaultValue=0.0, minValue=0.0,
-        ),
-        QgsProcessingParameterNumber(
-            f"{p}ORDER", tr("Contiguity order (1 = direct neighbours, 2 = neighbours of neighbours, …)"),
+        ), tr("Snap distance for contiguity (layer units; 0 = shared vertices only)")),
+        with_help(QgsProcessingParameterNumber(
+            f"{p}ORDER", tr("Contiguity order"),
             QgsProcessingParameterNumber.Integer, defaultValue=1, minValue=1, maxValue=50,
-        ),
-        QgsProcessingParameterBoolean(
-            f"{p}CUMULATIVE", tr("Include lower orders of contiguity (cumulative)"), defaultValue=False
-        ),
-        QgsProcessingParameterBoolean(
+        ), tr("Contiguity order (1 = direct neighbours, 2 = neighbours of neighbours, …)")),
+        with_help(QgsProcessingParameterBoolean(
+            f"{p}CUMULATIVE", tr("Include lower orders"), defaultValue=False
+        ), tr("Include lower orders of contiguity (cumulative)")),
+        with_help(QgsProcessingParameterBoolean(
             f"{p}ATTACH_ISLANDS",
-            tr("Attach islands (units without neighbours) to their nearest unit "
-               "(contiguity, distance band, inverse distance, block)"),
+            tr("Attach islands to their nearest unit"),
             defaultValue=False,
-        ),
-        QgsProcessingParameterNumber(
-            f"{p}POWER", tr("Power α of inverse distance (w = 1 / d^α)"),
+        ), tr("Attach islands (units without neighbours) to their nearest unit "
+               "(contiguity, distance band, inverse distance, block)")),
+        with_help(QgsProcessingParameterNumber(
+            f"{p}POWER", tr("Inverse-distance power α"),
             QgsProcessingParameterNumber.Double, defaultValue=1.0, minValue=0.000001,
-        ),
-        QgsProcessingParameterEnum(
-            f"{p}KERNEL", tr("Kernel function (z = distance / bandwidth)"), kernel_labels(), defaultValue=0
-        ),
-        QgsProcessingParameterBoolean(
-            f"{p}ADAPTIVE", tr("Adaptive kernel bandwidth (distance to each unit's k-th nearest neighbour)"),
+        ), tr("Power α of inverse distance (w = 1 / d^α)")),
+        with_help(QgsProcessingParameterEnum(
+            f"{p}KERNEL", tr("Kernel function"), kernel_labels(), defaultValue=0
+        ), tr("Kernel function (z = distance / bandwidth)")),
+        with_help(QgsProcessingParameterBoolean(
+            f"{p}ADAPTIVE", tr("Adaptive bandwidth"),
             defaultValue=False,
-        ),
-        QgsProcessingParameterField(
+        ), tr("Adaptive kernel bandwidth (distance to each unit's k-th nearest neighbour)")),
+        with_help(QgsProcessingParameterField(
             f"{p}ECON_FIELD",
-            tr("Economic field for economic weights (e.g. GDP per capita; a STEM_YYYY field)"),
+            tr("Economic field"),
             parentLayerParameterName=parent_layer, type=QgsProcessingParameterField.Numeric,
             optional=True,
-        ),
-        QgsProcessingParameterBoolean(
+        ), tr("Economic field for economic weights (e.g. GDP per capita; a STEM_YYYY field)")),
+        with_help(QgsProcessingParameterBoolean(
             f"{p}ECON_ALL_YEARS",
-            tr("Average the economic field over every year of its stem (GDPPC_2011 … GDPPC_2019)"),
+            tr("Average the economic field over years"),
             defaultValue=True,
-        ),
+        ), tr("Average the economic field over every year of its stem (GDPPC_2011 … GDPPC_2019)")),
         QgsProcessingParameterEnum(
             f"{p}ECON_NESTING", tr("Form of economic-geographic weights"), nesting_labels(), defaultValue=0
         ),
-        QgsProcessingParameterNumber(
-            f"{p}ECON_SHARE", tr("Share φ of geography in nested economic-geographic weights"),
+        with_help(QgsProcessingParameterNumber(
+            f"{p}ECON_SHARE", tr("Geography share φ"),
             QgsProcessingParameterNumber.Double, defaultValue=0.5, minValue=0.0, maxValue=1.0,
-        ),
-        QgsProcessingParameterField(
-            f"{p}BLOCK_FIELD", tr("Block field for block weights (same value = neighbours, e.g. province)"),
+        ), tr("Share φ of geography in nested economic-geographic weights")),
+        with_help(QgsProcessingParameterField(
+            f"{p}BLOCK_FIELD", tr("Block field"),
             parentLayerParameterName=parent_layer, optional=True,
-        ),
-        QgsProcessingParameterBoolean(
-            f"{p}PLANAR",
-            tr("Planar distances in the layer's projection (spdep longlat = FALSE; default: geodesic on the "
-               "ellipsoid whenever the CRS has one)"),
-            defaultValue=False,
-        ),
+        ), tr("Block field for block weights (same value = neighbours, e.g. province)")),
+        with_help(QgsProcessingParameterBoolean(
+            f"{p}PLANAR", tr("Planar distances"), defaultValue=False,
+        ), tr("Planar distances in the layer's projection (spdep longlat = FALSE; default: geodesic on the "
+              "ellipsoid whenever the CRS has one)")),
     ]
     for parameter in advanced:
         parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)

@@ -11,7 +11,7 @@ pylupdate5 only sees ``tr()`` calls it can parse and knows nothing of the core's
 
 * ``self.tr("…")`` in a class: context = the class name (``ResilienceAlgorithm.tr`` keys on
   the concrete class); ``self.tr("…", "Ctx")`` names its context;
-* the algorithms' ``DISPLAY_NAME``, ``HELP`` and ``TAGS`` class attributes (translated through
+* the algorithms' ``DISPLAY_NAME``, ``SHORT_DESCRIPTION``, ``HELP`` and ``TAGS`` class attributes (translated through
   ``self.tr``);
 * calls of module functions that wrap ``QCoreApplication.translate`` (``tr``, ``translate``,
   ``style_tr`` …; their context is read from the wrapper) and direct
@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 I18N = ROOT / "resources" / "i18n"
 SOURCES = ("__init__.py", "core", "processing", "plugin")
 LOCALES = ("zh_CN",)
-ALGORITHM_ATTRIBUTES = ("DISPLAY_NAME", "HELP", "TAGS")
+ALGORITHM_ATTRIBUTES = ("DISPLAY_NAME", "SHORT_DESCRIPTION", "HELP", "TAGS")
 
 #: Strings translated from a variable: (file, kind, name, context).
 #: "dict" = the values of a module-level dict; "rows" = the label of each (label, value)
@@ -237,7 +237,7 @@ def model_messages(root: Path = ROOT) -> list[Message]:
         filename = path.relative_to(root).as_posix()
         for option in ElementTree.parse(path).iter("Option"):
             texts = []
-            if option.get("name") == "description" and option.get("value"):
+            if option.get("name") in ("description", "help") and option.get("value"):
                 texts = [option.get("value")]
             elif option.get("name") == "options" and option.get("type") == "StringList":
                 texts = [item.get("value") for item in option if item.get("value")]

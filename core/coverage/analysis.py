@@ -155,8 +155,9 @@ def _check_weights(weights, names) -> np.ndarray:
 
 
 def core_node_coverage(sites: Sites, names, spec: CoverageSpec, candidates=None, existing=None,
-                       weights=None, progress=None) -> CoverageResult:
-    """Solve the coverage model for the cities ``sites`` (labels ``names``).
+                       weights=None, progress=None, labels=None) -> CoverageResult:
+    """Solve the coverage model for the cities ``sites`` (labels ``names``; messages name
+    them by ``labels``, e.g. "三沙市 (460300)", default ``names``).
 
     ``candidates`` / ``existing``: boolean masks over the cities (default: every city is
     a candidate, none is an existing core); existing cores are always candidates and are
@@ -165,7 +166,8 @@ def core_node_coverage(sites: Sites, names, spec: CoverageSpec, candidates=None,
     n = len(sites)
     _check_spec(spec, n)
     names = np.asarray(names, dtype=object)
-    weights = np.ones(n) if weights is None else _check_weights(weights, names)
+    labels = names if labels is None else np.asarray(labels, dtype=object)
+    weights = np.ones(n) if weights is None else _check_weights(weights, labels)
     candidate_mask = np.ones(n, dtype=bool) if candidates is None else np.asarray(candidates, bool).copy()
     existing_mask = np.zeros(n, dtype=bool) if existing is None else np.asarray(existing, bool)
     candidate_mask |= existing_mask
@@ -188,12 +190,12 @@ def core_node_coverage(sites: Sites, names, spec: CoverageSpec, candidates=None,
     largest = max([spec.radius_km, *spec.compare_radii])
     pairs = pairs_within(sites, candidate_index, largest, span(progress, 0.0, 0.1))
     coverage = pairs.coverage(spec.radius_km)
-    solution, twice = _solve(coverage, spec, spec.radius_km, fixed, weights, names, span(progress, 0.1, 0.7))
+    solution, twice = _solve(coverage, spec, spec.radius_km, fixed, weights, labels, span(progress, 0.1, 0.7))
     cores = candidate_index[solution.cores]
     assignment = assign_to_cores(sites, cores, spec.radius_km)
     result = CoverageResult(spec, names, weights, candidate_index, np.flatnonzero(existing_mask),
                             solution, cores, assignment, twice)
-    result.comparison = _compare(sites, pairs, candidate_index, fixed, weights, names, spec, result,
+    result.comparison = _compare(sites, pairs, candidate_index, fixed, weights, labels, spec, result,
                                  span(progress, 0.7, 1.0))
     report(progress, 1.0)
     return result

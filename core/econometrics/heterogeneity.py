@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import InputError, Message, preview
+from ..names import labelled
 from ..progress import report
 from .data import PanelData
 from .design import DURBIN_MODELS, ML_MODELS, lag_name
@@ -225,7 +226,8 @@ def run_heterogeneity(data: PanelData, weights, spec: SpilloverSpec, grouping: G
     weights = align_weights(weights, data.unit_ids)
     groups, unit_labels = make_groups(data, grouping, method)
     notes = list(data.notes)
-    data_all, weights_all, dropped = without_islands(data, weights, spec.drop_islands, spec.model in ML_MODELS)
+    data_all, weights_all, dropped = without_islands(data, weights, spec.drop_islands, spec.model in ML_MODELS,
+                                                       spec.labels)
     notes.extend(dropped)
     if data_all.n != data.n:  # islands left out: keep the unit groups in step
         kept = np.flatnonzero(np.isin(data.unit_ids, data_all.unit_ids))
@@ -273,9 +275,9 @@ def run_heterogeneity(data: PanelData, weights, spec: SpilloverSpec, grouping: G
                 "Within the group “{label}”, {count} unit(s) have no neighbour among the group's units: {units}. "
                 "Weights restricted to a group of scattered cities leave islands. Use k-nearest neighbours "
                 "(rebuilt within each group), the interaction method, or turn on “Leave out units without "
-                "neighbours”.", label=group.label, count=len(islands), units=preview(islands))
+                "neighbours”.", label=group.label, count=len(islands), units=preview(labelled(islands, spec.labels)))
         sub, sub_weights, dropped = without_islands(sub, sub_weights, spec.drop_islands,
-                                                    spec.model in ML_MODELS)
+                                                    spec.model in ML_MODELS, spec.labels)
         group_notes = [Message("{group}: {note}", group=group.label, note=note) for note in dropped]
         if dropped:
             _check_size(Group(group.label, units=np.arange(sub.n), years=sub.years), sub,

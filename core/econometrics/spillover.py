@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Message, preview
+from ..names import labelled
 from ..progress import report, span
 from ..weights.model import SpatialWeights
 from .data import EFFECT_LABELS, EFFECTS, FIXED_EFFECTS, RANDOM_EFFECTS, PanelData
@@ -44,6 +45,8 @@ class SpilloverSpec:
     seed: int = 1
     compare: bool = True
     drop_islands: bool = False
+    #: Labels of the units in messages (``core.names.unit_labels``: "三沙市 (460300)"); ids if None.
+    labels: dict | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if self.model not in MODELS:
@@ -90,11 +93,12 @@ def align_weights(weights: SpatialWeights, unit_ids) -> SpatialWeights:
     return weights.subset(positions)
 
 
-def without_islands(data: PanelData, weights: SpatialWeights, drop: bool, needed: bool):
-    """(data, weights, notes) with no unit lacking neighbours, or an error naming them."""
+def without_islands(data: PanelData, weights: SpatialWeights, drop: bool, needed: bool, labels=None):
+    """(data, weights, notes) with no unit lacking neighbours, or an error naming them
+    (by their ``labels``, e.g. "三沙市 (460300)")."""
     notes = []
     while len(weights.islands) and needed:
-        islands = weights.ids[weights.islands]
+        islands = labelled(weights.ids[weights.islands], labels)
         if not drop:
             raise InputError(
                 "Maximum-likelihood spatial models need every unit to have a neighbour, but {count} unit(s) have "
@@ -146,8 +150,8 @@ def run_spillover(data: PanelData, weights: SpatialWeights, spec: SpilloverSpec,
     notes = list(data.notes)
     weights = align_weights(weights, data.unit_ids)
     needs_ml = spec.model in ML_MODELS
-    data, weights, dropped = without_islands(data, weights, spec.drop_islands, needs_ml)
-    notes.extend(dropped)
+    data, weights, dropped = without_islands(data, weights, spec.drop_islands, needs_ml, spec.labels)
+    warnings: list[Message] = list(dropped)  # units left out: a warning (notes get it at the end)
     spectrum = spectrum_for(weights, seed=spec.seed)
     W = spectrum.W
     report(progress, 0.05)
@@ -161,7 +165,6 @@ def run_spillover(data: PanelData, weights: SpatialWeights, spec: SpilloverSpec,
     models = {spec.model: main}
     tests: list[Test] = []
     lm: list[Test] = []
-    warnings: list[Message] = []
     if spec.compare:
         family = _family(spec.model, effects)[1:]
         if len(weights.islands):

@@ -90,8 +90,12 @@ def _match_names(layer_keys, table_keys) -> dict:
 
 
 def join_panel(layer: pd.DataFrame, layer_key: str, panel: TablePanel, by: str = "code", shape: str = "wide",
-               rename: dict[str, str] | None = None, year_name: str = "year") -> JoinResult:
-    """Join ``panel`` to ``layer`` (a (Geo)DataFrame, one row per unit) on ``layer_key``."""
+               rename: dict[str, str] | None = None, year_name: str = "year", labels: dict | None = None) -> JoinResult:
+    """Join ``panel`` to ``layer`` (a (Geo)DataFrame, one row per unit) on ``layer_key``.
+
+    Field aliases name each indicator as the table does (宽带用户 for the field V01_2011), or by
+    ``labels`` ({indicator code: name}, e.g. an indicator system's bilingual names) when the
+    table's column is a known code (BBAND)."""
     if by not in JOIN_BY or shape not in SHAPES:
         raise InputError("Join by one of {by} into one of {shapes}.", by=", ".join(JOIN_BY), shapes=", ".join(SHAPES))
     if layer_key not in layer.columns:
@@ -149,12 +153,12 @@ def join_panel(layer: pd.DataFrame, layer_key: str, panel: TablePanel, by: str =
     years = sorted({int(y) for y in matched["year"].dropna()}) if matched["year"].notna().any() else [None]
     warnings = []
     if shape == "wide":
-        frame, aliases = _wide(layer, matched, stems, years)
+        frame, aliases = _wide(layer, matched, stems, years, labels)
     elif years == [None]:
         raise InputError("The table has no years, so there is one value per unit: choose one feature per "
                          "unit (wide) instead of one per unit and year.")
     else:
-        frame, aliases = _long(layer, matched, stems, years, year_name)
+        frame, aliases = _long(layer, matched, stems, years, year_name, labels)
     replaced = [c for c in aliases if c in taken]
     if replaced:
         warnings.append(Message("fields already in the layer were replaced by the table's values: {fields}",
@@ -166,12 +170,12 @@ def join_panel(layer: pd.DataFrame, layer_key: str, panel: TablePanel, by: str =
                       warnings=warnings)
 
 
-def _alias(name: str, stem: str, year) -> str:
-    label = name if name != stem else stem
+def _alias(name: str, stem: str, year, labels: dict | None = None) -> str:
+    label = (labels or {}).get(name) or (name if name != stem else stem)
     return label if year is None else Message("{label} {year}", label=label, year=year)
 
 
-def _wide(layer, matched, stems, years):
+def _wide(layer, matched, stems, years, labels=None):
     frame = layer.copy()
     n = len(layer)
     aliases = {}
@@ -183,13 +187,13 @@ def _wide(layer, matched, stems, years):
             values[rows["unit"].to_numpy()] = rows[name].to_numpy(dtype=float)
             column = stem if year is None else year_field(stem, year)
             columns[column] = values
-            aliases[column] = _alias(name, stem, year)
+            aliases[column] = _alias(name, stem, year, labels)
     new = pd.DataFrame(columns, index=frame.index)
     frame = frame.drop(columns=[c for c in new.columns if c in frame.columns]).join(new)
     return frame, aliases
 
 
-def _long(layer, matched, stems, years, year_name):
+def _long(layer, matched, stems, years, year_name, labels=None):
     n = len(layer)
     count = len(years)
     positions = np.repeat(np.arange(n), count)
@@ -204,6 +208,6 @@ def _long(layer, matched, stems, years, year_name):
         values[matched["unit"].to_numpy() * count + year_slots.to_numpy(dtype=np.int64)] = \
             matched[name].to_numpy(dtype=float)
         frame[stem] = values
-        aliases[stem] = _alias(name, stem, None)
+        aliases[stem] = _alias(name, stem, None, labels)
     frame.index = pd.RangeIndex(len(frame), name=layer.index.name)
     return frame, aliases

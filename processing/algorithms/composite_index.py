@@ -23,12 +23,14 @@ from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value, 
 from ..bridge import WKB, frame_to_sink, read_frame
 from ..classification_parameters import add_classification_parameters, classification
 from ..index_ranking import RANKING_CHART, add_ranking_parameters, write_ranking_chart
+from ..parameter_help import with_help
 from ..styling import Style, attach_style, graduated_style, latest_field
 
 
 class CompositeIndexAlgorithm(ResilienceAlgorithm):
     NAME = "compositeindex"
     DISPLAY_NAME = "Composite index (entropy weights)"
+    SHORT_DESCRIPTION = "Entropy-weighted composite indices (e.g. DEI, URI) from yearly indicators."
     GROUP = "indices"
     REQUIRES = ("numpy", "pandas", "mapclassify")
     TAGS = ("index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,"
@@ -93,14 +95,16 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterEnum(
             self.SYSTEM, self.tr("Indicator system (template)"), [core_text(title) for _, title in TEMPLATES],
             defaultValue=0))
-        self.addParameter(QgsProcessingParameterFile(
-            self.SYSTEM_FILE, self.tr("Indicator system file (CSV/XLSX; replaces the template)"),
+        self.addParameter(with_help(QgsProcessingParameterFile(
+            self.SYSTEM_FILE, self.tr("Indicator system file"),
             behavior=QgsProcessingParameterFile.File,
-            fileFilter=self.tr("Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)"), optional=True))
-        self.addParameter(QgsProcessingParameterMatrix(
-            self.SYSTEM_TABLE, self.tr("Indicator system table (replaces the template)"),
+            fileFilter=self.tr("Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)"), optional=True),
+                self.tr("Indicator system file (CSV/XLSX; replaces the template)")))
+        self.addParameter(with_help(QgsProcessingParameterMatrix(
+            self.SYSTEM_TABLE, self.tr("Indicator system table"),
             headers=[self.tr("Indicator (field stem)"), self.tr("Index"), self.tr("Dimension"),
-                     self.tr("Direction (+/-)"), self.tr("Weight")], hasFixedNumberRows=False, optional=True))
+                     self.tr("Direction (+/-)"), self.tr("Weight")], hasFixedNumberRows=False, optional=True),
+                         self.tr("Indicator system table (replaces the template)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.METHOD, self.tr("Weighting method"),
             [self.tr("Entropy weight method"), self.tr("CRITIC"), self.tr("Coefficient of variation"),
@@ -115,15 +119,17 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
             defaultValue=0))
         self.addParameter(QgsProcessingParameterBoolean(
             self.TOPSIS, self.tr("Add the TOPSIS relative closeness"), defaultValue=False))
-        self.addParameter(QgsProcessingParameterField(
-            self.YEAR_FIELD, self.tr("Year field (long layers: one feature per city and year)"),
-            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.YEAR_FIELD, self.tr("Year field"),
+            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True),
+                self.tr("Year field (long layers: one feature per city and year)")))
         advanced = [
             QgsProcessingParameterEnum(self.STANDARDISATION, self.tr("Standardisation"),
                                        [self.tr("Min–max by direction (0–1)"), self.tr("Z-score by direction")],
                                        defaultValue=0),
-            QgsProcessingParameterNumber(self.SHIFT, self.tr("Entropy shift added to the min–max values"),
+            with_help(QgsProcessingParameterNumber(self.SHIFT, self.tr("Entropy shift"),
                                          QgsProcessingParameterNumber.Double, 0.0001, minValue=0.0, maxValue=0.5),
+                                             self.tr("Entropy shift added to the min–max values")),
             QgsProcessingParameterField(self.ID_FIELD, self.tr("City id field (named in messages)"),
                                         parentLayerParameterName=self.INPUT, optional=True),
         ]

@@ -17,6 +17,7 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..bridge import frame_to_sink
 from ..classification_parameters import add_classification_parameters, classification
+from ..field_defaults import likely_field_parameter
 from ..panel_input import (
     add_name_parameter,
     add_period_parameters,
@@ -24,6 +25,7 @@ from ..panel_input import (
     read_layer_panel,
     warn_dropped,
 )
+from ..parameter_help import with_help
 from ..regression_output import add_report_parameters, table_sink
 from ..styling import Style, attach_style, graduated_style
 from ..weights_parameters import add_weights_parameters, resolve_weights
@@ -39,6 +41,7 @@ MAP_FIELDS = ("Y_START", "Y_END", "LN_START", "GROWTH", "REL_START")
 class ConvergenceAlgorithm(ResilienceAlgorithm):
     NAME = "convergence"
     DISPLAY_NAME = "σ- and β-convergence"
+    SHORT_DESCRIPTION = "σ- and β-convergence of an indicator, with spatial β-convergence models."
     GROUP = "econometrics"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas", "libpysal", "spreg",
                 "mapclassify")
@@ -92,22 +95,25 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.INPUT, self.tr("Cities with a yearly indicator"), [QgsProcessing.TypeVector]))
-        self.addParameter(QgsProcessingParameterField(
-            self.FIELD, self.tr("Indicator (any year of a STEM_YYYY field, or the value field of a long layer)"),
-            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric))
+        self.addParameter(with_help(likely_field_parameter(QgsProcessingParameterField(
+            self.FIELD, self.tr("Indicator"),
+            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric)),
+                self.tr("Indicator (any year of a STEM_YYYY field, or the value field of a long layer)")))
         add_unit_parameters(self)
-        self.addParameter(QgsProcessingParameterField(
-            self.GROUP_FIELD, self.tr("Region group field (e.g. region: east, central, west, northeast)"),
-            parentLayerParameterName=self.INPUT, optional=True))
-        self.addParameter(QgsProcessingParameterField(
-            self.CONTROLS, self.tr("Control variables for conditional β-convergence (optional)"),
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.GROUP_FIELD, self.tr("Region group field"),
+            parentLayerParameterName=self.INPUT, optional=True),
+                self.tr("Region group field (e.g. region: east, central, west, northeast)")))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.CONTROLS, self.tr("Control variables"),
             parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric,
-            allowMultiple=True, optional=True))
+            allowMultiple=True, optional=True), self.tr("Control variables for conditional β-convergence (optional)")))
         add_period_parameters(self)
-        self.addParameter(QgsProcessingParameterEnum(
-            self.SPATIAL, self.tr("Spatial β-convergence models (cross-section, maximum likelihood)"),
+        self.addParameter(with_help(QgsProcessingParameterEnum(
+            self.SPATIAL, self.tr("Spatial β-convergence models"),
             [self.tr("Spatial lag (SAR)"), self.tr("Spatial error (SEM)"), self.tr("Spatial Durbin (SDM)")],
-            allowMultiple=True, optional=True, defaultValue=[]))
+            allowMultiple=True, optional=True, defaultValue=[]),
+                self.tr("Spatial β-convergence models (cross-section, maximum likelihood)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.EFFECTS, self.tr("Fixed effects of the panel β regression"),
             [self.tr("None (pooled OLS)"), self.tr("Unit (city)"), self.tr("Unit and year (two-way)")],
@@ -123,11 +129,13 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
             QgsProcessingParameterEnum(
                 self.TIMING, self.tr("Controls in the cross-section"),
                 [self.tr("Value in the first year"), self.tr("Mean over the period")], defaultValue=0),
-            QgsProcessingParameterEnum(
-                self.DENOMINATOR, self.tr("Standard deviation (CV, σ of logs) divides by"),
+            with_help(QgsProcessingParameterEnum(
+                self.DENOMINATOR, self.tr("Standard deviation divisor"),
                 [self.tr("n − 1 (sample)"), self.tr("n (population)")], defaultValue=0),
-            QgsProcessingParameterBoolean(
-                self.BALANCE, self.tr("Drop units with missing years (balance the panel)"), defaultValue=False),
+                    self.tr("Standard deviation (CV, σ of logs) divides by")),
+            with_help(QgsProcessingParameterBoolean(
+                self.BALANCE, self.tr("Balance the panel"), defaultValue=False),
+                    self.tr("Drop units with missing years (balance the panel)")),
         ]
         for parameter in advanced:
             parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)

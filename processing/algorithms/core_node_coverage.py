@@ -1,4 +1,4 @@
-"""resilience:corenodecoverage: the 300 km core-node coverage model, solved exactly."""
+"""resilience:corenodecoverage: the core–node coverage model (300 km in the study), solved exactly."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
 from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
 from ..invalid_geometries import output_wkb_type, usable_geometries
+from ..parameter_help import with_help
 from ..styling import attach_style, core_distance_style, core_marker_style, coverage_circle_style, links_style
 from ..weights_parameters import unit_ids
 
@@ -36,7 +37,8 @@ PROBLEMS = ("set_covering", "maximal_covering")
 
 class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     NAME = "corenodecoverage"
-    DISPLAY_NAME = "Core-node coverage (300 km)"
+    DISPLAY_NAME = "Core–node coverage"
+    SHORT_DESCRIPTION = "Core cities that cover every city within a radius, solved exactly."
     GROUP = "coverage"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas", "highspy")
     TAGS = ("coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,"
@@ -89,12 +91,14 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.INPUT, self.tr("Cities"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
-        self.addParameter(QgsProcessingParameterField(
-            self.ID_FIELD, self.tr("City id field (e.g. adcode; default: feature id)"),
-            parentLayerParameterName=self.INPUT, optional=True))
-        self.addParameter(QgsProcessingParameterField(
-            self.NAME_FIELD, self.tr("City name field (labels; default: a field called “name”)"),
-            parentLayerParameterName=self.INPUT, optional=True))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.ID_FIELD, self.tr("City id field"),
+            parentLayerParameterName=self.INPUT, optional=True),
+                self.tr("City id field (e.g. adcode; default: feature id)")))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.NAME_FIELD, self.tr("City name field"),
+            parentLayerParameterName=self.INPUT, optional=True),
+                self.tr("City name field (labels; default: a field called “name”)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.PROBLEM, self.tr("Problem"),
             [self.tr("Set covering: fewest cores covering every city"),
@@ -105,24 +109,27 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(
             self.P, self.tr("Number of cores p (maximal covering)"), QgsProcessingParameterNumber.Integer,
             defaultValue=10))
-        self.addParameter(QgsProcessingParameterField(
-            self.WEIGHT_FIELD, self.tr("Demand field (maximal covering; default: 1 per city)"),
-            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True))
-        self.addParameter(QgsProcessingParameterBoolean(
-            self.BACKUP, self.tr("Backup coverage: among optimal covers, cover the most cities twice"),
-            defaultValue=False))
-        self.addParameter(QgsProcessingParameterExpression(
-            self.CANDIDATES, self.tr("Candidate cores (expression; empty: every city)"),
-            parentLayerParameterName=self.INPUT, optional=True))
-        self.addParameter(QgsProcessingParameterExpression(
-            self.EXISTING, self.tr("Existing cores that must stay (expression)"),
-            parentLayerParameterName=self.INPUT, optional=True))
-        self.addParameter(QgsProcessingParameterBoolean(
-            self.EXISTING_SELECTED, self.tr("The selected cities are existing cores that must stay"),
-            defaultValue=False))
-        self.addParameter(QgsProcessingParameterString(
-            self.COMPARE_RADII, self.tr("Compare over radii (km, comma-separated; empty: none)"),
-            defaultValue="200, 300, 500", optional=True))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.WEIGHT_FIELD, self.tr("Demand field"),
+            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True),
+                self.tr("Demand field (maximal covering; default: 1 per city)")))
+        self.addParameter(with_help(QgsProcessingParameterBoolean(
+            self.BACKUP, self.tr("Backup coverage"),
+            defaultValue=False), self.tr("Backup coverage: among optimal covers, cover the most cities twice")))
+        self.addParameter(with_help(QgsProcessingParameterExpression(
+            self.CANDIDATES, self.tr("Candidate cores"),
+            parentLayerParameterName=self.INPUT, optional=True),
+                self.tr("Candidate cores (expression; empty: every city)")))
+        self.addParameter(with_help(QgsProcessingParameterExpression(
+            self.EXISTING, self.tr("Existing cores"),
+            parentLayerParameterName=self.INPUT, optional=True), self.tr("Existing cores that must stay (expression)")))
+        self.addParameter(with_help(QgsProcessingParameterBoolean(
+            self.EXISTING_SELECTED, self.tr("Selected cities are existing cores"),
+            defaultValue=False), self.tr("The selected cities are existing cores that must stay")))
+        self.addParameter(with_help(QgsProcessingParameterString(
+            self.COMPARE_RADII, self.tr("Radii to compare (km)"),
+            defaultValue="200, 300, 500", optional=True),
+                self.tr("Compare over radii (km, comma-separated; empty: none)")))
         advanced = [
             QgsProcessingParameterEnum(
                 self.POINTS, self.tr("Point of each city"),
@@ -165,17 +172,20 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     # ------------------------------------------------------------------ run
     def process(self, parameters, context, feedback):
         from ...core.coverage.analysis import core_node_coverage, describe_status
+        from ...core.names import labelled, unit_labels
 
         source = self.input_source(parameters, context)
         steps = multi_step(4, feedback)
         frame = read_frame(source, feedback=steps)
         id_field = self.field_name(parameters, self.ID_FIELD, context)
         ids = unit_ids(frame, id_field)
+        # Messages name cities as a planner reads them: "三沙市 (460300)".
+        labels = unit_labels(frame, ids, id_field, self.name_field(frame, parameters, context))
         method = POINT_METHODS[self.parameterAsEnum(parameters, self.POINTS, context)]
         if method != "fields":
-            frame, ids = usable_geometries(frame, ids, feedback)
+            frame, ids = usable_geometries(frame, ids, feedback, labels)
         names = self.city_names(frame, ids, parameters, context)
-        sites = self.sites(frame, ids, method, parameters, context)
+        sites = self.sites(frame, labelled(ids, labels), method, parameters, context)
         spec = self.spec(parameters, context, feedback)
         candidates = self.expression_mask(source, frame, parameters, self.CANDIDATES, context)
         existing = self.existing_mask(source, frame, parameters, context)
@@ -192,7 +202,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             model=self.tr("set covering") if spec.problem == "set_covering" else self.tr("maximal covering"),
             radius=f"{spec.radius_km:g}", n=len(frame)))
         result = core_node_coverage(sites, names, spec, candidates, existing, weights,
-                                    progress=feedback_progress(steps))
+                                    progress=feedback_progress(steps), labels=labelled(ids, labels))
         for label, value in result.as_rows():
             feedback.pushInfo(f"{self.tr(label)}: {core_value(value)}")
         if not result.result.optimal:
@@ -221,12 +231,16 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         return outputs
 
     # ------------------------------------------------------------ inputs
+    def name_field(self, frame, parameters, context):
+        """NAME_FIELD, else a field that names the cities (name, NAME, 城市, 城市名称 …)."""
+        from ...core.names import name_column
+
+        return self.field_name(parameters, self.NAME_FIELD, context) or name_column(frame.columns)
+
     def city_names(self, frame, ids, parameters, context):
         import numpy as np
 
-        name_field = self.field_name(parameters, self.NAME_FIELD, context)
-        if not name_field:
-            name_field = next((c for c in frame.columns if str(c).lower() == "name"), None)
+        name_field = self.name_field(frame, parameters, context)
         if not name_field:
             return np.asarray([str(i) for i in ids], dtype=object)
         values = frame[name_field]

@@ -13,6 +13,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts, multi_step
 from ..bridge import WKB, frame_to_sink, read_frame
+from ..parameter_help import with_help
 from ..styling import Categorized, Style, attach_style, latest_field
 
 #: Colours of the ten coordination levels, from extreme imbalance (red) to high quality (green).
@@ -23,6 +24,7 @@ LEVEL_COLOURS = ("#a50026", "#d73027", "#f46d43", "#fdae61", "#fee08b", "#d9ef8b
 class CouplingCoordinationAlgorithm(ResilienceAlgorithm):
     NAME = "couplingcoordination"
     DISPLAY_NAME = "Coupling coordination degree"
+    SHORT_DESCRIPTION = "Coupling coordination degree of two indices, per city and year."
     GROUP = "indices"
     REQUIRES = ("numpy", "pandas")
     TAGS = "coupling,coordination,ccd,digital economy,resilience,耦合协调度,耦合度"
@@ -64,17 +66,20 @@ class CouplingCoordinationAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterField(
             self.FIELD_B, self.tr("Second index U2 (e.g. URI_2019)"), parentLayerParameterName=self.INPUT,
             type=QgsProcessingParameterField.Numeric))
-        self.addParameter(QgsProcessingParameterBoolean(
-            self.ALL_YEARS, self.tr("Every year of the two indices (STEM_YYYY fields)"), defaultValue=True))
-        self.addParameter(QgsProcessingParameterField(
-            self.YEAR_FIELD, self.tr("Year field (long layers: one feature per city and year)"),
-            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.ALPHA, self.tr("Contribution α of the first index (β = 1 − α)"),
-            QgsProcessingParameterNumber.Double, 0.5, minValue=0.0, maxValue=1.0))
-        self.addParameter(QgsProcessingParameterBoolean(
-            self.RESCALE, self.tr("Rescale both indices to 0–1 first (min–max over all cities and years)"),
-            defaultValue=False))
+        self.addParameter(with_help(QgsProcessingParameterBoolean(
+            self.ALL_YEARS, self.tr("Every year"), defaultValue=True),
+                self.tr("Every year of the two indices (STEM_YYYY fields)")))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.YEAR_FIELD, self.tr("Year field"),
+            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True),
+                self.tr("Year field (long layers: one feature per city and year)")))
+        self.addParameter(with_help(QgsProcessingParameterNumber(
+            self.ALPHA, self.tr("Contribution α of the first index"),
+            QgsProcessingParameterNumber.Double, 0.5, minValue=0.0, maxValue=1.0),
+                self.tr("Contribution α of the first index (β = 1 − α)")))
+        self.addParameter(with_help(QgsProcessingParameterBoolean(
+            self.RESCALE, self.tr("Rescale to 0–1 first"),
+            defaultValue=False), self.tr("Rescale both indices to 0–1 first (min–max over all cities and years)")))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Coupling coordination")))
 
     def process(self, parameters, context, feedback):

@@ -32,6 +32,7 @@ STATISTICS = ("moran", "geary", "getis_ord")
 class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
     NAME = "globalautocorrelation"
     DISPLAY_NAME = "Global spatial autocorrelation"
+    SHORT_DESCRIPTION = "Moran's I, Geary's C and Getis–Ord General G per year."
     GROUP = "autocorrelation"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
     TAGS = "moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years"

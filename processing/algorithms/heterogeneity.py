@@ -15,6 +15,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
 from ..bridge import frame_to_sink
+from ..parameter_help import with_help
 from ..spillover_inputs import (
     INPUT,
     add_model_inputs,
@@ -34,6 +35,7 @@ GROUP_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02
 class HeterogeneityAlgorithm(ResilienceAlgorithm):
     NAME = "heterogeneity"
     DISPLAY_NAME = "Heterogeneity by period, region or openness"
+    SHORT_DESCRIPTION = "The spillover model by period, region or openness group."
     GROUP = "econometrics"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
     TAGS = ("heterogeneity,subsample,group,period,2016,region,east,central,west,northeast,openness,top 30%,"
@@ -68,19 +70,22 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
 
     def initAlgorithm(self, config=None):
         add_model_inputs(self)
-        self.addParameter(QgsProcessingParameterField(
-            self.KEY, self.tr("Key variable (default: the first explanatory variable)"),
-            parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, optional=True))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.KEY, self.tr("Key variable"),
+            parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, optional=True),
+                self.tr("Key variable (default: the first explanatory variable)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.GROUPING, self.tr("Grouping"),
             [self.tr("Period: before / from the split year"), self.tr("Category field (e.g. region)"),
              self.tr("Top and bottom shares of a numeric field (e.g. openness)")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.SPLIT_YEAR, self.tr("Split year (the second period starts with it)"),
-            QgsProcessingParameterNumber.Integer, defaultValue=2016))
-        self.addParameter(QgsProcessingParameterField(
-            self.GROUP_FIELD, self.tr("Group field (category or numeric; in a wide panel any year of the stem)"),
-            parentLayerParameterName=INPUT, optional=True))
+        self.addParameter(with_help(QgsProcessingParameterNumber(
+            self.SPLIT_YEAR, self.tr("Split year"),
+            QgsProcessingParameterNumber.Integer, defaultValue=2016),
+                self.tr("Split year (the second period starts with it)")))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.GROUP_FIELD, self.tr("Group field"),
+            parentLayerParameterName=INPUT, optional=True),
+                self.tr("Group field (category or numeric; in a wide panel any year of the stem)")))
         self.addParameter(QgsProcessingParameterNumber(
             self.TOP_SHARE, self.tr("Top share (%)"), QgsProcessingParameterNumber.Double, defaultValue=30.0,
             minValue=1.0, maxValue=99.0))
@@ -112,7 +117,7 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
 
         steps = multi_step(3, feedback)
         inputs = read_model_inputs(self, parameters, context, steps)
-        spec = spec_from_parameters(self, parameters, context)
+        spec = spec_from_parameters(self, parameters, context, inputs.labels)
         grouping = self.grouping(parameters, context, inputs, Grouping)
         method = METHODS[self.parameterAsEnum(parameters, self.METHOD, context)]
         keys = self.parameterAsFields(parameters, self.KEY, context)

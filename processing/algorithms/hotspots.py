@@ -19,6 +19,7 @@ from ..autocorrelation_common import (
     read_panel,
     write_local_outputs,
 )
+from ..parameter_help import with_help
 from ..styling import hotspot_style
 from ..weights_parameters import add_weights_parameters
 
@@ -26,6 +27,7 @@ from ..weights_parameters import add_weights_parameters
 class HotSpotsAlgorithm(ResilienceAlgorithm):
     NAME = "hotspots"
     DISPLAY_NAME = "Hot spots (Getis-Ord Gi*)"
+    SHORT_DESCRIPTION = "Hot and cold spots (Getis–Ord Gi / Gi*) per year."
     GROUP = "autocorrelation"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
     TAGS = "hot spot,cold spot,getis,ord,gi,gi*,gi_bin,cluster"
@@ -46,8 +48,9 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
     def initAlgorithm(self, config=None):
         add_input_parameters(self)
         add_weights_parameters(self)
-        self.addParameter(QgsProcessingParameterBoolean(
-            "STAR", self.tr("Gi* (include each city in its own neighbourhood)"), defaultValue=True))
+        self.addParameter(with_help(QgsProcessingParameterBoolean(
+            "STAR", self.tr("Gi* (city in its own neighbourhood)"), defaultValue=True),
+                self.tr("Gi* (include each city in its own neighbourhood)")))
         add_inference_parameters(self, permutations=0, alpha=False)
         add_null_parameter(self)
         add_layout_parameters(self, self.tr("Hot spots"))

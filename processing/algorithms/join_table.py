@@ -19,12 +19,14 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value, multi_step
 from ..bridge import WKB, frame_to_sink, read_frame
 from ..classification_parameters import add_classification_parameters, classification
+from ..parameter_help import with_help
 from ..styling import Style, attach_style, graduated_style, latest_field
 
 
 class JoinTableAlgorithm(ResilienceAlgorithm):
     NAME = "jointable"
     DISPLAY_NAME = "Join indicator table"
+    SHORT_DESCRIPTION = "Joins a yearbook indicator table (CSV/XLSX, long or wide) to the cities."
     GROUP = "indices"
     REQUIRES = ("numpy", "pandas", "mapclassify")
     TAGS = "join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板"
@@ -72,17 +74,19 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.INPUT, self.tr("Cities"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
-        self.addParameter(QgsProcessingParameterField(
-            self.LAYER_KEY, self.tr("City field to join on (code, e.g. adcode, or name)"), "adcode",
-            parentLayerParameterName=self.INPUT, optional=True))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.LAYER_KEY, self.tr("City key field"), "adcode",
+            parentLayerParameterName=self.INPUT, optional=True),
+                self.tr("City field to join on (code, e.g. adcode, or name)")))
         self.addParameter(QgsProcessingParameterFile(
             self.TABLE, self.tr("Indicator table (CSV or XLSX)"), behavior=QgsProcessingParameterFile.File,
             fileFilter=self.tr("Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.JOIN_BY, self.tr("Join by"), [self.tr("Code"), self.tr("Name (normalised)")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterString(
-            self.TABLE_KEY, self.tr("Table column with the codes or names (empty: the city field's name, or "
-                                    "adcode, code, name, city, 城市…)"), optional=True))
+        self.addParameter(with_help(QgsProcessingParameterString(
+            self.TABLE_KEY, self.tr("Table key column"), optional=True),
+            self.tr("Table column with the codes or names (empty: the city field's name, or adcode, code, name, "
+                    "city, 城市, 城市名称, 地区, 行政区划代码, 代码…)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.LAYOUT, self.tr("Table layout"),
             [self.tr("Detect automatically"), self.tr("Long: city, year, indicator, value"),
@@ -99,18 +103,17 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         advanced = [
             QgsProcessingParameterString(self.YEAR_COLUMN, self.tr("Year column (empty: year, 年份, 年…)"),
                                          optional=True),
-            QgsProcessingParameterString(self.INDICATOR_COLUMN,
-                                         self.tr("Indicator-name column of a long table (empty: indicator, 指标…)"),
-                                         optional=True),
-            QgsProcessingParameterString(self.VALUE_COLUMN,
-                                         self.tr("Value column of a long table (empty: value, 数值…)"), optional=True),
-            QgsProcessingParameterString(self.INDICATORS,
-                                         self.tr("Indicators to join, comma-separated (empty: every numeric one)"),
-                                         optional=True),
-            QgsProcessingParameterString(self.RENAME, self.tr("Field stems for indicator names, e.g. "
-                                                              "人均GDP=GDPPC; 宽带用户=BBAND"), optional=True),
-            QgsProcessingParameterString(self.SHEET, self.tr("Sheet of an XLSX workbook (empty: the first)"),
-                                         optional=True),
+            with_help(QgsProcessingParameterString(self.INDICATOR_COLUMN, self.tr("Indicator-name column"),
+                                                   optional=True),
+                      self.tr("Indicator-name column of a long table (empty: indicator, 指标…)")),
+            with_help(QgsProcessingParameterString(self.VALUE_COLUMN, self.tr("Value column"), optional=True),
+                      self.tr("Value column of a long table (empty: value, 数值…)")),
+            with_help(QgsProcessingParameterString(self.INDICATORS, self.tr("Indicators to join"), optional=True),
+                      self.tr("Indicators to join, comma-separated (empty: every numeric one)")),
+            with_help(QgsProcessingParameterString(self.RENAME, self.tr("Field stems for indicators"), optional=True),
+                      self.tr("Field stems for indicator names, e.g. 人均GDP=GDPPC; 宽带用户=BBAND")),
+            with_help(QgsProcessingParameterString(self.SHEET, self.tr("XLSX sheet"), optional=True),
+                      self.tr("Sheet of an XLSX workbook (empty: the first)")),
         ]
         for parameter in advanced:
             parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
@@ -131,7 +134,9 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         from ...core.indices.field_names import parse_mapping
         from ...core.indices.join import JOIN_BY, SHAPES, join_panel
         from ...core.indices.layouts import CODE_NAMES, LAYOUTS, NAME_NAMES, find_column, table_to_panel
+        from ...core.indices.numbers import numeric_share
         from ...core.indices.tables import EXCEL, read_table
+        from ...core.names import name_column
 
         source = self.input_source(parameters, context)
         steps = multi_step(4, feedback)
@@ -156,7 +161,19 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
                         encoding=table.encoding))
         given_key = self.parameterAsString(parameters, self.TABLE_KEY, context).strip() or None
         candidates = (layer_key, *(CODE_NAMES if by == "code" else NAME_NAMES))
-        table_key = find_column(table.frame.columns, given_key, candidates, Message("codes or names of the cities"))
+        what = Message("codes or names of the cities")
+        table_key = find_column(table.frame.columns, given_key, candidates, what, required=False)
+        if table_key is None and by == "code":
+            # A yearbook table keyed by the cities' names (城市, 城市名称, 地区 … holding names, not
+            # codes): join on the layer's name field.
+            name_key = find_column(table.frame.columns, None, NAME_NAMES, what, required=False)
+            layer_names = name_column(source.fields().names())
+            if name_key and layer_names and numeric_share(table.frame[name_key]) < 0.5:
+                by, table_key, layer_key = "name", name_key, layer_names
+                feedback.pushInfo(self.tr("The table has no column of codes: its column {column} is joined on the "
+                                          "cities' names ({field}).").format(column=name_key, field=layer_names))
+        if table_key is None:
+            table_key = find_column(table.frame.columns, given_key, candidates, what)
         indicators = [s.strip() for s in self.parameterAsString(parameters, self.INDICATORS, context).split(",")
                       if s.strip()]
         panel = table_to_panel(
@@ -174,12 +191,16 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         steps.setCurrentStep(2)
         shape = SHAPES[self.parameterAsEnum(parameters, self.SHAPE, context)]
         result = join_panel(frame, layer_key, panel, by=by, shape=shape,
-                            rename=parse_mapping(self.parameterAsString(parameters, self.RENAME, context)))
+                            rename=parse_mapping(self.parameterAsString(parameters, self.RENAME, context)),
+                            labels=indicator_labels())
         self.log_report(result, feedback)
 
         steps.setCurrentStep(3)
+        # Each field's alias names its indicator (宽带用户 2011; the template's name for a known code),
+        # in the file itself as well as in the style.
         dest_id = frame_to_sink(self, parameters, self.OUTPUT, context, result.frame, source.wkbType(),
-                                source.sourceCrs(), base_fields=source.fields(), feedback=steps)
+                                source.sourceCrs(), base_fields=source.fields(), aliases=core_texts(result.aliases),
+                                feedback=steps)
         first = next(iter(result.stems.values()))
         latest = result.years[-1]
         year_field = "year" if shape == "long" else None
@@ -229,3 +250,12 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
                                   "data.").format(matched=result.matched_rows, unmatched=result.unmatched_rows,
                                                   empty=result.units_without_data))
 
+
+def indicator_labels() -> dict:
+    """{indicator code: bilingual name} of the shipped indicator system (the sample's BBAND,
+    GDPPC …): a table column with a known code gets the indicator's name as its fields' alias."""
+    from ...core.indices.system import read_system
+    from ...core.indices.templates import template_path
+
+    system = read_system(template_path("digital_resilience"))
+    return {indicator.code: indicator.label for index in system.indices for indicator in index.indicators}

@@ -22,6 +22,7 @@ from ..weights_parameters import add_weights_parameters
 class LocalGearyAlgorithm(ResilienceAlgorithm):
     NAME = "localgeary"
     DISPLAY_NAME = "Local Geary"
+    SHORT_DESCRIPTION = "Local Geary cluster maps per year."
     GROUP = "autocorrelation"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
     TAGS = "local geary,lisa,cluster,similarity,geoda"

@@ -26,6 +26,7 @@ from ..autocorrelation_common import (
     write_local_outputs,
 )
 from ..autocorrelation_report import REPORT, add_report_parameter, report_figure, write_local_moran_report
+from ..parameter_help import with_help
 from ..styling import lisa_style
 from ..weights_parameters import add_weights_parameters
 
@@ -35,6 +36,7 @@ KINDS = ("univariate", "bivariate", "differential")
 class LocalMoranAlgorithm(ResilienceAlgorithm):
     NAME = "localmoran"
     DISPLAY_NAME = "Local Moran's I (LISA)"
+    SHORT_DESCRIPTION = "LISA cluster maps (High-High, Low-Low, outliers) per year."
     GROUP = "autocorrelation"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
     TAGS = "lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda"
@@ -69,19 +71,20 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
 
     def initAlgorithm(self, config=None):
         add_input_parameters(self, field_label=self.tr("Variable (x)"))
-        self.addParameter(QgsProcessingParameterEnum(
+        self.addParameter(with_help(QgsProcessingParameterEnum(
             "KIND", self.tr("Kind of LISA"),
-            [self.tr("Univariate"), self.tr("Bivariate: x against the spatial lag of the second variable"),
-             self.tr("Differential: the change from the second variable (earlier year) to x")],
-            defaultValue=0))
-        self.addParameter(QgsProcessingParameterField(
-            "FIELD_2", self.tr("Second variable (y of a bivariate LISA, or the earlier year of a differential)"),
-            parentLayerParameterName="INPUT", type=QgsProcessingParameterField.Numeric, optional=True))
+            [self.tr("Univariate"), self.tr("Bivariate"), self.tr("Differential")], defaultValue=0),
+            self.tr("Univariate: x against its spatial lag. Bivariate: x against the spatial lag of the second "
+                    "variable. Differential: the change from the second variable (earlier year) to x.")))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            "FIELD_2", self.tr("Second variable"),
+            parentLayerParameterName="INPUT", type=QgsProcessingParameterField.Numeric, optional=True),
+                self.tr("Second variable (y of a bivariate LISA, or the earlier year of a differential)")))
         add_weights_parameters(self)
         add_inference_parameters(self)
-        conditional = QgsProcessingParameterBoolean(
-            "CONDITIONAL", self.tr("Analytical moments conditional on the city's own value (Sokal et al. 1998; "
-                                   "R spdep's default)"), defaultValue=True)
+        conditional = with_help(QgsProcessingParameterBoolean(
+            "CONDITIONAL", self.tr("Conditional analytical moments"), defaultValue=True),
+            self.tr("Analytical moments conditional on the city's own value (Sokal et al. 1998; R spdep's default)"))
         conditional.setFlags(conditional.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(conditional)
         add_null_parameter(self)

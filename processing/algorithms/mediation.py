@@ -23,6 +23,7 @@ from ..panel_input import (
     read_layer_panel,
     warn_dropped,
 )
+from ..parameter_help import with_help
 from ..regression_output import add_report_parameters, table_sink
 
 MODELS = ("cross_section", "pooled", "unit", "twoway")
@@ -32,6 +33,7 @@ SE_TYPES = ("classical", "hc1", "cluster")
 class MediationAlgorithm(ResilienceAlgorithm):
     NAME = "mediation"
     DISPLAY_NAME = "Mediation effect"
+    SHORT_DESCRIPTION = "Mediation effect of a variable between X and Y (Sobel, bootstrap)."
     GROUP = "econometrics"
     REQUIRES = ("numpy", "scipy", "pandas")
     TAGS = ("mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,"
@@ -78,13 +80,14 @@ class MediationAlgorithm(ResilienceAlgorithm):
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.INPUT, self.tr("Cities with yearly variables"), [QgsProcessing.TypeVector]))
-        for name, label in (
-            (self.X_FIELD, self.tr("Independent variable X (e.g. digital economy)")),
-            (self.M_FIELD, self.tr("Mediator M (e.g. innovation)")),
-            (self.Y_FIELD, self.tr("Outcome Y (e.g. resilience)")),
+        for name, label, explanation in (
+            (self.X_FIELD, self.tr("Independent variable X"), self.tr("Independent variable X (e.g. digital economy)")),
+            (self.M_FIELD, self.tr("Mediator M (e.g. innovation)"), ""),
+            (self.Y_FIELD, self.tr("Outcome Y (e.g. resilience)"), ""),
         ):
-            self.addParameter(QgsProcessingParameterField(
-                name, label, parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric))
+            self.addParameter(with_help(QgsProcessingParameterField(
+                name, label, parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric),
+                explanation))
         add_unit_parameters(self)
         self.addParameter(QgsProcessingParameterField(
             self.CONTROLS, self.tr("Control variables (optional)"), parentLayerParameterName=self.INPUT,
@@ -94,9 +97,10 @@ class MediationAlgorithm(ResilienceAlgorithm):
             [self.tr("Cross-section (one year)"), self.tr("Pooled OLS with year effects"),
              self.tr("Panel: unit (city) fixed effects"), self.tr("Panel: unit and year fixed effects")],
             defaultValue=3))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.YEAR, self.tr("Year of the cross-section (0 = the last year)"),
-            QgsProcessingParameterNumber.Integer, defaultValue=0, minValue=0, maxValue=2200))
+        self.addParameter(with_help(QgsProcessingParameterNumber(
+            self.YEAR, self.tr("Cross-section year"),
+            QgsProcessingParameterNumber.Integer, defaultValue=0, minValue=0, maxValue=2200),
+                self.tr("Year of the cross-section (0 = the last year)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.SE_TYPE, self.tr("Standard errors"),
             [self.tr("Classical"), self.tr("Robust (HC1)"),
@@ -111,8 +115,9 @@ class MediationAlgorithm(ResilienceAlgorithm):
             self.CONFIDENCE, self.tr("Confidence level"), QgsProcessingParameterNumber.Double,
             defaultValue=0.95, minValue=0.5, maxValue=0.999))
         add_period_parameters(self, advanced=True)
-        balance = QgsProcessingParameterBoolean(
-            self.BALANCE, self.tr("Drop units with missing years (balance the panel)"), defaultValue=False)
+        balance = with_help(QgsProcessingParameterBoolean(
+            self.BALANCE, self.tr("Balance the panel"), defaultValue=False),
+                self.tr("Drop units with missing years (balance the panel)"))
         balance.setFlags(balance.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(balance)
         add_name_parameter(self)

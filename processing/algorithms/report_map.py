@@ -44,6 +44,7 @@ from .. import layouts
 from ..algorithm import PLUGIN_DIR, ResilienceAlgorithm, check_cancel
 from ..classification_parameters import CLASSES, CLASSIFICATION, add_classification_parameters, classification
 from ..legend_placement import legend_size, place_legend
+from ..parameter_help import with_help
 from ..report_pages import Page, PageIterator
 from ..styling import (
     RAMP_NAMES,
@@ -100,6 +101,7 @@ def zoom(map_item, extent) -> None:
 class ReportMapAlgorithm(ResilienceAlgorithm):
     NAME = "reportmap"
     DISPLAY_NAME = "Report map"
+    SHORT_DESCRIPTION = "A print-ready map (PDF/PNG) with legend, scale bar and north arrow."
     GROUP = "maps"
     #: mapclassify only when the run classifies (see :meth:`required_packages`).
     REQUIRES = ("numpy", "mapclassify")
@@ -157,12 +159,14 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterVectorLayer(
-            self.INPUT, self.tr("Layer (leave empty to map the current project's visible layers)"),
-            [QgsProcessing.TypeVector], optional=True))
-        self.addParameter(QgsProcessingParameterField(
-            self.FIELD, self.tr("Field to classify (empty: keep the layer's style)"),
-            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True))
+        self.addParameter(with_help(QgsProcessingParameterVectorLayer(
+            self.INPUT, self.tr("Layer"),
+            [QgsProcessing.TypeVector], optional=True),
+                self.tr("Layer (leave empty to map the current project's visible layers)")))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.FIELD, self.tr("Field to classify"),
+            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True),
+                self.tr("Field to classify (empty: keep the layer's style)")))
         add_classification_parameters(self, advanced=False)
         self.addParameter(QgsProcessingParameterEnum(
             self.RAMP, self.tr("Colour ramp"), list(RAMP_NAMES), defaultValue=0))
@@ -178,20 +182,22 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             self.ATLAS, self.tr("Pages"),
             [self.tr("One page"), self.tr("One page per year (STEM_YYYY fields)"),
              self.tr("One page per value of a field")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterField(
-            self.ATLAS_FIELD, self.tr("Field with one page per value (e.g. region)"),
-            parentLayerParameterName=self.INPUT, optional=True))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.ATLAS_FIELD, self.tr("One page per value of"),
+            parentLayerParameterName=self.INPUT, optional=True),
+                self.tr("Field with one page per value (e.g. region)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.BREAKS, self.tr("Classes of a page per year"),
             [self.tr("Same classes for every year"), self.tr("Classify each year on its own")], defaultValue=0))
         advanced = [
-            QgsProcessingParameterFile(
-                self.TEMPLATE_FILE, self.tr("Own layout template (.qpt; replaces Page)"),
+            with_help(QgsProcessingParameterFile(
+                self.TEMPLATE_FILE, self.tr("Own layout template"),
                 behavior=QgsProcessingParameterFile.File, fileFilter=self.tr("Layout templates (*.qpt)"),
-                optional=True),
-            QgsProcessingParameterEnum(
-                self.CHINA, self.tr("China: Albers projection, province boundaries and South China Sea inset"),
+                optional=True), self.tr("Own layout template (.qpt; replaces Page)")),
+            with_help(QgsProcessingParameterEnum(
+                self.CHINA, self.tr("Map of China conventions"),
                 [self.tr("Automatic"), self.tr("Yes"), self.tr("No")], defaultValue=0),
+                    self.tr("China: Albers projection, province boundaries and South China Sea inset")),
             QgsProcessingParameterCrs(
                 self.CRS, self.tr("Map projection (empty: automatic)"), optional=True),
             QgsProcessingParameterNumber(

@@ -27,6 +27,7 @@ from ..styling import attach_style, graduated_style, lisa_style
 class SpatialDurbinAlgorithm(ResilienceAlgorithm):
     NAME = "spatialdurbin"
     DISPLAY_NAME = "Spatial spillover model (spatial Durbin)"
+    SHORT_DESCRIPTION = "Spatial Durbin and related models with direct and spillover effects."
     GROUP = "econometrics"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas", "mapclassify")
     TAGS = ("spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,"
@@ -51,8 +52,9 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         "Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and "
         "significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA "
         "cluster map (significant clusters of residuals point to a missing spatial term).\n\n"
-        "Maximum-likelihood models need every city to have a neighbour: use k-nearest neighbours or leave the "
-        "islands out. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4."
+        "Maximum-likelihood models need every city to have a neighbour: by default cities without one (islands, "
+        "e.g. 三沙市 with queen weights) are left out with a warning that names them; or use k-nearest "
+        "neighbours. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4."
     )
 
     REPORT = "REPORT"
@@ -89,7 +91,7 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
 
         steps = multi_step(4, feedback)
         inputs = read_model_inputs(self, parameters, context, steps)
-        spec = spec_from_parameters(self, parameters, context)
+        spec = spec_from_parameters(self, parameters, context, inputs.labels)
         steps.setCurrentStep(1)
         result = run_spillover(inputs.data, inputs.weights, spec, progress=feedback_progress(steps))
         for note in result.notes:

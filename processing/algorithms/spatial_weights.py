@@ -35,6 +35,7 @@ MAX_CONNECTIVITY_LINKS = 1_000_000
 class SpatialWeightsAlgorithm(ResilienceAlgorithm):
     NAME = "spatialweights"
     DISPLAY_NAME = "Spatial weights"
+    SHORT_DESCRIPTION = "Spatial weights (contiguity, k-nearest, distance, economic) as GAL/GWT."
     GROUP = "weights"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
     TAGS = ("weights,neighbours,contiguity,queen,rook,knn,distance band,inverse distance,kernel,"
@@ -135,6 +136,7 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, description))
 
     def process(self, parameters, context, feedback):
+        from ...core.names import code_column, labelled, name_column, unit_labels
         from ...core.weights.summary import summarize
 
         source, policy = source_without_validity_checks(self, parameters, self.INPUT, context)
@@ -145,8 +147,12 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
         spec = weights_spec(self, parameters, context, prefix="")
         fields = [id_field] if id_field else []
         fields += [f for f in weights_fields(spec, source.fields().names()) if f not in fields]
+        # to name islands as a planner reads them: "三沙市 (460300)"
+        columns = source.fields().names()
+        fields += [c for c in (name_column(columns), code_column(columns)) if c and c not in fields]
         frame = read_frame(source, fields=fields, feedback=steps)
         ids = unit_ids(frame, id_field)
+        labels = unit_labels(frame, ids, id_field)
         frame, ids = apply_policy(frame, ids, policy, feedback)
 
         steps.setCurrentStep(1)
@@ -163,7 +169,7 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
                 self.tr("{count} unit(s) have no neighbours: {ids}. Statistics treat them as islands; "
                         "consider attaching islands to their nearest unit, k-nearest neighbours or a "
                         "distance band.").format(
-                    count=len(summary.islands), ids=", ".join(map(str, summary.islands[:20]))
+                    count=len(summary.islands), ids=", ".join(labelled(summary.islands[:20], labels))
                 )
             )
 

@@ -20,12 +20,14 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, core_texts, feedback_progress, multi_step
 from ..bridge import frame_to_sink, read_frame
 from ..classification_parameters import add_classification_parameters, classification
+from ..parameter_help import with_help
 from ..styling import attach_style, graduated_style
 
 
 class ZonalStatisticsAlgorithm(ResilienceAlgorithm):
     NAME = "zonalstatistics"
     DISPLAY_NAME = "Zonal statistics of yearly rasters"
+    SHORT_DESCRIPTION = "Yearly raster values (e.g. night lights) summarised per city."
     GROUP = "indices"
     REQUIRES = ("numpy", "pandas", "shapely", "pyproj", "geopandas", "mapclassify", "rasterio")
     TAGS = "zonal,statistics,raster,night lights,ntl,viirs,ndvi,built-up,mean,sum,share,夜间灯光"
@@ -61,9 +63,9 @@ class ZonalStatisticsAlgorithm(ResilienceAlgorithm):
             self.INPUT, self.tr("Cities (polygons)"), [QgsProcessing.TypeVectorPolygon]))
         self.addParameter(QgsProcessingParameterMultipleLayers(
             self.RASTERS, self.tr("Rasters, one per year"), QgsProcessing.TypeRaster))
-        self.addParameter(QgsProcessingParameterString(
-            self.YEARS, self.tr("Years of the rasters, in order (empty: read from the file names)"),
-            optional=True))
+        self.addParameter(with_help(QgsProcessingParameterString(
+            self.YEARS, self.tr("Raster years"),
+            optional=True), self.tr("Years of the rasters, in order (empty: read from the file names)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.STATISTICS, self.tr("Statistics"),
             [self.tr("Mean"), self.tr("Sum"), self.tr("Count of valid pixels"), self.tr("Minimum"),

@@ -4,124 +4,147 @@
   <context>
     <name>AutocorrelationParameters</name>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="52" />
+      <location filename="../../processing/autocorrelation_common.py" line="54" />
       <source>Units (cities)</source>
       <translation>单元（城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="55" />
+      <location filename="../../processing/autocorrelation_common.py" line="57" />
       <source>Variables</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="55" />
+      <location filename="../../processing/autocorrelation_common.py" line="57" />
       <source>Variable</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="58" />
+      <location filename="../../processing/autocorrelation_common.py" line="61" />
+      <source>Every year</source>
+      <translation>所有年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="62" />
       <source>Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every year instead of the last)</source>
       <translation>所选字段的每一年（DEI_2019 → DEI_2011 … DEI_2019；长格式图层：每一年，而非仅最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="67" />
-      <source>Permutations (0 = analytical inference only)</source>
-      <translation>置换次数（0 = 仅解析推断）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_common.py" line="67" />
+      <location filename="../../processing/autocorrelation_common.py" line="71" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="70" />
+      <location filename="../../processing/autocorrelation_common.py" line="73" />
+      <source>Permutations (0 = analytical inference only)</source>
+      <translation>置换次数（0 = 仅解析推断）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="75" />
+      <source>Random seed</source>
+      <translation>随机种子</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="77" />
       <source>Random seed (the same seed gives the same result; empty: a new draw every run)</source>
       <translation>随机种子（相同种子得到相同结果；留空：每次运行重新抽样）</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="74" />
+      <location filename="../../processing/autocorrelation_common.py" line="80" />
       <source>Significance level</source>
       <translation>显著性水平</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="78" />
+      <location filename="../../processing/autocorrelation_common.py" line="84" />
       <source>Multiple-testing control</source>
       <translation>多重检验校正</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="79" />
+      <location filename="../../processing/autocorrelation_common.py" line="85" />
       <source>None</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="79" />
+      <location filename="../../processing/autocorrelation_common.py" line="85" />
       <source>False discovery rate (Benjamini–Hochberg)</source>
       <translation>错误发现率（Benjamini–Hochberg）</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="79" />
+      <location filename="../../processing/autocorrelation_common.py" line="85" />
       <source>Bonferroni</source>
       <translation>Bonferroni</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="84" />
+      <location filename="../../processing/autocorrelation_common.py" line="90" />
       <source>Units with NULL values</source>
       <translation>含 NULL 值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="85" />
+      <location filename="../../processing/autocorrelation_common.py" line="91" />
       <source>Leave them out and report them</source>
       <translation>剔除并报告</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="85" />
+      <location filename="../../processing/autocorrelation_common.py" line="91" />
       <source>Stop with an error</source>
       <translation>报错并停止</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="92" />
+      <location filename="../../processing/autocorrelation_common.py" line="98" />
       <source>Several years</source>
       <translation>多个年份</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="93" />
-      <source>One layer, one set of fields per year (LI_2019 …)</source>
-      <translation>单个图层，每年一组字段（LI_2019 …）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_common.py" line="94" />
-      <source>One layer per year (the last year in the output, every year in the folder below)</source>
-      <translation>每年一个图层（输出为最后一年，各年图层存于下方文件夹）</translation>
+      <location filename="../../processing/autocorrelation_common.py" line="98" />
+      <source>One layer, fields per year</source>
+      <translation>单个图层，每年一组字段</translation>
     </message>
     <message>
       <location filename="../../processing/autocorrelation_common.py" line="98" />
+      <source>One layer per year</source>
+      <translation>每年一个图层</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="99" />
+      <source>One layer, one set of fields per year (LI_2019 …); or one layer per year (the last year in the output, every year in the folder below)</source>
+      <translation>单个图层，每年一组字段（LI_2019 …）；或每年一个图层（输出为最后一年，各年图层存于下方文件夹）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/autocorrelation_common.py" line="103" />
       <source>Folder for one layer per year</source>
       <translation>逐年图层的存放文件夹</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="99" />
+      <location filename="../../processing/autocorrelation_common.py" line="104" />
       <source>Layers per year</source>
       <translation>逐年图层</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="169" />
+      <location filename="../../processing/autocorrelation_common.py" line="174" />
       <source>Plots need the Python package matplotlib, which QGIS's Python lacks: install it (python -m pip install matplotlib; on Windows in the OSGeo4W Shell) or leave the plot output empty.</source>
       <translation>绘图需要 Python 包 matplotlib，而 QGIS 的 Python 中没有：请安装（python -m pip install matplotlib；Windows 上请在 OSGeo4W Shell 中运行），或将绘图输出留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="205" />
+      <location filename="../../processing/autocorrelation_common.py" line="210" />
       <source>Significance — {run}</source>
       <translation>显著性 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="218" />
+      <location filename="../../processing/autocorrelation_common.py" line="223" />
       <source>The input already has {fields}; the output replaces them.</source>
       <translation>输入中已有字段 {fields}；输出将替换这些字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="325" />
+      <location filename="../../processing/autocorrelation_common.py" line="330" />
       <source>Could not create the layer {path}.</source>
       <translation>无法创建图层 {path}。</translation>
+    </message>
+    <message>
+      <source>One layer per year (the last year in the output, every year in the folder below)</source>
+      <translation type="vanished">每年一个图层（输出为最后一年，各年图层存于下方文件夹）</translation>
+    </message>
+    <message>
+      <source>One layer, one set of fields per year (LI_2019 …)</source>
+      <translation type="vanished">单个图层，每年一组字段（LI_2019 …）</translation>
     </message>
   </context>
   <context>
@@ -318,12 +341,17 @@
   <context>
     <name>CompositeIndexAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="31" />
+      <location filename="../../processing/algorithms/composite_index.py" line="32" />
       <source>Composite index (entropy weights)</source>
       <translation>综合指数（熵权法）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="36" />
+      <location filename="../../processing/algorithms/composite_index.py" line="33" />
+      <source>Entropy-weighted composite indices (e.g. DEI, URI) from yearly indicators.</source>
+      <translation>由逐年指标按熵权法计算综合指数（如 DEI、URI）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="38" />
       <source>Builds composite indices from yearly indicators: by default a digital economy index and an urban resilience index with four dimensions (social, economic, infrastructure, ecological).
 
 Layer: wide (one feature per city, fields STEM_YYYY such as GDPPC_2019, as Join indicator table writes), long (one feature per city and year: choose the year field) or a single cross-section.
@@ -356,282 +384,302 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
 错误输入：字段不存在或非数值、维度下没有指标、城市少于两个均会报错；常数指标将被剔除并给出警告；存在缺失值时停止运行，除非选择剔除这些城市-年份或以当年均值填补（两者均会记录）。不是有限数的值（±inf）按缺失值处理，适用同一选项。变异系数法拒绝含负值的指标（不是比率尺度）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="34" />
+      <location filename="../../processing/algorithms/composite_index.py" line="36" />
       <source>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性</source>
       <translation>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性,指标体系,权重,变异系数,CRITIC 法,TOPSIS</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="92" />
+      <location filename="../../processing/algorithms/composite_index.py" line="94" />
       <source>Cities with indicators</source>
       <translation>含指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="94" />
+      <location filename="../../processing/algorithms/composite_index.py" line="96" />
       <source>Indicator system (template)</source>
       <translation>指标体系（模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="97" />
-      <source>Indicator system file (CSV/XLSX; replaces the template)</source>
-      <translation>指标体系文件（CSV/XLSX；替代模板）</translation>
+      <location filename="../../processing/algorithms/composite_index.py" line="99" />
+      <source>Indicator system file</source>
+      <translation>指标体系文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="99" />
+      <location filename="../../processing/algorithms/composite_index.py" line="101" />
       <source>Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</source>
       <translation>表格 (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="101" />
-      <source>Indicator system table (replaces the template)</source>
-      <translation>指标体系表（替代模板）</translation>
+      <location filename="../../processing/algorithms/composite_index.py" line="102" />
+      <source>Indicator system file (CSV/XLSX; replaces the template)</source>
+      <translation>指标体系文件（CSV/XLSX；替代模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="102" />
+      <location filename="../../processing/algorithms/composite_index.py" line="104" />
+      <source>Indicator system table</source>
+      <translation>指标体系表</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="105" />
       <source>Indicator (field stem)</source>
       <translation>指标（字段前缀）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="102" />
+      <location filename="../../processing/algorithms/composite_index.py" line="105" />
       <source>Index</source>
       <translation>指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="102" />
+      <location filename="../../processing/algorithms/composite_index.py" line="105" />
       <source>Dimension</source>
       <translation>维度</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="103" />
+      <location filename="../../processing/algorithms/composite_index.py" line="106" />
       <source>Direction (+/-)</source>
       <translation>方向（+/-）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="103" />
+      <location filename="../../processing/algorithms/composite_index.py" line="106" />
       <source>Weight</source>
       <translation>权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="105" />
+      <location filename="../../processing/algorithms/composite_index.py" line="107" />
+      <source>Indicator system table (replaces the template)</source>
+      <translation>指标体系表（替代模板）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="109" />
       <source>Weighting method</source>
       <translation>赋权方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="106" />
+      <location filename="../../processing/algorithms/composite_index.py" line="110" />
       <source>Entropy weight method</source>
       <translation>熵权法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="106" />
+      <location filename="../../processing/algorithms/composite_index.py" line="110" />
       <source>CRITIC</source>
       <translation>CRITIC 法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="106" />
+      <location filename="../../processing/algorithms/composite_index.py" line="110" />
       <source>Coefficient of variation</source>
       <translation>变异系数法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="107" />
+      <location filename="../../processing/algorithms/composite_index.py" line="111" />
       <source>Equal weights</source>
       <translation>等权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="107" />
+      <location filename="../../processing/algorithms/composite_index.py" line="111" />
       <source>User weights (weight column)</source>
       <translation>自定义权重（weight 列）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="109" />
+      <location filename="../../processing/algorithms/composite_index.py" line="113" />
       <source>Panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="110" />
+      <location filename="../../processing/algorithms/composite_index.py" line="114" />
       <source>Pooled city-years: one set of weights, indices comparable over time</source>
       <translation>城市-年份合并：一套权重，指数可跨年比较</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="111" />
+      <location filename="../../processing/algorithms/composite_index.py" line="115" />
       <source>Each year separately</source>
       <translation>逐年分别计算</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="113" />
+      <location filename="../../processing/algorithms/composite_index.py" line="117" />
       <source>Missing values</source>
       <translation>缺失值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="114" />
+      <location filename="../../processing/algorithms/composite_index.py" line="118" />
       <source>Stop with an error</source>
       <translation>报错并停止</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="114" />
+      <location filename="../../processing/algorithms/composite_index.py" line="118" />
       <source>Drop the city-year</source>
       <translation>剔除该城市-年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="114" />
+      <location filename="../../processing/algorithms/composite_index.py" line="118" />
       <source>Fill with the year mean</source>
       <translation>以当年均值填补</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="117" />
+      <location filename="../../processing/algorithms/composite_index.py" line="121" />
       <source>Add the TOPSIS relative closeness</source>
       <translation>增加 TOPSIS 相对贴近度</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="119" />
+      <location filename="../../processing/algorithms/composite_index.py" line="123" />
+      <source>Year field</source>
+      <translation>年份字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="125" />
       <source>Year field (long layers: one feature per city and year)</source>
       <translation>年份字段（长格式图层：每个城市每年一个要素）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="122" />
+      <location filename="../../processing/algorithms/composite_index.py" line="127" />
       <source>Standardisation</source>
       <translation>标准化方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="123" />
+      <location filename="../../processing/algorithms/composite_index.py" line="128" />
       <source>Min–max by direction (0–1)</source>
       <translation>按方向极差标准化（0–1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="123" />
+      <location filename="../../processing/algorithms/composite_index.py" line="128" />
       <source>Z-score by direction</source>
       <translation>按方向 Z 分数标准化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="125" />
+      <location filename="../../processing/algorithms/composite_index.py" line="130" />
+      <source>Entropy shift</source>
+      <translation>熵值平移量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/composite_index.py" line="132" />
       <source>Entropy shift added to the min–max values</source>
       <translation>熵权法中加到极差标准化值上的平移量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="127" />
+      <location filename="../../processing/algorithms/composite_index.py" line="133" />
       <source>City id field (named in messages)</source>
       <translation>城市标识字段（用于提示信息）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="133" />
+      <location filename="../../processing/algorithms/composite_index.py" line="139" />
       <source>Indices</source>
       <translation>指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="135" />
+      <location filename="../../processing/algorithms/composite_index.py" line="141" />
       <source>Indicator weights</source>
       <translation>指标权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="138" />
+      <location filename="../../processing/algorithms/composite_index.py" line="144" />
       <source>Output field stems</source>
       <translation>输出字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="139" />
+      <location filename="../../processing/algorithms/composite_index.py" line="145" />
       <source>Latest year</source>
       <translation>最新年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="152" />
+      <location filename="../../processing/algorithms/composite_index.py" line="158" />
       <source>Give the indicator system either as a file or as a table, not both.</source>
       <translation>指标体系请以文件或表格之一给出，不要同时给出。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="155" />
+      <location filename="../../processing/algorithms/composite_index.py" line="161" />
       <source>Indicator system: the table of the dialog.</source>
       <translation>指标体系：对话框中的表格。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="158" />
+      <location filename="../../processing/algorithms/composite_index.py" line="164" />
       <source>Indicator system: {path}.</source>
       <translation>指标体系：{path}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="163" />
+      <location filename="../../processing/algorithms/composite_index.py" line="169" />
       <source>Indicator system: template {key}.</source>
       <translation>指标体系：模板 {key}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="187" />
+      <location filename="../../processing/algorithms/composite_index.py" line="193" />
       <source>Not part of an index (auxiliary): {codes}.</source>
       <translation>不属于任何指数（辅助指标）：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="200" />
+      <location filename="../../processing/algorithms/composite_index.py" line="206" />
       <source>{label}: fields {fields}.</source>
       <translation>{label}：字段 {fields}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="211" />
+      <location filename="../../processing/algorithms/composite_index.py" line="217" />
       <source>{label} {year}</source>
       <translation>{label} {year}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="228" />
+      <location filename="../../processing/algorithms/composite_index.py" line="234" />
       <source>Indicator</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="229" />
+      <location filename="../../processing/algorithms/composite_index.py" line="235" />
       <source>Indicator name</source>
       <translation>指标名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="229" />
+      <location filename="../../processing/algorithms/composite_index.py" line="235" />
       <source>Direction (+ more is better)</source>
       <translation>方向（+ 为越大越好）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="230" />
+      <location filename="../../processing/algorithms/composite_index.py" line="236" />
       <source>Year (empty: pooled)</source>
       <translation>年份（空：合并）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="231" />
+      <location filename="../../processing/algorithms/composite_index.py" line="237" />
       <source>Entropy e_j</source>
       <translation>熵值 e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="231" />
+      <location filename="../../processing/algorithms/composite_index.py" line="237" />
       <source>Divergence d_j = 1 − e_j</source>
       <translation>差异系数 d_j = 1 − e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="232" />
+      <location filename="../../processing/algorithms/composite_index.py" line="238" />
       <source>Standard deviation</source>
       <translation>标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="232" />
+      <location filename="../../processing/algorithms/composite_index.py" line="238" />
       <source>CRITIC conflict Σ(1 − r)</source>
       <translation>CRITIC 冲突性 Σ(1 − r)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="233" />
+      <location filename="../../processing/algorithms/composite_index.py" line="239" />
       <source>CRITIC information C_j</source>
       <translation>CRITIC 信息量 C_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="234" />
+      <location filename="../../processing/algorithms/composite_index.py" line="240" />
       <source>Weight w_j</source>
       <translation>权重 w_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="234" />
+      <location filename="../../processing/algorithms/composite_index.py" line="240" />
       <source>Rank of the weight</source>
       <translation>权重排名</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="235" />
+      <location filename="../../processing/algorithms/composite_index.py" line="241" />
       <source>Weight of the dimension</source>
       <translation>维度权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="241" />
+      <location filename="../../processing/algorithms/composite_index.py" line="247" />
       <source>{count} missing indicator values:</source>
       <translation>{count} 个指标值缺失：</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="246" />
+      <location filename="../../processing/algorithms/composite_index.py" line="252" />
       <source>  … and {more} more.</source>
       <translation>  … 另有 {more} 个。</translation>
     </message>
@@ -703,12 +751,17 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
   <context>
     <name>ConvergenceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="41" />
+      <location filename="../../processing/algorithms/convergence.py" line="43" />
       <source>σ- and β-convergence</source>
       <translation>σ收敛与β收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="47" />
+      <location filename="../../processing/algorithms/convergence.py" line="44" />
+      <source>σ- and β-convergence of an indicator, with spatial β-convergence models.</source>
+      <translation>指标的 σ 收敛与 β 收敛，含空间 β 收敛模型。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="50" />
       <source>Do regional differences shrink, and do lagging cities catch up? Tests σ- and β-convergence of a yearly indicator (e.g. a resilience or digital-economy index) across cities.
 
 Input: a wide layer (one feature per city, fields STEM_YYYY such as RES_2011 … RES_2019: choose any year of the stem) or a long layer (one feature per city and year: choose its year field and the city id field). The indicator must be positive (logs and growth rates).
@@ -733,222 +786,252 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
 输出：含初始水平与增长率的城市图层（分级设色图）、σ收敛表、β收敛汇总表，可选的分组表和全部系数表，含论文格式表格（括号内为标准误，附显著性星号）和图表的 HTML 报告，以及 PNG 格式的σ收敛图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="45" />
+      <location filename="../../processing/algorithms/convergence.py" line="48" />
       <source>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects</source>
       <translation>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects,收敛,σ收敛,β收敛,追赶,区域差异,泰尔指数,基尼系数,Dagum 基尼系数,变异系数,半衰期,收敛速度,空间收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="94" />
+      <location filename="../../processing/algorithms/convergence.py" line="97" />
       <source>Cities with a yearly indicator</source>
       <translation>含逐年指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="96" />
+      <location filename="../../processing/algorithms/convergence.py" line="99" />
+      <source>Indicator</source>
+      <translation>指标</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="101" />
       <source>Indicator (any year of a STEM_YYYY field, or the value field of a long layer)</source>
       <translation>指标（STEM_YYYY 字段中的任一年份，或长格式图层的数值字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="100" />
+      <location filename="../../processing/algorithms/convergence.py" line="104" />
+      <source>Region group field</source>
+      <translation>区域分组字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="106" />
       <source>Region group field (e.g. region: east, central, west, northeast)</source>
       <translation>地区分组字段（如地区：东部、中部、西部、东北）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="103" />
+      <location filename="../../processing/algorithms/convergence.py" line="108" />
+      <source>Control variables</source>
+      <translation>控制变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="110" />
       <source>Control variables for conditional β-convergence (optional)</source>
       <translation>条件β收敛的控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="108" />
-      <source>Spatial β-convergence models (cross-section, maximum likelihood)</source>
-      <translation>空间β收敛模型（截面，极大似然估计）</translation>
+      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <source>Spatial β-convergence models</source>
+      <translation>空间 β 收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="109" />
+      <location filename="../../processing/algorithms/convergence.py" line="114" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="109" />
+      <location filename="../../processing/algorithms/convergence.py" line="114" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="109" />
+      <location filename="../../processing/algorithms/convergence.py" line="114" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="112" />
+      <location filename="../../processing/algorithms/convergence.py" line="116" />
+      <source>Spatial β-convergence models (cross-section, maximum likelihood)</source>
+      <translation>空间β收敛模型（截面，极大似然估计）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="118" />
       <source>Fixed effects of the panel β regression</source>
       <translation>面板β回归的固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <location filename="../../processing/algorithms/convergence.py" line="119" />
       <source>None (pooled OLS)</source>
       <translation>无（混合 OLS）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <location filename="../../processing/algorithms/convergence.py" line="119" />
       <source>Unit (city)</source>
       <translation>城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <location filename="../../processing/algorithms/convergence.py" line="119" />
       <source>Unit and year (two-way)</source>
       <translation>城市与年份（双向固定效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="116" />
+      <location filename="../../processing/algorithms/convergence.py" line="122" />
       <source>Standard errors of the OLS regressions</source>
       <translation>OLS 回归的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="117" />
+      <location filename="../../processing/algorithms/convergence.py" line="123" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="117" />
+      <location filename="../../processing/algorithms/convergence.py" line="123" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="118" />
+      <location filename="../../processing/algorithms/convergence.py" line="124" />
       <source>Clustered by unit (robust HC1 in the cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="124" />
+      <location filename="../../processing/algorithms/convergence.py" line="130" />
       <source>Controls in the cross-section</source>
       <translation>截面回归中的控制变量取值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="125" />
+      <location filename="../../processing/algorithms/convergence.py" line="131" />
       <source>Value in the first year</source>
       <translation>首年值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="125" />
+      <location filename="../../processing/algorithms/convergence.py" line="131" />
       <source>Mean over the period</source>
       <translation>期间均值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="127" />
-      <source>Standard deviation (CV, σ of logs) divides by</source>
-      <translation>标准差（变异系数、对数标准差）的分母</translation>
+      <location filename="../../processing/algorithms/convergence.py" line="133" />
+      <source>Standard deviation divisor</source>
+      <translation>标准差分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="128" />
+      <location filename="../../processing/algorithms/convergence.py" line="134" />
       <source>n − 1 (sample)</source>
       <translation>n − 1（样本）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="128" />
+      <location filename="../../processing/algorithms/convergence.py" line="134" />
       <source>n (population)</source>
       <translation>n（总体）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="130" />
+      <location filename="../../processing/algorithms/convergence.py" line="135" />
+      <source>Standard deviation (CV, σ of logs) divides by</source>
+      <translation>标准差（变异系数、对数标准差）的分母</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="137" />
+      <source>Balance the panel</source>
+      <translation>平衡面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="138" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="137" />
+      <location filename="../../processing/algorithms/convergence.py" line="145" />
       <source>Cities with growth rates</source>
       <translation>含增长率的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="139" />
+      <location filename="../../processing/algorithms/convergence.py" line="147" />
       <source>σ-convergence by year</source>
       <translation>逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="141" />
+      <location filename="../../processing/algorithms/convergence.py" line="149" />
       <source>β-convergence models</source>
       <translation>β收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="143" />
+      <location filename="../../processing/algorithms/convergence.py" line="151" />
       <source>σ-convergence by group and year</source>
       <translation>分组逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="146" />
+      <location filename="../../processing/algorithms/convergence.py" line="154" />
       <source>All β-convergence coefficients</source>
       <translation>全部β收敛系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="148" />
+      <location filename="../../processing/algorithms/convergence.py" line="156" />
       <source>σ-convergence chart</source>
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="151" />
+      <location filename="../../processing/algorithms/convergence.py" line="159" />
       <source>β (cross-section OLS, absolute)</source>
       <translation>β（截面 OLS，绝对收敛）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="152" />
+      <location filename="../../processing/algorithms/convergence.py" line="160" />
       <source>Speed of convergence λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="153" />
+      <location filename="../../processing/algorithms/convergence.py" line="161" />
       <source>Half-life (years)</source>
       <translation>半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="154" />
+      <location filename="../../processing/algorithms/convergence.py" line="162" />
       <source>Coefficient of variation, first year</source>
       <translation>变异系数（首年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="155" />
+      <location filename="../../processing/algorithms/convergence.py" line="163" />
       <source>Coefficient of variation, last year</source>
       <translation>变异系数（末年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="156" />
+      <location filename="../../processing/algorithms/convergence.py" line="164" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="245" />
+      <location filename="../../processing/algorithms/convergence.py" line="253" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="245" />
+      <location filename="../../processing/algorithms/convergence.py" line="253" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="247" />
+      <location filename="../../processing/algorithms/convergence.py" line="255" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design}β回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="303" />
+      <location filename="../../processing/algorithms/convergence.py" line="311" />
       <source>{variable} in {year}</source>
       <translation>{year}年{variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="305" />
+      <location filename="../../processing/algorithms/convergence.py" line="313" />
       <source>Log of {variable} in {year}</source>
       <translation>{year}年{variable}的对数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="306" />
+      <location filename="../../processing/algorithms/convergence.py" line="314" />
       <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
       <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="308" />
+      <location filename="../../processing/algorithms/convergence.py" line="316" />
       <source>{variable} in {year} relative to the mean of all units</source>
       <translation>{year}年{variable}相对全部单元均值之比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="316" />
+      <location filename="../../processing/algorithms/convergence.py" line="324" />
       <source>Growth of {variable} {start}–{end}</source>
       <translation>{variable} {start}–{end} 年增长</translation>
     </message>
@@ -1638,12 +1721,17 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
       <translation>备份覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="39" />
-      <source>Core-node coverage (300 km)</source>
-      <translation>核心-节点覆盖（300 km）</translation>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="40" />
+      <source>Core–node coverage</source>
+      <translation>核心–节点覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="44" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="41" />
+      <source>Core cities that cover every city within a radius, solved exactly.</source>
+      <translation>精确求解：使每个城市都在给定半径内被覆盖的核心城市。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="46" />
       <source>Chooses core cities so that every city lies within a radius (300 km in the study) of a core: the “core–node” infrastructure layout. Solved exactly as an integer programme (HiGHS); the log says whether the solution is proven optimal, and the gap when the time limit stopped the solver first.
 
 Problems: set covering — the fewest cores that cover every city; maximal covering — p cores that cover the most demand (a weight field such as population, or 1 per city). Backup coverage (set covering): among the optimal covers, the one that covers the most cities twice.
@@ -1664,440 +1752,484 @@ Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the
 输出：带有所分配（最近）核心（CORE_ID、CORE_NAME）、到核心的距离（CORE_KM）、半径内是否有核心（COVERED）及半径内核心个数（N_COVER）的城市；核心（带标注的星形符号）；以各核心为中心、按半径绘制的真实大地线圆；每个城市到其核心的核心-节点连线及距离（DIST_KM）；以及含多个半径（如 200、300、500 km）比较的 HTML 摘要报告。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="42" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="44" />
       <source>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout</source>
       <translation>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout,覆盖,核心,节点,半径,集合覆盖,最大覆盖,备份覆盖,选址,设施布局,基础设施</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="93" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="95" />
+      <source>City id field</source>
+      <translation>城市标识字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="97" />
       <source>City id field (e.g. adcode; default: feature id)</source>
       <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="96" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="99" />
+      <source>City name field</source>
+      <translation>城市名称字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="101" />
       <source>City name field (labels; default: a field called “name”)</source>
       <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="99" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="103" />
       <source>Problem</source>
       <translation>问题类型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="100" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="104" />
       <source>Set covering: fewest cores covering every city</source>
       <translation>集合覆盖：用最少的核心覆盖全部城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="101" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="105" />
       <source>Maximal covering: p cores covering the most demand</source>
       <translation>最大覆盖：p 个核心覆盖尽可能多的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="103" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="107" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="106" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="110" />
       <source>Number of cores p (maximal covering)</source>
       <translation>核心数 p（最大覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="109" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="113" />
+      <source>Demand field</source>
+      <translation>需求字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="115" />
       <source>Demand field (maximal covering; default: 1 per city)</source>
       <translation>需求字段（最大覆盖；默认：每个城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="112" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="118" />
       <source>Backup coverage: among optimal covers, cover the most cities twice</source>
       <translation>备份覆盖：在最优覆盖方案中使被两次覆盖的城市最多</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="115" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="120" />
+      <source>Candidate cores</source>
+      <translation>候选核心城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="122" />
       <source>Candidate cores (expression; empty: every city)</source>
       <translation>候选核心（表达式；留空：全部城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="118" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="124" />
+      <source>Existing cores</source>
+      <translation>现有核心城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="125" />
       <source>Existing cores that must stay (expression)</source>
       <translation>必须保留的现有核心（表达式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="121" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="127" />
+      <source>Selected cities are existing cores</source>
+      <translation>所选城市为现有核心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="128" />
       <source>The selected cities are existing cores that must stay</source>
       <translation>所选城市为必须保留的现有核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="124" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
+      <source>Radii to compare (km)</source>
+      <translation>比较半径（km）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="132" />
       <source>Compare over radii (km, comma-separated; empty: none)</source>
       <translation>比较多个半径（km，以逗号分隔；留空：不比较）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="128" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="135" />
       <source>Point of each city</source>
       <translation>城市的代表点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="129" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="129" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="129" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
       <source>Longitude/latitude fields</source>
       <translation>经纬度字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="132" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="139" />
       <source>Longitude field (WGS84 degrees)</source>
       <translation>经度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="135" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="142" />
       <source>Latitude field (WGS84 degrees)</source>
       <translation>纬度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="138" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="145" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="145" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="152" />
       <source>Cities with their core</source>
       <translation>城市及其核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="149" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="156" />
       <source>Coverage areas (geodesic circles)</source>
       <translation>覆盖范围（大地线圆）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="152" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="159" />
       <source>Core–node links</source>
       <translation>核心-节点连线</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="154" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="154" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="156" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="163" />
       <source>Number of cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="157" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="164" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="158" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="165" />
       <source>Share of demand covered</source>
       <translation>被覆盖需求占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="159" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="166" />
       <source>Largest city-to-core distance (km)</source>
       <translation>城市到核心的最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="160" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="167" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="163" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="170" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="187" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="197" />
       <source>Set covering covers every city; the demand field only enters the shares reported.</source>
       <translation>集合覆盖会覆盖全部城市；需求字段仅用于计算所报告的覆盖比例。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="191" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="201" />
       <source>Solving {model} at {radius} km for {n} cities…</source>
       <translation>正在对 {n} 个城市以 {radius} km 半径求解{model}…</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="192" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="202" />
       <source>set covering</source>
       <translation>集合覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="192" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="202" />
       <source>maximal covering</source>
       <translation>最大覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="199" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="209" />
       <source>The solution is not proven optimal: {status}. Raise the time limit to close the gap.</source>
       <translation>该解尚未被证明最优：{status}。请提高时间上限以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="203" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="213" />
       <source>Radius {radius} km: {value}</source>
       <translation>半径 {radius} km：{value}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="260" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="274" />
       <source>“{value}” in the radii to compare is not a number; write radii in km separated by commas, e.g. 200, 300, 500.</source>
       <translation>比较半径中的“{value}”不是数字；请以 km 为单位、用逗号分隔填写半径，如 200, 300, 500。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="266" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="280" />
       <source>Backup coverage applies to set covering only; ignored.</source>
       <translation>备份覆盖仅适用于集合覆盖；已忽略。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="286" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="300" />
       <source>The expression {expression} is invalid: {error}</source>
       <translation>表达式 {expression} 无效：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="291" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="305" />
       <source>The expression {expression} uses fields that are not in the layer: {fields}; choose from {available}.</source>
       <translation>表达式 {expression} 使用了图层中不存在的字段：{fields}；请从以下字段中选择：{available}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="305" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="319" />
       <source>The expression {expression} fails: {error}</source>
       <translation>表达式 {expression} 计算失败：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="318" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="332" />
       <source>Existing cores from the selection need the cities as a layer loaded in the project, not a file; load it, select the existing cores, or use an expression.</source>
       <translation>从选择集读取现有核心时，城市必须是已加载到项目中的图层，而不是文件；请加载图层并选择现有核心，或改用表达式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="323" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="337" />
       <source>No city of {layer} is selected, but the selected cities should be the existing cores; select them or untick the option.</source>
       <translation>图层 {layer} 中没有选中的城市，但所选城市应为现有核心；请选择这些城市，或取消勾选该选项。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="344" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="358" />
       <source>Cities and their core ({radius} km)</source>
       <translation>城市及其核心（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="349" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
       <source>Cores ({count})</source>
       <translation>核心（{count} 个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="355" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="369" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="355" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="369" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="356" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="370" />
       <source>Radius (km, geodesic)</source>
       <translation>半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="357" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
       <source>Coverage areas ({radius} km)</source>
       <translation>覆盖范围（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="377" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="377" />
       <source>City name</source>
       <translation>城市名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="379" />
       <source>Distance to the core (km, geodesic)</source>
       <translation>到核心的距离（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="366" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="380" />
       <source>Within the radius (1 = yes)</source>
       <translation>在半径内（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="372" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="386" />
       <source>infeasible ({note})</source>
       <translation>无可行解（{note}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="373" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="387" />
       <source>proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="374" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="388" />
       <source>not proven optimal, gap {gap:.2f} %</source>
       <translation>未证明最优，差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="375" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="389" />
       <source>{cores} cores, {cities:.1f} % of cities and {demand:.1f} % of demand covered, largest distance {km:.1f} km, {status}</source>
       <translation>{cores} 个核心，覆盖 {cities:.1f} % 的城市和 {demand:.1f} % 的需求，最大距离 {km:.1f} km，{status}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="384" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="398" />
       <source>Core-node coverage: {layer}</source>
       <translation>核心-节点覆盖：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="385" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="399" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="386" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="386" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
       <source>Value</source>
       <translation>值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="389" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="403" />
       <source>Comparison over radii</source>
       <translation>不同半径的比较</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="398" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="412" />
       <source>gap {gap:.2f} %</source>
       <translation>差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="399" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="413" />
       <source>Radius (km)</source>
       <translation>半径（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="414" />
       <source>Largest distance (km)</source>
       <translation>最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="409" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="423" />
       <source>existing</source>
       <translation>现有</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="409" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="423" />
       <source>new</source>
       <translation>新增</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="410" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
       <source>Cities assigned</source>
       <translation>分配的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="410" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
       <source>Of which within the radius</source>
       <translation>其中在半径内</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="411" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="425" />
       <source>Farthest city (km)</source>
       <translation>最远城市（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="411" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="425" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="414" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="428" />
       <source>Cities not covered</source>
       <translation>未被覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="416" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="430" />
       <source>Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; “proven optimal” means no solution with fewer cores (set covering) or more covered demand (maximal covering) exists.</source>
       <translation>距离为椭球面上的大地线距离。以 HiGHS 精确求解整数规划；“已证明最优”表示不存在核心更少（集合覆盖）或覆盖需求更多（最大覆盖）的解。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="426" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="440" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="426" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="440" />
       <source>Assigned (nearest) core</source>
       <translation>分配的（最近）核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="427" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="441" />
       <source>Assigned core name</source>
       <translation>分配的核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="428" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
       <source>A core within the radius (1 = yes)</source>
       <translation>半径内有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="428" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="433" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="447" />
       <source>Existing core (1 = yes)</source>
       <translation>现有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="434" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="448" />
       <source>Cities assigned (nearest core)</source>
       <translation>分配的城市数（最近核心）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="434" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="448" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="435" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="449" />
       <source>Demand assigned</source>
       <translation>分配的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="435" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="449" />
       <source>Farthest assigned city (km)</source>
       <translation>所分配城市的最远距离（km）</translation>
+    </message>
+    <message>
+      <source>Core-node coverage (300 km)</source>
+      <translation type="vanished">核心-节点覆盖（300 km）</translation>
     </message>
   </context>
   <context>
     <name>CouplingCoordinationAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/coupling_coordination.py" line="25" />
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="26" />
       <source>Coupling coordination degree</source>
       <translation>耦合协调度</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/coupling_coordination.py" line="29" />
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="27" />
+      <source>Coupling coordination degree of two indices, per city and year.</source>
+      <translation>两个指数逐城市、逐年的耦合协调度。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="31" />
       <source>Coupling degree C, comprehensive development index T and coupling coordination degree D of two indices (e.g. the digital economy index DEI and the urban resilience index URI) for every city and year.
 
 C = 2·√(U1·U2) / (U1 + U2), T = α·U1 + β·U2 (β = 1 − α), D = √(C·T): the corrected coupling degree of Wang Shujia, Kong Wei, Ren Lang, Zhi Dandan and Dai Bingtao (2021), “Research on misuses and modification of coupling coordination degree model in China” (中国国内耦合协调度模型的误区及修正), Journal of Natural Resources 36(3): 793–810, which spans [0, 1], unlike the widespread variants. Both indices must lie on [0, 1] (min–max indices do), or tick “rescale” to min–max them over all cities and years first. C is 0 where both indices are 0.
@@ -2114,52 +2246,72 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
 字段：例如选择 DEI_2019 和 URI_2019 并勾选“每一年”，计算两个指数共有的全部年份（宽格式图层）；或选择普通字段并指定年份字段（长格式图层）。输出字段（宽格式图层为 STEM_YYYY）：CPL 耦合度 C，CPT 综合发展指数 T，CCD 耦合协调度 D，CCL 协调等级 1–10，CCT 协调类型名称。地图显示最新年份的协调等级。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/coupling_coordination.py" line="28" />
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="30" />
       <source>coupling,coordination,ccd,digital economy,resilience,耦合协调度,耦合度</source>
       <translation>coupling,coordination,ccd,digital economy,resilience,耦合协调度,耦合度,综合发展指数,协调等级,数字经济,城市韧性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/coupling_coordination.py" line="60" />
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="62" />
       <source>Cities with indices</source>
       <translation>含指数的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/coupling_coordination.py" line="62" />
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="64" />
       <source>First index U1 (e.g. DEI_2019)</source>
       <translation>第一个指数 U1（如 DEI_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/coupling_coordination.py" line="65" />
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="67" />
       <source>Second index U2 (e.g. URI_2019)</source>
       <translation>第二个指数 U2（如 URI_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/coupling_coordination.py" line="68" />
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="70" />
+      <source>Every year</source>
+      <translation>所有年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="71" />
       <source>Every year of the two indices (STEM_YYYY fields)</source>
       <translation>两个指数的每一年（STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/coupling_coordination.py" line="70" />
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="73" />
+      <source>Year field</source>
+      <translation>年份字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="75" />
       <source>Year field (long layers: one feature per city and year)</source>
       <translation>年份字段（长格式图层：每个城市每年一个要素）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/coupling_coordination.py" line="73" />
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="77" />
+      <source>Contribution α of the first index</source>
+      <translation>第一指数贡献 α</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="79" />
       <source>Contribution α of the first index (β = 1 − α)</source>
       <translation>第一个指数的贡献系数 α（β = 1 − α）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/coupling_coordination.py" line="76" />
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="81" />
+      <source>Rescale to 0–1 first</source>
+      <translation>先缩放至 0–1</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="82" />
       <source>Rescale both indices to 0–1 first (min–max over all cities and years)</source>
       <translation>先将两个指数重新缩放至 0–1（在全部城市和年份上做极差标准化）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/coupling_coordination.py" line="78" />
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="83" />
       <source>Coupling coordination</source>
       <translation>耦合协调度</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/coupling_coordination.py" line="103" />
+      <location filename="../../processing/algorithms/coupling_coordination.py" line="108" />
       <source>Coupling coordination {year}</source>
       <translation>耦合协调度 {year}</translation>
     </message>
@@ -2330,7 +2482,7 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
   <context>
     <name>DigitalResilienceLanguage</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="62" />
+      <location filename="../../processing/algorithm.py" line="79" />
       <source>en</source>
       <translation>zh</translation>
     </message>
@@ -2349,21 +2501,36 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
     </message>
     <message>
       <location filename="../../plugin/plugin.py" line="93" />
+      <source>Open the study chain in the Modeler…</source>
+      <translation>在图形建模器中打开研究链…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/plugin.py" line="95" />
+      <source>Copy the study chain model into your models folder and open the copy in the Graphical Modeler, to change and save it</source>
+      <translation>将研究链模型复制到您的模型文件夹，并在图形建模器中打开副本，以便修改和保存</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/plugin.py" line="100" />
       <source>Install dependencies…</source>
       <translation>安装依赖包…</translation>
     </message>
     <message>
-      <location filename="../../plugin/plugin.py" line="95" />
+      <location filename="../../plugin/plugin.py" line="102" />
       <source>Install the Python packages the algorithms need into QGIS's own Python</source>
       <translation>将算法所需的 Python 包安装到 QGIS 自带的 Python 中</translation>
     </message>
     <message>
-      <location filename="../../plugin/plugin.py" line="133" />
+      <location filename="../../plugin/plugin.py" line="139" />
+      <source>The study chain was copied to {path}: change it and save it in the Modeler; it is listed under Processing › Models.</source>
+      <translation>研究链已复制到 {path}：可在建模器中修改并保存；它列于“处理 › 模型”下。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/plugin.py" line="163" />
       <source>Missing Python packages: {packages}.</source>
       <translation>缺少 Python 包：{packages}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/plugin.py" line="135" />
+      <location filename="../../plugin/plugin.py" line="165" />
       <source>Install…</source>
       <translation>安装…</translation>
     </message>
@@ -2376,7 +2543,12 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
       <translation>全局空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="38" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="35" />
+      <source>Moran's I, Geary's C and Getis–Ord General G per year.</source>
+      <translation>逐年的 Moran's I、Geary's C 和 Getis–Ord General G。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="39" />
       <source>Is the variable spatially clustered, and does clustering change over the years? Moran's I (inference under normality, randomisation and permutation), Geary's C (normality, randomisation, permutation) and Getis-Ord General G (randomisation, permutation), for one or many fields and, with “every year”, for every year of a panel (DEI_2019 → DEI_2011 … DEI_2019) in one run.
 
 Output: a table with one row per field, year, statistic and inference: value, expected value, variance, z = (value − expected)/sd, p-value, units, permutations. The analytical moments are those of R spdep's moran.test, geary.test and globalG.test (cities without neighbours keep their value in the mean and variance, and n counts the cities with neighbours). Note that z for Geary's C is negative for positive autocorrelation (C &lt; 1); spdep reports the opposite sign. General G needs values of zero or more (it is skipped, with a warning, for fields with negative values) and is meant for binary weights.
@@ -2393,167 +2565,167 @@ The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled
 图表（PNG、SVG 或 PDF）绘制各字段 Moran's I 的逐年变化；实心标记表示在 5% 水平下显著。HTML 报告（可选）包含该图表、第一个字段最后一年的 Moran's I 以及结果表。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="37" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="38" />
       <source>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years</source>
       <translation>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years,莫兰指数,全局莫兰指数,吉尔里指数,全局空间自相关,空间集聚,面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="63" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="64" />
       <source>Statistics</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="64" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="65" />
       <source>Moran's I</source>
       <translation>莫兰指数（Moran's I）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="64" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="65" />
       <source>Geary's C</source>
       <translation>吉尔里指数（Geary's C）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="64" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="65" />
       <source>Getis-Ord General G</source>
       <translation>Getis-Ord General G</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="67" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="68" />
       <source>Alternative hypothesis</source>
       <translation>备择假设</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="68" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="69" />
       <source>Two-sided</source>
       <translation>双侧</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="68" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="69" />
       <source>Greater than expected (one-sided)</source>
       <translation>大于期望（单侧）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="69" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="70" />
       <source>Less than expected (one-sided)</source>
       <translation>小于期望（单侧）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="73" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="74" />
       <source>Global autocorrelation</source>
       <translation>全局空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="75" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="76" />
       <source>Chart of Moran's I over the years</source>
       <translation>Moran's I 逐年变化图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="76" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="77" />
       <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
       <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="79" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="80" />
       <source>Moran's I (first field, last year)</source>
       <translation>Moran's I（第一个字段，最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="80" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="81" />
       <source>p-value of Moran's I (first field, last year; permutation if any)</source>
       <translation>Moran's I 的 p 值（第一个字段，最后一年；有置换检验时取置换检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="107" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="108" />
       <source>{column} {statistic} ({inference}): {value:.6g}, expected {expected:.6g}, z = {z:.4g}, p = {p:.4g}</source>
       <translation>{column} {statistic}（{inference}）：{value:.6g}，期望值 {expected:.6g}，z = {z:.4g}，p = {p:.4g}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="113" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
       <source>Field (stem)</source>
       <translation>字段（前缀）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="113" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
       <source>Field</source>
       <translation>字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="113" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
       <source>Year</source>
       <translation>年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
       <source>Statistic</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
       <source>Inference</source>
       <translation>推断方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
       <source>Value</source>
       <translation>统计量值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
       <source>Expected value under no autocorrelation</source>
       <translation>无空间自相关时的期望值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
       <source>Variance</source>
       <translation>方差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
       <source>z = (value − expected) / standard deviation</source>
       <translation>z =（值 − 期望值）/ 标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
       <source>p-value</source>
       <translation>p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="153" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="154" />
       <source>permutation</source>
       <translation>置换检验</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="153" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="154" />
       <source>randomisation</source>
       <translation>随机化假设</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="160" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="161" />
       <source>{statistic} over the years</source>
       <translation>{statistic}逐年变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="162" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="163" />
       <source>p ≤ {alpha} ({inference})</source>
       <translation>p ≤ {alpha}（{inference}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="164" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="165" />
       <source>not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="165" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="166" />
       <source>Expected under no autocorrelation</source>
       <translation>无空间自相关时的期望值</translation>
     </message>
@@ -2577,12 +2749,17 @@ The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled
   <context>
     <name>HeterogeneityAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="36" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="37" />
       <source>Heterogeneity by period, region or openness</source>
       <translation>按时期、区域或开放度的异质性分析</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="41" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="38" />
+      <source>The spillover model by period, region or openness group.</source>
+      <translation>按时期、区域或开放程度分组的空间溢出模型。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="43" />
       <source>Runs the chosen spatial model (as in “Spatial spillover model”) separately for groups and lays the groups side by side, with tests that the key variable's coefficient and effects differ between them.
 
 Groupings: by period (years before the split year against the split year and after; default 2016), by a category field (e.g. region: east, central, west, northeast) or by the top and bottom shares of a numeric field (e.g. openness; default 30 % each; in a panel the city's mean over the years).
@@ -2599,142 +2776,157 @@ Outputs: an HTML report (paper-style side-by-side table, group comparisons), a C
 输出：HTML 报告（论文格式的分组并列表与组间比较）、CSV 表格，以及可选的城市分组图层。每组至少需要 10 个单元；在规模小或空间分散的组内使用邻接权重会产生孤岛：请使用 k 近邻或交互模型方法。对于空间分散的分组（如开放度），建议使用交互模型方法：它保留每个城市真实的邻居，而分组单独建模只能看到组内的邻居。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="39" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="41" />
       <source>heterogeneity,subsample,group,period,2016,region,east,central,west,northeast,openness,top 30%,interaction,Chow,spatial Durbin,econometrics</source>
       <translation>heterogeneity,subsample,group,period,2016,region,east,central,west,northeast,openness,top 30%,interaction,Chow,spatial Durbin,econometrics,异质性,分样本,分组回归,时期,东部,中部,西部,东北,对外开放,交互项,空间杜宾模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="72" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="74" />
+      <source>Key variable</source>
+      <translation>关键变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="76" />
       <source>Key variable (default: the first explanatory variable)</source>
       <translation>关键变量（默认：第一个解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="75" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="78" />
       <source>Grouping</source>
       <translation>分组方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="76" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="79" />
       <source>Period: before / from the split year</source>
       <translation>时期：分界年份之前 / 之后（含）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="76" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="79" />
       <source>Category field (e.g. region)</source>
       <translation>分类字段（如地区）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="77" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="80" />
       <source>Top and bottom shares of a numeric field (e.g. openness)</source>
       <translation>数值字段的前后分位（如对外开放度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="79" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="82" />
+      <source>Split year</source>
+      <translation>分界年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="84" />
       <source>Split year (the second period starts with it)</source>
       <translation>分界年份（第二个时期从该年开始）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="82" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="86" />
+      <source>Group field</source>
+      <translation>分组字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="88" />
       <source>Group field (category or numeric; in a wide panel any year of the stem)</source>
       <translation>分组字段（分类或数值；宽格式面板中任选该前缀的一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="85" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="90" />
       <source>Top share (%)</source>
       <translation>前段占比（%）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="88" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="93" />
       <source>Bottom share (%)</source>
       <translation>后段占比（%）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="91" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="96" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="92" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="97" />
       <source>Separate models per group</source>
       <translation>各组分别建模</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="92" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="97" />
       <source>One model with group interactions</source>
       <translation>含分组交互项的单一模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="94" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="99" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="94" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="99" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="96" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="101" />
       <source>Side-by-side table (CSV)</source>
       <translation>分组并列表（CSV）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="96" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="101" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="99" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="104" />
       <source>Groups</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="102" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="107" />
       <source>Key coefficient: first group − second group</source>
       <translation>关键变量系数：第一组 − 第二组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="103" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="108" />
       <source>z of the difference</source>
       <translation>差值的 z 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="104" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="109" />
       <source>p-value of the difference</source>
       <translation>差值的 p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="105" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="110" />
       <source>Key coefficient: first group / second group</source>
       <translation>关键变量系数：第一组 / 第二组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="136" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="141" />
       <source>{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, p = {p:.4g}</source>
       <translation>{key}：{a} = {va:.4f}，{b} = {vb:.4f}，z = {z:.3f}，p = {p:.4g}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="139" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="144" />
       <source>Heterogeneity of the effect of {key} on {dependent}</source>
       <translation>{key}对{dependent}影响的异质性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="156" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="161" />
       <source>Grouping by period: every city is in every group, no group layer.</source>
       <translation>按时期分组：每个城市都属于每个组，不输出分组图层。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="165" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="170" />
       <source>Grouping by a category or by top/bottom shares needs the group field: choose it (e.g. region or OPEN_2019).</source>
       <translation>按分类或前后分位分组需要指定分组字段：请选择（如 region 或 OPEN_2019）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="184" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="189" />
       <source>Group</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="185" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="190" />
       <source>Heterogeneity groups</source>
       <translation>异质性分组</translation>
     </message>
@@ -2742,12 +2934,17 @@ Outputs: an HTML report (paper-style side-by-side table, group comparisons), a C
   <context>
     <name>HotSpotsAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="28" />
+      <location filename="../../processing/algorithms/hotspots.py" line="29" />
       <source>Hot spots (Getis-Ord Gi*)</source>
       <translation>热点分析（Getis-Ord Gi*）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="32" />
+      <location filename="../../processing/algorithms/hotspots.py" line="30" />
+      <source>Hot and cold spots (Getis–Ord Gi / Gi*) per year.</source>
+      <translation>逐年的热点与冷点（Getis–Ord Gi / Gi*）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/hotspots.py" line="34" />
       <source>Hot and cold spots with the Getis-Ord local statistics (Getis and Ord 1992; Ord and Getis 1995), as R spdep's localG: Gi* includes each city in its own neighbourhood (the usual hot spot analysis), Gi leaves it out.
 
 Fields: GI (the statistic), GI_Z (z-score: positive for a cluster of high values, negative for low), GI_P (two-sided p-value: normal approximation, or conditional permutation when permutations &gt; 0), GI_PADJ (adjusted, when a multiple-testing control is chosen), GI_BIN (the Gi_Bin confidence class: +3/+2/+1 hot spot at 99/95/90 % confidence, −3/−2/−1 cold spot, 0 not significant) and GI_LAB (its label). With the false discovery rate or Bonferroni, each confidence level is tested on the adjusted p-values. Cities without neighbours or with NULL values are not tested.
@@ -2760,32 +2957,37 @@ The z-score does not change when a city's weights are rescaled, so binary and ro
 城市的权重按比例缩放时 z 得分不变，因此二值权重和行标准化权重得到相同的地图。面板：每一年可输出为每年一组字段，或每年一个图层。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="31" />
+      <location filename="../../processing/algorithms/hotspots.py" line="33" />
       <source>hot spot,cold spot,getis,ord,gi,gi*,gi_bin,cluster</source>
       <translation>hot spot,cold spot,getis,ord,gi,gi*,gi_bin,cluster,热点分析,冷点,热点,集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="50" />
+      <location filename="../../processing/algorithms/hotspots.py" line="52" />
+      <source>Gi* (city in its own neighbourhood)</source>
+      <translation>Gi*（邻域包含城市自身）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/hotspots.py" line="53" />
       <source>Gi* (include each city in its own neighbourhood)</source>
       <translation>Gi*（将每个城市计入其自身邻域）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="53" />
+      <location filename="../../processing/algorithms/hotspots.py" line="56" />
       <source>Hot spots</source>
       <translation>热点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="70" />
+      <location filename="../../processing/algorithms/hotspots.py" line="73" />
       <source>Hot spots — {run}</source>
       <translation>热点 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="71" />
+      <location filename="../../processing/algorithms/hotspots.py" line="74" />
       <source>Hot spots {statistic} ({run})</source>
       <translation>热点 {statistic}（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="76" />
+      <location filename="../../processing/algorithms/hotspots.py" line="79" />
       <source>{run}: {hot} hot spot(s), {cold} cold spot(s) at 90 % confidence or more.</source>
       <translation>{run}：置信度 90% 及以上的热点 {hot} 个、冷点 {cold} 个。</translation>
     </message>
@@ -2793,59 +2995,69 @@ The z-score does not change when a city's weights are rescaled, so binary and ro
   <context>
     <name>IndexRanking</name>
     <message>
-      <location filename="../../processing/index_ranking.py" line="35" />
+      <location filename="../../processing/index_ranking.py" line="36" />
+      <source>Index to rank</source>
+      <translation>排名指数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/index_ranking.py" line="38" />
       <source>Index to rank (field stem, e.g. URI or URSOC; empty: the first index, as on the map)</source>
       <translation>排名的指数（字段前缀，如 URI 或 URSOC；留空：第一个指数，与地图相同）</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="38" />
+      <location filename="../../processing/index_ranking.py" line="40" />
       <source>Year to rank (0 = the latest year)</source>
       <translation>排名的年份（0 = 最新年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="41" />
+      <location filename="../../processing/index_ranking.py" line="43" />
+      <source>Cities at the top and bottom</source>
+      <translation>排名首尾城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/index_ranking.py" line="45" />
       <source>Cities at the top and at the bottom of the ranking</source>
       <translation>排名靠前和靠后各取的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="49" />
+      <location filename="../../processing/index_ranking.py" line="52" />
       <source>Index ranking chart</source>
       <translation>指数排名图</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="49" />
+      <location filename="../../processing/index_ranking.py" line="52" />
       <source>PNG images (*.png);;SVG images (*.svg)</source>
       <translation>PNG 图像 (*.png);;SVG 图像 (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="89" />
+      <location filename="../../processing/index_ranking.py" line="92" />
       <source>The index to rank, {stem}, is not an output of this indicator system; use one of {stems}.</source>
       <translation>要排名的指数 {stem} 不是该指标体系的输出；请使用以下之一：{stems}。</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="95" />
+      <location filename="../../processing/index_ranking.py" line="98" />
       <source>The year to rank, {year}, is not in the data ({first}–{last}).</source>
       <translation>要排名的年份 {year} 不在数据范围内（{first}–{last}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="104" />
+      <location filename="../../processing/index_ranking.py" line="107" />
       <source>{index}{year}
 top and bottom {count} cities</source>
       <translation>{index}{year}
 排名前后各 {count} 个城市</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="105" />
+      <location filename="../../processing/index_ranking.py" line="108" />
       <source>Top {n}</source>
       <translation>前 {n} 名</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="105" />
+      <location filename="../../processing/index_ranking.py" line="108" />
       <source>Bottom {n}</source>
       <translation>后 {n} 名</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="106" />
+      <location filename="../../processing/index_ranking.py" line="109" />
       <source>Ranking chart of {index}{year}: {path}.</source>
       <translation>{index}{year} 的排名图：{path}。</translation>
     </message>
@@ -2853,17 +3065,17 @@ top and bottom {count} cities</source>
   <context>
     <name>InvalidGeometries</name>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="68" />
+      <location filename="../../processing/invalid_geometries.py" line="70" />
       <source>{count} feature(s) without geometry were left out: {ids}.</source>
       <translation>已剔除 {count} 个没有几何的要素：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="77" />
+      <location filename="../../processing/invalid_geometries.py" line="79" />
       <source>{count} invalid geometries were repaired for the analysis (the layer is unchanged): {ids}.</source>
       <translation>已为分析修复 {count} 个无效几何（图层本身未改动）：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="130" />
+      <location filename="../../processing/invalid_geometries.py" line="132" />
       <source>{count} feature(s) with invalid geometry were left out: {ids}.</source>
       <translation>已剔除 {count} 个几何无效的要素：{ids}。</translation>
     </message>
@@ -2871,12 +3083,17 @@ top and bottom {count} cities</source>
   <context>
     <name>JoinTableAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="27" />
+      <location filename="../../processing/algorithms/join_table.py" line="28" />
       <source>Join indicator table</source>
       <translation>连接指标表</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="31" />
+      <location filename="../../processing/algorithms/join_table.py" line="29" />
+      <source>Joins a yearbook indicator table (CSV/XLSX, long or wide) to the cities.</source>
+      <translation>将统计年鉴指标表（CSV/XLSX，长或宽格式）连接到城市。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="33" />
       <source>Attaches a table of yearly indicators (a statistical yearbook export, CSV or XLSX) to a layer of cities.
 
 Table layouts (detected, or chosen): long (city, year, indicator, value), wide (city, year, one column per indicator, like the sample synthetic_panel.csv) or wide by indicator and year (city, GDPPC_2019, GDPPC2019, 2019_GDPPC, 人均GDP2019年…). CSV files may be UTF-8 (with or without BOM) or GBK/GB18030 (detected; or force the encoding). The first row holds the column names. Cells like 1,234.5, 12.5% and full-width digits are read as numbers; empty cells, -, —, … and NA are missing values; any other text in an indicator column is an error naming its line.
@@ -2893,242 +3110,282 @@ Output: the layer with the panel attached, either one feature per city with one 
 输出：连接了面板数据的图层，可以是每个城市一个要素、每个指标每年一个字段（STEM_YYYY，如 GDPPC_2019：其他算法读取的格式），也可以是每个城市每年一个要素并带年份字段（此时输入的要素 ID 逐年重复，因此写入 fid_src 字段：GeoPackage 要求其 fid 唯一）。字段前缀最多 5 个字符：其他指标名会被重命名（按您的映射，如 人均GDP=GDPPC，否则为 V01、V02…），原名称保留在字段别名中。地图显示第一个指标最新年份的分布。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="30" />
+      <location filename="../../processing/algorithms/join_table.py" line="32" />
       <source>join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板</source>
       <translation>join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板,连接,指标,行政区划代码</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="74" />
+      <location filename="../../processing/algorithms/join_table.py" line="76" />
       <source>Cities</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="76" />
+      <location filename="../../processing/algorithms/join_table.py" line="78" />
+      <source>City key field</source>
+      <translation>城市连接字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="80" />
       <source>City field to join on (code, e.g. adcode, or name)</source>
       <translation>用于连接的城市字段（代码，如 adcode，或名称）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="79" />
+      <location filename="../../processing/algorithms/join_table.py" line="82" />
       <source>Indicator table (CSV or XLSX)</source>
       <translation>指标表（CSV 或 XLSX）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="80" />
+      <location filename="../../processing/algorithms/join_table.py" line="83" />
       <source>Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</source>
       <translation>表格 (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="82" />
+      <location filename="../../processing/algorithms/join_table.py" line="85" />
       <source>Join by</source>
       <translation>连接方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="82" />
+      <location filename="../../processing/algorithms/join_table.py" line="85" />
       <source>Code</source>
       <translation>代码</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="82" />
+      <location filename="../../processing/algorithms/join_table.py" line="85" />
       <source>Name (normalised)</source>
       <translation>名称（规范化）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="84" />
-      <source>Table column with the codes or names (empty: the city field's name, or adcode, code, name, city, 城市…)</source>
-      <translation>表中代码或名称所在列（留空：与城市字段同名的列，或 adcode、code、name、city、城市…）</translation>
+      <location filename="../../processing/algorithms/join_table.py" line="87" />
+      <source>Table key column</source>
+      <translation>表格连接列</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="87" />
+      <location filename="../../processing/algorithms/join_table.py" line="88" />
+      <source>Table column with the codes or names (empty: the city field's name, or adcode, code, name, city, 城市, 城市名称, 地区, 行政区划代码, 代码…)</source>
+      <translation>表格中代码或名称所在的列（留空：与城市字段同名的列，或 adcode、code、name、city、城市、城市名称、地区、行政区划代码、代码…）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="91" />
       <source>Table layout</source>
       <translation>表格格式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="88" />
+      <location filename="../../processing/algorithms/join_table.py" line="92" />
       <source>Detect automatically</source>
       <translation>自动识别</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="88" />
+      <location filename="../../processing/algorithms/join_table.py" line="92" />
       <source>Long: city, year, indicator, value</source>
       <translation>长格式：城市、年份、指标、数值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="89" />
+      <location filename="../../processing/algorithms/join_table.py" line="93" />
       <source>Wide: city, year, one column per indicator</source>
       <translation>宽格式：城市、年份、每个指标一列</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="90" />
+      <location filename="../../processing/algorithms/join_table.py" line="94" />
       <source>Wide: city, one column per indicator and year (GDPPC_2019)</source>
       <translation>宽格式：城市、每个指标每年一列（GDPPC_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="92" />
+      <location filename="../../processing/algorithms/join_table.py" line="96" />
       <source>Output</source>
       <translation>输出形式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="93" />
+      <location filename="../../processing/algorithms/join_table.py" line="97" />
       <source>One feature per city, a field per indicator and year (STEM_YYYY)</source>
       <translation>每个城市一个要素，每个指标每年一个字段（STEM_YYYY）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="94" />
+      <location filename="../../processing/algorithms/join_table.py" line="98" />
       <source>One feature per city and year, with a year field</source>
       <translation>每个城市每年一个要素，带年份字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="96" />
+      <location filename="../../processing/algorithms/join_table.py" line="100" />
       <source>Text encoding of a CSV table</source>
       <translation>CSV 表格的文本编码</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="97" />
+      <location filename="../../processing/algorithms/join_table.py" line="101" />
       <source>Detect automatically (UTF-8, UTF-8 with BOM, GBK/GB18030)</source>
       <translation>自动识别（UTF-8、带 BOM 的 UTF-8、GBK/GB18030）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="100" />
+      <location filename="../../processing/algorithms/join_table.py" line="104" />
       <source>Year column (empty: year, 年份, 年…)</source>
       <translation>年份列（留空：year、年份、年…）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="103" />
+      <location filename="../../processing/algorithms/join_table.py" line="106" />
+      <source>Indicator-name column</source>
+      <translation>指标名称列</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="108" />
       <source>Indicator-name column of a long table (empty: indicator, 指标…)</source>
       <translation>长格式表的指标名称列（留空：indicator、指标…）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="106" />
+      <location filename="../../processing/algorithms/join_table.py" line="109" />
+      <source>Value column</source>
+      <translation>数值列</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="110" />
       <source>Value column of a long table (empty: value, 数值…)</source>
       <translation>长格式表的数值列（留空：value、数值…）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="108" />
+      <location filename="../../processing/algorithms/join_table.py" line="111" />
+      <source>Indicators to join</source>
+      <translation>要连接的指标</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="112" />
       <source>Indicators to join, comma-separated (empty: every numeric one)</source>
       <translation>要连接的指标，以逗号分隔（留空：全部数值指标）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="110" />
+      <location filename="../../processing/algorithms/join_table.py" line="113" />
+      <source>Field stems for indicators</source>
+      <translation>指标字段前缀</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="114" />
       <source>Field stems for indicator names, e.g. 人均GDP=GDPPC; 宽带用户=BBAND</source>
       <translation>指标名称对应的字段前缀，如 人均GDP=GDPPC; 宽带用户=BBAND</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="112" />
+      <location filename="../../processing/algorithms/join_table.py" line="115" />
+      <source>XLSX sheet</source>
+      <translation>XLSX 工作表</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="116" />
       <source>Sheet of an XLSX workbook (empty: the first)</source>
       <translation>XLSX 工作簿中的工作表（留空：第一个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="118" />
+      <location filename="../../processing/algorithms/join_table.py" line="121" />
       <source>Cities with indicators</source>
       <translation>含指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="120" />
+      <location filename="../../processing/algorithms/join_table.py" line="123" />
       <source>Join report</source>
       <translation>连接报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="122" />
+      <location filename="../../processing/algorithms/join_table.py" line="125" />
       <source>Table rows joined</source>
       <translation>已连接的表格行数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="123" />
+      <location filename="../../processing/algorithms/join_table.py" line="126" />
       <source>Table rows not joined</source>
       <translation>未连接的表格行数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="124" />
+      <location filename="../../processing/algorithms/join_table.py" line="127" />
       <source>Cities without data</source>
       <translation>没有数据的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="126" />
+      <location filename="../../processing/algorithms/join_table.py" line="129" />
       <source>Indicator field stems</source>
       <translation>指标字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="143" />
+      <location filename="../../processing/algorithms/join_table.py" line="148" />
       <source>The cities have no field {field}; choose the field with the codes or names to join on.</source>
       <translation>城市图层中没有字段 {field}；请选择含有用于连接的代码或名称的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="150" />
+      <location filename="../../processing/algorithms/join_table.py" line="155" />
       <source>Read {rows} rows of {path} ({encoding}).</source>
       <translation>已读取 {path} 的 {rows} 行（{encoding}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="153" />
+      <location filename="../../processing/algorithms/join_table.py" line="158" />
       <source>The text encoding {encoding} was guessed: if names or column names look garbled, choose the file's encoding in “Text encoding of a CSV table” (or save it as “CSV UTF-8”).</source>
       <translation>文本编码 {encoding} 是推测得到的：如果名称或列名显示为乱码，请在“CSV 表格的文本编码”中选择文件的编码（或将其另存为“CSV UTF-8”）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="168" />
+      <location filename="../../processing/algorithms/join_table.py" line="173" />
+      <source>The table has no column of codes: its column {column} is joined on the cities' names ({field}).</source>
+      <translation>表格中没有代码列：按城市名称（{field}）连接其列 {column}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/join_table.py" line="185" />
       <source>Layout: {layout}; key column: {key}; year column: {year}; {count} indicator(s).</source>
       <translation>格式：{layout}；关键列：{key}；年份列：{year}；{count} 个指标。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="204" />
+      <location filename="../../processing/algorithms/join_table.py" line="225" />
       <source>Issue</source>
       <translation>问题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="204" />
+      <location filename="../../processing/algorithms/join_table.py" line="225" />
       <source>Table value</source>
       <translation>表中的值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="204" />
+      <location filename="../../processing/algorithms/join_table.py" line="225" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="205" />
+      <location filename="../../processing/algorithms/join_table.py" line="226" />
       <source>Lines in the table</source>
       <translation>表中行号</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="205" />
+      <location filename="../../processing/algorithms/join_table.py" line="226" />
       <source>Detail</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="211" />
+      <location filename="../../processing/algorithms/join_table.py" line="232" />
       <source>Not joined, fits no city: {key} (lines {lines})</source>
       <translation>未连接，与任何城市都不匹配：{key}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="212" />
+      <location filename="../../processing/algorithms/join_table.py" line="233" />
       <source>Not joined, fits several cities ({unit}): {key} (lines {lines})</source>
       <translation>未连接，与多个城市匹配（{unit}）：{key}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="213" />
+      <location filename="../../processing/algorithms/join_table.py" line="234" />
       <source>Matched after normalising: {key} → {unit}</source>
       <translation>规范化后匹配：{key} → {unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="214" />
+      <location filename="../../processing/algorithms/join_table.py" line="235" />
       <source>City without data: {unit}</source>
       <translation>没有数据的城市：{unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="215" />
+      <location filename="../../processing/algorithms/join_table.py" line="236" />
       <source>Indicator {key} written as field stem {unit}</source>
       <translation>指标 {key} 写入字段前缀 {unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="216" />
+      <location filename="../../processing/algorithms/join_table.py" line="237" />
       <source>Column {key} skipped (not numeric, or no year in its name)</source>
       <translation>已跳过列 {key}（非数值，或列名中没有年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="218" />
+      <location filename="../../processing/algorithms/join_table.py" line="239" />
       <source>Column {key}, lines {lines}: {detail}</source>
       <translation>列 {key}，第 {lines} 行：{detail}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="228" />
+      <location filename="../../processing/algorithms/join_table.py" line="249" />
       <source>{matched} table rows joined, {unmatched} not joined; {empty} cities without data.</source>
       <translation>已连接 {matched} 行表格数据，{unmatched} 行未连接；{empty} 个城市没有数据。</translation>
     </message>
@@ -3147,6 +3404,10 @@ Output: the layer with the panel attached, either one feature per city with one 
 连接方式：按代码（如 adcode；110100、'110100' 和 110100.0 视为同一代码）或按名称。名称会被规范化：全角字符和空格，以及后缀 市、地区、盟、自治州、自治县、林区、特别行政区 及其前面的民族名称（延边朝鲜族自治州 = 延边州 = 延边）。不会悄悄猜测：与任何城市都不匹配或与多个城市匹配的表格行不予连接，并在连接报告表中列出；报告中还列出仅在规范化后才匹配的记录、没有数据的城市、重命名的指标和跳过的列。同一城市同一年份出现两行属于错误，并会一一列出。
 
 输出：连接了面板数据的图层，可以是每个城市一个要素、每个指标每年一个字段（STEM_YYYY，如 GDPPC_2019：其他算法读取的格式），也可以是每个城市每年一个要素并带年份字段。字段前缀最多 5 个字符：其他指标名会被重命名（按您的映射，如 人均GDP=GDPPC，否则为 V01、V02…），原名称保留在字段别名中。地图显示第一个指标最新年份的分布。</translation>
+    </message>
+    <message>
+      <source>Table column with the codes or names (empty: the city field's name, or adcode, code, name, city, 城市…)</source>
+      <translation type="vanished">表中代码或名称所在列（留空：与城市字段同名的列，或 adcode、code、name、city、城市…）</translation>
     </message>
     <message>
       <source>Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.CSV *.XLSX)</source>
@@ -3184,7 +3445,12 @@ Output: the layer with the panel attached, either one feature per city with one 
       <translation>局部 Geary 指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="28" />
+      <location filename="../../processing/algorithms/local_geary.py" line="25" />
+      <source>Local Geary cluster maps per year.</source>
+      <translation>逐年的局部 Geary 集聚图。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_geary.py" line="29" />
       <source>Local Geary's c (Anselin 2019): how much each city differs from its neighbours, c_i = Σ_j w_ij (z_i − z_j)² on the standardised variable (as R spdep's localC and GeoDa). A small c_i means the city resembles its neighbours (positive association), a large one that it differs (negative association).
 
 Inference by conditional permutation (the same seed gives the same result), with directed pseudo p-values and optional multiple-testing control (false discovery rate or Bonferroni).
@@ -3201,27 +3467,27 @@ Panels as in Local Moran's I: every year as a set of fields per year or one laye
 面板处理同局部莫兰指数：每一年可输出为每年一组字段，或每年一个图层；显著性地图和其他年份保存为图层的样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="27" />
+      <location filename="../../processing/algorithms/local_geary.py" line="28" />
       <source>local geary,lisa,cluster,similarity,geoda</source>
       <translation>local geary,lisa,cluster,similarity,geoda,局部吉尔里指数,局部空间自相关,集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="48" />
+      <location filename="../../processing/algorithms/local_geary.py" line="49" />
       <source>Local Geary clusters</source>
       <translation>局部 Geary 集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="64" />
+      <location filename="../../processing/algorithms/local_geary.py" line="65" />
       <source>Local Geary clusters — {run}</source>
       <translation>局部 Geary 集聚 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="65" />
+      <location filename="../../processing/algorithms/local_geary.py" line="66" />
       <source>Local Geary clusters ({run})</source>
       <translation>局部 Geary 集聚（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="71" />
+      <location filename="../../processing/algorithms/local_geary.py" line="72" />
       <source>{run}: High-High {hh}, Low-Low {ll}, Other positive {op}, Negative {ng}.</source>
       <translation>{run}：高-高 {hh}，低-低 {ll}，其他正关联 {op}，负关联 {ng}。</translation>
     </message>
@@ -3229,12 +3495,17 @@ Panels as in Local Moran's I: every year as a set of fields per year or one laye
   <context>
     <name>LocalMoranAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="37" />
+      <location filename="../../processing/algorithms/local_moran.py" line="38" />
       <source>Local Moran's I (LISA)</source>
       <translation>局部莫兰指数（LISA）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="41" />
+      <location filename="../../processing/algorithms/local_moran.py" line="39" />
+      <source>LISA cluster maps (High-High, Low-Low, outliers) per year.</source>
+      <translation>逐年的 LISA 集聚图（高-高、低-低、异常值）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="43" />
       <source>Local indicators of spatial association (Anselin 1995): where do high values sit among high neighbours (High-High clusters), low among low (Low-Low), and where are the outliers (High-Low, Low-High)?
 
 Kinds: univariate (the variable against its spatial lag); bivariate (the variable x at each city against the spatial lag of a second variable y, e.g. digital economy against neighbours' resilience); differential (the change between two years, e.g. DEI_2019 − DEI_2011).
@@ -3259,149 +3530,172 @@ The Moran scatter plot (PNG, SVG or PDF) shows the standardised variable against
 Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，附斜率（Moran's I），各象限着色，显著城市以其集聚类型的颜色显示。HTML 报告（可选）包含散点图、Moran's I 以及每一年各集聚类型的城市数。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="40" />
+      <location filename="../../processing/algorithms/local_moran.py" line="42" />
       <source>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda</source>
       <translation>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda,局部莫兰指数,局部空间自相关,集聚,异常值,高-高集聚,低-低集聚,双变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="71" />
+      <location filename="../../processing/algorithms/local_moran.py" line="73" />
       <source>Variable (x)</source>
       <translation>变量（x）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="73" />
+      <location filename="../../processing/algorithms/local_moran.py" line="75" />
       <source>Kind of LISA</source>
       <translation>LISA 类型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="74" />
+      <location filename="../../processing/algorithms/local_moran.py" line="76" />
       <source>Univariate</source>
       <translation>单变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="74" />
-      <source>Bivariate: x against the spatial lag of the second variable</source>
-      <translation>双变量：x 与第二个变量的空间滞后</translation>
+      <location filename="../../processing/algorithms/local_moran.py" line="76" />
+      <source>Bivariate</source>
+      <translation>双变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="75" />
-      <source>Differential: the change from the second variable (earlier year) to x</source>
-      <translation>差分：从第二个变量（较早年份）到 x 的变化</translation>
+      <location filename="../../processing/algorithms/local_moran.py" line="76" />
+      <source>Differential</source>
+      <translation>差分</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="78" />
+      <location filename="../../processing/algorithms/local_moran.py" line="77" />
+      <source>Univariate: x against its spatial lag. Bivariate: x against the spatial lag of the second variable. Differential: the change from the second variable (earlier year) to x.</source>
+      <translation>单变量：x 与其空间滞后。双变量：x 与第二个变量的空间滞后。差分：从第二个变量（较早年份）到 x 的变化。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="80" />
+      <source>Second variable</source>
+      <translation>第二变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="82" />
       <source>Second variable (y of a bivariate LISA, or the earlier year of a differential)</source>
       <translation>第二个变量（双变量 LISA 的 y，或差分的较早年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="83" />
+      <location filename="../../processing/algorithms/local_moran.py" line="86" />
+      <source>Conditional analytical moments</source>
+      <translation>条件解析矩</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/local_moran.py" line="87" />
       <source>Analytical moments conditional on the city's own value (Sokal et al. 1998; R spdep's default)</source>
       <translation>以城市自身取值为条件的解析矩（Sokal 等 1998；R spdep 的默认设置）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="88" />
+      <location filename="../../processing/algorithms/local_moran.py" line="91" />
       <source>LISA clusters</source>
       <translation>LISA 集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="90" />
+      <location filename="../../processing/algorithms/local_moran.py" line="93" />
       <source>Moran scatter plot</source>
       <translation>Moran 散点图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="91" />
+      <location filename="../../processing/algorithms/local_moran.py" line="94" />
       <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
       <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="94" />
+      <location filename="../../processing/algorithms/local_moran.py" line="97" />
       <source>Moran's I (last year)</source>
       <translation>Moran's I（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="95" />
+      <location filename="../../processing/algorithms/local_moran.py" line="98" />
       <source>High-High cities (last year)</source>
       <translation>高-高集聚城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="96" />
+      <location filename="../../processing/algorithms/local_moran.py" line="99" />
       <source>Low-Low cities (last year)</source>
       <translation>低-低集聚城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="97" />
+      <location filename="../../processing/algorithms/local_moran.py" line="100" />
       <source>Low-High cities (last year)</source>
       <translation>低-高异常城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="98" />
+      <location filename="../../processing/algorithms/local_moran.py" line="101" />
       <source>High-Low cities (last year)</source>
       <translation>高-低异常城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="122" />
+      <location filename="../../processing/algorithms/local_moran.py" line="125" />
       <source>LISA clusters — {run}</source>
       <translation>LISA 集聚 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="123" />
+      <location filename="../../processing/algorithms/local_moran.py" line="126" />
       <source>LISA clusters ({run})</source>
       <translation>LISA 集聚（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="131" />
+      <location filename="../../processing/algorithms/local_moran.py" line="134" />
       <source>{run}: Moran's I = {i:.4f}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} (p ≤ {alpha}{correction}).</source>
       <translation>{run}：Moran's I = {i:.4f}；高-高 {hh}，低-低 {ll}，低-高 {lh}，高-低 {hl}（p ≤ {alpha}{correction}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="158" />
+      <location filename="../../processing/algorithms/local_moran.py" line="161" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="158" />
+      <location filename="../../processing/algorithms/local_moran.py" line="161" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="158" />
+      <location filename="../../processing/algorithms/local_moran.py" line="161" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="158" />
+      <location filename="../../processing/algorithms/local_moran.py" line="161" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
       <source>{variable} (standardised)</source>
       <translation>{variable}（标准化）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
       <source>Spatial lag of {variable}</source>
       <translation>{variable}的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="162" />
+      <location filename="../../processing/algorithms/local_moran.py" line="165" />
       <source>Bivariate Moran's I = {value:.3f}</source>
       <translation>双变量 Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="163" />
+      <location filename="../../processing/algorithms/local_moran.py" line="166" />
       <source>Moran's I = {value:.3f}</source>
       <translation>Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <location filename="../../processing/algorithms/local_moran.py" line="167" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <location filename="../../processing/algorithms/local_moran.py" line="167" />
       <source>{label} ({count})</source>
       <translation>{label}（{count}）</translation>
+    </message>
+    <message>
+      <source>Bivariate: x against the spatial lag of the second variable</source>
+      <translation type="vanished">双变量：x 与第二个变量的空间滞后</translation>
+    </message>
+    <message>
+      <source>Differential: the change from the second variable (earlier year) to x</source>
+      <translation type="vanished">差分：从第二个变量（较早年份）到 x 的变化</translation>
     </message>
     <message>
       <source>Local indicators of spatial association (Anselin 1995): where do high values sit among high neighbours (High-High clusters), low among low (Low-Low), and where are the outliers (High-Low, Low-High)?
@@ -3431,12 +3725,17 @@ Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，
   <context>
     <name>MediationAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="34" />
+      <location filename="../../processing/algorithms/mediation.py" line="35" />
       <source>Mediation effect</source>
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="39" />
+      <location filename="../../processing/algorithms/mediation.py" line="36" />
+      <source>Mediation effect of a variable between X and Y (Sobel, bootstrap).</source>
+      <translation>变量在 X 与 Y 之间的中介效应（Sobel 检验、自助法）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="41" />
       <source>Tests whether a third variable carries part of an effect: digital economy (X) → innovation (mediator M) → resilience (Y).
 
 Baron and Kenny's stepwise regressions: (1) Y on X gives the total effect c; (2) M on X gives path a; (3) Y on X and M gives the direct effect c′ and path b. The indirect effect is a·b (= c − c′), tested with the Sobel (and Aroian) test and a cluster bootstrap (whole cities are resampled with all their years; number of draws and seed are parameters) with percentile and bias-corrected confidence intervals. The verdict follows Zhao, Lynch and Chen (2010): the indirect effect decides whether there is mediation (by the bias-corrected interval), the direct effect whether it is partial (complementary or competitive) or indirect-only.
@@ -3457,167 +3756,182 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
 输出：三个回归的系数表和效应表，含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，以及自助法分布图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="37" />
+      <location filename="../../processing/algorithms/mediation.py" line="39" />
       <source>mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,panel,fixed effects,clustered standard errors</source>
       <translation>mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,panel,fixed effects,clustered standard errors,中介效应,中介变量,间接效应,Sobel 检验,自助法,逐步回归,作用机制,传导路径</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="80" />
+      <location filename="../../processing/algorithms/mediation.py" line="82" />
       <source>Cities with yearly variables</source>
       <translation>含逐年变量的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="82" />
+      <location filename="../../processing/algorithms/mediation.py" line="84" />
+      <source>Independent variable X</source>
+      <translation>自变量 X</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="84" />
       <source>Independent variable X (e.g. digital economy)</source>
       <translation>自变量 X（如数字经济）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="83" />
+      <location filename="../../processing/algorithms/mediation.py" line="85" />
       <source>Mediator M (e.g. innovation)</source>
       <translation>中介变量 M（如创新）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="84" />
+      <location filename="../../processing/algorithms/mediation.py" line="86" />
       <source>Outcome Y (e.g. resilience)</source>
       <translation>结果变量 Y（如韧性）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="90" />
+      <location filename="../../processing/algorithms/mediation.py" line="93" />
       <source>Control variables (optional)</source>
       <translation>控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="93" />
+      <location filename="../../processing/algorithms/mediation.py" line="96" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="94" />
+      <location filename="../../processing/algorithms/mediation.py" line="97" />
       <source>Cross-section (one year)</source>
       <translation>截面（单一年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="94" />
+      <location filename="../../processing/algorithms/mediation.py" line="97" />
       <source>Pooled OLS with year effects</source>
       <translation>含年份效应的混合 OLS</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="95" />
+      <location filename="../../processing/algorithms/mediation.py" line="98" />
       <source>Panel: unit (city) fixed effects</source>
       <translation>面板：城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="95" />
+      <location filename="../../processing/algorithms/mediation.py" line="98" />
       <source>Panel: unit and year fixed effects</source>
       <translation>面板：城市与年份双向固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="98" />
+      <location filename="../../processing/algorithms/mediation.py" line="101" />
+      <source>Cross-section year</source>
+      <translation>截面年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="103" />
       <source>Year of the cross-section (0 = the last year)</source>
       <translation>截面年份（0 = 最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="101" />
+      <location filename="../../processing/algorithms/mediation.py" line="105" />
       <source>Standard errors</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="102" />
+      <location filename="../../processing/algorithms/mediation.py" line="106" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="102" />
+      <location filename="../../processing/algorithms/mediation.py" line="106" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="103" />
+      <location filename="../../processing/algorithms/mediation.py" line="107" />
       <source>Clustered by unit (robust HC1 in a cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="105" />
+      <location filename="../../processing/algorithms/mediation.py" line="109" />
       <source>Bootstrap draws (0 = no bootstrap)</source>
       <translation>自助法抽样次数（0 = 不做自助法）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="108" />
+      <location filename="../../processing/algorithms/mediation.py" line="112" />
       <source>Random seed of the bootstrap</source>
       <translation>自助法随机种子</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="111" />
+      <location filename="../../processing/algorithms/mediation.py" line="115" />
       <source>Confidence level</source>
       <translation>置信水平</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="115" />
+      <location filename="../../processing/algorithms/mediation.py" line="119" />
+      <source>Balance the panel</source>
+      <translation>平衡面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/mediation.py" line="120" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="120" />
+      <location filename="../../processing/algorithms/mediation.py" line="125" />
       <source>Stepwise regression coefficients</source>
       <translation>逐步回归系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="122" />
+      <location filename="../../processing/algorithms/mediation.py" line="127" />
       <source>Mediation effects</source>
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="123" />
+      <location filename="../../processing/algorithms/mediation.py" line="128" />
       <source>Bootstrap chart</source>
       <translation>自助法分布图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="125" />
+      <location filename="../../processing/algorithms/mediation.py" line="130" />
       <source>Indirect effect a·b</source>
       <translation>间接效应 a·b</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="126" />
+      <location filename="../../processing/algorithms/mediation.py" line="131" />
       <source>Direct effect c′</source>
       <translation>直接效应 c′</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="127" />
+      <location filename="../../processing/algorithms/mediation.py" line="132" />
       <source>Total effect c</source>
       <translation>总效应 c</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="128" />
+      <location filename="../../processing/algorithms/mediation.py" line="133" />
       <source>Share of the total effect mediated</source>
       <translation>中介效应占总效应的比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="129" />
+      <location filename="../../processing/algorithms/mediation.py" line="134" />
       <source>Sobel z</source>
       <translation>Sobel z 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="130" />
+      <location filename="../../processing/algorithms/mediation.py" line="135" />
       <source>Sobel p-value</source>
       <translation>Sobel p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="131" />
+      <location filename="../../processing/algorithms/mediation.py" line="136" />
       <source>Bias-corrected bootstrap interval, lower bound</source>
       <translation>偏差校正自助法置信区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="132" />
+      <location filename="../../processing/algorithms/mediation.py" line="137" />
       <source>Bias-corrected bootstrap interval, upper bound</source>
       <translation>偏差校正自助法置信区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="135" />
+      <location filename="../../processing/algorithms/mediation.py" line="140" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="166" />
+      <location filename="../../processing/algorithms/mediation.py" line="171" />
       <source>{count} bootstrap draw(s) were singular and left out.</source>
       <translation>有 {count} 次自助抽样矩阵奇异，已剔除。</translation>
     </message>
@@ -3998,27 +4312,27 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
       <translation>无法写入 {path}：{reason}。请为此输出选择其他文件或文件夹。</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="254" />
+      <location filename="../../processing/outputs.py" line="256" />
       <source>The output {path}, layer “{layer}”, is one of the inputs: writing it would destroy the input. Choose another file, or another layer of the GeoPackage, e.g. {example}.</source>
       <translation>输出 {path} 的图层“{layer}”是输入之一：写入它会破坏输入数据。请选择其他文件，或 GeoPackage 中的另一个图层，例如 {example}。</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="257" />
+      <location filename="../../processing/outputs.py" line="259" />
       <source>The output {path} is one of the inputs: writing it would destroy the input. Choose another file.</source>
       <translation>输出 {path} 是输入之一：写入它会破坏输入数据。请选择其他文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="342" />
+      <location filename="../../processing/outputs.py" line="344" />
       <source>Several outputs of this run go to the GeoPackage {path}: this one is written as its layer “{layer}”. To choose the layer's name, give the output as {example}.</source>
       <translation>本次运行的多个输出写入同一个 GeoPackage {path}：此输出写为其中的图层“{layer}”。如需指定图层名称，请将输出写为 {example}。</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="344" />
+      <location filename="../../processing/outputs.py" line="346" />
       <source>The GeoPackage {path} holds other layers, which are kept: this output is written as its layer “{layer}” (replaced if it exists). To choose the layer's name, give the output as {example}.</source>
       <translation>GeoPackage {path} 中还有其他图层，它们将被保留：此输出写为其中的图层“{layer}”（若已存在则替换）。如需指定图层名称，请将输出写为 {example}。</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="465" />
+      <location filename="../../processing/outputs.py" line="467" />
       <source>Could not remove the layer “{layer}” from {path}: {error}</source>
       <translation>无法从 {path} 中删除图层“{layer}”：{error}</translation>
     </message>
@@ -4026,32 +4340,57 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
   <context>
     <name>PanelInput</name>
     <message>
-      <location filename="../../processing/panel_input.py" line="41" />
+      <location filename="../../processing/panel_input.py" line="43" />
+      <source>Year field</source>
+      <translation>年份字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/panel_input.py" line="45" />
       <source>Year field (a long layer: one feature per unit and year; needs the unit id field)</source>
       <translation>年份字段（长格式图层：每个单元每年一个要素；需要单元标识字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="58" />
+      <location filename="../../processing/panel_input.py" line="60" />
+      <source>Unit id field</source>
+      <translation>单元标识字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/panel_input.py" line="62" />
       <source>Unit id field (e.g. adcode; required when the layer has a year field)</source>
       <translation>单元标识字段（如 adcode；图层有年份字段时必填）</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="66" />
+      <location filename="../../processing/panel_input.py" line="69" />
+      <source>First year</source>
+      <translation>起始年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/panel_input.py" line="69" />
       <source>First year (0 = the first year in the data)</source>
       <translation>起始年份（0 = 数据中的第一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="67" />
+      <location filename="../../processing/panel_input.py" line="70" />
+      <source>Last year</source>
+      <translation>结束年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/panel_input.py" line="70" />
       <source>Last year (0 = the last year in the data)</source>
       <translation>结束年份（0 = 数据中的最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="77" />
+      <location filename="../../processing/panel_input.py" line="80" />
+      <source>Unit name field</source>
+      <translation>单元名称字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/panel_input.py" line="82" />
       <source>Unit name field (used to name units in messages and reports)</source>
       <translation>单元名称字段（用于在提示信息和报告中标明单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="138" />
+      <location filename="../../processing/panel_input.py" line="141" />
       <source>{count} unit(s) with missing years were left out: {units}.</source>
       <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
@@ -4135,12 +4474,17 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
   <context>
     <name>ReportMapAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="102" />
+      <location filename="../../processing/algorithms/report_map.py" line="103" />
       <source>Report map</source>
       <translation>报告地图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="107" />
+      <location filename="../../processing/algorithms/report_map.py" line="104" />
+      <source>A print-ready map (PDF/PNG) with legend, scale bar and north arrow.</source>
+      <translation>可直接打印的地图（PDF/PNG），含图例、比例尺和指北针。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="109" />
       <source>Exports a styled layer, or the visible layers of the current project, as a finished report map (PDF, PNG or SVG, from the output's file extension) on a print layout template: title, subtitle, legend, scale bar, north arrow and data-source note.
 
 Style: leave Field empty to keep the layer's own style; choose a numeric field to draw a graduated map with the chosen classification (natural breaks by default) and colour ramp.
@@ -4161,242 +4505,267 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
 图集：“每年一页”将 STEM_YYYY 字段（如 DEI_2011 … DEI_2019）的每一年绘制在单独的一页上。默认各年使用相同的分级，便于跨年比较颜色：设置了字段时按所有年份合并计算分级，保留图层样式时沿用样式自身的断点；选择“每年单独分级”则每页重新分级。“按字段值每值一页”（如地区或省份）缩放到每个值的要素，其余要素以灰色显示，所有页面使用同一分级。PDF 包含所有页面；PNG 和 SVG 每页写一个文件（name_2019.png …）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="106" />
+      <location filename="../../processing/algorithms/report_map.py" line="108" />
       <source>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset</source>
       <translation>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset,地图,报告,布局,打印,图集,模板,分级设色,图例,南海诸岛,附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="161" />
+      <location filename="../../processing/algorithms/report_map.py" line="163" />
+      <source>Layer</source>
+      <translation>图层</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="165" />
       <source>Layer (leave empty to map the current project's visible layers)</source>
       <translation>图层（留空则绘制当前项目的可见图层）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="164" />
+      <location filename="../../processing/algorithms/report_map.py" line="167" />
+      <source>Field to classify</source>
+      <translation>分类字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="169" />
       <source>Field to classify (empty: keep the layer's style)</source>
       <translation>分级字段（留空：保留图层样式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="168" />
+      <location filename="../../processing/algorithms/report_map.py" line="172" />
       <source>Colour ramp</source>
       <translation>色带</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="170" />
+      <location filename="../../processing/algorithms/report_map.py" line="174" />
       <source>Page</source>
       <translation>页面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="171" />
+      <location filename="../../processing/algorithms/report_map.py" line="175" />
       <source>Title (default: the layer’s name)</source>
       <translation>标题（默认：图层名称）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="174" />
+      <location filename="../../processing/algorithms/report_map.py" line="178" />
       <source>Subtitle</source>
       <translation>副标题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="176" />
+      <location filename="../../processing/algorithms/report_map.py" line="180" />
       <source>Data source note</source>
       <translation>数据来源说明</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="178" />
+      <location filename="../../processing/algorithms/report_map.py" line="182" />
       <source>Pages</source>
       <translation>页数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="179" />
+      <location filename="../../processing/algorithms/report_map.py" line="183" />
       <source>One page</source>
       <translation>单页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="179" />
+      <location filename="../../processing/algorithms/report_map.py" line="183" />
       <source>One page per year (STEM_YYYY fields)</source>
       <translation>每年一页（STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="180" />
+      <location filename="../../processing/algorithms/report_map.py" line="184" />
       <source>One page per value of a field</source>
       <translation>按字段值每值一页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="182" />
+      <location filename="../../processing/algorithms/report_map.py" line="186" />
+      <source>One page per value of</source>
+      <translation>按字段值分页</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="188" />
       <source>Field with one page per value (e.g. region)</source>
       <translation>每值一页的字段（如地区）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="185" />
+      <location filename="../../processing/algorithms/report_map.py" line="190" />
       <source>Classes of a page per year</source>
       <translation>逐年分页的分级方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="186" />
+      <location filename="../../processing/algorithms/report_map.py" line="191" />
       <source>Same classes for every year</source>
       <translation>各年使用相同分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="186" />
+      <location filename="../../processing/algorithms/report_map.py" line="191" />
       <source>Classify each year on its own</source>
       <translation>每年单独分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="189" />
-      <source>Own layout template (.qpt; replaces Page)</source>
-      <translation>自定义布局模板（.qpt；替代“页面”）</translation>
+      <location filename="../../processing/algorithms/report_map.py" line="194" />
+      <source>Own layout template</source>
+      <translation>自定义布局模板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="190" />
+      <location filename="../../processing/algorithms/report_map.py" line="195" />
       <source>Layout templates (*.qpt)</source>
       <translation>布局模板 (*.qpt)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="193" />
-      <source>China: Albers projection, province boundaries and South China Sea inset</source>
-      <translation>中国：Albers 投影、省界和南海诸岛附图</translation>
+      <location filename="../../processing/algorithms/report_map.py" line="196" />
+      <source>Own layout template (.qpt; replaces Page)</source>
+      <translation>自定义布局模板（.qpt；替代“页面”）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="194" />
+      <location filename="../../processing/algorithms/report_map.py" line="198" />
+      <source>Map of China conventions</source>
+      <translation>中国地图规范</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="199" />
       <source>Automatic</source>
       <translation>自动</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="194" />
+      <location filename="../../processing/algorithms/report_map.py" line="199" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="194" />
+      <location filename="../../processing/algorithms/report_map.py" line="199" />
       <source>No</source>
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="196" />
+      <location filename="../../processing/algorithms/report_map.py" line="200" />
+      <source>China: Albers projection, province boundaries and South China Sea inset</source>
+      <translation>中国：Albers 投影、省界和南海诸岛附图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/report_map.py" line="202" />
       <source>Map projection (empty: automatic)</source>
       <translation>地图投影（留空：自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="198" />
+      <location filename="../../processing/algorithms/report_map.py" line="204" />
       <source>Resolution (dots per inch)</source>
       <translation>分辨率（每英寸点数）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="206" />
+      <location filename="../../processing/algorithms/report_map.py" line="212" />
       <source>PDF files (*.pdf);;PNG files (*.png);;SVG files (*.svg)</source>
       <translation>PDF 文件 (*.pdf);;PNG 文件 (*.png);;SVG 文件 (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="208" />
+      <location filename="../../processing/algorithms/report_map.py" line="214" />
       <source>Files written (separated by ;)</source>
       <translation>已写入的文件（以 ; 分隔）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="223" />
+      <location filename="../../processing/algorithms/report_map.py" line="229" />
       <source>Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”.</source>
       <translation>请将报告地图保存为 .pdf、.png 或 .svg（格式由文件名决定）；得到的是“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="246" />
+      <location filename="../../processing/algorithms/report_map.py" line="252" />
       <source>Layers: {names}</source>
       <translation>图层：{names}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="256" />
+      <location filename="../../processing/algorithms/report_map.py" line="262" />
       <source>The layout template has no map item; add a map (item id main_map) in the layout designer.</source>
       <translation>该布局模板没有地图项；请在布局设计器中添加地图（项标识为 main_map）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="300" />
+      <location filename="../../processing/algorithms/report_map.py" line="306" />
       <source>{pages} page(s) written: {files}</source>
       <translation>已写入 {pages} 页：{files}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="318" />
+      <location filename="../../processing/algorithms/report_map.py" line="324" />
       <source>There is no layer to map: choose a layer, or run the algorithm from a project with visible layers.</source>
       <translation>没有可绘制的图层：请选择一个图层，或在含有可见图层的项目中运行本算法。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="345" />
+      <location filename="../../processing/algorithms/report_map.py" line="351" />
       <source>Provinces</source>
       <translation>省份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="346" />
+      <location filename="../../processing/algorithms/report_map.py" line="352" />
       <source>Province boundaries</source>
       <translation>省界</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="347" />
+      <location filename="../../processing/algorithms/report_map.py" line="353" />
       <source>Taiwan, Hong Kong and Macao</source>
       <translation>台湾、香港和澳门</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="348" />
+      <location filename="../../processing/algorithms/report_map.py" line="354" />
       <source>South China Sea dashed line</source>
       <translation>南海断续线</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="386" />
+      <location filename="../../processing/algorithms/report_map.py" line="392" />
       <source>One page per year needs a yearly field (STEM_YYYY, e.g. DEI_2019): choose one in “Field to classify”, or give the layer a graduated style on such a field.</source>
       <translation>每年一页需要一个年度字段（STEM_YYYY，如 DEI_2019）：请在“分级字段”中选择，或为图层设置基于此类字段的分级样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="393" />
+      <location filename="../../processing/algorithms/report_map.py" line="399" />
       <source>One page per value of a field needs that field: choose it in “Field with one page per value” (e.g. region or province).</source>
       <translation>按字段值每值一页需要指定该字段：请在“每值一页的字段”中选择（如地区或省份）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="399" />
+      <location filename="../../processing/algorithms/report_map.py" line="405" />
       <source>The field {field} has no values; choose another field.</source>
       <translation>字段 {field} 没有值；请选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="437" />
+      <location filename="../../processing/algorithms/report_map.py" line="443" />
       <source>The field {field} is not numeric; choose a numeric field to classify, or leave the field empty to keep the layer's style.</source>
       <translation>字段 {field} 不是数值型；请选择数值字段进行分级，或将字段留空以保留图层样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="476" />
+      <location filename="../../processing/algorithms/report_map.py" line="482" />
       <source>Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout designer.</source>
       <translation>无法读取布局模板 {path}；请选择由 QGIS 布局设计器保存的 .qpt 文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="490" />
+      <location filename="../../processing/algorithms/report_map.py" line="496" />
       <source>South China Sea Islands</source>
       <translation>南海诸岛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="493" />
+      <location filename="../../processing/algorithms/report_map.py" line="499" />
       <source>Legend</source>
       <translation>图例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="551" />
+      <location filename="../../processing/algorithms/report_map.py" line="557" />
       <source>Could not select the features of {value}.</source>
       <translation>无法选出 {value} 的要素。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="612" />
+      <location filename="../../processing/algorithms/report_map.py" line="618" />
       <source>the file cannot be written (a read-only folder, a file open in another program, or a missing folder); choose another file</source>
       <translation>无法写入文件（文件夹为只读、文件正被其他程序打开或文件夹不存在）；请选择其他文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="615" />
+      <location filename="../../processing/algorithms/report_map.py" line="621" />
       <source>not enough memory for the image; lower the resolution (DPI)</source>
       <translation>内存不足，无法生成图像；请降低分辨率（DPI）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="617" />
+      <location filename="../../processing/algorithms/report_map.py" line="623" />
       <source>the SVG layers could not be exported</source>
       <translation>无法导出 SVG 图层</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="618" />
+      <location filename="../../processing/algorithms/report_map.py" line="624" />
       <source>the layout export failed (code {code})</source>
       <translation>布局导出失败（代码 {code}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="647" />
+      <location filename="../../processing/algorithms/report_map.py" line="653" />
       <source>Could not write the report map {path}: {error}</source>
       <translation>无法写入报告地图 {path}：{error}</translation>
     </message>
@@ -4460,72 +4829,77 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
   <context>
     <name>ResilienceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="105" />
+      <location filename="../../processing/algorithm.py" line="68" />
+      <source>Parameters</source>
+      <translation>参数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithm.py" line="122" />
       <source>{who} needs Python packages that QGIS's Python lacks: {names}.</source>
       <translation>{who}需要 QGIS 的 Python 中缺少的 Python 包：{names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="106" />
+      <location filename="../../processing/algorithm.py" line="123" />
       <source>Digital Resilience Toolkit</source>
       <translation>数字韧性工具箱</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="109" />
+      <location filename="../../processing/algorithm.py" line="126" />
       <source>Install them in one step from the menu Digital Resilience › Install dependencies…, or in a terminal (on Windows, the OSGeo4W Shell): {command}</source>
       <translation>可在菜单“数字韧性 › 安装依赖包…”中一步安装，或在终端（Windows 上为 OSGeo4W Shell）中运行：{command}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="116" />
+      <location filename="../../processing/algorithm.py" line="133" />
       <source>pyproj must be the one built against QGIS's own PROJ library ({packages} need(s) it), and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}, then the rest as above.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本（{packages} 需要它），且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装，然后按上述方法安装其余的包。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="121" />
+      <location filename="../../processing/algorithm.py" line="138" />
       <source>pyproj must be the one built against QGIS's own PROJ library, and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本，且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="124" />
+      <location filename="../../processing/algorithm.py" line="141" />
       <source>Then restart QGIS.</source>
       <translation>然后重启 QGIS。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="304" />
+      <location filename="../../processing/algorithm.py" line="327" />
       <source>Cancelled by the user.</source>
       <translation>已被用户取消。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="44" />
+      <location filename="../../processing/algorithm.py" line="45" />
       <source>Indicators and indices</source>
       <translation>指标与指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="45" />
+      <location filename="../../processing/algorithm.py" line="46" />
       <source>Spatial weights</source>
       <translation>空间权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="46" />
+      <location filename="../../processing/algorithm.py" line="47" />
       <source>Spatial autocorrelation</source>
       <translation>空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="47" />
+      <location filename="../../processing/algorithm.py" line="48" />
       <source>Core-node coverage</source>
       <translation>核心-节点覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="48" />
+      <location filename="../../processing/algorithm.py" line="49" />
       <source>Spillover and dynamics</source>
       <translation>空间溢出与动态</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="49" />
+      <location filename="../../processing/algorithm.py" line="50" />
       <source>Maps and reports</source>
       <translation>地图与报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="50" />
+      <location filename="../../processing/algorithm.py" line="51" />
       <source>Study workflows</source>
       <translation>研究工作流</translation>
     </message>
@@ -4537,12 +4911,12 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
   <context>
     <name>ResilienceModel</name>
     <message>
-      <location filename="../../processing/models.py" line="37" />
+      <location filename="../../processing/models.py" line="50" />
       <source>Study chain: indices, weights, autocorrelation, coverage, spillover</source>
       <translation>研究链：指数、空间权重、空间自相关、覆盖、溢出</translation>
     </message>
     <message>
-      <location filename="../../processing/models.py" line="37" />
+      <location filename="../../processing/models.py" line="50" />
       <source>The study in one run, as a Graphical Modeler model (open it in the Modeler to see or change the chain):
 1. joins the indicator table to the cities (resilience:jointable);
 2. builds the digital economy and resilience indices with entropy weights on pooled city-years (resilience:compositeindex);
@@ -4569,9 +4943,44 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
 输出：指数图层和指标权重、权重文件、逐年莫兰指数（表格和图表）、LISA 图层和莫兰散点图、按最近核心划分的城市、核心城市、覆盖圆、核心-节点连线和覆盖报告、溢出模型报告及其残差集聚图。每个图层加载时都带有样式。</translation>
     </message>
     <message>
+      <location filename="../../processing/models.py" line="75" />
+      <source>The whole study in one run, from the indicator table to the spillover model.</source>
+      <translation>一次运行完成整个研究：从指标表到空间溢出模型。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/models.py" line="195" />
+      <source>Could not read the model {path}.</source>
+      <translation>无法读取模型 {path}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/models.py" line="196" />
+      <source>Study chain (my copy)</source>
+      <translation>研究链（我的副本）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/models.py" line="196" />
+      <source>Study chain (my copy {number})</source>
+      <translation>研究链（我的副本 {number}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/models.py" line="200" />
+      <source>Could not write the model copy {path}.</source>
+      <translation>无法写入模型副本 {path}。</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>City layer</source>
+      <translation>城市图层</translation>
+    </message>
+    <message>
       <location filename="../../resources/models/study_chain.model3" line="0" />
       <source>City layer (polygons; points with k-nearest weights)</source>
       <translation>城市图层（面；点图层请用 k 近邻权重）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Control variables</source>
+      <translation>控制变量</translation>
     </message>
     <message>
       <location filename="../../resources/models/study_chain.model3" line="0" />
@@ -4582,6 +4991,11 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
       <location filename="../../resources/models/study_chain.model3" line="0" />
       <source>Stem of the digital economy index</source>
       <translation>数字经济指数的词干</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>City code field</source>
+      <translation>城市代码字段</translation>
     </message>
     <message>
       <location filename="../../resources/models/study_chain.model3" line="0" />
@@ -4610,6 +5024,11 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
     </message>
     <message>
       <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Resilience index stem</source>
+      <translation>韧性指数前缀</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
       <source>Stem of the resilience index (dependent variable)</source>
       <translation>城市韧性指数的词干（被解释变量）</translation>
     </message>
@@ -4635,8 +5054,18 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
     </message>
     <message>
       <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Own indicator system</source>
+      <translation>自定义指标体系</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
       <source>Own indicator system (CSV or XLSX; replaces the template)</source>
       <translation>自定义指标体系（CSV 或 XLSX；替代模板）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Indicator table</source>
+      <translation>指标表</translation>
     </message>
     <message>
       <location filename="../../resources/models/study_chain.model3" line="0" />
@@ -4662,6 +5091,11 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
       <location filename="../../resources/models/study_chain.model3" line="0" />
       <source>K-nearest neighbours</source>
       <translation>K 近邻</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Year of the LISA map</source>
+      <translation>LISA 地图年份</translation>
     </message>
     <message>
       <location filename="../../resources/models/study_chain.model3" line="0" />
@@ -4760,7 +5194,170 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
       <translation>空间溢出模型（空间杜宾模型）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="34" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="30" />
+      <source>Spatial Durbin and related models with direct and spillover effects.</source>
+      <translation>空间杜宾等模型，含直接效应与溢出效应。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="35" />
+      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
+
+Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
+
+Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
+
+Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
+
+Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
+
+Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
+
+Maximum-likelihood models need every city to have a neighbour: by default cities without one (islands, e.g. 三沙市 with queen weights) are left out with a warning that names them; or use k-nearest neighbours. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
+      <translation>估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+
+模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
+
+数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
+
+效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
+
+诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
+
+输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
+
+极大似然模型要求每个城市都有邻居：默认剔除没有邻居的城市（孤岛，例如 queen 权重下的三沙市），并给出指明这些城市的警告；也可改用 k 近邻。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="33" />
+      <source>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics</source>
+      <translation>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics,空间杜宾模型,空间滞后模型,空间误差模型,空间溢出,直接效应,间接效应,溢出效应,总效应,固定效应,随机效应,LM 检验,空间计量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="69" />
+      <source>Report</source>
+      <translation>报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="69" />
+      <source>HTML files (*.html)</source>
+      <translation>HTML 文件 (*.html)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="71" />
+      <source>CSV tables (folder)</source>
+      <translation>CSV 表格（文件夹）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="73" />
+      <source>Fitted values and residuals</source>
+      <translation>拟合值与残差</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="76" />
+      <source>Residual clusters (LISA)</source>
+      <translation>残差集聚（LISA）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="80" />
+      <source>Spatial parameter (ρ or λ)</source>
+      <translation>空间参数（ρ 或 λ）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="81" />
+      <source>Log-likelihood</source>
+      <translation>对数似然值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="82" />
+      <source>AIC</source>
+      <translation>AIC</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="83" />
+      <source>R²</source>
+      <translation>R²</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="84" />
+      <source>Observations</source>
+      <translation>观测值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="103" />
+      <source>{model}: log-likelihood {loglik:.4f}, AIC {aic:.4f}</source>
+      <translation>{model}：对数似然值 {loglik:.4f}，AIC {aic:.4f}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="111" />
+      <source>Spatial spillover model: {model} of {dependent}</source>
+      <translation>空间溢出模型：{dependent}的{model}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="154" />
+      <source>Observed {y}</source>
+      <translation>{y}观测值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="155" />
+      <source>Fitted {y}</source>
+      <translation>{y}拟合值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="156" />
+      <source>Residual</source>
+      <translation>残差</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="157" />
+      <source>Fitted {y}, mean over the years</source>
+      <translation>{y}拟合值（多年均值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="158" />
+      <source>Residual, mean over the years</source>
+      <translation>残差（多年均值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="160" />
+      <source>Fitted {y} ({year})</source>
+      <translation>{y}拟合值（{year}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="161" />
+      <source>Residual ({year})</source>
+      <translation>残差（{year}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="163" />
+      <source>Fitted {y} ({model})</source>
+      <translation>{y}拟合值（{model}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="183" />
+      <source>Residual (mean over the years)</source>
+      <translation>残差（多年均值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="184" />
+      <source>Local Moran's I of the residuals</source>
+      <translation>残差的局部莫兰指数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="185" />
+      <source>Pseudo p-value (999 permutations)</source>
+      <translation>伪 p 值（999 次置换）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="186" />
+      <source>Quadrant (GeoDa: 1 HH, 2 LL, 3 LH, 4 HL, 0 no neighbours)</source>
+      <translation>象限（GeoDa：1 高-高，2 低-低，3 低-高，4 高-低，0 无邻居）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="187" />
+      <source>Residual cluster (p ≤ 0.05)</source>
+      <translation>残差集聚类型（p ≤ 0.05）</translation>
+    </message>
+    <message>
       <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
 
 Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
@@ -4774,7 +5371,7 @@ Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the
 Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
 
 Maximum-likelihood models need every city to have a neighbour: use k-nearest neighbours or leave the islands out. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
-      <translation>估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
 
 模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
 
@@ -4787,136 +5384,6 @@ Maximum-likelihood models need every city to have a neighbour: use k-nearest nei
 输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
 
 极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="32" />
-      <source>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics</source>
-      <translation>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics,空间杜宾模型,空间滞后模型,空间误差模型,空间溢出,直接效应,间接效应,溢出效应,总效应,固定效应,随机效应,LM 检验,空间计量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="67" />
-      <source>Report</source>
-      <translation>报告</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="67" />
-      <source>HTML files (*.html)</source>
-      <translation>HTML 文件 (*.html)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="69" />
-      <source>CSV tables (folder)</source>
-      <translation>CSV 表格（文件夹）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="71" />
-      <source>Fitted values and residuals</source>
-      <translation>拟合值与残差</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="74" />
-      <source>Residual clusters (LISA)</source>
-      <translation>残差集聚（LISA）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="78" />
-      <source>Spatial parameter (ρ or λ)</source>
-      <translation>空间参数（ρ 或 λ）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="79" />
-      <source>Log-likelihood</source>
-      <translation>对数似然值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="80" />
-      <source>AIC</source>
-      <translation>AIC</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="81" />
-      <source>R²</source>
-      <translation>R²</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="82" />
-      <source>Observations</source>
-      <translation>观测值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="101" />
-      <source>{model}: log-likelihood {loglik:.4f}, AIC {aic:.4f}</source>
-      <translation>{model}：对数似然值 {loglik:.4f}，AIC {aic:.4f}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="109" />
-      <source>Spatial spillover model: {model} of {dependent}</source>
-      <translation>空间溢出模型：{dependent}的{model}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="152" />
-      <source>Observed {y}</source>
-      <translation>{y}观测值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="153" />
-      <source>Fitted {y}</source>
-      <translation>{y}拟合值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="154" />
-      <source>Residual</source>
-      <translation>残差</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="155" />
-      <source>Fitted {y}, mean over the years</source>
-      <translation>{y}拟合值（多年均值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="156" />
-      <source>Residual, mean over the years</source>
-      <translation>残差（多年均值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="158" />
-      <source>Fitted {y} ({year})</source>
-      <translation>{y}拟合值（{year}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="159" />
-      <source>Residual ({year})</source>
-      <translation>残差（{year}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="161" />
-      <source>Fitted {y} ({model})</source>
-      <translation>{y}拟合值（{model}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="181" />
-      <source>Residual (mean over the years)</source>
-      <translation>残差（多年均值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="182" />
-      <source>Local Moran's I of the residuals</source>
-      <translation>残差的局部莫兰指数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="183" />
-      <source>Pseudo p-value (999 permutations)</source>
-      <translation>伪 p 值（999 次置换）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="184" />
-      <source>Quadrant (GeoDa: 1 HH, 2 LL, 3 LH, 4 HL, 0 no neighbours)</source>
-      <translation>象限（GeoDa：1 高-高，2 低-低，3 低-高，4 高-低，0 无邻居）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="185" />
-      <source>Residual cluster (p ≤ 0.05)</source>
-      <translation>残差集聚类型（p ≤ 0.05）</translation>
     </message>
     <message>
       <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
@@ -4995,7 +5462,12 @@ Maximum-likelihood models need every city to have a neighbour: use k-nearest nei
       <translation>空间权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="42" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="38" />
+      <source>Spatial weights (contiguity, k-nearest, distance, economic) as GAL/GWT.</source>
+      <translation>空间权重（邻接、k 近邻、距离、经济）并保存为 GAL/GWT。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="43" />
       <source>Builds the neighbour structure (spatial weights) of a layer of cities, summarises it and saves it for GeoDa, libpysal and the toolkit's other algorithms.
 
 Kinds
@@ -5036,232 +5508,232 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
 单元标识字段（如 adcode）用于在文件中标识单元；不设置时使用要素 ID。没有几何的要素将被剔除并在日志中列出。无效几何按 Processing 的“无效要素过滤”设置处理：停止（默认；错误信息列出每个无效要素）、跳过（在日志中列出），或不过滤——此时为分析修复这些几何（图层本身不变）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="40" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="41" />
       <source>weights,neighbours,contiguity,queen,rook,knn,distance band,inverse distance,kernel,economic,block,gal,gwt,connectivity,geoda</source>
       <translation>weights,neighbours,contiguity,queen,rook,knn,distance band,inverse distance,kernel,economic,block,gal,gwt,connectivity,geoda,空间权重矩阵,邻接,邻居,k 近邻,距离带,反距离,核函数,经济距离,地理距离,经济地理嵌套矩阵</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="101" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="102" />
       <source>Units (cities)</source>
       <translation>单元（城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="108" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="109" />
       <source>Connectivity</source>
       <translation>连接线</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="113" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="114" />
       <source>Weights file</source>
       <translation>权重文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="114" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="115" />
       <source>GAL files (*.gal);;GWT files (*.gwt)</source>
       <translation>GAL 文件 (*.gal);;GWT 文件 (*.gwt)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="119" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="120" />
       <source>Edge list</source>
       <translation>边列表</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="119" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="120" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="125" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="126" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="125" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="126" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="132" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="133" />
       <source>Units without neighbours</source>
       <translation>无邻居的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="133" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="134" />
       <source>Mean number of neighbours</source>
       <translation>平均邻居数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="153" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="159" />
       <source>Building {what}.</source>
       <translation>正在构建{what}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="163" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="169" />
       <source>{count} unit(s) have no neighbours: {ids}. Statistics treat them as islands; consider attaching islands to their nearest unit, k-nearest neighbours or a distance band.</source>
       <translation>{count} 个单元没有邻居：{ids}。统计时将其视为孤岛；可考虑将孤岛连接到最近的单元，或使用 k 近邻或距离带权重。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="184" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="190" />
       <source>The connectivity layer was not written: {links} links are too many to draw (at most {limit}). The weights file and the summary are complete.</source>
       <translation>未写入连接图层：{links} 条连接过多，无法绘制（最多 {limit} 条）。权重文件和摘要是完整的。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="197" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="203" />
       <source>Unit</source>
       <translation>单元</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="197" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="203" />
       <source>Neighbour</source>
       <translation>邻居</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="198" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="204" />
       <source>Weight (transformed)</source>
       <translation>权重（标准化后）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="199" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="205" />
       <source>Distance between the units' points</source>
       <translation>单元代表点之间的距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="200" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="206" />
       <source>Connectivity ({kind})</source>
       <translation>连接线（{kind}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="217" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="223" />
       <source>These weights are not binary, which GAL files cannot hold: they were saved as a GWT file, {path}.</source>
       <translation>这些权重不是二值的，GAL 文件无法保存：已另存为 GWT 文件 {path}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="239" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="245" />
       <source>automatic: the smallest that gives every unit a neighbour</source>
       <translation>自动：使每个单元都有邻居的最小距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="240" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="246" />
       <source>chosen</source>
       <translation>手动设定</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="241" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="247" />
       <source>Distance threshold</source>
       <translation>距离阈值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="243" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="249" />
       <source>Cut-off distance</source>
       <translation>截断距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="245" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="251" />
       <source>automatic: the largest distance to a k-th nearest neighbour</source>
       <translation>自动：到第 k 近邻的最大距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="247" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="253" />
       <source>Kernel bandwidth</source>
       <translation>核函数带宽</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="249" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="255" />
       <source>Adaptive bandwidths (min / max)</source>
       <translation>自适应带宽（最小 / 最大）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="252" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="258" />
       <source>Contiguity order</source>
       <translation>邻接阶数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="253" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="259" />
       <source> (with lower orders)</source>
       <translation>（含低阶）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="255" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="261" />
       <source>Kernel function</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="257" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="263" />
       <source>Power α of distance</source>
       <translation>距离的幂次 α</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="259" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="265" />
       <source>Economic-geographic form</source>
       <translation>经济地理权重形式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="260" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="266" />
       <source>nested φ·W_d + (1 − φ)·W_e, φ = {share}</source>
       <translation>嵌套形式 φ·W_d + (1 − φ)·W_e，φ = {share}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="262" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="268" />
       <source>product W_d · diag(x̄_j / x̄)</source>
       <translation>乘积形式 W_d · diag(x̄_j / x̄)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="264" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="270" />
       <source>Economic variable (mean of)</source>
       <translation>经济变量（取均值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="266" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="272" />
       <source>Blocks</source>
       <translation>区块</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="266" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="272" />
       <source>{count} values of {field}</source>
       <translation>{field} 的 {count} 个取值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="269" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="275" />
       <source>Islands attached to their nearest unit</source>
       <translation>连接到最近单元的孤岛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="304" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="310" />
       <source>Spatial weights: {layer}</source>
       <translation>空间权重：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="305" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="311" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="306" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="312" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="306" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="312" />
       <source>Value</source>
       <translation>值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="309" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="315" />
       <source>Neighbour counts</source>
       <translation>邻居数分布</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="312" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="318" />
       <source>Number of neighbours</source>
       <translation>邻居数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="314" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="320" />
       <source>Histogram of neighbour counts</source>
       <translation>邻居数直方图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="315" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="321" />
       <source>Neighbours</source>
       <translation>邻居数</translation>
     </message>
@@ -5309,192 +5781,237 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>SpilloverInputs</name>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="59" />
+      <location filename="../../processing/spillover_inputs.py" line="61" />
       <source>Automatic (long with a year field; wide when the fields are STEM_YYYY; else cross-section)</source>
       <translation>自动（有年份字段为长格式；字段为 STEM_YYYY 时为宽格式；否则为截面）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="60" />
+      <location filename="../../processing/spillover_inputs.py" line="62" />
       <source>Cross-section (one feature per unit, the chosen fields)</source>
       <translation>截面（每个单元一个要素，使用所选字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="61" />
+      <location filename="../../processing/spillover_inputs.py" line="63" />
       <source>Wide panel (yearly fields STEM_YYYY: every year of the chosen fields' stems)</source>
       <translation>宽格式面板（逐年字段 STEM_YYYY：所选字段前缀的每一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="62" />
+      <location filename="../../processing/spillover_inputs.py" line="64" />
       <source>Long panel (one feature per unit and year, with a year field)</source>
       <translation>长格式面板（每个单元每年一个要素，带年份字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="66" />
+      <location filename="../../processing/spillover_inputs.py" line="68" />
       <source>OLS (no spatial terms)</source>
       <translation>OLS（无空间项）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="66" />
+      <location filename="../../processing/spillover_inputs.py" line="68" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="66" />
+      <location filename="../../processing/spillover_inputs.py" line="68" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="67" />
+      <location filename="../../processing/spillover_inputs.py" line="69" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="67" />
+      <location filename="../../processing/spillover_inputs.py" line="69" />
       <source>Spatial Durbin error (SDEM)</source>
       <translation>空间杜宾误差模型（SDEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="67" />
+      <location filename="../../processing/spillover_inputs.py" line="69" />
       <source>Spatial lag of X (SLX)</source>
       <translation>解释变量空间滞后模型（SLX）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="71" />
+      <location filename="../../processing/spillover_inputs.py" line="73" />
       <source>None (pooled)</source>
       <translation>无（混合回归）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="71" />
+      <location filename="../../processing/spillover_inputs.py" line="73" />
       <source>Unit (city) fixed effects</source>
       <translation>个体（城市）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="71" />
+      <location filename="../../processing/spillover_inputs.py" line="73" />
       <source>Time (year) fixed effects</source>
       <translation>时间（年份）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="72" />
+      <location filename="../../processing/spillover_inputs.py" line="74" />
       <source>Two-way fixed effects (city and year)</source>
       <translation>双向固定效应（城市和年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="72" />
+      <location filename="../../processing/spillover_inputs.py" line="74" />
       <source>Random unit effects</source>
       <translation>个体随机效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="73" />
+      <location filename="../../processing/spillover_inputs.py" line="75" />
       <source>Random unit effects and year fixed effects</source>
       <translation>个体随机效应与年份固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="84" />
+      <location filename="../../processing/spillover_inputs.py" line="86" />
       <source>Cities (units) with the model's fields</source>
       <translation>含模型字段的城市（单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="86" />
+      <location filename="../../processing/spillover_inputs.py" line="88" />
       <source>Data layout</source>
       <translation>数据格式</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="88" />
+      <location filename="../../processing/spillover_inputs.py" line="90" />
+      <source>Dependent variable</source>
+      <translation>被解释变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="92" />
       <source>Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)</source>
       <translation>被解释变量（宽格式面板中任选该前缀的一年，如 RES_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="91" />
+      <location filename="../../processing/spillover_inputs.py" line="94" />
+      <source>Explanatory variables</source>
+      <translation>解释变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="96" />
       <source>Explanatory variables (in a wide panel any year of each stem)</source>
       <translation>解释变量（宽格式面板中每个前缀任选一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="95" />
+      <location filename="../../processing/spillover_inputs.py" line="99" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="97" />
+      <location filename="../../processing/spillover_inputs.py" line="101" />
+      <source>Panel effects</source>
+      <translation>面板效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="102" />
       <source>Panel effects (ignored for a cross-section)</source>
       <translation>面板效应（截面数据忽略此项）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="99" />
+      <location filename="../../processing/spillover_inputs.py" line="104" />
+      <source>Leave out units without neighbours</source>
+      <translation>剔除没有邻居的单元</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="105" />
       <source>Leave out units without neighbours (islands)</source>
       <translation>剔除没有邻居的单元（孤岛）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="101" />
+      <location filename="../../processing/spillover_inputs.py" line="107" />
+      <source>Balance the panel</source>
+      <translation>平衡面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="108" />
       <source>Balance the panel: leave out units with missing values</source>
       <translation>平衡面板：剔除含缺失值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="103" />
+      <location filename="../../processing/spillover_inputs.py" line="110" />
+      <source>Lee–Yu bias correction</source>
+      <translation>Lee–Yu 偏误修正</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="111" />
       <source>Lee–Yu bias correction of fixed-effects estimates</source>
       <translation>对固定效应估计做 Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="105" />
+      <location filename="../../processing/spillover_inputs.py" line="113" />
+      <source>Variables with a W·X term</source>
+      <translation>含 W·X 项的变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="115" />
       <source>Variables with a W·X term (Durbin models; empty: all explanatory variables)</source>
       <translation>含 W·X 项的变量（杜宾模型；留空：全部解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="109" />
+      <location filename="../../processing/spillover_inputs.py" line="117" />
+      <source>Simulation draws</source>
+      <translation>模拟抽样次数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="120" />
       <source>Simulation draws for the effects' standard errors (0: effects without standard errors)</source>
       <translation>效应标准误的模拟抽样次数（0：效应不带标准误）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="113" />
+      <location filename="../../processing/spillover_inputs.py" line="122" />
       <source>Random seed (simulations)</source>
       <translation>随机种子（模拟）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="154" />
+      <location filename="../../processing/spillover_inputs.py" line="167" />
+      <source>Compare with the other models</source>
+      <translation>与同族其他模型比较</translation>
+    </message>
+    <message>
+      <location filename="../../processing/spillover_inputs.py" line="168" />
       <source>Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman tests)</source>
       <translation>与模型族中的其他模型比较（比较表、LR/Wald 检验、LM 检验和 Hausman 检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="182" />
+      <location filename="../../processing/spillover_inputs.py" line="196" />
       <source>Choose at least one explanatory variable.</source>
       <translation>请至少选择一个解释变量。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="190" />
+      <location filename="../../processing/spillover_inputs.py" line="204" />
       <source>The layer has no field {fields}; choose fields of the input layer.</source>
       <translation>图层中没有字段 {fields}；请选择输入图层中的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="196" />
+      <location filename="../../processing/spillover_inputs.py" line="210" />
       <source>The dependent variable {name} is also an explanatory variable; remove it from the explanatory variables.</source>
       <translation>被解释变量 {name} 同时也是解释变量；请将其从解释变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="200" />
+      <location filename="../../processing/spillover_inputs.py" line="214" />
       <source>A long panel needs the year field: choose it in “Year field”.</source>
       <translation>长格式面板需要年份字段：请在“年份字段”中选择。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="227" />
+      <location filename="../../processing/spillover_inputs.py" line="241" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="227" />
+      <location filename="../../processing/spillover_inputs.py" line="241" />
       <source>wide panel</source>
       <translation>宽格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="227" />
+      <location filename="../../processing/spillover_inputs.py" line="241" />
       <source>long panel</source>
       <translation>长格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="228" />
+      <location filename="../../processing/spillover_inputs.py" line="242" />
       <source>Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.</source>
       <translation>图层：{layer}（{layout}）；被解释变量 {dependent}；解释变量 {names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="230" />
+      <location filename="../../processing/spillover_inputs.py" line="244" />
       <source>Spatial weights: {kind}, transformation {transform}; {links} links among {units} units.</source>
       <translation>空间权重：{kind}，标准化方式 {transform}；{units} 个单元之间共 {links} 条连接。</translation>
     </message>
@@ -5644,222 +6161,302 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>WeightsParameters</name>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="34" />
+      <location filename="../../processing/weights_parameters.py" line="35" />
       <source>Queen contiguity</source>
       <translation>Queen 邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="35" />
+      <location filename="../../processing/weights_parameters.py" line="36" />
       <source>Rook contiguity</source>
       <translation>Rook 邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="36" />
+      <location filename="../../processing/weights_parameters.py" line="37" />
       <source>K-nearest neighbours</source>
       <translation>K 近邻</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="37" />
+      <location filename="../../processing/weights_parameters.py" line="38" />
       <source>Distance band</source>
       <translation>距离带</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="38" />
+      <location filename="../../processing/weights_parameters.py" line="39" />
       <source>Inverse distance</source>
       <translation>反距离</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="39" />
+      <location filename="../../processing/weights_parameters.py" line="40" />
       <source>Kernel</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="40" />
+      <location filename="../../processing/weights_parameters.py" line="41" />
       <source>Economic distance</source>
       <translation>经济距离</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="41" />
+      <location filename="../../processing/weights_parameters.py" line="42" />
       <source>Economic-geographic (nested)</source>
       <translation>经济地理嵌套</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="42" />
+      <location filename="../../processing/weights_parameters.py" line="43" />
       <source>Block (same category)</source>
       <translation>区块（同类别）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="48" />
+      <location filename="../../processing/weights_parameters.py" line="49" />
       <source>Row-standardised</source>
       <translation>行标准化</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="48" />
+      <location filename="../../processing/weights_parameters.py" line="49" />
       <source>Binary</source>
       <translation>二值</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="48" />
+      <location filename="../../processing/weights_parameters.py" line="49" />
       <source>Variance-stabilising</source>
       <translation>方差稳定化</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="52" />
+      <location filename="../../processing/weights_parameters.py" line="53" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="52" />
+      <location filename="../../processing/weights_parameters.py" line="53" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="57" />
+      <location filename="../../processing/weights_parameters.py" line="58" />
       <source>Triangular: K(z) = 1 − z</source>
       <translation>三角核：K(z) = 1 − z</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="58" />
+      <location filename="../../processing/weights_parameters.py" line="59" />
       <source>Uniform: K(z) = 1/2</source>
       <translation>均匀核：K(z) = 1/2</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="59" />
+      <location filename="../../processing/weights_parameters.py" line="60" />
       <source>Epanechnikov: K(z) = 3/4 (1 − z²)</source>
       <translation>Epanechnikov 核：K(z) = 3/4 (1 − z²)</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="60" />
+      <location filename="../../processing/weights_parameters.py" line="61" />
       <source>Quartic (bisquare): K(z) = 15/16 (1 − z²)²</source>
       <translation>四次核（双平方核）：K(z) = 15/16 (1 − z²)²</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="61" />
+      <location filename="../../processing/weights_parameters.py" line="62" />
       <source>Gaussian: K(z) = exp(−z²/2) / √(2π)</source>
       <translation>高斯核：K(z) = exp(−z²/2) / √(2π)</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="68" />
+      <location filename="../../processing/weights_parameters.py" line="69" />
       <source>Nested: φ·W_d + (1 − φ)·W_e (Shao et al. 2016)</source>
       <translation>嵌套形式：φ·W_d + (1 − φ)·W_e（邵帅等 2016）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="69" />
+      <location filename="../../processing/weights_parameters.py" line="70" />
       <source>Product: W_d · diag(x̄_j / x̄) (Lin et al. 2005)</source>
       <translation>乘积形式：W_d · diag(x̄_j / x̄)（林光平等 2005）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="82" />
+      <location filename="../../processing/weights_parameters.py" line="83" />
+      <source>Unit id field</source>
+      <translation>单元标识字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="86" />
       <source>Unit id field (unique; used in weights files)</source>
       <translation>单元标识字段（唯一；用于权重文件）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="91" />
-      <source>Spatial weights file (GAL/GWT; leave empty to build weights from the options below)</source>
-      <translation>空间权重文件（GAL/GWT；留空则按下列选项构建权重）</translation>
+      <location filename="../../processing/weights_parameters.py" line="92" />
+      <source>Spatial weights file</source>
+      <translation>空间权重文件</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="93" />
+      <location filename="../../processing/weights_parameters.py" line="94" />
       <source>Weights files (*.gal *.gwt *.GAL *.GWT)</source>
       <translation>权重文件 (*.gal *.gwt *.GAL *.GWT)</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="98" />
+      <location filename="../../processing/weights_parameters.py" line="96" />
+      <source>Spatial weights file (GAL/GWT; leave empty to build weights from the options below)</source>
+      <translation>空间权重文件（GAL/GWT；留空则按下列选项构建权重）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="99" />
       <source>Kind of spatial weights</source>
       <translation>空间权重类型</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="102" />
+      <location filename="../../processing/weights_parameters.py" line="103" />
+      <source>Neighbours k</source>
+      <translation>近邻数 k</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="105" />
       <source>Number of neighbours k (k-nearest neighbours)</source>
       <translation>邻居数 k（k 近邻）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="109" />
+      <location filename="../../processing/weights_parameters.py" line="110" />
+      <source>Distance (0 = automatic)</source>
+      <translation>距离（0 = 自动）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="112" />
       <source>Distance: band threshold, inverse-distance cut-off or kernel bandwidth (km for geographic and metre CRSs; 0 = automatic)</source>
       <translation>距离：距离带阈值、反距离截断距离或核函数带宽（地理坐标系和以米为单位的 CRS 为 km；0 = 自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="116" />
+      <location filename="../../processing/weights_parameters.py" line="117" />
       <source>Transformation</source>
       <translation>标准化方式</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="121" />
+      <location filename="../../processing/weights_parameters.py" line="122" />
       <source>Make k-nearest neighbours symmetric</source>
       <translation>使 k 近邻对称</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="124" />
+      <location filename="../../processing/weights_parameters.py" line="125" />
       <source>Point of each polygon (for distances)</source>
       <translation>面的代表点（用于距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="127" />
+      <location filename="../../processing/weights_parameters.py" line="128" />
+      <source>Snap distance</source>
+      <translation>捕捉距离</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="130" />
       <source>Snap distance for contiguity (layer units; 0 = shared vertices only)</source>
       <translation>邻接捕捉距离（图层单位；0 = 仅共享顶点）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="131" />
+      <location filename="../../processing/weights_parameters.py" line="132" />
+      <source>Contiguity order</source>
+      <translation>邻接阶数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="134" />
       <source>Contiguity order (1 = direct neighbours, 2 = neighbours of neighbours, …)</source>
       <translation>邻接阶数（1 = 直接邻居，2 = 邻居的邻居，…）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="135" />
+      <location filename="../../processing/weights_parameters.py" line="136" />
+      <source>Include lower orders</source>
+      <translation>包含低阶邻接</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="137" />
       <source>Include lower orders of contiguity (cumulative)</source>
       <translation>包含低阶邻接（累积）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="139" />
+      <location filename="../../processing/weights_parameters.py" line="140" />
+      <source>Attach islands to their nearest unit</source>
+      <translation>将孤岛连接到最近单元</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="142" />
       <source>Attach islands (units without neighbours) to their nearest unit (contiguity, distance band, inverse distance, block)</source>
       <translation>将孤岛（没有邻居的单元）连接到最近的单元（邻接、距离带、反距离、区块）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="144" />
+      <location filename="../../processing/weights_parameters.py" line="145" />
+      <source>Inverse-distance power α</source>
+      <translation>反距离幂 α</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="147" />
       <source>Power α of inverse distance (w = 1 / d^α)</source>
       <translation>反距离的幂次 α（w = 1 / d^α）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="148" />
+      <location filename="../../processing/weights_parameters.py" line="149" />
+      <source>Kernel function</source>
+      <translation>核函数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="150" />
       <source>Kernel function (z = distance / bandwidth)</source>
       <translation>核函数（z = 距离 / 带宽）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="151" />
+      <location filename="../../processing/weights_parameters.py" line="152" />
+      <source>Adaptive bandwidth</source>
+      <translation>自适应带宽</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="154" />
       <source>Adaptive kernel bandwidth (distance to each unit's k-th nearest neighbour)</source>
       <translation>自适应核带宽（各单元到其第 k 近邻的距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="156" />
+      <location filename="../../processing/weights_parameters.py" line="157" />
+      <source>Economic field</source>
+      <translation>经济字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="160" />
       <source>Economic field for economic weights (e.g. GDP per capita; a STEM_YYYY field)</source>
       <translation>经济权重所用的经济字段（如人均 GDP；STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="162" />
+      <location filename="../../processing/weights_parameters.py" line="163" />
+      <source>Average the economic field over years</source>
+      <translation>经济字段按年份平均</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="165" />
       <source>Average the economic field over every year of its stem (GDPPC_2011 … GDPPC_2019)</source>
       <translation>经济字段取其前缀所有年份的均值（GDPPC_2011 … GDPPC_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="166" />
+      <location filename="../../processing/weights_parameters.py" line="167" />
       <source>Form of economic-geographic weights</source>
       <translation>经济地理权重形式</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="169" />
+      <location filename="../../processing/weights_parameters.py" line="170" />
+      <source>Geography share φ</source>
+      <translation>地理权重占比 φ</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="172" />
       <source>Share φ of geography in nested economic-geographic weights</source>
       <translation>嵌套经济地理权重中地理距离的占比 φ</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="173" />
+      <location filename="../../processing/weights_parameters.py" line="174" />
+      <source>Block field</source>
+      <translation>区块字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="176" />
       <source>Block field for block weights (same value = neighbours, e.g. province)</source>
       <translation>区块权重的区块字段（取值相同即为邻居，如省份）</translation>
     </message>
     <message>
       <location filename="../../processing/weights_parameters.py" line="178" />
+      <source>Planar distances</source>
+      <translation>平面距离</translation>
+    </message>
+    <message>
+      <location filename="../../processing/weights_parameters.py" line="179" />
       <source>Planar distances in the layer's projection (spdep longlat = FALSE; default: geodesic on the ellipsoid whenever the CRS has one)</source>
       <translation>按图层投影计算平面距离（spdep longlat = FALSE；默认：只要 CRS 有椭球体，就按椭球面大地线距离计算）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="318" />
+      <location filename="../../processing/weights_parameters.py" line="317" />
       <source>Distances: {how}.</source>
       <translation>距离：{how}。</translation>
     </message>
@@ -5867,12 +6464,17 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>ZonalStatisticsAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="28" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="29" />
       <source>Zonal statistics of yearly rasters</source>
       <translation>逐年栅格的分区统计</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="32" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="30" />
+      <source>Yearly raster values (e.g. night lights) summarised per city.</source>
+      <translation>按城市汇总逐年栅格值（如夜间灯光）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="34" />
       <source>Computes indicator values per city from rasters, one raster per year (e.g. night-time lights, NDVI, built-up area): mean, sum, count of valid pixels, minimum, maximum and the share of valid pixels above a threshold (e.g. lit or built-up pixels).
 
 Years: from the file names (ntl_2019.tif; one four-digit year each) or listed in the order of the rasters (2011, 2012, … or 2011-2019). The cities are reprojected to each raster's CRS. Only the part of the raster under each city is read, in tiles, so rasters larger than memory work. A pixel belongs to a city when its centre is inside (or, with “all touched”, whenever the city touches it); no-data pixels are ignored. Cities smaller than a pixel may contain no pixel centre: they get count 0 and no other value (QGIS's own zonal statistics then weighs partial pixels instead); use “all touched” or a finer raster for them.
@@ -5885,112 +6487,117 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
 输出字段：只有一个统计量时为逐年 STEM_YYYY（如 NTL_2019）；有多个统计量时，在最多 3 个字符的前缀后接两字母代码：MN 均值、SM 总和、CT 像元数、MI 最小值、MX 最大值、SH 超过阈值的比例（如 NTLMN_2019、NTLSH_2019）。这些字段可直接用于 resilience:compositeindex。地图显示第一个统计量最新年份的分布。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="31" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="33" />
       <source>zonal,statistics,raster,night lights,ntl,viirs,ndvi,built-up,mean,sum,share,夜间灯光</source>
       <translation>zonal,statistics,raster,night lights,ntl,viirs,ndvi,built-up,mean,sum,share,夜间灯光,分区统计,栅格,植被指数,建成区</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="61" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="63" />
       <source>Cities (polygons)</source>
       <translation>城市（面）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="63" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="65" />
       <source>Rasters, one per year</source>
       <translation>栅格，每年一个</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="65" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="67" />
+      <source>Raster years</source>
+      <translation>栅格年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="68" />
       <source>Years of the rasters, in order (empty: read from the file names)</source>
       <translation>栅格对应的年份，按顺序（留空：从文件名读取）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="68" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
       <source>Statistics</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="69" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
       <source>Mean</source>
       <translation>均值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="69" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
       <source>Sum</source>
       <translation>总和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="69" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
       <source>Count of valid pixels</source>
       <translation>有效像元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="69" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
       <source>Minimum</source>
       <translation>最小值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="72" />
       <source>Maximum</source>
       <translation>最大值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="72" />
       <source>Share of pixels above the threshold</source>
       <translation>超过阈值的像元比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="73" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="75" />
       <source>Threshold (for the share above it)</source>
       <translation>阈值（用于计算超过阈值的比例）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="76" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="78" />
       <source>Field stem (1–5 characters, e.g. NTL)</source>
       <translation>字段前缀（1–5 个字符，如 NTL）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="78" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="80" />
       <source>Band</source>
       <translation>波段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="80" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="82" />
       <source>Count every pixel a city touches</source>
       <translation>统计城市接触的所有像元</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="87" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="89" />
       <source>Cities with raster statistics</source>
       <translation>含栅格统计值的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="93" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="95" />
       <source>Choose at least one raster.</source>
       <translation>请至少选择一个栅格。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="98" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="100" />
       <source>Raster {name} is not a file that GDAL reads ({source}); save it as a GeoTIFF first.</source>
       <translation>栅格 {name} 不是 GDAL 可读取的文件（{source}）；请先另存为 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="114" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="116" />
       <source>{year}: {path}</source>
       <translation>{year}：{path}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="134" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="136" />
       <source>Fields already in the layer were replaced: {fields}.</source>
       <translation>已替换图层中已有的字段：{fields}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="142" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="144" />
       <source>{count} cities have no valid pixel in the latest raster (smaller than a pixel, outside the raster or all no-data).</source>
       <translation>{count} 个城市在最新栅格中没有有效像元（小于一个像元、位于栅格范围外或全部为无数据）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="150" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="152" />
       <source>Zonal statistics ({stem})</source>
       <translation>分区统计（{stem}）</translation>
     </message>
@@ -6458,42 +7065,42 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>所有城市的需求（权重）均为零；请选择其他需求字段，或将其留空以使每个城市计为 1。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="173" />
+      <location filename="../../core/coverage/analysis.py" line="175" />
       <source>No city is a candidate core: the candidate expression matches no city. Change the expression or leave it empty to consider every city.</source>
       <translation>没有候选核心城市：候选表达式没有匹配任何城市。请修改表达式，或将其留空以考虑全部城市。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="180" />
+      <location filename="../../core/coverage/analysis.py" line="182" />
       <source>Maximal covering needs the number of cores p (at least 1).</source>
       <translation>最大覆盖需要核心数 p（至少为 1）。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="182" />
+      <location filename="../../core/coverage/analysis.py" line="184" />
       <source>p = {p} cores is more than the {m} candidate cities; choose p ≤ {m} or widen the candidates.</source>
       <translation>p = {p} 个核心多于 {m} 个候选城市；请选择 p ≤ {m}，或扩大候选范围。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="185" />
+      <location filename="../../core/coverage/analysis.py" line="187" />
       <source>p = {p} cores is fewer than the {k} existing cores that must stay; choose p ≥ {k}.</source>
       <translation>p = {p} 个核心少于必须保留的 {k} 个现有核心；请选择 p ≥ {k}。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="214" />
+      <location filename="../../core/coverage/analysis.py" line="216" />
       <source>{count} cities cannot be covered: no candidate lies within {radius} km of {names}. Add candidates near them, raise the radius, or use maximal covering.</source>
       <translation>{count} 个城市无法被覆盖：{names} 的 {radius} km 范围内没有候选核心。请在其附近增加候选城市、增大半径，或改用最大覆盖。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="235" />
+      <location filename="../../core/coverage/analysis.py" line="237" />
       <source>The model has no solution with these candidates and existing cores; widen the candidates.</source>
       <translation>在这些候选城市和现有核心下模型无解；请扩大候选范围。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="237" />
+      <location filename="../../core/coverage/analysis.py" line="239" />
       <source>The solver found no solution within the time limit of {limit} s; raise the time limit.</source>
       <translation>求解器在 {limit} 秒的时间上限内未找到解；请提高时间上限。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="257" />
+      <location filename="../../core/coverage/analysis.py" line="259" />
       <source>{count} cities out of reach of every candidate</source>
       <translation>{count} 个城市超出所有候选核心的覆盖范围</translation>
     </message>
@@ -6853,177 +7460,177 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>空间参数的分布大部分位于其容许范围之外，无法模拟效应。请检查模型（ρ 位于边界）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="49" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="50" />
       <source>coefficient</source>
       <translation>系数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="50" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="51" />
       <source>W·coefficient</source>
       <translation>W·系数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="51" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="52" />
       <source>direct effect</source>
       <translation>直接效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="51" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="52" />
       <source>indirect effect</source>
       <translation>间接效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="52" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="53" />
       <source>total effect</source>
       <translation>总效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="54" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="55" />
       <source>middle</source>
       <translation>中间组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="71" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="72" />
       <source>Unknown grouping “{kind}”; use one of {kinds}.</source>
       <translation>未知的分组方式“{kind}”；请使用以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="75" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="76" />
       <source>The top and bottom shares must be between 0 and 100 % and add up to at most 100 % (e.g. 30 and 30).</source>
       <translation>前段和后段占比必须介于 0 到 100% 之间，且合计不超过 100%（如 30 和 30）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="145" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="146" />
       <source>Grouping by period needs a panel (several years); this is a cross-section.</source>
       <translation>按时期分组需要面板数据（多个年份）；当前为截面数据。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="149" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="150" />
       <source>The split year {year} leaves no year on one side (the panel covers {first}–{last}); choose a year inside the panel.</source>
       <translation>分界年份 {year} 使一侧没有任何年份（面板覆盖 {first}–{last}）；请选择面板期间内的年份。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="152" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="153" />
       <source>before {year}</source>
       <translation>{year} 年以前</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="153" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="154" />
       <source>{year} and after</source>
       <translation>{year} 年及以后</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="156" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="157" />
       <source>The grouping field must give one value per unit.</source>
       <translation>分组字段必须为每个单元给出一个值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="161" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="162" />
       <source>The group field {field} is empty for {count} unit(s): {units}; fill it.</source>
       <translation>分组字段 {field} 在 {count} 个单元中为空：{units}；请补全。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="166" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="167" />
       <source>The group field {field} has a single value ({value}); it needs at least two groups.</source>
       <translation>分组字段 {field} 只有一个取值（{value}）；至少需要两个组。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="171" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="172" />
       <source>The field {field} is empty for {count} unit(s): {units}; fill it or balance the panel.</source>
       <translation>字段 {field} 在 {count} 个单元中为空：{units}；请补全或平衡面板。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="176" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="177" />
       <source>top {share} %</source>
       <translation>前 {share}%</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="177" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="178" />
       <source>bottom {share} %</source>
       <translation>后 {share}%</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="181" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="182" />
       <source>The top and bottom groups of {field} overlap (too many equal values); use smaller shares.</source>
       <translation>{field} 的前段组与后段组重叠（相同取值过多）；请使用较小的占比。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="200" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="201" />
       <source>The group “{label}” has only {count} unit(s); at least {minimum} are needed for this model. Merge it with another group, use larger shares, or choose another grouping.</source>
       <translation>组“{label}”只有 {count} 个单元；该模型至少需要 {minimum} 个。请与其他组合并、使用更大的占比，或选择其他分组方式。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="205" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="206" />
       <source>The period “{label}” has a single year; unit fixed or random effects need at least two. Move the split year or choose time effects only.</source>
       <translation>时期“{label}”只有一年；个体固定效应或随机效应至少需要两年。请调整分界年份，或只选择时间效应。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="219" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="220" />
       <source>Unknown method “{method}”; use separate or interaction.</source>
       <translation>未知的方法“{method}”；请使用 separate 或 interaction。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="222" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="223" />
       <source>The key variable {key} is not an explanatory variable; choose one of {names}.</source>
       <translation>关键变量 {key} 不是解释变量；请从 {names} 中选择。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="248" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="250" />
       <source>No inference on the direct, indirect and total effects (simulation draws = {draws}): they have no standard errors (and, with separate models, their differences between groups are not tested). Set at least 2 draws (e.g. 1000) in the advanced options.</source>
       <translation>直接效应、间接效应和总效应没有推断（模拟抽样次数 = {draws}）：它们没有标准误（分组分别估计时，组间差异也不做检验）。请在高级选项中设置至少 2 次抽样（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="272" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="274" />
       <source>Within the group “{label}”, {count} unit(s) have no neighbour among the group's units: {units}. Weights restricted to a group of scattered cities leave islands. Use k-nearest neighbours (rebuilt within each group), the interaction method, or turn on “Leave out units without neighbours”.</source>
       <translation>在组“{label}”内，{count} 个单元在组内没有邻居：{units}。将权重限制在空间分散的城市组内会产生孤岛。请使用 k 近邻（在各组内重新构建）、交互模型方法，或勾选“剔除没有邻居的单元”。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="279" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="281" />
       <source>{group}: {note}</source>
       <translation>{group}：{note}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="319" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="321" />
       <source>z test, independent estimates</source>
       <translation>z 检验，独立估计</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="325" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="327" />
       <source>Cochran's Q: {quantity} of {key} equal in all groups</source>
       <translation>Cochran's Q 检验：{key} 的{quantity}在各组相等</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="326" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="328" />
       <source>the groups share one value</source>
       <translation>各组取值相同</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="345" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="347" />
       <source>The groups do not cover every observation; the interaction model needs them to.</source>
       <translation>分组未覆盖全部观测值；交互模型要求分组覆盖全部观测值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="358" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="360" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients and their W-lags are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数及其空间滞后项（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="361" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="363" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="364" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="366" />
       <source>all units (interaction model)</source>
       <translation>全部单元（交互模型）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="377" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="379" />
       <source>Wald, joint covariance</source>
       <translation>Wald 检验，联合协方差</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="384" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="386" />
       <source>Wald: {quantity} of {key} equal in all groups</source>
       <translation>Wald 检验：{key} 的{quantity}在各组相等</translation>
     </message>
@@ -7348,107 +7955,107 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>稀疏 LU 分解计算对数行列式；蒙特卡洛方法估计迹（{probes} 个 Rademacher 探针，幂次最高 {powers}）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="53" />
+      <location filename="../../core/econometrics/spillover.py" line="56" />
       <source>Unknown panel effects “{effects}”; use one of {choices}.</source>
       <translation>未知的面板效应“{effects}”；请使用以下之一：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="56" />
+      <location filename="../../core/econometrics/spillover.py" line="59" />
       <source>The number of simulation draws must be positive (e.g. 1000).</source>
       <translation>模拟抽样次数必须为正（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="86" />
+      <location filename="../../core/econometrics/spillover.py" line="89" />
       <source>The spatial weights have no entry for the unit(s) {units}; build the weights from the same layer (and id field).</source>
       <translation>空间权重中缺少单元 {units}；请由同一图层（及同一标识字段）构建空间权重。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="99" />
+      <location filename="../../core/econometrics/spillover.py" line="103" />
       <source>Maximum-likelihood spatial models need every unit to have a neighbour, but {count} unit(s) have none with these weights: {units}. Use k-nearest neighbours (every unit then has k neighbours), or turn on “Leave out units without neighbours”.</source>
       <translation>极大似然空间模型要求每个单元都有邻居，但在这些权重下有 {count} 个单元没有邻居：{units}。请使用 k 近邻（每个单元都有 k 个邻居），或勾选“剔除没有邻居的单元”。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="105" />
+      <location filename="../../core/econometrics/spillover.py" line="109" />
       <source>{count} unit(s) without neighbours were left out: {units}.</source>
       <translation>已剔除 {count} 个没有邻居的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="158" />
+      <location filename="../../core/econometrics/spillover.py" line="162" />
       <source>No inference on the direct, indirect and total effects (simulation draws = {draws}): they are point estimates, without standard errors, z, p or stars. Set at least 2 draws (e.g. 1000) in the advanced options.</source>
       <translation>直接效应、间接效应和总效应没有推断（模拟抽样次数 = {draws}）：它们只是点估计，没有标准误、z、p 值和显著性星号。请在高级选项中设置至少 2 次抽样（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="169" />
+      <location filename="../../core/econometrics/spillover.py" line="172" />
       <source>Units without neighbours: the maximum-likelihood models were not estimated for comparison.</source>
       <translation>存在没有邻居的单元：未估计用于比较的极大似然模型。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="175" />
+      <location filename="../../core/econometrics/spillover.py" line="178" />
       <source>The {model} model was left out of the comparison table and of the tests that need it: {reason}</source>
       <translation>{model} 模型已从比较表及需要它的检验中剔除：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="182" />
+      <location filename="../../core/econometrics/spillover.py" line="185" />
       <source>The LM tests were left out: {reason}</source>
       <translation>LM 检验已省略：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="187" />
+      <location filename="../../core/econometrics/spillover.py" line="190" />
       <source>{model}: {note}</source>
       <translation>{model}：{note}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="203" />
+      <location filename="../../core/econometrics/spillover.py" line="206" />
       <source>LR: SDM → SAR</source>
       <translation>LR 检验：SDM → SAR</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="203" />
+      <location filename="../../core/econometrics/spillover.py" line="206" />
       <source>θ = 0 (the SDM reduces to the SAR)</source>
       <translation>θ = 0（SDM 退化为 SAR）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="206" />
+      <location filename="../../core/econometrics/spillover.py" line="209" />
       <source>LR: SDM → SEM</source>
       <translation>LR 检验：SDM → SEM</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="206" />
+      <location filename="../../core/econometrics/spillover.py" line="209" />
       <source>θ = −ρβ (the SDM reduces to the SEM)</source>
       <translation>θ = −ρβ（SDM 退化为 SEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="210" />
+      <location filename="../../core/econometrics/spillover.py" line="213" />
       <source>LR: SDEM → SEM</source>
       <translation>LR 检验：SDEM → SEM</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="210" />
+      <location filename="../../core/econometrics/spillover.py" line="213" />
       <source>θ = 0 (the SDEM reduces to the SEM)</source>
       <translation>θ = 0（SDEM 退化为 SEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="212" />
+      <location filename="../../core/econometrics/spillover.py" line="215" />
       <source>LR: SDEM → SLX</source>
       <translation>LR 检验：SDEM → SLX</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="212" />
+      <location filename="../../core/econometrics/spillover.py" line="215" />
       <source>λ = 0 (the SDEM reduces to the SLX)</source>
       <translation>λ = 0（SDEM 退化为 SLX）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="214" />
+      <location filename="../../core/econometrics/spillover.py" line="217" />
       <source>LR: SDM → SLX</source>
       <translation>LR 检验：SDM → SLX</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="214" />
+      <location filename="../../core/econometrics/spillover.py" line="217" />
       <source>ρ = 0 (the SDM reduces to the SLX)</source>
       <translation>ρ = 0（SDM 退化为 SLX）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="232" />
+      <location filename="../../core/econometrics/spillover.py" line="235" />
       <source>The Hausman test was left out: the {model} model with {effects} could not be estimated: {reason}</source>
       <translation>Hausman 检验已省略：含{effects}的 {model} 模型无法估计：{reason}</translation>
     </message>
@@ -7763,67 +8370,67 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>表中没有任何名称恰好与图层中的一个单元匹配（{count} 个中有 {ambiguous} 个与多个单元匹配）：表中如 {example}，图层中如 {layer_example}。请检查关键列（图层字段中须为名称），或改为按代码连接。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="96" />
+      <location filename="../../core/indices/join.py" line="100" />
       <source>Join by one of {by} into one of {shapes}.</source>
       <translation>请按 {by} 之一连接，输出为 {shapes} 之一。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="113" />
+      <location filename="../../core/indices/join.py" line="117" />
       <source>matched after removing suffixes, spaces or ethnic designations; check it</source>
       <translation>去掉后缀、空格或民族名称后匹配；请核对</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="116" />
+      <location filename="../../core/indices/join.py" line="120" />
       <source>fits several units; not joined (join by code, or write the full name)</source>
       <translation>与多个单元匹配；未连接（请按代码连接，或写出全称）</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="118" />
+      <location filename="../../core/indices/join.py" line="122" />
       <source>fits no unit of the layer; not joined</source>
       <translation>与图层中的任何单元都不匹配；未连接</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="126" />
+      <location filename="../../core/indices/join.py" line="130" />
       <source>{unit} (lines {lines})</source>
       <translation>{unit}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="127" />
+      <location filename="../../core/indices/join.py" line="131" />
       <source>{unit} {year} (lines {lines})</source>
       <translation>{unit} {year}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="130" />
+      <location filename="../../core/indices/join.py" line="134" />
       <source>The table has more than one row for a unit and year: {pairs}. Keep one row each (two spellings of one name count as the same unit).</source>
       <translation>表中同一单元同一年份有多行：{pairs}。请每个单元每年只保留一行（同一名称的两种写法视为同一单元）。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="136" />
+      <location filename="../../core/indices/join.py" line="140" />
       <source>unit of the layer without any row in the table</source>
       <translation>图层中的单元在表中没有任何行</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="142" />
+      <location filename="../../core/indices/join.py" line="146" />
       <source>indicator written as field stem {stem}</source>
       <translation>指标写入字段前缀 {stem}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="147" />
+      <location filename="../../core/indices/join.py" line="151" />
       <source>not numeric (or no year in its name); not joined</source>
       <translation>非数值（或列名中没有年份）；未连接</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="154" />
+      <location filename="../../core/indices/join.py" line="158" />
       <source>The table has no years, so there is one value per unit: choose one feature per unit (wide) instead of one per unit and year.</source>
       <translation>表中没有年份，每个单元只有一个值：请选择每个单元一个要素（宽格式），而不是每个单元每年一个要素。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="160" />
+      <location filename="../../core/indices/join.py" line="164" />
       <source>fields already in the layer were replaced by the table's values: {fields}</source>
       <translation>图层中已有的字段被表中的值替换：{fields}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="200" />
+      <location filename="../../core/indices/join.py" line="204" />
       <source>Year</source>
       <translation>年份</translation>
     </message>
@@ -8843,72 +9450,72 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="177" />
+      <location filename="../../processing/algorithms/convergence.py" line="185" />
       <source>The indicator {variable} cannot also be a control; remove it from the controls.</source>
       <translation>指标 {variable} 不能同时作为控制变量；请将其从控制变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="187" />
+      <location filename="../../processing/algorithms/convergence.py" line="195" />
       <source>Spatial models need the cities' geometries or a weights file; the layer has no geometry, so choose a GAL/GWT weights file.</source>
       <translation>空间模型需要城市的几何或权重文件；该图层没有几何，请选择 GAL/GWT 权重文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="235" />
+      <location filename="../../processing/algorithms/convergence.py" line="243" />
       <source>The group field {field} changes over the years for {count} unit(s): {units}; a unit must stay in one group.</source>
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="244" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="258" />
       <source>Longitude/latitude points need both a longitude and a latitude field; choose them, or use the centroid or a point on the surface.</source>
       <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="159" />
+      <location filename="../../processing/algorithms/join_table.py" line="164" />
       <source>codes or names of the cities</source>
       <translation>城市的代码或名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="435" />
+      <location filename="../../processing/algorithms/report_map.py" line="441" />
       <source>The field {field} is not in the layer.</source>
       <translation>图层中没有字段 {field}。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="60" />
+      <location filename="../../processing/invalid_geometries.py" line="62" />
       <source>The layer has no feature (or none is selected); choose a layer with at least one feature.</source>
       <translation>图层中没有要素（或未选中任何要素）；请选择至少含一个要素的图层。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="65" />
+      <location filename="../../processing/invalid_geometries.py" line="67" />
       <source>No feature of the layer has a geometry; check the layer (or its selection).</source>
       <translation>图层中没有任何要素具有几何；请检查图层（或其选择集）。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="122" />
+      <location filename="../../processing/invalid_geometries.py" line="124" />
       <source>{count} feature(s) have invalid geometries: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that this algorithm repairs them for the analysis.</source>
       <translation>{count} 个要素的几何无效：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，由本算法为分析修复这些几何。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="151" />
+      <location filename="../../processing/invalid_geometries.py" line="153" />
       <source>{count} feature(s) have invalid geometries, so spatial weights cannot be built: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that the weights use repaired copies.</source>
       <translation>{count} 个要素的几何无效，无法构建空间权重：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，使权重采用修复后的副本。</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="51" />
+      <location filename="../../processing/panel_input.py" line="53" />
       <source>A long layer (one feature per unit and year) needs its unit id field (e.g. adcode) so that the rows of a unit are matched: choose the unit id field.</source>
       <translation>长格式图层（每个单元每年一个要素）需要单元标识字段（如 adcode）来匹配同一单元的各行：请选择单元标识字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="117" />
+      <location filename="../../processing/panel_input.py" line="120" />
       <source>The id field {field} is empty (NULL) for {count} feature(s); fill it.</source>
       <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请补全。</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="283" />
+      <location filename="../../processing/weights_parameters.py" line="282" />
       <source>The id field {field} is empty (NULL) for {count} feature(s); fill it or choose another field.</source>
       <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请填写或选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="289" />
+      <location filename="../../processing/weights_parameters.py" line="288" />
       <source>The id field {field} is not unique: {values} occur more than once; choose a unique field (e.g. adcode).</source>
       <translation>标识字段 {field} 不唯一：{values} 出现多次；请选择唯一的字段（如 adcode）。</translation>
     </message>

@@ -70,7 +70,8 @@ def test_class_factory_registers_menu_and_provider_then_unloads(no_provider):
         titles = [a.text() for a in iface.window.menuBar().actions()]
         assert titles.index("Digital Resilience") == titles.index("&Help") - 1
         actions = {a.objectName() for a in plugin.actions}
-        assert {f"mAction_{alg.name()}" for alg in provider.algorithms()} | {"mAction_install_dependencies"} == actions
+        extra = {"mAction_install_dependencies", "mAction_edit_study_chain"}
+        assert {f"mAction_{alg.name()}" for alg in provider.algorithms()} | extra == actions
         assert iface.bar.messages == []  # every package is installed here
     finally:
         plugin.unload()

@@ -98,7 +98,7 @@ def test_layers_are_styled_when_loaded(provider, wide_layer_path, qgis_new_proje
 
 
 @pytest.mark.parametrize("parameters, message", [
-    ({"WEIGHTS_KIND": 0}, "460300"),
+    ({"WEIGHTS_KIND": 0, "DROP_ISLANDS": False}, r"三沙市 \(460300\).*Leave out units without neighbours"),
     ({"LAYOUT": 3}, "A long panel needs the year field"),
     ({"EXPLANATORY": ["RES_2015", "DIG_2019"]}, "is also an explanatory variable"),
     ({"MODEL": 2, "EFFECTS": 4}, "Random effects are available for OLS, SLX, SAR and SDM, not for SEM"),
@@ -113,6 +113,29 @@ def test_bad_input_messages(provider, wide_layer_path, parameters, message):
             "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 2, "DRAWS": 0}
     with pytest.raises(QgsProcessingException, match=message):
         run({**base, **parameters})
+
+
+def test_defaults_run_on_the_sample_and_warn_naming_the_island(provider, wide_layer_path):
+    """Only the required parameters (queen weights, islands left out by default): 三沙市 has no
+    queen neighbour, so it is left out with a warning that names it as a planner reads it."""
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+
+    class Warnings(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.warnings = []
+
+        def pushWarning(self, text):
+            self.warnings.append(text)
+            super().pushWarning(text)
+
+    feedback = Warnings()
+    result = processing.run("resilience:spatialdurbin", {
+        "INPUT": wide_layer_path, "DEPENDENT": "RES_2019", "EXPLANATORY": ["DIG_2019", "URB_2019"]},
+        context=QgsProcessingContext(), feedback=feedback)
+    assert result["OBSERVATIONS"] == 366 * 9  # 367 cities less 三沙市, 2011–2019
+    assert any("三沙市 (460300)" in text and "left out" in text for text in feedback.warnings), feedback.warnings
 
 
 def test_long_layer_without_unit_id(provider, long_layer_path):
