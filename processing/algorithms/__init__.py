@@ -29,6 +29,7 @@ from . import (
     local_moran,
     mediation,
     report_map,
+    scenario,
     spatial_durbin,
     spatial_weights,
     zonal_statistics,
@@ -37,7 +38,7 @@ from . import (
 MODULES = (
     composite_index, convergence, core_node_coverage, coupling_coordination, global_autocorrelation,
     heterogeneity, hotspots, join_table, local_geary, local_moran, mediation, report_map,
-    spatial_durbin, spatial_weights, zonal_statistics,
+    scenario, spatial_durbin, spatial_weights, zonal_statistics,
 )
 
 

@@ -1,0 +1,92 @@
+"""resilience:scenario through Processing: R's columbus SDM (the coefficients R spatialreg printed)
+and R's own neighbour file, the reduced form computed here with dense matrices."""
+
+# ruff: noqa: N806 - matrix notation (W, S) as in the econometrics literature
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from .conftest import REFERENCE
+
+
+def run(parameters):
+    import processing
+
+    return processing.run("resilience:scenario", parameters)
+
+
+def dense_queen():
+    """R's columbus_queen.gal, row-standardised, as a dense matrix (ids in file order)."""
+    lines = (REFERENCE / "columbus_queen.gal").read_text().split("\n")[1:]
+    neighbours = {}
+    for head, tail in zip(lines[0::2], lines[1::2]):
+        if head.strip():
+            neighbours[head.split()[0]] = tail.split()
+    ids = list(neighbours)
+    W = np.zeros((len(ids), len(ids)))
+    for i, unit in enumerate(ids):
+        for other in neighbours[unit]:
+            W[i, ids.index(other)] = 1.0
+    return ids, W / W.sum(axis=1, keepdims=True)
+
+
+def test_sdm_scenario_equals_the_dense_reduced_form_with_r_coefficients(provider, columbus_layer_path, queen_gal,
+                                                                       reference, tmp_path):
+    from qgis.core import QgsVectorLayer
+
+    result = run({"INPUT": columbus_layer_path, "LAYOUT": 1, "DEPENDENT": "CRIME", "EXPLANATORY": ["INC", "HOVAL"],
+                  "WEIGHTS_ID_FIELD": "POLYID", "WEIGHTS_FILE": queen_gal, "MODEL": 3, "DRAWS": 200,
+                  "REGRESSOR": "INC", "CHANGE_KIND": 1, "DELTA": 10.0, "CITIES_EXPRESSION": '"POLYID" <= 10',
+                  "OUTPUT": str(tmp_path / "changes.gpkg"), "TABLE": str(tmp_path / "changes.csv"),
+                  "REPORT": str(tmp_path / "scenario.html")})
+    ids, W = dense_queen()
+    columbus = pd.read_csv(REFERENCE / "columbus.csv")
+    columbus.index = columbus.POLYID.astype(str)
+    inc = columbus.loc[ids, "INC"].to_numpy()
+    chosen = np.array([int(unit) <= 10 for unit in ids])
+    dx = np.where(chosen, inc * 0.10, 0.0)
+    r = reference["sdm"]
+    n = len(ids)
+    S = np.linalg.inv(np.eye(n) - r["rho"] * W) @ (r["coef[INC]"] * np.eye(n) + r["coef[lag.INC]"] * W)
+    total, own = S @ dx, np.diag(S) * dx
+    layer = QgsVectorLayer(result["OUTPUT"], "changes", "ogr")
+    assert layer.featureCount() == 49
+    names = layer.fields().names()
+    assert {"POLYID", "SC_DX", "SC_OWN", "SC_RECV", "SC_TOTAL", "SC_LOW", "SC_HIGH"} <= set(names)
+    assert all(len(name) <= 10 for name in names)
+    got = {str(f["POLYID"]): f for f in layer.getFeatures()}
+    for i, unit in enumerate(ids):
+        feature = got[unit]
+        assert feature["SC_DX"] == pytest.approx(dx[i], rel=1e-12, abs=1e-12)
+        assert feature["SC_TOTAL"] == pytest.approx(total[i], rel=2e-4, abs=1e-6)
+        assert feature["SC_OWN"] == pytest.approx(own[i], rel=2e-4, abs=1e-6)
+        assert feature["SC_RECV"] == pytest.approx(total[i] - own[i], rel=2e-4, abs=1e-6)
+        assert feature["SC_LOW"] <= feature["SC_TOTAL"] <= feature["SC_HIGH"]
+    assert result["CHOSEN"] == 10
+    assert result["TOTAL_CHANGE"] == pytest.approx(total.sum(), rel=2e-4)
+    assert result["TOTAL_OWN"] == pytest.approx(own.sum(), rel=2e-4)
+    assert result["TOTAL_RECEIVED"] == pytest.approx(total.sum() - own.sum(), rel=2e-4)
+    table = pd.read_csv(tmp_path / "changes.csv", encoding="utf-8-sig")
+    assert len(table) == 49 and table.chosen.sum() == 10
+    html = (tmp_path / "scenario.html").read_text(encoding="utf-8")
+    assert "Predicted change of CRIME" in html and "Cities with the largest change" in html
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"REGRESSOR": "HOVAL", "EXPLANATORY": ["INC"]}, "not an explanatory variable"),
+    ({"CITIES_EXPRESSION": '"POLYID" > 1000'}, "No city is chosen"),
+    ({"DELTA": 0.0}, "changes nothing"),
+    ({"CHANGE_KIND": 2, "DELTA": 0.0}, "at or above the target"),
+    ({"CITIES_EXPRESSION": '"NOSUCH" = 1'}, "fields that are not in the layer"),
+])
+def test_bad_input_messages(provider, columbus_layer_path, queen_gal, tmp_path, extra, message):
+    from qgis.core import QgsProcessingException
+
+    parameters = {"INPUT": columbus_layer_path, "LAYOUT": 1, "DEPENDENT": "CRIME", "EXPLANATORY": ["INC", "HOVAL"],
+                  "WEIGHTS_ID_FIELD": "POLYID", "WEIGHTS_FILE": queen_gal, "MODEL": 3, "DRAWS": 0,
+                  "REGRESSOR": "INC", "DELTA": 1.0, "OUTPUT": str(tmp_path / "changes.gpkg"), **extra}
+    with pytest.raises(QgsProcessingException, match=message):
+        run(parameters)
+    assert not (tmp_path / "changes.gpkg").exists()
