@@ -52,7 +52,7 @@ CHANGE_KINDS = ("absolute", "percent", "target")
 BLOCK = 8
 Z95 = 1.959963984540054
 #: Relative accuracy of the interpolation in ρ of each city's change, checked against exact solves.
-INTERPOLATION_TOLERANCE = 1e-10
+INTERPOLATION_TOLERANCE = 1e-8
 #: The same for the sums of the own parts (the diagonals cost one solve per chosen city and point:
 #: fewer points, as the changes' interpolation error at them shows).
 SUMS_TOLERANCE = 1e-6
@@ -230,11 +230,16 @@ def _interpolated(form: _ReducedForm, rho: np.ndarray, progress=None):
     def at(t):
         return 0.5 * (low + high) + 0.5 * (high - low) * t
 
-    cache = {}
+    factors, cache = {}, {}
+
+    def factor(t):
+        if t not in factors:
+            factors[t] = form.factor(at(t))
+        return factors[t]
 
     def exact(t):
         if t not in cache:
-            cache[t] = form.vectors(form.factor(at(t))).reshape(-1)
+            cache[t] = form.vectors(factor(t)).reshape(-1)
         return cache[t]
 
     k, k_sums = 3, None
@@ -253,7 +258,7 @@ def _interpolated(form: _ReducedForm, rho: np.ndarray, progress=None):
     sum_nodes = _lobatto(k_sums)
     sums = np.empty((k_sums, 2))
     for j, t in enumerate(sum_nodes):
-        d0, d1 = form.diagonals(form.factor(at(t)))
+        d0, d1 = form.diagonals(factor(t))
         sums[j] = d0 @ dx_at, d1 @ dx_at
         report(progress, 0.2 + 0.8 * (j + 1) / k_sums)
     x = (2.0 * rho - (low + high)) / (high - low)
@@ -262,15 +267,27 @@ def _interpolated(form: _ReducedForm, rho: np.ndarray, progress=None):
 
 
 # --------------------------------------------------------------------- run
-def run_scenario(data: PanelData, weights, spec: SpilloverSpec, policy: Policy, progress=None) -> ScenarioResult:
-    """Fit ``spec`` (as ``resilience:spatialdurbin``) and predict the policy's changes."""
-    if policy.regressor not in data.names:
+def _check_regressor(policy: Policy, names) -> None:
+    if policy.regressor not in names:
         raise InputError("The policy variable {name} is not an explanatory variable of the model; add it to the "
                          "explanatory variables or choose one of {choices}.", name=policy.regressor,
-                         choices=preview(data.names))
+                         choices=preview(names))
+
+
+def run_scenario(data: PanelData, weights, spec: SpilloverSpec, policy: Policy, progress=None) -> ScenarioResult:
+    """Fit ``spec`` (as ``resilience:spatialdurbin``) and predict the policy's changes."""
+    _check_regressor(policy, data.names)
     spec = dataclasses.replace(spec, compare=False)
     fitted = run_spillover(data, weights, spec, progress=span(progress, 0.0, 0.4))
+    return predict(fitted, policy, span(progress, 0.4, 1.0))
+
+
+def predict(fitted: SpilloverResult, policy: Policy, progress=None) -> ScenarioResult:
+    """The policy's changes from a fitted model (``run_spillover``'s result; its spec gives the
+    draws and the seed)."""
+    spec = fitted.spec
     model, data = fitted.main, fitted.data
+    _check_regressor(policy, data.names)
     notes = [note for note in fitted.notes]
     unit_ids = data.unit_ids
     chosen = chosen_mask(policy, unit_ids, notes)
@@ -295,14 +312,14 @@ def run_scenario(data: PanelData, weights, spec: SpilloverSpec, policy: Policy, 
     theta = coefficients[theta_at] if theta_at >= 0 else 0.0
     W = fitted.spectrum.W
     form = _ReducedForm(W, dx, chosen)
-    report(progress, 0.45)
+    report(progress, 0.05)
     samples = None
     nodes = (0, 0)
     if model.model in LAG_MODELS:
         rho = model.spatial
         lu = form.factor(rho)
         vectors = form.vectors(lu)
-        d0, d1 = form.diagonals(lu, span(progress, 0.45, 0.6))
+        d0, d1 = form.diagonals(lu, span(progress, 0.05, 0.3))
         own = np.zeros(data.n)
         own[form.at] = dx[form.at] * (beta * d0 + theta * d1)
         total = beta * vectors[:, 0] + theta * vectors[:, 1]
@@ -317,7 +334,7 @@ def run_scenario(data: PanelData, weights, spec: SpilloverSpec, policy: Policy, 
             t = drawn[:, theta_at] if theta_at >= 0 else np.zeros(len(drawn))
             r = drawn[:, -1]
             samples = np.column_stack([b, t, r])
-            simulated_vectors, sums, nodes = _interpolated(form, r, span(progress, 0.6, 0.95))
+            simulated_vectors, sums, nodes = _interpolated(form, r, span(progress, 0.3, 0.95))
             city = b[:, None] * simulated_vectors[:, :, 0] + t[:, None] * simulated_vectors[:, :, 1]
             low, high = np.percentile(city, [2.5, 97.5], axis=0)
             sum_own = b * sums[:, 0] + t * sums[:, 1]
