@@ -90,3 +90,39 @@ def test_bad_input_messages(provider, columbus_layer_path, queen_gal, tmp_path, 
     with pytest.raises(QgsProcessingException, match=message):
         run(parameters)
     assert not (tmp_path / "changes.gpkg").exists()
+
+
+def test_wide_panel_one_unit_everywhere_gives_the_effects(provider, wide_layer_path, tmp_path):
+    """Two-way FE SDM on the synthetic panel: +1 in every city (an expression true everywhere)
+    gives spatialdurbin's direct/indirect/total effects as the mean own/received/total change
+    (spatialdurbin run separately, its CSV effects table); the 0–1 field and a region expression
+    choose the same cities."""
+    import processing
+    from qgis.core import QgsGraduatedSymbolRenderer, QgsProject, QgsVectorLayer
+
+    common = {"INPUT": wide_layer_path, "DEPENDENT": "RES_2019", "EXPLANATORY": ["DIG_2019", "URB_2019"],
+              "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 2, "MODEL": 3, "EFFECTS": 3, "DRAWS": 100}
+    processing.run("resilience:spatialdurbin", {**common, "COMPARE": False, "TABLES": str(tmp_path / "tables")})
+    effects = pd.read_csv(tmp_path / "tables" / "effects.csv", encoding="utf-8-sig")
+    effects = effects[effects.variable == "DIG"].set_index("effect").estimate
+    result = run({**common, "REGRESSOR": "DIG_2015", "DELTA": 1.0, "CITIES_EXPRESSION": '"adcode" IS NOT NULL',
+                  "OUTPUT": str(tmp_path / "all.gpkg")})
+    n = 367
+    assert result["CHOSEN"] == n
+    assert result["TOTAL_OWN"] / n == pytest.approx(effects["direct"], rel=1e-9)
+    assert result["TOTAL_RECEIVED"] / n == pytest.approx(effects["indirect"], rel=1e-9)
+    assert result["TOTAL_CHANGE"] / n == pytest.approx(effects["total"], rel=1e-9)
+    layer = QgsVectorLayer(result["OUTPUT"], "all", "ogr")
+    assert layer.featureCount() == n
+    west = processing.runAndLoadResults("resilience:scenario", {
+        **common, "REGRESSOR": "DIG_2019", "DELTA": 1.0, "DRAWS": 0,
+        "CITIES_EXPRESSION": "\"region\" IN ('central', 'west')", "OUTPUT": "TEMPORARY_OUTPUT"})
+    assert west["CHOSEN"] == 87 + 141
+    assert 0 < west["TOTAL_OWN"] < result["TOTAL_OWN"]
+    styled = QgsProject.instance().mapLayer(west["OUTPUT"])
+    assert isinstance(styled.renderer(), QgsGraduatedSymbolRenderer)
+    assert styled.renderer().classAttribute() == "SC_TOTAL"
+    assert styled.fields().field("SC_RECV").alias().startswith("Spillover of RES received")
+    chosen = {f["adcode"] for f in styled.getFeatures() if f["SC_CHOSEN"] == 1}
+    regions = {f["adcode"]: f["region"] for f in QgsVectorLayer(wide_layer_path, "w", "ogr").getFeatures()}
+    assert chosen == {code for code, region in regions.items() if region in ("central", "west")}
