@@ -14,7 +14,7 @@ from ..html_report import HtmlReport
 from ..regression.table import number
 from .data import EFFECT_LABELS
 from .design import MODEL_LABELS
-from .report import _write
+from .report import _write, term_labels
 
 #: How many cities the report lists (largest total change first).
 TOP = 15
@@ -25,14 +25,15 @@ def _identity(text: str) -> str:
 
 
 def kind_text(policy, tr=_identity) -> str:
+    delta = f"{policy.delta:g}"
     if policy.kind == "absolute":
         return tr("{name} raised by {delta} in the chosen cities").format(name=policy.regressor,
-                                                                          delta=number(policy.delta))
+                                                                          delta=delta)
     if policy.kind == "percent":
         return tr("{name} raised by {delta} % of its value in the chosen cities").format(
-            name=policy.regressor, delta=number(policy.delta))
+            name=policy.regressor, delta=delta)
     return tr("{name} raised to {delta} in the chosen cities below it").format(name=policy.regressor,
-                                                                              delta=number(policy.delta))
+                                                                              delta=delta)
 
 
 def _interval(low, high) -> str:
@@ -59,12 +60,12 @@ def write_scenario_report(result, path, title: str, description: list | None = N
     for term in (result.policy.regressor, f"W·{result.policy.regressor}", main.spatial_name):
         if term and term in main.all_names():
             estimate, se = main.coefficient(term)
-            rows.append((term, number(estimate), number(se)))
+            rows.append((term_labels(tr).get(term, term), number(estimate), number(se)))
     report.table([tr("Coefficient"), tr("Estimate"), tr("Standard error")], rows)
 
     report.heading(tr("Predicted change of {dependent}").format(dependent=main.dependent))
     labels = {"own": tr("Own change (the cities' own investment)"),
-              "received": tr("Received spillover (from the other chosen cities)"),
+              "received": tr("Received spillover (from other cities' investment)"),
               "total": tr("Total change")}
     rows = [(labels[key], number(total.estimate), _interval(total.low, total.high))
             for key, total in result.totals.items()]

@@ -7450,177 +7450,177 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>没有城市被选中实施政策：请选择模型中的城市（选中的要素、表达式，或所选城市为 1 的字段）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="268" />
+      <location filename="../../core/econometrics/scenario.py" line="272" />
       <source>The policy variable {name} is not an explanatory variable of the model; add it to the explanatory variables or choose one of {choices}.</source>
       <translation>政策变量 {name} 不是模型的解释变量；请将其加入解释变量，或从以下变量中选择：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="280" />
+      <location filename="../../core/econometrics/scenario.py" line="297" />
       <source>The policy variable {name} has no usable value in some chosen cities.</source>
       <translation>政策变量 {name} 在部分所选城市中没有可用的值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="284" />
+      <location filename="../../core/econometrics/scenario.py" line="301" />
       <source>Every chosen city already has {name} at or above the target {target}: the policy changes nothing. Choose a higher target or other cities.</source>
       <translation>所有所选城市的 {name} 都已达到或超过目标值 {target}：政策不产生任何变化。请选择更高的目标值或其他城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="287" />
+      <location filename="../../core/econometrics/scenario.py" line="304" />
       <source>The policy changes nothing (a change of zero, or {name} is zero in the chosen cities for a percentage): choose a change other than zero.</source>
       <translation>政策不产生任何变化（变化量为零，或按百分比变化时所选城市的 {name} 为零）：请选择非零的变化。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="290" />
+      <location filename="../../core/econometrics/scenario.py" line="307" />
       <source>{count} chosen city(ies) already at or above the target {target} get no change.</source>
       <translation>{count} 个所选城市已达到或超过目标值 {target}，不产生变化。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="327" />
+      <location filename="../../core/econometrics/scenario.py" line="344" />
       <source>simulation: the effects' {draws} draws of (β, θ, ρ), seed {seed}; each city's change from sparse LU solves at {nodes} Chebyshev points of ρ (the sums of the own parts at {sum_nodes}), interpolated to each draw; 95 % intervals from the 2.5 and 97.5 percentiles</source>
       <translation>模拟：与效应相同的 {draws} 次 (β, θ, ρ) 抽样，种子 {seed}；每个城市的变化由 ρ 的 {nodes} 个切比雪夫点上的稀疏 LU 求解（自身变化之和用 {sum_nodes} 个点）插值到每次抽样；95 % 区间取 2.5 和 97.5 百分位数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="332" />
+      <location filename="../../core/econometrics/scenario.py" line="349" />
       <source>none: {draws} simulation draw(s), at least 2 are needed for intervals</source>
       <translation>无：模拟抽样 {draws} 次，计算区间至少需要 2 次</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="356" />
+      <location filename="../../core/econometrics/scenario.py" line="373" />
       <source>linear in the coefficients: standard errors from the covariance matrix, normal 95 % intervals</source>
       <translation>对系数为线性：标准误来自协方差矩阵，正态 95 % 区间</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="358" />
+      <location filename="../../core/econometrics/scenario.py" line="375" />
       <source>no spatial multiplier and no W·X term for the policy variable: each city's change is its own (β·Δx), there is no spillover; normal 95 % intervals</source>
       <translation>无空间乘数且政策变量无 W·X 项：每个城市的变化仅为自身变化（β·Δx），没有溢出；正态 95 % 区间</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="29" />
+      <location filename="../../core/econometrics/scenario_report.py" line="30" />
       <source>{name} raised by {delta} in the chosen cities</source>
       <translation>所选城市的 {name} 提高 {delta}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="32" />
+      <location filename="../../core/econometrics/scenario_report.py" line="33" />
       <source>{name} raised by {delta} % of its value in the chosen cities</source>
       <translation>所选城市的 {name} 提高其取值的 {delta} %</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="34" />
+      <location filename="../../core/econometrics/scenario_report.py" line="35" />
       <source>{name} raised to {delta} in the chosen cities below it</source>
       <translation>所选城市中低于 {delta} 的 {name} 提高到 {delta}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="48" />
+      <location filename="../../core/econometrics/scenario_report.py" line="49" />
       <source>Policy</source>
       <translation>政策</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="51" />
+      <location filename="../../core/econometrics/scenario_report.py" line="52" />
       <source>Policy: {policy}; {chosen} of {units} cities chosen, total change of {name} {dx} (baseline: the latest year).</source>
       <translation>政策：{policy}；{units} 个城市中选中 {chosen} 个，{name} 的总变化为 {dx}（基准：最近一年）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="55" />
+      <location filename="../../core/econometrics/scenario_report.py" line="56" />
       <source>Model: {model} of {dependent}, {effects}; {units} units × {years} year(s).</source>
       <translation>模型：{dependent}的{model}，{effects}；{units} 个单元 × {years} 年。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="63" />
+      <location filename="../../core/econometrics/scenario_report.py" line="64" />
       <source>Coefficient</source>
       <translation>系数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="63" />
+      <location filename="../../core/econometrics/scenario_report.py" line="64" />
       <source>Estimate</source>
       <translation>估计值</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="63" />
+      <location filename="../../core/econometrics/scenario_report.py" line="64" />
       <source>Standard error</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="65" />
+      <location filename="../../core/econometrics/scenario_report.py" line="66" />
       <source>Predicted change of {dependent}</source>
       <translation>{dependent} 的预测变化</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="66" />
+      <location filename="../../core/econometrics/scenario_report.py" line="67" />
       <source>Own change (the cities' own investment)</source>
       <translation>自身变化（城市自身投资）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="67" />
-      <source>Received spillover (from the other chosen cities)</source>
-      <translation>获得的溢出（来自其他所选城市）</translation>
+      <location filename="../../core/econometrics/scenario_report.py" line="68" />
+      <source>Received spillover (from other cities' investment)</source>
+      <translation>获得的溢出（来自其他城市的投资）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="68" />
+      <location filename="../../core/econometrics/scenario_report.py" line="69" />
       <source>Total change</source>
       <translation>总变化</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="71" />
+      <location filename="../../core/econometrics/scenario_report.py" line="72" />
       <source>Sum over all cities</source>
       <translation>所有城市合计</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="71" />
+      <location filename="../../core/econometrics/scenario_report.py" line="72" />
       <source>95 % interval</source>
       <translation>95 % 区间</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="74" />
+      <location filename="../../core/econometrics/scenario_report.py" line="75" />
       <source>Spatial multiplier of the policy: the total change is {ratio} times the own change; {share} % of it is spillover.</source>
       <translation>政策的空间乘数：总变化是自身变化的 {ratio} 倍；其中 {share} % 为溢出。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="80" />
+      <location filename="../../core/econometrics/scenario_report.py" line="81" />
       <source>Cities without the policy receive {received} in total ({count} cities).</source>
       <translation>未实施政策的城市共获得 {received}（{count} 个城市）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="82" />
+      <location filename="../../core/econometrics/scenario_report.py" line="83" />
       <source>Intervals: {method}.</source>
       <translation>区间：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="84" />
+      <location filename="../../core/econometrics/scenario_report.py" line="85" />
       <source>Cities with the largest change</source>
       <translation>变化最大的城市</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="86" />
+      <location filename="../../core/econometrics/scenario_report.py" line="87" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="86" />
+      <location filename="../../core/econometrics/scenario_report.py" line="87" />
       <source>Chosen</source>
       <translation>是否选中</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="86" />
+      <location filename="../../core/econometrics/scenario_report.py" line="87" />
       <source>Change of {name}</source>
       <translation>{name} 的变化</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="86" />
+      <location filename="../../core/econometrics/scenario_report.py" line="87" />
       <source>Own</source>
       <translation>自身</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="87" />
+      <location filename="../../core/econometrics/scenario_report.py" line="88" />
       <source>Received</source>
       <translation>获得溢出</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="88" />
+      <location filename="../../core/econometrics/scenario_report.py" line="89" />
       <source>yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="88" />
+      <location filename="../../core/econometrics/scenario_report.py" line="89" />
       <source>no</source>
       <translation>否</translation>
     </message>
