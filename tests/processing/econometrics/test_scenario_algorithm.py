@@ -126,3 +126,31 @@ def test_wide_panel_one_unit_everywhere_gives_the_effects(provider, wide_layer_p
     chosen = {f["adcode"] for f in styled.getFeatures() if f["SC_CHOSEN"] == 1}
     regions = {f["adcode"]: f["region"] for f in QgsVectorLayer(wide_layer_path, "w", "ogr").getFeatures()}
     assert chosen == {code for code, region in regions.items() if region in ("central", "west")}
+
+
+def test_selected_cities_an_expression_and_a_field_choose_the_cities(provider, columbus_layer_path, queen_gal,
+                                                                    tmp_path):
+    """The selection, an expression and a field (non-zero: chosen) are united."""
+    from qgis.core import QgsVectorLayer
+
+    layer = QgsVectorLayer(columbus_layer_path, "columbus", "ogr")
+    layer.selectByExpression('"POLYID" <= 5')
+    result = run({"INPUT": layer, "LAYOUT": 1, "DEPENDENT": "HOVAL", "EXPLANATORY": ["INC", "CRIME"],
+                  "WEIGHTS_ID_FIELD": "POLYID", "WEIGHTS_FILE": queen_gal, "MODEL": 1, "DRAWS": 0,
+                  "REGRESSOR": "INC", "DELTA": 1.0, "CITIES_SELECTED": True,
+                  "OUTPUT": str(tmp_path / "selected.gpkg")})
+    assert result["CHOSEN"] == 5
+    chosen = {f["POLYID"] for f in QgsVectorLayer(result["OUTPUT"], "out", "ogr").getFeatures() if f["SC_CHOSEN"]}
+    assert chosen == {1, 2, 3, 4, 5}
+    frame = pd.read_csv(REFERENCE / "columbus.csv")
+    high_crime = set(frame.POLYID[frame.CRIME > 40])
+    both = run({"INPUT": layer, "LAYOUT": 1, "DEPENDENT": "HOVAL", "EXPLANATORY": ["INC", "CRIME"],
+                "WEIGHTS_ID_FIELD": "POLYID", "WEIGHTS_FILE": queen_gal, "MODEL": 1, "DRAWS": 0,
+                "REGRESSOR": "INC", "DELTA": 1.0, "CITIES_SELECTED": True, "CITIES_EXPRESSION": '"CRIME" > 40',
+                "OUTPUT": str(tmp_path / "both.gpkg")})
+    assert both["CHOSEN"] == len(high_crime | {1, 2, 3, 4, 5})
+    every = run({"INPUT": columbus_layer_path, "LAYOUT": 1, "DEPENDENT": "HOVAL", "EXPLANATORY": ["INC", "CRIME"],
+                 "WEIGHTS_ID_FIELD": "POLYID", "WEIGHTS_FILE": queen_gal, "MODEL": 1, "DRAWS": 0,
+                 "REGRESSOR": "INC", "DELTA": 1.0, "CITIES_FIELD": "CRIME", "OUTPUT": str(tmp_path / "field.gpkg")})
+    assert every["CHOSEN"] == int((frame.CRIME != 0).sum())
+    del layer
