@@ -7745,6 +7745,16 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>Hausman 检验已省略：含{effects}的 {model} 模型无法估计：{reason}</translation>
     </message>
     <message>
+      <location filename="../../core/econometrics/targeting.py" line="45" />
+      <source>Choose between 1 and {n} cities (asked for {k}).</source>
+      <translation>请选择 1 到 {n} 个城市（当前为 {k} 个）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="57" />
+      <source>The target group of cities is empty: choose at least one city whose gain counts.</source>
+      <translation>目标城市组为空：请至少选择一个计入收益的城市。</translation>
+    </message>
+    <message>
       <location filename="../../core/errors.py" line="92" />
       <source>{items} and {count} more</source>
       <translation>{items} 等（另有 {count} 个）</translation>
