@@ -7745,14 +7745,29 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>Hausman 检验已省略：含{effects}的 {model} 模型无法估计：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="45" />
+      <location filename="../../core/econometrics/targeting.py" line="46" />
       <source>Choose between 1 and {n} cities (asked for {k}).</source>
       <translation>请选择 1 到 {n} 个城市（当前为 {k} 个）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="57" />
+      <location filename="../../core/econometrics/targeting.py" line="58" />
       <source>The target group of cities is empty: choose at least one city whose gain counts.</source>
       <translation>目标城市组为空：请至少选择一个计入收益的城市。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="94" />
+      <source>Every city needs a cost that is a number ≥ 0; fill the cost field.</source>
+      <translation>每个城市都需要一个 ≥ 0 的成本数值；请填写成本字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="96" />
+      <source>The budget must be a positive number (in the units of the cost field).</source>
+      <translation>预算必须为正数（单位与成本字段相同）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="102" />
+      <source>No set of cities fits the budget within the time limit; raise the time limit.</source>
+      <translation>在时间限制内未找到符合预算的城市组合；请延长时间限制。</translation>
     </message>
     <message>
       <location filename="../../core/errors.py" line="92" />

@@ -58,3 +58,33 @@ def test_bad_input(columbus):
         network_reach(fitted, Policy("INC", "absolute", 1.0), np.zeros(49, dtype=bool))
     with pytest.raises(InputError, match="not an explanatory variable"):
         network_reach(fitted, Policy("CRIME", "absolute", 1.0))
+
+
+def test_budget_choice_is_the_brute_force_optimum(columbus):
+    from digital_resilience.core.econometrics.targeting import choose_within_budget
+
+    data, queen, _ = columbus
+    fitted = run_spillover(data, queen, SpilloverSpec(model="SDM", draws=0, compare=False))
+    reach = network_reach(fitted, Policy("INC", "absolute", 1.0))
+    rng = np.random.default_rng(4)
+    costs = rng.uniform(1.0, 5.0, size=data.n)
+    candidates = np.zeros(data.n, dtype=bool)
+    candidates[rng.choice(data.n, 14, replace=False)] = True
+    budget = 9.0
+    gain = -reach.gain  # INC lowers CRIME: the fall of crime is the gain
+    choice = choose_within_budget(gain, costs, budget, candidates)
+    pool = np.flatnonzero(candidates)
+    best = 0.0
+    for size in range(len(pool) + 1):
+        for subset in itertools.combinations(pool, size):
+            subset = list(subset)
+            if costs[subset].sum() <= budget:
+                best = max(best, float(gain[subset].sum()))
+    assert best > 0 and len(choice.chosen) >= 2  # a real choice, not the empty set
+    assert choice.optimal
+    assert choice.gain == pytest.approx(best, rel=1e-9)
+    assert choice.cost <= budget + 1e-9 and set(choice.chosen) <= set(pool)
+    with pytest.raises(InputError, match="budget must be a positive"):
+        choose_within_budget(reach.gain, costs, 0.0)
+    with pytest.raises(InputError, match="cost"):
+        choose_within_budget(reach.gain, -costs, 5.0)
