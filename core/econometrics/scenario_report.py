@@ -16,7 +16,7 @@ from .data import EFFECT_LABELS
 from .design import MODEL_LABELS
 from .report import _write, term_labels
 
-#: How many cities the report lists (largest total change first).
+#: How many cities the report lists (largest total change in absolute value first).
 TOP = 15
 
 
@@ -83,7 +83,7 @@ def write_scenario_report(result, path, title: str, description: list | None = N
     report.paragraph(tr("Intervals: {method}.").format(method=tr(result.method)), note=True)
 
     report.heading(tr("Cities with the largest change"))
-    order = np.argsort(-result.total, kind="stable")[:TOP]
+    order = np.argsort(-np.abs(result.total), kind="stable")[:TOP]  # the largest in size, gains or losses
     header = [tr("City"), tr("Chosen"), tr("Change of {name}").format(name=result.policy.regressor), tr("Own"),
               tr("Received"), tr("Total"), tr("95 % interval")]
     report.table(header, [(str(result.unit_ids[i]), tr("yes") if result.chosen[i] else tr("no"),
