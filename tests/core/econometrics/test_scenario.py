@@ -31,7 +31,7 @@ def dense_change(W, model, regressor, dx, coefficients=None):
 
 @pytest.mark.parametrize(("model", "effects", "panel"), [
     ("SDM", "none", False), ("SAR", "none", False), ("SDEM", "none", False), ("SLX", "none", False),
-    ("SDM", "twoway", True), ("OLS", "none", False)])
+    ("SDM", "twoway", True), ("SAR", "random", True), ("SLX", "unit", True), ("OLS", "none", False)])
 def test_one_unit_everywhere_gives_the_effects(columbus, columbus_panel, model, effects, panel):
     """Mean own change = direct effect, mean received = indirect, mean total = total, with the
     same intervals (the same draws) for SAR/SDM."""
