@@ -5739,6 +5739,187 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
     </message>
   </context>
   <context>
+    <name>TargetingAlgorithm</name>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="35" />
+      <source>Where to invest first (targeting)</source>
+      <translation>优先投资选址（目标选择）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="39" />
+      <source>Which cities should get the investment first? For each city, its network reach: the predicted gain of the dependent variable, summed over the target cities (every city, or those of an expression such as the least resilient or the central and western cities), when the policy variable rises there (the column of the model's spatial multiplier). The model is the one “Spatial spillover model” fits, with the same inputs; the change (absolute, percentage or to a target) as in “Spillover scenario”.
+
+The total gain is the sum of the chosen cities' gains, so the best k cities are exactly the k largest gains. With a cost field and a budget, the best cities within the budget come from an integer programme (HiGHS): proven optimal or the gap stated. Candidates can be restricted by an expression.
+
+Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RANK), whether it is chosen (TG_CHOSEN) or in the naive choice (TG_NAIVE: the cities with the highest current value of the policy variable), and the predicted change of the outcome when the chosen cities invest (TG_CHANGE), mapped by the change; the total gain against the naive choice.</source>
+      <translation>哪些城市应优先获得投资？对每个城市计算其网络辐射力：当该城市的政策变量提高时，被解释变量在目标城市（所有城市，或由表达式指定的城市，如韧性最低的城市或中西部城市）中的预测增益之和（即模型空间乘数矩阵的一列）。模型与“空间溢出模型”所估计的相同，输入也相同；变化方式（绝对值、百分比或提高到目标值）与“溢出情景模拟”相同。
+
+总增益是所选城市增益之和，因此最优的 k 个城市恰为增益最大的 k 个城市。给定成本字段和预算时，预算内的最优城市组合由整数规划（HiGHS）求得：证明为最优，或给出最优性差距。候选城市可用表达式限定。
+
+输出：一个图层，含每个城市的辐射力（TG_REACH）、增益（TG_GAIN）、排名（TG_RANK）、是否入选（TG_CHOSEN）、是否属于朴素选择（TG_NAIVE：政策变量当前值最高的城市），以及所选城市投资时结果变量的预测变化（TG_CHANGE），按该变化分级设色；并给出与朴素选择相比的总增益。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="38" />
+      <source>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy</source>
+      <translation>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy,目标选择,优先投资,排序,网络辐射力,乘数,预算,背包问题,溢出效应,政策</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="68" />
+      <source>Policy variable (an explanatory variable)</source>
+      <translation>政策变量（一个解释变量）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="71" />
+      <source>Change</source>
+      <translation>变化方式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="72" />
+      <source>Raise by a value (absolute)</source>
+      <translation>提高一个数值（绝对值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="72" />
+      <source>Raise by a percentage of each city's value</source>
+      <translation>按各城市取值的百分比提高</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="73" />
+      <source>Raise to a target value</source>
+      <translation>提高到目标值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="75" />
+      <source>Value (the change, the percentage or the target)</source>
+      <translation>数值（变化量、百分比或目标值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="78" />
+      <source>Number of cities to choose (without a budget)</source>
+      <translation>要选择的城市数（无预算时）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="81" />
+      <source>Cost of the investment per city (with a budget)</source>
+      <translation>每个城市的投资成本（有预算时）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="84" />
+      <source>Budget (units of the cost field)</source>
+      <translation>预算（单位与成本字段相同）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="87" />
+      <source>Candidate cities (expression; empty: every city)</source>
+      <translation>候选城市（表达式；留空：所有城市）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="90" />
+      <source>Cities whose gain counts (expression; empty: every city)</source>
+      <translation>计入增益的城市（表达式；留空：所有城市）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="93" />
+      <source>Time limit of the integer programme (s)</source>
+      <translation>整数规划的时间限制（秒）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="96" />
+      <source>Ranking and choice</source>
+      <translation>排序与选择</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="98" />
+      <source>Total gain of the chosen cities</source>
+      <translation>所选城市的总增益</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="99" />
+      <source>Total gain of the naive choice</source>
+      <translation>朴素选择的总增益</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="100" />
+      <source>Number of chosen cities</source>
+      <translation>所选城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="101" />
+      <source>Optimality gap (0: proven optimal)</source>
+      <translation>最优性差距（0：已证明最优）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="123" />
+      <source>Choose the policy variable (one of the explanatory variables).</source>
+      <translation>请选择政策变量（解释变量之一）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="139" />
+      <source>The candidate expression chooses no city; correct it or leave it empty.</source>
+      <translation>候选城市表达式未选中任何城市；请修改或留空。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="150" />
+      <source>A cost field needs a budget: set the budget.</source>
+      <translation>使用成本字段需要设置预算：请设置预算。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="158" />
+      <source>Not proven optimal within the time limit: gap {gap:.2%}.</source>
+      <translation>在时间限制内未能证明最优：差距为 {gap:.2%}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="170" />
+      <source>Only {count} candidate cities for {k} to choose: choose fewer cities or more candidates.</source>
+      <translation>要选择 {k} 个城市，但只有 {count} 个候选城市：请减少要选择的城市数，或增加候选城市。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="177" />
+      <source>No city is worth choosing: the policy gains nothing in the target cities (or nothing fits the budget).</source>
+      <translation>没有值得选择的城市：该政策在目标城市中没有增益（或没有城市符合预算）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="182" />
+      <source>{count} cities chosen: total gain {gain:.6g}; the naive choice gains {naive:.6g}.</source>
+      <translation>已选择 {count} 个城市：总增益 {gain:.6g}；朴素选择的增益为 {naive:.6g}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="201" />
+      <source>Gain in the target cities per unit of {name} here</source>
+      <translation>此处 {name} 每提高一个单位在目标城市中的增益</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="202" />
+      <source>Gain in the target cities from the policy here</source>
+      <translation>此处实施政策在目标城市中的增益</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="203" />
+      <source>Rank by gain (1: first; 0: not a candidate)</source>
+      <translation>按增益排名（1：第一；0：非候选城市）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="204" />
+      <source>Chosen (1 yes, 0 no)</source>
+      <translation>是否入选（1 是，0 否）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="205" />
+      <source>In the naive choice (highest current {name})</source>
+      <translation>是否属于朴素选择（当前 {name} 最高）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="206" />
+      <source>Predicted change of {y} when the chosen cities invest</source>
+      <translation>所选城市投资时 {y} 的预测变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="210" />
+      <source>Predicted change of {y}</source>
+      <translation>{y} 的预测变化</translation>
+    </message>
+  </context>
+  <context>
     <name>WeightsParameters</name>
     <message>
       <location filename="../../processing/weights_parameters.py" line="34" />
@@ -7430,67 +7611,67 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>组内 R²</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="75" />
+      <location filename="../../core/econometrics/scenario.py" line="77" />
       <source>Unknown kind of change “{kind}”; use one of {kinds}.</source>
       <translation>未知的变化方式“{kind}”；请使用以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="78" />
+      <location filename="../../core/econometrics/scenario.py" line="80" />
       <source>The change of the policy variable must be a finite number (e.g. 0.1).</source>
       <translation>政策变量的变化必须是有限数值（如 0.1）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="148" />
+      <location filename="../../core/econometrics/scenario.py" line="150" />
       <source>{count} chosen unit(s) are not in the model (left out for missing values or as islands) and get no change: {units}.</source>
       <translation>{count} 个所选单元不在模型中（因缺失值或孤岛被剔除），不产生变化：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="151" />
+      <location filename="../../core/econometrics/scenario.py" line="153" />
       <source>No city is chosen for the policy: choose cities (selected features, an expression or a field with 1 for the chosen cities) that are in the model.</source>
       <translation>没有城市被选中实施政策：请选择模型中的城市（选中的要素、表达式，或所选城市为 1 的字段）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="272" />
+      <location filename="../../core/econometrics/scenario.py" line="274" />
       <source>The policy variable {name} is not an explanatory variable of the model; add it to the explanatory variables or choose one of {choices}.</source>
       <translation>政策变量 {name} 不是模型的解释变量；请将其加入解释变量，或从以下变量中选择：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="297" />
+      <location filename="../../core/econometrics/scenario.py" line="299" />
       <source>The policy variable {name} has no usable value in some chosen cities.</source>
       <translation>政策变量 {name} 在部分所选城市中没有可用的值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="301" />
+      <location filename="../../core/econometrics/scenario.py" line="303" />
       <source>Every chosen city already has {name} at or above the target {target}: the policy changes nothing. Choose a higher target or other cities.</source>
       <translation>所有所选城市的 {name} 都已达到或超过目标值 {target}：政策不产生任何变化。请选择更高的目标值或其他城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="304" />
+      <location filename="../../core/econometrics/scenario.py" line="306" />
       <source>The policy changes nothing (a change of zero, or {name} is zero in the chosen cities for a percentage): choose a change other than zero.</source>
       <translation>政策不产生任何变化（变化量为零，或按百分比变化时所选城市的 {name} 为零）：请选择非零的变化。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="307" />
+      <location filename="../../core/econometrics/scenario.py" line="309" />
       <source>{count} chosen city(ies) already at or above the target {target} get no change.</source>
       <translation>{count} 个所选城市已达到或超过目标值 {target}，不产生变化。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="344" />
+      <location filename="../../core/econometrics/scenario.py" line="346" />
       <source>simulation: the effects' {draws} draws of (β, θ, ρ), seed {seed}; each city's change from sparse LU solves at {nodes} Chebyshev points of ρ (the sums of the own parts at {sum_nodes}), interpolated to each draw; 95 % intervals from the 2.5 and 97.5 percentiles</source>
       <translation>模拟：与效应相同的 {draws} 次 (β, θ, ρ) 抽样，种子 {seed}；每个城市的变化由 ρ 的 {nodes} 个切比雪夫点上的稀疏 LU 求解（自身变化之和用 {sum_nodes} 个点）插值到每次抽样；95 % 区间取 2.5 和 97.5 百分位数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="349" />
+      <location filename="../../core/econometrics/scenario.py" line="351" />
       <source>none: {draws} simulation draw(s), at least 2 are needed for intervals</source>
       <translation>无：模拟抽样 {draws} 次，计算区间至少需要 2 次</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="373" />
+      <location filename="../../core/econometrics/scenario.py" line="375" />
       <source>linear in the coefficients: standard errors from the covariance matrix, normal 95 % intervals</source>
       <translation>对系数为线性：标准误来自协方差矩阵，正态 95 % 区间</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="375" />
+      <location filename="../../core/econometrics/scenario.py" line="377" />
       <source>no spatial multiplier and no W·X term for the policy variable: each city's change is its own (β·Δx), there is no spillover; normal 95 % intervals</source>
       <translation>无空间乘数且政策变量无 W·X 项：每个城市的变化仅为自身变化（β·Δx），没有溢出；正态 95 % 区间</translation>
     </message>
