@@ -3,7 +3,7 @@
 Every step runs a ``resilience:`` algorithm with ``processing.run`` exactly as a user's
 script would, in the order of the study: join → indices → weights → Moran's I per year →
 LISA (and hot spots) for the last year → 300 km core-node coverage → spillover model
-(+ heterogeneity) → convergence (+ mediation) → project and report. It writes
+(+ heterogeneity, scenario, targeting) → convergence (+ mediation) → project and report. It writes
 ``demo_output/``:
 
 * ``demo.gpkg``: every layer and table of the chain (the sample cities first);
@@ -413,6 +413,31 @@ def heterogeneity_openness(demo: Demo):
             f"(interaction model, z = {result['Z']:.1f})")
 
 
+def spillover_scenario(demo: Demo):
+    result = demo.run("resilience:scenario", {
+        "INPUT": demo.layer_source("indices"), "DEPENDENT": f"URI_{LAST_YEAR}", "EXPLANATORY": SPILLOVER_X,
+        "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 2, "WEIGHTS_K": 6, "MODEL": 3, "EFFECTS": 3,
+        "REGRESSOR": f"DEI_{LAST_YEAR}", "CHANGE_KIND": 1, "DELTA": 10.0,
+        "CITIES_EXPRESSION": "\"region\" IN ('central', 'west')",
+        "REPORT": demo.file("reports", "scenario_dei_central_west.html"),
+        "TABLE": demo.file("tables", "scenario_dei_central_west.csv"), "OUTPUT": demo.layer("scenario_dei"),
+    }, {"OUTPUT": ("spillover", "Scenario: +10 % digital economy in central and western cities", False)})
+    share = 100 * result["TOTAL_RECEIVED"] / result["TOTAL_CHANGE"]
+    return (f"+10 % DEI in {result['CHOSEN']} central/western cities (SDM, two-way FE, 6-NN): total change of "
+            f"URI {result['TOTAL_CHANGE']:.4f}, of which {share:.0f} % spillover")
+
+
+def investment_targeting(demo: Demo):
+    result = demo.run("resilience:targeting", {
+        "INPUT": demo.layer_source("indices"), "DEPENDENT": f"URI_{LAST_YEAR}", "EXPLANATORY": SPILLOVER_X,
+        "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 2, "WEIGHTS_K": 6, "MODEL": 3, "EFFECTS": 3, "DRAWS": 0,
+        "REGRESSOR": f"DEI_{LAST_YEAR}", "CHANGE_KIND": 0, "DELTA": 0.1, "K": 20,
+        "TARGET": "\"region\" IN ('central', 'west')", "OUTPUT": demo.layer("targeting_dei"),
+    }, {"OUTPUT": ("spillover", "Where to invest first: 20 cities for central and western resilience", False)})
+    return (f"20 cities where +0.1 DEI lifts central/western resilience most: gain {result['GAIN']:.4f}, "
+            f"against {result['NAIVE_GAIN']:.4f} for the 20 cities with the highest DEI")
+
+
 # ========================================================= 6 convergence and mediation
 def convergence(demo: Demo):
     result = demo.run("resilience:convergence", {
@@ -534,6 +559,8 @@ STEPS = [
     ("Spatial Durbin model of resilience (panel, two-way FE)", spatial_durbin),
     ("Heterogeneity by period (2016)", heterogeneity_period),
     ("Heterogeneity by openness (top/bottom 30 %)", heterogeneity_openness),
+    ("Spillover scenario (+10 % digital economy, central and west)", spillover_scenario),
+    ("Where to invest first (20 cities, central and western gain)", investment_targeting),
     ("Convergence (σ and β)", convergence),
     ("Mediation (digital economy -> innovation -> resilience)", mediation),
     ("QGIS project", write_project),

@@ -29,15 +29,17 @@ from . import (
     local_moran,
     mediation,
     report_map,
+    scenario,
     spatial_durbin,
     spatial_weights,
+    targeting,
     zonal_statistics,
 )
 
 MODULES = (
     composite_index, convergence, core_node_coverage, coupling_coordination, global_autocorrelation,
     heterogeneity, hotspots, join_table, local_geary, local_moran, mediation, report_map,
-    spatial_durbin, spatial_weights, zonal_statistics,
+    scenario, spatial_durbin, spatial_weights, targeting, zonal_statistics,
 )
 
 

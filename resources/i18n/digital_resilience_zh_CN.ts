@@ -5187,6 +5187,210 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
     </message>
   </context>
   <context>
+    <name>ScenarioAlgorithm</name>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="53" />
+      <source>Spillover scenario (what if)</source>
+      <translation>溢出情景模拟（假如……会怎样）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="58" />
+      <source>Answers “what if”: the predicted change of the dependent variable (e.g. urban resilience) in every city when one explanatory variable (e.g. the digital economy index) is raised in chosen cities.
+
+The model is the one “Spatial spillover model” fits, with the same inputs and options (cross-section or panel with fixed or random effects; SAR, SDM, SDEM, SLX, SEM or OLS). The policy raises the policy variable by a value (absolute), by a percentage of each city's value, or up to a target value (cities already at the target do not change); baseline values are those of the latest year. The chosen cities are the selected features, those matching an expression or those with a non-zero value in a 0–1 field (any of them; none given: every city).
+
+The change of every city comes from the model's reduced form: SDM (I − ρW)⁻¹(β·Δx + θ·WΔx), SAR (I − ρW)⁻¹β·Δx, SDEM/SLX β·Δx + θ·WΔx (sparse LU solves, no dense inverse). It is split into the city's own change (what its own investment does to it, feedback through its neighbours included) and the spillover it receives from the other chosen cities. With a change of one unit in every city the mean own change is the direct effect and the mean received change the indirect effect.
+
+Intervals (95 %): for SAR/SDM from the same simulation draws of the estimates as the effects (draws and seed in the advanced options); for the other models from the covariance matrix.
+
+Outputs: a layer with each city's change (SC_DX), own change (SC_OWN), received spillover (SC_RECV), total change (SC_TOTAL) and its interval (SC_LOW, SC_HIGH), mapped by the total change; a CSV table; an HTML report with the totals and the cities that gain most.</source>
+      <translation>回答“假如……会怎样”：在所选城市提高某个解释变量（如数字经济指数）时，每个城市被解释变量（如城市韧性）的预测变化。
+
+模型与“空间溢出模型”所估计的相同，输入和选项也相同（截面数据，或含固定效应/随机效应的面板数据；SAR、SDM、SDEM、SLX、SEM 或 OLS）。政策将政策变量提高一个数值（绝对值）、提高各城市取值的一定百分比，或提高到目标值（已达到目标值的城市不变）；基准值为最近一年的取值。所选城市为选中的要素、满足表达式的要素，或 0–1 字段中取值非零的要素（满足其中任一即可；均未给出：所有城市）。
+
+每个城市的变化来自模型的简化式：SDM (I − ρW)⁻¹(β·Δx + θ·WΔx)，SAR (I − ρW)⁻¹β·Δx，SDEM/SLX β·Δx + θ·WΔx（稀疏 LU 求解，不计算稠密逆矩阵）。变化分解为城市自身的变化（其自身投资对自身的作用，含经由邻居的反馈）和它从其他所选城市获得的溢出。当每个城市都变化一个单位时，自身变化的均值即直接效应，获得溢出的均值即间接效应（溢出效应）。
+
+区间（95 %）：SAR/SDM 采用与效应相同的估计值模拟抽样（抽样次数和种子在高级选项中）；其他模型由协方差矩阵计算。
+
+输出：一个图层，含每个城市政策变量的变化（SC_DX）、自身变化（SC_OWN）、获得的溢出（SC_RECV）、总变化（SC_TOTAL）及其区间（SC_LOW、SC_HIGH），按总变化分级设色；一个 CSV 表；一份 HTML 报告，含合计值和获益最多的城市。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="56" />
+      <source>scenario,what if,policy,simulation,counterfactual,spillover,multiplier,spatial Durbin,SDM,SAR,SDEM,SLX,investment,digital economy,reduced form,econometrics</source>
+      <translation>scenario,what if,policy,simulation,counterfactual,spillover,multiplier,spatial Durbin,SDM,SAR,SDEM,SLX,investment,digital economy,reduced form,econometrics,情景模拟,政策模拟,反事实,溢出效应,乘数,空间杜宾模型,投资,数字经济,简化式,计量经济</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="92" />
+      <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
+      <translation>政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="95" />
+      <source>Change</source>
+      <translation>变化方式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="96" />
+      <source>Raise by a value (absolute)</source>
+      <translation>提高一个数值（绝对值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="96" />
+      <source>Raise by a percentage of each city's value</source>
+      <translation>按各城市取值的百分比提高</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="97" />
+      <source>Raise to a target value</source>
+      <translation>提高到目标值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="99" />
+      <source>Value (the change, the percentage or the target)</source>
+      <translation>数值（变化量、百分比或目标值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="102" />
+      <source>Chosen cities: the selected features</source>
+      <translation>所选城市：选中的要素</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="104" />
+      <source>Chosen cities: an expression (e.g. "region" = 'west')</source>
+      <translation>所选城市：表达式（如 "region" = 'west'）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="107" />
+      <source>Chosen cities: a 0–1 field (non-zero: chosen)</source>
+      <translation>所选城市：0–1 字段（非零：选中）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="110" />
+      <source>Predicted changes</source>
+      <translation>预测变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="112" />
+      <source>Table of the changes (CSV)</source>
+      <translation>变化表（CSV）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="112" />
+      <source>CSV files (*.csv)</source>
+      <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="115" />
+      <source>Report</source>
+      <translation>报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="115" />
+      <source>HTML files (*.html)</source>
+      <translation>HTML 文件 (*.html)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="118" />
+      <source>Sum of the own changes</source>
+      <translation>自身变化之和</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="119" />
+      <source>Sum of the received spillovers</source>
+      <translation>获得溢出之和</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="120" />
+      <source>Sum of the total changes</source>
+      <translation>总变化之和</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="121" />
+      <source>Number of chosen cities</source>
+      <translation>所选城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="134" />
+      <source>Choose the policy variable (one of the explanatory variables).</source>
+      <translation>请选择政策变量（解释变量之一）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="148" />
+      <source>Total change {total:.6g} = own {own:.6g} + received {received:.6g}.</source>
+      <translation>总变化 {total:.6g} = 自身 {own:.6g} + 获得溢出 {received:.6g}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="165" />
+      <source>Spillover scenario: {name} in the chosen cities, {model} of {dependent}</source>
+      <translation>溢出情景：所选城市的 {name}，{dependent}的 {model}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="184" />
+      <source>Chosen cities from the selection need the cities as a layer loaded in the project, not a file; load it and select the cities, or use an expression or a 0–1 field.</source>
+      <translation>按选择确定所选城市需要城市图层已加载到项目中，而不是文件；请加载并选中城市，或使用表达式或 0–1 字段。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="196" />
+      <source>The layer has no field {field}; choose a field of the input layer.</source>
+      <translation>图层中没有字段 {field}；请选择输入图层的字段。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="201" />
+      <source>No selection, expression or field chooses the cities: every city gets the policy.</source>
+      <translation>未通过选择、表达式或字段指定城市：所有城市都实施该政策。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="206" />
+      <source>No city is chosen for the policy: the selection, the expression and the field choose none. Select cities, or correct the expression or the field (1 for the chosen cities).</source>
+      <translation>没有城市被选中实施政策：选择、表达式和字段均未选中任何城市。请选择城市，或修改表达式或字段（所选城市为 1）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="229" />
+      <source>Chosen for the policy (1 yes, 0 no)</source>
+      <translation>是否实施政策（1 是，0 否）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="230" />
+      <source>{name} before the policy (latest year)</source>
+      <translation>政策前的 {name}（最近一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="231" />
+      <source>Change of {name} (the policy)</source>
+      <translation>{name} 的变化（政策）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="232" />
+      <source>Own change of {y} (from the city's own investment)</source>
+      <translation>{y} 的自身变化（来自城市自身投资）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="233" />
+      <source>Spillover of {y} received from the other chosen cities</source>
+      <translation>从其他所选城市获得的 {y} 溢出</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="234" />
+      <source>Total predicted change of {y}</source>
+      <translation>{y} 的预测总变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="235" />
+      <source>Total change: lower bound of the 95 % interval</source>
+      <translation>总变化：95 % 区间下限</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="236" />
+      <source>Total change: upper bound of the 95 % interval</source>
+      <translation>总变化：95 % 区间上限</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="239" />
+      <source>Predicted change of {y}</source>
+      <translation>{y} 的预测变化</translation>
+    </message>
+  </context>
+  <context>
     <name>SpatialDurbinAlgorithm</name>
     <message>
       <location filename="../../processing/algorithms/spatial_durbin.py" line="29" />
@@ -6156,6 +6360,187 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <location filename="../../processing/styling.py" line="653" />
       <source>beyond {radius} km</source>
       <translation>{radius} km 以外</translation>
+    </message>
+  </context>
+  <context>
+    <name>TargetingAlgorithm</name>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="35" />
+      <source>Where to invest first (targeting)</source>
+      <translation>优先投资选址（目标选择）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="39" />
+      <source>Which cities should get the investment first? For each city, its network reach: the predicted gain of the dependent variable, summed over the target cities (every city, or those of an expression such as the least resilient or the central and western cities), when the policy variable rises there (the column of the model's spatial multiplier). The model is the one “Spatial spillover model” fits, with the same inputs; the change (absolute, percentage or to a target) as in “Spillover scenario”.
+
+The total gain is the sum of the chosen cities' gains, so the best k cities are exactly the k largest gains. With a cost field and a budget, the best cities within the budget come from an integer programme (HiGHS): proven optimal or the gap stated. Candidates can be restricted by an expression.
+
+Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RANK), whether it is chosen (TG_CHOSEN) or in the naive choice (TG_NAIVE: the cities with the highest current value of the policy variable), and the predicted change of the outcome when the chosen cities invest (TG_CHANGE), mapped by the change; the total gain against the naive choice.</source>
+      <translation>哪些城市应优先获得投资？对每个城市计算其网络辐射力：当该城市的政策变量提高时，被解释变量在目标城市（所有城市，或由表达式指定的城市，如韧性最低的城市或中西部城市）中的预测增益之和（即模型空间乘数矩阵的一列）。模型与“空间溢出模型”所估计的相同，输入也相同；变化方式（绝对值、百分比或提高到目标值）与“溢出情景模拟”相同。
+
+总增益是所选城市增益之和，因此最优的 k 个城市恰为增益最大的 k 个城市。给定成本字段和预算时，预算内的最优城市组合由整数规划（HiGHS）求得：证明为最优，或给出最优性差距。候选城市可用表达式限定。
+
+输出：一个图层，含每个城市的辐射力（TG_REACH）、增益（TG_GAIN）、排名（TG_RANK）、是否入选（TG_CHOSEN）、是否属于朴素选择（TG_NAIVE：政策变量当前值最高的城市），以及所选城市投资时结果变量的预测变化（TG_CHANGE），按该变化分级设色；并给出与朴素选择相比的总增益。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="38" />
+      <source>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy</source>
+      <translation>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy,目标选择,优先投资,排序,网络辐射力,乘数,预算,背包问题,溢出效应,政策</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="68" />
+      <source>Policy variable (an explanatory variable)</source>
+      <translation>政策变量（一个解释变量）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="71" />
+      <source>Change</source>
+      <translation>变化方式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="72" />
+      <source>Raise by a value (absolute)</source>
+      <translation>提高一个数值（绝对值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="72" />
+      <source>Raise by a percentage of each city's value</source>
+      <translation>按各城市取值的百分比提高</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="73" />
+      <source>Raise to a target value</source>
+      <translation>提高到目标值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="75" />
+      <source>Value (the change, the percentage or the target)</source>
+      <translation>数值（变化量、百分比或目标值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="78" />
+      <source>Number of cities to choose (without a budget)</source>
+      <translation>要选择的城市数（无预算时）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="81" />
+      <source>Cost of the investment per city (with a budget)</source>
+      <translation>每个城市的投资成本（有预算时）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="84" />
+      <source>Budget (units of the cost field)</source>
+      <translation>预算（单位与成本字段相同）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="87" />
+      <source>Candidate cities (expression; empty: every city)</source>
+      <translation>候选城市（表达式；留空：所有城市）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="90" />
+      <source>Cities whose gain counts (expression; empty: every city)</source>
+      <translation>计入增益的城市（表达式；留空：所有城市）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="93" />
+      <source>Time limit of the integer programme (s)</source>
+      <translation>整数规划的时间限制（秒）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="96" />
+      <source>Ranking and choice</source>
+      <translation>排序与选择</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="98" />
+      <source>Total gain of the chosen cities</source>
+      <translation>所选城市的总增益</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="99" />
+      <source>Total gain of the naive choice</source>
+      <translation>朴素选择的总增益</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="100" />
+      <source>Number of chosen cities</source>
+      <translation>所选城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="101" />
+      <source>Optimality gap (0: proven optimal)</source>
+      <translation>最优性差距（0：已证明最优）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="123" />
+      <source>Choose the policy variable (one of the explanatory variables).</source>
+      <translation>请选择政策变量（解释变量之一）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="139" />
+      <source>The candidate expression chooses no city; correct it or leave it empty.</source>
+      <translation>候选城市表达式未选中任何城市；请修改或留空。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="150" />
+      <source>A cost field needs a budget: set the budget.</source>
+      <translation>使用成本字段需要设置预算：请设置预算。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="158" />
+      <source>Not proven optimal within the time limit: gap {gap:.2%}.</source>
+      <translation>在时间限制内未能证明最优：差距为 {gap:.2%}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="170" />
+      <source>Only {count} candidate cities for {k} to choose: choose fewer cities or more candidates.</source>
+      <translation>要选择 {k} 个城市，但只有 {count} 个候选城市：请减少要选择的城市数，或增加候选城市。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="177" />
+      <source>No city is worth choosing: the policy gains nothing in the target cities (or nothing fits the budget).</source>
+      <translation>没有值得选择的城市：该政策在目标城市中没有增益（或没有城市符合预算）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="182" />
+      <source>{count} cities chosen: total gain {gain:.6g}; the naive choice gains {naive:.6g}.</source>
+      <translation>已选择 {count} 个城市：总增益 {gain:.6g}；朴素选择的增益为 {naive:.6g}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="201" />
+      <source>Gain in the target cities per unit of {name} here</source>
+      <translation>此处 {name} 每提高一个单位在目标城市中的增益</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="202" />
+      <source>Gain in the target cities from the policy here</source>
+      <translation>此处实施政策在目标城市中的增益</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="203" />
+      <source>Rank by gain (1: first; 0: not a candidate)</source>
+      <translation>按增益排名（1：第一；0：非候选城市）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="204" />
+      <source>Chosen (1 yes, 0 no)</source>
+      <translation>是否入选（1 是，0 否）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="205" />
+      <source>In the naive choice (highest current {name})</source>
+      <translation>是否属于朴素选择（当前 {name} 最高）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="206" />
+      <source>Predicted change of {y} when the chosen cities invest</source>
+      <translation>所选城市投资时 {y} 的预测变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="210" />
+      <source>Predicted change of {y}</source>
+      <translation>{y} 的预测变化</translation>
     </message>
   </context>
   <context>
@@ -7940,6 +8325,201 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>组内 R²</translation>
     </message>
     <message>
+      <location filename="../../core/econometrics/scenario.py" line="77" />
+      <source>Unknown kind of change “{kind}”; use one of {kinds}.</source>
+      <translation>未知的变化方式“{kind}”；请使用以下之一：{kinds}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario.py" line="80" />
+      <source>The change of the policy variable must be a finite number (e.g. 0.1).</source>
+      <translation>政策变量的变化必须是有限数值（如 0.1）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario.py" line="150" />
+      <source>{count} chosen unit(s) are not in the model (left out for missing values or as islands) and get no change: {units}.</source>
+      <translation>{count} 个所选单元不在模型中（因缺失值或孤岛被剔除），不产生变化：{units}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario.py" line="153" />
+      <source>No city is chosen for the policy: choose cities (selected features, an expression or a field with 1 for the chosen cities) that are in the model.</source>
+      <translation>没有城市被选中实施政策：请选择模型中的城市（选中的要素、表达式，或所选城市为 1 的字段）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario.py" line="274" />
+      <source>The policy variable {name} is not an explanatory variable of the model; add it to the explanatory variables or choose one of {choices}.</source>
+      <translation>政策变量 {name} 不是模型的解释变量；请将其加入解释变量，或从以下变量中选择：{choices}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario.py" line="299" />
+      <source>The policy variable {name} has no usable value in some chosen cities.</source>
+      <translation>政策变量 {name} 在部分所选城市中没有可用的值。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario.py" line="303" />
+      <source>Every chosen city already has {name} at or above the target {target}: the policy changes nothing. Choose a higher target or other cities.</source>
+      <translation>所有所选城市的 {name} 都已达到或超过目标值 {target}：政策不产生任何变化。请选择更高的目标值或其他城市。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario.py" line="306" />
+      <source>The policy changes nothing (a change of zero, or {name} is zero in the chosen cities for a percentage): choose a change other than zero.</source>
+      <translation>政策不产生任何变化（变化量为零，或按百分比变化时所选城市的 {name} 为零）：请选择非零的变化。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario.py" line="309" />
+      <source>{count} chosen city(ies) already at or above the target {target} get no change.</source>
+      <translation>{count} 个所选城市已达到或超过目标值 {target}，不产生变化。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario.py" line="346" />
+      <source>simulation: the effects' {draws} draws of (β, θ, ρ), seed {seed}; each city's change from sparse LU solves at {nodes} Chebyshev points of ρ (the sums of the own parts at {sum_nodes}), interpolated to each draw; 95 % intervals from the 2.5 and 97.5 percentiles</source>
+      <translation>模拟：与效应相同的 {draws} 次 (β, θ, ρ) 抽样，种子 {seed}；每个城市的变化由 ρ 的 {nodes} 个切比雪夫点上的稀疏 LU 求解（自身变化之和用 {sum_nodes} 个点）插值到每次抽样；95 % 区间取 2.5 和 97.5 百分位数</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario.py" line="351" />
+      <source>none: {draws} simulation draw(s), at least 2 are needed for intervals</source>
+      <translation>无：模拟抽样 {draws} 次，计算区间至少需要 2 次</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario.py" line="375" />
+      <source>linear in the coefficients: standard errors from the covariance matrix, normal 95 % intervals</source>
+      <translation>对系数为线性：标准误来自协方差矩阵，正态 95 % 区间</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario.py" line="377" />
+      <source>no spatial multiplier and no W·X term for the policy variable: each city's change is its own (β·Δx), there is no spillover; normal 95 % intervals</source>
+      <translation>无空间乘数且政策变量无 W·X 项：每个城市的变化仅为自身变化（β·Δx），没有溢出；正态 95 % 区间</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="30" />
+      <source>{name} raised by {delta} in the chosen cities</source>
+      <translation>所选城市的 {name} 提高 {delta}</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="33" />
+      <source>{name} raised by {delta} % of its value in the chosen cities</source>
+      <translation>所选城市的 {name} 提高其取值的 {delta} %</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="35" />
+      <source>{name} raised to {delta} in the chosen cities below it</source>
+      <translation>所选城市中低于 {delta} 的 {name} 提高到 {delta}</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="49" />
+      <source>Policy</source>
+      <translation>政策</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="52" />
+      <source>Policy: {policy}; {chosen} of {units} cities chosen, total change of {name} {dx} (baseline: the latest year).</source>
+      <translation>政策：{policy}；{units} 个城市中选中 {chosen} 个，{name} 的总变化为 {dx}（基准：最近一年）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="56" />
+      <source>Model: {model} of {dependent}, {effects}; {units} units × {years} year(s).</source>
+      <translation>模型：{dependent}的{model}，{effects}；{units} 个单元 × {years} 年。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="64" />
+      <source>Coefficient</source>
+      <translation>系数</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="64" />
+      <source>Estimate</source>
+      <translation>估计值</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="64" />
+      <source>Standard error</source>
+      <translation>标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="66" />
+      <source>Predicted change of {dependent}</source>
+      <translation>{dependent} 的预测变化</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="67" />
+      <source>Own change (the cities' own investment)</source>
+      <translation>自身变化（城市自身投资）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="68" />
+      <source>Received spillover (from other cities' investment)</source>
+      <translation>获得的溢出（来自其他城市的投资）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="69" />
+      <source>Total change</source>
+      <translation>总变化</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="72" />
+      <source>Sum over all cities</source>
+      <translation>所有城市合计</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="72" />
+      <source>95 % interval</source>
+      <translation>95 % 区间</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="75" />
+      <source>Spatial multiplier of the policy: the total change is {ratio} times the own change; {share} % of it is spillover.</source>
+      <translation>政策的空间乘数：总变化是自身变化的 {ratio} 倍；其中 {share} % 为溢出。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="81" />
+      <source>Cities without the policy receive {received} in total ({count} cities).</source>
+      <translation>未实施政策的城市共获得 {received}（{count} 个城市）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="83" />
+      <source>Intervals: {method}.</source>
+      <translation>区间：{method}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="85" />
+      <source>Cities with the largest change</source>
+      <translation>变化最大的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="87" />
+      <source>City</source>
+      <translation>城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="87" />
+      <source>Chosen</source>
+      <translation>是否选中</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="87" />
+      <source>Change of {name}</source>
+      <translation>{name} 的变化</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="87" />
+      <source>Own</source>
+      <translation>自身</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="88" />
+      <source>Received</source>
+      <translation>获得溢出</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="89" />
+      <source>yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/scenario_report.py" line="89" />
+      <source>no</source>
+      <translation>否</translation>
+    </message>
+    <message>
       <location filename="../../core/econometrics/spectrum.py" line="66" />
       <source>exact, from the {n} complex eigenvalues of W</source>
       <translation>精确计算，基于 W 的 {n} 个复特征值</translation>
@@ -8058,6 +8638,31 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/econometrics/spillover.py" line="235" />
       <source>The Hausman test was left out: the {model} model with {effects} could not be estimated: {reason}</source>
       <translation>Hausman 检验已省略：含{effects}的 {model} 模型无法估计：{reason}</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="46" />
+      <source>Choose between 1 and {n} cities (asked for {k}).</source>
+      <translation>请选择 1 到 {n} 个城市（当前为 {k} 个）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="58" />
+      <source>The target group of cities is empty: choose at least one city whose gain counts.</source>
+      <translation>目标城市组为空：请至少选择一个计入收益的城市。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="94" />
+      <source>Every city needs a cost that is a number ≥ 0; fill the cost field.</source>
+      <translation>每个城市都需要一个 ≥ 0 的成本数值；请填写成本字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="96" />
+      <source>The budget must be a positive number (in the units of the cost field).</source>
+      <translation>预算必须为正数（单位与成本字段相同）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="102" />
+      <source>No set of cities fits the budget within the time limit; raise the time limit.</source>
+      <translation>在时间限制内未找到符合预算的城市组合；请延长时间限制。</translation>
     </message>
     <message>
       <location filename="../../core/errors.py" line="92" />
@@ -9438,16 +10043,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/weights/points.py" line="32" />
       <source>Unknown point method “{method}”; use centroid or point_on_surface.</source>
       <translation>未知的取点方法“{method}”；请使用 centroid 或 point_on_surface。</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="41" />
-      <source>yes</source>
-      <translation>是</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="41" />
-      <source>no</source>
-      <translation>否</translation>
     </message>
     <message>
       <location filename="../../processing/algorithms/convergence.py" line="185" />

@@ -31,7 +31,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 DESIGN_IDS = {
     "jointable", "zonalstatistics", "compositeindex", "couplingcoordination", "spatialweights",
     "globalautocorrelation", "localmoran", "localgeary", "hotspots", "corenodecoverage",
-    "spatialdurbin", "heterogeneity", "convergence", "mediation", "reportmap",
+    "spatialdurbin", "heterogeneity", "convergence", "mediation", "reportmap", "scenario", "targeting",
 }
 
 STARTUP = r'''

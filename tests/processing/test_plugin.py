@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DESIGN_IDS = {
     "jointable", "zonalstatistics", "compositeindex", "couplingcoordination", "spatialweights",
     "globalautocorrelation", "localmoran", "localgeary", "hotspots", "corenodecoverage",
-    "spatialdurbin", "heterogeneity", "convergence", "mediation", "reportmap",
+    "spatialdurbin", "heterogeneity", "convergence", "mediation", "reportmap", "scenario", "targeting",
 }
 
 
