@@ -111,7 +111,7 @@ test-core: setup
 # machine's apt mirror into .build/chroot-<suite> (kept: the next run reuses it), then
 # `make test` inside it on this checkout (its venv: .venv-<platform>). Needs root.
 test-other:
-	$(SUDO) $(ROOT)/scripts/debian_chroot.sh test-other $(if $(PYTEST_ARGS),PYTEST_ARGS="$(PYTEST_ARGS)")
+	$(SUDO) $(ROOT)/scripts/debian_chroot.sh test-other $(if $(PYTEST_ARGS),PYTEST_ARGS='$(PYTEST_ARGS)')
 
 demo: setup
 	$(RUN) $(PY) $(ROOT)/scripts/demo.py --out $(ROOT)/demo_output
