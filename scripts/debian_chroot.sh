@@ -85,9 +85,13 @@ run() {
     [ -x "$dir/bin/bash" ] || die "$dir is not a chroot (build it first)"
     # Inside the new mount namespace: mount, then chroot with a clean environment.
     # shellcheck disable=SC2016
-    unshare --mount --propagation private -- bash -c '
+    unshare --mount --propagation unchanged -- bash -c '
         set -e
         dir=$1 bind=$2 cwd=$3; shift 3
+        # Nothing mounted here may reach the parent namespace. Inside a chroot "/" is no mount
+        # point (unshare --propagation private fails there): make each visible mount private.
+        mount --make-rprivate / 2>/dev/null ||
+            awk "{print \$5}" /proc/self/mountinfo | while read -r m; do mount --make-private "$m" || true; done
         mount -t proc proc "$dir/proc"
         mount -t sysfs sys "$dir/sys"
         mount --rbind /dev "$dir/dev"
