@@ -95,8 +95,9 @@ $(PLUGINS)/digital_resilience:
 	@ln -sfn ../.. $(PLUGINS)/digital_resilience
 
 # -X faulthandler: a crash (segfault, abort) prints every thread's Python stack, and the
-# non-zero exit fails the run.
-PYTEST := $(RUN) $(PY) -X faulthandler -m pytest
+# non-zero exit fails the run; PYTHONFAULTHANDLER does the same for the Python programs the tests
+# start (scripts/demo.py, qgis_process.bin's embedded Python) when they pass the environment on.
+PYTEST := $(RUN) PYTHONFAULTHANDLER=1 $(PY) -X faulthandler -m pytest
 
 test: setup
 	cd /tmp && $(PYTEST) -c $(ROOT)/pyproject.toml --rootdir $(ROOT) $(ROOT)/tests $(PYTEST_ARGS)
