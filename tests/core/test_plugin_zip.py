@@ -38,6 +38,8 @@ def test_metadata_has_every_field(archive):
     for key in REQUIRED + RECOMMENDED:
         assert general.get(key, "").strip(), key
     assert general["qgisMinimumVersion"] == "3.22"
+    # Tested on 3.22 and 3.40 (README, "Tested versions"); QGIS 4 needs its own declaration.
+    assert general["qgisMaximumVersion"] == "3.99"
     assert general["hasProcessingProvider"] == "yes"
     assert f"digital_resilience/{general['icon']}" in opened.namelist()
     assert "@" in general["email"] and general["repository"].startswith("https://")
@@ -46,7 +48,7 @@ def test_metadata_has_every_field(archive):
 def test_no_junk_tests_or_build_files(archive):
     path, names, _ = archive
     forbidden = ("__pycache__", ".pyc", ".git/", "/tests/", "/bench/", "/.ci/", "/scripts/",
-                 "Makefile", "requirements", "pyproject.toml", ".gitignore")
+                 "Makefile", "requirements", "/constraints/", "pyproject.toml", ".gitignore")
     assert [n for n in names if any(f in n for f in forbidden)] == []
     assert path.stat().st_size < 25 * 1024 * 1024
 
