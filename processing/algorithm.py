@@ -24,6 +24,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core import dependencies
 from ..core.errors import Cancelled, InputError, Message
+from .qgis_compat import parameter_as_strings
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
 ICON_PATH = PLUGIN_DIR / "resources" / "icons" / "icon.svg"
@@ -204,5 +205,5 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
 
     def field_name(self, parameters, name: str, context) -> str | None:
         """The field chosen in the single-field parameter ``name``, or None when it is empty."""
-        fields = self.parameterAsFields(parameters, name, context)
+        fields = parameter_as_strings(self, parameters, name, context)
         return fields[0] if fields else None

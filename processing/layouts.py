@@ -45,6 +45,7 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
+from .qgis_compat import set_label_font, set_legend_style_font
 from .styling import cjk_font_family
 
 LAYOUT_DIR = Path(__file__).resolve().parent.parent / "resources" / "layouts"
@@ -104,8 +105,7 @@ def _label(layout, item_id: str, text: str, rect, size: float, bold: bool = Fals
     label = QgsLayoutItemLabel(layout)
     label.setId(item_id)
     label.setText(text)
-    label.setFont(_font(size, bold))
-    label.setFontColor(QColor("#1a1a1a"))
+    set_label_font(label, _font(size, bold), QColor("#1a1a1a"))
     label.setHAlign(align)
     label.setVAlign(Qt.AlignVCenter)
     layout.addLayoutItem(label)
@@ -203,7 +203,7 @@ def build_layout(project, key: str) -> QgsPrintLayout:
     legend.setSymbolHeight(4 * s)
     for style, size, bold in ((QgsLegendStyle.Title, 10, True), (QgsLegendStyle.Group, 9, True),
                               (QgsLegendStyle.Subgroup, 8.5, True), (QgsLegendStyle.SymbolLabel, 8, False)):
-        legend.rstyle(style).setFont(_font(size * s, bold))
+        set_legend_style_font(legend.rstyle(style), _font(size * s, bold))
     layout.addLayoutItem(legend)
     x, y = geometry[LEGEND]
     landscape = width >= height

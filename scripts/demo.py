@@ -463,7 +463,7 @@ def add_china_context(demo: Demo) -> None:
         options.driverName = "GPKG"
         options.layerName = name
         options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
-        error = QgsVectorFileWriter.writeAsVectorFormatV2(source, str(demo.gpkg), QgsCoordinateTransformContext(),
+        error = QgsVectorFileWriter.writeAsVectorFormatV3(source, str(demo.gpkg), QgsCoordinateTransformContext(),
                                                           options)
         if error[0] != QgsVectorFileWriter.NoError:
             raise RuntimeError(f"could not copy {source_name} into {demo.gpkg}: {error[1]}")

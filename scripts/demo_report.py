@@ -155,6 +155,7 @@ def cover_page(demo, folder: Path, pages: list[Page]) -> Page:
     from qgis.PyQt.QtGui import QColor, QFont
 
     from digital_resilience.processing import layouts
+    from digital_resilience.processing.qgis_compat import set_label_font
     from digital_resilience.processing.styling import cjk_font_family
 
     page = Page("cover", TITLE, folder / "00_cover.pdf")
@@ -180,8 +181,7 @@ def cover_page(demo, folder: Path, pages: list[Page]) -> Page:
         font = QFont(cjk_font_family())
         font.setPointSizeF(size)
         font.setBold(bold)
-        label.setFont(font)
-        label.setFontColor(QColor("#1a1a1a"))
+        set_label_font(label, font, QColor("#1a1a1a"))
         label.setText(text)
         layout.addLayoutItem(label)
         place(label, rect)

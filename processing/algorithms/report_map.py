@@ -42,6 +42,7 @@ from qgis.PyQt.QtCore import Qt
 from .. import layouts
 from ..algorithm import PLUGIN_DIR, ResilienceAlgorithm
 from ..classification_parameters import CLASSES, CLASSIFICATION, add_classification_parameters, classification
+from ..qgis_compat import parameter_as_strings
 from ..report_pages import Page, PageIterator
 from ..styling import (
     RAMP_NAMES,
@@ -207,7 +208,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
     def required_packages(self, parameters, context) -> tuple[str, ...]:
         """mapclassify computes classes: for a chosen Field, or for every year's page of a
         style re-classified each year; a layer that keeps its own style needs only numpy."""
-        classifies = bool(self.parameterAsFields(parameters, self.FIELD, context)) or (
+        classifies = bool(parameter_as_strings(self, parameters, self.FIELD, context)) or (
             self.parameterAsEnum(parameters, self.ATLAS, context) == self.ATLAS_YEARS
             and self.parameterAsEnum(parameters, self.BREAKS, context) == 1)
         return self.REQUIRES if classifies else tuple(p for p in self.REQUIRES if p != "mapclassify")
@@ -370,7 +371,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         if mode == self.ATLAS_NONE:
             return [Page(key="map")]
         if mode == self.ATLAS_YEARS:
-            fields = self.parameterAsFields(parameters, self.FIELD, context)
+            fields = parameter_as_strings(self, parameters, self.FIELD, context)
             column = fields[0] if fields else None
             renderer = layer.renderer()
             if column is None and isinstance(renderer, QgsGraduatedSymbolRenderer):
@@ -382,7 +383,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
                     "“Field to classify”, or give the layer a graduated style on such a field."))
             years = panel_stems([f.name() for f in layer.fields()])[split[0]]
             return [Page(key=str(year), label=str(year), year=year, column=name) for year, name in years.items()]
-        names = self.parameterAsFields(parameters, self.ATLAS_FIELD, context)
+        names = parameter_as_strings(self, parameters, self.ATLAS_FIELD, context)
         if not names:
             raise QgsProcessingException(self.tr(
                 "One page per value of a field needs that field: choose it in “Field with one page per "
@@ -400,7 +401,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         or the layer's own style when no field is chosen."""
         import numpy as np
 
-        fields = self.parameterAsFields(parameters, self.FIELD, context)
+        fields = parameter_as_strings(self, parameters, self.FIELD, context)
         chosen = classification(self, parameters, context)
         self.scheme, self.k = chosen["scheme"], chosen["k"]
         self.ramp = RAMP_NAMES[self.parameterAsEnum(parameters, self.RAMP, context)]
@@ -507,12 +508,10 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
     def wgs84_extent(self, layers, expression: str | None = None):
         """Extent of the layers' features (those matching ``expression``) in WGS 84."""
         wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
-        extent = QgsRectangle()
-        extent.setMinimal()
+        extent = QgsRectangle()  # empty (null): any extent combined with it replaces it
         for layer in layers:
             if expression:
                 box = QgsRectangle()
-                box.setMinimal()
                 request = QgsFeatureRequest().setFilterExpression(expression).setNoAttributes()
                 for feature in layer.getFeatures(request):
                     if feature.hasGeometry():

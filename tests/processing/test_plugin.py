@@ -199,7 +199,6 @@ def test_invalid_geometry_under_the_stop_policy_neither_stops_attribute_work_nor
     from qgis.core import (
         QgsFeature,
         QgsFeatureRequest,
-        QgsField,
         QgsGeometry,
         QgsProcessingContext,
         QgsProcessingException,
@@ -207,10 +206,11 @@ def test_invalid_geometry_under_the_stop_policy_neither_stops_attribute_work_nor
         QgsProject,
         QgsVectorLayer,
     )
-    from qgis.PyQt.QtCore import QVariant
+
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
 
     layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "bowtie", "memory")
-    layer.dataProvider().addAttributes([QgsField("A", QVariant.Double), QgsField("B", QVariant.Double)])
+    layer.dataProvider().addAttributes([new_field("A", FieldType.DOUBLE), new_field("B", FieldType.DOUBLE)])
     layer.updateFields()
     features = []
     for i, wkt in enumerate(["POLYGON((0 0,1 1,1 0,0 1,0 0))", "POLYGON((2 0,3 0,3 1,2 1,2 0))",
@@ -239,7 +239,6 @@ def test_inline_weights_follow_the_invalid_geometry_policy(provider, qgis_app):
     from qgis.core import (
         QgsFeature,
         QgsFeatureRequest,
-        QgsField,
         QgsGeometry,
         QgsProcessingContext,
         QgsProcessingException,
@@ -247,10 +246,11 @@ def test_inline_weights_follow_the_invalid_geometry_policy(provider, qgis_app):
         QgsProject,
         QgsVectorLayer,
     )
-    from qgis.PyQt.QtCore import QVariant
+
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
 
     layer = QgsVectorLayer("Polygon?crs=EPSG:3857", "grid", "memory")
-    layer.dataProvider().addAttributes([QgsField("code", QVariant.Int), QgsField("x", QVariant.Double)])
+    layer.dataProvider().addAttributes([new_field("code", FieldType.INT), new_field("x", FieldType.DOUBLE)])
     layer.updateFields()
     features = []
     for i in range(9):

@@ -142,14 +142,14 @@ def test_one_page_per_region_with_the_inset_only_where_the_islands_are(provider,
 
 
 def test_project_layers_with_lisa_style_and_inputs_untouched(provider, cities_layer, tmp_path):
-    from qgis.core import QgsFeature, QgsField, QgsProject, QgsVectorLayer
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.core import QgsFeature, QgsProject, QgsVectorLayer
 
     from digital_resilience.processing.layouts import LEGEND, item_geometry
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
     from digital_resilience.processing.styling import apply_style, lisa_style
 
     layer = QgsVectorLayer("MultiPolygon?crs=EPSG:4326", "LISA clusters", "memory")
-    layer.dataProvider().addAttributes([QgsField("region", QVariant.String), QgsField("LISA_CL", QVariant.String)])
+    layer.dataProvider().addAttributes([new_field("region", FieldType.STRING), new_field("LISA_CL", FieldType.STRING)])
     layer.updateFields()
     clusters = {"east": "High-High", "west": "Low-Low", "central": "Not significant", "northeast": "Low-High"}
     features = []
