@@ -177,6 +177,16 @@ class Demo:
             raise KeyError(title)
         return found[0]
 
+    def close(self) -> None:
+        """Free the project and its layers now, while QGIS runs: left to Python, the project would
+        be freed after QgsApplication.exitQgis() and QGIS 3.40 crashes there (SIGSEGV at exit)."""
+        from qgis.PyQt import sip
+
+        project, self.project, self.groups = self.project, None, {}
+        project.removeAllMapLayers()
+        project.clear()
+        sip.delete(project)
+
     def step(self, title: str, function) -> None:
         start = time.perf_counter()
         summary = function()
@@ -528,7 +538,7 @@ def main(argv=None) -> int:
         demo.step(title, lambda function=function, demo=demo: function(demo))
     print(f"Done in {time.perf_counter() - started:.1f} s; outputs in {args.out}/: demo.gpkg, demo.qgz, "
           "report.pdf, reports/ (HTML), charts/, weights/, tables/")
-    demo.project.clear()  # free the layers before QGIS exits
+    demo.close()  # free the project and its layers before QGIS exits
     stop_qgis(app, provider)
     return 0
 

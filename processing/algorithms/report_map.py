@@ -14,7 +14,6 @@ from qgis.core import (
     QgsExpression,
     QgsFeatureRequest,
     QgsGraduatedSymbolRenderer,
-    QgsLayerTree,
     QgsLayoutExporter,
     QgsLayoutItemMap,
     QgsProcessing,
@@ -32,7 +31,6 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
     QgsProcessingUtils,
-    QgsProject,
     QgsRectangle,
     QgsRenderContext,
     QgsVectorLayer,
@@ -42,6 +40,7 @@ from qgis.PyQt.QtCore import Qt
 from .. import layouts
 from ..algorithm import PLUGIN_DIR, ResilienceAlgorithm
 from ..classification_parameters import CLASSES, CLASSIFICATION, add_classification_parameters, classification
+from ..layout_project import LayoutProject
 from ..qgis_compat import parameter_as_strings
 from ..report_pages import Page, PageIterator
 from ..styling import (
@@ -220,21 +219,14 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             raise QgsProcessingException(self.tr(
                 "Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”."
             ).format(name=Path(output).name))
-        self.project = QgsProject()
-        self.project.setEllipsoid("EPSG:7030")
-        self.keep = []  # layers and trees that must outlive the export
-        try:
-            return self.render(parameters, context, feedback, output, fmt)
-        finally:
-            self.release()
-
-    def release(self) -> None:
-        """Free the private project, its layers and layout now, in this thread: QGIS objects
-        left to Python's garbage collector can outlive QgsApplication and crash its exit."""
-        self.keep = []
-        if self.project is not None:
-            self.project.clear()
-            self.project = None
+        # A private project for the clones, basemaps and layout, freed in a fixed order when the
+        # run ends, however it ends (layout_project.py).
+        with LayoutProject(ellipsoid="EPSG:7030") as private:
+            self.private, self.project = private, private.project
+            try:
+                return self.render(parameters, context, feedback, output, fmt)
+            finally:
+                self.private = self.project = None
 
     def render(self, parameters, context, feedback, output, fmt):
         thematic = self.thematic_layers(parameters, context)
@@ -317,7 +309,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         for source in sources:
             clone = source.clone()
             clone.setName(source.name())
-            self.project.addMapLayer(clone, False)
+            self.private.add_layer(clone)
             clones.append(clone)
         return clones
 
@@ -326,7 +318,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         grey = layer.clone()
         grey.setSubsetString(layer.subsetString())
         apply_style(grey, Style(renderer=Single(color="#EBEBEB", outline="#C8C8C8", width=0.1)))
-        self.project.addMapLayer(grey, False)
+        self.private.add_layer(grey)
         return grey
 
     def china_basemaps(self) -> ChinaBasemaps:
@@ -358,7 +350,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         if "dashes" in layers:
             apply_style(layers["dashes"], maritime_line_style())
         for layer in layers.values():
-            self.project.addMapLayer(layer, False)
+            self.private.add_layer(layer)
         over = [layers["lines"]] + ([layers["dashes"]] if "dashes" in layers else [])
         regions = [layers["regions"]] if "regions" in layers else []
         return ChinaBasemaps(over=over, under_main=regions, under_inset=[*regions, layers["fill"]])
@@ -462,12 +454,11 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         if not path:
             key = list(layouts.TEMPLATES)[self.parameterAsEnum(parameters, self.TEMPLATE, context)]
             path = str(layouts.template_path(key))
-        layout = layouts.load_layout(self.project, path)
+        layout = self.private.load_layout(path)
         if layout is None:
             raise QgsProcessingException(self.tr(
                 "Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout "
                 "designer.").format(path=path))
-        self.keep.append(layout)
         return layout
 
     def fill_texts(self, parameters, context, items) -> None:
@@ -489,11 +480,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             return
         legend.setLinkedMap(main_map)
         legend.setAutoUpdateModel(False)
-        root = QgsLayerTree()
-        for layer in layers:
-            root.addLayer(layer)
-        self.keep.append(root)
-        legend.model().setRootGroup(root)
+        legend.model().setRootGroup(self.private.legend_tree(layers))
 
     def is_china(self, parameters, context, layers) -> bool:
         mode = self.parameterAsEnum(parameters, self.CHINA, context)
