@@ -92,6 +92,13 @@ def set_label_font(label, font, color) -> None:
         label.setFontColor(color)
 
 
+def label_font(label):
+    """The font of a layout label (``textFormat().font()`` since QGIS 3.24, ``font()`` before)."""
+    if hasattr(QgsLayoutItemLabel, "textFormat"):
+        return label.textFormat().font()
+    return label.font()
+
+
 def set_legend_style_font(style, font) -> None:
     """Font of a legend style (``legend.rstyle(...)``): ``setTextFormat`` (QGIS 3.30), ``setFont``
     before it (deprecated since)."""
