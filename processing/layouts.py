@@ -26,6 +26,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
+    QgsLayoutExporter,
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
     QgsLayoutItemMap,
@@ -37,6 +38,7 @@ from qgis.core import (
     QgsLegendStyle,
     QgsPrintLayout,
     QgsReadWriteContext,
+    QgsRenderContext,
     QgsScaleBarSettings,
     QgsTextFormat,
     QgsUnitTypes,
@@ -239,6 +241,17 @@ def build_layout(project, key: str) -> QgsPrintLayout:
 
     _label(layout, SOURCE, "", geometry[SOURCE], 7 * s, align=Qt.AlignLeft)
     return layout
+
+
+def pdf_settings(dpi: float) -> QgsLayoutExporter.PdfExportSettings:
+    """PDF export with vector output and text kept as text (searchable; since QGIS 3.24 labels with
+    text formats would otherwise be drawn as outlines, as the exporter's default says)."""
+    settings = QgsLayoutExporter.PdfExportSettings()
+    settings.dpi = dpi
+    settings.rasterizeWholeImage = False
+    settings.forceVectorOutput = True
+    settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
+    return settings
 
 
 def north_arrow_path() -> str:

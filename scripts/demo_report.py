@@ -125,9 +125,7 @@ def chart_layout(layout, page: Page, images: list[Path], subtitle: str) -> None:
         layout.addLayoutItem(picture)
         place(picture, (left, top, chart_height * aspect, chart_height))
         left += chart_height * aspect + gap
-    settings = QgsLayoutExporter.PdfExportSettings()
-    settings.dpi = 200
-    result = QgsLayoutExporter(layout).exportToPdf(str(page.pdf), settings)
+    result = QgsLayoutExporter(layout).exportToPdf(str(page.pdf), layouts.pdf_settings(200))
     if result != QgsLayoutExporter.Success:
         raise RuntimeError(f"could not write {page.pdf} ({result})")
 
@@ -195,8 +193,7 @@ def cover_layout(layout, demo, page: Page, pages: list[Page]) -> None:
         label.setText(text)
         layout.addLayoutItem(label)
         place(label, rect)
-    settings = QgsLayoutExporter.PdfExportSettings()
-    result = QgsLayoutExporter(layout).exportToPdf(str(page.pdf), settings)
+    result = QgsLayoutExporter(layout).exportToPdf(str(page.pdf), layouts.pdf_settings(300))
     if result != QgsLayoutExporter.Success:
         raise RuntimeError(f"could not write {page.pdf} ({result})")
 

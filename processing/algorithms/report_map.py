@@ -576,12 +576,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         dpi = self.parameterAsInt(parameters, self.DPI, context)
         base = str(Path(output).with_suffix(""))
         if fmt == "pdf":
-            settings = QgsLayoutExporter.PdfExportSettings()
-            settings.dpi = dpi
-            settings.rasterizeWholeImage = False
-            settings.forceVectorOutput = True
-            settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
-            result, error = QgsLayoutExporter.exportToPdf(iterator, output, settings)
+            result, error = QgsLayoutExporter.exportToPdf(iterator, output, layouts.pdf_settings(dpi))
             files = [output]
         elif fmt == "png":
             settings = QgsLayoutExporter.ImageExportSettings()
