@@ -1,23 +1,31 @@
 """The one place that knows which QGIS runs the plugin (3.22 LTR … 3.40 LTR and newer).
 
 Every API that QGIS deprecated between those releases, where the new form does not exist on
-3.22, goes through a function here; the rest of the plugin calls these and never tests
-``Qgis.QGIS_VERSION_INT`` itself. The new form is used as soon as it exists, so nothing
-deprecated runs on a current QGIS (the tests turn QGIS's deprecation warnings into errors).
+3.22, goes through a function here; the rest of the plugin calls these and never asks which
+QGIS runs. Each switch detects the new form itself (no version numbers to get wrong) and uses
+it as soon as it exists, so nothing deprecated runs on a current QGIS (the tests turn QGIS's
+deprecation warnings into errors).
 Where one form works on every supported version the plugin simply uses it (e.g.
 ``QgsRectangle()`` for an empty extent, ``QgsVectorFileWriter.writeAsVectorFormatV3``).
 """
 
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsField, QgsLayoutItemLabel, QgsLegendStyle, QgsProcessingAlgorithm, QgsTextFormat
+from qgis.core import QgsField, QgsLayoutItemLabel, QgsLegendStyle, QgsProcessingAlgorithm, QgsTextFormat
 from qgis.PyQt.QtCore import QMetaType, QVariant
 
-#: e.g. 32216 for 3.22.16, 34006 for 3.40.6.
-QGIS_VERSION = Qgis.QGIS_VERSION_INT
 
-#: QgsField takes and returns QMetaType.Type since 3.38 (the QVariant.Type forms are deprecated).
-FIELDS_USE_METATYPE = QGIS_VERSION >= 33800
+def _fields_take_metatype() -> bool:
+    """QgsField takes and returns QMetaType.Type since QGIS 3.38 (the QVariant.Type forms are
+    deprecated there); before, it refuses a QMetaType.Type."""
+    try:
+        QgsField("probe", QMetaType.Double)
+    except TypeError:
+        return False
+    return True
+
+
+FIELDS_USE_METATYPE = _fields_take_metatype()
 
 
 def _enum(owner, scoped: str, name: str):
