@@ -275,3 +275,15 @@ def test_inline_weights_follow_the_invalid_geometry_policy(provider, qgis_app):
     result = processing.run("resilience:globalautocorrelation", parameters, context=context,
                             feedback=QgsProcessingFeedback())
     assert result["MORAN_I"] is not None
+
+
+def test_a_deprecated_qgis_call_fails_the_tests(qgis_app):
+    """pyproject.toml turns QGIS's deprecation warnings from the plugin's and the tests' code into
+    errors, so a deprecated call cannot come back unnoticed (processing/qgis_compat.py has the form
+    for every supported QGIS). QgsRectangle.setMinimal is deprecated since QGIS 3.34 (setNull)."""
+    from qgis.core import QgsRectangle
+
+    if not hasattr(QgsRectangle, "setNull"):
+        pytest.skip("QgsRectangle.setMinimal is not deprecated before QGIS 3.34")
+    with pytest.raises(DeprecationWarning, match="setMinimal"):
+        QgsRectangle().setMinimal()
