@@ -71,13 +71,14 @@ def pandas_pipeline(long, system, shift=1e-4):
 
 def memory_layer(wide):
     """The wide table as a memory point layer (one feature per unit, a Double field per column)."""
-    from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsPointXY, QgsVectorLayer
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
 
     layer = QgsVectorLayer("Point?crs=EPSG:4326", "wide", "memory")
     columns = [c for c in wide.columns if c != "unit"]
-    layer.dataProvider().addAttributes([QgsField("unit", QVariant.Int)] +
-                                       [QgsField(c, QVariant.Double) for c in columns])
+    layer.dataProvider().addAttributes([new_field("unit", FieldType.INT)] +
+                                       [new_field(c, FieldType.DOUBLE) for c in columns])
     layer.updateFields()
     values = wide[columns].to_numpy().tolist()
     features = []

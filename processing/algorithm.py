@@ -34,6 +34,7 @@ from ..core import dependencies
 from ..core.errors import Bilingual, Cancelled, InputError, Message
 from ..core.progress import cancellable, checkpoint
 from .outputs import RunOutputs, cannot_write_message
+from .qgis_compat import parameter_as_strings
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
 ICON_PATH = PLUGIN_DIR / "resources" / "icons" / "icon.svg"
@@ -360,5 +361,5 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
 
     def field_name(self, parameters, name: str, context) -> str | None:
         """The field chosen in the single-field parameter ``name``, or None when it is empty."""
-        fields = self.parameterAsFields(parameters, name, context)
+        fields = parameter_as_strings(self, parameters, name, context)
         return fields[0] if fields else None

@@ -40,6 +40,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QDate, QDateTime, QTime, QVariant
 
 from ..core.errors import Cancelled
 from ..core.progress import checkpoint
+from .qgis_compat import FieldType, new_field
 
 CHUNK = 2000  # features per addFeatures() call and per progress report
 #: ``read_frame(geometry=WKB)``: geometries as WKB bytes in the column WKB_COLUMN of a plain DataFrame.
@@ -100,7 +101,6 @@ def _python_value(value):
     return value
 
 
-INTEGER_TYPES = (QVariant.Int, QVariant.UInt, QVariant.LongLong, QVariant.ULongLong)
 
 
 def _column(values: list, field: QgsField):
@@ -113,23 +113,23 @@ def _column(values: list, field: QgsField):
     import pandas as pd
 
     kind = field.type()
-    if kind == QVariant.Double:
+    if kind == FieldType.DOUBLE:
         try:
             return np.array(values, dtype=np.float64)
         except (TypeError, ValueError):
             return np.array([np.nan if v is None else v for v in map(_python_value, values)],
                             dtype=np.float64)
-    if kind in INTEGER_TYPES:
+    if kind in FieldType.INTEGERS:
         try:
             return np.array(values, dtype=np.int64)
         except (TypeError, ValueError, OverflowError):
             return pd.array([_python_value(v) for v in values], dtype="Int64")
-    if kind == QVariant.Bool:
+    if kind == FieldType.BOOL:
         converted = [_python_value(v) for v in values]
         if any(v is None for v in converted):
             return pd.array(converted, dtype="boolean")
         return np.array(converted, dtype=bool)
-    if kind in (QVariant.Date, QVariant.DateTime, QVariant.Time):
+    if kind in FieldType.DATES:
         converted = [_python_value(v) for v in values]
     else:  # strings and the rest: only NULL needs converting
         converted = [None if v.__class__ is QVariant else v for v in values]
@@ -234,7 +234,7 @@ def qgis_field(name: str, dtype, values=None) -> QgsField:
     import pandas as pd
 
     if pd.api.types.is_bool_dtype(dtype):
-        return QgsField(name, QVariant.Bool)
+        return new_field(name, FieldType.BOOL)
     if pd.api.types.is_integer_dtype(dtype):
         if values is not None and len(values):
             as_array = pd.array(values, dtype="Int64")
@@ -242,12 +242,12 @@ def qgis_field(name: str, dtype, values=None) -> QgsField:
             fits = (low is pd.NA) or (-(2**31) <= int(low) and int(high) < 2**31)
         else:
             fits = np.dtype(dtype).itemsize <= 4 if isinstance(dtype, np.dtype) else True
-        return QgsField(name, QVariant.Int if fits else QVariant.LongLong)
+        return new_field(name, FieldType.INT if fits else FieldType.LONGLONG)
     if pd.api.types.is_float_dtype(dtype):
-        return QgsField(name, QVariant.Double)
+        return new_field(name, FieldType.DOUBLE)
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        return QgsField(name, QVariant.DateTime)
-    return QgsField(name, QVariant.String)
+        return new_field(name, FieldType.DATETIME)
+    return new_field(name, FieldType.STRING)
 
 
 def fields_for_frame(frame, base_fields: QgsFields | None = None, aliases: dict | None = None) -> QgsFields:

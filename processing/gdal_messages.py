@@ -4,9 +4,9 @@ QGIS 3.22 writes a table (an output without geometry) into a GeoPackage through
 ``QgsVectorLayerExporter``, whose destructor asks the OGR provider for a spatial index
 whatever the geometry type; the provider runs GeoPackage's ``CreateSpatialIndex()`` on a
 table, and GDAL prints ``ERROR 1: No geometry column`` although the table was written
-completely (QGIS's own algorithms do the same; later QGIS versions skip the index for
-tables). :func:`ignore_gdal_errors` drops exactly such messages while a block runs and
-passes every other GDAL message on, in GDAL's own format, so real errors stay visible.
+completely (QGIS's own algorithms do the same, on QGIS 3.40 too). :func:`ignore_gdal_errors`
+drops exactly such messages while a block runs and passes every other GDAL message on, in
+GDAL's own format, so real errors stay visible.
 """
 
 from __future__ import annotations

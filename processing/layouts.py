@@ -26,6 +26,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
+    QgsLayoutExporter,
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
     QgsLayoutItemMap,
@@ -37,6 +38,7 @@ from qgis.core import (
     QgsLegendStyle,
     QgsPrintLayout,
     QgsReadWriteContext,
+    QgsRenderContext,
     QgsScaleBarSettings,
     QgsTextFormat,
     QgsUnitTypes,
@@ -45,6 +47,7 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
+from .qgis_compat import set_label_font, set_legend_style_font
 from .styling import cjk_font_family
 
 LAYOUT_DIR = Path(__file__).resolve().parent.parent / "resources" / "layouts"
@@ -134,8 +137,7 @@ def _label(layout, item_id: str, text: str, rect, size: float, bold: bool = Fals
     label = QgsLayoutItemLabel(layout)
     label.setId(item_id)
     label.setText(text)
-    label.setFont(_font(size, bold))
-    label.setFontColor(QColor("#1a1a1a"))
+    set_label_font(label, _font(size, bold), QColor("#1a1a1a"))
     label.setHAlign(align)
     label.setVAlign(Qt.AlignVCenter)
     layout.addLayoutItem(label)
@@ -233,7 +235,7 @@ def build_layout(project, key: str) -> QgsPrintLayout:
     legend.setSymbolHeight(4 * s)
     for style, size, bold in ((QgsLegendStyle.Title, 10, True), (QgsLegendStyle.Group, 9, True),
                               (QgsLegendStyle.Subgroup, 8.5, True), (QgsLegendStyle.SymbolLabel, 8, False)):
-        legend.rstyle(style).setFont(_font(size * s, bold))
+        set_legend_style_font(legend.rstyle(style), _font(size * s, bold))
     layout.addLayoutItem(legend)
     x, y = geometry[LEGEND]
     landscape = width >= height
@@ -269,6 +271,17 @@ def build_layout(project, key: str) -> QgsPrintLayout:
 
     _label(layout, SOURCE, "", geometry[SOURCE], 7 * s, align=Qt.AlignLeft)
     return layout
+
+
+def pdf_settings(dpi: float) -> QgsLayoutExporter.PdfExportSettings:
+    """PDF export with vector output and text kept as text (searchable; since QGIS 3.24 labels with
+    text formats would otherwise be drawn as outlines, as the exporter's default says)."""
+    settings = QgsLayoutExporter.PdfExportSettings()
+    settings.dpi = dpi
+    settings.rasterizeWholeImage = False
+    settings.forceVectorOutput = True
+    settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
+    return settings
 
 
 def north_arrow_path() -> str:

@@ -29,6 +29,7 @@ from .field_defaults import likely_field_parameter
 from .invalid_geometries import apply_policy
 from .panel_input import YEAR_FIELD, add_year_parameter, require_unit_id
 from .parameter_help import with_help
+from .qgis_compat import parameter_as_strings
 from .weights_parameters import add_weights_parameters, id_field_name, resolve_weights, unit_ids
 
 INPUT = "INPUT"
@@ -146,7 +147,7 @@ def spec_from_parameters(algorithm, parameters, context, labels=None):
     from ..core.econometrics.data import stem_of
     from ..core.econometrics.spillover import SpilloverSpec
 
-    durbin = algorithm.parameterAsFields(parameters, DURBIN, context) or None
+    durbin = parameter_as_strings(algorithm, parameters, DURBIN, context) or None
     return SpilloverSpec(
         model=MODELS[algorithm.parameterAsEnum(parameters, MODEL, context)],
         effects=EFFECTS_OPTIONS[algorithm.parameterAsEnum(parameters, EFFECTS, context)],
@@ -190,8 +191,8 @@ def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=())
     from ..core.names import unit_labels
 
     source = algorithm.input_source(parameters, context, INPUT)
-    dependent = algorithm.parameterAsFields(parameters, DEPENDENT, context)[0]
-    explanatory = algorithm.parameterAsFields(parameters, EXPLANATORY, context)
+    dependent = parameter_as_strings(algorithm, parameters, DEPENDENT, context)[0]
+    explanatory = parameter_as_strings(algorithm, parameters, EXPLANATORY, context)
     if not explanatory:
         raise QgsProcessingException(tr("Choose at least one explanatory variable."))
     year_field = algorithm.field_name(parameters, YEAR_FIELD, context)

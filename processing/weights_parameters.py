@@ -21,6 +21,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.weights.kinds import KERNELS, KINDS, NESTINGS
 from .parameter_help import with_help
+from .qgis_compat import parameter_as_strings
 
 TRANSFORMS = ("R", "B", "V")
 POINT_METHODS = ("centroid", "point_on_surface")
@@ -198,7 +199,7 @@ def weights_spec(algorithm, parameters, context, prefix: str = "WEIGHTS_"):
         return read(parameters, f"{p}{name}", context)
 
     def field(name):
-        fields = value(name, algorithm.parameterAsFields, [])
+        fields = value(name, lambda *args: parameter_as_strings(algorithm, *args), [])
         return fields[0] if fields else None
 
     return WeightsSpec(
@@ -265,7 +266,7 @@ def _with_weights_fields(algorithm, parameters, context, frame, spec, prefix):
 
 
 def id_field_name(algorithm, parameters, context, prefix: str = "WEIGHTS_") -> str | None:
-    fields = algorithm.parameterAsFields(parameters, f"{prefix}ID_FIELD", context)
+    fields = parameter_as_strings(algorithm, parameters, f"{prefix}ID_FIELD", context)
     return fields[0] if fields else None
 
 

@@ -175,6 +175,16 @@ class Demo:
             raise KeyError(title)
         return found[0]
 
+    def close(self) -> None:
+        """Free the project and its layers now, while QGIS runs: left to Python, the project would
+        be freed after QgsApplication.exitQgis() and QGIS 3.40 crashes there (SIGSEGV at exit)."""
+        from qgis.PyQt import sip
+
+        project, self.project, self.groups = self.project, None, {}
+        project.removeAllMapLayers()
+        project.clear()
+        sip.delete(project)
+
     def step(self, title: str, function) -> None:
         start = time.perf_counter()
         summary = function()
@@ -495,7 +505,7 @@ def add_china_context(demo: Demo) -> None:
         options.driverName = "GPKG"
         options.layerName = name
         options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
-        error = QgsVectorFileWriter.writeAsVectorFormatV2(source, str(demo.gpkg), QgsCoordinateTransformContext(),
+        error = QgsVectorFileWriter.writeAsVectorFormatV3(source, str(demo.gpkg), QgsCoordinateTransformContext(),
                                                           options)
         if error[0] != QgsVectorFileWriter.NoError:
             raise RuntimeError(f"could not copy {source_name} into {demo.gpkg}: {error[1]}")
@@ -512,8 +522,7 @@ def set_view_on_china(demo: Demo) -> None:
 
     cities = demo.project_layer("Cities (sample)")
     transform = QgsCoordinateTransform(cities.crs(), demo.project.crs(), demo.project)
-    extent = QgsRectangle()
-    extent.setMinimal()
+    extent = QgsRectangle()  # null: the first combineExtentWith takes the other's box (3.22 to 3.40+)
     for feature in cities.getFeatures(QgsFeatureRequest().setNoAttributes()):
         geometry = feature.geometry()
         geometry.transform(transform)  # the cities themselves: a lon/lat box would bulge in Albers
@@ -584,7 +593,7 @@ def main(argv=None) -> int:
         demo.step(title, lambda function=function, demo=demo: function(demo))
     print(f"Done in {time.perf_counter() - started:.1f} s; outputs in {args.out}/: demo.gpkg, demo.qgz, "
           "report.pdf, reports/ (HTML), charts/, weights/, tables/")
-    demo.project.clear()  # free the layers before QGIS exits
+    demo.close()  # free the project and its layers before QGIS exits
     stop_qgis(app, provider)
     return 0
 

@@ -59,41 +59,47 @@ def place(item, rect) -> None:
 def map_page(demo, folder: Path, page: Page, layers: list, subtitle: str = "", china: int = 0) -> Page:
     """A report map of ``layers`` (styled project layers, top first) by resilience:reportmap."""
     import processing
-    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
 
+    from digital_resilience.processing.layout_project import LayoutProject
 
     page.pdf = folder / f"{len(list(folder.glob('*.pdf'))):02d}_{page.short.replace(' ', '_')}.pdf"
     parameters = {"TITLE": page.title, "SUBTITLE": subtitle, "SOURCE": SOURCE_NOTE, "TEMPLATE": 0,
                   "CHINA": china, "DPI": 150, "OUTPUT": str(page.pdf)}
-    context = QgsProcessingContext()
-    project = None
-    if len(layers) == 1:
-        parameters["INPUT"] = layers[0]
-    else:  # several layers: the visible layers of a project, as from the desktop
-        project = QgsProject()
-        project.setCrs(demo.project.crs())
-        for layer in layers:
-            clone = layer.clone()
-            clone.setName(layer.name())
-            project.addMapLayer(clone)
-        context.setProject(project)
-    processing.run("resilience:reportmap", parameters, context=context, feedback=QgsProcessingFeedback())
-    if project is not None:
-        project.clear()
+    with LayoutProject() as private:
+        context = QgsProcessingContext()
+        if len(layers) == 1:
+            parameters["INPUT"] = layers[0]
+        else:  # several layers: the visible layers of a project, as from the desktop
+            private.project.setCrs(demo.project.crs())
+            for layer in layers:
+                clone = layer.clone()
+                clone.setName(layer.name())
+                private.project.addMapLayer(clone)
+            context.setProject(private.project)
+        processing.run("resilience:reportmap", parameters, context=context, feedback=QgsProcessingFeedback())
+        del context  # before the project it points to
     return page
 
 
 # ----------------------------------------------------------------------- charts
 def chart_page(folder: Path, page: Page, images: list[Path], subtitle: str = "") -> Page:
     """The report template with ``images`` (charts) side by side where the map would be."""
-    from qgis.core import QgsLayoutExporter, QgsLayoutItem, QgsLayoutItemPicture, QgsProject
+    from digital_resilience.processing import layouts
+    from digital_resilience.processing.layout_project import LayoutProject
+
+    page.pdf = folder / f"{len(list(folder.glob('*.pdf'))):02d}_{page.short.replace(' ', '_')}.pdf"
+    with LayoutProject() as private:
+        chart_layout(private.load_layout(layouts.template_path(TEMPLATE)), page, images, subtitle)
+    return page
+
+
+def chart_layout(layout, page: Page, images: list[Path], subtitle: str) -> None:
+    from qgis.core import QgsLayoutExporter, QgsLayoutItem, QgsLayoutItemPicture
     from qgis.PyQt.QtGui import QImageReader
 
     from digital_resilience.processing import layouts
 
-    page.pdf = folder / f"{len(list(folder.glob('*.pdf'))):02d}_{page.short.replace(' ', '_')}.pdf"
-    project = QgsProject()
-    layout = layouts.load_layout(project, layouts.template_path(TEMPLATE))
     items = layouts.layout_items(layout)
     items[layouts.TITLE].setText(page.title)
     items[layouts.SUBTITLE].setText(subtitle)
@@ -119,14 +125,9 @@ def chart_page(folder: Path, page: Page, images: list[Path], subtitle: str = "")
         layout.addLayoutItem(picture)
         place(picture, (left, top, chart_height * aspect, chart_height))
         left += chart_height * aspect + gap
-    settings = QgsLayoutExporter.PdfExportSettings()
-    settings.dpi = 200
-    result = QgsLayoutExporter(layout).exportToPdf(str(page.pdf), settings)
+    result = QgsLayoutExporter(layout).exportToPdf(str(page.pdf), layouts.pdf_settings(200))
     if result != QgsLayoutExporter.Success:
         raise RuntimeError(f"could not write {page.pdf} ({result})")
-    del layout
-    project.clear()
-    return page
 
 
 def save(figure, path: Path) -> Path:
@@ -151,15 +152,23 @@ def ranking_charts(demo, charts: Path, year: int) -> list[Path]:
 # ------------------------------------------------------------------------ cover
 def cover_page(demo, folder: Path, pages: list[Page]) -> Page:
     """Title, what each step found (the demo's summaries) and the contents."""
-    from qgis.core import QgsLayoutExporter, QgsLayoutItemLabel, QgsProject
+    from digital_resilience.processing import layouts
+    from digital_resilience.processing.layout_project import LayoutProject
+
+    page = Page("cover", TITLE, folder / "00_cover.pdf")
+    with LayoutProject() as private:
+        cover_layout(private.load_layout(layouts.template_path(TEMPLATE)), demo, page, pages)
+    return page
+
+
+def cover_layout(layout, demo, page: Page, pages: list[Page]) -> None:
+    from qgis.core import QgsLayoutExporter, QgsLayoutItemLabel
     from qgis.PyQt.QtGui import QColor, QFont
 
     from digital_resilience.processing import layouts
+    from digital_resilience.processing.qgis_compat import set_label_font
     from digital_resilience.processing.styling import cjk_font_family
 
-    page = Page("cover", TITLE, folder / "00_cover.pdf")
-    project = QgsProject()
-    layout = layouts.load_layout(project, layouts.template_path(TEMPLATE))
     items = layouts.layout_items(layout)
     items[layouts.TITLE].setText(TITLE)
     items[layouts.SUBTITLE].setText(SUBTITLE)
@@ -180,18 +189,13 @@ def cover_page(demo, folder: Path, pages: list[Page]) -> Page:
         font = QFont(cjk_font_family())
         font.setPointSizeF(size)
         font.setBold(bold)
-        label.setFont(font)
-        label.setFontColor(QColor("#1a1a1a"))
+        set_label_font(label, font, QColor("#1a1a1a"))
         label.setText(text)
         layout.addLayoutItem(label)
         place(label, rect)
-    settings = QgsLayoutExporter.PdfExportSettings()
-    result = QgsLayoutExporter(layout).exportToPdf(str(page.pdf), settings)
+    result = QgsLayoutExporter(layout).exportToPdf(str(page.pdf), layouts.pdf_settings(300))
     if result != QgsLayoutExporter.Success:
         raise RuntimeError(f"could not write {page.pdf} ({result})")
-    del layout
-    project.clear()
-    return page
 
 
 # ----------------------------------------------------------------------- report

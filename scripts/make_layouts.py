@@ -18,18 +18,19 @@ sys.path.insert(0, str(PLUGINS))
 
 def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from qgis.core import QgsApplication, QgsProject
+    from qgis.core import QgsApplication
 
     app = QgsApplication([], False)
     app.initQgis()
+    from digital_resilience.processing.layout_project import LayoutProject
     from digital_resilience.processing.layouts import LAYOUT_DIR, TEMPLATES, build_layout, save_template
 
     LAYOUT_DIR.mkdir(parents=True, exist_ok=True)
-    project = QgsProject()
-    for key in TEMPLATES:
-        path = LAYOUT_DIR / f"{key}.qpt"
-        save_template(build_layout(project, key), path)
-        print(path)
+    with LayoutProject() as private:  # freed before QGIS exits
+        for key in TEMPLATES:
+            path = LAYOUT_DIR / f"{key}.qpt"
+            save_template(build_layout(private.project, key), path)
+            print(path)
     app.exitQgis()
     return 0
 

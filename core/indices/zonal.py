@@ -77,7 +77,9 @@ def _pixel_window(transform, bounds, width: int, height: int):
     """(row_start, row_stop, col_start, col_stop) of the pixels under ``bounds``, clipped."""
     minx, miny, maxx, maxy = bounds
     inverse = ~transform
-    cols, rows = zip(*(inverse * (x, y) for x in (minx, maxx) for y in (miny, maxy)))
+    # Written out: affine 3 deprecates ``inverse * (x, y)`` for ``@``, which affine 2.4 lacks.
+    cols, rows = zip(*((inverse.a * x + inverse.b * y + inverse.c, inverse.d * x + inverse.e * y + inverse.f)
+                       for x in (minx, maxx) for y in (miny, maxy)))
     col0 = max(math.floor(min(cols)), 0)
     col1 = min(math.ceil(max(cols)), width)
     row0 = max(math.floor(min(rows)), 0)

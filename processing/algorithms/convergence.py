@@ -26,6 +26,7 @@ from ..panel_input import (
     warn_dropped,
 )
 from ..parameter_help import with_help
+from ..qgis_compat import parameter_as_strings
 from ..regression_output import add_report_parameters, table_sink
 from ..styling import Style, attach_style, graduated_style
 from ..weights_parameters import add_weights_parameters, resolve_weights
@@ -173,7 +174,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         source = self.input_source(parameters, context)
         steps = multi_step(4, feedback)
         field = self.field_name(parameters, self.FIELD, context)
-        controls = self.parameterAsFields(parameters, self.CONTROLS, context)
+        controls = parameter_as_strings(self, parameters, self.CONTROLS, context)
         group_field = self.field_name(parameters, self.GROUP_FIELD, context)
         has_geometry = source.wkbType() != QgsWkbTypes.NoGeometry
         frame, panel, labels, id_field = read_layer_panel(

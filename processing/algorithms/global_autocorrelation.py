@@ -24,6 +24,7 @@ from ..autocorrelation_common import (
     seed_value,
 )
 from ..autocorrelation_report import REPORT, add_report_parameter, report_figure, write_global_report
+from ..qgis_compat import parameter_as_strings
 from ..weights_parameters import add_weights_parameters
 
 STATISTICS = ("moran", "geary", "getis_ord")
@@ -94,7 +95,7 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
         steps.setCurrentStep(1)
         chosen = self.parameterAsEnums(parameters, "STATISTICS", context)
         result = global_autocorrelation(
-            panel, self.parameterAsFields(parameters, "FIELDS", context),
+            panel, parameter_as_strings(self, parameters, "FIELDS", context),
             all_years=self.parameterAsBool(parameters, "ALL_YEARS", context),
             statistics=tuple(STATISTICS[i] for i in sorted(chosen)),
             permutations=self.parameterAsInt(parameters, "PERMUTATIONS", context),

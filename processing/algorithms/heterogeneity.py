@@ -16,6 +16,7 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
 from ..bridge import frame_to_sink
 from ..parameter_help import with_help
+from ..qgis_compat import parameter_as_strings
 from ..spillover_inputs import (
     INPUT,
     add_model_inputs,
@@ -120,7 +121,7 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
         spec = spec_from_parameters(self, parameters, context, inputs.labels)
         grouping = self.grouping(parameters, context, inputs, Grouping)
         method = METHODS[self.parameterAsEnum(parameters, self.METHOD, context)]
-        keys = self.parameterAsFields(parameters, self.KEY, context)
+        keys = parameter_as_strings(self, parameters, self.KEY, context)
         key = None
         if keys:
             from ...core.econometrics.data import stem_of
@@ -163,7 +164,7 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
 
     def grouping(self, parameters, context, inputs, grouping_class):
         kind = GROUPINGS[self.parameterAsEnum(parameters, self.GROUPING, context)]
-        fields = self.parameterAsFields(parameters, self.GROUP_FIELD, context)
+        fields = parameter_as_strings(self, parameters, self.GROUP_FIELD, context)
         if kind == "period":
             return grouping_class("period", split_year=self.parameterAsInt(parameters, self.SPLIT_YEAR, context))
         if not fields:

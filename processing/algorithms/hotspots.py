@@ -20,6 +20,7 @@ from ..autocorrelation_common import (
     write_local_outputs,
 )
 from ..parameter_help import with_help
+from ..qgis_compat import parameter_as_strings
 from ..styling import hotspot_style
 from ..weights_parameters import add_weights_parameters
 
@@ -63,7 +64,7 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
         steps.setCurrentStep(1)
         star = self.parameterAsBool(parameters, "STAR", context)
         analysis = hotspot_analysis(
-            panel, self.parameterAsFields(parameters, "FIELD", context)[0],
+            panel, parameter_as_strings(self, parameters, "FIELD", context)[0],
             all_years=self.parameterAsBool(parameters, "ALL_YEARS", context), star=star,
             nulls=null_policy(self, parameters, context), progress=feedback_progress(steps),
             **inference_options(self, parameters, context, alpha=False))

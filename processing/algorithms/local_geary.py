@@ -15,6 +15,7 @@ from ..autocorrelation_common import (
     read_panel,
     write_local_outputs,
 )
+from ..qgis_compat import parameter_as_strings
 from ..styling import geary_style
 from ..weights_parameters import add_weights_parameters
 
@@ -56,7 +57,7 @@ class LocalGearyAlgorithm(ResilienceAlgorithm):
         steps.setCurrentStep(1)
         options = inference_options(self, parameters, context)
         analysis = local_geary_analysis(
-            panel, self.parameterAsFields(parameters, "FIELD", context)[0],
+            panel, parameter_as_strings(self, parameters, "FIELD", context)[0],
             all_years=self.parameterAsBool(parameters, "ALL_YEARS", context),
             nulls=null_policy(self, parameters, context), progress=feedback_progress(steps), **options)
         push_notes(feedback, analysis.notes)

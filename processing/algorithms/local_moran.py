@@ -27,6 +27,7 @@ from ..autocorrelation_common import (
 )
 from ..autocorrelation_report import REPORT, add_report_parameter, report_figure, write_local_moran_report
 from ..parameter_help import with_help
+from ..qgis_compat import parameter_as_strings
 from ..styling import lisa_style
 from ..weights_parameters import add_weights_parameters
 
@@ -115,7 +116,7 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         second = self.field_name(parameters, "FIELD_2", context)
         options = inference_options(self, parameters, context)
         analysis = local_moran_analysis(
-            panel, self.parameterAsFields(parameters, "FIELD", context)[0], kind=kind, second=second,
+            panel, parameter_as_strings(self, parameters, "FIELD", context)[0], kind=kind, second=second,
             all_years=self.parameterAsBool(parameters, "ALL_YEARS", context),
             conditional=self.parameterAsBool(parameters, "CONDITIONAL", context),
             nulls=null_policy(self, parameters, context), progress=feedback_progress(steps), **options)

@@ -24,6 +24,7 @@ from ..panel_input import (
     warn_dropped,
 )
 from ..parameter_help import with_help
+from ..qgis_compat import parameter_as_strings
 from ..regression_output import add_report_parameters, table_sink
 
 MODELS = ("cross_section", "pooled", "unit", "twoway")
@@ -147,7 +148,7 @@ class MediationAlgorithm(ResilienceAlgorithm):
         steps = multi_step(3, feedback)
         roles = [self.field_name(parameters, name, context) for name in (self.X_FIELD, self.M_FIELD,
                                                                               self.Y_FIELD)]
-        controls = self.parameterAsFields(parameters, self.CONTROLS, context)
+        controls = parameter_as_strings(self, parameters, self.CONTROLS, context)
         _, panel, labels, _ = read_layer_panel(self, parameters, context, source, [*roles, *controls],
                                                feedback=steps)
         x, m, y = (panel.variable(name) for name in roles)

@@ -14,7 +14,6 @@ from qgis.core import (
     QgsExpression,
     QgsFeatureRequest,
     QgsGraduatedSymbolRenderer,
-    QgsLayerTree,
     QgsLayoutExporter,
     QgsLayoutItemMap,
     QgsProcessing,
@@ -32,7 +31,6 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
     QgsProcessingUtils,
-    QgsProject,
     QgsRectangle,
     QgsRenderContext,
     QgsVectorLayer,
@@ -43,8 +41,10 @@ from ...core.errors import Cancelled
 from .. import layouts
 from ..algorithm import PLUGIN_DIR, ResilienceAlgorithm, check_cancel
 from ..classification_parameters import CLASSES, CLASSIFICATION, add_classification_parameters, classification
+from ..layout_project import LayoutProject
 from ..legend_placement import legend_size, place_legend
 from ..parameter_help import with_help
+from ..qgis_compat import parameter_as_strings
 from ..report_pages import Page, PageIterator
 from ..styling import (
     RAMP_NAMES,
@@ -217,7 +217,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
     def required_packages(self, parameters, context) -> tuple[str, ...]:
         """mapclassify computes classes: for a chosen Field, or for every year's page of a
         style re-classified each year; a layer that keeps its own style needs only numpy."""
-        classifies = bool(self.parameterAsFields(parameters, self.FIELD, context)) or (
+        classifies = bool(parameter_as_strings(self, parameters, self.FIELD, context)) or (
             self.parameterAsEnum(parameters, self.ATLAS, context) == self.ATLAS_YEARS
             and self.parameterAsEnum(parameters, self.BREAKS, context) == 1)
         return self.REQUIRES if classifies else tuple(p for p in self.REQUIRES if p != "mapclassify")
@@ -229,22 +229,15 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             raise QgsProcessingException(self.tr(
                 "Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”."
             ).format(name=Path(output).name))
-        self.project = QgsProject()
-        self.project.setEllipsoid("EPSG:7030")
         self.legend_home = None  # the legend's rectangle in the template
-        self.keep = []  # layers and trees that must outlive the export
-        try:
-            return self.render(parameters, context, feedback, output, fmt)
-        finally:
-            self.release()
-
-    def release(self) -> None:
-        """Free the private project, its layers and layout now, in this thread: QGIS objects
-        left to Python's garbage collector can outlive QgsApplication and crash its exit."""
-        self.keep = []
-        if self.project is not None:
-            self.project.clear()
-            self.project = None
+        # A private project for the clones, basemaps and layout, freed in a fixed order when the
+        # run ends, however it ends (layout_project.py).
+        with LayoutProject(ellipsoid="EPSG:7030") as private:
+            self.private, self.project = private, private.project
+            try:
+                return self.render(parameters, context, feedback, output, fmt)
+            finally:
+                self.private = self.project = None
 
     def render(self, parameters, context, feedback, output, fmt):
         thematic = self.thematic_layers(parameters, context)
@@ -328,7 +321,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         for source in sources:
             clone = source.clone()
             clone.setName(source.name())
-            self.project.addMapLayer(clone, False)
+            self.private.add_layer(clone)
             clones.append(clone)
         return clones
 
@@ -337,7 +330,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         grey = layer.clone()
         grey.setSubsetString(layer.subsetString())
         apply_style(grey, Style(renderer=Single(color="#EBEBEB", outline="#C8C8C8", width=0.1)))
-        self.project.addMapLayer(grey, False)
+        self.private.add_layer(grey)
         return grey
 
     def china_basemaps(self) -> ChinaBasemaps:
@@ -369,7 +362,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         if "dashes" in layers:
             apply_style(layers["dashes"], maritime_line_style())
         for layer in layers.values():
-            self.project.addMapLayer(layer, False)
+            self.private.add_layer(layer)
         over = [layers["lines"]] + ([layers["dashes"]] if "dashes" in layers else [])
         regions = [layers["regions"]] if "regions" in layers else []
         return ChinaBasemaps(over=over, under_main=regions, under_inset=[*regions, layers["fill"]])
@@ -382,7 +375,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         if mode == self.ATLAS_NONE:
             return [Page(key="map")]
         if mode == self.ATLAS_YEARS:
-            fields = self.parameterAsFields(parameters, self.FIELD, context)
+            fields = parameter_as_strings(self, parameters, self.FIELD, context)
             column = fields[0] if fields else None
             renderer = layer.renderer()
             if column is None and isinstance(renderer, QgsGraduatedSymbolRenderer):
@@ -394,7 +387,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
                     "“Field to classify”, or give the layer a graduated style on such a field."))
             years = panel_stems([f.name() for f in layer.fields()])[split[0]]
             return [Page(key=str(year), label=str(year), year=year, column=name) for year, name in years.items()]
-        names = self.parameterAsFields(parameters, self.ATLAS_FIELD, context)
+        names = parameter_as_strings(self, parameters, self.ATLAS_FIELD, context)
         if not names:
             raise QgsProcessingException(self.tr(
                 "One page per value of a field needs that field: choose it in “Field with one page per "
@@ -412,7 +405,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         or the layer's own style when no field is chosen."""
         import numpy as np
 
-        fields = self.parameterAsFields(parameters, self.FIELD, context)
+        fields = parameter_as_strings(self, parameters, self.FIELD, context)
         chosen = classification(self, parameters, context)
         self.scheme, self.k = chosen["scheme"], chosen["k"]
         self.ramp = RAMP_NAMES[self.parameterAsEnum(parameters, self.RAMP, context)]
@@ -477,12 +470,11 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         if not path:
             key = list(layouts.TEMPLATES)[self.parameterAsEnum(parameters, self.TEMPLATE, context)]
             path = str(layouts.template_path(key))
-        layout = layouts.load_layout(self.project, path)
+        layout = self.private.load_layout(path)
         if layout is None:
             raise QgsProcessingException(self.tr(
                 "Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout "
                 "designer.").format(path=path))
-        self.keep.append(layout)
         return layout
 
     def fill_texts(self, parameters, context, items) -> None:
@@ -504,11 +496,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             return
         legend.setLinkedMap(main_map)
         legend.setAutoUpdateModel(False)
-        root = QgsLayerTree()
-        for layer in layers:
-            root.addLayer(layer)
-        self.keep.append(root)
-        legend.model().setRootGroup(root)
+        legend.model().setRootGroup(self.private.legend_tree(layers))
 
     def is_china(self, parameters, context, layers) -> bool:
         mode = self.parameterAsEnum(parameters, self.CHINA, context)
@@ -523,12 +511,10 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
     def wgs84_extent(self, layers, expression: str | None = None):
         """Extent of the layers' features (those matching ``expression``) in WGS 84."""
         wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
-        extent = QgsRectangle()
-        extent.setMinimal()
+        extent = QgsRectangle()  # empty (null): any extent combined with it replaces it
         for layer in layers:
             if expression:
                 box = QgsRectangle()
-                box.setMinimal()
                 request = QgsFeatureRequest().setFilterExpression(expression).setNoAttributes()
                 for feature in layer.getFeatures(request):
                     if feature.hasGeometry():
@@ -627,12 +613,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         dpi = self.parameterAsInt(parameters, self.DPI, context)
         base = str(Path(output).with_suffix(""))
         if fmt == "pdf":
-            settings = QgsLayoutExporter.PdfExportSettings()
-            settings.dpi = dpi
-            settings.rasterizeWholeImage = False
-            settings.forceVectorOutput = True
-            settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
-            result, error = QgsLayoutExporter.exportToPdf(iterator, output, settings)
+            result, error = QgsLayoutExporter.exportToPdf(iterator, output, layouts.pdf_settings(dpi))
             files = [output]
         elif fmt == "png":
             settings = QgsLayoutExporter.ImageExportSettings()

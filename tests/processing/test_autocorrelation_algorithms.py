@@ -34,12 +34,13 @@ def spdep(root):
 
 @pytest.fixture()
 def columbus_layer(root, qgis_app):
-    from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsPointXY, QgsVectorLayer
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
 
     data = pd.read_csv(root / REFERENCE / "columbus.csv")
     layer = QgsVectorLayer("Point?crs=EPSG:32617", "columbus", "memory")
-    fields = [QgsField("POLYID", QVariant.Int)] + [QgsField(c, QVariant.Double) for c in ("CRIME", "INC", "HOVAL")]
+    fields = [new_field("POLYID", FieldType.INT)] + [new_field(c, FieldType.DOUBLE) for c in ("CRIME", "INC", "HOVAL")]
     layer.dataProvider().addAttributes(fields)
     layer.updateFields()
     features = []
@@ -308,11 +309,12 @@ def test_weights_file_for_another_layer_is_refused(root, panel_path, provider):
 
 
 def test_fewer_than_three_units_is_refused(provider, qgis_app):
-    from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsPointXY, QgsProcessingException, QgsVectorLayer
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProcessingException, QgsVectorLayer
+
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
 
     layer = QgsVectorLayer("Point?crs=EPSG:4326", "two", "memory")
-    layer.dataProvider().addAttributes([QgsField("v", QVariant.Double)])
+    layer.dataProvider().addAttributes([new_field("v", FieldType.DOUBLE)])
     layer.updateFields()
     for x, v in ((100, 1.0), (101, 2.0)):
         feature = QgsFeature(layer.fields())
@@ -365,17 +367,17 @@ def test_every_feature_is_in_the_output_and_repaired_geometries_fit_its_type(pro
     from qgis.core import (
         QgsFeature,
         QgsFeatureRequest,
-        QgsField,
         QgsGeometry,
         QgsProcessingContext,
         QgsProject,
         QgsVectorLayer,
         QgsWkbTypes,
     )
-    from qgis.PyQt.QtCore import QVariant
+
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
 
     layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "grid", "memory")
-    layer.dataProvider().addAttributes([QgsField("code", QVariant.Int), QgsField("v", QVariant.Double)])
+    layer.dataProvider().addAttributes([new_field("code", FieldType.INT), new_field("v", FieldType.DOUBLE)])
     layer.updateFields()
     features = []
     for code in range(17):

@@ -11,15 +11,17 @@ import pytest
 @pytest.fixture()
 def mixed_layer(qgis_app):
     """A memory layer with every common field type, NULLs and a feature without geometry."""
-    from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsVectorLayer
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
     from qgis.PyQt.QtCore import QDate, QVariant
+
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
 
     layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "mixed", "memory")
     provider = layer.dataProvider()
     provider.addAttributes([
-        QgsField("code", QVariant.Int), QgsField("name", QVariant.String),
-        QgsField("value", QVariant.Double), QgsField("big", QVariant.LongLong),
-        QgsField("flag", QVariant.Bool), QgsField("day", QVariant.Date),
+        new_field("code", FieldType.INT), new_field("name", FieldType.STRING),
+        new_field("value", FieldType.DOUBLE), new_field("big", FieldType.LONGLONG),
+        new_field("flag", FieldType.BOOL), new_field("day", FieldType.DATE),
     ])
     layer.updateFields()
     rows = [

@@ -91,12 +91,13 @@ def test_no_ranking_chart_by_default(joined_path, provider):
 # ------------------------------------------------------------------ HTML reports
 @pytest.fixture()
 def columbus_layer(root, qgis_app):
-    from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsPointXY, QgsVectorLayer
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
 
     data = pd.read_csv(root / REFERENCE / "columbus.csv")
     layer = QgsVectorLayer("Point?crs=EPSG:32617", "columbus", "memory")
-    layer.dataProvider().addAttributes([QgsField("POLYID", QVariant.Int), QgsField("CRIME", QVariant.Double)])
+    layer.dataProvider().addAttributes([new_field("POLYID", FieldType.INT), new_field("CRIME", FieldType.DOUBLE)])
     layer.updateFields()
     features = []
     for row in data.itertuples():

@@ -316,11 +316,13 @@ def test_composite_index_text_fields_and_too_few_cities(joined_path, provider, t
 
 def _table_layer(frame):
     """A memory table (no geometry) holding ``frame``."""
-    from qgis.core import QgsFeature, QgsField, QgsVectorLayer
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.core import QgsFeature, QgsVectorLayer
+
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
 
     layer = QgsVectorLayer("None", "long", "memory")
-    fields = [QgsField(c, QVariant.Double if frame[c].dtype.kind == "f" else QVariant.LongLong) for c in frame.columns]
+    fields = [new_field(c, FieldType.DOUBLE if frame[c].dtype.kind == "f" else FieldType.LONGLONG)
+              for c in frame.columns]
     layer.dataProvider().addAttributes(fields)
     layer.updateFields()
     features = []

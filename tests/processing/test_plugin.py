@@ -217,7 +217,6 @@ def test_invalid_geometry_under_the_stop_policy_neither_stops_attribute_work_nor
     from qgis.core import (
         QgsFeature,
         QgsFeatureRequest,
-        QgsField,
         QgsGeometry,
         QgsProcessingContext,
         QgsProcessingException,
@@ -225,10 +224,11 @@ def test_invalid_geometry_under_the_stop_policy_neither_stops_attribute_work_nor
         QgsProject,
         QgsVectorLayer,
     )
-    from qgis.PyQt.QtCore import QVariant
+
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
 
     layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "bowtie", "memory")
-    layer.dataProvider().addAttributes([QgsField("A", QVariant.Double), QgsField("B", QVariant.Double)])
+    layer.dataProvider().addAttributes([new_field("A", FieldType.DOUBLE), new_field("B", FieldType.DOUBLE)])
     layer.updateFields()
     features = []
     for i, wkt in enumerate(["POLYGON((0 0,1 1,1 0,0 1,0 0))", "POLYGON((2 0,3 0,3 1,2 1,2 0))",
@@ -257,7 +257,6 @@ def test_inline_weights_follow_the_invalid_geometry_policy(provider, qgis_app):
     from qgis.core import (
         QgsFeature,
         QgsFeatureRequest,
-        QgsField,
         QgsGeometry,
         QgsProcessingContext,
         QgsProcessingException,
@@ -265,10 +264,11 @@ def test_inline_weights_follow_the_invalid_geometry_policy(provider, qgis_app):
         QgsProject,
         QgsVectorLayer,
     )
-    from qgis.PyQt.QtCore import QVariant
+
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
 
     layer = QgsVectorLayer("Polygon?crs=EPSG:3857", "grid", "memory")
-    layer.dataProvider().addAttributes([QgsField("code", QVariant.Int), QgsField("x", QVariant.Double)])
+    layer.dataProvider().addAttributes([new_field("code", FieldType.INT), new_field("x", FieldType.DOUBLE)])
     layer.updateFields()
     features = []
     for i in range(9):
@@ -352,3 +352,15 @@ plugin.unload()
     line = [row for row in result.stdout.splitlines() if row.startswith("(")]
     assert line, result.stderr
     assert eval(line[-1]) == (len(DESIGN_IDS) + 1, len(DESIGN_IDS), False)  # + the study chain
+
+
+def test_a_deprecated_qgis_call_fails_the_tests(qgis_app):
+    """pyproject.toml turns QGIS's deprecation warnings from the plugin's and the tests' code into
+    errors, so a deprecated call cannot come back unnoticed (processing/qgis_compat.py has the form
+    for every supported QGIS). QgsRectangle.setMinimal is deprecated since QGIS 3.34 (setNull)."""
+    from qgis.core import QgsRectangle
+
+    if not hasattr(QgsRectangle, "setNull"):
+        pytest.skip("QgsRectangle.setMinimal is not deprecated before QGIS 3.34")
+    with pytest.raises(DeprecationWarning, match="setMinimal"):
+        QgsRectangle().setMinimal()

@@ -231,14 +231,14 @@ def test_a_map_of_one_province_has_no_inset_unless_asked(provider, cities_frame,
 
 
 def test_project_layers_with_lisa_style_and_inputs_untouched(provider, cities_layer, tmp_path):
-    from qgis.core import QgsFeature, QgsField, QgsProject, QgsVectorLayer
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.core import QgsFeature, QgsProject, QgsVectorLayer
 
     from digital_resilience.processing.layouts import LEGEND, item_geometry
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
     from digital_resilience.processing.styling import apply_style, lisa_style
 
     layer = QgsVectorLayer("MultiPolygon?crs=EPSG:4326", "LISA clusters", "memory")
-    layer.dataProvider().addAttributes([QgsField("region", QVariant.String), QgsField("LISA_CL", QVariant.String)])
+    layer.dataProvider().addAttributes([new_field("region", FieldType.STRING), new_field("LISA_CL", FieldType.STRING)])
     layer.updateFields()
     clusters = {"east": "High-High", "west": "Low-Low", "central": "Not significant", "northeast": "Low-High"}
     features = []
@@ -353,6 +353,59 @@ def test_cancel_stops_between_pages(provider, panel_path, tmp_path):
             "INPUT": f"{panel_path}|layername=cities", "FIELD": "BBAND_2019", "ATLAS": 1, "TITLE": "x",
             "DPI": DPI, "OUTPUT": str(tmp_path / "years.png")}, feedback=feedback)
     assert len(list(tmp_path.glob("years_*.png"))) < 9
+
+
+def test_a_cancelled_run_has_freed_its_layout(provider, panel_path, tmp_path):
+    """A cancel's exception keeps the run's frames, and with them its layout: the layout must be
+    freed all the same, before the run returns and in QGIS's order (layout, legend tree, layers,
+    project). Left to Python, it outlived its legend's tree and project, and QGIS 3.40 crashed
+    (segmentation fault in QgsProject.clear())."""
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback
+    from qgis.PyQt import sip
+
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("resilience:reportmap")
+    feedback = QgsProcessingFeedback()
+    feedback.progressChanged.connect(lambda value: feedback.cancel() if value > 0 else None)
+    context = QgsProcessingContext()
+
+    def cancelled_run():
+        try:
+            algorithm.process({"INPUT": f"{panel_path}|layername=cities", "FIELD": "BBAND_2019", "ATLAS": 1,
+                               "TITLE": "x", "DPI": DPI, "OUTPUT": str(tmp_path / "years.png")}, context, feedback)
+        except QgsProcessingException as error:
+            return error
+
+    error = cancelled_run()
+    assert "Cancelled" in str(error)
+    frames, traceback = [], error.__traceback__
+    while traceback is not None:
+        frames.append(traceback.tb_frame)
+        traceback = traceback.tb_next
+    layout = next(frame.f_locals["layout"] for frame in frames if frame.f_code.co_name == "render")
+    deleted = sip.isdeleted(layout)
+    # Free the run's frames now (the context's layer with them), while QGIS runs.
+    del frames, layout
+    error.__traceback__ = None
+    assert deleted
+
+
+def test_the_layout_project_frees_everything_in_order(qgis_app, cities_path):
+    from qgis.core import QgsVectorLayer
+    from qgis.PyQt import sip
+
+    from digital_resilience.processing import layouts
+    from digital_resilience.processing.layout_project import LayoutProject
+
+    with LayoutProject() as private:
+        project = private.project
+        layer = private.add_layer(QgsVectorLayer(f"{cities_path}|layername=cities", "cities", "ogr"))
+        layout = private.load_layout(layouts.template_path("a4_landscape"))
+        tree = private.legend_tree([layer])
+        layouts.layout_items(layout)[layouts.LEGEND].model().setRootGroup(tree)
+        assert project.layoutManager().layouts() == [layout] and project.mapLayers() == {layer.id(): layer}
+    assert all(sip.isdeleted(thing) for thing in (layout, tree, layer, project))
+    assert private.project is None
+    private.close()  # twice is harmless
 
 
 def test_mapclassify_is_needed_only_when_the_run_classifies(provider, cities_path, panel_path, tmp_path,

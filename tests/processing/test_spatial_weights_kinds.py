@@ -191,11 +191,12 @@ def test_bad_options_give_clear_messages(cities_path, provider, parameters, mess
 
 
 def polygon_layer(wkts):
-    from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsVectorLayer
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
 
     layer = QgsVectorLayer("Polygon?crs=EPSG:3857", "cells", "memory")
-    layer.dataProvider().addAttributes([QgsField("code", QVariant.String)])
+    layer.dataProvider().addAttributes([new_field("code", FieldType.STRING)])
     layer.updateFields()
     features = []
     for code, wkt in wkts:
