@@ -78,6 +78,8 @@ def year_column(columns) -> str | None:
 
 #: Index stems a planner maps first, in order: the urban resilience index of the study.
 LIKELY_STEMS = ("URI",)
+#: The likely policy variable (what-if and targeting): the digital economy index of the study.
+POLICY_STEMS = ("DEI",)
 #: Fields that are never the variable of an analysis: ids, codes, years, coordinates.
 NOT_VARIABLES = {"fid", "id", "objectid", "ogc_fid", "gid", "lon", "lat", "longitude", "latitude", "x", "y",
                  "经度", "纬度"}
@@ -89,15 +91,15 @@ def _is_id_like(name: str) -> bool:
             {c.lower() for c in YEAR_FIELDS} or low.endswith(("_id", "adcode", "_code", "代码")))
 
 
-def likely_field(fields, numeric: bool = True) -> str | None:
+def likely_field(fields, numeric: bool = True, stems=LIKELY_STEMS) -> str | None:
     """The field a planner most likely wants to analyse among ``fields`` ((name, is_numeric)
     pairs, in the layer's order): the latest year of the resilience index (``URI_2019``, a
-    ``STEM_YYYY`` field of :data:`LIKELY_STEMS`), else the first (numeric) field that is not an
-    id, code, year or coordinate; None when there is none."""
+    ``STEM_YYYY`` field of ``stems``, by default :data:`LIKELY_STEMS`), else the first (numeric)
+    field that is not an id, code, year or coordinate; None when there is none."""
     from .panel import split_year_field
 
     candidates = [name for name, is_numeric in fields if is_numeric or not numeric]
-    for stem in LIKELY_STEMS:
+    for stem in stems:
         years = {}
         for name in candidates:
             split = split_year_field(name)

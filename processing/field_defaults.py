@@ -21,20 +21,23 @@ from qgis.core import QgsProcessingParameterField
 WRAPPER_CLASS = f"{__package__}.field_defaults.LikelyFieldWrapper"
 
 
-def likely_field_parameter(parameter: QgsProcessingParameterField) -> QgsProcessingParameterField:
-    """``parameter`` (a single field) with a dialog widget that selects the likely field."""
+def likely_field_parameter(parameter: QgsProcessingParameterField, stems=None) -> QgsProcessingParameterField:
+    """``parameter`` (a single field) with a dialog widget that selects the likely field: the
+    latest year of ``stems`` (None: :data:`core.names.LIKELY_STEMS`, the resilience index)."""
     metadata = parameter.metadata()
     metadata["widget_wrapper"] = {"class": WRAPPER_CLASS}
+    if stems is not None:
+        metadata["likely_stems"] = list(stems)
     parameter.setMetadata(metadata)
     return parameter
 
 
-def layer_likely_field(layer, numeric: bool = True) -> str | None:
+def layer_likely_field(layer, numeric: bool = True, stems=None) -> str | None:
     """The likely field of a vector layer (see :func:`core.names.likely_field`)."""
-    from ..core.names import likely_field
+    from ..core.names import LIKELY_STEMS, likely_field
 
     fields = [(field.name(), field.isNumeric()) for field in layer.fields()]
-    return likely_field(fields, numeric=numeric)
+    return likely_field(fields, numeric=numeric, stems=tuple(stems) if stems is not None else LIKELY_STEMS)
 
 
 class LikelyFieldWrapper:
@@ -58,7 +61,8 @@ class LikelyFieldWrapper:
             return None
         wrapper.setDialog(dialog)
         if kind in (QgsProcessingGui.Standard, QgsProcessingGui.Batch):
-            follow_layer(wrapper, parameter.dataType() == QgsProcessingParameterField.Numeric)
+            follow_layer(wrapper, parameter.dataType() == QgsProcessingParameterField.Numeric,
+                         parameter.metadata().get("likely_stems"))
         return wrapper
 
 
@@ -72,7 +76,7 @@ def field_combo_box(widget):
     return sip.cast(widget, QgsFieldComboBox)
 
 
-def follow_layer(wrapper, numeric: bool) -> None:
+def follow_layer(wrapper, numeric: bool, stems=None) -> None:
     """Select the likely field each time the wrapper's field list shows another layer (the
     wrapper's own ``widgetValueHasChanged`` is not emitted then: follow the combo box)."""
     from qgis.PyQt.QtCore import QTimer
@@ -86,7 +90,7 @@ def follow_layer(wrapper, numeric: bool) -> None:
         if key == shown["layer"]:
             return  # the same layer: a field the user picked stays
         shown["layer"] = key
-        name = layer_likely_field(layer, numeric) if layer is not None else None
+        name = layer_likely_field(layer, numeric, stems) if layer is not None else None
         if name:
             widget.setField(name)
 

@@ -17,9 +17,12 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
+from ...core.names import POLICY_STEMS
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, translate
 from ..bridge import frame_to_sink
 from ..classification_parameters import add_classification_parameters, classification
+from ..field_defaults import likely_field_parameter
+from ..parameter_help import with_help
 from ..spillover_inputs import (
     INPUT,
     add_model_inputs,
@@ -52,6 +55,7 @@ class ScenarioAlgorithm(ResilienceAlgorithm):
     NAME = "scenario"
     DISPLAY_NAME = "Spillover scenario (what if)"
     GROUP = "econometrics"
+    SHORT_DESCRIPTION = "What if: each city's predicted change when a variable rises in chosen cities."
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas", "mapclassify")
     TAGS = ("scenario,what if,policy,simulation,counterfactual,spillover,multiplier,spatial Durbin,SDM,SAR,SDEM,SLX,"
             "investment,digital economy,reduced form,econometrics")
@@ -88,24 +92,27 @@ class ScenarioAlgorithm(ResilienceAlgorithm):
 
     def initAlgorithm(self, config=None):
         add_model_inputs(self)
-        self.addParameter(QgsProcessingParameterField(
-            self.REGRESSOR, self.tr("Policy variable (an explanatory variable; in a wide panel any year of its stem)"),
-            parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric))
+        self.addParameter(with_help(likely_field_parameter(QgsProcessingParameterField(
+            self.REGRESSOR, self.tr("Policy variable"),
+            parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric), POLICY_STEMS),
+            self.tr("Policy variable (an explanatory variable; in a wide panel any year of its stem)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.CHANGE_KIND, self.tr("Change"),
             [self.tr("Raise by a value (absolute)"), self.tr("Raise by a percentage of each city's value"),
              self.tr("Raise to a target value")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.DELTA, self.tr("Value (the change, the percentage or the target)"),
-            QgsProcessingParameterNumber.Double, defaultValue=0.1))
+        self.addParameter(with_help(QgsProcessingParameterNumber(
+            self.DELTA, self.tr("Value"), QgsProcessingParameterNumber.Double, defaultValue=0.1),
+            self.tr("Value (the change, the percentage or the target)")))
         self.addParameter(QgsProcessingParameterBoolean(
             self.CITIES_SELECTED, self.tr("Chosen cities: the selected features"), defaultValue=False))
-        self.addParameter(QgsProcessingParameterExpression(
-            self.CITIES_EXPRESSION, self.tr("Chosen cities: an expression (e.g. \"region\" = 'west')"),
-            parentLayerParameterName=INPUT, optional=True))
-        self.addParameter(QgsProcessingParameterField(
-            self.CITIES_FIELD, self.tr("Chosen cities: a 0–1 field (non-zero: chosen)"),
-            parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, optional=True))
+        self.addParameter(with_help(QgsProcessingParameterExpression(
+            self.CITIES_EXPRESSION, self.tr("Chosen cities: an expression"),
+            parentLayerParameterName=INPUT, optional=True),
+            self.tr("Chosen cities: an expression (e.g. \"region\" = 'west')")))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.CITIES_FIELD, self.tr("Chosen cities: a 0–1 field"),
+            parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, optional=True),
+            self.tr("Chosen cities: a 0–1 field (non-zero: chosen)")))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Predicted changes"), QgsProcessing.TypeVectorAnyGeometry))
         self.addParameter(QgsProcessingParameterFileDestination(

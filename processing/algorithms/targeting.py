@@ -15,9 +15,12 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
+from ...core.names import POLICY_STEMS
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress
 from ..bridge import frame_to_sink
 from ..classification_parameters import add_classification_parameters, classification
+from ..field_defaults import likely_field_parameter
+from ..parameter_help import with_help
 from ..spillover_inputs import (
     INPUT,
     add_model_inputs,
@@ -34,6 +37,7 @@ class TargetingAlgorithm(ResilienceAlgorithm):
     NAME = "targeting"
     DISPLAY_NAME = "Where to invest first (targeting)"
     GROUP = "econometrics"
+    SHORT_DESCRIPTION = "Where to invest first: the cities whose uplift gains most, within a budget."
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas", "mapclassify")
     TAGS = "targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy"
     HELP = (
@@ -64,31 +68,33 @@ class TargetingAlgorithm(ResilienceAlgorithm):
 
     def initAlgorithm(self, config=None):
         add_model_inputs(self)
-        self.addParameter(QgsProcessingParameterField(
-            self.REGRESSOR, self.tr("Policy variable (an explanatory variable)"),
-            parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric))
+        self.addParameter(with_help(likely_field_parameter(QgsProcessingParameterField(
+            self.REGRESSOR, self.tr("Policy variable"),
+            parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric), POLICY_STEMS),
+            self.tr("Policy variable (an explanatory variable; in a wide panel any year of its stem)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.CHANGE_KIND, self.tr("Change"),
             [self.tr("Raise by a value (absolute)"), self.tr("Raise by a percentage of each city's value"),
              self.tr("Raise to a target value")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.DELTA, self.tr("Value (the change, the percentage or the target)"),
-            QgsProcessingParameterNumber.Double, defaultValue=0.1))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.K, self.tr("Number of cities to choose (without a budget)"), QgsProcessingParameterNumber.Integer,
-            defaultValue=20, minValue=1))
-        self.addParameter(QgsProcessingParameterField(
-            self.COST_FIELD, self.tr("Cost of the investment per city (with a budget)"),
-            parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, optional=True))
+        self.addParameter(with_help(QgsProcessingParameterNumber(
+            self.DELTA, self.tr("Value"), QgsProcessingParameterNumber.Double, defaultValue=0.1),
+            self.tr("Value (the change, the percentage or the target)")))
+        self.addParameter(with_help(QgsProcessingParameterNumber(
+            self.K, self.tr("Number of cities to choose"), QgsProcessingParameterNumber.Integer,
+            defaultValue=20, minValue=1), self.tr("Number of cities to choose (without a budget)")))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.COST_FIELD, self.tr("Cost per city"),
+            parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, optional=True),
+            self.tr("Cost of the investment per city (with a budget)")))
         self.addParameter(QgsProcessingParameterNumber(
             self.BUDGET, self.tr("Budget (units of the cost field)"), QgsProcessingParameterNumber.Double,
             optional=True))
-        self.addParameter(QgsProcessingParameterExpression(
-            self.CANDIDATES, self.tr("Candidate cities (expression; empty: every city)"),
-            parentLayerParameterName=INPUT, optional=True))
-        self.addParameter(QgsProcessingParameterExpression(
-            self.TARGET, self.tr("Cities whose gain counts (expression; empty: every city)"),
-            parentLayerParameterName=INPUT, optional=True))
+        self.addParameter(with_help(QgsProcessingParameterExpression(
+            self.CANDIDATES, self.tr("Candidate cities"), parentLayerParameterName=INPUT, optional=True),
+            self.tr("Candidate cities (expression; empty: every city)")))
+        self.addParameter(with_help(QgsProcessingParameterExpression(
+            self.TARGET, self.tr("Cities whose gain counts"), parentLayerParameterName=INPUT, optional=True),
+            self.tr("Cities whose gain counts (expression; empty: every city)")))
         self.addParameter(QgsProcessingParameterNumber(
             self.TIME_LIMIT, self.tr("Time limit of the integer programme (s)"), QgsProcessingParameterNumber.Double,
             defaultValue=60.0, minValue=1.0))

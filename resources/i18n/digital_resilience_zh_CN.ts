@@ -751,17 +751,17 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
   <context>
     <name>ConvergenceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="43" />
+      <location filename="../../processing/algorithms/convergence.py" line="44" />
       <source>σ- and β-convergence</source>
       <translation>σ收敛与β收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="44" />
+      <location filename="../../processing/algorithms/convergence.py" line="45" />
       <source>σ- and β-convergence of an indicator, with spatial β-convergence models.</source>
       <translation>指标的 σ 收敛与 β 收敛，含空间 β 收敛模型。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="50" />
+      <location filename="../../processing/algorithms/convergence.py" line="51" />
       <source>Do regional differences shrink, and do lagging cities catch up? Tests σ- and β-convergence of a yearly indicator (e.g. a resilience or digital-economy index) across cities.
 
 Input: a wide layer (one feature per city, fields STEM_YYYY such as RES_2011 … RES_2019: choose any year of the stem) or a long layer (one feature per city and year: choose its year field and the city id field). The indicator must be positive (logs and growth rates).
@@ -786,252 +786,252 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
 输出：含初始水平与增长率的城市图层（分级设色图）、σ收敛表、β收敛汇总表，可选的分组表和全部系数表，含论文格式表格（括号内为标准误，附显著性星号）和图表的 HTML 报告，以及 PNG 格式的σ收敛图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="48" />
+      <location filename="../../processing/algorithms/convergence.py" line="49" />
       <source>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects</source>
       <translation>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects,收敛,σ收敛,β收敛,追赶,区域差异,泰尔指数,基尼系数,Dagum 基尼系数,变异系数,半衰期,收敛速度,空间收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="97" />
+      <location filename="../../processing/algorithms/convergence.py" line="98" />
       <source>Cities with a yearly indicator</source>
       <translation>含逐年指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="99" />
+      <location filename="../../processing/algorithms/convergence.py" line="100" />
       <source>Indicator</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="101" />
+      <location filename="../../processing/algorithms/convergence.py" line="102" />
       <source>Indicator (any year of a STEM_YYYY field, or the value field of a long layer)</source>
       <translation>指标（STEM_YYYY 字段中的任一年份，或长格式图层的数值字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="104" />
+      <location filename="../../processing/algorithms/convergence.py" line="105" />
       <source>Region group field</source>
       <translation>区域分组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="106" />
+      <location filename="../../processing/algorithms/convergence.py" line="107" />
       <source>Region group field (e.g. region: east, central, west, northeast)</source>
       <translation>地区分组字段（如地区：东部、中部、西部、东北）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="108" />
+      <location filename="../../processing/algorithms/convergence.py" line="109" />
       <source>Control variables</source>
       <translation>控制变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="110" />
+      <location filename="../../processing/algorithms/convergence.py" line="111" />
       <source>Control variables for conditional β-convergence (optional)</source>
       <translation>条件β收敛的控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <location filename="../../processing/algorithms/convergence.py" line="114" />
       <source>Spatial β-convergence models</source>
       <translation>空间 β 收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="114" />
+      <location filename="../../processing/algorithms/convergence.py" line="115" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="114" />
+      <location filename="../../processing/algorithms/convergence.py" line="115" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="114" />
+      <location filename="../../processing/algorithms/convergence.py" line="115" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="116" />
+      <location filename="../../processing/algorithms/convergence.py" line="117" />
       <source>Spatial β-convergence models (cross-section, maximum likelihood)</source>
       <translation>空间β收敛模型（截面，极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="118" />
+      <location filename="../../processing/algorithms/convergence.py" line="119" />
       <source>Fixed effects of the panel β regression</source>
       <translation>面板β回归的固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="119" />
+      <location filename="../../processing/algorithms/convergence.py" line="120" />
       <source>None (pooled OLS)</source>
       <translation>无（混合 OLS）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="119" />
+      <location filename="../../processing/algorithms/convergence.py" line="120" />
       <source>Unit (city)</source>
       <translation>城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="119" />
+      <location filename="../../processing/algorithms/convergence.py" line="120" />
       <source>Unit and year (two-way)</source>
       <translation>城市与年份（双向固定效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="122" />
+      <location filename="../../processing/algorithms/convergence.py" line="123" />
       <source>Standard errors of the OLS regressions</source>
       <translation>OLS 回归的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="123" />
+      <location filename="../../processing/algorithms/convergence.py" line="124" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="123" />
+      <location filename="../../processing/algorithms/convergence.py" line="124" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="124" />
+      <location filename="../../processing/algorithms/convergence.py" line="125" />
       <source>Clustered by unit (robust HC1 in the cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="130" />
+      <location filename="../../processing/algorithms/convergence.py" line="131" />
       <source>Controls in the cross-section</source>
       <translation>截面回归中的控制变量取值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="131" />
+      <location filename="../../processing/algorithms/convergence.py" line="132" />
       <source>Value in the first year</source>
       <translation>首年值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="131" />
+      <location filename="../../processing/algorithms/convergence.py" line="132" />
       <source>Mean over the period</source>
       <translation>期间均值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="133" />
+      <location filename="../../processing/algorithms/convergence.py" line="134" />
       <source>Standard deviation divisor</source>
       <translation>标准差分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="134" />
+      <location filename="../../processing/algorithms/convergence.py" line="135" />
       <source>n − 1 (sample)</source>
       <translation>n − 1（样本）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="134" />
+      <location filename="../../processing/algorithms/convergence.py" line="135" />
       <source>n (population)</source>
       <translation>n（总体）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="135" />
+      <location filename="../../processing/algorithms/convergence.py" line="136" />
       <source>Standard deviation (CV, σ of logs) divides by</source>
       <translation>标准差（变异系数、对数标准差）的分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="137" />
+      <location filename="../../processing/algorithms/convergence.py" line="138" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="138" />
+      <location filename="../../processing/algorithms/convergence.py" line="139" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="145" />
+      <location filename="../../processing/algorithms/convergence.py" line="146" />
       <source>Cities with growth rates</source>
       <translation>含增长率的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="147" />
+      <location filename="../../processing/algorithms/convergence.py" line="148" />
       <source>σ-convergence by year</source>
       <translation>逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="149" />
+      <location filename="../../processing/algorithms/convergence.py" line="150" />
       <source>β-convergence models</source>
       <translation>β收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="151" />
+      <location filename="../../processing/algorithms/convergence.py" line="152" />
       <source>σ-convergence by group and year</source>
       <translation>分组逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="154" />
+      <location filename="../../processing/algorithms/convergence.py" line="155" />
       <source>All β-convergence coefficients</source>
       <translation>全部β收敛系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="156" />
+      <location filename="../../processing/algorithms/convergence.py" line="157" />
       <source>σ-convergence chart</source>
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="159" />
+      <location filename="../../processing/algorithms/convergence.py" line="160" />
       <source>β (cross-section OLS, absolute)</source>
       <translation>β（截面 OLS，绝对收敛）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="160" />
+      <location filename="../../processing/algorithms/convergence.py" line="161" />
       <source>Speed of convergence λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="161" />
+      <location filename="../../processing/algorithms/convergence.py" line="162" />
       <source>Half-life (years)</source>
       <translation>半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="162" />
+      <location filename="../../processing/algorithms/convergence.py" line="163" />
       <source>Coefficient of variation, first year</source>
       <translation>变异系数（首年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="163" />
+      <location filename="../../processing/algorithms/convergence.py" line="164" />
       <source>Coefficient of variation, last year</source>
       <translation>变异系数（末年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="164" />
+      <location filename="../../processing/algorithms/convergence.py" line="165" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="253" />
+      <location filename="../../processing/algorithms/convergence.py" line="254" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="253" />
+      <location filename="../../processing/algorithms/convergence.py" line="254" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="255" />
+      <location filename="../../processing/algorithms/convergence.py" line="256" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design}β回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="311" />
+      <location filename="../../processing/algorithms/convergence.py" line="312" />
       <source>{variable} in {year}</source>
       <translation>{year}年{variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="313" />
+      <location filename="../../processing/algorithms/convergence.py" line="314" />
       <source>Log of {variable} in {year}</source>
       <translation>{year}年{variable}的对数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="314" />
+      <location filename="../../processing/algorithms/convergence.py" line="315" />
       <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
       <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="316" />
+      <location filename="../../processing/algorithms/convergence.py" line="317" />
       <source>{variable} in {year} relative to the mean of all units</source>
       <translation>{year}年{variable}相对全部单元均值之比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="324" />
+      <location filename="../../processing/algorithms/convergence.py" line="325" />
       <source>Growth of {variable} {start}–{end}</source>
       <translation>{variable} {start}–{end} 年增长</translation>
     </message>
@@ -2482,7 +2482,7 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
   <context>
     <name>DigitalResilienceLanguage</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="79" />
+      <location filename="../../processing/algorithm.py" line="80" />
       <source>en</source>
       <translation>zh</translation>
     </message>
@@ -2538,17 +2538,17 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
   <context>
     <name>GlobalAutocorrelationAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="34" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="35" />
       <source>Global spatial autocorrelation</source>
       <translation>全局空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="35" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="36" />
       <source>Moran's I, Geary's C and Getis–Ord General G per year.</source>
       <translation>逐年的 Moran's I、Geary's C 和 Getis–Ord General G。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="39" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="40" />
       <source>Is the variable spatially clustered, and does clustering change over the years? Moran's I (inference under normality, randomisation and permutation), Geary's C (normality, randomisation, permutation) and Getis-Ord General G (randomisation, permutation), for one or many fields and, with “every year”, for every year of a panel (DEI_2019 → DEI_2011 … DEI_2019) in one run.
 
 Output: a table with one row per field, year, statistic and inference: value, expected value, variance, z = (value − expected)/sd, p-value, units, permutations. The analytical moments are those of R spdep's moran.test, geary.test and globalG.test (cities without neighbours keep their value in the mean and variance, and n counts the cities with neighbours). Note that z for Geary's C is negative for positive autocorrelation (C &lt; 1); spdep reports the opposite sign. General G needs values of zero or more (it is skipped, with a warning, for fields with negative values) and is meant for binary weights.
@@ -2565,167 +2565,167 @@ The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled
 图表（PNG、SVG 或 PDF）绘制各字段 Moran's I 的逐年变化；实心标记表示在 5% 水平下显著。HTML 报告（可选）包含该图表、第一个字段最后一年的 Moran's I 以及结果表。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="38" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="39" />
       <source>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years</source>
       <translation>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years,莫兰指数,全局莫兰指数,吉尔里指数,全局空间自相关,空间集聚,面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="64" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="65" />
       <source>Statistics</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="65" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="66" />
       <source>Moran's I</source>
       <translation>莫兰指数（Moran's I）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="65" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="66" />
       <source>Geary's C</source>
       <translation>吉尔里指数（Geary's C）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="65" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="66" />
       <source>Getis-Ord General G</source>
       <translation>Getis-Ord General G</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="68" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="69" />
       <source>Alternative hypothesis</source>
       <translation>备择假设</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="69" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="70" />
       <source>Two-sided</source>
       <translation>双侧</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="69" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="70" />
       <source>Greater than expected (one-sided)</source>
       <translation>大于期望（单侧）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="70" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="71" />
       <source>Less than expected (one-sided)</source>
       <translation>小于期望（单侧）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="74" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="75" />
       <source>Global autocorrelation</source>
       <translation>全局空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="76" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="77" />
       <source>Chart of Moran's I over the years</source>
       <translation>Moran's I 逐年变化图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="77" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="78" />
       <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
       <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="80" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="81" />
       <source>Moran's I (first field, last year)</source>
       <translation>Moran's I（第一个字段，最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="81" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="82" />
       <source>p-value of Moran's I (first field, last year; permutation if any)</source>
       <translation>Moran's I 的 p 值（第一个字段，最后一年；有置换检验时取置换检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="108" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="109" />
       <source>{column} {statistic} ({inference}): {value:.6g}, expected {expected:.6g}, z = {z:.4g}, p = {p:.4g}</source>
       <translation>{column} {statistic}（{inference}）：{value:.6g}，期望值 {expected:.6g}，z = {z:.4g}，p = {p:.4g}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
       <source>Field (stem)</source>
       <translation>字段（前缀）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
       <source>Field</source>
       <translation>字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
       <source>Year</source>
       <translation>年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
       <source>Statistic</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
       <source>Inference</source>
       <translation>推断方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
       <source>Value</source>
       <translation>统计量值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
       <source>Expected value under no autocorrelation</source>
       <translation>无空间自相关时的期望值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
       <source>Variance</source>
       <translation>方差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
       <source>z = (value − expected) / standard deviation</source>
       <translation>z =（值 − 期望值）/ 标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
       <source>p-value</source>
       <translation>p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="119" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="119" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="154" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="155" />
       <source>permutation</source>
       <translation>置换检验</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="154" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="155" />
       <source>randomisation</source>
       <translation>随机化假设</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="161" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="162" />
       <source>{statistic} over the years</source>
       <translation>{statistic}逐年变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="163" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="164" />
       <source>p ≤ {alpha} ({inference})</source>
       <translation>p ≤ {alpha}（{inference}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="165" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="166" />
       <source>not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="166" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="167" />
       <source>Expected under no autocorrelation</source>
       <translation>无空间自相关时的期望值</translation>
     </message>
@@ -2749,17 +2749,17 @@ The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled
   <context>
     <name>HeterogeneityAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="37" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="38" />
       <source>Heterogeneity by period, region or openness</source>
       <translation>按时期、区域或开放度的异质性分析</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="38" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="39" />
       <source>The spillover model by period, region or openness group.</source>
       <translation>按时期、区域或开放程度分组的空间溢出模型。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="43" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="44" />
       <source>Runs the chosen spatial model (as in “Spatial spillover model”) separately for groups and lays the groups side by side, with tests that the key variable's coefficient and effects differ between them.
 
 Groupings: by period (years before the split year against the split year and after; default 2016), by a category field (e.g. region: east, central, west, northeast) or by the top and bottom shares of a numeric field (e.g. openness; default 30 % each; in a panel the city's mean over the years).
@@ -2776,157 +2776,157 @@ Outputs: an HTML report (paper-style side-by-side table, group comparisons), a C
 输出：HTML 报告（论文格式的分组并列表与组间比较）、CSV 表格，以及可选的城市分组图层。每组至少需要 10 个单元；在规模小或空间分散的组内使用邻接权重会产生孤岛：请使用 k 近邻或交互模型方法。对于空间分散的分组（如开放度），建议使用交互模型方法：它保留每个城市真实的邻居，而分组单独建模只能看到组内的邻居。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="41" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="42" />
       <source>heterogeneity,subsample,group,period,2016,region,east,central,west,northeast,openness,top 30%,interaction,Chow,spatial Durbin,econometrics</source>
       <translation>heterogeneity,subsample,group,period,2016,region,east,central,west,northeast,openness,top 30%,interaction,Chow,spatial Durbin,econometrics,异质性,分样本,分组回归,时期,东部,中部,西部,东北,对外开放,交互项,空间杜宾模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="74" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="75" />
       <source>Key variable</source>
       <translation>关键变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="76" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="77" />
       <source>Key variable (default: the first explanatory variable)</source>
       <translation>关键变量（默认：第一个解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="78" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="79" />
       <source>Grouping</source>
       <translation>分组方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="79" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="80" />
       <source>Period: before / from the split year</source>
       <translation>时期：分界年份之前 / 之后（含）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="79" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="80" />
       <source>Category field (e.g. region)</source>
       <translation>分类字段（如地区）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="80" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="81" />
       <source>Top and bottom shares of a numeric field (e.g. openness)</source>
       <translation>数值字段的前后分位（如对外开放度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="82" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="83" />
       <source>Split year</source>
       <translation>分界年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="84" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="85" />
       <source>Split year (the second period starts with it)</source>
       <translation>分界年份（第二个时期从该年开始）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="86" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="87" />
       <source>Group field</source>
       <translation>分组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="88" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="89" />
       <source>Group field (category or numeric; in a wide panel any year of the stem)</source>
       <translation>分组字段（分类或数值；宽格式面板中任选该前缀的一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="90" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="91" />
       <source>Top share (%)</source>
       <translation>前段占比（%）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="93" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="94" />
       <source>Bottom share (%)</source>
       <translation>后段占比（%）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="96" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="97" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="97" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="98" />
       <source>Separate models per group</source>
       <translation>各组分别建模</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="97" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="98" />
       <source>One model with group interactions</source>
       <translation>含分组交互项的单一模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="99" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="100" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="99" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="100" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="101" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="102" />
       <source>Side-by-side table (CSV)</source>
       <translation>分组并列表（CSV）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="101" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="102" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="104" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="105" />
       <source>Groups</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="107" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="108" />
       <source>Key coefficient: first group − second group</source>
       <translation>关键变量系数：第一组 − 第二组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="108" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="109" />
       <source>z of the difference</source>
       <translation>差值的 z 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="109" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="110" />
       <source>p-value of the difference</source>
       <translation>差值的 p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="110" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="111" />
       <source>Key coefficient: first group / second group</source>
       <translation>关键变量系数：第一组 / 第二组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="141" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="142" />
       <source>{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, p = {p:.4g}</source>
       <translation>{key}：{a} = {va:.4f}，{b} = {vb:.4f}，z = {z:.3f}，p = {p:.4g}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="144" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="145" />
       <source>Heterogeneity of the effect of {key} on {dependent}</source>
       <translation>{key}对{dependent}影响的异质性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="161" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="162" />
       <source>Grouping by period: every city is in every group, no group layer.</source>
       <translation>按时期分组：每个城市都属于每个组，不输出分组图层。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="170" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="171" />
       <source>Grouping by a category or by top/bottom shares needs the group field: choose it (e.g. region or OPEN_2019).</source>
       <translation>按分类或前后分位分组需要指定分组字段：请选择（如 region 或 OPEN_2019）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="189" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="190" />
       <source>Group</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="190" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="191" />
       <source>Heterogeneity groups</source>
       <translation>异质性分组</translation>
     </message>
@@ -2934,17 +2934,17 @@ Outputs: an HTML report (paper-style side-by-side table, group comparisons), a C
   <context>
     <name>HotSpotsAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="29" />
+      <location filename="../../processing/algorithms/hotspots.py" line="30" />
       <source>Hot spots (Getis-Ord Gi*)</source>
       <translation>热点分析（Getis-Ord Gi*）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="30" />
+      <location filename="../../processing/algorithms/hotspots.py" line="31" />
       <source>Hot and cold spots (Getis–Ord Gi / Gi*) per year.</source>
       <translation>逐年的热点与冷点（Getis–Ord Gi / Gi*）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="34" />
+      <location filename="../../processing/algorithms/hotspots.py" line="35" />
       <source>Hot and cold spots with the Getis-Ord local statistics (Getis and Ord 1992; Ord and Getis 1995), as R spdep's localG: Gi* includes each city in its own neighbourhood (the usual hot spot analysis), Gi leaves it out.
 
 Fields: GI (the statistic), GI_Z (z-score: positive for a cluster of high values, negative for low), GI_P (two-sided p-value: normal approximation, or conditional permutation when permutations &gt; 0), GI_PADJ (adjusted, when a multiple-testing control is chosen), GI_BIN (the Gi_Bin confidence class: +3/+2/+1 hot spot at 99/95/90 % confidence, −3/−2/−1 cold spot, 0 not significant) and GI_LAB (its label). With the false discovery rate or Bonferroni, each confidence level is tested on the adjusted p-values. Cities without neighbours or with NULL values are not tested.
@@ -2957,37 +2957,37 @@ The z-score does not change when a city's weights are rescaled, so binary and ro
 城市的权重按比例缩放时 z 得分不变，因此二值权重和行标准化权重得到相同的地图。面板：每一年可输出为每年一组字段，或每年一个图层。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="33" />
+      <location filename="../../processing/algorithms/hotspots.py" line="34" />
       <source>hot spot,cold spot,getis,ord,gi,gi*,gi_bin,cluster</source>
       <translation>hot spot,cold spot,getis,ord,gi,gi*,gi_bin,cluster,热点分析,冷点,热点,集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="52" />
+      <location filename="../../processing/algorithms/hotspots.py" line="53" />
       <source>Gi* (city in its own neighbourhood)</source>
       <translation>Gi*（邻域包含城市自身）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="53" />
+      <location filename="../../processing/algorithms/hotspots.py" line="54" />
       <source>Gi* (include each city in its own neighbourhood)</source>
       <translation>Gi*（将每个城市计入其自身邻域）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="56" />
+      <location filename="../../processing/algorithms/hotspots.py" line="57" />
       <source>Hot spots</source>
       <translation>热点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="73" />
+      <location filename="../../processing/algorithms/hotspots.py" line="74" />
       <source>Hot spots — {run}</source>
       <translation>热点 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="74" />
+      <location filename="../../processing/algorithms/hotspots.py" line="75" />
       <source>Hot spots {statistic} ({run})</source>
       <translation>热点 {statistic}（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="79" />
+      <location filename="../../processing/algorithms/hotspots.py" line="80" />
       <source>{run}: {hot} hot spot(s), {cold} cold spot(s) at 90 % confidence or more.</source>
       <translation>{run}：置信度 90% 及以上的热点 {hot} 个、冷点 {cold} 个。</translation>
     </message>
@@ -3440,17 +3440,17 @@ Output: the layer with the panel attached, either one feature per city with one 
   <context>
     <name>LocalGearyAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="24" />
+      <location filename="../../processing/algorithms/local_geary.py" line="25" />
       <source>Local Geary</source>
       <translation>局部 Geary 指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="25" />
+      <location filename="../../processing/algorithms/local_geary.py" line="26" />
       <source>Local Geary cluster maps per year.</source>
       <translation>逐年的局部 Geary 集聚图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="29" />
+      <location filename="../../processing/algorithms/local_geary.py" line="30" />
       <source>Local Geary's c (Anselin 2019): how much each city differs from its neighbours, c_i = Σ_j w_ij (z_i − z_j)² on the standardised variable (as R spdep's localC and GeoDa). A small c_i means the city resembles its neighbours (positive association), a large one that it differs (negative association).
 
 Inference by conditional permutation (the same seed gives the same result), with directed pseudo p-values and optional multiple-testing control (false discovery rate or Bonferroni).
@@ -3467,27 +3467,27 @@ Panels as in Local Moran's I: every year as a set of fields per year or one laye
 面板处理同局部莫兰指数：每一年可输出为每年一组字段，或每年一个图层；显著性地图和其他年份保存为图层的样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="28" />
+      <location filename="../../processing/algorithms/local_geary.py" line="29" />
       <source>local geary,lisa,cluster,similarity,geoda</source>
       <translation>local geary,lisa,cluster,similarity,geoda,局部吉尔里指数,局部空间自相关,集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="49" />
+      <location filename="../../processing/algorithms/local_geary.py" line="50" />
       <source>Local Geary clusters</source>
       <translation>局部 Geary 集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="65" />
+      <location filename="../../processing/algorithms/local_geary.py" line="66" />
       <source>Local Geary clusters — {run}</source>
       <translation>局部 Geary 集聚 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="66" />
+      <location filename="../../processing/algorithms/local_geary.py" line="67" />
       <source>Local Geary clusters ({run})</source>
       <translation>局部 Geary 集聚（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="72" />
+      <location filename="../../processing/algorithms/local_geary.py" line="73" />
       <source>{run}: High-High {hh}, Low-Low {ll}, Other positive {op}, Negative {ng}.</source>
       <translation>{run}：高-高 {hh}，低-低 {ll}，其他正关联 {op}，负关联 {ng}。</translation>
     </message>
@@ -3495,17 +3495,17 @@ Panels as in Local Moran's I: every year as a set of fields per year or one laye
   <context>
     <name>LocalMoranAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="38" />
+      <location filename="../../processing/algorithms/local_moran.py" line="39" />
       <source>Local Moran's I (LISA)</source>
       <translation>局部莫兰指数（LISA）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="39" />
+      <location filename="../../processing/algorithms/local_moran.py" line="40" />
       <source>LISA cluster maps (High-High, Low-Low, outliers) per year.</source>
       <translation>逐年的 LISA 集聚图（高-高、低-低、异常值）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="43" />
+      <location filename="../../processing/algorithms/local_moran.py" line="44" />
       <source>Local indicators of spatial association (Anselin 1995): where do high values sit among high neighbours (High-High clusters), low among low (Low-Low), and where are the outliers (High-Low, Low-High)?
 
 Kinds: univariate (the variable against its spatial lag); bivariate (the variable x at each city against the spatial lag of a second variable y, e.g. digital economy against neighbours' resilience); differential (the change between two years, e.g. DEI_2019 − DEI_2011).
@@ -3530,162 +3530,162 @@ The Moran scatter plot (PNG, SVG or PDF) shows the standardised variable against
 Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，附斜率（Moran's I），各象限着色，显著城市以其集聚类型的颜色显示。HTML 报告（可选）包含散点图、Moran's I 以及每一年各集聚类型的城市数。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="42" />
+      <location filename="../../processing/algorithms/local_moran.py" line="43" />
       <source>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda</source>
       <translation>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda,局部莫兰指数,局部空间自相关,集聚,异常值,高-高集聚,低-低集聚,双变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="73" />
+      <location filename="../../processing/algorithms/local_moran.py" line="74" />
       <source>Variable (x)</source>
       <translation>变量（x）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="75" />
+      <location filename="../../processing/algorithms/local_moran.py" line="76" />
       <source>Kind of LISA</source>
       <translation>LISA 类型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="76" />
+      <location filename="../../processing/algorithms/local_moran.py" line="77" />
       <source>Univariate</source>
       <translation>单变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="76" />
+      <location filename="../../processing/algorithms/local_moran.py" line="77" />
       <source>Bivariate</source>
       <translation>双变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="76" />
+      <location filename="../../processing/algorithms/local_moran.py" line="77" />
       <source>Differential</source>
       <translation>差分</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="77" />
+      <location filename="../../processing/algorithms/local_moran.py" line="78" />
       <source>Univariate: x against its spatial lag. Bivariate: x against the spatial lag of the second variable. Differential: the change from the second variable (earlier year) to x.</source>
       <translation>单变量：x 与其空间滞后。双变量：x 与第二个变量的空间滞后。差分：从第二个变量（较早年份）到 x 的变化。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="80" />
+      <location filename="../../processing/algorithms/local_moran.py" line="81" />
       <source>Second variable</source>
       <translation>第二变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="82" />
+      <location filename="../../processing/algorithms/local_moran.py" line="83" />
       <source>Second variable (y of a bivariate LISA, or the earlier year of a differential)</source>
       <translation>第二个变量（双变量 LISA 的 y，或差分的较早年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="86" />
+      <location filename="../../processing/algorithms/local_moran.py" line="87" />
       <source>Conditional analytical moments</source>
       <translation>条件解析矩</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="87" />
+      <location filename="../../processing/algorithms/local_moran.py" line="88" />
       <source>Analytical moments conditional on the city's own value (Sokal et al. 1998; R spdep's default)</source>
       <translation>以城市自身取值为条件的解析矩（Sokal 等 1998；R spdep 的默认设置）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="91" />
+      <location filename="../../processing/algorithms/local_moran.py" line="92" />
       <source>LISA clusters</source>
       <translation>LISA 集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="93" />
+      <location filename="../../processing/algorithms/local_moran.py" line="94" />
       <source>Moran scatter plot</source>
       <translation>Moran 散点图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="94" />
+      <location filename="../../processing/algorithms/local_moran.py" line="95" />
       <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
       <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="97" />
+      <location filename="../../processing/algorithms/local_moran.py" line="98" />
       <source>Moran's I (last year)</source>
       <translation>Moran's I（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="98" />
+      <location filename="../../processing/algorithms/local_moran.py" line="99" />
       <source>High-High cities (last year)</source>
       <translation>高-高集聚城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="99" />
+      <location filename="../../processing/algorithms/local_moran.py" line="100" />
       <source>Low-Low cities (last year)</source>
       <translation>低-低集聚城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="100" />
+      <location filename="../../processing/algorithms/local_moran.py" line="101" />
       <source>Low-High cities (last year)</source>
       <translation>低-高异常城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="101" />
+      <location filename="../../processing/algorithms/local_moran.py" line="102" />
       <source>High-Low cities (last year)</source>
       <translation>高-低异常城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="125" />
+      <location filename="../../processing/algorithms/local_moran.py" line="126" />
       <source>LISA clusters — {run}</source>
       <translation>LISA 集聚 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="126" />
+      <location filename="../../processing/algorithms/local_moran.py" line="127" />
       <source>LISA clusters ({run})</source>
       <translation>LISA 集聚（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="134" />
+      <location filename="../../processing/algorithms/local_moran.py" line="135" />
       <source>{run}: Moran's I = {i:.4f}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} (p ≤ {alpha}{correction}).</source>
       <translation>{run}：Moran's I = {i:.4f}；高-高 {hh}，低-低 {ll}，低-高 {lh}，高-低 {hl}（p ≤ {alpha}{correction}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="162" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="162" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="162" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="162" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <location filename="../../processing/algorithms/local_moran.py" line="165" />
       <source>{variable} (standardised)</source>
       <translation>{variable}（标准化）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <location filename="../../processing/algorithms/local_moran.py" line="165" />
       <source>Spatial lag of {variable}</source>
       <translation>{variable}的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="165" />
+      <location filename="../../processing/algorithms/local_moran.py" line="166" />
       <source>Bivariate Moran's I = {value:.3f}</source>
       <translation>双变量 Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="166" />
+      <location filename="../../processing/algorithms/local_moran.py" line="167" />
       <source>Moran's I = {value:.3f}</source>
       <translation>Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="167" />
+      <location filename="../../processing/algorithms/local_moran.py" line="168" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="167" />
+      <location filename="../../processing/algorithms/local_moran.py" line="168" />
       <source>{label} ({count})</source>
       <translation>{label}（{count}）</translation>
     </message>
@@ -3725,17 +3725,17 @@ Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，
   <context>
     <name>MediationAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="35" />
+      <location filename="../../processing/algorithms/mediation.py" line="36" />
       <source>Mediation effect</source>
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="36" />
+      <location filename="../../processing/algorithms/mediation.py" line="37" />
       <source>Mediation effect of a variable between X and Y (Sobel, bootstrap).</source>
       <translation>变量在 X 与 Y 之间的中介效应（Sobel 检验、自助法）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="41" />
+      <location filename="../../processing/algorithms/mediation.py" line="42" />
       <source>Tests whether a third variable carries part of an effect: digital economy (X) → innovation (mediator M) → resilience (Y).
 
 Baron and Kenny's stepwise regressions: (1) Y on X gives the total effect c; (2) M on X gives path a; (3) Y on X and M gives the direct effect c′ and path b. The indirect effect is a·b (= c − c′), tested with the Sobel (and Aroian) test and a cluster bootstrap (whole cities are resampled with all their years; number of draws and seed are parameters) with percentile and bias-corrected confidence intervals. The verdict follows Zhao, Lynch and Chen (2010): the indirect effect decides whether there is mediation (by the bias-corrected interval), the direct effect whether it is partial (complementary or competitive) or indirect-only.
@@ -3756,182 +3756,182 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
 输出：三个回归的系数表和效应表，含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，以及自助法分布图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="39" />
+      <location filename="../../processing/algorithms/mediation.py" line="40" />
       <source>mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,panel,fixed effects,clustered standard errors</source>
       <translation>mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,panel,fixed effects,clustered standard errors,中介效应,中介变量,间接效应,Sobel 检验,自助法,逐步回归,作用机制,传导路径</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="82" />
+      <location filename="../../processing/algorithms/mediation.py" line="83" />
       <source>Cities with yearly variables</source>
       <translation>含逐年变量的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="84" />
+      <location filename="../../processing/algorithms/mediation.py" line="85" />
       <source>Independent variable X</source>
       <translation>自变量 X</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="84" />
+      <location filename="../../processing/algorithms/mediation.py" line="85" />
       <source>Independent variable X (e.g. digital economy)</source>
       <translation>自变量 X（如数字经济）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="85" />
+      <location filename="../../processing/algorithms/mediation.py" line="86" />
       <source>Mediator M (e.g. innovation)</source>
       <translation>中介变量 M（如创新）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="86" />
+      <location filename="../../processing/algorithms/mediation.py" line="87" />
       <source>Outcome Y (e.g. resilience)</source>
       <translation>结果变量 Y（如韧性）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="93" />
+      <location filename="../../processing/algorithms/mediation.py" line="94" />
       <source>Control variables (optional)</source>
       <translation>控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="96" />
+      <location filename="../../processing/algorithms/mediation.py" line="97" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="97" />
+      <location filename="../../processing/algorithms/mediation.py" line="98" />
       <source>Cross-section (one year)</source>
       <translation>截面（单一年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="97" />
+      <location filename="../../processing/algorithms/mediation.py" line="98" />
       <source>Pooled OLS with year effects</source>
       <translation>含年份效应的混合 OLS</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="98" />
+      <location filename="../../processing/algorithms/mediation.py" line="99" />
       <source>Panel: unit (city) fixed effects</source>
       <translation>面板：城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="98" />
+      <location filename="../../processing/algorithms/mediation.py" line="99" />
       <source>Panel: unit and year fixed effects</source>
       <translation>面板：城市与年份双向固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="101" />
+      <location filename="../../processing/algorithms/mediation.py" line="102" />
       <source>Cross-section year</source>
       <translation>截面年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="103" />
+      <location filename="../../processing/algorithms/mediation.py" line="104" />
       <source>Year of the cross-section (0 = the last year)</source>
       <translation>截面年份（0 = 最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="105" />
+      <location filename="../../processing/algorithms/mediation.py" line="106" />
       <source>Standard errors</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="106" />
+      <location filename="../../processing/algorithms/mediation.py" line="107" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="106" />
+      <location filename="../../processing/algorithms/mediation.py" line="107" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="107" />
+      <location filename="../../processing/algorithms/mediation.py" line="108" />
       <source>Clustered by unit (robust HC1 in a cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="109" />
+      <location filename="../../processing/algorithms/mediation.py" line="110" />
       <source>Bootstrap draws (0 = no bootstrap)</source>
       <translation>自助法抽样次数（0 = 不做自助法）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="112" />
+      <location filename="../../processing/algorithms/mediation.py" line="113" />
       <source>Random seed of the bootstrap</source>
       <translation>自助法随机种子</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="115" />
+      <location filename="../../processing/algorithms/mediation.py" line="116" />
       <source>Confidence level</source>
       <translation>置信水平</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="119" />
+      <location filename="../../processing/algorithms/mediation.py" line="120" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="120" />
+      <location filename="../../processing/algorithms/mediation.py" line="121" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="125" />
+      <location filename="../../processing/algorithms/mediation.py" line="126" />
       <source>Stepwise regression coefficients</source>
       <translation>逐步回归系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="127" />
+      <location filename="../../processing/algorithms/mediation.py" line="128" />
       <source>Mediation effects</source>
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="128" />
+      <location filename="../../processing/algorithms/mediation.py" line="129" />
       <source>Bootstrap chart</source>
       <translation>自助法分布图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="130" />
+      <location filename="../../processing/algorithms/mediation.py" line="131" />
       <source>Indirect effect a·b</source>
       <translation>间接效应 a·b</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="131" />
+      <location filename="../../processing/algorithms/mediation.py" line="132" />
       <source>Direct effect c′</source>
       <translation>直接效应 c′</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="132" />
+      <location filename="../../processing/algorithms/mediation.py" line="133" />
       <source>Total effect c</source>
       <translation>总效应 c</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="133" />
+      <location filename="../../processing/algorithms/mediation.py" line="134" />
       <source>Share of the total effect mediated</source>
       <translation>中介效应占总效应的比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="134" />
+      <location filename="../../processing/algorithms/mediation.py" line="135" />
       <source>Sobel z</source>
       <translation>Sobel z 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="135" />
+      <location filename="../../processing/algorithms/mediation.py" line="136" />
       <source>Sobel p-value</source>
       <translation>Sobel p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="136" />
+      <location filename="../../processing/algorithms/mediation.py" line="137" />
       <source>Bias-corrected bootstrap interval, lower bound</source>
       <translation>偏差校正自助法置信区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="137" />
+      <location filename="../../processing/algorithms/mediation.py" line="138" />
       <source>Bias-corrected bootstrap interval, upper bound</source>
       <translation>偏差校正自助法置信区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="140" />
+      <location filename="../../processing/algorithms/mediation.py" line="141" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="171" />
+      <location filename="../../processing/algorithms/mediation.py" line="172" />
       <source>{count} bootstrap draw(s) were singular and left out.</source>
       <translation>有 {count} 次自助抽样矩阵奇异，已剔除。</translation>
     </message>
@@ -4451,22 +4451,22 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
   <context>
     <name>ReportLayouts</name>
     <message>
-      <location filename="../../processing/layouts.py" line="117" />
+      <location filename="../../processing/layouts.py" line="120" />
       <source>A4 landscape</source>
       <translation>A4 横向</translation>
     </message>
     <message>
-      <location filename="../../processing/layouts.py" line="117" />
+      <location filename="../../processing/layouts.py" line="120" />
       <source>A4 portrait</source>
       <translation>A4 纵向</translation>
     </message>
     <message>
-      <location filename="../../processing/layouts.py" line="117" />
+      <location filename="../../processing/layouts.py" line="120" />
       <source>A3 landscape</source>
       <translation>A3 横向</translation>
     </message>
     <message>
-      <location filename="../../processing/layouts.py" line="117" />
+      <location filename="../../processing/layouts.py" line="120" />
       <source>A3 portrait</source>
       <translation>A3 纵向</translation>
     </message>
@@ -4665,107 +4665,107 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
       <translation>请将报告地图保存为 .pdf、.png 或 .svg（格式由文件名决定）；得到的是“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="252" />
+      <location filename="../../processing/algorithms/report_map.py" line="245" />
       <source>Layers: {names}</source>
       <translation>图层：{names}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="262" />
+      <location filename="../../processing/algorithms/report_map.py" line="255" />
       <source>The layout template has no map item; add a map (item id main_map) in the layout designer.</source>
       <translation>该布局模板没有地图项；请在布局设计器中添加地图（项标识为 main_map）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="306" />
+      <location filename="../../processing/algorithms/report_map.py" line="299" />
       <source>{pages} page(s) written: {files}</source>
       <translation>已写入 {pages} 页：{files}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="324" />
+      <location filename="../../processing/algorithms/report_map.py" line="317" />
       <source>There is no layer to map: choose a layer, or run the algorithm from a project with visible layers.</source>
       <translation>没有可绘制的图层：请选择一个图层，或在含有可见图层的项目中运行本算法。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="351" />
+      <location filename="../../processing/algorithms/report_map.py" line="344" />
       <source>Provinces</source>
       <translation>省份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="352" />
+      <location filename="../../processing/algorithms/report_map.py" line="345" />
       <source>Province boundaries</source>
       <translation>省界</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="353" />
+      <location filename="../../processing/algorithms/report_map.py" line="346" />
       <source>Taiwan, Hong Kong and Macao</source>
       <translation>台湾、香港和澳门</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="354" />
+      <location filename="../../processing/algorithms/report_map.py" line="347" />
       <source>South China Sea dashed line</source>
       <translation>南海断续线</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="392" />
+      <location filename="../../processing/algorithms/report_map.py" line="385" />
       <source>One page per year needs a yearly field (STEM_YYYY, e.g. DEI_2019): choose one in “Field to classify”, or give the layer a graduated style on such a field.</source>
       <translation>每年一页需要一个年度字段（STEM_YYYY，如 DEI_2019）：请在“分级字段”中选择，或为图层设置基于此类字段的分级样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="399" />
+      <location filename="../../processing/algorithms/report_map.py" line="392" />
       <source>One page per value of a field needs that field: choose it in “Field with one page per value” (e.g. region or province).</source>
       <translation>按字段值每值一页需要指定该字段：请在“每值一页的字段”中选择（如地区或省份）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="405" />
+      <location filename="../../processing/algorithms/report_map.py" line="398" />
       <source>The field {field} has no values; choose another field.</source>
       <translation>字段 {field} 没有值；请选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="443" />
+      <location filename="../../processing/algorithms/report_map.py" line="436" />
       <source>The field {field} is not numeric; choose a numeric field to classify, or leave the field empty to keep the layer's style.</source>
       <translation>字段 {field} 不是数值型；请选择数值字段进行分级，或将字段留空以保留图层样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="482" />
+      <location filename="../../processing/algorithms/report_map.py" line="475" />
       <source>Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout designer.</source>
       <translation>无法读取布局模板 {path}；请选择由 QGIS 布局设计器保存的 .qpt 文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="496" />
+      <location filename="../../processing/algorithms/report_map.py" line="488" />
       <source>South China Sea Islands</source>
       <translation>南海诸岛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="499" />
+      <location filename="../../processing/algorithms/report_map.py" line="491" />
       <source>Legend</source>
       <translation>图例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="557" />
+      <location filename="../../processing/algorithms/report_map.py" line="543" />
       <source>Could not select the features of {value}.</source>
       <translation>无法选出 {value} 的要素。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="618" />
+      <location filename="../../processing/algorithms/report_map.py" line="604" />
       <source>the file cannot be written (a read-only folder, a file open in another program, or a missing folder); choose another file</source>
       <translation>无法写入文件（文件夹为只读、文件正被其他程序打开或文件夹不存在）；请选择其他文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="621" />
+      <location filename="../../processing/algorithms/report_map.py" line="607" />
       <source>not enough memory for the image; lower the resolution (DPI)</source>
       <translation>内存不足，无法生成图像；请降低分辨率（DPI）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="623" />
+      <location filename="../../processing/algorithms/report_map.py" line="609" />
       <source>the SVG layers could not be exported</source>
       <translation>无法导出 SVG 图层</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="624" />
+      <location filename="../../processing/algorithms/report_map.py" line="610" />
       <source>the layout export failed (code {code})</source>
       <translation>布局导出失败（代码 {code}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="653" />
+      <location filename="../../processing/algorithms/report_map.py" line="634" />
       <source>Could not write the report map {path}: {error}</source>
       <translation>无法写入报告地图 {path}：{error}</translation>
     </message>
@@ -4829,77 +4829,77 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
   <context>
     <name>ResilienceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="68" />
+      <location filename="../../processing/algorithm.py" line="69" />
       <source>Parameters</source>
       <translation>参数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="122" />
+      <location filename="../../processing/algorithm.py" line="123" />
       <source>{who} needs Python packages that QGIS's Python lacks: {names}.</source>
       <translation>{who}需要 QGIS 的 Python 中缺少的 Python 包：{names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="123" />
+      <location filename="../../processing/algorithm.py" line="124" />
       <source>Digital Resilience Toolkit</source>
       <translation>数字韧性工具箱</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="126" />
+      <location filename="../../processing/algorithm.py" line="127" />
       <source>Install them in one step from the menu Digital Resilience › Install dependencies…, or in a terminal (on Windows, the OSGeo4W Shell): {command}</source>
       <translation>可在菜单“数字韧性 › 安装依赖包…”中一步安装，或在终端（Windows 上为 OSGeo4W Shell）中运行：{command}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="133" />
+      <location filename="../../processing/algorithm.py" line="134" />
       <source>pyproj must be the one built against QGIS's own PROJ library ({packages} need(s) it), and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}, then the rest as above.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本（{packages} 需要它），且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装，然后按上述方法安装其余的包。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="138" />
+      <location filename="../../processing/algorithm.py" line="139" />
       <source>pyproj must be the one built against QGIS's own PROJ library, and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本，且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="141" />
+      <location filename="../../processing/algorithm.py" line="142" />
       <source>Then restart QGIS.</source>
       <translation>然后重启 QGIS。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="327" />
+      <location filename="../../processing/algorithm.py" line="328" />
       <source>Cancelled by the user.</source>
       <translation>已被用户取消。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="45" />
+      <location filename="../../processing/algorithm.py" line="46" />
       <source>Indicators and indices</source>
       <translation>指标与指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="46" />
+      <location filename="../../processing/algorithm.py" line="47" />
       <source>Spatial weights</source>
       <translation>空间权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="47" />
+      <location filename="../../processing/algorithm.py" line="48" />
       <source>Spatial autocorrelation</source>
       <translation>空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="48" />
+      <location filename="../../processing/algorithm.py" line="49" />
       <source>Core-node coverage</source>
       <translation>核心-节点覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="49" />
+      <location filename="../../processing/algorithm.py" line="50" />
       <source>Spillover and dynamics</source>
       <translation>空间溢出与动态</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="50" />
+      <location filename="../../processing/algorithm.py" line="51" />
       <source>Maps and reports</source>
       <translation>地图与报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="51" />
+      <location filename="../../processing/algorithm.py" line="52" />
       <source>Study workflows</source>
       <translation>研究工作流</translation>
     </message>
@@ -5189,12 +5189,17 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
   <context>
     <name>ScenarioAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="53" />
+      <location filename="../../processing/algorithms/scenario.py" line="56" />
       <source>Spillover scenario (what if)</source>
       <translation>溢出情景模拟（假如……会怎样）</translation>
     </message>
     <message>
       <location filename="../../processing/algorithms/scenario.py" line="58" />
+      <source>What if: each city's predicted change when a variable rises in chosen cities.</source>
+      <translation>情景模拟：在所选城市提高某一变量时，各城市的预测变化。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="62" />
       <source>Answers “what if”: the predicted change of the dependent variable (e.g. urban resilience) in every city when one explanatory variable (e.g. the digital economy index) is raised in chosen cities.
 
 The model is the one “Spatial spillover model” fits, with the same inputs and options (cross-section or panel with fixed or random effects; SAR, SDM, SDEM, SLX, SEM or OLS). The policy raises the policy variable by a value (absolute), by a percentage of each city's value, or up to a target value (cities already at the target do not change); baseline values are those of the latest year. The chosen cities are the selected features, those matching an expression or those with a non-zero value in a 0–1 field (any of them; none given: every city).
@@ -5215,177 +5220,197 @@ Outputs: a layer with each city's change (SC_DX), own change (SC_OWN), received 
 输出：一个图层，含每个城市政策变量的变化（SC_DX）、自身变化（SC_OWN）、获得的溢出（SC_RECV）、总变化（SC_TOTAL）及其区间（SC_LOW、SC_HIGH），按总变化分级设色；一个 CSV 表；一份 HTML 报告，含合计值和获益最多的城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="56" />
+      <location filename="../../processing/algorithms/scenario.py" line="60" />
       <source>scenario,what if,policy,simulation,counterfactual,spillover,multiplier,spatial Durbin,SDM,SAR,SDEM,SLX,investment,digital economy,reduced form,econometrics</source>
       <translation>scenario,what if,policy,simulation,counterfactual,spillover,multiplier,spatial Durbin,SDM,SAR,SDEM,SLX,investment,digital economy,reduced form,econometrics,情景模拟,政策模拟,反事实,溢出效应,乘数,空间杜宾模型,投资,数字经济,简化式,计量经济</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="92" />
+      <location filename="../../processing/algorithms/scenario.py" line="96" />
+      <source>Policy variable</source>
+      <translation>政策变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="98" />
       <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
       <translation>政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="95" />
+      <location filename="../../processing/algorithms/scenario.py" line="100" />
       <source>Change</source>
       <translation>变化方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="96" />
+      <location filename="../../processing/algorithms/scenario.py" line="101" />
       <source>Raise by a value (absolute)</source>
       <translation>提高一个数值（绝对值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="96" />
+      <location filename="../../processing/algorithms/scenario.py" line="101" />
       <source>Raise by a percentage of each city's value</source>
       <translation>按各城市取值的百分比提高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="97" />
+      <location filename="../../processing/algorithms/scenario.py" line="102" />
       <source>Raise to a target value</source>
       <translation>提高到目标值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="99" />
+      <location filename="../../processing/algorithms/scenario.py" line="104" />
+      <source>Value</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="105" />
       <source>Value (the change, the percentage or the target)</source>
       <translation>数值（变化量、百分比或目标值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="102" />
+      <location filename="../../processing/algorithms/scenario.py" line="107" />
       <source>Chosen cities: the selected features</source>
       <translation>所选城市：选中的要素</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="104" />
+      <location filename="../../processing/algorithms/scenario.py" line="109" />
+      <source>Chosen cities: an expression</source>
+      <translation>所选城市：表达式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="111" />
       <source>Chosen cities: an expression (e.g. "region" = 'west')</source>
       <translation>所选城市：表达式（如 "region" = 'west'）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="107" />
+      <location filename="../../processing/algorithms/scenario.py" line="113" />
+      <source>Chosen cities: a 0–1 field</source>
+      <translation>所选城市：0–1 字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/scenario.py" line="115" />
       <source>Chosen cities: a 0–1 field (non-zero: chosen)</source>
       <translation>所选城市：0–1 字段（非零：选中）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="110" />
+      <location filename="../../processing/algorithms/scenario.py" line="117" />
       <source>Predicted changes</source>
       <translation>预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="112" />
+      <location filename="../../processing/algorithms/scenario.py" line="119" />
       <source>Table of the changes (CSV)</source>
       <translation>变化表（CSV）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="112" />
+      <location filename="../../processing/algorithms/scenario.py" line="119" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="115" />
+      <location filename="../../processing/algorithms/scenario.py" line="122" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="115" />
+      <location filename="../../processing/algorithms/scenario.py" line="122" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="118" />
+      <location filename="../../processing/algorithms/scenario.py" line="125" />
       <source>Sum of the own changes</source>
       <translation>自身变化之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="119" />
+      <location filename="../../processing/algorithms/scenario.py" line="126" />
       <source>Sum of the received spillovers</source>
       <translation>获得溢出之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="120" />
+      <location filename="../../processing/algorithms/scenario.py" line="127" />
       <source>Sum of the total changes</source>
       <translation>总变化之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="121" />
+      <location filename="../../processing/algorithms/scenario.py" line="128" />
       <source>Number of chosen cities</source>
       <translation>所选城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="134" />
+      <location filename="../../processing/algorithms/scenario.py" line="141" />
       <source>Choose the policy variable (one of the explanatory variables).</source>
       <translation>请选择政策变量（解释变量之一）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="148" />
+      <location filename="../../processing/algorithms/scenario.py" line="155" />
       <source>Total change {total:.6g} = own {own:.6g} + received {received:.6g}.</source>
       <translation>总变化 {total:.6g} = 自身 {own:.6g} + 获得溢出 {received:.6g}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="165" />
+      <location filename="../../processing/algorithms/scenario.py" line="172" />
       <source>Spillover scenario: {name} in the chosen cities, {model} of {dependent}</source>
       <translation>溢出情景：所选城市的 {name}，{dependent}的 {model}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="184" />
+      <location filename="../../processing/algorithms/scenario.py" line="191" />
       <source>Chosen cities from the selection need the cities as a layer loaded in the project, not a file; load it and select the cities, or use an expression or a 0–1 field.</source>
       <translation>按选择确定所选城市需要城市图层已加载到项目中，而不是文件；请加载并选中城市，或使用表达式或 0–1 字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="196" />
+      <location filename="../../processing/algorithms/scenario.py" line="203" />
       <source>The layer has no field {field}; choose a field of the input layer.</source>
       <translation>图层中没有字段 {field}；请选择输入图层的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="201" />
+      <location filename="../../processing/algorithms/scenario.py" line="208" />
       <source>No selection, expression or field chooses the cities: every city gets the policy.</source>
       <translation>未通过选择、表达式或字段指定城市：所有城市都实施该政策。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="206" />
+      <location filename="../../processing/algorithms/scenario.py" line="213" />
       <source>No city is chosen for the policy: the selection, the expression and the field choose none. Select cities, or correct the expression or the field (1 for the chosen cities).</source>
       <translation>没有城市被选中实施政策：选择、表达式和字段均未选中任何城市。请选择城市，或修改表达式或字段（所选城市为 1）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="229" />
+      <location filename="../../processing/algorithms/scenario.py" line="236" />
       <source>Chosen for the policy (1 yes, 0 no)</source>
       <translation>是否实施政策（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="230" />
+      <location filename="../../processing/algorithms/scenario.py" line="237" />
       <source>{name} before the policy (latest year)</source>
       <translation>政策前的 {name}（最近一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="231" />
+      <location filename="../../processing/algorithms/scenario.py" line="238" />
       <source>Change of {name} (the policy)</source>
       <translation>{name} 的变化（政策）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="232" />
+      <location filename="../../processing/algorithms/scenario.py" line="239" />
       <source>Own change of {y} (from the city's own investment)</source>
       <translation>{y} 的自身变化（来自城市自身投资）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="233" />
+      <location filename="../../processing/algorithms/scenario.py" line="240" />
       <source>Spillover of {y} received from the other chosen cities</source>
       <translation>从其他所选城市获得的 {y} 溢出</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="234" />
+      <location filename="../../processing/algorithms/scenario.py" line="241" />
       <source>Total predicted change of {y}</source>
       <translation>{y} 的预测总变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="235" />
+      <location filename="../../processing/algorithms/scenario.py" line="242" />
       <source>Total change: lower bound of the 95 % interval</source>
       <translation>总变化：95 % 区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="236" />
+      <location filename="../../processing/algorithms/scenario.py" line="243" />
       <source>Total change: upper bound of the 95 % interval</source>
       <translation>总变化：95 % 区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="239" />
+      <location filename="../../processing/algorithms/scenario.py" line="246" />
       <source>Predicted change of {y}</source>
       <translation>{y} 的预测变化</translation>
     </message>
@@ -5985,237 +6010,237 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>SpilloverInputs</name>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="61" />
+      <location filename="../../processing/spillover_inputs.py" line="62" />
       <source>Automatic (long with a year field; wide when the fields are STEM_YYYY; else cross-section)</source>
       <translation>自动（有年份字段为长格式；字段为 STEM_YYYY 时为宽格式；否则为截面）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="62" />
+      <location filename="../../processing/spillover_inputs.py" line="63" />
       <source>Cross-section (one feature per unit, the chosen fields)</source>
       <translation>截面（每个单元一个要素，使用所选字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="63" />
+      <location filename="../../processing/spillover_inputs.py" line="64" />
       <source>Wide panel (yearly fields STEM_YYYY: every year of the chosen fields' stems)</source>
       <translation>宽格式面板（逐年字段 STEM_YYYY：所选字段前缀的每一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="64" />
+      <location filename="../../processing/spillover_inputs.py" line="65" />
       <source>Long panel (one feature per unit and year, with a year field)</source>
       <translation>长格式面板（每个单元每年一个要素，带年份字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="68" />
+      <location filename="../../processing/spillover_inputs.py" line="69" />
       <source>OLS (no spatial terms)</source>
       <translation>OLS（无空间项）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="68" />
+      <location filename="../../processing/spillover_inputs.py" line="69" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="68" />
+      <location filename="../../processing/spillover_inputs.py" line="69" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="69" />
+      <location filename="../../processing/spillover_inputs.py" line="70" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="69" />
+      <location filename="../../processing/spillover_inputs.py" line="70" />
       <source>Spatial Durbin error (SDEM)</source>
       <translation>空间杜宾误差模型（SDEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="69" />
+      <location filename="../../processing/spillover_inputs.py" line="70" />
       <source>Spatial lag of X (SLX)</source>
       <translation>解释变量空间滞后模型（SLX）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="73" />
+      <location filename="../../processing/spillover_inputs.py" line="74" />
       <source>None (pooled)</source>
       <translation>无（混合回归）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="73" />
+      <location filename="../../processing/spillover_inputs.py" line="74" />
       <source>Unit (city) fixed effects</source>
       <translation>个体（城市）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="73" />
+      <location filename="../../processing/spillover_inputs.py" line="74" />
       <source>Time (year) fixed effects</source>
       <translation>时间（年份）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="74" />
+      <location filename="../../processing/spillover_inputs.py" line="75" />
       <source>Two-way fixed effects (city and year)</source>
       <translation>双向固定效应（城市和年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="74" />
+      <location filename="../../processing/spillover_inputs.py" line="75" />
       <source>Random unit effects</source>
       <translation>个体随机效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="75" />
+      <location filename="../../processing/spillover_inputs.py" line="76" />
       <source>Random unit effects and year fixed effects</source>
       <translation>个体随机效应与年份固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="86" />
+      <location filename="../../processing/spillover_inputs.py" line="87" />
       <source>Cities (units) with the model's fields</source>
       <translation>含模型字段的城市（单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="88" />
+      <location filename="../../processing/spillover_inputs.py" line="89" />
       <source>Data layout</source>
       <translation>数据格式</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="90" />
+      <location filename="../../processing/spillover_inputs.py" line="91" />
       <source>Dependent variable</source>
       <translation>被解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="92" />
+      <location filename="../../processing/spillover_inputs.py" line="93" />
       <source>Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)</source>
       <translation>被解释变量（宽格式面板中任选该前缀的一年，如 RES_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="94" />
+      <location filename="../../processing/spillover_inputs.py" line="95" />
       <source>Explanatory variables</source>
       <translation>解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="96" />
+      <location filename="../../processing/spillover_inputs.py" line="97" />
       <source>Explanatory variables (in a wide panel any year of each stem)</source>
       <translation>解释变量（宽格式面板中每个前缀任选一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="99" />
+      <location filename="../../processing/spillover_inputs.py" line="100" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="101" />
+      <location filename="../../processing/spillover_inputs.py" line="102" />
       <source>Panel effects</source>
       <translation>面板效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="102" />
+      <location filename="../../processing/spillover_inputs.py" line="103" />
       <source>Panel effects (ignored for a cross-section)</source>
       <translation>面板效应（截面数据忽略此项）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="104" />
+      <location filename="../../processing/spillover_inputs.py" line="105" />
       <source>Leave out units without neighbours</source>
       <translation>剔除没有邻居的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="105" />
+      <location filename="../../processing/spillover_inputs.py" line="106" />
       <source>Leave out units without neighbours (islands)</source>
       <translation>剔除没有邻居的单元（孤岛）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="107" />
+      <location filename="../../processing/spillover_inputs.py" line="108" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="108" />
+      <location filename="../../processing/spillover_inputs.py" line="109" />
       <source>Balance the panel: leave out units with missing values</source>
       <translation>平衡面板：剔除含缺失值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="110" />
+      <location filename="../../processing/spillover_inputs.py" line="111" />
       <source>Lee–Yu bias correction</source>
       <translation>Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="111" />
+      <location filename="../../processing/spillover_inputs.py" line="112" />
       <source>Lee–Yu bias correction of fixed-effects estimates</source>
       <translation>对固定效应估计做 Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="113" />
+      <location filename="../../processing/spillover_inputs.py" line="114" />
       <source>Variables with a W·X term</source>
       <translation>含 W·X 项的变量</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="115" />
+      <location filename="../../processing/spillover_inputs.py" line="116" />
       <source>Variables with a W·X term (Durbin models; empty: all explanatory variables)</source>
       <translation>含 W·X 项的变量（杜宾模型；留空：全部解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="117" />
+      <location filename="../../processing/spillover_inputs.py" line="118" />
       <source>Simulation draws</source>
       <translation>模拟抽样次数</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="120" />
+      <location filename="../../processing/spillover_inputs.py" line="121" />
       <source>Simulation draws for the effects' standard errors (0: effects without standard errors)</source>
       <translation>效应标准误的模拟抽样次数（0：效应不带标准误）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="122" />
+      <location filename="../../processing/spillover_inputs.py" line="123" />
       <source>Random seed (simulations)</source>
       <translation>随机种子（模拟）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="167" />
+      <location filename="../../processing/spillover_inputs.py" line="168" />
       <source>Compare with the other models</source>
       <translation>与同族其他模型比较</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="168" />
+      <location filename="../../processing/spillover_inputs.py" line="169" />
       <source>Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman tests)</source>
       <translation>与模型族中的其他模型比较（比较表、LR/Wald 检验、LM 检验和 Hausman 检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="196" />
+      <location filename="../../processing/spillover_inputs.py" line="197" />
       <source>Choose at least one explanatory variable.</source>
       <translation>请至少选择一个解释变量。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="204" />
+      <location filename="../../processing/spillover_inputs.py" line="205" />
       <source>The layer has no field {fields}; choose fields of the input layer.</source>
       <translation>图层中没有字段 {fields}；请选择输入图层中的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="210" />
+      <location filename="../../processing/spillover_inputs.py" line="211" />
       <source>The dependent variable {name} is also an explanatory variable; remove it from the explanatory variables.</source>
       <translation>被解释变量 {name} 同时也是解释变量；请将其从解释变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="214" />
+      <location filename="../../processing/spillover_inputs.py" line="215" />
       <source>A long panel needs the year field: choose it in “Year field”.</source>
       <translation>长格式面板需要年份字段：请在“年份字段”中选择。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="241" />
+      <location filename="../../processing/spillover_inputs.py" line="242" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="241" />
+      <location filename="../../processing/spillover_inputs.py" line="242" />
       <source>wide panel</source>
       <translation>宽格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="241" />
+      <location filename="../../processing/spillover_inputs.py" line="242" />
       <source>long panel</source>
       <translation>长格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="242" />
+      <location filename="../../processing/spillover_inputs.py" line="243" />
       <source>Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.</source>
       <translation>图层：{layer}（{layout}）；被解释变量 {dependent}；解释变量 {names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="244" />
+      <location filename="../../processing/spillover_inputs.py" line="245" />
       <source>Spatial weights: {kind}, transformation {transform}; {links} links among {units} units.</source>
       <translation>空间权重：{kind}，标准化方式 {transform}；{units} 个单元之间共 {links} 条连接。</translation>
     </message>
@@ -6365,12 +6390,17 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>TargetingAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="35" />
+      <location filename="../../processing/algorithms/targeting.py" line="38" />
       <source>Where to invest first (targeting)</source>
       <translation>优先投资选址（目标选择）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="39" />
+      <location filename="../../processing/algorithms/targeting.py" line="40" />
+      <source>Where to invest first: the cities whose uplift gains most, within a budget.</source>
+      <translation>优先投资何处：在预算内提升后收益最大的城市。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="43" />
       <source>Which cities should get the investment first? For each city, its network reach: the predicted gain of the dependent variable, summed over the target cities (every city, or those of an expression such as the least resilient or the central and western cities), when the policy variable rises there (the column of the model's spatial multiplier). The model is the one “Spatial spillover model” fits, with the same inputs; the change (absolute, percentage or to a target) as in “Spillover scenario”.
 
 The total gain is the sum of the chosen cities' gains, so the best k cities are exactly the k largest gains. With a cost field and a budget, the best cities within the budget come from an integer programme (HiGHS): proven optimal or the gap stated. Candidates can be restricted by an expression.
@@ -6383,465 +6413,499 @@ Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RAN
 输出：一个图层，含每个城市的辐射力（TG_REACH）、增益（TG_GAIN）、排名（TG_RANK）、是否入选（TG_CHOSEN）、是否属于朴素选择（TG_NAIVE：政策变量当前值最高的城市），以及所选城市投资时结果变量的预测变化（TG_CHANGE），按该变化分级设色；并给出与朴素选择相比的总增益。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="38" />
+      <location filename="../../processing/algorithms/targeting.py" line="42" />
       <source>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy</source>
       <translation>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy,目标选择,优先投资,排序,网络辐射力,乘数,预算,背包问题,溢出效应,政策</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="68" />
-      <source>Policy variable (an explanatory variable)</source>
-      <translation>政策变量（一个解释变量）</translation>
+      <location filename="../../processing/algorithms/targeting.py" line="72" />
+      <source>Policy variable</source>
+      <translation>政策变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="71" />
+      <location filename="../../processing/algorithms/targeting.py" line="74" />
+      <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
+      <translation>政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="76" />
       <source>Change</source>
       <translation>变化方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="72" />
+      <location filename="../../processing/algorithms/targeting.py" line="77" />
       <source>Raise by a value (absolute)</source>
       <translation>提高一个数值（绝对值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="72" />
+      <location filename="../../processing/algorithms/targeting.py" line="77" />
       <source>Raise by a percentage of each city's value</source>
       <translation>按各城市取值的百分比提高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="73" />
+      <location filename="../../processing/algorithms/targeting.py" line="78" />
       <source>Raise to a target value</source>
       <translation>提高到目标值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="75" />
+      <location filename="../../processing/algorithms/targeting.py" line="80" />
+      <source>Value</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="81" />
       <source>Value (the change, the percentage or the target)</source>
       <translation>数值（变化量、百分比或目标值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="78" />
+      <location filename="../../processing/algorithms/targeting.py" line="83" />
+      <source>Number of cities to choose</source>
+      <translation>要选择的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="84" />
       <source>Number of cities to choose (without a budget)</source>
       <translation>要选择的城市数（无预算时）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="81" />
+      <location filename="../../processing/algorithms/targeting.py" line="86" />
+      <source>Cost per city</source>
+      <translation>每个城市的成本</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="88" />
       <source>Cost of the investment per city (with a budget)</source>
       <translation>每个城市的投资成本（有预算时）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="84" />
+      <location filename="../../processing/algorithms/targeting.py" line="90" />
       <source>Budget (units of the cost field)</source>
       <translation>预算（单位与成本字段相同）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="87" />
+      <location filename="../../processing/algorithms/targeting.py" line="93" />
+      <source>Candidate cities</source>
+      <translation>候选城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="94" />
       <source>Candidate cities (expression; empty: every city)</source>
       <translation>候选城市（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="90" />
+      <location filename="../../processing/algorithms/targeting.py" line="96" />
+      <source>Cities whose gain counts</source>
+      <translation>计入收益的城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="97" />
       <source>Cities whose gain counts (expression; empty: every city)</source>
       <translation>计入增益的城市（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="93" />
+      <location filename="../../processing/algorithms/targeting.py" line="99" />
       <source>Time limit of the integer programme (s)</source>
       <translation>整数规划的时间限制（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="96" />
+      <location filename="../../processing/algorithms/targeting.py" line="102" />
       <source>Ranking and choice</source>
       <translation>排序与选择</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="98" />
+      <location filename="../../processing/algorithms/targeting.py" line="104" />
       <source>Total gain of the chosen cities</source>
       <translation>所选城市的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="99" />
+      <location filename="../../processing/algorithms/targeting.py" line="105" />
       <source>Total gain of the naive choice</source>
       <translation>朴素选择的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="100" />
+      <location filename="../../processing/algorithms/targeting.py" line="106" />
       <source>Number of chosen cities</source>
       <translation>所选城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="101" />
+      <location filename="../../processing/algorithms/targeting.py" line="107" />
       <source>Optimality gap (0: proven optimal)</source>
       <translation>最优性差距（0：已证明最优）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="123" />
+      <location filename="../../processing/algorithms/targeting.py" line="129" />
       <source>Choose the policy variable (one of the explanatory variables).</source>
       <translation>请选择政策变量（解释变量之一）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="139" />
+      <location filename="../../processing/algorithms/targeting.py" line="145" />
       <source>The candidate expression chooses no city; correct it or leave it empty.</source>
       <translation>候选城市表达式未选中任何城市；请修改或留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="150" />
+      <location filename="../../processing/algorithms/targeting.py" line="156" />
       <source>A cost field needs a budget: set the budget.</source>
       <translation>使用成本字段需要设置预算：请设置预算。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="158" />
+      <location filename="../../processing/algorithms/targeting.py" line="164" />
       <source>Not proven optimal within the time limit: gap {gap:.2%}.</source>
       <translation>在时间限制内未能证明最优：差距为 {gap:.2%}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="170" />
+      <location filename="../../processing/algorithms/targeting.py" line="176" />
       <source>Only {count} candidate cities for {k} to choose: choose fewer cities or more candidates.</source>
       <translation>要选择 {k} 个城市，但只有 {count} 个候选城市：请减少要选择的城市数，或增加候选城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="177" />
+      <location filename="../../processing/algorithms/targeting.py" line="183" />
       <source>No city is worth choosing: the policy gains nothing in the target cities (or nothing fits the budget).</source>
       <translation>没有值得选择的城市：该政策在目标城市中没有增益（或没有城市符合预算）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="182" />
+      <location filename="../../processing/algorithms/targeting.py" line="188" />
       <source>{count} cities chosen: total gain {gain:.6g}; the naive choice gains {naive:.6g}.</source>
       <translation>已选择 {count} 个城市：总增益 {gain:.6g}；朴素选择的增益为 {naive:.6g}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="201" />
+      <location filename="../../processing/algorithms/targeting.py" line="207" />
       <source>Gain in the target cities per unit of {name} here</source>
       <translation>此处 {name} 每提高一个单位在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="202" />
+      <location filename="../../processing/algorithms/targeting.py" line="208" />
       <source>Gain in the target cities from the policy here</source>
       <translation>此处实施政策在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="203" />
+      <location filename="../../processing/algorithms/targeting.py" line="209" />
       <source>Rank by gain (1: first; 0: not a candidate)</source>
       <translation>按增益排名（1：第一；0：非候选城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="204" />
+      <location filename="../../processing/algorithms/targeting.py" line="210" />
       <source>Chosen (1 yes, 0 no)</source>
       <translation>是否入选（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="205" />
+      <location filename="../../processing/algorithms/targeting.py" line="211" />
       <source>In the naive choice (highest current {name})</source>
       <translation>是否属于朴素选择（当前 {name} 最高）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="206" />
+      <location filename="../../processing/algorithms/targeting.py" line="212" />
       <source>Predicted change of {y} when the chosen cities invest</source>
       <translation>所选城市投资时 {y} 的预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="210" />
+      <location filename="../../processing/algorithms/targeting.py" line="216" />
       <source>Predicted change of {y}</source>
       <translation>{y} 的预测变化</translation>
+    </message>
+    <message>
+      <source>Policy variable (an explanatory variable)</source>
+      <translation type="vanished">政策变量（一个解释变量）</translation>
     </message>
   </context>
   <context>
     <name>WeightsParameters</name>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="35" />
+      <location filename="../../processing/weights_parameters.py" line="36" />
       <source>Queen contiguity</source>
       <translation>Queen 邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="36" />
+      <location filename="../../processing/weights_parameters.py" line="37" />
       <source>Rook contiguity</source>
       <translation>Rook 邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="37" />
+      <location filename="../../processing/weights_parameters.py" line="38" />
       <source>K-nearest neighbours</source>
       <translation>K 近邻</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="38" />
+      <location filename="../../processing/weights_parameters.py" line="39" />
       <source>Distance band</source>
       <translation>距离带</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="39" />
+      <location filename="../../processing/weights_parameters.py" line="40" />
       <source>Inverse distance</source>
       <translation>反距离</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="40" />
+      <location filename="../../processing/weights_parameters.py" line="41" />
       <source>Kernel</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="41" />
+      <location filename="../../processing/weights_parameters.py" line="42" />
       <source>Economic distance</source>
       <translation>经济距离</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="42" />
+      <location filename="../../processing/weights_parameters.py" line="43" />
       <source>Economic-geographic (nested)</source>
       <translation>经济地理嵌套</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="43" />
+      <location filename="../../processing/weights_parameters.py" line="44" />
       <source>Block (same category)</source>
       <translation>区块（同类别）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="49" />
+      <location filename="../../processing/weights_parameters.py" line="50" />
       <source>Row-standardised</source>
       <translation>行标准化</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="49" />
+      <location filename="../../processing/weights_parameters.py" line="50" />
       <source>Binary</source>
       <translation>二值</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="49" />
+      <location filename="../../processing/weights_parameters.py" line="50" />
       <source>Variance-stabilising</source>
       <translation>方差稳定化</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="53" />
+      <location filename="../../processing/weights_parameters.py" line="54" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="53" />
+      <location filename="../../processing/weights_parameters.py" line="54" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="58" />
+      <location filename="../../processing/weights_parameters.py" line="59" />
       <source>Triangular: K(z) = 1 − z</source>
       <translation>三角核：K(z) = 1 − z</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="59" />
+      <location filename="../../processing/weights_parameters.py" line="60" />
       <source>Uniform: K(z) = 1/2</source>
       <translation>均匀核：K(z) = 1/2</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="60" />
+      <location filename="../../processing/weights_parameters.py" line="61" />
       <source>Epanechnikov: K(z) = 3/4 (1 − z²)</source>
       <translation>Epanechnikov 核：K(z) = 3/4 (1 − z²)</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="61" />
+      <location filename="../../processing/weights_parameters.py" line="62" />
       <source>Quartic (bisquare): K(z) = 15/16 (1 − z²)²</source>
       <translation>四次核（双平方核）：K(z) = 15/16 (1 − z²)²</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="62" />
+      <location filename="../../processing/weights_parameters.py" line="63" />
       <source>Gaussian: K(z) = exp(−z²/2) / √(2π)</source>
       <translation>高斯核：K(z) = exp(−z²/2) / √(2π)</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="69" />
+      <location filename="../../processing/weights_parameters.py" line="70" />
       <source>Nested: φ·W_d + (1 − φ)·W_e (Shao et al. 2016)</source>
       <translation>嵌套形式：φ·W_d + (1 − φ)·W_e（邵帅等 2016）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="70" />
+      <location filename="../../processing/weights_parameters.py" line="71" />
       <source>Product: W_d · diag(x̄_j / x̄) (Lin et al. 2005)</source>
       <translation>乘积形式：W_d · diag(x̄_j / x̄)（林光平等 2005）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="83" />
+      <location filename="../../processing/weights_parameters.py" line="84" />
       <source>Unit id field</source>
       <translation>单元标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="86" />
+      <location filename="../../processing/weights_parameters.py" line="87" />
       <source>Unit id field (unique; used in weights files)</source>
       <translation>单元标识字段（唯一；用于权重文件）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="92" />
+      <location filename="../../processing/weights_parameters.py" line="93" />
       <source>Spatial weights file</source>
       <translation>空间权重文件</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="94" />
+      <location filename="../../processing/weights_parameters.py" line="95" />
       <source>Weights files (*.gal *.gwt *.GAL *.GWT)</source>
       <translation>权重文件 (*.gal *.gwt *.GAL *.GWT)</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="96" />
+      <location filename="../../processing/weights_parameters.py" line="97" />
       <source>Spatial weights file (GAL/GWT; leave empty to build weights from the options below)</source>
       <translation>空间权重文件（GAL/GWT；留空则按下列选项构建权重）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="99" />
+      <location filename="../../processing/weights_parameters.py" line="100" />
       <source>Kind of spatial weights</source>
       <translation>空间权重类型</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="103" />
+      <location filename="../../processing/weights_parameters.py" line="104" />
       <source>Neighbours k</source>
       <translation>近邻数 k</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="105" />
+      <location filename="../../processing/weights_parameters.py" line="106" />
       <source>Number of neighbours k (k-nearest neighbours)</source>
       <translation>邻居数 k（k 近邻）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="110" />
+      <location filename="../../processing/weights_parameters.py" line="111" />
       <source>Distance (0 = automatic)</source>
       <translation>距离（0 = 自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="112" />
+      <location filename="../../processing/weights_parameters.py" line="113" />
       <source>Distance: band threshold, inverse-distance cut-off or kernel bandwidth (km for geographic and metre CRSs; 0 = automatic)</source>
       <translation>距离：距离带阈值、反距离截断距离或核函数带宽（地理坐标系和以米为单位的 CRS 为 km；0 = 自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="117" />
+      <location filename="../../processing/weights_parameters.py" line="118" />
       <source>Transformation</source>
       <translation>标准化方式</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="122" />
+      <location filename="../../processing/weights_parameters.py" line="123" />
       <source>Make k-nearest neighbours symmetric</source>
       <translation>使 k 近邻对称</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="125" />
+      <location filename="../../processing/weights_parameters.py" line="126" />
       <source>Point of each polygon (for distances)</source>
       <translation>面的代表点（用于距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="128" />
+      <location filename="../../processing/weights_parameters.py" line="129" />
       <source>Snap distance</source>
       <translation>捕捉距离</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="130" />
+      <location filename="../../processing/weights_parameters.py" line="131" />
       <source>Snap distance for contiguity (layer units; 0 = shared vertices only)</source>
       <translation>邻接捕捉距离（图层单位；0 = 仅共享顶点）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="132" />
+      <location filename="../../processing/weights_parameters.py" line="133" />
       <source>Contiguity order</source>
       <translation>邻接阶数</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="134" />
+      <location filename="../../processing/weights_parameters.py" line="135" />
       <source>Contiguity order (1 = direct neighbours, 2 = neighbours of neighbours, …)</source>
       <translation>邻接阶数（1 = 直接邻居，2 = 邻居的邻居，…）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="136" />
+      <location filename="../../processing/weights_parameters.py" line="137" />
       <source>Include lower orders</source>
       <translation>包含低阶邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="137" />
+      <location filename="../../processing/weights_parameters.py" line="138" />
       <source>Include lower orders of contiguity (cumulative)</source>
       <translation>包含低阶邻接（累积）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="140" />
+      <location filename="../../processing/weights_parameters.py" line="141" />
       <source>Attach islands to their nearest unit</source>
       <translation>将孤岛连接到最近单元</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="142" />
+      <location filename="../../processing/weights_parameters.py" line="143" />
       <source>Attach islands (units without neighbours) to their nearest unit (contiguity, distance band, inverse distance, block)</source>
       <translation>将孤岛（没有邻居的单元）连接到最近的单元（邻接、距离带、反距离、区块）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="145" />
+      <location filename="../../processing/weights_parameters.py" line="146" />
       <source>Inverse-distance power α</source>
       <translation>反距离幂 α</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="147" />
+      <location filename="../../processing/weights_parameters.py" line="148" />
       <source>Power α of inverse distance (w = 1 / d^α)</source>
       <translation>反距离的幂次 α（w = 1 / d^α）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="149" />
+      <location filename="../../processing/weights_parameters.py" line="150" />
       <source>Kernel function</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="150" />
+      <location filename="../../processing/weights_parameters.py" line="151" />
       <source>Kernel function (z = distance / bandwidth)</source>
       <translation>核函数（z = 距离 / 带宽）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="152" />
+      <location filename="../../processing/weights_parameters.py" line="153" />
       <source>Adaptive bandwidth</source>
       <translation>自适应带宽</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="154" />
+      <location filename="../../processing/weights_parameters.py" line="155" />
       <source>Adaptive kernel bandwidth (distance to each unit's k-th nearest neighbour)</source>
       <translation>自适应核带宽（各单元到其第 k 近邻的距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="157" />
+      <location filename="../../processing/weights_parameters.py" line="158" />
       <source>Economic field</source>
       <translation>经济字段</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="160" />
+      <location filename="../../processing/weights_parameters.py" line="161" />
       <source>Economic field for economic weights (e.g. GDP per capita; a STEM_YYYY field)</source>
       <translation>经济权重所用的经济字段（如人均 GDP；STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="163" />
+      <location filename="../../processing/weights_parameters.py" line="164" />
       <source>Average the economic field over years</source>
       <translation>经济字段按年份平均</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="165" />
+      <location filename="../../processing/weights_parameters.py" line="166" />
       <source>Average the economic field over every year of its stem (GDPPC_2011 … GDPPC_2019)</source>
       <translation>经济字段取其前缀所有年份的均值（GDPPC_2011 … GDPPC_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="167" />
+      <location filename="../../processing/weights_parameters.py" line="168" />
       <source>Form of economic-geographic weights</source>
       <translation>经济地理权重形式</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="170" />
+      <location filename="../../processing/weights_parameters.py" line="171" />
       <source>Geography share φ</source>
       <translation>地理权重占比 φ</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="172" />
+      <location filename="../../processing/weights_parameters.py" line="173" />
       <source>Share φ of geography in nested economic-geographic weights</source>
       <translation>嵌套经济地理权重中地理距离的占比 φ</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="174" />
+      <location filename="../../processing/weights_parameters.py" line="175" />
       <source>Block field</source>
       <translation>区块字段</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="176" />
+      <location filename="../../processing/weights_parameters.py" line="177" />
       <source>Block field for block weights (same value = neighbours, e.g. province)</source>
       <translation>区块权重的区块字段（取值相同即为邻居，如省份）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="178" />
+      <location filename="../../processing/weights_parameters.py" line="179" />
       <source>Planar distances</source>
       <translation>平面距离</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="179" />
+      <location filename="../../processing/weights_parameters.py" line="180" />
       <source>Planar distances in the layer's projection (spdep longlat = FALSE; default: geodesic on the ellipsoid whenever the CRS has one)</source>
       <translation>按图层投影计算平面距离（spdep longlat = FALSE；默认：只要 CRS 有椭球体，就按椭球面大地线距离计算）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="317" />
+      <location filename="../../processing/weights_parameters.py" line="318" />
       <source>Distances: {how}.</source>
       <translation>距离：{how}。</translation>
     </message>
@@ -9445,62 +9509,62 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>最大值</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="110" />
+      <location filename="../../core/indices/zonal.py" line="112" />
       <source>The zones ({zones}) cannot be transformed to the CRS of the raster {path} ({raster}): a local or undefined CRS has no link to the Earth. Set the zone layer's true CRS (Layer Properties › Source) or assign the raster's, and run again.</source>
       <translation>分区（{zones}）无法转换到栅格 {path} 的坐标参考系（{raster}）：局部或未定义的坐标参考系与地球没有关联。请为分区图层设置其真实的坐标参考系（图层属性 › 源），或为栅格指定坐标参考系，然后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="126" />
+      <location filename="../../core/indices/zonal.py" line="128" />
       <source>Choose statistics among {statistics}.</source>
       <translation>请从 {statistics} 中选择统计量。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="128" />
+      <location filename="../../core/indices/zonal.py" line="130" />
       <source>The share of pixels above a threshold needs the threshold; set it.</source>
       <translation>计算超过阈值的像元比例需要阈值；请设置阈值。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="132" />
+      <location filename="../../core/indices/zonal.py" line="134" />
       <source>The raster {path} cannot be opened ({error}).</source>
       <translation>无法打开栅格 {path}（{error}）。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="135" />
+      <location filename="../../core/indices/zonal.py" line="137" />
       <source>The raster {path} has no coordinate reference system; assign one (Raster › Projections › Assign Projection) and run again.</source>
       <translation>栅格 {path} 没有坐标参考系；请为其指定（栅格 › 投影 › 指定投影）后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="138" />
+      <location filename="../../core/indices/zonal.py" line="140" />
       <source>The raster {path} has {count} band(s); band {band} does not exist.</source>
       <translation>栅格 {path} 有 {count} 个波段；不存在波段 {band}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="142" />
+      <location filename="../../core/indices/zonal.py" line="144" />
       <source>The raster {path} is rotated; warp it to a north-up grid first (gdalwarp).</source>
       <translation>栅格 {path} 有旋转；请先将其重采样为正北方向的格网（gdalwarp）。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="145" />
+      <location filename="../../core/indices/zonal.py" line="147" />
       <source>The zones have no coordinate reference system; set the layer's CRS.</source>
       <translation>分区没有坐标参考系；请设置图层的 CRS。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="185" />
+      <location filename="../../core/indices/zonal.py" line="187" />
       <source>share of pixels above {threshold}</source>
       <translation>超过 {threshold} 的像元比例</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="196" />
+      <location filename="../../core/indices/zonal.py" line="198" />
       <source>The field stem “{stem}” must be 1–5 letters or digits, starting with a letter (e.g. NTL).</source>
       <translation>字段前缀“{stem}”必须是 1–5 个以字母开头的字母或数字（如 NTL）。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="209" />
+      <location filename="../../core/indices/zonal.py" line="211" />
       <source>{stem} {statistic}</source>
       <translation>{stem} {statistic}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/zonal.py" line="210" />
+      <location filename="../../core/indices/zonal.py" line="212" />
       <source>{stem} {statistic} {year}</source>
       <translation>{stem} {statistic} {year}</translation>
     </message>
@@ -10045,17 +10109,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的取点方法“{method}”；请使用 centroid 或 point_on_surface。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="185" />
+      <location filename="../../processing/algorithms/convergence.py" line="186" />
       <source>The indicator {variable} cannot also be a control; remove it from the controls.</source>
       <translation>指标 {variable} 不能同时作为控制变量；请将其从控制变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="195" />
+      <location filename="../../processing/algorithms/convergence.py" line="196" />
       <source>Spatial models need the cities' geometries or a weights file; the layer has no geometry, so choose a GAL/GWT weights file.</source>
       <translation>空间模型需要城市的几何或权重文件；该图层没有几何，请选择 GAL/GWT 权重文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="243" />
+      <location filename="../../processing/algorithms/convergence.py" line="244" />
       <source>The group field {field} changes over the years for {count} unit(s): {units}; a unit must stay in one group.</source>
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>
@@ -10070,7 +10134,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>城市的代码或名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="441" />
+      <location filename="../../processing/algorithms/report_map.py" line="434" />
       <source>The field {field} is not in the layer.</source>
       <translation>图层中没有字段 {field}。</translation>
     </message>
@@ -10105,12 +10169,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请补全。</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="282" />
+      <location filename="../../processing/weights_parameters.py" line="283" />
       <source>The id field {field} is empty (NULL) for {count} feature(s); fill it or choose another field.</source>
       <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请填写或选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="288" />
+      <location filename="../../processing/weights_parameters.py" line="289" />
       <source>The id field {field} is not unique: {values} occur more than once; choose a unique field (e.g. adcode).</source>
       <translation>标识字段 {field} 不唯一：{values} 出现多次；请选择唯一的字段（如 adcode）。</translation>
     </message>

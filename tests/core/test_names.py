@@ -47,3 +47,14 @@ def test_the_likely_field(fields, expected):
     from digital_resilience.core.names import likely_field
 
     assert likely_field(fields) == expected
+
+
+def test_the_likely_policy_variable_is_the_latest_digital_economy_index():
+    """What-if and targeting raise the digital economy index: its latest year, not the resilience index."""
+    from digital_resilience.core.names import POLICY_STEMS, likely_field
+
+    fields = [("fid", True), ("URI_2019", True), ("DEI_2011", True), ("DEI_2019", True), ("DEI_2015", True)]
+    assert likely_field(fields, stems=POLICY_STEMS) == "DEI_2019"
+    assert likely_field(fields) == "URI_2019"
+    # no digital economy index: the first numeric field that is no id
+    assert likely_field([("adcode", True), ("GDP", True)], stems=POLICY_STEMS) == "GDP"

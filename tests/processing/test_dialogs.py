@@ -68,13 +68,36 @@ def test_the_study_chain_lists_its_inputs_in_filling_order(provider):
     assert instance.parameterDefinition("CITIES").help().startswith("City layer (polygons")
 
 
-@pytest.mark.parametrize("algorithm_id", ["localmoran", "spatialdurbin"])
+@pytest.mark.parametrize("algorithm_id", ["localmoran", "spatialdurbin", "scenario", "targeting"])
 def test_chinese_labels_and_help(provider, algorithm_id):
     """Short labels and their help are in the translation file (test_i18n checks none is unfinished)."""
     ts = (ROOT / "resources" / "i18n" / "digital_resilience_zh_CN.ts").read_text(encoding="utf-8")
     for definition in provider.algorithm(algorithm_id).parameterDefinitions():
         for text in (definition.description(), definition.help()):
             assert not text or f"<source>{html.escape(text, quote=False)}</source>" in ts, text
+
+
+@pytest.mark.parametrize("algorithm_id", ["scenario", "targeting"])
+def test_the_policy_variable_defaults_to_the_latest_digital_economy_index(provider, algorithm_id):
+    """The dialog's policy variable follows its layer and selects DEI_2019 (the dependent
+    variable of the same dialog selects URI_2019)."""
+    from qgis.core import QgsFeature, QgsField, QgsVectorLayer
+    from qgis.PyQt.QtCore import QVariant
+
+    from digital_resilience.processing.field_defaults import WRAPPER_CLASS, layer_likely_field
+
+    algorithm = provider.algorithm(algorithm_id)
+    layer = QgsVectorLayer("Point?crs=EPSG:4326", "cities", "memory")
+    layer.dataProvider().addAttributes([QgsField(name, QVariant.Double) for name in
+                                        ("adcode", "URI_2011", "URI_2019", "DEI_2011", "DEI_2019", "GDP")])
+    layer.updateFields()
+    layer.dataProvider().addFeature(QgsFeature(layer.fields()))
+    picks = {}
+    for name in ("REGRESSOR", "DEPENDENT"):
+        metadata = algorithm.parameterDefinition(name).metadata()
+        assert metadata["widget_wrapper"] == {"class": WRAPPER_CLASS}
+        picks[name] = layer_likely_field(layer, True, metadata.get("likely_stems"))
+    assert picks == {"REGRESSOR": "DEI_2019", "DEPENDENT": "URI_2019"}
 
 
 def test_an_editable_copy_of_the_study_chain_opens_and_saves(provider, tmp_path):
