@@ -223,3 +223,78 @@ def unprotectable_message(result: RedundancyResult) -> Message | None:
     return Message("{count} cities have only one candidate core within {radius} km and cannot be protected "
                    "against its failure: {names}. Add candidates near them or raise the radius.",
                    count=len(lone), radius=f"{result.radius_km:g}", names=preview(result.names[lone]))
+
+
+CITY_FIELDS = ("IS_CORE", "NEW_CORE", "N_COVER", "STATUS", "LOST_IF", "LOST_NAME", "N_AFTER")
+
+
+def cities_frame(frame, ids, result: RedundancyResult):
+    """The input cities (a copy, geometry kept) with their cover count, status and the core
+    whose failure would leave them uncovered (empty when none would)."""
+    from .layers import _values
+
+    cities = frame.drop(columns=[c for c in CITY_FIELDS if c in frame.columns]).copy()
+    n = len(frame)
+    is_core = np.zeros(n, dtype=np.int32)
+    is_core[result.cores] = 1
+    new = np.zeros(n, dtype=np.int32)
+    if result.added is not None:
+        new[result.added] = 1
+    sole = result.sole_core
+    has = sole >= 0
+    lost_if = np.full(n, None, dtype=object)
+    lost_if[has] = _values(ids, sole[has])
+    if np.asarray(ids).dtype.kind in "iu":  # integer ids stay integers, empty where no single core
+        import pandas as pd
+
+        lost_if = pd.array(lost_if, dtype="Int64")
+    lost_name = np.full(n, None, dtype=object)
+    lost_name[has] = result.names[sole[has]]
+    cities["IS_CORE"] = is_core
+    cities["NEW_CORE"] = new
+    cities["N_COVER"] = result.cover_count.astype(np.int32)
+    cities["STATUS"] = result.status.astype(object)
+    cities["LOST_IF"] = lost_if
+    cities["LOST_NAME"] = lost_name
+    after = result.cover_count_after if result.cover_count_after is not None else result.cover_count
+    cities["N_AFTER"] = after.astype(np.int32)
+    return cities
+
+
+def cores_frame(sites, ids, result: RedundancyResult, target_crs=None):
+    """One point per core, existing and added, with what its failure costs: LOST_N cities
+    and LOST_DEM demand in the existing network (empty for added cores), AFTER_N cities
+    once the additions are built."""
+    import geopandas as gpd
+    import shapely
+
+    from .layers import _points, _values
+
+    added = result.added if result.added is not None else np.zeros(0, dtype=np.int64)
+    cores = np.concatenate([result.cores, added]).astype(np.int64)
+    k = len(result.cores)
+    total = result.weights.sum()
+    lost_n = np.full(len(cores), np.nan)
+    lost_dem = np.full(len(cores), np.nan)
+    lost_n[:k] = [len(f.cities) for f in result.failures]
+    lost_dem[:k] = [f.demand for f in result.failures]
+    after = {f.core: len(f.cities) for f in (result.failures_after or [])}
+    reach = np.asarray([len(f) for f in _covered_by(sites, cores, result.radius_km)], dtype=np.int32)
+    x, y = _points(sites, cores, target_crs)
+    return gpd.GeoDataFrame({
+        "CORE_ID": _values(ids, cores),
+        "NAME": np.asarray(result.names[cores], dtype=object),
+        "NEW": np.concatenate([np.zeros(k, np.int32), np.ones(len(added), np.int32)]),
+        "N_COVER": reach,
+        "LOST_N": lost_n,
+        "LOST_DEM": lost_dem,
+        "LOST_SH": lost_dem / total if total > 0 else lost_dem * 0.0,
+        "AFTER_N": np.asarray([after.get(int(c), 0) for c in cores], dtype=np.int32),
+    }, geometry=shapely.points(x, y), crs=target_crs)
+
+
+def _covered_by(sites, cores, radius_km):
+    """For each core, the cities within the radius."""
+    pairs = pairs_within(sites, cores, radius_km)
+    coverage = pairs.coverage().tocsc()
+    return [coverage.indices[coverage.indptr[j]:coverage.indptr[j + 1]] for j in range(len(cores))]
