@@ -24,7 +24,7 @@ from ..algorithm import core_text, core_value, feedback_progress, multi_step
 from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
 from ..invalid_geometries import output_wkb_type, usable_geometries
 from ..parameter_help import with_help
-from ..styling import Categorized, Style, attach_style, core_marker_style, style_tr
+from ..styling import Categorized, Style, attach_style, core_marker_style
 from ..weights_parameters import unit_ids
 from .core_node_coverage import POINT_METHODS, CoreNodeCoverageAlgorithm
 
@@ -192,44 +192,44 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
         from ...core.coverage.redundancy import BACKUP, SINGLE, UNCOVERED, cities_frame, cores_frame
 
         crs = source.sourceCrs()
-        tr = self.tr
         outputs = {}
         cities = cities_frame(frame, ids, result)
         dest = frame_to_sink(self, parameters, self.OUTPUT, context, cities,
                              output_wkb_type(source.wkbType(), cities), crs, base_fields=source.fields(),
                              feedback=feedback)
         outputs[self.OUTPUT] = dest
-        categories = [(BACKUP, "#1a9641", style_tr("Covered twice or more (backup)")),
-                      (SINGLE, "#fdae61", style_tr("Lost if its only core fails")),
-                      (UNCOVERED, "#d7191c", style_tr("Not covered"))]
+        categories = [(BACKUP, "#1a9641", self.tr("Covered twice or more (backup)")),
+                      (SINGLE, "#fdae61", self.tr("Lost if its only core fails")),
+                      (UNCOVERED, "#d7191c", self.tr("Not covered"))]
         attach_style(context, dest, Style(
             renderer=Categorized("STATUS", categories),
-            aliases={"IS_CORE": tr("Is a core (1 = yes)"), "NEW_CORE": tr("Additional core (1 = yes)"),
-                     "N_COVER": tr("Cores within the radius"),
-                     "STATUS": tr("Redundancy (backup / single / uncovered)"),
-                     "LOST_IF": tr("Uncovered if this core fails"), "LOST_NAME": tr("Name of that core"),
-                     "N_AFTER": tr("Cores within the radius after the additions")},
-            name=tr("Cities by redundancy ({radius} km)").format(radius=f"{result.radius_km:g}")))
+            aliases={"IS_CORE": self.tr("Is a core (1 = yes)"), "NEW_CORE": self.tr("Additional core (1 = yes)"),
+                     "N_COVER": self.tr("Cores within the radius"),
+                     "STATUS": self.tr("Redundancy (backup / single / uncovered)"),
+                     "LOST_IF": self.tr("Uncovered if this core fails"), "LOST_NAME": self.tr("Name of that core"),
+                     "N_AFTER": self.tr("Cores within the radius after the additions")},
+            name=self.tr("Cities by redundancy ({radius} km)").format(radius=f"{result.radius_km:g}")))
         cores = cores_frame(sites, ids, result, crs_to_pyproj(crs))
         dest = frame_to_sink(self, parameters, self.CORES, context, cores, QgsWkbTypes.Point, crs)
         outputs[self.CORES] = dest
         attach_style(context, dest, core_marker_style(
-            "NAME", name=tr("Cores and their N−1 loss"),
-            aliases={"CORE_ID": tr("Core"), "NAME": tr("Core name"), "NEW": tr("Additional core (1 = yes)"),
-                     "N_COVER": tr("Cities within the radius"), "LOST_N": tr("Cities lost if it fails"),
-                     "LOST_DEM": tr("Demand lost if it fails"), "LOST_SH": tr("Share of demand lost if it fails"),
-                     "AFTER_N": tr("Cities lost if it fails, after the additions")}))
+            "NAME", name=self.tr("Cores and their N−1 loss"),
+            aliases={"CORE_ID": self.tr("Core"), "NAME": self.tr("Core name"),
+                     "NEW": self.tr("Additional core (1 = yes)"),
+                     "N_COVER": self.tr("Cities within the radius"), "LOST_N": self.tr("Cities lost if it fails"),
+                     "LOST_DEM": self.tr("Demand lost if it fails"),
+                     "LOST_SH": self.tr("Share of demand lost if it fails"),
+                     "AFTER_N": self.tr("Cities lost if it fails, after the additions")}))
         return outputs
 
     def write_redundancy_report(self, path, result, layer_name) -> str:
         from ...core.html_report import HtmlReport
 
-        tr = self.tr
-        report = HtmlReport(tr("Network redundancy: {layer}").format(layer=layer_name))
-        report.heading(tr("Summary"))
-        report.table([tr("Property"), tr("Value")],
-                     [(tr(label), core_value(value)) for label, value in result.as_rows()])
-        report.heading(tr("Single failures (N−1)"))
+        report = HtmlReport(self.tr("Network redundancy: {layer}").format(layer=layer_name))
+        report.heading(self.tr("Summary"))
+        report.table([self.tr("Property"), self.tr("Value")],
+                     [(self.tr(label), core_value(value)) for label, value in result.as_rows()])
+        report.heading(self.tr("Single failures (N−1)"))
         total = result.weights.sum()
         rows = []
         for failure in sorted(result.failures, key=lambda f: (-f.demand, -len(f.cities))):
@@ -237,14 +237,15 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
                          f"{100 * failure.demand / total:.2f} %" if total > 0 else "0 %",
                          ", ".join(str(n) for n in result.names[failure.cities][:12])
                          + (" …" if len(failure.cities) > 12 else "")))
-        report.table([tr("Core"), tr("Cities lost"), tr("Demand lost"), tr("Cities lost (first 12)")], rows)
+        report.table([self.tr("Core"), self.tr("Cities lost"), self.tr("Demand lost"),
+                      self.tr("Cities lost (first 12)")], rows)
         if result.added is not None and len(result.added):
-            report.heading(tr("Additional cores"))
+            report.heading(self.tr("Additional cores"))
             report.paragraph(", ".join(str(n) for n in result.names[result.added]))
         if len(result.unprotectable):
-            report.heading(tr("Cities that cannot be protected"))
+            report.heading(self.tr("Cities that cannot be protected"))
             report.paragraph(", ".join(str(n) for n in result.names[result.unprotectable]))
-        report.paragraph(tr(
+        report.paragraph(self.tr(
             "Distances are geodesic on the ellipsoid. A city stays covered under any single core failure "
             "when two cores lie within the radius. The additional cores solve an exact integer programme "
             "(HiGHS) with the existing cores fixed; “proven optimal” means no smaller set of additions "
