@@ -57,6 +57,8 @@ class RedundancyResult:
     cover_count_after: np.ndarray | None  # per city: cores within the radius after the additions
     failures_after: list[Failure] | None  # N−1 in the extended network, one per core of it
     result: MipResult
+    target_added: np.ndarray | None = None  # fewest additions for the 100 % target (single coverage)
+    target_result: MipResult | None = None
 
     @property
     def status(self) -> np.ndarray:
@@ -114,6 +116,11 @@ class RedundancyResult:
             after = self.cover_count_after
             rows.append(("Cities covered twice or more after the additions",
                          f"{int((after >= 2).sum())} ({100 * float((after >= 2).mean()):.1f} %)"))
+        if self.target_added is not None:
+            rows.append(("Coverage target: cities within the radius", Message(
+                "{share} % against the target of 100 %", share=f"{100 * self.covered_share:.1f}")))
+            rows.append(("Fewest additional cores to reach the target (every city a candidate can reach)",
+                         f"{len(self.target_added)} ({describe_status(self.target_result)})"))
         rows.append(("Cities that cannot be protected (one candidate within the radius)",
                      str(len(self.unprotectable))))
         rows.append(("Cities out of reach of every candidate", str(len(self.unreachable))))
@@ -161,6 +168,30 @@ def protect_network(coverage: sp.csr_matrix, fixed, time_limit: float = 60.0,
     return chosen, result
 
 
+def coverage_target(coverage: sp.csr_matrix, fixed, time_limit: float = 60.0,
+                    progress=None) -> tuple[np.ndarray | None, MipResult]:
+    """The fewest sites to add to ``fixed`` so that every city some candidate reaches is
+    covered once (the 100 % target): set covering with the existing cores fixed."""
+    from .models import set_covering
+
+    reachable = np.diff(coverage.indptr) > 0
+    solution = set_covering(sp.csr_matrix(coverage[reachable]), fixed, time_limit, progress)
+    if solution.cores is None:
+        return None, solution.result
+    added = np.setdiff1d(solution.cores, np.asarray(fixed, dtype=np.int64))
+    return added, _shift_to_additions(solution.result, len(fixed))
+
+
+def _shift_to_additions(result: MipResult, fixed: int) -> MipResult:
+    """Set covering counts every core; the target counts the additions."""
+    objective = None if result.objective is None else result.objective - fixed
+    bound = None if result.bound is None else max(result.bound - fixed, 0.0)
+    gap = result.gap
+    if objective is not None and bound is not None:
+        gap = abs(objective - bound) / objective if objective > 0 else 0.0
+    return MipResult(result.status, result.optimal, objective, bound, gap, result.seconds, result.nodes, result.x)
+
+
 def network_redundancy(sites: Sites, names, cores, radius_km: float, candidates=None, weights=None,
                        time_limit: float = 60.0, progress=None, labels=None) -> RedundancyResult:
     """N−1 analysis of the existing ``cores`` (a boolean mask over the cities) and the
@@ -198,7 +229,8 @@ def network_redundancy(sites: Sites, names, cores, radius_km: float, candidates=
         failure.core = int(candidate_index[failure.core])
     report(progress, 0.3)
 
-    added_pos, result = protect_network(coverage, fixed, time_limit, span(progress, 0.3, 0.95))
+    target_pos, target_result = coverage_target(coverage, fixed, time_limit, span(progress, 0.3, 0.5))
+    added_pos, result = protect_network(coverage, fixed, time_limit, span(progress, 0.5, 0.95))
     _require_solution(result, _Limit(time_limit))
     after_cores = np.union1d(fixed, added_pos)
     count_after, _, failures_after = single_failures(coverage, after_cores, weights)
@@ -207,7 +239,7 @@ def network_redundancy(sites: Sites, names, cores, radius_km: float, candidates=
     report(progress, 1.0)
     return RedundancyResult(float(radius_km), names, weights, candidate_index[fixed], candidate_index, count,
                             sole, failures, reachable, candidate_index[added_pos], count_after, failures_after,
-                            result)
+                            result, None if target_pos is None else candidate_index[target_pos], target_result)
 
 
 @dataclass

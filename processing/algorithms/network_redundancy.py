@@ -118,6 +118,7 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
             ("WORST_LOST", self.tr("Cities lost in the worst single failure")),
             ("N_ADDED", self.tr("Additional cores for coverage under any single failure")),
             ("N_UNPROTECTABLE", self.tr("Cities that cannot be protected")),
+            ("N_TARGET", self.tr("Fewest additional cores to cover 100 % of the cities (no failure)")),
             ("GAP", self.tr("Relative optimality gap (0 when proven optimal, −1 when unknown)")),
         ):
             self.addOutput(QgsProcessingOutputNumber(name, description))
@@ -178,6 +179,7 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
             "WORST_LOST": len(worst.cities) if worst is not None else 0,
             "N_ADDED": len(result.added),
             "N_UNPROTECTABLE": len(result.unprotectable),
+            "N_TARGET": len(result.target_added) if result.target_added is not None else -1,
             "GAP": 0.0 if result.result.optimal else (result.result.gap if result.result.gap is not None else -1.0),
             "OPTIMAL": bool(result.result.optimal),
         })
@@ -239,6 +241,16 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
                          + (" …" if len(failure.cities) > 12 else "")))
         report.table([self.tr("Core"), self.tr("Cities lost"), self.tr("Demand lost"),
                       self.tr("Cities lost (first 12)")], rows)
+        if result.target_added is not None:
+            report.heading(self.tr("Coverage target"))
+            report.table([self.tr("Target"), self.tr("Now"), self.tr("Additional cores to reach it"),
+                          self.tr("Cores")],
+                         [(self.tr("100 % of cities within {radius} km").format(radius=f"{result.radius_km:g}"),
+                           f"{100 * result.covered_share:.1f} %", len(result.target_added),
+                           ", ".join(str(n) for n in result.names[result.target_added]) or "–"),
+                          (self.tr("100 % of cities covered under any single failure"),
+                           f"{100 * result.backup_share:.1f} %", len(result.added),
+                           ", ".join(str(n) for n in result.names[result.added]) or "–")])
         if result.added is not None and len(result.added):
             report.heading(self.tr("Additional cores"))
             report.paragraph(", ".join(str(n) for n in result.names[result.added]))

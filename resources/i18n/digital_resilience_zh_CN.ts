@@ -4277,69 +4277,79 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
   <context>
     <name>NetworkRedundancyAlgorithm</name>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="98" />
+      <location filename="../../core/coverage/redundancy.py" line="100" />
       <source>Radius</source>
       <translation>半径</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="99" />
+      <location filename="../../core/coverage/redundancy.py" line="101" />
       <source>Cities</source>
       <translation>城市数</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="100" />
+      <location filename="../../core/coverage/redundancy.py" line="102" />
       <source>Existing cores</source>
       <translation>现有核心城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="101" />
+      <location filename="../../core/coverage/redundancy.py" line="103" />
       <source>Cities covered</source>
       <translation>被覆盖城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="102" />
+      <location filename="../../core/coverage/redundancy.py" line="104" />
       <source>Cities covered twice or more (backup)</source>
       <translation>被两个及以上核心覆盖的城市（备份）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="104" />
+      <location filename="../../core/coverage/redundancy.py" line="106" />
       <source>Cities lost if their only core fails</source>
       <translation>唯一核心失效即失去覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="117" />
+      <location filename="../../core/coverage/redundancy.py" line="124" />
       <source>Cities that cannot be protected (one candidate within the radius)</source>
       <translation>无法保护的城市（半径内仅一个候选点）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="119" />
+      <location filename="../../core/coverage/redundancy.py" line="126" />
       <source>Cities out of reach of every candidate</source>
       <translation>所有候选点均无法覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="120" />
+      <location filename="../../core/coverage/redundancy.py" line="127" />
       <source>Solution</source>
       <translation>求解结果</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="121" />
+      <location filename="../../core/coverage/redundancy.py" line="128" />
       <source>Solver time</source>
       <translation>求解用时</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="107" />
+      <location filename="../../core/coverage/redundancy.py" line="109" />
       <source>Worst single failure</source>
       <translation>最严重的单点失效</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="113" />
+      <location filename="../../core/coverage/redundancy.py" line="115" />
       <source>Additional cores for coverage under any single failure</source>
       <translation>任一单点失效下保持覆盖所需新增核心数</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="115" />
+      <location filename="../../core/coverage/redundancy.py" line="117" />
       <source>Cities covered twice or more after the additions</source>
       <translation>新增后被两个及以上核心覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="120" />
+      <source>Coverage target: cities within the radius</source>
+      <translation>覆盖目标：半径内的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="122" />
+      <source>Fewest additional cores to reach the target (every city a candidate can reach)</source>
+      <translation>达到目标所需最少新增核心（候选点可达的所有城市）</translation>
     </message>
     <message>
       <location filename="../../processing/algorithms/network_redundancy.py" line="36" />
@@ -4505,161 +4515,196 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
     </message>
     <message>
       <location filename="../../processing/algorithms/network_redundancy.py" line="121" />
+      <source>Fewest additional cores to cover 100 % of the cities (no failure)</source>
+      <translation>覆盖 100 % 城市所需最少新增核心（无失效）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="122" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="124" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="125" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="157" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="158" />
       <source>N−1 analysis of {cores} cores at {radius} km for {n} cities…</source>
       <translation>正在对 {n} 个城市、{cores} 个核心在 {radius} km 半径下进行 N−1 分析…</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="167" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="168" />
       <source>The additional cores are not proven the fewest: {status}. Raise the time limit to close the gap.</source>
       <translation>新增核心数未被证明为最少：{status}。请提高时间限制以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="201" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="203" />
       <source>Covered twice or more (backup)</source>
       <translation>两个及以上核心覆盖（有备份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="202" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="204" />
       <source>Lost if its only core fails</source>
       <translation>唯一核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="203" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="205" />
       <source>Not covered</source>
       <translation>未覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="206" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="208" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="206" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="208" />
       <source>Additional core (1 = yes)</source>
       <translation>新增核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="207" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="209" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="208" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="210" />
       <source>Redundancy (backup / single / uncovered)</source>
       <translation>冗余（backup 备份 / single 单一 / uncovered 未覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="209" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="211" />
       <source>Uncovered if this core fails</source>
       <translation>此核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="209" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="211" />
       <source>Name of that core</source>
       <translation>该核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="210" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="212" />
       <source>Cores within the radius after the additions</source>
       <translation>新增后半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="211" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="213" />
       <source>Cities by redundancy ({radius} km)</source>
       <translation>城市冗余（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="217" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="219" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="217" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="219" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="219" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="221" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="219" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="221" />
       <source>Cities lost if it fails</source>
       <translation>其失效时失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="220" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="222" />
       <source>Demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="221" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="223" />
       <source>Share of demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="222" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="224" />
       <source>Cities lost if it fails, after the additions</source>
       <translation>新增后其失效时失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="228" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="230" />
       <source>Network redundancy: {layer}</source>
       <translation>网络冗余：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="229" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="231" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="230" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="232" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="230" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="232" />
       <source>Value</source>
       <translation>统计量值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="232" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="234" />
       <source>Single failures (N−1)</source>
       <translation>单点失效（N−1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="240" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="242" />
       <source>Cities lost</source>
       <translation>失去覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="240" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="242" />
       <source>Demand lost</source>
       <translation>失去覆盖的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="241" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="243" />
       <source>Cities lost (first 12)</source>
       <translation>失去覆盖的城市（前 12 个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="243" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="245" />
+      <source>Coverage target</source>
+      <translation>覆盖目标</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="246" />
+      <source>Target</source>
+      <translation>目标</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="246" />
+      <source>Now</source>
+      <translation>现状</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="246" />
+      <source>Additional cores to reach it</source>
+      <translation>达到目标所需新增核心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="248" />
+      <source>100 % of cities within {radius} km</source>
+      <translation>100 % 城市位于 {radius} km 内</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="251" />
+      <source>100 % of cities covered under any single failure</source>
+      <translation>任一单点失效下 100 % 城市仍被覆盖</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="255" />
       <source>Additional cores</source>
       <translation>新增核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="248" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="260" />
       <source>Distances are geodesic on the ellipsoid. A city stays covered under any single core failure when two cores lie within the radius. The additional cores solve an exact integer programme (HiGHS) with the existing cores fixed; “proven optimal” means no smaller set of additions exists among the candidates.</source>
       <translation>距离为椭球面上的测地线距离。当半径内有两个核心时，城市在任一单点核心失效下仍被覆盖。新增核心由精确整数规划（HiGHS）求得，现有核心固定；“已证明最优”表示在候选点中不存在更少的新增方案。</translation>
     </message>
@@ -7880,22 +7925,27 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{count} 个城市超出所有候选核心的覆盖范围</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="107" />
+      <location filename="../../core/coverage/redundancy.py" line="109" />
       <source>{core}: {cities} cities, {demand} % of demand</source>
       <translation>{core}：{cities} 个城市，需求的 {demand} %</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="111" />
+      <location filename="../../core/coverage/redundancy.py" line="113" />
       <source>none: no single failure uncovers a city</source>
       <translation>无：任何单点失效都不会使城市失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="183" />
+      <location filename="../../core/coverage/redundancy.py" line="120" />
+      <source>{share} % against the target of 100 %</source>
+      <translation>{share} %，目标为 100 %</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="214" />
       <source>No city is a core: the core field or expression matches no city. Choose the field that marks the cores (e.g. IS_CORE from Core–node coverage) or an expression such as "is_core" = 1.</source>
       <translation>没有城市是核心：核心字段或表达式未匹配任何城市。请选择标记核心的字段（如“核心–节点覆盖”输出的 IS_CORE）或表达式，如 "is_core" = 1。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="223" />
+      <location filename="../../core/coverage/redundancy.py" line="255" />
       <source>{count} cities have only one candidate core within {radius} km and cannot be protected against its failure: {names}. Add candidates near them or raise the radius.</source>
       <translation>{count} 个城市在 {radius} km 内只有一个候选核心，无法防护其失效：{names}。请在其附近增加候选点或增大半径。</translation>
     </message>
@@ -10480,7 +10530,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>城市的代码或名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="146" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="147" />
       <source>No core expression is given; choose the field that marks the cores (e.g. "IS_CORE" = 1 from Core–node coverage).</source>
       <translation>未给出核心表达式；请选择标记核心的字段（如“核心–节点覆盖”输出的 "IS_CORE" = 1）。</translation>
     </message>

@@ -94,6 +94,12 @@ def test_n_minus_1_and_additions_equal_brute_force(seed, radius, n_cores):
     assert len(result.added) == size
     assert set(result.added.tolist()) in optimal
     np.testing.assert_array_equal(result.unprotectable, np.flatnonzero(near.sum(axis=1) == 1))
+    # the 100 % target: the fewest additions covering every city once
+    free = [j for j in range(n) if j not in cores]
+    target = next(k for k in range(n) if any(near[:, [*cores, *extra]].any(axis=1).all()
+                                             for extra in combinations(free, k)))
+    assert result.target_result.optimal and len(result.target_added) == target
+    assert near[:, [*cores, *result.target_added.tolist()]].any(axis=1).all()
     # after the additions no single failure uncovers a protectable city
     for failure in result.failures_after:
         assert set(failure.cities.tolist()) <= set(result.unprotectable.tolist())

@@ -66,7 +66,8 @@ def test_n_minus_1_of_the_set_covering_cores(covered_cities, provider, tmp_path)
     assert sum(lost.values()) == single
     assert result["WORST_LOST"] == max(lost.values())
     html = (tmp_path / "redundancy.html").read_text(encoding="utf-8")
-    assert "Single failures (N−1)" in html and ("proven optimal" in html or "gap" in html)
+    assert result["N_TARGET"] == 0  # a set cover reaches the 100 % target already
+    assert "Single failures (N−1)" in html and "Coverage target" in html and ("proven optimal" in html or "gap" in html)
 
 
 @pytest.mark.parametrize(("parameters", "message"), [
@@ -78,8 +79,35 @@ def test_bad_input_gives_a_clear_message(cities_path, provider, parameters, mess
     import processing
     from qgis.core import QgsProcessingException
 
-    base = {"INPUT": str(cities_path), "ID_FIELD": "adcode", "CORE_EXPRESSION": '"adcode" = 110000',
+    base = {"INPUT": str(cities_path), "ID_FIELD": "adcode", "CORE_EXPRESSION": '"adcode" = 110100',
             "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT"}
     base.update(parameters)
     with pytest.raises(QgsProcessingException, match=message):
         processing.run("resilience:networkredundancy", base)
+
+
+def test_cancel_stops_the_run(covered_cities, provider):
+    import processing
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    feedback.progressChanged.connect(lambda value: value > 20 and feedback.cancel())
+    with pytest.raises(QgsProcessingException, match="Cancelled"):
+        processing.run("resilience:networkredundancy", {
+            "INPUT": str(covered_cities), "ID_FIELD": "adcode", "CORE_EXPRESSION": '"IS_CORE" = 1',
+            "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT"}, feedback=feedback)
+
+
+def test_existing_cores_only_and_input_not_modified(cities_layer, provider):
+    """Cores given as the study's four municipalities; the layer is left as it was."""
+    import processing
+
+    before = [f.attributes() for f in cities_layer.getFeatures()]
+    fields = cities_layer.fields().names()
+    result = processing.run("resilience:networkredundancy", {
+        "INPUT": cities_layer, "ID_FIELD": "adcode",
+        "CORE_EXPRESSION": '"adcode" in (110100, 120100, 310100, 500000)',
+        "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT"})
+    assert [f.attributes() for f in cities_layer.getFeatures()] == before
+    assert cities_layer.fields().names() == fields
+    assert result["COVERED_SHARE"] < 0.5 and result["N_TARGET"] > 0 and result["N_ADDED"] >= result["N_TARGET"]
