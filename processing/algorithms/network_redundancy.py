@@ -34,8 +34,7 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
 
     NAME = "networkredundancy"
     DISPLAY_NAME = "Network redundancy (N−1)"
-    SHORT_DESCRIPTION = "What each core's failure costs, and the fewest cores to add so that no single failure " \
-                        "uncovers a city."
+    SHORT_DESCRIPTION = "What each core's failure costs; the fewest cores to add so no single failure uncovers a city."
     GROUP = "coverage"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas", "highspy")
     TAGS = "coverage,core,node,redundancy,n-1,failure,backup,resilience,data centre,radius,300 km"
