@@ -111,3 +111,22 @@ def test_existing_cores_only_and_input_not_modified(cities_layer, provider):
     assert [f.attributes() for f in cities_layer.getFeatures()] == before
     assert cities_layer.fields().names() == fields
     assert result["COVERED_SHARE"] < 0.5 and result["N_TARGET"] > 0 and result["N_ADDED"] >= result["N_TARGET"]
+
+
+def test_outputs_are_styled_when_loaded(covered_cities, provider, qgis_new_project):
+    import processing
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsProject, QgsSimpleMarkerSymbolLayerBase
+
+    result = processing.runAndLoadResults("resilience:networkredundancy", {
+        "INPUT": str(covered_cities), "ID_FIELD": "adcode", "OUTPUT": "TEMPORARY_OUTPUT",
+        "CORES": "TEMPORARY_OUTPUT"})
+    project = QgsProject.instance()
+    cities = project.mapLayer(result["OUTPUT"])
+    assert cities.name() == "Cities by redundancy (300 km)"
+    assert isinstance(cities.renderer(), QgsCategorizedSymbolRenderer)
+    assert cities.renderer().classAttribute() == "STATUS"
+    assert {c.value() for c in cities.renderer().categories()} >= {"backup", "single", "uncovered"}
+    assert cities.attributeAlias(cities.fields().lookupField("LOST_IF")) == "Uncovered if this core fails"
+    cores = project.mapLayer(result["CORES"])
+    assert cores.renderer().symbol().symbolLayer(0).shape() == QgsSimpleMarkerSymbolLayerBase.Star
+    assert cores.attributeAlias(cores.fields().lookupField("LOST_N")) == "Cities lost if it fails"
