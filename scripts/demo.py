@@ -363,6 +363,21 @@ def core_node_coverage(demo: Demo):
             f"{'proven optimal' if result['OPTIMAL'] else 'gap %.2f %%' % (100 * result['GAP'])}")
 
 
+def network_redundancy(demo: Demo):
+    """N−1 of the 300 km cores: what each core's failure costs and the fewest cores to add."""
+    result = demo.run("resilience:networkredundancy", {
+        "INPUT": demo.layer_source("coverage_cities"), "ID_FIELD": "adcode", "NAME_FIELD": "name",
+        "CORE_EXPRESSION": '"IS_CORE" = 1', "RADIUS": 300,
+        "OUTPUT": demo.layer("redundancy_cities"), "CORES": demo.layer("redundancy_cores"),
+        "REPORT": demo.file("reports", "redundancy_300km.html"),
+    }, {"CORES": ("coverage", "Cores and their N-1 loss (300 km)", False),
+        "OUTPUT": ("coverage", "Cities by redundancy (300 km)", False)})
+    return (f"N-1 at 300 km: {100 * result['BACKUP_SHARE']:.1f} % of cities covered twice, worst single failure "
+            f"uncovers {result['WORST_LOST']} cities; {result['N_ADDED']} more cores keep every city covered under "
+            f"any single failure ({result['N_UNPROTECTABLE']} cities reachable by one candidate only), "
+            f"{'proven optimal' if result['OPTIMAL'] else 'gap %.2f %%' % (100 * result['GAP'])}")
+
+
 def population_coverage(demo: Demo):
     """Maximal covering: 20 cores that reach the most people (POP 2019 of the SYNTHETIC panel)."""
     result = demo.run("resilience:corenodecoverage", {
@@ -564,6 +579,7 @@ STEPS = [
     ("LISA clusters, last year", lisa_last_year),
     ("Hot spots, last year", hot_spots),
     ("Core-node coverage (300 km, set covering)", core_node_coverage),
+    ("Network redundancy (N-1, 300 km)", network_redundancy),
     ("Core-node coverage (20 cores, population)", population_coverage),
     ("Spatial Durbin model of resilience (panel, two-way FE)", spatial_durbin),
     ("Heterogeneity by period (2016)", heterogeneity_period),

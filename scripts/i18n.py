@@ -56,6 +56,7 @@ DYNAMIC = (
     ("processing/algorithm.py", "dict", "GROUPS", "ResilienceAlgorithm"),
     ("core/weights/summary.py", "rows", "as_rows", "SpatialWeightsAlgorithm"),
     ("core/coverage/analysis.py", "rows", "as_rows", "CoreNodeCoverageAlgorithm"),
+    ("core/coverage/redundancy.py", "rows", "as_rows", "NetworkRedundancyAlgorithm"),
 )
 
 

@@ -28,6 +28,7 @@ from . import (
     local_geary,
     local_moran,
     mediation,
+    network_redundancy,
     report_map,
     scenario,
     spatial_durbin,
@@ -38,7 +39,7 @@ from . import (
 
 MODULES = (
     composite_index, convergence, core_node_coverage, coupling_coordination, global_autocorrelation,
-    heterogeneity, hotspots, join_table, local_geary, local_moran, mediation, report_map,
+    heterogeneity, hotspots, join_table, local_geary, local_moran, mediation, network_redundancy, report_map,
     scenario, spatial_durbin, spatial_weights, targeting, zonal_statistics,
 )
 

@@ -4275,6 +4275,445 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
     </message>
   </context>
   <context>
+    <name>NetworkRedundancyAlgorithm</name>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="100" />
+      <source>Radius</source>
+      <translation>半径</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="101" />
+      <source>Cities</source>
+      <translation>城市数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="102" />
+      <source>Existing cores</source>
+      <translation>现有核心城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="103" />
+      <source>Cities covered</source>
+      <translation>被覆盖城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="104" />
+      <source>Cities covered twice or more (backup)</source>
+      <translation>被两个及以上核心覆盖的城市（备份）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="106" />
+      <source>Cities lost if their only core fails</source>
+      <translation>唯一核心失效即失去覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="124" />
+      <source>Cities that cannot be protected (one candidate within the radius)</source>
+      <translation>无法保护的城市（半径内仅一个候选点）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="126" />
+      <source>Cities out of reach of every candidate</source>
+      <translation>所有候选点均无法覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="127" />
+      <source>Solution</source>
+      <translation>求解结果</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="128" />
+      <source>Solver time</source>
+      <translation>求解用时</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="109" />
+      <source>Worst single failure</source>
+      <translation>最严重的单点失效</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="115" />
+      <source>Additional cores for coverage under any single failure</source>
+      <translation>任一单点失效下保持覆盖所需新增核心数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="117" />
+      <source>Cities covered twice or more after the additions</source>
+      <translation>新增后被两个及以上核心覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="120" />
+      <source>Coverage target: cities within the radius</source>
+      <translation>覆盖目标：半径内的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="122" />
+      <source>Fewest additional cores to reach the target (every city a candidate can reach)</source>
+      <translation>达到目标所需最少新增核心（候选点可达的所有城市）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="36" />
+      <source>Network redundancy (N−1)</source>
+      <translation>网络冗余（N−1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="37" />
+      <source>What each core's failure costs; the fewest cores to add so no single failure uncovers a city.</source>
+      <translation>每个核心失效的损失；使任一单点失效都不致城市失去覆盖的最少新增核心。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="41" />
+      <source>For a given set of cores (e.g. IS_CORE = 1 from Core–node coverage, or the existing data centres), a geodesic radius (300 km in the study) and optionally a demand field:
+
+• N−1: for each core, the cities (and demand) that lose coverage when it fails, i.e. that no other core covers; the worst single failure;
+• backup: the share of cities covered by two cores or more;
+• the fewest additional cores (among the candidates; default every city) such that every city stays covered under any single core failure, i.e. is covered by two cores: an exact integer programme (HiGHS) with the existing cores fixed; the log says whether it is proven optimal, or the gap. A city with a single candidate within the radius cannot be protected (reported; it is kept covered once).
+
+Outputs: the cities with the number of cores within the radius (N_COVER), their status (backup / single / uncovered), the core whose failure uncovers them (LOST_IF, LOST_NAME), whether they are an added core (NEW_CORE) and the count after the additions (N_AFTER); the cores, existing and added (NEW = 1), with the cities and demand lost if each fails (LOST_N, LOST_DEM, LOST_SH) and after the additions (AFTER_N); an HTML summary.</source>
+      <translation>给定一组核心（如“核心–节点覆盖”输出的 IS_CORE = 1，或现有数据中心）、测地线半径（研究中为 300 km）以及可选的需求字段：
+
+• N−1：每个核心失效时失去覆盖（即没有其他核心覆盖）的城市及需求；最严重的单点失效；
+• 备份：被两个及以上核心覆盖的城市比例；
+• 最少新增核心（从候选点中选取；默认所有城市），使任一单点核心失效时每个城市仍被覆盖，即被两个核心覆盖：以现有核心固定的精确整数规划（HiGHS）；日志说明是否已证明最优或给出差距。半径内只有一个候选点的城市无法保护（会报告，并保持覆盖一次）。
+
+输出：城市及其半径内核心数（N_COVER）、状态（backup 备份 / single 单一 / uncovered 未覆盖）、其失效会使该城市失去覆盖的核心（LOST_IF、LOST_NAME）、是否为新增核心（NEW_CORE）及新增后的核心数（N_AFTER）；核心（现有与新增，NEW = 1）及其失效时失去覆盖的城市与需求（LOST_N、LOST_DEM、LOST_SH）和新增后的损失（AFTER_N）；HTML 摘要。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="40" />
+      <source>coverage,core,node,redundancy,n-1,failure,backup,resilience,data centre,radius,300 km</source>
+      <translation>覆盖,核心,节点,冗余,N-1,失效,备份,韧性,数据中心,半径,300 km</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="68" />
+      <source>City id field</source>
+      <translation>城市标识字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="70" />
+      <source>City id field (e.g. adcode; default: feature id)</source>
+      <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="72" />
+      <source>City name field</source>
+      <translation>城市名称字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="74" />
+      <source>City name field (labels; default: a field called “name”)</source>
+      <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="76" />
+      <source>Cores</source>
+      <translation>核心数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="78" />
+      <source>Cores of the network (field or expression, e.g. "IS_CORE" = 1)</source>
+      <translation>网络的核心（字段或表达式，如 "IS_CORE" = 1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="80" />
+      <source>Coverage radius (km, geodesic)</source>
+      <translation>覆盖半径（km，大地线距离）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="83" />
+      <source>Demand field</source>
+      <translation>需求字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="85" />
+      <source>Demand field (losses weighted by it; default: 1 per city)</source>
+      <translation>需求字段（损失按其加权；默认每城市为 1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="87" />
+      <source>Candidate cores to add</source>
+      <translation>可新增的候选核心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="89" />
+      <source>Candidates for additional cores (expression; empty: every city)</source>
+      <translation>新增核心的候选（表达式；留空：所有城市）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
+      <source>Point of each city</source>
+      <translation>城市的代表点</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
+      <source>Centroid</source>
+      <translation>质心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
+      <source>Point on surface</source>
+      <translation>面上点</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
+      <source>Longitude/latitude fields</source>
+      <translation>经纬度字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="96" />
+      <source>Longitude field (WGS84 degrees)</source>
+      <translation>经度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="99" />
+      <source>Latitude field (WGS84 degrees)</source>
+      <translation>纬度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="102" />
+      <source>Solver time limit per model (seconds)</source>
+      <translation>每个模型的求解时间上限（秒）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="109" />
+      <source>Cities with their redundancy</source>
+      <translation>城市及其冗余</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="111" />
+      <source>Cores and their N−1 loss</source>
+      <translation>核心及其 N−1 损失</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="113" />
+      <source>Summary report</source>
+      <translation>摘要报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="113" />
+      <source>HTML files (*.html)</source>
+      <translation>HTML 文件 (*.html)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="115" />
+      <source>Share of cities covered</source>
+      <translation>被覆盖城市占比</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="116" />
+      <source>Share of cities covered twice or more</source>
+      <translation>被两个及以上核心覆盖的城市比例</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="117" />
+      <source>Cities lost in the worst single failure</source>
+      <translation>最严重单点失效中失去覆盖的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="119" />
+      <source>Cities that cannot be protected</source>
+      <translation>无法保护的城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="120" />
+      <source>Fewest additional cores to cover 100 % of the cities (no failure)</source>
+      <translation>覆盖 100 % 城市所需最少新增核心（无失效）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="121" />
+      <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
+      <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="124" />
+      <source>Proven optimal</source>
+      <translation>已证明最优</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="157" />
+      <source>N−1 analysis of {cores} cores at {radius} km for {n} cities…</source>
+      <translation>正在对 {n} 个城市、{cores} 个核心在 {radius} km 半径下进行 N−1 分析…</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="167" />
+      <source>The additional cores are not proven the fewest: {status}. Raise the time limit to close the gap.</source>
+      <translation>新增核心数未被证明为最少：{status}。请提高时间限制以缩小差距。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="202" />
+      <source>Covered twice or more (backup)</source>
+      <translation>两个及以上核心覆盖（有备份）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="203" />
+      <source>Lost if its only core fails</source>
+      <translation>唯一核心失效即失去覆盖</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="204" />
+      <source>Not covered</source>
+      <translation>未覆盖</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="207" />
+      <source>Is a core (1 = yes)</source>
+      <translation>是否为核心（1 = 是）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="207" />
+      <source>Additional core (1 = yes)</source>
+      <translation>新增核心（1 = 是）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="208" />
+      <source>Cores within the radius</source>
+      <translation>半径内的核心数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="209" />
+      <source>Redundancy (backup / single / uncovered)</source>
+      <translation>冗余（backup 备份 / single 单一 / uncovered 未覆盖）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="210" />
+      <source>Uncovered if this core fails</source>
+      <translation>此核心失效即失去覆盖</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="210" />
+      <source>Name of that core</source>
+      <translation>该核心名称</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="211" />
+      <source>Cores within the radius after the additions</source>
+      <translation>新增后半径内的核心数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="212" />
+      <source>Cities by redundancy ({radius} km)</source>
+      <translation>城市冗余（{radius} km）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="218" />
+      <source>Core</source>
+      <translation>核心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="218" />
+      <source>Core name</source>
+      <translation>核心名称</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="220" />
+      <source>Cities within the radius</source>
+      <translation>半径内的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="220" />
+      <source>Cities lost if it fails</source>
+      <translation>其失效时失去覆盖的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="221" />
+      <source>Demand lost if it fails</source>
+      <translation>其失效时失去覆盖的需求</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="222" />
+      <source>Share of demand lost if it fails</source>
+      <translation>其失效时失去覆盖的需求比例</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="223" />
+      <source>Cities lost if it fails, after the additions</source>
+      <translation>新增后其失效时失去覆盖的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="229" />
+      <source>Network redundancy: {layer}</source>
+      <translation>网络冗余：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="230" />
+      <source>Summary</source>
+      <translation>摘要</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="231" />
+      <source>Property</source>
+      <translation>属性</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="231" />
+      <source>Value</source>
+      <translation>统计量值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="233" />
+      <source>Single failures (N−1)</source>
+      <translation>单点失效（N−1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="241" />
+      <source>Cities lost</source>
+      <translation>失去覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="241" />
+      <source>Demand lost</source>
+      <translation>失去覆盖的需求</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="242" />
+      <source>Cities lost (first 12)</source>
+      <translation>失去覆盖的城市（前 12 个）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="244" />
+      <source>Coverage target</source>
+      <translation>覆盖目标</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="245" />
+      <source>Target</source>
+      <translation>目标</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="245" />
+      <source>Now</source>
+      <translation>现状</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="245" />
+      <source>Additional cores to reach it</source>
+      <translation>达到目标所需新增核心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="247" />
+      <source>100 % of cities within {radius} km</source>
+      <translation>100 % 城市位于 {radius} km 内</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="250" />
+      <source>100 % of cities covered under any single failure</source>
+      <translation>任一单点失效下 100 % 城市仍被覆盖</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="254" />
+      <source>Additional cores</source>
+      <translation>新增核心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="259" />
+      <source>Distances are geodesic on the ellipsoid. A city stays covered under any single core failure when two cores lie within the radius. The additional cores solve an exact integer programme (HiGHS) with the existing cores fixed; “proven optimal” means no smaller set of additions exists among the candidates.</source>
+      <translation>距离为椭球面上的测地线距离。当半径内有两个核心时，城市在任一单点核心失效下仍被覆盖。新增核心由精确整数规划（HiGHS）求得，现有核心固定；“已证明最优”表示在候选点中不存在更少的新增方案。</translation>
+    </message>
+    <message>
+      <source>What each core's failure costs, and the fewest cores to add so that no single failure uncovers a city.</source>
+      <translation type="vanished">每个核心失效的损失，以及使任一单点失效都不致城市失去覆盖所需的最少新增核心。</translation>
+    </message>
+  </context>
+  <context>
     <name>Outputs</name>
     <message>
       <location filename="../../processing/outputs.py" line="63" />
@@ -7554,6 +7993,31 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{count} 个城市超出所有候选核心的覆盖范围</translation>
     </message>
     <message>
+      <location filename="../../core/coverage/redundancy.py" line="109" />
+      <source>{core}: {cities} cities, {demand} % of demand</source>
+      <translation>{core}：{cities} 个城市，需求的 {demand} %</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="113" />
+      <source>none: no single failure uncovers a city</source>
+      <translation>无：任何单点失效都不会使城市失去覆盖</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="120" />
+      <source>{share} % against the target of 100 %</source>
+      <translation>{share} %，目标为 100 %</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="214" />
+      <source>No city is a core: the core field or expression matches no city. Choose the field that marks the cores (e.g. IS_CORE from Core–node coverage) or an expression such as "is_core" = 1.</source>
+      <translation>没有城市是核心：核心字段或表达式未匹配任何城市。请选择标记核心的字段（如“核心–节点覆盖”输出的 IS_CORE）或表达式，如 "is_core" = 1。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="255" />
+      <source>{count} cities have only one candidate core within {radius} km and cannot be protected against its failure: {names}. Add candidates near them or raise the radius.</source>
+      <translation>{count} 个城市在 {radius} km 内只有一个候选核心，无法防护其失效：{names}。请在其附近增加候选点或增大半径。</translation>
+    </message>
+    <message>
       <location filename="../../core/coverage/sites.py" line="44" />
       <source>The layer has no coordinate reference system, so distances cannot be measured; set its CRS (Layer Properties › Source) and run again.</source>
       <translation>该图层没有坐标参考系，无法量算距离；请设置其 CRS（图层属性 › 源）后重新运行。</translation>
@@ -10132,6 +10596,11 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../processing/algorithms/join_table.py" line="164" />
       <source>codes or names of the cities</source>
       <translation>城市的代码或名称</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="146" />
+      <source>No core expression is given; choose the field that marks the cores (e.g. "IS_CORE" = 1 from Core–node coverage).</source>
+      <translation>未给出核心表达式；请选择标记核心的字段（如“核心–节点覆盖”输出的 "IS_CORE" = 1）。</translation>
     </message>
     <message>
       <location filename="../../processing/algorithms/report_map.py" line="434" />

@@ -293,6 +293,24 @@ def test_backup_coverage_equals_brute_force(seed):
     assert twice == best_twice
 
 
+@pytest.mark.parametrize(("seed", "fixed"), [(1, [0]), (3, [2, 9]), (8, [5])])
+def test_backup_coverage_with_existing_cores_equals_brute_force(seed, fixed):
+    """Existing cores (planners extend networks) are y_j = 1 in both stages: the fewest cores
+    containing them, then among those covers the one covering most cities twice."""
+    sites = random_sites(13, seed)
+    covers = covers_of(sites, 200.0)
+    size, optimal_covers = reference.brute_force_cover(covers, 13, fixed=fixed)
+    best_twice = max(
+        sum(1 for i in range(13) if sum(i in covers[j] for j in cover) >= 2) for cover in optimal_covers)
+    coverage = pairs_within(sites, np.arange(13), 200.0).coverage()
+    first = set_covering(coverage, fixed=fixed)
+    assert first.result.optimal and len(first.cores) == size and set(fixed) <= set(first.cores.tolist())
+    cores, result = backup_covering(coverage, len(first.cores), fixed=fixed, start=first.cores)
+    assert result.optimal and len(cores) == size and set(fixed) <= set(cores.tolist())
+    assert round(result.objective) == best_twice
+    assert sum(1 for i in range(13) if sum(i in covers[j] for j in cores) >= 2) == best_twice
+
+
 def test_backup_on_the_cities_counts_only_cities_really_covered_twice(cities, city_sites):
     """spopt's LSCPB lets cities that a single candidate covers count as covered twice
     (its backup variable is unconstrained for them); ours counts what the cover does."""

@@ -25,13 +25,14 @@ LAYERS = {
     "cities", "cities_panel", "indices", "coupling", "connectivity_queen", "connectivity_knn6", "lisa_uri_2019",
     "hotspots_uri_2019", "coverage_cities", "coverage_cores", "coverage_circles", "coverage_links", "mclp_cities",
     "mclp_cores", "mclp_circles", "sdm_fitted", "sdm_residual_lisa", "openness_groups", "scenario_dei", "targeting_dei",
-    "convergence_growth",
+    "convergence_growth", "redundancy_cities", "redundancy_cores",
     "china_no_data_regions", "china_maritime_boundary",
 }
 TABLES = {"join_report", "index_weights", "moran_by_year", "convergence_sigma", "convergence_beta",
           "convergence_groups", "mediation_coefficients", "mediation_effects"}
 REPORTS = {"weights_queen", "weights_economic_geographic", "coverage_300km", "coverage_mclp_pop", "spillover_sdm",
-           "heterogeneity_period", "heterogeneity_openness", "scenario_dei_central_west", "convergence", "mediation"}
+           "heterogeneity_period", "heterogeneity_openness", "scenario_dei_central_west", "convergence", "mediation",
+           "redundancy_300km"}
 #: GeoDa's LISA colours (DESIGN.md).
 GEODA = {"High-High": "#ff0000", "Low-Low": "#0000ff", "Low-High": "#9696ff", "High-Low": "#ff9696",
          "Not significant": "#f0f0f0"}

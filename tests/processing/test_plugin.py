@@ -13,6 +13,7 @@ DESIGN_IDS = {
     "jointable", "zonalstatistics", "compositeindex", "couplingcoordination", "spatialweights",
     "globalautocorrelation", "localmoran", "localgeary", "hotspots", "corenodecoverage",
     "spatialdurbin", "heterogeneity", "convergence", "mediation", "reportmap", "scenario", "targeting",
+    "networkredundancy",
 }
 
 

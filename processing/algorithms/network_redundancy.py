@@ -1,0 +1,265 @@
+"""resilience:networkredundancy: N−1 analysis of a core–node network and the fewest
+additional cores that keep every city covered under any single core failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingOutputBoolean,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExpression,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsWkbTypes,
+)
+
+from ..algorithm import core_text, core_value, feedback_progress, multi_step
+from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
+from ..invalid_geometries import output_wkb_type, usable_geometries
+from ..parameter_help import with_help
+from ..styling import Categorized, Style, attach_style, core_marker_style
+from ..weights_parameters import unit_ids
+from .core_node_coverage import POINT_METHODS, CoreNodeCoverageAlgorithm
+
+
+class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
+    """Reuses the inputs of Core–node coverage (cities, points, expressions)."""
+
+    NAME = "networkredundancy"
+    DISPLAY_NAME = "Network redundancy (N−1)"
+    SHORT_DESCRIPTION = "What each core's failure costs; the fewest cores to add so no single failure uncovers a city."
+    GROUP = "coverage"
+    REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas", "highspy")
+    TAGS = "coverage,core,node,redundancy,n-1,failure,backup,resilience,data centre,radius,300 km"
+    HELP = (
+        "For a given set of cores (e.g. IS_CORE = 1 from Core–node coverage, or the existing data "
+        "centres), a geodesic radius (300 km in the study) and optionally a demand field:\n\n"
+        "• N−1: for each core, the cities (and demand) that lose coverage when it fails, i.e. that "
+        "no other core covers; the worst single failure;\n"
+        "• backup: the share of cities covered by two cores or more;\n"
+        "• the fewest additional cores (among the candidates; default every city) such that every "
+        "city stays covered under any single core failure, i.e. is covered by two cores: an exact "
+        "integer programme (HiGHS) with the existing cores fixed; the log says whether it is proven "
+        "optimal, or the gap. A city with a single candidate within the radius cannot be protected "
+        "(reported; it is kept covered once).\n\n"
+        "Outputs: the cities with the number of cores within the radius (N_COVER), their status "
+        "(backup / single / uncovered), the core whose failure uncovers them (LOST_IF, LOST_NAME), "
+        "whether they are an added core (NEW_CORE) and the count after the additions (N_AFTER); the "
+        "cores, existing and added (NEW = 1), with the cities and demand lost if each fails "
+        "(LOST_N, LOST_DEM, LOST_SH) and after the additions (AFTER_N); an HTML summary."
+    )
+
+    CORE_EXPRESSION = "CORE_EXPRESSION"
+    CORES = "CORES"
+    OUTPUT = "OUTPUT"
+    REPORT = "REPORT"
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.INPUT, self.tr("Cities"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.ID_FIELD, self.tr("City id field"),
+            parentLayerParameterName=self.INPUT, optional=True),
+                self.tr("City id field (e.g. adcode; default: feature id)")))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.NAME_FIELD, self.tr("City name field"),
+            parentLayerParameterName=self.INPUT, optional=True),
+                self.tr("City name field (labels; default: a field called “name”)")))
+        self.addParameter(with_help(QgsProcessingParameterExpression(
+            self.CORE_EXPRESSION, self.tr("Cores"), defaultValue='"IS_CORE" = 1',
+            parentLayerParameterName=self.INPUT),
+                self.tr("Cores of the network (field or expression, e.g. \"IS_CORE\" = 1)")))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.RADIUS, self.tr("Coverage radius (km, geodesic)"), QgsProcessingParameterNumber.Double,
+            defaultValue=300.0))
+        self.addParameter(with_help(QgsProcessingParameterField(
+            self.WEIGHT_FIELD, self.tr("Demand field"),
+            parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True),
+                self.tr("Demand field (losses weighted by it; default: 1 per city)")))
+        self.addParameter(with_help(QgsProcessingParameterExpression(
+            self.CANDIDATES, self.tr("Candidate cores to add"),
+            parentLayerParameterName=self.INPUT, optional=True),
+                self.tr("Candidates for additional cores (expression; empty: every city)")))
+        advanced = [
+            QgsProcessingParameterEnum(
+                self.POINTS, self.tr("Point of each city"),
+                [self.tr("Centroid"), self.tr("Point on surface"), self.tr("Longitude/latitude fields")],
+                defaultValue=0),
+            QgsProcessingParameterField(
+                self.LON_FIELD, self.tr("Longitude field (WGS84 degrees)"), parentLayerParameterName=self.INPUT,
+                type=QgsProcessingParameterField.Numeric, optional=True),
+            QgsProcessingParameterField(
+                self.LAT_FIELD, self.tr("Latitude field (WGS84 degrees)"), parentLayerParameterName=self.INPUT,
+                type=QgsProcessingParameterField.Numeric, optional=True),
+            QgsProcessingParameterNumber(
+                self.TIME_LIMIT, self.tr("Solver time limit per model (seconds)"),
+                QgsProcessingParameterNumber.Double, defaultValue=60.0),
+        ]
+        for parameter in advanced:
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            self.addParameter(parameter)
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT, self.tr("Cities with their redundancy"), QgsProcessing.TypeVectorAnyGeometry))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.CORES, self.tr("Cores and their N−1 loss"), QgsProcessing.TypeVectorPoint))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.REPORT, self.tr("Summary report"), self.tr("HTML files (*.html)"), optional=True))
+        for name, description in (
+            ("COVERED_SHARE", self.tr("Share of cities covered")),
+            ("BACKUP_SHARE", self.tr("Share of cities covered twice or more")),
+            ("WORST_LOST", self.tr("Cities lost in the worst single failure")),
+            ("N_ADDED", self.tr("Additional cores for coverage under any single failure")),
+            ("N_UNPROTECTABLE", self.tr("Cities that cannot be protected")),
+            ("N_TARGET", self.tr("Fewest additional cores to cover 100 % of the cities (no failure)")),
+            ("GAP", self.tr("Relative optimality gap (0 when proven optimal, −1 when unknown)")),
+        ):
+            self.addOutput(QgsProcessingOutputNumber(name, description))
+        self.addOutput(QgsProcessingOutputBoolean("OPTIMAL", self.tr("Proven optimal")))
+
+    # ------------------------------------------------------------------ run
+    def process(self, parameters, context, feedback):
+        from ...core.coverage.analysis import describe_status
+        from ...core.coverage.redundancy import network_redundancy, unprotectable_message
+        from ...core.errors import InputError
+        from ...core.names import labelled, unit_labels
+
+        source = self.input_source(parameters, context)
+        steps = multi_step(4, feedback)
+        frame = read_frame(source, feedback=steps)
+        id_field = self.field_name(parameters, self.ID_FIELD, context)
+        ids = unit_ids(frame, id_field)
+        labels = unit_labels(frame, ids, id_field, self.name_field(frame, parameters, context))
+        method = POINT_METHODS[self.parameterAsEnum(parameters, self.POINTS, context)]
+        if method != "fields":
+            frame, ids = usable_geometries(frame, ids, feedback, labels)
+        names = self.city_names(frame, ids, parameters, context)
+        sites = self.sites(frame, labelled(ids, labels), method, parameters, context)
+        cores = self.expression_mask(source, frame, parameters, self.CORE_EXPRESSION, context)
+        if cores is None:
+            raise InputError("No core expression is given; choose the field that marks the cores (e.g. "
+                             "\"IS_CORE\" = 1 from Core–node coverage).")
+        candidates = self.expression_mask(source, frame, parameters, self.CANDIDATES, context)
+        weight_field = self.field_name(parameters, self.WEIGHT_FIELD, context)
+        weights = None
+        if weight_field:
+            weights = frame[weight_field].to_numpy(dtype=float, na_value=float("nan"))
+        radius = self.parameterAsDouble(parameters, self.RADIUS, context)
+        time_limit = self.parameterAsDouble(parameters, self.TIME_LIMIT, context)
+
+        steps.setCurrentStep(1)
+        feedback.pushInfo(self.tr("N−1 analysis of {cores} cores at {radius} km for {n} cities…").format(
+            cores=int(cores.sum()), radius=f"{radius:g}", n=len(frame)))
+        result = network_redundancy(sites, names, cores, radius, candidates, weights, time_limit,
+                                    progress=feedback_progress(steps), labels=labelled(ids, labels))
+        for label, value in result.as_rows():
+            feedback.pushInfo(f"{self.tr(label)}: {core_value(value)}")
+        warning = unprotectable_message(result)
+        if warning is not None:
+            feedback.pushWarning(core_text(warning))
+        if not result.result.optimal:
+            feedback.pushWarning(self.tr("The additional cores are not proven the fewest: {status}. Raise the "
+                                         "time limit to close the gap.").format(
+                status=core_text(describe_status(result.result))))
+
+        steps.setCurrentStep(2)
+        outputs = self.write_redundancy_layers(parameters, context, source, frame, ids, sites, result, steps)
+        steps.setCurrentStep(3)
+        worst = result.worst
+        outputs.update({
+            "COVERED_SHARE": result.covered_share,
+            "BACKUP_SHARE": result.backup_share,
+            "WORST_LOST": len(worst.cities) if worst is not None else 0,
+            "N_ADDED": len(result.added),
+            "N_UNPROTECTABLE": len(result.unprotectable),
+            "N_TARGET": len(result.target_added) if result.target_added is not None else -1,
+            "GAP": 0.0 if result.result.optimal else (result.result.gap if result.result.gap is not None else -1.0),
+            "OPTIMAL": bool(result.result.optimal),
+        })
+        report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
+        if report_path:
+            outputs[self.REPORT] = self.write_redundancy_report(report_path, result,
+                                                                source.sourceName() or "cities")
+        return outputs
+
+    # ----------------------------------------------------------- outputs
+    def write_redundancy_layers(self, parameters, context, source, frame, ids, sites, result, feedback):
+        from ...core.coverage.redundancy import BACKUP, SINGLE, UNCOVERED, cities_frame, cores_frame
+
+        crs = source.sourceCrs()
+        outputs = {}
+        cities = cities_frame(frame, ids, result)
+        dest = frame_to_sink(self, parameters, self.OUTPUT, context, cities,
+                             output_wkb_type(source.wkbType(), cities), crs, base_fields=source.fields(),
+                             feedback=feedback)
+        outputs[self.OUTPUT] = dest
+        categories = [(BACKUP, "#1a9641", self.tr("Covered twice or more (backup)")),
+                      (SINGLE, "#fdae61", self.tr("Lost if its only core fails")),
+                      (UNCOVERED, "#d7191c", self.tr("Not covered"))]
+        attach_style(context, dest, Style(
+            renderer=Categorized("STATUS", categories),
+            aliases={"IS_CORE": self.tr("Is a core (1 = yes)"), "NEW_CORE": self.tr("Additional core (1 = yes)"),
+                     "N_COVER": self.tr("Cores within the radius"),
+                     "STATUS": self.tr("Redundancy (backup / single / uncovered)"),
+                     "LOST_IF": self.tr("Uncovered if this core fails"), "LOST_NAME": self.tr("Name of that core"),
+                     "N_AFTER": self.tr("Cores within the radius after the additions")},
+            name=self.tr("Cities by redundancy ({radius} km)").format(radius=f"{result.radius_km:g}")))
+        cores = cores_frame(sites, ids, result, crs_to_pyproj(crs))
+        dest = frame_to_sink(self, parameters, self.CORES, context, cores, QgsWkbTypes.Point, crs)
+        outputs[self.CORES] = dest
+        attach_style(context, dest, core_marker_style(
+            "NAME", name=self.tr("Cores and their N−1 loss"),
+            aliases={"CORE_ID": self.tr("Core"), "NAME": self.tr("Core name"),
+                     "NEW": self.tr("Additional core (1 = yes)"),
+                     "N_COVER": self.tr("Cities within the radius"), "LOST_N": self.tr("Cities lost if it fails"),
+                     "LOST_DEM": self.tr("Demand lost if it fails"),
+                     "LOST_SH": self.tr("Share of demand lost if it fails"),
+                     "AFTER_N": self.tr("Cities lost if it fails, after the additions")}))
+        return outputs
+
+    def write_redundancy_report(self, path, result, layer_name) -> str:
+        from ...core.html_report import HtmlReport
+
+        report = HtmlReport(self.tr("Network redundancy: {layer}").format(layer=layer_name))
+        report.heading(self.tr("Summary"))
+        report.table([self.tr("Property"), self.tr("Value")],
+                     [(self.tr(label), core_value(value)) for label, value in result.as_rows()])
+        report.heading(self.tr("Single failures (N−1)"))
+        total = result.weights.sum()
+        rows = []
+        for failure in sorted(result.failures, key=lambda f: (-f.demand, -len(f.cities))):
+            rows.append((result.names[failure.core], len(failure.cities),
+                         f"{100 * failure.demand / total:.2f} %" if total > 0 else "0 %",
+                         ", ".join(str(n) for n in result.names[failure.cities][:12])
+                         + (" …" if len(failure.cities) > 12 else "")))
+        report.table([self.tr("Core"), self.tr("Cities lost"), self.tr("Demand lost"),
+                      self.tr("Cities lost (first 12)")], rows)
+        if result.target_added is not None:
+            report.heading(self.tr("Coverage target"))
+            report.table([self.tr("Target"), self.tr("Now"), self.tr("Additional cores to reach it"),
+                          self.tr("Cores")],
+                         [(self.tr("100 % of cities within {radius} km").format(radius=f"{result.radius_km:g}"),
+                           f"{100 * result.covered_share:.1f} %", len(result.target_added),
+                           ", ".join(str(n) for n in result.names[result.target_added]) or "–"),
+                          (self.tr("100 % of cities covered under any single failure"),
+                           f"{100 * result.backup_share:.1f} %", len(result.added),
+                           ", ".join(str(n) for n in result.names[result.added]) or "–")])
+        if result.added is not None and len(result.added):
+            report.heading(self.tr("Additional cores"))
+            report.paragraph(", ".join(str(n) for n in result.names[result.added]))
+        if len(result.unprotectable):
+            report.heading(self.tr("Cities that cannot be protected"))
+            report.paragraph(", ".join(str(n) for n in result.names[result.unprotectable]))
+        report.paragraph(self.tr(
+            "Distances are geodesic on the ellipsoid. A city stays covered under any single core failure "
+            "when two cores lie within the radius. The additional cores solve an exact integer programme "
+            "(HiGHS) with the existing cores fixed; “proven optimal” means no smaller set of additions "
+            "exists among the candidates."), note=True)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return report.write(path)

@@ -1,0 +1,132 @@
+"""resilience:networkredundancy through Processing, as a user runs it: on the cores that
+corenodecoverage chooses, checked with Vincenty distances written out (no pyproj)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+_spec = importlib.util.spec_from_file_location("coverage_reference",
+                                               Path(__file__).parents[1] / "coverage_reference.py")
+reference = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(reference)
+
+
+@pytest.fixture
+def covered_cities(cities_path, tmp_path, provider):
+    """The sample cities with IS_CORE from a set covering at 300 km."""
+    import processing
+
+    out = tmp_path / "covered.gpkg"
+    processing.run("resilience:corenodecoverage", {
+        "INPUT": str(cities_path), "ID_FIELD": "adcode", "POINTS": 2, "LON_FIELD": "lon", "LAT_FIELD": "lat",
+        "COMPARE_RADII": "", "OUTPUT": str(out), "CORES": "TEMPORARY_OUTPUT"})
+    return out
+
+
+def test_n_minus_1_of_the_set_covering_cores(covered_cities, provider, tmp_path):
+    import processing
+    from qgis.core import NULL, QgsVectorLayer
+
+    result = processing.run("resilience:networkredundancy", {
+        "INPUT": str(covered_cities), "ID_FIELD": "adcode", "POINTS": 2, "LON_FIELD": "lon", "LAT_FIELD": "lat",
+        "CORE_EXPRESSION": '"IS_CORE" = 1', "RADIUS": 300.0,
+        "OUTPUT": str(tmp_path / "cities.gpkg"), "CORES": "TEMPORARY_OUTPUT",
+        "REPORT": str(tmp_path / "redundancy.html")})
+    cities = {f["adcode"]: f for f in QgsVectorLayer(result["OUTPUT"], "c", "ogr").getFeatures()}
+    cores = [a for a, f in cities.items() if f["IS_CORE"] == 1]
+    added = [a for a, f in cities.items() if f["NEW_CORE"] == 1]
+    assert len(cores) == 44 and len(added) == result["N_ADDED"] > 0
+    network = cores + added
+    single = 0
+    for f in cities.values():
+        near = [c for c in network
+                if reference.vincenty_km(f["lon"], f["lat"], cities[c]["lon"], cities[c]["lat"]) <= 300.0]
+        near_existing = [c for c in near if c in cores]
+        assert f["N_COVER"] == len(near_existing) >= 1  # a set cover: every city covered
+        assert f["N_AFTER"] == len(near)
+        if len(near_existing) == 1:
+            single += 1
+            assert f["STATUS"] == "single" and f["LOST_IF"] == near_existing[0]
+        else:
+            assert f["STATUS"] == "backup" and (f["LOST_IF"] is None or f["LOST_IF"] == NULL)
+    assert result["BACKUP_SHARE"] == pytest.approx(1 - single / len(cities))
+    assert result["COVERED_SHARE"] == 1.0
+    # after the additions, cities with two candidates in reach have two cores
+    assert result["N_UNPROTECTABLE"] == sum(
+        1 for f in cities.values()
+        if sum(reference.vincenty_km(f["lon"], f["lat"], g["lon"], g["lat"]) <= 300.0 for g in cities.values()) == 1)
+    assert all(f["N_AFTER"] >= 2 for f in cities.values()) or result["N_UNPROTECTABLE"] > 0
+    layer = result["CORES"]
+    rows = list(layer.getFeatures())
+    assert len(rows) == len(network)
+    lost = {f["CORE_ID"]: f["LOST_N"] for f in rows if f["NEW"] == 0}
+    assert sum(lost.values()) == single
+    assert result["WORST_LOST"] == max(lost.values())
+    html = (tmp_path / "redundancy.html").read_text(encoding="utf-8")
+    assert result["N_TARGET"] == 0  # a set cover reaches the 100 % target already
+    assert "Single failures (N−1)" in html and "Coverage target" in html and ("proven optimal" in html or "gap" in html)
+
+
+@pytest.mark.parametrize(("parameters", "message"), [
+    ({"CORE_EXPRESSION": '"adcode" = -1'}, r"No city is a core"),
+    ({"RADIUS": 0.0}, r"The radius must be a positive distance in km, not 0"),
+    ({"CORE_EXPRESSION": '"IS_CORE" = 1'}, r"uses fields that are not in the layer: IS_CORE"),
+])
+def test_bad_input_gives_a_clear_message(cities_path, provider, parameters, message):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    base = {"INPUT": str(cities_path), "ID_FIELD": "adcode", "CORE_EXPRESSION": '"adcode" = 110100',
+            "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT"}
+    base.update(parameters)
+    with pytest.raises(QgsProcessingException, match=message):
+        processing.run("resilience:networkredundancy", base)
+
+
+def test_cancel_stops_the_run(covered_cities, provider):
+    import processing
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    feedback.progressChanged.connect(lambda value: value > 20 and feedback.cancel())
+    with pytest.raises(QgsProcessingException, match="Cancelled"):
+        processing.run("resilience:networkredundancy", {
+            "INPUT": str(covered_cities), "ID_FIELD": "adcode", "CORE_EXPRESSION": '"IS_CORE" = 1',
+            "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT"}, feedback=feedback)
+
+
+def test_existing_cores_only_and_input_not_modified(cities_layer, provider):
+    """Cores given as the study's four municipalities; the layer is left as it was."""
+    import processing
+
+    before = [f.attributes() for f in cities_layer.getFeatures()]
+    fields = cities_layer.fields().names()
+    result = processing.run("resilience:networkredundancy", {
+        "INPUT": cities_layer, "ID_FIELD": "adcode",
+        "CORE_EXPRESSION": '"adcode" in (110100, 120100, 310100, 500000)',
+        "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT"})
+    assert [f.attributes() for f in cities_layer.getFeatures()] == before
+    assert cities_layer.fields().names() == fields
+    assert result["COVERED_SHARE"] < 0.5 and result["N_TARGET"] > 0 and result["N_ADDED"] >= result["N_TARGET"]
+
+
+def test_outputs_are_styled_when_loaded(covered_cities, provider, qgis_new_project):
+    import processing
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsProject, QgsSimpleMarkerSymbolLayerBase
+
+    result = processing.runAndLoadResults("resilience:networkredundancy", {
+        "INPUT": str(covered_cities), "ID_FIELD": "adcode", "OUTPUT": "TEMPORARY_OUTPUT",
+        "CORES": "TEMPORARY_OUTPUT"})
+    project = QgsProject.instance()
+    cities = project.mapLayer(result["OUTPUT"])
+    assert cities.name() == "Cities by redundancy (300 km)"
+    assert isinstance(cities.renderer(), QgsCategorizedSymbolRenderer)
+    assert cities.renderer().classAttribute() == "STATUS"
+    assert {c.value() for c in cities.renderer().categories()} >= {"backup", "single", "uncovered"}
+    assert cities.attributeAlias(cities.fields().lookupField("LOST_IF")) == "Uncovered if this core fails"
+    cores = project.mapLayer(result["CORES"])
+    assert cores.renderer().symbol().symbolLayer(0).shape() == QgsSimpleMarkerSymbolLayerBase.Star
+    assert cores.attributeAlias(cores.fields().lookupField("LOST_N")) == "Cities lost if it fails"
