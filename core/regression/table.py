@@ -102,6 +102,14 @@ class PaperTable:
     digits: int = 4
     note: str = STAR_NOTE
     term_labels: dict = field(default_factory=dict)
+    #: Further notes under the table (definitions: R², σ², the likelihood, the weights...).
+    notes: list = field(default_factory=list)
+    #: A short name for a sheet or file (e.g. "models"); the title when empty.
+    name: str = ""
+
+    def all_notes(self) -> list[str]:
+        """The significance note then the other notes, without empty or repeated ones."""
+        return [str(note) for note in dict.fromkeys([self.note, *self.notes]) if note]
 
     def _terms(self) -> list:
         if self.terms is not None:
@@ -160,11 +168,79 @@ class PaperTable:
                 f"<td>{html.escape(cell)}</td>" for cell in cells[1:])
             lines.append(f"<tr{css}>{body}</tr>")
         lines.append("</tbody></table>")
-        if self.note:
-            lines.append(f'<p class="table-note">{html.escape(self.note)}</p>')
+        for note in self.all_notes():
+            lines.append(f'<p class="table-note">{html.escape(note)}</p>')
         return "\n".join(lines)
 
 
 def add_to_report(report, table: PaperTable) -> None:
     """Append a paper table to a ``core.html_report.HtmlReport``."""
     report.parts.append(table.html())
+
+
+# ------------------------------------------------------------------ conventions
+def _identity(text: str) -> str:
+    return text
+
+
+def footer_rows(tr=_identity, *, n_obs: int, units: int | None = None, years: int | None = None,
+                unit_fe: bool | None = None, year_fe: bool | None = None, loglik: float | None = None,
+                aic: float | None = None, r2: float | None = None, r2_kind: str = "r2",
+                r2_within: float | None = None, sigma2: float | None = None, weights: str | None = None,
+                se: str | None = None) -> dict:
+    """The rows at the foot of every regression column, with the same labels in every algorithm:
+    N (units × years), city and year fixed effects (Yes/No), log-likelihood, AIC, R² (``r2_kind``:
+    "r2" 1 − SSR/SST, "within" the same after removing the fixed effects, "pseudo" corr²(y, ŷ);
+    ``r2_within`` adds the within R² beside an "r2"; :func:`convention_notes` defines them under
+    the table), σ², the weights and the SE type.
+    Rows whose value is None are left out."""
+    rows = {}
+    if units and years and years > 1:
+        rows[tr("N (units × years)")] = f"{n_obs:,} ({units:,} × {years})"
+    else:
+        rows[tr("N")] = f"{n_obs:,}"
+    if unit_fe is not None:
+        rows[tr("City fixed effects")] = tr("Yes") if unit_fe else tr("No")
+    if year_fe is not None:
+        rows[tr("Year fixed effects")] = tr("Yes") if year_fe else tr("No")
+    if loglik is not None and math.isfinite(loglik):
+        rows[tr("Log-likelihood")] = f"{loglik:.3f}"
+    if aic is not None and math.isfinite(aic):
+        rows[tr("AIC")] = f"{aic:.3f}"
+    if r2 is not None and math.isfinite(r2):
+        label = {"r2": tr("R²"), "within": tr("R² within"), "pseudo": tr("Pseudo R²")}[r2_kind]
+        rows[label] = f"{r2:.4f}"
+    if r2_within is not None and math.isfinite(r2_within):
+        rows[tr("R² within")] = f"{r2_within:.4f}"
+    if sigma2 is not None and math.isfinite(sigma2):
+        rows["σ²"] = number(sigma2)
+    if weights:
+        rows[tr("Spatial weights")] = weights
+    if se:
+        rows[tr("Standard errors")] = se
+    return rows
+
+
+def convention_notes(tr=_identity, *, r2_kinds=(), sigma2: bool = False, lee_yu: bool = False,
+                     information_matrix: bool = False) -> list[str]:
+    """The definitions under a regression table, one sentence per convention used in it."""
+    notes = []
+    if "r2" in r2_kinds:
+        notes.append(tr("R² = 1 − SSR/SST, with SST about the mean of the dependent variable."))
+    if "within" in r2_kinds:
+        notes.append(tr("R² within = 1 − SSR/SST of the data after removing the fixed effects (demeaned by "
+                        "city, and by year with year effects)."))
+    if "pseudo" in r2_kinds:
+        notes.append(tr("Pseudo R² (maximum-likelihood models) = squared correlation of y and the fitted "
+                        "values."))
+    if sigma2:
+        notes.append(tr("σ² = SSR/(n − k) for least squares (k counts the fixed effects), SSR/n for the "
+                        "maximum-likelihood models."))
+    if lee_yu:
+        notes.append(tr("Fixed-effects spatial models: the log-likelihood, and the AIC from it, are those of "
+                        "the demeaned model before the Lee–Yu bias correction; σ² and the standard errors are "
+                        "the corrected ones."))
+    if information_matrix:
+        notes.append(tr("Spatial maximum-likelihood models have asymptotic standard errors from the "
+                        "information matrix only (no cluster-robust option)."))
+    return notes
