@@ -65,7 +65,8 @@ def test_wide_layer_sigma_beta_map_report(panel_layers, provider, tmp_path, samp
                   "OUTPUT": str(tmp_path / "growth.gpkg"), "SIGMA_TABLE": "TEMPORARY_OUTPUT",
                   "BETA_TABLE": "TEMPORARY_OUTPUT", "GROUP_TABLE": "TEMPORARY_OUTPUT",
                   "COEFFICIENTS": "TEMPORARY_OUTPUT", "REPORT": str(tmp_path / "report.html"),
-                  "CHART": str(tmp_path / "sigma.png")})
+                  "CHART": str(tmp_path / "sigma.png"), "PAPER_TABLES": str(tmp_path / "beta.xlsx"),
+                  "TABLE_FORMATS": [0, 2]})
     latent = pd.read_csv(sample_dir / "synthetic_latent.csv")
     r2011 = latent[latent.year == 2011].set_index("adcode").resilience
     r2019 = latent[latent.year == 2019].set_index("adcode").resilience
@@ -104,6 +105,16 @@ def test_wide_layer_sigma_beta_map_report(panel_layers, provider, tmp_path, samp
                  "data:image/png;base64"):
         assert text in html
     assert (tmp_path / "sigma.png").read_bytes()[:4] == b"\x89PNG"
+    # The β tables for papers: cross-section and panel, N (units × years) and FE rows in the panel.
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(tmp_path / "beta.xlsx")
+    assert book.sheetnames == ["cross_section", "panel"]
+    cells = {row[0]: row[1:] for row in book["panel"].iter_rows(values_only=True) if row[0]}
+    assert cells["N (units × years)"][0] == "2,936 (367 × 8)"
+    assert cells["City fixed effects"][0] == "Yes" and cells["R² within"][0]
+    cross = {row[0]: row[1:] for row in book["cross_section"].iter_rows(values_only=True) if row[0]}
+    assert cross["N"][0] == "367" and "City fixed effects" not in cross
+    assert f"{slope:.4f}$^{{***}}$" in (tmp_path / "beta.tex").read_text(encoding="utf-8")
 
 
 def test_long_layer_without_geometry_gives_the_same_numbers(panel_layers, provider):
