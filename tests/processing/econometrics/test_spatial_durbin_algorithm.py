@@ -248,3 +248,25 @@ def test_a_comparison_model_that_fails_is_left_out_with_a_warning(provider, two_
     assert feedback.warnings == []
     paper = pd.read_csv(tmp_path / "alone" / "table_models.csv", encoding="utf-8-sig")
     assert list(paper.columns[1:]) == ["SAR †"]
+
+
+def test_paper_tables_and_weights_in_chinese(provider, columbus_layer_path, queen_gal, tmp_path):
+    """zh_CN: the footer labels, the notes and the weights (kind and transformation) are Chinese."""
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from digital_resilience.plugin.plugin import install_translator
+
+    translator = install_translator("zh_CN")
+    assert translator is not None
+    try:
+        run({"INPUT": columbus_layer_path, "LAYOUT": 1, "DEPENDENT": "CRIME", "EXPLANATORY": ["INC", "HOVAL"],
+             "WEIGHTS_ID_FIELD": "POLYID", "WEIGHTS_FILE": queen_gal, "MODEL": 1, "COMPARE": False, "DRAWS": 0,
+             "REPORT": str(tmp_path / "sar.html"), "PAPER_TABLES": str(tmp_path / "sar.xlsx"), "TABLE_FORMATS": [3]})
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    paper = pd.read_csv(tmp_path / "sar_models.csv", encoding="utf-8-sig", header=None, dtype=str).fillna("")
+    rows = {row[0]: row[1:] for row in paper.values.tolist() if row[0]}
+    assert rows["样本量"] == ["49"] and rows["对数似然值"][0]
+    assert rows["空间权重"] == ["文件 columbus_queen.gal，行标准化"]
+    assert any(label.startswith("R² = 1 − SSR/SST，") for label in rows)
+    assert "空间权重：文件 columbus_queen.gal，行标准化" in (tmp_path / "sar.html").read_text(encoding="utf-8")
