@@ -216,8 +216,12 @@ def beta_tables(result, weights=None) -> list:
         kinds = {r2_kind(m) for m in models}
         notes = convention_notes(core_text, r2_kinds=kinds,
                                  information_matrix=any(m.estimator != "OLS" for m in models))
-        notes.append(tr("Speed of convergence λ = −ln(1 + β·τ)/τ from the coefficient β of the initial level "
-                        "(in the spatial models its direct effect is in the effects table); half-life = ln 2 / λ."))
+        notes.append(tr("Speed of convergence λ = −ln(1 + β·τ)/τ from the coefficient β of the initial level; "
+                        "half-life = ln 2 / λ."))
+        if any(m.impacts for m in models):
+            notes.append(tr("Spatial lag and Durbin models: the coefficient of the initial level is not its effect; "
+                            "the speed and half-life “from the total effect” use the LeSage–Pace total effect "
+                            "(direct + spillover) in place of β, the quantity that compares with OLS's β."))
         tables.append(PaperTable(title, columns, names, note=note, term_labels=labels_by_name, notes=notes,
                                  name=name))
     return tables
@@ -339,6 +343,13 @@ def footer(model, units: int | None = None, weights=None) -> dict:
         tr("Speed λ (per year)"): estimate_with_se(model.speed.speed, model.speed.speed_se),
         tr("Half-life (years)"): estimate_with_se(model.speed.half_life, model.speed.half_life_se, 2),
     }
+    if model.impacts:
+        from ..core.convergence.speed import speed_of_convergence
+        from ..core.regression.table import number
+
+        total = speed_of_convergence(model.impacts["total"], float("nan"), model.speed.tau)
+        rows[tr("Speed λ from the total effect (per year)")] = number(total.speed) or "–"
+        rows[tr("Half-life from the total effect (years)")] = number(total.half_life, 2) or "–"
     panel = model.design == "panel"
     years = model.n // units if panel and units and model.n % units == 0 else None
     spatial = model.estimator != "OLS"

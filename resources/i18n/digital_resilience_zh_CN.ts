@@ -1361,196 +1361,211 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
     </message>
     <message>
       <location filename="../../processing/convergence_report.py" line="219" />
-      <source>Speed of convergence λ = −ln(1 + β·τ)/τ from the coefficient β of the initial level (in the spatial models its direct effect is in the effects table); half-life = ln 2 / λ.</source>
-      <translation>收敛速度 λ = −ln(1 + β·τ)/τ，由初始水平的系数 β 计算（空间模型中其直接效应见效应表）；半衰期 = ln 2 / λ。</translation>
+      <source>Speed of convergence λ = −ln(1 + β·τ)/τ from the coefficient β of the initial level; half-life = ln 2 / λ.</source>
+      <translation>收敛速度 λ = −ln(1 + β·τ)/τ，由初始水平的系数 β 计算；半衰期 = ln 2 / λ。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="233" />
+      <location filename="../../processing/convergence_report.py" line="222" />
+      <source>Spatial lag and Durbin models: the coefficient of the initial level is not its effect; the speed and half-life “from the total effect” use the LeSage–Pace total effect (direct + spillover) in place of β, the quantity that compares with OLS's β.</source>
+      <translation>空间滞后模型和空间杜宾模型：初始水平的系数并非其效应；“由总效应计算”的收敛速度和半衰期以 LeSage–Pace 总效应（直接效应 + 溢出效应）代替 β，可与 OLS 的 β 相比较。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="237" />
       <source>Convergence of {variable}, {start}–{end}: {layer}</source>
       <translation>{variable}的收敛分析，{start}–{end}：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="235" />
+      <location filename="../../processing/convergence_report.py" line="239" />
       <source>{units} units, {years} years ({start}–{end}), balanced panel.</source>
       <translation>{units} 个单元，{years} 年（{start}–{end}），平衡面板。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="238" />
+      <location filename="../../processing/convergence_report.py" line="242" />
       <source>{count} unit(s) with missing years were left out: {units}.</source>
       <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="242" />
+      <location filename="../../processing/convergence_report.py" line="246" />
       <source>σ-convergence: dispersion across units, year by year</source>
       <translation>σ收敛：单元间离散程度的逐年变化</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="245" />
+      <location filename="../../processing/convergence_report.py" line="249" />
       <source>fell</source>
       <translation>下降</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="245" />
+      <location filename="../../processing/convergence_report.py" line="249" />
       <source>rose</source>
       <translation>上升</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="246" />
+      <location filename="../../processing/convergence_report.py" line="250" />
       <source>The coefficient of variation {direction} from {first} ({start}) to {last} ({end}), {change} in all.</source>
       <translation>变异系数从 {first}（{start}年）{direction}至 {last}（{end}年），累计变化 {change}。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="250" />
+      <location filename="../../processing/convergence_report.py" line="254" />
       <source>Linear trend: {slope} per year ({p}).</source>
       <translation>线性趋势：每年 {slope}（{p}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="254" />
+      <location filename="../../processing/convergence_report.py" line="258" />
       <source>σ-convergence chart</source>
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="258" />
+      <location filename="../../processing/convergence_report.py" line="262" />
       <source>Standard deviations divide by n − 1 unless chosen otherwise; Theil index T = (1/n) Σ (y/ȳ) ln(y/ȳ); Gini G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ).</source>
       <translation>除另有选择外，标准差的分母为 n − 1；泰尔指数 T = (1/n) Σ (y/ȳ) ln(y/ȳ)；基尼系数 G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ)。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="260" />
+      <location filename="../../processing/convergence_report.py" line="264" />
       <source>Trend of each measure over the years</source>
       <translation>各测度的逐年趋势</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="261" />
+      <location filename="../../processing/convergence_report.py" line="265" />
       <source>Measure</source>
       <translation>测度</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="261" />
+      <location filename="../../processing/convergence_report.py" line="265" />
       <source>First year</source>
       <translation>首年</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="261" />
+      <location filename="../../processing/convergence_report.py" line="265" />
       <source>Last year</source>
       <translation>末年</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="261" />
+      <location filename="../../processing/convergence_report.py" line="265" />
       <source>Change</source>
       <translation>变化</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="261" />
+      <location filename="../../processing/convergence_report.py" line="265" />
       <source>Slope per year</source>
       <translation>年均斜率</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="268" />
+      <location filename="../../processing/convergence_report.py" line="272" />
       <source>Total</source>
       <translation>总体</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="268" />
+      <location filename="../../processing/convergence_report.py" line="272" />
       <source>Between share</source>
       <translation>组间占比</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="271" />
+      <location filename="../../processing/convergence_report.py" line="275" />
       <source>Gini coefficient: Dagum decomposition</source>
       <translation>基尼系数：Dagum 分解</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="272" />
+      <location filename="../../processing/convergence_report.py" line="276" />
       <source>Net between groups</source>
       <translation>组间净值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="273" />
+      <location filename="../../processing/convergence_report.py" line="277" />
       <source>Transvariation</source>
       <translation>超变密度</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="276" />
+      <location filename="../../processing/convergence_report.py" line="280" />
       <source>Dagum (1997): G = G_w + G_nb + G_t. Transvariation measures the overlap of the groups' distributions.</source>
       <translation>Dagum（1997）：G = G_w + G_nb + G_t。超变密度衡量各组分布的重叠程度。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="283" />
+      <location filename="../../processing/convergence_report.py" line="287" />
       <source>Average annual growth {start}–{end}</source>
       <translation>{start}–{end} 年均增长率</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="287" />
+      <location filename="../../processing/convergence_report.py" line="291" />
       <source>β-convergence: do units that start lower grow faster?</source>
       <translation>β收敛：初始水平较低的单元是否增长更快？</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="291" />
+      <location filename="../../processing/convergence_report.py" line="295" />
       <source>Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, half of it in {half} years.</source>
       <translation>是：β = {beta}（{p}）；向共同稳态的差距每年缩小 {speed}，{half} 年缩小一半。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="296" />
+      <location filename="../../processing/convergence_report.py" line="300" />
       <source>No significant absolute β-convergence: β = {beta} ({p}).</source>
       <translation>不存在显著的绝对β收敛：β = {beta}（{p}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="300" />
+      <location filename="../../processing/convergence_report.py" line="304" />
       <source>β-convergence scatter</source>
       <translation>β收敛散点图</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="305" />
+      <location filename="../../processing/convergence_report.py" line="309" />
       <source>Panel fixed-effects β is biased towards faster convergence in short panels (Nickell 1981): read its speed as an upper bound.</source>
       <translation>短面板中固定效应估计的β偏向更快的收敛（Nickell 1981）：其收敛速度应视为上限。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="307" />
+      <location filename="../../processing/convergence_report.py" line="311" />
       <source>Speed of convergence λ = −ln(1 + β·τ)/τ with τ the years over which growth is averaged (the whole period in the cross-section, 1 for annual panel growth); half-life = ln 2 / λ; standard errors by the delta method.</source>
       <translation>收敛速度 λ = −ln(1 + β·τ)/τ，τ 为计算平均增长率的年数（截面为整个期间，年度面板增长为 1）；半衰期 = ln 2 / λ；标准误采用 Delta 方法。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="311" />
+      <location filename="../../processing/convergence_report.py" line="315" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="311" />
+      <location filename="../../processing/convergence_report.py" line="315" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="313" />
+      <location filename="../../processing/convergence_report.py" line="317" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design} β 回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="317" />
+      <location filename="../../processing/convergence_report.py" line="321" />
       <source>Spatial models: effects of the initial level (LeSage and Pace)</source>
       <translation>空间模型：初始水平的效应（LeSage 和 Pace）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="318" />
+      <location filename="../../processing/convergence_report.py" line="322" />
       <source>Direct</source>
       <translation>直接效应</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="318" />
+      <location filename="../../processing/convergence_report.py" line="322" />
       <source>Indirect (spillover)</source>
       <translation>间接效应（溢出效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="321" />
+      <location filename="../../processing/convergence_report.py" line="325" />
       <source>A negative indirect effect means that neighbours with a high initial level slow a unit's growth (convergence spills over).</source>
       <translation>间接效应为负，表示初始水平较高的邻居会减缓本单元的增长（收敛存在空间溢出）。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="339" />
+      <location filename="../../processing/convergence_report.py" line="343" />
       <source>Speed λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
+      <location filename="../../processing/convergence_report.py" line="351" />
+      <source>Speed λ from the total effect (per year)</source>
+      <translation>由总效应计算的收敛速度 λ（每年）</translation>
+    </message>
+    <message>
       <location filename="../../processing/convergence_report.py" line="352" />
+      <source>Half-life from the total effect (years)</source>
+      <translation>由总效应计算的半衰期（年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="363" />
       <source>Controls</source>
       <translation>控制变量</translation>
     </message>
