@@ -184,10 +184,6 @@ def _pct(value: float) -> str:
     return f"{value * 100:.2f} %" if math.isfinite(value) else "–"
 
 
-def _p_text(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
 def beta_tables(result, weights=None) -> list:
     """The β-convergence regressions as paper tables (cross-section, panel), for the report and
     for ``core.regression.export``; ``weights`` (the ``SpatialWeights`` of the spatial models)
@@ -230,7 +226,7 @@ def beta_tables(result, weights=None) -> list:
 def build_report(result, layer: str, figures: dict, weights=None):
     from ..core.charts.embed import embed_chart
     from ..core.html_report import HtmlReport
-    from ..core.regression.table import add_to_report, number, p_value
+    from ..core.regression.table import add_to_report, number, p_text, p_value
 
     start, end = result.years[0], result.years[-1]
     labels = measure_labels()
@@ -252,7 +248,7 @@ def build_report(result, layer: str, figures: dict, weights=None):
                                              last=number(cv["last"], 3), end=end, change=_pct(cv["change"]))
     if math.isfinite(cv["slope"]):
         sentence += " " + tr("Linear trend: {slope} per year ({p}).").format(
-            slope=number(cv["slope"], 4), p=_p_text(cv["p"]))
+            slope=number(cv["slope"], 4), p=p_text(cv["p"]))
     report.paragraph(sentence)
     if "sigma" in figures:
         embed_chart(report, figures["sigma"], tr("σ-convergence chart"), width=900)
@@ -293,12 +289,12 @@ def build_report(result, layer: str, figures: dict, weights=None):
     beta, _, p = absolute.beta
     if absolute.speed.converges and p < 0.1:
         text = tr("Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, "
-                  "half of it in {half} years.").format(beta=number(beta, 4), p=_p_text(p),
+                  "half of it in {half} years.").format(beta=number(beta, 4), p=p_text(p),
                                                          speed=_pct(absolute.speed.speed),
                                                          half=number(absolute.speed.half_life, 1))
     else:
         text = tr("No significant absolute β-convergence: β = {beta} ({p}).").format(beta=number(beta, 4),
-                                                                                    p=_p_text(p))
+                                                                                    p=p_text(p))
     report.paragraph(text)
     if "scatter" in figures:
         embed_chart(report, figures["scatter"], tr("β-convergence scatter"), width=620)

@@ -392,6 +392,8 @@ def spatial_durbin(demo: Demo):
 
 
 def heterogeneity_period(demo: Demo):
+    from digital_resilience.core.regression.table import p_text
+
     result = demo.run("resilience:heterogeneity", {
         "INPUT": demo.layer_source("indices"), "DEPENDENT": f"URI_{LAST_YEAR}", "EXPLANATORY": SPILLOVER_X,
         "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 0, "DROP_ISLANDS": True, "MODEL": 3, "EFFECTS": 3,
@@ -401,7 +403,7 @@ def heterogeneity_period(demo: Demo):
     })
     # RATIO and Z compare the first group (before 2016) with the second (from 2016).
     return (f"effect of DEI from 2016 = {1 / result['RATIO']:.2f} × the effect before 2016 "
-            f"(difference z = {-result['Z']:.1f}, p = {result['P_VALUE']:.1g})")
+            f"(difference z = {-result['Z']:.1f}, {p_text(result['P_VALUE'])})")
 
 
 def heterogeneity_openness(demo: Demo):

@@ -53,6 +53,13 @@ def p_value(p: float) -> str:
     return "<\u00a00.001" if p < 0.001 else f"{p:.3f}"
 
 
+def p_text(p: float) -> str:
+    """"p < 0.001" or "p = 0.012": a p-value in a sentence (never 1.5e-308)."""
+    if p is None or not math.isfinite(p):
+        return "p = –"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 def number(value, digits: int = 4) -> str:
     """A table number: whole numbers with thousands separators; others with ``digits``
     decimals, small ones with three significant digits in fixed notation (0.0000626),

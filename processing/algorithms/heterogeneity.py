@@ -137,9 +137,11 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
         if first is not None:
             outputs.update(DIFFERENCE=output_number(first.difference), Z=output_number(first.z),
                            P_VALUE=output_number(first.p), RATIO=output_number(first.ratio))
-            feedback.pushInfo(self.tr("{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, p = {p:.4g}").format(
+            from ...core.regression.table import p_text
+
+            feedback.pushInfo(self.tr("{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, {p}").format(
                 key=result.key, a=core_value(first.first), va=first.a, b=core_value(first.second), vb=first.b,
-                z=first.z, p=first.p))
+                z=first.z, p=p_text(first.p)))
         title = self.tr("Heterogeneity of the effect of {key} on {dependent}").format(
             key=result.key, dependent=result.pooled.dependent)
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)

@@ -1345,227 +1345,227 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
       <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="204" />
+      <location filename="../../processing/convergence_report.py" line="200" />
       <source>Cross-section: average annual log growth {start}–{end}</source>
       <translation>截面：{start}–{end} 年均对数增长率</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="206" />
+      <location filename="../../processing/convergence_report.py" line="202" />
       <source>Panel: annual log growth</source>
       <translation>面板：年度对数增长率</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="214" />
+      <location filename="../../processing/convergence_report.py" line="210" />
       <source>Standard errors ({kinds})</source>
       <translation>标准误（{kinds}）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="219" />
+      <location filename="../../processing/convergence_report.py" line="215" />
       <source>Speed of convergence λ = −ln(1 + β·τ)/τ from the coefficient β of the initial level; half-life = ln 2 / λ.</source>
       <translation>收敛速度 λ = −ln(1 + β·τ)/τ，由初始水平的系数 β 计算；半衰期 = ln 2 / λ。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="222" />
+      <location filename="../../processing/convergence_report.py" line="218" />
       <source>Spatial lag and Durbin models: the coefficient of the initial level is not its effect; the speed and half-life “from the total effect” use the LeSage–Pace total effect (direct + spillover) in place of β, the quantity that compares with OLS's β.</source>
       <translation>空间滞后模型和空间杜宾模型：初始水平的系数并非其效应；“由总效应计算”的收敛速度和半衰期以 LeSage–Pace 总效应（直接效应 + 溢出效应）代替 β，可与 OLS 的 β 相比较。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="237" />
+      <location filename="../../processing/convergence_report.py" line="233" />
       <source>Convergence of {variable}, {start}–{end}: {layer}</source>
       <translation>{variable}的收敛分析，{start}–{end}：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="239" />
+      <location filename="../../processing/convergence_report.py" line="235" />
       <source>{units} units, {years} years ({start}–{end}), balanced panel.</source>
       <translation>{units} 个单元，{years} 年（{start}–{end}），平衡面板。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="242" />
+      <location filename="../../processing/convergence_report.py" line="238" />
       <source>{count} unit(s) with missing years were left out: {units}.</source>
       <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="246" />
+      <location filename="../../processing/convergence_report.py" line="242" />
       <source>σ-convergence: dispersion across units, year by year</source>
       <translation>σ收敛：单元间离散程度的逐年变化</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="249" />
+      <location filename="../../processing/convergence_report.py" line="245" />
       <source>fell</source>
       <translation>下降</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="249" />
+      <location filename="../../processing/convergence_report.py" line="245" />
       <source>rose</source>
       <translation>上升</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="250" />
+      <location filename="../../processing/convergence_report.py" line="246" />
       <source>The coefficient of variation {direction} from {first} ({start}) to {last} ({end}), {change} in all.</source>
       <translation>变异系数从 {first}（{start}年）{direction}至 {last}（{end}年），累计变化 {change}。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="254" />
+      <location filename="../../processing/convergence_report.py" line="250" />
       <source>Linear trend: {slope} per year ({p}).</source>
       <translation>线性趋势：每年 {slope}（{p}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="258" />
+      <location filename="../../processing/convergence_report.py" line="254" />
       <source>σ-convergence chart</source>
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="262" />
+      <location filename="../../processing/convergence_report.py" line="258" />
       <source>Standard deviations divide by n − 1 unless chosen otherwise; Theil index T = (1/n) Σ (y/ȳ) ln(y/ȳ); Gini G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ).</source>
       <translation>除另有选择外，标准差的分母为 n − 1；泰尔指数 T = (1/n) Σ (y/ȳ) ln(y/ȳ)；基尼系数 G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ)。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="264" />
+      <location filename="../../processing/convergence_report.py" line="260" />
       <source>Trend of each measure over the years</source>
       <translation>各测度的逐年趋势</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="265" />
+      <location filename="../../processing/convergence_report.py" line="261" />
       <source>Measure</source>
       <translation>测度</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="265" />
+      <location filename="../../processing/convergence_report.py" line="261" />
       <source>First year</source>
       <translation>首年</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="265" />
+      <location filename="../../processing/convergence_report.py" line="261" />
       <source>Last year</source>
       <translation>末年</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="265" />
+      <location filename="../../processing/convergence_report.py" line="261" />
       <source>Change</source>
       <translation>变化</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="265" />
+      <location filename="../../processing/convergence_report.py" line="261" />
       <source>Slope per year</source>
       <translation>年均斜率</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="272" />
+      <location filename="../../processing/convergence_report.py" line="268" />
       <source>Total</source>
       <translation>总体</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="272" />
+      <location filename="../../processing/convergence_report.py" line="268" />
       <source>Between share</source>
       <translation>组间占比</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="275" />
+      <location filename="../../processing/convergence_report.py" line="271" />
       <source>Gini coefficient: Dagum decomposition</source>
       <translation>基尼系数：Dagum 分解</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="276" />
+      <location filename="../../processing/convergence_report.py" line="272" />
       <source>Net between groups</source>
       <translation>组间净值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="277" />
+      <location filename="../../processing/convergence_report.py" line="273" />
       <source>Transvariation</source>
       <translation>超变密度</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="280" />
+      <location filename="../../processing/convergence_report.py" line="276" />
       <source>Dagum (1997): G = G_w + G_nb + G_t. Transvariation measures the overlap of the groups' distributions.</source>
       <translation>Dagum（1997）：G = G_w + G_nb + G_t。超变密度衡量各组分布的重叠程度。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="287" />
+      <location filename="../../processing/convergence_report.py" line="283" />
       <source>Average annual growth {start}–{end}</source>
       <translation>{start}–{end} 年均增长率</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="291" />
+      <location filename="../../processing/convergence_report.py" line="287" />
       <source>β-convergence: do units that start lower grow faster?</source>
       <translation>β收敛：初始水平较低的单元是否增长更快？</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="295" />
+      <location filename="../../processing/convergence_report.py" line="291" />
       <source>Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, half of it in {half} years.</source>
       <translation>是：β = {beta}（{p}）；向共同稳态的差距每年缩小 {speed}，{half} 年缩小一半。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="300" />
+      <location filename="../../processing/convergence_report.py" line="296" />
       <source>No significant absolute β-convergence: β = {beta} ({p}).</source>
       <translation>不存在显著的绝对β收敛：β = {beta}（{p}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="304" />
+      <location filename="../../processing/convergence_report.py" line="300" />
       <source>β-convergence scatter</source>
       <translation>β收敛散点图</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="309" />
+      <location filename="../../processing/convergence_report.py" line="305" />
       <source>Panel fixed-effects β is biased towards faster convergence in short panels (Nickell 1981): read its speed as an upper bound.</source>
       <translation>短面板中固定效应估计的β偏向更快的收敛（Nickell 1981）：其收敛速度应视为上限。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="311" />
+      <location filename="../../processing/convergence_report.py" line="307" />
       <source>Speed of convergence λ = −ln(1 + β·τ)/τ with τ the years over which growth is averaged (the whole period in the cross-section, 1 for annual panel growth); half-life = ln 2 / λ; standard errors by the delta method.</source>
       <translation>收敛速度 λ = −ln(1 + β·τ)/τ，τ 为计算平均增长率的年数（截面为整个期间，年度面板增长为 1）；半衰期 = ln 2 / λ；标准误采用 Delta 方法。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="315" />
+      <location filename="../../processing/convergence_report.py" line="311" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="315" />
+      <location filename="../../processing/convergence_report.py" line="311" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="317" />
+      <location filename="../../processing/convergence_report.py" line="313" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design} β 回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="321" />
+      <location filename="../../processing/convergence_report.py" line="317" />
       <source>Spatial models: effects of the initial level (LeSage and Pace)</source>
       <translation>空间模型：初始水平的效应（LeSage 和 Pace）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="322" />
+      <location filename="../../processing/convergence_report.py" line="318" />
       <source>Direct</source>
       <translation>直接效应</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="322" />
+      <location filename="../../processing/convergence_report.py" line="318" />
       <source>Indirect (spillover)</source>
       <translation>间接效应（溢出效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="325" />
+      <location filename="../../processing/convergence_report.py" line="321" />
       <source>A negative indirect effect means that neighbours with a high initial level slow a unit's growth (convergence spills over).</source>
       <translation>间接效应为负，表示初始水平较高的邻居会减缓本单元的增长（收敛存在空间溢出）。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="343" />
+      <location filename="../../processing/convergence_report.py" line="339" />
       <source>Speed λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="351" />
+      <location filename="../../processing/convergence_report.py" line="347" />
       <source>Speed λ from the total effect (per year)</source>
       <translation>由总效应计算的收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="352" />
+      <location filename="../../processing/convergence_report.py" line="348" />
       <source>Half-life from the total effect (years)</source>
       <translation>由总效应计算的半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="363" />
+      <location filename="../../processing/convergence_report.py" line="359" />
       <source>Controls</source>
       <translation>控制变量</translation>
     </message>
@@ -2719,32 +2719,32 @@ Outputs: an HTML report (paper-style side-by-side table, group comparisons), a C
       <translation>关键变量系数：第一组 / 第二组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="140" />
-      <source>{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, p = {p:.4g}</source>
-      <translation>{key}：{a} = {va:.4f}，{b} = {vb:.4f}，z = {z:.3f}，p = {p:.4g}</translation>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="142" />
+      <source>{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, {p}</source>
+      <translation>{key}：{a} = {va:.4f}，{b} = {vb:.4f}，z = {z:.3f}，{p}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="143" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="145" />
       <source>Heterogeneity of the effect of {key} on {dependent}</source>
       <translation>{key}对{dependent}影响的异质性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="162" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="164" />
       <source>Grouping by period: every city is in every group, no group layer.</source>
       <translation>按时期分组：每个城市都属于每个组，不输出分组图层。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="171" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="173" />
       <source>Grouping by a category or by top/bottom shares needs the group field: choose it (e.g. region or OPEN_2019).</source>
       <translation>按分类或前后分位分组需要指定分组字段：请选择（如 region 或 OPEN_2019）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="190" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="192" />
       <source>Group</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="191" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="193" />
       <source>Heterogeneity groups</source>
       <translation>异质性分组</translation>
     </message>
@@ -8406,87 +8406,87 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>括号内为标准误。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="199" />
+      <location filename="../../core/regression/table.py" line="206" />
       <source>N (units × years)</source>
       <translation>样本量（城市 × 年份）</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="201" />
+      <location filename="../../core/regression/table.py" line="208" />
       <source>N</source>
       <translation>样本量</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="203" />
+      <location filename="../../core/regression/table.py" line="210" />
       <source>City fixed effects</source>
       <translation>城市固定效应</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="203" />
+      <location filename="../../core/regression/table.py" line="210" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="203" />
+      <location filename="../../core/regression/table.py" line="210" />
       <source>No</source>
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="205" />
+      <location filename="../../core/regression/table.py" line="212" />
       <source>Year fixed effects</source>
       <translation>年份固定效应</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="209" />
+      <location filename="../../core/regression/table.py" line="216" />
       <source>AIC</source>
       <translation>AIC</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="211" />
+      <location filename="../../core/regression/table.py" line="218" />
       <source>R²</source>
       <translation>R²</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="211" />
+      <location filename="../../core/regression/table.py" line="218" />
       <source>Pseudo R²</source>
       <translation>伪 R²</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="218" />
+      <location filename="../../core/regression/table.py" line="225" />
       <source>Spatial weights</source>
       <translation>空间权重</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="220" />
+      <location filename="../../core/regression/table.py" line="227" />
       <source>Standard errors</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="229" />
+      <location filename="../../core/regression/table.py" line="236" />
       <source>R² = 1 − SSR/SST, with SST about the mean of the dependent variable.</source>
       <translation>R² = 1 − SSR/SST，SST 为被解释变量围绕其均值的总平方和。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="231" />
+      <location filename="../../core/regression/table.py" line="238" />
       <source>R² within = 1 − SSR/SST of the data after removing the fixed effects (demeaned by city, and by year with year effects).</source>
       <translation>组内 R² = 剔除固定效应后数据的 1 − SSR/SST（按城市去均值，含年份效应时再按年份去均值）。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="234" />
+      <location filename="../../core/regression/table.py" line="241" />
       <source>Pseudo R² (maximum-likelihood models) = squared correlation of y and the fitted values.</source>
       <translation>伪 R²（极大似然模型）= y 与拟合值相关系数的平方。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="237" />
+      <location filename="../../core/regression/table.py" line="244" />
       <source>σ² = SSR/(n − k) for least squares (k counts the fixed effects), SSR/n for the maximum-likelihood models.</source>
       <translation>最小二乘模型的 σ² = SSR/(n − k)（k 含固定效应个数），极大似然模型的 σ² = SSR/n。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="240" />
+      <location filename="../../core/regression/table.py" line="247" />
       <source>Fixed-effects spatial models: the log-likelihood, and the AIC from it, are those of the demeaned model before the Lee–Yu bias correction; σ² and the standard errors are the corrected ones.</source>
       <translation>固定效应空间模型：对数似然值及由其计算的 AIC 为 Lee–Yu 偏误修正之前去均值模型的值；σ² 和标准误为修正后的值。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="244" />
+      <location filename="../../core/regression/table.py" line="251" />
       <source>Spatial maximum-likelihood models have asymptotic standard errors from the information matrix only (no cluster-robust option).</source>
       <translation>空间极大似然模型仅有由信息矩阵得到的渐近标准误（无聚类稳健选项）。</translation>
     </message>

@@ -84,6 +84,13 @@ def test_csv_and_latex_equal_the_golden_files(tmp_path):
     assert not list(tmp_path.glob(".*"))  # no temporary file left
 
 
+def test_tiny_p_values_print_as_below_one_in_a_thousand():
+    from digital_resilience.core.regression.table import p_text, p_value
+
+    assert p_text(1.5e-308) == "p < 0.001" and p_text(0.0123) == "p = 0.012" and p_text(float("nan")) == "p = –"
+    assert p_value(1.5e-308) == "<\u00a00.001"
+
+
 def test_latex_escapes():
     assert latex_text("R² < 0.001 & 5 % σ²") == "R$^{2}$ $<$ 0.001 \\& 5 \\% $\\sigma^{2}$"
     assert latex_text("p <\u00a00.001") == "p $<$~0.001"
