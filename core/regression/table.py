@@ -130,8 +130,12 @@ class PaperTable:
         if self.stat_labels is not None:
             return list(self.stat_labels)
         seen = []
-        for column in self.columns:
-            seen.extend(label for label in column.stats if label not in seen)
+        for column in self.columns:  # a label a column adds goes after its predecessor in that column
+            previous = None
+            for label in column.stats:
+                if label not in seen:
+                    seen.insert(seen.index(previous) + 1 if previous is not None else len(seen), label)
+                previous = label
         return seen
 
     def grid(self) -> list[tuple[str, list[str], str]]:

@@ -91,6 +91,14 @@ def test_tiny_p_values_print_as_below_one_in_a_thousand():
     assert p_value(1.5e-308) == "<\u00a00.001"
 
 
+def test_statistics_keep_the_convention_order_when_a_column_lacks_a_row():
+    ols = PaperColumn("OLS", {"x": (1.0, 0.1, 0.01)}, {"N": "10", "AIC": "1.0", "Standard errors": "OLS"})
+    sar = PaperColumn("SAR", {"x": (1.0, 0.1, 0.01)}, {"N": "10", "AIC": "2.0", "Spatial weights": "queen",
+                                                       "Standard errors": "ML"})
+    labels = [cells[0] for kind, cells, _ in PaperTable("t", [ols, sar]).grid() if kind == "stat"]
+    assert labels == ["N", "AIC", "Spatial weights", "Standard errors"]
+
+
 def test_latex_escapes():
     assert latex_text("R² < 0.001 & 5 % σ²") == "R$^{2}$ $<$ 0.001 \\& 5 \\% $\\sigma^{2}$"
     assert latex_text("p <\u00a00.001") == "p $<$~0.001"
