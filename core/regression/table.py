@@ -136,6 +136,9 @@ class PaperTable:
                 if label not in seen:
                     seen.insert(seen.index(previous) + 1 if previous is not None else len(seen), label)
                 previous = label
+        # The footer rows (footer_rows) keep the convention's order among themselves.
+        ranked = iter(sorted((label for label in seen if isinstance(label, FooterLabel)), key=lambda x: x.rank))
+        seen = [next(ranked) if isinstance(label, FooterLabel) else label for label in seen]
         return seen
 
     def grid(self) -> list[tuple[str, list[str], str]]:
@@ -194,6 +197,17 @@ def _identity(text: str) -> str:
     return text
 
 
+class FooterLabel(str):
+    """A footer label (translated text) with its place in the convention's order."""
+
+    rank: int
+
+    def __new__(cls, text: str, rank: int):
+        label = super().__new__(cls, text)
+        label.rank = rank
+        return label
+
+
 def footer_rows(tr=_identity, *, n_obs: int, units: int | None = None, years: int | None = None,
                 unit_fe: bool | None = None, year_fe: bool | None = None, loglik: float | None = None,
                 aic: float | None = None, r2: float | None = None, r2_kind: str = "r2",
@@ -206,29 +220,36 @@ def footer_rows(tr=_identity, *, n_obs: int, units: int | None = None, years: in
     the table), σ², the weights and the SE type.
     Rows whose value is None are left out."""
     rows = {}
+
+    def put(label, value):
+        rows[FooterLabel(label, len(ORDER) if label not in ORDER else ORDER.index(label))] = value
+
+    ORDER = [tr("N (units × years)"), tr("N"), tr("City fixed effects"), tr("Year fixed effects"),  # noqa: N806
+             tr("Log-likelihood"), tr("AIC"), tr("R²"), tr("R² within"), tr("Pseudo R²"), "σ²",
+             tr("Spatial weights"), tr("Standard errors")]
     if units and years and years > 1:
-        rows[tr("N (units × years)")] = f"{n_obs:,} ({units:,} × {years})"
+        put(tr("N (units × years)"), f"{n_obs:,} ({units:,} × {years})")
     else:
-        rows[tr("N")] = f"{n_obs:,}"
-    if unit_fe is not None:
-        rows[tr("City fixed effects")] = tr("Yes") if unit_fe else tr("No")
-    if year_fe is not None:
-        rows[tr("Year fixed effects")] = tr("Yes") if year_fe else tr("No")
+        put(tr("N"), f"{n_obs:,}")
+    for label, flag in ((tr("City fixed effects"), unit_fe), (tr("Year fixed effects"), year_fe)):
+        if isinstance(flag, str):
+            put(label, flag)
+        elif flag is not None:
+            put(label, tr("Yes") if flag else tr("No"))
     if loglik is not None and math.isfinite(loglik):
-        rows[tr("Log-likelihood")] = f"{loglik:.3f}"
+        put(tr("Log-likelihood"), f"{loglik:.3f}")
     if aic is not None and math.isfinite(aic):
-        rows[tr("AIC")] = f"{aic:.3f}"
+        put(tr("AIC"), f"{aic:.3f}")
     if r2 is not None and math.isfinite(r2):
-        label = {"r2": tr("R²"), "within": tr("R² within"), "pseudo": tr("Pseudo R²")}[r2_kind]
-        rows[label] = f"{r2:.4f}"
+        put({"r2": tr("R²"), "within": tr("R² within"), "pseudo": tr("Pseudo R²")}[r2_kind], f"{r2:.4f}")
     if r2_within is not None and math.isfinite(r2_within):
-        rows[tr("R² within")] = f"{r2_within:.4f}"
+        put(tr("R² within"), f"{r2_within:.4f}")
     if sigma2 is not None and math.isfinite(sigma2):
-        rows["σ²"] = number(sigma2)
+        put("σ²", number(sigma2))
     if weights:
-        rows[tr("Spatial weights")] = weights
+        put(tr("Spatial weights"), weights)
     if se:
-        rows[tr("Standard errors")] = se
+        put(tr("Standard errors"), se)
     return rows
 
 

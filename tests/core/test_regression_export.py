@@ -97,6 +97,12 @@ def test_statistics_keep_the_convention_order_when_a_column_lacks_a_row():
                                                        "Standard errors": "ML"})
     labels = [cells[0] for kind, cells, _ in PaperTable("t", [ols, sar]).grid() if kind == "stat"]
     assert labels == ["N", "AIC", "Spatial weights", "Standard errors"]
+    # The footer's own rows keep the convention's order, whichever column brings them first.
+    first = PaperColumn("OLS", {}, footer_rows(n_obs=1, r2=0.5, se="OLS"))
+    second = PaperColumn("SAR", {}, footer_rows(n_obs=1, loglik=2.0, r2=0.4, r2_kind="pseudo", weights="q",
+                                                se="ML"))
+    labels = [cells[0] for kind, cells, _ in PaperTable("t", [first, second]).grid() if kind == "stat"]
+    assert labels == ["N", "Log-likelihood", "R²", "Pseudo R²", "Spatial weights", "Standard errors"]
 
 
 def test_latex_escapes():
