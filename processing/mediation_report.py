@@ -164,7 +164,7 @@ def paper_tables(result) -> list:
     def foot(fit):
         return footer_rows(core_text, n_obs=int(fit.n), units=data.units if panel else None, years=years,
                            unit_fe=has_unit if panel else None, year_fe=has_year if panel else None,
-                           r2=fit.r2, r2_kind=kind, se=se_label(se_type))
+                           loglik=fit.loglik, aic=fit.aic, r2=fit.r2, r2_kind=kind, se=se_label(se_type))
 
     columns = [PaperColumn.from_estimates(title, fit.names, fit.coef, fit.se, fit.p, foot(fit))
                for title, fit in zip(step_titles(result), (steps.total, steps.mediator, steps.outcome))]
