@@ -6296,12 +6296,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的控制变量取值时点“{timing}”；请使用 initial 或 mean。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/beta.py" line="116" />
+      <location filename="../../core/convergence/beta.py" line="117" />
       <source>The years are not equally spaced ({years}); a panel of growth rates needs a regular interval. Choose consecutive years.</source>
       <translation>年份间隔不相等（{years}）；增长率面板需要等间隔的年份。请选择连续的年份。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/beta.py" line="133" />
+      <location filename="../../core/convergence/beta.py" line="134" />
       <source>Panel β-convergence with fixed effects needs at least {needed} years; the data have {count}.</source>
       <translation>含固定效应的面板β收敛至少需要 {needed} 年；数据只有 {count} 年。</translation>
     </message>
@@ -8321,32 +8321,32 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>按单元聚类</translation>
     </message>
     <message>
-      <location filename="../../core/regression/ols.py" line="65" />
+      <location filename="../../core/regression/ols.py" line="79" />
       <source>The variable {name} has no variation left in this model (it is constant, or constant within every unit so that the fixed effects absorb it); drop it or choose another model.</source>
       <translation>变量 {name} 在该模型中已没有变异（为常数，或在每个单元内为常数而被固定效应吸收）；请将其剔除或选择其他模型。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/ols.py" line="71" />
+      <location filename="../../core/regression/ols.py" line="85" />
       <source>The variables are perfectly collinear: {name} is a linear combination of {others}. Drop one of them.</source>
       <translation>变量完全共线：{name} 是 {others} 的线性组合。请剔除其中之一。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/ols.py" line="119" />
+      <location filename="../../core/regression/ols.py" line="133" />
       <source>Unknown type of standard errors “{kind}”; use one of {kinds}.</source>
       <translation>未知的标准误类型“{kind}”；请使用以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/ols.py" line="122" />
+      <location filename="../../core/regression/ols.py" line="136" />
       <source>Too few observations: {n} for {k} coefficients; use more units or years, or fewer controls.</source>
       <translation>观测值过少：{n} 个观测值对应 {k} 个系数；请使用更多单元或年份，或减少控制变量。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/ols.py" line="141" />
+      <location filename="../../core/regression/ols.py" line="155" />
       <source>Clustered standard errors need the unit of each observation.</source>
       <translation>聚类标准误需要每个观测值所属的单元。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/ols.py" line="145" />
+      <location filename="../../core/regression/ols.py" line="159" />
       <source>Clustered standard errors need at least two units; there is {g}.</source>
       <translation>聚类标准误至少需要两个单元；当前只有 {g} 个。</translation>
     </message>
@@ -8406,87 +8406,87 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>括号内为标准误。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="206" />
+      <location filename="../../core/regression/table.py" line="227" />
       <source>N (units × years)</source>
       <translation>样本量（城市 × 年份）</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="208" />
+      <location filename="../../core/regression/table.py" line="227" />
       <source>N</source>
       <translation>样本量</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="210" />
+      <location filename="../../core/regression/table.py" line="227" />
       <source>City fixed effects</source>
       <translation>城市固定效应</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="210" />
-      <source>Yes</source>
-      <translation>是</translation>
-    </message>
-    <message>
-      <location filename="../../core/regression/table.py" line="210" />
-      <source>No</source>
-      <translation>否</translation>
-    </message>
-    <message>
-      <location filename="../../core/regression/table.py" line="212" />
+      <location filename="../../core/regression/table.py" line="227" />
       <source>Year fixed effects</source>
       <translation>年份固定效应</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="216" />
+      <location filename="../../core/regression/table.py" line="228" />
       <source>AIC</source>
       <translation>AIC</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="218" />
+      <location filename="../../core/regression/table.py" line="228" />
       <source>R²</source>
       <translation>R²</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="218" />
+      <location filename="../../core/regression/table.py" line="228" />
       <source>Pseudo R²</source>
       <translation>伪 R²</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="225" />
+      <location filename="../../core/regression/table.py" line="229" />
       <source>Spatial weights</source>
       <translation>空间权重</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="227" />
+      <location filename="../../core/regression/table.py" line="229" />
       <source>Standard errors</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="236" />
+      <location filename="../../core/regression/table.py" line="238" />
+      <source>Yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="238" />
+      <source>No</source>
+      <translation>否</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="261" />
       <source>R² = 1 − SSR/SST, with SST about the mean of the dependent variable.</source>
       <translation>R² = 1 − SSR/SST，SST 为被解释变量围绕其均值的总平方和。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="238" />
+      <location filename="../../core/regression/table.py" line="263" />
       <source>R² within = 1 − SSR/SST of the data after removing the fixed effects (demeaned by city, and by year with year effects).</source>
       <translation>组内 R² = 剔除固定效应后数据的 1 − SSR/SST（按城市去均值，含年份效应时再按年份去均值）。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="241" />
+      <location filename="../../core/regression/table.py" line="266" />
       <source>Pseudo R² (maximum-likelihood models) = squared correlation of y and the fitted values.</source>
       <translation>伪 R²（极大似然模型）= y 与拟合值相关系数的平方。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="244" />
+      <location filename="../../core/regression/table.py" line="269" />
       <source>σ² = SSR/(n − k) for least squares (k counts the fixed effects), SSR/n for the maximum-likelihood models.</source>
       <translation>最小二乘模型的 σ² = SSR/(n − k)（k 含固定效应个数），极大似然模型的 σ² = SSR/n。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="247" />
+      <location filename="../../core/regression/table.py" line="272" />
       <source>Fixed-effects spatial models: the log-likelihood, and the AIC from it, are those of the demeaned model before the Lee–Yu bias correction; σ² and the standard errors are the corrected ones.</source>
       <translation>固定效应空间模型：对数似然值及由其计算的 AIC 为 Lee–Yu 偏误修正之前去均值模型的值；σ² 和标准误为修正后的值。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="251" />
+      <location filename="../../core/regression/table.py" line="276" />
       <source>Spatial maximum-likelihood models have asymptotic standard errors from the information matrix only (no cluster-robust option).</source>
       <translation>空间极大似然模型仅有由信息矩阵得到的渐近标准误（无聚类稳健选项）。</translation>
     </message>
