@@ -66,9 +66,10 @@ MINIMUM_VERSIONS: dict[str, str] = {
 ALL_PACKAGES: tuple[str, ...] = tuple(MINIMUM_VERSIONS)
 
 #: Packages that only some algorithms need, checked when those run (not at start-up):
-#: rasterio for zonal statistics of rasters, openpyxl for XLSX indicator tables,
-#: matplotlib for charts (skipped with a note when it is missing).
-OPTIONAL_VERSIONS: dict[str, str] = {"rasterio": "1.3", "openpyxl": "3.0", "matplotlib": "3.3"}
+#: rasterio for zonal statistics of rasters, openpyxl for XLSX indicator tables and paper tables,
+#: python-docx (imported as ``docx``) for Word paper tables, matplotlib for charts (each skipped
+#: with a note when it is missing).
+OPTIONAL_VERSIONS: dict[str, str] = {"rasterio": "1.3", "openpyxl": "3.0", "python-docx": "1.0", "matplotlib": "3.3"}
 MINIMUM_VERSIONS.update(OPTIONAL_VERSIONS)
 
 #: Packages that must come from the distribution (built against the PROJ QGIS uses), with

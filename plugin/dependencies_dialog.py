@@ -43,7 +43,8 @@ def tr(text: str) -> str:
 def optional_use(package: str) -> str:
     """What an optional package adds."""
     return {"openpyxl": tr("Excel (.xlsx) indicator tables"), "matplotlib": tr("charts in reports"),
-            "rasterio": tr("zonal statistics of rasters")}.get(package, "")
+            "rasterio": tr("zonal statistics of rasters"),
+            "python-docx": tr("Word (.docx) tables of the regressions")}.get(package, "")
 
 
 def users_of(packages) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from qgis.PyQt.QtCore import QCoreApplication
 
+from .algorithm import core_text
 from .regression_output import estimate_with_se, se_label, significance_note, yes_no
 
 
@@ -147,7 +148,7 @@ def chart_text(result) -> dict:
     }
 
 
-def write_report(result, report_path: str, chart_path: str, layer: str, feedback=None) -> dict:
+def write_report(result, report_path: str, chart_path: str, layer: str, feedback=None, weights=None) -> dict:
     """Write the σ chart (PNG) and the HTML report where asked; returns {'REPORT', 'CHART'}."""
     from ..core.charts import charts_available
     from ..core.charts.base import save_chart
@@ -175,7 +176,7 @@ def write_report(result, report_path: str, chart_path: str, layer: str, feedback
         feedback.pushWarning(tr("matplotlib is not installed in QGIS's Python: the report has no charts."))
     if report_path:
         Path(report_path).parent.mkdir(parents=True, exist_ok=True)
-        written["REPORT"] = build_report(result, layer, figures).write(report_path)
+        written["REPORT"] = build_report(result, layer, figures, weights).write(report_path)
     return written
 
 
@@ -183,14 +184,49 @@ def _pct(value: float) -> str:
     return f"{value * 100:.2f} %" if math.isfinite(value) else "–"
 
 
-def _p_text(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+def beta_tables(result, weights=None) -> list:
+    """The β-convergence regressions as paper tables (cross-section, panel), for the report and
+    for ``core.regression.export``; ``weights`` (the ``SpatialWeights`` of the spatial models)
+    is named in their footer."""
+    from ..core.regression.table import PaperColumn, PaperTable, convention_notes
+
+    start, end = result.years[0], result.years[-1]
+    variables = list(variable_labels(result))
+    cross = [m for m in result.models if m.design == "cross-section"]
+    panel = [m for m in result.models if m.design == "panel"]
+    labels_by_name = variable_labels(result)
+    tables = []
+    for models, title, name in (
+            (cross, tr("Cross-section: average annual log growth {start}–{end}").format(start=start, end=end),
+             "cross_section"),
+            (panel, tr("Panel: annual log growth"), "panel")):
+        if not models:
+            continue
+        names = list(dict.fromkeys([*variables[:2], *[n for m in models for n in m.names]]))
+        names = [n for n in names if not str(n).startswith("year ")]
+        columns = [PaperColumn.from_estimates(model_title(m), m.names, m.coef, m.se, m.p,
+                                              footer(m, len(result.units), weights))
+                   for m in models]
+        note = significance_note(tr("Standard errors ({kinds})").format(
+            kinds="; ".join(dict.fromkeys(se_label(m.se_type) for m in models))))
+        kinds = {r2_kind(m) for m in models}
+        notes = convention_notes(core_text, r2_kinds=kinds,
+                                 information_matrix=any(m.estimator != "OLS" for m in models))
+        notes.append(tr("Speed of convergence λ = −ln(1 + β·τ)/τ from the coefficient β of the initial level; "
+                        "half-life = ln 2 / λ."))
+        if any(m.impacts for m in models):
+            notes.append(tr("Spatial lag and Durbin models: the coefficient of the initial level is not its effect; "
+                            "the speed and half-life “from the total effect” use the LeSage–Pace total effect "
+                            "(direct + spillover) in place of β, the quantity that compares with OLS's β."))
+        tables.append(PaperTable(title, columns, names, note=note, term_labels=labels_by_name, notes=notes,
+                                 name=name))
+    return tables
 
 
-def build_report(result, layer: str, figures: dict):
+def build_report(result, layer: str, figures: dict, weights=None):
     from ..core.charts.embed import embed_chart
     from ..core.html_report import HtmlReport
-    from ..core.regression.table import PaperColumn, PaperTable, add_to_report, number, p_value
+    from ..core.regression.table import add_to_report, number, p_text, p_value
 
     start, end = result.years[0], result.years[-1]
     labels = measure_labels()
@@ -212,7 +248,7 @@ def build_report(result, layer: str, figures: dict):
                                              last=number(cv["last"], 3), end=end, change=_pct(cv["change"]))
     if math.isfinite(cv["slope"]):
         sentence += " " + tr("Linear trend: {slope} per year ({p}).").format(
-            slope=number(cv["slope"], 4), p=_p_text(cv["p"]))
+            slope=number(cv["slope"], 4), p=p_text(cv["p"]))
     report.paragraph(sentence)
     if "sigma" in figures:
         embed_chart(report, figures["sigma"], tr("σ-convergence chart"), width=900)
@@ -253,29 +289,18 @@ def build_report(result, layer: str, figures: dict):
     beta, _, p = absolute.beta
     if absolute.speed.converges and p < 0.1:
         text = tr("Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, "
-                  "half of it in {half} years.").format(beta=number(beta, 4), p=_p_text(p),
+                  "half of it in {half} years.").format(beta=number(beta, 4), p=p_text(p),
                                                          speed=_pct(absolute.speed.speed),
                                                          half=number(absolute.speed.half_life, 1))
     else:
         text = tr("No significant absolute β-convergence: β = {beta} ({p}).").format(beta=number(beta, 4),
-                                                                                    p=_p_text(p))
+                                                                                    p=p_text(p))
     report.paragraph(text)
     if "scatter" in figures:
         embed_chart(report, figures["scatter"], tr("β-convergence scatter"), width=620)
-    variables = list(variable_labels(result))
-    cross = [m for m in result.models if m.design == "cross-section"]
+    for table in beta_tables(result, weights):
+        add_to_report(report, table)
     panel = [m for m in result.models if m.design == "panel"]
-    labels_by_name = variable_labels(result)
-    for models, title in ((cross, tr("Cross-section: average annual log growth {start}–{end}").format(
-            start=start, end=end)), (panel, tr("Panel: annual log growth"))):
-        if not models:
-            continue
-        names = list(dict.fromkeys([*variables[:2], *[n for m in models for n in m.names]]))
-        names = [n for n in names if not str(n).startswith("year ")]
-        columns = [PaperColumn.from_estimates(model_title(m), m.names, m.coef, m.se, m.p, footer(m)) for m in models]
-        note = significance_note(tr("Standard errors ({kinds})").format(
-            kinds="; ".join(dict.fromkeys(se_label(m.se_type) for m in models))))
-        add_to_report(report, PaperTable(title, columns, names, note=note, term_labels=labels_by_name))
     if panel:
         report.paragraph(tr("Panel fixed-effects β is biased towards faster convergence in short panels "
                             "(Nickell 1981): read its speed as an upper bound."), note=True)
@@ -283,8 +308,6 @@ def build_report(result, layer: str, figures: dict):
                         "averaged (the whole period in the cross-section, 1 for annual panel growth); "
                         "half-life = ln 2 / λ; standard errors by the delta method."), note=True)
     if result.skipped:
-        from .algorithm import core_text
-
         designs = {"panel": tr("panel"), "cross-section": tr("cross-section")}
         for design, error in result.skipped:
             report.paragraph(tr("The {design} β regression was skipped: {reason}").format(
@@ -300,18 +323,38 @@ def build_report(result, layer: str, figures: dict):
     return report
 
 
-def footer(model) -> dict:
+def r2_kind(model) -> str:
+    """Which R² a model reports: pseudo (ML), within (fixed effects) or plain."""
+    if model.estimator != "OLS":
+        return "pseudo"
+    return "within" if model.effects != "none" else "r2"
+
+
+def footer(model, units: int | None = None, weights=None) -> dict:
+    """Speed and half-life, then the footer every regression table carries, then the controls."""
+    from ..core.regression.table import footer_rows
+    from ..core.weights.kinds import describe_weights
+
     rows = {
         tr("Speed λ (per year)"): estimate_with_se(model.speed.speed, model.speed.speed_se),
         tr("Half-life (years)"): estimate_with_se(model.speed.half_life, model.speed.half_life_se, 2),
-        tr("Observations"): str(model.n),
     }
-    if model.estimator == "OLS":
-        rows[tr("R² (within with fixed effects)")] = f"{model.r2:.4f}"
-        rows[tr("Fixed effects")] = effects_label(model.effects)
-    else:
-        rows[tr("Pseudo R²")] = f"{model.r2:.4f}"
-        rows[tr("Log-likelihood")] = f"{model.loglik:.2f}"
-        rows[tr("AIC")] = f"{model.aic:.2f}"
+    if model.impacts:
+        from ..core.convergence.speed import speed_of_convergence
+        from ..core.regression.table import number
+
+        total = speed_of_convergence(model.impacts["total"], float("nan"), model.speed.tau)
+        rows[tr("Speed λ from the total effect (per year)")] = number(total.speed) or "–"
+        rows[tr("Half-life from the total effect (years)")] = number(total.half_life, 2) or "–"
+    panel = model.design == "panel"
+    years = model.n // units if panel and units and model.n % units == 0 else None
+    spatial = model.estimator != "OLS"
+    rows.update(footer_rows(
+        core_text, n_obs=int(model.n), units=units if years else None, years=years,
+        unit_fe=model.effects in ("unit", "twoway") if panel else None,
+        year_fe=model.effects == "twoway" if panel else None,
+        loglik=model.loglik, aic=model.aic, r2=model.r2, r2_kind=r2_kind(model),
+        weights=core_text(describe_weights(weights)) if spatial and weights is not None else None,
+        se=se_label(model.se_type)))
     rows[tr("Controls")] = yes_no(model.conditional)
     return rows

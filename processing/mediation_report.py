@@ -7,7 +7,8 @@ from pathlib import Path
 
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .regression_output import se_label, significance_note, yes_no
+from .algorithm import core_text
+from .regression_output import se_label, significance_note
 
 
 def tr(text: str) -> str:
@@ -146,10 +147,38 @@ def write_report(result, report_path: str, chart_path: str, layer: str, feedback
     return written
 
 
+def paper_tables(result) -> list:
+    """The three regressions side by side (Baron and Kenny), for the report and for
+    ``core.regression.export``."""
+    from ..core.regression.table import PaperColumn, PaperTable, convention_notes, footer_rows
+
+    data, steps = result.data, result.steps
+    x, m, _ = data.names
+    panel = data.model != "cross_section"
+    has_unit = data.model in ("unit", "twoway")
+    has_year = data.model in ("pooled", "twoway")
+    se_type = steps.outcome.se_type
+    kind = "within" if has_unit else "r2"
+    years = len(data.years) if panel else None
+
+    def foot(fit):
+        return footer_rows(core_text, n_obs=int(fit.n), units=data.units if panel else None, years=years,
+                           unit_fe=has_unit if panel else None, year_fe=has_year if panel else None,
+                           loglik=fit.loglik, aic=fit.aic, r2=fit.r2, r2_kind=kind, se=se_label(se_type))
+
+    columns = [PaperColumn.from_estimates(title, fit.names, fit.coef, fit.se, fit.p, foot(fit))
+               for title, fit in zip(step_titles(result), (steps.total, steps.mediator, steps.outcome))]
+    variables = [x, m, *[n for n in steps.outcome.names if n not in (x, m) and not str(n).startswith("year ")]]
+    notes = convention_notes(core_text, r2_kinds=(kind,))
+    return [PaperTable(tr("Stepwise regressions (Baron and Kenny)"), columns, variables,
+                       note=significance_note(se_label(se_type)), term_labels={"constant": tr("Constant")},
+                       notes=notes, name="regressions")]
+
+
 def build_report(result, layer: str, figure):
     from ..core.charts.embed import embed_chart
     from ..core.html_report import HtmlReport
-    from ..core.regression.table import PaperColumn, PaperTable, add_to_report, number, p_value
+    from ..core.regression.table import add_to_report, number, p_value
 
     data, steps, settings = result.data, result.steps, result.settings
     x, m, y = data.names
@@ -164,23 +193,8 @@ def build_report(result, layer: str, figure):
     report.heading(tr("Verdict"))
     report.paragraph(verdict_text(result))
 
-    has_unit = data.model in ("unit", "twoway")
-    has_year = data.model in ("pooled", "twoway")
-    se_type = steps.outcome.se_type
-
-    def foot(fit):
-        rows = {tr("Observations"): str(fit.n), tr("R² (within with fixed effects)"): f"{fit.r2:.4f}"}
-        if data.model != "cross_section":
-            rows[tr("Unit fixed effects")] = yes_no(has_unit)
-            rows[tr("Year effects")] = yes_no(has_year)
-        return rows
-
-    columns = [PaperColumn.from_estimates(title, fit.names, fit.coef, fit.se, fit.p, foot(fit))
-               for title, fit in zip(step_titles(result), (steps.total, steps.mediator, steps.outcome))]
-    variables = [x, m, *[n for n in steps.outcome.names if n not in (x, m) and not str(n).startswith("year ")]]
-    add_to_report(report, PaperTable(tr("Stepwise regressions (Baron and Kenny)"), columns, variables,
-                                     note=significance_note(se_label(se_type)),
-                                     term_labels={"constant": tr("Constant")}))
+    for table in paper_tables(result):
+        add_to_report(report, table)
 
     report.heading(tr("Effects"))
     level = f"{settings.confidence * 100:g} %"

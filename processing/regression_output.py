@@ -1,10 +1,15 @@
-"""Output helpers shared by the regression algorithms (convergence, mediation): the report
-and chart parameters, table sinks (CSV, GeoPackage tables, memory layers) with field
-aliases, and the texts under their paper-style tables."""
+"""Output helpers shared by the regression algorithms (spatialdurbin, heterogeneity,
+convergence, mediation): the report and chart parameters, the paper tables (XLSX, DOCX,
+LaTeX, CSV through ``core.regression.export``), table sinks (CSV, GeoPackage tables, memory
+layers) with field aliases, and the texts under their paper-style tables."""
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingParameterFileDestination, QgsWkbTypes
+from qgis.core import (
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFileDestination,
+    QgsWkbTypes,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 
 from .bridge import frame_to_sink
@@ -22,6 +27,55 @@ def add_report_parameters(algorithm, chart_label: str) -> None:
         "REPORT", tr("Report"), tr("HTML files (*.html)"), optional=True))
     algorithm.addParameter(QgsProcessingParameterFileDestination(
         "CHART", chart_label, tr("PNG files (*.png)"), optional=True, createByDefault=False))
+
+
+PAPER_TABLES = "PAPER_TABLES"
+TABLE_FORMATS = "TABLE_FORMATS"
+TABLE_FORMAT_KEYS = ("xlsx", "docx", "tex", "csv")  # TABLE_FORMATS options, in order (append only)
+
+
+def add_paper_table_parameters(algorithm) -> None:
+    """PAPER_TABLES (a file: its name without extension is used for every format, written side by
+    side; optional, not created by default) and TABLE_FORMATS (XLSX, DOCX and LaTeX by default)."""
+    algorithm.addParameter(QgsProcessingParameterFileDestination(
+        PAPER_TABLES, tr("Paper tables (XLSX; the other formats beside it, same name)"),
+        tr("Excel workbooks (*.xlsx)"), optional=True, createByDefault=False))
+    algorithm.addParameter(QgsProcessingParameterEnum(
+        TABLE_FORMATS, tr("Formats of the paper tables"),
+        [tr("Excel (XLSX)"), tr("Word (DOCX)"), tr("LaTeX (booktabs)"), tr("CSV")], allowMultiple=True,
+        defaultValue=[0, 1, 2]))
+
+
+def write_paper_tables(algorithm, parameters, context, tables, feedback=None) -> dict:
+    """Write ``tables`` (``PaperTable`` objects, translated) in the chosen formats next to the
+    PAPER_TABLES path; a format whose Python package is missing is skipped with a warning.
+    Returns {PAPER_TABLES: the first file written} or {} when no tables were asked for."""
+    from pathlib import Path
+
+    from ..core.regression.export import PACKAGES, format_available, write_tables
+
+    if parameters.get(PAPER_TABLES) is None:
+        return {}
+    path = algorithm.parameterAsFileOutput(parameters, PAPER_TABLES, context)
+    if not path:
+        return {}
+    formats = [TABLE_FORMAT_KEYS[i] for i in algorithm.parameterAsEnums(parameters, TABLE_FORMATS, context)]
+    if not formats:
+        formats = ["xlsx"]
+    usable = []
+    for fmt in formats:
+        if format_available(fmt):
+            usable.append(fmt)
+        elif feedback is not None:
+            feedback.pushWarning(tr("{format} tables were not written: QGIS's Python lacks the package {package} "
+                                    "(install it with the plugin's dependency installer).").format(
+                format=fmt.upper(), package={"docx": "python-docx"}.get(PACKAGES[fmt], PACKAGES[fmt])))
+    target = Path(path)
+    written = write_tables(tables, target.parent, target.stem, usable)
+    if feedback is not None:
+        for name in written:
+            feedback.pushInfo(tr("Paper table written: {path}").format(path=name))
+    return {PAPER_TABLES: written[0]} if written else {}
 
 
 def table_sink(algorithm, parameters, name, context, frame, aliases: dict, title: str, feedback=None):

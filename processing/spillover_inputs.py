@@ -24,6 +24,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ..core.weights.kinds import describe_weights
+from .algorithm import core_text
 from .bridge import read_frame
 from .field_defaults import likely_field_parameter
 from .invalid_geometries import apply_policy
@@ -242,8 +244,8 @@ def describe(layer_name: str, layout: str, data, weights) -> list[str]:
     layouts = {"cross_section": tr("cross-section"), "wide": tr("wide panel"), "long": tr("long panel")}
     lines = [tr("Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.").format(
         layer=layer_name, layout=layouts[layout], dependent=data.dependent, names=", ".join(data.names))]
-    lines.append(tr("Spatial weights: {kind}, transformation {transform}; {links} links among {units} units.").format(
-        kind=weights.kind, transform=weights.transform, links=weights.n_links, units=weights.n))
+    lines.append(tr("Spatial weights: {weights}; {links} links among {units} units.").format(
+        weights=core_text(describe_weights(weights)), links=weights.n_links, units=weights.n))
     return lines
 
 

@@ -394,6 +394,8 @@ def population_coverage(demo: Demo):
 
 
 # ================================================================= 5 spillover model
+#: Paper tables of the regression steps: XLSX, DOCX and LaTeX (resilience:* PAPER_TABLES).
+PAPER_FORMATS = [0, 1, 2]
 SPILLOVER_X = [f"{stem}_{LAST_YEAR}" for stem in ("DEI", "PATNT", "URB", "HUM", "GOV")]
 
 
@@ -405,6 +407,7 @@ def spatial_durbin(demo: Demo):
         "INPUT": demo.layer_source("indices"), "DEPENDENT": f"URI_{LAST_YEAR}", "EXPLANATORY": SPILLOVER_X,
         "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 0, "DROP_ISLANDS": True, "MODEL": 3, "EFFECTS": 3,
         "REPORT": demo.file("reports", "spillover_sdm.html"), "TABLES": str(tables),
+        "PAPER_TABLES": demo.file("tables", "spillover_sdm.xlsx"), "TABLE_FORMATS": PAPER_FORMATS,
         "OUTPUT": demo.layer("sdm_fitted"), "LISA": demo.layer("sdm_residual_lisa"),
     }, {"LISA": ("spillover", "Residual clusters of the spillover model", False),
         "OUTPUT": ("spillover", "Fitted resilience and residuals", False)})
@@ -416,15 +419,18 @@ def spatial_durbin(demo: Demo):
 
 
 def heterogeneity_period(demo: Demo):
+    from digital_resilience.core.regression.table import p_text
+
     result = demo.run("resilience:heterogeneity", {
         "INPUT": demo.layer_source("indices"), "DEPENDENT": f"URI_{LAST_YEAR}", "EXPLANATORY": SPILLOVER_X,
         "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 0, "DROP_ISLANDS": True, "MODEL": 3, "EFFECTS": 3,
         "GROUPING": 0, "SPLIT_YEAR": 2016, "REPORT": demo.file("reports", "heterogeneity_period.html"),
         "TABLE": demo.file("tables", "heterogeneity_period.csv"),
+        "PAPER_TABLES": demo.file("tables", "heterogeneity_period.xlsx"), "TABLE_FORMATS": PAPER_FORMATS,
     })
     # RATIO and Z compare the first group (before 2016) with the second (from 2016).
     return (f"effect of DEI from 2016 = {1 / result['RATIO']:.2f} × the effect before 2016 "
-            f"(difference z = {-result['Z']:.1f}, p = {result['P_VALUE']:.1g})")
+            f"(difference z = {-result['Z']:.1f}, {p_text(result['P_VALUE'])})")
 
 
 def heterogeneity_openness(demo: Demo):
@@ -433,6 +439,7 @@ def heterogeneity_openness(demo: Demo):
         "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 2, "WEIGHTS_K": 6, "MODEL": 3, "EFFECTS": 3,
         "GROUPING": 2, "GROUP_FIELD": f"OPEN_{LAST_YEAR}", "METHOD": 1,
         "REPORT": demo.file("reports", "heterogeneity_openness.html"), "OUTPUT": demo.layer("openness_groups"),
+        "PAPER_TABLES": demo.file("tables", "heterogeneity_openness.xlsx"), "TABLE_FORMATS": PAPER_FORMATS,
     }, {"OUTPUT": ("spillover", "Openness groups (top / bottom 30 %)", False)})
     return (f"DEI in the 30 % most open / 30 % least open cities = {result['RATIO']:.2f} "
             f"(interaction model, z = {result['Z']:.1f})")
@@ -475,6 +482,7 @@ def convergence(demo: Demo):
         "GROUP_TABLE": demo.table("convergence_groups"),
         "REPORT": demo.file("reports", "convergence.html"),
         "CHART": demo.file("charts", "convergence_sigma.png"),
+        "PAPER_TABLES": demo.file("tables", "convergence_beta.xlsx"), "TABLE_FORMATS": PAPER_FORMATS,
     }, {"OUTPUT": ("convergence", "Growth of resilience 2011–2019", False),
         "SIGMA_TABLE": ("convergence", "σ-convergence (table)", False),
         "BETA_TABLE": ("convergence", "β-convergence (table)", False),
@@ -494,6 +502,7 @@ def mediation(demo: Demo):
         "EFFECTS": demo.table("mediation_effects"),
         "REPORT": demo.file("reports", "mediation.html"),
         "CHART": demo.file("charts", "mediation_bootstrap.png"),
+        "PAPER_TABLES": demo.file("tables", "mediation.xlsx"), "TABLE_FORMATS": PAPER_FORMATS,
     }, {"COEFFICIENTS": ("convergence", "Mediation: regressions (table)", False),
         "EFFECTS": ("convergence", "Mediation: effects (table)", False)})
     return (f"digital economy -> innovation -> resilience (two-way FE): indirect {result['INDIRECT']:.3f} "

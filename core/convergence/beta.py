@@ -90,7 +90,8 @@ def cross_section_design(values, years, controls: dict | None, timing: str):
 
 def _from_fit(key, design_name, conditional, level, fit, speed, effects, se_type) -> BetaModel:
     return BetaModel(key, design_name, "OLS", conditional, level, fit.names, fit.coef, fit.se, fit.stat,
-                     fit.p, fit.n, speed, "t", fit.r2, effects=effects, se_type=se_type)
+                     fit.p, fit.n, speed, "t", fit.r2, loglik=fit.loglik, aic=fit.aic, effects=effects,
+                     se_type=se_type)
 
 
 def cross_section_ols(values, years, controls: dict | None = None, timing: str = "initial",

@@ -15,9 +15,20 @@ import numpy as np
 import pandas as pd
 
 from ..html_report import HtmlReport
-from ..regression.table import STAR_NOTE, PaperColumn, PaperTable, add_to_report, number, p_value, stars
-from .data import EFFECT_LABELS
-from .design import MODEL_LABELS
+from ..regression.table import (
+    STAR_NOTE,
+    PaperColumn,
+    PaperTable,
+    add_to_report,
+    convention_notes,
+    footer_rows,
+    number,
+    p_value,
+    stars,
+)
+from ..weights.kinds import describe_weights
+from .data import EFFECT_LABELS, RANDOM_EFFECTS
+from .design import ML_MODELS, MODEL_LABELS
 from .effects import KINDS
 
 
@@ -25,14 +36,39 @@ def _identity(text: str) -> str:
     return text
 
 
-def model_column(result, title: str, tr=_identity, extra: dict | None = None) -> PaperColumn:
-    """A paper-table column for one model: coefficients, ρ/λ/φ and statistics."""
+def model_column(result, title: str, tr=_identity, extra: dict | None = None, weights=None) -> PaperColumn:
+    """A paper-table column for one model: coefficients, ρ/λ/φ and the footer every regression
+    table carries (``core.regression.table.footer_rows``)."""
     frame = result.table()
     cells = {row.term: (row.estimate, row.se, row.p) for row in frame.itertuples()}
     cells.update(extra or {})
-    stats = {tr(label): value for label, value in result.statistics() if not (isinstance(value, float)
-                                                                               and np.isnan(value))}
-    return PaperColumn(title, cells, stats)
+    return PaperColumn(title, cells, model_footer(result, tr, weights))
+
+
+def fixed_effects_rows(effects: str, panel: bool, tr=_identity) -> dict:
+    """``unit_fe``/``year_fe`` of :func:`footer_rows` for the panel effects (random unit effects
+    are "Random"; a cross-section has no rows)."""
+    if not panel:
+        return {}
+    unit = tr("Random") if effects in RANDOM_EFFECTS else effects in ("unit", "twoway")
+    return {"unit_fe": unit, "year_fe": effects in ("time", "twoway", "random_time")}
+
+
+def model_footer(result, tr=_identity, weights=None) -> dict:
+    spatial = result.model != "OLS"
+    return footer_rows(tr, n_obs=result.n_obs, units=result.n_units, years=result.n_periods,
+                       **fixed_effects_rows(result.effects, result.n_periods > 1, tr), loglik=result.loglik,
+                       aic=result.aic, r2=result.r2, r2_within=result.r2_within, sigma2=result.sigma2,
+                       weights=tr(describe_weights(weights)) if weights is not None and spatial else None,
+                       se=tr(result.se_kind))
+
+
+def model_notes(models, tr=_identity) -> list[str]:
+    """The definitions under a table of spillover models."""
+    kinds = ["r2"] + (["within"] if any(not np.isnan(m.r2_within) for m in models) else [])
+    return convention_notes(tr, r2_kinds=kinds, sigma2=True,
+                            lee_yu=any(m.bias_corrected for m in models),
+                            information_matrix=any(m.model in ML_MODELS for m in models))
 
 
 def _term_order(results) -> list:
@@ -60,11 +96,12 @@ def models_table(result, tr=_identity) -> PaperTable:
     columns = []
     for model in models:
         title = model.model + (" †" if model is result.main else "")
-        columns.append(model_column(model, title, tr))
+        columns.append(model_column(model, title, tr, weights=result.weights))
     effects = EFFECT_LABELS[result.main.effects]
     title = tr("Estimates of {dependent} ({effects}); † the chosen model").format(
         dependent=result.main.dependent, effects=tr(effects))
-    return PaperTable(title, columns, _term_order(models), term_labels=term_labels(tr), note=tr(STAR_NOTE))
+    return PaperTable(title, columns, _term_order(models), term_labels=term_labels(tr), note=tr(STAR_NOTE),
+                      notes=model_notes(models, tr), name="models")
 
 
 def effects_table(result, tr=_identity) -> PaperTable:
@@ -75,7 +112,8 @@ def effects_table(result, tr=_identity) -> PaperTable:
                                           for i, v in enumerate(table.variables)})
                for j, kind in enumerate(KINDS)]
     title = tr("Direct, indirect (spillover) and total effects: {model}").format(model=result.main.model)
-    return PaperTable(title, columns, list(table.variables), note=tr(STAR_NOTE))
+    notes = [tr("Effects (LeSage and Pace): {method}.").format(method=tr(table.method))]
+    return PaperTable(title, columns, list(table.variables), note=tr(STAR_NOTE), notes=notes, name="effects")
 
 
 def _tests_rows(tests, tr=_identity):
@@ -187,17 +225,20 @@ def _key_effect_cells(effects, key, tr):
             (effects.estimate[i, j], effects.se[i, j], p[i, j]) for j, kind in enumerate(KINDS)}
 
 
-def heterogeneity_table(result, tr=_identity) -> PaperTable:
-    columns = [model_column(result.pooled, tr("All"), tr, _key_effect_cells(result.pooled_effects, result.key, tr))]
+def heterogeneity_table(result, tr=_identity, weights=None) -> PaperTable:
+    """The groups side by side (``weights``: the ``SpatialWeights`` named in the footer)."""
+    columns = [model_column(result.pooled, tr("All"), tr, _key_effect_cells(result.pooled_effects, result.key, tr),
+                            weights)]
     for group in result.groups:
         columns.append(model_column(group.model, tr(group.group.label), tr,
-                                    _key_effect_cells(group.effects, result.key, tr)))
+                                    _key_effect_cells(group.effects, result.key, tr), weights))
     models = [result.pooled] + [g.model for g in result.groups]
     terms = _term_order(models)
     terms += [t for c in columns for t in c.cells if t not in terms]
     title = tr("{model} of {dependent} by group ({effects})").format(
         model=result.spec.model, dependent=result.pooled.dependent, effects=tr(EFFECT_LABELS[result.pooled.effects]))
-    return PaperTable(title, columns, list(dict.fromkeys(terms)), term_labels=term_labels(tr), note=tr(STAR_NOTE))
+    return PaperTable(title, columns, list(dict.fromkeys(terms)), term_labels=term_labels(tr), note=tr(STAR_NOTE),
+                      notes=model_notes(models, tr), name="groups")
 
 
 def comparisons_frame(result) -> pd.DataFrame:
@@ -206,14 +247,15 @@ def comparisons_frame(result) -> pd.DataFrame:
                           "method": c.method} for c in result.comparisons])
 
 
-def write_heterogeneity_report(result, path, title: str, description: list | None = None, tr=_identity) -> str:
+def write_heterogeneity_report(result, path, title: str, description: list | None = None, tr=_identity,
+                               weights=None) -> str:
     report = HtmlReport(title)
     report.heading(tr("Groups"))
     for line in description or []:
         report.paragraph(line)
     rows = [(tr(g.group.label), g.model.n_units, g.model.n_periods, g.model.n_obs) for g in result.groups]
     report.table([tr("Group"), tr("Units"), tr("Years"), tr("Observations")], rows)
-    add_to_report(report, heterogeneity_table(result, tr))
+    add_to_report(report, heterogeneity_table(result, tr, weights))
     if result.comparisons or result.joint:
         report.heading(tr("Does the effect of {key} differ between groups?").format(key=result.key))
         header = [tr("Quantity"), tr("Group A"), tr("Group B"), tr("A"), tr("B"), tr("A − B"), tr("A / B"),
@@ -242,3 +284,9 @@ def write_heterogeneity_csv(result, path, tr=_identity) -> list[str]:
     coefficients_frame(models).to_csv(coefficients, index=False, encoding="utf-8-sig")
     return [str(path), str(tests), str(coefficients)]
 
+
+
+# ------------------------------------------------------------- paper tables
+def spillover_tables(result, tr=_identity) -> list:
+    """The tables of ``run_spillover``'s result for ``core.regression.export.write_tables``."""
+    return [models_table(result, tr), effects_table(result, tr)]

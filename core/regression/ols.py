@@ -54,6 +54,20 @@ class LinearFit:
     def index(self, name: str) -> int:
         return self.names.index(name)
 
+    @property
+    def loglik(self) -> float:
+        """Gaussian log-likelihood at the estimates (σ² = SSR/n, as R's ``logLik(lm)``); with fixed
+        effects, that of the within-transformed regression (the effects concentrated out)."""
+        ssr = float(self.resid @ self.resid)
+        if not ssr > 0:
+            return float("nan")
+        return -0.5 * self.n * (np.log(2.0 * np.pi) + np.log(ssr / self.n) + 1.0)
+
+    @property
+    def aic(self) -> float:
+        """−2 log L + 2 (coefficients + σ²), as R's ``AIC(lm)`` (fixed effects not counted)."""
+        return -2.0 * self.loglik + 2.0 * (len(self.coef) + 1)
+
     def get(self, name: str) -> tuple[float, float, float]:
         """(coefficient, standard error, p-value) of ``name``."""
         i = self.index(name)

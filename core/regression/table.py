@@ -53,6 +53,13 @@ def p_value(p: float) -> str:
     return "<\u00a00.001" if p < 0.001 else f"{p:.3f}"
 
 
+def p_text(p: float) -> str:
+    """"p < 0.001" or "p = 0.012": a p-value in a sentence (never 1.5e-308)."""
+    if p is None or not math.isfinite(p):
+        return "p = –"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 def number(value, digits: int = 4) -> str:
     """A table number: whole numbers with thousands separators; others with ``digits``
     decimals, small ones with three significant digits in fixed notation (0.0000626),
@@ -102,6 +109,14 @@ class PaperTable:
     digits: int = 4
     note: str = STAR_NOTE
     term_labels: dict = field(default_factory=dict)
+    #: Further notes under the table (definitions: R², σ², the likelihood, the weights...).
+    notes: list = field(default_factory=list)
+    #: A short name for a sheet or file (e.g. "models"); the title when empty.
+    name: str = ""
+
+    def all_notes(self) -> list[str]:
+        """The significance note then the other notes, without empty or repeated ones."""
+        return [str(note) for note in dict.fromkeys([self.note, *self.notes]) if note]
 
     def _terms(self) -> list:
         if self.terms is not None:
@@ -115,8 +130,15 @@ class PaperTable:
         if self.stat_labels is not None:
             return list(self.stat_labels)
         seen = []
-        for column in self.columns:
-            seen.extend(label for label in column.stats if label not in seen)
+        for column in self.columns:  # a label a column adds goes after its predecessor in that column
+            previous = None
+            for label in column.stats:
+                if label not in seen:
+                    seen.insert(seen.index(previous) + 1 if previous is not None else len(seen), label)
+                previous = label
+        # The footer rows (footer_rows) keep the convention's order among themselves.
+        ranked = iter(sorted((label for label in seen if isinstance(label, FooterLabel)), key=lambda x: x.rank))
+        seen = [next(ranked) if isinstance(label, FooterLabel) else label for label in seen]
         return seen
 
     def grid(self) -> list[tuple[str, list[str], str]]:
@@ -160,11 +182,97 @@ class PaperTable:
                 f"<td>{html.escape(cell)}</td>" for cell in cells[1:])
             lines.append(f"<tr{css}>{body}</tr>")
         lines.append("</tbody></table>")
-        if self.note:
-            lines.append(f'<p class="table-note">{html.escape(self.note)}</p>')
+        for note in self.all_notes():
+            lines.append(f'<p class="table-note">{html.escape(note)}</p>')
         return "\n".join(lines)
 
 
 def add_to_report(report, table: PaperTable) -> None:
     """Append a paper table to a ``core.html_report.HtmlReport``."""
     report.parts.append(table.html())
+
+
+# ------------------------------------------------------------------ conventions
+def _identity(text: str) -> str:
+    return text
+
+
+class FooterLabel(str):
+    """A footer label (translated text) with its place in the convention's order."""
+
+    rank: int
+
+    def __new__(cls, text: str, rank: int):
+        label = super().__new__(cls, text)
+        label.rank = rank
+        return label
+
+
+def footer_rows(tr=_identity, *, n_obs: int, units: int | None = None, years: int | None = None,
+                unit_fe: bool | None = None, year_fe: bool | None = None, loglik: float | None = None,
+                aic: float | None = None, r2: float | None = None, r2_kind: str = "r2",
+                r2_within: float | None = None, sigma2: float | None = None, weights: str | None = None,
+                se: str | None = None) -> dict:
+    """The rows at the foot of every regression column, with the same labels in every algorithm:
+    N (units × years), city and year fixed effects (Yes/No), log-likelihood, AIC, R² (``r2_kind``:
+    "r2" 1 − SSR/SST, "within" the same after removing the fixed effects, "pseudo" corr²(y, ŷ);
+    ``r2_within`` adds the within R² beside an "r2"; :func:`convention_notes` defines them under
+    the table), σ², the weights and the SE type.
+    Rows whose value is None are left out."""
+    rows = {}
+
+    def put(label, value):
+        rows[FooterLabel(label, len(ORDER) if label not in ORDER else ORDER.index(label))] = value
+
+    ORDER = [tr("N (units × years)"), tr("N"), tr("City fixed effects"), tr("Year fixed effects"),  # noqa: N806
+             tr("Log-likelihood"), tr("AIC"), tr("R²"), tr("R² within"), tr("Pseudo R²"), "σ²",
+             tr("Spatial weights"), tr("Standard errors")]
+    if units and years and years > 1:
+        put(tr("N (units × years)"), f"{n_obs:,} ({units:,} × {years})")
+    else:
+        put(tr("N"), f"{n_obs:,}")
+    for label, flag in ((tr("City fixed effects"), unit_fe), (tr("Year fixed effects"), year_fe)):
+        if isinstance(flag, str):
+            put(label, flag)
+        elif flag is not None:
+            put(label, tr("Yes") if flag else tr("No"))
+    if loglik is not None and math.isfinite(loglik):
+        put(tr("Log-likelihood"), f"{loglik:.3f}")
+    if aic is not None and math.isfinite(aic):
+        put(tr("AIC"), f"{aic:.3f}")
+    if r2 is not None and math.isfinite(r2):
+        put({"r2": tr("R²"), "within": tr("R² within"), "pseudo": tr("Pseudo R²")}[r2_kind], f"{r2:.4f}")
+    if r2_within is not None and math.isfinite(r2_within):
+        put(tr("R² within"), f"{r2_within:.4f}")
+    if sigma2 is not None and math.isfinite(sigma2):
+        put("σ²", number(sigma2))
+    if weights:
+        put(tr("Spatial weights"), weights)
+    if se:
+        put(tr("Standard errors"), se)
+    return rows
+
+
+def convention_notes(tr=_identity, *, r2_kinds=(), sigma2: bool = False, lee_yu: bool = False,
+                     information_matrix: bool = False) -> list[str]:
+    """The definitions under a regression table, one sentence per convention used in it."""
+    notes = []
+    if "r2" in r2_kinds:
+        notes.append(tr("R² = 1 − SSR/SST, with SST about the mean of the dependent variable."))
+    if "within" in r2_kinds:
+        notes.append(tr("R² within = 1 − SSR/SST of the data after removing the fixed effects (demeaned by "
+                        "city, and by year with year effects)."))
+    if "pseudo" in r2_kinds:
+        notes.append(tr("Pseudo R² (maximum-likelihood models) = squared correlation of y and the fitted "
+                        "values."))
+    if sigma2:
+        notes.append(tr("σ² = SSR/(n − k) for least squares (k counts the fixed effects), SSR/n for the "
+                        "maximum-likelihood models."))
+    if lee_yu:
+        notes.append(tr("Fixed-effects spatial models: the log-likelihood, and the AIC from it, are those of "
+                        "the demeaned model before the Lee–Yu bias correction; σ² and the standard errors are "
+                        "the corrected ones."))
+    if information_matrix:
+        notes.append(tr("Spatial maximum-likelihood models have asymptotic standard errors from the "
+                        "information matrix only (no cluster-robust option)."))
+    return notes

@@ -27,7 +27,7 @@ from ..panel_input import (
 )
 from ..parameter_help import with_help
 from ..qgis_compat import parameter_as_strings
-from ..regression_output import add_report_parameters, table_sink
+from ..regression_output import add_paper_table_parameters, add_report_parameters, table_sink, write_paper_tables
 from ..styling import Style, attach_style, graduated_style
 from ..weights_parameters import add_weights_parameters, resolve_weights
 
@@ -155,6 +155,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
             self.COEFFICIENTS, self.tr("All β-convergence coefficients"), QgsProcessing.TypeVector,
             optional=True, createByDefault=False))
         add_report_parameters(self, self.tr("σ-convergence chart"))
+        add_paper_table_parameters(self)
         add_classification_parameters(self)
         for name, description in (
             ("BETA", self.tr("β (cross-section OLS, absolute)")),
@@ -215,7 +216,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
 
         steps.setCurrentStep(3)
         outputs = self.write_outputs(parameters, context, source, frame, panel, result, id_field,
-                                     group_field, steps)
+                                     group_field, steps, weights)
         absolute = result.model("cs_ols_abs")
         outputs.update({
             "BETA": absolute.beta[0],
@@ -257,13 +258,15 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
                 design=designs.get(design, design), reason=self.error_text(error)))
 
     # ------------------------------------------------------------------ outputs
-    def write_outputs(self, parameters, context, source, frame, panel, result, id_field, group_field, steps):
+    def write_outputs(self, parameters, context, source, frame, panel, result, id_field, group_field, steps,
+                      weights=None):
         outputs = {}
         dest = self.write_map(parameters, context, source, frame, panel, result, id_field, group_field, steps)
         if dest is not None:
             outputs[self.OUTPUT] = dest
         from ..convergence_report import (
             beta_table,
+            beta_tables,
             coefficient_table,
             group_table,
             sigma_table,
@@ -283,8 +286,9 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
                 outputs[name] = dest
         chart_path = self.parameterAsFileOutput(parameters, self.CHART, context)
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
-        written = write_report(result, report_path, chart_path, source.sourceName() or "layer", steps)
+        written = write_report(result, report_path, chart_path, source.sourceName() or "layer", steps, weights)
         outputs.update({key: value for key, value in written.items() if value})
+        outputs.update(write_paper_tables(self, parameters, context, beta_tables(result, weights), steps))
         return outputs
 
     def write_map(self, parameters, context, source, frame, panel, result, id_field, group_field, steps):

@@ -17,6 +17,7 @@ from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_pro
 from ..bridge import frame_to_sink
 from ..parameter_help import with_help
 from ..qgis_compat import parameter_as_strings
+from ..regression_output import add_paper_table_parameters, write_paper_tables
 from ..spillover_inputs import (
     INPUT,
     add_model_inputs,
@@ -51,7 +52,8 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
         "k-nearest neighbours), compared with z = (b₁ − b₂)/√(se₁² + se₂²) and, for more than two groups, "
         "Cochran's Q; or one interaction model on all units with the full weights, the key variable (and its "
         "W-lag) interacted with each group, compared by Wald tests with the joint covariance.\n\n"
-        "Outputs: an HTML report (paper-style side-by-side table, group comparisons), a CSV table and an "
+        "Outputs: an HTML report (paper-style side-by-side table, group comparisons), a CSV table, the "
+        "side-by-side table for papers (Excel, Word, LaTeX or CSV) and an "
         "optional layer of the cities' groups. Groups need at least 10 units; contiguity weights inside small "
         "or scattered groups leave islands: use k-nearest neighbours or the interaction method. For scattered "
         "groups (openness) prefer the interaction method: it keeps every city's real neighbours, whereas a "
@@ -101,6 +103,7 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination(
             self.TABLE, self.tr("Side-by-side table (CSV)"), self.tr("CSV files (*.csv)"), optional=True,
             createByDefault=False))
+        add_paper_table_parameters(self)
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Groups"), QgsProcessing.TypeVectorAnyGeometry, optional=True,
             createByDefault=False))
@@ -114,7 +117,7 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
 
     def process(self, parameters, context, feedback):
         from ...core.econometrics.heterogeneity import Grouping, run_heterogeneity
-        from ...core.econometrics.report import write_heterogeneity_csv, write_heterogeneity_report
+        from ...core.econometrics.report import heterogeneity_table, write_heterogeneity_csv, write_heterogeneity_report
 
         steps = multi_step(3, feedback)
         inputs = read_model_inputs(self, parameters, context, steps)
@@ -139,19 +142,23 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
         if first is not None:
             outputs.update(DIFFERENCE=output_number(first.difference), Z=output_number(first.z),
                            P_VALUE=output_number(first.p), RATIO=output_number(first.ratio))
-            feedback.pushInfo(self.tr("{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, p = {p:.4g}").format(
+            from ...core.regression.table import p_text
+
+            feedback.pushInfo(self.tr("{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, {p}").format(
                 key=result.key, a=core_value(first.first), va=first.a, b=core_value(first.second), vb=first.b,
-                z=first.z, p=first.p))
+                z=first.z, p=p_text(first.p)))
         title = self.tr("Heterogeneity of the effect of {key} on {dependent}").format(
             key=result.key, dependent=result.pooled.dependent)
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
         if report_path:
             outputs[self.REPORT] = write_heterogeneity_report(result, report_path, title, inputs.description,
-                                                              core_text)
+                                                              core_text, inputs.weights)
         table_path = self.parameterAsFileOutput(parameters, self.TABLE, context)
         if table_path:
             write_heterogeneity_csv(result, table_path, core_text)
             outputs[self.TABLE] = table_path
+        outputs.update(write_paper_tables(self, parameters, context,
+                                          [heterogeneity_table(result, core_text, inputs.weights)], feedback))
         if grouping.kind != "period":
             frame = self.groups_frame(inputs, result)
             dest = frame_to_sink(self, parameters, self.OUTPUT, context, frame, feedback=steps)

@@ -25,7 +25,7 @@ from ..panel_input import (
 )
 from ..parameter_help import with_help
 from ..qgis_compat import parameter_as_strings
-from ..regression_output import add_report_parameters, table_sink
+from ..regression_output import add_paper_table_parameters, add_report_parameters, table_sink, write_paper_tables
 
 MODELS = ("cross_section", "pooled", "unit", "twoway")
 SE_TYPES = ("classical", "hc1", "cluster")
@@ -127,6 +127,7 @@ class MediationAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.EFFECTS, self.tr("Mediation effects"), QgsProcessing.TypeVector))
         add_report_parameters(self, self.tr("Bootstrap chart"))
+        add_paper_table_parameters(self)
         for name, description in (
             ("INDIRECT", self.tr("Indirect effect a·b")),
             ("DIRECT", self.tr("Direct effect c′")),
@@ -142,7 +143,7 @@ class MediationAlgorithm(ResilienceAlgorithm):
 
     def process(self, parameters, context, feedback):
         from ...core.mediation.analysis import MediationSettings, mediation_analysis
-        from ..mediation_report import coefficient_table, effects_table, verdict_text, write_report
+        from ..mediation_report import coefficient_table, effects_table, paper_tables, verdict_text, write_report
 
         source = self.input_source(parameters, context)
         steps = multi_step(3, feedback)
@@ -186,6 +187,7 @@ class MediationAlgorithm(ResilienceAlgorithm):
                                self.parameterAsFileOutput(parameters, self.CHART, context),
                                source.sourceName() or "layer", feedback)
         outputs.update({key: value for key, value in written.items() if value})
+        outputs.update(write_paper_tables(self, parameters, context, paper_tables(result), feedback))
         bc = result.intervals["indirect"]["bc"] if result.intervals else None
         outputs.update({
             "INDIRECT": result.indirect,

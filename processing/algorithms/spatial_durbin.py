@@ -13,6 +13,7 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..bridge import frame_to_sink
 from ..classification_parameters import add_classification_parameters, classification
+from ..regression_output import add_paper_table_parameters, write_paper_tables
 from ..spillover_inputs import (
     add_compare_parameter,
     add_model_inputs,
@@ -50,7 +51,9 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         "e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen "
         "model's failure stops the algorithm).\n\n"
         "Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and "
-        "significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA "
+        "significance stars), optional tables for papers and reports (Excel, Word, LaTeX or CSV: models side by side, "
+        "N, fixed effects, log-likelihood, AIC, R², weights and SE type at the foot, definitions in the notes), "
+        "optional CSV tables, a layer of fitted values and residuals and a residual LISA "
         "cluster map (significant clusters of residuals point to a missing spatial term).\n\n"
         "Maximum-likelihood models need every city to have a neighbour: by default cities without one (islands, "
         "e.g. 三沙市 with queen weights) are left out with a warning that names them; or use k-nearest "
@@ -69,6 +72,7 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
             self.REPORT, self.tr("Report"), self.tr("HTML files (*.html)"), optional=True))
         self.addParameter(QgsProcessingParameterFolderDestination(
             self.TABLES, self.tr("CSV tables (folder)"), optional=True, createByDefault=False))
+        add_paper_table_parameters(self)
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Fitted values and residuals"), QgsProcessing.TypeVectorAnyGeometry,
             optional=True, createByDefault=False))
@@ -86,7 +90,7 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, description))
 
     def process(self, parameters, context, feedback):
-        from ...core.econometrics.report import write_spillover_csv, write_spillover_report
+        from ...core.econometrics.report import spillover_tables, write_spillover_csv, write_spillover_report
         from ...core.econometrics.spillover import run_spillover
 
         steps = multi_step(4, feedback)
@@ -117,6 +121,7 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         if tables and parameters.get(self.TABLES) is not None:
             write_spillover_csv(result, tables, core_text)
             outputs[self.TABLES] = tables
+        outputs.update(write_paper_tables(self, parameters, context, spillover_tables(result, core_text), feedback))
 
         steps.setCurrentStep(3)
         fitted = self.fitted_frame(inputs, result)

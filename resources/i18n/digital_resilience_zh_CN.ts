@@ -966,72 +966,72 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="160" />
+      <location filename="../../processing/algorithms/convergence.py" line="161" />
       <source>β (cross-section OLS, absolute)</source>
       <translation>β（截面 OLS，绝对收敛）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="161" />
+      <location filename="../../processing/algorithms/convergence.py" line="162" />
       <source>Speed of convergence λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="162" />
+      <location filename="../../processing/algorithms/convergence.py" line="163" />
       <source>Half-life (years)</source>
       <translation>半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="163" />
+      <location filename="../../processing/algorithms/convergence.py" line="164" />
       <source>Coefficient of variation, first year</source>
       <translation>变异系数（首年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="164" />
+      <location filename="../../processing/algorithms/convergence.py" line="165" />
       <source>Coefficient of variation, last year</source>
       <translation>变异系数（末年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="165" />
+      <location filename="../../processing/algorithms/convergence.py" line="166" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="254" />
+      <location filename="../../processing/algorithms/convergence.py" line="255" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="254" />
+      <location filename="../../processing/algorithms/convergence.py" line="255" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="256" />
+      <location filename="../../processing/algorithms/convergence.py" line="257" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design}β回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="312" />
+      <location filename="../../processing/algorithms/convergence.py" line="316" />
       <source>{variable} in {year}</source>
       <translation>{year}年{variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="314" />
+      <location filename="../../processing/algorithms/convergence.py" line="318" />
       <source>Log of {variable} in {year}</source>
       <translation>{year}年{variable}的对数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="315" />
+      <location filename="../../processing/algorithms/convergence.py" line="319" />
       <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
       <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="317" />
+      <location filename="../../processing/algorithms/convergence.py" line="321" />
       <source>{variable} in {year} relative to the mean of all units</source>
       <translation>{year}年{variable}相对全部单元均值之比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="325" />
+      <location filename="../../processing/algorithms/convergence.py" line="329" />
       <source>Growth of {variable} {start}–{end}</source>
       <translation>{variable} {start}–{end} 年增长</translation>
     </message>
@@ -1043,604 +1043,622 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
   <context>
     <name>ConvergenceReport</name>
     <message>
-      <location filename="../../processing/convergence_report.py" line="20" />
+      <location filename="../../processing/convergence_report.py" line="21" />
       <source>Coefficient of variation</source>
       <translation>变异系数</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="21" />
+      <location filename="../../processing/convergence_report.py" line="22" />
       <source>Standard deviation of logs</source>
       <translation>对数标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="22" />
+      <location filename="../../processing/convergence_report.py" line="23" />
       <source>Theil index</source>
       <translation>泰尔指数</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="23" />
+      <location filename="../../processing/convergence_report.py" line="24" />
       <source>Gini coefficient</source>
       <translation>基尼系数</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="28" />
+      <location filename="../../processing/convergence_report.py" line="29" />
       <source>None</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="28" />
+      <location filename="../../processing/convergence_report.py" line="29" />
       <source>Unit</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="28" />
+      <location filename="../../processing/convergence_report.py" line="29" />
       <source>Unit and year</source>
       <translation>城市与年份</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="32" />
+      <location filename="../../processing/convergence_report.py" line="33" />
       <source>Cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="32" />
+      <location filename="../../processing/convergence_report.py" line="33" />
       <source>Panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="33" />
+      <location filename="../../processing/convergence_report.py" line="34" />
       <source>conditional</source>
       <translation>条件收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="33" />
+      <location filename="../../processing/convergence_report.py" line="34" />
       <source>absolute</source>
       <translation>绝对收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="34" />
+      <location filename="../../processing/convergence_report.py" line="35" />
       <source>{design} {estimator}, {kind}</source>
       <translation>{design} {estimator}（{kind}）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="42" />
+      <location filename="../../processing/convergence_report.py" line="43" />
       <source>ln {variable} {year} (initial level, β)</source>
       <translation>ln {variable} {year}（初始水平，β）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="43" />
+      <location filename="../../processing/convergence_report.py" line="44" />
       <source>ln {variable}, previous year (β)</source>
       <translation>ln {variable}，上一年（β）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="44" />
+      <location filename="../../processing/convergence_report.py" line="45" />
       <source>W × ln {variable} {year} (neighbours' initial level)</source>
       <translation>W × ln {variable} {year}（邻居的初始水平）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="46" />
+      <location filename="../../processing/convergence_report.py" line="47" />
       <source>Constant</source>
       <translation>常数项</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="47" />
+      <location filename="../../processing/convergence_report.py" line="48" />
       <source>ρ (spatial lag of growth)</source>
       <translation>ρ（增长率的空间滞后）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="48" />
+      <location filename="../../processing/convergence_report.py" line="49" />
       <source>λ (spatial error)</source>
       <translation>λ（空间误差）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="51" />
+      <location filename="../../processing/convergence_report.py" line="52" />
       <source>W × {control}</source>
       <translation>W × {control}</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="52" />
+      <location filename="../../processing/convergence_report.py" line="53" />
       <source>{control}, previous year</source>
       <translation>{control}，上一年</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="64" />
+      <location filename="../../processing/convergence_report.py" line="65" />
       <source>Year</source>
       <translation>年份</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="64" />
+      <location filename="../../processing/convergence_report.py" line="65" />
       <source>Units</source>
       <translation>单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="64" />
+      <location filename="../../processing/convergence_report.py" line="65" />
       <source>Mean of {variable}</source>
       <translation>{variable}均值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="66" />
+      <location filename="../../processing/convergence_report.py" line="67" />
       <source>Theil index, between groups</source>
       <translation>泰尔指数：组间</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="66" />
+      <location filename="../../processing/convergence_report.py" line="67" />
       <source>Theil index, within groups</source>
       <translation>泰尔指数：组内</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="67" />
+      <location filename="../../processing/convergence_report.py" line="68" />
       <source>Share of the Theil index between groups</source>
       <translation>泰尔指数中组间差异的占比</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="68" />
+      <location filename="../../processing/convergence_report.py" line="69" />
       <source>Gini (Dagum): within groups</source>
       <translation>基尼系数（Dagum）：组内</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="68" />
+      <location filename="../../processing/convergence_report.py" line="69" />
       <source>Gini (Dagum): net between groups</source>
       <translation>基尼系数（Dagum）：组间净值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="69" />
+      <location filename="../../processing/convergence_report.py" line="70" />
       <source>Gini (Dagum): transvariation</source>
       <translation>基尼系数（Dagum）：超变密度</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="71" />
+      <location filename="../../processing/convergence_report.py" line="72" />
       <source>σ-convergence of {variable}</source>
       <translation>{variable}的σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="79" />
+      <location filename="../../processing/convergence_report.py" line="80" />
       <source>Group</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="79" />
+      <location filename="../../processing/convergence_report.py" line="80" />
       <source>Mean</source>
       <translation>均值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="80" />
+      <location filename="../../processing/convergence_report.py" line="81" />
       <source>Group's share of the total (Theil weight)</source>
       <translation>组占总体的份额（泰尔权重）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="81" />
+      <location filename="../../processing/convergence_report.py" line="82" />
       <source>Contribution to the within-group Theil index</source>
       <translation>对组内泰尔指数的贡献</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="83" />
+      <location filename="../../processing/convergence_report.py" line="84" />
       <source>σ-convergence of {variable} by group</source>
       <translation>{variable}分组σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="106" />
+      <location filename="../../processing/convergence_report.py" line="107" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="106" />
+      <location filename="../../processing/convergence_report.py" line="107" />
       <source>Cross-section or panel</source>
       <translation>截面或面板</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="106" />
+      <location filename="../../processing/convergence_report.py" line="107" />
       <source>Estimator</source>
       <translation>估计方法</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="107" />
+      <location filename="../../processing/convergence_report.py" line="108" />
       <source>Conditional (with controls)</source>
       <translation>条件收敛（含控制变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="107" />
+      <location filename="../../processing/convergence_report.py" line="108" />
       <source>Fixed effects</source>
       <translation>固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="108" />
+      <location filename="../../processing/convergence_report.py" line="109" />
       <source>β (coefficient of the log level)</source>
       <translation>β（对数水平的系数）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="108" />
+      <location filename="../../processing/convergence_report.py" line="109" />
       <source>Standard error of β</source>
       <translation>β的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="109" />
+      <location filename="../../processing/convergence_report.py" line="110" />
       <source>p-value of β</source>
       <translation>β的 p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="109" />
+      <location filename="../../processing/convergence_report.py" line="110" />
       <source>Speed of convergence λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="110" />
+      <location filename="../../processing/convergence_report.py" line="111" />
       <source>Standard error of λ</source>
       <translation>λ的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="110" />
+      <location filename="../../processing/convergence_report.py" line="111" />
       <source>Half-life (years)</source>
       <translation>半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="111" />
+      <location filename="../../processing/convergence_report.py" line="112" />
       <source>Standard error of the half-life</source>
       <translation>半衰期的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="111" />
+      <location filename="../../processing/convergence_report.py" line="112" />
       <source>Observations</source>
       <translation>观测值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="112" />
+      <location filename="../../processing/convergence_report.py" line="113" />
       <source>R² (within R² with fixed effects, pseudo R² for ML)</source>
       <translation>R²（固定效应模型为组内 R²，极大似然估计为伪 R²）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="112" />
+      <location filename="../../processing/convergence_report.py" line="113" />
       <source>Log-likelihood</source>
       <translation>对数似然值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="113" />
+      <location filename="../../processing/convergence_report.py" line="114" />
       <source>AIC</source>
       <translation>AIC</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="113" />
+      <location filename="../../processing/convergence_report.py" line="114" />
       <source>Spatial parameter</source>
       <translation>空间参数</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="113" />
+      <location filename="../../processing/convergence_report.py" line="114" />
       <source>Spatial parameter value</source>
       <translation>空间参数估计值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="114" />
+      <location filename="../../processing/convergence_report.py" line="115" />
       <source>Standard error of the spatial parameter</source>
       <translation>空间参数的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="114" />
+      <location filename="../../processing/convergence_report.py" line="115" />
       <source>p-value of the spatial parameter</source>
       <translation>空间参数的 p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="115" />
+      <location filename="../../processing/convergence_report.py" line="116" />
       <source>Direct effect of the initial level</source>
       <translation>初始水平的直接效应</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="115" />
+      <location filename="../../processing/convergence_report.py" line="116" />
       <source>Indirect (spillover) effect</source>
       <translation>间接效应（溢出效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="116" />
+      <location filename="../../processing/convergence_report.py" line="117" />
       <source>Total effect</source>
       <translation>总效应</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="118" />
+      <location filename="../../processing/convergence_report.py" line="119" />
       <source>β-convergence of {variable}</source>
       <translation>{variable}的β收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="131" />
+      <location filename="../../processing/convergence_report.py" line="132" />
       <source>Variable</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="131" />
+      <location filename="../../processing/convergence_report.py" line="132" />
       <source>Coefficient</source>
       <translation>系数</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="132" />
+      <location filename="../../processing/convergence_report.py" line="133" />
       <source>Standard error</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="132" />
+      <location filename="../../processing/convergence_report.py" line="133" />
       <source>t or z statistic</source>
       <translation>t 或 z 统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="132" />
+      <location filename="../../processing/convergence_report.py" line="133" />
       <source>p-value</source>
       <translation>p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="133" />
+      <location filename="../../processing/convergence_report.py" line="134" />
       <source>Significance (*** 1 %, ** 5 %, * 10 %)</source>
       <translation>显著性（*** 1%，** 5%，* 10%）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="134" />
+      <location filename="../../processing/convergence_report.py" line="135" />
       <source>β-convergence coefficients of {variable}</source>
       <translation>{variable}的β收敛系数</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="144" />
+      <location filename="../../processing/convergence_report.py" line="145" />
       <source>All units</source>
       <translation>全部单元</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="144" />
+      <location filename="../../processing/convergence_report.py" line="145" />
       <source>Coefficient of variation by group</source>
       <translation>分组变异系数</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="145" />
+      <location filename="../../processing/convergence_report.py" line="146" />
       <source>Theil index: between and within groups</source>
       <translation>泰尔指数：组间与组内</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="145" />
+      <location filename="../../processing/convergence_report.py" line="146" />
       <source>Between groups</source>
       <translation>组间</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="146" />
+      <location filename="../../processing/convergence_report.py" line="147" />
       <source>Within groups</source>
       <translation>组内</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="146" />
+      <location filename="../../processing/convergence_report.py" line="147" />
       <source>Dispersion</source>
       <translation>离散程度</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="170" />
+      <location filename="../../processing/convergence_report.py" line="171" />
       <source>β-convergence: growth against the initial level</source>
       <translation>β收敛：增长率与初始水平</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="171" />
+      <location filename="../../processing/convergence_report.py" line="172" />
       <source>ln {variable} in {year}</source>
       <translation>{year}年 ln {variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="172" />
+      <location filename="../../processing/convergence_report.py" line="173" />
       <source>Average annual growth {start}–{end} (%)</source>
       <translation>{start}–{end} 年均增长率（%）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="173" />
+      <location filename="../../processing/convergence_report.py" line="174" />
       <source>OLS fit (β = {beta:.4f})</source>
       <translation>OLS 拟合线（β = {beta:.4f}）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="175" />
+      <location filename="../../processing/convergence_report.py" line="176" />
       <source>matplotlib is not installed in QGIS's Python: the report has no charts.</source>
       <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="197" />
-      <source>Convergence of {variable}, {start}–{end}: {layer}</source>
-      <translation>{variable}的收敛分析，{start}–{end}：{layer}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="199" />
-      <source>{units} units, {years} years ({start}–{end}), balanced panel.</source>
-      <translation>{units} 个单元，{years} 年（{start}–{end}），平衡面板。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="202" />
-      <source>{count} unit(s) with missing years were left out: {units}.</source>
-      <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="206" />
-      <source>σ-convergence: dispersion across units, year by year</source>
-      <translation>σ收敛：单元间离散程度的逐年变化</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="209" />
-      <source>fell</source>
-      <translation>下降</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="209" />
-      <source>rose</source>
-      <translation>上升</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="210" />
-      <source>The coefficient of variation {direction} from {first} ({start}) to {last} ({end}), {change} in all.</source>
-      <translation>变异系数从 {first}（{start}年）{direction}至 {last}（{end}年），累计变化 {change}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="214" />
-      <source>Linear trend: {slope} per year ({p}).</source>
-      <translation>线性趋势：每年 {slope}（{p}）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="218" />
-      <source>σ-convergence chart</source>
-      <translation>σ收敛图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="222" />
-      <source>Standard deviations divide by n − 1 unless chosen otherwise; Theil index T = (1/n) Σ (y/ȳ) ln(y/ȳ); Gini G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ).</source>
-      <translation>除另有选择外，标准差的分母为 n − 1；泰尔指数 T = (1/n) Σ (y/ȳ) ln(y/ȳ)；基尼系数 G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ)。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="224" />
-      <source>Trend of each measure over the years</source>
-      <translation>各测度的逐年趋势</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="225" />
-      <source>Measure</source>
-      <translation>测度</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="225" />
-      <source>First year</source>
-      <translation>首年</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="225" />
-      <source>Last year</source>
-      <translation>末年</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="225" />
-      <source>Change</source>
-      <translation>变化</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="225" />
-      <source>Slope per year</source>
-      <translation>年均斜率</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="232" />
-      <source>Total</source>
-      <translation>总体</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="232" />
-      <source>Between share</source>
-      <translation>组间占比</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="235" />
-      <source>Gini coefficient: Dagum decomposition</source>
-      <translation>基尼系数：Dagum 分解</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="236" />
-      <source>Net between groups</source>
-      <translation>组间净值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="237" />
-      <source>Transvariation</source>
-      <translation>超变密度</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="240" />
-      <source>Dagum (1997): G = G_w + G_nb + G_t. Transvariation measures the overlap of the groups' distributions.</source>
-      <translation>Dagum（1997）：G = G_w + G_nb + G_t。超变密度衡量各组分布的重叠程度。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="247" />
-      <source>Average annual growth {start}–{end}</source>
-      <translation>{start}–{end} 年均增长率</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="251" />
-      <source>β-convergence: do units that start lower grow faster?</source>
-      <translation>β收敛：初始水平较低的单元是否增长更快？</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="255" />
-      <source>Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, half of it in {half} years.</source>
-      <translation>是：β = {beta}（{p}）；向共同稳态的差距每年缩小 {speed}，{half} 年缩小一半。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="260" />
-      <source>No significant absolute β-convergence: β = {beta} ({p}).</source>
-      <translation>不存在显著的绝对β收敛：β = {beta}（{p}）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="264" />
-      <source>β-convergence scatter</source>
-      <translation>β收敛散点图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="269" />
+      <location filename="../../processing/convergence_report.py" line="200" />
       <source>Cross-section: average annual log growth {start}–{end}</source>
       <translation>截面：{start}–{end} 年均对数增长率</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="270" />
+      <location filename="../../processing/convergence_report.py" line="202" />
       <source>Panel: annual log growth</source>
       <translation>面板：年度对数增长率</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="276" />
+      <location filename="../../processing/convergence_report.py" line="210" />
       <source>Standard errors ({kinds})</source>
       <translation>标准误（{kinds}）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="280" />
+      <location filename="../../processing/convergence_report.py" line="215" />
+      <source>Speed of convergence λ = −ln(1 + β·τ)/τ from the coefficient β of the initial level; half-life = ln 2 / λ.</source>
+      <translation>收敛速度 λ = −ln(1 + β·τ)/τ，由初始水平的系数 β 计算；半衰期 = ln 2 / λ。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="218" />
+      <source>Spatial lag and Durbin models: the coefficient of the initial level is not its effect; the speed and half-life “from the total effect” use the LeSage–Pace total effect (direct + spillover) in place of β, the quantity that compares with OLS's β.</source>
+      <translation>空间滞后模型和空间杜宾模型：初始水平的系数并非其效应；“由总效应计算”的收敛速度和半衰期以 LeSage–Pace 总效应（直接效应 + 溢出效应）代替 β，可与 OLS 的 β 相比较。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="233" />
+      <source>Convergence of {variable}, {start}–{end}: {layer}</source>
+      <translation>{variable}的收敛分析，{start}–{end}：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="235" />
+      <source>{units} units, {years} years ({start}–{end}), balanced panel.</source>
+      <translation>{units} 个单元，{years} 年（{start}–{end}），平衡面板。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="238" />
+      <source>{count} unit(s) with missing years were left out: {units}.</source>
+      <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="242" />
+      <source>σ-convergence: dispersion across units, year by year</source>
+      <translation>σ收敛：单元间离散程度的逐年变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="245" />
+      <source>fell</source>
+      <translation>下降</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="245" />
+      <source>rose</source>
+      <translation>上升</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="246" />
+      <source>The coefficient of variation {direction} from {first} ({start}) to {last} ({end}), {change} in all.</source>
+      <translation>变异系数从 {first}（{start}年）{direction}至 {last}（{end}年），累计变化 {change}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="250" />
+      <source>Linear trend: {slope} per year ({p}).</source>
+      <translation>线性趋势：每年 {slope}（{p}）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="254" />
+      <source>σ-convergence chart</source>
+      <translation>σ收敛图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="258" />
+      <source>Standard deviations divide by n − 1 unless chosen otherwise; Theil index T = (1/n) Σ (y/ȳ) ln(y/ȳ); Gini G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ).</source>
+      <translation>除另有选择外，标准差的分母为 n − 1；泰尔指数 T = (1/n) Σ (y/ȳ) ln(y/ȳ)；基尼系数 G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ)。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="260" />
+      <source>Trend of each measure over the years</source>
+      <translation>各测度的逐年趋势</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="261" />
+      <source>Measure</source>
+      <translation>测度</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="261" />
+      <source>First year</source>
+      <translation>首年</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="261" />
+      <source>Last year</source>
+      <translation>末年</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="261" />
+      <source>Change</source>
+      <translation>变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="261" />
+      <source>Slope per year</source>
+      <translation>年均斜率</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="268" />
+      <source>Total</source>
+      <translation>总体</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="268" />
+      <source>Between share</source>
+      <translation>组间占比</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="271" />
+      <source>Gini coefficient: Dagum decomposition</source>
+      <translation>基尼系数：Dagum 分解</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="272" />
+      <source>Net between groups</source>
+      <translation>组间净值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="273" />
+      <source>Transvariation</source>
+      <translation>超变密度</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="276" />
+      <source>Dagum (1997): G = G_w + G_nb + G_t. Transvariation measures the overlap of the groups' distributions.</source>
+      <translation>Dagum（1997）：G = G_w + G_nb + G_t。超变密度衡量各组分布的重叠程度。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="283" />
+      <source>Average annual growth {start}–{end}</source>
+      <translation>{start}–{end} 年均增长率</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="287" />
+      <source>β-convergence: do units that start lower grow faster?</source>
+      <translation>β收敛：初始水平较低的单元是否增长更快？</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="291" />
+      <source>Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, half of it in {half} years.</source>
+      <translation>是：β = {beta}（{p}）；向共同稳态的差距每年缩小 {speed}，{half} 年缩小一半。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="296" />
+      <source>No significant absolute β-convergence: β = {beta} ({p}).</source>
+      <translation>不存在显著的绝对β收敛：β = {beta}（{p}）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="300" />
+      <source>β-convergence scatter</source>
+      <translation>β收敛散点图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="305" />
       <source>Panel fixed-effects β is biased towards faster convergence in short panels (Nickell 1981): read its speed as an upper bound.</source>
       <translation>短面板中固定效应估计的β偏向更快的收敛（Nickell 1981）：其收敛速度应视为上限。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="282" />
+      <location filename="../../processing/convergence_report.py" line="307" />
       <source>Speed of convergence λ = −ln(1 + β·τ)/τ with τ the years over which growth is averaged (the whole period in the cross-section, 1 for annual panel growth); half-life = ln 2 / λ; standard errors by the delta method.</source>
       <translation>收敛速度 λ = −ln(1 + β·τ)/τ，τ 为计算平均增长率的年数（截面为整个期间，年度面板增长为 1）；半衰期 = ln 2 / λ；标准误采用 Delta 方法。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="288" />
+      <location filename="../../processing/convergence_report.py" line="311" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="288" />
+      <location filename="../../processing/convergence_report.py" line="311" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="290" />
+      <location filename="../../processing/convergence_report.py" line="313" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design} β 回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="294" />
+      <location filename="../../processing/convergence_report.py" line="317" />
       <source>Spatial models: effects of the initial level (LeSage and Pace)</source>
       <translation>空间模型：初始水平的效应（LeSage 和 Pace）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="295" />
+      <location filename="../../processing/convergence_report.py" line="318" />
       <source>Direct</source>
       <translation>直接效应</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="295" />
+      <location filename="../../processing/convergence_report.py" line="318" />
       <source>Indirect (spillover)</source>
       <translation>间接效应（溢出效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="298" />
+      <location filename="../../processing/convergence_report.py" line="321" />
       <source>A negative indirect effect means that neighbours with a high initial level slow a unit's growth (convergence spills over).</source>
       <translation>间接效应为负，表示初始水平较高的邻居会减缓本单元的增长（收敛存在空间溢出）。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="305" />
+      <location filename="../../processing/convergence_report.py" line="339" />
       <source>Speed λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="310" />
-      <source>R² (within with fixed effects)</source>
-      <translation>R²（固定效应模型为组内 R²）</translation>
+      <location filename="../../processing/convergence_report.py" line="347" />
+      <source>Speed λ from the total effect (per year)</source>
+      <translation>由总效应计算的收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="313" />
-      <source>Pseudo R²</source>
-      <translation>伪 R²</translation>
+      <location filename="../../processing/convergence_report.py" line="348" />
+      <source>Half-life from the total effect (years)</source>
+      <translation>由总效应计算的半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="316" />
+      <location filename="../../processing/convergence_report.py" line="359" />
       <source>Controls</source>
       <translation>控制变量</translation>
+    </message>
+    <message>
+      <source>Pseudo R²</source>
+      <translation type="vanished">伪 R²</translation>
+    </message>
+    <message>
+      <source>R² (within with fixed effects)</source>
+      <translation type="vanished">R²（固定效应模型为组内 R²）</translation>
     </message>
   </context>
   <context>
@@ -2334,147 +2352,152 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
       <translation>栅格分区统计</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="68" />
+      <location filename="../../plugin/dependencies_dialog.py" line="47" />
+      <source>Word (.docx) tables of the regressions</source>
+      <translation>回归结果的 Word（.docx）表格</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/dependencies_dialog.py" line="69" />
       <source>Digital Resilience: install Python packages</source>
       <translation>数字韧性：安装 Python 包</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="80" />
+      <location filename="../../plugin/dependencies_dialog.py" line="81" />
       <source>Package</source>
       <translation>包</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="80" />
+      <location filename="../../plugin/dependencies_dialog.py" line="81" />
       <source>Installed</source>
       <translation>已安装版本</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="80" />
+      <location filename="../../plugin/dependencies_dialog.py" line="81" />
       <source>Required</source>
       <translation>所需版本</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="80" />
+      <location filename="../../plugin/dependencies_dialog.py" line="81" />
       <source>Used by</source>
       <translation>使用它的算法</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="95" />
+      <location filename="../../plugin/dependencies_dialog.py" line="96" />
       <source>pip's default (https://pypi.org/simple)</source>
       <translation>pip 的默认源（https://pypi.org/simple）</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="96" />
+      <location filename="../../plugin/dependencies_dialog.py" line="97" />
       <source>The package index pip downloads from, e.g. a mirror in mainland China.</source>
       <translation>pip 下载所用的包索引，例如中国大陆的镜像源。</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="98" />
+      <location filename="../../plugin/dependencies_dialog.py" line="99" />
       <source>none (e.g. http://user:password@proxy.example.com:8080)</source>
       <translation>无（例如 http://user:password@proxy.example.com:8080）</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="102" />
+      <location filename="../../plugin/dependencies_dialog.py" line="103" />
       <source>Package index</source>
       <translation>包索引（镜像源）</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="103" />
+      <location filename="../../plugin/dependencies_dialog.py" line="104" />
       <source>Proxy</source>
       <translation>代理</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="104" />
+      <location filename="../../plugin/dependencies_dialog.py" line="105" />
       <source>Installs into {folder} with {python} (QGIS's own Python).</source>
       <translation>用 {python}（QGIS 自带的 Python）安装到 {folder}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="108" />
+      <location filename="../../plugin/dependencies_dialog.py" line="109" />
       <source>Where</source>
       <translation>安装位置</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="115" />
+      <location filename="../../plugin/dependencies_dialog.py" line="116" />
       <source>pip's output appears here.</source>
       <translation>pip 的输出显示在这里。</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="123" />
+      <location filename="../../plugin/dependencies_dialog.py" line="124" />
       <source>Install</source>
       <translation>安装</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="125" />
+      <location filename="../../plugin/dependencies_dialog.py" line="126" />
       <source>Cancel installation</source>
       <translation>取消安装</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="129" />
+      <location filename="../../plugin/dependencies_dialog.py" line="130" />
       <source>Close</source>
       <translation>关闭</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="150" />
+      <location filename="../../plugin/dependencies_dialog.py" line="151" />
       <source>optional: {use}</source>
       <translation>可选：{use}</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="152" />
+      <location filename="../../plugin/dependencies_dialog.py" line="153" />
       <source>{count} algorithms</source>
       <translation>{count} 个算法</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="155" />
+      <location filename="../../plugin/dependencies_dialog.py" line="156" />
       <source>missing</source>
       <translation>缺失</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="161" />
+      <location filename="../../plugin/dependencies_dialog.py" line="162" />
       <source>{installed} (from your distribution)</source>
       <translation>{installed}（须由系统发行版提供）</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="170" />
+      <location filename="../../plugin/dependencies_dialog.py" line="171" />
       <source>The Digital Resilience algorithms use these Python packages, which QGIS's Python lacks or has in too old a version. Tick those to install and press Install: pip downloads them (about {size} MB for all of them, about 300 MB installed) and installs them for this QGIS profile only.</source>
       <translation>数字韧性算法要用到以下 Python 包，而 QGIS 的 Python 中缺少这些包或版本过旧。勾选要安装的包并点击“安装”：pip 会下载它们（全部约 {size} MB，安装后约 300 MB），且只为当前 QGIS 用户配置安装。</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="176" />
+      <location filename="../../plugin/dependencies_dialog.py" line="177" />
       <source>QGIS's Python has every package the Digital Resilience algorithms need.</source>
       <translation>QGIS 的 Python 已具备数字韧性算法所需的全部包。</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="180" />
+      <location filename="../../plugin/dependencies_dialog.py" line="181" />
       <source>{packages}: pyproj must be the build that uses QGIS's own PROJ library; pip must not install it (its wheels bring a second PROJ, which crashes QGIS). Install it with {command}, restart QGIS, then open this dialog again.</source>
       <translation>{packages}：pyproj 必须是使用 QGIS 自身 PROJ 库的版本，不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）。请用 {command} 安装，重启 QGIS 后再打开本对话框。</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="213" />
+      <location filename="../../plugin/dependencies_dialog.py" line="214" />
       <source>Installing {packages}…</source>
       <translation>正在安装 {packages}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="223" />
+      <location filename="../../plugin/dependencies_dialog.py" line="224" />
       <source>Installation cancelled; what it had added was removed.</source>
       <translation>已取消安装；本次安装已添加的内容已删除。</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="225" />
+      <location filename="../../plugin/dependencies_dialog.py" line="226" />
       <source>pip failed (see its output above). Check the package index and proxy, or run the command shown at the top of the log in a terminal.</source>
       <translation>pip 运行失败（见上方输出）。请检查包索引和代理，或在终端中运行日志开头显示的命令。</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="228" />
+      <location filename="../../plugin/dependencies_dialog.py" line="229" />
       <source>Installed {packages}. Restart QGIS to use them: {loaded} were already loaded in this session.</source>
       <translation>已安装 {packages}。请重启 QGIS 后使用：{loaded} 已在本次会话中加载。</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="231" />
+      <location filename="../../plugin/dependencies_dialog.py" line="232" />
       <source>Installed {packages} in {seconds:.0f} s. Ready to use: no restart needed.</source>
       <translation>已在 {seconds:.0f} 秒内安装 {packages}。可直接使用，无需重启。</translation>
     </message>
     <message>
-      <location filename="../../plugin/dependencies_dialog.py" line="232" />
+      <location filename="../../plugin/dependencies_dialog.py" line="233" />
       <source>nothing new</source>
       <translation>无新增</translation>
     </message>
@@ -2749,17 +2772,188 @@ The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled
   <context>
     <name>HeterogeneityAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="38" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="39" />
       <source>Heterogeneity by period, region or openness</source>
       <translation>按时期、区域或开放度的异质性分析</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="39" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="40" />
       <source>The spillover model by period, region or openness group.</source>
       <translation>按时期、区域或开放程度分组的空间溢出模型。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="44" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="45" />
+      <source>Runs the chosen spatial model (as in “Spatial spillover model”) separately for groups and lays the groups side by side, with tests that the key variable's coefficient and effects differ between them.
+
+Groupings: by period (years before the split year against the split year and after; default 2016), by a category field (e.g. region: east, central, west, northeast) or by the top and bottom shares of a numeric field (e.g. openness; default 30 % each; in a panel the city's mean over the years).
+
+Methods: separate models per group (the weights are restricted to the group, or rebuilt within it for k-nearest neighbours), compared with z = (b₁ − b₂)/√(se₁² + se₂²) and, for more than two groups, Cochran's Q; or one interaction model on all units with the full weights, the key variable (and its W-lag) interacted with each group, compared by Wald tests with the joint covariance.
+
+Outputs: an HTML report (paper-style side-by-side table, group comparisons), a CSV table, the side-by-side table for papers (Excel, Word, LaTeX or CSV) and an optional layer of the cities' groups. Groups need at least 10 units; contiguity weights inside small or scattered groups leave islands: use k-nearest neighbours or the interaction method. For scattered groups (openness) prefer the interaction method: it keeps every city's real neighbours, whereas a separate model only sees neighbours inside the group.</source>
+      <translation>对各组分别估计所选空间模型（同“空间溢出模型”），并将各组结果并列，同时检验关键变量的系数和效应在组间是否存在差异。
+
+分组方式：按时期（分界年份之前的年份对比分界年份及以后；默认 2016 年）、按分类字段（如地区：东部、中部、西部、东北）或按数值字段的前后分位（如对外开放度；默认各取 30%；面板中取城市的多年均值）。
+
+方法：各组分别建模（空间权重限制在组内，k 近邻则在组内重新构建），用 z = (b₁ − b₂)/√(se₁² + se₂²) 比较，组数多于两个时另做 Cochran's Q 检验；或在全部单元上以完整空间权重估计一个交互模型，将关键变量（及其空间滞后项 W·x）与各组虚拟变量交互，以联合协方差做 Wald 检验比较。
+
+输出：HTML 报告（论文格式的分组并列表与组间比较）、CSV 表格、供论文使用的分组并列表（Excel、Word、LaTeX 或 CSV），以及可选的城市分组图层。每组至少需要 10 个单元；在规模小或空间分散的组内使用邻接权重会产生孤岛：请使用 k 近邻或交互模型方法。对于空间分散的分组（如开放度），建议使用交互模型方法：它保留每个城市真实的邻居，而分组单独建模只能看到组内的邻居。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="43" />
+      <source>heterogeneity,subsample,group,period,2016,region,east,central,west,northeast,openness,top 30%,interaction,Chow,spatial Durbin,econometrics</source>
+      <translation>heterogeneity,subsample,group,period,2016,region,east,central,west,northeast,openness,top 30%,interaction,Chow,spatial Durbin,econometrics,异质性,分样本,分组回归,时期,东部,中部,西部,东北,对外开放,交互项,空间杜宾模型</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="77" />
+      <source>Key variable</source>
+      <translation>关键变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="79" />
+      <source>Key variable (default: the first explanatory variable)</source>
+      <translation>关键变量（默认：第一个解释变量）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="81" />
+      <source>Grouping</source>
+      <translation>分组方式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="82" />
+      <source>Period: before / from the split year</source>
+      <translation>时期：分界年份之前 / 之后（含）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="82" />
+      <source>Category field (e.g. region)</source>
+      <translation>分类字段（如地区）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="83" />
+      <source>Top and bottom shares of a numeric field (e.g. openness)</source>
+      <translation>数值字段的前后分位（如对外开放度）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="85" />
+      <source>Split year</source>
+      <translation>分界年份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="87" />
+      <source>Split year (the second period starts with it)</source>
+      <translation>分界年份（第二个时期从该年开始）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="89" />
+      <source>Group field</source>
+      <translation>分组字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="91" />
+      <source>Group field (category or numeric; in a wide panel any year of the stem)</source>
+      <translation>分组字段（分类或数值；宽格式面板中任选该前缀的一年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="93" />
+      <source>Top share (%)</source>
+      <translation>前段占比（%）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="96" />
+      <source>Bottom share (%)</source>
+      <translation>后段占比（%）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="99" />
+      <source>Method</source>
+      <translation>方法</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="100" />
+      <source>Separate models per group</source>
+      <translation>各组分别建模</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="100" />
+      <source>One model with group interactions</source>
+      <translation>含分组交互项的单一模型</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="102" />
+      <source>Report</source>
+      <translation>报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="102" />
+      <source>HTML files (*.html)</source>
+      <translation>HTML 文件 (*.html)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="104" />
+      <source>Side-by-side table (CSV)</source>
+      <translation>分组并列表（CSV）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="104" />
+      <source>CSV files (*.csv)</source>
+      <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="108" />
+      <source>Groups</source>
+      <translation>分组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="111" />
+      <source>Key coefficient: first group − second group</source>
+      <translation>关键变量系数：第一组 − 第二组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="112" />
+      <source>z of the difference</source>
+      <translation>差值的 z 值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="113" />
+      <source>p-value of the difference</source>
+      <translation>差值的 p 值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="114" />
+      <source>Key coefficient: first group / second group</source>
+      <translation>关键变量系数：第一组 / 第二组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="147" />
+      <source>{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, {p}</source>
+      <translation>{key}：{a} = {va:.4f}，{b} = {vb:.4f}，z = {z:.3f}，{p}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="150" />
+      <source>Heterogeneity of the effect of {key} on {dependent}</source>
+      <translation>{key}对{dependent}影响的异质性</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="169" />
+      <source>Grouping by period: every city is in every group, no group layer.</source>
+      <translation>按时期分组：每个城市都属于每个组，不输出分组图层。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="178" />
+      <source>Grouping by a category or by top/bottom shares needs the group field: choose it (e.g. region or OPEN_2019).</source>
+      <translation>按分类或前后分位分组需要指定分组字段：请选择（如 region 或 OPEN_2019）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="197" />
+      <source>Group</source>
+      <translation>分组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="198" />
+      <source>Heterogeneity groups</source>
+      <translation>异质性分组</translation>
+    </message>
+    <message>
       <source>Runs the chosen spatial model (as in “Spatial spillover model”) separately for groups and lays the groups side by side, with tests that the key variable's coefficient and effects differ between them.
 
 Groupings: by period (years before the split year against the split year and after; default 2016), by a category field (e.g. region: east, central, west, northeast) or by the top and bottom shares of a numeric field (e.g. openness; default 30 % each; in a panel the city's mean over the years).
@@ -2767,7 +2961,7 @@ Groupings: by period (years before the split year against the split year and aft
 Methods: separate models per group (the weights are restricted to the group, or rebuilt within it for k-nearest neighbours), compared with z = (b₁ − b₂)/√(se₁² + se₂²) and, for more than two groups, Cochran's Q; or one interaction model on all units with the full weights, the key variable (and its W-lag) interacted with each group, compared by Wald tests with the joint covariance.
 
 Outputs: an HTML report (paper-style side-by-side table, group comparisons), a CSV table and an optional layer of the cities' groups. Groups need at least 10 units; contiguity weights inside small or scattered groups leave islands: use k-nearest neighbours or the interaction method. For scattered groups (openness) prefer the interaction method: it keeps every city's real neighbours, whereas a separate model only sees neighbours inside the group.</source>
-      <translation>对各组分别估计所选空间模型（同“空间溢出模型”），并将各组结果并列，同时检验关键变量的系数和效应在组间是否存在差异。
+      <translation type="vanished">对各组分别估计所选空间模型（同“空间溢出模型”），并将各组结果并列，同时检验关键变量的系数和效应在组间是否存在差异。
 
 分组方式：按时期（分界年份之前的年份对比分界年份及以后；默认 2016 年）、按分类字段（如地区：东部、中部、西部、东北）或按数值字段的前后分位（如对外开放度；默认各取 30%；面板中取城市的多年均值）。
 
@@ -2776,159 +2970,8 @@ Outputs: an HTML report (paper-style side-by-side table, group comparisons), a C
 输出：HTML 报告（论文格式的分组并列表与组间比较）、CSV 表格，以及可选的城市分组图层。每组至少需要 10 个单元；在规模小或空间分散的组内使用邻接权重会产生孤岛：请使用 k 近邻或交互模型方法。对于空间分散的分组（如开放度），建议使用交互模型方法：它保留每个城市真实的邻居，而分组单独建模只能看到组内的邻居。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="42" />
-      <source>heterogeneity,subsample,group,period,2016,region,east,central,west,northeast,openness,top 30%,interaction,Chow,spatial Durbin,econometrics</source>
-      <translation>heterogeneity,subsample,group,period,2016,region,east,central,west,northeast,openness,top 30%,interaction,Chow,spatial Durbin,econometrics,异质性,分样本,分组回归,时期,东部,中部,西部,东北,对外开放,交互项,空间杜宾模型</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="75" />
-      <source>Key variable</source>
-      <translation>关键变量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="77" />
-      <source>Key variable (default: the first explanatory variable)</source>
-      <translation>关键变量（默认：第一个解释变量）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="79" />
-      <source>Grouping</source>
-      <translation>分组方式</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="80" />
-      <source>Period: before / from the split year</source>
-      <translation>时期：分界年份之前 / 之后（含）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="80" />
-      <source>Category field (e.g. region)</source>
-      <translation>分类字段（如地区）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="81" />
-      <source>Top and bottom shares of a numeric field (e.g. openness)</source>
-      <translation>数值字段的前后分位（如对外开放度）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="83" />
-      <source>Split year</source>
-      <translation>分界年份</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="85" />
-      <source>Split year (the second period starts with it)</source>
-      <translation>分界年份（第二个时期从该年开始）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="87" />
-      <source>Group field</source>
-      <translation>分组字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="89" />
-      <source>Group field (category or numeric; in a wide panel any year of the stem)</source>
-      <translation>分组字段（分类或数值；宽格式面板中任选该前缀的一年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="91" />
-      <source>Top share (%)</source>
-      <translation>前段占比（%）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="94" />
-      <source>Bottom share (%)</source>
-      <translation>后段占比（%）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="97" />
-      <source>Method</source>
-      <translation>方法</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="98" />
-      <source>Separate models per group</source>
-      <translation>各组分别建模</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="98" />
-      <source>One model with group interactions</source>
-      <translation>含分组交互项的单一模型</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="100" />
-      <source>Report</source>
-      <translation>报告</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="100" />
-      <source>HTML files (*.html)</source>
-      <translation>HTML 文件 (*.html)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="102" />
-      <source>Side-by-side table (CSV)</source>
-      <translation>分组并列表（CSV）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="102" />
-      <source>CSV files (*.csv)</source>
-      <translation>CSV 文件 (*.csv)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="105" />
-      <source>Groups</source>
-      <translation>分组</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="108" />
-      <source>Key coefficient: first group − second group</source>
-      <translation>关键变量系数：第一组 − 第二组</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="109" />
-      <source>z of the difference</source>
-      <translation>差值的 z 值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="110" />
-      <source>p-value of the difference</source>
-      <translation>差值的 p 值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="111" />
-      <source>Key coefficient: first group / second group</source>
-      <translation>关键变量系数：第一组 / 第二组</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="142" />
       <source>{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, p = {p:.4g}</source>
-      <translation>{key}：{a} = {va:.4f}，{b} = {vb:.4f}，z = {z:.3f}，p = {p:.4g}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="145" />
-      <source>Heterogeneity of the effect of {key} on {dependent}</source>
-      <translation>{key}对{dependent}影响的异质性</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="162" />
-      <source>Grouping by period: every city is in every group, no group layer.</source>
-      <translation>按时期分组：每个城市都属于每个组，不输出分组图层。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="171" />
-      <source>Grouping by a category or by top/bottom shares needs the group field: choose it (e.g. region or OPEN_2019).</source>
-      <translation>按分类或前后分位分组需要指定分组字段：请选择（如 region 或 OPEN_2019）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="190" />
-      <source>Group</source>
-      <translation>分组</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="191" />
-      <source>Heterogeneity groups</source>
-      <translation>异质性分组</translation>
+      <translation type="vanished">{key}：{a} = {va:.4f}，{b} = {vb:.4f}，z = {z:.3f}，p = {p:.4g}</translation>
     </message>
   </context>
   <context>
@@ -3886,52 +3929,52 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
       <translation>自助法分布图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="131" />
+      <location filename="../../processing/algorithms/mediation.py" line="132" />
       <source>Indirect effect a·b</source>
       <translation>间接效应 a·b</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="132" />
+      <location filename="../../processing/algorithms/mediation.py" line="133" />
       <source>Direct effect c′</source>
       <translation>直接效应 c′</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="133" />
+      <location filename="../../processing/algorithms/mediation.py" line="134" />
       <source>Total effect c</source>
       <translation>总效应 c</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="134" />
+      <location filename="../../processing/algorithms/mediation.py" line="135" />
       <source>Share of the total effect mediated</source>
       <translation>中介效应占总效应的比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="135" />
+      <location filename="../../processing/algorithms/mediation.py" line="136" />
       <source>Sobel z</source>
       <translation>Sobel z 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="136" />
+      <location filename="../../processing/algorithms/mediation.py" line="137" />
       <source>Sobel p-value</source>
       <translation>Sobel p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="137" />
+      <location filename="../../processing/algorithms/mediation.py" line="138" />
       <source>Bias-corrected bootstrap interval, lower bound</source>
       <translation>偏差校正自助法置信区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="138" />
+      <location filename="../../processing/algorithms/mediation.py" line="139" />
       <source>Bias-corrected bootstrap interval, upper bound</source>
       <translation>偏差校正自助法置信区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="141" />
+      <location filename="../../processing/algorithms/mediation.py" line="142" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="172" />
+      <location filename="../../processing/algorithms/mediation.py" line="173" />
       <source>{count} bootstrap draw(s) were singular and left out.</source>
       <translation>有 {count} 次自助抽样矩阵奇异，已剔除。</translation>
     </message>
@@ -3939,339 +3982,336 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
   <context>
     <name>MediationReport</name>
     <message>
-      <location filename="../../processing/mediation_report.py" line="19" />
+      <location filename="../../processing/mediation_report.py" line="20" />
       <source>Cross-section (one year)</source>
       <translation>截面（单一年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="20" />
+      <location filename="../../processing/mediation_report.py" line="21" />
       <source>Pooled OLS with year effects</source>
       <translation>含年份效应的混合 OLS</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="21" />
+      <location filename="../../processing/mediation_report.py" line="22" />
       <source>Panel with unit fixed effects</source>
       <translation>含城市固定效应的面板</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="22" />
+      <location filename="../../processing/mediation_report.py" line="23" />
       <source>Panel with unit and year fixed effects</source>
       <translation>含城市与年份双向固定效应的面板</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="28" />
+      <location filename="../../processing/mediation_report.py" line="29" />
       <source>Partial (complementary) mediation: the indirect effect is significant and has the sign of the direct effect</source>
       <translation>部分中介（互补型）：间接效应显著，且与直接效应同号</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="30" />
+      <location filename="../../processing/mediation_report.py" line="31" />
       <source>Competitive mediation: the indirect effect is significant and opposes the direct effect</source>
       <translation>竞争型中介：间接效应显著，且与直接效应方向相反</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="32" />
+      <location filename="../../processing/mediation_report.py" line="33" />
       <source>Full (indirect-only) mediation: the indirect effect is significant and the direct effect is not</source>
       <translation>完全中介（仅间接效应）：间接效应显著而直接效应不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="34" />
+      <location filename="../../processing/mediation_report.py" line="35" />
       <source>No mediation: only the direct effect is significant</source>
       <translation>无中介效应：仅直接效应显著</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="35" />
+      <location filename="../../processing/mediation_report.py" line="36" />
       <source>No effect: neither the indirect nor the direct effect is significant</source>
       <translation>无效应：间接效应与直接效应均不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="41" />
+      <location filename="../../processing/mediation_report.py" line="42" />
       <source>{verdict}. Indirect effect of {x} on {y} through {m}: {indirect} ({share} of the total effect).</source>
       <translation>{verdict}。{x}通过{m}对{y}的间接效应：{indirect}（占总效应的 {share}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="52" />
+      <location filename="../../processing/mediation_report.py" line="53" />
       <source>(1) {y}: total effect</source>
       <translation>(1) {y}：总效应</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="52" />
+      <location filename="../../processing/mediation_report.py" line="53" />
       <source>(2) {m}: path a</source>
       <translation>(2) {m}：路径 a</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="53" />
+      <location filename="../../processing/mediation_report.py" line="54" />
       <source>(3) {y}: direct effect and path b</source>
       <translation>(3) {y}：直接效应与路径 b</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="68" />
+      <location filename="../../processing/mediation_report.py" line="69" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="68" />
+      <location filename="../../processing/mediation_report.py" line="69" />
       <source>Equation</source>
       <translation>方程</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="68" />
+      <location filename="../../processing/mediation_report.py" line="69" />
       <source>Variable</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="69" />
+      <location filename="../../processing/mediation_report.py" line="70" />
       <source>Coefficient</source>
       <translation>系数</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="69" />
+      <location filename="../../processing/mediation_report.py" line="70" />
       <source>Standard error</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="69" />
+      <location filename="../../processing/mediation_report.py" line="70" />
       <source>t statistic</source>
       <translation>t 统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="70" />
+      <location filename="../../processing/mediation_report.py" line="71" />
       <source>p-value</source>
       <translation>p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="70" />
+      <location filename="../../processing/mediation_report.py" line="71" />
       <source>Significance (*** 1 %, ** 5 %, * 10 %)</source>
       <translation>显著性（*** 1%，** 5%，* 10%）</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="71" />
+      <location filename="../../processing/mediation_report.py" line="72" />
       <source>Observations</source>
       <translation>观测值</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="71" />
+      <location filename="../../processing/mediation_report.py" line="72" />
       <source>R² (within R² with fixed effects)</source>
       <translation>R²（固定效应模型为组内 R²）</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="72" />
+      <location filename="../../processing/mediation_report.py" line="73" />
       <source>Mediation regressions</source>
       <translation>中介效应回归</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="98" />
+      <location filename="../../processing/mediation_report.py" line="99" />
       <source>Total effect c</source>
       <translation>总效应 c</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="99" />
+      <location filename="../../processing/mediation_report.py" line="100" />
       <source>Direct effect c′</source>
       <translation>直接效应 c′</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="100" />
+      <location filename="../../processing/mediation_report.py" line="101" />
       <source>Indirect effect a·b (Sobel)</source>
       <translation>间接效应 a·b（Sobel）</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="102" />
+      <location filename="../../processing/mediation_report.py" line="103" />
       <source>Indirect effect a·b (Aroian)</source>
       <translation>间接效应 a·b（Aroian）</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="104" />
+      <location filename="../../processing/mediation_report.py" line="105" />
       <source>Path a (X → M)</source>
       <translation>路径 a（X → M）</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="105" />
+      <location filename="../../processing/mediation_report.py" line="106" />
       <source>Path b (M → Y given X)</source>
       <translation>路径 b（控制 X 后 M → Y）</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="106" />
+      <location filename="../../processing/mediation_report.py" line="107" />
       <source>Share mediated a·b / c</source>
       <translation>中介效应占比 a·b / c</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="108" />
+      <location filename="../../processing/mediation_report.py" line="109" />
       <source>Effect</source>
       <translation>效应</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="108" />
+      <location filename="../../processing/mediation_report.py" line="109" />
       <source>Description</source>
       <translation>说明</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="108" />
+      <location filename="../../processing/mediation_report.py" line="109" />
       <source>Estimate</source>
       <translation>估计值</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="109" />
+      <location filename="../../processing/mediation_report.py" line="110" />
       <source>t or z statistic</source>
       <translation>t 或 z 统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="110" />
+      <location filename="../../processing/mediation_report.py" line="111" />
       <source>Percentile bootstrap interval, lower</source>
       <translation>百分位自助法置信区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="111" />
+      <location filename="../../processing/mediation_report.py" line="112" />
       <source>Percentile bootstrap interval, upper</source>
       <translation>百分位自助法置信区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="112" />
+      <location filename="../../processing/mediation_report.py" line="113" />
       <source>Bias-corrected bootstrap interval, lower</source>
       <translation>偏差校正自助法置信区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="113" />
+      <location filename="../../processing/mediation_report.py" line="114" />
       <source>Bias-corrected bootstrap interval, upper</source>
       <translation>偏差校正自助法置信区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="114" />
+      <location filename="../../processing/mediation_report.py" line="115" />
       <source>Bootstrap standard error</source>
       <translation>自助法标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="115" />
+      <location filename="../../processing/mediation_report.py" line="116" />
       <source>Mediation effects</source>
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="134" />
+      <location filename="../../processing/mediation_report.py" line="135" />
       <source>Bootstrap distribution of the indirect effect ({draws} draws)</source>
       <translation>间接效应的自助法分布（{draws} 次抽样）</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="136" />
+      <location filename="../../processing/mediation_report.py" line="137" />
       <source>Indirect effect a·b</source>
       <translation>间接效应 a·b</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="136" />
+      <location filename="../../processing/mediation_report.py" line="137" />
       <source>Draws</source>
       <translation>抽样次数</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="137" />
+      <location filename="../../processing/mediation_report.py" line="138" />
       <source>Percentile {level} interval</source>
       <translation>百分位 {level} 置信区间</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="138" />
+      <location filename="../../processing/mediation_report.py" line="139" />
       <source>Bias-corrected {level} interval</source>
       <translation>偏差校正 {level} 置信区间</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="142" />
+      <location filename="../../processing/mediation_report.py" line="143" />
       <source>matplotlib is not installed in QGIS's Python: the report has no chart.</source>
       <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="156" />
-      <source>Mediation: {x} → {m} → {y} ({layer})</source>
-      <translation>中介效应：{x} → {m} → {y}（{layer}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="159" />
-      <source>{model}; {n} observations of {units} units, {period}.</source>
-      <translation>{model}；{units} 个单元的 {n} 个观测值，{period}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="162" />
-      <source>{count} unit(s) with missing years were left out: {units}.</source>
-      <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="164" />
-      <source>Verdict</source>
-      <translation>结论</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="172" />
-      <source>R² (within with fixed effects)</source>
-      <translation>R²（固定效应模型为组内 R²）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="174" />
-      <source>Unit fixed effects</source>
-      <translation>城市固定效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="175" />
-      <source>Year effects</source>
-      <translation>年份效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="181" />
+      <location filename="../../processing/mediation_report.py" line="173" />
       <source>Stepwise regressions (Baron and Kenny)</source>
       <translation>逐步回归（Baron 和 Kenny）</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="183" />
+      <location filename="../../processing/mediation_report.py" line="174" />
       <source>Constant</source>
       <translation>常数项</translation>
     </message>
     <message>
       <location filename="../../processing/mediation_report.py" line="185" />
+      <source>Mediation: {x} → {m} → {y} ({layer})</source>
+      <translation>中介效应：{x} → {m} → {y}（{layer}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="188" />
+      <source>{model}; {n} observations of {units} units, {period}.</source>
+      <translation>{model}；{units} 个单元的 {n} 个观测值，{period}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="191" />
+      <source>{count} unit(s) with missing years were left out: {units}.</source>
+      <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="193" />
+      <source>Verdict</source>
+      <translation>结论</translation>
+    </message>
+    <message>
+      <location filename="../../processing/mediation_report.py" line="199" />
       <source>Effects</source>
       <translation>效应</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="208" />
+      <location filename="../../processing/mediation_report.py" line="222" />
       <source>Share of the total effect mediated (a·b / c): {share}. The standard error and p-value of a·b are the Sobel test's.</source>
       <translation>中介效应占总效应的比例（a·b / c）：{share}。a·b 的标准误和 p 值来自 Sobel 检验。</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="211" />
+      <location filename="../../processing/mediation_report.py" line="225" />
       <source>Cluster bootstrap: {draws} draws resampling whole units (seed {seed}); bootstrap standard error of a·b {se}.</source>
       <translation>聚类自助法：以整个单元为单位重抽样 {draws} 次（种子 {seed}）；a·b 的自助法标准误为 {se}。</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="216" />
+      <location filename="../../processing/mediation_report.py" line="230" />
       <source>No bootstrap was run (0 draws): the verdict rests on the Sobel test.</source>
       <translation>未做自助法（抽样 0 次）：结论基于 Sobel 检验。</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="218" />
+      <location filename="../../processing/mediation_report.py" line="232" />
       <source>Tests of the indirect effect</source>
       <translation>间接效应的检验</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="219" />
+      <location filename="../../processing/mediation_report.py" line="233" />
       <source>Test</source>
       <translation>检验</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="219" />
+      <location filename="../../processing/mediation_report.py" line="233" />
       <source>z</source>
       <translation>z</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="220" />
+      <location filename="../../processing/mediation_report.py" line="234" />
       <source>Sobel (1982)</source>
       <translation>Sobel（1982）</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="221" />
+      <location filename="../../processing/mediation_report.py" line="235" />
       <source>Aroian (1947)</source>
       <translation>Aroian（1947）</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="224" />
+      <location filename="../../processing/mediation_report.py" line="238" />
       <source>Bootstrap distribution of the indirect effect</source>
       <translation>间接效应的自助法分布</translation>
     </message>
     <message>
-      <location filename="../../processing/mediation_report.py" line="225" />
+      <location filename="../../processing/mediation_report.py" line="239" />
       <source>Steps: (1) {y} on {x} gives the total effect c; (2) {m} on {x} gives path a; (3) {y} on {x} and {m} gives the direct effect c′ and path b. By least squares c = c′ + a·b exactly. The bootstrap does not assume a·b is normal, which the Sobel test does.</source>
       <translation>步骤：(1) {y} 对 {x} 回归得到总效应 c；(2) {m} 对 {x} 回归得到路径 a；(3) {y} 对 {x} 和 {m} 回归得到直接效应 c′ 和路径 b。最小二乘下 c = c′ + a·b 严格成立。自助法不像 Sobel 检验那样假设 a·b 服从正态分布。</translation>
+    </message>
+    <message>
+      <source>R² (within with fixed effects)</source>
+      <translation type="vanished">R²（固定效应模型为组内 R²）</translation>
+    </message>
+    <message>
+      <source>Unit fixed effects</source>
+      <translation type="vanished">城市固定效应</translation>
+    </message>
+    <message>
+      <source>Year effects</source>
+      <translation type="vanished">年份效应</translation>
     </message>
   </context>
   <context>
@@ -4837,52 +4877,97 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>RegressionOutput</name>
     <message>
-      <location filename="../../processing/regression_output.py" line="22" />
+      <location filename="../../processing/regression_output.py" line="27" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="22" />
+      <location filename="../../processing/regression_output.py" line="27" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="24" />
+      <location filename="../../processing/regression_output.py" line="29" />
       <source>PNG files (*.png)</source>
       <translation>PNG 文件 (*.png)</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="37" />
+      <location filename="../../processing/regression_output.py" line="41" />
+      <source>Paper tables (XLSX; the other formats beside it, same name)</source>
+      <translation>论文表格（XLSX；其他格式同名保存在同一文件夹）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="42" />
+      <source>Excel workbooks (*.xlsx)</source>
+      <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="44" />
+      <source>Formats of the paper tables</source>
+      <translation>论文表格的格式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="45" />
+      <source>Excel (XLSX)</source>
+      <translation>Excel 表格（XLSX）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="45" />
+      <source>Word (DOCX)</source>
+      <translation>Word 文档（DOCX）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="45" />
+      <source>LaTeX (booktabs)</source>
+      <translation>LaTeX 三线表（booktabs）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="45" />
+      <source>CSV</source>
+      <translation>CSV 表格</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="70" />
+      <source>{format} tables were not written: QGIS's Python lacks the package {package} (install it with the plugin's dependency installer).</source>
+      <translation>未写出 {format} 表格：QGIS 的 Python 缺少软件包 {package}（请用插件的依赖安装程序安装）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="77" />
+      <source>Paper table written: {path}</source>
+      <translation>已写出论文表格：{path}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="91" />
       <source>{se} in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
       <translation>括号内为{se}。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="42" />
+      <location filename="../../processing/regression_output.py" line="96" />
       <source>Classical standard errors</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="43" />
+      <location filename="../../processing/regression_output.py" line="97" />
       <source>Heteroskedasticity-robust (HC1) standard errors</source>
       <translation>异方差稳健（HC1）标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="44" />
+      <location filename="../../processing/regression_output.py" line="98" />
       <source>Standard errors clustered by unit</source>
       <translation>按单元聚类的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="45" />
+      <location filename="../../processing/regression_output.py" line="99" />
       <source>Asymptotic standard errors (maximum likelihood)</source>
       <translation>渐近标准误（极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="50" />
+      <location filename="../../processing/regression_output.py" line="104" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="50" />
+      <location filename="../../processing/regression_output.py" line="104" />
       <source>No</source>
       <translation>否</translation>
     </message>
@@ -5857,17 +5942,175 @@ Outputs: a layer with each city's change (SC_DX), own change (SC_OWN), received 
   <context>
     <name>SpatialDurbinAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="29" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="30" />
       <source>Spatial spillover model (spatial Durbin)</source>
       <translation>空间溢出模型（空间杜宾模型）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="30" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="31" />
       <source>Spatial Durbin and related models with direct and spillover effects.</source>
       <translation>空间杜宾等模型，含直接效应与溢出效应。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="35" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="36" />
+      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
+
+Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
+
+Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
+
+Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
+
+Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
+
+Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional tables for papers and reports (Excel, Word, LaTeX or CSV: models side by side, N, fixed effects, log-likelihood, AIC, R², weights and SE type at the foot, definitions in the notes), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
+
+Maximum-likelihood models need every city to have a neighbour: by default cities without one (islands, e.g. 三沙市 with queen weights) are left out with a warning that names them; or use k-nearest neighbours. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
+      <translation>估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+
+模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
+
+数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
+
+效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
+
+诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
+
+输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的论文与报告表格（Excel、Word、LaTeX 或 CSV：各模型并列，表底为样本量、固定效应、对数似然值、AIC、R²、空间权重和标准误类型，注释中给出定义），可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
+
+极大似然模型要求每个城市都有邻居：默认剔除没有邻居的城市（孤岛，例如 queen 权重下的三沙市），并给出指明这些城市的警告；也可改用 k 近邻。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="34" />
+      <source>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics</source>
+      <translation>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics,空间杜宾模型,空间滞后模型,空间误差模型,空间溢出,直接效应,间接效应,溢出效应,总效应,固定效应,随机效应,LM 检验,空间计量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="72" />
+      <source>Report</source>
+      <translation>报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="72" />
+      <source>HTML files (*.html)</source>
+      <translation>HTML 文件 (*.html)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="74" />
+      <source>CSV tables (folder)</source>
+      <translation>CSV 表格（文件夹）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="77" />
+      <source>Fitted values and residuals</source>
+      <translation>拟合值与残差</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="80" />
+      <source>Residual clusters (LISA)</source>
+      <translation>残差集聚（LISA）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="84" />
+      <source>Spatial parameter (ρ or λ)</source>
+      <translation>空间参数（ρ 或 λ）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="85" />
+      <source>Log-likelihood</source>
+      <translation>对数似然值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="86" />
+      <source>AIC</source>
+      <translation>AIC</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="87" />
+      <source>R²</source>
+      <translation>R²</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="88" />
+      <source>Observations</source>
+      <translation>观测值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="107" />
+      <source>{model}: log-likelihood {loglik:.4f}, AIC {aic:.4f}</source>
+      <translation>{model}：对数似然值 {loglik:.4f}，AIC {aic:.4f}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="115" />
+      <source>Spatial spillover model: {model} of {dependent}</source>
+      <translation>空间溢出模型：{dependent}的{model}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="159" />
+      <source>Observed {y}</source>
+      <translation>{y}观测值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="160" />
+      <source>Fitted {y}</source>
+      <translation>{y}拟合值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="161" />
+      <source>Residual</source>
+      <translation>残差</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="162" />
+      <source>Fitted {y}, mean over the years</source>
+      <translation>{y}拟合值（多年均值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="163" />
+      <source>Residual, mean over the years</source>
+      <translation>残差（多年均值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="165" />
+      <source>Fitted {y} ({year})</source>
+      <translation>{y}拟合值（{year}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="166" />
+      <source>Residual ({year})</source>
+      <translation>残差（{year}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="168" />
+      <source>Fitted {y} ({model})</source>
+      <translation>{y}拟合值（{model}）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="188" />
+      <source>Residual (mean over the years)</source>
+      <translation>残差（多年均值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="189" />
+      <source>Local Moran's I of the residuals</source>
+      <translation>残差的局部莫兰指数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="190" />
+      <source>Pseudo p-value (999 permutations)</source>
+      <translation>伪 p 值（999 次置换）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="191" />
+      <source>Quadrant (GeoDa: 1 HH, 2 LL, 3 LH, 4 HL, 0 no neighbours)</source>
+      <translation>象限（GeoDa：1 高-高，2 低-低，3 低-高，4 高-低，0 无邻居）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="192" />
+      <source>Residual cluster (p ≤ 0.05)</source>
+      <translation>残差集聚类型（p ≤ 0.05）</translation>
+    </message>
+    <message>
       <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
 
 Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
@@ -5881,7 +6124,7 @@ Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the
 Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
 
 Maximum-likelihood models need every city to have a neighbour: by default cities without one (islands, e.g. 三沙市 with queen weights) are left out with a warning that names them; or use k-nearest neighbours. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
-      <translation>估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
 
 模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
 
@@ -5894,136 +6137,6 @@ Maximum-likelihood models need every city to have a neighbour: by default cities
 输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
 
 极大似然模型要求每个城市都有邻居：默认剔除没有邻居的城市（孤岛，例如 queen 权重下的三沙市），并给出指明这些城市的警告；也可改用 k 近邻。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="33" />
-      <source>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics</source>
-      <translation>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics,空间杜宾模型,空间滞后模型,空间误差模型,空间溢出,直接效应,间接效应,溢出效应,总效应,固定效应,随机效应,LM 检验,空间计量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="69" />
-      <source>Report</source>
-      <translation>报告</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="69" />
-      <source>HTML files (*.html)</source>
-      <translation>HTML 文件 (*.html)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="71" />
-      <source>CSV tables (folder)</source>
-      <translation>CSV 表格（文件夹）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="73" />
-      <source>Fitted values and residuals</source>
-      <translation>拟合值与残差</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="76" />
-      <source>Residual clusters (LISA)</source>
-      <translation>残差集聚（LISA）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="80" />
-      <source>Spatial parameter (ρ or λ)</source>
-      <translation>空间参数（ρ 或 λ）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="81" />
-      <source>Log-likelihood</source>
-      <translation>对数似然值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="82" />
-      <source>AIC</source>
-      <translation>AIC</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="83" />
-      <source>R²</source>
-      <translation>R²</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="84" />
-      <source>Observations</source>
-      <translation>观测值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="103" />
-      <source>{model}: log-likelihood {loglik:.4f}, AIC {aic:.4f}</source>
-      <translation>{model}：对数似然值 {loglik:.4f}，AIC {aic:.4f}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="111" />
-      <source>Spatial spillover model: {model} of {dependent}</source>
-      <translation>空间溢出模型：{dependent}的{model}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="154" />
-      <source>Observed {y}</source>
-      <translation>{y}观测值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="155" />
-      <source>Fitted {y}</source>
-      <translation>{y}拟合值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="156" />
-      <source>Residual</source>
-      <translation>残差</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="157" />
-      <source>Fitted {y}, mean over the years</source>
-      <translation>{y}拟合值（多年均值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="158" />
-      <source>Residual, mean over the years</source>
-      <translation>残差（多年均值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="160" />
-      <source>Fitted {y} ({year})</source>
-      <translation>{y}拟合值（{year}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="161" />
-      <source>Residual ({year})</source>
-      <translation>残差（{year}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="163" />
-      <source>Fitted {y} ({model})</source>
-      <translation>{y}拟合值（{model}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="183" />
-      <source>Residual (mean over the years)</source>
-      <translation>残差（多年均值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="184" />
-      <source>Local Moran's I of the residuals</source>
-      <translation>残差的局部莫兰指数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="185" />
-      <source>Pseudo p-value (999 permutations)</source>
-      <translation>伪 p 值（999 次置换）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="186" />
-      <source>Quadrant (GeoDa: 1 HH, 2 LL, 3 LH, 4 HL, 0 no neighbours)</source>
-      <translation>象限（GeoDa：1 高-高，2 低-低，3 低-高，4 高-低，0 无邻居）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="187" />
-      <source>Residual cluster (p ≤ 0.05)</source>
-      <translation>残差集聚类型（p ≤ 0.05）</translation>
     </message>
     <message>
       <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
@@ -6050,6 +6163,34 @@ Maximum-likelihood models need every city to have a neighbour: use k-nearest nei
 诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
 
 输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
+
+极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
+    </message>
+    <message>
+      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
+
+Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
+
+Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
+
+Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
+
+Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
+
+Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional tables for papers and reports (Excel, Word, LaTeX or CSV: models side by side, N, fixed effects, log-likelihood, AIC, R², weights and SE type at the foot, definitions in the notes), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
+
+Maximum-likelihood models need every city to have a neighbour: use k-nearest neighbours or leave the islands out. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
+      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+
+模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
+
+数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
+
+效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
+
+诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
+
+输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的论文与报告表格（Excel、Word、LaTeX 或 CSV：各模型并列，表底为样本量、固定效应、对数似然值、AIC、R²、空间权重和标准误类型，注释中给出定义），可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
 
 极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
     </message>
@@ -6449,243 +6590,247 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>SpilloverInputs</name>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="62" />
+      <location filename="../../processing/spillover_inputs.py" line="64" />
       <source>Automatic (long with a year field; wide when the fields are STEM_YYYY; else cross-section)</source>
       <translation>自动（有年份字段为长格式；字段为 STEM_YYYY 时为宽格式；否则为截面）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="63" />
+      <location filename="../../processing/spillover_inputs.py" line="65" />
       <source>Cross-section (one feature per unit, the chosen fields)</source>
       <translation>截面（每个单元一个要素，使用所选字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="64" />
+      <location filename="../../processing/spillover_inputs.py" line="66" />
       <source>Wide panel (yearly fields STEM_YYYY: every year of the chosen fields' stems)</source>
       <translation>宽格式面板（逐年字段 STEM_YYYY：所选字段前缀的每一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="65" />
+      <location filename="../../processing/spillover_inputs.py" line="67" />
       <source>Long panel (one feature per unit and year, with a year field)</source>
       <translation>长格式面板（每个单元每年一个要素，带年份字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="69" />
+      <location filename="../../processing/spillover_inputs.py" line="71" />
       <source>OLS (no spatial terms)</source>
       <translation>OLS（无空间项）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="69" />
+      <location filename="../../processing/spillover_inputs.py" line="71" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="69" />
+      <location filename="../../processing/spillover_inputs.py" line="71" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="70" />
+      <location filename="../../processing/spillover_inputs.py" line="72" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="70" />
+      <location filename="../../processing/spillover_inputs.py" line="72" />
       <source>Spatial Durbin error (SDEM)</source>
       <translation>空间杜宾误差模型（SDEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="70" />
+      <location filename="../../processing/spillover_inputs.py" line="72" />
       <source>Spatial lag of X (SLX)</source>
       <translation>解释变量空间滞后模型（SLX）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="74" />
+      <location filename="../../processing/spillover_inputs.py" line="76" />
       <source>None (pooled)</source>
       <translation>无（混合回归）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="74" />
+      <location filename="../../processing/spillover_inputs.py" line="76" />
       <source>Unit (city) fixed effects</source>
       <translation>个体（城市）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="74" />
+      <location filename="../../processing/spillover_inputs.py" line="76" />
       <source>Time (year) fixed effects</source>
       <translation>时间（年份）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="75" />
+      <location filename="../../processing/spillover_inputs.py" line="77" />
       <source>Two-way fixed effects (city and year)</source>
       <translation>双向固定效应（城市和年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="75" />
+      <location filename="../../processing/spillover_inputs.py" line="77" />
       <source>Random unit effects</source>
       <translation>个体随机效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="76" />
+      <location filename="../../processing/spillover_inputs.py" line="78" />
       <source>Random unit effects and year fixed effects</source>
       <translation>个体随机效应与年份固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="87" />
+      <location filename="../../processing/spillover_inputs.py" line="89" />
       <source>Cities (units) with the model's fields</source>
       <translation>含模型字段的城市（单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="89" />
+      <location filename="../../processing/spillover_inputs.py" line="91" />
       <source>Data layout</source>
       <translation>数据格式</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="91" />
+      <location filename="../../processing/spillover_inputs.py" line="93" />
       <source>Dependent variable</source>
       <translation>被解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="93" />
+      <location filename="../../processing/spillover_inputs.py" line="95" />
       <source>Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)</source>
       <translation>被解释变量（宽格式面板中任选该前缀的一年，如 RES_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="95" />
+      <location filename="../../processing/spillover_inputs.py" line="97" />
       <source>Explanatory variables</source>
       <translation>解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="97" />
+      <location filename="../../processing/spillover_inputs.py" line="99" />
       <source>Explanatory variables (in a wide panel any year of each stem)</source>
       <translation>解释变量（宽格式面板中每个前缀任选一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="100" />
+      <location filename="../../processing/spillover_inputs.py" line="102" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="102" />
+      <location filename="../../processing/spillover_inputs.py" line="104" />
       <source>Panel effects</source>
       <translation>面板效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="103" />
+      <location filename="../../processing/spillover_inputs.py" line="105" />
       <source>Panel effects (ignored for a cross-section)</source>
       <translation>面板效应（截面数据忽略此项）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="105" />
+      <location filename="../../processing/spillover_inputs.py" line="107" />
       <source>Leave out units without neighbours</source>
       <translation>剔除没有邻居的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="106" />
+      <location filename="../../processing/spillover_inputs.py" line="108" />
       <source>Leave out units without neighbours (islands)</source>
       <translation>剔除没有邻居的单元（孤岛）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="108" />
+      <location filename="../../processing/spillover_inputs.py" line="110" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="109" />
+      <location filename="../../processing/spillover_inputs.py" line="111" />
       <source>Balance the panel: leave out units with missing values</source>
       <translation>平衡面板：剔除含缺失值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="111" />
+      <location filename="../../processing/spillover_inputs.py" line="113" />
       <source>Lee–Yu bias correction</source>
       <translation>Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="112" />
+      <location filename="../../processing/spillover_inputs.py" line="114" />
       <source>Lee–Yu bias correction of fixed-effects estimates</source>
       <translation>对固定效应估计做 Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="114" />
+      <location filename="../../processing/spillover_inputs.py" line="116" />
       <source>Variables with a W·X term</source>
       <translation>含 W·X 项的变量</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="116" />
+      <location filename="../../processing/spillover_inputs.py" line="118" />
       <source>Variables with a W·X term (Durbin models; empty: all explanatory variables)</source>
       <translation>含 W·X 项的变量（杜宾模型；留空：全部解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="118" />
+      <location filename="../../processing/spillover_inputs.py" line="120" />
       <source>Simulation draws</source>
       <translation>模拟抽样次数</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="121" />
+      <location filename="../../processing/spillover_inputs.py" line="123" />
       <source>Simulation draws for the effects' standard errors (0: effects without standard errors)</source>
       <translation>效应标准误的模拟抽样次数（0：效应不带标准误）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="123" />
+      <location filename="../../processing/spillover_inputs.py" line="125" />
       <source>Random seed (simulations)</source>
       <translation>随机种子（模拟）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="168" />
+      <location filename="../../processing/spillover_inputs.py" line="170" />
       <source>Compare with the other models</source>
       <translation>与同族其他模型比较</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="169" />
+      <location filename="../../processing/spillover_inputs.py" line="171" />
       <source>Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman tests)</source>
       <translation>与模型族中的其他模型比较（比较表、LR/Wald 检验、LM 检验和 Hausman 检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="197" />
+      <location filename="../../processing/spillover_inputs.py" line="199" />
       <source>Choose at least one explanatory variable.</source>
       <translation>请至少选择一个解释变量。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="205" />
+      <location filename="../../processing/spillover_inputs.py" line="207" />
       <source>The layer has no field {fields}; choose fields of the input layer.</source>
       <translation>图层中没有字段 {fields}；请选择输入图层中的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="211" />
+      <location filename="../../processing/spillover_inputs.py" line="213" />
       <source>The dependent variable {name} is also an explanatory variable; remove it from the explanatory variables.</source>
       <translation>被解释变量 {name} 同时也是解释变量；请将其从解释变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="215" />
+      <location filename="../../processing/spillover_inputs.py" line="217" />
       <source>A long panel needs the year field: choose it in “Year field”.</source>
       <translation>长格式面板需要年份字段：请在“年份字段”中选择。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="242" />
+      <location filename="../../processing/spillover_inputs.py" line="244" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="242" />
+      <location filename="../../processing/spillover_inputs.py" line="244" />
       <source>wide panel</source>
       <translation>宽格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="242" />
+      <location filename="../../processing/spillover_inputs.py" line="244" />
       <source>long panel</source>
       <translation>长格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="243" />
+      <location filename="../../processing/spillover_inputs.py" line="245" />
       <source>Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.</source>
       <translation>图层：{layer}（{layout}）；被解释变量 {dependent}；解释变量 {names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="245" />
-      <source>Spatial weights: {kind}, transformation {transform}; {links} links among {units} units.</source>
-      <translation>空间权重：{kind}，标准化方式 {transform}；{units} 个单元之间共 {links} 条连接。</translation>
+      <location filename="../../processing/spillover_inputs.py" line="247" />
+      <source>Spatial weights: {weights}; {links} links among {units} units.</source>
+      <translation>空间权重：{weights}；{units} 个单元之间共 {links} 条连接。</translation>
     </message>
     <message>
       <source>Simulation draws for the effects' standard errors</source>
       <translation type="vanished">效应标准误的模拟抽样次数</translation>
+    </message>
+    <message>
+      <source>Spatial weights: {kind}, transformation {transform}; {links} links among {units} units.</source>
+      <translation type="vanished">空间权重：{kind}，标准化方式 {transform}；{units} 个单元之间共 {links} 条连接。</translation>
     </message>
   </context>
   <context>
@@ -7858,12 +8003,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的控制变量取值时点“{timing}”；请使用 initial 或 mean。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/beta.py" line="116" />
+      <location filename="../../core/convergence/beta.py" line="117" />
       <source>The years are not equally spaced ({years}); a panel of growth rates needs a regular interval. Choose consecutive years.</source>
       <translation>年份间隔不相等（{years}）；增长率面板需要等间隔的年份。请选择连续的年份。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/beta.py" line="133" />
+      <location filename="../../core/convergence/beta.py" line="134" />
       <source>Panel β-convergence with fixed effects needs at least {needed} years; the data have {count}.</source>
       <translation>含固定效应的面板β收敛至少需要 {needed} 年；数据只有 {count} 年。</translation>
     </message>
@@ -8038,32 +8183,32 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>缺少 HiGHS 求解器（Python 包 highspy）；请用 pip install highspy 安装后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="101" />
+      <location filename="../../core/dependencies.py" line="102" />
       <source>{package} (missing; needs &gt;= {required})</source>
       <translation>{package}（缺失；需要 &gt;= {required}）</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="102" />
+      <location filename="../../core/dependencies.py" line="103" />
       <source>{package} {installed} (too old; needs &gt;= {required})</source>
       <translation>{package} {installed}（版本过旧；需要 &gt;= {required}）</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="304" />
+      <location filename="../../core/dependencies.py" line="305" />
       <source>conda install -c conda-forge pyproj (in QGIS's conda environment)</source>
       <translation>conda install -c conda-forge pyproj（在 QGIS 所在的 conda 环境中）</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="306" />
+      <location filename="../../core/dependencies.py" line="307" />
       <source>the OSGeo4W Setup (Advanced Install), package python3-pyproj</source>
       <translation>OSGeo4W 安装程序（高级安装）中的 python3-pyproj 包</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="308" />
+      <location filename="../../core/dependencies.py" line="309" />
       <source>a QGIS.app that ships pyproj (the official installers do), or QGIS from conda-forge</source>
       <translation>自带 pyproj 的 QGIS.app（官方安装包即自带），或 conda-forge 的 QGIS</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="309" />
+      <location filename="../../core/dependencies.py" line="310" />
       <source>sudo apt install python3-pyproj (Debian, Ubuntu) or sudo dnf install python3-pyproj (Fedora)</source>
       <translation>sudo apt install python3-pyproj（Debian、Ubuntu）或 sudo dnf install python3-pyproj（Fedora）</translation>
     </message>
@@ -8618,222 +8763,232 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>对数似然函数的数值 Hessian 矩阵</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="50" />
+      <location filename="../../core/econometrics/report.py" line="53" />
+      <source>Random</source>
+      <translation>随机</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="86" />
       <source>Constant</source>
       <translation>常数项</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="50" />
+      <location filename="../../core/econometrics/report.py" line="86" />
       <source>φ (random effects)</source>
       <translation>φ（随机效应）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="55" />
+      <location filename="../../core/econometrics/report.py" line="91" />
       <source>Direct</source>
       <translation>直接效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="55" />
+      <location filename="../../core/econometrics/report.py" line="91" />
       <source>Indirect</source>
       <translation>间接效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="55" />
+      <location filename="../../core/econometrics/report.py" line="91" />
       <source>Total</source>
       <translation>总效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="65" />
+      <location filename="../../core/econometrics/report.py" line="101" />
       <source>Estimates of {dependent} ({effects}); † the chosen model</source>
       <translation>{dependent}的估计结果（{effects}）；† 为所选模型</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="77" />
+      <location filename="../../core/econometrics/report.py" line="114" />
       <source>Direct, indirect (spillover) and total effects: {model}</source>
       <translation>直接效应、间接效应（溢出效应）和总效应：{model}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="87" />
+      <location filename="../../core/econometrics/report.py" line="115" />
+      <source>Effects (LeSage and Pace): {method}.</source>
+      <translation>效应（LeSage 和 Pace）：{method}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="125" />
       <source>Test</source>
       <translation>检验</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="87" />
+      <location filename="../../core/econometrics/report.py" line="125" />
       <source>Null hypothesis</source>
       <translation>原假设</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="87" />
+      <location filename="../../core/econometrics/report.py" line="125" />
       <source>Statistic</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="87" />
+      <location filename="../../core/econometrics/report.py" line="125" />
       <source>df</source>
       <translation>自由度</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="87" />
+      <location filename="../../core/econometrics/report.py" line="125" />
       <source>p-value</source>
       <translation>p 值</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="94" />
+      <location filename="../../core/econometrics/report.py" line="132" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="96" />
+      <location filename="../../core/econometrics/report.py" line="134" />
       <source>Model: {model}; dependent variable: {dependent}.</source>
       <translation>模型：{model}；被解释变量：{dependent}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="98" />
+      <location filename="../../core/econometrics/report.py" line="136" />
       <source>Panel effects: {effects}; {units} units × {years} year(s) = {obs} observations.</source>
       <translation>面板效应：{effects}；{units} 个单元 × {years} 年 = {obs} 个观测值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="100" />
+      <location filename="../../core/econometrics/report.py" line="138" />
       <source>Log-determinants and traces: {method}.</source>
       <translation>对数行列式与迹：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="101" />
+      <location filename="../../core/econometrics/report.py" line="139" />
       <source>Standard errors: {kind}.</source>
       <translation>标准误：{kind}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="104" />
+      <location filename="../../core/econometrics/report.py" line="142" />
       <source>Years: {first}–{last}.</source>
       <translation>年份：{first}–{last}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="106" />
+      <location filename="../../core/econometrics/report.py" line="144" />
       <source>Fixed-effects estimates corrected for the incidental-parameter bias (Lee and Yu 2010), as Elhorst's Matlab routines do.</source>
       <translation>固定效应估计已按 Elhorst 的 Matlab 程序做法修正偶发参数偏误（Lee 和 Yu 2010）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="111" />
+      <location filename="../../core/econometrics/report.py" line="149" />
       <source>Effects</source>
       <translation>效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="113" />
+      <location filename="../../core/econometrics/report.py" line="151" />
       <source>Inference: {method}.</source>
       <translation>推断：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="115" />
+      <location filename="../../core/econometrics/report.py" line="153" />
       <source>{count} draws with ρ outside its admissible range were replaced.</source>
       <translation>有 {count} 次抽样的 ρ 超出容许范围，已重新抽样替换。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="118" />
+      <location filename="../../core/econometrics/report.py" line="156" />
       <source>Specification tests</source>
       <translation>模型设定检验</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="120" />
+      <location filename="../../core/econometrics/report.py" line="158" />
       <source>LM tests on OLS with the same panel effects; LR tests compare maximised log-likelihoods; Wald tests use the chosen model's covariance.</source>
       <translation>LM 检验基于含相同面板效应的 OLS；LR 检验比较最大化的对数似然值；Wald 检验使用所选模型的协方差矩阵。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="128" />
+      <location filename="../../core/econometrics/report.py" line="166" />
       <source>Notes</source>
       <translation>注释</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="186" />
+      <location filename="../../core/econometrics/report.py" line="224" />
       <source>{kind} effect of {key}</source>
       <translation>{key}的{kind}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="191" />
+      <location filename="../../core/econometrics/report.py" line="230" />
       <source>All</source>
       <translation>全样本</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="198" />
+      <location filename="../../core/econometrics/report.py" line="238" />
       <source>{model} of {dependent} by group ({effects})</source>
       <translation>{dependent}的{model}分组估计（{effects}）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="211" />
+      <location filename="../../core/econometrics/report.py" line="253" />
       <source>Groups</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="215" />
+      <location filename="../../core/econometrics/report.py" line="257" />
       <source>Group</source>
       <translation>组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="215" />
+      <location filename="../../core/econometrics/report.py" line="257" />
       <source>Units</source>
       <translation>单元数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="215" />
+      <location filename="../../core/econometrics/report.py" line="257" />
       <source>Years</source>
       <translation>年数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="215" />
+      <location filename="../../core/econometrics/report.py" line="257" />
       <source>Observations</source>
       <translation>观测值</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="218" />
+      <location filename="../../core/econometrics/report.py" line="260" />
       <source>Does the effect of {key} differ between groups?</source>
       <translation>{key}的效应在组间是否存在差异？</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="219" />
+      <location filename="../../core/econometrics/report.py" line="261" />
       <source>Quantity</source>
       <translation>比较量</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="219" />
+      <location filename="../../core/econometrics/report.py" line="261" />
       <source>Group A</source>
       <translation>组 A</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="219" />
+      <location filename="../../core/econometrics/report.py" line="261" />
       <source>Group B</source>
       <translation>组 B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="219" />
+      <location filename="../../core/econometrics/report.py" line="261" />
       <source>A</source>
       <translation>A</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="219" />
+      <location filename="../../core/econometrics/report.py" line="261" />
       <source>B</source>
       <translation>B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="219" />
+      <location filename="../../core/econometrics/report.py" line="261" />
       <source>A − B</source>
       <translation>A − B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="219" />
+      <location filename="../../core/econometrics/report.py" line="261" />
       <source>A / B</source>
       <translation>A / B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="220" />
+      <location filename="../../core/econometrics/report.py" line="262" />
       <source>SE of A − B</source>
       <translation>A − B 的标准误</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="220" />
+      <location filename="../../core/econometrics/report.py" line="262" />
       <source>z</source>
       <translation>z</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="226" />
+      <location filename="../../core/econometrics/report.py" line="268" />
       <source>Test: {method}.</source>
       <translation>检验方法：{method}。</translation>
     </message>
@@ -10093,6 +10248,16 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>字段 {field} 中有非数值的取值（如“{value}”）；请选择数值字段。</translation>
     </message>
     <message>
+      <location filename="../../core/regression/export.py" line="54" />
+      <source>Unknown table format “{format}”; use one of {formats}.</source>
+      <translation>未知的表格格式“{format}”；请使用 {formats} 之一。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/export.py" line="57" />
+      <source>Writing {format} tables needs the Python package {package}: install it (Plugins › Digital Resilience Toolkit › Install dependencies).</source>
+      <translation>写出 {format} 表格需要 Python 软件包 {package}：请安装（插件 › 数字韧性工具箱 › 安装依赖）。</translation>
+    </message>
+    <message>
       <location filename="../../core/regression/ols.py" line="29" />
       <source>classical (homoskedastic)</source>
       <translation>普通标准误（同方差）</translation>
@@ -10108,32 +10273,32 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>按单元聚类</translation>
     </message>
     <message>
-      <location filename="../../core/regression/ols.py" line="65" />
+      <location filename="../../core/regression/ols.py" line="79" />
       <source>The variable {name} has no variation left in this model (it is constant, or constant within every unit so that the fixed effects absorb it); drop it or choose another model.</source>
       <translation>变量 {name} 在该模型中已没有变异（为常数，或在每个单元内为常数而被固定效应吸收）；请将其剔除或选择其他模型。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/ols.py" line="71" />
+      <location filename="../../core/regression/ols.py" line="85" />
       <source>The variables are perfectly collinear: {name} is a linear combination of {others}. Drop one of them.</source>
       <translation>变量完全共线：{name} 是 {others} 的线性组合。请剔除其中之一。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/ols.py" line="119" />
+      <location filename="../../core/regression/ols.py" line="133" />
       <source>Unknown type of standard errors “{kind}”; use one of {kinds}.</source>
       <translation>未知的标准误类型“{kind}”；请使用以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/ols.py" line="122" />
+      <location filename="../../core/regression/ols.py" line="136" />
       <source>Too few observations: {n} for {k} coefficients; use more units or years, or fewer controls.</source>
       <translation>观测值过少：{n} 个观测值对应 {k} 个系数；请使用更多单元或年份，或减少控制变量。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/ols.py" line="141" />
+      <location filename="../../core/regression/ols.py" line="155" />
       <source>Clustered standard errors need the unit of each observation.</source>
       <translation>聚类标准误需要每个观测值所属的单元。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/ols.py" line="145" />
+      <location filename="../../core/regression/ols.py" line="159" />
       <source>Clustered standard errors need at least two units; there is {g}.</source>
       <translation>聚类标准误至少需要两个单元；当前只有 {g} 个。</translation>
     </message>
@@ -10191,6 +10356,91 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/regression/table.py" line="24" />
       <source>Standard errors in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
       <translation>括号内为标准误。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="227" />
+      <source>N (units × years)</source>
+      <translation>样本量（城市 × 年份）</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="227" />
+      <source>N</source>
+      <translation>样本量</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="227" />
+      <source>City fixed effects</source>
+      <translation>城市固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="227" />
+      <source>Year fixed effects</source>
+      <translation>年份固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="228" />
+      <source>AIC</source>
+      <translation>AIC</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="228" />
+      <source>R²</source>
+      <translation>R²</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="228" />
+      <source>Pseudo R²</source>
+      <translation>伪 R²</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="229" />
+      <source>Spatial weights</source>
+      <translation>空间权重</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="229" />
+      <source>Standard errors</source>
+      <translation>标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="238" />
+      <source>Yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="238" />
+      <source>No</source>
+      <translation>否</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="261" />
+      <source>R² = 1 − SSR/SST, with SST about the mean of the dependent variable.</source>
+      <translation>R² = 1 − SSR/SST，SST 为被解释变量围绕其均值的总平方和。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="263" />
+      <source>R² within = 1 − SSR/SST of the data after removing the fixed effects (demeaned by city, and by year with year effects).</source>
+      <translation>组内 R² = 剔除固定效应后数据的 1 − SSR/SST（按城市去均值，含年份效应时再按年份去均值）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="266" />
+      <source>Pseudo R² (maximum-likelihood models) = squared correlation of y and the fitted values.</source>
+      <translation>伪 R²（极大似然模型）= y 与拟合值相关系数的平方。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="269" />
+      <source>σ² = SSR/(n − k) for least squares (k counts the fixed effects), SSR/n for the maximum-likelihood models.</source>
+      <translation>最小二乘模型的 σ² = SSR/(n − k)（k 含固定效应个数），极大似然模型的 σ² = SSR/n。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="272" />
+      <source>Fixed-effects spatial models: the log-likelihood, and the AIC from it, are those of the demeaned model before the Lee–Yu bias correction; σ² and the standard errors are the corrected ones.</source>
+      <translation>固定效应空间模型：对数似然值及由其计算的 AIC 为 Lee–Yu 偏误修正之前去均值模型的值；σ² 和标准误为修正后的值。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="276" />
+      <source>Spatial maximum-likelihood models have asymptotic standard errors from the information matrix only (no cluster-robust option).</source>
+      <translation>空间极大似然模型仅有由信息矩阵得到的渐近标准误（无聚类稳健选项）。</translation>
     </message>
     <message>
       <location filename="../../core/weights/block.py" line="25" />
@@ -10538,6 +10788,76 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>高斯</translation>
     </message>
     <message>
+      <location filename="../../core/weights/kinds.py" line="30" />
+      <source>k-nearest neighbours</source>
+      <translation>k 近邻</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="30" />
+      <source>distance band</source>
+      <translation>距离阈值</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="31" />
+      <source>inverse distance</source>
+      <translation>反距离</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="31" />
+      <source>kernel</source>
+      <translation>核函数</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="32" />
+      <source>economic distance</source>
+      <translation>经济距离</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="32" />
+      <source>economic-geographic</source>
+      <translation>经济地理嵌套</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="33" />
+      <source>block (same category)</source>
+      <translation>区块（同类别）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="33" />
+      <source>custom</source>
+      <translation>自定义</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="35" />
+      <source>row-standardised</source>
+      <translation>行标准化</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="35" />
+      <source>binary</source>
+      <translation>二值</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="36" />
+      <source>variance-stabilising</source>
+      <translation>方差稳定化</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="36" />
+      <source>original values</source>
+      <translation>原始值</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="44" />
+      <source>file {name}</source>
+      <translation>文件 {name}</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/kinds.py" line="50" />
+      <source>{weights}, {transform}</source>
+      <translation>{weights}，{transform}</translation>
+    </message>
+    <message>
       <location filename="../../core/weights/knn.py" line="37" />
       <source>k must be at least 1.</source>
       <translation>k 至少为 1。</translation>
@@ -10573,17 +10893,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的取点方法“{method}”；请使用 centroid 或 point_on_surface。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="186" />
+      <location filename="../../processing/algorithms/convergence.py" line="187" />
       <source>The indicator {variable} cannot also be a control; remove it from the controls.</source>
       <translation>指标 {variable} 不能同时作为控制变量；请将其从控制变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="196" />
+      <location filename="../../processing/algorithms/convergence.py" line="197" />
       <source>Spatial models need the cities' geometries or a weights file; the layer has no geometry, so choose a GAL/GWT weights file.</source>
       <translation>空间模型需要城市的几何或权重文件；该图层没有几何，请选择 GAL/GWT 权重文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="244" />
+      <location filename="../../processing/algorithms/convergence.py" line="245" />
       <source>The group field {field} changes over the years for {count} unit(s): {units}; a unit must stay in one group.</source>
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>

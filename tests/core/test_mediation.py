@@ -106,6 +106,16 @@ def test_panel_fixed_effects_with_cluster_standard_errors_by_hand():
     assert result.steps.c_prime[1] == pytest.approx(se[0], rel=1e-10)
     assert result.steps.b[1] == pytest.approx(se[1], rel=1e-10)
     assert result.steps.outcome.p[0] == pytest.approx(2 * stats.t.sf(abs(beta[0] / se[0]), groups - 1), rel=1e-8)
+    # R² within, as the tables define it: SST of Y after removing city and year effects (the
+    # textbook y − ȳᵢ − ȳₜ + ȳ of a balanced panel), SSR of the dummy-variable regression.
+    y = frame.Y.to_numpy()
+    two_way = y - frame.groupby("unit").Y.transform("mean") - frame.groupby("year").Y.transform("mean") + y.mean()
+    assert result.steps.outcome.r2 == pytest.approx(1 - e @ e / (two_way @ two_way), rel=1e-10)
+    m = frame.M.to_numpy()
+    m_mat = np.column_stack([frame.X, frame.C, unit_d, year_d])
+    e_m = m - m_mat @ np.linalg.lstsq(m_mat, m, rcond=None)[0]
+    m_two_way = m - frame.groupby("unit").M.transform("mean") - frame.groupby("year").M.transform("mean") + m.mean()
+    assert result.steps.mediator.r2 == pytest.approx(1 - e_m @ e_m / (m_two_way @ m_two_way), rel=1e-10)
 
 
 def naive_bootstrap(frame, draws, seed, model):

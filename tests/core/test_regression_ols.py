@@ -31,6 +31,11 @@ def test_classical_standard_errors_by_hand(data):
     np.testing.assert_allclose(fit.coef, beta, rtol=1e-12)
     np.testing.assert_allclose(fit.se, np.sqrt(np.diag(s2 * np.linalg.inv(x_mat.T @ x_mat))), rtol=1e-12)
     assert fit.r2 == pytest.approx(1 - (e @ e) / ((y - y.mean()) @ (y - y.mean())))
+    # Log-likelihood and AIC as R's logLik(lm)/AIC(lm): normal densities at σ̂² = SSR/n, 3 + 1 parameters.
+    from scipy import stats
+
+    loglik = stats.norm.logpdf(e, scale=np.sqrt((e @ e) / 60)).sum()
+    assert fit.loglik == pytest.approx(loglik, rel=1e-12) and fit.aic == pytest.approx(-2 * loglik + 8, rel=1e-12)
 
 
 def test_hc1_standard_errors_by_hand(data):

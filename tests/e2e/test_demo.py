@@ -247,3 +247,19 @@ def test_the_algorithms_html_reports_and_charts_are_there(demo_run):
             "report_ranking_uri_2019.png", "report_ranking_dei_2019.png"} <= charts
     assert {p.name for p in (demo_run.out / "weights").iterdir()} == {
         "queen.gal", "knn6.gal", "inverse_distance.gwt", "economic_geographic.gwt"}
+
+
+def test_regression_steps_write_paper_tables(demo_run):
+    """tables/*.xlsx, *.tex (and *.docx where python-docx is installed) for the spillover,
+    heterogeneity, convergence and mediation steps, with the footer convention."""
+    openpyxl = pytest.importorskip("openpyxl")
+    stems = {"spillover_sdm", "heterogeneity_period", "heterogeneity_openness", "convergence_beta", "mediation"}
+    tables = demo_run.out / "tables"
+    assert {p.stem for p in tables.glob("*.xlsx")} == stems
+    assert {p.stem for p in tables.glob("*.tex")} == stems
+    if importlib.util.find_spec("docx") is not None:
+        assert {p.stem for p in tables.glob("*.docx")} == stems
+    sheet = openpyxl.load_workbook(tables / "spillover_sdm.xlsx")["models"]
+    labels = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert {"N (units × years)", "City fixed effects", "Year fixed effects", "Log-likelihood", "AIC",
+            "Spatial weights", "Standard errors"} <= set(labels)

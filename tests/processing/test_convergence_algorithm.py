@@ -65,7 +65,8 @@ def test_wide_layer_sigma_beta_map_report(panel_layers, provider, tmp_path, samp
                   "OUTPUT": str(tmp_path / "growth.gpkg"), "SIGMA_TABLE": "TEMPORARY_OUTPUT",
                   "BETA_TABLE": "TEMPORARY_OUTPUT", "GROUP_TABLE": "TEMPORARY_OUTPUT",
                   "COEFFICIENTS": "TEMPORARY_OUTPUT", "REPORT": str(tmp_path / "report.html"),
-                  "CHART": str(tmp_path / "sigma.png")})
+                  "CHART": str(tmp_path / "sigma.png"), "PAPER_TABLES": str(tmp_path / "beta.xlsx"),
+                  "TABLE_FORMATS": [0, 2]})
     latent = pd.read_csv(sample_dir / "synthetic_latent.csv")
     r2011 = latent[latent.year == 2011].set_index("adcode").resilience
     r2019 = latent[latent.year == 2019].set_index("adcode").resilience
@@ -104,6 +105,16 @@ def test_wide_layer_sigma_beta_map_report(panel_layers, provider, tmp_path, samp
                  "data:image/png;base64"):
         assert text in html
     assert (tmp_path / "sigma.png").read_bytes()[:4] == b"\x89PNG"
+    # The β tables for papers: cross-section and panel, N (units × years) and FE rows in the panel.
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(tmp_path / "beta.xlsx")
+    assert book.sheetnames == ["cross_section", "panel"]
+    cells = {row[0]: row[1:] for row in book["panel"].iter_rows(values_only=True) if row[0]}
+    assert cells["N (units × years)"][0] == "2,936 (367 × 8)"
+    assert cells["City fixed effects"][0] == "Yes" and cells["R² within"][0]
+    cross = {row[0]: row[1:] for row in book["cross_section"].iter_rows(values_only=True) if row[0]}
+    assert cross["N"][0] == "367" and "City fixed effects" not in cross
+    assert f"{slope:.4f}$^{{***}}$" in (tmp_path / "beta.tex").read_text(encoding="utf-8")
 
 
 def test_long_layer_without_geometry_gives_the_same_numbers(panel_layers, provider):
@@ -120,17 +131,32 @@ def test_long_layer_without_geometry_gives_the_same_numbers(panel_layers, provid
         "adcode", "region", "Y_START", "Y_END", "LN_START", "GROWTH", "REL_START"]
 
 
-def test_spatial_models_with_nearest_neighbours(panel_layers, provider):
+def test_spatial_models_with_nearest_neighbours(panel_layers, provider, tmp_path):
     wide, _ = panel_layers
     result = run({"INPUT": wide_layer(wide), "FIELD": "RES_2019", "ID_FIELD": "adcode", "SPATIAL_MODELS": [0, 1, 2],
                   "WEIGHTS_KIND": 2, "WEIGHTS_K": 6, "OUTPUT": "TEMPORARY_OUTPUT",
-                  "SIGMA_TABLE": "TEMPORARY_OUTPUT", "BETA_TABLE": "TEMPORARY_OUTPUT"})
+                  "SIGMA_TABLE": "TEMPORARY_OUTPUT", "BETA_TABLE": "TEMPORARY_OUTPUT",
+                  "PAPER_TABLES": str(tmp_path / "beta.xlsx"), "TABLE_FORMATS": [3]})
     beta = rows(result["BETA_TABLE"]).set_index("estimator")
     assert {"SAR", "SEM", "SDM"} <= set(beta.index)
     assert (beta.loc[["SAR", "SEM", "SDM"], "beta"] < 0).all()
     assert beta.loc["SAR", "sp_param"] == "rho" and beta.loc["SEM", "sp_param"] == "lambda"
     assert beta.loc["SAR", "total"] < beta.loc["SAR", "direct"] < 0  # ρ > 0 spreads the convergence
     assert beta.loc["SDM", "direct"] < 0 and beta.loc["SDM", "total"] < 0
+    # The paper table: the speed from the total effect, λ = −ln(1 + total·τ)/τ over the 8 years, for SAR and
+    # SDM (not for the SEM, whose β is its effect), and the weights of the spatial models.
+    paper = pd.read_csv(tmp_path / "beta_cross_section.csv", encoding="utf-8-sig", header=None,
+                        dtype=str).fillna("")
+    header = paper.iloc[0].tolist()
+    table = {row[0]: dict(zip(header[1:], row[1:])) for row in paper.values.tolist()[1:] if row[0]}
+    speeds = table["Speed λ from the total effect (per year)"]
+    for estimator in ("SAR", "SDM"):
+        column = next(title for title in header if title.startswith(f"Cross-section {estimator},"))
+        expected = -math.log(1 + 8 * beta.loc[estimator, "total"]) / 8
+        assert speeds[column] == f"{expected:.4f}"
+        assert table["Spatial weights"][column] == "k-nearest neighbours (k = 6), row-standardised"
+    sem = next(title for title in header if title.startswith("Cross-section SEM,"))
+    assert speeds[sem] == "" and table["Pseudo R²"][sem]
 
 
 def test_queen_weights_with_an_island_are_refused_for_spatial_models(panel_layers, provider):

@@ -40,7 +40,8 @@ def rows(layer):
 
 def test_pooled_model_reproduces_least_squares(wide_path, provider, sample_dir, tmp_path):
     result = run({**BASE, "INPUT": wide_path, "MODEL": 1, "SE_TYPE": 0, "DRAWS": 199, "SEED": 3,
-                  "BALANCE": True, "REPORT": str(tmp_path / "m.html"), "CHART": str(tmp_path / "m.png")})
+                  "BALANCE": True, "REPORT": str(tmp_path / "m.html"), "CHART": str(tmp_path / "m.png"),
+                  "PAPER_TABLES": str(tmp_path / "mediation.xlsx"), "TABLE_FORMATS": [3]})
     # the same regressions by numpy least squares, without the city dropped for its gap
     latent = pd.read_csv(sample_dir / "synthetic_latent.csv")
     latent = latent[latent.adcode != 120100]
@@ -69,9 +70,19 @@ def test_pooled_model_reproduces_least_squares(wide_path, provider, sample_dir, 
     assert (coefficients["n_obs"] == 366 * 9).all()
     html = (tmp_path / "m.html").read_text(encoding="utf-8")
     for text in ("Baron and Kenny", "DE → INNO → RES", "Sobel (1982)", "Bias-corrected 95 % interval",
-                 "Year effects", "1 unit(s) with missing years were left out: 120100"):
+                 "Year fixed effects", "1 unit(s) with missing years were left out: 120100"):
         assert text in html
     assert (tmp_path / "m.png").read_bytes()[:4] == b"\x89PNG"
+    # The paper table (CSV chosen): FE rows of pooled OLS with year dummies, N, R² by numpy.
+    paper = pd.read_csv(tmp_path / "mediation_regressions.csv", encoding="utf-8-sig", header=None,
+                        dtype=str).fillna("")
+    table = {row[0]: row[1:] for row in paper.values.tolist() if row[0]}
+    assert table["City fixed effects"] == ["No"] * 3 and table["Year fixed effects"] == ["Yes"] * 3
+    assert table["N (units × years)"] == ["3,294 (366 × 9)"] * 3
+    design = np.column_stack([d, one, dummies])
+    resid = r - design @ np.linalg.lstsq(design, r, rcond=None)[0]
+    assert table["R²"][0] == f"{1 - resid @ resid / ((r - r.mean()) @ (r - r.mean())):.4f}"
+    assert "R² = 1 − SSR/SST, with SST about the mean of the dependent variable." in table
 
 
 def test_panel_fixed_effects_is_the_default_and_clusters_by_city(wide_path, provider):

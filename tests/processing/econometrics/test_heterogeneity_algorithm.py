@@ -20,7 +20,8 @@ def run(parameters):
 
 def test_period_split_finds_the_stronger_effect_after_2016(provider, wide_layer_path, tmp_path):
     result = run({"INPUT": wide_layer_path, **BASE, "GROUPING": 0, "SPLIT_YEAR": 2016,
-                  "REPORT": str(tmp_path / "period.html"), "TABLE": str(tmp_path / "period.csv")})
+                  "REPORT": str(tmp_path / "period.html"), "TABLE": str(tmp_path / "period.csv"),
+                  "PAPER_TABLES": str(tmp_path / "period.xlsx"), "TABLE_FORMATS": [0, 3]})
     assert result["RATIO"] < 0.9 and result["DIFFERENCE"] < 0 and result["P_VALUE"] < 0.001
     assert result["Z"] == pytest.approx(result["DIFFERENCE"] / abs(result["DIFFERENCE"] / result["Z"]))
     table = pd.read_csv(tmp_path / "period.csv", encoding="utf-8-sig")
@@ -29,6 +30,15 @@ def test_period_split_finds_the_stronger_effect_after_2016(provider, wide_layer_
     tests = pd.read_csv(tmp_path / "period_tests.csv", encoding="utf-8-sig")
     assert {"coefficient", "direct effect", "indirect effect", "total effect"} <= set(tests.quantity)
     assert "2016 and after" in (tmp_path / "period.html").read_text(encoding="utf-8")
+    # The side-by-side table for papers: FE rows, N per group, the weights, the Lee–Yu note.
+    paper = pd.read_csv(tmp_path / "period_groups.csv", encoding="utf-8-sig", header=None, dtype=str).fillna("")
+    rows = {row[0]: row[1:] for row in paper.values.tolist() if row[0]}
+    assert rows["City fixed effects"] == ["Yes", "Yes", "Yes"] and rows["Year fixed effects"] == ["Yes", "Yes", "Yes"]
+    assert rows["N (units × years)"][1:] == ["1,835 (367 × 5)", "1,468 (367 × 4)"]  # 2011–2015, 2016–2019
+    assert rows["Spatial weights"][0] == "k-nearest neighbours (k = 6), row-standardised"
+    assert any("before the Lee–Yu bias correction" in label for label in rows)
+    openpyxl = pytest.importorskip("openpyxl")
+    assert openpyxl.load_workbook(tmp_path / "period.xlsx").sheetnames == ["groups"]
 
 
 def test_openness_interaction_and_groups_layer(provider, wide_layer_path, qgis_new_project):

@@ -19,7 +19,8 @@ def test_cross_section_sdm_equals_spatialreg(provider, columbus_layer_path, quee
     """R's columbus and R's own neighbour file: the numbers R printed."""
     result = run({"INPUT": columbus_layer_path, "LAYOUT": 1, "DEPENDENT": "CRIME", "EXPLANATORY": ["INC", "HOVAL"],
                   "WEIGHTS_ID_FIELD": "POLYID", "WEIGHTS_FILE": queen_gal, "MODEL": 3,
-                  "REPORT": str(tmp_path / "sdm.html"), "TABLES": str(tmp_path / "tables")})
+                  "REPORT": str(tmp_path / "sdm.html"), "TABLES": str(tmp_path / "tables"),
+                  "PAPER_TABLES": str(tmp_path / "paper" / "sdm.xlsx"), "TABLE_FORMATS": [0, 1, 2, 3]})
     r = reference["sdm"]
     assert result["SPATIAL"] == pytest.approx(r["rho"], rel=1e-4)
     assert result["LOGLIK"] == pytest.approx(r["loglik"], rel=1e-6)
@@ -40,6 +41,24 @@ def test_cross_section_sdm_equals_spatialreg(provider, columbus_layer_path, quee
     assert "SDM †" in html and "Direct, indirect (spillover) and total effects" in html and "***" in html
     paper = pd.read_csv(tmp_path / "tables" / "table_models.csv", encoding="utf-8-sig")
     assert list(paper.columns[1:]) == ["OLS", "SLX", "SAR", "SEM", "SDM †", "SDEM"]
+    # The paper tables (core/regression/export.py): the footer convention, R's log-likelihood, the notes.
+    assert result["PAPER_TABLES"] == str(tmp_path / "paper" / "sdm.xlsx")
+    written = {path.name for path in (tmp_path / "paper").iterdir()}
+    assert {"sdm.xlsx", "sdm.tex", "sdm_models.csv", "sdm_effects.csv"} <= written
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = openpyxl.load_workbook(tmp_path / "paper" / "sdm.xlsx")["models"]
+    cells = [[cell.value or "" for cell in row] for row in sheet.iter_rows()]
+    header = cells[1]
+    rows = {row[0]: dict(zip(header[1:], row[1:])) for row in cells[2:] if row[0]}
+    assert rows["N"]["SDM †"] == "49" and "City fixed effects" not in rows  # a cross-section has no FE rows
+    assert rows["Log-likelihood"]["SDM †"] == f"{r['loglik']:.3f}"
+    assert rows["AIC"]["SDM †"] == f"{r['aic']:.3f}"
+    assert rows["Spatial weights"]["SDM †"].endswith(", row-standardised") and rows["Spatial weights"]["OLS"] == ""
+    assert rows["INC"]["SDM †"] == f"{r['coef[INC]']:.4f}***"
+    notes = [row[0] for row in cells if row[0].startswith(("R² = 1 − SSR/SST", "σ² = SSR/(n − k)"))]
+    assert len(notes) == 2
+    if "sdm.docx" not in written:
+        pytest.importorskip("docx")
 
 
 def test_wide_panel_two_way_sdm_with_maps(provider, wide_layer_path, tmp_path):
@@ -252,3 +271,25 @@ def test_a_comparison_model_that_fails_is_left_out_with_a_warning(provider, two_
     assert feedback.warnings == []
     paper = pd.read_csv(tmp_path / "alone" / "table_models.csv", encoding="utf-8-sig")
     assert list(paper.columns[1:]) == ["SAR †"]
+
+
+def test_paper_tables_and_weights_in_chinese(provider, columbus_layer_path, queen_gal, tmp_path):
+    """zh_CN: the footer labels, the notes and the weights (kind and transformation) are Chinese."""
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from digital_resilience.plugin.plugin import install_translator
+
+    translator = install_translator("zh_CN")
+    assert translator is not None
+    try:
+        run({"INPUT": columbus_layer_path, "LAYOUT": 1, "DEPENDENT": "CRIME", "EXPLANATORY": ["INC", "HOVAL"],
+             "WEIGHTS_ID_FIELD": "POLYID", "WEIGHTS_FILE": queen_gal, "MODEL": 1, "COMPARE": False, "DRAWS": 0,
+             "REPORT": str(tmp_path / "sar.html"), "PAPER_TABLES": str(tmp_path / "sar.xlsx"), "TABLE_FORMATS": [3]})
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    paper = pd.read_csv(tmp_path / "sar_models.csv", encoding="utf-8-sig", header=None, dtype=str).fillna("")
+    rows = {row[0]: row[1:] for row in paper.values.tolist() if row[0]}
+    assert rows["样本量"] == ["49"] and rows["对数似然值"][0]
+    assert rows["空间权重"] == ["文件 columbus_queen.gal，行标准化"]
+    assert any(label.startswith("R² = 1 − SSR/SST，") for label in rows)
+    assert "空间权重：文件 columbus_queen.gal，行标准化" in (tmp_path / "sar.html").read_text(encoding="utf-8")
