@@ -57,7 +57,7 @@ def _category(filename: str, function: str) -> str | None:
         return "core"
     if path.endswith("/processing/bridge.py"):
         return "bridge read" if "read" in function else "bridge write"
-    if path.endswith("/processing/styling.py") or path.endswith("/processing/layouts.py"):
+    if path.endswith(("/processing/styling.py", "/processing/layouts.py")):
         return "styling"
     if "report" in path.rsplit("/", 1)[-1] or path.endswith("/core/reports.py"):
         return "report"
@@ -143,7 +143,7 @@ def run(quick: bool = False) -> list[dict]:
     rows = []
     for label, (algorithm, parameters, goal) in runs.items():
         processing.run(algorithm, parameters())  # warm-up: imports, caches
-        floor_s, ours_s, result = interleaved(floor, lambda: processing.run(algorithm, parameters()), repeat)
+        floor_s, ours_s, result = interleaved(floor, lambda a=algorithm, p=parameters: processing.run(a, p()), repeat)
         profile = cProfile.Profile()
         profile.enable()
         processing.run(algorithm, parameters())
@@ -158,7 +158,7 @@ def run(quick: bool = False) -> list[dict]:
             lines = result["OUTPUT"]
             count = pyogrio.read_info(lines.split("|")[0])["features"] if "|" not in lines else None
             line_floor = min(
-                _timed(lambda: processing.run("native:savefeatures", {"INPUT": lines, "OUTPUT": out("lines")}))
+                _timed(lambda v=lines: processing.run("native:savefeatures", {"INPUT": v, "OUTPUT": out("lines")}))
                 for _ in range(repeat))
             line_part = next(v for k, v in phases(profile).items() if k == "bridge write")
             rows.append({"benchmark": f"connectivity layer, {result['LINKS']:,} links", "ours_s": line_part,
