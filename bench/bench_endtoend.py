@@ -273,17 +273,19 @@ before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
 processing.run("resilience:localmoran", {{"INPUT": {source!r}, "FIELD": "V_2019", "WEIGHTS_ID_FIELD": "code",
                "WEIGHTS_KIND": 0, "PERMUTATIONS": 999, "OUTPUT": {out("lisa-mem")!r}}})
-print(time.perf_counter() - start, before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+heavy = [m for m in ("mapclassify", "numba", "matplotlib") if m in sys.modules]
+print(",".join(heavy) or "none", time.perf_counter() - start, before,
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
     started = time.perf_counter()
     answer = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={**os.environ, "PYTHONSAFEPATH": "1"})
-    seconds, before, peak = answer.stdout.split()[-3:]
+    heavy, seconds, before, peak = answer.stdout.split()[-4:]
     peak_mb = int(peak) / 1024
     return {"benchmark": "peak memory of a fresh process running resilience:localmoran (999 permutations)",
             "ours_s": float(seconds),
             "notes": f"peak resident {peak_mb:.0f} MB (QGIS and Processing loaded: {int(before) / 1024:.0f} MB); "
-                     f"goal ≤ 600 MB {'met' if peak_mb <= 600 else 'NOT met'}; process "
+                     f"goal ≤ 600 MB {'met' if peak_mb <= 600 else 'NOT met'}; imported by the run: {heavy}; process "
                      f"{time.perf_counter() - started:.1f} s"}
 
 
