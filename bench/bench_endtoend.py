@@ -257,25 +257,26 @@ def composite_index_row(processing, quick: bool, repeat: int) -> dict:
 
 
 def lisa_memory_row(source: str, out, quick: bool) -> dict:
-    """Peak memory (resident set) of the LISA run in a fresh process (ru_maxrss of the child)."""
+    """Peak memory (resident set, VmHWM) of a fresh process that starts QGIS and runs LISA."""
     import subprocess
     import sys
 
     code = f"""
-import os, resource, sys, time
+import re, sys, time
 sys.path[:0] = {[str(PLUGINS), str(HERE)]!r}
+def status(key):  # kB; VmHWM is the peak resident set of this process image (ru_maxrss survives exec)
+    return int(re.search(key + r":\\s+(\\d+)", open("/proc/self/status").read()).group(1))
 from run import start_qgis
 app = start_qgis()
 from common import resilience_provider
 resilience_provider()
 import processing
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = status("VmRSS")
 start = time.perf_counter()
 processing.run("resilience:localmoran", {{"INPUT": {source!r}, "FIELD": "V_2019", "WEIGHTS_ID_FIELD": "code",
                "WEIGHTS_KIND": 0, "PERMUTATIONS": 999, "OUTPUT": {out("lisa-mem")!r}}})
 heavy = [m for m in ("mapclassify", "numba", "matplotlib") if m in sys.modules]
-print(",".join(heavy) or "none", time.perf_counter() - start, before,
-      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(",".join(heavy) or "none", time.perf_counter() - start, before, status("VmHWM"))
 """
     started = time.perf_counter()
     answer = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
