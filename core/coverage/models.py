@@ -168,6 +168,13 @@ def maximal_covering(coverage: sp.csr_matrix, weights, p: int, fixed=None,
 
     The problem is first reduced exactly (:func:`reduce_max_cover`: identical cities
     merged, dominated sites dropped), which shrinks it several times on city layers.
+
+    Measured and not used (issue 16; the 367 sample cities, p = 20, 300 km, synthetic 2019
+    population, reduced to 351 × 279; the machine loaded by other jobs, so only ratios count):
+    HiGHS's defaults 34–55 s; ``PROOF_OPTIONS`` 20 s; ``mip_pscost_minreliable = 0`` alone 19–42 s
+    (same objective, but another of the optimal covers: one core differs); integer coverage
+    variables with it 47 s; symmetry detection off 34 s; more heuristic effort 34 s. None reaches
+    the 3 s goal, and a change of options changes which optimal cover users get.
     """
     m = coverage.shape[1]
     fixed = np.flatnonzero(_fixed_mask(fixed, m))
