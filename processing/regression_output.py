@@ -13,6 +13,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from .bridge import frame_to_sink
+from .parameter_help import with_help
 from .styling import Style, attach_style
 
 
@@ -37,13 +38,15 @@ TABLE_FORMAT_KEYS = ("xlsx", "docx", "tex", "csv")  # TABLE_FORMATS options, in 
 def add_paper_table_parameters(algorithm) -> None:
     """PAPER_TABLES (a file: its name without extension is used for every format, written side by
     side; optional, not created by default) and TABLE_FORMATS (XLSX, DOCX and LaTeX by default)."""
-    algorithm.addParameter(QgsProcessingParameterFileDestination(
-        PAPER_TABLES, tr("Paper tables (XLSX; the other formats beside it, same name)"),
-        tr("Excel workbooks (*.xlsx)"), optional=True, createByDefault=False))
+    algorithm.addParameter(with_help(QgsProcessingParameterFileDestination(
+        PAPER_TABLES, tr("Paper tables"), tr("Excel workbooks (*.xlsx)"), optional=True, createByDefault=False),
+        tr("Paper tables (XLSX; the other formats beside it, same name)")))
+    # Optional (empty: XLSX, DOCX and LaTeX): models made before this parameter existed, the study
+    # chain's included, leave it out, and QGIS 3.22 refuses a missing mandatory parameter.
     algorithm.addParameter(QgsProcessingParameterEnum(
         TABLE_FORMATS, tr("Formats of the paper tables"),
         [tr("Excel (XLSX)"), tr("Word (DOCX)"), tr("LaTeX (booktabs)"), tr("CSV")], allowMultiple=True,
-        defaultValue=[0, 1, 2]))
+        defaultValue=[0, 1, 2], optional=True))
 
 
 def write_paper_tables(algorithm, parameters, context, tables, feedback=None) -> dict:
@@ -61,7 +64,7 @@ def write_paper_tables(algorithm, parameters, context, tables, feedback=None) ->
         return {}
     formats = [TABLE_FORMAT_KEYS[i] for i in algorithm.parameterAsEnums(parameters, TABLE_FORMATS, context)]
     if not formats:
-        formats = ["xlsx"]
+        formats = [TABLE_FORMAT_KEYS[i] for i in (0, 1, 2)]
     usable = []
     for fmt in formats:
         if format_available(fmt):

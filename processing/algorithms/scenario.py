@@ -6,7 +6,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
@@ -18,7 +17,7 @@ from qgis.core import (
 )
 
 from ...core.names import POLICY_STEMS
-from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, translate
+from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step, translate
 from ..bridge import frame_to_sink
 from ..classification_parameters import add_classification_parameters, classification
 from ..field_defaults import likely_field_parameter
@@ -135,7 +134,7 @@ class ScenarioAlgorithm(ResilienceAlgorithm):
         from ...core.econometrics.scenario import Policy, run_scenario
         from ...core.econometrics.scenario_report import write_scenario_csv, write_scenario_report
 
-        steps = QgsProcessingMultiStepFeedback(3, feedback)
+        steps = multi_step(3, feedback)
         regressor = self.field_name(parameters, self.REGRESSOR, context)
         if not regressor:
             raise QgsProcessingException(self.tr("Choose the policy variable (one of the explanatory variables)."))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExpression,
@@ -16,7 +15,7 @@ from qgis.core import (
 )
 
 from ...core.names import POLICY_STEMS
-from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress
+from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..bridge import frame_to_sink
 from ..classification_parameters import add_classification_parameters, classification
 from ..field_defaults import likely_field_parameter
@@ -123,7 +122,7 @@ class TargetingAlgorithm(ResilienceAlgorithm):
         from ...core.econometrics.spillover import run_spillover
         from ...core.econometrics.targeting import choose_within_budget, network_reach
 
-        steps = QgsProcessingMultiStepFeedback(3, feedback)
+        steps = multi_step(3, feedback)
         regressor = self.field_name(parameters, self.REGRESSOR, context)
         if not regressor:
             raise QgsProcessingException(self.tr("Choose the policy variable (one of the explanatory variables)."))

@@ -4877,24 +4877,24 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>RegressionOutput</name>
     <message>
-      <location filename="../../processing/regression_output.py" line="27" />
+      <location filename="../../processing/regression_output.py" line="28" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="27" />
+      <location filename="../../processing/regression_output.py" line="28" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="29" />
+      <location filename="../../processing/regression_output.py" line="30" />
       <source>PNG files (*.png)</source>
       <translation>PNG 文件 (*.png)</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="41" />
-      <source>Paper tables (XLSX; the other formats beside it, same name)</source>
-      <translation>论文表格（XLSX；其他格式同名保存在同一文件夹）</translation>
+      <location filename="../../processing/regression_output.py" line="42" />
+      <source>Paper tables</source>
+      <translation>论文表格</translation>
     </message>
     <message>
       <location filename="../../processing/regression_output.py" line="42" />
@@ -4902,72 +4902,77 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
       <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="44" />
+      <location filename="../../processing/regression_output.py" line="43" />
+      <source>Paper tables (XLSX; the other formats beside it, same name)</source>
+      <translation>论文表格（XLSX；其他格式同名保存在同一文件夹）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/regression_output.py" line="47" />
       <source>Formats of the paper tables</source>
       <translation>论文表格的格式</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="45" />
+      <location filename="../../processing/regression_output.py" line="48" />
       <source>Excel (XLSX)</source>
       <translation>Excel 表格（XLSX）</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="45" />
+      <location filename="../../processing/regression_output.py" line="48" />
       <source>Word (DOCX)</source>
       <translation>Word 文档（DOCX）</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="45" />
+      <location filename="../../processing/regression_output.py" line="48" />
       <source>LaTeX (booktabs)</source>
       <translation>LaTeX 三线表（booktabs）</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="45" />
+      <location filename="../../processing/regression_output.py" line="48" />
       <source>CSV</source>
       <translation>CSV 表格</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="70" />
+      <location filename="../../processing/regression_output.py" line="73" />
       <source>{format} tables were not written: QGIS's Python lacks the package {package} (install it with the plugin's dependency installer).</source>
       <translation>未写出 {format} 表格：QGIS 的 Python 缺少软件包 {package}（请用插件的依赖安装程序安装）。</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="77" />
+      <location filename="../../processing/regression_output.py" line="80" />
       <source>Paper table written: {path}</source>
       <translation>已写出论文表格：{path}</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="91" />
+      <location filename="../../processing/regression_output.py" line="94" />
       <source>{se} in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
       <translation>括号内为{se}。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="96" />
+      <location filename="../../processing/regression_output.py" line="99" />
       <source>Classical standard errors</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="97" />
+      <location filename="../../processing/regression_output.py" line="100" />
       <source>Heteroskedasticity-robust (HC1) standard errors</source>
       <translation>异方差稳健（HC1）标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="98" />
+      <location filename="../../processing/regression_output.py" line="101" />
       <source>Standard errors clustered by unit</source>
       <translation>按单元聚类的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="99" />
+      <location filename="../../processing/regression_output.py" line="102" />
       <source>Asymptotic standard errors (maximum likelihood)</source>
       <translation>渐近标准误（极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="104" />
+      <location filename="../../processing/regression_output.py" line="107" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="104" />
+      <location filename="../../processing/regression_output.py" line="107" />
       <source>No</source>
       <translation>否</translation>
     </message>
@@ -5713,17 +5718,17 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
   <context>
     <name>ScenarioAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="56" />
+      <location filename="../../processing/algorithms/scenario.py" line="55" />
       <source>Spillover scenario (what if)</source>
       <translation>溢出情景模拟（假如……会怎样）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="58" />
+      <location filename="../../processing/algorithms/scenario.py" line="57" />
       <source>What if: each city's predicted change when a variable rises in chosen cities.</source>
       <translation>情景模拟：在所选城市提高某一变量时，各城市的预测变化。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="62" />
+      <location filename="../../processing/algorithms/scenario.py" line="61" />
       <source>Answers “what if”: the predicted change of the dependent variable (e.g. urban resilience) in every city when one explanatory variable (e.g. the digital economy index) is raised in chosen cities.
 
 The model is the one “Spatial spillover model” fits, with the same inputs and options (cross-section or panel with fixed or random effects; SAR, SDM, SDEM, SLX, SEM or OLS). The policy raises the policy variable by a value (absolute), by a percentage of each city's value, or up to a target value (cities already at the target do not change); baseline values are those of the latest year. The chosen cities are the selected features, those matching an expression or those with a non-zero value in a 0–1 field (any of them; none given: every city).
@@ -5744,197 +5749,197 @@ Outputs: a layer with each city's change (SC_DX), own change (SC_OWN), received 
 输出：一个图层，含每个城市政策变量的变化（SC_DX）、自身变化（SC_OWN）、获得的溢出（SC_RECV）、总变化（SC_TOTAL）及其区间（SC_LOW、SC_HIGH），按总变化分级设色；一个 CSV 表；一份 HTML 报告，含合计值和获益最多的城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="60" />
+      <location filename="../../processing/algorithms/scenario.py" line="59" />
       <source>scenario,what if,policy,simulation,counterfactual,spillover,multiplier,spatial Durbin,SDM,SAR,SDEM,SLX,investment,digital economy,reduced form,econometrics</source>
       <translation>scenario,what if,policy,simulation,counterfactual,spillover,multiplier,spatial Durbin,SDM,SAR,SDEM,SLX,investment,digital economy,reduced form,econometrics,情景模拟,政策模拟,反事实,溢出效应,乘数,空间杜宾模型,投资,数字经济,简化式,计量经济</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="96" />
+      <location filename="../../processing/algorithms/scenario.py" line="95" />
       <source>Policy variable</source>
       <translation>政策变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="98" />
+      <location filename="../../processing/algorithms/scenario.py" line="97" />
       <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
       <translation>政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="100" />
+      <location filename="../../processing/algorithms/scenario.py" line="99" />
       <source>Change</source>
       <translation>变化方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="101" />
+      <location filename="../../processing/algorithms/scenario.py" line="100" />
       <source>Raise by a value (absolute)</source>
       <translation>提高一个数值（绝对值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="101" />
+      <location filename="../../processing/algorithms/scenario.py" line="100" />
       <source>Raise by a percentage of each city's value</source>
       <translation>按各城市取值的百分比提高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="102" />
+      <location filename="../../processing/algorithms/scenario.py" line="101" />
       <source>Raise to a target value</source>
       <translation>提高到目标值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="104" />
+      <location filename="../../processing/algorithms/scenario.py" line="103" />
       <source>Value</source>
       <translation>数值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="105" />
+      <location filename="../../processing/algorithms/scenario.py" line="104" />
       <source>Value (the change, the percentage or the target)</source>
       <translation>数值（变化量、百分比或目标值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="107" />
+      <location filename="../../processing/algorithms/scenario.py" line="106" />
       <source>Chosen cities: the selected features</source>
       <translation>所选城市：选中的要素</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="109" />
+      <location filename="../../processing/algorithms/scenario.py" line="108" />
       <source>Chosen cities: an expression</source>
       <translation>所选城市：表达式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="111" />
+      <location filename="../../processing/algorithms/scenario.py" line="110" />
       <source>Chosen cities: an expression (e.g. "region" = 'west')</source>
       <translation>所选城市：表达式（如 "region" = 'west'）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="113" />
+      <location filename="../../processing/algorithms/scenario.py" line="112" />
       <source>Chosen cities: a 0–1 field</source>
       <translation>所选城市：0–1 字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="115" />
+      <location filename="../../processing/algorithms/scenario.py" line="114" />
       <source>Chosen cities: a 0–1 field (non-zero: chosen)</source>
       <translation>所选城市：0–1 字段（非零：选中）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="117" />
+      <location filename="../../processing/algorithms/scenario.py" line="116" />
       <source>Predicted changes</source>
       <translation>预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="119" />
+      <location filename="../../processing/algorithms/scenario.py" line="118" />
       <source>Table of the changes (CSV)</source>
       <translation>变化表（CSV）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="119" />
+      <location filename="../../processing/algorithms/scenario.py" line="118" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="122" />
+      <location filename="../../processing/algorithms/scenario.py" line="121" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="122" />
+      <location filename="../../processing/algorithms/scenario.py" line="121" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="125" />
+      <location filename="../../processing/algorithms/scenario.py" line="124" />
       <source>Sum of the own changes</source>
       <translation>自身变化之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="126" />
+      <location filename="../../processing/algorithms/scenario.py" line="125" />
       <source>Sum of the received spillovers</source>
       <translation>获得溢出之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="127" />
+      <location filename="../../processing/algorithms/scenario.py" line="126" />
       <source>Sum of the total changes</source>
       <translation>总变化之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="128" />
+      <location filename="../../processing/algorithms/scenario.py" line="127" />
       <source>Number of chosen cities</source>
       <translation>所选城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="141" />
+      <location filename="../../processing/algorithms/scenario.py" line="140" />
       <source>Choose the policy variable (one of the explanatory variables).</source>
       <translation>请选择政策变量（解释变量之一）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="155" />
+      <location filename="../../processing/algorithms/scenario.py" line="154" />
       <source>Total change {total:.6g} = own {own:.6g} + received {received:.6g}.</source>
       <translation>总变化 {total:.6g} = 自身 {own:.6g} + 获得溢出 {received:.6g}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="172" />
+      <location filename="../../processing/algorithms/scenario.py" line="171" />
       <source>Spillover scenario: {name} in the chosen cities, {model} of {dependent}</source>
       <translation>溢出情景：所选城市的 {name}，{dependent}的 {model}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="191" />
+      <location filename="../../processing/algorithms/scenario.py" line="190" />
       <source>Chosen cities from the selection need the cities as a layer loaded in the project, not a file; load it and select the cities, or use an expression or a 0–1 field.</source>
       <translation>按选择确定所选城市需要城市图层已加载到项目中，而不是文件；请加载并选中城市，或使用表达式或 0–1 字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="203" />
+      <location filename="../../processing/algorithms/scenario.py" line="202" />
       <source>The layer has no field {field}; choose a field of the input layer.</source>
       <translation>图层中没有字段 {field}；请选择输入图层的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="208" />
+      <location filename="../../processing/algorithms/scenario.py" line="207" />
       <source>No selection, expression or field chooses the cities: every city gets the policy.</source>
       <translation>未通过选择、表达式或字段指定城市：所有城市都实施该政策。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="213" />
+      <location filename="../../processing/algorithms/scenario.py" line="212" />
       <source>No city is chosen for the policy: the selection, the expression and the field choose none. Select cities, or correct the expression or the field (1 for the chosen cities).</source>
       <translation>没有城市被选中实施政策：选择、表达式和字段均未选中任何城市。请选择城市，或修改表达式或字段（所选城市为 1）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="236" />
+      <location filename="../../processing/algorithms/scenario.py" line="235" />
       <source>Chosen for the policy (1 yes, 0 no)</source>
       <translation>是否实施政策（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="237" />
+      <location filename="../../processing/algorithms/scenario.py" line="236" />
       <source>{name} before the policy (latest year)</source>
       <translation>政策前的 {name}（最近一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="238" />
+      <location filename="../../processing/algorithms/scenario.py" line="237" />
       <source>Change of {name} (the policy)</source>
       <translation>{name} 的变化（政策）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="239" />
+      <location filename="../../processing/algorithms/scenario.py" line="238" />
       <source>Own change of {y} (from the city's own investment)</source>
       <translation>{y} 的自身变化（来自城市自身投资）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="240" />
+      <location filename="../../processing/algorithms/scenario.py" line="239" />
       <source>Spillover of {y} received from the other chosen cities</source>
       <translation>从其他所选城市获得的 {y} 溢出</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="241" />
+      <location filename="../../processing/algorithms/scenario.py" line="240" />
       <source>Total predicted change of {y}</source>
       <translation>{y} 的预测总变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="242" />
+      <location filename="../../processing/algorithms/scenario.py" line="241" />
       <source>Total change: lower bound of the 95 % interval</source>
       <translation>总变化：95 % 区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="243" />
+      <location filename="../../processing/algorithms/scenario.py" line="242" />
       <source>Total change: upper bound of the 95 % interval</source>
       <translation>总变化：95 % 区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="246" />
+      <location filename="../../processing/algorithms/scenario.py" line="245" />
       <source>Predicted change of {y}</source>
       <translation>{y} 的预测变化</translation>
     </message>
@@ -6974,17 +6979,17 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>TargetingAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="38" />
+      <location filename="../../processing/algorithms/targeting.py" line="37" />
       <source>Where to invest first (targeting)</source>
       <translation>优先投资选址（目标选择）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="40" />
+      <location filename="../../processing/algorithms/targeting.py" line="39" />
       <source>Where to invest first: the cities whose uplift gains most, within a budget.</source>
       <translation>优先投资何处：在预算内提升后收益最大的城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="43" />
+      <location filename="../../processing/algorithms/targeting.py" line="42" />
       <source>Which cities should get the investment first? For each city, its network reach: the predicted gain of the dependent variable, summed over the target cities (every city, or those of an expression such as the least resilient or the central and western cities), when the policy variable rises there (the column of the model's spatial multiplier). The model is the one “Spatial spillover model” fits, with the same inputs; the change (absolute, percentage or to a target) as in “Spillover scenario”.
 
 The total gain is the sum of the chosen cities' gains, so the best k cities are exactly the k largest gains. With a cost field and a budget, the best cities within the budget come from an integer programme (HiGHS): proven optimal or the gap stated. Candidates can be restricted by an expression.
@@ -6997,192 +7002,192 @@ Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RAN
 输出：一个图层，含每个城市的辐射力（TG_REACH）、增益（TG_GAIN）、排名（TG_RANK）、是否入选（TG_CHOSEN）、是否属于朴素选择（TG_NAIVE：政策变量当前值最高的城市），以及所选城市投资时结果变量的预测变化（TG_CHANGE），按该变化分级设色；并给出与朴素选择相比的总增益。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="42" />
+      <location filename="../../processing/algorithms/targeting.py" line="41" />
       <source>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy</source>
       <translation>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy,目标选择,优先投资,排序,网络辐射力,乘数,预算,背包问题,溢出效应,政策</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="72" />
+      <location filename="../../processing/algorithms/targeting.py" line="71" />
       <source>Policy variable</source>
       <translation>政策变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="74" />
+      <location filename="../../processing/algorithms/targeting.py" line="73" />
       <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
       <translation>政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="76" />
+      <location filename="../../processing/algorithms/targeting.py" line="75" />
       <source>Change</source>
       <translation>变化方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="77" />
+      <location filename="../../processing/algorithms/targeting.py" line="76" />
       <source>Raise by a value (absolute)</source>
       <translation>提高一个数值（绝对值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="77" />
+      <location filename="../../processing/algorithms/targeting.py" line="76" />
       <source>Raise by a percentage of each city's value</source>
       <translation>按各城市取值的百分比提高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="78" />
+      <location filename="../../processing/algorithms/targeting.py" line="77" />
       <source>Raise to a target value</source>
       <translation>提高到目标值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="80" />
+      <location filename="../../processing/algorithms/targeting.py" line="79" />
       <source>Value</source>
       <translation>数值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="81" />
+      <location filename="../../processing/algorithms/targeting.py" line="80" />
       <source>Value (the change, the percentage or the target)</source>
       <translation>数值（变化量、百分比或目标值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="83" />
+      <location filename="../../processing/algorithms/targeting.py" line="82" />
       <source>Number of cities to choose</source>
       <translation>要选择的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="84" />
+      <location filename="../../processing/algorithms/targeting.py" line="83" />
       <source>Number of cities to choose (without a budget)</source>
       <translation>要选择的城市数（无预算时）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="86" />
+      <location filename="../../processing/algorithms/targeting.py" line="85" />
       <source>Cost per city</source>
       <translation>每个城市的成本</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="88" />
+      <location filename="../../processing/algorithms/targeting.py" line="87" />
       <source>Cost of the investment per city (with a budget)</source>
       <translation>每个城市的投资成本（有预算时）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="90" />
+      <location filename="../../processing/algorithms/targeting.py" line="89" />
       <source>Budget (units of the cost field)</source>
       <translation>预算（单位与成本字段相同）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="93" />
+      <location filename="../../processing/algorithms/targeting.py" line="92" />
       <source>Candidate cities</source>
       <translation>候选城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="94" />
+      <location filename="../../processing/algorithms/targeting.py" line="93" />
       <source>Candidate cities (expression; empty: every city)</source>
       <translation>候选城市（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="96" />
+      <location filename="../../processing/algorithms/targeting.py" line="95" />
       <source>Cities whose gain counts</source>
       <translation>计入收益的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="97" />
+      <location filename="../../processing/algorithms/targeting.py" line="96" />
       <source>Cities whose gain counts (expression; empty: every city)</source>
       <translation>计入增益的城市（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="99" />
+      <location filename="../../processing/algorithms/targeting.py" line="98" />
       <source>Time limit of the integer programme (s)</source>
       <translation>整数规划的时间限制（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="102" />
+      <location filename="../../processing/algorithms/targeting.py" line="101" />
       <source>Ranking and choice</source>
       <translation>排序与选择</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="104" />
+      <location filename="../../processing/algorithms/targeting.py" line="103" />
       <source>Total gain of the chosen cities</source>
       <translation>所选城市的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="105" />
+      <location filename="../../processing/algorithms/targeting.py" line="104" />
       <source>Total gain of the naive choice</source>
       <translation>朴素选择的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="106" />
+      <location filename="../../processing/algorithms/targeting.py" line="105" />
       <source>Number of chosen cities</source>
       <translation>所选城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="107" />
+      <location filename="../../processing/algorithms/targeting.py" line="106" />
       <source>Optimality gap (0: proven optimal)</source>
       <translation>最优性差距（0：已证明最优）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="129" />
+      <location filename="../../processing/algorithms/targeting.py" line="128" />
       <source>Choose the policy variable (one of the explanatory variables).</source>
       <translation>请选择政策变量（解释变量之一）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="145" />
+      <location filename="../../processing/algorithms/targeting.py" line="144" />
       <source>The candidate expression chooses no city; correct it or leave it empty.</source>
       <translation>候选城市表达式未选中任何城市；请修改或留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="156" />
+      <location filename="../../processing/algorithms/targeting.py" line="155" />
       <source>A cost field needs a budget: set the budget.</source>
       <translation>使用成本字段需要设置预算：请设置预算。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="164" />
+      <location filename="../../processing/algorithms/targeting.py" line="163" />
       <source>Not proven optimal within the time limit: gap {gap:.2%}.</source>
       <translation>在时间限制内未能证明最优：差距为 {gap:.2%}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="176" />
+      <location filename="../../processing/algorithms/targeting.py" line="175" />
       <source>Only {count} candidate cities for {k} to choose: choose fewer cities or more candidates.</source>
       <translation>要选择 {k} 个城市，但只有 {count} 个候选城市：请减少要选择的城市数，或增加候选城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="183" />
+      <location filename="../../processing/algorithms/targeting.py" line="182" />
       <source>No city is worth choosing: the policy gains nothing in the target cities (or nothing fits the budget).</source>
       <translation>没有值得选择的城市：该政策在目标城市中没有增益（或没有城市符合预算）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="188" />
+      <location filename="../../processing/algorithms/targeting.py" line="187" />
       <source>{count} cities chosen: total gain {gain:.6g}; the naive choice gains {naive:.6g}.</source>
       <translation>已选择 {count} 个城市：总增益 {gain:.6g}；朴素选择的增益为 {naive:.6g}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="207" />
+      <location filename="../../processing/algorithms/targeting.py" line="206" />
       <source>Gain in the target cities per unit of {name} here</source>
       <translation>此处 {name} 每提高一个单位在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="208" />
+      <location filename="../../processing/algorithms/targeting.py" line="207" />
       <source>Gain in the target cities from the policy here</source>
       <translation>此处实施政策在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="209" />
+      <location filename="../../processing/algorithms/targeting.py" line="208" />
       <source>Rank by gain (1: first; 0: not a candidate)</source>
       <translation>按增益排名（1：第一；0：非候选城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="210" />
+      <location filename="../../processing/algorithms/targeting.py" line="209" />
       <source>Chosen (1 yes, 0 no)</source>
       <translation>是否入选（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="211" />
+      <location filename="../../processing/algorithms/targeting.py" line="210" />
       <source>In the naive choice (highest current {name})</source>
       <translation>是否属于朴素选择（当前 {name} 最高）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="212" />
+      <location filename="../../processing/algorithms/targeting.py" line="211" />
       <source>Predicted change of {y} when the chosen cities invest</source>
       <translation>所选城市投资时 {y} 的预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="216" />
+      <location filename="../../processing/algorithms/targeting.py" line="215" />
       <source>Predicted change of {y}</source>
       <translation>{y} 的预测变化</translation>
     </message>
