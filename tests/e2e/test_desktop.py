@@ -32,6 +32,7 @@ DESIGN_IDS = {
     "jointable", "zonalstatistics", "compositeindex", "couplingcoordination", "spatialweights",
     "globalautocorrelation", "localmoran", "localgeary", "hotspots", "corenodecoverage",
     "spatialdurbin", "heterogeneity", "convergence", "mediation", "reportmap", "scenario", "targeting",
+    "networkredundancy",
 }
 
 STARTUP = r'''
