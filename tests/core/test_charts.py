@@ -195,6 +195,9 @@ def test_sigma_report_chart_draws_measures_groups_and_the_theil_split():
     # Stacked bars: within at the bottom, between on top of it, so each bar reaches the Theil index.
     tops = [bar.get_y() + bar.get_height() for bar in theil.patches[3:]]
     assert tops == pytest.approx([0.12, 0.10, 0.08])
+    # Page-shaped, not a strip: it fills a landscape page or a 900 px wide HTML image legibly.
+    width, height = figure.get_size_inches()
+    assert 1.0 <= width / height <= 1.6 and height >= 6
 
 
 def test_beta_convergence_chart_line_is_the_fitted_regression():
