@@ -272,9 +272,10 @@ def ranking_charts(demo, charts: Path, year: int) -> list[Path]:
 
     frame = read_table(demo.layer_source("indices"))
     files = []
-    for stem, label in (("URI", "Urban resilience index"), ("DEI", "Digital economy index")):
+    for stem, label in (("URI", "城市韧性指数 Urban resilience index"), ("DEI", "数字经济指数 Digital economy index")):
         figure = ranking_chart(frame["name"], frame[f"{stem}_{year}"].astype(float), top=10, bottom=10,
-                               title=f"{label} {year}: top and bottom 10 cities", xlabel=f"{stem} {year}")
+                               title=f"{label} {year}: 前后各 10 名 top and bottom 10 cities",
+                               xlabel=f"{stem} {year}")
         files.append(save(figure, charts / f"report_ranking_{stem.lower()}_{year}.png"))
     return files
 
