@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 from pathlib import Path
 
 from .progress import checkpoint
@@ -46,9 +47,13 @@ class HtmlReport:
         """A table; the first ``text_columns`` columns are left-aligned."""
         checkpoint()
 
+        rows = [list(row) for row in rows]
+        decimals = [_column_decimals([row[i] for row in rows if i < len(row)]) for i in range(len(header))]
+
         def cell(tag, value, index):
             css = ' class="text"' if index < text_columns else ""
-            return f"<{tag}{css}>{html.escape(_fmt(value))}</{tag}>"
+            places = decimals[index] if tag == "td" and index < len(decimals) else None
+            return f"<{tag}{css}>{html.escape(_fmt(value, places))}</{tag}>"
 
         lines = ["<table>", "<tr>" + "".join(cell("th", h, i) for i, h in enumerate(header)) + "</tr>"]
         for row in rows:
@@ -87,7 +92,21 @@ class HtmlReport:
         return str(path)
 
 
-def _fmt(value) -> str:
+def _column_decimals(values) -> int | None:
+    """One number of decimals for a column of floats, so that its numbers line up (0.3750 over
+    0.3489, not 0.375): 4, or more so that the smallest shows 3 significant digits (at most 8).
+    None (each number on its own) for columns of other values or too wide a range."""
+    numbers = [abs(v) for v in values if isinstance(v, float) and math.isfinite(v)]
+    if not numbers or len(numbers) < sum(1 for v in values if v is not None and v != "") or max(numbers) >= 1e6:
+        return None
+    smallest = min((v for v in numbers if v > 0), default=1.0)
+    places = max(4, 2 - math.floor(math.log10(smallest)))
+    return places if places <= 8 else None
+
+
+def _fmt(value, places: int | None = None) -> str:
     if isinstance(value, float):
+        if places is not None and math.isfinite(value):
+            return f"{value:.{places}f}"
         return f"{value:.4g}" if abs(value) < 1e-3 or abs(value) >= 1e6 else f"{value:.4f}".rstrip("0").rstrip(".")
     return str(value)

@@ -99,6 +99,10 @@ class Single:
     marker: str = "circle"
     opacity: float = 1.0
     outline: str = OUTLINE
+    #: Clip features to the map extent before drawing (QGIS's default). Off for shapes that
+    #: may lie wholly outside a map (e.g. coverage circles beside an inset): clipped to nothing,
+    #: QGIS still draws them as empty paths, which PDF readers report as syntax errors.
+    clip: bool = True
 
 
 @dataclass
@@ -158,6 +162,7 @@ def _base_symbol(layer, color: str, spec: Single | None = None) -> QgsSymbol:
             symbol.symbolLayer(0).setStrokeColor(QColor(spec.outline))
     if spec is not None:
         symbol.setOpacity(spec.opacity)
+        symbol.setClipFeaturesToExtent(spec.clip)
     return symbol
 
 
@@ -606,7 +611,7 @@ def significance_style(p_field: str, label_field: str, alpha: float, name: str |
 # ------------------------------------------------------------ coverage and links
 def coverage_circle_style(name: str | None = None, aliases: dict | None = None) -> Style:
     """Coverage circles (e.g. 300 km around each core): a light translucent fill."""
-    return Style(renderer=Single(color=COVERAGE_FILL, outline=COVERAGE_OUTLINE, width=0.3, opacity=0.25),
+    return Style(renderer=Single(color=COVERAGE_FILL, outline=COVERAGE_OUTLINE, width=0.3, opacity=0.25, clip=False),
                  aliases=aliases or {}, name=name)
 
 

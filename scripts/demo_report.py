@@ -6,12 +6,13 @@ scale bar, north arrow, source note, South China Sea inset. Chart pages are the 
 template with the map items replaced by charts: the ones the algorithms write (Moran's I
 over the years, the Moran scatter plot, σ-convergence) and the rankings, drawn with
 ``core/charts`` from the indices. A cover page lists what each step found and the pages.
-The pages are joined with poppler's ``pdfunite`` (``make setup`` installs poppler-utils).
+All pages are drawn into one PDF document (:class:`PdfBook`), so that each font is embedded
+once (joining per-page PDFs embeds a subset of the CJK font per page: 16 MB for 11 pages), and
+boundaries are generalised to the page's resolution.
 """
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -55,17 +56,153 @@ def place(item, rect) -> None:
     item.attemptResize(QgsLayoutSize(width, height, QgsUnitTypes.LayoutMillimeters))
 
 
+# ------------------------------------------------------------------------- book
+class PdfBook:
+    """One PDF document drawn page by page from several layouts with one ``QPainter``: Qt
+    embeds each font once per document, whereas every ``exportToPdf`` call (and so every
+    joined page) embeds its own subset. The pages are rendered as ``exportToPdf`` renders
+    them (vector output, text as text), with geometries simplified to :data:`SIMPLIFY` pixels
+    at :data:`DPI`, below what the page can show."""
+
+    DPI = 200
+    #: Generalisation tolerance in device pixels at DPI (1 px ≈ 0.13 mm) and how: Douglas–Peucker
+    #: drops the vertices along near-straight runs (snapping to a grid keeps one per pixel).
+    SIMPLIFY = 1.0
+    ALGORITHM = 0  # QgsVectorSimplifyMethod.Distance
+
+    def __init__(self, path: Path, title: str = ""):
+        from qgis.PyQt.QtCore import QMarginsF, QSizeF
+        from qgis.PyQt.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+
+        self.path = Path(path)
+        self.writer = QPdfWriter(str(self.path))
+        self.writer.setResolution(self.DPI)
+        self.writer.setTitle(title)
+        self.writer.setCreator("Digital Resilience Toolkit")
+        self.writer.setPageLayout(QPageLayout(QPageSize(QSizeF(297.0, 210.0), QPageSize.Millimeter),
+                                              QPageLayout.Portrait, QMarginsF(0, 0, 0, 0)))
+        self.painter = QPainter()
+        self.pages = 0
+
+    def add(self, layout) -> None:
+        """Draw every page of ``layout`` (A4 landscape) as the next page(s) of the book."""
+        from qgis.core import QgsLayoutExporter, QgsLayoutRenderContext, QgsRenderContext, QgsVectorSimplifyMethod
+
+        context = layout.renderContext()
+        context.setDpi(self.DPI)
+        context.setFlag(QgsLayoutRenderContext.FlagForceVectorOutput, True)
+        context.setFlag(QgsLayoutRenderContext.FlagUseAdvancedEffects, True)
+        context.setTextRenderFormat(QgsRenderContext.TextFormatAlwaysText)
+        simplify = QgsVectorSimplifyMethod()
+        simplify.setSimplifyHints(QgsVectorSimplifyMethod.GeometrySimplification)
+        simplify.setSimplifyAlgorithm(self.ALGORITHM)
+        simplify.setThreshold(self.SIMPLIFY)
+        context.setSimplifyMethod(simplify)
+        exporter = QgsLayoutExporter(layout)
+        for number in range(layout.pageCollection().pageCount()):
+            if self.pages == 0:
+                if not self.painter.begin(self.writer):
+                    raise RuntimeError(f"could not write {self.path}")
+            else:
+                self.writer.newPage()
+            exporter.renderPage(self.painter, number)
+            self.pages += 1
+
+    def close(self) -> None:
+        if self.painter.isActive():
+            self.painter.end()
+
+
+def book_report_map(book: PdfBook):
+    """resilience:reportmap drawing its pages into ``book`` instead of a file of their own."""
+    from digital_resilience.processing.algorithms.report_map import ReportMapAlgorithm
+
+    class BookReportMap(ReportMapAlgorithm):
+        def createInstance(self):
+            return BookReportMap()
+
+        def china_basemaps(self):
+            """The province boundaries generalised like the thematic layers (their islets are
+            half of a page's vertices)."""
+            basemaps = super().china_basemaps()
+            copies = {}
+            for layer in {id(layer): layer for group in (basemaps.over, basemaps.under_main, basemaps.under_inset)
+                          for layer in group}.values():
+                copies[id(layer)] = generalised(layer)
+                if copies[id(layer)] is not layer:
+                    self.private.add_layer(copies[id(layer)])
+            for group in (basemaps.over, basemaps.under_main, basemaps.under_inset):
+                group[:] = [copies[id(layer)] for layer in group]
+            return basemaps
+
+        def export(self, iterator, output, fmt, parameters, context) -> list[str]:
+            iterator.beginRender()
+            while iterator.next():
+                book.add(iterator.layout())
+            iterator.endRender()
+            return [output]
+
+    return BookReportMap()
+
+
+def generalised(layer, tolerance: float = 0.03, smallest: float = 0.0016):
+    """A copy of ``layer`` (same name, fields, style) in memory, its boundaries generalised for
+    a page of all China (~20 km per mm): Douglas–Peucker at ``tolerance`` degrees (~3 km, a
+    seventh of a millimetre) and polygon parts under ``smallest`` square degrees (~20 km², a
+    speck of 0.2 mm) left out, but never a feature's largest part and never the South China
+    Sea islands (south of the mainland: the inset shows them). The coastal islets are most of
+    the vertices; drawn, they made each map page megabytes of PDF. Layers in other CRSs than
+    WGS 84 and non-polygon layers are returned as they are."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer, QgsWkbTypes
+
+    from digital_resilience.processing.layouts import MAINLAND_SOUTH
+
+    if layer.geometryType() != QgsWkbTypes.PolygonGeometry or layer.crs().authid() != "EPSG:4326":
+        return layer
+    copy = QgsVectorLayer(f"MultiPolygon?crs={layer.crs().authid()}", layer.name(), "memory")
+    copy.dataProvider().addAttributes(layer.fields().toList())
+    copy.updateFields()
+    features = []
+    for feature in layer.getFeatures():
+        geometry = feature.geometry()
+        if not geometry.isEmpty():
+            parts = [QgsGeometry(part.clone()) for part in geometry.constParts()]
+            largest = max(parts, key=lambda part: part.area())
+            kept = []
+            for part in parts:
+                if part.boundingBox().yMaximum() < MAINLAND_SOUTH:
+                    kept.append(part)  # the South China Sea islands, as they are
+                elif part is largest or part.area() >= smallest:
+                    simple = part.simplify(tolerance)
+                    kept.append(part if simple.isEmpty() else simple)
+            geometry = QgsGeometry.collectGeometry(kept)
+        copy_feature = QgsFeature(copy.fields())
+        copy_feature.setAttributes(feature.attributes())
+        copy_feature.setGeometry(geometry)
+        features.append(copy_feature)
+    copy.dataProvider().addFeatures(features)
+    copy.setRenderer(layer.renderer().clone())
+    copy.setOpacity(layer.opacity())
+    for index, field in enumerate(layer.fields()):
+        if field.alias():
+            copy.setFieldAlias(index, field.alias())
+    if layer.labelsEnabled() and layer.labeling() is not None:
+        copy.setLabeling(layer.labeling().clone())
+        copy.setLabelsEnabled(True)
+    return copy
+
+
 # ------------------------------------------------------------------------- maps
-def map_page(demo, folder: Path, page: Page, layers: list, subtitle: str = "", china: int = 0) -> Page:
+def map_page(demo, layers: list, subtitle: str = "", china: int = 0, *, book: PdfBook, page: Page) -> Page:
     """A report map of ``layers`` (styled project layers, top first) by resilience:reportmap."""
     import processing
     from qgis.core import QgsProcessingContext, QgsProcessingFeedback
 
     from digital_resilience.processing.layout_project import LayoutProject
 
-    page.pdf = folder / f"{len(list(folder.glob('*.pdf'))):02d}_{page.short.replace(' ', '_')}.pdf"
     parameters = {"TITLE": page.title, "SUBTITLE": subtitle, "SOURCE": SOURCE_NOTE, "TEMPLATE": 0,
-                  "CHINA": china, "DPI": 150, "OUTPUT": str(page.pdf)}
+                  "CHINA": china, "DPI": PdfBook.DPI, "OUTPUT": str(book.path.with_suffix(".page.pdf"))}
+    layers = [generalised(layer) for layer in layers]
     with LayoutProject() as private:
         context = QgsProcessingContext()
         if len(layers) == 1:
@@ -77,25 +214,27 @@ def map_page(demo, folder: Path, page: Page, layers: list, subtitle: str = "", c
                 clone.setName(layer.name())
                 private.project.addMapLayer(clone)
             context.setProject(private.project)
-        processing.run("resilience:reportmap", parameters, context=context, feedback=QgsProcessingFeedback())
+        processing.run(book_report_map(book), parameters, context=context, feedback=QgsProcessingFeedback())
         del context  # before the project it points to
     return page
 
 
 # ----------------------------------------------------------------------- charts
-def chart_page(folder: Path, page: Page, images: list[Path], subtitle: str = "") -> Page:
+def chart_page(images: list[Path], subtitle: str = "", *, book: PdfBook, page: Page) -> Page:
     """The report template with ``images`` (charts) side by side where the map would be."""
     from digital_resilience.processing import layouts
     from digital_resilience.processing.layout_project import LayoutProject
 
-    page.pdf = folder / f"{len(list(folder.glob('*.pdf'))):02d}_{page.short.replace(' ', '_')}.pdf"
     with LayoutProject() as private:
-        chart_layout(private.load_layout(layouts.template_path(TEMPLATE)), page, images, subtitle)
+        layout = private.load_layout(layouts.template_path(TEMPLATE))
+        chart_layout(layout, images, subtitle, page)
+        book.add(layout)
+        del layout
     return page
 
 
-def chart_layout(layout, page: Page, images: list[Path], subtitle: str) -> None:
-    from qgis.core import QgsLayoutExporter, QgsLayoutItem, QgsLayoutItemPicture
+def chart_layout(layout, images: list[Path], subtitle: str, page: Page) -> None:
+    from qgis.core import QgsLayoutItem, QgsLayoutItemPicture
     from qgis.PyQt.QtGui import QImageReader
 
     from digital_resilience.processing import layouts
@@ -125,9 +264,6 @@ def chart_layout(layout, page: Page, images: list[Path], subtitle: str) -> None:
         layout.addLayoutItem(picture)
         place(picture, (left, top, chart_height * aspect, chart_height))
         left += chart_height * aspect + gap
-    result = QgsLayoutExporter(layout).exportToPdf(str(page.pdf), layouts.pdf_settings(200))
-    if result != QgsLayoutExporter.Success:
-        raise RuntimeError(f"could not write {page.pdf} ({result})")
 
 
 def save(figure, path: Path) -> Path:
@@ -142,27 +278,31 @@ def ranking_charts(demo, charts: Path, year: int) -> list[Path]:
 
     frame = read_table(demo.layer_source("indices"))
     files = []
-    for stem, label in (("URI", "Urban resilience index"), ("DEI", "Digital economy index")):
+    for stem, label in (("URI", "城市韧性指数 Urban resilience index"), ("DEI", "数字经济指数 Digital economy index")):
         figure = ranking_chart(frame["name"], frame[f"{stem}_{year}"].astype(float), top=10, bottom=10,
-                               title=f"{label} {year}: top and bottom 10 cities", xlabel=f"{stem} {year}")
+                               title=f"{label} {year}: 前后各 10 名 top and bottom 10 cities",
+                               xlabel=f"{stem} {year}")
         files.append(save(figure, charts / f"report_ranking_{stem.lower()}_{year}.png"))
     return files
 
 
 # ------------------------------------------------------------------------ cover
-def cover_page(demo, folder: Path, pages: list[Page]) -> Page:
+def cover_page(demo, book: PdfBook, pages: list[Page]) -> Page:
     """Title, what each step found (the demo's summaries) and the contents."""
     from digital_resilience.processing import layouts
     from digital_resilience.processing.layout_project import LayoutProject
 
-    page = Page("cover", TITLE, folder / "00_cover.pdf")
+    page = Page("cover", TITLE)
     with LayoutProject() as private:
-        cover_layout(private.load_layout(layouts.template_path(TEMPLATE)), demo, page, pages)
+        layout = private.load_layout(layouts.template_path(TEMPLATE))
+        cover_layout(layout, demo, pages)
+        book.add(layout)
+        del layout
     return page
 
 
-def cover_layout(layout, demo, page: Page, pages: list[Page]) -> None:
-    from qgis.core import QgsLayoutExporter, QgsLayoutItemLabel
+def cover_layout(layout, demo, pages: list[Page]) -> None:
+    from qgis.core import QgsLayoutItemLabel
     from qgis.PyQt.QtGui import QColor, QFont
 
     from digital_resilience.processing import layouts
@@ -193,65 +333,61 @@ def cover_layout(layout, demo, page: Page, pages: list[Page]) -> None:
         label.setText(text)
         layout.addLayoutItem(label)
         place(label, rect)
-    result = QgsLayoutExporter(layout).exportToPdf(str(page.pdf), layouts.pdf_settings(300))
-    if result != QgsLayoutExporter.Success:
-        raise RuntimeError(f"could not write {page.pdf} ({result})")
 
 
 # ----------------------------------------------------------------------- report
-def merge_pdfs(pages: list[Path], target: Path) -> None:
-    """Join PDF files into one with poppler's pdfunite."""
-    tool = shutil.which("pdfunite")
-    if tool is None:
-        raise RuntimeError("pdfunite is missing: install poppler-utils (make setup does) to join the report's pages")
-    subprocess.run([tool, *map(str, pages), str(target)], check=True, capture_output=True)
-
-
 def build_report(demo, target: Path, year: int = 2019) -> list[Page]:
-    """Write the report to ``target``; returns its pages (cover first)."""
+    """Write the report to ``target`` (one document: cover, then the pages); returns its
+    pages, cover first."""
+    from functools import partial
+
     charts = demo.out / "charts"
     layer = demo.project_layer
-    with tempfile.TemporaryDirectory(prefix="demo_report_") as tmp:
-        folder = Path(tmp)
-        pages = [
-            map_page(demo, folder, Page("DEI map", f"数字经济指数 Digital economy index {year}"),
-                     [layer(f"Digital economy index {year}")],
-                     "Entropy weights on pooled city-years 2011–2019; natural breaks (Fisher–Jenks)"),
-            map_page(demo, folder, Page("URI map", f"城市韧性指数 Urban resilience index {year}"),
-                     [layer(f"Urban resilience index {year}")],
-                     "Social, economic, infrastructure and ecological resilience; natural breaks (Fisher–Jenks)"),
-            chart_page(folder, Page("rankings", f"城市排名 Rankings {year}"), ranking_charts(demo, charts, year),
-                       "The ten highest and the ten lowest cities of each index"),
-            map_page(demo, folder, Page("coupling map", f"耦合协调度 Coupling coordination of DEI and URI {year}"),
-                     [layer("Coupling coordination of DEI and URI")],
-                     "D = √(C·T), ten levels from extreme imbalance to quality coordination"),
-            chart_page(folder, Page("Moran charts", "全局空间自相关 Global spatial autocorrelation"),
-                       [charts / "moran_by_year.png", charts / f"moran_scatter_uri_{year}.png"],
-                       "Moran's I of both indices every year (queen contiguity, 999 permutations) and the Moran "
-                       f"scatter plot of resilience {year}"),
-            map_page(demo, folder, Page("LISA map", f"LISA 集聚 LISA clusters of resilience {year}"),
-                     [layer(f"LISA clusters of resilience {year}")],
-                     "Local Moran's I, queen contiguity, 999 permutations, false discovery rate 5 % (GeoDa colours)"),
-            map_page(demo, folder, Page("hot spots map", f"冷热点 Hot and cold spots of resilience {year}"),
-                     [layer(f"Hot and cold spots of resilience {year} (Gi*)")],
-                     "Getis-Ord Gi*, 6 nearest neighbours, false discovery rate"),
-            map_page(demo, folder, Page("coverage map", "核心-节点覆盖 Core-node coverage within 300 km"),
-                     [layer("Core-node links"), layer("Core cities (300 km)"), layer("300 km around each core"),
-                      layer("Cities by nearest core")],
-                     "Set covering: the fewest core cities with every city within 300 km (geodesic), proven optimal",
-                     china=1),
-            map_page(demo, folder, Page("spillover residuals map",
-                                        "空间溢出模型残差 Spillover model: residual clusters"),
-                     [layer("Residual clusters of the spillover model")],
-                     "Spatial Durbin model, two-way fixed effects, 2011–2019: LISA of the residuals "
-                     f"in {year}"),
-            chart_page(folder, Page("convergence charts", "收敛 σ-convergence of resilience"),
-                       [charts / "convergence_sigma.png"],
-                       "Regional differences over the years: dispersion, coefficient of variation by region, "
-                       "Theil index between and within regions"),
-        ]
-        cover = cover_page(demo, folder, pages)
-        merge_pdfs([cover.pdf] + [page.pdf for page in pages], target)
+    maps = partial(partial, map_page, demo)
+    plan = [  # (page, how to draw it into the book)
+        (Page("DEI map", f"数字经济指数 Digital economy index {year}"), maps(
+            [layer(f"Digital economy index {year}")],
+            "Entropy weights on pooled city-years 2011–2019; natural breaks (Fisher–Jenks)")),
+        (Page("URI map", f"城市韧性指数 Urban resilience index {year}"), maps(
+            [layer(f"Urban resilience index {year}")],
+            "Social, economic, infrastructure and ecological resilience; natural breaks (Fisher–Jenks)")),
+        (Page("rankings", f"城市排名 Rankings {year}"), partial(
+            chart_page, images=ranking_charts(demo, charts, year),
+            subtitle="The ten highest and the ten lowest cities of each index")),
+        (Page("coupling map", f"耦合协调度 Coupling coordination of DEI and URI {year}"), maps(
+            [layer("Coupling coordination of DEI and URI")],
+            "D = √(C·T), ten levels from extreme imbalance to quality coordination")),
+        (Page("Moran charts", "全局空间自相关 Global spatial autocorrelation"), partial(
+            chart_page, images=[charts / "moran_by_year.png", charts / f"moran_scatter_uri_{year}.png"],
+            subtitle="Moran's I of both indices every year (queen contiguity, 999 permutations) and the Moran "
+                     f"scatter plot of resilience {year}")),
+        (Page("LISA map", f"LISA 集聚 LISA clusters of resilience {year}"), maps(
+            [layer(f"LISA clusters of resilience {year}")],
+            "Local Moran's I, queen contiguity, 999 permutations, false discovery rate 5 % (GeoDa colours)")),
+        (Page("hot spots map", f"冷热点 Hot and cold spots of resilience {year}"), maps(
+            [layer(f"Hot and cold spots of resilience {year} (Gi*)")],
+            "Getis-Ord Gi*, 6 nearest neighbours, false discovery rate")),
+        (Page("coverage map", "核心-节点覆盖 Core-node coverage within 300 km"), maps(
+            [layer("Core-node links"), layer("Core cities (300 km)"), layer("300 km around each core"),
+             layer("Cities by nearest core")],
+            "Set covering: the fewest core cities with every city within 300 km (geodesic), proven optimal",
+            china=1)),
+        (Page("spillover residuals map", "空间溢出模型残差 Spillover model: residual clusters"), maps(
+            [layer("Residual clusters of the spillover model")],
+            f"Spatial Durbin model, two-way fixed effects, 2011–2019: LISA of the residuals in {year}")),
+        (Page("convergence charts", "收敛 σ-convergence of resilience"), partial(
+            chart_page, images=[charts / "convergence_sigma.png"],
+            subtitle="Regional differences over the years: dispersion, coefficient of variation by region, "
+                     "Theil index between and within regions")),
+    ]
+    pages = [page for page, _ in plan]
+    book = PdfBook(target, TITLE)
+    try:
+        cover = cover_page(demo, book, pages)
+        for page, draw in plan:
+            draw(book=book, page=page)
+    finally:
+        book.close()
     return [cover, *pages]
 
 

@@ -187,15 +187,23 @@ class ConditionalPermutations:
         shift = centre * np.asarray(self.matrix.sum(axis=1)).ravel()
         observed = observed - shift
         done = 0
+        # Progress at least every ~2 % of the units (a rook lattice has only three groups).
+        rows_per_report = max(1, min(CHUNK_ELEMENTS // max(self.permutations, 1), -(-self.n // 50)))
         for group in self.groups:
             fast = group.uniform
-            if fast.any():
-                self._linear_uniform(group, fast, values, observed, tolerance, tally)
+            fast_rows = np.flatnonzero(fast)
+            for start in range(0, len(fast_rows), rows_per_report):
+                chunk = np.zeros(len(fast), dtype=bool)
+                chunk[fast_rows[start:start + rows_per_report]] = True
+                self._linear_uniform(group, chunk, values, observed, tolerance, tally)
+                report(progress, (done + min(start + rows_per_report, len(fast_rows))) / self.n)
             if not fast.all():
                 rows = np.flatnonzero(~fast)
+                slow = done + len(fast_rows)
                 for units, (lags,) in self._blocks(group, [values], rows):
                     _tally_block(tally, units, lags, observed[units], tolerance[units], moments=False)
-                    report(progress, (done + len(units)) / self.n)
+                    slow += len(units)
+                    report(progress, slow / self.n)
                 tally.mean[group.units[rows]], tally.var[group.units[rows]] = self._linear_moments(group, rows, values)
             done += len(group.units)
             report(progress, done / self.n)

@@ -60,11 +60,15 @@ def sigma_report_chart(sigma, sigma_groups=None, *, text: dict):
     one caption per measure (cv, sd_log, theil, gini).
     """
     grouped = sigma_groups is not None and len(sigma_groups)
-    panels = 3 if grouped else 1
     years = sigma["year"].to_numpy()
     with chart_context():
-        figure = blank_figure(size=(5.2 * panels, 3.8))
-        axes = figure.subplots(1, panels, squeeze=False)[0]
+        if grouped:  # two panels above, the Theil split below across the width: a page-shaped figure
+            figure = blank_figure(size=(10.4, 7.6))
+            mosaic = figure.subplot_mosaic([["overall", "groups"], ["theil", "theil"]])
+            axes = [mosaic["overall"], mosaic["groups"], mosaic["theil"]]
+        else:
+            figure = blank_figure(size=(6.4, 4.2))
+            axes = [figure.subplots()]
         _lines(axes[0], years, {text[m]: sigma[m].to_numpy(dtype=float) for m in MEASURES}, False, 3.5)
         _panel(axes[0], text["overall"], text["year"], text["value"], years)
         if grouped:

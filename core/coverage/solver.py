@@ -24,6 +24,8 @@ from ..errors import Cancelled, InputError
 from ..progress import cancel_check, report
 
 INFINITY = float("inf")
+#: HiGHS's default relative MIP gap at which a solution counts as optimal (mip_rel_gap).
+GAP_TOLERANCE = 1e-4
 
 
 @dataclass
@@ -71,14 +73,16 @@ def solve_mip(
 ) -> MipResult:
     """Solve the problem with HiGHS within ``time_limit`` seconds.
 
-    ``progress(fraction)`` is called as the solver runs (fraction of the time limit
-    used); when it raises :class:`Cancelled` the solver is interrupted and the
-    exception propagates. ``start``: a feasible solution to begin from (kept if the
-    time runs out before a better one is found). ``options``: HiGHS options for this
+    ``progress(fraction)`` is called as the solver runs (the share of the MIP gap closed
+    since the first feasible solution, or of the time limit used if that is more); when
+    it raises :class:`Cancelled` the solver is interrupted and the exception propagates.
+    ``start``: a feasible solution to begin from (kept if the time runs out before a better
+    one is found). ``options``: HiGHS options for this
     problem (e.g. :data:`models.PROOF_OPTIONS`); one this HiGHS version does not know is
     skipped.
     """
     highspy = _highspy()
+    mip_interrupt = highspy.cb.HighsCallbackType.kCallbackMipInterrupt
     cost = np.asarray(cost, dtype=float)
     n_cols = len(cost)
     csr = sp.csr_matrix(matrix, dtype=float)
@@ -110,6 +114,23 @@ def solve_mip(
     started = time.perf_counter()
     cancelled: list[BaseException] = []
     last_report = [started]
+    shown = [0.0]  # the fraction last reported: progress never goes back
+    first_gap: list[float] = []
+
+    def fraction(event, now: float) -> float:
+        """How far the solve is: the share of the MIP gap closed since the first feasible
+        solution (HiGHS reports the gap as it improves the incumbent and the bound), or the
+        share of the time limit used, whichever is further."""
+        done = (now - started) / max(time_limit, 1e-9)
+        gap = getattr(event.data_out, "mip_gap", None) if event.callback_type == mip_interrupt else None
+        if gap is not None and np.isfinite(gap) and 0 <= gap < 1e30:
+            if not first_gap and gap > GAP_TOLERANCE:
+                first_gap.append(gap)
+            if first_gap:  # on a log scale: from the first gap down to HiGHS's tolerance (0.01 %)
+                closed = np.log(first_gap[0] / max(gap, GAP_TOLERANCE)) / np.log(first_gap[0] / GAP_TOLERANCE)
+                done = max(done, min(max(closed, 0.0), 1.0))
+        shown[0] = max(shown[0], min(done, 0.99))
+        return shown[0]
 
     def interrupt(event):
         # HiGHS calls this very often (every simplex iteration): report ten times a second
@@ -123,7 +144,7 @@ def solve_mip(
         try:
             if check is not None and check():  # the caller's cancel check, whichever thread HiGHS calls from
                 raise Cancelled()
-            report(progress, (now - started) / max(time_limit, 1e-9))
+            report(progress, fraction(event, now))
         except Cancelled as error:
             cancelled.append(error)
             event.interrupt()

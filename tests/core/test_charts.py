@@ -195,6 +195,9 @@ def test_sigma_report_chart_draws_measures_groups_and_the_theil_split():
     # Stacked bars: within at the bottom, between on top of it, so each bar reaches the Theil index.
     tops = [bar.get_y() + bar.get_height() for bar in theil.patches[3:]]
     assert tops == pytest.approx([0.12, 0.10, 0.08])
+    # Page-shaped, not a strip: it fills a landscape page or a 900 px wide HTML image legibly.
+    width, height = figure.get_size_inches()
+    assert 1.0 <= width / height <= 1.6 and height >= 6
 
 
 def test_beta_convergence_chart_line_is_the_fitted_regression():
@@ -222,3 +225,17 @@ def test_bootstrap_chart_marks_estimate_and_intervals():
     positions = [line.get_xdata()[0] for line in axes.lines]
     assert positions == [0.2, 0.1, 0.3, 0.0]  # the bias-corrected interval has a NaN bound: left out
     assert [t.get_text() for t in axes.get_legend().get_texts()] == ["a·b", "Percentile interval"]
+
+
+def test_html_table_columns_share_their_decimals():
+    """0.3750 over 0.3489 (the convergence report printed 0.375 over 0.3489 and 0.262 below);
+    a column with small values gets the decimals its smallest needs, for every row."""
+    from digital_resilience.core.html_report import HtmlReport
+
+    report = HtmlReport("t").table(["Year", "CV", "SE", "Note"],
+                                   [["2011", 0.375, 0.0014, "a"], ["2012", 0.3489, 0.000744, 1.5],
+                                    ["2013", 0.262, 0.000309, "c"]])
+    text = report.render()
+    for cell in ("<td>0.3750</td>", "<td>0.3489</td>", "<td>0.2620</td>",
+                 "<td>0.001400</td>", "<td>0.000744</td>", "<td>0.000309</td>", "<td>1.5</td>"):
+        assert cell in text, cell

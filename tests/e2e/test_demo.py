@@ -198,6 +198,23 @@ def test_the_report_has_a_cover_then_a_page_per_map_and_chart(report_pages):
         assert "SYNTHETIC panel, not real statistics" in text  # the source note on every page
 
 
+def test_the_report_is_small_clean_and_embeds_each_font_once(demo_run, report_pages, tmp_path):
+    """One document, not joined pages (each page's PDF embedded its own copy of Noto Sans CJK:
+    16 MB for 11 pages), boundaries generalised to the page, and no empty paths (poppler's
+    "No current point in closepath" on the coverage page)."""
+    pdf = demo_run.out / "report.pdf"
+    size = pdf.stat().st_size
+    print(f"report.pdf: {size / 1e6:.2f} MB")
+    assert size < 5_000_000
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    names = [line.split()[0] for line in fonts.splitlines()[2:] if line.strip()]
+    assert names and len(names) == len(set(names)), fonts
+    for tool in (["pdfinfo", str(pdf)], ["pdftoppm", "-r", "20", "-png", str(pdf), str(tmp_path / "page")]):
+        run = subprocess.run(tool, capture_output=True, text=True, check=True)
+        assert "Syntax Error" not in run.stderr and "Error" not in run.stderr, run.stderr[:2000]
+    assert len(list(tmp_path.glob("page*.png"))) == 1 + len(PAGES)
+
+
 def rendered_page(pdf: Path, number: int, folder: Path, dpi: int = 60) -> np.ndarray:
     """Page ``number`` of ``pdf`` as an (height, width, 3) array of RGB bytes (pdftoppm)."""
     from qgis.PyQt.QtGui import QImage

@@ -147,6 +147,10 @@ def test_coverage_and_link_styles(qgis_app):
     apply_style(circles, coverage_circle_style(name="Coverage (300 km)"))
     assert circles.name() == "Coverage (300 km)"
     assert circles.renderer().symbol().opacity() == pytest.approx(0.25)
+    # Circles wholly outside a map (beside the South China Sea inset) are drawn unclipped: clipped
+    # to nothing, QGIS wrote empty paths that PDF readers report ("No current point in closepath").
+    assert not circles.renderer().symbol().clipFeaturesToExtent()
+    assert roles.renderer().categories()[0].symbol().clipFeaturesToExtent()  # other styles keep the default
     for style in (links_style(), connectivity_style()):
         lines = QgsVectorLayer("LineString?crs=EPSG:4326", "lines", "memory")
         apply_style(lines, style)
