@@ -138,13 +138,14 @@ def solve_mip(
             event.interrupt()
             return
         now = time.perf_counter()
+        done = fraction(event, now)  # every event: a gap HiGHS reports between two reports counts
         if now - last_report[0] < 0.1:
             return
         last_report[0] = now
         try:
             if check is not None and check():  # the caller's cancel check, whichever thread HiGHS calls from
                 raise Cancelled()
-            report(progress, fraction(event, now))
+            report(progress, done)
         except Cancelled as error:
             cancelled.append(error)
             event.interrupt()
