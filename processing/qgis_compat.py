@@ -117,3 +117,29 @@ def set_legend_style_font(style, font) -> None:
         style.setTextFormat(text)
     else:
         style.setFont(font)
+
+
+def saves_styles_in_database(provider) -> bool:
+    """Whether the layer's provider stores styles with the data (a GeoPackage's layer_styles).
+    QGIS 3.40 has ``styleStorageCapabilities()``; 3.22 ``isSaveAndLoadStyleToDatabaseSupported()``
+    (gone on 3.40)."""
+    capabilities = getattr(provider, "styleStorageCapabilities", None)
+    if capabilities is not None:
+        from qgis.core import Qgis
+
+        return bool(capabilities() & Qgis.ProviderStyleStorageCapability.SaveToDatabase)
+    return provider.isSaveAndLoadStyleToDatabaseSupported()
+
+
+def distance_simplification():
+    """A ``QgsVectorSimplifyMethod`` that generalises geometries (Douglas–Peucker) while they
+    are drawn: the algorithm enum is ``Qgis.VectorSimplificationAlgorithm`` on QGIS 3.40 (an int
+    is refused there) and ``QgsVectorSimplifyMethod.SimplifyAlgorithm`` on 3.22."""
+    from qgis.core import Qgis, QgsVectorSimplifyMethod
+
+    method = QgsVectorSimplifyMethod()
+    hints = getattr(getattr(Qgis, "VectorRenderingSimplificationFlag", None), "GeometrySimplification", None)
+    method.setSimplifyHints(hints if hints is not None else QgsVectorSimplifyMethod.GeometrySimplification)
+    algorithm = getattr(getattr(Qgis, "VectorSimplificationAlgorithm", None), "Distance", None)
+    method.setSimplifyAlgorithm(algorithm if algorithm is not None else QgsVectorSimplifyMethod.Distance)
+    return method

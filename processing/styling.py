@@ -62,6 +62,7 @@ from ..core.palettes import (
     NODE_COLOR,
     UNCOVERED_COLOR,
 )
+from .qgis_compat import saves_styles_in_database
 
 OUTLINE = "#6e6e6e"
 
@@ -310,7 +311,7 @@ def save_output_style(context, dest_id: str, style: Style, current_name: str | N
         return False
     name = current_name or style.name or "default"
     provider = layer.dataProvider()
-    if provider is not None and provider.isSaveAndLoadStyleToDatabaseSupported():
+    if provider is not None and saves_styles_in_database(provider):
         others = [(other_name, other) for other_name, other in alternatives if other_name != name]
         _delete_database_styles(layer, {name, *(other_name for other_name, _ in others)})
         for other_name, other in others:

@@ -68,7 +68,6 @@ class PdfBook:
     #: Generalisation tolerance in device pixels at DPI (1 px ≈ 0.13 mm) and how: Douglas–Peucker
     #: drops the vertices along near-straight runs (snapping to a grid keeps one per pixel).
     SIMPLIFY = 1.0
-    ALGORITHM = 0  # QgsVectorSimplifyMethod.Distance
 
     def __init__(self, path: Path, title: str = ""):
         from qgis.PyQt.QtCore import QMarginsF, QSizeF
@@ -86,16 +85,16 @@ class PdfBook:
 
     def add(self, layout) -> None:
         """Draw every page of ``layout`` (A4 landscape) as the next page(s) of the book."""
-        from qgis.core import QgsLayoutExporter, QgsLayoutRenderContext, QgsRenderContext, QgsVectorSimplifyMethod
+        from qgis.core import QgsLayoutExporter, QgsLayoutRenderContext, QgsRenderContext
+
+        from digital_resilience.processing.qgis_compat import distance_simplification
 
         context = layout.renderContext()
         context.setDpi(self.DPI)
         context.setFlag(QgsLayoutRenderContext.FlagForceVectorOutput, True)
         context.setFlag(QgsLayoutRenderContext.FlagUseAdvancedEffects, True)
         context.setTextRenderFormat(QgsRenderContext.TextFormatAlwaysText)
-        simplify = QgsVectorSimplifyMethod()
-        simplify.setSimplifyHints(QgsVectorSimplifyMethod.GeometrySimplification)
-        simplify.setSimplifyAlgorithm(self.ALGORITHM)
+        simplify = distance_simplification()  # Douglas–Peucker
         simplify.setThreshold(self.SIMPLIFY)
         context.setSimplifyMethod(simplify)
         exporter = QgsLayoutExporter(layout)
