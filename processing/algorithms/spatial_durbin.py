@@ -54,7 +54,7 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         "significance stars), optional tables for papers and reports (Excel, Word, LaTeX or CSV: models side by side, "
         "N, fixed effects, log-likelihood, AIC, R², weights and SE type at the foot, definitions in the notes), "
         "optional CSV tables, a layer of fitted values and residuals and a residual LISA "
-        "cluster map (significant clusters of residuals point to a missing spatial term).\n\n"
+        "cluster map of the last year (significant clusters of residuals point to a missing spatial term).\n\n"
         "Maximum-likelihood models need every city to have a neighbour: by default cities without one (islands, "
         "e.g. 三沙市 with queen weights) are left out with a warning that names them; or use k-nearest "
         "neighbours. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4."
@@ -169,12 +169,14 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
                                **(classes or {}))
 
     def lisa_frame(self, inputs, result, seed):
-        """Local Moran of the (mean) residuals with the model's weights."""
+        """Local Moran of the last year's residuals with the model's weights. Not their mean over
+        the years: with city fixed effects every city's residuals sum to zero over the years, so
+        the mean is rounding noise (1e-16) and its clusters are random."""
         from ...core.econometrics.local_moran import local_moran
 
         frame = units_frame(inputs, result.data.unit_ids)
         data = result.data
-        residuals = result.main.residuals.reshape(data.T, data.n).mean(axis=0)
+        residuals = result.main.residuals.reshape(data.T, data.n)[-1]
         lisa = local_moran(residuals, result.spectrum.W, permutations=999, seed=seed)
         frame["RESID"] = residuals
         frame["RLISA_I"], frame["RLISA_P"] = lisa.I, lisa.p

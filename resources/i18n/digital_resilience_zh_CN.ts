@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
   <context>
     <name>AutocorrelationParameters</name>
@@ -5968,7 +5967,7 @@ Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with 
 
 Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
 
-Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional tables for papers and reports (Excel, Word, LaTeX or CSV: models side by side, N, fixed effects, log-likelihood, AIC, R², weights and SE type at the foot, definitions in the notes), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
+Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional tables for papers and reports (Excel, Word, LaTeX or CSV: models side by side, N, fixed effects, log-likelihood, AIC, R², weights and SE type at the foot, definitions in the notes), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map of the last year (significant clusters of residuals point to a missing spatial term).
 
 Maximum-likelihood models need every city to have a neighbour: by default cities without one (islands, e.g. 三沙市 with queen weights) are left out with a warning that names them; or use k-nearest neighbours. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
       <translation>估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
@@ -5981,7 +5980,7 @@ Maximum-likelihood models need every city to have a neighbour: by default cities
 
 诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
 
-输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的论文与报告表格（Excel、Word、LaTeX 或 CSV：各模型并列，表底为样本量、固定效应、对数似然值、AIC、R²、空间权重和标准误类型，注释中给出定义），可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
+输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的论文与报告表格（Excel、Word、LaTeX 或 CSV：各模型并列，表底为样本量、固定效应、对数似然值、AIC、R²、空间权重和标准误类型，注释中给出定义），可选的 CSV 表格，拟合值与残差图层，以及最后一年残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
 
 极大似然模型要求每个城市都有邻居：默认剔除没有邻居的城市（孤岛，例如 queen 权重下的三沙市），并给出指明这些城市的警告；也可改用 k 近邻。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
     </message>
@@ -6091,27 +6090,27 @@ Maximum-likelihood models need every city to have a neighbour: by default cities
       <translation>{y}拟合值（{model}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="188" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="190" />
       <source>Residual (mean over the years)</source>
       <translation>残差（多年均值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="189" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="191" />
       <source>Local Moran's I of the residuals</source>
       <translation>残差的局部莫兰指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="190" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="192" />
       <source>Pseudo p-value (999 permutations)</source>
       <translation>伪 p 值（999 次置换）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="191" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="193" />
       <source>Quadrant (GeoDa: 1 HH, 2 LL, 3 LH, 4 HL, 0 no neighbours)</source>
       <translation>象限（GeoDa：1 高-高，2 低-低，3 低-高，4 高-低，0 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="192" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="194" />
       <source>Residual cluster (p ≤ 0.05)</source>
       <translation>残差集聚类型（p ≤ 0.05）</translation>
     </message>
@@ -6170,6 +6169,34 @@ Maximum-likelihood models need every city to have a neighbour: use k-nearest nei
 输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
 
 极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
+    </message>
+    <message>
+      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
+
+Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
+
+Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
+
+Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
+
+Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
+
+Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional tables for papers and reports (Excel, Word, LaTeX or CSV: models side by side, N, fixed effects, log-likelihood, AIC, R², weights and SE type at the foot, definitions in the notes), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
+
+Maximum-likelihood models need every city to have a neighbour: by default cities without one (islands, e.g. 三沙市 with queen weights) are left out with a warning that names them; or use k-nearest neighbours. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
+      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+
+模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
+
+数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
+
+效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
+
+诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
+
+输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的论文与报告表格（Excel、Word、LaTeX 或 CSV：各模型并列，表底为样本量、固定效应、对数似然值、AIC、R²、空间权重和标准误类型，注释中给出定义），可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
+
+极大似然模型要求每个城市都有邻居：默认剔除没有邻居的城市（孤岛，例如 queen 权重下的三沙市），并给出指明这些城市的警告；也可改用 k 近邻。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
     </message>
     <message>
       <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
@@ -6841,137 +6868,137 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>Styling</name>
     <message>
-      <location filename="../../processing/styling.py" line="277" />
+      <location filename="../../processing/styling.py" line="283" />
       <source>Style written by the Digital Resilience Toolkit</source>
       <translation>由数字韧性工具箱写入的样式</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="425" />
+      <location filename="../../processing/styling.py" line="431" />
       <source>Natural breaks (Fisher–Jenks)</source>
       <translation>自然断点（Fisher–Jenks）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="426" />
+      <location filename="../../processing/styling.py" line="432" />
       <source>Quantiles</source>
       <translation>分位数</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="427" />
+      <location filename="../../processing/styling.py" line="433" />
       <source>Equal interval</source>
       <translation>等间距</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="428" />
+      <location filename="../../processing/styling.py" line="434" />
       <source>Standard deviation</source>
       <translation>标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="429" />
+      <location filename="../../processing/styling.py" line="435" />
       <source>Box plot</source>
       <translation>箱线图</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="506" />
+      <location filename="../../processing/styling.py" line="512" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="507" />
+      <location filename="../../processing/styling.py" line="513" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="508" />
+      <location filename="../../processing/styling.py" line="514" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="509" />
+      <location filename="../../processing/styling.py" line="515" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="510" />
+      <location filename="../../processing/styling.py" line="516" />
       <source>Other positive</source>
       <translation>其他正关联</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="511" />
+      <location filename="../../processing/styling.py" line="517" />
       <source>Negative</source>
       <translation>负关联</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="512" />
+      <location filename="../../processing/styling.py" line="518" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="513" />
+      <location filename="../../processing/styling.py" line="519" />
       <source>No neighbours</source>
       <translation>无邻居</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="514" />
+      <location filename="../../processing/styling.py" line="520" />
       <source>No data</source>
       <translation>无数据</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="515" />
+      <location filename="../../processing/styling.py" line="521" />
       <source>Hot spot (99% confidence)</source>
       <translation>热点（99% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="516" />
+      <location filename="../../processing/styling.py" line="522" />
       <source>Hot spot (95% confidence)</source>
       <translation>热点（95% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="517" />
+      <location filename="../../processing/styling.py" line="523" />
       <source>Hot spot (90% confidence)</source>
       <translation>热点（90% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="518" />
+      <location filename="../../processing/styling.py" line="524" />
       <source>Cold spot (90% confidence)</source>
       <translation>冷点（90% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="519" />
+      <location filename="../../processing/styling.py" line="525" />
       <source>Cold spot (95% confidence)</source>
       <translation>冷点（95% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="520" />
+      <location filename="../../processing/styling.py" line="526" />
       <source>Cold spot (99% confidence)</source>
       <translation>冷点（99% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="617" />
+      <location filename="../../processing/styling.py" line="623" />
       <source>Core city</source>
       <translation>核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="618" />
+      <location filename="../../processing/styling.py" line="624" />
       <source>Node city (covered)</source>
       <translation>节点城市（已覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="619" />
+      <location filename="../../processing/styling.py" line="625" />
       <source>Not covered</source>
       <translation>未覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="631" />
+      <location filename="../../processing/styling.py" line="637" />
       <source>beyond {radius} km (not covered)</source>
       <translation>{radius} km 以外（未覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="652" />
+      <location filename="../../processing/styling.py" line="658" />
       <source>within {radius} km</source>
       <translation>{radius} km 以内</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="653" />
+      <location filename="../../processing/styling.py" line="659" />
       <source>beyond {radius} km</source>
       <translation>{radius} km 以外</translation>
     </message>
@@ -8183,7 +8210,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{count} 个要素没有有效的经纬度：{names}。请补全坐标（经度 −180…180，纬度 −90…90），或剔除这些要素。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/solver.py" line="51" />
+      <location filename="../../core/coverage/solver.py" line="53" />
       <source>The HiGHS solver (Python package highspy) is missing; install it with pip install highspy and run again.</source>
       <translation>缺少 HiGHS 求解器（Python 包 highspy）；请用 pip install highspy 安装后重新运行。</translation>
     </message>

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -82,6 +83,12 @@ def test_wide_panel_two_way_sdm_with_maps(provider, wide_layer_path, tmp_path):
     assert lisa.featureCount() == 366
     labels = {f["RLISA_CL"] for f in lisa.getFeatures()}
     assert labels <= {"High-High", "Low-Low", "Low-High", "High-Low", "Not significant"}
+    # The clusters are of the last year's residuals: with city fixed effects the residuals' mean
+    # over the years is zero for every city (rounding noise, whose clusters were random).
+    last = {f["adcode"]: f["RES_2019"] for f in fitted.getFeatures()}
+    mapped = {f["adcode"]: f["RESID"] for f in lisa.getFeatures()}
+    assert mapped == pytest.approx(last, abs=1e-12)
+    assert np.std(list(mapped.values())) > 1e-3
 
 
 def test_long_layer_gives_the_wide_layer_results(provider, wide_layer_path, long_layer_path):
