@@ -43,7 +43,7 @@ def run(quick: bool = False) -> list[dict]:
     import shapely
     from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
 
-    from digital_resilience.processing.bridge import fields_for_frame, read_frame, write_frame
+    from digital_resilience.processing.io.bridge import fields_for_frame, read_frame, write_frame
 
     n = 10_000 if quick else 100_000
     folder = Path(tempfile.mkdtemp(prefix="bench-bridge-"))

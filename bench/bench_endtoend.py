@@ -57,9 +57,9 @@ def _category(filename: str, function: str) -> str | None:
     path = filename.replace(os.sep, "/")
     if "/digital_resilience/core/" in path:
         return "core"
-    if path.endswith("/processing/bridge.py"):
+    if path.endswith("/processing/io/bridge.py"):
         return "bridge read" if "read" in function else "bridge write"
-    if path.endswith(("/processing/styling.py", "/processing/layouts.py")):
+    if path.endswith(("/processing/styling.py", "/processing/maps/layouts.py")):
         return "styling"
     if "report" in path.rsplit("/", 1)[-1] or path.endswith("/core/reports.py"):
         return "report"

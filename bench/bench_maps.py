@@ -36,7 +36,7 @@ def panel_layer(folder: Path, years) -> Path:
 def peer_export(path: Path, fields, out: Path) -> None:
     from qgis.core import QgsLayoutExporter, QgsProject, QgsVectorLayer
 
-    from digital_resilience.processing import layouts
+    from digital_resilience.processing.maps import layouts
     from digital_resilience.processing.styling import apply_style, graduated_style
 
     project = QgsProject()

@@ -9,7 +9,7 @@ parameter names as upper-case class constants. On top of that it
 * turns the core's :class:`InputError` into a translated ``QgsProcessingException``;
 * turns a cancel inside a core computation into a clean stop;
 * checks every output before the run, writes file outputs under temporary names and
-  leaves nothing behind when the run fails or is cancelled (``processing/outputs.py``);
+  leaves nothing behind when the run fails or is cancelled (``processing/io/outputs.py``);
 * reads the parameters every algorithm reads the same way (:meth:`input_source`,
   :meth:`field_name`).
 
@@ -33,7 +33,7 @@ from qgis.PyQt.QtGui import QIcon
 from ..core import dependencies
 from ..core.errors import Bilingual, Cancelled, InputError, Message
 from ..core.progress import cancellable, checkpoint
-from .outputs import RunOutputs, cannot_write_message
+from .io.outputs import RunOutputs, cannot_write_message
 from .qgis_compat import parameter_as_strings
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
@@ -304,11 +304,11 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
         # "stop" policy, raises from a callback while our Python loop iterates; on QGIS 3.22
         # the *next* Processing run in the session then crashes. So sources are read with the
         # check off, and algorithms to which validity matters apply the user's policy to the
-        # frame themselves (processing/invalid_geometries.py), naming every invalid feature.
+        # frame themselves (processing/io/invalid_geometries.py), naming every invalid feature.
         self.invalid_geometry_policy = context.invalidGeometryCheck()
         context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
         # Every output is checked before the work, file outputs are written under temporary
-        # names, and a failed or cancelled run leaves nothing (processing/outputs.py).
+        # names, and a failed or cancelled run leaves nothing (processing/io/outputs.py).
         self.outputs = RunOutputs(self, context, feedback if feedback is not None else QgsProcessingFeedback())
         committed = False
         try:

@@ -9,7 +9,7 @@ from pathlib import Path
 from qgis.PyQt.QtCore import QCoreApplication
 
 from .algorithm import core_text
-from .regression_output import estimate_with_se, se_label, significance_note, yes_no
+from .reports.regression_output import estimate_with_se, se_label, significance_note, yes_no
 
 
 def tr(text: str) -> str:

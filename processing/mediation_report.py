@@ -8,7 +8,7 @@ from pathlib import Path
 from qgis.PyQt.QtCore import QCoreApplication
 
 from .algorithm import core_text
-from .regression_output import se_label, significance_note
+from .reports.regression_output import se_label, significance_note
 
 
 def tr(text: str) -> str:

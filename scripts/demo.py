@@ -87,7 +87,7 @@ class Demo:
     def __init__(self, out: Path):
         from qgis.core import QgsProject
 
-        from digital_resilience.processing.layouts import china_albers
+        from digital_resilience.processing.maps.layouts import china_albers
 
         self.out = out
         self.gpkg = out / "demo.gpkg"

@@ -154,7 +154,7 @@ def generalised(layer, tolerance: float = 0.03, smallest: float = 0.0016):
     WGS 84 and non-polygon layers are returned as they are."""
     from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer, QgsWkbTypes
 
-    from digital_resilience.processing.layouts import MAINLAND_SOUTH
+    from digital_resilience.processing.maps.layouts import MAINLAND_SOUTH
 
     if layer.geometryType() != QgsWkbTypes.PolygonGeometry or layer.crs().authid() != "EPSG:4326":
         return layer
@@ -197,7 +197,7 @@ def map_page(demo, layers: list, subtitle: str = "", china: int = 0, *, book: Pd
     import processing
     from qgis.core import QgsProcessingContext, QgsProcessingFeedback
 
-    from digital_resilience.processing.layout_project import LayoutProject
+    from digital_resilience.processing.maps.layout_project import LayoutProject
 
     parameters = {"TITLE": page.title, "SUBTITLE": subtitle, "SOURCE": SOURCE_NOTE, "TEMPLATE": 0,
                   "CHINA": china, "DPI": PdfBook.DPI, "OUTPUT": str(book.path.with_suffix(".page.pdf"))}
@@ -221,8 +221,8 @@ def map_page(demo, layers: list, subtitle: str = "", china: int = 0, *, book: Pd
 # ----------------------------------------------------------------------- charts
 def chart_page(images: list[Path], subtitle: str = "", *, book: PdfBook, page: Page) -> Page:
     """The report template with ``images`` (charts) side by side where the map would be."""
-    from digital_resilience.processing import layouts
-    from digital_resilience.processing.layout_project import LayoutProject
+    from digital_resilience.processing.maps import layouts
+    from digital_resilience.processing.maps.layout_project import LayoutProject
 
     with LayoutProject() as private:
         layout = private.load_layout(layouts.template_path(TEMPLATE))
@@ -236,7 +236,7 @@ def chart_layout(layout, images: list[Path], subtitle: str, page: Page) -> None:
     from qgis.core import QgsLayoutItem, QgsLayoutItemPicture
     from qgis.PyQt.QtGui import QImageReader
 
-    from digital_resilience.processing import layouts
+    from digital_resilience.processing.maps import layouts
 
     items = layouts.layout_items(layout)
     items[layouts.TITLE].setText(page.title)
@@ -288,8 +288,8 @@ def ranking_charts(demo, charts: Path, year: int) -> list[Path]:
 # ------------------------------------------------------------------------ cover
 def cover_page(demo, book: PdfBook, pages: list[Page]) -> Page:
     """Title, what each step found (the demo's summaries) and the contents."""
-    from digital_resilience.processing import layouts
-    from digital_resilience.processing.layout_project import LayoutProject
+    from digital_resilience.processing.maps import layouts
+    from digital_resilience.processing.maps.layout_project import LayoutProject
 
     page = Page("cover", TITLE)
     with LayoutProject() as private:
@@ -304,7 +304,7 @@ def cover_layout(layout, demo, pages: list[Page]) -> None:
     from qgis.core import QgsLayoutItemLabel
     from qgis.PyQt.QtGui import QColor, QFont
 
-    from digital_resilience.processing import layouts
+    from digital_resilience.processing.maps import layouts
     from digital_resilience.processing.qgis_compat import set_label_font
     from digital_resilience.processing.styling import cjk_font_family
 

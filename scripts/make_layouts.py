@@ -1,6 +1,6 @@
 """Write the print layout templates ``resources/layouts/*.qpt`` (A4/A3, portrait/landscape).
 
-    python scripts/make_layouts.py      (headless; run again after changing processing/layouts.py)
+    python scripts/make_layouts.py      (headless; run again after changing processing/maps/layouts.py)
 
 The templates are built by ``processing.layouts.build_layout`` so every template has the
 same items with the same ids; see that module for the list.
@@ -22,8 +22,8 @@ def main() -> int:
 
     app = QgsApplication([], False)
     app.initQgis()
-    from digital_resilience.processing.layout_project import LayoutProject
-    from digital_resilience.processing.layouts import LAYOUT_DIR, TEMPLATES, build_layout, save_template
+    from digital_resilience.processing.maps.layout_project import LayoutProject
+    from digital_resilience.processing.maps.layouts import LAYOUT_DIR, TEMPLATES, build_layout, save_template
 
     LAYOUT_DIR.mkdir(parents=True, exist_ok=True)
     with LayoutProject() as private:  # freed before QGIS exits

@@ -20,10 +20,10 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value, feedback_progress, multi_step
-from ..bridge import WKB, frame_to_sink, read_frame
-from ..classification_parameters import add_classification_parameters, classification
-from ..index_ranking import RANKING_CHART, add_ranking_parameters, write_ranking_chart
-from ..parameter_help import with_help
+from ..io.bridge import WKB, frame_to_sink, read_frame
+from ..parameters.classification import add_classification_parameters, classification
+from ..parameters.help import with_help
+from ..reports.index_ranking import RANKING_CHART, add_ranking_parameters, write_ranking_chart
 from ..styling import Style, attach_style, graduated_style, latest_field
 
 

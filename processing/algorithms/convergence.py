@@ -15,21 +15,26 @@ from qgis.core import (
 )
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
-from ..bridge import frame_to_sink
-from ..classification_parameters import add_classification_parameters, classification
-from ..field_defaults import likely_field_parameter
-from ..panel_input import (
+from ..io.bridge import frame_to_sink
+from ..parameters.classification import add_classification_parameters, classification
+from ..parameters.field_defaults import likely_field_parameter
+from ..parameters.help import with_help
+from ..parameters.panel import (
     add_name_parameter,
     add_period_parameters,
     add_unit_parameters,
     read_layer_panel,
     warn_dropped,
 )
-from ..parameter_help import with_help
+from ..parameters.weights import add_weights_parameters, resolve_weights
 from ..qgis_compat import parameter_as_strings
-from ..regression_output import add_paper_table_parameters, add_report_parameters, table_sink, write_paper_tables
+from ..reports.regression_output import (
+    add_paper_table_parameters,
+    add_report_parameters,
+    table_sink,
+    write_paper_tables,
+)
 from ..styling import Style, attach_style, graduated_style
-from ..weights_parameters import add_weights_parameters, resolve_weights
 
 SPATIAL_MODELS = ("SAR", "SEM", "SDM")
 PANEL_EFFECTS = ("none", "unit", "twoway")

@@ -25,11 +25,11 @@ from qgis.core import (
 )
 
 from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
-from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
-from ..invalid_geometries import output_wkb_type, usable_geometries
-from ..parameter_help import with_help
+from ..io.bridge import crs_to_pyproj, frame_to_sink, read_frame
+from ..io.invalid_geometries import output_wkb_type, usable_geometries
+from ..parameters.help import with_help
+from ..parameters.weights import unit_ids
 from ..styling import attach_style, core_distance_style, core_marker_style, coverage_circle_style, links_style
-from ..weights_parameters import unit_ids
 
 POINT_METHODS = ("centroid", "point_on_surface", "fields")
 PROBLEMS = ("set_covering", "maximal_covering")

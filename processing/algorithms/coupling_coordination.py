@@ -12,8 +12,8 @@ from qgis.core import (
 )
 
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts, multi_step
-from ..bridge import WKB, frame_to_sink, read_frame
-from ..parameter_help import with_help
+from ..io.bridge import WKB, frame_to_sink, read_frame
+from ..parameters.help import with_help
 from ..styling import Categorized, Style, attach_style, latest_field
 
 #: Colours of the ten coordination levels, from extreme imbalance (red) to high quality (green).

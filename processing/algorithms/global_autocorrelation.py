@@ -12,7 +12,8 @@ from qgis.core import (
 )
 
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
-from ..autocorrelation_common import (
+from ..autocorrelation_report import REPORT, add_report_parameter, report_figure, write_global_report
+from ..parameters.autocorrelation import (
     ALTERNATIVES,
     add_inference_parameters,
     add_input_parameters,
@@ -23,9 +24,8 @@ from ..autocorrelation_common import (
     require_matplotlib,
     seed_value,
 )
-from ..autocorrelation_report import REPORT, add_report_parameter, report_figure, write_global_report
+from ..parameters.weights import add_weights_parameters
 from ..qgis_compat import parameter_as_strings
-from ..weights_parameters import add_weights_parameters
 
 STATISTICS = ("moran", "geary", "getis_ord")
 
@@ -84,7 +84,7 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
 
     def process(self, parameters, context, feedback):
         from ...core.autocorrelation.analyses import global_autocorrelation
-        from ..bridge import frame_to_sink
+        from ..io.bridge import frame_to_sink
         from ..styling import Style, attach_style
 
         chart = self.parameterAsFileOutput(parameters, "CHART", context)

@@ -14,11 +14,9 @@ from qgis.core import (
 )
 
 from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
-from ..bridge import frame_to_sink
-from ..parameter_help import with_help
-from ..qgis_compat import parameter_as_strings
-from ..regression_output import add_paper_table_parameters, write_paper_tables
-from ..spillover_inputs import (
+from ..io.bridge import frame_to_sink
+from ..parameters.help import with_help
+from ..parameters.spillover import (
     INPUT,
     add_model_inputs,
     output_number,
@@ -27,6 +25,8 @@ from ..spillover_inputs import (
     unit_values,
     units_frame,
 )
+from ..qgis_compat import parameter_as_strings
+from ..reports.regression_output import add_paper_table_parameters, write_paper_tables
 from ..styling import Categorized, Style, attach_style
 
 GROUPINGS = ("period", "category", "quantile")  # GROUPING options, in order (append only)

@@ -7,7 +7,7 @@ from qgis.core import (
 )
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
-from ..autocorrelation_common import (
+from ..parameters.autocorrelation import (
     add_inference_parameters,
     add_input_parameters,
     add_layout_parameters,
@@ -19,10 +19,10 @@ from ..autocorrelation_common import (
     read_panel,
     write_local_outputs,
 )
-from ..parameter_help import with_help
+from ..parameters.help import with_help
+from ..parameters.weights import add_weights_parameters
 from ..qgis_compat import parameter_as_strings
 from ..styling import hotspot_style
-from ..weights_parameters import add_weights_parameters
 
 
 class HotSpotsAlgorithm(ResilienceAlgorithm):

@@ -17,9 +17,9 @@ from qgis.core import (
 )
 
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value, multi_step
-from ..bridge import WKB, frame_to_sink, read_frame
-from ..classification_parameters import add_classification_parameters, classification
-from ..parameter_help import with_help
+from ..io.bridge import WKB, frame_to_sink, read_frame
+from ..parameters.classification import add_classification_parameters, classification
+from ..parameters.help import with_help
 from ..styling import Style, attach_style, graduated_style, latest_field
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
-from ..autocorrelation_common import (
+from ..parameters.autocorrelation import (
     add_inference_parameters,
     add_input_parameters,
     add_layout_parameters,
@@ -15,9 +15,9 @@ from ..autocorrelation_common import (
     read_panel,
     write_local_outputs,
 )
+from ..parameters.weights import add_weights_parameters
 from ..qgis_compat import parameter_as_strings
 from ..styling import geary_style
-from ..weights_parameters import add_weights_parameters
 
 
 class LocalGearyAlgorithm(ResilienceAlgorithm):

@@ -12,7 +12,8 @@ from qgis.core import (
 )
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
-from ..autocorrelation_common import (
+from ..autocorrelation_report import REPORT, add_report_parameter, report_figure, write_local_moran_report
+from ..parameters.autocorrelation import (
     add_inference_parameters,
     add_input_parameters,
     add_layout_parameters,
@@ -25,11 +26,10 @@ from ..autocorrelation_common import (
     require_matplotlib,
     write_local_outputs,
 )
-from ..autocorrelation_report import REPORT, add_report_parameter, report_figure, write_local_moran_report
-from ..parameter_help import with_help
+from ..parameters.help import with_help
+from ..parameters.weights import add_weights_parameters
 from ..qgis_compat import parameter_as_strings
 from ..styling import lisa_style
-from ..weights_parameters import add_weights_parameters
 
 KINDS = ("univariate", "bivariate", "differential")
 

@@ -16,16 +16,21 @@ from qgis.core import (
 )
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
-from ..panel_input import (
+from ..parameters.help import with_help
+from ..parameters.panel import (
     add_name_parameter,
     add_period_parameters,
     add_unit_parameters,
     read_layer_panel,
     warn_dropped,
 )
-from ..parameter_help import with_help
 from ..qgis_compat import parameter_as_strings
-from ..regression_output import add_paper_table_parameters, add_report_parameters, table_sink, write_paper_tables
+from ..reports.regression_output import (
+    add_paper_table_parameters,
+    add_report_parameters,
+    table_sink,
+    write_paper_tables,
+)
 
 MODELS = ("cross_section", "pooled", "unit", "twoway")
 SE_TYPES = ("classical", "hc1", "cluster")

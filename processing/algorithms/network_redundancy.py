@@ -21,11 +21,11 @@ from qgis.core import (
 )
 
 from ..algorithm import core_text, core_value, feedback_progress, multi_step
-from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
-from ..invalid_geometries import output_wkb_type, usable_geometries
-from ..parameter_help import with_help
+from ..io.bridge import crs_to_pyproj, frame_to_sink, read_frame
+from ..io.invalid_geometries import output_wkb_type, usable_geometries
+from ..parameters.help import with_help
+from ..parameters.weights import unit_ids
 from ..styling import Categorized, Style, attach_style, core_marker_style
-from ..weights_parameters import unit_ids
 from .core_node_coverage import POINT_METHODS, CoreNodeCoverageAlgorithm
 
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
-    QgsCsException,
     QgsExpression,
     QgsFeatureRequest,
     QgsGraduatedSymbolRenderer,
@@ -30,72 +26,30 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
-    QgsProcessingUtils,
     QgsRectangle,
     QgsRenderContext,
-    QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import Qt
 
 from ...core.errors import Cancelled
-from .. import layouts
-from ..algorithm import PLUGIN_DIR, ResilienceAlgorithm, check_cancel
-from ..classification_parameters import CLASSES, CLASSIFICATION, add_classification_parameters, classification
-from ..layout_project import LayoutProject
-from ..legend_placement import legend_size, place_legend
-from ..parameter_help import with_help
+from ..algorithm import ResilienceAlgorithm, check_cancel
+from ..io.gdal_messages import PNG_NO_UPDATE, ignore_gdal_errors
+from ..maps import layouts
+from ..maps.china_basemaps import ChinaBasemaps, is_china_extent, load_china_basemaps, wgs84_extent, zoom
+from ..maps.layout_project import LayoutProject
+from ..maps.legend_placement import legend_size, place_legend
+from ..maps.report_pages import Page, PageIterator
+from ..parameters.classification import CLASSES, CLASSIFICATION, add_classification_parameters, classification
+from ..parameters.help import with_help
 from ..qgis_compat import parameter_as_strings
-from ..report_pages import Page, PageIterator
 from ..styling import (
     RAMP_NAMES,
     Single,
     Style,
     apply_style,
     graduated_style,
-    maritime_line_style,
-    no_data_region_style,
 )
 
-PROVINCES = PLUGIN_DIR / "resources" / "sample" / "china_provinces.gpkg"
-#: Taiwan, Hong Kong and Macao (not in the sample's panel) and the South China Sea dashed line:
-#: what a map of China shows besides the data (resources/sample/make_china_context.py).
-CHINA_CONTEXT = PLUGIN_DIR / "resources" / "sample" / "china_context.gpkg"
 FORMATS = ("pdf", "png", "svg")
-
-
-@dataclass
-class ChinaBasemaps:
-    """The layers a map of China draws besides the thematic ones, top first: ``over`` the thematic
-    layers, and under them in the main map and in the South China Sea inset."""
-
-    over: list = field(default_factory=list)
-    under_main: list = field(default_factory=list)
-    under_inset: list = field(default_factory=list)
-
-
-@contextmanager
-def quiet_gdal():
-    """Silence GDAL's error printing for a block (when its Python bindings are present)."""
-    try:
-        from osgeo import gdal
-    except ImportError:
-        yield
-        return
-    gdal.PushErrorHandler("CPLQuietErrorHandler")
-    try:
-        yield
-    finally:
-        gdal.PopErrorHandler()
-
-
-def zoom(map_item, extent) -> None:
-    """Show ``extent`` whole in ``map_item``, keeping the item's size. QGIS 3.22's
-    zoomToExtent does nothing while the item's extent is empty, and setExtent resizes the
-    item to the extent's aspect ratio: so first set an extent of the item's own shape."""
-    if map_item.extent().isEmpty():
-        size = map_item.rect()
-        map_item.setExtent(QgsRectangle(0, 0, size.width(), size.height()))
-    map_item.zoomToExtent(extent)
 
 
 class ReportMapAlgorithm(ResilienceAlgorithm):
@@ -334,38 +288,8 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         return grey
 
     def china_basemaps(self) -> ChinaBasemaps:
-        """Province boundaries over the thematic layers (with the South China Sea dashed line);
-        Taiwan, Hong Kong and Macao under them (they have no data in the sample's panel); a light
-        province fill under everything in the inset. Read from copies of the bundled files so
-        the plugin's own files are never opened for writing."""
-        folder = Path(QgsProcessingUtils.tempFolder())
-        layers = {}
-        for key, path, layer_name, name in (
-            ("fill", PROVINCES, "provinces", self.tr("Provinces")),
-            ("lines", PROVINCES, "provinces", self.tr("Province boundaries")),
-            ("regions", CHINA_CONTEXT, "no_data_regions", self.tr("Taiwan, Hong Kong and Macao")),
-            ("dashes", CHINA_CONTEXT, "maritime_boundary", self.tr("South China Sea dashed line")),
-        ):
-            copy = folder / f"report_{path.name}"
-            if not copy.exists() and path.exists():
-                shutil.copyfile(path, copy)
-            layer = QgsVectorLayer(f"{copy}|layername={layer_name}", name, "ogr")
-            if layer.isValid():
-                layers[key] = layer
-        if "fill" not in layers or "lines" not in layers:
-            return ChinaBasemaps()
-        apply_style(layers["fill"], Style(renderer=Single(color="#F2F2F2", outline="#9E9E9E", width=0.15)))
-        apply_style(layers["lines"], Style(renderer=Single(color="#00000000", outline="#5A5A5A", width=0.3)))
-        layers["lines"].renderer().symbol().symbolLayer(0).setBrushStyle(Qt.NoBrush)  # outlines only
-        if "regions" in layers:
-            apply_style(layers["regions"], no_data_region_style())
-        if "dashes" in layers:
-            apply_style(layers["dashes"], maritime_line_style())
-        for layer in layers.values():
-            self.private.add_layer(layer)
-        over = [layers["lines"]] + ([layers["dashes"]] if "dashes" in layers else [])
-        regions = [layers["regions"]] if "regions" in layers else []
-        return ChinaBasemaps(over=over, under_main=regions, under_inset=[*regions, layers["fill"]])
+        """The basemaps of a map of China (maps/china_basemaps.py), owned by the run's project."""
+        return load_china_basemaps(self.private)
 
     # ----------------------------------------------------------------- pages
     def pages(self, parameters, context, layer) -> list[Page]:
@@ -502,33 +426,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         mode = self.parameterAsEnum(parameters, self.CHINA, context)
         if mode != self.CHINA_AUTO:
             return mode == self.CHINA_YES
-        extent = self.wgs84_extent(layers)
-        x0, y0, x1, y1 = layouts.CHINA_BOX
-        return (extent is not None and extent.xMinimum() >= x0 - 1 and extent.xMaximum() <= x1 + 1
-                and extent.yMinimum() >= y0 - 1 and extent.yMaximum() <= y1 + 1
-                and extent.width() > 8 and PROVINCES.exists())
-
-    def wgs84_extent(self, layers, expression: str | None = None):
-        """Extent of the layers' features (those matching ``expression``) in WGS 84."""
-        wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
-        extent = QgsRectangle()  # empty (null): any extent combined with it replaces it
-        for layer in layers:
-            if expression:
-                box = QgsRectangle()
-                request = QgsFeatureRequest().setFilterExpression(expression).setNoAttributes()
-                for feature in layer.getFeatures(request):
-                    if feature.hasGeometry():
-                        box.combineExtentWith(feature.geometry().boundingBox())
-            else:
-                box = layer.extent()
-            if box.isNull():
-                continue
-            transform = QgsCoordinateTransform(layer.crs(), wgs84, self.project)
-            try:
-                extent.combineExtentWith(transform.transformBoundingBox(box))
-            except QgsCsException:  # an untransformable layer adds nothing
-                continue
-        return None if extent.isNull() or extent.xMinimum() > extent.xMaximum() else extent
+        return is_china_extent(wgs84_extent(layers, self.project))
 
     # ------------------------------------------------------------------ pages
     def prepare_page(self, page, layout, items, main_map, inset, layer, thematic, china, force_inset,
@@ -552,8 +450,8 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             items[layouts.SUBTITLE].setText(self.subtitle)
             items[layouts.SUBTITLE].setVisibility(bool(self.subtitle))
 
-        wgs84 = self.wgs84_extent(thematic if page.value is None else [layer],
-                                  None if page.value is None else expression)
+        wgs84 = wgs84_extent(thematic if page.value is None else [layer], self.project,
+                             None if page.value is None else expression)
         show_inset = False
         content = None
         if wgs84 is not None and china:
@@ -619,8 +517,8 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             settings = QgsLayoutExporter.ImageExportSettings()
             settings.dpi = dpi
             # QGIS then tries to georeference the PNG in place, which GDAL's PNG driver
-            # refuses with a harmless "ERROR 6 … update access": keep GDAL quiet meanwhile.
-            with quiet_gdal():
+            # refuses with a harmless "ERROR 6 … update access": that message is dropped.
+            with ignore_gdal_errors(PNG_NO_UPDATE):
                 result, error = QgsLayoutExporter.exportToImage(iterator, base, "png", settings)
             files = list(iterator.written)
         else:

@@ -18,11 +18,11 @@ from qgis.core import (
 
 from ...core.names import POLICY_STEMS
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step, translate
-from ..bridge import frame_to_sink
-from ..classification_parameters import add_classification_parameters, classification
-from ..field_defaults import likely_field_parameter
-from ..parameter_help import with_help
-from ..spillover_inputs import (
+from ..io.bridge import frame_to_sink
+from ..parameters.classification import add_classification_parameters, classification
+from ..parameters.field_defaults import likely_field_parameter
+from ..parameters.help import with_help
+from ..parameters.spillover import (
     INPUT,
     add_model_inputs,
     output_number,

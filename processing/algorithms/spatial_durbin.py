@@ -11,10 +11,9 @@ from qgis.core import (
 )
 
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
-from ..bridge import frame_to_sink
-from ..classification_parameters import add_classification_parameters, classification
-from ..regression_output import add_paper_table_parameters, write_paper_tables
-from ..spillover_inputs import (
+from ..io.bridge import frame_to_sink
+from ..parameters.classification import add_classification_parameters, classification
+from ..parameters.spillover import (
     add_compare_parameter,
     add_model_inputs,
     output_number,
@@ -22,6 +21,7 @@ from ..spillover_inputs import (
     spec_from_parameters,
     units_frame,
 )
+from ..reports.regression_output import add_paper_table_parameters, write_paper_tables
 from ..styling import attach_style, graduated_style, lisa_style
 
 

@@ -15,10 +15,9 @@ from qgis.core import (
 )
 
 from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
-from ..bridge import frame_to_sink, read_frame
-from ..invalid_geometries import apply_policy, source_without_validity_checks
-from ..styling import attach_style, connectivity_style
-from ..weights_parameters import (
+from ..io.bridge import frame_to_sink, read_frame
+from ..io.invalid_geometries import apply_policy, source_without_validity_checks
+from ..parameters.weights import (
     add_weights_parameters,
     id_field_name,
     resolve_weights,
@@ -26,6 +25,7 @@ from ..weights_parameters import (
     weights_fields,
     weights_spec,
 )
+from ..styling import attach_style, connectivity_style
 
 #: Above this many links the connectivity layer is not written (it would take minutes
 #: and show nothing readable); the files and the summary are still written.
@@ -284,7 +284,7 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
 
         from ...core.geodesy import metric_for_crs, pairwise_distances
         from ...core.weights.points import representative_points
-        from ..weights_parameters import POINT_METHODS
+        from ..parameters.weights import POINT_METHODS
 
         method = POINT_METHODS[self.parameterAsEnum(parameters, "POINTS", context)]
         x, y = representative_points(frame.geometry.values, method, ids)

@@ -16,11 +16,11 @@ from qgis.core import (
 
 from ...core.names import POLICY_STEMS
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
-from ..bridge import frame_to_sink
-from ..classification_parameters import add_classification_parameters, classification
-from ..field_defaults import likely_field_parameter
-from ..parameter_help import with_help
-from ..spillover_inputs import (
+from ..io.bridge import frame_to_sink
+from ..parameters.classification import add_classification_parameters, classification
+from ..parameters.field_defaults import likely_field_parameter
+from ..parameters.help import with_help
+from ..parameters.spillover import (
     INPUT,
     add_model_inputs,
     output_number,
@@ -148,7 +148,7 @@ class TargetingAlgorithm(ResilienceAlgorithm):
         cost_field = self.field_name(parameters, self.COST_FIELD, context)
         gap = 0.0
         if cost_field:
-            from ..spillover_inputs import unit_values
+            from ..parameters.spillover import unit_values
 
             costs = np.asarray(unit_values(inputs, cost_field, numeric=True), dtype=np.float64)
             if parameters.get(self.BUDGET) is None:

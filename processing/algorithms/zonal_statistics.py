@@ -18,9 +18,9 @@ from qgis.core import (
 )
 
 from ..algorithm import ResilienceAlgorithm, core_texts, feedback_progress, multi_step
-from ..bridge import frame_to_sink, read_frame
-from ..classification_parameters import add_classification_parameters, classification
-from ..parameter_help import with_help
+from ..io.bridge import frame_to_sink, read_frame
+from ..parameters.classification import add_classification_parameters, classification
+from ..parameters.help import with_help
 from ..styling import attach_style, graduated_style
 
 

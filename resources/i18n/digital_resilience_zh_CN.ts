@@ -1,139 +1,140 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
   <context>
     <name>AutocorrelationParameters</name>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="54" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="54" />
       <source>Units (cities)</source>
       <translation>单元（城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="57" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="57" />
       <source>Variables</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="57" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="57" />
       <source>Variable</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="61" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="61" />
       <source>Every year</source>
       <translation>所有年份</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="62" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="62" />
       <source>Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every year instead of the last)</source>
       <translation>所选字段的每一年（DEI_2019 → DEI_2011 … DEI_2019；长格式图层：每一年，而非仅最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="71" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="71" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="73" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="73" />
       <source>Permutations (0 = analytical inference only)</source>
       <translation>置换次数（0 = 仅解析推断）</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="75" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="75" />
       <source>Random seed</source>
       <translation>随机种子</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="77" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="77" />
       <source>Random seed (the same seed gives the same result; empty: a new draw every run)</source>
       <translation>随机种子（相同种子得到相同结果；留空：每次运行重新抽样）</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="80" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="80" />
       <source>Significance level</source>
       <translation>显著性水平</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="84" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="84" />
       <source>Multiple-testing control</source>
       <translation>多重检验校正</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="85" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="85" />
       <source>None</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="85" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="85" />
       <source>False discovery rate (Benjamini–Hochberg)</source>
       <translation>错误发现率（Benjamini–Hochberg）</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="85" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="85" />
       <source>Bonferroni</source>
       <translation>Bonferroni</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="90" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="90" />
       <source>Units with NULL values</source>
       <translation>含 NULL 值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="91" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="91" />
       <source>Leave them out and report them</source>
       <translation>剔除并报告</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="91" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="91" />
       <source>Stop with an error</source>
       <translation>报错并停止</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="98" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="98" />
       <source>Several years</source>
       <translation>多个年份</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="98" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="98" />
       <source>One layer, fields per year</source>
       <translation>单个图层，每年一组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="98" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="98" />
       <source>One layer per year</source>
       <translation>每年一个图层</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="99" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="99" />
       <source>One layer, one set of fields per year (LI_2019 …); or one layer per year (the last year in the output, every year in the folder below)</source>
       <translation>单个图层，每年一组字段（LI_2019 …）；或每年一个图层（输出为最后一年，各年图层存于下方文件夹）</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="103" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="103" />
       <source>Folder for one layer per year</source>
       <translation>逐年图层的存放文件夹</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="104" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="104" />
       <source>Layers per year</source>
       <translation>逐年图层</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="174" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="174" />
       <source>Plots need the Python package matplotlib, which QGIS's Python lacks: install it (python -m pip install matplotlib; on Windows in the OSGeo4W Shell) or leave the plot output empty.</source>
       <translation>绘图需要 Python 包 matplotlib，而 QGIS 的 Python 中没有：请安装（python -m pip install matplotlib；Windows 上请在 OSGeo4W Shell 中运行），或将绘图输出留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="210" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="210" />
       <source>Significance — {run}</source>
       <translation>显著性 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="223" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="223" />
       <source>The input already has {fields}; the output replaces them.</source>
       <translation>输入中已有字段 {fields}；输出将替换这些字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/autocorrelation_common.py" line="330" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="330" />
       <source>Could not create the layer {path}.</source>
       <translation>无法创建图层 {path}。</translation>
     </message>
@@ -327,12 +328,12 @@
   <context>
     <name>ClassificationParameters</name>
     <message>
-      <location filename="../../processing/classification_parameters.py" line="29" />
+      <location filename="../../processing/parameters/classification.py" line="29" />
       <source>Classification</source>
       <translation>分级方法</translation>
     </message>
     <message>
-      <location filename="../../processing/classification_parameters.py" line="30" />
+      <location filename="../../processing/parameters/classification.py" line="30" />
       <source>Number of classes</source>
       <translation>分级数</translation>
     </message>
@@ -750,17 +751,17 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
   <context>
     <name>ConvergenceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="44" />
+      <location filename="../../processing/algorithms/convergence.py" line="49" />
       <source>σ- and β-convergence</source>
       <translation>σ收敛与β收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="45" />
+      <location filename="../../processing/algorithms/convergence.py" line="50" />
       <source>σ- and β-convergence of an indicator, with spatial β-convergence models.</source>
       <translation>指标的 σ 收敛与 β 收敛，含空间 β 收敛模型。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="51" />
+      <location filename="../../processing/algorithms/convergence.py" line="56" />
       <source>Do regional differences shrink, and do lagging cities catch up? Tests σ- and β-convergence of a yearly indicator (e.g. a resilience or digital-economy index) across cities.
 
 Input: a wide layer (one feature per city, fields STEM_YYYY such as RES_2011 … RES_2019: choose any year of the stem) or a long layer (one feature per city and year: choose its year field and the city id field). The indicator must be positive (logs and growth rates).
@@ -785,252 +786,252 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
 输出：含初始水平与增长率的城市图层（分级设色图）、σ收敛表、β收敛汇总表，可选的分组表和全部系数表，含论文格式表格（括号内为标准误，附显著性星号）和图表的 HTML 报告，以及 PNG 格式的σ收敛图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="49" />
+      <location filename="../../processing/algorithms/convergence.py" line="54" />
       <source>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects</source>
       <translation>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects,收敛,σ收敛,β收敛,追赶,区域差异,泰尔指数,基尼系数,Dagum 基尼系数,变异系数,半衰期,收敛速度,空间收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="98" />
+      <location filename="../../processing/algorithms/convergence.py" line="103" />
       <source>Cities with a yearly indicator</source>
       <translation>含逐年指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="100" />
+      <location filename="../../processing/algorithms/convergence.py" line="105" />
       <source>Indicator</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="102" />
+      <location filename="../../processing/algorithms/convergence.py" line="107" />
       <source>Indicator (any year of a STEM_YYYY field, or the value field of a long layer)</source>
       <translation>指标（STEM_YYYY 字段中的任一年份，或长格式图层的数值字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="105" />
+      <location filename="../../processing/algorithms/convergence.py" line="110" />
       <source>Region group field</source>
       <translation>区域分组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="107" />
+      <location filename="../../processing/algorithms/convergence.py" line="112" />
       <source>Region group field (e.g. region: east, central, west, northeast)</source>
       <translation>地区分组字段（如地区：东部、中部、西部、东北）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="109" />
+      <location filename="../../processing/algorithms/convergence.py" line="114" />
       <source>Control variables</source>
       <translation>控制变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="111" />
+      <location filename="../../processing/algorithms/convergence.py" line="116" />
       <source>Control variables for conditional β-convergence (optional)</source>
       <translation>条件β收敛的控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="114" />
+      <location filename="../../processing/algorithms/convergence.py" line="119" />
       <source>Spatial β-convergence models</source>
       <translation>空间 β 收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="115" />
+      <location filename="../../processing/algorithms/convergence.py" line="120" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="115" />
+      <location filename="../../processing/algorithms/convergence.py" line="120" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="115" />
+      <location filename="../../processing/algorithms/convergence.py" line="120" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="117" />
+      <location filename="../../processing/algorithms/convergence.py" line="122" />
       <source>Spatial β-convergence models (cross-section, maximum likelihood)</source>
       <translation>空间β收敛模型（截面，极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="119" />
+      <location filename="../../processing/algorithms/convergence.py" line="124" />
       <source>Fixed effects of the panel β regression</source>
       <translation>面板β回归的固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="120" />
+      <location filename="../../processing/algorithms/convergence.py" line="125" />
       <source>None (pooled OLS)</source>
       <translation>无（混合 OLS）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="120" />
+      <location filename="../../processing/algorithms/convergence.py" line="125" />
       <source>Unit (city)</source>
       <translation>城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="120" />
+      <location filename="../../processing/algorithms/convergence.py" line="125" />
       <source>Unit and year (two-way)</source>
       <translation>城市与年份（双向固定效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="123" />
+      <location filename="../../processing/algorithms/convergence.py" line="128" />
       <source>Standard errors of the OLS regressions</source>
       <translation>OLS 回归的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="124" />
+      <location filename="../../processing/algorithms/convergence.py" line="129" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="124" />
+      <location filename="../../processing/algorithms/convergence.py" line="129" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="125" />
+      <location filename="../../processing/algorithms/convergence.py" line="130" />
       <source>Clustered by unit (robust HC1 in the cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="131" />
+      <location filename="../../processing/algorithms/convergence.py" line="136" />
       <source>Controls in the cross-section</source>
       <translation>截面回归中的控制变量取值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="132" />
+      <location filename="../../processing/algorithms/convergence.py" line="137" />
       <source>Value in the first year</source>
       <translation>首年值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="132" />
+      <location filename="../../processing/algorithms/convergence.py" line="137" />
       <source>Mean over the period</source>
       <translation>期间均值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="134" />
+      <location filename="../../processing/algorithms/convergence.py" line="139" />
       <source>Standard deviation divisor</source>
       <translation>标准差分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="135" />
+      <location filename="../../processing/algorithms/convergence.py" line="140" />
       <source>n − 1 (sample)</source>
       <translation>n − 1（样本）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="135" />
+      <location filename="../../processing/algorithms/convergence.py" line="140" />
       <source>n (population)</source>
       <translation>n（总体）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="136" />
+      <location filename="../../processing/algorithms/convergence.py" line="141" />
       <source>Standard deviation (CV, σ of logs) divides by</source>
       <translation>标准差（变异系数、对数标准差）的分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="138" />
+      <location filename="../../processing/algorithms/convergence.py" line="143" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="139" />
+      <location filename="../../processing/algorithms/convergence.py" line="144" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="146" />
+      <location filename="../../processing/algorithms/convergence.py" line="151" />
       <source>Cities with growth rates</source>
       <translation>含增长率的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="148" />
+      <location filename="../../processing/algorithms/convergence.py" line="153" />
       <source>σ-convergence by year</source>
       <translation>逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="150" />
+      <location filename="../../processing/algorithms/convergence.py" line="155" />
       <source>β-convergence models</source>
       <translation>β收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="152" />
+      <location filename="../../processing/algorithms/convergence.py" line="157" />
       <source>σ-convergence by group and year</source>
       <translation>分组逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="155" />
+      <location filename="../../processing/algorithms/convergence.py" line="160" />
       <source>All β-convergence coefficients</source>
       <translation>全部β收敛系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="157" />
+      <location filename="../../processing/algorithms/convergence.py" line="162" />
       <source>σ-convergence chart</source>
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="161" />
+      <location filename="../../processing/algorithms/convergence.py" line="166" />
       <source>β (cross-section OLS, absolute)</source>
       <translation>β（截面 OLS，绝对收敛）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="162" />
+      <location filename="../../processing/algorithms/convergence.py" line="167" />
       <source>Speed of convergence λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="163" />
+      <location filename="../../processing/algorithms/convergence.py" line="168" />
       <source>Half-life (years)</source>
       <translation>半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="164" />
+      <location filename="../../processing/algorithms/convergence.py" line="169" />
       <source>Coefficient of variation, first year</source>
       <translation>变异系数（首年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="165" />
+      <location filename="../../processing/algorithms/convergence.py" line="170" />
       <source>Coefficient of variation, last year</source>
       <translation>变异系数（末年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="166" />
+      <location filename="../../processing/algorithms/convergence.py" line="171" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="255" />
+      <location filename="../../processing/algorithms/convergence.py" line="260" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="255" />
+      <location filename="../../processing/algorithms/convergence.py" line="260" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="257" />
+      <location filename="../../processing/algorithms/convergence.py" line="262" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design}β回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="316" />
+      <location filename="../../processing/algorithms/convergence.py" line="321" />
       <source>{variable} in {year}</source>
       <translation>{year}年{variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="318" />
+      <location filename="../../processing/algorithms/convergence.py" line="323" />
       <source>Log of {variable} in {year}</source>
       <translation>{year}年{variable}的对数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="319" />
+      <location filename="../../processing/algorithms/convergence.py" line="324" />
       <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
       <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="321" />
+      <location filename="../../processing/algorithms/convergence.py" line="326" />
       <source>{variable} in {year} relative to the mean of all units</source>
       <translation>{year}年{variable}相对全部单元均值之比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="329" />
+      <location filename="../../processing/algorithms/convergence.py" line="334" />
       <source>Growth of {variable} {start}–{end}</source>
       <translation>{variable} {start}–{end} 年增长</translation>
     </message>
@@ -3037,69 +3038,69 @@ The z-score does not change when a city's weights are rescaled, so binary and ro
   <context>
     <name>IndexRanking</name>
     <message>
-      <location filename="../../processing/index_ranking.py" line="36" />
+      <location filename="../../processing/reports/index_ranking.py" line="36" />
       <source>Index to rank</source>
       <translation>排名指数</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="38" />
+      <location filename="../../processing/reports/index_ranking.py" line="38" />
       <source>Index to rank (field stem, e.g. URI or URSOC; empty: the first index, as on the map)</source>
       <translation>排名的指数（字段前缀，如 URI 或 URSOC；留空：第一个指数，与地图相同）</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="40" />
+      <location filename="../../processing/reports/index_ranking.py" line="40" />
       <source>Year to rank (0 = the latest year)</source>
       <translation>排名的年份（0 = 最新年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="43" />
+      <location filename="../../processing/reports/index_ranking.py" line="43" />
       <source>Cities at the top and bottom</source>
       <translation>排名首尾城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="45" />
+      <location filename="../../processing/reports/index_ranking.py" line="45" />
       <source>Cities at the top and at the bottom of the ranking</source>
       <translation>排名靠前和靠后各取的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="52" />
+      <location filename="../../processing/reports/index_ranking.py" line="52" />
       <source>Index ranking chart</source>
       <translation>指数排名图</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="52" />
+      <location filename="../../processing/reports/index_ranking.py" line="52" />
       <source>PNG images (*.png);;SVG images (*.svg)</source>
       <translation>PNG 图像 (*.png);;SVG 图像 (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="92" />
+      <location filename="../../processing/reports/index_ranking.py" line="92" />
       <source>The index to rank, {stem}, is not an output of this indicator system; use one of {stems}.</source>
       <translation>要排名的指数 {stem} 不是该指标体系的输出；请使用以下之一：{stems}。</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="98" />
+      <location filename="../../processing/reports/index_ranking.py" line="98" />
       <source>The year to rank, {year}, is not in the data ({first}–{last}).</source>
       <translation>要排名的年份 {year} 不在数据范围内（{first}–{last}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="107" />
+      <location filename="../../processing/reports/index_ranking.py" line="107" />
       <source>{index}{year}
 top and bottom {count} cities</source>
       <translation>{index}{year}
 排名前后各 {count} 个城市</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="108" />
+      <location filename="../../processing/reports/index_ranking.py" line="108" />
       <source>Top {n}</source>
       <translation>前 {n} 名</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="108" />
+      <location filename="../../processing/reports/index_ranking.py" line="108" />
       <source>Bottom {n}</source>
       <translation>后 {n} 名</translation>
     </message>
     <message>
-      <location filename="../../processing/index_ranking.py" line="109" />
+      <location filename="../../processing/reports/index_ranking.py" line="109" />
       <source>Ranking chart of {index}{year}: {path}.</source>
       <translation>{index}{year} 的排名图：{path}。</translation>
     </message>
@@ -3107,17 +3108,17 @@ top and bottom {count} cities</source>
   <context>
     <name>InvalidGeometries</name>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="70" />
+      <location filename="../../processing/io/invalid_geometries.py" line="70" />
       <source>{count} feature(s) without geometry were left out: {ids}.</source>
       <translation>已剔除 {count} 个没有几何的要素：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="79" />
+      <location filename="../../processing/io/invalid_geometries.py" line="79" />
       <source>{count} invalid geometries were repaired for the analysis (the layer is unchanged): {ids}.</source>
       <translation>已为分析修复 {count} 个无效几何（图层本身未改动）：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="132" />
+      <location filename="../../processing/io/invalid_geometries.py" line="132" />
       <source>{count} feature(s) with invalid geometry were left out: {ids}.</source>
       <translation>已剔除 {count} 个几何无效的要素：{ids}。</translation>
     </message>
@@ -3459,22 +3460,22 @@ Output: the layer with the panel attached, either one feature per city with one 
   <context>
     <name>LayerBridge</name>
     <message>
-      <location filename="../../processing/bridge.py" line="176" />
+      <location filename="../../processing/io/bridge.py" line="176" />
       <source>The field “{field}” is not in the layer; choose one of: {fields}.</source>
       <translation>图层中没有字段“{field}”；请从以下字段中选择：{fields}。</translation>
     </message>
     <message>
-      <location filename="../../processing/bridge.py" line="356" />
+      <location filename="../../processing/io/bridge.py" line="356" />
       <source>Could not write features to the output: {error}</source>
       <translation>无法将要素写入输出：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/bridge.py" line="437" />
+      <location filename="../../processing/io/bridge.py" line="437" />
       <source>The input's field {field} does not hold one whole number per output feature, so it cannot be the output's feature id (a GeoPackage takes a field named fid as its primary key); it is written as {new}.</source>
       <translation>输入的字段 {field} 并非每个输出要素各对应一个整数，因此不能作为输出的要素 ID（GeoPackage 以名为 fid 的字段作为主键）；该字段改写为 {new}。</translation>
     </message>
     <message>
-      <location filename="../../processing/bridge.py" line="440" />
+      <location filename="../../processing/io/bridge.py" line="440" />
       <source>The input's field {field} does not hold one whole number per output feature, so it cannot be the output's feature id (a GeoPackage takes a field named fid as its primary key); it is left out.</source>
       <translation>输入的字段 {field} 并非每个输出要素各对应一个整数，因此不能作为输出的要素 ID（GeoPackage 以名为 fid 的字段作为主键）；该字段不写入输出。</translation>
     </message>
@@ -3767,17 +3768,17 @@ Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，
   <context>
     <name>MediationAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="36" />
+      <location filename="../../processing/algorithms/mediation.py" line="41" />
       <source>Mediation effect</source>
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="37" />
+      <location filename="../../processing/algorithms/mediation.py" line="42" />
       <source>Mediation effect of a variable between X and Y (Sobel, bootstrap).</source>
       <translation>变量在 X 与 Y 之间的中介效应（Sobel 检验、自助法）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="42" />
+      <location filename="../../processing/algorithms/mediation.py" line="47" />
       <source>Tests whether a third variable carries part of an effect: digital economy (X) → innovation (mediator M) → resilience (Y).
 
 Baron and Kenny's stepwise regressions: (1) Y on X gives the total effect c; (2) M on X gives path a; (3) Y on X and M gives the direct effect c′ and path b. The indirect effect is a·b (= c − c′), tested with the Sobel (and Aroian) test and a cluster bootstrap (whole cities are resampled with all their years; number of draws and seed are parameters) with percentile and bias-corrected confidence intervals. The verdict follows Zhao, Lynch and Chen (2010): the indirect effect decides whether there is mediation (by the bias-corrected interval), the direct effect whether it is partial (complementary or competitive) or indirect-only.
@@ -3798,182 +3799,182 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
 输出：三个回归的系数表和效应表，含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，以及自助法分布图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="40" />
+      <location filename="../../processing/algorithms/mediation.py" line="45" />
       <source>mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,panel,fixed effects,clustered standard errors</source>
       <translation>mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,panel,fixed effects,clustered standard errors,中介效应,中介变量,间接效应,Sobel 检验,自助法,逐步回归,作用机制,传导路径</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="83" />
+      <location filename="../../processing/algorithms/mediation.py" line="88" />
       <source>Cities with yearly variables</source>
       <translation>含逐年变量的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="85" />
+      <location filename="../../processing/algorithms/mediation.py" line="90" />
       <source>Independent variable X</source>
       <translation>自变量 X</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="85" />
+      <location filename="../../processing/algorithms/mediation.py" line="90" />
       <source>Independent variable X (e.g. digital economy)</source>
       <translation>自变量 X（如数字经济）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="86" />
+      <location filename="../../processing/algorithms/mediation.py" line="91" />
       <source>Mediator M (e.g. innovation)</source>
       <translation>中介变量 M（如创新）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="87" />
+      <location filename="../../processing/algorithms/mediation.py" line="92" />
       <source>Outcome Y (e.g. resilience)</source>
       <translation>结果变量 Y（如韧性）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="94" />
+      <location filename="../../processing/algorithms/mediation.py" line="99" />
       <source>Control variables (optional)</source>
       <translation>控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="97" />
+      <location filename="../../processing/algorithms/mediation.py" line="102" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="98" />
+      <location filename="../../processing/algorithms/mediation.py" line="103" />
       <source>Cross-section (one year)</source>
       <translation>截面（单一年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="98" />
+      <location filename="../../processing/algorithms/mediation.py" line="103" />
       <source>Pooled OLS with year effects</source>
       <translation>含年份效应的混合 OLS</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="99" />
+      <location filename="../../processing/algorithms/mediation.py" line="104" />
       <source>Panel: unit (city) fixed effects</source>
       <translation>面板：城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="99" />
+      <location filename="../../processing/algorithms/mediation.py" line="104" />
       <source>Panel: unit and year fixed effects</source>
       <translation>面板：城市与年份双向固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="102" />
+      <location filename="../../processing/algorithms/mediation.py" line="107" />
       <source>Cross-section year</source>
       <translation>截面年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="104" />
+      <location filename="../../processing/algorithms/mediation.py" line="109" />
       <source>Year of the cross-section (0 = the last year)</source>
       <translation>截面年份（0 = 最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="106" />
+      <location filename="../../processing/algorithms/mediation.py" line="111" />
       <source>Standard errors</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="107" />
+      <location filename="../../processing/algorithms/mediation.py" line="112" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="107" />
+      <location filename="../../processing/algorithms/mediation.py" line="112" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="108" />
+      <location filename="../../processing/algorithms/mediation.py" line="113" />
       <source>Clustered by unit (robust HC1 in a cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="110" />
+      <location filename="../../processing/algorithms/mediation.py" line="115" />
       <source>Bootstrap draws (0 = no bootstrap)</source>
       <translation>自助法抽样次数（0 = 不做自助法）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="113" />
+      <location filename="../../processing/algorithms/mediation.py" line="118" />
       <source>Random seed of the bootstrap</source>
       <translation>自助法随机种子</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="116" />
+      <location filename="../../processing/algorithms/mediation.py" line="121" />
       <source>Confidence level</source>
       <translation>置信水平</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="120" />
+      <location filename="../../processing/algorithms/mediation.py" line="125" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="121" />
+      <location filename="../../processing/algorithms/mediation.py" line="126" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="126" />
+      <location filename="../../processing/algorithms/mediation.py" line="131" />
       <source>Stepwise regression coefficients</source>
       <translation>逐步回归系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="128" />
+      <location filename="../../processing/algorithms/mediation.py" line="133" />
       <source>Mediation effects</source>
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="129" />
+      <location filename="../../processing/algorithms/mediation.py" line="134" />
       <source>Bootstrap chart</source>
       <translation>自助法分布图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="132" />
+      <location filename="../../processing/algorithms/mediation.py" line="137" />
       <source>Indirect effect a·b</source>
       <translation>间接效应 a·b</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="133" />
+      <location filename="../../processing/algorithms/mediation.py" line="138" />
       <source>Direct effect c′</source>
       <translation>直接效应 c′</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="134" />
+      <location filename="../../processing/algorithms/mediation.py" line="139" />
       <source>Total effect c</source>
       <translation>总效应 c</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="135" />
+      <location filename="../../processing/algorithms/mediation.py" line="140" />
       <source>Share of the total effect mediated</source>
       <translation>中介效应占总效应的比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="136" />
+      <location filename="../../processing/algorithms/mediation.py" line="141" />
       <source>Sobel z</source>
       <translation>Sobel z 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="137" />
+      <location filename="../../processing/algorithms/mediation.py" line="142" />
       <source>Sobel p-value</source>
       <translation>Sobel p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="138" />
+      <location filename="../../processing/algorithms/mediation.py" line="143" />
       <source>Bias-corrected bootstrap interval, lower bound</source>
       <translation>偏差校正自助法置信区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="139" />
+      <location filename="../../processing/algorithms/mediation.py" line="144" />
       <source>Bias-corrected bootstrap interval, upper bound</source>
       <translation>偏差校正自助法置信区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="142" />
+      <location filename="../../processing/algorithms/mediation.py" line="147" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="173" />
+      <location filename="../../processing/algorithms/mediation.py" line="178" />
       <source>{count} bootstrap draw(s) were singular and left out.</source>
       <translation>有 {count} 次自助抽样矩阵奇异，已剔除。</translation>
     </message>
@@ -4755,62 +4756,62 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>Outputs</name>
     <message>
-      <location filename="../../processing/outputs.py" line="63" />
+      <location filename="../../processing/io/outputs.py" line="63" />
       <source>the file is in use by another program (close it, e.g. in Excel or a browser)</source>
       <translation>文件正被其他程序占用（请先关闭它，例如在 Excel 或浏览器中）</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="66" />
+      <location filename="../../processing/io/outputs.py" line="66" />
       <source>permission denied (the folder or the file is read-only, or in use by another program)</source>
       <translation>权限不足（文件夹或文件为只读，或正被其他程序占用）</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="68" />
+      <location filename="../../processing/io/outputs.py" line="68" />
       <source>the folder does not exist and cannot be created</source>
       <translation>文件夹不存在且无法创建</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="70" />
+      <location filename="../../processing/io/outputs.py" line="70" />
       <source>a folder of that name is in the way</source>
       <translation>已有同名文件夹</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="72" />
+      <location filename="../../processing/io/outputs.py" line="72" />
       <source>the disk is read-only</source>
       <translation>磁盘为只读</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="74" />
+      <location filename="../../processing/io/outputs.py" line="74" />
       <source>the disk is full</source>
       <translation>磁盘已满</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="80" />
+      <location filename="../../processing/io/outputs.py" line="80" />
       <source>Cannot write {path}: {reason}. Choose another file or folder for this output.</source>
       <translation>无法写入 {path}：{reason}。请为此输出选择其他文件或文件夹。</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="256" />
+      <location filename="../../processing/io/outputs.py" line="256" />
       <source>The output {path}, layer “{layer}”, is one of the inputs: writing it would destroy the input. Choose another file, or another layer of the GeoPackage, e.g. {example}.</source>
       <translation>输出 {path} 的图层“{layer}”是输入之一：写入它会破坏输入数据。请选择其他文件，或 GeoPackage 中的另一个图层，例如 {example}。</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="259" />
+      <location filename="../../processing/io/outputs.py" line="259" />
       <source>The output {path} is one of the inputs: writing it would destroy the input. Choose another file.</source>
       <translation>输出 {path} 是输入之一：写入它会破坏输入数据。请选择其他文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="344" />
+      <location filename="../../processing/io/outputs.py" line="344" />
       <source>Several outputs of this run go to the GeoPackage {path}: this one is written as its layer “{layer}”. To choose the layer's name, give the output as {example}.</source>
       <translation>本次运行的多个输出写入同一个 GeoPackage {path}：此输出写为其中的图层“{layer}”。如需指定图层名称，请将输出写为 {example}。</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="346" />
+      <location filename="../../processing/io/outputs.py" line="346" />
       <source>The GeoPackage {path} holds other layers, which are kept: this output is written as its layer “{layer}” (replaced if it exists). To choose the layer's name, give the output as {example}.</source>
       <translation>GeoPackage {path} 中还有其他图层，它们将被保留：此输出写为其中的图层“{layer}”（若已存在则替换）。如需指定图层名称，请将输出写为 {example}。</translation>
     </message>
     <message>
-      <location filename="../../processing/outputs.py" line="467" />
+      <location filename="../../processing/io/outputs.py" line="467" />
       <source>Could not remove the layer “{layer}” from {path}: {error}</source>
       <translation>无法从 {path} 中删除图层“{layer}”：{error}</translation>
     </message>
@@ -4818,57 +4819,57 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>PanelInput</name>
     <message>
-      <location filename="../../processing/panel_input.py" line="43" />
+      <location filename="../../processing/parameters/panel.py" line="43" />
       <source>Year field</source>
       <translation>年份字段</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="45" />
+      <location filename="../../processing/parameters/panel.py" line="45" />
       <source>Year field (a long layer: one feature per unit and year; needs the unit id field)</source>
       <translation>年份字段（长格式图层：每个单元每年一个要素；需要单元标识字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="60" />
+      <location filename="../../processing/parameters/panel.py" line="60" />
       <source>Unit id field</source>
       <translation>单元标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="62" />
+      <location filename="../../processing/parameters/panel.py" line="62" />
       <source>Unit id field (e.g. adcode; required when the layer has a year field)</source>
       <translation>单元标识字段（如 adcode；图层有年份字段时必填）</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="69" />
+      <location filename="../../processing/parameters/panel.py" line="69" />
       <source>First year</source>
       <translation>起始年份</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="69" />
+      <location filename="../../processing/parameters/panel.py" line="69" />
       <source>First year (0 = the first year in the data)</source>
       <translation>起始年份（0 = 数据中的第一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="70" />
+      <location filename="../../processing/parameters/panel.py" line="70" />
       <source>Last year</source>
       <translation>结束年份</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="70" />
+      <location filename="../../processing/parameters/panel.py" line="70" />
       <source>Last year (0 = the last year in the data)</source>
       <translation>结束年份（0 = 数据中的最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="80" />
+      <location filename="../../processing/parameters/panel.py" line="80" />
       <source>Unit name field</source>
       <translation>单元名称字段</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="82" />
+      <location filename="../../processing/parameters/panel.py" line="82" />
       <source>Unit name field (used to name units in messages and reports)</source>
       <translation>单元名称字段（用于在提示信息和报告中标明单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="141" />
+      <location filename="../../processing/parameters/panel.py" line="141" />
       <source>{count} unit(s) with missing years were left out: {units}.</source>
       <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
@@ -4876,102 +4877,102 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>RegressionOutput</name>
     <message>
-      <location filename="../../processing/regression_output.py" line="28" />
+      <location filename="../../processing/reports/regression_output.py" line="28" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="28" />
+      <location filename="../../processing/reports/regression_output.py" line="28" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="30" />
+      <location filename="../../processing/reports/regression_output.py" line="30" />
       <source>PNG files (*.png)</source>
       <translation>PNG 文件 (*.png)</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="42" />
+      <location filename="../../processing/reports/regression_output.py" line="42" />
       <source>Paper tables</source>
       <translation>论文表格</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="42" />
+      <location filename="../../processing/reports/regression_output.py" line="42" />
       <source>Excel workbooks (*.xlsx)</source>
       <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="43" />
+      <location filename="../../processing/reports/regression_output.py" line="43" />
       <source>Paper tables (XLSX; the other formats beside it, same name)</source>
       <translation>论文表格（XLSX；其他格式同名保存在同一文件夹）</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="47" />
+      <location filename="../../processing/reports/regression_output.py" line="47" />
       <source>Formats of the paper tables</source>
       <translation>论文表格的格式</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="48" />
+      <location filename="../../processing/reports/regression_output.py" line="48" />
       <source>Excel (XLSX)</source>
       <translation>Excel 表格（XLSX）</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="48" />
+      <location filename="../../processing/reports/regression_output.py" line="48" />
       <source>Word (DOCX)</source>
       <translation>Word 文档（DOCX）</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="48" />
+      <location filename="../../processing/reports/regression_output.py" line="48" />
       <source>LaTeX (booktabs)</source>
       <translation>LaTeX 三线表（booktabs）</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="48" />
+      <location filename="../../processing/reports/regression_output.py" line="48" />
       <source>CSV</source>
       <translation>CSV 表格</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="73" />
+      <location filename="../../processing/reports/regression_output.py" line="73" />
       <source>{format} tables were not written: QGIS's Python lacks the package {package} (install it with the plugin's dependency installer).</source>
       <translation>未写出 {format} 表格：QGIS 的 Python 缺少软件包 {package}（请用插件的依赖安装程序安装）。</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="80" />
+      <location filename="../../processing/reports/regression_output.py" line="80" />
       <source>Paper table written: {path}</source>
       <translation>已写出论文表格：{path}</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="94" />
+      <location filename="../../processing/reports/regression_output.py" line="94" />
       <source>{se} in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
       <translation>括号内为{se}。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="99" />
+      <location filename="../../processing/reports/regression_output.py" line="99" />
       <source>Classical standard errors</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="100" />
+      <location filename="../../processing/reports/regression_output.py" line="100" />
       <source>Heteroskedasticity-robust (HC1) standard errors</source>
       <translation>异方差稳健（HC1）标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="101" />
+      <location filename="../../processing/reports/regression_output.py" line="101" />
       <source>Standard errors clustered by unit</source>
       <translation>按单元聚类的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="102" />
+      <location filename="../../processing/reports/regression_output.py" line="102" />
       <source>Asymptotic standard errors (maximum likelihood)</source>
       <translation>渐近标准误（极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="107" />
+      <location filename="../../processing/reports/regression_output.py" line="107" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="107" />
+      <location filename="../../processing/reports/regression_output.py" line="107" />
       <source>No</source>
       <translation>否</translation>
     </message>
@@ -4979,22 +4980,22 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>ReportLayouts</name>
     <message>
-      <location filename="../../processing/layouts.py" line="120" />
+      <location filename="../../processing/maps/layouts.py" line="120" />
       <source>A4 landscape</source>
       <translation>A4 横向</translation>
     </message>
     <message>
-      <location filename="../../processing/layouts.py" line="120" />
+      <location filename="../../processing/maps/layouts.py" line="120" />
       <source>A4 portrait</source>
       <translation>A4 纵向</translation>
     </message>
     <message>
-      <location filename="../../processing/layouts.py" line="120" />
+      <location filename="../../processing/maps/layouts.py" line="120" />
       <source>A3 landscape</source>
       <translation>A3 横向</translation>
     </message>
     <message>
-      <location filename="../../processing/layouts.py" line="120" />
+      <location filename="../../processing/maps/layouts.py" line="120" />
       <source>A3 portrait</source>
       <translation>A3 纵向</translation>
     </message>
@@ -5002,17 +5003,17 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>ReportMapAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="103" />
+      <location filename="../../processing/algorithms/report_map.py" line="57" />
       <source>Report map</source>
       <translation>报告地图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="104" />
+      <location filename="../../processing/algorithms/report_map.py" line="58" />
       <source>A print-ready map (PDF/PNG) with legend, scale bar and north arrow.</source>
       <translation>可直接打印的地图（PDF/PNG），含图例、比例尺和指北针。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="109" />
+      <location filename="../../processing/algorithms/report_map.py" line="63" />
       <source>Exports a styled layer, or the visible layers of the current project, as a finished report map (PDF, PNG or SVG, from the output's file extension) on a print layout template: title, subtitle, legend, scale bar, north arrow and data-source note.
 
 Style: leave Field empty to keep the layer's own style; choose a numeric field to draw a graduated map with the chosen classification (natural breaks by default) and colour ramp.
@@ -5033,269 +5034,269 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
 图集：“每年一页”将 STEM_YYYY 字段（如 DEI_2011 … DEI_2019）的每一年绘制在单独的一页上。默认各年使用相同的分级，便于跨年比较颜色：设置了字段时按所有年份合并计算分级，保留图层样式时沿用样式自身的断点；选择“每年单独分级”则每页重新分级。“按字段值每值一页”（如地区或省份）缩放到每个值的要素，其余要素以灰色显示，所有页面使用同一分级。PDF 包含所有页面；PNG 和 SVG 每页写一个文件（name_2019.png …）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="108" />
+      <location filename="../../processing/algorithms/report_map.py" line="62" />
       <source>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset</source>
       <translation>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset,地图,报告,布局,打印,图集,模板,分级设色,图例,南海诸岛,附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="163" />
+      <location filename="../../processing/algorithms/report_map.py" line="117" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="165" />
+      <location filename="../../processing/algorithms/report_map.py" line="119" />
       <source>Layer (leave empty to map the current project's visible layers)</source>
       <translation>图层（留空则绘制当前项目的可见图层）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="167" />
+      <location filename="../../processing/algorithms/report_map.py" line="121" />
       <source>Field to classify</source>
       <translation>分类字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="169" />
+      <location filename="../../processing/algorithms/report_map.py" line="123" />
       <source>Field to classify (empty: keep the layer's style)</source>
       <translation>分级字段（留空：保留图层样式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="172" />
+      <location filename="../../processing/algorithms/report_map.py" line="126" />
       <source>Colour ramp</source>
       <translation>色带</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="174" />
+      <location filename="../../processing/algorithms/report_map.py" line="128" />
       <source>Page</source>
       <translation>页面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="175" />
+      <location filename="../../processing/algorithms/report_map.py" line="129" />
       <source>Title (default: the layer’s name)</source>
       <translation>标题（默认：图层名称）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="178" />
+      <location filename="../../processing/algorithms/report_map.py" line="132" />
       <source>Subtitle</source>
       <translation>副标题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="180" />
+      <location filename="../../processing/algorithms/report_map.py" line="134" />
       <source>Data source note</source>
       <translation>数据来源说明</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="182" />
+      <location filename="../../processing/algorithms/report_map.py" line="136" />
       <source>Pages</source>
       <translation>页数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="183" />
+      <location filename="../../processing/algorithms/report_map.py" line="137" />
       <source>One page</source>
       <translation>单页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="183" />
+      <location filename="../../processing/algorithms/report_map.py" line="137" />
       <source>One page per year (STEM_YYYY fields)</source>
       <translation>每年一页（STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="184" />
+      <location filename="../../processing/algorithms/report_map.py" line="138" />
       <source>One page per value of a field</source>
       <translation>按字段值每值一页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="186" />
+      <location filename="../../processing/algorithms/report_map.py" line="140" />
       <source>One page per value of</source>
       <translation>按字段值分页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="188" />
+      <location filename="../../processing/algorithms/report_map.py" line="142" />
       <source>Field with one page per value (e.g. region)</source>
       <translation>每值一页的字段（如地区）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="190" />
+      <location filename="../../processing/algorithms/report_map.py" line="144" />
       <source>Classes of a page per year</source>
       <translation>逐年分页的分级方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="191" />
+      <location filename="../../processing/algorithms/report_map.py" line="145" />
       <source>Same classes for every year</source>
       <translation>各年使用相同分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="191" />
+      <location filename="../../processing/algorithms/report_map.py" line="145" />
       <source>Classify each year on its own</source>
       <translation>每年单独分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="194" />
+      <location filename="../../processing/algorithms/report_map.py" line="148" />
       <source>Own layout template</source>
       <translation>自定义布局模板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="195" />
+      <location filename="../../processing/algorithms/report_map.py" line="149" />
       <source>Layout templates (*.qpt)</source>
       <translation>布局模板 (*.qpt)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="196" />
+      <location filename="../../processing/algorithms/report_map.py" line="150" />
       <source>Own layout template (.qpt; replaces Page)</source>
       <translation>自定义布局模板（.qpt；替代“页面”）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="198" />
+      <location filename="../../processing/algorithms/report_map.py" line="152" />
       <source>Map of China conventions</source>
       <translation>中国地图规范</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="199" />
+      <location filename="../../processing/algorithms/report_map.py" line="153" />
       <source>Automatic</source>
       <translation>自动</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="199" />
+      <location filename="../../processing/algorithms/report_map.py" line="153" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="199" />
+      <location filename="../../processing/algorithms/report_map.py" line="153" />
       <source>No</source>
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="200" />
+      <location filename="../../processing/algorithms/report_map.py" line="154" />
       <source>China: Albers projection, province boundaries and South China Sea inset</source>
       <translation>中国：Albers 投影、省界和南海诸岛附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="202" />
+      <location filename="../../processing/algorithms/report_map.py" line="156" />
       <source>Map projection (empty: automatic)</source>
       <translation>地图投影（留空：自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="204" />
+      <location filename="../../processing/algorithms/report_map.py" line="158" />
       <source>Resolution (dots per inch)</source>
       <translation>分辨率（每英寸点数）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="212" />
+      <location filename="../../processing/algorithms/report_map.py" line="166" />
       <source>PDF files (*.pdf);;PNG files (*.png);;SVG files (*.svg)</source>
       <translation>PDF 文件 (*.pdf);;PNG 文件 (*.png);;SVG 文件 (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="214" />
+      <location filename="../../processing/algorithms/report_map.py" line="168" />
       <source>Files written (separated by ;)</source>
       <translation>已写入的文件（以 ; 分隔）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="229" />
+      <location filename="../../processing/algorithms/report_map.py" line="183" />
       <source>Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”.</source>
       <translation>请将报告地图保存为 .pdf、.png 或 .svg（格式由文件名决定）；得到的是“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="245" />
+      <location filename="../../processing/algorithms/report_map.py" line="199" />
       <source>Layers: {names}</source>
       <translation>图层：{names}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="255" />
+      <location filename="../../processing/algorithms/report_map.py" line="209" />
       <source>The layout template has no map item; add a map (item id main_map) in the layout designer.</source>
       <translation>该布局模板没有地图项；请在布局设计器中添加地图（项标识为 main_map）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="299" />
+      <location filename="../../processing/algorithms/report_map.py" line="253" />
       <source>{pages} page(s) written: {files}</source>
       <translation>已写入 {pages} 页：{files}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="317" />
+      <location filename="../../processing/algorithms/report_map.py" line="271" />
       <source>There is no layer to map: choose a layer, or run the algorithm from a project with visible layers.</source>
       <translation>没有可绘制的图层：请选择一个图层，或在含有可见图层的项目中运行本算法。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="344" />
-      <source>Provinces</source>
-      <translation>省份</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="345" />
-      <source>Province boundaries</source>
-      <translation>省界</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="346" />
-      <source>Taiwan, Hong Kong and Macao</source>
-      <translation>台湾、香港和澳门</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="347" />
-      <source>South China Sea dashed line</source>
-      <translation>南海断续线</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="385" />
+      <location filename="../../processing/algorithms/report_map.py" line="309" />
       <source>One page per year needs a yearly field (STEM_YYYY, e.g. DEI_2019): choose one in “Field to classify”, or give the layer a graduated style on such a field.</source>
       <translation>每年一页需要一个年度字段（STEM_YYYY，如 DEI_2019）：请在“分级字段”中选择，或为图层设置基于此类字段的分级样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="392" />
+      <location filename="../../processing/algorithms/report_map.py" line="316" />
       <source>One page per value of a field needs that field: choose it in “Field with one page per value” (e.g. region or province).</source>
       <translation>按字段值每值一页需要指定该字段：请在“每值一页的字段”中选择（如地区或省份）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="398" />
+      <location filename="../../processing/algorithms/report_map.py" line="322" />
       <source>The field {field} has no values; choose another field.</source>
       <translation>字段 {field} 没有值；请选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="436" />
+      <location filename="../../processing/algorithms/report_map.py" line="360" />
       <source>The field {field} is not numeric; choose a numeric field to classify, or leave the field empty to keep the layer's style.</source>
       <translation>字段 {field} 不是数值型；请选择数值字段进行分级，或将字段留空以保留图层样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="475" />
+      <location filename="../../processing/algorithms/report_map.py" line="399" />
       <source>Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout designer.</source>
       <translation>无法读取布局模板 {path}；请选择由 QGIS 布局设计器保存的 .qpt 文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="488" />
+      <location filename="../../processing/algorithms/report_map.py" line="412" />
       <source>South China Sea Islands</source>
       <translation>南海诸岛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="491" />
+      <location filename="../../processing/algorithms/report_map.py" line="415" />
       <source>Legend</source>
       <translation>图例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="543" />
+      <location filename="../../processing/algorithms/report_map.py" line="441" />
       <source>Could not select the features of {value}.</source>
       <translation>无法选出 {value} 的要素。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="604" />
+      <location filename="../../processing/algorithms/report_map.py" line="502" />
       <source>the file cannot be written (a read-only folder, a file open in another program, or a missing folder); choose another file</source>
       <translation>无法写入文件（文件夹为只读、文件正被其他程序打开或文件夹不存在）；请选择其他文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="607" />
+      <location filename="../../processing/algorithms/report_map.py" line="505" />
       <source>not enough memory for the image; lower the resolution (DPI)</source>
       <translation>内存不足，无法生成图像；请降低分辨率（DPI）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="609" />
+      <location filename="../../processing/algorithms/report_map.py" line="507" />
       <source>the SVG layers could not be exported</source>
       <translation>无法导出 SVG 图层</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="610" />
+      <location filename="../../processing/algorithms/report_map.py" line="508" />
       <source>the layout export failed (code {code})</source>
       <translation>布局导出失败（代码 {code}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="634" />
+      <location filename="../../processing/algorithms/report_map.py" line="532" />
       <source>Could not write the report map {path}: {error}</source>
       <translation>无法写入报告地图 {path}：{error}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/maps/china_basemaps.py" line="56" />
+      <source>Provinces</source>
+      <translation>省份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/maps/china_basemaps.py" line="57" />
+      <source>Province boundaries</source>
+      <translation>省界</translation>
+    </message>
+    <message>
+      <location filename="../../processing/maps/china_basemaps.py" line="58" />
+      <source>Taiwan, Hong Kong and Macao</source>
+      <translation>台湾、香港和澳门</translation>
+    </message>
+    <message>
+      <location filename="../../processing/maps/china_basemaps.py" line="59" />
+      <source>South China Sea dashed line</source>
+      <translation>南海断续线</translation>
     </message>
     <message>
       <source>Cancelled by the user.</source>
@@ -6622,237 +6623,237 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>SpilloverInputs</name>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="64" />
+      <location filename="../../processing/parameters/spillover.py" line="64" />
       <source>Automatic (long with a year field; wide when the fields are STEM_YYYY; else cross-section)</source>
       <translation>自动（有年份字段为长格式；字段为 STEM_YYYY 时为宽格式；否则为截面）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="65" />
+      <location filename="../../processing/parameters/spillover.py" line="65" />
       <source>Cross-section (one feature per unit, the chosen fields)</source>
       <translation>截面（每个单元一个要素，使用所选字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="66" />
+      <location filename="../../processing/parameters/spillover.py" line="66" />
       <source>Wide panel (yearly fields STEM_YYYY: every year of the chosen fields' stems)</source>
       <translation>宽格式面板（逐年字段 STEM_YYYY：所选字段前缀的每一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="67" />
+      <location filename="../../processing/parameters/spillover.py" line="67" />
       <source>Long panel (one feature per unit and year, with a year field)</source>
       <translation>长格式面板（每个单元每年一个要素，带年份字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="71" />
+      <location filename="../../processing/parameters/spillover.py" line="71" />
       <source>OLS (no spatial terms)</source>
       <translation>OLS（无空间项）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="71" />
+      <location filename="../../processing/parameters/spillover.py" line="71" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="71" />
+      <location filename="../../processing/parameters/spillover.py" line="71" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="72" />
+      <location filename="../../processing/parameters/spillover.py" line="72" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="72" />
+      <location filename="../../processing/parameters/spillover.py" line="72" />
       <source>Spatial Durbin error (SDEM)</source>
       <translation>空间杜宾误差模型（SDEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="72" />
+      <location filename="../../processing/parameters/spillover.py" line="72" />
       <source>Spatial lag of X (SLX)</source>
       <translation>解释变量空间滞后模型（SLX）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="76" />
+      <location filename="../../processing/parameters/spillover.py" line="76" />
       <source>None (pooled)</source>
       <translation>无（混合回归）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="76" />
+      <location filename="../../processing/parameters/spillover.py" line="76" />
       <source>Unit (city) fixed effects</source>
       <translation>个体（城市）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="76" />
+      <location filename="../../processing/parameters/spillover.py" line="76" />
       <source>Time (year) fixed effects</source>
       <translation>时间（年份）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="77" />
+      <location filename="../../processing/parameters/spillover.py" line="77" />
       <source>Two-way fixed effects (city and year)</source>
       <translation>双向固定效应（城市和年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="77" />
+      <location filename="../../processing/parameters/spillover.py" line="77" />
       <source>Random unit effects</source>
       <translation>个体随机效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="78" />
+      <location filename="../../processing/parameters/spillover.py" line="78" />
       <source>Random unit effects and year fixed effects</source>
       <translation>个体随机效应与年份固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="89" />
+      <location filename="../../processing/parameters/spillover.py" line="89" />
       <source>Cities (units) with the model's fields</source>
       <translation>含模型字段的城市（单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="91" />
+      <location filename="../../processing/parameters/spillover.py" line="91" />
       <source>Data layout</source>
       <translation>数据格式</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="93" />
+      <location filename="../../processing/parameters/spillover.py" line="93" />
       <source>Dependent variable</source>
       <translation>被解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="95" />
+      <location filename="../../processing/parameters/spillover.py" line="95" />
       <source>Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)</source>
       <translation>被解释变量（宽格式面板中任选该前缀的一年，如 RES_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="97" />
+      <location filename="../../processing/parameters/spillover.py" line="97" />
       <source>Explanatory variables</source>
       <translation>解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="99" />
+      <location filename="../../processing/parameters/spillover.py" line="99" />
       <source>Explanatory variables (in a wide panel any year of each stem)</source>
       <translation>解释变量（宽格式面板中每个前缀任选一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="102" />
+      <location filename="../../processing/parameters/spillover.py" line="102" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="104" />
+      <location filename="../../processing/parameters/spillover.py" line="104" />
       <source>Panel effects</source>
       <translation>面板效应</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="105" />
+      <location filename="../../processing/parameters/spillover.py" line="105" />
       <source>Panel effects (ignored for a cross-section)</source>
       <translation>面板效应（截面数据忽略此项）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="107" />
+      <location filename="../../processing/parameters/spillover.py" line="107" />
       <source>Leave out units without neighbours</source>
       <translation>剔除没有邻居的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="108" />
+      <location filename="../../processing/parameters/spillover.py" line="108" />
       <source>Leave out units without neighbours (islands)</source>
       <translation>剔除没有邻居的单元（孤岛）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="110" />
+      <location filename="../../processing/parameters/spillover.py" line="110" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="111" />
+      <location filename="../../processing/parameters/spillover.py" line="111" />
       <source>Balance the panel: leave out units with missing values</source>
       <translation>平衡面板：剔除含缺失值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="113" />
+      <location filename="../../processing/parameters/spillover.py" line="113" />
       <source>Lee–Yu bias correction</source>
       <translation>Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="114" />
+      <location filename="../../processing/parameters/spillover.py" line="114" />
       <source>Lee–Yu bias correction of fixed-effects estimates</source>
       <translation>对固定效应估计做 Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="116" />
+      <location filename="../../processing/parameters/spillover.py" line="116" />
       <source>Variables with a W·X term</source>
       <translation>含 W·X 项的变量</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="118" />
+      <location filename="../../processing/parameters/spillover.py" line="118" />
       <source>Variables with a W·X term (Durbin models; empty: all explanatory variables)</source>
       <translation>含 W·X 项的变量（杜宾模型；留空：全部解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="120" />
+      <location filename="../../processing/parameters/spillover.py" line="120" />
       <source>Simulation draws</source>
       <translation>模拟抽样次数</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="123" />
+      <location filename="../../processing/parameters/spillover.py" line="123" />
       <source>Simulation draws for the effects' standard errors (0: effects without standard errors)</source>
       <translation>效应标准误的模拟抽样次数（0：效应不带标准误）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="125" />
+      <location filename="../../processing/parameters/spillover.py" line="125" />
       <source>Random seed (simulations)</source>
       <translation>随机种子（模拟）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="170" />
+      <location filename="../../processing/parameters/spillover.py" line="170" />
       <source>Compare with the other models</source>
       <translation>与同族其他模型比较</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="171" />
+      <location filename="../../processing/parameters/spillover.py" line="171" />
       <source>Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman tests)</source>
       <translation>与模型族中的其他模型比较（比较表、LR/Wald 检验、LM 检验和 Hausman 检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="199" />
+      <location filename="../../processing/parameters/spillover.py" line="199" />
       <source>Choose at least one explanatory variable.</source>
       <translation>请至少选择一个解释变量。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="207" />
+      <location filename="../../processing/parameters/spillover.py" line="207" />
       <source>The layer has no field {fields}; choose fields of the input layer.</source>
       <translation>图层中没有字段 {fields}；请选择输入图层中的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="213" />
+      <location filename="../../processing/parameters/spillover.py" line="213" />
       <source>The dependent variable {name} is also an explanatory variable; remove it from the explanatory variables.</source>
       <translation>被解释变量 {name} 同时也是解释变量；请将其从解释变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="217" />
+      <location filename="../../processing/parameters/spillover.py" line="217" />
       <source>A long panel needs the year field: choose it in “Year field”.</source>
       <translation>长格式面板需要年份字段：请在“年份字段”中选择。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="244" />
+      <location filename="../../processing/parameters/spillover.py" line="244" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="244" />
+      <location filename="../../processing/parameters/spillover.py" line="244" />
       <source>wide panel</source>
       <translation>宽格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="244" />
+      <location filename="../../processing/parameters/spillover.py" line="244" />
       <source>long panel</source>
       <translation>长格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="245" />
+      <location filename="../../processing/parameters/spillover.py" line="245" />
       <source>Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.</source>
       <translation>图层：{layer}（{layout}）；被解释变量 {dependent}；解释变量 {names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/spillover_inputs.py" line="247" />
+      <location filename="../../processing/parameters/spillover.py" line="247" />
       <source>Spatial weights: {weights}; {links} links among {units} units.</source>
       <translation>空间权重：{weights}；{units} 个单元之间共 {links} 条连接。</translation>
     </message>
@@ -7226,302 +7227,302 @@ Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RAN
   <context>
     <name>WeightsParameters</name>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="36" />
+      <location filename="../../processing/parameters/weights.py" line="36" />
       <source>Queen contiguity</source>
       <translation>Queen 邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="37" />
+      <location filename="../../processing/parameters/weights.py" line="37" />
       <source>Rook contiguity</source>
       <translation>Rook 邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="38" />
+      <location filename="../../processing/parameters/weights.py" line="38" />
       <source>K-nearest neighbours</source>
       <translation>K 近邻</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="39" />
+      <location filename="../../processing/parameters/weights.py" line="39" />
       <source>Distance band</source>
       <translation>距离带</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="40" />
+      <location filename="../../processing/parameters/weights.py" line="40" />
       <source>Inverse distance</source>
       <translation>反距离</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="41" />
+      <location filename="../../processing/parameters/weights.py" line="41" />
       <source>Kernel</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="42" />
+      <location filename="../../processing/parameters/weights.py" line="42" />
       <source>Economic distance</source>
       <translation>经济距离</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="43" />
+      <location filename="../../processing/parameters/weights.py" line="43" />
       <source>Economic-geographic (nested)</source>
       <translation>经济地理嵌套</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="44" />
+      <location filename="../../processing/parameters/weights.py" line="44" />
       <source>Block (same category)</source>
       <translation>区块（同类别）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="50" />
+      <location filename="../../processing/parameters/weights.py" line="50" />
       <source>Row-standardised</source>
       <translation>行标准化</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="50" />
+      <location filename="../../processing/parameters/weights.py" line="50" />
       <source>Binary</source>
       <translation>二值</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="50" />
+      <location filename="../../processing/parameters/weights.py" line="50" />
       <source>Variance-stabilising</source>
       <translation>方差稳定化</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="54" />
+      <location filename="../../processing/parameters/weights.py" line="54" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="54" />
+      <location filename="../../processing/parameters/weights.py" line="54" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="59" />
+      <location filename="../../processing/parameters/weights.py" line="59" />
       <source>Triangular: K(z) = 1 − z</source>
       <translation>三角核：K(z) = 1 − z</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="60" />
+      <location filename="../../processing/parameters/weights.py" line="60" />
       <source>Uniform: K(z) = 1/2</source>
       <translation>均匀核：K(z) = 1/2</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="61" />
+      <location filename="../../processing/parameters/weights.py" line="61" />
       <source>Epanechnikov: K(z) = 3/4 (1 − z²)</source>
       <translation>Epanechnikov 核：K(z) = 3/4 (1 − z²)</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="62" />
+      <location filename="../../processing/parameters/weights.py" line="62" />
       <source>Quartic (bisquare): K(z) = 15/16 (1 − z²)²</source>
       <translation>四次核（双平方核）：K(z) = 15/16 (1 − z²)²</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="63" />
+      <location filename="../../processing/parameters/weights.py" line="63" />
       <source>Gaussian: K(z) = exp(−z²/2) / √(2π)</source>
       <translation>高斯核：K(z) = exp(−z²/2) / √(2π)</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="70" />
+      <location filename="../../processing/parameters/weights.py" line="70" />
       <source>Nested: φ·W_d + (1 − φ)·W_e (Shao et al. 2016)</source>
       <translation>嵌套形式：φ·W_d + (1 − φ)·W_e（邵帅等 2016）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="71" />
+      <location filename="../../processing/parameters/weights.py" line="71" />
       <source>Product: W_d · diag(x̄_j / x̄) (Lin et al. 2005)</source>
       <translation>乘积形式：W_d · diag(x̄_j / x̄)（林光平等 2005）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="84" />
+      <location filename="../../processing/parameters/weights.py" line="84" />
       <source>Unit id field</source>
       <translation>单元标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="87" />
+      <location filename="../../processing/parameters/weights.py" line="87" />
       <source>Unit id field (unique; used in weights files)</source>
       <translation>单元标识字段（唯一；用于权重文件）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="93" />
+      <location filename="../../processing/parameters/weights.py" line="93" />
       <source>Spatial weights file</source>
       <translation>空间权重文件</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="95" />
+      <location filename="../../processing/parameters/weights.py" line="95" />
       <source>Weights files (*.gal *.gwt *.GAL *.GWT)</source>
       <translation>权重文件 (*.gal *.gwt *.GAL *.GWT)</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="97" />
+      <location filename="../../processing/parameters/weights.py" line="97" />
       <source>Spatial weights file (GAL/GWT; leave empty to build weights from the options below)</source>
       <translation>空间权重文件（GAL/GWT；留空则按下列选项构建权重）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="100" />
+      <location filename="../../processing/parameters/weights.py" line="100" />
       <source>Kind of spatial weights</source>
       <translation>空间权重类型</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="104" />
+      <location filename="../../processing/parameters/weights.py" line="104" />
       <source>Neighbours k</source>
       <translation>近邻数 k</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="106" />
+      <location filename="../../processing/parameters/weights.py" line="106" />
       <source>Number of neighbours k (k-nearest neighbours)</source>
       <translation>邻居数 k（k 近邻）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="111" />
+      <location filename="../../processing/parameters/weights.py" line="111" />
       <source>Distance (0 = automatic)</source>
       <translation>距离（0 = 自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="113" />
+      <location filename="../../processing/parameters/weights.py" line="113" />
       <source>Distance: band threshold, inverse-distance cut-off or kernel bandwidth (km for geographic and metre CRSs; 0 = automatic)</source>
       <translation>距离：距离带阈值、反距离截断距离或核函数带宽（地理坐标系和以米为单位的 CRS 为 km；0 = 自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="118" />
+      <location filename="../../processing/parameters/weights.py" line="118" />
       <source>Transformation</source>
       <translation>标准化方式</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="123" />
+      <location filename="../../processing/parameters/weights.py" line="123" />
       <source>Make k-nearest neighbours symmetric</source>
       <translation>使 k 近邻对称</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="126" />
+      <location filename="../../processing/parameters/weights.py" line="126" />
       <source>Point of each polygon (for distances)</source>
       <translation>面的代表点（用于距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="129" />
+      <location filename="../../processing/parameters/weights.py" line="129" />
       <source>Snap distance</source>
       <translation>捕捉距离</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="131" />
+      <location filename="../../processing/parameters/weights.py" line="131" />
       <source>Snap distance for contiguity (layer units; 0 = shared vertices only)</source>
       <translation>邻接捕捉距离（图层单位；0 = 仅共享顶点）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="133" />
+      <location filename="../../processing/parameters/weights.py" line="133" />
       <source>Contiguity order</source>
       <translation>邻接阶数</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="135" />
+      <location filename="../../processing/parameters/weights.py" line="135" />
       <source>Contiguity order (1 = direct neighbours, 2 = neighbours of neighbours, …)</source>
       <translation>邻接阶数（1 = 直接邻居，2 = 邻居的邻居，…）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="137" />
+      <location filename="../../processing/parameters/weights.py" line="137" />
       <source>Include lower orders</source>
       <translation>包含低阶邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="138" />
+      <location filename="../../processing/parameters/weights.py" line="138" />
       <source>Include lower orders of contiguity (cumulative)</source>
       <translation>包含低阶邻接（累积）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="141" />
+      <location filename="../../processing/parameters/weights.py" line="141" />
       <source>Attach islands to their nearest unit</source>
       <translation>将孤岛连接到最近单元</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="143" />
+      <location filename="../../processing/parameters/weights.py" line="143" />
       <source>Attach islands (units without neighbours) to their nearest unit (contiguity, distance band, inverse distance, block)</source>
       <translation>将孤岛（没有邻居的单元）连接到最近的单元（邻接、距离带、反距离、区块）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="146" />
+      <location filename="../../processing/parameters/weights.py" line="146" />
       <source>Inverse-distance power α</source>
       <translation>反距离幂 α</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="148" />
+      <location filename="../../processing/parameters/weights.py" line="148" />
       <source>Power α of inverse distance (w = 1 / d^α)</source>
       <translation>反距离的幂次 α（w = 1 / d^α）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="150" />
+      <location filename="../../processing/parameters/weights.py" line="150" />
       <source>Kernel function</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="151" />
+      <location filename="../../processing/parameters/weights.py" line="151" />
       <source>Kernel function (z = distance / bandwidth)</source>
       <translation>核函数（z = 距离 / 带宽）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="153" />
+      <location filename="../../processing/parameters/weights.py" line="153" />
       <source>Adaptive bandwidth</source>
       <translation>自适应带宽</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="155" />
+      <location filename="../../processing/parameters/weights.py" line="155" />
       <source>Adaptive kernel bandwidth (distance to each unit's k-th nearest neighbour)</source>
       <translation>自适应核带宽（各单元到其第 k 近邻的距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="158" />
+      <location filename="../../processing/parameters/weights.py" line="158" />
       <source>Economic field</source>
       <translation>经济字段</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="161" />
+      <location filename="../../processing/parameters/weights.py" line="161" />
       <source>Economic field for economic weights (e.g. GDP per capita; a STEM_YYYY field)</source>
       <translation>经济权重所用的经济字段（如人均 GDP；STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="164" />
+      <location filename="../../processing/parameters/weights.py" line="164" />
       <source>Average the economic field over years</source>
       <translation>经济字段按年份平均</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="166" />
+      <location filename="../../processing/parameters/weights.py" line="166" />
       <source>Average the economic field over every year of its stem (GDPPC_2011 … GDPPC_2019)</source>
       <translation>经济字段取其前缀所有年份的均值（GDPPC_2011 … GDPPC_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="168" />
+      <location filename="../../processing/parameters/weights.py" line="168" />
       <source>Form of economic-geographic weights</source>
       <translation>经济地理权重形式</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="171" />
+      <location filename="../../processing/parameters/weights.py" line="171" />
       <source>Geography share φ</source>
       <translation>地理权重占比 φ</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="173" />
+      <location filename="../../processing/parameters/weights.py" line="173" />
       <source>Share φ of geography in nested economic-geographic weights</source>
       <translation>嵌套经济地理权重中地理距离的占比 φ</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="175" />
+      <location filename="../../processing/parameters/weights.py" line="175" />
       <source>Block field</source>
       <translation>区块字段</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="177" />
+      <location filename="../../processing/parameters/weights.py" line="177" />
       <source>Block field for block weights (same value = neighbours, e.g. province)</source>
       <translation>区块权重的区块字段（取值相同即为邻居，如省份）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="179" />
+      <location filename="../../processing/parameters/weights.py" line="179" />
       <source>Planar distances</source>
       <translation>平面距离</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="180" />
+      <location filename="../../processing/parameters/weights.py" line="180" />
       <source>Planar distances in the layer's projection (spdep longlat = FALSE; default: geodesic on the ellipsoid whenever the CRS has one)</source>
       <translation>按图层投影计算平面距离（spdep longlat = FALSE；默认：只要 CRS 有椭球体，就按椭球面大地线距离计算）</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="318" />
+      <location filename="../../processing/parameters/weights.py" line="318" />
       <source>Distances: {how}.</source>
       <translation>距离：{how}。</translation>
     </message>
@@ -10925,17 +10926,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的取点方法“{method}”；请使用 centroid 或 point_on_surface。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="187" />
+      <location filename="../../processing/algorithms/convergence.py" line="192" />
       <source>The indicator {variable} cannot also be a control; remove it from the controls.</source>
       <translation>指标 {variable} 不能同时作为控制变量；请将其从控制变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="197" />
+      <location filename="../../processing/algorithms/convergence.py" line="202" />
       <source>Spatial models need the cities' geometries or a weights file; the layer has no geometry, so choose a GAL/GWT weights file.</source>
       <translation>空间模型需要城市的几何或权重文件；该图层没有几何，请选择 GAL/GWT 权重文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="245" />
+      <location filename="../../processing/algorithms/convergence.py" line="250" />
       <source>The group field {field} changes over the years for {count} unit(s): {units}; a unit must stay in one group.</source>
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>
@@ -10955,47 +10956,47 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未给出核心表达式；请选择标记核心的字段（如“核心–节点覆盖”输出的 "IS_CORE" = 1）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="434" />
+      <location filename="../../processing/algorithms/report_map.py" line="358" />
       <source>The field {field} is not in the layer.</source>
       <translation>图层中没有字段 {field}。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="62" />
+      <location filename="../../processing/io/invalid_geometries.py" line="62" />
       <source>The layer has no feature (or none is selected); choose a layer with at least one feature.</source>
       <translation>图层中没有要素（或未选中任何要素）；请选择至少含一个要素的图层。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="67" />
+      <location filename="../../processing/io/invalid_geometries.py" line="67" />
       <source>No feature of the layer has a geometry; check the layer (or its selection).</source>
       <translation>图层中没有任何要素具有几何；请检查图层（或其选择集）。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="124" />
+      <location filename="../../processing/io/invalid_geometries.py" line="124" />
       <source>{count} feature(s) have invalid geometries: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that this algorithm repairs them for the analysis.</source>
       <translation>{count} 个要素的几何无效：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，由本算法为分析修复这些几何。</translation>
     </message>
     <message>
-      <location filename="../../processing/invalid_geometries.py" line="153" />
+      <location filename="../../processing/io/invalid_geometries.py" line="153" />
       <source>{count} feature(s) have invalid geometries, so spatial weights cannot be built: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that the weights use repaired copies.</source>
       <translation>{count} 个要素的几何无效，无法构建空间权重：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，使权重采用修复后的副本。</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="53" />
+      <location filename="../../processing/parameters/panel.py" line="53" />
       <source>A long layer (one feature per unit and year) needs its unit id field (e.g. adcode) so that the rows of a unit are matched: choose the unit id field.</source>
       <translation>长格式图层（每个单元每年一个要素）需要单元标识字段（如 adcode）来匹配同一单元的各行：请选择单元标识字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/panel_input.py" line="120" />
+      <location filename="../../processing/parameters/panel.py" line="120" />
       <source>The id field {field} is empty (NULL) for {count} feature(s); fill it.</source>
       <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请补全。</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="283" />
+      <location filename="../../processing/parameters/weights.py" line="283" />
       <source>The id field {field} is empty (NULL) for {count} feature(s); fill it or choose another field.</source>
       <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请填写或选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/weights_parameters.py" line="289" />
+      <location filename="../../processing/parameters/weights.py" line="289" />
       <source>The id field {field} is not unique: {values} occur more than once; choose a unique field (e.g. adcode).</source>
       <translation>标识字段 {field} 不唯一：{values} 出现多次；请选择唯一的字段（如 adcode）。</translation>
     </message>

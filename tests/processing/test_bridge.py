@@ -43,7 +43,7 @@ def mixed_layer(qgis_app):
 def test_read_frame_keeps_order_ids_types_nulls_and_geometry(mixed_layer):
     import shapely
 
-    from digital_resilience.processing.bridge import read_frame
+    from digital_resilience.processing.io.bridge import read_frame
 
     frame = read_frame(mixed_layer)
     assert frame.index.name == "fid" and frame.index.tolist() == [1, 2, 3]
@@ -61,7 +61,7 @@ def test_read_frame_keeps_order_ids_types_nulls_and_geometry(mixed_layer):
 def test_read_frame_subset_of_fields_and_unknown_field(mixed_layer):
     from qgis.core import QgsProcessingException
 
-    from digital_resilience.processing.bridge import read_frame
+    from digital_resilience.processing.io.bridge import read_frame
 
     frame = read_frame(mixed_layer, fields=["value", "code"], geometry=False)
     assert list(frame.columns) == ["value", "code"]
@@ -72,7 +72,7 @@ def test_read_frame_subset_of_fields_and_unknown_field(mixed_layer):
 def test_round_trip_through_a_sink_is_exact(mixed_layer):
     from qgis.core import QgsVectorLayer, QgsWkbTypes
 
-    from digital_resilience.processing.bridge import fields_for_frame, read_frame, write_frame
+    from digital_resilience.processing.io.bridge import fields_for_frame, read_frame, write_frame
 
     frame = read_frame(mixed_layer)
     frame["score"] = [0.5, np.nan, 2.0]
@@ -100,7 +100,7 @@ def test_wkb_frames_carry_geometries_without_shapely(mixed_layer):
     import pandas as pd
     from qgis.core import QgsGeometry, QgsVectorLayer, QgsWkbTypes
 
-    from digital_resilience.processing.bridge import (
+    from digital_resilience.processing.io.bridge import (
         WKB,
         WKB_COLUMN,
         _frame_wkb_type,
@@ -137,7 +137,7 @@ def test_crs_maps_exactly_both_ways(qgis_app, definition):
     import pyproj
     from qgis.core import QgsCoordinateReferenceSystem
 
-    from digital_resilience.processing.bridge import crs_from_pyproj, crs_to_pyproj
+    from digital_resilience.processing.io.bridge import crs_from_pyproj, crs_to_pyproj
 
     if definition.startswith("PROJ:"):
         qgs = QgsCoordinateReferenceSystem.fromProj(definition[5:])
@@ -182,7 +182,7 @@ def test_a_fid_field_that_cannot_be_feature_ids_is_renamed(qgis_app):
     import pandas as pd
     from qgis.core import QgsProcessingFeedback
 
-    from digital_resilience.processing.bridge import _free_primary_key
+    from digital_resilience.processing.io.bridge import _free_primary_key
 
     class Notes(QgsProcessingFeedback):
         def __init__(self):

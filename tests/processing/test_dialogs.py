@@ -84,7 +84,7 @@ def test_the_policy_variable_defaults_to_the_latest_digital_economy_index(provid
     from qgis.core import QgsFeature, QgsField, QgsVectorLayer
     from qgis.PyQt.QtCore import QVariant
 
-    from digital_resilience.processing.field_defaults import WRAPPER_CLASS, layer_likely_field
+    from digital_resilience.processing.parameters.field_defaults import WRAPPER_CLASS, layer_likely_field
 
     algorithm = provider.algorithm(algorithm_id)
     layer = QgsVectorLayer("Point?crs=EPSG:4326", "cities", "memory")

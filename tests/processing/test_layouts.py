@@ -9,8 +9,8 @@ import pytest
 def test_template_loads_with_every_item(qgis_app, key):
     from qgis.core import QgsLayoutItemMap, QgsUnitTypes
 
-    from digital_resilience.processing import layouts
-    from digital_resilience.processing.layout_project import LayoutProject
+    from digital_resilience.processing.maps import layouts
+    from digital_resilience.processing.maps.layout_project import LayoutProject
     from digital_resilience.processing.qgis_compat import label_font
 
     with LayoutProject() as private:
@@ -36,8 +36,8 @@ def test_template_loads_with_every_item(qgis_app, key):
 def test_templates_are_what_the_builder_makes(qgis_app):
     """The committed .qpt files hold the geometry of processing.layouts.build_layout
     (run scripts/make_layouts.py after changing it)."""
-    from digital_resilience.processing import layouts
-    from digital_resilience.processing.layout_project import LayoutProject
+    from digital_resilience.processing.maps import layouts
+    from digital_resilience.processing.maps.layout_project import LayoutProject
 
     for key, (width, height) in layouts.TEMPLATES.items():
         with LayoutProject() as private:

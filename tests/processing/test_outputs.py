@@ -1,4 +1,4 @@
-"""Outputs (processing/outputs.py, used by every algorithm through the base class): a folder
+"""Outputs (processing/io/outputs.py, used by every algorithm through the base class): a folder
 or file that cannot be written is refused before the work with one clear message, an output
 that is an input is refused, a GeoPackage's other layers are kept, and a failed or cancelled
 run leaves nothing behind.
@@ -292,7 +292,7 @@ def test_cancelled_lisa_leaves_no_geopackage(provider, study, tmp_path, monkeypa
     from qgis.core import QgsProcessingException
 
     from digital_resilience.core.errors import Cancelled
-    from digital_resilience.processing import bridge
+    from digital_resilience.processing.io import bridge
 
     fail_after(monkeypatch, bridge, "write_frame", Cancelled())
     with pytest.raises(QgsProcessingException, match="Cancelled"):
@@ -406,7 +406,7 @@ def test_write_error_during_the_run_gets_the_same_message(provider, study, tmp_p
 
 
 def test_a_file_in_use_on_windows_is_called_so():
-    from digital_resilience.processing.outputs import cannot_write_message
+    from digital_resilience.processing.io.outputs import cannot_write_message
 
     class SharingViolation(PermissionError):
         winerror = 32

@@ -36,7 +36,7 @@ def box(image, rect_mm, dpi=DPI):
 def inset_framed(image, dpi=DPI) -> bool:
     """Whether the South China Sea inset's frame is drawn: its left edge, a dark line the
     inset's height (the main map underneath has no such straight line)."""
-    from digital_resilience.processing.layouts import INSET_MAP, item_geometry
+    from digital_resilience.processing.maps.layouts import INSET_MAP, item_geometry
 
     x, y, _w, h = item_geometry(297, 210)[INSET_MAP]
     column = round(x * dpi / 25.4)
@@ -73,7 +73,7 @@ def run(parameters):
 
 
 def test_png_shows_the_classes_in_map_and_legend(provider, cities_path, tmp_path):
-    from digital_resilience.processing.layouts import INSET_MAP, LEGEND, MAIN_MAP, item_geometry
+    from digital_resilience.processing.maps.layouts import INSET_MAP, LEGEND, MAIN_MAP, item_geometry
     from digital_resilience.processing.styling import ramp_colors
 
     out = tmp_path / "area.png"
@@ -134,7 +134,7 @@ def test_classify_each_year_on_its_own(provider, panel_path, tmp_path):
 
 
 def test_one_page_per_region_with_the_inset_only_where_the_islands_are(provider, panel_path, tmp_path):
-    from digital_resilience.processing.layouts import INSET_MAP, item_geometry
+    from digital_resilience.processing.maps.layouts import INSET_MAP, item_geometry
 
     out = tmp_path / "regions.png"
     result = run({"INPUT": f"{panel_path}|layername=cities", "FIELD": "BBAND_2019", "ATLAS": 2,
@@ -155,7 +155,7 @@ def test_one_page_per_region_with_the_inset_only_where_the_islands_are(provider,
 
 def magenta_legend_template(tmp_path):
     """The A4 landscape template with an opaque magenta legend box, so a test can find it."""
-    from digital_resilience.processing.layouts import template_path
+    from digital_resilience.processing.maps.layouts import template_path
 
     text = template_path("a4_landscape").read_text(encoding="utf-8")
     legend = '<BackgroundColor alpha="225" blue="255" green="255" red="255"/>'
@@ -192,7 +192,7 @@ def mainland_lisa(provider, cities_frame, tmp_path):
 def test_a_map_of_china_without_sansha_has_the_inset_and_a_legend_over_no_feature(mainland_lisa, tmp_path):
     """Issue 13: a map of China carries the 南海诸岛 inset whatever the layer holds, and the legend
     (seven classes and a long layer name, as the demo's residual clusters) covers no feature."""
-    from digital_resilience.processing.layouts import INSET_MAP, MAIN_MAP, item_geometry
+    from digital_resilience.processing.maps.layouts import INSET_MAP, MAIN_MAP, item_geometry
 
     mainland_lisa.setName("Residual clusters of the spillover model")
     out = tmp_path / "lisa.png"
@@ -215,7 +215,7 @@ def test_a_map_of_china_without_sansha_has_the_inset_and_a_legend_over_no_featur
 
 
 def test_a_map_of_one_province_has_no_inset_unless_asked(provider, cities_frame, tmp_path):
-    from digital_resilience.processing.layouts import INSET_MAP, item_geometry
+    from digital_resilience.processing.maps.layouts import INSET_MAP, item_geometry
 
     path = tmp_path / "sichuan.gpkg"
     cities_frame[cities_frame["adcode"].astype(str).str.startswith("51")].to_file(path, layer="cities")
@@ -233,7 +233,7 @@ def test_a_map_of_one_province_has_no_inset_unless_asked(provider, cities_frame,
 def test_project_layers_with_lisa_style_and_inputs_untouched(provider, cities_layer, tmp_path):
     from qgis.core import QgsFeature, QgsProject, QgsVectorLayer
 
-    from digital_resilience.processing.layouts import LEGEND, item_geometry
+    from digital_resilience.processing.maps.layouts import LEGEND, item_geometry
     from digital_resilience.processing.qgis_compat import FieldType, new_field
     from digital_resilience.processing.styling import apply_style, lisa_style
 
@@ -395,8 +395,8 @@ def test_the_layout_project_frees_everything_in_order(qgis_app, cities_path):
     from qgis.core import QgsVectorLayer
     from qgis.PyQt import sip
 
-    from digital_resilience.processing import layouts
-    from digital_resilience.processing.layout_project import LayoutProject
+    from digital_resilience.processing.maps import layouts
+    from digital_resilience.processing.maps.layout_project import LayoutProject
 
     with LayoutProject() as private:
         project = private.project
@@ -450,8 +450,8 @@ def test_mapclassify_is_needed_only_when_the_run_classifies(provider, cities_pat
 def test_maps_of_china_show_taiwan_hong_kong_macao_and_the_dashed_line(provider, cities_path, tmp_path):
     """The sample has no Taiwan, Hong Kong or Macao; the map draws them (light fill, no data) and
     the South China Sea dashed line in the inset, as maps of China customarily do."""
-    from digital_resilience.processing.algorithms.report_map import CHINA_CONTEXT
-    from digital_resilience.processing.layouts import INSET_LABEL, INSET_MAP, MAIN_MAP, item_geometry
+    from digital_resilience.processing.maps.china_basemaps import CHINA_CONTEXT
+    from digital_resilience.processing.maps.layouts import INSET_LABEL, INSET_MAP, MAIN_MAP, item_geometry
     from digital_resilience.processing.styling import MARITIME_LINE
 
     out = tmp_path / "area.png"

@@ -82,7 +82,7 @@ def test_every_kind_gives_the_cores_weights(wide_path, provider, tmp_path, kind,
 
     from digital_resilience.core.weights.build import WeightsSpec, build_weights
     from digital_resilience.core.weights.files import read_weights_file
-    from digital_resilience.processing.weights_parameters import KERNELS, NESTINGS, POINT_METHODS, TRANSFORMS
+    from digital_resilience.processing.parameters.weights import KERNELS, NESTINGS, POINT_METHODS, TRANSFORMS
 
     path = tmp_path / "w.gal"
     result = run({"INPUT": str(wide_path), "ID_FIELD": "adcode", "KIND": KIND[kind], **options,
@@ -287,7 +287,7 @@ def consumer(provider):
     from qgis.core import QgsProcessingParameterFeatureSource
 
     from digital_resilience.processing.algorithm import ResilienceAlgorithm
-    from digital_resilience.processing.weights_parameters import add_weights_parameters
+    from digital_resilience.processing.parameters.weights import add_weights_parameters
 
     class Consumer(ResilienceAlgorithm):
         NAME = "weightsconsumer"
@@ -322,8 +322,8 @@ def test_resolve_weights_reads_the_economic_fields_itself(consumer, wide_path, p
     """A consumer reads only its own fields; the weights' fields come from the layer."""
     from qgis.core import QgsVectorLayer
 
-    from digital_resilience.processing.bridge import read_frame
-    from digital_resilience.processing.weights_parameters import resolve_weights
+    from digital_resilience.processing.io.bridge import read_frame
+    from digital_resilience.processing.parameters.weights import resolve_weights
 
     context, _ = context_and_feedback
     layer = QgsVectorLayer(f"{wide_path}|layername=cities", "wide", "ogr")
@@ -341,8 +341,8 @@ def test_resolve_weights_reads_the_economic_fields_itself(consumer, wide_path, p
 def test_resolve_weights_checks_a_file_against_the_layer(consumer, cities_path, cities_layer, tmp_path,
                                                          context_and_feedback):
     from digital_resilience.core.errors import InputError
-    from digital_resilience.processing.bridge import read_frame
-    from digital_resilience.processing.weights_parameters import resolve_weights
+    from digital_resilience.processing.io.bridge import read_frame
+    from digital_resilience.processing.parameters.weights import resolve_weights
 
     context, _ = context_and_feedback
     gal = tmp_path / "q.gal"

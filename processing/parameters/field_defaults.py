@@ -34,7 +34,7 @@ def likely_field_parameter(parameter: QgsProcessingParameterField, stems=None) -
 
 def layer_likely_field(layer, numeric: bool = True, stems=None) -> str | None:
     """The likely field of a vector layer (see :func:`core.names.likely_field`)."""
-    from ..core.names import LIKELY_STEMS, likely_field
+    from ...core.names import LIKELY_STEMS, likely_field
 
     fields = [(field.name(), field.isNumeric()) for field in layer.fields()]
     return likely_field(fields, numeric=numeric, stems=tuple(stems) if stems is not None else LIKELY_STEMS)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from qgis.core import QgsAbstractLayoutIterator
 
-from ..core.progress import cancel_requested
+from ...core.progress import cancel_requested
 
 
 @dataclass

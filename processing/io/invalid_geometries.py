@@ -26,8 +26,8 @@ from __future__ import annotations
 from qgis.core import QgsFeatureRequest
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.errors import InputError, preview
-from .algorithm import core_value
+from ...core.errors import InputError, preview
+from ..algorithm import core_value
 
 
 def tr(text: str) -> str:
@@ -56,7 +56,7 @@ def usable_geometries(frame, ids, feedback=None, labels=None):
     import numpy as np
     import shapely
 
-    from ..core.names import labelled
+    from ...core.names import labelled
 
     if len(frame) == 0:
         raise InputError("The layer has no feature (or none is selected); choose a layer with at least one "

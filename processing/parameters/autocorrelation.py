@@ -24,11 +24,11 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .algorithm import core_text, feedback_progress
+from ..algorithm import core_text, feedback_progress
 from .field_defaults import likely_field_parameter
-from .panel_input import add_year_parameter, require_unit_id
-from .parameter_help import with_help
-from .weights_parameters import id_field_name, resolve_weights, unit_ids
+from .help import with_help
+from .panel import add_year_parameter, require_unit_id
+from .weights import id_field_name, resolve_weights, unit_ids
 
 #: Option orders of the enum parameters (append only; the core uses the same names).
 NULL_POLICIES = ("drop", "error")
@@ -137,9 +137,9 @@ def read_panel(algorithm, parameters, context, feedback):
     A long layer (YEAR_FIELD set) needs the unit id field: the weights are built once on
     the first feature of each unit and shared by every year.
     """
-    from ..core.autocorrelation.runs import Panel
-    from .bridge import read_frame
-    from .invalid_geometries import apply_policy
+    from ...core.autocorrelation.runs import Panel
+    from ..io.bridge import read_frame
+    from ..io.invalid_geometries import apply_policy
 
     source = algorithm.input_source(parameters, context)
     frame = everything = read_frame(source, feedback=feedback)
@@ -168,7 +168,7 @@ def analysis_year_field(algorithm, parameters, context):
 
 def require_matplotlib() -> None:
     """Plots need matplotlib (optional: every other output works without it)."""
-    from ..core.charts import charts_available
+    from ...core.charts import charts_available
 
     if not charts_available():
         raise QgsProcessingException(tr(
@@ -196,7 +196,7 @@ def cluster_styles(analysis, style, label: str, style_title: str, layer_title: s
     ``{run}``, the last run's current; ``layer_title`` (with ``{run}``) names the layer.
     With ``p_field`` (the p-value field shown) every run also gets GeoDa's significance map.
     """
-    from .styling import significance_style
+    from ..styling import significance_style
 
     def build(name_of, runs):
         aliases = translated_aliases({name_of(spec.name, run): (spec.alias, run.title)
@@ -261,14 +261,14 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
     ``everything``: the layer as read (:func:`read_panel`); its features without a geometry are
     written too, with NULL results, so that the output has every input feature.
     """
-    from ..core.panel import year_field
-    from .bridge import frame_to_sink
-    from .styling import attach_styles
+    from ...core.panel import year_field
+    from ..io.bridge import frame_to_sink
+    from ..styling import attach_styles
 
     layout = LAYOUTS[algorithm.parameterAsEnum(parameters, "LAYOUT", context)]
     runs = analysis.runs
     results = {}
-    from .invalid_geometries import output_wkb_type
+    from ..io.invalid_geometries import output_wkb_type
 
     wkb_type, crs = output_wkb_type(source.wkbType(), frame), source.sourceCrs()
     if layout == "fields" or len(runs) == 1:
@@ -320,7 +320,7 @@ def _write_layer(path, frame, wkb_type, crs, base_fields, aliases, context, feed
     """Write ``frame`` to a new file layer at ``path`` (overwritten); returns its source."""
     from qgis.core import QgsWkbTypes
 
-    from .bridge import fields_for_frame, write_frame
+    from ..io.bridge import fields_for_frame, write_frame
 
     fields = fields_for_frame(frame, base_fields, aliases)
     if Path(path).exists():

@@ -19,9 +19,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.weights.kinds import KERNELS, KINDS, NESTINGS
-from .parameter_help import with_help
-from .qgis_compat import parameter_as_strings
+from ...core.weights.kinds import KERNELS, KINDS, NESTINGS
+from ..qgis_compat import parameter_as_strings
+from .help import with_help
 
 TRANSFORMS = ("R", "B", "V")
 POINT_METHODS = ("centroid", "point_on_surface")
@@ -187,7 +187,7 @@ def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: st
 
 def weights_spec(algorithm, parameters, context, prefix: str = "WEIGHTS_"):
     """The :class:`WeightsSpec` the user chose."""
-    from ..core.weights.build import WeightsSpec
+    from ...core.weights.build import WeightsSpec
 
     p = prefix
     default = WeightsSpec()
@@ -229,7 +229,7 @@ def weights_fields(spec, layer_fields) -> list[str]:
     """The layer fields the weights of ``spec`` read: the economic field (and, with "all
     years", every year of its stem) and the block field. Algorithms add them to the
     fields they read; :func:`resolve_weights` reads any that are missing itself."""
-    from ..core.panel import expand_years
+    from ...core.panel import expand_years
 
     fields = []
     if spec.kind in ("economic", "economic_geographic") and spec.field:
@@ -246,7 +246,7 @@ def _with_weights_fields(algorithm, parameters, context, frame, spec, prefix):
         f"{prefix}BLOCK_FIELD")
     if definition is None:
         return frame
-    from .invalid_geometries import source_without_validity_checks
+    from ..io.invalid_geometries import source_without_validity_checks
 
     # Attributes only: QGIS's geometry check must not stop (or crash) this second read.
     source, _ = source_without_validity_checks(algorithm, parameters, definition.parentLayerParameterName(),
@@ -256,7 +256,7 @@ def _with_weights_fields(algorithm, parameters, context, frame, spec, prefix):
     needed = [f for f in weights_fields(spec, source.fields().names()) if f not in frame.columns]
     if not needed:
         return frame
-    from .bridge import read_frame
+    from ..io.bridge import read_frame
 
     extra = read_frame(source, fields=needed, geometry=False)
     frame = frame.copy()
@@ -274,7 +274,7 @@ def unit_ids(frame, id_field: str | None):
     """The unit ids: the id field's values (must be unique and non-null) or the feature ids."""
     import numpy as np
 
-    from ..core.errors import InputError, preview
+    from ...core.errors import InputError, preview
 
     if not id_field:
         return frame.index.to_numpy()
@@ -298,8 +298,8 @@ def resolve_weights(algorithm, parameters, context, frame, ids, prefix: str = "W
                     feedback=None):
     """The weights for ``frame``: from the file when one is given, else built inline (``feedback``:
     the log says how distances were measured)."""
-    from ..core.weights.build import build_weights
-    from ..core.weights.files import read_weights_file
+    from ...core.weights.build import build_weights
+    from ...core.weights.files import read_weights_file
 
     spec = weights_spec(algorithm, parameters, context, prefix)
     path = algorithm.parameterAsFile(parameters, f"{prefix}FILE", context) if prefix else ""
@@ -308,12 +308,12 @@ def resolve_weights(algorithm, parameters, context, frame, ids, prefix: str = "W
     if spec.kind in ("economic", "economic_geographic", "block"):
         frame = _with_weights_fields(algorithm, parameters, context, frame, spec, prefix)
     if "geometry" in getattr(frame, "columns", ()):
-        from .invalid_geometries import geometries_for_weights
+        from ..io.invalid_geometries import geometries_for_weights
 
         frame = geometries_for_weights(frame, ids, getattr(algorithm, "invalid_geometry_policy", None))
     weights = build_weights(frame, ids, spec, progress)
     if feedback is not None and weights.params.get("distances"):
-        from .algorithm import core_text
+        from ..algorithm import core_text
 
         feedback.pushInfo(tr("Distances: {how}.").format(how=core_text(weights.params["distances"])))
     return weights

@@ -14,9 +14,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .algorithm import core_text
-from .panel_input import NAME_FIELD, add_name_parameter
-from .parameter_help import with_help
+from ..algorithm import core_text
+from ..parameters.help import with_help
+from ..parameters.panel import NAME_FIELD, add_name_parameter
 
 RANKING_CHART = "RANKING_CHART"
 RANKING_INDEX = "RANKING_INDEX"
@@ -57,7 +57,7 @@ def ranked_values(found, stem: str, year):
     """(rows of ``found.frame``, their values of ``stem`` in ``year``) of a
     ``core.indices.panel_layers.LayerIndices``: the ``STEM_YYYY`` field of a wide layer, the
     year's features of a long one, the plain field of a cross-section."""
-    from ..core.panel import year_field
+    from ...core.panel import year_field
 
     frame = found.frame
     if found.year_field:
@@ -80,11 +80,11 @@ def unit_names(algorithm, parameters, context, frame, id_field: str | None) -> l
 
 def write_ranking_chart(algorithm, parameters, context, found, system, path: str, id_field, feedback) -> str:
     """Draw the ranking of the chosen index and year to ``path``; returns the path."""
-    from .autocorrelation_common import require_matplotlib
+    from ..parameters.autocorrelation import require_matplotlib
 
     require_matplotlib()
-    from ..core.charts.base import save_chart
-    from ..core.charts.ranking import ranking_chart
+    from ...core.charts.base import save_chart
+    from ...core.charts.ranking import ranking_chart
 
     stem = algorithm.parameterAsString(parameters, RANKING_INDEX, context).strip() or system.indices[0].stem
     labels = found.result.labels

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 #: The message GeoPackage's CreateSpatialIndex() gives for a table without geometry.
 NO_GEOMETRY_COLUMN = "No geometry column"
+#: What GDAL says when QGIS, after a layout's PNG export, tries to georeference the file in place.
+PNG_NO_UPDATE = "The PNG driver does not support update access to existing datasets."
 
 
 @contextmanager
@@ -31,7 +33,7 @@ def ignore_gdal_errors(*messages: str):
     ignored = set(messages)
 
     def handler(error_class, error_number, message):
-        if message in ignored:
+        if message.rstrip("\n") in ignored:  # some drivers end their message with a newline
             return
         prefix = prefixes.get(error_class)
         sys.stderr.write(f"{prefix} {error_number}: {message}\n" if prefix else f"{message}\n")

@@ -12,9 +12,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .bridge import frame_to_sink
-from .parameter_help import with_help
-from .styling import Style, attach_style
+from ..io.bridge import frame_to_sink
+from ..parameters.help import with_help
+from ..styling import Style, attach_style
 
 
 def tr(text: str) -> str:
@@ -55,7 +55,7 @@ def write_paper_tables(algorithm, parameters, context, tables, feedback=None) ->
     Returns {PAPER_TABLES: the first file written} or {} when no tables were asked for."""
     from pathlib import Path
 
-    from ..core.regression.export import PACKAGES, format_available, write_tables
+    from ...core.regression.export import PACKAGES, format_available, write_tables
 
     if parameters.get(PAPER_TABLES) is None:
         return {}
@@ -109,7 +109,7 @@ def yes_no(flag: bool) -> str:
 
 def estimate_with_se(value: float, se: float, digits: int = 4) -> str:
     """'0.0322 (0.0024)': an estimate with its standard error, for footer rows."""
-    from ..core.regression.table import number
+    from ...core.regression.table import number
 
     text = number(value, digits)
     if not text:

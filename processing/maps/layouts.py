@@ -47,10 +47,10 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
-from .qgis_compat import set_label_font, set_legend_style_font
-from .styling import cjk_font_family
+from ..qgis_compat import set_label_font, set_legend_style_font
+from ..styling import cjk_font_family
 
-LAYOUT_DIR = Path(__file__).resolve().parent.parent / "resources" / "layouts"
+LAYOUT_DIR = Path(__file__).resolve().parents[2] / "resources" / "layouts"
 
 TITLE = "title"
 SUBTITLE = "subtitle"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from qgis.core import QgsProcessingParameterDefinition, QgsProcessingParameterEnum, QgsProcessingParameterNumber
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .styling import SCHEME_KEYS, scheme_labels
+from ..styling import SCHEME_KEYS, scheme_labels
 
 CLASSIFICATION = "CLASSIFICATION"
 CLASSES = "CLASSES"

@@ -24,15 +24,15 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.weights.kinds import describe_weights
-from .algorithm import core_text
-from .bridge import read_frame
+from ...core.weights.kinds import describe_weights
+from ..algorithm import core_text
+from ..io.bridge import read_frame
+from ..io.invalid_geometries import apply_policy
+from ..qgis_compat import parameter_as_strings
 from .field_defaults import likely_field_parameter
-from .invalid_geometries import apply_policy
-from .panel_input import YEAR_FIELD, add_year_parameter, require_unit_id
-from .parameter_help import with_help
-from .qgis_compat import parameter_as_strings
-from .weights_parameters import add_weights_parameters, id_field_name, resolve_weights, unit_ids
+from .help import with_help
+from .panel import YEAR_FIELD, add_year_parameter, require_unit_id
+from .weights import add_weights_parameters, id_field_name, resolve_weights, unit_ids
 
 INPUT = "INPUT"
 LAYOUT = "LAYOUT"
@@ -146,8 +146,8 @@ class ModelInputs:
 def spec_from_parameters(algorithm, parameters, context, labels=None):
     """The :class:`SpilloverSpec` the user chose (``labels``: the units' labels in messages,
     :attr:`ModelInputs.labels`)."""
-    from ..core.econometrics.data import stem_of
-    from ..core.econometrics.spillover import SpilloverSpec
+    from ...core.econometrics.data import stem_of
+    from ...core.econometrics.spillover import SpilloverSpec
 
     durbin = parameter_as_strings(algorithm, parameters, DURBIN, context) or None
     return SpilloverSpec(
@@ -173,7 +173,7 @@ def add_compare_parameter(algorithm) -> None:
 
 def chosen_layout(algorithm, parameters, context, frame, dependent, explanatory, year_field) -> str:
     """The layout: the user's choice, or the automatic guess."""
-    from ..core.panel import panel_stems, split_year_field
+    from ...core.panel import panel_stems, split_year_field
 
     layout = LAYOUTS[algorithm.parameterAsEnum(parameters, LAYOUT, context)]
     if layout != "auto":
@@ -189,8 +189,8 @@ def chosen_layout(algorithm, parameters, context, frame, dependent, explanatory,
 
 def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=()) -> ModelInputs:
     """Read the layer and build the panel (or cross-section) and the weights."""
-    from ..core.econometrics import data as panel_data
-    from ..core.names import unit_labels
+    from ...core.econometrics import data as panel_data
+    from ...core.names import unit_labels
 
     source = algorithm.input_source(parameters, context, INPUT)
     dependent = parameter_as_strings(algorithm, parameters, DEPENDENT, context)[0]
@@ -256,7 +256,7 @@ def unit_values(inputs: ModelInputs, field_name: str, numeric: bool):
     import numpy as np
     import pandas as pd
 
-    from ..core.panel import panel_stems, split_year_field
+    from ...core.panel import panel_stems, split_year_field
 
     data = inputs.data
     if inputs.layout == "long":

@@ -38,9 +38,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication, QDate, QDateTime, QTime, QVariant
 
-from ..core.errors import Cancelled
-from ..core.progress import checkpoint
-from .qgis_compat import FieldType, new_field
+from ...core.errors import Cancelled
+from ...core.progress import checkpoint
+from ..qgis_compat import FieldType, new_field
 
 CHUNK = 2000  # features per addFeatures() call and per progress report
 #: ``read_frame(geometry=WKB)``: geometries as WKB bytes in the column WKB_COLUMN of a plain DataFrame.

@@ -24,7 +24,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .parameter_help import with_help
+from .help import with_help
 
 ID_FIELD = "ID_FIELD"
 YEAR_FIELD = "YEAR_FIELD"
@@ -47,7 +47,7 @@ def add_year_parameter(algorithm, parent: str = "INPUT") -> None:
 
 def require_unit_id(id_field: str | None, year_field: str | None) -> None:
     """A long layer (a year field) has several features per unit: its unit id field must be set."""
-    from ..core.errors import InputError
+    from ...core.errors import InputError
 
     if year_field and not id_field:
         raise InputError("A long layer (one feature per unit and year) needs its unit id field (e.g. adcode) so "
@@ -94,11 +94,11 @@ def read_layer_panel(algorithm, parameters, context, source, chosen, extra=(), g
     """
     import numpy as np
 
-    from ..core.errors import InputError
-    from ..core.panel import split_year_field
-    from ..core.regression.panel_data import read_panel
-    from .bridge import read_frame
-    from .weights_parameters import unit_ids
+    from ...core.errors import InputError
+    from ...core.panel import split_year_field
+    from ...core.regression.panel_data import read_panel
+    from ..io.bridge import read_frame
+    from .weights import unit_ids
 
     id_field = algorithm.field_name(parameters, ID_FIELD, context)
     year_field = algorithm.field_name(parameters, YEAR_FIELD, context)
@@ -134,9 +134,9 @@ def warn_dropped(feedback, dropped, labels: dict | None) -> None:
     """Name the units left out to balance the panel (with their names when a name field is set)."""
     if not dropped:
         return
-    from ..core.errors import preview
-    from ..core.regression.panel_data import describe_units
-    from .algorithm import core_value
+    from ...core.errors import preview
+    from ...core.regression.panel_data import describe_units
+    from ..algorithm import core_value
 
     feedback.pushWarning(tr("{count} unit(s) with missing years were left out: {units}.").format(
         count=len(dropped), units=core_value(preview(describe_units(dropped, labels)))))
