@@ -761,14 +761,14 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
       <translation>指标的 σ 收敛与 β 收敛，含空间 β 收敛模型。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="51" />
+      <location filename="../../processing/algorithms/convergence.py" line="50" />
       <source>Do regional differences shrink, and do lagging cities catch up? Tests σ- and β-convergence of a yearly indicator (e.g. a resilience or digital-economy index) across cities.
 
 Input: a wide layer (one feature per city, fields STEM_YYYY such as RES_2011 … RES_2019: choose any year of the stem) or a long layer (one feature per city and year: choose its year field and the city id field). The indicator must be positive (logs and growth rates).
 
 σ-convergence, per year: coefficient of variation, standard deviation of logs, Theil index and Gini coefficient, with their linear trend over the years; with a group field (e.g. region: east, central, west, northeast) also by group, the Theil index split into between- and within-group parts and Dagum's decomposition of the Gini coefficient.
 
-β-convergence: the cross-section regression of the average annual log growth over the period on the initial log level (absolute; conditional with control fields, taken at their first-year values or period means), and the panel regression of annual log growth on the previous year's log level with unit or unit-and-year fixed effects. Optionally the cross-section with spatial models by maximum likelihood (spreg): spatial lag (SAR), spatial error (SEM) and spatial Durbin (SDM), with direct, indirect and total effects of the initial level. β &lt; 0 means convergence; the speed is λ = −ln(1 + β·τ)/τ (τ = length of the period for the cross-section, 1 for annual panel growth) and the half-life ln 2/λ, with delta-method standard errors.
+β-convergence: the cross-section regression of the average annual log growth over the period on the initial log level (absolute; conditional with control fields, taken at their first-year values or period means), and the panel regression of annual log growth on the previous year's log level with unit or unit-and-year fixed effects. Optionally the cross-section with spatial models by maximum likelihood (those of the spatial Durbin algorithm): spatial lag (SAR), spatial error (SEM) and spatial Durbin (SDM), with direct, indirect and total effects of the initial level. β &lt; 0 means convergence; the speed is λ = −ln(1 + β·τ)/τ (τ = length of the period for the cross-section, 1 for annual panel growth) and the half-life ln 2/λ, with delta-method standard errors.
 
 Spatial models need every city to have a neighbour: the weights default to 6 nearest neighbours (queen contiguity leaves islands such as Sansha without one).
 
@@ -779,14 +779,14 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
 
 σ收敛（逐年）：变异系数、对数标准差、泰尔指数和基尼系数，及其随年份的线性趋势；设置分组字段（如地区：东部、中部、西部、东北）后还按组计算，将泰尔指数分解为组间与组内差异，并对基尼系数做 Dagum 分解。
 
-β收敛：截面回归——期间年均对数增长率对初始对数水平回归（绝对β收敛；加入控制变量即条件β收敛，控制变量取首年值或期间均值）；面板回归——年度对数增长率对上一年对数水平回归，含城市固定效应或城市与年份双向固定效应。可选：以极大似然法（spreg）估计截面空间模型——空间滞后模型（SAR）、空间误差模型（SEM）和空间杜宾模型（SDM），并给出初始水平的直接效应、间接效应和总效应。β &lt; 0 表示收敛；收敛速度 λ = −ln(1 + β·τ)/τ（截面中 τ 为期间长度，年度面板增长为 1），半衰期为 ln 2/λ，标准误采用 Delta 方法。
+β收敛：截面回归——期间年均对数增长率对初始对数水平回归（绝对β收敛；加入控制变量即条件β收敛，控制变量取首年值或期间均值）；面板回归——年度对数增长率对上一年对数水平回归，含城市固定效应或城市与年份双向固定效应。可选：以极大似然法（与空间杜宾模型算法相同的模型）估计截面空间模型——空间滞后模型（SAR）、空间误差模型（SEM）和空间杜宾模型（SDM），并给出初始水平的直接效应、间接效应和总效应。β &lt; 0 表示收敛；收敛速度 λ = −ln(1 + β·τ)/τ（截面中 τ 为期间长度，年度面板增长为 1），半衰期为 ln 2/λ，标准误采用 Delta 方法。
 
 空间模型要求每个城市都有邻居：权重默认为 6 个最近邻（Queen 邻接会留下三沙等没有邻居的孤岛）。
 
 输出：含初始水平与增长率的城市图层（分级设色图）、σ收敛表、β收敛汇总表，可选的分组表和全部系数表，含论文格式表格（括号内为标准误，附显著性星号）和图表的 HTML 报告，以及 PNG 格式的σ收敛图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="49" />
+      <location filename="../../processing/algorithms/convergence.py" line="48" />
       <source>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects</source>
       <translation>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects,收敛,σ收敛,β收敛,追赶,区域差异,泰尔指数,基尼系数,Dagum 基尼系数,变异系数,半衰期,收敛速度,空间收敛</translation>
     </message>
@@ -6841,137 +6841,137 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>Styling</name>
     <message>
-      <location filename="../../processing/styling.py" line="277" />
+      <location filename="../../processing/styling.py" line="282" />
       <source>Style written by the Digital Resilience Toolkit</source>
       <translation>由数字韧性工具箱写入的样式</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="425" />
+      <location filename="../../processing/styling.py" line="430" />
       <source>Natural breaks (Fisher–Jenks)</source>
       <translation>自然断点（Fisher–Jenks）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="426" />
+      <location filename="../../processing/styling.py" line="431" />
       <source>Quantiles</source>
       <translation>分位数</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="427" />
+      <location filename="../../processing/styling.py" line="432" />
       <source>Equal interval</source>
       <translation>等间距</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="428" />
+      <location filename="../../processing/styling.py" line="433" />
       <source>Standard deviation</source>
       <translation>标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="429" />
+      <location filename="../../processing/styling.py" line="434" />
       <source>Box plot</source>
       <translation>箱线图</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="506" />
+      <location filename="../../processing/styling.py" line="511" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="507" />
+      <location filename="../../processing/styling.py" line="512" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="508" />
+      <location filename="../../processing/styling.py" line="513" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="509" />
+      <location filename="../../processing/styling.py" line="514" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="510" />
+      <location filename="../../processing/styling.py" line="515" />
       <source>Other positive</source>
       <translation>其他正关联</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="511" />
+      <location filename="../../processing/styling.py" line="516" />
       <source>Negative</source>
       <translation>负关联</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="512" />
+      <location filename="../../processing/styling.py" line="517" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="513" />
+      <location filename="../../processing/styling.py" line="518" />
       <source>No neighbours</source>
       <translation>无邻居</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="514" />
+      <location filename="../../processing/styling.py" line="519" />
       <source>No data</source>
       <translation>无数据</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="515" />
+      <location filename="../../processing/styling.py" line="520" />
       <source>Hot spot (99% confidence)</source>
       <translation>热点（99% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="516" />
+      <location filename="../../processing/styling.py" line="521" />
       <source>Hot spot (95% confidence)</source>
       <translation>热点（95% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="517" />
+      <location filename="../../processing/styling.py" line="522" />
       <source>Hot spot (90% confidence)</source>
       <translation>热点（90% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="518" />
+      <location filename="../../processing/styling.py" line="523" />
       <source>Cold spot (90% confidence)</source>
       <translation>冷点（90% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="519" />
+      <location filename="../../processing/styling.py" line="524" />
       <source>Cold spot (95% confidence)</source>
       <translation>冷点（95% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="520" />
+      <location filename="../../processing/styling.py" line="525" />
       <source>Cold spot (99% confidence)</source>
       <translation>冷点（99% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="617" />
+      <location filename="../../processing/styling.py" line="622" />
       <source>Core city</source>
       <translation>核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="618" />
+      <location filename="../../processing/styling.py" line="623" />
       <source>Node city (covered)</source>
       <translation>节点城市（已覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="619" />
+      <location filename="../../processing/styling.py" line="624" />
       <source>Not covered</source>
       <translation>未覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="631" />
+      <location filename="../../processing/styling.py" line="636" />
       <source>beyond {radius} km (not covered)</source>
       <translation>{radius} km 以外（未覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="652" />
+      <location filename="../../processing/styling.py" line="657" />
       <source>within {radius} km</source>
       <translation>{radius} km 以内</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="653" />
+      <location filename="../../processing/styling.py" line="658" />
       <source>beyond {radius} km</source>
       <translation>{radius} km 以外</translation>
     </message>
@@ -7958,34 +7958,34 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的分级方法“{scheme}”；请使用以下之一：{schemes}。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="60" />
+      <location filename="../../core/convergence/analysis.py" line="61" />
       <source>{variable} must be positive: convergence works with logarithms and growth rates, but {count} unit(s) have zero or negative values: {units}. Use an index that is positive (e.g. min–max scaled to 0.01–1) or leave these units out.</source>
       <translation>{variable} 必须为正：收敛分析使用对数和增长率，但有 {count} 个单元取值为零或负：{units}。请使用取值为正的指数（如极差标准化到 0.01–1），或剔除这些单元。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="71" />
+      <location filename="../../core/convergence/analysis.py" line="72" />
       <source>{variable} has the same value for every unit in {year}: there is no dispersion to converge. Check the field.</source>
       <translation>{variable} 在 {year} 年所有单元取值相同：不存在可收敛的离散程度。请检查该字段。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="83" />
+      <location filename="../../core/convergence/analysis.py" line="84" />
       <source>The group field is empty for {count} unit(s): {units}. Fill it or leave the group field unset.</source>
       <translation>分组字段在 {count} 个单元中为空：{units}。请补全，或不设置分组字段。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="91" />
+      <location filename="../../core/convergence/analysis.py" line="92" />
       <source>Too few units per group: {groups}. Dispersion by group needs at least {minimum} units in each group; merge the small groups or leave the group field unset.</source>
       <translation>部分组的单元过少：{groups}。按组计算离散程度要求每组至少 {minimum} 个单元；请合并小组，或不设置分组字段。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="104" />
+      <location filename="../../core/convergence/analysis.py" line="105" />
       <source>The spatial weights have no entry for {count} unit(s): {units}; build them from this layer with the same id field.</source>
       <translation>空间权重中缺少 {count} 个单元：{units}；请用相同的标识字段为此图层构建空间权重。</translation>
     </message>
     <message>
       <location filename="../../core/convergence/analysis.py" line="173" />
-      <source>{model} ({kind}): the spatial parameter {name} = {value:.4f} is at the bound of its range (|{name}| ≥ {bound}); the model is not identified on these data, so it is left out of the tables and the report. Try other spatial weights, or read the OLS results.</source>
-      <translation>{model}（{kind}）：空间参数 {name} = {value:.4f} 位于取值范围的边界（|{name}| ≥ {bound}）；该模型在这些数据上不可识别，因此不列入表格和报告。请尝试其他空间权重，或参考 OLS 结果。</translation>
+      <source>{model} ({kind}): the spatial parameter {name} = {value:.4f} is at the bound of its range ({lower:.4f}, {upper:.4f}); the likelihood has no maximum inside it, so the model is left out of the tables and the report. Try other spatial weights, or read the OLS results.</source>
+      <translation>{model}（{kind}）：空间参数 {name} = {value:.4f} 位于其取值范围（{lower:.4f}, {upper:.4f}）的边界；似然函数在该范围内没有极大值，因此该模型不列入表格和报告。请尝试其他空间权重，或参考 OLS 结果。</translation>
     </message>
     <message>
       <location filename="../../core/convergence/analysis.py" line="177" />
@@ -7998,7 +7998,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>绝对</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="228" />
+      <location filename="../../core/convergence/analysis.py" line="227" />
       <source>Spatial models need spatial weights; choose a weights file or kind.</source>
       <translation>空间模型需要空间权重；请选择权重文件或权重类型。</translation>
     </message>
@@ -8018,12 +8018,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>含固定效应的面板β收敛至少需要 {needed} 年；数据只有 {count} 年。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/spatial.py" line="56" />
+      <location filename="../../core/convergence/spatial.py" line="42" />
       <source>{count} unit(s) have no neighbours in the spatial weights: {units}. Maximum-likelihood spatial models need every unit to have one; use k-nearest neighbours, or drop these units.</source>
       <translation>{count} 个单元在空间权重中没有邻居：{units}。极大似然空间模型要求每个单元都有邻居；请使用 k 近邻，或剔除这些单元。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/spatial.py" line="87" />
+      <location filename="../../core/convergence/spatial.py" line="62" />
       <source>Unknown spatial model “{model}”; use one of {models}.</source>
       <translation>未知的空间模型“{model}”；请使用以下之一：{models}。</translation>
     </message>
@@ -8183,37 +8183,37 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{count} 个要素没有有效的经纬度：{names}。请补全坐标（经度 −180…180，纬度 −90…90），或剔除这些要素。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/solver.py" line="51" />
+      <location filename="../../core/coverage/solver.py" line="53" />
       <source>The HiGHS solver (Python package highspy) is missing; install it with pip install highspy and run again.</source>
       <translation>缺少 HiGHS 求解器（Python 包 highspy）；请用 pip install highspy 安装后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="102" />
+      <location filename="../../core/dependencies.py" line="101" />
       <source>{package} (missing; needs &gt;= {required})</source>
       <translation>{package}（缺失；需要 &gt;= {required}）</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="103" />
+      <location filename="../../core/dependencies.py" line="102" />
       <source>{package} {installed} (too old; needs &gt;= {required})</source>
       <translation>{package} {installed}（版本过旧；需要 &gt;= {required}）</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="305" />
+      <location filename="../../core/dependencies.py" line="304" />
       <source>conda install -c conda-forge pyproj (in QGIS's conda environment)</source>
       <translation>conda install -c conda-forge pyproj（在 QGIS 所在的 conda 环境中）</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="307" />
+      <location filename="../../core/dependencies.py" line="306" />
       <source>the OSGeo4W Setup (Advanced Install), package python3-pyproj</source>
       <translation>OSGeo4W 安装程序（高级安装）中的 python3-pyproj 包</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="309" />
+      <location filename="../../core/dependencies.py" line="308" />
       <source>a QGIS.app that ships pyproj (the official installers do), or QGIS from conda-forge</source>
       <translation>自带 pyproj 的 QGIS.app（官方安装包即自带），或 conda-forge 的 QGIS</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="310" />
+      <location filename="../../core/dependencies.py" line="309" />
       <source>sudo apt install python3-pyproj (Debian, Ubuntu) or sudo dnf install python3-pyproj (Fedora)</source>
       <translation>sudo apt install python3-pyproj（Debian、Ubuntu）或 sudo dnf install python3-pyproj（Fedora）</translation>
     </message>
@@ -8723,12 +8723,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>Lee–Yu 修正（双向固定效应）：{name} {before} → {after}，σ² {sigma2} → {corrected}，β 相应调整。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/likelihood.py" line="40" />
+      <location filename="../../core/econometrics/likelihood.py" line="46" />
       <source>{model}: the data are fitted exactly (σ² = {sigma2:.3g}, practically zero), so the likelihood is unbounded and the estimates are meaningless. This happens with too few units for the model, or when an explanatory variable (or its spatial lag) reproduces {dependent}: use more units or remove that variable, or choose another model.</source>
       <translation>{model}：数据被完全拟合（σ² = {sigma2:.3g}，实际为零），因此似然函数无界，估计结果没有意义。这通常是因为单元数对该模型而言太少，或某个解释变量（或其空间滞后项）复现了 {dependent}：请增加单元、移除该变量，或选择其他模型。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/likelihood.py" line="68" />
+      <location filename="../../core/econometrics/likelihood.py" line="74" />
       <source>{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range ({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum away from it. Check the spatial weights (row-standardised weights are expected), add year fixed effects if all units share a trend, or choose another model.</source>
       <translation>{model}：空间参数 {name} = {value:.4f} 达到了其容许范围（{lower:.4f}, {upper:.4f}）的边界；似然函数在边界之外没有内部最大值。请检查空间权重（应为行标准化权重）；若所有单元有共同趋势，请加入年份固定效应；或选择其他模型。</translation>
     </message>
