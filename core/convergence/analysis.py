@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..econometrics.likelihood import AtBound
+from ..econometrics.spillover import spectrum_for
 from ..errors import InputError, Message, preview
 from ..progress import report, span
 from ..regression.ols import ols
@@ -229,9 +230,11 @@ def convergence_analysis(
         check_weights(weights, units, labels)
         fits = [(m, c) for m in settings.spatial_models for c in ([None, control_values] if controls else [None])]
         phase = span(progress, 0.35, 0.95)
+        spectrum = spectrum_for(weights)  # W's eigenvalues, once for every model
         for i, (model, spec_controls) in enumerate(fits):
             try:
-                models.append(cross_section_spatial(values, years, weights, model, spec_controls, settings.timing))
+                models.append(cross_section_spatial(values, years, weights, model, spec_controls, settings.timing,
+                                                    spectrum))
             except AtBound as bound:
                 skipped.append(("cross-section", at_bound_error(model, bool(spec_controls), bound)))
             report(phase, (i + 1) / len(fits))

@@ -54,15 +54,16 @@ def coefficient_names(fit) -> list[str]:
     return [*names, fit.spatial_name]
 
 
-def fit_spatial(y: np.ndarray, x: np.ndarray, names: list[str], weights, model: str):
+def fit_spatial(y: np.ndarray, x: np.ndarray, names: list[str], weights, model: str, spectrum=None):
     """``(fit, spectrum)``: ``model`` (SAR, SEM or SDM) of ``y`` on a constant and the columns
     ``x`` (named ``names``) by maximum likelihood, a :class:`~core.econometrics.results.ModelResult`,
-    and the :class:`~core.econometrics.spectrum.Spectrum` of the weights for its effects."""
+    and the :class:`~core.econometrics.spectrum.Spectrum` of the weights (``spectrum``: the one of
+    ``weights`` from an earlier fit, to reuse its eigenvalues)."""
     if model not in MODELS:
         raise InputError("Unknown spatial model “{model}”; use one of {models}.", model=model,
                          models=", ".join(MODELS))
     data = PanelData(np.asarray(y, dtype=float), np.asarray(x, dtype=float), GROWTH, list(names), weights.ids)
-    spectrum = spectrum_for(weights)
+    spectrum = spectrum or spectrum_for(weights)
     if model in LAG_MODELS:
         return fit_lag(data, spectrum.W, spectrum, model), spectrum
     return fit_error(data, spectrum.W, spectrum, model), spectrum
@@ -79,8 +80,9 @@ def pseudo_r2(fit, y: np.ndarray, x: np.ndarray) -> float:
 
 
 def cross_section_spatial(values, years, weights, model: str, controls: dict | None = None,
-                          timing: str = "initial") -> BetaModel:
-    """Cross-section β-convergence with a spatial model fitted by maximum likelihood.
+                          timing: str = "initial", spectrum=None) -> BetaModel:
+    """Cross-section β-convergence with a spatial model fitted by maximum likelihood (``spectrum``:
+    see :func:`fit_spatial`).
 
     Raises :class:`~core.econometrics.likelihood.AtBound` when ρ/λ reaches the bound of its range."""
     from ..regression.ols import check_full_rank
@@ -88,7 +90,7 @@ def cross_section_spatial(values, years, weights, model: str, controls: dict | N
     growth, span, names, columns = cross_section_design(values, years, controls, timing)
     x = np.column_stack(columns)
     check_full_rank(np.column_stack([x, np.ones(len(x))]), [*names, CONSTANT])
-    fit, spectrum = fit_spatial(growth, x, names, weights, model)
+    fit, spectrum = fit_spatial(growth, x, names, weights, model, spectrum)
     table = fit.table()
     coef, se = table["estimate"].to_numpy(), table["se"].to_numpy()
     z, p = table["z"].to_numpy(), table["p"].to_numpy()
