@@ -11,7 +11,8 @@ reason. Standard errors come from the analytical information matrix. β stays th
 the own initial log level, as in the spatial convergence literature (Rey and Montouri 1999).
 
 For SAR and SDM the report adds LeSage and Pace's direct, indirect and total effects of the
-initial level (:mod:`core.econometrics.effects`: exact traces from the eigenvalues of W).
+initial level (:mod:`core.econometrics.effects`: exact traces from the eigenvalues of W), with
+standard errors from :data:`DRAWS` simulated draws of the estimates, as ``resilience:spatialdurbin``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy as np
 
 from ..econometrics.data import PanelData
 from ..econometrics.design import LAG_MODELS, lag_name
-from ..econometrics.effects import compute_effects
+from ..econometrics.effects import KINDS, compute_effects
 from ..econometrics.error import fit_error
 from ..econometrics.lag import fit_lag
 from ..econometrics.spillover import spectrum_for
@@ -30,6 +31,9 @@ from .beta import CONSTANT, INITIAL, BetaModel, cross_section_design
 from .speed import speed_of_convergence
 
 MODELS = ("SAR", "SEM", "SDM")
+#: Simulation draws and seed of the effects' standard errors (``resilience:spatialdurbin``'s defaults).
+DRAWS = 1000
+SEED = 1
 #: The dependent variable of the cross-section regression (named in the estimators' messages).
 GROWTH = "growth"
 
@@ -80,9 +84,9 @@ def pseudo_r2(fit, y: np.ndarray, x: np.ndarray) -> float:
 
 
 def cross_section_spatial(values, years, weights, model: str, controls: dict | None = None,
-                          timing: str = "initial", spectrum=None) -> BetaModel:
+                          timing: str = "initial", spectrum=None, draws: int = DRAWS, seed: int = SEED) -> BetaModel:
     """Cross-section β-convergence with a spatial model fitted by maximum likelihood (``spectrum``:
-    see :func:`fit_spatial`).
+    see :func:`fit_spatial`; ``draws`` and ``seed`` of the effects' simulated standard errors).
 
     Raises :class:`~core.econometrics.likelihood.AtBound` when ρ/λ reaches the bound of its range."""
     from ..regression.ols import check_full_rank
@@ -105,7 +109,10 @@ def cross_section_spatial(values, years, weights, model: str, controls: dict | N
     )
     result.spatial = {"name": fit.spatial_name, "value": float(coef[-1]), "se": float(se[-1]), "p": float(p[-1])}
     if model in LAG_MODELS:
-        effects = compute_effects(fit, spectrum, draws=0)
-        result.impacts = dict(zip(("direct", "indirect", "total"),
-                                  (float(v) for v in effects.estimate[effects.variables.index(INITIAL)])))
+        effects = compute_effects(fit, spectrum, draws, seed)
+        row = effects.variables.index(INITIAL)
+        result.impacts, result.impacts_se, result.impacts_p = (
+            {kind: float(value) for kind, value in zip(KINDS, values[row])}
+            for values in (effects.estimate, effects.se, effects.p))
+        result.impacts_method = effects.method
     return result
