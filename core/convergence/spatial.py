@@ -4,8 +4,9 @@ Estimated by maximum likelihood with the toolkit's own spatial models, those of
 ``resilience:spatialdurbin`` (:mod:`core.econometrics.lag` and :mod:`~core.econometrics.error`,
 checked against R spatialreg in the tests): the spatial lag model (SAR), the spatial error model
 (SEM) and the spatial Durbin model (SDM, which adds the neighbours' average W·x of every
-regressor). ρ/λ is searched over the whole admissible range of the weights, (1/ω_min, 1/ω_max)
-from W's eigenvalues; a likelihood whose maximum lies on a bound raises
+regressor). ρ/λ is searched over the whole admissible range of the weights ((1/ω_min, 1/ω_max)
+from W's eigenvalues, :class:`~core.econometrics.spectrum.Spectrum`); a likelihood whose maximum lies
+on a bound raises
 :class:`~core.econometrics.likelihood.AtBound`, and the analysis leaves that model out with its
 reason. Standard errors come from the analytical information matrix. β stays the coefficient of
 the own initial log level, as in the spatial convergence literature (Rey and Montouri 1999).
