@@ -5,7 +5,7 @@ Peers, measured in the same run on the same data:
   full matrix of pairwise differences |yᵢ − yⱼ| (O(n²) memory), Theil by group with pandas;
 * β-convergence: numpy least squares (the panel with explicit unit and year dummies,
   LSDV) and spreg's ML_Lag / ML_Error called directly with their default dense
-  log-determinant (ours wrap the same classes with sparse LU, add LeSage–Pace impacts and
+  log-determinant (ours: the models of core/econometrics, with LeSage–Pace effects and
   clustered standard errors);
 * mediation: the three regressions by numpy least squares, and the cluster bootstrap as a
   loop that rebuilds the resampled panel, redoes the within transformation and refits
@@ -172,7 +172,7 @@ def run(quick: bool = False) -> list[dict]:
     assert np.allclose(ours, peer, rtol=1e-6), (ours, peer)
     rows.append(row("β-convergence: OLS, panel two-way FE, SAR, SEM, SDM (6-NN), 367 × 9", ours_s,
                     "numpy LSDV + spreg (defaults) called directly", peer_s,
-                    "same β (checked); ours: spreg with sparse LU, plus impacts and clustered SEs"))
+                    "same β (checked); ours: core/econometrics ML, plus effects and clustered SEs"))
     panel = read_panel(latent, ["resilience", "URB", "digital_economy", "innovation"], latent.adcode.to_numpy(),
                        "year")
     ours_s, _ = timed(lambda: convergence_analysis(

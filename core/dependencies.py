@@ -41,8 +41,8 @@ from importlib import metadata
 
 from .errors import Message
 
-#: Minimum versions. shapely 2 is needed for its vectorised API; libpysal 4.9
-#: introduced ``libpysal.graph``; the rest are the oldest versions tested to work.
+#: Minimum versions. shapely 2 is needed for its vectorised API; the rest are the oldest
+#: versions tested to work.
 MINIMUM_VERSIONS: dict[str, str] = {
     "numpy": "1.22",
     "scipy": "1.8",
@@ -50,17 +50,16 @@ MINIMUM_VERSIONS: dict[str, str] = {
     "shapely": "2.0",
     "pyproj": "3.3",
     "geopandas": "0.12",
-    "libpysal": "4.9",
-    "spreg": "1.4",
     "mapclassify": "2.5",
     # The exact MIP solver of the coverage model (resilience:corenodecoverage); a wheel
     # with its own HiGHS library and no GDAL/PROJ/GEOS, safe in QGIS's Python. 1.8 added
     # the callbacks (cbMipInterrupt, cbSimplexInterrupt) behind progress and Cancel.
     "highspy": "1.8",
 }
-# esda and spopt are not needed at run time: the permutation engine (core/autocorrelation)
-# and the coverage models (core/coverage) are our own, for the reasons given there; both
-# libraries remain test and benchmark peers (requirements-dev.txt).
+# libpysal, esda, spopt and spreg are not needed at run time: the spatial weights (core/weights),
+# the permutation engine (core/autocorrelation), the coverage models (core/coverage) and the
+# spatial ML models (core/econometrics, also behind spatial β-convergence) are our own, for the
+# reasons given there; the four libraries remain test and benchmark peers (requirements-dev.txt).
 
 #: The packages whose absence the plugin reports at start-up.
 ALL_PACKAGES: tuple[str, ...] = tuple(MINIMUM_VERSIONS)
@@ -78,8 +77,6 @@ DISTRIBUTION_ONLY: tuple[str, ...] = ("pyproj",)
 PULLS_IN: dict[str, tuple[str, ...]] = {
     "pyproj": ("pyproj",),
     "geopandas": ("pyproj",),
-    "libpysal": ("pyproj",),  # libpysal depends on geopandas
-    "spreg": ("pyproj",),  # spreg depends on libpysal
 }
 #: Installed packages pinned to their installed version whenever pip runs: pyproj (PROJ) and
 #: numpy and GDAL (QGIS's GDAL bindings, SciPy and matplotlib are built against that numpy).

@@ -92,6 +92,7 @@ def beta_table(result):
         beta, se, p = model.beta
         spatial = model.spatial or {}
         effects = model.impacts or {}
+        effects_se = model.impacts_se or {}
         rows.append({
             "model": model_title(model), "design": model.design, "estimator": model.estimator,
             "cond": int(model.conditional), "effects": model.effects, "beta": beta, "beta_se": se,
@@ -101,7 +102,8 @@ def beta_table(result):
             "sp_param": spatial.get("name", ""), "sp_value": spatial.get("value", math.nan),
             "sp_se": spatial.get("se", math.nan), "sp_p": spatial.get("p", math.nan),
             "direct": effects.get("direct", math.nan), "indirect": effects.get("indirect", math.nan),
-            "total": effects.get("total", math.nan),
+            "total": effects.get("total", math.nan), "direct_se": effects_se.get("direct", math.nan),
+            "indir_se": effects_se.get("indirect", math.nan), "total_se": effects_se.get("total", math.nan),
         })
     aliases = {
         "model": tr("Model"), "design": tr("Cross-section or panel"), "estimator": tr("Estimator"),
@@ -114,7 +116,9 @@ def beta_table(result):
         "aic": tr("AIC"), "sp_param": tr("Spatial parameter"), "sp_value": tr("Spatial parameter value"),
         "sp_se": tr("Standard error of the spatial parameter"), "sp_p": tr("p-value of the spatial parameter"),
         "direct": tr("Direct effect of the initial level"), "indirect": tr("Indirect (spillover) effect"),
-        "total": tr("Total effect"),
+        "total": tr("Total effect"), "direct_se": tr("Standard error of the direct effect (simulated)"),
+        "indir_se": tr("Standard error of the indirect effect (simulated)"),
+        "total_se": tr("Standard error of the total effect (simulated)"),
     }
     return pd.DataFrame(rows), aliases, tr("β-convergence of {variable}").format(variable=result.variable)
 
@@ -316,11 +320,25 @@ def build_report(result, layer: str, figures: dict, weights=None):
     if spatial:
         report.heading(tr("Spatial models: effects of the initial level (LeSage and Pace)"))
         report.table([tr("Model"), tr("Direct"), tr("Indirect (spillover)"), tr("Total")],
-                     [[model_title(m), m.impacts["direct"], m.impacts["indirect"], m.impacts["total"]]
+                     [[model_title(m), *(effect_cell(m, kind) for kind in ("direct", "indirect", "total"))]
                       for m in spatial])
+        report.paragraph(significance_note(tr("Standard errors of the effects")), note=True)
+        report.paragraph(tr("Inference on the effects: {method}.").format(method=core_text(spatial[0].impacts_method)),
+                         note=True)
         report.paragraph(tr("A negative indirect effect means that neighbours with a high initial level "
                             "slow a unit's growth (convergence spills over)."), note=True)
     return report
+
+
+def effect_cell(model, kind: str) -> str:
+    """'−0.0221*** (0.0032)': an effect of the initial level with its stars and simulated standard error."""
+    from ..core.regression.table import number, stars
+
+    value, se, p = model.impacts[kind], (model.impacts_se or {}).get(kind), (model.impacts_p or {}).get(kind)
+    text = number(value) or "–"
+    if se is None or not math.isfinite(se):
+        return text
+    return f"{text}{stars(p)} ({number(se)})"
 
 
 def r2_kind(model) -> str:

@@ -106,8 +106,9 @@ def _wrappers(tree: ast.Module) -> dict[str, tuple[int, str | None, int | None]]
     return found
 
 
-#: Calls whose first argument is a core template (context ``core``).
-CORE_TEMPLATES = ("InputError", "Message")
+#: Calls whose first argument is a core template (context ``core``): ``AtBound`` is an ``InputError``
+#: (core/econometrics/likelihood.py).
+CORE_TEMPLATES = ("InputError", "AtBound", "Message")
 
 
 def _algorithm_class(tree: ast.Module) -> str | None:

@@ -5,6 +5,7 @@
   overall and by region group, with a trend test;
 * :mod:`.speed` — speed of convergence and half-life from a β coefficient;
 * :mod:`.beta` — β-convergence by OLS: cross-section and panel with fixed effects;
-* :mod:`.spatial` — spatial β-convergence (SAR, SEM, SDM by maximum likelihood with spreg);
+* :mod:`.spatial` — spatial β-convergence (SAR, SEM, SDM by maximum likelihood with
+  the models of :mod:`core.econometrics`);
 * :mod:`.chart` — the σ chart; :mod:`.analysis` — the whole run behind ``resilience:convergence``.
 """

@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..econometrics.likelihood import AtBound
+from ..econometrics.spillover import spectrum_for
 from ..errors import InputError, Message, preview
 from ..progress import report, span
 from ..regression.ols import ols
 from ..regression.panel_data import PanelData, describe_units, require_balanced, select_years
 from .beta import BetaModel, cross_section_ols, panel_ols
 from .sigma import MEASURES, dagum_gini, measures, theil_decomposition
-from .spatial import BOUND, check_weights, cross_section_spatial
+from .spatial import check_weights, cross_section_spatial
 
 #: Fewest units a region group may have for dispersion by group.
 MIN_GROUP_UNITS = 3
@@ -166,17 +168,15 @@ def unit_table(values, years, units, groups) -> pd.DataFrame:
     return table
 
 
-def at_bound_error(model: BetaModel) -> InputError:
-    """Why a spatial model with ρ/λ at the bound is left out of the results (as spatialdurbin does):
-    its β, standard errors (≈ 0), stars, speed, half-life and effects would be meaningless."""
-    spatial = model.spatial
+def at_bound_error(model: str, conditional: bool, bound: AtBound) -> InputError:
+    """Why a spatial model whose ρ/λ reached the bound of its range is left out of the results (as
+    spatialdurbin leaves out a comparison model): it has no maximum-likelihood estimate on these data."""
     return InputError(
-        "{model} ({kind}): the spatial parameter {name} = {value:.4f} is at the bound of its range (|{name}| ≥ "
-        "{bound}); the model is not identified on these data, so it is left out of the tables and the report. "
-        "Try other spatial weights, or read the OLS results.",
-        model=model.estimator, kind=Message("conditional") if model.conditional else Message("absolute"),
-        name={"rho": "ρ", "lambda": "λ"}.get(spatial["name"], spatial["name"]), value=spatial["value"],
-        bound=BOUND)
+        "{model} ({kind}): the spatial parameter {name} = {value:.4f} is at the bound of its range ({lower:.4f}, "
+        "{upper:.4f}); the likelihood has no maximum inside it, so the model is left out of the tables and the "
+        "report. Try other spatial weights, or read the OLS results.",
+        model=model, kind=Message("conditional") if conditional else Message("absolute"), name=bound.params["name"],
+        value=bound.params["value"], lower=bound.params["lower"], upper=bound.params["upper"])
 
 
 def convergence_analysis(
@@ -230,12 +230,13 @@ def convergence_analysis(
         check_weights(weights, units, labels)
         fits = [(m, c) for m in settings.spatial_models for c in ([None, control_values] if controls else [None])]
         phase = span(progress, 0.35, 0.95)
+        spectrum = spectrum_for(weights)  # W's eigenvalues, once for every model
         for i, (model, spec_controls) in enumerate(fits):
-            fitted = cross_section_spatial(values, years, weights, model, spec_controls, settings.timing)
-            if fitted.spatial.get("at_bound"):
-                skipped.append(("cross-section", at_bound_error(fitted)))
-            else:
-                models.append(fitted)
+            try:
+                models.append(cross_section_spatial(values, years, weights, model, spec_controls, settings.timing,
+                                                    spectrum))
+            except AtBound as bound:
+                skipped.append(("cross-section", at_bound_error(model, bool(spec_controls), bound)))
             report(phase, (i + 1) / len(fits))
     report(progress, 1.0)
     return ConvergenceResult(

@@ -51,7 +51,10 @@ class BetaModel:
     effects: str = "none"  # fixed effects: none, unit, twoway
     se_type: str = "classical"
     impacts: dict | None = None  # {"direct": .., "indirect": .., "total": ..} of the level
-    spatial: dict = field(default_factory=dict)  # rho or lambda: {"name", "value", "se", "p", "at_bound"}
+    impacts_se: dict | None = None  # their simulated standard errors, same keys
+    impacts_p: dict | None = None  # and p-values
+    impacts_method: str = ""  # how they were simulated (draws, seed, traces)
+    spatial: dict = field(default_factory=dict)  # rho or lambda: {"name", "value", "se", "p"}
 
     def get(self, name: str) -> tuple[float, float, float]:
         i = self.names.index(name)

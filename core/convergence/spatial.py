@@ -1,51 +1,42 @@
 """Spatial β-convergence: the cross-section growth regression with spatial dependence.
 
-Estimated by maximum likelihood with spreg (checked against R spatialreg to 1e-4 in the
-tests): the spatial lag model (SAR, ``ML_Lag``), the spatial error model (SEM,
-``ML_Error``) and the spatial Durbin model (SDM, ``ML_Lag`` with ``slx_lags=1``, which
-adds the neighbours' average of every regressor). The log-determinant is taken by sparse
-LU (``method="LU"``): it scales to thousands of units and is twice as fast as spreg's dense
-default on 367 cities, with the same estimates and standard errors. β stays the coefficient of the own
-initial log level, as in the spatial convergence literature (Rey and Montouri 1999).
+Estimated by maximum likelihood with the toolkit's own spatial models, those of
+``resilience:spatialdurbin`` (:mod:`core.econometrics.lag` and :mod:`~core.econometrics.error`,
+checked against R spatialreg in the tests): the spatial lag model (SAR), the spatial error model
+(SEM) and the spatial Durbin model (SDM, which adds the neighbours' average W·x of every
+regressor). ρ/λ is searched over the whole admissible range of the weights ((1/ω_min, 1/ω_max)
+from W's eigenvalues, :class:`~core.econometrics.spectrum.Spectrum`); a likelihood whose maximum lies
+on a bound raises
+:class:`~core.econometrics.likelihood.AtBound`, and the analysis leaves that model out with its
+reason. Standard errors come from the analytical information matrix. β stays the coefficient of
+the own initial log level, as in the spatial convergence literature (Rey and Montouri 1999).
 
-For SAR and SDM the report adds LeSage and Pace's direct, indirect and total effects of
-the initial level. They are computed here and not taken from spreg: spreg 1.9 leaves
-the θ·W term out of the SDM direct effect (on the Columbus data it gives −0.977 for INC
-where R's ``impacts`` and the definition give −1.042); for n in the thousands at most,
-the dense inverse of ``I − ρW`` is exact and quick.
+For SAR and SDM the report adds LeSage and Pace's direct, indirect and total effects of the
+initial level (:mod:`core.econometrics.effects`: exact traces from the eigenvalues of W), with
+standard errors from :data:`DRAWS` simulated draws of the estimates, as ``resilience:spatialdurbin``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import warnings
-
 import numpy as np
 
+from ..econometrics.data import PanelData
+from ..econometrics.design import LAG_MODELS, lag_name
+from ..econometrics.effects import KINDS, compute_effects
+from ..econometrics.error import fit_error
+from ..econometrics.lag import fit_lag
+from ..econometrics.spillover import spectrum_for
 from ..errors import InputError, preview
 from ..regression.panel_data import describe_units
 from .beta import CONSTANT, INITIAL, BetaModel, cross_section_design
 from .speed import speed_of_convergence
 
 MODELS = ("SAR", "SEM", "SDM")
-#: spreg 1.9's ``ML_Lag`` and ``ML_Error`` search ρ/λ in (−1, 1) whatever the weights (a bounded Brent
-#: search with ``xatol`` 1e-7, bounds hard-coded, no option to widen them). For row-standardised W the
-#: admissible range is (1/ω_min, 1) with −1 ≤ ω_min < 0, so 1 is the true upper bound and −1 may lie inside the
-#: range: an estimate at −1 is then censored by the search, not a maximum. Either way, the search stops
-#: within ≈ 1e-7 of its limit when the likelihood keeps rising there.
-SEARCH_LIMIT = 1.0
-#: ρ/λ within this distance of ±1 is at spreg's search limit, not an estimate: a spatial multiplier
-#: 1/(1 − ρ) above 10⁴, as in the spillover models (``core.econometrics.likelihood.BOUND_SHARE``). A strong
-#: but real dependence (ρ = 0.991, or 0.9987 with a standard error of 6e-4) is kept.
-BOUND_TOLERANCE = 1e-4
-#: |ρ| or |λ| at or above this is at the bound (quoted in the message that leaves such a model out).
-BOUND = SEARCH_LIMIT - BOUND_TOLERANCE
-
-
-def at_search_limit(value: float) -> bool:
-    """Whether ρ/λ from spreg sits at the limit ±1 of its search (see :data:`SEARCH_LIMIT`)."""
-    return bool(abs(value) >= BOUND)
+#: Simulation draws and seed of the effects' standard errors (``resilience:spatialdurbin``'s defaults).
+DRAWS = 1000
+SEED = 1
+#: The dependent variable of the cross-section regression (named in the estimators' messages).
+GROWTH = "growth"
 
 
 def check_weights(weights, units, labels=None) -> None:
@@ -60,71 +51,69 @@ def check_weights(weights, units, labels=None) -> None:
         )
 
 
-def impacts(rho: float, beta: float, theta: float, w_dense: np.ndarray) -> dict[str, float]:
-    """LeSage–Pace average direct, indirect and total effects of one regressor."""
-    n = w_dense.shape[0]
-    inverse = np.linalg.inv(np.eye(n) - rho * w_dense)
-    effect = inverse * beta + (inverse @ w_dense) * theta
-    direct = float(np.trace(effect) / n)
-    total = float(effect.sum() / n)
-    return {"direct": direct, "indirect": total - direct, "total": total}
+def coefficient_names(fit) -> list[str]:
+    """The fit's coefficients as the convergence tables name them: ``W x`` for the neighbours' average
+    of x, then ``rho`` or ``lambda``."""
+    prefix = lag_name("")
+    names = [f"W {name.removeprefix(prefix)}" if kind == "wx" else name for name, kind in zip(fit.names, fit.kinds)]
+    return [*names, fit.spatial_name]
 
 
-def spatial_ols_names(names: list[str], model: str) -> list[str]:
-    """Our names for spreg's coefficients, in spreg's order."""
-    result = [CONSTANT, *names]
-    if model == "SDM":
-        result += [f"W {name}" for name in names]
-    result.append("lambda" if model == "SEM" else "rho")
-    return result
-
-
-def fit_spatial(y: np.ndarray, x: np.ndarray, names: list[str], weights, model: str):
-    """The spreg fit of ``model`` (SAR, SEM or SDM) and our names for its coefficients."""
-    import spreg
-
+def fit_spatial(y: np.ndarray, x: np.ndarray, names: list[str], weights, model: str, spectrum=None):
+    """``(fit, spectrum)``: ``model`` (SAR, SEM or SDM) of ``y`` on a constant and the columns
+    ``x`` (named ``names``) by maximum likelihood, a :class:`~core.econometrics.results.ModelResult`,
+    and the :class:`~core.econometrics.spectrum.Spectrum` of the weights (``spectrum``: the one of
+    ``weights`` from an earlier fit, to reuse its eigenvalues)."""
     if model not in MODELS:
         raise InputError("Unknown spatial model “{model}”; use one of {models}.", model=model,
                          models=", ".join(MODELS))
-    w = weights.to_libpysal()
-    y = np.asarray(y, dtype=float).reshape(-1, 1)
-    x = np.asarray(x, dtype=float)
-    # spreg 1.9 prints the model's class name while it builds its summary: keep stdout clean.
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter("ignore")
-        if model == "SEM":
-            fit = spreg.ML_Error(y, x, w, method="LU")
-        else:
-            fit = spreg.ML_Lag(y, x, w, slx_lags=1 if model == "SDM" else 0, method="LU",
-                               spat_impacts=None)
-    return fit, spatial_ols_names(names, model)
+    data = PanelData(np.asarray(y, dtype=float), np.asarray(x, dtype=float), GROWTH, list(names), weights.ids)
+    spectrum = spectrum or spectrum_for(weights)
+    if model in LAG_MODELS:
+        return fit_lag(data, spectrum.W, spectrum, model), spectrum
+    return fit_error(data, spectrum.W, spectrum, model), spectrum
+
+
+def pseudo_r2(fit, y: np.ndarray, x: np.ndarray) -> float:
+    """Squared correlation of y and its prediction: ρWy + Xβ for SAR and SDM, Xβ for SEM (the
+    pseudo R² of GeoDa and spreg)."""
+    if fit.spatial_name == "lambda":
+        predicted = np.column_stack([np.ones(len(y)), x]) @ fit.beta
+    else:
+        predicted = fit.fitted
+    return float(np.corrcoef(y, predicted)[0, 1] ** 2)
 
 
 def cross_section_spatial(values, years, weights, model: str, controls: dict | None = None,
-                          timing: str = "initial") -> BetaModel:
-    """Cross-section β-convergence with a spatial model fitted by maximum likelihood."""
+                          timing: str = "initial", spectrum=None, draws: int = DRAWS, seed: int = SEED) -> BetaModel:
+    """Cross-section β-convergence with a spatial model fitted by maximum likelihood (``spectrum``:
+    see :func:`fit_spatial`; ``draws`` and ``seed`` of the effects' simulated standard errors).
+
+    Raises :class:`~core.econometrics.likelihood.AtBound` when ρ/λ reaches the bound of its range."""
     from ..regression.ols import check_full_rank
 
     growth, span, names, columns = cross_section_design(values, years, controls, timing)
     x = np.column_stack(columns)
     check_full_rank(np.column_stack([x, np.ones(len(x))]), [*names, CONSTANT])
-    fit, all_names = fit_spatial(growth, x, names, weights, model)
-    coef = np.asarray(fit.betas, dtype=float).ravel()
-    se = np.asarray(fit.std_err, dtype=float).ravel()
-    z = np.array([pair[0] for pair in fit.z_stat], dtype=float)
-    p = np.array([pair[1] for pair in fit.z_stat], dtype=float)
-    beta, beta_se = coef[1], se[1]
-    parameter = all_names[-1]
+    fit, spectrum = fit_spatial(growth, x, names, weights, model, spectrum)
+    table = fit.table()
+    coef, se = table["estimate"].to_numpy(), table["se"].to_numpy()
+    z, p = table["z"].to_numpy(), table["p"].to_numpy()
+    all_names = coefficient_names(fit)
+    level = all_names.index(INITIAL)
+    beta, beta_se = coef[level], se[level]
     result = BetaModel(
         key=f"cs_{model.lower()}_{'cond' if controls else 'abs'}", design="cross-section",
         estimator=model, conditional=bool(controls), level=INITIAL, names=all_names, coef=coef, se=se,
         stat=z, p=p, n=len(growth), speed=speed_of_convergence(beta, beta_se, span), statistic="z",
-        r2=float(fit.pr2), loglik=float(fit.logll), aic=float(fit.aic), se_type="ml",
+        r2=pseudo_r2(fit, growth, x), loglik=float(fit.loglik), aic=float(fit.aic), se_type="ml",
     )
-    result.spatial = {"name": parameter, "value": float(coef[-1]), "se": float(se[-1]), "p": float(p[-1]),
-                      "at_bound": at_search_limit(coef[-1])}
-    if model in ("SAR", "SDM"):
-        theta = coef[all_names.index(f"W {INITIAL}")] if model == "SDM" else 0.0
-        dense = weights.transformed().toarray()
-        result.impacts = impacts(float(coef[-1]), float(beta), float(theta), dense)
+    result.spatial = {"name": fit.spatial_name, "value": float(coef[-1]), "se": float(se[-1]), "p": float(p[-1])}
+    if model in LAG_MODELS:
+        effects = compute_effects(fit, spectrum, draws, seed)
+        row = effects.variables.index(INITIAL)
+        result.impacts, result.impacts_se, result.impacts_p = (
+            {kind: float(value) for kind, value in zip(KINDS, values[row])}
+            for values in (effects.estimate, effects.se, effects.p))
+        result.impacts_method = effects.method
     return result

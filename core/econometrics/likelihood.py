@@ -24,6 +24,12 @@ BOUND_SHARE = 1e-4
 PERFECT_FIT = 1e-10
 
 
+class AtBound(InputError):
+    """The likelihood's maximum lies on the bound of the spatial parameter's admissible range
+    (``params``: model, name, value, lower, upper). A caller that can do without the model (a
+    comparison model, one of several convergence models) leaves it out with this reason."""
+
+
 def full_loglik(concentrated: float, n_obs: int) -> float:
     """The log-likelihood from its σ²-concentrated kernel ``−(N/2)log(SSR/N) + T·log|A|``."""
     return concentrated - 0.5 * n_obs * (1.0 + LOG_2PI)
@@ -65,7 +71,7 @@ def maximise(function, lower: float, upper: float, name: str, model: str) -> flo
     if edge is not None:
         value = edge
     if edge is not None or _near_bound(value, lower, upper):
-        raise InputError(
+        raise AtBound(
             "{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range "
             "({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum away from it. Check the spatial "
             "weights (row-standardised weights are expected), add year fixed effects if all units share a trend, "

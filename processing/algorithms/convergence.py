@@ -49,8 +49,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
     DISPLAY_NAME = "σ- and β-convergence"
     SHORT_DESCRIPTION = "σ- and β-convergence of an indicator, with spatial β-convergence models."
     GROUP = "econometrics"
-    REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas", "libpysal", "spreg",
-                "mapclassify")
+    REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas", "mapclassify")
     TAGS = ("convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,"
             "coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects")
     HELP = (
@@ -67,8 +66,10 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         "on the initial log level (absolute; conditional with control fields, taken at their first-"
         "year values or period means), and the panel regression of annual log growth on the previous "
         "year's log level with unit or unit-and-year fixed effects. Optionally the cross-section with "
-        "spatial models by maximum likelihood (spreg): spatial lag (SAR), spatial error (SEM) and "
-        "spatial Durbin (SDM), with direct, indirect and total effects of the initial level. β < 0 "
+        "spatial models by maximum likelihood (those of the spatial Durbin algorithm): spatial lag (SAR), "
+        "spatial error (SEM) and "
+        "spatial Durbin (SDM), with direct, indirect and total effects of the initial level (standard "
+        "errors from 1,000 simulated draws of the estimates). β < 0 "
         "means convergence; the speed is λ = −ln(1 + β·τ)/τ (τ = length of the period for the "
         "cross-section, 1 for annual panel growth) and the half-life ln 2/λ, with delta-method "
         "standard errors.\n\n"

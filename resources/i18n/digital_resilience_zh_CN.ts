@@ -761,7 +761,281 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
       <translation>指标的 σ 收敛与 β 收敛，含空间 β 收敛模型。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="56" />
+      <location filename="../../processing/algorithms/convergence.py" line="55" />
+      <source>Do regional differences shrink, and do lagging cities catch up? Tests σ- and β-convergence of a yearly indicator (e.g. a resilience or digital-economy index) across cities.
+
+Input: a wide layer (one feature per city, fields STEM_YYYY such as RES_2011 … RES_2019: choose any year of the stem) or a long layer (one feature per city and year: choose its year field and the city id field). The indicator must be positive (logs and growth rates).
+
+σ-convergence, per year: coefficient of variation, standard deviation of logs, Theil index and Gini coefficient, with their linear trend over the years; with a group field (e.g. region: east, central, west, northeast) also by group, the Theil index split into between- and within-group parts and Dagum's decomposition of the Gini coefficient.
+
+β-convergence: the cross-section regression of the average annual log growth over the period on the initial log level (absolute; conditional with control fields, taken at their first-year values or period means), and the panel regression of annual log growth on the previous year's log level with unit or unit-and-year fixed effects. Optionally the cross-section with spatial models by maximum likelihood (those of the spatial Durbin algorithm): spatial lag (SAR), spatial error (SEM) and spatial Durbin (SDM), with direct, indirect and total effects of the initial level (standard errors from 1,000 simulated draws of the estimates). β &lt; 0 means convergence; the speed is λ = −ln(1 + β·τ)/τ (τ = length of the period for the cross-section, 1 for annual panel growth) and the half-life ln 2/λ, with delta-method standard errors.
+
+Spatial models need every city to have a neighbour: the weights default to 6 nearest neighbours (queen contiguity leaves islands such as Sansha without one).
+
+Outputs: the cities with their initial level and growth rate (a graduated map), the σ table, the β summary, optional tables by group and of all coefficients, an HTML report with paper-style tables (standard errors in parentheses, significance stars) and charts, and the σ chart as a PNG file.</source>
+      <translation>区域差距是否在缩小，落后城市是否在追赶？对城市间的逐年指标（如韧性指数或数字经济指数）检验σ收敛与β收敛。
+
+输入：宽格式图层（每个城市一个要素，字段为 STEM_YYYY，如 RES_2011 … RES_2019：任选该前缀的一年即可）或长格式图层（每个城市每年一个要素：请选择其年份字段和城市标识字段）。指标必须为正（需取对数并计算增长率）。
+
+σ收敛（逐年）：变异系数、对数标准差、泰尔指数和基尼系数，及其随年份的线性趋势；设置分组字段（如地区：东部、中部、西部、东北）后还按组计算，将泰尔指数分解为组间与组内差异，并对基尼系数做 Dagum 分解。
+
+β收敛：截面回归——期间年均对数增长率对初始对数水平回归（绝对β收敛；加入控制变量即条件β收敛，控制变量取首年值或期间均值）；面板回归——年度对数增长率对上一年对数水平回归，含城市固定效应或城市与年份双向固定效应。可选：以极大似然法（与空间杜宾模型算法相同的模型）估计截面空间模型——空间滞后模型（SAR）、空间误差模型（SEM）和空间杜宾模型（SDM），并给出初始水平的直接效应、间接效应和总效应（标准误基于对估计值的 1,000 次模拟抽样）。β &lt; 0 表示收敛；收敛速度 λ = −ln(1 + β·τ)/τ（截面中 τ 为期间长度，年度面板增长为 1），半衰期为 ln 2/λ，标准误采用 Delta 方法。
+
+空间模型要求每个城市都有邻居：权重默认为 6 个最近邻（Queen 邻接会留下三沙等没有邻居的孤岛）。
+
+输出：含初始水平与增长率的城市图层（分级设色图）、σ收敛表、β收敛汇总表，可选的分组表和全部系数表，含论文格式表格（括号内为标准误，附显著性星号）和图表的 HTML 报告，以及 PNG 格式的σ收敛图。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="53" />
+      <source>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects</source>
+      <translation>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects,收敛,σ收敛,β收敛,追赶,区域差异,泰尔指数,基尼系数,Dagum 基尼系数,变异系数,半衰期,收敛速度,空间收敛</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="104" />
+      <source>Cities with a yearly indicator</source>
+      <translation>含逐年指标的城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="106" />
+      <source>Indicator</source>
+      <translation>指标</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="108" />
+      <source>Indicator (any year of a STEM_YYYY field, or the value field of a long layer)</source>
+      <translation>指标（STEM_YYYY 字段中的任一年份，或长格式图层的数值字段）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="111" />
+      <source>Region group field</source>
+      <translation>区域分组字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <source>Region group field (e.g. region: east, central, west, northeast)</source>
+      <translation>地区分组字段（如地区：东部、中部、西部、东北）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="115" />
+      <source>Control variables</source>
+      <translation>控制变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="117" />
+      <source>Control variables for conditional β-convergence (optional)</source>
+      <translation>条件β收敛的控制变量（可选）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="120" />
+      <source>Spatial β-convergence models</source>
+      <translation>空间 β 收敛模型</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="121" />
+      <source>Spatial lag (SAR)</source>
+      <translation>空间滞后模型（SAR）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="121" />
+      <source>Spatial error (SEM)</source>
+      <translation>空间误差模型（SEM）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="121" />
+      <source>Spatial Durbin (SDM)</source>
+      <translation>空间杜宾模型（SDM）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="123" />
+      <source>Spatial β-convergence models (cross-section, maximum likelihood)</source>
+      <translation>空间β收敛模型（截面，极大似然估计）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="125" />
+      <source>Fixed effects of the panel β regression</source>
+      <translation>面板β回归的固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="126" />
+      <source>None (pooled OLS)</source>
+      <translation>无（混合 OLS）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="126" />
+      <source>Unit (city)</source>
+      <translation>城市（个体）固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="126" />
+      <source>Unit and year (two-way)</source>
+      <translation>城市与年份（双向固定效应）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="129" />
+      <source>Standard errors of the OLS regressions</source>
+      <translation>OLS 回归的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="130" />
+      <source>Classical</source>
+      <translation>普通标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="130" />
+      <source>Robust (HC1)</source>
+      <translation>稳健标准误（HC1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="131" />
+      <source>Clustered by unit (robust HC1 in the cross-section)</source>
+      <translation>按单元聚类（截面中为稳健 HC1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="137" />
+      <source>Controls in the cross-section</source>
+      <translation>截面回归中的控制变量取值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="138" />
+      <source>Value in the first year</source>
+      <translation>首年值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="138" />
+      <source>Mean over the period</source>
+      <translation>期间均值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="140" />
+      <source>Standard deviation divisor</source>
+      <translation>标准差分母</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="141" />
+      <source>n − 1 (sample)</source>
+      <translation>n − 1（样本）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="141" />
+      <source>n (population)</source>
+      <translation>n（总体）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="142" />
+      <source>Standard deviation (CV, σ of logs) divides by</source>
+      <translation>标准差（变异系数、对数标准差）的分母</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="144" />
+      <source>Balance the panel</source>
+      <translation>平衡面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="145" />
+      <source>Drop units with missing years (balance the panel)</source>
+      <translation>剔除有缺失年份的单元（平衡面板）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="152" />
+      <source>Cities with growth rates</source>
+      <translation>含增长率的城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="154" />
+      <source>σ-convergence by year</source>
+      <translation>逐年σ收敛</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="156" />
+      <source>β-convergence models</source>
+      <translation>β收敛模型</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="158" />
+      <source>σ-convergence by group and year</source>
+      <translation>分组逐年σ收敛</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="161" />
+      <source>All β-convergence coefficients</source>
+      <translation>全部β收敛系数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="163" />
+      <source>σ-convergence chart</source>
+      <translation>σ收敛图</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="167" />
+      <source>β (cross-section OLS, absolute)</source>
+      <translation>β（截面 OLS，绝对收敛）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="168" />
+      <source>Speed of convergence λ (per year)</source>
+      <translation>收敛速度 λ（每年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="169" />
+      <source>Half-life (years)</source>
+      <translation>半衰期（年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="170" />
+      <source>Coefficient of variation, first year</source>
+      <translation>变异系数（首年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="171" />
+      <source>Coefficient of variation, last year</source>
+      <translation>变异系数（末年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="172" />
+      <source>Units analysed</source>
+      <translation>参与分析的单元数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="261" />
+      <source>panel</source>
+      <translation>面板</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="261" />
+      <source>cross-section</source>
+      <translation>截面</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="263" />
+      <source>The {design} β regression was skipped: {reason}</source>
+      <translation>{design}β回归已跳过：{reason}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="322" />
+      <source>{variable} in {year}</source>
+      <translation>{year}年{variable}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="324" />
+      <source>Log of {variable} in {year}</source>
+      <translation>{year}年{variable}的对数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="325" />
+      <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
+      <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="327" />
+      <source>{variable} in {year} relative to the mean of all units</source>
+      <translation>{year}年{variable}相对全部单元均值之比</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/convergence.py" line="335" />
+      <source>Growth of {variable} {start}–{end}</source>
+      <translation>{variable} {start}–{end} 年增长</translation>
+    </message>
+    <message>
       <source>Do regional differences shrink, and do lagging cities catch up? Tests σ- and β-convergence of a yearly indicator (e.g. a resilience or digital-economy index) across cities.
 
 Input: a wide layer (one feature per city, fields STEM_YYYY such as RES_2011 … RES_2019: choose any year of the stem) or a long layer (one feature per city and year: choose its year field and the city id field). The indicator must be positive (logs and growth rates).
@@ -773,7 +1047,7 @@ Input: a wide layer (one feature per city, fields STEM_YYYY such as RES_2011 …
 Spatial models need every city to have a neighbour: the weights default to 6 nearest neighbours (queen contiguity leaves islands such as Sansha without one).
 
 Outputs: the cities with their initial level and growth rate (a graduated map), the σ table, the β summary, optional tables by group and of all coefficients, an HTML report with paper-style tables (standard errors in parentheses, significance stars) and charts, and the σ chart as a PNG file.</source>
-      <translation>区域差距是否在缩小，落后城市是否在追赶？对城市间的逐年指标（如韧性指数或数字经济指数）检验σ收敛与β收敛。
+      <translation type="vanished">区域差距是否在缩小，落后城市是否在追赶？对城市间的逐年指标（如韧性指数或数字经济指数）检验σ收敛与β收敛。
 
 输入：宽格式图层（每个城市一个要素，字段为 STEM_YYYY，如 RES_2011 … RES_2019：任选该前缀的一年即可）或长格式图层（每个城市每年一个要素：请选择其年份字段和城市标识字段）。指标必须为正（需取对数并计算增长率）。
 
@@ -784,256 +1058,6 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
 空间模型要求每个城市都有邻居：权重默认为 6 个最近邻（Queen 邻接会留下三沙等没有邻居的孤岛）。
 
 输出：含初始水平与增长率的城市图层（分级设色图）、σ收敛表、β收敛汇总表，可选的分组表和全部系数表，含论文格式表格（括号内为标准误，附显著性星号）和图表的 HTML 报告，以及 PNG 格式的σ收敛图。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="54" />
-      <source>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects</source>
-      <translation>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects,收敛,σ收敛,β收敛,追赶,区域差异,泰尔指数,基尼系数,Dagum 基尼系数,变异系数,半衰期,收敛速度,空间收敛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="103" />
-      <source>Cities with a yearly indicator</source>
-      <translation>含逐年指标的城市</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="105" />
-      <source>Indicator</source>
-      <translation>指标</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="107" />
-      <source>Indicator (any year of a STEM_YYYY field, or the value field of a long layer)</source>
-      <translation>指标（STEM_YYYY 字段中的任一年份，或长格式图层的数值字段）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="110" />
-      <source>Region group field</source>
-      <translation>区域分组字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="112" />
-      <source>Region group field (e.g. region: east, central, west, northeast)</source>
-      <translation>地区分组字段（如地区：东部、中部、西部、东北）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="114" />
-      <source>Control variables</source>
-      <translation>控制变量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="116" />
-      <source>Control variables for conditional β-convergence (optional)</source>
-      <translation>条件β收敛的控制变量（可选）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="119" />
-      <source>Spatial β-convergence models</source>
-      <translation>空间 β 收敛模型</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="120" />
-      <source>Spatial lag (SAR)</source>
-      <translation>空间滞后模型（SAR）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="120" />
-      <source>Spatial error (SEM)</source>
-      <translation>空间误差模型（SEM）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="120" />
-      <source>Spatial Durbin (SDM)</source>
-      <translation>空间杜宾模型（SDM）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="122" />
-      <source>Spatial β-convergence models (cross-section, maximum likelihood)</source>
-      <translation>空间β收敛模型（截面，极大似然估计）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="124" />
-      <source>Fixed effects of the panel β regression</source>
-      <translation>面板β回归的固定效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="125" />
-      <source>None (pooled OLS)</source>
-      <translation>无（混合 OLS）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="125" />
-      <source>Unit (city)</source>
-      <translation>城市（个体）固定效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="125" />
-      <source>Unit and year (two-way)</source>
-      <translation>城市与年份（双向固定效应）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="128" />
-      <source>Standard errors of the OLS regressions</source>
-      <translation>OLS 回归的标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="129" />
-      <source>Classical</source>
-      <translation>普通标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="129" />
-      <source>Robust (HC1)</source>
-      <translation>稳健标准误（HC1）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="130" />
-      <source>Clustered by unit (robust HC1 in the cross-section)</source>
-      <translation>按单元聚类（截面中为稳健 HC1）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="136" />
-      <source>Controls in the cross-section</source>
-      <translation>截面回归中的控制变量取值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="137" />
-      <source>Value in the first year</source>
-      <translation>首年值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="137" />
-      <source>Mean over the period</source>
-      <translation>期间均值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="139" />
-      <source>Standard deviation divisor</source>
-      <translation>标准差分母</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="140" />
-      <source>n − 1 (sample)</source>
-      <translation>n − 1（样本）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="140" />
-      <source>n (population)</source>
-      <translation>n（总体）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="141" />
-      <source>Standard deviation (CV, σ of logs) divides by</source>
-      <translation>标准差（变异系数、对数标准差）的分母</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="143" />
-      <source>Balance the panel</source>
-      <translation>平衡面板</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="144" />
-      <source>Drop units with missing years (balance the panel)</source>
-      <translation>剔除有缺失年份的单元（平衡面板）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="151" />
-      <source>Cities with growth rates</source>
-      <translation>含增长率的城市</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="153" />
-      <source>σ-convergence by year</source>
-      <translation>逐年σ收敛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="155" />
-      <source>β-convergence models</source>
-      <translation>β收敛模型</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="157" />
-      <source>σ-convergence by group and year</source>
-      <translation>分组逐年σ收敛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="160" />
-      <source>All β-convergence coefficients</source>
-      <translation>全部β收敛系数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="162" />
-      <source>σ-convergence chart</source>
-      <translation>σ收敛图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="166" />
-      <source>β (cross-section OLS, absolute)</source>
-      <translation>β（截面 OLS，绝对收敛）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="167" />
-      <source>Speed of convergence λ (per year)</source>
-      <translation>收敛速度 λ（每年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="168" />
-      <source>Half-life (years)</source>
-      <translation>半衰期（年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="169" />
-      <source>Coefficient of variation, first year</source>
-      <translation>变异系数（首年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="170" />
-      <source>Coefficient of variation, last year</source>
-      <translation>变异系数（末年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="171" />
-      <source>Units analysed</source>
-      <translation>参与分析的单元数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="260" />
-      <source>panel</source>
-      <translation>面板</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="260" />
-      <source>cross-section</source>
-      <translation>截面</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="262" />
-      <source>The {design} β regression was skipped: {reason}</source>
-      <translation>{design}β回归已跳过：{reason}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="321" />
-      <source>{variable} in {year}</source>
-      <translation>{year}年{variable}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="323" />
-      <source>Log of {variable} in {year}</source>
-      <translation>{year}年{variable}的对数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="324" />
-      <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
-      <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="326" />
-      <source>{variable} in {year} relative to the mean of all units</source>
-      <translation>{year}年{variable}相对全部单元均值之比</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/convergence.py" line="334" />
-      <source>Growth of {variable} {start}–{end}</source>
-      <translation>{variable} {start}–{end} 年增长</translation>
     </message>
     <message>
       <source>{model}: the spatial parameter {name} = {value:.3f} is at the bound of its range; the model is not identified on these data. Try other weights or the OLS results.</source>
@@ -1218,437 +1242,462 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
       <translation>{variable}分组σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="107" />
+      <location filename="../../processing/convergence_report.py" line="109" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="107" />
+      <location filename="../../processing/convergence_report.py" line="109" />
       <source>Cross-section or panel</source>
       <translation>截面或面板</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="107" />
+      <location filename="../../processing/convergence_report.py" line="109" />
       <source>Estimator</source>
       <translation>估计方法</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="108" />
+      <location filename="../../processing/convergence_report.py" line="110" />
       <source>Conditional (with controls)</source>
       <translation>条件收敛（含控制变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="108" />
+      <location filename="../../processing/convergence_report.py" line="110" />
       <source>Fixed effects</source>
       <translation>固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="109" />
+      <location filename="../../processing/convergence_report.py" line="111" />
       <source>β (coefficient of the log level)</source>
       <translation>β（对数水平的系数）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="109" />
+      <location filename="../../processing/convergence_report.py" line="111" />
       <source>Standard error of β</source>
       <translation>β的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="110" />
+      <location filename="../../processing/convergence_report.py" line="112" />
       <source>p-value of β</source>
       <translation>β的 p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="110" />
+      <location filename="../../processing/convergence_report.py" line="112" />
       <source>Speed of convergence λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="111" />
+      <location filename="../../processing/convergence_report.py" line="113" />
       <source>Standard error of λ</source>
       <translation>λ的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="111" />
+      <location filename="../../processing/convergence_report.py" line="113" />
       <source>Half-life (years)</source>
       <translation>半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="112" />
+      <location filename="../../processing/convergence_report.py" line="114" />
       <source>Standard error of the half-life</source>
       <translation>半衰期的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="112" />
+      <location filename="../../processing/convergence_report.py" line="114" />
       <source>Observations</source>
       <translation>观测值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="113" />
+      <location filename="../../processing/convergence_report.py" line="115" />
       <source>R² (within R² with fixed effects, pseudo R² for ML)</source>
       <translation>R²（固定效应模型为组内 R²，极大似然估计为伪 R²）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="113" />
+      <location filename="../../processing/convergence_report.py" line="115" />
       <source>Log-likelihood</source>
       <translation>对数似然值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="114" />
+      <location filename="../../processing/convergence_report.py" line="116" />
       <source>AIC</source>
       <translation>AIC</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="114" />
+      <location filename="../../processing/convergence_report.py" line="116" />
       <source>Spatial parameter</source>
       <translation>空间参数</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="114" />
+      <location filename="../../processing/convergence_report.py" line="116" />
       <source>Spatial parameter value</source>
       <translation>空间参数估计值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="115" />
+      <location filename="../../processing/convergence_report.py" line="117" />
       <source>Standard error of the spatial parameter</source>
       <translation>空间参数的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="115" />
+      <location filename="../../processing/convergence_report.py" line="117" />
       <source>p-value of the spatial parameter</source>
       <translation>空间参数的 p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="116" />
+      <location filename="../../processing/convergence_report.py" line="118" />
       <source>Direct effect of the initial level</source>
       <translation>初始水平的直接效应</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="116" />
+      <location filename="../../processing/convergence_report.py" line="118" />
       <source>Indirect (spillover) effect</source>
       <translation>间接效应（溢出效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="117" />
+      <location filename="../../processing/convergence_report.py" line="119" />
       <source>Total effect</source>
       <translation>总效应</translation>
     </message>
     <message>
       <location filename="../../processing/convergence_report.py" line="119" />
+      <source>Standard error of the direct effect (simulated)</source>
+      <translation>直接效应的标准误（模拟）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="120" />
+      <source>Standard error of the indirect effect (simulated)</source>
+      <translation>间接效应的标准误（模拟）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="121" />
+      <source>Standard error of the total effect (simulated)</source>
+      <translation>总效应的标准误（模拟）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="123" />
       <source>β-convergence of {variable}</source>
       <translation>{variable}的β收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="132" />
+      <location filename="../../processing/convergence_report.py" line="136" />
       <source>Variable</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="132" />
+      <location filename="../../processing/convergence_report.py" line="136" />
       <source>Coefficient</source>
       <translation>系数</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="133" />
+      <location filename="../../processing/convergence_report.py" line="137" />
       <source>Standard error</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="133" />
+      <location filename="../../processing/convergence_report.py" line="137" />
       <source>t or z statistic</source>
       <translation>t 或 z 统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="133" />
+      <location filename="../../processing/convergence_report.py" line="137" />
       <source>p-value</source>
       <translation>p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="134" />
+      <location filename="../../processing/convergence_report.py" line="138" />
       <source>Significance (*** 1 %, ** 5 %, * 10 %)</source>
       <translation>显著性（*** 1%，** 5%，* 10%）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="135" />
+      <location filename="../../processing/convergence_report.py" line="139" />
       <source>β-convergence coefficients of {variable}</source>
       <translation>{variable}的β收敛系数</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="145" />
+      <location filename="../../processing/convergence_report.py" line="149" />
       <source>All units</source>
       <translation>全部单元</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="145" />
+      <location filename="../../processing/convergence_report.py" line="149" />
       <source>Coefficient of variation by group</source>
       <translation>分组变异系数</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="146" />
+      <location filename="../../processing/convergence_report.py" line="150" />
       <source>Theil index: between and within groups</source>
       <translation>泰尔指数：组间与组内</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="146" />
+      <location filename="../../processing/convergence_report.py" line="150" />
       <source>Between groups</source>
       <translation>组间</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="147" />
+      <location filename="../../processing/convergence_report.py" line="151" />
       <source>Within groups</source>
       <translation>组内</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="147" />
+      <location filename="../../processing/convergence_report.py" line="151" />
       <source>Dispersion</source>
       <translation>离散程度</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="171" />
+      <location filename="../../processing/convergence_report.py" line="175" />
       <source>β-convergence: growth against the initial level</source>
       <translation>β收敛：增长率与初始水平</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="172" />
+      <location filename="../../processing/convergence_report.py" line="176" />
       <source>ln {variable} in {year}</source>
       <translation>{year}年 ln {variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="173" />
+      <location filename="../../processing/convergence_report.py" line="177" />
       <source>Average annual growth {start}–{end} (%)</source>
       <translation>{start}–{end} 年均增长率（%）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="174" />
+      <location filename="../../processing/convergence_report.py" line="178" />
       <source>OLS fit (β = {beta:.4f})</source>
       <translation>OLS 拟合线（β = {beta:.4f}）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="176" />
+      <location filename="../../processing/convergence_report.py" line="180" />
       <source>matplotlib is not installed in QGIS's Python: the report has no charts.</source>
       <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="200" />
+      <location filename="../../processing/convergence_report.py" line="204" />
       <source>Cross-section: average annual log growth {start}–{end}</source>
       <translation>截面：{start}–{end} 年均对数增长率</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="202" />
+      <location filename="../../processing/convergence_report.py" line="206" />
       <source>Panel: annual log growth</source>
       <translation>面板：年度对数增长率</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="210" />
+      <location filename="../../processing/convergence_report.py" line="214" />
       <source>Standard errors ({kinds})</source>
       <translation>标准误（{kinds}）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="215" />
+      <location filename="../../processing/convergence_report.py" line="219" />
       <source>Speed of convergence λ = −ln(1 + β·τ)/τ from the coefficient β of the initial level; half-life = ln 2 / λ.</source>
       <translation>收敛速度 λ = −ln(1 + β·τ)/τ，由初始水平的系数 β 计算；半衰期 = ln 2 / λ。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="218" />
+      <location filename="../../processing/convergence_report.py" line="222" />
       <source>Spatial lag and Durbin models: the coefficient of the initial level is not its effect; the speed and half-life “from the total effect” use the LeSage–Pace total effect (direct + spillover) in place of β, the quantity that compares with OLS's β.</source>
       <translation>空间滞后模型和空间杜宾模型：初始水平的系数并非其效应；“由总效应计算”的收敛速度和半衰期以 LeSage–Pace 总效应（直接效应 + 溢出效应）代替 β，可与 OLS 的 β 相比较。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="233" />
+      <location filename="../../processing/convergence_report.py" line="237" />
       <source>Convergence of {variable}, {start}–{end}: {layer}</source>
       <translation>{variable}的收敛分析，{start}–{end}：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="235" />
+      <location filename="../../processing/convergence_report.py" line="239" />
       <source>{units} units, {years} years ({start}–{end}), balanced panel.</source>
       <translation>{units} 个单元，{years} 年（{start}–{end}），平衡面板。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="238" />
+      <location filename="../../processing/convergence_report.py" line="242" />
       <source>{count} unit(s) with missing years were left out: {units}.</source>
       <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="242" />
+      <location filename="../../processing/convergence_report.py" line="246" />
       <source>σ-convergence: dispersion across units, year by year</source>
       <translation>σ收敛：单元间离散程度的逐年变化</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="245" />
+      <location filename="../../processing/convergence_report.py" line="249" />
       <source>fell</source>
       <translation>下降</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="245" />
+      <location filename="../../processing/convergence_report.py" line="249" />
       <source>rose</source>
       <translation>上升</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="246" />
+      <location filename="../../processing/convergence_report.py" line="250" />
       <source>The coefficient of variation {direction} from {first} ({start}) to {last} ({end}), {change} in all.</source>
       <translation>变异系数从 {first}（{start}年）{direction}至 {last}（{end}年），累计变化 {change}。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="250" />
+      <location filename="../../processing/convergence_report.py" line="254" />
       <source>Linear trend: {slope} per year ({p}).</source>
       <translation>线性趋势：每年 {slope}（{p}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="254" />
+      <location filename="../../processing/convergence_report.py" line="258" />
       <source>σ-convergence chart</source>
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="258" />
+      <location filename="../../processing/convergence_report.py" line="262" />
       <source>Standard deviations divide by n − 1 unless chosen otherwise; Theil index T = (1/n) Σ (y/ȳ) ln(y/ȳ); Gini G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ).</source>
       <translation>除另有选择外，标准差的分母为 n − 1；泰尔指数 T = (1/n) Σ (y/ȳ) ln(y/ȳ)；基尼系数 G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ)。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="260" />
+      <location filename="../../processing/convergence_report.py" line="264" />
       <source>Trend of each measure over the years</source>
       <translation>各测度的逐年趋势</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="261" />
+      <location filename="../../processing/convergence_report.py" line="265" />
       <source>Measure</source>
       <translation>测度</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="261" />
+      <location filename="../../processing/convergence_report.py" line="265" />
       <source>First year</source>
       <translation>首年</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="261" />
+      <location filename="../../processing/convergence_report.py" line="265" />
       <source>Last year</source>
       <translation>末年</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="261" />
+      <location filename="../../processing/convergence_report.py" line="265" />
       <source>Change</source>
       <translation>变化</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="261" />
+      <location filename="../../processing/convergence_report.py" line="265" />
       <source>Slope per year</source>
       <translation>年均斜率</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="268" />
+      <location filename="../../processing/convergence_report.py" line="272" />
       <source>Total</source>
       <translation>总体</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="268" />
+      <location filename="../../processing/convergence_report.py" line="272" />
       <source>Between share</source>
       <translation>组间占比</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="271" />
+      <location filename="../../processing/convergence_report.py" line="275" />
       <source>Gini coefficient: Dagum decomposition</source>
       <translation>基尼系数：Dagum 分解</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="272" />
+      <location filename="../../processing/convergence_report.py" line="276" />
       <source>Net between groups</source>
       <translation>组间净值</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="273" />
+      <location filename="../../processing/convergence_report.py" line="277" />
       <source>Transvariation</source>
       <translation>超变密度</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="276" />
+      <location filename="../../processing/convergence_report.py" line="280" />
       <source>Dagum (1997): G = G_w + G_nb + G_t. Transvariation measures the overlap of the groups' distributions.</source>
       <translation>Dagum（1997）：G = G_w + G_nb + G_t。超变密度衡量各组分布的重叠程度。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="283" />
+      <location filename="../../processing/convergence_report.py" line="287" />
       <source>Average annual growth {start}–{end}</source>
       <translation>{start}–{end} 年均增长率</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="287" />
+      <location filename="../../processing/convergence_report.py" line="291" />
       <source>β-convergence: do units that start lower grow faster?</source>
       <translation>β收敛：初始水平较低的单元是否增长更快？</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="291" />
+      <location filename="../../processing/convergence_report.py" line="295" />
       <source>Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, half of it in {half} years.</source>
       <translation>是：β = {beta}（{p}）；向共同稳态的差距每年缩小 {speed}，{half} 年缩小一半。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="296" />
+      <location filename="../../processing/convergence_report.py" line="300" />
       <source>No significant absolute β-convergence: β = {beta} ({p}).</source>
       <translation>不存在显著的绝对β收敛：β = {beta}（{p}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="300" />
+      <location filename="../../processing/convergence_report.py" line="304" />
       <source>β-convergence scatter</source>
       <translation>β收敛散点图</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="305" />
+      <location filename="../../processing/convergence_report.py" line="309" />
       <source>Panel fixed-effects β is biased towards faster convergence in short panels (Nickell 1981): read its speed as an upper bound.</source>
       <translation>短面板中固定效应估计的β偏向更快的收敛（Nickell 1981）：其收敛速度应视为上限。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="307" />
+      <location filename="../../processing/convergence_report.py" line="311" />
       <source>Speed of convergence λ = −ln(1 + β·τ)/τ with τ the years over which growth is averaged (the whole period in the cross-section, 1 for annual panel growth); half-life = ln 2 / λ; standard errors by the delta method.</source>
       <translation>收敛速度 λ = −ln(1 + β·τ)/τ，τ 为计算平均增长率的年数（截面为整个期间，年度面板增长为 1）；半衰期 = ln 2 / λ；标准误采用 Delta 方法。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="311" />
+      <location filename="../../processing/convergence_report.py" line="315" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="311" />
+      <location filename="../../processing/convergence_report.py" line="315" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="313" />
+      <location filename="../../processing/convergence_report.py" line="317" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design} β 回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="317" />
+      <location filename="../../processing/convergence_report.py" line="321" />
       <source>Spatial models: effects of the initial level (LeSage and Pace)</source>
       <translation>空间模型：初始水平的效应（LeSage 和 Pace）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="318" />
+      <location filename="../../processing/convergence_report.py" line="322" />
       <source>Direct</source>
       <translation>直接效应</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="318" />
+      <location filename="../../processing/convergence_report.py" line="322" />
       <source>Indirect (spillover)</source>
       <translation>间接效应（溢出效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="321" />
+      <location filename="../../processing/convergence_report.py" line="325" />
+      <source>Standard errors of the effects</source>
+      <translation>效应的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="326" />
+      <source>Inference on the effects: {method}.</source>
+      <translation>效应的推断：{method}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/convergence_report.py" line="328" />
       <source>A negative indirect effect means that neighbours with a high initial level slow a unit's growth (convergence spills over).</source>
       <translation>间接效应为负，表示初始水平较高的邻居会减缓本单元的增长（收敛存在空间溢出）。</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="339" />
+      <location filename="../../processing/convergence_report.py" line="357" />
       <source>Speed λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="347" />
+      <location filename="../../processing/convergence_report.py" line="365" />
       <source>Speed λ from the total effect (per year)</source>
       <translation>由总效应计算的收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="348" />
+      <location filename="../../processing/convergence_report.py" line="366" />
       <source>Half-life from the total effect (years)</source>
       <translation>由总效应计算的半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/convergence_report.py" line="359" />
+      <location filename="../../processing/convergence_report.py" line="377" />
       <source>Controls</source>
       <translation>控制变量</translation>
     </message>
@@ -7986,42 +8035,42 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的分级方法“{scheme}”；请使用以下之一：{schemes}。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="60" />
+      <location filename="../../core/convergence/analysis.py" line="62" />
       <source>{variable} must be positive: convergence works with logarithms and growth rates, but {count} unit(s) have zero or negative values: {units}. Use an index that is positive (e.g. min–max scaled to 0.01–1) or leave these units out.</source>
       <translation>{variable} 必须为正：收敛分析使用对数和增长率，但有 {count} 个单元取值为零或负：{units}。请使用取值为正的指数（如极差标准化到 0.01–1），或剔除这些单元。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="71" />
+      <location filename="../../core/convergence/analysis.py" line="73" />
       <source>{variable} has the same value for every unit in {year}: there is no dispersion to converge. Check the field.</source>
       <translation>{variable} 在 {year} 年所有单元取值相同：不存在可收敛的离散程度。请检查该字段。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="83" />
+      <location filename="../../core/convergence/analysis.py" line="85" />
       <source>The group field is empty for {count} unit(s): {units}. Fill it or leave the group field unset.</source>
       <translation>分组字段在 {count} 个单元中为空：{units}。请补全，或不设置分组字段。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="91" />
+      <location filename="../../core/convergence/analysis.py" line="93" />
       <source>Too few units per group: {groups}. Dispersion by group needs at least {minimum} units in each group; merge the small groups or leave the group field unset.</source>
       <translation>部分组的单元过少：{groups}。按组计算离散程度要求每组至少 {minimum} 个单元；请合并小组，或不设置分组字段。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="104" />
+      <location filename="../../core/convergence/analysis.py" line="106" />
       <source>The spatial weights have no entry for {count} unit(s): {units}; build them from this layer with the same id field.</source>
       <translation>空间权重中缺少 {count} 个单元：{units}；请用相同的标识字段为此图层构建空间权重。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="173" />
-      <source>{model} ({kind}): the spatial parameter {name} = {value:.4f} is at the bound of its range (|{name}| ≥ {bound}); the model is not identified on these data, so it is left out of the tables and the report. Try other spatial weights, or read the OLS results.</source>
-      <translation>{model}（{kind}）：空间参数 {name} = {value:.4f} 位于取值范围的边界（|{name}| ≥ {bound}）；该模型在这些数据上不可识别，因此不列入表格和报告。请尝试其他空间权重，或参考 OLS 结果。</translation>
+      <location filename="../../core/convergence/analysis.py" line="174" />
+      <source>{model} ({kind}): the spatial parameter {name} = {value:.4f} is at the bound of its range ({lower:.4f}, {upper:.4f}); the likelihood has no maximum inside it, so the model is left out of the tables and the report. Try other spatial weights, or read the OLS results.</source>
+      <translation>{model}（{kind}）：空间参数 {name} = {value:.4f} 位于其取值范围（{lower:.4f}, {upper:.4f}）的边界；似然函数在该范围内没有极大值，因此该模型不列入表格和报告。请尝试其他空间权重，或参考 OLS 结果。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="177" />
+      <location filename="../../core/convergence/analysis.py" line="178" />
       <source>conditional</source>
       <translation>条件</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="177" />
+      <location filename="../../core/convergence/analysis.py" line="178" />
       <source>absolute</source>
       <translation>绝对</translation>
     </message>
@@ -8031,27 +8080,27 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>空间模型需要空间权重；请选择权重文件或权重类型。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/beta.py" line="75" />
+      <location filename="../../core/convergence/beta.py" line="78" />
       <source>Unknown timing of the controls “{timing}”; use initial or mean.</source>
       <translation>未知的控制变量取值时点“{timing}”；请使用 initial 或 mean。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/beta.py" line="117" />
+      <location filename="../../core/convergence/beta.py" line="120" />
       <source>The years are not equally spaced ({years}); a panel of growth rates needs a regular interval. Choose consecutive years.</source>
       <translation>年份间隔不相等（{years}）；增长率面板需要等间隔的年份。请选择连续的年份。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/beta.py" line="134" />
+      <location filename="../../core/convergence/beta.py" line="137" />
       <source>Panel β-convergence with fixed effects needs at least {needed} years; the data have {count}.</source>
       <translation>含固定效应的面板β收敛至少需要 {needed} 年；数据只有 {count} 年。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/spatial.py" line="56" />
+      <location filename="../../core/convergence/spatial.py" line="47" />
       <source>{count} unit(s) have no neighbours in the spatial weights: {units}. Maximum-likelihood spatial models need every unit to have one; use k-nearest neighbours, or drop these units.</source>
       <translation>{count} 个单元在空间权重中没有邻居：{units}。极大似然空间模型要求每个单元都有邻居；请使用 k 近邻，或剔除这些单元。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/spatial.py" line="87" />
+      <location filename="../../core/convergence/spatial.py" line="68" />
       <source>Unknown spatial model “{model}”; use one of {models}.</source>
       <translation>未知的空间模型“{model}”；请使用以下之一：{models}。</translation>
     </message>
@@ -8216,32 +8265,32 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>缺少 HiGHS 求解器（Python 包 highspy）；请用 pip install highspy 安装后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="102" />
+      <location filename="../../core/dependencies.py" line="99" />
       <source>{package} (missing; needs &gt;= {required})</source>
       <translation>{package}（缺失；需要 &gt;= {required}）</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="103" />
+      <location filename="../../core/dependencies.py" line="100" />
       <source>{package} {installed} (too old; needs &gt;= {required})</source>
       <translation>{package} {installed}（版本过旧；需要 &gt;= {required}）</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="305" />
+      <location filename="../../core/dependencies.py" line="302" />
       <source>conda install -c conda-forge pyproj (in QGIS's conda environment)</source>
       <translation>conda install -c conda-forge pyproj（在 QGIS 所在的 conda 环境中）</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="307" />
+      <location filename="../../core/dependencies.py" line="304" />
       <source>the OSGeo4W Setup (Advanced Install), package python3-pyproj</source>
       <translation>OSGeo4W 安装程序（高级安装）中的 python3-pyproj 包</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="309" />
+      <location filename="../../core/dependencies.py" line="306" />
       <source>a QGIS.app that ships pyproj (the official installers do), or QGIS from conda-forge</source>
       <translation>自带 pyproj 的 QGIS.app（官方安装包即自带），或 conda-forge 的 QGIS</translation>
     </message>
     <message>
-      <location filename="../../core/dependencies.py" line="310" />
+      <location filename="../../core/dependencies.py" line="307" />
       <source>sudo apt install python3-pyproj (Debian, Ubuntu) or sudo dnf install python3-pyproj (Fedora)</source>
       <translation>sudo apt install python3-pyproj（Debian、Ubuntu）或 sudo dnf install python3-pyproj（Fedora）</translation>
     </message>
@@ -8751,12 +8800,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>Lee–Yu 修正（双向固定效应）：{name} {before} → {after}，σ² {sigma2} → {corrected}，β 相应调整。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/likelihood.py" line="40" />
+      <location filename="../../core/econometrics/likelihood.py" line="46" />
       <source>{model}: the data are fitted exactly (σ² = {sigma2:.3g}, practically zero), so the likelihood is unbounded and the estimates are meaningless. This happens with too few units for the model, or when an explanatory variable (or its spatial lag) reproduces {dependent}: use more units or remove that variable, or choose another model.</source>
       <translation>{model}：数据被完全拟合（σ² = {sigma2:.3g}，实际为零），因此似然函数无界，估计结果没有意义。这通常是因为单元数对该模型而言太少，或某个解释变量（或其空间滞后项）复现了 {dependent}：请增加单元、移除该变量，或选择其他模型。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/likelihood.py" line="68" />
+      <location filename="../../core/econometrics/likelihood.py" line="74" />
       <source>{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range ({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum away from it. Check the spatial weights (row-standardised weights are expected), add year fixed effects if all units share a trend, or choose another model.</source>
       <translation>{model}：空间参数 {name} = {value:.4f} 达到了其容许范围（{lower:.4f}, {upper:.4f}）的边界；似然函数在边界之外没有内部最大值。请检查空间权重（应为行标准化权重）；若所有单元有共同趋势，请加入年份固定效应；或选择其他模型。</translation>
     </message>
@@ -10926,17 +10975,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的取点方法“{method}”；请使用 centroid 或 point_on_surface。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="192" />
+      <location filename="../../processing/algorithms/convergence.py" line="193" />
       <source>The indicator {variable} cannot also be a control; remove it from the controls.</source>
       <translation>指标 {variable} 不能同时作为控制变量；请将其从控制变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="202" />
+      <location filename="../../processing/algorithms/convergence.py" line="203" />
       <source>Spatial models need the cities' geometries or a weights file; the layer has no geometry, so choose a GAL/GWT weights file.</source>
       <translation>空间模型需要城市的几何或权重文件；该图层没有几何，请选择 GAL/GWT 权重文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="250" />
+      <location filename="../../processing/algorithms/convergence.py" line="251" />
       <source>The group field {field} changes over the years for {count} unit(s): {units}; a unit must stay in one group.</source>
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>
@@ -11023,6 +11072,10 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     <message>
       <source>{count} unit(s) have empty (NULL) values in the model's fields: {units}. Fill them, or run again with “Balance the panel / drop units with missing values” on.</source>
       <translation type="vanished">{count} 个单元在模型字段中有空值（NULL）：{units}。请补全，或勾选“平衡面板 / 剔除含缺失值的单元”后重新运行。</translation>
+    </message>
+    <message>
+      <source>{model} ({kind}): the spatial parameter {name} = {value:.4f} is at the bound of its range (|{name}| ≥ {bound}); the model is not identified on these data, so it is left out of the tables and the report. Try other spatial weights, or read the OLS results.</source>
+      <translation type="vanished">{model}（{kind}）：空间参数 {name} = {value:.4f} 位于取值范围的边界（|{name}| ≥ {bound}）；该模型在这些数据上不可识别，因此不列入表格和报告。请尝试其他空间权重，或参考 OLS 结果。</translation>
     </message>
     <message>
       <source>{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range ({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum. Check the spatial weights (row-standardised weights are expected), add year fixed effects if all units share a trend, or choose another model.</source>

@@ -178,10 +178,12 @@ def two_block_growth():
 def test_a_spatial_model_at_the_bound_is_left_out_with_its_reason(model, name):
     """Before: SAR reported ρ = 1.0000 (SE 2.6e-8) with a starred β, a half-life of 5e8 years and effects."""
     from digital_resilience.core.convergence.spatial import cross_section_spatial
+    from digital_resilience.core.econometrics.likelihood import AtBound
 
     panel, weights = two_block_growth()
-    fitted = cross_section_spatial(panel.matrix("RES"), panel.years, weights, model)
-    assert fitted.spatial["at_bound"] and abs(fitted.spatial["value"]) > 0.99
+    with pytest.raises(AtBound) as bound:
+        cross_section_spatial(panel.matrix("RES"), panel.years, weights, model)
+    assert abs(bound.value.params["value"]) > 0.99
     result = convergence_analysis(panel, "RES", weights=weights, settings=ConvergenceSettings(spatial_models=(model,)))
     assert [m.estimator for m in result.models] == ["OLS"]
     (_, error), = [entry for entry in result.skipped if entry[0] == "cross-section"]

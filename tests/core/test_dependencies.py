@@ -32,12 +32,12 @@ def test_version_tuple_reads_leading_numbers():
 
 
 def test_problems_finds_missing_and_old_packages(monkeypatch):
-    versions = {"highspy": None, "spreg": "1.2.0", "libpysal": "4.14.1"}
+    versions = {"highspy": None, "mapclassify": "2.4.0", "geopandas": "1.0.1"}
     monkeypatch.setattr(dependencies, "installed_version", lambda name: versions.get(name))
-    found = problems(("highspy", "spreg", "libpysal"))
-    assert [p.package for p in found] == ["highspy", "spreg"]
+    found = problems(("highspy", "mapclassify", "geopandas"))
+    assert [p.package for p in found] == ["highspy", "mapclassify"]
     assert found[0].describe() == "highspy (missing; needs >= 1.8)"
-    assert found[1].describe() == "spreg 1.2.0 (too old; needs >= 1.4)"
+    assert found[1].describe() == "mapclassify 2.4.0 (too old; needs >= 2.5)"
 
 
 def test_everything_needed_is_installed_in_the_test_environment():
@@ -168,10 +168,10 @@ def test_plan_installs_everything_but_pyproj_from_pip():
 ])
 def test_plan_refuses_pyproj_and_what_pulls_it_in(platform, conda, command):
     found = [Problem("pandas", "1.4", None), Problem("pyproj", "3.3", None), Problem("geopandas", "0.12", None),
-             Problem("spreg", "1.4", None), Problem("highspy", "1.8", None)]
+             Problem("mapclassify", "2.5", None), Problem("highspy", "1.8", None)]
     plan = plan_install(found, {"numpy": "1.24.2"}.get, platform, conda=conda)
-    assert plan.requirements() == ["pandas>=1.4", "highspy>=1.8"]
-    assert [p.package for p in plan.refused] == ["pyproj", "geopandas", "spreg"]
+    assert plan.requirements() == ["pandas>=1.4", "mapclassify>=2.5", "highspy>=1.8"]
+    assert [p.package for p in plan.refused] == ["pyproj", "geopandas"]
     assert command in plan.distribution_command
     assert "pyproj<0" in plan.constraints
     # Too old counts as missing: pip must not replace it with a wheel either.

@@ -108,7 +108,7 @@ def test_first_start_without_packages_opens_the_install_dialog(tmp_path):
     state = run_fresh_qgis(tmp_path)
     assert state["dialogs"] == 1 and state["visible"] == [True]
     packages = {row[0]: row for row in state["rows"]}
-    assert {"pandas", "geopandas", "libpysal"} <= set(packages)
+    assert {"pandas", "geopandas", "mapclassify"} <= set(packages)
     assert packages["pandas"][1] == "missing" and packages["pandas"][2] == ">= 1.4"
     assert packages["pandas"][3] == "17 algorithms"  # all but the report map
     assert packages["highspy"][3].split(", ")[0] == "Core–node coverage"  # and network redundancy

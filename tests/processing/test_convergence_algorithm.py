@@ -132,6 +132,8 @@ def test_long_layer_without_geometry_gives_the_same_numbers(panel_layers, provid
 
 
 def test_spatial_models_with_nearest_neighbours(panel_layers, provider, tmp_path):
+    from qgis.core import NULL
+
     wide, _ = panel_layers
     result = run({"INPUT": wide_layer(wide), "FIELD": "RES_2019", "ID_FIELD": "adcode", "SPATIAL_MODELS": [0, 1, 2],
                   "WEIGHTS_KIND": 2, "WEIGHTS_K": 6, "OUTPUT": "TEMPORARY_OUTPUT",
@@ -143,6 +145,10 @@ def test_spatial_models_with_nearest_neighbours(panel_layers, provider, tmp_path
     assert beta.loc["SAR", "sp_param"] == "rho" and beta.loc["SEM", "sp_param"] == "lambda"
     assert beta.loc["SAR", "total"] < beta.loc["SAR", "direct"] < 0  # ρ > 0 spreads the convergence
     assert beta.loc["SDM", "direct"] < 0 and beta.loc["SDM", "total"] < 0
+    # Simulated standard errors of the effects (1,000 draws) for SAR and SDM; none for the SEM.
+    for estimator in ("SAR", "SDM"):
+        assert (beta.loc[estimator, ["direct_se", "indir_se", "total_se"]] > 0).all()
+    assert all(value == NULL for value in beta.loc["SEM", ["direct_se", "indir_se", "total_se"]])
     # The paper table: the speed from the total effect, λ = −ln(1 + total·τ)/τ over the 8 years, for SAR and
     # SDM (not for the SEM, whose β is its effect), and the weights of the spatial models.
     paper = pd.read_csv(tmp_path / "beta_cross_section.csv", encoding="utf-8-sig", header=None,
