@@ -148,184 +148,6 @@
     </message>
   </context>
   <context>
-    <name>AutocorrelationReport</name>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="25" />
-      <source>Report</source>
-      <translation>报告</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="25" />
-      <source>HTML files (*.html)</source>
-      <translation>HTML 文件 (*.html)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="35" />
-      <source>matplotlib is not installed in QGIS's Python: the report has no chart.</source>
-      <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="58" />
-      <source>Global spatial autocorrelation: {layer}</source>
-      <translation>全局空间自相关：{layer}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="60" />
-      <source>two-sided</source>
-      <translation>双侧</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="60" />
-      <source>greater than expected (one-sided)</source>
-      <translation>大于期望（单侧）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="61" />
-      <source>less than expected (one-sided)</source>
-      <translation>小于期望（单侧）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="62" />
-      <source>{count} field(s): {fields}. Alternative hypothesis: {alternative}.</source>
-      <translation>{count} 个字段：{fields}。备择假设：{alternative}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="66" />
-      <source>Moran's I of {field}{year}: {value} (p = {p}, {inference}).</source>
-      <translation>{field}{year} 的 Moran's I：{value}（p = {p}，{inference}）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="70" />
-      <source>Over the years</source>
-      <translation>逐年变化</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="71" />
-      <source>Chart of the global statistic over the years</source>
-      <translation>全局统计量逐年变化图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="72" />
-      <source>Results</source>
-      <translation>结果</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="73" />
-      <source>Field</source>
-      <translation>字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="73" />
-      <source>Year</source>
-      <translation>年份</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="73" />
-      <source>Statistic</source>
-      <translation>统计量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="73" />
-      <source>Inference</source>
-      <translation>推断方式</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="73" />
-      <source>Value</source>
-      <translation>统计量值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="73" />
-      <source>Expected value</source>
-      <translation>期望值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="74" />
-      <source>z</source>
-      <translation>z</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="74" />
-      <source>p-value</source>
-      <translation>p 值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="74" />
-      <source>Units</source>
-      <translation>单元数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="74" />
-      <source>Permutations</source>
-      <translation>置换次数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="79" />
-      <source>z = (value − expected) / standard deviation. Geary's C below 1 (negative z) means positive autocorrelation. Permutation p-values are (M + 1) / (P + 1).</source>
-      <translation>z =（值 − 期望值）/ 标准差。Geary's C 小于 1（z 为负）表示正空间自相关。置换检验的 p 值为 (M + 1) / (P + 1)。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="102" />
-      <source>Local Moran's I (LISA): {layer}</source>
-      <translation>局部莫兰指数（LISA）：{layer}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="105" />
-      <source>{run}: Moran's I = {value}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} cities.</source>
-      <translation>{run}：Moran's I = {value}；高-高城市 {hh} 个，低-低 {ll} 个，低-高 {lh} 个，高-低 {hl} 个。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="109" />
-      <source>conditional permutation ({count} permutations)</source>
-      <translation>条件置换（{count} 次置换）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="110" />
-      <source>normal approximation</source>
-      <translation>正态近似</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="111" />
-      <source>none</source>
-      <translation>无</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="111" />
-      <source>false discovery rate (Benjamini–Hochberg)</source>
-      <translation>错误发现率（Benjamini–Hochberg）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="112" />
-      <source>Bonferroni</source>
-      <translation>Bonferroni</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="113" />
-      <source>A city is in a cluster when its p-value is at most {alpha}; inference: {inference}; multiple-testing control: {control}.</source>
-      <translation>城市的 p 值不大于 {alpha} 时归入集聚类型；推断方式：{inference}；多重检验校正：{control}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="117" />
-      <source>Moran scatter plot</source>
-      <translation>Moran 散点图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="119" />
-      <source>Clusters</source>
-      <translation>集聚类型</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="121" />
-      <source>Variable</source>
-      <translation>变量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="121" />
-      <source>Moran's I</source>
-      <translation>莫兰指数（Moran's I）</translation>
-    </message>
-  </context>
-  <context>
     <name>ClassificationParameters</name>
     <message>
       <location filename="../../processing/classification_parameters.py" line="29" />
@@ -1011,654 +833,33 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
       <translation>{design}β回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="316" />
+      <location filename="../../processing/algorithms/convergence.py" line="317" />
       <source>{variable} in {year}</source>
       <translation>{year}年{variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="318" />
+      <location filename="../../processing/algorithms/convergence.py" line="319" />
       <source>Log of {variable} in {year}</source>
       <translation>{year}年{variable}的对数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="319" />
+      <location filename="../../processing/algorithms/convergence.py" line="320" />
       <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
       <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="321" />
+      <location filename="../../processing/algorithms/convergence.py" line="322" />
       <source>{variable} in {year} relative to the mean of all units</source>
       <translation>{year}年{variable}相对全部单元均值之比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="329" />
+      <location filename="../../processing/algorithms/convergence.py" line="330" />
       <source>Growth of {variable} {start}–{end}</source>
       <translation>{variable} {start}–{end} 年增长</translation>
     </message>
     <message>
       <source>{model}: the spatial parameter {name} = {value:.3f} is at the bound of its range; the model is not identified on these data. Try other weights or the OLS results.</source>
       <translation type="vanished">{model}：空间参数 {name} = {value:.3f} 位于取值范围边界，模型在该数据上不可识别。请尝试其他空间权重，或参考 OLS 结果。</translation>
-    </message>
-  </context>
-  <context>
-    <name>ConvergenceReport</name>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="21" />
-      <source>Coefficient of variation</source>
-      <translation>变异系数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="22" />
-      <source>Standard deviation of logs</source>
-      <translation>对数标准差</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="23" />
-      <source>Theil index</source>
-      <translation>泰尔指数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="24" />
-      <source>Gini coefficient</source>
-      <translation>基尼系数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="29" />
-      <source>None</source>
-      <translation>无</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="29" />
-      <source>Unit</source>
-      <translation>城市</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="29" />
-      <source>Unit and year</source>
-      <translation>城市与年份</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="33" />
-      <source>Cross-section</source>
-      <translation>截面</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="33" />
-      <source>Panel</source>
-      <translation>面板</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="34" />
-      <source>conditional</source>
-      <translation>条件收敛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="34" />
-      <source>absolute</source>
-      <translation>绝对收敛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="35" />
-      <source>{design} {estimator}, {kind}</source>
-      <translation>{design} {estimator}（{kind}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="43" />
-      <source>ln {variable} {year} (initial level, β)</source>
-      <translation>ln {variable} {year}（初始水平，β）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="44" />
-      <source>ln {variable}, previous year (β)</source>
-      <translation>ln {variable}，上一年（β）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="45" />
-      <source>W × ln {variable} {year} (neighbours' initial level)</source>
-      <translation>W × ln {variable} {year}（邻居的初始水平）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="47" />
-      <source>Constant</source>
-      <translation>常数项</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="48" />
-      <source>ρ (spatial lag of growth)</source>
-      <translation>ρ（增长率的空间滞后）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="49" />
-      <source>λ (spatial error)</source>
-      <translation>λ（空间误差）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="52" />
-      <source>W × {control}</source>
-      <translation>W × {control}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="53" />
-      <source>{control}, previous year</source>
-      <translation>{control}，上一年</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="65" />
-      <source>Year</source>
-      <translation>年份</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="65" />
-      <source>Units</source>
-      <translation>单元数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="65" />
-      <source>Mean of {variable}</source>
-      <translation>{variable}均值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="67" />
-      <source>Theil index, between groups</source>
-      <translation>泰尔指数：组间</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="67" />
-      <source>Theil index, within groups</source>
-      <translation>泰尔指数：组内</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="68" />
-      <source>Share of the Theil index between groups</source>
-      <translation>泰尔指数中组间差异的占比</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="69" />
-      <source>Gini (Dagum): within groups</source>
-      <translation>基尼系数（Dagum）：组内</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="69" />
-      <source>Gini (Dagum): net between groups</source>
-      <translation>基尼系数（Dagum）：组间净值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="70" />
-      <source>Gini (Dagum): transvariation</source>
-      <translation>基尼系数（Dagum）：超变密度</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="72" />
-      <source>σ-convergence of {variable}</source>
-      <translation>{variable}的σ收敛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="80" />
-      <source>Group</source>
-      <translation>分组</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="80" />
-      <source>Mean</source>
-      <translation>均值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="81" />
-      <source>Group's share of the total (Theil weight)</source>
-      <translation>组占总体的份额（泰尔权重）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="82" />
-      <source>Contribution to the within-group Theil index</source>
-      <translation>对组内泰尔指数的贡献</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="84" />
-      <source>σ-convergence of {variable} by group</source>
-      <translation>{variable}分组σ收敛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="107" />
-      <source>Model</source>
-      <translation>模型</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="107" />
-      <source>Cross-section or panel</source>
-      <translation>截面或面板</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="107" />
-      <source>Estimator</source>
-      <translation>估计方法</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="108" />
-      <source>Conditional (with controls)</source>
-      <translation>条件收敛（含控制变量）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="108" />
-      <source>Fixed effects</source>
-      <translation>固定效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="109" />
-      <source>β (coefficient of the log level)</source>
-      <translation>β（对数水平的系数）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="109" />
-      <source>Standard error of β</source>
-      <translation>β的标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="110" />
-      <source>p-value of β</source>
-      <translation>β的 p 值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="110" />
-      <source>Speed of convergence λ (per year)</source>
-      <translation>收敛速度 λ（每年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="111" />
-      <source>Standard error of λ</source>
-      <translation>λ的标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="111" />
-      <source>Half-life (years)</source>
-      <translation>半衰期（年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="112" />
-      <source>Standard error of the half-life</source>
-      <translation>半衰期的标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="112" />
-      <source>Observations</source>
-      <translation>观测值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="113" />
-      <source>R² (within R² with fixed effects, pseudo R² for ML)</source>
-      <translation>R²（固定效应模型为组内 R²，极大似然估计为伪 R²）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="113" />
-      <source>Log-likelihood</source>
-      <translation>对数似然值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="114" />
-      <source>AIC</source>
-      <translation>AIC</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="114" />
-      <source>Spatial parameter</source>
-      <translation>空间参数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="114" />
-      <source>Spatial parameter value</source>
-      <translation>空间参数估计值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="115" />
-      <source>Standard error of the spatial parameter</source>
-      <translation>空间参数的标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="115" />
-      <source>p-value of the spatial parameter</source>
-      <translation>空间参数的 p 值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="116" />
-      <source>Direct effect of the initial level</source>
-      <translation>初始水平的直接效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="116" />
-      <source>Indirect (spillover) effect</source>
-      <translation>间接效应（溢出效应）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="117" />
-      <source>Total effect</source>
-      <translation>总效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="119" />
-      <source>β-convergence of {variable}</source>
-      <translation>{variable}的β收敛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="132" />
-      <source>Variable</source>
-      <translation>变量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="132" />
-      <source>Coefficient</source>
-      <translation>系数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="133" />
-      <source>Standard error</source>
-      <translation>标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="133" />
-      <source>t or z statistic</source>
-      <translation>t 或 z 统计量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="133" />
-      <source>p-value</source>
-      <translation>p 值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="134" />
-      <source>Significance (*** 1 %, ** 5 %, * 10 %)</source>
-      <translation>显著性（*** 1%，** 5%，* 10%）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="135" />
-      <source>β-convergence coefficients of {variable}</source>
-      <translation>{variable}的β收敛系数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="145" />
-      <source>All units</source>
-      <translation>全部单元</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="145" />
-      <source>Coefficient of variation by group</source>
-      <translation>分组变异系数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="146" />
-      <source>Theil index: between and within groups</source>
-      <translation>泰尔指数：组间与组内</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="146" />
-      <source>Between groups</source>
-      <translation>组间</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="147" />
-      <source>Within groups</source>
-      <translation>组内</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="147" />
-      <source>Dispersion</source>
-      <translation>离散程度</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="171" />
-      <source>β-convergence: growth against the initial level</source>
-      <translation>β收敛：增长率与初始水平</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="172" />
-      <source>ln {variable} in {year}</source>
-      <translation>{year}年 ln {variable}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="173" />
-      <source>Average annual growth {start}–{end} (%)</source>
-      <translation>{start}–{end} 年均增长率（%）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="174" />
-      <source>OLS fit (β = {beta:.4f})</source>
-      <translation>OLS 拟合线（β = {beta:.4f}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="176" />
-      <source>matplotlib is not installed in QGIS's Python: the report has no charts.</source>
-      <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="200" />
-      <source>Cross-section: average annual log growth {start}–{end}</source>
-      <translation>截面：{start}–{end} 年均对数增长率</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="202" />
-      <source>Panel: annual log growth</source>
-      <translation>面板：年度对数增长率</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="210" />
-      <source>Standard errors ({kinds})</source>
-      <translation>标准误（{kinds}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="215" />
-      <source>Speed of convergence λ = −ln(1 + β·τ)/τ from the coefficient β of the initial level; half-life = ln 2 / λ.</source>
-      <translation>收敛速度 λ = −ln(1 + β·τ)/τ，由初始水平的系数 β 计算；半衰期 = ln 2 / λ。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="218" />
-      <source>Spatial lag and Durbin models: the coefficient of the initial level is not its effect; the speed and half-life “from the total effect” use the LeSage–Pace total effect (direct + spillover) in place of β, the quantity that compares with OLS's β.</source>
-      <translation>空间滞后模型和空间杜宾模型：初始水平的系数并非其效应；“由总效应计算”的收敛速度和半衰期以 LeSage–Pace 总效应（直接效应 + 溢出效应）代替 β，可与 OLS 的 β 相比较。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="233" />
-      <source>Convergence of {variable}, {start}–{end}: {layer}</source>
-      <translation>{variable}的收敛分析，{start}–{end}：{layer}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="235" />
-      <source>{units} units, {years} years ({start}–{end}), balanced panel.</source>
-      <translation>{units} 个单元，{years} 年（{start}–{end}），平衡面板。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="238" />
-      <source>{count} unit(s) with missing years were left out: {units}.</source>
-      <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="242" />
-      <source>σ-convergence: dispersion across units, year by year</source>
-      <translation>σ收敛：单元间离散程度的逐年变化</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="245" />
-      <source>fell</source>
-      <translation>下降</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="245" />
-      <source>rose</source>
-      <translation>上升</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="246" />
-      <source>The coefficient of variation {direction} from {first} ({start}) to {last} ({end}), {change} in all.</source>
-      <translation>变异系数从 {first}（{start}年）{direction}至 {last}（{end}年），累计变化 {change}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="250" />
-      <source>Linear trend: {slope} per year ({p}).</source>
-      <translation>线性趋势：每年 {slope}（{p}）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="254" />
-      <source>σ-convergence chart</source>
-      <translation>σ收敛图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="258" />
-      <source>Standard deviations divide by n − 1 unless chosen otherwise; Theil index T = (1/n) Σ (y/ȳ) ln(y/ȳ); Gini G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ).</source>
-      <translation>除另有选择外，标准差的分母为 n − 1；泰尔指数 T = (1/n) Σ (y/ȳ) ln(y/ȳ)；基尼系数 G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ)。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="260" />
-      <source>Trend of each measure over the years</source>
-      <translation>各测度的逐年趋势</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="261" />
-      <source>Measure</source>
-      <translation>测度</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="261" />
-      <source>First year</source>
-      <translation>首年</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="261" />
-      <source>Last year</source>
-      <translation>末年</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="261" />
-      <source>Change</source>
-      <translation>变化</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="261" />
-      <source>Slope per year</source>
-      <translation>年均斜率</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="268" />
-      <source>Total</source>
-      <translation>总体</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="268" />
-      <source>Between share</source>
-      <translation>组间占比</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="271" />
-      <source>Gini coefficient: Dagum decomposition</source>
-      <translation>基尼系数：Dagum 分解</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="272" />
-      <source>Net between groups</source>
-      <translation>组间净值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="273" />
-      <source>Transvariation</source>
-      <translation>超变密度</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="276" />
-      <source>Dagum (1997): G = G_w + G_nb + G_t. Transvariation measures the overlap of the groups' distributions.</source>
-      <translation>Dagum（1997）：G = G_w + G_nb + G_t。超变密度衡量各组分布的重叠程度。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="283" />
-      <source>Average annual growth {start}–{end}</source>
-      <translation>{start}–{end} 年均增长率</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="287" />
-      <source>β-convergence: do units that start lower grow faster?</source>
-      <translation>β收敛：初始水平较低的单元是否增长更快？</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="291" />
-      <source>Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, half of it in {half} years.</source>
-      <translation>是：β = {beta}（{p}）；向共同稳态的差距每年缩小 {speed}，{half} 年缩小一半。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="296" />
-      <source>No significant absolute β-convergence: β = {beta} ({p}).</source>
-      <translation>不存在显著的绝对β收敛：β = {beta}（{p}）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="300" />
-      <source>β-convergence scatter</source>
-      <translation>β收敛散点图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="305" />
-      <source>Panel fixed-effects β is biased towards faster convergence in short panels (Nickell 1981): read its speed as an upper bound.</source>
-      <translation>短面板中固定效应估计的β偏向更快的收敛（Nickell 1981）：其收敛速度应视为上限。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="307" />
-      <source>Speed of convergence λ = −ln(1 + β·τ)/τ with τ the years over which growth is averaged (the whole period in the cross-section, 1 for annual panel growth); half-life = ln 2 / λ; standard errors by the delta method.</source>
-      <translation>收敛速度 λ = −ln(1 + β·τ)/τ，τ 为计算平均增长率的年数（截面为整个期间，年度面板增长为 1）；半衰期 = ln 2 / λ；标准误采用 Delta 方法。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="311" />
-      <source>panel</source>
-      <translation>面板</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="311" />
-      <source>cross-section</source>
-      <translation>截面</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="313" />
-      <source>The {design} β regression was skipped: {reason}</source>
-      <translation>{design} β 回归已跳过：{reason}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="317" />
-      <source>Spatial models: effects of the initial level (LeSage and Pace)</source>
-      <translation>空间模型：初始水平的效应（LeSage 和 Pace）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="318" />
-      <source>Direct</source>
-      <translation>直接效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="318" />
-      <source>Indirect (spillover)</source>
-      <translation>间接效应（溢出效应）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="321" />
-      <source>A negative indirect effect means that neighbours with a high initial level slow a unit's growth (convergence spills over).</source>
-      <translation>间接效应为负，表示初始水平较高的邻居会减缓本单元的增长（收敛存在空间溢出）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="339" />
-      <source>Speed λ (per year)</source>
-      <translation>收敛速度 λ（每年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="347" />
-      <source>Speed λ from the total effect (per year)</source>
-      <translation>由总效应计算的收敛速度 λ（每年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="348" />
-      <source>Half-life from the total effect (years)</source>
-      <translation>由总效应计算的半衰期（年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="359" />
-      <source>Controls</source>
-      <translation>控制变量</translation>
-    </message>
-    <message>
-      <source>Pseudo R²</source>
-      <translation type="vanished">伪 R²</translation>
-    </message>
-    <message>
-      <source>R² (within with fixed effects)</source>
-      <translation type="vanished">R²（固定效应模型为组内 R²）</translation>
     </message>
   </context>
   <context>
@@ -2723,32 +1924,32 @@ The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="155" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="157" />
       <source>permutation</source>
       <translation>置换检验</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="155" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="157" />
       <source>randomisation</source>
       <translation>随机化假设</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="162" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="164" />
       <source>{statistic} over the years</source>
       <translation>{statistic}逐年变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="164" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="166" />
       <source>p ≤ {alpha} ({inference})</source>
       <translation>p ≤ {alpha}（{inference}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="166" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="168" />
       <source>not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="167" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="169" />
       <source>Expected under no autocorrelation</source>
       <translation>无空间自相关时的期望值</translation>
     </message>
@@ -3683,52 +2884,52 @@ Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，
       <translation>{run}：Moran's I = {i:.4f}；高-高 {hh}，低-低 {ll}，低-高 {lh}，高-低 {hl}（p ≤ {alpha}{correction}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="162" />
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="162" />
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="162" />
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="162" />
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="165" />
+      <location filename="../../processing/algorithms/local_moran.py" line="167" />
       <source>{variable} (standardised)</source>
       <translation>{variable}（标准化）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="165" />
+      <location filename="../../processing/algorithms/local_moran.py" line="167" />
       <source>Spatial lag of {variable}</source>
       <translation>{variable}的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="166" />
+      <location filename="../../processing/algorithms/local_moran.py" line="168" />
       <source>Bivariate Moran's I = {value:.3f}</source>
       <translation>双变量 Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="167" />
+      <location filename="../../processing/algorithms/local_moran.py" line="169" />
       <source>Moran's I = {value:.3f}</source>
       <translation>Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="168" />
+      <location filename="../../processing/algorithms/local_moran.py" line="170" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="168" />
+      <location filename="../../processing/algorithms/local_moran.py" line="170" />
       <source>{label} ({count})</source>
       <translation>{label}（{count}）</translation>
     </message>
@@ -3977,341 +3178,6 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
       <location filename="../../processing/algorithms/mediation.py" line="173" />
       <source>{count} bootstrap draw(s) were singular and left out.</source>
       <translation>有 {count} 次自助抽样矩阵奇异，已剔除。</translation>
-    </message>
-  </context>
-  <context>
-    <name>MediationReport</name>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="20" />
-      <source>Cross-section (one year)</source>
-      <translation>截面（单一年份）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="21" />
-      <source>Pooled OLS with year effects</source>
-      <translation>含年份效应的混合 OLS</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="22" />
-      <source>Panel with unit fixed effects</source>
-      <translation>含城市固定效应的面板</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="23" />
-      <source>Panel with unit and year fixed effects</source>
-      <translation>含城市与年份双向固定效应的面板</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="29" />
-      <source>Partial (complementary) mediation: the indirect effect is significant and has the sign of the direct effect</source>
-      <translation>部分中介（互补型）：间接效应显著，且与直接效应同号</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="31" />
-      <source>Competitive mediation: the indirect effect is significant and opposes the direct effect</source>
-      <translation>竞争型中介：间接效应显著，且与直接效应方向相反</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="33" />
-      <source>Full (indirect-only) mediation: the indirect effect is significant and the direct effect is not</source>
-      <translation>完全中介（仅间接效应）：间接效应显著而直接效应不显著</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="35" />
-      <source>No mediation: only the direct effect is significant</source>
-      <translation>无中介效应：仅直接效应显著</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="36" />
-      <source>No effect: neither the indirect nor the direct effect is significant</source>
-      <translation>无效应：间接效应与直接效应均不显著</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="42" />
-      <source>{verdict}. Indirect effect of {x} on {y} through {m}: {indirect} ({share} of the total effect).</source>
-      <translation>{verdict}。{x}通过{m}对{y}的间接效应：{indirect}（占总效应的 {share}）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="53" />
-      <source>(1) {y}: total effect</source>
-      <translation>(1) {y}：总效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="53" />
-      <source>(2) {m}: path a</source>
-      <translation>(2) {m}：路径 a</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="54" />
-      <source>(3) {y}: direct effect and path b</source>
-      <translation>(3) {y}：直接效应与路径 b</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="69" />
-      <source>Step</source>
-      <translation>步骤</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="69" />
-      <source>Equation</source>
-      <translation>方程</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="69" />
-      <source>Variable</source>
-      <translation>变量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="70" />
-      <source>Coefficient</source>
-      <translation>系数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="70" />
-      <source>Standard error</source>
-      <translation>标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="70" />
-      <source>t statistic</source>
-      <translation>t 统计量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="71" />
-      <source>p-value</source>
-      <translation>p 值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="71" />
-      <source>Significance (*** 1 %, ** 5 %, * 10 %)</source>
-      <translation>显著性（*** 1%，** 5%，* 10%）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="72" />
-      <source>Observations</source>
-      <translation>观测值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="72" />
-      <source>R² (within R² with fixed effects)</source>
-      <translation>R²（固定效应模型为组内 R²）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="73" />
-      <source>Mediation regressions</source>
-      <translation>中介效应回归</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="99" />
-      <source>Total effect c</source>
-      <translation>总效应 c</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="100" />
-      <source>Direct effect c′</source>
-      <translation>直接效应 c′</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="101" />
-      <source>Indirect effect a·b (Sobel)</source>
-      <translation>间接效应 a·b（Sobel）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="103" />
-      <source>Indirect effect a·b (Aroian)</source>
-      <translation>间接效应 a·b（Aroian）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="105" />
-      <source>Path a (X → M)</source>
-      <translation>路径 a（X → M）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="106" />
-      <source>Path b (M → Y given X)</source>
-      <translation>路径 b（控制 X 后 M → Y）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="107" />
-      <source>Share mediated a·b / c</source>
-      <translation>中介效应占比 a·b / c</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="109" />
-      <source>Effect</source>
-      <translation>效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="109" />
-      <source>Description</source>
-      <translation>说明</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="109" />
-      <source>Estimate</source>
-      <translation>估计值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="110" />
-      <source>t or z statistic</source>
-      <translation>t 或 z 统计量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="111" />
-      <source>Percentile bootstrap interval, lower</source>
-      <translation>百分位自助法置信区间下限</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="112" />
-      <source>Percentile bootstrap interval, upper</source>
-      <translation>百分位自助法置信区间上限</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="113" />
-      <source>Bias-corrected bootstrap interval, lower</source>
-      <translation>偏差校正自助法置信区间下限</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="114" />
-      <source>Bias-corrected bootstrap interval, upper</source>
-      <translation>偏差校正自助法置信区间上限</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="115" />
-      <source>Bootstrap standard error</source>
-      <translation>自助法标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="116" />
-      <source>Mediation effects</source>
-      <translation>中介效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="135" />
-      <source>Bootstrap distribution of the indirect effect ({draws} draws)</source>
-      <translation>间接效应的自助法分布（{draws} 次抽样）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="137" />
-      <source>Indirect effect a·b</source>
-      <translation>间接效应 a·b</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="137" />
-      <source>Draws</source>
-      <translation>抽样次数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="138" />
-      <source>Percentile {level} interval</source>
-      <translation>百分位 {level} 置信区间</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="139" />
-      <source>Bias-corrected {level} interval</source>
-      <translation>偏差校正 {level} 置信区间</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="143" />
-      <source>matplotlib is not installed in QGIS's Python: the report has no chart.</source>
-      <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="173" />
-      <source>Stepwise regressions (Baron and Kenny)</source>
-      <translation>逐步回归（Baron 和 Kenny）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="174" />
-      <source>Constant</source>
-      <translation>常数项</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="185" />
-      <source>Mediation: {x} → {m} → {y} ({layer})</source>
-      <translation>中介效应：{x} → {m} → {y}（{layer}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="188" />
-      <source>{model}; {n} observations of {units} units, {period}.</source>
-      <translation>{model}；{units} 个单元的 {n} 个观测值，{period}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="191" />
-      <source>{count} unit(s) with missing years were left out: {units}.</source>
-      <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="193" />
-      <source>Verdict</source>
-      <translation>结论</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="199" />
-      <source>Effects</source>
-      <translation>效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="222" />
-      <source>Share of the total effect mediated (a·b / c): {share}. The standard error and p-value of a·b are the Sobel test's.</source>
-      <translation>中介效应占总效应的比例（a·b / c）：{share}。a·b 的标准误和 p 值来自 Sobel 检验。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="225" />
-      <source>Cluster bootstrap: {draws} draws resampling whole units (seed {seed}); bootstrap standard error of a·b {se}.</source>
-      <translation>聚类自助法：以整个单元为单位重抽样 {draws} 次（种子 {seed}）；a·b 的自助法标准误为 {se}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="230" />
-      <source>No bootstrap was run (0 draws): the verdict rests on the Sobel test.</source>
-      <translation>未做自助法（抽样 0 次）：结论基于 Sobel 检验。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="232" />
-      <source>Tests of the indirect effect</source>
-      <translation>间接效应的检验</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="233" />
-      <source>Test</source>
-      <translation>检验</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="233" />
-      <source>z</source>
-      <translation>z</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="234" />
-      <source>Sobel (1982)</source>
-      <translation>Sobel（1982）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="235" />
-      <source>Aroian (1947)</source>
-      <translation>Aroian（1947）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="238" />
-      <source>Bootstrap distribution of the indirect effect</source>
-      <translation>间接效应的自助法分布</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="239" />
-      <source>Steps: (1) {y} on {x} gives the total effect c; (2) {m} on {x} gives path a; (3) {y} on {x} and {m} gives the direct effect c′ and path b. By least squares c = c′ + a·b exactly. The bootstrap does not assume a·b is normal, which the Sobel test does.</source>
-      <translation>步骤：(1) {y} 对 {x} 回归得到总效应 c；(2) {m} 对 {x} 回归得到路径 a；(3) {y} 对 {x} 和 {m} 回归得到直接效应 c′ 和路径 b。最小二乘下 c = c′ + a·b 严格成立。自助法不像 Sobel 检验那样假设 a·b 服从正态分布。</translation>
-    </message>
-    <message>
-      <source>R² (within with fixed effects)</source>
-      <translation type="vanished">R²（固定效应模型为组内 R²）</translation>
-    </message>
-    <message>
-      <source>Unit fixed effects</source>
-      <translation type="vanished">城市固定效应</translation>
-    </message>
-    <message>
-      <source>Year effects</source>
-      <translation type="vanished">年份效应</translation>
     </message>
   </context>
   <context>
@@ -4877,104 +3743,77 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>RegressionOutput</name>
     <message>
-      <location filename="../../processing/regression_output.py" line="28" />
+      <location filename="../../processing/regression_output.py" line="32" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="28" />
+      <location filename="../../processing/regression_output.py" line="32" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="30" />
+      <location filename="../../processing/regression_output.py" line="35" />
       <source>PNG files (*.png)</source>
       <translation>PNG 文件 (*.png)</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="42" />
+      <location filename="../../processing/regression_output.py" line="47" />
       <source>Paper tables</source>
       <translation>论文表格</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="42" />
+      <location filename="../../processing/regression_output.py" line="47" />
       <source>Excel workbooks (*.xlsx)</source>
       <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="43" />
+      <location filename="../../processing/regression_output.py" line="48" />
       <source>Paper tables (XLSX; the other formats beside it, same name)</source>
       <translation>论文表格（XLSX；其他格式同名保存在同一文件夹）</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="47" />
+      <location filename="../../processing/regression_output.py" line="52" />
       <source>Formats of the paper tables</source>
       <translation>论文表格的格式</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="48" />
+      <location filename="../../processing/regression_output.py" line="53" />
       <source>Excel (XLSX)</source>
       <translation>Excel 表格（XLSX）</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="48" />
+      <location filename="../../processing/regression_output.py" line="53" />
       <source>Word (DOCX)</source>
       <translation>Word 文档（DOCX）</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="48" />
+      <location filename="../../processing/regression_output.py" line="53" />
       <source>LaTeX (booktabs)</source>
       <translation>LaTeX 三线表（booktabs）</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="48" />
+      <location filename="../../processing/regression_output.py" line="53" />
       <source>CSV</source>
       <translation>CSV 表格</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="73" />
+      <location filename="../../processing/regression_output.py" line="78" />
       <source>{format} tables were not written: QGIS's Python lacks the package {package} (install it with the plugin's dependency installer).</source>
       <translation>未写出 {format} 表格：QGIS 的 Python 缺少软件包 {package}（请用插件的依赖安装程序安装）。</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="80" />
+      <location filename="../../processing/regression_output.py" line="85" />
       <source>Paper table written: {path}</source>
       <translation>已写出论文表格：{path}</translation>
     </message>
     <message>
-      <location filename="../../processing/regression_output.py" line="94" />
-      <source>{se} in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
-      <translation>括号内为{se}。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/regression_output.py" line="99" />
-      <source>Classical standard errors</source>
-      <translation>普通标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/regression_output.py" line="100" />
-      <source>Heteroskedasticity-robust (HC1) standard errors</source>
-      <translation>异方差稳健（HC1）标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/regression_output.py" line="101" />
-      <source>Standard errors clustered by unit</source>
-      <translation>按单元聚类的标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/regression_output.py" line="102" />
-      <source>Asymptotic standard errors (maximum likelihood)</source>
-      <translation>渐近标准误（极大似然估计）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/regression_output.py" line="107" />
-      <source>Yes</source>
-      <translation>是</translation>
-    </message>
-    <message>
-      <location filename="../../processing/regression_output.py" line="107" />
       <source>No</source>
-      <translation>否</translation>
+      <translation type="vanished">否</translation>
+    </message>
+    <message>
+      <source>Yes</source>
+      <translation type="vanished">是</translation>
     </message>
   </context>
   <context>
@@ -5363,37 +4202,37 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
       <translation>参数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="123" />
+      <location filename="../../processing/algorithm.py" line="124" />
       <source>{who} needs Python packages that QGIS's Python lacks: {names}.</source>
       <translation>{who}需要 QGIS 的 Python 中缺少的 Python 包：{names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="124" />
+      <location filename="../../processing/algorithm.py" line="125" />
       <source>Digital Resilience Toolkit</source>
       <translation>数字韧性工具箱</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="127" />
+      <location filename="../../processing/algorithm.py" line="128" />
       <source>Install them in one step from the menu Digital Resilience › Install dependencies…, or in a terminal (on Windows, the OSGeo4W Shell): {command}</source>
       <translation>可在菜单“数字韧性 › 安装依赖包…”中一步安装，或在终端（Windows 上为 OSGeo4W Shell）中运行：{command}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="134" />
+      <location filename="../../processing/algorithm.py" line="135" />
       <source>pyproj must be the one built against QGIS's own PROJ library ({packages} need(s) it), and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}, then the rest as above.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本（{packages} 需要它），且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装，然后按上述方法安装其余的包。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="139" />
+      <location filename="../../processing/algorithm.py" line="140" />
       <source>pyproj must be the one built against QGIS's own PROJ library, and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本，且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="142" />
+      <location filename="../../processing/algorithm.py" line="143" />
       <source>Then restart QGIS.</source>
       <translation>然后重启 QGIS。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="328" />
+      <location filename="../../processing/algorithm.py" line="329" />
       <source>Cancelled by the user.</source>
       <translation>已被用户取消。</translation>
     </message>
@@ -6841,137 +5680,137 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>Styling</name>
     <message>
-      <location filename="../../processing/styling.py" line="277" />
+      <location filename="../../processing/styling.py" line="282" />
       <source>Style written by the Digital Resilience Toolkit</source>
       <translation>由数字韧性工具箱写入的样式</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="425" />
+      <location filename="../../processing/styling.py" line="430" />
       <source>Natural breaks (Fisher–Jenks)</source>
       <translation>自然断点（Fisher–Jenks）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="426" />
+      <location filename="../../processing/styling.py" line="431" />
       <source>Quantiles</source>
       <translation>分位数</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="427" />
+      <location filename="../../processing/styling.py" line="432" />
       <source>Equal interval</source>
       <translation>等间距</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="428" />
+      <location filename="../../processing/styling.py" line="433" />
       <source>Standard deviation</source>
       <translation>标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="429" />
+      <location filename="../../processing/styling.py" line="434" />
       <source>Box plot</source>
       <translation>箱线图</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="506" />
+      <location filename="../../processing/styling.py" line="511" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="507" />
+      <location filename="../../processing/styling.py" line="512" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="508" />
+      <location filename="../../processing/styling.py" line="513" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="509" />
+      <location filename="../../processing/styling.py" line="514" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="510" />
+      <location filename="../../processing/styling.py" line="515" />
       <source>Other positive</source>
       <translation>其他正关联</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="511" />
+      <location filename="../../processing/styling.py" line="516" />
       <source>Negative</source>
       <translation>负关联</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="512" />
+      <location filename="../../processing/styling.py" line="517" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="513" />
+      <location filename="../../processing/styling.py" line="518" />
       <source>No neighbours</source>
       <translation>无邻居</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="514" />
+      <location filename="../../processing/styling.py" line="519" />
       <source>No data</source>
       <translation>无数据</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="515" />
+      <location filename="../../processing/styling.py" line="520" />
       <source>Hot spot (99% confidence)</source>
       <translation>热点（99% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="516" />
+      <location filename="../../processing/styling.py" line="521" />
       <source>Hot spot (95% confidence)</source>
       <translation>热点（95% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="517" />
+      <location filename="../../processing/styling.py" line="522" />
       <source>Hot spot (90% confidence)</source>
       <translation>热点（90% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="518" />
+      <location filename="../../processing/styling.py" line="523" />
       <source>Cold spot (90% confidence)</source>
       <translation>冷点（90% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="519" />
+      <location filename="../../processing/styling.py" line="524" />
       <source>Cold spot (95% confidence)</source>
       <translation>冷点（95% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="520" />
+      <location filename="../../processing/styling.py" line="525" />
       <source>Cold spot (99% confidence)</source>
       <translation>冷点（99% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="617" />
+      <location filename="../../processing/styling.py" line="622" />
       <source>Core city</source>
       <translation>核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="618" />
+      <location filename="../../processing/styling.py" line="623" />
       <source>Node city (covered)</source>
       <translation>节点城市（已覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="619" />
+      <location filename="../../processing/styling.py" line="624" />
       <source>Not covered</source>
       <translation>未覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="631" />
+      <location filename="../../processing/styling.py" line="636" />
       <source>beyond {radius} km (not covered)</source>
       <translation>{radius} km 以外（未覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="652" />
+      <location filename="../../processing/styling.py" line="657" />
       <source>within {radius} km</source>
       <translation>{radius} km 以内</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="653" />
+      <location filename="../../processing/styling.py" line="658" />
       <source>beyond {radius} km</source>
       <translation>{radius} km 以外</translation>
     </message>
@@ -7641,6 +6480,29 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
   </context>
   <context>
+    <name>convergence</name>
+    <message>
+      <location filename="../../core/convergence/report.py" line="50" />
+      <source>conditional</source>
+      <translation>条件收敛</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="50" />
+      <source>absolute</source>
+      <translation>绝对收敛</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="96" />
+      <source>Group</source>
+      <translation>分组</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="342" />
+      <source>Total</source>
+      <translation>总体</translation>
+    </message>
+  </context>
+  <context>
     <name>core</name>
     <message>
       <location filename="../../core/autocorrelation/analyses.py" line="42" />
@@ -7883,6 +6745,201 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>无法从 {n} 个单元中抽取 {size} 个互不相同的单元。</translation>
     </message>
     <message>
+      <location filename="../../core/autocorrelation/report.py" line="27" />
+      <source>matplotlib is not installed in QGIS's Python: the report has no chart.</source>
+      <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="50" />
+      <source>Global spatial autocorrelation: {layer}</source>
+      <translation>全局空间自相关：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="52" />
+      <source>two-sided</source>
+      <translation>双侧</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="52" />
+      <source>greater than expected (one-sided)</source>
+      <translation>大于期望（单侧）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="53" />
+      <source>less than expected (one-sided)</source>
+      <translation>小于期望（单侧）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="54" />
+      <source>{count} field(s): {fields}. Alternative hypothesis: {alternative}.</source>
+      <translation>{count} 个字段：{fields}。备择假设：{alternative}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="58" />
+      <source>Moran's I of {field}{year}: {value} (p = {p}, {inference}).</source>
+      <translation>{field}{year} 的 Moran's I：{value}（p = {p}，{inference}）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="62" />
+      <source>Over the years</source>
+      <translation>逐年变化</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="63" />
+      <source>Chart of the global statistic over the years</source>
+      <translation>全局统计量逐年变化图</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="64" />
+      <source>Results</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="65" />
+      <source>Field</source>
+      <translation>字段</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="65" />
+      <source>Year</source>
+      <translation>年份</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="65" />
+      <source>Statistic</source>
+      <translation>统计量</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="65" />
+      <source>Inference</source>
+      <translation>推断方式</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="65" />
+      <source>Value</source>
+      <translation>统计量值</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="65" />
+      <source>Expected value</source>
+      <translation>期望值</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="66" />
+      <source>z</source>
+      <translation>z</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="66" />
+      <source>p-value</source>
+      <translation>p 值</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="66" />
+      <source>Units</source>
+      <translation>单元数</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="66" />
+      <source>Permutations</source>
+      <translation>置换次数</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="71" />
+      <source>z = (value − expected) / standard deviation. Geary's C below 1 (negative z) means positive autocorrelation. Permutation p-values are (M + 1) / (P + 1).</source>
+      <translation>z =（值 − 期望值）/ 标准差。Geary's C 小于 1（z 为负）表示正空间自相关。置换检验的 p 值为 (M + 1) / (P + 1)。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="82" />
+      <source>High-High</source>
+      <translation>高-高</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="82" />
+      <source>Low-Low</source>
+      <translation>低-低</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="82" />
+      <source>Low-High</source>
+      <translation>低-高</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="83" />
+      <source>High-Low</source>
+      <translation>高-低</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="83" />
+      <source>Not significant</source>
+      <translation>不显著</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="84" />
+      <source>No neighbours</source>
+      <translation>无邻居</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="84" />
+      <source>No data</source>
+      <translation>无数据</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="100" />
+      <source>Local Moran's I (LISA): {layer}</source>
+      <translation>局部莫兰指数（LISA）：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="103" />
+      <source>{run}: Moran's I = {value}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} cities.</source>
+      <translation>{run}：Moran's I = {value}；高-高城市 {hh} 个，低-低 {ll} 个，低-高 {lh} 个，高-低 {hl} 个。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="107" />
+      <source>conditional permutation ({count} permutations)</source>
+      <translation>条件置换（{count} 次置换）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="108" />
+      <source>normal approximation</source>
+      <translation>正态近似</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="109" />
+      <source>none</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="109" />
+      <source>false discovery rate (Benjamini–Hochberg)</source>
+      <translation>错误发现率（Benjamini–Hochberg）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="110" />
+      <source>Bonferroni</source>
+      <translation>Bonferroni</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="111" />
+      <source>A city is in a cluster when its p-value is at most {alpha}; inference: {inference}; multiple-testing control: {control}.</source>
+      <translation>城市的 p 值不大于 {alpha} 时归入集聚类型；推断方式：{inference}；多重检验校正：{control}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="115" />
+      <source>Moran scatter plot</source>
+      <translation>Moran 散点图</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="117" />
+      <source>Clusters</source>
+      <translation>集聚类型</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="119" />
+      <source>Variable</source>
+      <translation>变量</translation>
+    </message>
+    <message>
       <location filename="../../core/autocorrelation/runs.py" line="76" />
       <source>The unit id field is empty (NULL) for {count} row(s); fill it.</source>
       <translation>单元标识字段在 {count} 行中为空（NULL）；请补全。</translation>
@@ -8016,6 +7073,561 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/convergence/beta.py" line="134" />
       <source>Panel β-convergence with fixed effects needs at least {needed} years; the data have {count}.</source>
       <translation>含固定效应的面板β收敛至少需要 {needed} 年；数据只有 {count} 年。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="41" />
+      <source>Coefficient of variation</source>
+      <translation>变异系数</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="42" />
+      <source>Standard deviation of logs</source>
+      <translation>对数标准差</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="43" />
+      <source>Theil index</source>
+      <translation>泰尔指数</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="44" />
+      <source>Gini coefficient</source>
+      <translation>基尼系数</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="49" />
+      <source>Cross-section</source>
+      <translation>截面</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="49" />
+      <source>Panel</source>
+      <translation>面板</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="51" />
+      <source>{design} {estimator}, {kind}</source>
+      <translation>{design} {estimator}（{kind}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="57" />
+      <source>ln {variable} {year} (initial level, β)</source>
+      <translation>ln {variable} {year}（初始水平，β）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="58" />
+      <source>ln {variable}, previous year (β)</source>
+      <translation>ln {variable}，上一年（β）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="59" />
+      <source>W × ln {variable} {year} (neighbours' initial level)</source>
+      <translation>W × ln {variable} {year}（邻居的初始水平）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="61" />
+      <source>Constant</source>
+      <translation>常数项</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="62" />
+      <source>ρ (spatial lag of growth)</source>
+      <translation>ρ（增长率的空间滞后）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="63" />
+      <source>λ (spatial error)</source>
+      <translation>λ（空间误差）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="66" />
+      <source>W × {control}</source>
+      <translation>W × {control}</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="67" />
+      <source>{control}, previous year</source>
+      <translation>{control}，上一年</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="80" />
+      <source>Mean of {variable}</source>
+      <translation>{variable}均值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="82" />
+      <source>Theil index, between groups</source>
+      <translation>泰尔指数：组间</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="82" />
+      <source>Theil index, within groups</source>
+      <translation>泰尔指数：组内</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="83" />
+      <source>Share of the Theil index between groups</source>
+      <translation>泰尔指数中组间差异的占比</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="84" />
+      <source>Gini (Dagum): within groups</source>
+      <translation>基尼系数（Dagum）：组内</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="84" />
+      <source>Gini (Dagum): net between groups</source>
+      <translation>基尼系数（Dagum）：组间净值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="85" />
+      <source>Gini (Dagum): transvariation</source>
+      <translation>基尼系数（Dagum）：超变密度</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="87" />
+      <source>σ-convergence of {variable}</source>
+      <translation>{variable}的σ收敛</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="96" />
+      <source>Mean</source>
+      <translation>均值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="98" />
+      <source>Group's share of the total (Theil weight)</source>
+      <translation>组占总体的份额（泰尔权重）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="99" />
+      <source>Contribution to the within-group Theil index</source>
+      <translation>对组内泰尔指数的贡献</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="101" />
+      <source>σ-convergence of {variable} by group</source>
+      <translation>{variable}分组σ收敛</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="125" />
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="125" />
+      <source>Cross-section or panel</source>
+      <translation>截面或面板</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="125" />
+      <source>Estimator</source>
+      <translation>估计方法</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="126" />
+      <source>Conditional (with controls)</source>
+      <translation>条件收敛（含控制变量）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="126" />
+      <source>Fixed effects</source>
+      <translation>固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="127" />
+      <source>β (coefficient of the log level)</source>
+      <translation>β（对数水平的系数）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="127" />
+      <source>Standard error of β</source>
+      <translation>β的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="128" />
+      <source>p-value of β</source>
+      <translation>β的 p 值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="128" />
+      <source>Speed of convergence λ (per year)</source>
+      <translation>收敛速度 λ（每年）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="129" />
+      <source>Standard error of λ</source>
+      <translation>λ的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="129" />
+      <source>Half-life (years)</source>
+      <translation>半衰期（年）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="130" />
+      <source>Standard error of the half-life</source>
+      <translation>半衰期的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="130" />
+      <source>Observations</source>
+      <translation>观测值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="131" />
+      <source>R² (within R² with fixed effects, pseudo R² for ML)</source>
+      <translation>R²（固定效应模型为组内 R²，极大似然估计为伪 R²）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="131" />
+      <source>Log-likelihood</source>
+      <translation>对数似然值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="132" />
+      <source>AIC</source>
+      <translation>AIC</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="132" />
+      <source>Spatial parameter</source>
+      <translation>空间参数</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="132" />
+      <source>Spatial parameter value</source>
+      <translation>空间参数估计值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="133" />
+      <source>Standard error of the spatial parameter</source>
+      <translation>空间参数的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="133" />
+      <source>p-value of the spatial parameter</source>
+      <translation>空间参数的 p 值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="134" />
+      <source>Direct effect of the initial level</source>
+      <translation>初始水平的直接效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="134" />
+      <source>Indirect (spillover) effect</source>
+      <translation>间接效应（溢出效应）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="135" />
+      <source>Total effect</source>
+      <translation>总效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="137" />
+      <source>β-convergence of {variable}</source>
+      <translation>{variable}的β收敛</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="149" />
+      <source>Coefficient</source>
+      <translation>系数</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="150" />
+      <source>Standard error</source>
+      <translation>标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="150" />
+      <source>t or z statistic</source>
+      <translation>t 或 z 统计量</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="151" />
+      <source>Significance (*** 1 %, ** 5 %, * 10 %)</source>
+      <translation>显著性（*** 1%，** 5%，* 10%）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="152" />
+      <source>β-convergence coefficients of {variable}</source>
+      <translation>{variable}的β收敛系数</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="162" />
+      <source>All units</source>
+      <translation>全部单元</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="162" />
+      <source>Coefficient of variation by group</source>
+      <translation>分组变异系数</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="163" />
+      <source>Theil index: between and within groups</source>
+      <translation>泰尔指数：组间与组内</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="163" />
+      <source>Between groups</source>
+      <translation>组间</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="164" />
+      <source>Within groups</source>
+      <translation>组内</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="164" />
+      <source>Dispersion</source>
+      <translation>离散程度</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="184" />
+      <source>β-convergence: growth against the initial level</source>
+      <translation>β收敛：增长率与初始水平</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="185" />
+      <source>ln {variable} in {year}</source>
+      <translation>{year}年 ln {variable}</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="186" />
+      <source>Average annual growth {start}–{end} (%)</source>
+      <translation>{start}–{end} 年均增长率（%）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="188" />
+      <source>OLS fit (β = {beta:.4f})</source>
+      <translation>OLS 拟合线（β = {beta:.4f}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="202" />
+      <source>matplotlib is not installed in QGIS's Python: the report has no charts.</source>
+      <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="222" />
+      <source>Speed λ (per year)</source>
+      <translation>收敛速度 λ（每年）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="227" />
+      <source>Speed λ from the total effect (per year)</source>
+      <translation>由总效应计算的收敛速度 λ（每年）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="228" />
+      <source>Half-life from the total effect (years)</source>
+      <translation>由总效应计算的半衰期（年）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="239" />
+      <source>Controls</source>
+      <translation>控制变量</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="254" />
+      <source>Cross-section: average annual log growth {start}–{end}</source>
+      <translation>截面：{start}–{end} 年均对数增长率</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="256" />
+      <source>Panel: annual log growth</source>
+      <translation>面板：年度对数增长率</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="264" />
+      <source>Standard errors ({kinds})</source>
+      <translation>标准误（{kinds}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="268" />
+      <source>Speed of convergence λ = −ln(1 + β·τ)/τ from the coefficient β of the initial level; half-life = ln 2 / λ.</source>
+      <translation>收敛速度 λ = −ln(1 + β·τ)/τ，由初始水平的系数 β 计算；半衰期 = ln 2 / λ。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="271" />
+      <source>Spatial lag and Durbin models: the coefficient of the initial level is not its effect; the speed and half-life “from the total effect” use the LeSage–Pace total effect (direct + spillover) in place of β, the quantity that compares with OLS's β.</source>
+      <translation>空间滞后模型和空间杜宾模型：初始水平的系数并非其效应；“由总效应计算”的收敛速度和半衰期以 LeSage–Pace 总效应（直接效应 + 溢出效应）代替 β，可与 OLS 的 β 相比较。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="290" />
+      <source>Convergence of {variable}, {start}–{end}: {layer}</source>
+      <translation>{variable}的收敛分析，{start}–{end}：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="292" />
+      <source>{units} units, {years} years ({start}–{end}), balanced panel.</source>
+      <translation>{units} 个单元，{years} 年（{start}–{end}），平衡面板。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="295" />
+      <source>{count} unit(s) with missing years were left out: {units}.</source>
+      <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="312" />
+      <source>σ-convergence: dispersion across units, year by year</source>
+      <translation>σ收敛：单元间离散程度的逐年变化</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="315" />
+      <source>fell</source>
+      <translation>下降</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="315" />
+      <source>rose</source>
+      <translation>上升</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="316" />
+      <source>The coefficient of variation {direction} from {first} ({start}) to {last} ({end}), {change} in all.</source>
+      <translation>变异系数从 {first}（{start}年）{direction}至 {last}（{end}年），累计变化 {change}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="320" />
+      <source>Linear trend: {slope} per year ({p}).</source>
+      <translation>线性趋势：每年 {slope}（{p}）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="324" />
+      <source>σ-convergence chart</source>
+      <translation>σ收敛图</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="328" />
+      <source>Standard deviations divide by n − 1 unless chosen otherwise; Theil index T = (1/n) Σ (y/ȳ) ln(y/ȳ); Gini G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ).</source>
+      <translation>除另有选择外，标准差的分母为 n − 1；泰尔指数 T = (1/n) Σ (y/ȳ) ln(y/ȳ)；基尼系数 G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ)。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="330" />
+      <source>Trend of each measure over the years</source>
+      <translation>各测度的逐年趋势</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="331" />
+      <source>Measure</source>
+      <translation>测度</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="331" />
+      <source>First year</source>
+      <translation>首年</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="331" />
+      <source>Last year</source>
+      <translation>末年</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="331" />
+      <source>Change</source>
+      <translation>变化</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="331" />
+      <source>Slope per year</source>
+      <translation>年均斜率</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="344" />
+      <source>Between share</source>
+      <translation>组间占比</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="347" />
+      <source>Gini coefficient: Dagum decomposition</source>
+      <translation>基尼系数：Dagum 分解</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="348" />
+      <source>Net between groups</source>
+      <translation>组间净值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="348" />
+      <source>Transvariation</source>
+      <translation>超变密度</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="351" />
+      <source>Dagum (1997): G = G_w + G_nb + G_t. Transvariation measures the overlap of the groups' distributions.</source>
+      <translation>Dagum（1997）：G = G_w + G_nb + G_t。超变密度衡量各组分布的重叠程度。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="358" />
+      <source>Average annual growth {start}–{end}</source>
+      <translation>{start}–{end} 年均增长率</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="367" />
+      <source>β-convergence: do units that start lower grow faster?</source>
+      <translation>β收敛：初始水平较低的单元是否增长更快？</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="371" />
+      <source>Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, half of it in {half} years.</source>
+      <translation>是：β = {beta}（{p}）；向共同稳态的差距每年缩小 {speed}，{half} 年缩小一半。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="376" />
+      <source>No significant absolute β-convergence: β = {beta} ({p}).</source>
+      <translation>不存在显著的绝对β收敛：β = {beta}（{p}）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="380" />
+      <source>β-convergence scatter</source>
+      <translation>β收敛散点图</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="384" />
+      <source>Panel fixed-effects β is biased towards faster convergence in short panels (Nickell 1981): read its speed as an upper bound.</source>
+      <translation>短面板中固定效应估计的β偏向更快的收敛（Nickell 1981）：其收敛速度应视为上限。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="386" />
+      <source>Speed of convergence λ = −ln(1 + β·τ)/τ with τ the years over which growth is averaged (the whole period in the cross-section, 1 for annual panel growth); half-life = ln 2 / λ; standard errors by the delta method.</source>
+      <translation>收敛速度 λ = −ln(1 + β·τ)/τ，τ 为计算平均增长率的年数（截面为整个期间，年度面板增长为 1）；半衰期 = ln 2 / λ；标准误采用 Delta 方法。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="389" />
+      <source>panel</source>
+      <translation>面板</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="389" />
+      <source>cross-section</source>
+      <translation>截面</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="391" />
+      <source>The {design} β regression was skipped: {reason}</source>
+      <translation>{design} β 回归已跳过：{reason}</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="400" />
+      <source>Spatial models: effects of the initial level (LeSage and Pace)</source>
+      <translation>空间模型：初始水平的效应（LeSage 和 Pace）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="401" />
+      <source>Direct</source>
+      <translation>直接效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="401" />
+      <source>Indirect (spillover)</source>
+      <translation>间接效应（溢出效应）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="404" />
+      <source>A negative indirect effect means that neighbours with a high initial level slow a unit's growth (convergence spills over).</source>
+      <translation>间接效应为负，表示初始水平较高的邻居会减缓本单元的增长（收敛存在空间溢出）。</translation>
     </message>
     <message>
       <location filename="../../core/convergence/spatial.py" line="56" />
@@ -8183,7 +7795,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{count} 个要素没有有效的经纬度：{names}。请补全坐标（经度 −180…180，纬度 −90…90），或剔除这些要素。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/solver.py" line="51" />
+      <location filename="../../core/coverage/solver.py" line="53" />
       <source>The HiGHS solver (Python package highspy) is missing; install it with pip install highspy and run again.</source>
       <translation>缺少 HiGHS 求解器（Python 包 highspy）；请用 pip install highspy 安装后重新运行。</translation>
     </message>
@@ -8276,11 +7888,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/econometrics/data.py" line="171" />
       <source>The fields {stems} share fewer than two years ({years}); a panel needs at least two.</source>
       <translation>字段 {stems} 共有的年份少于两年（{years}）；面板至少需要两年。</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/data.py" line="172" />
-      <source>none</source>
-      <translation>无</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/data.py" line="177" />
@@ -8774,18 +8381,8 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
     <message>
       <location filename="../../core/econometrics/report.py" line="86" />
-      <source>Constant</source>
-      <translation>常数项</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/report.py" line="86" />
       <source>φ (random effects)</source>
       <translation>φ（随机效应）</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/report.py" line="91" />
-      <source>Direct</source>
-      <translation>直接效应</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/report.py" line="91" />
@@ -8824,23 +8421,8 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
     <message>
       <location filename="../../core/econometrics/report.py" line="125" />
-      <source>Statistic</source>
-      <translation>统计量</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/report.py" line="125" />
       <source>df</source>
       <translation>自由度</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/report.py" line="125" />
-      <source>p-value</source>
-      <translation>p 值</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/report.py" line="132" />
-      <source>Model</source>
-      <translation>模型</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/report.py" line="134" />
@@ -8929,18 +8511,8 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
     <message>
       <location filename="../../core/econometrics/report.py" line="257" />
-      <source>Units</source>
-      <translation>单元数</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/report.py" line="257" />
       <source>Years</source>
       <translation>年数</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/report.py" line="257" />
-      <source>Observations</source>
-      <translation>观测值</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/report.py" line="260" />
@@ -8988,11 +8560,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>A − B 的标准误</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="262" />
-      <source>z</source>
-      <translation>z</translation>
-    </message>
-    <message>
       <location filename="../../core/econometrics/report.py" line="268" />
       <source>Test: {method}.</source>
       <translation>检验方法：{method}。</translation>
@@ -9001,11 +8568,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/econometrics/results.py" line="52" />
       <source>asymptotic (information matrix)</source>
       <translation>渐近（信息矩阵）</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/results.py" line="118" />
-      <source>Log-likelihood</source>
-      <translation>对数似然值</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/results.py" line="121" />
@@ -9109,18 +8671,8 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
     <message>
       <location filename="../../core/econometrics/scenario_report.py" line="64" />
-      <source>Coefficient</source>
-      <translation>系数</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="64" />
       <source>Estimate</source>
       <translation>估计值</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="64" />
-      <source>Standard error</source>
-      <translation>标准误</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/scenario_report.py" line="66" />
@@ -9723,11 +9275,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>图层中已有的字段被表中的值替换：{fields}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="204" />
-      <source>Year</source>
-      <translation>年份</translation>
-    </message>
-    <message>
       <location filename="../../core/indices/keys.py" line="46" />
       <source>empty</source>
       <translation>空</translation>
@@ -10233,6 +9780,256 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>面板模型至少需要两年；数据只有 {count} 年。请选择截面模型。</translation>
     </message>
     <message>
+      <location filename="../../core/mediation/report.py" line="33" />
+      <source>Cross-section (one year)</source>
+      <translation>截面（单一年份）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="34" />
+      <source>Pooled OLS with year effects</source>
+      <translation>含年份效应的混合 OLS</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="35" />
+      <source>Panel with unit fixed effects</source>
+      <translation>含城市固定效应的面板</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="36" />
+      <source>Panel with unit and year fixed effects</source>
+      <translation>含城市与年份双向固定效应的面板</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="42" />
+      <source>Partial (complementary) mediation: the indirect effect is significant and has the sign of the direct effect</source>
+      <translation>部分中介（互补型）：间接效应显著，且与直接效应同号</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="44" />
+      <source>Competitive mediation: the indirect effect is significant and opposes the direct effect</source>
+      <translation>竞争型中介：间接效应显著，且与直接效应方向相反</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="46" />
+      <source>Full (indirect-only) mediation: the indirect effect is significant and the direct effect is not</source>
+      <translation>完全中介（仅间接效应）：间接效应显著而直接效应不显著</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="48" />
+      <source>No mediation: only the direct effect is significant</source>
+      <translation>无中介效应：仅直接效应显著</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="49" />
+      <source>No effect: neither the indirect nor the direct effect is significant</source>
+      <translation>无效应：间接效应与直接效应均不显著</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="55" />
+      <source>{verdict}. Indirect effect of {x} on {y} through {m}: {indirect} ({share} of the total effect).</source>
+      <translation>{verdict}。{x}通过{m}对{y}的间接效应：{indirect}（占总效应的 {share}）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="66" />
+      <source>(1) {y}: total effect</source>
+      <translation>(1) {y}：总效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="66" />
+      <source>(2) {m}: path a</source>
+      <translation>(2) {m}：路径 a</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="67" />
+      <source>(3) {y}: direct effect and path b</source>
+      <translation>(3) {y}：直接效应与路径 b</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="81" />
+      <source>Step</source>
+      <translation>步骤</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="81" />
+      <source>Equation</source>
+      <translation>方程</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="82" />
+      <source>t statistic</source>
+      <translation>t 统计量</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="84" />
+      <source>R² (within R² with fixed effects)</source>
+      <translation>R²（固定效应模型为组内 R²）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="85" />
+      <source>Mediation regressions</source>
+      <translation>中介效应回归</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="112" />
+      <source>Total effect c</source>
+      <translation>总效应 c</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="113" />
+      <source>Direct effect c′</source>
+      <translation>直接效应 c′</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="114" />
+      <source>Indirect effect a·b (Sobel)</source>
+      <translation>间接效应 a·b（Sobel）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="116" />
+      <source>Indirect effect a·b (Aroian)</source>
+      <translation>间接效应 a·b（Aroian）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="118" />
+      <source>Path a (X → M)</source>
+      <translation>路径 a（X → M）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="119" />
+      <source>Path b (M → Y given X)</source>
+      <translation>路径 b（控制 X 后 M → Y）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="120" />
+      <source>Share mediated a·b / c</source>
+      <translation>中介效应占比 a·b / c</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="122" />
+      <source>Effect</source>
+      <translation>效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="122" />
+      <source>Description</source>
+      <translation>说明</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="124" />
+      <source>Percentile bootstrap interval, lower</source>
+      <translation>百分位自助法置信区间下限</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="125" />
+      <source>Percentile bootstrap interval, upper</source>
+      <translation>百分位自助法置信区间上限</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="126" />
+      <source>Bias-corrected bootstrap interval, lower</source>
+      <translation>偏差校正自助法置信区间下限</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="127" />
+      <source>Bias-corrected bootstrap interval, upper</source>
+      <translation>偏差校正自助法置信区间上限</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="128" />
+      <source>Bootstrap standard error</source>
+      <translation>自助法标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="129" />
+      <source>Mediation effects</source>
+      <translation>中介效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="147" />
+      <source>Bootstrap distribution of the indirect effect ({draws} draws)</source>
+      <translation>间接效应的自助法分布（{draws} 次抽样）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="149" />
+      <source>Indirect effect a·b</source>
+      <translation>间接效应 a·b</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="149" />
+      <source>Draws</source>
+      <translation>抽样次数</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="150" />
+      <source>Percentile {level} interval</source>
+      <translation>百分位 {level} 置信区间</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="151" />
+      <source>Bias-corrected {level} interval</source>
+      <translation>偏差校正 {level} 置信区间</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="195" />
+      <source>Stepwise regressions (Baron and Kenny)</source>
+      <translation>逐步回归（Baron 和 Kenny）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="208" />
+      <source>Mediation: {x} → {m} → {y} ({layer})</source>
+      <translation>中介效应：{x} → {m} → {y}（{layer}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="211" />
+      <source>{model}; {n} observations of {units} units, {period}.</source>
+      <translation>{model}；{units} 个单元的 {n} 个观测值，{period}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="216" />
+      <source>Verdict</source>
+      <translation>结论</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="253" />
+      <source>Share of the total effect mediated (a·b / c): {share}. The standard error and p-value of a·b are the Sobel test's.</source>
+      <translation>中介效应占总效应的比例（a·b / c）：{share}。a·b 的标准误和 p 值来自 Sobel 检验。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="256" />
+      <source>Cluster bootstrap: {draws} draws resampling whole units (seed {seed}); bootstrap standard error of a·b {se}.</source>
+      <translation>聚类自助法：以整个单元为单位重抽样 {draws} 次（种子 {seed}）；a·b 的自助法标准误为 {se}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="261" />
+      <source>No bootstrap was run (0 draws): the verdict rests on the Sobel test.</source>
+      <translation>未做自助法（抽样 0 次）：结论基于 Sobel 检验。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="269" />
+      <source>Tests of the indirect effect</source>
+      <translation>间接效应的检验</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="271" />
+      <source>Sobel (1982)</source>
+      <translation>Sobel（1982）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="272" />
+      <source>Aroian (1947)</source>
+      <translation>Aroian（1947）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="275" />
+      <source>Bootstrap distribution of the indirect effect</source>
+      <translation>间接效应的自助法分布</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="276" />
+      <source>Steps: (1) {y} on {x} gives the total effect c; (2) {m} on {x} gives path a; (3) {y} on {x} and {m} gives the direct effect c′ and path b. By least squares c = c′ + a·b exactly. The bootstrap does not assume a·b is normal, which the Sobel test does.</source>
+      <translation>步骤：(1) {y} 对 {x} 回归得到总效应 c；(2) {m} 对 {x} 回归得到路径 a；(3) {y} 对 {x} 和 {m} 回归得到直接效应 c′ 和路径 b。最小二乘下 c = c′ + a·b 严格成立。自助法不像 Sobel 检验那样假设 a·b 服从正态分布。</translation>
+    </message>
+    <message>
       <location filename="../../core/panel.py" line="48" />
       <source>The layer has no yearly fields {stem}_YYYY; its yearly fields are: {stems}.</source>
       <translation>该图层没有年度字段 {stem}_YYYY；现有的年度字段为：{stems}。</translation>
@@ -10384,11 +10181,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
     <message>
       <location filename="../../core/regression/table.py" line="228" />
-      <source>AIC</source>
-      <translation>AIC</translation>
-    </message>
-    <message>
-      <location filename="../../core/regression/table.py" line="228" />
       <source>R²</source>
       <translation>R²</translation>
     </message>
@@ -10446,6 +10238,31 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/regression/table.py" line="276" />
       <source>Spatial maximum-likelihood models have asymptotic standard errors from the information matrix only (no cluster-robust option).</source>
       <translation>空间极大似然模型仅有由信息矩阵得到的渐近标准误（无聚类稳健选项）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="283" />
+      <source>{se} in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
+      <translation>括号内为{se}。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="289" />
+      <source>Classical standard errors</source>
+      <translation>普通标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="290" />
+      <source>Heteroskedasticity-robust (HC1) standard errors</source>
+      <translation>异方差稳健（HC1）标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="291" />
+      <source>Standard errors clustered by unit</source>
+      <translation>按单元聚类的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="292" />
+      <source>Asymptotic standard errors (maximum likelihood)</source>
+      <translation>渐近标准误（极大似然估计）</translation>
     </message>
     <message>
       <location filename="../../core/weights/block.py" line="25" />
