@@ -55,9 +55,9 @@ ALGORITHM_ATTRIBUTES = ("DISPLAY_NAME", "SHORT_DESCRIPTION", "HELP", "TAGS")
 #: pair that a function builds.
 DYNAMIC = (
     ("processing/algorithm.py", "dict", "GROUPS", "ResilienceAlgorithm"),
-    ("core/weights/summary.py", "rows", "as_rows", "SpatialWeightsAlgorithm"),
-    ("core/coverage/analysis.py", "rows", "as_rows", "CoreNodeCoverageAlgorithm"),
-    ("core/coverage/redundancy.py", "rows", "as_rows", "NetworkRedundancyAlgorithm"),
+    ("core/weights/summary.py", "rows", "as_rows", "core"),
+    ("core/coverage/analysis.py", "rows", "as_rows", "core"),
+    ("core/coverage/redundancy.py", "rows", "as_rows", "core"),
 )
 
 

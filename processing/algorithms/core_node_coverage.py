@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from qgis.core import (
     QgsExpression,
     QgsFeatureRequest,
@@ -24,7 +22,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
+from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
 from ..invalid_geometries import output_wkb_type, usable_geometries
 from ..parameter_help import with_help
@@ -172,6 +170,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     # ------------------------------------------------------------------ run
     def process(self, parameters, context, feedback):
         from ...core.coverage.analysis import core_node_coverage, describe_status
+        from ...core.coverage.report import summary_rows
         from ...core.names import labelled, unit_labels
 
         source = self.input_source(parameters, context)
@@ -203,8 +202,8 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             radius=f"{spec.radius_km:g}", n=len(frame)))
         result = core_node_coverage(sites, names, spec, candidates, existing, weights,
                                     progress=feedback_progress(steps), labels=labelled(ids, labels))
-        for label, value in result.as_rows():
-            feedback.pushInfo(f"{self.tr(label)}: {core_value(value)}")
+        for label, value in summary_rows(result, core_text):
+            feedback.pushInfo(f"{label}: {value}")
         if not result.result.optimal:
             feedback.pushWarning(self.tr("The solution is not proven optimal: {status}. Raise the time "
                                          "limit to close the gap.").format(
@@ -227,7 +226,10 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         })
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
         if report_path:
-            outputs[self.REPORT] = self.write_report(report_path, result, source.sourceName() or "cities")
+            from ...core.coverage.report import write_coverage_report
+
+            outputs[self.REPORT] = write_coverage_report(report_path, result, source.sourceName() or "cities",
+                                                         core_text)
         return outputs
 
     # ------------------------------------------------------------ inputs
@@ -390,49 +392,6 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
                        "largest distance {km:.1f} km, {status}").format(
             cores=row.cores, cities=100 * row.cities_share, demand=100 * row.demand_share,
             km=row.max_km, status=status)
-
-    def write_report(self, path, result, layer_name) -> str:
-        from ...core.html_report import HtmlReport
-
-        spec = result.spec
-        report = HtmlReport(self.tr("Core-node coverage: {layer}").format(layer=layer_name))
-        report.heading(self.tr("Summary"))
-        report.table([self.tr("Property"), self.tr("Value")],
-                     [(self.tr(label), core_value(value)) for label, value in result.as_rows()])
-        if result.comparison:
-            report.heading(self.tr("Comparison over radii"))
-            rows = []
-            for row in result.comparison:
-                if row.cores is None:
-                    rows.append((f"{row.radius_km:g}", "–", "–", "–", "–", core_text(row.note)))
-                    continue
-                rows.append((f"{row.radius_km:g}", row.cores, f"{100 * row.cities_share:.1f} %",
-                             f"{100 * row.demand_share:.1f} %", f"{row.max_km:.1f}",
-                             self.tr("proven optimal") if row.optimal else
-                             self.tr("gap {gap:.2f} %").format(gap=100 * (row.gap or 0.0))))
-            report.table([self.tr("Radius (km)"), self.tr("Cores"), self.tr("Cities covered"),
-                          self.tr("Demand covered"), self.tr("Largest distance (km)"), self.tr("Solution")],
-                         rows)
-        report.heading(self.tr("Cores"))
-        a = result.assignment
-        rows = []
-        for k, core in enumerate(result.cores):
-            nodes = a.nearest == k
-            rows.append((result.names[core], int(nodes.sum()), int((a.km[nodes] <= spec.radius_km).sum()),
-                         f"{a.km[nodes].max():.1f}" if nodes.any() else "0",
-                         self.tr("existing") if core in set(result.existing.tolist()) else self.tr("new")))
-        report.table([self.tr("Core"), self.tr("Cities assigned"), self.tr("Of which within the radius"),
-                      self.tr("Farthest city (km)"), self.tr("Status")], rows)
-        uncovered = ~a.covered
-        if uncovered.any():
-            report.heading(self.tr("Cities not covered"))
-            report.paragraph(", ".join(str(name) for name in result.names[uncovered]))
-        report.paragraph(self.tr(
-            "Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; "
-            "“proven optimal” means no solution with fewer cores (set covering) or more covered demand "
-            "(maximal covering) exists."), note=True)
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return report.write(path)
 
 
 def CITY_ALIASES(algorithm) -> dict:

@@ -865,92 +865,17 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
   <context>
     <name>CoreNodeCoverageAlgorithm</name>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="82" />
-      <source>Model</source>
-      <translation>模型</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="84" />
-      <source>Radius</source>
-      <translation>半径</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="85" />
-      <source>Cities</source>
-      <translation>城市数</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="86" />
-      <source>Candidate sites</source>
-      <translation>候选站点数</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="87" />
-      <source>Existing cores kept</source>
-      <translation>保留的现有核心数</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="88" />
-      <source>Cores</source>
-      <translation>核心数</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="89" />
-      <source>Cities covered</source>
-      <translation>被覆盖城市</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="90" />
-      <source>Demand covered</source>
-      <translation>被覆盖需求</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="91" />
-      <source>Largest city-to-core distance</source>
-      <translation>城市到核心的最大距离</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="92" />
-      <source>Mean city-to-core distance</source>
-      <translation>城市到核心的平均距离</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="93" />
-      <source>Cities covered by two cores or more</source>
-      <translation>被两个及以上核心覆盖的城市数</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="94" />
-      <source>Solution</source>
-      <translation>求解结果</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="95" />
-      <source>Solver time</source>
-      <translation>求解用时</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="98" />
-      <source>Integer programme after reductions</source>
-      <translation>约简后的整数规划规模</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="101" />
-      <source>Backup coverage</source>
-      <translation>备份覆盖</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="40" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="38" />
       <source>Core–node coverage</source>
       <translation>核心–节点覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="41" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="39" />
       <source>Core cities that cover every city within a radius, solved exactly.</source>
       <translation>精确求解：使每个城市都在给定半径内被覆盖的核心城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="46" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="44" />
       <source>Chooses core cities so that every city lies within a radius (300 km in the study) of a core: the “core–node” infrastructure layout. Solved exactly as an integer programme (HiGHS); the log says whether the solution is proven optimal, and the gap when the time limit stopped the solver first.
 
 Problems: set covering — the fewest cores that cover every city; maximal covering — p cores that cover the most demand (a weight field such as population, or 1 per city). Backup coverage (set covering): among the optimal covers, the one that covers the most cities twice.
@@ -971,468 +896,411 @@ Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the
 输出：带有所分配（最近）核心（CORE_ID、CORE_NAME）、到核心的距离（CORE_KM）、半径内是否有核心（COVERED）及半径内核心个数（N_COVER）的城市；核心（带标注的星形符号）；以各核心为中心、按半径绘制的真实大地线圆；每个城市到其核心的核心-节点连线及距离（DIST_KM）；以及含多个半径（如 200、300、500 km）比较的 HTML 摘要报告。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="44" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="42" />
       <source>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout</source>
       <translation>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout,覆盖,核心,节点,半径,集合覆盖,最大覆盖,备份覆盖,选址,设施布局,基础设施</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="95" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="91" />
+      <source>Cities</source>
+      <translation>城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="93" />
       <source>City id field</source>
       <translation>城市标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="97" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="95" />
       <source>City id field (e.g. adcode; default: feature id)</source>
       <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="99" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="97" />
       <source>City name field</source>
       <translation>城市名称字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="101" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="99" />
       <source>City name field (labels; default: a field called “name”)</source>
       <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="103" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="101" />
       <source>Problem</source>
       <translation>问题类型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="104" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="102" />
       <source>Set covering: fewest cores covering every city</source>
       <translation>集合覆盖：用最少的核心覆盖全部城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="105" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="103" />
       <source>Maximal covering: p cores covering the most demand</source>
       <translation>最大覆盖：p 个核心覆盖尽可能多的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="107" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="105" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="110" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="108" />
       <source>Number of cores p (maximal covering)</source>
       <translation>核心数 p（最大覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="113" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="111" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="115" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="113" />
       <source>Demand field (maximal covering; default: 1 per city)</source>
       <translation>需求字段（最大覆盖；默认：每个城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="118" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="115" />
+      <source>Backup coverage</source>
+      <translation>备份覆盖</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="116" />
       <source>Backup coverage: among optimal covers, cover the most cities twice</source>
       <translation>备份覆盖：在最优覆盖方案中使被两次覆盖的城市最多</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="120" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="118" />
       <source>Candidate cores</source>
       <translation>候选核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="122" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="120" />
       <source>Candidate cores (expression; empty: every city)</source>
       <translation>候选核心（表达式；留空：全部城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="124" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="122" />
       <source>Existing cores</source>
       <translation>现有核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="125" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="123" />
       <source>Existing cores that must stay (expression)</source>
       <translation>必须保留的现有核心（表达式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="127" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="125" />
       <source>Selected cities are existing cores</source>
       <translation>所选城市为现有核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="128" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="126" />
       <source>The selected cities are existing cores that must stay</source>
       <translation>所选城市为必须保留的现有核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="128" />
       <source>Radii to compare (km)</source>
       <translation>比较半径（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="132" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
       <source>Compare over radii (km, comma-separated; empty: none)</source>
       <translation>比较多个半径（km，以逗号分隔；留空：不比较）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="135" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="133" />
       <source>Point of each city</source>
       <translation>城市的代表点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="134" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="134" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="134" />
       <source>Longitude/latitude fields</source>
       <translation>经纬度字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="139" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="137" />
       <source>Longitude field (WGS84 degrees)</source>
       <translation>经度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="142" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="140" />
       <source>Latitude field (WGS84 degrees)</source>
       <translation>纬度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="145" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="143" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="152" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="150" />
       <source>Cities with their core</source>
       <translation>城市及其核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="156" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="152" />
+      <source>Cores</source>
+      <translation>核心数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="154" />
       <source>Coverage areas (geodesic circles)</source>
       <translation>覆盖范围（大地线圆）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="159" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="157" />
       <source>Core–node links</source>
       <translation>核心-节点连线</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="159" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="159" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="163" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
       <source>Number of cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="164" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="162" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="165" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="163" />
       <source>Share of demand covered</source>
       <translation>被覆盖需求占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="166" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="164" />
       <source>Largest city-to-core distance (km)</source>
       <translation>城市到核心的最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="167" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="165" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="170" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="168" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="197" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="196" />
       <source>Set covering covers every city; the demand field only enters the shares reported.</source>
       <translation>集合覆盖会覆盖全部城市；需求字段仅用于计算所报告的覆盖比例。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="201" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="200" />
       <source>Solving {model} at {radius} km for {n} cities…</source>
       <translation>正在对 {n} 个城市以 {radius} km 半径求解{model}…</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="202" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="201" />
       <source>set covering</source>
       <translation>集合覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="202" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="201" />
       <source>maximal covering</source>
       <translation>最大覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="209" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="208" />
       <source>The solution is not proven optimal: {status}. Raise the time limit to close the gap.</source>
       <translation>该解尚未被证明最优：{status}。请提高时间上限以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="213" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="212" />
       <source>Radius {radius} km: {value}</source>
       <translation>半径 {radius} km：{value}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="274" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="276" />
       <source>“{value}” in the radii to compare is not a number; write radii in km separated by commas, e.g. 200, 300, 500.</source>
       <translation>比较半径中的“{value}”不是数字；请以 km 为单位、用逗号分隔填写半径，如 200, 300, 500。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="280" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="282" />
       <source>Backup coverage applies to set covering only; ignored.</source>
       <translation>备份覆盖仅适用于集合覆盖；已忽略。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="300" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="302" />
       <source>The expression {expression} is invalid: {error}</source>
       <translation>表达式 {expression} 无效：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="305" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="307" />
       <source>The expression {expression} uses fields that are not in the layer: {fields}; choose from {available}.</source>
       <translation>表达式 {expression} 使用了图层中不存在的字段：{fields}；请从以下字段中选择：{available}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="319" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="321" />
       <source>The expression {expression} fails: {error}</source>
       <translation>表达式 {expression} 计算失败：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="332" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="334" />
       <source>Existing cores from the selection need the cities as a layer loaded in the project, not a file; load it, select the existing cores, or use an expression.</source>
       <translation>从选择集读取现有核心时，城市必须是已加载到项目中的图层，而不是文件；请加载图层并选择现有核心，或改用表达式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="337" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="339" />
       <source>No city of {layer} is selected, but the selected cities should be the existing cores; select them or untick the option.</source>
       <translation>图层 {layer} 中没有选中的城市，但所选城市应为现有核心；请选择这些城市，或取消勾选该选项。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="358" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="360" />
       <source>Cities and their core ({radius} km)</source>
       <translation>城市及其核心（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
       <source>Cores ({count})</source>
       <translation>核心（{count} 个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="369" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="369" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="370" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="372" />
       <source>Radius (km, geodesic)</source>
       <translation>半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="373" />
       <source>Coverage areas ({radius} km)</source>
       <translation>覆盖范围（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="377" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="379" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="377" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="379" />
       <source>City name</source>
       <translation>城市名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="379" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="381" />
       <source>Distance to the core (km, geodesic)</source>
       <translation>到核心的距离（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="380" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="382" />
       <source>Within the radius (1 = yes)</source>
       <translation>在半径内（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="386" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="388" />
       <source>infeasible ({note})</source>
       <translation>无可行解（{note}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="387" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="389" />
       <source>proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="388" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="390" />
       <source>not proven optimal, gap {gap:.2f} %</source>
       <translation>未证明最优，差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="389" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="391" />
       <source>{cores} cores, {cities:.1f} % of cities and {demand:.1f} % of demand covered, largest distance {km:.1f} km, {status}</source>
       <translation>{cores} 个核心，覆盖 {cities:.1f} % 的城市和 {demand:.1f} % 的需求，最大距离 {km:.1f} km，{status}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="398" />
-      <source>Core-node coverage: {layer}</source>
-      <translation>核心-节点覆盖：{layer}</translation>
-    </message>
-    <message>
       <location filename="../../processing/algorithms/core_node_coverage.py" line="399" />
-      <source>Summary</source>
-      <translation>摘要</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
-      <source>Property</source>
-      <translation>属性</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
-      <source>Value</source>
-      <translation>值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="403" />
-      <source>Comparison over radii</source>
-      <translation>不同半径的比较</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="412" />
-      <source>gap {gap:.2f} %</source>
-      <translation>差距 {gap:.2f} %</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="413" />
-      <source>Radius (km)</source>
-      <translation>半径（km）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="414" />
-      <source>Largest distance (km)</source>
-      <translation>最大距离（km）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="423" />
-      <source>existing</source>
-      <translation>现有</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="423" />
-      <source>new</source>
-      <translation>新增</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
-      <source>Cities assigned</source>
-      <translation>分配的城市数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
-      <source>Of which within the radius</source>
-      <translation>其中在半径内</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="425" />
-      <source>Farthest city (km)</source>
-      <translation>最远城市（km）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="425" />
-      <source>Status</source>
-      <translation>状态</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="428" />
-      <source>Cities not covered</source>
-      <translation>未被覆盖的城市</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="430" />
-      <source>Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; “proven optimal” means no solution with fewer cores (set covering) or more covered demand (maximal covering) exists.</source>
-      <translation>距离为椭球面上的大地线距离。以 HiGHS 精确求解整数规划；“已证明最优”表示不存在核心更少（集合覆盖）或覆盖需求更多（最大覆盖）的解。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="440" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="440" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="399" />
       <source>Assigned (nearest) core</source>
       <translation>分配的（最近）核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="441" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
       <source>Assigned core name</source>
       <translation>分配的核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="401" />
       <source>A core within the radius (1 = yes)</source>
       <translation>半径内有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="401" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="447" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="406" />
       <source>Existing core (1 = yes)</source>
       <translation>现有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="448" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="407" />
       <source>Cities assigned (nearest core)</source>
       <translation>分配的城市数（最近核心）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="448" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="407" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="449" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="408" />
       <source>Demand assigned</source>
       <translation>分配的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="449" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="408" />
       <source>Farthest assigned city (km)</source>
       <translation>所分配城市的最远距离（km）</translation>
     </message>
     <message>
       <source>Core-node coverage (300 km)</source>
       <translation type="vanished">核心-节点覆盖（300 km）</translation>
+    </message>
+    <message>
+      <source>Model</source>
+      <translation type="vanished">模型</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation type="vanished">值</translation>
     </message>
   </context>
   <context>
@@ -3183,92 +3051,17 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
   <context>
     <name>NetworkRedundancyAlgorithm</name>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="100" />
-      <source>Radius</source>
-      <translation>半径</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="101" />
-      <source>Cities</source>
-      <translation>城市数</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="102" />
-      <source>Existing cores</source>
-      <translation>现有核心城市</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="103" />
-      <source>Cities covered</source>
-      <translation>被覆盖城市</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="104" />
-      <source>Cities covered twice or more (backup)</source>
-      <translation>被两个及以上核心覆盖的城市（备份）</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="106" />
-      <source>Cities lost if their only core fails</source>
-      <translation>唯一核心失效即失去覆盖的城市</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="124" />
-      <source>Cities that cannot be protected (one candidate within the radius)</source>
-      <translation>无法保护的城市（半径内仅一个候选点）</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="126" />
-      <source>Cities out of reach of every candidate</source>
-      <translation>所有候选点均无法覆盖的城市</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="127" />
-      <source>Solution</source>
-      <translation>求解结果</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="128" />
-      <source>Solver time</source>
-      <translation>求解用时</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="109" />
-      <source>Worst single failure</source>
-      <translation>最严重的单点失效</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="115" />
-      <source>Additional cores for coverage under any single failure</source>
-      <translation>任一单点失效下保持覆盖所需新增核心数</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="117" />
-      <source>Cities covered twice or more after the additions</source>
-      <translation>新增后被两个及以上核心覆盖的城市</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="120" />
-      <source>Coverage target: cities within the radius</source>
-      <translation>覆盖目标：半径内的城市</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="122" />
-      <source>Fewest additional cores to reach the target (every city a candidate can reach)</source>
-      <translation>达到目标所需最少新增核心（候选点可达的所有城市）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="36" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="34" />
       <source>Network redundancy (N−1)</source>
       <translation>网络冗余（N−1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="37" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="35" />
       <source>What each core's failure costs; the fewest cores to add so no single failure uncovers a city.</source>
       <translation>每个核心失效的损失；使任一单点失效都不致城市失去覆盖的最少新增核心。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="41" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="39" />
       <source>For a given set of cores (e.g. IS_CORE = 1 from Core–node coverage, or the existing data centres), a geodesic radius (300 km in the study) and optionally a demand field:
 
 • N−1: for each core, the cities (and demand) that lose coverage when it fails, i.e. that no other core covers; the worst single failure;
@@ -3285,334 +3078,292 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
 输出：城市及其半径内核心数（N_COVER）、状态（backup 备份 / single 单一 / uncovered 未覆盖）、其失效会使该城市失去覆盖的核心（LOST_IF、LOST_NAME）、是否为新增核心（NEW_CORE）及新增后的核心数（N_AFTER）；核心（现有与新增，NEW = 1）及其失效时失去覆盖的城市与需求（LOST_N、LOST_DEM、LOST_SH）和新增后的损失（AFTER_N）；HTML 摘要。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="40" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="38" />
       <source>coverage,core,node,redundancy,n-1,failure,backup,resilience,data centre,radius,300 km</source>
       <translation>覆盖,核心,节点,冗余,N-1,失效,备份,韧性,数据中心,半径,300 km</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="68" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="64" />
+      <source>Cities</source>
+      <translation>城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="66" />
       <source>City id field</source>
       <translation>城市标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="70" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="68" />
       <source>City id field (e.g. adcode; default: feature id)</source>
       <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="72" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="70" />
       <source>City name field</source>
       <translation>城市名称字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="74" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="72" />
       <source>City name field (labels; default: a field called “name”)</source>
       <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="76" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="74" />
       <source>Cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="78" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="76" />
       <source>Cores of the network (field or expression, e.g. "IS_CORE" = 1)</source>
       <translation>网络的核心（字段或表达式，如 "IS_CORE" = 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="80" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="78" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="83" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="81" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="85" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="83" />
       <source>Demand field (losses weighted by it; default: 1 per city)</source>
       <translation>需求字段（损失按其加权；默认每城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="87" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="85" />
       <source>Candidate cores to add</source>
       <translation>可新增的候选核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="89" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="87" />
       <source>Candidates for additional cores (expression; empty: every city)</source>
       <translation>新增核心的候选（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="90" />
       <source>Point of each city</source>
       <translation>城市的代表点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="91" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="91" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="91" />
       <source>Longitude/latitude fields</source>
       <translation>经纬度字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="96" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="94" />
       <source>Longitude field (WGS84 degrees)</source>
       <translation>经度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="99" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="97" />
       <source>Latitude field (WGS84 degrees)</source>
       <translation>纬度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="102" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="100" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="109" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="107" />
       <source>Cities with their redundancy</source>
       <translation>城市及其冗余</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="111" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="109" />
       <source>Cores and their N−1 loss</source>
       <translation>核心及其 N−1 损失</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="113" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="111" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="113" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="111" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="115" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="113" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="116" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="114" />
       <source>Share of cities covered twice or more</source>
       <translation>被两个及以上核心覆盖的城市比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="117" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="115" />
       <source>Cities lost in the worst single failure</source>
       <translation>最严重单点失效中失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="119" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="116" />
+      <source>Additional cores for coverage under any single failure</source>
+      <translation>任一单点失效下保持覆盖所需新增核心数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="117" />
       <source>Cities that cannot be protected</source>
       <translation>无法保护的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="120" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="118" />
       <source>Fewest additional cores to cover 100 % of the cities (no failure)</source>
       <translation>覆盖 100 % 城市所需最少新增核心（无失效）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="121" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="119" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="124" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="122" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="157" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="156" />
       <source>N−1 analysis of {cores} cores at {radius} km for {n} cities…</source>
       <translation>正在对 {n} 个城市、{cores} 个核心在 {radius} km 半径下进行 N−1 分析…</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="167" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="166" />
       <source>The additional cores are not proven the fewest: {status}. Raise the time limit to close the gap.</source>
       <translation>新增核心数未被证明为最少：{status}。请提高时间限制以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="202" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="203" />
       <source>Covered twice or more (backup)</source>
       <translation>两个及以上核心覆盖（有备份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="203" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="204" />
       <source>Lost if its only core fails</source>
       <translation>唯一核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="204" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="205" />
       <source>Not covered</source>
       <translation>未覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="207" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="208" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="207" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="208" />
       <source>Additional core (1 = yes)</source>
       <translation>新增核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="208" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="209" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="209" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="210" />
       <source>Redundancy (backup / single / uncovered)</source>
       <translation>冗余（backup 备份 / single 单一 / uncovered 未覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="210" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="211" />
       <source>Uncovered if this core fails</source>
       <translation>此核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="210" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="211" />
       <source>Name of that core</source>
       <translation>该核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="211" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="212" />
       <source>Cores within the radius after the additions</source>
       <translation>新增后半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="212" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="213" />
       <source>Cities by redundancy ({radius} km)</source>
       <translation>城市冗余（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="218" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="219" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="218" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="219" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="220" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="221" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="220" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="221" />
       <source>Cities lost if it fails</source>
       <translation>其失效时失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="221" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="222" />
       <source>Demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="222" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="223" />
       <source>Share of demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="223" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="224" />
       <source>Cities lost if it fails, after the additions</source>
       <translation>新增后其失效时失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="229" />
-      <source>Network redundancy: {layer}</source>
-      <translation>网络冗余：{layer}</translation>
+      <source>Cities covered</source>
+      <translation type="vanished">被覆盖城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="230" />
-      <source>Summary</source>
-      <translation>摘要</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="231" />
       <source>Property</source>
-      <translation>属性</translation>
+      <translation type="vanished">属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="231" />
+      <source>Radius</source>
+      <translation type="vanished">半径</translation>
+    </message>
+    <message>
+      <source>Solution</source>
+      <translation type="vanished">求解结果</translation>
+    </message>
+    <message>
+      <source>Solver time</source>
+      <translation type="vanished">求解用时</translation>
+    </message>
+    <message>
+      <source>Summary</source>
+      <translation type="vanished">摘要</translation>
+    </message>
+    <message>
       <source>Value</source>
-      <translation>统计量值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="233" />
-      <source>Single failures (N−1)</source>
-      <translation>单点失效（N−1）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="241" />
-      <source>Cities lost</source>
-      <translation>失去覆盖的城市</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="241" />
-      <source>Demand lost</source>
-      <translation>失去覆盖的需求</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="242" />
-      <source>Cities lost (first 12)</source>
-      <translation>失去覆盖的城市（前 12 个）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="244" />
-      <source>Coverage target</source>
-      <translation>覆盖目标</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="245" />
-      <source>Target</source>
-      <translation>目标</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="245" />
-      <source>Now</source>
-      <translation>现状</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="245" />
-      <source>Additional cores to reach it</source>
-      <translation>达到目标所需新增核心</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="247" />
-      <source>100 % of cities within {radius} km</source>
-      <translation>100 % 城市位于 {radius} km 内</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="250" />
-      <source>100 % of cities covered under any single failure</source>
-      <translation>任一单点失效下 100 % 城市仍被覆盖</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="254" />
-      <source>Additional cores</source>
-      <translation>新增核心</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="259" />
-      <source>Distances are geodesic on the ellipsoid. A city stays covered under any single core failure when two cores lie within the radius. The additional cores solve an exact integer programme (HiGHS) with the existing cores fixed; “proven optimal” means no smaller set of additions exists among the candidates.</source>
-      <translation>距离为椭球面上的测地线距离。当半径内有两个核心时，城市在任一单点核心失效下仍被覆盖。新增核心由精确整数规划（HiGHS）求得，现有核心固定；“已证明最优”表示在候选点中不存在更少的新增方案。</translation>
+      <translation type="vanished">统计量值</translation>
     </message>
     <message>
       <source>What each core's failure costs, and the fewest cores to add so that no single failure uncovers a city.</source>
@@ -5070,46 +4821,6 @@ Maximum-likelihood models need every city to have a neighbour: use k-nearest nei
   <context>
     <name>SpatialWeightsAlgorithm</name>
     <message>
-      <location filename="../../core/weights/summary.py" line="34" />
-      <source>Kind</source>
-      <translation>类型</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="35" />
-      <source>Units</source>
-      <translation>单元数</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="36" />
-      <source>Links</source>
-      <translation>连接数</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="37" />
-      <source>Neighbours (min / mean / median / max)</source>
-      <translation>邻居数（最小 / 平均 / 中位数 / 最大）</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="40" />
-      <source>Islands (no neighbours)</source>
-      <translation>孤岛（无邻居）</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="41" />
-      <source>Symmetric</source>
-      <translation>对称</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="42" />
-      <source>Percent non-zero</source>
-      <translation>非零元素比例</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="43" />
-      <source>Original weights (min / max)</source>
-      <translation>原始权重（最小 / 最大）</translation>
-    </message>
-    <message>
       <location filename="../../processing/algorithms/spatial_weights.py" line="37" />
       <source>Spatial weights</source>
       <translation>空间权重</translation>
@@ -5206,6 +4917,16 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="131" />
+      <source>Units</source>
+      <translation>单元数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="132" />
+      <source>Links</source>
+      <translation>连接数</translation>
+    </message>
+    <message>
       <location filename="../../processing/algorithms/spatial_weights.py" line="133" />
       <source>Units without neighbours</source>
       <translation>无邻居的单元</translation>
@@ -5216,7 +4937,7 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <translation>平均邻居数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="159" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="161" />
       <source>Building {what}.</source>
       <translation>正在构建{what}。</translation>
     </message>
@@ -5256,139 +4977,9 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <translation>连接线（{kind}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="223" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="221" />
       <source>These weights are not binary, which GAL files cannot hold: they were saved as a GWT file, {path}.</source>
       <translation>这些权重不是二值的，GAL 文件无法保存：已另存为 GWT 文件 {path}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="245" />
-      <source>automatic: the smallest that gives every unit a neighbour</source>
-      <translation>自动：使每个单元都有邻居的最小距离</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="246" />
-      <source>chosen</source>
-      <translation>手动设定</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="247" />
-      <source>Distance threshold</source>
-      <translation>距离阈值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="249" />
-      <source>Cut-off distance</source>
-      <translation>截断距离</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="251" />
-      <source>automatic: the largest distance to a k-th nearest neighbour</source>
-      <translation>自动：到第 k 近邻的最大距离</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="253" />
-      <source>Kernel bandwidth</source>
-      <translation>核函数带宽</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="255" />
-      <source>Adaptive bandwidths (min / max)</source>
-      <translation>自适应带宽（最小 / 最大）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="258" />
-      <source>Contiguity order</source>
-      <translation>邻接阶数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="259" />
-      <source> (with lower orders)</source>
-      <translation>（含低阶）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="261" />
-      <source>Kernel function</source>
-      <translation>核函数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="263" />
-      <source>Power α of distance</source>
-      <translation>距离的幂次 α</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="265" />
-      <source>Economic-geographic form</source>
-      <translation>经济地理权重形式</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="266" />
-      <source>nested φ·W_d + (1 − φ)·W_e, φ = {share}</source>
-      <translation>嵌套形式 φ·W_d + (1 − φ)·W_e，φ = {share}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="268" />
-      <source>product W_d · diag(x̄_j / x̄)</source>
-      <translation>乘积形式 W_d · diag(x̄_j / x̄)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="270" />
-      <source>Economic variable (mean of)</source>
-      <translation>经济变量（取均值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="272" />
-      <source>Blocks</source>
-      <translation>区块</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="272" />
-      <source>{count} values of {field}</source>
-      <translation>{field} 的 {count} 个取值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="275" />
-      <source>Islands attached to their nearest unit</source>
-      <translation>连接到最近单元的孤岛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="310" />
-      <source>Spatial weights: {layer}</source>
-      <translation>空间权重：{layer}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="311" />
-      <source>Summary</source>
-      <translation>摘要</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="312" />
-      <source>Property</source>
-      <translation>属性</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="312" />
-      <source>Value</source>
-      <translation>值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="315" />
-      <source>Neighbour counts</source>
-      <translation>邻居数分布</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="318" />
-      <source>Number of neighbours</source>
-      <translation>邻居数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="320" />
-      <source>Histogram of neighbour counts</source>
-      <translation>邻居数直方图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="321" />
-      <source>Neighbours</source>
-      <translation>邻居数</translation>
     </message>
     <message>
       <source>Builds the neighbour structure (spatial weights) of a layer of cities, summarises it and saves it for GeoDa, libpysal and the toolkit's other algorithms.
@@ -5429,6 +5020,18 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
 输出：连接图层（每个单元到其每个邻居的连线，带标准化后的权重和距离）；权重文件——二值类型为 GAL，加权类型为 GWT（此时 .gal 文件名会改存为 .gwt 文件），可被 GeoDa、libpysal 和本工具箱其他算法读取，后者会核对文件中的标识与其图层是否一致；CSV 边列表（原始权重）；HTML 摘要（单元数、连接数、邻居数分布及直方图、孤岛、对称性）。
 
 单元标识字段（如 adcode）用于在文件中标识单元；不设置时使用要素 ID。没有几何的要素将被剔除并在日志中列出。无效几何按 Processing 的“无效要素过滤”设置处理：停止（默认；错误信息列出每个无效要素）、跳过（在日志中列出），或不过滤——此时为分析修复这些几何（图层本身不变）。</translation>
+    </message>
+    <message>
+      <source>Property</source>
+      <translation type="vanished">属性</translation>
+    </message>
+    <message>
+      <source>Summary</source>
+      <translation type="vanished">摘要</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation type="vanished">值</translation>
     </message>
   </context>
   <context>
@@ -7755,6 +7358,76 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{count} 个城市超出所有候选核心的覆盖范围</translation>
     </message>
     <message>
+      <location filename="../../core/coverage/analysis.py" line="84" />
+      <source>Radius</source>
+      <translation>半径</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="85" />
+      <source>Cities</source>
+      <translation>城市数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="86" />
+      <source>Candidate sites</source>
+      <translation>候选站点数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="87" />
+      <source>Existing cores kept</source>
+      <translation>保留的现有核心数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="88" />
+      <source>Cores</source>
+      <translation>核心数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="89" />
+      <source>Cities covered</source>
+      <translation>被覆盖城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="90" />
+      <source>Demand covered</source>
+      <translation>被覆盖需求</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="91" />
+      <source>Largest city-to-core distance</source>
+      <translation>城市到核心的最大距离</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="92" />
+      <source>Mean city-to-core distance</source>
+      <translation>城市到核心的平均距离</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="93" />
+      <source>Cities covered by two cores or more</source>
+      <translation>被两个及以上核心覆盖的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="94" />
+      <source>Solution</source>
+      <translation>求解结果</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="95" />
+      <source>Solver time</source>
+      <translation>求解用时</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="98" />
+      <source>Integer programme after reductions</source>
+      <translation>约简后的整数规划规模</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="101" />
+      <source>Backup coverage</source>
+      <translation>备份覆盖</translation>
+    </message>
+    <message>
       <location filename="../../core/coverage/redundancy.py" line="109" />
       <source>{core}: {cities} cities, {demand} % of demand</source>
       <translation>{core}：{cities} 个城市，需求的 {demand} %</translation>
@@ -7778,6 +7451,206 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/coverage/redundancy.py" line="255" />
       <source>{count} cities have only one candidate core within {radius} km and cannot be protected against its failure: {names}. Add candidates near them or raise the radius.</source>
       <translation>{count} 个城市在 {radius} km 内只有一个候选核心，无法防护其失效：{names}。请在其附近增加候选点或增大半径。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="102" />
+      <source>Existing cores</source>
+      <translation>现有核心城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="104" />
+      <source>Cities covered twice or more (backup)</source>
+      <translation>被两个及以上核心覆盖的城市（备份）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="106" />
+      <source>Cities lost if their only core fails</source>
+      <translation>唯一核心失效即失去覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="124" />
+      <source>Cities that cannot be protected (one candidate within the radius)</source>
+      <translation>无法保护的城市（半径内仅一个候选点）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="126" />
+      <source>Cities out of reach of every candidate</source>
+      <translation>所有候选点均无法覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="109" />
+      <source>Worst single failure</source>
+      <translation>最严重的单点失效</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="115" />
+      <source>Additional cores for coverage under any single failure</source>
+      <translation>任一单点失效下保持覆盖所需新增核心数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="117" />
+      <source>Cities covered twice or more after the additions</source>
+      <translation>新增后被两个及以上核心覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="120" />
+      <source>Coverage target: cities within the radius</source>
+      <translation>覆盖目标：半径内的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="122" />
+      <source>Fewest additional cores to reach the target (every city a candidate can reach)</source>
+      <translation>达到目标所需最少新增核心（候选点可达的所有城市）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="37" />
+      <source>Core-node coverage: {layer}</source>
+      <translation>核心-节点覆盖：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="38" />
+      <source>Summary</source>
+      <translation>摘要</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="39" />
+      <source>Property</source>
+      <translation>属性</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="45" />
+      <source>Cities not covered</source>
+      <translation>未被覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="47" />
+      <source>Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; “proven optimal” means no solution with fewer cores (set covering) or more covered demand (maximal covering) exists.</source>
+      <translation>距离为椭球面上的大地线距离。以 HiGHS 精确求解整数规划；“已证明最优”表示不存在核心更少（集合覆盖）或覆盖需求更多（最大覆盖）的解。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="56" />
+      <source>Comparison over radii</source>
+      <translation>不同半径的比较</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="65" />
+      <source>gap {gap:.2f} %</source>
+      <translation>差距 {gap:.2f} %</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="66" />
+      <source>Radius (km)</source>
+      <translation>半径（km）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="67" />
+      <source>Largest distance (km)</source>
+      <translation>最大距离（km）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="80" />
+      <source>existing</source>
+      <translation>现有</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="80" />
+      <source>new</source>
+      <translation>新增</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="81" />
+      <source>Core</source>
+      <translation>核心</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="81" />
+      <source>Cities assigned</source>
+      <translation>分配的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="81" />
+      <source>Of which within the radius</source>
+      <translation>其中在半径内</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="81" />
+      <source>Farthest city (km)</source>
+      <translation>最远城市（km）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="82" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="91" />
+      <source>Network redundancy: {layer}</source>
+      <translation>网络冗余：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="98" />
+      <source>Additional cores</source>
+      <translation>新增核心</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="101" />
+      <source>Cities that cannot be protected</source>
+      <translation>无法保护的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="103" />
+      <source>Distances are geodesic on the ellipsoid. A city stays covered under any single core failure when two cores lie within the radius. The additional cores solve an exact integer programme (HiGHS) with the existing cores fixed; “proven optimal” means no smaller set of additions exists among the candidates.</source>
+      <translation>距离为椭球面上的测地线距离。当半径内有两个核心时，城市在任一单点核心失效下仍被覆盖。新增核心由精确整数规划（HiGHS）求得，现有核心固定；“已证明最优”表示在候选点中不存在更少的新增方案。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="113" />
+      <source>Single failures (N−1)</source>
+      <translation>单点失效（N−1）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="121" />
+      <source>Cities lost</source>
+      <translation>失去覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="121" />
+      <source>Demand lost</source>
+      <translation>失去覆盖的需求</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="121" />
+      <source>Cities lost (first 12)</source>
+      <translation>失去覆盖的城市（前 12 个）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="126" />
+      <source>Coverage target</source>
+      <translation>覆盖目标</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="127" />
+      <source>Target</source>
+      <translation>目标</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="127" />
+      <source>Now</source>
+      <translation>现状</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="127" />
+      <source>Additional cores to reach it</source>
+      <translation>达到目标所需新增核心</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="128" />
+      <source>100 % of cities within {radius} km</source>
+      <translation>100 % 城市位于 {radius} km 内</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="131" />
+      <source>100 % of cities covered under any single failure</source>
+      <translation>任一单点失效下 100 % 城市仍被覆盖</translation>
     </message>
     <message>
       <location filename="../../core/coverage/sites.py" line="44" />
@@ -10465,87 +10338,87 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>单元标识“{value}”含有空格，GAL/GWT 文件无法保存；请选择不含空格的标识字段（如行政区划代码）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="79" />
+      <location filename="../../core/weights/files.py" line="92" />
       <source>The weights file does not start with a GAL/GWT header (e.g. “0 367 layer id”).</source>
       <translation>该权重文件不是以 GAL/GWT 文件头开始（例如“0 367 layer id”）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="90" />
+      <location filename="../../core/weights/files.py" line="103" />
       <source>The weights file {path} does not exist.</source>
       <translation>权重文件 {path} 不存在。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="95" />
+      <location filename="../../core/weights/files.py" line="108" />
       <source>The weights file {path} is not a text file (byte {position} is invalid).</source>
       <translation>权重文件 {path} 不是文本文件（第 {position} 个字节无效）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="100" />
+      <location filename="../../core/weights/files.py" line="113" />
       <source>The weights file {path} is empty.</source>
       <translation>权重文件 {path} 为空。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="111" />
+      <location filename="../../core/weights/files.py" line="124" />
       <source>Weights files must be .gal or .gwt; got {path}.</source>
       <translation>权重文件必须为 .gal 或 .gwt 格式；得到的是 {path}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="113" />
+      <location filename="../../core/weights/files.py" line="126" />
       <source>The weights file {path} is truncated: its header announces {count} units but it ends at line {line} after {found} (an incomplete copy or download?).</source>
       <translation>权重文件 {path} 不完整：文件头声明有 {count} 个单元，但文件在第 {line} 行、仅 {found} 个单元后就结束了（复制或下载不完整？）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="118" />
+      <location filename="../../core/weights/files.py" line="131" />
       <source>The weights file {path} is truncated or damaged: it ends in the middle of line {line} (“{text}”).</source>
       <translation>权重文件 {path} 不完整或已损坏：文件在第 {line} 行中间结束（“{text}”）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="127" />
+      <location filename="../../core/weights/files.py" line="140" />
       <source>The weights file {path} has {count} id(s) that are not in the layer: {ids}. Choose the id field the file was built with, or rebuild the weights for this layer.</source>
       <translation>权重文件 {path} 中有 {count} 个标识不在图层中：{ids}。请选择构建该文件时所用的标识字段，或为此图层重新构建权重。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="135" />
+      <location filename="../../core/weights/files.py" line="148" />
       <source>The weights file {path} is for {count} units but the layer has {n}; rebuild the weights for this layer (or check its filter and selection).</source>
       <translation>权重文件 {path} 对应 {count} 个单元，而图层有 {n} 个；请为此图层重新构建权重（或检查其过滤条件和选择集）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="145" />
+      <location filename="../../core/weights/files.py" line="158" />
       <source>The weights file {path} has no entry for {count} unit(s) of the layer: {ids}.</source>
       <translation>权重文件 {path} 中缺少图层的 {count} 个单元：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="158" />
+      <location filename="../../core/weights/files.py" line="171" />
       <source>{problem} Rebuild the file with Spatial weights (or GeoDa).</source>
       <translation>{problem} 请用“空间权重”算法（或 GeoDa）重新生成该文件。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="168" />
+      <location filename="../../core/weights/files.py" line="181" />
       <source>The weights file {path} is damaged at line {line}: expected a unit id and its number of neighbours, found “{text}”.</source>
       <translation>权重文件 {path} 在第 {line} 行损坏：应为单元标识及其邻居数，实际为“{text}”。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="173" />
+      <location filename="../../core/weights/files.py" line="186" />
       <source>The weights file {path} lists unit {unit} twice (line {line}).</source>
       <translation>权重文件 {path} 重复列出单元 {unit}（第 {line} 行）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="178" />
+      <location filename="../../core/weights/files.py" line="191" />
       <source>The weights file {path} is damaged at line {line}: unit {unit} should have {declared} neighbour(s) but {found} are listed.</source>
       <translation>权重文件 {path} 在第 {line} 行损坏：单元 {unit} 应有 {declared} 个邻居，但列出了 {found} 个。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="193" />
+      <location filename="../../core/weights/files.py" line="206" />
       <source>The weights file {path} is damaged at line {line}: expected a unit id, a neighbour id and a weight, found “{text}”.</source>
       <translation>权重文件 {path} 在第 {line} 行损坏：应为单元标识、邻居标识和权重，实际为“{text}”。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="202" />
+      <location filename="../../core/weights/files.py" line="215" />
       <source>The weights file {path} is damaged at line {line}: the weight “{text}” is not a finite number.</source>
       <translation>权重文件 {path} 在第 {line} 行损坏：权重“{text}”不是有限数值。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="205" />
+      <location filename="../../core/weights/files.py" line="218" />
       <source>The weights file {path} lists the link {unit}–{other} twice (line {line}).</source>
       <translation>权重文件 {path} 重复列出连接 {unit}–{other}（第 {line} 行）。</translation>
     </message>
@@ -10715,6 +10588,161 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的取点方法“{method}”；请使用 centroid 或 point_on_surface。</translation>
     </message>
     <message>
+      <location filename="../../core/weights/report.py" line="35" />
+      <source>automatic: the smallest that gives every unit a neighbour</source>
+      <translation>自动：使每个单元都有邻居的最小距离</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="36" />
+      <source>chosen</source>
+      <translation>手动设定</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="37" />
+      <source>Distance threshold</source>
+      <translation>距离阈值</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="39" />
+      <source>Cut-off distance</source>
+      <translation>截断距离</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="41" />
+      <source>automatic: the largest distance to a k-th nearest neighbour</source>
+      <translation>自动：到第 k 近邻的最大距离</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="43" />
+      <source>Kernel bandwidth</source>
+      <translation>核函数带宽</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="45" />
+      <source>Adaptive bandwidths (min / max)</source>
+      <translation>自适应带宽（最小 / 最大）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="48" />
+      <source>Contiguity order</source>
+      <translation>邻接阶数</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="49" />
+      <source> (with lower orders)</source>
+      <translation>（含低阶）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="51" />
+      <source>Kernel function</source>
+      <translation>核函数</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="53" />
+      <source>Power α of distance</source>
+      <translation>距离的幂次 α</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="55" />
+      <source>Economic-geographic form</source>
+      <translation>经济地理权重形式</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="56" />
+      <source>nested φ·W_d + (1 − φ)·W_e, φ = {share}</source>
+      <translation>嵌套形式 φ·W_d + (1 − φ)·W_e，φ = {share}</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="58" />
+      <source>product W_d · diag(x̄_j / x̄)</source>
+      <translation>乘积形式 W_d · diag(x̄_j / x̄)</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="60" />
+      <source>Economic variable (mean of)</source>
+      <translation>经济变量（取均值）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="62" />
+      <source>Blocks</source>
+      <translation>区块</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="62" />
+      <source>{count} values of {field}</source>
+      <translation>{field} 的 {count} 个取值</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="65" />
+      <source>Islands attached to their nearest unit</source>
+      <translation>连接到最近单元的孤岛</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="74" />
+      <source>Spatial weights: {layer}</source>
+      <translation>空间权重：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="77" />
+      <source>Neighbour counts</source>
+      <translation>邻居数分布</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="80" />
+      <source>Number of neighbours</source>
+      <translation>邻居数</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="81" />
+      <source>Histogram of neighbour counts</source>
+      <translation>邻居数直方图</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="82" />
+      <source>Neighbours</source>
+      <translation>邻居数</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="84" />
+      <source>Units without neighbours</source>
+      <translation>无邻居的单元</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="34" />
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="36" />
+      <source>Links</source>
+      <translation>连接数</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="37" />
+      <source>Neighbours (min / mean / median / max)</source>
+      <translation>邻居数（最小 / 平均 / 中位数 / 最大）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="40" />
+      <source>Islands (no neighbours)</source>
+      <translation>孤岛（无邻居）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="41" />
+      <source>Symmetric</source>
+      <translation>对称</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="42" />
+      <source>Percent non-zero</source>
+      <translation>非零元素比例</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="43" />
+      <source>Original weights (min / max)</source>
+      <translation>原始权重（最小 / 最大）</translation>
+    </message>
+    <message>
       <location filename="../../processing/algorithms/convergence.py" line="187" />
       <source>The indicator {variable} cannot also be a control; remove it from the controls.</source>
       <translation>指标 {variable} 不能同时作为控制变量；请将其从控制变量中移除。</translation>
@@ -10730,7 +10758,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="258" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="260" />
       <source>Longitude/latitude points need both a longitude and a latitude field; choose them, or use the centroid or a point on the surface.</source>
       <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
     </message>
@@ -10740,7 +10768,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>城市的代码或名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="146" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="145" />
       <source>No core expression is given; choose the field that marks the cores (e.g. "IS_CORE" = 1 from Core–node coverage).</source>
       <translation>未给出核心表达式；请选择标记核心的字段（如“核心–节点覆盖”输出的 "IS_CORE" = 1）。</translation>
     </message>
@@ -10816,6 +10844,14 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     <message>
       <source>{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range ({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum. Check the spatial weights (row-standardised weights are expected), add year fixed effects if all units share a trend, or choose another model.</source>
       <translation type="vanished">{model}：空间参数 {name} = {value:.4f} 达到其容许范围（{lower:.4f}, {upper:.4f}）的边界；似然函数没有内部极大值。请检查空间权重（应为行标准化权重）；若所有单元有共同趋势，请加入年份固定效应，或选择其他模型。</translation>
+    </message>
+  </context>
+  <context>
+    <name>summary</name>
+    <message>
+      <location filename="../../core/coverage/report.py" line="39" />
+      <source>Value</source>
+      <translation>值</translation>
     </message>
   </context>
 </TS>
