@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsExpression,
-    QgsFeatureRequest,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputBoolean,
@@ -24,6 +22,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
+from ..expressions import expression_mask
 from ..invalid_geometries import output_wkb_type, usable_geometries
 from ..parameter_help import with_help
 from ..styling import attach_style, core_distance_style, core_marker_style, coverage_circle_style, links_style
@@ -186,7 +185,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         names = self.city_names(frame, ids, parameters, context)
         sites = self.sites(frame, labelled(ids, labels), method, parameters, context)
         spec = self.spec(parameters, context, feedback)
-        candidates = self.expression_mask(source, frame, parameters, self.CANDIDATES, context)
+        candidates = expression_mask(self, source, frame, parameters, self.CANDIDATES, context)
         existing = self.existing_mask(source, frame, parameters, context)
         weight_field = self.field_name(parameters, self.WEIGHT_FIELD, context)
         weights = None
@@ -289,45 +288,10 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             compare_radii=tuple(radii),
         )
 
-    def expression_mask(self, source, frame, parameters, name, context):
-        """A boolean mask over the frame's rows: the features for which the expression is true
-        (None when the expression is empty)."""
-        import numpy as np
-
-        text = self.parameterAsExpression(parameters, name, context)
-        if not text or not text.strip():
-            return None
-        expression = QgsExpression(text)
-        if expression.hasParserError():
-            raise QgsProcessingException(self.tr("The expression {expression} is invalid: {error}").format(
-                expression=text, error=expression.parserErrorString()))
-        missing = sorted(set(expression.referencedColumns()) - set(source.fields().names()) - {"$id"})
-        missing = [name for name in missing if not name.startswith("$") and name != QgsFeatureRequest.ALL_ATTRIBUTES]
-        if missing:
-            raise QgsProcessingException(self.tr(
-                "The expression {expression} uses fields that are not in the layer: {fields}; choose from "
-                "{available}.").format(expression=text, fields=", ".join(missing),
-                                       available=", ".join(source.fields().names())))
-        expression_context = self.createExpressionContext(parameters, context, source)
-        expression.prepare(expression_context)
-        request = QgsFeatureRequest()
-        request.setFlags(QgsFeatureRequest.NoGeometry)
-        request.setExpressionContext(expression_context)
-        matching = set()
-        for feature in source.getFeatures(request):
-            expression_context.setFeature(feature)
-            value = expression.evaluate(expression_context)
-            if expression.hasEvalError():
-                raise QgsProcessingException(self.tr("The expression {expression} fails: {error}").format(
-                    expression=text, error=expression.evalErrorString()))
-            if value not in (None, False, 0, "") and not (hasattr(value, "isNull") and value.isNull()):
-                matching.add(feature.id())
-        return np.asarray(frame.index.isin(list(matching)))
-
     def existing_mask(self, source, frame, parameters, context):
         import numpy as np
 
-        mask = self.expression_mask(source, frame, parameters, self.EXISTING, context)
+        mask = expression_mask(self, source, frame, parameters, self.EXISTING, context)
         if self.parameterAsBool(parameters, self.EXISTING_SELECTED, context):
             layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
             if layer is None:

@@ -20,6 +20,7 @@ from qgis.core import (
 
 from ..algorithm import core_text, feedback_progress, multi_step
 from ..bridge import crs_to_pyproj, frame_to_sink, read_frame
+from ..expressions import expression_mask
 from ..invalid_geometries import output_wkb_type, usable_geometries
 from ..parameter_help import with_help
 from ..styling import Categorized, Style, attach_style, core_marker_style
@@ -140,11 +141,11 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
             frame, ids = usable_geometries(frame, ids, feedback, labels)
         names = self.city_names(frame, ids, parameters, context)
         sites = self.sites(frame, labelled(ids, labels), method, parameters, context)
-        cores = self.expression_mask(source, frame, parameters, self.CORE_EXPRESSION, context)
+        cores = expression_mask(self, source, frame, parameters, self.CORE_EXPRESSION, context)
         if cores is None:
             raise InputError("No core expression is given; choose the field that marks the cores (e.g. "
                              "\"IS_CORE\" = 1 from Core–node coverage).")
-        candidates = self.expression_mask(source, frame, parameters, self.CANDIDATES, context)
+        candidates = expression_mask(self, source, frame, parameters, self.CANDIDATES, context)
         weight_field = self.field_name(parameters, self.WEIGHT_FIELD, context)
         weights = None
         if weight_field:
