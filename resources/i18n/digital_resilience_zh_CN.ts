@@ -1279,14 +1279,6 @@ Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the
       <source>Core-node coverage (300 km)</source>
       <translation type="vanished">核心-节点覆盖（300 km）</translation>
     </message>
-    <message>
-      <source>Model</source>
-      <translation type="vanished">模型</translation>
-    </message>
-    <message>
-      <source>Value</source>
-      <translation type="vanished">值</translation>
-    </message>
   </context>
   <context>
     <name>CouplingCoordinationAlgorithm</name>
@@ -3341,34 +3333,6 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
       <translation>新增后其失效时失去覆盖的城市数</translation>
     </message>
     <message>
-      <source>Cities covered</source>
-      <translation type="vanished">被覆盖城市</translation>
-    </message>
-    <message>
-      <source>Property</source>
-      <translation type="vanished">属性</translation>
-    </message>
-    <message>
-      <source>Radius</source>
-      <translation type="vanished">半径</translation>
-    </message>
-    <message>
-      <source>Solution</source>
-      <translation type="vanished">求解结果</translation>
-    </message>
-    <message>
-      <source>Solver time</source>
-      <translation type="vanished">求解用时</translation>
-    </message>
-    <message>
-      <source>Summary</source>
-      <translation type="vanished">摘要</translation>
-    </message>
-    <message>
-      <source>Value</source>
-      <translation type="vanished">统计量值</translation>
-    </message>
-    <message>
       <source>What each core's failure costs, and the fewest cores to add so that no single failure uncovers a city.</source>
       <translation type="vanished">每个核心失效的损失，以及使任一单点失效都不致城市失去覆盖所需的最少新增核心。</translation>
     </message>
@@ -3560,14 +3524,6 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
       <location filename="../../processing/regression_output.py" line="85" />
       <source>Paper table written: {path}</source>
       <translation>已写出论文表格：{path}</translation>
-    </message>
-    <message>
-      <source>No</source>
-      <translation type="vanished">否</translation>
-    </message>
-    <message>
-      <source>Yes</source>
-      <translation type="vanished">是</translation>
     </message>
   </context>
   <context>
@@ -5023,18 +4979,6 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
 输出：连接图层（每个单元到其每个邻居的连线，带标准化后的权重和距离）；权重文件——二值类型为 GAL，加权类型为 GWT（此时 .gal 文件名会改存为 .gwt 文件），可被 GeoDa、libpysal 和本工具箱其他算法读取，后者会核对文件中的标识与其图层是否一致；CSV 边列表（原始权重）；HTML 摘要（单元数、连接数、邻居数分布及直方图、孤岛、对称性）。
 
 单元标识字段（如 adcode）用于在文件中标识单元；不设置时使用要素 ID。没有几何的要素将被剔除并在日志中列出。无效几何按 Processing 的“无效要素过滤”设置处理：停止（默认；错误信息列出每个无效要素）、跳过（在日志中列出），或不过滤——此时为分析修复这些几何（图层本身不变）。</translation>
-    </message>
-    <message>
-      <source>Property</source>
-      <translation type="vanished">属性</translation>
-    </message>
-    <message>
-      <source>Summary</source>
-      <translation type="vanished">摘要</translation>
-    </message>
-    <message>
-      <source>Value</source>
-      <translation type="vanished">值</translation>
     </message>
   </context>
   <context>
