@@ -19,13 +19,9 @@ def _identity(text: str, context: str | None = None) -> str:
 def report_figure(build, tr=_identity, warn=None):
     """``build()`` (a chart for the report) when matplotlib is installed, else None, and
     ``warn(text)`` hears why."""
-    from ..charts import charts_available
+    from ..charts import optional_chart
 
-    if charts_available():
-        return build()
-    if warn is not None:
-        warn(tr("matplotlib is not installed in QGIS's Python: the report has no chart."))
-    return None
+    return optional_chart(build, warn, tr("matplotlib is not installed in QGIS's Python: the report has no chart."))
 
 
 def _write(report, path) -> str:

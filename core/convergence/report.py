@@ -166,11 +166,7 @@ def chart_text(result, tr=_identity) -> dict:
 
 
 def report_figures(result, tr=_identity) -> dict:
-    """{"sigma": the σ chart, "scatter": growth against the initial level}; {} without matplotlib."""
-    from ..charts import charts_available
-
-    if not charts_available():
-        return {}
+    """{"sigma": the σ chart, "scatter": growth against the initial level} (needs matplotlib)."""
     from ..charts.beta_convergence import beta_convergence_chart
     from ..charts.sigma_convergence import sigma_report_chart
 
@@ -192,14 +188,14 @@ def report_figures(result, tr=_identity) -> dict:
 def write_report(result, report_path, chart_path, layer: str, tr=_identity, weights=None, warn=None) -> dict:
     """Write the σ chart (PNG) and the HTML report where asked; returns {'REPORT', 'CHART'} (None
     for what was not written). ``warn(text)`` hears that matplotlib is missing (no charts)."""
+    from ..charts import optional_chart
     from ..charts.base import save_chart
 
     written = {"REPORT": None, "CHART": None}
     if not report_path and not chart_path:
         return written
-    figures = report_figures(result, tr)
-    if not figures and warn is not None:
-        warn(tr("matplotlib is not installed in QGIS's Python: the report has no charts."))
+    figures = optional_chart(lambda: report_figures(result, tr), warn,
+                             tr("matplotlib is not installed in QGIS's Python: the report has no charts.")) or {}
     if chart_path and figures:
         written["CHART"] = save_chart(figures["sigma"], chart_path)
     if report_path:

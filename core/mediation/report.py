@@ -131,12 +131,8 @@ def effects_table(result, tr=_identity):
 
 # ------------------------------------------------------------------ chart
 def bootstrap_figure(result, tr=_identity):
-    """The bootstrap distribution of the indirect effect with both intervals (None without a
-    bootstrap or without matplotlib)."""
-    from ..charts import charts_available
-
-    if result.bootstrap is None or not charts_available():
-        return None
+    """The bootstrap distribution of the indirect effect with both intervals (a run with a
+    bootstrap; needs matplotlib)."""
     from ..charts.bootstrap import bootstrap_chart
 
     level = f"{result.settings.confidence * 100:g} %"
@@ -154,14 +150,15 @@ def bootstrap_figure(result, tr=_identity):
 def write_report(result, report_path, chart_path, layer: str, tr=_identity, warn=None) -> dict:
     """Write the bootstrap chart (PNG) and the HTML report where asked; returns {'REPORT', 'CHART'}
     (None for what was not written). ``warn(text)`` hears that matplotlib is missing (no chart)."""
+    from ..charts import optional_chart
     from ..charts.base import save_chart
 
     written = {"REPORT": None, "CHART": None}
     if not report_path and not chart_path:
         return written
-    figure = bootstrap_figure(result, tr)
-    if figure is None and result.bootstrap is not None and warn is not None:
-        warn(tr("matplotlib is not installed in QGIS's Python: the report has no chart."))
+    figure = None if result.bootstrap is None else optional_chart(
+        lambda: bootstrap_figure(result, tr), warn,
+        tr("matplotlib is not installed in QGIS's Python: the report has no chart."))
     if chart_path and figure is not None:
         written["CHART"] = save_chart(figure, chart_path)
     if report_path:

@@ -6047,7 +6047,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="342" />
+      <location filename="../../core/convergence/report.py" line="338" />
       <source>Total</source>
       <translation>总体</translation>
     </message>
@@ -6295,197 +6295,197 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>无法从 {n} 个单元中抽取 {size} 个互不相同的单元。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="27" />
+      <location filename="../../core/autocorrelation/report.py" line="24" />
       <source>matplotlib is not installed in QGIS's Python: the report has no chart.</source>
       <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="50" />
+      <location filename="../../core/autocorrelation/report.py" line="46" />
       <source>Global spatial autocorrelation: {layer}</source>
       <translation>全局空间自相关：{layer}</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="52" />
+      <location filename="../../core/autocorrelation/report.py" line="48" />
       <source>two-sided</source>
       <translation>双侧</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="52" />
+      <location filename="../../core/autocorrelation/report.py" line="48" />
       <source>greater than expected (one-sided)</source>
       <translation>大于期望（单侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="53" />
+      <location filename="../../core/autocorrelation/report.py" line="49" />
       <source>less than expected (one-sided)</source>
       <translation>小于期望（单侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="54" />
+      <location filename="../../core/autocorrelation/report.py" line="50" />
       <source>{count} field(s): {fields}. Alternative hypothesis: {alternative}.</source>
       <translation>{count} 个字段：{fields}。备择假设：{alternative}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="58" />
+      <location filename="../../core/autocorrelation/report.py" line="54" />
       <source>Moran's I of {field}{year}: {value} (p = {p}, {inference}).</source>
       <translation>{field}{year} 的 Moran's I：{value}（p = {p}，{inference}）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="62" />
+      <location filename="../../core/autocorrelation/report.py" line="58" />
       <source>Over the years</source>
       <translation>逐年变化</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="63" />
+      <location filename="../../core/autocorrelation/report.py" line="59" />
       <source>Chart of the global statistic over the years</source>
       <translation>全局统计量逐年变化图</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="64" />
+      <location filename="../../core/autocorrelation/report.py" line="60" />
       <source>Results</source>
       <translation>结果</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="65" />
+      <location filename="../../core/autocorrelation/report.py" line="61" />
       <source>Field</source>
       <translation>字段</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="65" />
+      <location filename="../../core/autocorrelation/report.py" line="61" />
       <source>Year</source>
       <translation>年份</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="65" />
+      <location filename="../../core/autocorrelation/report.py" line="61" />
       <source>Statistic</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="65" />
+      <location filename="../../core/autocorrelation/report.py" line="61" />
       <source>Inference</source>
       <translation>推断方式</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="65" />
+      <location filename="../../core/autocorrelation/report.py" line="61" />
       <source>Value</source>
       <translation>统计量值</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="65" />
+      <location filename="../../core/autocorrelation/report.py" line="61" />
       <source>Expected value</source>
       <translation>期望值</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="66" />
+      <location filename="../../core/autocorrelation/report.py" line="62" />
       <source>z</source>
       <translation>z</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="66" />
+      <location filename="../../core/autocorrelation/report.py" line="62" />
       <source>p-value</source>
       <translation>p 值</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="66" />
+      <location filename="../../core/autocorrelation/report.py" line="62" />
       <source>Units</source>
       <translation>单元数</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="66" />
+      <location filename="../../core/autocorrelation/report.py" line="62" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="71" />
+      <location filename="../../core/autocorrelation/report.py" line="67" />
       <source>z = (value − expected) / standard deviation. Geary's C below 1 (negative z) means positive autocorrelation. Permutation p-values are (M + 1) / (P + 1).</source>
       <translation>z =（值 − 期望值）/ 标准差。Geary's C 小于 1（z 为负）表示正空间自相关。置换检验的 p 值为 (M + 1) / (P + 1)。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="82" />
+      <location filename="../../core/autocorrelation/report.py" line="78" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="82" />
+      <location filename="../../core/autocorrelation/report.py" line="78" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="82" />
+      <location filename="../../core/autocorrelation/report.py" line="78" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="83" />
+      <location filename="../../core/autocorrelation/report.py" line="79" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="83" />
+      <location filename="../../core/autocorrelation/report.py" line="79" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="84" />
+      <location filename="../../core/autocorrelation/report.py" line="80" />
       <source>No neighbours</source>
       <translation>无邻居</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="84" />
+      <location filename="../../core/autocorrelation/report.py" line="80" />
       <source>No data</source>
       <translation>无数据</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="100" />
+      <location filename="../../core/autocorrelation/report.py" line="96" />
       <source>Local Moran's I (LISA): {layer}</source>
       <translation>局部莫兰指数（LISA）：{layer}</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="103" />
+      <location filename="../../core/autocorrelation/report.py" line="99" />
       <source>{run}: Moran's I = {value}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} cities.</source>
       <translation>{run}：Moran's I = {value}；高-高城市 {hh} 个，低-低 {ll} 个，低-高 {lh} 个，高-低 {hl} 个。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="107" />
+      <location filename="../../core/autocorrelation/report.py" line="103" />
       <source>conditional permutation ({count} permutations)</source>
       <translation>条件置换（{count} 次置换）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="108" />
+      <location filename="../../core/autocorrelation/report.py" line="104" />
       <source>normal approximation</source>
       <translation>正态近似</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="109" />
+      <location filename="../../core/autocorrelation/report.py" line="105" />
       <source>none</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="109" />
+      <location filename="../../core/autocorrelation/report.py" line="105" />
       <source>false discovery rate (Benjamini–Hochberg)</source>
       <translation>错误发现率（Benjamini–Hochberg）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="110" />
+      <location filename="../../core/autocorrelation/report.py" line="106" />
       <source>Bonferroni</source>
       <translation>Bonferroni</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="111" />
+      <location filename="../../core/autocorrelation/report.py" line="107" />
       <source>A city is in a cluster when its p-value is at most {alpha}; inference: {inference}; multiple-testing control: {control}.</source>
       <translation>城市的 p 值不大于 {alpha} 时归入集聚类型；推断方式：{inference}；多重检验校正：{control}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="115" />
+      <location filename="../../core/autocorrelation/report.py" line="111" />
       <source>Moran scatter plot</source>
       <translation>Moran 散点图</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="117" />
+      <location filename="../../core/autocorrelation/report.py" line="113" />
       <source>Clusters</source>
       <translation>集聚类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="119" />
+      <location filename="../../core/autocorrelation/report.py" line="115" />
       <source>Variable</source>
       <translation>变量</translation>
     </message>
@@ -6935,247 +6935,247 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>离散程度</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="184" />
+      <location filename="../../core/convergence/report.py" line="180" />
       <source>β-convergence: growth against the initial level</source>
       <translation>β收敛：增长率与初始水平</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="185" />
+      <location filename="../../core/convergence/report.py" line="181" />
       <source>ln {variable} in {year}</source>
       <translation>{year}年 ln {variable}</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="186" />
+      <location filename="../../core/convergence/report.py" line="182" />
       <source>Average annual growth {start}–{end} (%)</source>
       <translation>{start}–{end} 年均增长率（%）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="188" />
+      <location filename="../../core/convergence/report.py" line="184" />
       <source>OLS fit (β = {beta:.4f})</source>
       <translation>OLS 拟合线（β = {beta:.4f}）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="202" />
+      <location filename="../../core/convergence/report.py" line="198" />
       <source>matplotlib is not installed in QGIS's Python: the report has no charts.</source>
       <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="222" />
+      <location filename="../../core/convergence/report.py" line="218" />
       <source>Speed λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="227" />
+      <location filename="../../core/convergence/report.py" line="223" />
       <source>Speed λ from the total effect (per year)</source>
       <translation>由总效应计算的收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="228" />
+      <location filename="../../core/convergence/report.py" line="224" />
       <source>Half-life from the total effect (years)</source>
       <translation>由总效应计算的半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="239" />
+      <location filename="../../core/convergence/report.py" line="235" />
       <source>Controls</source>
       <translation>控制变量</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="254" />
+      <location filename="../../core/convergence/report.py" line="250" />
       <source>Cross-section: average annual log growth {start}–{end}</source>
       <translation>截面：{start}–{end} 年均对数增长率</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="256" />
+      <location filename="../../core/convergence/report.py" line="252" />
       <source>Panel: annual log growth</source>
       <translation>面板：年度对数增长率</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="264" />
+      <location filename="../../core/convergence/report.py" line="260" />
       <source>Standard errors ({kinds})</source>
       <translation>标准误（{kinds}）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="268" />
+      <location filename="../../core/convergence/report.py" line="264" />
       <source>Speed of convergence λ = −ln(1 + β·τ)/τ from the coefficient β of the initial level; half-life = ln 2 / λ.</source>
       <translation>收敛速度 λ = −ln(1 + β·τ)/τ，由初始水平的系数 β 计算；半衰期 = ln 2 / λ。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="271" />
+      <location filename="../../core/convergence/report.py" line="267" />
       <source>Spatial lag and Durbin models: the coefficient of the initial level is not its effect; the speed and half-life “from the total effect” use the LeSage–Pace total effect (direct + spillover) in place of β, the quantity that compares with OLS's β.</source>
       <translation>空间滞后模型和空间杜宾模型：初始水平的系数并非其效应；“由总效应计算”的收敛速度和半衰期以 LeSage–Pace 总效应（直接效应 + 溢出效应）代替 β，可与 OLS 的 β 相比较。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="290" />
+      <location filename="../../core/convergence/report.py" line="286" />
       <source>Convergence of {variable}, {start}–{end}: {layer}</source>
       <translation>{variable}的收敛分析，{start}–{end}：{layer}</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="292" />
+      <location filename="../../core/convergence/report.py" line="288" />
       <source>{units} units, {years} years ({start}–{end}), balanced panel.</source>
       <translation>{units} 个单元，{years} 年（{start}–{end}），平衡面板。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="295" />
+      <location filename="../../core/convergence/report.py" line="291" />
       <source>{count} unit(s) with missing years were left out: {units}.</source>
       <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="312" />
+      <location filename="../../core/convergence/report.py" line="308" />
       <source>σ-convergence: dispersion across units, year by year</source>
       <translation>σ收敛：单元间离散程度的逐年变化</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="315" />
+      <location filename="../../core/convergence/report.py" line="311" />
       <source>fell</source>
       <translation>下降</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="315" />
+      <location filename="../../core/convergence/report.py" line="311" />
       <source>rose</source>
       <translation>上升</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="316" />
+      <location filename="../../core/convergence/report.py" line="312" />
       <source>The coefficient of variation {direction} from {first} ({start}) to {last} ({end}), {change} in all.</source>
       <translation>变异系数从 {first}（{start}年）{direction}至 {last}（{end}年），累计变化 {change}。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="320" />
+      <location filename="../../core/convergence/report.py" line="316" />
       <source>Linear trend: {slope} per year ({p}).</source>
       <translation>线性趋势：每年 {slope}（{p}）。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="324" />
+      <location filename="../../core/convergence/report.py" line="320" />
       <source>σ-convergence chart</source>
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="328" />
+      <location filename="../../core/convergence/report.py" line="324" />
       <source>Standard deviations divide by n − 1 unless chosen otherwise; Theil index T = (1/n) Σ (y/ȳ) ln(y/ȳ); Gini G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ).</source>
       <translation>除另有选择外，标准差的分母为 n − 1；泰尔指数 T = (1/n) Σ (y/ȳ) ln(y/ȳ)；基尼系数 G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ)。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="330" />
+      <location filename="../../core/convergence/report.py" line="326" />
       <source>Trend of each measure over the years</source>
       <translation>各测度的逐年趋势</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="331" />
+      <location filename="../../core/convergence/report.py" line="327" />
       <source>Measure</source>
       <translation>测度</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="331" />
+      <location filename="../../core/convergence/report.py" line="327" />
       <source>First year</source>
       <translation>首年</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="331" />
+      <location filename="../../core/convergence/report.py" line="327" />
       <source>Last year</source>
       <translation>末年</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="331" />
+      <location filename="../../core/convergence/report.py" line="327" />
       <source>Change</source>
       <translation>变化</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="331" />
+      <location filename="../../core/convergence/report.py" line="327" />
       <source>Slope per year</source>
       <translation>年均斜率</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="344" />
+      <location filename="../../core/convergence/report.py" line="340" />
       <source>Between share</source>
       <translation>组间占比</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="347" />
+      <location filename="../../core/convergence/report.py" line="343" />
       <source>Gini coefficient: Dagum decomposition</source>
       <translation>基尼系数：Dagum 分解</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="348" />
+      <location filename="../../core/convergence/report.py" line="344" />
       <source>Net between groups</source>
       <translation>组间净值</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="348" />
+      <location filename="../../core/convergence/report.py" line="344" />
       <source>Transvariation</source>
       <translation>超变密度</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="351" />
+      <location filename="../../core/convergence/report.py" line="347" />
       <source>Dagum (1997): G = G_w + G_nb + G_t. Transvariation measures the overlap of the groups' distributions.</source>
       <translation>Dagum（1997）：G = G_w + G_nb + G_t。超变密度衡量各组分布的重叠程度。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="358" />
+      <location filename="../../core/convergence/report.py" line="354" />
       <source>Average annual growth {start}–{end}</source>
       <translation>{start}–{end} 年均增长率</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="367" />
+      <location filename="../../core/convergence/report.py" line="363" />
       <source>β-convergence: do units that start lower grow faster?</source>
       <translation>β收敛：初始水平较低的单元是否增长更快？</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="371" />
+      <location filename="../../core/convergence/report.py" line="367" />
       <source>Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, half of it in {half} years.</source>
       <translation>是：β = {beta}（{p}）；向共同稳态的差距每年缩小 {speed}，{half} 年缩小一半。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="376" />
+      <location filename="../../core/convergence/report.py" line="372" />
       <source>No significant absolute β-convergence: β = {beta} ({p}).</source>
       <translation>不存在显著的绝对β收敛：β = {beta}（{p}）。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="380" />
+      <location filename="../../core/convergence/report.py" line="376" />
       <source>β-convergence scatter</source>
       <translation>β收敛散点图</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="384" />
+      <location filename="../../core/convergence/report.py" line="380" />
       <source>Panel fixed-effects β is biased towards faster convergence in short panels (Nickell 1981): read its speed as an upper bound.</source>
       <translation>短面板中固定效应估计的β偏向更快的收敛（Nickell 1981）：其收敛速度应视为上限。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="386" />
+      <location filename="../../core/convergence/report.py" line="382" />
       <source>Speed of convergence λ = −ln(1 + β·τ)/τ with τ the years over which growth is averaged (the whole period in the cross-section, 1 for annual panel growth); half-life = ln 2 / λ; standard errors by the delta method.</source>
       <translation>收敛速度 λ = −ln(1 + β·τ)/τ，τ 为计算平均增长率的年数（截面为整个期间，年度面板增长为 1）；半衰期 = ln 2 / λ；标准误采用 Delta 方法。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="389" />
+      <location filename="../../core/convergence/report.py" line="385" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="389" />
+      <location filename="../../core/convergence/report.py" line="385" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="391" />
+      <location filename="../../core/convergence/report.py" line="387" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design} β 回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="400" />
+      <location filename="../../core/convergence/report.py" line="396" />
       <source>Spatial models: effects of the initial level (LeSage and Pace)</source>
       <translation>空间模型：初始水平的效应（LeSage 和 Pace）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="401" />
+      <location filename="../../core/convergence/report.py" line="397" />
       <source>Direct</source>
       <translation>直接效应</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="401" />
+      <location filename="../../core/convergence/report.py" line="397" />
       <source>Indirect (spillover)</source>
       <translation>间接效应（溢出效应）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="404" />
+      <location filename="../../core/convergence/report.py" line="400" />
       <source>A negative indirect effect means that neighbours with a high initial level slow a unit's growth (convergence spills over).</source>
       <translation>间接效应为负，表示初始水平较高的邻居会减缓本单元的增长（收敛存在空间溢出）。</translation>
     </message>
@@ -9765,87 +9765,87 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="147" />
+      <location filename="../../core/mediation/report.py" line="143" />
       <source>Bootstrap distribution of the indirect effect ({draws} draws)</source>
       <translation>间接效应的自助法分布（{draws} 次抽样）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="149" />
+      <location filename="../../core/mediation/report.py" line="145" />
       <source>Indirect effect a·b</source>
       <translation>间接效应 a·b</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="149" />
+      <location filename="../../core/mediation/report.py" line="145" />
       <source>Draws</source>
       <translation>抽样次数</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="150" />
+      <location filename="../../core/mediation/report.py" line="146" />
       <source>Percentile {level} interval</source>
       <translation>百分位 {level} 置信区间</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="151" />
+      <location filename="../../core/mediation/report.py" line="147" />
       <source>Bias-corrected {level} interval</source>
       <translation>偏差校正 {level} 置信区间</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="195" />
+      <location filename="../../core/mediation/report.py" line="192" />
       <source>Stepwise regressions (Baron and Kenny)</source>
       <translation>逐步回归（Baron 和 Kenny）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="208" />
+      <location filename="../../core/mediation/report.py" line="205" />
       <source>Mediation: {x} → {m} → {y} ({layer})</source>
       <translation>中介效应：{x} → {m} → {y}（{layer}）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="211" />
+      <location filename="../../core/mediation/report.py" line="208" />
       <source>{model}; {n} observations of {units} units, {period}.</source>
       <translation>{model}；{units} 个单元的 {n} 个观测值，{period}。</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="216" />
+      <location filename="../../core/mediation/report.py" line="213" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="253" />
+      <location filename="../../core/mediation/report.py" line="250" />
       <source>Share of the total effect mediated (a·b / c): {share}. The standard error and p-value of a·b are the Sobel test's.</source>
       <translation>中介效应占总效应的比例（a·b / c）：{share}。a·b 的标准误和 p 值来自 Sobel 检验。</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="256" />
+      <location filename="../../core/mediation/report.py" line="253" />
       <source>Cluster bootstrap: {draws} draws resampling whole units (seed {seed}); bootstrap standard error of a·b {se}.</source>
       <translation>聚类自助法：以整个单元为单位重抽样 {draws} 次（种子 {seed}）；a·b 的自助法标准误为 {se}。</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="261" />
+      <location filename="../../core/mediation/report.py" line="258" />
       <source>No bootstrap was run (0 draws): the verdict rests on the Sobel test.</source>
       <translation>未做自助法（抽样 0 次）：结论基于 Sobel 检验。</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="269" />
+      <location filename="../../core/mediation/report.py" line="266" />
       <source>Tests of the indirect effect</source>
       <translation>间接效应的检验</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="271" />
+      <location filename="../../core/mediation/report.py" line="268" />
       <source>Sobel (1982)</source>
       <translation>Sobel（1982）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="272" />
+      <location filename="../../core/mediation/report.py" line="269" />
       <source>Aroian (1947)</source>
       <translation>Aroian（1947）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="275" />
+      <location filename="../../core/mediation/report.py" line="272" />
       <source>Bootstrap distribution of the indirect effect</source>
       <translation>间接效应的自助法分布</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="276" />
+      <location filename="../../core/mediation/report.py" line="273" />
       <source>Steps: (1) {y} on {x} gives the total effect c; (2) {m} on {x} gives path a; (3) {y} on {x} and {m} gives the direct effect c′ and path b. By least squares c = c′ + a·b exactly. The bootstrap does not assume a·b is normal, which the Sobel test does.</source>
       <translation>步骤：(1) {y} 对 {x} 回归得到总效应 c；(2) {m} 对 {x} 回归得到路径 a；(3) {y} 对 {x} 和 {m} 回归得到直接效应 c′ 和路径 b。最小二乘下 c = c′ + a·b 严格成立。自助法不像 Sobel 检验那样假设 a·b 服从正态分布。</translation>
     </message>

@@ -218,3 +218,15 @@ def test_the_report_translates_every_label_through_the_translator_passed_in(wide
     assert "<th>«Total»</th>" in report and "«Theil index: between and within groups»" in report
     _, aliases, title = sigma_table(run(wide), tr)
     assert title == "«σ-convergence of RES»" and aliases["cv"] == "«Coefficient of variation»"
+
+
+def test_without_matplotlib_the_report_has_no_charts_and_says_so(wide, tmp_path, monkeypatch):
+    from digital_resilience.core import charts
+    from digital_resilience.core.convergence.report import write_report
+
+    monkeypatch.setattr(charts, "charts_available", lambda: False)
+    warnings = []
+    written = write_report(run(wide), tmp_path / "r.html", tmp_path / "c.png", "cities", warn=warnings.append)
+    assert written == {"REPORT": str(tmp_path / "r.html"), "CHART": None} and not (tmp_path / "c.png").exists()
+    assert warnings == ["matplotlib is not installed in QGIS's Python: the report has no charts."]
+    assert "<img" not in (tmp_path / "r.html").read_text(encoding="utf-8")
