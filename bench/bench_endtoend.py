@@ -55,14 +55,14 @@ def square_grid(n: int):
 
 def _category(filename: str, function: str) -> str | None:
     path = filename.replace(os.sep, "/")
+    if "report" in path.rsplit("/", 1)[-1]:  # core/<topic>/report.py, core/html_report.py
+        return "report"
     if "/digital_resilience/core/" in path:
         return "core"
     if path.endswith("/processing/io/bridge.py"):
         return "bridge read" if "read" in function else "bridge write"
     if path.endswith(("/processing/styling.py", "/processing/maps/layouts.py")):
         return "styling"
-    if "report" in path.rsplit("/", 1)[-1] or path.endswith("/core/reports.py"):
-        return "report"
     return None
 
 

@@ -80,8 +80,9 @@ def ui_language() -> str:
     return QCoreApplication.translate("DigitalResilienceLanguage", "en")
 
 
-def core_text(text) -> str:
-    """A core text in the user's language (context ``core``).
+def core_text(text, context: str = "core") -> str:
+    """A core text in the user's language (context ``core``; a plain string may name its own,
+    for a word the core uses in two senses: ``tr("Total", "convergence")``).
 
     A :class:`~core.errors.Message` (or an ``InputError``) is translated as a template and
     then filled with its values, Message (and InputError) values translated the same way; a
@@ -100,7 +101,7 @@ def core_text(text) -> str:
         except (KeyError, IndexError, ValueError):
             return text.template.format(**params) if params else text.template
     if isinstance(text, str):
-        return translate(text, "core") if text else text
+        return translate(text, context) if text else text
     return text
 
 

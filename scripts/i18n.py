@@ -19,7 +19,8 @@ pylupdate5 only sees ``tr()`` calls it can parse and knows nothing of the core's
 * ``InputError("template", …)`` and ``Message("template", …)`` (``core/errors.py``: notes,
   warnings and labels of the core, translated by ``processing/algorithm.py: core_text``):
   context ``core``; so is ``tr("…")`` in a core module (a translator passed in by the
-  Processing layer, e.g. ``core/econometrics/report.py``);
+  Processing layer, e.g. ``core/econometrics/report.py``; ``tr("…", "ctx")``: context ``ctx``,
+  for a word the core uses in two senses);
 * ``algorithm.tr("…")`` or ``tr("…")`` after ``tr = algorithm.tr`` in a module-level helper
   of an algorithm's module: context = that module's algorithm class;
 * the few strings that are translated from a variable, listed in :data:`DYNAMIC`.
@@ -54,9 +55,9 @@ ALGORITHM_ATTRIBUTES = ("DISPLAY_NAME", "SHORT_DESCRIPTION", "HELP", "TAGS")
 #: pair that a function builds.
 DYNAMIC = (
     ("processing/algorithm.py", "dict", "GROUPS", "ResilienceAlgorithm"),
-    ("core/weights/summary.py", "rows", "as_rows", "SpatialWeightsAlgorithm"),
-    ("core/coverage/analysis.py", "rows", "as_rows", "CoreNodeCoverageAlgorithm"),
-    ("core/coverage/redundancy.py", "rows", "as_rows", "NetworkRedundancyAlgorithm"),
+    ("core/weights/summary.py", "rows", "as_rows", "core"),
+    ("core/coverage/analysis.py", "rows", "as_rows", "core"),
+    ("core/coverage/redundancy.py", "rows", "as_rows", "core"),
 )
 
 
@@ -172,7 +173,8 @@ class _Visitor(ast.NodeVisitor):
         elif self.algorithm and not self.classes and node.args and self._helper_alias(func):
             self.add(self.algorithm, node.args[0], node.lineno)
         elif self.core and isinstance(func, ast.Name) and func.id == "tr" and node.args:
-            self.add("core", node.args[0], node.lineno)
+            context = _string(node.args[1]) if len(node.args) > 1 else None
+            self.add(context or "core", node.args[0], node.lineno)
         elif _is_qt_translate(node) and len(node.args) >= 2:
             self.add(_string(node.args[0]), node.args[1], node.lineno)
         elif isinstance(func, ast.Name) and func.id in self.wrappers and node.args:

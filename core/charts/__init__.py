@@ -17,3 +17,13 @@ import importlib.util
 def charts_available() -> bool:
     """True when matplotlib is installed (charts are optional in reports)."""
     return importlib.util.find_spec("matplotlib") is not None
+
+
+def optional_chart(build, warn=None, message: str = ""):
+    """``build()`` (a report's chart, or its charts) when matplotlib is installed; else None, and
+    ``warn(message)`` (the caller's translated note that the report goes without)."""
+    if charts_available():
+        return build()
+    if warn is not None:
+        warn(message)
+    return None

@@ -276,3 +276,31 @@ def convention_notes(tr=_identity, *, r2_kinds=(), sigma2: bool = False, lee_yu:
         notes.append(tr("Spatial maximum-likelihood models have asymptotic standard errors from the "
                         "information matrix only (no cluster-robust option)."))
     return notes
+
+
+def significance_note(se_label: str, tr=_identity) -> str:
+    """The note under a paper table: what the parentheses hold and what the stars mean."""
+    return tr("{se} in parentheses. *** p < 0.01, ** p < 0.05, * p < 0.1.").format(se=se_label)
+
+
+def se_label(se_type: str, tr=_identity) -> str:
+    """The standard errors of ``se_type`` ("classical", "hc1", "cluster", "ml") in words."""
+    return {
+        "classical": tr("Classical standard errors"),
+        "hc1": tr("Heteroskedasticity-robust (HC1) standard errors"),
+        "cluster": tr("Standard errors clustered by unit"),
+        "ml": tr("Asymptotic standard errors (maximum likelihood)"),
+    }[se_type]
+
+
+def yes_no(flag: bool, tr=_identity) -> str:
+    return tr("Yes") if flag else tr("No")
+
+
+def estimate_with_se(value: float, se: float, digits: int = 4) -> str:
+    """'0.0322 (0.0024)': an estimate with its standard error, for footer rows."""
+    text = number(value, digits)
+    if not text:
+        return "–"
+    error = number(se, digits)
+    return f"{text} ({error})" if error else text

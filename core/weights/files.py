@@ -59,6 +59,19 @@ def write_gwt(weights: SpatialWeights, path, layer: str = "layer", id_field: str
             out.write(f"{ids[i]} {ids[j]} {value:.12g}\n")
 
 
+def save_weights(weights: SpatialWeights, path, layer: str = "layer", id_field: str = "id") -> str:
+    """Write ``weights`` to ``path``: GAL when they are binary and the name does not end in .gwt,
+    else GWT (a .gal name becomes .gwt: GAL files hold no weights). Returns the path written."""
+    path = str(path)
+    binary = bool(np.all(weights.matrix.data == 1.0))
+    if not binary and not path.lower().endswith(".gwt"):
+        path = str(Path(path).with_suffix(".gwt"))
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    writer = write_gwt if path.lower().endswith(".gwt") else write_gal
+    writer(weights, path, layer, id_field)
+    return path
+
+
 def write_edge_list(weights: SpatialWeights, path, transform: str | None = "O") -> None:
     """CSV ``focal,neighbor,weight`` (original weights unless ``transform`` says otherwise)."""
     coo = weights.transformed(transform).tocoo()

@@ -14,7 +14,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
+from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..io.bridge import frame_to_sink
 from ..parameters.classification import add_classification_parameters, classification
 from ..parameters.field_defaults import likely_field_parameter
@@ -270,7 +270,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         dest = self.write_map(parameters, context, source, frame, panel, result, id_field, group_field, steps)
         if dest is not None:
             outputs[self.OUTPUT] = dest
-        from ..convergence_report import (
+        from ...core.convergence.report import (
             beta_table,
             beta_tables,
             coefficient_table,
@@ -280,10 +280,10 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         )
 
         for name, (table, aliases, title) in {
-            self.SIGMA_TABLE: sigma_table(result),
-            self.BETA_TABLE: beta_table(result),
-            self.GROUP_TABLE: group_table(result),
-            self.COEFFICIENTS: coefficient_table(result),
+            self.SIGMA_TABLE: sigma_table(result, core_text),
+            self.BETA_TABLE: beta_table(result, core_text),
+            self.GROUP_TABLE: group_table(result, core_text),
+            self.COEFFICIENTS: coefficient_table(result, core_text),
         }.items():
             if table is None:
                 continue
@@ -292,9 +292,10 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
                 outputs[name] = dest
         chart_path = self.parameterAsFileOutput(parameters, self.CHART, context)
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
-        written = write_report(result, report_path, chart_path, source.sourceName() or "layer", steps, weights)
+        written = write_report(result, report_path, chart_path, source.sourceName() or "layer", core_text, weights,
+                               steps.pushWarning)
         outputs.update({key: value for key, value in written.items() if value})
-        outputs.update(write_paper_tables(self, parameters, context, beta_tables(result, weights), steps))
+        outputs.update(write_paper_tables(self, parameters, context, beta_tables(result, core_text, weights), steps))
         return outputs
 
     def write_map(self, parameters, context, source, frame, panel, result, id_field, group_field, steps):

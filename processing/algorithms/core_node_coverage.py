@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from qgis.core import (
-    QgsExpression,
-    QgsFeatureRequest,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputBoolean,
@@ -24,8 +20,9 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
+from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..io.bridge import crs_to_pyproj, frame_to_sink, read_frame
+from ..io.expressions import expression_mask
 from ..io.invalid_geometries import output_wkb_type, usable_geometries
 from ..parameters.help import with_help
 from ..parameters.weights import unit_ids
@@ -172,6 +169,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     # ------------------------------------------------------------------ run
     def process(self, parameters, context, feedback):
         from ...core.coverage.analysis import core_node_coverage, describe_status
+        from ...core.coverage.report import summary_rows
         from ...core.names import labelled, unit_labels
 
         source = self.input_source(parameters, context)
@@ -187,7 +185,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         names = self.city_names(frame, ids, parameters, context)
         sites = self.sites(frame, labelled(ids, labels), method, parameters, context)
         spec = self.spec(parameters, context, feedback)
-        candidates = self.expression_mask(source, frame, parameters, self.CANDIDATES, context)
+        candidates = expression_mask(self, source, frame, parameters, self.CANDIDATES, context)
         existing = self.existing_mask(source, frame, parameters, context)
         weight_field = self.field_name(parameters, self.WEIGHT_FIELD, context)
         weights = None
@@ -203,8 +201,8 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             radius=f"{spec.radius_km:g}", n=len(frame)))
         result = core_node_coverage(sites, names, spec, candidates, existing, weights,
                                     progress=feedback_progress(steps), labels=labelled(ids, labels))
-        for label, value in result.as_rows():
-            feedback.pushInfo(f"{self.tr(label)}: {core_value(value)}")
+        for label, value in summary_rows(result, core_text):
+            feedback.pushInfo(f"{label}: {value}")
         if not result.result.optimal:
             feedback.pushWarning(self.tr("The solution is not proven optimal: {status}. Raise the time "
                                          "limit to close the gap.").format(
@@ -227,7 +225,10 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         })
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
         if report_path:
-            outputs[self.REPORT] = self.write_report(report_path, result, source.sourceName() or "cities")
+            from ...core.coverage.report import write_coverage_report
+
+            outputs[self.REPORT] = write_coverage_report(report_path, result, source.sourceName() or "cities",
+                                                         core_text)
         return outputs
 
     # ------------------------------------------------------------ inputs
@@ -287,45 +288,10 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             compare_radii=tuple(radii),
         )
 
-    def expression_mask(self, source, frame, parameters, name, context):
-        """A boolean mask over the frame's rows: the features for which the expression is true
-        (None when the expression is empty)."""
-        import numpy as np
-
-        text = self.parameterAsExpression(parameters, name, context)
-        if not text or not text.strip():
-            return None
-        expression = QgsExpression(text)
-        if expression.hasParserError():
-            raise QgsProcessingException(self.tr("The expression {expression} is invalid: {error}").format(
-                expression=text, error=expression.parserErrorString()))
-        missing = sorted(set(expression.referencedColumns()) - set(source.fields().names()) - {"$id"})
-        missing = [name for name in missing if not name.startswith("$") and name != QgsFeatureRequest.ALL_ATTRIBUTES]
-        if missing:
-            raise QgsProcessingException(self.tr(
-                "The expression {expression} uses fields that are not in the layer: {fields}; choose from "
-                "{available}.").format(expression=text, fields=", ".join(missing),
-                                       available=", ".join(source.fields().names())))
-        expression_context = self.createExpressionContext(parameters, context, source)
-        expression.prepare(expression_context)
-        request = QgsFeatureRequest()
-        request.setFlags(QgsFeatureRequest.NoGeometry)
-        request.setExpressionContext(expression_context)
-        matching = set()
-        for feature in source.getFeatures(request):
-            expression_context.setFeature(feature)
-            value = expression.evaluate(expression_context)
-            if expression.hasEvalError():
-                raise QgsProcessingException(self.tr("The expression {expression} fails: {error}").format(
-                    expression=text, error=expression.evalErrorString()))
-            if value not in (None, False, 0, "") and not (hasattr(value, "isNull") and value.isNull()):
-                matching.add(feature.id())
-        return np.asarray(frame.index.isin(list(matching)))
-
     def existing_mask(self, source, frame, parameters, context):
         import numpy as np
 
-        mask = self.expression_mask(source, frame, parameters, self.EXISTING, context)
+        mask = expression_mask(self, source, frame, parameters, self.EXISTING, context)
         if self.parameterAsBool(parameters, self.EXISTING_SELECTED, context):
             layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
             if layer is None:
@@ -390,49 +356,6 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
                        "largest distance {km:.1f} km, {status}").format(
             cores=row.cores, cities=100 * row.cities_share, demand=100 * row.demand_share,
             km=row.max_km, status=status)
-
-    def write_report(self, path, result, layer_name) -> str:
-        from ...core.html_report import HtmlReport
-
-        spec = result.spec
-        report = HtmlReport(self.tr("Core-node coverage: {layer}").format(layer=layer_name))
-        report.heading(self.tr("Summary"))
-        report.table([self.tr("Property"), self.tr("Value")],
-                     [(self.tr(label), core_value(value)) for label, value in result.as_rows()])
-        if result.comparison:
-            report.heading(self.tr("Comparison over radii"))
-            rows = []
-            for row in result.comparison:
-                if row.cores is None:
-                    rows.append((f"{row.radius_km:g}", "–", "–", "–", "–", core_text(row.note)))
-                    continue
-                rows.append((f"{row.radius_km:g}", row.cores, f"{100 * row.cities_share:.1f} %",
-                             f"{100 * row.demand_share:.1f} %", f"{row.max_km:.1f}",
-                             self.tr("proven optimal") if row.optimal else
-                             self.tr("gap {gap:.2f} %").format(gap=100 * (row.gap or 0.0))))
-            report.table([self.tr("Radius (km)"), self.tr("Cores"), self.tr("Cities covered"),
-                          self.tr("Demand covered"), self.tr("Largest distance (km)"), self.tr("Solution")],
-                         rows)
-        report.heading(self.tr("Cores"))
-        a = result.assignment
-        rows = []
-        for k, core in enumerate(result.cores):
-            nodes = a.nearest == k
-            rows.append((result.names[core], int(nodes.sum()), int((a.km[nodes] <= spec.radius_km).sum()),
-                         f"{a.km[nodes].max():.1f}" if nodes.any() else "0",
-                         self.tr("existing") if core in set(result.existing.tolist()) else self.tr("new")))
-        report.table([self.tr("Core"), self.tr("Cities assigned"), self.tr("Of which within the radius"),
-                      self.tr("Farthest city (km)"), self.tr("Status")], rows)
-        uncovered = ~a.covered
-        if uncovered.any():
-            report.heading(self.tr("Cities not covered"))
-            report.paragraph(", ".join(str(name) for name in result.names[uncovered]))
-        report.paragraph(self.tr(
-            "Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; "
-            "“proven optimal” means no solution with fewer cores (set covering) or more covered demand "
-            "(maximal covering) exists."), note=True)
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return report.write(path)
 
 
 def CITY_ALIASES(algorithm) -> dict:

@@ -12,7 +12,6 @@ from qgis.core import (
 )
 
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
-from ..autocorrelation_report import REPORT, add_report_parameter, report_figure, write_global_report
 from ..parameters.autocorrelation import (
     ALTERNATIVES,
     add_inference_parameters,
@@ -26,6 +25,7 @@ from ..parameters.autocorrelation import (
 )
 from ..parameters.weights import add_weights_parameters
 from ..qgis_compat import parameter_as_strings
+from ..reports.regression_output import REPORT, add_report_parameters
 
 STATISTICS = ("moran", "geary", "getis_ord")
 
@@ -77,7 +77,7 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
             "CHART", self.tr("Chart of Moran's I over the years"),
             self.tr("PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)"), optional=True,
             createByDefault=False))
-        add_report_parameter(self)
+        add_report_parameters(self, by_default=False)
         self.addOutput(QgsProcessingOutputNumber("MORAN_I", self.tr("Moran's I (first field, last year)")))
         self.addOutput(QgsProcessingOutputNumber("MORAN_P", self.tr("p-value of Moran's I (first field, last "
                                                                     "year; permutation if any)")))
@@ -136,8 +136,10 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
             results["CHART"] = self.chart(chart, table)
         report = self.parameterAsFileOutput(parameters, REPORT, context)
         if report:
-            figure = report_figure(lambda: self.trend_figure(table), feedback)
-            results[REPORT] = write_global_report(report, table, figure, source.sourceName(), headline)
+            from ...core.autocorrelation.report import report_figure, write_global_report
+
+            figure = report_figure(lambda: self.trend_figure(table), core_text, feedback.pushWarning)
+            results[REPORT] = write_global_report(report, table, figure, source.sourceName(), headline, core_text)
         return results
 
     def chart(self, path, table) -> str:

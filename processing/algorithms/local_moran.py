@@ -11,8 +11,7 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
 )
 
-from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
-from ..autocorrelation_report import REPORT, add_report_parameter, report_figure, write_local_moran_report
+from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..parameters.autocorrelation import (
     add_inference_parameters,
     add_input_parameters,
@@ -29,6 +28,7 @@ from ..parameters.autocorrelation import (
 from ..parameters.help import with_help
 from ..parameters.weights import add_weights_parameters
 from ..qgis_compat import parameter_as_strings
+from ..reports.regression_output import REPORT, add_report_parameters
 from ..styling import lisa_style
 
 KINDS = ("univariate", "bivariate", "differential")
@@ -94,7 +94,7 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
             "SCATTER_PLOT", self.tr("Moran scatter plot"),
             self.tr("PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)"), optional=True,
             createByDefault=False))
-        add_report_parameter(self)
+        add_report_parameters(self, by_default=False)
         self.addOutput(QgsProcessingOutputNumber("MORAN_I", self.tr("Moran's I (last year)")))
         for name, description in (("HIGH_HIGH", self.tr("High-High cities (last year)")),
                                   ("LOW_LOW", self.tr("Low-Low cities (last year)")),
@@ -144,9 +144,11 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
             results["SCATTER_PLOT"] = self.scatter_plot(plot, analysis)
         report = self.parameterAsFileOutput(parameters, REPORT, context)
         if report:
-            figure = report_figure(lambda: self.scatter_figure(analysis), feedback)
+            from ...core.autocorrelation.report import report_figure, write_local_moran_report
+
+            figure = report_figure(lambda: self.scatter_figure(analysis), core_text, feedback.pushWarning)
             results[REPORT] = write_local_moran_report(report, analysis, figure, source.sourceName(), alpha,
-                                                       correction, options["permutations"])
+                                                       correction, options["permutations"], core_text)
         return results
 
     def scatter_plot(self, path, analysis) -> str:

@@ -15,7 +15,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
+from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..parameters.help import with_help
 from ..parameters.panel import (
     add_name_parameter,
@@ -148,7 +148,7 @@ class MediationAlgorithm(ResilienceAlgorithm):
 
     def process(self, parameters, context, feedback):
         from ...core.mediation.analysis import MediationSettings, mediation_analysis
-        from ..mediation_report import coefficient_table, effects_table, paper_tables, verdict_text, write_report
+        from ...core.mediation.report import coefficient_table, effects_table, paper_tables, verdict_text, write_report
 
         source = self.input_source(parameters, context)
         steps = multi_step(3, feedback)
@@ -177,22 +177,22 @@ class MediationAlgorithm(ResilienceAlgorithm):
         if result.bootstrap is not None and result.bootstrap.failed:
             feedback.pushWarning(self.tr("{count} bootstrap draw(s) were singular and left out.").format(
                 count=result.bootstrap.failed))
-        feedback.pushInfo(verdict_text(result))
+        feedback.pushInfo(verdict_text(result, core_text))
 
         steps.setCurrentStep(2)
         outputs = {}
         for name, (table, aliases, title) in {
-            self.COEFFICIENTS: coefficient_table(result),
-            self.EFFECTS: effects_table(result),
+            self.COEFFICIENTS: coefficient_table(result, core_text),
+            self.EFFECTS: effects_table(result, core_text),
         }.items():
             dest = table_sink(self, parameters, name, context, table, aliases, title)
             if dest is not None:
                 outputs[name] = dest
         written = write_report(result, self.parameterAsFileOutput(parameters, self.REPORT, context),
                                self.parameterAsFileOutput(parameters, self.CHART, context),
-                               source.sourceName() or "layer", feedback)
+                               source.sourceName() or "layer", core_text, feedback.pushWarning)
         outputs.update({key: value for key, value in written.items() if value})
-        outputs.update(write_paper_tables(self, parameters, context, paper_tables(result), feedback))
+        outputs.update(write_paper_tables(self, parameters, context, paper_tables(result, core_text), feedback))
         bc = result.intervals["indirect"]["bc"] if result.intervals else None
         outputs.update({
             "INDIRECT": result.indirect,

@@ -3,8 +3,6 @@ additional cores that keep every city covered under any single core failure."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputBoolean,
@@ -20,8 +18,9 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithm import core_text, core_value, feedback_progress, multi_step
+from ..algorithm import core_text, feedback_progress, multi_step
 from ..io.bridge import crs_to_pyproj, frame_to_sink, read_frame
+from ..io.expressions import expression_mask
 from ..io.invalid_geometries import output_wkb_type, usable_geometries
 from ..parameters.help import with_help
 from ..parameters.weights import unit_ids
@@ -127,6 +126,7 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
     def process(self, parameters, context, feedback):
         from ...core.coverage.analysis import describe_status
         from ...core.coverage.redundancy import network_redundancy, unprotectable_message
+        from ...core.coverage.report import summary_rows
         from ...core.errors import InputError
         from ...core.names import labelled, unit_labels
 
@@ -141,11 +141,11 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
             frame, ids = usable_geometries(frame, ids, feedback, labels)
         names = self.city_names(frame, ids, parameters, context)
         sites = self.sites(frame, labelled(ids, labels), method, parameters, context)
-        cores = self.expression_mask(source, frame, parameters, self.CORE_EXPRESSION, context)
+        cores = expression_mask(self, source, frame, parameters, self.CORE_EXPRESSION, context)
         if cores is None:
             raise InputError("No core expression is given; choose the field that marks the cores (e.g. "
                              "\"IS_CORE\" = 1 from Core–node coverage).")
-        candidates = self.expression_mask(source, frame, parameters, self.CANDIDATES, context)
+        candidates = expression_mask(self, source, frame, parameters, self.CANDIDATES, context)
         weight_field = self.field_name(parameters, self.WEIGHT_FIELD, context)
         weights = None
         if weight_field:
@@ -158,8 +158,8 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
             cores=int(cores.sum()), radius=f"{radius:g}", n=len(frame)))
         result = network_redundancy(sites, names, cores, radius, candidates, weights, time_limit,
                                     progress=feedback_progress(steps), labels=labelled(ids, labels))
-        for label, value in result.as_rows():
-            feedback.pushInfo(f"{self.tr(label)}: {core_value(value)}")
+        for label, value in summary_rows(result, core_text):
+            feedback.pushInfo(f"{label}: {value}")
         warning = unprotectable_message(result)
         if warning is not None:
             feedback.pushWarning(core_text(warning))
@@ -184,8 +184,10 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
         })
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
         if report_path:
-            outputs[self.REPORT] = self.write_redundancy_report(report_path, result,
-                                                                source.sourceName() or "cities")
+            from ...core.coverage.report import write_redundancy_report
+
+            outputs[self.REPORT] = write_redundancy_report(report_path, result, source.sourceName() or "cities",
+                                                           core_text)
         return outputs
 
     # ----------------------------------------------------------- outputs
@@ -222,44 +224,3 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
                      "LOST_SH": self.tr("Share of demand lost if it fails"),
                      "AFTER_N": self.tr("Cities lost if it fails, after the additions")}))
         return outputs
-
-    def write_redundancy_report(self, path, result, layer_name) -> str:
-        from ...core.html_report import HtmlReport
-
-        report = HtmlReport(self.tr("Network redundancy: {layer}").format(layer=layer_name))
-        report.heading(self.tr("Summary"))
-        report.table([self.tr("Property"), self.tr("Value")],
-                     [(self.tr(label), core_value(value)) for label, value in result.as_rows()])
-        report.heading(self.tr("Single failures (N−1)"))
-        total = result.weights.sum()
-        rows = []
-        for failure in sorted(result.failures, key=lambda f: (-f.demand, -len(f.cities))):
-            rows.append((result.names[failure.core], len(failure.cities),
-                         f"{100 * failure.demand / total:.2f} %" if total > 0 else "0 %",
-                         ", ".join(str(n) for n in result.names[failure.cities][:12])
-                         + (" …" if len(failure.cities) > 12 else "")))
-        report.table([self.tr("Core"), self.tr("Cities lost"), self.tr("Demand lost"),
-                      self.tr("Cities lost (first 12)")], rows)
-        if result.target_added is not None:
-            report.heading(self.tr("Coverage target"))
-            report.table([self.tr("Target"), self.tr("Now"), self.tr("Additional cores to reach it"),
-                          self.tr("Cores")],
-                         [(self.tr("100 % of cities within {radius} km").format(radius=f"{result.radius_km:g}"),
-                           f"{100 * result.covered_share:.1f} %", len(result.target_added),
-                           ", ".join(str(n) for n in result.names[result.target_added]) or "–"),
-                          (self.tr("100 % of cities covered under any single failure"),
-                           f"{100 * result.backup_share:.1f} %", len(result.added),
-                           ", ".join(str(n) for n in result.names[result.added]) or "–")])
-        if result.added is not None and len(result.added):
-            report.heading(self.tr("Additional cores"))
-            report.paragraph(", ".join(str(n) for n in result.names[result.added]))
-        if len(result.unprotectable):
-            report.heading(self.tr("Cities that cannot be protected"))
-            report.paragraph(", ".join(str(n) for n in result.names[result.unprotectable]))
-        report.paragraph(self.tr(
-            "Distances are geodesic on the ellipsoid. A city stays covered under any single core failure "
-            "when two cores lie within the radius. The additional cores solve an exact integer programme "
-            "(HiGHS) with the existing cores fixed; “proven optimal” means no smaller set of additions "
-            "exists among the candidates."), note=True)
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return report.write(path)

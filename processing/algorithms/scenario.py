@@ -17,8 +17,9 @@ from qgis.core import (
 )
 
 from ...core.names import POLICY_STEMS
-from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step, translate
+from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..io.bridge import frame_to_sink
+from ..io.expressions import expression_mask
 from ..parameters.classification import add_classification_parameters, classification
 from ..parameters.field_defaults import likely_field_parameter
 from ..parameters.help import with_help
@@ -34,20 +35,6 @@ from ..styling import attach_style, graduated_style
 
 #: CHANGE_KIND options, in order (append only): core.econometrics.scenario.CHANGE_KINDS.
 CHANGE_KINDS = ("absolute", "percent", "target")
-
-
-class _CoverageContext:
-    """``resilience:corenodecoverage``'s expression filter, borrowed with its messages in its own
-    translation context (one implementation of "the features an expression chooses")."""
-
-    def __init__(self, algorithm):
-        self._algorithm = algorithm
-
-    def __getattr__(self, name):
-        return getattr(self._algorithm, name)
-
-    def tr(self, text: str) -> str:
-        return translate(text, "CoreNodeCoverageAlgorithm")
 
 
 class ScenarioAlgorithm(ResilienceAlgorithm):
@@ -180,8 +167,6 @@ class ScenarioAlgorithm(ResilienceAlgorithm):
         import numpy as np
         import pandas as pd
 
-        from .core_node_coverage import CoreNodeCoverageAlgorithm
-
         frame = inputs.frame
         masks = []
         if self.parameterAsBool(parameters, self.CITIES_SELECTED, context):
@@ -192,8 +177,7 @@ class ScenarioAlgorithm(ResilienceAlgorithm):
                     "file; load it and select the cities, or use an expression or a 0–1 field."))
             masks.append(np.asarray(frame.index.isin(list(layer.selectedFeatureIds()))))
         source = self.input_source(parameters, context, INPUT)
-        mask = CoreNodeCoverageAlgorithm.expression_mask(_CoverageContext(self), source, frame, parameters,
-                                                         self.CITIES_EXPRESSION, context)
+        mask = expression_mask(self, source, frame, parameters, self.CITIES_EXPRESSION, context)
         if mask is not None:
             masks.append(mask)
         field = self.field_name(parameters, self.CITIES_FIELD, context)

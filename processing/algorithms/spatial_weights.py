@@ -14,7 +14,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
+from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..io.bridge import frame_to_sink, read_frame
 from ..io.invalid_geometries import apply_policy, source_without_validity_checks
 from ..parameters.weights import (
@@ -137,6 +137,8 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
 
     def process(self, parameters, context, feedback):
         from ...core.names import code_column, labelled, name_column, unit_labels
+        from ...core.weights.layers import connectivity_lines
+        from ...core.weights.report import details, summary_rows
         from ...core.weights.summary import summarize
 
         source, policy = source_without_validity_checks(self, parameters, self.INPUT, context)
@@ -160,9 +162,7 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
         weights = resolve_weights(self, parameters, context, frame, ids, prefix="",
                                   progress=feedback_progress(steps), feedback=feedback)
         summary = summarize(weights)
-        for label, value in summary.as_rows():
-            feedback.pushInfo(f"{self.tr(label)}: {core_value(value)}")
-        for label, value in self.details(weights):
+        for label, value in summary_rows(summary, core_text) + details(weights, core_text):
             feedback.pushInfo(f"{label}: {value}")
         if summary.islands:
             feedback.pushWarning(
@@ -192,7 +192,7 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
                     links=f"{weights.n_links:,}", limit=f"{MAX_CONNECTIVITY_LINKS:,}")
             )
             return results
-        lines = self.connectivity_frame(frame, weights, ids, parameters, context)
+        lines = connectivity_lines(frame, weights, ids, spec.point_method, spec.planar)
         dest_id = frame_to_sink(
             self, parameters, self.OUTPUT, context, lines, QgsWkbTypes.LineString,
             source.sourceCrs(), feedback=steps,
@@ -209,23 +209,18 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
 
     def write_files(self, parameters, context, feedback, weights, summary, layer_name, id_field) -> dict:
         """The weights file (GAL or GWT), the edge list and the report, as asked."""
-        import numpy as np
-
-        from ...core.weights.files import write_edge_list, write_gal, write_gwt
+        from ...core.weights.files import save_weights, write_edge_list
+        from ...core.weights.report import write_report
 
         results = {}
         weights_path = self.parameterAsFileOutput(parameters, self.WEIGHTS_OUTPUT, context)
         if weights_path:
-            binary = bool(np.all(weights.matrix.data == 1.0))
-            if not binary and not weights_path.lower().endswith(".gwt"):
-                weights_path = str(Path(weights_path).with_suffix(".gwt"))
+            written = save_weights(weights, weights_path, layer_name, id_field)
+            if written != weights_path:
                 feedback.pushWarning(
                     self.tr("These weights are not binary, which GAL files cannot hold: they were saved "
-                            "as a GWT file, {path}.").format(path=self.final_path(weights_path)))
-            Path(weights_path).parent.mkdir(parents=True, exist_ok=True)
-            writer = write_gwt if weights_path.lower().endswith(".gwt") else write_gal
-            writer(weights, weights_path, layer_name, id_field)
-            results[self.WEIGHTS_OUTPUT] = weights_path
+                            "as a GWT file, {path}.").format(path=self.final_path(written)))
+            results[self.WEIGHTS_OUTPUT] = written
         edges_path = self.parameterAsFileOutput(parameters, self.EDGES, context)
         if edges_path:
             Path(edges_path).parent.mkdir(parents=True, exist_ok=True)
@@ -233,95 +228,5 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
             results[self.EDGES] = edges_path
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
         if report_path:
-            results[self.REPORT] = self.write_report(report_path, summary, weights, layer_name)
+            results[self.REPORT] = write_report(report_path, summary, weights, layer_name, core_text)
         return results
-
-    def details(self, weights) -> list[tuple[str, str]]:
-        """How the weights were built, in words: thresholds, bandwidths, fields, islands attached."""
-        params = weights.params
-        unit = params.get("distance_unit", "km")
-        rows = []
-        if params.get("threshold") is not None:
-            how = self.tr("automatic: the smallest that gives every unit a neighbour") if params.get(
-                "automatic_threshold") else self.tr("chosen")
-            rows.append((self.tr("Distance threshold"), f"{params['threshold']:.6g} {unit} ({how})"))
-        if params.get("cutoff"):
-            rows.append((self.tr("Cut-off distance"), f"{params['cutoff']:.6g} {unit}"))
-        if params.get("bandwidth") is not None:
-            how = self.tr("automatic: the largest distance to a k-th nearest neighbour") if params.get(
-                "automatic_bandwidth") else self.tr("chosen")
-            rows.append((self.tr("Kernel bandwidth"), f"{params['bandwidth']:.6g} {unit} ({how})"))
-        if params.get("min_bandwidth") is not None:
-            rows.append((self.tr("Adaptive bandwidths (min / max)"),
-                         f"{params['min_bandwidth']:.6g} / {params['max_bandwidth']:.6g} {unit}"))
-        if params.get("order", 1) > 1:
-            rows.append((self.tr("Contiguity order"), f"{params['order']}" + (
-                self.tr(" (with lower orders)") if params.get("cumulative") else "")))
-        if params.get("function"):
-            rows.append((self.tr("Kernel function"), params["function"]))
-        if params.get("power") is not None:
-            rows.append((self.tr("Power α of distance"), f"{params['power']:g}"))
-        if params.get("nesting") == "nested":
-            rows.append((self.tr("Economic-geographic form"),
-                         self.tr("nested φ·W_d + (1 − φ)·W_e, φ = {share}").format(share=f"{params['share']:g}")))
-        elif params.get("nesting") == "product":
-            rows.append((self.tr("Economic-geographic form"), self.tr("product W_d · diag(x̄_j / x̄)")))
-        if params.get("fields"):
-            rows.append((self.tr("Economic variable (mean of)"), ", ".join(params["fields"])))
-        if params.get("field") and params.get("blocks"):
-            rows.append((self.tr("Blocks"), self.tr("{count} values of {field}").format(
-                count=params["blocks"], field=params["field"])))
-        if params.get("attached_islands"):
-            rows.append((self.tr("Islands attached to their nearest unit"),
-                         ", ".join(map(str, params["attached_islands"]))))
-        return rows
-
-    def connectivity_frame(self, frame, weights, ids, parameters, context):
-        """One line per directed link, from unit point to neighbour point."""
-        import geopandas as gpd
-        import numpy as np
-        import shapely
-
-        from ...core.geodesy import metric_for_crs, pairwise_distances
-        from ...core.weights.points import representative_points
-        from ..parameters.weights import POINT_METHODS
-
-        method = POINT_METHODS[self.parameterAsEnum(parameters, "POINTS", context)]
-        x, y = representative_points(frame.geometry.values, method, ids)
-        metric = metric_for_crs(frame.crs, self.parameterAsBool(parameters, "PLANAR", context), required=False)
-        lon, lat = metric.lonlat(x, y)
-        coo = weights.transformed().tocoo()
-        starts = np.column_stack([x[coo.row], y[coo.row]])
-        ends = np.column_stack([x[coo.col], y[coo.col]])
-        coords = np.stack([starts, ends], axis=1)
-        lines = shapely.linestrings(coords) if len(coords) else np.array([], dtype=object)
-        distances = pairwise_distances(metric, lon[coo.row], lat[coo.row], lon[coo.col], lat[coo.col])
-        return gpd.GeoDataFrame(
-            {"from_id": ids[coo.row], "to_id": ids[coo.col], "weight": coo.data, "dist_km": distances},
-            geometry=lines, crs=frame.crs,
-        )
-
-    def write_report(self, path, summary, weights, layer_name) -> str:
-        import tempfile
-
-        from ...core.html_report import HtmlReport
-        from ...core.weights.chart import histogram_svg
-
-        report = HtmlReport(self.tr("Spatial weights: {layer}").format(layer=layer_name))
-        report.heading(self.tr("Summary"))
-        report.table([self.tr("Property"), self.tr("Value")],
-                     [(self.tr(label), core_value(value)) for label, value in summary.as_rows()]
-                     + self.details(weights))
-        report.heading(self.tr("Neighbour counts"))
-        with tempfile.TemporaryDirectory() as folder:
-            chart = Path(folder) / "histogram.svg"
-            chart.write_text(histogram_svg(summary.histogram, self.tr("Number of neighbours"),
-                                           self.tr("Units")), encoding="utf-8")
-            report.image(chart, self.tr("Histogram of neighbour counts"))
-        report.table([self.tr("Neighbours"), self.tr("Units")],
-                     sorted(summary.histogram.items()), text_columns=0)
-        if summary.islands:
-            report.heading(self.tr("Units without neighbours"))
-            report.paragraph(", ".join(map(str, summary.islands)))
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return report.write(path)

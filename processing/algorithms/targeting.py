@@ -17,6 +17,7 @@ from qgis.core import (
 from ...core.names import POLICY_STEMS
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..io.bridge import frame_to_sink
+from ..io.expressions import expression_mask
 from ..parameters.classification import add_classification_parameters, classification
 from ..parameters.field_defaults import likely_field_parameter
 from ..parameters.help import with_help
@@ -29,7 +30,7 @@ from ..parameters.spillover import (
     units_frame,
 )
 from ..styling import attach_style, graduated_style
-from .scenario import CHANGE_KINDS, _CoverageContext
+from .scenario import CHANGE_KINDS
 
 
 class TargetingAlgorithm(ResilienceAlgorithm):
@@ -221,10 +222,7 @@ class TargetingAlgorithm(ResilienceAlgorithm):
         (None when the expression is empty)."""
         import pandas as pd
 
-        from .core_node_coverage import CoreNodeCoverageAlgorithm
-
-        mask = CoreNodeCoverageAlgorithm.expression_mask(_CoverageContext(self), source, inputs.frame, parameters,
-                                                         name, context)
+        mask = expression_mask(self, source, inputs.frame, parameters, name, context)
         if mask is None:
             return None
         frame = inputs.frame

@@ -1,7 +1,8 @@
 """Output helpers shared by the regression algorithms (spatialdurbin, heterogeneity,
 convergence, mediation): the report and chart parameters, the paper tables (XLSX, DOCX,
 LaTeX, CSV through ``core.regression.export``), table sinks (CSV, GeoPackage tables, memory
-layers) with field aliases, and the texts under their paper-style tables."""
+layers) with field aliases (the texts of the tables themselves are the core's:
+``core.regression.table``)."""
 
 from __future__ import annotations
 
@@ -21,13 +22,17 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("RegressionOutput", text)
 
 
-def add_report_parameters(algorithm, chart_label: str) -> None:
-    """REPORT (an HTML report, optional) and CHART (a PNG file of the report's main chart,
-    not created by default)."""
+REPORT = "REPORT"
+
+
+def add_report_parameters(algorithm, chart_label: str | None = None, by_default: bool = True) -> None:
+    """REPORT (an HTML report, optional; created by default unless ``by_default`` is False) and,
+    with a ``chart_label``, CHART (a PNG file of the report's main chart, not created by default)."""
     algorithm.addParameter(QgsProcessingParameterFileDestination(
-        "REPORT", tr("Report"), tr("HTML files (*.html)"), optional=True))
-    algorithm.addParameter(QgsProcessingParameterFileDestination(
-        "CHART", chart_label, tr("PNG files (*.png)"), optional=True, createByDefault=False))
+        REPORT, tr("Report"), tr("HTML files (*.html)"), optional=True, createByDefault=by_default))
+    if chart_label is not None:
+        algorithm.addParameter(QgsProcessingParameterFileDestination(
+            "CHART", chart_label, tr("PNG files (*.png)"), optional=True, createByDefault=False))
 
 
 PAPER_TABLES = "PAPER_TABLES"
@@ -88,32 +93,3 @@ def table_sink(algorithm, parameters, name, context, frame, aliases: dict, title
     if dest_id is not None:
         attach_style(context, dest_id, Style(aliases=aliases, name=title))
     return dest_id
-
-
-def significance_note(se_label: str) -> str:
-    return tr("{se} in parentheses. *** p < 0.01, ** p < 0.05, * p < 0.1.").format(se=se_label)
-
-
-def se_label(se_type: str) -> str:
-    return {
-        "classical": tr("Classical standard errors"),
-        "hc1": tr("Heteroskedasticity-robust (HC1) standard errors"),
-        "cluster": tr("Standard errors clustered by unit"),
-        "ml": tr("Asymptotic standard errors (maximum likelihood)"),
-    }[se_type]
-
-
-def yes_no(flag: bool) -> str:
-    return tr("Yes") if flag else tr("No")
-
-
-def estimate_with_se(value: float, se: float, digits: int = 4) -> str:
-    """'0.0322 (0.0024)': an estimate with its standard error, for footer rows."""
-    from ...core.regression.table import number
-
-    text = number(value, digits)
-    if not text:
-        return "–"
-    error = number(se, digits)
-    return f"{text} ({error})" if error else text
-

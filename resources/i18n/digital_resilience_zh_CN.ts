@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
   <context>
     <name>AutocorrelationParameters</name>
@@ -145,184 +144,6 @@
     <message>
       <source>One layer, one set of fields per year (LI_2019 …)</source>
       <translation type="vanished">单个图层，每年一组字段（LI_2019 …）</translation>
-    </message>
-  </context>
-  <context>
-    <name>AutocorrelationReport</name>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="25" />
-      <source>Report</source>
-      <translation>报告</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="25" />
-      <source>HTML files (*.html)</source>
-      <translation>HTML 文件 (*.html)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="35" />
-      <source>matplotlib is not installed in QGIS's Python: the report has no chart.</source>
-      <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="58" />
-      <source>Global spatial autocorrelation: {layer}</source>
-      <translation>全局空间自相关：{layer}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="60" />
-      <source>two-sided</source>
-      <translation>双侧</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="60" />
-      <source>greater than expected (one-sided)</source>
-      <translation>大于期望（单侧）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="61" />
-      <source>less than expected (one-sided)</source>
-      <translation>小于期望（单侧）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="62" />
-      <source>{count} field(s): {fields}. Alternative hypothesis: {alternative}.</source>
-      <translation>{count} 个字段：{fields}。备择假设：{alternative}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="66" />
-      <source>Moran's I of {field}{year}: {value} (p = {p}, {inference}).</source>
-      <translation>{field}{year} 的 Moran's I：{value}（p = {p}，{inference}）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="70" />
-      <source>Over the years</source>
-      <translation>逐年变化</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="71" />
-      <source>Chart of the global statistic over the years</source>
-      <translation>全局统计量逐年变化图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="72" />
-      <source>Results</source>
-      <translation>结果</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="73" />
-      <source>Field</source>
-      <translation>字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="73" />
-      <source>Year</source>
-      <translation>年份</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="73" />
-      <source>Statistic</source>
-      <translation>统计量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="73" />
-      <source>Inference</source>
-      <translation>推断方式</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="73" />
-      <source>Value</source>
-      <translation>统计量值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="73" />
-      <source>Expected value</source>
-      <translation>期望值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="74" />
-      <source>z</source>
-      <translation>z</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="74" />
-      <source>p-value</source>
-      <translation>p 值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="74" />
-      <source>Units</source>
-      <translation>单元数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="74" />
-      <source>Permutations</source>
-      <translation>置换次数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="79" />
-      <source>z = (value − expected) / standard deviation. Geary's C below 1 (negative z) means positive autocorrelation. Permutation p-values are (M + 1) / (P + 1).</source>
-      <translation>z =（值 − 期望值）/ 标准差。Geary's C 小于 1（z 为负）表示正空间自相关。置换检验的 p 值为 (M + 1) / (P + 1)。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="102" />
-      <source>Local Moran's I (LISA): {layer}</source>
-      <translation>局部莫兰指数（LISA）：{layer}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="105" />
-      <source>{run}: Moran's I = {value}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} cities.</source>
-      <translation>{run}：Moran's I = {value}；高-高城市 {hh} 个，低-低 {ll} 个，低-高 {lh} 个，高-低 {hl} 个。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="109" />
-      <source>conditional permutation ({count} permutations)</source>
-      <translation>条件置换（{count} 次置换）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="110" />
-      <source>normal approximation</source>
-      <translation>正态近似</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="111" />
-      <source>none</source>
-      <translation>无</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="111" />
-      <source>false discovery rate (Benjamini–Hochberg)</source>
-      <translation>错误发现率（Benjamini–Hochberg）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="112" />
-      <source>Bonferroni</source>
-      <translation>Bonferroni</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="113" />
-      <source>A city is in a cluster when its p-value is at most {alpha}; inference: {inference}; multiple-testing control: {control}.</source>
-      <translation>城市的 p 值不大于 {alpha} 时归入集聚类型；推断方式：{inference}；多重检验校正：{control}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="117" />
-      <source>Moran scatter plot</source>
-      <translation>Moran 散点图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="119" />
-      <source>Clusters</source>
-      <translation>集聚类型</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="121" />
-      <source>Variable</source>
-      <translation>变量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/autocorrelation_report.py" line="121" />
-      <source>Moran's I</source>
-      <translation>莫兰指数（Moran's I）</translation>
     </message>
   </context>
   <context>
@@ -1011,27 +832,27 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
       <translation>{design}β回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="322" />
+      <location filename="../../processing/algorithms/convergence.py" line="323" />
       <source>{variable} in {year}</source>
       <translation>{year}年{variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="324" />
+      <location filename="../../processing/algorithms/convergence.py" line="325" />
       <source>Log of {variable} in {year}</source>
       <translation>{year}年{variable}的对数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="325" />
+      <location filename="../../processing/algorithms/convergence.py" line="326" />
       <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
       <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="327" />
+      <location filename="../../processing/algorithms/convergence.py" line="328" />
       <source>{variable} in {year} relative to the mean of all units</source>
       <translation>{year}年{variable}相对全部单元均值之比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="335" />
+      <location filename="../../processing/algorithms/convergence.py" line="336" />
       <source>Growth of {variable} {start}–{end}</source>
       <translation>{variable} {start}–{end} 年增长</translation>
     </message>
@@ -1065,740 +886,19 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
     </message>
   </context>
   <context>
-    <name>ConvergenceReport</name>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="21" />
-      <source>Coefficient of variation</source>
-      <translation>变异系数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="22" />
-      <source>Standard deviation of logs</source>
-      <translation>对数标准差</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="23" />
-      <source>Theil index</source>
-      <translation>泰尔指数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="24" />
-      <source>Gini coefficient</source>
-      <translation>基尼系数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="29" />
-      <source>None</source>
-      <translation>无</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="29" />
-      <source>Unit</source>
-      <translation>城市</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="29" />
-      <source>Unit and year</source>
-      <translation>城市与年份</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="33" />
-      <source>Cross-section</source>
-      <translation>截面</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="33" />
-      <source>Panel</source>
-      <translation>面板</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="34" />
-      <source>conditional</source>
-      <translation>条件收敛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="34" />
-      <source>absolute</source>
-      <translation>绝对收敛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="35" />
-      <source>{design} {estimator}, {kind}</source>
-      <translation>{design} {estimator}（{kind}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="43" />
-      <source>ln {variable} {year} (initial level, β)</source>
-      <translation>ln {variable} {year}（初始水平，β）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="44" />
-      <source>ln {variable}, previous year (β)</source>
-      <translation>ln {variable}，上一年（β）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="45" />
-      <source>W × ln {variable} {year} (neighbours' initial level)</source>
-      <translation>W × ln {variable} {year}（邻居的初始水平）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="47" />
-      <source>Constant</source>
-      <translation>常数项</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="48" />
-      <source>ρ (spatial lag of growth)</source>
-      <translation>ρ（增长率的空间滞后）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="49" />
-      <source>λ (spatial error)</source>
-      <translation>λ（空间误差）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="52" />
-      <source>W × {control}</source>
-      <translation>W × {control}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="53" />
-      <source>{control}, previous year</source>
-      <translation>{control}，上一年</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="65" />
-      <source>Year</source>
-      <translation>年份</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="65" />
-      <source>Units</source>
-      <translation>单元数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="65" />
-      <source>Mean of {variable}</source>
-      <translation>{variable}均值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="67" />
-      <source>Theil index, between groups</source>
-      <translation>泰尔指数：组间</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="67" />
-      <source>Theil index, within groups</source>
-      <translation>泰尔指数：组内</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="68" />
-      <source>Share of the Theil index between groups</source>
-      <translation>泰尔指数中组间差异的占比</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="69" />
-      <source>Gini (Dagum): within groups</source>
-      <translation>基尼系数（Dagum）：组内</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="69" />
-      <source>Gini (Dagum): net between groups</source>
-      <translation>基尼系数（Dagum）：组间净值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="70" />
-      <source>Gini (Dagum): transvariation</source>
-      <translation>基尼系数（Dagum）：超变密度</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="72" />
-      <source>σ-convergence of {variable}</source>
-      <translation>{variable}的σ收敛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="80" />
-      <source>Group</source>
-      <translation>分组</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="80" />
-      <source>Mean</source>
-      <translation>均值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="81" />
-      <source>Group's share of the total (Theil weight)</source>
-      <translation>组占总体的份额（泰尔权重）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="82" />
-      <source>Contribution to the within-group Theil index</source>
-      <translation>对组内泰尔指数的贡献</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="84" />
-      <source>σ-convergence of {variable} by group</source>
-      <translation>{variable}分组σ收敛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="109" />
-      <source>Model</source>
-      <translation>模型</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="109" />
-      <source>Cross-section or panel</source>
-      <translation>截面或面板</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="109" />
-      <source>Estimator</source>
-      <translation>估计方法</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="110" />
-      <source>Conditional (with controls)</source>
-      <translation>条件收敛（含控制变量）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="110" />
-      <source>Fixed effects</source>
-      <translation>固定效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="111" />
-      <source>β (coefficient of the log level)</source>
-      <translation>β（对数水平的系数）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="111" />
-      <source>Standard error of β</source>
-      <translation>β的标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="112" />
-      <source>p-value of β</source>
-      <translation>β的 p 值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="112" />
-      <source>Speed of convergence λ (per year)</source>
-      <translation>收敛速度 λ（每年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="113" />
-      <source>Standard error of λ</source>
-      <translation>λ的标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="113" />
-      <source>Half-life (years)</source>
-      <translation>半衰期（年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="114" />
-      <source>Standard error of the half-life</source>
-      <translation>半衰期的标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="114" />
-      <source>Observations</source>
-      <translation>观测值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="115" />
-      <source>R² (within R² with fixed effects, pseudo R² for ML)</source>
-      <translation>R²（固定效应模型为组内 R²，极大似然估计为伪 R²）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="115" />
-      <source>Log-likelihood</source>
-      <translation>对数似然值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="116" />
-      <source>AIC</source>
-      <translation>AIC</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="116" />
-      <source>Spatial parameter</source>
-      <translation>空间参数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="116" />
-      <source>Spatial parameter value</source>
-      <translation>空间参数估计值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="117" />
-      <source>Standard error of the spatial parameter</source>
-      <translation>空间参数的标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="117" />
-      <source>p-value of the spatial parameter</source>
-      <translation>空间参数的 p 值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="118" />
-      <source>Direct effect of the initial level</source>
-      <translation>初始水平的直接效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="118" />
-      <source>Indirect (spillover) effect</source>
-      <translation>间接效应（溢出效应）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="119" />
-      <source>Total effect</source>
-      <translation>总效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="119" />
-      <source>Standard error of the direct effect (simulated)</source>
-      <translation>直接效应的标准误（模拟）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="120" />
-      <source>Standard error of the indirect effect (simulated)</source>
-      <translation>间接效应的标准误（模拟）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="121" />
-      <source>Standard error of the total effect (simulated)</source>
-      <translation>总效应的标准误（模拟）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="123" />
-      <source>β-convergence of {variable}</source>
-      <translation>{variable}的β收敛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="136" />
-      <source>Variable</source>
-      <translation>变量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="136" />
-      <source>Coefficient</source>
-      <translation>系数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="137" />
-      <source>Standard error</source>
-      <translation>标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="137" />
-      <source>t or z statistic</source>
-      <translation>t 或 z 统计量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="137" />
-      <source>p-value</source>
-      <translation>p 值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="138" />
-      <source>Significance (*** 1 %, ** 5 %, * 10 %)</source>
-      <translation>显著性（*** 1%，** 5%，* 10%）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="139" />
-      <source>β-convergence coefficients of {variable}</source>
-      <translation>{variable}的β收敛系数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="149" />
-      <source>All units</source>
-      <translation>全部单元</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="149" />
-      <source>Coefficient of variation by group</source>
-      <translation>分组变异系数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="150" />
-      <source>Theil index: between and within groups</source>
-      <translation>泰尔指数：组间与组内</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="150" />
-      <source>Between groups</source>
-      <translation>组间</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="151" />
-      <source>Within groups</source>
-      <translation>组内</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="151" />
-      <source>Dispersion</source>
-      <translation>离散程度</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="175" />
-      <source>β-convergence: growth against the initial level</source>
-      <translation>β收敛：增长率与初始水平</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="176" />
-      <source>ln {variable} in {year}</source>
-      <translation>{year}年 ln {variable}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="177" />
-      <source>Average annual growth {start}–{end} (%)</source>
-      <translation>{start}–{end} 年均增长率（%）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="178" />
-      <source>OLS fit (β = {beta:.4f})</source>
-      <translation>OLS 拟合线（β = {beta:.4f}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="180" />
-      <source>matplotlib is not installed in QGIS's Python: the report has no charts.</source>
-      <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="204" />
-      <source>Cross-section: average annual log growth {start}–{end}</source>
-      <translation>截面：{start}–{end} 年均对数增长率</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="206" />
-      <source>Panel: annual log growth</source>
-      <translation>面板：年度对数增长率</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="214" />
-      <source>Standard errors ({kinds})</source>
-      <translation>标准误（{kinds}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="219" />
-      <source>Speed of convergence λ = −ln(1 + β·τ)/τ from the coefficient β of the initial level; half-life = ln 2 / λ.</source>
-      <translation>收敛速度 λ = −ln(1 + β·τ)/τ，由初始水平的系数 β 计算；半衰期 = ln 2 / λ。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="222" />
-      <source>Spatial lag and Durbin models: the coefficient of the initial level is not its effect; the speed and half-life “from the total effect” use the LeSage–Pace total effect (direct + spillover) in place of β, the quantity that compares with OLS's β.</source>
-      <translation>空间滞后模型和空间杜宾模型：初始水平的系数并非其效应；“由总效应计算”的收敛速度和半衰期以 LeSage–Pace 总效应（直接效应 + 溢出效应）代替 β，可与 OLS 的 β 相比较。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="237" />
-      <source>Convergence of {variable}, {start}–{end}: {layer}</source>
-      <translation>{variable}的收敛分析，{start}–{end}：{layer}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="239" />
-      <source>{units} units, {years} years ({start}–{end}), balanced panel.</source>
-      <translation>{units} 个单元，{years} 年（{start}–{end}），平衡面板。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="242" />
-      <source>{count} unit(s) with missing years were left out: {units}.</source>
-      <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="246" />
-      <source>σ-convergence: dispersion across units, year by year</source>
-      <translation>σ收敛：单元间离散程度的逐年变化</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="249" />
-      <source>fell</source>
-      <translation>下降</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="249" />
-      <source>rose</source>
-      <translation>上升</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="250" />
-      <source>The coefficient of variation {direction} from {first} ({start}) to {last} ({end}), {change} in all.</source>
-      <translation>变异系数从 {first}（{start}年）{direction}至 {last}（{end}年），累计变化 {change}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="254" />
-      <source>Linear trend: {slope} per year ({p}).</source>
-      <translation>线性趋势：每年 {slope}（{p}）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="258" />
-      <source>σ-convergence chart</source>
-      <translation>σ收敛图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="262" />
-      <source>Standard deviations divide by n − 1 unless chosen otherwise; Theil index T = (1/n) Σ (y/ȳ) ln(y/ȳ); Gini G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ).</source>
-      <translation>除另有选择外，标准差的分母为 n − 1；泰尔指数 T = (1/n) Σ (y/ȳ) ln(y/ȳ)；基尼系数 G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ)。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="264" />
-      <source>Trend of each measure over the years</source>
-      <translation>各测度的逐年趋势</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="265" />
-      <source>Measure</source>
-      <translation>测度</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="265" />
-      <source>First year</source>
-      <translation>首年</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="265" />
-      <source>Last year</source>
-      <translation>末年</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="265" />
-      <source>Change</source>
-      <translation>变化</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="265" />
-      <source>Slope per year</source>
-      <translation>年均斜率</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="272" />
-      <source>Total</source>
-      <translation>总体</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="272" />
-      <source>Between share</source>
-      <translation>组间占比</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="275" />
-      <source>Gini coefficient: Dagum decomposition</source>
-      <translation>基尼系数：Dagum 分解</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="276" />
-      <source>Net between groups</source>
-      <translation>组间净值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="277" />
-      <source>Transvariation</source>
-      <translation>超变密度</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="280" />
-      <source>Dagum (1997): G = G_w + G_nb + G_t. Transvariation measures the overlap of the groups' distributions.</source>
-      <translation>Dagum（1997）：G = G_w + G_nb + G_t。超变密度衡量各组分布的重叠程度。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="287" />
-      <source>Average annual growth {start}–{end}</source>
-      <translation>{start}–{end} 年均增长率</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="291" />
-      <source>β-convergence: do units that start lower grow faster?</source>
-      <translation>β收敛：初始水平较低的单元是否增长更快？</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="295" />
-      <source>Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, half of it in {half} years.</source>
-      <translation>是：β = {beta}（{p}）；向共同稳态的差距每年缩小 {speed}，{half} 年缩小一半。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="300" />
-      <source>No significant absolute β-convergence: β = {beta} ({p}).</source>
-      <translation>不存在显著的绝对β收敛：β = {beta}（{p}）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="304" />
-      <source>β-convergence scatter</source>
-      <translation>β收敛散点图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="309" />
-      <source>Panel fixed-effects β is biased towards faster convergence in short panels (Nickell 1981): read its speed as an upper bound.</source>
-      <translation>短面板中固定效应估计的β偏向更快的收敛（Nickell 1981）：其收敛速度应视为上限。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="311" />
-      <source>Speed of convergence λ = −ln(1 + β·τ)/τ with τ the years over which growth is averaged (the whole period in the cross-section, 1 for annual panel growth); half-life = ln 2 / λ; standard errors by the delta method.</source>
-      <translation>收敛速度 λ = −ln(1 + β·τ)/τ，τ 为计算平均增长率的年数（截面为整个期间，年度面板增长为 1）；半衰期 = ln 2 / λ；标准误采用 Delta 方法。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="315" />
-      <source>panel</source>
-      <translation>面板</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="315" />
-      <source>cross-section</source>
-      <translation>截面</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="317" />
-      <source>The {design} β regression was skipped: {reason}</source>
-      <translation>{design} β 回归已跳过：{reason}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="321" />
-      <source>Spatial models: effects of the initial level (LeSage and Pace)</source>
-      <translation>空间模型：初始水平的效应（LeSage 和 Pace）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="322" />
-      <source>Direct</source>
-      <translation>直接效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="322" />
-      <source>Indirect (spillover)</source>
-      <translation>间接效应（溢出效应）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="325" />
-      <source>Standard errors of the effects</source>
-      <translation>效应的标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="326" />
-      <source>Inference on the effects: {method}.</source>
-      <translation>效应的推断：{method}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="328" />
-      <source>A negative indirect effect means that neighbours with a high initial level slow a unit's growth (convergence spills over).</source>
-      <translation>间接效应为负，表示初始水平较高的邻居会减缓本单元的增长（收敛存在空间溢出）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="357" />
-      <source>Speed λ (per year)</source>
-      <translation>收敛速度 λ（每年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="365" />
-      <source>Speed λ from the total effect (per year)</source>
-      <translation>由总效应计算的收敛速度 λ（每年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="366" />
-      <source>Half-life from the total effect (years)</source>
-      <translation>由总效应计算的半衰期（年）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/convergence_report.py" line="377" />
-      <source>Controls</source>
-      <translation>控制变量</translation>
-    </message>
-    <message>
-      <source>Pseudo R²</source>
-      <translation type="vanished">伪 R²</translation>
-    </message>
-    <message>
-      <source>R² (within with fixed effects)</source>
-      <translation type="vanished">R²（固定效应模型为组内 R²）</translation>
-    </message>
-  </context>
-  <context>
     <name>CoreNodeCoverageAlgorithm</name>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="82" />
-      <source>Model</source>
-      <translation>模型</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="84" />
-      <source>Radius</source>
-      <translation>半径</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="85" />
-      <source>Cities</source>
-      <translation>城市数</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="86" />
-      <source>Candidate sites</source>
-      <translation>候选站点数</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="87" />
-      <source>Existing cores kept</source>
-      <translation>保留的现有核心数</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="88" />
-      <source>Cores</source>
-      <translation>核心数</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="89" />
-      <source>Cities covered</source>
-      <translation>被覆盖城市</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="90" />
-      <source>Demand covered</source>
-      <translation>被覆盖需求</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="91" />
-      <source>Largest city-to-core distance</source>
-      <translation>城市到核心的最大距离</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="92" />
-      <source>Mean city-to-core distance</source>
-      <translation>城市到核心的平均距离</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="93" />
-      <source>Cities covered by two cores or more</source>
-      <translation>被两个及以上核心覆盖的城市数</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="94" />
-      <source>Solution</source>
-      <translation>求解结果</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="95" />
-      <source>Solver time</source>
-      <translation>求解用时</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="98" />
-      <source>Integer programme after reductions</source>
-      <translation>约简后的整数规划规模</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/analysis.py" line="101" />
-      <source>Backup coverage</source>
-      <translation>备份覆盖</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="40" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="37" />
       <source>Core–node coverage</source>
       <translation>核心–节点覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="41" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="38" />
       <source>Core cities that cover every city within a radius, solved exactly.</source>
       <translation>精确求解：使每个城市都在给定半径内被覆盖的核心城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="46" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="43" />
       <source>Chooses core cities so that every city lies within a radius (300 km in the study) of a core: the “core–node” infrastructure layout. Solved exactly as an integer programme (HiGHS); the log says whether the solution is proven optimal, and the gap when the time limit stopped the solver first.
 
 Problems: set covering — the fewest cores that cover every city; maximal covering — p cores that cover the most demand (a weight field such as population, or 1 per city). Backup coverage (set covering): among the optimal covers, the one that covers the most cities twice.
@@ -1819,468 +919,512 @@ Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the
 输出：带有所分配（最近）核心（CORE_ID、CORE_NAME）、到核心的距离（CORE_KM）、半径内是否有核心（COVERED）及半径内核心个数（N_COVER）的城市；核心（带标注的星形符号）；以各核心为中心、按半径绘制的真实大地线圆；每个城市到其核心的核心-节点连线及距离（DIST_KM）；以及含多个半径（如 200、300、500 km）比较的 HTML 摘要报告。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="44" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="41" />
       <source>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout</source>
       <translation>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout,覆盖,核心,节点,半径,集合覆盖,最大覆盖,备份覆盖,选址,设施布局,基础设施</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="95" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="90" />
+      <source>Cities</source>
+      <translation>城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="92" />
       <source>City id field</source>
       <translation>城市标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="97" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="94" />
       <source>City id field (e.g. adcode; default: feature id)</source>
       <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="99" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="96" />
       <source>City name field</source>
       <translation>城市名称字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="101" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="98" />
       <source>City name field (labels; default: a field called “name”)</source>
       <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="103" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="100" />
       <source>Problem</source>
       <translation>问题类型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="104" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="101" />
       <source>Set covering: fewest cores covering every city</source>
       <translation>集合覆盖：用最少的核心覆盖全部城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="105" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="102" />
       <source>Maximal covering: p cores covering the most demand</source>
       <translation>最大覆盖：p 个核心覆盖尽可能多的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="107" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="104" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="110" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="107" />
       <source>Number of cores p (maximal covering)</source>
       <translation>核心数 p（最大覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="113" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="110" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="115" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="112" />
       <source>Demand field (maximal covering; default: 1 per city)</source>
       <translation>需求字段（最大覆盖；默认：每个城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="118" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="114" />
+      <source>Backup coverage</source>
+      <translation>备份覆盖</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="115" />
       <source>Backup coverage: among optimal covers, cover the most cities twice</source>
       <translation>备份覆盖：在最优覆盖方案中使被两次覆盖的城市最多</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="120" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="117" />
       <source>Candidate cores</source>
       <translation>候选核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="122" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="119" />
       <source>Candidate cores (expression; empty: every city)</source>
       <translation>候选核心（表达式；留空：全部城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="124" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="121" />
       <source>Existing cores</source>
       <translation>现有核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="125" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="122" />
       <source>Existing cores that must stay (expression)</source>
       <translation>必须保留的现有核心（表达式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="127" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="124" />
       <source>Selected cities are existing cores</source>
       <translation>所选城市为现有核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="128" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="125" />
       <source>The selected cities are existing cores that must stay</source>
       <translation>所选城市为必须保留的现有核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="127" />
       <source>Radii to compare (km)</source>
       <translation>比较半径（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="132" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="129" />
       <source>Compare over radii (km, comma-separated; empty: none)</source>
       <translation>比较多个半径（km，以逗号分隔；留空：不比较）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="135" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="132" />
       <source>Point of each city</source>
       <translation>城市的代表点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="133" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="133" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="133" />
       <source>Longitude/latitude fields</source>
       <translation>经纬度字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="139" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
       <source>Longitude field (WGS84 degrees)</source>
       <translation>经度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="142" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="139" />
       <source>Latitude field (WGS84 degrees)</source>
       <translation>纬度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="145" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="142" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="152" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="149" />
       <source>Cities with their core</source>
       <translation>城市及其核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="156" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="151" />
+      <source>Cores</source>
+      <translation>核心数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="153" />
       <source>Coverage areas (geodesic circles)</source>
       <translation>覆盖范围（大地线圆）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="159" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="156" />
       <source>Core–node links</source>
       <translation>核心-节点连线</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="158" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="158" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="163" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="160" />
       <source>Number of cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="164" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="165" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="162" />
       <source>Share of demand covered</source>
       <translation>被覆盖需求占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="166" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="163" />
       <source>Largest city-to-core distance (km)</source>
       <translation>城市到核心的最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="167" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="164" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="170" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="167" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="197" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="195" />
       <source>Set covering covers every city; the demand field only enters the shares reported.</source>
       <translation>集合覆盖会覆盖全部城市；需求字段仅用于计算所报告的覆盖比例。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="201" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="199" />
       <source>Solving {model} at {radius} km for {n} cities…</source>
       <translation>正在对 {n} 个城市以 {radius} km 半径求解{model}…</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="202" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="200" />
       <source>set covering</source>
       <translation>集合覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="202" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="200" />
       <source>maximal covering</source>
       <translation>最大覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="209" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="207" />
       <source>The solution is not proven optimal: {status}. Raise the time limit to close the gap.</source>
       <translation>该解尚未被证明最优：{status}。请提高时间上限以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="213" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="211" />
       <source>Radius {radius} km: {value}</source>
       <translation>半径 {radius} km：{value}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="274" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="275" />
       <source>“{value}” in the radii to compare is not a number; write radii in km separated by commas, e.g. 200, 300, 500.</source>
       <translation>比较半径中的“{value}”不是数字；请以 km 为单位、用逗号分隔填写半径，如 200, 300, 500。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="280" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="281" />
       <source>Backup coverage applies to set covering only; ignored.</source>
       <translation>备份覆盖仅适用于集合覆盖；已忽略。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="300" />
-      <source>The expression {expression} is invalid: {error}</source>
-      <translation>表达式 {expression} 无效：{error}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="305" />
-      <source>The expression {expression} uses fields that are not in the layer: {fields}; choose from {available}.</source>
-      <translation>表达式 {expression} 使用了图层中不存在的字段：{fields}；请从以下字段中选择：{available}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="319" />
-      <source>The expression {expression} fails: {error}</source>
-      <translation>表达式 {expression} 计算失败：{error}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="332" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="298" />
       <source>Existing cores from the selection need the cities as a layer loaded in the project, not a file; load it, select the existing cores, or use an expression.</source>
       <translation>从选择集读取现有核心时，城市必须是已加载到项目中的图层，而不是文件；请加载图层并选择现有核心，或改用表达式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="337" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="303" />
       <source>No city of {layer} is selected, but the selected cities should be the existing cores; select them or untick the option.</source>
       <translation>图层 {layer} 中没有选中的城市，但所选城市应为现有核心；请选择这些城市，或取消勾选该选项。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="358" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="324" />
       <source>Cities and their core ({radius} km)</source>
       <translation>城市及其核心（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="329" />
       <source>Cores ({count})</source>
       <translation>核心（{count} 个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="369" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="335" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="369" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="335" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="370" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="336" />
       <source>Radius (km, geodesic)</source>
       <translation>半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="337" />
       <source>Coverage areas ({radius} km)</source>
       <translation>覆盖范围（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="377" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="343" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="377" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="343" />
       <source>City name</source>
       <translation>城市名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="379" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="345" />
       <source>Distance to the core (km, geodesic)</source>
       <translation>到核心的距离（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="380" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="346" />
       <source>Within the radius (1 = yes)</source>
       <translation>在半径内（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="386" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="352" />
       <source>infeasible ({note})</source>
       <translation>无可行解（{note}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="387" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="353" />
       <source>proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="388" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="354" />
       <source>not proven optimal, gap {gap:.2f} %</source>
       <translation>未证明最优，差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="389" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="355" />
       <source>{cores} cores, {cities:.1f} % of cities and {demand:.1f} % of demand covered, largest distance {km:.1f} km, {status}</source>
       <translation>{cores} 个核心，覆盖 {cities:.1f} % 的城市和 {demand:.1f} % 的需求，最大距离 {km:.1f} km，{status}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="398" />
-      <source>Core-node coverage: {layer}</source>
-      <translation>核心-节点覆盖：{layer}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="399" />
-      <source>Summary</source>
-      <translation>摘要</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
-      <source>Property</source>
-      <translation>属性</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
-      <source>Value</source>
-      <translation>值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="403" />
-      <source>Comparison over radii</source>
-      <translation>不同半径的比较</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="412" />
-      <source>gap {gap:.2f} %</source>
-      <translation>差距 {gap:.2f} %</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="413" />
-      <source>Radius (km)</source>
-      <translation>半径（km）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="414" />
-      <source>Largest distance (km)</source>
-      <translation>最大距离（km）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="423" />
-      <source>existing</source>
-      <translation>现有</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="423" />
-      <source>new</source>
-      <translation>新增</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
-      <source>Cities assigned</source>
-      <translation>分配的城市数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
-      <source>Of which within the radius</source>
-      <translation>其中在半径内</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="425" />
-      <source>Farthest city (km)</source>
-      <translation>最远城市（km）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="425" />
-      <source>Status</source>
-      <translation>状态</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="428" />
-      <source>Cities not covered</source>
-      <translation>未被覆盖的城市</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="430" />
-      <source>Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; “proven optimal” means no solution with fewer cores (set covering) or more covered demand (maximal covering) exists.</source>
-      <translation>距离为椭球面上的大地线距离。以 HiGHS 精确求解整数规划；“已证明最优”表示不存在核心更少（集合覆盖）或覆盖需求更多（最大覆盖）的解。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="440" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="440" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
       <source>Assigned (nearest) core</source>
       <translation>分配的（最近）核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="441" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="364" />
       <source>Assigned core name</source>
       <translation>分配的核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
       <source>A core within the radius (1 = yes)</source>
       <translation>半径内有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="447" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="370" />
       <source>Existing core (1 = yes)</source>
       <translation>现有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="448" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
       <source>Cities assigned (nearest core)</source>
       <translation>分配的城市数（最近核心）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="448" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="449" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="372" />
       <source>Demand assigned</source>
       <translation>分配的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="449" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="372" />
       <source>Farthest assigned city (km)</source>
       <translation>所分配城市的最远距离（km）</translation>
     </message>
     <message>
+      <source>Candidate sites</source>
+      <translation type="vanished">候选站点数</translation>
+    </message>
+    <message>
+      <source>Cities assigned</source>
+      <translation type="vanished">分配的城市数</translation>
+    </message>
+    <message>
+      <source>Cities covered</source>
+      <translation type="vanished">被覆盖城市</translation>
+    </message>
+    <message>
+      <source>Cities covered by two cores or more</source>
+      <translation type="vanished">被两个及以上核心覆盖的城市数</translation>
+    </message>
+    <message>
+      <source>Cities not covered</source>
+      <translation type="vanished">未被覆盖的城市</translation>
+    </message>
+    <message>
+      <source>Comparison over radii</source>
+      <translation type="vanished">不同半径的比较</translation>
+    </message>
+    <message>
       <source>Core-node coverage (300 km)</source>
       <translation type="vanished">核心-节点覆盖（300 km）</translation>
+    </message>
+    <message>
+      <source>Core-node coverage: {layer}</source>
+      <translation type="vanished">核心-节点覆盖：{layer}</translation>
+    </message>
+    <message>
+      <source>Demand covered</source>
+      <translation type="vanished">被覆盖需求</translation>
+    </message>
+    <message>
+      <source>Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; “proven optimal” means no solution with fewer cores (set covering) or more covered demand (maximal covering) exists.</source>
+      <translation type="vanished">距离为椭球面上的大地线距离。以 HiGHS 精确求解整数规划；“已证明最优”表示不存在核心更少（集合覆盖）或覆盖需求更多（最大覆盖）的解。</translation>
+    </message>
+    <message>
+      <source>Existing cores kept</source>
+      <translation type="vanished">保留的现有核心数</translation>
+    </message>
+    <message>
+      <source>Farthest city (km)</source>
+      <translation type="vanished">最远城市（km）</translation>
+    </message>
+    <message>
+      <source>Integer programme after reductions</source>
+      <translation type="vanished">约简后的整数规划规模</translation>
+    </message>
+    <message>
+      <source>Largest city-to-core distance</source>
+      <translation type="vanished">城市到核心的最大距离</translation>
+    </message>
+    <message>
+      <source>Largest distance (km)</source>
+      <translation type="vanished">最大距离（km）</translation>
+    </message>
+    <message>
+      <source>Mean city-to-core distance</source>
+      <translation type="vanished">城市到核心的平均距离</translation>
+    </message>
+    <message>
+      <source>Model</source>
+      <translation type="vanished">模型</translation>
+    </message>
+    <message>
+      <source>Of which within the radius</source>
+      <translation type="vanished">其中在半径内</translation>
+    </message>
+    <message>
+      <source>Property</source>
+      <translation type="vanished">属性</translation>
+    </message>
+    <message>
+      <source>Radius</source>
+      <translation type="vanished">半径</translation>
+    </message>
+    <message>
+      <source>Radius (km)</source>
+      <translation type="vanished">半径（km）</translation>
+    </message>
+    <message>
+      <source>Solution</source>
+      <translation type="vanished">求解结果</translation>
+    </message>
+    <message>
+      <source>Solver time</source>
+      <translation type="vanished">求解用时</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation type="vanished">状态</translation>
+    </message>
+    <message>
+      <source>Summary</source>
+      <translation type="vanished">摘要</translation>
+    </message>
+    <message>
+      <source>The expression {expression} fails: {error}</source>
+      <translation type="vanished">表达式 {expression} 计算失败：{error}</translation>
+    </message>
+    <message>
+      <source>The expression {expression} is invalid: {error}</source>
+      <translation type="vanished">表达式 {expression} 无效：{error}</translation>
+    </message>
+    <message>
+      <source>The expression {expression} uses fields that are not in the layer: {fields}; choose from {available}.</source>
+      <translation type="vanished">表达式 {expression} 使用了图层中不存在的字段：{fields}；请从以下字段中选择：{available}。</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation type="vanished">值</translation>
+    </message>
+    <message>
+      <source>existing</source>
+      <translation type="vanished">现有</translation>
+    </message>
+    <message>
+      <source>gap {gap:.2f} %</source>
+      <translation type="vanished">差距 {gap:.2f} %</translation>
+    </message>
+    <message>
+      <source>new</source>
+      <translation type="vanished">新增</translation>
     </message>
   </context>
   <context>
@@ -2608,6 +1752,24 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
     </message>
   </context>
   <context>
+    <name>Expressions</name>
+    <message>
+      <location filename="../../processing/io/expressions.py" line="26" />
+      <source>The expression {expression} is invalid: {error}</source>
+      <translation>表达式 {expression} 无效：{error}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/io/expressions.py" line="31" />
+      <source>The expression {expression} uses fields that are not in the layer: {fields}; choose from {available}.</source>
+      <translation>表达式 {expression} 使用了图层中不存在的字段：{fields}；请从以下字段中选择：{available}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/io/expressions.py" line="45" />
+      <source>The expression {expression} fails: {error}</source>
+      <translation>表达式 {expression} 计算失败：{error}</translation>
+    </message>
+  </context>
+  <context>
     <name>GlobalAutocorrelationAlgorithm</name>
     <message>
       <location filename="../../processing/algorithms/global_autocorrelation.py" line="35" />
@@ -2772,32 +1934,32 @@ The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="155" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="157" />
       <source>permutation</source>
       <translation>置换检验</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="155" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="157" />
       <source>randomisation</source>
       <translation>随机化假设</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="162" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="164" />
       <source>{statistic} over the years</source>
       <translation>{statistic}逐年变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="164" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="166" />
       <source>p ≤ {alpha} ({inference})</source>
       <translation>p ≤ {alpha}（{inference}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="166" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="168" />
       <source>not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="167" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="169" />
       <source>Expected under no autocorrelation</source>
       <translation>无空间自相关时的期望值</translation>
     </message>
@@ -3732,52 +2894,52 @@ Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，
       <translation>{run}：Moran's I = {i:.4f}；高-高 {hh}，低-低 {ll}，低-高 {lh}，高-低 {hl}（p ≤ {alpha}{correction}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="162" />
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="162" />
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="162" />
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="162" />
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="165" />
+      <location filename="../../processing/algorithms/local_moran.py" line="167" />
       <source>{variable} (standardised)</source>
       <translation>{variable}（标准化）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="165" />
+      <location filename="../../processing/algorithms/local_moran.py" line="167" />
       <source>Spatial lag of {variable}</source>
       <translation>{variable}的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="166" />
+      <location filename="../../processing/algorithms/local_moran.py" line="168" />
       <source>Bivariate Moran's I = {value:.3f}</source>
       <translation>双变量 Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="167" />
+      <location filename="../../processing/algorithms/local_moran.py" line="169" />
       <source>Moran's I = {value:.3f}</source>
       <translation>Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="168" />
+      <location filename="../../processing/algorithms/local_moran.py" line="170" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="168" />
+      <location filename="../../processing/algorithms/local_moran.py" line="170" />
       <source>{label} ({count})</source>
       <translation>{label}（{count}）</translation>
     </message>
@@ -4029,429 +3191,19 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
     </message>
   </context>
   <context>
-    <name>MediationReport</name>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="20" />
-      <source>Cross-section (one year)</source>
-      <translation>截面（单一年份）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="21" />
-      <source>Pooled OLS with year effects</source>
-      <translation>含年份效应的混合 OLS</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="22" />
-      <source>Panel with unit fixed effects</source>
-      <translation>含城市固定效应的面板</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="23" />
-      <source>Panel with unit and year fixed effects</source>
-      <translation>含城市与年份双向固定效应的面板</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="29" />
-      <source>Partial (complementary) mediation: the indirect effect is significant and has the sign of the direct effect</source>
-      <translation>部分中介（互补型）：间接效应显著，且与直接效应同号</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="31" />
-      <source>Competitive mediation: the indirect effect is significant and opposes the direct effect</source>
-      <translation>竞争型中介：间接效应显著，且与直接效应方向相反</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="33" />
-      <source>Full (indirect-only) mediation: the indirect effect is significant and the direct effect is not</source>
-      <translation>完全中介（仅间接效应）：间接效应显著而直接效应不显著</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="35" />
-      <source>No mediation: only the direct effect is significant</source>
-      <translation>无中介效应：仅直接效应显著</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="36" />
-      <source>No effect: neither the indirect nor the direct effect is significant</source>
-      <translation>无效应：间接效应与直接效应均不显著</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="42" />
-      <source>{verdict}. Indirect effect of {x} on {y} through {m}: {indirect} ({share} of the total effect).</source>
-      <translation>{verdict}。{x}通过{m}对{y}的间接效应：{indirect}（占总效应的 {share}）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="53" />
-      <source>(1) {y}: total effect</source>
-      <translation>(1) {y}：总效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="53" />
-      <source>(2) {m}: path a</source>
-      <translation>(2) {m}：路径 a</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="54" />
-      <source>(3) {y}: direct effect and path b</source>
-      <translation>(3) {y}：直接效应与路径 b</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="69" />
-      <source>Step</source>
-      <translation>步骤</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="69" />
-      <source>Equation</source>
-      <translation>方程</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="69" />
-      <source>Variable</source>
-      <translation>变量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="70" />
-      <source>Coefficient</source>
-      <translation>系数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="70" />
-      <source>Standard error</source>
-      <translation>标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="70" />
-      <source>t statistic</source>
-      <translation>t 统计量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="71" />
-      <source>p-value</source>
-      <translation>p 值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="71" />
-      <source>Significance (*** 1 %, ** 5 %, * 10 %)</source>
-      <translation>显著性（*** 1%，** 5%，* 10%）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="72" />
-      <source>Observations</source>
-      <translation>观测值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="72" />
-      <source>R² (within R² with fixed effects)</source>
-      <translation>R²（固定效应模型为组内 R²）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="73" />
-      <source>Mediation regressions</source>
-      <translation>中介效应回归</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="99" />
-      <source>Total effect c</source>
-      <translation>总效应 c</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="100" />
-      <source>Direct effect c′</source>
-      <translation>直接效应 c′</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="101" />
-      <source>Indirect effect a·b (Sobel)</source>
-      <translation>间接效应 a·b（Sobel）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="103" />
-      <source>Indirect effect a·b (Aroian)</source>
-      <translation>间接效应 a·b（Aroian）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="105" />
-      <source>Path a (X → M)</source>
-      <translation>路径 a（X → M）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="106" />
-      <source>Path b (M → Y given X)</source>
-      <translation>路径 b（控制 X 后 M → Y）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="107" />
-      <source>Share mediated a·b / c</source>
-      <translation>中介效应占比 a·b / c</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="109" />
-      <source>Effect</source>
-      <translation>效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="109" />
-      <source>Description</source>
-      <translation>说明</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="109" />
-      <source>Estimate</source>
-      <translation>估计值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="110" />
-      <source>t or z statistic</source>
-      <translation>t 或 z 统计量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="111" />
-      <source>Percentile bootstrap interval, lower</source>
-      <translation>百分位自助法置信区间下限</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="112" />
-      <source>Percentile bootstrap interval, upper</source>
-      <translation>百分位自助法置信区间上限</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="113" />
-      <source>Bias-corrected bootstrap interval, lower</source>
-      <translation>偏差校正自助法置信区间下限</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="114" />
-      <source>Bias-corrected bootstrap interval, upper</source>
-      <translation>偏差校正自助法置信区间上限</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="115" />
-      <source>Bootstrap standard error</source>
-      <translation>自助法标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="116" />
-      <source>Mediation effects</source>
-      <translation>中介效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="135" />
-      <source>Bootstrap distribution of the indirect effect ({draws} draws)</source>
-      <translation>间接效应的自助法分布（{draws} 次抽样）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="137" />
-      <source>Indirect effect a·b</source>
-      <translation>间接效应 a·b</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="137" />
-      <source>Draws</source>
-      <translation>抽样次数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="138" />
-      <source>Percentile {level} interval</source>
-      <translation>百分位 {level} 置信区间</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="139" />
-      <source>Bias-corrected {level} interval</source>
-      <translation>偏差校正 {level} 置信区间</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="143" />
-      <source>matplotlib is not installed in QGIS's Python: the report has no chart.</source>
-      <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="173" />
-      <source>Stepwise regressions (Baron and Kenny)</source>
-      <translation>逐步回归（Baron 和 Kenny）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="174" />
-      <source>Constant</source>
-      <translation>常数项</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="185" />
-      <source>Mediation: {x} → {m} → {y} ({layer})</source>
-      <translation>中介效应：{x} → {m} → {y}（{layer}）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="188" />
-      <source>{model}; {n} observations of {units} units, {period}.</source>
-      <translation>{model}；{units} 个单元的 {n} 个观测值，{period}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="191" />
-      <source>{count} unit(s) with missing years were left out: {units}.</source>
-      <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="193" />
-      <source>Verdict</source>
-      <translation>结论</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="199" />
-      <source>Effects</source>
-      <translation>效应</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="222" />
-      <source>Share of the total effect mediated (a·b / c): {share}. The standard error and p-value of a·b are the Sobel test's.</source>
-      <translation>中介效应占总效应的比例（a·b / c）：{share}。a·b 的标准误和 p 值来自 Sobel 检验。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="225" />
-      <source>Cluster bootstrap: {draws} draws resampling whole units (seed {seed}); bootstrap standard error of a·b {se}.</source>
-      <translation>聚类自助法：以整个单元为单位重抽样 {draws} 次（种子 {seed}）；a·b 的自助法标准误为 {se}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="230" />
-      <source>No bootstrap was run (0 draws): the verdict rests on the Sobel test.</source>
-      <translation>未做自助法（抽样 0 次）：结论基于 Sobel 检验。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="232" />
-      <source>Tests of the indirect effect</source>
-      <translation>间接效应的检验</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="233" />
-      <source>Test</source>
-      <translation>检验</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="233" />
-      <source>z</source>
-      <translation>z</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="234" />
-      <source>Sobel (1982)</source>
-      <translation>Sobel（1982）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="235" />
-      <source>Aroian (1947)</source>
-      <translation>Aroian（1947）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="238" />
-      <source>Bootstrap distribution of the indirect effect</source>
-      <translation>间接效应的自助法分布</translation>
-    </message>
-    <message>
-      <location filename="../../processing/mediation_report.py" line="239" />
-      <source>Steps: (1) {y} on {x} gives the total effect c; (2) {m} on {x} gives path a; (3) {y} on {x} and {m} gives the direct effect c′ and path b. By least squares c = c′ + a·b exactly. The bootstrap does not assume a·b is normal, which the Sobel test does.</source>
-      <translation>步骤：(1) {y} 对 {x} 回归得到总效应 c；(2) {m} 对 {x} 回归得到路径 a；(3) {y} 对 {x} 和 {m} 回归得到直接效应 c′ 和路径 b。最小二乘下 c = c′ + a·b 严格成立。自助法不像 Sobel 检验那样假设 a·b 服从正态分布。</translation>
-    </message>
-    <message>
-      <source>R² (within with fixed effects)</source>
-      <translation type="vanished">R²（固定效应模型为组内 R²）</translation>
-    </message>
-    <message>
-      <source>Unit fixed effects</source>
-      <translation type="vanished">城市固定效应</translation>
-    </message>
-    <message>
-      <source>Year effects</source>
-      <translation type="vanished">年份效应</translation>
-    </message>
-  </context>
-  <context>
     <name>NetworkRedundancyAlgorithm</name>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="100" />
-      <source>Radius</source>
-      <translation>半径</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="101" />
-      <source>Cities</source>
-      <translation>城市数</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="102" />
-      <source>Existing cores</source>
-      <translation>现有核心城市</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="103" />
-      <source>Cities covered</source>
-      <translation>被覆盖城市</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="104" />
-      <source>Cities covered twice or more (backup)</source>
-      <translation>被两个及以上核心覆盖的城市（备份）</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="106" />
-      <source>Cities lost if their only core fails</source>
-      <translation>唯一核心失效即失去覆盖的城市</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="124" />
-      <source>Cities that cannot be protected (one candidate within the radius)</source>
-      <translation>无法保护的城市（半径内仅一个候选点）</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="126" />
-      <source>Cities out of reach of every candidate</source>
-      <translation>所有候选点均无法覆盖的城市</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="127" />
-      <source>Solution</source>
-      <translation>求解结果</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="128" />
-      <source>Solver time</source>
-      <translation>求解用时</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="109" />
-      <source>Worst single failure</source>
-      <translation>最严重的单点失效</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="115" />
-      <source>Additional cores for coverage under any single failure</source>
-      <translation>任一单点失效下保持覆盖所需新增核心数</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="117" />
-      <source>Cities covered twice or more after the additions</source>
-      <translation>新增后被两个及以上核心覆盖的城市</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="120" />
-      <source>Coverage target: cities within the radius</source>
-      <translation>覆盖目标：半径内的城市</translation>
-    </message>
-    <message>
-      <location filename="../../core/coverage/redundancy.py" line="122" />
-      <source>Fewest additional cores to reach the target (every city a candidate can reach)</source>
-      <translation>达到目标所需最少新增核心（候选点可达的所有城市）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="36" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="35" />
       <source>Network redundancy (N−1)</source>
       <translation>网络冗余（N−1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="37" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="36" />
       <source>What each core's failure costs; the fewest cores to add so no single failure uncovers a city.</source>
       <translation>每个核心失效的损失；使任一单点失效都不致城市失去覆盖的最少新增核心。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="41" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="40" />
       <source>For a given set of cores (e.g. IS_CORE = 1 from Core–node coverage, or the existing data centres), a geodesic radius (300 km in the study) and optionally a demand field:
 
 • N−1: for each core, the cities (and demand) that lose coverage when it fails, i.e. that no other core covers; the worst single failure;
@@ -4468,152 +3220,162 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
 输出：城市及其半径内核心数（N_COVER）、状态（backup 备份 / single 单一 / uncovered 未覆盖）、其失效会使该城市失去覆盖的核心（LOST_IF、LOST_NAME）、是否为新增核心（NEW_CORE）及新增后的核心数（N_AFTER）；核心（现有与新增，NEW = 1）及其失效时失去覆盖的城市与需求（LOST_N、LOST_DEM、LOST_SH）和新增后的损失（AFTER_N）；HTML 摘要。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="40" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="39" />
       <source>coverage,core,node,redundancy,n-1,failure,backup,resilience,data centre,radius,300 km</source>
       <translation>覆盖,核心,节点,冗余,N-1,失效,备份,韧性,数据中心,半径,300 km</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="68" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="65" />
+      <source>Cities</source>
+      <translation>城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="67" />
       <source>City id field</source>
       <translation>城市标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="70" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="69" />
       <source>City id field (e.g. adcode; default: feature id)</source>
       <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="72" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="71" />
       <source>City name field</source>
       <translation>城市名称字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="74" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="73" />
       <source>City name field (labels; default: a field called “name”)</source>
       <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="76" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="75" />
       <source>Cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="78" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="77" />
       <source>Cores of the network (field or expression, e.g. "IS_CORE" = 1)</source>
       <translation>网络的核心（字段或表达式，如 "IS_CORE" = 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="80" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="79" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="83" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="82" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="85" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="84" />
       <source>Demand field (losses weighted by it; default: 1 per city)</source>
       <translation>需求字段（损失按其加权；默认每城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="87" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="86" />
       <source>Candidate cores to add</source>
       <translation>可新增的候选核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="89" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="88" />
       <source>Candidates for additional cores (expression; empty: every city)</source>
       <translation>新增核心的候选（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="91" />
       <source>Point of each city</source>
       <translation>城市的代表点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
       <source>Longitude/latitude fields</source>
       <translation>经纬度字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="96" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="95" />
       <source>Longitude field (WGS84 degrees)</source>
       <translation>经度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="99" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="98" />
       <source>Latitude field (WGS84 degrees)</source>
       <translation>纬度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="102" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="101" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="109" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="108" />
       <source>Cities with their redundancy</source>
       <translation>城市及其冗余</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="111" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="110" />
       <source>Cores and their N−1 loss</source>
       <translation>核心及其 N−1 损失</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="113" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="112" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="113" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="112" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="115" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="114" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="116" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="115" />
       <source>Share of cities covered twice or more</source>
       <translation>被两个及以上核心覆盖的城市比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="117" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="116" />
       <source>Cities lost in the worst single failure</source>
       <translation>最严重单点失效中失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="119" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="117" />
+      <source>Additional cores for coverage under any single failure</source>
+      <translation>任一单点失效下保持覆盖所需新增核心数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="118" />
       <source>Cities that cannot be protected</source>
       <translation>无法保护的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="120" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="119" />
       <source>Fewest additional cores to cover 100 % of the cities (no failure)</source>
       <translation>覆盖 100 % 城市所需最少新增核心（无失效）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="121" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="120" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="124" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="123" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
@@ -4628,178 +3390,214 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
       <translation>新增核心数未被证明为最少：{status}。请提高时间限制以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="202" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="204" />
       <source>Covered twice or more (backup)</source>
       <translation>两个及以上核心覆盖（有备份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="203" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="205" />
       <source>Lost if its only core fails</source>
       <translation>唯一核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="204" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="206" />
       <source>Not covered</source>
       <translation>未覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="207" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="209" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="207" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="209" />
       <source>Additional core (1 = yes)</source>
       <translation>新增核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="208" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="210" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="209" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="211" />
       <source>Redundancy (backup / single / uncovered)</source>
       <translation>冗余（backup 备份 / single 单一 / uncovered 未覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="210" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="212" />
       <source>Uncovered if this core fails</source>
       <translation>此核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="210" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="212" />
       <source>Name of that core</source>
       <translation>该核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="211" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="213" />
       <source>Cores within the radius after the additions</source>
       <translation>新增后半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="212" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="214" />
       <source>Cities by redundancy ({radius} km)</source>
       <translation>城市冗余（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="218" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="220" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="218" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="220" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="220" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="222" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="220" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="222" />
       <source>Cities lost if it fails</source>
       <translation>其失效时失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="221" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="223" />
       <source>Demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="222" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="224" />
       <source>Share of demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="223" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="225" />
       <source>Cities lost if it fails, after the additions</source>
       <translation>新增后其失效时失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="229" />
-      <source>Network redundancy: {layer}</source>
-      <translation>网络冗余：{layer}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="230" />
-      <source>Summary</source>
-      <translation>摘要</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="231" />
-      <source>Property</source>
-      <translation>属性</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="231" />
-      <source>Value</source>
-      <translation>统计量值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="233" />
-      <source>Single failures (N−1)</source>
-      <translation>单点失效（N−1）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="241" />
-      <source>Cities lost</source>
-      <translation>失去覆盖的城市</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="241" />
-      <source>Demand lost</source>
-      <translation>失去覆盖的需求</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="242" />
-      <source>Cities lost (first 12)</source>
-      <translation>失去覆盖的城市（前 12 个）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="244" />
-      <source>Coverage target</source>
-      <translation>覆盖目标</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="245" />
-      <source>Target</source>
-      <translation>目标</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="245" />
-      <source>Now</source>
-      <translation>现状</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="245" />
-      <source>Additional cores to reach it</source>
-      <translation>达到目标所需新增核心</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="247" />
-      <source>100 % of cities within {radius} km</source>
-      <translation>100 % 城市位于 {radius} km 内</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="250" />
       <source>100 % of cities covered under any single failure</source>
-      <translation>任一单点失效下 100 % 城市仍被覆盖</translation>
+      <translation type="vanished">任一单点失效下 100 % 城市仍被覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="254" />
+      <source>100 % of cities within {radius} km</source>
+      <translation type="vanished">100 % 城市位于 {radius} km 内</translation>
+    </message>
+    <message>
       <source>Additional cores</source>
-      <translation>新增核心</translation>
+      <translation type="vanished">新增核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="259" />
+      <source>Additional cores to reach it</source>
+      <translation type="vanished">达到目标所需新增核心</translation>
+    </message>
+    <message>
+      <source>Cities covered</source>
+      <translation type="vanished">被覆盖城市</translation>
+    </message>
+    <message>
+      <source>Cities covered twice or more (backup)</source>
+      <translation type="vanished">被两个及以上核心覆盖的城市（备份）</translation>
+    </message>
+    <message>
+      <source>Cities covered twice or more after the additions</source>
+      <translation type="vanished">新增后被两个及以上核心覆盖的城市</translation>
+    </message>
+    <message>
+      <source>Cities lost</source>
+      <translation type="vanished">失去覆盖的城市</translation>
+    </message>
+    <message>
+      <source>Cities lost (first 12)</source>
+      <translation type="vanished">失去覆盖的城市（前 12 个）</translation>
+    </message>
+    <message>
+      <source>Cities lost if their only core fails</source>
+      <translation type="vanished">唯一核心失效即失去覆盖的城市</translation>
+    </message>
+    <message>
+      <source>Cities out of reach of every candidate</source>
+      <translation type="vanished">所有候选点均无法覆盖的城市</translation>
+    </message>
+    <message>
+      <source>Cities that cannot be protected (one candidate within the radius)</source>
+      <translation type="vanished">无法保护的城市（半径内仅一个候选点）</translation>
+    </message>
+    <message>
+      <source>Coverage target</source>
+      <translation type="vanished">覆盖目标</translation>
+    </message>
+    <message>
+      <source>Coverage target: cities within the radius</source>
+      <translation type="vanished">覆盖目标：半径内的城市</translation>
+    </message>
+    <message>
+      <source>Demand lost</source>
+      <translation type="vanished">失去覆盖的需求</translation>
+    </message>
+    <message>
       <source>Distances are geodesic on the ellipsoid. A city stays covered under any single core failure when two cores lie within the radius. The additional cores solve an exact integer programme (HiGHS) with the existing cores fixed; “proven optimal” means no smaller set of additions exists among the candidates.</source>
-      <translation>距离为椭球面上的测地线距离。当半径内有两个核心时，城市在任一单点核心失效下仍被覆盖。新增核心由精确整数规划（HiGHS）求得，现有核心固定；“已证明最优”表示在候选点中不存在更少的新增方案。</translation>
+      <translation type="vanished">距离为椭球面上的测地线距离。当半径内有两个核心时，城市在任一单点核心失效下仍被覆盖。新增核心由精确整数规划（HiGHS）求得，现有核心固定；“已证明最优”表示在候选点中不存在更少的新增方案。</translation>
+    </message>
+    <message>
+      <source>Existing cores</source>
+      <translation type="vanished">现有核心城市</translation>
+    </message>
+    <message>
+      <source>Fewest additional cores to reach the target (every city a candidate can reach)</source>
+      <translation type="vanished">达到目标所需最少新增核心（候选点可达的所有城市）</translation>
+    </message>
+    <message>
+      <source>Network redundancy: {layer}</source>
+      <translation type="vanished">网络冗余：{layer}</translation>
+    </message>
+    <message>
+      <source>Now</source>
+      <translation type="vanished">现状</translation>
+    </message>
+    <message>
+      <source>Property</source>
+      <translation type="vanished">属性</translation>
+    </message>
+    <message>
+      <source>Radius</source>
+      <translation type="vanished">半径</translation>
+    </message>
+    <message>
+      <source>Single failures (N−1)</source>
+      <translation type="vanished">单点失效（N−1）</translation>
+    </message>
+    <message>
+      <source>Solution</source>
+      <translation type="vanished">求解结果</translation>
+    </message>
+    <message>
+      <source>Solver time</source>
+      <translation type="vanished">求解用时</translation>
+    </message>
+    <message>
+      <source>Summary</source>
+      <translation type="vanished">摘要</translation>
+    </message>
+    <message>
+      <source>Target</source>
+      <translation type="vanished">目标</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation type="vanished">统计量值</translation>
     </message>
     <message>
       <source>What each core's failure costs, and the fewest cores to add so that no single failure uncovers a city.</source>
       <translation type="vanished">每个核心失效的损失，以及使任一单点失效都不致城市失去覆盖所需的最少新增核心。</translation>
+    </message>
+    <message>
+      <source>Worst single failure</source>
+      <translation type="vanished">最严重的单点失效</translation>
     </message>
   </context>
   <context>
@@ -4926,104 +3724,97 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>RegressionOutput</name>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="28" />
+      <location filename="../../processing/reports/regression_output.py" line="32" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="28" />
+      <location filename="../../processing/reports/regression_output.py" line="32" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="30" />
+      <location filename="../../processing/reports/regression_output.py" line="35" />
       <source>PNG files (*.png)</source>
       <translation>PNG 文件 (*.png)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="42" />
+      <location filename="../../processing/reports/regression_output.py" line="47" />
       <source>Paper tables</source>
       <translation>论文表格</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="42" />
+      <location filename="../../processing/reports/regression_output.py" line="47" />
       <source>Excel workbooks (*.xlsx)</source>
       <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="43" />
+      <location filename="../../processing/reports/regression_output.py" line="48" />
       <source>Paper tables (XLSX; the other formats beside it, same name)</source>
       <translation>论文表格（XLSX；其他格式同名保存在同一文件夹）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="47" />
+      <location filename="../../processing/reports/regression_output.py" line="52" />
       <source>Formats of the paper tables</source>
       <translation>论文表格的格式</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="48" />
+      <location filename="../../processing/reports/regression_output.py" line="53" />
       <source>Excel (XLSX)</source>
       <translation>Excel 表格（XLSX）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="48" />
+      <location filename="../../processing/reports/regression_output.py" line="53" />
       <source>Word (DOCX)</source>
       <translation>Word 文档（DOCX）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="48" />
+      <location filename="../../processing/reports/regression_output.py" line="53" />
       <source>LaTeX (booktabs)</source>
       <translation>LaTeX 三线表（booktabs）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="48" />
+      <location filename="../../processing/reports/regression_output.py" line="53" />
       <source>CSV</source>
       <translation>CSV 表格</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="73" />
+      <location filename="../../processing/reports/regression_output.py" line="78" />
       <source>{format} tables were not written: QGIS's Python lacks the package {package} (install it with the plugin's dependency installer).</source>
       <translation>未写出 {format} 表格：QGIS 的 Python 缺少软件包 {package}（请用插件的依赖安装程序安装）。</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="80" />
+      <location filename="../../processing/reports/regression_output.py" line="85" />
       <source>Paper table written: {path}</source>
       <translation>已写出论文表格：{path}</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="94" />
-      <source>{se} in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
-      <translation>括号内为{se}。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/reports/regression_output.py" line="99" />
-      <source>Classical standard errors</source>
-      <translation>普通标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/reports/regression_output.py" line="100" />
-      <source>Heteroskedasticity-robust (HC1) standard errors</source>
-      <translation>异方差稳健（HC1）标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/reports/regression_output.py" line="101" />
-      <source>Standard errors clustered by unit</source>
-      <translation>按单元聚类的标准误</translation>
-    </message>
-    <message>
-      <location filename="../../processing/reports/regression_output.py" line="102" />
       <source>Asymptotic standard errors (maximum likelihood)</source>
-      <translation>渐近标准误（极大似然估计）</translation>
+      <translation type="vanished">渐近标准误（极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="107" />
-      <source>Yes</source>
-      <translation>是</translation>
+      <source>Classical standard errors</source>
+      <translation type="vanished">普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="107" />
+      <source>Heteroskedasticity-robust (HC1) standard errors</source>
+      <translation type="vanished">异方差稳健（HC1）标准误</translation>
+    </message>
+    <message>
       <source>No</source>
-      <translation>否</translation>
+      <translation type="vanished">否</translation>
+    </message>
+    <message>
+      <source>Standard errors clustered by unit</source>
+      <translation type="vanished">按单元聚类的标准误</translation>
+    </message>
+    <message>
+      <source>Yes</source>
+      <translation type="vanished">是</translation>
+    </message>
+    <message>
+      <source>{se} in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
+      <translation type="vanished">括号内为{se}。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
     </message>
   </context>
   <context>
@@ -5412,37 +4203,37 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
       <translation>参数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="123" />
+      <location filename="../../processing/algorithm.py" line="124" />
       <source>{who} needs Python packages that QGIS's Python lacks: {names}.</source>
       <translation>{who}需要 QGIS 的 Python 中缺少的 Python 包：{names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="124" />
+      <location filename="../../processing/algorithm.py" line="125" />
       <source>Digital Resilience Toolkit</source>
       <translation>数字韧性工具箱</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="127" />
+      <location filename="../../processing/algorithm.py" line="128" />
       <source>Install them in one step from the menu Digital Resilience › Install dependencies…, or in a terminal (on Windows, the OSGeo4W Shell): {command}</source>
       <translation>可在菜单“数字韧性 › 安装依赖包…”中一步安装，或在终端（Windows 上为 OSGeo4W Shell）中运行：{command}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="134" />
+      <location filename="../../processing/algorithm.py" line="135" />
       <source>pyproj must be the one built against QGIS's own PROJ library ({packages} need(s) it), and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}, then the rest as above.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本（{packages} 需要它），且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装，然后按上述方法安装其余的包。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="139" />
+      <location filename="../../processing/algorithm.py" line="140" />
       <source>pyproj must be the one built against QGIS's own PROJ library, and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本，且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="142" />
+      <location filename="../../processing/algorithm.py" line="143" />
       <source>Then restart QGIS.</source>
       <translation>然后重启 QGIS。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="328" />
+      <location filename="../../processing/algorithm.py" line="329" />
       <source>Cancelled by the user.</source>
       <translation>已被用户取消。</translation>
     </message>
@@ -5767,17 +4558,17 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
   <context>
     <name>ScenarioAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="55" />
+      <location filename="../../processing/algorithms/scenario.py" line="42" />
       <source>Spillover scenario (what if)</source>
       <translation>溢出情景模拟（假如……会怎样）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="57" />
+      <location filename="../../processing/algorithms/scenario.py" line="44" />
       <source>What if: each city's predicted change when a variable rises in chosen cities.</source>
       <translation>情景模拟：在所选城市提高某一变量时，各城市的预测变化。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="61" />
+      <location filename="../../processing/algorithms/scenario.py" line="48" />
       <source>Answers “what if”: the predicted change of the dependent variable (e.g. urban resilience) in every city when one explanatory variable (e.g. the digital economy index) is raised in chosen cities.
 
 The model is the one “Spatial spillover model” fits, with the same inputs and options (cross-section or panel with fixed or random effects; SAR, SDM, SDEM, SLX, SEM or OLS). The policy raises the policy variable by a value (absolute), by a percentage of each city's value, or up to a target value (cities already at the target do not change); baseline values are those of the latest year. The chosen cities are the selected features, those matching an expression or those with a non-zero value in a 0–1 field (any of them; none given: every city).
@@ -5798,197 +4589,197 @@ Outputs: a layer with each city's change (SC_DX), own change (SC_OWN), received 
 输出：一个图层，含每个城市政策变量的变化（SC_DX）、自身变化（SC_OWN）、获得的溢出（SC_RECV）、总变化（SC_TOTAL）及其区间（SC_LOW、SC_HIGH），按总变化分级设色；一个 CSV 表；一份 HTML 报告，含合计值和获益最多的城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="59" />
+      <location filename="../../processing/algorithms/scenario.py" line="46" />
       <source>scenario,what if,policy,simulation,counterfactual,spillover,multiplier,spatial Durbin,SDM,SAR,SDEM,SLX,investment,digital economy,reduced form,econometrics</source>
       <translation>scenario,what if,policy,simulation,counterfactual,spillover,multiplier,spatial Durbin,SDM,SAR,SDEM,SLX,investment,digital economy,reduced form,econometrics,情景模拟,政策模拟,反事实,溢出效应,乘数,空间杜宾模型,投资,数字经济,简化式,计量经济</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="95" />
+      <location filename="../../processing/algorithms/scenario.py" line="82" />
       <source>Policy variable</source>
       <translation>政策变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="97" />
+      <location filename="../../processing/algorithms/scenario.py" line="84" />
       <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
       <translation>政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="99" />
+      <location filename="../../processing/algorithms/scenario.py" line="86" />
       <source>Change</source>
       <translation>变化方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="100" />
+      <location filename="../../processing/algorithms/scenario.py" line="87" />
       <source>Raise by a value (absolute)</source>
       <translation>提高一个数值（绝对值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="100" />
+      <location filename="../../processing/algorithms/scenario.py" line="87" />
       <source>Raise by a percentage of each city's value</source>
       <translation>按各城市取值的百分比提高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="101" />
+      <location filename="../../processing/algorithms/scenario.py" line="88" />
       <source>Raise to a target value</source>
       <translation>提高到目标值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="103" />
+      <location filename="../../processing/algorithms/scenario.py" line="90" />
       <source>Value</source>
       <translation>数值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="104" />
+      <location filename="../../processing/algorithms/scenario.py" line="91" />
       <source>Value (the change, the percentage or the target)</source>
       <translation>数值（变化量、百分比或目标值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="106" />
+      <location filename="../../processing/algorithms/scenario.py" line="93" />
       <source>Chosen cities: the selected features</source>
       <translation>所选城市：选中的要素</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="108" />
+      <location filename="../../processing/algorithms/scenario.py" line="95" />
       <source>Chosen cities: an expression</source>
       <translation>所选城市：表达式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="110" />
+      <location filename="../../processing/algorithms/scenario.py" line="97" />
       <source>Chosen cities: an expression (e.g. "region" = 'west')</source>
       <translation>所选城市：表达式（如 "region" = 'west'）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="112" />
+      <location filename="../../processing/algorithms/scenario.py" line="99" />
       <source>Chosen cities: a 0–1 field</source>
       <translation>所选城市：0–1 字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="114" />
+      <location filename="../../processing/algorithms/scenario.py" line="101" />
       <source>Chosen cities: a 0–1 field (non-zero: chosen)</source>
       <translation>所选城市：0–1 字段（非零：选中）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="116" />
+      <location filename="../../processing/algorithms/scenario.py" line="103" />
       <source>Predicted changes</source>
       <translation>预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="118" />
+      <location filename="../../processing/algorithms/scenario.py" line="105" />
       <source>Table of the changes (CSV)</source>
       <translation>变化表（CSV）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="118" />
+      <location filename="../../processing/algorithms/scenario.py" line="105" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="121" />
+      <location filename="../../processing/algorithms/scenario.py" line="108" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="121" />
+      <location filename="../../processing/algorithms/scenario.py" line="108" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="124" />
+      <location filename="../../processing/algorithms/scenario.py" line="111" />
       <source>Sum of the own changes</source>
       <translation>自身变化之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="125" />
+      <location filename="../../processing/algorithms/scenario.py" line="112" />
       <source>Sum of the received spillovers</source>
       <translation>获得溢出之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="126" />
+      <location filename="../../processing/algorithms/scenario.py" line="113" />
       <source>Sum of the total changes</source>
       <translation>总变化之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="127" />
+      <location filename="../../processing/algorithms/scenario.py" line="114" />
       <source>Number of chosen cities</source>
       <translation>所选城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="140" />
+      <location filename="../../processing/algorithms/scenario.py" line="127" />
       <source>Choose the policy variable (one of the explanatory variables).</source>
       <translation>请选择政策变量（解释变量之一）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="154" />
+      <location filename="../../processing/algorithms/scenario.py" line="141" />
       <source>Total change {total:.6g} = own {own:.6g} + received {received:.6g}.</source>
       <translation>总变化 {total:.6g} = 自身 {own:.6g} + 获得溢出 {received:.6g}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="171" />
+      <location filename="../../processing/algorithms/scenario.py" line="158" />
       <source>Spillover scenario: {name} in the chosen cities, {model} of {dependent}</source>
       <translation>溢出情景：所选城市的 {name}，{dependent}的 {model}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="190" />
+      <location filename="../../processing/algorithms/scenario.py" line="175" />
       <source>Chosen cities from the selection need the cities as a layer loaded in the project, not a file; load it and select the cities, or use an expression or a 0–1 field.</source>
       <translation>按选择确定所选城市需要城市图层已加载到项目中，而不是文件；请加载并选中城市，或使用表达式或 0–1 字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="202" />
+      <location filename="../../processing/algorithms/scenario.py" line="186" />
       <source>The layer has no field {field}; choose a field of the input layer.</source>
       <translation>图层中没有字段 {field}；请选择输入图层的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="207" />
+      <location filename="../../processing/algorithms/scenario.py" line="191" />
       <source>No selection, expression or field chooses the cities: every city gets the policy.</source>
       <translation>未通过选择、表达式或字段指定城市：所有城市都实施该政策。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="212" />
+      <location filename="../../processing/algorithms/scenario.py" line="196" />
       <source>No city is chosen for the policy: the selection, the expression and the field choose none. Select cities, or correct the expression or the field (1 for the chosen cities).</source>
       <translation>没有城市被选中实施政策：选择、表达式和字段均未选中任何城市。请选择城市，或修改表达式或字段（所选城市为 1）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="235" />
+      <location filename="../../processing/algorithms/scenario.py" line="219" />
       <source>Chosen for the policy (1 yes, 0 no)</source>
       <translation>是否实施政策（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="236" />
+      <location filename="../../processing/algorithms/scenario.py" line="220" />
       <source>{name} before the policy (latest year)</source>
       <translation>政策前的 {name}（最近一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="237" />
+      <location filename="../../processing/algorithms/scenario.py" line="221" />
       <source>Change of {name} (the policy)</source>
       <translation>{name} 的变化（政策）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="238" />
+      <location filename="../../processing/algorithms/scenario.py" line="222" />
       <source>Own change of {y} (from the city's own investment)</source>
       <translation>{y} 的自身变化（来自城市自身投资）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="239" />
+      <location filename="../../processing/algorithms/scenario.py" line="223" />
       <source>Spillover of {y} received from the other chosen cities</source>
       <translation>从其他所选城市获得的 {y} 溢出</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="240" />
+      <location filename="../../processing/algorithms/scenario.py" line="224" />
       <source>Total predicted change of {y}</source>
       <translation>{y} 的预测总变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="241" />
+      <location filename="../../processing/algorithms/scenario.py" line="225" />
       <source>Total change: lower bound of the 95 % interval</source>
       <translation>总变化：95 % 区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="242" />
+      <location filename="../../processing/algorithms/scenario.py" line="226" />
       <source>Total change: upper bound of the 95 % interval</source>
       <translation>总变化：95 % 区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="245" />
+      <location filename="../../processing/algorithms/scenario.py" line="229" />
       <source>Predicted change of {y}</source>
       <translation>{y} 的预测变化</translation>
     </message>
@@ -6308,46 +5099,6 @@ Maximum-likelihood models need every city to have a neighbour: use k-nearest nei
   <context>
     <name>SpatialWeightsAlgorithm</name>
     <message>
-      <location filename="../../core/weights/summary.py" line="34" />
-      <source>Kind</source>
-      <translation>类型</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="35" />
-      <source>Units</source>
-      <translation>单元数</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="36" />
-      <source>Links</source>
-      <translation>连接数</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="37" />
-      <source>Neighbours (min / mean / median / max)</source>
-      <translation>邻居数（最小 / 平均 / 中位数 / 最大）</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="40" />
-      <source>Islands (no neighbours)</source>
-      <translation>孤岛（无邻居）</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="41" />
-      <source>Symmetric</source>
-      <translation>对称</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="42" />
-      <source>Percent non-zero</source>
-      <translation>非零元素比例</translation>
-    </message>
-    <message>
-      <location filename="../../core/weights/summary.py" line="43" />
-      <source>Original weights (min / max)</source>
-      <translation>原始权重（最小 / 最大）</translation>
-    </message>
-    <message>
       <location filename="../../processing/algorithms/spatial_weights.py" line="37" />
       <source>Spatial weights</source>
       <translation>空间权重</translation>
@@ -6444,6 +5195,16 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="131" />
+      <source>Units</source>
+      <translation>单元数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_weights.py" line="132" />
+      <source>Links</source>
+      <translation>连接数</translation>
+    </message>
+    <message>
       <location filename="../../processing/algorithms/spatial_weights.py" line="133" />
       <source>Units without neighbours</source>
       <translation>无邻居的单元</translation>
@@ -6454,7 +5215,7 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <translation>平均邻居数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="159" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="161" />
       <source>Building {what}.</source>
       <translation>正在构建{what}。</translation>
     </message>
@@ -6494,139 +5255,21 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <translation>连接线（{kind}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="223" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="221" />
       <source>These weights are not binary, which GAL files cannot hold: they were saved as a GWT file, {path}.</source>
       <translation>这些权重不是二值的，GAL 文件无法保存：已另存为 GWT 文件 {path}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="245" />
-      <source>automatic: the smallest that gives every unit a neighbour</source>
-      <translation>自动：使每个单元都有邻居的最小距离</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="246" />
-      <source>chosen</source>
-      <translation>手动设定</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="247" />
-      <source>Distance threshold</source>
-      <translation>距离阈值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="249" />
-      <source>Cut-off distance</source>
-      <translation>截断距离</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="251" />
-      <source>automatic: the largest distance to a k-th nearest neighbour</source>
-      <translation>自动：到第 k 近邻的最大距离</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="253" />
-      <source>Kernel bandwidth</source>
-      <translation>核函数带宽</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="255" />
-      <source>Adaptive bandwidths (min / max)</source>
-      <translation>自适应带宽（最小 / 最大）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="258" />
-      <source>Contiguity order</source>
-      <translation>邻接阶数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="259" />
       <source> (with lower orders)</source>
-      <translation>（含低阶）</translation>
+      <translation type="vanished">（含低阶）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="261" />
-      <source>Kernel function</source>
-      <translation>核函数</translation>
+      <source>Adaptive bandwidths (min / max)</source>
+      <translation type="vanished">自适应带宽（最小 / 最大）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="263" />
-      <source>Power α of distance</source>
-      <translation>距离的幂次 α</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="265" />
-      <source>Economic-geographic form</source>
-      <translation>经济地理权重形式</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="266" />
-      <source>nested φ·W_d + (1 − φ)·W_e, φ = {share}</source>
-      <translation>嵌套形式 φ·W_d + (1 − φ)·W_e，φ = {share}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="268" />
-      <source>product W_d · diag(x̄_j / x̄)</source>
-      <translation>乘积形式 W_d · diag(x̄_j / x̄)</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="270" />
-      <source>Economic variable (mean of)</source>
-      <translation>经济变量（取均值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="272" />
       <source>Blocks</source>
-      <translation>区块</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="272" />
-      <source>{count} values of {field}</source>
-      <translation>{field} 的 {count} 个取值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="275" />
-      <source>Islands attached to their nearest unit</source>
-      <translation>连接到最近单元的孤岛</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="310" />
-      <source>Spatial weights: {layer}</source>
-      <translation>空间权重：{layer}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="311" />
-      <source>Summary</source>
-      <translation>摘要</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="312" />
-      <source>Property</source>
-      <translation>属性</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="312" />
-      <source>Value</source>
-      <translation>值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="315" />
-      <source>Neighbour counts</source>
-      <translation>邻居数分布</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="318" />
-      <source>Number of neighbours</source>
-      <translation>邻居数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="320" />
-      <source>Histogram of neighbour counts</source>
-      <translation>邻居数直方图</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="321" />
-      <source>Neighbours</source>
-      <translation>邻居数</translation>
+      <translation type="vanished">区块</translation>
     </message>
     <message>
       <source>Builds the neighbour structure (spatial weights) of a layer of cities, summarises it and saves it for GeoDa, libpysal and the toolkit's other algorithms.
@@ -6667,6 +5310,122 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
 输出：连接图层（每个单元到其每个邻居的连线，带标准化后的权重和距离）；权重文件——二值类型为 GAL，加权类型为 GWT（此时 .gal 文件名会改存为 .gwt 文件），可被 GeoDa、libpysal 和本工具箱其他算法读取，后者会核对文件中的标识与其图层是否一致；CSV 边列表（原始权重）；HTML 摘要（单元数、连接数、邻居数分布及直方图、孤岛、对称性）。
 
 单元标识字段（如 adcode）用于在文件中标识单元；不设置时使用要素 ID。没有几何的要素将被剔除并在日志中列出。无效几何按 Processing 的“无效要素过滤”设置处理：停止（默认；错误信息列出每个无效要素）、跳过（在日志中列出），或不过滤——此时为分析修复这些几何（图层本身不变）。</translation>
+    </message>
+    <message>
+      <source>Contiguity order</source>
+      <translation type="vanished">邻接阶数</translation>
+    </message>
+    <message>
+      <source>Cut-off distance</source>
+      <translation type="vanished">截断距离</translation>
+    </message>
+    <message>
+      <source>Distance threshold</source>
+      <translation type="vanished">距离阈值</translation>
+    </message>
+    <message>
+      <source>Economic variable (mean of)</source>
+      <translation type="vanished">经济变量（取均值）</translation>
+    </message>
+    <message>
+      <source>Economic-geographic form</source>
+      <translation type="vanished">经济地理权重形式</translation>
+    </message>
+    <message>
+      <source>Histogram of neighbour counts</source>
+      <translation type="vanished">邻居数直方图</translation>
+    </message>
+    <message>
+      <source>Islands (no neighbours)</source>
+      <translation type="vanished">孤岛（无邻居）</translation>
+    </message>
+    <message>
+      <source>Islands attached to their nearest unit</source>
+      <translation type="vanished">连接到最近单元的孤岛</translation>
+    </message>
+    <message>
+      <source>Kernel bandwidth</source>
+      <translation type="vanished">核函数带宽</translation>
+    </message>
+    <message>
+      <source>Kernel function</source>
+      <translation type="vanished">核函数</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation type="vanished">类型</translation>
+    </message>
+    <message>
+      <source>Neighbour counts</source>
+      <translation type="vanished">邻居数分布</translation>
+    </message>
+    <message>
+      <source>Neighbours</source>
+      <translation type="vanished">邻居数</translation>
+    </message>
+    <message>
+      <source>Neighbours (min / mean / median / max)</source>
+      <translation type="vanished">邻居数（最小 / 平均 / 中位数 / 最大）</translation>
+    </message>
+    <message>
+      <source>Number of neighbours</source>
+      <translation type="vanished">邻居数</translation>
+    </message>
+    <message>
+      <source>Original weights (min / max)</source>
+      <translation type="vanished">原始权重（最小 / 最大）</translation>
+    </message>
+    <message>
+      <source>Percent non-zero</source>
+      <translation type="vanished">非零元素比例</translation>
+    </message>
+    <message>
+      <source>Power α of distance</source>
+      <translation type="vanished">距离的幂次 α</translation>
+    </message>
+    <message>
+      <source>Property</source>
+      <translation type="vanished">属性</translation>
+    </message>
+    <message>
+      <source>Spatial weights: {layer}</source>
+      <translation type="vanished">空间权重：{layer}</translation>
+    </message>
+    <message>
+      <source>Summary</source>
+      <translation type="vanished">摘要</translation>
+    </message>
+    <message>
+      <source>Symmetric</source>
+      <translation type="vanished">对称</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation type="vanished">值</translation>
+    </message>
+    <message>
+      <source>automatic: the largest distance to a k-th nearest neighbour</source>
+      <translation type="vanished">自动：到第 k 近邻的最大距离</translation>
+    </message>
+    <message>
+      <source>automatic: the smallest that gives every unit a neighbour</source>
+      <translation type="vanished">自动：使每个单元都有邻居的最小距离</translation>
+    </message>
+    <message>
+      <source>chosen</source>
+      <translation type="vanished">手动设定</translation>
+    </message>
+    <message>
+      <source>nested φ·W_d + (1 − φ)·W_e, φ = {share}</source>
+      <translation type="vanished">嵌套形式 φ·W_d + (1 − φ)·W_e，φ = {share}</translation>
+    </message>
+    <message>
+      <source>product W_d · diag(x̄_j / x̄)</source>
+      <translation type="vanished">乘积形式 W_d · diag(x̄_j / x̄)</translation>
+    </message>
+    <message>
+      <source>{count} values of {field}</source>
+      <translation type="vanished">{field} 的 {count} 个取值</translation>
     </message>
   </context>
   <context>
@@ -7056,17 +5815,17 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>TargetingAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="37" />
+      <location filename="../../processing/algorithms/targeting.py" line="38" />
       <source>Where to invest first (targeting)</source>
       <translation>优先投资选址（目标选择）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="39" />
+      <location filename="../../processing/algorithms/targeting.py" line="40" />
       <source>Where to invest first: the cities whose uplift gains most, within a budget.</source>
       <translation>优先投资何处：在预算内提升后收益最大的城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="42" />
+      <location filename="../../processing/algorithms/targeting.py" line="43" />
       <source>Which cities should get the investment first? For each city, its network reach: the predicted gain of the dependent variable, summed over the target cities (every city, or those of an expression such as the least resilient or the central and western cities), when the policy variable rises there (the column of the model's spatial multiplier). The model is the one “Spatial spillover model” fits, with the same inputs; the change (absolute, percentage or to a target) as in “Spillover scenario”.
 
 The total gain is the sum of the chosen cities' gains, so the best k cities are exactly the k largest gains. With a cost field and a budget, the best cities within the budget come from an integer programme (HiGHS): proven optimal or the gap stated. Candidates can be restricted by an expression.
@@ -7079,192 +5838,192 @@ Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RAN
 输出：一个图层，含每个城市的辐射力（TG_REACH）、增益（TG_GAIN）、排名（TG_RANK）、是否入选（TG_CHOSEN）、是否属于朴素选择（TG_NAIVE：政策变量当前值最高的城市），以及所选城市投资时结果变量的预测变化（TG_CHANGE），按该变化分级设色；并给出与朴素选择相比的总增益。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="41" />
+      <location filename="../../processing/algorithms/targeting.py" line="42" />
       <source>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy</source>
       <translation>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy,目标选择,优先投资,排序,网络辐射力,乘数,预算,背包问题,溢出效应,政策</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="71" />
+      <location filename="../../processing/algorithms/targeting.py" line="72" />
       <source>Policy variable</source>
       <translation>政策变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="73" />
+      <location filename="../../processing/algorithms/targeting.py" line="74" />
       <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
       <translation>政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="75" />
+      <location filename="../../processing/algorithms/targeting.py" line="76" />
       <source>Change</source>
       <translation>变化方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="76" />
+      <location filename="../../processing/algorithms/targeting.py" line="77" />
       <source>Raise by a value (absolute)</source>
       <translation>提高一个数值（绝对值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="76" />
+      <location filename="../../processing/algorithms/targeting.py" line="77" />
       <source>Raise by a percentage of each city's value</source>
       <translation>按各城市取值的百分比提高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="77" />
+      <location filename="../../processing/algorithms/targeting.py" line="78" />
       <source>Raise to a target value</source>
       <translation>提高到目标值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="79" />
+      <location filename="../../processing/algorithms/targeting.py" line="80" />
       <source>Value</source>
       <translation>数值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="80" />
+      <location filename="../../processing/algorithms/targeting.py" line="81" />
       <source>Value (the change, the percentage or the target)</source>
       <translation>数值（变化量、百分比或目标值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="82" />
+      <location filename="../../processing/algorithms/targeting.py" line="83" />
       <source>Number of cities to choose</source>
       <translation>要选择的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="83" />
+      <location filename="../../processing/algorithms/targeting.py" line="84" />
       <source>Number of cities to choose (without a budget)</source>
       <translation>要选择的城市数（无预算时）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="85" />
+      <location filename="../../processing/algorithms/targeting.py" line="86" />
       <source>Cost per city</source>
       <translation>每个城市的成本</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="87" />
+      <location filename="../../processing/algorithms/targeting.py" line="88" />
       <source>Cost of the investment per city (with a budget)</source>
       <translation>每个城市的投资成本（有预算时）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="89" />
+      <location filename="../../processing/algorithms/targeting.py" line="90" />
       <source>Budget (units of the cost field)</source>
       <translation>预算（单位与成本字段相同）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="92" />
+      <location filename="../../processing/algorithms/targeting.py" line="93" />
       <source>Candidate cities</source>
       <translation>候选城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="93" />
+      <location filename="../../processing/algorithms/targeting.py" line="94" />
       <source>Candidate cities (expression; empty: every city)</source>
       <translation>候选城市（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="95" />
+      <location filename="../../processing/algorithms/targeting.py" line="96" />
       <source>Cities whose gain counts</source>
       <translation>计入收益的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="96" />
+      <location filename="../../processing/algorithms/targeting.py" line="97" />
       <source>Cities whose gain counts (expression; empty: every city)</source>
       <translation>计入增益的城市（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="98" />
+      <location filename="../../processing/algorithms/targeting.py" line="99" />
       <source>Time limit of the integer programme (s)</source>
       <translation>整数规划的时间限制（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="101" />
+      <location filename="../../processing/algorithms/targeting.py" line="102" />
       <source>Ranking and choice</source>
       <translation>排序与选择</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="103" />
+      <location filename="../../processing/algorithms/targeting.py" line="104" />
       <source>Total gain of the chosen cities</source>
       <translation>所选城市的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="104" />
+      <location filename="../../processing/algorithms/targeting.py" line="105" />
       <source>Total gain of the naive choice</source>
       <translation>朴素选择的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="105" />
+      <location filename="../../processing/algorithms/targeting.py" line="106" />
       <source>Number of chosen cities</source>
       <translation>所选城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="106" />
+      <location filename="../../processing/algorithms/targeting.py" line="107" />
       <source>Optimality gap (0: proven optimal)</source>
       <translation>最优性差距（0：已证明最优）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="128" />
+      <location filename="../../processing/algorithms/targeting.py" line="129" />
       <source>Choose the policy variable (one of the explanatory variables).</source>
       <translation>请选择政策变量（解释变量之一）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="144" />
+      <location filename="../../processing/algorithms/targeting.py" line="145" />
       <source>The candidate expression chooses no city; correct it or leave it empty.</source>
       <translation>候选城市表达式未选中任何城市；请修改或留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="155" />
+      <location filename="../../processing/algorithms/targeting.py" line="156" />
       <source>A cost field needs a budget: set the budget.</source>
       <translation>使用成本字段需要设置预算：请设置预算。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="163" />
+      <location filename="../../processing/algorithms/targeting.py" line="164" />
       <source>Not proven optimal within the time limit: gap {gap:.2%}.</source>
       <translation>在时间限制内未能证明最优：差距为 {gap:.2%}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="175" />
+      <location filename="../../processing/algorithms/targeting.py" line="176" />
       <source>Only {count} candidate cities for {k} to choose: choose fewer cities or more candidates.</source>
       <translation>要选择 {k} 个城市，但只有 {count} 个候选城市：请减少要选择的城市数，或增加候选城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="182" />
+      <location filename="../../processing/algorithms/targeting.py" line="183" />
       <source>No city is worth choosing: the policy gains nothing in the target cities (or nothing fits the budget).</source>
       <translation>没有值得选择的城市：该政策在目标城市中没有增益（或没有城市符合预算）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="187" />
+      <location filename="../../processing/algorithms/targeting.py" line="188" />
       <source>{count} cities chosen: total gain {gain:.6g}; the naive choice gains {naive:.6g}.</source>
       <translation>已选择 {count} 个城市：总增益 {gain:.6g}；朴素选择的增益为 {naive:.6g}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="206" />
+      <location filename="../../processing/algorithms/targeting.py" line="207" />
       <source>Gain in the target cities per unit of {name} here</source>
       <translation>此处 {name} 每提高一个单位在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="207" />
+      <location filename="../../processing/algorithms/targeting.py" line="208" />
       <source>Gain in the target cities from the policy here</source>
       <translation>此处实施政策在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="208" />
+      <location filename="../../processing/algorithms/targeting.py" line="209" />
       <source>Rank by gain (1: first; 0: not a candidate)</source>
       <translation>按增益排名（1：第一；0：非候选城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="209" />
+      <location filename="../../processing/algorithms/targeting.py" line="210" />
       <source>Chosen (1 yes, 0 no)</source>
       <translation>是否入选（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="210" />
+      <location filename="../../processing/algorithms/targeting.py" line="211" />
       <source>In the naive choice (highest current {name})</source>
       <translation>是否属于朴素选择（当前 {name} 最高）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="211" />
+      <location filename="../../processing/algorithms/targeting.py" line="212" />
       <source>Predicted change of {y} when the chosen cities invest</source>
       <translation>所选城市投资时 {y} 的预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="215" />
+      <location filename="../../processing/algorithms/targeting.py" line="216" />
       <source>Predicted change of {y}</source>
       <translation>{y} 的预测变化</translation>
     </message>
@@ -7718,6 +6477,29 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
   </context>
   <context>
+    <name>convergence</name>
+    <message>
+      <location filename="../../core/convergence/report.py" line="50" />
+      <source>conditional</source>
+      <translation>条件收敛</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="50" />
+      <source>absolute</source>
+      <translation>绝对收敛</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="96" />
+      <source>Group</source>
+      <translation>分组</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="342" />
+      <source>Total</source>
+      <translation>总体</translation>
+    </message>
+  </context>
+  <context>
     <name>core</name>
     <message>
       <location filename="../../core/autocorrelation/analyses.py" line="42" />
@@ -7960,6 +6742,201 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>无法从 {n} 个单元中抽取 {size} 个互不相同的单元。</translation>
     </message>
     <message>
+      <location filename="../../core/autocorrelation/report.py" line="24" />
+      <source>matplotlib is not installed in QGIS's Python: the report has no chart.</source>
+      <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="46" />
+      <source>Global spatial autocorrelation: {layer}</source>
+      <translation>全局空间自相关：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="48" />
+      <source>two-sided</source>
+      <translation>双侧</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="48" />
+      <source>greater than expected (one-sided)</source>
+      <translation>大于期望（单侧）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="49" />
+      <source>less than expected (one-sided)</source>
+      <translation>小于期望（单侧）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="50" />
+      <source>{count} field(s): {fields}. Alternative hypothesis: {alternative}.</source>
+      <translation>{count} 个字段：{fields}。备择假设：{alternative}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="54" />
+      <source>Moran's I of {field}{year}: {value} (p = {p}, {inference}).</source>
+      <translation>{field}{year} 的 Moran's I：{value}（p = {p}，{inference}）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="58" />
+      <source>Over the years</source>
+      <translation>逐年变化</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="59" />
+      <source>Chart of the global statistic over the years</source>
+      <translation>全局统计量逐年变化图</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="60" />
+      <source>Results</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="61" />
+      <source>Field</source>
+      <translation>字段</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="61" />
+      <source>Year</source>
+      <translation>年份</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="61" />
+      <source>Statistic</source>
+      <translation>统计量</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="61" />
+      <source>Inference</source>
+      <translation>推断方式</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="61" />
+      <source>Value</source>
+      <translation>统计量值</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="61" />
+      <source>Expected value</source>
+      <translation>期望值</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="62" />
+      <source>z</source>
+      <translation>z</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="62" />
+      <source>p-value</source>
+      <translation>p 值</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="62" />
+      <source>Units</source>
+      <translation>单元数</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="62" />
+      <source>Permutations</source>
+      <translation>置换次数</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="67" />
+      <source>z = (value − expected) / standard deviation. Geary's C below 1 (negative z) means positive autocorrelation. Permutation p-values are (M + 1) / (P + 1).</source>
+      <translation>z =（值 − 期望值）/ 标准差。Geary's C 小于 1（z 为负）表示正空间自相关。置换检验的 p 值为 (M + 1) / (P + 1)。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="78" />
+      <source>High-High</source>
+      <translation>高-高</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="78" />
+      <source>Low-Low</source>
+      <translation>低-低</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="78" />
+      <source>Low-High</source>
+      <translation>低-高</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="79" />
+      <source>High-Low</source>
+      <translation>高-低</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="79" />
+      <source>Not significant</source>
+      <translation>不显著</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="80" />
+      <source>No neighbours</source>
+      <translation>无邻居</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="80" />
+      <source>No data</source>
+      <translation>无数据</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="96" />
+      <source>Local Moran's I (LISA): {layer}</source>
+      <translation>局部莫兰指数（LISA）：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="99" />
+      <source>{run}: Moran's I = {value}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} cities.</source>
+      <translation>{run}：Moran's I = {value}；高-高城市 {hh} 个，低-低 {ll} 个，低-高 {lh} 个，高-低 {hl} 个。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="103" />
+      <source>conditional permutation ({count} permutations)</source>
+      <translation>条件置换（{count} 次置换）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="104" />
+      <source>normal approximation</source>
+      <translation>正态近似</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="105" />
+      <source>none</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="105" />
+      <source>false discovery rate (Benjamini–Hochberg)</source>
+      <translation>错误发现率（Benjamini–Hochberg）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="106" />
+      <source>Bonferroni</source>
+      <translation>Bonferroni</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="107" />
+      <source>A city is in a cluster when its p-value is at most {alpha}; inference: {inference}; multiple-testing control: {control}.</source>
+      <translation>城市的 p 值不大于 {alpha} 时归入集聚类型；推断方式：{inference}；多重检验校正：{control}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="111" />
+      <source>Moran scatter plot</source>
+      <translation>Moran 散点图</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="113" />
+      <source>Clusters</source>
+      <translation>集聚类型</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/report.py" line="115" />
+      <source>Variable</source>
+      <translation>变量</translation>
+    </message>
+    <message>
       <location filename="../../core/autocorrelation/runs.py" line="76" />
       <source>The unit id field is empty (NULL) for {count} row(s); fill it.</source>
       <translation>单元标识字段在 {count} 行中为空（NULL）；请补全。</translation>
@@ -8095,6 +7072,586 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>含固定效应的面板β收敛至少需要 {needed} 年；数据只有 {count} 年。</translation>
     </message>
     <message>
+      <location filename="../../core/convergence/report.py" line="41" />
+      <source>Coefficient of variation</source>
+      <translation>变异系数</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="42" />
+      <source>Standard deviation of logs</source>
+      <translation>对数标准差</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="43" />
+      <source>Theil index</source>
+      <translation>泰尔指数</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="44" />
+      <source>Gini coefficient</source>
+      <translation>基尼系数</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="49" />
+      <source>Cross-section</source>
+      <translation>截面</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="49" />
+      <source>Panel</source>
+      <translation>面板</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="51" />
+      <source>{design} {estimator}, {kind}</source>
+      <translation>{design} {estimator}（{kind}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="57" />
+      <source>ln {variable} {year} (initial level, β)</source>
+      <translation>ln {variable} {year}（初始水平，β）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="58" />
+      <source>ln {variable}, previous year (β)</source>
+      <translation>ln {variable}，上一年（β）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="59" />
+      <source>W × ln {variable} {year} (neighbours' initial level)</source>
+      <translation>W × ln {variable} {year}（邻居的初始水平）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="61" />
+      <source>Constant</source>
+      <translation>常数项</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="62" />
+      <source>ρ (spatial lag of growth)</source>
+      <translation>ρ（增长率的空间滞后）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="63" />
+      <source>λ (spatial error)</source>
+      <translation>λ（空间误差）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="66" />
+      <source>W × {control}</source>
+      <translation>W × {control}</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="67" />
+      <source>{control}, previous year</source>
+      <translation>{control}，上一年</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="80" />
+      <source>Mean of {variable}</source>
+      <translation>{variable}均值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="82" />
+      <source>Theil index, between groups</source>
+      <translation>泰尔指数：组间</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="82" />
+      <source>Theil index, within groups</source>
+      <translation>泰尔指数：组内</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="83" />
+      <source>Share of the Theil index between groups</source>
+      <translation>泰尔指数中组间差异的占比</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="84" />
+      <source>Gini (Dagum): within groups</source>
+      <translation>基尼系数（Dagum）：组内</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="84" />
+      <source>Gini (Dagum): net between groups</source>
+      <translation>基尼系数（Dagum）：组间净值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="85" />
+      <source>Gini (Dagum): transvariation</source>
+      <translation>基尼系数（Dagum）：超变密度</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="87" />
+      <source>σ-convergence of {variable}</source>
+      <translation>{variable}的σ收敛</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="96" />
+      <source>Mean</source>
+      <translation>均值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="98" />
+      <source>Group's share of the total (Theil weight)</source>
+      <translation>组占总体的份额（泰尔权重）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="99" />
+      <source>Contribution to the within-group Theil index</source>
+      <translation>对组内泰尔指数的贡献</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="101" />
+      <source>σ-convergence of {variable} by group</source>
+      <translation>{variable}分组σ收敛</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="127" />
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="127" />
+      <source>Cross-section or panel</source>
+      <translation>截面或面板</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="127" />
+      <source>Estimator</source>
+      <translation>估计方法</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="128" />
+      <source>Conditional (with controls)</source>
+      <translation>条件收敛（含控制变量）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="128" />
+      <source>Fixed effects</source>
+      <translation>固定效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="129" />
+      <source>β (coefficient of the log level)</source>
+      <translation>β（对数水平的系数）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="129" />
+      <source>Standard error of β</source>
+      <translation>β的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="130" />
+      <source>p-value of β</source>
+      <translation>β的 p 值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="130" />
+      <source>Speed of convergence λ (per year)</source>
+      <translation>收敛速度 λ（每年）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="131" />
+      <source>Standard error of λ</source>
+      <translation>λ的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="131" />
+      <source>Half-life (years)</source>
+      <translation>半衰期（年）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="132" />
+      <source>Standard error of the half-life</source>
+      <translation>半衰期的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="132" />
+      <source>Observations</source>
+      <translation>观测值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="133" />
+      <source>R² (within R² with fixed effects, pseudo R² for ML)</source>
+      <translation>R²（固定效应模型为组内 R²，极大似然估计为伪 R²）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="133" />
+      <source>Log-likelihood</source>
+      <translation>对数似然值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="134" />
+      <source>AIC</source>
+      <translation>AIC</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="134" />
+      <source>Spatial parameter</source>
+      <translation>空间参数</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="134" />
+      <source>Spatial parameter value</source>
+      <translation>空间参数估计值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="135" />
+      <source>Standard error of the spatial parameter</source>
+      <translation>空间参数的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="135" />
+      <source>p-value of the spatial parameter</source>
+      <translation>空间参数的 p 值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="136" />
+      <source>Direct effect of the initial level</source>
+      <translation>初始水平的直接效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="136" />
+      <source>Indirect (spillover) effect</source>
+      <translation>间接效应（溢出效应）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="137" />
+      <source>Total effect</source>
+      <translation>总效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="137" />
+      <source>Standard error of the direct effect (simulated)</source>
+      <translation>直接效应的标准误（模拟）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="138" />
+      <source>Standard error of the indirect effect (simulated)</source>
+      <translation>间接效应的标准误（模拟）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="139" />
+      <source>Standard error of the total effect (simulated)</source>
+      <translation>总效应的标准误（模拟）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="141" />
+      <source>β-convergence of {variable}</source>
+      <translation>{variable}的β收敛</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="153" />
+      <source>Coefficient</source>
+      <translation>系数</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="154" />
+      <source>Standard error</source>
+      <translation>标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="154" />
+      <source>t or z statistic</source>
+      <translation>t 或 z 统计量</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="155" />
+      <source>Significance (*** 1 %, ** 5 %, * 10 %)</source>
+      <translation>显著性（*** 1%，** 5%，* 10%）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="156" />
+      <source>β-convergence coefficients of {variable}</source>
+      <translation>{variable}的β收敛系数</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="166" />
+      <source>All units</source>
+      <translation>全部单元</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="166" />
+      <source>Coefficient of variation by group</source>
+      <translation>分组变异系数</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="167" />
+      <source>Theil index: between and within groups</source>
+      <translation>泰尔指数：组间与组内</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="167" />
+      <source>Between groups</source>
+      <translation>组间</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="168" />
+      <source>Within groups</source>
+      <translation>组内</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="168" />
+      <source>Dispersion</source>
+      <translation>离散程度</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="184" />
+      <source>β-convergence: growth against the initial level</source>
+      <translation>β收敛：增长率与初始水平</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="185" />
+      <source>ln {variable} in {year}</source>
+      <translation>{year}年 ln {variable}</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="186" />
+      <source>Average annual growth {start}–{end} (%)</source>
+      <translation>{start}–{end} 年均增长率（%）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="188" />
+      <source>OLS fit (β = {beta:.4f})</source>
+      <translation>OLS 拟合线（β = {beta:.4f}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="202" />
+      <source>matplotlib is not installed in QGIS's Python: the report has no charts.</source>
+      <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="222" />
+      <source>Speed λ (per year)</source>
+      <translation>收敛速度 λ（每年）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="227" />
+      <source>Speed λ from the total effect (per year)</source>
+      <translation>由总效应计算的收敛速度 λ（每年）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="228" />
+      <source>Half-life from the total effect (years)</source>
+      <translation>由总效应计算的半衰期（年）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="239" />
+      <source>Controls</source>
+      <translation>控制变量</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="254" />
+      <source>Cross-section: average annual log growth {start}–{end}</source>
+      <translation>截面：{start}–{end} 年均对数增长率</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="256" />
+      <source>Panel: annual log growth</source>
+      <translation>面板：年度对数增长率</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="264" />
+      <source>Standard errors ({kinds})</source>
+      <translation>标准误（{kinds}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="268" />
+      <source>Speed of convergence λ = −ln(1 + β·τ)/τ from the coefficient β of the initial level; half-life = ln 2 / λ.</source>
+      <translation>收敛速度 λ = −ln(1 + β·τ)/τ，由初始水平的系数 β 计算；半衰期 = ln 2 / λ。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="271" />
+      <source>Spatial lag and Durbin models: the coefficient of the initial level is not its effect; the speed and half-life “from the total effect” use the LeSage–Pace total effect (direct + spillover) in place of β, the quantity that compares with OLS's β.</source>
+      <translation>空间滞后模型和空间杜宾模型：初始水平的系数并非其效应；“由总效应计算”的收敛速度和半衰期以 LeSage–Pace 总效应（直接效应 + 溢出效应）代替 β，可与 OLS 的 β 相比较。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="290" />
+      <source>Convergence of {variable}, {start}–{end}: {layer}</source>
+      <translation>{variable}的收敛分析，{start}–{end}：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="292" />
+      <source>{units} units, {years} years ({start}–{end}), balanced panel.</source>
+      <translation>{units} 个单元，{years} 年（{start}–{end}），平衡面板。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="295" />
+      <source>{count} unit(s) with missing years were left out: {units}.</source>
+      <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="312" />
+      <source>σ-convergence: dispersion across units, year by year</source>
+      <translation>σ收敛：单元间离散程度的逐年变化</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="315" />
+      <source>fell</source>
+      <translation>下降</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="315" />
+      <source>rose</source>
+      <translation>上升</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="316" />
+      <source>The coefficient of variation {direction} from {first} ({start}) to {last} ({end}), {change} in all.</source>
+      <translation>变异系数从 {first}（{start}年）{direction}至 {last}（{end}年），累计变化 {change}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="320" />
+      <source>Linear trend: {slope} per year ({p}).</source>
+      <translation>线性趋势：每年 {slope}（{p}）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="324" />
+      <source>σ-convergence chart</source>
+      <translation>σ收敛图</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="328" />
+      <source>Standard deviations divide by n − 1 unless chosen otherwise; Theil index T = (1/n) Σ (y/ȳ) ln(y/ȳ); Gini G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ).</source>
+      <translation>除另有选择外，标准差的分母为 n − 1；泰尔指数 T = (1/n) Σ (y/ȳ) ln(y/ȳ)；基尼系数 G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ)。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="330" />
+      <source>Trend of each measure over the years</source>
+      <translation>各测度的逐年趋势</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="331" />
+      <source>Measure</source>
+      <translation>测度</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="331" />
+      <source>First year</source>
+      <translation>首年</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="331" />
+      <source>Last year</source>
+      <translation>末年</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="331" />
+      <source>Change</source>
+      <translation>变化</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="331" />
+      <source>Slope per year</source>
+      <translation>年均斜率</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="344" />
+      <source>Between share</source>
+      <translation>组间占比</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="347" />
+      <source>Gini coefficient: Dagum decomposition</source>
+      <translation>基尼系数：Dagum 分解</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="348" />
+      <source>Net between groups</source>
+      <translation>组间净值</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="348" />
+      <source>Transvariation</source>
+      <translation>超变密度</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="351" />
+      <source>Dagum (1997): G = G_w + G_nb + G_t. Transvariation measures the overlap of the groups' distributions.</source>
+      <translation>Dagum（1997）：G = G_w + G_nb + G_t。超变密度衡量各组分布的重叠程度。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="358" />
+      <source>Average annual growth {start}–{end}</source>
+      <translation>{start}–{end} 年均增长率</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="367" />
+      <source>β-convergence: do units that start lower grow faster?</source>
+      <translation>β收敛：初始水平较低的单元是否增长更快？</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="371" />
+      <source>Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, half of it in {half} years.</source>
+      <translation>是：β = {beta}（{p}）；向共同稳态的差距每年缩小 {speed}，{half} 年缩小一半。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="376" />
+      <source>No significant absolute β-convergence: β = {beta} ({p}).</source>
+      <translation>不存在显著的绝对β收敛：β = {beta}（{p}）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="380" />
+      <source>β-convergence scatter</source>
+      <translation>β收敛散点图</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="384" />
+      <source>Panel fixed-effects β is biased towards faster convergence in short panels (Nickell 1981): read its speed as an upper bound.</source>
+      <translation>短面板中固定效应估计的β偏向更快的收敛（Nickell 1981）：其收敛速度应视为上限。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="386" />
+      <source>Speed of convergence λ = −ln(1 + β·τ)/τ with τ the years over which growth is averaged (the whole period in the cross-section, 1 for annual panel growth); half-life = ln 2 / λ; standard errors by the delta method.</source>
+      <translation>收敛速度 λ = −ln(1 + β·τ)/τ，τ 为计算平均增长率的年数（截面为整个期间，年度面板增长为 1）；半衰期 = ln 2 / λ；标准误采用 Delta 方法。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="389" />
+      <source>panel</source>
+      <translation>面板</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="389" />
+      <source>cross-section</source>
+      <translation>截面</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="391" />
+      <source>The {design} β regression was skipped: {reason}</source>
+      <translation>{design} β 回归已跳过：{reason}</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="400" />
+      <source>Spatial models: effects of the initial level (LeSage and Pace)</source>
+      <translation>空间模型：初始水平的效应（LeSage 和 Pace）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="401" />
+      <source>Direct</source>
+      <translation>直接效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="401" />
+      <source>Indirect (spillover)</source>
+      <translation>间接效应（溢出效应）</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="404" />
+      <source>Standard errors of the effects</source>
+      <translation>效应的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="405" />
+      <source>Inference on the effects: {method}.</source>
+      <translation>效应的推断：{method}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/convergence/report.py" line="407" />
+      <source>A negative indirect effect means that neighbours with a high initial level slow a unit's growth (convergence spills over).</source>
+      <translation>间接效应为负，表示初始水平较高的邻居会减缓本单元的增长（收敛存在空间溢出）。</translation>
+    </message>
+    <message>
       <location filename="../../core/convergence/spatial.py" line="47" />
       <source>{count} unit(s) have no neighbours in the spatial weights: {units}. Maximum-likelihood spatial models need every unit to have one; use k-nearest neighbours, or drop these units.</source>
       <translation>{count} 个单元在空间权重中没有邻居：{units}。极大似然空间模型要求每个单元都有邻居；请使用 k 近邻，或剔除这些单元。</translation>
@@ -8220,6 +7777,76 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{count} 个城市超出所有候选核心的覆盖范围</translation>
     </message>
     <message>
+      <location filename="../../core/coverage/analysis.py" line="84" />
+      <source>Radius</source>
+      <translation>半径</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="85" />
+      <source>Cities</source>
+      <translation>城市数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="86" />
+      <source>Candidate sites</source>
+      <translation>候选站点数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="87" />
+      <source>Existing cores kept</source>
+      <translation>保留的现有核心数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="88" />
+      <source>Cores</source>
+      <translation>核心数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="89" />
+      <source>Cities covered</source>
+      <translation>被覆盖城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="90" />
+      <source>Demand covered</source>
+      <translation>被覆盖需求</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="91" />
+      <source>Largest city-to-core distance</source>
+      <translation>城市到核心的最大距离</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="92" />
+      <source>Mean city-to-core distance</source>
+      <translation>城市到核心的平均距离</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="93" />
+      <source>Cities covered by two cores or more</source>
+      <translation>被两个及以上核心覆盖的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="94" />
+      <source>Solution</source>
+      <translation>求解结果</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="95" />
+      <source>Solver time</source>
+      <translation>求解用时</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="98" />
+      <source>Integer programme after reductions</source>
+      <translation>约简后的整数规划规模</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/analysis.py" line="101" />
+      <source>Backup coverage</source>
+      <translation>备份覆盖</translation>
+    </message>
+    <message>
       <location filename="../../core/coverage/redundancy.py" line="109" />
       <source>{core}: {cities} cities, {demand} % of demand</source>
       <translation>{core}：{cities} 个城市，需求的 {demand} %</translation>
@@ -8243,6 +7870,206 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/coverage/redundancy.py" line="255" />
       <source>{count} cities have only one candidate core within {radius} km and cannot be protected against its failure: {names}. Add candidates near them or raise the radius.</source>
       <translation>{count} 个城市在 {radius} km 内只有一个候选核心，无法防护其失效：{names}。请在其附近增加候选点或增大半径。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="102" />
+      <source>Existing cores</source>
+      <translation>现有核心城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="104" />
+      <source>Cities covered twice or more (backup)</source>
+      <translation>被两个及以上核心覆盖的城市（备份）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="106" />
+      <source>Cities lost if their only core fails</source>
+      <translation>唯一核心失效即失去覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="124" />
+      <source>Cities that cannot be protected (one candidate within the radius)</source>
+      <translation>无法保护的城市（半径内仅一个候选点）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="126" />
+      <source>Cities out of reach of every candidate</source>
+      <translation>所有候选点均无法覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="109" />
+      <source>Worst single failure</source>
+      <translation>最严重的单点失效</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="115" />
+      <source>Additional cores for coverage under any single failure</source>
+      <translation>任一单点失效下保持覆盖所需新增核心数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="117" />
+      <source>Cities covered twice or more after the additions</source>
+      <translation>新增后被两个及以上核心覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="120" />
+      <source>Coverage target: cities within the radius</source>
+      <translation>覆盖目标：半径内的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="122" />
+      <source>Fewest additional cores to reach the target (every city a candidate can reach)</source>
+      <translation>达到目标所需最少新增核心（候选点可达的所有城市）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="37" />
+      <source>Core-node coverage: {layer}</source>
+      <translation>核心-节点覆盖：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="38" />
+      <source>Summary</source>
+      <translation>摘要</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="39" />
+      <source>Property</source>
+      <translation>属性</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="45" />
+      <source>Cities not covered</source>
+      <translation>未被覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="47" />
+      <source>Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; “proven optimal” means no solution with fewer cores (set covering) or more covered demand (maximal covering) exists.</source>
+      <translation>距离为椭球面上的大地线距离。以 HiGHS 精确求解整数规划；“已证明最优”表示不存在核心更少（集合覆盖）或覆盖需求更多（最大覆盖）的解。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="56" />
+      <source>Comparison over radii</source>
+      <translation>不同半径的比较</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="65" />
+      <source>gap {gap:.2f} %</source>
+      <translation>差距 {gap:.2f} %</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="66" />
+      <source>Radius (km)</source>
+      <translation>半径（km）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="67" />
+      <source>Largest distance (km)</source>
+      <translation>最大距离（km）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="80" />
+      <source>existing</source>
+      <translation>现有</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="80" />
+      <source>new</source>
+      <translation>新增</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="81" />
+      <source>Core</source>
+      <translation>核心</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="81" />
+      <source>Cities assigned</source>
+      <translation>分配的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="81" />
+      <source>Of which within the radius</source>
+      <translation>其中在半径内</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="81" />
+      <source>Farthest city (km)</source>
+      <translation>最远城市（km）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="82" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="91" />
+      <source>Network redundancy: {layer}</source>
+      <translation>网络冗余：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="98" />
+      <source>Additional cores</source>
+      <translation>新增核心</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="101" />
+      <source>Cities that cannot be protected</source>
+      <translation>无法保护的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="103" />
+      <source>Distances are geodesic on the ellipsoid. A city stays covered under any single core failure when two cores lie within the radius. The additional cores solve an exact integer programme (HiGHS) with the existing cores fixed; “proven optimal” means no smaller set of additions exists among the candidates.</source>
+      <translation>距离为椭球面上的测地线距离。当半径内有两个核心时，城市在任一单点核心失效下仍被覆盖。新增核心由精确整数规划（HiGHS）求得，现有核心固定；“已证明最优”表示在候选点中不存在更少的新增方案。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="113" />
+      <source>Single failures (N−1)</source>
+      <translation>单点失效（N−1）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="121" />
+      <source>Cities lost</source>
+      <translation>失去覆盖的城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="121" />
+      <source>Demand lost</source>
+      <translation>失去覆盖的需求</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="121" />
+      <source>Cities lost (first 12)</source>
+      <translation>失去覆盖的城市（前 12 个）</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="126" />
+      <source>Coverage target</source>
+      <translation>覆盖目标</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="127" />
+      <source>Target</source>
+      <translation>目标</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="127" />
+      <source>Now</source>
+      <translation>现状</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="127" />
+      <source>Additional cores to reach it</source>
+      <translation>达到目标所需新增核心</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="128" />
+      <source>100 % of cities within {radius} km</source>
+      <translation>100 % 城市位于 {radius} km 内</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="131" />
+      <source>100 % of cities covered under any single failure</source>
+      <translation>任一单点失效下 100 % 城市仍被覆盖</translation>
     </message>
     <message>
       <location filename="../../core/coverage/sites.py" line="44" />
@@ -8353,11 +8180,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/econometrics/data.py" line="171" />
       <source>The fields {stems} share fewer than two years ({years}); a panel needs at least two.</source>
       <translation>字段 {stems} 共有的年份少于两年（{years}）；面板至少需要两年。</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/data.py" line="172" />
-      <source>none</source>
-      <translation>无</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/data.py" line="177" />
@@ -8851,18 +8673,8 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
     <message>
       <location filename="../../core/econometrics/report.py" line="86" />
-      <source>Constant</source>
-      <translation>常数项</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/report.py" line="86" />
       <source>φ (random effects)</source>
       <translation>φ（随机效应）</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/report.py" line="91" />
-      <source>Direct</source>
-      <translation>直接效应</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/report.py" line="91" />
@@ -8901,23 +8713,8 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
     <message>
       <location filename="../../core/econometrics/report.py" line="125" />
-      <source>Statistic</source>
-      <translation>统计量</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/report.py" line="125" />
       <source>df</source>
       <translation>自由度</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/report.py" line="125" />
-      <source>p-value</source>
-      <translation>p 值</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/report.py" line="132" />
-      <source>Model</source>
-      <translation>模型</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/report.py" line="134" />
@@ -9006,18 +8803,8 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
     <message>
       <location filename="../../core/econometrics/report.py" line="257" />
-      <source>Units</source>
-      <translation>单元数</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/report.py" line="257" />
       <source>Years</source>
       <translation>年数</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/report.py" line="257" />
-      <source>Observations</source>
-      <translation>观测值</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/report.py" line="260" />
@@ -9065,11 +8852,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>A − B 的标准误</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="262" />
-      <source>z</source>
-      <translation>z</translation>
-    </message>
-    <message>
       <location filename="../../core/econometrics/report.py" line="268" />
       <source>Test: {method}.</source>
       <translation>检验方法：{method}。</translation>
@@ -9078,11 +8860,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/econometrics/results.py" line="52" />
       <source>asymptotic (information matrix)</source>
       <translation>渐近（信息矩阵）</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/results.py" line="118" />
-      <source>Log-likelihood</source>
-      <translation>对数似然值</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/results.py" line="121" />
@@ -9186,18 +8963,8 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
     <message>
       <location filename="../../core/econometrics/scenario_report.py" line="64" />
-      <source>Coefficient</source>
-      <translation>系数</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="64" />
       <source>Estimate</source>
       <translation>估计值</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="64" />
-      <source>Standard error</source>
-      <translation>标准误</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/scenario_report.py" line="66" />
@@ -9800,11 +9567,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>图层中已有的字段被表中的值替换：{fields}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/join.py" line="204" />
-      <source>Year</source>
-      <translation>年份</translation>
-    </message>
-    <message>
       <location filename="../../core/indices/keys.py" line="46" />
       <source>empty</source>
       <translation>空</translation>
@@ -10310,6 +10072,256 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>面板模型至少需要两年；数据只有 {count} 年。请选择截面模型。</translation>
     </message>
     <message>
+      <location filename="../../core/mediation/report.py" line="33" />
+      <source>Cross-section (one year)</source>
+      <translation>截面（单一年份）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="34" />
+      <source>Pooled OLS with year effects</source>
+      <translation>含年份效应的混合 OLS</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="35" />
+      <source>Panel with unit fixed effects</source>
+      <translation>含城市固定效应的面板</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="36" />
+      <source>Panel with unit and year fixed effects</source>
+      <translation>含城市与年份双向固定效应的面板</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="42" />
+      <source>Partial (complementary) mediation: the indirect effect is significant and has the sign of the direct effect</source>
+      <translation>部分中介（互补型）：间接效应显著，且与直接效应同号</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="44" />
+      <source>Competitive mediation: the indirect effect is significant and opposes the direct effect</source>
+      <translation>竞争型中介：间接效应显著，且与直接效应方向相反</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="46" />
+      <source>Full (indirect-only) mediation: the indirect effect is significant and the direct effect is not</source>
+      <translation>完全中介（仅间接效应）：间接效应显著而直接效应不显著</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="48" />
+      <source>No mediation: only the direct effect is significant</source>
+      <translation>无中介效应：仅直接效应显著</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="49" />
+      <source>No effect: neither the indirect nor the direct effect is significant</source>
+      <translation>无效应：间接效应与直接效应均不显著</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="55" />
+      <source>{verdict}. Indirect effect of {x} on {y} through {m}: {indirect} ({share} of the total effect).</source>
+      <translation>{verdict}。{x}通过{m}对{y}的间接效应：{indirect}（占总效应的 {share}）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="66" />
+      <source>(1) {y}: total effect</source>
+      <translation>(1) {y}：总效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="66" />
+      <source>(2) {m}: path a</source>
+      <translation>(2) {m}：路径 a</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="67" />
+      <source>(3) {y}: direct effect and path b</source>
+      <translation>(3) {y}：直接效应与路径 b</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="81" />
+      <source>Step</source>
+      <translation>步骤</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="81" />
+      <source>Equation</source>
+      <translation>方程</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="82" />
+      <source>t statistic</source>
+      <translation>t 统计量</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="84" />
+      <source>R² (within R² with fixed effects)</source>
+      <translation>R²（固定效应模型为组内 R²）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="85" />
+      <source>Mediation regressions</source>
+      <translation>中介效应回归</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="112" />
+      <source>Total effect c</source>
+      <translation>总效应 c</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="113" />
+      <source>Direct effect c′</source>
+      <translation>直接效应 c′</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="114" />
+      <source>Indirect effect a·b (Sobel)</source>
+      <translation>间接效应 a·b（Sobel）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="116" />
+      <source>Indirect effect a·b (Aroian)</source>
+      <translation>间接效应 a·b（Aroian）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="118" />
+      <source>Path a (X → M)</source>
+      <translation>路径 a（X → M）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="119" />
+      <source>Path b (M → Y given X)</source>
+      <translation>路径 b（控制 X 后 M → Y）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="120" />
+      <source>Share mediated a·b / c</source>
+      <translation>中介效应占比 a·b / c</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="122" />
+      <source>Effect</source>
+      <translation>效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="122" />
+      <source>Description</source>
+      <translation>说明</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="124" />
+      <source>Percentile bootstrap interval, lower</source>
+      <translation>百分位自助法置信区间下限</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="125" />
+      <source>Percentile bootstrap interval, upper</source>
+      <translation>百分位自助法置信区间上限</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="126" />
+      <source>Bias-corrected bootstrap interval, lower</source>
+      <translation>偏差校正自助法置信区间下限</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="127" />
+      <source>Bias-corrected bootstrap interval, upper</source>
+      <translation>偏差校正自助法置信区间上限</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="128" />
+      <source>Bootstrap standard error</source>
+      <translation>自助法标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="129" />
+      <source>Mediation effects</source>
+      <translation>中介效应</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="143" />
+      <source>Bootstrap distribution of the indirect effect ({draws} draws)</source>
+      <translation>间接效应的自助法分布（{draws} 次抽样）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="145" />
+      <source>Indirect effect a·b</source>
+      <translation>间接效应 a·b</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="145" />
+      <source>Draws</source>
+      <translation>抽样次数</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="146" />
+      <source>Percentile {level} interval</source>
+      <translation>百分位 {level} 置信区间</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="147" />
+      <source>Bias-corrected {level} interval</source>
+      <translation>偏差校正 {level} 置信区间</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="192" />
+      <source>Stepwise regressions (Baron and Kenny)</source>
+      <translation>逐步回归（Baron 和 Kenny）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="205" />
+      <source>Mediation: {x} → {m} → {y} ({layer})</source>
+      <translation>中介效应：{x} → {m} → {y}（{layer}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="208" />
+      <source>{model}; {n} observations of {units} units, {period}.</source>
+      <translation>{model}；{units} 个单元的 {n} 个观测值，{period}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="213" />
+      <source>Verdict</source>
+      <translation>结论</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="250" />
+      <source>Share of the total effect mediated (a·b / c): {share}. The standard error and p-value of a·b are the Sobel test's.</source>
+      <translation>中介效应占总效应的比例（a·b / c）：{share}。a·b 的标准误和 p 值来自 Sobel 检验。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="253" />
+      <source>Cluster bootstrap: {draws} draws resampling whole units (seed {seed}); bootstrap standard error of a·b {se}.</source>
+      <translation>聚类自助法：以整个单元为单位重抽样 {draws} 次（种子 {seed}）；a·b 的自助法标准误为 {se}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="258" />
+      <source>No bootstrap was run (0 draws): the verdict rests on the Sobel test.</source>
+      <translation>未做自助法（抽样 0 次）：结论基于 Sobel 检验。</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="266" />
+      <source>Tests of the indirect effect</source>
+      <translation>间接效应的检验</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="268" />
+      <source>Sobel (1982)</source>
+      <translation>Sobel（1982）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="269" />
+      <source>Aroian (1947)</source>
+      <translation>Aroian（1947）</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="272" />
+      <source>Bootstrap distribution of the indirect effect</source>
+      <translation>间接效应的自助法分布</translation>
+    </message>
+    <message>
+      <location filename="../../core/mediation/report.py" line="273" />
+      <source>Steps: (1) {y} on {x} gives the total effect c; (2) {m} on {x} gives path a; (3) {y} on {x} and {m} gives the direct effect c′ and path b. By least squares c = c′ + a·b exactly. The bootstrap does not assume a·b is normal, which the Sobel test does.</source>
+      <translation>步骤：(1) {y} 对 {x} 回归得到总效应 c；(2) {m} 对 {x} 回归得到路径 a；(3) {y} 对 {x} 和 {m} 回归得到直接效应 c′ 和路径 b。最小二乘下 c = c′ + a·b 严格成立。自助法不像 Sobel 检验那样假设 a·b 服从正态分布。</translation>
+    </message>
+    <message>
       <location filename="../../core/panel.py" line="48" />
       <source>The layer has no yearly fields {stem}_YYYY; its yearly fields are: {stems}.</source>
       <translation>该图层没有年度字段 {stem}_YYYY；现有的年度字段为：{stems}。</translation>
@@ -10461,11 +10473,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
     <message>
       <location filename="../../core/regression/table.py" line="228" />
-      <source>AIC</source>
-      <translation>AIC</translation>
-    </message>
-    <message>
-      <location filename="../../core/regression/table.py" line="228" />
       <source>R²</source>
       <translation>R²</translation>
     </message>
@@ -10523,6 +10530,31 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/regression/table.py" line="276" />
       <source>Spatial maximum-likelihood models have asymptotic standard errors from the information matrix only (no cluster-robust option).</source>
       <translation>空间极大似然模型仅有由信息矩阵得到的渐近标准误（无聚类稳健选项）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="283" />
+      <source>{se} in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
+      <translation>括号内为{se}。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="289" />
+      <source>Classical standard errors</source>
+      <translation>普通标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="290" />
+      <source>Heteroskedasticity-robust (HC1) standard errors</source>
+      <translation>异方差稳健（HC1）标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="291" />
+      <source>Standard errors clustered by unit</source>
+      <translation>按单元聚类的标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="292" />
+      <source>Asymptotic standard errors (maximum likelihood)</source>
+      <translation>渐近标准误（极大似然估计）</translation>
     </message>
     <message>
       <location filename="../../core/weights/block.py" line="25" />
@@ -10725,87 +10757,87 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>单元标识“{value}”含有空格，GAL/GWT 文件无法保存；请选择不含空格的标识字段（如行政区划代码）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="79" />
+      <location filename="../../core/weights/files.py" line="92" />
       <source>The weights file does not start with a GAL/GWT header (e.g. “0 367 layer id”).</source>
       <translation>该权重文件不是以 GAL/GWT 文件头开始（例如“0 367 layer id”）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="90" />
+      <location filename="../../core/weights/files.py" line="103" />
       <source>The weights file {path} does not exist.</source>
       <translation>权重文件 {path} 不存在。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="95" />
+      <location filename="../../core/weights/files.py" line="108" />
       <source>The weights file {path} is not a text file (byte {position} is invalid).</source>
       <translation>权重文件 {path} 不是文本文件（第 {position} 个字节无效）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="100" />
+      <location filename="../../core/weights/files.py" line="113" />
       <source>The weights file {path} is empty.</source>
       <translation>权重文件 {path} 为空。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="111" />
+      <location filename="../../core/weights/files.py" line="124" />
       <source>Weights files must be .gal or .gwt; got {path}.</source>
       <translation>权重文件必须为 .gal 或 .gwt 格式；得到的是 {path}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="113" />
+      <location filename="../../core/weights/files.py" line="126" />
       <source>The weights file {path} is truncated: its header announces {count} units but it ends at line {line} after {found} (an incomplete copy or download?).</source>
       <translation>权重文件 {path} 不完整：文件头声明有 {count} 个单元，但文件在第 {line} 行、仅 {found} 个单元后就结束了（复制或下载不完整？）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="118" />
+      <location filename="../../core/weights/files.py" line="131" />
       <source>The weights file {path} is truncated or damaged: it ends in the middle of line {line} (“{text}”).</source>
       <translation>权重文件 {path} 不完整或已损坏：文件在第 {line} 行中间结束（“{text}”）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="127" />
+      <location filename="../../core/weights/files.py" line="140" />
       <source>The weights file {path} has {count} id(s) that are not in the layer: {ids}. Choose the id field the file was built with, or rebuild the weights for this layer.</source>
       <translation>权重文件 {path} 中有 {count} 个标识不在图层中：{ids}。请选择构建该文件时所用的标识字段，或为此图层重新构建权重。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="135" />
+      <location filename="../../core/weights/files.py" line="148" />
       <source>The weights file {path} is for {count} units but the layer has {n}; rebuild the weights for this layer (or check its filter and selection).</source>
       <translation>权重文件 {path} 对应 {count} 个单元，而图层有 {n} 个；请为此图层重新构建权重（或检查其过滤条件和选择集）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="145" />
+      <location filename="../../core/weights/files.py" line="158" />
       <source>The weights file {path} has no entry for {count} unit(s) of the layer: {ids}.</source>
       <translation>权重文件 {path} 中缺少图层的 {count} 个单元：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="158" />
+      <location filename="../../core/weights/files.py" line="171" />
       <source>{problem} Rebuild the file with Spatial weights (or GeoDa).</source>
       <translation>{problem} 请用“空间权重”算法（或 GeoDa）重新生成该文件。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="168" />
+      <location filename="../../core/weights/files.py" line="181" />
       <source>The weights file {path} is damaged at line {line}: expected a unit id and its number of neighbours, found “{text}”.</source>
       <translation>权重文件 {path} 在第 {line} 行损坏：应为单元标识及其邻居数，实际为“{text}”。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="173" />
+      <location filename="../../core/weights/files.py" line="186" />
       <source>The weights file {path} lists unit {unit} twice (line {line}).</source>
       <translation>权重文件 {path} 重复列出单元 {unit}（第 {line} 行）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="178" />
+      <location filename="../../core/weights/files.py" line="191" />
       <source>The weights file {path} is damaged at line {line}: unit {unit} should have {declared} neighbour(s) but {found} are listed.</source>
       <translation>权重文件 {path} 在第 {line} 行损坏：单元 {unit} 应有 {declared} 个邻居，但列出了 {found} 个。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="193" />
+      <location filename="../../core/weights/files.py" line="206" />
       <source>The weights file {path} is damaged at line {line}: expected a unit id, a neighbour id and a weight, found “{text}”.</source>
       <translation>权重文件 {path} 在第 {line} 行损坏：应为单元标识、邻居标识和权重，实际为“{text}”。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="202" />
+      <location filename="../../core/weights/files.py" line="215" />
       <source>The weights file {path} is damaged at line {line}: the weight “{text}” is not a finite number.</source>
       <translation>权重文件 {path} 在第 {line} 行损坏：权重“{text}”不是有限数值。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/files.py" line="205" />
+      <location filename="../../core/weights/files.py" line="218" />
       <source>The weights file {path} lists the link {unit}–{other} twice (line {line}).</source>
       <translation>权重文件 {path} 重复列出连接 {unit}–{other}（第 {line} 行）。</translation>
     </message>
@@ -10975,6 +11007,161 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的取点方法“{method}”；请使用 centroid 或 point_on_surface。</translation>
     </message>
     <message>
+      <location filename="../../core/weights/report.py" line="35" />
+      <source>automatic: the smallest that gives every unit a neighbour</source>
+      <translation>自动：使每个单元都有邻居的最小距离</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="36" />
+      <source>chosen</source>
+      <translation>手动设定</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="37" />
+      <source>Distance threshold</source>
+      <translation>距离阈值</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="39" />
+      <source>Cut-off distance</source>
+      <translation>截断距离</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="41" />
+      <source>automatic: the largest distance to a k-th nearest neighbour</source>
+      <translation>自动：到第 k 近邻的最大距离</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="43" />
+      <source>Kernel bandwidth</source>
+      <translation>核函数带宽</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="45" />
+      <source>Adaptive bandwidths (min / max)</source>
+      <translation>自适应带宽（最小 / 最大）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="48" />
+      <source>Contiguity order</source>
+      <translation>邻接阶数</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="49" />
+      <source> (with lower orders)</source>
+      <translation>（含低阶）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="51" />
+      <source>Kernel function</source>
+      <translation>核函数</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="53" />
+      <source>Power α of distance</source>
+      <translation>距离的幂次 α</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="55" />
+      <source>Economic-geographic form</source>
+      <translation>经济地理权重形式</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="56" />
+      <source>nested φ·W_d + (1 − φ)·W_e, φ = {share}</source>
+      <translation>嵌套形式 φ·W_d + (1 − φ)·W_e，φ = {share}</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="58" />
+      <source>product W_d · diag(x̄_j / x̄)</source>
+      <translation>乘积形式 W_d · diag(x̄_j / x̄)</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="60" />
+      <source>Economic variable (mean of)</source>
+      <translation>经济变量（取均值）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="62" />
+      <source>Blocks</source>
+      <translation>区块</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="62" />
+      <source>{count} values of {field}</source>
+      <translation>{field} 的 {count} 个取值</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="65" />
+      <source>Islands attached to their nearest unit</source>
+      <translation>连接到最近单元的孤岛</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="74" />
+      <source>Spatial weights: {layer}</source>
+      <translation>空间权重：{layer}</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="77" />
+      <source>Neighbour counts</source>
+      <translation>邻居数分布</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="80" />
+      <source>Number of neighbours</source>
+      <translation>邻居数</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="81" />
+      <source>Histogram of neighbour counts</source>
+      <translation>邻居数直方图</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="82" />
+      <source>Neighbours</source>
+      <translation>邻居数</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/report.py" line="84" />
+      <source>Units without neighbours</source>
+      <translation>无邻居的单元</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="34" />
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="36" />
+      <source>Links</source>
+      <translation>连接数</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="37" />
+      <source>Neighbours (min / mean / median / max)</source>
+      <translation>邻居数（最小 / 平均 / 中位数 / 最大）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="40" />
+      <source>Islands (no neighbours)</source>
+      <translation>孤岛（无邻居）</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="41" />
+      <source>Symmetric</source>
+      <translation>对称</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="42" />
+      <source>Percent non-zero</source>
+      <translation>非零元素比例</translation>
+    </message>
+    <message>
+      <location filename="../../core/weights/summary.py" line="43" />
+      <source>Original weights (min / max)</source>
+      <translation>原始权重（最小 / 最大）</translation>
+    </message>
+    <message>
       <location filename="../../processing/algorithms/convergence.py" line="193" />
       <source>The indicator {variable} cannot also be a control; remove it from the controls.</source>
       <translation>指标 {variable} 不能同时作为控制变量；请将其从控制变量中移除。</translation>
@@ -10990,7 +11177,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="258" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="259" />
       <source>Longitude/latitude points need both a longitude and a latitude field; choose them, or use the centroid or a point on the surface.</source>
       <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
     </message>
@@ -11080,6 +11267,947 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     <message>
       <source>{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range ({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum. Check the spatial weights (row-standardised weights are expected), add year fixed effects if all units share a trend, or choose another model.</source>
       <translation type="vanished">{model}：空间参数 {name} = {value:.4f} 达到其容许范围（{lower:.4f}, {upper:.4f}）的边界；似然函数没有内部极大值。请检查空间权重（应为行标准化权重）；若所有单元有共同趋势，请加入年份固定效应，或选择其他模型。</translation>
+    </message>
+  </context>
+  <context>
+    <name>summary</name>
+    <message>
+      <location filename="../../core/coverage/report.py" line="39" />
+      <source>Value</source>
+      <translation>值</translation>
+    </message>
+  </context>
+  <context>
+    <name>AutocorrelationReport</name>
+    <message>
+      <source>A city is in a cluster when its p-value is at most {alpha}; inference: {inference}; multiple-testing control: {control}.</source>
+      <translation type="vanished">城市的 p 值不大于 {alpha} 时归入集聚类型；推断方式：{inference}；多重检验校正：{control}。</translation>
+    </message>
+    <message>
+      <source>Bonferroni</source>
+      <translation type="vanished">Bonferroni</translation>
+    </message>
+    <message>
+      <source>Chart of the global statistic over the years</source>
+      <translation type="vanished">全局统计量逐年变化图</translation>
+    </message>
+    <message>
+      <source>Clusters</source>
+      <translation type="vanished">集聚类型</translation>
+    </message>
+    <message>
+      <source>Expected value</source>
+      <translation type="vanished">期望值</translation>
+    </message>
+    <message>
+      <source>Field</source>
+      <translation type="vanished">字段</translation>
+    </message>
+    <message>
+      <source>Global spatial autocorrelation: {layer}</source>
+      <translation type="vanished">全局空间自相关：{layer}</translation>
+    </message>
+    <message>
+      <source>HTML files (*.html)</source>
+      <translation type="vanished">HTML 文件 (*.html)</translation>
+    </message>
+    <message>
+      <source>Inference</source>
+      <translation type="vanished">推断方式</translation>
+    </message>
+    <message>
+      <source>Local Moran's I (LISA): {layer}</source>
+      <translation type="vanished">局部莫兰指数（LISA）：{layer}</translation>
+    </message>
+    <message>
+      <source>Moran scatter plot</source>
+      <translation type="vanished">Moran 散点图</translation>
+    </message>
+    <message>
+      <source>Moran's I</source>
+      <translation type="vanished">莫兰指数（Moran's I）</translation>
+    </message>
+    <message>
+      <source>Moran's I of {field}{year}: {value} (p = {p}, {inference}).</source>
+      <translation type="vanished">{field}{year} 的 Moran's I：{value}（p = {p}，{inference}）。</translation>
+    </message>
+    <message>
+      <source>Over the years</source>
+      <translation type="vanished">逐年变化</translation>
+    </message>
+    <message>
+      <source>Permutations</source>
+      <translation type="vanished">置换次数</translation>
+    </message>
+    <message>
+      <source>Report</source>
+      <translation type="vanished">报告</translation>
+    </message>
+    <message>
+      <source>Results</source>
+      <translation type="vanished">结果</translation>
+    </message>
+    <message>
+      <source>Statistic</source>
+      <translation type="vanished">统计量</translation>
+    </message>
+    <message>
+      <source>Units</source>
+      <translation type="vanished">单元数</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation type="vanished">统计量值</translation>
+    </message>
+    <message>
+      <source>Variable</source>
+      <translation type="vanished">变量</translation>
+    </message>
+    <message>
+      <source>Year</source>
+      <translation type="vanished">年份</translation>
+    </message>
+    <message>
+      <source>conditional permutation ({count} permutations)</source>
+      <translation type="vanished">条件置换（{count} 次置换）</translation>
+    </message>
+    <message>
+      <source>false discovery rate (Benjamini–Hochberg)</source>
+      <translation type="vanished">错误发现率（Benjamini–Hochberg）</translation>
+    </message>
+    <message>
+      <source>greater than expected (one-sided)</source>
+      <translation type="vanished">大于期望（单侧）</translation>
+    </message>
+    <message>
+      <source>less than expected (one-sided)</source>
+      <translation type="vanished">小于期望（单侧）</translation>
+    </message>
+    <message>
+      <source>matplotlib is not installed in QGIS's Python: the report has no chart.</source>
+      <translation type="vanished">QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
+    </message>
+    <message>
+      <source>none</source>
+      <translation type="vanished">无</translation>
+    </message>
+    <message>
+      <source>normal approximation</source>
+      <translation type="vanished">正态近似</translation>
+    </message>
+    <message>
+      <source>p-value</source>
+      <translation type="vanished">p 值</translation>
+    </message>
+    <message>
+      <source>two-sided</source>
+      <translation type="vanished">双侧</translation>
+    </message>
+    <message>
+      <source>z</source>
+      <translation type="vanished">z</translation>
+    </message>
+    <message>
+      <source>z = (value − expected) / standard deviation. Geary's C below 1 (negative z) means positive autocorrelation. Permutation p-values are (M + 1) / (P + 1).</source>
+      <translation type="vanished">z =（值 − 期望值）/ 标准差。Geary's C 小于 1（z 为负）表示正空间自相关。置换检验的 p 值为 (M + 1) / (P + 1)。</translation>
+    </message>
+    <message>
+      <source>{count} field(s): {fields}. Alternative hypothesis: {alternative}.</source>
+      <translation type="vanished">{count} 个字段：{fields}。备择假设：{alternative}。</translation>
+    </message>
+    <message>
+      <source>{run}: Moran's I = {value}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} cities.</source>
+      <translation type="vanished">{run}：Moran's I = {value}；高-高城市 {hh} 个，低-低 {ll} 个，低-高 {lh} 个，高-低 {hl} 个。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConvergenceReport</name>
+    <message>
+      <source>A negative indirect effect means that neighbours with a high initial level slow a unit's growth (convergence spills over).</source>
+      <translation type="vanished">间接效应为负，表示初始水平较高的邻居会减缓本单元的增长（收敛存在空间溢出）。</translation>
+    </message>
+    <message>
+      <source>AIC</source>
+      <translation type="vanished">AIC</translation>
+    </message>
+    <message>
+      <source>All units</source>
+      <translation type="vanished">全部单元</translation>
+    </message>
+    <message>
+      <source>Average annual growth {start}–{end}</source>
+      <translation type="vanished">{start}–{end} 年均增长率</translation>
+    </message>
+    <message>
+      <source>Average annual growth {start}–{end} (%)</source>
+      <translation type="vanished">{start}–{end} 年均增长率（%）</translation>
+    </message>
+    <message>
+      <source>Between groups</source>
+      <translation type="vanished">组间</translation>
+    </message>
+    <message>
+      <source>Between share</source>
+      <translation type="vanished">组间占比</translation>
+    </message>
+    <message>
+      <source>Change</source>
+      <translation type="vanished">变化</translation>
+    </message>
+    <message>
+      <source>Coefficient</source>
+      <translation type="vanished">系数</translation>
+    </message>
+    <message>
+      <source>Coefficient of variation</source>
+      <translation type="vanished">变异系数</translation>
+    </message>
+    <message>
+      <source>Coefficient of variation by group</source>
+      <translation type="vanished">分组变异系数</translation>
+    </message>
+    <message>
+      <source>Conditional (with controls)</source>
+      <translation type="vanished">条件收敛（含控制变量）</translation>
+    </message>
+    <message>
+      <source>Constant</source>
+      <translation type="vanished">常数项</translation>
+    </message>
+    <message>
+      <source>Contribution to the within-group Theil index</source>
+      <translation type="vanished">对组内泰尔指数的贡献</translation>
+    </message>
+    <message>
+      <source>Controls</source>
+      <translation type="vanished">控制变量</translation>
+    </message>
+    <message>
+      <source>Convergence of {variable}, {start}–{end}: {layer}</source>
+      <translation type="vanished">{variable}的收敛分析，{start}–{end}：{layer}</translation>
+    </message>
+    <message>
+      <source>Cross-section</source>
+      <translation type="vanished">截面</translation>
+    </message>
+    <message>
+      <source>Cross-section or panel</source>
+      <translation type="vanished">截面或面板</translation>
+    </message>
+    <message>
+      <source>Cross-section: average annual log growth {start}–{end}</source>
+      <translation type="vanished">截面：{start}–{end} 年均对数增长率</translation>
+    </message>
+    <message>
+      <source>Dagum (1997): G = G_w + G_nb + G_t. Transvariation measures the overlap of the groups' distributions.</source>
+      <translation type="vanished">Dagum（1997）：G = G_w + G_nb + G_t。超变密度衡量各组分布的重叠程度。</translation>
+    </message>
+    <message>
+      <source>Direct</source>
+      <translation type="vanished">直接效应</translation>
+    </message>
+    <message>
+      <source>Direct effect of the initial level</source>
+      <translation type="vanished">初始水平的直接效应</translation>
+    </message>
+    <message>
+      <source>Dispersion</source>
+      <translation type="vanished">离散程度</translation>
+    </message>
+    <message>
+      <source>Estimator</source>
+      <translation type="vanished">估计方法</translation>
+    </message>
+    <message>
+      <source>First year</source>
+      <translation type="vanished">首年</translation>
+    </message>
+    <message>
+      <source>Fixed effects</source>
+      <translation type="vanished">固定效应</translation>
+    </message>
+    <message>
+      <source>Gini (Dagum): net between groups</source>
+      <translation type="vanished">基尼系数（Dagum）：组间净值</translation>
+    </message>
+    <message>
+      <source>Gini (Dagum): transvariation</source>
+      <translation type="vanished">基尼系数（Dagum）：超变密度</translation>
+    </message>
+    <message>
+      <source>Gini (Dagum): within groups</source>
+      <translation type="vanished">基尼系数（Dagum）：组内</translation>
+    </message>
+    <message>
+      <source>Gini coefficient</source>
+      <translation type="vanished">基尼系数</translation>
+    </message>
+    <message>
+      <source>Gini coefficient: Dagum decomposition</source>
+      <translation type="vanished">基尼系数：Dagum 分解</translation>
+    </message>
+    <message>
+      <source>Group</source>
+      <translation type="vanished">分组</translation>
+    </message>
+    <message>
+      <source>Group's share of the total (Theil weight)</source>
+      <translation type="vanished">组占总体的份额（泰尔权重）</translation>
+    </message>
+    <message>
+      <source>Half-life (years)</source>
+      <translation type="vanished">半衰期（年）</translation>
+    </message>
+    <message>
+      <source>Half-life from the total effect (years)</source>
+      <translation type="vanished">由总效应计算的半衰期（年）</translation>
+    </message>
+    <message>
+      <source>Indirect (spillover)</source>
+      <translation type="vanished">间接效应（溢出效应）</translation>
+    </message>
+    <message>
+      <source>Indirect (spillover) effect</source>
+      <translation type="vanished">间接效应（溢出效应）</translation>
+    </message>
+    <message>
+      <source>Inference on the effects: {method}.</source>
+      <translation type="vanished">效应的推断：{method}。</translation>
+    </message>
+    <message>
+      <source>Last year</source>
+      <translation type="vanished">末年</translation>
+    </message>
+    <message>
+      <source>Linear trend: {slope} per year ({p}).</source>
+      <translation type="vanished">线性趋势：每年 {slope}（{p}）。</translation>
+    </message>
+    <message>
+      <source>Log-likelihood</source>
+      <translation type="vanished">对数似然值</translation>
+    </message>
+    <message>
+      <source>Mean</source>
+      <translation type="vanished">均值</translation>
+    </message>
+    <message>
+      <source>Mean of {variable}</source>
+      <translation type="vanished">{variable}均值</translation>
+    </message>
+    <message>
+      <source>Measure</source>
+      <translation type="vanished">测度</translation>
+    </message>
+    <message>
+      <source>Model</source>
+      <translation type="vanished">模型</translation>
+    </message>
+    <message>
+      <source>Net between groups</source>
+      <translation type="vanished">组间净值</translation>
+    </message>
+    <message>
+      <source>No significant absolute β-convergence: β = {beta} ({p}).</source>
+      <translation type="vanished">不存在显著的绝对β收敛：β = {beta}（{p}）。</translation>
+    </message>
+    <message>
+      <source>None</source>
+      <translation type="vanished">无</translation>
+    </message>
+    <message>
+      <source>OLS fit (β = {beta:.4f})</source>
+      <translation type="vanished">OLS 拟合线（β = {beta:.4f}）</translation>
+    </message>
+    <message>
+      <source>Observations</source>
+      <translation type="vanished">观测值</translation>
+    </message>
+    <message>
+      <source>Panel</source>
+      <translation type="vanished">面板</translation>
+    </message>
+    <message>
+      <source>Panel fixed-effects β is biased towards faster convergence in short panels (Nickell 1981): read its speed as an upper bound.</source>
+      <translation type="vanished">短面板中固定效应估计的β偏向更快的收敛（Nickell 1981）：其收敛速度应视为上限。</translation>
+    </message>
+    <message>
+      <source>Panel: annual log growth</source>
+      <translation type="vanished">面板：年度对数增长率</translation>
+    </message>
+    <message>
+      <source>Pseudo R²</source>
+      <translation type="vanished">伪 R²</translation>
+    </message>
+    <message>
+      <source>R² (within R² with fixed effects, pseudo R² for ML)</source>
+      <translation type="vanished">R²（固定效应模型为组内 R²，极大似然估计为伪 R²）</translation>
+    </message>
+    <message>
+      <source>R² (within with fixed effects)</source>
+      <translation type="vanished">R²（固定效应模型为组内 R²）</translation>
+    </message>
+    <message>
+      <source>Share of the Theil index between groups</source>
+      <translation type="vanished">泰尔指数中组间差异的占比</translation>
+    </message>
+    <message>
+      <source>Significance (*** 1 %, ** 5 %, * 10 %)</source>
+      <translation type="vanished">显著性（*** 1%，** 5%，* 10%）</translation>
+    </message>
+    <message>
+      <source>Slope per year</source>
+      <translation type="vanished">年均斜率</translation>
+    </message>
+    <message>
+      <source>Spatial lag and Durbin models: the coefficient of the initial level is not its effect; the speed and half-life “from the total effect” use the LeSage–Pace total effect (direct + spillover) in place of β, the quantity that compares with OLS's β.</source>
+      <translation type="vanished">空间滞后模型和空间杜宾模型：初始水平的系数并非其效应；“由总效应计算”的收敛速度和半衰期以 LeSage–Pace 总效应（直接效应 + 溢出效应）代替 β，可与 OLS 的 β 相比较。</translation>
+    </message>
+    <message>
+      <source>Spatial models: effects of the initial level (LeSage and Pace)</source>
+      <translation type="vanished">空间模型：初始水平的效应（LeSage 和 Pace）</translation>
+    </message>
+    <message>
+      <source>Spatial parameter</source>
+      <translation type="vanished">空间参数</translation>
+    </message>
+    <message>
+      <source>Spatial parameter value</source>
+      <translation type="vanished">空间参数估计值</translation>
+    </message>
+    <message>
+      <source>Speed of convergence λ (per year)</source>
+      <translation type="vanished">收敛速度 λ（每年）</translation>
+    </message>
+    <message>
+      <source>Speed of convergence λ = −ln(1 + β·τ)/τ from the coefficient β of the initial level; half-life = ln 2 / λ.</source>
+      <translation type="vanished">收敛速度 λ = −ln(1 + β·τ)/τ，由初始水平的系数 β 计算；半衰期 = ln 2 / λ。</translation>
+    </message>
+    <message>
+      <source>Speed of convergence λ = −ln(1 + β·τ)/τ with τ the years over which growth is averaged (the whole period in the cross-section, 1 for annual panel growth); half-life = ln 2 / λ; standard errors by the delta method.</source>
+      <translation type="vanished">收敛速度 λ = −ln(1 + β·τ)/τ，τ 为计算平均增长率的年数（截面为整个期间，年度面板增长为 1）；半衰期 = ln 2 / λ；标准误采用 Delta 方法。</translation>
+    </message>
+    <message>
+      <source>Speed λ (per year)</source>
+      <translation type="vanished">收敛速度 λ（每年）</translation>
+    </message>
+    <message>
+      <source>Speed λ from the total effect (per year)</source>
+      <translation type="vanished">由总效应计算的收敛速度 λ（每年）</translation>
+    </message>
+    <message>
+      <source>Standard deviation of logs</source>
+      <translation type="vanished">对数标准差</translation>
+    </message>
+    <message>
+      <source>Standard deviations divide by n − 1 unless chosen otherwise; Theil index T = (1/n) Σ (y/ȳ) ln(y/ȳ); Gini G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ).</source>
+      <translation type="vanished">除另有选择外，标准差的分母为 n − 1；泰尔指数 T = (1/n) Σ (y/ȳ) ln(y/ȳ)；基尼系数 G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ)。</translation>
+    </message>
+    <message>
+      <source>Standard error</source>
+      <translation type="vanished">标准误</translation>
+    </message>
+    <message>
+      <source>Standard error of the direct effect (simulated)</source>
+      <translation type="vanished">直接效应的标准误（模拟）</translation>
+    </message>
+    <message>
+      <source>Standard error of the half-life</source>
+      <translation type="vanished">半衰期的标准误</translation>
+    </message>
+    <message>
+      <source>Standard error of the indirect effect (simulated)</source>
+      <translation type="vanished">间接效应的标准误（模拟）</translation>
+    </message>
+    <message>
+      <source>Standard error of the spatial parameter</source>
+      <translation type="vanished">空间参数的标准误</translation>
+    </message>
+    <message>
+      <source>Standard error of the total effect (simulated)</source>
+      <translation type="vanished">总效应的标准误（模拟）</translation>
+    </message>
+    <message>
+      <source>Standard error of β</source>
+      <translation type="vanished">β的标准误</translation>
+    </message>
+    <message>
+      <source>Standard error of λ</source>
+      <translation type="vanished">λ的标准误</translation>
+    </message>
+    <message>
+      <source>Standard errors ({kinds})</source>
+      <translation type="vanished">标准误（{kinds}）</translation>
+    </message>
+    <message>
+      <source>Standard errors of the effects</source>
+      <translation type="vanished">效应的标准误</translation>
+    </message>
+    <message>
+      <source>The coefficient of variation {direction} from {first} ({start}) to {last} ({end}), {change} in all.</source>
+      <translation type="vanished">变异系数从 {first}（{start}年）{direction}至 {last}（{end}年），累计变化 {change}。</translation>
+    </message>
+    <message>
+      <source>The {design} β regression was skipped: {reason}</source>
+      <translation type="vanished">{design} β 回归已跳过：{reason}</translation>
+    </message>
+    <message>
+      <source>Theil index</source>
+      <translation type="vanished">泰尔指数</translation>
+    </message>
+    <message>
+      <source>Theil index, between groups</source>
+      <translation type="vanished">泰尔指数：组间</translation>
+    </message>
+    <message>
+      <source>Theil index, within groups</source>
+      <translation type="vanished">泰尔指数：组内</translation>
+    </message>
+    <message>
+      <source>Theil index: between and within groups</source>
+      <translation type="vanished">泰尔指数：组间与组内</translation>
+    </message>
+    <message>
+      <source>Total</source>
+      <translation type="vanished">总体</translation>
+    </message>
+    <message>
+      <source>Total effect</source>
+      <translation type="vanished">总效应</translation>
+    </message>
+    <message>
+      <source>Transvariation</source>
+      <translation type="vanished">超变密度</translation>
+    </message>
+    <message>
+      <source>Trend of each measure over the years</source>
+      <translation type="vanished">各测度的逐年趋势</translation>
+    </message>
+    <message>
+      <source>Unit</source>
+      <translation type="vanished">城市</translation>
+    </message>
+    <message>
+      <source>Unit and year</source>
+      <translation type="vanished">城市与年份</translation>
+    </message>
+    <message>
+      <source>Units</source>
+      <translation type="vanished">单元数</translation>
+    </message>
+    <message>
+      <source>Variable</source>
+      <translation type="vanished">变量</translation>
+    </message>
+    <message>
+      <source>W × ln {variable} {year} (neighbours' initial level)</source>
+      <translation type="vanished">W × ln {variable} {year}（邻居的初始水平）</translation>
+    </message>
+    <message>
+      <source>W × {control}</source>
+      <translation type="vanished">W × {control}</translation>
+    </message>
+    <message>
+      <source>Within groups</source>
+      <translation type="vanished">组内</translation>
+    </message>
+    <message>
+      <source>Year</source>
+      <translation type="vanished">年份</translation>
+    </message>
+    <message>
+      <source>Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, half of it in {half} years.</source>
+      <translation type="vanished">是：β = {beta}（{p}）；向共同稳态的差距每年缩小 {speed}，{half} 年缩小一半。</translation>
+    </message>
+    <message>
+      <source>absolute</source>
+      <translation type="vanished">绝对收敛</translation>
+    </message>
+    <message>
+      <source>conditional</source>
+      <translation type="vanished">条件收敛</translation>
+    </message>
+    <message>
+      <source>cross-section</source>
+      <translation type="vanished">截面</translation>
+    </message>
+    <message>
+      <source>fell</source>
+      <translation type="vanished">下降</translation>
+    </message>
+    <message>
+      <source>ln {variable} in {year}</source>
+      <translation type="vanished">{year}年 ln {variable}</translation>
+    </message>
+    <message>
+      <source>ln {variable} {year} (initial level, β)</source>
+      <translation type="vanished">ln {variable} {year}（初始水平，β）</translation>
+    </message>
+    <message>
+      <source>ln {variable}, previous year (β)</source>
+      <translation type="vanished">ln {variable}，上一年（β）</translation>
+    </message>
+    <message>
+      <source>matplotlib is not installed in QGIS's Python: the report has no charts.</source>
+      <translation type="vanished">QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
+    </message>
+    <message>
+      <source>p-value</source>
+      <translation type="vanished">p 值</translation>
+    </message>
+    <message>
+      <source>p-value of the spatial parameter</source>
+      <translation type="vanished">空间参数的 p 值</translation>
+    </message>
+    <message>
+      <source>p-value of β</source>
+      <translation type="vanished">β的 p 值</translation>
+    </message>
+    <message>
+      <source>panel</source>
+      <translation type="vanished">面板</translation>
+    </message>
+    <message>
+      <source>rose</source>
+      <translation type="vanished">上升</translation>
+    </message>
+    <message>
+      <source>t or z statistic</source>
+      <translation type="vanished">t 或 z 统计量</translation>
+    </message>
+    <message>
+      <source>{control}, previous year</source>
+      <translation type="vanished">{control}，上一年</translation>
+    </message>
+    <message>
+      <source>{count} unit(s) with missing years were left out: {units}.</source>
+      <translation type="vanished">已剔除 {count} 个有缺失年份的单元：{units}。</translation>
+    </message>
+    <message>
+      <source>{design} {estimator}, {kind}</source>
+      <translation type="vanished">{design} {estimator}（{kind}）</translation>
+    </message>
+    <message>
+      <source>{units} units, {years} years ({start}–{end}), balanced panel.</source>
+      <translation type="vanished">{units} 个单元，{years} 年（{start}–{end}），平衡面板。</translation>
+    </message>
+    <message>
+      <source>β (coefficient of the log level)</source>
+      <translation type="vanished">β（对数水平的系数）</translation>
+    </message>
+    <message>
+      <source>β-convergence coefficients of {variable}</source>
+      <translation type="vanished">{variable}的β收敛系数</translation>
+    </message>
+    <message>
+      <source>β-convergence of {variable}</source>
+      <translation type="vanished">{variable}的β收敛</translation>
+    </message>
+    <message>
+      <source>β-convergence scatter</source>
+      <translation type="vanished">β收敛散点图</translation>
+    </message>
+    <message>
+      <source>β-convergence: do units that start lower grow faster?</source>
+      <translation type="vanished">β收敛：初始水平较低的单元是否增长更快？</translation>
+    </message>
+    <message>
+      <source>β-convergence: growth against the initial level</source>
+      <translation type="vanished">β收敛：增长率与初始水平</translation>
+    </message>
+    <message>
+      <source>λ (spatial error)</source>
+      <translation type="vanished">λ（空间误差）</translation>
+    </message>
+    <message>
+      <source>ρ (spatial lag of growth)</source>
+      <translation type="vanished">ρ（增长率的空间滞后）</translation>
+    </message>
+    <message>
+      <source>σ-convergence chart</source>
+      <translation type="vanished">σ收敛图</translation>
+    </message>
+    <message>
+      <source>σ-convergence of {variable}</source>
+      <translation type="vanished">{variable}的σ收敛</translation>
+    </message>
+    <message>
+      <source>σ-convergence of {variable} by group</source>
+      <translation type="vanished">{variable}分组σ收敛</translation>
+    </message>
+    <message>
+      <source>σ-convergence: dispersion across units, year by year</source>
+      <translation type="vanished">σ收敛：单元间离散程度的逐年变化</translation>
+    </message>
+  </context>
+  <context>
+    <name>MediationReport</name>
+    <message>
+      <source>(1) {y}: total effect</source>
+      <translation type="vanished">(1) {y}：总效应</translation>
+    </message>
+    <message>
+      <source>(2) {m}: path a</source>
+      <translation type="vanished">(2) {m}：路径 a</translation>
+    </message>
+    <message>
+      <source>(3) {y}: direct effect and path b</source>
+      <translation type="vanished">(3) {y}：直接效应与路径 b</translation>
+    </message>
+    <message>
+      <source>Aroian (1947)</source>
+      <translation type="vanished">Aroian（1947）</translation>
+    </message>
+    <message>
+      <source>Bias-corrected bootstrap interval, lower</source>
+      <translation type="vanished">偏差校正自助法置信区间下限</translation>
+    </message>
+    <message>
+      <source>Bias-corrected bootstrap interval, upper</source>
+      <translation type="vanished">偏差校正自助法置信区间上限</translation>
+    </message>
+    <message>
+      <source>Bias-corrected {level} interval</source>
+      <translation type="vanished">偏差校正 {level} 置信区间</translation>
+    </message>
+    <message>
+      <source>Bootstrap distribution of the indirect effect</source>
+      <translation type="vanished">间接效应的自助法分布</translation>
+    </message>
+    <message>
+      <source>Bootstrap distribution of the indirect effect ({draws} draws)</source>
+      <translation type="vanished">间接效应的自助法分布（{draws} 次抽样）</translation>
+    </message>
+    <message>
+      <source>Bootstrap standard error</source>
+      <translation type="vanished">自助法标准误</translation>
+    </message>
+    <message>
+      <source>Cluster bootstrap: {draws} draws resampling whole units (seed {seed}); bootstrap standard error of a·b {se}.</source>
+      <translation type="vanished">聚类自助法：以整个单元为单位重抽样 {draws} 次（种子 {seed}）；a·b 的自助法标准误为 {se}。</translation>
+    </message>
+    <message>
+      <source>Coefficient</source>
+      <translation type="vanished">系数</translation>
+    </message>
+    <message>
+      <source>Competitive mediation: the indirect effect is significant and opposes the direct effect</source>
+      <translation type="vanished">竞争型中介：间接效应显著，且与直接效应方向相反</translation>
+    </message>
+    <message>
+      <source>Constant</source>
+      <translation type="vanished">常数项</translation>
+    </message>
+    <message>
+      <source>Cross-section (one year)</source>
+      <translation type="vanished">截面（单一年份）</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation type="vanished">说明</translation>
+    </message>
+    <message>
+      <source>Direct effect c′</source>
+      <translation type="vanished">直接效应 c′</translation>
+    </message>
+    <message>
+      <source>Draws</source>
+      <translation type="vanished">抽样次数</translation>
+    </message>
+    <message>
+      <source>Effect</source>
+      <translation type="vanished">效应</translation>
+    </message>
+    <message>
+      <source>Effects</source>
+      <translation type="vanished">效应</translation>
+    </message>
+    <message>
+      <source>Equation</source>
+      <translation type="vanished">方程</translation>
+    </message>
+    <message>
+      <source>Estimate</source>
+      <translation type="vanished">估计值</translation>
+    </message>
+    <message>
+      <source>Full (indirect-only) mediation: the indirect effect is significant and the direct effect is not</source>
+      <translation type="vanished">完全中介（仅间接效应）：间接效应显著而直接效应不显著</translation>
+    </message>
+    <message>
+      <source>Indirect effect a·b</source>
+      <translation type="vanished">间接效应 a·b</translation>
+    </message>
+    <message>
+      <source>Indirect effect a·b (Aroian)</source>
+      <translation type="vanished">间接效应 a·b（Aroian）</translation>
+    </message>
+    <message>
+      <source>Indirect effect a·b (Sobel)</source>
+      <translation type="vanished">间接效应 a·b（Sobel）</translation>
+    </message>
+    <message>
+      <source>Mediation effects</source>
+      <translation type="vanished">中介效应</translation>
+    </message>
+    <message>
+      <source>Mediation regressions</source>
+      <translation type="vanished">中介效应回归</translation>
+    </message>
+    <message>
+      <source>Mediation: {x} → {m} → {y} ({layer})</source>
+      <translation type="vanished">中介效应：{x} → {m} → {y}（{layer}）</translation>
+    </message>
+    <message>
+      <source>No bootstrap was run (0 draws): the verdict rests on the Sobel test.</source>
+      <translation type="vanished">未做自助法（抽样 0 次）：结论基于 Sobel 检验。</translation>
+    </message>
+    <message>
+      <source>No effect: neither the indirect nor the direct effect is significant</source>
+      <translation type="vanished">无效应：间接效应与直接效应均不显著</translation>
+    </message>
+    <message>
+      <source>No mediation: only the direct effect is significant</source>
+      <translation type="vanished">无中介效应：仅直接效应显著</translation>
+    </message>
+    <message>
+      <source>Observations</source>
+      <translation type="vanished">观测值</translation>
+    </message>
+    <message>
+      <source>Panel with unit and year fixed effects</source>
+      <translation type="vanished">含城市与年份双向固定效应的面板</translation>
+    </message>
+    <message>
+      <source>Panel with unit fixed effects</source>
+      <translation type="vanished">含城市固定效应的面板</translation>
+    </message>
+    <message>
+      <source>Partial (complementary) mediation: the indirect effect is significant and has the sign of the direct effect</source>
+      <translation type="vanished">部分中介（互补型）：间接效应显著，且与直接效应同号</translation>
+    </message>
+    <message>
+      <source>Path a (X → M)</source>
+      <translation type="vanished">路径 a（X → M）</translation>
+    </message>
+    <message>
+      <source>Path b (M → Y given X)</source>
+      <translation type="vanished">路径 b（控制 X 后 M → Y）</translation>
+    </message>
+    <message>
+      <source>Percentile bootstrap interval, lower</source>
+      <translation type="vanished">百分位自助法置信区间下限</translation>
+    </message>
+    <message>
+      <source>Percentile bootstrap interval, upper</source>
+      <translation type="vanished">百分位自助法置信区间上限</translation>
+    </message>
+    <message>
+      <source>Percentile {level} interval</source>
+      <translation type="vanished">百分位 {level} 置信区间</translation>
+    </message>
+    <message>
+      <source>Pooled OLS with year effects</source>
+      <translation type="vanished">含年份效应的混合 OLS</translation>
+    </message>
+    <message>
+      <source>R² (within R² with fixed effects)</source>
+      <translation type="vanished">R²（固定效应模型为组内 R²）</translation>
+    </message>
+    <message>
+      <source>R² (within with fixed effects)</source>
+      <translation type="vanished">R²（固定效应模型为组内 R²）</translation>
+    </message>
+    <message>
+      <source>Share mediated a·b / c</source>
+      <translation type="vanished">中介效应占比 a·b / c</translation>
+    </message>
+    <message>
+      <source>Share of the total effect mediated (a·b / c): {share}. The standard error and p-value of a·b are the Sobel test's.</source>
+      <translation type="vanished">中介效应占总效应的比例（a·b / c）：{share}。a·b 的标准误和 p 值来自 Sobel 检验。</translation>
+    </message>
+    <message>
+      <source>Significance (*** 1 %, ** 5 %, * 10 %)</source>
+      <translation type="vanished">显著性（*** 1%，** 5%，* 10%）</translation>
+    </message>
+    <message>
+      <source>Sobel (1982)</source>
+      <translation type="vanished">Sobel（1982）</translation>
+    </message>
+    <message>
+      <source>Standard error</source>
+      <translation type="vanished">标准误</translation>
+    </message>
+    <message>
+      <source>Step</source>
+      <translation type="vanished">步骤</translation>
+    </message>
+    <message>
+      <source>Steps: (1) {y} on {x} gives the total effect c; (2) {m} on {x} gives path a; (3) {y} on {x} and {m} gives the direct effect c′ and path b. By least squares c = c′ + a·b exactly. The bootstrap does not assume a·b is normal, which the Sobel test does.</source>
+      <translation type="vanished">步骤：(1) {y} 对 {x} 回归得到总效应 c；(2) {m} 对 {x} 回归得到路径 a；(3) {y} 对 {x} 和 {m} 回归得到直接效应 c′ 和路径 b。最小二乘下 c = c′ + a·b 严格成立。自助法不像 Sobel 检验那样假设 a·b 服从正态分布。</translation>
+    </message>
+    <message>
+      <source>Stepwise regressions (Baron and Kenny)</source>
+      <translation type="vanished">逐步回归（Baron 和 Kenny）</translation>
+    </message>
+    <message>
+      <source>Test</source>
+      <translation type="vanished">检验</translation>
+    </message>
+    <message>
+      <source>Tests of the indirect effect</source>
+      <translation type="vanished">间接效应的检验</translation>
+    </message>
+    <message>
+      <source>Total effect c</source>
+      <translation type="vanished">总效应 c</translation>
+    </message>
+    <message>
+      <source>Unit fixed effects</source>
+      <translation type="vanished">城市固定效应</translation>
+    </message>
+    <message>
+      <source>Variable</source>
+      <translation type="vanished">变量</translation>
+    </message>
+    <message>
+      <source>Verdict</source>
+      <translation type="vanished">结论</translation>
+    </message>
+    <message>
+      <source>Year effects</source>
+      <translation type="vanished">年份效应</translation>
+    </message>
+    <message>
+      <source>matplotlib is not installed in QGIS's Python: the report has no chart.</source>
+      <translation type="vanished">QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
+    </message>
+    <message>
+      <source>p-value</source>
+      <translation type="vanished">p 值</translation>
+    </message>
+    <message>
+      <source>t or z statistic</source>
+      <translation type="vanished">t 或 z 统计量</translation>
+    </message>
+    <message>
+      <source>t statistic</source>
+      <translation type="vanished">t 统计量</translation>
+    </message>
+    <message>
+      <source>z</source>
+      <translation type="vanished">z</translation>
+    </message>
+    <message>
+      <source>{count} unit(s) with missing years were left out: {units}.</source>
+      <translation type="vanished">已剔除 {count} 个有缺失年份的单元：{units}。</translation>
+    </message>
+    <message>
+      <source>{model}; {n} observations of {units} units, {period}.</source>
+      <translation type="vanished">{model}；{units} 个单元的 {n} 个观测值，{period}。</translation>
+    </message>
+    <message>
+      <source>{verdict}. Indirect effect of {x} on {y} through {m}: {indirect} ({share} of the total effect).</source>
+      <translation type="vanished">{verdict}。{x}通过{m}对{y}的间接效应：{indirect}（占总效应的 {share}）。</translation>
     </message>
   </context>
 </TS>

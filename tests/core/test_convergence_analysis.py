@@ -189,3 +189,46 @@ def test_a_spatial_model_at_the_bound_is_left_out_with_its_reason(model, name):
     (_, error), = [entry for entry in result.skipped if entry[0] == "cross-section"]
     assert str(error).startswith(f"{model} (absolute): the spatial parameter {name} = ")
     assert "is at the bound of its range" in str(error) and "left out of the tables and the report" in str(error)
+
+
+def test_the_report_is_written_from_plain_python_in_english(wide, tmp_path):
+    """core/convergence/report.py: no QGIS, English by default; SYNTHETIC_PANEL.md's σ (0.518 → 0.345)."""
+    import html
+
+    from digital_resilience.core.convergence.report import write_report
+
+    result = run(wide, ("RES_2019", "URB_2019"), ["URB"])
+    written = write_report(result, tmp_path / "r.html", None, "cities")
+    assert written == {"REPORT": str(tmp_path / "r.html"), "CHART": None}
+    text = html.unescape((tmp_path / "r.html").read_text(encoding="utf-8"))
+    assert "The coefficient of variation fell from 0.518 (2011) to 0.345 (2019)" in text
+    assert "Theil index: between and within groups" in text and "β-convergence: do units that start" in text
+
+
+def test_the_report_translates_every_label_through_the_translator_passed_in(wide, tmp_path):
+    """Each caption goes through ``tr``; a word used in two senses names its own context."""
+    from digital_resilience.core.convergence.report import build_report, sigma_table
+
+    seen = []
+
+    def tr(text, context=None):
+        seen.append((context, text))
+        return f"«{text}»"
+
+    report = build_report(run(wide), "cities", {}, tr).render()
+    assert ("convergence", "Total") in seen and ("convergence", "Group") in seen
+    assert "<th>«Total»</th>" in report and "«Theil index: between and within groups»" in report
+    _, aliases, title = sigma_table(run(wide), tr)
+    assert title == "«σ-convergence of RES»" and aliases["cv"] == "«Coefficient of variation»"
+
+
+def test_without_matplotlib_the_report_has_no_charts_and_says_so(wide, tmp_path, monkeypatch):
+    from digital_resilience.core import charts
+    from digital_resilience.core.convergence.report import write_report
+
+    monkeypatch.setattr(charts, "charts_available", lambda: False)
+    warnings = []
+    written = write_report(run(wide), tmp_path / "r.html", tmp_path / "c.png", "cities", warn=warnings.append)
+    assert written == {"REPORT": str(tmp_path / "r.html"), "CHART": None} and not (tmp_path / "c.png").exists()
+    assert warnings == ["matplotlib is not installed in QGIS's Python: the report has no charts."]
+    assert "<img" not in (tmp_path / "r.html").read_text(encoding="utf-8")

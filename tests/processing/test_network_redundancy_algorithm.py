@@ -86,6 +86,26 @@ def test_bad_input_gives_a_clear_message(cities_path, provider, parameters, mess
         processing.run("resilience:networkredundancy", base)
 
 
+def test_expression_messages_are_chinese_in_every_algorithm(cities_path, provider):
+    """Before: the expression filter was a method of Core–node coverage translated with ``self.tr``,
+    whose context is the running class: network redundancy's messages stayed English in Chinese."""
+    import processing
+    from qgis.core import QgsProcessingException
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from digital_resilience.plugin.plugin import install_translator
+
+    translator = install_translator("zh_CN")
+    assert translator is not None
+    try:
+        with pytest.raises(QgsProcessingException, match="使用了图层中不存在的字段：IS_CORE"):
+            processing.run("resilience:networkredundancy", {
+                "INPUT": str(cities_path), "ID_FIELD": "adcode", "CORE_EXPRESSION": '"IS_CORE" = 1',
+                "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT"})
+    finally:
+        QCoreApplication.removeTranslator(translator)
+
+
 def test_cancel_stops_the_run(covered_cities, provider):
     import processing
     from qgis.core import QgsProcessingException, QgsProcessingFeedback

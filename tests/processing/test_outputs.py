@@ -257,14 +257,14 @@ def test_failed_spatialweights_leaves_nothing_and_keeps_the_old_files(provider, 
     of an earlier run were already replaced."""
     from qgis.core import QgsProcessingException
 
-    from digital_resilience.processing.algorithms.spatial_weights import SpatialWeightsAlgorithm
+    from digital_resilience.core.weights import report
 
     out = tmp_path / "out"
     out.mkdir()
     (out / "w.gal").write_text("old weights")
     shutil.copyfile(study, out / "links.gpkg")  # an earlier run's layer
     old_layer = (out / "links.gpkg").read_bytes()
-    fail_after(monkeypatch, SpatialWeightsAlgorithm, "write_report")
+    fail_after(monkeypatch, report, "write_report")
     with pytest.raises(QgsProcessingException, match="a late failure"):
         run("spatialweights", weights_parameters(study, OUTPUT=str(out / "links.gpkg"),
                                                  WEIGHTS_OUTPUT=str(out / "w.gal"), EDGES=str(out / "edges.csv"),
@@ -276,11 +276,11 @@ def test_failed_spatialweights_leaves_nothing_and_keeps_the_old_files(provider, 
 def test_failed_run_removes_only_its_layer_from_an_existing_gpkg(provider, study, tmp_path, cities_path, monkeypatch):
     from qgis.core import QgsProcessingException
 
-    from digital_resilience.processing.algorithms.spatial_weights import SpatialWeightsAlgorithm
+    from digital_resilience.core.weights import report
 
     target = tmp_path / "project.gpkg"
     shutil.copyfile(cities_path, target)
-    fail_after(monkeypatch, SpatialWeightsAlgorithm, "write_report")
+    fail_after(monkeypatch, report, "write_report")
     with pytest.raises(QgsProcessingException, match="a late failure"):
         run("spatialweights", weights_parameters(study, OUTPUT=str(target), REPORT=str(tmp_path / "w.html")))
     assert gpkg_tables(target) == ["cities"] and feature_count(target, "cities") == 367

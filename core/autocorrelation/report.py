@@ -1,42 +1,30 @@
-"""The HTML reports of ``resilience:globalautocorrelation`` and ``resilience:localmoran``
-(issue 8): the chart of the run embedded, the key numbers and the result table, built with
-the project's report helpers (``core.html_report``, ``core.charts.embed``) as the
-convergence and mediation reports are. Captions are translated here."""
+"""The HTML reports of global spatial autocorrelation and local Moran's I
+(``resilience:globalautocorrelation``, ``resilience:localmoran``): the run's chart embedded, the
+key numbers and the result table (``core.html_report``, ``core.charts.embed``).
+
+Every label goes through ``tr``: the Processing layer passes ``core_text``, which translates these
+templates and the core's Messages (statistic and inference names) in the context ``core``; plain
+Python callers get English (as in ``core/econometrics/report.py``).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsProcessingParameterFileDestination
-from qgis.PyQt.QtCore import QCoreApplication
 
-from .algorithm import core_text
-
-REPORT = "REPORT"
+def _identity(text: str, context: str | None = None) -> str:
+    return text
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("AutocorrelationReport", text)
+def report_figure(build, tr=_identity, warn=None):
+    """``build()`` (a chart for the report) when matplotlib is installed, else None, and
+    ``warn(text)`` hears why."""
+    from ..charts import optional_chart
+
+    return optional_chart(build, warn, tr("matplotlib is not installed in QGIS's Python: the report has no chart."))
 
 
-def add_report_parameter(algorithm) -> None:
-    """REPORT: an HTML report (optional, not created by default)."""
-    algorithm.addParameter(QgsProcessingParameterFileDestination(
-        REPORT, tr("Report"), tr("HTML files (*.html)"), optional=True, createByDefault=False))
-
-
-def report_figure(build, feedback):
-    """``build()`` (a chart for the report) when matplotlib is installed, else None with a warning."""
-    from ..core.charts import charts_available
-
-    if charts_available():
-        return build()
-    if feedback is not None:
-        feedback.pushWarning(tr("matplotlib is not installed in QGIS's Python: the report has no chart."))
-    return None
-
-
-def _write(report, path: str) -> str:
+def _write(report, path) -> str:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     return report.write(path)
 
@@ -49,11 +37,11 @@ def _year(value) -> str:
 
 
 # ------------------------------------------------------------------ global
-def write_global_report(path: str, table, figure, layer: str, moran: tuple | None) -> str:
+def write_global_report(path, table, figure, layer: str, moran: tuple | None, tr=_identity) -> str:
     """The report of a global autocorrelation ``table`` (one row per field, year, statistic and
     inference); ``moran`` = (field, year, I, p, inference) of the headline Moran's I, if any."""
-    from ..core.charts.embed import embed_chart
-    from ..core.html_report import HtmlReport
+    from ..charts.embed import embed_chart
+    from ..html_report import HtmlReport
 
     report = HtmlReport(tr("Global spatial autocorrelation: {layer}").format(layer=layer))
     fields = list(dict.fromkeys(table["column"]))
@@ -65,14 +53,14 @@ def write_global_report(path: str, table, figure, layer: str, moran: tuple | Non
         column, year, value, p, inference = moran
         report.paragraph(tr("Moran's I of {field}{year}: {value} (p = {p}, {inference}).").format(
             field=column, year=f" ({year})" if _year(year) else "", value=f"{value:.4f}", p=f"{p:.4g}",
-            inference=core_text(inference)))
+            inference=tr(inference)))
     if figure is not None:
         report.heading(tr("Over the years"))
         embed_chart(report, figure, tr("Chart of the global statistic over the years"), width=800)
     report.heading(tr("Results"))
     header = [tr("Field"), tr("Year"), tr("Statistic"), tr("Inference"), tr("Value"), tr("Expected value"),
               tr("z"), tr("p-value"), tr("Units"), tr("Permutations")]
-    rows = [[row.column, _year(row.year), core_text(row.statistic), core_text(row.inference), float(row.value),
+    rows = [[row.column, _year(row.year), tr(row.statistic), tr(row.inference), float(row.value),
              float(row.expected), float(row.z), float(row.p_value), int(row.units), int(row.perms)]
             for row in table.itertuples()]
     report.table(header, rows, text_columns=4)
@@ -85,19 +73,25 @@ def write_global_report(path: str, table, figure, layer: str, moran: tuple | Non
 CLUSTERS = ("High-High", "Low-Low", "Low-High", "High-Low", "Not significant", "No neighbours", "No data")
 
 
+def cluster_labels(tr=_identity) -> dict:
+    """{English label: label in the user's language} of :data:`CLUSTERS`."""
+    return {"High-High": tr("High-High"), "Low-Low": tr("Low-Low"), "Low-High": tr("Low-High"),
+            "High-Low": tr("High-Low"), "Not significant": tr("Not significant"),
+            "No neighbours": tr("No neighbours"), "No data": tr("No data")}
+
+
 def cluster_counts(local_run) -> dict:
     """{English label: number of units} of a LISA run (every row of the run)."""
     labels = local_run.columns["LISA_LAB"]
     return {label: int((labels == label).sum()) for label in CLUSTERS}
 
 
-def write_local_moran_report(path: str, analysis, figure, layer: str, alpha: float, correction: str,
-                             permutations: int) -> str:
+def write_local_moran_report(path, analysis, figure, layer: str, alpha: float, correction: str,
+                             permutations: int, tr=_identity) -> str:
     """The report of a local Moran ``analysis``: Moran's I and the cluster counts of every run,
     the Moran scatter plot."""
-    from ..core.charts.embed import embed_chart
-    from ..core.html_report import HtmlReport
-    from .styling import cluster_labels
+    from ..charts.embed import embed_chart
+    from ..html_report import HtmlReport
 
     report = HtmlReport(tr("Local Moran's I (LISA): {layer}").format(layer=layer))
     last = analysis.runs[-1]
@@ -117,7 +111,7 @@ def write_local_moran_report(path: str, analysis, figure, layer: str, alpha: flo
         report.heading(tr("Moran scatter plot"))
         embed_chart(report, figure, tr("Moran scatter plot"), width=800)
     report.heading(tr("Clusters"))
-    labels = cluster_labels()
+    labels = cluster_labels(tr)
     header = [tr("Variable"), tr("Moran's I"), *[labels[label] for label in CLUSTERS]]
     rows = []
     for local in analysis.runs:

@@ -1,21 +1,34 @@
-"""Tables, chart and HTML report of ``resilience:mediation`` (captions translated here)."""
+"""The tables, chart and HTML report of a mediation run (``resilience:mediation``).
+
+Every label goes through ``tr``: the Processing layer passes ``core_text``, which translates these
+templates in the context ``core``; plain Python callers get English (as in
+``core/econometrics/report.py``). The regressions are paper-style (``core.regression.table``).
+"""
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
 
-from qgis.PyQt.QtCore import QCoreApplication
+from ..regression.table import (
+    PaperColumn,
+    PaperTable,
+    add_to_report,
+    convention_notes,
+    footer_rows,
+    number,
+    p_value,
+    se_label,
+    significance_note,
+    stars,
+)
 
-from .algorithm import core_text
-from .reports.regression_output import se_label, significance_note
+
+def _identity(text: str, context: str | None = None) -> str:
+    return text
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("MediationReport", text)
-
-
-def model_label(model: str) -> str:
+def model_label(model: str, tr=_identity) -> str:
     return {
         "cross_section": tr("Cross-section (one year)"),
         "pooled": tr("Pooled OLS with year effects"),
@@ -24,7 +37,7 @@ def model_label(model: str) -> str:
     }[model]
 
 
-def verdict_label(verdict: str) -> str:
+def verdict_label(verdict: str, tr=_identity) -> str:
     return {
         "complementary": tr("Partial (complementary) mediation: the indirect effect is significant and has "
                             "the sign of the direct effect"),
@@ -37,10 +50,10 @@ def verdict_label(verdict: str) -> str:
     }[verdict]
 
 
-def verdict_text(result) -> str:
+def verdict_text(result, tr=_identity) -> str:
     x, m, y = result.data.names
     return tr("{verdict}. Indirect effect of {x} on {y} through {m}: {indirect} ({share} of the total "
-              "effect).").format(verdict=verdict_label(result.verdict), x=x, y=y, m=m,
+              "effect).").format(verdict=verdict_label(result.verdict, tr), x=x, y=y, m=m,
                                  indirect=f"{result.indirect:.4f}", share=_pct(result.proportion))
 
 
@@ -48,21 +61,20 @@ def _pct(value: float) -> str:
     return f"{value * 100:.1f} %" if math.isfinite(value) else "–"
 
 
-def step_titles(result) -> list[str]:
+def step_titles(result, tr=_identity) -> list[str]:
     _, m, y = result.data.names
     return [tr("(1) {y}: total effect").format(y=y), tr("(2) {m}: path a").format(m=m),
             tr("(3) {y}: direct effect and path b").format(y=y)]
 
 
-# ------------------------------------------------------------------ tables for sinks
-def coefficient_table(result):
+# ------------------------------------------------------------------ tables (layers, CSV)
+def coefficient_table(result, tr=_identity):
+    """(table, field aliases, title): every coefficient of the three regressions."""
     import pandas as pd
-
-    from ..core.regression.table import stars
 
     rows = []
     steps = result.steps
-    for step, title, fit in zip((1, 2, 3), step_titles(result), (steps.total, steps.mediator, steps.outcome)):
+    for step, title, fit in zip((1, 2, 3), step_titles(result, tr), (steps.total, steps.mediator, steps.outcome)):
         for name, coef, se, stat, p in zip(fit.names, fit.coef, fit.se, fit.stat, fit.p):
             rows.append({"step": step, "equation": title, "variable": name, "coef": coef, "se": se,
                          "t": stat, "p": p, "stars": stars(p), "n_obs": fit.n, "r2": fit.r2})
@@ -73,7 +85,8 @@ def coefficient_table(result):
     return pd.DataFrame(rows), aliases, tr("Mediation regressions")
 
 
-def effects_table(result):
+def effects_table(result, tr=_identity):
+    """(table, field aliases, title): total, direct and indirect effects, paths and share mediated."""
     import pandas as pd
 
     nan = float("nan")
@@ -116,42 +129,48 @@ def effects_table(result):
     return pd.DataFrame(rows), aliases, tr("Mediation effects")
 
 
-# ------------------------------------------------------------------ report
-def write_report(result, report_path: str, chart_path: str, layer: str, feedback=None) -> dict:
-    from ..core.charts import charts_available
-    from ..core.charts.base import save_chart
-    from ..core.charts.bootstrap import bootstrap_chart
+# ------------------------------------------------------------------ chart
+def bootstrap_figure(result, tr=_identity):
+    """The bootstrap distribution of the indirect effect with both intervals (a run with a
+    bootstrap; needs matplotlib)."""
+    from ..charts.bootstrap import bootstrap_chart
+
+    level = f"{result.settings.confidence * 100:g} %"
+    indirect = result.intervals["indirect"]
+    return bootstrap_chart(
+        result.bootstrap.indirect, result.indirect,
+        (indirect["percentile"].low, indirect["percentile"].high), (indirect["bc"].low, indirect["bc"].high),
+        title=tr("Bootstrap distribution of the indirect effect ({draws} draws)").format(
+            draws=len(result.bootstrap.indirect)),
+        xlabel=tr("Indirect effect a·b"), ylabel=tr("Draws"), estimate_label=tr("Estimate"),
+        percentile_label=tr("Percentile {level} interval").format(level=level),
+        bc_label=tr("Bias-corrected {level} interval").format(level=level))
+
+
+def write_report(result, report_path, chart_path, layer: str, tr=_identity, warn=None) -> dict:
+    """Write the bootstrap chart (PNG) and the HTML report where asked; returns {'REPORT', 'CHART'}
+    (None for what was not written). ``warn(text)`` hears that matplotlib is missing (no chart)."""
+    from ..charts import optional_chart
+    from ..charts.base import save_chart
 
     written = {"REPORT": None, "CHART": None}
     if not report_path and not chart_path:
         return written
-    figure = None
-    if result.bootstrap is not None and charts_available():
-        level = f"{result.settings.confidence * 100:g} %"
-        indirect = result.intervals["indirect"]
-        figure = bootstrap_chart(
-            result.bootstrap.indirect, result.indirect,
-            (indirect["percentile"].low, indirect["percentile"].high), (indirect["bc"].low, indirect["bc"].high),
-            title=tr("Bootstrap distribution of the indirect effect ({draws} draws)").format(
-                draws=len(result.bootstrap.indirect)),
-            xlabel=tr("Indirect effect a·b"), ylabel=tr("Draws"), estimate_label=tr("Estimate"),
-            percentile_label=tr("Percentile {level} interval").format(level=level),
-            bc_label=tr("Bias-corrected {level} interval").format(level=level))
-        if chart_path:
-            written["CHART"] = save_chart(figure, chart_path)
-    elif result.bootstrap is not None and feedback is not None:
-        feedback.pushWarning(tr("matplotlib is not installed in QGIS's Python: the report has no chart."))
+    figure = None if result.bootstrap is None else optional_chart(
+        lambda: bootstrap_figure(result, tr), warn,
+        tr("matplotlib is not installed in QGIS's Python: the report has no chart."))
+    if chart_path and figure is not None:
+        written["CHART"] = save_chart(figure, chart_path)
     if report_path:
         Path(report_path).parent.mkdir(parents=True, exist_ok=True)
-        written["REPORT"] = build_report(result, layer, figure).write(report_path)
+        written["REPORT"] = build_report(result, layer, figure, tr).write(report_path)
     return written
 
 
-def paper_tables(result) -> list:
+# ------------------------------------------------------------------ paper table
+def paper_tables(result, tr=_identity) -> list:
     """The three regressions side by side (Baron and Kenny), for the report and for
     ``core.regression.export``."""
-    from ..core.regression.table import PaperColumn, PaperTable, convention_notes, footer_rows
-
     data, steps = result.data, result.steps
     x, m, _ = data.names
     panel = data.model != "cross_section"
@@ -162,60 +181,69 @@ def paper_tables(result) -> list:
     years = len(data.years) if panel else None
 
     def foot(fit):
-        return footer_rows(core_text, n_obs=int(fit.n), units=data.units if panel else None, years=years,
+        return footer_rows(tr, n_obs=int(fit.n), units=data.units if panel else None, years=years,
                            unit_fe=has_unit if panel else None, year_fe=has_year if panel else None,
-                           loglik=fit.loglik, aic=fit.aic, r2=fit.r2, r2_kind=kind, se=se_label(se_type))
+                           loglik=fit.loglik, aic=fit.aic, r2=fit.r2, r2_kind=kind, se=se_label(se_type, tr))
 
     columns = [PaperColumn.from_estimates(title, fit.names, fit.coef, fit.se, fit.p, foot(fit))
-               for title, fit in zip(step_titles(result), (steps.total, steps.mediator, steps.outcome))]
+               for title, fit in zip(step_titles(result, tr), (steps.total, steps.mediator, steps.outcome))]
     variables = [x, m, *[n for n in steps.outcome.names if n not in (x, m) and not str(n).startswith("year ")]]
-    notes = convention_notes(core_text, r2_kinds=(kind,))
+    notes = convention_notes(tr, r2_kinds=(kind,))
     return [PaperTable(tr("Stepwise regressions (Baron and Kenny)"), columns, variables,
-                       note=significance_note(se_label(se_type)), term_labels={"constant": tr("Constant")},
+                       note=significance_note(se_label(se_type, tr), tr), term_labels={"constant": tr("Constant")},
                        notes=notes, name="regressions")]
 
 
-def build_report(result, layer: str, figure):
-    from ..core.charts.embed import embed_chart
-    from ..core.html_report import HtmlReport
-    from ..core.regression.table import add_to_report, number, p_value
+# ------------------------------------------------------------------ report
+def build_report(result, layer: str, figure, tr=_identity):
+    """The HTML report (``core.html_report.HtmlReport``): the design and verdict, the three
+    regressions, the effects with their intervals and the tests of the indirect effect."""
+    from ..html_report import HtmlReport
 
-    data, steps, settings = result.data, result.steps, result.settings
+    data = result.data
     x, m, y = data.names
     report = HtmlReport(tr("Mediation: {x} → {m} → {y} ({layer})").format(x=x, m=m, y=y, layer=layer))
     years = data.years
     period = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
     report.paragraph(tr("{model}; {n} observations of {units} units, {period}.").format(
-        model=model_label(data.model), n=data.n, units=data.units, period=period))
+        model=model_label(data.model, tr), n=data.n, units=data.units, period=period))
     if result.dropped:
         report.paragraph(tr("{count} unit(s) with missing years were left out: {units}.").format(
             count=len(result.dropped), units=", ".join(map(str, result.dropped))), note=True)
     report.heading(tr("Verdict"))
-    report.paragraph(verdict_text(result))
-
-    for table in paper_tables(result):
+    report.paragraph(verdict_text(result, tr))
+    for table in paper_tables(result, tr):
         add_to_report(report, table)
+    _effects_section(report, result, tr)
+    _tests_section(report, result, figure, tr)
+    return report
 
+
+def _interval_text(intervals: dict, name: str, kind: str) -> str:
+    """"[low, high]" of the ``kind`` ("percentile", "bc") bootstrap interval of effect ``name``."""
+    if name not in intervals:
+        return "–"
+    item = intervals[name][kind]
+    if not (math.isfinite(item.low) and math.isfinite(item.high)):
+        return "–"
+    return f"[{number(item.low)}, {number(item.high)}]"
+
+
+def _effects_section(report, result, tr) -> None:
+    """Total, direct and indirect effects with their bootstrap intervals, the share mediated and
+    how the bootstrap was drawn."""
+    steps = result.steps
     report.heading(tr("Effects"))
-    level = f"{settings.confidence * 100:g} %"
+    level = f"{result.settings.confidence * 100:g} %"
     intervals = result.intervals or {}
-
-    def interval_text(name, kind):
-        if name not in intervals:
-            return "–"
-        item = intervals[name][kind]
-        if not (math.isfinite(item.low) and math.isfinite(item.high)):
-            return "–"
-        return f"[{number(item.low)}, {number(item.high)}]"
-
     rows = []
     for name, label, (estimate, se, p) in (
         ("total", tr("Total effect c"), steps.c),
         ("direct", tr("Direct effect c′"), steps.c_prime),
         ("indirect", tr("Indirect effect a·b"), (result.indirect, result.sobel.se, result.sobel.p)),
     ):
-        rows.append([label, number(estimate), number(se), p_value(p), interval_text(name, "percentile"),
-                     interval_text(name, "bc")])
+        rows.append([label, number(estimate), number(se), p_value(p), _interval_text(intervals, name, "percentile"),
+                     _interval_text(intervals, name, "bc")])
     report.table([tr("Effect"), tr("Estimate"), tr("Standard error"), tr("p-value"),
                   tr("Percentile {level} interval").format(level=level),
                   tr("Bias-corrected {level} interval").format(level=level)], rows)
@@ -229,6 +257,12 @@ def build_report(result, layer: str, figure):
     else:
         report.paragraph(tr("No bootstrap was run (0 draws): the verdict rests on the Sobel test."), note=True)
 
+
+def _tests_section(report, result, figure, tr) -> None:
+    """The Sobel and Aroian tests, the bootstrap chart and how the three steps fit together."""
+    from ..charts.embed import embed_chart
+
+    x, m, y = result.data.names
     report.heading(tr("Tests of the indirect effect"))
     report.table([tr("Test"), tr("Standard error"), tr("z"), tr("p-value")],
                  [[tr("Sobel (1982)"), number(result.sobel.se), number(result.sobel.z, 3), p_value(result.sobel.p)],
@@ -240,4 +274,3 @@ def build_report(result, layer: str, figure):
                         "(3) {y} on {x} and {m} gives the direct effect c′ and path b. By least squares "
                         "c = c′ + a·b exactly. The bootstrap does not assume a·b is normal, which the "
                         "Sobel test does.").format(x=x, m=m, y=y), note=True)
-    return report
