@@ -32,7 +32,6 @@ from .runs import wide_columns as _wide_columns
 
 STATISTICS = ("moran", "geary", "getis_ord")
 LOCAL_KINDS = ("univariate", "bivariate", "differential")
-LAYOUTS = ("fields", "layers")
 TABLE_COLUMNS = ["field", "column", "year", "statistic", "inference", "value", "expected", "variance", "z",
                  "p_value", "units", "perms", "alternative"]
 

@@ -57,10 +57,6 @@ class Design:
     kinds: list[str]  # "const", "x" or "wx" for each column of Z
     model: str
 
-    @property
-    def has_constant(self) -> bool:
-        return "const" in self.kinds
-
 
 def durbin_names(data: PanelData, model: str, durbin=None) -> list[str]:
     if model not in DURBIN_MODELS:
