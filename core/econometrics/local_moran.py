@@ -19,7 +19,7 @@ import scipy.sparse as sp
 
 from ..autocorrelation.clusters import LISA_LABELS, NO_NEIGHBOURS, NOT_SIGNIFICANT, labels_for, quadrants
 from ..autocorrelation.local_moran import LocalMoran as _LocalMoran
-from ..errors import InputError
+from ..panel import is_constant
 from ..weights.model import SpatialWeights
 
 
@@ -46,12 +46,11 @@ def local_moran(values, W, permutations: int = 999, seed: int = 1, alpha: float 
     if W.shape != (n, n):
         raise ValueError(f"{n} values for a {W.shape[0]} × {W.shape[1]} weights matrix")
     weights = SpatialWeights(np.arange(n), sp.csr_matrix(W, dtype=np.float64), transform="O")
-    try:
-        lisa = _LocalMoran(values, weights, permutations=permutations, seed=seed, alpha=alpha)
-    except InputError:  # (values of the right length) residuals that do not vary, or no links
+    if is_constant(values) or len(weights.islands) == n:  # a perfect fit, or no links: nothing to map
         centred = values - values.mean()
         quadrant = np.where(weights.cardinalities > 0, quadrants(centred, weights.matrix @ centred), 0)
         return LocalMoran(np.zeros(n), np.ones(n), quadrant, alpha, permutations)
+    lisa = _LocalMoran(values, weights, permutations=permutations, seed=seed, alpha=alpha)
     tested = np.isfinite(lisa.Is)
     quadrant = np.where(tested, lisa.quadrant, 0)
     statistic = np.where(tested, lisa.Is * (n - 1) / n, 0.0)

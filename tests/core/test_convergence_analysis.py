@@ -187,3 +187,13 @@ def test_a_spatial_model_at_the_bound_is_left_out_with_its_reason(model, name):
     (_, error), = [entry for entry in result.skipped if entry[0] == "cross-section"]
     assert str(error).startswith(f"{model} (absolute): the spatial parameter {name} = ")
     assert "is at the bound of its range" in str(error) and "left out of the tables and the report" in str(error)
+
+
+def test_an_indicator_that_varies_only_by_rounding_is_refused(wide):
+    """The one "does not vary" rule (core.panel.is_constant): spreads of 1e-16 of the values are
+    rounding noise, not dispersion (σ of log values would be pure noise)."""
+    frame = wide.copy()
+    frame["RES_2011"] = 0.5 + np.where(np.arange(len(frame)) % 2, 1e-16, 0.0)
+    assert frame["RES_2011"].nunique() == 2
+    with pytest.raises(InputError, match="RES has the same value for every unit in 2011"):
+        run(frame)
