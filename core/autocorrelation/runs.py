@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, preview
-from ..panel import expand_years, split_year_field, year_field
+from ..panel import check_unit_ids, expand_years, split_year_field, year_field, year_values
 from ..weights.model import SpatialWeights
 from .clusters import LISA_LABELS, NO_DATA
 
@@ -76,14 +76,9 @@ class LayerUnits:
         Build the weights on the first rows' geometries and ids, then call :class:`LayerUnits`
         with ``unit_of_row`` and the rows' ``years``.
         """
+        check_unit_ids(unit_ids)
+        year_values(years)
         unit_ids = pd.Series(np.asarray(unit_ids))
-        if unit_ids.isna().any():
-            raise InputError("The unit id field is empty (NULL) for {count} row(s); fill it.",
-                             count=int(unit_ids.isna().sum()))
-        years = pd.to_numeric(pd.Series(np.asarray(years)), errors="coerce")
-        if years.isna().any():
-            raise InputError("The year field is empty or not a number for {count} row(s); fill it or choose the "
-                             "year field.", count=int(years.isna().sum()))
         codes, uniques = pd.factorize(unit_ids)
         first = np.unique(codes, return_index=True)[1]
         return first, np.asarray(uniques), codes.astype(np.int64)

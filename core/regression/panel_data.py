@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, preview
-from ..panel import check_unit_years, numeric_values, split_year_field, wide_to_long
+from ..panel import check_unit_ids, check_unit_years, numeric_values, split_year_field, wide_to_long, year_values
 
 
 @dataclass
@@ -104,16 +104,8 @@ def _from_wide(frame, fields, unit_ids) -> LongPanel:
 def _from_long(frame, fields, unit_ids, year_field) -> LongPanel:
     if year_field not in frame.columns:
         raise InputError("The year field {field} is not in the layer.", field=year_field)
-    years = pd.to_numeric(frame[year_field], errors="coerce")
-    if years.isna().any() or (years % 1 != 0).any():
-        raise InputError(
-            "The year field {field} must hold whole years for every feature; {count} feature(s) "
-            "have none.", field=year_field, count=int((years.isna() | (years % 1 != 0)).sum()),
-        )
-    long = pd.DataFrame({"unit": unit_ids, "year": years.astype(int).to_numpy()})
-    if pd.isna(long["unit"]).any():
-        raise InputError("The unit id is empty (NULL) for {count} feature(s); fill the id field.",
-                         count=int(pd.isna(long["unit"]).sum()))
+    long = pd.DataFrame({"unit": unit_ids, "year": year_values(frame[year_field], year_field)})
+    check_unit_ids(long["unit"])
     check_unit_years(long["unit"], long["year"])
     variables = {}
     for name in fields:
