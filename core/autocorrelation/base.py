@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from ..constant import is_constant, spread_tolerance
 from ..errors import InputError, Message, preview
-from ..panel import is_constant, spread_tolerance
 from ..weights.model import SpatialWeights
 
 MINIMUM_UNITS = 3
@@ -82,7 +82,7 @@ def check_values(values, weights: SpatialWeights, name: str = THE_VARIABLE) -> n
 
 
 def check_varies(values, name: str = THE_VARIABLE, magnitude: float | None = None) -> None:
-    """Raise when ``values`` are constant up to rounding (:func:`core.panel.is_constant`; pass the
+    """Raise when ``values`` are constant up to rounding (:func:`core.constant.is_constant`; pass the
     inputs' ``magnitude`` for a difference of two variables, whose own size may be pure rounding noise)."""
     if is_constant(values, magnitude):
         value = float(np.mean(values))

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..constant import is_constant
 from ..errors import InputError, Message, preview
-from ..panel import is_constant
 from ..progress import report, span
 from ..regression.ols import ols
 from ..regression.panel_data import LongPanel, describe_units, require_balanced, select_years
@@ -67,7 +67,7 @@ def check_positive(values: np.ndarray, units, years, variable: str, labels=None)
 
 
 def check_dispersion(values: np.ndarray, years, variable: str) -> None:
-    """Each year's values vary across units (:func:`core.panel.is_constant`)."""
+    """Each year's values vary across units (:func:`core.constant.is_constant`)."""
     for j, year in enumerate(years):
         if is_constant(values[:, j]):
             raise InputError(

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
+from ..constant import is_constant
 from ..errors import InputError, Message, preview
-from ..panel import is_constant
 from .data import EFFECT_LABELS, FIXED_EFFECTS, PanelData, spatial_lag
 
 MODELS = ("OLS", "SAR", "SEM", "SDM", "SDEM", "SLX")

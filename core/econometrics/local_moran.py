@@ -19,7 +19,7 @@ import scipy.sparse as sp
 
 from ..autocorrelation.clusters import LISA_LABELS, NO_NEIGHBOURS, NOT_SIGNIFICANT, labels_for, quadrants
 from ..autocorrelation.local_moran import LocalMoran as _LocalMoran
-from ..panel import is_constant
+from ..constant import is_constant
 from ..weights.model import SpatialWeights
 
 

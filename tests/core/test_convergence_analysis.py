@@ -190,7 +190,7 @@ def test_a_spatial_model_at_the_bound_is_left_out_with_its_reason(model, name):
 
 
 def test_an_indicator_that_varies_only_by_rounding_is_refused(wide):
-    """The one "does not vary" rule (core.panel.is_constant): spreads of 1e-16 of the values are
+    """The one "does not vary" rule (core.constant.is_constant): spreads of 1e-16 of the values are
     rounding noise, not dispersion (σ of log values would be pure noise)."""
     frame = wide.copy()
     frame["RES_2011"] = 0.5 + np.where(np.arange(len(frame)) % 2, 1e-16, 0.0)
