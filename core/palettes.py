@@ -43,8 +43,6 @@ EXTRA_LEVEL_COLOR = "#B9FFB4"
 #: links, and the distance-to-core classes (thirds of the radius, then beyond it).
 CORE_COLOR = "#D7301F"
 CORE_OUTLINE = "#3B0F0F"
-NODE_COLOR = "#FDBB84"
-UNCOVERED_COLOR = "#BDBDBD"
 COVERAGE_FILL = "#6BAED6"
 COVERAGE_OUTLINE = "#08519C"
 LINK_COLOR = "#525252"

@@ -104,6 +104,28 @@ def check_unit_years(units, years) -> None:
                          "id and year fields.", pairs=preview(pairs))
 
 
+def year_values(values, field: str | None = None) -> np.ndarray:
+    """A long layer's year field as whole years (int64); empty, text or fractional years are an error.
+    ``field`` names the field in the message (default: the Series' name)."""
+    series = pd.Series(np.asarray(values))
+    years = pd.to_numeric(series, errors="coerce")
+    bad = years.isna() | (years % 1 != 0)
+    if bad.any():
+        raise InputError(
+            "The year field {field} must hold whole years for every feature; {count} feature(s) "
+            "have none.", field=field or getattr(values, "name", None) or "", count=int(bad.sum()),
+        )
+    return years.astype("int64").to_numpy()
+
+
+def check_unit_ids(unit_ids) -> None:
+    """Every row of a long layer names its unit."""
+    missing = pd.isna(pd.Series(np.asarray(unit_ids, dtype=object)))
+    if missing.any():
+        raise InputError("The unit id is empty (NULL) for {count} feature(s); fill the id field.",
+                         count=int(missing.sum()))
+
+
 def finite_or_missing(values) -> tuple[np.ndarray, np.ndarray]:
     """The one rule for non-finite numbers: ±inf (and NaN) are missing values.
 

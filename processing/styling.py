@@ -59,8 +59,6 @@ from ..core.palettes import (
     COVERAGE_FILL,
     COVERAGE_OUTLINE,
     LINK_COLOR,
-    NODE_COLOR,
-    UNCOVERED_COLOR,
 )
 from .qgis_compat import saves_styles_in_database
 
@@ -614,17 +612,6 @@ def coverage_circle_style(name: str | None = None, aliases: dict | None = None) 
     """Coverage circles (e.g. 300 km around each core): a light translucent fill."""
     return Style(renderer=Single(color=COVERAGE_FILL, outline=COVERAGE_OUTLINE, width=0.3, opacity=0.25, clip=False),
                  aliases=aliases or {}, name=name)
-
-
-def core_node_style(field: str, core="core", node="node", uncovered="uncovered", name: str | None = None,
-                    aliases: dict | None = None) -> Style:
-    """Cities by role in the core-node structure (``field`` holds ``core``/``node``/``uncovered``)."""
-    categories = [
-        (core, CORE_COLOR, style_tr("Core city")),
-        (node, NODE_COLOR, style_tr("Node city (covered)")),
-        (uncovered, UNCOVERED_COLOR, style_tr("Not covered")),
-    ]
-    return Style(renderer=Categorized(field, categories), aliases=aliases or {}, name=name)
 
 
 def core_distance_style(radius_km: float, largest_km: float, field: str = "CORE_KM", name: str | None = None,

@@ -1,6 +1,6 @@
 """The four analyses as the Processing algorithms call them (one function each).
 
-Each takes a :class:`~.runs.Panel` (the layer's rows, the weights of its units), plans
+Each takes a :class:`~.runs.LayerUnits` (the layer's rows, the weights of its units), plans
 the runs (fields × years), drops or refuses NULL values per run, computes the
 statistic and returns plain results: a table for the global statistics, output
 columns (plain names, or ``STEM_YYYY`` per year) for the local ones. Messages for the
@@ -27,12 +27,21 @@ from .local_geary import LocalGeary
 from .local_getis_ord import LocalG
 from .local_moran import LocalMoran, LocalMoranBV
 from .moran import Moran, MoranBV
-from .runs import OutputField, Panel, Run, Selection, differential_run, long_columns, plan_runs, run_columns, select
+from .runs import (
+    LayerUnits,
+    OutputField,
+    Run,
+    Selection,
+    differential_run,
+    long_columns,
+    plan_runs,
+    run_columns,
+    select,
+)
 from .runs import wide_columns as _wide_columns
 
 STATISTICS = ("moran", "geary", "getis_ord")
 LOCAL_KINDS = ("univariate", "bivariate", "differential")
-LAYOUTS = ("fields", "layers")
 TABLE_COLUMNS = ["field", "column", "year", "statistic", "inference", "value", "expected", "variance", "z",
                  "p_value", "units", "perms", "alternative"]
 
@@ -62,7 +71,7 @@ class GlobalResult:
     notes: list[Message]
 
 
-def global_autocorrelation(panel: Panel, fields, all_years: bool = False, statistics=STATISTICS,
+def global_autocorrelation(panel: LayerUnits, fields, all_years: bool = False, statistics=STATISTICS,
                            permutations: int = 999, seed=None, alternative: str = "two-sided",
                            nulls: str = "drop", progress=None) -> GlobalResult:
     """Moran's I, Geary's C and General G of every field (and year): one table row per
@@ -240,7 +249,7 @@ def _local(statistic, kind, panel, runs, fields, compute, nulls, progress, globa
     return LocalAnalysis(statistic, kind, fields, results, len(panel.frame), panel.is_long, notes)
 
 
-def local_moran_analysis(panel: Panel, field: str, kind: str = "univariate", second: str | None = None,
+def local_moran_analysis(panel: LayerUnits, field: str, kind: str = "univariate", second: str | None = None,
                          all_years: bool = False, permutations: int = 999, seed=None, alpha: float = 0.05,
                          correction: str = "none", conditional: bool = True, nulls: str = "drop",
                          progress=None) -> LocalAnalysis:
@@ -293,7 +302,7 @@ def _change(run: Run) -> str:
     return Message("the change {later} − {earlier}", later=run.columns[0], earlier=run.columns[1])
 
 
-def local_geary_analysis(panel: Panel, field: str, all_years: bool = False, permutations: int = 999, seed=None,
+def local_geary_analysis(panel: LayerUnits, field: str, all_years: bool = False, permutations: int = 999, seed=None,
                          alpha: float = 0.05, correction: str = "none", nulls: str = "drop",
                          progress=None) -> LocalAnalysis:
     """Local Geary's c of ``field`` (every year when ``all_years``)."""
@@ -307,7 +316,7 @@ def local_geary_analysis(panel: Panel, field: str, all_years: bool = False, perm
                   geary_fields(correction), compute, nulls, progress)
 
 
-def hotspot_analysis(panel: Panel, field: str, all_years: bool = False, star: bool = True,
+def hotspot_analysis(panel: LayerUnits, field: str, all_years: bool = False, star: bool = True,
                      permutations: int = 0, seed=None, correction: str = "none", nulls: str = "drop",
                      progress=None) -> LocalAnalysis:
     """Getis-Ord Gi* (or Gi) hot and cold spots of ``field`` (every year when ``all_years``)."""

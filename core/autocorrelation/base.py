@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from ..constant import is_constant, spread_tolerance
 from ..errors import InputError, Message, preview
 from ..weights.model import SpatialWeights
 
@@ -80,27 +81,15 @@ def check_values(values, weights: SpatialWeights, name: str = THE_VARIABLE) -> n
     return values
 
 
-#: Relative spread below which a variable counts as constant. Rounding noise of float64
-#: arithmetic is ~1e-16 of the magnitude per operation (a change (x + 1) − x is 1 ± 2e-16);
-#: real indicators never vary by less than 1e-10 of their size, and below that centring
-#: leaves too few significant digits for the moments to mean anything.
-CONSTANT_TOLERANCE = 1e-10
-
-
 def check_varies(values, name: str = THE_VARIABLE, magnitude: float | None = None) -> None:
-    """Raise when ``values`` are constant up to rounding: their standard deviation is at most
-    CONSTANT_TOLERANCE × ``magnitude`` (by default the mean absolute value; pass the inputs'
-    magnitude for a difference of two variables, whose own size may be pure rounding noise)."""
-    values = np.asarray(values, dtype=np.float64)
-    if magnitude is None:
-        magnitude = float(np.mean(np.abs(values)))
-    tolerance = CONSTANT_TOLERANCE * max(magnitude, np.finfo(np.float64).tiny)
-    if float(np.std(values)) <= tolerance:
+    """Raise when ``values`` are constant up to rounding (:func:`core.constant.is_constant`; pass the
+    inputs' ``magnitude`` for a difference of two variables, whose own size may be pure rounding noise)."""
+    if is_constant(values, magnitude):
         value = float(np.mean(values))
         raise InputError(
             "{name} has the same value ({value}) at every unit, so its spatial autocorrelation is undefined "
             "(zero variance); choose a variable that varies.",
-            name=name, value=f"{0.0 if abs(value) <= tolerance else value:g}",
+            name=name, value=f"{0.0 if abs(value) <= spread_tolerance(values, magnitude) else value:g}",
         )
 
 

@@ -13,8 +13,8 @@ import numpy as np
 
 from ..errors import Message
 from ..weights.model import SpatialWeights
-from .base import THE_VARIABLE, check_values, standardize, weights_constants
-from .inference import check_alternative, moments_z, normal_p
+from .base import THE_VARIABLE, standardize
+from .inference import moments_z, normal_p
 from .moran import _Permuted
 
 
@@ -25,17 +25,11 @@ class Geary(_Permuted):
 
     def __init__(self, y, weights: SpatialWeights, permutations: int = 999, seed=None,
                  alternative: str = "two-sided", progress=None, label: str = THE_VARIABLE):
-        self.alternative = check_alternative(alternative)
-        y = check_values(y, weights, label)
-        matrix = weights.transformed()
-        constants = weights_constants(matrix)
+        y, matrix, constants = self._start(y, weights, alternative, label)
         n, n1 = constants.n, constants.n1
         s0, s1, s2 = constants.s0, constants.s1, constants.s2
         z = standardize(y, ddof=1)
         zz = float(z @ z)
-        self.n = len(y)
-        self.n_used = n
-        self.islands = weights.islands
         # spdep's geary(): the kurtosis uses the adjusted n with sums over every unit.
         self.kurtosis = n * float((z**4).sum()) / zz**2
         rows = np.asarray(matrix.sum(axis=1)).ravel()

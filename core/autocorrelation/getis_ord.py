@@ -12,8 +12,8 @@ import numpy as np
 
 from ..errors import InputError, Message
 from ..weights.model import SpatialWeights
-from .base import THE_VARIABLE, check_values, weights_constants
-from .inference import check_alternative, moments_z, normal_p
+from .base import THE_VARIABLE
+from .inference import moments_z, normal_p
 from .moran import _Permuted, _row_products
 
 
@@ -24,22 +24,16 @@ class GeneralG(_Permuted):
 
     def __init__(self, y, weights: SpatialWeights, permutations: int = 999, seed=None,
                  alternative: str = "two-sided", progress=None, label: str = THE_VARIABLE):
-        self.alternative = check_alternative(alternative)
-        y = check_values(y, weights, label)
+        y, matrix, constants = self._start(y, weights, alternative, label)
         if (y < 0).any():
             raise InputError(
                 "General G needs values of zero or more, but {name} has {count} negative value(s); "
                 "use Moran's I, or a variable without negative values.",
                 name=label, count=int((y < 0).sum()),
             )
-        matrix = weights.transformed()
-        constants = weights_constants(matrix)
         n, n1 = constants.n, constants.n1
         s0, s1, s2 = constants.s0, constants.s1, constants.s2
         has_neighbours = np.diff(matrix.indptr) > 0
-        self.n = len(y)
-        self.n_used = n
-        self.islands = weights.islands
 
         def statistic(values):  # one row of values at a time
             kept = values[:, has_neighbours]

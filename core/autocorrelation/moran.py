@@ -29,7 +29,19 @@ def _row_products(values, matrix):
 
 
 class _Permuted:
-    """Shared permutation attributes of the global statistics."""
+    """What the global statistics share: their checked start and their permutation attributes."""
+
+    def _start(self, y, weights: SpatialWeights, alternative: str, label):
+        """Checked alternative and values, the transformed weights and their constants (n counts the
+        units with neighbours); sets ``alternative``, ``n``, ``n_used`` and ``islands``."""
+        self.alternative = check_alternative(alternative)
+        y = check_values(y, weights, label)
+        matrix = weights.transformed()
+        constants = weights_constants(matrix)
+        self.n = len(y)
+        self.n_used = constants.n
+        self.islands = weights.islands
+        return y, matrix, constants
 
     def _permute(self, values, statistic, permutations, seed, alternative, progress):
         self.permutations = check_permutations(permutations)
@@ -54,16 +66,10 @@ class Moran(_Permuted):
 
     def __init__(self, y, weights: SpatialWeights, permutations: int = 999, seed=None,
                  alternative: str = "two-sided", progress=None, label: str = THE_VARIABLE):
-        self.alternative = check_alternative(alternative)
-        y = check_values(y, weights, label)
-        matrix = weights.transformed()
-        constants = weights_constants(matrix)
+        y, matrix, constants = self._start(y, weights, alternative, label)
         n = constants.n
         z = y - y.mean()
         zz = float(z @ z)
-        self.n = len(y)
-        self.n_used = n
-        self.islands = weights.islands
         self.kurtosis = len(y) * float((z**4).sum()) / zz**2
         scale = n / constants.s0
         self.I = scale * float(z @ (matrix @ z)) / zz

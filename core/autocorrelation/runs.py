@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, preview
-from ..panel import expand_years, split_year_field, year_field
+from ..panel import check_unit_ids, expand_years, split_year_field, year_field, year_values
 from ..weights.model import SpatialWeights
 from .clusters import LISA_LABELS, NO_DATA
 
@@ -52,8 +52,13 @@ class Run:
 
 
 @dataclass
-class Panel:
-    """The rows of a layer as units (and years, for a long layer)."""
+class LayerUnits:
+    """The rows of a layer as units of the weights (and years, for a long layer), read as they are.
+
+    Not a reshaped panel: autocorrelation analyses one column (a field, or a year's rows) at a time,
+    so the frame keeps the layer's shape. Regressions reshape to
+    :class:`core.regression.panel_data.LongPanel` (unit, year, variables); the spatial models stack
+    arrays in :class:`core.econometrics.data.PanelData` (y, X year by year, for ``I_T ⊗ W``)."""
 
     frame: pd.DataFrame
     weights: SpatialWeights  # one position per unit
@@ -61,24 +66,19 @@ class Panel:
     years: np.ndarray | None = None  # long layers: year of each row
 
     @classmethod
-    def wide(cls, frame, weights: SpatialWeights) -> Panel:
+    def wide(cls, frame, weights: SpatialWeights) -> LayerUnits:
         return cls(frame, weights, np.arange(len(frame)))
 
     @staticmethod
     def long_units(unit_ids, years):
         """For a long layer: (first row of each unit, the unit ids, unit position of each row).
 
-        Build the weights on the first rows' geometries and ids, then call :class:`Panel`
+        Build the weights on the first rows' geometries and ids, then call :class:`LayerUnits`
         with ``unit_of_row`` and the rows' ``years``.
         """
+        check_unit_ids(unit_ids)
+        year_values(years)
         unit_ids = pd.Series(np.asarray(unit_ids))
-        if unit_ids.isna().any():
-            raise InputError("The unit id field is empty (NULL) for {count} row(s); fill it.",
-                             count=int(unit_ids.isna().sum()))
-        years = pd.to_numeric(pd.Series(np.asarray(years)), errors="coerce")
-        if years.isna().any():
-            raise InputError("The year field is empty or not a number for {count} row(s); fill it or choose the "
-                             "year field.", count=int(years.isna().sum()))
         codes, uniques = pd.factorize(unit_ids)
         first = np.unique(codes, return_index=True)[1]
         return first, np.asarray(uniques), codes.astype(np.int64)
@@ -96,7 +96,7 @@ def _require(frame, columns) -> None:
                          fields=preview(missing), available=preview(frame.columns, 30))
 
 
-def plan_runs(panel: Panel, field: str, all_years: bool = False, second: str | None = None) -> list[Run]:
+def plan_runs(panel: LayerUnits, field: str, all_years: bool = False, second: str | None = None) -> list[Run]:
     """The runs of ``field`` (and ``second``, the lagged variable of a bivariate analysis).
 
     Wide: ``DEI_2019`` with ``all_years`` gives every ``DEI_YYYY``; a yearly ``second``
@@ -128,7 +128,7 @@ def plan_runs(panel: Panel, field: str, all_years: bool = False, second: str | N
     return runs
 
 
-def differential_run(panel: Panel, later: str, earlier: str) -> Run:
+def differential_run(panel: LayerUnits, later: str, earlier: str) -> Run:
     """The run of the change ``later − earlier`` (two fields of a wide layer)."""
     if panel.is_long:
         raise InputError(
@@ -157,7 +157,7 @@ class Selection:
     dropped: list = field(default_factory=list)  # ids of units dropped for NULL values
 
 
-def select(panel: Panel, run: Run, nulls: str = "drop") -> Selection:
+def select(panel: LayerUnits, run: Run, nulls: str = "drop") -> Selection:
     """The units of ``run`` with values in every column; NULLs dropped or refused."""
     if nulls not in NULL_POLICIES:
         raise InputError("Unknown NULL policy “{policy}”; use drop or error.", policy=nulls)

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..constant import is_constant
 from ..econometrics.likelihood import AtBound
 from ..econometrics.spillover import spectrum_for
 from ..errors import InputError, Message, preview
 from ..progress import report, span
 from ..regression.ols import ols
-from ..regression.panel_data import PanelData, describe_units, require_balanced, select_years
+from ..regression.panel_data import LongPanel, describe_units, require_balanced, select_years
 from .beta import BetaModel, cross_section_ols, panel_ols
 from .sigma import MEASURES, dagum_gini, measures, theil_decomposition
 from .spatial import check_weights, cross_section_spatial
@@ -67,9 +68,10 @@ def check_positive(values: np.ndarray, units, years, variable: str, labels=None)
         )
 
 
-def check_varies(values: np.ndarray, years, variable: str) -> None:
+def check_dispersion(values: np.ndarray, years, variable: str) -> None:
+    """Each year's values vary across units (:func:`core.constant.is_constant`)."""
     for j, year in enumerate(years):
-        if np.ptp(values[:, j]) == 0:
+        if is_constant(values[:, j]):
             raise InputError(
                 "{variable} has the same value for every unit in {year}: there is no dispersion to "
                 "converge. Check the field.", variable=variable, year=year,
@@ -180,7 +182,7 @@ def at_bound_error(model: str, conditional: bool, bound: AtBound) -> InputError:
 
 
 def convergence_analysis(
-    panel: PanelData,
+    panel: LongPanel,
     variable: str,
     controls=(),
     groups=None,
@@ -202,7 +204,7 @@ def convergence_analysis(
     years, units = panel.years, panel.units
     values = panel.matrix(variable)
     check_positive(values, units, years, variable, labels)
-    check_varies(values, years, variable)
+    check_dispersion(values, years, variable)
     control_values = {name: panel.matrix(name) for name in controls}
     group_labels = aligned_groups(groups, units, labels) if groups is not None else None
     report(progress, 0.05)

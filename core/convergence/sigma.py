@@ -66,11 +66,6 @@ class TheilDecomposition:
     shares: np.ndarray  # s_g: the group's share of the sum of values
     indices: np.ndarray  # T_g: Theil index within each group
 
-    @property
-    def contributions(self) -> np.ndarray:
-        """s_g · T_g: each group's part of the within-group inequality."""
-        return self.shares * self.indices
-
 
 def theil_decomposition(values, groups) -> TheilDecomposition:
     values = np.asarray(values, dtype=float)

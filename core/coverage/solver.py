@@ -82,7 +82,21 @@ def solve_mip(
     skipped.
     """
     highspy = _highspy()
-    mip_interrupt = highspy.cb.HighsCallbackType.kCallbackMipInterrupt
+    integer = np.asarray(integer, dtype=bool)
+    h = _model(highspy, cost, matrix, row_lower, row_upper, col_lower, col_upper, integer, maximize, time_limit,
+               start, options)
+    watch = _SolveProgress(highspy, time_limit, progress)
+    watch.attach(h)
+    h.run()
+    seconds = time.perf_counter() - watch.started
+    if watch.cancelled:
+        raise watch.cancelled[0]
+    return _result(h, highspy, len(cost), integer.any(), seconds)
+
+
+def _model(highspy, cost, matrix, row_lower, row_upper, col_lower, col_upper, integer, maximize: bool,
+           time_limit: float, start, options):
+    """A HiGHS instance holding the problem (one thread, quiet), with ``options`` and the ``start``."""
     cost = np.asarray(cost, dtype=float)
     n_cols = len(cost)
     csr = sp.csr_matrix(matrix, dtype=float)
@@ -95,7 +109,6 @@ def solve_mip(
     h.addVars(n_cols, np.asarray(col_lower, dtype=float), np.asarray(col_upper, dtype=float))
     columns = np.arange(n_cols, dtype=np.int32)
     h.changeColsCost(n_cols, columns, cost)
-    integer = np.asarray(integer, dtype=bool)
     if integer.any():
         which = np.flatnonzero(integer).astype(np.int32)
         h.changeColsIntegrality(len(which), which,
@@ -104,61 +117,67 @@ def solve_mip(
         h.addRows(csr.shape[0], np.asarray(row_lower, dtype=float), np.asarray(row_upper, dtype=float),
                   csr.nnz, csr.indptr[:-1].astype(np.int32), csr.indices.astype(np.int32), csr.data)
     h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize)
-
     if start is not None:
         initial = highspy.HighsSolution()
         initial.col_value = [float(v) for v in start]
         initial.value_valid = True
         h.setSolution(initial)
+    return h
 
-    started = time.perf_counter()
-    cancelled: list[BaseException] = []
-    last_report = [started]
-    shown = [0.0]  # the fraction last reported: progress never goes back
-    first_gap: list[float] = []
 
-    def fraction(event, now: float) -> float:
+class _SolveProgress:
+    """Progress and cancel for a HiGHS run: its interrupt callbacks report how far the solve is and
+    stop it when the caller's cancel check (taken in the calling thread) says so."""
+
+    def __init__(self, highspy, time_limit: float, progress):
+        self.mip_interrupt = highspy.cb.HighsCallbackType.kCallbackMipInterrupt
+        self.time_limit = time_limit
+        self.progress = progress
+        self.started = time.perf_counter()
+        self.cancelled: list[BaseException] = []
+        self.last_report = self.started
+        self.shown = 0.0  # the fraction last reported: progress never goes back
+        self.first_gap: float | None = None
+        self.check = cancel_check()
+
+    def attach(self, h) -> None:
+        if self.progress is not None or self.check is not None:
+            h.cbMipInterrupt += self.interrupt
+            h.cbSimplexInterrupt += self.interrupt
+
+    def fraction(self, event, now: float) -> float:
         """How far the solve is: the share of the MIP gap closed since the first feasible
         solution (HiGHS reports the gap as it improves the incumbent and the bound), or the
         share of the time limit used, whichever is further."""
-        done = (now - started) / max(time_limit, 1e-9)
-        gap = getattr(event.data_out, "mip_gap", None) if event.callback_type == mip_interrupt else None
+        done = (now - self.started) / max(self.time_limit, 1e-9)
+        gap = getattr(event.data_out, "mip_gap", None) if event.callback_type == self.mip_interrupt else None
         if gap is not None and np.isfinite(gap) and 0 <= gap < 1e30:
-            if not first_gap and gap > GAP_TOLERANCE:
-                first_gap.append(gap)
-            if first_gap:  # on a log scale: from the first gap down to HiGHS's tolerance (0.01 %)
-                closed = np.log(first_gap[0] / max(gap, GAP_TOLERANCE)) / np.log(first_gap[0] / GAP_TOLERANCE)
+            if self.first_gap is None and gap > GAP_TOLERANCE:
+                self.first_gap = gap
+            if self.first_gap is not None:  # on a log scale: from the first gap down to HiGHS's tolerance (0.01 %)
+                first = self.first_gap
+                closed = np.log(first / max(gap, GAP_TOLERANCE)) / np.log(first / GAP_TOLERANCE)
                 done = max(done, min(max(closed, 0.0), 1.0))
-        shown[0] = max(shown[0], min(done, 0.99))
-        return shown[0]
+        self.shown = max(self.shown, min(done, 0.99))
+        return self.shown
 
-    def interrupt(event):
+    def interrupt(self, event) -> None:
         # HiGHS calls this very often (every simplex iteration): report ten times a second
-        if cancelled:
+        if self.cancelled:
             event.interrupt()
             return
         now = time.perf_counter()
-        done = fraction(event, now)  # every event: a gap HiGHS reports between two reports counts
-        if now - last_report[0] < 0.1:
+        done = self.fraction(event, now)  # every event: a gap HiGHS reports between two reports counts
+        if now - self.last_report < 0.1:
             return
-        last_report[0] = now
+        self.last_report = now
         try:
-            if check is not None and check():  # the caller's cancel check, whichever thread HiGHS calls from
+            if self.check is not None and self.check():  # the caller's check, whichever thread HiGHS calls from
                 raise Cancelled()
-            report(progress, done)
+            report(self.progress, done)
         except Cancelled as error:
-            cancelled.append(error)
+            self.cancelled.append(error)
             event.interrupt()
-
-    check = cancel_check()
-    if progress is not None or check is not None:
-        h.cbMipInterrupt += interrupt
-        h.cbSimplexInterrupt += interrupt
-    h.run()
-    seconds = time.perf_counter() - started
-    if cancelled:
-        raise cancelled[0]
-    return _result(h, highspy, n_cols, integer.any(), seconds)
 
 
 def _result(h, highspy, n_cols: int, is_mip: bool, seconds: float) -> MipResult:

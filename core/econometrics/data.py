@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Message, preview
-from ..panel import check_unit_years, numeric_values, panel_stems, split_year_field
+from ..panel import check_unit_years, numeric_values, panel_stems, split_year_field, year_values
 
 #: Panel effects: pooled, unit / time / two-way fixed effects, random unit effects
 #: (optionally with time fixed effects).
@@ -186,12 +186,7 @@ def long_panel(frame: pd.DataFrame, unit_field: str, year_field: str, dependent:
     """A panel from a long table (one row per unit and year), units ordered like ``unit_order``."""
     explanatory = list(explanatory)
     wanted = [dependent, *explanatory]
-    table = pd.DataFrame({"unit": frame[unit_field].to_numpy(),
-                          "year": pd.to_numeric(frame[year_field], errors="coerce").to_numpy()})
-    if table["year"].isna().any():
-        raise InputError("The year field {field} is empty or not a number in {count} row(s); fill it.",
-                         field=year_field, count=int(table["year"].isna().sum()))
-    table["year"] = table["year"].astype(int)
+    table = pd.DataFrame({"unit": frame[unit_field].to_numpy(), "year": year_values(frame[year_field], year_field)})
     for name in wanted:
         table[name] = numeric_values(frame[name], name)
     check_unit_years(table["unit"], table["year"])

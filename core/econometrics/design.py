@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
+from ..constant import is_constant
 from ..errors import InputError, Message, preview
 from .data import EFFECT_LABELS, FIXED_EFFECTS, PanelData, spatial_lag
 
@@ -56,10 +57,6 @@ class Design:
     names: list[str]
     kinds: list[str]  # "const", "x" or "wx" for each column of Z
     model: str
-
-    @property
-    def has_constant(self) -> bool:
-        return "const" in self.kinds
 
 
 def durbin_names(data: PanelData, model: str, durbin=None) -> list[str]:
@@ -105,13 +102,12 @@ def build_design(data: PanelData, W, model: str, effects: str, durbin=None) -> D
 ABSORBING_EFFECTS = {"unit": "unit", "time": "time", "twoway": "twoway", "random_time": "time"}
 
 
-def _check_varies(Z: np.ndarray, names: list[str], scale: np.ndarray) -> None:
+def _check_regressors_vary(Z: np.ndarray, names: list[str], scale: np.ndarray) -> None:
     """Regressors that take one value in every observation beside the constant: named before the rank
     test (which would call them collinear with the constant and with unrelated W·X terms)."""
     if CONSTANT not in names:
         return  # fixed effects: a column without variation is zero after the transformation (caught above)
-    spread = np.std(Z, axis=0)
-    flat = [names[j] for j in range(len(names)) if names[j] != CONSTANT and spread[j] <= 1e-10 * scale[j]]
+    flat = [names[j] for j in range(len(names)) if names[j] != CONSTANT and is_constant(Z[:, j], scale[j])]
     if not flat:
         return
     variables = list(dict.fromkeys(name.removeprefix(lag_name("")) for name in flat))
@@ -152,7 +148,7 @@ def check_estimable(Z: np.ndarray, names: list[str], effects: str, n_obs: int, d
             reason = Message("it is zero everywhere")
         raise InputError("{names} cannot be estimated: {reason}. Remove it or choose other panel effects.",
                          names=preview(constant_like), reason=reason)
-    _check_varies(Z, names, scale)
+    _check_regressors_vary(Z, names, scale)
     standardised = Z / scale
     _, r, pivots = scipy.linalg.qr(standardised, mode="economic", pivoting=True)
     diagonal = np.abs(np.diag(r))

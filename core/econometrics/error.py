@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .data import FIXED_EFFECTS
-from .lee_yu import correct_fixed_effects
-from .likelihood import Prepared, check_fit, full_loglik, maximise
+from .likelihood import Prepared, check_fit, full_loglik, maximise, ml_result
 from .results import ModelResult
 
 
@@ -75,21 +73,9 @@ def fit_error(data, W, spectrum, model: str = "SEM", effects: str = "none", durb
     def information(theta):
         return error_information(Z - theta[-2] * WZ, theta[-2], theta[-1], spectrum, T)
 
+    def innovations_at(beta, lam):
+        return (y - lam * Wy) - (Z - lam * WZ) @ beta
+
     theta = np.concatenate([beta, [lam, sigma2]])
-    corrected = effects in FIXED_EFFECTS and bias_correction
-    notes = []
-    if corrected:
-        theta, note = correct_fixed_effects(theta, information, effects, data.n, T, spectrum, model, "λ")
-        notes.append(note)
-        beta, lam, sigma2 = theta[:-2], float(theta[-2]), float(theta[-1])
-        innovations = (y - lam * Wy) - (Z - lam * WZ) @ beta
-    vcov = np.linalg.inv(information(theta))[:-1, :-1]
-    r2, r2_within = prepared.r_squared(innovations)
-    design = prepared.design
-    return ModelResult(
-        model=model, effects=effects, dependent=data.dependent, names=design.names, kinds=design.kinds,
-        coefficients=np.concatenate([beta, [lam]]), vcov=vcov, sigma2=sigma2, loglik=loglik,
-        n_units=prepared.n, n_periods=T, residuals=innovations, fitted=design.y - innovations,
-        spatial_name="lambda", bounds=(spectrum.lower, spectrum.upper), r2=r2, r2_within=r2_within,
-        bias_corrected=corrected, notes=notes,
-    )
+    return ml_result(prepared, spectrum, model, theta, information, innovations, innovations_at, loglik,
+                     bias_correction, "λ", "lambda")

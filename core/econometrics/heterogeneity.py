@@ -218,18 +218,51 @@ def run_heterogeneity(data: PanelData, weights, spec: SpilloverSpec, grouping: G
     """
     if method not in METHODS:
         raise InputError("Unknown method “{method}”; use separate or interaction.", method=method)
-    key = key or (data.names[0] if data.names else None)
-    if key not in data.names:
-        raise InputError("The key variable {key} is not an explanatory variable; choose one of {names}.",
-                         key=key, names=preview(data.names))
+    key = _key_variable(data, key)
     effects = spec.effects if data.is_panel else "none"
     weights = align_weights(weights, data.unit_ids)
     groups, unit_labels = make_groups(data, grouping, method)
     notes = list(data.notes)
+    data, weights, unit_labels, weights_for = _leave_out_islands(data, weights, spec, groups, unit_labels,
+                                                                 weights_for, notes)
+    if method == "interaction":  # a group's interaction coefficient rests on its units alone
+        for group in groups:
+            _check_size(group, data, 0, spec, periods=False)
+    spectrum, pooled, pooled_effects = _fit_pooled(data, weights, spec, effects, notes)
+    report(progress, 0.15)
+    if method == "interaction":
+        results, comparisons, joint = _interaction(data, spectrum, spec, effects, groups, key, notes)
+        report(progress, 1.0)
+        return HeterogeneityResult(key, grouping, method, spec, pooled, pooled_effects, results, comparisons, joint,
+                                   unit_labels, data, notes)
+    group_results = []
+    for i, group in enumerate(groups):
+        result = _fit_group(group, data, weights, weights_for, spec, effects, len(pooled.coefficients))
+        group_results.append(result)
+        notes.extend(result.notes)
+        report(progress, 0.15 + 0.85 * (i + 1) / len(groups))
+    comparisons, joint = _separate_tests(group_results, key)
+    return HeterogeneityResult(key, grouping, method, spec, pooled, pooled_effects, group_results, comparisons,
+                               joint, unit_labels, data, notes)
+
+
+def _key_variable(data: PanelData, key: str | None) -> str:
+    """The key variable (default: the first explanatory variable), checked."""
+    key = key or (data.names[0] if data.names else None)
+    if key not in data.names:
+        raise InputError("The key variable {key} is not an explanatory variable; choose one of {names}.",
+                         key=key, names=preview(data.names))
+    return key
+
+
+def _leave_out_islands(data: PanelData, weights, spec: SpilloverSpec, groups: list[Group], unit_labels,
+                       weights_for, notes: list):
+    """``without_islands`` on the whole sample, with the unit groups, labels and ``weights_for`` kept in
+    step: returns (data, weights, unit_labels, weights_for); the notes say what was left out."""
     data_all, weights_all, dropped = without_islands(data, weights, spec.drop_islands, spec.model in ML_MODELS,
-                                                       spec.labels)
+                                                     spec.labels)
     notes.extend(dropped)
-    if data_all.n != data.n:  # islands left out: keep the unit groups in step
+    if data_all.n != data.n:
         kept = np.flatnonzero(np.isin(data.unit_ids, data_all.unit_ids))
         remap = {old: new for new, old in enumerate(kept)}
         unit_labels = unit_labels[kept]
@@ -239,10 +272,11 @@ def run_heterogeneity(data: PanelData, weights, spec: SpilloverSpec, grouping: G
         if weights_for is not None:
             original = weights_for
             weights_for = lambda positions: original(kept[positions])  # noqa: E731
-    data, weights = data_all, weights_all
-    if method == "interaction":  # a group's interaction coefficient rests on its units alone
-        for group in groups:
-            _check_size(group, data, 0, spec, periods=False)
+    return data_all, weights_all, unit_labels, weights_for
+
+
+def _fit_pooled(data: PanelData, weights, spec: SpilloverSpec, effects: str, notes: list):
+    """The model on every unit: (spectrum, fitted model, its effects)."""
     spectrum = spectrum_for(weights, seed=spec.seed)
     pooled = fit_model(data, spectrum.W, spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
     pooled_effects = compute_effects(pooled, spectrum, spec.draws, spec.seed)
@@ -251,46 +285,38 @@ def run_heterogeneity(data: PanelData, weights, spec: SpilloverSpec, grouping: G
                              "they have no standard errors (and, with separate models, their differences between "
                              "groups are not tested). Set at least 2 draws (e.g. 1000) in the advanced options.",
                              draws=spec.draws))
-    report(progress, 0.15)
-    if method == "interaction":
-        results, comparisons, joint = _interaction(data, spectrum, spec, effects, groups, key, notes)
-        report(progress, 1.0)
-        return HeterogeneityResult(key, grouping, method, spec, pooled, pooled_effects, results, comparisons, joint,
-                                   unit_labels, data, notes)
-    group_results = []
-    for i, group in enumerate(groups):
-        _check_size(group, data, len(pooled.coefficients), spec)
-        sub = data if group.units is None else data.subset_units(group.units)
-        if group.years is not None:
-            sub = sub.subset_years(group.years)
-        if group.units is None:
-            sub_weights = weights
-        elif weights_for is not None:
-            sub_weights = align_weights(weights_for(group.units), sub.unit_ids)
-        else:
-            sub_weights = weights.subset(group.units)
-        if len(sub_weights.islands) and spec.model in ML_MODELS and not spec.drop_islands:
-            islands = sub_weights.ids[sub_weights.islands]
-            raise InputError(
-                "Within the group “{label}”, {count} unit(s) have no neighbour among the group's units: {units}. "
-                "Weights restricted to a group of scattered cities leave islands. Use k-nearest neighbours "
-                "(rebuilt within each group), the interaction method, or turn on “Leave out units without "
-                "neighbours”.", label=group.label, count=len(islands), units=preview(labelled(islands, spec.labels)))
-        sub, sub_weights, dropped = without_islands(sub, sub_weights, spec.drop_islands,
-                                                    spec.model in ML_MODELS, spec.labels)
-        group_notes = [Message("{group}: {note}", group=group.label, note=note) for note in dropped]
-        if dropped:
-            _check_size(Group(group.label, units=np.arange(sub.n), years=sub.years), sub,
-                        len(pooled.coefficients), spec)
-        sub_spectrum = spectrum_for(sub_weights, seed=spec.seed)
-        model = fit_model(sub, sub_spectrum.W, sub_spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
-        table = compute_effects(model, sub_spectrum, spec.draws, spec.seed)
-        group_results.append(GroupResult(group, model, table, group_notes))
-        notes.extend(group_notes)
-        report(progress, 0.15 + 0.85 * (i + 1) / len(groups))
-    comparisons, joint = _separate_tests(group_results, key)
-    return HeterogeneityResult(key, grouping, method, spec, pooled, pooled_effects, group_results, comparisons,
-                               joint, unit_labels, data, notes)
+    return spectrum, pooled, pooled_effects
+
+
+def _fit_group(group: Group, data: PanelData, weights, weights_for, spec: SpilloverSpec, effects: str,
+               p: int) -> GroupResult:
+    """The separate model of one group (its units and/or years, the weights among its units)."""
+    _check_size(group, data, p, spec)
+    sub = data if group.units is None else data.subset_units(group.units)
+    if group.years is not None:
+        sub = sub.subset_years(group.years)
+    if group.units is None:
+        sub_weights = weights
+    elif weights_for is not None:
+        sub_weights = align_weights(weights_for(group.units), sub.unit_ids)
+    else:
+        sub_weights = weights.subset(group.units)
+    if len(sub_weights.islands) and spec.model in ML_MODELS and not spec.drop_islands:
+        islands = sub_weights.ids[sub_weights.islands]
+        raise InputError(
+            "Within the group “{label}”, {count} unit(s) have no neighbour among the group's units: {units}. "
+            "Weights restricted to a group of scattered cities leave islands. Use k-nearest neighbours "
+            "(rebuilt within each group), the interaction method, or turn on “Leave out units without "
+            "neighbours”.", label=group.label, count=len(islands), units=preview(labelled(islands, spec.labels)))
+    sub, sub_weights, dropped = without_islands(sub, sub_weights, spec.drop_islands,
+                                                spec.model in ML_MODELS, spec.labels)
+    group_notes = [Message("{group}: {note}", group=group.label, note=note) for note in dropped]
+    if dropped:
+        _check_size(Group(group.label, units=np.arange(sub.n), years=sub.years), sub, p, spec)
+    sub_spectrum = spectrum_for(sub_weights, seed=spec.seed)
+    model = fit_model(sub, sub_spectrum.W, sub_spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
+    table = compute_effects(model, sub_spectrum, spec.draws, spec.seed)
+    return GroupResult(group, model, table, group_notes)
 
 
 def _quantities(result: GroupResult, key: str) -> dict:

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .data import FIXED_EFFECTS
-from .lee_yu import correct_fixed_effects
-from .likelihood import Prepared, check_fit, full_loglik, maximise, stacked_wa
+from .likelihood import Prepared, check_fit, full_loglik, maximise, ml_result, stacked_wa
 from .results import ModelResult
 
 
@@ -69,21 +67,9 @@ def fit_lag(data, W, spectrum, model: str = "SDM", effects: str = "none", durbin
     def information(theta):
         return lag_information(Z, theta[:-2], theta[-2], theta[-1], spectrum, T)
 
+    def residuals_at(beta, rho):
+        return y - rho * Wy - Z @ beta
+
     theta = np.concatenate([beta, [rho, sigma2]])
-    corrected = effects in FIXED_EFFECTS and bias_correction
-    notes = []
-    if corrected:
-        theta, note = correct_fixed_effects(theta, information, effects, data.n, T, spectrum, model, "ρ")
-        notes.append(note)
-        beta, rho, sigma2 = theta[:-2], float(theta[-2]), float(theta[-1])
-        residuals = y - rho * Wy - Z @ beta
-    vcov = np.linalg.inv(information(theta))[:-1, :-1]
-    r2, r2_within = prepared.r_squared(residuals)
-    design = prepared.design
-    return ModelResult(
-        model=model, effects=effects, dependent=data.dependent, names=design.names, kinds=design.kinds,
-        coefficients=np.concatenate([beta, [rho]]), vcov=vcov, sigma2=sigma2, loglik=loglik,
-        n_units=prepared.n, n_periods=T, residuals=residuals, fitted=design.y - residuals,
-        spatial_name="rho", bounds=(spectrum.lower, spectrum.upper), r2=r2, r2_within=r2_within,
-        bias_corrected=corrected, notes=notes,
-    )
+    return ml_result(prepared, spectrum, model, theta, information, residuals, residuals_at, loglik,
+                     bias_correction, "ρ", "rho")

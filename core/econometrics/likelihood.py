@@ -11,6 +11,8 @@ from ..errors import InputError
 from ..progress import checkpoint
 from .data import FIXED_EFFECTS, within
 from .design import Design, build_design, check_estimable
+from .lee_yu import correct_fixed_effects
+from .results import ModelResult
 
 LOG_2PI = float(np.log(2.0 * np.pi))
 #: Search tolerance on ρ/λ (R spatialreg uses ≈1.5e-8; tighter costs nothing here).
@@ -140,3 +142,29 @@ class Prepared:
         r2 = 1.0 - ssr / float(raw @ raw)
         r2_within = 1.0 - ssr / float(self.y @ self.y) if self.effects in FIXED_EFFECTS else float("nan")
         return r2, r2_within
+
+
+def ml_result(prepared: Prepared, spectrum, model: str, theta, information, residuals, residuals_at, loglik: float,
+              bias_correction: bool, symbol: str, spatial_name: str) -> ModelResult:
+    """The end every ML fit shares once ``theta`` = (β, spatial coefficient, σ²) is estimated: with
+    fixed effects (and ``bias_correction``) the Lee–Yu correction, after which ``residuals_at(β, coefficient)``
+    recomputes the residuals; the covariance of (β, coefficient) from ``information(theta)``; R²; the result.
+    ``symbol`` (ρ, λ) names the coefficient in notes, ``spatial_name`` (rho, lambda) in the result."""
+    data, effects, periods = prepared.data, prepared.effects, prepared.T
+    corrected = effects in FIXED_EFFECTS and bias_correction
+    notes = []
+    if corrected:
+        theta, note = correct_fixed_effects(theta, information, effects, data.n, periods, spectrum, model, symbol)
+        notes.append(note)
+        residuals = residuals_at(theta[:-2], float(theta[-2]))
+    beta, coefficient, sigma2 = theta[:-2], float(theta[-2]), float(theta[-1])
+    vcov = np.linalg.inv(information(theta))[:-1, :-1]
+    r2, r2_within = prepared.r_squared(residuals)
+    design = prepared.design
+    return ModelResult(
+        model=model, effects=effects, dependent=data.dependent, names=design.names, kinds=design.kinds,
+        coefficients=np.concatenate([beta, [coefficient]]), vcov=vcov, sigma2=sigma2, loglik=loglik,
+        n_units=prepared.n, n_periods=periods, residuals=residuals, fitted=design.y - residuals,
+        spatial_name=spatial_name, bounds=(spectrum.lower, spectrum.upper), r2=r2, r2_within=r2_within,
+        bias_corrected=corrected, notes=notes,
+    )

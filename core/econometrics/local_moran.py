@@ -1,27 +1,26 @@
-"""A plain local Moran (LISA) of model residuals, for the residual cluster map.
+"""The local Moran (LISA) of a model's residuals, for the residual cluster map.
 
-``I_i = (n − 1)·z_i·(Wz)_i / Σ z²`` (z = centred values, W row-standardised; the scaling
-of esda's ``Moran_Local``), with conditional-permutation pseudo p-values (Anselin 1995):
-for each unit its neighbours' values are replaced ``permutations`` times by values drawn
-without replacement from the other units (one seeded draw per permutation shared by all
-units, as esda does), and p = (number of permuted I at least as extreme, folded + 1) /
-(permutations + 1). Clusters use GeoDa's labels; units without neighbours are labelled so.
-
-Deliberately separate from ``core.autocorrelation.local_moran`` (spdep's scaling, one
-permutation stream per unit): the residual layer's RLISA_I and RLISA_P are these numbers
-(esda's scaling, one draw shared by all units), so users' results stay the same. Quadrant
-codes and labels are the autocorrelation package's (``clusters``). esda is not used
-because its numba compilation costs seconds on first call inside QGIS.
+A thin layer over :class:`core.autocorrelation.local_moran.LocalMoran` (one statistic, one
+conditional-permutation engine): the statistic is reported in esda's scaling,
+``I_i = (n − 1)·z_i·(Wz)_i / Σ z²`` (z = centred residuals), which is ``(n − 1)/n`` times
+spdep's ``I_i`` that ``LocalMoran`` computes (z-scores, p-values and clusters do not depend on
+the scaling); p is the directed pseudo p-value of the conditional permutations. Units without
+neighbours get quadrant 0, p = 1 and the label "No neighbours". Residuals that do not vary (a
+perfect fit) have no clusters: I = 0, p = 1, every unit with neighbours "Not significant".
 """
 
-# ruff: noqa: N803, N806 - matrix notation (W, X, Z, T...) as in the econometrics literature
+# ruff: noqa: N803 - matrix notation (W) as in the econometrics literature
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
-from ..autocorrelation.clusters import LISA_LABELS, NO_NEIGHBOURS, NOT_SIGNIFICANT, quadrants
+from ..autocorrelation.clusters import LISA_LABELS, NO_NEIGHBOURS, NOT_SIGNIFICANT, labels_for, quadrants
+from ..autocorrelation.local_moran import LocalMoran as _LocalMoran
+from ..constant import is_constant
+from ..weights.model import SpatialWeights
 
 
 @dataclass
@@ -35,35 +34,25 @@ class LocalMoran:
     @property
     def labels(self) -> np.ndarray:
         """GeoDa cluster label of each unit (significance at ``alpha``)."""
-        labels = np.array([LISA_LABELS[q] if q else LISA_LABELS[NO_NEIGHBOURS] for q in self.quadrant], dtype=object)
-        labels[(self.p > self.alpha) & (self.quadrant > 0)] = LISA_LABELS[NOT_SIGNIFICANT]
-        return labels
+        codes = np.where(self.p <= self.alpha, self.quadrant, NOT_SIGNIFICANT)
+        codes[self.quadrant == 0] = NO_NEIGHBOURS
+        return labels_for(codes, LISA_LABELS)
 
 
 def local_moran(values, W, permutations: int = 999, seed: int = 1, alpha: float = 0.05) -> LocalMoran:
-    """Local Moran of ``values`` with the (row-standardised) sparse matrix ``W``."""
+    """Local Moran of ``values`` with the (row-standardised) sparse matrix ``W`` as given."""
     values = np.asarray(values, dtype=np.float64)
-    W = W.tocsr()
     n = len(values)
-    z = values - values.mean()
-    denominator = float(z @ z)
-    lag = W @ z
-    statistic = (n - 1) * z * lag / denominator if denominator > 0 else np.zeros(n)
-    cardinality = np.diff(W.indptr)
-    quadrant = quadrants(z, lag)
-    quadrant[cardinality == 0] = 0
-    p = np.ones(n)
-    k_max = int(cardinality.max()) if n else 0
-    if permutations and k_max and denominator > 0:
-        rng = np.random.default_rng(seed)
-        picks = np.argsort(rng.random((permutations, n - 1)), axis=1)[:, :k_max]
-        for i in np.flatnonzero(cardinality):
-            start, end = W.indptr[i], W.indptr[i + 1]
-            weights = W.data[start:end]
-            others = picks[:, : end - start]
-            others = others + (others >= i)  # skip unit i itself
-            simulated = (n - 1) * z[i] * (z[others] @ weights) / denominator
-            larger = int(np.sum(simulated >= statistic[i]))
-            larger = min(larger, permutations - larger)
-            p[i] = (larger + 1.0) / (permutations + 1.0)
-    return LocalMoran(statistic, p, quadrant, alpha, permutations)
+    if W.shape != (n, n):
+        raise ValueError(f"{n} values for a {W.shape[0]} × {W.shape[1]} weights matrix")
+    weights = SpatialWeights(np.arange(n), sp.csr_matrix(W, dtype=np.float64), transform="O")
+    if is_constant(values) or len(weights.islands) == n:  # a perfect fit, or no links: nothing to map
+        centred = values - values.mean()
+        quadrant = np.where(weights.cardinalities > 0, quadrants(centred, weights.matrix @ centred), 0)
+        return LocalMoran(np.zeros(n), np.ones(n), quadrant, alpha, permutations)
+    lisa = _LocalMoran(values, weights, permutations=permutations, seed=seed, alpha=alpha)
+    tested = np.isfinite(lisa.Is)
+    quadrant = np.where(tested, lisa.quadrant, 0)
+    statistic = np.where(tested, lisa.Is * (n - 1) / n, 0.0)
+    p = lisa.p if permutations else lisa.p_norm
+    return LocalMoran(statistic, np.where(tested, p, 1.0), quadrant, alpha, permutations)

@@ -287,12 +287,28 @@ def run_scenario(data: PanelData, weights, spec: SpilloverSpec, policy: Policy, 
 def predict(fitted: SpilloverResult, policy: Policy, progress=None) -> ScenarioResult:
     """The policy's changes from a fitted model (``run_spillover``'s result; its spec gives the
     draws and the seed)."""
-    spec = fitted.spec
     model, data = fitted.main, fitted.data
     _check_regressor(policy, data.names)
     notes = [note for note in fitted.notes]
-    unit_ids = data.unit_ids
-    chosen = chosen_mask(policy, unit_ids, notes)
+    chosen, baseline, dx = _checked_change(policy, data, notes)
+    form = _ReducedForm(fitted.spectrum.W, dx, chosen)
+    report(progress, 0.05)
+    changes = _lag_changes if model.model in LAG_MODELS else _linear_changes
+    own, total, totals, low, high, bounds, method, samples, nodes = changes(fitted, policy, form, dx, chosen,
+                                                                            progress)
+    received = total - own
+    totals["received"] = totals["total"] - totals["own"]
+    report(progress, 1.0)
+    return ScenarioResult(data.unit_ids, chosen, baseline, dx, own, received, total, np.asarray(low),
+                          np.asarray(high),
+                          {key: Total(float(totals[key]), float(bounds[key][0]), float(bounds[key][1]))
+                           for key in ("own", "received", "total")},
+                          policy, fitted, method, samples, nodes, notes)
+
+
+def _checked_change(policy: Policy, data, notes: list):
+    """(chosen cities, baseline values, Δx) of the policy, refused when it changes nothing."""
+    chosen = chosen_mask(policy, data.unit_ids, notes)
     baseline = baseline_values(data, policy.regressor)
     dx = policy_change(policy, baseline, chosen)
     if not np.isfinite(dx).all():
@@ -308,78 +324,83 @@ def predict(fitted: SpilloverResult, policy: Policy, progress=None) -> ScenarioR
     if policy.kind == "target":
         notes.append(Message("{count} chosen city(ies) already at or above the target {target} get no change.",
                              count=int((chosen & (dx == 0)).sum()), target=policy.delta))
+    return chosen, baseline, dx
+
+
+def _lag_changes(fitted: SpilloverResult, policy: Policy, form, dx, chosen, progress):
+    """Models with a spatial multiplier: exact changes at ρ, intervals by simulating (β, θ, ρ)."""
+    spec, model, n = fitted.spec, fitted.main, fitted.data.n
     beta_at, theta_at = _positions(model, policy.regressor)
     coefficients = model.coefficients
     beta = coefficients[beta_at]
     theta = coefficients[theta_at] if theta_at >= 0 else 0.0
-    W = fitted.spectrum.W
-    form = _ReducedForm(W, dx, chosen)
-    report(progress, 0.05)
     samples = None
     nodes = (0, 0)
-    if model.model in LAG_MODELS:
-        rho = model.spatial
-        lu = form.factor(rho)
-        vectors = form.vectors(lu)
-        d0, d1 = form.diagonals(lu, span(progress, 0.05, 0.3))
-        own = np.zeros(data.n)
-        own[form.at] = dx[form.at] * (beta * d0 + theta * d1)
-        total = beta * vectors[:, 0] + theta * vectors[:, 1]
-        totals = {"own": float(own.sum()), "total": float(total.sum())}
-        low = high = np.full(data.n, np.nan)
-        bounds = {key: (np.nan, np.nan) for key in ("own", "received", "total")}
-        if spec.draws > 1:
-            rng = np.random.default_rng(spec.seed)  # the effects' generator and draws
-            drawn, _ = _draws(rng, coefficients, model.vcov, spec.draws, len(coefficients) - 1,
-                              fitted.spectrum.lower, fitted.spectrum.upper)
-            b = drawn[:, beta_at]
-            t = drawn[:, theta_at] if theta_at >= 0 else np.zeros(len(drawn))
-            r = drawn[:, -1]
-            samples = np.column_stack([b, t, r])
-            simulated_vectors, sums, nodes = _interpolated(form, r, span(progress, 0.3, 0.95))
-            city = b[:, None] * simulated_vectors[:, :, 0] + t[:, None] * simulated_vectors[:, :, 1]
-            low, high = np.percentile(city, [2.5, 97.5], axis=0)
-            sum_own = b * sums[:, 0] + t * sums[:, 1]
-            sum_total = city.sum(axis=1)
-            for key, values in (("own", sum_own), ("received", sum_total - sum_own), ("total", sum_total)):
-                bounds[key] = tuple(np.percentile(values, [2.5, 97.5]))
-            method = Message("simulation: the effects' {draws} draws of (β, θ, ρ), seed {seed}; each city's change "
-                             "from sparse LU solves at {nodes} Chebyshev points of ρ (the sums of the own parts at "
-                             "{sum_nodes}), interpolated to each draw; 95 % intervals from the 2.5 and 97.5 "
-                             "percentiles", draws=spec.draws, seed=spec.seed, nodes=nodes[0], sum_nodes=nodes[1])
-        else:
-            method = Message("none: {draws} simulation draw(s), at least 2 are needed for intervals",
-                             draws=spec.draws)
+    rho = model.spatial
+    lu = form.factor(rho)
+    vectors = form.vectors(lu)
+    d0, d1 = form.diagonals(lu, span(progress, 0.05, 0.3))
+    own = np.zeros(n)
+    own[form.at] = dx[form.at] * (beta * d0 + theta * d1)
+    total = beta * vectors[:, 0] + theta * vectors[:, 1]
+    totals = {"own": float(own.sum()), "total": float(total.sum())}
+    low = high = np.full(n, np.nan)
+    bounds = {key: (np.nan, np.nan) for key in ("own", "received", "total")}
+    if spec.draws > 1:
+        rng = np.random.default_rng(spec.seed)  # the effects' generator and draws
+        drawn, _ = _draws(rng, coefficients, model.vcov, spec.draws, len(coefficients) - 1,
+                          fitted.spectrum.lower, fitted.spectrum.upper)
+        b = drawn[:, beta_at]
+        t = drawn[:, theta_at] if theta_at >= 0 else np.zeros(len(drawn))
+        r = drawn[:, -1]
+        samples = np.column_stack([b, t, r])
+        simulated_vectors, sums, nodes = _interpolated(form, r, span(progress, 0.3, 0.95))
+        city = b[:, None] * simulated_vectors[:, :, 0] + t[:, None] * simulated_vectors[:, :, 1]
+        low, high = np.percentile(city, [2.5, 97.5], axis=0)
+        sum_own = b * sums[:, 0] + t * sums[:, 1]
+        sum_total = city.sum(axis=1)
+        for key, values in (("own", sum_own), ("received", sum_total - sum_own), ("total", sum_total)):
+            bounds[key] = tuple(np.percentile(values, [2.5, 97.5]))
+        method = Message("simulation: the effects' {draws} draws of (β, θ, ρ), seed {seed}; each city's change "
+                         "from sparse LU solves at {nodes} Chebyshev points of ρ (the sums of the own parts at "
+                         "{sum_nodes}), interpolated to each draw; 95 % intervals from the 2.5 and 97.5 "
+                         "percentiles", draws=spec.draws, seed=spec.seed, nodes=nodes[0], sum_nodes=nodes[1])
     else:
-        own = np.where(chosen, dx * (beta + theta * W.diagonal()), 0.0)
-        total = beta * dx + theta * form.wdx
-        totals = {"own": float(own.sum()), "total": float(total.sum())}
-        V = model.vcov
-        vbb = V[beta_at, beta_at]
-        vtt = V[theta_at, theta_at] if theta_at >= 0 else 0.0
-        vbt = V[beta_at, theta_at] if theta_at >= 0 else 0.0
+        method = Message("none: {draws} simulation draw(s), at least 2 are needed for intervals",
+                         draws=spec.draws)
+    return own, total, totals, low, high, bounds, method, samples, nodes
 
-        def se(a, c):  # standard error of a·β + c·θ
-            return np.sqrt(np.clip(a * a * vbb + 2.0 * a * c * vbt + c * c * vtt, 0.0, None))
 
-        half = Z95 * se(dx, form.wdx)
-        low, high = total - half, total + half
-        own_c = np.where(chosen, dx * W.diagonal(), 0.0)  # θ-coefficient of the own parts
-        parts = {"own": (dx.sum(), own_c.sum()), "total": (dx.sum(), form.wdx.sum())}
-        parts["received"] = (0.0, parts["total"][1] - parts["own"][1])
-        bounds = {}
-        for key, (a, c) in parts.items():
-            estimate = beta * a + theta * c
-            h = Z95 * float(se(a, c))
-            bounds[key] = (estimate - h, estimate + h)
-        method = (Message("linear in the coefficients: standard errors from the covariance matrix, normal 95 % "
-                          "intervals") if theta_at >= 0
-                  else Message("no spatial multiplier and no W·X term for the policy variable: each city's change "
-                               "is its own (β·Δx), there is no spillover; normal 95 % intervals"))
-    received = total - own
-    totals["received"] = totals["total"] - totals["own"]
-    report(progress, 1.0)
-    return ScenarioResult(unit_ids, chosen, baseline, dx, own, received, total, np.asarray(low), np.asarray(high),
-                          {key: Total(float(totals[key]), float(bounds[key][0]), float(bounds[key][1]))
-                           for key in ("own", "received", "total")},
-                          policy, fitted, method, samples, nodes, notes)
+def _linear_changes(fitted: SpilloverResult, policy: Policy, form, dx, chosen, progress):
+    """Models without a multiplier: changes linear in (β, θ), normal intervals from the covariance."""
+    model, W = fitted.main, fitted.spectrum.W
+    beta_at, theta_at = _positions(model, policy.regressor)
+    coefficients = model.coefficients
+    beta = coefficients[beta_at]
+    theta = coefficients[theta_at] if theta_at >= 0 else 0.0
+    own = np.where(chosen, dx * (beta + theta * W.diagonal()), 0.0)
+    total = beta * dx + theta * form.wdx
+    totals = {"own": float(own.sum()), "total": float(total.sum())}
+    V = model.vcov
+    vbb = V[beta_at, beta_at]
+    vtt = V[theta_at, theta_at] if theta_at >= 0 else 0.0
+    vbt = V[beta_at, theta_at] if theta_at >= 0 else 0.0
+
+    def se(a, c):  # standard error of a·β + c·θ
+        return np.sqrt(np.clip(a * a * vbb + 2.0 * a * c * vbt + c * c * vtt, 0.0, None))
+
+    half = Z95 * se(dx, form.wdx)
+    low, high = total - half, total + half
+    own_c = np.where(chosen, dx * W.diagonal(), 0.0)  # θ-coefficient of the own parts
+    parts = {"own": (dx.sum(), own_c.sum()), "total": (dx.sum(), form.wdx.sum())}
+    parts["received"] = (0.0, parts["total"][1] - parts["own"][1])
+    bounds = {}
+    for key, (a, c) in parts.items():
+        estimate = beta * a + theta * c
+        h = Z95 * float(se(a, c))
+        bounds[key] = (estimate - h, estimate + h)
+    method = (Message("linear in the coefficients: standard errors from the covariance matrix, normal 95 % "
+                      "intervals") if theta_at >= 0
+              else Message("no spatial multiplier and no W·X term for the policy variable: each city's change "
+                           "is its own (β·Δx), there is no spillover; normal 95 % intervals"))
+    return own, total, totals, low, high, bounds, method, None, (0, 0)

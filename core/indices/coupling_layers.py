@@ -34,11 +34,6 @@ class LayerCoupling:
     wide: bool = False
     warnings: list[str] = field(default_factory=list)
 
-    def level_attribute(self) -> tuple[str, object]:
-        """(field or stem of the latest level, latest year)."""
-        latest = self.years[-1]
-        return (year_field("CCL", latest) if self.wide else "CCL"), latest
-
 
 def _pairs(frame, field_a: str, field_b: str, all_years: bool, warnings) -> list[tuple[object, str, str]]:
     split_a, split_b = split_year_field(field_a), split_year_field(field_b)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..progress import report, span
-from ..regression.panel_data import PanelData, require_balanced, select_years
+from ..regression.panel_data import LongPanel, require_balanced, select_years
 from .bootstrap import BootstrapDraws, bias_corrected_interval, cluster_bootstrap, percentile_interval
 from .design import MediationData, mediation_data
 from .sobel import IndirectTest, sobel
@@ -80,7 +80,7 @@ class MediationResult:
         return "direct_only" if direct_significant else "no_effect"
 
 
-def mediation_analysis(panel: PanelData, x: str, m: str, y: str, controls=(),
+def mediation_analysis(panel: LongPanel, x: str, m: str, y: str, controls=(),
                        settings: MediationSettings | None = None, progress=None) -> MediationResult:
     """Stepwise regressions, Sobel and Aroian tests and the cluster bootstrap of a·b."""
     settings = settings or MediationSettings()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
-from ..regression.panel_data import PanelData
+from ..regression.panel_data import LongPanel
 from ..regression.within import design
 
 MODELS = ("cross_section", "pooled", "unit", "twoway")
@@ -52,7 +52,7 @@ class MediationData:
         return np.column_stack([self.x, self.m, self.y, self.others])
 
 
-def mediation_data(panel: PanelData, x: str, m: str, y: str, controls=(), model: str = "twoway",
+def mediation_data(panel: LongPanel, x: str, m: str, y: str, controls=(), model: str = "twoway",
                    year: int | None = None) -> MediationData:
     """The (transformed) regression data of a balanced ``panel``."""
     if model not in MODELS:

@@ -17,11 +17,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, preview
-from ..panel import check_unit_years, numeric_values, split_year_field, wide_to_long
+from ..panel import check_unit_ids, check_unit_years, numeric_values, split_year_field, wide_to_long, year_values
 
 
 @dataclass
-class PanelData:
+class LongPanel:
+    """A layer's variables as one long table (unit, year, variables), with the way back to the layer's
+    rows. What OLS/within regressions, mediation and convergence read; the spatial models' estimation
+    arrays are :class:`core.econometrics.data.PanelData`, built from a layer by that module."""
+
     long: pd.DataFrame  # unit, year, variables...
     units: np.ndarray  # unit ids, in layer order
     unit_rows: np.ndarray  # position in the input frame of each unit's (first) row
@@ -48,7 +52,7 @@ def describe_units(units, labels: dict | None = None) -> list[str]:
     return [f"{u} {labels[u]}" if labels.get(u) not in (None, "") else str(u) for u in units]
 
 
-def read_panel(frame: pd.DataFrame, fields, unit_ids, year_field: str | None = None) -> PanelData:
+def read_panel(frame: pd.DataFrame, fields, unit_ids, year_field: str | None = None) -> LongPanel:
     """The panel of ``fields`` from a wide (``year_field`` None) or long layer frame.
 
     ``unit_ids``: the unit of each row of ``frame`` (an id field's values or feature ids).
@@ -60,7 +64,7 @@ def read_panel(frame: pd.DataFrame, fields, unit_ids, year_field: str | None = N
     return _from_wide(frame, fields, unit_ids)
 
 
-def _from_wide(frame, fields, unit_ids) -> PanelData:
+def _from_wide(frame, fields, unit_ids) -> LongPanel:
     if pd.Series(unit_ids).duplicated().any():
         repeated = sorted(set(pd.Series(unit_ids)[pd.Series(unit_ids).duplicated()].astype(str)))
         raise InputError(
@@ -94,22 +98,14 @@ def _from_wide(frame, fields, unit_ids) -> PanelData:
     long["year"] = long["year"].astype(int)
     long = long.sort_values(["row", "year"], kind="stable").reset_index(drop=True)
     columns = ["unit", "year", *dict.fromkeys(variables.values())]
-    return PanelData(long[columns], unit_ids, np.arange(len(frame)), variables)
+    return LongPanel(long[columns], unit_ids, np.arange(len(frame)), variables)
 
 
-def _from_long(frame, fields, unit_ids, year_field) -> PanelData:
+def _from_long(frame, fields, unit_ids, year_field) -> LongPanel:
     if year_field not in frame.columns:
         raise InputError("The year field {field} is not in the layer.", field=year_field)
-    years = pd.to_numeric(frame[year_field], errors="coerce")
-    if years.isna().any() or (years % 1 != 0).any():
-        raise InputError(
-            "The year field {field} must hold whole years for every feature; {count} feature(s) "
-            "have none.", field=year_field, count=int((years.isna() | (years % 1 != 0)).sum()),
-        )
-    long = pd.DataFrame({"unit": unit_ids, "year": years.astype(int).to_numpy()})
-    if pd.isna(long["unit"]).any():
-        raise InputError("The unit id is empty (NULL) for {count} feature(s); fill the id field.",
-                         count=int(pd.isna(long["unit"]).sum()))
+    long = pd.DataFrame({"unit": unit_ids, "year": year_values(frame[year_field], year_field)})
+    check_unit_ids(long["unit"])
     check_unit_years(long["unit"], long["year"])
     variables = {}
     for name in fields:
@@ -121,10 +117,10 @@ def _from_long(frame, fields, unit_ids, year_field) -> PanelData:
     long["_order"] = long["unit"].map(position)
     long = long.sort_values(["_order", "year"], kind="stable").drop(columns="_order").reset_index(drop=True)
     unit_rows = first_rows.reindex(order).to_numpy()
-    return PanelData(long, np.asarray(order), unit_rows, variables)
+    return LongPanel(long, np.asarray(order), unit_rows, variables)
 
 
-def select_years(panel: PanelData, start: int | None = None, end: int | None = None) -> PanelData:
+def select_years(panel: LongPanel, start: int | None = None, end: int | None = None) -> LongPanel:
     """The panel restricted to ``start``..``end`` (None: the first / last year)."""
     years = panel.years
     start = years[0] if not start else int(start)
@@ -135,11 +131,11 @@ def select_years(panel: PanelData, start: int | None = None, end: int | None = N
             start=start, end=end, years=preview(years),
         )
     keep = panel.long["year"].between(start, end)
-    return PanelData(panel.long[keep].reset_index(drop=True), panel.units, panel.unit_rows,
+    return LongPanel(panel.long[keep].reset_index(drop=True), panel.units, panel.unit_rows,
                      panel.variables, list(panel.dropped))
 
 
-def require_balanced(panel: PanelData, variables, balance: bool = False, minimum_years: int = 1) -> PanelData:
+def require_balanced(panel: LongPanel, variables, balance: bool = False, minimum_years: int = 1) -> LongPanel:
     """Every unit with a value of every variable in every year, or a clear error.
 
     A variable without any value in a year is reported on its own (usually a missing
@@ -166,7 +162,7 @@ def require_balanced(panel: PanelData, variables, balance: bool = False, minimum
     indexed = long.set_index(["unit", "year"]).reindex(grid)
     lacking = indexed[variables].isna().any(axis=1)
     if not lacking.any():
-        return PanelData(indexed.reset_index(), panel.units, panel.unit_rows, panel.variables,
+        return LongPanel(indexed.reset_index(), panel.units, panel.unit_rows, panel.variables,
                          list(panel.dropped))
     gaps = indexed[lacking]
     bad_units = list(dict.fromkeys(gaps.index.get_level_values("unit")))
@@ -186,5 +182,5 @@ def require_balanced(panel: PanelData, variables, balance: bool = False, minimum
         raise InputError("Dropping the units with missing years leaves {count} unit(s); fill the gaps instead.",
                          count=len(kept_units))
     balanced = indexed[~indexed.index.get_level_values("unit").isin(bad_units)].reset_index()
-    return PanelData(balanced, kept_units, panel.unit_rows[keep], panel.variables,
+    return LongPanel(balanced, kept_units, panel.unit_rows[keep], panel.variables,
                      list(panel.dropped) + bad_units)

@@ -130,14 +130,14 @@ def null_policy(algorithm, parameters, context) -> str:
 
 # ---------------------------------------------------------------------- reading
 def read_panel(algorithm, parameters, context, feedback):
-    """(source, frame, Panel, everything): every field of INPUT, the units and their weights, and
+    """(source, frame, LayerUnits, everything): every field of INPUT, the units and their weights, and
     every feature as read (features without a geometry are left out of the analysis but stay in
     the local outputs, with NULL results: :func:`write_local_outputs`).
 
     A long layer (YEAR_FIELD set) needs the unit id field: the weights are built once on
     the first feature of each unit and shared by every year.
     """
-    from ...core.autocorrelation.runs import Panel
+    from ...core.autocorrelation.runs import LayerUnits
     from ..io.bridge import read_frame
     from ..io.invalid_geometries import apply_policy
 
@@ -151,14 +151,14 @@ def read_panel(algorithm, parameters, context, feedback):
         ids = unit_ids(frame, id_field)
         frame, ids = apply_policy(frame, ids, policy, feedback)
         weights = resolve_weights(algorithm, parameters, context, frame, ids, progress=progress, feedback=feedback)
-        return source, frame, Panel.wide(frame, weights), everything
+        return source, frame, LayerUnits.wide(frame, weights), everything
     require_unit_id(id_field, year_field)
     frame, _ = apply_policy(frame, frame.index.to_numpy(), policy, feedback)
-    first, ids, unit_of_row = Panel.long_units(frame[id_field], frame[year_field])
+    first, ids, unit_of_row = LayerUnits.long_units(frame[id_field], frame[year_field])
     weights = resolve_weights(algorithm, parameters, context, frame.iloc[first], ids, progress=progress,
                               feedback=feedback)
     years = frame[year_field].astype("float64").to_numpy().astype("int64")
-    return source, frame, Panel(frame, weights, unit_of_row, years), everything
+    return source, frame, LayerUnits(frame, weights, unit_of_row, years), everything
 
 
 def analysis_year_field(algorithm, parameters, context):

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
   <context>
     <name>AutocorrelationParameters</name>
@@ -5677,139 +5678,136 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>Styling</name>
     <message>
-      <location filename="../../processing/styling.py" line="283" />
+      <location filename="../../processing/styling.py" line="281" />
       <source>Style written by the Digital Resilience Toolkit</source>
       <translation>由数字韧性工具箱写入的样式</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="431" />
+      <location filename="../../processing/styling.py" line="429" />
       <source>Natural breaks (Fisher–Jenks)</source>
       <translation>自然断点（Fisher–Jenks）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="432" />
+      <location filename="../../processing/styling.py" line="430" />
       <source>Quantiles</source>
       <translation>分位数</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="433" />
+      <location filename="../../processing/styling.py" line="431" />
       <source>Equal interval</source>
       <translation>等间距</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="434" />
+      <location filename="../../processing/styling.py" line="432" />
       <source>Standard deviation</source>
       <translation>标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="435" />
+      <location filename="../../processing/styling.py" line="433" />
       <source>Box plot</source>
       <translation>箱线图</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="512" />
+      <location filename="../../processing/styling.py" line="510" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="513" />
+      <location filename="../../processing/styling.py" line="511" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="514" />
+      <location filename="../../processing/styling.py" line="512" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="515" />
+      <location filename="../../processing/styling.py" line="513" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="516" />
+      <location filename="../../processing/styling.py" line="514" />
       <source>Other positive</source>
       <translation>其他正关联</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="517" />
+      <location filename="../../processing/styling.py" line="515" />
       <source>Negative</source>
       <translation>负关联</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="518" />
+      <location filename="../../processing/styling.py" line="516" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="519" />
+      <location filename="../../processing/styling.py" line="517" />
       <source>No neighbours</source>
       <translation>无邻居</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="520" />
+      <location filename="../../processing/styling.py" line="518" />
       <source>No data</source>
       <translation>无数据</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="521" />
+      <location filename="../../processing/styling.py" line="519" />
       <source>Hot spot (99% confidence)</source>
       <translation>热点（99% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="522" />
+      <location filename="../../processing/styling.py" line="520" />
       <source>Hot spot (95% confidence)</source>
       <translation>热点（95% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="523" />
+      <location filename="../../processing/styling.py" line="521" />
       <source>Hot spot (90% confidence)</source>
       <translation>热点（90% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="524" />
+      <location filename="../../processing/styling.py" line="522" />
       <source>Cold spot (90% confidence)</source>
       <translation>冷点（90% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="525" />
+      <location filename="../../processing/styling.py" line="523" />
       <source>Cold spot (95% confidence)</source>
       <translation>冷点（95% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="526" />
+      <location filename="../../processing/styling.py" line="524" />
       <source>Cold spot (99% confidence)</source>
       <translation>冷点（99% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="623" />
-      <source>Core city</source>
-      <translation>核心城市</translation>
-    </message>
-    <message>
       <location filename="../../processing/styling.py" line="624" />
-      <source>Node city (covered)</source>
-      <translation>节点城市（已覆盖）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/styling.py" line="625" />
-      <source>Not covered</source>
-      <translation>未覆盖</translation>
-    </message>
-    <message>
-      <location filename="../../processing/styling.py" line="637" />
       <source>beyond {radius} km (not covered)</source>
       <translation>{radius} km 以外（未覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="658" />
+      <location filename="../../processing/styling.py" line="645" />
       <source>within {radius} km</source>
       <translation>{radius} km 以内</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="659" />
+      <location filename="../../processing/styling.py" line="646" />
       <source>beyond {radius} km</source>
       <translation>{radius} km 以外</translation>
+    </message>
+    <message>
+      <source>Core city</source>
+      <translation type="vanished">核心城市</translation>
+    </message>
+    <message>
+      <source>Node city (covered)</source>
+      <translation type="vanished">节点城市（已覆盖）</translation>
+    </message>
+    <message>
+      <source>Not covered</source>
+      <translation type="vanished">未覆盖</translation>
     </message>
   </context>
   <context>
@@ -6502,192 +6500,192 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
   <context>
     <name>core</name>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="42" />
+      <location filename="../../core/autocorrelation/analyses.py" line="51" />
       <source>normality</source>
       <translation>正态性假设</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="42" />
+      <location filename="../../core/autocorrelation/analyses.py" line="51" />
       <source>randomisation</source>
       <translation>随机化假设</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="42" />
+      <location filename="../../core/autocorrelation/analyses.py" line="51" />
       <source>permutation</source>
       <translation>置换检验</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="48" />
+      <location filename="../../core/autocorrelation/analyses.py" line="57" />
       <source>{run}: {count} unit(s) with NULL values left out: {ids}.</source>
       <translation>{run}：已剔除 {count} 个含 NULL 值的单元：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="52" />
+      <location filename="../../core/autocorrelation/analyses.py" line="61" />
       <source>{run}: {count} unit(s) without neighbours, not tested (“No neighbours”): {ids}.</source>
       <translation>{run}：{count} 个单元没有邻居，未参与检验（“无邻居”）：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="73" />
+      <location filename="../../core/autocorrelation/analyses.py" line="82" />
       <source>Choose at least one statistic among {choices}.</source>
       <translation>请从 {choices} 中至少选择一个统计量。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="75" />
+      <location filename="../../core/autocorrelation/analyses.py" line="84" />
       <source>Choose at least one numeric field.</source>
       <translation>请至少选择一个数值字段。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="97" />
+      <location filename="../../core/autocorrelation/analyses.py" line="106" />
       <source>{run}: General G skipped, it needs values of zero or more ({count} negative).</source>
       <translation>{run}：已跳过 General G，它要求数值非负（有 {count} 个负值）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="110" />
+      <location filename="../../core/autocorrelation/analyses.py" line="119" />
       <source>Nothing could be computed: General G needs values of zero or more; choose Moran's I or Geary's C as well, or variables without negative values.</source>
       <translation>无法计算任何结果：General G 要求数值非负；请同时选择 Moran's I 或 Geary's C，或使用不含负值的变量。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="167" />
+      <location filename="../../core/autocorrelation/analyses.py" line="176" />
       <source>p-value adjusted ({correction})</source>
       <translation>校正后的 p 值（{correction}）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="173" />
+      <location filename="../../core/autocorrelation/analyses.py" line="182" />
       <source>pseudo p-value (conditional permutation, directed)</source>
       <translation>伪 p 值（条件置换，有方向）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="174" />
+      <location filename="../../core/autocorrelation/analyses.py" line="183" />
       <source>p-value (normal approximation, two-sided)</source>
       <translation>p 值（正态近似，双侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="176" />
+      <location filename="../../core/autocorrelation/analyses.py" line="185" />
       <source>Local Moran's I</source>
       <translation>局部莫兰指数 I</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="177" />
+      <location filename="../../core/autocorrelation/analyses.py" line="186" />
       <source>z-score of I (analytical moments)</source>
       <translation>I 的 z 得分（解析矩）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="179" />
+      <location filename="../../core/autocorrelation/analyses.py" line="188" />
       <source>Quadrant (GeoDa codes: 1 HH, 2 LL, 3 LH, 4 HL)</source>
       <translation>象限（GeoDa 编码：1 高-高，2 低-低，3 低-高，4 高-低）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="181" />
+      <location filename="../../core/autocorrelation/analyses.py" line="190" />
       <source>Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 no data, 6 no neighbours)</source>
       <translation>集聚类型（GeoDa 编码：0 不显著，1 高-高，2 低-低，3 低-高，4 高-低，5 无数据，6 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="183" />
+      <location filename="../../core/autocorrelation/analyses.py" line="192" />
       <source>LISA cluster</source>
       <translation>LISA 集聚类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="184" />
+      <location filename="../../core/autocorrelation/analyses.py" line="193" />
       <source>Spatial lag of the standardised variable</source>
       <translation>标准化变量的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="191" />
+      <location filename="../../core/autocorrelation/analyses.py" line="200" />
       <source>Local Geary's c</source>
       <translation>局部 Geary's c</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="192" />
+      <location filename="../../core/autocorrelation/analyses.py" line="201" />
       <source>z-score of c (permutation moments)</source>
       <translation>c 的 z 得分（置换矩）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="194" />
+      <location filename="../../core/autocorrelation/analyses.py" line="203" />
       <source>Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 other positive, 4 negative, 5 no data, 6 no neighbours)</source>
       <translation>集聚类型（GeoDa 编码：0 不显著，1 高-高，2 低-低，3 其他正关联，4 负关联，5 无数据，6 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="197" />
+      <location filename="../../core/autocorrelation/analyses.py" line="206" />
       <source>Local Geary cluster</source>
       <translation>局部 Geary 集聚类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="203" />
+      <location filename="../../core/autocorrelation/analyses.py" line="212" />
       <source>p-value (conditional permutation, two-sided)</source>
       <translation>p 值（条件置换，双侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="206" />
+      <location filename="../../core/autocorrelation/analyses.py" line="215" />
       <source>Getis-Ord {name}</source>
       <translation>Getis-Ord {name}</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="207" />
+      <location filename="../../core/autocorrelation/analyses.py" line="216" />
       <source>z-score of {name}</source>
       <translation>{name} 的 z 得分</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="209" />
+      <location filename="../../core/autocorrelation/analyses.py" line="218" />
       <source>Gi_Bin: confidence (±3 99 %, ±2 95 %, ±1 90 %; + hot, − cold)</source>
       <translation>Gi_Bin：置信等级（±3 99%，±2 95%，±1 90%；+ 热点，− 冷点）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="211" />
+      <location filename="../../core/autocorrelation/analyses.py" line="220" />
       <source>Hot spot class</source>
       <translation>冷热点类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="224" />
+      <location filename="../../core/autocorrelation/analyses.py" line="233" />
       <source>Unknown multiple-testing correction “{correction}”; use one of {choices}.</source>
       <translation>未知的多重检验校正方法“{correction}”；请使用以下之一：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="227" />
+      <location filename="../../core/autocorrelation/analyses.py" line="236" />
       <source>The significance level must be between 0 and 1 (e.g. 0.05); got {alpha}.</source>
       <translation>显著性水平必须介于 0 和 1 之间（如 0.05）；得到的是 {alpha}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="251" />
+      <location filename="../../core/autocorrelation/analyses.py" line="260" />
       <source>Unknown kind of LISA “{kind}”; use one of {choices}.</source>
       <translation>未知的 LISA 类型“{kind}”；请使用以下之一：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="254" />
+      <location filename="../../core/autocorrelation/analyses.py" line="263" />
       <source>A {kind} LISA needs a second field: the lagged variable (bivariate) or the earlier year (differential).</source>
       <translation>{kind} LISA 需要第二个字段：滞后变量（双变量）或较早年份（差分）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="293" />
+      <location filename="../../core/autocorrelation/analyses.py" line="302" />
       <source>the change {later} − {earlier}</source>
       <translation>变化量 {later} − {earlier}</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/base.py" line="51" />
+      <location filename="../../core/autocorrelation/base.py" line="52" />
       <source>the variable</source>
       <translation>该变量</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/base.py" line="58" />
+      <location filename="../../core/autocorrelation/base.py" line="59" />
       <source>{name} has {count} values but the weights have {n} units; use weights built for this layer.</source>
       <translation>{name} 有 {count} 个值，但空间权重有 {n} 个单元；请使用为此图层构建的权重。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/base.py" line="64" />
+      <location filename="../../core/autocorrelation/base.py" line="65" />
       <source>{name} is NULL (or not a number) for {count} unit(s): {ids}. Fill the values, or choose to drop units with NULL values.</source>
       <translation>{name} 在 {count} 个单元中为 NULL（或不是数字）：{ids}。请补全数值，或选择剔除含 NULL 值的单元。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/base.py" line="70" />
+      <location filename="../../core/autocorrelation/base.py" line="71" />
       <source>{name} has values for only {count} unit(s); spatial autocorrelation needs at least {minimum}.</source>
       <translation>{name} 只在 {count} 个单元中有值；空间自相关至少需要 {minimum} 个。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/base.py" line="76" />
+      <location filename="../../core/autocorrelation/base.py" line="77" />
       <source>No unit has a neighbour under these weights, so there is nothing to correlate; choose other weights (e.g. k-nearest neighbours).</source>
       <translation>在这些空间权重下没有任何单元有邻居，无法计算相关；请选择其他权重（如 k 近邻）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/base.py" line="100" />
+      <location filename="../../core/autocorrelation/base.py" line="89" />
       <source>{name} has the same value ({value}) at every unit, so its spatial autocorrelation is undefined (zero variance); choose a variable that varies.</source>
       <translation>{name} 在所有单元中取值相同（{value}），其空间自相关无定义（方差为零）；请选择有变化的变量。</translation>
     </message>
@@ -6702,12 +6700,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>Getis-Ord General G</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/getis_ord.py" line="30" />
+      <location filename="../../core/autocorrelation/getis_ord.py" line="29" />
       <source>General G needs values of zero or more, but {name} has {count} negative value(s); use Moran's I, or a variable without negative values.</source>
       <translation>General G 要求数值非负，但 {name} 有 {count} 个负值；请使用 Moran's I，或不含负值的变量。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/getis_ord.py" line="51" />
+      <location filename="../../core/autocorrelation/getis_ord.py" line="45" />
       <source>General G is undefined for {name}: fewer than two units with neighbours have a value above zero; use Moran's I.</source>
       <translation>{name} 的 General G 无定义：有邻居且取值大于零的单元少于两个；请使用 Moran's I。</translation>
     </message>
@@ -6722,12 +6720,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>局部 Geary 的 p 值来自置换检验；请设置置换次数（如 999）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/moran.py" line="53" />
+      <location filename="../../core/autocorrelation/moran.py" line="65" />
       <source>Moran's I</source>
       <translation>莫兰指数（Moran's I）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/moran.py" line="93" />
+      <location filename="../../core/autocorrelation/moran.py" line="99" />
       <source>Bivariate Moran's I</source>
       <translation>双变量莫兰指数（Bivariate Moran's I）</translation>
     </message>
@@ -6937,16 +6935,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="76" />
-      <source>The unit id field is empty (NULL) for {count} row(s); fill it.</source>
-      <translation>单元标识字段在 {count} 行中为空（NULL）；请补全。</translation>
-    </message>
-    <message>
-      <location filename="../../core/autocorrelation/runs.py" line="80" />
-      <source>The year field is empty or not a number for {count} row(s); fill it or choose the year field.</source>
-      <translation>年份字段在 {count} 行中为空或不是数字；请补全，或选择年份字段。</translation>
-    </message>
-    <message>
       <location filename="../../core/autocorrelation/runs.py" line="95" />
       <source>The layer has no field {fields}; choose one of: {available}.</source>
       <translation>图层中没有字段 {fields}；请从以下字段中选择：{available}。</translation>
@@ -7012,47 +7000,47 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的分级方法“{scheme}”；请使用以下之一：{schemes}。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="62" />
+      <location filename="../../core/convergence/analysis.py" line="63" />
       <source>{variable} must be positive: convergence works with logarithms and growth rates, but {count} unit(s) have zero or negative values: {units}. Use an index that is positive (e.g. min–max scaled to 0.01–1) or leave these units out.</source>
       <translation>{variable} 必须为正：收敛分析使用对数和增长率，但有 {count} 个单元取值为零或负：{units}。请使用取值为正的指数（如极差标准化到 0.01–1），或剔除这些单元。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="73" />
+      <location filename="../../core/convergence/analysis.py" line="75" />
       <source>{variable} has the same value for every unit in {year}: there is no dispersion to converge. Check the field.</source>
       <translation>{variable} 在 {year} 年所有单元取值相同：不存在可收敛的离散程度。请检查该字段。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="85" />
+      <location filename="../../core/convergence/analysis.py" line="87" />
       <source>The group field is empty for {count} unit(s): {units}. Fill it or leave the group field unset.</source>
       <translation>分组字段在 {count} 个单元中为空：{units}。请补全，或不设置分组字段。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="93" />
+      <location filename="../../core/convergence/analysis.py" line="95" />
       <source>Too few units per group: {groups}. Dispersion by group needs at least {minimum} units in each group; merge the small groups or leave the group field unset.</source>
       <translation>部分组的单元过少：{groups}。按组计算离散程度要求每组至少 {minimum} 个单元；请合并小组，或不设置分组字段。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="106" />
+      <location filename="../../core/convergence/analysis.py" line="108" />
       <source>The spatial weights have no entry for {count} unit(s): {units}; build them from this layer with the same id field.</source>
       <translation>空间权重中缺少 {count} 个单元：{units}；请用相同的标识字段为此图层构建空间权重。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="174" />
+      <location filename="../../core/convergence/analysis.py" line="176" />
       <source>{model} ({kind}): the spatial parameter {name} = {value:.4f} is at the bound of its range ({lower:.4f}, {upper:.4f}); the likelihood has no maximum inside it, so the model is left out of the tables and the report. Try other spatial weights, or read the OLS results.</source>
       <translation>{model}（{kind}）：空间参数 {name} = {value:.4f} 位于其取值范围（{lower:.4f}, {upper:.4f}）的边界；似然函数在该范围内没有极大值，因此该模型不列入表格和报告。请尝试其他空间权重，或参考 OLS 结果。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="178" />
+      <location filename="../../core/convergence/analysis.py" line="180" />
       <source>conditional</source>
       <translation>条件</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="178" />
+      <location filename="../../core/convergence/analysis.py" line="180" />
       <source>absolute</source>
       <translation>绝对</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/analysis.py" line="228" />
+      <location filename="../../core/convergence/analysis.py" line="230" />
       <source>Spatial models need spatial weights; choose a weights file or kind.</source>
       <translation>空间模型需要空间权重；请选择权重文件或权重类型。</translation>
     </message>
@@ -8187,132 +8175,127 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{stem}：年份 {years} 并非所有变量共有，已剔除。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="192" />
-      <source>The year field {field} is empty or not a number in {count} row(s); fill it.</source>
-      <translation>年份字段 {field} 在 {count} 行中为空或不是数字；请补全。</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/data.py" line="200" />
+      <location filename="../../core/econometrics/data.py" line="195" />
       <source>The year field {field} has a single year ({year}); a panel needs at least two, or choose the cross-section layout.</source>
       <translation>年份字段 {field} 只有一个年份（{year}）；面板至少需要两年，或请选择截面格式。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="223" />
+      <location filename="../../core/econometrics/data.py" line="218" />
       <source>The panel is not balanced: {cells} unit-year(s) of {units} unit(s) are missing or empty, e.g. {examples}. Fill the gaps, or run again with “Balance the panel” on to leave out the {units} incomplete unit(s).</source>
       <translation>面板不平衡：{units} 个单元的 {cells} 个单元-年份缺失或为空，例如 {examples}。请补全缺失值，或勾选“平衡面板”后重新运行，以剔除这 {units} 个不完整的单元。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="228" />
+      <location filename="../../core/econometrics/data.py" line="223" />
       <source>Panel balanced: {count} unit(s) with missing years were left out: {units}.</source>
       <translation>已平衡面板：剔除了 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="34" />
+      <location filename="../../core/econometrics/design.py" line="35" />
       <source>OLS (no spatial terms)</source>
       <translation>OLS（无空间项）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="35" />
+      <location filename="../../core/econometrics/design.py" line="36" />
       <source>spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="36" />
+      <location filename="../../core/econometrics/design.py" line="37" />
       <source>spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="37" />
+      <location filename="../../core/econometrics/design.py" line="38" />
       <source>spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="38" />
+      <location filename="../../core/econometrics/design.py" line="39" />
       <source>spatial Durbin error (SDEM)</source>
       <translation>空间杜宾误差模型（SDEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="39" />
+      <location filename="../../core/econometrics/design.py" line="40" />
       <source>spatial lag of X (SLX)</source>
       <translation>解释变量空间滞后模型（SLX）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="71" />
+      <location filename="../../core/econometrics/design.py" line="68" />
       <source>The Durbin (W·X) variables {names} are not explanatory variables of the model; choose among {choices}.</source>
       <translation>杜宾项（W·X）变量 {names} 不是模型的解释变量；请从 {choices} 中选择。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="79" />
+      <location filename="../../core/econometrics/design.py" line="76" />
       <source>Unknown model “{model}”; use one of {models}.</source>
       <translation>未知的模型“{model}”；请使用以下之一：{models}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="98" />
+      <location filename="../../core/econometrics/design.py" line="95" />
       <source>The model has no regressor: choose at least one explanatory variable.</source>
       <translation>模型没有回归变量：请至少选择一个解释变量。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="119" />
+      <location filename="../../core/econometrics/design.py" line="115" />
       <source>{names} does not vary (the same value in every observation, which the constant already captures): remove it from the explanatory variables.</source>
       <translation>{names} 没有变化（每个观测值都相同，常数项已包含其作用）：请将其从解释变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="121" />
+      <location filename="../../core/econometrics/design.py" line="117" />
       <source>{names} do not vary (the same value in every observation, which the constant already captures): remove {variables} from the explanatory variables.</source>
       <translation>{names} 没有变化（每个观测值都相同，常数项已包含其作用）：请将 {variables} 从解释变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="130" />
+      <location filename="../../core/econometrics/design.py" line="126" />
       <source>Too few observations: {obs} for {p} coefficients. Use fewer explanatory variables or more units/years.</source>
       <translation>观测值过少：{obs} 个观测值对应 {p} 个系数。请减少解释变量，或增加单元/年份。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="136" />
+      <location filename="../../core/econometrics/design.py" line="132" />
       <source>The dependent variable {name} does not vary (the same value in every observation); choose another variable.</source>
       <translation>被解释变量 {name} 没有变化（每个观测值都相同）；请选择其他变量。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="138" />
+      <location filename="../../core/econometrics/design.py" line="134" />
       <source>The dependent variable {name} has no variation left to explain once the {effects} are removed; choose another variable or other panel effects.</source>
       <translation>去除{effects}后，被解释变量 {name} 已没有可解释的变化；请选择其他变量或其他面板效应。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="145" />
+      <location filename="../../core/econometrics/design.py" line="141" />
       <source>it does not vary over time within units, so unit fixed effects absorb it</source>
       <translation>它在单元内不随时间变化，被个体固定效应吸收</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="146" />
+      <location filename="../../core/econometrics/design.py" line="142" />
       <source>it does not vary across units within a year, so year fixed effects absorb it</source>
       <translation>它在同一年内不随单元变化，被年份固定效应吸收</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="148" />
+      <location filename="../../core/econometrics/design.py" line="144" />
       <source>the unit and year fixed effects absorb it (it is constant over time or across units)</source>
       <translation>它被个体和年份固定效应吸收（不随时间或不随单元变化）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="150" />
+      <location filename="../../core/econometrics/design.py" line="146" />
       <source>the year fixed effects absorb it</source>
       <translation>它被年份固定效应吸收</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="152" />
+      <location filename="../../core/econometrics/design.py" line="148" />
       <source>it is zero everywhere</source>
       <translation>它处处为零</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="153" />
+      <location filename="../../core/econometrics/design.py" line="149" />
       <source>{names} cannot be estimated: {reason}. Remove it or choose other panel effects.</source>
       <translation>无法估计 {names}：{reason}。请将其移除或选择其他面板效应。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="164" />
+      <location filename="../../core/econometrics/design.py" line="160" />
       <source>Perfect collinearity: {names} is a linear combination of the other regressors ({others}). Remove it (or one of the variables it depends on).</source>
       <translation>完全共线性：{names} 是其他回归变量（{others}）的线性组合。请将其移除（或移除其所依赖的某个变量）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/design.py" line="168" />
+      <location filename="../../core/econometrics/design.py" line="164" />
       <source>Perfect collinearity: {names} are linear combinations of the other regressors ({others}). Remove them (or the variables they depend on).</source>
       <translation>完全共线性：{names} 是其他回归变量（{others}）的线性组合。请将其移除（或移除其所依赖的变量）。</translation>
     </message>
@@ -8532,67 +8515,67 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的方法“{method}”；请使用 separate 或 interaction。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="223" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="253" />
       <source>The key variable {key} is not an explanatory variable; choose one of {names}.</source>
       <translation>关键变量 {key} 不是解释变量；请从 {names} 中选择。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="250" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="284" />
       <source>No inference on the direct, indirect and total effects (simulation draws = {draws}): they have no standard errors (and, with separate models, their differences between groups are not tested). Set at least 2 draws (e.g. 1000) in the advanced options.</source>
       <translation>直接效应、间接效应和总效应没有推断（模拟抽样次数 = {draws}）：它们没有标准误（分组分别估计时，组间差异也不做检验）。请在高级选项中设置至少 2 次抽样（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="274" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="306" />
       <source>Within the group “{label}”, {count} unit(s) have no neighbour among the group's units: {units}. Weights restricted to a group of scattered cities leave islands. Use k-nearest neighbours (rebuilt within each group), the interaction method, or turn on “Leave out units without neighbours”.</source>
       <translation>在组“{label}”内，{count} 个单元在组内没有邻居：{units}。将权重限制在空间分散的城市组内会产生孤岛。请使用 k 近邻（在各组内重新构建）、交互模型方法，或勾选“剔除没有邻居的单元”。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="281" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="313" />
       <source>{group}: {note}</source>
       <translation>{group}：{note}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="321" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="347" />
       <source>z test, independent estimates</source>
       <translation>z 检验，独立估计</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="327" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="353" />
       <source>Cochran's Q: {quantity} of {key} equal in all groups</source>
       <translation>Cochran's Q 检验：{key} 的{quantity}在各组相等</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="328" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="354" />
       <source>the groups share one value</source>
       <translation>各组取值相同</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="347" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="373" />
       <source>The groups do not cover every observation; the interaction model needs them to.</source>
       <translation>分组未覆盖全部观测值；交互模型要求分组覆盖全部观测值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="360" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="386" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients and their W-lags are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数及其空间滞后项（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="363" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="389" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="366" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="392" />
       <source>all units (interaction model)</source>
       <translation>全部单元（交互模型）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="379" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="405" />
       <source>Wald, joint covariance</source>
       <translation>Wald 检验，联合协方差</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="386" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="412" />
       <source>Wald: {quantity} of {key} equal in all groups</source>
       <translation>Wald 检验：{key} 的{quantity}在各组相等</translation>
     </message>
@@ -8622,12 +8605,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>Lee–Yu 修正（双向固定效应）：{name} {before} → {after}，σ² {sigma2} → {corrected}，β 相应调整。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/likelihood.py" line="46" />
+      <location filename="../../core/econometrics/likelihood.py" line="48" />
       <source>{model}: the data are fitted exactly (σ² = {sigma2:.3g}, practically zero), so the likelihood is unbounded and the estimates are meaningless. This happens with too few units for the model, or when an explanatory variable (or its spatial lag) reproduces {dependent}: use more units or remove that variable, or choose another model.</source>
       <translation>{model}：数据被完全拟合（σ² = {sigma2:.3g}，实际为零），因此似然函数无界，估计结果没有意义。这通常是因为单元数对该模型而言太少，或某个解释变量（或其空间滞后项）复现了 {dependent}：请增加单元、移除该变量，或选择其他模型。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/likelihood.py" line="74" />
+      <location filename="../../core/econometrics/likelihood.py" line="76" />
       <source>{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range ({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum away from it. Check the spatial weights (row-standardised weights are expected), add year fixed effects if all units share a trend, or choose another model.</source>
       <translation>{model}：空间参数 {name} = {value:.4f} 达到了其容许范围（{lower:.4f}, {upper:.4f}）的边界；似然函数在边界之外没有内部最大值。请检查空间权重（应为行标准化权重）；若所有单元有共同趋势，请加入年份固定效应；或选择其他模型。</translation>
     </message>
@@ -8892,42 +8875,42 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>政策变量 {name} 不是模型的解释变量；请将其加入解释变量，或从以下变量中选择：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="299" />
+      <location filename="../../core/econometrics/scenario.py" line="315" />
       <source>The policy variable {name} has no usable value in some chosen cities.</source>
       <translation>政策变量 {name} 在部分所选城市中没有可用的值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="303" />
+      <location filename="../../core/econometrics/scenario.py" line="319" />
       <source>Every chosen city already has {name} at or above the target {target}: the policy changes nothing. Choose a higher target or other cities.</source>
       <translation>所有所选城市的 {name} 都已达到或超过目标值 {target}：政策不产生任何变化。请选择更高的目标值或其他城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="306" />
+      <location filename="../../core/econometrics/scenario.py" line="322" />
       <source>The policy changes nothing (a change of zero, or {name} is zero in the chosen cities for a percentage): choose a change other than zero.</source>
       <translation>政策不产生任何变化（变化量为零，或按百分比变化时所选城市的 {name} 为零）：请选择非零的变化。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="309" />
+      <location filename="../../core/econometrics/scenario.py" line="325" />
       <source>{count} chosen city(ies) already at or above the target {target} get no change.</source>
       <translation>{count} 个所选城市已达到或超过目标值 {target}，不产生变化。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="346" />
+      <location filename="../../core/econometrics/scenario.py" line="364" />
       <source>simulation: the effects' {draws} draws of (β, θ, ρ), seed {seed}; each city's change from sparse LU solves at {nodes} Chebyshev points of ρ (the sums of the own parts at {sum_nodes}), interpolated to each draw; 95 % intervals from the 2.5 and 97.5 percentiles</source>
       <translation>模拟：与效应相同的 {draws} 次 (β, θ, ρ) 抽样，种子 {seed}；每个城市的变化由 ρ 的 {nodes} 个切比雪夫点上的稀疏 LU 求解（自身变化之和用 {sum_nodes} 个点）插值到每次抽样；95 % 区间取 2.5 和 97.5 百分位数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="351" />
+      <location filename="../../core/econometrics/scenario.py" line="369" />
       <source>none: {draws} simulation draw(s), at least 2 are needed for intervals</source>
       <translation>无：模拟抽样 {draws} 次，计算区间至少需要 2 次</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="375" />
+      <location filename="../../core/econometrics/scenario.py" line="402" />
       <source>linear in the coefficients: standard errors from the covariance matrix, normal 95 % intervals</source>
       <translation>对系数为线性：标准误来自协方差矩阵，正态 95 % 区间</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="377" />
+      <location filename="../../core/econometrics/scenario.py" line="404" />
       <source>no spatial multiplier and no W·X term for the policy variable: each city's change is its own (β·Δx), there is no spillover; normal 95 % intervals</source>
       <translation>无空间乘数且政策变量无 W·X 项：每个城市的变化仅为自身变化（β·Δx），没有溢出；正态 95 % 区间</translation>
     </message>
@@ -9382,42 +9365,42 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>协调类型</translation>
     </message>
     <message>
-      <location filename="../../core/indices/coupling_layers.py" line="53" />
+      <location filename="../../core/indices/coupling_layers.py" line="48" />
       <source>Years with only one of the two indices were skipped: {years}.</source>
       <translation>只有一个指数的年份已跳过：{years}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/coupling_layers.py" line="55" />
+      <location filename="../../core/indices/coupling_layers.py" line="50" />
       <source>{a} and {b} have no year in common; choose fields of the same years.</source>
       <translation>{a} 与 {b} 没有共同的年份；请选择相同年份的字段。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/coupling_layers.py" line="64" />
+      <location filename="../../core/indices/coupling_layers.py" line="59" />
       <source>The layer has no field {field}.</source>
       <translation>图层中没有字段 {field}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/coupling_layers.py" line="66" />
+      <location filename="../../core/indices/coupling_layers.py" line="61" />
       <source>Field {field} is not numeric; choose an index field.</source>
       <translation>字段 {field} 不是数值型；请选择指数字段。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/coupling_layers.py" line="68" />
+      <location filename="../../core/indices/coupling_layers.py" line="63" />
       <source>Choose two different indices.</source>
       <translation>请选择两个不同的指数。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/coupling_layers.py" line="77" />
+      <location filename="../../core/indices/coupling_layers.py" line="72" />
       <source>{count} values are not finite numbers (±inf) and were treated as missing (the results of those features are NULL): {cells}.</source>
       <translation>{count} 个值不是有限数（±inf），已按缺失值处理（这些要素的结果为 NULL）：{cells}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/coupling_layers.py" line="95" />
+      <location filename="../../core/indices/coupling_layers.py" line="90" />
       <source>{label} {year}</source>
       <translation>{label} {year}</translation>
     </message>
     <message>
-      <location filename="../../core/indices/coupling_layers.py" line="100" />
+      <location filename="../../core/indices/coupling_layers.py" line="95" />
       <source>Fields already in the layer were replaced: {fields}.</source>
       <translation>已替换图层中已有的字段：{fields}。</translation>
     </message>
@@ -10337,7 +10320,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>每个单元每年只能有一行；以下单元-年份重复：{pairs}。请检查单元标识字段和年份字段。</translation>
     </message>
     <message>
-      <location filename="../../core/panel.py" line="126" />
+      <location filename="../../core/panel.py" line="114" />
+      <source>The year field {field} must hold whole years for every feature; {count} feature(s) have none.</source>
+      <translation>年份字段 {field} 在每个要素中都必须是整年；{count} 个要素没有年份。</translation>
+    </message>
+    <message>
+      <location filename="../../core/panel.py" line="125" />
+      <source>The unit id is empty (NULL) for {count} feature(s); fill the id field.</source>
+      <translation>{count} 个要素的单元标识为空（NULL）；请补全标识字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/panel.py" line="148" />
       <source>The field {field} holds values that are not numbers (e.g. “{value}”); choose a numeric field.</source>
       <translation>字段 {field} 中有非数值的取值（如“{value}”）；请选择数值字段。</translation>
     </message>
@@ -10397,52 +10390,42 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>聚类标准误至少需要两个单元；当前只有 {g} 个。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/panel_data.py" line="66" />
+      <location filename="../../core/regression/panel_data.py" line="70" />
       <source>Units repeat in the layer ({units}): a wide layer has one feature per unit with fields STEM_YYYY. For a layer with one feature per unit and year, choose its year field.</source>
       <translation>图层中单元重复（{units}）：宽格式图层每个单元一个要素，字段为 STEM_YYYY。对于每个单元每年一个要素的图层，请选择其年份字段。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/panel_data.py" line="81" />
+      <location filename="../../core/regression/panel_data.py" line="85" />
       <source>None of the chosen fields is yearly (named like DEI_2019); choose a yearly field, or choose the year field of a layer with one feature per unit and year.</source>
       <translation>所选字段都不是逐年字段（形如 DEI_2019）；请选择逐年字段，或为每个单元每年一个要素的图层选择年份字段。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/panel_data.py" line="102" />
+      <location filename="../../core/regression/panel_data.py" line="106" />
       <source>The year field {field} is not in the layer.</source>
       <translation>图层中没有年份字段 {field}。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/panel_data.py" line="105" />
-      <source>The year field {field} must hold whole years for every feature; {count} feature(s) have none.</source>
-      <translation>年份字段 {field} 在每个要素中都必须是整年；{count} 个要素没有年份。</translation>
-    </message>
-    <message>
-      <location filename="../../core/regression/panel_data.py" line="111" />
-      <source>The unit id is empty (NULL) for {count} feature(s); fill the id field.</source>
-      <translation>{count} 个要素的单元标识为空（NULL）；请补全标识字段。</translation>
-    </message>
-    <message>
-      <location filename="../../core/regression/panel_data.py" line="133" />
+      <location filename="../../core/regression/panel_data.py" line="129" />
       <source>No data between {start} and {end}; the layer has the years {years}.</source>
       <translation>{start} 至 {end} 之间没有数据；图层中的年份为 {years}。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/panel_data.py" line="152" />
+      <location filename="../../core/regression/panel_data.py" line="148" />
       <source>This analysis needs at least {needed} years; the data have {count} ({years}).</source>
       <translation>该分析至少需要 {needed} 年；数据只有 {count} 年（{years}）。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/panel_data.py" line="161" />
+      <location filename="../../core/regression/panel_data.py" line="157" />
       <source>{variable} has no values in {years}; add them, or choose years in which every variable has values.</source>
       <translation>{variable} 在 {years} 没有值；请补全，或选择所有变量都有值的年份。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/panel_data.py" line="178" />
+      <location filename="../../core/regression/panel_data.py" line="174" />
       <source>The panel is not balanced: {count} unit-year(s) lack a value: {pairs}. Fill them, choose fewer years, or tick “Drop units with missing years” to drop the {units} unit(s) concerned.</source>
       <translation>面板不平衡：{count} 个单元-年份缺少数值：{pairs}。请补全、选择更少的年份，或勾选“剔除有缺失年份的单元”以剔除相关的 {units} 个单元。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/panel_data.py" line="186" />
+      <location filename="../../core/regression/panel_data.py" line="182" />
       <source>Dropping the units with missing years leaves {count} unit(s); fill the gaps instead.</source>
       <translation>剔除有缺失年份的单元后只剩 {count} 个单元；请改为补全缺失值。</translation>
     </message>
@@ -11255,6 +11238,18 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     <message>
       <source>The table is neither UTF-8 nor GBK/GB18030 text; save it as “CSV UTF-8” or choose its encoding explicitly.</source>
       <translation type="vanished">该表格既不是 UTF-8 也不是 GBK/GB18030 文本；请另存为“CSV UTF-8”，或明确指定其编码。</translation>
+    </message>
+    <message>
+      <source>The unit id field is empty (NULL) for {count} row(s); fill it.</source>
+      <translation type="vanished">单元标识字段在 {count} 行中为空（NULL）；请补全。</translation>
+    </message>
+    <message>
+      <source>The year field is empty or not a number for {count} row(s); fill it or choose the year field.</source>
+      <translation type="vanished">年份字段在 {count} 行中为空或不是数字；请补全，或选择年份字段。</translation>
+    </message>
+    <message>
+      <source>The year field {field} is empty or not a number in {count} row(s); fill it.</source>
+      <translation type="vanished">年份字段 {field} 在 {count} 行中为空或不是数字；请补全。</translation>
     </message>
     <message>
       <source>{count} unit(s) have empty (NULL) values in the model's fields: {units}. Fill them, or run again with “Balance the panel / drop units with missing values” on.</source>

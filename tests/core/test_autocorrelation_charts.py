@@ -11,7 +11,7 @@ import pytest
 
 from digital_resilience.core.autocorrelation.analyses import global_autocorrelation, local_moran_analysis
 from digital_resilience.core.autocorrelation.chart_data import scatter_panels, trend_series
-from digital_resilience.core.autocorrelation.runs import Panel
+from digital_resilience.core.autocorrelation.runs import LayerUnits
 from digital_resilience.core.charts.base import font_families, save_chart
 from digital_resilience.core.charts.moran_scatter import moran_scatter_chart
 from digital_resilience.core.charts.moran_trend import moran_trend_chart
@@ -24,7 +24,7 @@ pytest.importorskip("matplotlib")
 def columbus_panel(root):
     folder = root / "tests" / "reference" / "autocorrelation"
     data = pd.read_csv(folder / "columbus.csv")
-    return Panel.wide(data, read_weights_file(folder / "columbus_queen.gal", data.POLYID.to_numpy()))
+    return LayerUnits.wide(data, read_weights_file(folder / "columbus_queen.gal", data.POLYID.to_numpy()))
 
 
 def test_scatter_slope_is_morans_i_and_files_are_written(columbus_panel, tmp_path):
@@ -53,7 +53,7 @@ def test_chinese_text_renders_without_missing_glyphs(columbus_panel, tmp_path):
     if len(font_families()) == 1:
         pytest.skip("no CJK font installed")
     frame = columbus_panel.frame.rename(columns={"CRIME": "犯罪率_2019"})
-    analysis = local_moran_analysis(Panel.wide(frame, columbus_panel.weights), "犯罪率_2019", permutations=0)
+    analysis = local_moran_analysis(LayerUnits.wide(frame, columbus_panel.weights), "犯罪率_2019", permutations=0)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         save_chart(moran_scatter_chart(scatter_panels(analysis), title="莫兰散点图"), tmp_path / "中文.png")
@@ -77,7 +77,7 @@ def test_chart_over_the_years(tmp_path):
 
     weights = SpatialWeights(codes, sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)))
     frame = pd.DataFrame({f"DEI_{y}": codes % 5 + rng.normal(size=n) for y in (2011, 2012, 2013)})
-    table = global_autocorrelation(Panel.wide(frame, weights), ["DEI_2011"], all_years=True, permutations=49,
+    table = global_autocorrelation(LayerUnits.wide(frame, weights), ["DEI_2011"], all_years=True, permutations=49,
                                    seed=1).table
     series = trend_series(table)
     assert series.statistic == "Moran's I" and series.inference == "permutation" and series.yearly
@@ -88,7 +88,7 @@ def test_chart_over_the_years(tmp_path):
     assert series.expected == pytest.approx(moran["expected"].mean())  # the permutations' mean of I
     figure = moran_trend_chart(series.x, series.values, series.p_values, series.expected)
     assert open(save_chart(figure, tmp_path / "chart.png"), "rb").read(4) == b"\x89PNG"
-    no_years = global_autocorrelation(Panel.wide(frame.rename(columns=lambda c: c[:3] + c[-1]), weights),
+    no_years = global_autocorrelation(LayerUnits.wide(frame.rename(columns=lambda c: c[:3] + c[-1]), weights),
                                       ["DEI1", "DEI2"], permutations=0).table
     series = trend_series(no_years)
     assert not series.yearly and list(series.x) == ["DEI1", "DEI2"] and series.inference == "randomisation"

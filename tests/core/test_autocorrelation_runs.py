@@ -19,7 +19,7 @@ from digital_resilience.core.autocorrelation.analyses import (
 )
 from digital_resilience.core.autocorrelation.local_moran import LocalMoran
 from digital_resilience.core.autocorrelation.moran import Moran
-from digital_resilience.core.autocorrelation.runs import Panel
+from digital_resilience.core.autocorrelation.runs import LayerUnits
 from digital_resilience.core.errors import InputError
 from digital_resilience.core.weights.model import SpatialWeights
 
@@ -52,7 +52,7 @@ def wide():
 
 
 def test_every_year_of_a_stem_in_one_run(wide):
-    panel = Panel.wide(wide, lattice(6))
+    panel = LayerUnits.wide(wide, lattice(6))
     table = global_autocorrelation(panel, ["DEI_2013", "GDP"], all_years=True, permutations=99, seed=1).table
     assert table["column"].unique().tolist() == ["DEI_2011", "DEI_2012", "DEI_2013", "GDP"]
     assert table.loc[table["column"] == "GDP", "year"].isna().all()
@@ -65,7 +65,7 @@ def test_every_year_of_a_stem_in_one_run(wide):
 
 def test_null_units_are_dropped_and_the_weights_re_made(wide):
     wide.loc[[4, 17], "DEI_2012"] = np.nan
-    panel = Panel.wide(wide, lattice(6))
+    panel = LayerUnits.wide(wide, lattice(6))
     result = global_autocorrelation(panel, ["DEI_2012"], statistics=("moran",), permutations=0)
     keep = np.setdiff1d(np.arange(36), [4, 17])
     by_hand = Moran(wide["DEI_2012"].to_numpy()[keep], lattice(6).subset(keep), permutations=0)
@@ -78,7 +78,7 @@ def test_null_units_are_dropped_and_the_weights_re_made(wide):
 
 def test_local_outputs_mark_dropped_units_no_data(wide):
     wide.loc[5, "DEI_2013"] = np.nan
-    analysis = local_moran_analysis(Panel.wide(wide, lattice(6)), "DEI_2013", permutations=99, seed=2)
+    analysis = local_moran_analysis(LayerUnits.wide(wide, lattice(6)), "DEI_2013", permutations=99, seed=2)
     columns, aliases = analysis.columns()
     assert list(columns.columns) == ["LISA_I", "LISA_Z", "LISA_P", "LISA_Q", "LISA_CL", "LISA_LAB", "LISA_LAG"]
     assert columns.loc[5, "LISA_LAB"] == "No data" and columns.loc[5, "LISA_CL"] == 5
@@ -90,7 +90,7 @@ def test_local_outputs_mark_dropped_units_no_data(wide):
 
 
 def test_per_year_fields_are_stem_yyyy(wide):
-    analysis = local_moran_analysis(Panel.wide(wide, lattice(6)), "DEI_2011", all_years=True, permutations=49,
+    analysis = local_moran_analysis(LayerUnits.wide(wide, lattice(6)), "DEI_2011", all_years=True, permutations=49,
                                     seed=1, correction="fdr")
     columns, aliases = analysis.columns()
     assert "LI_2011" in columns and "LPADJ_2013" in columns and "LLAB_2012" in columns
@@ -99,7 +99,7 @@ def test_per_year_fields_are_stem_yyyy(wide):
 
 
 def test_bivariate_pairs_years_and_refuses_a_missing_partner(wide):
-    panel = Panel.wide(wide, lattice(6))
+    panel = LayerUnits.wide(wide, lattice(6))
     analysis = local_moran_analysis(panel, "DEI_2011", kind="bivariate", second="RES_2011", all_years=True,
                                     permutations=0)
     assert [r.run.columns for r in analysis.runs] == [("DEI_2011", "RES_2011"), ("DEI_2012", "RES_2012"),
@@ -108,12 +108,12 @@ def test_bivariate_pairs_years_and_refuses_a_missing_partner(wide):
     fixed = local_moran_analysis(panel, "DEI_2011", kind="bivariate", second="GDP", all_years=True, permutations=0)
     assert {r.run.columns[1] for r in fixed.runs} == {"GDP"}
     with pytest.raises(InputError, match="DEI_2011 has no partner RES_2011 for 2011"):
-        local_moran_analysis(Panel.wide(wide.drop(columns="RES_2011"), lattice(6)), "DEI_2012", kind="bivariate",
+        local_moran_analysis(LayerUnits.wide(wide.drop(columns="RES_2011"), lattice(6)), "DEI_2012", kind="bivariate",
                              second="RES_2012", all_years=True, permutations=0)
 
 
 def test_differential_is_the_lisa_of_the_change(wide):
-    analysis = local_moran_analysis(Panel.wide(wide, lattice(6)), "DEI_2013", kind="differential",
+    analysis = local_moran_analysis(LayerUnits.wide(wide, lattice(6)), "DEI_2013", kind="differential",
                                     second="DEI_2011", permutations=0)
     change = wide["DEI_2013"] - wide["DEI_2011"]
     np.testing.assert_allclose(analysis.runs[0].result.Is, LocalMoran(change, lattice(6), permutations=0).Is)
@@ -125,7 +125,7 @@ def test_a_change_that_is_rounding_noise_is_constant(wide):
     wide["SHIFT"] = wide["DEI_2011"] + 1.0
     change = (wide["SHIFT"] - wide["DEI_2011"]).to_numpy()
     assert np.ptp(change) > 0 and np.ptp(change) < 1e-14  # not exactly constant
-    panel = Panel.wide(wide, lattice(6))
+    panel = LayerUnits.wide(wide, lattice(6))
     with pytest.raises(InputError, match=r"SHIFT − DEI_2011 has the same value \(1\) at every unit.*undefined"):
         local_moran_analysis(panel, "SHIFT", kind="differential", second="DEI_2011", permutations=0)
     with pytest.raises(InputError, match=r"has the same value \(1\) at every unit"):
@@ -137,7 +137,7 @@ def test_a_change_that_is_rounding_noise_is_constant(wide):
     wide["SAME"] = np.where(np.arange(36) % 2 == 0, np.nextafter(wide["DEI_2011"], np.inf), wide["SAME"])
     assert (wide["SAME"] != wide["DEI_2011"]).any()
     with pytest.raises(InputError, match=r"SAME − DEI_2011 has the same value \(0\) at every unit"):
-        local_moran_analysis(Panel.wide(wide, lattice(6)), "SAME", kind="differential", second="DEI_2011",
+        local_moran_analysis(LayerUnits.wide(wide, lattice(6)), "SAME", kind="differential", second="DEI_2011",
                              permutations=0)
 
 
@@ -148,7 +148,7 @@ def test_small_or_large_variables_that_really_vary_still_run(wide):
         expected = Moran(base, lattice(6), permutations=0).I
         assert Moran(values, lattice(6), permutations=0).I == pytest.approx(expected, rel=1e-6)
     small = wide.assign(DEI_2011=wide["DEI_2013"] - base * 1e-3)  # a change 1e-3 of the fields' size
-    analysis = local_moran_analysis(Panel.wide(small, lattice(6)), "DEI_2013", kind="differential",
+    analysis = local_moran_analysis(LayerUnits.wide(small, lattice(6)), "DEI_2013", kind="differential",
                                     second="DEI_2011", permutations=0)
     np.testing.assert_allclose(analysis.runs[0].result.Is,
                                LocalMoran(base, lattice(6), permutations=0).Is, rtol=1e-6)
@@ -164,7 +164,7 @@ def test_small_or_large_variables_that_really_vary_still_run(wide):
     ],
 )
 def test_bad_values_give_clear_messages(wide, change, message):
-    panel = Panel.wide(change(wide), lattice(6))
+    panel = LayerUnits.wide(change(wide), lattice(6))
     if message is None:  # negative values: General G is skipped with a note, the rest runs
         result = global_autocorrelation(panel, ["DEI_2011"], permutations=0)
         assert "Getis-Ord General G" not in set(result.table["statistic"])
@@ -177,7 +177,7 @@ def test_bad_values_give_clear_messages(wide, change, message):
 
 
 def test_general_g_alone_on_negative_values_is_refused(wide):
-    panel = Panel.wide(wide.assign(DEI_2011=wide.DEI_2011 - 100), lattice(6))
+    panel = LayerUnits.wide(wide.assign(DEI_2011=wide.DEI_2011 - 100), lattice(6))
     with pytest.raises(InputError, match="Nothing could be computed: General G needs values of zero or more"):
         global_autocorrelation(panel, ["DEI_2011"], statistics=("getis_ord",), permutations=0)
 
@@ -187,7 +187,7 @@ def test_islands_are_labelled_and_not_tested(wide):
     matrix = weights.matrix.tolil()
     matrix[0, :] = 0
     matrix[:, 0] = 0
-    panel = Panel.wide(wide, SpatialWeights(weights.ids, matrix.tocsr()))
+    panel = LayerUnits.wide(wide, SpatialWeights(weights.ids, matrix.tocsr()))
     lisa = local_moran_analysis(panel, "DEI_2011", permutations=99, seed=1)
     columns, _ = lisa.columns()
     assert columns.loc[0, "LISA_LAB"] == "No neighbours" and columns.loc[0, "LISA_CL"] == 6
@@ -202,16 +202,16 @@ def test_islands_are_labelled_and_not_tested(wide):
 def test_no_neighbours_at_all_is_refused(wide):
     empty = SpatialWeights(np.arange(36), sp.csr_matrix((36, 36)))
     with pytest.raises(InputError, match="No unit has a neighbour under these weights"):
-        local_moran_analysis(Panel.wide(wide, empty), "DEI_2011", permutations=0)
+        local_moran_analysis(LayerUnits.wide(wide, empty), "DEI_2011", permutations=0)
 
 
 def test_long_layer_runs_per_year(wide):
     long = pd.concat([pd.DataFrame({"code": wide["code"], "year": year, "DEI": wide[f"DEI_{year}"]})
                       for year in (2011, 2012, 2013)], ignore_index=True).sample(frac=1.0, random_state=1)
-    first, ids, unit_of_row = Panel.long_units(long["code"], long["year"])
+    first, ids, unit_of_row = LayerUnits.long_units(long["code"], long["year"])
     order = np.argsort(ids)
     weights = lattice(6).subset(np.searchsorted(lattice(6).ids, ids))
-    panel = Panel(long.reset_index(drop=True), weights, unit_of_row, long["year"].to_numpy())
+    panel = LayerUnits(long.reset_index(drop=True), weights, unit_of_row, long["year"].to_numpy())
     assert len(first) == 36 and (ids[order] == np.arange(100, 136)).all()
     analysis = local_moran_analysis(panel, "DEI", all_years=True, permutations=0)
     assert [r.run.year for r in analysis.runs] == [2011, 2012, 2013]
@@ -228,7 +228,7 @@ def test_long_layer_runs_per_year(wide):
 
 
 def test_options_are_checked(wide):
-    panel = Panel.wide(wide, lattice(6))
+    panel = LayerUnits.wide(wide, lattice(6))
     with pytest.raises(InputError, match="significance level must be between 0 and 1"):
         local_moran_analysis(panel, "DEI_2011", alpha=5)
     with pytest.raises(InputError, match="needs a second field"):

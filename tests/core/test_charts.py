@@ -83,17 +83,6 @@ def test_moran_trend_marks_significance_and_expected_value():
         moran_trend_chart(years, values[:5])
 
 
-def test_sigma_convergence_writes_the_first_and_last_values():
-    from digital_resilience.core.charts.sigma_convergence import sigma_convergence_chart
-
-    years = np.arange(2011, 2020)
-    sigma = {"全国": np.linspace(0.57, 0.42, 9), "east": np.linspace(0.40, 0.35, 9)}
-    figure = sigma_convergence_chart(years, sigma, title="σ 收敛")
-    texts = [t.get_text() for t in figure.axes[0].texts]
-    assert texts == ["0.57", "0.42", "0.40", "0.35"]
-    assert figure.axes[0].lines[0].get_ydata() == pytest.approx(sigma["全国"])
-
-
 def test_moran_scatter_slope_is_morans_i_by_hand():
     """Four units on a line (1-2-3-4), row-standardised rook weights, x = (1, 2, 4, 7).
 
@@ -131,13 +120,13 @@ def test_chinese_text_uses_the_simplified_chinese_face_without_missing_glyphs(tm
     from matplotlib import font_manager
 
     from digital_resilience.core.charts.base import chart_context, font_families
-    from digital_resilience.core.charts.sigma_convergence import sigma_convergence_chart
+    from digital_resilience.core.charts.moran_trend import moran_trend_chart
 
     assert cjk_family(), "install Debian's fonts-noto-cjk (make setup does)"
     assert font_families()[0] == cjk_family()
     if cjk_family().startswith("Noto Sans CJK"):
         assert cjk_family() == "Noto Sans CJK SC"
-    figure = sigma_convergence_chart([2011, 2012], [0.5, 0.4], title="区域差异的σ收敛", ylabel="变异系数")
+    figure = moran_trend_chart([2011, 2012], [0.5, 0.4], title="区域差异的σ收敛", ylabel="变异系数")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from current font"
         save_chart(figure, tmp_path / "sigma.png")
@@ -148,10 +137,10 @@ def test_chinese_text_uses_the_simplified_chinese_face_without_missing_glyphs(tm
 
 def test_save_chart_formats_and_embedding(tmp_path):
     from digital_resilience.core.charts.embed import embed_chart
-    from digital_resilience.core.charts.sigma_convergence import sigma_convergence_chart
+    from digital_resilience.core.charts.moran_trend import moran_trend_chart
     from digital_resilience.core.html_report import HtmlReport
 
-    figure = sigma_convergence_chart([2011, 2012, 2013], [0.5, 0.45, 0.4])
+    figure = moran_trend_chart([2011, 2012, 2013], [0.5, 0.45, 0.4])
     magic = {"png": b"\x89PNG", "svg": b"<?xml", "pdf": b"%PDF"}
     for suffix, start in magic.items():
         path = save_chart(figure, tmp_path / f"chart.{suffix}")

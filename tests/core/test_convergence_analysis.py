@@ -232,3 +232,13 @@ def test_without_matplotlib_the_report_has_no_charts_and_says_so(wide, tmp_path,
     assert written == {"REPORT": str(tmp_path / "r.html"), "CHART": None} and not (tmp_path / "c.png").exists()
     assert warnings == ["matplotlib is not installed in QGIS's Python: the report has no charts."]
     assert "<img" not in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_an_indicator_that_varies_only_by_rounding_is_refused(wide):
+    """The one "does not vary" rule (core.constant.is_constant): spreads of 1e-16 of the values are
+    rounding noise, not dispersion (σ of log values would be pure noise)."""
+    frame = wide.copy()
+    frame["RES_2011"] = 0.5 + np.where(np.arange(len(frame)) % 2, 1e-16, 0.0)
+    assert frame["RES_2011"].nunique() == 2
+    with pytest.raises(InputError, match="RES has the same value for every unit in 2011"):
+        run(frame)

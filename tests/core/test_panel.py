@@ -66,3 +66,23 @@ def test_non_finite_field_values_are_missing_values():
     with pytest.raises(InputError, match=r"1 unit\(s\) have empty \(NULL\) or non-finite \(±inf\) values .*: b"):
         cross_section(frame, "y", ["x"], list("abcd"))
     assert list(cross_section(frame, "y", ["x"], list("abcd"), drop_missing=True).unit_ids) == ["a", "c", "d"]
+
+
+def test_every_long_layer_reader_refuses_years_that_are_not_whole_the_same_way():
+    """One rule for a long layer's year field (core.panel.year_values): autocorrelation, regressions and the
+    spatial models read 2011.5 or an empty year as an error naming the field (before, two of them truncated
+    2011.5 to 2011)."""
+    from digital_resilience.core.autocorrelation.runs import LayerUnits
+    from digital_resilience.core.econometrics.data import long_panel
+    from digital_resilience.core.regression.panel_data import read_panel
+
+    long = pd.DataFrame({"code": ["a", "a", "b", "b"], "YEAR": [2011.5, 2012, 2011, 2012], "Y": [1.0, 2, 3, 4]})
+    message = "The year field YEAR must hold whole years for every feature; 1 feature"
+    with pytest.raises(InputError, match=message):
+        LayerUnits.long_units(long["code"], long["YEAR"])
+    with pytest.raises(InputError, match=message):
+        read_panel(long, ["Y"], long["code"].to_numpy(), "YEAR")
+    with pytest.raises(InputError, match=message):
+        long_panel(long, "code", "YEAR", "Y", [], ["a", "b"])
+    with pytest.raises(InputError, match=r"The unit id is empty \(NULL\) for 1 feature"):
+        LayerUnits.long_units(pd.Series(["a", None, "b", "b"]), pd.Series([2011, 2012, 2011, 2012]))

@@ -135,14 +135,10 @@ def test_coverage_and_link_styles(qgis_app):
         connectivity_style,
         core_distance_style,
         core_marker_style,
-        core_node_style,
         coverage_circle_style,
         links_style,
     )
 
-    roles = memory_layer("ROLE", "string", ["core", "node", "uncovered"])
-    apply_style(roles, core_node_style("ROLE"))
-    assert symbol_colors(roles)["core"] == CORE_COLOR.lower()
     circles = QgsVectorLayer("Polygon?crs=EPSG:4326", "circles", "memory")
     apply_style(circles, coverage_circle_style(name="Coverage (300 km)"))
     assert circles.name() == "Coverage (300 km)"
@@ -150,11 +146,11 @@ def test_coverage_and_link_styles(qgis_app):
     # Circles wholly outside a map (beside the South China Sea inset) are drawn unclipped: clipped
     # to nothing, QGIS wrote empty paths that PDF readers report ("No current point in closepath").
     assert not circles.renderer().symbol().clipFeaturesToExtent()
-    assert roles.renderer().categories()[0].symbol().clipFeaturesToExtent()  # other styles keep the default
     for style in (links_style(), connectivity_style()):
         lines = QgsVectorLayer("LineString?crs=EPSG:4326", "lines", "memory")
         apply_style(lines, style)
         assert lines.renderer().type() == "singleSymbol"
+        assert lines.renderer().symbol().clipFeaturesToExtent()  # other styles keep the default
     within = links_style(300.0).renderer.categories
     assert [(value, label) for value, _, label in within] == [(1, "within 300 km"), (0, "beyond 300 km")]
     points = memory_layer("NAME", "string", ["北京市"])
