@@ -32,9 +32,9 @@ PROJ_PACKAGES := python3-pyproj proj-data proj-bin
 SYSTEM_PINNED := pyproj matplotlib
 # `python3 -m venv` needs ensurepip, which Debian ships in python3-venv (python3.11-venv).
 VENV_PACKAGES := python3-venv
-# Report maps and checks: CJK font for labels/layouts/charts, matplotlib (charts), Xvfb for the desktop test,
+# Report maps and checks: CJK font for labels/layouts/charts, matplotlib (charts), Xvfb and ImageMagick (screenshots) for the desktop test,
 # poppler (pdftoppm) to look at report pages, lrelease to compile translations.
-REPORT_PACKAGES := fonts-noto-cjk python3-matplotlib xvfb poppler-utils qttools5-dev-tools
+REPORT_PACKAGES := fonts-noto-cjk python3-matplotlib xvfb imagemagick poppler-utils qttools5-dev-tools
 
 # Headless Qt. Never put the repository root on sys.path (it would shadow QGIS's
 # `processing`): $(RUN) sets PYTHONSAFEPATH, which stops Python from adding the cwd

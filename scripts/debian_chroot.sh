@@ -60,7 +60,7 @@ deb $mirror $suite-updates main
 deb $security $suite-security main
 EOF
     # `make setup` installs QGIS and the rest with apt inside; it needs make to start.
-    (run "$dir" bash -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends make ca-certificates >/dev/null')
+    (run "$dir" bash -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends make ca-certificates e2fsprogs >/dev/null')
     host_network_settings "$dir"
     touch "$dir/.debian-chroot-ready"
 }

@@ -330,13 +330,18 @@ PACKAGE = "digital_resilience"
 records = []
 
 
+def home_plugins():
+    """The profile's plugin folder: qgis.utils.HOME_PLUGIN_PATH on QGIS 3.40, home_plugin_path on 3.22."""
+    return getattr(qgis.utils, "HOME_PLUGIN_PATH", None) or qgis.utils.home_plugin_path
+
+
 def record(step):
     provider = QgsApplication.processingRegistry().providerById("resilience")
     menus = [a.menu().objectName() for a in iface.mainWindow().menuBar().actions() if a.menu()]
     entry = {"step": step, "active": PACKAGE in qgis.utils.active_plugins,
              "menus": menus.count("mDigitalResilienceMenu"),
              "version": qgis.utils.pluginMetadata(PACKAGE, "version"),
-             "installed": os.path.isdir(os.path.join(qgis.utils.home_plugin_path, PACKAGE)),
+             "installed": os.path.isdir(os.path.join(home_plugins(), PACKAGE)),
              "algorithms": sorted(a.name() for a in provider.algorithms()) if provider else []}
     if provider is not None:
         base = sys.modules[PACKAGE + ".processing.algorithm"].ResilienceAlgorithm

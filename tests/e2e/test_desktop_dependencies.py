@@ -114,7 +114,7 @@ def test_first_start_without_packages_opens_the_install_dialog(tmp_path):
     assert packages["highspy"][3].split(", ")[0] == "Core–node coverage"  # and network redundancy
     assert packages["rasterio"][3] == "optional: zonal statistics of rasters"
     assert "numpy" not in packages and "pyproj" not in packages  # Debian's are there
-    assert state["where"] == "/usr/bin/python3.11"
+    assert state["where"] == os.path.realpath("/usr/bin/python3")  # Debian 12: python3.11
     assert (tmp_path / "dependencies_dialog.png").stat().st_size > 10000
 
 
@@ -129,7 +129,7 @@ def test_the_install_dialog_in_chinese(tmp_path):
     packages = {row[0]: row for row in state["rows"]}
     assert packages["pandas"][1] == "缺失" and packages["pandas"][3].endswith(" 个算法")
     assert packages["rasterio"][3] == "可选：栅格分区统计"
-    assert state["bar"] and state["bar"][0].startswith("缺少 Python 包：")
+    assert any(message.startswith("缺少 Python 包：") for message in state["bar"])  # 3.40 adds its own font message
 
 
 INSTALL_CODE = r"""
@@ -198,6 +198,6 @@ def test_install_from_the_dialog_then_run_in_the_same_session(tmp_path):
         pytest.skip("QGIS's Python already has pandas")
     state = run_fresh_qgis(tmp_path, code=INSTALL_CODE, timeout=600)
     print(f"\ninstall from the dialog: {state['seconds']:.1f} s")
-    assert state["chosen"] == ["pandas"] and state["program"] == "/usr/bin/python3.11"
+    assert state["chosen"] == ["pandas"] and state["program"] == os.path.realpath("/usr/bin/python3")
     assert "no restart needed" in state["status"], state
     assert abs(state["ccd"][0] - ((2 * (0.2 * 0.6) ** 0.5 / 0.8) * 0.4) ** 0.5) < 1e-9

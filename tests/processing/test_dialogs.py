@@ -81,14 +81,14 @@ def test_chinese_labels_and_help(provider, algorithm_id):
 def test_the_policy_variable_defaults_to_the_latest_digital_economy_index(provider, algorithm_id):
     """The dialog's policy variable follows its layer and selects DEI_2019 (the dependent
     variable of the same dialog selects URI_2019)."""
-    from qgis.core import QgsFeature, QgsField, QgsVectorLayer
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.core import QgsFeature, QgsVectorLayer
 
     from digital_resilience.processing.parameters.field_defaults import WRAPPER_CLASS, layer_likely_field
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
 
     algorithm = provider.algorithm(algorithm_id)
     layer = QgsVectorLayer("Point?crs=EPSG:4326", "cities", "memory")
-    layer.dataProvider().addAttributes([QgsField(name, QVariant.Double) for name in
+    layer.dataProvider().addAttributes([new_field(name, FieldType.Double) for name in
                                         ("adcode", "URI_2011", "URI_2019", "DEI_2011", "DEI_2019", "GDP")])
     layer.updateFields()
     layer.dataProvider().addFeature(QgsFeature(layer.fields()))

@@ -19,7 +19,7 @@ BLOCKED = {"shapely", "pyproj", "geopandas", "pyogrio"}
 class Block(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
         if name.split(".")[0] in BLOCKED:
-            raise ImportError(f"{name} is blocked in this test")
+            raise ModuleNotFoundError(f"{name} is blocked in this test")  # as when missing
         return None
 
 sys.meta_path.insert(0, Block())
