@@ -88,7 +88,7 @@ def test_the_policy_variable_defaults_to_the_latest_digital_economy_index(provid
 
     algorithm = provider.algorithm(algorithm_id)
     layer = QgsVectorLayer("Point?crs=EPSG:4326", "cities", "memory")
-    layer.dataProvider().addAttributes([new_field(name, FieldType.Double) for name in
+    layer.dataProvider().addAttributes([new_field(name, FieldType.DOUBLE) for name in
                                         ("adcode", "URI_2011", "URI_2019", "DEI_2011", "DEI_2019", "GDP")])
     layer.updateFields()
     layer.dataProvider().addFeature(QgsFeature(layer.fields()))
