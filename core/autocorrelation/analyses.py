@@ -27,12 +27,10 @@ from .local_geary import LocalGeary
 from .local_getis_ord import LocalG
 from .local_moran import LocalMoran, LocalMoranBV
 from .moran import Moran, MoranBV
+from .options import LOCAL_KINDS, STATISTICS
 from .runs import OutputField, Panel, Run, Selection, differential_run, long_columns, plan_runs, run_columns, select
 from .runs import wide_columns as _wide_columns
 
-STATISTICS = ("moran", "geary", "getis_ord")
-LOCAL_KINDS = ("univariate", "bivariate", "differential")
-LAYOUTS = ("fields", "layers")
 TABLE_COLUMNS = ["field", "column", "year", "statistic", "inference", "value", "expected", "variance", "z",
                  "p_value", "units", "perms", "alternative"]
 

@@ -16,9 +16,7 @@ import numpy as np
 from scipy import stats
 
 from ..errors import InputError
-
-ALTERNATIVES = ("two-sided", "greater", "less")
-CORRECTIONS = ("none", "fdr", "bonferroni")
+from .options import ALTERNATIVES, CORRECTIONS
 
 
 def check_alternative(alternative: str) -> str:

@@ -26,9 +26,9 @@ import numpy as np
 from ..errors import InputError, preview
 from ..regression.panel_data import describe_units
 from .beta import CONSTANT, INITIAL, BetaModel, cross_section_design
+from .options import SPATIAL_MODELS as MODELS
 from .speed import speed_of_convergence
 
-MODELS = ("SAR", "SEM", "SDM")
 #: spreg 1.9's ``ML_Lag`` and ``ML_Error`` search ρ/λ in (−1, 1) whatever the weights (a bounded Brent
 #: search with ``xatol`` 1e-7, bounds hard-coded, no option to widen them). For row-standardised W the
 #: admissible range is (1/ω_min, 1) with −1 ≤ ω_min < 0, so 1 is the true upper bound and −1 may lie inside the

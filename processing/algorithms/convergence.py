@@ -14,8 +14,12 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from ...core.convergence.options import SPATIAL_MODELS, TIMINGS
+from ...core.regression.options import SE_TYPES
+from ...core.regression.options import WITHIN_EFFECTS as PANEL_EFFECTS
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..io.bridge import frame_to_sink
+from ..parameters.choices import chosen, chosen_many, enum_parameter
 from ..parameters.classification import add_classification_parameters, classification
 from ..parameters.field_defaults import likely_field_parameter
 from ..parameters.help import with_help
@@ -36,10 +40,6 @@ from ..reports.regression_output import (
 )
 from ..styling import Style, attach_style, graduated_style
 
-SPATIAL_MODELS = ("SAR", "SEM", "SDM")
-PANEL_EFFECTS = ("none", "unit", "twoway")
-SE_TYPES = ("classical", "hc1", "cluster")
-TIMINGS = ("initial", "mean")
 #: Fields the map adds (≤ 10 characters); existing fields of the same name are replaced.
 MAP_FIELDS = ("Y_START", "Y_END", "LN_START", "GROWTH", "REL_START")
 
@@ -115,26 +115,23 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
             parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric,
             allowMultiple=True, optional=True), self.tr("Control variables for conditional β-convergence (optional)")))
         add_period_parameters(self)
-        self.addParameter(with_help(QgsProcessingParameterEnum(
-            self.SPATIAL, self.tr("Spatial β-convergence models"),
-            [self.tr("Spatial lag (SAR)"), self.tr("Spatial error (SEM)"), self.tr("Spatial Durbin (SDM)")],
-            allowMultiple=True, optional=True, defaultValue=[]),
+        self.addParameter(with_help(enum_parameter(
+            self.SPATIAL, self.tr("Spatial β-convergence models"), SPATIAL_MODELS, {
+            "SAR": self.tr("Spatial lag (SAR)"), "SEM": self.tr("Spatial error (SEM)"),
+            "SDM": self.tr("Spatial Durbin (SDM)")}, [], multiple=True, optional=True),
                 self.tr("Spatial β-convergence models (cross-section, maximum likelihood)")))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.EFFECTS, self.tr("Fixed effects of the panel β regression"),
-            [self.tr("None (pooled OLS)"), self.tr("Unit (city)"), self.tr("Unit and year (two-way)")],
-            defaultValue=2))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.SE_TYPE, self.tr("Standard errors of the OLS regressions"),
-            [self.tr("Classical"), self.tr("Robust (HC1)"),
-             self.tr("Clustered by unit (robust HC1 in the cross-section)")],
-            defaultValue=2))
+        self.addParameter(enum_parameter(self.EFFECTS, self.tr("Fixed effects of the panel β regression"),
+                                         PANEL_EFFECTS, {"none": self.tr("None (pooled OLS)"),
+                                                         "unit": self.tr("Unit (city)"),
+                                                         "twoway": self.tr("Unit and year (two-way)")}, "twoway"))
+        self.addParameter(enum_parameter(self.SE_TYPE, self.tr("Standard errors of the OLS regressions"), SE_TYPES, {
+            "classical": self.tr("Classical"), "hc1": self.tr("Robust (HC1)"),
+            "cluster": self.tr("Clustered by unit (robust HC1 in the cross-section)")}, "cluster"))
         add_weights_parameters(self, with_id_field=False)
         self.parameterDefinition("WEIGHTS_KIND").setDefaultValue(2)  # k-nearest neighbours: no islands
         advanced = [
-            QgsProcessingParameterEnum(
-                self.TIMING, self.tr("Controls in the cross-section"),
-                [self.tr("Value in the first year"), self.tr("Mean over the period")], defaultValue=0),
+            enum_parameter(self.TIMING, self.tr("Controls in the cross-section"), TIMINGS, {
+                "initial": self.tr("Value in the first year"), "mean": self.tr("Mean over the period")}),
             with_help(QgsProcessingParameterEnum(
                 self.DENOMINATOR, self.tr("Standard deviation divisor"),
                 [self.tr("n − 1 (sample)"), self.tr("n (population)")], defaultValue=0),
@@ -194,7 +191,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         groups = self.unit_groups(frame, panel, group_field, id_field, parameters, context)
 
         steps.setCurrentStep(1)
-        models = tuple(SPATIAL_MODELS[i] for i in self.parameterAsEnums(parameters, self.SPATIAL, context))
+        models = chosen_many(self, parameters, self.SPATIAL, SPATIAL_MODELS, context)
         weights = None
         units_frame = frame.iloc[panel.unit_rows]
         if models:
@@ -209,9 +206,9 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
             start=self.parameterAsInt(parameters, "START_YEAR", context) or None,
             end=self.parameterAsInt(parameters, "END_YEAR", context) or None,
             ddof=1 if self.parameterAsEnum(parameters, self.DENOMINATOR, context) == 0 else 0,
-            timing=TIMINGS[self.parameterAsEnum(parameters, self.TIMING, context)],
-            effects=PANEL_EFFECTS[self.parameterAsEnum(parameters, self.EFFECTS, context)],
-            se_type=SE_TYPES[self.parameterAsEnum(parameters, self.SE_TYPE, context)],
+            timing=chosen(self, parameters, self.TIMING, TIMINGS, context),
+            effects=chosen(self, parameters, self.EFFECTS, PANEL_EFFECTS, context),
+            se_type=chosen(self, parameters, self.SE_TYPE, SE_TYPES, context),
             spatial_models=models,
             balance=self.parameterAsBool(parameters, self.BALANCE, context),
         )

@@ -13,7 +13,6 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterExpression,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -24,15 +23,14 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from ...core.coverage.options import POINT_METHODS, PROBLEMS
 from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
 from ..io.bridge import crs_to_pyproj, frame_to_sink, read_frame
 from ..io.invalid_geometries import output_wkb_type, usable_geometries
+from ..parameters.choices import chosen, enum_parameter
 from ..parameters.help import with_help
 from ..parameters.weights import unit_ids
 from ..styling import attach_style, core_distance_style, core_marker_style, coverage_circle_style, links_style
-
-POINT_METHODS = ("centroid", "point_on_surface", "fields")
-PROBLEMS = ("set_covering", "maximal_covering")
 
 
 class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
@@ -99,10 +97,9 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             self.NAME_FIELD, self.tr("City name field"),
             parentLayerParameterName=self.INPUT, optional=True),
                 self.tr("City name field (labels; default: a field called “name”)")))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.PROBLEM, self.tr("Problem"),
-            [self.tr("Set covering: fewest cores covering every city"),
-             self.tr("Maximal covering: p cores covering the most demand")], defaultValue=0))
+        self.addParameter(enum_parameter(self.PROBLEM, self.tr("Problem"), PROBLEMS, {
+            "set_covering": self.tr("Set covering: fewest cores covering every city"),
+            "maximal_covering": self.tr("Maximal covering: p cores covering the most demand")}))
         self.addParameter(QgsProcessingParameterNumber(
             self.RADIUS, self.tr("Coverage radius (km, geodesic)"), QgsProcessingParameterNumber.Double,
             defaultValue=300.0))
@@ -131,10 +128,9 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             defaultValue="200, 300, 500", optional=True),
                 self.tr("Compare over radii (km, comma-separated; empty: none)")))
         advanced = [
-            QgsProcessingParameterEnum(
-                self.POINTS, self.tr("Point of each city"),
-                [self.tr("Centroid"), self.tr("Point on surface"), self.tr("Longitude/latitude fields")],
-                defaultValue=0),
+            enum_parameter(self.POINTS, self.tr("Point of each city"), POINT_METHODS, {
+                "centroid": self.tr("Centroid"), "point_on_surface": self.tr("Point on surface"),
+                "fields": self.tr("Longitude/latitude fields")}),
             QgsProcessingParameterField(
                 self.LON_FIELD, self.tr("Longitude field (WGS84 degrees)"), parentLayerParameterName=self.INPUT,
                 type=QgsProcessingParameterField.Numeric, optional=True),
@@ -181,7 +177,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         ids = unit_ids(frame, id_field)
         # Messages name cities as a planner reads them: "三沙市 (460300)".
         labels = unit_labels(frame, ids, id_field, self.name_field(frame, parameters, context))
-        method = POINT_METHODS[self.parameterAsEnum(parameters, self.POINTS, context)]
+        method = chosen(self, parameters, self.POINTS, POINT_METHODS, context)
         if method != "fields":
             frame, ids = usable_geometries(frame, ids, feedback, labels)
         names = self.city_names(frame, ids, parameters, context)
@@ -274,7 +270,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
                     raise QgsProcessingException(self.tr(
                         "“{value}” in the radii to compare is not a number; write radii in km separated "
                         "by commas, e.g. 200, 300, 500.").format(value=piece.strip())) from None
-        problem = PROBLEMS[self.parameterAsEnum(parameters, self.PROBLEM, context)]
+        problem = chosen(self, parameters, self.PROBLEM, PROBLEMS, context)
         backup = self.parameterAsBool(parameters, self.BACKUP, context)
         if backup and problem != "set_covering" and feedback is not None:
             feedback.pushInfo(self.tr("Backup coverage applies to set covering only; ignored."))

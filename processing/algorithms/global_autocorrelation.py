@@ -5,16 +5,15 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFileDestination,
     QgsWkbTypes,
 )
 
+from ...core.autocorrelation.options import ALTERNATIVES, STATISTICS
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..autocorrelation_report import REPORT, add_report_parameter, report_figure, write_global_report
 from ..parameters.autocorrelation import (
-    ALTERNATIVES,
     add_inference_parameters,
     add_input_parameters,
     add_null_parameter,
@@ -24,10 +23,9 @@ from ..parameters.autocorrelation import (
     require_matplotlib,
     seed_value,
 )
+from ..parameters.choices import chosen, chosen_many, enum_parameter
 from ..parameters.weights import add_weights_parameters
 from ..qgis_compat import parameter_as_strings
-
-STATISTICS = ("moran", "geary", "getis_ord")
 
 
 class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
@@ -61,14 +59,12 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
     def initAlgorithm(self, config=None):
         add_input_parameters(self, multiple=True)
         add_weights_parameters(self)
-        self.addParameter(QgsProcessingParameterEnum(
-            "STATISTICS", self.tr("Statistics"),
-            [self.tr("Moran's I"), self.tr("Geary's C"), self.tr("Getis-Ord General G")],
-            allowMultiple=True, defaultValue=[0, 1, 2]))
-        self.addParameter(QgsProcessingParameterEnum(
-            "ALTERNATIVE", self.tr("Alternative hypothesis"),
-            [self.tr("Two-sided"), self.tr("Greater than expected (one-sided)"),
-             self.tr("Less than expected (one-sided)")], defaultValue=0))
+        self.addParameter(enum_parameter("STATISTICS", self.tr("Statistics"), STATISTICS, {
+            "moran": self.tr("Moran's I"), "geary": self.tr("Geary's C"),
+            "getis_ord": self.tr("Getis-Ord General G")}, STATISTICS, multiple=True))
+        self.addParameter(enum_parameter("ALTERNATIVE", self.tr("Alternative hypothesis"), ALTERNATIVES, {
+            "two-sided": self.tr("Two-sided"), "greater": self.tr("Greater than expected (one-sided)"),
+            "less": self.tr("Less than expected (one-sided)")}))
         add_inference_parameters(self, alpha=False, correction=False)
         add_null_parameter(self)
         self.addParameter(QgsProcessingParameterFeatureSink(
@@ -93,14 +89,14 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
         steps = multi_step(3, feedback)
         source, _, panel, _ = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
-        chosen = self.parameterAsEnums(parameters, "STATISTICS", context)
+        statistics = chosen_many(self, parameters, "STATISTICS", STATISTICS, context)
         result = global_autocorrelation(
             panel, parameter_as_strings(self, parameters, "FIELDS", context),
             all_years=self.parameterAsBool(parameters, "ALL_YEARS", context),
-            statistics=tuple(STATISTICS[i] for i in sorted(chosen)),
+            statistics=tuple(key for key in STATISTICS if key in statistics),
             permutations=self.parameterAsInt(parameters, "PERMUTATIONS", context),
             seed=seed_value(self, parameters, context),
-            alternative=ALTERNATIVES[self.parameterAsEnum(parameters, "ALTERNATIVE", context)],
+            alternative=chosen(self, parameters, "ALTERNATIVE", ALTERNATIVES, context),
             nulls=null_policy(self, parameters, context), progress=feedback_progress(steps))
         push_notes(feedback, result.notes)
         table = result.table

@@ -6,11 +6,11 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
 )
 
+from ...core.autocorrelation.options import LOCAL_KINDS
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..autocorrelation_report import REPORT, add_report_parameter, report_figure, write_local_moran_report
 from ..parameters.autocorrelation import (
@@ -26,12 +26,11 @@ from ..parameters.autocorrelation import (
     require_matplotlib,
     write_local_outputs,
 )
+from ..parameters.choices import chosen, enum_parameter
 from ..parameters.help import with_help
 from ..parameters.weights import add_weights_parameters
 from ..qgis_compat import parameter_as_strings
 from ..styling import lisa_style
-
-KINDS = ("univariate", "bivariate", "differential")
 
 
 class LocalMoranAlgorithm(ResilienceAlgorithm):
@@ -72,9 +71,9 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
 
     def initAlgorithm(self, config=None):
         add_input_parameters(self, field_label=self.tr("Variable (x)"))
-        self.addParameter(with_help(QgsProcessingParameterEnum(
-            "KIND", self.tr("Kind of LISA"),
-            [self.tr("Univariate"), self.tr("Bivariate"), self.tr("Differential")], defaultValue=0),
+        self.addParameter(with_help(enum_parameter("KIND", self.tr("Kind of LISA"), LOCAL_KINDS, {
+            "univariate": self.tr("Univariate"), "bivariate": self.tr("Bivariate"),
+            "differential": self.tr("Differential")}),
             self.tr("Univariate: x against its spatial lag. Bivariate: x against the spatial lag of the second "
                     "variable. Differential: the change from the second variable (earlier year) to x.")))
         self.addParameter(with_help(QgsProcessingParameterField(
@@ -112,7 +111,7 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         steps = multi_step(4, feedback)
         source, frame, panel, everything = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
-        kind = KINDS[self.parameterAsEnum(parameters, "KIND", context)]
+        kind = chosen(self, parameters, "KIND", LOCAL_KINDS, context)
         second = self.field_name(parameters, "FIELD_2", context)
         options = inference_options(self, parameters, context)
         analysis = local_moran_analysis(

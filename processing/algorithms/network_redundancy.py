@@ -10,7 +10,6 @@ from qgis.core import (
     QgsProcessingOutputBoolean,
     QgsProcessingOutputNumber,
     QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterExpression,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -20,13 +19,15 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from ...core.coverage.options import POINT_METHODS
 from ..algorithm import core_text, core_value, feedback_progress, multi_step
 from ..io.bridge import crs_to_pyproj, frame_to_sink, read_frame
 from ..io.invalid_geometries import output_wkb_type, usable_geometries
+from ..parameters.choices import chosen, enum_parameter
 from ..parameters.help import with_help
 from ..parameters.weights import unit_ids
 from ..styling import Categorized, Style, attach_style, core_marker_style
-from .core_node_coverage import POINT_METHODS, CoreNodeCoverageAlgorithm
+from .core_node_coverage import CoreNodeCoverageAlgorithm
 
 
 class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
@@ -88,10 +89,9 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
             parentLayerParameterName=self.INPUT, optional=True),
                 self.tr("Candidates for additional cores (expression; empty: every city)")))
         advanced = [
-            QgsProcessingParameterEnum(
-                self.POINTS, self.tr("Point of each city"),
-                [self.tr("Centroid"), self.tr("Point on surface"), self.tr("Longitude/latitude fields")],
-                defaultValue=0),
+            enum_parameter(self.POINTS, self.tr("Point of each city"), POINT_METHODS, {
+                "centroid": self.tr("Centroid"), "point_on_surface": self.tr("Point on surface"),
+                "fields": self.tr("Longitude/latitude fields")}),
             QgsProcessingParameterField(
                 self.LON_FIELD, self.tr("Longitude field (WGS84 degrees)"), parentLayerParameterName=self.INPUT,
                 type=QgsProcessingParameterField.Numeric, optional=True),
@@ -136,7 +136,7 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
         id_field = self.field_name(parameters, self.ID_FIELD, context)
         ids = unit_ids(frame, id_field)
         labels = unit_labels(frame, ids, id_field, self.name_field(frame, parameters, context))
-        method = POINT_METHODS[self.parameterAsEnum(parameters, self.POINTS, context)]
+        method = chosen(self, parameters, self.POINTS, POINT_METHODS, context)
         if method != "fields":
             frame, ids = usable_geometries(frame, ids, feedback, labels)
         names = self.city_names(frame, ids, parameters, context)

@@ -17,6 +17,7 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
 from ..io.bridge import frame_to_sink, read_frame
 from ..io.invalid_geometries import apply_policy, source_without_validity_checks
+from ..parameters.choices import chosen
 from ..parameters.weights import (
     add_weights_parameters,
     id_field_name,
@@ -283,10 +284,10 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
         import shapely
 
         from ...core.geodesy import metric_for_crs, pairwise_distances
+        from ...core.weights.kinds import POINT_METHODS
         from ...core.weights.points import representative_points
-        from ..parameters.weights import POINT_METHODS
 
-        method = POINT_METHODS[self.parameterAsEnum(parameters, "POINTS", context)]
+        method = chosen(self, parameters, "POINTS", POINT_METHODS, context)
         x, y = representative_points(frame.geometry.values, method, ids)
         metric = metric_for_crs(frame.crs, self.parameterAsBool(parameters, "PLANAR", context), required=False)
         lon, lat = metric.lonlat(x, y)

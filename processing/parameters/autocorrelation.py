@@ -14,7 +14,6 @@ from qgis.core import (
     QgsProcessingOutputMultipleLayers,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -24,17 +23,14 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ...core.autocorrelation.options import CORRECTIONS, NULL_POLICIES, YEAR_OUTPUTS
 from ..algorithm import core_text, feedback_progress
+from .choices import chosen, enum_parameter
 from .field_defaults import likely_field_parameter
 from .help import with_help
 from .panel import add_year_parameter, require_unit_id
 from .weights import id_field_name, resolve_weights, unit_ids
 
-#: Option orders of the enum parameters (append only; the core uses the same names).
-NULL_POLICIES = ("drop", "error")
-CORRECTIONS = ("none", "fdr", "bonferroni")
-ALTERNATIVES = ("two-sided", "greater", "less")
-LAYOUTS = ("fields", "layers")
 DEFAULT_SEED = 12345
 
 
@@ -80,22 +76,21 @@ def add_inference_parameters(algorithm, permutations: int = 999, minimum: int = 
             "ALPHA", tr("Significance level"), QgsProcessingParameterNumber.Double, defaultValue=0.05,
             minValue=0.0001, maxValue=0.5))
     if correction:
-        algorithm.addParameter(QgsProcessingParameterEnum(
-            "CORRECTION", tr("Multiple-testing control"),
-            [tr("None"), tr("False discovery rate (Benjamini–Hochberg)"), tr("Bonferroni")], defaultValue=0))
+        algorithm.addParameter(enum_parameter("CORRECTION", tr("Multiple-testing control"), CORRECTIONS, {
+            "none": tr("None"), "fdr": tr("False discovery rate (Benjamini–Hochberg)"),
+            "bonferroni": tr("Bonferroni")}))
 
 
 def add_null_parameter(algorithm) -> None:
-    algorithm.addParameter(QgsProcessingParameterEnum(
-        "NULLS", tr("Units with NULL values"),
-        [tr("Leave them out and report them"), tr("Stop with an error")], defaultValue=0))
+    algorithm.addParameter(enum_parameter("NULLS", tr("Units with NULL values"), NULL_POLICIES, {
+        "drop": tr("Leave them out and report them"), "error": tr("Stop with an error")}))
 
 
 def add_layout_parameters(algorithm, output_label: str) -> None:
     """LAYOUT, OUTPUT and YEAR_LAYERS (the folder of the per-year layers), and the
     OUTPUT_LAYERS output (the per-year layers written)."""
-    algorithm.addParameter(with_help(QgsProcessingParameterEnum(
-        "LAYOUT", tr("Several years"), [tr("One layer, fields per year"), tr("One layer per year")], defaultValue=0),
+    algorithm.addParameter(with_help(enum_parameter("LAYOUT", tr("Several years"), YEAR_OUTPUTS, {
+        "fields": tr("One layer, fields per year"), "layers": tr("One layer per year")}),
         tr("One layer, one set of fields per year (LI_2019 …); or one layer per year (the last year in the output, "
            "every year in the folder below)")))
     algorithm.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", output_label))
@@ -117,7 +112,7 @@ def inference_options(algorithm, parameters, context, alpha: bool = True) -> dic
     options = {
         "permutations": algorithm.parameterAsInt(parameters, "PERMUTATIONS", context),
         "seed": seed_value(algorithm, parameters, context),
-        "correction": CORRECTIONS[algorithm.parameterAsEnum(parameters, "CORRECTION", context)],
+        "correction": chosen(algorithm, parameters, "CORRECTION", CORRECTIONS, context),
     }
     if alpha:
         options["alpha"] = algorithm.parameterAsDouble(parameters, "ALPHA", context)
@@ -125,7 +120,7 @@ def inference_options(algorithm, parameters, context, alpha: bool = True) -> dic
 
 
 def null_policy(algorithm, parameters, context) -> str:
-    return NULL_POLICIES[algorithm.parameterAsEnum(parameters, "NULLS", context)]
+    return chosen(algorithm, parameters, "NULLS", NULL_POLICIES, context)
 
 
 # ---------------------------------------------------------------------- reading
@@ -265,7 +260,7 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
     from ..io.bridge import frame_to_sink
     from ..styling import attach_styles
 
-    layout = LAYOUTS[algorithm.parameterAsEnum(parameters, "LAYOUT", context)]
+    layout = chosen(algorithm, parameters, "LAYOUT", YEAR_OUTPUTS, context)
     runs = analysis.runs
     results = {}
     from ..io.invalid_geometries import output_wkb_type

@@ -12,27 +12,24 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ...core.weights.kinds import KERNELS, KINDS, NESTINGS
+from ...core.weights.kinds import KERNELS, KINDS, NESTINGS, POINT_METHODS, TRANSFORMS
 from ..qgis_compat import parameter_as_strings
+from .choices import chosen, enum_parameter
 from .help import with_help
-
-TRANSFORMS = ("R", "B", "V")
-POINT_METHODS = ("centroid", "point_on_surface")
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("WeightsParameters", text)
 
 
-def kind_labels() -> list[str]:
-    labels = {
+def kind_labels() -> dict[str, str]:
+    return {
         "queen": tr("Queen contiguity"),
         "rook": tr("Rook contiguity"),
         "knn": tr("K-nearest neighbours"),
@@ -43,34 +40,31 @@ def kind_labels() -> list[str]:
         "economic_geographic": tr("Economic-geographic (nested)"),
         "block": tr("Block (same category)"),
     }
-    return [labels[kind] for kind in KINDS]
 
 
-def transform_labels() -> list[str]:
-    return [tr("Row-standardised"), tr("Binary"), tr("Variance-stabilising")]
+def transform_labels() -> dict[str, str]:
+    return {"R": tr("Row-standardised"), "B": tr("Binary"), "V": tr("Variance-stabilising")}
 
 
-def point_method_labels() -> list[str]:
-    return [tr("Centroid"), tr("Point on surface")]
+def point_method_labels() -> dict[str, str]:
+    return {"centroid": tr("Centroid"), "point_on_surface": tr("Point on surface")}
 
 
-def kernel_labels() -> list[str]:
-    labels = {
+def kernel_labels() -> dict[str, str]:
+    return {
         "triangular": tr("Triangular: K(z) = 1 − z"),
         "uniform": tr("Uniform: K(z) = 1/2"),
         "epanechnikov": tr("Epanechnikov: K(z) = 3/4 (1 − z²)"),
         "quartic": tr("Quartic (bisquare): K(z) = 15/16 (1 − z²)²"),
         "gaussian": tr("Gaussian: K(z) = exp(−z²/2) / √(2π)"),
     }
-    return [labels[kernel] for kernel in KERNELS]
 
 
-def nesting_labels() -> list[str]:
-    labels = {
+def nesting_labels() -> dict[str, str]:
+    return {
         "nested": tr("Nested: φ·W_d + (1 − φ)·W_e (Shao et al. 2016)"),
         "product": tr("Product: W_d · diag(x̄_j / x̄) (Lin et al. 2005)"),
     }
-    return [labels[nesting] for nesting in NESTINGS]
 
 
 def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: str = "INPUT",
@@ -97,7 +91,7 @@ def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: st
             ), tr("Spatial weights file (GAL/GWT; leave empty to build weights from the options below)"))
         )
     algorithm.addParameter(
-        QgsProcessingParameterEnum(f"{p}KIND", tr("Kind of spatial weights"), kind_labels(), defaultValue=0)
+        enum_parameter(f"{p}KIND", tr("Kind of spatial weights"), KINDS, kind_labels())
     )
     algorithm.addParameter(
         with_help(QgsProcessingParameterNumber(
@@ -114,17 +108,14 @@ def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: st
                "(km for geographic and metre CRSs; 0 = automatic)"))
     )
     algorithm.addParameter(
-        QgsProcessingParameterEnum(
-            f"{p}TRANSFORM", tr("Transformation"), transform_labels(), defaultValue=0
-        )
+        enum_parameter(f"{p}TRANSFORM", tr("Transformation"), TRANSFORMS, transform_labels())
     )
     advanced = [
         QgsProcessingParameterBoolean(
             f"{p}SYMMETRIC", tr("Make k-nearest neighbours symmetric"), defaultValue=False
         ),
-        QgsProcessingParameterEnum(
-            f"{p}POINTS", tr("Point of each polygon (for distances)"), point_method_labels(), defaultValue=0
-        ),
+        enum_parameter(f"{p}POINTS", tr("Point of each polygon (for distances)"), POINT_METHODS,
+                       point_method_labels()),
         with_help(QgsProcessingParameterNumber(
             f"{p}SNAP", tr("Snap distance"),
             QgsProcessingParameterNumber.Double, defaultValue=0.0, minValue=0.0,
@@ -146,9 +137,8 @@ def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: st
             f"{p}POWER", tr("Inverse-distance power α"),
             QgsProcessingParameterNumber.Double, defaultValue=1.0, minValue=0.000001,
         ), tr("Power α of inverse distance (w = 1 / d^α)")),
-        with_help(QgsProcessingParameterEnum(
-            f"{p}KERNEL", tr("Kernel function"), kernel_labels(), defaultValue=0
-        ), tr("Kernel function (z = distance / bandwidth)")),
+        with_help(enum_parameter(f"{p}KERNEL", tr("Kernel function"), KERNELS, kernel_labels()),
+                  tr("Kernel function (z = distance / bandwidth)")),
         with_help(QgsProcessingParameterBoolean(
             f"{p}ADAPTIVE", tr("Adaptive bandwidth"),
             defaultValue=False,
@@ -164,9 +154,7 @@ def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: st
             tr("Average the economic field over years"),
             defaultValue=True,
         ), tr("Average the economic field over every year of its stem (GDPPC_2011 … GDPPC_2019)")),
-        QgsProcessingParameterEnum(
-            f"{p}ECON_NESTING", tr("Form of economic-geographic weights"), nesting_labels(), defaultValue=0
-        ),
+        enum_parameter(f"{p}ECON_NESTING", tr("Form of economic-geographic weights"), NESTINGS, nesting_labels()),
         with_help(QgsProcessingParameterNumber(
             f"{p}ECON_SHARE", tr("Geography share φ"),
             QgsProcessingParameterNumber.Double, defaultValue=0.5, minValue=0.0, maxValue=1.0,
@@ -203,11 +191,11 @@ def weights_spec(algorithm, parameters, context, prefix: str = "WEIGHTS_"):
         return fields[0] if fields else None
 
     return WeightsSpec(
-        kind=KINDS[algorithm.parameterAsEnum(parameters, f"{p}KIND", context)],
+        kind=chosen(algorithm, parameters, f"{p}KIND", KINDS, context),
         k=algorithm.parameterAsInt(parameters, f"{p}K", context),
         symmetric=algorithm.parameterAsBool(parameters, f"{p}SYMMETRIC", context),
-        transform=TRANSFORMS[algorithm.parameterAsEnum(parameters, f"{p}TRANSFORM", context)],
-        point_method=POINT_METHODS[algorithm.parameterAsEnum(parameters, f"{p}POINTS", context)],
+        transform=chosen(algorithm, parameters, f"{p}TRANSFORM", TRANSFORMS, context),
+        point_method=chosen(algorithm, parameters, f"{p}POINTS", POINT_METHODS, context),
         snap=algorithm.parameterAsDouble(parameters, f"{p}SNAP", context),
         order=value("ORDER", algorithm.parameterAsInt, default.order),
         cumulative=value("CUMULATIVE", algorithm.parameterAsBool, default.cumulative),

@@ -4,137 +4,137 @@
   <context>
     <name>AutocorrelationParameters</name>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="54" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="50" />
       <source>Units (cities)</source>
       <translation>单元（城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="57" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="53" />
       <source>Variables</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="57" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="53" />
       <source>Variable</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="61" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="57" />
       <source>Every year</source>
       <translation>所有年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="62" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="58" />
       <source>Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every year instead of the last)</source>
       <translation>所选字段的每一年（DEI_2019 → DEI_2011 … DEI_2019；长格式图层：每一年，而非仅最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="71" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="67" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="73" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="69" />
       <source>Permutations (0 = analytical inference only)</source>
       <translation>置换次数（0 = 仅解析推断）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="75" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="71" />
       <source>Random seed</source>
       <translation>随机种子</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="77" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="73" />
       <source>Random seed (the same seed gives the same result; empty: a new draw every run)</source>
       <translation>随机种子（相同种子得到相同结果；留空：每次运行重新抽样）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="80" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="76" />
       <source>Significance level</source>
       <translation>显著性水平</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="84" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="79" />
       <source>Multiple-testing control</source>
       <translation>多重检验校正</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="85" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="80" />
       <source>None</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="85" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="80" />
       <source>False discovery rate (Benjamini–Hochberg)</source>
       <translation>错误发现率（Benjamini–Hochberg）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="85" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="81" />
       <source>Bonferroni</source>
       <translation>Bonferroni</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="90" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="85" />
       <source>Units with NULL values</source>
       <translation>含 NULL 值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="91" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="86" />
       <source>Leave them out and report them</source>
       <translation>剔除并报告</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="91" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="86" />
       <source>Stop with an error</source>
       <translation>报错并停止</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="98" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="92" />
       <source>Several years</source>
       <translation>多个年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="98" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="93" />
       <source>One layer, fields per year</source>
       <translation>单个图层，每年一组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="98" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="93" />
       <source>One layer per year</source>
       <translation>每年一个图层</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="99" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="94" />
       <source>One layer, one set of fields per year (LI_2019 …); or one layer per year (the last year in the output, every year in the folder below)</source>
       <translation>单个图层，每年一组字段（LI_2019 …）；或每年一个图层（输出为最后一年，各年图层存于下方文件夹）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="103" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="98" />
       <source>Folder for one layer per year</source>
       <translation>逐年图层的存放文件夹</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="104" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="99" />
       <source>Layers per year</source>
       <translation>逐年图层</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="174" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="169" />
       <source>Plots need the Python package matplotlib, which QGIS's Python lacks: install it (python -m pip install matplotlib; on Windows in the OSGeo4W Shell) or leave the plot output empty.</source>
       <translation>绘图需要 Python 包 matplotlib，而 QGIS 的 Python 中没有：请安装（python -m pip install matplotlib；Windows 上请在 OSGeo4W Shell 中运行），或将绘图输出留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="210" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="205" />
       <source>Significance — {run}</source>
       <translation>显著性 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="223" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="218" />
       <source>The input already has {fields}; the output replaces them.</source>
       <translation>输入中已有字段 {fields}；输出将替换这些字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="330" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="325" />
       <source>Could not create the layer {path}.</source>
       <translation>无法创建图层 {path}。</translation>
     </message>
@@ -841,7 +841,7 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="120" />
+      <location filename="../../processing/algorithms/convergence.py" line="121" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
@@ -851,12 +851,12 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
       <translation>空间β收敛模型（截面，极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="124" />
+      <location filename="../../processing/algorithms/convergence.py" line="123" />
       <source>Fixed effects of the panel β regression</source>
       <translation>面板β回归的固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="125" />
+      <location filename="../../processing/algorithms/convergence.py" line="124" />
       <source>None (pooled OLS)</source>
       <translation>无（混合 OLS）</translation>
     </message>
@@ -866,172 +866,172 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
       <translation>城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="125" />
+      <location filename="../../processing/algorithms/convergence.py" line="126" />
       <source>Unit and year (two-way)</source>
       <translation>城市与年份（双向固定效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="128" />
+      <location filename="../../processing/algorithms/convergence.py" line="127" />
       <source>Standard errors of the OLS regressions</source>
       <translation>OLS 回归的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="129" />
+      <location filename="../../processing/algorithms/convergence.py" line="128" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="129" />
+      <location filename="../../processing/algorithms/convergence.py" line="128" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="130" />
+      <location filename="../../processing/algorithms/convergence.py" line="129" />
       <source>Clustered by unit (robust HC1 in the cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="136" />
+      <location filename="../../processing/algorithms/convergence.py" line="133" />
       <source>Controls in the cross-section</source>
       <translation>截面回归中的控制变量取值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="137" />
+      <location filename="../../processing/algorithms/convergence.py" line="134" />
       <source>Value in the first year</source>
       <translation>首年值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="137" />
+      <location filename="../../processing/algorithms/convergence.py" line="134" />
       <source>Mean over the period</source>
       <translation>期间均值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="139" />
+      <location filename="../../processing/algorithms/convergence.py" line="136" />
       <source>Standard deviation divisor</source>
       <translation>标准差分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="140" />
+      <location filename="../../processing/algorithms/convergence.py" line="137" />
       <source>n − 1 (sample)</source>
       <translation>n − 1（样本）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="140" />
+      <location filename="../../processing/algorithms/convergence.py" line="137" />
       <source>n (population)</source>
       <translation>n（总体）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="141" />
+      <location filename="../../processing/algorithms/convergence.py" line="138" />
       <source>Standard deviation (CV, σ of logs) divides by</source>
       <translation>标准差（变异系数、对数标准差）的分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="143" />
+      <location filename="../../processing/algorithms/convergence.py" line="140" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="144" />
+      <location filename="../../processing/algorithms/convergence.py" line="141" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="151" />
+      <location filename="../../processing/algorithms/convergence.py" line="148" />
       <source>Cities with growth rates</source>
       <translation>含增长率的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="153" />
+      <location filename="../../processing/algorithms/convergence.py" line="150" />
       <source>σ-convergence by year</source>
       <translation>逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="155" />
+      <location filename="../../processing/algorithms/convergence.py" line="152" />
       <source>β-convergence models</source>
       <translation>β收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="157" />
+      <location filename="../../processing/algorithms/convergence.py" line="154" />
       <source>σ-convergence by group and year</source>
       <translation>分组逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="160" />
+      <location filename="../../processing/algorithms/convergence.py" line="157" />
       <source>All β-convergence coefficients</source>
       <translation>全部β收敛系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="162" />
+      <location filename="../../processing/algorithms/convergence.py" line="159" />
       <source>σ-convergence chart</source>
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="166" />
+      <location filename="../../processing/algorithms/convergence.py" line="163" />
       <source>β (cross-section OLS, absolute)</source>
       <translation>β（截面 OLS，绝对收敛）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="167" />
+      <location filename="../../processing/algorithms/convergence.py" line="164" />
       <source>Speed of convergence λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="168" />
+      <location filename="../../processing/algorithms/convergence.py" line="165" />
       <source>Half-life (years)</source>
       <translation>半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="169" />
+      <location filename="../../processing/algorithms/convergence.py" line="166" />
       <source>Coefficient of variation, first year</source>
       <translation>变异系数（首年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="170" />
+      <location filename="../../processing/algorithms/convergence.py" line="167" />
       <source>Coefficient of variation, last year</source>
       <translation>变异系数（末年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="171" />
+      <location filename="../../processing/algorithms/convergence.py" line="168" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="260" />
+      <location filename="../../processing/algorithms/convergence.py" line="257" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="260" />
+      <location filename="../../processing/algorithms/convergence.py" line="257" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="262" />
+      <location filename="../../processing/algorithms/convergence.py" line="259" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design}β回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="321" />
+      <location filename="../../processing/algorithms/convergence.py" line="318" />
       <source>{variable} in {year}</source>
       <translation>{year}年{variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="323" />
+      <location filename="../../processing/algorithms/convergence.py" line="320" />
       <source>Log of {variable} in {year}</source>
       <translation>{year}年{variable}的对数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="324" />
+      <location filename="../../processing/algorithms/convergence.py" line="321" />
       <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
       <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="326" />
+      <location filename="../../processing/algorithms/convergence.py" line="323" />
       <source>{variable} in {year} relative to the mean of all units</source>
       <translation>{year}年{variable}相对全部单元均值之比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="334" />
+      <location filename="../../processing/algorithms/convergence.py" line="331" />
       <source>Growth of {variable} {start}–{end}</source>
       <translation>{variable} {start}–{end} 年增长</translation>
     </message>
@@ -1664,92 +1664,92 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
   <context>
     <name>CoreNodeCoverageAlgorithm</name>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="82" />
+      <location filename="../../core/coverage/analysis.py" line="81" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="84" />
+      <location filename="../../core/coverage/analysis.py" line="83" />
       <source>Radius</source>
       <translation>半径</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="85" />
+      <location filename="../../core/coverage/analysis.py" line="84" />
       <source>Cities</source>
       <translation>城市数</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="86" />
+      <location filename="../../core/coverage/analysis.py" line="85" />
       <source>Candidate sites</source>
       <translation>候选站点数</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="87" />
+      <location filename="../../core/coverage/analysis.py" line="86" />
       <source>Existing cores kept</source>
       <translation>保留的现有核心数</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="88" />
+      <location filename="../../core/coverage/analysis.py" line="87" />
       <source>Cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="89" />
+      <location filename="../../core/coverage/analysis.py" line="88" />
       <source>Cities covered</source>
       <translation>被覆盖城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="90" />
+      <location filename="../../core/coverage/analysis.py" line="89" />
       <source>Demand covered</source>
       <translation>被覆盖需求</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="91" />
+      <location filename="../../core/coverage/analysis.py" line="90" />
       <source>Largest city-to-core distance</source>
       <translation>城市到核心的最大距离</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="92" />
+      <location filename="../../core/coverage/analysis.py" line="91" />
       <source>Mean city-to-core distance</source>
       <translation>城市到核心的平均距离</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="93" />
+      <location filename="../../core/coverage/analysis.py" line="92" />
       <source>Cities covered by two cores or more</source>
       <translation>被两个及以上核心覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="94" />
+      <location filename="../../core/coverage/analysis.py" line="93" />
       <source>Solution</source>
       <translation>求解结果</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="95" />
+      <location filename="../../core/coverage/analysis.py" line="94" />
       <source>Solver time</source>
       <translation>求解用时</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="98" />
+      <location filename="../../core/coverage/analysis.py" line="97" />
       <source>Integer programme after reductions</source>
       <translation>约简后的整数规划规模</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="101" />
+      <location filename="../../core/coverage/analysis.py" line="100" />
       <source>Backup coverage</source>
       <translation>备份覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="40" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="38" />
       <source>Core–node coverage</source>
       <translation>核心–节点覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="41" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="39" />
       <source>Core cities that cover every city within a radius, solved exactly.</source>
       <translation>精确求解：使每个城市都在给定半径内被覆盖的核心城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="46" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="44" />
       <source>Chooses core cities so that every city lies within a radius (300 km in the study) of a core: the “core–node” infrastructure layout. Solved exactly as an integer programme (HiGHS); the log says whether the solution is proven optimal, and the gap when the time limit stopped the solver first.
 
 Problems: set covering — the fewest cores that cover every city; maximal covering — p cores that cover the most demand (a weight field such as population, or 1 per city). Backup coverage (set covering): among the optimal covers, the one that covers the most cities twice.
@@ -1770,462 +1770,462 @@ Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the
 输出：带有所分配（最近）核心（CORE_ID、CORE_NAME）、到核心的距离（CORE_KM）、半径内是否有核心（COVERED）及半径内核心个数（N_COVER）的城市；核心（带标注的星形符号）；以各核心为中心、按半径绘制的真实大地线圆；每个城市到其核心的核心-节点连线及距离（DIST_KM）；以及含多个半径（如 200、300、500 km）比较的 HTML 摘要报告。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="44" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="42" />
       <source>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout</source>
       <translation>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout,覆盖,核心,节点,半径,集合覆盖,最大覆盖,备份覆盖,选址,设施布局,基础设施</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="95" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="93" />
       <source>City id field</source>
       <translation>城市标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="97" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="95" />
       <source>City id field (e.g. adcode; default: feature id)</source>
       <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="99" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="97" />
       <source>City name field</source>
       <translation>城市名称字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="101" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="99" />
       <source>City name field (labels; default: a field called “name”)</source>
       <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="103" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="100" />
       <source>Problem</source>
       <translation>问题类型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="104" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="101" />
       <source>Set covering: fewest cores covering every city</source>
       <translation>集合覆盖：用最少的核心覆盖全部城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="105" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="102" />
       <source>Maximal covering: p cores covering the most demand</source>
       <translation>最大覆盖：p 个核心覆盖尽可能多的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="107" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="104" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="110" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="107" />
       <source>Number of cores p (maximal covering)</source>
       <translation>核心数 p（最大覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="113" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="110" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="115" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="112" />
       <source>Demand field (maximal covering; default: 1 per city)</source>
       <translation>需求字段（最大覆盖；默认：每个城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="118" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="115" />
       <source>Backup coverage: among optimal covers, cover the most cities twice</source>
       <translation>备份覆盖：在最优覆盖方案中使被两次覆盖的城市最多</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="120" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="117" />
       <source>Candidate cores</source>
       <translation>候选核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="122" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="119" />
       <source>Candidate cores (expression; empty: every city)</source>
       <translation>候选核心（表达式；留空：全部城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="124" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="121" />
       <source>Existing cores</source>
       <translation>现有核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="125" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="122" />
       <source>Existing cores that must stay (expression)</source>
       <translation>必须保留的现有核心（表达式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="127" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="124" />
       <source>Selected cities are existing cores</source>
       <translation>所选城市为现有核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="128" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="125" />
       <source>The selected cities are existing cores that must stay</source>
       <translation>所选城市为必须保留的现有核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="127" />
       <source>Radii to compare (km)</source>
       <translation>比较半径（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="132" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="129" />
       <source>Compare over radii (km, comma-separated; empty: none)</source>
       <translation>比较多个半径（km，以逗号分隔；留空：不比较）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="135" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="131" />
       <source>Point of each city</source>
       <translation>城市的代表点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="132" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="132" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="133" />
       <source>Longitude/latitude fields</source>
       <translation>经纬度字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="139" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="135" />
       <source>Longitude field (WGS84 degrees)</source>
       <translation>经度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="142" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="138" />
       <source>Latitude field (WGS84 degrees)</source>
       <translation>纬度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="145" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="141" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="152" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="148" />
       <source>Cities with their core</source>
       <translation>城市及其核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="156" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="152" />
       <source>Coverage areas (geodesic circles)</source>
       <translation>覆盖范围（大地线圆）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="159" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="155" />
       <source>Core–node links</source>
       <translation>核心-节点连线</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="157" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="157" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="163" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="159" />
       <source>Number of cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="164" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="160" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="165" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
       <source>Share of demand covered</source>
       <translation>被覆盖需求占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="166" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="162" />
       <source>Largest city-to-core distance (km)</source>
       <translation>城市到核心的最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="167" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="163" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="170" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="166" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="197" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="193" />
       <source>Set covering covers every city; the demand field only enters the shares reported.</source>
       <translation>集合覆盖会覆盖全部城市；需求字段仅用于计算所报告的覆盖比例。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="201" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="197" />
       <source>Solving {model} at {radius} km for {n} cities…</source>
       <translation>正在对 {n} 个城市以 {radius} km 半径求解{model}…</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="202" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="198" />
       <source>set covering</source>
       <translation>集合覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="202" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="198" />
       <source>maximal covering</source>
       <translation>最大覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="209" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="205" />
       <source>The solution is not proven optimal: {status}. Raise the time limit to close the gap.</source>
       <translation>该解尚未被证明最优：{status}。请提高时间上限以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="213" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="209" />
       <source>Radius {radius} km: {value}</source>
       <translation>半径 {radius} km：{value}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="274" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="270" />
       <source>“{value}” in the radii to compare is not a number; write radii in km separated by commas, e.g. 200, 300, 500.</source>
       <translation>比较半径中的“{value}”不是数字；请以 km 为单位、用逗号分隔填写半径，如 200, 300, 500。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="280" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="276" />
       <source>Backup coverage applies to set covering only; ignored.</source>
       <translation>备份覆盖仅适用于集合覆盖；已忽略。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="300" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="296" />
       <source>The expression {expression} is invalid: {error}</source>
       <translation>表达式 {expression} 无效：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="305" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="301" />
       <source>The expression {expression} uses fields that are not in the layer: {fields}; choose from {available}.</source>
       <translation>表达式 {expression} 使用了图层中不存在的字段：{fields}；请从以下字段中选择：{available}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="319" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="315" />
       <source>The expression {expression} fails: {error}</source>
       <translation>表达式 {expression} 计算失败：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="332" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="328" />
       <source>Existing cores from the selection need the cities as a layer loaded in the project, not a file; load it, select the existing cores, or use an expression.</source>
       <translation>从选择集读取现有核心时，城市必须是已加载到项目中的图层，而不是文件；请加载图层并选择现有核心，或改用表达式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="337" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="333" />
       <source>No city of {layer} is selected, but the selected cities should be the existing cores; select them or untick the option.</source>
       <translation>图层 {layer} 中没有选中的城市，但所选城市应为现有核心；请选择这些城市，或取消勾选该选项。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="358" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="354" />
       <source>Cities and their core ({radius} km)</source>
       <translation>城市及其核心（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="359" />
       <source>Cores ({count})</source>
       <translation>核心（{count} 个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="369" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="369" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="370" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="366" />
       <source>Radius (km, geodesic)</source>
       <translation>半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="367" />
       <source>Coverage areas ({radius} km)</source>
       <translation>覆盖范围（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="377" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="373" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="377" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="373" />
       <source>City name</source>
       <translation>城市名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="379" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="375" />
       <source>Distance to the core (km, geodesic)</source>
       <translation>到核心的距离（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="380" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="376" />
       <source>Within the radius (1 = yes)</source>
       <translation>在半径内（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="386" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="382" />
       <source>infeasible ({note})</source>
       <translation>无可行解（{note}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="387" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="383" />
       <source>proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="388" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="384" />
       <source>not proven optimal, gap {gap:.2f} %</source>
       <translation>未证明最优，差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="389" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="385" />
       <source>{cores} cores, {cities:.1f} % of cities and {demand:.1f} % of demand covered, largest distance {km:.1f} km, {status}</source>
       <translation>{cores} 个核心，覆盖 {cities:.1f} % 的城市和 {demand:.1f} % 的需求，最大距离 {km:.1f} km，{status}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="398" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="394" />
       <source>Core-node coverage: {layer}</source>
       <translation>核心-节点覆盖：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="399" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="395" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="396" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="400" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="396" />
       <source>Value</source>
       <translation>值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="403" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="399" />
       <source>Comparison over radii</source>
       <translation>不同半径的比较</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="412" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="408" />
       <source>gap {gap:.2f} %</source>
       <translation>差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="413" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="409" />
       <source>Radius (km)</source>
       <translation>半径（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="414" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="410" />
       <source>Largest distance (km)</source>
       <translation>最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="423" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="419" />
       <source>existing</source>
       <translation>现有</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="423" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="419" />
       <source>new</source>
       <translation>新增</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="420" />
       <source>Cities assigned</source>
       <translation>分配的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="420" />
       <source>Of which within the radius</source>
       <translation>其中在半径内</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="425" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="421" />
       <source>Farthest city (km)</source>
       <translation>最远城市（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="425" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="421" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="428" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
       <source>Cities not covered</source>
       <translation>未被覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="430" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="426" />
       <source>Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; “proven optimal” means no solution with fewer cores (set covering) or more covered demand (maximal covering) exists.</source>
       <translation>距离为椭球面上的大地线距离。以 HiGHS 精确求解整数规划；“已证明最优”表示不存在核心更少（集合覆盖）或覆盖需求更多（最大覆盖）的解。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="440" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="436" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="440" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="436" />
       <source>Assigned (nearest) core</source>
       <translation>分配的（最近）核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="441" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="437" />
       <source>Assigned core name</source>
       <translation>分配的核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="438" />
       <source>A core within the radius (1 = yes)</source>
       <translation>半径内有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="438" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="447" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="443" />
       <source>Existing core (1 = yes)</source>
       <translation>现有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="448" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="444" />
       <source>Cities assigned (nearest core)</source>
       <translation>分配的城市数（最近核心）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="448" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="444" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="449" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="445" />
       <source>Demand assigned</source>
       <translation>分配的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="449" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="445" />
       <source>Farthest assigned city (km)</source>
       <translation>所分配城市的最远距离（km）</translation>
     </message>
@@ -2561,17 +2561,17 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
   <context>
     <name>GlobalAutocorrelationAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="35" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="33" />
       <source>Global spatial autocorrelation</source>
       <translation>全局空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="36" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="34" />
       <source>Moran's I, Geary's C and Getis–Ord General G per year.</source>
       <translation>逐年的 Moran's I、Geary's C 和 Getis–Ord General G。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="40" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="38" />
       <source>Is the variable spatially clustered, and does clustering change over the years? Moran's I (inference under normality, randomisation and permutation), Geary's C (normality, randomisation, permutation) and Getis-Ord General G (randomisation, permutation), for one or many fields and, with “every year”, for every year of a panel (DEI_2019 → DEI_2011 … DEI_2019) in one run.
 
 Output: a table with one row per field, year, statistic and inference: value, expected value, variance, z = (value − expected)/sd, p-value, units, permutations. The analytical moments are those of R spdep's moran.test, geary.test and globalG.test (cities without neighbours keep their value in the mean and variance, and n counts the cities with neighbours). Note that z for Geary's C is negative for positive autocorrelation (C &lt; 1); spdep reports the opposite sign. General G needs values of zero or more (it is skipped, with a warning, for fields with negative values) and is meant for binary weights.
@@ -2588,167 +2588,167 @@ The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled
 图表（PNG、SVG 或 PDF）绘制各字段 Moran's I 的逐年变化；实心标记表示在 5% 水平下显著。HTML 报告（可选）包含该图表、第一个字段最后一年的 Moran's I 以及结果表。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="39" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="37" />
       <source>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years</source>
       <translation>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years,莫兰指数,全局莫兰指数,吉尔里指数,全局空间自相关,空间集聚,面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="65" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="62" />
       <source>Statistics</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="66" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="63" />
       <source>Moran's I</source>
       <translation>莫兰指数（Moran's I）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="66" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="63" />
       <source>Geary's C</source>
       <translation>吉尔里指数（Geary's C）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="66" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="64" />
       <source>Getis-Ord General G</source>
       <translation>Getis-Ord General G</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="69" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="65" />
       <source>Alternative hypothesis</source>
       <translation>备择假设</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="70" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="66" />
       <source>Two-sided</source>
       <translation>双侧</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="70" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="66" />
       <source>Greater than expected (one-sided)</source>
       <translation>大于期望（单侧）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="71" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="67" />
       <source>Less than expected (one-sided)</source>
       <translation>小于期望（单侧）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="75" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="71" />
       <source>Global autocorrelation</source>
       <translation>全局空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="77" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="73" />
       <source>Chart of Moran's I over the years</source>
       <translation>Moran's I 逐年变化图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="78" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="74" />
       <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
       <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="81" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="77" />
       <source>Moran's I (first field, last year)</source>
       <translation>Moran's I（第一个字段，最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="82" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="78" />
       <source>p-value of Moran's I (first field, last year; permutation if any)</source>
       <translation>Moran's I 的 p 值（第一个字段，最后一年；有置换检验时取置换检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="109" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="105" />
       <source>{column} {statistic} ({inference}): {value:.6g}, expected {expected:.6g}, z = {z:.4g}, p = {p:.4g}</source>
       <translation>{column} {statistic}（{inference}）：{value:.6g}，期望值 {expected:.6g}，z = {z:.4g}，p = {p:.4g}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
       <source>Field (stem)</source>
       <translation>字段（前缀）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
       <source>Field</source>
       <translation>字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
       <source>Year</source>
       <translation>年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
       <source>Statistic</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
       <source>Inference</source>
       <translation>推断方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
       <source>Value</source>
       <translation>统计量值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="113" />
       <source>Expected value under no autocorrelation</source>
       <translation>无空间自相关时的期望值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="113" />
       <source>Variance</source>
       <translation>方差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
       <source>z = (value − expected) / standard deviation</source>
       <translation>z =（值 − 期望值）/ 标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
       <source>p-value</source>
       <translation>p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="119" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="119" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="155" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="151" />
       <source>permutation</source>
       <translation>置换检验</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="155" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="151" />
       <source>randomisation</source>
       <translation>随机化假设</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="162" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="158" />
       <source>{statistic} over the years</source>
       <translation>{statistic}逐年变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="164" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="160" />
       <source>p ≤ {alpha} ({inference})</source>
       <translation>p ≤ {alpha}（{inference}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="166" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="162" />
       <source>not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="167" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="163" />
       <source>Expected under no autocorrelation</source>
       <translation>无空间自相关时的期望值</translation>
     </message>
@@ -2814,12 +2814,12 @@ Outputs: an HTML report (paper-style side-by-side table, group comparisons), a C
       <translation>关键变量（默认：第一个解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="81" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="80" />
       <source>Grouping</source>
       <translation>分组方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="82" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="81" />
       <source>Period: before / from the split year</source>
       <translation>时期：分界年份之前 / 之后（含）</translation>
     </message>
@@ -2864,12 +2864,12 @@ Outputs: an HTML report (paper-style side-by-side table, group comparisons), a C
       <translation>后段占比（%）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="99" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="98" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="100" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="99" />
       <source>Separate models per group</source>
       <translation>各组分别建模</translation>
     </message>
@@ -3538,17 +3538,17 @@ Panels as in Local Moran's I: every year as a set of fields per year or one laye
   <context>
     <name>LocalMoranAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="39" />
+      <location filename="../../processing/algorithms/local_moran.py" line="38" />
       <source>Local Moran's I (LISA)</source>
       <translation>局部莫兰指数（LISA）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="40" />
+      <location filename="../../processing/algorithms/local_moran.py" line="39" />
       <source>LISA cluster maps (High-High, Low-Low, outliers) per year.</source>
       <translation>逐年的 LISA 集聚图（高-高、低-低、异常值）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="44" />
+      <location filename="../../processing/algorithms/local_moran.py" line="43" />
       <source>Local indicators of spatial association (Anselin 1995): where do high values sit among high neighbours (High-High clusters), low among low (Low-Low), and where are the outliers (High-Low, Low-High)?
 
 Kinds: univariate (the variable against its spatial lag); bivariate (the variable x at each city against the spatial lag of a second variable y, e.g. digital economy against neighbours' resilience); differential (the change between two years, e.g. DEI_2019 − DEI_2011).
@@ -3573,162 +3573,162 @@ The Moran scatter plot (PNG, SVG or PDF) shows the standardised variable against
 Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，附斜率（Moran's I），各象限着色，显著城市以其集聚类型的颜色显示。HTML 报告（可选）包含散点图、Moran's I 以及每一年各集聚类型的城市数。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="43" />
+      <location filename="../../processing/algorithms/local_moran.py" line="42" />
       <source>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda</source>
       <translation>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda,局部莫兰指数,局部空间自相关,集聚,异常值,高-高集聚,低-低集聚,双变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="74" />
+      <location filename="../../processing/algorithms/local_moran.py" line="73" />
       <source>Variable (x)</source>
       <translation>变量（x）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="76" />
+      <location filename="../../processing/algorithms/local_moran.py" line="74" />
       <source>Kind of LISA</source>
       <translation>LISA 类型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="77" />
+      <location filename="../../processing/algorithms/local_moran.py" line="75" />
       <source>Univariate</source>
       <translation>单变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="77" />
+      <location filename="../../processing/algorithms/local_moran.py" line="75" />
       <source>Bivariate</source>
       <translation>双变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="77" />
+      <location filename="../../processing/algorithms/local_moran.py" line="76" />
       <source>Differential</source>
       <translation>差分</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="78" />
+      <location filename="../../processing/algorithms/local_moran.py" line="77" />
       <source>Univariate: x against its spatial lag. Bivariate: x against the spatial lag of the second variable. Differential: the change from the second variable (earlier year) to x.</source>
       <translation>单变量：x 与其空间滞后。双变量：x 与第二个变量的空间滞后。差分：从第二个变量（较早年份）到 x 的变化。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="81" />
+      <location filename="../../processing/algorithms/local_moran.py" line="80" />
       <source>Second variable</source>
       <translation>第二变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="83" />
+      <location filename="../../processing/algorithms/local_moran.py" line="82" />
       <source>Second variable (y of a bivariate LISA, or the earlier year of a differential)</source>
       <translation>第二个变量（双变量 LISA 的 y，或差分的较早年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="87" />
+      <location filename="../../processing/algorithms/local_moran.py" line="86" />
       <source>Conditional analytical moments</source>
       <translation>条件解析矩</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="88" />
+      <location filename="../../processing/algorithms/local_moran.py" line="87" />
       <source>Analytical moments conditional on the city's own value (Sokal et al. 1998; R spdep's default)</source>
       <translation>以城市自身取值为条件的解析矩（Sokal 等 1998；R spdep 的默认设置）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="92" />
+      <location filename="../../processing/algorithms/local_moran.py" line="91" />
       <source>LISA clusters</source>
       <translation>LISA 集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="94" />
+      <location filename="../../processing/algorithms/local_moran.py" line="93" />
       <source>Moran scatter plot</source>
       <translation>Moran 散点图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="95" />
+      <location filename="../../processing/algorithms/local_moran.py" line="94" />
       <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
       <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="98" />
+      <location filename="../../processing/algorithms/local_moran.py" line="97" />
       <source>Moran's I (last year)</source>
       <translation>Moran's I（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="99" />
+      <location filename="../../processing/algorithms/local_moran.py" line="98" />
       <source>High-High cities (last year)</source>
       <translation>高-高集聚城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="100" />
+      <location filename="../../processing/algorithms/local_moran.py" line="99" />
       <source>Low-Low cities (last year)</source>
       <translation>低-低集聚城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="101" />
+      <location filename="../../processing/algorithms/local_moran.py" line="100" />
       <source>Low-High cities (last year)</source>
       <translation>低-高异常城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="102" />
+      <location filename="../../processing/algorithms/local_moran.py" line="101" />
       <source>High-Low cities (last year)</source>
       <translation>高-低异常城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="126" />
+      <location filename="../../processing/algorithms/local_moran.py" line="125" />
       <source>LISA clusters — {run}</source>
       <translation>LISA 集聚 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="127" />
+      <location filename="../../processing/algorithms/local_moran.py" line="126" />
       <source>LISA clusters ({run})</source>
       <translation>LISA 集聚（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="135" />
+      <location filename="../../processing/algorithms/local_moran.py" line="134" />
       <source>{run}: Moran's I = {i:.4f}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} (p ≤ {alpha}{correction}).</source>
       <translation>{run}：Moran's I = {i:.4f}；高-高 {hh}，低-低 {ll}，低-高 {lh}，高-低 {hl}（p ≤ {alpha}{correction}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="162" />
+      <location filename="../../processing/algorithms/local_moran.py" line="161" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="162" />
+      <location filename="../../processing/algorithms/local_moran.py" line="161" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="162" />
+      <location filename="../../processing/algorithms/local_moran.py" line="161" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="162" />
+      <location filename="../../processing/algorithms/local_moran.py" line="161" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="165" />
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
       <source>{variable} (standardised)</source>
       <translation>{variable}（标准化）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="165" />
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
       <source>Spatial lag of {variable}</source>
       <translation>{variable}的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="166" />
+      <location filename="../../processing/algorithms/local_moran.py" line="165" />
       <source>Bivariate Moran's I = {value:.3f}</source>
       <translation>双变量 Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="167" />
+      <location filename="../../processing/algorithms/local_moran.py" line="166" />
       <source>Moran's I = {value:.3f}</source>
       <translation>Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="168" />
+      <location filename="../../processing/algorithms/local_moran.py" line="167" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="168" />
+      <location filename="../../processing/algorithms/local_moran.py" line="167" />
       <source>{label} ({count})</source>
       <translation>{label}（{count}）</translation>
     </message>
@@ -3768,17 +3768,17 @@ Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，
   <context>
     <name>MediationAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="41" />
+      <location filename="../../processing/algorithms/mediation.py" line="40" />
       <source>Mediation effect</source>
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="42" />
+      <location filename="../../processing/algorithms/mediation.py" line="41" />
       <source>Mediation effect of a variable between X and Y (Sobel, bootstrap).</source>
       <translation>变量在 X 与 Y 之间的中介效应（Sobel 检验、自助法）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="47" />
+      <location filename="../../processing/algorithms/mediation.py" line="46" />
       <source>Tests whether a third variable carries part of an effect: digital economy (X) → innovation (mediator M) → resilience (Y).
 
 Baron and Kenny's stepwise regressions: (1) Y on X gives the total effect c; (2) M on X gives path a; (3) Y on X and M gives the direct effect c′ and path b. The indirect effect is a·b (= c − c′), tested with the Sobel (and Aroian) test and a cluster bootstrap (whole cities are resampled with all their years; number of draws and seed are parameters) with percentile and bias-corrected confidence intervals. The verdict follows Zhao, Lynch and Chen (2010): the indirect effect decides whether there is mediation (by the bias-corrected interval), the direct effect whether it is partial (complementary or competitive) or indirect-only.
@@ -3799,182 +3799,182 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
 输出：三个回归的系数表和效应表，含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，以及自助法分布图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="45" />
+      <location filename="../../processing/algorithms/mediation.py" line="44" />
       <source>mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,panel,fixed effects,clustered standard errors</source>
       <translation>mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,panel,fixed effects,clustered standard errors,中介效应,中介变量,间接效应,Sobel 检验,自助法,逐步回归,作用机制,传导路径</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="88" />
+      <location filename="../../processing/algorithms/mediation.py" line="87" />
       <source>Cities with yearly variables</source>
       <translation>含逐年变量的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="90" />
+      <location filename="../../processing/algorithms/mediation.py" line="89" />
       <source>Independent variable X</source>
       <translation>自变量 X</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="90" />
+      <location filename="../../processing/algorithms/mediation.py" line="89" />
       <source>Independent variable X (e.g. digital economy)</source>
       <translation>自变量 X（如数字经济）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="91" />
+      <location filename="../../processing/algorithms/mediation.py" line="90" />
       <source>Mediator M (e.g. innovation)</source>
       <translation>中介变量 M（如创新）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="92" />
+      <location filename="../../processing/algorithms/mediation.py" line="91" />
       <source>Outcome Y (e.g. resilience)</source>
       <translation>结果变量 Y（如韧性）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="99" />
+      <location filename="../../processing/algorithms/mediation.py" line="98" />
       <source>Control variables (optional)</source>
       <translation>控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="102" />
+      <location filename="../../processing/algorithms/mediation.py" line="100" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="103" />
+      <location filename="../../processing/algorithms/mediation.py" line="101" />
       <source>Cross-section (one year)</source>
       <translation>截面（单一年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="103" />
+      <location filename="../../processing/algorithms/mediation.py" line="101" />
       <source>Pooled OLS with year effects</source>
       <translation>含年份效应的混合 OLS</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="104" />
+      <location filename="../../processing/algorithms/mediation.py" line="102" />
       <source>Panel: unit (city) fixed effects</source>
       <translation>面板：城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="104" />
+      <location filename="../../processing/algorithms/mediation.py" line="103" />
       <source>Panel: unit and year fixed effects</source>
       <translation>面板：城市与年份双向固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="107" />
+      <location filename="../../processing/algorithms/mediation.py" line="105" />
       <source>Cross-section year</source>
       <translation>截面年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="109" />
+      <location filename="../../processing/algorithms/mediation.py" line="107" />
       <source>Year of the cross-section (0 = the last year)</source>
       <translation>截面年份（0 = 最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="111" />
+      <location filename="../../processing/algorithms/mediation.py" line="108" />
       <source>Standard errors</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="112" />
+      <location filename="../../processing/algorithms/mediation.py" line="109" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="112" />
+      <location filename="../../processing/algorithms/mediation.py" line="109" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="113" />
+      <location filename="../../processing/algorithms/mediation.py" line="110" />
       <source>Clustered by unit (robust HC1 in a cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="115" />
+      <location filename="../../processing/algorithms/mediation.py" line="112" />
       <source>Bootstrap draws (0 = no bootstrap)</source>
       <translation>自助法抽样次数（0 = 不做自助法）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="118" />
+      <location filename="../../processing/algorithms/mediation.py" line="115" />
       <source>Random seed of the bootstrap</source>
       <translation>自助法随机种子</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="121" />
+      <location filename="../../processing/algorithms/mediation.py" line="118" />
       <source>Confidence level</source>
       <translation>置信水平</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="125" />
+      <location filename="../../processing/algorithms/mediation.py" line="122" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="126" />
+      <location filename="../../processing/algorithms/mediation.py" line="123" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="131" />
+      <location filename="../../processing/algorithms/mediation.py" line="128" />
       <source>Stepwise regression coefficients</source>
       <translation>逐步回归系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="133" />
+      <location filename="../../processing/algorithms/mediation.py" line="130" />
       <source>Mediation effects</source>
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="134" />
+      <location filename="../../processing/algorithms/mediation.py" line="131" />
       <source>Bootstrap chart</source>
       <translation>自助法分布图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="137" />
+      <location filename="../../processing/algorithms/mediation.py" line="134" />
       <source>Indirect effect a·b</source>
       <translation>间接效应 a·b</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="138" />
+      <location filename="../../processing/algorithms/mediation.py" line="135" />
       <source>Direct effect c′</source>
       <translation>直接效应 c′</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="139" />
+      <location filename="../../processing/algorithms/mediation.py" line="136" />
       <source>Total effect c</source>
       <translation>总效应 c</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="140" />
+      <location filename="../../processing/algorithms/mediation.py" line="137" />
       <source>Share of the total effect mediated</source>
       <translation>中介效应占总效应的比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="141" />
+      <location filename="../../processing/algorithms/mediation.py" line="138" />
       <source>Sobel z</source>
       <translation>Sobel z 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="142" />
+      <location filename="../../processing/algorithms/mediation.py" line="139" />
       <source>Sobel p-value</source>
       <translation>Sobel p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="143" />
+      <location filename="../../processing/algorithms/mediation.py" line="140" />
       <source>Bias-corrected bootstrap interval, lower bound</source>
       <translation>偏差校正自助法置信区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="144" />
+      <location filename="../../processing/algorithms/mediation.py" line="141" />
       <source>Bias-corrected bootstrap interval, upper bound</source>
       <translation>偏差校正自助法置信区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="147" />
+      <location filename="../../processing/algorithms/mediation.py" line="144" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="178" />
+      <location filename="../../processing/algorithms/mediation.py" line="175" />
       <source>{count} bootstrap draw(s) were singular and left out.</source>
       <translation>有 {count} 次自助抽样矩阵奇异，已剔除。</translation>
     </message>
@@ -4392,17 +4392,17 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
       <translation>达到目标所需最少新增核心（候选点可达的所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="36" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="37" />
       <source>Network redundancy (N−1)</source>
       <translation>网络冗余（N−1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="37" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="38" />
       <source>What each core's failure costs; the fewest cores to add so no single failure uncovers a city.</source>
       <translation>每个核心失效的损失；使任一单点失效都不致城市失去覆盖的最少新增核心。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="41" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="42" />
       <source>For a given set of cores (e.g. IS_CORE = 1 from Core–node coverage, or the existing data centres), a geodesic radius (300 km in the study) and optionally a demand field:
 
 • N−1: for each core, the cities (and demand) that lose coverage when it fails, i.e. that no other core covers; the worst single failure;
@@ -4419,62 +4419,62 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
 输出：城市及其半径内核心数（N_COVER）、状态（backup 备份 / single 单一 / uncovered 未覆盖）、其失效会使该城市失去覆盖的核心（LOST_IF、LOST_NAME）、是否为新增核心（NEW_CORE）及新增后的核心数（N_AFTER）；核心（现有与新增，NEW = 1）及其失效时失去覆盖的城市与需求（LOST_N、LOST_DEM、LOST_SH）和新增后的损失（AFTER_N）；HTML 摘要。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="40" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="41" />
       <source>coverage,core,node,redundancy,n-1,failure,backup,resilience,data centre,radius,300 km</source>
       <translation>覆盖,核心,节点,冗余,N-1,失效,备份,韧性,数据中心,半径,300 km</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="68" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="69" />
       <source>City id field</source>
       <translation>城市标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="70" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="71" />
       <source>City id field (e.g. adcode; default: feature id)</source>
       <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="72" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="73" />
       <source>City name field</source>
       <translation>城市名称字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="74" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="75" />
       <source>City name field (labels; default: a field called “name”)</source>
       <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="76" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="77" />
       <source>Cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="78" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="79" />
       <source>Cores of the network (field or expression, e.g. "IS_CORE" = 1)</source>
       <translation>网络的核心（字段或表达式，如 "IS_CORE" = 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="80" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="81" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="83" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="84" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="85" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="86" />
       <source>Demand field (losses weighted by it; default: 1 per city)</source>
       <translation>需求字段（损失按其加权；默认每城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="87" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="88" />
       <source>Candidate cores to add</source>
       <translation>可新增的候选核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="89" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="90" />
       <source>Candidates for additional cores (expression; empty: every city)</source>
       <translation>新增核心的候选（表达式；留空：所有城市）</translation>
     </message>
@@ -4494,7 +4494,7 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="94" />
       <source>Longitude/latitude fields</source>
       <translation>经纬度字段</translation>
     </message>
@@ -4875,34 +4875,82 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
     </message>
   </context>
   <context>
+    <name>PolicyParameters</name>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="28" />
+      <source>Policy variable</source>
+      <translation>政策变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="30" />
+      <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
+      <translation>政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="31" />
+      <source>Change</source>
+      <translation>变化方式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="32" />
+      <source>Raise by a value (absolute)</source>
+      <translation>提高一个数值（绝对值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="32" />
+      <source>Raise by a percentage of each city's value</source>
+      <translation>按各城市取值的百分比提高</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="33" />
+      <source>Raise to a target value</source>
+      <translation>提高到目标值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="35" />
+      <source>Value</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="36" />
+      <source>Value (the change, the percentage or the target)</source>
+      <translation>数值（变化量、百分比或目标值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="43" />
+      <source>Choose the policy variable (one of the explanatory variables).</source>
+      <translation>请选择政策变量（解释变量之一）。</translation>
+    </message>
+  </context>
+  <context>
     <name>RegressionOutput</name>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="28" />
+      <location filename="../../processing/reports/regression_output.py" line="29" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="28" />
+      <location filename="../../processing/reports/regression_output.py" line="29" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="30" />
+      <location filename="../../processing/reports/regression_output.py" line="31" />
       <source>PNG files (*.png)</source>
       <translation>PNG 文件 (*.png)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="42" />
+      <location filename="../../processing/reports/regression_output.py" line="43" />
       <source>Paper tables</source>
       <translation>论文表格</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="42" />
+      <location filename="../../processing/reports/regression_output.py" line="43" />
       <source>Excel workbooks (*.xlsx)</source>
       <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="43" />
+      <location filename="../../processing/reports/regression_output.py" line="44" />
       <source>Paper tables (XLSX; the other formats beside it, same name)</source>
       <translation>论文表格（XLSX；其他格式同名保存在同一文件夹）</translation>
     </message>
@@ -4932,47 +4980,47 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
       <translation>CSV 表格</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="73" />
+      <location filename="../../processing/reports/regression_output.py" line="71" />
       <source>{format} tables were not written: QGIS's Python lacks the package {package} (install it with the plugin's dependency installer).</source>
       <translation>未写出 {format} 表格：QGIS 的 Python 缺少软件包 {package}（请用插件的依赖安装程序安装）。</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="80" />
+      <location filename="../../processing/reports/regression_output.py" line="78" />
       <source>Paper table written: {path}</source>
       <translation>已写出论文表格：{path}</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="94" />
+      <location filename="../../processing/reports/regression_output.py" line="92" />
       <source>{se} in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
       <translation>括号内为{se}。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="99" />
+      <location filename="../../processing/reports/regression_output.py" line="97" />
       <source>Classical standard errors</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="100" />
+      <location filename="../../processing/reports/regression_output.py" line="98" />
       <source>Heteroskedasticity-robust (HC1) standard errors</source>
       <translation>异方差稳健（HC1）标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="101" />
+      <location filename="../../processing/reports/regression_output.py" line="99" />
       <source>Standard errors clustered by unit</source>
       <translation>按单元聚类的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="102" />
+      <location filename="../../processing/reports/regression_output.py" line="100" />
       <source>Asymptotic standard errors (maximum likelihood)</source>
       <translation>渐近标准误（极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="107" />
+      <location filename="../../processing/reports/regression_output.py" line="105" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="107" />
+      <location filename="../../processing/reports/regression_output.py" line="105" />
       <source>No</source>
       <translation>否</translation>
     </message>
@@ -5003,17 +5051,17 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>ReportMapAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="103" />
+      <location filename="../../processing/algorithms/report_map.py" line="57" />
       <source>Report map</source>
       <translation>报告地图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="104" />
+      <location filename="../../processing/algorithms/report_map.py" line="58" />
       <source>A print-ready map (PDF/PNG) with legend, scale bar and north arrow.</source>
       <translation>可直接打印的地图（PDF/PNG），含图例、比例尺和指北针。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="109" />
+      <location filename="../../processing/algorithms/report_map.py" line="63" />
       <source>Exports a styled layer, or the visible layers of the current project, as a finished report map (PDF, PNG or SVG, from the output's file extension) on a print layout template: title, subtitle, legend, scale bar, north arrow and data-source note.
 
 Style: leave Field empty to keep the layer's own style; choose a numeric field to draw a graduated map with the chosen classification (natural breaks by default) and colour ramp.
@@ -5034,269 +5082,269 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
 图集：“每年一页”将 STEM_YYYY 字段（如 DEI_2011 … DEI_2019）的每一年绘制在单独的一页上。默认各年使用相同的分级，便于跨年比较颜色：设置了字段时按所有年份合并计算分级，保留图层样式时沿用样式自身的断点；选择“每年单独分级”则每页重新分级。“按字段值每值一页”（如地区或省份）缩放到每个值的要素，其余要素以灰色显示，所有页面使用同一分级。PDF 包含所有页面；PNG 和 SVG 每页写一个文件（name_2019.png …）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="108" />
+      <location filename="../../processing/algorithms/report_map.py" line="62" />
       <source>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset</source>
       <translation>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset,地图,报告,布局,打印,图集,模板,分级设色,图例,南海诸岛,附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="163" />
+      <location filename="../../processing/algorithms/report_map.py" line="117" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="165" />
+      <location filename="../../processing/algorithms/report_map.py" line="119" />
       <source>Layer (leave empty to map the current project's visible layers)</source>
       <translation>图层（留空则绘制当前项目的可见图层）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="167" />
+      <location filename="../../processing/algorithms/report_map.py" line="121" />
       <source>Field to classify</source>
       <translation>分类字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="169" />
+      <location filename="../../processing/algorithms/report_map.py" line="123" />
       <source>Field to classify (empty: keep the layer's style)</source>
       <translation>分级字段（留空：保留图层样式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="172" />
+      <location filename="../../processing/algorithms/report_map.py" line="126" />
       <source>Colour ramp</source>
       <translation>色带</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="174" />
+      <location filename="../../processing/algorithms/report_map.py" line="128" />
       <source>Page</source>
       <translation>页面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="175" />
+      <location filename="../../processing/algorithms/report_map.py" line="129" />
       <source>Title (default: the layer’s name)</source>
       <translation>标题（默认：图层名称）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="178" />
+      <location filename="../../processing/algorithms/report_map.py" line="132" />
       <source>Subtitle</source>
       <translation>副标题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="180" />
+      <location filename="../../processing/algorithms/report_map.py" line="134" />
       <source>Data source note</source>
       <translation>数据来源说明</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="182" />
+      <location filename="../../processing/algorithms/report_map.py" line="136" />
       <source>Pages</source>
       <translation>页数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="183" />
+      <location filename="../../processing/algorithms/report_map.py" line="137" />
       <source>One page</source>
       <translation>单页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="183" />
+      <location filename="../../processing/algorithms/report_map.py" line="137" />
       <source>One page per year (STEM_YYYY fields)</source>
       <translation>每年一页（STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="184" />
+      <location filename="../../processing/algorithms/report_map.py" line="138" />
       <source>One page per value of a field</source>
       <translation>按字段值每值一页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="186" />
+      <location filename="../../processing/algorithms/report_map.py" line="140" />
       <source>One page per value of</source>
       <translation>按字段值分页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="188" />
+      <location filename="../../processing/algorithms/report_map.py" line="142" />
       <source>Field with one page per value (e.g. region)</source>
       <translation>每值一页的字段（如地区）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="190" />
+      <location filename="../../processing/algorithms/report_map.py" line="144" />
       <source>Classes of a page per year</source>
       <translation>逐年分页的分级方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="191" />
+      <location filename="../../processing/algorithms/report_map.py" line="145" />
       <source>Same classes for every year</source>
       <translation>各年使用相同分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="191" />
+      <location filename="../../processing/algorithms/report_map.py" line="145" />
       <source>Classify each year on its own</source>
       <translation>每年单独分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="194" />
+      <location filename="../../processing/algorithms/report_map.py" line="148" />
       <source>Own layout template</source>
       <translation>自定义布局模板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="195" />
+      <location filename="../../processing/algorithms/report_map.py" line="149" />
       <source>Layout templates (*.qpt)</source>
       <translation>布局模板 (*.qpt)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="196" />
+      <location filename="../../processing/algorithms/report_map.py" line="150" />
       <source>Own layout template (.qpt; replaces Page)</source>
       <translation>自定义布局模板（.qpt；替代“页面”）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="198" />
+      <location filename="../../processing/algorithms/report_map.py" line="152" />
       <source>Map of China conventions</source>
       <translation>中国地图规范</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="199" />
+      <location filename="../../processing/algorithms/report_map.py" line="153" />
       <source>Automatic</source>
       <translation>自动</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="199" />
+      <location filename="../../processing/algorithms/report_map.py" line="153" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="199" />
+      <location filename="../../processing/algorithms/report_map.py" line="153" />
       <source>No</source>
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="200" />
+      <location filename="../../processing/algorithms/report_map.py" line="154" />
       <source>China: Albers projection, province boundaries and South China Sea inset</source>
       <translation>中国：Albers 投影、省界和南海诸岛附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="202" />
+      <location filename="../../processing/algorithms/report_map.py" line="156" />
       <source>Map projection (empty: automatic)</source>
       <translation>地图投影（留空：自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="204" />
+      <location filename="../../processing/algorithms/report_map.py" line="158" />
       <source>Resolution (dots per inch)</source>
       <translation>分辨率（每英寸点数）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="212" />
+      <location filename="../../processing/algorithms/report_map.py" line="166" />
       <source>PDF files (*.pdf);;PNG files (*.png);;SVG files (*.svg)</source>
       <translation>PDF 文件 (*.pdf);;PNG 文件 (*.png);;SVG 文件 (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="214" />
+      <location filename="../../processing/algorithms/report_map.py" line="168" />
       <source>Files written (separated by ;)</source>
       <translation>已写入的文件（以 ; 分隔）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="229" />
+      <location filename="../../processing/algorithms/report_map.py" line="183" />
       <source>Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”.</source>
       <translation>请将报告地图保存为 .pdf、.png 或 .svg（格式由文件名决定）；得到的是“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="245" />
+      <location filename="../../processing/algorithms/report_map.py" line="199" />
       <source>Layers: {names}</source>
       <translation>图层：{names}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="255" />
+      <location filename="../../processing/algorithms/report_map.py" line="209" />
       <source>The layout template has no map item; add a map (item id main_map) in the layout designer.</source>
       <translation>该布局模板没有地图项；请在布局设计器中添加地图（项标识为 main_map）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="299" />
+      <location filename="../../processing/algorithms/report_map.py" line="253" />
       <source>{pages} page(s) written: {files}</source>
       <translation>已写入 {pages} 页：{files}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="317" />
+      <location filename="../../processing/algorithms/report_map.py" line="271" />
       <source>There is no layer to map: choose a layer, or run the algorithm from a project with visible layers.</source>
       <translation>没有可绘制的图层：请选择一个图层，或在含有可见图层的项目中运行本算法。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="344" />
-      <source>Provinces</source>
-      <translation>省份</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="345" />
-      <source>Province boundaries</source>
-      <translation>省界</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="346" />
-      <source>Taiwan, Hong Kong and Macao</source>
-      <translation>台湾、香港和澳门</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="347" />
-      <source>South China Sea dashed line</source>
-      <translation>南海断续线</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="385" />
+      <location filename="../../processing/algorithms/report_map.py" line="309" />
       <source>One page per year needs a yearly field (STEM_YYYY, e.g. DEI_2019): choose one in “Field to classify”, or give the layer a graduated style on such a field.</source>
       <translation>每年一页需要一个年度字段（STEM_YYYY，如 DEI_2019）：请在“分级字段”中选择，或为图层设置基于此类字段的分级样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="392" />
+      <location filename="../../processing/algorithms/report_map.py" line="316" />
       <source>One page per value of a field needs that field: choose it in “Field with one page per value” (e.g. region or province).</source>
       <translation>按字段值每值一页需要指定该字段：请在“每值一页的字段”中选择（如地区或省份）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="398" />
+      <location filename="../../processing/algorithms/report_map.py" line="322" />
       <source>The field {field} has no values; choose another field.</source>
       <translation>字段 {field} 没有值；请选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="436" />
+      <location filename="../../processing/algorithms/report_map.py" line="360" />
       <source>The field {field} is not numeric; choose a numeric field to classify, or leave the field empty to keep the layer's style.</source>
       <translation>字段 {field} 不是数值型；请选择数值字段进行分级，或将字段留空以保留图层样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="475" />
+      <location filename="../../processing/algorithms/report_map.py" line="399" />
       <source>Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout designer.</source>
       <translation>无法读取布局模板 {path}；请选择由 QGIS 布局设计器保存的 .qpt 文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="488" />
+      <location filename="../../processing/algorithms/report_map.py" line="412" />
       <source>South China Sea Islands</source>
       <translation>南海诸岛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="491" />
+      <location filename="../../processing/algorithms/report_map.py" line="415" />
       <source>Legend</source>
       <translation>图例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="543" />
+      <location filename="../../processing/algorithms/report_map.py" line="441" />
       <source>Could not select the features of {value}.</source>
       <translation>无法选出 {value} 的要素。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="604" />
+      <location filename="../../processing/algorithms/report_map.py" line="502" />
       <source>the file cannot be written (a read-only folder, a file open in another program, or a missing folder); choose another file</source>
       <translation>无法写入文件（文件夹为只读、文件正被其他程序打开或文件夹不存在）；请选择其他文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="607" />
+      <location filename="../../processing/algorithms/report_map.py" line="505" />
       <source>not enough memory for the image; lower the resolution (DPI)</source>
       <translation>内存不足，无法生成图像；请降低分辨率（DPI）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="609" />
+      <location filename="../../processing/algorithms/report_map.py" line="507" />
       <source>the SVG layers could not be exported</source>
       <translation>无法导出 SVG 图层</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="610" />
+      <location filename="../../processing/algorithms/report_map.py" line="508" />
       <source>the layout export failed (code {code})</source>
       <translation>布局导出失败（代码 {code}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="634" />
+      <location filename="../../processing/algorithms/report_map.py" line="532" />
       <source>Could not write the report map {path}: {error}</source>
       <translation>无法写入报告地图 {path}：{error}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/maps/china_basemaps.py" line="56" />
+      <source>Provinces</source>
+      <translation>省份</translation>
+    </message>
+    <message>
+      <location filename="../../processing/maps/china_basemaps.py" line="57" />
+      <source>Province boundaries</source>
+      <translation>省界</translation>
+    </message>
+    <message>
+      <location filename="../../processing/maps/china_basemaps.py" line="58" />
+      <source>Taiwan, Hong Kong and Macao</source>
+      <translation>台湾、香港和澳门</translation>
+    </message>
+    <message>
+      <location filename="../../processing/maps/china_basemaps.py" line="59" />
+      <source>South China Sea dashed line</source>
+      <translation>南海断续线</translation>
     </message>
     <message>
       <source>Cancelled by the user.</source>
@@ -5718,17 +5766,17 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
   <context>
     <name>ScenarioAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="55" />
+      <location filename="../../processing/algorithms/scenario.py" line="49" />
       <source>Spillover scenario (what if)</source>
       <translation>溢出情景模拟（假如……会怎样）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="57" />
+      <location filename="../../processing/algorithms/scenario.py" line="51" />
       <source>What if: each city's predicted change when a variable rises in chosen cities.</source>
       <translation>情景模拟：在所选城市提高某一变量时，各城市的预测变化。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="61" />
+      <location filename="../../processing/algorithms/scenario.py" line="55" />
       <source>Answers “what if”: the predicted change of the dependent variable (e.g. urban resilience) in every city when one explanatory variable (e.g. the digital economy index) is raised in chosen cities.
 
 The model is the one “Spatial spillover model” fits, with the same inputs and options (cross-section or panel with fixed or random effects; SAR, SDM, SDEM, SLX, SEM or OLS). The policy raises the policy variable by a value (absolute), by a percentage of each city's value, or up to a target value (cities already at the target do not change); baseline values are those of the latest year. The chosen cities are the selected features, those matching an expression or those with a non-zero value in a 0–1 field (any of them; none given: every city).
@@ -5749,199 +5797,190 @@ Outputs: a layer with each city's change (SC_DX), own change (SC_OWN), received 
 输出：一个图层，含每个城市政策变量的变化（SC_DX）、自身变化（SC_OWN）、获得的溢出（SC_RECV）、总变化（SC_TOTAL）及其区间（SC_LOW、SC_HIGH），按总变化分级设色；一个 CSV 表；一份 HTML 报告，含合计值和获益最多的城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="59" />
+      <location filename="../../processing/algorithms/scenario.py" line="53" />
       <source>scenario,what if,policy,simulation,counterfactual,spillover,multiplier,spatial Durbin,SDM,SAR,SDEM,SLX,investment,digital economy,reduced form,econometrics</source>
       <translation>scenario,what if,policy,simulation,counterfactual,spillover,multiplier,spatial Durbin,SDM,SAR,SDEM,SLX,investment,digital economy,reduced form,econometrics,情景模拟,政策模拟,反事实,溢出效应,乘数,空间杜宾模型,投资,数字经济,简化式,计量经济</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="95" />
-      <source>Policy variable</source>
-      <translation>政策变量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="97" />
-      <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
-      <translation>政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="99" />
-      <source>Change</source>
-      <translation>变化方式</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="100" />
-      <source>Raise by a value (absolute)</source>
-      <translation>提高一个数值（绝对值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="100" />
-      <source>Raise by a percentage of each city's value</source>
-      <translation>按各城市取值的百分比提高</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="101" />
-      <source>Raise to a target value</source>
-      <translation>提高到目标值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="103" />
-      <source>Value</source>
-      <translation>数值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="104" />
-      <source>Value (the change, the percentage or the target)</source>
-      <translation>数值（变化量、百分比或目标值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="106" />
+      <location filename="../../processing/algorithms/scenario.py" line="87" />
       <source>Chosen cities: the selected features</source>
       <translation>所选城市：选中的要素</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="108" />
+      <location filename="../../processing/algorithms/scenario.py" line="89" />
       <source>Chosen cities: an expression</source>
       <translation>所选城市：表达式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="110" />
+      <location filename="../../processing/algorithms/scenario.py" line="91" />
       <source>Chosen cities: an expression (e.g. "region" = 'west')</source>
       <translation>所选城市：表达式（如 "region" = 'west'）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="112" />
+      <location filename="../../processing/algorithms/scenario.py" line="93" />
       <source>Chosen cities: a 0–1 field</source>
       <translation>所选城市：0–1 字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="114" />
+      <location filename="../../processing/algorithms/scenario.py" line="95" />
       <source>Chosen cities: a 0–1 field (non-zero: chosen)</source>
       <translation>所选城市：0–1 字段（非零：选中）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="116" />
+      <location filename="../../processing/algorithms/scenario.py" line="97" />
       <source>Predicted changes</source>
       <translation>预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="118" />
+      <location filename="../../processing/algorithms/scenario.py" line="99" />
       <source>Table of the changes (CSV)</source>
       <translation>变化表（CSV）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="118" />
+      <location filename="../../processing/algorithms/scenario.py" line="99" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="121" />
+      <location filename="../../processing/algorithms/scenario.py" line="102" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="121" />
+      <location filename="../../processing/algorithms/scenario.py" line="102" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="124" />
+      <location filename="../../processing/algorithms/scenario.py" line="105" />
       <source>Sum of the own changes</source>
       <translation>自身变化之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="125" />
+      <location filename="../../processing/algorithms/scenario.py" line="106" />
       <source>Sum of the received spillovers</source>
       <translation>获得溢出之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="126" />
+      <location filename="../../processing/algorithms/scenario.py" line="107" />
       <source>Sum of the total changes</source>
       <translation>总变化之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="127" />
+      <location filename="../../processing/algorithms/scenario.py" line="108" />
       <source>Number of chosen cities</source>
       <translation>所选城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="140" />
-      <source>Choose the policy variable (one of the explanatory variables).</source>
-      <translation>请选择政策变量（解释变量之一）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="154" />
+      <location filename="../../processing/algorithms/scenario.py" line="131" />
       <source>Total change {total:.6g} = own {own:.6g} + received {received:.6g}.</source>
       <translation>总变化 {total:.6g} = 自身 {own:.6g} + 获得溢出 {received:.6g}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="171" />
+      <location filename="../../processing/algorithms/scenario.py" line="148" />
       <source>Spillover scenario: {name} in the chosen cities, {model} of {dependent}</source>
       <translation>溢出情景：所选城市的 {name}，{dependent}的 {model}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="190" />
+      <location filename="../../processing/algorithms/scenario.py" line="167" />
       <source>Chosen cities from the selection need the cities as a layer loaded in the project, not a file; load it and select the cities, or use an expression or a 0–1 field.</source>
       <translation>按选择确定所选城市需要城市图层已加载到项目中，而不是文件；请加载并选中城市，或使用表达式或 0–1 字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="202" />
+      <location filename="../../processing/algorithms/scenario.py" line="179" />
       <source>The layer has no field {field}; choose a field of the input layer.</source>
       <translation>图层中没有字段 {field}；请选择输入图层的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="207" />
+      <location filename="../../processing/algorithms/scenario.py" line="184" />
       <source>No selection, expression or field chooses the cities: every city gets the policy.</source>
       <translation>未通过选择、表达式或字段指定城市：所有城市都实施该政策。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="212" />
+      <location filename="../../processing/algorithms/scenario.py" line="189" />
       <source>No city is chosen for the policy: the selection, the expression and the field choose none. Select cities, or correct the expression or the field (1 for the chosen cities).</source>
       <translation>没有城市被选中实施政策：选择、表达式和字段均未选中任何城市。请选择城市，或修改表达式或字段（所选城市为 1）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="235" />
+      <location filename="../../processing/algorithms/scenario.py" line="212" />
       <source>Chosen for the policy (1 yes, 0 no)</source>
       <translation>是否实施政策（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="236" />
+      <location filename="../../processing/algorithms/scenario.py" line="213" />
       <source>{name} before the policy (latest year)</source>
       <translation>政策前的 {name}（最近一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="237" />
+      <location filename="../../processing/algorithms/scenario.py" line="214" />
       <source>Change of {name} (the policy)</source>
       <translation>{name} 的变化（政策）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="238" />
+      <location filename="../../processing/algorithms/scenario.py" line="215" />
       <source>Own change of {y} (from the city's own investment)</source>
       <translation>{y} 的自身变化（来自城市自身投资）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="239" />
+      <location filename="../../processing/algorithms/scenario.py" line="216" />
       <source>Spillover of {y} received from the other chosen cities</source>
       <translation>从其他所选城市获得的 {y} 溢出</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="240" />
+      <location filename="../../processing/algorithms/scenario.py" line="217" />
       <source>Total predicted change of {y}</source>
       <translation>{y} 的预测总变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="241" />
+      <location filename="../../processing/algorithms/scenario.py" line="218" />
       <source>Total change: lower bound of the 95 % interval</source>
       <translation>总变化：95 % 区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="242" />
+      <location filename="../../processing/algorithms/scenario.py" line="219" />
       <source>Total change: upper bound of the 95 % interval</source>
       <translation>总变化：95 % 区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="245" />
+      <location filename="../../processing/algorithms/scenario.py" line="222" />
       <source>Predicted change of {y}</source>
       <translation>{y} 的预测变化</translation>
+    </message>
+    <message>
+      <source>Change</source>
+      <translation type="vanished">变化方式</translation>
+    </message>
+    <message>
+      <source>Choose the policy variable (one of the explanatory variables).</source>
+      <translation type="vanished">请选择政策变量（解释变量之一）。</translation>
+    </message>
+    <message>
+      <source>Policy variable</source>
+      <translation type="vanished">政策变量</translation>
+    </message>
+    <message>
+      <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
+      <translation type="vanished">政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
+    </message>
+    <message>
+      <source>Raise by a percentage of each city's value</source>
+      <translation type="vanished">按各城市取值的百分比提高</translation>
+    </message>
+    <message>
+      <source>Raise by a value (absolute)</source>
+      <translation type="vanished">提高一个数值（绝对值）</translation>
+    </message>
+    <message>
+      <source>Raise to a target value</source>
+      <translation type="vanished">提高到目标值</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation type="vanished">数值</translation>
+    </message>
+    <message>
+      <source>Value (the change, the percentage or the target)</source>
+      <translation type="vanished">数值（变化量、百分比或目标值）</translation>
     </message>
   </context>
   <context>
@@ -6271,17 +6310,17 @@ Maximum-likelihood models need every city to have a neighbour: use k-nearest nei
       <translation>原始权重（最小 / 最大）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="37" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="38" />
       <source>Spatial weights</source>
       <translation>空间权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="38" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="39" />
       <source>Spatial weights (contiguity, k-nearest, distance, economic) as GAL/GWT.</source>
       <translation>空间权重（邻接、k 近邻、距离、经济）并保存为 GAL/GWT。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="43" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="44" />
       <source>Builds the neighbour structure (spatial weights) of a layer of cities, summarises it and saves it for GeoDa, libpysal and the toolkit's other algorithms.
 
 Kinds
@@ -6322,232 +6361,232 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
 单元标识字段（如 adcode）用于在文件中标识单元；不设置时使用要素 ID。没有几何的要素将被剔除并在日志中列出。无效几何按 Processing 的“无效要素过滤”设置处理：停止（默认；错误信息列出每个无效要素）、跳过（在日志中列出），或不过滤——此时为分析修复这些几何（图层本身不变）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="41" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="42" />
       <source>weights,neighbours,contiguity,queen,rook,knn,distance band,inverse distance,kernel,economic,block,gal,gwt,connectivity,geoda</source>
       <translation>weights,neighbours,contiguity,queen,rook,knn,distance band,inverse distance,kernel,economic,block,gal,gwt,connectivity,geoda,空间权重矩阵,邻接,邻居,k 近邻,距离带,反距离,核函数,经济距离,地理距离,经济地理嵌套矩阵</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="102" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="103" />
       <source>Units (cities)</source>
       <translation>单元（城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="109" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="110" />
       <source>Connectivity</source>
       <translation>连接线</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="114" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="115" />
       <source>Weights file</source>
       <translation>权重文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="115" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="116" />
       <source>GAL files (*.gal);;GWT files (*.gwt)</source>
       <translation>GAL 文件 (*.gal);;GWT 文件 (*.gwt)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="120" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="121" />
       <source>Edge list</source>
       <translation>边列表</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="120" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="121" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="126" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="127" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="126" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="127" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="133" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="134" />
       <source>Units without neighbours</source>
       <translation>无邻居的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="134" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="135" />
       <source>Mean number of neighbours</source>
       <translation>平均邻居数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="159" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="160" />
       <source>Building {what}.</source>
       <translation>正在构建{what}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="169" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="170" />
       <source>{count} unit(s) have no neighbours: {ids}. Statistics treat them as islands; consider attaching islands to their nearest unit, k-nearest neighbours or a distance band.</source>
       <translation>{count} 个单元没有邻居：{ids}。统计时将其视为孤岛；可考虑将孤岛连接到最近的单元，或使用 k 近邻或距离带权重。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="190" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="191" />
       <source>The connectivity layer was not written: {links} links are too many to draw (at most {limit}). The weights file and the summary are complete.</source>
       <translation>未写入连接图层：{links} 条连接过多，无法绘制（最多 {limit} 条）。权重文件和摘要是完整的。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="203" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="204" />
       <source>Unit</source>
       <translation>单元</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="203" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="204" />
       <source>Neighbour</source>
       <translation>邻居</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="204" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="205" />
       <source>Weight (transformed)</source>
       <translation>权重（标准化后）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="205" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="206" />
       <source>Distance between the units' points</source>
       <translation>单元代表点之间的距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="206" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="207" />
       <source>Connectivity ({kind})</source>
       <translation>连接线（{kind}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="223" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="224" />
       <source>These weights are not binary, which GAL files cannot hold: they were saved as a GWT file, {path}.</source>
       <translation>这些权重不是二值的，GAL 文件无法保存：已另存为 GWT 文件 {path}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="245" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="246" />
       <source>automatic: the smallest that gives every unit a neighbour</source>
       <translation>自动：使每个单元都有邻居的最小距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="246" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="247" />
       <source>chosen</source>
       <translation>手动设定</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="247" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="248" />
       <source>Distance threshold</source>
       <translation>距离阈值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="249" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="250" />
       <source>Cut-off distance</source>
       <translation>截断距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="251" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="252" />
       <source>automatic: the largest distance to a k-th nearest neighbour</source>
       <translation>自动：到第 k 近邻的最大距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="253" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="254" />
       <source>Kernel bandwidth</source>
       <translation>核函数带宽</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="255" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="256" />
       <source>Adaptive bandwidths (min / max)</source>
       <translation>自适应带宽（最小 / 最大）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="258" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="259" />
       <source>Contiguity order</source>
       <translation>邻接阶数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="259" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="260" />
       <source> (with lower orders)</source>
       <translation>（含低阶）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="261" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="262" />
       <source>Kernel function</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="263" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="264" />
       <source>Power α of distance</source>
       <translation>距离的幂次 α</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="265" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="266" />
       <source>Economic-geographic form</source>
       <translation>经济地理权重形式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="266" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="267" />
       <source>nested φ·W_d + (1 − φ)·W_e, φ = {share}</source>
       <translation>嵌套形式 φ·W_d + (1 − φ)·W_e，φ = {share}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="268" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="269" />
       <source>product W_d · diag(x̄_j / x̄)</source>
       <translation>乘积形式 W_d · diag(x̄_j / x̄)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="270" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="271" />
       <source>Economic variable (mean of)</source>
       <translation>经济变量（取均值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="272" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="273" />
       <source>Blocks</source>
       <translation>区块</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="272" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="273" />
       <source>{count} values of {field}</source>
       <translation>{field} 的 {count} 个取值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="275" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="276" />
       <source>Islands attached to their nearest unit</source>
       <translation>连接到最近单元的孤岛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="310" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="311" />
       <source>Spatial weights: {layer}</source>
       <translation>空间权重：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="311" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="312" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="312" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="313" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="312" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="313" />
       <source>Value</source>
       <translation>值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="315" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="316" />
       <source>Neighbour counts</source>
       <translation>邻居数分布</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="318" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="319" />
       <source>Number of neighbours</source>
       <translation>邻居数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="320" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="321" />
       <source>Histogram of neighbour counts</source>
       <translation>邻居数直方图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="321" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="322" />
       <source>Neighbours</source>
       <translation>邻居数</translation>
     </message>
@@ -6595,237 +6634,237 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>SpilloverInputs</name>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="64" />
+      <location filename="../../processing/parameters/spillover.py" line="59" />
       <source>Automatic (long with a year field; wide when the fields are STEM_YYYY; else cross-section)</source>
       <translation>自动（有年份字段为长格式；字段为 STEM_YYYY 时为宽格式；否则为截面）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="65" />
+      <location filename="../../processing/parameters/spillover.py" line="60" />
       <source>Cross-section (one feature per unit, the chosen fields)</source>
       <translation>截面（每个单元一个要素，使用所选字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="66" />
+      <location filename="../../processing/parameters/spillover.py" line="61" />
       <source>Wide panel (yearly fields STEM_YYYY: every year of the chosen fields' stems)</source>
       <translation>宽格式面板（逐年字段 STEM_YYYY：所选字段前缀的每一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="67" />
+      <location filename="../../processing/parameters/spillover.py" line="62" />
       <source>Long panel (one feature per unit and year, with a year field)</source>
       <translation>长格式面板（每个单元每年一个要素，带年份字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="71" />
+      <location filename="../../processing/parameters/spillover.py" line="66" />
       <source>OLS (no spatial terms)</source>
       <translation>OLS（无空间项）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="71" />
+      <location filename="../../processing/parameters/spillover.py" line="66" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="71" />
+      <location filename="../../processing/parameters/spillover.py" line="66" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="72" />
+      <location filename="../../processing/parameters/spillover.py" line="67" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="72" />
+      <location filename="../../processing/parameters/spillover.py" line="67" />
       <source>Spatial Durbin error (SDEM)</source>
       <translation>空间杜宾误差模型（SDEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="72" />
+      <location filename="../../processing/parameters/spillover.py" line="68" />
       <source>Spatial lag of X (SLX)</source>
       <translation>解释变量空间滞后模型（SLX）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="76" />
+      <location filename="../../processing/parameters/spillover.py" line="72" />
       <source>None (pooled)</source>
       <translation>无（混合回归）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="76" />
+      <location filename="../../processing/parameters/spillover.py" line="72" />
       <source>Unit (city) fixed effects</source>
       <translation>个体（城市）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="76" />
+      <location filename="../../processing/parameters/spillover.py" line="73" />
       <source>Time (year) fixed effects</source>
       <translation>时间（年份）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="77" />
+      <location filename="../../processing/parameters/spillover.py" line="73" />
       <source>Two-way fixed effects (city and year)</source>
       <translation>双向固定效应（城市和年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="77" />
+      <location filename="../../processing/parameters/spillover.py" line="74" />
       <source>Random unit effects</source>
       <translation>个体随机效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="78" />
+      <location filename="../../processing/parameters/spillover.py" line="74" />
       <source>Random unit effects and year fixed effects</source>
       <translation>个体随机效应与年份固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="89" />
+      <location filename="../../processing/parameters/spillover.py" line="85" />
       <source>Cities (units) with the model's fields</source>
       <translation>含模型字段的城市（单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="91" />
+      <location filename="../../processing/parameters/spillover.py" line="87" />
       <source>Data layout</source>
       <translation>数据格式</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="93" />
+      <location filename="../../processing/parameters/spillover.py" line="89" />
       <source>Dependent variable</source>
       <translation>被解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="95" />
+      <location filename="../../processing/parameters/spillover.py" line="91" />
       <source>Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)</source>
       <translation>被解释变量（宽格式面板中任选该前缀的一年，如 RES_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="97" />
+      <location filename="../../processing/parameters/spillover.py" line="93" />
       <source>Explanatory variables</source>
       <translation>解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="99" />
+      <location filename="../../processing/parameters/spillover.py" line="95" />
       <source>Explanatory variables (in a wide panel any year of each stem)</source>
       <translation>解释变量（宽格式面板中每个前缀任选一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="102" />
+      <location filename="../../processing/parameters/spillover.py" line="98" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="104" />
+      <location filename="../../processing/parameters/spillover.py" line="100" />
       <source>Panel effects</source>
       <translation>面板效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="105" />
+      <location filename="../../processing/parameters/spillover.py" line="101" />
       <source>Panel effects (ignored for a cross-section)</source>
       <translation>面板效应（截面数据忽略此项）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="107" />
+      <location filename="../../processing/parameters/spillover.py" line="103" />
       <source>Leave out units without neighbours</source>
       <translation>剔除没有邻居的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="108" />
+      <location filename="../../processing/parameters/spillover.py" line="104" />
       <source>Leave out units without neighbours (islands)</source>
       <translation>剔除没有邻居的单元（孤岛）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="110" />
+      <location filename="../../processing/parameters/spillover.py" line="106" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="111" />
+      <location filename="../../processing/parameters/spillover.py" line="107" />
       <source>Balance the panel: leave out units with missing values</source>
       <translation>平衡面板：剔除含缺失值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="113" />
+      <location filename="../../processing/parameters/spillover.py" line="109" />
       <source>Lee–Yu bias correction</source>
       <translation>Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="114" />
+      <location filename="../../processing/parameters/spillover.py" line="110" />
       <source>Lee–Yu bias correction of fixed-effects estimates</source>
       <translation>对固定效应估计做 Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="116" />
+      <location filename="../../processing/parameters/spillover.py" line="112" />
       <source>Variables with a W·X term</source>
       <translation>含 W·X 项的变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="118" />
+      <location filename="../../processing/parameters/spillover.py" line="114" />
       <source>Variables with a W·X term (Durbin models; empty: all explanatory variables)</source>
       <translation>含 W·X 项的变量（杜宾模型；留空：全部解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="120" />
+      <location filename="../../processing/parameters/spillover.py" line="116" />
       <source>Simulation draws</source>
       <translation>模拟抽样次数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="123" />
+      <location filename="../../processing/parameters/spillover.py" line="119" />
       <source>Simulation draws for the effects' standard errors (0: effects without standard errors)</source>
       <translation>效应标准误的模拟抽样次数（0：效应不带标准误）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="125" />
+      <location filename="../../processing/parameters/spillover.py" line="121" />
       <source>Random seed (simulations)</source>
       <translation>随机种子（模拟）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="170" />
+      <location filename="../../processing/parameters/spillover.py" line="166" />
       <source>Compare with the other models</source>
       <translation>与同族其他模型比较</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="171" />
+      <location filename="../../processing/parameters/spillover.py" line="167" />
       <source>Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman tests)</source>
       <translation>与模型族中的其他模型比较（比较表、LR/Wald 检验、LM 检验和 Hausman 检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="199" />
+      <location filename="../../processing/parameters/spillover.py" line="195" />
       <source>Choose at least one explanatory variable.</source>
       <translation>请至少选择一个解释变量。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="207" />
+      <location filename="../../processing/parameters/spillover.py" line="203" />
       <source>The layer has no field {fields}; choose fields of the input layer.</source>
       <translation>图层中没有字段 {fields}；请选择输入图层中的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="213" />
+      <location filename="../../processing/parameters/spillover.py" line="209" />
       <source>The dependent variable {name} is also an explanatory variable; remove it from the explanatory variables.</source>
       <translation>被解释变量 {name} 同时也是解释变量；请将其从解释变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="217" />
+      <location filename="../../processing/parameters/spillover.py" line="213" />
       <source>A long panel needs the year field: choose it in “Year field”.</source>
       <translation>长格式面板需要年份字段：请在“年份字段”中选择。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="244" />
+      <location filename="../../processing/parameters/spillover.py" line="240" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="244" />
+      <location filename="../../processing/parameters/spillover.py" line="240" />
       <source>wide panel</source>
       <translation>宽格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="244" />
+      <location filename="../../processing/parameters/spillover.py" line="240" />
       <source>long panel</source>
       <translation>长格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="245" />
+      <location filename="../../processing/parameters/spillover.py" line="241" />
       <source>Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.</source>
       <translation>图层：{layer}（{layout}）；被解释变量 {dependent}；解释变量 {names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="247" />
+      <location filename="../../processing/parameters/spillover.py" line="243" />
       <source>Spatial weights: {weights}; {links} links among {units} units.</source>
       <translation>空间权重：{weights}；{units} 个单元之间共 {links} 条连接。</translation>
     </message>
@@ -6979,17 +7018,17 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>TargetingAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="37" />
+      <location filename="../../processing/algorithms/targeting.py" line="35" />
       <source>Where to invest first (targeting)</source>
       <translation>优先投资选址（目标选择）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="39" />
+      <location filename="../../processing/algorithms/targeting.py" line="37" />
       <source>Where to invest first: the cities whose uplift gains most, within a budget.</source>
       <translation>优先投资何处：在预算内提升后收益最大的城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="42" />
+      <location filename="../../processing/algorithms/targeting.py" line="40" />
       <source>Which cities should get the investment first? For each city, its network reach: the predicted gain of the dependent variable, summed over the target cities (every city, or those of an expression such as the least resilient or the central and western cities), when the policy variable rises there (the column of the model's spatial multiplier). The model is the one “Spatial spillover model” fits, with the same inputs; the change (absolute, percentage or to a target) as in “Spillover scenario”.
 
 The total gain is the sum of the chosen cities' gains, so the best k cities are exactly the k largest gains. With a cost field and a budget, the best cities within the budget come from an integer programme (HiGHS): proven optimal or the gap stated. Candidates can be restricted by an expression.
@@ -7002,499 +7041,490 @@ Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RAN
 输出：一个图层，含每个城市的辐射力（TG_REACH）、增益（TG_GAIN）、排名（TG_RANK）、是否入选（TG_CHOSEN）、是否属于朴素选择（TG_NAIVE：政策变量当前值最高的城市），以及所选城市投资时结果变量的预测变化（TG_CHANGE），按该变化分级设色；并给出与朴素选择相比的总增益。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="41" />
+      <location filename="../../processing/algorithms/targeting.py" line="39" />
       <source>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy</source>
       <translation>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy,目标选择,优先投资,排序,网络辐射力,乘数,预算,背包问题,溢出效应,政策</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="71" />
-      <source>Policy variable</source>
-      <translation>政策变量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="73" />
-      <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
-      <translation>政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="75" />
-      <source>Change</source>
-      <translation>变化方式</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="76" />
-      <source>Raise by a value (absolute)</source>
-      <translation>提高一个数值（绝对值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="76" />
-      <source>Raise by a percentage of each city's value</source>
-      <translation>按各城市取值的百分比提高</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="77" />
-      <source>Raise to a target value</source>
-      <translation>提高到目标值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="79" />
-      <source>Value</source>
-      <translation>数值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="80" />
-      <source>Value (the change, the percentage or the target)</source>
-      <translation>数值（变化量、百分比或目标值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="82" />
+      <location filename="../../processing/algorithms/targeting.py" line="67" />
       <source>Number of cities to choose</source>
       <translation>要选择的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="83" />
+      <location filename="../../processing/algorithms/targeting.py" line="68" />
       <source>Number of cities to choose (without a budget)</source>
       <translation>要选择的城市数（无预算时）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="85" />
+      <location filename="../../processing/algorithms/targeting.py" line="70" />
       <source>Cost per city</source>
       <translation>每个城市的成本</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="87" />
+      <location filename="../../processing/algorithms/targeting.py" line="72" />
       <source>Cost of the investment per city (with a budget)</source>
       <translation>每个城市的投资成本（有预算时）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="89" />
+      <location filename="../../processing/algorithms/targeting.py" line="74" />
       <source>Budget (units of the cost field)</source>
       <translation>预算（单位与成本字段相同）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="92" />
+      <location filename="../../processing/algorithms/targeting.py" line="77" />
       <source>Candidate cities</source>
       <translation>候选城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="93" />
+      <location filename="../../processing/algorithms/targeting.py" line="78" />
       <source>Candidate cities (expression; empty: every city)</source>
       <translation>候选城市（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="95" />
+      <location filename="../../processing/algorithms/targeting.py" line="80" />
       <source>Cities whose gain counts</source>
       <translation>计入收益的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="96" />
+      <location filename="../../processing/algorithms/targeting.py" line="81" />
       <source>Cities whose gain counts (expression; empty: every city)</source>
       <translation>计入增益的城市（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="98" />
+      <location filename="../../processing/algorithms/targeting.py" line="83" />
       <source>Time limit of the integer programme (s)</source>
       <translation>整数规划的时间限制（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="101" />
+      <location filename="../../processing/algorithms/targeting.py" line="86" />
       <source>Ranking and choice</source>
       <translation>排序与选择</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="103" />
+      <location filename="../../processing/algorithms/targeting.py" line="88" />
       <source>Total gain of the chosen cities</source>
       <translation>所选城市的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="104" />
+      <location filename="../../processing/algorithms/targeting.py" line="89" />
       <source>Total gain of the naive choice</source>
       <translation>朴素选择的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="105" />
+      <location filename="../../processing/algorithms/targeting.py" line="90" />
       <source>Number of chosen cities</source>
       <translation>所选城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="106" />
+      <location filename="../../processing/algorithms/targeting.py" line="91" />
       <source>Optimality gap (0: proven optimal)</source>
       <translation>最优性差距（0：已证明最优）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="128" />
-      <source>Choose the policy variable (one of the explanatory variables).</source>
-      <translation>请选择政策变量（解释变量之一）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="144" />
+      <location filename="../../processing/algorithms/targeting.py" line="125" />
       <source>The candidate expression chooses no city; correct it or leave it empty.</source>
       <translation>候选城市表达式未选中任何城市；请修改或留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="155" />
+      <location filename="../../processing/algorithms/targeting.py" line="136" />
       <source>A cost field needs a budget: set the budget.</source>
       <translation>使用成本字段需要设置预算：请设置预算。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="163" />
+      <location filename="../../processing/algorithms/targeting.py" line="144" />
       <source>Not proven optimal within the time limit: gap {gap:.2%}.</source>
       <translation>在时间限制内未能证明最优：差距为 {gap:.2%}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="175" />
+      <location filename="../../processing/algorithms/targeting.py" line="156" />
       <source>Only {count} candidate cities for {k} to choose: choose fewer cities or more candidates.</source>
       <translation>要选择 {k} 个城市，但只有 {count} 个候选城市：请减少要选择的城市数，或增加候选城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="182" />
+      <location filename="../../processing/algorithms/targeting.py" line="163" />
       <source>No city is worth choosing: the policy gains nothing in the target cities (or nothing fits the budget).</source>
       <translation>没有值得选择的城市：该政策在目标城市中没有增益（或没有城市符合预算）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="187" />
+      <location filename="../../processing/algorithms/targeting.py" line="168" />
       <source>{count} cities chosen: total gain {gain:.6g}; the naive choice gains {naive:.6g}.</source>
       <translation>已选择 {count} 个城市：总增益 {gain:.6g}；朴素选择的增益为 {naive:.6g}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="206" />
+      <location filename="../../processing/algorithms/targeting.py" line="187" />
       <source>Gain in the target cities per unit of {name} here</source>
       <translation>此处 {name} 每提高一个单位在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="207" />
+      <location filename="../../processing/algorithms/targeting.py" line="188" />
       <source>Gain in the target cities from the policy here</source>
       <translation>此处实施政策在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="208" />
+      <location filename="../../processing/algorithms/targeting.py" line="189" />
       <source>Rank by gain (1: first; 0: not a candidate)</source>
       <translation>按增益排名（1：第一；0：非候选城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="209" />
+      <location filename="../../processing/algorithms/targeting.py" line="190" />
       <source>Chosen (1 yes, 0 no)</source>
       <translation>是否入选（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="210" />
+      <location filename="../../processing/algorithms/targeting.py" line="191" />
       <source>In the naive choice (highest current {name})</source>
       <translation>是否属于朴素选择（当前 {name} 最高）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="211" />
+      <location filename="../../processing/algorithms/targeting.py" line="192" />
       <source>Predicted change of {y} when the chosen cities invest</source>
       <translation>所选城市投资时 {y} 的预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="215" />
+      <location filename="../../processing/algorithms/targeting.py" line="196" />
       <source>Predicted change of {y}</source>
       <translation>{y} 的预测变化</translation>
+    </message>
+    <message>
+      <source>Change</source>
+      <translation type="vanished">变化方式</translation>
+    </message>
+    <message>
+      <source>Choose the policy variable (one of the explanatory variables).</source>
+      <translation type="vanished">请选择政策变量（解释变量之一）。</translation>
+    </message>
+    <message>
+      <source>Policy variable</source>
+      <translation type="vanished">政策变量</translation>
     </message>
     <message>
       <source>Policy variable (an explanatory variable)</source>
       <translation type="vanished">政策变量（一个解释变量）</translation>
     </message>
+    <message>
+      <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
+      <translation type="vanished">政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
+    </message>
+    <message>
+      <source>Raise by a percentage of each city's value</source>
+      <translation type="vanished">按各城市取值的百分比提高</translation>
+    </message>
+    <message>
+      <source>Raise by a value (absolute)</source>
+      <translation type="vanished">提高一个数值（绝对值）</translation>
+    </message>
+    <message>
+      <source>Raise to a target value</source>
+      <translation type="vanished">提高到目标值</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation type="vanished">数值</translation>
+    </message>
+    <message>
+      <source>Value (the change, the percentage or the target)</source>
+      <translation type="vanished">数值（变化量、百分比或目标值）</translation>
+    </message>
   </context>
   <context>
     <name>WeightsParameters</name>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="36" />
+      <location filename="../../processing/parameters/weights.py" line="33" />
       <source>Queen contiguity</source>
       <translation>Queen 邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="37" />
+      <location filename="../../processing/parameters/weights.py" line="34" />
       <source>Rook contiguity</source>
       <translation>Rook 邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="38" />
+      <location filename="../../processing/parameters/weights.py" line="35" />
       <source>K-nearest neighbours</source>
       <translation>K 近邻</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="39" />
+      <location filename="../../processing/parameters/weights.py" line="36" />
       <source>Distance band</source>
       <translation>距离带</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="40" />
+      <location filename="../../processing/parameters/weights.py" line="37" />
       <source>Inverse distance</source>
       <translation>反距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="41" />
+      <location filename="../../processing/parameters/weights.py" line="38" />
       <source>Kernel</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="42" />
+      <location filename="../../processing/parameters/weights.py" line="39" />
       <source>Economic distance</source>
       <translation>经济距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="43" />
+      <location filename="../../processing/parameters/weights.py" line="40" />
       <source>Economic-geographic (nested)</source>
       <translation>经济地理嵌套</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="44" />
+      <location filename="../../processing/parameters/weights.py" line="41" />
       <source>Block (same category)</source>
       <translation>区块（同类别）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="50" />
+      <location filename="../../processing/parameters/weights.py" line="46" />
       <source>Row-standardised</source>
       <translation>行标准化</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="50" />
+      <location filename="../../processing/parameters/weights.py" line="46" />
       <source>Binary</source>
       <translation>二值</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="50" />
+      <location filename="../../processing/parameters/weights.py" line="46" />
       <source>Variance-stabilising</source>
       <translation>方差稳定化</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="54" />
+      <location filename="../../processing/parameters/weights.py" line="50" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="54" />
+      <location filename="../../processing/parameters/weights.py" line="50" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="59" />
+      <location filename="../../processing/parameters/weights.py" line="55" />
       <source>Triangular: K(z) = 1 − z</source>
       <translation>三角核：K(z) = 1 − z</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="60" />
+      <location filename="../../processing/parameters/weights.py" line="56" />
       <source>Uniform: K(z) = 1/2</source>
       <translation>均匀核：K(z) = 1/2</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="61" />
+      <location filename="../../processing/parameters/weights.py" line="57" />
       <source>Epanechnikov: K(z) = 3/4 (1 − z²)</source>
       <translation>Epanechnikov 核：K(z) = 3/4 (1 − z²)</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="62" />
+      <location filename="../../processing/parameters/weights.py" line="58" />
       <source>Quartic (bisquare): K(z) = 15/16 (1 − z²)²</source>
       <translation>四次核（双平方核）：K(z) = 15/16 (1 − z²)²</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="63" />
+      <location filename="../../processing/parameters/weights.py" line="59" />
       <source>Gaussian: K(z) = exp(−z²/2) / √(2π)</source>
       <translation>高斯核：K(z) = exp(−z²/2) / √(2π)</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="70" />
+      <location filename="../../processing/parameters/weights.py" line="65" />
       <source>Nested: φ·W_d + (1 − φ)·W_e (Shao et al. 2016)</source>
       <translation>嵌套形式：φ·W_d + (1 − φ)·W_e（邵帅等 2016）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="71" />
+      <location filename="../../processing/parameters/weights.py" line="66" />
       <source>Product: W_d · diag(x̄_j / x̄) (Lin et al. 2005)</source>
       <translation>乘积形式：W_d · diag(x̄_j / x̄)（林光平等 2005）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="84" />
+      <location filename="../../processing/parameters/weights.py" line="78" />
       <source>Unit id field</source>
       <translation>单元标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="87" />
+      <location filename="../../processing/parameters/weights.py" line="81" />
       <source>Unit id field (unique; used in weights files)</source>
       <translation>单元标识字段（唯一；用于权重文件）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="93" />
+      <location filename="../../processing/parameters/weights.py" line="87" />
       <source>Spatial weights file</source>
       <translation>空间权重文件</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="95" />
+      <location filename="../../processing/parameters/weights.py" line="89" />
       <source>Weights files (*.gal *.gwt *.GAL *.GWT)</source>
       <translation>权重文件 (*.gal *.gwt *.GAL *.GWT)</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="97" />
+      <location filename="../../processing/parameters/weights.py" line="91" />
       <source>Spatial weights file (GAL/GWT; leave empty to build weights from the options below)</source>
       <translation>空间权重文件（GAL/GWT；留空则按下列选项构建权重）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="100" />
+      <location filename="../../processing/parameters/weights.py" line="94" />
       <source>Kind of spatial weights</source>
       <translation>空间权重类型</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="104" />
+      <location filename="../../processing/parameters/weights.py" line="98" />
       <source>Neighbours k</source>
       <translation>近邻数 k</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="106" />
+      <location filename="../../processing/parameters/weights.py" line="100" />
       <source>Number of neighbours k (k-nearest neighbours)</source>
       <translation>邻居数 k（k 近邻）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="111" />
+      <location filename="../../processing/parameters/weights.py" line="105" />
       <source>Distance (0 = automatic)</source>
       <translation>距离（0 = 自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="113" />
+      <location filename="../../processing/parameters/weights.py" line="107" />
       <source>Distance: band threshold, inverse-distance cut-off or kernel bandwidth (km for geographic and metre CRSs; 0 = automatic)</source>
       <translation>距离：距离带阈值、反距离截断距离或核函数带宽（地理坐标系和以米为单位的 CRS 为 km；0 = 自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="118" />
+      <location filename="../../processing/parameters/weights.py" line="111" />
       <source>Transformation</source>
       <translation>标准化方式</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="123" />
+      <location filename="../../processing/parameters/weights.py" line="115" />
       <source>Make k-nearest neighbours symmetric</source>
       <translation>使 k 近邻对称</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="126" />
+      <location filename="../../processing/parameters/weights.py" line="117" />
       <source>Point of each polygon (for distances)</source>
       <translation>面的代表点（用于距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="129" />
+      <location filename="../../processing/parameters/weights.py" line="120" />
       <source>Snap distance</source>
       <translation>捕捉距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="131" />
+      <location filename="../../processing/parameters/weights.py" line="122" />
       <source>Snap distance for contiguity (layer units; 0 = shared vertices only)</source>
       <translation>邻接捕捉距离（图层单位；0 = 仅共享顶点）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="133" />
+      <location filename="../../processing/parameters/weights.py" line="124" />
       <source>Contiguity order</source>
       <translation>邻接阶数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="135" />
+      <location filename="../../processing/parameters/weights.py" line="126" />
       <source>Contiguity order (1 = direct neighbours, 2 = neighbours of neighbours, …)</source>
       <translation>邻接阶数（1 = 直接邻居，2 = 邻居的邻居，…）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="137" />
+      <location filename="../../processing/parameters/weights.py" line="128" />
       <source>Include lower orders</source>
       <translation>包含低阶邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="138" />
+      <location filename="../../processing/parameters/weights.py" line="129" />
       <source>Include lower orders of contiguity (cumulative)</source>
       <translation>包含低阶邻接（累积）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="141" />
+      <location filename="../../processing/parameters/weights.py" line="132" />
       <source>Attach islands to their nearest unit</source>
       <translation>将孤岛连接到最近单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="143" />
+      <location filename="../../processing/parameters/weights.py" line="134" />
       <source>Attach islands (units without neighbours) to their nearest unit (contiguity, distance band, inverse distance, block)</source>
       <translation>将孤岛（没有邻居的单元）连接到最近的单元（邻接、距离带、反距离、区块）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="146" />
+      <location filename="../../processing/parameters/weights.py" line="137" />
       <source>Inverse-distance power α</source>
       <translation>反距离幂 α</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="148" />
+      <location filename="../../processing/parameters/weights.py" line="139" />
       <source>Power α of inverse distance (w = 1 / d^α)</source>
       <translation>反距离的幂次 α（w = 1 / d^α）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="150" />
+      <location filename="../../processing/parameters/weights.py" line="140" />
       <source>Kernel function</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="151" />
+      <location filename="../../processing/parameters/weights.py" line="141" />
       <source>Kernel function (z = distance / bandwidth)</source>
       <translation>核函数（z = 距离 / 带宽）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="153" />
+      <location filename="../../processing/parameters/weights.py" line="143" />
       <source>Adaptive bandwidth</source>
       <translation>自适应带宽</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="155" />
+      <location filename="../../processing/parameters/weights.py" line="145" />
       <source>Adaptive kernel bandwidth (distance to each unit's k-th nearest neighbour)</source>
       <translation>自适应核带宽（各单元到其第 k 近邻的距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="158" />
+      <location filename="../../processing/parameters/weights.py" line="148" />
       <source>Economic field</source>
       <translation>经济字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="161" />
+      <location filename="../../processing/parameters/weights.py" line="151" />
       <source>Economic field for economic weights (e.g. GDP per capita; a STEM_YYYY field)</source>
       <translation>经济权重所用的经济字段（如人均 GDP；STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="164" />
+      <location filename="../../processing/parameters/weights.py" line="154" />
       <source>Average the economic field over years</source>
       <translation>经济字段按年份平均</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="166" />
+      <location filename="../../processing/parameters/weights.py" line="156" />
       <source>Average the economic field over every year of its stem (GDPPC_2011 … GDPPC_2019)</source>
       <translation>经济字段取其前缀所有年份的均值（GDPPC_2011 … GDPPC_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="168" />
+      <location filename="../../processing/parameters/weights.py" line="157" />
       <source>Form of economic-geographic weights</source>
       <translation>经济地理权重形式</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="171" />
+      <location filename="../../processing/parameters/weights.py" line="159" />
       <source>Geography share φ</source>
       <translation>地理权重占比 φ</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="173" />
+      <location filename="../../processing/parameters/weights.py" line="161" />
       <source>Share φ of geography in nested economic-geographic weights</source>
       <translation>嵌套经济地理权重中地理距离的占比 φ</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="175" />
+      <location filename="../../processing/parameters/weights.py" line="163" />
       <source>Block field</source>
       <translation>区块字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="177" />
+      <location filename="../../processing/parameters/weights.py" line="165" />
       <source>Block field for block weights (same value = neighbours, e.g. province)</source>
       <translation>区块权重的区块字段（取值相同即为邻居，如省份）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="179" />
+      <location filename="../../processing/parameters/weights.py" line="167" />
       <source>Planar distances</source>
       <translation>平面距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="180" />
+      <location filename="../../processing/parameters/weights.py" line="168" />
       <source>Planar distances in the layer's projection (spdep longlat = FALSE; default: geodesic on the ellipsoid whenever the CRS has one)</source>
       <translation>按图层投影计算平面距离（spdep longlat = FALSE；默认：只要 CRS 有椭球体，就按椭球面大地线距离计算）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="318" />
+      <location filename="../../processing/parameters/weights.py" line="306" />
       <source>Distances: {how}.</source>
       <translation>距离：{how}。</translation>
     </message>
@@ -7643,162 +7673,162 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
   <context>
     <name>core</name>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="42" />
+      <location filename="../../core/autocorrelation/analyses.py" line="40" />
       <source>normality</source>
       <translation>正态性假设</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="42" />
+      <location filename="../../core/autocorrelation/analyses.py" line="40" />
       <source>randomisation</source>
       <translation>随机化假设</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="42" />
+      <location filename="../../core/autocorrelation/analyses.py" line="40" />
       <source>permutation</source>
       <translation>置换检验</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="48" />
+      <location filename="../../core/autocorrelation/analyses.py" line="46" />
       <source>{run}: {count} unit(s) with NULL values left out: {ids}.</source>
       <translation>{run}：已剔除 {count} 个含 NULL 值的单元：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="52" />
+      <location filename="../../core/autocorrelation/analyses.py" line="50" />
       <source>{run}: {count} unit(s) without neighbours, not tested (“No neighbours”): {ids}.</source>
       <translation>{run}：{count} 个单元没有邻居，未参与检验（“无邻居”）：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="73" />
+      <location filename="../../core/autocorrelation/analyses.py" line="71" />
       <source>Choose at least one statistic among {choices}.</source>
       <translation>请从 {choices} 中至少选择一个统计量。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="75" />
+      <location filename="../../core/autocorrelation/analyses.py" line="73" />
       <source>Choose at least one numeric field.</source>
       <translation>请至少选择一个数值字段。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="97" />
+      <location filename="../../core/autocorrelation/analyses.py" line="95" />
       <source>{run}: General G skipped, it needs values of zero or more ({count} negative).</source>
       <translation>{run}：已跳过 General G，它要求数值非负（有 {count} 个负值）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="110" />
+      <location filename="../../core/autocorrelation/analyses.py" line="108" />
       <source>Nothing could be computed: General G needs values of zero or more; choose Moran's I or Geary's C as well, or variables without negative values.</source>
       <translation>无法计算任何结果：General G 要求数值非负；请同时选择 Moran's I 或 Geary's C，或使用不含负值的变量。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="167" />
+      <location filename="../../core/autocorrelation/analyses.py" line="165" />
       <source>p-value adjusted ({correction})</source>
       <translation>校正后的 p 值（{correction}）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="173" />
+      <location filename="../../core/autocorrelation/analyses.py" line="171" />
       <source>pseudo p-value (conditional permutation, directed)</source>
       <translation>伪 p 值（条件置换，有方向）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="174" />
+      <location filename="../../core/autocorrelation/analyses.py" line="172" />
       <source>p-value (normal approximation, two-sided)</source>
       <translation>p 值（正态近似，双侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="176" />
+      <location filename="../../core/autocorrelation/analyses.py" line="174" />
       <source>Local Moran's I</source>
       <translation>局部莫兰指数 I</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="177" />
+      <location filename="../../core/autocorrelation/analyses.py" line="175" />
       <source>z-score of I (analytical moments)</source>
       <translation>I 的 z 得分（解析矩）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="179" />
+      <location filename="../../core/autocorrelation/analyses.py" line="177" />
       <source>Quadrant (GeoDa codes: 1 HH, 2 LL, 3 LH, 4 HL)</source>
       <translation>象限（GeoDa 编码：1 高-高，2 低-低，3 低-高，4 高-低）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="181" />
+      <location filename="../../core/autocorrelation/analyses.py" line="179" />
       <source>Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 no data, 6 no neighbours)</source>
       <translation>集聚类型（GeoDa 编码：0 不显著，1 高-高，2 低-低，3 低-高，4 高-低，5 无数据，6 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="183" />
+      <location filename="../../core/autocorrelation/analyses.py" line="181" />
       <source>LISA cluster</source>
       <translation>LISA 集聚类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="184" />
+      <location filename="../../core/autocorrelation/analyses.py" line="182" />
       <source>Spatial lag of the standardised variable</source>
       <translation>标准化变量的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="191" />
+      <location filename="../../core/autocorrelation/analyses.py" line="189" />
       <source>Local Geary's c</source>
       <translation>局部 Geary's c</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="192" />
+      <location filename="../../core/autocorrelation/analyses.py" line="190" />
       <source>z-score of c (permutation moments)</source>
       <translation>c 的 z 得分（置换矩）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="194" />
+      <location filename="../../core/autocorrelation/analyses.py" line="192" />
       <source>Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 other positive, 4 negative, 5 no data, 6 no neighbours)</source>
       <translation>集聚类型（GeoDa 编码：0 不显著，1 高-高，2 低-低，3 其他正关联，4 负关联，5 无数据，6 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="197" />
+      <location filename="../../core/autocorrelation/analyses.py" line="195" />
       <source>Local Geary cluster</source>
       <translation>局部 Geary 集聚类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="203" />
+      <location filename="../../core/autocorrelation/analyses.py" line="201" />
       <source>p-value (conditional permutation, two-sided)</source>
       <translation>p 值（条件置换，双侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="206" />
+      <location filename="../../core/autocorrelation/analyses.py" line="204" />
       <source>Getis-Ord {name}</source>
       <translation>Getis-Ord {name}</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="207" />
+      <location filename="../../core/autocorrelation/analyses.py" line="205" />
       <source>z-score of {name}</source>
       <translation>{name} 的 z 得分</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="209" />
+      <location filename="../../core/autocorrelation/analyses.py" line="207" />
       <source>Gi_Bin: confidence (±3 99 %, ±2 95 %, ±1 90 %; + hot, − cold)</source>
       <translation>Gi_Bin：置信等级（±3 99%，±2 95%，±1 90%；+ 热点，− 冷点）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="211" />
+      <location filename="../../core/autocorrelation/analyses.py" line="209" />
       <source>Hot spot class</source>
       <translation>冷热点类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="224" />
+      <location filename="../../core/autocorrelation/analyses.py" line="222" />
       <source>Unknown multiple-testing correction “{correction}”; use one of {choices}.</source>
       <translation>未知的多重检验校正方法“{correction}”；请使用以下之一：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="227" />
+      <location filename="../../core/autocorrelation/analyses.py" line="225" />
       <source>The significance level must be between 0 and 1 (e.g. 0.05); got {alpha}.</source>
       <translation>显著性水平必须介于 0 和 1 之间（如 0.05）；得到的是 {alpha}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="251" />
+      <location filename="../../core/autocorrelation/analyses.py" line="249" />
       <source>Unknown kind of LISA “{kind}”; use one of {choices}.</source>
       <translation>未知的 LISA 类型“{kind}”；请使用以下之一：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="254" />
+      <location filename="../../core/autocorrelation/analyses.py" line="252" />
       <source>A {kind} LISA needs a second field: the lagged variable (bivariate) or the earlier year (differential).</source>
       <translation>{kind} LISA 需要第二个字段：滞后变量（双变量）或较早年份（差分）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="293" />
+      <location filename="../../core/autocorrelation/analyses.py" line="291" />
       <source>the change {later} − {earlier}</source>
       <translation>变化量 {later} − {earlier}</translation>
     </message>
@@ -7853,7 +7883,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{name} 的 General G 无定义：有邻居且取值大于零的单元少于两个；请使用 Moran's I。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/inference.py" line="26" />
+      <location filename="../../core/autocorrelation/inference.py" line="24" />
       <source>Unknown alternative “{alternative}”; use one of {choices}.</source>
       <translation>未知的备择假设“{alternative}”；请使用以下之一：{choices}。</translation>
     </message>
@@ -7883,47 +7913,47 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>无法从 {n} 个单元中抽取 {size} 个互不相同的单元。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="76" />
+      <location filename="../../core/autocorrelation/runs.py" line="75" />
       <source>The unit id field is empty (NULL) for {count} row(s); fill it.</source>
       <translation>单元标识字段在 {count} 行中为空（NULL）；请补全。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="80" />
+      <location filename="../../core/autocorrelation/runs.py" line="79" />
       <source>The year field is empty or not a number for {count} row(s); fill it or choose the year field.</source>
       <translation>年份字段在 {count} 行中为空或不是数字；请补全，或选择年份字段。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="95" />
+      <location filename="../../core/autocorrelation/runs.py" line="94" />
       <source>The layer has no field {fields}; choose one of: {available}.</source>
       <translation>图层中没有字段 {fields}；请从以下字段中选择：{available}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="121" />
+      <location filename="../../core/autocorrelation/runs.py" line="120" />
       <source>{x} has no partner {y} for {year}: the second field needs the same years as the first. Untick “all years” or add the missing year.</source>
       <translation>{x} 在 {year} 年没有对应的 {y}：第二个字段须与第一个字段年份相同。请取消勾选“每一年”，或补上缺失的年份。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="134" />
+      <location filename="../../core/autocorrelation/runs.py" line="133" />
       <source>A differential LISA compares two fields of the same unit, e.g. DEI_2019 and DEI_2011; a long layer (one row per year) has them on different rows. Use the wide layer (fields STEM_YYYY) instead.</source>
       <translation>差分 LISA 比较同一单元的两个字段，如 DEI_2019 和 DEI_2011；长格式图层（每年一行）中二者位于不同行。请改用宽格式图层（字段为 STEM_YYYY）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="141" />
+      <location filename="../../core/autocorrelation/runs.py" line="140" />
       <source>The differential LISA needs two different fields (e.g. DEI_2019 and DEI_2011).</source>
       <translation>差分 LISA 需要两个不同的字段（如 DEI_2019 和 DEI_2011）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="163" />
+      <location filename="../../core/autocorrelation/runs.py" line="162" />
       <source>Unknown NULL policy “{policy}”; use drop or error.</source>
       <translation>未知的 NULL 值处理方式“{policy}”；请使用 drop 或 error。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="168" />
+      <location filename="../../core/autocorrelation/runs.py" line="167" />
       <source>Each unit may have one row per year; {ids} repeat in {year}.</source>
       <translation>每个单元每年只能有一行；{ids} 在 {year} 年重复。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="175" />
+      <location filename="../../core/autocorrelation/runs.py" line="174" />
       <source>{field} is NULL for {count} unit(s): {ids}. Fill the values, or choose to drop units with NULL values.</source>
       <translation>{field} 在 {count} 个单元中为 NULL：{ids}。请补全数值，或选择剔除含 NULL 值的单元。</translation>
     </message>
@@ -8003,17 +8033,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>空间模型需要空间权重；请选择权重文件或权重类型。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/beta.py" line="75" />
+      <location filename="../../core/convergence/beta.py" line="76" />
       <source>Unknown timing of the controls “{timing}”; use initial or mean.</source>
       <translation>未知的控制变量取值时点“{timing}”；请使用 initial 或 mean。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/beta.py" line="117" />
+      <location filename="../../core/convergence/beta.py" line="118" />
       <source>The years are not equally spaced ({years}); a panel of growth rates needs a regular interval. Choose consecutive years.</source>
       <translation>年份间隔不相等（{years}）；增长率面板需要等间隔的年份。请选择连续的年份。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/beta.py" line="134" />
+      <location filename="../../core/convergence/beta.py" line="135" />
       <source>Panel β-convergence with fixed effects needs at least {needed} years; the data have {count}.</source>
       <translation>含固定效应的面板β收敛至少需要 {needed} 年；数据只有 {count} 年。</translation>
     </message>
@@ -8028,117 +8058,117 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的空间模型“{model}”；请使用以下之一：{models}。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="82" />
+      <location filename="../../core/coverage/analysis.py" line="81" />
       <source>set covering with backup coverage</source>
       <translation>集合覆盖（含备份覆盖）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="82" />
+      <location filename="../../core/coverage/analysis.py" line="81" />
       <source>set covering</source>
       <translation>集合覆盖</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="83" />
+      <location filename="../../core/coverage/analysis.py" line="82" />
       <source>maximal covering (p = {p})</source>
       <translation>最大覆盖（p = {p}）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="109" />
+      <location filename="../../core/coverage/analysis.py" line="108" />
       <source>proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="110" />
+      <location filename="../../core/coverage/analysis.py" line="109" />
       <source>unknown</source>
       <translation>未知</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="112" />
+      <location filename="../../core/coverage/analysis.py" line="111" />
       <source>not proven optimal ({status}): gap {gap}</source>
       <translation>未证明最优（{status}）：间隙 {gap}</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="113" />
+      <location filename="../../core/coverage/analysis.py" line="112" />
       <source>not proven optimal ({status}): gap {gap}, best bound {bound}</source>
       <translation>未证明最优（{status}）：间隙 {gap}，最优界 {bound}</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="119" />
+      <location filename="../../core/coverage/analysis.py" line="118" />
       <source>The layer has no cities (no feature, or none selected); choose a layer with at least one feature.</source>
       <translation>图层中没有城市（没有要素，或未选中任何要素）；请选择至少含一个要素的图层。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="122" />
+      <location filename="../../core/coverage/analysis.py" line="121" />
       <source>Unknown problem “{problem}”; use set_covering or maximal_covering.</source>
       <translation>未知的问题类型“{problem}”；请使用 set_covering 或 maximal_covering。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="125" />
+      <location filename="../../core/coverage/analysis.py" line="124" />
       <source>The radius must be a positive distance in km, not {radius}; enter e.g. 300.</source>
       <translation>半径必须是以 km 为单位的正数，而不是 {radius}；请输入如 300。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="129" />
+      <location filename="../../core/coverage/analysis.py" line="128" />
       <source>The radii to compare must be positive distances in km, not {radius}; enter e.g. 200, 300, 500, or leave the list empty.</source>
       <translation>比较半径必须是以 km 为单位的正数，而不是 {radius}；请输入如 200, 300, 500，或将列表留空。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="132" />
+      <location filename="../../core/coverage/analysis.py" line="131" />
       <source>The time limit must be a positive number of seconds, not {limit}.</source>
       <translation>时间上限必须是正的秒数，而不是 {limit}。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="144" />
+      <location filename="../../core/coverage/analysis.py" line="143" />
       <source>The demand (weight) is empty for {count} cities: {names}. Fill the field or choose another one.</source>
       <translation>{count} 个城市的需求（权重）为空：{names}。请补全该字段或选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="148" />
+      <location filename="../../core/coverage/analysis.py" line="147" />
       <source>The demand (weight) is negative for {count} cities: {names}. Demand must be zero or more.</source>
       <translation>{count} 个城市的需求（权重）为负：{names}。需求必须为零或正数。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="152" />
+      <location filename="../../core/coverage/analysis.py" line="151" />
       <source>The demand (weight) is zero for every city; choose another demand field, or leave it empty to count every city once.</source>
       <translation>所有城市的需求（权重）均为零；请选择其他需求字段，或将其留空以使每个城市计为 1。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="175" />
+      <location filename="../../core/coverage/analysis.py" line="174" />
       <source>No city is a candidate core: the candidate expression matches no city. Change the expression or leave it empty to consider every city.</source>
       <translation>没有候选核心城市：候选表达式没有匹配任何城市。请修改表达式，或将其留空以考虑全部城市。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="182" />
+      <location filename="../../core/coverage/analysis.py" line="181" />
       <source>Maximal covering needs the number of cores p (at least 1).</source>
       <translation>最大覆盖需要核心数 p（至少为 1）。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="184" />
+      <location filename="../../core/coverage/analysis.py" line="183" />
       <source>p = {p} cores is more than the {m} candidate cities; choose p ≤ {m} or widen the candidates.</source>
       <translation>p = {p} 个核心多于 {m} 个候选城市；请选择 p ≤ {m}，或扩大候选范围。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="187" />
+      <location filename="../../core/coverage/analysis.py" line="186" />
       <source>p = {p} cores is fewer than the {k} existing cores that must stay; choose p ≥ {k}.</source>
       <translation>p = {p} 个核心少于必须保留的 {k} 个现有核心；请选择 p ≥ {k}。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="216" />
+      <location filename="../../core/coverage/analysis.py" line="215" />
       <source>{count} cities cannot be covered: no candidate lies within {radius} km of {names}. Add candidates near them, raise the radius, or use maximal covering.</source>
       <translation>{count} 个城市无法被覆盖：{names} 的 {radius} km 范围内没有候选核心。请在其附近增加候选城市、增大半径，或改用最大覆盖。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="237" />
+      <location filename="../../core/coverage/analysis.py" line="236" />
       <source>The model has no solution with these candidates and existing cores; widen the candidates.</source>
       <translation>在这些候选城市和现有核心下模型无解；请扩大候选范围。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="239" />
+      <location filename="../../core/coverage/analysis.py" line="238" />
       <source>The solver found no solution within the time limit of {limit} s; raise the time limit.</source>
       <translation>求解器在 {limit} 秒的时间上限内未找到解；请提高时间上限。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="259" />
+      <location filename="../../core/coverage/analysis.py" line="258" />
       <source>{count} cities out of reach of every candidate</source>
       <translation>{count} 个城市超出所有候选核心的覆盖范围</translation>
     </message>
@@ -8218,92 +8248,92 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>sudo apt install python3-pyproj（Debian、Ubuntu）或 sudo dnf install python3-pyproj（Fedora）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="31" />
+      <location filename="../../core/econometrics/data.py" line="30" />
       <source>pooled (no effects)</source>
       <translation>混合回归（无效应）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="32" />
+      <location filename="../../core/econometrics/data.py" line="31" />
       <source>unit (city) fixed effects</source>
       <translation>个体（城市）固定效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="33" />
+      <location filename="../../core/econometrics/data.py" line="32" />
       <source>time (year) fixed effects</source>
       <translation>时间（年份）固定效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="34" />
+      <location filename="../../core/econometrics/data.py" line="33" />
       <source>two-way (city and year) fixed effects</source>
       <translation>双向（城市和年份）固定效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="35" />
+      <location filename="../../core/econometrics/data.py" line="34" />
       <source>random unit effects</source>
       <translation>个体随机效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="36" />
+      <location filename="../../core/econometrics/data.py" line="35" />
       <source>random unit effects and year fixed effects</source>
       <translation>个体随机效应与年份固定效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="57" />
+      <location filename="../../core/econometrics/data.py" line="56" />
       <source>The panel has {rows} observations but {n} units × {t} years.</source>
       <translation>面板有 {rows} 个观测值，但应为 {n} 个单元 × {t} 年。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="83" />
+      <location filename="../../core/econometrics/data.py" line="82" />
       <source>A cross-section has no years to split; use a panel (several years).</source>
       <translation>截面数据没有可划分的年份；请使用面板（多个年份）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="137" />
+      <location filename="../../core/econometrics/data.py" line="136" />
       <source>{count} unit(s) have empty (NULL) or non-finite (±inf) values in the model's fields: {units}. Fill them, or run again with “Balance the panel / drop units with missing values” on.</source>
       <translation>{count} 个单元在模型字段中有空值（NULL）或非有限值（±inf）：{units}。请补全，或勾选“平衡面板 / 剔除含缺失值的单元”后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="142" />
+      <location filename="../../core/econometrics/data.py" line="141" />
       <source>{count} unit(s) with missing values were left out: {units}.</source>
       <translation>已剔除 {count} 个含缺失值的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="163" />
+      <location filename="../../core/econometrics/data.py" line="162" />
       <source>No yearly fields STEM_YYYY for {stems}; a wide panel needs fields like {example} (or choose the long layout with a year field, or the cross-section layout).</source>
       <translation>{stems} 没有逐年字段 STEM_YYYY；宽格式面板需要类似 {example} 的字段（或选择带年份字段的长格式，或截面格式）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="171" />
+      <location filename="../../core/econometrics/data.py" line="170" />
       <source>The fields {stems} share fewer than two years ({years}); a panel needs at least two.</source>
       <translation>字段 {stems} 共有的年份少于两年（{years}）；面板至少需要两年。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="172" />
+      <location filename="../../core/econometrics/data.py" line="171" />
       <source>none</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="177" />
+      <location filename="../../core/econometrics/data.py" line="176" />
       <source>{stem}: years {years} are not shared by every variable and were left out.</source>
       <translation>{stem}：年份 {years} 并非所有变量共有，已剔除。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="192" />
+      <location filename="../../core/econometrics/data.py" line="191" />
       <source>The year field {field} is empty or not a number in {count} row(s); fill it.</source>
       <translation>年份字段 {field} 在 {count} 行中为空或不是数字；请补全。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="200" />
+      <location filename="../../core/econometrics/data.py" line="199" />
       <source>The year field {field} has a single year ({year}); a panel needs at least two, or choose the cross-section layout.</source>
       <translation>年份字段 {field} 只有一个年份（{year}）；面板至少需要两年，或请选择截面格式。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="223" />
+      <location filename="../../core/econometrics/data.py" line="222" />
       <source>The panel is not balanced: {cells} unit-year(s) of {units} unit(s) are missing or empty, e.g. {examples}. Fill the gaps, or run again with “Balance the panel” on to leave out the {units} incomplete unit(s).</source>
       <translation>面板不平衡：{units} 个单元的 {cells} 个单元-年份缺失或为空，例如 {examples}。请补全缺失值，或勾选“平衡面板”后重新运行，以剔除这 {units} 个不完整的单元。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="228" />
+      <location filename="../../core/econometrics/data.py" line="227" />
       <source>Panel balanced: {count} unit(s) with missing years were left out: {units}.</source>
       <translation>已平衡面板：剔除了 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
@@ -9013,67 +9043,67 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>组内 R²</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="77" />
+      <location filename="../../core/econometrics/scenario.py" line="76" />
       <source>Unknown kind of change “{kind}”; use one of {kinds}.</source>
       <translation>未知的变化方式“{kind}”；请使用以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="80" />
+      <location filename="../../core/econometrics/scenario.py" line="79" />
       <source>The change of the policy variable must be a finite number (e.g. 0.1).</source>
       <translation>政策变量的变化必须是有限数值（如 0.1）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="150" />
+      <location filename="../../core/econometrics/scenario.py" line="149" />
       <source>{count} chosen unit(s) are not in the model (left out for missing values or as islands) and get no change: {units}.</source>
       <translation>{count} 个所选单元不在模型中（因缺失值或孤岛被剔除），不产生变化：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="153" />
+      <location filename="../../core/econometrics/scenario.py" line="152" />
       <source>No city is chosen for the policy: choose cities (selected features, an expression or a field with 1 for the chosen cities) that are in the model.</source>
       <translation>没有城市被选中实施政策：请选择模型中的城市（选中的要素、表达式，或所选城市为 1 的字段）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="274" />
+      <location filename="../../core/econometrics/scenario.py" line="273" />
       <source>The policy variable {name} is not an explanatory variable of the model; add it to the explanatory variables or choose one of {choices}.</source>
       <translation>政策变量 {name} 不是模型的解释变量；请将其加入解释变量，或从以下变量中选择：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="299" />
+      <location filename="../../core/econometrics/scenario.py" line="298" />
       <source>The policy variable {name} has no usable value in some chosen cities.</source>
       <translation>政策变量 {name} 在部分所选城市中没有可用的值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="303" />
+      <location filename="../../core/econometrics/scenario.py" line="302" />
       <source>Every chosen city already has {name} at or above the target {target}: the policy changes nothing. Choose a higher target or other cities.</source>
       <translation>所有所选城市的 {name} 都已达到或超过目标值 {target}：政策不产生任何变化。请选择更高的目标值或其他城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="306" />
+      <location filename="../../core/econometrics/scenario.py" line="305" />
       <source>The policy changes nothing (a change of zero, or {name} is zero in the chosen cities for a percentage): choose a change other than zero.</source>
       <translation>政策不产生任何变化（变化量为零，或按百分比变化时所选城市的 {name} 为零）：请选择非零的变化。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="309" />
+      <location filename="../../core/econometrics/scenario.py" line="308" />
       <source>{count} chosen city(ies) already at or above the target {target} get no change.</source>
       <translation>{count} 个所选城市已达到或超过目标值 {target}，不产生变化。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="346" />
+      <location filename="../../core/econometrics/scenario.py" line="345" />
       <source>simulation: the effects' {draws} draws of (β, θ, ρ), seed {seed}; each city's change from sparse LU solves at {nodes} Chebyshev points of ρ (the sums of the own parts at {sum_nodes}), interpolated to each draw; 95 % intervals from the 2.5 and 97.5 percentiles</source>
       <translation>模拟：与效应相同的 {draws} 次 (β, θ, ρ) 抽样，种子 {seed}；每个城市的变化由 ρ 的 {nodes} 个切比雪夫点上的稀疏 LU 求解（自身变化之和用 {sum_nodes} 个点）插值到每次抽样；95 % 区间取 2.5 和 97.5 百分位数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="351" />
+      <location filename="../../core/econometrics/scenario.py" line="350" />
       <source>none: {draws} simulation draw(s), at least 2 are needed for intervals</source>
       <translation>无：模拟抽样 {draws} 次，计算区间至少需要 2 次</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="375" />
+      <location filename="../../core/econometrics/scenario.py" line="374" />
       <source>linear in the coefficients: standard errors from the covariance matrix, normal 95 % intervals</source>
       <translation>对系数为线性：标准误来自协方差矩阵，正态 95 % 区间</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="377" />
+      <location filename="../../core/econometrics/scenario.py" line="376" />
       <source>no spatial multiplier and no W·X term for the policy variable: each city's change is its own (β·Δx), there is no spillover; normal 95 % intervals</source>
       <translation>无空间乘数且政策变量无 W·X 项：每个城市的变化仅为自身变化（β·Δx），没有溢出；正态 95 % 区间</translation>
     </message>
@@ -9223,107 +9253,107 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>稀疏 LU 分解计算对数行列式；蒙特卡洛方法估计迹（{probes} 个 Rademacher 探针，幂次最高 {powers}）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="56" />
+      <location filename="../../core/econometrics/spillover.py" line="57" />
       <source>Unknown panel effects “{effects}”; use one of {choices}.</source>
       <translation>未知的面板效应“{effects}”；请使用以下之一：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="59" />
+      <location filename="../../core/econometrics/spillover.py" line="60" />
       <source>The number of simulation draws must be positive (e.g. 1000).</source>
       <translation>模拟抽样次数必须为正（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="89" />
+      <location filename="../../core/econometrics/spillover.py" line="90" />
       <source>The spatial weights have no entry for the unit(s) {units}; build the weights from the same layer (and id field).</source>
       <translation>空间权重中缺少单元 {units}；请由同一图层（及同一标识字段）构建空间权重。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="103" />
+      <location filename="../../core/econometrics/spillover.py" line="104" />
       <source>Maximum-likelihood spatial models need every unit to have a neighbour, but {count} unit(s) have none with these weights: {units}. Use k-nearest neighbours (every unit then has k neighbours), or turn on “Leave out units without neighbours”.</source>
       <translation>极大似然空间模型要求每个单元都有邻居，但在这些权重下有 {count} 个单元没有邻居：{units}。请使用 k 近邻（每个单元都有 k 个邻居），或勾选“剔除没有邻居的单元”。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="109" />
+      <location filename="../../core/econometrics/spillover.py" line="110" />
       <source>{count} unit(s) without neighbours were left out: {units}.</source>
       <translation>已剔除 {count} 个没有邻居的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="162" />
+      <location filename="../../core/econometrics/spillover.py" line="163" />
       <source>No inference on the direct, indirect and total effects (simulation draws = {draws}): they are point estimates, without standard errors, z, p or stars. Set at least 2 draws (e.g. 1000) in the advanced options.</source>
       <translation>直接效应、间接效应和总效应没有推断（模拟抽样次数 = {draws}）：它们只是点估计，没有标准误、z、p 值和显著性星号。请在高级选项中设置至少 2 次抽样（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="172" />
+      <location filename="../../core/econometrics/spillover.py" line="173" />
       <source>Units without neighbours: the maximum-likelihood models were not estimated for comparison.</source>
       <translation>存在没有邻居的单元：未估计用于比较的极大似然模型。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="178" />
+      <location filename="../../core/econometrics/spillover.py" line="179" />
       <source>The {model} model was left out of the comparison table and of the tests that need it: {reason}</source>
       <translation>{model} 模型已从比较表及需要它的检验中剔除：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="185" />
+      <location filename="../../core/econometrics/spillover.py" line="186" />
       <source>The LM tests were left out: {reason}</source>
       <translation>LM 检验已省略：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="190" />
+      <location filename="../../core/econometrics/spillover.py" line="191" />
       <source>{model}: {note}</source>
       <translation>{model}：{note}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="206" />
+      <location filename="../../core/econometrics/spillover.py" line="207" />
       <source>LR: SDM → SAR</source>
       <translation>LR 检验：SDM → SAR</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="206" />
+      <location filename="../../core/econometrics/spillover.py" line="207" />
       <source>θ = 0 (the SDM reduces to the SAR)</source>
       <translation>θ = 0（SDM 退化为 SAR）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="209" />
+      <location filename="../../core/econometrics/spillover.py" line="210" />
       <source>LR: SDM → SEM</source>
       <translation>LR 检验：SDM → SEM</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="209" />
+      <location filename="../../core/econometrics/spillover.py" line="210" />
       <source>θ = −ρβ (the SDM reduces to the SEM)</source>
       <translation>θ = −ρβ（SDM 退化为 SEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="213" />
+      <location filename="../../core/econometrics/spillover.py" line="214" />
       <source>LR: SDEM → SEM</source>
       <translation>LR 检验：SDEM → SEM</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="213" />
+      <location filename="../../core/econometrics/spillover.py" line="214" />
       <source>θ = 0 (the SDEM reduces to the SEM)</source>
       <translation>θ = 0（SDEM 退化为 SEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="215" />
+      <location filename="../../core/econometrics/spillover.py" line="216" />
       <source>LR: SDEM → SLX</source>
       <translation>LR 检验：SDEM → SLX</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="215" />
+      <location filename="../../core/econometrics/spillover.py" line="216" />
       <source>λ = 0 (the SDEM reduces to the SLX)</source>
       <translation>λ = 0（SDEM 退化为 SLX）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="217" />
+      <location filename="../../core/econometrics/spillover.py" line="218" />
       <source>LR: SDM → SLX</source>
       <translation>LR 检验：SDM → SLX</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="217" />
+      <location filename="../../core/econometrics/spillover.py" line="218" />
       <source>ρ = 0 (the SDM reduces to the SLX)</source>
       <translation>ρ = 0（SDM 退化为 SLX）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="235" />
+      <location filename="../../core/econometrics/spillover.py" line="236" />
       <source>The Hausman test was left out: the {model} model with {effects} could not be estimated: {reason}</source>
       <translation>Hausman 检验已省略：含{effects}的 {model} 模型无法估计：{reason}</translation>
     </message>
@@ -10253,12 +10283,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>字段 {field} 中有非数值的取值（如“{value}”）；请选择数值字段。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/export.py" line="54" />
+      <location filename="../../core/regression/export.py" line="53" />
       <source>Unknown table format “{format}”; use one of {formats}.</source>
       <translation>未知的表格格式“{format}”；请使用 {formats} 之一。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/export.py" line="57" />
+      <location filename="../../core/regression/export.py" line="56" />
       <source>Writing {format} tables needs the Python package {package}: install it (Plugins › Digital Resilience Toolkit › Install dependencies).</source>
       <translation>写出 {format} 表格需要 Python 软件包 {package}：请安装（插件 › 数字韧性工具箱 › 安装依赖）。</translation>
     </message>
@@ -10768,97 +10798,97 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{count} 个单元与 {k} 个或更多其他单元共用同一点，其自适应带宽为零：{ids}。请增大 k 或合并重复的单元。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="21" />
+      <location filename="../../core/weights/kinds.py" line="27" />
       <source>triangular</source>
       <translation>三角</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="21" />
+      <location filename="../../core/weights/kinds.py" line="27" />
       <source>uniform</source>
       <translation>均匀</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="22" />
+      <location filename="../../core/weights/kinds.py" line="28" />
       <source>epanechnikov</source>
       <translation>Epanechnikov </translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="22" />
+      <location filename="../../core/weights/kinds.py" line="28" />
       <source>quartic</source>
       <translation>四次</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="23" />
+      <location filename="../../core/weights/kinds.py" line="29" />
       <source>gaussian</source>
       <translation>高斯</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="30" />
+      <location filename="../../core/weights/kinds.py" line="36" />
       <source>k-nearest neighbours</source>
       <translation>k 近邻</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="30" />
+      <location filename="../../core/weights/kinds.py" line="36" />
       <source>distance band</source>
       <translation>距离阈值</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="31" />
+      <location filename="../../core/weights/kinds.py" line="37" />
       <source>inverse distance</source>
       <translation>反距离</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="31" />
+      <location filename="../../core/weights/kinds.py" line="37" />
       <source>kernel</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="32" />
+      <location filename="../../core/weights/kinds.py" line="38" />
       <source>economic distance</source>
       <translation>经济距离</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="32" />
+      <location filename="../../core/weights/kinds.py" line="38" />
       <source>economic-geographic</source>
       <translation>经济地理嵌套</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="33" />
+      <location filename="../../core/weights/kinds.py" line="39" />
       <source>block (same category)</source>
       <translation>区块（同类别）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="33" />
+      <location filename="../../core/weights/kinds.py" line="39" />
       <source>custom</source>
       <translation>自定义</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="35" />
+      <location filename="../../core/weights/kinds.py" line="41" />
       <source>row-standardised</source>
       <translation>行标准化</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="35" />
+      <location filename="../../core/weights/kinds.py" line="41" />
       <source>binary</source>
       <translation>二值</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="36" />
+      <location filename="../../core/weights/kinds.py" line="42" />
       <source>variance-stabilising</source>
       <translation>方差稳定化</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="36" />
+      <location filename="../../core/weights/kinds.py" line="42" />
       <source>original values</source>
       <translation>原始值</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="44" />
+      <location filename="../../core/weights/kinds.py" line="50" />
       <source>file {name}</source>
       <translation>文件 {name}</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="50" />
+      <location filename="../../core/weights/kinds.py" line="56" />
       <source>{weights}, {transform}</source>
       <translation>{weights}，{transform}</translation>
     </message>
@@ -10873,47 +10903,47 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>k = {k} 需要多于 {k} 个单元，但图层只有 {n} 个；请选择 k ≤ {max_k}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/model.py" line="44" />
+      <location filename="../../core/weights/model.py" line="45" />
       <source>The weights matrix is {shape} but there are {n} units.</source>
       <translation>权重矩阵为 {shape}，但单元数为 {n}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/model.py" line="50" />
+      <location filename="../../core/weights/model.py" line="51" />
       <source>Unit ids must be unique to build spatial weights; choose a unique id field.</source>
       <translation>构建空间权重时单元标识必须唯一；请选择唯一的标识字段。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/model.py" line="52" />
+      <location filename="../../core/weights/model.py" line="53" />
       <source>Unknown weights transformation “{transform}”; use R, B, V or O.</source>
       <translation>未知的权重标准化方式“{transform}”；请使用 R、B、V 或 O。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/points.py" line="26" />
+      <location filename="../../core/weights/points.py" line="25" />
       <source>{count} feature(s) have no geometry: {names}. Remove them or repair their geometry.</source>
       <translation>{count} 个要素没有几何：{names}。请删除或修复其几何。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/points.py" line="32" />
+      <location filename="../../core/weights/points.py" line="31" />
       <source>Unknown point method “{method}”; use centroid or point_on_surface.</source>
       <translation>未知的取点方法“{method}”；请使用 centroid 或 point_on_surface。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="192" />
+      <location filename="../../processing/algorithms/convergence.py" line="189" />
       <source>The indicator {variable} cannot also be a control; remove it from the controls.</source>
       <translation>指标 {variable} 不能同时作为控制变量；请将其从控制变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="202" />
+      <location filename="../../processing/algorithms/convergence.py" line="199" />
       <source>Spatial models need the cities' geometries or a weights file; the layer has no geometry, so choose a GAL/GWT weights file.</source>
       <translation>空间模型需要城市的几何或权重文件；该图层没有几何，请选择 GAL/GWT 权重文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="250" />
+      <location filename="../../processing/algorithms/convergence.py" line="247" />
       <source>The group field {field} changes over the years for {count} unit(s): {units}; a unit must stay in one group.</source>
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="258" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="254" />
       <source>Longitude/latitude points need both a longitude and a latitude field; choose them, or use the centroid or a point on the surface.</source>
       <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
     </message>
@@ -10928,7 +10958,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未给出核心表达式；请选择标记核心的字段（如“核心–节点覆盖”输出的 "IS_CORE" = 1）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="434" />
+      <location filename="../../processing/algorithms/report_map.py" line="358" />
       <source>The field {field} is not in the layer.</source>
       <translation>图层中没有字段 {field}。</translation>
     </message>
@@ -10963,12 +10993,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请补全。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="283" />
+      <location filename="../../processing/parameters/weights.py" line="271" />
       <source>The id field {field} is empty (NULL) for {count} feature(s); fill it or choose another field.</source>
       <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请填写或选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="289" />
+      <location filename="../../processing/parameters/weights.py" line="277" />
       <source>The id field {field} is not unique: {values} occur more than once; choose a unique field (e.g. adcode).</source>
       <translation>标识字段 {field} 不唯一：{values} 出现多次；请选择唯一的字段（如 adcode）。</translation>
     </message>
