@@ -8,7 +8,6 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -22,7 +21,7 @@ from qgis.PyQt.QtCore import QVariant
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value, feedback_progress, multi_step
 from ..io.bridge import WKB, frame_to_sink, read_frame
 from ..parameters.classification import add_classification_parameters, classification
-from ..parameters.help import with_help
+from ..parameters.help import as_advanced, with_help
 from ..reports.index_ranking import RANKING_CHART, add_ranking_parameters, write_ranking_chart
 from ..styling import Style, attach_style, graduated_style, latest_field
 
@@ -123,7 +122,7 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
             self.YEAR_FIELD, self.tr("Year field"),
             parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True),
                 self.tr("Year field (long layers: one feature per city and year)")))
-        advanced = [
+        advanced_parameters = [
             QgsProcessingParameterEnum(self.STANDARDISATION, self.tr("Standardisation"),
                                        [self.tr("Min–max by direction (0–1)"), self.tr("Z-score by direction")],
                                        defaultValue=0),
@@ -133,9 +132,8 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
             QgsProcessingParameterField(self.ID_FIELD, self.tr("City id field (named in messages)"),
                                         parentLayerParameterName=self.INPUT, optional=True),
         ]
-        for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+        for parameter in advanced_parameters:
+            self.addParameter(as_advanced(parameter))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Indices")))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.WEIGHTS, self.tr("Indicator weights"), QgsProcessing.TypeVector, optional=True))

@@ -6,7 +6,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -22,7 +21,7 @@ from ..io.bridge import frame_to_sink
 from ..parameters.choices import chosen, chosen_many, enum_parameter
 from ..parameters.classification import add_classification_parameters, classification
 from ..parameters.field_defaults import likely_field_parameter
-from ..parameters.help import with_help
+from ..parameters.help import as_advanced, with_help
 from ..parameters.panel import (
     add_name_parameter,
     add_period_parameters,
@@ -129,7 +128,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
             "cluster": self.tr("Clustered by unit (robust HC1 in the cross-section)")}, "cluster"))
         add_weights_parameters(self, with_id_field=False)
         self.parameterDefinition("WEIGHTS_KIND").setDefaultValue(2)  # k-nearest neighbours: no islands
-        advanced = [
+        advanced_parameters = [
             enum_parameter(self.TIMING, self.tr("Controls in the cross-section"), TIMINGS, {
                 "initial": self.tr("Value in the first year"), "mean": self.tr("Mean over the period")}),
             with_help(QgsProcessingParameterEnum(
@@ -140,9 +139,8 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
                 self.BALANCE, self.tr("Balance the panel"), defaultValue=False),
                     self.tr("Drop units with missing years (balance the panel)")),
         ]
-        for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+        for parameter in advanced_parameters:
+            self.addParameter(as_advanced(parameter))
         add_name_parameter(self)
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Cities with growth rates"), QgsProcessing.TypeVectorAnyGeometry))

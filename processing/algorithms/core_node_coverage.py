@@ -12,7 +12,6 @@ from qgis.core import (
     QgsProcessingOutputBoolean,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterExpression,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -28,7 +27,7 @@ from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_pro
 from ..io.bridge import crs_to_pyproj, frame_to_sink, read_frame
 from ..io.invalid_geometries import output_wkb_type, usable_geometries
 from ..parameters.choices import chosen, enum_parameter
-from ..parameters.help import with_help
+from ..parameters.help import as_advanced, with_help
 from ..parameters.weights import unit_ids
 from ..styling import attach_style, core_distance_style, core_marker_style, coverage_circle_style, links_style
 
@@ -127,7 +126,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             self.COMPARE_RADII, self.tr("Radii to compare (km)"),
             defaultValue="200, 300, 500", optional=True),
                 self.tr("Compare over radii (km, comma-separated; empty: none)")))
-        advanced = [
+        advanced_parameters = [
             enum_parameter(self.POINTS, self.tr("Point of each city"), POINT_METHODS, {
                 "centroid": self.tr("Centroid"), "point_on_surface": self.tr("Point on surface"),
                 "fields": self.tr("Longitude/latitude fields")}),
@@ -141,9 +140,8 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
                 self.TIME_LIMIT, self.tr("Solver time limit per model (seconds)"),
                 QgsProcessingParameterNumber.Double, defaultValue=60.0),
         ]
-        for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+        for parameter in advanced_parameters:
+            self.addParameter(as_advanced(parameter))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Cities with their core"), QgsProcessing.TypeVectorAnyGeometry))
         self.addParameter(QgsProcessingParameterFeatureSink(

@@ -7,7 +7,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -19,7 +18,7 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value, multi_step
 from ..io.bridge import WKB, frame_to_sink, read_frame
 from ..parameters.classification import add_classification_parameters, classification
-from ..parameters.help import with_help
+from ..parameters.help import as_advanced, with_help
 from ..styling import Style, attach_style, graduated_style, latest_field
 
 
@@ -100,7 +99,7 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
             self.ENCODING, self.tr("Text encoding of a CSV table"),
             [self.tr("Detect automatically (UTF-8, UTF-8 with BOM, GBK/GB18030)"), "UTF-8", "GBK / GB18030",
              "Big5", "Latin-1"], defaultValue=0))
-        advanced = [
+        advanced_parameters = [
             QgsProcessingParameterString(self.YEAR_COLUMN, self.tr("Year column (empty: year, 年份, 年…)"),
                                          optional=True),
             with_help(QgsProcessingParameterString(self.INDICATOR_COLUMN, self.tr("Indicator-name column"),
@@ -115,9 +114,8 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
             with_help(QgsProcessingParameterString(self.SHEET, self.tr("XLSX sheet"), optional=True),
                       self.tr("Sheet of an XLSX workbook (empty: the first)")),
         ]
-        for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+        for parameter in advanced_parameters:
+            self.addParameter(as_advanced(parameter))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Cities with indicators")))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.REPORT, self.tr("Join report"), QgsProcessing.TypeVector, optional=True))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
 )
@@ -27,7 +26,7 @@ from ..parameters.autocorrelation import (
     write_local_outputs,
 )
 from ..parameters.choices import chosen, enum_parameter
-from ..parameters.help import with_help
+from ..parameters.help import as_advanced, with_help
 from ..parameters.weights import add_weights_parameters
 from ..qgis_compat import parameter_as_strings
 from ..styling import lisa_style
@@ -85,7 +84,7 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         conditional = with_help(QgsProcessingParameterBoolean(
             "CONDITIONAL", self.tr("Conditional analytical moments"), defaultValue=True),
             self.tr("Analytical moments conditional on the city's own value (Sokal et al. 1998; R spdep's default)"))
-        conditional.setFlags(conditional.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        as_advanced(conditional)
         self.addParameter(conditional)
         add_null_parameter(self)
         add_layout_parameters(self, self.tr("LISA clusters"))

@@ -7,7 +7,6 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -18,7 +17,7 @@ from ...core.mediation.options import MODELS
 from ...core.regression.options import SE_TYPES
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..parameters.choices import chosen, enum_parameter
-from ..parameters.help import with_help
+from ..parameters.help import as_advanced, with_help
 from ..parameters.panel import (
     add_name_parameter,
     add_period_parameters,
@@ -121,7 +120,7 @@ class MediationAlgorithm(ResilienceAlgorithm):
         balance = with_help(QgsProcessingParameterBoolean(
             self.BALANCE, self.tr("Balance the panel"), defaultValue=False),
                 self.tr("Drop units with missing years (balance the panel)"))
-        balance.setFlags(balance.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        as_advanced(balance)
         self.addParameter(balance)
         add_name_parameter(self)
         self.addParameter(QgsProcessingParameterFeatureSink(

@@ -9,7 +9,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputBoolean,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterExpression,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -24,7 +23,7 @@ from ..algorithm import core_text, core_value, feedback_progress, multi_step
 from ..io.bridge import crs_to_pyproj, frame_to_sink, read_frame
 from ..io.invalid_geometries import output_wkb_type, usable_geometries
 from ..parameters.choices import chosen, enum_parameter
-from ..parameters.help import with_help
+from ..parameters.help import as_advanced, with_help
 from ..parameters.weights import unit_ids
 from ..styling import Categorized, Style, attach_style, core_marker_style
 from .core_node_coverage import CoreNodeCoverageAlgorithm
@@ -88,7 +87,7 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
             self.CANDIDATES, self.tr("Candidate cores to add"),
             parentLayerParameterName=self.INPUT, optional=True),
                 self.tr("Candidates for additional cores (expression; empty: every city)")))
-        advanced = [
+        advanced_parameters = [
             enum_parameter(self.POINTS, self.tr("Point of each city"), POINT_METHODS, {
                 "centroid": self.tr("Centroid"), "point_on_surface": self.tr("Point on surface"),
                 "fields": self.tr("Longitude/latitude fields")}),
@@ -102,9 +101,8 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
                 self.TIME_LIMIT, self.tr("Solver time limit per model (seconds)"),
                 QgsProcessingParameterNumber.Double, defaultValue=60.0),
         ]
-        for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+        for parameter in advanced_parameters:
+            self.addParameter(as_advanced(parameter))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Cities with their redundancy"), QgsProcessing.TypeVectorAnyGeometry))
         self.addParameter(QgsProcessingParameterFeatureSink(

@@ -18,7 +18,6 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterCrs,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
@@ -39,7 +38,7 @@ from ..maps.layout_project import LayoutProject
 from ..maps.legend_placement import legend_size, place_legend
 from ..maps.report_pages import Page, PageIterator
 from ..parameters.classification import CLASSES, CLASSIFICATION, add_classification_parameters, classification
-from ..parameters.help import with_help
+from ..parameters.help import as_advanced, with_help
 from ..qgis_compat import parameter_as_strings
 from ..styling import (
     RAMP_NAMES,
@@ -143,7 +142,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterEnum(
             self.BREAKS, self.tr("Classes of a page per year"),
             [self.tr("Same classes for every year"), self.tr("Classify each year on its own")], defaultValue=0))
-        advanced = [
+        advanced_parameters = [
             with_help(QgsProcessingParameterFile(
                 self.TEMPLATE_FILE, self.tr("Own layout template"),
                 behavior=QgsProcessingParameterFile.File, fileFilter=self.tr("Layout templates (*.qpt)"),
@@ -158,9 +157,8 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
                 self.DPI, self.tr("Resolution (dots per inch)"), QgsProcessingParameterNumber.Integer,
                 defaultValue=200, minValue=50, maxValue=1200),
         ]
-        for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+        for parameter in advanced_parameters:
+            self.addParameter(as_advanced(parameter))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.OUTPUT, self.tr("Report map"),
             self.tr("PDF files (*.pdf);;PNG files (*.png);;SVG files (*.svg)"), defaultValue=None))

@@ -8,7 +8,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -20,7 +19,7 @@ from qgis.core import (
 from ..algorithm import ResilienceAlgorithm, core_texts, feedback_progress, multi_step
 from ..io.bridge import frame_to_sink, read_frame
 from ..parameters.classification import add_classification_parameters, classification
-from ..parameters.help import with_help
+from ..parameters.help import as_advanced, with_help
 from ..styling import attach_style, graduated_style
 
 
@@ -76,15 +75,14 @@ class ZonalStatisticsAlgorithm(ResilienceAlgorithm):
             optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.STEM, self.tr("Field stem (1–5 characters, e.g. NTL)"), "ZS"))
-        advanced = [
+        advanced_parameters = [
             QgsProcessingParameterNumber(self.BAND, self.tr("Band"), QgsProcessingParameterNumber.Integer, 1,
                                          minValue=1),
             QgsProcessingParameterBoolean(self.ALL_TOUCHED, self.tr("Count every pixel a city touches"),
                                           defaultValue=False),
         ]
-        for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+        for parameter in advanced_parameters:
+            self.addParameter(as_advanced(parameter))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Cities with raster statistics"), QgsProcessing.TypeVectorPolygon))
         add_classification_parameters(self)

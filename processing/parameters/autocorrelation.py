@@ -13,7 +13,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputMultipleLayers,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -21,26 +20,20 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingUtils,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ...core.autocorrelation.options import CORRECTIONS, NULL_POLICIES, YEAR_OUTPUTS
 from ..algorithm import core_text, feedback_progress
+from ..translation import translator
 from .choices import chosen, enum_parameter
 from .field_defaults import likely_field_parameter
-from .help import with_help
+from .help import as_advanced, with_help
 from .panel import add_year_parameter, require_unit_id
 from .weights import id_field_name, resolve_weights, unit_ids
 
 DEFAULT_SEED = 12345
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("AutocorrelationParameters", text)
-
-
-def _advanced(parameter):
-    parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-    return parameter
+tr = translator("AutocorrelationParameters")
 
 
 # ------------------------------------------------------------------- parameters
@@ -67,7 +60,7 @@ def add_inference_parameters(algorithm, permutations: int = 999, minimum: int = 
         "PERMUTATIONS", tr("Permutations"),
         QgsProcessingParameterNumber.Integer, defaultValue=permutations, minValue=minimum, maxValue=99999),
         tr("Permutations (0 = analytical inference only)") if minimum == 0 else ""))
-    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterNumber(
+    algorithm.addParameter(as_advanced(with_help(QgsProcessingParameterNumber(
         "SEED", tr("Random seed"),
         QgsProcessingParameterNumber.Integer, defaultValue=DEFAULT_SEED, optional=True, minValue=0),
             tr("Random seed (the same seed gives the same result; empty: a new draw every run)"))))

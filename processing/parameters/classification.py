@@ -8,18 +8,18 @@ Defaults: Fisher–Jenks natural breaks, 5 classes (the maps' look before the ch
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingParameterDefinition, QgsProcessingParameterEnum, QgsProcessingParameterNumber
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.core import QgsProcessingParameterEnum, QgsProcessingParameterNumber
 
 from ..styling import SCHEME_KEYS, scheme_labels
+from ..translation import translator
+from .help import as_advanced
 
 CLASSIFICATION = "CLASSIFICATION"
 CLASSES = "CLASSES"
 DEFAULT_CLASSES = 5
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ClassificationParameters", text)
+tr = translator("ClassificationParameters")
 
 
 def add_classification_parameters(algorithm, advanced: bool = True) -> None:
@@ -31,9 +31,7 @@ def add_classification_parameters(algorithm, advanced: bool = True) -> None:
                                      defaultValue=DEFAULT_CLASSES, minValue=2, maxValue=12),
     ]
     for parameter in parameters:
-        if advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-        algorithm.addParameter(parameter)
+        algorithm.addParameter(as_advanced(parameter) if advanced else parameter)
 
 
 def classification(algorithm, parameters, context) -> dict:

@@ -18,13 +18,12 @@ arrays of the spatial models) stays with the algorithm's core.
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
-from .help import with_help
+from ..translation import translator
+from .help import as_advanced, with_help
 
 ID_FIELD = "ID_FIELD"
 YEAR_FIELD = "YEAR_FIELD"
@@ -33,8 +32,7 @@ START_YEAR = "START_YEAR"
 END_YEAR = "END_YEAR"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("PanelInput", text)
+tr = translator("PanelInput")
 
 
 def add_year_parameter(algorithm, parent: str = "INPUT") -> None:
@@ -70,9 +68,7 @@ def add_period_parameters(algorithm, advanced: bool = False) -> None:
             (END_YEAR, tr("Last year"), tr("Last year (0 = the last year in the data)"))):
         parameter = with_help(QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Integer,
                                                            defaultValue=0, minValue=0, maxValue=2200), explanation)
-        if advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-        algorithm.addParameter(parameter)
+        algorithm.addParameter(as_advanced(parameter) if advanced else parameter)
 
 
 def add_name_parameter(algorithm, parent: str = "INPUT") -> None:
@@ -80,8 +76,7 @@ def add_name_parameter(algorithm, parent: str = "INPUT") -> None:
         NAME_FIELD, tr("Unit name field"),
         parentLayerParameterName=parent, optional=True,
     ), tr("Unit name field (used to name units in messages and reports)"))
-    parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-    algorithm.addParameter(parameter)
+    algorithm.addParameter(as_advanced(parameter))
 
 
 def read_layer_panel(algorithm, parameters, context, source, chosen, extra=(), geometry=False, feedback=None,

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from qgis.core import QgsProcessingException, QgsProcessingParameterField, QgsProcessingParameterNumber
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ...core.econometrics.options import CHANGE_KINDS
 from ...core.names import POLICY_STEMS
+from ..translation import translator
 from .choices import chosen, enum_parameter
 from .field_defaults import likely_field_parameter
 from .help import with_help
@@ -18,8 +18,7 @@ CHANGE_KIND = "CHANGE_KIND"
 DELTA = "DELTA"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("PolicyParameters", text)
+tr = translator("PolicyParameters")
 
 
 def add_policy_parameters(algorithm) -> None:

@@ -16,12 +16,10 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ...core.econometrics.options import EFFECTS as EFFECTS_OPTIONS
 from ...core.econometrics.options import MODELS, PANEL_SHAPES
@@ -30,9 +28,10 @@ from ..algorithm import core_text
 from ..io.bridge import read_frame
 from ..io.invalid_geometries import apply_policy
 from ..qgis_compat import parameter_as_strings
+from ..translation import translator
 from .choices import chosen, enum_parameter
 from .field_defaults import likely_field_parameter
-from .help import with_help
+from .help import as_advanced, with_help
 from .panel import YEAR_FIELD, add_year_parameter, require_unit_id
 from .weights import add_weights_parameters, id_field_name, resolve_weights, unit_ids
 
@@ -51,8 +50,7 @@ SEED = "SEED"
 COMPARE = "COMPARE"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SpilloverInputs", text)
+tr = translator("SpilloverInputs")
 
 
 def panel_shape_labels() -> dict[str, str]:
@@ -72,11 +70,6 @@ def effects_labels() -> dict[str, str]:
     return {"none": tr("None (pooled)"), "unit": tr("Unit (city) fixed effects"),
             "time": tr("Time (year) fixed effects"), "twoway": tr("Two-way fixed effects (city and year)"),
             "random": tr("Random unit effects"), "random_time": tr("Random unit effects and year fixed effects")}
-
-
-def _advanced(parameter):
-    parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-    return parameter
 
 
 def add_model_inputs(algorithm) -> None:
@@ -105,19 +98,19 @@ def add_model_inputs(algorithm) -> None:
     algorithm.addParameter(with_help(QgsProcessingParameterBoolean(
         BALANCE, tr("Balance the panel"), defaultValue=False),
             tr("Balance the panel: leave out units with missing values")))
-    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterBoolean(
+    algorithm.addParameter(as_advanced(with_help(QgsProcessingParameterBoolean(
         BIAS_CORRECTION, tr("Lee–Yu bias correction"), defaultValue=True),
             tr("Lee–Yu bias correction of fixed-effects estimates"))))
-    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterField(
+    algorithm.addParameter(as_advanced(with_help(QgsProcessingParameterField(
         DURBIN, tr("Variables with a W·X term"),
         parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=True,
         optional=True), tr("Variables with a W·X term (Durbin models; empty: all explanatory variables)"))))
-    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterNumber(
+    algorithm.addParameter(as_advanced(with_help(QgsProcessingParameterNumber(
         DRAWS, tr("Simulation draws"),
         QgsProcessingParameterNumber.Integer,
         defaultValue=1000, minValue=0, maxValue=100000),
             tr("Simulation draws for the effects' standard errors (0: effects without standard errors)"))))
-    algorithm.addParameter(_advanced(QgsProcessingParameterNumber(
+    algorithm.addParameter(as_advanced(QgsProcessingParameterNumber(
         SEED, tr("Random seed (simulations)"), QgsProcessingParameterNumber.Integer, defaultValue=1, minValue=0)))
 
 
@@ -162,7 +155,7 @@ def spec_from_parameters(algorithm, parameters, context, labels=None):
 
 def add_compare_parameter(algorithm) -> None:
     """The advanced option to estimate the other models of the family (``resilience:spatialdurbin``)."""
-    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterBoolean(
+    algorithm.addParameter(as_advanced(with_help(QgsProcessingParameterBoolean(
         COMPARE, tr("Compare with the other models"), defaultValue=True),
         tr("Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman tests)"))))
 

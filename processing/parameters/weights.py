@@ -11,21 +11,18 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ...core.weights.kinds import KERNELS, KINDS, NESTINGS, POINT_METHODS, TRANSFORMS
 from ..qgis_compat import parameter_as_strings
+from ..translation import translator
 from .choices import chosen, enum_parameter
-from .help import with_help
+from .help import as_advanced, with_help
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("WeightsParameters", text)
+tr = translator("WeightsParameters")
 
 
 def kind_labels() -> dict[str, str]:
@@ -110,7 +107,7 @@ def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: st
     algorithm.addParameter(
         enum_parameter(f"{p}TRANSFORM", tr("Transformation"), TRANSFORMS, transform_labels())
     )
-    advanced = [
+    advanced_parameters = [
         QgsProcessingParameterBoolean(
             f"{p}SYMMETRIC", tr("Make k-nearest neighbours symmetric"), defaultValue=False
         ),
@@ -168,9 +165,8 @@ def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: st
         ), tr("Planar distances in the layer's projection (spdep longlat = FALSE; default: geodesic on the "
               "ellipsoid whenever the CRS has one)")),
     ]
-    for parameter in advanced:
-        parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-        algorithm.addParameter(parameter)
+    for parameter in advanced_parameters:
+        algorithm.addParameter(as_advanced(parameter))
 
 
 def weights_spec(algorithm, parameters, context, prefix: str = "WEIGHTS_"):

@@ -9,17 +9,15 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ...core.regression.options import TABLE_FORMATS as TABLE_FORMAT_KEYS
 from ..io.bridge import frame_to_sink
 from ..parameters.choices import chosen_many, enum_parameter
 from ..parameters.help import with_help
 from ..styling import Style, attach_style
+from ..translation import translator
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("RegressionOutput", text)
+tr = translator("RegressionOutput")
 
 
 def add_report_parameters(algorithm, chart_label: str) -> None:

@@ -4,137 +4,137 @@
   <context>
     <name>AutocorrelationParameters</name>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="50" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="43" />
       <source>Units (cities)</source>
       <translation>单元（城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="53" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="46" />
       <source>Variables</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="53" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="46" />
       <source>Variable</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="57" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="50" />
       <source>Every year</source>
       <translation>所有年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="58" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="51" />
       <source>Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every year instead of the last)</source>
       <translation>所选字段的每一年（DEI_2019 → DEI_2011 … DEI_2019；长格式图层：每一年，而非仅最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="67" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="60" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="69" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="62" />
       <source>Permutations (0 = analytical inference only)</source>
       <translation>置换次数（0 = 仅解析推断）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="71" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="64" />
       <source>Random seed</source>
       <translation>随机种子</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="73" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="66" />
       <source>Random seed (the same seed gives the same result; empty: a new draw every run)</source>
       <translation>随机种子（相同种子得到相同结果；留空：每次运行重新抽样）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="76" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="69" />
       <source>Significance level</source>
       <translation>显著性水平</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="79" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="72" />
       <source>Multiple-testing control</source>
       <translation>多重检验校正</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="80" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="73" />
       <source>None</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="80" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="73" />
       <source>False discovery rate (Benjamini–Hochberg)</source>
       <translation>错误发现率（Benjamini–Hochberg）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="81" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="74" />
       <source>Bonferroni</source>
       <translation>Bonferroni</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="85" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="78" />
       <source>Units with NULL values</source>
       <translation>含 NULL 值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="86" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="79" />
       <source>Leave them out and report them</source>
       <translation>剔除并报告</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="86" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="79" />
       <source>Stop with an error</source>
       <translation>报错并停止</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="92" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="85" />
       <source>Several years</source>
       <translation>多个年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="93" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="86" />
       <source>One layer, fields per year</source>
       <translation>单个图层，每年一组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="93" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="86" />
       <source>One layer per year</source>
       <translation>每年一个图层</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="94" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="87" />
       <source>One layer, one set of fields per year (LI_2019 …); or one layer per year (the last year in the output, every year in the folder below)</source>
       <translation>单个图层，每年一组字段（LI_2019 …）；或每年一个图层（输出为最后一年，各年图层存于下方文件夹）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="98" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="91" />
       <source>Folder for one layer per year</source>
       <translation>逐年图层的存放文件夹</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="99" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="92" />
       <source>Layers per year</source>
       <translation>逐年图层</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="169" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="162" />
       <source>Plots need the Python package matplotlib, which QGIS's Python lacks: install it (python -m pip install matplotlib; on Windows in the OSGeo4W Shell) or leave the plot output empty.</source>
       <translation>绘图需要 Python 包 matplotlib，而 QGIS 的 Python 中没有：请安装（python -m pip install matplotlib；Windows 上请在 OSGeo4W Shell 中运行），或将绘图输出留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="205" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="198" />
       <source>Significance — {run}</source>
       <translation>显著性 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="218" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="211" />
       <source>The input already has {fields}; the output replaces them.</source>
       <translation>输入中已有字段 {fields}；输出将替换这些字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="325" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="318" />
       <source>Could not create the layer {path}.</source>
       <translation>无法创建图层 {path}。</translation>
     </message>
@@ -328,12 +328,12 @@
   <context>
     <name>ClassificationParameters</name>
     <message>
-      <location filename="../../processing/parameters/classification.py" line="29" />
+      <location filename="../../processing/parameters/classification.py" line="28" />
       <source>Classification</source>
       <translation>分级方法</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/classification.py" line="30" />
+      <location filename="../../processing/parameters/classification.py" line="29" />
       <source>Number of classes</source>
       <translation>分级数</translation>
     </message>
@@ -341,17 +341,17 @@
   <context>
     <name>CompositeIndexAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="32" />
+      <location filename="../../processing/algorithms/composite_index.py" line="31" />
       <source>Composite index (entropy weights)</source>
       <translation>综合指数（熵权法）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="33" />
+      <location filename="../../processing/algorithms/composite_index.py" line="32" />
       <source>Entropy-weighted composite indices (e.g. DEI, URI) from yearly indicators.</source>
       <translation>由逐年指标按熵权法计算综合指数（如 DEI、URI）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="38" />
+      <location filename="../../processing/algorithms/composite_index.py" line="37" />
       <source>Builds composite indices from yearly indicators: by default a digital economy index and an urban resilience index with four dimensions (social, economic, infrastructure, ecological).
 
 Layer: wide (one feature per city, fields STEM_YYYY such as GDPPC_2019, as Join indicator table writes), long (one feature per city and year: choose the year field) or a single cross-section.
@@ -384,302 +384,302 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
 错误输入：字段不存在或非数值、维度下没有指标、城市少于两个均会报错；常数指标将被剔除并给出警告；存在缺失值时停止运行，除非选择剔除这些城市-年份或以当年均值填补（两者均会记录）。不是有限数的值（±inf）按缺失值处理，适用同一选项。变异系数法拒绝含负值的指标（不是比率尺度）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="36" />
+      <location filename="../../processing/algorithms/composite_index.py" line="35" />
       <source>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性</source>
       <translation>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性,指标体系,权重,变异系数,CRITIC 法,TOPSIS</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="94" />
+      <location filename="../../processing/algorithms/composite_index.py" line="93" />
       <source>Cities with indicators</source>
       <translation>含指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="96" />
+      <location filename="../../processing/algorithms/composite_index.py" line="95" />
       <source>Indicator system (template)</source>
       <translation>指标体系（模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="99" />
+      <location filename="../../processing/algorithms/composite_index.py" line="98" />
       <source>Indicator system file</source>
       <translation>指标体系文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="101" />
+      <location filename="../../processing/algorithms/composite_index.py" line="100" />
       <source>Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</source>
       <translation>表格 (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="102" />
+      <location filename="../../processing/algorithms/composite_index.py" line="101" />
       <source>Indicator system file (CSV/XLSX; replaces the template)</source>
       <translation>指标体系文件（CSV/XLSX；替代模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="104" />
+      <location filename="../../processing/algorithms/composite_index.py" line="103" />
       <source>Indicator system table</source>
       <translation>指标体系表</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="105" />
+      <location filename="../../processing/algorithms/composite_index.py" line="104" />
       <source>Indicator (field stem)</source>
       <translation>指标（字段前缀）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="105" />
+      <location filename="../../processing/algorithms/composite_index.py" line="104" />
       <source>Index</source>
       <translation>指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="105" />
+      <location filename="../../processing/algorithms/composite_index.py" line="104" />
       <source>Dimension</source>
       <translation>维度</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="106" />
+      <location filename="../../processing/algorithms/composite_index.py" line="105" />
       <source>Direction (+/-)</source>
       <translation>方向（+/-）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="106" />
+      <location filename="../../processing/algorithms/composite_index.py" line="105" />
       <source>Weight</source>
       <translation>权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="107" />
+      <location filename="../../processing/algorithms/composite_index.py" line="106" />
       <source>Indicator system table (replaces the template)</source>
       <translation>指标体系表（替代模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="109" />
+      <location filename="../../processing/algorithms/composite_index.py" line="108" />
       <source>Weighting method</source>
       <translation>赋权方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="110" />
+      <location filename="../../processing/algorithms/composite_index.py" line="109" />
       <source>Entropy weight method</source>
       <translation>熵权法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="110" />
+      <location filename="../../processing/algorithms/composite_index.py" line="109" />
       <source>CRITIC</source>
       <translation>CRITIC 法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="110" />
+      <location filename="../../processing/algorithms/composite_index.py" line="109" />
       <source>Coefficient of variation</source>
       <translation>变异系数法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="111" />
+      <location filename="../../processing/algorithms/composite_index.py" line="110" />
       <source>Equal weights</source>
       <translation>等权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="111" />
+      <location filename="../../processing/algorithms/composite_index.py" line="110" />
       <source>User weights (weight column)</source>
       <translation>自定义权重（weight 列）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="113" />
+      <location filename="../../processing/algorithms/composite_index.py" line="112" />
       <source>Panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="114" />
+      <location filename="../../processing/algorithms/composite_index.py" line="113" />
       <source>Pooled city-years: one set of weights, indices comparable over time</source>
       <translation>城市-年份合并：一套权重，指数可跨年比较</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="115" />
+      <location filename="../../processing/algorithms/composite_index.py" line="114" />
       <source>Each year separately</source>
       <translation>逐年分别计算</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="117" />
+      <location filename="../../processing/algorithms/composite_index.py" line="116" />
       <source>Missing values</source>
       <translation>缺失值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="118" />
+      <location filename="../../processing/algorithms/composite_index.py" line="117" />
       <source>Stop with an error</source>
       <translation>报错并停止</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="118" />
+      <location filename="../../processing/algorithms/composite_index.py" line="117" />
       <source>Drop the city-year</source>
       <translation>剔除该城市-年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="118" />
+      <location filename="../../processing/algorithms/composite_index.py" line="117" />
       <source>Fill with the year mean</source>
       <translation>以当年均值填补</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="121" />
+      <location filename="../../processing/algorithms/composite_index.py" line="120" />
       <source>Add the TOPSIS relative closeness</source>
       <translation>增加 TOPSIS 相对贴近度</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="123" />
+      <location filename="../../processing/algorithms/composite_index.py" line="122" />
       <source>Year field</source>
       <translation>年份字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="125" />
+      <location filename="../../processing/algorithms/composite_index.py" line="124" />
       <source>Year field (long layers: one feature per city and year)</source>
       <translation>年份字段（长格式图层：每个城市每年一个要素）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="127" />
+      <location filename="../../processing/algorithms/composite_index.py" line="126" />
       <source>Standardisation</source>
       <translation>标准化方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="128" />
+      <location filename="../../processing/algorithms/composite_index.py" line="127" />
       <source>Min–max by direction (0–1)</source>
       <translation>按方向极差标准化（0–1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="128" />
+      <location filename="../../processing/algorithms/composite_index.py" line="127" />
       <source>Z-score by direction</source>
       <translation>按方向 Z 分数标准化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="130" />
+      <location filename="../../processing/algorithms/composite_index.py" line="129" />
       <source>Entropy shift</source>
       <translation>熵值平移量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="132" />
+      <location filename="../../processing/algorithms/composite_index.py" line="131" />
       <source>Entropy shift added to the min–max values</source>
       <translation>熵权法中加到极差标准化值上的平移量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="133" />
+      <location filename="../../processing/algorithms/composite_index.py" line="132" />
       <source>City id field (named in messages)</source>
       <translation>城市标识字段（用于提示信息）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="139" />
+      <location filename="../../processing/algorithms/composite_index.py" line="137" />
       <source>Indices</source>
       <translation>指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="141" />
+      <location filename="../../processing/algorithms/composite_index.py" line="139" />
       <source>Indicator weights</source>
       <translation>指标权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="144" />
+      <location filename="../../processing/algorithms/composite_index.py" line="142" />
       <source>Output field stems</source>
       <translation>输出字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="145" />
+      <location filename="../../processing/algorithms/composite_index.py" line="143" />
       <source>Latest year</source>
       <translation>最新年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="158" />
+      <location filename="../../processing/algorithms/composite_index.py" line="156" />
       <source>Give the indicator system either as a file or as a table, not both.</source>
       <translation>指标体系请以文件或表格之一给出，不要同时给出。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="161" />
+      <location filename="../../processing/algorithms/composite_index.py" line="159" />
       <source>Indicator system: the table of the dialog.</source>
       <translation>指标体系：对话框中的表格。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="164" />
+      <location filename="../../processing/algorithms/composite_index.py" line="162" />
       <source>Indicator system: {path}.</source>
       <translation>指标体系：{path}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="169" />
+      <location filename="../../processing/algorithms/composite_index.py" line="167" />
       <source>Indicator system: template {key}.</source>
       <translation>指标体系：模板 {key}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="193" />
+      <location filename="../../processing/algorithms/composite_index.py" line="191" />
       <source>Not part of an index (auxiliary): {codes}.</source>
       <translation>不属于任何指数（辅助指标）：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="206" />
+      <location filename="../../processing/algorithms/composite_index.py" line="204" />
       <source>{label}: fields {fields}.</source>
       <translation>{label}：字段 {fields}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="217" />
+      <location filename="../../processing/algorithms/composite_index.py" line="215" />
       <source>{label} {year}</source>
       <translation>{label} {year}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="234" />
+      <location filename="../../processing/algorithms/composite_index.py" line="232" />
       <source>Indicator</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="235" />
+      <location filename="../../processing/algorithms/composite_index.py" line="233" />
       <source>Indicator name</source>
       <translation>指标名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="235" />
+      <location filename="../../processing/algorithms/composite_index.py" line="233" />
       <source>Direction (+ more is better)</source>
       <translation>方向（+ 为越大越好）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="236" />
+      <location filename="../../processing/algorithms/composite_index.py" line="234" />
       <source>Year (empty: pooled)</source>
       <translation>年份（空：合并）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="237" />
+      <location filename="../../processing/algorithms/composite_index.py" line="235" />
       <source>Entropy e_j</source>
       <translation>熵值 e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="237" />
+      <location filename="../../processing/algorithms/composite_index.py" line="235" />
       <source>Divergence d_j = 1 − e_j</source>
       <translation>差异系数 d_j = 1 − e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="238" />
+      <location filename="../../processing/algorithms/composite_index.py" line="236" />
       <source>Standard deviation</source>
       <translation>标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="238" />
+      <location filename="../../processing/algorithms/composite_index.py" line="236" />
       <source>CRITIC conflict Σ(1 − r)</source>
       <translation>CRITIC 冲突性 Σ(1 − r)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="239" />
+      <location filename="../../processing/algorithms/composite_index.py" line="237" />
       <source>CRITIC information C_j</source>
       <translation>CRITIC 信息量 C_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="240" />
+      <location filename="../../processing/algorithms/composite_index.py" line="238" />
       <source>Weight w_j</source>
       <translation>权重 w_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="240" />
+      <location filename="../../processing/algorithms/composite_index.py" line="238" />
       <source>Rank of the weight</source>
       <translation>权重排名</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="241" />
+      <location filename="../../processing/algorithms/composite_index.py" line="239" />
       <source>Weight of the dimension</source>
       <translation>维度权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="247" />
+      <location filename="../../processing/algorithms/composite_index.py" line="245" />
       <source>{count} missing indicator values:</source>
       <translation>{count} 个指标值缺失：</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="252" />
+      <location filename="../../processing/algorithms/composite_index.py" line="250" />
       <source>  … and {more} more.</source>
       <translation>  … 另有 {more} 个。</translation>
     </message>
@@ -751,17 +751,17 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
   <context>
     <name>ConvergenceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="49" />
+      <location filename="../../processing/algorithms/convergence.py" line="48" />
       <source>σ- and β-convergence</source>
       <translation>σ收敛与β收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="50" />
+      <location filename="../../processing/algorithms/convergence.py" line="49" />
       <source>σ- and β-convergence of an indicator, with spatial β-convergence models.</source>
       <translation>指标的 σ 收敛与 β 收敛，含空间 β 收敛模型。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="56" />
+      <location filename="../../processing/algorithms/convergence.py" line="55" />
       <source>Do regional differences shrink, and do lagging cities catch up? Tests σ- and β-convergence of a yearly indicator (e.g. a resilience or digital-economy index) across cities.
 
 Input: a wide layer (one feature per city, fields STEM_YYYY such as RES_2011 … RES_2019: choose any year of the stem) or a long layer (one feature per city and year: choose its year field and the city id field). The indicator must be positive (logs and growth rates).
@@ -786,252 +786,252 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
 输出：含初始水平与增长率的城市图层（分级设色图）、σ收敛表、β收敛汇总表，可选的分组表和全部系数表，含论文格式表格（括号内为标准误，附显著性星号）和图表的 HTML 报告，以及 PNG 格式的σ收敛图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="54" />
+      <location filename="../../processing/algorithms/convergence.py" line="53" />
       <source>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects</source>
       <translation>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects,收敛,σ收敛,β收敛,追赶,区域差异,泰尔指数,基尼系数,Dagum 基尼系数,变异系数,半衰期,收敛速度,空间收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="103" />
+      <location filename="../../processing/algorithms/convergence.py" line="102" />
       <source>Cities with a yearly indicator</source>
       <translation>含逐年指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="105" />
+      <location filename="../../processing/algorithms/convergence.py" line="104" />
       <source>Indicator</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="107" />
+      <location filename="../../processing/algorithms/convergence.py" line="106" />
       <source>Indicator (any year of a STEM_YYYY field, or the value field of a long layer)</source>
       <translation>指标（STEM_YYYY 字段中的任一年份，或长格式图层的数值字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="110" />
+      <location filename="../../processing/algorithms/convergence.py" line="109" />
       <source>Region group field</source>
       <translation>区域分组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="112" />
+      <location filename="../../processing/algorithms/convergence.py" line="111" />
       <source>Region group field (e.g. region: east, central, west, northeast)</source>
       <translation>地区分组字段（如地区：东部、中部、西部、东北）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="114" />
+      <location filename="../../processing/algorithms/convergence.py" line="113" />
       <source>Control variables</source>
       <translation>控制变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="116" />
+      <location filename="../../processing/algorithms/convergence.py" line="115" />
       <source>Control variables for conditional β-convergence (optional)</source>
       <translation>条件β收敛的控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="119" />
+      <location filename="../../processing/algorithms/convergence.py" line="118" />
       <source>Spatial β-convergence models</source>
       <translation>空间 β 收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="120" />
+      <location filename="../../processing/algorithms/convergence.py" line="119" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="120" />
+      <location filename="../../processing/algorithms/convergence.py" line="119" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="121" />
+      <location filename="../../processing/algorithms/convergence.py" line="120" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="122" />
+      <location filename="../../processing/algorithms/convergence.py" line="121" />
       <source>Spatial β-convergence models (cross-section, maximum likelihood)</source>
       <translation>空间β收敛模型（截面，极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="123" />
+      <location filename="../../processing/algorithms/convergence.py" line="122" />
       <source>Fixed effects of the panel β regression</source>
       <translation>面板β回归的固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="124" />
+      <location filename="../../processing/algorithms/convergence.py" line="123" />
       <source>None (pooled OLS)</source>
       <translation>无（混合 OLS）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="125" />
+      <location filename="../../processing/algorithms/convergence.py" line="124" />
       <source>Unit (city)</source>
       <translation>城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="126" />
+      <location filename="../../processing/algorithms/convergence.py" line="125" />
       <source>Unit and year (two-way)</source>
       <translation>城市与年份（双向固定效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="127" />
+      <location filename="../../processing/algorithms/convergence.py" line="126" />
       <source>Standard errors of the OLS regressions</source>
       <translation>OLS 回归的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="128" />
+      <location filename="../../processing/algorithms/convergence.py" line="127" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="128" />
+      <location filename="../../processing/algorithms/convergence.py" line="127" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="129" />
+      <location filename="../../processing/algorithms/convergence.py" line="128" />
       <source>Clustered by unit (robust HC1 in the cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="133" />
+      <location filename="../../processing/algorithms/convergence.py" line="132" />
       <source>Controls in the cross-section</source>
       <translation>截面回归中的控制变量取值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="134" />
+      <location filename="../../processing/algorithms/convergence.py" line="133" />
       <source>Value in the first year</source>
       <translation>首年值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="134" />
+      <location filename="../../processing/algorithms/convergence.py" line="133" />
       <source>Mean over the period</source>
       <translation>期间均值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="136" />
+      <location filename="../../processing/algorithms/convergence.py" line="135" />
       <source>Standard deviation divisor</source>
       <translation>标准差分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="137" />
+      <location filename="../../processing/algorithms/convergence.py" line="136" />
       <source>n − 1 (sample)</source>
       <translation>n − 1（样本）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="137" />
+      <location filename="../../processing/algorithms/convergence.py" line="136" />
       <source>n (population)</source>
       <translation>n（总体）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="138" />
+      <location filename="../../processing/algorithms/convergence.py" line="137" />
       <source>Standard deviation (CV, σ of logs) divides by</source>
       <translation>标准差（变异系数、对数标准差）的分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="140" />
+      <location filename="../../processing/algorithms/convergence.py" line="139" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="141" />
+      <location filename="../../processing/algorithms/convergence.py" line="140" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="148" />
+      <location filename="../../processing/algorithms/convergence.py" line="146" />
       <source>Cities with growth rates</source>
       <translation>含增长率的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="150" />
+      <location filename="../../processing/algorithms/convergence.py" line="148" />
       <source>σ-convergence by year</source>
       <translation>逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="152" />
+      <location filename="../../processing/algorithms/convergence.py" line="150" />
       <source>β-convergence models</source>
       <translation>β收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="154" />
+      <location filename="../../processing/algorithms/convergence.py" line="152" />
       <source>σ-convergence by group and year</source>
       <translation>分组逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="157" />
+      <location filename="../../processing/algorithms/convergence.py" line="155" />
       <source>All β-convergence coefficients</source>
       <translation>全部β收敛系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="159" />
+      <location filename="../../processing/algorithms/convergence.py" line="157" />
       <source>σ-convergence chart</source>
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="163" />
+      <location filename="../../processing/algorithms/convergence.py" line="161" />
       <source>β (cross-section OLS, absolute)</source>
       <translation>β（截面 OLS，绝对收敛）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="164" />
+      <location filename="../../processing/algorithms/convergence.py" line="162" />
       <source>Speed of convergence λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="165" />
+      <location filename="../../processing/algorithms/convergence.py" line="163" />
       <source>Half-life (years)</source>
       <translation>半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="166" />
+      <location filename="../../processing/algorithms/convergence.py" line="164" />
       <source>Coefficient of variation, first year</source>
       <translation>变异系数（首年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="167" />
+      <location filename="../../processing/algorithms/convergence.py" line="165" />
       <source>Coefficient of variation, last year</source>
       <translation>变异系数（末年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="168" />
+      <location filename="../../processing/algorithms/convergence.py" line="166" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="257" />
+      <location filename="../../processing/algorithms/convergence.py" line="255" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="257" />
+      <location filename="../../processing/algorithms/convergence.py" line="255" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="259" />
+      <location filename="../../processing/algorithms/convergence.py" line="257" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design}β回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="318" />
+      <location filename="../../processing/algorithms/convergence.py" line="316" />
       <source>{variable} in {year}</source>
       <translation>{year}年{variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="320" />
+      <location filename="../../processing/algorithms/convergence.py" line="318" />
       <source>Log of {variable} in {year}</source>
       <translation>{year}年{variable}的对数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="321" />
+      <location filename="../../processing/algorithms/convergence.py" line="319" />
       <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
       <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="323" />
+      <location filename="../../processing/algorithms/convergence.py" line="321" />
       <source>{variable} in {year} relative to the mean of all units</source>
       <translation>{year}年{variable}相对全部单元均值之比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="331" />
+      <location filename="../../processing/algorithms/convergence.py" line="329" />
       <source>Growth of {variable} {start}–{end}</source>
       <translation>{variable} {start}–{end} 年增长</translation>
     </message>
@@ -1739,17 +1739,17 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
       <translation>备份覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="38" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="37" />
       <source>Core–node coverage</source>
       <translation>核心–节点覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="39" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="38" />
       <source>Core cities that cover every city within a radius, solved exactly.</source>
       <translation>精确求解：使每个城市都在给定半径内被覆盖的核心城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="44" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="43" />
       <source>Chooses core cities so that every city lies within a radius (300 km in the study) of a core: the “core–node” infrastructure layout. Solved exactly as an integer programme (HiGHS); the log says whether the solution is proven optimal, and the gap when the time limit stopped the solver first.
 
 Problems: set covering — the fewest cores that cover every city; maximal covering — p cores that cover the most demand (a weight field such as population, or 1 per city). Backup coverage (set covering): among the optimal covers, the one that covers the most cities twice.
@@ -1770,462 +1770,462 @@ Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the
 输出：带有所分配（最近）核心（CORE_ID、CORE_NAME）、到核心的距离（CORE_KM）、半径内是否有核心（COVERED）及半径内核心个数（N_COVER）的城市；核心（带标注的星形符号）；以各核心为中心、按半径绘制的真实大地线圆；每个城市到其核心的核心-节点连线及距离（DIST_KM）；以及含多个半径（如 200、300、500 km）比较的 HTML 摘要报告。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="42" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="41" />
       <source>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout</source>
       <translation>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout,覆盖,核心,节点,半径,集合覆盖,最大覆盖,备份覆盖,选址,设施布局,基础设施</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="93" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="92" />
       <source>City id field</source>
       <translation>城市标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="95" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="94" />
       <source>City id field (e.g. adcode; default: feature id)</source>
       <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="97" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="96" />
       <source>City name field</source>
       <translation>城市名称字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="99" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="98" />
       <source>City name field (labels; default: a field called “name”)</source>
       <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="100" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="99" />
       <source>Problem</source>
       <translation>问题类型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="101" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="100" />
       <source>Set covering: fewest cores covering every city</source>
       <translation>集合覆盖：用最少的核心覆盖全部城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="102" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="101" />
       <source>Maximal covering: p cores covering the most demand</source>
       <translation>最大覆盖：p 个核心覆盖尽可能多的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="104" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="103" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="107" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="106" />
       <source>Number of cores p (maximal covering)</source>
       <translation>核心数 p（最大覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="110" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="109" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="112" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="111" />
       <source>Demand field (maximal covering; default: 1 per city)</source>
       <translation>需求字段（最大覆盖；默认：每个城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="115" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="114" />
       <source>Backup coverage: among optimal covers, cover the most cities twice</source>
       <translation>备份覆盖：在最优覆盖方案中使被两次覆盖的城市最多</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="117" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="116" />
       <source>Candidate cores</source>
       <translation>候选核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="119" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="118" />
       <source>Candidate cores (expression; empty: every city)</source>
       <translation>候选核心（表达式；留空：全部城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="121" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="120" />
       <source>Existing cores</source>
       <translation>现有核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="122" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="121" />
       <source>Existing cores that must stay (expression)</source>
       <translation>必须保留的现有核心（表达式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="124" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="123" />
       <source>Selected cities are existing cores</source>
       <translation>所选城市为现有核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="125" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="124" />
       <source>The selected cities are existing cores that must stay</source>
       <translation>所选城市为必须保留的现有核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="127" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="126" />
       <source>Radii to compare (km)</source>
       <translation>比较半径（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="129" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="128" />
       <source>Compare over radii (km, comma-separated; empty: none)</source>
       <translation>比较多个半径（km，以逗号分隔；留空：不比较）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="131" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
       <source>Point of each city</source>
       <translation>城市的代表点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="132" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="131" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="132" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="131" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="133" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="132" />
       <source>Longitude/latitude fields</source>
       <translation>经纬度字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="135" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="134" />
       <source>Longitude field (WGS84 degrees)</source>
       <translation>经度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="138" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="137" />
       <source>Latitude field (WGS84 degrees)</source>
       <translation>纬度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="141" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="140" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="148" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="146" />
       <source>Cities with their core</source>
       <translation>城市及其核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="152" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="150" />
       <source>Coverage areas (geodesic circles)</source>
       <translation>覆盖范围（大地线圆）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="155" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="153" />
       <source>Core–node links</source>
       <translation>核心-节点连线</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="157" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="155" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="157" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="155" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="159" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="157" />
       <source>Number of cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="160" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="158" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="159" />
       <source>Share of demand covered</source>
       <translation>被覆盖需求占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="162" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="160" />
       <source>Largest city-to-core distance (km)</source>
       <translation>城市到核心的最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="163" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="166" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="164" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="193" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="191" />
       <source>Set covering covers every city; the demand field only enters the shares reported.</source>
       <translation>集合覆盖会覆盖全部城市；需求字段仅用于计算所报告的覆盖比例。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="197" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="195" />
       <source>Solving {model} at {radius} km for {n} cities…</source>
       <translation>正在对 {n} 个城市以 {radius} km 半径求解{model}…</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="198" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="196" />
       <source>set covering</source>
       <translation>集合覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="198" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="196" />
       <source>maximal covering</source>
       <translation>最大覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="205" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="203" />
       <source>The solution is not proven optimal: {status}. Raise the time limit to close the gap.</source>
       <translation>该解尚未被证明最优：{status}。请提高时间上限以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="209" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="207" />
       <source>Radius {radius} km: {value}</source>
       <translation>半径 {radius} km：{value}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="270" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="268" />
       <source>“{value}” in the radii to compare is not a number; write radii in km separated by commas, e.g. 200, 300, 500.</source>
       <translation>比较半径中的“{value}”不是数字；请以 km 为单位、用逗号分隔填写半径，如 200, 300, 500。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="276" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="274" />
       <source>Backup coverage applies to set covering only; ignored.</source>
       <translation>备份覆盖仅适用于集合覆盖；已忽略。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="296" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="294" />
       <source>The expression {expression} is invalid: {error}</source>
       <translation>表达式 {expression} 无效：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="301" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="299" />
       <source>The expression {expression} uses fields that are not in the layer: {fields}; choose from {available}.</source>
       <translation>表达式 {expression} 使用了图层中不存在的字段：{fields}；请从以下字段中选择：{available}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="315" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="313" />
       <source>The expression {expression} fails: {error}</source>
       <translation>表达式 {expression} 计算失败：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="328" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="326" />
       <source>Existing cores from the selection need the cities as a layer loaded in the project, not a file; load it, select the existing cores, or use an expression.</source>
       <translation>从选择集读取现有核心时，城市必须是已加载到项目中的图层，而不是文件；请加载图层并选择现有核心，或改用表达式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="333" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="331" />
       <source>No city of {layer} is selected, but the selected cities should be the existing cores; select them or untick the option.</source>
       <translation>图层 {layer} 中没有选中的城市，但所选城市应为现有核心；请选择这些城市，或取消勾选该选项。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="354" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="352" />
       <source>Cities and their core ({radius} km)</source>
       <translation>城市及其核心（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="359" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="357" />
       <source>Cores ({count})</source>
       <translation>核心（{count} 个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="366" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="364" />
       <source>Radius (km, geodesic)</source>
       <translation>半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="367" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
       <source>Coverage areas ({radius} km)</source>
       <translation>覆盖范围（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="373" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="373" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
       <source>City name</source>
       <translation>城市名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="375" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="373" />
       <source>Distance to the core (km, geodesic)</source>
       <translation>到核心的距离（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="376" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="374" />
       <source>Within the radius (1 = yes)</source>
       <translation>在半径内（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="382" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="380" />
       <source>infeasible ({note})</source>
       <translation>无可行解（{note}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="383" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="381" />
       <source>proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="384" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="382" />
       <source>not proven optimal, gap {gap:.2f} %</source>
       <translation>未证明最优，差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="385" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="383" />
       <source>{cores} cores, {cities:.1f} % of cities and {demand:.1f} % of demand covered, largest distance {km:.1f} km, {status}</source>
       <translation>{cores} 个核心，覆盖 {cities:.1f} % 的城市和 {demand:.1f} % 的需求，最大距离 {km:.1f} km，{status}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="394" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="392" />
       <source>Core-node coverage: {layer}</source>
       <translation>核心-节点覆盖：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="395" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="393" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="396" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="394" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="396" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="394" />
       <source>Value</source>
       <translation>值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="399" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="397" />
       <source>Comparison over radii</source>
       <translation>不同半径的比较</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="408" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="406" />
       <source>gap {gap:.2f} %</source>
       <translation>差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="409" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="407" />
       <source>Radius (km)</source>
       <translation>半径（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="410" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="408" />
       <source>Largest distance (km)</source>
       <translation>最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="419" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="417" />
       <source>existing</source>
       <translation>现有</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="419" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="417" />
       <source>new</source>
       <translation>新增</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="420" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="418" />
       <source>Cities assigned</source>
       <translation>分配的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="420" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="418" />
       <source>Of which within the radius</source>
       <translation>其中在半径内</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="421" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="419" />
       <source>Farthest city (km)</source>
       <translation>最远城市（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="421" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="419" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="422" />
       <source>Cities not covered</source>
       <translation>未被覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="426" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
       <source>Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; “proven optimal” means no solution with fewer cores (set covering) or more covered demand (maximal covering) exists.</source>
       <translation>距离为椭球面上的大地线距离。以 HiGHS 精确求解整数规划；“已证明最优”表示不存在核心更少（集合覆盖）或覆盖需求更多（最大覆盖）的解。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="436" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="434" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="436" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="434" />
       <source>Assigned (nearest) core</source>
       <translation>分配的（最近）核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="437" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="435" />
       <source>Assigned core name</source>
       <translation>分配的核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="438" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="436" />
       <source>A core within the radius (1 = yes)</source>
       <translation>半径内有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="438" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="436" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="443" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="441" />
       <source>Existing core (1 = yes)</source>
       <translation>现有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="444" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
       <source>Cities assigned (nearest core)</source>
       <translation>分配的城市数（最近核心）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="444" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="445" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="443" />
       <source>Demand assigned</source>
       <translation>分配的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="445" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="443" />
       <source>Farthest assigned city (km)</source>
       <translation>所分配城市的最远距离（km）</translation>
     </message>
@@ -2505,7 +2505,7 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
   <context>
     <name>DigitalResilienceLanguage</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="80" />
+      <location filename="../../processing/translation.py" line="47" />
       <source>en</source>
       <translation>zh</translation>
     </message>
@@ -3038,69 +3038,69 @@ The z-score does not change when a city's weights are rescaled, so binary and ro
   <context>
     <name>IndexRanking</name>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="36" />
+      <location filename="../../processing/reports/index_ranking.py" line="34" />
       <source>Index to rank</source>
       <translation>排名指数</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="38" />
+      <location filename="../../processing/reports/index_ranking.py" line="36" />
       <source>Index to rank (field stem, e.g. URI or URSOC; empty: the first index, as on the map)</source>
       <translation>排名的指数（字段前缀，如 URI 或 URSOC；留空：第一个指数，与地图相同）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="40" />
+      <location filename="../../processing/reports/index_ranking.py" line="38" />
       <source>Year to rank (0 = the latest year)</source>
       <translation>排名的年份（0 = 最新年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="43" />
+      <location filename="../../processing/reports/index_ranking.py" line="41" />
       <source>Cities at the top and bottom</source>
       <translation>排名首尾城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="45" />
+      <location filename="../../processing/reports/index_ranking.py" line="43" />
       <source>Cities at the top and at the bottom of the ranking</source>
       <translation>排名靠前和靠后各取的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="52" />
+      <location filename="../../processing/reports/index_ranking.py" line="49" />
       <source>Index ranking chart</source>
       <translation>指数排名图</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="52" />
+      <location filename="../../processing/reports/index_ranking.py" line="49" />
       <source>PNG images (*.png);;SVG images (*.svg)</source>
       <translation>PNG 图像 (*.png);;SVG 图像 (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="92" />
+      <location filename="../../processing/reports/index_ranking.py" line="89" />
       <source>The index to rank, {stem}, is not an output of this indicator system; use one of {stems}.</source>
       <translation>要排名的指数 {stem} 不是该指标体系的输出；请使用以下之一：{stems}。</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="98" />
+      <location filename="../../processing/reports/index_ranking.py" line="95" />
       <source>The year to rank, {year}, is not in the data ({first}–{last}).</source>
       <translation>要排名的年份 {year} 不在数据范围内（{first}–{last}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="107" />
+      <location filename="../../processing/reports/index_ranking.py" line="104" />
       <source>{index}{year}
 top and bottom {count} cities</source>
       <translation>{index}{year}
 排名前后各 {count} 个城市</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="108" />
+      <location filename="../../processing/reports/index_ranking.py" line="105" />
       <source>Top {n}</source>
       <translation>前 {n} 名</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="108" />
+      <location filename="../../processing/reports/index_ranking.py" line="105" />
       <source>Bottom {n}</source>
       <translation>后 {n} 名</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="109" />
+      <location filename="../../processing/reports/index_ranking.py" line="106" />
       <source>Ranking chart of {index}{year}: {path}.</source>
       <translation>{index}{year} 的排名图：{path}。</translation>
     </message>
@@ -3108,17 +3108,17 @@ top and bottom {count} cities</source>
   <context>
     <name>InvalidGeometries</name>
     <message>
-      <location filename="../../processing/io/invalid_geometries.py" line="70" />
+      <location filename="../../processing/io/invalid_geometries.py" line="68" />
       <source>{count} feature(s) without geometry were left out: {ids}.</source>
       <translation>已剔除 {count} 个没有几何的要素：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../processing/io/invalid_geometries.py" line="79" />
+      <location filename="../../processing/io/invalid_geometries.py" line="77" />
       <source>{count} invalid geometries were repaired for the analysis (the layer is unchanged): {ids}.</source>
       <translation>已为分析修复 {count} 个无效几何（图层本身未改动）：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../processing/io/invalid_geometries.py" line="132" />
+      <location filename="../../processing/io/invalid_geometries.py" line="130" />
       <source>{count} feature(s) with invalid geometry were left out: {ids}.</source>
       <translation>已剔除 {count} 个几何无效的要素：{ids}。</translation>
     </message>
@@ -3126,17 +3126,17 @@ top and bottom {count} cities</source>
   <context>
     <name>JoinTableAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="28" />
+      <location filename="../../processing/algorithms/join_table.py" line="27" />
       <source>Join indicator table</source>
       <translation>连接指标表</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="29" />
+      <location filename="../../processing/algorithms/join_table.py" line="28" />
       <source>Joins a yearbook indicator table (CSV/XLSX, long or wide) to the cities.</source>
       <translation>将统计年鉴指标表（CSV/XLSX，长或宽格式）连接到城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="33" />
+      <location filename="../../processing/algorithms/join_table.py" line="32" />
       <source>Attaches a table of yearly indicators (a statistical yearbook export, CSV or XLSX) to a layer of cities.
 
 Table layouts (detected, or chosen): long (city, year, indicator, value), wide (city, year, one column per indicator, like the sample synthetic_panel.csv) or wide by indicator and year (city, GDPPC_2019, GDPPC2019, 2019_GDPPC, 人均GDP2019年…). CSV files may be UTF-8 (with or without BOM) or GBK/GB18030 (detected; or force the encoding). The first row holds the column names. Cells like 1,234.5, 12.5% and full-width digits are read as numbers; empty cells, -, —, … and NA are missing values; any other text in an indicator column is an error naming its line.
@@ -3153,282 +3153,282 @@ Output: the layer with the panel attached, either one feature per city with one 
 输出：连接了面板数据的图层，可以是每个城市一个要素、每个指标每年一个字段（STEM_YYYY，如 GDPPC_2019：其他算法读取的格式），也可以是每个城市每年一个要素并带年份字段（此时输入的要素 ID 逐年重复，因此写入 fid_src 字段：GeoPackage 要求其 fid 唯一）。字段前缀最多 5 个字符：其他指标名会被重命名（按您的映射，如 人均GDP=GDPPC，否则为 V01、V02…），原名称保留在字段别名中。地图显示第一个指标最新年份的分布。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="32" />
+      <location filename="../../processing/algorithms/join_table.py" line="31" />
       <source>join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板</source>
       <translation>join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板,连接,指标,行政区划代码</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="76" />
+      <location filename="../../processing/algorithms/join_table.py" line="75" />
       <source>Cities</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="78" />
+      <location filename="../../processing/algorithms/join_table.py" line="77" />
       <source>City key field</source>
       <translation>城市连接字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="80" />
+      <location filename="../../processing/algorithms/join_table.py" line="79" />
       <source>City field to join on (code, e.g. adcode, or name)</source>
       <translation>用于连接的城市字段（代码，如 adcode，或名称）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="82" />
+      <location filename="../../processing/algorithms/join_table.py" line="81" />
       <source>Indicator table (CSV or XLSX)</source>
       <translation>指标表（CSV 或 XLSX）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="83" />
+      <location filename="../../processing/algorithms/join_table.py" line="82" />
       <source>Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</source>
       <translation>表格 (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="85" />
+      <location filename="../../processing/algorithms/join_table.py" line="84" />
       <source>Join by</source>
       <translation>连接方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="85" />
+      <location filename="../../processing/algorithms/join_table.py" line="84" />
       <source>Code</source>
       <translation>代码</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="85" />
+      <location filename="../../processing/algorithms/join_table.py" line="84" />
       <source>Name (normalised)</source>
       <translation>名称（规范化）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="87" />
+      <location filename="../../processing/algorithms/join_table.py" line="86" />
       <source>Table key column</source>
       <translation>表格连接列</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="88" />
+      <location filename="../../processing/algorithms/join_table.py" line="87" />
       <source>Table column with the codes or names (empty: the city field's name, or adcode, code, name, city, 城市, 城市名称, 地区, 行政区划代码, 代码…)</source>
       <translation>表格中代码或名称所在的列（留空：与城市字段同名的列，或 adcode、code、name、city、城市、城市名称、地区、行政区划代码、代码…）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="91" />
+      <location filename="../../processing/algorithms/join_table.py" line="90" />
       <source>Table layout</source>
       <translation>表格格式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="92" />
+      <location filename="../../processing/algorithms/join_table.py" line="91" />
       <source>Detect automatically</source>
       <translation>自动识别</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="92" />
+      <location filename="../../processing/algorithms/join_table.py" line="91" />
       <source>Long: city, year, indicator, value</source>
       <translation>长格式：城市、年份、指标、数值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="93" />
+      <location filename="../../processing/algorithms/join_table.py" line="92" />
       <source>Wide: city, year, one column per indicator</source>
       <translation>宽格式：城市、年份、每个指标一列</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="94" />
+      <location filename="../../processing/algorithms/join_table.py" line="93" />
       <source>Wide: city, one column per indicator and year (GDPPC_2019)</source>
       <translation>宽格式：城市、每个指标每年一列（GDPPC_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="96" />
+      <location filename="../../processing/algorithms/join_table.py" line="95" />
       <source>Output</source>
       <translation>输出形式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="97" />
+      <location filename="../../processing/algorithms/join_table.py" line="96" />
       <source>One feature per city, a field per indicator and year (STEM_YYYY)</source>
       <translation>每个城市一个要素，每个指标每年一个字段（STEM_YYYY）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="98" />
+      <location filename="../../processing/algorithms/join_table.py" line="97" />
       <source>One feature per city and year, with a year field</source>
       <translation>每个城市每年一个要素，带年份字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="100" />
+      <location filename="../../processing/algorithms/join_table.py" line="99" />
       <source>Text encoding of a CSV table</source>
       <translation>CSV 表格的文本编码</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="101" />
+      <location filename="../../processing/algorithms/join_table.py" line="100" />
       <source>Detect automatically (UTF-8, UTF-8 with BOM, GBK/GB18030)</source>
       <translation>自动识别（UTF-8、带 BOM 的 UTF-8、GBK/GB18030）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="104" />
+      <location filename="../../processing/algorithms/join_table.py" line="103" />
       <source>Year column (empty: year, 年份, 年…)</source>
       <translation>年份列（留空：year、年份、年…）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="106" />
+      <location filename="../../processing/algorithms/join_table.py" line="105" />
       <source>Indicator-name column</source>
       <translation>指标名称列</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="108" />
+      <location filename="../../processing/algorithms/join_table.py" line="107" />
       <source>Indicator-name column of a long table (empty: indicator, 指标…)</source>
       <translation>长格式表的指标名称列（留空：indicator、指标…）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="109" />
+      <location filename="../../processing/algorithms/join_table.py" line="108" />
       <source>Value column</source>
       <translation>数值列</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="110" />
+      <location filename="../../processing/algorithms/join_table.py" line="109" />
       <source>Value column of a long table (empty: value, 数值…)</source>
       <translation>长格式表的数值列（留空：value、数值…）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="111" />
+      <location filename="../../processing/algorithms/join_table.py" line="110" />
       <source>Indicators to join</source>
       <translation>要连接的指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="112" />
+      <location filename="../../processing/algorithms/join_table.py" line="111" />
       <source>Indicators to join, comma-separated (empty: every numeric one)</source>
       <translation>要连接的指标，以逗号分隔（留空：全部数值指标）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="113" />
+      <location filename="../../processing/algorithms/join_table.py" line="112" />
       <source>Field stems for indicators</source>
       <translation>指标字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="114" />
+      <location filename="../../processing/algorithms/join_table.py" line="113" />
       <source>Field stems for indicator names, e.g. 人均GDP=GDPPC; 宽带用户=BBAND</source>
       <translation>指标名称对应的字段前缀，如 人均GDP=GDPPC; 宽带用户=BBAND</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="115" />
+      <location filename="../../processing/algorithms/join_table.py" line="114" />
       <source>XLSX sheet</source>
       <translation>XLSX 工作表</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="116" />
+      <location filename="../../processing/algorithms/join_table.py" line="115" />
       <source>Sheet of an XLSX workbook (empty: the first)</source>
       <translation>XLSX 工作簿中的工作表（留空：第一个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="121" />
+      <location filename="../../processing/algorithms/join_table.py" line="119" />
       <source>Cities with indicators</source>
       <translation>含指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="123" />
+      <location filename="../../processing/algorithms/join_table.py" line="121" />
       <source>Join report</source>
       <translation>连接报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="125" />
+      <location filename="../../processing/algorithms/join_table.py" line="123" />
       <source>Table rows joined</source>
       <translation>已连接的表格行数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="126" />
+      <location filename="../../processing/algorithms/join_table.py" line="124" />
       <source>Table rows not joined</source>
       <translation>未连接的表格行数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="127" />
+      <location filename="../../processing/algorithms/join_table.py" line="125" />
       <source>Cities without data</source>
       <translation>没有数据的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="129" />
+      <location filename="../../processing/algorithms/join_table.py" line="127" />
       <source>Indicator field stems</source>
       <translation>指标字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="148" />
+      <location filename="../../processing/algorithms/join_table.py" line="146" />
       <source>The cities have no field {field}; choose the field with the codes or names to join on.</source>
       <translation>城市图层中没有字段 {field}；请选择含有用于连接的代码或名称的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="155" />
+      <location filename="../../processing/algorithms/join_table.py" line="153" />
       <source>Read {rows} rows of {path} ({encoding}).</source>
       <translation>已读取 {path} 的 {rows} 行（{encoding}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="158" />
+      <location filename="../../processing/algorithms/join_table.py" line="156" />
       <source>The text encoding {encoding} was guessed: if names or column names look garbled, choose the file's encoding in “Text encoding of a CSV table” (or save it as “CSV UTF-8”).</source>
       <translation>文本编码 {encoding} 是推测得到的：如果名称或列名显示为乱码，请在“CSV 表格的文本编码”中选择文件的编码（或将其另存为“CSV UTF-8”）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="173" />
+      <location filename="../../processing/algorithms/join_table.py" line="171" />
       <source>The table has no column of codes: its column {column} is joined on the cities' names ({field}).</source>
       <translation>表格中没有代码列：按城市名称（{field}）连接其列 {column}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="185" />
+      <location filename="../../processing/algorithms/join_table.py" line="183" />
       <source>Layout: {layout}; key column: {key}; year column: {year}; {count} indicator(s).</source>
       <translation>格式：{layout}；关键列：{key}；年份列：{year}；{count} 个指标。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="225" />
+      <location filename="../../processing/algorithms/join_table.py" line="223" />
       <source>Issue</source>
       <translation>问题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="225" />
+      <location filename="../../processing/algorithms/join_table.py" line="223" />
       <source>Table value</source>
       <translation>表中的值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="225" />
+      <location filename="../../processing/algorithms/join_table.py" line="223" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="226" />
+      <location filename="../../processing/algorithms/join_table.py" line="224" />
       <source>Lines in the table</source>
       <translation>表中行号</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="226" />
+      <location filename="../../processing/algorithms/join_table.py" line="224" />
       <source>Detail</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="232" />
+      <location filename="../../processing/algorithms/join_table.py" line="230" />
       <source>Not joined, fits no city: {key} (lines {lines})</source>
       <translation>未连接，与任何城市都不匹配：{key}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="233" />
+      <location filename="../../processing/algorithms/join_table.py" line="231" />
       <source>Not joined, fits several cities ({unit}): {key} (lines {lines})</source>
       <translation>未连接，与多个城市匹配（{unit}）：{key}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="234" />
+      <location filename="../../processing/algorithms/join_table.py" line="232" />
       <source>Matched after normalising: {key} → {unit}</source>
       <translation>规范化后匹配：{key} → {unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="235" />
+      <location filename="../../processing/algorithms/join_table.py" line="233" />
       <source>City without data: {unit}</source>
       <translation>没有数据的城市：{unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="236" />
+      <location filename="../../processing/algorithms/join_table.py" line="234" />
       <source>Indicator {key} written as field stem {unit}</source>
       <translation>指标 {key} 写入字段前缀 {unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="237" />
+      <location filename="../../processing/algorithms/join_table.py" line="235" />
       <source>Column {key} skipped (not numeric, or no year in its name)</source>
       <translation>已跳过列 {key}（非数值，或列名中没有年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="239" />
+      <location filename="../../processing/algorithms/join_table.py" line="237" />
       <source>Column {key}, lines {lines}: {detail}</source>
       <translation>列 {key}，第 {lines} 行：{detail}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="249" />
+      <location filename="../../processing/algorithms/join_table.py" line="247" />
       <source>{matched} table rows joined, {unmatched} not joined; {empty} cities without data.</source>
       <translation>已连接 {matched} 行表格数据，{unmatched} 行未连接；{empty} 个城市没有数据。</translation>
     </message>
@@ -3538,17 +3538,17 @@ Panels as in Local Moran's I: every year as a set of fields per year or one laye
   <context>
     <name>LocalMoranAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="38" />
+      <location filename="../../processing/algorithms/local_moran.py" line="37" />
       <source>Local Moran's I (LISA)</source>
       <translation>局部莫兰指数（LISA）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="39" />
+      <location filename="../../processing/algorithms/local_moran.py" line="38" />
       <source>LISA cluster maps (High-High, Low-Low, outliers) per year.</source>
       <translation>逐年的 LISA 集聚图（高-高、低-低、异常值）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="43" />
+      <location filename="../../processing/algorithms/local_moran.py" line="42" />
       <source>Local indicators of spatial association (Anselin 1995): where do high values sit among high neighbours (High-High clusters), low among low (Low-Low), and where are the outliers (High-Low, Low-High)?
 
 Kinds: univariate (the variable against its spatial lag); bivariate (the variable x at each city against the spatial lag of a second variable y, e.g. digital economy against neighbours' resilience); differential (the change between two years, e.g. DEI_2019 − DEI_2011).
@@ -3573,162 +3573,162 @@ The Moran scatter plot (PNG, SVG or PDF) shows the standardised variable against
 Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，附斜率（Moran's I），各象限着色，显著城市以其集聚类型的颜色显示。HTML 报告（可选）包含散点图、Moran's I 以及每一年各集聚类型的城市数。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="42" />
+      <location filename="../../processing/algorithms/local_moran.py" line="41" />
       <source>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda</source>
       <translation>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda,局部莫兰指数,局部空间自相关,集聚,异常值,高-高集聚,低-低集聚,双变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="73" />
+      <location filename="../../processing/algorithms/local_moran.py" line="72" />
       <source>Variable (x)</source>
       <translation>变量（x）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="74" />
+      <location filename="../../processing/algorithms/local_moran.py" line="73" />
       <source>Kind of LISA</source>
       <translation>LISA 类型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="75" />
+      <location filename="../../processing/algorithms/local_moran.py" line="74" />
       <source>Univariate</source>
       <translation>单变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="75" />
+      <location filename="../../processing/algorithms/local_moran.py" line="74" />
       <source>Bivariate</source>
       <translation>双变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="76" />
+      <location filename="../../processing/algorithms/local_moran.py" line="75" />
       <source>Differential</source>
       <translation>差分</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="77" />
+      <location filename="../../processing/algorithms/local_moran.py" line="76" />
       <source>Univariate: x against its spatial lag. Bivariate: x against the spatial lag of the second variable. Differential: the change from the second variable (earlier year) to x.</source>
       <translation>单变量：x 与其空间滞后。双变量：x 与第二个变量的空间滞后。差分：从第二个变量（较早年份）到 x 的变化。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="80" />
+      <location filename="../../processing/algorithms/local_moran.py" line="79" />
       <source>Second variable</source>
       <translation>第二变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="82" />
+      <location filename="../../processing/algorithms/local_moran.py" line="81" />
       <source>Second variable (y of a bivariate LISA, or the earlier year of a differential)</source>
       <translation>第二个变量（双变量 LISA 的 y，或差分的较早年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="86" />
+      <location filename="../../processing/algorithms/local_moran.py" line="85" />
       <source>Conditional analytical moments</source>
       <translation>条件解析矩</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="87" />
+      <location filename="../../processing/algorithms/local_moran.py" line="86" />
       <source>Analytical moments conditional on the city's own value (Sokal et al. 1998; R spdep's default)</source>
       <translation>以城市自身取值为条件的解析矩（Sokal 等 1998；R spdep 的默认设置）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="91" />
+      <location filename="../../processing/algorithms/local_moran.py" line="90" />
       <source>LISA clusters</source>
       <translation>LISA 集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="93" />
+      <location filename="../../processing/algorithms/local_moran.py" line="92" />
       <source>Moran scatter plot</source>
       <translation>Moran 散点图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="94" />
+      <location filename="../../processing/algorithms/local_moran.py" line="93" />
       <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
       <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="97" />
+      <location filename="../../processing/algorithms/local_moran.py" line="96" />
       <source>Moran's I (last year)</source>
       <translation>Moran's I（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="98" />
+      <location filename="../../processing/algorithms/local_moran.py" line="97" />
       <source>High-High cities (last year)</source>
       <translation>高-高集聚城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="99" />
+      <location filename="../../processing/algorithms/local_moran.py" line="98" />
       <source>Low-Low cities (last year)</source>
       <translation>低-低集聚城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="100" />
+      <location filename="../../processing/algorithms/local_moran.py" line="99" />
       <source>Low-High cities (last year)</source>
       <translation>低-高异常城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="101" />
+      <location filename="../../processing/algorithms/local_moran.py" line="100" />
       <source>High-Low cities (last year)</source>
       <translation>高-低异常城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="125" />
+      <location filename="../../processing/algorithms/local_moran.py" line="124" />
       <source>LISA clusters — {run}</source>
       <translation>LISA 集聚 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="126" />
+      <location filename="../../processing/algorithms/local_moran.py" line="125" />
       <source>LISA clusters ({run})</source>
       <translation>LISA 集聚（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="134" />
+      <location filename="../../processing/algorithms/local_moran.py" line="133" />
       <source>{run}: Moran's I = {i:.4f}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} (p ≤ {alpha}{correction}).</source>
       <translation>{run}：Moran's I = {i:.4f}；高-高 {hh}，低-低 {ll}，低-高 {lh}，高-低 {hl}（p ≤ {alpha}{correction}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="160" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="160" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="160" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="160" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <location filename="../../processing/algorithms/local_moran.py" line="163" />
       <source>{variable} (standardised)</source>
       <translation>{variable}（标准化）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <location filename="../../processing/algorithms/local_moran.py" line="163" />
       <source>Spatial lag of {variable}</source>
       <translation>{variable}的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="165" />
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
       <source>Bivariate Moran's I = {value:.3f}</source>
       <translation>双变量 Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="166" />
+      <location filename="../../processing/algorithms/local_moran.py" line="165" />
       <source>Moran's I = {value:.3f}</source>
       <translation>Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="167" />
+      <location filename="../../processing/algorithms/local_moran.py" line="166" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="167" />
+      <location filename="../../processing/algorithms/local_moran.py" line="166" />
       <source>{label} ({count})</source>
       <translation>{label}（{count}）</translation>
     </message>
@@ -3768,17 +3768,17 @@ Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，
   <context>
     <name>MediationAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="40" />
+      <location filename="../../processing/algorithms/mediation.py" line="39" />
       <source>Mediation effect</source>
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="41" />
+      <location filename="../../processing/algorithms/mediation.py" line="40" />
       <source>Mediation effect of a variable between X and Y (Sobel, bootstrap).</source>
       <translation>变量在 X 与 Y 之间的中介效应（Sobel 检验、自助法）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="46" />
+      <location filename="../../processing/algorithms/mediation.py" line="45" />
       <source>Tests whether a third variable carries part of an effect: digital economy (X) → innovation (mediator M) → resilience (Y).
 
 Baron and Kenny's stepwise regressions: (1) Y on X gives the total effect c; (2) M on X gives path a; (3) Y on X and M gives the direct effect c′ and path b. The indirect effect is a·b (= c − c′), tested with the Sobel (and Aroian) test and a cluster bootstrap (whole cities are resampled with all their years; number of draws and seed are parameters) with percentile and bias-corrected confidence intervals. The verdict follows Zhao, Lynch and Chen (2010): the indirect effect decides whether there is mediation (by the bias-corrected interval), the direct effect whether it is partial (complementary or competitive) or indirect-only.
@@ -3799,182 +3799,182 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
 输出：三个回归的系数表和效应表，含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，以及自助法分布图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="44" />
+      <location filename="../../processing/algorithms/mediation.py" line="43" />
       <source>mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,panel,fixed effects,clustered standard errors</source>
       <translation>mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,panel,fixed effects,clustered standard errors,中介效应,中介变量,间接效应,Sobel 检验,自助法,逐步回归,作用机制,传导路径</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="87" />
+      <location filename="../../processing/algorithms/mediation.py" line="86" />
       <source>Cities with yearly variables</source>
       <translation>含逐年变量的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="89" />
+      <location filename="../../processing/algorithms/mediation.py" line="88" />
       <source>Independent variable X</source>
       <translation>自变量 X</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="89" />
+      <location filename="../../processing/algorithms/mediation.py" line="88" />
       <source>Independent variable X (e.g. digital economy)</source>
       <translation>自变量 X（如数字经济）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="90" />
+      <location filename="../../processing/algorithms/mediation.py" line="89" />
       <source>Mediator M (e.g. innovation)</source>
       <translation>中介变量 M（如创新）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="91" />
+      <location filename="../../processing/algorithms/mediation.py" line="90" />
       <source>Outcome Y (e.g. resilience)</source>
       <translation>结果变量 Y（如韧性）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="98" />
+      <location filename="../../processing/algorithms/mediation.py" line="97" />
       <source>Control variables (optional)</source>
       <translation>控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="100" />
+      <location filename="../../processing/algorithms/mediation.py" line="99" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="101" />
+      <location filename="../../processing/algorithms/mediation.py" line="100" />
       <source>Cross-section (one year)</source>
       <translation>截面（单一年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="101" />
+      <location filename="../../processing/algorithms/mediation.py" line="100" />
       <source>Pooled OLS with year effects</source>
       <translation>含年份效应的混合 OLS</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="102" />
+      <location filename="../../processing/algorithms/mediation.py" line="101" />
       <source>Panel: unit (city) fixed effects</source>
       <translation>面板：城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="103" />
+      <location filename="../../processing/algorithms/mediation.py" line="102" />
       <source>Panel: unit and year fixed effects</source>
       <translation>面板：城市与年份双向固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="105" />
+      <location filename="../../processing/algorithms/mediation.py" line="104" />
       <source>Cross-section year</source>
       <translation>截面年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="107" />
+      <location filename="../../processing/algorithms/mediation.py" line="106" />
       <source>Year of the cross-section (0 = the last year)</source>
       <translation>截面年份（0 = 最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="108" />
+      <location filename="../../processing/algorithms/mediation.py" line="107" />
       <source>Standard errors</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="109" />
+      <location filename="../../processing/algorithms/mediation.py" line="108" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="109" />
+      <location filename="../../processing/algorithms/mediation.py" line="108" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="110" />
+      <location filename="../../processing/algorithms/mediation.py" line="109" />
       <source>Clustered by unit (robust HC1 in a cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="112" />
+      <location filename="../../processing/algorithms/mediation.py" line="111" />
       <source>Bootstrap draws (0 = no bootstrap)</source>
       <translation>自助法抽样次数（0 = 不做自助法）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="115" />
+      <location filename="../../processing/algorithms/mediation.py" line="114" />
       <source>Random seed of the bootstrap</source>
       <translation>自助法随机种子</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="118" />
+      <location filename="../../processing/algorithms/mediation.py" line="117" />
       <source>Confidence level</source>
       <translation>置信水平</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="122" />
+      <location filename="../../processing/algorithms/mediation.py" line="121" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="123" />
+      <location filename="../../processing/algorithms/mediation.py" line="122" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="128" />
+      <location filename="../../processing/algorithms/mediation.py" line="127" />
       <source>Stepwise regression coefficients</source>
       <translation>逐步回归系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="130" />
+      <location filename="../../processing/algorithms/mediation.py" line="129" />
       <source>Mediation effects</source>
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="131" />
+      <location filename="../../processing/algorithms/mediation.py" line="130" />
       <source>Bootstrap chart</source>
       <translation>自助法分布图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="134" />
+      <location filename="../../processing/algorithms/mediation.py" line="133" />
       <source>Indirect effect a·b</source>
       <translation>间接效应 a·b</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="135" />
+      <location filename="../../processing/algorithms/mediation.py" line="134" />
       <source>Direct effect c′</source>
       <translation>直接效应 c′</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="136" />
+      <location filename="../../processing/algorithms/mediation.py" line="135" />
       <source>Total effect c</source>
       <translation>总效应 c</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="137" />
+      <location filename="../../processing/algorithms/mediation.py" line="136" />
       <source>Share of the total effect mediated</source>
       <translation>中介效应占总效应的比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="138" />
+      <location filename="../../processing/algorithms/mediation.py" line="137" />
       <source>Sobel z</source>
       <translation>Sobel z 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="139" />
+      <location filename="../../processing/algorithms/mediation.py" line="138" />
       <source>Sobel p-value</source>
       <translation>Sobel p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="140" />
+      <location filename="../../processing/algorithms/mediation.py" line="139" />
       <source>Bias-corrected bootstrap interval, lower bound</source>
       <translation>偏差校正自助法置信区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="141" />
+      <location filename="../../processing/algorithms/mediation.py" line="140" />
       <source>Bias-corrected bootstrap interval, upper bound</source>
       <translation>偏差校正自助法置信区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="144" />
+      <location filename="../../processing/algorithms/mediation.py" line="143" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="175" />
+      <location filename="../../processing/algorithms/mediation.py" line="174" />
       <source>{count} bootstrap draw(s) were singular and left out.</source>
       <translation>有 {count} 次自助抽样矩阵奇异，已剔除。</translation>
     </message>
@@ -4392,17 +4392,17 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
       <translation>达到目标所需最少新增核心（候选点可达的所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="37" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="36" />
       <source>Network redundancy (N−1)</source>
       <translation>网络冗余（N−1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="38" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="37" />
       <source>What each core's failure costs; the fewest cores to add so no single failure uncovers a city.</source>
       <translation>每个核心失效的损失；使任一单点失效都不致城市失去覆盖的最少新增核心。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="42" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="41" />
       <source>For a given set of cores (e.g. IS_CORE = 1 from Core–node coverage, or the existing data centres), a geodesic radius (300 km in the study) and optionally a demand field:
 
 • N−1: for each core, the cities (and demand) that lose coverage when it fails, i.e. that no other core covers; the worst single failure;
@@ -4419,332 +4419,332 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
 输出：城市及其半径内核心数（N_COVER）、状态（backup 备份 / single 单一 / uncovered 未覆盖）、其失效会使该城市失去覆盖的核心（LOST_IF、LOST_NAME）、是否为新增核心（NEW_CORE）及新增后的核心数（N_AFTER）；核心（现有与新增，NEW = 1）及其失效时失去覆盖的城市与需求（LOST_N、LOST_DEM、LOST_SH）和新增后的损失（AFTER_N）；HTML 摘要。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="41" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="40" />
       <source>coverage,core,node,redundancy,n-1,failure,backup,resilience,data centre,radius,300 km</source>
       <translation>覆盖,核心,节点,冗余,N-1,失效,备份,韧性,数据中心,半径,300 km</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="69" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="68" />
       <source>City id field</source>
       <translation>城市标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="71" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="70" />
       <source>City id field (e.g. adcode; default: feature id)</source>
       <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="73" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="72" />
       <source>City name field</source>
       <translation>城市名称字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="75" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="74" />
       <source>City name field (labels; default: a field called “name”)</source>
       <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="77" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="76" />
       <source>Cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="79" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="78" />
       <source>Cores of the network (field or expression, e.g. "IS_CORE" = 1)</source>
       <translation>网络的核心（字段或表达式，如 "IS_CORE" = 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="81" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="80" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="84" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="83" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="86" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="85" />
       <source>Demand field (losses weighted by it; default: 1 per city)</source>
       <translation>需求字段（损失按其加权；默认每城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="88" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="87" />
       <source>Candidate cores to add</source>
       <translation>可新增的候选核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="90" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="89" />
       <source>Candidates for additional cores (expression; empty: every city)</source>
       <translation>新增核心的候选（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="91" />
       <source>Point of each city</source>
       <translation>城市的代表点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="94" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
       <source>Longitude/latitude fields</source>
       <translation>经纬度字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="96" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="95" />
       <source>Longitude field (WGS84 degrees)</source>
       <translation>经度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="99" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="98" />
       <source>Latitude field (WGS84 degrees)</source>
       <translation>纬度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="102" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="101" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="109" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="107" />
       <source>Cities with their redundancy</source>
       <translation>城市及其冗余</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="111" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="109" />
       <source>Cores and their N−1 loss</source>
       <translation>核心及其 N−1 损失</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="113" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="111" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="113" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="111" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="115" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="113" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="116" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="114" />
       <source>Share of cities covered twice or more</source>
       <translation>被两个及以上核心覆盖的城市比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="117" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="115" />
       <source>Cities lost in the worst single failure</source>
       <translation>最严重单点失效中失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="119" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="117" />
       <source>Cities that cannot be protected</source>
       <translation>无法保护的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="120" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="118" />
       <source>Fewest additional cores to cover 100 % of the cities (no failure)</source>
       <translation>覆盖 100 % 城市所需最少新增核心（无失效）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="121" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="119" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="124" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="122" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="157" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="155" />
       <source>N−1 analysis of {cores} cores at {radius} km for {n} cities…</source>
       <translation>正在对 {n} 个城市、{cores} 个核心在 {radius} km 半径下进行 N−1 分析…</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="167" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="165" />
       <source>The additional cores are not proven the fewest: {status}. Raise the time limit to close the gap.</source>
       <translation>新增核心数未被证明为最少：{status}。请提高时间限制以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="202" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="200" />
       <source>Covered twice or more (backup)</source>
       <translation>两个及以上核心覆盖（有备份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="203" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="201" />
       <source>Lost if its only core fails</source>
       <translation>唯一核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="204" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="202" />
       <source>Not covered</source>
       <translation>未覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="207" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="205" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="207" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="205" />
       <source>Additional core (1 = yes)</source>
       <translation>新增核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="208" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="206" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="209" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="207" />
       <source>Redundancy (backup / single / uncovered)</source>
       <translation>冗余（backup 备份 / single 单一 / uncovered 未覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="210" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="208" />
       <source>Uncovered if this core fails</source>
       <translation>此核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="210" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="208" />
       <source>Name of that core</source>
       <translation>该核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="211" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="209" />
       <source>Cores within the radius after the additions</source>
       <translation>新增后半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="212" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="210" />
       <source>Cities by redundancy ({radius} km)</source>
       <translation>城市冗余（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="218" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="216" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="218" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="216" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="220" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="218" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="220" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="218" />
       <source>Cities lost if it fails</source>
       <translation>其失效时失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="221" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="219" />
       <source>Demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="222" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="220" />
       <source>Share of demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="223" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="221" />
       <source>Cities lost if it fails, after the additions</source>
       <translation>新增后其失效时失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="229" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="227" />
       <source>Network redundancy: {layer}</source>
       <translation>网络冗余：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="230" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="228" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="231" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="229" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="231" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="229" />
       <source>Value</source>
       <translation>统计量值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="233" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="231" />
       <source>Single failures (N−1)</source>
       <translation>单点失效（N−1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="241" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="239" />
       <source>Cities lost</source>
       <translation>失去覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="241" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="239" />
       <source>Demand lost</source>
       <translation>失去覆盖的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="242" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="240" />
       <source>Cities lost (first 12)</source>
       <translation>失去覆盖的城市（前 12 个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="244" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="242" />
       <source>Coverage target</source>
       <translation>覆盖目标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="245" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="243" />
       <source>Target</source>
       <translation>目标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="245" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="243" />
       <source>Now</source>
       <translation>现状</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="245" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="243" />
       <source>Additional cores to reach it</source>
       <translation>达到目标所需新增核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="247" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="245" />
       <source>100 % of cities within {radius} km</source>
       <translation>100 % 城市位于 {radius} km 内</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="250" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="248" />
       <source>100 % of cities covered under any single failure</source>
       <translation>任一单点失效下 100 % 城市仍被覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="254" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="252" />
       <source>Additional cores</source>
       <translation>新增核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="259" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="257" />
       <source>Distances are geodesic on the ellipsoid. A city stays covered under any single core failure when two cores lie within the radius. The additional cores solve an exact integer programme (HiGHS) with the existing cores fixed; “proven optimal” means no smaller set of additions exists among the candidates.</source>
       <translation>距离为椭球面上的测地线距离。当半径内有两个核心时，城市在任一单点核心失效下仍被覆盖。新增核心由精确整数规划（HiGHS）求得，现有核心固定；“已证明最优”表示在候选点中不存在更少的新增方案。</translation>
     </message>
@@ -4819,57 +4819,57 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>PanelInput</name>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="43" />
+      <location filename="../../processing/parameters/panel.py" line="41" />
       <source>Year field</source>
       <translation>年份字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="45" />
+      <location filename="../../processing/parameters/panel.py" line="43" />
       <source>Year field (a long layer: one feature per unit and year; needs the unit id field)</source>
       <translation>年份字段（长格式图层：每个单元每年一个要素；需要单元标识字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="60" />
+      <location filename="../../processing/parameters/panel.py" line="58" />
       <source>Unit id field</source>
       <translation>单元标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="62" />
+      <location filename="../../processing/parameters/panel.py" line="60" />
       <source>Unit id field (e.g. adcode; required when the layer has a year field)</source>
       <translation>单元标识字段（如 adcode；图层有年份字段时必填）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="69" />
+      <location filename="../../processing/parameters/panel.py" line="67" />
       <source>First year</source>
       <translation>起始年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="69" />
+      <location filename="../../processing/parameters/panel.py" line="67" />
       <source>First year (0 = the first year in the data)</source>
       <translation>起始年份（0 = 数据中的第一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="70" />
+      <location filename="../../processing/parameters/panel.py" line="68" />
       <source>Last year</source>
       <translation>结束年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="70" />
+      <location filename="../../processing/parameters/panel.py" line="68" />
       <source>Last year (0 = the last year in the data)</source>
       <translation>结束年份（0 = 数据中的最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="80" />
+      <location filename="../../processing/parameters/panel.py" line="77" />
       <source>Unit name field</source>
       <translation>单元名称字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="82" />
+      <location filename="../../processing/parameters/panel.py" line="79" />
       <source>Unit name field (used to name units in messages and reports)</source>
       <translation>单元名称字段（用于在提示信息和报告中标明单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="141" />
+      <location filename="../../processing/parameters/panel.py" line="137" />
       <source>{count} unit(s) with missing years were left out: {units}.</source>
       <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
@@ -4877,47 +4877,47 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>PolicyParameters</name>
     <message>
-      <location filename="../../processing/parameters/policy.py" line="28" />
+      <location filename="../../processing/parameters/policy.py" line="27" />
       <source>Policy variable</source>
       <translation>政策变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/policy.py" line="30" />
+      <location filename="../../processing/parameters/policy.py" line="29" />
       <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
       <translation>政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/policy.py" line="31" />
+      <location filename="../../processing/parameters/policy.py" line="30" />
       <source>Change</source>
       <translation>变化方式</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/policy.py" line="32" />
+      <location filename="../../processing/parameters/policy.py" line="31" />
       <source>Raise by a value (absolute)</source>
       <translation>提高一个数值（绝对值）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/policy.py" line="32" />
+      <location filename="../../processing/parameters/policy.py" line="31" />
       <source>Raise by a percentage of each city's value</source>
       <translation>按各城市取值的百分比提高</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/policy.py" line="33" />
+      <location filename="../../processing/parameters/policy.py" line="32" />
       <source>Raise to a target value</source>
       <translation>提高到目标值</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/policy.py" line="35" />
+      <location filename="../../processing/parameters/policy.py" line="34" />
       <source>Value</source>
       <translation>数值</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/policy.py" line="36" />
+      <location filename="../../processing/parameters/policy.py" line="35" />
       <source>Value (the change, the percentage or the target)</source>
       <translation>数值（变化量、百分比或目标值）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/policy.py" line="43" />
+      <location filename="../../processing/parameters/policy.py" line="42" />
       <source>Choose the policy variable (one of the explanatory variables).</source>
       <translation>请选择政策变量（解释变量之一）。</translation>
     </message>
@@ -4925,102 +4925,102 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>RegressionOutput</name>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="29" />
+      <location filename="../../processing/reports/regression_output.py" line="27" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="29" />
+      <location filename="../../processing/reports/regression_output.py" line="27" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="31" />
+      <location filename="../../processing/reports/regression_output.py" line="29" />
       <source>PNG files (*.png)</source>
       <translation>PNG 文件 (*.png)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="43" />
+      <location filename="../../processing/reports/regression_output.py" line="41" />
       <source>Paper tables</source>
       <translation>论文表格</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="43" />
+      <location filename="../../processing/reports/regression_output.py" line="41" />
       <source>Excel workbooks (*.xlsx)</source>
       <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="44" />
+      <location filename="../../processing/reports/regression_output.py" line="42" />
       <source>Paper tables (XLSX; the other formats beside it, same name)</source>
       <translation>论文表格（XLSX；其他格式同名保存在同一文件夹）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="47" />
+      <location filename="../../processing/reports/regression_output.py" line="45" />
       <source>Formats of the paper tables</source>
       <translation>论文表格的格式</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="48" />
+      <location filename="../../processing/reports/regression_output.py" line="46" />
       <source>Excel (XLSX)</source>
       <translation>Excel 表格（XLSX）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="48" />
+      <location filename="../../processing/reports/regression_output.py" line="46" />
       <source>Word (DOCX)</source>
       <translation>Word 文档（DOCX）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="48" />
+      <location filename="../../processing/reports/regression_output.py" line="46" />
       <source>LaTeX (booktabs)</source>
       <translation>LaTeX 三线表（booktabs）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="48" />
+      <location filename="../../processing/reports/regression_output.py" line="46" />
       <source>CSV</source>
       <translation>CSV 表格</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="71" />
+      <location filename="../../processing/reports/regression_output.py" line="69" />
       <source>{format} tables were not written: QGIS's Python lacks the package {package} (install it with the plugin's dependency installer).</source>
       <translation>未写出 {format} 表格：QGIS 的 Python 缺少软件包 {package}（请用插件的依赖安装程序安装）。</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="78" />
+      <location filename="../../processing/reports/regression_output.py" line="76" />
       <source>Paper table written: {path}</source>
       <translation>已写出论文表格：{path}</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="92" />
+      <location filename="../../processing/reports/regression_output.py" line="90" />
       <source>{se} in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
       <translation>括号内为{se}。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="97" />
+      <location filename="../../processing/reports/regression_output.py" line="95" />
       <source>Classical standard errors</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="98" />
+      <location filename="../../processing/reports/regression_output.py" line="96" />
       <source>Heteroskedasticity-robust (HC1) standard errors</source>
       <translation>异方差稳健（HC1）标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="99" />
+      <location filename="../../processing/reports/regression_output.py" line="97" />
       <source>Standard errors clustered by unit</source>
       <translation>按单元聚类的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="100" />
+      <location filename="../../processing/reports/regression_output.py" line="98" />
       <source>Asymptotic standard errors (maximum likelihood)</source>
       <translation>渐近标准误（极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="105" />
+      <location filename="../../processing/reports/regression_output.py" line="103" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="105" />
+      <location filename="../../processing/reports/regression_output.py" line="103" />
       <source>No</source>
       <translation>否</translation>
     </message>
@@ -5051,17 +5051,17 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>ReportMapAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="57" />
+      <location filename="../../processing/algorithms/report_map.py" line="56" />
       <source>Report map</source>
       <translation>报告地图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="58" />
+      <location filename="../../processing/algorithms/report_map.py" line="57" />
       <source>A print-ready map (PDF/PNG) with legend, scale bar and north arrow.</source>
       <translation>可直接打印的地图（PDF/PNG），含图例、比例尺和指北针。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="63" />
+      <location filename="../../processing/algorithms/report_map.py" line="62" />
       <source>Exports a styled layer, or the visible layers of the current project, as a finished report map (PDF, PNG or SVG, from the output's file extension) on a print layout template: title, subtitle, legend, scale bar, north arrow and data-source note.
 
 Style: leave Field empty to keep the layer's own style; choose a numeric field to draw a graduated map with the chosen classification (natural breaks by default) and colour ramp.
@@ -5082,247 +5082,247 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
 图集：“每年一页”将 STEM_YYYY 字段（如 DEI_2011 … DEI_2019）的每一年绘制在单独的一页上。默认各年使用相同的分级，便于跨年比较颜色：设置了字段时按所有年份合并计算分级，保留图层样式时沿用样式自身的断点；选择“每年单独分级”则每页重新分级。“按字段值每值一页”（如地区或省份）缩放到每个值的要素，其余要素以灰色显示，所有页面使用同一分级。PDF 包含所有页面；PNG 和 SVG 每页写一个文件（name_2019.png …）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="62" />
+      <location filename="../../processing/algorithms/report_map.py" line="61" />
       <source>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset</source>
       <translation>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset,地图,报告,布局,打印,图集,模板,分级设色,图例,南海诸岛,附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="117" />
+      <location filename="../../processing/algorithms/report_map.py" line="116" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="119" />
+      <location filename="../../processing/algorithms/report_map.py" line="118" />
       <source>Layer (leave empty to map the current project's visible layers)</source>
       <translation>图层（留空则绘制当前项目的可见图层）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="121" />
+      <location filename="../../processing/algorithms/report_map.py" line="120" />
       <source>Field to classify</source>
       <translation>分类字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="123" />
+      <location filename="../../processing/algorithms/report_map.py" line="122" />
       <source>Field to classify (empty: keep the layer's style)</source>
       <translation>分级字段（留空：保留图层样式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="126" />
+      <location filename="../../processing/algorithms/report_map.py" line="125" />
       <source>Colour ramp</source>
       <translation>色带</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="128" />
+      <location filename="../../processing/algorithms/report_map.py" line="127" />
       <source>Page</source>
       <translation>页面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="129" />
+      <location filename="../../processing/algorithms/report_map.py" line="128" />
       <source>Title (default: the layer’s name)</source>
       <translation>标题（默认：图层名称）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="132" />
+      <location filename="../../processing/algorithms/report_map.py" line="131" />
       <source>Subtitle</source>
       <translation>副标题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="134" />
+      <location filename="../../processing/algorithms/report_map.py" line="133" />
       <source>Data source note</source>
       <translation>数据来源说明</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="136" />
+      <location filename="../../processing/algorithms/report_map.py" line="135" />
       <source>Pages</source>
       <translation>页数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="137" />
+      <location filename="../../processing/algorithms/report_map.py" line="136" />
       <source>One page</source>
       <translation>单页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="137" />
+      <location filename="../../processing/algorithms/report_map.py" line="136" />
       <source>One page per year (STEM_YYYY fields)</source>
       <translation>每年一页（STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="138" />
+      <location filename="../../processing/algorithms/report_map.py" line="137" />
       <source>One page per value of a field</source>
       <translation>按字段值每值一页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="140" />
+      <location filename="../../processing/algorithms/report_map.py" line="139" />
       <source>One page per value of</source>
       <translation>按字段值分页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="142" />
+      <location filename="../../processing/algorithms/report_map.py" line="141" />
       <source>Field with one page per value (e.g. region)</source>
       <translation>每值一页的字段（如地区）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="144" />
+      <location filename="../../processing/algorithms/report_map.py" line="143" />
       <source>Classes of a page per year</source>
       <translation>逐年分页的分级方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="145" />
+      <location filename="../../processing/algorithms/report_map.py" line="144" />
       <source>Same classes for every year</source>
       <translation>各年使用相同分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="145" />
+      <location filename="../../processing/algorithms/report_map.py" line="144" />
       <source>Classify each year on its own</source>
       <translation>每年单独分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="148" />
+      <location filename="../../processing/algorithms/report_map.py" line="147" />
       <source>Own layout template</source>
       <translation>自定义布局模板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="149" />
+      <location filename="../../processing/algorithms/report_map.py" line="148" />
       <source>Layout templates (*.qpt)</source>
       <translation>布局模板 (*.qpt)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="150" />
+      <location filename="../../processing/algorithms/report_map.py" line="149" />
       <source>Own layout template (.qpt; replaces Page)</source>
       <translation>自定义布局模板（.qpt；替代“页面”）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="152" />
+      <location filename="../../processing/algorithms/report_map.py" line="151" />
       <source>Map of China conventions</source>
       <translation>中国地图规范</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="153" />
+      <location filename="../../processing/algorithms/report_map.py" line="152" />
       <source>Automatic</source>
       <translation>自动</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="153" />
+      <location filename="../../processing/algorithms/report_map.py" line="152" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="153" />
+      <location filename="../../processing/algorithms/report_map.py" line="152" />
       <source>No</source>
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="154" />
+      <location filename="../../processing/algorithms/report_map.py" line="153" />
       <source>China: Albers projection, province boundaries and South China Sea inset</source>
       <translation>中国：Albers 投影、省界和南海诸岛附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="156" />
+      <location filename="../../processing/algorithms/report_map.py" line="155" />
       <source>Map projection (empty: automatic)</source>
       <translation>地图投影（留空：自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="158" />
+      <location filename="../../processing/algorithms/report_map.py" line="157" />
       <source>Resolution (dots per inch)</source>
       <translation>分辨率（每英寸点数）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="166" />
+      <location filename="../../processing/algorithms/report_map.py" line="164" />
       <source>PDF files (*.pdf);;PNG files (*.png);;SVG files (*.svg)</source>
       <translation>PDF 文件 (*.pdf);;PNG 文件 (*.png);;SVG 文件 (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="168" />
+      <location filename="../../processing/algorithms/report_map.py" line="166" />
       <source>Files written (separated by ;)</source>
       <translation>已写入的文件（以 ; 分隔）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="183" />
+      <location filename="../../processing/algorithms/report_map.py" line="181" />
       <source>Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”.</source>
       <translation>请将报告地图保存为 .pdf、.png 或 .svg（格式由文件名决定）；得到的是“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="199" />
+      <location filename="../../processing/algorithms/report_map.py" line="197" />
       <source>Layers: {names}</source>
       <translation>图层：{names}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="209" />
+      <location filename="../../processing/algorithms/report_map.py" line="207" />
       <source>The layout template has no map item; add a map (item id main_map) in the layout designer.</source>
       <translation>该布局模板没有地图项；请在布局设计器中添加地图（项标识为 main_map）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="253" />
+      <location filename="../../processing/algorithms/report_map.py" line="251" />
       <source>{pages} page(s) written: {files}</source>
       <translation>已写入 {pages} 页：{files}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="271" />
+      <location filename="../../processing/algorithms/report_map.py" line="269" />
       <source>There is no layer to map: choose a layer, or run the algorithm from a project with visible layers.</source>
       <translation>没有可绘制的图层：请选择一个图层，或在含有可见图层的项目中运行本算法。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="309" />
+      <location filename="../../processing/algorithms/report_map.py" line="307" />
       <source>One page per year needs a yearly field (STEM_YYYY, e.g. DEI_2019): choose one in “Field to classify”, or give the layer a graduated style on such a field.</source>
       <translation>每年一页需要一个年度字段（STEM_YYYY，如 DEI_2019）：请在“分级字段”中选择，或为图层设置基于此类字段的分级样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="316" />
+      <location filename="../../processing/algorithms/report_map.py" line="314" />
       <source>One page per value of a field needs that field: choose it in “Field with one page per value” (e.g. region or province).</source>
       <translation>按字段值每值一页需要指定该字段：请在“每值一页的字段”中选择（如地区或省份）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="322" />
+      <location filename="../../processing/algorithms/report_map.py" line="320" />
       <source>The field {field} has no values; choose another field.</source>
       <translation>字段 {field} 没有值；请选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="360" />
+      <location filename="../../processing/algorithms/report_map.py" line="358" />
       <source>The field {field} is not numeric; choose a numeric field to classify, or leave the field empty to keep the layer's style.</source>
       <translation>字段 {field} 不是数值型；请选择数值字段进行分级，或将字段留空以保留图层样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="399" />
+      <location filename="../../processing/algorithms/report_map.py" line="397" />
       <source>Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout designer.</source>
       <translation>无法读取布局模板 {path}；请选择由 QGIS 布局设计器保存的 .qpt 文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="412" />
+      <location filename="../../processing/algorithms/report_map.py" line="410" />
       <source>South China Sea Islands</source>
       <translation>南海诸岛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="415" />
+      <location filename="../../processing/algorithms/report_map.py" line="413" />
       <source>Legend</source>
       <translation>图例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="441" />
+      <location filename="../../processing/algorithms/report_map.py" line="439" />
       <source>Could not select the features of {value}.</source>
       <translation>无法选出 {value} 的要素。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="502" />
+      <location filename="../../processing/algorithms/report_map.py" line="500" />
       <source>the file cannot be written (a read-only folder, a file open in another program, or a missing folder); choose another file</source>
       <translation>无法写入文件（文件夹为只读、文件正被其他程序打开或文件夹不存在）；请选择其他文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="505" />
+      <location filename="../../processing/algorithms/report_map.py" line="503" />
       <source>not enough memory for the image; lower the resolution (DPI)</source>
       <translation>内存不足，无法生成图像；请降低分辨率（DPI）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="507" />
+      <location filename="../../processing/algorithms/report_map.py" line="505" />
       <source>the SVG layers could not be exported</source>
       <translation>无法导出 SVG 图层</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="508" />
+      <location filename="../../processing/algorithms/report_map.py" line="506" />
       <source>the layout export failed (code {code})</source>
       <translation>布局导出失败（代码 {code}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="532" />
+      <location filename="../../processing/algorithms/report_map.py" line="530" />
       <source>Could not write the report map {path}: {error}</source>
       <translation>无法写入报告地图 {path}：{error}</translation>
     </message>
@@ -5406,77 +5406,77 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
   <context>
     <name>ResilienceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="69" />
+      <location filename="../../processing/algorithm.py" line="70" />
       <source>Parameters</source>
       <translation>参数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="123" />
+      <location filename="../../processing/algorithm.py" line="119" />
       <source>{who} needs Python packages that QGIS's Python lacks: {names}.</source>
       <translation>{who}需要 QGIS 的 Python 中缺少的 Python 包：{names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="124" />
+      <location filename="../../processing/algorithm.py" line="120" />
       <source>Digital Resilience Toolkit</source>
       <translation>数字韧性工具箱</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="127" />
+      <location filename="../../processing/algorithm.py" line="123" />
       <source>Install them in one step from the menu Digital Resilience › Install dependencies…, or in a terminal (on Windows, the OSGeo4W Shell): {command}</source>
       <translation>可在菜单“数字韧性 › 安装依赖包…”中一步安装，或在终端（Windows 上为 OSGeo4W Shell）中运行：{command}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="134" />
+      <location filename="../../processing/algorithm.py" line="130" />
       <source>pyproj must be the one built against QGIS's own PROJ library ({packages} need(s) it), and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}, then the rest as above.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本（{packages} 需要它），且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装，然后按上述方法安装其余的包。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="139" />
+      <location filename="../../processing/algorithm.py" line="135" />
       <source>pyproj must be the one built against QGIS's own PROJ library, and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本，且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="142" />
+      <location filename="../../processing/algorithm.py" line="138" />
       <source>Then restart QGIS.</source>
       <translation>然后重启 QGIS。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="328" />
+      <location filename="../../processing/algorithm.py" line="324" />
       <source>Cancelled by the user.</source>
       <translation>已被用户取消。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="46" />
+      <location filename="../../processing/algorithm.py" line="47" />
       <source>Indicators and indices</source>
       <translation>指标与指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="47" />
+      <location filename="../../processing/algorithm.py" line="48" />
       <source>Spatial weights</source>
       <translation>空间权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="48" />
+      <location filename="../../processing/algorithm.py" line="49" />
       <source>Spatial autocorrelation</source>
       <translation>空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="49" />
+      <location filename="../../processing/algorithm.py" line="50" />
       <source>Core-node coverage</source>
       <translation>核心-节点覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="50" />
+      <location filename="../../processing/algorithm.py" line="51" />
       <source>Spillover and dynamics</source>
       <translation>空间溢出与动态</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="51" />
+      <location filename="../../processing/algorithm.py" line="52" />
       <source>Maps and reports</source>
       <translation>地图与报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="52" />
+      <location filename="../../processing/algorithm.py" line="53" />
       <source>Study workflows</source>
       <translation>研究工作流</translation>
     </message>
@@ -6634,237 +6634,237 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>SpilloverInputs</name>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="59" />
+      <location filename="../../processing/parameters/spillover.py" line="57" />
       <source>Automatic (long with a year field; wide when the fields are STEM_YYYY; else cross-section)</source>
       <translation>自动（有年份字段为长格式；字段为 STEM_YYYY 时为宽格式；否则为截面）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="60" />
+      <location filename="../../processing/parameters/spillover.py" line="58" />
       <source>Cross-section (one feature per unit, the chosen fields)</source>
       <translation>截面（每个单元一个要素，使用所选字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="61" />
+      <location filename="../../processing/parameters/spillover.py" line="59" />
       <source>Wide panel (yearly fields STEM_YYYY: every year of the chosen fields' stems)</source>
       <translation>宽格式面板（逐年字段 STEM_YYYY：所选字段前缀的每一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="62" />
+      <location filename="../../processing/parameters/spillover.py" line="60" />
       <source>Long panel (one feature per unit and year, with a year field)</source>
       <translation>长格式面板（每个单元每年一个要素，带年份字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="66" />
+      <location filename="../../processing/parameters/spillover.py" line="64" />
       <source>OLS (no spatial terms)</source>
       <translation>OLS（无空间项）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="66" />
+      <location filename="../../processing/parameters/spillover.py" line="64" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="66" />
+      <location filename="../../processing/parameters/spillover.py" line="64" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="67" />
+      <location filename="../../processing/parameters/spillover.py" line="65" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="67" />
+      <location filename="../../processing/parameters/spillover.py" line="65" />
       <source>Spatial Durbin error (SDEM)</source>
       <translation>空间杜宾误差模型（SDEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="68" />
+      <location filename="../../processing/parameters/spillover.py" line="66" />
       <source>Spatial lag of X (SLX)</source>
       <translation>解释变量空间滞后模型（SLX）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="72" />
+      <location filename="../../processing/parameters/spillover.py" line="70" />
       <source>None (pooled)</source>
       <translation>无（混合回归）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="72" />
+      <location filename="../../processing/parameters/spillover.py" line="70" />
       <source>Unit (city) fixed effects</source>
       <translation>个体（城市）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="73" />
+      <location filename="../../processing/parameters/spillover.py" line="71" />
       <source>Time (year) fixed effects</source>
       <translation>时间（年份）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="73" />
+      <location filename="../../processing/parameters/spillover.py" line="71" />
       <source>Two-way fixed effects (city and year)</source>
       <translation>双向固定效应（城市和年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="74" />
+      <location filename="../../processing/parameters/spillover.py" line="72" />
       <source>Random unit effects</source>
       <translation>个体随机效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="74" />
+      <location filename="../../processing/parameters/spillover.py" line="72" />
       <source>Random unit effects and year fixed effects</source>
       <translation>个体随机效应与年份固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="85" />
+      <location filename="../../processing/parameters/spillover.py" line="78" />
       <source>Cities (units) with the model's fields</source>
       <translation>含模型字段的城市（单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="87" />
+      <location filename="../../processing/parameters/spillover.py" line="80" />
       <source>Data layout</source>
       <translation>数据格式</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="89" />
+      <location filename="../../processing/parameters/spillover.py" line="82" />
       <source>Dependent variable</source>
       <translation>被解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="91" />
+      <location filename="../../processing/parameters/spillover.py" line="84" />
       <source>Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)</source>
       <translation>被解释变量（宽格式面板中任选该前缀的一年，如 RES_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="93" />
+      <location filename="../../processing/parameters/spillover.py" line="86" />
       <source>Explanatory variables</source>
       <translation>解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="95" />
+      <location filename="../../processing/parameters/spillover.py" line="88" />
       <source>Explanatory variables (in a wide panel any year of each stem)</source>
       <translation>解释变量（宽格式面板中每个前缀任选一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="98" />
+      <location filename="../../processing/parameters/spillover.py" line="91" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="100" />
+      <location filename="../../processing/parameters/spillover.py" line="93" />
       <source>Panel effects</source>
       <translation>面板效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="101" />
+      <location filename="../../processing/parameters/spillover.py" line="94" />
       <source>Panel effects (ignored for a cross-section)</source>
       <translation>面板效应（截面数据忽略此项）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="103" />
+      <location filename="../../processing/parameters/spillover.py" line="96" />
       <source>Leave out units without neighbours</source>
       <translation>剔除没有邻居的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="104" />
+      <location filename="../../processing/parameters/spillover.py" line="97" />
       <source>Leave out units without neighbours (islands)</source>
       <translation>剔除没有邻居的单元（孤岛）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="106" />
+      <location filename="../../processing/parameters/spillover.py" line="99" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="107" />
+      <location filename="../../processing/parameters/spillover.py" line="100" />
       <source>Balance the panel: leave out units with missing values</source>
       <translation>平衡面板：剔除含缺失值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="109" />
+      <location filename="../../processing/parameters/spillover.py" line="102" />
       <source>Lee–Yu bias correction</source>
       <translation>Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="110" />
+      <location filename="../../processing/parameters/spillover.py" line="103" />
       <source>Lee–Yu bias correction of fixed-effects estimates</source>
       <translation>对固定效应估计做 Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="112" />
+      <location filename="../../processing/parameters/spillover.py" line="105" />
       <source>Variables with a W·X term</source>
       <translation>含 W·X 项的变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="114" />
+      <location filename="../../processing/parameters/spillover.py" line="107" />
       <source>Variables with a W·X term (Durbin models; empty: all explanatory variables)</source>
       <translation>含 W·X 项的变量（杜宾模型；留空：全部解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="116" />
+      <location filename="../../processing/parameters/spillover.py" line="109" />
       <source>Simulation draws</source>
       <translation>模拟抽样次数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="119" />
+      <location filename="../../processing/parameters/spillover.py" line="112" />
       <source>Simulation draws for the effects' standard errors (0: effects without standard errors)</source>
       <translation>效应标准误的模拟抽样次数（0：效应不带标准误）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="121" />
+      <location filename="../../processing/parameters/spillover.py" line="114" />
       <source>Random seed (simulations)</source>
       <translation>随机种子（模拟）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="166" />
+      <location filename="../../processing/parameters/spillover.py" line="159" />
       <source>Compare with the other models</source>
       <translation>与同族其他模型比较</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="167" />
+      <location filename="../../processing/parameters/spillover.py" line="160" />
       <source>Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman tests)</source>
       <translation>与模型族中的其他模型比较（比较表、LR/Wald 检验、LM 检验和 Hausman 检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="195" />
+      <location filename="../../processing/parameters/spillover.py" line="188" />
       <source>Choose at least one explanatory variable.</source>
       <translation>请至少选择一个解释变量。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="203" />
+      <location filename="../../processing/parameters/spillover.py" line="196" />
       <source>The layer has no field {fields}; choose fields of the input layer.</source>
       <translation>图层中没有字段 {fields}；请选择输入图层中的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="209" />
+      <location filename="../../processing/parameters/spillover.py" line="202" />
       <source>The dependent variable {name} is also an explanatory variable; remove it from the explanatory variables.</source>
       <translation>被解释变量 {name} 同时也是解释变量；请将其从解释变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="213" />
+      <location filename="../../processing/parameters/spillover.py" line="206" />
       <source>A long panel needs the year field: choose it in “Year field”.</source>
       <translation>长格式面板需要年份字段：请在“年份字段”中选择。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="240" />
+      <location filename="../../processing/parameters/spillover.py" line="233" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="240" />
+      <location filename="../../processing/parameters/spillover.py" line="233" />
       <source>wide panel</source>
       <translation>宽格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="240" />
+      <location filename="../../processing/parameters/spillover.py" line="233" />
       <source>long panel</source>
       <translation>长格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="241" />
+      <location filename="../../processing/parameters/spillover.py" line="234" />
       <source>Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.</source>
       <translation>图层：{layer}（{layout}）；被解释变量 {dependent}；解释变量 {names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="243" />
+      <location filename="../../processing/parameters/spillover.py" line="236" />
       <source>Spatial weights: {weights}; {links} links among {units} units.</source>
       <translation>空间权重：{weights}；{units} 个单元之间共 {links} 条连接。</translation>
     </message>
@@ -7229,302 +7229,302 @@ Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RAN
   <context>
     <name>WeightsParameters</name>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="33" />
+      <location filename="../../processing/parameters/weights.py" line="30" />
       <source>Queen contiguity</source>
       <translation>Queen 邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="34" />
+      <location filename="../../processing/parameters/weights.py" line="31" />
       <source>Rook contiguity</source>
       <translation>Rook 邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="35" />
+      <location filename="../../processing/parameters/weights.py" line="32" />
       <source>K-nearest neighbours</source>
       <translation>K 近邻</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="36" />
+      <location filename="../../processing/parameters/weights.py" line="33" />
       <source>Distance band</source>
       <translation>距离带</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="37" />
+      <location filename="../../processing/parameters/weights.py" line="34" />
       <source>Inverse distance</source>
       <translation>反距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="38" />
+      <location filename="../../processing/parameters/weights.py" line="35" />
       <source>Kernel</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="39" />
+      <location filename="../../processing/parameters/weights.py" line="36" />
       <source>Economic distance</source>
       <translation>经济距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="40" />
+      <location filename="../../processing/parameters/weights.py" line="37" />
       <source>Economic-geographic (nested)</source>
       <translation>经济地理嵌套</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="41" />
+      <location filename="../../processing/parameters/weights.py" line="38" />
       <source>Block (same category)</source>
       <translation>区块（同类别）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="46" />
+      <location filename="../../processing/parameters/weights.py" line="43" />
       <source>Row-standardised</source>
       <translation>行标准化</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="46" />
+      <location filename="../../processing/parameters/weights.py" line="43" />
       <source>Binary</source>
       <translation>二值</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="46" />
+      <location filename="../../processing/parameters/weights.py" line="43" />
       <source>Variance-stabilising</source>
       <translation>方差稳定化</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="50" />
+      <location filename="../../processing/parameters/weights.py" line="47" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="50" />
+      <location filename="../../processing/parameters/weights.py" line="47" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="55" />
+      <location filename="../../processing/parameters/weights.py" line="52" />
       <source>Triangular: K(z) = 1 − z</source>
       <translation>三角核：K(z) = 1 − z</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="56" />
+      <location filename="../../processing/parameters/weights.py" line="53" />
       <source>Uniform: K(z) = 1/2</source>
       <translation>均匀核：K(z) = 1/2</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="57" />
+      <location filename="../../processing/parameters/weights.py" line="54" />
       <source>Epanechnikov: K(z) = 3/4 (1 − z²)</source>
       <translation>Epanechnikov 核：K(z) = 3/4 (1 − z²)</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="58" />
+      <location filename="../../processing/parameters/weights.py" line="55" />
       <source>Quartic (bisquare): K(z) = 15/16 (1 − z²)²</source>
       <translation>四次核（双平方核）：K(z) = 15/16 (1 − z²)²</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="59" />
+      <location filename="../../processing/parameters/weights.py" line="56" />
       <source>Gaussian: K(z) = exp(−z²/2) / √(2π)</source>
       <translation>高斯核：K(z) = exp(−z²/2) / √(2π)</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="65" />
+      <location filename="../../processing/parameters/weights.py" line="62" />
       <source>Nested: φ·W_d + (1 − φ)·W_e (Shao et al. 2016)</source>
       <translation>嵌套形式：φ·W_d + (1 − φ)·W_e（邵帅等 2016）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="66" />
+      <location filename="../../processing/parameters/weights.py" line="63" />
       <source>Product: W_d · diag(x̄_j / x̄) (Lin et al. 2005)</source>
       <translation>乘积形式：W_d · diag(x̄_j / x̄)（林光平等 2005）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="78" />
+      <location filename="../../processing/parameters/weights.py" line="75" />
       <source>Unit id field</source>
       <translation>单元标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="81" />
+      <location filename="../../processing/parameters/weights.py" line="78" />
       <source>Unit id field (unique; used in weights files)</source>
       <translation>单元标识字段（唯一；用于权重文件）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="87" />
+      <location filename="../../processing/parameters/weights.py" line="84" />
       <source>Spatial weights file</source>
       <translation>空间权重文件</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="89" />
+      <location filename="../../processing/parameters/weights.py" line="86" />
       <source>Weights files (*.gal *.gwt *.GAL *.GWT)</source>
       <translation>权重文件 (*.gal *.gwt *.GAL *.GWT)</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="91" />
+      <location filename="../../processing/parameters/weights.py" line="88" />
       <source>Spatial weights file (GAL/GWT; leave empty to build weights from the options below)</source>
       <translation>空间权重文件（GAL/GWT；留空则按下列选项构建权重）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="94" />
+      <location filename="../../processing/parameters/weights.py" line="91" />
       <source>Kind of spatial weights</source>
       <translation>空间权重类型</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="98" />
+      <location filename="../../processing/parameters/weights.py" line="95" />
       <source>Neighbours k</source>
       <translation>近邻数 k</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="100" />
+      <location filename="../../processing/parameters/weights.py" line="97" />
       <source>Number of neighbours k (k-nearest neighbours)</source>
       <translation>邻居数 k（k 近邻）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="105" />
+      <location filename="../../processing/parameters/weights.py" line="102" />
       <source>Distance (0 = automatic)</source>
       <translation>距离（0 = 自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="107" />
+      <location filename="../../processing/parameters/weights.py" line="104" />
       <source>Distance: band threshold, inverse-distance cut-off or kernel bandwidth (km for geographic and metre CRSs; 0 = automatic)</source>
       <translation>距离：距离带阈值、反距离截断距离或核函数带宽（地理坐标系和以米为单位的 CRS 为 km；0 = 自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="111" />
+      <location filename="../../processing/parameters/weights.py" line="108" />
       <source>Transformation</source>
       <translation>标准化方式</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="115" />
+      <location filename="../../processing/parameters/weights.py" line="112" />
       <source>Make k-nearest neighbours symmetric</source>
       <translation>使 k 近邻对称</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="117" />
+      <location filename="../../processing/parameters/weights.py" line="114" />
       <source>Point of each polygon (for distances)</source>
       <translation>面的代表点（用于距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="120" />
+      <location filename="../../processing/parameters/weights.py" line="117" />
       <source>Snap distance</source>
       <translation>捕捉距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="122" />
+      <location filename="../../processing/parameters/weights.py" line="119" />
       <source>Snap distance for contiguity (layer units; 0 = shared vertices only)</source>
       <translation>邻接捕捉距离（图层单位；0 = 仅共享顶点）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="124" />
+      <location filename="../../processing/parameters/weights.py" line="121" />
       <source>Contiguity order</source>
       <translation>邻接阶数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="126" />
+      <location filename="../../processing/parameters/weights.py" line="123" />
       <source>Contiguity order (1 = direct neighbours, 2 = neighbours of neighbours, …)</source>
       <translation>邻接阶数（1 = 直接邻居，2 = 邻居的邻居，…）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="128" />
+      <location filename="../../processing/parameters/weights.py" line="125" />
       <source>Include lower orders</source>
       <translation>包含低阶邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="129" />
+      <location filename="../../processing/parameters/weights.py" line="126" />
       <source>Include lower orders of contiguity (cumulative)</source>
       <translation>包含低阶邻接（累积）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="132" />
+      <location filename="../../processing/parameters/weights.py" line="129" />
       <source>Attach islands to their nearest unit</source>
       <translation>将孤岛连接到最近单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="134" />
+      <location filename="../../processing/parameters/weights.py" line="131" />
       <source>Attach islands (units without neighbours) to their nearest unit (contiguity, distance band, inverse distance, block)</source>
       <translation>将孤岛（没有邻居的单元）连接到最近的单元（邻接、距离带、反距离、区块）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="137" />
+      <location filename="../../processing/parameters/weights.py" line="134" />
       <source>Inverse-distance power α</source>
       <translation>反距离幂 α</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="139" />
+      <location filename="../../processing/parameters/weights.py" line="136" />
       <source>Power α of inverse distance (w = 1 / d^α)</source>
       <translation>反距离的幂次 α（w = 1 / d^α）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="140" />
+      <location filename="../../processing/parameters/weights.py" line="137" />
       <source>Kernel function</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="141" />
+      <location filename="../../processing/parameters/weights.py" line="138" />
       <source>Kernel function (z = distance / bandwidth)</source>
       <translation>核函数（z = 距离 / 带宽）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="143" />
+      <location filename="../../processing/parameters/weights.py" line="140" />
       <source>Adaptive bandwidth</source>
       <translation>自适应带宽</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="145" />
+      <location filename="../../processing/parameters/weights.py" line="142" />
       <source>Adaptive kernel bandwidth (distance to each unit's k-th nearest neighbour)</source>
       <translation>自适应核带宽（各单元到其第 k 近邻的距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="148" />
+      <location filename="../../processing/parameters/weights.py" line="145" />
       <source>Economic field</source>
       <translation>经济字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="151" />
+      <location filename="../../processing/parameters/weights.py" line="148" />
       <source>Economic field for economic weights (e.g. GDP per capita; a STEM_YYYY field)</source>
       <translation>经济权重所用的经济字段（如人均 GDP；STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="154" />
+      <location filename="../../processing/parameters/weights.py" line="151" />
       <source>Average the economic field over years</source>
       <translation>经济字段按年份平均</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="156" />
+      <location filename="../../processing/parameters/weights.py" line="153" />
       <source>Average the economic field over every year of its stem (GDPPC_2011 … GDPPC_2019)</source>
       <translation>经济字段取其前缀所有年份的均值（GDPPC_2011 … GDPPC_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="157" />
+      <location filename="../../processing/parameters/weights.py" line="154" />
       <source>Form of economic-geographic weights</source>
       <translation>经济地理权重形式</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="159" />
+      <location filename="../../processing/parameters/weights.py" line="156" />
       <source>Geography share φ</source>
       <translation>地理权重占比 φ</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="161" />
+      <location filename="../../processing/parameters/weights.py" line="158" />
       <source>Share φ of geography in nested economic-geographic weights</source>
       <translation>嵌套经济地理权重中地理距离的占比 φ</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="163" />
+      <location filename="../../processing/parameters/weights.py" line="160" />
       <source>Block field</source>
       <translation>区块字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="165" />
+      <location filename="../../processing/parameters/weights.py" line="162" />
       <source>Block field for block weights (same value = neighbours, e.g. province)</source>
       <translation>区块权重的区块字段（取值相同即为邻居，如省份）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="167" />
+      <location filename="../../processing/parameters/weights.py" line="164" />
       <source>Planar distances</source>
       <translation>平面距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="168" />
+      <location filename="../../processing/parameters/weights.py" line="165" />
       <source>Planar distances in the layer's projection (spdep longlat = FALSE; default: geodesic on the ellipsoid whenever the CRS has one)</source>
       <translation>按图层投影计算平面距离（spdep longlat = FALSE；默认：只要 CRS 有椭球体，就按椭球面大地线距离计算）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="306" />
+      <location filename="../../processing/parameters/weights.py" line="302" />
       <source>Distances: {how}.</source>
       <translation>距离：{how}。</translation>
     </message>
@@ -7532,17 +7532,17 @@ Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RAN
   <context>
     <name>ZonalStatisticsAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="29" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="28" />
       <source>Zonal statistics of yearly rasters</source>
       <translation>逐年栅格的分区统计</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="30" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="29" />
       <source>Yearly raster values (e.g. night lights) summarised per city.</source>
       <translation>按城市汇总逐年栅格值（如夜间灯光）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="34" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="33" />
       <source>Computes indicator values per city from rasters, one raster per year (e.g. night-time lights, NDVI, built-up area): mean, sum, count of valid pixels, minimum, maximum and the share of valid pixels above a threshold (e.g. lit or built-up pixels).
 
 Years: from the file names (ntl_2019.tif; one four-digit year each) or listed in the order of the rasters (2011, 2012, … or 2011-2019). The cities are reprojected to each raster's CRS. Only the part of the raster under each city is read, in tiles, so rasters larger than memory work. A pixel belongs to a city when its centre is inside (or, with “all touched”, whenever the city touches it); no-data pixels are ignored. Cities smaller than a pixel may contain no pixel centre: they get count 0 and no other value (QGIS's own zonal statistics then weighs partial pixels instead); use “all touched” or a finer raster for them.
@@ -7555,117 +7555,117 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
 输出字段：只有一个统计量时为逐年 STEM_YYYY（如 NTL_2019）；有多个统计量时，在最多 3 个字符的前缀后接两字母代码：MN 均值、SM 总和、CT 像元数、MI 最小值、MX 最大值、SH 超过阈值的比例（如 NTLMN_2019、NTLSH_2019）。这些字段可直接用于 resilience:compositeindex。地图显示第一个统计量最新年份的分布。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="33" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="32" />
       <source>zonal,statistics,raster,night lights,ntl,viirs,ndvi,built-up,mean,sum,share,夜间灯光</source>
       <translation>zonal,statistics,raster,night lights,ntl,viirs,ndvi,built-up,mean,sum,share,夜间灯光,分区统计,栅格,植被指数,建成区</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="63" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="62" />
       <source>Cities (polygons)</source>
       <translation>城市（面）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="65" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="64" />
       <source>Rasters, one per year</source>
       <translation>栅格，每年一个</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="67" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="66" />
       <source>Raster years</source>
       <translation>栅格年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="68" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="67" />
       <source>Years of the rasters, in order (empty: read from the file names)</source>
       <translation>栅格对应的年份，按顺序（留空：从文件名读取）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="69" />
       <source>Statistics</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
       <source>Mean</source>
       <translation>均值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
       <source>Sum</source>
       <translation>总和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
       <source>Count of valid pixels</source>
       <translation>有效像元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
       <source>Minimum</source>
       <translation>最小值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="72" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
       <source>Maximum</source>
       <translation>最大值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="72" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
       <source>Share of pixels above the threshold</source>
       <translation>超过阈值的像元比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="75" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="74" />
       <source>Threshold (for the share above it)</source>
       <translation>阈值（用于计算超过阈值的比例）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="78" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="77" />
       <source>Field stem (1–5 characters, e.g. NTL)</source>
       <translation>字段前缀（1–5 个字符，如 NTL）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="80" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="79" />
       <source>Band</source>
       <translation>波段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="82" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="81" />
       <source>Count every pixel a city touches</source>
       <translation>统计城市接触的所有像元</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="89" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="87" />
       <source>Cities with raster statistics</source>
       <translation>含栅格统计值的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="95" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="93" />
       <source>Choose at least one raster.</source>
       <translation>请至少选择一个栅格。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="100" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="98" />
       <source>Raster {name} is not a file that GDAL reads ({source}); save it as a GeoTIFF first.</source>
       <translation>栅格 {name} 不是 GDAL 可读取的文件（{source}）；请先另存为 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="116" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="114" />
       <source>{year}: {path}</source>
       <translation>{year}：{path}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="136" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="134" />
       <source>Fields already in the layer were replaced: {fields}.</source>
       <translation>已替换图层中已有的字段：{fields}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="144" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="142" />
       <source>{count} cities have no valid pixel in the latest raster (smaller than a pixel, outside the raster or all no-data).</source>
       <translation>{count} 个城市在最新栅格中没有有效像元（小于一个像元、位于栅格范围外或全部为无数据）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="152" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="150" />
       <source>Zonal statistics ({stem})</source>
       <translation>分区统计（{stem}）</translation>
     </message>
@@ -10928,77 +10928,77 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的取点方法“{method}”；请使用 centroid 或 point_on_surface。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="189" />
+      <location filename="../../processing/algorithms/convergence.py" line="187" />
       <source>The indicator {variable} cannot also be a control; remove it from the controls.</source>
       <translation>指标 {variable} 不能同时作为控制变量；请将其从控制变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="199" />
+      <location filename="../../processing/algorithms/convergence.py" line="197" />
       <source>Spatial models need the cities' geometries or a weights file; the layer has no geometry, so choose a GAL/GWT weights file.</source>
       <translation>空间模型需要城市的几何或权重文件；该图层没有几何，请选择 GAL/GWT 权重文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="247" />
+      <location filename="../../processing/algorithms/convergence.py" line="245" />
       <source>The group field {field} changes over the years for {count} unit(s): {units}; a unit must stay in one group.</source>
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="254" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="252" />
       <source>Longitude/latitude points need both a longitude and a latitude field; choose them, or use the centroid or a point on the surface.</source>
       <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="164" />
+      <location filename="../../processing/algorithms/join_table.py" line="162" />
       <source>codes or names of the cities</source>
       <translation>城市的代码或名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="146" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="144" />
       <source>No core expression is given; choose the field that marks the cores (e.g. "IS_CORE" = 1 from Core–node coverage).</source>
       <translation>未给出核心表达式；请选择标记核心的字段（如“核心–节点覆盖”输出的 "IS_CORE" = 1）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="358" />
+      <location filename="../../processing/algorithms/report_map.py" line="356" />
       <source>The field {field} is not in the layer.</source>
       <translation>图层中没有字段 {field}。</translation>
     </message>
     <message>
-      <location filename="../../processing/io/invalid_geometries.py" line="62" />
+      <location filename="../../processing/io/invalid_geometries.py" line="60" />
       <source>The layer has no feature (or none is selected); choose a layer with at least one feature.</source>
       <translation>图层中没有要素（或未选中任何要素）；请选择至少含一个要素的图层。</translation>
     </message>
     <message>
-      <location filename="../../processing/io/invalid_geometries.py" line="67" />
+      <location filename="../../processing/io/invalid_geometries.py" line="65" />
       <source>No feature of the layer has a geometry; check the layer (or its selection).</source>
       <translation>图层中没有任何要素具有几何；请检查图层（或其选择集）。</translation>
     </message>
     <message>
-      <location filename="../../processing/io/invalid_geometries.py" line="124" />
+      <location filename="../../processing/io/invalid_geometries.py" line="122" />
       <source>{count} feature(s) have invalid geometries: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that this algorithm repairs them for the analysis.</source>
       <translation>{count} 个要素的几何无效：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，由本算法为分析修复这些几何。</translation>
     </message>
     <message>
-      <location filename="../../processing/io/invalid_geometries.py" line="153" />
+      <location filename="../../processing/io/invalid_geometries.py" line="151" />
       <source>{count} feature(s) have invalid geometries, so spatial weights cannot be built: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that the weights use repaired copies.</source>
       <translation>{count} 个要素的几何无效，无法构建空间权重：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，使权重采用修复后的副本。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="53" />
+      <location filename="../../processing/parameters/panel.py" line="51" />
       <source>A long layer (one feature per unit and year) needs its unit id field (e.g. adcode) so that the rows of a unit are matched: choose the unit id field.</source>
       <translation>长格式图层（每个单元每年一个要素）需要单元标识字段（如 adcode）来匹配同一单元的各行：请选择单元标识字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="120" />
+      <location filename="../../processing/parameters/panel.py" line="116" />
       <source>The id field {field} is empty (NULL) for {count} feature(s); fill it.</source>
       <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请补全。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="271" />
+      <location filename="../../processing/parameters/weights.py" line="267" />
       <source>The id field {field} is empty (NULL) for {count} feature(s); fill it or choose another field.</source>
       <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请填写或选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="277" />
+      <location filename="../../processing/parameters/weights.py" line="273" />
       <source>The id field {field} is not unique: {values} occur more than once; choose a unique field (e.g. adcode).</source>
       <translation>标识字段 {field} 不唯一：{values} 出现多次；请选择唯一的字段（如 adcode）。</translation>
     </message>
