@@ -17,13 +17,13 @@ from ..parameters.autocorrelation import (
     add_inference_parameters,
     add_input_parameters,
     add_null_parameter,
+    inference_spec,
     null_policy,
     push_notes,
     read_panel,
     require_matplotlib,
-    seed_value,
 )
-from ..parameters.choices import chosen, chosen_many, enum_parameter
+from ..parameters.choices import chosen_many, enum_parameter
 from ..parameters.weights import add_weights_parameters
 from ..qgis_compat import parameter_as_strings
 
@@ -94,10 +94,8 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
             panel, parameter_as_strings(self, parameters, "FIELDS", context),
             all_years=self.parameterAsBool(parameters, "ALL_YEARS", context),
             statistics=tuple(key for key in STATISTICS if key in statistics),
-            permutations=self.parameterAsInt(parameters, "PERMUTATIONS", context),
-            seed=seed_value(self, parameters, context),
-            alternative=chosen(self, parameters, "ALTERNATIVE", ALTERNATIVES, context),
-            nulls=null_policy(self, parameters, context), progress=feedback_progress(steps))
+            inference=inference_spec(self, parameters, context), nulls=null_policy(self, parameters, context),
+            progress=feedback_progress(steps))
         push_notes(feedback, result.notes)
         table = result.table
         steps.setCurrentStep(2)

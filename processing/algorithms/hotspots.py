@@ -8,12 +8,12 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..parameters.autocorrelation import (
+    ClusterStyles,
     add_inference_parameters,
     add_input_parameters,
     add_layout_parameters,
     add_null_parameter,
-    cluster_styles,
-    inference_options,
+    inference_spec,
     null_policy,
     push_notes,
     read_panel,
@@ -66,13 +66,13 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
         analysis = hotspot_analysis(
             panel, parameter_as_strings(self, parameters, "FIELD", context)[0],
             all_years=self.parameterAsBool(parameters, "ALL_YEARS", context), star=star,
-            nulls=null_policy(self, parameters, context), progress=feedback_progress(steps),
-            **inference_options(self, parameters, context, alpha=False))
+            inference=inference_spec(self, parameters, context), nulls=null_policy(self, parameters, context),
+            progress=feedback_progress(steps))
         push_notes(feedback, analysis.notes)
         steps.setCurrentStep(2)
         statistic = "Gi*" if star else "Gi"
-        styles = cluster_styles(analysis, hotspot_style, "GI_LAB", self.tr("Hot spots — {run}"),
-                                self.tr("Hot spots {statistic} ({run})").format(statistic=statistic, run="{run}"))
+        styles = ClusterStyles(tuple(analysis.fields), hotspot_style, "GI_LAB", self.tr("Hot spots — {run}"),
+                               self.tr("Hot spots {statistic} ({run})").format(statistic=statistic, run="{run}"))
         results = write_local_outputs(self, parameters, context, steps, source, frame, analysis, styles, "hotspots",
                                       everything=everything)
         for run in analysis.runs:

@@ -13,12 +13,12 @@ from ...core.autocorrelation.options import LOCAL_KINDS
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..autocorrelation_report import REPORT, add_report_parameter, report_figure, write_local_moran_report
 from ..parameters.autocorrelation import (
+    ClusterStyles,
     add_inference_parameters,
     add_input_parameters,
     add_layout_parameters,
     add_null_parameter,
-    cluster_styles,
-    inference_options,
+    inference_spec,
     null_policy,
     push_notes,
     read_panel,
@@ -112,18 +112,19 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         steps.setCurrentStep(1)
         kind = chosen(self, parameters, "KIND", LOCAL_KINDS, context)
         second = self.field_name(parameters, "FIELD_2", context)
-        options = inference_options(self, parameters, context)
+        inference = inference_spec(self, parameters, context)
         analysis = local_moran_analysis(
             panel, parameter_as_strings(self, parameters, "FIELD", context)[0], kind=kind, second=second,
             all_years=self.parameterAsBool(parameters, "ALL_YEARS", context),
             conditional=self.parameterAsBool(parameters, "CONDITIONAL", context),
-            nulls=null_policy(self, parameters, context), progress=feedback_progress(steps), **options)
+            inference=inference, nulls=null_policy(self, parameters, context),
+            progress=feedback_progress(steps))
         push_notes(feedback, analysis.notes)
         steps.setCurrentStep(2)
-        correction, alpha = options["correction"], options["alpha"]
-        styles = cluster_styles(analysis, lisa_style, "LISA_LAB", self.tr("LISA clusters — {run}"),
-                                self.tr("LISA clusters ({run})"),
-                                p_field="LISA_PADJ" if correction != "none" else "LISA_P", alpha=alpha)
+        correction, alpha = inference.correction, inference.alpha
+        styles = ClusterStyles(tuple(analysis.fields), lisa_style, "LISA_LAB", self.tr("LISA clusters — {run}"),
+                               self.tr("LISA clusters ({run})"),
+                               p_field="LISA_PADJ" if correction != "none" else "LISA_P", alpha=alpha)
         results = write_local_outputs(self, parameters, context, steps, source, frame, analysis, styles, "lisa",
                                       everything=everything)
         steps.setCurrentStep(3)
@@ -144,7 +145,7 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         if report:
             figure = report_figure(lambda: self.scatter_figure(analysis), feedback)
             results[REPORT] = write_local_moran_report(report, analysis, figure, source.sourceName(), alpha,
-                                                       correction, options["permutations"])
+                                                       correction, inference.permutations)
         return results
 
     def scatter_plot(self, path, analysis) -> str:

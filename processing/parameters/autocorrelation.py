@@ -6,6 +6,8 @@ set of fields per year, or one layer per year).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from qgis.core import (
@@ -21,7 +23,7 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
-from ...core.autocorrelation.options import CORRECTIONS, NULL_POLICIES, YEAR_OUTPUTS
+from ...core.autocorrelation.options import ALTERNATIVES, CORRECTIONS, NULL_POLICIES, YEAR_OUTPUTS, InferenceSpec
 from ..algorithm import core_text, feedback_progress
 from ..translation import translator
 from .choices import chosen, enum_parameter
@@ -101,15 +103,21 @@ def seed_value(algorithm, parameters, context):
     return algorithm.parameterAsInt(parameters, "SEED", context)
 
 
-def inference_options(algorithm, parameters, context, alpha: bool = True) -> dict:
-    options = {
-        "permutations": algorithm.parameterAsInt(parameters, "PERMUTATIONS", context),
-        "seed": seed_value(algorithm, parameters, context),
-        "correction": chosen(algorithm, parameters, "CORRECTION", CORRECTIONS, context),
-    }
-    if alpha:
+def inference_spec(algorithm, parameters, context):
+    """The :class:`core.autocorrelation.options.InferenceSpec` the user chose (the options the
+    algorithm lacks keep the spec's defaults)."""
+    def has(name):
+        return algorithm.parameterDefinition(name) is not None
+
+    options = {"permutations": algorithm.parameterAsInt(parameters, "PERMUTATIONS", context),
+               "seed": seed_value(algorithm, parameters, context)}
+    if has("ALTERNATIVE"):
+        options["alternative"] = chosen(algorithm, parameters, "ALTERNATIVE", ALTERNATIVES, context)
+    if has("ALPHA"):
         options["alpha"] = algorithm.parameterAsDouble(parameters, "ALPHA", context)
-    return options
+    if has("CORRECTION"):
+        options["correction"] = chosen(algorithm, parameters, "CORRECTION", CORRECTIONS, context)
+    return InferenceSpec(**options)
 
 
 def null_policy(algorithm, parameters, context) -> str:
@@ -175,32 +183,43 @@ def translated_aliases(aliases: dict) -> dict:
     return {name: f"{core_text(alias)} — {title}" for name, (alias, title) in aliases.items()}
 
 
-def cluster_styles(analysis, style, label: str, style_title: str, layer_title: str, p_field: str | None = None,
-                   alpha: float = 0.05):
-    """The ``styles`` of :func:`write_local_outputs` for a cluster map.
+@dataclass(frozen=True)
+class ClusterStyles:
+    """The styles :func:`write_local_outputs` attaches to a cluster map.
 
     ``style(field, name=, aliases=)`` (e.g. ``styling.lisa_style``) maps the label field
     ``label`` of each run; each map is a named style of the layer, ``style_title`` with
     ``{run}``, the last run's current; ``layer_title`` (with ``{run}``) names the layer.
-    With ``p_field`` (the p-value field shown) every run also gets GeoDa's significance map.
+    With ``p_field`` (the p-value field shown) every run also gets GeoDa's significance map
+    at ``alpha``. ``fields``: the analysis' output fields (their aliases).
     """
-    from ..styling import significance_style
 
-    def build(name_of, runs):
+    fields: tuple
+    style: Callable
+    label: str
+    style_title: str
+    layer_title: str
+    p_field: str | None = None
+    alpha: float = 0.05
+
+    def build(self, name_of, runs):
+        """(current style, its name, [(name, style)] alternatives) of one layer holding ``runs``;
+        ``name_of(name, run)`` is a field's name in that layer."""
+        from ..styling import significance_style
+
         aliases = translated_aliases({name_of(spec.name, run): (spec.alias, run.title)
-                                      for run in runs for spec in analysis.fields})
+                                      for run in runs for spec in self.fields})
         last = runs[-1]
-        name = layer_title.format(run=last.title)
-        current = style(name_of(label, last), name=name, aliases=aliases)
-        alternatives = [(style_title.format(run=run.title), style(name_of(label, run), name=name, aliases=aliases))
-                        for run in runs[:-1]]
-        if p_field:
+        name = self.layer_title.format(run=last.title)
+        current = self.style(name_of(self.label, last), name=name, aliases=aliases)
+        alternatives = [(self.style_title.format(run=run.title),
+                         self.style(name_of(self.label, run), name=name, aliases=aliases)) for run in runs[:-1]]
+        if self.p_field:
             alternatives += [(tr("Significance — {run}").format(run=run.title),
-                              significance_style(name_of(p_field, run), name_of(label, run), alpha, name, aliases))
+                              significance_style(name_of(self.p_field, run), name_of(self.label, run), self.alpha,
+                                                 name, aliases))
                              for run in runs]
-        return current, style_title.format(run=last.title), alternatives
-
-    return build
+        return current, self.style_title.format(run=last.title), alternatives
 
 
 def _joined(frame, columns, feedback):
@@ -244,8 +263,7 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
                         layer_name: str, everything=None) -> dict:
     """Write a local analysis in the chosen layout and attach styles.
 
-    ``styles(field_names, runs) -> (style, current name, alternatives)`` builds the
-    styles of one layer; ``field_names(name, run)`` is a field's name in that layer.
+    ``styles`` (:class:`ClusterStyles`) builds the styles of each layer written.
     ``everything``: the layer as read (:func:`read_panel`); its features without a geometry are
     written too, with NULL results, so that the output has every input feature.
     """
@@ -271,7 +289,7 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
                                               everything)
         dest = frame_to_sink(algorithm, parameters, "OUTPUT", context, out, wkb_type, crs, source.fields(),
                              translated_aliases(aliases), feedback)
-        style, current, alternatives = styles(name_of, [r.run for r in runs])
+        style, current, alternatives = styles.build(name_of, [r.run for r in runs])
         attach_styles(context, dest, style, current, alternatives)
         results["OUTPUT"] = dest
         results["OUTPUT_LAYERS"] = []
@@ -288,7 +306,7 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
         part = _with_features_without_geometry(_joined(frame.iloc[rows], columns.set_axis(range(len(rows))), None),
                                                everything, analysis_year_field(algorithm, parameters, context),
                                                local.run.year)
-        style, current, alternatives = styles(lambda name, run: name, [local.run])
+        style, current, alternatives = styles.build(lambda name, run: name, [local.run])
         translated = translated_aliases(aliases)
         path = str(Path(folder) / f"{layer_name}_{local.run.year}.gpkg")
         layers.append(_write_layer(path, part, wkb_type, crs, source.fields(), translated, context, feedback))

@@ -4,137 +4,137 @@
   <context>
     <name>AutocorrelationParameters</name>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="43" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="45" />
       <source>Units (cities)</source>
       <translation>单元（城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="46" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="48" />
       <source>Variables</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="46" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="48" />
       <source>Variable</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="50" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="52" />
       <source>Every year</source>
       <translation>所有年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="51" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="53" />
       <source>Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every year instead of the last)</source>
       <translation>所选字段的每一年（DEI_2019 → DEI_2011 … DEI_2019；长格式图层：每一年，而非仅最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="60" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="62" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="62" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="64" />
       <source>Permutations (0 = analytical inference only)</source>
       <translation>置换次数（0 = 仅解析推断）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="64" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="66" />
       <source>Random seed</source>
       <translation>随机种子</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="66" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="68" />
       <source>Random seed (the same seed gives the same result; empty: a new draw every run)</source>
       <translation>随机种子（相同种子得到相同结果；留空：每次运行重新抽样）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="69" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="71" />
       <source>Significance level</source>
       <translation>显著性水平</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="72" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="74" />
       <source>Multiple-testing control</source>
       <translation>多重检验校正</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="73" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="75" />
       <source>None</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="73" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="75" />
       <source>False discovery rate (Benjamini–Hochberg)</source>
       <translation>错误发现率（Benjamini–Hochberg）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="74" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="76" />
       <source>Bonferroni</source>
       <translation>Bonferroni</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="78" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="80" />
       <source>Units with NULL values</source>
       <translation>含 NULL 值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="79" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="81" />
       <source>Leave them out and report them</source>
       <translation>剔除并报告</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="79" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="81" />
       <source>Stop with an error</source>
       <translation>报错并停止</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="85" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="87" />
       <source>Several years</source>
       <translation>多个年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="86" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="88" />
       <source>One layer, fields per year</source>
       <translation>单个图层，每年一组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="86" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="88" />
       <source>One layer per year</source>
       <translation>每年一个图层</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="87" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="89" />
       <source>One layer, one set of fields per year (LI_2019 …); or one layer per year (the last year in the output, every year in the folder below)</source>
       <translation>单个图层，每年一组字段（LI_2019 …）；或每年一个图层（输出为最后一年，各年图层存于下方文件夹）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="91" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="93" />
       <source>Folder for one layer per year</source>
       <translation>逐年图层的存放文件夹</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="92" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="94" />
       <source>Layers per year</source>
       <translation>逐年图层</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="162" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="170" />
       <source>Plots need the Python package matplotlib, which QGIS's Python lacks: install it (python -m pip install matplotlib; on Windows in the OSGeo4W Shell) or leave the plot output empty.</source>
       <translation>绘图需要 Python 包 matplotlib，而 QGIS 的 Python 中没有：请安装（python -m pip install matplotlib；Windows 上请在 OSGeo4W Shell 中运行），或将绘图输出留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="198" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="218" />
       <source>Significance — {run}</source>
       <translation>显著性 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="211" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="230" />
       <source>The input already has {fields}; the output replaces them.</source>
       <translation>输入中已有字段 {fields}；输出将替换这些字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="318" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="336" />
       <source>Could not create the layer {path}.</source>
       <translation>无法创建图层 {path}。</translation>
     </message>
@@ -328,12 +328,12 @@
   <context>
     <name>ClassificationParameters</name>
     <message>
-      <location filename="../../processing/parameters/classification.py" line="28" />
+      <location filename="../../processing/parameters/classification.py" line="29" />
       <source>Classification</source>
       <translation>分级方法</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/classification.py" line="29" />
+      <location filename="../../processing/parameters/classification.py" line="30" />
       <source>Number of classes</source>
       <translation>分级数</translation>
     </message>
@@ -2658,97 +2658,97 @@ The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled
       <translation>Moran's I 的 p 值（第一个字段，最后一年；有置换检验时取置换检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="105" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="103" />
       <source>{column} {statistic} ({inference}): {value:.6g}, expected {expected:.6g}, z = {z:.4g}, p = {p:.4g}</source>
       <translation>{column} {statistic}（{inference}）：{value:.6g}，期望值 {expected:.6g}，z = {z:.4g}，p = {p:.4g}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="109" />
       <source>Field (stem)</source>
       <translation>字段（前缀）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="109" />
       <source>Field</source>
       <translation>字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="109" />
       <source>Year</source>
       <translation>年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="110" />
       <source>Statistic</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="110" />
       <source>Inference</source>
       <translation>推断方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="110" />
       <source>Value</source>
       <translation>统计量值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="113" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
       <source>Expected value under no autocorrelation</source>
       <translation>无空间自相关时的期望值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="113" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
       <source>Variance</source>
       <translation>方差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
       <source>z = (value − expected) / standard deviation</source>
       <translation>z =（值 − 期望值）/ 标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="114" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
       <source>p-value</source>
       <translation>p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="113" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="113" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="151" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="149" />
       <source>permutation</source>
       <translation>置换检验</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="151" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="149" />
       <source>randomisation</source>
       <translation>随机化假设</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="158" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="156" />
       <source>{statistic} over the years</source>
       <translation>{statistic}逐年变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="160" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="158" />
       <source>p ≤ {alpha} ({inference})</source>
       <translation>p ≤ {alpha}（{inference}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="162" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="160" />
       <source>not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="163" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="161" />
       <source>Expected under no autocorrelation</source>
       <translation>无空间自相关时的期望值</translation>
     </message>
@@ -3520,17 +3520,17 @@ Panels as in Local Moran's I: every year as a set of fields per year or one laye
       <translation>局部 Geary 集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="66" />
+      <location filename="../../processing/algorithms/local_geary.py" line="67" />
       <source>Local Geary clusters — {run}</source>
       <translation>局部 Geary 集聚 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="67" />
+      <location filename="../../processing/algorithms/local_geary.py" line="68" />
       <source>Local Geary clusters ({run})</source>
       <translation>局部 Geary 集聚（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="73" />
+      <location filename="../../processing/algorithms/local_geary.py" line="74" />
       <source>{run}: High-High {hh}, Low-Low {ll}, Other positive {op}, Negative {ng}.</source>
       <translation>{run}：高-高 {hh}，低-低 {ll}，其他正关联 {op}，负关联 {ng}。</translation>
     </message>
@@ -3668,67 +3668,67 @@ Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，
       <translation>高-低异常城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="124" />
+      <location filename="../../processing/algorithms/local_moran.py" line="125" />
       <source>LISA clusters — {run}</source>
       <translation>LISA 集聚 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="125" />
+      <location filename="../../processing/algorithms/local_moran.py" line="126" />
       <source>LISA clusters ({run})</source>
       <translation>LISA 集聚（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="133" />
+      <location filename="../../processing/algorithms/local_moran.py" line="134" />
       <source>{run}: Moran's I = {i:.4f}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} (p ≤ {alpha}{correction}).</source>
       <translation>{run}：Moran's I = {i:.4f}；高-高 {hh}，低-低 {ll}，低-高 {lh}，高-低 {hl}（p ≤ {alpha}{correction}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="160" />
+      <location filename="../../processing/algorithms/local_moran.py" line="161" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="160" />
+      <location filename="../../processing/algorithms/local_moran.py" line="161" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="160" />
+      <location filename="../../processing/algorithms/local_moran.py" line="161" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="160" />
+      <location filename="../../processing/algorithms/local_moran.py" line="161" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="163" />
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
       <source>{variable} (standardised)</source>
       <translation>{variable}（标准化）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="163" />
+      <location filename="../../processing/algorithms/local_moran.py" line="164" />
       <source>Spatial lag of {variable}</source>
       <translation>{variable}的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <location filename="../../processing/algorithms/local_moran.py" line="165" />
       <source>Bivariate Moran's I = {value:.3f}</source>
       <translation>双变量 Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="165" />
+      <location filename="../../processing/algorithms/local_moran.py" line="166" />
       <source>Moran's I = {value:.3f}</source>
       <translation>Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="166" />
+      <location filename="../../processing/algorithms/local_moran.py" line="167" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="166" />
+      <location filename="../../processing/algorithms/local_moran.py" line="167" />
       <source>{label} ({count})</source>
       <translation>{label}（{count}）</translation>
     </message>
@@ -4859,17 +4859,17 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
       <translation>结束年份（0 = 数据中的最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="77" />
+      <location filename="../../processing/parameters/panel.py" line="76" />
       <source>Unit name field</source>
       <translation>单元名称字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="79" />
+      <location filename="../../processing/parameters/panel.py" line="78" />
       <source>Unit name field (used to name units in messages and reports)</source>
       <translation>单元名称字段（用于在提示信息和报告中标明单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="137" />
+      <location filename="../../processing/parameters/panel.py" line="136" />
       <source>{count} unit(s) with missing years were left out: {units}.</source>
       <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
@@ -7673,162 +7673,152 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
   <context>
     <name>core</name>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="40" />
+      <location filename="../../core/autocorrelation/analyses.py" line="39" />
       <source>normality</source>
       <translation>正态性假设</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="40" />
+      <location filename="../../core/autocorrelation/analyses.py" line="39" />
       <source>randomisation</source>
       <translation>随机化假设</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="40" />
+      <location filename="../../core/autocorrelation/analyses.py" line="39" />
       <source>permutation</source>
       <translation>置换检验</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="46" />
+      <location filename="../../core/autocorrelation/analyses.py" line="45" />
       <source>{run}: {count} unit(s) with NULL values left out: {ids}.</source>
       <translation>{run}：已剔除 {count} 个含 NULL 值的单元：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="50" />
+      <location filename="../../core/autocorrelation/analyses.py" line="49" />
       <source>{run}: {count} unit(s) without neighbours, not tested (“No neighbours”): {ids}.</source>
       <translation>{run}：{count} 个单元没有邻居，未参与检验（“无邻居”）：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="71" />
+      <location filename="../../core/autocorrelation/analyses.py" line="70" />
       <source>Choose at least one statistic among {choices}.</source>
       <translation>请从 {choices} 中至少选择一个统计量。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="73" />
+      <location filename="../../core/autocorrelation/analyses.py" line="72" />
       <source>Choose at least one numeric field.</source>
       <translation>请至少选择一个数值字段。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="95" />
+      <location filename="../../core/autocorrelation/analyses.py" line="94" />
       <source>{run}: General G skipped, it needs values of zero or more ({count} negative).</source>
       <translation>{run}：已跳过 General G，它要求数值非负（有 {count} 个负值）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="108" />
+      <location filename="../../core/autocorrelation/analyses.py" line="107" />
       <source>Nothing could be computed: General G needs values of zero or more; choose Moran's I or Geary's C as well, or variables without negative values.</source>
       <translation>无法计算任何结果：General G 要求数值非负；请同时选择 Moran's I 或 Geary's C，或使用不含负值的变量。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="165" />
+      <location filename="../../core/autocorrelation/analyses.py" line="164" />
       <source>p-value adjusted ({correction})</source>
       <translation>校正后的 p 值（{correction}）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="171" />
+      <location filename="../../core/autocorrelation/analyses.py" line="170" />
       <source>pseudo p-value (conditional permutation, directed)</source>
       <translation>伪 p 值（条件置换，有方向）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="172" />
+      <location filename="../../core/autocorrelation/analyses.py" line="171" />
       <source>p-value (normal approximation, two-sided)</source>
       <translation>p 值（正态近似，双侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="174" />
+      <location filename="../../core/autocorrelation/analyses.py" line="173" />
       <source>Local Moran's I</source>
       <translation>局部莫兰指数 I</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="175" />
+      <location filename="../../core/autocorrelation/analyses.py" line="174" />
       <source>z-score of I (analytical moments)</source>
       <translation>I 的 z 得分（解析矩）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="177" />
+      <location filename="../../core/autocorrelation/analyses.py" line="176" />
       <source>Quadrant (GeoDa codes: 1 HH, 2 LL, 3 LH, 4 HL)</source>
       <translation>象限（GeoDa 编码：1 高-高，2 低-低，3 低-高，4 高-低）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="179" />
+      <location filename="../../core/autocorrelation/analyses.py" line="178" />
       <source>Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 no data, 6 no neighbours)</source>
       <translation>集聚类型（GeoDa 编码：0 不显著，1 高-高，2 低-低，3 低-高，4 高-低，5 无数据，6 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="181" />
+      <location filename="../../core/autocorrelation/analyses.py" line="180" />
       <source>LISA cluster</source>
       <translation>LISA 集聚类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="182" />
+      <location filename="../../core/autocorrelation/analyses.py" line="181" />
       <source>Spatial lag of the standardised variable</source>
       <translation>标准化变量的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="189" />
+      <location filename="../../core/autocorrelation/analyses.py" line="188" />
       <source>Local Geary's c</source>
       <translation>局部 Geary's c</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="190" />
+      <location filename="../../core/autocorrelation/analyses.py" line="189" />
       <source>z-score of c (permutation moments)</source>
       <translation>c 的 z 得分（置换矩）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="192" />
+      <location filename="../../core/autocorrelation/analyses.py" line="191" />
       <source>Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 other positive, 4 negative, 5 no data, 6 no neighbours)</source>
       <translation>集聚类型（GeoDa 编码：0 不显著，1 高-高，2 低-低，3 其他正关联，4 负关联，5 无数据，6 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="195" />
+      <location filename="../../core/autocorrelation/analyses.py" line="194" />
       <source>Local Geary cluster</source>
       <translation>局部 Geary 集聚类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="201" />
+      <location filename="../../core/autocorrelation/analyses.py" line="200" />
       <source>p-value (conditional permutation, two-sided)</source>
       <translation>p 值（条件置换，双侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="204" />
+      <location filename="../../core/autocorrelation/analyses.py" line="203" />
       <source>Getis-Ord {name}</source>
       <translation>Getis-Ord {name}</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="205" />
+      <location filename="../../core/autocorrelation/analyses.py" line="204" />
       <source>z-score of {name}</source>
       <translation>{name} 的 z 得分</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="207" />
+      <location filename="../../core/autocorrelation/analyses.py" line="206" />
       <source>Gi_Bin: confidence (±3 99 %, ±2 95 %, ±1 90 %; + hot, − cold)</source>
       <translation>Gi_Bin：置信等级（±3 99%，±2 95%，±1 90%；+ 热点，− 冷点）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="209" />
+      <location filename="../../core/autocorrelation/analyses.py" line="208" />
       <source>Hot spot class</source>
       <translation>冷热点类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="222" />
-      <source>Unknown multiple-testing correction “{correction}”; use one of {choices}.</source>
-      <translation>未知的多重检验校正方法“{correction}”；请使用以下之一：{choices}。</translation>
-    </message>
-    <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="225" />
-      <source>The significance level must be between 0 and 1 (e.g. 0.05); got {alpha}.</source>
-      <translation>显著性水平必须介于 0 和 1 之间（如 0.05）；得到的是 {alpha}。</translation>
-    </message>
-    <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="249" />
+      <location filename="../../core/autocorrelation/analyses.py" line="238" />
       <source>Unknown kind of LISA “{kind}”; use one of {choices}.</source>
       <translation>未知的 LISA 类型“{kind}”；请使用以下之一：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="252" />
+      <location filename="../../core/autocorrelation/analyses.py" line="241" />
       <source>A {kind} LISA needs a second field: the lagged variable (bivariate) or the earlier year (differential).</source>
       <translation>{kind} LISA 需要第二个字段：滞后变量（双变量）或较早年份（差分）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="291" />
+      <location filename="../../core/autocorrelation/analyses.py" line="286" />
       <source>the change {later} − {earlier}</source>
       <translation>变化量 {later} − {earlier}</translation>
     </message>
@@ -7883,7 +7873,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{name} 的 General G 无定义：有邻居且取值大于零的单元少于两个；请使用 Moran's I。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/inference.py" line="24" />
+      <location filename="../../core/autocorrelation/inference.py" line="51" />
       <source>Unknown alternative “{alternative}”; use one of {choices}.</source>
       <translation>未知的备择假设“{alternative}”；请使用以下之一：{choices}。</translation>
     </message>
@@ -7901,6 +7891,16 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/autocorrelation/moran.py" line="93" />
       <source>Bivariate Moran's I</source>
       <translation>双变量莫兰指数（Bivariate Moran's I）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/options.py" line="38" />
+      <source>Unknown multiple-testing correction “{correction}”; use one of {choices}.</source>
+      <translation>未知的多重检验校正方法“{correction}”；请使用以下之一：{choices}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/options.py" line="59" />
+      <source>The significance level must be between 0 and 1 (e.g. 0.05); got {alpha}.</source>
+      <translation>显著性水平必须介于 0 和 1 之间（如 0.05）；得到的是 {alpha}。</translation>
     </message>
     <message>
       <location filename="../../core/autocorrelation/permutation.py" line="65" />
@@ -10988,7 +10988,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>长格式图层（每个单元每年一个要素）需要单元标识字段（如 adcode）来匹配同一单元的各行：请选择单元标识字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="116" />
+      <location filename="../../processing/parameters/panel.py" line="115" />
       <source>The id field {field} is empty (NULL) for {count} feature(s); fill it.</source>
       <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请补全。</translation>
     </message>

@@ -60,8 +60,8 @@ def test_the_engines_accept_the_same_options():
     from digital_resilience.core.regression import export, ols
     from digital_resilience.core.weights import model, points
 
-    assert inference.CORRECTIONS is autocorrelation.CORRECTIONS
-    assert inference.ALTERNATIVES is autocorrelation.ALTERNATIVES
+    assert inference.check_alternative is autocorrelation.check_alternative
+    assert inference.check_correction is autocorrelation.check_correction
     assert runs.NULL_POLICIES is autocorrelation.NULL_POLICIES
     assert design.MODELS is econometrics.MODELS
     assert spillover.EFFECTS is econometrics.EFFECTS
