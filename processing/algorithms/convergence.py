@@ -23,13 +23,17 @@ from ..parameters.classification import add_classification_parameters, classific
 from ..parameters.field_defaults import likely_field_parameter
 from ..parameters.help import as_advanced, with_help
 from ..parameters.panel import (
+    END_YEAR,
+    NAME_FIELD,
+    START_YEAR,
+    YEAR_FIELD,
     add_name_parameter,
     add_period_parameters,
     add_unit_parameters,
     read_layer_panel,
     warn_dropped,
 )
-from ..parameters.weights import add_weights_parameters, resolve_weights
+from ..parameters.weights import add_weights_parameters, resolve_weights, weights_file
 from ..qgis_compat import parameter_as_strings
 from ..reports.regression_output import (
     add_paper_table_parameters,
@@ -126,8 +130,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         self.addParameter(enum_parameter(self.SE_TYPE, self.tr("Standard errors of the OLS regressions"), SE_TYPES, {
             "classical": self.tr("Classical"), "hc1": self.tr("Robust (HC1)"),
             "cluster": self.tr("Clustered by unit (robust HC1 in the cross-section)")}, "cluster"))
-        add_weights_parameters(self, with_id_field=False)
-        self.parameterDefinition("WEIGHTS_KIND").setDefaultValue(2)  # k-nearest neighbours: no islands
+        add_weights_parameters(self, with_id_field=False, default_kind="knn")  # k-nearest neighbours: no islands
         advanced_parameters = [
             enum_parameter(self.TIMING, self.tr("Controls in the cross-section"), TIMINGS, {
                 "initial": self.tr("Value in the first year"), "mean": self.tr("Mean over the period")}),
@@ -193,7 +196,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         weights = None
         units_frame = frame.iloc[panel.unit_rows]
         if models:
-            if not has_geometry and not self.parameterAsFile(parameters, "WEIGHTS_FILE", context):
+            if not has_geometry and not weights_file(self, parameters, context):
                 raise InputError("Spatial models need the cities' geometries or a weights file; the layer "
                                  "has no geometry, so choose a GAL/GWT weights file.")
             weights = resolve_weights(self, parameters, context, units_frame, panel.units,
@@ -201,8 +204,8 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
 
         steps.setCurrentStep(2)
         settings = ConvergenceSettings(
-            start=self.parameterAsInt(parameters, "START_YEAR", context) or None,
-            end=self.parameterAsInt(parameters, "END_YEAR", context) or None,
+            start=self.parameterAsInt(parameters, START_YEAR, context) or None,
+            end=self.parameterAsInt(parameters, END_YEAR, context) or None,
             ddof=1 if self.parameterAsEnum(parameters, self.DENOMINATOR, context) == 0 else 0,
             timing=chosen(self, parameters, self.TIMING, TIMINGS, context),
             effects=chosen(self, parameters, self.EFFECTS, PANEL_EFFECTS, context),
@@ -238,7 +241,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
 
         if not group_field:
             return None
-        if self.field_name(parameters, "YEAR_FIELD", context):
+        if self.field_name(parameters, YEAR_FIELD, context):
             varying = frame.groupby(id_field)[group_field].nunique(dropna=False)
             varying = varying[varying > 1]
             if len(varying):
@@ -297,8 +300,8 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         units = frame.iloc[panel.unit_rows]
         keep_rows = np.isin(panel.units, result.units)
         units = units[keep_rows]
-        if self.field_name(parameters, "YEAR_FIELD", context):
-            name_field = self.field_name(parameters, "NAME_FIELD", context)
+        if self.field_name(parameters, YEAR_FIELD, context):
+            name_field = self.field_name(parameters, NAME_FIELD, context)
             columns = list(dict.fromkeys(c for c in (id_field, name_field, group_field) if c))
         else:
             columns = [c for c in units.columns if c != getattr(units, "_geometry_column_name", None)]

@@ -8,6 +8,8 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..parameters.autocorrelation import (
+    ALL_YEARS,
+    FIELD,
     ClusterStyles,
     add_inference_parameters,
     add_input_parameters,
@@ -31,6 +33,7 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
     SHORT_DESCRIPTION = "Hot and cold spots (Getis–Ord Gi / Gi*) per year."
     GROUP = "autocorrelation"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
+    STAR = "STAR"
     TAGS = "hot spot,cold spot,getis,ord,gi,gi*,gi_bin,cluster"
     HELP = (
         "Hot and cold spots with the Getis-Ord local statistics (Getis and Ord 1992; Ord and Getis 1995), "
@@ -50,7 +53,7 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
         add_input_parameters(self)
         add_weights_parameters(self)
         self.addParameter(with_help(QgsProcessingParameterBoolean(
-            "STAR", self.tr("Gi* (city in its own neighbourhood)"), defaultValue=True),
+            self.STAR, self.tr("Gi* (city in its own neighbourhood)"), defaultValue=True),
                 self.tr("Gi* (include each city in its own neighbourhood)")))
         add_inference_parameters(self, permutations=0, alpha=False)
         add_null_parameter(self)
@@ -62,10 +65,10 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
         steps = multi_step(3, feedback)
         source, frame, panel, everything = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
-        star = self.parameterAsBool(parameters, "STAR", context)
+        star = self.parameterAsBool(parameters, self.STAR, context)
         analysis = hotspot_analysis(
-            panel, parameter_as_strings(self, parameters, "FIELD", context)[0],
-            all_years=self.parameterAsBool(parameters, "ALL_YEARS", context), star=star,
+            panel, parameter_as_strings(self, parameters, FIELD, context)[0],
+            all_years=self.parameterAsBool(parameters, ALL_YEARS, context), star=star,
             inference=inference_spec(self, parameters, context), nulls=null_policy(self, parameters, context),
             progress=feedback_progress(steps))
         push_notes(feedback, analysis.notes)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..parameters.autocorrelation import (
+    ALL_YEARS,
+    FIELD,
     ClusterStyles,
     add_inference_parameters,
     add_input_parameters,
@@ -57,8 +59,8 @@ class LocalGearyAlgorithm(ResilienceAlgorithm):
         steps.setCurrentStep(1)
         inference = inference_spec(self, parameters, context)
         analysis = local_geary_analysis(
-            panel, parameter_as_strings(self, parameters, "FIELD", context)[0],
-            all_years=self.parameterAsBool(parameters, "ALL_YEARS", context),
+            panel, parameter_as_strings(self, parameters, FIELD, context)[0],
+            all_years=self.parameterAsBool(parameters, ALL_YEARS, context),
             inference=inference, nulls=null_policy(self, parameters, context),
             progress=feedback_progress(steps))
         push_notes(feedback, analysis.notes)

@@ -19,6 +19,8 @@ from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..parameters.choices import chosen, enum_parameter
 from ..parameters.help import as_advanced, with_help
 from ..parameters.panel import (
+    END_YEAR,
+    START_YEAR,
     add_name_parameter,
     add_period_parameters,
     add_unit_parameters,
@@ -160,8 +162,8 @@ class MediationAlgorithm(ResilienceAlgorithm):
         settings = MediationSettings(
             model=chosen(self, parameters, self.MODEL, MODELS, context),
             year=self.parameterAsInt(parameters, self.YEAR, context) or None,
-            start=self.parameterAsInt(parameters, "START_YEAR", context) or None,
-            end=self.parameterAsInt(parameters, "END_YEAR", context) or None,
+            start=self.parameterAsInt(parameters, START_YEAR, context) or None,
+            end=self.parameterAsInt(parameters, END_YEAR, context) or None,
             se_type=chosen(self, parameters, self.SE_TYPE, SE_TYPES, context),
             draws=self.parameterAsInt(parameters, self.DRAWS, context),
             seed=self.parameterAsInt(parameters, self.SEED, context),

@@ -19,6 +19,8 @@ from ..io.bridge import frame_to_sink, read_frame
 from ..io.invalid_geometries import apply_policy, source_without_validity_checks
 from ..parameters.choices import chosen
 from ..parameters.weights import (
+    PLANAR,
+    POINTS,
     add_weights_parameters,
     id_field_name,
     resolve_weights,
@@ -287,9 +289,9 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
         from ...core.weights.kinds import POINT_METHODS
         from ...core.weights.points import representative_points
 
-        method = chosen(self, parameters, "POINTS", POINT_METHODS, context)
+        method = chosen(self, parameters, POINTS, POINT_METHODS, context)
         x, y = representative_points(frame.geometry.values, method, ids)
-        metric = metric_for_crs(frame.crs, self.parameterAsBool(parameters, "PLANAR", context), required=False)
+        metric = metric_for_crs(frame.crs, self.parameterAsBool(parameters, PLANAR, context), required=False)
         lon, lat = metric.lonlat(x, y)
         coo = weights.transformed().tocoo()
         starts = np.column_stack([x[coo.row], y[coo.row]])

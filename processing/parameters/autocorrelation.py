@@ -29,10 +29,26 @@ from ..translation import translator
 from .choices import chosen, enum_parameter
 from .field_defaults import likely_field_parameter
 from .help import as_advanced, with_help
-from .panel import add_year_parameter, require_unit_id
+from .panel import YEAR_FIELD, add_year_parameter, require_unit_id
 from .weights import id_field_name, resolve_weights, unit_ids
 
 DEFAULT_SEED = 12345
+
+#: The names of the group's parameters and outputs (the algorithms use these constants).
+INPUT = "INPUT"
+FIELD = "FIELD"  # one variable (local statistics)
+FIELDS = "FIELDS"  # several variables (global statistics)
+ALL_YEARS = "ALL_YEARS"
+PERMUTATIONS = "PERMUTATIONS"
+SEED = "SEED"
+ALPHA = "ALPHA"
+CORRECTION = "CORRECTION"
+ALTERNATIVE = "ALTERNATIVE"
+NULLS = "NULLS"
+LAYOUT = "LAYOUT"  # several years: fields per year in one layer, or one layer per year
+OUTPUT = "OUTPUT"
+YEAR_LAYERS = "YEAR_LAYERS"
+OUTPUT_LAYERS = "OUTPUT_LAYERS"
 
 
 tr = translator("AutocorrelationParameters")
@@ -42,14 +58,14 @@ tr = translator("AutocorrelationParameters")
 def add_input_parameters(algorithm, multiple: bool = False, field_label: str | None = None) -> None:
     """INPUT, FIELD (or FIELDS), ALL_YEARS, YEAR_FIELD."""
     algorithm.addParameter(QgsProcessingParameterFeatureSource(
-        "INPUT", tr("Units (cities)"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
+        INPUT, tr("Units (cities)"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
     field = QgsProcessingParameterField(
-        "FIELDS" if multiple else "FIELD",
+        FIELDS if multiple else FIELD,
         field_label or (tr("Variables") if multiple else tr("Variable")),
-        parentLayerParameterName="INPUT", type=QgsProcessingParameterField.Numeric, allowMultiple=multiple)
+        parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=multiple)
     algorithm.addParameter(field if multiple else likely_field_parameter(field))
     algorithm.addParameter(with_help(QgsProcessingParameterBoolean(
-        "ALL_YEARS", tr("Every year"), defaultValue=False),
+        ALL_YEARS, tr("Every year"), defaultValue=False),
         tr("Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every year instead of the "
            "last)")))
     add_year_parameter(algorithm)
@@ -59,48 +75,48 @@ def add_inference_parameters(algorithm, permutations: int = 999, minimum: int = 
                              correction: bool = True) -> None:
     """PERMUTATIONS, SEED, ALPHA, CORRECTION."""
     algorithm.addParameter(with_help(QgsProcessingParameterNumber(
-        "PERMUTATIONS", tr("Permutations"),
+        PERMUTATIONS, tr("Permutations"),
         QgsProcessingParameterNumber.Integer, defaultValue=permutations, minValue=minimum, maxValue=99999),
         tr("Permutations (0 = analytical inference only)") if minimum == 0 else ""))
     algorithm.addParameter(as_advanced(with_help(QgsProcessingParameterNumber(
-        "SEED", tr("Random seed"),
+        SEED, tr("Random seed"),
         QgsProcessingParameterNumber.Integer, defaultValue=DEFAULT_SEED, optional=True, minValue=0),
             tr("Random seed (the same seed gives the same result; empty: a new draw every run)"))))
     if alpha:
         algorithm.addParameter(QgsProcessingParameterNumber(
-            "ALPHA", tr("Significance level"), QgsProcessingParameterNumber.Double, defaultValue=0.05,
+            ALPHA, tr("Significance level"), QgsProcessingParameterNumber.Double, defaultValue=0.05,
             minValue=0.0001, maxValue=0.5))
     if correction:
-        algorithm.addParameter(enum_parameter("CORRECTION", tr("Multiple-testing control"), CORRECTIONS, {
+        algorithm.addParameter(enum_parameter(CORRECTION, tr("Multiple-testing control"), CORRECTIONS, {
             "none": tr("None"), "fdr": tr("False discovery rate (Benjamini–Hochberg)"),
             "bonferroni": tr("Bonferroni")}))
 
 
 def add_null_parameter(algorithm) -> None:
-    algorithm.addParameter(enum_parameter("NULLS", tr("Units with NULL values"), NULL_POLICIES, {
+    algorithm.addParameter(enum_parameter(NULLS, tr("Units with NULL values"), NULL_POLICIES, {
         "drop": tr("Leave them out and report them"), "error": tr("Stop with an error")}))
 
 
 def add_layout_parameters(algorithm, output_label: str) -> None:
     """LAYOUT, OUTPUT and YEAR_LAYERS (the folder of the per-year layers), and the
     OUTPUT_LAYERS output (the per-year layers written)."""
-    algorithm.addParameter(with_help(enum_parameter("LAYOUT", tr("Several years"), YEAR_OUTPUTS, {
+    algorithm.addParameter(with_help(enum_parameter(LAYOUT, tr("Several years"), YEAR_OUTPUTS, {
         "fields": tr("One layer, fields per year"), "layers": tr("One layer per year")}),
         tr("One layer, one set of fields per year (LI_2019 …); or one layer per year (the last year in the output, "
            "every year in the folder below)")))
-    algorithm.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", output_label))
+    algorithm.addParameter(QgsProcessingParameterFeatureSink(OUTPUT, output_label))
     algorithm.addParameter(QgsProcessingParameterFolderDestination(
-        "YEAR_LAYERS", tr("Folder for one layer per year"), optional=True, createByDefault=False))
-    algorithm.addOutput(QgsProcessingOutputMultipleLayers("OUTPUT_LAYERS", tr("Layers per year")))
+        YEAR_LAYERS, tr("Folder for one layer per year"), optional=True, createByDefault=False))
+    algorithm.addOutput(QgsProcessingOutputMultipleLayers(OUTPUT_LAYERS, tr("Layers per year")))
 
 
 def seed_value(algorithm, parameters, context):
     """The SEED (the default when absent; None, a fresh draw, when the user cleared it)."""
-    if "SEED" not in parameters:
+    if SEED not in parameters:
         return DEFAULT_SEED
-    if parameters["SEED"] is None or parameters["SEED"] == "":
+    if parameters[SEED] is None or parameters[SEED] == "":
         return None
-    return algorithm.parameterAsInt(parameters, "SEED", context)
+    return algorithm.parameterAsInt(parameters, SEED, context)
 
 
 def inference_spec(algorithm, parameters, context):
@@ -109,19 +125,19 @@ def inference_spec(algorithm, parameters, context):
     def has(name):
         return algorithm.parameterDefinition(name) is not None
 
-    options = {"permutations": algorithm.parameterAsInt(parameters, "PERMUTATIONS", context),
+    options = {"permutations": algorithm.parameterAsInt(parameters, PERMUTATIONS, context),
                "seed": seed_value(algorithm, parameters, context)}
-    if has("ALTERNATIVE"):
-        options["alternative"] = chosen(algorithm, parameters, "ALTERNATIVE", ALTERNATIVES, context)
-    if has("ALPHA"):
-        options["alpha"] = algorithm.parameterAsDouble(parameters, "ALPHA", context)
-    if has("CORRECTION"):
-        options["correction"] = chosen(algorithm, parameters, "CORRECTION", CORRECTIONS, context)
+    if has(ALTERNATIVE):
+        options["alternative"] = chosen(algorithm, parameters, ALTERNATIVE, ALTERNATIVES, context)
+    if has(ALPHA):
+        options["alpha"] = algorithm.parameterAsDouble(parameters, ALPHA, context)
+    if has(CORRECTION):
+        options["correction"] = chosen(algorithm, parameters, CORRECTION, CORRECTIONS, context)
     return InferenceSpec(**options)
 
 
 def null_policy(algorithm, parameters, context) -> str:
-    return chosen(algorithm, parameters, "NULLS", NULL_POLICIES, context)
+    return chosen(algorithm, parameters, NULLS, NULL_POLICIES, context)
 
 
 # ---------------------------------------------------------------------- reading
@@ -140,7 +156,7 @@ def read_panel(algorithm, parameters, context, feedback):
     source = algorithm.input_source(parameters, context)
     frame = everything = read_frame(source, feedback=feedback)
     id_field = id_field_name(algorithm, parameters, context)
-    year_field = algorithm.field_name(parameters, "YEAR_FIELD", context)
+    year_field = algorithm.field_name(parameters, YEAR_FIELD, context)
     progress = feedback_progress(feedback)
     policy = getattr(algorithm, "invalid_geometry_policy", None)
     if year_field is None:
@@ -159,7 +175,7 @@ def read_panel(algorithm, parameters, context, feedback):
 
 def analysis_year_field(algorithm, parameters, context):
     """The YEAR_FIELD of a long layer, or None."""
-    return algorithm.field_name(parameters, "YEAR_FIELD", context)
+    return algorithm.field_name(parameters, YEAR_FIELD, context)
 
 
 def require_matplotlib() -> None:
@@ -271,7 +287,7 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
     from ..io.bridge import frame_to_sink
     from ..styling import attach_styles
 
-    layout = chosen(algorithm, parameters, "LAYOUT", YEAR_OUTPUTS, context)
+    layout = chosen(algorithm, parameters, LAYOUT, YEAR_OUTPUTS, context)
     runs = analysis.runs
     results = {}
     from ..io.invalid_geometries import output_wkb_type
@@ -287,15 +303,15 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
 
         out = _with_features_without_geometry(_joined(frame, columns.set_axis(range(len(frame))), feedback),
                                               everything)
-        dest = frame_to_sink(algorithm, parameters, "OUTPUT", context, out, wkb_type, crs, source.fields(),
+        dest = frame_to_sink(algorithm, parameters, OUTPUT, context, out, wkb_type, crs, source.fields(),
                              translated_aliases(aliases), feedback)
         style, current, alternatives = styles.build(name_of, [r.run for r in runs])
         attach_styles(context, dest, style, current, alternatives)
-        results["OUTPUT"] = dest
-        results["OUTPUT_LAYERS"] = []
+        results[OUTPUT] = dest
+        results[OUTPUT_LAYERS] = []
         return results
     # One layer per year: the last year in OUTPUT, every year in the folder.
-    folder = algorithm.parameterAsString(parameters, "YEAR_LAYERS", context) or QgsProcessingUtils.tempFolder()
+    folder = algorithm.parameterAsString(parameters, YEAR_LAYERS, context) or QgsProcessingUtils.tempFolder()
     if folder == "TEMPORARY_OUTPUT":
         folder = QgsProcessingUtils.tempFolder()
     Path(folder).mkdir(parents=True, exist_ok=True)
@@ -311,14 +327,14 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
         path = str(Path(folder) / f"{layer_name}_{local.run.year}.gpkg")
         layers.append(_write_layer(path, part, wkb_type, crs, source.fields(), translated, context, feedback))
         load = index < len(runs) - 1
-        attach_styles(context, layers[-1], style, current, alternatives, output_name="YEAR_LAYERS" if load else None)
+        attach_styles(context, layers[-1], style, current, alternatives, output_name=YEAR_LAYERS if load else None)
         if not load:
-            dest = frame_to_sink(algorithm, parameters, "OUTPUT", context, part, wkb_type, crs, source.fields(),
+            dest = frame_to_sink(algorithm, parameters, OUTPUT, context, part, wkb_type, crs, source.fields(),
                                  translated, feedback)
             attach_styles(context, dest, style, current, alternatives)
-            results["OUTPUT"] = dest
-    results["YEAR_LAYERS"] = folder
-    results["OUTPUT_LAYERS"] = layers
+            results[OUTPUT] = dest
+    results[YEAR_LAYERS] = folder
+    results[OUTPUT_LAYERS] = layers
     return results
 
 

@@ -33,7 +33,7 @@ from .choices import chosen, enum_parameter
 from .field_defaults import likely_field_parameter
 from .help import as_advanced, with_help
 from .panel import YEAR_FIELD, add_year_parameter, require_unit_id
-from .weights import add_weights_parameters, id_field_name, resolve_weights, unit_ids
+from .weights import add_weights_parameters, id_field_name, resolve_weights, unit_ids, weights_file
 
 INPUT = "INPUT"
 LAYOUT = "LAYOUT"
@@ -217,7 +217,7 @@ def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=())
         data = panel_data.wide_panel(units, dependent, explanatory, ids, balance)
     else:
         data = panel_data.cross_section(units, dependent, explanatory, ids, drop_missing=balance)
-    weights_from_file = bool(algorithm.parameterAsFile(parameters, "WEIGHTS_FILE", context))
+    weights_from_file = bool(weights_file(algorithm, parameters, context))
 
     def weights_for(positions):
         """Weights rebuilt among a subset of units (k-nearest neighbours stay k)."""

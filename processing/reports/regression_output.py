@@ -19,14 +19,17 @@ from ..translation import translator
 
 tr = translator("RegressionOutput")
 
+REPORT = "REPORT"
+CHART = "CHART"
+
 
 def add_report_parameters(algorithm, chart_label: str) -> None:
     """REPORT (an HTML report, optional) and CHART (a PNG file of the report's main chart,
     not created by default)."""
     algorithm.addParameter(QgsProcessingParameterFileDestination(
-        "REPORT", tr("Report"), tr("HTML files (*.html)"), optional=True))
+        REPORT, tr("Report"), tr("HTML files (*.html)"), optional=True))
     algorithm.addParameter(QgsProcessingParameterFileDestination(
-        "CHART", chart_label, tr("PNG files (*.png)"), optional=True, createByDefault=False))
+        CHART, chart_label, tr("PNG files (*.png)"), optional=True, createByDefault=False))
 
 
 PAPER_TABLES = "PAPER_TABLES"
