@@ -28,7 +28,6 @@ from ..io.bridge import crs_to_pyproj, frame_to_sink, read_frame
 from ..io.invalid_geometries import output_wkb_type, usable_geometries
 from ..parameters.choices import chosen, enum_parameter
 from ..parameters.help import as_advanced, with_help
-from ..parameters.weights import unit_ids
 from ..styling import attach_style, core_distance_style, core_marker_style, coverage_circle_style, links_style
 
 
@@ -167,6 +166,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     def process(self, parameters, context, feedback):
         from ...core.coverage.analysis import core_node_coverage, describe_status
         from ...core.names import labelled, unit_labels
+        from ...core.panel import unit_ids
 
         source = self.input_source(parameters, context)
         steps = multi_step(4, feedback)

@@ -24,7 +24,6 @@ from ..io.bridge import crs_to_pyproj, frame_to_sink, read_frame
 from ..io.invalid_geometries import output_wkb_type, usable_geometries
 from ..parameters.choices import chosen, enum_parameter
 from ..parameters.help import as_advanced, with_help
-from ..parameters.weights import unit_ids
 from ..styling import Categorized, Style, attach_style, core_marker_style
 from .core_node_coverage import CoreNodeCoverageAlgorithm
 
@@ -127,6 +126,7 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
         from ...core.coverage.redundancy import network_redundancy, unprotectable_message
         from ...core.errors import InputError
         from ...core.names import labelled, unit_labels
+        from ...core.panel import unit_ids
 
         source = self.input_source(parameters, context)
         steps = multi_step(4, feedback)

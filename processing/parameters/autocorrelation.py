@@ -29,8 +29,8 @@ from ..translation import translator
 from .choices import chosen, enum_parameter
 from .field_defaults import likely_field_parameter
 from .help import as_advanced, with_help
-from .panel import YEAR_FIELD, add_year_parameter, require_unit_id
-from .weights import id_field_name, resolve_weights, unit_ids
+from .panel import YEAR_FIELD, add_year_parameter
+from .weights import id_field_name, resolve_weights
 
 DEFAULT_SEED = 12345
 
@@ -150,6 +150,7 @@ def read_panel(algorithm, parameters, context, feedback):
     the first feature of each unit and shared by every year.
     """
     from ...core.autocorrelation.runs import Panel
+    from ...core.panel import require_unit_id, unit_ids
     from ..io.bridge import read_frame
     from ..io.invalid_geometries import apply_policy
 

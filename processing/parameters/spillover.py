@@ -32,8 +32,8 @@ from ..translation import translator
 from .choices import chosen, enum_parameter
 from .field_defaults import likely_field_parameter
 from .help import as_advanced, with_help
-from .panel import YEAR_FIELD, add_year_parameter, require_unit_id
-from .weights import add_weights_parameters, id_field_name, resolve_weights, unit_ids, weights_file
+from .panel import YEAR_FIELD, add_year_parameter
+from .weights import add_weights_parameters, id_field_name, resolve_weights, weights_file
 
 INPUT = "INPUT"
 LAYOUT = "LAYOUT"
@@ -180,6 +180,7 @@ def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=())
     """Read the layer and build the panel (or cross-section) and the weights."""
     from ...core.econometrics import data as panel_data
     from ...core.names import unit_labels
+    from ...core.panel import require_unit_id, unit_ids
 
     source = algorithm.input_source(parameters, context, INPUT)
     dependent = parameter_as_strings(algorithm, parameters, DEPENDENT, context)[0]

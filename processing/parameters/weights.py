@@ -234,19 +234,6 @@ def weights_spec(algorithm, parameters, context, prefix: str = PREFIX):
     )
 
 
-def weights_fields(spec, layer_fields) -> list[str]:
-    """The layer fields the weights of ``spec`` read: the economic field (and, with "all
-    years", every year of its stem) and the block field. Algorithms add them to the
-    fields they read; :func:`resolve_weights` reads any that are missing itself."""
-    from ...core.panel import expand_years
-
-    fields = []
-    if spec.kind in ("economic", "economic_geographic") and spec.field:
-        fields += [column for _, _, column in expand_years(list(layer_fields), [spec.field], spec.all_years)]
-    if spec.kind == "block" and spec.block_field:
-        fields.append(spec.block_field)
-    return fields
-
 
 def _with_weights_fields(algorithm, parameters, context, frame, spec, prefix):
     """``frame`` (a copy) with the fields the weights need that it lacks, read from the
@@ -262,7 +249,7 @@ def _with_weights_fields(algorithm, parameters, context, frame, spec, prefix):
                                                context)
     if source is None:
         return frame
-    needed = [f for f in weights_fields(spec, source.fields().names()) if f not in frame.columns]
+    needed = [f for f in spec.layer_fields(source.fields().names()) if f not in frame.columns]
     if not needed:
         return frame
     from ..io.bridge import read_frame
@@ -283,29 +270,6 @@ def id_field_name(algorithm, parameters, context, prefix: str = PREFIX) -> str |
     fields = parameter_as_strings(algorithm, parameters, f"{prefix}{ID_FIELD}", context)
     return fields[0] if fields else None
 
-
-def unit_ids(frame, id_field: str | None):
-    """The unit ids: the id field's values (must be unique and non-null) or the feature ids."""
-    import numpy as np
-
-    from ...core.errors import InputError, preview
-
-    if not id_field:
-        return frame.index.to_numpy()
-    values = frame[id_field]
-    if values.isna().any():
-        raise InputError(
-            "The id field {field} is empty (NULL) for {count} feature(s); fill it or choose another field.",
-            field=id_field, count=int(values.isna().sum()),
-        )
-    duplicated = values[values.duplicated(keep=False)]
-    if len(duplicated):
-        raise InputError(
-            "The id field {field} is not unique: {values} occur more than once; choose a unique field "
-            "(e.g. adcode).",
-            field=id_field, values=preview(sorted(set(duplicated.astype(str)))),
-        )
-    return np.asarray(values.to_numpy())
 
 
 def resolve_weights(algorithm, parameters, context, frame, ids, prefix: str = PREFIX, progress=None,

@@ -4,137 +4,137 @@
   <context>
     <name>AutocorrelationParameters</name>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="45" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="61" />
       <source>Units (cities)</source>
       <translation>单元（城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="48" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="64" />
       <source>Variables</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="48" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="64" />
       <source>Variable</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="52" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="68" />
       <source>Every year</source>
       <translation>所有年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="53" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="69" />
       <source>Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every year instead of the last)</source>
       <translation>所选字段的每一年（DEI_2019 → DEI_2011 … DEI_2019；长格式图层：每一年，而非仅最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="62" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="78" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="64" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="80" />
       <source>Permutations (0 = analytical inference only)</source>
       <translation>置换次数（0 = 仅解析推断）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="66" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="82" />
       <source>Random seed</source>
       <translation>随机种子</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="68" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="84" />
       <source>Random seed (the same seed gives the same result; empty: a new draw every run)</source>
       <translation>随机种子（相同种子得到相同结果；留空：每次运行重新抽样）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="71" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="87" />
       <source>Significance level</source>
       <translation>显著性水平</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="74" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="90" />
       <source>Multiple-testing control</source>
       <translation>多重检验校正</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="75" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="91" />
       <source>None</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="75" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="91" />
       <source>False discovery rate (Benjamini–Hochberg)</source>
       <translation>错误发现率（Benjamini–Hochberg）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="76" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="92" />
       <source>Bonferroni</source>
       <translation>Bonferroni</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="80" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="96" />
       <source>Units with NULL values</source>
       <translation>含 NULL 值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="81" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="97" />
       <source>Leave them out and report them</source>
       <translation>剔除并报告</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="81" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="97" />
       <source>Stop with an error</source>
       <translation>报错并停止</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="87" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="103" />
       <source>Several years</source>
       <translation>多个年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="88" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="104" />
       <source>One layer, fields per year</source>
       <translation>单个图层，每年一组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="88" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="104" />
       <source>One layer per year</source>
       <translation>每年一个图层</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="89" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="105" />
       <source>One layer, one set of fields per year (LI_2019 …); or one layer per year (the last year in the output, every year in the folder below)</source>
       <translation>单个图层，每年一组字段（LI_2019 …）；或每年一个图层（输出为最后一年，各年图层存于下方文件夹）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="93" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="109" />
       <source>Folder for one layer per year</source>
       <translation>逐年图层的存放文件夹</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="94" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="110" />
       <source>Layers per year</source>
       <translation>逐年图层</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="170" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="187" />
       <source>Plots need the Python package matplotlib, which QGIS's Python lacks: install it (python -m pip install matplotlib; on Windows in the OSGeo4W Shell) or leave the plot output empty.</source>
       <translation>绘图需要 Python 包 matplotlib，而 QGIS 的 Python 中没有：请安装（python -m pip install matplotlib；Windows 上请在 OSGeo4W Shell 中运行），或将绘图输出留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="218" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="235" />
       <source>Significance — {run}</source>
       <translation>显著性 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="230" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="247" />
       <source>The input already has {fields}; the output replaces them.</source>
       <translation>输入中已有字段 {fields}；输出将替换这些字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="336" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="353" />
       <source>Could not create the layer {path}.</source>
       <translation>无法创建图层 {path}。</translation>
     </message>
@@ -751,17 +751,17 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
   <context>
     <name>ConvergenceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="48" />
+      <location filename="../../processing/algorithms/convergence.py" line="52" />
       <source>σ- and β-convergence</source>
       <translation>σ收敛与β收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="49" />
+      <location filename="../../processing/algorithms/convergence.py" line="53" />
       <source>σ- and β-convergence of an indicator, with spatial β-convergence models.</source>
       <translation>指标的 σ 收敛与 β 收敛，含空间 β 收敛模型。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="55" />
+      <location filename="../../processing/algorithms/convergence.py" line="59" />
       <source>Do regional differences shrink, and do lagging cities catch up? Tests σ- and β-convergence of a yearly indicator (e.g. a resilience or digital-economy index) across cities.
 
 Input: a wide layer (one feature per city, fields STEM_YYYY such as RES_2011 … RES_2019: choose any year of the stem) or a long layer (one feature per city and year: choose its year field and the city id field). The indicator must be positive (logs and growth rates).
@@ -786,252 +786,252 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
 输出：含初始水平与增长率的城市图层（分级设色图）、σ收敛表、β收敛汇总表，可选的分组表和全部系数表，含论文格式表格（括号内为标准误，附显著性星号）和图表的 HTML 报告，以及 PNG 格式的σ收敛图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="53" />
+      <location filename="../../processing/algorithms/convergence.py" line="57" />
       <source>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects</source>
       <translation>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects,收敛,σ收敛,β收敛,追赶,区域差异,泰尔指数,基尼系数,Dagum 基尼系数,变异系数,半衰期,收敛速度,空间收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="102" />
+      <location filename="../../processing/algorithms/convergence.py" line="106" />
       <source>Cities with a yearly indicator</source>
       <translation>含逐年指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="104" />
+      <location filename="../../processing/algorithms/convergence.py" line="108" />
       <source>Indicator</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="106" />
+      <location filename="../../processing/algorithms/convergence.py" line="110" />
       <source>Indicator (any year of a STEM_YYYY field, or the value field of a long layer)</source>
       <translation>指标（STEM_YYYY 字段中的任一年份，或长格式图层的数值字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="109" />
+      <location filename="../../processing/algorithms/convergence.py" line="113" />
       <source>Region group field</source>
       <translation>区域分组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="111" />
+      <location filename="../../processing/algorithms/convergence.py" line="115" />
       <source>Region group field (e.g. region: east, central, west, northeast)</source>
       <translation>地区分组字段（如地区：东部、中部、西部、东北）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <location filename="../../processing/algorithms/convergence.py" line="117" />
       <source>Control variables</source>
       <translation>控制变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="115" />
+      <location filename="../../processing/algorithms/convergence.py" line="119" />
       <source>Control variables for conditional β-convergence (optional)</source>
       <translation>条件β收敛的控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="118" />
+      <location filename="../../processing/algorithms/convergence.py" line="122" />
       <source>Spatial β-convergence models</source>
       <translation>空间 β 收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="119" />
+      <location filename="../../processing/algorithms/convergence.py" line="123" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="119" />
+      <location filename="../../processing/algorithms/convergence.py" line="123" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="120" />
+      <location filename="../../processing/algorithms/convergence.py" line="124" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="121" />
+      <location filename="../../processing/algorithms/convergence.py" line="125" />
       <source>Spatial β-convergence models (cross-section, maximum likelihood)</source>
       <translation>空间β收敛模型（截面，极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="122" />
+      <location filename="../../processing/algorithms/convergence.py" line="126" />
       <source>Fixed effects of the panel β regression</source>
       <translation>面板β回归的固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="123" />
+      <location filename="../../processing/algorithms/convergence.py" line="127" />
       <source>None (pooled OLS)</source>
       <translation>无（混合 OLS）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="124" />
+      <location filename="../../processing/algorithms/convergence.py" line="128" />
       <source>Unit (city)</source>
       <translation>城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="125" />
+      <location filename="../../processing/algorithms/convergence.py" line="129" />
       <source>Unit and year (two-way)</source>
       <translation>城市与年份（双向固定效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="126" />
+      <location filename="../../processing/algorithms/convergence.py" line="130" />
       <source>Standard errors of the OLS regressions</source>
       <translation>OLS 回归的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="127" />
+      <location filename="../../processing/algorithms/convergence.py" line="131" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="127" />
+      <location filename="../../processing/algorithms/convergence.py" line="131" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="128" />
+      <location filename="../../processing/algorithms/convergence.py" line="132" />
       <source>Clustered by unit (robust HC1 in the cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="132" />
+      <location filename="../../processing/algorithms/convergence.py" line="135" />
       <source>Controls in the cross-section</source>
       <translation>截面回归中的控制变量取值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="133" />
+      <location filename="../../processing/algorithms/convergence.py" line="136" />
       <source>Value in the first year</source>
       <translation>首年值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="133" />
+      <location filename="../../processing/algorithms/convergence.py" line="136" />
       <source>Mean over the period</source>
       <translation>期间均值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="135" />
+      <location filename="../../processing/algorithms/convergence.py" line="138" />
       <source>Standard deviation divisor</source>
       <translation>标准差分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="136" />
+      <location filename="../../processing/algorithms/convergence.py" line="139" />
       <source>n − 1 (sample)</source>
       <translation>n − 1（样本）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="136" />
+      <location filename="../../processing/algorithms/convergence.py" line="139" />
       <source>n (population)</source>
       <translation>n（总体）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="137" />
+      <location filename="../../processing/algorithms/convergence.py" line="140" />
       <source>Standard deviation (CV, σ of logs) divides by</source>
       <translation>标准差（变异系数、对数标准差）的分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="139" />
+      <location filename="../../processing/algorithms/convergence.py" line="142" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="140" />
+      <location filename="../../processing/algorithms/convergence.py" line="143" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="146" />
+      <location filename="../../processing/algorithms/convergence.py" line="149" />
       <source>Cities with growth rates</source>
       <translation>含增长率的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="148" />
+      <location filename="../../processing/algorithms/convergence.py" line="151" />
       <source>σ-convergence by year</source>
       <translation>逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="150" />
+      <location filename="../../processing/algorithms/convergence.py" line="153" />
       <source>β-convergence models</source>
       <translation>β收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="152" />
+      <location filename="../../processing/algorithms/convergence.py" line="155" />
       <source>σ-convergence by group and year</source>
       <translation>分组逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="155" />
+      <location filename="../../processing/algorithms/convergence.py" line="158" />
       <source>All β-convergence coefficients</source>
       <translation>全部β收敛系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="157" />
+      <location filename="../../processing/algorithms/convergence.py" line="160" />
       <source>σ-convergence chart</source>
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="161" />
+      <location filename="../../processing/algorithms/convergence.py" line="164" />
       <source>β (cross-section OLS, absolute)</source>
       <translation>β（截面 OLS，绝对收敛）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="162" />
+      <location filename="../../processing/algorithms/convergence.py" line="165" />
       <source>Speed of convergence λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="163" />
+      <location filename="../../processing/algorithms/convergence.py" line="166" />
       <source>Half-life (years)</source>
       <translation>半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="164" />
+      <location filename="../../processing/algorithms/convergence.py" line="167" />
       <source>Coefficient of variation, first year</source>
       <translation>变异系数（首年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="165" />
+      <location filename="../../processing/algorithms/convergence.py" line="168" />
       <source>Coefficient of variation, last year</source>
       <translation>变异系数（末年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="166" />
+      <location filename="../../processing/algorithms/convergence.py" line="169" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="255" />
+      <location filename="../../processing/algorithms/convergence.py" line="258" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="255" />
+      <location filename="../../processing/algorithms/convergence.py" line="258" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="257" />
+      <location filename="../../processing/algorithms/convergence.py" line="260" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design}β回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="316" />
+      <location filename="../../processing/algorithms/convergence.py" line="319" />
       <source>{variable} in {year}</source>
       <translation>{year}年{variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="318" />
+      <location filename="../../processing/algorithms/convergence.py" line="321" />
       <source>Log of {variable} in {year}</source>
       <translation>{year}年{variable}的对数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="319" />
+      <location filename="../../processing/algorithms/convergence.py" line="322" />
       <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
       <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="321" />
+      <location filename="../../processing/algorithms/convergence.py" line="324" />
       <source>{variable} in {year} relative to the mean of all units</source>
       <translation>{year}年{variable}相对全部单元均值之比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="329" />
+      <location filename="../../processing/algorithms/convergence.py" line="332" />
       <source>Growth of {variable} {start}–{end}</source>
       <translation>{variable} {start}–{end} 年增长</translation>
     </message>
@@ -1739,17 +1739,17 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
       <translation>备份覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="37" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="36" />
       <source>Core–node coverage</source>
       <translation>核心–节点覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="38" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="37" />
       <source>Core cities that cover every city within a radius, solved exactly.</source>
       <translation>精确求解：使每个城市都在给定半径内被覆盖的核心城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="43" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="42" />
       <source>Chooses core cities so that every city lies within a radius (300 km in the study) of a core: the “core–node” infrastructure layout. Solved exactly as an integer programme (HiGHS); the log says whether the solution is proven optimal, and the gap when the time limit stopped the solver first.
 
 Problems: set covering — the fewest cores that cover every city; maximal covering — p cores that cover the most demand (a weight field such as population, or 1 per city). Backup coverage (set covering): among the optimal covers, the one that covers the most cities twice.
@@ -1770,197 +1770,197 @@ Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the
 输出：带有所分配（最近）核心（CORE_ID、CORE_NAME）、到核心的距离（CORE_KM）、半径内是否有核心（COVERED）及半径内核心个数（N_COVER）的城市；核心（带标注的星形符号）；以各核心为中心、按半径绘制的真实大地线圆；每个城市到其核心的核心-节点连线及距离（DIST_KM）；以及含多个半径（如 200、300、500 km）比较的 HTML 摘要报告。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="41" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="40" />
       <source>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout</source>
       <translation>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout,覆盖,核心,节点,半径,集合覆盖,最大覆盖,备份覆盖,选址,设施布局,基础设施</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="92" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="91" />
       <source>City id field</source>
       <translation>城市标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="94" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="93" />
       <source>City id field (e.g. adcode; default: feature id)</source>
       <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="96" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="95" />
       <source>City name field</source>
       <translation>城市名称字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="98" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="97" />
       <source>City name field (labels; default: a field called “name”)</source>
       <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="99" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="98" />
       <source>Problem</source>
       <translation>问题类型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="100" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="99" />
       <source>Set covering: fewest cores covering every city</source>
       <translation>集合覆盖：用最少的核心覆盖全部城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="101" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="100" />
       <source>Maximal covering: p cores covering the most demand</source>
       <translation>最大覆盖：p 个核心覆盖尽可能多的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="103" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="102" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="106" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="105" />
       <source>Number of cores p (maximal covering)</source>
       <translation>核心数 p（最大覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="109" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="108" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="111" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="110" />
       <source>Demand field (maximal covering; default: 1 per city)</source>
       <translation>需求字段（最大覆盖；默认：每个城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="114" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="113" />
       <source>Backup coverage: among optimal covers, cover the most cities twice</source>
       <translation>备份覆盖：在最优覆盖方案中使被两次覆盖的城市最多</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="116" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="115" />
       <source>Candidate cores</source>
       <translation>候选核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="118" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="117" />
       <source>Candidate cores (expression; empty: every city)</source>
       <translation>候选核心（表达式；留空：全部城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="120" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="119" />
       <source>Existing cores</source>
       <translation>现有核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="121" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="120" />
       <source>Existing cores that must stay (expression)</source>
       <translation>必须保留的现有核心（表达式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="123" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="122" />
       <source>Selected cities are existing cores</source>
       <translation>所选城市为现有核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="124" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="123" />
       <source>The selected cities are existing cores that must stay</source>
       <translation>所选城市为必须保留的现有核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="126" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="125" />
       <source>Radii to compare (km)</source>
       <translation>比较半径（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="128" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="127" />
       <source>Compare over radii (km, comma-separated; empty: none)</source>
       <translation>比较多个半径（km，以逗号分隔；留空：不比较）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="129" />
       <source>Point of each city</source>
       <translation>城市的代表点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="131" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="131" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="132" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="131" />
       <source>Longitude/latitude fields</source>
       <translation>经纬度字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="134" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="133" />
       <source>Longitude field (WGS84 degrees)</source>
       <translation>经度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="137" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
       <source>Latitude field (WGS84 degrees)</source>
       <translation>纬度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="140" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="139" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="146" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="145" />
       <source>Cities with their core</source>
       <translation>城市及其核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="150" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="149" />
       <source>Coverage areas (geodesic circles)</source>
       <translation>覆盖范围（大地线圆）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="153" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="152" />
       <source>Core–node links</source>
       <translation>核心-节点连线</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="155" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="154" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="155" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="154" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="157" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="156" />
       <source>Number of cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="158" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="157" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="159" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="158" />
       <source>Share of demand covered</source>
       <translation>被覆盖需求占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="160" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="159" />
       <source>Largest city-to-core distance (km)</source>
       <translation>城市到核心的最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="160" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="164" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="163" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
@@ -2561,17 +2561,17 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
   <context>
     <name>GlobalAutocorrelationAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="33" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="37" />
       <source>Global spatial autocorrelation</source>
       <translation>全局空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="34" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="38" />
       <source>Moran's I, Geary's C and Getis–Ord General G per year.</source>
       <translation>逐年的 Moran's I、Geary's C 和 Getis–Ord General G。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="38" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="46" />
       <source>Is the variable spatially clustered, and does clustering change over the years? Moran's I (inference under normality, randomisation and permutation), Geary's C (normality, randomisation, permutation) and Getis-Ord General G (randomisation, permutation), for one or many fields and, with “every year”, for every year of a panel (DEI_2019 → DEI_2011 … DEI_2019) in one run.
 
 Output: a table with one row per field, year, statistic and inference: value, expected value, variance, z = (value − expected)/sd, p-value, units, permutations. The analytical moments are those of R spdep's moran.test, geary.test and globalG.test (cities without neighbours keep their value in the mean and variance, and n counts the cities with neighbours). Note that z for Geary's C is negative for positive autocorrelation (C &lt; 1); spdep reports the opposite sign. General G needs values of zero or more (it is skipped, with a warning, for fields with negative values) and is meant for binary weights.
@@ -2588,167 +2588,167 @@ The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled
 图表（PNG、SVG 或 PDF）绘制各字段 Moran's I 的逐年变化；实心标记表示在 5% 水平下显著。HTML 报告（可选）包含该图表、第一个字段最后一年的 Moran's I 以及结果表。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="37" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="45" />
       <source>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years</source>
       <translation>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years,莫兰指数,全局莫兰指数,吉尔里指数,全局空间自相关,空间集聚,面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="62" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="70" />
       <source>Statistics</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="63" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="71" />
       <source>Moran's I</source>
       <translation>莫兰指数（Moran's I）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="63" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="71" />
       <source>Geary's C</source>
       <translation>吉尔里指数（Geary's C）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="64" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="72" />
       <source>Getis-Ord General G</source>
       <translation>Getis-Ord General G</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="65" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="73" />
       <source>Alternative hypothesis</source>
       <translation>备择假设</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="66" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="74" />
       <source>Two-sided</source>
       <translation>双侧</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="66" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="74" />
       <source>Greater than expected (one-sided)</source>
       <translation>大于期望（单侧）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="67" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="75" />
       <source>Less than expected (one-sided)</source>
       <translation>小于期望（单侧）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="71" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="79" />
       <source>Global autocorrelation</source>
       <translation>全局空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="73" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="81" />
       <source>Chart of Moran's I over the years</source>
       <translation>Moran's I 逐年变化图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="74" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="82" />
       <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
       <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="77" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="85" />
       <source>Moran's I (first field, last year)</source>
       <translation>Moran's I（第一个字段，最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="78" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="86" />
       <source>p-value of Moran's I (first field, last year; permutation if any)</source>
       <translation>Moran's I 的 p 值（第一个字段，最后一年；有置换检验时取置换检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="103" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
       <source>{column} {statistic} ({inference}): {value:.6g}, expected {expected:.6g}, z = {z:.4g}, p = {p:.4g}</source>
       <translation>{column} {statistic}（{inference}）：{value:.6g}，期望值 {expected:.6g}，z = {z:.4g}，p = {p:.4g}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="109" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
       <source>Field (stem)</source>
       <translation>字段（前缀）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="109" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
       <source>Field</source>
       <translation>字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="109" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
       <source>Year</source>
       <translation>年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="110" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
       <source>Statistic</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="110" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
       <source>Inference</source>
       <translation>推断方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="110" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
       <source>Value</source>
       <translation>统计量值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="119" />
       <source>Expected value under no autocorrelation</source>
       <translation>无空间自相关时的期望值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="119" />
       <source>Variance</source>
       <translation>方差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="120" />
       <source>z = (value − expected) / standard deviation</source>
       <translation>z =（值 − 期望值）/ 标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="112" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="120" />
       <source>p-value</source>
       <translation>p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="113" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="121" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="113" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="121" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="149" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="157" />
       <source>permutation</source>
       <translation>置换检验</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="149" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="157" />
       <source>randomisation</source>
       <translation>随机化假设</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="156" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="164" />
       <source>{statistic} over the years</source>
       <translation>{statistic}逐年变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="158" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="166" />
       <source>p ≤ {alpha} ({inference})</source>
       <translation>p ≤ {alpha}（{inference}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="160" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="168" />
       <source>not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="161" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="169" />
       <source>Expected under no autocorrelation</source>
       <translation>无空间自相关时的期望值</translation>
     </message>
@@ -2977,17 +2977,17 @@ Outputs: an HTML report (paper-style side-by-side table, group comparisons), a C
   <context>
     <name>HotSpotsAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="30" />
+      <location filename="../../processing/algorithms/hotspots.py" line="32" />
       <source>Hot spots (Getis-Ord Gi*)</source>
       <translation>热点分析（Getis-Ord Gi*）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="31" />
+      <location filename="../../processing/algorithms/hotspots.py" line="33" />
       <source>Hot and cold spots (Getis–Ord Gi / Gi*) per year.</source>
       <translation>逐年的热点与冷点（Getis–Ord Gi / Gi*）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="35" />
+      <location filename="../../processing/algorithms/hotspots.py" line="38" />
       <source>Hot and cold spots with the Getis-Ord local statistics (Getis and Ord 1992; Ord and Getis 1995), as R spdep's localG: Gi* includes each city in its own neighbourhood (the usual hot spot analysis), Gi leaves it out.
 
 Fields: GI (the statistic), GI_Z (z-score: positive for a cluster of high values, negative for low), GI_P (two-sided p-value: normal approximation, or conditional permutation when permutations &gt; 0), GI_PADJ (adjusted, when a multiple-testing control is chosen), GI_BIN (the Gi_Bin confidence class: +3/+2/+1 hot spot at 99/95/90 % confidence, −3/−2/−1 cold spot, 0 not significant) and GI_LAB (its label). With the false discovery rate or Bonferroni, each confidence level is tested on the adjusted p-values. Cities without neighbours or with NULL values are not tested.
@@ -3000,37 +3000,37 @@ The z-score does not change when a city's weights are rescaled, so binary and ro
 城市的权重按比例缩放时 z 得分不变，因此二值权重和行标准化权重得到相同的地图。面板：每一年可输出为每年一组字段，或每年一个图层。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="34" />
+      <location filename="../../processing/algorithms/hotspots.py" line="37" />
       <source>hot spot,cold spot,getis,ord,gi,gi*,gi_bin,cluster</source>
       <translation>hot spot,cold spot,getis,ord,gi,gi*,gi_bin,cluster,热点分析,冷点,热点,集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="53" />
+      <location filename="../../processing/algorithms/hotspots.py" line="56" />
       <source>Gi* (city in its own neighbourhood)</source>
       <translation>Gi*（邻域包含城市自身）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="54" />
+      <location filename="../../processing/algorithms/hotspots.py" line="57" />
       <source>Gi* (include each city in its own neighbourhood)</source>
       <translation>Gi*（将每个城市计入其自身邻域）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="57" />
+      <location filename="../../processing/algorithms/hotspots.py" line="60" />
       <source>Hot spots</source>
       <translation>热点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="74" />
+      <location filename="../../processing/algorithms/hotspots.py" line="77" />
       <source>Hot spots — {run}</source>
       <translation>热点 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="75" />
+      <location filename="../../processing/algorithms/hotspots.py" line="78" />
       <source>Hot spots {statistic} ({run})</source>
       <translation>热点 {statistic}（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="80" />
+      <location filename="../../processing/algorithms/hotspots.py" line="83" />
       <source>{run}: {hot} hot spot(s), {cold} cold spot(s) at 90 % confidence or more.</source>
       <translation>{run}：置信度 90% 及以上的热点 {hot} 个、冷点 {cold} 个。</translation>
     </message>
@@ -3483,17 +3483,17 @@ Output: the layer with the panel attached, either one feature per city with one 
   <context>
     <name>LocalGearyAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="25" />
+      <location filename="../../processing/algorithms/local_geary.py" line="27" />
       <source>Local Geary</source>
       <translation>局部 Geary 指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="26" />
+      <location filename="../../processing/algorithms/local_geary.py" line="28" />
       <source>Local Geary cluster maps per year.</source>
       <translation>逐年的局部 Geary 集聚图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="30" />
+      <location filename="../../processing/algorithms/local_geary.py" line="32" />
       <source>Local Geary's c (Anselin 2019): how much each city differs from its neighbours, c_i = Σ_j w_ij (z_i − z_j)² on the standardised variable (as R spdep's localC and GeoDa). A small c_i means the city resembles its neighbours (positive association), a large one that it differs (negative association).
 
 Inference by conditional permutation (the same seed gives the same result), with directed pseudo p-values and optional multiple-testing control (false discovery rate or Bonferroni).
@@ -3510,27 +3510,27 @@ Panels as in Local Moran's I: every year as a set of fields per year or one laye
 面板处理同局部莫兰指数：每一年可输出为每年一组字段，或每年一个图层；显著性地图和其他年份保存为图层的样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="29" />
+      <location filename="../../processing/algorithms/local_geary.py" line="31" />
       <source>local geary,lisa,cluster,similarity,geoda</source>
       <translation>local geary,lisa,cluster,similarity,geoda,局部吉尔里指数,局部空间自相关,集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="50" />
+      <location filename="../../processing/algorithms/local_geary.py" line="52" />
       <source>Local Geary clusters</source>
       <translation>局部 Geary 集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="67" />
+      <location filename="../../processing/algorithms/local_geary.py" line="69" />
       <source>Local Geary clusters — {run}</source>
       <translation>局部 Geary 集聚 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="68" />
+      <location filename="../../processing/algorithms/local_geary.py" line="70" />
       <source>Local Geary clusters ({run})</source>
       <translation>局部 Geary 集聚（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="74" />
+      <location filename="../../processing/algorithms/local_geary.py" line="76" />
       <source>{run}: High-High {hh}, Low-Low {ll}, Other positive {op}, Negative {ng}.</source>
       <translation>{run}：高-高 {hh}，低-低 {ll}，其他正关联 {op}，负关联 {ng}。</translation>
     </message>
@@ -3538,17 +3538,17 @@ Panels as in Local Moran's I: every year as a set of fields per year or one laye
   <context>
     <name>LocalMoranAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="37" />
+      <location filename="../../processing/algorithms/local_moran.py" line="40" />
       <source>Local Moran's I (LISA)</source>
       <translation>局部莫兰指数（LISA）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="38" />
+      <location filename="../../processing/algorithms/local_moran.py" line="41" />
       <source>LISA cluster maps (High-High, Low-Low, outliers) per year.</source>
       <translation>逐年的 LISA 集聚图（高-高、低-低、异常值）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="42" />
+      <location filename="../../processing/algorithms/local_moran.py" line="54" />
       <source>Local indicators of spatial association (Anselin 1995): where do high values sit among high neighbours (High-High clusters), low among low (Low-Low), and where are the outliers (High-Low, Low-High)?
 
 Kinds: univariate (the variable against its spatial lag); bivariate (the variable x at each city against the spatial lag of a second variable y, e.g. digital economy against neighbours' resilience); differential (the change between two years, e.g. DEI_2019 − DEI_2011).
@@ -3573,162 +3573,162 @@ The Moran scatter plot (PNG, SVG or PDF) shows the standardised variable against
 Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，附斜率（Moran's I），各象限着色，显著城市以其集聚类型的颜色显示。HTML 报告（可选）包含散点图、Moran's I 以及每一年各集聚类型的城市数。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="41" />
+      <location filename="../../processing/algorithms/local_moran.py" line="53" />
       <source>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda</source>
       <translation>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda,局部莫兰指数,局部空间自相关,集聚,异常值,高-高集聚,低-低集聚,双变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="72" />
+      <location filename="../../processing/algorithms/local_moran.py" line="84" />
       <source>Variable (x)</source>
       <translation>变量（x）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="73" />
+      <location filename="../../processing/algorithms/local_moran.py" line="85" />
       <source>Kind of LISA</source>
       <translation>LISA 类型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="74" />
+      <location filename="../../processing/algorithms/local_moran.py" line="86" />
       <source>Univariate</source>
       <translation>单变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="74" />
+      <location filename="../../processing/algorithms/local_moran.py" line="86" />
       <source>Bivariate</source>
       <translation>双变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="75" />
+      <location filename="../../processing/algorithms/local_moran.py" line="87" />
       <source>Differential</source>
       <translation>差分</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="76" />
+      <location filename="../../processing/algorithms/local_moran.py" line="88" />
       <source>Univariate: x against its spatial lag. Bivariate: x against the spatial lag of the second variable. Differential: the change from the second variable (earlier year) to x.</source>
       <translation>单变量：x 与其空间滞后。双变量：x 与第二个变量的空间滞后。差分：从第二个变量（较早年份）到 x 的变化。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="79" />
+      <location filename="../../processing/algorithms/local_moran.py" line="91" />
       <source>Second variable</source>
       <translation>第二变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="81" />
+      <location filename="../../processing/algorithms/local_moran.py" line="93" />
       <source>Second variable (y of a bivariate LISA, or the earlier year of a differential)</source>
       <translation>第二个变量（双变量 LISA 的 y，或差分的较早年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="85" />
+      <location filename="../../processing/algorithms/local_moran.py" line="97" />
       <source>Conditional analytical moments</source>
       <translation>条件解析矩</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="86" />
+      <location filename="../../processing/algorithms/local_moran.py" line="98" />
       <source>Analytical moments conditional on the city's own value (Sokal et al. 1998; R spdep's default)</source>
       <translation>以城市自身取值为条件的解析矩（Sokal 等 1998；R spdep 的默认设置）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="90" />
+      <location filename="../../processing/algorithms/local_moran.py" line="102" />
       <source>LISA clusters</source>
       <translation>LISA 集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="92" />
+      <location filename="../../processing/algorithms/local_moran.py" line="104" />
       <source>Moran scatter plot</source>
       <translation>Moran 散点图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="93" />
+      <location filename="../../processing/algorithms/local_moran.py" line="105" />
       <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
       <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="96" />
+      <location filename="../../processing/algorithms/local_moran.py" line="108" />
       <source>Moran's I (last year)</source>
       <translation>Moran's I（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="97" />
+      <location filename="../../processing/algorithms/local_moran.py" line="109" />
       <source>High-High cities (last year)</source>
       <translation>高-高集聚城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="98" />
+      <location filename="../../processing/algorithms/local_moran.py" line="110" />
       <source>Low-Low cities (last year)</source>
       <translation>低-低集聚城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="99" />
+      <location filename="../../processing/algorithms/local_moran.py" line="111" />
       <source>Low-High cities (last year)</source>
       <translation>低-高异常城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="100" />
+      <location filename="../../processing/algorithms/local_moran.py" line="112" />
       <source>High-Low cities (last year)</source>
       <translation>高-低异常城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="125" />
+      <location filename="../../processing/algorithms/local_moran.py" line="137" />
       <source>LISA clusters — {run}</source>
       <translation>LISA 集聚 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="126" />
+      <location filename="../../processing/algorithms/local_moran.py" line="138" />
       <source>LISA clusters ({run})</source>
       <translation>LISA 集聚（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="134" />
+      <location filename="../../processing/algorithms/local_moran.py" line="146" />
       <source>{run}: Moran's I = {i:.4f}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} (p ≤ {alpha}{correction}).</source>
       <translation>{run}：Moran's I = {i:.4f}；高-高 {hh}，低-低 {ll}，低-高 {lh}，高-低 {hl}（p ≤ {alpha}{correction}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="173" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="173" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="173" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="161" />
+      <location filename="../../processing/algorithms/local_moran.py" line="173" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <location filename="../../processing/algorithms/local_moran.py" line="176" />
       <source>{variable} (standardised)</source>
       <translation>{variable}（标准化）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <location filename="../../processing/algorithms/local_moran.py" line="176" />
       <source>Spatial lag of {variable}</source>
       <translation>{variable}的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="165" />
+      <location filename="../../processing/algorithms/local_moran.py" line="177" />
       <source>Bivariate Moran's I = {value:.3f}</source>
       <translation>双变量 Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="166" />
+      <location filename="../../processing/algorithms/local_moran.py" line="178" />
       <source>Moran's I = {value:.3f}</source>
       <translation>Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="167" />
+      <location filename="../../processing/algorithms/local_moran.py" line="179" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="167" />
+      <location filename="../../processing/algorithms/local_moran.py" line="179" />
       <source>{label} ({count})</source>
       <translation>{label}（{count}）</translation>
     </message>
@@ -3768,17 +3768,17 @@ Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，
   <context>
     <name>MediationAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="39" />
+      <location filename="../../processing/algorithms/mediation.py" line="41" />
       <source>Mediation effect</source>
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="40" />
+      <location filename="../../processing/algorithms/mediation.py" line="42" />
       <source>Mediation effect of a variable between X and Y (Sobel, bootstrap).</source>
       <translation>变量在 X 与 Y 之间的中介效应（Sobel 检验、自助法）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="45" />
+      <location filename="../../processing/algorithms/mediation.py" line="47" />
       <source>Tests whether a third variable carries part of an effect: digital economy (X) → innovation (mediator M) → resilience (Y).
 
 Baron and Kenny's stepwise regressions: (1) Y on X gives the total effect c; (2) M on X gives path a; (3) Y on X and M gives the direct effect c′ and path b. The indirect effect is a·b (= c − c′), tested with the Sobel (and Aroian) test and a cluster bootstrap (whole cities are resampled with all their years; number of draws and seed are parameters) with percentile and bias-corrected confidence intervals. The verdict follows Zhao, Lynch and Chen (2010): the indirect effect decides whether there is mediation (by the bias-corrected interval), the direct effect whether it is partial (complementary or competitive) or indirect-only.
@@ -3799,182 +3799,182 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
 输出：三个回归的系数表和效应表，含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，以及自助法分布图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="43" />
+      <location filename="../../processing/algorithms/mediation.py" line="45" />
       <source>mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,panel,fixed effects,clustered standard errors</source>
       <translation>mediation,mediator,indirect effect,sobel,bootstrap,baron kenny,innovation,channel,mechanism,panel,fixed effects,clustered standard errors,中介效应,中介变量,间接效应,Sobel 检验,自助法,逐步回归,作用机制,传导路径</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="86" />
+      <location filename="../../processing/algorithms/mediation.py" line="88" />
       <source>Cities with yearly variables</source>
       <translation>含逐年变量的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="88" />
+      <location filename="../../processing/algorithms/mediation.py" line="90" />
       <source>Independent variable X</source>
       <translation>自变量 X</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="88" />
+      <location filename="../../processing/algorithms/mediation.py" line="90" />
       <source>Independent variable X (e.g. digital economy)</source>
       <translation>自变量 X（如数字经济）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="89" />
+      <location filename="../../processing/algorithms/mediation.py" line="91" />
       <source>Mediator M (e.g. innovation)</source>
       <translation>中介变量 M（如创新）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="90" />
+      <location filename="../../processing/algorithms/mediation.py" line="92" />
       <source>Outcome Y (e.g. resilience)</source>
       <translation>结果变量 Y（如韧性）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="97" />
+      <location filename="../../processing/algorithms/mediation.py" line="99" />
       <source>Control variables (optional)</source>
       <translation>控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="99" />
+      <location filename="../../processing/algorithms/mediation.py" line="101" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="100" />
+      <location filename="../../processing/algorithms/mediation.py" line="102" />
       <source>Cross-section (one year)</source>
       <translation>截面（单一年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="100" />
+      <location filename="../../processing/algorithms/mediation.py" line="102" />
       <source>Pooled OLS with year effects</source>
       <translation>含年份效应的混合 OLS</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="101" />
+      <location filename="../../processing/algorithms/mediation.py" line="103" />
       <source>Panel: unit (city) fixed effects</source>
       <translation>面板：城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="102" />
+      <location filename="../../processing/algorithms/mediation.py" line="104" />
       <source>Panel: unit and year fixed effects</source>
       <translation>面板：城市与年份双向固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="104" />
+      <location filename="../../processing/algorithms/mediation.py" line="106" />
       <source>Cross-section year</source>
       <translation>截面年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="106" />
+      <location filename="../../processing/algorithms/mediation.py" line="108" />
       <source>Year of the cross-section (0 = the last year)</source>
       <translation>截面年份（0 = 最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="107" />
+      <location filename="../../processing/algorithms/mediation.py" line="109" />
       <source>Standard errors</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="108" />
+      <location filename="../../processing/algorithms/mediation.py" line="110" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="108" />
+      <location filename="../../processing/algorithms/mediation.py" line="110" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="109" />
+      <location filename="../../processing/algorithms/mediation.py" line="111" />
       <source>Clustered by unit (robust HC1 in a cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="111" />
+      <location filename="../../processing/algorithms/mediation.py" line="113" />
       <source>Bootstrap draws (0 = no bootstrap)</source>
       <translation>自助法抽样次数（0 = 不做自助法）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="114" />
+      <location filename="../../processing/algorithms/mediation.py" line="116" />
       <source>Random seed of the bootstrap</source>
       <translation>自助法随机种子</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="117" />
+      <location filename="../../processing/algorithms/mediation.py" line="119" />
       <source>Confidence level</source>
       <translation>置信水平</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="121" />
+      <location filename="../../processing/algorithms/mediation.py" line="123" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="122" />
+      <location filename="../../processing/algorithms/mediation.py" line="124" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="127" />
+      <location filename="../../processing/algorithms/mediation.py" line="129" />
       <source>Stepwise regression coefficients</source>
       <translation>逐步回归系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="129" />
+      <location filename="../../processing/algorithms/mediation.py" line="131" />
       <source>Mediation effects</source>
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="130" />
+      <location filename="../../processing/algorithms/mediation.py" line="132" />
       <source>Bootstrap chart</source>
       <translation>自助法分布图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="133" />
+      <location filename="../../processing/algorithms/mediation.py" line="135" />
       <source>Indirect effect a·b</source>
       <translation>间接效应 a·b</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="134" />
+      <location filename="../../processing/algorithms/mediation.py" line="136" />
       <source>Direct effect c′</source>
       <translation>直接效应 c′</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="135" />
+      <location filename="../../processing/algorithms/mediation.py" line="137" />
       <source>Total effect c</source>
       <translation>总效应 c</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="136" />
+      <location filename="../../processing/algorithms/mediation.py" line="138" />
       <source>Share of the total effect mediated</source>
       <translation>中介效应占总效应的比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="137" />
+      <location filename="../../processing/algorithms/mediation.py" line="139" />
       <source>Sobel z</source>
       <translation>Sobel z 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="138" />
+      <location filename="../../processing/algorithms/mediation.py" line="140" />
       <source>Sobel p-value</source>
       <translation>Sobel p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="139" />
+      <location filename="../../processing/algorithms/mediation.py" line="141" />
       <source>Bias-corrected bootstrap interval, lower bound</source>
       <translation>偏差校正自助法置信区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="140" />
+      <location filename="../../processing/algorithms/mediation.py" line="142" />
       <source>Bias-corrected bootstrap interval, upper bound</source>
       <translation>偏差校正自助法置信区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="143" />
+      <location filename="../../processing/algorithms/mediation.py" line="145" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="174" />
+      <location filename="../../processing/algorithms/mediation.py" line="176" />
       <source>{count} bootstrap draw(s) were singular and left out.</source>
       <translation>有 {count} 次自助抽样矩阵奇异，已剔除。</translation>
     </message>
@@ -4392,17 +4392,17 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
       <translation>达到目标所需最少新增核心（候选点可达的所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="36" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="35" />
       <source>Network redundancy (N−1)</source>
       <translation>网络冗余（N−1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="37" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="36" />
       <source>What each core's failure costs; the fewest cores to add so no single failure uncovers a city.</source>
       <translation>每个核心失效的损失；使任一单点失效都不致城市失去覆盖的最少新增核心。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="41" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="40" />
       <source>For a given set of cores (e.g. IS_CORE = 1 from Core–node coverage, or the existing data centres), a geodesic radius (300 km in the study) and optionally a demand field:
 
 • N−1: for each core, the cities (and demand) that lose coverage when it fails, i.e. that no other core covers; the worst single failure;
@@ -4419,152 +4419,152 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
 输出：城市及其半径内核心数（N_COVER）、状态（backup 备份 / single 单一 / uncovered 未覆盖）、其失效会使该城市失去覆盖的核心（LOST_IF、LOST_NAME）、是否为新增核心（NEW_CORE）及新增后的核心数（N_AFTER）；核心（现有与新增，NEW = 1）及其失效时失去覆盖的城市与需求（LOST_N、LOST_DEM、LOST_SH）和新增后的损失（AFTER_N）；HTML 摘要。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="40" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="39" />
       <source>coverage,core,node,redundancy,n-1,failure,backup,resilience,data centre,radius,300 km</source>
       <translation>覆盖,核心,节点,冗余,N-1,失效,备份,韧性,数据中心,半径,300 km</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="68" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="67" />
       <source>City id field</source>
       <translation>城市标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="70" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="69" />
       <source>City id field (e.g. adcode; default: feature id)</source>
       <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="72" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="71" />
       <source>City name field</source>
       <translation>城市名称字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="74" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="73" />
       <source>City name field (labels; default: a field called “name”)</source>
       <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="76" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="75" />
       <source>Cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="78" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="77" />
       <source>Cores of the network (field or expression, e.g. "IS_CORE" = 1)</source>
       <translation>网络的核心（字段或表达式，如 "IS_CORE" = 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="80" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="79" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="83" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="82" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="85" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="84" />
       <source>Demand field (losses weighted by it; default: 1 per city)</source>
       <translation>需求字段（损失按其加权；默认每城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="87" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="86" />
       <source>Candidate cores to add</source>
       <translation>可新增的候选核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="89" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="88" />
       <source>Candidates for additional cores (expression; empty: every city)</source>
       <translation>新增核心的候选（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="91" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="90" />
       <source>Point of each city</source>
       <translation>城市的代表点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="91" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="91" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
       <source>Longitude/latitude fields</source>
       <translation>经纬度字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="95" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="94" />
       <source>Longitude field (WGS84 degrees)</source>
       <translation>经度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="98" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="97" />
       <source>Latitude field (WGS84 degrees)</source>
       <translation>纬度字段（WGS84 度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="101" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="100" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="107" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="106" />
       <source>Cities with their redundancy</source>
       <translation>城市及其冗余</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="109" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="108" />
       <source>Cores and their N−1 loss</source>
       <translation>核心及其 N−1 损失</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="111" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="110" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="111" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="110" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="113" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="112" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="114" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="113" />
       <source>Share of cities covered twice or more</source>
       <translation>被两个及以上核心覆盖的城市比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="115" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="114" />
       <source>Cities lost in the worst single failure</source>
       <translation>最严重单点失效中失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="117" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="116" />
       <source>Cities that cannot be protected</source>
       <translation>无法保护的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="118" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="117" />
       <source>Fewest additional cores to cover 100 % of the cities (no failure)</source>
       <translation>覆盖 100 % 城市所需最少新增核心（无失效）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="119" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="118" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="122" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="121" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
@@ -4829,47 +4829,47 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
       <translation>年份字段（长格式图层：每个单元每年一个要素；需要单元标识字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="58" />
+      <location filename="../../processing/parameters/panel.py" line="50" />
       <source>Unit id field</source>
       <translation>单元标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="60" />
+      <location filename="../../processing/parameters/panel.py" line="52" />
       <source>Unit id field (e.g. adcode; required when the layer has a year field)</source>
       <translation>单元标识字段（如 adcode；图层有年份字段时必填）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="67" />
+      <location filename="../../processing/parameters/panel.py" line="59" />
       <source>First year</source>
       <translation>起始年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="67" />
+      <location filename="../../processing/parameters/panel.py" line="59" />
       <source>First year (0 = the first year in the data)</source>
       <translation>起始年份（0 = 数据中的第一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="68" />
+      <location filename="../../processing/parameters/panel.py" line="60" />
       <source>Last year</source>
       <translation>结束年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="68" />
+      <location filename="../../processing/parameters/panel.py" line="60" />
       <source>Last year (0 = the last year in the data)</source>
       <translation>结束年份（0 = 数据中的最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="76" />
+      <location filename="../../processing/parameters/panel.py" line="68" />
       <source>Unit name field</source>
       <translation>单元名称字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="78" />
+      <location filename="../../processing/parameters/panel.py" line="70" />
       <source>Unit name field (used to name units in messages and reports)</source>
       <translation>单元名称字段（用于在提示信息和报告中标明单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="136" />
+      <location filename="../../processing/parameters/panel.py" line="119" />
       <source>{count} unit(s) with missing years were left out: {units}.</source>
       <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
@@ -4925,102 +4925,102 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>RegressionOutput</name>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="27" />
+      <location filename="../../processing/reports/regression_output.py" line="30" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="27" />
+      <location filename="../../processing/reports/regression_output.py" line="30" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="29" />
+      <location filename="../../processing/reports/regression_output.py" line="32" />
       <source>PNG files (*.png)</source>
       <translation>PNG 文件 (*.png)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="41" />
+      <location filename="../../processing/reports/regression_output.py" line="44" />
       <source>Paper tables</source>
       <translation>论文表格</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="41" />
+      <location filename="../../processing/reports/regression_output.py" line="44" />
       <source>Excel workbooks (*.xlsx)</source>
       <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="42" />
+      <location filename="../../processing/reports/regression_output.py" line="45" />
       <source>Paper tables (XLSX; the other formats beside it, same name)</source>
       <translation>论文表格（XLSX；其他格式同名保存在同一文件夹）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="45" />
+      <location filename="../../processing/reports/regression_output.py" line="48" />
       <source>Formats of the paper tables</source>
       <translation>论文表格的格式</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="46" />
+      <location filename="../../processing/reports/regression_output.py" line="49" />
       <source>Excel (XLSX)</source>
       <translation>Excel 表格（XLSX）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="46" />
+      <location filename="../../processing/reports/regression_output.py" line="49" />
       <source>Word (DOCX)</source>
       <translation>Word 文档（DOCX）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="46" />
+      <location filename="../../processing/reports/regression_output.py" line="49" />
       <source>LaTeX (booktabs)</source>
       <translation>LaTeX 三线表（booktabs）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="46" />
+      <location filename="../../processing/reports/regression_output.py" line="49" />
       <source>CSV</source>
       <translation>CSV 表格</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="69" />
+      <location filename="../../processing/reports/regression_output.py" line="72" />
       <source>{format} tables were not written: QGIS's Python lacks the package {package} (install it with the plugin's dependency installer).</source>
       <translation>未写出 {format} 表格：QGIS 的 Python 缺少软件包 {package}（请用插件的依赖安装程序安装）。</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="76" />
+      <location filename="../../processing/reports/regression_output.py" line="79" />
       <source>Paper table written: {path}</source>
       <translation>已写出论文表格：{path}</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="90" />
+      <location filename="../../processing/reports/regression_output.py" line="93" />
       <source>{se} in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
       <translation>括号内为{se}。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="95" />
+      <location filename="../../processing/reports/regression_output.py" line="98" />
       <source>Classical standard errors</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="96" />
+      <location filename="../../processing/reports/regression_output.py" line="99" />
       <source>Heteroskedasticity-robust (HC1) standard errors</source>
       <translation>异方差稳健（HC1）标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="97" />
+      <location filename="../../processing/reports/regression_output.py" line="100" />
       <source>Standard errors clustered by unit</source>
       <translation>按单元聚类的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="98" />
+      <location filename="../../processing/reports/regression_output.py" line="101" />
       <source>Asymptotic standard errors (maximum likelihood)</source>
       <translation>渐近标准误（极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="103" />
+      <location filename="../../processing/reports/regression_output.py" line="106" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="103" />
+      <location filename="../../processing/reports/regression_output.py" line="106" />
       <source>No</source>
       <translation>否</translation>
     </message>
@@ -6416,177 +6416,177 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <translation>平均邻居数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="160" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="161" />
       <source>Building {what}.</source>
       <translation>正在构建{what}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="170" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="171" />
       <source>{count} unit(s) have no neighbours: {ids}. Statistics treat them as islands; consider attaching islands to their nearest unit, k-nearest neighbours or a distance band.</source>
       <translation>{count} 个单元没有邻居：{ids}。统计时将其视为孤岛；可考虑将孤岛连接到最近的单元，或使用 k 近邻或距离带权重。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="191" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="192" />
       <source>The connectivity layer was not written: {links} links are too many to draw (at most {limit}). The weights file and the summary are complete.</source>
       <translation>未写入连接图层：{links} 条连接过多，无法绘制（最多 {limit} 条）。权重文件和摘要是完整的。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="204" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="205" />
       <source>Unit</source>
       <translation>单元</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="204" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="205" />
       <source>Neighbour</source>
       <translation>邻居</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="205" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="206" />
       <source>Weight (transformed)</source>
       <translation>权重（标准化后）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="206" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="207" />
       <source>Distance between the units' points</source>
       <translation>单元代表点之间的距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="207" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="208" />
       <source>Connectivity ({kind})</source>
       <translation>连接线（{kind}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="224" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="225" />
       <source>These weights are not binary, which GAL files cannot hold: they were saved as a GWT file, {path}.</source>
       <translation>这些权重不是二值的，GAL 文件无法保存：已另存为 GWT 文件 {path}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="246" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="247" />
       <source>automatic: the smallest that gives every unit a neighbour</source>
       <translation>自动：使每个单元都有邻居的最小距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="247" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="248" />
       <source>chosen</source>
       <translation>手动设定</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="248" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="249" />
       <source>Distance threshold</source>
       <translation>距离阈值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="250" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="251" />
       <source>Cut-off distance</source>
       <translation>截断距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="252" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="253" />
       <source>automatic: the largest distance to a k-th nearest neighbour</source>
       <translation>自动：到第 k 近邻的最大距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="254" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="255" />
       <source>Kernel bandwidth</source>
       <translation>核函数带宽</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="256" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="257" />
       <source>Adaptive bandwidths (min / max)</source>
       <translation>自适应带宽（最小 / 最大）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="259" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="260" />
       <source>Contiguity order</source>
       <translation>邻接阶数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="260" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="261" />
       <source> (with lower orders)</source>
       <translation>（含低阶）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="262" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="263" />
       <source>Kernel function</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="264" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="265" />
       <source>Power α of distance</source>
       <translation>距离的幂次 α</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="266" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="267" />
       <source>Economic-geographic form</source>
       <translation>经济地理权重形式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="267" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="268" />
       <source>nested φ·W_d + (1 − φ)·W_e, φ = {share}</source>
       <translation>嵌套形式 φ·W_d + (1 − φ)·W_e，φ = {share}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="269" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="270" />
       <source>product W_d · diag(x̄_j / x̄)</source>
       <translation>乘积形式 W_d · diag(x̄_j / x̄)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="271" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="272" />
       <source>Economic variable (mean of)</source>
       <translation>经济变量（取均值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="273" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="274" />
       <source>Blocks</source>
       <translation>区块</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="273" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="274" />
       <source>{count} values of {field}</source>
       <translation>{field} 的 {count} 个取值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="276" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="277" />
       <source>Islands attached to their nearest unit</source>
       <translation>连接到最近单元的孤岛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="311" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="312" />
       <source>Spatial weights: {layer}</source>
       <translation>空间权重：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="312" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="313" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="313" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="314" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="313" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="314" />
       <source>Value</source>
       <translation>值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="316" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="317" />
       <source>Neighbour counts</source>
       <translation>邻居数分布</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="319" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="320" />
       <source>Number of neighbours</source>
       <translation>邻居数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="321" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="322" />
       <source>Histogram of neighbour counts</source>
       <translation>邻居数直方图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="322" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="323" />
       <source>Neighbours</source>
       <translation>邻居数</translation>
     </message>
@@ -6824,47 +6824,47 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
       <translation>与模型族中的其他模型比较（比较表、LR/Wald 检验、LM 检验和 Hausman 检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="188" />
+      <location filename="../../processing/parameters/spillover.py" line="189" />
       <source>Choose at least one explanatory variable.</source>
       <translation>请至少选择一个解释变量。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="196" />
+      <location filename="../../processing/parameters/spillover.py" line="197" />
       <source>The layer has no field {fields}; choose fields of the input layer.</source>
       <translation>图层中没有字段 {fields}；请选择输入图层中的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="202" />
+      <location filename="../../processing/parameters/spillover.py" line="203" />
       <source>The dependent variable {name} is also an explanatory variable; remove it from the explanatory variables.</source>
       <translation>被解释变量 {name} 同时也是解释变量；请将其从解释变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="206" />
+      <location filename="../../processing/parameters/spillover.py" line="207" />
       <source>A long panel needs the year field: choose it in “Year field”.</source>
       <translation>长格式面板需要年份字段：请在“年份字段”中选择。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="233" />
+      <location filename="../../processing/parameters/spillover.py" line="234" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="233" />
+      <location filename="../../processing/parameters/spillover.py" line="234" />
       <source>wide panel</source>
       <translation>宽格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="233" />
+      <location filename="../../processing/parameters/spillover.py" line="234" />
       <source>long panel</source>
       <translation>长格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="234" />
+      <location filename="../../processing/parameters/spillover.py" line="235" />
       <source>Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.</source>
       <translation>图层：{layer}（{layout}）；被解释变量 {dependent}；解释变量 {names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="236" />
+      <location filename="../../processing/parameters/spillover.py" line="237" />
       <source>Spatial weights: {weights}; {links} links among {units} units.</source>
       <translation>空间权重：{weights}；{units} 个单元之间共 {links} 条连接。</translation>
     </message>
@@ -7229,302 +7229,302 @@ Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RAN
   <context>
     <name>WeightsParameters</name>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="30" />
+      <location filename="../../processing/parameters/weights.py" line="54" />
       <source>Queen contiguity</source>
       <translation>Queen 邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="31" />
+      <location filename="../../processing/parameters/weights.py" line="55" />
       <source>Rook contiguity</source>
       <translation>Rook 邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="32" />
+      <location filename="../../processing/parameters/weights.py" line="56" />
       <source>K-nearest neighbours</source>
       <translation>K 近邻</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="33" />
+      <location filename="../../processing/parameters/weights.py" line="57" />
       <source>Distance band</source>
       <translation>距离带</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="34" />
+      <location filename="../../processing/parameters/weights.py" line="58" />
       <source>Inverse distance</source>
       <translation>反距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="35" />
+      <location filename="../../processing/parameters/weights.py" line="59" />
       <source>Kernel</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="36" />
+      <location filename="../../processing/parameters/weights.py" line="60" />
       <source>Economic distance</source>
       <translation>经济距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="37" />
+      <location filename="../../processing/parameters/weights.py" line="61" />
       <source>Economic-geographic (nested)</source>
       <translation>经济地理嵌套</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="38" />
+      <location filename="../../processing/parameters/weights.py" line="62" />
       <source>Block (same category)</source>
       <translation>区块（同类别）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="43" />
+      <location filename="../../processing/parameters/weights.py" line="67" />
       <source>Row-standardised</source>
       <translation>行标准化</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="43" />
+      <location filename="../../processing/parameters/weights.py" line="67" />
       <source>Binary</source>
       <translation>二值</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="43" />
+      <location filename="../../processing/parameters/weights.py" line="67" />
       <source>Variance-stabilising</source>
       <translation>方差稳定化</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="47" />
+      <location filename="../../processing/parameters/weights.py" line="71" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="47" />
+      <location filename="../../processing/parameters/weights.py" line="71" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="52" />
+      <location filename="../../processing/parameters/weights.py" line="76" />
       <source>Triangular: K(z) = 1 − z</source>
       <translation>三角核：K(z) = 1 − z</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="53" />
+      <location filename="../../processing/parameters/weights.py" line="77" />
       <source>Uniform: K(z) = 1/2</source>
       <translation>均匀核：K(z) = 1/2</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="54" />
+      <location filename="../../processing/parameters/weights.py" line="78" />
       <source>Epanechnikov: K(z) = 3/4 (1 − z²)</source>
       <translation>Epanechnikov 核：K(z) = 3/4 (1 − z²)</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="55" />
+      <location filename="../../processing/parameters/weights.py" line="79" />
       <source>Quartic (bisquare): K(z) = 15/16 (1 − z²)²</source>
       <translation>四次核（双平方核）：K(z) = 15/16 (1 − z²)²</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="56" />
+      <location filename="../../processing/parameters/weights.py" line="80" />
       <source>Gaussian: K(z) = exp(−z²/2) / √(2π)</source>
       <translation>高斯核：K(z) = exp(−z²/2) / √(2π)</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="62" />
+      <location filename="../../processing/parameters/weights.py" line="86" />
       <source>Nested: φ·W_d + (1 − φ)·W_e (Shao et al. 2016)</source>
       <translation>嵌套形式：φ·W_d + (1 − φ)·W_e（邵帅等 2016）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="63" />
+      <location filename="../../processing/parameters/weights.py" line="87" />
       <source>Product: W_d · diag(x̄_j / x̄) (Lin et al. 2005)</source>
       <translation>乘积形式：W_d · diag(x̄_j / x̄)（林光平等 2005）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="75" />
+      <location filename="../../processing/parameters/weights.py" line="100" />
       <source>Unit id field</source>
       <translation>单元标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="78" />
+      <location filename="../../processing/parameters/weights.py" line="103" />
       <source>Unit id field (unique; used in weights files)</source>
       <translation>单元标识字段（唯一；用于权重文件）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="84" />
+      <location filename="../../processing/parameters/weights.py" line="109" />
       <source>Spatial weights file</source>
       <translation>空间权重文件</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="86" />
+      <location filename="../../processing/parameters/weights.py" line="111" />
       <source>Weights files (*.gal *.gwt *.GAL *.GWT)</source>
       <translation>权重文件 (*.gal *.gwt *.GAL *.GWT)</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="88" />
+      <location filename="../../processing/parameters/weights.py" line="113" />
       <source>Spatial weights file (GAL/GWT; leave empty to build weights from the options below)</source>
       <translation>空间权重文件（GAL/GWT；留空则按下列选项构建权重）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="91" />
+      <location filename="../../processing/parameters/weights.py" line="116" />
       <source>Kind of spatial weights</source>
       <translation>空间权重类型</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="95" />
+      <location filename="../../processing/parameters/weights.py" line="120" />
       <source>Neighbours k</source>
       <translation>近邻数 k</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="97" />
+      <location filename="../../processing/parameters/weights.py" line="122" />
       <source>Number of neighbours k (k-nearest neighbours)</source>
       <translation>邻居数 k（k 近邻）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="102" />
+      <location filename="../../processing/parameters/weights.py" line="127" />
       <source>Distance (0 = automatic)</source>
       <translation>距离（0 = 自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="104" />
+      <location filename="../../processing/parameters/weights.py" line="129" />
       <source>Distance: band threshold, inverse-distance cut-off or kernel bandwidth (km for geographic and metre CRSs; 0 = automatic)</source>
       <translation>距离：距离带阈值、反距离截断距离或核函数带宽（地理坐标系和以米为单位的 CRS 为 km；0 = 自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="108" />
+      <location filename="../../processing/parameters/weights.py" line="133" />
       <source>Transformation</source>
       <translation>标准化方式</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="112" />
+      <location filename="../../processing/parameters/weights.py" line="137" />
       <source>Make k-nearest neighbours symmetric</source>
       <translation>使 k 近邻对称</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="114" />
+      <location filename="../../processing/parameters/weights.py" line="139" />
       <source>Point of each polygon (for distances)</source>
       <translation>面的代表点（用于距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="117" />
+      <location filename="../../processing/parameters/weights.py" line="142" />
       <source>Snap distance</source>
       <translation>捕捉距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="119" />
+      <location filename="../../processing/parameters/weights.py" line="144" />
       <source>Snap distance for contiguity (layer units; 0 = shared vertices only)</source>
       <translation>邻接捕捉距离（图层单位；0 = 仅共享顶点）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="121" />
+      <location filename="../../processing/parameters/weights.py" line="146" />
       <source>Contiguity order</source>
       <translation>邻接阶数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="123" />
+      <location filename="../../processing/parameters/weights.py" line="148" />
       <source>Contiguity order (1 = direct neighbours, 2 = neighbours of neighbours, …)</source>
       <translation>邻接阶数（1 = 直接邻居，2 = 邻居的邻居，…）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="125" />
+      <location filename="../../processing/parameters/weights.py" line="150" />
       <source>Include lower orders</source>
       <translation>包含低阶邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="126" />
+      <location filename="../../processing/parameters/weights.py" line="151" />
       <source>Include lower orders of contiguity (cumulative)</source>
       <translation>包含低阶邻接（累积）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="129" />
+      <location filename="../../processing/parameters/weights.py" line="154" />
       <source>Attach islands to their nearest unit</source>
       <translation>将孤岛连接到最近单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="131" />
+      <location filename="../../processing/parameters/weights.py" line="156" />
       <source>Attach islands (units without neighbours) to their nearest unit (contiguity, distance band, inverse distance, block)</source>
       <translation>将孤岛（没有邻居的单元）连接到最近的单元（邻接、距离带、反距离、区块）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="134" />
+      <location filename="../../processing/parameters/weights.py" line="159" />
       <source>Inverse-distance power α</source>
       <translation>反距离幂 α</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="136" />
+      <location filename="../../processing/parameters/weights.py" line="161" />
       <source>Power α of inverse distance (w = 1 / d^α)</source>
       <translation>反距离的幂次 α（w = 1 / d^α）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="137" />
+      <location filename="../../processing/parameters/weights.py" line="162" />
       <source>Kernel function</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="138" />
+      <location filename="../../processing/parameters/weights.py" line="163" />
       <source>Kernel function (z = distance / bandwidth)</source>
       <translation>核函数（z = 距离 / 带宽）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="140" />
+      <location filename="../../processing/parameters/weights.py" line="165" />
       <source>Adaptive bandwidth</source>
       <translation>自适应带宽</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="142" />
+      <location filename="../../processing/parameters/weights.py" line="167" />
       <source>Adaptive kernel bandwidth (distance to each unit's k-th nearest neighbour)</source>
       <translation>自适应核带宽（各单元到其第 k 近邻的距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="145" />
+      <location filename="../../processing/parameters/weights.py" line="170" />
       <source>Economic field</source>
       <translation>经济字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="148" />
+      <location filename="../../processing/parameters/weights.py" line="173" />
       <source>Economic field for economic weights (e.g. GDP per capita; a STEM_YYYY field)</source>
       <translation>经济权重所用的经济字段（如人均 GDP；STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="151" />
+      <location filename="../../processing/parameters/weights.py" line="176" />
       <source>Average the economic field over years</source>
       <translation>经济字段按年份平均</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="153" />
+      <location filename="../../processing/parameters/weights.py" line="178" />
       <source>Average the economic field over every year of its stem (GDPPC_2011 … GDPPC_2019)</source>
       <translation>经济字段取其前缀所有年份的均值（GDPPC_2011 … GDPPC_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="154" />
+      <location filename="../../processing/parameters/weights.py" line="179" />
       <source>Form of economic-geographic weights</source>
       <translation>经济地理权重形式</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="156" />
+      <location filename="../../processing/parameters/weights.py" line="181" />
       <source>Geography share φ</source>
       <translation>地理权重占比 φ</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="158" />
+      <location filename="../../processing/parameters/weights.py" line="183" />
       <source>Share φ of geography in nested economic-geographic weights</source>
       <translation>嵌套经济地理权重中地理距离的占比 φ</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="160" />
+      <location filename="../../processing/parameters/weights.py" line="185" />
       <source>Block field</source>
       <translation>区块字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="162" />
+      <location filename="../../processing/parameters/weights.py" line="187" />
       <source>Block field for block weights (same value = neighbours, e.g. province)</source>
       <translation>区块权重的区块字段（取值相同即为邻居，如省份）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="164" />
+      <location filename="../../processing/parameters/weights.py" line="189" />
       <source>Planar distances</source>
       <translation>平面距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="165" />
+      <location filename="../../processing/parameters/weights.py" line="190" />
       <source>Planar distances in the layer's projection (spdep longlat = FALSE; default: geodesic on the ellipsoid whenever the CRS has one)</source>
       <translation>按图层投影计算平面距离（spdep longlat = FALSE；默认：只要 CRS 有椭球体，就按椭球面大地线距离计算）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="302" />
+      <location filename="../../processing/parameters/weights.py" line="296" />
       <source>Distances: {how}.</source>
       <translation>距离：{how}。</translation>
     </message>
@@ -10283,6 +10283,21 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>字段 {field} 中有非数值的取值（如“{value}”）；请选择数值字段。</translation>
     </message>
     <message>
+      <location filename="../../core/panel.py" line="147" />
+      <source>The id field {field} is empty (NULL) for {count} feature(s); fill it or choose another field.</source>
+      <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请填写或选择其他字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/panel.py" line="153" />
+      <source>The id field {field} is not unique: {values} occur more than once; choose a unique field (e.g. adcode).</source>
+      <translation>标识字段 {field} 不唯一：{values} 出现多次；请选择唯一的字段（如 adcode）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/panel.py" line="164" />
+      <source>A long layer (one feature per unit and year) needs its unit id field (e.g. adcode) so that the rows of a unit are matched: choose the unit id field.</source>
+      <translation>长格式图层（每个单元每年一个要素）需要单元标识字段（如 adcode）来匹配同一单元的各行：请选择单元标识字段。</translation>
+    </message>
+    <message>
       <location filename="../../core/regression/export.py" line="53" />
       <source>Unknown table format “{format}”; use one of {formats}.</source>
       <translation>未知的表格格式“{format}”；请使用 {formats} 之一。</translation>
@@ -10483,107 +10498,107 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{count} 个单元在区块字段 {field} 中没有值：{ids}。请补全或选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="69" />
+      <location filename="../../core/weights/build.py" line="81" />
       <source>automatic</source>
       <translation>自动</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="71" />
+      <location filename="../../core/weights/build.py" line="83" />
       <source>queen contiguity</source>
       <translation>Queen 邻接</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="71" />
+      <location filename="../../core/weights/build.py" line="83" />
       <source>rook contiguity</source>
       <translation>Rook 邻接</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="73" />
+      <location filename="../../core/weights/build.py" line="85" />
       <source>{weights}, order {order} (cumulative)</source>
       <translation>{weights}，{order} 阶（累积）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="74" />
+      <location filename="../../core/weights/build.py" line="86" />
       <source>{weights}, order {order}</source>
       <translation>{weights}，{order} 阶</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="76" />
+      <location filename="../../core/weights/build.py" line="88" />
       <source>k-nearest neighbours (k = {k}, symmetric)</source>
       <translation>k 近邻（k = {k}，对称）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="77" />
+      <location filename="../../core/weights/build.py" line="89" />
       <source>k-nearest neighbours (k = {k})</source>
       <translation>k 近邻（k = {k}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="79" />
+      <location filename="../../core/weights/build.py" line="91" />
       <source>distance band ({distance})</source>
       <translation>距离带（{distance}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="81" />
+      <location filename="../../core/weights/build.py" line="93" />
       <source>inverse distance (α = {power}, cut-off {cutoff})</source>
       <translation>反距离（α = {power}，截断距离 {cutoff}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="83" />
+      <location filename="../../core/weights/build.py" line="95" />
       <source>inverse distance (α = {power})</source>
       <translation>反距离（α = {power}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="86" />
+      <location filename="../../core/weights/build.py" line="98" />
       <source>{kernel} kernel (adaptive, k = {k})</source>
       <translation>{kernel}核函数（自适应带宽，k = {k}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="87" />
+      <location filename="../../core/weights/build.py" line="99" />
       <source>{kernel} kernel (fixed, {distance})</source>
       <translation>{kernel}核函数（固定带宽，{distance}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="89" />
+      <location filename="../../core/weights/build.py" line="101" />
       <source>economic distance ({field})</source>
       <translation>经济距离（{field}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="91" />
+      <location filename="../../core/weights/build.py" line="103" />
       <source>economic-geographic ({field}, φ = {share})</source>
       <translation>经济地理嵌套（{field}，φ = {share}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="93" />
+      <location filename="../../core/weights/build.py" line="105" />
       <source>economic-geographic ({field}, product)</source>
       <translation>经济地理乘积（{field}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="95" />
+      <location filename="../../core/weights/build.py" line="107" />
       <source>block ({field})</source>
       <translation>区块（{field}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="99" />
+      <location filename="../../core/weights/build.py" line="111" />
       <source>{weights}, islands attached</source>
       <translation>{weights}，已连接孤岛</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="100" />
+      <location filename="../../core/weights/build.py" line="112" />
       <source>{weights}, transformation {transform}</source>
       <translation>{weights}，标准化方式 {transform}</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="113" />
+      <location filename="../../core/weights/build.py" line="125" />
       <source>Unknown kind of weights “{kind}”; use one of {kinds}.</source>
       <translation>未知的权重类型“{kind}”；请使用以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="161" />
+      <location filename="../../core/weights/build.py" line="173" />
       <source>Block weights need a category field (e.g. province): choose the block field (under Advanced parameters).</source>
       <translation>区块权重需要一个分类字段（如省份）：请选择区块字段（在高级参数中）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="164" />
+      <location filename="../../core/weights/build.py" line="176" />
       <source>The layer has no field {field}; choose an existing block field.</source>
       <translation>图层中没有字段 {field}；请选择已有的区块字段。</translation>
     </message>
@@ -10928,17 +10943,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的取点方法“{method}”；请使用 centroid 或 point_on_surface。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="187" />
+      <location filename="../../processing/algorithms/convergence.py" line="190" />
       <source>The indicator {variable} cannot also be a control; remove it from the controls.</source>
       <translation>指标 {variable} 不能同时作为控制变量；请将其从控制变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="197" />
+      <location filename="../../processing/algorithms/convergence.py" line="200" />
       <source>Spatial models need the cities' geometries or a weights file; the layer has no geometry, so choose a GAL/GWT weights file.</source>
       <translation>空间模型需要城市的几何或权重文件；该图层没有几何，请选择 GAL/GWT 权重文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="245" />
+      <location filename="../../processing/algorithms/convergence.py" line="248" />
       <source>The group field {field} changes over the years for {count} unit(s): {units}; a unit must stay in one group.</source>
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>
@@ -10983,26 +10998,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{count} 个要素的几何无效，无法构建空间权重：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，使权重采用修复后的副本。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="51" />
-      <source>A long layer (one feature per unit and year) needs its unit id field (e.g. adcode) so that the rows of a unit are matched: choose the unit id field.</source>
-      <translation>长格式图层（每个单元每年一个要素）需要单元标识字段（如 adcode）来匹配同一单元的各行：请选择单元标识字段。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/parameters/panel.py" line="115" />
-      <source>The id field {field} is empty (NULL) for {count} feature(s); fill it.</source>
-      <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请补全。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/parameters/weights.py" line="267" />
-      <source>The id field {field} is empty (NULL) for {count} feature(s); fill it or choose another field.</source>
-      <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请填写或选择其他字段。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/parameters/weights.py" line="273" />
-      <source>The id field {field} is not unique: {values} occur more than once; choose a unique field (e.g. adcode).</source>
-      <translation>标识字段 {field} 不唯一：{values} 出现多次；请选择唯一的字段（如 adcode）。</translation>
-    </message>
-    <message>
       <source>Coefficient-of-variation weights need indicators with a positive mean; {codes} have a mean ≤ 0. Use the entropy or CRITIC method.</source>
       <translation type="vanished">变异系数法要求指标均值为正；{codes} 的均值 ≤ 0。请使用熵权法或 CRITIC 法。</translation>
     </message>
@@ -11017,6 +11012,10 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     <message>
       <source>The dependent variable {name} has no variation left to explain (after the {effects} transformation); choose another variable or other panel effects.</source>
       <translation type="vanished">被解释变量 {name} 在 {effects} 变换后已无可解释的变异；请选择其他变量或其他面板效应。</translation>
+    </message>
+    <message>
+      <source>The id field {field} is empty (NULL) for {count} feature(s); fill it.</source>
+      <translation type="vanished">标识字段 {field} 在 {count} 个要素中为空（NULL）；请补全。</translation>
     </message>
     <message>
       <source>The table is neither UTF-8 nor GBK/GB18030 text; save it as “CSV UTF-8” or choose its encoding explicitly.</source>
