@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsExpression,
-    QgsFeatureRequest,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputBoolean,
@@ -14,7 +12,6 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterExpression,
     QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
@@ -22,11 +19,12 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ...core.coverage.options import POINT_METHODS, PROBLEMS
+from ...core.coverage.options import PROBLEMS
 from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
-from ..io.bridge import crs_to_pyproj, frame_to_sink, read_frame
-from ..io.invalid_geometries import output_wkb_type, usable_geometries
+from ..io.bridge import crs_to_pyproj, frame_to_sink
+from ..io.invalid_geometries import output_wkb_type
 from ..parameters.choices import chosen, enum_parameter
+from ..parameters.cities import INPUT, add_city_parameters, city_point_parameters, expression_mask, read_cities
 from ..parameters.help import as_advanced, with_help
 from ..styling import attach_style, core_distance_style, core_marker_style, coverage_circle_style, links_style
 
@@ -62,12 +60,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         "summary with a comparison over radii (e.g. 200, 300, 500 km)."
     )
 
-    INPUT = "INPUT"
-    ID_FIELD = "ID_FIELD"
-    NAME_FIELD = "NAME_FIELD"
-    POINTS = "POINTS"
-    LON_FIELD = "LON_FIELD"
-    LAT_FIELD = "LAT_FIELD"
+    INPUT = INPUT  # the city parameters: processing/parameters/cities.py
     PROBLEM = "PROBLEM"
     RADIUS = "RADIUS"
     P = "P"
@@ -85,16 +78,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     REPORT = "REPORT"
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.INPUT, self.tr("Cities"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
-        self.addParameter(with_help(QgsProcessingParameterField(
-            self.ID_FIELD, self.tr("City id field"),
-            parentLayerParameterName=self.INPUT, optional=True),
-                self.tr("City id field (e.g. adcode; default: feature id)")))
-        self.addParameter(with_help(QgsProcessingParameterField(
-            self.NAME_FIELD, self.tr("City name field"),
-            parentLayerParameterName=self.INPUT, optional=True),
-                self.tr("City name field (labels; default: a field called “name”)")))
+        add_city_parameters(self)
         self.addParameter(enum_parameter(self.PROBLEM, self.tr("Problem"), PROBLEMS, {
             "set_covering": self.tr("Set covering: fewest cores covering every city"),
             "maximal_covering": self.tr("Maximal covering: p cores covering the most demand")}))
@@ -126,15 +110,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             defaultValue="200, 300, 500", optional=True),
                 self.tr("Compare over radii (km, comma-separated; empty: none)")))
         advanced_parameters = [
-            enum_parameter(self.POINTS, self.tr("Point of each city"), POINT_METHODS, {
-                "centroid": self.tr("Centroid"), "point_on_surface": self.tr("Point on surface"),
-                "fields": self.tr("Longitude/latitude fields")}),
-            QgsProcessingParameterField(
-                self.LON_FIELD, self.tr("Longitude field (WGS84 degrees)"), parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric, optional=True),
-            QgsProcessingParameterField(
-                self.LAT_FIELD, self.tr("Latitude field (WGS84 degrees)"), parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric, optional=True),
+            *city_point_parameters(),
             QgsProcessingParameterNumber(
                 self.TIME_LIMIT, self.tr("Solver time limit per model (seconds)"),
                 QgsProcessingParameterNumber.Double, defaultValue=60.0),
@@ -165,23 +141,12 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     # ------------------------------------------------------------------ run
     def process(self, parameters, context, feedback):
         from ...core.coverage.analysis import core_node_coverage, describe_status
-        from ...core.names import labelled, unit_labels
-        from ...core.panel import unit_ids
 
-        source = self.input_source(parameters, context)
         steps = multi_step(4, feedback)
-        frame = read_frame(source, feedback=steps)
-        id_field = self.field_name(parameters, self.ID_FIELD, context)
-        ids = unit_ids(frame, id_field)
-        # Messages name cities as a planner reads them: "三沙市 (460300)".
-        labels = unit_labels(frame, ids, id_field, self.name_field(frame, parameters, context))
-        method = chosen(self, parameters, self.POINTS, POINT_METHODS, context)
-        if method != "fields":
-            frame, ids = usable_geometries(frame, ids, feedback, labels)
-        names = self.city_names(frame, ids, parameters, context)
-        sites = self.sites(frame, labelled(ids, labels), method, parameters, context)
+        cities = read_cities(self, parameters, context, steps)
+        source, frame, ids, sites = cities.source, cities.frame, cities.ids, cities.sites
         spec = self.spec(parameters, context, feedback)
-        candidates = self.expression_mask(source, frame, parameters, self.CANDIDATES, context)
+        candidates = expression_mask(self, source, frame, parameters, self.CANDIDATES, context)
         existing = self.existing_mask(source, frame, parameters, context)
         weight_field = self.field_name(parameters, self.WEIGHT_FIELD, context)
         weights = None
@@ -195,8 +160,8 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         feedback.pushInfo(self.tr("Solving {model} at {radius} km for {n} cities…").format(
             model=self.tr("set covering") if spec.problem == "set_covering" else self.tr("maximal covering"),
             radius=f"{spec.radius_km:g}", n=len(frame)))
-        result = core_node_coverage(sites, names, spec, candidates, existing, weights,
-                                    progress=feedback_progress(steps), labels=labelled(ids, labels))
+        result = core_node_coverage(sites, cities.names, spec, candidates, existing, weights,
+                                    progress=feedback_progress(steps), labels=cities.labelled_ids())
         for label, value in result.as_rows():
             feedback.pushInfo(f"{self.tr(label)}: {core_value(value)}")
         if not result.result.optimal:
@@ -225,36 +190,6 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         return outputs
 
     # ------------------------------------------------------------ inputs
-    def name_field(self, frame, parameters, context):
-        """NAME_FIELD, else a field that names the cities (name, NAME, 城市, 城市名称 …)."""
-        from ...core.names import name_column
-
-        return self.field_name(parameters, self.NAME_FIELD, context) or name_column(frame.columns)
-
-    def city_names(self, frame, ids, parameters, context):
-        import numpy as np
-
-        name_field = self.name_field(frame, parameters, context)
-        if not name_field:
-            return np.asarray([str(i) for i in ids], dtype=object)
-        values = frame[name_field]
-        return np.asarray([str(v) if v is not None and v == v else str(i)
-                           for v, i in zip(values, ids)], dtype=object)
-
-    def sites(self, frame, ids, method, parameters, context):
-        from ...core.coverage.sites import sites_from_geometries, sites_from_lonlat
-        from ...core.errors import InputError
-
-        if method == "fields":
-            lon_field = self.field_name(parameters, self.LON_FIELD, context)
-            lat_field = self.field_name(parameters, self.LAT_FIELD, context)
-            if not lon_field or not lat_field:
-                raise InputError("Longitude/latitude points need both a longitude and a latitude field; "
-                                 "choose them, or use the centroid or a point on the surface.")
-            return sites_from_lonlat(frame[lon_field].to_numpy(dtype=float, na_value=float("nan")),
-                                     frame[lat_field].to_numpy(dtype=float, na_value=float("nan")), ids)
-        return sites_from_geometries(frame.geometry.values, frame.crs, method, ids)
-
     def spec(self, parameters, context, feedback=None):
         from ...core.coverage.analysis import CoverageSpec
 
@@ -281,45 +216,10 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             compare_radii=tuple(radii),
         )
 
-    def expression_mask(self, source, frame, parameters, name, context):
-        """A boolean mask over the frame's rows: the features for which the expression is true
-        (None when the expression is empty)."""
-        import numpy as np
-
-        text = self.parameterAsExpression(parameters, name, context)
-        if not text or not text.strip():
-            return None
-        expression = QgsExpression(text)
-        if expression.hasParserError():
-            raise QgsProcessingException(self.tr("The expression {expression} is invalid: {error}").format(
-                expression=text, error=expression.parserErrorString()))
-        missing = sorted(set(expression.referencedColumns()) - set(source.fields().names()) - {"$id"})
-        missing = [name for name in missing if not name.startswith("$") and name != QgsFeatureRequest.ALL_ATTRIBUTES]
-        if missing:
-            raise QgsProcessingException(self.tr(
-                "The expression {expression} uses fields that are not in the layer: {fields}; choose from "
-                "{available}.").format(expression=text, fields=", ".join(missing),
-                                       available=", ".join(source.fields().names())))
-        expression_context = self.createExpressionContext(parameters, context, source)
-        expression.prepare(expression_context)
-        request = QgsFeatureRequest()
-        request.setFlags(QgsFeatureRequest.NoGeometry)
-        request.setExpressionContext(expression_context)
-        matching = set()
-        for feature in source.getFeatures(request):
-            expression_context.setFeature(feature)
-            value = expression.evaluate(expression_context)
-            if expression.hasEvalError():
-                raise QgsProcessingException(self.tr("The expression {expression} fails: {error}").format(
-                    expression=text, error=expression.evalErrorString()))
-            if value not in (None, False, 0, "") and not (hasattr(value, "isNull") and value.isNull()):
-                matching.add(feature.id())
-        return np.asarray(frame.index.isin(list(matching)))
-
     def existing_mask(self, source, frame, parameters, context):
         import numpy as np
 
-        mask = self.expression_mask(source, frame, parameters, self.EXISTING, context)
+        mask = expression_mask(self, source, frame, parameters, self.EXISTING, context)
         if self.parameterAsBool(parameters, self.EXISTING_SELECTED, context):
             layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
             if layer is None:

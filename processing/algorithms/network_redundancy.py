@@ -11,25 +11,23 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingParameterExpression,
     QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
 
-from ...core.coverage.options import POINT_METHODS
-from ..algorithm import core_text, core_value, feedback_progress, multi_step
-from ..io.bridge import crs_to_pyproj, frame_to_sink, read_frame
-from ..io.invalid_geometries import output_wkb_type, usable_geometries
-from ..parameters.choices import chosen, enum_parameter
+from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
+from ..io.bridge import crs_to_pyproj, frame_to_sink
+from ..io.invalid_geometries import output_wkb_type
+from ..parameters.cities import INPUT, add_city_parameters, city_point_parameters, expression_mask, read_cities
 from ..parameters.help import as_advanced, with_help
 from ..styling import Categorized, Style, attach_style, core_marker_style
-from .core_node_coverage import CoreNodeCoverageAlgorithm
 
 
-class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
-    """Reuses the inputs of Core–node coverage (cities, points, expressions)."""
+class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
+    """The cities, their points and the expressions as in Core–node coverage
+    (``processing/parameters/cities.py``)."""
 
     NAME = "networkredundancy"
     DISPLAY_NAME = "Network redundancy (N−1)"
@@ -55,22 +53,18 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
         "(LOST_N, LOST_DEM, LOST_SH) and after the additions (AFTER_N); an HTML summary."
     )
 
+    INPUT = INPUT  # the city parameters: processing/parameters/cities.py
     CORE_EXPRESSION = "CORE_EXPRESSION"
+    RADIUS = "RADIUS"
+    WEIGHT_FIELD = "WEIGHT_FIELD"
+    CANDIDATES = "CANDIDATES"
+    TIME_LIMIT = "TIME_LIMIT"
     CORES = "CORES"
     OUTPUT = "OUTPUT"
     REPORT = "REPORT"
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.INPUT, self.tr("Cities"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
-        self.addParameter(with_help(QgsProcessingParameterField(
-            self.ID_FIELD, self.tr("City id field"),
-            parentLayerParameterName=self.INPUT, optional=True),
-                self.tr("City id field (e.g. adcode; default: feature id)")))
-        self.addParameter(with_help(QgsProcessingParameterField(
-            self.NAME_FIELD, self.tr("City name field"),
-            parentLayerParameterName=self.INPUT, optional=True),
-                self.tr("City name field (labels; default: a field called “name”)")))
+        add_city_parameters(self)
         self.addParameter(with_help(QgsProcessingParameterExpression(
             self.CORE_EXPRESSION, self.tr("Cores"), defaultValue='"IS_CORE" = 1',
             parentLayerParameterName=self.INPUT),
@@ -87,15 +81,7 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
             parentLayerParameterName=self.INPUT, optional=True),
                 self.tr("Candidates for additional cores (expression; empty: every city)")))
         advanced_parameters = [
-            enum_parameter(self.POINTS, self.tr("Point of each city"), POINT_METHODS, {
-                "centroid": self.tr("Centroid"), "point_on_surface": self.tr("Point on surface"),
-                "fields": self.tr("Longitude/latitude fields")}),
-            QgsProcessingParameterField(
-                self.LON_FIELD, self.tr("Longitude field (WGS84 degrees)"), parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric, optional=True),
-            QgsProcessingParameterField(
-                self.LAT_FIELD, self.tr("Latitude field (WGS84 degrees)"), parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric, optional=True),
+            *city_point_parameters(),
             QgsProcessingParameterNumber(
                 self.TIME_LIMIT, self.tr("Solver time limit per model (seconds)"),
                 QgsProcessingParameterNumber.Double, defaultValue=60.0),
@@ -125,25 +111,15 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
         from ...core.coverage.analysis import describe_status
         from ...core.coverage.redundancy import network_redundancy, unprotectable_message
         from ...core.errors import InputError
-        from ...core.names import labelled, unit_labels
-        from ...core.panel import unit_ids
 
-        source = self.input_source(parameters, context)
         steps = multi_step(4, feedback)
-        frame = read_frame(source, feedback=steps)
-        id_field = self.field_name(parameters, self.ID_FIELD, context)
-        ids = unit_ids(frame, id_field)
-        labels = unit_labels(frame, ids, id_field, self.name_field(frame, parameters, context))
-        method = chosen(self, parameters, self.POINTS, POINT_METHODS, context)
-        if method != "fields":
-            frame, ids = usable_geometries(frame, ids, feedback, labels)
-        names = self.city_names(frame, ids, parameters, context)
-        sites = self.sites(frame, labelled(ids, labels), method, parameters, context)
-        cores = self.expression_mask(source, frame, parameters, self.CORE_EXPRESSION, context)
+        cities = read_cities(self, parameters, context, steps)
+        source, frame, ids, sites = cities.source, cities.frame, cities.ids, cities.sites
+        cores = expression_mask(self, source, frame, parameters, self.CORE_EXPRESSION, context)
         if cores is None:
             raise InputError("No core expression is given; choose the field that marks the cores (e.g. "
                              "\"IS_CORE\" = 1 from Core–node coverage).")
-        candidates = self.expression_mask(source, frame, parameters, self.CANDIDATES, context)
+        candidates = expression_mask(self, source, frame, parameters, self.CANDIDATES, context)
         weight_field = self.field_name(parameters, self.WEIGHT_FIELD, context)
         weights = None
         if weight_field:
@@ -154,8 +130,8 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
         steps.setCurrentStep(1)
         feedback.pushInfo(self.tr("N−1 analysis of {cores} cores at {radius} km for {n} cities…").format(
             cores=int(cores.sum()), radius=f"{radius:g}", n=len(frame)))
-        result = network_redundancy(sites, names, cores, radius, candidates, weights, time_limit,
-                                    progress=feedback_progress(steps), labels=labelled(ids, labels))
+        result = network_redundancy(sites, cities.names, cores, radius, candidates, weights, time_limit,
+                                    progress=feedback_progress(steps), labels=cities.labelled_ids())
         for label, value in result.as_rows():
             feedback.pushInfo(f"{self.tr(label)}: {core_value(value)}")
         warning = unprotectable_message(result)

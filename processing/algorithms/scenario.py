@@ -14,8 +14,9 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
 )
 
-from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step, translate
+from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..io.bridge import frame_to_sink
+from ..parameters.cities import expression_mask
 from ..parameters.classification import add_classification_parameters, classification
 from ..parameters.help import with_help
 from ..parameters.policy import add_policy_parameters, policy_regressor, read_policy
@@ -28,20 +29,6 @@ from ..parameters.spillover import (
     units_frame,
 )
 from ..styling import attach_style, graduated_style
-
-
-class _CoverageContext:
-    """``resilience:corenodecoverage``'s expression filter, borrowed with its messages in its own
-    translation context (one implementation of "the features an expression chooses")."""
-
-    def __init__(self, algorithm):
-        self._algorithm = algorithm
-
-    def __getattr__(self, name):
-        return getattr(self._algorithm, name)
-
-    def tr(self, text: str) -> str:
-        return translate(text, "CoreNodeCoverageAlgorithm")
 
 
 class ScenarioAlgorithm(ResilienceAlgorithm):
@@ -157,8 +144,6 @@ class ScenarioAlgorithm(ResilienceAlgorithm):
         import numpy as np
         import pandas as pd
 
-        from .core_node_coverage import CoreNodeCoverageAlgorithm
-
         frame = inputs.frame
         masks = []
         if self.parameterAsBool(parameters, self.CITIES_SELECTED, context):
@@ -169,8 +154,7 @@ class ScenarioAlgorithm(ResilienceAlgorithm):
                     "file; load it and select the cities, or use an expression or a 0–1 field."))
             masks.append(np.asarray(frame.index.isin(list(layer.selectedFeatureIds()))))
         source = self.input_source(parameters, context, INPUT)
-        mask = CoreNodeCoverageAlgorithm.expression_mask(_CoverageContext(self), source, frame, parameters,
-                                                         self.CITIES_EXPRESSION, context)
+        mask = expression_mask(self, source, frame, parameters, self.CITIES_EXPRESSION, context)
         if mask is not None:
             masks.append(mask)
         field = self.field_name(parameters, self.CITIES_FIELD, context)

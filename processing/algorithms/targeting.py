@@ -15,6 +15,7 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..io.bridge import frame_to_sink
+from ..parameters.cities import expression_mask
 from ..parameters.classification import add_classification_parameters, classification
 from ..parameters.help import with_help
 from ..parameters.policy import add_policy_parameters, policy_regressor, read_policy
@@ -27,7 +28,6 @@ from ..parameters.spillover import (
     units_frame,
 )
 from ..styling import attach_style, graduated_style
-from .scenario import _CoverageContext
 
 
 class TargetingAlgorithm(ResilienceAlgorithm):
@@ -202,10 +202,7 @@ class TargetingAlgorithm(ResilienceAlgorithm):
         (None when the expression is empty)."""
         import pandas as pd
 
-        from .core_node_coverage import CoreNodeCoverageAlgorithm
-
-        mask = CoreNodeCoverageAlgorithm.expression_mask(_CoverageContext(self), source, inputs.frame, parameters,
-                                                         name, context)
+        mask = expression_mask(self, source, inputs.frame, parameters, name, context)
         if mask is None:
             return None
         frame = inputs.frame

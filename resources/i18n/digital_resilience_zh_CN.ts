@@ -326,6 +326,79 @@
     </message>
   </context>
   <context>
+    <name>CityParameters</name>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="38" />
+      <source>Cities</source>
+      <translation>城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="40" />
+      <source>City id field</source>
+      <translation>城市标识字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="41" />
+      <source>City id field (e.g. adcode; default: feature id)</source>
+      <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="43" />
+      <source>City name field</source>
+      <translation>城市名称字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="44" />
+      <source>City name field (labels; default: a field called “name”)</source>
+      <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="50" />
+      <source>Point of each city</source>
+      <translation>城市的代表点</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="51" />
+      <source>Centroid</source>
+      <translation>质心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="51" />
+      <source>Point on surface</source>
+      <translation>面上点</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="52" />
+      <source>Longitude/latitude fields</source>
+      <translation>经纬度字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="54" />
+      <source>Longitude field (WGS84 degrees)</source>
+      <translation>经度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="57" />
+      <source>Latitude field (WGS84 degrees)</source>
+      <translation>纬度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="144" />
+      <source>The expression {expression} is invalid: {error}</source>
+      <translation>表达式 {expression} 无效：{error}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="149" />
+      <source>The expression {expression} uses fields that are not in the layer: {fields}; choose from {available}.</source>
+      <translation>表达式 {expression} 使用了图层中不存在的字段：{fields}；请从以下字段中选择：{available}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="163" />
+      <source>The expression {expression} fails: {error}</source>
+      <translation>表达式 {expression} 计算失败：{error}</translation>
+    </message>
+  </context>
+  <context>
     <name>ClassificationParameters</name>
     <message>
       <location filename="../../processing/parameters/classification.py" line="29" />
@@ -1739,17 +1812,17 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
       <translation>备份覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="36" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="34" />
       <source>Core–node coverage</source>
       <translation>核心–节点覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="37" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="35" />
       <source>Core cities that cover every city within a radius, solved exactly.</source>
       <translation>精确求解：使每个城市都在给定半径内被覆盖的核心城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="42" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="40" />
       <source>Chooses core cities so that every city lies within a radius (300 km in the study) of a core: the “core–node” infrastructure layout. Solved exactly as an integer programme (HiGHS); the log says whether the solution is proven optimal, and the gap when the time limit stopped the solver first.
 
 Problems: set covering — the fewest cores that cover every city; maximal covering — p cores that cover the most demand (a weight field such as population, or 1 per city). Backup coverage (set covering): among the optimal covers, the one that covers the most cities twice.
@@ -1770,468 +1843,455 @@ Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the
 输出：带有所分配（最近）核心（CORE_ID、CORE_NAME）、到核心的距离（CORE_KM）、半径内是否有核心（COVERED）及半径内核心个数（N_COVER）的城市；核心（带标注的星形符号）；以各核心为中心、按半径绘制的真实大地线圆；每个城市到其核心的核心-节点连线及距离（DIST_KM）；以及含多个半径（如 200、300、500 km）比较的 HTML 摘要报告。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="40" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="38" />
       <source>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout</source>
       <translation>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout,覆盖,核心,节点,半径,集合覆盖,最大覆盖,备份覆盖,选址,设施布局,基础设施</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="91" />
-      <source>City id field</source>
-      <translation>城市标识字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="93" />
-      <source>City id field (e.g. adcode; default: feature id)</source>
-      <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="95" />
-      <source>City name field</source>
-      <translation>城市名称字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="97" />
-      <source>City name field (labels; default: a field called “name”)</source>
-      <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="98" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="82" />
       <source>Problem</source>
       <translation>问题类型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="99" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="83" />
       <source>Set covering: fewest cores covering every city</source>
       <translation>集合覆盖：用最少的核心覆盖全部城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="100" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="84" />
       <source>Maximal covering: p cores covering the most demand</source>
       <translation>最大覆盖：p 个核心覆盖尽可能多的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="102" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="86" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="105" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="89" />
       <source>Number of cores p (maximal covering)</source>
       <translation>核心数 p（最大覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="108" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="92" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="110" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="94" />
       <source>Demand field (maximal covering; default: 1 per city)</source>
       <translation>需求字段（最大覆盖；默认：每个城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="113" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="97" />
       <source>Backup coverage: among optimal covers, cover the most cities twice</source>
       <translation>备份覆盖：在最优覆盖方案中使被两次覆盖的城市最多</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="115" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="99" />
       <source>Candidate cores</source>
       <translation>候选核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="117" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="101" />
       <source>Candidate cores (expression; empty: every city)</source>
       <translation>候选核心（表达式；留空：全部城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="119" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="103" />
       <source>Existing cores</source>
       <translation>现有核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="120" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="104" />
       <source>Existing cores that must stay (expression)</source>
       <translation>必须保留的现有核心（表达式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="122" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="106" />
       <source>Selected cities are existing cores</source>
       <translation>所选城市为现有核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="123" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="107" />
       <source>The selected cities are existing cores that must stay</source>
       <translation>所选城市为必须保留的现有核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="125" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="109" />
       <source>Radii to compare (km)</source>
       <translation>比较半径（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="127" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="111" />
       <source>Compare over radii (km, comma-separated; empty: none)</source>
       <translation>比较多个半径（km，以逗号分隔；留空：不比较）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="129" />
-      <source>Point of each city</source>
-      <translation>城市的代表点</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
-      <source>Centroid</source>
-      <translation>质心</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
-      <source>Point on surface</source>
-      <translation>面上点</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="131" />
-      <source>Longitude/latitude fields</source>
-      <translation>经纬度字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="133" />
-      <source>Longitude field (WGS84 degrees)</source>
-      <translation>经度字段（WGS84 度）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
-      <source>Latitude field (WGS84 degrees)</source>
-      <translation>纬度字段（WGS84 度）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="139" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="115" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="145" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="121" />
       <source>Cities with their core</source>
       <translation>城市及其核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="149" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="125" />
       <source>Coverage areas (geodesic circles)</source>
       <translation>覆盖范围（大地线圆）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="152" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="128" />
       <source>Core–node links</source>
       <translation>核心-节点连线</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="154" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="154" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="130" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="156" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="132" />
       <source>Number of cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="157" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="133" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="158" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="134" />
       <source>Share of demand covered</source>
       <translation>被覆盖需求占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="159" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="135" />
       <source>Largest city-to-core distance (km)</source>
       <translation>城市到核心的最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="160" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="163" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="139" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="191" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="156" />
       <source>Set covering covers every city; the demand field only enters the shares reported.</source>
       <translation>集合覆盖会覆盖全部城市；需求字段仅用于计算所报告的覆盖比例。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="195" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="160" />
       <source>Solving {model} at {radius} km for {n} cities…</source>
       <translation>正在对 {n} 个城市以 {radius} km 半径求解{model}…</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="196" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
       <source>set covering</source>
       <translation>集合覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="196" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
       <source>maximal covering</source>
       <translation>最大覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="203" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="168" />
       <source>The solution is not proven optimal: {status}. Raise the time limit to close the gap.</source>
       <translation>该解尚未被证明最优：{status}。请提高时间上限以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="207" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="172" />
       <source>Radius {radius} km: {value}</source>
       <translation>半径 {radius} km：{value}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="268" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="203" />
       <source>“{value}” in the radii to compare is not a number; write radii in km separated by commas, e.g. 200, 300, 500.</source>
       <translation>比较半径中的“{value}”不是数字；请以 km 为单位、用逗号分隔填写半径，如 200, 300, 500。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="274" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="209" />
       <source>Backup coverage applies to set covering only; ignored.</source>
       <translation>备份覆盖仅适用于集合覆盖；已忽略。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="294" />
-      <source>The expression {expression} is invalid: {error}</source>
-      <translation>表达式 {expression} 无效：{error}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="299" />
-      <source>The expression {expression} uses fields that are not in the layer: {fields}; choose from {available}.</source>
-      <translation>表达式 {expression} 使用了图层中不存在的字段：{fields}；请从以下字段中选择：{available}。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="313" />
-      <source>The expression {expression} fails: {error}</source>
-      <translation>表达式 {expression} 计算失败：{error}</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="326" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="226" />
       <source>Existing cores from the selection need the cities as a layer loaded in the project, not a file; load it, select the existing cores, or use an expression.</source>
       <translation>从选择集读取现有核心时，城市必须是已加载到项目中的图层，而不是文件；请加载图层并选择现有核心，或改用表达式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="331" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="231" />
       <source>No city of {layer} is selected, but the selected cities should be the existing cores; select them or untick the option.</source>
       <translation>图层 {layer} 中没有选中的城市，但所选城市应为现有核心；请选择这些城市，或取消勾选该选项。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="352" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="252" />
       <source>Cities and their core ({radius} km)</source>
       <translation>城市及其核心（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="357" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="257" />
       <source>Cores ({count})</source>
       <translation>核心（{count} 个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="263" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="263" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="364" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="264" />
       <source>Radius (km, geodesic)</source>
       <translation>半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="265" />
       <source>Coverage areas ({radius} km)</source>
       <translation>覆盖范围（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="271" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="271" />
       <source>City name</source>
       <translation>城市名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="373" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="273" />
       <source>Distance to the core (km, geodesic)</source>
       <translation>到核心的距离（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="374" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="274" />
       <source>Within the radius (1 = yes)</source>
       <translation>在半径内（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="380" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="280" />
       <source>infeasible ({note})</source>
       <translation>无可行解（{note}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="381" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="281" />
       <source>proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="382" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="282" />
       <source>not proven optimal, gap {gap:.2f} %</source>
       <translation>未证明最优，差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="383" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="283" />
       <source>{cores} cores, {cities:.1f} % of cities and {demand:.1f} % of demand covered, largest distance {km:.1f} km, {status}</source>
       <translation>{cores} 个核心，覆盖 {cities:.1f} % 的城市和 {demand:.1f} % 的需求，最大距离 {km:.1f} km，{status}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="392" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="292" />
       <source>Core-node coverage: {layer}</source>
       <translation>核心-节点覆盖：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="393" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="293" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="394" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="294" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="394" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="294" />
       <source>Value</source>
       <translation>值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="397" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="297" />
       <source>Comparison over radii</source>
       <translation>不同半径的比较</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="406" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="306" />
       <source>gap {gap:.2f} %</source>
       <translation>差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="407" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="307" />
       <source>Radius (km)</source>
       <translation>半径（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="408" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="308" />
       <source>Largest distance (km)</source>
       <translation>最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="417" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="317" />
       <source>existing</source>
       <translation>现有</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="417" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="317" />
       <source>new</source>
       <translation>新增</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="418" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="318" />
       <source>Cities assigned</source>
       <translation>分配的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="418" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="318" />
       <source>Of which within the radius</source>
       <translation>其中在半径内</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="419" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="319" />
       <source>Farthest city (km)</source>
       <translation>最远城市（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="419" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="319" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="422" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="322" />
       <source>Cities not covered</source>
       <translation>未被覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="424" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="324" />
       <source>Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; “proven optimal” means no solution with fewer cores (set covering) or more covered demand (maximal covering) exists.</source>
       <translation>距离为椭球面上的大地线距离。以 HiGHS 精确求解整数规划；“已证明最优”表示不存在核心更少（集合覆盖）或覆盖需求更多（最大覆盖）的解。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="434" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="334" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="434" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="334" />
       <source>Assigned (nearest) core</source>
       <translation>分配的（最近）核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="435" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="335" />
       <source>Assigned core name</source>
       <translation>分配的核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="436" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="336" />
       <source>A core within the radius (1 = yes)</source>
       <translation>半径内有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="436" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="336" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="441" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="341" />
       <source>Existing core (1 = yes)</source>
       <translation>现有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="342" />
       <source>Cities assigned (nearest core)</source>
       <translation>分配的城市数（最近核心）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="442" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="342" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="443" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="343" />
       <source>Demand assigned</source>
       <translation>分配的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="443" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="343" />
       <source>Farthest assigned city (km)</source>
       <translation>所分配城市的最远距离（km）</translation>
     </message>
     <message>
+      <source>Centroid</source>
+      <translation type="vanished">质心</translation>
+    </message>
+    <message>
+      <source>City id field</source>
+      <translation type="vanished">城市标识字段</translation>
+    </message>
+    <message>
+      <source>City id field (e.g. adcode; default: feature id)</source>
+      <translation type="vanished">城市标识字段（如 adcode；默认：要素 ID）</translation>
+    </message>
+    <message>
+      <source>City name field</source>
+      <translation type="vanished">城市名称字段</translation>
+    </message>
+    <message>
+      <source>City name field (labels; default: a field called “name”)</source>
+      <translation type="vanished">城市名称字段（用于标注；默认：名为“name”的字段）</translation>
+    </message>
+    <message>
       <source>Core-node coverage (300 km)</source>
       <translation type="vanished">核心-节点覆盖（300 km）</translation>
+    </message>
+    <message>
+      <source>Latitude field (WGS84 degrees)</source>
+      <translation type="vanished">纬度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <source>Longitude field (WGS84 degrees)</source>
+      <translation type="vanished">经度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <source>Longitude/latitude fields</source>
+      <translation type="vanished">经纬度字段</translation>
+    </message>
+    <message>
+      <source>Point of each city</source>
+      <translation type="vanished">城市的代表点</translation>
+    </message>
+    <message>
+      <source>Point on surface</source>
+      <translation type="vanished">面上点</translation>
+    </message>
+    <message>
+      <source>The expression {expression} fails: {error}</source>
+      <translation type="vanished">表达式 {expression} 计算失败：{error}</translation>
+    </message>
+    <message>
+      <source>The expression {expression} is invalid: {error}</source>
+      <translation type="vanished">表达式 {expression} 无效：{error}</translation>
+    </message>
+    <message>
+      <source>The expression {expression} uses fields that are not in the layer: {fields}; choose from {available}.</source>
+      <translation type="vanished">表达式 {expression} 使用了图层中不存在的字段：{fields}；请从以下字段中选择：{available}。</translation>
     </message>
   </context>
   <context>
@@ -4392,17 +4452,17 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
       <translation>达到目标所需最少新增核心（候选点可达的所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="35" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="33" />
       <source>Network redundancy (N−1)</source>
       <translation>网络冗余（N−1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="36" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="34" />
       <source>What each core's failure costs; the fewest cores to add so no single failure uncovers a city.</source>
       <translation>每个核心失效的损失；使任一单点失效都不致城市失去覆盖的最少新增核心。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="40" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="38" />
       <source>For a given set of cores (e.g. IS_CORE = 1 from Core–node coverage, or the existing data centres), a geodesic radius (300 km in the study) and optionally a demand field:
 
 • N−1: for each core, the cities (and demand) that lose coverage when it fails, i.e. that no other core covers; the worst single failure;
@@ -4419,334 +4479,324 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
 输出：城市及其半径内核心数（N_COVER）、状态（backup 备份 / single 单一 / uncovered 未覆盖）、其失效会使该城市失去覆盖的核心（LOST_IF、LOST_NAME）、是否为新增核心（NEW_CORE）及新增后的核心数（N_AFTER）；核心（现有与新增，NEW = 1）及其失效时失去覆盖的城市与需求（LOST_N、LOST_DEM、LOST_SH）和新增后的损失（AFTER_N）；HTML 摘要。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="39" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="37" />
       <source>coverage,core,node,redundancy,n-1,failure,backup,resilience,data centre,radius,300 km</source>
       <translation>覆盖,核心,节点,冗余,N-1,失效,备份,韧性,数据中心,半径,300 km</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="67" />
-      <source>City id field</source>
-      <translation>城市标识字段</translation>
-    </message>
-    <message>
       <location filename="../../processing/algorithms/network_redundancy.py" line="69" />
-      <source>City id field (e.g. adcode; default: feature id)</source>
-      <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="71" />
-      <source>City name field</source>
-      <translation>城市名称字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="73" />
-      <source>City name field (labels; default: a field called “name”)</source>
-      <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="75" />
       <source>Cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="77" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="71" />
       <source>Cores of the network (field or expression, e.g. "IS_CORE" = 1)</source>
       <translation>网络的核心（字段或表达式，如 "IS_CORE" = 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="79" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="73" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="82" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="76" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="84" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="78" />
       <source>Demand field (losses weighted by it; default: 1 per city)</source>
       <translation>需求字段（损失按其加权；默认每城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="86" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="80" />
       <source>Candidate cores to add</source>
       <translation>可新增的候选核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="88" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="82" />
       <source>Candidates for additional cores (expression; empty: every city)</source>
       <translation>新增核心的候选（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="90" />
-      <source>Point of each city</source>
-      <translation>城市的代表点</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="91" />
-      <source>Centroid</source>
-      <translation>质心</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="91" />
-      <source>Point on surface</source>
-      <translation>面上点</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
-      <source>Longitude/latitude fields</source>
-      <translation>经纬度字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="94" />
-      <source>Longitude field (WGS84 degrees)</source>
-      <translation>经度字段（WGS84 度）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="97" />
-      <source>Latitude field (WGS84 degrees)</source>
-      <translation>纬度字段（WGS84 度）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="100" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="86" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="106" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
       <source>Cities with their redundancy</source>
       <translation>城市及其冗余</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="108" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="94" />
       <source>Cores and their N−1 loss</source>
       <translation>核心及其 N−1 损失</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="110" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="96" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="110" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="96" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="112" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="98" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="113" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="99" />
       <source>Share of cities covered twice or more</source>
       <translation>被两个及以上核心覆盖的城市比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="114" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="100" />
       <source>Cities lost in the worst single failure</source>
       <translation>最严重单点失效中失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="116" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="102" />
       <source>Cities that cannot be protected</source>
       <translation>无法保护的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="117" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="103" />
       <source>Fewest additional cores to cover 100 % of the cities (no failure)</source>
       <translation>覆盖 100 % 城市所需最少新增核心（无失效）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="118" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="104" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="121" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="107" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="155" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="131" />
       <source>N−1 analysis of {cores} cores at {radius} km for {n} cities…</source>
       <translation>正在对 {n} 个城市、{cores} 个核心在 {radius} km 半径下进行 N−1 分析…</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="165" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="141" />
       <source>The additional cores are not proven the fewest: {status}. Raise the time limit to close the gap.</source>
       <translation>新增核心数未被证明为最少：{status}。请提高时间限制以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="200" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="176" />
       <source>Covered twice or more (backup)</source>
       <translation>两个及以上核心覆盖（有备份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="201" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="177" />
       <source>Lost if its only core fails</source>
       <translation>唯一核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="202" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="178" />
       <source>Not covered</source>
       <translation>未覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="205" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="181" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="205" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="181" />
       <source>Additional core (1 = yes)</source>
       <translation>新增核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="206" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="182" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="207" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="183" />
       <source>Redundancy (backup / single / uncovered)</source>
       <translation>冗余（backup 备份 / single 单一 / uncovered 未覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="208" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="184" />
       <source>Uncovered if this core fails</source>
       <translation>此核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="208" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="184" />
       <source>Name of that core</source>
       <translation>该核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="209" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="185" />
       <source>Cores within the radius after the additions</source>
       <translation>新增后半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="210" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="186" />
       <source>Cities by redundancy ({radius} km)</source>
       <translation>城市冗余（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="216" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="192" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="216" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="192" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="218" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="194" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="218" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="194" />
       <source>Cities lost if it fails</source>
       <translation>其失效时失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="219" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="195" />
       <source>Demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="220" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="196" />
       <source>Share of demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="221" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="197" />
       <source>Cities lost if it fails, after the additions</source>
       <translation>新增后其失效时失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="227" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="203" />
       <source>Network redundancy: {layer}</source>
       <translation>网络冗余：{layer}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="228" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="204" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="229" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="205" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="229" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="205" />
       <source>Value</source>
       <translation>统计量值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="231" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="207" />
       <source>Single failures (N−1)</source>
       <translation>单点失效（N−1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="239" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="215" />
       <source>Cities lost</source>
       <translation>失去覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="239" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="215" />
       <source>Demand lost</source>
       <translation>失去覆盖的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="240" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="216" />
       <source>Cities lost (first 12)</source>
       <translation>失去覆盖的城市（前 12 个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="242" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="218" />
       <source>Coverage target</source>
       <translation>覆盖目标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="243" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="219" />
       <source>Target</source>
       <translation>目标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="243" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="219" />
       <source>Now</source>
       <translation>现状</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="243" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="219" />
       <source>Additional cores to reach it</source>
       <translation>达到目标所需新增核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="245" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="221" />
       <source>100 % of cities within {radius} km</source>
       <translation>100 % 城市位于 {radius} km 内</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="248" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="224" />
       <source>100 % of cities covered under any single failure</source>
       <translation>任一单点失效下 100 % 城市仍被覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="252" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="228" />
       <source>Additional cores</source>
       <translation>新增核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="257" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="233" />
       <source>Distances are geodesic on the ellipsoid. A city stays covered under any single core failure when two cores lie within the radius. The additional cores solve an exact integer programme (HiGHS) with the existing cores fixed; “proven optimal” means no smaller set of additions exists among the candidates.</source>
       <translation>距离为椭球面上的测地线距离。当半径内有两个核心时，城市在任一单点核心失效下仍被覆盖。新增核心由精确整数规划（HiGHS）求得，现有核心固定；“已证明最优”表示在候选点中不存在更少的新增方案。</translation>
+    </message>
+    <message>
+      <source>Centroid</source>
+      <translation type="vanished">质心</translation>
+    </message>
+    <message>
+      <source>City id field</source>
+      <translation type="vanished">城市标识字段</translation>
+    </message>
+    <message>
+      <source>City id field (e.g. adcode; default: feature id)</source>
+      <translation type="vanished">城市标识字段（如 adcode；默认：要素 ID）</translation>
+    </message>
+    <message>
+      <source>City name field</source>
+      <translation type="vanished">城市名称字段</translation>
+    </message>
+    <message>
+      <source>City name field (labels; default: a field called “name”)</source>
+      <translation type="vanished">城市名称字段（用于标注；默认：名为“name”的字段）</translation>
+    </message>
+    <message>
+      <source>Latitude field (WGS84 degrees)</source>
+      <translation type="vanished">纬度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <source>Longitude field (WGS84 degrees)</source>
+      <translation type="vanished">经度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <source>Longitude/latitude fields</source>
+      <translation type="vanished">经纬度字段</translation>
+    </message>
+    <message>
+      <source>Point of each city</source>
+      <translation type="vanished">城市的代表点</translation>
+    </message>
+    <message>
+      <source>Point on surface</source>
+      <translation type="vanished">面上点</translation>
     </message>
     <message>
       <source>What each core's failure costs, and the fewest cores to add so that no single failure uncovers a city.</source>
@@ -5766,17 +5816,17 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
   <context>
     <name>ScenarioAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="49" />
+      <location filename="../../processing/algorithms/scenario.py" line="36" />
       <source>Spillover scenario (what if)</source>
       <translation>溢出情景模拟（假如……会怎样）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="51" />
+      <location filename="../../processing/algorithms/scenario.py" line="38" />
       <source>What if: each city's predicted change when a variable rises in chosen cities.</source>
       <translation>情景模拟：在所选城市提高某一变量时，各城市的预测变化。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="55" />
+      <location filename="../../processing/algorithms/scenario.py" line="42" />
       <source>Answers “what if”: the predicted change of the dependent variable (e.g. urban resilience) in every city when one explanatory variable (e.g. the digital economy index) is raised in chosen cities.
 
 The model is the one “Spatial spillover model” fits, with the same inputs and options (cross-section or panel with fixed or random effects; SAR, SDM, SDEM, SLX, SEM or OLS). The policy raises the policy variable by a value (absolute), by a percentage of each city's value, or up to a target value (cities already at the target do not change); baseline values are those of the latest year. The chosen cities are the selected features, those matching an expression or those with a non-zero value in a 0–1 field (any of them; none given: every city).
@@ -5797,152 +5847,152 @@ Outputs: a layer with each city's change (SC_DX), own change (SC_OWN), received 
 输出：一个图层，含每个城市政策变量的变化（SC_DX）、自身变化（SC_OWN）、获得的溢出（SC_RECV）、总变化（SC_TOTAL）及其区间（SC_LOW、SC_HIGH），按总变化分级设色；一个 CSV 表；一份 HTML 报告，含合计值和获益最多的城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="53" />
+      <location filename="../../processing/algorithms/scenario.py" line="40" />
       <source>scenario,what if,policy,simulation,counterfactual,spillover,multiplier,spatial Durbin,SDM,SAR,SDEM,SLX,investment,digital economy,reduced form,econometrics</source>
       <translation>scenario,what if,policy,simulation,counterfactual,spillover,multiplier,spatial Durbin,SDM,SAR,SDEM,SLX,investment,digital economy,reduced form,econometrics,情景模拟,政策模拟,反事实,溢出效应,乘数,空间杜宾模型,投资,数字经济,简化式,计量经济</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="87" />
+      <location filename="../../processing/algorithms/scenario.py" line="74" />
       <source>Chosen cities: the selected features</source>
       <translation>所选城市：选中的要素</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="89" />
+      <location filename="../../processing/algorithms/scenario.py" line="76" />
       <source>Chosen cities: an expression</source>
       <translation>所选城市：表达式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="91" />
+      <location filename="../../processing/algorithms/scenario.py" line="78" />
       <source>Chosen cities: an expression (e.g. "region" = 'west')</source>
       <translation>所选城市：表达式（如 "region" = 'west'）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="93" />
+      <location filename="../../processing/algorithms/scenario.py" line="80" />
       <source>Chosen cities: a 0–1 field</source>
       <translation>所选城市：0–1 字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="95" />
+      <location filename="../../processing/algorithms/scenario.py" line="82" />
       <source>Chosen cities: a 0–1 field (non-zero: chosen)</source>
       <translation>所选城市：0–1 字段（非零：选中）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="97" />
+      <location filename="../../processing/algorithms/scenario.py" line="84" />
       <source>Predicted changes</source>
       <translation>预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="99" />
+      <location filename="../../processing/algorithms/scenario.py" line="86" />
       <source>Table of the changes (CSV)</source>
       <translation>变化表（CSV）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="99" />
+      <location filename="../../processing/algorithms/scenario.py" line="86" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="102" />
+      <location filename="../../processing/algorithms/scenario.py" line="89" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="102" />
+      <location filename="../../processing/algorithms/scenario.py" line="89" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="105" />
+      <location filename="../../processing/algorithms/scenario.py" line="92" />
       <source>Sum of the own changes</source>
       <translation>自身变化之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="106" />
+      <location filename="../../processing/algorithms/scenario.py" line="93" />
       <source>Sum of the received spillovers</source>
       <translation>获得溢出之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="107" />
+      <location filename="../../processing/algorithms/scenario.py" line="94" />
       <source>Sum of the total changes</source>
       <translation>总变化之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="108" />
+      <location filename="../../processing/algorithms/scenario.py" line="95" />
       <source>Number of chosen cities</source>
       <translation>所选城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="131" />
+      <location filename="../../processing/algorithms/scenario.py" line="118" />
       <source>Total change {total:.6g} = own {own:.6g} + received {received:.6g}.</source>
       <translation>总变化 {total:.6g} = 自身 {own:.6g} + 获得溢出 {received:.6g}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="148" />
+      <location filename="../../processing/algorithms/scenario.py" line="135" />
       <source>Spillover scenario: {name} in the chosen cities, {model} of {dependent}</source>
       <translation>溢出情景：所选城市的 {name}，{dependent}的 {model}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="167" />
+      <location filename="../../processing/algorithms/scenario.py" line="152" />
       <source>Chosen cities from the selection need the cities as a layer loaded in the project, not a file; load it and select the cities, or use an expression or a 0–1 field.</source>
       <translation>按选择确定所选城市需要城市图层已加载到项目中，而不是文件；请加载并选中城市，或使用表达式或 0–1 字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="179" />
+      <location filename="../../processing/algorithms/scenario.py" line="163" />
       <source>The layer has no field {field}; choose a field of the input layer.</source>
       <translation>图层中没有字段 {field}；请选择输入图层的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="184" />
+      <location filename="../../processing/algorithms/scenario.py" line="168" />
       <source>No selection, expression or field chooses the cities: every city gets the policy.</source>
       <translation>未通过选择、表达式或字段指定城市：所有城市都实施该政策。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="189" />
+      <location filename="../../processing/algorithms/scenario.py" line="173" />
       <source>No city is chosen for the policy: the selection, the expression and the field choose none. Select cities, or correct the expression or the field (1 for the chosen cities).</source>
       <translation>没有城市被选中实施政策：选择、表达式和字段均未选中任何城市。请选择城市，或修改表达式或字段（所选城市为 1）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="212" />
+      <location filename="../../processing/algorithms/scenario.py" line="196" />
       <source>Chosen for the policy (1 yes, 0 no)</source>
       <translation>是否实施政策（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="213" />
+      <location filename="../../processing/algorithms/scenario.py" line="197" />
       <source>{name} before the policy (latest year)</source>
       <translation>政策前的 {name}（最近一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="214" />
+      <location filename="../../processing/algorithms/scenario.py" line="198" />
       <source>Change of {name} (the policy)</source>
       <translation>{name} 的变化（政策）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="215" />
+      <location filename="../../processing/algorithms/scenario.py" line="199" />
       <source>Own change of {y} (from the city's own investment)</source>
       <translation>{y} 的自身变化（来自城市自身投资）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="216" />
+      <location filename="../../processing/algorithms/scenario.py" line="200" />
       <source>Spillover of {y} received from the other chosen cities</source>
       <translation>从其他所选城市获得的 {y} 溢出</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="217" />
+      <location filename="../../processing/algorithms/scenario.py" line="201" />
       <source>Total predicted change of {y}</source>
       <translation>{y} 的预测总变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="218" />
+      <location filename="../../processing/algorithms/scenario.py" line="202" />
       <source>Total change: lower bound of the 95 % interval</source>
       <translation>总变化：95 % 区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="219" />
+      <location filename="../../processing/algorithms/scenario.py" line="203" />
       <source>Total change: upper bound of the 95 % interval</source>
       <translation>总变化：95 % 区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="222" />
+      <location filename="../../processing/algorithms/scenario.py" line="206" />
       <source>Predicted change of {y}</source>
       <translation>{y} 的预测变化</translation>
     </message>
@@ -10958,17 +11008,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="252" />
-      <source>Longitude/latitude points need both a longitude and a latitude field; choose them, or use the centroid or a point on the surface.</source>
-      <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
-    </message>
-    <message>
       <location filename="../../processing/algorithms/join_table.py" line="162" />
       <source>codes or names of the cities</source>
       <translation>城市的代码或名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="144" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="120" />
       <source>No core expression is given; choose the field that marks the cores (e.g. "IS_CORE" = 1 from Core–node coverage).</source>
       <translation>未给出核心表达式；请选择标记核心的字段（如“核心–节点覆盖”输出的 "IS_CORE" = 1）。</translation>
     </message>
@@ -10996,6 +11041,11 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../processing/io/invalid_geometries.py" line="151" />
       <source>{count} feature(s) have invalid geometries, so spatial weights cannot be built: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that the weights use repaired copies.</source>
       <translation>{count} 个要素的几何无效，无法构建空间权重：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，使权重采用修复后的副本。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="127" />
+      <source>Longitude/latitude points need both a longitude and a latitude field; choose them, or use the centroid or a point on the surface.</source>
+      <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
     </message>
     <message>
       <source>Coefficient-of-variation weights need indicators with a positive mean; {codes} have a mean ≤ 0. Use the entropy or CRITIC method.</source>
