@@ -13,8 +13,8 @@ from ..parameters.autocorrelation import (
     ClusterStyles,
     add_inference_parameters,
     add_input_parameters,
-    add_layout_parameters,
     add_null_parameter,
+    add_year_output_parameters,
     inference_spec,
     null_policy,
     push_notes,
@@ -57,7 +57,7 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
                 self.tr("Gi* (include each city in its own neighbourhood)")))
         add_inference_parameters(self, permutations=0, alpha=False)
         add_null_parameter(self)
-        add_layout_parameters(self, self.tr("Hot spots"))
+        add_year_output_parameters(self, self.tr("Hot spots"))
 
     def process(self, parameters, context, feedback):
         from ...core.autocorrelation.analyses import hotspot_analysis

@@ -131,8 +131,8 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         from ...core.indices.encoding import CHOICES, GUESSED
         from ...core.indices.field_names import parse_mapping
         from ...core.indices.join import JOIN_BY, SHAPES, join_panel
-        from ...core.indices.layouts import CODE_NAMES, LAYOUTS, NAME_NAMES, find_column, table_to_panel
         from ...core.indices.numbers import numeric_share
+        from ...core.indices.table_shapes import CODE_NAMES, NAME_NAMES, TABLE_SHAPES, find_column, table_to_panel
         from ...core.indices.tables import EXCEL, read_table
         from ...core.names import name_column
 
@@ -175,13 +175,13 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         indicators = [s.strip() for s in self.parameterAsString(parameters, self.INDICATORS, context).split(",")
                       if s.strip()]
         panel = table_to_panel(
-            table.frame, table_key, LAYOUTS[self.parameterAsEnum(parameters, self.LAYOUT, context)],
+            table.frame, table_key, TABLE_SHAPES[self.parameterAsEnum(parameters, self.LAYOUT, context)],
             self.parameterAsString(parameters, self.YEAR_COLUMN, context).strip() or None,
             self.parameterAsString(parameters, self.INDICATOR_COLUMN, context).strip() or None,
             self.parameterAsString(parameters, self.VALUE_COLUMN, context).strip() or None,
             indicators or None)
         feedback.pushInfo(self.tr("Layout: {layout}; key column: {key}; year column: {year}; {count} "
-                                  "indicator(s).").format(layout=panel.layout, key=panel.key_column,
+                                  "indicator(s).").format(layout=panel.shape, key=panel.key_column,
                                                           year=panel.year_column or "-",
                                                           count=len(panel.indicators)))
         steps.setCurrentStep(1)

@@ -9,8 +9,8 @@ from ..parameters.autocorrelation import (
     ClusterStyles,
     add_inference_parameters,
     add_input_parameters,
-    add_layout_parameters,
     add_null_parameter,
+    add_year_output_parameters,
     inference_spec,
     null_policy,
     push_notes,
@@ -49,7 +49,7 @@ class LocalGearyAlgorithm(ResilienceAlgorithm):
         add_weights_parameters(self)
         add_inference_parameters(self, minimum=1)
         add_null_parameter(self)
-        add_layout_parameters(self, self.tr("Local Geary clusters"))
+        add_year_output_parameters(self, self.tr("Local Geary clusters"))
 
     def process(self, parameters, context, feedback):
         from ...core.autocorrelation.analyses import local_geary_analysis

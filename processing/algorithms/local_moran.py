@@ -19,8 +19,8 @@ from ..parameters.autocorrelation import (
     ClusterStyles,
     add_inference_parameters,
     add_input_parameters,
-    add_layout_parameters,
     add_null_parameter,
+    add_year_output_parameters,
     inference_spec,
     null_policy,
     push_notes,
@@ -99,7 +99,7 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
         as_advanced(conditional)
         self.addParameter(conditional)
         add_null_parameter(self)
-        add_layout_parameters(self, self.tr("LISA clusters"))
+        add_year_output_parameters(self, self.tr("LISA clusters"))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.SCATTER_PLOT, self.tr("Moran scatter plot"),
             self.tr("PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)"), optional=True,

@@ -1,6 +1,6 @@
 """Parameters and plumbing shared by the autocorrelation algorithms (globalautocorrelation,
 localmoran, localgeary, hotspots): the input and its panel shape, the weights, the
-inference options, and the output layouts of the local statistics (one layer with a
+inference options, and where the local statistics of several years go (one layer with a
 set of fields per year, or one layer per year).
 """
 
@@ -97,7 +97,7 @@ def add_null_parameter(algorithm) -> None:
         "drop": tr("Leave them out and report them"), "error": tr("Stop with an error")}))
 
 
-def add_layout_parameters(algorithm, output_label: str) -> None:
+def add_year_output_parameters(algorithm, output_label: str) -> None:
     """LAYOUT, OUTPUT and YEAR_LAYERS (the folder of the per-year layers), and the
     OUTPUT_LAYERS output (the per-year layers written)."""
     algorithm.addParameter(with_help(enum_parameter(LAYOUT, tr("Several years"), YEAR_OUTPUTS, {
@@ -278,7 +278,8 @@ def _with_features_without_geometry(out, everything, year_field=None, year=None)
 
 def write_local_outputs(algorithm, parameters, context, feedback, source, frame, analysis, styles,
                         layer_name: str, everything=None) -> dict:
-    """Write a local analysis in the chosen layout and attach styles.
+    """Write a local analysis (several years: fields per year in one layer, or one layer per year) and
+    attach styles.
 
     ``styles`` (:class:`ClusterStyles`) builds the styles of each layer written.
     ``everything``: the layer as read (:func:`read_panel`); its features without a geometry are
@@ -288,13 +289,13 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
     from ..io.bridge import frame_to_sink
     from ..styling import attach_styles
 
-    layout = chosen(algorithm, parameters, LAYOUT, YEAR_OUTPUTS, context)
+    year_output = chosen(algorithm, parameters, LAYOUT, YEAR_OUTPUTS, context)
     runs = analysis.runs
     results = {}
     from ..io.invalid_geometries import output_wkb_type
 
     wkb_type, crs = output_wkb_type(source.wkbType(), frame), source.sourceCrs()
-    if layout == "fields" or len(runs) == 1:
+    if year_output == "fields" or len(runs) == 1:
         columns, aliases = analysis.columns()
         renamed = analysis.per_year and not analysis.long
 

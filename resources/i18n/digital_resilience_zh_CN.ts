@@ -134,7 +134,7 @@
       <translation>输入中已有字段 {fields}；输出将替换这些字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="353" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="354" />
       <source>Could not create the layer {path}.</source>
       <translation>无法创建图层 {path}。</translation>
     </message>
@@ -9823,76 +9823,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{span} 个字符的文本</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="61" />
-      <source>The table has no column “{column}” ({what}); its columns are: {columns}.</source>
-      <translation>表中没有列“{column}”（{what}）；现有的列为：{columns}。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="67" />
-      <source>Cannot tell which column holds the {what}; name it in the parameters (columns: {columns}).</source>
-      <translation>无法判断哪一列是{what}；请在参数中指定（现有的列：{columns}）。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="97" />
-      <source>Column “{column}” must hold a year on every row (e.g. 2019); see {rows}.</source>
-      <translation>列“{column}”的每一行都必须是年份（如 2019）；请查看 {rows}。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="107" />
-      <source>The table has no indicator {names}; its columns are: {columns}.</source>
-      <translation>表中没有指标 {names}；现有的列为：{columns}。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="121" />
-      <source>The table has no indicator {names}; it has: {available}.</source>
-      <translation>表中没有指标 {names}；现有的指标为：{available}。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="134" />
-      <source>The table repeats unit-year-indicator rows: {rows}; keep one row each.</source>
-      <translation>表中有重复的单元-年份-指标行：{rows}；请每组只保留一行。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="167" />
-      <source>Several columns give the same indicator and year: {clashes}. Keep one column for each, or rename the others.</source>
-      <translation>多个列给出了同一指标、同一年份的值：{clashes}。请每组只保留一列，或重命名其他列。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="188" />
-      <source>Unknown table layout “{layout}”; use one of {layouts}.</source>
-      <translation>未知的表格格式“{layout}”；请使用以下之一：{layouts}。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="191" />
-      <source>unit codes or names</source>
-      <translation>单元代码或名称</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="192" />
-      <source>years</source>
-      <translation>年份</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="198" />
-      <source>indicator names</source>
-      <translation>指标名称</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="200" />
-      <source>values</source>
-      <translation>数值</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="218" />
-      <source>The table has no numeric indicator columns besides {key} and {year}; check the layout and the delimiter.</source>
-      <translation>除 {key} 和 {year} 外，表中没有数值型指标列；请检查表格格式和分隔符。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="220" />
-      <source>The table has no numeric indicator columns besides {key}; check the layout and the delimiter.</source>
-      <translation>除 {key} 外，表中没有数值型指标列；请检查表格格式和分隔符。</translation>
-    </message>
-    <message>
       <location filename="../../core/indices/missing.py" line="32" />
       <source>Unknown missing-value policy “{policy}”; use one of {policies}.</source>
       <translation>未知的缺失值处理方式“{policy}”；请使用以下之一：{policies}。</translation>
@@ -10121,6 +10051,76 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/indices/system.py" line="194" />
       <source>The indicator table must have {width} cells per row (code, index, dimension, direction, weight); it has {count} cells.</source>
       <translation>指标表每行必须有 {width} 个单元格（code、index、dimension、direction、weight）；当前有 {count} 个。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="61" />
+      <source>The table has no column “{column}” ({what}); its columns are: {columns}.</source>
+      <translation>表中没有列“{column}”（{what}）；现有的列为：{columns}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="67" />
+      <source>Cannot tell which column holds the {what}; name it in the parameters (columns: {columns}).</source>
+      <translation>无法判断哪一列是{what}；请在参数中指定（现有的列：{columns}）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="97" />
+      <source>Column “{column}” must hold a year on every row (e.g. 2019); see {rows}.</source>
+      <translation>列“{column}”的每一行都必须是年份（如 2019）；请查看 {rows}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="107" />
+      <source>The table has no indicator {names}; its columns are: {columns}.</source>
+      <translation>表中没有指标 {names}；现有的列为：{columns}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="121" />
+      <source>The table has no indicator {names}; it has: {available}.</source>
+      <translation>表中没有指标 {names}；现有的指标为：{available}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="134" />
+      <source>The table repeats unit-year-indicator rows: {rows}; keep one row each.</source>
+      <translation>表中有重复的单元-年份-指标行：{rows}；请每组只保留一行。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="167" />
+      <source>Several columns give the same indicator and year: {clashes}. Keep one column for each, or rename the others.</source>
+      <translation>多个列给出了同一指标、同一年份的值：{clashes}。请每组只保留一列，或重命名其他列。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="188" />
+      <source>Unknown table layout “{layout}”; use one of {layouts}.</source>
+      <translation>未知的表格格式“{layout}”；请使用以下之一：{layouts}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="191" />
+      <source>unit codes or names</source>
+      <translation>单元代码或名称</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="192" />
+      <source>years</source>
+      <translation>年份</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="198" />
+      <source>indicator names</source>
+      <translation>指标名称</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="200" />
+      <source>values</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="218" />
+      <source>The table has no numeric indicator columns besides {key} and {year}; check the layout and the delimiter.</source>
+      <translation>除 {key} 和 {year} 外，表中没有数值型指标列；请检查表格格式和分隔符。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="220" />
+      <source>The table has no numeric indicator columns besides {key}; check the layout and the delimiter.</source>
+      <translation>除 {key} 外，表中没有数值型指标列；请检查表格格式和分隔符。</translation>
     </message>
     <message>
       <location filename="../../core/indices/tables.py" line="62" />
