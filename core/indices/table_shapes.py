@@ -21,9 +21,9 @@ import pandas as pd
 
 from ..errors import InputError, Message, preview
 from .numbers import numeric_share, parse_year, to_numbers
+from .options import TABLE_SHAPES
 
 #: Layout choices of the dialog, in order (append only).
-TABLE_SHAPES = ("auto", "long", "wide", "wide_years")
 
 YEAR_NAMES = ("year", "years", "yr", "年份", "年度", "年", "统计年份", "时间")
 INDICATOR_NAMES = ("indicator", "variable", "var", "item", "指标", "指标名称", "指标代码", "变量", "项目")

@@ -18,8 +18,10 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
+from ...core.indices.options import METHODS, MISSING_POLICIES, POOLING, STANDARDISATIONS
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value, feedback_progress, multi_step
 from ..io.bridge import WKB, frame_to_sink, read_frame
+from ..parameters.choices import chosen, enum_parameter
 from ..parameters.classification import add_classification_parameters, classification
 from ..parameters.help import as_advanced, with_help
 from ..reports.index_ranking import RANKING_CHART, add_ranking_parameters, write_ranking_chart
@@ -104,18 +106,16 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
             headers=[self.tr("Indicator (field stem)"), self.tr("Index"), self.tr("Dimension"),
                      self.tr("Direction (+/-)"), self.tr("Weight")], hasFixedNumberRows=False, optional=True),
                          self.tr("Indicator system table (replaces the template)")))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.METHOD, self.tr("Weighting method"),
-            [self.tr("Entropy weight method"), self.tr("CRITIC"), self.tr("Coefficient of variation"),
-             self.tr("Equal weights"), self.tr("User weights (weight column)")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.POOLING, self.tr("Panel"),
-            [self.tr("Pooled city-years: one set of weights, indices comparable over time"),
-             self.tr("Each year separately")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.MISSING, self.tr("Missing values"),
-            [self.tr("Stop with an error"), self.tr("Drop the city-year"), self.tr("Fill with the year mean")],
-            defaultValue=0))
+        self.addParameter(enum_parameter(self.METHOD, self.tr("Weighting method"), METHODS, {
+            "entropy": self.tr("Entropy weight method"), "critic": self.tr("CRITIC"),
+            "cv": self.tr("Coefficient of variation"), "equal": self.tr("Equal weights"),
+            "user": self.tr("User weights (weight column)")}))
+        self.addParameter(enum_parameter(self.POOLING, self.tr("Panel"), POOLING, {
+            "pooled": self.tr("Pooled city-years: one set of weights, indices comparable over time"),
+            "per_year": self.tr("Each year separately")}))
+        self.addParameter(enum_parameter(self.MISSING, self.tr("Missing values"), MISSING_POLICIES, {
+            "error": self.tr("Stop with an error"), "drop": self.tr("Drop the city-year"),
+            "fill_year_mean": self.tr("Fill with the year mean")}))
         self.addParameter(QgsProcessingParameterBoolean(
             self.TOPSIS, self.tr("Add the TOPSIS relative closeness"), defaultValue=False))
         self.addParameter(with_help(QgsProcessingParameterField(
@@ -123,9 +123,8 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
             parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True),
                 self.tr("Year field (long layers: one feature per city and year)")))
         advanced_parameters = [
-            QgsProcessingParameterEnum(self.STANDARDISATION, self.tr("Standardisation"),
-                                       [self.tr("Min–max by direction (0–1)"), self.tr("Z-score by direction")],
-                                       defaultValue=0),
+            enum_parameter(self.STANDARDISATION, self.tr("Standardisation"), STANDARDISATIONS, {
+                "minmax": self.tr("Min–max by direction (0–1)"), "zscore": self.tr("Z-score by direction")}),
             with_help(QgsProcessingParameterNumber(self.SHIFT, self.tr("Entropy shift"),
                                          QgsProcessingParameterNumber.Double, 0.0001, minValue=0.0, maxValue=0.5),
                                              self.tr("Entropy shift added to the min–max values")),
@@ -168,15 +167,14 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
         return read_system(template_path(key))
 
     def options(self, parameters, context):
-        from ...core.indices.composite import METHODS, POOLING, STANDARDISATIONS, IndexOptions
-        from ...core.indices.missing import POLICIES
+        from ...core.indices.composite import IndexOptions
 
         return IndexOptions(
-            method=METHODS[self.parameterAsEnum(parameters, self.METHOD, context)],
-            standardisation=STANDARDISATIONS[self.parameterAsEnum(parameters, self.STANDARDISATION, context)],
+            method=chosen(self, parameters, self.METHOD, METHODS, context),
+            standardisation=chosen(self, parameters, self.STANDARDISATION, STANDARDISATIONS, context),
             shift=self.parameterAsDouble(parameters, self.SHIFT, context),
-            pooling=POOLING[self.parameterAsEnum(parameters, self.POOLING, context)],
-            missing=POLICIES[self.parameterAsEnum(parameters, self.MISSING, context)],
+            pooling=chosen(self, parameters, self.POOLING, POOLING, context),
+            missing=chosen(self, parameters, self.MISSING, MISSING_POLICIES, context),
             topsis=self.parameterAsBoolean(parameters, self.TOPSIS, context),
         )
 

@@ -414,17 +414,17 @@
   <context>
     <name>CompositeIndexAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="31" />
+      <location filename="../../processing/algorithms/composite_index.py" line="33" />
       <source>Composite index (entropy weights)</source>
       <translation>综合指数（熵权法）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="32" />
+      <location filename="../../processing/algorithms/composite_index.py" line="34" />
       <source>Entropy-weighted composite indices (e.g. DEI, URI) from yearly indicators.</source>
       <translation>由逐年指标按熵权法计算综合指数（如 DEI、URI）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="37" />
+      <location filename="../../processing/algorithms/composite_index.py" line="39" />
       <source>Builds composite indices from yearly indicators: by default a digital economy index and an urban resilience index with four dimensions (social, economic, infrastructure, ecological).
 
 Layer: wide (one feature per city, fields STEM_YYYY such as GDPPC_2019, as Join indicator table writes), long (one feature per city and year: choose the year field) or a single cross-section.
@@ -457,112 +457,112 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
 错误输入：字段不存在或非数值、维度下没有指标、城市少于两个均会报错；常数指标将被剔除并给出警告；存在缺失值时停止运行，除非选择剔除这些城市-年份或以当年均值填补（两者均会记录）。不是有限数的值（±inf）按缺失值处理，适用同一选项。变异系数法拒绝含负值的指标（不是比率尺度）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="35" />
+      <location filename="../../processing/algorithms/composite_index.py" line="37" />
       <source>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性</source>
       <translation>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性,指标体系,权重,变异系数,CRITIC 法,TOPSIS</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="93" />
+      <location filename="../../processing/algorithms/composite_index.py" line="95" />
       <source>Cities with indicators</source>
       <translation>含指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="95" />
+      <location filename="../../processing/algorithms/composite_index.py" line="97" />
       <source>Indicator system (template)</source>
       <translation>指标体系（模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="98" />
+      <location filename="../../processing/algorithms/composite_index.py" line="100" />
       <source>Indicator system file</source>
       <translation>指标体系文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="100" />
+      <location filename="../../processing/algorithms/composite_index.py" line="102" />
       <source>Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</source>
       <translation>表格 (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="101" />
+      <location filename="../../processing/algorithms/composite_index.py" line="103" />
       <source>Indicator system file (CSV/XLSX; replaces the template)</source>
       <translation>指标体系文件（CSV/XLSX；替代模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="103" />
+      <location filename="../../processing/algorithms/composite_index.py" line="105" />
       <source>Indicator system table</source>
       <translation>指标体系表</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="104" />
+      <location filename="../../processing/algorithms/composite_index.py" line="106" />
       <source>Indicator (field stem)</source>
       <translation>指标（字段前缀）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="104" />
+      <location filename="../../processing/algorithms/composite_index.py" line="106" />
       <source>Index</source>
       <translation>指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="104" />
+      <location filename="../../processing/algorithms/composite_index.py" line="106" />
       <source>Dimension</source>
       <translation>维度</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="105" />
+      <location filename="../../processing/algorithms/composite_index.py" line="107" />
       <source>Direction (+/-)</source>
       <translation>方向（+/-）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="105" />
+      <location filename="../../processing/algorithms/composite_index.py" line="107" />
       <source>Weight</source>
       <translation>权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="106" />
+      <location filename="../../processing/algorithms/composite_index.py" line="108" />
       <source>Indicator system table (replaces the template)</source>
       <translation>指标体系表（替代模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="108" />
+      <location filename="../../processing/algorithms/composite_index.py" line="109" />
       <source>Weighting method</source>
       <translation>赋权方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="109" />
+      <location filename="../../processing/algorithms/composite_index.py" line="110" />
       <source>Entropy weight method</source>
       <translation>熵权法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="109" />
+      <location filename="../../processing/algorithms/composite_index.py" line="110" />
       <source>CRITIC</source>
       <translation>CRITIC 法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="109" />
+      <location filename="../../processing/algorithms/composite_index.py" line="111" />
       <source>Coefficient of variation</source>
       <translation>变异系数法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="110" />
+      <location filename="../../processing/algorithms/composite_index.py" line="111" />
       <source>Equal weights</source>
       <translation>等权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="110" />
+      <location filename="../../processing/algorithms/composite_index.py" line="112" />
       <source>User weights (weight column)</source>
       <translation>自定义权重（weight 列）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="112" />
+      <location filename="../../processing/algorithms/composite_index.py" line="113" />
       <source>Panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="113" />
+      <location filename="../../processing/algorithms/composite_index.py" line="114" />
       <source>Pooled city-years: one set of weights, indices comparable over time</source>
       <translation>城市-年份合并：一套权重，指数可跨年比较</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="114" />
+      <location filename="../../processing/algorithms/composite_index.py" line="115" />
       <source>Each year separately</source>
       <translation>逐年分别计算</translation>
     </message>
@@ -582,7 +582,7 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
       <translation>剔除该城市-年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="117" />
+      <location filename="../../processing/algorithms/composite_index.py" line="118" />
       <source>Fill with the year mean</source>
       <translation>以当年均值填补</translation>
     </message>
@@ -617,142 +617,142 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
       <translation>按方向 Z 分数标准化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="129" />
+      <location filename="../../processing/algorithms/composite_index.py" line="128" />
       <source>Entropy shift</source>
       <translation>熵值平移量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="131" />
+      <location filename="../../processing/algorithms/composite_index.py" line="130" />
       <source>Entropy shift added to the min–max values</source>
       <translation>熵权法中加到极差标准化值上的平移量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="132" />
+      <location filename="../../processing/algorithms/composite_index.py" line="131" />
       <source>City id field (named in messages)</source>
       <translation>城市标识字段（用于提示信息）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="137" />
+      <location filename="../../processing/algorithms/composite_index.py" line="136" />
       <source>Indices</source>
       <translation>指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="139" />
+      <location filename="../../processing/algorithms/composite_index.py" line="138" />
       <source>Indicator weights</source>
       <translation>指标权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="142" />
+      <location filename="../../processing/algorithms/composite_index.py" line="141" />
       <source>Output field stems</source>
       <translation>输出字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="143" />
+      <location filename="../../processing/algorithms/composite_index.py" line="142" />
       <source>Latest year</source>
       <translation>最新年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="156" />
+      <location filename="../../processing/algorithms/composite_index.py" line="155" />
       <source>Give the indicator system either as a file or as a table, not both.</source>
       <translation>指标体系请以文件或表格之一给出，不要同时给出。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="159" />
+      <location filename="../../processing/algorithms/composite_index.py" line="158" />
       <source>Indicator system: the table of the dialog.</source>
       <translation>指标体系：对话框中的表格。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="162" />
+      <location filename="../../processing/algorithms/composite_index.py" line="161" />
       <source>Indicator system: {path}.</source>
       <translation>指标体系：{path}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="167" />
+      <location filename="../../processing/algorithms/composite_index.py" line="166" />
       <source>Indicator system: template {key}.</source>
       <translation>指标体系：模板 {key}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="191" />
+      <location filename="../../processing/algorithms/composite_index.py" line="189" />
       <source>Not part of an index (auxiliary): {codes}.</source>
       <translation>不属于任何指数（辅助指标）：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="204" />
+      <location filename="../../processing/algorithms/composite_index.py" line="202" />
       <source>{label}: fields {fields}.</source>
       <translation>{label}：字段 {fields}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="215" />
+      <location filename="../../processing/algorithms/composite_index.py" line="213" />
       <source>{label} {year}</source>
       <translation>{label} {year}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="232" />
+      <location filename="../../processing/algorithms/composite_index.py" line="230" />
       <source>Indicator</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="233" />
+      <location filename="../../processing/algorithms/composite_index.py" line="231" />
       <source>Indicator name</source>
       <translation>指标名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="233" />
+      <location filename="../../processing/algorithms/composite_index.py" line="231" />
       <source>Direction (+ more is better)</source>
       <translation>方向（+ 为越大越好）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="234" />
+      <location filename="../../processing/algorithms/composite_index.py" line="232" />
       <source>Year (empty: pooled)</source>
       <translation>年份（空：合并）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="235" />
+      <location filename="../../processing/algorithms/composite_index.py" line="233" />
       <source>Entropy e_j</source>
       <translation>熵值 e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="235" />
+      <location filename="../../processing/algorithms/composite_index.py" line="233" />
       <source>Divergence d_j = 1 − e_j</source>
       <translation>差异系数 d_j = 1 − e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="236" />
+      <location filename="../../processing/algorithms/composite_index.py" line="234" />
       <source>Standard deviation</source>
       <translation>标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="236" />
+      <location filename="../../processing/algorithms/composite_index.py" line="234" />
       <source>CRITIC conflict Σ(1 − r)</source>
       <translation>CRITIC 冲突性 Σ(1 − r)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="237" />
+      <location filename="../../processing/algorithms/composite_index.py" line="235" />
       <source>CRITIC information C_j</source>
       <translation>CRITIC 信息量 C_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="238" />
+      <location filename="../../processing/algorithms/composite_index.py" line="236" />
       <source>Weight w_j</source>
       <translation>权重 w_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="238" />
+      <location filename="../../processing/algorithms/composite_index.py" line="236" />
       <source>Rank of the weight</source>
       <translation>权重排名</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="239" />
+      <location filename="../../processing/algorithms/composite_index.py" line="237" />
       <source>Weight of the dimension</source>
       <translation>维度权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="245" />
+      <location filename="../../processing/algorithms/composite_index.py" line="243" />
       <source>{count} missing indicator values:</source>
       <translation>{count} 个指标值缺失：</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="250" />
+      <location filename="../../processing/algorithms/composite_index.py" line="248" />
       <source>  … and {more} more.</source>
       <translation>  … 另有 {more} 个。</translation>
     </message>
@@ -3186,17 +3186,17 @@ top and bottom {count} cities</source>
   <context>
     <name>JoinTableAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="27" />
+      <location filename="../../processing/algorithms/join_table.py" line="28" />
       <source>Join indicator table</source>
       <translation>连接指标表</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="28" />
+      <location filename="../../processing/algorithms/join_table.py" line="29" />
       <source>Joins a yearbook indicator table (CSV/XLSX, long or wide) to the cities.</source>
       <translation>将统计年鉴指标表（CSV/XLSX，长或宽格式）连接到城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="32" />
+      <location filename="../../processing/algorithms/join_table.py" line="33" />
       <source>Attaches a table of yearly indicators (a statistical yearbook export, CSV or XLSX) to a layer of cities.
 
 Table layouts (detected, or chosen): long (city, year, indicator, value), wide (city, year, one column per indicator, like the sample synthetic_panel.csv) or wide by indicator and year (city, GDPPC_2019, GDPPC2019, 2019_GDPPC, 人均GDP2019年…). CSV files may be UTF-8 (with or without BOM) or GBK/GB18030 (detected; or force the encoding). The first row holds the column names. Cells like 1,234.5, 12.5% and full-width digits are read as numbers; empty cells, -, —, … and NA are missing values; any other text in an indicator column is an error naming its line.
@@ -3213,32 +3213,32 @@ Output: the layer with the panel attached, either one feature per city with one 
 输出：连接了面板数据的图层，可以是每个城市一个要素、每个指标每年一个字段（STEM_YYYY，如 GDPPC_2019：其他算法读取的格式），也可以是每个城市每年一个要素并带年份字段（此时输入的要素 ID 逐年重复，因此写入 fid_src 字段：GeoPackage 要求其 fid 唯一）。字段前缀最多 5 个字符：其他指标名会被重命名（按您的映射，如 人均GDP=GDPPC，否则为 V01、V02…），原名称保留在字段别名中。地图显示第一个指标最新年份的分布。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="31" />
+      <location filename="../../processing/algorithms/join_table.py" line="32" />
       <source>join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板</source>
       <translation>join,table,csv,xlsx,excel,yearbook,panel,indicators,gbk,adcode,统计年鉴,面板,连接,指标,行政区划代码</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="75" />
+      <location filename="../../processing/algorithms/join_table.py" line="76" />
       <source>Cities</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="77" />
+      <location filename="../../processing/algorithms/join_table.py" line="78" />
       <source>City key field</source>
       <translation>城市连接字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="79" />
+      <location filename="../../processing/algorithms/join_table.py" line="80" />
       <source>City field to join on (code, e.g. adcode, or name)</source>
       <translation>用于连接的城市字段（代码，如 adcode，或名称）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="81" />
+      <location filename="../../processing/algorithms/join_table.py" line="82" />
       <source>Indicator table (CSV or XLSX)</source>
       <translation>指标表（CSV 或 XLSX）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="82" />
+      <location filename="../../processing/algorithms/join_table.py" line="83" />
       <source>Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</source>
       <translation>表格 (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</translation>
     </message>
@@ -3248,22 +3248,22 @@ Output: the layer with the panel attached, either one feature per city with one 
       <translation>连接方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="84" />
+      <location filename="../../processing/algorithms/join_table.py" line="85" />
       <source>Code</source>
       <translation>代码</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="84" />
+      <location filename="../../processing/algorithms/join_table.py" line="85" />
       <source>Name (normalised)</source>
       <translation>名称（规范化）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="86" />
+      <location filename="../../processing/algorithms/join_table.py" line="87" />
       <source>Table key column</source>
       <translation>表格连接列</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="87" />
+      <location filename="../../processing/algorithms/join_table.py" line="88" />
       <source>Table column with the codes or names (empty: the city field's name, or adcode, code, name, city, 城市, 城市名称, 地区, 行政区划代码, 代码…)</source>
       <translation>表格中代码或名称所在的列（留空：与城市字段同名的列，或 adcode、code、name、city、城市、城市名称、地区、行政区划代码、代码…）</translation>
     </message>
@@ -3293,202 +3293,202 @@ Output: the layer with the panel attached, either one feature per city with one 
       <translation>宽格式：城市、每个指标每年一列（GDPPC_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="95" />
+      <location filename="../../processing/algorithms/join_table.py" line="94" />
       <source>Output</source>
       <translation>输出形式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="96" />
+      <location filename="../../processing/algorithms/join_table.py" line="95" />
       <source>One feature per city, a field per indicator and year (STEM_YYYY)</source>
       <translation>每个城市一个要素，每个指标每年一个字段（STEM_YYYY）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="97" />
+      <location filename="../../processing/algorithms/join_table.py" line="96" />
       <source>One feature per city and year, with a year field</source>
       <translation>每个城市每年一个要素，带年份字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="99" />
+      <location filename="../../processing/algorithms/join_table.py" line="97" />
       <source>Text encoding of a CSV table</source>
       <translation>CSV 表格的文本编码</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="100" />
+      <location filename="../../processing/algorithms/join_table.py" line="98" />
       <source>Detect automatically (UTF-8, UTF-8 with BOM, GBK/GB18030)</source>
       <translation>自动识别（UTF-8、带 BOM 的 UTF-8、GBK/GB18030）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="103" />
+      <location filename="../../processing/algorithms/join_table.py" line="101" />
       <source>Year column (empty: year, 年份, 年…)</source>
       <translation>年份列（留空：year、年份、年…）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="105" />
+      <location filename="../../processing/algorithms/join_table.py" line="103" />
       <source>Indicator-name column</source>
       <translation>指标名称列</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="107" />
+      <location filename="../../processing/algorithms/join_table.py" line="105" />
       <source>Indicator-name column of a long table (empty: indicator, 指标…)</source>
       <translation>长格式表的指标名称列（留空：indicator、指标…）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="108" />
+      <location filename="../../processing/algorithms/join_table.py" line="106" />
       <source>Value column</source>
       <translation>数值列</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="109" />
+      <location filename="../../processing/algorithms/join_table.py" line="107" />
       <source>Value column of a long table (empty: value, 数值…)</source>
       <translation>长格式表的数值列（留空：value、数值…）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="110" />
+      <location filename="../../processing/algorithms/join_table.py" line="108" />
       <source>Indicators to join</source>
       <translation>要连接的指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="111" />
+      <location filename="../../processing/algorithms/join_table.py" line="109" />
       <source>Indicators to join, comma-separated (empty: every numeric one)</source>
       <translation>要连接的指标，以逗号分隔（留空：全部数值指标）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="112" />
+      <location filename="../../processing/algorithms/join_table.py" line="110" />
       <source>Field stems for indicators</source>
       <translation>指标字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="113" />
+      <location filename="../../processing/algorithms/join_table.py" line="111" />
       <source>Field stems for indicator names, e.g. 人均GDP=GDPPC; 宽带用户=BBAND</source>
       <translation>指标名称对应的字段前缀，如 人均GDP=GDPPC; 宽带用户=BBAND</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="114" />
+      <location filename="../../processing/algorithms/join_table.py" line="112" />
       <source>XLSX sheet</source>
       <translation>XLSX 工作表</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="115" />
+      <location filename="../../processing/algorithms/join_table.py" line="113" />
       <source>Sheet of an XLSX workbook (empty: the first)</source>
       <translation>XLSX 工作簿中的工作表（留空：第一个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="119" />
+      <location filename="../../processing/algorithms/join_table.py" line="117" />
       <source>Cities with indicators</source>
       <translation>含指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="121" />
+      <location filename="../../processing/algorithms/join_table.py" line="119" />
       <source>Join report</source>
       <translation>连接报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="123" />
+      <location filename="../../processing/algorithms/join_table.py" line="121" />
       <source>Table rows joined</source>
       <translation>已连接的表格行数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="124" />
+      <location filename="../../processing/algorithms/join_table.py" line="122" />
       <source>Table rows not joined</source>
       <translation>未连接的表格行数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="125" />
+      <location filename="../../processing/algorithms/join_table.py" line="123" />
       <source>Cities without data</source>
       <translation>没有数据的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="127" />
+      <location filename="../../processing/algorithms/join_table.py" line="125" />
       <source>Indicator field stems</source>
       <translation>指标字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="146" />
+      <location filename="../../processing/algorithms/join_table.py" line="144" />
       <source>The cities have no field {field}; choose the field with the codes or names to join on.</source>
       <translation>城市图层中没有字段 {field}；请选择含有用于连接的代码或名称的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="153" />
+      <location filename="../../processing/algorithms/join_table.py" line="151" />
       <source>Read {rows} rows of {path} ({encoding}).</source>
       <translation>已读取 {path} 的 {rows} 行（{encoding}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="156" />
+      <location filename="../../processing/algorithms/join_table.py" line="154" />
       <source>The text encoding {encoding} was guessed: if names or column names look garbled, choose the file's encoding in “Text encoding of a CSV table” (or save it as “CSV UTF-8”).</source>
       <translation>文本编码 {encoding} 是推测得到的：如果名称或列名显示为乱码，请在“CSV 表格的文本编码”中选择文件的编码（或将其另存为“CSV UTF-8”）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="171" />
+      <location filename="../../processing/algorithms/join_table.py" line="169" />
       <source>The table has no column of codes: its column {column} is joined on the cities' names ({field}).</source>
       <translation>表格中没有代码列：按城市名称（{field}）连接其列 {column}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="183" />
+      <location filename="../../processing/algorithms/join_table.py" line="181" />
       <source>Layout: {layout}; key column: {key}; year column: {year}; {count} indicator(s).</source>
       <translation>格式：{layout}；关键列：{key}；年份列：{year}；{count} 个指标。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="223" />
+      <location filename="../../processing/algorithms/join_table.py" line="221" />
       <source>Issue</source>
       <translation>问题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="223" />
+      <location filename="../../processing/algorithms/join_table.py" line="221" />
       <source>Table value</source>
       <translation>表中的值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="223" />
+      <location filename="../../processing/algorithms/join_table.py" line="221" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="224" />
+      <location filename="../../processing/algorithms/join_table.py" line="222" />
       <source>Lines in the table</source>
       <translation>表中行号</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="224" />
+      <location filename="../../processing/algorithms/join_table.py" line="222" />
       <source>Detail</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="230" />
+      <location filename="../../processing/algorithms/join_table.py" line="228" />
       <source>Not joined, fits no city: {key} (lines {lines})</source>
       <translation>未连接，与任何城市都不匹配：{key}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="231" />
+      <location filename="../../processing/algorithms/join_table.py" line="229" />
       <source>Not joined, fits several cities ({unit}): {key} (lines {lines})</source>
       <translation>未连接，与多个城市匹配（{unit}）：{key}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="232" />
+      <location filename="../../processing/algorithms/join_table.py" line="230" />
       <source>Matched after normalising: {key} → {unit}</source>
       <translation>规范化后匹配：{key} → {unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="233" />
+      <location filename="../../processing/algorithms/join_table.py" line="231" />
       <source>City without data: {unit}</source>
       <translation>没有数据的城市：{unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="234" />
+      <location filename="../../processing/algorithms/join_table.py" line="232" />
       <source>Indicator {key} written as field stem {unit}</source>
       <translation>指标 {key} 写入字段前缀 {unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="235" />
+      <location filename="../../processing/algorithms/join_table.py" line="233" />
       <source>Column {key} skipped (not numeric, or no year in its name)</source>
       <translation>已跳过列 {key}（非数值，或列名中没有年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="237" />
+      <location filename="../../processing/algorithms/join_table.py" line="235" />
       <source>Column {key}, lines {lines}: {detail}</source>
       <translation>列 {key}，第 {lines} 行：{detail}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="247" />
+      <location filename="../../processing/algorithms/join_table.py" line="245" />
       <source>{matched} table rows joined, {unmatched} not joined; {empty} cities without data.</source>
       <translation>已连接 {matched} 行表格数据，{unmatched} 行未连接；{empty} 个城市没有数据。</translation>
     </message>
@@ -7582,17 +7582,17 @@ Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RAN
   <context>
     <name>ZonalStatisticsAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="28" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="29" />
       <source>Zonal statistics of yearly rasters</source>
       <translation>逐年栅格的分区统计</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="29" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="30" />
       <source>Yearly raster values (e.g. night lights) summarised per city.</source>
       <translation>按城市汇总逐年栅格值（如夜间灯光）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="33" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="34" />
       <source>Computes indicator values per city from rasters, one raster per year (e.g. night-time lights, NDVI, built-up area): mean, sum, count of valid pixels, minimum, maximum and the share of valid pixels above a threshold (e.g. lit or built-up pixels).
 
 Years: from the file names (ntl_2019.tif; one four-digit year each) or listed in the order of the rasters (2011, 2012, … or 2011-2019). The cities are reprojected to each raster's CRS. Only the part of the raster under each city is read, in tiles, so rasters larger than memory work. A pixel belongs to a city when its centre is inside (or, with “all touched”, whenever the city touches it); no-data pixels are ignored. Cities smaller than a pixel may contain no pixel centre: they get count 0 and no other value (QGIS's own zonal statistics then weighs partial pixels instead); use “all touched” or a finer raster for them.
@@ -7605,27 +7605,27 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
 输出字段：只有一个统计量时为逐年 STEM_YYYY（如 NTL_2019）；有多个统计量时，在最多 3 个字符的前缀后接两字母代码：MN 均值、SM 总和、CT 像元数、MI 最小值、MX 最大值、SH 超过阈值的比例（如 NTLMN_2019、NTLSH_2019）。这些字段可直接用于 resilience:compositeindex。地图显示第一个统计量最新年份的分布。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="32" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="33" />
       <source>zonal,statistics,raster,night lights,ntl,viirs,ndvi,built-up,mean,sum,share,夜间灯光</source>
       <translation>zonal,statistics,raster,night lights,ntl,viirs,ndvi,built-up,mean,sum,share,夜间灯光,分区统计,栅格,植被指数,建成区</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="62" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="63" />
       <source>Cities (polygons)</source>
       <translation>城市（面）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="64" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="65" />
       <source>Rasters, one per year</source>
       <translation>栅格，每年一个</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="66" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="67" />
       <source>Raster years</source>
       <translation>栅格年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="67" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="68" />
       <source>Years of the rasters, in order (empty: read from the file names)</source>
       <translation>栅格对应的年份，按顺序（留空：从文件名读取）</translation>
     </message>
@@ -7650,7 +7650,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>有效像元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
       <source>Minimum</source>
       <translation>最小值</translation>
     </message>
@@ -7660,7 +7660,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>最大值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="72" />
       <source>Share of pixels above the threshold</source>
       <translation>超过阈值的像元比例</translation>
     </message>
@@ -9458,67 +9458,67 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>平面距离，{crs} 中的直线距离</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="58" />
+      <location filename="../../core/indices/composite.py" line="55" />
       <source>weighting method</source>
       <translation>赋权方法</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="59" />
+      <location filename="../../core/indices/composite.py" line="56" />
       <source>standardisation</source>
       <translation>标准化方法</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="60" />
+      <location filename="../../core/indices/composite.py" line="57" />
       <source>pooling</source>
       <translation>面板合并方式</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="62" />
+      <location filename="../../core/indices/composite.py" line="59" />
       <source>Unknown {what} “{value}”; use one of {allowed}.</source>
       <translation>未知的{what}“{value}”；请使用以下之一：{allowed}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="65" />
+      <location filename="../../core/indices/composite.py" line="62" />
       <source>The entropy shift must be ≥ 0 and &lt; 1 (usually 0.0001); it is {shift}.</source>
       <translation>熵权法的平移量必须 ≥ 0 且 &lt; 1（通常为 0.0001）；当前为 {shift}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="84" />
+      <location filename="../../core/indices/composite.py" line="81" />
       <source>Indicators {codes} are not numeric fields; convert them to numbers (Field calculator: to_real) or fix the join.</source>
       <translation>指标 {codes} 不是数值字段；请将其转换为数值（字段计算器：to_real）或修正连接。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="92" />
+      <location filename="../../core/indices/composite.py" line="89" />
       <source>The layer has no indicator {codes}; the indicator system needs them. Indicators found: {available}.</source>
       <translation>图层中没有指标 {codes}，而指标体系需要这些指标。已找到的指标：{available}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="106" />
+      <location filename="../../core/indices/composite.py" line="103" />
       <source>A composite index compares units, so it needs at least two; the layer has {n}.</source>
       <translation>综合指数是对单元的比较，至少需要两个单元；图层只有 {n} 个。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="186" />
+      <location filename="../../core/indices/composite.py" line="183" />
       <source>Index {index}{year}: fewer than two units have data, so there is nothing to compare.</source>
       <translation>指数 {index}{year}：有数据的单元少于两个，无从比较。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="192" />
+      <location filename="../../core/indices/composite.py" line="189" />
       <source>Index {index}: indicators with the same value for every unit were dropped: {codes}.</source>
       <translation>指数 {index}：所有单元取值相同的指标已被剔除：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="194" />
+      <location filename="../../core/indices/composite.py" line="191" />
       <source>Index {index} ({year}): indicators with the same value for every unit were dropped: {codes}.</source>
       <translation>指数 {index}（{year}）：所有单元取值相同的指标已被剔除：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="199" />
+      <location filename="../../core/indices/composite.py" line="196" />
       <source>Index {index}{year}: dimension {dimensions} has no usable indicator (all are constant or absent); add indicators or remove the dimension.</source>
       <translation>指数 {index}{year}：维度 {dimensions} 没有可用的指标（全部为常数或缺失）；请增加指标或移除该维度。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="229" />
+      <location filename="../../core/indices/composite.py" line="226" />
       <source>{index}, TOPSIS closeness</source>
       <translation>{index}，TOPSIS 贴近度</translation>
     </message>
@@ -9668,12 +9668,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>此处 CRITIC 权重无定义（只有一个指标，或指标间完全相关）；请使用熵权法或等权重。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/encoding.py" line="85" />
+      <location filename="../../core/indices/encoding.py" line="83" />
       <source>The table cannot be read as {encoding} (byte {position} is invalid); choose another encoding or “Detect automatically”.</source>
       <translation>无法以 {encoding} 读取该表格（第 {position} 个字节无效）；请选择其他编码或“自动识别”。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/encoding.py" line="91" />
+      <location filename="../../core/indices/encoding.py" line="89" />
       <source>Unknown text encoding “{encoding}”; use one of {choices}.</source>
       <translation>未知的文本编码“{encoding}”；请使用以下之一：{choices}。</translation>
     </message>
@@ -9823,42 +9823,42 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{span} 个字符的文本</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="32" />
+      <location filename="../../core/indices/missing.py" line="30" />
       <source>Unknown missing-value policy “{policy}”; use one of {policies}.</source>
       <translation>未知的缺失值处理方式“{policy}”；请使用以下之一：{policies}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="50" />
+      <location filename="../../core/indices/missing.py" line="48" />
       <source>Index {index}: {count} indicator values are missing, {infinite} of them because they are not finite numbers (±inf) ({examples}). Correct the data, or choose to drop those city-years or to fill them with the year mean.</source>
       <translation>指数 {index}：{count} 个指标值缺失，其中 {infinite} 个因为不是有限数（±inf）（{examples}）。请修正数据，或选择剔除这些城市-年份，或用当年均值填补。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="55" />
+      <location filename="../../core/indices/missing.py" line="53" />
       <source>Index {index}: {count} indicator values are missing ({examples}). Complete the data, or choose to drop those city-years or to fill them with the year mean.</source>
       <translation>指数 {index}：有 {count} 个指标值缺失（{examples}）。请补全数据，或选择剔除这些城市-年份、或以当年均值填补。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="62" />
+      <location filename="../../core/indices/missing.py" line="60" />
       <source>not a finite number (±inf): city-year dropped</source>
       <translation>不是有限数（±inf）：已剔除该城市-年份</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="63" />
+      <location filename="../../core/indices/missing.py" line="61" />
       <source>city-year dropped</source>
       <translation>已剔除该城市-年份</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="72" />
+      <location filename="../../core/indices/missing.py" line="70" />
       <source>Index {index}: {pairs} have no value for any unit, so there is no mean to fill with; remove the indicator or the year.</source>
       <translation>指数 {index}：{pairs} 在所有单元中都没有值，无均值可供填补；请移除该指标或该年份。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="76" />
+      <location filename="../../core/indices/missing.py" line="74" />
       <source>not a finite number (±inf): filled with the year mean {mean}</source>
       <translation>不是有限数（±inf）：已用当年均值 {mean} 填补</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="77" />
+      <location filename="../../core/indices/missing.py" line="75" />
       <source>filled with the year mean {mean}</source>
       <translation>已用当年均值 {mean} 填补</translation>
     </message>
@@ -11008,7 +11008,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="162" />
+      <location filename="../../processing/algorithms/join_table.py" line="160" />
       <source>codes or names of the cities</source>
       <translation>城市的代码或名称</translation>
     </message>

@@ -13,6 +13,7 @@ from digital_resilience.core.autocorrelation import options as autocorrelation
 from digital_resilience.core.convergence import options as convergence
 from digital_resilience.core.coverage import options as coverage
 from digital_resilience.core.econometrics import options as econometrics
+from digital_resilience.core.indices import options as indices
 from digital_resilience.core.mediation import options as mediation
 from digital_resilience.core.regression import options as regression
 from digital_resilience.core.weights import kinds as weights
@@ -44,6 +45,15 @@ PINNED = [
     (convergence.TIMINGS, ("initial", "mean")),
     (coverage.PROBLEMS, ("set_covering", "maximal_covering")),
     (coverage.POINT_METHODS, ("centroid", "point_on_surface", "fields")),
+    (indices.METHODS, ("entropy", "critic", "cv", "equal", "user")),
+    (indices.STANDARDISATIONS, ("minmax", "zscore")),
+    (indices.POOLING, ("pooled", "per_year")),
+    (indices.MISSING_POLICIES, ("error", "drop", "fill_year_mean")),
+    (indices.JOIN_BY, ("code", "name")),
+    (indices.OUTPUT_SHAPES, ("wide", "long")),
+    (indices.TABLE_SHAPES, ("auto", "long", "wide", "wide_years")),
+    (indices.ENCODINGS, ("auto", "utf-8", "gb18030", "big5", "latin-1")),
+    (indices.ZONAL_STATISTICS, ("mean", "sum", "count", "min", "max", "share")),
 ]
 
 
@@ -72,6 +82,11 @@ def test_the_engines_accept_the_same_options():
     assert points.POINT_METHODS is weights.POINT_METHODS
     assert model.TRANSFORMS == (*weights.TRANSFORMS, "O")
     assert not hasattr(data, "EFFECTS")
+    from digital_resilience.core.indices import composite, encoding, join, missing, table_shapes, zonal
+
+    assert composite.METHODS is indices.METHODS and missing.POLICIES is indices.MISSING_POLICIES
+    assert join.SHAPES is indices.OUTPUT_SHAPES and table_shapes.TABLE_SHAPES is indices.TABLE_SHAPES
+    assert encoding.CHOICES is indices.ENCODINGS and zonal.STATISTICS is indices.ZONAL_STATISTICS
 
 
 def test_the_option_modules_import_nothing_heavy():
@@ -83,7 +98,7 @@ def test_the_option_modules_import_nothing_heavy():
             "import digital_resilience.core.autocorrelation.options, digital_resilience.core.convergence.options\n"
             "import digital_resilience.core.coverage.options, digital_resilience.core.econometrics.options\n"
             "import digital_resilience.core.mediation.options, digital_resilience.core.regression.options\n"
-            "import digital_resilience.core.weights.kinds\n"
+            "import digital_resilience.core.weights.kinds, digital_resilience.core.indices.options\n"
             "print(sorted(m for m in ('numpy', 'pandas', 'scipy') if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
