@@ -8,7 +8,6 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -93,9 +92,9 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
 
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.INPUT, self.tr("Cities with indicators"), [QgsProcessing.TypeVector]))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.SYSTEM, self.tr("Indicator system (template)"), [core_text(title) for _, title in TEMPLATES],
-            defaultValue=0))
+        self.addParameter(enum_parameter(self.SYSTEM, self.tr("Indicator system (template)"),
+                                         tuple(key for key, _ in TEMPLATES),
+                                         {key: core_text(title) for key, title in TEMPLATES}))
         self.addParameter(with_help(QgsProcessingParameterFile(
             self.SYSTEM_FILE, self.tr("Indicator system file"),
             behavior=QgsProcessingParameterFile.File,
@@ -162,7 +161,7 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
             if path.lower().endswith(EXCEL):
                 self.check_dependencies(("openpyxl",))
             return read_system(path)
-        key = TEMPLATES[self.parameterAsEnum(parameters, self.SYSTEM, context)][0]
+        key = chosen(self, parameters, self.SYSTEM, tuple(key for key, _ in TEMPLATES), context)
         feedback.pushInfo(self.tr("Indicator system: template {key}.").format(key=key))
         return read_system(template_path(key))
 

@@ -6,14 +6,13 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsWkbTypes,
 )
 
-from ...core.convergence.options import SPATIAL_MODELS, TIMINGS
+from ...core.convergence.options import DIVISORS, SPATIAL_MODELS, TIMINGS
 from ...core.regression.options import SE_TYPES
 from ...core.regression.options import WITHIN_EFFECTS as PANEL_EFFECTS
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
@@ -134,9 +133,8 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         advanced_parameters = [
             enum_parameter(self.TIMING, self.tr("Controls in the cross-section"), TIMINGS, {
                 "initial": self.tr("Value in the first year"), "mean": self.tr("Mean over the period")}),
-            with_help(QgsProcessingParameterEnum(
-                self.DENOMINATOR, self.tr("Standard deviation divisor"),
-                [self.tr("n − 1 (sample)"), self.tr("n (population)")], defaultValue=0),
+            with_help(enum_parameter(self.DENOMINATOR, self.tr("Standard deviation divisor"), DIVISORS, {
+                "sample": self.tr("n − 1 (sample)"), "population": self.tr("n (population)")}),
                     self.tr("Standard deviation (CV, σ of logs) divides by")),
             with_help(QgsProcessingParameterBoolean(
                 self.BALANCE, self.tr("Balance the panel"), defaultValue=False),
@@ -206,7 +204,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         settings = ConvergenceSettings(
             start=self.parameterAsInt(parameters, START_YEAR, context) or None,
             end=self.parameterAsInt(parameters, END_YEAR, context) or None,
-            ddof=1 if self.parameterAsEnum(parameters, self.DENOMINATOR, context) == 0 else 0,
+            ddof=1 if chosen(self, parameters, self.DENOMINATOR, DIVISORS, context) == "sample" else 0,
             timing=chosen(self, parameters, self.TIMING, TIMINGS, context),
             effects=chosen(self, parameters, self.EFFECTS, PANEL_EFFECTS, context),
             se_type=chosen(self, parameters, self.SE_TYPE, SE_TYPES, context),

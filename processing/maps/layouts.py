@@ -116,8 +116,10 @@ def china_albers():
 tr = translator("ReportLayouts")
 
 
-def template_labels() -> list[str]:
-    return [tr("A4 landscape"), tr("A4 portrait"), tr("A3 landscape"), tr("A3 portrait")]
+def template_labels() -> dict[str, str]:
+    """The translated names of :data:`TEMPLATES` (the TEMPLATE options, in its order: append only)."""
+    return {"a4_landscape": tr("A4 landscape"), "a4_portrait": tr("A4 portrait"), "a3_landscape": tr("A3 landscape"),
+            "a3_portrait": tr("A3 portrait")}
 
 
 def template_path(key: str) -> Path:

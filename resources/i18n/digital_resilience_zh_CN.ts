@@ -401,12 +401,12 @@
   <context>
     <name>ClassificationParameters</name>
     <message>
-      <location filename="../../processing/parameters/classification.py" line="29" />
+      <location filename="../../processing/parameters/classification.py" line="30" />
       <source>Classification</source>
       <translation>分级方法</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/classification.py" line="30" />
+      <location filename="../../processing/parameters/classification.py" line="31" />
       <source>Number of classes</source>
       <translation>分级数</translation>
     </message>
@@ -414,17 +414,17 @@
   <context>
     <name>CompositeIndexAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="33" />
+      <location filename="../../processing/algorithms/composite_index.py" line="32" />
       <source>Composite index (entropy weights)</source>
       <translation>综合指数（熵权法）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="34" />
+      <location filename="../../processing/algorithms/composite_index.py" line="33" />
       <source>Entropy-weighted composite indices (e.g. DEI, URI) from yearly indicators.</source>
       <translation>由逐年指标按熵权法计算综合指数（如 DEI、URI）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="39" />
+      <location filename="../../processing/algorithms/composite_index.py" line="38" />
       <source>Builds composite indices from yearly indicators: by default a digital economy index and an urban resilience index with four dimensions (social, economic, infrastructure, ecological).
 
 Layer: wide (one feature per city, fields STEM_YYYY such as GDPPC_2019, as Join indicator table writes), long (one feature per city and year: choose the year field) or a single cross-section.
@@ -457,302 +457,302 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
 错误输入：字段不存在或非数值、维度下没有指标、城市少于两个均会报错；常数指标将被剔除并给出警告；存在缺失值时停止运行，除非选择剔除这些城市-年份或以当年均值填补（两者均会记录）。不是有限数的值（±inf）按缺失值处理，适用同一选项。变异系数法拒绝含负值的指标（不是比率尺度）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="37" />
+      <location filename="../../processing/algorithms/composite_index.py" line="36" />
       <source>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性</source>
       <translation>index,composite,entropy,weights,critic,topsis,coefficient of variation,digital economy,resilience,熵权法,综合指数,数字经济,城市韧性,指标体系,权重,变异系数,CRITIC 法,TOPSIS</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="95" />
+      <location filename="../../processing/algorithms/composite_index.py" line="94" />
       <source>Cities with indicators</source>
       <translation>含指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="97" />
+      <location filename="../../processing/algorithms/composite_index.py" line="95" />
       <source>Indicator system (template)</source>
       <translation>指标体系（模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="100" />
+      <location filename="../../processing/algorithms/composite_index.py" line="99" />
       <source>Indicator system file</source>
       <translation>指标体系文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="102" />
+      <location filename="../../processing/algorithms/composite_index.py" line="101" />
       <source>Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</source>
       <translation>表格 (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="103" />
+      <location filename="../../processing/algorithms/composite_index.py" line="102" />
       <source>Indicator system file (CSV/XLSX; replaces the template)</source>
       <translation>指标体系文件（CSV/XLSX；替代模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="105" />
+      <location filename="../../processing/algorithms/composite_index.py" line="104" />
       <source>Indicator system table</source>
       <translation>指标体系表</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="106" />
+      <location filename="../../processing/algorithms/composite_index.py" line="105" />
       <source>Indicator (field stem)</source>
       <translation>指标（字段前缀）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="106" />
+      <location filename="../../processing/algorithms/composite_index.py" line="105" />
       <source>Index</source>
       <translation>指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="106" />
+      <location filename="../../processing/algorithms/composite_index.py" line="105" />
       <source>Dimension</source>
       <translation>维度</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="107" />
+      <location filename="../../processing/algorithms/composite_index.py" line="106" />
       <source>Direction (+/-)</source>
       <translation>方向（+/-）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="107" />
+      <location filename="../../processing/algorithms/composite_index.py" line="106" />
       <source>Weight</source>
       <translation>权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="108" />
+      <location filename="../../processing/algorithms/composite_index.py" line="107" />
       <source>Indicator system table (replaces the template)</source>
       <translation>指标体系表（替代模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="109" />
+      <location filename="../../processing/algorithms/composite_index.py" line="108" />
       <source>Weighting method</source>
       <translation>赋权方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="110" />
+      <location filename="../../processing/algorithms/composite_index.py" line="109" />
       <source>Entropy weight method</source>
       <translation>熵权法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="110" />
+      <location filename="../../processing/algorithms/composite_index.py" line="109" />
       <source>CRITIC</source>
       <translation>CRITIC 法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="111" />
+      <location filename="../../processing/algorithms/composite_index.py" line="110" />
       <source>Coefficient of variation</source>
       <translation>变异系数法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="111" />
+      <location filename="../../processing/algorithms/composite_index.py" line="110" />
       <source>Equal weights</source>
       <translation>等权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="112" />
+      <location filename="../../processing/algorithms/composite_index.py" line="111" />
       <source>User weights (weight column)</source>
       <translation>自定义权重（weight 列）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="113" />
+      <location filename="../../processing/algorithms/composite_index.py" line="112" />
       <source>Panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="114" />
+      <location filename="../../processing/algorithms/composite_index.py" line="113" />
       <source>Pooled city-years: one set of weights, indices comparable over time</source>
       <translation>城市-年份合并：一套权重，指数可跨年比较</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="115" />
+      <location filename="../../processing/algorithms/composite_index.py" line="114" />
       <source>Each year separately</source>
       <translation>逐年分别计算</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="116" />
+      <location filename="../../processing/algorithms/composite_index.py" line="115" />
       <source>Missing values</source>
       <translation>缺失值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="117" />
+      <location filename="../../processing/algorithms/composite_index.py" line="116" />
       <source>Stop with an error</source>
       <translation>报错并停止</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="117" />
+      <location filename="../../processing/algorithms/composite_index.py" line="116" />
       <source>Drop the city-year</source>
       <translation>剔除该城市-年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="118" />
+      <location filename="../../processing/algorithms/composite_index.py" line="117" />
       <source>Fill with the year mean</source>
       <translation>以当年均值填补</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="120" />
+      <location filename="../../processing/algorithms/composite_index.py" line="119" />
       <source>Add the TOPSIS relative closeness</source>
       <translation>增加 TOPSIS 相对贴近度</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="122" />
+      <location filename="../../processing/algorithms/composite_index.py" line="121" />
       <source>Year field</source>
       <translation>年份字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="124" />
+      <location filename="../../processing/algorithms/composite_index.py" line="123" />
       <source>Year field (long layers: one feature per city and year)</source>
       <translation>年份字段（长格式图层：每个城市每年一个要素）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="126" />
+      <location filename="../../processing/algorithms/composite_index.py" line="125" />
       <source>Standardisation</source>
       <translation>标准化方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="127" />
+      <location filename="../../processing/algorithms/composite_index.py" line="126" />
       <source>Min–max by direction (0–1)</source>
       <translation>按方向极差标准化（0–1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="127" />
+      <location filename="../../processing/algorithms/composite_index.py" line="126" />
       <source>Z-score by direction</source>
       <translation>按方向 Z 分数标准化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="128" />
+      <location filename="../../processing/algorithms/composite_index.py" line="127" />
       <source>Entropy shift</source>
       <translation>熵值平移量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="130" />
+      <location filename="../../processing/algorithms/composite_index.py" line="129" />
       <source>Entropy shift added to the min–max values</source>
       <translation>熵权法中加到极差标准化值上的平移量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="131" />
+      <location filename="../../processing/algorithms/composite_index.py" line="130" />
       <source>City id field (named in messages)</source>
       <translation>城市标识字段（用于提示信息）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="136" />
+      <location filename="../../processing/algorithms/composite_index.py" line="135" />
       <source>Indices</source>
       <translation>指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="138" />
+      <location filename="../../processing/algorithms/composite_index.py" line="137" />
       <source>Indicator weights</source>
       <translation>指标权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="141" />
+      <location filename="../../processing/algorithms/composite_index.py" line="140" />
       <source>Output field stems</source>
       <translation>输出字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="142" />
+      <location filename="../../processing/algorithms/composite_index.py" line="141" />
       <source>Latest year</source>
       <translation>最新年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="155" />
+      <location filename="../../processing/algorithms/composite_index.py" line="154" />
       <source>Give the indicator system either as a file or as a table, not both.</source>
       <translation>指标体系请以文件或表格之一给出，不要同时给出。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="158" />
+      <location filename="../../processing/algorithms/composite_index.py" line="157" />
       <source>Indicator system: the table of the dialog.</source>
       <translation>指标体系：对话框中的表格。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="161" />
+      <location filename="../../processing/algorithms/composite_index.py" line="160" />
       <source>Indicator system: {path}.</source>
       <translation>指标体系：{path}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="166" />
+      <location filename="../../processing/algorithms/composite_index.py" line="165" />
       <source>Indicator system: template {key}.</source>
       <translation>指标体系：模板 {key}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="189" />
+      <location filename="../../processing/algorithms/composite_index.py" line="188" />
       <source>Not part of an index (auxiliary): {codes}.</source>
       <translation>不属于任何指数（辅助指标）：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="202" />
+      <location filename="../../processing/algorithms/composite_index.py" line="201" />
       <source>{label}: fields {fields}.</source>
       <translation>{label}：字段 {fields}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="213" />
+      <location filename="../../processing/algorithms/composite_index.py" line="212" />
       <source>{label} {year}</source>
       <translation>{label} {year}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="230" />
+      <location filename="../../processing/algorithms/composite_index.py" line="229" />
       <source>Indicator</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="231" />
+      <location filename="../../processing/algorithms/composite_index.py" line="230" />
       <source>Indicator name</source>
       <translation>指标名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="231" />
+      <location filename="../../processing/algorithms/composite_index.py" line="230" />
       <source>Direction (+ more is better)</source>
       <translation>方向（+ 为越大越好）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="232" />
+      <location filename="../../processing/algorithms/composite_index.py" line="231" />
       <source>Year (empty: pooled)</source>
       <translation>年份（空：合并）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="233" />
+      <location filename="../../processing/algorithms/composite_index.py" line="232" />
       <source>Entropy e_j</source>
       <translation>熵值 e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="233" />
+      <location filename="../../processing/algorithms/composite_index.py" line="232" />
       <source>Divergence d_j = 1 − e_j</source>
       <translation>差异系数 d_j = 1 − e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="234" />
+      <location filename="../../processing/algorithms/composite_index.py" line="233" />
       <source>Standard deviation</source>
       <translation>标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="234" />
+      <location filename="../../processing/algorithms/composite_index.py" line="233" />
       <source>CRITIC conflict Σ(1 − r)</source>
       <translation>CRITIC 冲突性 Σ(1 − r)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="235" />
+      <location filename="../../processing/algorithms/composite_index.py" line="234" />
       <source>CRITIC information C_j</source>
       <translation>CRITIC 信息量 C_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="236" />
+      <location filename="../../processing/algorithms/composite_index.py" line="235" />
       <source>Weight w_j</source>
       <translation>权重 w_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="236" />
+      <location filename="../../processing/algorithms/composite_index.py" line="235" />
       <source>Rank of the weight</source>
       <translation>权重排名</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="237" />
+      <location filename="../../processing/algorithms/composite_index.py" line="236" />
       <source>Weight of the dimension</source>
       <translation>维度权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="243" />
+      <location filename="../../processing/algorithms/composite_index.py" line="242" />
       <source>{count} missing indicator values:</source>
       <translation>{count} 个指标值缺失：</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="248" />
+      <location filename="../../processing/algorithms/composite_index.py" line="247" />
       <source>  … and {more} more.</source>
       <translation>  … 另有 {more} 个。</translation>
     </message>
@@ -824,17 +824,17 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
   <context>
     <name>ConvergenceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="52" />
+      <location filename="../../processing/algorithms/convergence.py" line="51" />
       <source>σ- and β-convergence</source>
       <translation>σ收敛与β收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="53" />
+      <location filename="../../processing/algorithms/convergence.py" line="52" />
       <source>σ- and β-convergence of an indicator, with spatial β-convergence models.</source>
       <translation>指标的 σ 收敛与 β 收敛，含空间 β 收敛模型。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="59" />
+      <location filename="../../processing/algorithms/convergence.py" line="58" />
       <source>Do regional differences shrink, and do lagging cities catch up? Tests σ- and β-convergence of a yearly indicator (e.g. a resilience or digital-economy index) across cities.
 
 Input: a wide layer (one feature per city, fields STEM_YYYY such as RES_2011 … RES_2019: choose any year of the stem) or a long layer (one feature per city and year: choose its year field and the city id field). The indicator must be positive (logs and growth rates).
@@ -859,252 +859,252 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
 输出：含初始水平与增长率的城市图层（分级设色图）、σ收敛表、β收敛汇总表，可选的分组表和全部系数表，含论文格式表格（括号内为标准误，附显著性星号）和图表的 HTML 报告，以及 PNG 格式的σ收敛图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="57" />
+      <location filename="../../processing/algorithms/convergence.py" line="56" />
       <source>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects</source>
       <translation>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects,收敛,σ收敛,β收敛,追赶,区域差异,泰尔指数,基尼系数,Dagum 基尼系数,变异系数,半衰期,收敛速度,空间收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="106" />
+      <location filename="../../processing/algorithms/convergence.py" line="105" />
       <source>Cities with a yearly indicator</source>
       <translation>含逐年指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="108" />
+      <location filename="../../processing/algorithms/convergence.py" line="107" />
       <source>Indicator</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="110" />
+      <location filename="../../processing/algorithms/convergence.py" line="109" />
       <source>Indicator (any year of a STEM_YYYY field, or the value field of a long layer)</source>
       <translation>指标（STEM_YYYY 字段中的任一年份，或长格式图层的数值字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <location filename="../../processing/algorithms/convergence.py" line="112" />
       <source>Region group field</source>
       <translation>区域分组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="115" />
+      <location filename="../../processing/algorithms/convergence.py" line="114" />
       <source>Region group field (e.g. region: east, central, west, northeast)</source>
       <translation>地区分组字段（如地区：东部、中部、西部、东北）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="117" />
+      <location filename="../../processing/algorithms/convergence.py" line="116" />
       <source>Control variables</source>
       <translation>控制变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="119" />
+      <location filename="../../processing/algorithms/convergence.py" line="118" />
       <source>Control variables for conditional β-convergence (optional)</source>
       <translation>条件β收敛的控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="122" />
+      <location filename="../../processing/algorithms/convergence.py" line="121" />
       <source>Spatial β-convergence models</source>
       <translation>空间 β 收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="123" />
+      <location filename="../../processing/algorithms/convergence.py" line="122" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="123" />
+      <location filename="../../processing/algorithms/convergence.py" line="122" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="124" />
+      <location filename="../../processing/algorithms/convergence.py" line="123" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="125" />
+      <location filename="../../processing/algorithms/convergence.py" line="124" />
       <source>Spatial β-convergence models (cross-section, maximum likelihood)</source>
       <translation>空间β收敛模型（截面，极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="126" />
+      <location filename="../../processing/algorithms/convergence.py" line="125" />
       <source>Fixed effects of the panel β regression</source>
       <translation>面板β回归的固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="127" />
+      <location filename="../../processing/algorithms/convergence.py" line="126" />
       <source>None (pooled OLS)</source>
       <translation>无（混合 OLS）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="128" />
+      <location filename="../../processing/algorithms/convergence.py" line="127" />
       <source>Unit (city)</source>
       <translation>城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="129" />
+      <location filename="../../processing/algorithms/convergence.py" line="128" />
       <source>Unit and year (two-way)</source>
       <translation>城市与年份（双向固定效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="130" />
+      <location filename="../../processing/algorithms/convergence.py" line="129" />
       <source>Standard errors of the OLS regressions</source>
       <translation>OLS 回归的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="131" />
+      <location filename="../../processing/algorithms/convergence.py" line="130" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="131" />
+      <location filename="../../processing/algorithms/convergence.py" line="130" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="132" />
+      <location filename="../../processing/algorithms/convergence.py" line="131" />
       <source>Clustered by unit (robust HC1 in the cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="135" />
+      <location filename="../../processing/algorithms/convergence.py" line="134" />
       <source>Controls in the cross-section</source>
       <translation>截面回归中的控制变量取值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="136" />
+      <location filename="../../processing/algorithms/convergence.py" line="135" />
       <source>Value in the first year</source>
       <translation>首年值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="136" />
+      <location filename="../../processing/algorithms/convergence.py" line="135" />
       <source>Mean over the period</source>
       <translation>期间均值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="138" />
+      <location filename="../../processing/algorithms/convergence.py" line="136" />
       <source>Standard deviation divisor</source>
       <translation>标准差分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="139" />
+      <location filename="../../processing/algorithms/convergence.py" line="137" />
       <source>n − 1 (sample)</source>
       <translation>n − 1（样本）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="139" />
+      <location filename="../../processing/algorithms/convergence.py" line="137" />
       <source>n (population)</source>
       <translation>n（总体）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="140" />
+      <location filename="../../processing/algorithms/convergence.py" line="138" />
       <source>Standard deviation (CV, σ of logs) divides by</source>
       <translation>标准差（变异系数、对数标准差）的分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="142" />
+      <location filename="../../processing/algorithms/convergence.py" line="140" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="143" />
+      <location filename="../../processing/algorithms/convergence.py" line="141" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="149" />
+      <location filename="../../processing/algorithms/convergence.py" line="147" />
       <source>Cities with growth rates</source>
       <translation>含增长率的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="151" />
+      <location filename="../../processing/algorithms/convergence.py" line="149" />
       <source>σ-convergence by year</source>
       <translation>逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="153" />
+      <location filename="../../processing/algorithms/convergence.py" line="151" />
       <source>β-convergence models</source>
       <translation>β收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="155" />
+      <location filename="../../processing/algorithms/convergence.py" line="153" />
       <source>σ-convergence by group and year</source>
       <translation>分组逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="158" />
+      <location filename="../../processing/algorithms/convergence.py" line="156" />
       <source>All β-convergence coefficients</source>
       <translation>全部β收敛系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="160" />
+      <location filename="../../processing/algorithms/convergence.py" line="158" />
       <source>σ-convergence chart</source>
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="164" />
+      <location filename="../../processing/algorithms/convergence.py" line="162" />
       <source>β (cross-section OLS, absolute)</source>
       <translation>β（截面 OLS，绝对收敛）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="165" />
+      <location filename="../../processing/algorithms/convergence.py" line="163" />
       <source>Speed of convergence λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="166" />
+      <location filename="../../processing/algorithms/convergence.py" line="164" />
       <source>Half-life (years)</source>
       <translation>半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="167" />
+      <location filename="../../processing/algorithms/convergence.py" line="165" />
       <source>Coefficient of variation, first year</source>
       <translation>变异系数（首年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="168" />
+      <location filename="../../processing/algorithms/convergence.py" line="166" />
       <source>Coefficient of variation, last year</source>
       <translation>变异系数（末年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="169" />
+      <location filename="../../processing/algorithms/convergence.py" line="167" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="258" />
+      <location filename="../../processing/algorithms/convergence.py" line="256" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="258" />
+      <location filename="../../processing/algorithms/convergence.py" line="256" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="260" />
+      <location filename="../../processing/algorithms/convergence.py" line="258" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design}β回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="319" />
+      <location filename="../../processing/algorithms/convergence.py" line="317" />
       <source>{variable} in {year}</source>
       <translation>{year}年{variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="321" />
+      <location filename="../../processing/algorithms/convergence.py" line="319" />
       <source>Log of {variable} in {year}</source>
       <translation>{year}年{variable}的对数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="322" />
+      <location filename="../../processing/algorithms/convergence.py" line="320" />
       <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
       <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="324" />
+      <location filename="../../processing/algorithms/convergence.py" line="322" />
       <source>{variable} in {year} relative to the mean of all units</source>
       <translation>{year}年{variable}相对全部单元均值之比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="332" />
+      <location filename="../../processing/algorithms/convergence.py" line="330" />
       <source>Growth of {variable} {start}–{end}</source>
       <translation>{variable} {start}–{end} 年增长</translation>
     </message>
@@ -5078,22 +5078,22 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>ReportLayouts</name>
     <message>
-      <location filename="../../processing/maps/layouts.py" line="120" />
+      <location filename="../../processing/maps/layouts.py" line="121" />
       <source>A4 landscape</source>
       <translation>A4 横向</translation>
     </message>
     <message>
-      <location filename="../../processing/maps/layouts.py" line="120" />
+      <location filename="../../processing/maps/layouts.py" line="121" />
       <source>A4 portrait</source>
       <translation>A4 纵向</translation>
     </message>
     <message>
-      <location filename="../../processing/maps/layouts.py" line="120" />
+      <location filename="../../processing/maps/layouts.py" line="121" />
       <source>A3 landscape</source>
       <translation>A3 横向</translation>
     </message>
     <message>
-      <location filename="../../processing/maps/layouts.py" line="120" />
+      <location filename="../../processing/maps/layouts.py" line="122" />
       <source>A3 portrait</source>
       <translation>A3 纵向</translation>
     </message>
@@ -5137,107 +5137,107 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
       <translation>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset,地图,报告,布局,打印,图集,模板,分级设色,图例,南海诸岛,附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="116" />
+      <location filename="../../processing/algorithms/report_map.py" line="119" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="118" />
+      <location filename="../../processing/algorithms/report_map.py" line="121" />
       <source>Layer (leave empty to map the current project's visible layers)</source>
       <translation>图层（留空则绘制当前项目的可见图层）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="120" />
+      <location filename="../../processing/algorithms/report_map.py" line="123" />
       <source>Field to classify</source>
       <translation>分类字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="122" />
+      <location filename="../../processing/algorithms/report_map.py" line="125" />
       <source>Field to classify (empty: keep the layer's style)</source>
       <translation>分级字段（留空：保留图层样式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="125" />
+      <location filename="../../processing/algorithms/report_map.py" line="127" />
       <source>Colour ramp</source>
       <translation>色带</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="127" />
+      <location filename="../../processing/algorithms/report_map.py" line="129" />
       <source>Page</source>
       <translation>页面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="128" />
+      <location filename="../../processing/algorithms/report_map.py" line="131" />
       <source>Title (default: the layer’s name)</source>
       <translation>标题（默认：图层名称）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="131" />
+      <location filename="../../processing/algorithms/report_map.py" line="134" />
       <source>Subtitle</source>
       <translation>副标题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="133" />
+      <location filename="../../processing/algorithms/report_map.py" line="136" />
       <source>Data source note</source>
       <translation>数据来源说明</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="135" />
+      <location filename="../../processing/algorithms/report_map.py" line="137" />
       <source>Pages</source>
       <translation>页数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="136" />
+      <location filename="../../processing/algorithms/report_map.py" line="138" />
       <source>One page</source>
       <translation>单页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="136" />
+      <location filename="../../processing/algorithms/report_map.py" line="138" />
       <source>One page per year (STEM_YYYY fields)</source>
       <translation>每年一页（STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="137" />
+      <location filename="../../processing/algorithms/report_map.py" line="139" />
       <source>One page per value of a field</source>
       <translation>按字段值每值一页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="139" />
+      <location filename="../../processing/algorithms/report_map.py" line="141" />
       <source>One page per value of</source>
       <translation>按字段值分页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="141" />
+      <location filename="../../processing/algorithms/report_map.py" line="143" />
       <source>Field with one page per value (e.g. region)</source>
       <translation>每值一页的字段（如地区）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="143" />
+      <location filename="../../processing/algorithms/report_map.py" line="144" />
       <source>Classes of a page per year</source>
       <translation>逐年分页的分级方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="144" />
+      <location filename="../../processing/algorithms/report_map.py" line="145" />
       <source>Same classes for every year</source>
       <translation>各年使用相同分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="144" />
+      <location filename="../../processing/algorithms/report_map.py" line="145" />
       <source>Classify each year on its own</source>
       <translation>每年单独分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="147" />
+      <location filename="../../processing/algorithms/report_map.py" line="148" />
       <source>Own layout template</source>
       <translation>自定义布局模板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="148" />
+      <location filename="../../processing/algorithms/report_map.py" line="149" />
       <source>Layout templates (*.qpt)</source>
       <translation>布局模板 (*.qpt)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="149" />
+      <location filename="../../processing/algorithms/report_map.py" line="150" />
       <source>Own layout template (.qpt; replaces Page)</source>
       <translation>自定义布局模板（.qpt；替代“页面”）</translation>
     </message>
@@ -10993,17 +10993,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的取点方法“{method}”；请使用 centroid 或 point_on_surface。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="190" />
+      <location filename="../../processing/algorithms/convergence.py" line="188" />
       <source>The indicator {variable} cannot also be a control; remove it from the controls.</source>
       <translation>指标 {variable} 不能同时作为控制变量；请将其从控制变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="200" />
+      <location filename="../../processing/algorithms/convergence.py" line="198" />
       <source>Spatial models need the cities' geometries or a weights file; the layer has no geometry, so choose a GAL/GWT weights file.</source>
       <translation>空间模型需要城市的几何或权重文件；该图层没有几何，请选择 GAL/GWT 权重文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="248" />
+      <location filename="../../processing/algorithms/convergence.py" line="246" />
       <source>The group field {field} changes over the years for {count} unit(s): {units}; a unit must stay in one group.</source>
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>

@@ -43,6 +43,7 @@ PINNED = [
     (mediation.MODELS, ("cross_section", "pooled", "unit", "twoway")),
     (convergence.SPATIAL_MODELS, ("SAR", "SEM", "SDM")),
     (convergence.TIMINGS, ("initial", "mean")),
+    (convergence.DIVISORS, ("sample", "population")),
     (coverage.PROBLEMS, ("set_covering", "maximal_covering")),
     (coverage.POINT_METHODS, ("centroid", "point_on_surface", "fields")),
     (indices.METHODS, ("entropy", "critic", "cv", "equal", "user")),

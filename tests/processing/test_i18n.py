@@ -241,7 +241,7 @@ def test_enum_options_and_legends_in_chinese(provider, chinese):
     assert local_moran.parameterDefinition("CORRECTION").options() == ["无", "错误发现率（Benjamini–Hochberg）",
                                                                        "Bonferroni"]
     assert local_moran.parameterDefinition("WEIGHTS_KIND").options()[:3] == ["Queen 邻接", "Rook 邻接", "K 近邻"]
-    assert scheme_labels()[0] == "自然断点（Fisher–Jenks）"
+    assert scheme_labels()["fisher_jenks"] == "自然断点（Fisher–Jenks）"
     legend = [label for _, _, label in hotspot_style("GI_LAB").renderer.categories]
     assert legend[:7] == ["热点（99% 置信度）", "热点（95% 置信度）", "热点（90% 置信度）", "不显著",
                           "冷点（90% 置信度）", "冷点（95% 置信度）", "冷点（99% 置信度）"]
