@@ -181,7 +181,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             "CITIES_SHARE": result.cities_share,
             "DEMAND_SHARE": result.demand_share,
             "MAX_KM": float(a.km.max()),
-            "GAP": 0.0 if result.result.optimal else (result.result.gap if result.result.gap is not None else -1.0),
+            "GAP": result.result.gap_or(-1.0),
             "OPTIMAL": bool(result.result.optimal),
         })
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)

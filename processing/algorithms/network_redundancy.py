@@ -153,7 +153,7 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
             "N_ADDED": len(result.added),
             "N_UNPROTECTABLE": len(result.unprotectable),
             "N_TARGET": len(result.target_added) if result.target_added is not None else -1,
-            "GAP": 0.0 if result.result.optimal else (result.result.gap if result.result.gap is not None else -1.0),
+            "GAP": result.result.gap_or(-1.0),
             "OPTIMAL": bool(result.result.optimal),
         })
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
