@@ -203,7 +203,7 @@ def test_local_moran_stops_within_a_second(provider, grid_100k, tmp_path, at):
 @pytest.mark.parametrize("phase", ["core.charts.moran_scatter:moran_scatter_chart",
                                    "core.charts.base:save_chart",
                                    "processing.autocorrelation_report:write_local_moran_report",
-                                   "processing.bridge:frame_to_sink"])
+                                   "processing.io.bridge:frame_to_sink"])
 def test_local_moran_stops_during_outputs_plot_and_report(provider, grid_100k, tmp_path, monkeypatch, phase):
     event = threading.Event()
     signal_on(monkeypatch, phase, event)
