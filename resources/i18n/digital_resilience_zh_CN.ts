@@ -8263,7 +8263,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{count} 个要素没有有效的经纬度：{names}。请补全坐标（经度 −180…180，纬度 −90…90），或剔除这些要素。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/solver.py" line="53" />
+      <location filename="../../core/coverage/solver.py" line="59" />
       <source>The HiGHS solver (Python package highspy) is missing; install it with pip install highspy and run again.</source>
       <translation>缺少 HiGHS 求解器（Python 包 highspy）；请用 pip install highspy 安装后重新运行。</translation>
     </message>
