@@ -156,3 +156,32 @@ def long_to_wide(frame: pd.DataFrame, unit: str, year: str, values) -> pd.DataFr
     wide = frame.pivot(index=unit, columns=year, values=list(values))
     wide.columns = [year_field(stem, y) for stem, y in wide.columns]
     return wide[sorted(wide.columns, key=lambda c: split_year_field(c))]
+
+
+def unit_ids(frame: pd.DataFrame, id_field: str | None, unique: bool = True) -> np.ndarray:
+    """The unit ids of ``frame``'s rows: the id field's values (never NULL; unique unless
+    ``unique`` is False, as in a long layer with one row per unit and year), or the row index
+    (the feature ids) without an id field."""
+    if not id_field:
+        return frame.index.to_numpy()
+    values = frame[id_field]
+    if values.isna().any():
+        raise InputError(
+            "The id field {field} is empty (NULL) for {count} feature(s); fill it or choose another field.",
+            field=id_field, count=int(values.isna().sum()),
+        )
+    duplicated = values[values.duplicated(keep=False)] if unique else values.iloc[:0]
+    if len(duplicated):
+        raise InputError(
+            "The id field {field} is not unique: {values} occur more than once; choose a unique field "
+            "(e.g. adcode).",
+            field=id_field, values=preview(sorted(set(duplicated.astype(str)))),
+        )
+    return np.asarray(values.to_numpy())
+
+
+def require_unit_id(id_field: str | None, year_field: str | None) -> None:
+    """A long layer (a year field) has several features per unit: its unit id field must be set."""
+    if year_field and not id_field:
+        raise InputError("A long layer (one feature per unit and year) needs its unit id field (e.g. adcode) so "
+                         "that the rows of a unit are matched: choose the unit id field.")

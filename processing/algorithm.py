@@ -35,6 +35,7 @@ from ..core.errors import Bilingual, Cancelled, InputError, Message
 from ..core.progress import cancellable, checkpoint
 from .io.outputs import RunOutputs, cannot_write_message
 from .qgis_compat import parameter_as_strings
+from .translation import ui_language
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
 ICON_PATH = PLUGIN_DIR / "resources" / "icons" / "icon.svg"
@@ -73,11 +74,6 @@ def translate(text: str, context: str = "ResilienceAlgorithm") -> str:
     return QCoreApplication.translate(context, text)
 
 
-def ui_language() -> str:
-    """``"zh"`` while the installed translation is Chinese, else ``"en"`` (asked of the
-    translation itself, so it always matches the texts the user reads)."""
-    # Translators: the language code of this translation ("zh" for Chinese).
-    return QCoreApplication.translate("DigitalResilienceLanguage", "en")
 
 
 def core_text(text, context: str = "core") -> str:

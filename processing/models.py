@@ -21,6 +21,7 @@ from qgis.core import QgsProcessingModelAlgorithm, QgsProcessingParameterDefinit
 from qgis.PyQt.QtCore import QCoreApplication
 
 from .algorithm import GROUPS, HELP_URL, PLUGIN_DIR, group_icon_path
+from .translation import translator
 
 MODEL_DIR = PLUGIN_DIR / "resources" / "models"
 STUDY_CHAIN = "studychain"
@@ -40,8 +41,7 @@ INPUT_HELP = {
 }
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ResilienceModel", text)
+tr = translator("ResilienceModel")
 
 
 def model_texts(name: str) -> tuple[str, str, str]:

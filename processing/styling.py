@@ -423,15 +423,15 @@ def cjk_font_family() -> str:
 SCHEME_KEYS = ("fisher_jenks", "quantiles", "equal_interval", "std_mean", "box_plot")
 
 
-def scheme_labels() -> list[str]:
+def scheme_labels() -> dict[str, str]:
     """Translated names of :data:`SCHEME_KEYS`, for enum parameters."""
-    return [
-        style_tr("Natural breaks (Fisher–Jenks)"),
-        style_tr("Quantiles"),
-        style_tr("Equal interval"),
-        style_tr("Standard deviation"),
-        style_tr("Box plot"),
-    ]
+    return {
+        "fisher_jenks": style_tr("Natural breaks (Fisher–Jenks)"),
+        "quantiles": style_tr("Quantiles"),
+        "equal_interval": style_tr("Equal interval"),
+        "std_mean": style_tr("Standard deviation"),
+        "box_plot": style_tr("Box plot"),
+    }
 
 
 #: Colour ramps of QGIS's default style offered to users, in enum order (append only).

@@ -8,23 +8,43 @@ too when a script registers it without the plugin (``processing.run``), so Toolb
 messages, legends, layer names and reports all follow the same choice. :func:`ui_language`
 (in ``algorithm.py``, which the algorithms import) says which language that translation gives
 (``"zh"`` or ``"en"``), for the texts that are not translations but given in both languages by
-the user (an indicator's ``name_zh``/``name_en``).
+the user (an indicator's ``name_zh``/``name_en``). :func:`translator` makes a module's ``tr``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
 
 from ..core.locales import translation_locales
-from .algorithm import PLUGIN_DIR, ui_language
 
-__all__ = ["ensure_translator", "install_translator", "qgis_locale", "remove_translator", "ui_language"]
+__all__ = ["ensure_translator", "install_translator", "qgis_locale", "remove_translator", "translator", "ui_language"]
 
-I18N_DIR = PLUGIN_DIR / "resources" / "i18n"
+I18N_DIR = Path(__file__).resolve().parent.parent / "resources" / "i18n"
 
 #: The translator the plugin or the provider installed (at most one).
 _installed: list[QTranslator] = []
+
+
+def translator(context: str) -> Callable[[str], str]:
+    """The ``tr`` of a module whose strings live in the translation context ``context``:
+    ``tr = translator("WeightsParameters")`` at module level (``scripts/i18n.py`` reads the
+    context from that assignment, so pass a literal)."""
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate(context, text)
+
+    return tr
+
+
+def ui_language() -> str:
+    """``"zh"`` while the installed translation is Chinese, else ``"en"`` (asked of the
+    translation itself, so it always matches the texts the user reads)."""
+    # Translators: the language code of this translation ("zh" for Chinese).
+    return QCoreApplication.translate("DigitalResilienceLanguage", "en")
 
 
 def qgis_locale() -> str:

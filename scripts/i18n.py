@@ -14,7 +14,8 @@ pylupdate5 only sees ``tr()`` calls it can parse and knows nothing of the core's
 * the algorithms' ``DISPLAY_NAME``, ``SHORT_DESCRIPTION``, ``HELP`` and ``TAGS`` class attributes (translated through
   ``self.tr``);
 * calls of module functions that wrap ``QCoreApplication.translate`` (``tr``, ``translate``,
-  ``style_tr`` …; their context is read from the wrapper) and direct
+  ``style_tr`` …; their context is read from the wrapper), of a module's
+  ``tr = translator("Ctx")`` (``processing/translation.py``) and direct
   ``QCoreApplication.translate("Ctx", "…")`` calls;
 * ``InputError("template", …)`` and ``Message("template", …)`` (``core/errors.py``: notes,
   warnings and labels of the core, translated by ``processing/algorithm.py: core_text``):
@@ -87,6 +88,12 @@ def _wrappers(tree: ast.Module) -> dict[str, tuple[int, str | None, int | None]]
     fixed or default context, context argument index or None)."""
     found = {}
     for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and isinstance(
+                node.value.func, ast.Name) and node.value.func.id == "translator" and node.value.args:
+            context = _string(node.value.args[0])  # tr = translator("Ctx")
+            found.update({target.id: (0, context, None) for target in node.targets
+                          if isinstance(target, ast.Name) and context})
+            continue
         if not isinstance(node, ast.FunctionDef):
             continue
         params = [a.arg for a in node.args.args]

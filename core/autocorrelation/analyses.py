@@ -22,11 +22,11 @@ from .base import MINIMUM_UNITS, check_varies
 from .clusters import GEARY_LABELS, LISA_LABELS, NO_DATA
 from .geary import Geary
 from .getis_ord import GeneralG
-from .inference import CORRECTIONS, check_alternative
 from .local_geary import LocalGeary
 from .local_getis_ord import LocalG
 from .local_moran import LocalMoran, LocalMoranBV
 from .moran import Moran, MoranBV
+from .options import ANALYTICAL_INFERENCE, DEFAULT_INFERENCE, LOCAL_KINDS, STATISTICS, InferenceSpec
 from .runs import (
     LayerUnits,
     OutputField,
@@ -40,8 +40,6 @@ from .runs import (
 )
 from .runs import wide_columns as _wide_columns
 
-STATISTICS = ("moran", "geary", "getis_ord")
-LOCAL_KINDS = ("univariate", "bivariate", "differential")
 TABLE_COLUMNS = ["field", "column", "year", "statistic", "inference", "value", "expected", "variance", "z",
                  "p_value", "units", "perms", "alternative"]
 
@@ -72,11 +70,11 @@ class GlobalResult:
 
 
 def global_autocorrelation(panel: LayerUnits, fields, all_years: bool = False, statistics=STATISTICS,
-                           permutations: int = 999, seed=None, alternative: str = "two-sided",
-                           nulls: str = "drop", progress=None) -> GlobalResult:
+                           inference: InferenceSpec = DEFAULT_INFERENCE, nulls: str = "drop",
+                           progress=None) -> GlobalResult:
     """Moran's I, Geary's C and General G of every field (and year): one table row per
-    field, year, statistic and kind of inference."""
-    check_alternative(alternative)
+    field, year, statistic and kind of inference (``inference``: permutations, seed and the
+    alternative; its alpha and correction are for local statistics)."""
     unknown = [s for s in statistics if s not in STATISTICS]
     if unknown or not statistics:
         raise InputError("Choose at least one statistic among {choices}.", choices=", ".join(STATISTICS))
@@ -91,8 +89,8 @@ def global_autocorrelation(panel: LayerUnits, fields, all_years: bool = False, s
         values = selection.values[0]
         for s, statistic in enumerate(statistics):
             step = span(progress, (r * len(statistics) + s) / steps, (r * len(statistics) + s + 1) / steps)
-            common = {"permutations": permutations, "seed": seed, "alternative": alternative, "progress": step,
-                      "label": run.title}
+            common = {"permutations": inference.permutations, "seed": inference.seed,
+                      "alternative": inference.alternative, "progress": step, "label": run.title}
             if statistic == "moran":
                 result = Moran(values, selection.weights, **common)
                 kinds = [(NORMALITY, result.EI, result.VI_norm, result.z_norm, result.p_norm),
@@ -110,10 +108,10 @@ def global_autocorrelation(panel: LayerUnits, fields, all_years: bool = False, s
                 kinds = [(RANDOMISATION, result.EG, result.VG, result.z_rand, result.p_rand)]
             if result.permutations:
                 kinds.append((PERMUTATION, result.EI_sim, result.VI_sim, result.z_sim, result.p_sim))
-            for inference, expected, variance, z, p in kinds:
-                rows.append([run.stem, run.columns[0], run.year, str(result.name), str(inference),
+            for method, expected, variance, z, p in kinds:
+                rows.append([run.stem, run.columns[0], run.year, str(result.name), str(method),
                              result.statistic, expected, variance, z, p, result.n,
-                             result.permutations if inference == PERMUTATION else 0, alternative])
+                             result.permutations if method == PERMUTATION else 0, inference.alternative])
     report(progress, 1.0)
     if not rows:
         raise InputError("Nothing could be computed: General G needs values of zero or more; choose Moran's I or "
@@ -228,14 +226,6 @@ NO_DATA_VALUES = {
 }
 
 
-def _check_options(correction: str, alpha: float) -> None:
-    if correction not in CORRECTIONS:
-        raise InputError("Unknown multiple-testing correction “{correction}”; use one of {choices}.",
-                         correction=correction, choices=", ".join(CORRECTIONS))
-    if not 0 < alpha < 1:
-        raise InputError("The significance level must be between 0 and 1 (e.g. 0.05); got {alpha}.", alpha=alpha)
-
-
 def _local(statistic, kind, panel, runs, fields, compute, nulls, progress, global_statistic=None) -> LocalAnalysis:
     results, notes = [], []
     for r, run in enumerate(runs):
@@ -250,20 +240,18 @@ def _local(statistic, kind, panel, runs, fields, compute, nulls, progress, globa
 
 
 def local_moran_analysis(panel: LayerUnits, field: str, kind: str = "univariate", second: str | None = None,
-                         all_years: bool = False, permutations: int = 999, seed=None, alpha: float = 0.05,
-                         correction: str = "none", conditional: bool = True, nulls: str = "drop",
-                         progress=None) -> LocalAnalysis:
+                         all_years: bool = False, inference: InferenceSpec = DEFAULT_INFERENCE,
+                         conditional: bool = True, nulls: str = "drop", progress=None) -> LocalAnalysis:
     """LISA of ``field``: univariate, bivariate (against the lag of ``second``) or
     differential (the change ``field − second``), for every year when ``all_years``."""
-    _check_options(correction, alpha)
     if kind not in LOCAL_KINDS:
         raise InputError("Unknown kind of LISA “{kind}”; use one of {choices}.", kind=kind,
                          choices=", ".join(LOCAL_KINDS))
     if kind != "univariate" and not second:
         raise InputError("A {kind} LISA needs a second field: the lagged variable (bivariate) or the "
                          "earlier year (differential).", kind=kind)
-    fields = lisa_fields(correction, permutations)
-    options = {"permutations": permutations, "seed": seed, "alpha": alpha, "correction": correction}
+    fields = lisa_fields(inference.correction, inference.permutations)
+    options = _local_options(inference)
     if kind == "bivariate":
         runs = plan_runs(panel, field, all_years, second)
 
@@ -298,33 +286,38 @@ def local_moran_analysis(panel: LayerUnits, field: str, kind: str = "univariate"
     return _local("local_moran", kind, panel, runs, fields, compute, nulls, progress, overall)
 
 
+def _local_options(inference: InferenceSpec) -> dict:
+    """The keyword arguments of the local statistics (LocalMoran, LocalGeary, LocalG)."""
+    return {"permutations": inference.permutations, "seed": inference.seed, "alpha": inference.alpha,
+            "correction": inference.correction}
+
+
 def _change(run: Run) -> str:
     return Message("the change {later} − {earlier}", later=run.columns[0], earlier=run.columns[1])
 
 
-def local_geary_analysis(panel: LayerUnits, field: str, all_years: bool = False, permutations: int = 999, seed=None,
-                         alpha: float = 0.05, correction: str = "none", nulls: str = "drop",
+def local_geary_analysis(panel: LayerUnits, field: str, all_years: bool = False,
+                         inference: InferenceSpec = DEFAULT_INFERENCE, nulls: str = "drop",
                          progress=None) -> LocalAnalysis:
     """Local Geary's c of ``field`` (every year when ``all_years``)."""
-    _check_options(correction, alpha)
 
     def compute(selection, step):
-        return LocalGeary(selection.values[0], selection.weights, permutations=permutations, seed=seed,
-                          alpha=alpha, correction=correction, progress=step, label=selection.run.title)
+        return LocalGeary(selection.values[0], selection.weights, progress=step, label=selection.run.title,
+                          **_local_options(inference))
 
     return _local("local_geary", "univariate", panel, plan_runs(panel, field, all_years),
-                  geary_fields(correction), compute, nulls, progress)
+                  geary_fields(inference.correction), compute, nulls, progress)
 
 
 def hotspot_analysis(panel: LayerUnits, field: str, all_years: bool = False, star: bool = True,
-                     permutations: int = 0, seed=None, correction: str = "none", nulls: str = "drop",
+                     inference: InferenceSpec = ANALYTICAL_INFERENCE, nulls: str = "drop",
                      progress=None) -> LocalAnalysis:
-    """Getis-Ord Gi* (or Gi) hot and cold spots of ``field`` (every year when ``all_years``)."""
-    _check_options(correction, 0.05)
+    """Getis-Ord Gi* (or Gi) hot and cold spots of ``field`` (every year when ``all_years``; the
+    bins use fixed confidence levels, so ``inference.alpha`` is not used)."""
 
     def compute(selection, step):
-        return LocalG(selection.values[0], selection.weights, star=star, permutations=permutations, seed=seed,
-                      correction=correction, progress=step, label=selection.run.title)
+        return LocalG(selection.values[0], selection.weights, star=star, permutations=inference.permutations,
+                      seed=inference.seed, correction=inference.correction, progress=step, label=selection.run.title)
 
     return _local("hotspots", "univariate", panel, plan_runs(panel, field, all_years),
-                  hotspot_fields(correction, permutations, star), compute, nulls, progress)
+                  hotspot_fields(inference.correction, inference.permutations, star), compute, nulls, progress)

@@ -16,16 +16,7 @@ import numpy as np
 from scipy import stats
 
 from ..errors import InputError
-
-ALTERNATIVES = ("two-sided", "greater", "less")
-CORRECTIONS = ("none", "fdr", "bonferroni")
-
-
-def check_alternative(alternative: str) -> str:
-    if alternative not in ALTERNATIVES:
-        raise InputError("Unknown alternative “{alternative}”; use one of {choices}.",
-                         alternative=alternative, choices=", ".join(ALTERNATIVES))
-    return alternative
+from .options import ALTERNATIVES, check_alternative, check_correction
 
 
 def normal_p(z, alternative: str = "two-sided"):
@@ -79,9 +70,7 @@ def adjust_p(p, correction: str = "none"):
     exactly GeoDa's FDR rule ``p_(i) ≤ i·α/m``; ``bonferroni``: ``min(1, m·p)``;
     ``none``: ``p`` itself. NaN (units not tested) stays NaN and does not count in m.
     """
-    if correction not in CORRECTIONS:
-        raise InputError("Unknown multiple-testing correction “{correction}”; use one of {choices}.",
-                         correction=correction, choices=", ".join(CORRECTIONS))
+    check_correction(correction)
     p = np.asarray(p, dtype=np.float64)
     adjusted = p.copy()
     tested = np.isfinite(p)

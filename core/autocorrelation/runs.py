@@ -23,8 +23,7 @@ from ..errors import InputError, preview
 from ..panel import check_unit_ids, expand_years, split_year_field, year_field, year_values
 from ..weights.model import SpatialWeights
 from .clusters import LISA_LABELS, NO_DATA
-
-NULL_POLICIES = ("drop", "error")
+from .options import NULL_POLICIES
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import numpy as np
 from ..errors import InputError
 from ..regression.ols import ols
 from ..regression.within import design
+from .options import TIMINGS
 from .speed import Speed, speed_of_convergence
 
 INITIAL = "ln y0"
@@ -74,7 +75,7 @@ def growth_and_level(values: np.ndarray, years: list[int]) -> tuple[np.ndarray, 
 
 def cross_section_controls(controls: dict[str, np.ndarray], timing: str) -> dict[str, np.ndarray]:
     """Each control (units × years) at its initial-year value or its period mean."""
-    if timing not in ("initial", "mean"):
+    if timing not in TIMINGS:
         raise InputError("Unknown timing of the controls “{timing}”; use initial or mean.", timing=timing)
     return {name: (m[:, 0] if timing == "initial" else m.mean(axis=1)) for name, m in controls.items()}
 

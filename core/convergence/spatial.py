@@ -29,9 +29,9 @@ from ..econometrics.spillover import spectrum_for
 from ..errors import InputError, preview
 from ..regression.panel_data import describe_units
 from .beta import CONSTANT, INITIAL, BetaModel, cross_section_design
+from .options import SPATIAL_MODELS as MODELS
 from .speed import speed_of_convergence
 
-MODELS = ("SAR", "SEM", "SDM")
 #: Simulation draws and seed of the effects' standard errors (``resilience:spatialdurbin``'s defaults).
 DRAWS = 1000
 SEED = 1

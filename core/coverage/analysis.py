@@ -16,9 +16,8 @@ from ..progress import report, span
 from .assignment import Assignment, assign_to_cores
 from .costs import pairs_within
 from .models import CoverSolution, backup_covering, maximal_covering, set_covering
+from .options import PROBLEMS
 from .sites import Sites
-
-PROBLEMS = ("set_covering", "maximal_covering")
 
 
 @dataclass

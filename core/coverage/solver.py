@@ -45,6 +45,12 @@ class MipResult:
     def has_solution(self) -> bool:
         return self.x is not None
 
+    def gap_or(self, unknown: float) -> float:
+        """0 when proven optimal, else the relative gap, or ``unknown`` when there is none."""
+        if self.optimal:
+            return 0.0
+        return self.gap if self.gap is not None else unknown
+
 
 def _highspy():
     try:

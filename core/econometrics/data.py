@@ -23,8 +23,7 @@ from ..errors import InputError, Message, preview
 from ..panel import check_unit_years, numeric_values, panel_stems, split_year_field, year_values
 
 #: Panel effects: pooled, unit / time / two-way fixed effects, random unit effects
-#: (optionally with time fixed effects).
-EFFECTS = ("none", "unit", "time", "twoway", "random", "random_time")
+#: (optionally with time fixed effects): EFFECTS of .options.
 FIXED_EFFECTS = ("unit", "time", "twoway")
 RANDOM_EFFECTS = ("random", "random_time")
 EFFECT_LABELS = {

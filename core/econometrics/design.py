@@ -25,8 +25,8 @@ import scipy.linalg
 from ..constant import is_constant
 from ..errors import InputError, Message, preview
 from .data import EFFECT_LABELS, FIXED_EFFECTS, PanelData, spatial_lag
+from .options import MODELS
 
-MODELS = ("OLS", "SAR", "SEM", "SDM", "SDEM", "SLX")
 LAG_MODELS = ("SAR", "SDM")
 ERROR_MODELS = ("SEM", "SDEM")
 DURBIN_MODELS = ("SDM", "SDEM", "SLX")

@@ -38,11 +38,11 @@ from .data import PanelData
 from .design import DURBIN_MODELS, ML_MODELS, lag_name
 from .diagnostics import Test
 from .effects import KINDS, EffectsTable, compute_effects
+from .options import GROUPINGS
+from .options import HETEROGENEITY_METHODS as METHODS
 from .results import ModelResult, two_sided_p
 from .spillover import SpilloverSpec, align_weights, fit_model, spectrum_for, without_islands
 
-GROUPINGS = ("period", "category", "quantile")
-METHODS = ("separate", "interaction")
 MIN_UNITS = 10
 
 

@@ -46,10 +46,9 @@ from ..progress import report, span
 from .data import PanelData
 from .design import LAG_MODELS, lag_name
 from .effects import _draws
+from .options import CHANGE_KINDS
 from .spillover import SpilloverResult, SpilloverSpec, run_spillover
 
-#: How the regressor changes (the CHANGE_KIND options of the algorithm, in order).
-CHANGE_KINDS = ("absolute", "percent", "target")
 #: Columns of the sparse right-hand sides solved at once (larger blocks are slower with threaded BLAS).
 BLOCK = 8
 Z95 = 1.959963984540054

@@ -21,13 +21,14 @@ from ..errors import InputError, Message, preview
 from ..names import labelled
 from ..progress import report, span
 from ..weights.model import SpatialWeights
-from .data import EFFECT_LABELS, EFFECTS, FIXED_EFFECTS, RANDOM_EFFECTS, PanelData
+from .data import EFFECT_LABELS, FIXED_EFFECTS, RANDOM_EFFECTS, PanelData
 from .design import ERROR_MODELS, LAG_MODELS, ML_MODELS, MODELS
 from .diagnostics import Test, hausman, lm_tests, lr_test, wald_common_factor, wald_no_durbin
 from .effects import EffectsTable, compute_effects
 from .error import fit_error
 from .lag import fit_lag
 from .ols import fit_ols
+from .options import EFFECTS
 from .random_effects import fit_random_effects
 from .results import ModelResult
 from .spectrum import Spectrum

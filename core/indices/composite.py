@@ -31,16 +31,13 @@ from .critic import critic_weights
 from .entropy import DEFAULT_SHIFT, entropy_weights
 from .fixed import equal_weights, user_weights
 from .missing import handle_missing
+from .options import METHODS, POOLING, STANDARDISATIONS
 from .standardise import constant_columns, minmax, zscore
 from .stems import topsis_stem
 from .system import IndexSpec, IndicatorSystem
 from .topsis import topsis
 from .variation import cv_weights
 
-#: Options in dialog order (append only).
-METHODS = ("entropy", "critic", "cv", "equal", "user")
-STANDARDISATIONS = ("minmax", "zscore")
-POOLING = ("pooled", "per_year")
 WEIGHT_COLUMNS = ("index", "dimension", "indicator", "name", "direction", "year", "method", "entropy",
                   "diverg", "sd", "conflict", "info", "cv", "weight", "rank", "dim_weight")
 

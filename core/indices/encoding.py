@@ -17,9 +17,7 @@ from __future__ import annotations
 import codecs
 
 from ..errors import InputError
-
-#: Encodings offered to the user, in the order of the dialog (append only).
-CHOICES = ("auto", "utf-8", "gb18030", "big5", "latin-1")
+from .options import ENCODINGS as CHOICES  # offered to the user, in the order of the dialog
 
 #: Encodings that detection can only guess at (the log then asks the user to check the names).
 GUESSED = ("gb18030", "cp1252", "latin-1")

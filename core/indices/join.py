@@ -21,12 +21,12 @@ from ..errors import InputError, Message, preview
 from ..panel import year_field
 from .field_names import indicator_stems
 from .keys import describe_codes, normalise_code
-from .layouts import TablePanel
 from .names import NameMatcher
 from .numbers import decision_rows
+from .options import JOIN_BY
+from .options import OUTPUT_SHAPES as SHAPES
+from .table_shapes import TablePanel
 
-JOIN_BY = ("code", "name")
-SHAPES = ("wide", "long")
 REPORT_COLUMNS = ("issue", "key", "unit", "lines", "detail")
 
 

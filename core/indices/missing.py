@@ -15,9 +15,7 @@ import pandas as pd
 
 from ..errors import InputError, Message, preview
 from ..panel import finite_or_missing
-
-#: Policies in dialog order (append only).
-POLICIES = ("error", "drop", "fill_year_mean")
+from .options import MISSING_POLICIES as POLICIES
 
 
 @dataclass

@@ -19,8 +19,8 @@ import pandas as pd
 from ..errors import InputError, Message, preview
 from ..panel import panel_stems, year_field
 from .composite import CompositeResult, IndexOptions, build_indices, check_numeric
-from .layouts import YEAR_NAMES
 from .system import IndicatorSystem
+from .table_shapes import YEAR_NAMES
 
 
 @dataclass

@@ -170,7 +170,7 @@ def system_from_rows(rows: list[dict]) -> IndicatorSystem:
 
 def read_system(path, encoding: str = "auto") -> IndicatorSystem:
     """A system from a CSV or XLSX file with the columns of :data:`COLUMNS`."""
-    from .layouts import find_column
+    from .table_shapes import find_column
     from .tables import read_table
 
     frame = read_table(path, encoding).frame

@@ -25,9 +25,9 @@ import numpy as np
 
 from ..errors import InputError, Message
 from ..progress import report
+from .options import ZONAL_STATISTICS as STATISTICS
 
-#: Statistics in dialog order (append only) and their two-letter field codes.
-STATISTICS = ("mean", "sum", "count", "min", "max", "share")
+#: The statistics' two-letter field codes (the statistics, in dialog order: .options).
 CODES = {"mean": "MN", "sum": "SM", "count": "CT", "min": "MI", "max": "MX", "share": "SH"}
 #: Field alias words (the share's names its threshold: :func:`statistic_label`).
 LABELS = {"mean": Message("mean"), "sum": Message("sum"), "count": Message("valid pixel count"),

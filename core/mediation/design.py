@@ -20,8 +20,8 @@ import numpy as np
 from ..errors import InputError
 from ..regression.panel_data import LongPanel
 from ..regression.within import design
+from .options import MODELS
 
-MODELS = ("cross_section", "pooled", "unit", "twoway")
 EFFECTS = {"cross_section": "none", "pooled": "none", "unit": "unit", "twoway": "twoway"}
 
 

@@ -19,10 +19,9 @@ import tempfile
 from pathlib import Path
 
 from ..errors import InputError
+from .options import TABLE_FORMATS as FORMATS
 from .table import PaperTable
 
-#: Formats in the (stable, append-only) order of the Processing parameter.
-FORMATS = ("xlsx", "docx", "tex", "csv")
 #: The package each format needs beyond numpy/pandas (keys of core.dependencies).
 PACKAGES = {"xlsx": "openpyxl", "docx": "docx"}
 

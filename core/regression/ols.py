@@ -23,8 +23,8 @@ import numpy as np
 from scipy import stats
 
 from ..errors import InputError, Message
+from .options import SE_TYPES
 
-SE_TYPES = ("classical", "hc1", "cluster")
 SE_LABELS = {
     "classical": Message("classical (homoskedastic)"),
     "hc1": Message("heteroskedasticity-robust (HC1)"),

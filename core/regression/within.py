@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 
-EFFECTS = ("none", "unit", "twoway")
-
 
 def demean_by(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """``values`` (rows × columns) minus the mean of their group (``codes`` 0..G-1)."""

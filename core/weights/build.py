@@ -63,6 +63,18 @@ class WeightsSpec:
     # CRS's plane (spdep's longlat = FALSE) when True; see core.geodesy.
     planar: bool = False
 
+    def layer_fields(self, layer_fields) -> list[str]:
+        """The fields of a layer (named ``layer_fields``) these weights read: the economic field
+        (and, with ``all_years``, every year of its stem) and the block field."""
+        from ..panel import expand_years
+
+        fields = []
+        if self.kind in ("economic", "economic_geographic") and self.field:
+            fields += [column for _, _, column in expand_years(list(layer_fields), [self.field], self.all_years)]
+        if self.kind == "block" and self.block_field:
+            fields.append(self.block_field)
+        return fields
+
     def describe(self) -> Message:
         """The weights in words, e.g. 'queen contiguity, transformation R' (a Message: the
         Processing layer shows it translated)."""

@@ -15,6 +15,12 @@ KINDS = (
     "block",
 )
 
+#: Transformations a user chooses (TRANSFORM; core.weights.model.TRANSFORMS adds "O", the original values).
+TRANSFORMS = ("R", "B", "V")
+
+#: The point of a polygon that distances are measured from (POINTS), core.weights.points.
+POINT_METHODS = ("centroid", "point_on_surface")
+
 #: Kernel functions, in the (stable, append-only) order of the Processing enum.
 KERNELS = ("triangular", "uniform", "epanechnikov", "quartic", "gaussian")
 #: The kernels' names in descriptions of the weights (translated by the caller).

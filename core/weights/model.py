@@ -18,9 +18,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import InputError
+from .kinds import TRANSFORMS as CHOSEN_TRANSFORMS
 
 #: Transformations: row-standardised, binary, variance-stabilising, original values.
-TRANSFORMS = ("R", "B", "V", "O")
+TRANSFORMS = (*CHOSEN_TRANSFORMS, "O")
 
 
 @dataclass

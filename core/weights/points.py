@@ -6,8 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError, preview
-
-POINT_METHODS = ("centroid", "point_on_surface")
+from .kinds import POINT_METHODS
 
 
 def representative_points(geometries, method: str = "centroid", ids=None) -> tuple[np.ndarray, np.ndarray]:

@@ -8,8 +8,6 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -19,10 +17,12 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
+from ...core.indices.options import METHODS, MISSING_POLICIES, POOLING, STANDARDISATIONS
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value, feedback_progress, multi_step
 from ..io.bridge import WKB, frame_to_sink, read_frame
+from ..parameters.choices import chosen, enum_parameter
 from ..parameters.classification import add_classification_parameters, classification
-from ..parameters.help import with_help
+from ..parameters.help import as_advanced, with_help
 from ..reports.index_ranking import RANKING_CHART, add_ranking_parameters, write_ranking_chart
 from ..styling import Style, attach_style, graduated_style, latest_field
 
@@ -92,9 +92,9 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
 
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.INPUT, self.tr("Cities with indicators"), [QgsProcessing.TypeVector]))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.SYSTEM, self.tr("Indicator system (template)"), [core_text(title) for _, title in TEMPLATES],
-            defaultValue=0))
+        self.addParameter(enum_parameter(self.SYSTEM, self.tr("Indicator system (template)"),
+                                         tuple(key for key, _ in TEMPLATES),
+                                         {key: core_text(title) for key, title in TEMPLATES}))
         self.addParameter(with_help(QgsProcessingParameterFile(
             self.SYSTEM_FILE, self.tr("Indicator system file"),
             behavior=QgsProcessingParameterFile.File,
@@ -105,37 +105,33 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
             headers=[self.tr("Indicator (field stem)"), self.tr("Index"), self.tr("Dimension"),
                      self.tr("Direction (+/-)"), self.tr("Weight")], hasFixedNumberRows=False, optional=True),
                          self.tr("Indicator system table (replaces the template)")))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.METHOD, self.tr("Weighting method"),
-            [self.tr("Entropy weight method"), self.tr("CRITIC"), self.tr("Coefficient of variation"),
-             self.tr("Equal weights"), self.tr("User weights (weight column)")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.POOLING, self.tr("Panel"),
-            [self.tr("Pooled city-years: one set of weights, indices comparable over time"),
-             self.tr("Each year separately")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.MISSING, self.tr("Missing values"),
-            [self.tr("Stop with an error"), self.tr("Drop the city-year"), self.tr("Fill with the year mean")],
-            defaultValue=0))
+        self.addParameter(enum_parameter(self.METHOD, self.tr("Weighting method"), METHODS, {
+            "entropy": self.tr("Entropy weight method"), "critic": self.tr("CRITIC"),
+            "cv": self.tr("Coefficient of variation"), "equal": self.tr("Equal weights"),
+            "user": self.tr("User weights (weight column)")}))
+        self.addParameter(enum_parameter(self.POOLING, self.tr("Panel"), POOLING, {
+            "pooled": self.tr("Pooled city-years: one set of weights, indices comparable over time"),
+            "per_year": self.tr("Each year separately")}))
+        self.addParameter(enum_parameter(self.MISSING, self.tr("Missing values"), MISSING_POLICIES, {
+            "error": self.tr("Stop with an error"), "drop": self.tr("Drop the city-year"),
+            "fill_year_mean": self.tr("Fill with the year mean")}))
         self.addParameter(QgsProcessingParameterBoolean(
             self.TOPSIS, self.tr("Add the TOPSIS relative closeness"), defaultValue=False))
         self.addParameter(with_help(QgsProcessingParameterField(
             self.YEAR_FIELD, self.tr("Year field"),
             parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True),
                 self.tr("Year field (long layers: one feature per city and year)")))
-        advanced = [
-            QgsProcessingParameterEnum(self.STANDARDISATION, self.tr("Standardisation"),
-                                       [self.tr("Min–max by direction (0–1)"), self.tr("Z-score by direction")],
-                                       defaultValue=0),
+        advanced_parameters = [
+            enum_parameter(self.STANDARDISATION, self.tr("Standardisation"), STANDARDISATIONS, {
+                "minmax": self.tr("Min–max by direction (0–1)"), "zscore": self.tr("Z-score by direction")}),
             with_help(QgsProcessingParameterNumber(self.SHIFT, self.tr("Entropy shift"),
                                          QgsProcessingParameterNumber.Double, 0.0001, minValue=0.0, maxValue=0.5),
                                              self.tr("Entropy shift added to the min–max values")),
             QgsProcessingParameterField(self.ID_FIELD, self.tr("City id field (named in messages)"),
                                         parentLayerParameterName=self.INPUT, optional=True),
         ]
-        for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+        for parameter in advanced_parameters:
+            self.addParameter(as_advanced(parameter))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Indices")))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.WEIGHTS, self.tr("Indicator weights"), QgsProcessing.TypeVector, optional=True))
@@ -165,20 +161,19 @@ class CompositeIndexAlgorithm(ResilienceAlgorithm):
             if path.lower().endswith(EXCEL):
                 self.check_dependencies(("openpyxl",))
             return read_system(path)
-        key = TEMPLATES[self.parameterAsEnum(parameters, self.SYSTEM, context)][0]
+        key = chosen(self, parameters, self.SYSTEM, tuple(key for key, _ in TEMPLATES), context)
         feedback.pushInfo(self.tr("Indicator system: template {key}.").format(key=key))
         return read_system(template_path(key))
 
     def options(self, parameters, context):
-        from ...core.indices.composite import METHODS, POOLING, STANDARDISATIONS, IndexOptions
-        from ...core.indices.missing import POLICIES
+        from ...core.indices.composite import IndexOptions
 
         return IndexOptions(
-            method=METHODS[self.parameterAsEnum(parameters, self.METHOD, context)],
-            standardisation=STANDARDISATIONS[self.parameterAsEnum(parameters, self.STANDARDISATION, context)],
+            method=chosen(self, parameters, self.METHOD, METHODS, context),
+            standardisation=chosen(self, parameters, self.STANDARDISATION, STANDARDISATIONS, context),
             shift=self.parameterAsDouble(parameters, self.SHIFT, context),
-            pooling=POOLING[self.parameterAsEnum(parameters, self.POOLING, context)],
-            missing=POLICIES[self.parameterAsEnum(parameters, self.MISSING, context)],
+            pooling=chosen(self, parameters, self.POOLING, POOLING, context),
+            missing=chosen(self, parameters, self.MISSING, MISSING_POLICIES, context),
             topsis=self.parameterAsBoolean(parameters, self.TOPSIS, context),
         )
 

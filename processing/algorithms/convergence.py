@@ -6,27 +6,33 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsWkbTypes,
 )
 
+from ...core.convergence.options import DIVISORS, SPATIAL_MODELS, TIMINGS
+from ...core.regression.options import SE_TYPES
+from ...core.regression.options import WITHIN_EFFECTS as PANEL_EFFECTS
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..io.bridge import frame_to_sink
+from ..parameters.choices import chosen, chosen_many, enum_parameter
 from ..parameters.classification import add_classification_parameters, classification
 from ..parameters.field_defaults import likely_field_parameter
-from ..parameters.help import with_help
+from ..parameters.help import as_advanced, with_help
 from ..parameters.panel import (
+    END_YEAR,
+    NAME_FIELD,
+    START_YEAR,
+    YEAR_FIELD,
     add_name_parameter,
     add_period_parameters,
     add_unit_parameters,
     read_layer_panel,
     warn_dropped,
 )
-from ..parameters.weights import add_weights_parameters, resolve_weights
+from ..parameters.weights import add_weights_parameters, resolve_weights, weights_file
 from ..qgis_compat import parameter_as_strings
 from ..reports.regression_output import (
     add_paper_table_parameters,
@@ -36,10 +42,6 @@ from ..reports.regression_output import (
 )
 from ..styling import Style, attach_style, graduated_style
 
-SPATIAL_MODELS = ("SAR", "SEM", "SDM")
-PANEL_EFFECTS = ("none", "unit", "twoway")
-SE_TYPES = ("classical", "hc1", "cluster")
-TIMINGS = ("initial", "mean")
 #: Fields the map adds (≤ 10 characters); existing fields of the same name are replaced.
 MAP_FIELDS = ("Y_START", "Y_END", "LN_START", "GROWTH", "REL_START")
 
@@ -116,37 +118,31 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
             parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric,
             allowMultiple=True, optional=True), self.tr("Control variables for conditional β-convergence (optional)")))
         add_period_parameters(self)
-        self.addParameter(with_help(QgsProcessingParameterEnum(
-            self.SPATIAL, self.tr("Spatial β-convergence models"),
-            [self.tr("Spatial lag (SAR)"), self.tr("Spatial error (SEM)"), self.tr("Spatial Durbin (SDM)")],
-            allowMultiple=True, optional=True, defaultValue=[]),
+        self.addParameter(with_help(enum_parameter(
+            self.SPATIAL, self.tr("Spatial β-convergence models"), SPATIAL_MODELS, {
+            "SAR": self.tr("Spatial lag (SAR)"), "SEM": self.tr("Spatial error (SEM)"),
+            "SDM": self.tr("Spatial Durbin (SDM)")}, [], multiple=True, optional=True),
                 self.tr("Spatial β-convergence models (cross-section, maximum likelihood)")))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.EFFECTS, self.tr("Fixed effects of the panel β regression"),
-            [self.tr("None (pooled OLS)"), self.tr("Unit (city)"), self.tr("Unit and year (two-way)")],
-            defaultValue=2))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.SE_TYPE, self.tr("Standard errors of the OLS regressions"),
-            [self.tr("Classical"), self.tr("Robust (HC1)"),
-             self.tr("Clustered by unit (robust HC1 in the cross-section)")],
-            defaultValue=2))
-        add_weights_parameters(self, with_id_field=False)
-        self.parameterDefinition("WEIGHTS_KIND").setDefaultValue(2)  # k-nearest neighbours: no islands
-        advanced = [
-            QgsProcessingParameterEnum(
-                self.TIMING, self.tr("Controls in the cross-section"),
-                [self.tr("Value in the first year"), self.tr("Mean over the period")], defaultValue=0),
-            with_help(QgsProcessingParameterEnum(
-                self.DENOMINATOR, self.tr("Standard deviation divisor"),
-                [self.tr("n − 1 (sample)"), self.tr("n (population)")], defaultValue=0),
+        self.addParameter(enum_parameter(self.EFFECTS, self.tr("Fixed effects of the panel β regression"),
+                                         PANEL_EFFECTS, {"none": self.tr("None (pooled OLS)"),
+                                                         "unit": self.tr("Unit (city)"),
+                                                         "twoway": self.tr("Unit and year (two-way)")}, "twoway"))
+        self.addParameter(enum_parameter(self.SE_TYPE, self.tr("Standard errors of the OLS regressions"), SE_TYPES, {
+            "classical": self.tr("Classical"), "hc1": self.tr("Robust (HC1)"),
+            "cluster": self.tr("Clustered by unit (robust HC1 in the cross-section)")}, "cluster"))
+        add_weights_parameters(self, with_id_field=False, default_kind="knn")  # k-nearest neighbours: no islands
+        advanced_parameters = [
+            enum_parameter(self.TIMING, self.tr("Controls in the cross-section"), TIMINGS, {
+                "initial": self.tr("Value in the first year"), "mean": self.tr("Mean over the period")}),
+            with_help(enum_parameter(self.DENOMINATOR, self.tr("Standard deviation divisor"), DIVISORS, {
+                "sample": self.tr("n − 1 (sample)"), "population": self.tr("n (population)")}),
                     self.tr("Standard deviation (CV, σ of logs) divides by")),
             with_help(QgsProcessingParameterBoolean(
                 self.BALANCE, self.tr("Balance the panel"), defaultValue=False),
                     self.tr("Drop units with missing years (balance the panel)")),
         ]
-        for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+        for parameter in advanced_parameters:
+            self.addParameter(as_advanced(parameter))
         add_name_parameter(self)
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Cities with growth rates"), QgsProcessing.TypeVectorAnyGeometry))
@@ -195,11 +191,11 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         groups = self.unit_groups(frame, panel, group_field, id_field, parameters, context)
 
         steps.setCurrentStep(1)
-        models = tuple(SPATIAL_MODELS[i] for i in self.parameterAsEnums(parameters, self.SPATIAL, context))
+        models = chosen_many(self, parameters, self.SPATIAL, SPATIAL_MODELS, context)
         weights = None
         units_frame = frame.iloc[panel.unit_rows]
         if models:
-            if not has_geometry and not self.parameterAsFile(parameters, "WEIGHTS_FILE", context):
+            if not has_geometry and not weights_file(self, parameters, context):
                 raise InputError("Spatial models need the cities' geometries or a weights file; the layer "
                                  "has no geometry, so choose a GAL/GWT weights file.")
             weights = resolve_weights(self, parameters, context, units_frame, panel.units,
@@ -207,12 +203,12 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
 
         steps.setCurrentStep(2)
         settings = ConvergenceSettings(
-            start=self.parameterAsInt(parameters, "START_YEAR", context) or None,
-            end=self.parameterAsInt(parameters, "END_YEAR", context) or None,
-            ddof=1 if self.parameterAsEnum(parameters, self.DENOMINATOR, context) == 0 else 0,
-            timing=TIMINGS[self.parameterAsEnum(parameters, self.TIMING, context)],
-            effects=PANEL_EFFECTS[self.parameterAsEnum(parameters, self.EFFECTS, context)],
-            se_type=SE_TYPES[self.parameterAsEnum(parameters, self.SE_TYPE, context)],
+            start=self.parameterAsInt(parameters, START_YEAR, context) or None,
+            end=self.parameterAsInt(parameters, END_YEAR, context) or None,
+            ddof=1 if chosen(self, parameters, self.DENOMINATOR, DIVISORS, context) == "sample" else 0,
+            timing=chosen(self, parameters, self.TIMING, TIMINGS, context),
+            effects=chosen(self, parameters, self.EFFECTS, PANEL_EFFECTS, context),
+            se_type=chosen(self, parameters, self.SE_TYPE, SE_TYPES, context),
             spatial_models=models,
             balance=self.parameterAsBool(parameters, self.BALANCE, context),
         )
@@ -244,7 +240,7 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
 
         if not group_field:
             return None
-        if self.field_name(parameters, "YEAR_FIELD", context):
+        if self.field_name(parameters, YEAR_FIELD, context):
             varying = frame.groupby(id_field)[group_field].nunique(dropna=False)
             varying = varying[varying > 1]
             if len(varying):
@@ -304,8 +300,8 @@ class ConvergenceAlgorithm(ResilienceAlgorithm):
         units = frame.iloc[panel.unit_rows]
         keep_rows = np.isin(panel.units, result.units)
         units = units[keep_rows]
-        if self.field_name(parameters, "YEAR_FIELD", context):
-            name_field = self.field_name(parameters, "NAME_FIELD", context)
+        if self.field_name(parameters, YEAR_FIELD, context):
+            name_field = self.field_name(parameters, NAME_FIELD, context)
             columns = list(dict.fromkeys(c for c in (id_field, name_field, group_field) if c))
         else:
             columns = [c for c in units.columns if c != getattr(units, "_geometry_column_name", None)]

@@ -8,11 +8,8 @@ from qgis.core import (
     QgsProcessingOutputBoolean,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterExpression,
     QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
@@ -20,16 +17,15 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from ...core.coverage.options import PROBLEMS
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
-from ..io.bridge import crs_to_pyproj, frame_to_sink, read_frame
+from ..io.bridge import crs_to_pyproj, frame_to_sink
 from ..io.expressions import expression_mask
-from ..io.invalid_geometries import output_wkb_type, usable_geometries
-from ..parameters.help import with_help
-from ..parameters.weights import unit_ids
+from ..io.invalid_geometries import output_wkb_type
+from ..parameters.choices import chosen, enum_parameter
+from ..parameters.cities import INPUT, add_city_parameters, city_point_parameters, read_cities
+from ..parameters.help import as_advanced, with_help
 from ..styling import attach_style, core_distance_style, core_marker_style, coverage_circle_style, links_style
-
-POINT_METHODS = ("centroid", "point_on_surface", "fields")
-PROBLEMS = ("set_covering", "maximal_covering")
 
 
 class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
@@ -63,12 +59,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         "summary with a comparison over radii (e.g. 200, 300, 500 km)."
     )
 
-    INPUT = "INPUT"
-    ID_FIELD = "ID_FIELD"
-    NAME_FIELD = "NAME_FIELD"
-    POINTS = "POINTS"
-    LON_FIELD = "LON_FIELD"
-    LAT_FIELD = "LAT_FIELD"
+    INPUT = INPUT  # the city parameters: processing/parameters/cities.py
     PROBLEM = "PROBLEM"
     RADIUS = "RADIUS"
     P = "P"
@@ -86,20 +77,10 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     REPORT = "REPORT"
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.INPUT, self.tr("Cities"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
-        self.addParameter(with_help(QgsProcessingParameterField(
-            self.ID_FIELD, self.tr("City id field"),
-            parentLayerParameterName=self.INPUT, optional=True),
-                self.tr("City id field (e.g. adcode; default: feature id)")))
-        self.addParameter(with_help(QgsProcessingParameterField(
-            self.NAME_FIELD, self.tr("City name field"),
-            parentLayerParameterName=self.INPUT, optional=True),
-                self.tr("City name field (labels; default: a field called “name”)")))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.PROBLEM, self.tr("Problem"),
-            [self.tr("Set covering: fewest cores covering every city"),
-             self.tr("Maximal covering: p cores covering the most demand")], defaultValue=0))
+        add_city_parameters(self)
+        self.addParameter(enum_parameter(self.PROBLEM, self.tr("Problem"), PROBLEMS, {
+            "set_covering": self.tr("Set covering: fewest cores covering every city"),
+            "maximal_covering": self.tr("Maximal covering: p cores covering the most demand")}))
         self.addParameter(QgsProcessingParameterNumber(
             self.RADIUS, self.tr("Coverage radius (km, geodesic)"), QgsProcessingParameterNumber.Double,
             defaultValue=300.0))
@@ -127,24 +108,14 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             self.COMPARE_RADII, self.tr("Radii to compare (km)"),
             defaultValue="200, 300, 500", optional=True),
                 self.tr("Compare over radii (km, comma-separated; empty: none)")))
-        advanced = [
-            QgsProcessingParameterEnum(
-                self.POINTS, self.tr("Point of each city"),
-                [self.tr("Centroid"), self.tr("Point on surface"), self.tr("Longitude/latitude fields")],
-                defaultValue=0),
-            QgsProcessingParameterField(
-                self.LON_FIELD, self.tr("Longitude field (WGS84 degrees)"), parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric, optional=True),
-            QgsProcessingParameterField(
-                self.LAT_FIELD, self.tr("Latitude field (WGS84 degrees)"), parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric, optional=True),
+        advanced_parameters = [
+            *city_point_parameters(),
             QgsProcessingParameterNumber(
                 self.TIME_LIMIT, self.tr("Solver time limit per model (seconds)"),
                 QgsProcessingParameterNumber.Double, defaultValue=60.0),
         ]
-        for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+        for parameter in advanced_parameters:
+            self.addParameter(as_advanced(parameter))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Cities with their core"), QgsProcessing.TypeVectorAnyGeometry))
         self.addParameter(QgsProcessingParameterFeatureSink(
@@ -170,20 +141,10 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
     def process(self, parameters, context, feedback):
         from ...core.coverage.analysis import core_node_coverage, describe_status
         from ...core.coverage.report import summary_rows
-        from ...core.names import labelled, unit_labels
 
-        source = self.input_source(parameters, context)
         steps = multi_step(4, feedback)
-        frame = read_frame(source, feedback=steps)
-        id_field = self.field_name(parameters, self.ID_FIELD, context)
-        ids = unit_ids(frame, id_field)
-        # Messages name cities as a planner reads them: "三沙市 (460300)".
-        labels = unit_labels(frame, ids, id_field, self.name_field(frame, parameters, context))
-        method = POINT_METHODS[self.parameterAsEnum(parameters, self.POINTS, context)]
-        if method != "fields":
-            frame, ids = usable_geometries(frame, ids, feedback, labels)
-        names = self.city_names(frame, ids, parameters, context)
-        sites = self.sites(frame, labelled(ids, labels), method, parameters, context)
+        cities = read_cities(self, parameters, context, steps)
+        source, frame, ids, sites = cities.source, cities.frame, cities.ids, cities.sites
         spec = self.spec(parameters, context, feedback)
         candidates = expression_mask(self, source, frame, parameters, self.CANDIDATES, context)
         existing = self.existing_mask(source, frame, parameters, context)
@@ -199,8 +160,8 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         feedback.pushInfo(self.tr("Solving {model} at {radius} km for {n} cities…").format(
             model=self.tr("set covering") if spec.problem == "set_covering" else self.tr("maximal covering"),
             radius=f"{spec.radius_km:g}", n=len(frame)))
-        result = core_node_coverage(sites, names, spec, candidates, existing, weights,
-                                    progress=feedback_progress(steps), labels=labelled(ids, labels))
+        result = core_node_coverage(sites, cities.names, spec, candidates, existing, weights,
+                                    progress=feedback_progress(steps), labels=cities.labelled_ids())
         for label, value in summary_rows(result, core_text):
             feedback.pushInfo(f"{label}: {value}")
         if not result.result.optimal:
@@ -220,7 +181,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
             "CITIES_SHARE": result.cities_share,
             "DEMAND_SHARE": result.demand_share,
             "MAX_KM": float(a.km.max()),
-            "GAP": 0.0 if result.result.optimal else (result.result.gap if result.result.gap is not None else -1.0),
+            "GAP": result.result.gap_or(-1.0),
             "OPTIMAL": bool(result.result.optimal),
         })
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
@@ -232,36 +193,6 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
         return outputs
 
     # ------------------------------------------------------------ inputs
-    def name_field(self, frame, parameters, context):
-        """NAME_FIELD, else a field that names the cities (name, NAME, 城市, 城市名称 …)."""
-        from ...core.names import name_column
-
-        return self.field_name(parameters, self.NAME_FIELD, context) or name_column(frame.columns)
-
-    def city_names(self, frame, ids, parameters, context):
-        import numpy as np
-
-        name_field = self.name_field(frame, parameters, context)
-        if not name_field:
-            return np.asarray([str(i) for i in ids], dtype=object)
-        values = frame[name_field]
-        return np.asarray([str(v) if v is not None and v == v else str(i)
-                           for v, i in zip(values, ids)], dtype=object)
-
-    def sites(self, frame, ids, method, parameters, context):
-        from ...core.coverage.sites import sites_from_geometries, sites_from_lonlat
-        from ...core.errors import InputError
-
-        if method == "fields":
-            lon_field = self.field_name(parameters, self.LON_FIELD, context)
-            lat_field = self.field_name(parameters, self.LAT_FIELD, context)
-            if not lon_field or not lat_field:
-                raise InputError("Longitude/latitude points need both a longitude and a latitude field; "
-                                 "choose them, or use the centroid or a point on the surface.")
-            return sites_from_lonlat(frame[lon_field].to_numpy(dtype=float, na_value=float("nan")),
-                                     frame[lat_field].to_numpy(dtype=float, na_value=float("nan")), ids)
-        return sites_from_geometries(frame.geometry.values, frame.crs, method, ids)
-
     def spec(self, parameters, context, feedback=None):
         from ...core.coverage.analysis import CoverageSpec
 
@@ -275,7 +206,7 @@ class CoreNodeCoverageAlgorithm(ResilienceAlgorithm):
                     raise QgsProcessingException(self.tr(
                         "“{value}” in the radii to compare is not a number; write radii in km separated "
                         "by commas, e.g. 200, 300, 500.").format(value=piece.strip())) from None
-        problem = PROBLEMS[self.parameterAsEnum(parameters, self.PROBLEM, context)]
+        problem = chosen(self, parameters, self.PROBLEM, PROBLEMS, context)
         backup = self.parameterAsBool(parameters, self.BACKUP, context)
         if backup and problem != "set_covering" and feedback is not None:
             feedback.pushInfo(self.tr("Backup coverage applies to set covering only; ignored."))

@@ -5,29 +5,31 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFileDestination,
     QgsWkbTypes,
 )
 
+from ...core.autocorrelation.options import ALTERNATIVES, STATISTICS
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..parameters.autocorrelation import (
-    ALTERNATIVES,
+    ALL_YEARS,
+    ALTERNATIVE,
+    FIELDS,
+    OUTPUT,
     add_inference_parameters,
     add_input_parameters,
     add_null_parameter,
+    inference_spec,
     null_policy,
     push_notes,
     read_panel,
     require_matplotlib,
-    seed_value,
 )
+from ..parameters.choices import chosen_many, enum_parameter
 from ..parameters.weights import add_weights_parameters
 from ..qgis_compat import parameter_as_strings
 from ..reports.regression_output import REPORT, add_report_parameters
-
-STATISTICS = ("moran", "geary", "getis_ord")
 
 
 class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
@@ -36,6 +38,10 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
     SHORT_DESCRIPTION = "Moran's I, Geary's C and Getis–Ord General G per year."
     GROUP = "autocorrelation"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
+    STATISTICS = "STATISTICS"
+    CHART = "CHART"
+    MORAN_I = "MORAN_I"
+    MORAN_P = "MORAN_P"
     TAGS = "moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years"
     HELP = (
         "Is the variable spatially clustered, and does clustering change over the years? Moran's I (inference "
@@ -61,25 +67,23 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
     def initAlgorithm(self, config=None):
         add_input_parameters(self, multiple=True)
         add_weights_parameters(self)
-        self.addParameter(QgsProcessingParameterEnum(
-            "STATISTICS", self.tr("Statistics"),
-            [self.tr("Moran's I"), self.tr("Geary's C"), self.tr("Getis-Ord General G")],
-            allowMultiple=True, defaultValue=[0, 1, 2]))
-        self.addParameter(QgsProcessingParameterEnum(
-            "ALTERNATIVE", self.tr("Alternative hypothesis"),
-            [self.tr("Two-sided"), self.tr("Greater than expected (one-sided)"),
-             self.tr("Less than expected (one-sided)")], defaultValue=0))
+        self.addParameter(enum_parameter(self.STATISTICS, self.tr("Statistics"), STATISTICS, {
+            "moran": self.tr("Moran's I"), "geary": self.tr("Geary's C"),
+            "getis_ord": self.tr("Getis-Ord General G")}, STATISTICS, multiple=True))
+        self.addParameter(enum_parameter(ALTERNATIVE, self.tr("Alternative hypothesis"), ALTERNATIVES, {
+            "two-sided": self.tr("Two-sided"), "greater": self.tr("Greater than expected (one-sided)"),
+            "less": self.tr("Less than expected (one-sided)")}))
         add_inference_parameters(self, alpha=False, correction=False)
         add_null_parameter(self)
         self.addParameter(QgsProcessingParameterFeatureSink(
-            "OUTPUT", self.tr("Global autocorrelation"), QgsProcessing.TypeVector))
+            OUTPUT, self.tr("Global autocorrelation"), QgsProcessing.TypeVector))
         self.addParameter(QgsProcessingParameterFileDestination(
-            "CHART", self.tr("Chart of Moran's I over the years"),
+            self.CHART, self.tr("Chart of Moran's I over the years"),
             self.tr("PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)"), optional=True,
             createByDefault=False))
         add_report_parameters(self, by_default=False)
-        self.addOutput(QgsProcessingOutputNumber("MORAN_I", self.tr("Moran's I (first field, last year)")))
-        self.addOutput(QgsProcessingOutputNumber("MORAN_P", self.tr("p-value of Moran's I (first field, last "
+        self.addOutput(QgsProcessingOutputNumber(self.MORAN_I, self.tr("Moran's I (first field, last year)")))
+        self.addOutput(QgsProcessingOutputNumber(self.MORAN_P, self.tr("p-value of Moran's I (first field, last "
                                                                     "year; permutation if any)")))
 
     def process(self, parameters, context, feedback):
@@ -87,21 +91,19 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
         from ..io.bridge import frame_to_sink
         from ..styling import Style, attach_style
 
-        chart = self.parameterAsFileOutput(parameters, "CHART", context)
+        chart = self.parameterAsFileOutput(parameters, self.CHART, context)
         if chart:
             require_matplotlib()
         steps = multi_step(3, feedback)
         source, _, panel, _ = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
-        chosen = self.parameterAsEnums(parameters, "STATISTICS", context)
+        statistics = chosen_many(self, parameters, self.STATISTICS, STATISTICS, context)
         result = global_autocorrelation(
-            panel, parameter_as_strings(self, parameters, "FIELDS", context),
-            all_years=self.parameterAsBool(parameters, "ALL_YEARS", context),
-            statistics=tuple(STATISTICS[i] for i in sorted(chosen)),
-            permutations=self.parameterAsInt(parameters, "PERMUTATIONS", context),
-            seed=seed_value(self, parameters, context),
-            alternative=ALTERNATIVES[self.parameterAsEnum(parameters, "ALTERNATIVE", context)],
-            nulls=null_policy(self, parameters, context), progress=feedback_progress(steps))
+            panel, parameter_as_strings(self, parameters, FIELDS, context),
+            all_years=self.parameterAsBool(parameters, ALL_YEARS, context),
+            statistics=tuple(key for key in STATISTICS if key in statistics),
+            inference=inference_spec(self, parameters, context), nulls=null_policy(self, parameters, context),
+            progress=feedback_progress(steps))
         push_notes(feedback, result.notes)
         table = result.table
         steps.setCurrentStep(2)
@@ -119,7 +121,7 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
             "units": self.tr("Units analysed"), "perms": self.tr("Permutations"),
             "alternative": self.tr("Alternative hypothesis"),
         }
-        dest = frame_to_sink(self, parameters, "OUTPUT", context, table, QgsWkbTypes.NoGeometry, aliases=aliases,
+        dest = frame_to_sink(self, parameters, OUTPUT, context, table, QgsWkbTypes.NoGeometry, aliases=aliases,
                              feedback=steps)
         attach_style(context, dest, Style(aliases=aliases, name=self.tr("Global autocorrelation")))
         results = {"OUTPUT": dest}
@@ -129,11 +131,11 @@ class GlobalAutocorrelationAlgorithm(ResilienceAlgorithm):
             last = moran[moran["year"] == moran["year"].max()] if moran["year"].notna().any() else moran
             best = last[last["inference"] == "permutation"]
             row = (best if len(best) else last[last["inference"] == "randomisation"]).iloc[-1]
-            results["MORAN_I"] = float(row["value"])
-            results["MORAN_P"] = float(row["p_value"])
-            headline = (row["column"], row["year"], results["MORAN_I"], results["MORAN_P"], row["inference"])
+            results[self.MORAN_I] = float(row["value"])
+            results[self.MORAN_P] = float(row["p_value"])
+            headline = (row["column"], row["year"], results[self.MORAN_I], results[self.MORAN_P], row["inference"])
         if chart:
-            results["CHART"] = self.chart(chart, table)
+            results[self.CHART] = self.chart(chart, table)
         report = self.parameterAsFileOutput(parameters, REPORT, context)
         if report:
             from ...core.autocorrelation.report import report_figure, write_global_report

@@ -6,15 +6,17 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
 )
 
+from ...core.econometrics.options import GROUPINGS
+from ...core.econometrics.options import HETEROGENEITY_METHODS as METHODS
 from ..algorithm import ResilienceAlgorithm, core_text, core_value, feedback_progress, multi_step
 from ..io.bridge import frame_to_sink
+from ..parameters.choices import chosen, enum_parameter
 from ..parameters.help import with_help
 from ..parameters.spillover import (
     INPUT,
@@ -29,8 +31,6 @@ from ..qgis_compat import parameter_as_strings
 from ..reports.regression_output import add_paper_table_parameters, write_paper_tables
 from ..styling import Categorized, Style, attach_style
 
-GROUPINGS = ("period", "category", "quantile")  # GROUPING options, in order (append only)
-METHODS = ("separate", "interaction")  # METHOD options, in order (append only)
 GROUP_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
 
 
@@ -77,10 +77,10 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
             self.KEY, self.tr("Key variable"),
             parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, optional=True),
                 self.tr("Key variable (default: the first explanatory variable)")))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.GROUPING, self.tr("Grouping"),
-            [self.tr("Period: before / from the split year"), self.tr("Category field (e.g. region)"),
-             self.tr("Top and bottom shares of a numeric field (e.g. openness)")], defaultValue=0))
+        self.addParameter(enum_parameter(self.GROUPING, self.tr("Grouping"), GROUPINGS, {
+            "period": self.tr("Period: before / from the split year"),
+            "category": self.tr("Category field (e.g. region)"),
+            "quantile": self.tr("Top and bottom shares of a numeric field (e.g. openness)")}))
         self.addParameter(with_help(QgsProcessingParameterNumber(
             self.SPLIT_YEAR, self.tr("Split year"),
             QgsProcessingParameterNumber.Integer, defaultValue=2016),
@@ -95,9 +95,9 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(
             self.BOTTOM_SHARE, self.tr("Bottom share (%)"), QgsProcessingParameterNumber.Double, defaultValue=30.0,
             minValue=1.0, maxValue=99.0))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.METHOD, self.tr("Method"),
-            [self.tr("Separate models per group"), self.tr("One model with group interactions")], defaultValue=0))
+        self.addParameter(enum_parameter(self.METHOD, self.tr("Method"), METHODS, {
+            "separate": self.tr("Separate models per group"),
+            "interaction": self.tr("One model with group interactions")}))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.REPORT, self.tr("Report"), self.tr("HTML files (*.html)"), optional=True))
         self.addParameter(QgsProcessingParameterFileDestination(
@@ -123,13 +123,13 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
         inputs = read_model_inputs(self, parameters, context, steps)
         spec = spec_from_parameters(self, parameters, context, inputs.labels)
         grouping = self.grouping(parameters, context, inputs, Grouping)
-        method = METHODS[self.parameterAsEnum(parameters, self.METHOD, context)]
+        method = chosen(self, parameters, self.METHOD, METHODS, context)
         keys = parameter_as_strings(self, parameters, self.KEY, context)
         key = None
         if keys:
             from ...core.econometrics.data import stem_of
 
-            key = stem_of(keys[0]) if inputs.layout == "wide" else keys[0]
+            key = stem_of(keys[0]) if inputs.shape == "wide" else keys[0]
         steps.setCurrentStep(1)
         result = run_heterogeneity(inputs.data, inputs.weights, spec, grouping, key, method,
                                    weights_for=inputs.weights_for, progress=feedback_progress(steps))
@@ -170,7 +170,7 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
         return outputs
 
     def grouping(self, parameters, context, inputs, grouping_class):
-        kind = GROUPINGS[self.parameterAsEnum(parameters, self.GROUPING, context)]
+        kind = chosen(self, parameters, self.GROUPING, GROUPINGS, context)
         fields = parameter_as_strings(self, parameters, self.GROUP_FIELD, context)
         if kind == "period":
             return grouping_class("period", split_year=self.parameterAsInt(parameters, self.SPLIT_YEAR, context))

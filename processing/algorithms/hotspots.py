@@ -8,12 +8,14 @@ from qgis.core import (
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..parameters.autocorrelation import (
+    ALL_YEARS,
+    FIELD,
+    ClusterStyles,
     add_inference_parameters,
     add_input_parameters,
-    add_layout_parameters,
     add_null_parameter,
-    cluster_styles,
-    inference_options,
+    add_year_output_parameters,
+    inference_spec,
     null_policy,
     push_notes,
     read_panel,
@@ -31,6 +33,7 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
     SHORT_DESCRIPTION = "Hot and cold spots (Getis–Ord Gi / Gi*) per year."
     GROUP = "autocorrelation"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
+    STAR = "STAR"
     TAGS = "hot spot,cold spot,getis,ord,gi,gi*,gi_bin,cluster"
     HELP = (
         "Hot and cold spots with the Getis-Ord local statistics (Getis and Ord 1992; Ord and Getis 1995), "
@@ -50,11 +53,11 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
         add_input_parameters(self)
         add_weights_parameters(self)
         self.addParameter(with_help(QgsProcessingParameterBoolean(
-            "STAR", self.tr("Gi* (city in its own neighbourhood)"), defaultValue=True),
+            self.STAR, self.tr("Gi* (city in its own neighbourhood)"), defaultValue=True),
                 self.tr("Gi* (include each city in its own neighbourhood)")))
         add_inference_parameters(self, permutations=0, alpha=False)
         add_null_parameter(self)
-        add_layout_parameters(self, self.tr("Hot spots"))
+        add_year_output_parameters(self, self.tr("Hot spots"))
 
     def process(self, parameters, context, feedback):
         from ...core.autocorrelation.analyses import hotspot_analysis
@@ -62,17 +65,17 @@ class HotSpotsAlgorithm(ResilienceAlgorithm):
         steps = multi_step(3, feedback)
         source, frame, panel, everything = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
-        star = self.parameterAsBool(parameters, "STAR", context)
+        star = self.parameterAsBool(parameters, self.STAR, context)
         analysis = hotspot_analysis(
-            panel, parameter_as_strings(self, parameters, "FIELD", context)[0],
-            all_years=self.parameterAsBool(parameters, "ALL_YEARS", context), star=star,
-            nulls=null_policy(self, parameters, context), progress=feedback_progress(steps),
-            **inference_options(self, parameters, context, alpha=False))
+            panel, parameter_as_strings(self, parameters, FIELD, context)[0],
+            all_years=self.parameterAsBool(parameters, ALL_YEARS, context), star=star,
+            inference=inference_spec(self, parameters, context), nulls=null_policy(self, parameters, context),
+            progress=feedback_progress(steps))
         push_notes(feedback, analysis.notes)
         steps.setCurrentStep(2)
         statistic = "Gi*" if star else "Gi"
-        styles = cluster_styles(analysis, hotspot_style, "GI_LAB", self.tr("Hot spots — {run}"),
-                                self.tr("Hot spots {statistic} ({run})").format(statistic=statistic, run="{run}"))
+        styles = ClusterStyles(tuple(analysis.fields), hotspot_style, "GI_LAB", self.tr("Hot spots — {run}"),
+                               self.tr("Hot spots {statistic} ({run})").format(statistic=statistic, run="{run}"))
         results = write_local_outputs(self, parameters, context, steps, source, frame, analysis, styles, "hotspots",
                                       everything=everything)
         for run in analysis.runs:

@@ -7,8 +7,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -16,10 +14,12 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ...core.indices.options import ENCODINGS, JOIN_BY, OUTPUT_SHAPES, TABLE_SHAPES
 from ..algorithm import ResilienceAlgorithm, core_text, core_texts, core_value, multi_step
 from ..io.bridge import WKB, frame_to_sink, read_frame
+from ..parameters.choices import chosen, enum_parameter
 from ..parameters.classification import add_classification_parameters, classification
-from ..parameters.help import with_help
+from ..parameters.help import as_advanced, with_help
 from ..styling import Style, attach_style, graduated_style, latest_field
 
 
@@ -81,26 +81,23 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterFile(
             self.TABLE, self.tr("Indicator table (CSV or XLSX)"), behavior=QgsProcessingParameterFile.File,
             fileFilter=self.tr("Tables (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)")))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.JOIN_BY, self.tr("Join by"), [self.tr("Code"), self.tr("Name (normalised)")], defaultValue=0))
+        self.addParameter(enum_parameter(self.JOIN_BY, self.tr("Join by"), JOIN_BY, {
+            "code": self.tr("Code"), "name": self.tr("Name (normalised)")}))
         self.addParameter(with_help(QgsProcessingParameterString(
             self.TABLE_KEY, self.tr("Table key column"), optional=True),
             self.tr("Table column with the codes or names (empty: the city field's name, or adcode, code, name, "
                     "city, 城市, 城市名称, 地区, 行政区划代码, 代码…)")))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.LAYOUT, self.tr("Table layout"),
-            [self.tr("Detect automatically"), self.tr("Long: city, year, indicator, value"),
-             self.tr("Wide: city, year, one column per indicator"),
-             self.tr("Wide: city, one column per indicator and year (GDPPC_2019)")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.SHAPE, self.tr("Output"),
-            [self.tr("One feature per city, a field per indicator and year (STEM_YYYY)"),
-             self.tr("One feature per city and year, with a year field")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.ENCODING, self.tr("Text encoding of a CSV table"),
-            [self.tr("Detect automatically (UTF-8, UTF-8 with BOM, GBK/GB18030)"), "UTF-8", "GBK / GB18030",
-             "Big5", "Latin-1"], defaultValue=0))
-        advanced = [
+        self.addParameter(enum_parameter(self.LAYOUT, self.tr("Table layout"), TABLE_SHAPES, {
+            "auto": self.tr("Detect automatically"), "long": self.tr("Long: city, year, indicator, value"),
+            "wide": self.tr("Wide: city, year, one column per indicator"),
+            "wide_years": self.tr("Wide: city, one column per indicator and year (GDPPC_2019)")}))
+        self.addParameter(enum_parameter(self.SHAPE, self.tr("Output"), OUTPUT_SHAPES, {
+            "wide": self.tr("One feature per city, a field per indicator and year (STEM_YYYY)"),
+            "long": self.tr("One feature per city and year, with a year field")}))
+        self.addParameter(enum_parameter(self.ENCODING, self.tr("Text encoding of a CSV table"), ENCODINGS, {
+            "auto": self.tr("Detect automatically (UTF-8, UTF-8 with BOM, GBK/GB18030)"), "utf-8": "UTF-8",
+            "gb18030": "GBK / GB18030", "big5": "Big5", "latin-1": "Latin-1"}))
+        advanced_parameters = [
             QgsProcessingParameterString(self.YEAR_COLUMN, self.tr("Year column (empty: year, 年份, 年…)"),
                                          optional=True),
             with_help(QgsProcessingParameterString(self.INDICATOR_COLUMN, self.tr("Indicator-name column"),
@@ -115,9 +112,8 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
             with_help(QgsProcessingParameterString(self.SHEET, self.tr("XLSX sheet"), optional=True),
                       self.tr("Sheet of an XLSX workbook (empty: the first)")),
         ]
-        for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+        for parameter in advanced_parameters:
+            self.addParameter(as_advanced(parameter))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Cities with indicators")))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.REPORT, self.tr("Join report"), QgsProcessing.TypeVector, optional=True))
@@ -130,11 +126,11 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
 
     def process(self, parameters, context, feedback):
         from ...core.errors import Message
-        from ...core.indices.encoding import CHOICES, GUESSED
+        from ...core.indices.encoding import GUESSED
         from ...core.indices.field_names import parse_mapping
-        from ...core.indices.join import JOIN_BY, SHAPES, join_panel
-        from ...core.indices.layouts import CODE_NAMES, LAYOUTS, NAME_NAMES, find_column, table_to_panel
+        from ...core.indices.join import join_panel
         from ...core.indices.numbers import numeric_share
+        from ...core.indices.table_shapes import CODE_NAMES, NAME_NAMES, find_column, table_to_panel
         from ...core.indices.tables import EXCEL, read_table
         from ...core.names import name_column
 
@@ -148,8 +144,8 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
             raise QgsProcessingException(self.tr(
                 "The cities have no field {field}; choose the field with the codes or names to join on.").format(
                     field=layer_key))
-        by = JOIN_BY[self.parameterAsEnum(parameters, self.JOIN_BY, context)]
-        encoding = CHOICES[self.parameterAsEnum(parameters, self.ENCODING, context)]
+        by = chosen(self, parameters, self.JOIN_BY, JOIN_BY, context)
+        encoding = chosen(self, parameters, self.ENCODING, ENCODINGS, context)
         table = read_table(path, encoding, self.parameterAsString(parameters, self.SHEET, context) or None)
         if table.encoding:
             feedback.pushInfo(self.tr("Read {rows} rows of {path} ({encoding}).").format(
@@ -177,19 +173,19 @@ class JoinTableAlgorithm(ResilienceAlgorithm):
         indicators = [s.strip() for s in self.parameterAsString(parameters, self.INDICATORS, context).split(",")
                       if s.strip()]
         panel = table_to_panel(
-            table.frame, table_key, LAYOUTS[self.parameterAsEnum(parameters, self.LAYOUT, context)],
+            table.frame, table_key, chosen(self, parameters, self.LAYOUT, TABLE_SHAPES, context),
             self.parameterAsString(parameters, self.YEAR_COLUMN, context).strip() or None,
             self.parameterAsString(parameters, self.INDICATOR_COLUMN, context).strip() or None,
             self.parameterAsString(parameters, self.VALUE_COLUMN, context).strip() or None,
             indicators or None)
         feedback.pushInfo(self.tr("Layout: {layout}; key column: {key}; year column: {year}; {count} "
-                                  "indicator(s).").format(layout=panel.layout, key=panel.key_column,
+                                  "indicator(s).").format(layout=panel.shape, key=panel.key_column,
                                                           year=panel.year_column or "-",
                                                           count=len(panel.indicators)))
         steps.setCurrentStep(1)
         frame = read_frame(source, geometry=WKB, feedback=steps)
         steps.setCurrentStep(2)
-        shape = SHAPES[self.parameterAsEnum(parameters, self.SHAPE, context)]
+        shape = chosen(self, parameters, self.SHAPE, OUTPUT_SHAPES, context)
         result = join_panel(frame, layer_key, panel, by=by, shape=shape,
                             rename=parse_mapping(self.parameterAsString(parameters, self.RENAME, context)),
                             labels=indicator_labels())

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from ..algorithm import ResilienceAlgorithm, feedback_progress, multi_step
 from ..parameters.autocorrelation import (
+    ALL_YEARS,
+    FIELD,
+    ClusterStyles,
     add_inference_parameters,
     add_input_parameters,
-    add_layout_parameters,
     add_null_parameter,
-    cluster_styles,
-    inference_options,
+    add_year_output_parameters,
+    inference_spec,
     null_policy,
     push_notes,
     read_panel,
@@ -47,7 +49,7 @@ class LocalGearyAlgorithm(ResilienceAlgorithm):
         add_weights_parameters(self)
         add_inference_parameters(self, minimum=1)
         add_null_parameter(self)
-        add_layout_parameters(self, self.tr("Local Geary clusters"))
+        add_year_output_parameters(self, self.tr("Local Geary clusters"))
 
     def process(self, parameters, context, feedback):
         from ...core.autocorrelation.analyses import local_geary_analysis
@@ -55,17 +57,18 @@ class LocalGearyAlgorithm(ResilienceAlgorithm):
         steps = multi_step(3, feedback)
         source, frame, panel, everything = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
-        options = inference_options(self, parameters, context)
+        inference = inference_spec(self, parameters, context)
         analysis = local_geary_analysis(
-            panel, parameter_as_strings(self, parameters, "FIELD", context)[0],
-            all_years=self.parameterAsBool(parameters, "ALL_YEARS", context),
-            nulls=null_policy(self, parameters, context), progress=feedback_progress(steps), **options)
+            panel, parameter_as_strings(self, parameters, FIELD, context)[0],
+            all_years=self.parameterAsBool(parameters, ALL_YEARS, context),
+            inference=inference, nulls=null_policy(self, parameters, context),
+            progress=feedback_progress(steps))
         push_notes(feedback, analysis.notes)
         steps.setCurrentStep(2)
-        correction, alpha = options["correction"], options["alpha"]
-        styles = cluster_styles(analysis, geary_style, "LG_LAB", self.tr("Local Geary clusters — {run}"),
-                                self.tr("Local Geary clusters ({run})"),
-                                p_field="LG_PADJ" if correction != "none" else "LG_P", alpha=alpha)
+        correction, alpha = inference.correction, inference.alpha
+        styles = ClusterStyles(tuple(analysis.fields), geary_style, "LG_LAB", self.tr("Local Geary clusters — {run}"),
+                               self.tr("Local Geary clusters ({run})"),
+                               p_field="LG_PADJ" if correction != "none" else "LG_P", alpha=alpha)
         results = write_local_outputs(self, parameters, context, steps, source, frame, analysis, styles,
                                       "local_geary", everything=everything)
         for run in analysis.runs:

@@ -5,33 +5,34 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
 )
 
+from ...core.autocorrelation.options import LOCAL_KINDS
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..parameters.autocorrelation import (
+    ALL_YEARS,
+    FIELD,
+    INPUT,
+    ClusterStyles,
     add_inference_parameters,
     add_input_parameters,
-    add_layout_parameters,
     add_null_parameter,
-    cluster_styles,
-    inference_options,
+    add_year_output_parameters,
+    inference_spec,
     null_policy,
     push_notes,
     read_panel,
     require_matplotlib,
     write_local_outputs,
 )
-from ..parameters.help import with_help
+from ..parameters.choices import chosen, enum_parameter
+from ..parameters.help import as_advanced, with_help
 from ..parameters.weights import add_weights_parameters
 from ..qgis_compat import parameter_as_strings
 from ..reports.regression_output import REPORT, add_report_parameters
 from ..styling import lisa_style
-
-KINDS = ("univariate", "bivariate", "differential")
 
 
 class LocalMoranAlgorithm(ResilienceAlgorithm):
@@ -40,6 +41,15 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
     SHORT_DESCRIPTION = "LISA cluster maps (High-High, Low-Low, outliers) per year."
     GROUP = "autocorrelation"
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas")
+    KIND = "KIND"
+    FIELD_2 = "FIELD_2"
+    CONDITIONAL = "CONDITIONAL"
+    SCATTER_PLOT = "SCATTER_PLOT"
+    MORAN_I = "MORAN_I"
+    HIGH_HIGH = "HIGH_HIGH"
+    LOW_LOW = "LOW_LOW"
+    LOW_HIGH = "LOW_HIGH"
+    HIGH_LOW = "HIGH_LOW"
     TAGS = "lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda"
     HELP = (
         "Local indicators of spatial association (Anselin 1995): where do high values sit among high "
@@ -72,60 +82,61 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
 
     def initAlgorithm(self, config=None):
         add_input_parameters(self, field_label=self.tr("Variable (x)"))
-        self.addParameter(with_help(QgsProcessingParameterEnum(
-            "KIND", self.tr("Kind of LISA"),
-            [self.tr("Univariate"), self.tr("Bivariate"), self.tr("Differential")], defaultValue=0),
+        self.addParameter(with_help(enum_parameter(self.KIND, self.tr("Kind of LISA"), LOCAL_KINDS, {
+            "univariate": self.tr("Univariate"), "bivariate": self.tr("Bivariate"),
+            "differential": self.tr("Differential")}),
             self.tr("Univariate: x against its spatial lag. Bivariate: x against the spatial lag of the second "
                     "variable. Differential: the change from the second variable (earlier year) to x.")))
         self.addParameter(with_help(QgsProcessingParameterField(
-            "FIELD_2", self.tr("Second variable"),
-            parentLayerParameterName="INPUT", type=QgsProcessingParameterField.Numeric, optional=True),
+            self.FIELD_2, self.tr("Second variable"),
+            parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, optional=True),
                 self.tr("Second variable (y of a bivariate LISA, or the earlier year of a differential)")))
         add_weights_parameters(self)
         add_inference_parameters(self)
         conditional = with_help(QgsProcessingParameterBoolean(
-            "CONDITIONAL", self.tr("Conditional analytical moments"), defaultValue=True),
+            self.CONDITIONAL, self.tr("Conditional analytical moments"), defaultValue=True),
             self.tr("Analytical moments conditional on the city's own value (Sokal et al. 1998; R spdep's default)"))
-        conditional.setFlags(conditional.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        as_advanced(conditional)
         self.addParameter(conditional)
         add_null_parameter(self)
-        add_layout_parameters(self, self.tr("LISA clusters"))
+        add_year_output_parameters(self, self.tr("LISA clusters"))
         self.addParameter(QgsProcessingParameterFileDestination(
-            "SCATTER_PLOT", self.tr("Moran scatter plot"),
+            self.SCATTER_PLOT, self.tr("Moran scatter plot"),
             self.tr("PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)"), optional=True,
             createByDefault=False))
         add_report_parameters(self, by_default=False)
-        self.addOutput(QgsProcessingOutputNumber("MORAN_I", self.tr("Moran's I (last year)")))
-        for name, description in (("HIGH_HIGH", self.tr("High-High cities (last year)")),
-                                  ("LOW_LOW", self.tr("Low-Low cities (last year)")),
-                                  ("LOW_HIGH", self.tr("Low-High cities (last year)")),
-                                  ("HIGH_LOW", self.tr("High-Low cities (last year)"))):
+        self.addOutput(QgsProcessingOutputNumber(self.MORAN_I, self.tr("Moran's I (last year)")))
+        for name, description in ((self.HIGH_HIGH, self.tr("High-High cities (last year)")),
+                                  (self.LOW_LOW, self.tr("Low-Low cities (last year)")),
+                                  (self.LOW_HIGH, self.tr("Low-High cities (last year)")),
+                                  (self.HIGH_LOW, self.tr("High-Low cities (last year)"))):
             self.addOutput(QgsProcessingOutputNumber(name, description))
 
     def process(self, parameters, context, feedback):
         from ...core.autocorrelation.analyses import local_moran_analysis
         from ...core.autocorrelation.clusters import HIGH_HIGH, HIGH_LOW, LOW_HIGH, LOW_LOW
 
-        plot = self.parameterAsFileOutput(parameters, "SCATTER_PLOT", context)
+        plot = self.parameterAsFileOutput(parameters, self.SCATTER_PLOT, context)
         if plot:
             require_matplotlib()
         steps = multi_step(4, feedback)
         source, frame, panel, everything = read_panel(self, parameters, context, steps)
         steps.setCurrentStep(1)
-        kind = KINDS[self.parameterAsEnum(parameters, "KIND", context)]
-        second = self.field_name(parameters, "FIELD_2", context)
-        options = inference_options(self, parameters, context)
+        kind = chosen(self, parameters, self.KIND, LOCAL_KINDS, context)
+        second = self.field_name(parameters, self.FIELD_2, context)
+        inference = inference_spec(self, parameters, context)
         analysis = local_moran_analysis(
-            panel, parameter_as_strings(self, parameters, "FIELD", context)[0], kind=kind, second=second,
-            all_years=self.parameterAsBool(parameters, "ALL_YEARS", context),
-            conditional=self.parameterAsBool(parameters, "CONDITIONAL", context),
-            nulls=null_policy(self, parameters, context), progress=feedback_progress(steps), **options)
+            panel, parameter_as_strings(self, parameters, FIELD, context)[0], kind=kind, second=second,
+            all_years=self.parameterAsBool(parameters, ALL_YEARS, context),
+            conditional=self.parameterAsBool(parameters, self.CONDITIONAL, context),
+            inference=inference, nulls=null_policy(self, parameters, context),
+            progress=feedback_progress(steps))
         push_notes(feedback, analysis.notes)
         steps.setCurrentStep(2)
-        correction, alpha = options["correction"], options["alpha"]
-        styles = cluster_styles(analysis, lisa_style, "LISA_LAB", self.tr("LISA clusters — {run}"),
-                                self.tr("LISA clusters ({run})"),
-                                p_field="LISA_PADJ" if correction != "none" else "LISA_P", alpha=alpha)
+        correction, alpha = inference.correction, inference.alpha
+        styles = ClusterStyles(tuple(analysis.fields), lisa_style, "LISA_LAB", self.tr("LISA clusters — {run}"),
+                               self.tr("LISA clusters ({run})"),
+                               p_field="LISA_PADJ" if correction != "none" else "LISA_P", alpha=alpha)
         results = write_local_outputs(self, parameters, context, steps, source, frame, analysis, styles, "lisa",
                                       everything=everything)
         steps.setCurrentStep(3)
@@ -136,19 +147,19 @@ class LocalMoranAlgorithm(ResilienceAlgorithm):
                                       "High-Low {hl} (p ≤ {alpha}{correction}).").format(
                 run=run.run.title, i=run.global_statistic, hh=counts[1], ll=counts[2], lh=counts[3], hl=counts[4],
                 alpha=alpha, correction="" if correction == "none" else f", {correction}"))
-        results["MORAN_I"] = last.global_statistic
-        for name, code in (("HIGH_HIGH", HIGH_HIGH), ("LOW_LOW", LOW_LOW), ("LOW_HIGH", LOW_HIGH),
-                           ("HIGH_LOW", HIGH_LOW)):
+        results[self.MORAN_I] = last.global_statistic
+        for name, code in ((self.HIGH_HIGH, HIGH_HIGH), (self.LOW_LOW, LOW_LOW), (self.LOW_HIGH, LOW_HIGH),
+                           (self.HIGH_LOW, HIGH_LOW)):
             results[name] = int((last.result.cluster == code).sum())
         if plot:
-            results["SCATTER_PLOT"] = self.scatter_plot(plot, analysis)
+            results[self.SCATTER_PLOT] = self.scatter_plot(plot, analysis)
         report = self.parameterAsFileOutput(parameters, REPORT, context)
         if report:
             from ...core.autocorrelation.report import report_figure, write_local_moran_report
 
             figure = report_figure(lambda: self.scatter_figure(analysis), core_text, feedback.pushWarning)
             results[REPORT] = write_local_moran_report(report, analysis, figure, source.sourceName(), alpha,
-                                                       correction, options["permutations"], core_text)
+                                                       correction, inference.permutations, core_text)
         return results
 
     def scatter_plot(self, path, analysis) -> str:

@@ -7,17 +7,20 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
 )
 
+from ...core.mediation.options import MODELS
+from ...core.regression.options import SE_TYPES
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
-from ..parameters.help import with_help
+from ..parameters.choices import chosen, enum_parameter
+from ..parameters.help import as_advanced, with_help
 from ..parameters.panel import (
+    END_YEAR,
+    START_YEAR,
     add_name_parameter,
     add_period_parameters,
     add_unit_parameters,
@@ -31,9 +34,6 @@ from ..reports.regression_output import (
     table_sink,
     write_paper_tables,
 )
-
-MODELS = ("cross_section", "pooled", "unit", "twoway")
-SE_TYPES = ("classical", "hc1", "cluster")
 
 
 class MediationAlgorithm(ResilienceAlgorithm):
@@ -98,19 +98,17 @@ class MediationAlgorithm(ResilienceAlgorithm):
         self.addParameter(QgsProcessingParameterField(
             self.CONTROLS, self.tr("Control variables (optional)"), parentLayerParameterName=self.INPUT,
             type=QgsProcessingParameterField.Numeric, allowMultiple=True, optional=True))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.MODEL, self.tr("Model"),
-            [self.tr("Cross-section (one year)"), self.tr("Pooled OLS with year effects"),
-             self.tr("Panel: unit (city) fixed effects"), self.tr("Panel: unit and year fixed effects")],
-            defaultValue=3))
+        self.addParameter(enum_parameter(self.MODEL, self.tr("Model"), MODELS, {
+            "cross_section": self.tr("Cross-section (one year)"), "pooled": self.tr("Pooled OLS with year effects"),
+            "unit": self.tr("Panel: unit (city) fixed effects"),
+            "twoway": self.tr("Panel: unit and year fixed effects")}, "twoway"))
         self.addParameter(with_help(QgsProcessingParameterNumber(
             self.YEAR, self.tr("Cross-section year"),
             QgsProcessingParameterNumber.Integer, defaultValue=0, minValue=0, maxValue=2200),
                 self.tr("Year of the cross-section (0 = the last year)")))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.SE_TYPE, self.tr("Standard errors"),
-            [self.tr("Classical"), self.tr("Robust (HC1)"),
-             self.tr("Clustered by unit (robust HC1 in a cross-section)")], defaultValue=2))
+        self.addParameter(enum_parameter(self.SE_TYPE, self.tr("Standard errors"), SE_TYPES, {
+            "classical": self.tr("Classical"), "hc1": self.tr("Robust (HC1)"),
+            "cluster": self.tr("Clustered by unit (robust HC1 in a cross-section)")}, "cluster"))
         self.addParameter(QgsProcessingParameterNumber(
             self.DRAWS, self.tr("Bootstrap draws (0 = no bootstrap)"), QgsProcessingParameterNumber.Integer,
             defaultValue=999, minValue=0, maxValue=100000))
@@ -124,7 +122,7 @@ class MediationAlgorithm(ResilienceAlgorithm):
         balance = with_help(QgsProcessingParameterBoolean(
             self.BALANCE, self.tr("Balance the panel"), defaultValue=False),
                 self.tr("Drop units with missing years (balance the panel)"))
-        balance.setFlags(balance.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        as_advanced(balance)
         self.addParameter(balance)
         add_name_parameter(self)
         self.addParameter(QgsProcessingParameterFeatureSink(
@@ -162,11 +160,11 @@ class MediationAlgorithm(ResilienceAlgorithm):
 
         steps.setCurrentStep(1)
         settings = MediationSettings(
-            model=MODELS[self.parameterAsEnum(parameters, self.MODEL, context)],
+            model=chosen(self, parameters, self.MODEL, MODELS, context),
             year=self.parameterAsInt(parameters, self.YEAR, context) or None,
-            start=self.parameterAsInt(parameters, "START_YEAR", context) or None,
-            end=self.parameterAsInt(parameters, "END_YEAR", context) or None,
-            se_type=SE_TYPES[self.parameterAsEnum(parameters, self.SE_TYPE, context)],
+            start=self.parameterAsInt(parameters, START_YEAR, context) or None,
+            end=self.parameterAsInt(parameters, END_YEAR, context) or None,
+            se_type=chosen(self, parameters, self.SE_TYPE, SE_TYPES, context),
             draws=self.parameterAsInt(parameters, self.DRAWS, context),
             seed=self.parameterAsInt(parameters, self.SEED, context),
             confidence=self.parameterAsDouble(parameters, self.CONFIDENCE, context),

@@ -7,29 +7,26 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputBoolean,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterExpression,
     QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
 
-from ..algorithm import core_text, feedback_progress, multi_step
-from ..io.bridge import crs_to_pyproj, frame_to_sink, read_frame
+from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
+from ..io.bridge import crs_to_pyproj, frame_to_sink
 from ..io.expressions import expression_mask
-from ..io.invalid_geometries import output_wkb_type, usable_geometries
-from ..parameters.help import with_help
-from ..parameters.weights import unit_ids
+from ..io.invalid_geometries import output_wkb_type
+from ..parameters.cities import INPUT, add_city_parameters, city_point_parameters, read_cities
+from ..parameters.help import as_advanced, with_help
 from ..styling import Categorized, Style, attach_style, core_marker_style
-from .core_node_coverage import POINT_METHODS, CoreNodeCoverageAlgorithm
 
 
-class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
-    """Reuses the inputs of Core–node coverage (cities, points, expressions)."""
+class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
+    """The cities, their points and the expressions as in Core–node coverage
+    (``processing/parameters/cities.py``)."""
 
     NAME = "networkredundancy"
     DISPLAY_NAME = "Network redundancy (N−1)"
@@ -55,22 +52,18 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
         "(LOST_N, LOST_DEM, LOST_SH) and after the additions (AFTER_N); an HTML summary."
     )
 
+    INPUT = INPUT  # the city parameters: processing/parameters/cities.py
     CORE_EXPRESSION = "CORE_EXPRESSION"
+    RADIUS = "RADIUS"
+    WEIGHT_FIELD = "WEIGHT_FIELD"
+    CANDIDATES = "CANDIDATES"
+    TIME_LIMIT = "TIME_LIMIT"
     CORES = "CORES"
     OUTPUT = "OUTPUT"
     REPORT = "REPORT"
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.INPUT, self.tr("Cities"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
-        self.addParameter(with_help(QgsProcessingParameterField(
-            self.ID_FIELD, self.tr("City id field"),
-            parentLayerParameterName=self.INPUT, optional=True),
-                self.tr("City id field (e.g. adcode; default: feature id)")))
-        self.addParameter(with_help(QgsProcessingParameterField(
-            self.NAME_FIELD, self.tr("City name field"),
-            parentLayerParameterName=self.INPUT, optional=True),
-                self.tr("City name field (labels; default: a field called “name”)")))
+        add_city_parameters(self)
         self.addParameter(with_help(QgsProcessingParameterExpression(
             self.CORE_EXPRESSION, self.tr("Cores"), defaultValue='"IS_CORE" = 1',
             parentLayerParameterName=self.INPUT),
@@ -86,24 +79,14 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
             self.CANDIDATES, self.tr("Candidate cores to add"),
             parentLayerParameterName=self.INPUT, optional=True),
                 self.tr("Candidates for additional cores (expression; empty: every city)")))
-        advanced = [
-            QgsProcessingParameterEnum(
-                self.POINTS, self.tr("Point of each city"),
-                [self.tr("Centroid"), self.tr("Point on surface"), self.tr("Longitude/latitude fields")],
-                defaultValue=0),
-            QgsProcessingParameterField(
-                self.LON_FIELD, self.tr("Longitude field (WGS84 degrees)"), parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric, optional=True),
-            QgsProcessingParameterField(
-                self.LAT_FIELD, self.tr("Latitude field (WGS84 degrees)"), parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric, optional=True),
+        advanced_parameters = [
+            *city_point_parameters(),
             QgsProcessingParameterNumber(
                 self.TIME_LIMIT, self.tr("Solver time limit per model (seconds)"),
                 QgsProcessingParameterNumber.Double, defaultValue=60.0),
         ]
-        for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+        for parameter in advanced_parameters:
+            self.addParameter(as_advanced(parameter))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Cities with their redundancy"), QgsProcessing.TypeVectorAnyGeometry))
         self.addParameter(QgsProcessingParameterFeatureSink(
@@ -128,19 +111,10 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
         from ...core.coverage.redundancy import network_redundancy, unprotectable_message
         from ...core.coverage.report import summary_rows
         from ...core.errors import InputError
-        from ...core.names import labelled, unit_labels
 
-        source = self.input_source(parameters, context)
         steps = multi_step(4, feedback)
-        frame = read_frame(source, feedback=steps)
-        id_field = self.field_name(parameters, self.ID_FIELD, context)
-        ids = unit_ids(frame, id_field)
-        labels = unit_labels(frame, ids, id_field, self.name_field(frame, parameters, context))
-        method = POINT_METHODS[self.parameterAsEnum(parameters, self.POINTS, context)]
-        if method != "fields":
-            frame, ids = usable_geometries(frame, ids, feedback, labels)
-        names = self.city_names(frame, ids, parameters, context)
-        sites = self.sites(frame, labelled(ids, labels), method, parameters, context)
+        cities = read_cities(self, parameters, context, steps)
+        source, frame, ids, sites = cities.source, cities.frame, cities.ids, cities.sites
         cores = expression_mask(self, source, frame, parameters, self.CORE_EXPRESSION, context)
         if cores is None:
             raise InputError("No core expression is given; choose the field that marks the cores (e.g. "
@@ -156,8 +130,8 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
         steps.setCurrentStep(1)
         feedback.pushInfo(self.tr("N−1 analysis of {cores} cores at {radius} km for {n} cities…").format(
             cores=int(cores.sum()), radius=f"{radius:g}", n=len(frame)))
-        result = network_redundancy(sites, names, cores, radius, candidates, weights, time_limit,
-                                    progress=feedback_progress(steps), labels=labelled(ids, labels))
+        result = network_redundancy(sites, cities.names, cores, radius, candidates, weights, time_limit,
+                                    progress=feedback_progress(steps), labels=cities.labelled_ids())
         for label, value in summary_rows(result, core_text):
             feedback.pushInfo(f"{label}: {value}")
         warning = unprotectable_message(result)
@@ -179,7 +153,7 @@ class NetworkRedundancyAlgorithm(CoreNodeCoverageAlgorithm):
             "N_ADDED": len(result.added),
             "N_UNPROTECTABLE": len(result.unprotectable),
             "N_TARGET": len(result.target_added) if result.target_added is not None else -1,
-            "GAP": 0.0 if result.result.optimal else (result.result.gap if result.result.gap is not None else -1.0),
+            "GAP": result.result.gap_or(-1.0),
             "OPTIMAL": bool(result.result.optimal),
         })
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)

@@ -18,8 +18,6 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterCrs,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
@@ -38,8 +36,9 @@ from ..maps.china_basemaps import ChinaBasemaps, is_china_extent, load_china_bas
 from ..maps.layout_project import LayoutProject
 from ..maps.legend_placement import legend_size, place_legend
 from ..maps.report_pages import Page, PageIterator
+from ..parameters.choices import chosen, enum_parameter
 from ..parameters.classification import CLASSES, CLASSIFICATION, add_classification_parameters, classification
-from ..parameters.help import with_help
+from ..parameters.help import as_advanced, with_help
 from ..qgis_compat import parameter_as_strings
 from ..styling import (
     RAMP_NAMES,
@@ -104,8 +103,11 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
     DPI = "DPI"
     OUTPUT = "OUTPUT"
 
-    ATLAS_NONE, ATLAS_YEARS, ATLAS_VALUES = 0, 1, 2
-    CHINA_AUTO, CHINA_YES, CHINA_NO = 0, 1, 2
+    #: The options of ATLAS, BREAKS and CHINA, in order (append only; a print layout's choices, so
+    #: declared beside the code that takes them).
+    ATLAS_MODES = ("single", "years", "values")
+    BREAK_MODES = ("shared", "per_year")
+    CHINA_MODES = ("auto", "yes", "no")
 
     def flags(self):
         # Layout rendering and layer cloning belong to the main thread (as QGIS's own
@@ -122,35 +124,32 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, optional=True),
                 self.tr("Field to classify (empty: keep the layer's style)")))
         add_classification_parameters(self, advanced=False)
-        self.addParameter(QgsProcessingParameterEnum(
-            self.RAMP, self.tr("Colour ramp"), list(RAMP_NAMES), defaultValue=0))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.TEMPLATE, self.tr("Page"), layouts.template_labels(), defaultValue=0))
+        self.addParameter(enum_parameter(self.RAMP, self.tr("Colour ramp"), RAMP_NAMES,
+                                         {name: name for name in RAMP_NAMES}))
+        self.addParameter(enum_parameter(self.TEMPLATE, self.tr("Page"), tuple(layouts.TEMPLATES),
+                                         layouts.template_labels()))
         self.addParameter(QgsProcessingParameterString(self.TITLE, self.tr("Title (default: the layer’s name)"),
                                                        defaultValue="", optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.SUBTITLE, self.tr("Subtitle"), defaultValue="", optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.SOURCE, self.tr("Data source note"), defaultValue="", optional=True))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.ATLAS, self.tr("Pages"),
-            [self.tr("One page"), self.tr("One page per year (STEM_YYYY fields)"),
-             self.tr("One page per value of a field")], defaultValue=0))
+        self.addParameter(enum_parameter(self.ATLAS, self.tr("Pages"), self.ATLAS_MODES, {
+            "single": self.tr("One page"), "years": self.tr("One page per year (STEM_YYYY fields)"),
+            "values": self.tr("One page per value of a field")}))
         self.addParameter(with_help(QgsProcessingParameterField(
             self.ATLAS_FIELD, self.tr("One page per value of"),
             parentLayerParameterName=self.INPUT, optional=True),
                 self.tr("Field with one page per value (e.g. region)")))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.BREAKS, self.tr("Classes of a page per year"),
-            [self.tr("Same classes for every year"), self.tr("Classify each year on its own")], defaultValue=0))
-        advanced = [
+        self.addParameter(enum_parameter(self.BREAKS, self.tr("Classes of a page per year"), self.BREAK_MODES, {
+            "shared": self.tr("Same classes for every year"), "per_year": self.tr("Classify each year on its own")}))
+        advanced_parameters = [
             with_help(QgsProcessingParameterFile(
                 self.TEMPLATE_FILE, self.tr("Own layout template"),
                 behavior=QgsProcessingParameterFile.File, fileFilter=self.tr("Layout templates (*.qpt)"),
                 optional=True), self.tr("Own layout template (.qpt; replaces Page)")),
-            with_help(QgsProcessingParameterEnum(
-                self.CHINA, self.tr("Map of China conventions"),
-                [self.tr("Automatic"), self.tr("Yes"), self.tr("No")], defaultValue=0),
+            with_help(enum_parameter(self.CHINA, self.tr("Map of China conventions"), self.CHINA_MODES, {
+                "auto": self.tr("Automatic"), "yes": self.tr("Yes"), "no": self.tr("No")}),
                     self.tr("China: Albers projection, province boundaries and South China Sea inset")),
             QgsProcessingParameterCrs(
                 self.CRS, self.tr("Map projection (empty: automatic)"), optional=True),
@@ -158,9 +157,8 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
                 self.DPI, self.tr("Resolution (dots per inch)"), QgsProcessingParameterNumber.Integer,
                 defaultValue=200, minValue=50, maxValue=1200),
         ]
-        for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+        for parameter in advanced_parameters:
+            self.addParameter(as_advanced(parameter))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.OUTPUT, self.tr("Report map"),
             self.tr("PDF files (*.pdf);;PNG files (*.png);;SVG files (*.svg)"), defaultValue=None))
@@ -172,8 +170,8 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         """mapclassify computes classes: for a chosen Field, or for every year's page of a
         style re-classified each year; a layer that keeps its own style needs only numpy."""
         classifies = bool(parameter_as_strings(self, parameters, self.FIELD, context)) or (
-            self.parameterAsEnum(parameters, self.ATLAS, context) == self.ATLAS_YEARS
-            and self.parameterAsEnum(parameters, self.BREAKS, context) == 1)
+            chosen(self, parameters, self.ATLAS, self.ATLAS_MODES, context) == "years"
+            and chosen(self, parameters, self.BREAKS, self.BREAK_MODES, context) == "per_year")
         return self.REQUIRES if classifies else tuple(p for p in self.REQUIRES if p != "mapclassify")
 
     def process(self, parameters, context, feedback):
@@ -235,7 +233,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             inset.setKeepLayerSet(True)
             inset.setCrs(crs)
 
-        force_inset = self.parameterAsEnum(parameters, self.CHINA, context) == self.CHINA_YES
+        force_inset = chosen(self, parameters, self.CHINA, self.CHINA_MODES, context) == "yes"
 
         def prepare(page: Page) -> None:
             self.prepare_page(page, layout, items, main_map, inset, main_layer, thematic, china,
@@ -295,10 +293,10 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
     def pages(self, parameters, context, layer) -> list[Page]:
         from ...core.panel import panel_stems, split_year_field
 
-        mode = self.parameterAsEnum(parameters, self.ATLAS, context)
-        if mode == self.ATLAS_NONE:
+        mode = chosen(self, parameters, self.ATLAS, self.ATLAS_MODES, context)
+        if mode == "single":
             return [Page(key="map")]
-        if mode == self.ATLAS_YEARS:
+        if mode == "years":
             fields = parameter_as_strings(self, parameters, self.FIELD, context)
             column = fields[0] if fields else None
             renderer = layer.renderer()
@@ -330,10 +328,10 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         import numpy as np
 
         fields = parameter_as_strings(self, parameters, self.FIELD, context)
-        chosen = classification(self, parameters, context)
-        self.scheme, self.k = chosen["scheme"], chosen["k"]
-        self.ramp = RAMP_NAMES[self.parameterAsEnum(parameters, self.RAMP, context)]
-        self.per_year = self.parameterAsEnum(parameters, self.BREAKS, context) == 1
+        classes = classification(self, parameters, context)
+        self.scheme, self.k = classes["scheme"], classes["k"]
+        self.ramp = chosen(self, parameters, self.RAMP, RAMP_NAMES, context)
+        self.per_year = chosen(self, parameters, self.BREAKS, self.BREAK_MODES, context) == "per_year"
         self.classify = bool(fields)
         if not fields:
             return
@@ -392,7 +390,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
     def layout(self, parameters, context):
         path = self.parameterAsFile(parameters, self.TEMPLATE_FILE, context)
         if not path:
-            key = list(layouts.TEMPLATES)[self.parameterAsEnum(parameters, self.TEMPLATE, context)]
+            key = chosen(self, parameters, self.TEMPLATE, tuple(layouts.TEMPLATES), context)
             path = str(layouts.template_path(key))
         layout = self.private.load_layout(path)
         if layout is None:
@@ -423,9 +421,9 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         legend.model().setRootGroup(self.private.legend_tree(layers))
 
     def is_china(self, parameters, context, layers) -> bool:
-        mode = self.parameterAsEnum(parameters, self.CHINA, context)
-        if mode != self.CHINA_AUTO:
-            return mode == self.CHINA_YES
+        mode = chosen(self, parameters, self.CHINA, self.CHINA_MODES, context)
+        if mode != "auto":
+            return mode == "yes"
         return is_china_extent(wgs84_extent(layers, self.project))
 
     # ------------------------------------------------------------------ pages

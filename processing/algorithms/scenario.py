@@ -8,21 +8,18 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterExpression,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
 )
 
-from ...core.names import POLICY_STEMS
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..io.bridge import frame_to_sink
 from ..io.expressions import expression_mask
 from ..parameters.classification import add_classification_parameters, classification
-from ..parameters.field_defaults import likely_field_parameter
 from ..parameters.help import with_help
+from ..parameters.policy import add_policy_parameters, policy_regressor, read_policy
 from ..parameters.spillover import (
     INPUT,
     add_model_inputs,
@@ -32,9 +29,6 @@ from ..parameters.spillover import (
     units_frame,
 )
 from ..styling import attach_style, graduated_style
-
-#: CHANGE_KIND options, in order (append only): core.econometrics.scenario.CHANGE_KINDS.
-CHANGE_KINDS = ("absolute", "percent", "target")
 
 
 class ScenarioAlgorithm(ResilienceAlgorithm):
@@ -66,9 +60,6 @@ class ScenarioAlgorithm(ResilienceAlgorithm):
         "HTML report with the totals and the cities that gain most."
     )
 
-    REGRESSOR = "REGRESSOR"
-    CHANGE_KIND = "CHANGE_KIND"
-    DELTA = "DELTA"
     CITIES_SELECTED = "CITIES_SELECTED"
     CITIES_EXPRESSION = "CITIES_EXPRESSION"
     CITIES_FIELD = "CITIES_FIELD"
@@ -78,17 +69,7 @@ class ScenarioAlgorithm(ResilienceAlgorithm):
 
     def initAlgorithm(self, config=None):
         add_model_inputs(self)
-        self.addParameter(with_help(likely_field_parameter(QgsProcessingParameterField(
-            self.REGRESSOR, self.tr("Policy variable"),
-            parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric), POLICY_STEMS),
-            self.tr("Policy variable (an explanatory variable; in a wide panel any year of its stem)")))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.CHANGE_KIND, self.tr("Change"),
-            [self.tr("Raise by a value (absolute)"), self.tr("Raise by a percentage of each city's value"),
-             self.tr("Raise to a target value")], defaultValue=0))
-        self.addParameter(with_help(QgsProcessingParameterNumber(
-            self.DELTA, self.tr("Value"), QgsProcessingParameterNumber.Double, defaultValue=0.1),
-            self.tr("Value (the change, the percentage or the target)")))
+        add_policy_parameters(self)
         self.addParameter(QgsProcessingParameterBoolean(
             self.CITIES_SELECTED, self.tr("Chosen cities: the selected features"), defaultValue=False))
         self.addParameter(with_help(QgsProcessingParameterExpression(
@@ -117,20 +98,16 @@ class ScenarioAlgorithm(ResilienceAlgorithm):
 
     # ------------------------------------------------------------------ run
     def process(self, parameters, context, feedback):
-        from ...core.econometrics.data import stem_of
-        from ...core.econometrics.scenario import Policy, run_scenario
+        from ...core.econometrics.scenario import run_scenario
         from ...core.econometrics.scenario_report import write_scenario_csv, write_scenario_report
 
         steps = multi_step(3, feedback)
-        regressor = self.field_name(parameters, self.REGRESSOR, context)
-        if not regressor:
-            raise QgsProcessingException(self.tr("Choose the policy variable (one of the explanatory variables)."))
+        regressor = policy_regressor(self, parameters, context)
         inputs = read_model_inputs(self, parameters, context, steps)
         spec = spec_from_parameters(self, parameters, context)
-        name = stem_of(regressor) if inputs.layout == "wide" else regressor
-        policy = Policy(name, CHANGE_KINDS[self.parameterAsEnum(parameters, self.CHANGE_KIND, context)],
-                        self.parameterAsDouble(parameters, self.DELTA, context),
-                        self.chosen_units(parameters, context, inputs, feedback))
+        policy = read_policy(self, parameters, context, inputs, regressor,
+                             self.chosen_units(parameters, context, inputs, feedback))
+        name = policy.regressor
         if steps.isCanceled():
             return {}
         steps.setCurrentStep(1)

@@ -21,8 +21,6 @@ from ..parameters.weights import (
     add_weights_parameters,
     id_field_name,
     resolve_weights,
-    unit_ids,
-    weights_fields,
     weights_spec,
 )
 from ..styling import attach_style, connectivity_style
@@ -137,6 +135,7 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
 
     def process(self, parameters, context, feedback):
         from ...core.names import code_column, labelled, name_column, unit_labels
+        from ...core.panel import unit_ids
         from ...core.weights.layers import connectivity_lines
         from ...core.weights.report import details, summary_rows
         from ...core.weights.summary import summarize
@@ -148,7 +147,7 @@ class SpatialWeightsAlgorithm(ResilienceAlgorithm):
         id_field = id_field_name(self, parameters, context, prefix="")
         spec = weights_spec(self, parameters, context, prefix="")
         fields = [id_field] if id_field else []
-        fields += [f for f in weights_fields(spec, source.fields().names()) if f not in fields]
+        fields += [f for f in spec.layer_fields(source.fields().names()) if f not in fields]
         # to name islands as a planner reads them: "三沙市 (460300)"
         columns = source.fields().names()
         fields += [c for c in (name_column(columns), code_column(columns)) if c and c not in fields]

@@ -7,20 +7,18 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterExpression,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
 )
 
-from ...core.names import POLICY_STEMS
 from ..algorithm import ResilienceAlgorithm, core_text, feedback_progress, multi_step
 from ..io.bridge import frame_to_sink
 from ..io.expressions import expression_mask
 from ..parameters.classification import add_classification_parameters, classification
-from ..parameters.field_defaults import likely_field_parameter
 from ..parameters.help import with_help
+from ..parameters.policy import add_policy_parameters, policy_regressor, read_policy
 from ..parameters.spillover import (
     INPUT,
     add_model_inputs,
@@ -30,7 +28,6 @@ from ..parameters.spillover import (
     units_frame,
 )
 from ..styling import attach_style, graduated_style
-from .scenario import CHANGE_KINDS
 
 
 class TargetingAlgorithm(ResilienceAlgorithm):
@@ -55,9 +52,6 @@ class TargetingAlgorithm(ResilienceAlgorithm):
         "mapped by the change; the total gain against the naive choice."
     )
 
-    REGRESSOR = "REGRESSOR"
-    CHANGE_KIND = "CHANGE_KIND"
-    DELTA = "DELTA"
     K = "K"
     COST_FIELD = "COST_FIELD"
     BUDGET = "BUDGET"
@@ -68,17 +62,7 @@ class TargetingAlgorithm(ResilienceAlgorithm):
 
     def initAlgorithm(self, config=None):
         add_model_inputs(self)
-        self.addParameter(with_help(likely_field_parameter(QgsProcessingParameterField(
-            self.REGRESSOR, self.tr("Policy variable"),
-            parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric), POLICY_STEMS),
-            self.tr("Policy variable (an explanatory variable; in a wide panel any year of its stem)")))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.CHANGE_KIND, self.tr("Change"),
-            [self.tr("Raise by a value (absolute)"), self.tr("Raise by a percentage of each city's value"),
-             self.tr("Raise to a target value")], defaultValue=0))
-        self.addParameter(with_help(QgsProcessingParameterNumber(
-            self.DELTA, self.tr("Value"), QgsProcessingParameterNumber.Double, defaultValue=0.1),
-            self.tr("Value (the change, the percentage or the target)")))
+        add_policy_parameters(self)
         self.addParameter(with_help(QgsProcessingParameterNumber(
             self.K, self.tr("Number of cities to choose"), QgsProcessingParameterNumber.Integer,
             defaultValue=20, minValue=1), self.tr("Number of cities to choose (without a budget)")))
@@ -118,20 +102,16 @@ class TargetingAlgorithm(ResilienceAlgorithm):
 
         import numpy as np
 
-        from ...core.econometrics.data import stem_of
-        from ...core.econometrics.scenario import Policy, baseline_values, predict
+        from ...core.econometrics.scenario import baseline_values, predict
         from ...core.econometrics.spillover import run_spillover
         from ...core.econometrics.targeting import choose_within_budget, network_reach
 
         steps = multi_step(3, feedback)
-        regressor = self.field_name(parameters, self.REGRESSOR, context)
-        if not regressor:
-            raise QgsProcessingException(self.tr("Choose the policy variable (one of the explanatory variables)."))
+        regressor = policy_regressor(self, parameters, context)
         inputs = read_model_inputs(self, parameters, context, steps)
         spec = dataclasses.replace(spec_from_parameters(self, parameters, context), compare=False)
-        name = stem_of(regressor) if inputs.layout == "wide" else regressor
-        policy = Policy(name, CHANGE_KINDS[self.parameterAsEnum(parameters, self.CHANGE_KIND, context)],
-                        self.parameterAsDouble(parameters, self.DELTA, context))
+        policy = read_policy(self, parameters, context, inputs, regressor)
+        name = policy.regressor
         source = self.input_source(parameters, context, INPUT)
         candidates = self.unit_mask(source, inputs, parameters, self.CANDIDATES, context)
         target = self.unit_mask(source, inputs, parameters, self.TARGET, context)

@@ -8,8 +8,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterMultipleLayers,
@@ -17,10 +15,12 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ...core.indices.options import ZONAL_STATISTICS
 from ..algorithm import ResilienceAlgorithm, core_texts, feedback_progress, multi_step
 from ..io.bridge import frame_to_sink, read_frame
+from ..parameters.choices import chosen_many, enum_parameter
 from ..parameters.classification import add_classification_parameters, classification
-from ..parameters.help import with_help
+from ..parameters.help import as_advanced, with_help
 from ..styling import attach_style, graduated_style
 
 
@@ -66,25 +66,23 @@ class ZonalStatisticsAlgorithm(ResilienceAlgorithm):
         self.addParameter(with_help(QgsProcessingParameterString(
             self.YEARS, self.tr("Raster years"),
             optional=True), self.tr("Years of the rasters, in order (empty: read from the file names)")))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.STATISTICS, self.tr("Statistics"),
-            [self.tr("Mean"), self.tr("Sum"), self.tr("Count of valid pixels"), self.tr("Minimum"),
-             self.tr("Maximum"), self.tr("Share of pixels above the threshold")],
-            allowMultiple=True, defaultValue=[0]))
+        self.addParameter(enum_parameter(self.STATISTICS, self.tr("Statistics"), ZONAL_STATISTICS, {
+            "mean": self.tr("Mean"), "sum": self.tr("Sum"), "count": self.tr("Count of valid pixels"),
+            "min": self.tr("Minimum"), "max": self.tr("Maximum"),
+            "share": self.tr("Share of pixels above the threshold")}, ["mean"], multiple=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.THRESHOLD, self.tr("Threshold (for the share above it)"), QgsProcessingParameterNumber.Double,
             optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.STEM, self.tr("Field stem (1–5 characters, e.g. NTL)"), "ZS"))
-        advanced = [
+        advanced_parameters = [
             QgsProcessingParameterNumber(self.BAND, self.tr("Band"), QgsProcessingParameterNumber.Integer, 1,
                                          minValue=1),
             QgsProcessingParameterBoolean(self.ALL_TOUCHED, self.tr("Count every pixel a city touches"),
                                           defaultValue=False),
         ]
-        for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+        for parameter in advanced_parameters:
+            self.addParameter(as_advanced(parameter))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Cities with raster statistics"), QgsProcessing.TypeVectorPolygon))
         add_classification_parameters(self)
@@ -107,17 +105,17 @@ class ZonalStatisticsAlgorithm(ResilienceAlgorithm):
         import pandas as pd
 
         from ...core.indices.raster_years import assign_years, parse_years
-        from ...core.indices.zonal import STATISTICS, ZonalOptions, zonal_panel
+        from ...core.indices.zonal import ZonalOptions, zonal_panel
 
         source = self.input_source(parameters, context)
         paths = self.raster_paths(parameters, context)
         years = assign_years(paths, parse_years(self.parameterAsString(parameters, self.YEARS, context)))
         for path, year in zip(paths, years):
             feedback.pushInfo(self.tr("{year}: {path}").format(year=year if year else "-", path=path))
-        chosen = self.parameterAsEnums(parameters, self.STATISTICS, context) or [0]
+        statistics = chosen_many(self, parameters, self.STATISTICS, ZONAL_STATISTICS, context) or ("mean",)
         threshold = parameters.get(self.THRESHOLD)
         options = ZonalOptions(
-            statistics=tuple(STATISTICS[i] for i in chosen),
+            statistics=statistics,
             threshold=None if threshold is None or threshold == "" else
             self.parameterAsDouble(parameters, self.THRESHOLD, context),
             band=self.parameterAsInt(parameters, self.BAND, context),

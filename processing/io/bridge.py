@@ -36,11 +36,12 @@ from qgis.core import (
     QgsProcessingException,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QDate, QDateTime, QTime, QVariant
+from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QVariant
 
 from ...core.errors import Cancelled
 from ...core.progress import checkpoint
 from ..qgis_compat import FieldType, new_field
+from ..translation import translator
 
 CHUNK = 2000  # features per addFeatures() call and per progress report
 #: ``read_frame(geometry=WKB)``: geometries as WKB bytes in the column WKB_COLUMN of a plain DataFrame.
@@ -48,8 +49,7 @@ WKB = "wkb"
 WKB_COLUMN = "__wkb__"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("LayerBridge", text)
+tr = translator("LayerBridge")
 
 
 def _check_cancel(feedback) -> None:

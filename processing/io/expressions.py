@@ -5,11 +5,10 @@ cores, the cities of a scenario or of targeting): one implementation, one set of
 from __future__ import annotations
 
 from qgis.core import QgsExpression, QgsFeatureRequest, QgsProcessingException
-from qgis.PyQt.QtCore import QCoreApplication
 
+from ..translation import translator
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Expressions", text)
+tr = translator("Expressions")
 
 
 def expression_mask(algorithm, source, frame, parameters, name, context):

@@ -24,14 +24,12 @@ modified: everything here works on the frame read from it.
 from __future__ import annotations
 
 from qgis.core import QgsFeatureRequest
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ...core.errors import InputError, preview
 from ..algorithm import core_value
+from ..translation import translator
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("InvalidGeometries", text)
+tr = translator("InvalidGeometries")
 
 
 def source_without_validity_checks(algorithm, parameters, name: str, context):

@@ -39,7 +39,8 @@ from qgis.core import (
     QgsProperty,
     QgsProviderRegistry,
 )
-from qgis.PyQt.QtCore import QCoreApplication
+
+from ..translation import translator
 
 #: Prefix of the temporary names (followed by a random part and "-").
 TEMP_PREFIX = ".~drt-"
@@ -52,8 +53,7 @@ WINDOWS_IN_USE = (32, 33)
 LAYER_SOURCE_TYPES = ("source", "vector", "raster", "layer", "mesh", "pointcloud")
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Outputs", text)
+tr = translator("Outputs")
 
 
 # ------------------------------------------------------------------ messages

@@ -21,10 +21,11 @@ from qgis.core import (
     QgsRectangle,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import Qt
 
 from ..algorithm import PLUGIN_DIR
 from ..styling import Single, Style, apply_style, maritime_line_style, no_data_region_style
+from ..translation import translator
 from . import layouts
 
 PROVINCES = PLUGIN_DIR / "resources" / "sample" / "china_provinces.gpkg"
@@ -32,8 +33,7 @@ PROVINCES = PLUGIN_DIR / "resources" / "sample" / "china_provinces.gpkg"
 CHINA_CONTEXT = PLUGIN_DIR / "resources" / "sample" / "china_context.gpkg"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ReportMapAlgorithm", text)  # the report map's context
+tr = translator("ReportMapAlgorithm")  # the report map's context
 
 
 @dataclass

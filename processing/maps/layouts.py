@@ -43,12 +43,13 @@ from qgis.core import (
     QgsTextFormat,
     QgsUnitTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..qgis_compat import set_label_font, set_legend_style_font
 from ..styling import cjk_font_family
+from ..translation import translator
 
 LAYOUT_DIR = Path(__file__).resolve().parents[2] / "resources" / "layouts"
 
@@ -112,12 +113,13 @@ def china_albers():
     return QgsCoordinateReferenceSystem.fromWkt(wkt)
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ReportLayouts", text)
+tr = translator("ReportLayouts")
 
 
-def template_labels() -> list[str]:
-    return [tr("A4 landscape"), tr("A4 portrait"), tr("A3 landscape"), tr("A3 portrait")]
+def template_labels() -> dict[str, str]:
+    """The translated names of :data:`TEMPLATES` (the TEMPLATE options, in its order: append only)."""
+    return {"a4_landscape": tr("A4 landscape"), "a4_portrait": tr("A4 portrait"), "a3_landscape": tr("A3 landscape"),
+            "a3_portrait": tr("A3 portrait")}
 
 
 def template_path(key: str) -> Path:

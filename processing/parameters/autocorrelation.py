@@ -1,11 +1,13 @@
 """Parameters and plumbing shared by the autocorrelation algorithms (globalautocorrelation,
 localmoran, localgeary, hotspots): the input and its panel shape, the weights, the
-inference options, and the output layouts of the local statistics (one layer with a
+inference options, and where the local statistics of several years go (one layer with a
 set of fields per year, or one layer per year).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from qgis.core import (
@@ -13,8 +15,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputMultipleLayers,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -22,43 +22,50 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingUtils,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
+from ...core.autocorrelation.options import ALTERNATIVES, CORRECTIONS, NULL_POLICIES, YEAR_OUTPUTS, InferenceSpec
 from ..algorithm import core_text, feedback_progress
+from ..translation import translator
+from .choices import chosen, enum_parameter
 from .field_defaults import likely_field_parameter
-from .help import with_help
-from .panel import add_year_parameter, require_unit_id
-from .weights import id_field_name, resolve_weights, unit_ids
+from .help import as_advanced, with_help
+from .panel import YEAR_FIELD, add_year_parameter
+from .weights import id_field_name, resolve_weights
 
-#: Option orders of the enum parameters (append only; the core uses the same names).
-NULL_POLICIES = ("drop", "error")
-CORRECTIONS = ("none", "fdr", "bonferroni")
-ALTERNATIVES = ("two-sided", "greater", "less")
-LAYOUTS = ("fields", "layers")
 DEFAULT_SEED = 12345
 
+#: The names of the group's parameters and outputs (the algorithms use these constants).
+INPUT = "INPUT"
+FIELD = "FIELD"  # one variable (local statistics)
+FIELDS = "FIELDS"  # several variables (global statistics)
+ALL_YEARS = "ALL_YEARS"
+PERMUTATIONS = "PERMUTATIONS"
+SEED = "SEED"
+ALPHA = "ALPHA"
+CORRECTION = "CORRECTION"
+ALTERNATIVE = "ALTERNATIVE"
+NULLS = "NULLS"
+LAYOUT = "LAYOUT"  # several years: fields per year in one layer, or one layer per year
+OUTPUT = "OUTPUT"
+YEAR_LAYERS = "YEAR_LAYERS"
+OUTPUT_LAYERS = "OUTPUT_LAYERS"
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("AutocorrelationParameters", text)
 
-
-def _advanced(parameter):
-    parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-    return parameter
+tr = translator("AutocorrelationParameters")
 
 
 # ------------------------------------------------------------------- parameters
 def add_input_parameters(algorithm, multiple: bool = False, field_label: str | None = None) -> None:
     """INPUT, FIELD (or FIELDS), ALL_YEARS, YEAR_FIELD."""
     algorithm.addParameter(QgsProcessingParameterFeatureSource(
-        "INPUT", tr("Units (cities)"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
+        INPUT, tr("Units (cities)"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
     field = QgsProcessingParameterField(
-        "FIELDS" if multiple else "FIELD",
+        FIELDS if multiple else FIELD,
         field_label or (tr("Variables") if multiple else tr("Variable")),
-        parentLayerParameterName="INPUT", type=QgsProcessingParameterField.Numeric, allowMultiple=multiple)
+        parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=multiple)
     algorithm.addParameter(field if multiple else likely_field_parameter(field))
     algorithm.addParameter(with_help(QgsProcessingParameterBoolean(
-        "ALL_YEARS", tr("Every year"), defaultValue=False),
+        ALL_YEARS, tr("Every year"), defaultValue=False),
         tr("Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every year instead of the "
            "last)")))
     add_year_parameter(algorithm)
@@ -68,64 +75,69 @@ def add_inference_parameters(algorithm, permutations: int = 999, minimum: int = 
                              correction: bool = True) -> None:
     """PERMUTATIONS, SEED, ALPHA, CORRECTION."""
     algorithm.addParameter(with_help(QgsProcessingParameterNumber(
-        "PERMUTATIONS", tr("Permutations"),
+        PERMUTATIONS, tr("Permutations"),
         QgsProcessingParameterNumber.Integer, defaultValue=permutations, minValue=minimum, maxValue=99999),
         tr("Permutations (0 = analytical inference only)") if minimum == 0 else ""))
-    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterNumber(
-        "SEED", tr("Random seed"),
+    algorithm.addParameter(as_advanced(with_help(QgsProcessingParameterNumber(
+        SEED, tr("Random seed"),
         QgsProcessingParameterNumber.Integer, defaultValue=DEFAULT_SEED, optional=True, minValue=0),
             tr("Random seed (the same seed gives the same result; empty: a new draw every run)"))))
     if alpha:
         algorithm.addParameter(QgsProcessingParameterNumber(
-            "ALPHA", tr("Significance level"), QgsProcessingParameterNumber.Double, defaultValue=0.05,
+            ALPHA, tr("Significance level"), QgsProcessingParameterNumber.Double, defaultValue=0.05,
             minValue=0.0001, maxValue=0.5))
     if correction:
-        algorithm.addParameter(QgsProcessingParameterEnum(
-            "CORRECTION", tr("Multiple-testing control"),
-            [tr("None"), tr("False discovery rate (Benjamini–Hochberg)"), tr("Bonferroni")], defaultValue=0))
+        algorithm.addParameter(enum_parameter(CORRECTION, tr("Multiple-testing control"), CORRECTIONS, {
+            "none": tr("None"), "fdr": tr("False discovery rate (Benjamini–Hochberg)"),
+            "bonferroni": tr("Bonferroni")}))
 
 
 def add_null_parameter(algorithm) -> None:
-    algorithm.addParameter(QgsProcessingParameterEnum(
-        "NULLS", tr("Units with NULL values"),
-        [tr("Leave them out and report them"), tr("Stop with an error")], defaultValue=0))
+    algorithm.addParameter(enum_parameter(NULLS, tr("Units with NULL values"), NULL_POLICIES, {
+        "drop": tr("Leave them out and report them"), "error": tr("Stop with an error")}))
 
 
-def add_layout_parameters(algorithm, output_label: str) -> None:
+def add_year_output_parameters(algorithm, output_label: str) -> None:
     """LAYOUT, OUTPUT and YEAR_LAYERS (the folder of the per-year layers), and the
     OUTPUT_LAYERS output (the per-year layers written)."""
-    algorithm.addParameter(with_help(QgsProcessingParameterEnum(
-        "LAYOUT", tr("Several years"), [tr("One layer, fields per year"), tr("One layer per year")], defaultValue=0),
+    algorithm.addParameter(with_help(enum_parameter(LAYOUT, tr("Several years"), YEAR_OUTPUTS, {
+        "fields": tr("One layer, fields per year"), "layers": tr("One layer per year")}),
         tr("One layer, one set of fields per year (LI_2019 …); or one layer per year (the last year in the output, "
            "every year in the folder below)")))
-    algorithm.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", output_label))
+    algorithm.addParameter(QgsProcessingParameterFeatureSink(OUTPUT, output_label))
     algorithm.addParameter(QgsProcessingParameterFolderDestination(
-        "YEAR_LAYERS", tr("Folder for one layer per year"), optional=True, createByDefault=False))
-    algorithm.addOutput(QgsProcessingOutputMultipleLayers("OUTPUT_LAYERS", tr("Layers per year")))
+        YEAR_LAYERS, tr("Folder for one layer per year"), optional=True, createByDefault=False))
+    algorithm.addOutput(QgsProcessingOutputMultipleLayers(OUTPUT_LAYERS, tr("Layers per year")))
 
 
 def seed_value(algorithm, parameters, context):
     """The SEED (the default when absent; None, a fresh draw, when the user cleared it)."""
-    if "SEED" not in parameters:
+    if SEED not in parameters:
         return DEFAULT_SEED
-    if parameters["SEED"] is None or parameters["SEED"] == "":
+    if parameters[SEED] is None or parameters[SEED] == "":
         return None
-    return algorithm.parameterAsInt(parameters, "SEED", context)
+    return algorithm.parameterAsInt(parameters, SEED, context)
 
 
-def inference_options(algorithm, parameters, context, alpha: bool = True) -> dict:
-    options = {
-        "permutations": algorithm.parameterAsInt(parameters, "PERMUTATIONS", context),
-        "seed": seed_value(algorithm, parameters, context),
-        "correction": CORRECTIONS[algorithm.parameterAsEnum(parameters, "CORRECTION", context)],
-    }
-    if alpha:
-        options["alpha"] = algorithm.parameterAsDouble(parameters, "ALPHA", context)
-    return options
+def inference_spec(algorithm, parameters, context):
+    """The :class:`core.autocorrelation.options.InferenceSpec` the user chose (the options the
+    algorithm lacks keep the spec's defaults)."""
+    def has(name):
+        return algorithm.parameterDefinition(name) is not None
+
+    options = {"permutations": algorithm.parameterAsInt(parameters, PERMUTATIONS, context),
+               "seed": seed_value(algorithm, parameters, context)}
+    if has(ALTERNATIVE):
+        options["alternative"] = chosen(algorithm, parameters, ALTERNATIVE, ALTERNATIVES, context)
+    if has(ALPHA):
+        options["alpha"] = algorithm.parameterAsDouble(parameters, ALPHA, context)
+    if has(CORRECTION):
+        options["correction"] = chosen(algorithm, parameters, CORRECTION, CORRECTIONS, context)
+    return InferenceSpec(**options)
 
 
 def null_policy(algorithm, parameters, context) -> str:
-    return NULL_POLICIES[algorithm.parameterAsEnum(parameters, "NULLS", context)]
+    return chosen(algorithm, parameters, NULLS, NULL_POLICIES, context)
 
 
 # ---------------------------------------------------------------------- reading
@@ -138,13 +150,14 @@ def read_panel(algorithm, parameters, context, feedback):
     the first feature of each unit and shared by every year.
     """
     from ...core.autocorrelation.runs import LayerUnits
+    from ...core.panel import require_unit_id, unit_ids
     from ..io.bridge import read_frame
     from ..io.invalid_geometries import apply_policy
 
     source = algorithm.input_source(parameters, context)
     frame = everything = read_frame(source, feedback=feedback)
     id_field = id_field_name(algorithm, parameters, context)
-    year_field = algorithm.field_name(parameters, "YEAR_FIELD", context)
+    year_field = algorithm.field_name(parameters, YEAR_FIELD, context)
     progress = feedback_progress(feedback)
     policy = getattr(algorithm, "invalid_geometry_policy", None)
     if year_field is None:
@@ -163,7 +176,7 @@ def read_panel(algorithm, parameters, context, feedback):
 
 def analysis_year_field(algorithm, parameters, context):
     """The YEAR_FIELD of a long layer, or None."""
-    return algorithm.field_name(parameters, "YEAR_FIELD", context)
+    return algorithm.field_name(parameters, YEAR_FIELD, context)
 
 
 def require_matplotlib() -> None:
@@ -187,32 +200,43 @@ def translated_aliases(aliases: dict) -> dict:
     return {name: f"{core_text(alias)} — {title}" for name, (alias, title) in aliases.items()}
 
 
-def cluster_styles(analysis, style, label: str, style_title: str, layer_title: str, p_field: str | None = None,
-                   alpha: float = 0.05):
-    """The ``styles`` of :func:`write_local_outputs` for a cluster map.
+@dataclass(frozen=True)
+class ClusterStyles:
+    """The styles :func:`write_local_outputs` attaches to a cluster map.
 
     ``style(field, name=, aliases=)`` (e.g. ``styling.lisa_style``) maps the label field
     ``label`` of each run; each map is a named style of the layer, ``style_title`` with
     ``{run}``, the last run's current; ``layer_title`` (with ``{run}``) names the layer.
-    With ``p_field`` (the p-value field shown) every run also gets GeoDa's significance map.
+    With ``p_field`` (the p-value field shown) every run also gets GeoDa's significance map
+    at ``alpha``. ``fields``: the analysis' output fields (their aliases).
     """
-    from ..styling import significance_style
 
-    def build(name_of, runs):
+    fields: tuple
+    style: Callable
+    label: str
+    style_title: str
+    layer_title: str
+    p_field: str | None = None
+    alpha: float = 0.05
+
+    def build(self, name_of, runs):
+        """(current style, its name, [(name, style)] alternatives) of one layer holding ``runs``;
+        ``name_of(name, run)`` is a field's name in that layer."""
+        from ..styling import significance_style
+
         aliases = translated_aliases({name_of(spec.name, run): (spec.alias, run.title)
-                                      for run in runs for spec in analysis.fields})
+                                      for run in runs for spec in self.fields})
         last = runs[-1]
-        name = layer_title.format(run=last.title)
-        current = style(name_of(label, last), name=name, aliases=aliases)
-        alternatives = [(style_title.format(run=run.title), style(name_of(label, run), name=name, aliases=aliases))
-                        for run in runs[:-1]]
-        if p_field:
+        name = self.layer_title.format(run=last.title)
+        current = self.style(name_of(self.label, last), name=name, aliases=aliases)
+        alternatives = [(self.style_title.format(run=run.title),
+                         self.style(name_of(self.label, run), name=name, aliases=aliases)) for run in runs[:-1]]
+        if self.p_field:
             alternatives += [(tr("Significance — {run}").format(run=run.title),
-                              significance_style(name_of(p_field, run), name_of(label, run), alpha, name, aliases))
+                              significance_style(name_of(self.p_field, run), name_of(self.label, run), self.alpha,
+                                                 name, aliases))
                              for run in runs]
-        return current, style_title.format(run=last.title), alternatives
-
-    return build
+        return current, self.style_title.format(run=last.title), alternatives
 
 
 def _joined(frame, columns, feedback):
@@ -254,10 +278,10 @@ def _with_features_without_geometry(out, everything, year_field=None, year=None)
 
 def write_local_outputs(algorithm, parameters, context, feedback, source, frame, analysis, styles,
                         layer_name: str, everything=None) -> dict:
-    """Write a local analysis in the chosen layout and attach styles.
+    """Write a local analysis (several years: fields per year in one layer, or one layer per year) and
+    attach styles.
 
-    ``styles(field_names, runs) -> (style, current name, alternatives)`` builds the
-    styles of one layer; ``field_names(name, run)`` is a field's name in that layer.
+    ``styles`` (:class:`ClusterStyles`) builds the styles of each layer written.
     ``everything``: the layer as read (:func:`read_panel`); its features without a geometry are
     written too, with NULL results, so that the output has every input feature.
     """
@@ -265,13 +289,13 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
     from ..io.bridge import frame_to_sink
     from ..styling import attach_styles
 
-    layout = LAYOUTS[algorithm.parameterAsEnum(parameters, "LAYOUT", context)]
+    year_output = chosen(algorithm, parameters, LAYOUT, YEAR_OUTPUTS, context)
     runs = analysis.runs
     results = {}
     from ..io.invalid_geometries import output_wkb_type
 
     wkb_type, crs = output_wkb_type(source.wkbType(), frame), source.sourceCrs()
-    if layout == "fields" or len(runs) == 1:
+    if year_output == "fields" or len(runs) == 1:
         columns, aliases = analysis.columns()
         renamed = analysis.per_year and not analysis.long
 
@@ -281,15 +305,15 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
 
         out = _with_features_without_geometry(_joined(frame, columns.set_axis(range(len(frame))), feedback),
                                               everything)
-        dest = frame_to_sink(algorithm, parameters, "OUTPUT", context, out, wkb_type, crs, source.fields(),
+        dest = frame_to_sink(algorithm, parameters, OUTPUT, context, out, wkb_type, crs, source.fields(),
                              translated_aliases(aliases), feedback)
-        style, current, alternatives = styles(name_of, [r.run for r in runs])
+        style, current, alternatives = styles.build(name_of, [r.run for r in runs])
         attach_styles(context, dest, style, current, alternatives)
-        results["OUTPUT"] = dest
-        results["OUTPUT_LAYERS"] = []
+        results[OUTPUT] = dest
+        results[OUTPUT_LAYERS] = []
         return results
     # One layer per year: the last year in OUTPUT, every year in the folder.
-    folder = algorithm.parameterAsString(parameters, "YEAR_LAYERS", context) or QgsProcessingUtils.tempFolder()
+    folder = algorithm.parameterAsString(parameters, YEAR_LAYERS, context) or QgsProcessingUtils.tempFolder()
     if folder == "TEMPORARY_OUTPUT":
         folder = QgsProcessingUtils.tempFolder()
     Path(folder).mkdir(parents=True, exist_ok=True)
@@ -300,19 +324,19 @@ def write_local_outputs(algorithm, parameters, context, feedback, source, frame,
         part = _with_features_without_geometry(_joined(frame.iloc[rows], columns.set_axis(range(len(rows))), None),
                                                everything, analysis_year_field(algorithm, parameters, context),
                                                local.run.year)
-        style, current, alternatives = styles(lambda name, run: name, [local.run])
+        style, current, alternatives = styles.build(lambda name, run: name, [local.run])
         translated = translated_aliases(aliases)
         path = str(Path(folder) / f"{layer_name}_{local.run.year}.gpkg")
         layers.append(_write_layer(path, part, wkb_type, crs, source.fields(), translated, context, feedback))
         load = index < len(runs) - 1
-        attach_styles(context, layers[-1], style, current, alternatives, output_name="YEAR_LAYERS" if load else None)
+        attach_styles(context, layers[-1], style, current, alternatives, output_name=YEAR_LAYERS if load else None)
         if not load:
-            dest = frame_to_sink(algorithm, parameters, "OUTPUT", context, part, wkb_type, crs, source.fields(),
+            dest = frame_to_sink(algorithm, parameters, OUTPUT, context, part, wkb_type, crs, source.fields(),
                                  translated, feedback)
             attach_styles(context, dest, style, current, alternatives)
-            results["OUTPUT"] = dest
-    results["YEAR_LAYERS"] = folder
-    results["OUTPUT_LAYERS"] = layers
+            results[OUTPUT] = dest
+    results[YEAR_LAYERS] = folder
+    results[OUTPUT_LAYERS] = layers
     return results
 
 

@@ -8,36 +8,35 @@ Defaults: Fisher–Jenks natural breaks, 5 classes (the maps' look before the ch
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingParameterDefinition, QgsProcessingParameterEnum, QgsProcessingParameterNumber
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.core import QgsProcessingParameterNumber
 
 from ..styling import SCHEME_KEYS, scheme_labels
+from ..translation import translator
+from .choices import chosen, enum_parameter
+from .help import as_advanced
 
 CLASSIFICATION = "CLASSIFICATION"
 CLASSES = "CLASSES"
 DEFAULT_CLASSES = 5
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ClassificationParameters", text)
+tr = translator("ClassificationParameters")
 
 
 def add_classification_parameters(algorithm, advanced: bool = True) -> None:
     """CLASSIFICATION (scheme, :data:`styling.SCHEME_KEYS` order) and CLASSES (2–12; the
     standard deviation and box plot schemes fix their own classes)."""
     parameters = [
-        QgsProcessingParameterEnum(CLASSIFICATION, tr("Classification"), scheme_labels(), defaultValue=0),
+        enum_parameter(CLASSIFICATION, tr("Classification"), SCHEME_KEYS, scheme_labels()),
         QgsProcessingParameterNumber(CLASSES, tr("Number of classes"), QgsProcessingParameterNumber.Integer,
                                      defaultValue=DEFAULT_CLASSES, minValue=2, maxValue=12),
     ]
     for parameter in parameters:
-        if advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-        algorithm.addParameter(parameter)
+        algorithm.addParameter(as_advanced(parameter) if advanced else parameter)
 
 
 def classification(algorithm, parameters, context) -> dict:
     """``{"scheme": …, "k": …}``: the chosen classification, as keyword arguments of
     :func:`styling.graduated_style`."""
-    return {"scheme": SCHEME_KEYS[algorithm.parameterAsEnum(parameters, CLASSIFICATION, context)],
+    return {"scheme": chosen(algorithm, parameters, CLASSIFICATION, SCHEME_KEYS, context),
             "k": algorithm.parameterAsInt(parameters, CLASSES, context)}

@@ -8,9 +8,17 @@ panel (``ResilienceAlgorithm.shortHelpString`` lists every parameter's help).
 
 from __future__ import annotations
 
+from qgis.core import QgsProcessingParameterDefinition
+
 
 def with_help(parameter, text: str):
     """``parameter`` with ``text`` (translated) as its help; returns the parameter."""
     if text and hasattr(parameter, "setHelp"):
         parameter.setHelp(text)
+    return parameter
+
+
+def as_advanced(parameter):
+    """``parameter`` shown under "Advanced parameters" in the dialog; returns the parameter."""
+    parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
     return parameter

@@ -6,8 +6,8 @@ field of a stem and every year of that stem is used; the unit id field is option
 its year field, and then the unit id field is required.
 
 * every panel algorithm (autocorrelation, spatial Durbin, heterogeneity, convergence,
-  mediation): the year field parameter (:func:`add_year_parameter`) and the long-layer
-  check (:func:`require_unit_id`);
+  mediation): the year field parameter (:func:`add_year_parameter`; the long-layer check is
+  ``core.panel.require_unit_id``);
 * the regressions of convergence and mediation: the unit, name and period parameters and
   the unit × year panel (:func:`read_layer_panel`, ``core.regression.panel_data``).
 
@@ -18,13 +18,12 @@ arrays of the spatial models) stays with the algorithm's core.
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
-from .help import with_help
+from ..translation import translator
+from .help import as_advanced, with_help
 
 ID_FIELD = "ID_FIELD"
 YEAR_FIELD = "YEAR_FIELD"
@@ -33,8 +32,7 @@ START_YEAR = "START_YEAR"
 END_YEAR = "END_YEAR"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("PanelInput", text)
+tr = translator("PanelInput")
 
 
 def add_year_parameter(algorithm, parent: str = "INPUT") -> None:
@@ -44,14 +42,6 @@ def add_year_parameter(algorithm, parent: str = "INPUT") -> None:
         parentLayerParameterName=parent, optional=True,
     ), tr("Year field (a long layer: one feature per unit and year; needs the unit id field)")))
 
-
-def require_unit_id(id_field: str | None, year_field: str | None) -> None:
-    """A long layer (a year field) has several features per unit: its unit id field must be set."""
-    from ...core.errors import InputError
-
-    if year_field and not id_field:
-        raise InputError("A long layer (one feature per unit and year) needs its unit id field (e.g. adcode) so "
-                         "that the rows of a unit are matched: choose the unit id field.")
 
 
 def add_unit_parameters(algorithm, parent: str = "INPUT") -> None:
@@ -70,9 +60,7 @@ def add_period_parameters(algorithm, advanced: bool = False) -> None:
             (END_YEAR, tr("Last year"), tr("Last year (0 = the last year in the data)"))):
         parameter = with_help(QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Integer,
                                                            defaultValue=0, minValue=0, maxValue=2200), explanation)
-        if advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-        algorithm.addParameter(parameter)
+        algorithm.addParameter(as_advanced(parameter) if advanced else parameter)
 
 
 def add_name_parameter(algorithm, parent: str = "INPUT") -> None:
@@ -80,8 +68,7 @@ def add_name_parameter(algorithm, parent: str = "INPUT") -> None:
         NAME_FIELD, tr("Unit name field"),
         parentLayerParameterName=parent, optional=True,
     ), tr("Unit name field (used to name units in messages and reports)"))
-    parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-    algorithm.addParameter(parameter)
+    algorithm.addParameter(as_advanced(parameter))
 
 
 def read_layer_panel(algorithm, parameters, context, source, chosen, extra=(), geometry=False, feedback=None,
@@ -92,13 +79,10 @@ def read_layer_panel(algorithm, parameters, context, source, chosen, extra=(), g
     attribute (to copy them to an output); ``labels``: unit → name when a name field is set
     (else None).
     """
-    import numpy as np
 
-    from ...core.errors import InputError
-    from ...core.panel import split_year_field
+    from ...core.panel import require_unit_id, split_year_field, unit_ids
     from ...core.regression.panel_data import read_panel
     from ..io.bridge import read_frame
-    from .weights import unit_ids
 
     id_field = algorithm.field_name(parameters, ID_FIELD, context)
     year_field = algorithm.field_name(parameters, YEAR_FIELD, context)
@@ -115,13 +99,7 @@ def read_layer_panel(algorithm, parameters, context, source, chosen, extra=(), g
         wanted += [name for name in names
                    if name not in wanted and (split_year_field(name) or ("",))[0] in stems]
     frame = read_frame(source, fields=wanted, geometry=geometry, feedback=feedback)
-    if year_field:
-        if frame[id_field].isna().any():
-            raise InputError("The id field {field} is empty (NULL) for {count} feature(s); fill it.",
-                             field=id_field, count=int(frame[id_field].isna().sum()))
-        ids = np.asarray(frame[id_field].to_numpy())
-    else:
-        ids = unit_ids(frame, id_field)
+    ids = unit_ids(frame, id_field, unique=not year_field)  # a long layer: one row per unit and year
     panel = read_panel(frame, [f for f in chosen if f], ids, year_field)
     labels = None
     if name_field:

@@ -1,5 +1,5 @@
 """Parameters and data reading shared by ``resilience:spatialdurbin`` and
-``resilience:heterogeneity``: the layer, its layout (cross-section, wide or long panel),
+``resilience:heterogeneity``: the layer, its panel shape (cross-section, wide or long panel),
 the variables, the spatial weights and the model options.
 
 The layer is read once; a panel becomes a :class:`core.econometrics.data.PanelData`
@@ -16,23 +16,24 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
+from ...core.econometrics.options import EFFECTS as EFFECTS_OPTIONS
+from ...core.econometrics.options import MODELS, PANEL_SHAPES
 from ...core.weights.kinds import describe_weights
 from ..algorithm import core_text
 from ..io.bridge import read_frame
 from ..io.invalid_geometries import apply_policy
 from ..qgis_compat import parameter_as_strings
+from ..translation import translator
+from .choices import chosen, enum_parameter
 from .field_defaults import likely_field_parameter
-from .help import with_help
-from .panel import YEAR_FIELD, add_year_parameter, require_unit_id
-from .weights import add_weights_parameters, id_field_name, resolve_weights, unit_ids
+from .help import as_advanced, with_help
+from .panel import YEAR_FIELD, add_year_parameter
+from .weights import add_weights_parameters, id_field_name, resolve_weights, weights_file
 
 INPUT = "INPUT"
 LAYOUT = "LAYOUT"
@@ -48,39 +49,27 @@ DRAWS = "DRAWS"
 SEED = "SEED"
 COMPARE = "COMPARE"
 
-#: LAYOUT options, in order (append only).
-LAYOUTS = ("auto", "cross_section", "wide", "long")
-#: MODEL options, in order (append only): core.econometrics.design.MODELS.
-MODELS = ("OLS", "SAR", "SEM", "SDM", "SDEM", "SLX")
-#: EFFECTS options, in order (append only): core.econometrics.data.EFFECTS.
-EFFECTS_OPTIONS = ("none", "unit", "time", "twoway", "random", "random_time")
+
+tr = translator("SpilloverInputs")
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SpilloverInputs", text)
+def panel_shape_labels() -> dict[str, str]:
+    return {"auto": tr("Automatic (long with a year field; wide when the fields are STEM_YYYY; else cross-section)"),
+            "cross_section": tr("Cross-section (one feature per unit, the chosen fields)"),
+            "wide": tr("Wide panel (yearly fields STEM_YYYY: every year of the chosen fields' stems)"),
+            "long": tr("Long panel (one feature per unit and year, with a year field)")}
 
 
-def layout_labels() -> list[str]:
-    return [tr("Automatic (long with a year field; wide when the fields are STEM_YYYY; else cross-section)"),
-            tr("Cross-section (one feature per unit, the chosen fields)"),
-            tr("Wide panel (yearly fields STEM_YYYY: every year of the chosen fields' stems)"),
-            tr("Long panel (one feature per unit and year, with a year field)")]
+def model_labels() -> dict[str, str]:
+    return {"OLS": tr("OLS (no spatial terms)"), "SAR": tr("Spatial lag (SAR)"), "SEM": tr("Spatial error (SEM)"),
+            "SDM": tr("Spatial Durbin (SDM)"), "SDEM": tr("Spatial Durbin error (SDEM)"),
+            "SLX": tr("Spatial lag of X (SLX)")}
 
 
-def model_labels() -> list[str]:
-    return [tr("OLS (no spatial terms)"), tr("Spatial lag (SAR)"), tr("Spatial error (SEM)"),
-            tr("Spatial Durbin (SDM)"), tr("Spatial Durbin error (SDEM)"), tr("Spatial lag of X (SLX)")]
-
-
-def effects_labels() -> list[str]:
-    return [tr("None (pooled)"), tr("Unit (city) fixed effects"), tr("Time (year) fixed effects"),
-            tr("Two-way fixed effects (city and year)"), tr("Random unit effects"),
-            tr("Random unit effects and year fixed effects")]
-
-
-def _advanced(parameter):
-    parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-    return parameter
+def effects_labels() -> dict[str, str]:
+    return {"none": tr("None (pooled)"), "unit": tr("Unit (city) fixed effects"),
+            "time": tr("Time (year) fixed effects"), "twoway": tr("Two-way fixed effects (city and year)"),
+            "random": tr("Random unit effects"), "random_time": tr("Random unit effects and year fixed effects")}
 
 
 def add_model_inputs(algorithm) -> None:
@@ -88,7 +77,7 @@ def add_model_inputs(algorithm) -> None:
     algorithm.addParameter(QgsProcessingParameterFeatureSource(
         INPUT, tr("Cities (units) with the model's fields"),
         [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
-    algorithm.addParameter(QgsProcessingParameterEnum(LAYOUT, tr("Data layout"), layout_labels(), defaultValue=0))
+    algorithm.addParameter(enum_parameter(LAYOUT, tr("Data layout"), PANEL_SHAPES, panel_shape_labels()))
     algorithm.addParameter(with_help(likely_field_parameter(QgsProcessingParameterField(
         DEPENDENT, tr("Dependent variable"),
         parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric)),
@@ -99,9 +88,9 @@ def add_model_inputs(algorithm) -> None:
             tr("Explanatory variables (in a wide panel any year of each stem)")))
     add_year_parameter(algorithm, INPUT)
     add_weights_parameters(algorithm)
-    algorithm.addParameter(QgsProcessingParameterEnum(MODEL, tr("Model"), model_labels(), defaultValue=3))
-    algorithm.addParameter(with_help(QgsProcessingParameterEnum(
-        EFFECTS, tr("Panel effects"), effects_labels(), defaultValue=3),
+    algorithm.addParameter(enum_parameter(MODEL, tr("Model"), MODELS, model_labels(), "SDM"))
+    algorithm.addParameter(with_help(enum_parameter(
+        EFFECTS, tr("Panel effects"), EFFECTS_OPTIONS, effects_labels(), "twoway"),
             tr("Panel effects (ignored for a cross-section)")))
     algorithm.addParameter(with_help(QgsProcessingParameterBoolean(
         DROP_ISLANDS, tr("Leave out units without neighbours"), defaultValue=True),
@@ -109,19 +98,19 @@ def add_model_inputs(algorithm) -> None:
     algorithm.addParameter(with_help(QgsProcessingParameterBoolean(
         BALANCE, tr("Balance the panel"), defaultValue=False),
             tr("Balance the panel: leave out units with missing values")))
-    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterBoolean(
+    algorithm.addParameter(as_advanced(with_help(QgsProcessingParameterBoolean(
         BIAS_CORRECTION, tr("Lee–Yu bias correction"), defaultValue=True),
             tr("Lee–Yu bias correction of fixed-effects estimates"))))
-    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterField(
+    algorithm.addParameter(as_advanced(with_help(QgsProcessingParameterField(
         DURBIN, tr("Variables with a W·X term"),
         parentLayerParameterName=INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=True,
         optional=True), tr("Variables with a W·X term (Durbin models; empty: all explanatory variables)"))))
-    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterNumber(
+    algorithm.addParameter(as_advanced(with_help(QgsProcessingParameterNumber(
         DRAWS, tr("Simulation draws"),
         QgsProcessingParameterNumber.Integer,
         defaultValue=1000, minValue=0, maxValue=100000),
             tr("Simulation draws for the effects' standard errors (0: effects without standard errors)"))))
-    algorithm.addParameter(_advanced(QgsProcessingParameterNumber(
+    algorithm.addParameter(as_advanced(QgsProcessingParameterNumber(
         SEED, tr("Random seed (simulations)"), QgsProcessingParameterNumber.Integer, defaultValue=1, minValue=0)))
 
 
@@ -134,7 +123,7 @@ class ModelInputs:
     ids: object
     data: object  # core.econometrics.data.PanelData
     weights: object  # core.weights.model.SpatialWeights
-    layout: str
+    shape: str  # the panel shape: cross_section, wide or long
     id_field: str | None
     frame: object  # the layer as read (all features)
     weights_for: object = None
@@ -151,8 +140,8 @@ def spec_from_parameters(algorithm, parameters, context, labels=None):
 
     durbin = parameter_as_strings(algorithm, parameters, DURBIN, context) or None
     return SpilloverSpec(
-        model=MODELS[algorithm.parameterAsEnum(parameters, MODEL, context)],
-        effects=EFFECTS_OPTIONS[algorithm.parameterAsEnum(parameters, EFFECTS, context)],
+        model=chosen(algorithm, parameters, MODEL, MODELS, context),
+        effects=chosen(algorithm, parameters, EFFECTS, EFFECTS_OPTIONS, context),
         bias_correction=algorithm.parameterAsBool(parameters, BIAS_CORRECTION, context),
         durbin=[stem_of(name) for name in durbin] if durbin else None,
         draws=algorithm.parameterAsInt(parameters, DRAWS, context),
@@ -166,18 +155,18 @@ def spec_from_parameters(algorithm, parameters, context, labels=None):
 
 def add_compare_parameter(algorithm) -> None:
     """The advanced option to estimate the other models of the family (``resilience:spatialdurbin``)."""
-    algorithm.addParameter(_advanced(with_help(QgsProcessingParameterBoolean(
+    algorithm.addParameter(as_advanced(with_help(QgsProcessingParameterBoolean(
         COMPARE, tr("Compare with the other models"), defaultValue=True),
         tr("Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman tests)"))))
 
 
-def chosen_layout(algorithm, parameters, context, frame, dependent, explanatory, year_field) -> str:
-    """The layout: the user's choice, or the automatic guess."""
+def panel_shape(algorithm, parameters, context, frame, dependent, explanatory, year_field) -> str:
+    """The panel shape (cross_section, wide, long): the user's choice, or the automatic guess."""
     from ...core.panel import panel_stems, split_year_field
 
-    layout = LAYOUTS[algorithm.parameterAsEnum(parameters, LAYOUT, context)]
-    if layout != "auto":
-        return layout
+    shape = chosen(algorithm, parameters, LAYOUT, PANEL_SHAPES, context)
+    if shape != "auto":
+        return shape
     if year_field:
         return "long"
     stems = panel_stems(frame.columns)
@@ -191,6 +180,7 @@ def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=())
     """Read the layer and build the panel (or cross-section) and the weights."""
     from ...core.econometrics import data as panel_data
     from ...core.names import unit_labels
+    from ...core.panel import require_unit_id, unit_ids
 
     source = algorithm.input_source(parameters, context, INPUT)
     dependent = parameter_as_strings(algorithm, parameters, DEPENDENT, context)[0]
@@ -207,12 +197,12 @@ def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=())
         raise QgsProcessingException(tr("The layer has no field {fields}; choose fields of the input layer.").format(
             fields=", ".join(missing)))
     frame = read_frame(source, feedback=feedback)
-    layout = chosen_layout(algorithm, parameters, context, frame, dependent, explanatory, year_field)
-    if dependent in explanatory or (layout == "wide" and panel_data.stem_of(dependent) in
+    shape = panel_shape(algorithm, parameters, context, frame, dependent, explanatory, year_field)
+    if dependent in explanatory or (shape == "wide" and panel_data.stem_of(dependent) in
                                     {panel_data.stem_of(name) for name in explanatory}):
         raise QgsProcessingException(tr("The dependent variable {name} is also an explanatory variable; remove it "
                                         "from the explanatory variables.").format(name=dependent))
-    if layout == "long":
+    if shape == "long":
         if not year_field:
             raise QgsProcessingException(tr("A long panel needs the year field: choose it in “Year field”."))
         require_unit_id(id_field, year_field)
@@ -222,28 +212,28 @@ def read_model_inputs(algorithm, parameters, context, feedback, extra_fields=())
     ids = unit_ids(units, id_field)
     units, ids = apply_policy(units, ids, getattr(algorithm, "invalid_geometry_policy", None), feedback)
     weights = resolve_weights(algorithm, parameters, context, units, ids, feedback=feedback)
-    if layout == "long":
+    if shape == "long":
         data = panel_data.long_panel(frame, id_field, year_field, dependent, explanatory, ids, balance)
-    elif layout == "wide":
+    elif shape == "wide":
         data = panel_data.wide_panel(units, dependent, explanatory, ids, balance)
     else:
         data = panel_data.cross_section(units, dependent, explanatory, ids, drop_missing=balance)
-    weights_from_file = bool(algorithm.parameterAsFile(parameters, "WEIGHTS_FILE", context))
+    weights_from_file = bool(weights_file(algorithm, parameters, context))
 
     def weights_for(positions):
         """Weights rebuilt among a subset of units (k-nearest neighbours stay k)."""
         return resolve_weights(algorithm, parameters, context, units.iloc[positions], ids[positions])
 
-    return ModelInputs(units, ids, data, weights, layout, id_field, frame,
+    return ModelInputs(units, ids, data, weights, shape, id_field, frame,
                        None if weights_from_file else weights_for,
-                       describe(source.sourceName(), layout, data, weights), unit_labels(units, ids, id_field))
+                       describe(source.sourceName(), shape, data, weights), unit_labels(units, ids, id_field))
 
 
-def describe(layer_name: str, layout: str, data, weights) -> list[str]:
+def describe(layer_name: str, shape: str, data, weights) -> list[str]:
     """Report lines on the input (translated)."""
-    layouts = {"cross_section": tr("cross-section"), "wide": tr("wide panel"), "long": tr("long panel")}
+    shapes = {"cross_section": tr("cross-section"), "wide": tr("wide panel"), "long": tr("long panel")}
     lines = [tr("Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.").format(
-        layer=layer_name, layout=layouts[layout], dependent=data.dependent, names=", ".join(data.names))]
+        layer=layer_name, layout=shapes[shape], dependent=data.dependent, names=", ".join(data.names))]
     lines.append(tr("Spatial weights: {weights}; {links} links among {units} units.").format(
         weights=core_text(describe_weights(weights)), links=weights.n_links, units=weights.n))
     return lines
@@ -259,7 +249,7 @@ def unit_values(inputs: ModelInputs, field_name: str, numeric: bool):
     from ...core.panel import panel_stems, split_year_field
 
     data = inputs.data
-    if inputs.layout == "long":
+    if inputs.shape == "long":
         frame = pd.DataFrame({"unit": inputs.frame[inputs.id_field].to_numpy(),
                               "value": inputs.frame[field_name].to_numpy()})
         if numeric:
@@ -271,7 +261,7 @@ def unit_values(inputs: ModelInputs, field_name: str, numeric: bool):
     units = inputs.units.copy()
     units.index = pd.Index(inputs.ids)
     split = split_year_field(field_name)
-    if numeric and inputs.layout == "wide" and split:
+    if numeric and inputs.shape == "wide" and split:
         columns = panel_stems(units.columns).get(split[0], {})
         years = [year for year in (data.years or []) if year in columns] or list(columns)
         values = units[[columns[year] for year in years]].apply(pd.to_numeric, errors="coerce")

@@ -11,28 +11,46 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
-from ...core.weights.kinds import KERNELS, KINDS, NESTINGS
+from ...core.weights.kinds import KERNELS, KINDS, NESTINGS, POINT_METHODS, TRANSFORMS
 from ..qgis_compat import parameter_as_strings
-from .help import with_help
+from ..translation import translator
+from .choices import chosen, enum_parameter
+from .help import as_advanced, with_help
 
-TRANSFORMS = ("R", "B", "V")
-POINT_METHODS = ("centroid", "point_on_surface")
+tr = translator("WeightsParameters")
+
+#: The parameter names, after the prefix (``""`` in spatialweights, ``PREFIX`` elsewhere).
+PREFIX = "WEIGHTS_"
+ADAPTIVE = "ADAPTIVE"
+ATTACH_ISLANDS = "ATTACH_ISLANDS"
+BLOCK_FIELD = "BLOCK_FIELD"
+CUMULATIVE = "CUMULATIVE"
+DISTANCE = "DISTANCE"
+ECON_ALL_YEARS = "ECON_ALL_YEARS"
+ECON_FIELD = "ECON_FIELD"
+ECON_NESTING = "ECON_NESTING"
+ECON_SHARE = "ECON_SHARE"
+FILE = "FILE"
+ID_FIELD = "ID_FIELD"
+K = "K"
+KERNEL = "KERNEL"
+KIND = "KIND"
+ORDER = "ORDER"
+PLANAR = "PLANAR"
+POINTS = "POINTS"
+POWER = "POWER"
+SNAP = "SNAP"
+SYMMETRIC = "SYMMETRIC"
+TRANSFORM = "TRANSFORM"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("WeightsParameters", text)
-
-
-def kind_labels() -> list[str]:
-    labels = {
+def kind_labels() -> dict[str, str]:
+    return {
         "queen": tr("Queen contiguity"),
         "rook": tr("Rook contiguity"),
         "knn": tr("K-nearest neighbours"),
@@ -43,44 +61,42 @@ def kind_labels() -> list[str]:
         "economic_geographic": tr("Economic-geographic (nested)"),
         "block": tr("Block (same category)"),
     }
-    return [labels[kind] for kind in KINDS]
 
 
-def transform_labels() -> list[str]:
-    return [tr("Row-standardised"), tr("Binary"), tr("Variance-stabilising")]
+def transform_labels() -> dict[str, str]:
+    return {"R": tr("Row-standardised"), "B": tr("Binary"), "V": tr("Variance-stabilising")}
 
 
-def point_method_labels() -> list[str]:
-    return [tr("Centroid"), tr("Point on surface")]
+def point_method_labels() -> dict[str, str]:
+    return {"centroid": tr("Centroid"), "point_on_surface": tr("Point on surface")}
 
 
-def kernel_labels() -> list[str]:
-    labels = {
+def kernel_labels() -> dict[str, str]:
+    return {
         "triangular": tr("Triangular: K(z) = 1 − z"),
         "uniform": tr("Uniform: K(z) = 1/2"),
         "epanechnikov": tr("Epanechnikov: K(z) = 3/4 (1 − z²)"),
         "quartic": tr("Quartic (bisquare): K(z) = 15/16 (1 − z²)²"),
         "gaussian": tr("Gaussian: K(z) = exp(−z²/2) / √(2π)"),
     }
-    return [labels[kernel] for kernel in KERNELS]
 
 
-def nesting_labels() -> list[str]:
-    labels = {
+def nesting_labels() -> dict[str, str]:
+    return {
         "nested": tr("Nested: φ·W_d + (1 − φ)·W_e (Shao et al. 2016)"),
         "product": tr("Product: W_d · diag(x̄_j / x̄) (Lin et al. 2005)"),
     }
-    return [labels[nesting] for nesting in NESTINGS]
 
 
-def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: str = "INPUT",
-                           with_file: bool = True, with_id_field: bool = True) -> None:
-    """Add the weights parameters to ``algorithm`` (in ``initAlgorithm``)."""
+def add_weights_parameters(algorithm, prefix: str = PREFIX, parent_layer: str = "INPUT",
+                           with_file: bool = True, with_id_field: bool = True, default_kind: str = "queen") -> None:
+    """Add the weights parameters to ``algorithm`` (in ``initAlgorithm``; ``default_kind``: a key of
+    ``core.weights.kinds.KINDS``)."""
     p = prefix
     if with_id_field:
         algorithm.addParameter(
             with_help(QgsProcessingParameterField(
-                f"{p}ID_FIELD",
+                f"{p}{ID_FIELD}",
                 tr("Unit id field"),
                 parentLayerParameterName=parent_layer,
                 optional=True,
@@ -89,7 +105,7 @@ def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: st
     if with_file:
         algorithm.addParameter(
             with_help(QgsProcessingParameterFile(
-                f"{p}FILE",
+                f"{p}{FILE}",
                 tr("Spatial weights file"),
                 behavior=QgsProcessingParameterFile.File,
                 fileFilter=tr("Weights files (*.gal *.gwt *.GAL *.GWT)"),
@@ -97,95 +113,88 @@ def add_weights_parameters(algorithm, prefix: str = "WEIGHTS_", parent_layer: st
             ), tr("Spatial weights file (GAL/GWT; leave empty to build weights from the options below)"))
         )
     algorithm.addParameter(
-        QgsProcessingParameterEnum(f"{p}KIND", tr("Kind of spatial weights"), kind_labels(), defaultValue=0)
+        enum_parameter(f"{p}{KIND}", tr("Kind of spatial weights"), KINDS, kind_labels(), default_kind)
     )
     algorithm.addParameter(
         with_help(QgsProcessingParameterNumber(
-            f"{p}K", tr("Neighbours k"),
+            f"{p}{K}", tr("Neighbours k"),
             QgsProcessingParameterNumber.Integer, defaultValue=6, minValue=1,
         ), tr("Number of neighbours k (k-nearest neighbours)"))
     )
     algorithm.addParameter(
         with_help(QgsProcessingParameterNumber(
-            f"{p}DISTANCE",
+            f"{p}{DISTANCE}",
             tr("Distance (0 = automatic)"),
             QgsProcessingParameterNumber.Double, defaultValue=0.0, minValue=0.0,
         ), tr("Distance: band threshold, inverse-distance cut-off or kernel bandwidth "
                "(km for geographic and metre CRSs; 0 = automatic)"))
     )
     algorithm.addParameter(
-        QgsProcessingParameterEnum(
-            f"{p}TRANSFORM", tr("Transformation"), transform_labels(), defaultValue=0
-        )
+        enum_parameter(f"{p}{TRANSFORM}", tr("Transformation"), TRANSFORMS, transform_labels())
     )
-    advanced = [
+    advanced_parameters = [
         QgsProcessingParameterBoolean(
-            f"{p}SYMMETRIC", tr("Make k-nearest neighbours symmetric"), defaultValue=False
+            f"{p}{SYMMETRIC}", tr("Make k-nearest neighbours symmetric"), defaultValue=False
         ),
-        QgsProcessingParameterEnum(
-            f"{p}POINTS", tr("Point of each polygon (for distances)"), point_method_labels(), defaultValue=0
-        ),
+        enum_parameter(f"{p}{POINTS}", tr("Point of each polygon (for distances)"), POINT_METHODS,
+                       point_method_labels()),
         with_help(QgsProcessingParameterNumber(
-            f"{p}SNAP", tr("Snap distance"),
+            f"{p}{SNAP}", tr("Snap distance"),
             QgsProcessingParameterNumber.Double, defaultValue=0.0, minValue=0.0,
         ), tr("Snap distance for contiguity (layer units; 0 = shared vertices only)")),
         with_help(QgsProcessingParameterNumber(
-            f"{p}ORDER", tr("Contiguity order"),
+            f"{p}{ORDER}", tr("Contiguity order"),
             QgsProcessingParameterNumber.Integer, defaultValue=1, minValue=1, maxValue=50,
         ), tr("Contiguity order (1 = direct neighbours, 2 = neighbours of neighbours, …)")),
         with_help(QgsProcessingParameterBoolean(
-            f"{p}CUMULATIVE", tr("Include lower orders"), defaultValue=False
+            f"{p}{CUMULATIVE}", tr("Include lower orders"), defaultValue=False
         ), tr("Include lower orders of contiguity (cumulative)")),
         with_help(QgsProcessingParameterBoolean(
-            f"{p}ATTACH_ISLANDS",
+            f"{p}{ATTACH_ISLANDS}",
             tr("Attach islands to their nearest unit"),
             defaultValue=False,
         ), tr("Attach islands (units without neighbours) to their nearest unit "
                "(contiguity, distance band, inverse distance, block)")),
         with_help(QgsProcessingParameterNumber(
-            f"{p}POWER", tr("Inverse-distance power α"),
+            f"{p}{POWER}", tr("Inverse-distance power α"),
             QgsProcessingParameterNumber.Double, defaultValue=1.0, minValue=0.000001,
         ), tr("Power α of inverse distance (w = 1 / d^α)")),
-        with_help(QgsProcessingParameterEnum(
-            f"{p}KERNEL", tr("Kernel function"), kernel_labels(), defaultValue=0
-        ), tr("Kernel function (z = distance / bandwidth)")),
+        with_help(enum_parameter(f"{p}{KERNEL}", tr("Kernel function"), KERNELS, kernel_labels()),
+                  tr("Kernel function (z = distance / bandwidth)")),
         with_help(QgsProcessingParameterBoolean(
-            f"{p}ADAPTIVE", tr("Adaptive bandwidth"),
+            f"{p}{ADAPTIVE}", tr("Adaptive bandwidth"),
             defaultValue=False,
         ), tr("Adaptive kernel bandwidth (distance to each unit's k-th nearest neighbour)")),
         with_help(QgsProcessingParameterField(
-            f"{p}ECON_FIELD",
+            f"{p}{ECON_FIELD}",
             tr("Economic field"),
             parentLayerParameterName=parent_layer, type=QgsProcessingParameterField.Numeric,
             optional=True,
         ), tr("Economic field for economic weights (e.g. GDP per capita; a STEM_YYYY field)")),
         with_help(QgsProcessingParameterBoolean(
-            f"{p}ECON_ALL_YEARS",
+            f"{p}{ECON_ALL_YEARS}",
             tr("Average the economic field over years"),
             defaultValue=True,
         ), tr("Average the economic field over every year of its stem (GDPPC_2011 … GDPPC_2019)")),
-        QgsProcessingParameterEnum(
-            f"{p}ECON_NESTING", tr("Form of economic-geographic weights"), nesting_labels(), defaultValue=0
-        ),
+        enum_parameter(f"{p}{ECON_NESTING}", tr("Form of economic-geographic weights"), NESTINGS, nesting_labels()),
         with_help(QgsProcessingParameterNumber(
-            f"{p}ECON_SHARE", tr("Geography share φ"),
+            f"{p}{ECON_SHARE}", tr("Geography share φ"),
             QgsProcessingParameterNumber.Double, defaultValue=0.5, minValue=0.0, maxValue=1.0,
         ), tr("Share φ of geography in nested economic-geographic weights")),
         with_help(QgsProcessingParameterField(
-            f"{p}BLOCK_FIELD", tr("Block field"),
+            f"{p}{BLOCK_FIELD}", tr("Block field"),
             parentLayerParameterName=parent_layer, optional=True,
         ), tr("Block field for block weights (same value = neighbours, e.g. province)")),
         with_help(QgsProcessingParameterBoolean(
-            f"{p}PLANAR", tr("Planar distances"), defaultValue=False,
+            f"{p}{PLANAR}", tr("Planar distances"), defaultValue=False,
         ), tr("Planar distances in the layer's projection (spdep longlat = FALSE; default: geodesic on the "
               "ellipsoid whenever the CRS has one)")),
     ]
-    for parameter in advanced:
-        parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-        algorithm.addParameter(parameter)
+    for parameter in advanced_parameters:
+        algorithm.addParameter(as_advanced(parameter))
 
 
-def weights_spec(algorithm, parameters, context, prefix: str = "WEIGHTS_"):
+def weights_spec(algorithm, parameters, context, prefix: str = PREFIX):
     """The :class:`WeightsSpec` the user chose."""
     from ...core.weights.build import WeightsSpec
 
@@ -203,47 +212,34 @@ def weights_spec(algorithm, parameters, context, prefix: str = "WEIGHTS_"):
         return fields[0] if fields else None
 
     return WeightsSpec(
-        kind=KINDS[algorithm.parameterAsEnum(parameters, f"{p}KIND", context)],
-        k=algorithm.parameterAsInt(parameters, f"{p}K", context),
-        symmetric=algorithm.parameterAsBool(parameters, f"{p}SYMMETRIC", context),
-        transform=TRANSFORMS[algorithm.parameterAsEnum(parameters, f"{p}TRANSFORM", context)],
-        point_method=POINT_METHODS[algorithm.parameterAsEnum(parameters, f"{p}POINTS", context)],
-        snap=algorithm.parameterAsDouble(parameters, f"{p}SNAP", context),
-        order=value("ORDER", algorithm.parameterAsInt, default.order),
-        cumulative=value("CUMULATIVE", algorithm.parameterAsBool, default.cumulative),
-        attach_islands=value("ATTACH_ISLANDS", algorithm.parameterAsBool, default.attach_islands),
-        distance=value("DISTANCE", algorithm.parameterAsDouble, default.distance),
-        power=value("POWER", algorithm.parameterAsDouble, default.power),
-        kernel=KERNELS[value("KERNEL", algorithm.parameterAsEnum, 0)],
-        adaptive=value("ADAPTIVE", algorithm.parameterAsBool, default.adaptive),
-        field=field("ECON_FIELD"),
-        all_years=value("ECON_ALL_YEARS", algorithm.parameterAsBool, default.all_years),
-        nesting=NESTINGS[value("ECON_NESTING", algorithm.parameterAsEnum, 0)],
-        share=value("ECON_SHARE", algorithm.parameterAsDouble, default.share),
-        block_field=field("BLOCK_FIELD"),
-        planar=value("PLANAR", algorithm.parameterAsBool, default.planar),
+        kind=chosen(algorithm, parameters, f"{p}{KIND}", KINDS, context),
+        k=algorithm.parameterAsInt(parameters, f"{p}{K}", context),
+        symmetric=algorithm.parameterAsBool(parameters, f"{p}{SYMMETRIC}", context),
+        transform=chosen(algorithm, parameters, f"{p}{TRANSFORM}", TRANSFORMS, context),
+        point_method=chosen(algorithm, parameters, f"{p}{POINTS}", POINT_METHODS, context),
+        snap=algorithm.parameterAsDouble(parameters, f"{p}{SNAP}", context),
+        order=value(ORDER, algorithm.parameterAsInt, default.order),
+        cumulative=value(CUMULATIVE, algorithm.parameterAsBool, default.cumulative),
+        attach_islands=value(ATTACH_ISLANDS, algorithm.parameterAsBool, default.attach_islands),
+        distance=value(DISTANCE, algorithm.parameterAsDouble, default.distance),
+        power=value(POWER, algorithm.parameterAsDouble, default.power),
+        kernel=KERNELS[value(KERNEL, algorithm.parameterAsEnum, 0)],
+        adaptive=value(ADAPTIVE, algorithm.parameterAsBool, default.adaptive),
+        field=field(ECON_FIELD),
+        all_years=value(ECON_ALL_YEARS, algorithm.parameterAsBool, default.all_years),
+        nesting=NESTINGS[value(ECON_NESTING, algorithm.parameterAsEnum, 0)],
+        share=value(ECON_SHARE, algorithm.parameterAsDouble, default.share),
+        block_field=field(BLOCK_FIELD),
+        planar=value(PLANAR, algorithm.parameterAsBool, default.planar),
     )
 
-
-def weights_fields(spec, layer_fields) -> list[str]:
-    """The layer fields the weights of ``spec`` read: the economic field (and, with "all
-    years", every year of its stem) and the block field. Algorithms add them to the
-    fields they read; :func:`resolve_weights` reads any that are missing itself."""
-    from ...core.panel import expand_years
-
-    fields = []
-    if spec.kind in ("economic", "economic_geographic") and spec.field:
-        fields += [column for _, _, column in expand_years(list(layer_fields), [spec.field], spec.all_years)]
-    if spec.kind == "block" and spec.block_field:
-        fields.append(spec.block_field)
-    return fields
 
 
 def _with_weights_fields(algorithm, parameters, context, frame, spec, prefix):
     """``frame`` (a copy) with the fields the weights need that it lacks, read from the
     layer of the economic/block field parameter and aligned on the feature ids."""
-    definition = algorithm.parameterDefinition(f"{prefix}ECON_FIELD") or algorithm.parameterDefinition(
-        f"{prefix}BLOCK_FIELD")
+    definition = algorithm.parameterDefinition(f"{prefix}{ECON_FIELD}") or algorithm.parameterDefinition(
+        f"{prefix}{BLOCK_FIELD}")
     if definition is None:
         return frame
     from ..io.invalid_geometries import source_without_validity_checks
@@ -253,7 +249,7 @@ def _with_weights_fields(algorithm, parameters, context, frame, spec, prefix):
                                                context)
     if source is None:
         return frame
-    needed = [f for f in weights_fields(spec, source.fields().names()) if f not in frame.columns]
+    needed = [f for f in spec.layer_fields(source.fields().names()) if f not in frame.columns]
     if not needed:
         return frame
     from ..io.bridge import read_frame
@@ -265,36 +261,18 @@ def _with_weights_fields(algorithm, parameters, context, frame, spec, prefix):
     return frame
 
 
-def id_field_name(algorithm, parameters, context, prefix: str = "WEIGHTS_") -> str | None:
-    fields = parameter_as_strings(algorithm, parameters, f"{prefix}ID_FIELD", context)
+def weights_file(algorithm, parameters, context, prefix: str = PREFIX) -> str:
+    """The chosen weights file (GAL/GWT), or ``""`` when the weights are built from the options."""
+    return algorithm.parameterAsFile(parameters, f"{prefix}{FILE}", context) if prefix else ""
+
+
+def id_field_name(algorithm, parameters, context, prefix: str = PREFIX) -> str | None:
+    fields = parameter_as_strings(algorithm, parameters, f"{prefix}{ID_FIELD}", context)
     return fields[0] if fields else None
 
 
-def unit_ids(frame, id_field: str | None):
-    """The unit ids: the id field's values (must be unique and non-null) or the feature ids."""
-    import numpy as np
 
-    from ...core.errors import InputError, preview
-
-    if not id_field:
-        return frame.index.to_numpy()
-    values = frame[id_field]
-    if values.isna().any():
-        raise InputError(
-            "The id field {field} is empty (NULL) for {count} feature(s); fill it or choose another field.",
-            field=id_field, count=int(values.isna().sum()),
-        )
-    duplicated = values[values.duplicated(keep=False)]
-    if len(duplicated):
-        raise InputError(
-            "The id field {field} is not unique: {values} occur more than once; choose a unique field "
-            "(e.g. adcode).",
-            field=id_field, values=preview(sorted(set(duplicated.astype(str)))),
-        )
-    return np.asarray(values.to_numpy())
-
-
-def resolve_weights(algorithm, parameters, context, frame, ids, prefix: str = "WEIGHTS_", progress=None,
+def resolve_weights(algorithm, parameters, context, frame, ids, prefix: str = PREFIX, progress=None,
                     feedback=None):
     """The weights for ``frame``: from the file when one is given, else built inline (``feedback``:
     the log says how distances were measured)."""
@@ -302,7 +280,7 @@ def resolve_weights(algorithm, parameters, context, frame, ids, prefix: str = "W
     from ...core.weights.files import read_weights_file
 
     spec = weights_spec(algorithm, parameters, context, prefix)
-    path = algorithm.parameterAsFile(parameters, f"{prefix}FILE", context) if prefix else ""
+    path = weights_file(algorithm, parameters, context, prefix)
     if path:
         return read_weights_file(path, ids).with_transform(spec.transform)
     if spec.kind in ("economic", "economic_geographic", "block"):

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessingException,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..algorithm import core_text
-from ..parameters.help import with_help
+from ..parameters.help import as_advanced, with_help
 from ..parameters.panel import NAME_FIELD, add_name_parameter
+from ..translation import translator
 
 RANKING_CHART = "RANKING_CHART"
 RANKING_INDEX = "RANKING_INDEX"
@@ -24,14 +23,13 @@ RANKING_YEAR = "RANKING_YEAR"
 RANKING_COUNT = "RANKING_COUNT"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("IndexRanking", text)
+tr = translator("IndexRanking")
 
 
 def add_ranking_parameters(algorithm) -> None:
     """RANKING_CHART (the file, not created by default), and advanced: RANKING_INDEX,
     RANKING_YEAR, RANKING_COUNT and NAME_FIELD (the bars' labels)."""
-    advanced = [
+    advanced_parameters = [
         with_help(QgsProcessingParameterString(
             RANKING_INDEX, tr("Index to rank"),
             defaultValue="", optional=True),
@@ -44,9 +42,8 @@ def add_ranking_parameters(algorithm) -> None:
             QgsProcessingParameterNumber.Integer, defaultValue=10, minValue=1, maxValue=50),
                 tr("Cities at the top and at the bottom of the ranking")),
     ]
-    for parameter in advanced:
-        parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-        algorithm.addParameter(parameter)
+    for parameter in advanced_parameters:
+        algorithm.addParameter(as_advanced(parameter))
     add_name_parameter(algorithm)
     algorithm.addParameter(QgsProcessingParameterFileDestination(
         RANKING_CHART, tr("Index ranking chart"), tr("PNG images (*.png);;SVG images (*.svg)"), optional=True,

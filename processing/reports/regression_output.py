@@ -7,19 +7,21 @@ layers) with field aliases (the texts of the tables themselves are the core's:
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFileDestination,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
+from ...core.regression.options import TABLE_FORMATS as TABLE_FORMAT_KEYS
 from ..io.bridge import frame_to_sink
+from ..parameters.choices import chosen_many, enum_parameter
 from ..parameters.help import with_help
 from ..styling import Style, attach_style
+from ..translation import translator
 
+tr = translator("RegressionOutput")
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("RegressionOutput", text)
+REPORT = "REPORT"
+CHART = "CHART"
 
 
 REPORT = "REPORT"
@@ -32,12 +34,12 @@ def add_report_parameters(algorithm, chart_label: str | None = None, by_default:
         REPORT, tr("Report"), tr("HTML files (*.html)"), optional=True, createByDefault=by_default))
     if chart_label is not None:
         algorithm.addParameter(QgsProcessingParameterFileDestination(
-            "CHART", chart_label, tr("PNG files (*.png)"), optional=True, createByDefault=False))
+            CHART, chart_label, tr("PNG files (*.png)"), optional=True, createByDefault=False))
 
 
 PAPER_TABLES = "PAPER_TABLES"
 TABLE_FORMATS = "TABLE_FORMATS"
-TABLE_FORMAT_KEYS = ("xlsx", "docx", "tex", "csv")  # TABLE_FORMATS options, in order (append only)
+DEFAULT_FORMATS = ["xlsx", "docx", "tex"]
 
 
 def add_paper_table_parameters(algorithm) -> None:
@@ -48,10 +50,9 @@ def add_paper_table_parameters(algorithm) -> None:
         tr("Paper tables (XLSX; the other formats beside it, same name)")))
     # Optional (empty: XLSX, DOCX and LaTeX): models made before this parameter existed, the study
     # chain's included, leave it out, and QGIS 3.22 refuses a missing mandatory parameter.
-    algorithm.addParameter(QgsProcessingParameterEnum(
-        TABLE_FORMATS, tr("Formats of the paper tables"),
-        [tr("Excel (XLSX)"), tr("Word (DOCX)"), tr("LaTeX (booktabs)"), tr("CSV")], allowMultiple=True,
-        defaultValue=[0, 1, 2], optional=True))
+    algorithm.addParameter(enum_parameter(TABLE_FORMATS, tr("Formats of the paper tables"), TABLE_FORMAT_KEYS, {
+        "xlsx": tr("Excel (XLSX)"), "docx": tr("Word (DOCX)"), "tex": tr("LaTeX (booktabs)"), "csv": tr("CSV")},
+        DEFAULT_FORMATS, multiple=True, optional=True))
 
 
 def write_paper_tables(algorithm, parameters, context, tables, feedback=None) -> dict:
@@ -67,9 +68,7 @@ def write_paper_tables(algorithm, parameters, context, tables, feedback=None) ->
     path = algorithm.parameterAsFileOutput(parameters, PAPER_TABLES, context)
     if not path:
         return {}
-    formats = [TABLE_FORMAT_KEYS[i] for i in algorithm.parameterAsEnums(parameters, TABLE_FORMATS, context)]
-    if not formats:
-        formats = [TABLE_FORMAT_KEYS[i] for i in (0, 1, 2)]
+    formats = list(chosen_many(algorithm, parameters, TABLE_FORMATS, TABLE_FORMAT_KEYS, context)) or DEFAULT_FORMATS
     usable = []
     for fmt in formats:
         if format_available(fmt):

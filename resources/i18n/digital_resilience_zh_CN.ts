@@ -4,137 +4,137 @@
   <context>
     <name>AutocorrelationParameters</name>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="54" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="61" />
       <source>Units (cities)</source>
       <translation>单元（城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="57" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="64" />
       <source>Variables</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="57" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="64" />
       <source>Variable</source>
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="61" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="68" />
       <source>Every year</source>
       <translation>所有年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="62" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="69" />
       <source>Every year of the chosen field (DEI_2019 → DEI_2011 … DEI_2019; a long layer: every year instead of the last)</source>
       <translation>所选字段的每一年（DEI_2019 → DEI_2011 … DEI_2019；长格式图层：每一年，而非仅最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="71" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="78" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="73" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="80" />
       <source>Permutations (0 = analytical inference only)</source>
       <translation>置换次数（0 = 仅解析推断）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="75" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="82" />
       <source>Random seed</source>
       <translation>随机种子</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="77" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="84" />
       <source>Random seed (the same seed gives the same result; empty: a new draw every run)</source>
       <translation>随机种子（相同种子得到相同结果；留空：每次运行重新抽样）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="80" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="87" />
       <source>Significance level</source>
       <translation>显著性水平</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="84" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="90" />
       <source>Multiple-testing control</source>
       <translation>多重检验校正</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="85" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="91" />
       <source>None</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="85" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="91" />
       <source>False discovery rate (Benjamini–Hochberg)</source>
       <translation>错误发现率（Benjamini–Hochberg）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="85" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="92" />
       <source>Bonferroni</source>
       <translation>Bonferroni</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="90" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="96" />
       <source>Units with NULL values</source>
       <translation>含 NULL 值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="91" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="97" />
       <source>Leave them out and report them</source>
       <translation>剔除并报告</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="91" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="97" />
       <source>Stop with an error</source>
       <translation>报错并停止</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="98" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="103" />
       <source>Several years</source>
       <translation>多个年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="98" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="104" />
       <source>One layer, fields per year</source>
       <translation>单个图层，每年一组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="98" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="104" />
       <source>One layer per year</source>
       <translation>每年一个图层</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="99" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="105" />
       <source>One layer, one set of fields per year (LI_2019 …); or one layer per year (the last year in the output, every year in the folder below)</source>
       <translation>单个图层，每年一组字段（LI_2019 …）；或每年一个图层（输出为最后一年，各年图层存于下方文件夹）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="103" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="109" />
       <source>Folder for one layer per year</source>
       <translation>逐年图层的存放文件夹</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="104" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="110" />
       <source>Layers per year</source>
       <translation>逐年图层</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="174" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="187" />
       <source>Plots need the Python package matplotlib, which QGIS's Python lacks: install it (python -m pip install matplotlib; on Windows in the OSGeo4W Shell) or leave the plot output empty.</source>
       <translation>绘图需要 Python 包 matplotlib，而 QGIS 的 Python 中没有：请安装（python -m pip install matplotlib；Windows 上请在 OSGeo4W Shell 中运行），或将绘图输出留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="210" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="235" />
       <source>Significance — {run}</source>
       <translation>显著性 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="223" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="247" />
       <source>The input already has {fields}; the output replaces them.</source>
       <translation>输入中已有字段 {fields}；输出将替换这些字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/autocorrelation.py" line="330" />
+      <location filename="../../processing/parameters/autocorrelation.py" line="354" />
       <source>Could not create the layer {path}.</source>
       <translation>无法创建图层 {path}。</translation>
     </message>
@@ -148,14 +148,84 @@
     </message>
   </context>
   <context>
+    <name>CityParameters</name>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="35" />
+      <source>Cities</source>
+      <translation>城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="37" />
+      <source>City id field</source>
+      <translation>城市标识字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="38" />
+      <source>City id field (e.g. adcode; default: feature id)</source>
+      <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="40" />
+      <source>City name field</source>
+      <translation>城市名称字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="41" />
+      <source>City name field (labels; default: a field called “name”)</source>
+      <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="47" />
+      <source>Point of each city</source>
+      <translation>城市的代表点</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="48" />
+      <source>Centroid</source>
+      <translation>质心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="48" />
+      <source>Point on surface</source>
+      <translation>面上点</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="49" />
+      <source>Longitude/latitude fields</source>
+      <translation>经纬度字段</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="51" />
+      <source>Longitude field (WGS84 degrees)</source>
+      <translation>经度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/cities.py" line="54" />
+      <source>Latitude field (WGS84 degrees)</source>
+      <translation>纬度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <source>The expression {expression} fails: {error}</source>
+      <translation type="vanished">表达式 {expression} 计算失败：{error}</translation>
+    </message>
+    <message>
+      <source>The expression {expression} is invalid: {error}</source>
+      <translation type="vanished">表达式 {expression} 无效：{error}</translation>
+    </message>
+    <message>
+      <source>The expression {expression} uses fields that are not in the layer: {fields}; choose from {available}.</source>
+      <translation type="vanished">表达式 {expression} 使用了图层中不存在的字段：{fields}；请从以下字段中选择：{available}。</translation>
+    </message>
+  </context>
+  <context>
     <name>ClassificationParameters</name>
     <message>
-      <location filename="../../processing/parameters/classification.py" line="29" />
+      <location filename="../../processing/parameters/classification.py" line="30" />
       <source>Classification</source>
       <translation>分级方法</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/classification.py" line="30" />
+      <location filename="../../processing/parameters/classification.py" line="31" />
       <source>Number of classes</source>
       <translation>分级数</translation>
     </message>
@@ -216,7 +286,7 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
       <translation>含指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="96" />
+      <location filename="../../processing/algorithms/composite_index.py" line="95" />
       <source>Indicator system (template)</source>
       <translation>指标体系（模板）</translation>
     </message>
@@ -271,17 +341,17 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
       <translation>指标体系表（替代模板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="109" />
+      <location filename="../../processing/algorithms/composite_index.py" line="108" />
       <source>Weighting method</source>
       <translation>赋权方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="110" />
+      <location filename="../../processing/algorithms/composite_index.py" line="109" />
       <source>Entropy weight method</source>
       <translation>熵权法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="110" />
+      <location filename="../../processing/algorithms/composite_index.py" line="109" />
       <source>CRITIC</source>
       <translation>CRITIC 法</translation>
     </message>
@@ -291,7 +361,7 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
       <translation>变异系数法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="111" />
+      <location filename="../../processing/algorithms/composite_index.py" line="110" />
       <source>Equal weights</source>
       <translation>等权重</translation>
     </message>
@@ -301,207 +371,207 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
       <translation>自定义权重（weight 列）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="113" />
+      <location filename="../../processing/algorithms/composite_index.py" line="112" />
       <source>Panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="114" />
+      <location filename="../../processing/algorithms/composite_index.py" line="113" />
       <source>Pooled city-years: one set of weights, indices comparable over time</source>
       <translation>城市-年份合并：一套权重，指数可跨年比较</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="115" />
+      <location filename="../../processing/algorithms/composite_index.py" line="114" />
       <source>Each year separately</source>
       <translation>逐年分别计算</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="117" />
+      <location filename="../../processing/algorithms/composite_index.py" line="115" />
       <source>Missing values</source>
       <translation>缺失值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="118" />
+      <location filename="../../processing/algorithms/composite_index.py" line="116" />
       <source>Stop with an error</source>
       <translation>报错并停止</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="118" />
+      <location filename="../../processing/algorithms/composite_index.py" line="116" />
       <source>Drop the city-year</source>
       <translation>剔除该城市-年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="118" />
+      <location filename="../../processing/algorithms/composite_index.py" line="117" />
       <source>Fill with the year mean</source>
       <translation>以当年均值填补</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="121" />
+      <location filename="../../processing/algorithms/composite_index.py" line="119" />
       <source>Add the TOPSIS relative closeness</source>
       <translation>增加 TOPSIS 相对贴近度</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="123" />
+      <location filename="../../processing/algorithms/composite_index.py" line="121" />
       <source>Year field</source>
       <translation>年份字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="125" />
+      <location filename="../../processing/algorithms/composite_index.py" line="123" />
       <source>Year field (long layers: one feature per city and year)</source>
       <translation>年份字段（长格式图层：每个城市每年一个要素）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="127" />
+      <location filename="../../processing/algorithms/composite_index.py" line="125" />
       <source>Standardisation</source>
       <translation>标准化方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="128" />
+      <location filename="../../processing/algorithms/composite_index.py" line="126" />
       <source>Min–max by direction (0–1)</source>
       <translation>按方向极差标准化（0–1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="128" />
+      <location filename="../../processing/algorithms/composite_index.py" line="126" />
       <source>Z-score by direction</source>
       <translation>按方向 Z 分数标准化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="130" />
+      <location filename="../../processing/algorithms/composite_index.py" line="127" />
       <source>Entropy shift</source>
       <translation>熵值平移量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="132" />
+      <location filename="../../processing/algorithms/composite_index.py" line="129" />
       <source>Entropy shift added to the min–max values</source>
       <translation>熵权法中加到极差标准化值上的平移量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="133" />
+      <location filename="../../processing/algorithms/composite_index.py" line="130" />
       <source>City id field (named in messages)</source>
       <translation>城市标识字段（用于提示信息）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="139" />
+      <location filename="../../processing/algorithms/composite_index.py" line="135" />
       <source>Indices</source>
       <translation>指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="141" />
+      <location filename="../../processing/algorithms/composite_index.py" line="137" />
       <source>Indicator weights</source>
       <translation>指标权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="144" />
+      <location filename="../../processing/algorithms/composite_index.py" line="140" />
       <source>Output field stems</source>
       <translation>输出字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="145" />
+      <location filename="../../processing/algorithms/composite_index.py" line="141" />
       <source>Latest year</source>
       <translation>最新年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="158" />
+      <location filename="../../processing/algorithms/composite_index.py" line="154" />
       <source>Give the indicator system either as a file or as a table, not both.</source>
       <translation>指标体系请以文件或表格之一给出，不要同时给出。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="161" />
+      <location filename="../../processing/algorithms/composite_index.py" line="157" />
       <source>Indicator system: the table of the dialog.</source>
       <translation>指标体系：对话框中的表格。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="164" />
+      <location filename="../../processing/algorithms/composite_index.py" line="160" />
       <source>Indicator system: {path}.</source>
       <translation>指标体系：{path}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="169" />
+      <location filename="../../processing/algorithms/composite_index.py" line="165" />
       <source>Indicator system: template {key}.</source>
       <translation>指标体系：模板 {key}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="193" />
+      <location filename="../../processing/algorithms/composite_index.py" line="188" />
       <source>Not part of an index (auxiliary): {codes}.</source>
       <translation>不属于任何指数（辅助指标）：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="206" />
+      <location filename="../../processing/algorithms/composite_index.py" line="201" />
       <source>{label}: fields {fields}.</source>
       <translation>{label}：字段 {fields}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="217" />
+      <location filename="../../processing/algorithms/composite_index.py" line="212" />
       <source>{label} {year}</source>
       <translation>{label} {year}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="234" />
+      <location filename="../../processing/algorithms/composite_index.py" line="229" />
       <source>Indicator</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="235" />
+      <location filename="../../processing/algorithms/composite_index.py" line="230" />
       <source>Indicator name</source>
       <translation>指标名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="235" />
+      <location filename="../../processing/algorithms/composite_index.py" line="230" />
       <source>Direction (+ more is better)</source>
       <translation>方向（+ 为越大越好）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="236" />
+      <location filename="../../processing/algorithms/composite_index.py" line="231" />
       <source>Year (empty: pooled)</source>
       <translation>年份（空：合并）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="237" />
+      <location filename="../../processing/algorithms/composite_index.py" line="232" />
       <source>Entropy e_j</source>
       <translation>熵值 e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="237" />
+      <location filename="../../processing/algorithms/composite_index.py" line="232" />
       <source>Divergence d_j = 1 − e_j</source>
       <translation>差异系数 d_j = 1 − e_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="238" />
+      <location filename="../../processing/algorithms/composite_index.py" line="233" />
       <source>Standard deviation</source>
       <translation>标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="238" />
+      <location filename="../../processing/algorithms/composite_index.py" line="233" />
       <source>CRITIC conflict Σ(1 − r)</source>
       <translation>CRITIC 冲突性 Σ(1 − r)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="239" />
+      <location filename="../../processing/algorithms/composite_index.py" line="234" />
       <source>CRITIC information C_j</source>
       <translation>CRITIC 信息量 C_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="240" />
+      <location filename="../../processing/algorithms/composite_index.py" line="235" />
       <source>Weight w_j</source>
       <translation>权重 w_j</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="240" />
+      <location filename="../../processing/algorithms/composite_index.py" line="235" />
       <source>Rank of the weight</source>
       <translation>权重排名</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="241" />
+      <location filename="../../processing/algorithms/composite_index.py" line="236" />
       <source>Weight of the dimension</source>
       <translation>维度权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="247" />
+      <location filename="../../processing/algorithms/composite_index.py" line="242" />
       <source>{count} missing indicator values:</source>
       <translation>{count} 个指标值缺失：</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/composite_index.py" line="252" />
+      <location filename="../../processing/algorithms/composite_index.py" line="247" />
       <source>  … and {more} more.</source>
       <translation>  … 另有 {more} 个。</translation>
     </message>
@@ -573,17 +643,17 @@ Bad input: unknown or non-numeric fields, a dimension without indicators and few
   <context>
     <name>ConvergenceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="49" />
+      <location filename="../../processing/algorithms/convergence.py" line="51" />
       <source>σ- and β-convergence</source>
       <translation>σ收敛与β收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="50" />
+      <location filename="../../processing/algorithms/convergence.py" line="52" />
       <source>σ- and β-convergence of an indicator, with spatial β-convergence models.</source>
       <translation>指标的 σ 收敛与 β 收敛，含空间 β 收敛模型。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="55" />
+      <location filename="../../processing/algorithms/convergence.py" line="57" />
       <source>Do regional differences shrink, and do lagging cities catch up? Tests σ- and β-convergence of a yearly indicator (e.g. a resilience or digital-economy index) across cities.
 
 Input: a wide layer (one feature per city, fields STEM_YYYY such as RES_2011 … RES_2019: choose any year of the stem) or a long layer (one feature per city and year: choose its year field and the city id field). The indicator must be positive (logs and growth rates).
@@ -608,252 +678,252 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
 输出：含初始水平与增长率的城市图层（分级设色图）、σ收敛表、β收敛汇总表，可选的分组表和全部系数表，含论文格式表格（括号内为标准误，附显著性星号）和图表的 HTML 报告，以及 PNG 格式的σ收敛图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="53" />
+      <location filename="../../processing/algorithms/convergence.py" line="55" />
       <source>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects</source>
       <translation>convergence,sigma,beta,catch-up,regional disparities,inequality,theil,gini,dagum,coefficient of variation,half-life,speed of convergence,spatial,sar,sem,sdm,panel,fixed effects,收敛,σ收敛,β收敛,追赶,区域差异,泰尔指数,基尼系数,Dagum 基尼系数,变异系数,半衰期,收敛速度,空间收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="104" />
+      <location filename="../../processing/algorithms/convergence.py" line="106" />
       <source>Cities with a yearly indicator</source>
       <translation>含逐年指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="106" />
+      <location filename="../../processing/algorithms/convergence.py" line="108" />
       <source>Indicator</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="108" />
+      <location filename="../../processing/algorithms/convergence.py" line="110" />
       <source>Indicator (any year of a STEM_YYYY field, or the value field of a long layer)</source>
       <translation>指标（STEM_YYYY 字段中的任一年份，或长格式图层的数值字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="111" />
+      <location filename="../../processing/algorithms/convergence.py" line="113" />
       <source>Region group field</source>
       <translation>区域分组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="113" />
+      <location filename="../../processing/algorithms/convergence.py" line="115" />
       <source>Region group field (e.g. region: east, central, west, northeast)</source>
       <translation>地区分组字段（如地区：东部、中部、西部、东北）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="115" />
+      <location filename="../../processing/algorithms/convergence.py" line="117" />
       <source>Control variables</source>
       <translation>控制变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="117" />
+      <location filename="../../processing/algorithms/convergence.py" line="119" />
       <source>Control variables for conditional β-convergence (optional)</source>
       <translation>条件β收敛的控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="120" />
+      <location filename="../../processing/algorithms/convergence.py" line="122" />
       <source>Spatial β-convergence models</source>
       <translation>空间 β 收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="121" />
+      <location filename="../../processing/algorithms/convergence.py" line="123" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="121" />
+      <location filename="../../processing/algorithms/convergence.py" line="123" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="121" />
+      <location filename="../../processing/algorithms/convergence.py" line="124" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="123" />
+      <location filename="../../processing/algorithms/convergence.py" line="125" />
       <source>Spatial β-convergence models (cross-section, maximum likelihood)</source>
       <translation>空间β收敛模型（截面，极大似然估计）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="125" />
+      <location filename="../../processing/algorithms/convergence.py" line="126" />
       <source>Fixed effects of the panel β regression</source>
       <translation>面板β回归的固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="126" />
+      <location filename="../../processing/algorithms/convergence.py" line="127" />
       <source>None (pooled OLS)</source>
       <translation>无（混合 OLS）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="126" />
+      <location filename="../../processing/algorithms/convergence.py" line="128" />
       <source>Unit (city)</source>
       <translation>城市（个体）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="126" />
+      <location filename="../../processing/algorithms/convergence.py" line="129" />
       <source>Unit and year (two-way)</source>
       <translation>城市与年份（双向固定效应）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="129" />
+      <location filename="../../processing/algorithms/convergence.py" line="130" />
       <source>Standard errors of the OLS regressions</source>
       <translation>OLS 回归的标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="130" />
+      <location filename="../../processing/algorithms/convergence.py" line="131" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="130" />
+      <location filename="../../processing/algorithms/convergence.py" line="131" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="131" />
+      <location filename="../../processing/algorithms/convergence.py" line="132" />
       <source>Clustered by unit (robust HC1 in the cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="137" />
+      <location filename="../../processing/algorithms/convergence.py" line="135" />
       <source>Controls in the cross-section</source>
       <translation>截面回归中的控制变量取值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="138" />
+      <location filename="../../processing/algorithms/convergence.py" line="136" />
       <source>Value in the first year</source>
       <translation>首年值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="138" />
+      <location filename="../../processing/algorithms/convergence.py" line="136" />
       <source>Mean over the period</source>
       <translation>期间均值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="140" />
+      <location filename="../../processing/algorithms/convergence.py" line="137" />
       <source>Standard deviation divisor</source>
       <translation>标准差分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="141" />
+      <location filename="../../processing/algorithms/convergence.py" line="138" />
       <source>n − 1 (sample)</source>
       <translation>n − 1（样本）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="141" />
+      <location filename="../../processing/algorithms/convergence.py" line="138" />
       <source>n (population)</source>
       <translation>n（总体）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="142" />
+      <location filename="../../processing/algorithms/convergence.py" line="139" />
       <source>Standard deviation (CV, σ of logs) divides by</source>
       <translation>标准差（变异系数、对数标准差）的分母</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="144" />
+      <location filename="../../processing/algorithms/convergence.py" line="141" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="145" />
+      <location filename="../../processing/algorithms/convergence.py" line="142" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="152" />
+      <location filename="../../processing/algorithms/convergence.py" line="148" />
       <source>Cities with growth rates</source>
       <translation>含增长率的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="154" />
+      <location filename="../../processing/algorithms/convergence.py" line="150" />
       <source>σ-convergence by year</source>
       <translation>逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="156" />
+      <location filename="../../processing/algorithms/convergence.py" line="152" />
       <source>β-convergence models</source>
       <translation>β收敛模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="158" />
+      <location filename="../../processing/algorithms/convergence.py" line="154" />
       <source>σ-convergence by group and year</source>
       <translation>分组逐年σ收敛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="161" />
+      <location filename="../../processing/algorithms/convergence.py" line="157" />
       <source>All β-convergence coefficients</source>
       <translation>全部β收敛系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="163" />
+      <location filename="../../processing/algorithms/convergence.py" line="159" />
       <source>σ-convergence chart</source>
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="167" />
+      <location filename="../../processing/algorithms/convergence.py" line="163" />
       <source>β (cross-section OLS, absolute)</source>
       <translation>β（截面 OLS，绝对收敛）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="168" />
+      <location filename="../../processing/algorithms/convergence.py" line="164" />
       <source>Speed of convergence λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="169" />
+      <location filename="../../processing/algorithms/convergence.py" line="165" />
       <source>Half-life (years)</source>
       <translation>半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="170" />
+      <location filename="../../processing/algorithms/convergence.py" line="166" />
       <source>Coefficient of variation, first year</source>
       <translation>变异系数（首年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="171" />
+      <location filename="../../processing/algorithms/convergence.py" line="167" />
       <source>Coefficient of variation, last year</source>
       <translation>变异系数（末年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="172" />
+      <location filename="../../processing/algorithms/convergence.py" line="168" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="261" />
+      <location filename="../../processing/algorithms/convergence.py" line="257" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="261" />
+      <location filename="../../processing/algorithms/convergence.py" line="257" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="263" />
+      <location filename="../../processing/algorithms/convergence.py" line="259" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design}β回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="323" />
+      <location filename="../../processing/algorithms/convergence.py" line="319" />
       <source>{variable} in {year}</source>
       <translation>{year}年{variable}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="325" />
+      <location filename="../../processing/algorithms/convergence.py" line="321" />
       <source>Log of {variable} in {year}</source>
       <translation>{year}年{variable}的对数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="326" />
+      <location filename="../../processing/algorithms/convergence.py" line="322" />
       <source>Average annual log growth of {variable} {start}–{end} (% per year)</source>
       <translation>{variable} {start}–{end} 年均对数增长率（%/年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="328" />
+      <location filename="../../processing/algorithms/convergence.py" line="324" />
       <source>{variable} in {year} relative to the mean of all units</source>
       <translation>{year}年{variable}相对全部单元均值之比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="336" />
+      <location filename="../../processing/algorithms/convergence.py" line="332" />
       <source>Growth of {variable} {start}–{end}</source>
       <translation>{variable} {start}–{end} 年增长</translation>
     </message>
@@ -889,17 +959,17 @@ Outputs: the cities with their initial level and growth rate (a graduated map), 
   <context>
     <name>CoreNodeCoverageAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="37" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="33" />
       <source>Core–node coverage</source>
       <translation>核心–节点覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="38" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="34" />
       <source>Core cities that cover every city within a radius, solved exactly.</source>
       <translation>精确求解：使每个城市都在给定半径内被覆盖的核心城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="43" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="39" />
       <source>Chooses core cities so that every city lies within a radius (300 km in the study) of a core: the “core–node” infrastructure layout. Solved exactly as an integer programme (HiGHS); the log says whether the solution is proven optimal, and the gap when the time limit stopped the solver first.
 
 Problems: set covering — the fewest cores that cover every city; maximal covering — p cores that cover the most demand (a weight field such as population, or 1 per city). Backup coverage (set covering): among the optimal covers, the one that covers the most cities twice.
@@ -920,388 +990,341 @@ Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the
 输出：带有所分配（最近）核心（CORE_ID、CORE_NAME）、到核心的距离（CORE_KM）、半径内是否有核心（COVERED）及半径内核心个数（N_COVER）的城市；核心（带标注的星形符号）；以各核心为中心、按半径绘制的真实大地线圆；每个城市到其核心的核心-节点连线及距离（DIST_KM）；以及含多个半径（如 200、300、500 km）比较的 HTML 摘要报告。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="41" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="37" />
       <source>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout</source>
       <translation>coverage,core,node,radius,300 km,set covering,lscp,maximal covering,mclp,backup,location,facility,infrastructure,layout,覆盖,核心,节点,半径,集合覆盖,最大覆盖,备份覆盖,选址,设施布局,基础设施</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="90" />
-      <source>Cities</source>
-      <translation>城市数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="92" />
-      <source>City id field</source>
-      <translation>城市标识字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="94" />
-      <source>City id field (e.g. adcode; default: feature id)</source>
-      <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="96" />
-      <source>City name field</source>
-      <translation>城市名称字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="98" />
-      <source>City name field (labels; default: a field called “name”)</source>
-      <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="100" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="81" />
       <source>Problem</source>
       <translation>问题类型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="101" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="82" />
       <source>Set covering: fewest cores covering every city</source>
       <translation>集合覆盖：用最少的核心覆盖全部城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="102" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="83" />
       <source>Maximal covering: p cores covering the most demand</source>
       <translation>最大覆盖：p 个核心覆盖尽可能多的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="104" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="85" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="107" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="88" />
       <source>Number of cores p (maximal covering)</source>
       <translation>核心数 p（最大覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="110" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="91" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="112" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="93" />
       <source>Demand field (maximal covering; default: 1 per city)</source>
       <translation>需求字段（最大覆盖；默认：每个城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="114" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="95" />
       <source>Backup coverage</source>
       <translation>备份覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="115" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="96" />
       <source>Backup coverage: among optimal covers, cover the most cities twice</source>
       <translation>备份覆盖：在最优覆盖方案中使被两次覆盖的城市最多</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="117" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="98" />
       <source>Candidate cores</source>
       <translation>候选核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="119" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="100" />
       <source>Candidate cores (expression; empty: every city)</source>
       <translation>候选核心（表达式；留空：全部城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="121" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="102" />
       <source>Existing cores</source>
       <translation>现有核心城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="122" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="103" />
       <source>Existing cores that must stay (expression)</source>
       <translation>必须保留的现有核心（表达式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="124" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="105" />
       <source>Selected cities are existing cores</source>
       <translation>所选城市为现有核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="125" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="106" />
       <source>The selected cities are existing cores that must stay</source>
       <translation>所选城市为必须保留的现有核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="127" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="108" />
       <source>Radii to compare (km)</source>
       <translation>比较半径（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="129" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="110" />
       <source>Compare over radii (km, comma-separated; empty: none)</source>
       <translation>比较多个半径（km，以逗号分隔；留空：不比较）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="132" />
-      <source>Point of each city</source>
-      <translation>城市的代表点</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="133" />
-      <source>Centroid</source>
-      <translation>质心</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="133" />
-      <source>Point on surface</source>
-      <translation>面上点</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="133" />
-      <source>Longitude/latitude fields</source>
-      <translation>经纬度字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="136" />
-      <source>Longitude field (WGS84 degrees)</source>
-      <translation>经度字段（WGS84 度）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="139" />
-      <source>Latitude field (WGS84 degrees)</source>
-      <translation>纬度字段（WGS84 度）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="142" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="114" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="149" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="120" />
       <source>Cities with their core</source>
       <translation>城市及其核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="151" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="122" />
       <source>Cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="153" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="124" />
       <source>Coverage areas (geodesic circles)</source>
       <translation>覆盖范围（大地线圆）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="156" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="127" />
       <source>Core–node links</source>
       <translation>核心-节点连线</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="158" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="129" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="158" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="129" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="160" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="131" />
       <source>Number of cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="132" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="162" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="133" />
       <source>Share of demand covered</source>
       <translation>被覆盖需求占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="163" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="134" />
       <source>Largest city-to-core distance (km)</source>
       <translation>城市到核心的最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="164" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="135" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="167" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="138" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="195" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="156" />
       <source>Set covering covers every city; the demand field only enters the shares reported.</source>
       <translation>集合覆盖会覆盖全部城市；需求字段仅用于计算所报告的覆盖比例。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="199" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="160" />
       <source>Solving {model} at {radius} km for {n} cities…</source>
       <translation>正在对 {n} 个城市以 {radius} km 半径求解{model}…</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="200" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
       <source>set covering</source>
       <translation>集合覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="200" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="161" />
       <source>maximal covering</source>
       <translation>最大覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="207" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="168" />
       <source>The solution is not proven optimal: {status}. Raise the time limit to close the gap.</source>
       <translation>该解尚未被证明最优：{status}。请提高时间上限以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="211" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="172" />
       <source>Radius {radius} km: {value}</source>
       <translation>半径 {radius} km：{value}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="275" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="206" />
       <source>“{value}” in the radii to compare is not a number; write radii in km separated by commas, e.g. 200, 300, 500.</source>
       <translation>比较半径中的“{value}”不是数字；请以 km 为单位、用逗号分隔填写半径，如 200, 300, 500。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="281" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="212" />
       <source>Backup coverage applies to set covering only; ignored.</source>
       <translation>备份覆盖仅适用于集合覆盖；已忽略。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="298" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="229" />
       <source>Existing cores from the selection need the cities as a layer loaded in the project, not a file; load it, select the existing cores, or use an expression.</source>
       <translation>从选择集读取现有核心时，城市必须是已加载到项目中的图层，而不是文件；请加载图层并选择现有核心，或改用表达式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="303" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="234" />
       <source>No city of {layer} is selected, but the selected cities should be the existing cores; select them or untick the option.</source>
       <translation>图层 {layer} 中没有选中的城市，但所选城市应为现有核心；请选择这些城市，或取消勾选该选项。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="324" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="255" />
       <source>Cities and their core ({radius} km)</source>
       <translation>城市及其核心（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="329" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="260" />
       <source>Cores ({count})</source>
       <translation>核心（{count} 个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="335" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="266" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="335" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="266" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="336" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="267" />
       <source>Radius (km, geodesic)</source>
       <translation>半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="337" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="268" />
       <source>Coverage areas ({radius} km)</source>
       <translation>覆盖范围（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="343" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="274" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="343" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="274" />
       <source>City name</source>
       <translation>城市名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="345" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="276" />
       <source>Distance to the core (km, geodesic)</source>
       <translation>到核心的距离（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="346" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="277" />
       <source>Within the radius (1 = yes)</source>
       <translation>在半径内（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="352" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="283" />
       <source>infeasible ({note})</source>
       <translation>无可行解（{note}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="353" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="284" />
       <source>proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="354" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="285" />
       <source>not proven optimal, gap {gap:.2f} %</source>
       <translation>未证明最优，差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="355" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="286" />
       <source>{cores} cores, {cities:.1f} % of cities and {demand:.1f} % of demand covered, largest distance {km:.1f} km, {status}</source>
       <translation>{cores} 个核心，覆盖 {cities:.1f} % 的城市和 {demand:.1f} % 的需求，最大距离 {km:.1f} km，{status}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="294" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="363" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="294" />
       <source>Assigned (nearest) core</source>
       <translation>分配的（最近）核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="364" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="295" />
       <source>Assigned core name</source>
       <translation>分配的核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="296" />
       <source>A core within the radius (1 = yes)</source>
       <translation>半径内有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="365" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="296" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="370" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="301" />
       <source>Existing core (1 = yes)</source>
       <translation>现有核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="302" />
       <source>Cities assigned (nearest core)</source>
       <translation>分配的城市数（最近核心）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="371" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="302" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="372" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="303" />
       <source>Demand assigned</source>
       <translation>分配的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="372" />
+      <location filename="../../processing/algorithms/core_node_coverage.py" line="303" />
       <source>Farthest assigned city (km)</source>
       <translation>所分配城市的最远距离（km）</translation>
     </message>
     <message>
       <source>Candidate sites</source>
       <translation type="vanished">候选站点数</translation>
+    </message>
+    <message>
+      <source>Centroid</source>
+      <translation type="vanished">质心</translation>
+    </message>
+    <message>
+      <source>Cities</source>
+      <translation type="vanished">城市数</translation>
     </message>
     <message>
       <source>Cities assigned</source>
@@ -1318,6 +1341,22 @@ Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the
     <message>
       <source>Cities not covered</source>
       <translation type="vanished">未被覆盖的城市</translation>
+    </message>
+    <message>
+      <source>City id field</source>
+      <translation type="vanished">城市标识字段</translation>
+    </message>
+    <message>
+      <source>City id field (e.g. adcode; default: feature id)</source>
+      <translation type="vanished">城市标识字段（如 adcode；默认：要素 ID）</translation>
+    </message>
+    <message>
+      <source>City name field</source>
+      <translation type="vanished">城市名称字段</translation>
+    </message>
+    <message>
+      <source>City name field (labels; default: a field called “name”)</source>
+      <translation type="vanished">城市名称字段（用于标注；默认：名为“name”的字段）</translation>
     </message>
     <message>
       <source>Comparison over radii</source>
@@ -1360,6 +1399,18 @@ Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the
       <translation type="vanished">最大距离（km）</translation>
     </message>
     <message>
+      <source>Latitude field (WGS84 degrees)</source>
+      <translation type="vanished">纬度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <source>Longitude field (WGS84 degrees)</source>
+      <translation type="vanished">经度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <source>Longitude/latitude fields</source>
+      <translation type="vanished">经纬度字段</translation>
+    </message>
+    <message>
       <source>Mean city-to-core distance</source>
       <translation type="vanished">城市到核心的平均距离</translation>
     </message>
@@ -1370,6 +1421,14 @@ Outputs: the cities with their assigned (nearest) core (CORE_ID, CORE_NAME), the
     <message>
       <source>Of which within the radius</source>
       <translation type="vanished">其中在半径内</translation>
+    </message>
+    <message>
+      <source>Point of each city</source>
+      <translation type="vanished">城市的代表点</translation>
+    </message>
+    <message>
+      <source>Point on surface</source>
+      <translation type="vanished">面上点</translation>
     </message>
     <message>
       <source>Property</source>
@@ -1699,7 +1758,7 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
   <context>
     <name>DigitalResilienceLanguage</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="80" />
+      <location filename="../../processing/translation.py" line="47" />
       <source>en</source>
       <translation>zh</translation>
     </message>
@@ -1755,17 +1814,17 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
   <context>
     <name>Expressions</name>
     <message>
-      <location filename="../../processing/io/expressions.py" line="26" />
+      <location filename="../../processing/io/expressions.py" line="25" />
       <source>The expression {expression} is invalid: {error}</source>
       <translation>表达式 {expression} 无效：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/io/expressions.py" line="31" />
+      <location filename="../../processing/io/expressions.py" line="30" />
       <source>The expression {expression} uses fields that are not in the layer: {fields}; choose from {available}.</source>
       <translation>表达式 {expression} 使用了图层中不存在的字段：{fields}；请从以下字段中选择：{available}。</translation>
     </message>
     <message>
-      <location filename="../../processing/io/expressions.py" line="45" />
+      <location filename="../../processing/io/expressions.py" line="44" />
       <source>The expression {expression} fails: {error}</source>
       <translation>表达式 {expression} 计算失败：{error}</translation>
     </message>
@@ -1773,17 +1832,17 @@ D 分为十个等级：1 [0, 0.1) 极度失调；2 严重失调；3 中度失调
   <context>
     <name>GlobalAutocorrelationAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="35" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="37" />
       <source>Global spatial autocorrelation</source>
       <translation>全局空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="36" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="38" />
       <source>Moran's I, Geary's C and Getis–Ord General G per year.</source>
       <translation>逐年的 Moran's I、Geary's C 和 Getis–Ord General G。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="40" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="46" />
       <source>Is the variable spatially clustered, and does clustering change over the years? Moran's I (inference under normality, randomisation and permutation), Geary's C (normality, randomisation, permutation) and Getis-Ord General G (randomisation, permutation), for one or many fields and, with “every year”, for every year of a panel (DEI_2019 → DEI_2011 … DEI_2019) in one run.
 
 Output: a table with one row per field, year, statistic and inference: value, expected value, variance, z = (value − expected)/sd, p-value, units, permutations. The analytical moments are those of R spdep's moran.test, geary.test and globalG.test (cities without neighbours keep their value in the mean and variance, and n counts the cities with neighbours). Note that z for Geary's C is negative for positive autocorrelation (C &lt; 1); spdep reports the opposite sign. General G needs values of zero or more (it is skipped, with a warning, for fields with negative values) and is meant for binary weights.
@@ -1800,167 +1859,167 @@ The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled
 图表（PNG、SVG 或 PDF）绘制各字段 Moran's I 的逐年变化；实心标记表示在 5% 水平下显著。HTML 报告（可选）包含该图表、第一个字段最后一年的 Moran's I 以及结果表。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="39" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="45" />
       <source>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years</source>
       <translation>moran,geary,getis,ord,general g,global,autocorrelation,clustering,panel,years,莫兰指数,全局莫兰指数,吉尔里指数,全局空间自相关,空间集聚,面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="65" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="70" />
       <source>Statistics</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="66" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="71" />
       <source>Moran's I</source>
       <translation>莫兰指数（Moran's I）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="66" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="71" />
       <source>Geary's C</source>
       <translation>吉尔里指数（Geary's C）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="66" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="72" />
       <source>Getis-Ord General G</source>
       <translation>Getis-Ord General G</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="69" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="73" />
       <source>Alternative hypothesis</source>
       <translation>备择假设</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="70" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="74" />
       <source>Two-sided</source>
       <translation>双侧</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="70" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="74" />
       <source>Greater than expected (one-sided)</source>
       <translation>大于期望（单侧）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="71" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="75" />
       <source>Less than expected (one-sided)</source>
       <translation>小于期望（单侧）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="75" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="79" />
       <source>Global autocorrelation</source>
       <translation>全局空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="77" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="81" />
       <source>Chart of Moran's I over the years</source>
       <translation>Moran's I 逐年变化图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="78" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="82" />
       <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
       <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="81" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="85" />
       <source>Moran's I (first field, last year)</source>
       <translation>Moran's I（第一个字段，最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="82" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="86" />
       <source>p-value of Moran's I (first field, last year; permutation if any)</source>
       <translation>Moran's I 的 p 值（第一个字段，最后一年；有置换检验时取置换检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="109" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="111" />
       <source>{column} {statistic} ({inference}): {value:.6g}, expected {expected:.6g}, z = {z:.4g}, p = {p:.4g}</source>
       <translation>{column} {statistic}（{inference}）：{value:.6g}，期望值 {expected:.6g}，z = {z:.4g}，p = {p:.4g}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
       <source>Field (stem)</source>
       <translation>字段（前缀）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
       <source>Field</source>
       <translation>字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="115" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
       <source>Year</source>
       <translation>年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
       <source>Statistic</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
       <source>Inference</source>
       <translation>推断方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="116" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
       <source>Value</source>
       <translation>统计量值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="119" />
       <source>Expected value under no autocorrelation</source>
       <translation>无空间自相关时的期望值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="117" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="119" />
       <source>Variance</source>
       <translation>方差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="120" />
       <source>z = (value − expected) / standard deviation</source>
       <translation>z =（值 − 期望值）/ 标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="118" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="120" />
       <source>p-value</source>
       <translation>p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="119" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="121" />
       <source>Units analysed</source>
       <translation>参与分析的单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="119" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="121" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="157" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="159" />
       <source>permutation</source>
       <translation>置换检验</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="157" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="159" />
       <source>randomisation</source>
       <translation>随机化假设</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="164" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="166" />
       <source>{statistic} over the years</source>
       <translation>{statistic}逐年变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="166" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="168" />
       <source>p ≤ {alpha} ({inference})</source>
       <translation>p ≤ {alpha}（{inference}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="168" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="170" />
       <source>not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/global_autocorrelation.py" line="169" />
+      <location filename="../../processing/algorithms/global_autocorrelation.py" line="171" />
       <source>Expected under no autocorrelation</source>
       <translation>无空间自相关时的期望值</translation>
     </message>
@@ -2026,12 +2085,12 @@ Outputs: an HTML report (paper-style side-by-side table, group comparisons), a C
       <translation>关键变量（默认：第一个解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="81" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="80" />
       <source>Grouping</source>
       <translation>分组方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="82" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="81" />
       <source>Period: before / from the split year</source>
       <translation>时期：分界年份之前 / 之后（含）</translation>
     </message>
@@ -2076,12 +2135,12 @@ Outputs: an HTML report (paper-style side-by-side table, group comparisons), a C
       <translation>后段占比（%）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="99" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="98" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="100" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="99" />
       <source>Separate models per group</source>
       <translation>各组分别建模</translation>
     </message>
@@ -2189,17 +2248,17 @@ Outputs: an HTML report (paper-style side-by-side table, group comparisons), a C
   <context>
     <name>HotSpotsAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="30" />
+      <location filename="../../processing/algorithms/hotspots.py" line="32" />
       <source>Hot spots (Getis-Ord Gi*)</source>
       <translation>热点分析（Getis-Ord Gi*）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="31" />
+      <location filename="../../processing/algorithms/hotspots.py" line="33" />
       <source>Hot and cold spots (Getis–Ord Gi / Gi*) per year.</source>
       <translation>逐年的热点与冷点（Getis–Ord Gi / Gi*）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="35" />
+      <location filename="../../processing/algorithms/hotspots.py" line="38" />
       <source>Hot and cold spots with the Getis-Ord local statistics (Getis and Ord 1992; Ord and Getis 1995), as R spdep's localG: Gi* includes each city in its own neighbourhood (the usual hot spot analysis), Gi leaves it out.
 
 Fields: GI (the statistic), GI_Z (z-score: positive for a cluster of high values, negative for low), GI_P (two-sided p-value: normal approximation, or conditional permutation when permutations &gt; 0), GI_PADJ (adjusted, when a multiple-testing control is chosen), GI_BIN (the Gi_Bin confidence class: +3/+2/+1 hot spot at 99/95/90 % confidence, −3/−2/−1 cold spot, 0 not significant) and GI_LAB (its label). With the false discovery rate or Bonferroni, each confidence level is tested on the adjusted p-values. Cities without neighbours or with NULL values are not tested.
@@ -2212,37 +2271,37 @@ The z-score does not change when a city's weights are rescaled, so binary and ro
 城市的权重按比例缩放时 z 得分不变，因此二值权重和行标准化权重得到相同的地图。面板：每一年可输出为每年一组字段，或每年一个图层。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="34" />
+      <location filename="../../processing/algorithms/hotspots.py" line="37" />
       <source>hot spot,cold spot,getis,ord,gi,gi*,gi_bin,cluster</source>
       <translation>hot spot,cold spot,getis,ord,gi,gi*,gi_bin,cluster,热点分析,冷点,热点,集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="53" />
+      <location filename="../../processing/algorithms/hotspots.py" line="56" />
       <source>Gi* (city in its own neighbourhood)</source>
       <translation>Gi*（邻域包含城市自身）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="54" />
+      <location filename="../../processing/algorithms/hotspots.py" line="57" />
       <source>Gi* (include each city in its own neighbourhood)</source>
       <translation>Gi*（将每个城市计入其自身邻域）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="57" />
+      <location filename="../../processing/algorithms/hotspots.py" line="60" />
       <source>Hot spots</source>
       <translation>热点</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="74" />
+      <location filename="../../processing/algorithms/hotspots.py" line="77" />
       <source>Hot spots — {run}</source>
       <translation>热点 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="75" />
+      <location filename="../../processing/algorithms/hotspots.py" line="78" />
       <source>Hot spots {statistic} ({run})</source>
       <translation>热点 {statistic}（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/hotspots.py" line="80" />
+      <location filename="../../processing/algorithms/hotspots.py" line="83" />
       <source>{run}: {hot} hot spot(s), {cold} cold spot(s) at 90 % confidence or more.</source>
       <translation>{run}：置信度 90% 及以上的热点 {hot} 个、冷点 {cold} 个。</translation>
     </message>
@@ -2250,69 +2309,69 @@ The z-score does not change when a city's weights are rescaled, so binary and ro
   <context>
     <name>IndexRanking</name>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="36" />
+      <location filename="../../processing/reports/index_ranking.py" line="34" />
       <source>Index to rank</source>
       <translation>排名指数</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="38" />
+      <location filename="../../processing/reports/index_ranking.py" line="36" />
       <source>Index to rank (field stem, e.g. URI or URSOC; empty: the first index, as on the map)</source>
       <translation>排名的指数（字段前缀，如 URI 或 URSOC；留空：第一个指数，与地图相同）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="40" />
+      <location filename="../../processing/reports/index_ranking.py" line="38" />
       <source>Year to rank (0 = the latest year)</source>
       <translation>排名的年份（0 = 最新年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="43" />
+      <location filename="../../processing/reports/index_ranking.py" line="41" />
       <source>Cities at the top and bottom</source>
       <translation>排名首尾城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="45" />
+      <location filename="../../processing/reports/index_ranking.py" line="43" />
       <source>Cities at the top and at the bottom of the ranking</source>
       <translation>排名靠前和靠后各取的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="52" />
+      <location filename="../../processing/reports/index_ranking.py" line="49" />
       <source>Index ranking chart</source>
       <translation>指数排名图</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="52" />
+      <location filename="../../processing/reports/index_ranking.py" line="49" />
       <source>PNG images (*.png);;SVG images (*.svg)</source>
       <translation>PNG 图像 (*.png);;SVG 图像 (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="92" />
+      <location filename="../../processing/reports/index_ranking.py" line="89" />
       <source>The index to rank, {stem}, is not an output of this indicator system; use one of {stems}.</source>
       <translation>要排名的指数 {stem} 不是该指标体系的输出；请使用以下之一：{stems}。</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="98" />
+      <location filename="../../processing/reports/index_ranking.py" line="95" />
       <source>The year to rank, {year}, is not in the data ({first}–{last}).</source>
       <translation>要排名的年份 {year} 不在数据范围内（{first}–{last}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="107" />
+      <location filename="../../processing/reports/index_ranking.py" line="104" />
       <source>{index}{year}
 top and bottom {count} cities</source>
       <translation>{index}{year}
 排名前后各 {count} 个城市</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="108" />
+      <location filename="../../processing/reports/index_ranking.py" line="105" />
       <source>Top {n}</source>
       <translation>前 {n} 名</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="108" />
+      <location filename="../../processing/reports/index_ranking.py" line="105" />
       <source>Bottom {n}</source>
       <translation>后 {n} 名</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/index_ranking.py" line="109" />
+      <location filename="../../processing/reports/index_ranking.py" line="106" />
       <source>Ranking chart of {index}{year}: {path}.</source>
       <translation>{index}{year} 的排名图：{path}。</translation>
     </message>
@@ -2320,17 +2379,17 @@ top and bottom {count} cities</source>
   <context>
     <name>InvalidGeometries</name>
     <message>
-      <location filename="../../processing/io/invalid_geometries.py" line="70" />
+      <location filename="../../processing/io/invalid_geometries.py" line="68" />
       <source>{count} feature(s) without geometry were left out: {ids}.</source>
       <translation>已剔除 {count} 个没有几何的要素：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../processing/io/invalid_geometries.py" line="79" />
+      <location filename="../../processing/io/invalid_geometries.py" line="77" />
       <source>{count} invalid geometries were repaired for the analysis (the layer is unchanged): {ids}.</source>
       <translation>已为分析修复 {count} 个无效几何（图层本身未改动）：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../processing/io/invalid_geometries.py" line="132" />
+      <location filename="../../processing/io/invalid_geometries.py" line="130" />
       <source>{count} feature(s) with invalid geometry were left out: {ids}.</source>
       <translation>已剔除 {count} 个几何无效的要素：{ids}。</translation>
     </message>
@@ -2395,7 +2454,7 @@ Output: the layer with the panel attached, either one feature per city with one 
       <translation>表格 (*.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.CSV *.XLSX *.XLS)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="85" />
+      <location filename="../../processing/algorithms/join_table.py" line="84" />
       <source>Join by</source>
       <translation>连接方式</translation>
     </message>
@@ -2420,227 +2479,227 @@ Output: the layer with the panel attached, either one feature per city with one 
       <translation>表格中代码或名称所在的列（留空：与城市字段同名的列，或 adcode、code、name、city、城市、城市名称、地区、行政区划代码、代码…）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="91" />
+      <location filename="../../processing/algorithms/join_table.py" line="90" />
       <source>Table layout</source>
       <translation>表格格式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="92" />
+      <location filename="../../processing/algorithms/join_table.py" line="91" />
       <source>Detect automatically</source>
       <translation>自动识别</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="92" />
+      <location filename="../../processing/algorithms/join_table.py" line="91" />
       <source>Long: city, year, indicator, value</source>
       <translation>长格式：城市、年份、指标、数值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="93" />
+      <location filename="../../processing/algorithms/join_table.py" line="92" />
       <source>Wide: city, year, one column per indicator</source>
       <translation>宽格式：城市、年份、每个指标一列</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="94" />
+      <location filename="../../processing/algorithms/join_table.py" line="93" />
       <source>Wide: city, one column per indicator and year (GDPPC_2019)</source>
       <translation>宽格式：城市、每个指标每年一列（GDPPC_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="96" />
+      <location filename="../../processing/algorithms/join_table.py" line="94" />
       <source>Output</source>
       <translation>输出形式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="97" />
+      <location filename="../../processing/algorithms/join_table.py" line="95" />
       <source>One feature per city, a field per indicator and year (STEM_YYYY)</source>
       <translation>每个城市一个要素，每个指标每年一个字段（STEM_YYYY）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="98" />
+      <location filename="../../processing/algorithms/join_table.py" line="96" />
       <source>One feature per city and year, with a year field</source>
       <translation>每个城市每年一个要素，带年份字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="100" />
+      <location filename="../../processing/algorithms/join_table.py" line="97" />
       <source>Text encoding of a CSV table</source>
       <translation>CSV 表格的文本编码</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="101" />
+      <location filename="../../processing/algorithms/join_table.py" line="98" />
       <source>Detect automatically (UTF-8, UTF-8 with BOM, GBK/GB18030)</source>
       <translation>自动识别（UTF-8、带 BOM 的 UTF-8、GBK/GB18030）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="104" />
+      <location filename="../../processing/algorithms/join_table.py" line="101" />
       <source>Year column (empty: year, 年份, 年…)</source>
       <translation>年份列（留空：year、年份、年…）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="106" />
+      <location filename="../../processing/algorithms/join_table.py" line="103" />
       <source>Indicator-name column</source>
       <translation>指标名称列</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="108" />
+      <location filename="../../processing/algorithms/join_table.py" line="105" />
       <source>Indicator-name column of a long table (empty: indicator, 指标…)</source>
       <translation>长格式表的指标名称列（留空：indicator、指标…）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="109" />
+      <location filename="../../processing/algorithms/join_table.py" line="106" />
       <source>Value column</source>
       <translation>数值列</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="110" />
+      <location filename="../../processing/algorithms/join_table.py" line="107" />
       <source>Value column of a long table (empty: value, 数值…)</source>
       <translation>长格式表的数值列（留空：value、数值…）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="111" />
+      <location filename="../../processing/algorithms/join_table.py" line="108" />
       <source>Indicators to join</source>
       <translation>要连接的指标</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="112" />
+      <location filename="../../processing/algorithms/join_table.py" line="109" />
       <source>Indicators to join, comma-separated (empty: every numeric one)</source>
       <translation>要连接的指标，以逗号分隔（留空：全部数值指标）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="113" />
+      <location filename="../../processing/algorithms/join_table.py" line="110" />
       <source>Field stems for indicators</source>
       <translation>指标字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="114" />
+      <location filename="../../processing/algorithms/join_table.py" line="111" />
       <source>Field stems for indicator names, e.g. 人均GDP=GDPPC; 宽带用户=BBAND</source>
       <translation>指标名称对应的字段前缀，如 人均GDP=GDPPC; 宽带用户=BBAND</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="115" />
+      <location filename="../../processing/algorithms/join_table.py" line="112" />
       <source>XLSX sheet</source>
       <translation>XLSX 工作表</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="116" />
+      <location filename="../../processing/algorithms/join_table.py" line="113" />
       <source>Sheet of an XLSX workbook (empty: the first)</source>
       <translation>XLSX 工作簿中的工作表（留空：第一个）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="121" />
+      <location filename="../../processing/algorithms/join_table.py" line="117" />
       <source>Cities with indicators</source>
       <translation>含指标的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="123" />
+      <location filename="../../processing/algorithms/join_table.py" line="119" />
       <source>Join report</source>
       <translation>连接报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="125" />
+      <location filename="../../processing/algorithms/join_table.py" line="121" />
       <source>Table rows joined</source>
       <translation>已连接的表格行数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="126" />
+      <location filename="../../processing/algorithms/join_table.py" line="122" />
       <source>Table rows not joined</source>
       <translation>未连接的表格行数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="127" />
+      <location filename="../../processing/algorithms/join_table.py" line="123" />
       <source>Cities without data</source>
       <translation>没有数据的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="129" />
+      <location filename="../../processing/algorithms/join_table.py" line="125" />
       <source>Indicator field stems</source>
       <translation>指标字段前缀</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="148" />
+      <location filename="../../processing/algorithms/join_table.py" line="144" />
       <source>The cities have no field {field}; choose the field with the codes or names to join on.</source>
       <translation>城市图层中没有字段 {field}；请选择含有用于连接的代码或名称的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="155" />
+      <location filename="../../processing/algorithms/join_table.py" line="151" />
       <source>Read {rows} rows of {path} ({encoding}).</source>
       <translation>已读取 {path} 的 {rows} 行（{encoding}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="158" />
+      <location filename="../../processing/algorithms/join_table.py" line="154" />
       <source>The text encoding {encoding} was guessed: if names or column names look garbled, choose the file's encoding in “Text encoding of a CSV table” (or save it as “CSV UTF-8”).</source>
       <translation>文本编码 {encoding} 是推测得到的：如果名称或列名显示为乱码，请在“CSV 表格的文本编码”中选择文件的编码（或将其另存为“CSV UTF-8”）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="173" />
+      <location filename="../../processing/algorithms/join_table.py" line="169" />
       <source>The table has no column of codes: its column {column} is joined on the cities' names ({field}).</source>
       <translation>表格中没有代码列：按城市名称（{field}）连接其列 {column}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="185" />
+      <location filename="../../processing/algorithms/join_table.py" line="181" />
       <source>Layout: {layout}; key column: {key}; year column: {year}; {count} indicator(s).</source>
       <translation>格式：{layout}；关键列：{key}；年份列：{year}；{count} 个指标。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="225" />
+      <location filename="../../processing/algorithms/join_table.py" line="221" />
       <source>Issue</source>
       <translation>问题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="225" />
+      <location filename="../../processing/algorithms/join_table.py" line="221" />
       <source>Table value</source>
       <translation>表中的值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="225" />
+      <location filename="../../processing/algorithms/join_table.py" line="221" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="226" />
+      <location filename="../../processing/algorithms/join_table.py" line="222" />
       <source>Lines in the table</source>
       <translation>表中行号</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="226" />
+      <location filename="../../processing/algorithms/join_table.py" line="222" />
       <source>Detail</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="232" />
+      <location filename="../../processing/algorithms/join_table.py" line="228" />
       <source>Not joined, fits no city: {key} (lines {lines})</source>
       <translation>未连接，与任何城市都不匹配：{key}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="233" />
+      <location filename="../../processing/algorithms/join_table.py" line="229" />
       <source>Not joined, fits several cities ({unit}): {key} (lines {lines})</source>
       <translation>未连接，与多个城市匹配（{unit}）：{key}（第 {lines} 行）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="234" />
+      <location filename="../../processing/algorithms/join_table.py" line="230" />
       <source>Matched after normalising: {key} → {unit}</source>
       <translation>规范化后匹配：{key} → {unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="235" />
+      <location filename="../../processing/algorithms/join_table.py" line="231" />
       <source>City without data: {unit}</source>
       <translation>没有数据的城市：{unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="236" />
+      <location filename="../../processing/algorithms/join_table.py" line="232" />
       <source>Indicator {key} written as field stem {unit}</source>
       <translation>指标 {key} 写入字段前缀 {unit}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="237" />
+      <location filename="../../processing/algorithms/join_table.py" line="233" />
       <source>Column {key} skipped (not numeric, or no year in its name)</source>
       <translation>已跳过列 {key}（非数值，或列名中没有年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="239" />
+      <location filename="../../processing/algorithms/join_table.py" line="235" />
       <source>Column {key}, lines {lines}: {detail}</source>
       <translation>列 {key}，第 {lines} 行：{detail}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/join_table.py" line="249" />
+      <location filename="../../processing/algorithms/join_table.py" line="245" />
       <source>{matched} table rows joined, {unmatched} not joined; {empty} cities without data.</source>
       <translation>已连接 {matched} 行表格数据，{unmatched} 行未连接；{empty} 个城市没有数据。</translation>
     </message>
@@ -2695,17 +2754,17 @@ Output: the layer with the panel attached, either one feature per city with one 
   <context>
     <name>LocalGearyAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="25" />
+      <location filename="../../processing/algorithms/local_geary.py" line="27" />
       <source>Local Geary</source>
       <translation>局部 Geary 指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="26" />
+      <location filename="../../processing/algorithms/local_geary.py" line="28" />
       <source>Local Geary cluster maps per year.</source>
       <translation>逐年的局部 Geary 集聚图。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="30" />
+      <location filename="../../processing/algorithms/local_geary.py" line="32" />
       <source>Local Geary's c (Anselin 2019): how much each city differs from its neighbours, c_i = Σ_j w_ij (z_i − z_j)² on the standardised variable (as R spdep's localC and GeoDa). A small c_i means the city resembles its neighbours (positive association), a large one that it differs (negative association).
 
 Inference by conditional permutation (the same seed gives the same result), with directed pseudo p-values and optional multiple-testing control (false discovery rate or Bonferroni).
@@ -2722,27 +2781,27 @@ Panels as in Local Moran's I: every year as a set of fields per year or one laye
 面板处理同局部莫兰指数：每一年可输出为每年一组字段，或每年一个图层；显著性地图和其他年份保存为图层的样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="29" />
+      <location filename="../../processing/algorithms/local_geary.py" line="31" />
       <source>local geary,lisa,cluster,similarity,geoda</source>
       <translation>local geary,lisa,cluster,similarity,geoda,局部吉尔里指数,局部空间自相关,集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="50" />
+      <location filename="../../processing/algorithms/local_geary.py" line="52" />
       <source>Local Geary clusters</source>
       <translation>局部 Geary 集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="66" />
+      <location filename="../../processing/algorithms/local_geary.py" line="69" />
       <source>Local Geary clusters — {run}</source>
       <translation>局部 Geary 集聚 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="67" />
+      <location filename="../../processing/algorithms/local_geary.py" line="70" />
       <source>Local Geary clusters ({run})</source>
       <translation>局部 Geary 集聚（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_geary.py" line="73" />
+      <location filename="../../processing/algorithms/local_geary.py" line="76" />
       <source>{run}: High-High {hh}, Low-Low {ll}, Other positive {op}, Negative {ng}.</source>
       <translation>{run}：高-高 {hh}，低-低 {ll}，其他正关联 {op}，负关联 {ng}。</translation>
     </message>
@@ -2750,17 +2809,17 @@ Panels as in Local Moran's I: every year as a set of fields per year or one laye
   <context>
     <name>LocalMoranAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="39" />
+      <location filename="../../processing/algorithms/local_moran.py" line="40" />
       <source>Local Moran's I (LISA)</source>
       <translation>局部莫兰指数（LISA）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="40" />
+      <location filename="../../processing/algorithms/local_moran.py" line="41" />
       <source>LISA cluster maps (High-High, Low-Low, outliers) per year.</source>
       <translation>逐年的 LISA 集聚图（高-高、低-低、异常值）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="44" />
+      <location filename="../../processing/algorithms/local_moran.py" line="54" />
       <source>Local indicators of spatial association (Anselin 1995): where do high values sit among high neighbours (High-High clusters), low among low (Low-Low), and where are the outliers (High-Low, Low-High)?
 
 Kinds: univariate (the variable against its spatial lag); bivariate (the variable x at each city against the spatial lag of a second variable y, e.g. digital economy against neighbours' resilience); differential (the change between two years, e.g. DEI_2019 − DEI_2011).
@@ -2785,162 +2844,162 @@ The Moran scatter plot (PNG, SVG or PDF) shows the standardised variable against
 Moran 散点图（PNG、SVG 或 PDF）绘制标准化变量与其空间滞后，附斜率（Moran's I），各象限着色，显著城市以其集聚类型的颜色显示。HTML 报告（可选）包含散点图、Moran's I 以及每一年各集聚类型的城市数。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="43" />
+      <location filename="../../processing/algorithms/local_moran.py" line="53" />
       <source>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda</source>
       <translation>lisa,local moran,cluster,outlier,hot spot,high-high,low-low,bivariate,differential,geoda,局部莫兰指数,局部空间自相关,集聚,异常值,高-高集聚,低-低集聚,双变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="74" />
+      <location filename="../../processing/algorithms/local_moran.py" line="84" />
       <source>Variable (x)</source>
       <translation>变量（x）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="76" />
+      <location filename="../../processing/algorithms/local_moran.py" line="85" />
       <source>Kind of LISA</source>
       <translation>LISA 类型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="77" />
+      <location filename="../../processing/algorithms/local_moran.py" line="86" />
       <source>Univariate</source>
       <translation>单变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="77" />
+      <location filename="../../processing/algorithms/local_moran.py" line="86" />
       <source>Bivariate</source>
       <translation>双变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="77" />
+      <location filename="../../processing/algorithms/local_moran.py" line="87" />
       <source>Differential</source>
       <translation>差分</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="78" />
+      <location filename="../../processing/algorithms/local_moran.py" line="88" />
       <source>Univariate: x against its spatial lag. Bivariate: x against the spatial lag of the second variable. Differential: the change from the second variable (earlier year) to x.</source>
       <translation>单变量：x 与其空间滞后。双变量：x 与第二个变量的空间滞后。差分：从第二个变量（较早年份）到 x 的变化。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="81" />
+      <location filename="../../processing/algorithms/local_moran.py" line="91" />
       <source>Second variable</source>
       <translation>第二变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="83" />
+      <location filename="../../processing/algorithms/local_moran.py" line="93" />
       <source>Second variable (y of a bivariate LISA, or the earlier year of a differential)</source>
       <translation>第二个变量（双变量 LISA 的 y，或差分的较早年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="87" />
+      <location filename="../../processing/algorithms/local_moran.py" line="97" />
       <source>Conditional analytical moments</source>
       <translation>条件解析矩</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="88" />
+      <location filename="../../processing/algorithms/local_moran.py" line="98" />
       <source>Analytical moments conditional on the city's own value (Sokal et al. 1998; R spdep's default)</source>
       <translation>以城市自身取值为条件的解析矩（Sokal 等 1998；R spdep 的默认设置）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="92" />
+      <location filename="../../processing/algorithms/local_moran.py" line="102" />
       <source>LISA clusters</source>
       <translation>LISA 集聚</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="94" />
+      <location filename="../../processing/algorithms/local_moran.py" line="104" />
       <source>Moran scatter plot</source>
       <translation>Moran 散点图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="95" />
+      <location filename="../../processing/algorithms/local_moran.py" line="105" />
       <source>PNG images (*.png);;SVG images (*.svg);;PDF files (*.pdf)</source>
       <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="98" />
+      <location filename="../../processing/algorithms/local_moran.py" line="108" />
       <source>Moran's I (last year)</source>
       <translation>Moran's I（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="99" />
+      <location filename="../../processing/algorithms/local_moran.py" line="109" />
       <source>High-High cities (last year)</source>
       <translation>高-高集聚城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="100" />
+      <location filename="../../processing/algorithms/local_moran.py" line="110" />
       <source>Low-Low cities (last year)</source>
       <translation>低-低集聚城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="101" />
+      <location filename="../../processing/algorithms/local_moran.py" line="111" />
       <source>Low-High cities (last year)</source>
       <translation>低-高异常城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="102" />
+      <location filename="../../processing/algorithms/local_moran.py" line="112" />
       <source>High-Low cities (last year)</source>
       <translation>高-低异常城市数（最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="126" />
+      <location filename="../../processing/algorithms/local_moran.py" line="137" />
       <source>LISA clusters — {run}</source>
       <translation>LISA 集聚 — {run}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="127" />
+      <location filename="../../processing/algorithms/local_moran.py" line="138" />
       <source>LISA clusters ({run})</source>
       <translation>LISA 集聚（{run}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="135" />
+      <location filename="../../processing/algorithms/local_moran.py" line="146" />
       <source>{run}: Moran's I = {i:.4f}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} (p ≤ {alpha}{correction}).</source>
       <translation>{run}：Moran's I = {i:.4f}；高-高 {hh}，低-低 {ll}，低-高 {lh}，高-低 {hl}（p ≤ {alpha}{correction}）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <location filename="../../processing/algorithms/local_moran.py" line="175" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <location filename="../../processing/algorithms/local_moran.py" line="175" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <location filename="../../processing/algorithms/local_moran.py" line="175" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="164" />
+      <location filename="../../processing/algorithms/local_moran.py" line="175" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="167" />
+      <location filename="../../processing/algorithms/local_moran.py" line="178" />
       <source>{variable} (standardised)</source>
       <translation>{variable}（标准化）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="167" />
+      <location filename="../../processing/algorithms/local_moran.py" line="178" />
       <source>Spatial lag of {variable}</source>
       <translation>{variable}的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="168" />
+      <location filename="../../processing/algorithms/local_moran.py" line="179" />
       <source>Bivariate Moran's I = {value:.3f}</source>
       <translation>双变量 Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="169" />
+      <location filename="../../processing/algorithms/local_moran.py" line="180" />
       <source>Moran's I = {value:.3f}</source>
       <translation>Moran's I = {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="170" />
+      <location filename="../../processing/algorithms/local_moran.py" line="181" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/local_moran.py" line="170" />
+      <location filename="../../processing/algorithms/local_moran.py" line="181" />
       <source>{label} ({count})</source>
       <translation>{label}（{count}）</translation>
     </message>
@@ -3046,22 +3105,22 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
       <translation>控制变量（可选）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="102" />
+      <location filename="../../processing/algorithms/mediation.py" line="101" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="103" />
+      <location filename="../../processing/algorithms/mediation.py" line="102" />
       <source>Cross-section (one year)</source>
       <translation>截面（单一年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="103" />
+      <location filename="../../processing/algorithms/mediation.py" line="102" />
       <source>Pooled OLS with year effects</source>
       <translation>含年份效应的混合 OLS</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="104" />
+      <location filename="../../processing/algorithms/mediation.py" line="103" />
       <source>Panel: unit (city) fixed effects</source>
       <translation>面板：城市（个体）固定效应</translation>
     </message>
@@ -3071,122 +3130,122 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
       <translation>面板：城市与年份双向固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="107" />
+      <location filename="../../processing/algorithms/mediation.py" line="106" />
       <source>Cross-section year</source>
       <translation>截面年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="109" />
+      <location filename="../../processing/algorithms/mediation.py" line="108" />
       <source>Year of the cross-section (0 = the last year)</source>
       <translation>截面年份（0 = 最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="111" />
+      <location filename="../../processing/algorithms/mediation.py" line="109" />
       <source>Standard errors</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="112" />
+      <location filename="../../processing/algorithms/mediation.py" line="110" />
       <source>Classical</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="112" />
+      <location filename="../../processing/algorithms/mediation.py" line="110" />
       <source>Robust (HC1)</source>
       <translation>稳健标准误（HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="113" />
+      <location filename="../../processing/algorithms/mediation.py" line="111" />
       <source>Clustered by unit (robust HC1 in a cross-section)</source>
       <translation>按单元聚类（截面中为稳健 HC1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="115" />
+      <location filename="../../processing/algorithms/mediation.py" line="113" />
       <source>Bootstrap draws (0 = no bootstrap)</source>
       <translation>自助法抽样次数（0 = 不做自助法）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="118" />
+      <location filename="../../processing/algorithms/mediation.py" line="116" />
       <source>Random seed of the bootstrap</source>
       <translation>自助法随机种子</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="121" />
+      <location filename="../../processing/algorithms/mediation.py" line="119" />
       <source>Confidence level</source>
       <translation>置信水平</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="125" />
+      <location filename="../../processing/algorithms/mediation.py" line="123" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="126" />
+      <location filename="../../processing/algorithms/mediation.py" line="124" />
       <source>Drop units with missing years (balance the panel)</source>
       <translation>剔除有缺失年份的单元（平衡面板）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="131" />
+      <location filename="../../processing/algorithms/mediation.py" line="129" />
       <source>Stepwise regression coefficients</source>
       <translation>逐步回归系数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="133" />
+      <location filename="../../processing/algorithms/mediation.py" line="131" />
       <source>Mediation effects</source>
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="134" />
+      <location filename="../../processing/algorithms/mediation.py" line="132" />
       <source>Bootstrap chart</source>
       <translation>自助法分布图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="137" />
+      <location filename="../../processing/algorithms/mediation.py" line="135" />
       <source>Indirect effect a·b</source>
       <translation>间接效应 a·b</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="138" />
+      <location filename="../../processing/algorithms/mediation.py" line="136" />
       <source>Direct effect c′</source>
       <translation>直接效应 c′</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="139" />
+      <location filename="../../processing/algorithms/mediation.py" line="137" />
       <source>Total effect c</source>
       <translation>总效应 c</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="140" />
+      <location filename="../../processing/algorithms/mediation.py" line="138" />
       <source>Share of the total effect mediated</source>
       <translation>中介效应占总效应的比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="141" />
+      <location filename="../../processing/algorithms/mediation.py" line="139" />
       <source>Sobel z</source>
       <translation>Sobel z 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="142" />
+      <location filename="../../processing/algorithms/mediation.py" line="140" />
       <source>Sobel p-value</source>
       <translation>Sobel p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="143" />
+      <location filename="../../processing/algorithms/mediation.py" line="141" />
       <source>Bias-corrected bootstrap interval, lower bound</source>
       <translation>偏差校正自助法置信区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="144" />
+      <location filename="../../processing/algorithms/mediation.py" line="142" />
       <source>Bias-corrected bootstrap interval, upper bound</source>
       <translation>偏差校正自助法置信区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="147" />
+      <location filename="../../processing/algorithms/mediation.py" line="145" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/mediation.py" line="178" />
+      <location filename="../../processing/algorithms/mediation.py" line="176" />
       <source>{count} bootstrap draw(s) were singular and left out.</source>
       <translation>有 {count} 次自助抽样矩阵奇异，已剔除。</translation>
     </message>
@@ -3194,17 +3253,17 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
   <context>
     <name>NetworkRedundancyAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="35" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="32" />
       <source>Network redundancy (N−1)</source>
       <translation>网络冗余（N−1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="36" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="33" />
       <source>What each core's failure costs; the fewest cores to add so no single failure uncovers a city.</source>
       <translation>每个核心失效的损失；使任一单点失效都不致城市失去覆盖的最少新增核心。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="40" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="37" />
       <source>For a given set of cores (e.g. IS_CORE = 1 from Core–node coverage, or the existing data centres), a geodesic radius (300 km in the study) and optionally a demand field:
 
 • N−1: for each core, the cities (and demand) that lose coverage when it fails, i.e. that no other core covers; the worst single failure;
@@ -3221,262 +3280,207 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
 输出：城市及其半径内核心数（N_COVER）、状态（backup 备份 / single 单一 / uncovered 未覆盖）、其失效会使该城市失去覆盖的核心（LOST_IF、LOST_NAME）、是否为新增核心（NEW_CORE）及新增后的核心数（N_AFTER）；核心（现有与新增，NEW = 1）及其失效时失去覆盖的城市与需求（LOST_N、LOST_DEM、LOST_SH）和新增后的损失（AFTER_N）；HTML 摘要。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="39" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="36" />
       <source>coverage,core,node,redundancy,n-1,failure,backup,resilience,data centre,radius,300 km</source>
       <translation>覆盖,核心,节点,冗余,N-1,失效,备份,韧性,数据中心,半径,300 km</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="65" />
-      <source>Cities</source>
-      <translation>城市数</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="67" />
-      <source>City id field</source>
-      <translation>城市标识字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="69" />
-      <source>City id field (e.g. adcode; default: feature id)</source>
-      <translation>城市标识字段（如 adcode；默认：要素 ID）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="71" />
-      <source>City name field</source>
-      <translation>城市名称字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="73" />
-      <source>City name field (labels; default: a field called “name”)</source>
-      <translation>城市名称字段（用于标注；默认：名为“name”的字段）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="75" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="68" />
       <source>Cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="77" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="70" />
       <source>Cores of the network (field or expression, e.g. "IS_CORE" = 1)</source>
       <translation>网络的核心（字段或表达式，如 "IS_CORE" = 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="79" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="72" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="82" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="75" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="84" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="77" />
       <source>Demand field (losses weighted by it; default: 1 per city)</source>
       <translation>需求字段（损失按其加权；默认每城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="86" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="79" />
       <source>Candidate cores to add</source>
       <translation>可新增的候选核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="88" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="81" />
       <source>Candidates for additional cores (expression; empty: every city)</source>
       <translation>新增核心的候选（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="91" />
-      <source>Point of each city</source>
-      <translation>城市的代表点</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
-      <source>Centroid</source>
-      <translation>质心</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
-      <source>Point on surface</source>
-      <translation>面上点</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
-      <source>Longitude/latitude fields</source>
-      <translation>经纬度字段</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="95" />
-      <source>Longitude field (WGS84 degrees)</source>
-      <translation>经度字段（WGS84 度）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="98" />
-      <source>Latitude field (WGS84 degrees)</source>
-      <translation>纬度字段（WGS84 度）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="101" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="85" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="108" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="91" />
       <source>Cities with their redundancy</source>
       <translation>城市及其冗余</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="110" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
       <source>Cores and their N−1 loss</source>
       <translation>核心及其 N−1 损失</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="112" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="95" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="112" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="95" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="114" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="97" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="115" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="98" />
       <source>Share of cities covered twice or more</source>
       <translation>被两个及以上核心覆盖的城市比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="116" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="99" />
       <source>Cities lost in the worst single failure</source>
       <translation>最严重单点失效中失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="117" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="100" />
       <source>Additional cores for coverage under any single failure</source>
       <translation>任一单点失效下保持覆盖所需新增核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="118" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="101" />
       <source>Cities that cannot be protected</source>
       <translation>无法保护的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="119" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="102" />
       <source>Fewest additional cores to cover 100 % of the cities (no failure)</source>
       <translation>覆盖 100 % 城市所需最少新增核心（无失效）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="120" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="103" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="123" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="106" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="157" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="131" />
       <source>N−1 analysis of {cores} cores at {radius} km for {n} cities…</source>
       <translation>正在对 {n} 个城市、{cores} 个核心在 {radius} km 半径下进行 N−1 分析…</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="167" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="141" />
       <source>The additional cores are not proven the fewest: {status}. Raise the time limit to close the gap.</source>
       <translation>新增核心数未被证明为最少：{status}。请提高时间限制以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="204" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="178" />
       <source>Covered twice or more (backup)</source>
       <translation>两个及以上核心覆盖（有备份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="205" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="179" />
       <source>Lost if its only core fails</source>
       <translation>唯一核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="206" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="180" />
       <source>Not covered</source>
       <translation>未覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="209" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="183" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="209" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="183" />
       <source>Additional core (1 = yes)</source>
       <translation>新增核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="210" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="184" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="211" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="185" />
       <source>Redundancy (backup / single / uncovered)</source>
       <translation>冗余（backup 备份 / single 单一 / uncovered 未覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="212" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="186" />
       <source>Uncovered if this core fails</source>
       <translation>此核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="212" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="186" />
       <source>Name of that core</source>
       <translation>该核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="213" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="187" />
       <source>Cores within the radius after the additions</source>
       <translation>新增后半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="214" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="188" />
       <source>Cities by redundancy ({radius} km)</source>
       <translation>城市冗余（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="220" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="194" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="220" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="194" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="222" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="196" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="222" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="196" />
       <source>Cities lost if it fails</source>
       <translation>其失效时失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="223" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="197" />
       <source>Demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="224" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="198" />
       <source>Share of demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="225" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="199" />
       <source>Cities lost if it fails, after the additions</source>
       <translation>新增后其失效时失去覆盖的城市数</translation>
     </message>
@@ -3495,6 +3499,14 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
     <message>
       <source>Additional cores to reach it</source>
       <translation type="vanished">达到目标所需新增核心</translation>
+    </message>
+    <message>
+      <source>Centroid</source>
+      <translation type="vanished">质心</translation>
+    </message>
+    <message>
+      <source>Cities</source>
+      <translation type="vanished">城市数</translation>
     </message>
     <message>
       <source>Cities covered</source>
@@ -3529,6 +3541,22 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
       <translation type="vanished">无法保护的城市（半径内仅一个候选点）</translation>
     </message>
     <message>
+      <source>City id field</source>
+      <translation type="vanished">城市标识字段</translation>
+    </message>
+    <message>
+      <source>City id field (e.g. adcode; default: feature id)</source>
+      <translation type="vanished">城市标识字段（如 adcode；默认：要素 ID）</translation>
+    </message>
+    <message>
+      <source>City name field</source>
+      <translation type="vanished">城市名称字段</translation>
+    </message>
+    <message>
+      <source>City name field (labels; default: a field called “name”)</source>
+      <translation type="vanished">城市名称字段（用于标注；默认：名为“name”的字段）</translation>
+    </message>
+    <message>
       <source>Coverage target</source>
       <translation type="vanished">覆盖目标</translation>
     </message>
@@ -3553,12 +3581,32 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
       <translation type="vanished">达到目标所需最少新增核心（候选点可达的所有城市）</translation>
     </message>
     <message>
+      <source>Latitude field (WGS84 degrees)</source>
+      <translation type="vanished">纬度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <source>Longitude field (WGS84 degrees)</source>
+      <translation type="vanished">经度字段（WGS84 度）</translation>
+    </message>
+    <message>
+      <source>Longitude/latitude fields</source>
+      <translation type="vanished">经纬度字段</translation>
+    </message>
+    <message>
       <source>Network redundancy: {layer}</source>
       <translation type="vanished">网络冗余：{layer}</translation>
     </message>
     <message>
       <source>Now</source>
       <translation type="vanished">现状</translation>
+    </message>
+    <message>
+      <source>Point of each city</source>
+      <translation type="vanished">城市的代表点</translation>
+    </message>
+    <message>
+      <source>Point on surface</source>
+      <translation type="vanished">面上点</translation>
     </message>
     <message>
       <source>Property</source>
@@ -3667,125 +3715,173 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>PanelInput</name>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="43" />
+      <location filename="../../processing/parameters/panel.py" line="41" />
       <source>Year field</source>
       <translation>年份字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="45" />
+      <location filename="../../processing/parameters/panel.py" line="43" />
       <source>Year field (a long layer: one feature per unit and year; needs the unit id field)</source>
       <translation>年份字段（长格式图层：每个单元每年一个要素；需要单元标识字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="60" />
+      <location filename="../../processing/parameters/panel.py" line="50" />
       <source>Unit id field</source>
       <translation>单元标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="62" />
+      <location filename="../../processing/parameters/panel.py" line="52" />
       <source>Unit id field (e.g. adcode; required when the layer has a year field)</source>
       <translation>单元标识字段（如 adcode；图层有年份字段时必填）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="69" />
+      <location filename="../../processing/parameters/panel.py" line="59" />
       <source>First year</source>
       <translation>起始年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="69" />
+      <location filename="../../processing/parameters/panel.py" line="59" />
       <source>First year (0 = the first year in the data)</source>
       <translation>起始年份（0 = 数据中的第一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="70" />
+      <location filename="../../processing/parameters/panel.py" line="60" />
       <source>Last year</source>
       <translation>结束年份</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="70" />
+      <location filename="../../processing/parameters/panel.py" line="60" />
       <source>Last year (0 = the last year in the data)</source>
       <translation>结束年份（0 = 数据中的最后一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="80" />
+      <location filename="../../processing/parameters/panel.py" line="68" />
       <source>Unit name field</source>
       <translation>单元名称字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="82" />
+      <location filename="../../processing/parameters/panel.py" line="70" />
       <source>Unit name field (used to name units in messages and reports)</source>
       <translation>单元名称字段（用于在提示信息和报告中标明单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="141" />
+      <location filename="../../processing/parameters/panel.py" line="119" />
       <source>{count} unit(s) with missing years were left out: {units}.</source>
       <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
   </context>
   <context>
+    <name>PolicyParameters</name>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="27" />
+      <source>Policy variable</source>
+      <translation>政策变量</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="29" />
+      <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
+      <translation>政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="30" />
+      <source>Change</source>
+      <translation>变化方式</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="31" />
+      <source>Raise by a value (absolute)</source>
+      <translation>提高一个数值（绝对值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="31" />
+      <source>Raise by a percentage of each city's value</source>
+      <translation>按各城市取值的百分比提高</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="32" />
+      <source>Raise to a target value</source>
+      <translation>提高到目标值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="34" />
+      <source>Value</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="35" />
+      <source>Value (the change, the percentage or the target)</source>
+      <translation>数值（变化量、百分比或目标值）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/policy.py" line="42" />
+      <source>Choose the policy variable (one of the explanatory variables).</source>
+      <translation>请选择政策变量（解释变量之一）。</translation>
+    </message>
+  </context>
+  <context>
     <name>RegressionOutput</name>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="32" />
+      <location filename="../../processing/reports/regression_output.py" line="34" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="32" />
+      <location filename="../../processing/reports/regression_output.py" line="34" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="35" />
+      <location filename="../../processing/reports/regression_output.py" line="37" />
       <source>PNG files (*.png)</source>
       <translation>PNG 文件 (*.png)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="47" />
+      <location filename="../../processing/reports/regression_output.py" line="49" />
       <source>Paper tables</source>
       <translation>论文表格</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="47" />
+      <location filename="../../processing/reports/regression_output.py" line="49" />
       <source>Excel workbooks (*.xlsx)</source>
       <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="48" />
+      <location filename="../../processing/reports/regression_output.py" line="50" />
       <source>Paper tables (XLSX; the other formats beside it, same name)</source>
       <translation>论文表格（XLSX；其他格式同名保存在同一文件夹）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="52" />
+      <location filename="../../processing/reports/regression_output.py" line="53" />
       <source>Formats of the paper tables</source>
       <translation>论文表格的格式</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="53" />
+      <location filename="../../processing/reports/regression_output.py" line="54" />
       <source>Excel (XLSX)</source>
       <translation>Excel 表格（XLSX）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="53" />
+      <location filename="../../processing/reports/regression_output.py" line="54" />
       <source>Word (DOCX)</source>
       <translation>Word 文档（DOCX）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="53" />
+      <location filename="../../processing/reports/regression_output.py" line="54" />
       <source>LaTeX (booktabs)</source>
       <translation>LaTeX 三线表（booktabs）</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="53" />
+      <location filename="../../processing/reports/regression_output.py" line="54" />
       <source>CSV</source>
       <translation>CSV 表格</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="78" />
+      <location filename="../../processing/reports/regression_output.py" line="77" />
       <source>{format} tables were not written: QGIS's Python lacks the package {package} (install it with the plugin's dependency installer).</source>
       <translation>未写出 {format} 表格：QGIS 的 Python 缺少软件包 {package}（请用插件的依赖安装程序安装）。</translation>
     </message>
     <message>
-      <location filename="../../processing/reports/regression_output.py" line="85" />
+      <location filename="../../processing/reports/regression_output.py" line="84" />
       <source>Paper table written: {path}</source>
       <translation>已写出论文表格：{path}</translation>
     </message>
@@ -3821,22 +3917,22 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>ReportLayouts</name>
     <message>
-      <location filename="../../processing/maps/layouts.py" line="120" />
+      <location filename="../../processing/maps/layouts.py" line="121" />
       <source>A4 landscape</source>
       <translation>A4 横向</translation>
     </message>
     <message>
-      <location filename="../../processing/maps/layouts.py" line="120" />
+      <location filename="../../processing/maps/layouts.py" line="121" />
       <source>A4 portrait</source>
       <translation>A4 纵向</translation>
     </message>
     <message>
-      <location filename="../../processing/maps/layouts.py" line="120" />
+      <location filename="../../processing/maps/layouts.py" line="121" />
       <source>A3 landscape</source>
       <translation>A3 横向</translation>
     </message>
     <message>
-      <location filename="../../processing/maps/layouts.py" line="120" />
+      <location filename="../../processing/maps/layouts.py" line="122" />
       <source>A3 portrait</source>
       <translation>A3 纵向</translation>
     </message>
@@ -3844,17 +3940,17 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>ReportMapAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="57" />
+      <location filename="../../processing/algorithms/report_map.py" line="56" />
       <source>Report map</source>
       <translation>报告地图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="58" />
+      <location filename="../../processing/algorithms/report_map.py" line="57" />
       <source>A print-ready map (PDF/PNG) with legend, scale bar and north arrow.</source>
       <translation>可直接打印的地图（PDF/PNG），含图例、比例尺和指北针。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="63" />
+      <location filename="../../processing/algorithms/report_map.py" line="62" />
       <source>Exports a styled layer, or the visible layers of the current project, as a finished report map (PDF, PNG or SVG, from the output's file extension) on a print layout template: title, subtitle, legend, scale bar, north arrow and data-source note.
 
 Style: leave Field empty to keep the layer's own style; choose a numeric field to draw a graduated map with the chosen classification (natural breaks by default) and colour ramp.
@@ -3875,82 +3971,82 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
 图集：“每年一页”将 STEM_YYYY 字段（如 DEI_2011 … DEI_2019）的每一年绘制在单独的一页上。默认各年使用相同的分级，便于跨年比较颜色：设置了字段时按所有年份合并计算分级，保留图层样式时沿用样式自身的断点；选择“每年单独分级”则每页重新分级。“按字段值每值一页”（如地区或省份）缩放到每个值的要素，其余要素以灰色显示，所有页面使用同一分级。PDF 包含所有页面；PNG 和 SVG 每页写一个文件（name_2019.png …）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="62" />
+      <location filename="../../processing/algorithms/report_map.py" line="61" />
       <source>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset</source>
       <translation>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset,地图,报告,布局,打印,图集,模板,分级设色,图例,南海诸岛,附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="117" />
+      <location filename="../../processing/algorithms/report_map.py" line="119" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="119" />
+      <location filename="../../processing/algorithms/report_map.py" line="121" />
       <source>Layer (leave empty to map the current project's visible layers)</source>
       <translation>图层（留空则绘制当前项目的可见图层）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="121" />
+      <location filename="../../processing/algorithms/report_map.py" line="123" />
       <source>Field to classify</source>
       <translation>分类字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="123" />
+      <location filename="../../processing/algorithms/report_map.py" line="125" />
       <source>Field to classify (empty: keep the layer's style)</source>
       <translation>分级字段（留空：保留图层样式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="126" />
+      <location filename="../../processing/algorithms/report_map.py" line="127" />
       <source>Colour ramp</source>
       <translation>色带</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="128" />
+      <location filename="../../processing/algorithms/report_map.py" line="129" />
       <source>Page</source>
       <translation>页面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="129" />
+      <location filename="../../processing/algorithms/report_map.py" line="131" />
       <source>Title (default: the layer’s name)</source>
       <translation>标题（默认：图层名称）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="132" />
+      <location filename="../../processing/algorithms/report_map.py" line="134" />
       <source>Subtitle</source>
       <translation>副标题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="134" />
+      <location filename="../../processing/algorithms/report_map.py" line="136" />
       <source>Data source note</source>
       <translation>数据来源说明</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="136" />
+      <location filename="../../processing/algorithms/report_map.py" line="137" />
       <source>Pages</source>
       <translation>页数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="137" />
+      <location filename="../../processing/algorithms/report_map.py" line="138" />
       <source>One page</source>
       <translation>单页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="137" />
+      <location filename="../../processing/algorithms/report_map.py" line="138" />
       <source>One page per year (STEM_YYYY fields)</source>
       <translation>每年一页（STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="138" />
+      <location filename="../../processing/algorithms/report_map.py" line="139" />
       <source>One page per value of a field</source>
       <translation>按字段值每值一页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="140" />
+      <location filename="../../processing/algorithms/report_map.py" line="141" />
       <source>One page per value of</source>
       <translation>按字段值分页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="142" />
+      <location filename="../../processing/algorithms/report_map.py" line="143" />
       <source>Field with one page per value (e.g. region)</source>
       <translation>每值一页的字段（如地区）</translation>
     </message>
@@ -3985,137 +4081,137 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
       <translation>自定义布局模板（.qpt；替代“页面”）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="152" />
+      <location filename="../../processing/algorithms/report_map.py" line="151" />
       <source>Map of China conventions</source>
       <translation>中国地图规范</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="153" />
+      <location filename="../../processing/algorithms/report_map.py" line="152" />
       <source>Automatic</source>
       <translation>自动</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="153" />
+      <location filename="../../processing/algorithms/report_map.py" line="152" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="153" />
+      <location filename="../../processing/algorithms/report_map.py" line="152" />
       <source>No</source>
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="154" />
+      <location filename="../../processing/algorithms/report_map.py" line="153" />
       <source>China: Albers projection, province boundaries and South China Sea inset</source>
       <translation>中国：Albers 投影、省界和南海诸岛附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="156" />
+      <location filename="../../processing/algorithms/report_map.py" line="155" />
       <source>Map projection (empty: automatic)</source>
       <translation>地图投影（留空：自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="158" />
+      <location filename="../../processing/algorithms/report_map.py" line="157" />
       <source>Resolution (dots per inch)</source>
       <translation>分辨率（每英寸点数）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="166" />
+      <location filename="../../processing/algorithms/report_map.py" line="164" />
       <source>PDF files (*.pdf);;PNG files (*.png);;SVG files (*.svg)</source>
       <translation>PDF 文件 (*.pdf);;PNG 文件 (*.png);;SVG 文件 (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="168" />
+      <location filename="../../processing/algorithms/report_map.py" line="166" />
       <source>Files written (separated by ;)</source>
       <translation>已写入的文件（以 ; 分隔）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="183" />
+      <location filename="../../processing/algorithms/report_map.py" line="181" />
       <source>Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”.</source>
       <translation>请将报告地图保存为 .pdf、.png 或 .svg（格式由文件名决定）；得到的是“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="199" />
+      <location filename="../../processing/algorithms/report_map.py" line="197" />
       <source>Layers: {names}</source>
       <translation>图层：{names}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="209" />
+      <location filename="../../processing/algorithms/report_map.py" line="207" />
       <source>The layout template has no map item; add a map (item id main_map) in the layout designer.</source>
       <translation>该布局模板没有地图项；请在布局设计器中添加地图（项标识为 main_map）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="253" />
+      <location filename="../../processing/algorithms/report_map.py" line="251" />
       <source>{pages} page(s) written: {files}</source>
       <translation>已写入 {pages} 页：{files}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="271" />
+      <location filename="../../processing/algorithms/report_map.py" line="269" />
       <source>There is no layer to map: choose a layer, or run the algorithm from a project with visible layers.</source>
       <translation>没有可绘制的图层：请选择一个图层，或在含有可见图层的项目中运行本算法。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="309" />
+      <location filename="../../processing/algorithms/report_map.py" line="307" />
       <source>One page per year needs a yearly field (STEM_YYYY, e.g. DEI_2019): choose one in “Field to classify”, or give the layer a graduated style on such a field.</source>
       <translation>每年一页需要一个年度字段（STEM_YYYY，如 DEI_2019）：请在“分级字段”中选择，或为图层设置基于此类字段的分级样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="316" />
+      <location filename="../../processing/algorithms/report_map.py" line="314" />
       <source>One page per value of a field needs that field: choose it in “Field with one page per value” (e.g. region or province).</source>
       <translation>按字段值每值一页需要指定该字段：请在“每值一页的字段”中选择（如地区或省份）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="322" />
+      <location filename="../../processing/algorithms/report_map.py" line="320" />
       <source>The field {field} has no values; choose another field.</source>
       <translation>字段 {field} 没有值；请选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="360" />
+      <location filename="../../processing/algorithms/report_map.py" line="358" />
       <source>The field {field} is not numeric; choose a numeric field to classify, or leave the field empty to keep the layer's style.</source>
       <translation>字段 {field} 不是数值型；请选择数值字段进行分级，或将字段留空以保留图层样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="399" />
+      <location filename="../../processing/algorithms/report_map.py" line="397" />
       <source>Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout designer.</source>
       <translation>无法读取布局模板 {path}；请选择由 QGIS 布局设计器保存的 .qpt 文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="412" />
+      <location filename="../../processing/algorithms/report_map.py" line="410" />
       <source>South China Sea Islands</source>
       <translation>南海诸岛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="415" />
+      <location filename="../../processing/algorithms/report_map.py" line="413" />
       <source>Legend</source>
       <translation>图例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="441" />
+      <location filename="../../processing/algorithms/report_map.py" line="439" />
       <source>Could not select the features of {value}.</source>
       <translation>无法选出 {value} 的要素。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="502" />
+      <location filename="../../processing/algorithms/report_map.py" line="500" />
       <source>the file cannot be written (a read-only folder, a file open in another program, or a missing folder); choose another file</source>
       <translation>无法写入文件（文件夹为只读、文件正被其他程序打开或文件夹不存在）；请选择其他文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="505" />
+      <location filename="../../processing/algorithms/report_map.py" line="503" />
       <source>not enough memory for the image; lower the resolution (DPI)</source>
       <translation>内存不足，无法生成图像；请降低分辨率（DPI）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="507" />
+      <location filename="../../processing/algorithms/report_map.py" line="505" />
       <source>the SVG layers could not be exported</source>
       <translation>无法导出 SVG 图层</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="508" />
+      <location filename="../../processing/algorithms/report_map.py" line="506" />
       <source>the layout export failed (code {code})</source>
       <translation>布局导出失败（代码 {code}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="532" />
+      <location filename="../../processing/algorithms/report_map.py" line="530" />
       <source>Could not write the report map {path}: {error}</source>
       <translation>无法写入报告地图 {path}：{error}</translation>
     </message>
@@ -4199,77 +4295,77 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
   <context>
     <name>ResilienceAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithm.py" line="69" />
+      <location filename="../../processing/algorithm.py" line="70" />
       <source>Parameters</source>
       <translation>参数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="124" />
+      <location filename="../../processing/algorithm.py" line="120" />
       <source>{who} needs Python packages that QGIS's Python lacks: {names}.</source>
       <translation>{who}需要 QGIS 的 Python 中缺少的 Python 包：{names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="125" />
+      <location filename="../../processing/algorithm.py" line="121" />
       <source>Digital Resilience Toolkit</source>
       <translation>数字韧性工具箱</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="128" />
+      <location filename="../../processing/algorithm.py" line="124" />
       <source>Install them in one step from the menu Digital Resilience › Install dependencies…, or in a terminal (on Windows, the OSGeo4W Shell): {command}</source>
       <translation>可在菜单“数字韧性 › 安装依赖包…”中一步安装，或在终端（Windows 上为 OSGeo4W Shell）中运行：{command}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="135" />
+      <location filename="../../processing/algorithm.py" line="131" />
       <source>pyproj must be the one built against QGIS's own PROJ library ({packages} need(s) it), and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}, then the rest as above.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本（{packages} 需要它），且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装，然后按上述方法安装其余的包。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="140" />
+      <location filename="../../processing/algorithm.py" line="136" />
       <source>pyproj must be the one built against QGIS's own PROJ library, and pip must not install it (its wheels bring a second PROJ, which crashes QGIS): install it with {command}.</source>
       <translation>pyproj 必须是基于 QGIS 自身 PROJ 库构建的版本，且不能用 pip 安装（其 wheel 包自带另一套 PROJ，会导致 QGIS 崩溃）：请用 {command} 安装。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="143" />
+      <location filename="../../processing/algorithm.py" line="139" />
       <source>Then restart QGIS.</source>
       <translation>然后重启 QGIS。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="329" />
+      <location filename="../../processing/algorithm.py" line="325" />
       <source>Cancelled by the user.</source>
       <translation>已被用户取消。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="46" />
+      <location filename="../../processing/algorithm.py" line="47" />
       <source>Indicators and indices</source>
       <translation>指标与指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="47" />
+      <location filename="../../processing/algorithm.py" line="48" />
       <source>Spatial weights</source>
       <translation>空间权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="48" />
+      <location filename="../../processing/algorithm.py" line="49" />
       <source>Spatial autocorrelation</source>
       <translation>空间自相关</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="49" />
+      <location filename="../../processing/algorithm.py" line="50" />
       <source>Core-node coverage</source>
       <translation>核心-节点覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="50" />
+      <location filename="../../processing/algorithm.py" line="51" />
       <source>Spillover and dynamics</source>
       <translation>空间溢出与动态</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="51" />
+      <location filename="../../processing/algorithm.py" line="52" />
       <source>Maps and reports</source>
       <translation>地图与报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithm.py" line="52" />
+      <location filename="../../processing/algorithm.py" line="53" />
       <source>Study workflows</source>
       <translation>研究工作流</translation>
     </message>
@@ -4559,17 +4655,17 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
   <context>
     <name>ScenarioAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="42" />
+      <location filename="../../processing/algorithms/scenario.py" line="36" />
       <source>Spillover scenario (what if)</source>
       <translation>溢出情景模拟（假如……会怎样）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="44" />
+      <location filename="../../processing/algorithms/scenario.py" line="38" />
       <source>What if: each city's predicted change when a variable rises in chosen cities.</source>
       <translation>情景模拟：在所选城市提高某一变量时，各城市的预测变化。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="48" />
+      <location filename="../../processing/algorithms/scenario.py" line="42" />
       <source>Answers “what if”: the predicted change of the dependent variable (e.g. urban resilience) in every city when one explanatory variable (e.g. the digital economy index) is raised in chosen cities.
 
 The model is the one “Spatial spillover model” fits, with the same inputs and options (cross-section or panel with fixed or random effects; SAR, SDM, SDEM, SLX, SEM or OLS). The policy raises the policy variable by a value (absolute), by a percentage of each city's value, or up to a target value (cities already at the target do not change); baseline values are those of the latest year. The chosen cities are the selected features, those matching an expression or those with a non-zero value in a 0–1 field (any of them; none given: every city).
@@ -4590,199 +4686,190 @@ Outputs: a layer with each city's change (SC_DX), own change (SC_OWN), received 
 输出：一个图层，含每个城市政策变量的变化（SC_DX）、自身变化（SC_OWN）、获得的溢出（SC_RECV）、总变化（SC_TOTAL）及其区间（SC_LOW、SC_HIGH），按总变化分级设色；一个 CSV 表；一份 HTML 报告，含合计值和获益最多的城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="46" />
+      <location filename="../../processing/algorithms/scenario.py" line="40" />
       <source>scenario,what if,policy,simulation,counterfactual,spillover,multiplier,spatial Durbin,SDM,SAR,SDEM,SLX,investment,digital economy,reduced form,econometrics</source>
       <translation>scenario,what if,policy,simulation,counterfactual,spillover,multiplier,spatial Durbin,SDM,SAR,SDEM,SLX,investment,digital economy,reduced form,econometrics,情景模拟,政策模拟,反事实,溢出效应,乘数,空间杜宾模型,投资,数字经济,简化式,计量经济</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="82" />
-      <source>Policy variable</source>
-      <translation>政策变量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="84" />
-      <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
-      <translation>政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="86" />
-      <source>Change</source>
-      <translation>变化方式</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="87" />
-      <source>Raise by a value (absolute)</source>
-      <translation>提高一个数值（绝对值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="87" />
-      <source>Raise by a percentage of each city's value</source>
-      <translation>按各城市取值的百分比提高</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="88" />
-      <source>Raise to a target value</source>
-      <translation>提高到目标值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="90" />
-      <source>Value</source>
-      <translation>数值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="91" />
-      <source>Value (the change, the percentage or the target)</source>
-      <translation>数值（变化量、百分比或目标值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="93" />
+      <location filename="../../processing/algorithms/scenario.py" line="74" />
       <source>Chosen cities: the selected features</source>
       <translation>所选城市：选中的要素</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="95" />
+      <location filename="../../processing/algorithms/scenario.py" line="76" />
       <source>Chosen cities: an expression</source>
       <translation>所选城市：表达式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="97" />
+      <location filename="../../processing/algorithms/scenario.py" line="78" />
       <source>Chosen cities: an expression (e.g. "region" = 'west')</source>
       <translation>所选城市：表达式（如 "region" = 'west'）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="99" />
+      <location filename="../../processing/algorithms/scenario.py" line="80" />
       <source>Chosen cities: a 0–1 field</source>
       <translation>所选城市：0–1 字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="101" />
+      <location filename="../../processing/algorithms/scenario.py" line="82" />
       <source>Chosen cities: a 0–1 field (non-zero: chosen)</source>
       <translation>所选城市：0–1 字段（非零：选中）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="103" />
+      <location filename="../../processing/algorithms/scenario.py" line="84" />
       <source>Predicted changes</source>
       <translation>预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="105" />
+      <location filename="../../processing/algorithms/scenario.py" line="86" />
       <source>Table of the changes (CSV)</source>
       <translation>变化表（CSV）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="105" />
+      <location filename="../../processing/algorithms/scenario.py" line="86" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="108" />
+      <location filename="../../processing/algorithms/scenario.py" line="89" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="108" />
+      <location filename="../../processing/algorithms/scenario.py" line="89" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="111" />
+      <location filename="../../processing/algorithms/scenario.py" line="92" />
       <source>Sum of the own changes</source>
       <translation>自身变化之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="112" />
+      <location filename="../../processing/algorithms/scenario.py" line="93" />
       <source>Sum of the received spillovers</source>
       <translation>获得溢出之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="113" />
+      <location filename="../../processing/algorithms/scenario.py" line="94" />
       <source>Sum of the total changes</source>
       <translation>总变化之和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="114" />
+      <location filename="../../processing/algorithms/scenario.py" line="95" />
       <source>Number of chosen cities</source>
       <translation>所选城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="127" />
-      <source>Choose the policy variable (one of the explanatory variables).</source>
-      <translation>请选择政策变量（解释变量之一）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/scenario.py" line="141" />
+      <location filename="../../processing/algorithms/scenario.py" line="118" />
       <source>Total change {total:.6g} = own {own:.6g} + received {received:.6g}.</source>
       <translation>总变化 {total:.6g} = 自身 {own:.6g} + 获得溢出 {received:.6g}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="158" />
+      <location filename="../../processing/algorithms/scenario.py" line="135" />
       <source>Spillover scenario: {name} in the chosen cities, {model} of {dependent}</source>
       <translation>溢出情景：所选城市的 {name}，{dependent}的 {model}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="175" />
+      <location filename="../../processing/algorithms/scenario.py" line="152" />
       <source>Chosen cities from the selection need the cities as a layer loaded in the project, not a file; load it and select the cities, or use an expression or a 0–1 field.</source>
       <translation>按选择确定所选城市需要城市图层已加载到项目中，而不是文件；请加载并选中城市，或使用表达式或 0–1 字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="186" />
+      <location filename="../../processing/algorithms/scenario.py" line="163" />
       <source>The layer has no field {field}; choose a field of the input layer.</source>
       <translation>图层中没有字段 {field}；请选择输入图层的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="191" />
+      <location filename="../../processing/algorithms/scenario.py" line="168" />
       <source>No selection, expression or field chooses the cities: every city gets the policy.</source>
       <translation>未通过选择、表达式或字段指定城市：所有城市都实施该政策。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="196" />
+      <location filename="../../processing/algorithms/scenario.py" line="173" />
       <source>No city is chosen for the policy: the selection, the expression and the field choose none. Select cities, or correct the expression or the field (1 for the chosen cities).</source>
       <translation>没有城市被选中实施政策：选择、表达式和字段均未选中任何城市。请选择城市，或修改表达式或字段（所选城市为 1）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="219" />
+      <location filename="../../processing/algorithms/scenario.py" line="196" />
       <source>Chosen for the policy (1 yes, 0 no)</source>
       <translation>是否实施政策（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="220" />
+      <location filename="../../processing/algorithms/scenario.py" line="197" />
       <source>{name} before the policy (latest year)</source>
       <translation>政策前的 {name}（最近一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="221" />
+      <location filename="../../processing/algorithms/scenario.py" line="198" />
       <source>Change of {name} (the policy)</source>
       <translation>{name} 的变化（政策）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="222" />
+      <location filename="../../processing/algorithms/scenario.py" line="199" />
       <source>Own change of {y} (from the city's own investment)</source>
       <translation>{y} 的自身变化（来自城市自身投资）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="223" />
+      <location filename="../../processing/algorithms/scenario.py" line="200" />
       <source>Spillover of {y} received from the other chosen cities</source>
       <translation>从其他所选城市获得的 {y} 溢出</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="224" />
+      <location filename="../../processing/algorithms/scenario.py" line="201" />
       <source>Total predicted change of {y}</source>
       <translation>{y} 的预测总变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="225" />
+      <location filename="../../processing/algorithms/scenario.py" line="202" />
       <source>Total change: lower bound of the 95 % interval</source>
       <translation>总变化：95 % 区间下限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="226" />
+      <location filename="../../processing/algorithms/scenario.py" line="203" />
       <source>Total change: upper bound of the 95 % interval</source>
       <translation>总变化：95 % 区间上限</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/scenario.py" line="229" />
+      <location filename="../../processing/algorithms/scenario.py" line="206" />
       <source>Predicted change of {y}</source>
       <translation>{y} 的预测变化</translation>
+    </message>
+    <message>
+      <source>Change</source>
+      <translation type="vanished">变化方式</translation>
+    </message>
+    <message>
+      <source>Choose the policy variable (one of the explanatory variables).</source>
+      <translation type="vanished">请选择政策变量（解释变量之一）。</translation>
+    </message>
+    <message>
+      <source>Policy variable</source>
+      <translation type="vanished">政策变量</translation>
+    </message>
+    <message>
+      <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
+      <translation type="vanished">政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
+    </message>
+    <message>
+      <source>Raise by a percentage of each city's value</source>
+      <translation type="vanished">按各城市取值的百分比提高</translation>
+    </message>
+    <message>
+      <source>Raise by a value (absolute)</source>
+      <translation type="vanished">提高一个数值（绝对值）</translation>
+    </message>
+    <message>
+      <source>Raise to a target value</source>
+      <translation type="vanished">提高到目标值</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation type="vanished">数值</translation>
+    </message>
+    <message>
+      <source>Value (the change, the percentage or the target)</source>
+      <translation type="vanished">数值（变化量、百分比或目标值）</translation>
     </message>
   </context>
   <context>
@@ -5100,17 +5187,17 @@ Maximum-likelihood models need every city to have a neighbour: use k-nearest nei
   <context>
     <name>SpatialWeightsAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="37" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="35" />
       <source>Spatial weights</source>
       <translation>空间权重</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="38" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="36" />
       <source>Spatial weights (contiguity, k-nearest, distance, economic) as GAL/GWT.</source>
       <translation>空间权重（邻接、k 近邻、距离、经济）并保存为 GAL/GWT。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="43" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="41" />
       <source>Builds the neighbour structure (spatial weights) of a layer of cities, summarises it and saves it for GeoDa, libpysal and the toolkit's other algorithms.
 
 Kinds
@@ -5151,112 +5238,112 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
 单元标识字段（如 adcode）用于在文件中标识单元；不设置时使用要素 ID。没有几何的要素将被剔除并在日志中列出。无效几何按 Processing 的“无效要素过滤”设置处理：停止（默认；错误信息列出每个无效要素）、跳过（在日志中列出），或不过滤——此时为分析修复这些几何（图层本身不变）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="41" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="39" />
       <source>weights,neighbours,contiguity,queen,rook,knn,distance band,inverse distance,kernel,economic,block,gal,gwt,connectivity,geoda</source>
       <translation>weights,neighbours,contiguity,queen,rook,knn,distance band,inverse distance,kernel,economic,block,gal,gwt,connectivity,geoda,空间权重矩阵,邻接,邻居,k 近邻,距离带,反距离,核函数,经济距离,地理距离,经济地理嵌套矩阵</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="102" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="100" />
       <source>Units (cities)</source>
       <translation>单元（城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="109" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="107" />
       <source>Connectivity</source>
       <translation>连接线</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="114" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="112" />
       <source>Weights file</source>
       <translation>权重文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="115" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="113" />
       <source>GAL files (*.gal);;GWT files (*.gwt)</source>
       <translation>GAL 文件 (*.gal);;GWT 文件 (*.gwt)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="120" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="118" />
       <source>Edge list</source>
       <translation>边列表</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="120" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="118" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="126" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="124" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="126" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="124" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="131" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="129" />
       <source>Units</source>
       <translation>单元数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="132" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="130" />
       <source>Links</source>
       <translation>连接数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="133" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="131" />
       <source>Units without neighbours</source>
       <translation>无邻居的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="134" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="132" />
       <source>Mean number of neighbours</source>
       <translation>平均邻居数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="161" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="160" />
       <source>Building {what}.</source>
       <translation>正在构建{what}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="169" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="168" />
       <source>{count} unit(s) have no neighbours: {ids}. Statistics treat them as islands; consider attaching islands to their nearest unit, k-nearest neighbours or a distance band.</source>
       <translation>{count} 个单元没有邻居：{ids}。统计时将其视为孤岛；可考虑将孤岛连接到最近的单元，或使用 k 近邻或距离带权重。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="190" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="189" />
       <source>The connectivity layer was not written: {links} links are too many to draw (at most {limit}). The weights file and the summary are complete.</source>
       <translation>未写入连接图层：{links} 条连接过多，无法绘制（最多 {limit} 条）。权重文件和摘要是完整的。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="203" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="202" />
       <source>Unit</source>
       <translation>单元</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="203" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="202" />
       <source>Neighbour</source>
       <translation>邻居</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="204" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="203" />
       <source>Weight (transformed)</source>
       <translation>权重（标准化后）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="205" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="204" />
       <source>Distance between the units' points</source>
       <translation>单元代表点之间的距离</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="206" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="205" />
       <source>Connectivity ({kind})</source>
       <translation>连接线（{kind}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_weights.py" line="221" />
+      <location filename="../../processing/algorithms/spatial_weights.py" line="220" />
       <source>These weights are not binary, which GAL files cannot hold: they were saved as a GWT file, {path}.</source>
       <translation>这些权重不是二值的，GAL 文件无法保存：已另存为 GWT 文件 {path}。</translation>
     </message>
@@ -5432,237 +5519,237 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>SpilloverInputs</name>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="64" />
+      <location filename="../../processing/parameters/spillover.py" line="57" />
       <source>Automatic (long with a year field; wide when the fields are STEM_YYYY; else cross-section)</source>
       <translation>自动（有年份字段为长格式；字段为 STEM_YYYY 时为宽格式；否则为截面）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="65" />
+      <location filename="../../processing/parameters/spillover.py" line="58" />
       <source>Cross-section (one feature per unit, the chosen fields)</source>
       <translation>截面（每个单元一个要素，使用所选字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="66" />
+      <location filename="../../processing/parameters/spillover.py" line="59" />
       <source>Wide panel (yearly fields STEM_YYYY: every year of the chosen fields' stems)</source>
       <translation>宽格式面板（逐年字段 STEM_YYYY：所选字段前缀的每一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="67" />
+      <location filename="../../processing/parameters/spillover.py" line="60" />
       <source>Long panel (one feature per unit and year, with a year field)</source>
       <translation>长格式面板（每个单元每年一个要素，带年份字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="71" />
+      <location filename="../../processing/parameters/spillover.py" line="64" />
       <source>OLS (no spatial terms)</source>
       <translation>OLS（无空间项）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="71" />
+      <location filename="../../processing/parameters/spillover.py" line="64" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="71" />
+      <location filename="../../processing/parameters/spillover.py" line="64" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="72" />
+      <location filename="../../processing/parameters/spillover.py" line="65" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="72" />
+      <location filename="../../processing/parameters/spillover.py" line="65" />
       <source>Spatial Durbin error (SDEM)</source>
       <translation>空间杜宾误差模型（SDEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="72" />
+      <location filename="../../processing/parameters/spillover.py" line="66" />
       <source>Spatial lag of X (SLX)</source>
       <translation>解释变量空间滞后模型（SLX）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="76" />
+      <location filename="../../processing/parameters/spillover.py" line="70" />
       <source>None (pooled)</source>
       <translation>无（混合回归）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="76" />
+      <location filename="../../processing/parameters/spillover.py" line="70" />
       <source>Unit (city) fixed effects</source>
       <translation>个体（城市）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="76" />
+      <location filename="../../processing/parameters/spillover.py" line="71" />
       <source>Time (year) fixed effects</source>
       <translation>时间（年份）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="77" />
+      <location filename="../../processing/parameters/spillover.py" line="71" />
       <source>Two-way fixed effects (city and year)</source>
       <translation>双向固定效应（城市和年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="77" />
+      <location filename="../../processing/parameters/spillover.py" line="72" />
       <source>Random unit effects</source>
       <translation>个体随机效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="78" />
+      <location filename="../../processing/parameters/spillover.py" line="72" />
       <source>Random unit effects and year fixed effects</source>
       <translation>个体随机效应与年份固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="89" />
+      <location filename="../../processing/parameters/spillover.py" line="78" />
       <source>Cities (units) with the model's fields</source>
       <translation>含模型字段的城市（单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="91" />
+      <location filename="../../processing/parameters/spillover.py" line="80" />
       <source>Data layout</source>
       <translation>数据格式</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="93" />
+      <location filename="../../processing/parameters/spillover.py" line="82" />
       <source>Dependent variable</source>
       <translation>被解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="95" />
+      <location filename="../../processing/parameters/spillover.py" line="84" />
       <source>Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)</source>
       <translation>被解释变量（宽格式面板中任选该前缀的一年，如 RES_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="97" />
+      <location filename="../../processing/parameters/spillover.py" line="86" />
       <source>Explanatory variables</source>
       <translation>解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="99" />
+      <location filename="../../processing/parameters/spillover.py" line="88" />
       <source>Explanatory variables (in a wide panel any year of each stem)</source>
       <translation>解释变量（宽格式面板中每个前缀任选一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="102" />
+      <location filename="../../processing/parameters/spillover.py" line="91" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="104" />
+      <location filename="../../processing/parameters/spillover.py" line="93" />
       <source>Panel effects</source>
       <translation>面板效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="105" />
+      <location filename="../../processing/parameters/spillover.py" line="94" />
       <source>Panel effects (ignored for a cross-section)</source>
       <translation>面板效应（截面数据忽略此项）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="107" />
+      <location filename="../../processing/parameters/spillover.py" line="96" />
       <source>Leave out units without neighbours</source>
       <translation>剔除没有邻居的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="108" />
+      <location filename="../../processing/parameters/spillover.py" line="97" />
       <source>Leave out units without neighbours (islands)</source>
       <translation>剔除没有邻居的单元（孤岛）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="110" />
+      <location filename="../../processing/parameters/spillover.py" line="99" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="111" />
+      <location filename="../../processing/parameters/spillover.py" line="100" />
       <source>Balance the panel: leave out units with missing values</source>
       <translation>平衡面板：剔除含缺失值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="113" />
+      <location filename="../../processing/parameters/spillover.py" line="102" />
       <source>Lee–Yu bias correction</source>
       <translation>Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="114" />
+      <location filename="../../processing/parameters/spillover.py" line="103" />
       <source>Lee–Yu bias correction of fixed-effects estimates</source>
       <translation>对固定效应估计做 Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="116" />
+      <location filename="../../processing/parameters/spillover.py" line="105" />
       <source>Variables with a W·X term</source>
       <translation>含 W·X 项的变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="118" />
+      <location filename="../../processing/parameters/spillover.py" line="107" />
       <source>Variables with a W·X term (Durbin models; empty: all explanatory variables)</source>
       <translation>含 W·X 项的变量（杜宾模型；留空：全部解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="120" />
+      <location filename="../../processing/parameters/spillover.py" line="109" />
       <source>Simulation draws</source>
       <translation>模拟抽样次数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="123" />
+      <location filename="../../processing/parameters/spillover.py" line="112" />
       <source>Simulation draws for the effects' standard errors (0: effects without standard errors)</source>
       <translation>效应标准误的模拟抽样次数（0：效应不带标准误）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="125" />
+      <location filename="../../processing/parameters/spillover.py" line="114" />
       <source>Random seed (simulations)</source>
       <translation>随机种子（模拟）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="170" />
+      <location filename="../../processing/parameters/spillover.py" line="159" />
       <source>Compare with the other models</source>
       <translation>与同族其他模型比较</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="171" />
+      <location filename="../../processing/parameters/spillover.py" line="160" />
       <source>Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman tests)</source>
       <translation>与模型族中的其他模型比较（比较表、LR/Wald 检验、LM 检验和 Hausman 检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="199" />
+      <location filename="../../processing/parameters/spillover.py" line="189" />
       <source>Choose at least one explanatory variable.</source>
       <translation>请至少选择一个解释变量。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="207" />
+      <location filename="../../processing/parameters/spillover.py" line="197" />
       <source>The layer has no field {fields}; choose fields of the input layer.</source>
       <translation>图层中没有字段 {fields}；请选择输入图层中的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="213" />
+      <location filename="../../processing/parameters/spillover.py" line="203" />
       <source>The dependent variable {name} is also an explanatory variable; remove it from the explanatory variables.</source>
       <translation>被解释变量 {name} 同时也是解释变量；请将其从解释变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="217" />
+      <location filename="../../processing/parameters/spillover.py" line="207" />
       <source>A long panel needs the year field: choose it in “Year field”.</source>
       <translation>长格式面板需要年份字段：请在“年份字段”中选择。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="244" />
+      <location filename="../../processing/parameters/spillover.py" line="234" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="244" />
+      <location filename="../../processing/parameters/spillover.py" line="234" />
       <source>wide panel</source>
       <translation>宽格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="244" />
+      <location filename="../../processing/parameters/spillover.py" line="234" />
       <source>long panel</source>
       <translation>长格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="245" />
+      <location filename="../../processing/parameters/spillover.py" line="235" />
       <source>Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.</source>
       <translation>图层：{layer}（{layout}）；被解释变量 {dependent}；解释变量 {names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="247" />
+      <location filename="../../processing/parameters/spillover.py" line="237" />
       <source>Spatial weights: {weights}; {links} links among {units} units.</source>
       <translation>空间权重：{weights}；{units} 个单元之间共 {links} 条连接。</translation>
     </message>
@@ -5813,17 +5900,17 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>TargetingAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="38" />
+      <location filename="../../processing/algorithms/targeting.py" line="35" />
       <source>Where to invest first (targeting)</source>
       <translation>优先投资选址（目标选择）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="40" />
+      <location filename="../../processing/algorithms/targeting.py" line="37" />
       <source>Where to invest first: the cities whose uplift gains most, within a budget.</source>
       <translation>优先投资何处：在预算内提升后收益最大的城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="43" />
+      <location filename="../../processing/algorithms/targeting.py" line="40" />
       <source>Which cities should get the investment first? For each city, its network reach: the predicted gain of the dependent variable, summed over the target cities (every city, or those of an expression such as the least resilient or the central and western cities), when the policy variable rises there (the column of the model's spatial multiplier). The model is the one “Spatial spillover model” fits, with the same inputs; the change (absolute, percentage or to a target) as in “Spillover scenario”.
 
 The total gain is the sum of the chosen cities' gains, so the best k cities are exactly the k largest gains. With a cost field and a budget, the best cities within the budget come from an integer programme (HiGHS): proven optimal or the gap stated. Candidates can be restricted by an expression.
@@ -5836,499 +5923,490 @@ Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RAN
 输出：一个图层，含每个城市的辐射力（TG_REACH）、增益（TG_GAIN）、排名（TG_RANK）、是否入选（TG_CHOSEN）、是否属于朴素选择（TG_NAIVE：政策变量当前值最高的城市），以及所选城市投资时结果变量的预测变化（TG_CHANGE），按该变化分级设色；并给出与朴素选择相比的总增益。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="42" />
+      <location filename="../../processing/algorithms/targeting.py" line="39" />
       <source>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy</source>
       <translation>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy,目标选择,优先投资,排序,网络辐射力,乘数,预算,背包问题,溢出效应,政策</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="72" />
-      <source>Policy variable</source>
-      <translation>政策变量</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="74" />
-      <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
-      <translation>政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="76" />
-      <source>Change</source>
-      <translation>变化方式</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="77" />
-      <source>Raise by a value (absolute)</source>
-      <translation>提高一个数值（绝对值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="77" />
-      <source>Raise by a percentage of each city's value</source>
-      <translation>按各城市取值的百分比提高</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="78" />
-      <source>Raise to a target value</source>
-      <translation>提高到目标值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="80" />
-      <source>Value</source>
-      <translation>数值</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="81" />
-      <source>Value (the change, the percentage or the target)</source>
-      <translation>数值（变化量、百分比或目标值）</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="83" />
+      <location filename="../../processing/algorithms/targeting.py" line="67" />
       <source>Number of cities to choose</source>
       <translation>要选择的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="84" />
+      <location filename="../../processing/algorithms/targeting.py" line="68" />
       <source>Number of cities to choose (without a budget)</source>
       <translation>要选择的城市数（无预算时）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="86" />
+      <location filename="../../processing/algorithms/targeting.py" line="70" />
       <source>Cost per city</source>
       <translation>每个城市的成本</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="88" />
+      <location filename="../../processing/algorithms/targeting.py" line="72" />
       <source>Cost of the investment per city (with a budget)</source>
       <translation>每个城市的投资成本（有预算时）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="90" />
+      <location filename="../../processing/algorithms/targeting.py" line="74" />
       <source>Budget (units of the cost field)</source>
       <translation>预算（单位与成本字段相同）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="93" />
+      <location filename="../../processing/algorithms/targeting.py" line="77" />
       <source>Candidate cities</source>
       <translation>候选城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="94" />
+      <location filename="../../processing/algorithms/targeting.py" line="78" />
       <source>Candidate cities (expression; empty: every city)</source>
       <translation>候选城市（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="96" />
+      <location filename="../../processing/algorithms/targeting.py" line="80" />
       <source>Cities whose gain counts</source>
       <translation>计入收益的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="97" />
+      <location filename="../../processing/algorithms/targeting.py" line="81" />
       <source>Cities whose gain counts (expression; empty: every city)</source>
       <translation>计入增益的城市（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="99" />
+      <location filename="../../processing/algorithms/targeting.py" line="83" />
       <source>Time limit of the integer programme (s)</source>
       <translation>整数规划的时间限制（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="102" />
+      <location filename="../../processing/algorithms/targeting.py" line="86" />
       <source>Ranking and choice</source>
       <translation>排序与选择</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="104" />
+      <location filename="../../processing/algorithms/targeting.py" line="88" />
       <source>Total gain of the chosen cities</source>
       <translation>所选城市的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="105" />
+      <location filename="../../processing/algorithms/targeting.py" line="89" />
       <source>Total gain of the naive choice</source>
       <translation>朴素选择的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="106" />
+      <location filename="../../processing/algorithms/targeting.py" line="90" />
       <source>Number of chosen cities</source>
       <translation>所选城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="107" />
+      <location filename="../../processing/algorithms/targeting.py" line="91" />
       <source>Optimality gap (0: proven optimal)</source>
       <translation>最优性差距（0：已证明最优）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="129" />
-      <source>Choose the policy variable (one of the explanatory variables).</source>
-      <translation>请选择政策变量（解释变量之一）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="145" />
+      <location filename="../../processing/algorithms/targeting.py" line="125" />
       <source>The candidate expression chooses no city; correct it or leave it empty.</source>
       <translation>候选城市表达式未选中任何城市；请修改或留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="156" />
+      <location filename="../../processing/algorithms/targeting.py" line="136" />
       <source>A cost field needs a budget: set the budget.</source>
       <translation>使用成本字段需要设置预算：请设置预算。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="164" />
+      <location filename="../../processing/algorithms/targeting.py" line="144" />
       <source>Not proven optimal within the time limit: gap {gap:.2%}.</source>
       <translation>在时间限制内未能证明最优：差距为 {gap:.2%}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="176" />
+      <location filename="../../processing/algorithms/targeting.py" line="156" />
       <source>Only {count} candidate cities for {k} to choose: choose fewer cities or more candidates.</source>
       <translation>要选择 {k} 个城市，但只有 {count} 个候选城市：请减少要选择的城市数，或增加候选城市。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="183" />
+      <location filename="../../processing/algorithms/targeting.py" line="163" />
       <source>No city is worth choosing: the policy gains nothing in the target cities (or nothing fits the budget).</source>
       <translation>没有值得选择的城市：该政策在目标城市中没有增益（或没有城市符合预算）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="188" />
+      <location filename="../../processing/algorithms/targeting.py" line="168" />
       <source>{count} cities chosen: total gain {gain:.6g}; the naive choice gains {naive:.6g}.</source>
       <translation>已选择 {count} 个城市：总增益 {gain:.6g}；朴素选择的增益为 {naive:.6g}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="207" />
+      <location filename="../../processing/algorithms/targeting.py" line="187" />
       <source>Gain in the target cities per unit of {name} here</source>
       <translation>此处 {name} 每提高一个单位在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="208" />
+      <location filename="../../processing/algorithms/targeting.py" line="188" />
       <source>Gain in the target cities from the policy here</source>
       <translation>此处实施政策在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="209" />
+      <location filename="../../processing/algorithms/targeting.py" line="189" />
       <source>Rank by gain (1: first; 0: not a candidate)</source>
       <translation>按增益排名（1：第一；0：非候选城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="210" />
+      <location filename="../../processing/algorithms/targeting.py" line="190" />
       <source>Chosen (1 yes, 0 no)</source>
       <translation>是否入选（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="211" />
+      <location filename="../../processing/algorithms/targeting.py" line="191" />
       <source>In the naive choice (highest current {name})</source>
       <translation>是否属于朴素选择（当前 {name} 最高）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="212" />
+      <location filename="../../processing/algorithms/targeting.py" line="192" />
       <source>Predicted change of {y} when the chosen cities invest</source>
       <translation>所选城市投资时 {y} 的预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="216" />
+      <location filename="../../processing/algorithms/targeting.py" line="196" />
       <source>Predicted change of {y}</source>
       <translation>{y} 的预测变化</translation>
+    </message>
+    <message>
+      <source>Change</source>
+      <translation type="vanished">变化方式</translation>
+    </message>
+    <message>
+      <source>Choose the policy variable (one of the explanatory variables).</source>
+      <translation type="vanished">请选择政策变量（解释变量之一）。</translation>
+    </message>
+    <message>
+      <source>Policy variable</source>
+      <translation type="vanished">政策变量</translation>
     </message>
     <message>
       <source>Policy variable (an explanatory variable)</source>
       <translation type="vanished">政策变量（一个解释变量）</translation>
     </message>
+    <message>
+      <source>Policy variable (an explanatory variable; in a wide panel any year of its stem)</source>
+      <translation type="vanished">政策变量（一个解释变量；宽格式面板中可选其词干的任一年份）</translation>
+    </message>
+    <message>
+      <source>Raise by a percentage of each city's value</source>
+      <translation type="vanished">按各城市取值的百分比提高</translation>
+    </message>
+    <message>
+      <source>Raise by a value (absolute)</source>
+      <translation type="vanished">提高一个数值（绝对值）</translation>
+    </message>
+    <message>
+      <source>Raise to a target value</source>
+      <translation type="vanished">提高到目标值</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation type="vanished">数值</translation>
+    </message>
+    <message>
+      <source>Value (the change, the percentage or the target)</source>
+      <translation type="vanished">数值（变化量、百分比或目标值）</translation>
+    </message>
   </context>
   <context>
     <name>WeightsParameters</name>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="36" />
+      <location filename="../../processing/parameters/weights.py" line="54" />
       <source>Queen contiguity</source>
       <translation>Queen 邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="37" />
+      <location filename="../../processing/parameters/weights.py" line="55" />
       <source>Rook contiguity</source>
       <translation>Rook 邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="38" />
+      <location filename="../../processing/parameters/weights.py" line="56" />
       <source>K-nearest neighbours</source>
       <translation>K 近邻</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="39" />
+      <location filename="../../processing/parameters/weights.py" line="57" />
       <source>Distance band</source>
       <translation>距离带</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="40" />
+      <location filename="../../processing/parameters/weights.py" line="58" />
       <source>Inverse distance</source>
       <translation>反距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="41" />
+      <location filename="../../processing/parameters/weights.py" line="59" />
       <source>Kernel</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="42" />
+      <location filename="../../processing/parameters/weights.py" line="60" />
       <source>Economic distance</source>
       <translation>经济距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="43" />
+      <location filename="../../processing/parameters/weights.py" line="61" />
       <source>Economic-geographic (nested)</source>
       <translation>经济地理嵌套</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="44" />
+      <location filename="../../processing/parameters/weights.py" line="62" />
       <source>Block (same category)</source>
       <translation>区块（同类别）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="50" />
+      <location filename="../../processing/parameters/weights.py" line="67" />
       <source>Row-standardised</source>
       <translation>行标准化</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="50" />
+      <location filename="../../processing/parameters/weights.py" line="67" />
       <source>Binary</source>
       <translation>二值</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="50" />
+      <location filename="../../processing/parameters/weights.py" line="67" />
       <source>Variance-stabilising</source>
       <translation>方差稳定化</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="54" />
+      <location filename="../../processing/parameters/weights.py" line="71" />
       <source>Centroid</source>
       <translation>质心</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="54" />
+      <location filename="../../processing/parameters/weights.py" line="71" />
       <source>Point on surface</source>
       <translation>面上点</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="59" />
+      <location filename="../../processing/parameters/weights.py" line="76" />
       <source>Triangular: K(z) = 1 − z</source>
       <translation>三角核：K(z) = 1 − z</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="60" />
+      <location filename="../../processing/parameters/weights.py" line="77" />
       <source>Uniform: K(z) = 1/2</source>
       <translation>均匀核：K(z) = 1/2</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="61" />
+      <location filename="../../processing/parameters/weights.py" line="78" />
       <source>Epanechnikov: K(z) = 3/4 (1 − z²)</source>
       <translation>Epanechnikov 核：K(z) = 3/4 (1 − z²)</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="62" />
+      <location filename="../../processing/parameters/weights.py" line="79" />
       <source>Quartic (bisquare): K(z) = 15/16 (1 − z²)²</source>
       <translation>四次核（双平方核）：K(z) = 15/16 (1 − z²)²</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="63" />
+      <location filename="../../processing/parameters/weights.py" line="80" />
       <source>Gaussian: K(z) = exp(−z²/2) / √(2π)</source>
       <translation>高斯核：K(z) = exp(−z²/2) / √(2π)</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="70" />
+      <location filename="../../processing/parameters/weights.py" line="86" />
       <source>Nested: φ·W_d + (1 − φ)·W_e (Shao et al. 2016)</source>
       <translation>嵌套形式：φ·W_d + (1 − φ)·W_e（邵帅等 2016）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="71" />
+      <location filename="../../processing/parameters/weights.py" line="87" />
       <source>Product: W_d · diag(x̄_j / x̄) (Lin et al. 2005)</source>
       <translation>乘积形式：W_d · diag(x̄_j / x̄)（林光平等 2005）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="84" />
+      <location filename="../../processing/parameters/weights.py" line="100" />
       <source>Unit id field</source>
       <translation>单元标识字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="87" />
+      <location filename="../../processing/parameters/weights.py" line="103" />
       <source>Unit id field (unique; used in weights files)</source>
       <translation>单元标识字段（唯一；用于权重文件）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="93" />
+      <location filename="../../processing/parameters/weights.py" line="109" />
       <source>Spatial weights file</source>
       <translation>空间权重文件</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="95" />
+      <location filename="../../processing/parameters/weights.py" line="111" />
       <source>Weights files (*.gal *.gwt *.GAL *.GWT)</source>
       <translation>权重文件 (*.gal *.gwt *.GAL *.GWT)</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="97" />
+      <location filename="../../processing/parameters/weights.py" line="113" />
       <source>Spatial weights file (GAL/GWT; leave empty to build weights from the options below)</source>
       <translation>空间权重文件（GAL/GWT；留空则按下列选项构建权重）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="100" />
+      <location filename="../../processing/parameters/weights.py" line="116" />
       <source>Kind of spatial weights</source>
       <translation>空间权重类型</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="104" />
+      <location filename="../../processing/parameters/weights.py" line="120" />
       <source>Neighbours k</source>
       <translation>近邻数 k</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="106" />
+      <location filename="../../processing/parameters/weights.py" line="122" />
       <source>Number of neighbours k (k-nearest neighbours)</source>
       <translation>邻居数 k（k 近邻）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="111" />
+      <location filename="../../processing/parameters/weights.py" line="127" />
       <source>Distance (0 = automatic)</source>
       <translation>距离（0 = 自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="113" />
+      <location filename="../../processing/parameters/weights.py" line="129" />
       <source>Distance: band threshold, inverse-distance cut-off or kernel bandwidth (km for geographic and metre CRSs; 0 = automatic)</source>
       <translation>距离：距离带阈值、反距离截断距离或核函数带宽（地理坐标系和以米为单位的 CRS 为 km；0 = 自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="118" />
+      <location filename="../../processing/parameters/weights.py" line="133" />
       <source>Transformation</source>
       <translation>标准化方式</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="123" />
+      <location filename="../../processing/parameters/weights.py" line="137" />
       <source>Make k-nearest neighbours symmetric</source>
       <translation>使 k 近邻对称</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="126" />
+      <location filename="../../processing/parameters/weights.py" line="139" />
       <source>Point of each polygon (for distances)</source>
       <translation>面的代表点（用于距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="129" />
+      <location filename="../../processing/parameters/weights.py" line="142" />
       <source>Snap distance</source>
       <translation>捕捉距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="131" />
+      <location filename="../../processing/parameters/weights.py" line="144" />
       <source>Snap distance for contiguity (layer units; 0 = shared vertices only)</source>
       <translation>邻接捕捉距离（图层单位；0 = 仅共享顶点）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="133" />
+      <location filename="../../processing/parameters/weights.py" line="146" />
       <source>Contiguity order</source>
       <translation>邻接阶数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="135" />
+      <location filename="../../processing/parameters/weights.py" line="148" />
       <source>Contiguity order (1 = direct neighbours, 2 = neighbours of neighbours, …)</source>
       <translation>邻接阶数（1 = 直接邻居，2 = 邻居的邻居，…）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="137" />
+      <location filename="../../processing/parameters/weights.py" line="150" />
       <source>Include lower orders</source>
       <translation>包含低阶邻接</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="138" />
+      <location filename="../../processing/parameters/weights.py" line="151" />
       <source>Include lower orders of contiguity (cumulative)</source>
       <translation>包含低阶邻接（累积）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="141" />
+      <location filename="../../processing/parameters/weights.py" line="154" />
       <source>Attach islands to their nearest unit</source>
       <translation>将孤岛连接到最近单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="143" />
+      <location filename="../../processing/parameters/weights.py" line="156" />
       <source>Attach islands (units without neighbours) to their nearest unit (contiguity, distance band, inverse distance, block)</source>
       <translation>将孤岛（没有邻居的单元）连接到最近的单元（邻接、距离带、反距离、区块）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="146" />
+      <location filename="../../processing/parameters/weights.py" line="159" />
       <source>Inverse-distance power α</source>
       <translation>反距离幂 α</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="148" />
+      <location filename="../../processing/parameters/weights.py" line="161" />
       <source>Power α of inverse distance (w = 1 / d^α)</source>
       <translation>反距离的幂次 α（w = 1 / d^α）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="150" />
+      <location filename="../../processing/parameters/weights.py" line="162" />
       <source>Kernel function</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="151" />
+      <location filename="../../processing/parameters/weights.py" line="163" />
       <source>Kernel function (z = distance / bandwidth)</source>
       <translation>核函数（z = 距离 / 带宽）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="153" />
+      <location filename="../../processing/parameters/weights.py" line="165" />
       <source>Adaptive bandwidth</source>
       <translation>自适应带宽</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="155" />
+      <location filename="../../processing/parameters/weights.py" line="167" />
       <source>Adaptive kernel bandwidth (distance to each unit's k-th nearest neighbour)</source>
       <translation>自适应核带宽（各单元到其第 k 近邻的距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="158" />
+      <location filename="../../processing/parameters/weights.py" line="170" />
       <source>Economic field</source>
       <translation>经济字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="161" />
+      <location filename="../../processing/parameters/weights.py" line="173" />
       <source>Economic field for economic weights (e.g. GDP per capita; a STEM_YYYY field)</source>
       <translation>经济权重所用的经济字段（如人均 GDP；STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="164" />
+      <location filename="../../processing/parameters/weights.py" line="176" />
       <source>Average the economic field over years</source>
       <translation>经济字段按年份平均</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="166" />
+      <location filename="../../processing/parameters/weights.py" line="178" />
       <source>Average the economic field over every year of its stem (GDPPC_2011 … GDPPC_2019)</source>
       <translation>经济字段取其前缀所有年份的均值（GDPPC_2011 … GDPPC_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="168" />
+      <location filename="../../processing/parameters/weights.py" line="179" />
       <source>Form of economic-geographic weights</source>
       <translation>经济地理权重形式</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="171" />
+      <location filename="../../processing/parameters/weights.py" line="181" />
       <source>Geography share φ</source>
       <translation>地理权重占比 φ</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="173" />
+      <location filename="../../processing/parameters/weights.py" line="183" />
       <source>Share φ of geography in nested economic-geographic weights</source>
       <translation>嵌套经济地理权重中地理距离的占比 φ</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="175" />
+      <location filename="../../processing/parameters/weights.py" line="185" />
       <source>Block field</source>
       <translation>区块字段</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="177" />
+      <location filename="../../processing/parameters/weights.py" line="187" />
       <source>Block field for block weights (same value = neighbours, e.g. province)</source>
       <translation>区块权重的区块字段（取值相同即为邻居，如省份）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="179" />
+      <location filename="../../processing/parameters/weights.py" line="189" />
       <source>Planar distances</source>
       <translation>平面距离</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="180" />
+      <location filename="../../processing/parameters/weights.py" line="190" />
       <source>Planar distances in the layer's projection (spdep longlat = FALSE; default: geodesic on the ellipsoid whenever the CRS has one)</source>
       <translation>按图层投影计算平面距离（spdep longlat = FALSE；默认：只要 CRS 有椭球体，就按椭球面大地线距离计算）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/weights.py" line="318" />
+      <location filename="../../processing/parameters/weights.py" line="296" />
       <source>Distances: {how}.</source>
       <translation>距离：{how}。</translation>
     </message>
@@ -6384,22 +6462,22 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>栅格对应的年份，按顺序（留空：从文件名读取）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="69" />
       <source>Statistics</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
       <source>Mean</source>
       <translation>均值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
       <source>Sum</source>
       <translation>总和</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="70" />
       <source>Count of valid pixels</source>
       <translation>有效像元数</translation>
     </message>
@@ -6409,7 +6487,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>最小值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="72" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="71" />
       <source>Maximum</source>
       <translation>最大值</translation>
     </message>
@@ -6419,57 +6497,57 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>超过阈值的像元比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="75" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="74" />
       <source>Threshold (for the share above it)</source>
       <translation>阈值（用于计算超过阈值的比例）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="78" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="77" />
       <source>Field stem (1–5 characters, e.g. NTL)</source>
       <translation>字段前缀（1–5 个字符，如 NTL）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="80" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="79" />
       <source>Band</source>
       <translation>波段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="82" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="81" />
       <source>Count every pixel a city touches</source>
       <translation>统计城市接触的所有像元</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="89" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="87" />
       <source>Cities with raster statistics</source>
       <translation>含栅格统计值的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="95" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="93" />
       <source>Choose at least one raster.</source>
       <translation>请至少选择一个栅格。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="100" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="98" />
       <source>Raster {name} is not a file that GDAL reads ({source}); save it as a GeoTIFF first.</source>
       <translation>栅格 {name} 不是 GDAL 可读取的文件（{source}）；请先另存为 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="116" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="114" />
       <source>{year}: {path}</source>
       <translation>{year}：{path}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="136" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="134" />
       <source>Fields already in the layer were replaced: {fields}.</source>
       <translation>已替换图层中已有的字段：{fields}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="144" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="142" />
       <source>{count} cities have no valid pixel in the latest raster (smaller than a pixel, outside the raster or all no-data).</source>
       <translation>{count} 个城市在最新栅格中没有有效像元（小于一个像元、位于栅格范围外或全部为无数据）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/zonal_statistics.py" line="152" />
+      <location filename="../../processing/algorithms/zonal_statistics.py" line="150" />
       <source>Zonal statistics ({stem})</source>
       <translation>分区统计（{stem}）</translation>
     </message>
@@ -6500,162 +6578,152 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
   <context>
     <name>core</name>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="51" />
+      <location filename="../../core/autocorrelation/analyses.py" line="49" />
       <source>normality</source>
       <translation>正态性假设</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="51" />
+      <location filename="../../core/autocorrelation/analyses.py" line="49" />
       <source>randomisation</source>
       <translation>随机化假设</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="51" />
+      <location filename="../../core/autocorrelation/analyses.py" line="49" />
       <source>permutation</source>
       <translation>置换检验</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="57" />
+      <location filename="../../core/autocorrelation/analyses.py" line="55" />
       <source>{run}: {count} unit(s) with NULL values left out: {ids}.</source>
       <translation>{run}：已剔除 {count} 个含 NULL 值的单元：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="61" />
+      <location filename="../../core/autocorrelation/analyses.py" line="59" />
       <source>{run}: {count} unit(s) without neighbours, not tested (“No neighbours”): {ids}.</source>
       <translation>{run}：{count} 个单元没有邻居，未参与检验（“无邻居”）：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="82" />
+      <location filename="../../core/autocorrelation/analyses.py" line="80" />
       <source>Choose at least one statistic among {choices}.</source>
       <translation>请从 {choices} 中至少选择一个统计量。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="84" />
+      <location filename="../../core/autocorrelation/analyses.py" line="82" />
       <source>Choose at least one numeric field.</source>
       <translation>请至少选择一个数值字段。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="106" />
+      <location filename="../../core/autocorrelation/analyses.py" line="104" />
       <source>{run}: General G skipped, it needs values of zero or more ({count} negative).</source>
       <translation>{run}：已跳过 General G，它要求数值非负（有 {count} 个负值）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="119" />
+      <location filename="../../core/autocorrelation/analyses.py" line="117" />
       <source>Nothing could be computed: General G needs values of zero or more; choose Moran's I or Geary's C as well, or variables without negative values.</source>
       <translation>无法计算任何结果：General G 要求数值非负；请同时选择 Moran's I 或 Geary's C，或使用不含负值的变量。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="176" />
+      <location filename="../../core/autocorrelation/analyses.py" line="174" />
       <source>p-value adjusted ({correction})</source>
       <translation>校正后的 p 值（{correction}）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="182" />
+      <location filename="../../core/autocorrelation/analyses.py" line="180" />
       <source>pseudo p-value (conditional permutation, directed)</source>
       <translation>伪 p 值（条件置换，有方向）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="183" />
+      <location filename="../../core/autocorrelation/analyses.py" line="181" />
       <source>p-value (normal approximation, two-sided)</source>
       <translation>p 值（正态近似，双侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="185" />
+      <location filename="../../core/autocorrelation/analyses.py" line="183" />
       <source>Local Moran's I</source>
       <translation>局部莫兰指数 I</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="186" />
+      <location filename="../../core/autocorrelation/analyses.py" line="184" />
       <source>z-score of I (analytical moments)</source>
       <translation>I 的 z 得分（解析矩）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="188" />
+      <location filename="../../core/autocorrelation/analyses.py" line="186" />
       <source>Quadrant (GeoDa codes: 1 HH, 2 LL, 3 LH, 4 HL)</source>
       <translation>象限（GeoDa 编码：1 高-高，2 低-低，3 低-高，4 高-低）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="190" />
+      <location filename="../../core/autocorrelation/analyses.py" line="188" />
       <source>Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 no data, 6 no neighbours)</source>
       <translation>集聚类型（GeoDa 编码：0 不显著，1 高-高，2 低-低，3 低-高，4 高-低，5 无数据，6 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="192" />
+      <location filename="../../core/autocorrelation/analyses.py" line="190" />
       <source>LISA cluster</source>
       <translation>LISA 集聚类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="193" />
+      <location filename="../../core/autocorrelation/analyses.py" line="191" />
       <source>Spatial lag of the standardised variable</source>
       <translation>标准化变量的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="200" />
+      <location filename="../../core/autocorrelation/analyses.py" line="198" />
       <source>Local Geary's c</source>
       <translation>局部 Geary's c</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="201" />
+      <location filename="../../core/autocorrelation/analyses.py" line="199" />
       <source>z-score of c (permutation moments)</source>
       <translation>c 的 z 得分（置换矩）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="203" />
+      <location filename="../../core/autocorrelation/analyses.py" line="201" />
       <source>Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 other positive, 4 negative, 5 no data, 6 no neighbours)</source>
       <translation>集聚类型（GeoDa 编码：0 不显著，1 高-高，2 低-低，3 其他正关联，4 负关联，5 无数据，6 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="206" />
+      <location filename="../../core/autocorrelation/analyses.py" line="204" />
       <source>Local Geary cluster</source>
       <translation>局部 Geary 集聚类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="212" />
+      <location filename="../../core/autocorrelation/analyses.py" line="210" />
       <source>p-value (conditional permutation, two-sided)</source>
       <translation>p 值（条件置换，双侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="215" />
+      <location filename="../../core/autocorrelation/analyses.py" line="213" />
       <source>Getis-Ord {name}</source>
       <translation>Getis-Ord {name}</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="216" />
+      <location filename="../../core/autocorrelation/analyses.py" line="214" />
       <source>z-score of {name}</source>
       <translation>{name} 的 z 得分</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="218" />
+      <location filename="../../core/autocorrelation/analyses.py" line="216" />
       <source>Gi_Bin: confidence (±3 99 %, ±2 95 %, ±1 90 %; + hot, − cold)</source>
       <translation>Gi_Bin：置信等级（±3 99%，±2 95%，±1 90%；+ 热点，− 冷点）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="220" />
+      <location filename="../../core/autocorrelation/analyses.py" line="218" />
       <source>Hot spot class</source>
       <translation>冷热点类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="233" />
-      <source>Unknown multiple-testing correction “{correction}”; use one of {choices}.</source>
-      <translation>未知的多重检验校正方法“{correction}”；请使用以下之一：{choices}。</translation>
-    </message>
-    <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="236" />
-      <source>The significance level must be between 0 and 1 (e.g. 0.05); got {alpha}.</source>
-      <translation>显著性水平必须介于 0 和 1 之间（如 0.05）；得到的是 {alpha}。</translation>
-    </message>
-    <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="260" />
+      <location filename="../../core/autocorrelation/analyses.py" line="248" />
       <source>Unknown kind of LISA “{kind}”; use one of {choices}.</source>
       <translation>未知的 LISA 类型“{kind}”；请使用以下之一：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="263" />
+      <location filename="../../core/autocorrelation/analyses.py" line="251" />
       <source>A {kind} LISA needs a second field: the lagged variable (bivariate) or the earlier year (differential).</source>
       <translation>{kind} LISA 需要第二个字段：滞后变量（双变量）或较早年份（差分）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="302" />
+      <location filename="../../core/autocorrelation/analyses.py" line="296" />
       <source>the change {later} − {earlier}</source>
       <translation>变化量 {later} − {earlier}</translation>
     </message>
@@ -6710,7 +6778,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{name} 的 General G 无定义：有邻居且取值大于零的单元少于两个；请使用 Moran's I。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/inference.py" line="26" />
+      <location filename="../../core/autocorrelation/inference.py" line="51" />
       <source>Unknown alternative “{alternative}”; use one of {choices}.</source>
       <translation>未知的备择假设“{alternative}”；请使用以下之一：{choices}。</translation>
     </message>
@@ -6728,6 +6796,16 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/autocorrelation/moran.py" line="99" />
       <source>Bivariate Moran's I</source>
       <translation>双变量莫兰指数（Bivariate Moran's I）</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/options.py" line="38" />
+      <source>Unknown multiple-testing correction “{correction}”; use one of {choices}.</source>
+      <translation>未知的多重检验校正方法“{correction}”；请使用以下之一：{choices}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/autocorrelation/options.py" line="59" />
+      <source>The significance level must be between 0 and 1 (e.g. 0.05); got {alpha}.</source>
+      <translation>显著性水平必须介于 0 和 1 之间（如 0.05）；得到的是 {alpha}。</translation>
     </message>
     <message>
       <location filename="../../core/autocorrelation/permutation.py" line="65" />
@@ -6935,37 +7013,37 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>变量</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="95" />
+      <location filename="../../core/autocorrelation/runs.py" line="94" />
       <source>The layer has no field {fields}; choose one of: {available}.</source>
       <translation>图层中没有字段 {fields}；请从以下字段中选择：{available}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="121" />
+      <location filename="../../core/autocorrelation/runs.py" line="120" />
       <source>{x} has no partner {y} for {year}: the second field needs the same years as the first. Untick “all years” or add the missing year.</source>
       <translation>{x} 在 {year} 年没有对应的 {y}：第二个字段须与第一个字段年份相同。请取消勾选“每一年”，或补上缺失的年份。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="134" />
+      <location filename="../../core/autocorrelation/runs.py" line="133" />
       <source>A differential LISA compares two fields of the same unit, e.g. DEI_2019 and DEI_2011; a long layer (one row per year) has them on different rows. Use the wide layer (fields STEM_YYYY) instead.</source>
       <translation>差分 LISA 比较同一单元的两个字段，如 DEI_2019 和 DEI_2011；长格式图层（每年一行）中二者位于不同行。请改用宽格式图层（字段为 STEM_YYYY）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="141" />
+      <location filename="../../core/autocorrelation/runs.py" line="140" />
       <source>The differential LISA needs two different fields (e.g. DEI_2019 and DEI_2011).</source>
       <translation>差分 LISA 需要两个不同的字段（如 DEI_2019 和 DEI_2011）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="163" />
+      <location filename="../../core/autocorrelation/runs.py" line="162" />
       <source>Unknown NULL policy “{policy}”; use drop or error.</source>
       <translation>未知的 NULL 值处理方式“{policy}”；请使用 drop 或 error。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="168" />
+      <location filename="../../core/autocorrelation/runs.py" line="167" />
       <source>Each unit may have one row per year; {ids} repeat in {year}.</source>
       <translation>每个单元每年只能有一行；{ids} 在 {year} 年重复。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/runs.py" line="175" />
+      <location filename="../../core/autocorrelation/runs.py" line="174" />
       <source>{field} is NULL for {count} unit(s): {ids}. Fill the values, or choose to drop units with NULL values.</source>
       <translation>{field} 在 {count} 个单元中为 NULL：{ids}。请补全数值，或选择剔除含 NULL 值的单元。</translation>
     </message>
@@ -7045,17 +7123,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>空间模型需要空间权重；请选择权重文件或权重类型。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/beta.py" line="78" />
+      <location filename="../../core/convergence/beta.py" line="79" />
       <source>Unknown timing of the controls “{timing}”; use initial or mean.</source>
       <translation>未知的控制变量取值时点“{timing}”；请使用 initial 或 mean。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/beta.py" line="120" />
+      <location filename="../../core/convergence/beta.py" line="121" />
       <source>The years are not equally spaced ({years}); a panel of growth rates needs a regular interval. Choose consecutive years.</source>
       <translation>年份间隔不相等（{years}）；增长率面板需要等间隔的年份。请选择连续的年份。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/beta.py" line="137" />
+      <location filename="../../core/convergence/beta.py" line="138" />
       <source>Panel β-convergence with fixed effects needs at least {needed} years; the data have {count}.</source>
       <translation>含固定效应的面板β收敛至少需要 {needed} 年；数据只有 {count} 年。</translation>
     </message>
@@ -7650,187 +7728,187 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的空间模型“{model}”；请使用以下之一：{models}。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="82" />
+      <location filename="../../core/coverage/analysis.py" line="81" />
       <source>set covering with backup coverage</source>
       <translation>集合覆盖（含备份覆盖）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="82" />
+      <location filename="../../core/coverage/analysis.py" line="81" />
       <source>set covering</source>
       <translation>集合覆盖</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="83" />
+      <location filename="../../core/coverage/analysis.py" line="82" />
       <source>maximal covering (p = {p})</source>
       <translation>最大覆盖（p = {p}）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="109" />
+      <location filename="../../core/coverage/analysis.py" line="108" />
       <source>proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="110" />
+      <location filename="../../core/coverage/analysis.py" line="109" />
       <source>unknown</source>
       <translation>未知</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="112" />
+      <location filename="../../core/coverage/analysis.py" line="111" />
       <source>not proven optimal ({status}): gap {gap}</source>
       <translation>未证明最优（{status}）：间隙 {gap}</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="113" />
+      <location filename="../../core/coverage/analysis.py" line="112" />
       <source>not proven optimal ({status}): gap {gap}, best bound {bound}</source>
       <translation>未证明最优（{status}）：间隙 {gap}，最优界 {bound}</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="119" />
+      <location filename="../../core/coverage/analysis.py" line="118" />
       <source>The layer has no cities (no feature, or none selected); choose a layer with at least one feature.</source>
       <translation>图层中没有城市（没有要素，或未选中任何要素）；请选择至少含一个要素的图层。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="122" />
+      <location filename="../../core/coverage/analysis.py" line="121" />
       <source>Unknown problem “{problem}”; use set_covering or maximal_covering.</source>
       <translation>未知的问题类型“{problem}”；请使用 set_covering 或 maximal_covering。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="125" />
+      <location filename="../../core/coverage/analysis.py" line="124" />
       <source>The radius must be a positive distance in km, not {radius}; enter e.g. 300.</source>
       <translation>半径必须是以 km 为单位的正数，而不是 {radius}；请输入如 300。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="129" />
+      <location filename="../../core/coverage/analysis.py" line="128" />
       <source>The radii to compare must be positive distances in km, not {radius}; enter e.g. 200, 300, 500, or leave the list empty.</source>
       <translation>比较半径必须是以 km 为单位的正数，而不是 {radius}；请输入如 200, 300, 500，或将列表留空。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="132" />
+      <location filename="../../core/coverage/analysis.py" line="131" />
       <source>The time limit must be a positive number of seconds, not {limit}.</source>
       <translation>时间上限必须是正的秒数，而不是 {limit}。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="144" />
+      <location filename="../../core/coverage/analysis.py" line="143" />
       <source>The demand (weight) is empty for {count} cities: {names}. Fill the field or choose another one.</source>
       <translation>{count} 个城市的需求（权重）为空：{names}。请补全该字段或选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="148" />
+      <location filename="../../core/coverage/analysis.py" line="147" />
       <source>The demand (weight) is negative for {count} cities: {names}. Demand must be zero or more.</source>
       <translation>{count} 个城市的需求（权重）为负：{names}。需求必须为零或正数。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="152" />
+      <location filename="../../core/coverage/analysis.py" line="151" />
       <source>The demand (weight) is zero for every city; choose another demand field, or leave it empty to count every city once.</source>
       <translation>所有城市的需求（权重）均为零；请选择其他需求字段，或将其留空以使每个城市计为 1。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="175" />
+      <location filename="../../core/coverage/analysis.py" line="174" />
       <source>No city is a candidate core: the candidate expression matches no city. Change the expression or leave it empty to consider every city.</source>
       <translation>没有候选核心城市：候选表达式没有匹配任何城市。请修改表达式，或将其留空以考虑全部城市。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="182" />
+      <location filename="../../core/coverage/analysis.py" line="181" />
       <source>Maximal covering needs the number of cores p (at least 1).</source>
       <translation>最大覆盖需要核心数 p（至少为 1）。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="184" />
+      <location filename="../../core/coverage/analysis.py" line="183" />
       <source>p = {p} cores is more than the {m} candidate cities; choose p ≤ {m} or widen the candidates.</source>
       <translation>p = {p} 个核心多于 {m} 个候选城市；请选择 p ≤ {m}，或扩大候选范围。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="187" />
+      <location filename="../../core/coverage/analysis.py" line="186" />
       <source>p = {p} cores is fewer than the {k} existing cores that must stay; choose p ≥ {k}.</source>
       <translation>p = {p} 个核心少于必须保留的 {k} 个现有核心；请选择 p ≥ {k}。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="216" />
+      <location filename="../../core/coverage/analysis.py" line="215" />
       <source>{count} cities cannot be covered: no candidate lies within {radius} km of {names}. Add candidates near them, raise the radius, or use maximal covering.</source>
       <translation>{count} 个城市无法被覆盖：{names} 的 {radius} km 范围内没有候选核心。请在其附近增加候选城市、增大半径，或改用最大覆盖。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="237" />
+      <location filename="../../core/coverage/analysis.py" line="236" />
       <source>The model has no solution with these candidates and existing cores; widen the candidates.</source>
       <translation>在这些候选城市和现有核心下模型无解；请扩大候选范围。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="239" />
+      <location filename="../../core/coverage/analysis.py" line="238" />
       <source>The solver found no solution within the time limit of {limit} s; raise the time limit.</source>
       <translation>求解器在 {limit} 秒的时间上限内未找到解；请提高时间上限。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="259" />
+      <location filename="../../core/coverage/analysis.py" line="258" />
       <source>{count} cities out of reach of every candidate</source>
       <translation>{count} 个城市超出所有候选核心的覆盖范围</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="84" />
+      <location filename="../../core/coverage/analysis.py" line="83" />
       <source>Radius</source>
       <translation>半径</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="85" />
+      <location filename="../../core/coverage/analysis.py" line="84" />
       <source>Cities</source>
       <translation>城市数</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="86" />
+      <location filename="../../core/coverage/analysis.py" line="85" />
       <source>Candidate sites</source>
       <translation>候选站点数</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="87" />
+      <location filename="../../core/coverage/analysis.py" line="86" />
       <source>Existing cores kept</source>
       <translation>保留的现有核心数</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="88" />
+      <location filename="../../core/coverage/analysis.py" line="87" />
       <source>Cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="89" />
+      <location filename="../../core/coverage/analysis.py" line="88" />
       <source>Cities covered</source>
       <translation>被覆盖城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="90" />
+      <location filename="../../core/coverage/analysis.py" line="89" />
       <source>Demand covered</source>
       <translation>被覆盖需求</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="91" />
+      <location filename="../../core/coverage/analysis.py" line="90" />
       <source>Largest city-to-core distance</source>
       <translation>城市到核心的最大距离</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="92" />
+      <location filename="../../core/coverage/analysis.py" line="91" />
       <source>Mean city-to-core distance</source>
       <translation>城市到核心的平均距离</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="93" />
+      <location filename="../../core/coverage/analysis.py" line="92" />
       <source>Cities covered by two cores or more</source>
       <translation>被两个及以上核心覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="94" />
+      <location filename="../../core/coverage/analysis.py" line="93" />
       <source>Solution</source>
       <translation>求解结果</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="95" />
+      <location filename="../../core/coverage/analysis.py" line="94" />
       <source>Solver time</source>
       <translation>求解用时</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="98" />
+      <location filename="../../core/coverage/analysis.py" line="97" />
       <source>Integer programme after reductions</source>
       <translation>约简后的整数规划规模</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/analysis.py" line="101" />
+      <location filename="../../core/coverage/analysis.py" line="100" />
       <source>Backup coverage</source>
       <translation>备份覆盖</translation>
     </message>
@@ -8075,7 +8153,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{count} 个要素没有有效的经纬度：{names}。请补全坐标（经度 −180…180，纬度 −90…90），或剔除这些要素。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/solver.py" line="53" />
+      <location filename="../../core/coverage/solver.py" line="59" />
       <source>The HiGHS solver (Python package highspy) is missing; install it with pip install highspy and run again.</source>
       <translation>缺少 HiGHS 求解器（Python 包 highspy）；请用 pip install highspy 安装后重新运行。</translation>
     </message>
@@ -8110,82 +8188,82 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>sudo apt install python3-pyproj（Debian、Ubuntu）或 sudo dnf install python3-pyproj（Fedora）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="31" />
+      <location filename="../../core/econometrics/data.py" line="30" />
       <source>pooled (no effects)</source>
       <translation>混合回归（无效应）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="32" />
+      <location filename="../../core/econometrics/data.py" line="31" />
       <source>unit (city) fixed effects</source>
       <translation>个体（城市）固定效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="33" />
+      <location filename="../../core/econometrics/data.py" line="32" />
       <source>time (year) fixed effects</source>
       <translation>时间（年份）固定效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="34" />
+      <location filename="../../core/econometrics/data.py" line="33" />
       <source>two-way (city and year) fixed effects</source>
       <translation>双向（城市和年份）固定效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="35" />
+      <location filename="../../core/econometrics/data.py" line="34" />
       <source>random unit effects</source>
       <translation>个体随机效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="36" />
+      <location filename="../../core/econometrics/data.py" line="35" />
       <source>random unit effects and year fixed effects</source>
       <translation>个体随机效应与年份固定效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="57" />
+      <location filename="../../core/econometrics/data.py" line="56" />
       <source>The panel has {rows} observations but {n} units × {t} years.</source>
       <translation>面板有 {rows} 个观测值，但应为 {n} 个单元 × {t} 年。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="83" />
+      <location filename="../../core/econometrics/data.py" line="82" />
       <source>A cross-section has no years to split; use a panel (several years).</source>
       <translation>截面数据没有可划分的年份；请使用面板（多个年份）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="137" />
+      <location filename="../../core/econometrics/data.py" line="136" />
       <source>{count} unit(s) have empty (NULL) or non-finite (±inf) values in the model's fields: {units}. Fill them, or run again with “Balance the panel / drop units with missing values” on.</source>
       <translation>{count} 个单元在模型字段中有空值（NULL）或非有限值（±inf）：{units}。请补全，或勾选“平衡面板 / 剔除含缺失值的单元”后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="142" />
+      <location filename="../../core/econometrics/data.py" line="141" />
       <source>{count} unit(s) with missing values were left out: {units}.</source>
       <translation>已剔除 {count} 个含缺失值的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="163" />
+      <location filename="../../core/econometrics/data.py" line="162" />
       <source>No yearly fields STEM_YYYY for {stems}; a wide panel needs fields like {example} (or choose the long layout with a year field, or the cross-section layout).</source>
       <translation>{stems} 没有逐年字段 STEM_YYYY；宽格式面板需要类似 {example} 的字段（或选择带年份字段的长格式，或截面格式）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="171" />
+      <location filename="../../core/econometrics/data.py" line="170" />
       <source>The fields {stems} share fewer than two years ({years}); a panel needs at least two.</source>
       <translation>字段 {stems} 共有的年份少于两年（{years}）；面板至少需要两年。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="177" />
+      <location filename="../../core/econometrics/data.py" line="176" />
       <source>{stem}: years {years} are not shared by every variable and were left out.</source>
       <translation>{stem}：年份 {years} 并非所有变量共有，已剔除。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="195" />
+      <location filename="../../core/econometrics/data.py" line="194" />
       <source>The year field {field} has a single year ({year}); a panel needs at least two, or choose the cross-section layout.</source>
       <translation>年份字段 {field} 只有一个年份（{year}）；面板至少需要两年，或请选择截面格式。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="218" />
+      <location filename="../../core/econometrics/data.py" line="217" />
       <source>The panel is not balanced: {cells} unit-year(s) of {units} unit(s) are missing or empty, e.g. {examples}. Fill the gaps, or run again with “Balance the panel” on to leave out the {units} incomplete unit(s).</source>
       <translation>面板不平衡：{units} 个单元的 {cells} 个单元-年份缺失或为空，例如 {examples}。请补全缺失值，或勾选“平衡面板”后重新运行，以剔除这 {units} 个不完整的单元。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/data.py" line="223" />
+      <location filename="../../core/econometrics/data.py" line="222" />
       <source>Panel balanced: {count} unit(s) with missing years were left out: {units}.</source>
       <translation>已平衡面板：剔除了 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
@@ -8850,67 +8928,67 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>组内 R²</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="77" />
+      <location filename="../../core/econometrics/scenario.py" line="76" />
       <source>Unknown kind of change “{kind}”; use one of {kinds}.</source>
       <translation>未知的变化方式“{kind}”；请使用以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="80" />
+      <location filename="../../core/econometrics/scenario.py" line="79" />
       <source>The change of the policy variable must be a finite number (e.g. 0.1).</source>
       <translation>政策变量的变化必须是有限数值（如 0.1）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="150" />
+      <location filename="../../core/econometrics/scenario.py" line="149" />
       <source>{count} chosen unit(s) are not in the model (left out for missing values or as islands) and get no change: {units}.</source>
       <translation>{count} 个所选单元不在模型中（因缺失值或孤岛被剔除），不产生变化：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="153" />
+      <location filename="../../core/econometrics/scenario.py" line="152" />
       <source>No city is chosen for the policy: choose cities (selected features, an expression or a field with 1 for the chosen cities) that are in the model.</source>
       <translation>没有城市被选中实施政策：请选择模型中的城市（选中的要素、表达式，或所选城市为 1 的字段）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="274" />
+      <location filename="../../core/econometrics/scenario.py" line="273" />
       <source>The policy variable {name} is not an explanatory variable of the model; add it to the explanatory variables or choose one of {choices}.</source>
       <translation>政策变量 {name} 不是模型的解释变量；请将其加入解释变量，或从以下变量中选择：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="315" />
+      <location filename="../../core/econometrics/scenario.py" line="314" />
       <source>The policy variable {name} has no usable value in some chosen cities.</source>
       <translation>政策变量 {name} 在部分所选城市中没有可用的值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="319" />
+      <location filename="../../core/econometrics/scenario.py" line="318" />
       <source>Every chosen city already has {name} at or above the target {target}: the policy changes nothing. Choose a higher target or other cities.</source>
       <translation>所有所选城市的 {name} 都已达到或超过目标值 {target}：政策不产生任何变化。请选择更高的目标值或其他城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="322" />
+      <location filename="../../core/econometrics/scenario.py" line="321" />
       <source>The policy changes nothing (a change of zero, or {name} is zero in the chosen cities for a percentage): choose a change other than zero.</source>
       <translation>政策不产生任何变化（变化量为零，或按百分比变化时所选城市的 {name} 为零）：请选择非零的变化。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="325" />
+      <location filename="../../core/econometrics/scenario.py" line="324" />
       <source>{count} chosen city(ies) already at or above the target {target} get no change.</source>
       <translation>{count} 个所选城市已达到或超过目标值 {target}，不产生变化。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="364" />
+      <location filename="../../core/econometrics/scenario.py" line="363" />
       <source>simulation: the effects' {draws} draws of (β, θ, ρ), seed {seed}; each city's change from sparse LU solves at {nodes} Chebyshev points of ρ (the sums of the own parts at {sum_nodes}), interpolated to each draw; 95 % intervals from the 2.5 and 97.5 percentiles</source>
       <translation>模拟：与效应相同的 {draws} 次 (β, θ, ρ) 抽样，种子 {seed}；每个城市的变化由 ρ 的 {nodes} 个切比雪夫点上的稀疏 LU 求解（自身变化之和用 {sum_nodes} 个点）插值到每次抽样；95 % 区间取 2.5 和 97.5 百分位数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="369" />
+      <location filename="../../core/econometrics/scenario.py" line="368" />
       <source>none: {draws} simulation draw(s), at least 2 are needed for intervals</source>
       <translation>无：模拟抽样 {draws} 次，计算区间至少需要 2 次</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="402" />
+      <location filename="../../core/econometrics/scenario.py" line="401" />
       <source>linear in the coefficients: standard errors from the covariance matrix, normal 95 % intervals</source>
       <translation>对系数为线性：标准误来自协方差矩阵，正态 95 % 区间</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="404" />
+      <location filename="../../core/econometrics/scenario.py" line="403" />
       <source>no spatial multiplier and no W·X term for the policy variable: each city's change is its own (β·Δx), there is no spillover; normal 95 % intervals</source>
       <translation>无空间乘数且政策变量无 W·X 项：每个城市的变化仅为自身变化（β·Δx），没有溢出；正态 95 % 区间</translation>
     </message>
@@ -9050,107 +9128,107 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>稀疏 LU 分解计算对数行列式；蒙特卡洛方法估计迹（{probes} 个 Rademacher 探针，幂次最高 {powers}）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="56" />
+      <location filename="../../core/econometrics/spillover.py" line="57" />
       <source>Unknown panel effects “{effects}”; use one of {choices}.</source>
       <translation>未知的面板效应“{effects}”；请使用以下之一：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="59" />
+      <location filename="../../core/econometrics/spillover.py" line="60" />
       <source>The number of simulation draws must be positive (e.g. 1000).</source>
       <translation>模拟抽样次数必须为正（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="89" />
+      <location filename="../../core/econometrics/spillover.py" line="90" />
       <source>The spatial weights have no entry for the unit(s) {units}; build the weights from the same layer (and id field).</source>
       <translation>空间权重中缺少单元 {units}；请由同一图层（及同一标识字段）构建空间权重。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="103" />
+      <location filename="../../core/econometrics/spillover.py" line="104" />
       <source>Maximum-likelihood spatial models need every unit to have a neighbour, but {count} unit(s) have none with these weights: {units}. Use k-nearest neighbours (every unit then has k neighbours), or turn on “Leave out units without neighbours”.</source>
       <translation>极大似然空间模型要求每个单元都有邻居，但在这些权重下有 {count} 个单元没有邻居：{units}。请使用 k 近邻（每个单元都有 k 个邻居），或勾选“剔除没有邻居的单元”。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="109" />
+      <location filename="../../core/econometrics/spillover.py" line="110" />
       <source>{count} unit(s) without neighbours were left out: {units}.</source>
       <translation>已剔除 {count} 个没有邻居的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="162" />
+      <location filename="../../core/econometrics/spillover.py" line="163" />
       <source>No inference on the direct, indirect and total effects (simulation draws = {draws}): they are point estimates, without standard errors, z, p or stars. Set at least 2 draws (e.g. 1000) in the advanced options.</source>
       <translation>直接效应、间接效应和总效应没有推断（模拟抽样次数 = {draws}）：它们只是点估计，没有标准误、z、p 值和显著性星号。请在高级选项中设置至少 2 次抽样（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="172" />
+      <location filename="../../core/econometrics/spillover.py" line="173" />
       <source>Units without neighbours: the maximum-likelihood models were not estimated for comparison.</source>
       <translation>存在没有邻居的单元：未估计用于比较的极大似然模型。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="178" />
+      <location filename="../../core/econometrics/spillover.py" line="179" />
       <source>The {model} model was left out of the comparison table and of the tests that need it: {reason}</source>
       <translation>{model} 模型已从比较表及需要它的检验中剔除：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="185" />
+      <location filename="../../core/econometrics/spillover.py" line="186" />
       <source>The LM tests were left out: {reason}</source>
       <translation>LM 检验已省略：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="190" />
+      <location filename="../../core/econometrics/spillover.py" line="191" />
       <source>{model}: {note}</source>
       <translation>{model}：{note}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="206" />
+      <location filename="../../core/econometrics/spillover.py" line="207" />
       <source>LR: SDM → SAR</source>
       <translation>LR 检验：SDM → SAR</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="206" />
+      <location filename="../../core/econometrics/spillover.py" line="207" />
       <source>θ = 0 (the SDM reduces to the SAR)</source>
       <translation>θ = 0（SDM 退化为 SAR）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="209" />
+      <location filename="../../core/econometrics/spillover.py" line="210" />
       <source>LR: SDM → SEM</source>
       <translation>LR 检验：SDM → SEM</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="209" />
+      <location filename="../../core/econometrics/spillover.py" line="210" />
       <source>θ = −ρβ (the SDM reduces to the SEM)</source>
       <translation>θ = −ρβ（SDM 退化为 SEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="213" />
+      <location filename="../../core/econometrics/spillover.py" line="214" />
       <source>LR: SDEM → SEM</source>
       <translation>LR 检验：SDEM → SEM</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="213" />
+      <location filename="../../core/econometrics/spillover.py" line="214" />
       <source>θ = 0 (the SDEM reduces to the SEM)</source>
       <translation>θ = 0（SDEM 退化为 SEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="215" />
+      <location filename="../../core/econometrics/spillover.py" line="216" />
       <source>LR: SDEM → SLX</source>
       <translation>LR 检验：SDEM → SLX</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="215" />
+      <location filename="../../core/econometrics/spillover.py" line="216" />
       <source>λ = 0 (the SDEM reduces to the SLX)</source>
       <translation>λ = 0（SDEM 退化为 SLX）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="217" />
+      <location filename="../../core/econometrics/spillover.py" line="218" />
       <source>LR: SDM → SLX</source>
       <translation>LR 检验：SDM → SLX</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="217" />
+      <location filename="../../core/econometrics/spillover.py" line="218" />
       <source>ρ = 0 (the SDM reduces to the SLX)</source>
       <translation>ρ = 0（SDM 退化为 SLX）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="235" />
+      <location filename="../../core/econometrics/spillover.py" line="236" />
       <source>The Hausman test was left out: the {model} model with {effects} could not be estimated: {reason}</source>
       <translation>Hausman 检验已省略：含{effects}的 {model} 模型无法估计：{reason}</translation>
     </message>
@@ -9205,67 +9283,67 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>平面距离，{crs} 中的直线距离</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="58" />
+      <location filename="../../core/indices/composite.py" line="55" />
       <source>weighting method</source>
       <translation>赋权方法</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="59" />
+      <location filename="../../core/indices/composite.py" line="56" />
       <source>standardisation</source>
       <translation>标准化方法</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="60" />
+      <location filename="../../core/indices/composite.py" line="57" />
       <source>pooling</source>
       <translation>面板合并方式</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="62" />
+      <location filename="../../core/indices/composite.py" line="59" />
       <source>Unknown {what} “{value}”; use one of {allowed}.</source>
       <translation>未知的{what}“{value}”；请使用以下之一：{allowed}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="65" />
+      <location filename="../../core/indices/composite.py" line="62" />
       <source>The entropy shift must be ≥ 0 and &lt; 1 (usually 0.0001); it is {shift}.</source>
       <translation>熵权法的平移量必须 ≥ 0 且 &lt; 1（通常为 0.0001）；当前为 {shift}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="84" />
+      <location filename="../../core/indices/composite.py" line="81" />
       <source>Indicators {codes} are not numeric fields; convert them to numbers (Field calculator: to_real) or fix the join.</source>
       <translation>指标 {codes} 不是数值字段；请将其转换为数值（字段计算器：to_real）或修正连接。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="92" />
+      <location filename="../../core/indices/composite.py" line="89" />
       <source>The layer has no indicator {codes}; the indicator system needs them. Indicators found: {available}.</source>
       <translation>图层中没有指标 {codes}，而指标体系需要这些指标。已找到的指标：{available}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="106" />
+      <location filename="../../core/indices/composite.py" line="103" />
       <source>A composite index compares units, so it needs at least two; the layer has {n}.</source>
       <translation>综合指数是对单元的比较，至少需要两个单元；图层只有 {n} 个。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="186" />
+      <location filename="../../core/indices/composite.py" line="183" />
       <source>Index {index}{year}: fewer than two units have data, so there is nothing to compare.</source>
       <translation>指数 {index}{year}：有数据的单元少于两个，无从比较。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="192" />
+      <location filename="../../core/indices/composite.py" line="189" />
       <source>Index {index}: indicators with the same value for every unit were dropped: {codes}.</source>
       <translation>指数 {index}：所有单元取值相同的指标已被剔除：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="194" />
+      <location filename="../../core/indices/composite.py" line="191" />
       <source>Index {index} ({year}): indicators with the same value for every unit were dropped: {codes}.</source>
       <translation>指数 {index}（{year}）：所有单元取值相同的指标已被剔除：{codes}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="199" />
+      <location filename="../../core/indices/composite.py" line="196" />
       <source>Index {index}{year}: dimension {dimensions} has no usable indicator (all are constant or absent); add indicators or remove the dimension.</source>
       <translation>指数 {index}{year}：维度 {dimensions} 没有可用的指标（全部为常数或缺失）；请增加指标或移除该维度。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/composite.py" line="229" />
+      <location filename="../../core/indices/composite.py" line="226" />
       <source>{index}, TOPSIS closeness</source>
       <translation>{index}，TOPSIS 贴近度</translation>
     </message>
@@ -9415,12 +9493,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>此处 CRITIC 权重无定义（只有一个指标，或指标间完全相关）；请使用熵权法或等权重。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/encoding.py" line="85" />
+      <location filename="../../core/indices/encoding.py" line="83" />
       <source>The table cannot be read as {encoding} (byte {position} is invalid); choose another encoding or “Detect automatically”.</source>
       <translation>无法以 {encoding} 读取该表格（第 {position} 个字节无效）；请选择其他编码或“自动识别”。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/encoding.py" line="91" />
+      <location filename="../../core/indices/encoding.py" line="89" />
       <source>Unknown text encoding “{encoding}”; use one of {choices}.</source>
       <translation>未知的文本编码“{encoding}”；请使用以下之一：{choices}。</translation>
     </message>
@@ -9565,112 +9643,42 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{span} 个字符的文本</translation>
     </message>
     <message>
-      <location filename="../../core/indices/layouts.py" line="61" />
-      <source>The table has no column “{column}” ({what}); its columns are: {columns}.</source>
-      <translation>表中没有列“{column}”（{what}）；现有的列为：{columns}。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="67" />
-      <source>Cannot tell which column holds the {what}; name it in the parameters (columns: {columns}).</source>
-      <translation>无法判断哪一列是{what}；请在参数中指定（现有的列：{columns}）。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="97" />
-      <source>Column “{column}” must hold a year on every row (e.g. 2019); see {rows}.</source>
-      <translation>列“{column}”的每一行都必须是年份（如 2019）；请查看 {rows}。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="107" />
-      <source>The table has no indicator {names}; its columns are: {columns}.</source>
-      <translation>表中没有指标 {names}；现有的列为：{columns}。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="121" />
-      <source>The table has no indicator {names}; it has: {available}.</source>
-      <translation>表中没有指标 {names}；现有的指标为：{available}。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="134" />
-      <source>The table repeats unit-year-indicator rows: {rows}; keep one row each.</source>
-      <translation>表中有重复的单元-年份-指标行：{rows}；请每组只保留一行。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="167" />
-      <source>Several columns give the same indicator and year: {clashes}. Keep one column for each, or rename the others.</source>
-      <translation>多个列给出了同一指标、同一年份的值：{clashes}。请每组只保留一列，或重命名其他列。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="188" />
-      <source>Unknown table layout “{layout}”; use one of {layouts}.</source>
-      <translation>未知的表格格式“{layout}”；请使用以下之一：{layouts}。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="191" />
-      <source>unit codes or names</source>
-      <translation>单元代码或名称</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="192" />
-      <source>years</source>
-      <translation>年份</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="198" />
-      <source>indicator names</source>
-      <translation>指标名称</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="200" />
-      <source>values</source>
-      <translation>数值</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="218" />
-      <source>The table has no numeric indicator columns besides {key} and {year}; check the layout and the delimiter.</source>
-      <translation>除 {key} 和 {year} 外，表中没有数值型指标列；请检查表格格式和分隔符。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/layouts.py" line="220" />
-      <source>The table has no numeric indicator columns besides {key}; check the layout and the delimiter.</source>
-      <translation>除 {key} 外，表中没有数值型指标列；请检查表格格式和分隔符。</translation>
-    </message>
-    <message>
-      <location filename="../../core/indices/missing.py" line="32" />
+      <location filename="../../core/indices/missing.py" line="30" />
       <source>Unknown missing-value policy “{policy}”; use one of {policies}.</source>
       <translation>未知的缺失值处理方式“{policy}”；请使用以下之一：{policies}。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="50" />
+      <location filename="../../core/indices/missing.py" line="48" />
       <source>Index {index}: {count} indicator values are missing, {infinite} of them because they are not finite numbers (±inf) ({examples}). Correct the data, or choose to drop those city-years or to fill them with the year mean.</source>
       <translation>指数 {index}：{count} 个指标值缺失，其中 {infinite} 个因为不是有限数（±inf）（{examples}）。请修正数据，或选择剔除这些城市-年份，或用当年均值填补。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="55" />
+      <location filename="../../core/indices/missing.py" line="53" />
       <source>Index {index}: {count} indicator values are missing ({examples}). Complete the data, or choose to drop those city-years or to fill them with the year mean.</source>
       <translation>指数 {index}：有 {count} 个指标值缺失（{examples}）。请补全数据，或选择剔除这些城市-年份、或以当年均值填补。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="62" />
+      <location filename="../../core/indices/missing.py" line="60" />
       <source>not a finite number (±inf): city-year dropped</source>
       <translation>不是有限数（±inf）：已剔除该城市-年份</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="63" />
+      <location filename="../../core/indices/missing.py" line="61" />
       <source>city-year dropped</source>
       <translation>已剔除该城市-年份</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="72" />
+      <location filename="../../core/indices/missing.py" line="70" />
       <source>Index {index}: {pairs} have no value for any unit, so there is no mean to fill with; remove the indicator or the year.</source>
       <translation>指数 {index}：{pairs} 在所有单元中都没有值，无均值可供填补；请移除该指标或该年份。</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="76" />
+      <location filename="../../core/indices/missing.py" line="74" />
       <source>not a finite number (±inf): filled with the year mean {mean}</source>
       <translation>不是有限数（±inf）：已用当年均值 {mean} 填补</translation>
     </message>
     <message>
-      <location filename="../../core/indices/missing.py" line="77" />
+      <location filename="../../core/indices/missing.py" line="75" />
       <source>filled with the year mean {mean}</source>
       <translation>已用当年均值 {mean} 填补</translation>
     </message>
@@ -9863,6 +9871,76 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/indices/system.py" line="194" />
       <source>The indicator table must have {width} cells per row (code, index, dimension, direction, weight); it has {count} cells.</source>
       <translation>指标表每行必须有 {width} 个单元格（code、index、dimension、direction、weight）；当前有 {count} 个。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="61" />
+      <source>The table has no column “{column}” ({what}); its columns are: {columns}.</source>
+      <translation>表中没有列“{column}”（{what}）；现有的列为：{columns}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="67" />
+      <source>Cannot tell which column holds the {what}; name it in the parameters (columns: {columns}).</source>
+      <translation>无法判断哪一列是{what}；请在参数中指定（现有的列：{columns}）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="97" />
+      <source>Column “{column}” must hold a year on every row (e.g. 2019); see {rows}.</source>
+      <translation>列“{column}”的每一行都必须是年份（如 2019）；请查看 {rows}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="107" />
+      <source>The table has no indicator {names}; its columns are: {columns}.</source>
+      <translation>表中没有指标 {names}；现有的列为：{columns}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="121" />
+      <source>The table has no indicator {names}; it has: {available}.</source>
+      <translation>表中没有指标 {names}；现有的指标为：{available}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="134" />
+      <source>The table repeats unit-year-indicator rows: {rows}; keep one row each.</source>
+      <translation>表中有重复的单元-年份-指标行：{rows}；请每组只保留一行。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="167" />
+      <source>Several columns give the same indicator and year: {clashes}. Keep one column for each, or rename the others.</source>
+      <translation>多个列给出了同一指标、同一年份的值：{clashes}。请每组只保留一列，或重命名其他列。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="188" />
+      <source>Unknown table layout “{layout}”; use one of {layouts}.</source>
+      <translation>未知的表格格式“{layout}”；请使用以下之一：{layouts}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="191" />
+      <source>unit codes or names</source>
+      <translation>单元代码或名称</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="192" />
+      <source>years</source>
+      <translation>年份</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="198" />
+      <source>indicator names</source>
+      <translation>指标名称</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="200" />
+      <source>values</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="218" />
+      <source>The table has no numeric indicator columns besides {key} and {year}; check the layout and the delimiter.</source>
+      <translation>除 {key} 和 {year} 外，表中没有数值型指标列；请检查表格格式和分隔符。</translation>
+    </message>
+    <message>
+      <location filename="../../core/indices/table_shapes.py" line="220" />
+      <source>The table has no numeric indicator columns besides {key}; check the layout and the delimiter.</source>
+      <translation>除 {key} 外，表中没有数值型指标列；请检查表格格式和分隔符。</translation>
     </message>
     <message>
       <location filename="../../core/indices/tables.py" line="62" />
@@ -10335,12 +10413,27 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>字段 {field} 中有非数值的取值（如“{value}”）；请选择数值字段。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/export.py" line="54" />
+      <location filename="../../core/panel.py" line="169" />
+      <source>The id field {field} is empty (NULL) for {count} feature(s); fill it or choose another field.</source>
+      <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请填写或选择其他字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/panel.py" line="175" />
+      <source>The id field {field} is not unique: {values} occur more than once; choose a unique field (e.g. adcode).</source>
+      <translation>标识字段 {field} 不唯一：{values} 出现多次；请选择唯一的字段（如 adcode）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/panel.py" line="186" />
+      <source>A long layer (one feature per unit and year) needs its unit id field (e.g. adcode) so that the rows of a unit are matched: choose the unit id field.</source>
+      <translation>长格式图层（每个单元每年一个要素）需要单元标识字段（如 adcode）来匹配同一单元的各行：请选择单元标识字段。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/export.py" line="53" />
       <source>Unknown table format “{format}”; use one of {formats}.</source>
       <translation>未知的表格格式“{format}”；请使用 {formats} 之一。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/export.py" line="57" />
+      <location filename="../../core/regression/export.py" line="56" />
       <source>Writing {format} tables needs the Python package {package}: install it (Plugins › Digital Resilience Toolkit › Install dependencies).</source>
       <translation>写出 {format} 表格需要 Python 软件包 {package}：请安装（插件 › 数字韧性工具箱 › 安装依赖）。</translation>
     </message>
@@ -10545,107 +10638,107 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{count} 个单元在区块字段 {field} 中没有值：{ids}。请补全或选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="69" />
+      <location filename="../../core/weights/build.py" line="81" />
       <source>automatic</source>
       <translation>自动</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="71" />
+      <location filename="../../core/weights/build.py" line="83" />
       <source>queen contiguity</source>
       <translation>Queen 邻接</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="71" />
+      <location filename="../../core/weights/build.py" line="83" />
       <source>rook contiguity</source>
       <translation>Rook 邻接</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="73" />
+      <location filename="../../core/weights/build.py" line="85" />
       <source>{weights}, order {order} (cumulative)</source>
       <translation>{weights}，{order} 阶（累积）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="74" />
+      <location filename="../../core/weights/build.py" line="86" />
       <source>{weights}, order {order}</source>
       <translation>{weights}，{order} 阶</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="76" />
+      <location filename="../../core/weights/build.py" line="88" />
       <source>k-nearest neighbours (k = {k}, symmetric)</source>
       <translation>k 近邻（k = {k}，对称）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="77" />
+      <location filename="../../core/weights/build.py" line="89" />
       <source>k-nearest neighbours (k = {k})</source>
       <translation>k 近邻（k = {k}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="79" />
+      <location filename="../../core/weights/build.py" line="91" />
       <source>distance band ({distance})</source>
       <translation>距离带（{distance}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="81" />
+      <location filename="../../core/weights/build.py" line="93" />
       <source>inverse distance (α = {power}, cut-off {cutoff})</source>
       <translation>反距离（α = {power}，截断距离 {cutoff}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="83" />
+      <location filename="../../core/weights/build.py" line="95" />
       <source>inverse distance (α = {power})</source>
       <translation>反距离（α = {power}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="86" />
+      <location filename="../../core/weights/build.py" line="98" />
       <source>{kernel} kernel (adaptive, k = {k})</source>
       <translation>{kernel}核函数（自适应带宽，k = {k}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="87" />
+      <location filename="../../core/weights/build.py" line="99" />
       <source>{kernel} kernel (fixed, {distance})</source>
       <translation>{kernel}核函数（固定带宽，{distance}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="89" />
+      <location filename="../../core/weights/build.py" line="101" />
       <source>economic distance ({field})</source>
       <translation>经济距离（{field}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="91" />
+      <location filename="../../core/weights/build.py" line="103" />
       <source>economic-geographic ({field}, φ = {share})</source>
       <translation>经济地理嵌套（{field}，φ = {share}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="93" />
+      <location filename="../../core/weights/build.py" line="105" />
       <source>economic-geographic ({field}, product)</source>
       <translation>经济地理乘积（{field}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="95" />
+      <location filename="../../core/weights/build.py" line="107" />
       <source>block ({field})</source>
       <translation>区块（{field}）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="99" />
+      <location filename="../../core/weights/build.py" line="111" />
       <source>{weights}, islands attached</source>
       <translation>{weights}，已连接孤岛</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="100" />
+      <location filename="../../core/weights/build.py" line="112" />
       <source>{weights}, transformation {transform}</source>
       <translation>{weights}，标准化方式 {transform}</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="113" />
+      <location filename="../../core/weights/build.py" line="125" />
       <source>Unknown kind of weights “{kind}”; use one of {kinds}.</source>
       <translation>未知的权重类型“{kind}”；请使用以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="161" />
+      <location filename="../../core/weights/build.py" line="173" />
       <source>Block weights need a category field (e.g. province): choose the block field (under Advanced parameters).</source>
       <translation>区块权重需要一个分类字段（如省份）：请选择区块字段（在高级参数中）。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/build.py" line="164" />
+      <location filename="../../core/weights/build.py" line="176" />
       <source>The layer has no field {field}; choose an existing block field.</source>
       <translation>图层中没有字段 {field}；请选择已有的区块字段。</translation>
     </message>
@@ -10860,97 +10953,97 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{count} 个单元与 {k} 个或更多其他单元共用同一点，其自适应带宽为零：{ids}。请增大 k 或合并重复的单元。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="21" />
+      <location filename="../../core/weights/kinds.py" line="27" />
       <source>triangular</source>
       <translation>三角</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="21" />
+      <location filename="../../core/weights/kinds.py" line="27" />
       <source>uniform</source>
       <translation>均匀</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="22" />
+      <location filename="../../core/weights/kinds.py" line="28" />
       <source>epanechnikov</source>
       <translation>Epanechnikov </translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="22" />
+      <location filename="../../core/weights/kinds.py" line="28" />
       <source>quartic</source>
       <translation>四次</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="23" />
+      <location filename="../../core/weights/kinds.py" line="29" />
       <source>gaussian</source>
       <translation>高斯</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="30" />
+      <location filename="../../core/weights/kinds.py" line="36" />
       <source>k-nearest neighbours</source>
       <translation>k 近邻</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="30" />
+      <location filename="../../core/weights/kinds.py" line="36" />
       <source>distance band</source>
       <translation>距离阈值</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="31" />
+      <location filename="../../core/weights/kinds.py" line="37" />
       <source>inverse distance</source>
       <translation>反距离</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="31" />
+      <location filename="../../core/weights/kinds.py" line="37" />
       <source>kernel</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="32" />
+      <location filename="../../core/weights/kinds.py" line="38" />
       <source>economic distance</source>
       <translation>经济距离</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="32" />
+      <location filename="../../core/weights/kinds.py" line="38" />
       <source>economic-geographic</source>
       <translation>经济地理嵌套</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="33" />
+      <location filename="../../core/weights/kinds.py" line="39" />
       <source>block (same category)</source>
       <translation>区块（同类别）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="33" />
+      <location filename="../../core/weights/kinds.py" line="39" />
       <source>custom</source>
       <translation>自定义</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="35" />
+      <location filename="../../core/weights/kinds.py" line="41" />
       <source>row-standardised</source>
       <translation>行标准化</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="35" />
+      <location filename="../../core/weights/kinds.py" line="41" />
       <source>binary</source>
       <translation>二值</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="36" />
+      <location filename="../../core/weights/kinds.py" line="42" />
       <source>variance-stabilising</source>
       <translation>方差稳定化</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="36" />
+      <location filename="../../core/weights/kinds.py" line="42" />
       <source>original values</source>
       <translation>原始值</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="44" />
+      <location filename="../../core/weights/kinds.py" line="50" />
       <source>file {name}</source>
       <translation>文件 {name}</translation>
     </message>
     <message>
-      <location filename="../../core/weights/kinds.py" line="50" />
+      <location filename="../../core/weights/kinds.py" line="56" />
       <source>{weights}, {transform}</source>
       <translation>{weights}，{transform}</translation>
     </message>
@@ -10965,27 +11058,27 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>k = {k} 需要多于 {k} 个单元，但图层只有 {n} 个；请选择 k ≤ {max_k}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/model.py" line="44" />
+      <location filename="../../core/weights/model.py" line="45" />
       <source>The weights matrix is {shape} but there are {n} units.</source>
       <translation>权重矩阵为 {shape}，但单元数为 {n}。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/model.py" line="50" />
+      <location filename="../../core/weights/model.py" line="51" />
       <source>Unit ids must be unique to build spatial weights; choose a unique id field.</source>
       <translation>构建空间权重时单元标识必须唯一；请选择唯一的标识字段。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/model.py" line="52" />
+      <location filename="../../core/weights/model.py" line="53" />
       <source>Unknown weights transformation “{transform}”; use R, B, V or O.</source>
       <translation>未知的权重标准化方式“{transform}”；请使用 R、B、V 或 O。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/points.py" line="26" />
+      <location filename="../../core/weights/points.py" line="25" />
       <source>{count} feature(s) have no geometry: {names}. Remove them or repair their geometry.</source>
       <translation>{count} 个要素没有几何：{names}。请删除或修复其几何。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/points.py" line="32" />
+      <location filename="../../core/weights/points.py" line="31" />
       <source>Unknown point method “{method}”; use centroid or point_on_surface.</source>
       <translation>未知的取点方法“{method}”；请使用 centroid 或 point_on_surface。</translation>
     </message>
@@ -11145,79 +11238,59 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>原始权重（最小 / 最大）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="193" />
+      <location filename="../../processing/algorithms/convergence.py" line="189" />
       <source>The indicator {variable} cannot also be a control; remove it from the controls.</source>
       <translation>指标 {variable} 不能同时作为控制变量；请将其从控制变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="203" />
+      <location filename="../../processing/algorithms/convergence.py" line="199" />
       <source>Spatial models need the cities' geometries or a weights file; the layer has no geometry, so choose a GAL/GWT weights file.</source>
       <translation>空间模型需要城市的几何或权重文件；该图层没有几何，请选择 GAL/GWT 权重文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/convergence.py" line="251" />
+      <location filename="../../processing/algorithms/convergence.py" line="247" />
       <source>The group field {field} changes over the years for {count} unit(s): {units}; a unit must stay in one group.</source>
       <translation>分组字段 {field} 在 {count} 个单元中随年份变化：{units}；每个单元必须始终属于同一组。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/core_node_coverage.py" line="259" />
-      <source>Longitude/latitude points need both a longitude and a latitude field; choose them, or use the centroid or a point on the surface.</source>
-      <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/join_table.py" line="164" />
+      <location filename="../../processing/algorithms/join_table.py" line="160" />
       <source>codes or names of the cities</source>
       <translation>城市的代码或名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="146" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="120" />
       <source>No core expression is given; choose the field that marks the cores (e.g. "IS_CORE" = 1 from Core–node coverage).</source>
       <translation>未给出核心表达式；请选择标记核心的字段（如“核心–节点覆盖”输出的 "IS_CORE" = 1）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="358" />
+      <location filename="../../processing/algorithms/report_map.py" line="356" />
       <source>The field {field} is not in the layer.</source>
       <translation>图层中没有字段 {field}。</translation>
     </message>
     <message>
-      <location filename="../../processing/io/invalid_geometries.py" line="62" />
+      <location filename="../../processing/io/invalid_geometries.py" line="60" />
       <source>The layer has no feature (or none is selected); choose a layer with at least one feature.</source>
       <translation>图层中没有要素（或未选中任何要素）；请选择至少含一个要素的图层。</translation>
     </message>
     <message>
-      <location filename="../../processing/io/invalid_geometries.py" line="67" />
+      <location filename="../../processing/io/invalid_geometries.py" line="65" />
       <source>No feature of the layer has a geometry; check the layer (or its selection).</source>
       <translation>图层中没有任何要素具有几何；请检查图层（或其选择集）。</translation>
     </message>
     <message>
-      <location filename="../../processing/io/invalid_geometries.py" line="124" />
+      <location filename="../../processing/io/invalid_geometries.py" line="122" />
       <source>{count} feature(s) have invalid geometries: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that this algorithm repairs them for the analysis.</source>
       <translation>{count} 个要素的几何无效：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，由本算法为分析修复这些几何。</translation>
     </message>
     <message>
-      <location filename="../../processing/io/invalid_geometries.py" line="153" />
+      <location filename="../../processing/io/invalid_geometries.py" line="151" />
       <source>{count} feature(s) have invalid geometries, so spatial weights cannot be built: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that the weights use repaired copies.</source>
       <translation>{count} 个要素的几何无效，无法构建空间权重：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，使权重采用修复后的副本。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/panel.py" line="53" />
-      <source>A long layer (one feature per unit and year) needs its unit id field (e.g. adcode) so that the rows of a unit are matched: choose the unit id field.</source>
-      <translation>长格式图层（每个单元每年一个要素）需要单元标识字段（如 adcode）来匹配同一单元的各行：请选择单元标识字段。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/parameters/panel.py" line="120" />
-      <source>The id field {field} is empty (NULL) for {count} feature(s); fill it.</source>
-      <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请补全。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/parameters/weights.py" line="283" />
-      <source>The id field {field} is empty (NULL) for {count} feature(s); fill it or choose another field.</source>
-      <translation>标识字段 {field} 在 {count} 个要素中为空（NULL）；请填写或选择其他字段。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/parameters/weights.py" line="289" />
-      <source>The id field {field} is not unique: {values} occur more than once; choose a unique field (e.g. adcode).</source>
-      <translation>标识字段 {field} 不唯一：{values} 出现多次；请选择唯一的字段（如 adcode）。</translation>
+      <location filename="../../processing/parameters/cities.py" line="124" />
+      <source>Longitude/latitude points need both a longitude and a latitude field; choose them, or use the centroid or a point on the surface.</source>
+      <translation>经纬度点需要同时指定经度字段和纬度字段；请选择这两个字段，或使用质心或面上点。</translation>
     </message>
     <message>
       <source>Coefficient-of-variation weights need indicators with a positive mean; {codes} have a mean ≤ 0. Use the entropy or CRITIC method.</source>
@@ -11234,6 +11307,10 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     <message>
       <source>The dependent variable {name} has no variation left to explain (after the {effects} transformation); choose another variable or other panel effects.</source>
       <translation type="vanished">被解释变量 {name} 在 {effects} 变换后已无可解释的变异；请选择其他变量或其他面板效应。</translation>
+    </message>
+    <message>
+      <source>The id field {field} is empty (NULL) for {count} feature(s); fill it.</source>
+      <translation type="vanished">标识字段 {field} 在 {count} 个要素中为空（NULL）；请补全。</translation>
     </message>
     <message>
       <source>The table is neither UTF-8 nor GBK/GB18030 text; save it as “CSV UTF-8” or choose its encoding explicitly.</source>

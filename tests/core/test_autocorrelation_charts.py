@@ -11,6 +11,7 @@ import pytest
 
 from digital_resilience.core.autocorrelation.analyses import global_autocorrelation, local_moran_analysis
 from digital_resilience.core.autocorrelation.chart_data import scatter_panels, trend_series
+from digital_resilience.core.autocorrelation.options import ANALYTICAL_INFERENCE, InferenceSpec
 from digital_resilience.core.autocorrelation.runs import LayerUnits
 from digital_resilience.core.charts.base import font_families, save_chart
 from digital_resilience.core.charts.moran_scatter import moran_scatter_chart
@@ -28,7 +29,7 @@ def columbus_panel(root):
 
 
 def test_scatter_slope_is_morans_i_and_files_are_written(columbus_panel, tmp_path):
-    analysis = local_moran_analysis(columbus_panel, "CRIME", permutations=99, seed=1)
+    analysis = local_moran_analysis(columbus_panel, "CRIME", inference=InferenceSpec(permutations=99, seed=1))
     (panel,) = scatter_panels(analysis)
     # GeoDa's published Moran's I of CRIME (queen): 0.500; the slope of the plot is I.
     assert panel.slope == pytest.approx(0.500188557, abs=1e-9)
@@ -42,7 +43,8 @@ def test_scatter_slope_is_morans_i_and_files_are_written(columbus_panel, tmp_pat
 
 
 def test_bivariate_slope_is_the_bivariate_i(columbus_panel):
-    analysis = local_moran_analysis(columbus_panel, "CRIME", kind="bivariate", second="INC", permutations=0)
+    analysis = local_moran_analysis(columbus_panel, "CRIME", kind="bivariate", second="INC",
+                                    inference=ANALYTICAL_INFERENCE)
     (panel,) = scatter_panels(analysis)
     x, lag = analysis.runs[0].result.zx, analysis.runs[0].result.lag
     assert panel.slope == pytest.approx(float(x @ lag / (x @ x)))
@@ -53,7 +55,8 @@ def test_chinese_text_renders_without_missing_glyphs(columbus_panel, tmp_path):
     if len(font_families()) == 1:
         pytest.skip("no CJK font installed")
     frame = columbus_panel.frame.rename(columns={"CRIME": "犯罪率_2019"})
-    analysis = local_moran_analysis(LayerUnits.wide(frame, columbus_panel.weights), "犯罪率_2019", permutations=0)
+    analysis = local_moran_analysis(LayerUnits.wide(frame, columbus_panel.weights), "犯罪率_2019",
+                                    inference=ANALYTICAL_INFERENCE)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         save_chart(moran_scatter_chart(scatter_panels(analysis), title="莫兰散点图"), tmp_path / "中文.png")
@@ -77,8 +80,8 @@ def test_chart_over_the_years(tmp_path):
 
     weights = SpatialWeights(codes, sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)))
     frame = pd.DataFrame({f"DEI_{y}": codes % 5 + rng.normal(size=n) for y in (2011, 2012, 2013)})
-    table = global_autocorrelation(LayerUnits.wide(frame, weights), ["DEI_2011"], all_years=True, permutations=49,
-                                   seed=1).table
+    table = global_autocorrelation(LayerUnits.wide(frame, weights), ["DEI_2011"], all_years=True,
+                                   inference=InferenceSpec(permutations=49, seed=1)).table
     series = trend_series(table)
     assert series.statistic == "Moran's I" and series.inference == "permutation" and series.yearly
     moran = table[(table["statistic"] == "Moran's I") & (table["inference"] == "permutation")]
@@ -89,7 +92,7 @@ def test_chart_over_the_years(tmp_path):
     figure = moran_trend_chart(series.x, series.values, series.p_values, series.expected)
     assert open(save_chart(figure, tmp_path / "chart.png"), "rb").read(4) == b"\x89PNG"
     no_years = global_autocorrelation(LayerUnits.wide(frame.rename(columns=lambda c: c[:3] + c[-1]), weights),
-                                      ["DEI1", "DEI2"], permutations=0).table
+                                      ["DEI1", "DEI2"], inference=ANALYTICAL_INFERENCE).table
     series = trend_series(no_years)
     assert not series.yearly and list(series.x) == ["DEI1", "DEI2"] and series.inference == "randomisation"
     figure = moran_trend_chart(series.x, series.values, series.p_values, series.expected, lines=False)

@@ -461,3 +461,14 @@ def test_empty_layer_and_missing_coordinates_are_refused():
         core_node_coverage(sites_from_lonlat([], []), np.array([], dtype=object), CoverageSpec())
     with pytest.raises(InputError, match="1 feature\\(s\\) have no valid longitude/latitude: b"):
         sites_from_lonlat([100.0, np.nan], [30.0, 31.0], ids=np.array(["a", "b"]))
+
+
+def test_the_reported_gap_is_zero_when_proven_optimal_else_the_gap_or_unknown():
+    from digital_resilience.core.coverage.solver import MipResult
+
+    def result(optimal, gap):
+        return MipResult("x", optimal, 1.0, 1.0, gap, 0.0, 0, None)
+
+    assert result(True, 1e-5).gap_or(-1.0) == 0.0
+    assert result(False, 0.25).gap_or(-1.0) == 0.25
+    assert result(False, None).gap_or(-1.0) == -1.0

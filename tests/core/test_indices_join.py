@@ -10,8 +10,8 @@ from digital_resilience.core.errors import InputError
 from digital_resilience.core.indices.field_names import indicator_stems, parse_mapping
 from digital_resilience.core.indices.join import join_panel
 from digital_resilience.core.indices.keys import normalise_code
-from digital_resilience.core.indices.layouts import table_to_panel
 from digital_resilience.core.indices.names import NameMatcher, normalise_name
+from digital_resilience.core.indices.table_shapes import table_to_panel
 from digital_resilience.core.indices.tables import read_table
 
 

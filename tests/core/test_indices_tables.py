@@ -7,8 +7,8 @@ import pytest
 
 from digital_resilience.core.errors import InputError
 from digital_resilience.core.indices.encoding import decode, detect_encoding
-from digital_resilience.core.indices.layouts import split_year_column, table_to_panel
 from digital_resilience.core.indices.numbers import parse_number, parse_year
+from digital_resilience.core.indices.table_shapes import split_year_column, table_to_panel
 from digital_resilience.core.indices.tables import read_table
 
 TEXT = "城市,年份,人均GDP,宽带\n北京市,2019,\"164,220\",45.1\n延边州,2019,—,12.5%\n"
@@ -127,7 +127,7 @@ def test_three_layouts_give_the_same_panel():
     wide_years = _frame([["110100", "1", "2", "3", "4"], ["120100", "", "5", "", "-"]],
                         ["adcode", "A_2018", "A2019", "B 2018", "2019_B"])
     panels = [table_to_panel(f, "adcode") for f in (long, wide, wide_years)]
-    assert [p.layout for p in panels] == ["long", "wide", "wide_years"]
+    assert [p.shape for p in panels] == ["long", "wide", "wide_years"]
     for panel in panels:
         frame = panel.frame.set_index(["key", "year"])[["A", "B"]].sort_index()
         frame = frame.dropna(how="all")

@@ -86,3 +86,33 @@ def test_every_long_layer_reader_refuses_years_that_are_not_whole_the_same_way()
         long_panel(long, "code", "YEAR", "Y", [], ["a", "b"])
     with pytest.raises(InputError, match=r"The unit id is empty \(NULL\) for 1 feature"):
         LayerUnits.long_units(pd.Series(["a", None, "b", "b"]), pd.Series([2011, 2012, 2011, 2012]))
+
+
+def test_unit_ids_from_the_id_field_or_the_feature_ids():
+    import numpy as np
+    import pandas as pd
+
+    from digital_resilience.core.errors import InputError
+    from digital_resilience.core.panel import require_unit_id, unit_ids
+
+    frame = pd.DataFrame({"code": [110000, 120000, 110000], "name": ["a", None, "c"]}, index=[7, 8, 9])
+    assert unit_ids(frame, None).tolist() == [7, 8, 9]
+    assert np.array_equal(unit_ids(frame, "code", unique=False), [110000, 120000, 110000])  # a long layer
+    with pytest.raises(InputError, match="not unique: 110000"):
+        unit_ids(frame, "code")
+    with pytest.raises(InputError, match=r"empty \(NULL\) for 1 feature"):
+        unit_ids(frame, "name")
+    with pytest.raises(InputError, match="needs its unit id field"):
+        require_unit_id(None, "year")
+    require_unit_id(None, None)
+    require_unit_id("code", "year")
+
+
+def test_weights_read_their_economic_and_block_fields():
+    from digital_resilience.core.weights.build import WeightsSpec
+
+    layer = ["code", "GDP_2011", "GDP_2012", "PROV"]
+    assert WeightsSpec(kind="economic", field="GDP_2012").layer_fields(layer) == ["GDP_2011", "GDP_2012"]
+    assert WeightsSpec(kind="economic", field="GDP_2012", all_years=False).layer_fields(layer) == ["GDP_2012"]
+    assert WeightsSpec(kind="block", block_field="PROV").layer_fields(layer) == ["PROV"]
+    assert WeightsSpec(kind="queen", block_field="PROV").layer_fields(layer) == []

@@ -29,7 +29,7 @@ def number(value):
 def joined_path(tmp_path_factory, sample_dir, cities_frame):
     """The sample cities with the synthetic panel attached (written by the core, not by Processing)."""
     from digital_resilience.core.indices.join import join_panel
-    from digital_resilience.core.indices.layouts import table_to_panel
+    from digital_resilience.core.indices.table_shapes import table_to_panel
     from digital_resilience.core.indices.tables import read_table
 
     table = read_table(sample_dir / "synthetic_panel.csv")

@@ -241,7 +241,7 @@ def test_enum_options_and_legends_in_chinese(provider, chinese):
     assert local_moran.parameterDefinition("CORRECTION").options() == ["无", "错误发现率（Benjamini–Hochberg）",
                                                                        "Bonferroni"]
     assert local_moran.parameterDefinition("WEIGHTS_KIND").options()[:3] == ["Queen 邻接", "Rook 邻接", "K 近邻"]
-    assert scheme_labels()[0] == "自然断点（Fisher–Jenks）"
+    assert scheme_labels()["fisher_jenks"] == "自然断点（Fisher–Jenks）"
     legend = [label for _, _, label in hotspot_style("GI_LAB").renderer.categories]
     assert legend[:7] == ["热点（99% 置信度）", "热点（95% 置信度）", "热点（90% 置信度）", "不显著",
                           "冷点（90% 置信度）", "冷点（95% 置信度）", "冷点（99% 置信度）"]
@@ -315,3 +315,39 @@ def test_a_core_warning_reaches_the_feedback_in_chinese(provider, chinese, citie
     assert any(w.startswith("GAPS：已剔除 8 个含 NULL 值的单元：") for w in feedback.warnings), feedback.warnings
     assert any("没有邻居，未参与检验（“无邻居”）" in w for w in feedback.warnings)
     assert any(i.startswith("GAPS 莫兰指数（Moran's I）（随机化假设）：") for i in feedback.infos), feedback.infos
+
+
+def test_extractor_reads_the_context_of_a_translator(tmp_path):
+    """``tr = translator("Ctx")`` (processing/translation.py) is every helper module's ``tr``."""
+    i18n = load_i18n_script()
+    (tmp_path / "processing").mkdir()
+    (tmp_path / "processing" / "helper.py").write_text(textwrap.dedent('''
+        from .translation import translator
+
+        tr = translator("HelperParameters")
+
+        def add(algorithm):
+            return tr("Helper label")
+    '''), encoding="utf-8")
+    assert {(m.context, m.source) for m in i18n.extract(tmp_path)} == {("HelperParameters", "Helper label")}
+
+
+def test_one_translator_and_no_module_tr_functions():
+    """Module texts go through ``processing/translation.py: translator`` (one implementation)."""
+    import ast
+
+    defined = []
+    for path in sorted((ROOT / "processing").rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and node.name == "tr":
+                defined.append(path.relative_to(ROOT).as_posix())
+    # The report builders move to core (issue 15, section 2) and take their translator with them.
+    assert set(defined) <= {"processing/autocorrelation_report.py", "processing/mediation_report.py",
+                            "processing/convergence_report.py"}
+
+
+def test_translator_translates_in_its_context(chinese):
+    from digital_resilience.processing.translation import translator
+
+    assert translator("WeightsParameters")("Kind of spatial weights") != "Kind of spatial weights"
+    assert translator("NoSuchContext")("Kind of spatial weights") == "Kind of spatial weights"

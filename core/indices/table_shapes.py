@@ -1,4 +1,4 @@
-"""The three layouts of an indicator table, turned into one: a row per unit and year.
+"""The three shapes of an indicator table, turned into one: a row per unit and year.
 
 * ``long``: unit, year, indicator, value (one row per unit, year and indicator);
 * ``wide``: unit, year, one column per indicator (the sample's ``synthetic_panel.csv``);
@@ -21,9 +21,9 @@ import pandas as pd
 
 from ..errors import InputError, Message, preview
 from .numbers import numeric_share, parse_year, to_numbers
+from .options import TABLE_SHAPES
 
 #: Layout choices of the dialog, in order (append only).
-LAYOUTS = ("auto", "long", "wide", "wide_years")
 
 YEAR_NAMES = ("year", "years", "yr", "年份", "年度", "年", "统计年份", "时间")
 INDICATOR_NAMES = ("indicator", "variable", "var", "item", "指标", "指标名称", "指标代码", "变量", "项目")
@@ -41,7 +41,7 @@ class TablePanel:
 
     frame: pd.DataFrame
     indicators: list[str]
-    layout: str
+    shape: str  # long, wide or wide_years
     key_column: str
     year_column: str | None = None
     skipped: list[str] = field(default_factory=list)
@@ -80,7 +80,7 @@ def split_year_column(name: str) -> tuple[str, int] | None:
     return None
 
 
-def detect_layout(columns, key: str, year: str | None, indicator: str | None, value: str | None) -> str:
+def detect_shape(columns, key: str, year: str | None, indicator: str | None, value: str | None) -> str:
     if year and indicator and value:
         return "long"
     if year:
@@ -180,28 +180,28 @@ def _wide_years(frame, key, chosen, decisions) -> tuple[pd.DataFrame, list[str],
     return tidy, stems, skipped
 
 
-def table_to_panel(frame: pd.DataFrame, key_column: str, layout: str = "auto", year_column: str | None = None,
+def table_to_panel(frame: pd.DataFrame, key_column: str, shape: str = "auto", year_column: str | None = None,
                    indicator_column: str | None = None, value_column: str | None = None,
                    indicators=None) -> TablePanel:
-    """Recognise the layout of ``frame`` (cells from :mod:`tables`) and return the canonical panel."""
-    if layout not in LAYOUTS:
-        raise InputError("Unknown table layout “{layout}”; use one of {layouts}.", layout=layout,
-                         layouts=", ".join(LAYOUTS))
+    """Recognise the shape of ``frame`` (cells from :mod:`tables`) and return the canonical panel."""
+    if shape not in TABLE_SHAPES:
+        raise InputError("Unknown table layout “{layout}”; use one of {layouts}.", layout=shape,
+                         layouts=", ".join(TABLE_SHAPES))
     columns = list(frame.columns)
     key = find_column(columns, key_column, (), Message("unit codes or names"))
-    year = find_column(columns, year_column, YEAR_NAMES, Message("years"), required=layout in ("long", "wide") and
+    year = find_column(columns, year_column, YEAR_NAMES, Message("years"), required=shape in ("long", "wide") and
                        bool(year_column))
-    if layout == "wide_years":
+    if shape == "wide_years":
         year = None
     indicator = value = None
-    if layout in ("auto", "long"):
+    if shape in ("auto", "long"):
         indicator = find_column(columns, indicator_column, INDICATOR_NAMES, Message("indicator names"),
-                                required=layout == "long")
-        value = find_column(columns, value_column, VALUE_NAMES, Message("values"), required=layout == "long")
-        if layout == "long" and year is None:
+                                required=shape == "long")
+        value = find_column(columns, value_column, VALUE_NAMES, Message("values"), required=shape == "long")
+        if shape == "long" and year is None:
             year = find_column(columns, None, YEAR_NAMES, Message("years"))
     chosen = [str(c) for c in indicators] if indicators else None
-    found = detect_layout(columns, key, year, indicator, value) if layout == "auto" else layout
+    found = detect_shape(columns, key, year, indicator, value) if shape == "auto" else shape
     decisions: list = []
     if found == "long":
         tidy, names = _long(frame, key, year, indicator, value, chosen, decisions)
