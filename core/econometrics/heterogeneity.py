@@ -401,7 +401,10 @@ def _interaction(data: PanelData, spectrum, spec: SpilloverSpec, effects: str, g
             "which give each city one effect per period; if cities' levels shift between the periods for reasons "
             "outside the model, the interaction test overstates the evidence and the separate models' test is the "
             "safer one.", key=key))
-    results = [GroupResult(Group(Message("all units (interaction model)")), model, None)]
+    # By period the effects of a group's interaction term are that period's effects (LeSage–Pace with its β, θ
+    # and the common ρ); for unit groups they would be those of all cities with the group's coefficients.
+    table = compute_effects(model, spectrum, spec.draws, spec.seed) if groups[0].units is None else None
+    results = [GroupResult(Group(Message("all units (interaction model)")), model, table)]
     comparisons, joint = [], []
     all_names = model.all_names()
     for prefix, quantity in (("", COEFFICIENT), ("W·", W_COEFFICIENT)):

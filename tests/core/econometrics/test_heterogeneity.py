@@ -232,3 +232,12 @@ def test_period_interaction_covariance_is_the_likelihoods_curvature(synthetic):
     # here); the W·X and ρ terms differ by up to 7 % (expected and observed information differ in ρ).
     assert comparison.se == pytest.approx(np.sqrt(r @ observed @ r), rel=0.01)
     np.testing.assert_allclose(model.standard_errors[:6], np.sqrt(np.diag(observed))[:6], rtol=0.01)
+    # Each period's effects (LeSage–Pace): (I − ρW)⁻¹(β_g I + θ_g W), dense, averaged by hand.
+    effects = result.groups[0].effects
+    inverse = np.linalg.inv(np.eye(n) - model.spatial * W)
+    for label in ("before 2016", "2016 and after"):
+        beta, theta = model.coefficient(f"DIG × {label}")[0], model.coefficient(f"W·DIG × {label}")[0]
+        impact = inverse @ (beta * np.eye(n) + theta * W)
+        direct, total = np.trace(impact) / n, impact.sum() / n
+        np.testing.assert_allclose([effects.value(f"DIG × {label}", kind)[0] for kind in ("direct", "total")],
+                                   [direct, total], rtol=1e-10)
