@@ -51,6 +51,14 @@ class _Moments:
         yy = self.d0 - 2.0 * lam * self.d1 + lam * lam * self.d2
         return beta, max(yy - float(m @ beta), 1e-300)
 
+    def ssr_derivative(self, lam: float) -> float:
+        """d SSR/dλ at the GLS β(λ): by the envelope theorem, the derivative with β held fixed."""
+        beta, _ = self.gls(lam)
+        dM = -(self.A1 + self.A1.T) + 2.0 * lam * self.A2
+        dm = -(self.c1 + self.c2) + 2.0 * lam * self.c3
+        dyy = -2.0 * self.d1 + 2.0 * lam * self.d2
+        return dyy - 2.0 * float(dm @ beta) + float(beta @ dM @ beta)
+
 
 def fit_error(data, W, spectrum, model: str = "SEM", effects: str = "none", durbin=None,
               bias_correction: bool = True) -> ModelResult:
@@ -63,6 +71,11 @@ def fit_error(data, W, spectrum, model: str = "SEM", effects: str = "none", durb
         _, ssr = moments.gls(lam)
         return -0.5 * n_obs * np.log(ssr / n_obs) + T * spectrum.logdet(lam)
 
+    def derivative(lam: float) -> float:
+        _, ssr = moments.gls(lam)
+        return -0.5 * n_obs * moments.ssr_derivative(lam) / ssr + T * spectrum.logdet_derivative(lam)
+
+    objective.derivative = derivative
     lam = maximise(objective, spectrum.lower, spectrum.upper, "λ", model)
     loglik = full_loglik(objective(lam), n_obs)
     beta, _ = moments.gls(lam)

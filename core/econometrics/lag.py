@@ -29,6 +29,12 @@ def concentrated_lag(e0, ed, n_obs: int, T: int, spectrum):
         ssr = a - 2.0 * rho * b + rho * rho * c
         return -0.5 * n_obs * np.log(ssr / n_obs) + T * spectrum.logdet(rho)
 
+    def derivative(rho: float) -> float:
+        """dℓ_c/dρ = −(N/2)·SSR'/SSR − T·tr(W(I − ρW)⁻¹), for :func:`.likelihood.maximise`'s last step."""
+        ssr = a - 2.0 * rho * b + rho * rho * c
+        return -0.5 * n_obs * (2.0 * rho * c - 2.0 * b) / ssr + T * spectrum.logdet_derivative(rho)
+
+    value.derivative = derivative
     return value
 
 

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import minimize_scalar
+from scipy.optimize import brentq, minimize_scalar
 
 from ..errors import InputError
 from ..progress import checkpoint
@@ -15,8 +15,13 @@ from .lee_yu import correct_fixed_effects
 from .results import ModelResult
 
 LOG_2PI = float(np.log(2.0 * np.pi))
-#: Search tolerance on ρ/λ (R spatialreg uses ≈1.5e-8; tighter costs nothing here).
+#: Search tolerance on ρ/λ. Brent's bounded search cannot stop closer than ≈1.5e-8·|ρ| to the maximum
+#: whatever this says (the likelihood is flat to rounding there; R spatialreg stops at the same place), so
+#: :func:`maximise` finishes with a root of the derivative (:func:`_polish`).
 TOLERANCE = 1e-10
+#: Half-width of the bracket, as a share of the admissible interval, in which :func:`_polish` seeks dℓ/dρ = 0
+#: around the search's optimum (100 times the search's own error).
+POLISH_SHARE = 1e-6
 #: ρ/λ closer to a bound b than this share of |b| counts as on the bound (spatial multiplier > 10⁴).
 BOUND_SHARE = 1e-4
 #: An ML σ² at or below this share of the variance of the (transformed) dependent variable is a perfect fit.
@@ -57,7 +62,9 @@ def maximise(function, lower: float, upper: float, name: str, model: str) -> flo
     """Maximise a concentrated log-likelihood over the open interval (lower, upper).
 
     Raises a clear error when the maximum sits on the bound of the admissible range: the
-    likelihood then has no interior maximum and the estimates would be meaningless.
+    likelihood then has no interior maximum and the estimates would be meaningless. An interior
+    optimum is refined to the root of the derivative when the function carries one
+    (``function.derivative``): see :func:`_polish`.
     """
     width = upper - lower
     margin = 1e-9 * width
@@ -79,7 +86,31 @@ def maximise(function, lower: float, upper: float, name: str, model: str) -> flo
             "weights (row-standardised weights are expected), add year fixed effects if all units share a trend, "
             "or choose another model.",
             model=model, name=name, value=value, lower=lower, upper=upper)
-    return value
+    return _polish(function, value, lower, upper)
+
+
+def _polish(function, value: float, lower: float, upper: float) -> float:
+    """The root of dℓ/dρ next to the bounded search's optimum ``value``.
+
+    Brent's search compares likelihood values, which near the maximum differ by less than their
+    rounding (ℓ(ρ̂ + δ) − ℓ(ρ̂) ≈ ℓ''δ²/2), so it stops about 1.5e-8·|ρ| away. The derivative is
+    still well above rounding there: Brent's root finder on it, in a bracket of ± :data:`POLISH_SHARE`
+    of the interval, gives ρ̂ to ≈1e-15. Without a sign change in the bracket (an exotic, flat
+    likelihood) the search's value stays.
+    """
+    derivative = getattr(function, "derivative", None)
+    if derivative is None:
+        return value
+    half = POLISH_SHARE * (upper - lower)
+    a, b = max(value - half, lower + 0.5 * (value - lower)), min(value + half, upper - 0.5 * (upper - value))
+    checkpoint()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        da, db = derivative(a), derivative(b)
+    if not (np.isfinite(da) and np.isfinite(db)) or da < 0.0 or db > 0.0:
+        return value
+    if da == 0.0 or db == 0.0:
+        return a if da == 0.0 else b
+    return float(brentq(derivative, a, b, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=200))
 
 
 def _near_bound(value: float, lower: float, upper: float) -> bool:

@@ -216,13 +216,15 @@ def write_spillover_csv(result, folder, tr=_identity) -> list[str]:
 
 # ------------------------------------------------------------- heterogeneity
 def _key_effect_cells(effects, key, tr):
-    if effects is None or key not in effects.variables:
+    """The key variable's effects, or (interaction model by period) those of each of its interaction terms."""
+    if effects is None:
         return {}
-    i = effects.variables.index(key)
     p = effects.p
     kinds = kind_labels(tr)
-    return {tr("{kind} effect of {key}").format(kind=kinds[kind], key=key):
-            (effects.estimate[i, j], effects.se[i, j], p[i, j]) for j, kind in enumerate(KINDS)}
+    return {tr("{kind} effect of {key}").format(kind=kinds[kind], key=variable):
+            (effects.estimate[i, j], effects.se[i, j], p[i, j])
+            for i, variable in enumerate(effects.variables) if variable == key or variable.startswith(key + " × ")
+            for j, kind in enumerate(KINDS)}
 
 
 def heterogeneity_table(result, tr=_identity, weights=None) -> PaperTable:

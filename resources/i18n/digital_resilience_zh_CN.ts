@@ -8643,17 +8643,22 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="392" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="398" />
+      <source>Interaction model by period: each city keeps one fixed effect over all years and the periods share ρ, σ² and the other coefficients, so the shift in a city's {key} between the periods also identifies the period coefficients. Its standard errors are therefore smaller than those of separate models, which give each city one effect per period; if cities' levels shift between the periods for reasons outside the model, the interaction test overstates the evidence and the separate models' test is the safer one. Both assume errors independent over a city's years; errors correlated within cities make these standard errors too small.</source>
+      <translation>按时期的交互模型：每个城市在全部年份只有一个固定效应，各时期共用 ρ、σ² 及其他系数，因此城市 {key} 在两个时期之间的变化也参与识别时期系数。其标准误因此小于分时期模型的标准误（后者为每个城市在每个时期各设一个固定效应）；若城市水平因模型以外的原因在两个时期之间发生变化，交互模型的检验会高估证据，此时分时期模型的检验更稳妥。两者都假定同一城市各年的误差相互独立；若城市内部误差相关，这些标准误会偏小。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="409" />
       <source>all units (interaction model)</source>
       <translation>全部单元（交互模型）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="405" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="422" />
       <source>Wald, joint covariance</source>
       <translation>Wald 检验，联合协方差</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="412" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="429" />
       <source>Wald: {quantity} of {key} equal in all groups</source>
       <translation>Wald 检验：{key} 的{quantity}在各组相等</translation>
     </message>
@@ -8683,12 +8688,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>Lee–Yu 修正（双向固定效应）：{name} {before} → {after}，σ² {sigma2} → {corrected}，β 相应调整。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/likelihood.py" line="48" />
+      <location filename="../../core/econometrics/likelihood.py" line="53" />
       <source>{model}: the data are fitted exactly (σ² = {sigma2:.3g}, practically zero), so the likelihood is unbounded and the estimates are meaningless. This happens with too few units for the model, or when an explanatory variable (or its spatial lag) reproduces {dependent}: use more units or remove that variable, or choose another model.</source>
       <translation>{model}：数据被完全拟合（σ² = {sigma2:.3g}，实际为零），因此似然函数无界，估计结果没有意义。这通常是因为单元数对该模型而言太少，或某个解释变量（或其空间滞后项）复现了 {dependent}：请增加单元、移除该变量，或选择其他模型。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/likelihood.py" line="76" />
+      <location filename="../../core/econometrics/likelihood.py" line="83" />
       <source>{model}: the spatial parameter {name} = {value:.4f} reached the bound of its admissible range ({lower:.4f}, {upper:.4f}); the likelihood has no interior maximum away from it. Check the spatial weights (row-standardised weights are expected), add year fixed effects if all units share a trend, or choose another model.</source>
       <translation>{model}：空间参数 {name} = {value:.4f} 达到了其容许范围（{lower:.4f}, {upper:.4f}）的边界；似然函数在边界之外没有内部最大值。请检查空间权重（应为行标准化权重）；若所有单元有共同趋势，请加入年份固定效应；或选择其他模型。</translation>
     </message>
@@ -8843,77 +8848,77 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{key}的{kind}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="230" />
+      <location filename="../../core/econometrics/report.py" line="232" />
       <source>All</source>
       <translation>全样本</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="238" />
+      <location filename="../../core/econometrics/report.py" line="240" />
       <source>{model} of {dependent} by group ({effects})</source>
       <translation>{dependent}的{model}分组估计（{effects}）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="253" />
+      <location filename="../../core/econometrics/report.py" line="255" />
       <source>Groups</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="257" />
+      <location filename="../../core/econometrics/report.py" line="259" />
       <source>Group</source>
       <translation>组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="257" />
+      <location filename="../../core/econometrics/report.py" line="259" />
       <source>Years</source>
       <translation>年数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="260" />
+      <location filename="../../core/econometrics/report.py" line="262" />
       <source>Does the effect of {key} differ between groups?</source>
       <translation>{key}的效应在组间是否存在差异？</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="261" />
+      <location filename="../../core/econometrics/report.py" line="263" />
       <source>Quantity</source>
       <translation>比较量</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="261" />
+      <location filename="../../core/econometrics/report.py" line="263" />
       <source>Group A</source>
       <translation>组 A</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="261" />
+      <location filename="../../core/econometrics/report.py" line="263" />
       <source>Group B</source>
       <translation>组 B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="261" />
+      <location filename="../../core/econometrics/report.py" line="263" />
       <source>A</source>
       <translation>A</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="261" />
+      <location filename="../../core/econometrics/report.py" line="263" />
       <source>B</source>
       <translation>B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="261" />
+      <location filename="../../core/econometrics/report.py" line="263" />
       <source>A − B</source>
       <translation>A − B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="261" />
+      <location filename="../../core/econometrics/report.py" line="263" />
       <source>A / B</source>
       <translation>A / B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="262" />
+      <location filename="../../core/econometrics/report.py" line="264" />
       <source>SE of A − B</source>
       <translation>A − B 的标准误</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="268" />
+      <location filename="../../core/econometrics/report.py" line="270" />
       <source>Test: {method}.</source>
       <translation>检验方法：{method}。</translation>
     </message>
