@@ -5,10 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
     QgsExpression,
-    QgsFeatureRequest,
     QgsGraduatedSymbolRenderer,
     QgsLayoutExporter,
     QgsLayoutItemMap,
@@ -24,7 +21,6 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
-    QgsRectangle,
     QgsRenderContext,
 )
 
@@ -32,9 +28,10 @@ from ...core.errors import Cancelled
 from ..algorithm import ResilienceAlgorithm, check_cancel
 from ..io.gdal_messages import PNG_NO_UPDATE, ignore_gdal_errors
 from ..maps import layouts
-from ..maps.china_basemaps import ChinaBasemaps, is_china_extent, load_china_basemaps, wgs84_extent, zoom
+from ..maps.china_basemaps import ChinaBasemaps, is_china_extent, load_china_basemaps, wgs84_extent
 from ..maps.layout_project import LayoutProject
-from ..maps.legend_placement import legend_size, place_legend
+from ..maps.page_frame import PageFrame
+from ..maps.page_style import PageStyle
 from ..maps.report_pages import Page, PageIterator
 from ..parameters.choices import chosen, enum_parameter
 from ..parameters.classification import CLASSES, CLASSIFICATION, add_classification_parameters, classification
@@ -45,7 +42,6 @@ from ..styling import (
     Single,
     Style,
     apply_style,
-    graduated_style,
 )
 
 FORMATS = ("pdf", "png", "svg")
@@ -181,7 +177,6 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
             raise QgsProcessingException(self.tr(
                 "Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”."
             ).format(name=Path(output).name))
-        self.legend_home = None  # the legend's rectangle in the template
         # A private project for the clones, basemaps and layout, freed in a fixed order when the
         # run ends, however it ends (layout_project.py).
         with LayoutProject(ellipsoid="EPSG:7030") as private:
@@ -197,7 +192,12 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         feedback.pushInfo(self.tr("Layers: {names}").format(names=", ".join(layer.name() for layer in thematic)))
 
         pages = self.pages(parameters, context, main_layer)
-        self.style_layer(parameters, context, main_layer, pages)
+        fields = parameter_as_strings(self, parameters, self.FIELD, context)
+        classes = classification(self, parameters, context)
+        ramp = chosen(self, parameters, self.RAMP, RAMP_NAMES, context)
+        per_year = chosen(self, parameters, self.BREAKS, self.BREAK_MODES, context) == "per_year"
+        self.style = PageStyle(classes["scheme"], classes["k"], ramp, per_year, classify=bool(fields))
+        self.style.apply(main_layer, pages, fields)
 
         layout = self.layout(parameters, context)
         items = layouts.layout_items(layout)
@@ -235,9 +235,10 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
 
         force_inset = chosen(self, parameters, self.CHINA, self.CHINA_MODES, context) == "yes"
 
+        frame = PageFrame(layout, items, main_map, inset, crs, self.project, china, force_inset)
+
         def prepare(page: Page) -> None:
-            self.prepare_page(page, layout, items, main_map, inset, main_layer, thematic, china,
-                              force_inset, crs)
+            self.prepare_page(page, frame, items, main_layer, thematic)
 
         iterator = PageIterator(layout, pages, prepare, single_path=output, feedback=feedback)
         Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -321,71 +322,6 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
                 field=names[0]))
         return [Page(key=str(v), label=str(v), value=v, column=names[0]) for v in values]
 
-    # ----------------------------------------------------------------- style
-    def style_layer(self, parameters, context, layer, pages) -> None:
-        """Graduated style on the chosen field (pooled over all years in a per-year atlas),
-        or the layer's own style when no field is chosen."""
-        import numpy as np
-
-        fields = parameter_as_strings(self, parameters, self.FIELD, context)
-        classes = classification(self, parameters, context)
-        self.scheme, self.k = classes["scheme"], classes["k"]
-        self.ramp = chosen(self, parameters, self.RAMP, RAMP_NAMES, context)
-        self.per_year = chosen(self, parameters, self.BREAKS, self.BREAK_MODES, context) == "per_year"
-        self.classify = bool(fields)
-        if not fields:
-            return
-        columns = [page.column for page in pages if page.year is not None] or fields
-        values = np.concatenate([self.field_values(layer, column) for column in columns])
-        self.pooled = values
-        alias = layer.attributeDisplayName(layer.fields().lookupField(fields[0]))
-        style = graduated_style(values, columns[0] if pages[0].year is not None else fields[0],
-                                self.scheme, self.k, self.ramp)
-        self.breaks = style.renderer.breaks
-        apply_style(layer, style)
-        stem = pages[0].column.rsplit("_", 1)[0] if pages[0].year is not None else None
-        layer.setName(stem or alias)
-
-    def field_values(self, layer, column):
-        import numpy as np
-
-        from ...core.errors import InputError
-
-        index = layer.fields().lookupField(column)
-        if index < 0:
-            raise InputError("The field {field} is not in the layer.", field=column)
-        if not layer.fields().at(index).isNumeric():
-            raise QgsProcessingException(self.tr(
-                "The field {field} is not numeric; choose a numeric field to classify, or leave the field "
-                "empty to keep the layer's style.").format(field=column))
-        request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes([index])
-        values = []
-        for count, feature in enumerate(layer.getFeatures(request)):
-            if count % 2000 == 0:
-                check_cancel()
-            values.append(feature.attributes()[index])
-        return np.array([np.nan if v is None or not isinstance(v, (int, float)) else v for v in values],
-                        dtype=float)
-
-    def restyle_for_year(self, layer, page: Page) -> None:
-        if self.classify:
-            values = self.field_values(layer, page.column)
-            if self.per_year:
-                style = graduated_style(values, page.column, self.scheme, self.k, self.ramp)
-            else:
-                style = graduated_style(self.pooled, page.column, breaks=self.breaks, ramp=self.ramp)
-            apply_style(layer, style)
-        else:
-            renderer = layer.renderer().clone()
-            renderer.setClassAttribute(page.column)
-            if self.per_year:  # the style's colours and number of classes, new breaks
-                colors = [r.symbol().color().name() for r in renderer.ranges()]
-                style = graduated_style(self.field_values(layer, page.column), page.column, self.scheme,
-                                        len(colors), colors=colors)
-                apply_style(layer, style)
-                return
-            layer.setRenderer(renderer)
-
     # ---------------------------------------------------------------- layout
     def layout(self, parameters, context):
         path = self.parameterAsFile(parameters, self.TEMPLATE_FILE, context)
@@ -427,12 +363,11 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         return is_china_extent(wgs84_extent(layers, self.project))
 
     # ------------------------------------------------------------------ pages
-    def prepare_page(self, page, layout, items, main_map, inset, layer, thematic, china, force_inset,
-                     crs) -> None:
-        """Re-style, filter, zoom and title the layout for ``page`` (called by the exporter)."""
+    def prepare_page(self, page, frame, items, layer, thematic) -> None:
+        """Re-style, filter, title and frame the layout for ``page`` (called by the exporter)."""
         expression = None
         if page.year is not None:
-            self.restyle_for_year(layer, page)
+            self.style.for_year(layer, page)
         if page.value is not None:
             expression = QgsExpression.createFieldEqualityExpression(page.column, page.value)
             if not layer.setSubsetString(expression):
@@ -447,51 +382,8 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
         if layouts.SUBTITLE in items:
             items[layouts.SUBTITLE].setText(self.subtitle)
             items[layouts.SUBTITLE].setVisibility(bool(self.subtitle))
-
-        wgs84 = wgs84_extent(thematic if page.value is None else [layer], self.project,
-                             None if page.value is None else expression)
-        show_inset = False
-        content = None
-        if wgs84 is not None and china:
-            # A map of (most of) China always carries the South China Sea islands, whatever the
-            # layer holds (e.g. 三沙市 left out); a page that reaches the islands too.
-            reaches_islands = wgs84.yMinimum() < layouts.MAINLAND_SOUTH < wgs84.yMaximum() - 5
-            show_inset = reaches_islands or force_inset or layouts.shows_most_of_china(wgs84)
-            if show_inset and wgs84.yMinimum() < layouts.MAINLAND_SOUTH:
-                wgs84.setYMinimum(min(layouts.MAINLAND_SOUTH, wgs84.yMaximum() - 1))
-        if wgs84 is not None:
-            to_map = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), crs, self.project)
-            extent = to_map.transformBoundingBox(wgs84)
-            content = QgsRectangle(extent)
-            extent.scale(1.04)
-            zoom(main_map, extent)
-            if show_inset:
-                # Keep the islands out of the main map: the frame's spare height goes to the top.
-                shown = main_map.extent()
-                if shown.yMinimum() < extent.yMinimum():
-                    main_map.setExtent(QgsRectangle(shown.xMinimum(), extent.yMinimum(), shown.xMaximum(),
-                                                    extent.yMinimum() + shown.height()))
-        if inset is not None:
-            inset.setVisibility(show_inset)
-            if show_inset:
-                x0, y0, x1, y1 = layouts.SOUTH_CHINA_SEA
-                to_map = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), crs, self.project)
-                zoom(inset, to_map.transformBoundingBox(QgsRectangle(x0, y0, x1, y1)))
-        if layouts.INSET_LABEL in items:
-            items[layouts.INSET_LABEL].setVisibility(show_inset)
-        legend = items.get(layouts.LEGEND)
-        if legend is not None:
-            legend.model().refreshLayerLegend(legend.model().rootGroup().findLayer(layer.id()))
-            legend.adjustBoxSize()
-            legend.refresh()
-            if self.legend_home is None:
-                self.legend_home = legend_size(legend)
-            # The legend covers no mapped feature: moved (and if need be the view shifted or
-            # zoomed out a little) where the rendered layers leave room.
-            place_legend(layout, legend, main_map, content, show_inset, self.legend_home,
-                         self.project.transformContext())
-        main_map.invalidateCache()
-        layout.refresh()
+        frame.show(wgs84_extent(thematic if page.value is None else [layer], self.project,
+                                None if page.value is None else expression), layer)
 
     # ---------------------------------------------------------------- export
     def export_error(self, result) -> str:

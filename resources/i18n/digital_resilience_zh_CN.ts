@@ -3940,17 +3940,17 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
   <context>
     <name>ReportMapAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="56" />
+      <location filename="../../processing/algorithms/report_map.py" line="52" />
       <source>Report map</source>
       <translation>报告地图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="57" />
+      <location filename="../../processing/algorithms/report_map.py" line="53" />
       <source>A print-ready map (PDF/PNG) with legend, scale bar and north arrow.</source>
       <translation>可直接打印的地图（PDF/PNG），含图例、比例尺和指北针。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="62" />
+      <location filename="../../processing/algorithms/report_map.py" line="58" />
       <source>Exports a styled layer, or the visible layers of the current project, as a finished report map (PDF, PNG or SVG, from the output's file extension) on a print layout template: title, subtitle, legend, scale bar, north arrow and data-source note.
 
 Style: leave Field empty to keep the layer's own style; choose a numeric field to draw a graduated map with the chosen classification (natural breaks by default) and colour ramp.
@@ -3971,167 +3971,167 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
 图集：“每年一页”将 STEM_YYYY 字段（如 DEI_2011 … DEI_2019）的每一年绘制在单独的一页上。默认各年使用相同的分级，便于跨年比较颜色：设置了字段时按所有年份合并计算分级，保留图层样式时沿用样式自身的断点；选择“每年单独分级”则每页重新分级。“按字段值每值一页”（如地区或省份）缩放到每个值的要素，其余要素以灰色显示，所有页面使用同一分级。PDF 包含所有页面；PNG 和 SVG 每页写一个文件（name_2019.png …）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="61" />
+      <location filename="../../processing/algorithms/report_map.py" line="57" />
       <source>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset</source>
       <translation>map,report,layout,print,pdf,png,svg,atlas,template,choropleth,legend,south china sea,inset,地图,报告,布局,打印,图集,模板,分级设色,图例,南海诸岛,附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="119" />
+      <location filename="../../processing/algorithms/report_map.py" line="115" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="121" />
+      <location filename="../../processing/algorithms/report_map.py" line="117" />
       <source>Layer (leave empty to map the current project's visible layers)</source>
       <translation>图层（留空则绘制当前项目的可见图层）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="123" />
+      <location filename="../../processing/algorithms/report_map.py" line="119" />
       <source>Field to classify</source>
       <translation>分类字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="125" />
+      <location filename="../../processing/algorithms/report_map.py" line="121" />
       <source>Field to classify (empty: keep the layer's style)</source>
       <translation>分级字段（留空：保留图层样式）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="127" />
+      <location filename="../../processing/algorithms/report_map.py" line="123" />
       <source>Colour ramp</source>
       <translation>色带</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="129" />
+      <location filename="../../processing/algorithms/report_map.py" line="125" />
       <source>Page</source>
       <translation>页面</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="131" />
+      <location filename="../../processing/algorithms/report_map.py" line="127" />
       <source>Title (default: the layer’s name)</source>
       <translation>标题（默认：图层名称）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="134" />
+      <location filename="../../processing/algorithms/report_map.py" line="130" />
       <source>Subtitle</source>
       <translation>副标题</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="136" />
+      <location filename="../../processing/algorithms/report_map.py" line="132" />
       <source>Data source note</source>
       <translation>数据来源说明</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="137" />
+      <location filename="../../processing/algorithms/report_map.py" line="133" />
       <source>Pages</source>
       <translation>页数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="138" />
+      <location filename="../../processing/algorithms/report_map.py" line="134" />
       <source>One page</source>
       <translation>单页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="138" />
+      <location filename="../../processing/algorithms/report_map.py" line="134" />
       <source>One page per year (STEM_YYYY fields)</source>
       <translation>每年一页（STEM_YYYY 字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="139" />
+      <location filename="../../processing/algorithms/report_map.py" line="135" />
       <source>One page per value of a field</source>
       <translation>按字段值每值一页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="141" />
+      <location filename="../../processing/algorithms/report_map.py" line="137" />
       <source>One page per value of</source>
       <translation>按字段值分页</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="143" />
+      <location filename="../../processing/algorithms/report_map.py" line="139" />
       <source>Field with one page per value (e.g. region)</source>
       <translation>每值一页的字段（如地区）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="144" />
+      <location filename="../../processing/algorithms/report_map.py" line="140" />
       <source>Classes of a page per year</source>
       <translation>逐年分页的分级方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="145" />
+      <location filename="../../processing/algorithms/report_map.py" line="141" />
       <source>Same classes for every year</source>
       <translation>各年使用相同分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="145" />
+      <location filename="../../processing/algorithms/report_map.py" line="141" />
       <source>Classify each year on its own</source>
       <translation>每年单独分级</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="148" />
+      <location filename="../../processing/algorithms/report_map.py" line="144" />
       <source>Own layout template</source>
       <translation>自定义布局模板</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="149" />
+      <location filename="../../processing/algorithms/report_map.py" line="145" />
       <source>Layout templates (*.qpt)</source>
       <translation>布局模板 (*.qpt)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="150" />
+      <location filename="../../processing/algorithms/report_map.py" line="146" />
       <source>Own layout template (.qpt; replaces Page)</source>
       <translation>自定义布局模板（.qpt；替代“页面”）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="151" />
+      <location filename="../../processing/algorithms/report_map.py" line="147" />
       <source>Map of China conventions</source>
       <translation>中国地图规范</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="152" />
+      <location filename="../../processing/algorithms/report_map.py" line="148" />
       <source>Automatic</source>
       <translation>自动</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="152" />
+      <location filename="../../processing/algorithms/report_map.py" line="148" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="152" />
+      <location filename="../../processing/algorithms/report_map.py" line="148" />
       <source>No</source>
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="153" />
+      <location filename="../../processing/algorithms/report_map.py" line="149" />
       <source>China: Albers projection, province boundaries and South China Sea inset</source>
       <translation>中国：Albers 投影、省界和南海诸岛附图</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="155" />
+      <location filename="../../processing/algorithms/report_map.py" line="151" />
       <source>Map projection (empty: automatic)</source>
       <translation>地图投影（留空：自动）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="157" />
+      <location filename="../../processing/algorithms/report_map.py" line="153" />
       <source>Resolution (dots per inch)</source>
       <translation>分辨率（每英寸点数）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="164" />
+      <location filename="../../processing/algorithms/report_map.py" line="160" />
       <source>PDF files (*.pdf);;PNG files (*.png);;SVG files (*.svg)</source>
       <translation>PDF 文件 (*.pdf);;PNG 文件 (*.png);;SVG 文件 (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="166" />
+      <location filename="../../processing/algorithms/report_map.py" line="162" />
       <source>Files written (separated by ;)</source>
       <translation>已写入的文件（以 ; 分隔）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="181" />
+      <location filename="../../processing/algorithms/report_map.py" line="177" />
       <source>Save the report map as .pdf, .png or .svg (the format follows the file name); got “{name}”.</source>
       <translation>请将报告地图保存为 .pdf、.png 或 .svg（格式由文件名决定）；得到的是“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="197" />
+      <location filename="../../processing/algorithms/report_map.py" line="192" />
       <source>Layers: {names}</source>
       <translation>图层：{names}</translation>
     </message>
@@ -4141,77 +4141,72 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
       <translation>该布局模板没有地图项；请在布局设计器中添加地图（项标识为 main_map）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="251" />
+      <location filename="../../processing/algorithms/report_map.py" line="252" />
       <source>{pages} page(s) written: {files}</source>
       <translation>已写入 {pages} 页：{files}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="269" />
+      <location filename="../../processing/algorithms/report_map.py" line="270" />
       <source>There is no layer to map: choose a layer, or run the algorithm from a project with visible layers.</source>
       <translation>没有可绘制的图层：请选择一个图层，或在含有可见图层的项目中运行本算法。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="307" />
+      <location filename="../../processing/algorithms/report_map.py" line="308" />
       <source>One page per year needs a yearly field (STEM_YYYY, e.g. DEI_2019): choose one in “Field to classify”, or give the layer a graduated style on such a field.</source>
       <translation>每年一页需要一个年度字段（STEM_YYYY，如 DEI_2019）：请在“分级字段”中选择，或为图层设置基于此类字段的分级样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="314" />
+      <location filename="../../processing/algorithms/report_map.py" line="315" />
       <source>One page per value of a field needs that field: choose it in “Field with one page per value” (e.g. region or province).</source>
       <translation>按字段值每值一页需要指定该字段：请在“每值一页的字段”中选择（如地区或省份）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="320" />
+      <location filename="../../processing/algorithms/report_map.py" line="321" />
       <source>The field {field} has no values; choose another field.</source>
       <translation>字段 {field} 没有值；请选择其他字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="358" />
-      <source>The field {field} is not numeric; choose a numeric field to classify, or leave the field empty to keep the layer's style.</source>
-      <translation>字段 {field} 不是数值型；请选择数值字段进行分级，或将字段留空以保留图层样式。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/report_map.py" line="397" />
+      <location filename="../../processing/algorithms/report_map.py" line="333" />
       <source>Could not read the layout template {path}; choose a .qpt file saved by QGIS's layout designer.</source>
       <translation>无法读取布局模板 {path}；请选择由 QGIS 布局设计器保存的 .qpt 文件。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="410" />
+      <location filename="../../processing/algorithms/report_map.py" line="346" />
       <source>South China Sea Islands</source>
       <translation>南海诸岛</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="413" />
+      <location filename="../../processing/algorithms/report_map.py" line="349" />
       <source>Legend</source>
       <translation>图例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="439" />
+      <location filename="../../processing/algorithms/report_map.py" line="374" />
       <source>Could not select the features of {value}.</source>
       <translation>无法选出 {value} 的要素。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="500" />
+      <location filename="../../processing/algorithms/report_map.py" line="392" />
       <source>the file cannot be written (a read-only folder, a file open in another program, or a missing folder); choose another file</source>
       <translation>无法写入文件（文件夹为只读、文件正被其他程序打开或文件夹不存在）；请选择其他文件</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="503" />
+      <location filename="../../processing/algorithms/report_map.py" line="395" />
       <source>not enough memory for the image; lower the resolution (DPI)</source>
       <translation>内存不足，无法生成图像；请降低分辨率（DPI）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="505" />
+      <location filename="../../processing/algorithms/report_map.py" line="397" />
       <source>the SVG layers could not be exported</source>
       <translation>无法导出 SVG 图层</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="506" />
+      <location filename="../../processing/algorithms/report_map.py" line="398" />
       <source>the layout export failed (code {code})</source>
       <translation>布局导出失败（代码 {code}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="530" />
+      <location filename="../../processing/algorithms/report_map.py" line="422" />
       <source>Could not write the report map {path}: {error}</source>
       <translation>无法写入报告地图 {path}：{error}</translation>
     </message>
@@ -4234,6 +4229,11 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
       <location filename="../../processing/maps/china_basemaps.py" line="59" />
       <source>South China Sea dashed line</source>
       <translation>南海断续线</translation>
+    </message>
+    <message>
+      <location filename="../../processing/maps/page_style.py" line="32" />
+      <source>The field {field} is not numeric; choose a numeric field to classify, or leave the field empty to keep the layer's style.</source>
+      <translation>字段 {field} 不是数值型；请选择数值字段进行分级，或将字段留空以保留图层样式。</translation>
     </message>
     <message>
       <source>Cancelled by the user.</source>
@@ -11268,11 +11268,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未给出核心表达式；请选择标记核心的字段（如“核心–节点覆盖”输出的 "IS_CORE" = 1）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/report_map.py" line="356" />
-      <source>The field {field} is not in the layer.</source>
-      <translation>图层中没有字段 {field}。</translation>
-    </message>
-    <message>
       <location filename="../../processing/io/invalid_geometries.py" line="60" />
       <source>The layer has no feature (or none is selected); choose a layer with at least one feature.</source>
       <translation>图层中没有要素（或未选中任何要素）；请选择至少含一个要素的图层。</translation>
@@ -11291,6 +11286,11 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../processing/io/invalid_geometries.py" line="151" />
       <source>{count} feature(s) have invalid geometries, so spatial weights cannot be built: {ids}. Repair them with Vector geometry › Fix geometries, or set Processing's “Invalid features filtering” to “Do not filter” so that the weights use repaired copies.</source>
       <translation>{count} 个要素的几何无效，无法构建空间权重：{ids}。请用“矢量几何 › 修复几何”修复，或将 Processing 的“无效要素过滤”设为“不过滤”，使权重采用修复后的副本。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/maps/page_style.py" line="30" />
+      <source>The field {field} is not in the layer.</source>
+      <translation>图层中没有字段 {field}。</translation>
     </message>
     <message>
       <location filename="../../processing/parameters/cities.py" line="124" />
