@@ -11,6 +11,13 @@ in: core stays QGIS-free, and users still read every message in their language.
 from __future__ import annotations
 
 
+def english(text: str, context: str | None = None) -> str:
+    """The translator plain-Python callers get: the English text as it is. Core functions that
+    write user texts take ``tr=english``; the Processing layer passes ``core_text`` instead
+    (``context``: a word's own translation context, e.g. ``tr("Total", "convergence")``)."""
+    return text
+
+
 class Message(str):
     """A text for the user: an English template and its named values.
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
-def _identity(text: str, context: str | None = None) -> str:
-    return text
+from ..errors import english
 
 
-def report_figure(build, tr=_identity, warn=None):
+def report_figure(build, tr=english, warn=None):
     """``build()`` (a chart for the report) when matplotlib is installed, else None, and
     ``warn(text)`` hears why."""
     from ..charts import optional_chart
@@ -37,7 +35,7 @@ def _year(value) -> str:
 
 
 # ------------------------------------------------------------------ global
-def write_global_report(path, table, figure, layer: str, moran: tuple | None, tr=_identity) -> str:
+def write_global_report(path, table, figure, layer: str, moran: tuple | None, tr=english) -> str:
     """The report of a global autocorrelation ``table`` (one row per field, year, statistic and
     inference); ``moran`` = (field, year, I, p, inference) of the headline Moran's I, if any."""
     from ..charts.embed import embed_chart
@@ -73,7 +71,7 @@ def write_global_report(path, table, figure, layer: str, moran: tuple | None, tr
 CLUSTERS = ("High-High", "Low-Low", "Low-High", "High-Low", "Not significant", "No neighbours", "No data")
 
 
-def cluster_labels(tr=_identity) -> dict:
+def cluster_labels(tr=english) -> dict:
     """{English label: label in the user's language} of :data:`CLUSTERS`."""
     return {"High-High": tr("High-High"), "Low-Low": tr("Low-Low"), "Low-High": tr("Low-High"),
             "High-Low": tr("High-Low"), "Not significant": tr("Not significant"),
@@ -87,7 +85,7 @@ def cluster_counts(local_run) -> dict:
 
 
 def write_local_moran_report(path, analysis, figure, layer: str, alpha: float, correction: str,
-                             permutations: int, tr=_identity) -> str:
+                             permutations: int, tr=english) -> str:
     """The report of a local Moran ``analysis``: Moran's I and the cluster counts of every run,
     the Moran scatter plot."""
     from ..charts.embed import embed_chart

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from ..errors import english
 from ..regression.table import (
     PaperColumn,
     PaperTable,
@@ -32,11 +33,7 @@ from .beta import CONSTANT, INITIAL, LAGGED
 from .speed import speed_of_convergence
 
 
-def _identity(text: str, context: str | None = None) -> str:
-    return text
-
-
-def measure_labels(tr=_identity) -> dict:
+def measure_labels(tr=english) -> dict:
     return {
         "cv": tr("Coefficient of variation"),
         "sd_log": tr("Standard deviation of logs"),
@@ -45,13 +42,13 @@ def measure_labels(tr=_identity) -> dict:
     }
 
 
-def model_title(model, tr=_identity) -> str:
+def model_title(model, tr=english) -> str:
     design = tr("Cross-section") if model.design == "cross-section" else tr("Panel")
     kind = tr("conditional", "convergence") if model.conditional else tr("absolute", "convergence")
     return tr("{design} {estimator}, {kind}").format(design=design, estimator=model.estimator, kind=kind)
 
 
-def variable_labels(result, tr=_identity) -> dict:
+def variable_labels(result, tr=english) -> dict:
     start = result.years[0]
     labels = {
         INITIAL: tr("ln {variable} {year} (initial level, β)").format(variable=result.variable, year=start),
@@ -69,7 +66,7 @@ def variable_labels(result, tr=_identity) -> dict:
 
 
 # ------------------------------------------------------------------ tables (layers, CSV)
-def sigma_table(result, tr=_identity):
+def sigma_table(result, tr=english):
     """(table, field aliases, title) of σ-convergence by year."""
     table = result.sigma.rename(columns={
         "theil_between": "theil_btw", "theil_within": "theil_wth", "theil_between_share": "theil_bsh",
@@ -87,7 +84,7 @@ def sigma_table(result, tr=_identity):
     return table, aliases, tr("σ-convergence of {variable}").format(variable=result.variable)
 
 
-def group_table(result, tr=_identity):
+def group_table(result, tr=english):
     """(table, field aliases, title) of σ-convergence by group and year; Nones without groups."""
     if result.sigma_groups is None:
         return None, None, None
@@ -101,7 +98,7 @@ def group_table(result, tr=_identity):
     return table, aliases, tr("σ-convergence of {variable} by group").format(variable=result.variable)
 
 
-def beta_table(result, tr=_identity):
+def beta_table(result, tr=english):
     """(table, field aliases, title): one row per β-convergence model."""
     import pandas as pd
 
@@ -141,7 +138,7 @@ def beta_table(result, tr=_identity):
     return pd.DataFrame(rows), aliases, tr("β-convergence of {variable}").format(variable=result.variable)
 
 
-def coefficient_table(result, tr=_identity):
+def coefficient_table(result, tr=english):
     """(table, field aliases, title): every coefficient of every β-convergence model."""
     import pandas as pd
 
@@ -158,7 +155,7 @@ def coefficient_table(result, tr=_identity):
 
 
 # ------------------------------------------------------------------ charts
-def chart_text(result, tr=_identity) -> dict:
+def chart_text(result, tr=english) -> dict:
     """The texts of the σ chart (``core.charts.sigma_convergence``)."""
     return {
         **measure_labels(tr),
@@ -169,7 +166,7 @@ def chart_text(result, tr=_identity) -> dict:
     }
 
 
-def report_figures(result, tr=_identity) -> dict:
+def report_figures(result, tr=english) -> dict:
     """{"sigma": the σ chart, "scatter": growth against the initial level} (needs matplotlib)."""
     from ..charts.beta_convergence import beta_convergence_chart
     from ..charts.sigma_convergence import sigma_report_chart
@@ -189,7 +186,7 @@ def report_figures(result, tr=_identity) -> dict:
     }
 
 
-def write_report(result, report_path, chart_path, layer: str, tr=_identity, weights=None, warn=None) -> dict:
+def write_report(result, report_path, chart_path, layer: str, tr=english, weights=None, warn=None) -> dict:
     """Write the σ chart (PNG) and the HTML report where asked; returns {'REPORT', 'CHART'} (None
     for what was not written). ``warn(text)`` hears that matplotlib is missing (no charts)."""
     from ..charts import optional_chart
@@ -216,7 +213,7 @@ def r2_kind(model) -> str:
     return "within" if model.effects != "none" else "r2"
 
 
-def footer(model, tr=_identity, units: int | None = None, weights=None) -> dict:
+def footer(model, tr=english, units: int | None = None, weights=None) -> dict:
     """Speed and half-life, then the footer every regression table carries, then the controls."""
     rows = {
         tr("Speed λ (per year)"): estimate_with_se(model.speed.speed, model.speed.speed_se),
@@ -240,7 +237,7 @@ def footer(model, tr=_identity, units: int | None = None, weights=None) -> dict:
     return rows
 
 
-def beta_tables(result, tr=_identity, weights=None) -> list:
+def beta_tables(result, tr=english, weights=None) -> list:
     """The β-convergence regressions as paper tables (cross-section, panel), for the report and
     for ``core.regression.export``; ``weights`` (the ``SpatialWeights`` of the spatial models)
     is named in their footer."""
@@ -281,7 +278,7 @@ def _pct(value: float) -> str:
     return f"{value * 100:.2f} %" if math.isfinite(value) else "–"
 
 
-def build_report(result, layer: str, figures: dict, tr=_identity, weights=None):
+def build_report(result, layer: str, figures: dict, tr=english, weights=None):
     """The HTML report (``core.html_report.HtmlReport``): the panel, σ-convergence (by group when
     there are groups), β-convergence and the spatial models' effects."""
     from ..html_report import HtmlReport

@@ -11,14 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import Message
+from ..errors import Message, english
 
 
-def _identity(text: str, context: str | None = None) -> str:
-    return text
-
-
-def summary_rows(result, tr=_identity) -> list[tuple[str, str]]:
+def summary_rows(result, tr=english) -> list[tuple[str, str]]:
     """The result's (label, value) rows (``as_rows``) in the user's language."""
     return [(tr(label), tr(value) if isinstance(value, Message) else value) for label, value in result.as_rows()]
 
@@ -29,7 +25,7 @@ def _write(report, path) -> str:
 
 
 # ------------------------------------------------------------------ coverage
-def write_coverage_report(path, result, layer: str, tr=_identity) -> str:
+def write_coverage_report(path, result, layer: str, tr=english) -> str:
     """The report of ``core_node_coverage``'s result: the summary, the comparison over radii, the
     cores with the cities assigned to them, the cities not covered."""
     from ..html_report import HtmlReport
@@ -83,7 +79,7 @@ def _cores_section(report, result, tr) -> None:
 
 
 # ------------------------------------------------------------------ redundancy
-def write_redundancy_report(path, result, layer: str, tr=_identity) -> str:
+def write_redundancy_report(path, result, layer: str, tr=english) -> str:
     """The report of ``network_redundancy``'s result: the summary, each single failure's loss, the
     coverage targets and the cores they need, the cities that cannot be protected."""
     from ..html_report import HtmlReport

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import english
 from ..html_report import HtmlReport
 from ..regression.table import (
     STAR_NOTE,
@@ -32,11 +33,7 @@ from .design import ML_MODELS, MODEL_LABELS
 from .effects import KINDS
 
 
-def _identity(text: str) -> str:
-    return text
-
-
-def model_column(result, title: str, tr=_identity, extra: dict | None = None, weights=None) -> PaperColumn:
+def model_column(result, title: str, tr=english, extra: dict | None = None, weights=None) -> PaperColumn:
     """A paper-table column for one model: coefficients, ρ/λ/φ and the footer every regression
     table carries (``core.regression.table.footer_rows``)."""
     frame = result.table()
@@ -45,7 +42,7 @@ def model_column(result, title: str, tr=_identity, extra: dict | None = None, we
     return PaperColumn(title, cells, model_footer(result, tr, weights))
 
 
-def fixed_effects_rows(effects: str, panel: bool, tr=_identity) -> dict:
+def fixed_effects_rows(effects: str, panel: bool, tr=english) -> dict:
     """``unit_fe``/``year_fe`` of :func:`footer_rows` for the panel effects (random unit effects
     are "Random"; a cross-section has no rows)."""
     if not panel:
@@ -54,7 +51,7 @@ def fixed_effects_rows(effects: str, panel: bool, tr=_identity) -> dict:
     return {"unit_fe": unit, "year_fe": effects in ("time", "twoway", "random_time")}
 
 
-def model_footer(result, tr=_identity, weights=None) -> dict:
+def model_footer(result, tr=english, weights=None) -> dict:
     spatial = result.model != "OLS"
     return footer_rows(tr, n_obs=result.n_obs, units=result.n_units, years=result.n_periods,
                        **fixed_effects_rows(result.effects, result.n_periods > 1, tr), loglik=result.loglik,
@@ -63,7 +60,7 @@ def model_footer(result, tr=_identity, weights=None) -> dict:
                        se=tr(result.se_kind))
 
 
-def model_notes(models, tr=_identity) -> list[str]:
+def model_notes(models, tr=english) -> list[str]:
     """The definitions under a table of spillover models."""
     kinds = ["r2"] + (["within"] if any(not np.isnan(m.r2_within) for m in models) else [])
     return convention_notes(tr, r2_kinds=kinds, sigma2=True,
@@ -82,16 +79,16 @@ def _term_order(results) -> list:
     return order
 
 
-def term_labels(tr=_identity) -> dict:
+def term_labels(tr=english) -> dict:
     return {"constant": tr("Constant"), "rho": "ρ (W·y)", "lambda": "λ (W·u)", "phi": tr("φ (random effects)")}
 
 
-def kind_labels(tr=_identity) -> dict:
+def kind_labels(tr=english) -> dict:
     """The effects' column titles, by ``effects.KINDS``."""
     return {"direct": tr("Direct"), "indirect": tr("Indirect"), "total": tr("Total")}
 
 
-def models_table(result, tr=_identity) -> PaperTable:
+def models_table(result, tr=english) -> PaperTable:
     models = list(result.models.values())
     columns = []
     for model in models:
@@ -104,7 +101,7 @@ def models_table(result, tr=_identity) -> PaperTable:
                       notes=model_notes(models, tr), name="models")
 
 
-def effects_table(result, tr=_identity) -> PaperTable:
+def effects_table(result, tr=english) -> PaperTable:
     table = result.effects
     p = table.p
     titles = kind_labels(tr)
@@ -116,16 +113,16 @@ def effects_table(result, tr=_identity) -> PaperTable:
     return PaperTable(title, columns, list(table.variables), note=tr(STAR_NOTE), notes=notes, name="effects")
 
 
-def _tests_rows(tests, tr=_identity):
+def _tests_rows(tests, tr=english):
     return [(tr(test.name), tr(test.hypothesis), number(test.statistic), test.df, p_value(test.p) + stars(test.p))
             for test in tests]
 
 
-def _tests_header(tr=_identity):
+def _tests_header(tr=english):
     return [tr("Test"), tr("Null hypothesis"), tr("Statistic"), tr("df"), tr("p-value")]
 
 
-def write_spillover_report(result, path, title: str, description: list | None = None, tr=_identity) -> str:
+def write_spillover_report(result, path, title: str, description: list | None = None, tr=english) -> str:
     """The HTML report of ``run_spillover``'s result."""
     main = result.main
     report = HtmlReport(title)
@@ -194,7 +191,7 @@ def tests_frame(tests) -> pd.DataFrame:
                           "null_hypothesis": t.hypothesis} for t in tests])
 
 
-def write_spillover_csv(result, folder, tr=_identity) -> list[str]:
+def write_spillover_csv(result, folder, tr=english) -> list[str]:
     """CSV tables: coefficients, statistics, effects, tests and the paper layouts."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -227,7 +224,7 @@ def _key_effect_cells(effects, key, tr):
             for j, kind in enumerate(KINDS)}
 
 
-def heterogeneity_table(result, tr=_identity, weights=None) -> PaperTable:
+def heterogeneity_table(result, tr=english, weights=None) -> PaperTable:
     """The groups side by side (``weights``: the ``SpatialWeights`` named in the footer)."""
     columns = [model_column(result.pooled, tr("All"), tr, _key_effect_cells(result.pooled_effects, result.key, tr),
                             weights)]
@@ -249,7 +246,7 @@ def comparisons_frame(result) -> pd.DataFrame:
                           "method": c.method} for c in result.comparisons])
 
 
-def write_heterogeneity_report(result, path, title: str, description: list | None = None, tr=_identity,
+def write_heterogeneity_report(result, path, title: str, description: list | None = None, tr=english,
                                weights=None) -> str:
     report = HtmlReport(title)
     report.heading(tr("Groups"))
@@ -273,7 +270,7 @@ def write_heterogeneity_report(result, path, title: str, description: list | Non
     return _write(report, result.notes, path, tr)
 
 
-def write_heterogeneity_csv(result, path, tr=_identity) -> list[str]:
+def write_heterogeneity_csv(result, path, tr=english) -> list[str]:
     """The side-by-side table (paper layout) at ``path``, the comparisons and the long
     coefficient table beside it (``<stem>_tests.csv``, ``<stem>_coefficients.csv``)."""
     path = Path(path)
@@ -289,6 +286,6 @@ def write_heterogeneity_csv(result, path, tr=_identity) -> list[str]:
 
 
 # ------------------------------------------------------------- paper tables
-def spillover_tables(result, tr=_identity) -> list:
+def spillover_tables(result, tr=english) -> list:
     """The tables of ``run_spillover``'s result for ``core.regression.export.write_tables``."""
     return [models_table(result, tr), effects_table(result, tr)]

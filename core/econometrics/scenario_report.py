@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import english
 from ..html_report import HtmlReport
 from ..regression.table import number
 from .data import EFFECT_LABELS
@@ -20,11 +21,8 @@ from .report import _write, term_labels
 TOP = 15
 
 
-def _identity(text: str) -> str:
-    return text
 
-
-def kind_text(policy, tr=_identity) -> str:
+def kind_text(policy, tr=english) -> str:
     delta = f"{policy.delta:g}"
     if policy.kind == "absolute":
         return tr("{name} raised by {delta} in the chosen cities").format(name=policy.regressor,
@@ -42,7 +40,7 @@ def _interval(low, high) -> str:
     return f"[{number(low)}, {number(high)}]"
 
 
-def write_scenario_report(result, path, title: str, description: list | None = None, tr=_identity) -> str:
+def write_scenario_report(result, path, title: str, description: list | None = None, tr=english) -> str:
     """The report of ``run_scenario``'s result."""
     main = result.model.main
     report = HtmlReport(title)
@@ -93,7 +91,7 @@ def write_scenario_report(result, path, title: str, description: list | None = N
     return _write(report, result.notes, path, tr)
 
 
-def write_scenario_csv(result, path, tr=_identity) -> str:
+def write_scenario_csv(result, path, tr=english) -> str:
     """One row per city: the policy's change and the predicted changes (UTF-8 with a BOM for Excel)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from ..errors import english
 from ..regression.table import (
     PaperColumn,
     PaperTable,
@@ -24,11 +25,7 @@ from ..regression.table import (
 )
 
 
-def _identity(text: str, context: str | None = None) -> str:
-    return text
-
-
-def model_label(model: str, tr=_identity) -> str:
+def model_label(model: str, tr=english) -> str:
     return {
         "cross_section": tr("Cross-section (one year)"),
         "pooled": tr("Pooled OLS with year effects"),
@@ -37,7 +34,7 @@ def model_label(model: str, tr=_identity) -> str:
     }[model]
 
 
-def verdict_label(verdict: str, tr=_identity) -> str:
+def verdict_label(verdict: str, tr=english) -> str:
     return {
         "complementary": tr("Partial (complementary) mediation: the indirect effect is significant and has "
                             "the sign of the direct effect"),
@@ -50,7 +47,7 @@ def verdict_label(verdict: str, tr=_identity) -> str:
     }[verdict]
 
 
-def verdict_text(result, tr=_identity) -> str:
+def verdict_text(result, tr=english) -> str:
     x, m, y = result.data.names
     return tr("{verdict}. Indirect effect of {x} on {y} through {m}: {indirect} ({share} of the total "
               "effect).").format(verdict=verdict_label(result.verdict, tr), x=x, y=y, m=m,
@@ -61,14 +58,14 @@ def _pct(value: float) -> str:
     return f"{value * 100:.1f} %" if math.isfinite(value) else "–"
 
 
-def step_titles(result, tr=_identity) -> list[str]:
+def step_titles(result, tr=english) -> list[str]:
     _, m, y = result.data.names
     return [tr("(1) {y}: total effect").format(y=y), tr("(2) {m}: path a").format(m=m),
             tr("(3) {y}: direct effect and path b").format(y=y)]
 
 
 # ------------------------------------------------------------------ tables (layers, CSV)
-def coefficient_table(result, tr=_identity):
+def coefficient_table(result, tr=english):
     """(table, field aliases, title): every coefficient of the three regressions."""
     import pandas as pd
 
@@ -85,7 +82,7 @@ def coefficient_table(result, tr=_identity):
     return pd.DataFrame(rows), aliases, tr("Mediation regressions")
 
 
-def effects_table(result, tr=_identity):
+def effects_table(result, tr=english):
     """(table, field aliases, title): total, direct and indirect effects, paths and share mediated."""
     import pandas as pd
 
@@ -130,7 +127,7 @@ def effects_table(result, tr=_identity):
 
 
 # ------------------------------------------------------------------ chart
-def bootstrap_figure(result, tr=_identity):
+def bootstrap_figure(result, tr=english):
     """The bootstrap distribution of the indirect effect with both intervals (a run with a
     bootstrap; needs matplotlib)."""
     from ..charts.bootstrap import bootstrap_chart
@@ -147,7 +144,7 @@ def bootstrap_figure(result, tr=_identity):
         bc_label=tr("Bias-corrected {level} interval").format(level=level))
 
 
-def write_report(result, report_path, chart_path, layer: str, tr=_identity, warn=None) -> dict:
+def write_report(result, report_path, chart_path, layer: str, tr=english, warn=None) -> dict:
     """Write the bootstrap chart (PNG) and the HTML report where asked; returns {'REPORT', 'CHART'}
     (None for what was not written). ``warn(text)`` hears that matplotlib is missing (no chart)."""
     from ..charts import optional_chart
@@ -168,7 +165,7 @@ def write_report(result, report_path, chart_path, layer: str, tr=_identity, warn
 
 
 # ------------------------------------------------------------------ paper table
-def paper_tables(result, tr=_identity) -> list:
+def paper_tables(result, tr=english) -> list:
     """The three regressions side by side (Baron and Kenny), for the report and for
     ``core.regression.export``."""
     data, steps = result.data, result.steps
@@ -195,7 +192,7 @@ def paper_tables(result, tr=_identity) -> list:
 
 
 # ------------------------------------------------------------------ report
-def build_report(result, layer: str, figure, tr=_identity):
+def build_report(result, layer: str, figure, tr=english):
     """The HTML report (``core.html_report.HtmlReport``): the design and verdict, the three
     regressions, the effects with their intervals and the tests of the indirect effect."""
     from ..html_report import HtmlReport

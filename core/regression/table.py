@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..errors import Message
+from ..errors import Message, english
 
 STAR_LEVELS = ((0.01, "***"), (0.05, "**"), (0.1, "*"))
 STAR_NOTE = Message("Standard errors in parentheses. *** p < 0.01, ** p < 0.05, * p < 0.1.")
@@ -193,9 +193,6 @@ def add_to_report(report, table: PaperTable) -> None:
 
 
 # ------------------------------------------------------------------ conventions
-def _identity(text: str) -> str:
-    return text
-
 
 class FooterLabel(str):
     """A footer label (translated text) with its place in the convention's order."""
@@ -208,7 +205,7 @@ class FooterLabel(str):
         return label
 
 
-def footer_rows(tr=_identity, *, n_obs: int, units: int | None = None, years: int | None = None,
+def footer_rows(tr=english, *, n_obs: int, units: int | None = None, years: int | None = None,
                 unit_fe: bool | None = None, year_fe: bool | None = None, loglik: float | None = None,
                 aic: float | None = None, r2: float | None = None, r2_kind: str = "r2",
                 r2_within: float | None = None, sigma2: float | None = None, weights: str | None = None,
@@ -253,7 +250,7 @@ def footer_rows(tr=_identity, *, n_obs: int, units: int | None = None, years: in
     return rows
 
 
-def convention_notes(tr=_identity, *, r2_kinds=(), sigma2: bool = False, lee_yu: bool = False,
+def convention_notes(tr=english, *, r2_kinds=(), sigma2: bool = False, lee_yu: bool = False,
                      information_matrix: bool = False) -> list[str]:
     """The definitions under a regression table, one sentence per convention used in it."""
     notes = []
@@ -278,12 +275,12 @@ def convention_notes(tr=_identity, *, r2_kinds=(), sigma2: bool = False, lee_yu:
     return notes
 
 
-def significance_note(se_label: str, tr=_identity) -> str:
+def significance_note(se_label: str, tr=english) -> str:
     """The note under a paper table: what the parentheses hold and what the stars mean."""
     return tr("{se} in parentheses. *** p < 0.01, ** p < 0.05, * p < 0.1.").format(se=se_label)
 
 
-def se_label(se_type: str, tr=_identity) -> str:
+def se_label(se_type: str, tr=english) -> str:
     """The standard errors of ``se_type`` ("classical", "hc1", "cluster", "ml") in words."""
     return {
         "classical": tr("Classical standard errors"),
@@ -293,7 +290,7 @@ def se_label(se_type: str, tr=_identity) -> str:
     }[se_type]
 
 
-def yes_no(flag: bool, tr=_identity) -> str:
+def yes_no(flag: bool, tr=english) -> str:
     return tr("Yes") if flag else tr("No")
 
 

@@ -13,20 +13,16 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from ..errors import Message
+from ..errors import Message, english
 from .chart import histogram_svg
 
 
-def _identity(text: str, context: str | None = None) -> str:
-    return text
-
-
-def summary_rows(summary, tr=_identity) -> list[tuple[str, str]]:
+def summary_rows(summary, tr=english) -> list[tuple[str, str]]:
     """The summary's (label, value) rows in the user's language."""
     return [(tr(label), tr(value) if isinstance(value, Message) else value) for label, value in summary.as_rows()]
 
 
-def details(weights, tr=_identity) -> list[tuple[str, str]]:
+def details(weights, tr=english) -> list[tuple[str, str]]:
     """How the weights were built, in words: thresholds, bandwidths, fields, islands attached."""
     params = weights.params
     unit = params.get("distance_unit", "km")
@@ -66,7 +62,7 @@ def details(weights, tr=_identity) -> list[tuple[str, str]]:
     return rows
 
 
-def write_report(path, summary, weights, layer: str, tr=_identity) -> str:
+def write_report(path, summary, weights, layer: str, tr=english) -> str:
     """The HTML report: the summary and how the weights were built, the histogram of neighbour
     counts (SVG) and its table, the units without neighbours."""
     from ..html_report import HtmlReport

@@ -6555,22 +6555,22 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
   <context>
     <name>convergence</name>
     <message>
-      <location filename="../../core/convergence/report.py" line="50" />
+      <location filename="../../core/convergence/report.py" line="47" />
       <source>conditional</source>
       <translation>条件收敛</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="50" />
+      <location filename="../../core/convergence/report.py" line="47" />
       <source>absolute</source>
       <translation>绝对收敛</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="96" />
+      <location filename="../../core/convergence/report.py" line="93" />
       <source>Group</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="342" />
+      <location filename="../../core/convergence/report.py" line="339" />
       <source>Total</source>
       <translation>总体</translation>
     </message>
@@ -6818,197 +6818,197 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>无法从 {n} 个单元中抽取 {size} 个互不相同的单元。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="24" />
+      <location filename="../../core/autocorrelation/report.py" line="22" />
       <source>matplotlib is not installed in QGIS's Python: the report has no chart.</source>
       <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="46" />
+      <location filename="../../core/autocorrelation/report.py" line="44" />
       <source>Global spatial autocorrelation: {layer}</source>
       <translation>全局空间自相关：{layer}</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="48" />
+      <location filename="../../core/autocorrelation/report.py" line="46" />
       <source>two-sided</source>
       <translation>双侧</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="48" />
+      <location filename="../../core/autocorrelation/report.py" line="46" />
       <source>greater than expected (one-sided)</source>
       <translation>大于期望（单侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="49" />
+      <location filename="../../core/autocorrelation/report.py" line="47" />
       <source>less than expected (one-sided)</source>
       <translation>小于期望（单侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="50" />
+      <location filename="../../core/autocorrelation/report.py" line="48" />
       <source>{count} field(s): {fields}. Alternative hypothesis: {alternative}.</source>
       <translation>{count} 个字段：{fields}。备择假设：{alternative}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="54" />
+      <location filename="../../core/autocorrelation/report.py" line="52" />
       <source>Moran's I of {field}{year}: {value} (p = {p}, {inference}).</source>
       <translation>{field}{year} 的 Moran's I：{value}（p = {p}，{inference}）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="58" />
+      <location filename="../../core/autocorrelation/report.py" line="56" />
       <source>Over the years</source>
       <translation>逐年变化</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="59" />
+      <location filename="../../core/autocorrelation/report.py" line="57" />
       <source>Chart of the global statistic over the years</source>
       <translation>全局统计量逐年变化图</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="60" />
+      <location filename="../../core/autocorrelation/report.py" line="58" />
       <source>Results</source>
       <translation>结果</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="61" />
+      <location filename="../../core/autocorrelation/report.py" line="59" />
       <source>Field</source>
       <translation>字段</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="61" />
+      <location filename="../../core/autocorrelation/report.py" line="59" />
       <source>Year</source>
       <translation>年份</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="61" />
+      <location filename="../../core/autocorrelation/report.py" line="59" />
       <source>Statistic</source>
       <translation>统计量</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="61" />
+      <location filename="../../core/autocorrelation/report.py" line="59" />
       <source>Inference</source>
       <translation>推断方式</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="61" />
+      <location filename="../../core/autocorrelation/report.py" line="59" />
       <source>Value</source>
       <translation>统计量值</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="61" />
+      <location filename="../../core/autocorrelation/report.py" line="59" />
       <source>Expected value</source>
       <translation>期望值</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="62" />
+      <location filename="../../core/autocorrelation/report.py" line="60" />
       <source>z</source>
       <translation>z</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="62" />
+      <location filename="../../core/autocorrelation/report.py" line="60" />
       <source>p-value</source>
       <translation>p 值</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="62" />
+      <location filename="../../core/autocorrelation/report.py" line="60" />
       <source>Units</source>
       <translation>单元数</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="62" />
+      <location filename="../../core/autocorrelation/report.py" line="60" />
       <source>Permutations</source>
       <translation>置换次数</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="67" />
+      <location filename="../../core/autocorrelation/report.py" line="65" />
       <source>z = (value − expected) / standard deviation. Geary's C below 1 (negative z) means positive autocorrelation. Permutation p-values are (M + 1) / (P + 1).</source>
       <translation>z =（值 − 期望值）/ 标准差。Geary's C 小于 1（z 为负）表示正空间自相关。置换检验的 p 值为 (M + 1) / (P + 1)。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="78" />
+      <location filename="../../core/autocorrelation/report.py" line="76" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="78" />
+      <location filename="../../core/autocorrelation/report.py" line="76" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="78" />
+      <location filename="../../core/autocorrelation/report.py" line="76" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="79" />
+      <location filename="../../core/autocorrelation/report.py" line="77" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="79" />
+      <location filename="../../core/autocorrelation/report.py" line="77" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="80" />
+      <location filename="../../core/autocorrelation/report.py" line="78" />
       <source>No neighbours</source>
       <translation>无邻居</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="80" />
+      <location filename="../../core/autocorrelation/report.py" line="78" />
       <source>No data</source>
       <translation>无数据</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="96" />
+      <location filename="../../core/autocorrelation/report.py" line="94" />
       <source>Local Moran's I (LISA): {layer}</source>
       <translation>局部莫兰指数（LISA）：{layer}</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="99" />
+      <location filename="../../core/autocorrelation/report.py" line="97" />
       <source>{run}: Moran's I = {value}; High-High {hh}, Low-Low {ll}, Low-High {lh}, High-Low {hl} cities.</source>
       <translation>{run}：Moran's I = {value}；高-高城市 {hh} 个，低-低 {ll} 个，低-高 {lh} 个，高-低 {hl} 个。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="103" />
+      <location filename="../../core/autocorrelation/report.py" line="101" />
       <source>conditional permutation ({count} permutations)</source>
       <translation>条件置换（{count} 次置换）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="104" />
+      <location filename="../../core/autocorrelation/report.py" line="102" />
       <source>normal approximation</source>
       <translation>正态近似</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="105" />
+      <location filename="../../core/autocorrelation/report.py" line="103" />
       <source>none</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="105" />
+      <location filename="../../core/autocorrelation/report.py" line="103" />
       <source>false discovery rate (Benjamini–Hochberg)</source>
       <translation>错误发现率（Benjamini–Hochberg）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="106" />
+      <location filename="../../core/autocorrelation/report.py" line="104" />
       <source>Bonferroni</source>
       <translation>Bonferroni</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="107" />
+      <location filename="../../core/autocorrelation/report.py" line="105" />
       <source>A city is in a cluster when its p-value is at most {alpha}; inference: {inference}; multiple-testing control: {control}.</source>
       <translation>城市的 p 值不大于 {alpha} 时归入集聚类型；推断方式：{inference}；多重检验校正：{control}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="111" />
+      <location filename="../../core/autocorrelation/report.py" line="109" />
       <source>Moran scatter plot</source>
       <translation>Moran 散点图</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="113" />
+      <location filename="../../core/autocorrelation/report.py" line="111" />
       <source>Clusters</source>
       <translation>集聚类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/report.py" line="115" />
+      <location filename="../../core/autocorrelation/report.py" line="113" />
       <source>Variable</source>
       <translation>变量</translation>
     </message>
@@ -7138,582 +7138,582 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>含固定效应的面板β收敛至少需要 {needed} 年；数据只有 {count} 年。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="41" />
+      <location filename="../../core/convergence/report.py" line="38" />
       <source>Coefficient of variation</source>
       <translation>变异系数</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="42" />
+      <location filename="../../core/convergence/report.py" line="39" />
       <source>Standard deviation of logs</source>
       <translation>对数标准差</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="43" />
+      <location filename="../../core/convergence/report.py" line="40" />
       <source>Theil index</source>
       <translation>泰尔指数</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="44" />
+      <location filename="../../core/convergence/report.py" line="41" />
       <source>Gini coefficient</source>
       <translation>基尼系数</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="49" />
+      <location filename="../../core/convergence/report.py" line="46" />
       <source>Cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="49" />
+      <location filename="../../core/convergence/report.py" line="46" />
       <source>Panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="51" />
+      <location filename="../../core/convergence/report.py" line="48" />
       <source>{design} {estimator}, {kind}</source>
       <translation>{design} {estimator}（{kind}）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="57" />
+      <location filename="../../core/convergence/report.py" line="54" />
       <source>ln {variable} {year} (initial level, β)</source>
       <translation>ln {variable} {year}（初始水平，β）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="58" />
+      <location filename="../../core/convergence/report.py" line="55" />
       <source>ln {variable}, previous year (β)</source>
       <translation>ln {variable}，上一年（β）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="59" />
+      <location filename="../../core/convergence/report.py" line="56" />
       <source>W × ln {variable} {year} (neighbours' initial level)</source>
       <translation>W × ln {variable} {year}（邻居的初始水平）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="61" />
+      <location filename="../../core/convergence/report.py" line="58" />
       <source>Constant</source>
       <translation>常数项</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="62" />
+      <location filename="../../core/convergence/report.py" line="59" />
       <source>ρ (spatial lag of growth)</source>
       <translation>ρ（增长率的空间滞后）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="63" />
+      <location filename="../../core/convergence/report.py" line="60" />
       <source>λ (spatial error)</source>
       <translation>λ（空间误差）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="66" />
+      <location filename="../../core/convergence/report.py" line="63" />
       <source>W × {control}</source>
       <translation>W × {control}</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="67" />
+      <location filename="../../core/convergence/report.py" line="64" />
       <source>{control}, previous year</source>
       <translation>{control}，上一年</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="80" />
+      <location filename="../../core/convergence/report.py" line="77" />
       <source>Mean of {variable}</source>
       <translation>{variable}均值</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="82" />
+      <location filename="../../core/convergence/report.py" line="79" />
       <source>Theil index, between groups</source>
       <translation>泰尔指数：组间</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="82" />
+      <location filename="../../core/convergence/report.py" line="79" />
       <source>Theil index, within groups</source>
       <translation>泰尔指数：组内</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="83" />
+      <location filename="../../core/convergence/report.py" line="80" />
       <source>Share of the Theil index between groups</source>
       <translation>泰尔指数中组间差异的占比</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="84" />
+      <location filename="../../core/convergence/report.py" line="81" />
       <source>Gini (Dagum): within groups</source>
       <translation>基尼系数（Dagum）：组内</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="84" />
+      <location filename="../../core/convergence/report.py" line="81" />
       <source>Gini (Dagum): net between groups</source>
       <translation>基尼系数（Dagum）：组间净值</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="85" />
+      <location filename="../../core/convergence/report.py" line="82" />
       <source>Gini (Dagum): transvariation</source>
       <translation>基尼系数（Dagum）：超变密度</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="87" />
+      <location filename="../../core/convergence/report.py" line="84" />
       <source>σ-convergence of {variable}</source>
       <translation>{variable}的σ收敛</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="96" />
+      <location filename="../../core/convergence/report.py" line="93" />
       <source>Mean</source>
       <translation>均值</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="98" />
+      <location filename="../../core/convergence/report.py" line="95" />
       <source>Group's share of the total (Theil weight)</source>
       <translation>组占总体的份额（泰尔权重）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="99" />
+      <location filename="../../core/convergence/report.py" line="96" />
       <source>Contribution to the within-group Theil index</source>
       <translation>对组内泰尔指数的贡献</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="101" />
+      <location filename="../../core/convergence/report.py" line="98" />
       <source>σ-convergence of {variable} by group</source>
       <translation>{variable}分组σ收敛</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="127" />
+      <location filename="../../core/convergence/report.py" line="124" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="127" />
+      <location filename="../../core/convergence/report.py" line="124" />
       <source>Cross-section or panel</source>
       <translation>截面或面板</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="127" />
+      <location filename="../../core/convergence/report.py" line="124" />
       <source>Estimator</source>
       <translation>估计方法</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="128" />
+      <location filename="../../core/convergence/report.py" line="125" />
       <source>Conditional (with controls)</source>
       <translation>条件收敛（含控制变量）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="128" />
+      <location filename="../../core/convergence/report.py" line="125" />
       <source>Fixed effects</source>
       <translation>固定效应</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="129" />
+      <location filename="../../core/convergence/report.py" line="126" />
       <source>β (coefficient of the log level)</source>
       <translation>β（对数水平的系数）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="129" />
+      <location filename="../../core/convergence/report.py" line="126" />
       <source>Standard error of β</source>
       <translation>β的标准误</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="130" />
+      <location filename="../../core/convergence/report.py" line="127" />
       <source>p-value of β</source>
       <translation>β的 p 值</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="130" />
+      <location filename="../../core/convergence/report.py" line="127" />
       <source>Speed of convergence λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="131" />
+      <location filename="../../core/convergence/report.py" line="128" />
       <source>Standard error of λ</source>
       <translation>λ的标准误</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="131" />
+      <location filename="../../core/convergence/report.py" line="128" />
       <source>Half-life (years)</source>
       <translation>半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="132" />
+      <location filename="../../core/convergence/report.py" line="129" />
       <source>Standard error of the half-life</source>
       <translation>半衰期的标准误</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="132" />
+      <location filename="../../core/convergence/report.py" line="129" />
       <source>Observations</source>
       <translation>观测值</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="133" />
+      <location filename="../../core/convergence/report.py" line="130" />
       <source>R² (within R² with fixed effects, pseudo R² for ML)</source>
       <translation>R²（固定效应模型为组内 R²，极大似然估计为伪 R²）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="133" />
+      <location filename="../../core/convergence/report.py" line="130" />
       <source>Log-likelihood</source>
       <translation>对数似然值</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="134" />
+      <location filename="../../core/convergence/report.py" line="131" />
       <source>AIC</source>
       <translation>AIC</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="134" />
+      <location filename="../../core/convergence/report.py" line="131" />
       <source>Spatial parameter</source>
       <translation>空间参数</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="134" />
+      <location filename="../../core/convergence/report.py" line="131" />
       <source>Spatial parameter value</source>
       <translation>空间参数估计值</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="135" />
+      <location filename="../../core/convergence/report.py" line="132" />
       <source>Standard error of the spatial parameter</source>
       <translation>空间参数的标准误</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="135" />
+      <location filename="../../core/convergence/report.py" line="132" />
       <source>p-value of the spatial parameter</source>
       <translation>空间参数的 p 值</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="136" />
+      <location filename="../../core/convergence/report.py" line="133" />
       <source>Direct effect of the initial level</source>
       <translation>初始水平的直接效应</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="136" />
+      <location filename="../../core/convergence/report.py" line="133" />
       <source>Indirect (spillover) effect</source>
       <translation>间接效应（溢出效应）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="137" />
+      <location filename="../../core/convergence/report.py" line="134" />
       <source>Total effect</source>
       <translation>总效应</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="137" />
+      <location filename="../../core/convergence/report.py" line="134" />
       <source>Standard error of the direct effect (simulated)</source>
       <translation>直接效应的标准误（模拟）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="138" />
+      <location filename="../../core/convergence/report.py" line="135" />
       <source>Standard error of the indirect effect (simulated)</source>
       <translation>间接效应的标准误（模拟）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="139" />
+      <location filename="../../core/convergence/report.py" line="136" />
       <source>Standard error of the total effect (simulated)</source>
       <translation>总效应的标准误（模拟）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="141" />
+      <location filename="../../core/convergence/report.py" line="138" />
       <source>β-convergence of {variable}</source>
       <translation>{variable}的β收敛</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="153" />
+      <location filename="../../core/convergence/report.py" line="150" />
       <source>Coefficient</source>
       <translation>系数</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="154" />
+      <location filename="../../core/convergence/report.py" line="151" />
       <source>Standard error</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="154" />
+      <location filename="../../core/convergence/report.py" line="151" />
       <source>t or z statistic</source>
       <translation>t 或 z 统计量</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="155" />
+      <location filename="../../core/convergence/report.py" line="152" />
       <source>Significance (*** 1 %, ** 5 %, * 10 %)</source>
       <translation>显著性（*** 1%，** 5%，* 10%）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="156" />
+      <location filename="../../core/convergence/report.py" line="153" />
       <source>β-convergence coefficients of {variable}</source>
       <translation>{variable}的β收敛系数</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="166" />
+      <location filename="../../core/convergence/report.py" line="163" />
       <source>All units</source>
       <translation>全部单元</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="166" />
+      <location filename="../../core/convergence/report.py" line="163" />
       <source>Coefficient of variation by group</source>
       <translation>分组变异系数</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="167" />
+      <location filename="../../core/convergence/report.py" line="164" />
       <source>Theil index: between and within groups</source>
       <translation>泰尔指数：组间与组内</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="167" />
+      <location filename="../../core/convergence/report.py" line="164" />
       <source>Between groups</source>
       <translation>组间</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="168" />
+      <location filename="../../core/convergence/report.py" line="165" />
       <source>Within groups</source>
       <translation>组内</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="168" />
+      <location filename="../../core/convergence/report.py" line="165" />
       <source>Dispersion</source>
       <translation>离散程度</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="184" />
+      <location filename="../../core/convergence/report.py" line="181" />
       <source>β-convergence: growth against the initial level</source>
       <translation>β收敛：增长率与初始水平</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="185" />
+      <location filename="../../core/convergence/report.py" line="182" />
       <source>ln {variable} in {year}</source>
       <translation>{year}年 ln {variable}</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="186" />
+      <location filename="../../core/convergence/report.py" line="183" />
       <source>Average annual growth {start}–{end} (%)</source>
       <translation>{start}–{end} 年均增长率（%）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="188" />
+      <location filename="../../core/convergence/report.py" line="185" />
       <source>OLS fit (β = {beta:.4f})</source>
       <translation>OLS 拟合线（β = {beta:.4f}）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="202" />
+      <location filename="../../core/convergence/report.py" line="199" />
       <source>matplotlib is not installed in QGIS's Python: the report has no charts.</source>
       <translation>QGIS 的 Python 中未安装 matplotlib：报告中没有图表。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="222" />
+      <location filename="../../core/convergence/report.py" line="219" />
       <source>Speed λ (per year)</source>
       <translation>收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="227" />
+      <location filename="../../core/convergence/report.py" line="224" />
       <source>Speed λ from the total effect (per year)</source>
       <translation>由总效应计算的收敛速度 λ（每年）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="228" />
+      <location filename="../../core/convergence/report.py" line="225" />
       <source>Half-life from the total effect (years)</source>
       <translation>由总效应计算的半衰期（年）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="239" />
+      <location filename="../../core/convergence/report.py" line="236" />
       <source>Controls</source>
       <translation>控制变量</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="254" />
+      <location filename="../../core/convergence/report.py" line="251" />
       <source>Cross-section: average annual log growth {start}–{end}</source>
       <translation>截面：{start}–{end} 年均对数增长率</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="256" />
+      <location filename="../../core/convergence/report.py" line="253" />
       <source>Panel: annual log growth</source>
       <translation>面板：年度对数增长率</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="264" />
+      <location filename="../../core/convergence/report.py" line="261" />
       <source>Standard errors ({kinds})</source>
       <translation>标准误（{kinds}）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="268" />
+      <location filename="../../core/convergence/report.py" line="265" />
       <source>Speed of convergence λ = −ln(1 + β·τ)/τ from the coefficient β of the initial level; half-life = ln 2 / λ.</source>
       <translation>收敛速度 λ = −ln(1 + β·τ)/τ，由初始水平的系数 β 计算；半衰期 = ln 2 / λ。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="271" />
+      <location filename="../../core/convergence/report.py" line="268" />
       <source>Spatial lag and Durbin models: the coefficient of the initial level is not its effect; the speed and half-life “from the total effect” use the LeSage–Pace total effect (direct + spillover) in place of β, the quantity that compares with OLS's β.</source>
       <translation>空间滞后模型和空间杜宾模型：初始水平的系数并非其效应；“由总效应计算”的收敛速度和半衰期以 LeSage–Pace 总效应（直接效应 + 溢出效应）代替 β，可与 OLS 的 β 相比较。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="290" />
+      <location filename="../../core/convergence/report.py" line="287" />
       <source>Convergence of {variable}, {start}–{end}: {layer}</source>
       <translation>{variable}的收敛分析，{start}–{end}：{layer}</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="292" />
+      <location filename="../../core/convergence/report.py" line="289" />
       <source>{units} units, {years} years ({start}–{end}), balanced panel.</source>
       <translation>{units} 个单元，{years} 年（{start}–{end}），平衡面板。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="295" />
+      <location filename="../../core/convergence/report.py" line="292" />
       <source>{count} unit(s) with missing years were left out: {units}.</source>
       <translation>已剔除 {count} 个有缺失年份的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="312" />
+      <location filename="../../core/convergence/report.py" line="309" />
       <source>σ-convergence: dispersion across units, year by year</source>
       <translation>σ收敛：单元间离散程度的逐年变化</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="315" />
+      <location filename="../../core/convergence/report.py" line="312" />
       <source>fell</source>
       <translation>下降</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="315" />
+      <location filename="../../core/convergence/report.py" line="312" />
       <source>rose</source>
       <translation>上升</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="316" />
+      <location filename="../../core/convergence/report.py" line="313" />
       <source>The coefficient of variation {direction} from {first} ({start}) to {last} ({end}), {change} in all.</source>
       <translation>变异系数从 {first}（{start}年）{direction}至 {last}（{end}年），累计变化 {change}。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="320" />
+      <location filename="../../core/convergence/report.py" line="317" />
       <source>Linear trend: {slope} per year ({p}).</source>
       <translation>线性趋势：每年 {slope}（{p}）。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="324" />
+      <location filename="../../core/convergence/report.py" line="321" />
       <source>σ-convergence chart</source>
       <translation>σ收敛图</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="328" />
+      <location filename="../../core/convergence/report.py" line="325" />
       <source>Standard deviations divide by n − 1 unless chosen otherwise; Theil index T = (1/n) Σ (y/ȳ) ln(y/ȳ); Gini G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ).</source>
       <translation>除另有选择外，标准差的分母为 n − 1；泰尔指数 T = (1/n) Σ (y/ȳ) ln(y/ȳ)；基尼系数 G = Σ Σ |yᵢ − yⱼ| / (2n²ȳ)。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="330" />
+      <location filename="../../core/convergence/report.py" line="327" />
       <source>Trend of each measure over the years</source>
       <translation>各测度的逐年趋势</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="331" />
+      <location filename="../../core/convergence/report.py" line="328" />
       <source>Measure</source>
       <translation>测度</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="331" />
+      <location filename="../../core/convergence/report.py" line="328" />
       <source>First year</source>
       <translation>首年</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="331" />
+      <location filename="../../core/convergence/report.py" line="328" />
       <source>Last year</source>
       <translation>末年</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="331" />
+      <location filename="../../core/convergence/report.py" line="328" />
       <source>Change</source>
       <translation>变化</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="331" />
+      <location filename="../../core/convergence/report.py" line="328" />
       <source>Slope per year</source>
       <translation>年均斜率</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="344" />
+      <location filename="../../core/convergence/report.py" line="341" />
       <source>Between share</source>
       <translation>组间占比</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="347" />
+      <location filename="../../core/convergence/report.py" line="344" />
       <source>Gini coefficient: Dagum decomposition</source>
       <translation>基尼系数：Dagum 分解</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="348" />
+      <location filename="../../core/convergence/report.py" line="345" />
       <source>Net between groups</source>
       <translation>组间净值</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="348" />
+      <location filename="../../core/convergence/report.py" line="345" />
       <source>Transvariation</source>
       <translation>超变密度</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="351" />
+      <location filename="../../core/convergence/report.py" line="348" />
       <source>Dagum (1997): G = G_w + G_nb + G_t. Transvariation measures the overlap of the groups' distributions.</source>
       <translation>Dagum（1997）：G = G_w + G_nb + G_t。超变密度衡量各组分布的重叠程度。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="358" />
+      <location filename="../../core/convergence/report.py" line="355" />
       <source>Average annual growth {start}–{end}</source>
       <translation>{start}–{end} 年均增长率</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="367" />
+      <location filename="../../core/convergence/report.py" line="364" />
       <source>β-convergence: do units that start lower grow faster?</source>
       <translation>β收敛：初始水平较低的单元是否增长更快？</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="371" />
+      <location filename="../../core/convergence/report.py" line="368" />
       <source>Yes: β = {beta} ({p}); the gap to the common steady state closes at {speed} a year, half of it in {half} years.</source>
       <translation>是：β = {beta}（{p}）；向共同稳态的差距每年缩小 {speed}，{half} 年缩小一半。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="376" />
+      <location filename="../../core/convergence/report.py" line="373" />
       <source>No significant absolute β-convergence: β = {beta} ({p}).</source>
       <translation>不存在显著的绝对β收敛：β = {beta}（{p}）。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="380" />
+      <location filename="../../core/convergence/report.py" line="377" />
       <source>β-convergence scatter</source>
       <translation>β收敛散点图</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="384" />
+      <location filename="../../core/convergence/report.py" line="381" />
       <source>Panel fixed-effects β is biased towards faster convergence in short panels (Nickell 1981): read its speed as an upper bound.</source>
       <translation>短面板中固定效应估计的β偏向更快的收敛（Nickell 1981）：其收敛速度应视为上限。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="386" />
+      <location filename="../../core/convergence/report.py" line="383" />
       <source>Speed of convergence λ = −ln(1 + β·τ)/τ with τ the years over which growth is averaged (the whole period in the cross-section, 1 for annual panel growth); half-life = ln 2 / λ; standard errors by the delta method.</source>
       <translation>收敛速度 λ = −ln(1 + β·τ)/τ，τ 为计算平均增长率的年数（截面为整个期间，年度面板增长为 1）；半衰期 = ln 2 / λ；标准误采用 Delta 方法。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="389" />
+      <location filename="../../core/convergence/report.py" line="386" />
       <source>panel</source>
       <translation>面板</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="389" />
+      <location filename="../../core/convergence/report.py" line="386" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="391" />
+      <location filename="../../core/convergence/report.py" line="388" />
       <source>The {design} β regression was skipped: {reason}</source>
       <translation>{design} β 回归已跳过：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="400" />
+      <location filename="../../core/convergence/report.py" line="397" />
       <source>Spatial models: effects of the initial level (LeSage and Pace)</source>
       <translation>空间模型：初始水平的效应（LeSage 和 Pace）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="401" />
+      <location filename="../../core/convergence/report.py" line="398" />
       <source>Direct</source>
       <translation>直接效应</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="401" />
+      <location filename="../../core/convergence/report.py" line="398" />
       <source>Indirect (spillover)</source>
       <translation>间接效应（溢出效应）</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="404" />
+      <location filename="../../core/convergence/report.py" line="401" />
       <source>Standard errors of the effects</source>
       <translation>效应的标准误</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="405" />
+      <location filename="../../core/convergence/report.py" line="402" />
       <source>Inference on the effects: {method}.</source>
       <translation>效应的推断：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/convergence/report.py" line="407" />
+      <location filename="../../core/convergence/report.py" line="404" />
       <source>A negative indirect effect means that neighbours with a high initial level slow a unit's growth (convergence spills over).</source>
       <translation>间接效应为负，表示初始水平较高的邻居会减缓本单元的增长（收敛存在空间溢出）。</translation>
     </message>
@@ -7988,152 +7988,152 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>达到目标所需最少新增核心（候选点可达的所有城市）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="37" />
+      <location filename="../../core/coverage/report.py" line="33" />
       <source>Core-node coverage: {layer}</source>
       <translation>核心-节点覆盖：{layer}</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="38" />
+      <location filename="../../core/coverage/report.py" line="34" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="39" />
+      <location filename="../../core/coverage/report.py" line="35" />
       <source>Property</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="45" />
+      <location filename="../../core/coverage/report.py" line="41" />
       <source>Cities not covered</source>
       <translation>未被覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="47" />
+      <location filename="../../core/coverage/report.py" line="43" />
       <source>Distances are geodesic on the ellipsoid. Exact integer programme solved with HiGHS; “proven optimal” means no solution with fewer cores (set covering) or more covered demand (maximal covering) exists.</source>
       <translation>距离为椭球面上的大地线距离。以 HiGHS 精确求解整数规划；“已证明最优”表示不存在核心更少（集合覆盖）或覆盖需求更多（最大覆盖）的解。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="56" />
+      <location filename="../../core/coverage/report.py" line="52" />
       <source>Comparison over radii</source>
       <translation>不同半径的比较</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="65" />
+      <location filename="../../core/coverage/report.py" line="61" />
       <source>gap {gap:.2f} %</source>
       <translation>差距 {gap:.2f} %</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="66" />
+      <location filename="../../core/coverage/report.py" line="62" />
       <source>Radius (km)</source>
       <translation>半径（km）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="67" />
+      <location filename="../../core/coverage/report.py" line="63" />
       <source>Largest distance (km)</source>
       <translation>最大距离（km）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="80" />
+      <location filename="../../core/coverage/report.py" line="76" />
       <source>existing</source>
       <translation>现有</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="80" />
+      <location filename="../../core/coverage/report.py" line="76" />
       <source>new</source>
       <translation>新增</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="81" />
+      <location filename="../../core/coverage/report.py" line="77" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="81" />
+      <location filename="../../core/coverage/report.py" line="77" />
       <source>Cities assigned</source>
       <translation>分配的城市数</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="81" />
+      <location filename="../../core/coverage/report.py" line="77" />
       <source>Of which within the radius</source>
       <translation>其中在半径内</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="81" />
+      <location filename="../../core/coverage/report.py" line="77" />
       <source>Farthest city (km)</source>
       <translation>最远城市（km）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="82" />
+      <location filename="../../core/coverage/report.py" line="78" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="91" />
+      <location filename="../../core/coverage/report.py" line="87" />
       <source>Network redundancy: {layer}</source>
       <translation>网络冗余：{layer}</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="98" />
+      <location filename="../../core/coverage/report.py" line="94" />
       <source>Additional cores</source>
       <translation>新增核心</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="101" />
+      <location filename="../../core/coverage/report.py" line="97" />
       <source>Cities that cannot be protected</source>
       <translation>无法保护的城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="103" />
+      <location filename="../../core/coverage/report.py" line="99" />
       <source>Distances are geodesic on the ellipsoid. A city stays covered under any single core failure when two cores lie within the radius. The additional cores solve an exact integer programme (HiGHS) with the existing cores fixed; “proven optimal” means no smaller set of additions exists among the candidates.</source>
       <translation>距离为椭球面上的测地线距离。当半径内有两个核心时，城市在任一单点核心失效下仍被覆盖。新增核心由精确整数规划（HiGHS）求得，现有核心固定；“已证明最优”表示在候选点中不存在更少的新增方案。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="113" />
+      <location filename="../../core/coverage/report.py" line="109" />
       <source>Single failures (N−1)</source>
       <translation>单点失效（N−1）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="121" />
+      <location filename="../../core/coverage/report.py" line="117" />
       <source>Cities lost</source>
       <translation>失去覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="121" />
+      <location filename="../../core/coverage/report.py" line="117" />
       <source>Demand lost</source>
       <translation>失去覆盖的需求</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="121" />
+      <location filename="../../core/coverage/report.py" line="117" />
       <source>Cities lost (first 12)</source>
       <translation>失去覆盖的城市（前 12 个）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="126" />
+      <location filename="../../core/coverage/report.py" line="122" />
       <source>Coverage target</source>
       <translation>覆盖目标</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="127" />
+      <location filename="../../core/coverage/report.py" line="123" />
       <source>Target</source>
       <translation>目标</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="127" />
+      <location filename="../../core/coverage/report.py" line="123" />
       <source>Now</source>
       <translation>现状</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="127" />
+      <location filename="../../core/coverage/report.py" line="123" />
       <source>Additional cores to reach it</source>
       <translation>达到目标所需新增核心</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="128" />
+      <location filename="../../core/coverage/report.py" line="124" />
       <source>100 % of cities within {radius} km</source>
       <translation>100 % 城市位于 {radius} km 内</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="131" />
+      <location filename="../../core/coverage/report.py" line="127" />
       <source>100 % of cities covered under any single failure</source>
       <translation>任一单点失效下 100 % 城市仍被覆盖</translation>
     </message>
@@ -8733,192 +8733,192 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>对数似然函数的数值 Hessian 矩阵</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="53" />
+      <location filename="../../core/econometrics/report.py" line="50" />
       <source>Random</source>
       <translation>随机</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="86" />
+      <location filename="../../core/econometrics/report.py" line="83" />
       <source>φ (random effects)</source>
       <translation>φ（随机效应）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="91" />
+      <location filename="../../core/econometrics/report.py" line="88" />
       <source>Indirect</source>
       <translation>间接效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="91" />
+      <location filename="../../core/econometrics/report.py" line="88" />
       <source>Total</source>
       <translation>总效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="101" />
+      <location filename="../../core/econometrics/report.py" line="98" />
       <source>Estimates of {dependent} ({effects}); † the chosen model</source>
       <translation>{dependent}的估计结果（{effects}）；† 为所选模型</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="114" />
+      <location filename="../../core/econometrics/report.py" line="111" />
       <source>Direct, indirect (spillover) and total effects: {model}</source>
       <translation>直接效应、间接效应（溢出效应）和总效应：{model}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="115" />
+      <location filename="../../core/econometrics/report.py" line="112" />
       <source>Effects (LeSage and Pace): {method}.</source>
       <translation>效应（LeSage 和 Pace）：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="125" />
+      <location filename="../../core/econometrics/report.py" line="122" />
       <source>Test</source>
       <translation>检验</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="125" />
+      <location filename="../../core/econometrics/report.py" line="122" />
       <source>Null hypothesis</source>
       <translation>原假设</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="125" />
+      <location filename="../../core/econometrics/report.py" line="122" />
       <source>df</source>
       <translation>自由度</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="134" />
+      <location filename="../../core/econometrics/report.py" line="131" />
       <source>Model: {model}; dependent variable: {dependent}.</source>
       <translation>模型：{model}；被解释变量：{dependent}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="136" />
+      <location filename="../../core/econometrics/report.py" line="133" />
       <source>Panel effects: {effects}; {units} units × {years} year(s) = {obs} observations.</source>
       <translation>面板效应：{effects}；{units} 个单元 × {years} 年 = {obs} 个观测值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="138" />
+      <location filename="../../core/econometrics/report.py" line="135" />
       <source>Log-determinants and traces: {method}.</source>
       <translation>对数行列式与迹：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="139" />
+      <location filename="../../core/econometrics/report.py" line="136" />
       <source>Standard errors: {kind}.</source>
       <translation>标准误：{kind}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="142" />
+      <location filename="../../core/econometrics/report.py" line="139" />
       <source>Years: {first}–{last}.</source>
       <translation>年份：{first}–{last}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="144" />
+      <location filename="../../core/econometrics/report.py" line="141" />
       <source>Fixed-effects estimates corrected for the incidental-parameter bias (Lee and Yu 2010), as Elhorst's Matlab routines do.</source>
       <translation>固定效应估计已按 Elhorst 的 Matlab 程序做法修正偶发参数偏误（Lee 和 Yu 2010）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="149" />
+      <location filename="../../core/econometrics/report.py" line="146" />
       <source>Effects</source>
       <translation>效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="151" />
+      <location filename="../../core/econometrics/report.py" line="148" />
       <source>Inference: {method}.</source>
       <translation>推断：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="153" />
+      <location filename="../../core/econometrics/report.py" line="150" />
       <source>{count} draws with ρ outside its admissible range were replaced.</source>
       <translation>有 {count} 次抽样的 ρ 超出容许范围，已重新抽样替换。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="156" />
+      <location filename="../../core/econometrics/report.py" line="153" />
       <source>Specification tests</source>
       <translation>模型设定检验</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="158" />
+      <location filename="../../core/econometrics/report.py" line="155" />
       <source>LM tests on OLS with the same panel effects; LR tests compare maximised log-likelihoods; Wald tests use the chosen model's covariance.</source>
       <translation>LM 检验基于含相同面板效应的 OLS；LR 检验比较最大化的对数似然值；Wald 检验使用所选模型的协方差矩阵。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="166" />
+      <location filename="../../core/econometrics/report.py" line="163" />
       <source>Notes</source>
       <translation>注释</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="224" />
+      <location filename="../../core/econometrics/report.py" line="221" />
       <source>{kind} effect of {key}</source>
       <translation>{key}的{kind}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="232" />
+      <location filename="../../core/econometrics/report.py" line="229" />
       <source>All</source>
       <translation>全样本</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="240" />
+      <location filename="../../core/econometrics/report.py" line="237" />
       <source>{model} of {dependent} by group ({effects})</source>
       <translation>{dependent}的{model}分组估计（{effects}）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="255" />
+      <location filename="../../core/econometrics/report.py" line="252" />
       <source>Groups</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="259" />
+      <location filename="../../core/econometrics/report.py" line="256" />
       <source>Group</source>
       <translation>组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="259" />
+      <location filename="../../core/econometrics/report.py" line="256" />
       <source>Years</source>
       <translation>年数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="262" />
+      <location filename="../../core/econometrics/report.py" line="259" />
       <source>Does the effect of {key} differ between groups?</source>
       <translation>{key}的效应在组间是否存在差异？</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="263" />
+      <location filename="../../core/econometrics/report.py" line="260" />
       <source>Quantity</source>
       <translation>比较量</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="263" />
+      <location filename="../../core/econometrics/report.py" line="260" />
       <source>Group A</source>
       <translation>组 A</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="263" />
+      <location filename="../../core/econometrics/report.py" line="260" />
       <source>Group B</source>
       <translation>组 B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="263" />
+      <location filename="../../core/econometrics/report.py" line="260" />
       <source>A</source>
       <translation>A</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="263" />
+      <location filename="../../core/econometrics/report.py" line="260" />
       <source>B</source>
       <translation>B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="263" />
+      <location filename="../../core/econometrics/report.py" line="260" />
       <source>A − B</source>
       <translation>A − B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="263" />
+      <location filename="../../core/econometrics/report.py" line="260" />
       <source>A / B</source>
       <translation>A / B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="264" />
+      <location filename="../../core/econometrics/report.py" line="261" />
       <source>SE of A − B</source>
       <translation>A − B 的标准误</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="270" />
+      <location filename="../../core/econometrics/report.py" line="267" />
       <source>Test: {method}.</source>
       <translation>检验方法：{method}。</translation>
     </message>
@@ -8998,122 +8998,122 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>无空间乘数且政策变量无 W·X 项：每个城市的变化仅为自身变化（β·Δx），没有溢出；正态 95 % 区间</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="30" />
+      <location filename="../../core/econometrics/scenario_report.py" line="28" />
       <source>{name} raised by {delta} in the chosen cities</source>
       <translation>所选城市的 {name} 提高 {delta}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="33" />
+      <location filename="../../core/econometrics/scenario_report.py" line="31" />
       <source>{name} raised by {delta} % of its value in the chosen cities</source>
       <translation>所选城市的 {name} 提高其取值的 {delta} %</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="35" />
+      <location filename="../../core/econometrics/scenario_report.py" line="33" />
       <source>{name} raised to {delta} in the chosen cities below it</source>
       <translation>所选城市中低于 {delta} 的 {name} 提高到 {delta}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="49" />
+      <location filename="../../core/econometrics/scenario_report.py" line="47" />
       <source>Policy</source>
       <translation>政策</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="52" />
+      <location filename="../../core/econometrics/scenario_report.py" line="50" />
       <source>Policy: {policy}; {chosen} of {units} cities chosen, total change of {name} {dx} (baseline: the latest year).</source>
       <translation>政策：{policy}；{units} 个城市中选中 {chosen} 个，{name} 的总变化为 {dx}（基准：最近一年）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="56" />
+      <location filename="../../core/econometrics/scenario_report.py" line="54" />
       <source>Model: {model} of {dependent}, {effects}; {units} units × {years} year(s).</source>
       <translation>模型：{dependent}的{model}，{effects}；{units} 个单元 × {years} 年。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="64" />
+      <location filename="../../core/econometrics/scenario_report.py" line="62" />
       <source>Estimate</source>
       <translation>估计值</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="66" />
+      <location filename="../../core/econometrics/scenario_report.py" line="64" />
       <source>Predicted change of {dependent}</source>
       <translation>{dependent} 的预测变化</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="67" />
+      <location filename="../../core/econometrics/scenario_report.py" line="65" />
       <source>Own change (the cities' own investment)</source>
       <translation>自身变化（城市自身投资）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="68" />
+      <location filename="../../core/econometrics/scenario_report.py" line="66" />
       <source>Received spillover (from other cities' investment)</source>
       <translation>获得的溢出（来自其他城市的投资）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="69" />
+      <location filename="../../core/econometrics/scenario_report.py" line="67" />
       <source>Total change</source>
       <translation>总变化</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="72" />
+      <location filename="../../core/econometrics/scenario_report.py" line="70" />
       <source>Sum over all cities</source>
       <translation>所有城市合计</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="72" />
+      <location filename="../../core/econometrics/scenario_report.py" line="70" />
       <source>95 % interval</source>
       <translation>95 % 区间</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="75" />
+      <location filename="../../core/econometrics/scenario_report.py" line="73" />
       <source>Spatial multiplier of the policy: the total change is {ratio} times the own change; {share} % of it is spillover.</source>
       <translation>政策的空间乘数：总变化是自身变化的 {ratio} 倍；其中 {share} % 为溢出。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="81" />
+      <location filename="../../core/econometrics/scenario_report.py" line="79" />
       <source>Cities without the policy receive {received} in total ({count} cities).</source>
       <translation>未实施政策的城市共获得 {received}（{count} 个城市）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="83" />
+      <location filename="../../core/econometrics/scenario_report.py" line="81" />
       <source>Intervals: {method}.</source>
       <translation>区间：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="85" />
+      <location filename="../../core/econometrics/scenario_report.py" line="83" />
       <source>Cities with the largest change</source>
       <translation>变化最大的城市</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="87" />
+      <location filename="../../core/econometrics/scenario_report.py" line="85" />
       <source>City</source>
       <translation>城市</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="87" />
+      <location filename="../../core/econometrics/scenario_report.py" line="85" />
       <source>Chosen</source>
       <translation>是否选中</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="87" />
+      <location filename="../../core/econometrics/scenario_report.py" line="85" />
       <source>Change of {name}</source>
       <translation>{name} 的变化</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="87" />
+      <location filename="../../core/econometrics/scenario_report.py" line="85" />
       <source>Own</source>
       <translation>自身</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="88" />
+      <location filename="../../core/econometrics/scenario_report.py" line="86" />
       <source>Received</source>
       <translation>获得溢出</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="89" />
+      <location filename="../../core/econometrics/scenario_report.py" line="87" />
       <source>yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="89" />
+      <location filename="../../core/econometrics/scenario_report.py" line="87" />
       <source>no</source>
       <translation>否</translation>
     </message>
@@ -9263,7 +9263,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>在时间限制内未找到符合预算的城市组合；请延长时间限制。</translation>
     </message>
     <message>
-      <location filename="../../core/errors.py" line="92" />
+      <location filename="../../core/errors.py" line="99" />
       <source>{items} and {count} more</source>
       <translation>{items} 等（另有 {count} 个）</translation>
     </message>
@@ -10138,252 +10138,252 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>面板模型至少需要两年；数据只有 {count} 年。请选择截面模型。</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="33" />
+      <location filename="../../core/mediation/report.py" line="30" />
       <source>Cross-section (one year)</source>
       <translation>截面（单一年份）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="34" />
+      <location filename="../../core/mediation/report.py" line="31" />
       <source>Pooled OLS with year effects</source>
       <translation>含年份效应的混合 OLS</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="35" />
+      <location filename="../../core/mediation/report.py" line="32" />
       <source>Panel with unit fixed effects</source>
       <translation>含城市固定效应的面板</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="36" />
+      <location filename="../../core/mediation/report.py" line="33" />
       <source>Panel with unit and year fixed effects</source>
       <translation>含城市与年份双向固定效应的面板</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="42" />
+      <location filename="../../core/mediation/report.py" line="39" />
       <source>Partial (complementary) mediation: the indirect effect is significant and has the sign of the direct effect</source>
       <translation>部分中介（互补型）：间接效应显著，且与直接效应同号</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="44" />
+      <location filename="../../core/mediation/report.py" line="41" />
       <source>Competitive mediation: the indirect effect is significant and opposes the direct effect</source>
       <translation>竞争型中介：间接效应显著，且与直接效应方向相反</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="46" />
+      <location filename="../../core/mediation/report.py" line="43" />
       <source>Full (indirect-only) mediation: the indirect effect is significant and the direct effect is not</source>
       <translation>完全中介（仅间接效应）：间接效应显著而直接效应不显著</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="48" />
+      <location filename="../../core/mediation/report.py" line="45" />
       <source>No mediation: only the direct effect is significant</source>
       <translation>无中介效应：仅直接效应显著</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="49" />
+      <location filename="../../core/mediation/report.py" line="46" />
       <source>No effect: neither the indirect nor the direct effect is significant</source>
       <translation>无效应：间接效应与直接效应均不显著</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="55" />
+      <location filename="../../core/mediation/report.py" line="52" />
       <source>{verdict}. Indirect effect of {x} on {y} through {m}: {indirect} ({share} of the total effect).</source>
       <translation>{verdict}。{x}通过{m}对{y}的间接效应：{indirect}（占总效应的 {share}）。</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="66" />
+      <location filename="../../core/mediation/report.py" line="63" />
       <source>(1) {y}: total effect</source>
       <translation>(1) {y}：总效应</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="66" />
+      <location filename="../../core/mediation/report.py" line="63" />
       <source>(2) {m}: path a</source>
       <translation>(2) {m}：路径 a</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="67" />
+      <location filename="../../core/mediation/report.py" line="64" />
       <source>(3) {y}: direct effect and path b</source>
       <translation>(3) {y}：直接效应与路径 b</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="81" />
+      <location filename="../../core/mediation/report.py" line="78" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="81" />
+      <location filename="../../core/mediation/report.py" line="78" />
       <source>Equation</source>
       <translation>方程</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="82" />
+      <location filename="../../core/mediation/report.py" line="79" />
       <source>t statistic</source>
       <translation>t 统计量</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="84" />
+      <location filename="../../core/mediation/report.py" line="81" />
       <source>R² (within R² with fixed effects)</source>
       <translation>R²（固定效应模型为组内 R²）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="85" />
+      <location filename="../../core/mediation/report.py" line="82" />
       <source>Mediation regressions</source>
       <translation>中介效应回归</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="112" />
+      <location filename="../../core/mediation/report.py" line="109" />
       <source>Total effect c</source>
       <translation>总效应 c</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="113" />
+      <location filename="../../core/mediation/report.py" line="110" />
       <source>Direct effect c′</source>
       <translation>直接效应 c′</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="114" />
+      <location filename="../../core/mediation/report.py" line="111" />
       <source>Indirect effect a·b (Sobel)</source>
       <translation>间接效应 a·b（Sobel）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="116" />
+      <location filename="../../core/mediation/report.py" line="113" />
       <source>Indirect effect a·b (Aroian)</source>
       <translation>间接效应 a·b（Aroian）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="118" />
+      <location filename="../../core/mediation/report.py" line="115" />
       <source>Path a (X → M)</source>
       <translation>路径 a（X → M）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="119" />
+      <location filename="../../core/mediation/report.py" line="116" />
       <source>Path b (M → Y given X)</source>
       <translation>路径 b（控制 X 后 M → Y）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="120" />
+      <location filename="../../core/mediation/report.py" line="117" />
       <source>Share mediated a·b / c</source>
       <translation>中介效应占比 a·b / c</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="122" />
+      <location filename="../../core/mediation/report.py" line="119" />
       <source>Effect</source>
       <translation>效应</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="122" />
+      <location filename="../../core/mediation/report.py" line="119" />
       <source>Description</source>
       <translation>说明</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="124" />
+      <location filename="../../core/mediation/report.py" line="121" />
       <source>Percentile bootstrap interval, lower</source>
       <translation>百分位自助法置信区间下限</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="125" />
+      <location filename="../../core/mediation/report.py" line="122" />
       <source>Percentile bootstrap interval, upper</source>
       <translation>百分位自助法置信区间上限</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="126" />
+      <location filename="../../core/mediation/report.py" line="123" />
       <source>Bias-corrected bootstrap interval, lower</source>
       <translation>偏差校正自助法置信区间下限</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="127" />
+      <location filename="../../core/mediation/report.py" line="124" />
       <source>Bias-corrected bootstrap interval, upper</source>
       <translation>偏差校正自助法置信区间上限</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="128" />
+      <location filename="../../core/mediation/report.py" line="125" />
       <source>Bootstrap standard error</source>
       <translation>自助法标准误</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="129" />
+      <location filename="../../core/mediation/report.py" line="126" />
       <source>Mediation effects</source>
       <translation>中介效应</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="143" />
+      <location filename="../../core/mediation/report.py" line="140" />
       <source>Bootstrap distribution of the indirect effect ({draws} draws)</source>
       <translation>间接效应的自助法分布（{draws} 次抽样）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="145" />
+      <location filename="../../core/mediation/report.py" line="142" />
       <source>Indirect effect a·b</source>
       <translation>间接效应 a·b</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="145" />
+      <location filename="../../core/mediation/report.py" line="142" />
       <source>Draws</source>
       <translation>抽样次数</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="146" />
+      <location filename="../../core/mediation/report.py" line="143" />
       <source>Percentile {level} interval</source>
       <translation>百分位 {level} 置信区间</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="147" />
+      <location filename="../../core/mediation/report.py" line="144" />
       <source>Bias-corrected {level} interval</source>
       <translation>偏差校正 {level} 置信区间</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="192" />
+      <location filename="../../core/mediation/report.py" line="189" />
       <source>Stepwise regressions (Baron and Kenny)</source>
       <translation>逐步回归（Baron 和 Kenny）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="205" />
+      <location filename="../../core/mediation/report.py" line="202" />
       <source>Mediation: {x} → {m} → {y} ({layer})</source>
       <translation>中介效应：{x} → {m} → {y}（{layer}）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="208" />
+      <location filename="../../core/mediation/report.py" line="205" />
       <source>{model}; {n} observations of {units} units, {period}.</source>
       <translation>{model}；{units} 个单元的 {n} 个观测值，{period}。</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="213" />
+      <location filename="../../core/mediation/report.py" line="210" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="250" />
+      <location filename="../../core/mediation/report.py" line="247" />
       <source>Share of the total effect mediated (a·b / c): {share}. The standard error and p-value of a·b are the Sobel test's.</source>
       <translation>中介效应占总效应的比例（a·b / c）：{share}。a·b 的标准误和 p 值来自 Sobel 检验。</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="253" />
+      <location filename="../../core/mediation/report.py" line="250" />
       <source>Cluster bootstrap: {draws} draws resampling whole units (seed {seed}); bootstrap standard error of a·b {se}.</source>
       <translation>聚类自助法：以整个单元为单位重抽样 {draws} 次（种子 {seed}）；a·b 的自助法标准误为 {se}。</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="258" />
+      <location filename="../../core/mediation/report.py" line="255" />
       <source>No bootstrap was run (0 draws): the verdict rests on the Sobel test.</source>
       <translation>未做自助法（抽样 0 次）：结论基于 Sobel 检验。</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="266" />
+      <location filename="../../core/mediation/report.py" line="263" />
       <source>Tests of the indirect effect</source>
       <translation>间接效应的检验</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="268" />
+      <location filename="../../core/mediation/report.py" line="265" />
       <source>Sobel (1982)</source>
       <translation>Sobel（1982）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="269" />
+      <location filename="../../core/mediation/report.py" line="266" />
       <source>Aroian (1947)</source>
       <translation>Aroian（1947）</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="272" />
+      <location filename="../../core/mediation/report.py" line="269" />
       <source>Bootstrap distribution of the indirect effect</source>
       <translation>间接效应的自助法分布</translation>
     </message>
     <message>
-      <location filename="../../core/mediation/report.py" line="273" />
+      <location filename="../../core/mediation/report.py" line="270" />
       <source>Steps: (1) {y} on {x} gives the total effect c; (2) {m} on {x} gives path a; (3) {y} on {x} and {m} gives the direct effect c′ and path b. By least squares c = c′ + a·b exactly. The bootstrap does not assume a·b is normal, which the Sobel test does.</source>
       <translation>步骤：(1) {y} 对 {x} 回归得到总效应 c；(2) {m} 对 {x} 回归得到路径 a；(3) {y} 对 {x} 和 {m} 回归得到直接效应 c′ 和路径 b。最小二乘下 c = c′ + a·b 严格成立。自助法不像 Sobel 检验那样假设 a·b 服从正态分布。</translation>
     </message>
@@ -10533,107 +10533,107 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>括号内为标准误。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="227" />
+      <location filename="../../core/regression/table.py" line="224" />
       <source>N (units × years)</source>
       <translation>样本量（城市 × 年份）</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="227" />
+      <location filename="../../core/regression/table.py" line="224" />
       <source>N</source>
       <translation>样本量</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="227" />
+      <location filename="../../core/regression/table.py" line="224" />
       <source>City fixed effects</source>
       <translation>城市固定效应</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="227" />
+      <location filename="../../core/regression/table.py" line="224" />
       <source>Year fixed effects</source>
       <translation>年份固定效应</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="228" />
+      <location filename="../../core/regression/table.py" line="225" />
       <source>R²</source>
       <translation>R²</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="228" />
+      <location filename="../../core/regression/table.py" line="225" />
       <source>Pseudo R²</source>
       <translation>伪 R²</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="229" />
+      <location filename="../../core/regression/table.py" line="226" />
       <source>Spatial weights</source>
       <translation>空间权重</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="229" />
+      <location filename="../../core/regression/table.py" line="226" />
       <source>Standard errors</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="238" />
+      <location filename="../../core/regression/table.py" line="235" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="238" />
+      <location filename="../../core/regression/table.py" line="235" />
       <source>No</source>
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="261" />
+      <location filename="../../core/regression/table.py" line="258" />
       <source>R² = 1 − SSR/SST, with SST about the mean of the dependent variable.</source>
       <translation>R² = 1 − SSR/SST，SST 为被解释变量围绕其均值的总平方和。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="263" />
+      <location filename="../../core/regression/table.py" line="260" />
       <source>R² within = 1 − SSR/SST of the data after removing the fixed effects (demeaned by city, and by year with year effects).</source>
       <translation>组内 R² = 剔除固定效应后数据的 1 − SSR/SST（按城市去均值，含年份效应时再按年份去均值）。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="266" />
+      <location filename="../../core/regression/table.py" line="263" />
       <source>Pseudo R² (maximum-likelihood models) = squared correlation of y and the fitted values.</source>
       <translation>伪 R²（极大似然模型）= y 与拟合值相关系数的平方。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="269" />
+      <location filename="../../core/regression/table.py" line="266" />
       <source>σ² = SSR/(n − k) for least squares (k counts the fixed effects), SSR/n for the maximum-likelihood models.</source>
       <translation>最小二乘模型的 σ² = SSR/(n − k)（k 含固定效应个数），极大似然模型的 σ² = SSR/n。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="272" />
+      <location filename="../../core/regression/table.py" line="269" />
       <source>Fixed-effects spatial models: the log-likelihood, and the AIC from it, are those of the demeaned model before the Lee–Yu bias correction; σ² and the standard errors are the corrected ones.</source>
       <translation>固定效应空间模型：对数似然值及由其计算的 AIC 为 Lee–Yu 偏误修正之前去均值模型的值；σ² 和标准误为修正后的值。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="276" />
+      <location filename="../../core/regression/table.py" line="273" />
       <source>Spatial maximum-likelihood models have asymptotic standard errors from the information matrix only (no cluster-robust option).</source>
       <translation>空间极大似然模型仅有由信息矩阵得到的渐近标准误（无聚类稳健选项）。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="283" />
+      <location filename="../../core/regression/table.py" line="280" />
       <source>{se} in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
       <translation>括号内为{se}。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="289" />
+      <location filename="../../core/regression/table.py" line="286" />
       <source>Classical standard errors</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="290" />
+      <location filename="../../core/regression/table.py" line="287" />
       <source>Heteroskedasticity-robust (HC1) standard errors</source>
       <translation>异方差稳健（HC1）标准误</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="291" />
+      <location filename="../../core/regression/table.py" line="288" />
       <source>Standard errors clustered by unit</source>
       <translation>按单元聚类的标准误</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="292" />
+      <location filename="../../core/regression/table.py" line="289" />
       <source>Asymptotic standard errors (maximum likelihood)</source>
       <translation>渐近标准误（极大似然估计）</translation>
     </message>
@@ -11088,122 +11088,122 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>未知的取点方法“{method}”；请使用 centroid 或 point_on_surface。</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="35" />
+      <location filename="../../core/weights/report.py" line="31" />
       <source>automatic: the smallest that gives every unit a neighbour</source>
       <translation>自动：使每个单元都有邻居的最小距离</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="36" />
+      <location filename="../../core/weights/report.py" line="32" />
       <source>chosen</source>
       <translation>手动设定</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="37" />
+      <location filename="../../core/weights/report.py" line="33" />
       <source>Distance threshold</source>
       <translation>距离阈值</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="39" />
+      <location filename="../../core/weights/report.py" line="35" />
       <source>Cut-off distance</source>
       <translation>截断距离</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="41" />
+      <location filename="../../core/weights/report.py" line="37" />
       <source>automatic: the largest distance to a k-th nearest neighbour</source>
       <translation>自动：到第 k 近邻的最大距离</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="43" />
+      <location filename="../../core/weights/report.py" line="39" />
       <source>Kernel bandwidth</source>
       <translation>核函数带宽</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="45" />
+      <location filename="../../core/weights/report.py" line="41" />
       <source>Adaptive bandwidths (min / max)</source>
       <translation>自适应带宽（最小 / 最大）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="48" />
+      <location filename="../../core/weights/report.py" line="44" />
       <source>Contiguity order</source>
       <translation>邻接阶数</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="49" />
+      <location filename="../../core/weights/report.py" line="45" />
       <source> (with lower orders)</source>
       <translation>（含低阶）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="51" />
+      <location filename="../../core/weights/report.py" line="47" />
       <source>Kernel function</source>
       <translation>核函数</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="53" />
+      <location filename="../../core/weights/report.py" line="49" />
       <source>Power α of distance</source>
       <translation>距离的幂次 α</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="55" />
+      <location filename="../../core/weights/report.py" line="51" />
       <source>Economic-geographic form</source>
       <translation>经济地理权重形式</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="56" />
+      <location filename="../../core/weights/report.py" line="52" />
       <source>nested φ·W_d + (1 − φ)·W_e, φ = {share}</source>
       <translation>嵌套形式 φ·W_d + (1 − φ)·W_e，φ = {share}</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="58" />
+      <location filename="../../core/weights/report.py" line="54" />
       <source>product W_d · diag(x̄_j / x̄)</source>
       <translation>乘积形式 W_d · diag(x̄_j / x̄)</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="60" />
+      <location filename="../../core/weights/report.py" line="56" />
       <source>Economic variable (mean of)</source>
       <translation>经济变量（取均值）</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="62" />
+      <location filename="../../core/weights/report.py" line="58" />
       <source>Blocks</source>
       <translation>区块</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="62" />
+      <location filename="../../core/weights/report.py" line="58" />
       <source>{count} values of {field}</source>
       <translation>{field} 的 {count} 个取值</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="65" />
+      <location filename="../../core/weights/report.py" line="61" />
       <source>Islands attached to their nearest unit</source>
       <translation>连接到最近单元的孤岛</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="74" />
+      <location filename="../../core/weights/report.py" line="70" />
       <source>Spatial weights: {layer}</source>
       <translation>空间权重：{layer}</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="77" />
+      <location filename="../../core/weights/report.py" line="73" />
       <source>Neighbour counts</source>
       <translation>邻居数分布</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="80" />
+      <location filename="../../core/weights/report.py" line="76" />
       <source>Number of neighbours</source>
       <translation>邻居数</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="81" />
+      <location filename="../../core/weights/report.py" line="77" />
       <source>Histogram of neighbour counts</source>
       <translation>邻居数直方图</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="82" />
+      <location filename="../../core/weights/report.py" line="78" />
       <source>Neighbours</source>
       <translation>邻居数</translation>
     </message>
     <message>
-      <location filename="../../core/weights/report.py" line="84" />
+      <location filename="../../core/weights/report.py" line="80" />
       <source>Units without neighbours</source>
       <translation>无邻居的单元</translation>
     </message>
@@ -11349,7 +11349,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
   <context>
     <name>summary</name>
     <message>
-      <location filename="../../core/coverage/report.py" line="39" />
+      <location filename="../../core/coverage/report.py" line="35" />
       <source>Value</source>
       <translation>值</translation>
     </message>
