@@ -38,6 +38,7 @@ from .data import PanelData
 from .design import DURBIN_MODELS, ML_MODELS, lag_name
 from .diagnostics import Test
 from .effects import KINDS, EffectsTable, compute_effects
+from .group_effects import group_effects
 from .options import GROUPINGS
 from .options import HETEROGENEITY_METHODS as METHODS
 from .results import ModelResult, two_sided_p
@@ -403,9 +404,7 @@ def _interaction(data: PanelData, spectrum, spec: SpilloverSpec, effects: str, g
             "outside the model, the interaction test overstates the evidence and the separate models' test is the "
             "safer one. Both assume errors independent over a city's years; errors correlated within cities make "
             "these standard errors too small.", key=key))
-    # By period the effects of a group's interaction term are that period's effects (LeSage–Pace with its β, θ
-    # and the common ρ); for unit groups they would be those of all cities with the group's coefficients.
-    table = compute_effects(model, spectrum, spec.draws, spec.seed) if groups[0].units is None else None
+    table, by_group = _group_effects(model, spectrum, spec, groups, names, key, notes)
     results = [GroupResult(Group(Message("all units (interaction model)")), model, table)]
     comparisons, joint = [], []
     all_names = model.all_names()
@@ -428,4 +427,55 @@ def _interaction(data: PanelData, spectrum, spec: SpilloverSpec, effects: str, g
             statistic = float(d @ np.linalg.solve(R @ model.vcov @ R.T, d))
             joint.append(Test.chi2(Message("Wald: {quantity} of {key} equal in all groups", quantity=quantity, key=key),
                                    statistic, len(at) - 1, Message("the groups share one value")))
+    _effect_tests(by_group, groups, key, comparisons, joint)
     return results, comparisons, joint
+
+
+def _group_effects(model, spectrum, spec: SpilloverSpec, groups: list[Group], names: list, key: str, notes: list):
+    """The interaction model's effects table, with each group's effects in the rows of its interaction
+    term, and the groups' effects (:mod:`.group_effects`; their draws are the table's).
+
+    By period a group's effects are that period's effects of every city (its β, θ and the common ρ); by
+    unit group those of raising the key variable in the group's cities, with the group's coefficients."""
+    table = compute_effects(model, spectrum, spec.draws, spec.seed)
+    terms = [(name, lag_name(name) if lag_name(name) in model.names else None) for name in names]
+    by_group = group_effects(model, spectrum, terms, [group.units for group in groups], spec.draws, spec.seed)
+    for g, name in enumerate(names):
+        i = table.variables.index(name)
+        table.estimate[i], table.se[i] = by_group.estimate[g], by_group.se[g]
+        table.lower[i], table.upper[i] = by_group.lower[g], by_group.upper[g]
+    if groups[0].units is not None:
+        notes.append(Message(
+            "Effects by group (interaction model): a group's direct effect is the mean, over its cities, of the "
+            "effect on a city of raising {key} in that city (feedback through the neighbours included), its total "
+            "effect the mean, over its cities, of the effect on all cities of raising {key} in one of them "
+            "(LeSage–Pace with the group's coefficients and the common ρ: the diagonal and column sums of the "
+            "effect matrix over the group's cities), the indirect effect their difference; per year in a panel. "
+            "Standard errors and the differences between groups: {method}.", key=key, method=by_group.method))
+    return table, by_group
+
+
+def _effect_tests(by_group, groups: list[Group], key: str, comparisons: list, joint: list) -> None:
+    """Differences of the groups' direct, indirect and total effects (pairs, and a Wald test of equality
+    for more than two groups) with the effects' joint covariance; none without inference, nor without a
+    spatial multiplier or W-lag (the direct effect is then the coefficient, compared above)."""
+    if not by_group.inferred or (by_group.rows is not None and not by_group.rows[:, 1].any()):
+        return
+    method = (Message("simulated, joint draws") if by_group.simulated is not None
+              else Message("Wald, joint covariance"))
+    for j, kind in enumerate(KINDS):
+        quantity = EFFECT_QUANTITIES[kind]
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                comparisons.append(Comparison(quantity, groups[a].label, groups[b].label,
+                                              float(by_group.estimate[a, j]), float(by_group.estimate[b, j]),
+                                              by_group.difference_se(a, b, kind), method))
+        if len(groups) > 2:
+            R = np.zeros((len(groups) - 1, len(groups)))
+            for row in range(len(groups) - 1):
+                R[row, row], R[row, row + 1] = 1.0, -1.0
+            d = R @ by_group.estimate[:, j]
+            statistic = float(d @ np.linalg.solve(R @ by_group.covariance(kind) @ R.T, d))
+            joint.append(Test.chi2(Message("Wald: {quantity} of {key} equal in all groups", quantity=quantity,
+                                           key=key), statistic, len(groups) - 1,
+                                   Message("the groups share one value")))
