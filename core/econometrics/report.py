@@ -263,11 +263,25 @@ def write_heterogeneity_report(result, path, title: str, description: list | Non
                                number(c.difference), number(c.ratio, 3), number(c.se), number(c.z, 2),
                                p_value(c.p) + stars(c.p))
                               for c in result.comparisons], text_columns=3)
-        method = result.comparisons[0].method if result.comparisons else ""
-        report.paragraph(tr("Test: {method}.").format(method=tr(method)), note=True)
+        if result.comparisons:
+            report.paragraph(tr("Test: {method}.").format(method=_test_methods(result.comparisons, tr)), note=True)
         if result.joint:
             report.table(_tests_header(tr), _tests_rows(result.joint, tr), text_columns=2)
     return _write(report, result.notes, path, tr)
+
+
+def _test_methods(comparisons, tr=english) -> str:
+    """The comparisons' test, or (the interaction model: coefficients by Wald, effects by simulation) each
+    test with the quantities it compares."""
+    methods = {}
+    for c in comparisons:
+        quantities = methods.setdefault(c.method, [])
+        if c.quantity not in quantities:
+            quantities.append(c.quantity)
+    if len(methods) == 1:
+        return tr(comparisons[0].method)
+    return "; ".join(tr("{quantities}: {method}").format(quantities=", ".join(tr(q) for q in quantities),
+                                                         method=tr(method)) for method, quantities in methods.items())
 
 
 def write_heterogeneity_csv(result, path, tr=english) -> list[str]:

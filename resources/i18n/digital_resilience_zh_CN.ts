@@ -8483,184 +8483,209 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>空间参数的分布大部分位于其容许范围之外，无法模拟效应。请检查模型（ρ 位于边界）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="50" />
+      <location filename="../../core/econometrics/group_effects.py" line="143" />
+      <source>none: {draws} simulation draw(s), at least 2 are needed for standard errors</source>
+      <translation>无：{draws} 次模拟抽样，计算标准误至少需要 2 次</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/group_effects.py" line="150" />
+      <source>simulated: the effects' {draws} draws of (β, θ, ρ) (seed {seed}), the groups' effects and their differences computed draw by draw (joint draws)</source>
+      <translation>模拟：沿用效应计算的 {draws} 次 (β, θ, ρ) 抽样（种子 {seed}），逐次抽样计算各组效应及其差值（联合抽样）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/group_effects.py" line="170" />
+      <source>linear in the coefficients: standard errors of the effects and of their differences from the joint covariance matrix</source>
+      <translation>系数的线性函数：效应及其差值的标准误由联合协方差矩阵计算</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="51" />
       <source>coefficient</source>
       <translation>系数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="51" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="52" />
       <source>W·coefficient</source>
       <translation>W·系数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="52" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="53" />
       <source>direct effect</source>
       <translation>直接效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="52" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="53" />
       <source>indirect effect</source>
       <translation>间接效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="53" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="54" />
       <source>total effect</source>
       <translation>总效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="55" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="56" />
       <source>middle</source>
       <translation>中间组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="72" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="73" />
       <source>Unknown grouping “{kind}”; use one of {kinds}.</source>
       <translation>未知的分组方式“{kind}”；请使用以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="76" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="77" />
       <source>The top and bottom shares must be between 0 and 100 % and add up to at most 100 % (e.g. 30 and 30).</source>
       <translation>前段和后段占比必须介于 0 到 100% 之间，且合计不超过 100%（如 30 和 30）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="146" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="147" />
       <source>Grouping by period needs a panel (several years); this is a cross-section.</source>
       <translation>按时期分组需要面板数据（多个年份）；当前为截面数据。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="150" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="151" />
       <source>The split year {year} leaves no year on one side (the panel covers {first}–{last}); choose a year inside the panel.</source>
       <translation>分界年份 {year} 使一侧没有任何年份（面板覆盖 {first}–{last}）；请选择面板期间内的年份。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="153" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="154" />
       <source>before {year}</source>
       <translation>{year} 年以前</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="154" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="155" />
       <source>{year} and after</source>
       <translation>{year} 年及以后</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="157" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="158" />
       <source>The grouping field must give one value per unit.</source>
       <translation>分组字段必须为每个单元给出一个值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="162" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="163" />
       <source>The group field {field} is empty for {count} unit(s): {units}; fill it.</source>
       <translation>分组字段 {field} 在 {count} 个单元中为空：{units}；请补全。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="167" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="168" />
       <source>The group field {field} has a single value ({value}); it needs at least two groups.</source>
       <translation>分组字段 {field} 只有一个取值（{value}）；至少需要两个组。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="172" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="173" />
       <source>The field {field} is empty for {count} unit(s): {units}; fill it or balance the panel.</source>
       <translation>字段 {field} 在 {count} 个单元中为空：{units}；请补全或平衡面板。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="177" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="178" />
       <source>top {share} %</source>
       <translation>前 {share}%</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="178" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="179" />
       <source>bottom {share} %</source>
       <translation>后 {share}%</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="182" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="183" />
       <source>The top and bottom groups of {field} overlap (too many equal values); use smaller shares.</source>
       <translation>{field} 的前段组与后段组重叠（相同取值过多）；请使用较小的占比。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="201" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="202" />
       <source>The group “{label}” has only {count} unit(s); at least {minimum} are needed for this model. Merge it with another group, use larger shares, or choose another grouping.</source>
       <translation>组“{label}”只有 {count} 个单元；该模型至少需要 {minimum} 个。请与其他组合并、使用更大的占比，或选择其他分组方式。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="206" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="207" />
       <source>The period “{label}” has a single year; unit fixed or random effects need at least two. Move the split year or choose time effects only.</source>
       <translation>时期“{label}”只有一年；个体固定效应或随机效应至少需要两年。请调整分界年份，或只选择时间效应。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="220" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="221" />
       <source>Unknown method “{method}”; use separate or interaction.</source>
       <translation>未知的方法“{method}”；请使用 separate 或 interaction。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="253" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="254" />
       <source>The key variable {key} is not an explanatory variable; choose one of {names}.</source>
       <translation>关键变量 {key} 不是解释变量；请从 {names} 中选择。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="284" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="285" />
       <source>No inference on the direct, indirect and total effects (simulation draws = {draws}): they have no standard errors (and, with separate models, their differences between groups are not tested). Set at least 2 draws (e.g. 1000) in the advanced options.</source>
       <translation>直接效应、间接效应和总效应没有推断（模拟抽样次数 = {draws}）：它们没有标准误（分组分别估计时，组间差异也不做检验）。请在高级选项中设置至少 2 次抽样（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="306" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="307" />
       <source>Within the group “{label}”, {count} unit(s) have no neighbour among the group's units: {units}. Weights restricted to a group of scattered cities leave islands. Use k-nearest neighbours (rebuilt within each group), the interaction method, or turn on “Leave out units without neighbours”.</source>
       <translation>在组“{label}”内，{count} 个单元在组内没有邻居：{units}。将权重限制在空间分散的城市组内会产生孤岛。请使用 k 近邻（在各组内重新构建）、交互模型方法，或勾选“剔除没有邻居的单元”。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="313" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="314" />
       <source>{group}: {note}</source>
       <translation>{group}：{note}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="347" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="348" />
       <source>z test, independent estimates</source>
       <translation>z 检验，独立估计</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="353" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="354" />
       <source>Cochran's Q: {quantity} of {key} equal in all groups</source>
       <translation>Cochran's Q 检验：{key} 的{quantity}在各组相等</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="354" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="355" />
       <source>the groups share one value</source>
       <translation>各组取值相同</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="373" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="374" />
       <source>The groups do not cover every observation; the interaction model needs them to.</source>
       <translation>分组未覆盖全部观测值；交互模型要求分组覆盖全部观测值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="386" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="387" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients and their W-lags are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数及其空间滞后项（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="389" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="390" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="398" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="399" />
       <source>Interaction model by period: each city keeps one fixed effect over all years and the periods share ρ, σ² and the other coefficients, so the shift in a city's {key} between the periods also identifies the period coefficients. Its standard errors are therefore smaller than those of separate models, which give each city one effect per period; if cities' levels shift between the periods for reasons outside the model, the interaction test overstates the evidence and the separate models' test is the safer one. Both assume errors independent over a city's years; errors correlated within cities make these standard errors too small.</source>
       <translation>按时期的交互模型：每个城市在全部年份只有一个固定效应，各时期共用 ρ、σ² 及其他系数，因此城市 {key} 在两个时期之间的变化也参与识别时期系数。其标准误因此小于分时期模型的标准误（后者为每个城市在每个时期各设一个固定效应）；若城市水平因模型以外的原因在两个时期之间发生变化，交互模型的检验会高估证据，此时分时期模型的检验更稳妥。两者都假定同一城市各年的误差相互独立；若城市内部误差相关，这些标准误会偏小。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="409" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="408" />
       <source>all units (interaction model)</source>
       <translation>全部单元（交互模型）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="422" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="421" />
       <source>Wald, joint covariance</source>
       <translation>Wald 检验，联合协方差</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="429" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="428" />
       <source>Wald: {quantity} of {key} equal in all groups</source>
       <translation>Wald 检验：{key} 的{quantity}在各组相等</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="448" />
+      <source>Effects by group (interaction model): a group's direct effect is the mean, over its cities, of the effect on a city of raising {key} in that city (feedback through the neighbours included), its total effect the mean, over its cities, of the effect on all cities of raising {key} in one of them (LeSage–Pace with the group's coefficients and the common ρ: the diagonal and column sums of the effect matrix over the group's cities), the indirect effect their difference; per year in a panel. Standard errors and the differences between groups: {method}.</source>
+      <translation>分组效应（交互模型）：某组的直接效应是在该组各城市中，提高某城市的 {key} 对该城市自身的效应（含经由邻近城市的反馈）的平均值；总效应是在该组各城市中，提高其中一个城市的 {key} 对所有城市的效应之和的平均值（LeSage–Pace 方法，使用该组系数和共同的 ρ：效应矩阵在该组城市上的对角元素与列和）；间接效应为两者之差；面板数据中为每年的效应。标准误及组间差异：{method}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="464" />
+      <source>simulated, joint draws</source>
+      <translation>模拟，联合抽样</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/lee_yu.py" line="33" />
@@ -8921,6 +8946,11 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/econometrics/report.py" line="267" />
       <source>Test: {method}.</source>
       <translation>检验方法：{method}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="283" />
+      <source>{quantities}: {method}</source>
+      <translation>{quantities}：{method}</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/results.py" line="52" />

@@ -64,6 +64,27 @@ def test_regions_side_by_side(provider, wide_layer_path, tmp_path):
     assert result["P_VALUE"] is not None
 
 
+def test_region_interaction_gives_each_regions_effects(provider, wide_layer_path, tmp_path):
+    """A category grouping with the interaction model: each region's direct, indirect and total effects of
+    DIG (on the region's cities) in the side-by-side table, the paper table and the report, and their
+    differences tested with the joint draws."""
+    run({"INPUT": wide_layer_path, **BASE, "GROUPING": 1, "GROUP_FIELD": "region", "METHOD": 1,
+         "REPORT": str(tmp_path / "regions.html"), "TABLE": str(tmp_path / "regions.csv"),
+         "PAPER_TABLES": str(tmp_path / "paper.xlsx"), "TABLE_FORMATS": [3]})
+    table = pd.read_csv(tmp_path / "regions.csv", encoding="utf-8-sig", dtype=str).fillna("")
+    rows = dict(zip(table.iloc[:, 0], table.iloc[:, 2]))  # the interaction model's column
+    cells = [rows[f"{kind} effect of DIG × {region}"] for region in ("central", "east", "northeast", "west")
+             for kind in ("Direct", "Indirect", "Total")]
+    assert all(cell.lstrip("-−")[:1].isdigit() for cell in cells), cells
+    tests = pd.read_csv(tmp_path / "regions_tests.csv", encoding="utf-8-sig")
+    effects = tests[tests.quantity == "total effect"]
+    assert len(effects) == 6 and set(effects.method) == {"simulated, joint draws"} and effects.se.gt(0).all()
+    paper = (tmp_path / "paper_groups.csv").read_text(encoding="utf-8-sig")
+    assert "Total effect of DIG × west" in paper
+    html = (tmp_path / "regions.html").read_text(encoding="utf-8")
+    assert "Effects by group (interaction model)" in html and "simulated, joint draws" in html
+
+
 def test_grouping_field_required(provider, wide_layer_path):
     from qgis.core import QgsProcessingException
 
