@@ -12,6 +12,8 @@ One model or step per module:
   :mod:`.lee_yu` — the Lee–Yu bias correction;
 * :mod:`.results` — the results type every estimator returns;
 * :mod:`.effects` — LeSage–Pace direct, indirect and total effects with simulated inference;
+  :mod:`.group_effects` — the same by unit group when a variable's coefficients differ between groups
+  (the heterogeneity interaction model), from the scenario's reduced form and the effects' draws;
 * :mod:`.diagnostics` — LM tests, LR/Wald tests of the Durbin restrictions, Hausman;
 * :mod:`.local_moran` — a plain local Moran of the residuals (residual LISA);
 * :mod:`.spillover` — the entry point of ``resilience:spatialdurbin``;
