@@ -37,12 +37,13 @@ from ..progress import report
 from .data import PanelData
 from .design import LAG_MODELS
 from .effects import EffectsTable, _positions, effects_at
+from .options import BOOTSTRAP_DRAWS
 from .results import ModelResult
 
 #: The fewest cities (clusters) the bootstrap accepts.
 MIN_CLUSTERS = 20
 #: The default number of draws (B).
-DRAWS = 199
+DRAWS = BOOTSTRAP_DRAWS
 
 
 @dataclass
@@ -117,8 +118,8 @@ def bootstrapped(fitted: ModelResult, boot: BootstrapDraws) -> ModelResult:
     vcov = np.atleast_2d(np.cov(samples, rowvar=False, ddof=1))
     intervals = np.percentile(samples, [2.5, 97.5], axis=0).T
     kind = Message("wild cluster bootstrap by city ({draws} draws)", draws=len(samples))
-    return dataclasses.replace(fitted, vcov=vcov, se_kind=kind, intervals=intervals, df_resid=None, df_test=None,
-                               notes=list(fitted.notes))
+    return dataclasses.replace(fitted, vcov=vcov, se_kind=kind, se_type="bootstrap", intervals=intervals,
+                               df_resid=None, df_test=None, notes=list(fitted.notes))
 
 
 def bootstrap_effects(fitted: ModelResult, boot: BootstrapDraws, spectrum=None) -> EffectsTable:

@@ -47,5 +47,5 @@ def fit_ols(data, W, model: str = "OLS", effects: str = "none", durbin=None, clu
         coefficients=fit.coef, vcov=fit.vcov, sigma2=ssr / fit.df_resid, loglik=float(loglik), n_units=prepared.n,
         n_periods=prepared.T, residuals=residuals, fitted=design.y - residuals, r2=r2, r2_within=r2_within,
         se_kind=se_kind or Message("OLS (s² with {df} degrees of freedom)", df=fit.df_resid),
-        df_resid=int(fit.df_resid), df_test=prepared.n - 1 if se_type == "cluster" else None,
+        df_resid=int(fit.df_resid), df_test=prepared.n - 1 if se_type == "cluster" else None, se_type=se_type,
     )

@@ -21,3 +21,5 @@ HETEROGENEITY_METHODS = ("separate", "interaction")
 #: squares), cluster-robust by city (CR1, least-squares models), wild cluster bootstrap by city
 #: (core.econometrics.bootstrap).
 STANDARD_ERRORS = ("information", "cluster", "bootstrap")
+#: The default number of draws of that bootstrap (BOOTSTRAP_DRAWS).
+BOOTSTRAP_DRAWS = 199

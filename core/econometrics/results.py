@@ -50,6 +50,9 @@ class ModelResult:
     r2_within: float = float("nan")
     bias_corrected: bool = False
     se_kind: str = Message("asymptotic (information matrix)")
+    #: The standard errors in a word: "information" (ML: the information matrix; random effects: the numerical
+    #: Hessian), "classical", "cluster", "hc1" (least squares), "bootstrap" (wild cluster bootstrap by city).
+    se_type: str = "information"
     df_resid: int | None = None  # least squares: p-values from t(df_resid), as R's lm; ML models: normal
     #: Degrees of freedom of the t tests when not ``df_resid``: G − 1 for standard errors clustered by city.
     df_test: int | None = None
