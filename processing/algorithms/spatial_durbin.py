@@ -52,7 +52,7 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         "errors correlated within a city over the years: one random sign per city on its residuals, the "
         "dependent variable regenerated through the fitted model and the model refitted, 199 times by default, "
         "for the standard errors and percentile intervals of the coefficients, ρ/λ and the effects (pooled and "
-        "fixed-effects models, at least 20 cities; about a minute for 366 cities × 9 years). The tables name "
+        "fixed-effects models, at least 20 cities; 20 s to a minute for 366 cities × 9 years). The tables name "
         "the standard errors of each model.\n\n"
         "Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and "
         "the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of "

@@ -4894,7 +4894,7 @@ Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_Y
 
 Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
 
-Standard errors (advanced option): the information matrix of the maximum-likelihood models (classical for OLS and SLX), which assumes errors independent across cities and years; clustered by city (CR1) for the least-squares models OLS and SLX; or a wild cluster bootstrap by city of the chosen model, robust to errors correlated within a city over the years: one random sign per city on its residuals, the dependent variable regenerated through the fitted model and the model refitted, 199 times by default, for the standard errors and percentile intervals of the coefficients, ρ/λ and the effects (pooled and fixed-effects models, at least 20 cities; about a minute for 366 cities × 9 years). The tables name the standard errors of each model.
+Standard errors (advanced option): the information matrix of the maximum-likelihood models (classical for OLS and SLX), which assumes errors independent across cities and years; clustered by city (CR1) for the least-squares models OLS and SLX; or a wild cluster bootstrap by city of the chosen model, robust to errors correlated within a city over the years: one random sign per city on its residuals, the dependent variable regenerated through the fitted model and the model refitted, 199 times by default, for the standard errors and percentile intervals of the coefficients, ρ/λ and the effects (pooled and fixed-effects models, at least 20 cities; 20 s to a minute for 366 cities × 9 years). The tables name the standard errors of each model.
 
 Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
 
@@ -4909,7 +4909,7 @@ Maximum-likelihood models need every city to have a neighbour: by default cities
 
 效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
 
-标准误（高级选项）：极大似然模型采用信息矩阵（OLS 和 SLX 为经典标准误），它假定误差在城市和年份之间相互独立；最小二乘模型 OLS 和 SLX 可按城市聚类（CR1）；或对所选模型采用按城市的野聚类自助法，对城市内跨年份相关的误差稳健：每个城市的残差乘以一个随机符号，通过拟合的模型重新生成被解释变量并重新估计模型，默认 199 次，得到系数、ρ/λ 和各效应的标准误与百分位区间（适用于混合模型和固定效应模型，至少 20 个城市；366 个城市 × 9 年约需 1 分钟）。表格注明每个模型的标准误类型。
+标准误（高级选项）：极大似然模型采用信息矩阵（OLS 和 SLX 为经典标准误），它假定误差在城市和年份之间相互独立；最小二乘模型 OLS 和 SLX 可按城市聚类（CR1）；或对所选模型采用按城市的野聚类自助法，对城市内跨年份相关的误差稳健：每个城市的残差乘以一个随机符号，通过拟合的模型重新生成被解释变量并重新估计模型，默认 199 次，得到系数、ρ/λ 和各效应的标准误与百分位区间（适用于混合模型和固定效应模型，至少 20 个城市；366 个城市 × 9 年约需 20 秒至 1 分钟）。表格注明每个模型的标准误类型。
 
 诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
 
