@@ -168,15 +168,16 @@ def bootstrap_errors(weights, model: str, datasets: int, seed: int, draws: int =
 
 def test_bootstrap_standard_errors_match_the_monte_carlo_spread(lattice):
     """SAR, two-way effects, 49 cities × 8 years with AR(1) errors within cities: the bootstrap SE of β
-    and ρ within 20 % of their Monte-Carlo SD (200 panels); the information-matrix SE of β below 80 %."""
+    (99 draws, mean over 6 panels) within 20 % of its Monte-Carlo SD (150 panels), that of ρ within 25 %
+    (the slow test holds both to 20 % with more panels); the information-matrix SE of β below 80 % of it."""
     weights = lattice(SIDE)
-    estimates, _ = monte_carlo(weights, "SAR", 200, seed=2024)
+    estimates, _ = monte_carlo(weights, "SAR", 150, seed=2024)
     spread = estimates.std(axis=0, ddof=1)
-    information, bootstrap, _ = bootstrap_errors(weights, "SAR", 8, seed=7)
+    information, bootstrap, _ = bootstrap_errors(weights, "SAR", 6, seed=7, draws=99)
     x, rho = 0, -1
     assert abs(estimates[:, x].mean() - BETA) < 0.03
     assert bootstrap[x] == pytest.approx(spread[x], rel=0.2)
-    assert bootstrap[rho] == pytest.approx(spread[rho], rel=0.2)
+    assert bootstrap[rho] == pytest.approx(spread[rho], rel=0.25)
     assert information[x] < 0.8 * spread[x]
 
 
