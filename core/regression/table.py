@@ -284,9 +284,9 @@ def convention_notes(tr=english, *, r2_kinds=(), sigma2: bool = False, lee_yu: b
         notes.append(tr("Spatial maximum-likelihood models have asymptotic standard errors from the "
                         "information matrix only (no cluster-robust option)."))
     if cluster:
-        notes.append(tr("Standard errors clustered by city (CR1): the sandwich (X'X)⁻¹(Σ_g X_g'e_g e_g'X_g)(X'X)⁻¹ "
-                        "times G/(G − 1)·(N − 1)/(N − k), G cities, k the coefficients without the fixed effects; "
-                        "t tests with G − 1 degrees of freedom."))
+        notes.append(tr("Standard errors clustered by city (CR1): the sandwich estimator with each city's scores X'e "
+                        "summed over its years, times G/(G − 1)·(N − 1)/(N − k), G cities, k the coefficients without "
+                        "the fixed effects; t tests with G − 1 degrees of freedom."))
     if bootstrap is not None:
         notes.append(tr("Wild cluster bootstrap by city: {draws} draws (seed {seed}), each with one Rademacher "
                         "weight (±1) per city on its residuals of every year, y regenerated through the fitted "

@@ -10593,8 +10593,8 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
     <message>
       <location filename="../../core/regression/table.py" line="287" />
-      <source>Standard errors clustered by city (CR1): the sandwich (X'X)⁻¹(Σ_g X_g'e_g e_g'X_g)(X'X)⁻¹ times G/(G − 1)·(N − 1)/(N − k), G cities, k the coefficients without the fixed effects; t tests with G − 1 degrees of freedom.</source>
-      <translation>按城市聚类的标准误（CR1）：三明治估计量 (X'X)⁻¹(Σ_g X_g'e_g e_g'X_g)(X'X)⁻¹ 乘以 G/(G − 1)·(N − 1)/(N − k)，G 为城市数，k 为不含固定效应的系数个数；t 检验自由度为 G − 1。</translation>
+      <source>Standard errors clustered by city (CR1): the sandwich estimator with each city's scores X'e summed over its years, times G/(G − 1)·(N − 1)/(N − k), G cities, k the coefficients without the fixed effects; t tests with G − 1 degrees of freedom.</source>
+      <translation>按城市聚类的标准误（CR1）：三明治估计量，每个城市的得分 X'e 按其各年份加总，再乘以 G/(G − 1)·(N − 1)/(N − k)，G 为城市数，k 为不含固定效应的系数个数；t 检验自由度为 G − 1。</translation>
     </message>
     <message>
       <location filename="../../core/regression/table.py" line="291" />
