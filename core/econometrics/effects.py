@@ -83,7 +83,7 @@ def _positions(result: ModelResult):
     variables = [name for name, kind in zip(result.names, result.kinds) if kind == "x"]
     beta_at = [result.names.index(v) for v in variables]
     theta_at = [result.names.index(lag_name(v)) if lag_name(v) in result.names else -1 for v in variables]
-    return variables, np.asarray(beta_at), np.asarray(theta_at)
+    return variables, np.asarray(beta_at, dtype=int), np.asarray(theta_at, dtype=int)
 
 
 def compute_effects(result: ModelResult, spectrum=None, draws: int = 1000, seed: int = 1,
@@ -124,17 +124,23 @@ def lag_effects_at(beta, theta, rho, spectrum) -> np.ndarray:
     return np.stack([direct, total - direct, total], axis=2)
 
 
+def effects_at(result: ModelResult, samples: np.ndarray, spectrum=None) -> np.ndarray:
+    """Effects (draws × variables × 3) of coefficient vectors ``samples`` (draws × p, laid out as
+    ``result.coefficients``): through the spatial multiplier for SAR/SDM (``spectrum`` needed), else
+    direct β, indirect θ (zero without W·X)."""
+    _, beta_at, theta_at = _positions(result)
+    samples = np.atleast_2d(samples)
+    beta = samples[:, beta_at]
+    theta = np.where(theta_at[None, :] >= 0, samples[:, np.maximum(theta_at, 0)], 0.0)
+    if result.model in LAG_MODELS:
+        return lag_effects_at(beta, theta, samples[:, len(result.coefficients) - 1], spectrum)
+    return np.stack([beta, theta, beta + theta], axis=2)
+
+
 def _lag_effects(result, spectrum, variables, beta_at, theta_at, draws, seed, progress) -> EffectsTable:
     coefficients = result.coefficients
     rho_at = len(coefficients) - 1
-
-    def split(samples):
-        beta = samples[:, beta_at]
-        theta = np.where(theta_at[None, :] >= 0, samples[:, np.maximum(theta_at, 0)], 0.0)
-        return beta, theta, samples[:, rho_at]
-
-    b, t, r = split(coefficients[None, :])
-    estimate = lag_effects_at(b, t, r, spectrum)[0]
+    estimate = effects_at(result, coefficients[None, :], spectrum)[0]
     if draws <= 1:
         nan = np.full_like(estimate, np.nan)
         method = Message("none: {draws} simulation draw(s), at least 2 are needed for standard errors; traces "
@@ -145,8 +151,7 @@ def _lag_effects(result, spectrum, variables, beta_at, theta_at, draws, seed, pr
     simulated = np.empty((draws, len(variables), 3))
     block = 250
     for start in range(0, draws, block):
-        b, t, r = split(samples[start:start + block])
-        simulated[start:start + block] = lag_effects_at(b, t, r, spectrum)
+        simulated[start:start + block] = effects_at(result, samples[start:start + block], spectrum)
         report(progress, (start + block) / draws)
     se = simulated.std(axis=0, ddof=1)
     lower, upper = np.percentile(simulated, [2.5, 97.5], axis=0)

@@ -17,3 +17,9 @@ CHANGE_KINDS = ("absolute", "percent", "target")
 GROUPINGS = ("period", "category", "quantile")
 #: Separate models per group or one model with interactions (METHOD).
 HETEROGENEITY_METHODS = ("separate", "interaction")
+#: Standard errors of resilience:spatialdurbin (STANDARD_ERRORS): the information matrix (classical for least
+#: squares), cluster-robust by city (CR1, least-squares models), wild cluster bootstrap by city
+#: (core.econometrics.bootstrap).
+STANDARD_ERRORS = ("information", "cluster", "bootstrap")
+#: The default number of draws of that bootstrap (BOOTSTRAP_DRAWS).
+BOOTSTRAP_DRAWS = 199

@@ -60,12 +60,24 @@ def model_footer(result, tr=english, weights=None) -> dict:
                        se=tr(result.se_kind))
 
 
-def model_notes(models, tr=english) -> list[str]:
-    """The definitions under a table of spillover models."""
+def model_notes(models, tr=english, robust_option: bool = False, bootstrap: tuple[int, int] | None = None
+                ) -> list[str]:
+    """The definitions under a table of spillover models (``robust_option``: the algorithm offers robust
+    standard errors; ``bootstrap``: (draws, seed) of a column's wild cluster bootstrap)."""
     kinds = ["r2"] + (["within"] if any(not np.isnan(m.r2_within) for m in models) else [])
     return convention_notes(tr, r2_kinds=kinds, sigma2=True,
                             lee_yu=any(m.bias_corrected for m in models),
-                            information_matrix=any(m.model in ML_MODELS for m in models))
+                            information_matrix=any(m.model in ML_MODELS and m.se_type == "information"
+                                                   for m in models),
+                            robust_option=robust_option, cluster=any(m.se_type == "cluster" for m in models),
+                            bootstrap=bootstrap)
+
+
+def bootstrap_of(result) -> tuple[int, int] | None:
+    """(draws, seed) of the chosen model's wild cluster bootstrap, None without one."""
+    if result.main.se_type != "bootstrap":
+        return None
+    return result.effects.draws, result.effects.seed
 
 
 def _term_order(results) -> list:
@@ -98,7 +110,7 @@ def models_table(result, tr=english) -> PaperTable:
     title = tr("Estimates of {dependent} ({effects}); † the chosen model").format(
         dependent=result.main.dependent, effects=tr(effects))
     return PaperTable(title, columns, _term_order(models), term_labels=term_labels(tr), note=tr(STAR_NOTE),
-                      notes=model_notes(models, tr), name="models")
+                      notes=model_notes(models, tr, True, bootstrap_of(result)), name="models")
 
 
 def effects_table(result, tr=english) -> PaperTable:
@@ -143,6 +155,12 @@ def write_spillover_report(result, path, title: str, description: list | None = 
     for line in [*(description or []), *lines]:
         report.paragraph(line)
     add_to_report(report, models_table(result, tr))
+    if main.intervals is not None:
+        report.table([tr("Term"), tr("Estimate"), tr("Bootstrap SE"), "2.5 %", "97.5 %"],
+                     [(term_labels(tr).get(row.term, row.term), row.estimate, row.se, row.ci_low, row.ci_high)
+                      for row in main.table().itertuples()], text_columns=1)
+        report.paragraph(tr("{model}: wild cluster bootstrap by city, percentile 95 % intervals.").format(
+            model=main.model), note=True)
     report.heading(tr("Effects"))
     add_to_report(report, effects_table(result, tr))
     report.paragraph(tr("Inference: {method}.").format(method=tr(result.effects.method)), note=True)
@@ -182,7 +200,7 @@ def statistics_frame(models: dict) -> pd.DataFrame:
         rows.append({"model": label, "effects": model.effects, "observations": model.n_obs, "units": model.n_units,
                      "years": model.n_periods, "loglik": model.loglik, "aic": model.aic, "bic": model.bic,
                      "r2": model.r2, "r2_within": model.r2_within, "sigma2": model.sigma2,
-                     "bias_corrected": model.bias_corrected})
+                     "bias_corrected": model.bias_corrected, "standard_errors": model.se_type})
     return pd.DataFrame(rows)
 
 

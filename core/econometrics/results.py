@@ -50,7 +50,14 @@ class ModelResult:
     r2_within: float = float("nan")
     bias_corrected: bool = False
     se_kind: str = Message("asymptotic (information matrix)")
+    #: The standard errors in a word: "information" (ML: the information matrix; random effects: the numerical
+    #: Hessian), "classical", "cluster", "hc1" (least squares), "bootstrap" (wild cluster bootstrap by city).
+    se_type: str = "information"
     df_resid: int | None = None  # least squares: p-values from t(df_resid), as R's lm; ML models: normal
+    #: Degrees of freedom of the t tests when not ``df_resid``: G − 1 for standard errors clustered by city.
+    df_test: int | None = None
+    #: Percentile 95 % intervals of the coefficients (and ρ/λ), one row each, from a bootstrap; None otherwise.
+    intervals: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
 
     # ----------------------------------------------------------------- numbers
@@ -101,15 +108,20 @@ class ModelResult:
         """Estimate, standard error, z and p of every coefficient (and ρ/λ).
 
         For the least-squares models (``df_resid`` set) ``z`` is the t statistic and p comes from
-        t(n − k), as R's ``lm`` and Stata's ``regress`` report; for the ML models from the normal."""
+        t(n − k), as R's ``lm`` and Stata's ``regress`` report (t(G − 1) when clustered by city); for the ML
+        models and the bootstrap from the normal. A bootstrap adds its percentile interval (``ci_low``,
+        ``ci_high``)."""
         se = self.standard_errors
         with np.errstate(divide="ignore", invalid="ignore"):
             z = self.coefficients / se
+        df = self.df_test if self.df_test is not None else self.df_resid
         frame = pd.DataFrame({"term": self.all_names(), "estimate": self.coefficients, "se": se, "z": z,
-                              "p": two_sided_p(z, self.df_resid)})
+                              "p": two_sided_p(z, df)})
         if self.phi is not None:
             phi_z = self.phi / self.phi_se if self.phi_se else float("nan")
             frame.loc[len(frame)] = ["phi", self.phi, self.phi_se, phi_z, two_sided_p(phi_z)]
+        if self.intervals is not None:
+            frame["ci_low"], frame["ci_high"] = self.intervals[:, 0], self.intervals[:, 1]
         return frame
 
     def statistics(self) -> list[tuple[str, object]]:

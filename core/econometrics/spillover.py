@@ -7,6 +7,14 @@ inference, the other models of the family for the comparison table and the LR te
 LM tests, and the Hausman test when the model has a fixed/random-effects counterpart. Only the
 chosen model's failure is an error: a comparison model that cannot be estimated (e.g. its ρ at
 the bound) is left out, with the tests that need it, and named in ``warnings``.
+
+Standard errors (``spec.standard_errors``, pooled and fixed-effects models): "information" — the
+information matrix of the ML models, classical ones for least squares; "cluster" — the least-squares
+models (OLS, SLX) clustered by city (CR1, ``core.regression.ols``), the ML models keep the information
+matrix (a note says so); "bootstrap" — the chosen model (and its effects) by the wild cluster bootstrap
+by city (:mod:`.bootstrap`), the least-squares comparison models clustered by city, the ML comparison
+models with the information matrix. The Hausman test always uses the information-matrix (classical)
+covariance, which it assumes.
 """
 
 # ruff: noqa: N803, N806 - matrix notation (W, X, Z, T...) as in the econometrics literature
@@ -21,6 +29,8 @@ from ..errors import InputError, Message, preview
 from ..names import labelled
 from ..progress import report, span
 from ..weights.model import SpatialWeights
+from .bootstrap import DRAWS as BOOTSTRAP_DRAWS
+from .bootstrap import bootstrap_effects, bootstrapped, check_clusters, failures_note, wild_cluster_bootstrap
 from .data import EFFECT_LABELS, FIXED_EFFECTS, RANDOM_EFFECTS, PanelData
 from .design import ERROR_MODELS, LAG_MODELS, ML_MODELS, MODELS
 from .diagnostics import Test, hausman, lm_tests, lr_test, wald_common_factor, wald_no_durbin
@@ -28,7 +38,7 @@ from .effects import EffectsTable, compute_effects
 from .error import fit_error
 from .lag import fit_lag
 from .ols import fit_ols
-from .options import EFFECTS
+from .options import EFFECTS, STANDARD_ERRORS
 from .random_effects import fit_random_effects
 from .results import ModelResult
 from .spectrum import Spectrum
@@ -36,7 +46,8 @@ from .spectrum import Spectrum
 
 @dataclass
 class SpilloverSpec:
-    """What to estimate. ``durbin``: the variables with a W·X term (None: all)."""
+    """What to estimate. ``durbin``: the variables with a W·X term (None: all). ``standard_errors``: one
+    of :data:`STANDARD_ERRORS` (module docstring), ``bootstrap_draws`` the bootstrap's B (seed ``seed``)."""
 
     model: str = "SDM"
     effects: str = "twoway"
@@ -46,6 +57,8 @@ class SpilloverSpec:
     seed: int = 1
     compare: bool = True
     drop_islands: bool = False
+    standard_errors: str = "information"
+    bootstrap_draws: int = BOOTSTRAP_DRAWS
     #: Labels of the units in messages (``core.names.unit_labels``: "三沙市 (460300)"); ids if None.
     labels: dict | None = field(default=None, compare=False, repr=False)
 
@@ -58,6 +71,12 @@ class SpilloverSpec:
                              choices=", ".join(EFFECTS))
         if self.draws < 0:
             raise InputError("The number of simulation draws must be positive (e.g. 1000).")
+        if self.standard_errors not in STANDARD_ERRORS:
+            raise InputError("Unknown type of standard errors “{kind}”; use one of {kinds}.",
+                             kind=self.standard_errors, kinds=", ".join(STANDARD_ERRORS))
+        if self.standard_errors == "bootstrap" and self.bootstrap_draws < 2:
+            raise InputError("The bootstrap needs at least 2 draws (e.g. {draws}); set the number of bootstrap "
+                             "draws in the advanced options.", draws=BOOTSTRAP_DRAWS)
 
 
 @dataclass
@@ -124,8 +143,10 @@ def spectrum_for(weights: SpatialWeights, seed: int = 0) -> Spectrum:
 
 
 # ------------------------------------------------------------------- models
-def fit_model(data, W, spectrum, model: str, effects: str, durbin=None, bias_correction=True) -> ModelResult:
-    """Estimate one model with the given panel effects."""
+def fit_model(data, W, spectrum, model: str, effects: str, durbin=None, bias_correction=True,
+              clustered: bool = False) -> ModelResult:
+    """Estimate one model with the given panel effects (``clustered``: least-squares standard errors
+    clustered by city; the ML models ignore it)."""
     if not data.is_panel and effects != "none":
         effects = "none"
     if effects in RANDOM_EFFECTS:
@@ -134,7 +155,7 @@ def fit_model(data, W, spectrum, model: str, effects: str, durbin=None, bias_cor
         return fit_lag(data, W, spectrum, model, effects, durbin, bias_correction)
     if model in ERROR_MODELS:
         return fit_error(data, W, spectrum, model, effects, durbin, bias_correction)
-    return fit_ols(data, W, model, effects, durbin)
+    return fit_ols(data, W, model, effects, durbin, clustered)
 
 
 def _family(model: str, effects: str) -> list[str]:
@@ -149,16 +170,41 @@ def run_spillover(data: PanelData, weights: SpatialWeights, spec: SpilloverSpec,
     """Estimate ``spec.model`` on ``data`` with ``weights``; see the module docstring."""
     effects = spec.effects if data.is_panel else "none"
     notes = list(data.notes)
+    check_standard_errors(spec, effects)
     weights = align_weights(weights, data.unit_ids)
     needs_ml = spec.model in ML_MODELS
     data, weights, dropped = without_islands(data, weights, spec.drop_islands, needs_ml, spec.labels)
     warnings: list[Message] = list(dropped)  # units left out: a warning (notes get it at the end)
+    bootstrap = spec.standard_errors == "bootstrap"
+    clustered = spec.standard_errors != "information"  # least-squares models by city with either robust choice
+    if bootstrap:
+        check_clusters(data.n)
     spectrum = spectrum_for(weights, seed=spec.seed)
     W = spectrum.W
     report(progress, 0.05)
-    main = fit_model(data, W, spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
-    report(progress, 0.25)
-    effects_table = compute_effects(main, spectrum, spec.draws, spec.seed, span(progress, 0.25, 0.5))
+    plain = fit_model(data, W, spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
+    # Phases of the progress: the bootstrap, when there is one, takes most of the time.
+    fitted, effects_end, compare_end = (0.75, 0.78, 0.95) if bootstrap else (0.25, 0.5, 0.8)
+    if bootstrap:
+        def refit(redrawn):
+            return fit_model(redrawn, W, spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
+
+        boot = wild_cluster_bootstrap(data, W, plain, refit, spec.bootstrap_draws, spec.seed,
+                                      span(progress, 0.05, fitted))
+        main = bootstrapped(plain, boot)
+        effects_table = bootstrap_effects(main, boot, spectrum)
+        warnings.extend(note for note in [failures_note(boot)] if note is not None)
+    else:
+        main = (fit_model(data, W, spectrum, spec.model, effects, spec.durbin, spec.bias_correction, True)
+                if clustered and not needs_ml else plain)
+        report(progress, fitted)
+        effects_table = compute_effects(main, spectrum, spec.draws, spec.seed, span(progress, fitted, effects_end))
+    if clustered and not bootstrap and needs_ml:
+        warnings.append(Message(
+            "Standard errors clustered by city are computed for the least-squares models (OLS, SLX) only: the "
+            "{model} model keeps its information-matrix standard errors. Choose the wild cluster bootstrap by city "
+            "for standard errors of the {model} model that are robust to errors correlated within a city.",
+            model=spec.model))
     if not effects_table.inferred:
         notes.append(Message("No inference on the direct, indirect and total effects (simulation draws = {draws}): "
                              "they are point estimates, without standard errors, z, p or stars. Set at least 2 "
@@ -174,24 +220,33 @@ def run_spillover(data: PanelData, weights: SpatialWeights, spec: SpilloverSpec,
                                  "for comparison."))
         for i, model in enumerate(family):
             try:
-                models[model] = fit_model(data, W, spectrum, model, effects, spec.durbin, spec.bias_correction)
+                models[model] = fit_model(data, W, spectrum, model, effects, spec.durbin, spec.bias_correction,
+                                          clustered)
             except InputError as error:  # a comparison model only: the chosen one was estimated
                 warnings.append(Message(
                     "The {model} model was left out of the comparison table and of the tests that need it: "
                     "{reason}", model=model, reason=error))
-            report(progress, 0.5 + 0.3 * (i + 1) / len(family))
+            report(progress, effects_end + (compare_end - effects_end) * (i + 1) / len(family))
         try:
             lm = lm_tests(data, W, effects)
         except InputError as error:
             warnings.append(Message("The LM tests were left out: {reason}", reason=error))
         tests = durbin_tests(models)
-        tests.extend(hausman_tests(data, W, spectrum, spec, effects, main, warnings))
+        tests.extend(hausman_tests(data, W, spectrum, spec, effects, plain, warnings))
     report(progress, 1.0)
     for result in models.values():
         notes.extend(Message("{model}: {note}", model=result.model, note=note) for note in result.notes)
     notes.extend(warnings)
     return SpilloverResult(main, effects_table, _ordered(models), lm, tests, data, weights, spectrum, spec, notes,
                            warnings)
+
+
+def check_standard_errors(spec: SpilloverSpec, effects: str) -> None:
+    """Robust standard errors are offered for pooled and fixed-effects models, not random effects."""
+    if spec.standard_errors != "information" and effects in RANDOM_EFFECTS:
+        raise InputError("Standard errors clustered by city and the wild cluster bootstrap are available for "
+                         "pooled and fixed-effects models, not with {effects}: choose city and/or year fixed "
+                         "effects, or “information matrix” standard errors.", effects=EFFECT_LABELS[effects])
 
 
 def _ordered(models: dict) -> dict:

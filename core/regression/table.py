@@ -251,8 +251,14 @@ def footer_rows(tr=english, *, n_obs: int, units: int | None = None, years: int 
 
 
 def convention_notes(tr=english, *, r2_kinds=(), sigma2: bool = False, lee_yu: bool = False,
-                     information_matrix: bool = False) -> list[str]:
-    """The definitions under a regression table, one sentence per convention used in it."""
+                     information_matrix: bool = False, robust_option: bool = False, cluster: bool = False,
+                     bootstrap: tuple[int, int] | None = None) -> list[str]:
+    """The definitions under a regression table, one sentence per convention used in it.
+
+    ``information_matrix``: some column has a spatial ML model's information-matrix standard errors
+    (``robust_option``: the algorithm offers the wild cluster bootstrap, so the note names it);
+    ``cluster``: some column is clustered by city (CR1); ``bootstrap``: (draws, seed) of a column's
+    wild cluster bootstrap by city."""
     notes = []
     if "r2" in r2_kinds:
         notes.append(tr("R² = 1 − SSR/SST, with SST about the mean of the dependent variable."))
@@ -269,9 +275,24 @@ def convention_notes(tr=english, *, r2_kinds=(), sigma2: bool = False, lee_yu: b
         notes.append(tr("Fixed-effects spatial models: the log-likelihood, and the AIC from it, are those of "
                         "the demeaned model before the Lee–Yu bias correction; σ² and the standard errors are "
                         "the corrected ones."))
-    if information_matrix:
+    if information_matrix and robust_option:
+        notes.append(tr("Spatial maximum-likelihood models whose “Standard errors” row reads “asymptotic "
+                        "(information matrix)” have standard errors from the information matrix only, which assume "
+                        "errors independent across cities and years; the option “wild cluster bootstrap by city” "
+                        "gives the chosen model standard errors robust to errors correlated within a city."))
+    elif information_matrix:
         notes.append(tr("Spatial maximum-likelihood models have asymptotic standard errors from the "
                         "information matrix only (no cluster-robust option)."))
+    if cluster:
+        notes.append(tr("Standard errors clustered by city (CR1): the sandwich estimator with each city's scores X'e "
+                        "summed over its years, times G/(G − 1)·(N − 1)/(N − k), G cities, k the coefficients without "
+                        "the fixed effects; t tests with G − 1 degrees of freedom."))
+    if bootstrap is not None:
+        notes.append(tr("Wild cluster bootstrap by city: {draws} draws (seed {seed}), each with one Rademacher "
+                        "weight (±1) per city on its residuals of every year, y regenerated through the fitted "
+                        "reduced form and the model refitted; standard errors are the refits' standard deviations, "
+                        "p-values from the normal, 95 % intervals their 2.5 and 97.5 percentiles.").format(
+            draws=bootstrap[0], seed=bootstrap[1]))
     return notes
 
 
@@ -281,12 +302,13 @@ def significance_note(se_label: str, tr=english) -> str:
 
 
 def se_label(se_type: str, tr=english) -> str:
-    """The standard errors of ``se_type`` ("classical", "hc1", "cluster", "ml") in words."""
+    """The standard errors of ``se_type`` ("classical", "hc1", "cluster", "ml", "bootstrap") in words."""
     return {
         "classical": tr("Classical standard errors"),
         "hc1": tr("Heteroskedasticity-robust (HC1) standard errors"),
         "cluster": tr("Standard errors clustered by unit"),
         "ml": tr("Asymptotic standard errors (maximum likelihood)"),
+        "bootstrap": tr("Wild cluster bootstrap standard errors (by city)"),
     }[se_type]
 
 

@@ -16,6 +16,7 @@ from ..parameters.classification import add_classification_parameters, classific
 from ..parameters.spillover import (
     add_compare_parameter,
     add_model_inputs,
+    add_standard_errors_parameters,
     output_number,
     read_model_inputs,
     spec_from_parameters,
@@ -45,6 +46,14 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         "Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p "
         "from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced "
         "options; traces exact from the eigenvalues of W up to 2,000 units).\n\n"
+        "Standard errors (advanced option): the information matrix of the maximum-likelihood models (classical "
+        "for OLS and SLX), which assumes errors independent across cities and years; clustered by city (CR1) for "
+        "the least-squares models OLS and SLX; or a wild cluster bootstrap by city of the chosen model, robust to "
+        "errors correlated within a city over the years: one random sign per city on its residuals, the "
+        "dependent variable regenerated through the fitted model and the model refitted, 199 times by default, "
+        "for the standard errors and percentile intervals of the coefficients, ρ/λ and the effects (pooled and "
+        "fixed-effects models, at least 20 cities; 20 s to a minute for 366 cities × 9 years). The tables name "
+        "the standard errors of each model.\n\n"
         "Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and "
         "the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of "
         "the family is estimated for the comparison table (advanced option; a model that cannot be estimated, "
@@ -68,6 +77,7 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
     def initAlgorithm(self, config=None):
         add_model_inputs(self)
         add_compare_parameter(self)
+        add_standard_errors_parameters(self)
         self.addParameter(QgsProcessingParameterFileDestination(
             self.REPORT, self.tr("Report"), self.tr("HTML files (*.html)"), optional=True))
         self.addParameter(QgsProcessingParameterFolderDestination(
@@ -97,6 +107,9 @@ class SpatialDurbinAlgorithm(ResilienceAlgorithm):
         inputs = read_model_inputs(self, parameters, context, steps)
         spec = spec_from_parameters(self, parameters, context, inputs.labels)
         steps.setCurrentStep(1)
+        if spec.standard_errors == "bootstrap":
+            feedback.pushInfo(self.tr("Wild cluster bootstrap by city: {draws} refits of the {model} model.").format(
+                draws=spec.bootstrap_draws, model=spec.model))
         result = run_spillover(inputs.data, inputs.weights, spec, progress=feedback_progress(steps))
         for note in result.notes:
             if not any(note is warning for warning in result.warnings):

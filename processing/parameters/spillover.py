@@ -21,8 +21,10 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
+from ...core.econometrics.options import BOOTSTRAP_DRAWS as DEFAULT_BOOTSTRAP_DRAWS
 from ...core.econometrics.options import EFFECTS as EFFECTS_OPTIONS
 from ...core.econometrics.options import MODELS, PANEL_SHAPES
+from ...core.econometrics.options import STANDARD_ERRORS as SE_OPTIONS
 from ...core.weights.kinds import describe_weights
 from ..algorithm import core_text
 from ..io.bridge import read_frame
@@ -48,6 +50,8 @@ BALANCE = "BALANCE"
 DRAWS = "DRAWS"
 SEED = "SEED"
 COMPARE = "COMPARE"
+STANDARD_ERRORS = "STANDARD_ERRORS"
+BOOTSTRAP_DRAWS = "BOOTSTRAP_DRAWS"
 
 
 tr = translator("SpilloverInputs")
@@ -70,6 +74,12 @@ def effects_labels() -> dict[str, str]:
     return {"none": tr("None (pooled)"), "unit": tr("Unit (city) fixed effects"),
             "time": tr("Time (year) fixed effects"), "twoway": tr("Two-way fixed effects (city and year)"),
             "random": tr("Random unit effects"), "random_time": tr("Random unit effects and year fixed effects")}
+
+
+def standard_errors_labels() -> dict[str, str]:
+    return {"information": tr("Information matrix (maximum likelihood); classical for OLS and SLX"),
+            "cluster": tr("Clustered by city (CR1) for OLS and SLX; information matrix for the spatial ML models"),
+            "bootstrap": tr("Wild cluster bootstrap by city for the chosen model (OLS and SLX clustered by city)")}
 
 
 def add_model_inputs(algorithm) -> None:
@@ -150,7 +160,32 @@ def spec_from_parameters(algorithm, parameters, context, labels=None):
         compare=(algorithm.parameterAsBool(parameters, COMPARE, context)
                  if algorithm.parameterDefinition(COMPARE) is not None else True),
         labels=labels,
+        **standard_errors_choice(algorithm, parameters, context),
     )
+
+
+def add_standard_errors_parameters(algorithm) -> None:
+    """The advanced choice of standard errors and the bootstrap's draws (``resilience:spatialdurbin``)."""
+    algorithm.addParameter(as_advanced(with_help(enum_parameter(
+        STANDARD_ERRORS, tr("Standard errors"), SE_OPTIONS, standard_errors_labels(), "information"),
+        tr("Standard errors: the information matrix of the maximum-likelihood models (classical for least "
+           "squares), clustered by city for the least-squares models (OLS, SLX), or a wild cluster bootstrap by "
+           "city of the chosen model (robust to errors correlated within a city over the years; pooled and "
+           "fixed-effects models, at least 20 cities; one refit per draw)"))))
+    algorithm.addParameter(as_advanced(with_help(QgsProcessingParameterNumber(
+        BOOTSTRAP_DRAWS, tr("Bootstrap draws"), QgsProcessingParameterNumber.Integer,
+        defaultValue=DEFAULT_BOOTSTRAP_DRAWS, minValue=2, maxValue=100000),
+        tr("Bootstrap draws (refits of the chosen model; with the wild cluster bootstrap only; seed: “Random "
+           "seed”)"))))
+
+
+def standard_errors_choice(algorithm, parameters, context) -> dict:
+    """``standard_errors`` and ``bootstrap_draws`` of the spec: the user's choice where the algorithm
+    offers it, else the information matrix."""
+    if algorithm.parameterDefinition(STANDARD_ERRORS) is None:
+        return {}
+    return {"standard_errors": chosen(algorithm, parameters, STANDARD_ERRORS, SE_OPTIONS, context),
+            "bootstrap_draws": algorithm.parameterAsInt(parameters, BOOTSTRAP_DRAWS, context)}
 
 
 def add_compare_parameter(algorithm) -> None:

@@ -4875,17 +4875,17 @@ Outputs: a layer with each city's change (SC_DX), own change (SC_OWN), received 
   <context>
     <name>SpatialDurbinAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="30" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="31" />
       <source>Spatial spillover model (spatial Durbin)</source>
       <translation>空间溢出模型（空间杜宾模型）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="31" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="32" />
       <source>Spatial Durbin and related models with direct and spillover effects.</source>
       <translation>空间杜宾等模型，含直接效应与溢出效应。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="36" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="37" />
       <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
 
 Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
@@ -4893,6 +4893,8 @@ Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial e
 Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
 
 Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
+
+Standard errors (advanced option): the information matrix of the maximum-likelihood models (classical for OLS and SLX), which assumes errors independent across cities and years; clustered by city (CR1) for the least-squares models OLS and SLX; or a wild cluster bootstrap by city of the chosen model, robust to errors correlated within a city over the years: one random sign per city on its residuals, the dependent variable regenerated through the fitted model and the model refitted, 199 times by default, for the standard errors and percentile intervals of the coefficients, ρ/λ and the effects (pooled and fixed-effects models, at least 20 cities; 20 s to a minute for 366 cities × 9 years). The tables name the standard errors of each model.
 
 Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
 
@@ -4907,281 +4909,148 @@ Maximum-likelihood models need every city to have a neighbour: by default cities
 
 效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
 
+标准误（高级选项）：极大似然模型采用信息矩阵（OLS 和 SLX 为经典标准误），它假定误差在城市和年份之间相互独立；最小二乘模型 OLS 和 SLX 可按城市聚类（CR1）；或对所选模型采用按城市的野聚类自助法，对城市内跨年份相关的误差稳健：每个城市的残差乘以一个随机符号，通过拟合的模型重新生成被解释变量并重新估计模型，默认 199 次，得到系数、ρ/λ 和各效应的标准误与百分位区间（适用于混合模型和固定效应模型，至少 20 个城市；366 个城市 × 9 年约需 20 秒至 1 分钟）。表格注明每个模型的标准误类型。
+
 诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
 
-输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的论文与报告表格（Excel、Word、LaTeX 或 CSV：各模型并列，表底为样本量、固定效应、对数似然值、AIC、R²、空间权重和标准误类型，注释中给出定义），可选的 CSV 表格，拟合值与残差图层，以及最后一年残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
+输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
 
 极大似然模型要求每个城市都有邻居：默认剔除没有邻居的城市（孤岛，例如 queen 权重下的三沙市），并给出指明这些城市的警告；也可改用 k 近邻。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="34" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="35" />
       <source>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics</source>
       <translation>spatial durbin,SDM,SAR,SEM,SDEM,SLX,spillover,spatial lag,spatial error,panel,fixed effects,random effects,direct effect,indirect effect,LeSage,Elhorst,Lee-Yu,LM test,Hausman,econometrics,空间杜宾模型,空间滞后模型,空间误差模型,空间溢出,直接效应,间接效应,溢出效应,总效应,固定效应,随机效应,LM 检验,空间计量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="72" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="82" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="72" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="82" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="74" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="84" />
       <source>CSV tables (folder)</source>
       <translation>CSV 表格（文件夹）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="77" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="87" />
       <source>Fitted values and residuals</source>
       <translation>拟合值与残差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="80" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="90" />
       <source>Residual clusters (LISA)</source>
       <translation>残差集聚（LISA）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="84" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="94" />
       <source>Spatial parameter (ρ or λ)</source>
       <translation>空间参数（ρ 或 λ）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="85" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="95" />
       <source>Log-likelihood</source>
       <translation>对数似然值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="86" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="96" />
       <source>AIC</source>
       <translation>AIC</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="87" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="97" />
       <source>R²</source>
       <translation>R²</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="88" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="98" />
       <source>Observations</source>
       <translation>观测值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="107" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="111" />
+      <source>Wild cluster bootstrap by city: {draws} refits of the {model} model.</source>
+      <translation>按城市的野聚类自助法：{model} 模型重新估计 {draws} 次。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="120" />
       <source>{model}: log-likelihood {loglik:.4f}, AIC {aic:.4f}</source>
       <translation>{model}：对数似然值 {loglik:.4f}，AIC {aic:.4f}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="115" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="128" />
       <source>Spatial spillover model: {model} of {dependent}</source>
       <translation>空间溢出模型：{dependent}的{model}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="159" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="172" />
       <source>Observed {y}</source>
       <translation>{y}观测值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="160" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="173" />
       <source>Fitted {y}</source>
       <translation>{y}拟合值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="161" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="174" />
       <source>Residual</source>
       <translation>残差</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="162" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="175" />
       <source>Fitted {y}, mean over the years</source>
       <translation>{y}拟合值（多年均值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="163" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="176" />
       <source>Residual, mean over the years</source>
       <translation>残差（多年均值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="165" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="178" />
       <source>Fitted {y} ({year})</source>
       <translation>{y}拟合值（{year}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="166" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="179" />
       <source>Residual ({year})</source>
       <translation>残差（{year}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="168" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="181" />
       <source>Fitted {y} ({model})</source>
       <translation>{y}拟合值（{model}）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="190" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="203" />
       <source>Residual (mean over the years)</source>
       <translation>残差（多年均值）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="191" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="204" />
       <source>Local Moran's I of the residuals</source>
       <translation>残差的局部莫兰指数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="192" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="205" />
       <source>Pseudo p-value (999 permutations)</source>
       <translation>伪 p 值（999 次置换）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="193" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="206" />
       <source>Quadrant (GeoDa: 1 HH, 2 LL, 3 LH, 4 HL, 0 no neighbours)</source>
       <translation>象限（GeoDa：1 高-高，2 低-低，3 低-高，4 高-低，0 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/spatial_durbin.py" line="194" />
+      <location filename="../../processing/algorithms/spatial_durbin.py" line="207" />
       <source>Residual cluster (p ≤ 0.05)</source>
       <translation>残差集聚类型（p ≤ 0.05）</translation>
-    </message>
-    <message>
-      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
-
-Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
-
-Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
-
-Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
-
-Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
-
-Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
-
-Maximum-likelihood models need every city to have a neighbour: by default cities without one (islands, e.g. 三沙市 with queen weights) are left out with a warning that names them; or use k-nearest neighbours. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
-      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
-
-模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
-
-数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
-
-效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
-
-诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
-
-输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
-
-极大似然模型要求每个城市都有邻居：默认剔除没有邻居的城市（孤岛，例如 queen 权重下的三沙市），并给出指明这些城市的警告；也可改用 k 近邻。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
-    </message>
-    <message>
-      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
-
-Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
-
-Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
-
-Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
-
-Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
-
-Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
-
-Maximum-likelihood models need every city to have a neighbour: use k-nearest neighbours or leave the islands out. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
-      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
-
-模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
-
-数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
-
-效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
-
-诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
-
-输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
-
-极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
-    </message>
-    <message>
-      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
-
-Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
-
-Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
-
-Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
-
-Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
-
-Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional tables for papers and reports (Excel, Word, LaTeX or CSV: models side by side, N, fixed effects, log-likelihood, AIC, R², weights and SE type at the foot, definitions in the notes), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
-
-Maximum-likelihood models need every city to have a neighbour: by default cities without one (islands, e.g. 三沙市 with queen weights) are left out with a warning that names them; or use k-nearest neighbours. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
-      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
-
-模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
-
-数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
-
-效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
-
-诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
-
-输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的论文与报告表格（Excel、Word、LaTeX 或 CSV：各模型并列，表底为样本量、固定效应、对数似然值、AIC、R²、空间权重和标准误类型，注释中给出定义），可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
-
-极大似然模型要求每个城市都有邻居：默认剔除没有邻居的城市（孤岛，例如 queen 权重下的三沙市），并给出指明这些城市的警告；也可改用 k 近邻。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
-    </message>
-    <message>
-      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
-
-Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
-
-Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
-
-Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
-
-Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
-
-Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional tables for papers and reports (Excel, Word, LaTeX or CSV: models side by side, N, fixed effects, log-likelihood, AIC, R², weights and SE type at the foot, definitions in the notes), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
-
-Maximum-likelihood models need every city to have a neighbour: use k-nearest neighbours or leave the islands out. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
-      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
-
-模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
-
-数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
-
-效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
-
-诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
-
-输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的论文与报告表格（Excel、Word、LaTeX 或 CSV：各模型并列，表底为样本量、固定效应、对数似然值、AIC、R²、空间权重和标准误类型，注释中给出定义），可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
-
-极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
-    </message>
-    <message>
-      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
-
-Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
-
-Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
-
-Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
-
-Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table.
-
-Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
-
-Maximum-likelihood models need every city to have a neighbour: use k-nearest neighbours or leave the islands out. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
-      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
-
-模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
-
-数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
-
-效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
-
-诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表。
-
-输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
-
-极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
     </message>
   </context>
   <context>
@@ -5519,237 +5388,272 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>SpilloverInputs</name>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="57" />
+      <location filename="../../processing/parameters/spillover.py" line="61" />
       <source>Automatic (long with a year field; wide when the fields are STEM_YYYY; else cross-section)</source>
       <translation>自动（有年份字段为长格式；字段为 STEM_YYYY 时为宽格式；否则为截面）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="58" />
+      <location filename="../../processing/parameters/spillover.py" line="62" />
       <source>Cross-section (one feature per unit, the chosen fields)</source>
       <translation>截面（每个单元一个要素，使用所选字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="59" />
+      <location filename="../../processing/parameters/spillover.py" line="63" />
       <source>Wide panel (yearly fields STEM_YYYY: every year of the chosen fields' stems)</source>
       <translation>宽格式面板（逐年字段 STEM_YYYY：所选字段前缀的每一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="60" />
+      <location filename="../../processing/parameters/spillover.py" line="64" />
       <source>Long panel (one feature per unit and year, with a year field)</source>
       <translation>长格式面板（每个单元每年一个要素，带年份字段）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="64" />
+      <location filename="../../processing/parameters/spillover.py" line="68" />
       <source>OLS (no spatial terms)</source>
       <translation>OLS（无空间项）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="64" />
+      <location filename="../../processing/parameters/spillover.py" line="68" />
       <source>Spatial lag (SAR)</source>
       <translation>空间滞后模型（SAR）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="64" />
+      <location filename="../../processing/parameters/spillover.py" line="68" />
       <source>Spatial error (SEM)</source>
       <translation>空间误差模型（SEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="65" />
+      <location filename="../../processing/parameters/spillover.py" line="69" />
       <source>Spatial Durbin (SDM)</source>
       <translation>空间杜宾模型（SDM）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="65" />
+      <location filename="../../processing/parameters/spillover.py" line="69" />
       <source>Spatial Durbin error (SDEM)</source>
       <translation>空间杜宾误差模型（SDEM）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="66" />
+      <location filename="../../processing/parameters/spillover.py" line="70" />
       <source>Spatial lag of X (SLX)</source>
       <translation>解释变量空间滞后模型（SLX）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="70" />
+      <location filename="../../processing/parameters/spillover.py" line="74" />
       <source>None (pooled)</source>
       <translation>无（混合回归）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="70" />
+      <location filename="../../processing/parameters/spillover.py" line="74" />
       <source>Unit (city) fixed effects</source>
       <translation>个体（城市）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="71" />
+      <location filename="../../processing/parameters/spillover.py" line="75" />
       <source>Time (year) fixed effects</source>
       <translation>时间（年份）固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="71" />
+      <location filename="../../processing/parameters/spillover.py" line="75" />
       <source>Two-way fixed effects (city and year)</source>
       <translation>双向固定效应（城市和年份）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="72" />
+      <location filename="../../processing/parameters/spillover.py" line="76" />
       <source>Random unit effects</source>
       <translation>个体随机效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="72" />
+      <location filename="../../processing/parameters/spillover.py" line="76" />
       <source>Random unit effects and year fixed effects</source>
       <translation>个体随机效应与年份固定效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="78" />
+      <location filename="../../processing/parameters/spillover.py" line="80" />
+      <source>Information matrix (maximum likelihood); classical for OLS and SLX</source>
+      <translation>信息矩阵（极大似然）；OLS 和 SLX 为经典标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/spillover.py" line="81" />
+      <source>Clustered by city (CR1) for OLS and SLX; information matrix for the spatial ML models</source>
+      <translation>OLS 和 SLX 按城市聚类（CR1）；空间极大似然模型为信息矩阵</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/spillover.py" line="82" />
+      <source>Wild cluster bootstrap by city for the chosen model (OLS and SLX clustered by city)</source>
+      <translation>所选模型采用按城市的野聚类自助法（OLS 和 SLX 按城市聚类）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/spillover.py" line="88" />
       <source>Cities (units) with the model's fields</source>
       <translation>含模型字段的城市（单元）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="80" />
+      <location filename="../../processing/parameters/spillover.py" line="90" />
       <source>Data layout</source>
       <translation>数据格式</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="82" />
+      <location filename="../../processing/parameters/spillover.py" line="92" />
       <source>Dependent variable</source>
       <translation>被解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="84" />
+      <location filename="../../processing/parameters/spillover.py" line="94" />
       <source>Dependent variable (in a wide panel any year of the stem, e.g. RES_2019)</source>
       <translation>被解释变量（宽格式面板中任选该前缀的一年，如 RES_2019）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="86" />
+      <location filename="../../processing/parameters/spillover.py" line="96" />
       <source>Explanatory variables</source>
       <translation>解释变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="88" />
+      <location filename="../../processing/parameters/spillover.py" line="98" />
       <source>Explanatory variables (in a wide panel any year of each stem)</source>
       <translation>解释变量（宽格式面板中每个前缀任选一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="91" />
+      <location filename="../../processing/parameters/spillover.py" line="101" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="93" />
+      <location filename="../../processing/parameters/spillover.py" line="103" />
       <source>Panel effects</source>
       <translation>面板效应</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="94" />
+      <location filename="../../processing/parameters/spillover.py" line="104" />
       <source>Panel effects (ignored for a cross-section)</source>
       <translation>面板效应（截面数据忽略此项）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="96" />
+      <location filename="../../processing/parameters/spillover.py" line="106" />
       <source>Leave out units without neighbours</source>
       <translation>剔除没有邻居的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="97" />
+      <location filename="../../processing/parameters/spillover.py" line="107" />
       <source>Leave out units without neighbours (islands)</source>
       <translation>剔除没有邻居的单元（孤岛）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="99" />
+      <location filename="../../processing/parameters/spillover.py" line="109" />
       <source>Balance the panel</source>
       <translation>平衡面板</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="100" />
+      <location filename="../../processing/parameters/spillover.py" line="110" />
       <source>Balance the panel: leave out units with missing values</source>
       <translation>平衡面板：剔除含缺失值的单元</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="102" />
+      <location filename="../../processing/parameters/spillover.py" line="112" />
       <source>Lee–Yu bias correction</source>
       <translation>Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="103" />
+      <location filename="../../processing/parameters/spillover.py" line="113" />
       <source>Lee–Yu bias correction of fixed-effects estimates</source>
       <translation>对固定效应估计做 Lee–Yu 偏误修正</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="105" />
+      <location filename="../../processing/parameters/spillover.py" line="115" />
       <source>Variables with a W·X term</source>
       <translation>含 W·X 项的变量</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="107" />
+      <location filename="../../processing/parameters/spillover.py" line="117" />
       <source>Variables with a W·X term (Durbin models; empty: all explanatory variables)</source>
       <translation>含 W·X 项的变量（杜宾模型；留空：全部解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="109" />
+      <location filename="../../processing/parameters/spillover.py" line="119" />
       <source>Simulation draws</source>
       <translation>模拟抽样次数</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="112" />
+      <location filename="../../processing/parameters/spillover.py" line="122" />
       <source>Simulation draws for the effects' standard errors (0: effects without standard errors)</source>
       <translation>效应标准误的模拟抽样次数（0：效应不带标准误）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="114" />
+      <location filename="../../processing/parameters/spillover.py" line="124" />
       <source>Random seed (simulations)</source>
       <translation>随机种子（模拟）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="159" />
+      <location filename="../../processing/parameters/spillover.py" line="170" />
+      <source>Standard errors</source>
+      <translation>标准误</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/spillover.py" line="171" />
+      <source>Standard errors: the information matrix of the maximum-likelihood models (classical for least squares), clustered by city for the least-squares models (OLS, SLX), or a wild cluster bootstrap by city of the chosen model (robust to errors correlated within a city over the years; pooled and fixed-effects models, at least 20 cities; one refit per draw)</source>
+      <translation>标准误：极大似然模型采用信息矩阵（最小二乘为经典标准误），最小二乘模型（OLS、SLX）可按城市聚类，或对所选模型采用按城市的野聚类自助法（对城市内跨年份相关的误差稳健；适用于混合模型和固定效应模型，至少 20 个城市；每次抽样重新估计一次）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/spillover.py" line="176" />
+      <source>Bootstrap draws</source>
+      <translation>自助法抽样次数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/spillover.py" line="178" />
+      <source>Bootstrap draws (refits of the chosen model; with the wild cluster bootstrap only; seed: “Random seed”)</source>
+      <translation>自助法抽样次数（所选模型的重新估计次数；仅用于野聚类自助法；种子见“随机种子”）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/parameters/spillover.py" line="194" />
       <source>Compare with the other models</source>
       <translation>与同族其他模型比较</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="160" />
+      <location filename="../../processing/parameters/spillover.py" line="195" />
       <source>Compare with the other models of the family (comparison table, LR/Wald, LM and Hausman tests)</source>
       <translation>与模型族中的其他模型比较（比较表、LR/Wald 检验、LM 检验和 Hausman 检验）</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="189" />
+      <location filename="../../processing/parameters/spillover.py" line="224" />
       <source>Choose at least one explanatory variable.</source>
       <translation>请至少选择一个解释变量。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="197" />
+      <location filename="../../processing/parameters/spillover.py" line="232" />
       <source>The layer has no field {fields}; choose fields of the input layer.</source>
       <translation>图层中没有字段 {fields}；请选择输入图层中的字段。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="203" />
+      <location filename="../../processing/parameters/spillover.py" line="238" />
       <source>The dependent variable {name} is also an explanatory variable; remove it from the explanatory variables.</source>
       <translation>被解释变量 {name} 同时也是解释变量；请将其从解释变量中移除。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="207" />
+      <location filename="../../processing/parameters/spillover.py" line="242" />
       <source>A long panel needs the year field: choose it in “Year field”.</source>
       <translation>长格式面板需要年份字段：请在“年份字段”中选择。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="234" />
+      <location filename="../../processing/parameters/spillover.py" line="269" />
       <source>cross-section</source>
       <translation>截面</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="234" />
+      <location filename="../../processing/parameters/spillover.py" line="269" />
       <source>wide panel</source>
       <translation>宽格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="234" />
+      <location filename="../../processing/parameters/spillover.py" line="269" />
       <source>long panel</source>
       <translation>长格式面板</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="235" />
+      <location filename="../../processing/parameters/spillover.py" line="270" />
       <source>Layer: {layer} ({layout}); dependent {dependent}; explanatory {names}.</source>
       <translation>图层：{layer}（{layout}）；被解释变量 {dependent}；解释变量 {names}。</translation>
     </message>
     <message>
-      <location filename="../../processing/parameters/spillover.py" line="237" />
+      <location filename="../../processing/parameters/spillover.py" line="272" />
       <source>Spatial weights: {weights}; {links} links among {units} units.</source>
       <translation>空间权重：{weights}；{units} 个单元之间共 {links} 条连接。</translation>
     </message>
@@ -8188,6 +8092,41 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>sudo apt install python3-pyproj（Debian、Ubuntu）或 sudo dnf install python3-pyproj（Fedora）</translation>
     </message>
     <message>
+      <location filename="../../core/econometrics/bootstrap.py" line="64" />
+      <source>The wild cluster bootstrap by city needs at least {minimum} cities (clusters), but the model has {count}: with so few the bootstrap distribution is too coarse. Use more cities, or choose “information matrix” standard errors.</source>
+      <translation>按城市的野聚类自助法至少需要 {minimum} 个城市（聚类），但模型只有 {count} 个：城市太少时自助法分布过于粗糙。请使用更多城市，或选择“信息矩阵”标准误。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/bootstrap.py" line="82" />
+      <source>The bootstrap needs at least 2 draws (e.g. {draws}); set the number of bootstrap draws in the advanced options.</source>
+      <translation>自助法至少需要 2 次抽样（例如 {draws} 次）；请在高级选项中设置自助法抽样次数。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/bootstrap.py" line="108" />
+      <source>The wild cluster bootstrap failed: {failed} of {draws} refits could not be estimated ({reason}). Choose “information matrix” standard errors or another model.</source>
+      <translation>野聚类自助法失败：{draws} 次重新估计中有 {failed} 次无法估计（{reason}）。请选择“信息矩阵”标准误或其他模型。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/bootstrap.py" line="120" />
+      <source>wild cluster bootstrap by city ({draws} draws)</source>
+      <translation>按城市的野聚类自助法（{draws} 次抽样）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/bootstrap.py" line="134" />
+      <source>wild cluster bootstrap by city: the effects of {draws} refits, seed {seed} (standard errors their standard deviation, 95 % intervals their percentiles); traces {traces}</source>
+      <translation>按城市的野聚类自助法：{draws} 次重新估计的效应，种子 {seed}（标准误为其标准差，95% 区间为其百分位数）；迹：{traces}</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/bootstrap.py" line="138" />
+      <source>wild cluster bootstrap by city: direct β, indirect θ (W·X) of {draws} refits, seed {seed} (standard errors their standard deviation, 95 % intervals their percentiles)</source>
+      <translation>按城市的野聚类自助法：{draws} 次重新估计的直接效应 β、间接效应 θ（W·X），种子 {seed}（标准误为其标准差，95% 区间为其百分位数）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/bootstrap.py" line="148" />
+      <source>Bootstrap: {failed} of {draws} refits could not be estimated and were left out ({reason}).</source>
+      <translation>自助法：{draws} 次重新估计中有 {failed} 次无法估计，已剔除（{reason}）。</translation>
+    </message>
+    <message>
       <location filename="../../core/econometrics/data.py" line="30" />
       <source>pooled (no effects)</source>
       <translation>混合回归（无效应）</translation>
@@ -8468,17 +8407,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>无空间乘数：直接效应为 β，无溢出</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/effects.py" line="140" />
+      <location filename="../../core/econometrics/effects.py" line="146" />
       <source>none: {draws} simulation draw(s), at least 2 are needed for standard errors; traces {traces}</source>
       <translation>无：{draws} 次模拟抽样，计算标准误至少需要 2 次；迹 {traces}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/effects.py" line="153" />
+      <location filename="../../core/econometrics/effects.py" line="158" />
       <source>simulation: {draws} draws from the asymptotic normal distribution of (β, θ, ρ), seed {seed}; traces {traces}</source>
       <translation>模拟：从 (β, θ, ρ) 的渐近正态分布中抽样 {draws} 次，种子 {seed}；迹：{traces}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/effects.py" line="173" />
+      <location filename="../../core/econometrics/effects.py" line="178" />
       <source>The spatial parameter's distribution lies mostly outside its admissible range; the effects cannot be simulated. Check the model (ρ is at its bound).</source>
       <translation>空间参数的分布大部分位于其容许范围之外，无法模拟效应。请检查模型（ρ 位于边界）。</translation>
     </message>
@@ -8723,7 +8662,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{model}：空间参数 {name} = {value:.4f} 达到了其容许范围（{lower:.4f}, {upper:.4f}）的边界；似然函数在边界之外没有内部最大值。请检查空间权重（应为行标准化权重）；若所有单元有共同趋势，请加入年份固定效应；或选择其他模型。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/ols.py" line="40" />
+      <location filename="../../core/econometrics/ols.py" line="33" />
+      <source>clustered by city (CR1, {clusters} clusters)</source>
+      <translation>按城市聚类（CR1，{clusters} 个聚类）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/ols.py" line="35" />
+      <source>heteroskedasticity-robust (HC1; one observation per city)</source>
+      <translation>异方差稳健（HC1；每个城市一个观测）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/ols.py" line="49" />
       <source>OLS (s² with {df} degrees of freedom)</source>
       <translation>OLS（s² 的自由度为 {df}）</translation>
     </message>
@@ -8763,187 +8712,207 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>随机</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="83" />
+      <location filename="../../core/econometrics/report.py" line="95" />
       <source>φ (random effects)</source>
       <translation>φ（随机效应）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="88" />
+      <location filename="../../core/econometrics/report.py" line="100" />
       <source>Indirect</source>
       <translation>间接效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="88" />
+      <location filename="../../core/econometrics/report.py" line="100" />
       <source>Total</source>
       <translation>总效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="98" />
+      <location filename="../../core/econometrics/report.py" line="110" />
       <source>Estimates of {dependent} ({effects}); † the chosen model</source>
       <translation>{dependent}的估计结果（{effects}）；† 为所选模型</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="111" />
+      <location filename="../../core/econometrics/report.py" line="123" />
       <source>Direct, indirect (spillover) and total effects: {model}</source>
       <translation>直接效应、间接效应（溢出效应）和总效应：{model}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="112" />
+      <location filename="../../core/econometrics/report.py" line="124" />
       <source>Effects (LeSage and Pace): {method}.</source>
       <translation>效应（LeSage 和 Pace）：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="122" />
+      <location filename="../../core/econometrics/report.py" line="134" />
       <source>Test</source>
       <translation>检验</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="122" />
+      <location filename="../../core/econometrics/report.py" line="134" />
       <source>Null hypothesis</source>
       <translation>原假设</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="122" />
+      <location filename="../../core/econometrics/report.py" line="134" />
       <source>df</source>
       <translation>自由度</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="131" />
+      <location filename="../../core/econometrics/report.py" line="143" />
       <source>Model: {model}; dependent variable: {dependent}.</source>
       <translation>模型：{model}；被解释变量：{dependent}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="133" />
+      <location filename="../../core/econometrics/report.py" line="145" />
       <source>Panel effects: {effects}; {units} units × {years} year(s) = {obs} observations.</source>
       <translation>面板效应：{effects}；{units} 个单元 × {years} 年 = {obs} 个观测值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="135" />
+      <location filename="../../core/econometrics/report.py" line="147" />
       <source>Log-determinants and traces: {method}.</source>
       <translation>对数行列式与迹：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="136" />
+      <location filename="../../core/econometrics/report.py" line="148" />
       <source>Standard errors: {kind}.</source>
       <translation>标准误：{kind}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="139" />
+      <location filename="../../core/econometrics/report.py" line="151" />
       <source>Years: {first}–{last}.</source>
       <translation>年份：{first}–{last}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="141" />
+      <location filename="../../core/econometrics/report.py" line="153" />
       <source>Fixed-effects estimates corrected for the incidental-parameter bias (Lee and Yu 2010), as Elhorst's Matlab routines do.</source>
       <translation>固定效应估计已按 Elhorst 的 Matlab 程序做法修正偶发参数偏误（Lee 和 Yu 2010）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="146" />
+      <location filename="../../core/econometrics/report.py" line="159" />
+      <source>Term</source>
+      <translation>项</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="159" />
+      <source>Estimate</source>
+      <translation>估计值</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="159" />
+      <source>Bootstrap SE</source>
+      <translation>自助法标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="162" />
+      <source>{model}: wild cluster bootstrap by city, percentile 95 % intervals.</source>
+      <translation>{model}：按城市的野聚类自助法，百分位 95% 区间。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="164" />
       <source>Effects</source>
       <translation>效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="148" />
+      <location filename="../../core/econometrics/report.py" line="166" />
       <source>Inference: {method}.</source>
       <translation>推断：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="150" />
+      <location filename="../../core/econometrics/report.py" line="168" />
       <source>{count} draws with ρ outside its admissible range were replaced.</source>
       <translation>有 {count} 次抽样的 ρ 超出容许范围，已重新抽样替换。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="153" />
+      <location filename="../../core/econometrics/report.py" line="171" />
       <source>Specification tests</source>
       <translation>模型设定检验</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="155" />
+      <location filename="../../core/econometrics/report.py" line="173" />
       <source>LM tests on OLS with the same panel effects; LR tests compare maximised log-likelihoods; Wald tests use the chosen model's covariance.</source>
       <translation>LM 检验基于含相同面板效应的 OLS；LR 检验比较最大化的对数似然值；Wald 检验使用所选模型的协方差矩阵。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="163" />
+      <location filename="../../core/econometrics/report.py" line="181" />
       <source>Notes</source>
       <translation>注释</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="221" />
+      <location filename="../../core/econometrics/report.py" line="239" />
       <source>{kind} effect of {key}</source>
       <translation>{key}的{kind}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="229" />
+      <location filename="../../core/econometrics/report.py" line="247" />
       <source>All</source>
       <translation>全样本</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="237" />
+      <location filename="../../core/econometrics/report.py" line="255" />
       <source>{model} of {dependent} by group ({effects})</source>
       <translation>{dependent}的{model}分组估计（{effects}）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="252" />
+      <location filename="../../core/econometrics/report.py" line="270" />
       <source>Groups</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="256" />
+      <location filename="../../core/econometrics/report.py" line="274" />
       <source>Group</source>
       <translation>组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="256" />
+      <location filename="../../core/econometrics/report.py" line="274" />
       <source>Years</source>
       <translation>年数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="259" />
+      <location filename="../../core/econometrics/report.py" line="277" />
       <source>Does the effect of {key} differ between groups?</source>
       <translation>{key}的效应在组间是否存在差异？</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="260" />
+      <location filename="../../core/econometrics/report.py" line="278" />
       <source>Quantity</source>
       <translation>比较量</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="260" />
+      <location filename="../../core/econometrics/report.py" line="278" />
       <source>Group A</source>
       <translation>组 A</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="260" />
+      <location filename="../../core/econometrics/report.py" line="278" />
       <source>Group B</source>
       <translation>组 B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="260" />
+      <location filename="../../core/econometrics/report.py" line="278" />
       <source>A</source>
       <translation>A</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="260" />
+      <location filename="../../core/econometrics/report.py" line="278" />
       <source>B</source>
       <translation>B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="260" />
+      <location filename="../../core/econometrics/report.py" line="278" />
       <source>A − B</source>
       <translation>A − B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="260" />
+      <location filename="../../core/econometrics/report.py" line="278" />
       <source>A / B</source>
       <translation>A / B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="261" />
+      <location filename="../../core/econometrics/report.py" line="279" />
       <source>SE of A − B</source>
       <translation>A − B 的标准误</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="267" />
+      <location filename="../../core/econometrics/report.py" line="285" />
       <source>Test: {method}.</source>
       <translation>检验方法：{method}。</translation>
     </message>
@@ -8958,7 +8927,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>渐近（信息矩阵）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/results.py" line="121" />
+      <location filename="../../core/econometrics/results.py" line="133" />
       <source>R² within</source>
       <translation>组内 R²</translation>
     </message>
@@ -9056,11 +9025,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/econometrics/scenario_report.py" line="54" />
       <source>Model: {model} of {dependent}, {effects}; {units} units × {years} year(s).</source>
       <translation>模型：{dependent}的{model}，{effects}；{units} 个单元 × {years} 年。</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="62" />
-      <source>Estimate</source>
-      <translation>估计值</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/scenario_report.py" line="64" />
@@ -9163,107 +9127,122 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>稀疏 LU 分解计算对数行列式；蒙特卡洛方法估计迹（{probes} 个 Rademacher 探针，幂次最高 {powers}）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="57" />
+      <location filename="../../core/econometrics/spillover.py" line="70" />
       <source>Unknown panel effects “{effects}”; use one of {choices}.</source>
       <translation>未知的面板效应“{effects}”；请使用以下之一：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="60" />
+      <location filename="../../core/econometrics/spillover.py" line="73" />
       <source>The number of simulation draws must be positive (e.g. 1000).</source>
       <translation>模拟抽样次数必须为正（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="90" />
+      <location filename="../../core/econometrics/spillover.py" line="75" />
+      <source>Unknown type of standard errors “{kind}”; use one of {kinds}.</source>
+      <translation>未知的标准误类型“{kind}”；请使用以下之一：{kinds}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="109" />
       <source>The spatial weights have no entry for the unit(s) {units}; build the weights from the same layer (and id field).</source>
       <translation>空间权重中缺少单元 {units}；请由同一图层（及同一标识字段）构建空间权重。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="104" />
+      <location filename="../../core/econometrics/spillover.py" line="123" />
       <source>Maximum-likelihood spatial models need every unit to have a neighbour, but {count} unit(s) have none with these weights: {units}. Use k-nearest neighbours (every unit then has k neighbours), or turn on “Leave out units without neighbours”.</source>
       <translation>极大似然空间模型要求每个单元都有邻居，但在这些权重下有 {count} 个单元没有邻居：{units}。请使用 k 近邻（每个单元都有 k 个邻居），或勾选“剔除没有邻居的单元”。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="110" />
+      <location filename="../../core/econometrics/spillover.py" line="129" />
       <source>{count} unit(s) without neighbours were left out: {units}.</source>
       <translation>已剔除 {count} 个没有邻居的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="163" />
+      <location filename="../../core/econometrics/spillover.py" line="203" />
+      <source>Standard errors clustered by city are computed for the least-squares models (OLS, SLX) only: the {model} model keeps its information-matrix standard errors. Choose the wild cluster bootstrap by city for standard errors of the {model} model that are robust to errors correlated within a city.</source>
+      <translation>按城市聚类的标准误只对最小二乘模型（OLS、SLX）计算：{model} 模型仍采用信息矩阵标准误。若要 {model} 模型的标准误对城市内相关的误差稳健，请选择按城市的野聚类自助法。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="209" />
       <source>No inference on the direct, indirect and total effects (simulation draws = {draws}): they are point estimates, without standard errors, z, p or stars. Set at least 2 draws (e.g. 1000) in the advanced options.</source>
       <translation>直接效应、间接效应和总效应没有推断（模拟抽样次数 = {draws}）：它们只是点估计，没有标准误、z、p 值和显著性星号。请在高级选项中设置至少 2 次抽样（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="173" />
+      <location filename="../../core/econometrics/spillover.py" line="219" />
       <source>Units without neighbours: the maximum-likelihood models were not estimated for comparison.</source>
       <translation>存在没有邻居的单元：未估计用于比较的极大似然模型。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="179" />
+      <location filename="../../core/econometrics/spillover.py" line="226" />
       <source>The {model} model was left out of the comparison table and of the tests that need it: {reason}</source>
       <translation>{model} 模型已从比较表及需要它的检验中剔除：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="186" />
+      <location filename="../../core/econometrics/spillover.py" line="233" />
       <source>The LM tests were left out: {reason}</source>
       <translation>LM 检验已省略：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="191" />
+      <location filename="../../core/econometrics/spillover.py" line="238" />
       <source>{model}: {note}</source>
       <translation>{model}：{note}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="207" />
+      <location filename="../../core/econometrics/spillover.py" line="247" />
+      <source>Standard errors clustered by city and the wild cluster bootstrap are available for pooled and fixed-effects models, not with {effects}: choose city and/or year fixed effects, or “information matrix” standard errors.</source>
+      <translation>按城市聚类的标准误和野聚类自助法适用于混合模型和固定效应模型，不适用于{effects}：请选择城市和/或年份固定效应，或选择“信息矩阵”标准误。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="262" />
       <source>LR: SDM → SAR</source>
       <translation>LR 检验：SDM → SAR</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="207" />
+      <location filename="../../core/econometrics/spillover.py" line="262" />
       <source>θ = 0 (the SDM reduces to the SAR)</source>
       <translation>θ = 0（SDM 退化为 SAR）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="210" />
+      <location filename="../../core/econometrics/spillover.py" line="265" />
       <source>LR: SDM → SEM</source>
       <translation>LR 检验：SDM → SEM</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="210" />
+      <location filename="../../core/econometrics/spillover.py" line="265" />
       <source>θ = −ρβ (the SDM reduces to the SEM)</source>
       <translation>θ = −ρβ（SDM 退化为 SEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="214" />
+      <location filename="../../core/econometrics/spillover.py" line="269" />
       <source>LR: SDEM → SEM</source>
       <translation>LR 检验：SDEM → SEM</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="214" />
+      <location filename="../../core/econometrics/spillover.py" line="269" />
       <source>θ = 0 (the SDEM reduces to the SEM)</source>
       <translation>θ = 0（SDEM 退化为 SEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="216" />
+      <location filename="../../core/econometrics/spillover.py" line="271" />
       <source>LR: SDEM → SLX</source>
       <translation>LR 检验：SDEM → SLX</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="216" />
+      <location filename="../../core/econometrics/spillover.py" line="271" />
       <source>λ = 0 (the SDEM reduces to the SLX)</source>
       <translation>λ = 0（SDEM 退化为 SLX）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="218" />
+      <location filename="../../core/econometrics/spillover.py" line="273" />
       <source>LR: SDM → SLX</source>
       <translation>LR 检验：SDM → SLX</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="218" />
+      <location filename="../../core/econometrics/spillover.py" line="273" />
       <source>ρ = 0 (the SDM reduces to the SLX)</source>
       <translation>ρ = 0（SDM 退化为 SLX）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="236" />
+      <location filename="../../core/econometrics/spillover.py" line="291" />
       <source>The Hausman test was left out: the {model} model with {effects} could not be estimated: {reason}</source>
       <translation>Hausman 检验已省略：含{effects}的 {model} 模型无法估计：{reason}</translation>
     </message>
@@ -10498,11 +10477,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>变量完全共线：{name} 是 {others} 的线性组合。请剔除其中之一。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/ols.py" line="133" />
-      <source>Unknown type of standard errors “{kind}”; use one of {kinds}.</source>
-      <translation>未知的标准误类型“{kind}”；请使用以下之一：{kinds}。</translation>
-    </message>
-    <message>
       <location filename="../../core/regression/ols.py" line="136" />
       <source>Too few observations: {n} for {k} coefficients; use more units or years, or fewer controls.</source>
       <translation>观测值过少：{n} 个观测值对应 {k} 个系数；请使用更多单元或年份，或减少控制变量。</translation>
@@ -10613,59 +10587,79 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="258" />
+      <location filename="../../core/regression/table.py" line="264" />
       <source>R² = 1 − SSR/SST, with SST about the mean of the dependent variable.</source>
       <translation>R² = 1 − SSR/SST，SST 为被解释变量围绕其均值的总平方和。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="260" />
+      <location filename="../../core/regression/table.py" line="266" />
       <source>R² within = 1 − SSR/SST of the data after removing the fixed effects (demeaned by city, and by year with year effects).</source>
       <translation>组内 R² = 剔除固定效应后数据的 1 − SSR/SST（按城市去均值，含年份效应时再按年份去均值）。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="263" />
+      <location filename="../../core/regression/table.py" line="269" />
       <source>Pseudo R² (maximum-likelihood models) = squared correlation of y and the fitted values.</source>
       <translation>伪 R²（极大似然模型）= y 与拟合值相关系数的平方。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="266" />
+      <location filename="../../core/regression/table.py" line="272" />
       <source>σ² = SSR/(n − k) for least squares (k counts the fixed effects), SSR/n for the maximum-likelihood models.</source>
       <translation>最小二乘模型的 σ² = SSR/(n − k)（k 含固定效应个数），极大似然模型的 σ² = SSR/n。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="269" />
+      <location filename="../../core/regression/table.py" line="275" />
       <source>Fixed-effects spatial models: the log-likelihood, and the AIC from it, are those of the demeaned model before the Lee–Yu bias correction; σ² and the standard errors are the corrected ones.</source>
       <translation>固定效应空间模型：对数似然值及由其计算的 AIC 为 Lee–Yu 偏误修正之前去均值模型的值；σ² 和标准误为修正后的值。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="273" />
+      <location filename="../../core/regression/table.py" line="279" />
+      <source>Spatial maximum-likelihood models whose “Standard errors” row reads “asymptotic (information matrix)” have standard errors from the information matrix only, which assume errors independent across cities and years; the option “wild cluster bootstrap by city” gives the chosen model standard errors robust to errors correlated within a city.</source>
+      <translation>“标准误”一行为“渐近（信息矩阵）”的空间极大似然模型，其标准误仅由信息矩阵得到，假定误差在城市和年份之间相互独立；选项“按城市的野聚类自助法”可为所选模型给出对城市内相关误差稳健的标准误。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="284" />
       <source>Spatial maximum-likelihood models have asymptotic standard errors from the information matrix only (no cluster-robust option).</source>
       <translation>空间极大似然模型仅有由信息矩阵得到的渐近标准误（无聚类稳健选项）。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="280" />
+      <location filename="../../core/regression/table.py" line="287" />
+      <source>Standard errors clustered by city (CR1): the sandwich estimator with each city's scores X'e summed over its years, times G/(G − 1)·(N − 1)/(N − k), G cities, k the coefficients without the fixed effects; t tests with G − 1 degrees of freedom.</source>
+      <translation>按城市聚类的标准误（CR1）：三明治估计量，每个城市的得分 X'e 按其各年份加总，再乘以 G/(G − 1)·(N − 1)/(N − k)，G 为城市数，k 为不含固定效应的系数个数；t 检验自由度为 G − 1。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="291" />
+      <source>Wild cluster bootstrap by city: {draws} draws (seed {seed}), each with one Rademacher weight (±1) per city on its residuals of every year, y regenerated through the fitted reduced form and the model refitted; standard errors are the refits' standard deviations, p-values from the normal, 95 % intervals their 2.5 and 97.5 percentiles.</source>
+      <translation>按城市的野聚类自助法：{draws} 次抽样（种子 {seed}），每次对每个城市各年份的残差乘以同一个 Rademacher 权重（±1），通过拟合的简化式重新生成 y 并重新估计模型；标准误为各次重新估计的标准差，p 值来自正态分布，95% 区间为其 2.5 和 97.5 百分位数。</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="301" />
       <source>{se} in parentheses. *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</source>
       <translation>括号内为{se}。*** p &lt; 0.01，** p &lt; 0.05，* p &lt; 0.1。</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="286" />
+      <location filename="../../core/regression/table.py" line="307" />
       <source>Classical standard errors</source>
       <translation>普通标准误</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="287" />
+      <location filename="../../core/regression/table.py" line="308" />
       <source>Heteroskedasticity-robust (HC1) standard errors</source>
       <translation>异方差稳健（HC1）标准误</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="288" />
+      <location filename="../../core/regression/table.py" line="309" />
       <source>Standard errors clustered by unit</source>
       <translation>按单元聚类的标准误</translation>
     </message>
     <message>
-      <location filename="../../core/regression/table.py" line="289" />
+      <location filename="../../core/regression/table.py" line="310" />
       <source>Asymptotic standard errors (maximum likelihood)</source>
       <translation>渐近标准误（极大似然估计）</translation>
+    </message>
+    <message>
+      <location filename="../../core/regression/table.py" line="311" />
+      <source>Wild cluster bootstrap standard errors (by city)</source>
+      <translation>野聚类自助法标准误（按城市）</translation>
     </message>
     <message>
       <location filename="../../core/weights/block.py" line="25" />

@@ -37,6 +37,7 @@ PINNED = [
     (econometrics.CHANGE_KINDS, ("absolute", "percent", "target")),
     (econometrics.GROUPINGS, ("period", "category", "quantile")),
     (econometrics.HETEROGENEITY_METHODS, ("separate", "interaction")),
+    (econometrics.STANDARD_ERRORS, ("information", "cluster", "bootstrap")),
     (regression.SE_TYPES, ("classical", "hc1", "cluster")),
     (regression.WITHIN_EFFECTS, ("none", "unit", "twoway")),
     (regression.TABLE_FORMATS, ("xlsx", "docx", "tex", "csv")),
@@ -77,6 +78,7 @@ def test_the_engines_accept_the_same_options():
     assert design.MODELS is econometrics.MODELS
     assert spillover.EFFECTS is econometrics.EFFECTS
     assert scenario.CHANGE_KINDS is econometrics.CHANGE_KINDS
+    assert spillover.STANDARD_ERRORS is econometrics.STANDARD_ERRORS
     assert ols.SE_TYPES is regression.SE_TYPES
     assert export.FORMATS is regression.TABLE_FORMATS
     assert analysis.PROBLEMS is coverage.PROBLEMS

@@ -240,6 +240,16 @@ def test_spatial_durbin_stops_in_every_phase(provider, grid_5k, tmp_path, monkey
     assert_cancelled(*cancelled_run("resilience:spatialdurbin", durbin_parameters(grid_5k, tmp_path), when=event))
 
 
+def test_spatial_durbin_stops_inside_the_bootstrap_and_leaves_nothing(provider, grid_5k, tmp_path, monkeypatch):
+    """A second into the wild cluster bootstrap (5,000 cells, one ML refit per draw): stopped, no report
+    and no layer left."""
+    event = threading.Event()
+    signal_on(monkeypatch, "core.econometrics.bootstrap:wild_cluster_bootstrap", event)
+    parameters = {**durbin_parameters(grid_5k, tmp_path), "STANDARD_ERRORS": 2, "COMPARE": False}
+    assert_cancelled(*cancelled_run("resilience:spatialdurbin", parameters, when=event, delay=1.0))
+    assert list(tmp_path.iterdir()) == []
+
+
 # ------------------------------------------------------------ core-node coverage
 @pytest.fixture(scope="module")
 def random_points(tmp_path_factory):

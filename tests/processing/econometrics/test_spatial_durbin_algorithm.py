@@ -300,3 +300,49 @@ def test_paper_tables_and_weights_in_chinese(provider, columbus_layer_path, quee
     assert rows["空间权重"] == ["文件 columbus_queen.gal，行标准化"]
     assert any(label.startswith("R² = 1 − SSR/SST，") for label in rows)
     assert "空间权重：文件 columbus_queen.gal，行标准化" in (tmp_path / "sar.html").read_text(encoding="utf-8")
+
+
+def test_bootstrap_standard_errors_are_named_in_the_tables_and_report(provider, wide_layer_path, tmp_path):
+    """“Standard errors”: wild cluster bootstrap by city (index 2) for the chosen SDM, CR1 for OLS/SLX, the
+    information matrix named for the other ML models; the notes define each; the report shows the intervals."""
+    run({"INPUT": wide_layer_path, "DEPENDENT": "RES_2019", "EXPLANATORY": ["DIG_2019", "INNOV_2019"],
+         "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 2, "WEIGHTS_K": 6, "EFFECTS": 3, "STANDARD_ERRORS": 2,
+         "BOOTSTRAP_DRAWS": 8, "SEED": 3, "REPORT": str(tmp_path / "sdm.html"),
+         "PAPER_TABLES": str(tmp_path / "sdm.xlsx"), "TABLE_FORMATS": [3]})
+    paper = pd.read_csv(tmp_path / "sdm_models.csv", encoding="utf-8-sig", header=None, dtype=str).fillna("")
+    header = paper.values.tolist()[0]
+    rows = {row[0]: row[1:] for row in paper.values.tolist() if row[0]}
+    kinds = dict(zip(header[1:], rows["Standard errors"]))
+    assert kinds["SDM †"] == "wild cluster bootstrap by city (8 draws)"
+    assert kinds["OLS"] == kinds["SLX"] == "clustered by city (CR1, 367 clusters)"
+    assert kinds["SAR"] == kinds["SEM"] == kinds["SDEM"] == "asymptotic (information matrix)"
+    notes = " ".join(label for label in rows if label.startswith(("Wild cluster", "Standard errors clustered",
+                                                                   "Spatial maximum-likelihood")))
+    assert "Wild cluster bootstrap by city: 8 draws (seed 3)" in notes
+    assert "Standard errors clustered by city (CR1)" in notes
+    assert "whose “Standard errors” row reads “asymptotic (information matrix)”" in notes
+    report = (tmp_path / "sdm.html").read_text(encoding="utf-8")
+    assert "Bootstrap SE" in report and "SDM: wild cluster bootstrap by city, percentile 95 % intervals." in report
+    effects = pd.read_csv(tmp_path / "sdm_effects.csv", encoding="utf-8-sig", header=None, dtype=str).fillna("")
+    assert any("wild cluster bootstrap by city: the effects of 8 refits, seed 3" in cell
+               for cell in effects[0].tolist())
+
+
+def test_too_few_cities_for_the_bootstrap_in_chinese(provider, columbus_layer_path, tmp_path):
+    """16 cities: a translated message that names the minimum, the count and the way out."""
+    from qgis.core import QgsProcessingException
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from digital_resilience.plugin.plugin import install_translator
+
+    translator = install_translator("zh_CN")
+    assert translator is not None
+    try:
+        message = r"按城市的野聚类自助法至少需要 20 个城市（聚类），但模型只有 16 个.*请使用更多城市"
+        with pytest.raises(QgsProcessingException, match=message):
+            run({"INPUT": columbus_layer_path + "|subset=POLYID <= 16", "LAYOUT": 1, "DEPENDENT": "CRIME",
+                 "EXPLANATORY": ["INC", "HOVAL"], "WEIGHTS_ID_FIELD": "POLYID", "WEIGHTS_KIND": 2, "WEIGHTS_K": 4,
+                 "MODEL": 1, "STANDARD_ERRORS": 2, "DRAWS": 0, "REPORT": str(tmp_path / "sar.html")})
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert list(tmp_path.iterdir()) == []
