@@ -8917,7 +8917,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>检验方法：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="283" />
+      <location filename="../../core/econometrics/report.py" line="301" />
       <source>{quantities}: {method}</source>
       <translation>{quantities}：{method}</translation>
     </message>
