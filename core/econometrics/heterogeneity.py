@@ -418,7 +418,7 @@ def _interaction(data: PanelData, spectrum, spec: SpilloverSpec, effects: str, g
                          "sample (full W); the group coefficients are compared with their joint covariance (Wald "
                          "tests)."))
     if groups[0].units is None:
-        # Why the period test is much sharper than the separate models' (the demo: SE of the difference 0.0024
+        # Why the period test is much sharper than the separate models' (the demo before the regional gap: SE 0.0024
         # against 0.0103; 0.0074 with one effect per city and period): the covariance is right for this model
         # (the likelihood's numerical Hessian agrees, tests/core/econometrics/test_heterogeneity.py), but the
         # model assumes more, and errors independent over a city's years: a wild bootstrap by city (Rademacher,
