@@ -15,8 +15,8 @@ PANEL_SHAPES = ("auto", "cross_section", "wide", "long")
 CHANGE_KINDS = ("absolute", "percent", "target")
 #: Subsamples of the heterogeneity analysis (GROUPING), core.econometrics.heterogeneity.
 GROUPINGS = ("period", "category", "quantile")
-#: Separate models per group or one model with interactions (METHOD).
-HETEROGENEITY_METHODS = ("separate", "interaction")
+#: Separate models per group, one model with group interactions, or with group × year interactions (METHOD).
+HETEROGENEITY_METHODS = ("separate", "interaction", "yearly")
 #: Standard errors of resilience:spatialdurbin (STANDARD_ERRORS): the information matrix (classical for least
 #: squares), cluster-robust by city (CR1, least-squares models), wild cluster bootstrap by city
 #: (core.econometrics.bootstrap).

@@ -273,6 +273,8 @@ def write_heterogeneity_report(result, path, title: str, description: list | Non
     rows = [(tr(g.group.label), g.model.n_units, g.model.n_periods, g.model.n_obs) for g in result.groups]
     report.table([tr("Group"), tr("Units"), tr("Years"), tr("Observations")], rows)
     add_to_report(report, heterogeneity_table(result, tr, weights))
+    if result.gap is not None:
+        _gap_section(report, result.gap, tr)
     if result.comparisons or result.joint:
         report.heading(tr("Does the effect of {key} differ between groups?").format(key=result.key))
         header = [tr("Quantity"), tr("Group A"), tr("Group B"), tr("A"), tr("B"), tr("A − B"), tr("A / B"),
@@ -302,6 +304,63 @@ def _test_methods(comparisons, tr=english) -> str:
                                                          method=tr(method)) for method, quantities in methods.items())
 
 
+def gap_chart_text(gap, tr=english) -> dict:
+    """The texts of the gap-over-time chart (``core.charts.elasticity_gap``)."""
+    return {"title": tr("The effect of {key} by group and year").format(key=gap.key), "year": tr("Year"),
+            "coefficient": tr("Coefficient of {key}").format(key=gap.key), "gap": tr("Gap"),
+            "by_group": tr("Each group's coefficient (95 % interval)"),
+            "against": tr("Gap against {reference}"), "trend": tr("Linear trend"),
+            "interval": tr("95 % interval"), "groups": {str(g): tr(g) for g in gap.groups}}
+
+
+def _gap_section(report, gap, tr) -> None:
+    """The gap over time: the chart, the yearly coefficients and gaps, the trend and constancy tests."""
+    from ..charts import charts_available
+
+    report.heading(tr("The gap over time"))
+    report.paragraph(tr("One model with {key} interacted with every group and year. The gap of a group is its "
+                        "coefficient minus that of the reference group, {reference}, in the same year; its trend is "
+                        "the least-squares slope of the gap on the year, tested with the coefficients' joint "
+                        "covariance.").format(key=gap.key, reference=tr(gap.reference)))
+    if charts_available():
+        from ..charts.elasticity_gap import elasticity_gap_chart
+        from ..charts.embed import embed_chart
+
+        embed_chart(report, elasticity_gap_chart(gap, text=gap_chart_text(gap, tr)),
+                    tr("The effect of {key} by group and year").format(key=gap.key), width=900)
+    header = [tr("Year")] + [tr(g) for g in gap.groups]
+    header += [tr("{group} − {reference}").format(group=tr(p.group), reference=tr(p.reference)) for p in gap.paths]
+    rows = []
+    for t, year in enumerate(gap.years):
+        row = [str(year)]
+        row += [f"{number(gap.coefficient[g, t])} ({number(gap.se[g, t])})" for g in range(len(gap.groups))]
+        row += [f"{number(p.gap[t])} [{number(p.lower[t])}, {number(p.upper[t])}]" for p in gap.paths]
+        rows.append(row)
+    report.table(header, rows)
+    report.paragraph(tr("Coefficients with standard errors in parentheses; gaps with their 95 % intervals in "
+                        "brackets. Standard errors: {se}.").format(se=tr(gap.model.se_kind)), note=True)
+    test_header = [tr("Group"), tr("Trend of the gap per year"), tr("SE"), tr("z"), tr("p-value"),
+                   tr("Change {first}–{last}").format(first=gap.years[0], last=gap.years[-1]), tr("SE"),
+                   tr("p-value"), tr("Same gap every year: χ²"), tr("df"), tr("p-value")]
+    report.table(test_header, [
+        (tr(p.group), number(p.trend), number(p.trend_se), number(p.trend_z, 2), p_value(p.trend_p) + stars(p.trend_p),
+         number(p.change), number(p.change_se), p_value(p.change_p) + stars(p.change_p),
+         number(p.constant.statistic, 2), str(p.constant.df), p_value(p.constant.p) + stars(p.constant.p))
+        for p in gap.paths], text_columns=1)
+    report.paragraph(tr("If the cities' own effects differ within a group (e.g. by openness), a yearly coefficient "
+                        "also reflects which of its cities grow the most that year, and a city's errors are "
+                        "correlated over the years: prefer cluster-robust or bootstrap standard errors by city for "
+                        "these intervals and tests."), note=True)
+
+
+def write_gap_csv(result, path) -> str:
+    """The gap over time, one row per group and year (``GapAnalysis.frame``), at ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    result.gap.frame().to_csv(path, index=False, encoding="utf-8-sig")
+    return str(path)
+
+
 def write_heterogeneity_csv(result, path, tr=english) -> list[str]:
     """The side-by-side table (paper layout) at ``path``, the comparisons and the long
     coefficient table beside it (``<stem>_tests.csv``, ``<stem>_coefficients.csv``)."""
@@ -313,7 +372,10 @@ def write_heterogeneity_csv(result, path, tr=english) -> list[str]:
     models = {tr("All"): result.pooled, **{tr(g.group.label): g.model for g in result.groups}}
     coefficients = path.with_name(path.stem + "_coefficients.csv")
     coefficients_frame(models).to_csv(coefficients, index=False, encoding="utf-8-sig")
-    return [str(path), str(tests), str(coefficients)]
+    written = [str(path), str(tests), str(coefficients)]
+    if result.gap is not None:
+        written.append(write_gap_csv(result, path.with_name(path.stem + "_gap.csv")))
+    return written
 
 
 

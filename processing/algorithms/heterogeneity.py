@@ -10,6 +10,7 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
 )
 
 from ...core.econometrics.options import GROUPINGS
@@ -51,7 +52,10 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
         "Methods: separate models per group (the weights are restricted to the group, or rebuilt within it for "
         "k-nearest neighbours), compared with z = (b₁ − b₂)/√(se₁² + se₂²) and, for more than two groups, "
         "Cochran's Q; or one interaction model on all units with the full weights, the key variable (and its "
-        "W-lag) interacted with each group, compared by Wald tests with the joint covariance.\n\n"
+        "W-lag) interacted with each group, compared by Wald tests with the joint covariance; or the gap over time: "
+        "the key variable interacted with every group and year (groups of cities only), each group's gap against a "
+        "reference group year by year with its 95 % interval, the trend of the gap per year and a test that it is "
+        "the same in every year (e.g. east against central and western cities, 2011–2019).\n\n"
         "Outputs: an HTML report (paper-style side-by-side table, group comparisons), a CSV table, the "
         "side-by-side table for papers (Excel, Word, LaTeX or CSV) and an "
         "optional layer of the cities' groups. Groups need at least 10 units; contiguity weights inside small "
@@ -67,6 +71,8 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
     TOP_SHARE = "TOP_SHARE"
     BOTTOM_SHARE = "BOTTOM_SHARE"
     METHOD = "METHOD"
+    REFERENCE = "REFERENCE"
+    GAP_TABLE = "GAP_TABLE"
     REPORT = "REPORT"
     TABLE = "TABLE"
     OUTPUT = "OUTPUT"
@@ -97,11 +103,19 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
             minValue=1.0, maxValue=99.0))
         self.addParameter(enum_parameter(self.METHOD, self.tr("Method"), METHODS, {
             "separate": self.tr("Separate models per group"),
-            "interaction": self.tr("One model with group interactions")}))
+            "interaction": self.tr("One model with group interactions"),
+            "yearly": self.tr("Gap over time: one model with group × year interactions")}))
+        self.addParameter(with_help(QgsProcessingParameterString(
+            self.REFERENCE, self.tr("Reference group (gap over time)"), optional=True),
+                self.tr("The group the others are compared with in the gap over time, as it is written in the group "
+                        "field (e.g. central/west); default: the first group in alphabetical order")))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.REPORT, self.tr("Report"), self.tr("HTML files (*.html)"), optional=True))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.TABLE, self.tr("Side-by-side table (CSV)"), self.tr("CSV files (*.csv)"), optional=True,
+            createByDefault=False))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.GAP_TABLE, self.tr("Gap over time (CSV)"), self.tr("CSV files (*.csv)"), optional=True,
             createByDefault=False))
         add_paper_table_parameters(self)
         self.addParameter(QgsProcessingParameterFeatureSink(
@@ -112,6 +126,10 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
             ("Z", self.tr("z of the difference")),
             ("P_VALUE", self.tr("p-value of the difference")),
             ("RATIO", self.tr("Key coefficient: first group / second group")),
+            ("GAP_FIRST", self.tr("Gap over time: first compared group − reference, first year")),
+            ("GAP_LAST", self.tr("Gap over time: first compared group − reference, last year")),
+            ("GAP_TREND", self.tr("Gap over time: trend of the gap per year")),
+            ("GAP_TREND_P", self.tr("Gap over time: p-value of the trend")),
         ):
             self.addOutput(QgsProcessingOutputNumber(name, description))
 
@@ -131,13 +149,17 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
 
             key = stem_of(keys[0]) if inputs.shape == "wide" else keys[0]
         steps.setCurrentStep(1)
+        reference = self.parameterAsString(parameters, self.REFERENCE, context).strip() or None
         result = run_heterogeneity(inputs.data, inputs.weights, spec, grouping, key, method,
-                                   weights_for=inputs.weights_for, progress=feedback_progress(steps))
+                                   weights_for=inputs.weights_for, progress=feedback_progress(steps),
+                                   reference=reference)
         for note in result.notes:
             feedback.pushInfo(core_text(note))
 
         steps.setCurrentStep(2)
-        outputs = {"DIFFERENCE": None, "Z": None, "P_VALUE": None, "RATIO": None}
+        outputs = {"DIFFERENCE": None, "Z": None, "P_VALUE": None, "RATIO": None, "GAP_FIRST": None,
+                   "GAP_LAST": None, "GAP_TREND": None, "GAP_TREND_P": None}
+        outputs.update(self.gap_outputs(result, parameters, context, feedback))
         first = next((c for c in result.comparisons if c.quantity == "coefficient"), None)
         if first is not None:
             outputs.update(DIFFERENCE=output_number(first.difference), Z=output_number(first.z),
@@ -167,6 +189,29 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
                 attach_style(context, dest, self.groups_style(frame, result.unit_groups))
         elif parameters.get(self.OUTPUT) is not None:
             feedback.pushInfo(self.tr("Grouping by period: every city is in every group, no group layer."))
+        return outputs
+
+    def gap_outputs(self, result, parameters, context, feedback) -> dict:
+        """The gap over time: its numbers (first compared group), its CSV and a line per group in the log."""
+        if result.gap is None:
+            if self.parameterAsFileOutput(parameters, self.GAP_TABLE, context):
+                feedback.pushInfo(self.tr("The gap-over-time table is written by the gap-over-time method only."))
+            return {}
+        from ...core.econometrics.report import write_gap_csv
+        from ...core.regression.table import p_text
+
+        for path in result.gap.paths:
+            line = self.tr("{group} − {reference}: {first:.4f} ({y0}) → {last:.4f} ({y1}); "
+                           "trend {trend:.4f} per year, {p}")
+            feedback.pushInfo(line.format(
+                group=core_value(path.group), reference=core_value(path.reference), first=path.gap[0],
+                last=path.gap[-1], y0=path.years[0], y1=path.years[-1], trend=path.trend, p=p_text(path.trend_p)))
+        first = result.gap.paths[0]
+        outputs = {"GAP_FIRST": output_number(first.gap[0]), "GAP_LAST": output_number(first.gap[-1]),
+                   "GAP_TREND": output_number(first.trend), "GAP_TREND_P": output_number(first.trend_p)}
+        path = self.parameterAsFileOutput(parameters, self.GAP_TABLE, context)
+        if path:
+            outputs[self.GAP_TABLE] = write_gap_csv(result, path)
         return outputs
 
     def grouping(self, parameters, context, inputs, grouping_class):

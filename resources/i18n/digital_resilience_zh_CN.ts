@@ -2043,184 +2043,234 @@ The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled
   <context>
     <name>HeterogeneityAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="39" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="40" />
       <source>Heterogeneity by period, region or openness</source>
       <translation>按时期、区域或开放度的异质性分析</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="40" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="41" />
       <source>The spillover model by period, region or openness group.</source>
       <translation>按时期、区域或开放程度分组的空间溢出模型。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="45" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="46" />
       <source>Runs the chosen spatial model (as in “Spatial spillover model”) separately for groups and lays the groups side by side, with tests that the key variable's coefficient and effects differ between them.
 
 Groupings: by period (years before the split year against the split year and after; default 2016), by a category field (e.g. region: east, central, west, northeast) or by the top and bottom shares of a numeric field (e.g. openness; default 30 % each; in a panel the city's mean over the years).
 
-Methods: separate models per group (the weights are restricted to the group, or rebuilt within it for k-nearest neighbours), compared with z = (b₁ − b₂)/√(se₁² + se₂²) and, for more than two groups, Cochran's Q; or one interaction model on all units with the full weights, the key variable (and its W-lag) interacted with each group, compared by Wald tests with the joint covariance.
+Methods: separate models per group (the weights are restricted to the group, or rebuilt within it for k-nearest neighbours), compared with z = (b₁ − b₂)/√(se₁² + se₂²) and, for more than two groups, Cochran's Q; or one interaction model on all units with the full weights, the key variable (and its W-lag) interacted with each group, compared by Wald tests with the joint covariance; or the gap over time: the key variable interacted with every group and year (groups of cities only), each group's gap against a reference group year by year with its 95 % interval, the trend of the gap per year and a test that it is the same in every year (e.g. east against central and western cities, 2011–2019).
 
 Outputs: an HTML report (paper-style side-by-side table, group comparisons), a CSV table, the side-by-side table for papers (Excel, Word, LaTeX or CSV) and an optional layer of the cities' groups. Groups need at least 10 units; contiguity weights inside small or scattered groups leave islands: use k-nearest neighbours or the interaction method. For scattered groups (openness) prefer the interaction method: it keeps every city's real neighbours, whereas a separate model only sees neighbours inside the group.</source>
       <translation>对各组分别估计所选空间模型（同“空间溢出模型”），并将各组结果并列，同时检验关键变量的系数和效应在组间是否存在差异。
 
 分组方式：按时期（分界年份之前的年份对比分界年份及以后；默认 2016 年）、按分类字段（如地区：东部、中部、西部、东北）或按数值字段的前后分位（如对外开放度；默认各取 30%；面板中取城市的多年均值）。
 
-方法：各组分别建模（空间权重限制在组内，k 近邻则在组内重新构建），用 z = (b₁ − b₂)/√(se₁² + se₂²) 比较，组数多于两个时另做 Cochran's Q 检验；或在全部单元上以完整空间权重估计一个交互模型，将关键变量（及其空间滞后项 W·x）与各组虚拟变量交互，以联合协方差做 Wald 检验比较。
+方法：各组分别建模（空间权重限制在组内，k 近邻则在组内重新构建），用 z = (b₁ − b₂)/√(se₁² + se₂²) 比较，组数多于两个时另做 Cochran's Q 检验；或在全部单元上以完整空间权重估计一个交互模型，将关键变量（及其空间滞后项 W·x）与各组虚拟变量交互，以联合协方差做 Wald 检验比较；或差距的时间变化：将关键变量与每个组和每个年份交互（仅限城市分组），逐年给出各组相对参照组的差距及其 95% 区间、差距每年的趋势，并检验差距是否各年相同（如东部对比中西部城市，2011–2019 年）。
 
 输出：HTML 报告（论文格式的分组并列表与组间比较）、CSV 表格、供论文使用的分组并列表（Excel、Word、LaTeX 或 CSV），以及可选的城市分组图层。每组至少需要 10 个单元；在规模小或空间分散的组内使用邻接权重会产生孤岛：请使用 k 近邻或交互模型方法。对于空间分散的分组（如开放度），建议使用交互模型方法：它保留每个城市真实的邻居，而分组单独建模只能看到组内的邻居。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="43" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="44" />
       <source>heterogeneity,subsample,group,period,2016,region,east,central,west,northeast,openness,top 30%,interaction,Chow,spatial Durbin,econometrics</source>
       <translation>heterogeneity,subsample,group,period,2016,region,east,central,west,northeast,openness,top 30%,interaction,Chow,spatial Durbin,econometrics,异质性,分样本,分组回归,时期,东部,中部,西部,东北,对外开放,交互项,空间杜宾模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="77" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="83" />
       <source>Key variable</source>
       <translation>关键变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="79" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="85" />
       <source>Key variable (default: the first explanatory variable)</source>
       <translation>关键变量（默认：第一个解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="80" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="86" />
       <source>Grouping</source>
       <translation>分组方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="81" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="87" />
       <source>Period: before / from the split year</source>
       <translation>时期：分界年份之前 / 之后（含）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="82" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="88" />
       <source>Category field (e.g. region)</source>
       <translation>分类字段（如地区）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="83" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="89" />
       <source>Top and bottom shares of a numeric field (e.g. openness)</source>
       <translation>数值字段的前后分位（如对外开放度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="85" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="91" />
       <source>Split year</source>
       <translation>分界年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="87" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="93" />
       <source>Split year (the second period starts with it)</source>
       <translation>分界年份（第二个时期从该年开始）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="89" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="95" />
       <source>Group field</source>
       <translation>分组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="91" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="97" />
       <source>Group field (category or numeric; in a wide panel any year of the stem)</source>
       <translation>分组字段（分类或数值；宽格式面板中任选该前缀的一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="93" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="99" />
       <source>Top share (%)</source>
       <translation>前段占比（%）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="96" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="102" />
       <source>Bottom share (%)</source>
       <translation>后段占比（%）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="98" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="104" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="99" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="105" />
       <source>Separate models per group</source>
       <translation>各组分别建模</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="100" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="106" />
       <source>One model with group interactions</source>
       <translation>含分组交互项的单一模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="102" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="107" />
+      <source>Gap over time: one model with group × year interactions</source>
+      <translation>差距的时间变化：一个含组 × 年份交互项的模型</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="109" />
+      <source>Reference group (gap over time)</source>
+      <translation>参照组（差距的时间变化）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="110" />
+      <source>The group the others are compared with in the gap over time, as it is written in the group field (e.g. central/west); default: the first group in alphabetical order</source>
+      <translation>差距的时间变化中其他各组与之比较的组，按分组字段中的写法填写（如 central/west）；默认：按字母顺序的第一个组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="113" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="102" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="113" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="104" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="115" />
       <source>Side-by-side table (CSV)</source>
       <translation>分组并列表（CSV）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="104" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="115" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="108" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="118" />
+      <source>Gap over time (CSV)</source>
+      <translation>差距的时间变化（CSV）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="122" />
       <source>Groups</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="111" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="125" />
       <source>Key coefficient: first group − second group</source>
       <translation>关键变量系数：第一组 − 第二组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="112" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="126" />
       <source>z of the difference</source>
       <translation>差值的 z 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="113" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="127" />
       <source>p-value of the difference</source>
       <translation>差值的 p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="114" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="128" />
       <source>Key coefficient: first group / second group</source>
       <translation>关键变量系数：第一组 / 第二组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="147" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="129" />
+      <source>Gap over time: first compared group − reference, first year</source>
+      <translation>差距的时间变化：第一个比较组 − 参照组，首年</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="130" />
+      <source>Gap over time: first compared group − reference, last year</source>
+      <translation>差距的时间变化：第一个比较组 − 参照组，末年</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="131" />
+      <source>Gap over time: trend of the gap per year</source>
+      <translation>差距的时间变化：差距的年均趋势</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="132" />
+      <source>Gap over time: p-value of the trend</source>
+      <translation>差距的时间变化：趋势的 p 值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="169" />
       <source>{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, {p}</source>
       <translation>{key}：{a} = {va:.4f}，{b} = {vb:.4f}，z = {z:.3f}，{p}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="150" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="172" />
       <source>Heterogeneity of the effect of {key} on {dependent}</source>
       <translation>{key}对{dependent}影响的异质性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="169" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="191" />
       <source>Grouping by period: every city is in every group, no group layer.</source>
       <translation>按时期分组：每个城市都属于每个组，不输出分组图层。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="178" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="198" />
+      <source>The gap-over-time table is written by the gap-over-time method only.</source>
+      <translation>差距时间变化表仅由“差距的时间变化”方法输出。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="204" />
+      <source>{group} − {reference}: {first:.4f} ({y0}) → {last:.4f} ({y1}); trend {trend:.4f} per year, {p}</source>
+      <translation>{group} − {reference}：{first:.4f}（{y0}）→ {last:.4f}（{y1}）；趋势每年 {trend:.4f}，{p}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/heterogeneity.py" line="223" />
       <source>Grouping by a category or by top/bottom shares needs the group field: choose it (e.g. region or OPEN_2019).</source>
       <translation>按分类或前后分位分组需要指定分组字段：请选择（如 region 或 OPEN_2019）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="197" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="242" />
       <source>Group</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="198" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="243" />
       <source>Heterogeneity groups</source>
       <translation>异质性分组</translation>
     </message>
@@ -2239,6 +2289,22 @@ Outputs: an HTML report (paper-style side-by-side table, group comparisons), a C
 方法：各组分别建模（空间权重限制在组内，k 近邻则在组内重新构建），用 z = (b₁ − b₂)/√(se₁² + se₂²) 比较，组数多于两个时另做 Cochran's Q 检验；或在全部单元上以完整空间权重估计一个交互模型，将关键变量（及其空间滞后项 W·x）与各组虚拟变量交互，以联合协方差做 Wald 检验比较。
 
 输出：HTML 报告（论文格式的分组并列表与组间比较）、CSV 表格，以及可选的城市分组图层。每组至少需要 10 个单元；在规模小或空间分散的组内使用邻接权重会产生孤岛：请使用 k 近邻或交互模型方法。对于空间分散的分组（如开放度），建议使用交互模型方法：它保留每个城市真实的邻居，而分组单独建模只能看到组内的邻居。</translation>
+    </message>
+    <message>
+      <source>Runs the chosen spatial model (as in “Spatial spillover model”) separately for groups and lays the groups side by side, with tests that the key variable's coefficient and effects differ between them.
+
+Groupings: by period (years before the split year against the split year and after; default 2016), by a category field (e.g. region: east, central, west, northeast) or by the top and bottom shares of a numeric field (e.g. openness; default 30 % each; in a panel the city's mean over the years).
+
+Methods: separate models per group (the weights are restricted to the group, or rebuilt within it for k-nearest neighbours), compared with z = (b₁ − b₂)/√(se₁² + se₂²) and, for more than two groups, Cochran's Q; or one interaction model on all units with the full weights, the key variable (and its W-lag) interacted with each group, compared by Wald tests with the joint covariance.
+
+Outputs: an HTML report (paper-style side-by-side table, group comparisons), a CSV table, the side-by-side table for papers (Excel, Word, LaTeX or CSV) and an optional layer of the cities' groups. Groups need at least 10 units; contiguity weights inside small or scattered groups leave islands: use k-nearest neighbours or the interaction method. For scattered groups (openness) prefer the interaction method: it keeps every city's real neighbours, whereas a separate model only sees neighbours inside the group.</source>
+      <translation type="vanished">对各组分别估计所选空间模型（同“空间溢出模型”），并将各组结果并列，同时检验关键变量的系数和效应在组间是否存在差异。
+
+分组方式：按时期（分界年份之前的年份对比分界年份及以后；默认 2016 年）、按分类字段（如地区：东部、中部、西部、东北）或按数值字段的前后分位（如对外开放度；默认各取 30%；面板中取城市的多年均值）。
+
+方法：各组分别建模（空间权重限制在组内，k 近邻则在组内重新构建），用 z = (b₁ − b₂)/√(se₁² + se₂²) 比较，组数多于两个时另做 Cochran's Q 检验；或在全部单元上以完整空间权重估计一个交互模型，将关键变量（及其空间滞后项 W·x）与各组虚拟变量交互，以联合协方差做 Wald 检验比较。
+
+输出：HTML 报告（论文格式的分组并列表与组间比较）、CSV 表格、供论文使用的分组并列表（Excel、Word、LaTeX 或 CSV），以及可选的城市分组图层。每组至少需要 10 个单元；在规模小或空间分散的组内使用邻接权重会产生孤岛：请使用 k 近邻或交互模型方法。对于空间分散的分组（如开放度），建议使用交互模型方法：它保留每个城市真实的邻居，而分组单独建模只能看到组内的邻居。</translation>
     </message>
     <message>
       <source>{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, p = {p:.4g}</source>
@@ -5051,6 +5117,174 @@ Maximum-likelihood models need every city to have a neighbour: by default cities
       <location filename="../../processing/algorithms/spatial_durbin.py" line="207" />
       <source>Residual cluster (p ≤ 0.05)</source>
       <translation>残差集聚类型（p ≤ 0.05）</translation>
+    </message>
+    <message>
+      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
+
+Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
+
+Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
+
+Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
+
+Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
+
+Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
+
+Maximum-likelihood models need every city to have a neighbour: by default cities without one (islands, e.g. 三沙市 with queen weights) are left out with a warning that names them; or use k-nearest neighbours. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
+      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+
+模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
+
+数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
+
+效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
+
+诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
+
+输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
+
+极大似然模型要求每个城市都有邻居：默认剔除没有邻居的城市（孤岛，例如 queen 权重下的三沙市），并给出指明这些城市的警告；也可改用 k 近邻。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
+    </message>
+    <message>
+      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
+
+Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
+
+Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
+
+Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
+
+Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
+
+Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
+
+Maximum-likelihood models need every city to have a neighbour: use k-nearest neighbours or leave the islands out. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
+      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+
+模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
+
+数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
+
+效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
+
+诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
+
+输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
+
+极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
+    </message>
+    <message>
+      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
+
+Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
+
+Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
+
+Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
+
+Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
+
+Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional tables for papers and reports (Excel, Word, LaTeX or CSV: models side by side, N, fixed effects, log-likelihood, AIC, R², weights and SE type at the foot, definitions in the notes), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
+
+Maximum-likelihood models need every city to have a neighbour: by default cities without one (islands, e.g. 三沙市 with queen weights) are left out with a warning that names them; or use k-nearest neighbours. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
+      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+
+模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
+
+数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
+
+效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
+
+诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
+
+输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的论文与报告表格（Excel、Word、LaTeX 或 CSV：各模型并列，表底为样本量、固定效应、对数似然值、AIC、R²、空间权重和标准误类型，注释中给出定义），可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
+
+极大似然模型要求每个城市都有邻居：默认剔除没有邻居的城市（孤岛，例如 queen 权重下的三沙市），并给出指明这些城市的警告；也可改用 k 近邻。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
+    </message>
+    <message>
+      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
+
+Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
+
+Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
+
+Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
+
+Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
+
+Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional tables for papers and reports (Excel, Word, LaTeX or CSV: models side by side, N, fixed effects, log-likelihood, AIC, R², weights and SE type at the foot, definitions in the notes), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
+
+Maximum-likelihood models need every city to have a neighbour: use k-nearest neighbours or leave the islands out. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
+      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+
+模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
+
+数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
+
+效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
+
+诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
+
+输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的论文与报告表格（Excel、Word、LaTeX 或 CSV：各模型并列，表底为样本量、固定效应、对数似然值、AIC、R²、空间权重和标准误类型，注释中给出定义），可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
+
+极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
+    </message>
+    <message>
+      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
+
+Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
+
+Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
+
+Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
+
+Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table (advanced option; a model that cannot be estimated, e.g. with its ρ or λ at the bound, is left out with a warning and a note in the report; only the chosen model's failure stops the algorithm).
+
+Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional tables for papers and reports (Excel, Word, LaTeX or CSV: models side by side, N, fixed effects, log-likelihood, AIC, R², weights and SE type at the foot, definitions in the notes), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map of the last year (significant clusters of residuals point to a missing spatial term).
+
+Maximum-likelihood models need every city to have a neighbour: by default cities without one (islands, e.g. 三沙市 with queen weights) are left out with a warning that names them; or use k-nearest neighbours. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
+      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+
+模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
+
+数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
+
+效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
+
+诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表（高级选项；无法估计的模型，例如其 ρ 或 λ 位于边界，会被剔除，并给出警告和报告注释；只有所选模型估计失败才会终止算法）。
+
+输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的论文与报告表格（Excel、Word、LaTeX 或 CSV：各模型并列，表底为样本量、固定效应、对数似然值、AIC、R²、空间权重和标准误类型，注释中给出定义），可选的 CSV 表格，拟合值与残差图层，以及最后一年残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
+
+极大似然模型要求每个城市都有邻居：默认剔除没有邻居的城市（孤岛，例如 queen 权重下的三沙市），并给出指明这些城市的警告；也可改用 k 近邻。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
+    </message>
+    <message>
+      <source>Estimates how the explanatory variables (e.g. the digital economy) affect the dependent variable (e.g. urban resilience) in a city and, through spillovers, in its neighbours.
+
+Models, by maximum likelihood: OLS, spatial lag (SAR: y = ρWy + Xβ), spatial error (SEM: u = λWu + ε), spatial Durbin (SDM: y = ρWy + Xβ + WXθ), spatial Durbin error (SDEM) and SLX (y = Xβ + WXθ).
+
+Data: a cross-section (one feature per city), a wide panel (yearly fields STEM_YYYY: choose any year of each stem, every year the variables share is used) or a long panel (one feature per city and year, with a year field and the unit id field). Panels take city, year or two-way fixed effects (Elhorst's demeaning, with the Lee–Yu bias correction of σ² and ρ) or random effects (OLS, SLX, SAR, SDM).
+
+Effects (LeSage and Pace): direct, indirect (spillover) and total effects, with standard errors, z and p from simulating the estimates' asymptotic distribution (number of draws and seed in the advanced options; traces exact from the eigenvalues of W up to 2,000 units).
+
+Diagnostics: LM lag/error tests and their robust forms, LR and Wald tests of the SDM against the SAR and the SEM, the Hausman test of fixed against random effects, log-likelihood, AIC and R². Every model of the family is estimated for the comparison table.
+
+Outputs: an HTML report with paper-style tables (coefficients with standard errors in parentheses and significance stars), optional CSV tables, a layer of fitted values and residuals and a residual LISA cluster map (significant clusters of residuals point to a missing spatial term).
+
+Maximum-likelihood models need every city to have a neighbour: use k-nearest neighbours or leave the islands out. Matches R spatialreg (lagsarlm, errorsarlm, impacts) to 1e-4.</source>
+      <translation type="vanished">估计解释变量（如数字经济）对本城市被解释变量（如城市韧性）的影响，以及通过空间溢出对邻近城市的影响。
+
+模型（极大似然估计）：OLS、空间滞后模型（SAR：y = ρWy + Xβ）、空间误差模型（SEM：u = λWu + ε）、空间杜宾模型（SDM：y = ρWy + Xβ + WXθ）、空间杜宾误差模型（SDEM）和 SLX 模型（y = Xβ + WXθ）。
+
+数据：截面（每个城市一个要素）、宽格式面板（逐年字段 STEM_YYYY：每个前缀任选一年，使用各变量共有的全部年份）或长格式面板（每个城市每年一个要素，带年份字段和单元标识字段）。面板可采用城市、年份或双向固定效应（Elhorst 的去均值方法，并对 σ² 和 ρ 做 Lee–Yu 偏误修正），或随机效应（OLS、SLX、SAR、SDM）。
+
+效应（LeSage 和 Pace）：直接效应、间接效应（溢出效应）和总效应，其标准误、z 值和 p 值由模拟估计量的渐近分布得到（抽样次数和种子在高级选项中设置；单元数不超过 2,000 时由 W 的特征值精确计算迹）。
+
+诊断：LM-lag/LM-error 检验及其稳健形式，SDM 相对 SAR 和 SEM 的 LR 与 Wald 检验，固定效应与随机效应的 Hausman 检验，对数似然值、AIC 和 R²。模型族中的每个模型都会被估计，用于比较表。
+
+输出：含论文格式表格（括号内为标准误，附显著性星号）的 HTML 报告，可选的 CSV 表格，拟合值与残差图层，以及残差的 LISA 集聚图（残差存在显著集聚说明遗漏了空间项）。
+
+极大似然模型要求每个城市都有邻居：请使用 k 近邻，或剔除孤岛。结果与 R spatialreg（lagsarlm、errorsarlm、impacts）的差异在 1e-4 以内。</translation>
     </message>
   </context>
   <context>
@@ -8422,6 +8656,46 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>空间参数的分布大部分位于其容许范围之外，无法模拟效应。请检查模型（ρ 位于边界）。</translation>
     </message>
     <message>
+      <location filename="../../core/econometrics/elasticity_gap.py" line="130" />
+      <source>The gap over time needs a panel of at least two years; this is a cross-section.</source>
+      <translation>差距的时间变化需要至少两年的面板数据；当前为截面数据。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/elasticity_gap.py" line="132" />
+      <source>The gap over time compares groups of cities (a category field such as region, or top and bottom shares); choose one of those groupings, not the period.</source>
+      <translation>差距的时间变化比较的是城市分组（如地区等分类字段，或前后分位）；请选择其中一种分组方式，而不是按时期分组。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/elasticity_gap.py" line="176" />
+      <source>The reference group “{reference}” is not one of the groups ({groups}); type one of them.</source>
+      <translation>参照组“{reference}”不在各组之中（{groups}）；请填写其中之一。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/elasticity_gap.py" line="197" />
+      <source>Wald: the gap of {group} against {reference} is the same in every year</source>
+      <translation>Wald：{group} 相对 {reference} 的差距各年相同</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/elasticity_gap.py" line="199" />
+      <source>the gap does not change over the years</source>
+      <translation>差距不随年份变化</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/elasticity_gap.py" line="207" />
+      <source>Gap over time: the key variable is interacted with every group and year on the whole panel (full W). The yearly coefficients act inside the spatial multiplier (I − ρW)⁻¹: a city's direct effect adds its feedback through its neighbours, the indirect effect the spillover.</source>
+      <translation>差距的时间变化：在全部面板上（完整空间权重 W）将关键变量与每个组和每个年份交互。各年系数作用于空间乘数 (I − ρW)⁻¹ 之内：城市的直接效应还包含经由邻居的反馈，间接效应即溢出。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/elasticity_gap.py" line="211" />
+      <source>Gap over time: the key variable and its W-lag are interacted with every group and year on the whole panel (full W); the gaps compare the key variable's own coefficients.</source>
+      <translation>差距的时间变化：在全部面板上（完整空间权重 W）将关键变量及其空间滞后项与每个组和每个年份交互；差距比较的是关键变量本身的系数。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/elasticity_gap.py" line="213" />
+      <source>Gap over time: the key variable is interacted with every group and year on the whole panel; the gaps compare its coefficients.</source>
+      <translation>差距的时间变化：在全部面板上将关键变量与每个组和每个年份交互；差距比较的是其系数。</translation>
+    </message>
+    <message>
       <location filename="../../core/econometrics/group_effects.py" line="143" />
       <source>none: {draws} simulation draw(s), at least 2 are needed for standard errors</source>
       <translation>无：{draws} 次模拟抽样，计算标准误至少需要 2 次</translation>
@@ -8437,192 +8711,207 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>系数的线性函数：效应及其差值的标准误由联合协方差矩阵计算</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="51" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="55" />
       <source>coefficient</source>
       <translation>系数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="52" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="56" />
       <source>W·coefficient</source>
       <translation>W·系数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="53" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="57" />
       <source>direct effect</source>
       <translation>直接效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="53" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="57" />
       <source>indirect effect</source>
       <translation>间接效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="54" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="58" />
       <source>total effect</source>
       <translation>总效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="56" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="60" />
       <source>middle</source>
       <translation>中间组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="73" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="77" />
       <source>Unknown grouping “{kind}”; use one of {kinds}.</source>
       <translation>未知的分组方式“{kind}”；请使用以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="77" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="81" />
       <source>The top and bottom shares must be between 0 and 100 % and add up to at most 100 % (e.g. 30 and 30).</source>
       <translation>前段和后段占比必须介于 0 到 100% 之间，且合计不超过 100%（如 30 和 30）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="147" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="152" />
       <source>Grouping by period needs a panel (several years); this is a cross-section.</source>
       <translation>按时期分组需要面板数据（多个年份）；当前为截面数据。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="151" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="156" />
       <source>The split year {year} leaves no year on one side (the panel covers {first}–{last}); choose a year inside the panel.</source>
       <translation>分界年份 {year} 使一侧没有任何年份（面板覆盖 {first}–{last}）；请选择面板期间内的年份。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="154" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="159" />
       <source>before {year}</source>
       <translation>{year} 年以前</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="155" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="160" />
       <source>{year} and after</source>
       <translation>{year} 年及以后</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="158" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="163" />
       <source>The grouping field must give one value per unit.</source>
       <translation>分组字段必须为每个单元给出一个值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="163" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="168" />
       <source>The group field {field} is empty for {count} unit(s): {units}; fill it.</source>
       <translation>分组字段 {field} 在 {count} 个单元中为空：{units}；请补全。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="168" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="173" />
       <source>The group field {field} has a single value ({value}); it needs at least two groups.</source>
       <translation>分组字段 {field} 只有一个取值（{value}）；至少需要两个组。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="173" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="178" />
       <source>The field {field} is empty for {count} unit(s): {units}; fill it or balance the panel.</source>
       <translation>字段 {field} 在 {count} 个单元中为空：{units}；请补全或平衡面板。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="178" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="183" />
       <source>top {share} %</source>
       <translation>前 {share}%</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="179" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="184" />
       <source>bottom {share} %</source>
       <translation>后 {share}%</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="183" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="188" />
       <source>The top and bottom groups of {field} overlap (too many equal values); use smaller shares.</source>
       <translation>{field} 的前段组与后段组重叠（相同取值过多）；请使用较小的占比。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="202" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="207" />
       <source>The group “{label}” has only {count} unit(s); at least {minimum} are needed for this model. Merge it with another group, use larger shares, or choose another grouping.</source>
       <translation>组“{label}”只有 {count} 个单元；该模型至少需要 {minimum} 个。请与其他组合并、使用更大的占比，或选择其他分组方式。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="207" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="212" />
       <source>The period “{label}” has a single year; unit fixed or random effects need at least two. Move the split year or choose time effects only.</source>
       <translation>时期“{label}”只有一年；个体固定效应或随机效应至少需要两年。请调整分界年份，或只选择时间效应。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="221" />
-      <source>Unknown method “{method}”; use separate or interaction.</source>
-      <translation>未知的方法“{method}”；请使用 separate 或 interaction。</translation>
+      <location filename="../../core/econometrics/heterogeneity.py" line="228" />
+      <source>Unknown method “{method}”; use one of {methods}.</source>
+      <translation>未知方法“{method}”；请使用以下之一：{methods}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="254" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="230" />
+      <source>The gap over time compares groups of cities year by year: choose a category field (e.g. region) or top and bottom shares as the grouping, not the period.</source>
+      <translation>差距的时间变化逐年比较城市分组：请选择分类字段（如地区）或前后分位作为分组方式，而不是按时期分组。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="269" />
       <source>The key variable {key} is not an explanatory variable; choose one of {names}.</source>
       <translation>关键变量 {key} 不是解释变量；请从 {names} 中选择。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="285" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="300" />
       <source>No inference on the direct, indirect and total effects (simulation draws = {draws}): they have no standard errors (and, with separate models, their differences between groups are not tested). Set at least 2 draws (e.g. 1000) in the advanced options.</source>
       <translation>直接效应、间接效应和总效应没有推断（模拟抽样次数 = {draws}）：它们没有标准误（分组分别估计时，组间差异也不做检验）。请在高级选项中设置至少 2 次抽样（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="307" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="322" />
       <source>Within the group “{label}”, {count} unit(s) have no neighbour among the group's units: {units}. Weights restricted to a group of scattered cities leave islands. Use k-nearest neighbours (rebuilt within each group), the interaction method, or turn on “Leave out units without neighbours”.</source>
       <translation>在组“{label}”内，{count} 个单元在组内没有邻居：{units}。将权重限制在空间分散的城市组内会产生孤岛。请使用 k 近邻（在各组内重新构建）、交互模型方法，或勾选“剔除没有邻居的单元”。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="314" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="329" />
       <source>{group}: {note}</source>
       <translation>{group}：{note}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="348" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="363" />
       <source>z test, independent estimates</source>
       <translation>z 检验，独立估计</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="354" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="369" />
       <source>Cochran's Q: {quantity} of {key} equal in all groups</source>
       <translation>Cochran's Q 检验：{key} 的{quantity}在各组相等</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="355" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="370" />
       <source>the groups share one value</source>
       <translation>各组取值相同</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="374" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="378" />
+      <source>The gap over time needs a panel (several years); this is a cross-section.</source>
+      <translation>差距的时间变化需要面板数据（多个年份）；当前为截面数据。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="384" />
+      <source>all units (group × year interactions)</source>
+      <translation>全部单元（组 × 年份交互）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/heterogeneity.py" line="402" />
       <source>The groups do not cover every observation; the interaction model needs them to.</source>
       <translation>分组未覆盖全部观测值；交互模型要求分组覆盖全部观测值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="387" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="415" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients and their W-lags are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数及其空间滞后项（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="390" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="418" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="399" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="427" />
       <source>Interaction model by period: each city keeps one fixed effect over all years and the periods share ρ, σ² and the other coefficients, so the shift in a city's {key} between the periods also identifies the period coefficients. Its standard errors are therefore smaller than those of separate models, which give each city one effect per period; if cities' levels shift between the periods for reasons outside the model, the interaction test overstates the evidence and the separate models' test is the safer one. Both assume errors independent over a city's years; errors correlated within cities make these standard errors too small.</source>
       <translation>按时期的交互模型：每个城市在全部年份只有一个固定效应，各时期共用 ρ、σ² 及其他系数，因此城市 {key} 在两个时期之间的变化也参与识别时期系数。其标准误因此小于分时期模型的标准误（后者为每个城市在每个时期各设一个固定效应）；若城市水平因模型以外的原因在两个时期之间发生变化，交互模型的检验会高估证据，此时分时期模型的检验更稳妥。两者都假定同一城市各年的误差相互独立；若城市内部误差相关，这些标准误会偏小。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="408" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="436" />
       <source>all units (interaction model)</source>
       <translation>全部单元（交互模型）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="421" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="449" />
       <source>Wald, joint covariance</source>
       <translation>Wald 检验，联合协方差</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="428" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="456" />
       <source>Wald: {quantity} of {key} equal in all groups</source>
       <translation>Wald 检验：{key} 的{quantity}在各组相等</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="448" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="476" />
       <source>Effects by group (interaction model): a group's direct effect is the mean, over its cities, of the effect on a city of raising {key} in that city (feedback through the neighbours included), its total effect the mean, over its cities, of the effect on all cities of raising {key} in one of them (LeSage–Pace with the group's coefficients and the common ρ: the diagonal and column sums of the effect matrix over the group's cities), the indirect effect their difference; per year in a panel. Standard errors and the differences between groups: {method}.</source>
       <translation>分组效应（交互模型）：某组的直接效应是在该组各城市中，提高某城市的 {key} 对该城市自身的效应（含经由邻近城市的反馈）的平均值；总效应是在该组各城市中，提高其中一个城市的 {key} 对所有城市的效应之和的平均值（LeSage–Pace 方法，使用该组系数和共同的 ρ：效应矩阵在该组城市上的对角元素与列和）；间接效应为两者之差；面板数据中为每年的效应。标准误及组间差异：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="464" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="492" />
       <source>simulated, joint draws</source>
       <translation>模拟，联合抽样</translation>
     </message>
@@ -8867,59 +9156,139 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>年数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="277" />
+      <location filename="../../core/econometrics/report.py" line="279" />
       <source>Does the effect of {key} differ between groups?</source>
       <translation>{key}的效应在组间是否存在差异？</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="278" />
+      <location filename="../../core/econometrics/report.py" line="280" />
       <source>Quantity</source>
       <translation>比较量</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="278" />
+      <location filename="../../core/econometrics/report.py" line="280" />
       <source>Group A</source>
       <translation>组 A</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="278" />
+      <location filename="../../core/econometrics/report.py" line="280" />
       <source>Group B</source>
       <translation>组 B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="278" />
+      <location filename="../../core/econometrics/report.py" line="280" />
       <source>A</source>
       <translation>A</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="278" />
+      <location filename="../../core/econometrics/report.py" line="280" />
       <source>B</source>
       <translation>B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="278" />
+      <location filename="../../core/econometrics/report.py" line="280" />
       <source>A − B</source>
       <translation>A − B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="278" />
+      <location filename="../../core/econometrics/report.py" line="280" />
       <source>A / B</source>
       <translation>A / B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="279" />
+      <location filename="../../core/econometrics/report.py" line="281" />
       <source>SE of A − B</source>
       <translation>A − B 的标准误</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="285" />
+      <location filename="../../core/econometrics/report.py" line="287" />
       <source>Test: {method}.</source>
       <translation>检验方法：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="301" />
+      <location filename="../../core/econometrics/report.py" line="303" />
       <source>{quantities}: {method}</source>
       <translation>{quantities}：{method}</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="309" />
+      <source>The effect of {key} by group and year</source>
+      <translation>{key} 的效应（分组、分年份）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="310" />
+      <source>Coefficient of {key}</source>
+      <translation>{key} 的系数</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="310" />
+      <source>Gap</source>
+      <translation>差距</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="311" />
+      <source>Each group's coefficient (95 % interval)</source>
+      <translation>各组系数（95% 区间）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="312" />
+      <source>Gap against {reference}</source>
+      <translation>相对 {reference} 的差距</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="312" />
+      <source>Linear trend</source>
+      <translation>线性趋势</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="313" />
+      <source>95 % interval</source>
+      <translation>95 % 区间</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="320" />
+      <source>The gap over time</source>
+      <translation>差距的时间变化</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="321" />
+      <source>One model with {key} interacted with every group and year. The gap of a group is its coefficient minus that of the reference group, {reference}, in the same year; its trend is the least-squares slope of the gap on the year, tested with the coefficients' joint covariance.</source>
+      <translation>一个模型中将 {key} 与每个组和每个年份交互。某组的差距为其系数减去同年参照组（{reference}）的系数；差距的趋势为差距对年份的最小二乘斜率，用系数的联合协方差检验。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="332" />
+      <source>{group} − {reference}</source>
+      <translation>{group} − {reference}</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="340" />
+      <source>Coefficients with standard errors in parentheses; gaps with their 95 % intervals in brackets. Standard errors: {se}.</source>
+      <translation>系数后括号内为标准误；差距后方括号内为 95% 区间。标准误：{se}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="342" />
+      <source>Trend of the gap per year</source>
+      <translation>差距的年均趋势</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="342" />
+      <source>SE</source>
+      <translation>标准误</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="343" />
+      <source>Change {first}–{last}</source>
+      <translation>{first}–{last} 年的变化</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="344" />
+      <source>Same gap every year: χ²</source>
+      <translation>各年差距相同：χ²</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/report.py" line="350" />
+      <source>If the cities' own effects differ within a group (e.g. by openness), a yearly coefficient also reflects which of its cities grow the most that year, and a city's errors are correlated over the years: prefer cluster-robust or bootstrap standard errors by city for these intervals and tests.</source>
+      <translation>若组内各城市的自身效应不同（如因开放度而异），各年系数也会反映当年哪些城市增长最多，且同一城市的误差在各年之间相关：这些区间和检验宜使用按城市聚类的稳健标准误或自助法标准误。</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/results.py" line="52" />
@@ -9050,11 +9419,6 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <location filename="../../core/econometrics/scenario_report.py" line="70" />
       <source>Sum over all cities</source>
       <translation>所有城市合计</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/scenario_report.py" line="70" />
-      <source>95 % interval</source>
-      <translation>95 % 区间</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/scenario_report.py" line="73" />
@@ -11356,6 +11720,10 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     <message>
       <source>The year field {field} is empty or not a number in {count} row(s); fill it.</source>
       <translation type="vanished">年份字段 {field} 在 {count} 行中为空或不是数字；请补全。</translation>
+    </message>
+    <message>
+      <source>Unknown method “{method}”; use separate or interaction.</source>
+      <translation type="vanished">未知的方法“{method}”；请使用 separate 或 interaction。</translation>
     </message>
     <message>
       <source>{count} unit(s) have empty (NULL) values in the model's fields: {units}. Fill them, or run again with “Balance the panel / drop units with missing values” on.</source>

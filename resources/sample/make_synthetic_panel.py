@@ -110,7 +110,7 @@ SIGMA_D = 0.55
 G_D = 0.12
 KAPPA_D = 0.040
 D_GROWTH_SD = 0.010
-D_NOISE_SD = 0.06
+D_NOISE_SD = 0.09
 
 # Innovation N: log N = log(N0) + PI_N (log D - log mean D_2011) + city effect + noise.
 N0 = 0.06
@@ -127,6 +127,15 @@ OPEN_MULT = 1.40      # own effect multiplier for the top 30 % by openness
 OPEN_REGIONAL = 0.9
 OPEN_COASTAL = 0.7
 OPEN_NOISE = 0.5
+# The regional elasticity gap (the paper: the gap between the eastern and the central/western
+# cities' elasticity of resilience to the digital economy narrowed from 0.15 in 2011 to 0.04 in
+# 2019): the mean of beta_it over the eastern cities minus its mean over the central and western
+# cities is exactly GAP_t, linear from GAP_FIRST to GAP_LAST (own_effect; the northeast keeps its
+# beta).
+GAP_FIRST = 0.15
+GAP_LAST = 0.04
+GAP_REGIONS = ("east",)
+GAP_REFERENCE = ("central", "west")
 RHO = 0.25            # spillover: coefficient of W D
 PHI = 0.40            # innovation -> resilience
 POLICY_BOOST = 0.015  # national year effect added from 2016 on
@@ -366,6 +375,29 @@ def residualise(y, x):
     return yc - slope * xc
 
 
+def gap_groups(region):
+    """The groups the regional gap compares: "east", "central/west" and "northeast"."""
+    return np.where(np.isin(region, GAP_REFERENCE), "central/west", region)
+
+
+def orthogonal_to_digital_economy(y, d, groups):
+    """y made orthogonal, within each group, to the city's mean D, mean D squared, mean log D and
+    the growth (slope over the years) of log D: the least-squares residual, rescaled to the
+    group's standard deviation of y and shifted to its mean (the groups' levels and spreads stay)."""
+    log_d = np.log(d)
+    t = np.arange(d.shape[1], dtype=float) - (d.shape[1] - 1) / 2.0
+    growth = (log_d * t).sum(axis=1) / (t * t).sum()
+    level = d.mean(axis=1)
+    out = np.empty_like(y)
+    for name in np.unique(groups):
+        at = groups == name
+        x = np.column_stack([np.ones(at.sum()), level[at], level[at] ** 2, log_d[at].mean(axis=1), growth[at]])
+        coef = np.linalg.lstsq(x, y[at], rcond=None)[0]
+        residual = y[at] - x @ coef
+        out[at] = y[at].mean() + residual * (y[at].std() / residual.std())
+    return out
+
+
 def sigmoid(y):
     """Logistic function."""
     return 1.0 / (1.0 + np.exp(-y))
@@ -408,6 +440,7 @@ def city_covariates(cities):
         "south": np.clip((27.0 - lat) / 5.0, 0.0, 1.0),
         "haze": bump(lon, lat, *HAZE_CENTRE),
         "coal": bump(lon, lat, *COAL_CENTRE),
+        "region": cities["region"].to_numpy(dtype=object),
         "region_effect": cities["region"].map(REGION_EFFECT).to_numpy(dtype=float),
         "unit_effect": unit_type.map(UNIT_EFFECT).to_numpy(dtype=float),
         "capital": cities["adcode"].isin(CAPITALS).to_numpy(dtype=float),
@@ -439,14 +472,20 @@ def digital_economy(b, smoother, rng):
     return np.exp(log_d)
 
 
-def openness_score(cov, smoother, rng):
+def openness_score(cov, smoother, rng, d):
     """Standardised openness o_i and the own-effect multiplier m_i from its percentile rank.
+
+    Within each group of the regional gap (east, central and west, northeast) o_i is made
+    orthogonal to the digital economy's level and growth (orthogonal_to_digital_economy), so that
+    the elasticity's differences between a group's cities do not leak into its year-specific
+    slopes (SYNTHETIC_PANEL.md, "The regional elasticity gap").
 
     m_i = 1 for the bottom 30 %, OPEN_MULT for the top 30 %, linear in between.
     """
     n = len(cov["lon"])
     o = standardise(OPEN_REGIONAL * smooth_noise(smoother, rng) + OPEN_COASTAL * cov["coastal"]
                     + OPEN_NOISE * rng.standard_normal(n))
+    o = standardise(orthogonal_to_digital_economy(o, d, gap_groups(cov["region"])))
     rank = np.argsort(np.argsort(o, kind="stable"), kind="stable")
     percentile = rank / (len(o) - 1.0)
     mult = 1.0 + (OPEN_MULT - 1.0) * np.clip((percentile - 0.3) / 0.4, 0.0, 1.0)
@@ -499,10 +538,33 @@ def dimension_city_effects(cov, b, smoother, rng):
     return effects
 
 
-def own_effect(open_mult):
-    """beta_it = BETA0 * m_i * (POST_MULT from 2016 on), n x T."""
-    period_mult = 1.0 + (POST_MULT - 1.0) * post_policy()
-    return BETA0 * open_mult[:, None] * period_mult
+def elasticity_gap():
+    """GAP_t, the true east minus central/west gap of the mean own effect, as a (T,) array."""
+    return np.linspace(GAP_FIRST, GAP_LAST, len(YEARS))
+
+
+def own_effect(open_mult, region):
+    """beta_it = BETA0 * m_i * (POST_MULT from 2016 on) * r_gt, n x T.
+
+    r_gt is a regional factor for the eastern cities (g = e) and the central and western ones
+    (g = cw); the northeast keeps 1. Each year the two factors solve
+        mean_e(beta_t) - mean_cw(beta_t) = GAP_t                (the gap path, elasticity_gap)
+        sum_e m_i (r_e,t - 1) + sum_cw m_i (r_cw,t - 1) = 0     (the national mean of beta unchanged)
+    so the openness multiplier m_i stays exact within every region and year and the national
+    mean own effect keeps its 2016 step of POST_MULT.
+    """
+    period_mult = 1.0 + (POST_MULT - 1.0) * post_policy()[0]
+    base = BETA0 * open_mult[:, None] * period_mult[None, :]
+    shifted = np.isin(region, GAP_REGIONS)
+    reference = np.isin(region, GAP_REFERENCE)
+    sum_cw, sum_e = open_mult[shifted].sum(), open_mult[reference].sum()
+    factor = np.ones_like(base)
+    for t, (gap, mult) in enumerate(zip(elasticity_gap(), period_mult)):
+        # unknowns (r_cw, r_e): [[mean m_cw, -mean m_e], [sum m_cw, sum m_e]] r = [gap / (BETA0 P_t), sum_cw + sum_e]
+        matrix = np.array([[sum_cw / shifted.sum(), -sum_e / reference.sum()], [sum_cw, sum_e]])
+        r_cw, r_e = np.linalg.solve(matrix, [gap / (BETA0 * mult), sum_cw + sum_e])
+        factor[shifted, t], factor[reference, t] = r_cw, r_e
+    return base * factor
 
 
 def resilience_dimensions(d, wd, n_inno, beta, controls, city_effects, rng):
@@ -528,11 +590,11 @@ def simulate_latents(cities, rng):
     smoother = gaussian_smoother(dist)
     b = development_score(cov, smoother, rng)
     d = digital_economy(b, smoother, rng)
-    openness, open_mult = openness_score(cov, smoother, rng)
+    openness, open_mult = openness_score(cov, smoother, rng, d)
     n_inno = innovation(d, cov, rng)
     controls = control_scores(cov, b, rng)
     wd = spatial_lag(d, nearest_neighbours(dist))
-    beta = own_effect(open_mult)
+    beta = own_effect(open_mult, cov["region"])
     city_effects = dimension_city_effects(cov, b, smoother, rng)
     dims = resilience_dimensions(d, wd, n_inno, beta, controls, city_effects, rng)
     resilience = sum(dims[dim] for dim in DIMENSIONS) / len(DIMENSIONS)

@@ -35,10 +35,10 @@ def test_the_synthetic_panel_converges(wide):
     result = run(wide, ("RES_2019", "URB_2019"), ["URB"])
     assert result.years == list(range(2011, 2020)) and len(result.units) == 367
     sigma = result.sigma.set_index("year")
-    # SYNTHETIC_PANEL.md: σ falls from 0.518 to 0.345, in every year but 2018 (0.371 -> 0.374)
+    # SYNTHETIC_PANEL.md: σ falls from 0.545 to 0.334, in every year but 2018 (0.366 -> 0.373)
     assert (np.diff(sigma["cv"]) < 0).sum() == 7
-    assert sigma.loc[2011, "cv"] == pytest.approx(0.518, abs=5e-4)
-    assert sigma.loc[2019, "cv"] == pytest.approx(0.345, abs=5e-4)
+    assert sigma.loc[2011, "cv"] == pytest.approx(0.545, abs=5e-4)
+    assert sigma.loc[2019, "cv"] == pytest.approx(0.334, abs=5e-4)
     trends = result.trends.set_index("measure")
     assert (trends["slope"] < 0).all() and (trends["p"] < 0.001).all()
     for key in ("cs_ols_abs", "cs_ols_cond", "panel_ols_abs", "panel_ols_cond"):
@@ -192,7 +192,7 @@ def test_a_spatial_model_at_the_bound_is_left_out_with_its_reason(model, name):
 
 
 def test_the_report_is_written_from_plain_python_in_english(wide, tmp_path):
-    """core/convergence/report.py: no QGIS, English by default; SYNTHETIC_PANEL.md's σ (0.518 → 0.345)."""
+    """core/convergence/report.py: no QGIS, English by default; SYNTHETIC_PANEL.md's σ (0.545 → 0.334)."""
     import html
 
     from digital_resilience.core.convergence.report import write_report
@@ -201,7 +201,7 @@ def test_the_report_is_written_from_plain_python_in_english(wide, tmp_path):
     written = write_report(result, tmp_path / "r.html", None, "cities")
     assert written == {"REPORT": str(tmp_path / "r.html"), "CHART": None}
     text = html.unescape((tmp_path / "r.html").read_text(encoding="utf-8"))
-    assert "The coefficient of variation fell from 0.518 (2011) to 0.345 (2019)" in text
+    assert "The coefficient of variation fell from 0.545 (2011) to 0.334 (2019)" in text
     assert "Theil index: between and within groups" in text and "β-convergence: do units that start" in text
 
 

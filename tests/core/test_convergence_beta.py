@@ -57,8 +57,8 @@ def test_cross_section_ols_by_hand(latent_resilience):
     assert b == pytest.approx(beta[0], rel=1e-12)
     assert b_se == pytest.approx(se, rel=1e-12)
     assert model.speed.speed == pytest.approx(-math.log(1 + beta[0] * 8) / 8, rel=1e-12)
-    # SYNTHETIC_PANEL.md: slope -0.027 with t = -17
-    assert round(b, 3) == -0.027 and round(b / b_se) == -17
+    # SYNTHETIC_PANEL.md: slope -0.033 with t = -20
+    assert round(b, 3) == -0.033 and round(b / b_se) == -20
 
 
 def test_cross_section_controls_at_initial_values_or_means(latent_resilience):

@@ -54,13 +54,13 @@ def test_entropy_index_recovers_the_latent_truth(sample):
     parts = frame[["URSOC", "URECO", "URINF", "URENV"]].sum(axis=1)
     assert np.allclose(parts, frame.URI, atol=1e-12)
     assert frame.DEI.between(0, 1).all() and frame.URI.between(0, 1).all()
-    # SYNTHETIC_PANEL.md: TELEC and BBAND lead the digital weights, GDPPC and SAVPC the resilience ones,
+    # SYNTHETIC_PANEL.md: TELEC and BBAND lead the digital weights, SAVPC and GDPPC the resilience ones,
     # and the (-) indicators, bunched near their best values after min-max, come last.
     weights = result.weights
     top = weights[weights["index"] == "digital_economy"].sort_values("rank")["indicator"].tolist()[:2]
     assert top == ["TELEC", "BBAND"]
     resilience = weights[weights["index"] == "resilience"].sort_values("rank")["indicator"].tolist()
-    assert resilience[:2] == ["GDPPC", "SAVPC"] and set(resilience[-4:]) == {"UNEMP", "SO2", "WWATR", "PM25"}
+    assert resilience[:2] == ["SAVPC", "GDPPC"] and set(resilience[-4:]) == {"UNEMP", "SO2", "WWATR", "PM25"}
     assert weights.groupby("index")["weight"].sum().tolist() == pytest.approx([1.0, 1.0])
     assert set(weights["year"].isna()) == {True}  # pooled: one set of weights
 

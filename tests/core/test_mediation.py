@@ -187,13 +187,13 @@ def test_same_seed_same_draws():
 
 
 def test_the_synthetic_mediation_is_what_the_sample_documents(sample_dir):
-    """SYNTHETIC_PANEL.md: with year dummies a = 0.96, c = 1.47, c′ = 1.05, b = 0.44, share ≈ 29 %."""
+    """SYNTHETIC_PANEL.md: with year dummies a = 0.95, c = 1.47, c′ = 1.04, b = 0.45, share ≈ 29 %."""
     latent = pd.read_csv(sample_dir / "synthetic_latent.csv")
     panel = read_panel(latent, ["digital_economy", "innovation", "resilience"], latent.adcode.to_numpy(), "year")
     result = mediation_analysis(panel, "digital_economy", "innovation", "resilience",
                                 settings=MediationSettings(model="pooled", draws=199, seed=1))
-    assert round(result.steps.a[0], 2) == 0.96 and round(result.steps.c[0], 2) == 1.47
-    assert round(result.steps.c_prime[0], 2) == 1.05 and round(result.steps.b[0], 2) == 0.44
+    assert round(result.steps.a[0], 2) == 0.95 and round(result.steps.c[0], 2) == 1.47
+    assert round(result.steps.c_prime[0], 2) == 1.04 and round(result.steps.b[0], 2) == 0.45
     assert result.proportion == pytest.approx(0.29, abs=0.01)
     assert result.verdict == "complementary"
 

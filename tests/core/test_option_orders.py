@@ -36,7 +36,7 @@ PINNED = [
     (econometrics.PANEL_SHAPES, ("auto", "cross_section", "wide", "long")),
     (econometrics.CHANGE_KINDS, ("absolute", "percent", "target")),
     (econometrics.GROUPINGS, ("period", "category", "quantile")),
-    (econometrics.HETEROGENEITY_METHODS, ("separate", "interaction")),
+    (econometrics.HETEROGENEITY_METHODS, ("separate", "interaction", "yearly")),
     (econometrics.STANDARD_ERRORS, ("information", "cluster", "bootstrap")),
     (regression.SE_TYPES, ("classical", "hc1", "cluster")),
     (regression.WITHIN_EFFECTS, ("none", "unit", "twoway")),

@@ -27,7 +27,7 @@ def test_qgis_process_runs_convergence(run_algorithm, wide_gpkg, tmp_path):
                         REPORT=tmp_path / "report.html")
     results = out["results"]
     assert results["UNITS"] == 367
-    assert round(results["BETA"], 3) == -0.027 and round(results["CV_START"], 3) == 0.518
+    assert round(results["BETA"], 3) == -0.033 and round(results["CV_START"], 3) == 0.545
     beta = pd.read_csv(tmp_path / "beta.csv")
     assert "SAR" in set(beta["estimator"])
     assert len(pd.read_csv(tmp_path / "sigma.csv")) == 9

@@ -229,12 +229,12 @@ def test_hot_spot_and_geary_styles(panel_path, provider, qgis_new_project):
 
 
 def test_synthetic_panel_has_the_documented_clusters(panel_path, provider):
-    """SYNTHETIC_PANEL.md: Moran's I of D ≈ 0.63 (2011) and 0.65 (2019) with queen contiguity;
+    """SYNTHETIC_PANEL.md: Moran's I of D ≈ 0.62 (2011) and 0.64 (2019) with queen contiguity;
     High-High clusters in the Pearl River Delta (Guangdong), Low-Low ones in Xinjiang."""
     result = run("globalautocorrelation", panel_parameters(panel_path, FIELDS=["DEI_2019"], ALL_YEARS=True,
                                                            STATISTICS=[0], PERMUTATIONS=0))
     values = {f["year"]: f["value"] for f in result["OUTPUT"].getFeatures() if f["inference"] == "randomisation"}
-    assert round(values[2011], 2) == 0.63 and round(values[2019], 2) == 0.65
+    assert round(values[2011], 2) == 0.62 and round(values[2019], 2) == 0.64
     lisa = run("localmoran", panel_parameters(panel_path, FIELD="DEI_2019", PERMUTATIONS=999))["OUTPUT"]
     by_province = pd.DataFrame([(f["province"], f["LISA_LAB"]) for f in lisa.getFeatures()],
                                columns=["province", "label"])

@@ -116,7 +116,7 @@ def test_one_page_per_year_in_one_pdf_with_shared_classes(provider, panel_path, 
                         str(out), str(tmp_path / f"page{page}")], check=True)
         dark[page] = count_color(read_png(tmp_path / f"page{page}.png"), darkest, 4)
     # Same classes every year and broadband grows: 2019 has many more cities in the top class.
-    assert dark[9] > 3 * max(dark[1], 1)
+    assert dark[9] > 2.5 * max(dark[1], 1)
 
 
 def test_classify_each_year_on_its_own(provider, panel_path, tmp_path):

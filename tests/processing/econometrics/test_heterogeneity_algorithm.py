@@ -116,3 +116,30 @@ def test_no_draws_leaves_the_effect_differences_out_and_no_output_is_nan(provide
     result = run({**parameters, "REPORT": None, "TABLE": None})
     assert result["RATIO"] is None and result["Z"] is None and result["P_VALUE"] is None
     assert isinstance(result["DIFFERENCE"], float)
+
+
+def test_gap_over_time_by_region(provider, wide_layer_path, tmp_path):
+    """Method 2 (gap over time) by region against the east: the central and western cities' own effect is
+    below the east's by 0.15 in 2011 and by 0.04 in 2019 (SYNTHETIC_PANEL.md), so their gaps start negative
+    and rise (a positive trend); the CSV holds every group and year, the report the section and chart."""
+    result = run({"INPUT": wide_layer_path, **BASE, "MODEL": 1, "GROUPING": 1, "GROUP_FIELD": "region",
+                  "METHOD": 2, "REFERENCE": "east", "REPORT": str(tmp_path / "gap.html"),
+                  "GAP_TABLE": str(tmp_path / "gap.csv"), "TABLE": str(tmp_path / "groups.csv")})
+    assert result["GAP_FIRST"] < -0.05 and result["GAP_TREND"] > 0 and result["GAP_TREND_P"] < 0.05
+    assert result["GAP_LAST"] > result["GAP_FIRST"]
+    table = pd.read_csv(tmp_path / "gap.csv", encoding="utf-8-sig")
+    assert len(table) == 4 * 9 and set(table.group) == {"central", "east", "northeast", "west"}
+    assert table[table.group == "east"].gap.isna().all() and table[table.group == "central"].gap.notna().all()
+    central = table[table.group == "central"].set_index("year")
+    assert central.loc[2011, "gap"] == pytest.approx(result["GAP_FIRST"])
+    assert (central.gap_lower < central.gap).all() and (central.gap < central.gap_upper).all()
+    html = (tmp_path / "gap.html").read_text(encoding="utf-8")
+    assert "The gap over time" in html and "data:image/png;base64" in html
+    assert (tmp_path / "groups_gap.csv").exists()
+
+
+def test_gap_over_time_needs_groups_of_cities(provider, wide_layer_path):
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException, match="not the period"):
+        run({"INPUT": wide_layer_path, **BASE, "GROUPING": 0, "METHOD": 2, "REPORT": None})
