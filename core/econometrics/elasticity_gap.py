@@ -56,7 +56,7 @@ class GapPath:
     change: float
     change_se: float
     constant: Test  # the gap is the same in every year
-    df: int | None = None  # least squares: t(df) p-values and intervals; ML: normal
+    df: int | None = None  # least squares: t(df) p-values and intervals (clustered: G − 1); ML, bootstrap: normal
 
     def _critical(self) -> float:
         level = 0.5 + LEVEL / 2.0
@@ -198,7 +198,8 @@ def _path(model: ModelResult, group_at, reference_at, group: str, reference: str
                                  group=group, reference=reference), statistic, T - 1,
                          Message("the gap does not change over the years"))
     return GapPath(group, reference, list(years), gap, se, trend, float(np.sqrt(max(trend_var, 0.0))), change,
-                   float(np.sqrt(max(change_var, 0.0))), constant, model.df_resid)
+                   float(np.sqrt(max(change_var, 0.0))), constant,
+                   model.df_test if model.df_test is not None else model.df_resid)
 
 
 def model_note(model_name: str) -> Message:

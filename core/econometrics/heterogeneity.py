@@ -37,6 +37,7 @@ import numpy as np
 from ..errors import InputError, Message, preview
 from ..names import labelled
 from ..progress import report
+from .bootstrap import bootstrap_effects
 from .data import PanelData
 from .design import DURBIN_MODELS, ML_MODELS, lag_name
 from .diagnostics import Test
@@ -46,7 +47,14 @@ from .group_effects import group_effects
 from .options import GROUPINGS
 from .options import HETEROGENEITY_METHODS as METHODS
 from .results import ModelResult, two_sided_p
-from .spillover import SpilloverSpec, align_weights, fit_model, spectrum_for, without_islands
+from .spillover import (
+    SpilloverSpec,
+    align_weights,
+    check_standard_errors,
+    fit_with_standard_errors,
+    spectrum_for,
+    without_islands,
+)
 
 MIN_UNITS = 10
 
@@ -231,6 +239,7 @@ def run_heterogeneity(data: PanelData, weights, spec: SpilloverSpec, grouping: G
                          "region) or top and bottom shares as the grouping, not the period.")
     key = _key_variable(data, key)
     effects = spec.effects if data.is_panel else "none"
+    check_standard_errors(spec, effects)
     weights = align_weights(weights, data.unit_ids)
     groups, unit_labels = make_groups(data, grouping, method)
     notes = list(data.notes)
@@ -294,14 +303,25 @@ def _leave_out_islands(data: PanelData, weights, spec: SpilloverSpec, groups: li
 def _fit_pooled(data: PanelData, weights, spec: SpilloverSpec, effects: str, notes: list):
     """The model on every unit: (spectrum, fitted model, its effects)."""
     spectrum = spectrum_for(weights, seed=spec.seed)
-    pooled = fit_model(data, spectrum.W, spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
-    pooled_effects = compute_effects(pooled, spectrum, spec.draws, spec.seed)
+    pooled, pooled_effects = _fit(data, spectrum, spec, effects, spec.durbin, notes)
     if not pooled_effects.inferred:
         notes.append(Message("No inference on the direct, indirect and total effects (simulation draws = {draws}): "
                              "they have no standard errors (and, with separate models, their differences between "
                              "groups are not tested). Set at least 2 draws (e.g. 1000) in the advanced options.",
                              draws=spec.draws))
     return spectrum, pooled, pooled_effects
+
+
+def _fit(data: PanelData, spectrum, spec: SpilloverSpec, effects: str, durbin, notes: list, with_effects=True):
+    """(model, effects table or None) with the spec's standard errors (``fit_with_standard_errors``); the
+    effects of a bootstrapped model from its refits."""
+    robust = fit_with_standard_errors(data, spectrum, spec, effects, durbin)
+    notes.extend(robust.warnings)
+    if not with_effects:
+        return robust.model, None
+    if robust.boot is not None:
+        return robust.model, bootstrap_effects(robust.model, robust.boot, spectrum)
+    return robust.model, compute_effects(robust.model, spectrum, spec.draws, spec.seed)
 
 
 def _fit_group(group: Group, data: PanelData, weights, weights_for, spec: SpilloverSpec, effects: str,
@@ -330,8 +350,7 @@ def _fit_group(group: Group, data: PanelData, weights, weights_for, spec: Spillo
     if dropped:
         _check_size(Group(group.label, units=np.arange(sub.n), years=sub.years), sub, p, spec)
     sub_spectrum = spectrum_for(sub_weights, seed=spec.seed)
-    model = fit_model(sub, sub_spectrum.W, sub_spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
-    table = compute_effects(model, sub_spectrum, spec.draws, spec.seed)
+    model, table = _fit(sub, sub_spectrum, spec, effects, spec.durbin, group_notes)
     return GroupResult(group, model, table, group_notes)
 
 
@@ -378,7 +397,7 @@ def _yearly(data: PanelData, spectrum, spec: SpilloverSpec, effects: str, groups
         raise InputError("The gap over time needs a panel (several years); this is a cross-section.")
     interacted, names = yearly_columns(data, groups, key)
     durbin = durbin_terms(interacted.names, names, key, spec.durbin)
-    model = fit_model(interacted, spectrum.W, spectrum, spec.model, effects, durbin, spec.bias_correction)
+    model = _fit(interacted, spectrum, spec, effects, durbin, notes, with_effects=False)[0]
     notes.append(model_note(spec.model))
     gap = gap_analysis(model, groups, reference, key, list(data.years))
     return [GroupResult(Group(Message("all units (group × year interactions)")), model, None)], gap
@@ -411,7 +430,7 @@ def _interaction(data: PanelData, spectrum, spec: SpilloverSpec, effects: str, g
     if spec.durbin:  # the chosen W·X variables; the key's interactions follow the key
         durbin = [name for name in interacted.names
                   if name in spec.durbin or (name in names and key in spec.durbin)]
-    model = fit_model(interacted, spectrum.W, spectrum, spec.model, effects, durbin, spec.bias_correction)
+    model = _fit(interacted, spectrum, spec, effects, durbin, notes, with_effects=False)[0]
     notes.append(Message("Interaction model: the key variable is interacted with each group's dummy on the whole "
                          "sample (full W); the group coefficients and their W-lags are compared with their joint "
                          "covariance (Wald tests).") if spec.model in DURBIN_MODELS else

@@ -349,8 +349,9 @@ def _gap_section(report, gap, tr) -> None:
         for p in gap.paths], text_columns=1)
     report.paragraph(tr("If the cities' own effects differ within a group (e.g. by openness), a yearly coefficient "
                         "also reflects which of its cities grow the most that year, and a city's errors are "
-                        "correlated over the years: prefer cluster-robust or bootstrap standard errors by city for "
-                        "these intervals and tests."), note=True)
+                        "correlated over the years: prefer standard errors clustered by city (least squares) or the "
+                        "wild cluster bootstrap by city (advanced option “Standard errors”) for these intervals and "
+                        "tests."), note=True)
 
 
 def write_gap_csv(result, path) -> str:

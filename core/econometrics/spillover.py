@@ -177,34 +177,18 @@ def run_spillover(data: PanelData, weights: SpatialWeights, spec: SpilloverSpec,
     warnings: list[Message] = list(dropped)  # units left out: a warning (notes get it at the end)
     bootstrap = spec.standard_errors == "bootstrap"
     clustered = spec.standard_errors != "information"  # least-squares models by city with either robust choice
-    if bootstrap:
-        check_clusters(data.n)
     spectrum = spectrum_for(weights, seed=spec.seed)
     W = spectrum.W
     report(progress, 0.05)
-    plain = fit_model(data, W, spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
     # Phases of the progress: the bootstrap, when there is one, takes most of the time.
     fitted, effects_end, compare_end = (0.75, 0.78, 0.95) if bootstrap else (0.25, 0.5, 0.8)
-    if bootstrap:
-        def refit(redrawn):
-            return fit_model(redrawn, W, spectrum, spec.model, effects, spec.durbin, spec.bias_correction)
-
-        boot = wild_cluster_bootstrap(data, W, plain, refit, spec.bootstrap_draws, spec.seed,
-                                      span(progress, 0.05, fitted))
-        main = bootstrapped(plain, boot)
-        effects_table = bootstrap_effects(main, boot, spectrum)
-        warnings.extend(note for note in [failures_note(boot)] if note is not None)
+    robust = fit_with_standard_errors(data, spectrum, spec, effects, spec.durbin, span(progress, 0.05, fitted))
+    main, plain = robust.model, robust.plain
+    warnings.extend(robust.warnings)
+    if robust.boot is not None:
+        effects_table = bootstrap_effects(main, robust.boot, spectrum)
     else:
-        main = (fit_model(data, W, spectrum, spec.model, effects, spec.durbin, spec.bias_correction, True)
-                if clustered and not needs_ml else plain)
-        report(progress, fitted)
         effects_table = compute_effects(main, spectrum, spec.draws, spec.seed, span(progress, fitted, effects_end))
-    if clustered and not bootstrap and needs_ml:
-        warnings.append(Message(
-            "Standard errors clustered by city are computed for the least-squares models (OLS, SLX) only: the "
-            "{model} model keeps its information-matrix standard errors. Choose the wild cluster bootstrap by city "
-            "for standard errors of the {model} model that are robust to errors correlated within a city.",
-            model=spec.model))
     if not effects_table.inferred:
         notes.append(Message("No inference on the direct, indirect and total effects (simulation draws = {draws}): "
                              "they are point estimates, without standard errors, z, p or stars. Set at least 2 "
@@ -239,6 +223,48 @@ def run_spillover(data: PanelData, weights: SpatialWeights, spec: SpilloverSpec,
     notes.extend(warnings)
     return SpilloverResult(main, effects_table, _ordered(models), lm, tests, data, weights, spectrum, spec, notes,
                            warnings)
+
+
+@dataclass
+class RobustFit:
+    """A model fitted with the spec's standard errors: ``model`` (with them), ``plain`` (information
+    matrix), the bootstrap's draws (or None) and the warnings to pass on."""
+
+    model: ModelResult
+    plain: ModelResult
+    boot: object | None
+    warnings: list
+
+
+def fit_with_standard_errors(data, spectrum, spec: SpilloverSpec, effects: str, durbin=None,
+                             progress=None) -> RobustFit:
+    """``spec.model`` on ``data`` with ``spec.standard_errors``: the information matrix; clustered by city
+    (CR1) for the least-squares models (the ML models keep the information matrix, with a warning); or the
+    wild cluster bootstrap by city of the model (``core.econometrics.bootstrap``)."""
+    W = spectrum.W
+    if spec.standard_errors == "bootstrap":
+        check_clusters(data.n)
+    plain = fit_model(data, W, spectrum, spec.model, effects, durbin, spec.bias_correction)
+    warnings: list = []
+    if spec.standard_errors == "bootstrap":
+        def refit(redrawn):
+            return fit_model(redrawn, W, spectrum, spec.model, effects, durbin, spec.bias_correction)
+
+        boot = wild_cluster_bootstrap(data, W, plain, refit, spec.bootstrap_draws, spec.seed, progress)
+        warnings.extend(note for note in [failures_note(boot)] if note is not None)
+        return RobustFit(bootstrapped(plain, boot), plain, boot, warnings)
+    report(progress, 1.0)
+    if spec.standard_errors == "information":
+        return RobustFit(plain, plain, None, warnings)
+    if spec.model in ML_MODELS:
+        warnings.append(Message(
+            "Standard errors clustered by city are computed for the least-squares models (OLS, SLX) only: the "
+            "{model} model keeps its information-matrix standard errors. Choose the wild cluster bootstrap by city "
+            "for standard errors of the {model} model that are robust to errors correlated within a city.",
+            model=spec.model))
+        return RobustFit(plain, plain, None, warnings)
+    return RobustFit(fit_model(data, W, spectrum, spec.model, effects, durbin, spec.bias_correction, True), plain,
+                     None, warnings)
 
 
 def check_standard_errors(spec: SpilloverSpec, effects: str) -> None:

@@ -22,6 +22,7 @@ from ..parameters.help import with_help
 from ..parameters.spillover import (
     INPUT,
     add_model_inputs,
+    add_standard_errors_parameters,
     output_number,
     read_model_inputs,
     spec_from_parameters,
@@ -118,6 +119,7 @@ class HeterogeneityAlgorithm(ResilienceAlgorithm):
             self.GAP_TABLE, self.tr("Gap over time (CSV)"), self.tr("CSV files (*.csv)"), optional=True,
             createByDefault=False))
         add_paper_table_parameters(self)
+        add_standard_errors_parameters(self)
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Groups"), QgsProcessing.TypeVectorAnyGeometry, optional=True,
             createByDefault=False))

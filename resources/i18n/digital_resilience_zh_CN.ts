@@ -2043,17 +2043,17 @@ The chart (PNG, SVG or PDF) draws Moran's I of each field over the years; filled
   <context>
     <name>HeterogeneityAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="40" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="41" />
       <source>Heterogeneity by period, region or openness</source>
       <translation>按时期、区域或开放度的异质性分析</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="41" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="42" />
       <source>The spillover model by period, region or openness group.</source>
       <translation>按时期、区域或开放程度分组的空间溢出模型。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="46" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="47" />
       <source>Runs the chosen spatial model (as in “Spatial spillover model”) separately for groups and lays the groups side by side, with tests that the key variable's coefficient and effects differ between them.
 
 Groupings: by period (years before the split year against the split year and after; default 2016), by a category field (e.g. region: east, central, west, northeast) or by the top and bottom shares of a numeric field (e.g. openness; default 30 % each; in a panel the city's mean over the years).
@@ -2070,207 +2070,207 @@ Outputs: an HTML report (paper-style side-by-side table, group comparisons), a C
 输出：HTML 报告（论文格式的分组并列表与组间比较）、CSV 表格、供论文使用的分组并列表（Excel、Word、LaTeX 或 CSV），以及可选的城市分组图层。每组至少需要 10 个单元；在规模小或空间分散的组内使用邻接权重会产生孤岛：请使用 k 近邻或交互模型方法。对于空间分散的分组（如开放度），建议使用交互模型方法：它保留每个城市真实的邻居，而分组单独建模只能看到组内的邻居。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="44" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="45" />
       <source>heterogeneity,subsample,group,period,2016,region,east,central,west,northeast,openness,top 30%,interaction,Chow,spatial Durbin,econometrics</source>
       <translation>heterogeneity,subsample,group,period,2016,region,east,central,west,northeast,openness,top 30%,interaction,Chow,spatial Durbin,econometrics,异质性,分样本,分组回归,时期,东部,中部,西部,东北,对外开放,交互项,空间杜宾模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="83" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="84" />
       <source>Key variable</source>
       <translation>关键变量</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="85" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="86" />
       <source>Key variable (default: the first explanatory variable)</source>
       <translation>关键变量（默认：第一个解释变量）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="86" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="87" />
       <source>Grouping</source>
       <translation>分组方式</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="87" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="88" />
       <source>Period: before / from the split year</source>
       <translation>时期：分界年份之前 / 之后（含）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="88" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="89" />
       <source>Category field (e.g. region)</source>
       <translation>分类字段（如地区）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="89" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="90" />
       <source>Top and bottom shares of a numeric field (e.g. openness)</source>
       <translation>数值字段的前后分位（如对外开放度）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="91" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="92" />
       <source>Split year</source>
       <translation>分界年份</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="93" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="94" />
       <source>Split year (the second period starts with it)</source>
       <translation>分界年份（第二个时期从该年开始）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="95" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="96" />
       <source>Group field</source>
       <translation>分组字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="97" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="98" />
       <source>Group field (category or numeric; in a wide panel any year of the stem)</source>
       <translation>分组字段（分类或数值；宽格式面板中任选该前缀的一年）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="99" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="100" />
       <source>Top share (%)</source>
       <translation>前段占比（%）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="102" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="103" />
       <source>Bottom share (%)</source>
       <translation>后段占比（%）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="104" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="105" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="105" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="106" />
       <source>Separate models per group</source>
       <translation>各组分别建模</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="106" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="107" />
       <source>One model with group interactions</source>
       <translation>含分组交互项的单一模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="107" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="108" />
       <source>Gap over time: one model with group × year interactions</source>
       <translation>差距的时间变化：一个含组 × 年份交互项的模型</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="109" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="110" />
       <source>Reference group (gap over time)</source>
       <translation>参照组（差距的时间变化）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="110" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="111" />
       <source>The group the others are compared with in the gap over time, as it is written in the group field (e.g. central/west); default: the first group in alphabetical order</source>
       <translation>差距的时间变化中其他各组与之比较的组，按分组字段中的写法填写（如 central/west）；默认：按字母顺序的第一个组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="113" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="114" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="113" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="114" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="115" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="116" />
       <source>Side-by-side table (CSV)</source>
       <translation>分组并列表（CSV）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="115" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="116" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="118" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="119" />
       <source>Gap over time (CSV)</source>
       <translation>差距的时间变化（CSV）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="122" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="124" />
       <source>Groups</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="125" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="127" />
       <source>Key coefficient: first group − second group</source>
       <translation>关键变量系数：第一组 − 第二组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="126" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="128" />
       <source>z of the difference</source>
       <translation>差值的 z 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="127" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="129" />
       <source>p-value of the difference</source>
       <translation>差值的 p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="128" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="130" />
       <source>Key coefficient: first group / second group</source>
       <translation>关键变量系数：第一组 / 第二组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="129" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="131" />
       <source>Gap over time: first compared group − reference, first year</source>
       <translation>差距的时间变化：第一个比较组 − 参照组，首年</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="130" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="132" />
       <source>Gap over time: first compared group − reference, last year</source>
       <translation>差距的时间变化：第一个比较组 − 参照组，末年</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="131" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="133" />
       <source>Gap over time: trend of the gap per year</source>
       <translation>差距的时间变化：差距的年均趋势</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="132" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="134" />
       <source>Gap over time: p-value of the trend</source>
       <translation>差距的时间变化：趋势的 p 值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="169" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="171" />
       <source>{key}: {a} = {va:.4f}, {b} = {vb:.4f}, z = {z:.3f}, {p}</source>
       <translation>{key}：{a} = {va:.4f}，{b} = {vb:.4f}，z = {z:.3f}，{p}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="172" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="174" />
       <source>Heterogeneity of the effect of {key} on {dependent}</source>
       <translation>{key}对{dependent}影响的异质性</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="191" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="193" />
       <source>Grouping by period: every city is in every group, no group layer.</source>
       <translation>按时期分组：每个城市都属于每个组，不输出分组图层。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="198" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="200" />
       <source>The gap-over-time table is written by the gap-over-time method only.</source>
       <translation>差距时间变化表仅由“差距的时间变化”方法输出。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="204" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="206" />
       <source>{group} − {reference}: {first:.4f} ({y0}) → {last:.4f} ({y1}); trend {trend:.4f} per year, {p}</source>
       <translation>{group} − {reference}：{first:.4f}（{y0}）→ {last:.4f}（{y1}）；趋势每年 {trend:.4f}，{p}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="223" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="225" />
       <source>Grouping by a category or by top/bottom shares needs the group field: choose it (e.g. region or OPEN_2019).</source>
       <translation>按分类或前后分位分组需要指定分组字段：请选择（如 region 或 OPEN_2019）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="242" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="244" />
       <source>Group</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/heterogeneity.py" line="243" />
+      <location filename="../../processing/algorithms/heterogeneity.py" line="245" />
       <source>Heterogeneity groups</source>
       <translation>异质性分组</translation>
     </message>
@@ -8681,17 +8681,17 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>差距不随年份变化</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/elasticity_gap.py" line="207" />
+      <location filename="../../core/econometrics/elasticity_gap.py" line="208" />
       <source>Gap over time: the key variable is interacted with every group and year on the whole panel (full W). The yearly coefficients act inside the spatial multiplier (I − ρW)⁻¹: a city's direct effect adds its feedback through its neighbours, the indirect effect the spillover.</source>
       <translation>差距的时间变化：在全部面板上（完整空间权重 W）将关键变量与每个组和每个年份交互。各年系数作用于空间乘数 (I − ρW)⁻¹ 之内：城市的直接效应还包含经由邻居的反馈，间接效应即溢出。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/elasticity_gap.py" line="211" />
+      <location filename="../../core/econometrics/elasticity_gap.py" line="212" />
       <source>Gap over time: the key variable and its W-lag are interacted with every group and year on the whole panel (full W); the gaps compare the key variable's own coefficients.</source>
       <translation>差距的时间变化：在全部面板上（完整空间权重 W）将关键变量及其空间滞后项与每个组和每个年份交互；差距比较的是关键变量本身的系数。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/elasticity_gap.py" line="213" />
+      <location filename="../../core/econometrics/elasticity_gap.py" line="214" />
       <source>Gap over time: the key variable is interacted with every group and year on the whole panel; the gaps compare its coefficients.</source>
       <translation>差距的时间变化：在全部面板上将关键变量与每个组和每个年份交互；差距比较的是其系数。</translation>
     </message>
@@ -8711,207 +8711,207 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>系数的线性函数：效应及其差值的标准误由联合协方差矩阵计算</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="55" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="63" />
       <source>coefficient</source>
       <translation>系数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="56" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="64" />
       <source>W·coefficient</source>
       <translation>W·系数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="57" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="65" />
       <source>direct effect</source>
       <translation>直接效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="57" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="65" />
       <source>indirect effect</source>
       <translation>间接效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="58" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="66" />
       <source>total effect</source>
       <translation>总效应</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="60" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="68" />
       <source>middle</source>
       <translation>中间组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="77" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="85" />
       <source>Unknown grouping “{kind}”; use one of {kinds}.</source>
       <translation>未知的分组方式“{kind}”；请使用以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="81" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="89" />
       <source>The top and bottom shares must be between 0 and 100 % and add up to at most 100 % (e.g. 30 and 30).</source>
       <translation>前段和后段占比必须介于 0 到 100% 之间，且合计不超过 100%（如 30 和 30）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="152" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="160" />
       <source>Grouping by period needs a panel (several years); this is a cross-section.</source>
       <translation>按时期分组需要面板数据（多个年份）；当前为截面数据。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="156" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="164" />
       <source>The split year {year} leaves no year on one side (the panel covers {first}–{last}); choose a year inside the panel.</source>
       <translation>分界年份 {year} 使一侧没有任何年份（面板覆盖 {first}–{last}）；请选择面板期间内的年份。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="159" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="167" />
       <source>before {year}</source>
       <translation>{year} 年以前</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="160" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="168" />
       <source>{year} and after</source>
       <translation>{year} 年及以后</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="163" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="171" />
       <source>The grouping field must give one value per unit.</source>
       <translation>分组字段必须为每个单元给出一个值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="168" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="176" />
       <source>The group field {field} is empty for {count} unit(s): {units}; fill it.</source>
       <translation>分组字段 {field} 在 {count} 个单元中为空：{units}；请补全。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="173" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="181" />
       <source>The group field {field} has a single value ({value}); it needs at least two groups.</source>
       <translation>分组字段 {field} 只有一个取值（{value}）；至少需要两个组。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="178" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="186" />
       <source>The field {field} is empty for {count} unit(s): {units}; fill it or balance the panel.</source>
       <translation>字段 {field} 在 {count} 个单元中为空：{units}；请补全或平衡面板。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="183" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="191" />
       <source>top {share} %</source>
       <translation>前 {share}%</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="184" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="192" />
       <source>bottom {share} %</source>
       <translation>后 {share}%</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="188" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="196" />
       <source>The top and bottom groups of {field} overlap (too many equal values); use smaller shares.</source>
       <translation>{field} 的前段组与后段组重叠（相同取值过多）；请使用较小的占比。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="207" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="215" />
       <source>The group “{label}” has only {count} unit(s); at least {minimum} are needed for this model. Merge it with another group, use larger shares, or choose another grouping.</source>
       <translation>组“{label}”只有 {count} 个单元；该模型至少需要 {minimum} 个。请与其他组合并、使用更大的占比，或选择其他分组方式。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="212" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="220" />
       <source>The period “{label}” has a single year; unit fixed or random effects need at least two. Move the split year or choose time effects only.</source>
       <translation>时期“{label}”只有一年；个体固定效应或随机效应至少需要两年。请调整分界年份，或只选择时间效应。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="228" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="236" />
       <source>Unknown method “{method}”; use one of {methods}.</source>
       <translation>未知方法“{method}”；请使用以下之一：{methods}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="230" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="238" />
       <source>The gap over time compares groups of cities year by year: choose a category field (e.g. region) or top and bottom shares as the grouping, not the period.</source>
       <translation>差距的时间变化逐年比较城市分组：请选择分类字段（如地区）或前后分位作为分组方式，而不是按时期分组。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="269" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="278" />
       <source>The key variable {key} is not an explanatory variable; choose one of {names}.</source>
       <translation>关键变量 {key} 不是解释变量；请从 {names} 中选择。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="300" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="308" />
       <source>No inference on the direct, indirect and total effects (simulation draws = {draws}): they have no standard errors (and, with separate models, their differences between groups are not tested). Set at least 2 draws (e.g. 1000) in the advanced options.</source>
       <translation>直接效应、间接效应和总效应没有推断（模拟抽样次数 = {draws}）：它们没有标准误（分组分别估计时，组间差异也不做检验）。请在高级选项中设置至少 2 次抽样（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="322" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="342" />
       <source>Within the group “{label}”, {count} unit(s) have no neighbour among the group's units: {units}. Weights restricted to a group of scattered cities leave islands. Use k-nearest neighbours (rebuilt within each group), the interaction method, or turn on “Leave out units without neighbours”.</source>
       <translation>在组“{label}”内，{count} 个单元在组内没有邻居：{units}。将权重限制在空间分散的城市组内会产生孤岛。请使用 k 近邻（在各组内重新构建）、交互模型方法，或勾选“剔除没有邻居的单元”。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="329" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="349" />
       <source>{group}: {note}</source>
       <translation>{group}：{note}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="363" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="382" />
       <source>z test, independent estimates</source>
       <translation>z 检验，独立估计</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="369" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="388" />
       <source>Cochran's Q: {quantity} of {key} equal in all groups</source>
       <translation>Cochran's Q 检验：{key} 的{quantity}在各组相等</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="370" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="389" />
       <source>the groups share one value</source>
       <translation>各组取值相同</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="378" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="397" />
       <source>The gap over time needs a panel (several years); this is a cross-section.</source>
       <translation>差距的时间变化需要面板数据（多个年份）；当前为截面数据。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="384" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="403" />
       <source>all units (group × year interactions)</source>
       <translation>全部单元（组 × 年份交互）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="402" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="421" />
       <source>The groups do not cover every observation; the interaction model needs them to.</source>
       <translation>分组未覆盖全部观测值；交互模型要求分组覆盖全部观测值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="415" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="434" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients and their W-lags are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数及其空间滞后项（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="418" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="437" />
       <source>Interaction model: the key variable is interacted with each group's dummy on the whole sample (full W); the group coefficients are compared with their joint covariance (Wald tests).</source>
       <translation>交互模型：在全样本（完整 W）上将关键变量与各组虚拟变量交互；以联合协方差比较各组系数（Wald 检验）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="427" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="446" />
       <source>Interaction model by period: each city keeps one fixed effect over all years and the periods share ρ, σ² and the other coefficients, so the shift in a city's {key} between the periods also identifies the period coefficients. Its standard errors are therefore smaller than those of separate models, which give each city one effect per period; if cities' levels shift between the periods for reasons outside the model, the interaction test overstates the evidence and the separate models' test is the safer one. Both assume errors independent over a city's years; errors correlated within cities make these standard errors too small.</source>
       <translation>按时期的交互模型：每个城市在全部年份只有一个固定效应，各时期共用 ρ、σ² 及其他系数，因此城市 {key} 在两个时期之间的变化也参与识别时期系数。其标准误因此小于分时期模型的标准误（后者为每个城市在每个时期各设一个固定效应）；若城市水平因模型以外的原因在两个时期之间发生变化，交互模型的检验会高估证据，此时分时期模型的检验更稳妥。两者都假定同一城市各年的误差相互独立；若城市内部误差相关，这些标准误会偏小。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="436" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="455" />
       <source>all units (interaction model)</source>
       <translation>全部单元（交互模型）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="449" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="468" />
       <source>Wald, joint covariance</source>
       <translation>Wald 检验，联合协方差</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="456" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="475" />
       <source>Wald: {quantity} of {key} equal in all groups</source>
       <translation>Wald 检验：{key} 的{quantity}在各组相等</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="476" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="495" />
       <source>Effects by group (interaction model): a group's direct effect is the mean, over its cities, of the effect on a city of raising {key} in that city (feedback through the neighbours included), its total effect the mean, over its cities, of the effect on all cities of raising {key} in one of them (LeSage–Pace with the group's coefficients and the common ρ: the diagonal and column sums of the effect matrix over the group's cities), the indirect effect their difference; per year in a panel. Standard errors and the differences between groups: {method}.</source>
       <translation>分组效应（交互模型）：某组的直接效应是在该组各城市中，提高某城市的 {key} 对该城市自身的效应（含经由邻近城市的反馈）的平均值；总效应是在该组各城市中，提高其中一个城市的 {key} 对所有城市的效应之和的平均值（LeSage–Pace 方法，使用该组系数和共同的 ρ：效应矩阵在该组城市上的对角元素与列和）；间接效应为两者之差；面板数据中为每年的效应。标准误及组间差异：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/heterogeneity.py" line="492" />
+      <location filename="../../core/econometrics/heterogeneity.py" line="511" />
       <source>simulated, joint draws</source>
       <translation>模拟，联合抽样</translation>
     </message>
@@ -9287,8 +9287,8 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     </message>
     <message>
       <location filename="../../core/econometrics/report.py" line="350" />
-      <source>If the cities' own effects differ within a group (e.g. by openness), a yearly coefficient also reflects which of its cities grow the most that year, and a city's errors are correlated over the years: prefer cluster-robust or bootstrap standard errors by city for these intervals and tests.</source>
-      <translation>若组内各城市的自身效应不同（如因开放度而异），各年系数也会反映当年哪些城市增长最多，且同一城市的误差在各年之间相关：这些区间和检验宜使用按城市聚类的稳健标准误或自助法标准误。</translation>
+      <source>If the cities' own effects differ within a group (e.g. by openness), a yearly coefficient also reflects which of its cities grow the most that year, and a city's errors are correlated over the years: prefer standard errors clustered by city (least squares) or the wild cluster bootstrap by city (advanced option “Standard errors”) for these intervals and tests.</source>
+      <translation>若组内各城市的自身效应不同（如因开放度而异），各年系数也会反映当年哪些城市增长最多，且同一城市的误差在各年之间相关：这些区间和检验宜使用按城市聚类的标准误（最小二乘模型）或按城市的野聚类自助法（高级选项“标准误”）。</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/results.py" line="52" />
@@ -9521,92 +9521,92 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>已剔除 {count} 个没有邻居的单元：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="203" />
-      <source>Standard errors clustered by city are computed for the least-squares models (OLS, SLX) only: the {model} model keeps its information-matrix standard errors. Choose the wild cluster bootstrap by city for standard errors of the {model} model that are robust to errors correlated within a city.</source>
-      <translation>按城市聚类的标准误只对最小二乘模型（OLS、SLX）计算：{model} 模型仍采用信息矩阵标准误。若要 {model} 模型的标准误对城市内相关的误差稳健，请选择按城市的野聚类自助法。</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/spillover.py" line="209" />
+      <location filename="../../core/econometrics/spillover.py" line="193" />
       <source>No inference on the direct, indirect and total effects (simulation draws = {draws}): they are point estimates, without standard errors, z, p or stars. Set at least 2 draws (e.g. 1000) in the advanced options.</source>
       <translation>直接效应、间接效应和总效应没有推断（模拟抽样次数 = {draws}）：它们只是点估计，没有标准误、z、p 值和显著性星号。请在高级选项中设置至少 2 次抽样（如 1000）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="219" />
+      <location filename="../../core/econometrics/spillover.py" line="203" />
       <source>Units without neighbours: the maximum-likelihood models were not estimated for comparison.</source>
       <translation>存在没有邻居的单元：未估计用于比较的极大似然模型。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="226" />
+      <location filename="../../core/econometrics/spillover.py" line="210" />
       <source>The {model} model was left out of the comparison table and of the tests that need it: {reason}</source>
       <translation>{model} 模型已从比较表及需要它的检验中剔除：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="233" />
+      <location filename="../../core/econometrics/spillover.py" line="217" />
       <source>The LM tests were left out: {reason}</source>
       <translation>LM 检验已省略：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="238" />
+      <location filename="../../core/econometrics/spillover.py" line="222" />
       <source>{model}: {note}</source>
       <translation>{model}：{note}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="247" />
+      <location filename="../../core/econometrics/spillover.py" line="260" />
+      <source>Standard errors clustered by city are computed for the least-squares models (OLS, SLX) only: the {model} model keeps its information-matrix standard errors. Choose the wild cluster bootstrap by city for standard errors of the {model} model that are robust to errors correlated within a city.</source>
+      <translation>按城市聚类的标准误只对最小二乘模型（OLS、SLX）计算：{model} 模型仍采用信息矩阵标准误。若要 {model} 模型的标准误对城市内相关的误差稳健，请选择按城市的野聚类自助法。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/spillover.py" line="273" />
       <source>Standard errors clustered by city and the wild cluster bootstrap are available for pooled and fixed-effects models, not with {effects}: choose city and/or year fixed effects, or “information matrix” standard errors.</source>
       <translation>按城市聚类的标准误和野聚类自助法适用于混合模型和固定效应模型，不适用于{effects}：请选择城市和/或年份固定效应，或选择“信息矩阵”标准误。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="262" />
+      <location filename="../../core/econometrics/spillover.py" line="288" />
       <source>LR: SDM → SAR</source>
       <translation>LR 检验：SDM → SAR</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="262" />
+      <location filename="../../core/econometrics/spillover.py" line="288" />
       <source>θ = 0 (the SDM reduces to the SAR)</source>
       <translation>θ = 0（SDM 退化为 SAR）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="265" />
+      <location filename="../../core/econometrics/spillover.py" line="291" />
       <source>LR: SDM → SEM</source>
       <translation>LR 检验：SDM → SEM</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="265" />
+      <location filename="../../core/econometrics/spillover.py" line="291" />
       <source>θ = −ρβ (the SDM reduces to the SEM)</source>
       <translation>θ = −ρβ（SDM 退化为 SEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="269" />
+      <location filename="../../core/econometrics/spillover.py" line="295" />
       <source>LR: SDEM → SEM</source>
       <translation>LR 检验：SDEM → SEM</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="269" />
+      <location filename="../../core/econometrics/spillover.py" line="295" />
       <source>θ = 0 (the SDEM reduces to the SEM)</source>
       <translation>θ = 0（SDEM 退化为 SEM）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="271" />
+      <location filename="../../core/econometrics/spillover.py" line="297" />
       <source>LR: SDEM → SLX</source>
       <translation>LR 检验：SDEM → SLX</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="271" />
+      <location filename="../../core/econometrics/spillover.py" line="297" />
       <source>λ = 0 (the SDEM reduces to the SLX)</source>
       <translation>λ = 0（SDEM 退化为 SLX）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="273" />
+      <location filename="../../core/econometrics/spillover.py" line="299" />
       <source>LR: SDM → SLX</source>
       <translation>LR 检验：SDM → SLX</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="273" />
+      <location filename="../../core/econometrics/spillover.py" line="299" />
       <source>ρ = 0 (the SDM reduces to the SLX)</source>
       <translation>ρ = 0（SDM 退化为 SLX）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/spillover.py" line="291" />
+      <location filename="../../core/econometrics/spillover.py" line="317" />
       <source>The Hausman test was left out: the {model} model with {effects} could not be estimated: {reason}</source>
       <translation>Hausman 检验已省略：含{effects}的 {model} 模型无法估计：{reason}</translation>
     </message>
@@ -11688,6 +11688,10 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
     <message>
       <source>Coefficient-of-variation weights need indicators with a positive mean; {codes} have a mean ≤ 0. Use the entropy or CRITIC method.</source>
       <translation type="vanished">变异系数法要求指标均值为正；{codes} 的均值 ≤ 0。请使用熵权法或 CRITIC 法。</translation>
+    </message>
+    <message>
+      <source>If the cities' own effects differ within a group (e.g. by openness), a yearly coefficient also reflects which of its cities grow the most that year, and a city's errors are correlated over the years: prefer cluster-robust or bootstrap standard errors by city for these intervals and tests.</source>
+      <translation type="vanished">若组内各城市的自身效应不同（如因开放度而异），各年系数也会反映当年哪些城市增长最多，且同一城市的误差在各年之间相关：这些区间和检验宜使用按城市聚类的稳健标准误或自助法标准误。</translation>
     </message>
     <message>
       <source>On Linux, pip builds {packages} from source against the system's PROJ, GEOS and GDAL (their PyPI wheels bundle other copies, which crash QGIS with 'double free or corruption'); this needs the development packages ({build_packages} on Debian/Ubuntu).</source>

@@ -22,8 +22,9 @@ def gap_groups(data, cities):
     return np.where(np.isin(region, ["central", "west"]), "central/west", region)
 
 
-def yearly(data, weights, groups, model="OLS", reference="central/west", durbin=None):
-    spec = SpilloverSpec(model=model, effects="twoway", drop_islands=True, draws=0, durbin=durbin)
+def yearly(data, weights, groups, model="OLS", reference="central/west", durbin=None, standard_errors="information"):
+    spec = SpilloverSpec(model=model, effects="twoway", drop_islands=True, draws=0, durbin=durbin,
+                         standard_errors=standard_errors)
     return run_heterogeneity(data, weights, spec, Grouping("category", values=groups, field="gap"), "DIG", "yearly",
                              reference=reference)
 
@@ -35,7 +36,7 @@ def ols_gap(synthetic):
     return data, groups, yearly(data, knn, groups)
 
 
-def hand_built(data, groups, restricted=False):
+def hand_built(data, groups, restricted=False, clustered=False):
     """Two-way FE OLS with explicit city and year dummies: y on DIG × group × year (or, ``restricted``, the
     east's yearly coefficients = central/west's + one constant), the other regressors and the dummies."""
     n, T = data.n, data.T
@@ -61,6 +62,11 @@ def hand_built(data, groups, restricted=False):
     df = len(data.y) - np.linalg.matrix_rank(X)
     s2 = residual @ residual / df
     vcov = s2 * np.linalg.pinv(X.T @ X)
+    if clustered:  # CR1 by city: G/(G − 1)·(N − 1)/(N − k), k the coefficients without the fixed effects
+        bread = np.linalg.pinv(X.T @ X)
+        scores = np.array([X[unit == g].T @ residual[unit == g] for g in range(n)])
+        k = len(columns) + len(others)
+        vcov = bread @ (scores.T @ scores) @ bread * n / (n - 1) * (len(data.y) - 1) / (len(data.y) - k)
     return list(columns), beta, vcov, residual @ residual, s2
 
 
@@ -111,6 +117,21 @@ def test_the_constant_gap_test_equals_the_restricted_regressions_f_statistic(ols
     east = next(p for p in result.gap.paths if p.group == "east")
     assert east.constant.df == data.T - 1
     assert east.constant.statistic == pytest.approx((rss_restricted - rss) / s2, rel=1e-6)
+
+
+def test_clustered_standard_errors_of_the_gap_equal_a_hand_built_cr1_sandwich(synthetic):
+    data, _, knn, cities = synthetic
+    groups = gap_groups(data, cities)
+    result = yearly(data, knn, groups, standard_errors="cluster")
+    keys, beta, vcov, _, _ = hand_built(data, groups, clustered=True)
+    east = next(p for p in result.gap.paths if p.group == "east")
+    for t in range(data.T):
+        c = np.zeros(len(beta))
+        c[keys.index(("east", t))], c[keys.index(("central/west", t))] = 1.0, -1.0
+        assert east.se[t] == pytest.approx(np.sqrt(c @ vcov @ c), rel=1e-6)
+    assert east.df == data.n - 1  # t(G − 1), as the clustered coefficients' p-values
+    assert "clustered by city" in str(result.gap.model.se_kind)
+    assert np.all((east.lower < TRUE_GAP) & (TRUE_GAP < east.upper))
 
 
 @pytest.mark.parametrize("model", ["SLX", "SDM"])

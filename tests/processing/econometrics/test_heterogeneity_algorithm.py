@@ -143,3 +143,18 @@ def test_gap_over_time_needs_groups_of_cities(provider, wide_layer_path):
 
     with pytest.raises(QgsProcessingException, match="not the period"):
         run({"INPUT": wide_layer_path, **BASE, "GROUPING": 0, "METHOD": 2, "REPORT": None})
+
+
+def test_gap_over_time_with_standard_errors_clustered_by_city(provider, wide_layer_path, tmp_path):
+    """The advanced STANDARD_ERRORS choice reaches the heterogeneity models: the gap's intervals widen and
+    the report names the standard errors."""
+    parameters = {"INPUT": wide_layer_path, **BASE, "MODEL": 0, "GROUPING": 1, "GROUP_FIELD": "region",
+                  "METHOD": 2, "REFERENCE": "east"}  # OLS: clustered by city (SAR would keep the information matrix)
+    plain = run({**parameters, "REPORT": None, "GAP_TABLE": str(tmp_path / "plain.csv")})
+    clustered = run({**parameters, "STANDARD_ERRORS": 1, "REPORT": str(tmp_path / "gap.html"),
+                     "GAP_TABLE": str(tmp_path / "clustered.csv")})
+    assert clustered["GAP_FIRST"] == pytest.approx(plain["GAP_FIRST"], rel=1e-10)  # same estimates
+    widths = [pd.read_csv(tmp_path / name, encoding="utf-8-sig").eval("gap_upper - gap_lower").dropna().mean()
+              for name in ("plain.csv", "clustered.csv")]
+    assert widths[1] > widths[0]
+    assert "clustered by city" in (tmp_path / "gap.html").read_text(encoding="utf-8")
