@@ -88,3 +88,173 @@ def test_budget_choice_is_the_brute_force_optimum(columbus):
         choose_within_budget(reach.gain, costs, 0.0)
     with pytest.raises(InputError, match="cost"):
         choose_within_budget(reach.gain, -costs, 5.0)
+
+
+# ---------------------------------------------------------------- fairness objectives (brute force)
+@pytest.fixture(scope="module")
+def hoval():
+    """columbus with HOVAL as the outcome (INC raises it): (fitted SDM, dense gains S·diag(Δx), frame)."""
+    import pandas as pd
+
+    from digital_resilience.core.econometrics.data import cross_section
+
+    from .conftest import REFERENCE, gal_weights
+
+    frame = pd.read_csv(REFERENCE / "columbus.csv")
+    queen = gal_weights("columbus_queen.gal")
+    frame.index = frame.POLYID.astype(str)
+    frame = frame.loc[queen.ids]
+    data = cross_section(frame, "HOVAL", ["INC", "CRIME"], queen.ids)
+    fitted = run_spillover(data, queen, SpilloverSpec(model="SDM", draws=0, compare=False))
+    S = dense_multiplier(queen.transformed().toarray(), fitted.main, "INC")
+    dx = 0.1 * data.column("INC")  # +10 % of INC
+    return fitted, S * dx[None, :], frame
+
+
+POLICY = Policy("INC", "percent", 10.0)
+
+
+def subsets(pool, k=None, costs=None, budget=None):
+    """Every non-empty subset of ``pool`` with at most k cities or within the budget."""
+    sizes = range(1, (k if k is not None else len(pool)) + 1)
+    for size in sizes:
+        for subset in itertools.combinations(pool, size):
+            if budget is None or costs[list(subset)].sum() <= budget:
+                yield list(subset)
+
+
+def limits(n):
+    costs = np.random.default_rng(7).uniform(1.0, 4.0, size=n)
+    return [{"k": 2}, {"k": 3}, {"costs": costs, "budget": 6.5}]
+
+
+def candidate_mask(n, worst):
+    """12 candidates: 5 of the least resilient tracts and 7 others."""
+    pool = [*np.flatnonzero(worst)[:5], *np.flatnonzero(~worst)[:7]]
+    mask = np.zeros(n, dtype=bool)
+    mask[pool] = True
+    return mask, pool
+
+
+@pytest.mark.parametrize("which", range(3))
+def test_worst_off_is_the_brute_force_max_min(hoval, which):
+    from digital_resilience.core.econometrics.targeting import plan
+
+    fitted, G, frame = hoval
+    n = len(frame)
+    limit = limits(n)[which]
+    worst = frame.HOVAL.to_numpy() <= np.sort(frame.HOVAL.to_numpy())[9]  # the 10 lowest values (no ties)
+    candidates, pool = candidate_mask(n, worst)
+    result = plan(fitted, POLICY, "worst_off", candidates=candidates, worst_share=0.2, **limit)
+    assert set(np.flatnonzero(result.worst)) == set(np.flatnonzero(worst))
+    assert result.choice.optimal and result.choice.gap == 0.0
+
+    def floor(subset):
+        return float(G[worst][:, subset].sum(axis=1).min())
+
+    def total(subset):
+        return float(G[:, subset].sum())
+
+    options = list(subsets(pool, limit.get("k"), limit.get("costs"), limit.get("budget")))
+    best = max(floor(s) for s in options)
+    assert best > 0
+    assert result.value() == pytest.approx(best, rel=1e-6)
+    assert floor(list(result.chosen.chosen)) == pytest.approx(best, rel=1e-6)  # the dense value of our choice
+    # among the choices with that floor, the most total gain
+    assert result.chosen.total == pytest.approx(max(total(s) for s in options if floor(s) >= best * (1 - 1e-9)),
+                                                rel=1e-9)
+    # the comparisons: the total-gain optimum and the price of fairness, the naive choices
+    best_total = max(total(s) for s in options)
+    assert result.evaluations["total_optimum"].total == pytest.approx(best_total, rel=1e-9)
+    assert result.price_of_fairness == pytest.approx(best_total - result.chosen.total, abs=1e-12)
+    assert result.price_of_fairness >= -1e-12
+    naive = result.evaluations["naive_policy"]
+    np.testing.assert_allclose(naive.change, G[:, naive.chosen].sum(axis=1), rtol=1e-10, atol=1e-14)
+    if "k" in limit:
+        inc = frame.INC.to_numpy()
+        assert set(naive.chosen) == set(sorted(pool, key=lambda i: -inc[i])[:limit["k"]])
+        hov = frame.HOVAL.to_numpy()
+        assert set(result.evaluations["naive_outcome"].chosen) == set(sorted(pool, key=lambda i: hov[i])[:limit["k"]])
+    assert best >= result.evaluations["naive_outcome"].worst_min - 1e-12
+
+
+@pytest.mark.parametrize("which", range(3))
+@pytest.mark.parametrize("side", ["west", "east"])
+def test_gap_is_the_brute_force_optimum_that_keeps_the_gap(hoval, which, side):
+    from digital_resilience.core.econometrics.targeting import plan
+
+    fitted, G, frame = hoval
+    n = len(frame)
+    limit = limits(n)[which]
+    west = frame.X.to_numpy() < np.median(frame.X.to_numpy())
+    lagging = west if side == "west" else ~west
+    candidates = np.zeros(n, dtype=bool)
+    pool = [*np.flatnonzero(west)[:6], *np.flatnonzero(~west)[:6]]
+    candidates[pool] = True
+    result = plan(fitted, POLICY, "gap", candidates=candidates, lagging=lagging, **limit)
+
+    def gap_change(subset):
+        change = G[:, subset].sum(axis=1)
+        return change[~lagging].mean() - change[lagging].mean()
+
+    options = list(subsets(pool, limit.get("k"), limit.get("costs"), limit.get("budget")))
+    keeping = [s for s in options if gap_change(s) <= 1e-12]
+    best = max(float(G[:, s].sum()) for s in keeping)
+    best_total = max(float(G[:, s].sum()) for s in options)
+    assert result.choice.optimal
+    assert result.chosen.total == pytest.approx(best, rel=1e-6)
+    assert gap_change(list(result.chosen.chosen)) <= 1e-9
+    assert result.chosen.gap_change == pytest.approx(gap_change(list(result.chosen.chosen)), abs=1e-12)
+    assert result.evaluations["total_optimum"].total == pytest.approx(best_total, rel=1e-9)
+    binding = best < best_total * (1 - 1e-9)
+    assert ("gap row" in result.choice.method) == binding
+    # the gap row binds in half of these cases (east with k = 2, 3; west with the budget): both paths are tested
+    assert binding == ((side, which) in {("east", 0), ("east", 1), ("west", 2)})
+
+
+def test_multiplier_rows_and_products_equal_the_dense_inverse(columbus):
+    from digital_resilience.core.econometrics.targeting import Multiplier
+
+    data, queen, _ = columbus
+    W = queen.transformed().toarray()
+    for model in ("SDM", "SAR", "SLX"):
+        fitted = run_spillover(data, queen, SpilloverSpec(model=model, draws=0, compare=False))
+        S = dense_multiplier(W, fitted.main, "INC")
+        multiplier = Multiplier(fitted, Policy("INC", "percent", 10.0))
+        dx = 0.1 * data.column("INC")
+        at = np.array([3, 0, 17, 48, 9, 11, 22, 30, 31, 5])  # more than one block of 8
+        np.testing.assert_allclose(multiplier.rows(at), S[at] * dx[None, :], rtol=1e-10, atol=1e-14)
+        chosen = np.zeros(data.n, dtype=bool)
+        chosen[[1, 7, 20]] = True
+        np.testing.assert_allclose(multiplier.apply(chosen), S @ np.where(chosen, dx, 0.0), rtol=1e-10, atol=1e-14)
+
+
+def test_fairness_bad_input(hoval):
+    from digital_resilience.core.econometrics.targeting import plan, worst_off_group
+
+    fitted, _, frame = hoval
+    n = len(frame)
+    none = np.zeros(n, dtype=bool)
+    few = np.arange(n) < 3
+    with pytest.raises(InputError, match="Only 3 candidate cities for 5"):
+        plan(fitted, POLICY, "worst_off", k=5, candidates=few)
+    with pytest.raises(InputError, match="No city is a candidate"):
+        plan(fitted, POLICY, "total", k=1, candidates=none)
+    with pytest.raises(InputError, match="needs the lagging group"):
+        plan(fitted, POLICY, "gap", k=2)
+    with pytest.raises(InputError, match="lagging group is empty"):
+        plan(fitted, POLICY, "gap", k=2, lagging=none)
+    with pytest.raises(InputError, match="leading group is empty"):
+        plan(fitted, POLICY, "gap", k=2, lagging=np.ones(n, dtype=bool))
+    with pytest.raises(InputError, match="in both the leading and the lagging"):
+        plan(fitted, POLICY, "gap", k=2, lagging=few, leading=np.arange(n) < 10)
+    with pytest.raises(InputError, match="share of the least resilient"):
+        worst_off_group(frame.HOVAL.to_numpy(), np.ones(n, dtype=bool), 0.0)
+    with pytest.raises(InputError, match="budget must be a positive"):
+        plan(fitted, POLICY, "worst_off", costs=np.ones(n), budget=0.0)
+    with pytest.raises(InputError, match="Unknown objective"):
+        plan(fitted, POLICY, "fair", k=2)
+    # the least resilient share of the target cities, at least one city
+    target = np.arange(n) < 10
+    group = worst_off_group(frame.HOVAL.to_numpy(), target, 0.01)
+    assert group.sum() == 1 and group[np.argmin(np.where(target, frame.HOVAL.to_numpy(), np.inf))]
