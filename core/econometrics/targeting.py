@@ -166,8 +166,6 @@ class Limit:
 
     def check(self, candidates: np.ndarray) -> None:
         count = int(candidates.sum())
-        if not count:
-            raise InputError("No city is a candidate: correct the candidate expression or leave it empty.")
         if self.by_budget:
             costs = np.asarray(self.costs, dtype=np.float64)
             if costs.shape != candidates.shape or not np.isfinite(costs).all() or (costs < 0).any():
