@@ -38,8 +38,8 @@ class TargetingAlgorithm(ResilienceAlgorithm):
     NAME = "targeting"
     DISPLAY_NAME = "Where to invest first (targeting)"
     GROUP = "econometrics"
-    SHORT_DESCRIPTION = ("Where to invest first: the cities whose uplift gains most, raises the least resilient "
-                         "cities most or narrows a regional gap, for k cities or within a budget.")
+    SHORT_DESCRIPTION = ("Where to invest first: most total gain, the worst-off raised or a gap closed; k cities or a "
+                         "budget.")
     REQUIRES = ("numpy", "scipy", "pandas", "shapely", "pyproj", "geopandas", "mapclassify")
     TAGS = ("targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy,"
             "fairness,worst-off,max-min,regional gap,price of fairness")
@@ -107,7 +107,7 @@ class TargetingAlgorithm(ResilienceAlgorithm):
             self.TARGET, self.tr("Cities whose gain counts"), parentLayerParameterName=INPUT, optional=True),
             self.tr("Cities whose gain counts (expression; empty: every city)")))
         self.addParameter(with_help(QgsProcessingParameterNumber(
-            self.WORST_SHARE, self.tr("Least resilient share of the target cities (%)"),
+            self.WORST_SHARE, self.tr("Least resilient share (%)"),
             QgsProcessingParameterNumber.Double, defaultValue=20.0, minValue=0.1, maxValue=100.0),
             self.tr("Least resilient share (%): the target cities with the lowest current value of the dependent "
                     "variable, whose smallest gain “Raise the worst-off” maximises")))

@@ -5906,8 +5906,8 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
     </message>
     <message>
       <location filename="../../processing/algorithms/targeting.py" line="41" />
-      <source>Where to invest first: the cities whose uplift gains most, raises the least resilient cities most or narrows a regional gap, for k cities or within a budget.</source>
-      <translation>优先投资何处：选出 k 个城市或在预算内选择城市，使提升后的总收益最大、韧性最低城市的提升最大，或缩小区域差距。</translation>
+      <source>Where to invest first: most total gain, the worst-off raised or a gap closed; k cities or a budget.</source>
+      <translation>优先投资何处：总增益最大、提升最弱势城市或缩小差距；选 k 个城市或在预算内选择。</translation>
     </message>
     <message>
       <location filename="../../processing/algorithms/targeting.py" line="46" />
@@ -5998,8 +5998,8 @@ Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RAN
     </message>
     <message>
       <location filename="../../processing/algorithms/targeting.py" line="110" />
-      <source>Least resilient share of the target cities (%)</source>
-      <translation>目标城市中韧性最低城市的比例（%）</translation>
+      <source>Least resilient share (%)</source>
+      <translation>韧性最低城市的比例（%）</translation>
     </message>
     <message>
       <location filename="../../processing/algorithms/targeting.py" line="112" />
