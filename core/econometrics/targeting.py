@@ -14,13 +14,19 @@ budget (``Σ c_j z_j ≤ B``), candidates restricted by ``z_j = 0`` outside them
   are exactly the k largest gains (ranking); with a budget a 0–1 knapsack, solved by HiGHS.
 * ``worst_off`` — raise the worst-off: the smallest gain among the least resilient cities ``L⁻``
   (the share of the target cities with the lowest current outcome, e.g. the bottom 20 %):
-  ``max t  s.t.  t ≤ Σ_j G_ij z_j  (i ∈ L⁻)``, an integer programme for HiGHS. Its optimum is
-  seldom unique (one city sets the minimum), so a second programme keeps the smallest gain at its
-  optimum and maximises the total gain in the target cities among those choices (lexicographic: a
-  planner who raises the floor does not give away total gain for nothing). The rows ``S[L⁻, :]``
-  come from one transposed sparse solve per city of ``L⁻`` (in blocks, no dense inverse); entries
-  below 10⁻¹² of the largest are left out of the programme (they change no gain by more than n·10⁻¹²
-  of the largest entry).
+  ``max t  s.t.  t ≤ Σ_j G_ij z_j  (i ∈ L⁻)``. The rows ``S[L⁻, :]`` come from one transposed
+  sparse solve per city of ``L⁻`` (in blocks, no dense inverse); entries below 10⁻¹² of the largest
+  are left out (they change no gain by more than n·10⁻¹² of the largest entry). Solved as p-centre
+  problems are: with no negative gain, by bisection on the floor τ — does a choice within the limit
+  give every city of L⁻ at least τ? — each a covering programme ``Σ_j min(G_ij/τ, 1) z_j ≥ 1`` (the
+  same binary choices as ``Σ_j G_ij z_j ≥ τ``, a far tighter relaxation than the max–min form) that
+  minimises the number (cost) of cities, so that its bound proves "no choice" quickly; a greedy
+  cover and swaps give the start and improve each choice found. Proven optimal when the largest τ
+  reached and the smallest τ proven out of reach are within 10⁻⁶ (relative), else that gap is
+  stated. With negative gains (a negative θ) the max–min programme itself goes to HiGHS. The
+  optimum is seldom unique (one city sets the minimum), so a last programme keeps the smallest gain
+  at its optimum and maximises the total gain in the target cities among those choices
+  (lexicographic: a planner who raises the floor does not give away total gain for nothing).
 * ``gap`` — close the gap between a leading group A (e.g. the east) and a lagging group B (e.g. the
   central and western cities): the most total gain in the target cities such that the gap between
   the groups' mean outcomes does not widen, i.e. the mean gain in B is at least that in A:
@@ -41,6 +47,7 @@ first — and with the total-gain optimum (the **price of fairness**: the total 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,6 +66,8 @@ DROP_BELOW = 1e-12
 #: HiGHS tolerances for these programmes: a binary within 1e-6 of 0 or 1 (HiGHS's default) would
 #: let a row of small gains be violated by more than the smallest gains themselves.
 TOLERANCES = {"mip_feasibility_tolerance": 1e-9, "primal_feasibility_tolerance": 1e-9}
+#: Relative distance of the two ends of the max–min threshold search at which it stops (proven optimal).
+SEARCH_TOLERANCE = 1e-6
 #: The default share of the target cities counted as the least resilient (``worst_off``).
 WORST_SHARE = 0.2
 #: The comparisons of every plan, in the report's order (``TargetingPlan.evaluations``).
@@ -206,7 +215,8 @@ def _ranked(key, limit: Limit, candidates) -> np.ndarray:
     return np.asarray(taken, dtype=int)
 
 
-def _mip(cost, rows, lower, upper, col_upper, time_limit, progress, start=None, col_lower=None, free_last=False):
+def _mip(cost, rows, lower, upper, col_upper, time_limit, progress, start=None, col_lower=None, free_last=False,
+         maximize=True, options=None):
     from ..coverage.solver import solve_mip
 
     n_cols = len(cost)
@@ -214,8 +224,8 @@ def _mip(cost, rows, lower, upper, col_upper, time_limit, progress, start=None, 
     low = np.zeros(n_cols) if col_lower is None else col_lower
     if free_last:
         integer[-1] = False
-    return solve_mip(cost, sp.csr_matrix(rows), lower, upper, low, col_upper, integer, maximize=True,
-                     time_limit=time_limit, progress=progress, start=start, options=TOLERANCES)
+    return solve_mip(cost, sp.csr_matrix(rows), lower, upper, low, col_upper, integer, maximize=maximize,
+                     time_limit=time_limit, progress=progress, start=start, options={**TOLERANCES, **(options or {})})
 
 
 def _from_mip(result, n: int, method: Message) -> Choice:
@@ -238,45 +248,199 @@ def best_total(gain, limit: Limit, candidates, time_limit: float = 60.0, progres
 
 def best_worst_off(rows, gain, limit: Limit, candidates, time_limit: float = 60.0, progress=None) -> Choice:
     """The largest smallest gain among the rows' cities (``rows[i, j]``: city i's gain from city j),
-    then the largest total ``gain`` with that smallest gain (two integer programmes, see the module)."""
+    then the largest total ``gain`` with that smallest gain (see the module): by a threshold search
+    over covering programmes when no gain is negative, else by the direct max–min programme."""
     rows = np.asarray(rows, dtype=np.float64)
     gain = np.asarray(gain, dtype=np.float64)
-    m, n = rows.shape
+    candidates = np.asarray(candidates, dtype=bool)
     scale = float(np.max(np.abs(rows))) or 1.0
     scaled = rows / scale
     scaled[np.abs(scaled) < DROP_BELOW] = 0.0
-    limit_row, budget = limit.row(n)
-    # columns z_1..z_n, t; rows: t − Σ_j G_ij z_j ≤ 0 (i in L⁻), the limit
-    matrix = sp.vstack([sp.hstack([sp.csr_matrix(-scaled), sp.csr_matrix(np.ones((m, 1)))]),
-                        sp.csr_matrix(np.append(limit_row, 0.0).reshape(1, -1))]).tocsr()
-    lower = np.full(m + 1, -np.inf)
-    upper = np.append(np.zeros(m), budget)
-    col_upper = np.append(np.asarray(candidates, dtype=np.float64), np.inf)
-    col_lower = np.append(np.zeros(n), -np.inf)
-    cost = np.append(np.zeros(n), 1.0)
-    first = _mip(cost, matrix, lower, upper, col_upper, time_limit, span(progress, 0.0, 0.7),
-                 col_lower=col_lower, free_last=True)
-    choice = _from_mip(first, n, Message("max–min integer programme (HiGHS)"))
-    z = np.zeros(n)
+    started = time.perf_counter()
+    if (scaled < 0).any():
+        choice = _direct_max_min(scaled, limit, candidates, time_limit, span(progress, 0.0, 0.7))
+    else:
+        choice = _threshold_search(scaled, limit, candidates, time_limit, span(progress, 0.0, 0.7))
+    # second: the largest total gain among the choices whose smallest gain is at least the first's
+    z = np.zeros(len(gain))
     z[choice.chosen] = 1.0
-    floor = float(np.min(scaled @ z))  # the exact smallest gain of the first choice (scaled)
-    # second: the largest total gain among the choices whose smallest gain is at least that floor
-    gain_scale = float(np.max(np.abs(gain))) or 1.0
-    second = _mip(np.append(gain / gain_scale, 0.0), matrix, lower, upper, col_upper,
-                  max(time_limit - first.seconds, 0.1 * time_limit), span(progress, 0.7, 1.0),
-                  start=np.append(z, floor), col_lower=np.append(np.zeros(n), floor - 1e-9), free_last=True)
+    floor = float(np.min(scaled @ z))
+    remaining = max(time_limit - (time.perf_counter() - started), 0.1 * time_limit)
+    second = _most_total_above(scaled, floor, gain, limit, candidates, z, remaining, span(progress, 0.7, 1.0))
     if second.has_solution:
-        better = np.flatnonzero(second.x[:n] > 0.5)
-        z2 = np.zeros(n)
+        better = np.flatnonzero(second.x > 0.5)
+        z2 = np.zeros(len(gain))
         z2[better] = 1.0
-        if float(np.min(scaled @ z2)) >= floor - 1e-8 and gain[better].sum() > gain[choice.chosen].sum():
+        if float(np.min(scaled @ z2)) >= floor * (1 - 1e-9) - 1e-12 and gain[better].sum() > gain[choice.chosen].sum():
             choice.chosen = better
     if not second.optimal:
         choice.notes.append(Message("Among the choices with the largest smallest gain, the one with the most total "
                                     "gain is not proven within the time limit ({status}).",
                                     status=second.status))
-    choice.seconds = first.seconds + second.seconds
+    choice.seconds = time.perf_counter() - started
     return choice
+
+
+def _direct_max_min(scaled, limit: Limit, candidates, time_limit, progress) -> Choice:
+    """``max t  s.t.  t ≤ Σ_j G_ij z_j``, the limit (any signs of the gains)."""
+    m, n = scaled.shape
+    limit_row, budget = limit.row(n)
+    matrix = sp.vstack([sp.hstack([sp.csr_matrix(-scaled), sp.csr_matrix(np.ones((m, 1)))]),
+                        sp.csr_matrix(np.append(limit_row, 0.0).reshape(1, -1))]).tocsr()
+    result = _mip(np.append(np.zeros(n), 1.0), matrix, np.full(m + 1, -np.inf), np.append(np.zeros(m), budget),
+                  np.append(candidates.astype(np.float64), np.inf), time_limit, progress,
+                  col_lower=np.append(np.zeros(n), -np.inf), free_last=True)
+    return _from_mip(result, n, Message("max–min integer programme (HiGHS)"))
+
+
+def _cover_rows(scaled, floor: float) -> sp.csr_matrix:
+    """``Σ_j min(G_ij/τ, 1) z_j ≥ 1``: city i gains at least τ (for binary z and G ≥ 0 the same set
+    as ``Σ_j G_ij z_j ≥ τ``, with a much tighter linear relaxation: one city that alone gives τ
+    counts once)."""
+    return sp.csr_matrix(np.minimum(scaled / floor, 1.0))
+
+
+def _greedy_cover(scaled, tau: float, limit: Limit, candidates) -> np.ndarray | None:
+    """A choice within the limit that gives every row at least ``tau`` by the greedy rule of set
+    covering (the candidate that removes most of the rows' remaining shortfall per unit of cost
+    first), or None when the greedy rule runs out of room."""
+    m, n = scaled.shape
+    costs = limit.costs if limit.by_budget else np.ones(n)
+    room = limit.budget if limit.by_budget else float(limit.k)
+    shortfall = np.full(m, tau)
+    free, chosen, spent = candidates.copy(), [], 0.0
+    while shortfall.max() > 1e-9 * tau:
+        fits = free & (spent + costs <= room + 1e-12)
+        value = np.minimum(scaled, shortfall[:, None]).sum(axis=0)
+        score = np.where(fits & (value > 0), value / np.maximum(costs, 1e-300), -np.inf)
+        j = int(np.argmax(score))
+        if not np.isfinite(score[j]):
+            return None
+        chosen.append(j)
+        shortfall = np.maximum(shortfall - scaled[:, j], 0.0)
+        spent += costs[j]
+        free[j] = False
+    return np.asarray(chosen, dtype=int)
+
+
+def _greedy_max_min(scaled, limit: Limit, candidates, high: float) -> np.ndarray:
+    """A start: the greedy cover of the largest threshold it reaches (bisection on a log scale)."""
+    best, best_value = np.zeros(0, dtype=int), -np.inf
+    low, top = np.log(max(high, 1e-300) * 1e-9), np.log(max(high, 1e-300))
+    for _ in range(40):
+        middle = 0.5 * (low + top)
+        found = _greedy_cover(scaled, float(np.exp(middle)), limit, candidates)
+        if found is None:
+            top = middle
+            continue
+        value = float(np.min(scaled[:, found].sum(axis=1)))
+        if value > best_value:
+            best, best_value = found, value
+        low = max(middle, np.log(value)) if value > 0 else middle
+        if top - low < 1e-7:
+            break
+    return best
+
+
+def _swapped(scaled, chosen, limit: Limit, candidates) -> np.ndarray:
+    """Local search on a choice: swap a chosen city for another candidate (within the limit) while
+    that raises the smallest gain."""
+    chosen = [int(j) for j in chosen]
+    costs = limit.costs if limit.by_budget else np.ones(scaled.shape[1])
+    room = limit.budget if limit.by_budget else float(limit.k)
+    for _ in range(10 * max(len(chosen), 1)):
+        current = scaled[:, chosen].sum(axis=1)
+        value, move = float(current.min()), None
+        spent = costs[chosen].sum()
+        outside = candidates.copy()
+        outside[chosen] = False
+        for position, j in enumerate(chosen):
+            fits = outside & (spent - costs[j] + costs <= room + 1e-12)
+            floors = np.min((current - scaled[:, j])[:, None] + scaled, axis=0)
+            floors[~fits] = -np.inf
+            best = int(np.argmax(floors))
+            if floors[best] > value * (1 + 1e-12) + 1e-300:
+                value, move = float(floors[best]), (position, best)
+        if move is None:
+            break
+        chosen[move[0]] = move[1]
+    return np.asarray(chosen, dtype=int)
+
+
+def _upper_bound(scaled, limit: Limit, candidates) -> float:
+    """No choice gives city i more than its k largest gains (any budget: all its affordable ones)."""
+    pool = scaled[:, candidates]
+    if limit.by_budget:
+        pool = pool[:, limit.costs[candidates] <= limit.budget]
+        return float(np.min(pool.sum(axis=1))) if pool.size else 0.0
+    k = min(limit.k, pool.shape[1])
+    return float(np.min(np.sort(pool, axis=1)[:, -k:].sum(axis=1)))
+
+
+def _threshold_search(scaled, limit: Limit, candidates, time_limit, progress) -> Choice:
+    """The max–min optimum by bisection on the smallest gain τ (as p-centre problems are solved): is
+    there a choice within the limit giving every row at least τ? Each answer is a covering
+    programme (HiGHS); a choice found raises the lower end to its smallest gain, a proof of
+    infeasibility lowers the upper end. Stops when the two ends are within ``SEARCH_TOLERANCE``."""
+    m, n = scaled.shape
+    started = time.perf_counter()
+    high = _upper_bound(scaled, limit, candidates)
+    best = _swapped(scaled, _greedy_max_min(scaled, limit, candidates, high), limit, candidates)
+    z = np.zeros(n)
+    z[best] = 1.0
+    low = float(np.min(scaled @ z))
+    limit_row, budget = limit.row(n)
+    steps = 0
+    proven = high  # the upper end proven (a threshold no choice reaches); ``high`` may be a step that timed out
+    while high - low > SEARCH_TOLERANCE * max(low, 0.0) and high > DROP_BELOW:
+        left = time_limit - (time.perf_counter() - started)
+        if left <= 0:
+            break
+        tau = np.sqrt(low * high) if low > 0 else 0.5 * high
+        tau = min(max(tau, low + 0.25 * (high - low)), low + 0.75 * (high - low)) if low > 0 else tau
+        matrix = sp.vstack([_cover_rows(scaled, tau), sp.csr_matrix(limit_row.reshape(1, -1))]).tocsr()
+        # the fewest cities (least cost) that give every row τ, stopped at the first choice within the
+        # limit: its bound proves "none" far sooner than a search for any feasible choice. A step
+        # gets a third of the time left: one that runs out lowers the search's upper end, not the proven one.
+        result = _mip(limit_row, matrix, np.append(np.ones(m), -np.inf), np.append(np.full(m, np.inf), budget),
+                      candidates.astype(np.float64), max(left / 3, min(left, 1.0)), None, maximize=False,
+                      options={"mip_rel_gap": 1.0})
+        steps += 1
+        report(progress, min(0.99, steps / 30))
+        if result.has_solution:
+            found = _swapped(scaled, np.flatnonzero(result.x > 0.5), limit, candidates)
+            z = np.zeros(n)
+            z[found] = 1.0
+            value = float(np.min(scaled @ z))
+            if value > low:
+                low, best = value, found
+            else:  # within the solver's tolerances of τ but below it: treat τ as reached
+                low = max(low, tau * (1 - 1e-9))
+        elif result.status == "infeasible":
+            high = proven = tau
+        else:
+            high = tau
+    optimal = proven - low <= SEARCH_TOLERANCE * max(low, 0.0) or proven <= DROP_BELOW
+    gap = (proven - low) / low if low > 0 else None
+    return Choice(best, optimal, 0.0 if optimal else gap, "optimal" if optimal else "time limit",
+                  Message("threshold search over covering programmes (HiGHS, {steps} steps)", steps=steps),
+                  time.perf_counter() - started)
+
+
+def _most_total_above(scaled, floor: float, gain, limit: Limit, candidates, start, time_limit, progress):
+    """The most total gain among the choices whose rows all gain at least ``floor``."""
+    m, n = scaled.shape
+    limit_row, budget = limit.row(n)
+    gain_scale = float(np.max(np.abs(gain))) or 1.0
+    if floor > 0:
+        rows = (_cover_rows(scaled, floor) if (scaled >= 0).all() else sp.csr_matrix(scaled / floor))
+        matrix = sp.vstack([rows, sp.csr_matrix(limit_row.reshape(1, -1))]).tocsr()
+        lower, upper = np.append(np.full(m, 1.0 - 1e-9), -np.inf), np.append(np.full(m, np.inf), budget)
+    else:
+        matrix = sp.vstack([sp.csr_matrix(scaled), sp.csr_matrix(limit_row.reshape(1, -1))]).tocsr()
+        lower, upper = np.append(np.full(m, floor - 1e-12), -np.inf), np.append(np.full(m, np.inf), budget)
+    return _mip(gain / gain_scale, matrix, lower, upper, candidates.astype(np.float64), time_limit, progress,
+                start=start)
 
 
 def best_without_widening(gain, lagging_gain, leading_gain, limit: Limit, candidates, time_limit: float = 60.0,

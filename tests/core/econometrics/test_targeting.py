@@ -212,6 +212,49 @@ def test_gap_is_the_brute_force_optimum_that_keeps_the_gap(hoval, which, side):
     assert binding == ((side, which) in {("east", 0), ("east", 1), ("west", 2)})
 
 
+def test_worst_off_over_every_tract_searches_thresholds(hoval):
+    """All 49 tracts as candidates, k = 3: the greedy start is not optimal, the threshold search
+    takes covering programmes (steps) to reach and prove the brute-force optimum."""
+    from digital_resilience.core.econometrics.targeting import plan
+
+    fitted, G, frame = hoval
+    result = plan(fitted, POLICY, "worst_off", k=3)
+    worst = result.worst
+    rows = G[worst]
+    best = max(float(rows[:, list(s)].sum(axis=1).min()) for size in (1, 2, 3)
+               for s in itertools.combinations(range(len(frame)), size))
+    assert result.choice.optimal
+    assert "0 steps" not in result.choice.method
+    assert result.value() == pytest.approx(best, rel=1e-6)
+
+
+@pytest.mark.parametrize("negative", [False, True])
+def test_max_min_programmes_on_random_gains(negative):
+    """best_worst_off alone on random gains (some negative: the direct max–min programme), k = 3 of
+    11 and a budget, against every subset."""
+    from digital_resilience.core.econometrics.targeting import Limit, best_worst_off
+
+    rng = np.random.default_rng(11)
+    rows = rng.exponential(size=(6, 11)) * (rng.uniform(size=(6, 11)) < 0.5)
+    if negative:
+        rows = rng.exponential(size=(6, 11)) - 0.2  # a few negative gains (e.g. a negative θ)
+        assert (rows < 0).any()
+    gain = rng.uniform(0.5, 1.5, size=11)
+    costs = rng.uniform(1.0, 3.0, size=11)
+    candidates = np.ones(11, dtype=bool)
+    candidates[4] = False
+    for limit in (Limit(k=3), Limit(costs=costs, budget=5.0)):
+        choice = best_worst_off(rows, gain, limit, candidates)
+        options = [list(s) for s in subsets(np.flatnonzero(candidates), limit.k, limit.costs, limit.budget)]
+        best = max(rows[:, s].sum(axis=1).min() for s in options)
+        assert choice.optimal
+        assert rows[:, choice.chosen].sum(axis=1).min() == pytest.approx(best, rel=1e-6)
+        assert ("max–min integer programme" in choice.method) == negative
+        top = max(gain[s].sum() for s in options if rows[:, s].sum(axis=1).min() >= best - 1e-9 * abs(best))
+        assert gain[choice.chosen].sum() == pytest.approx(top, rel=1e-9)
+        assert 4 not in choice.chosen
+
+
 def test_multiplier_rows_and_products_equal_the_dense_inverse(columbus):
     from digital_resilience.core.econometrics.targeting import Multiplier
 
