@@ -9367,127 +9367,132 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>Hausman 检验已省略：含{effects}的 {model} 模型无法估计：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="132" />
+      <location filename="../../core/econometrics/targeting.py" line="141" />
       <source>Choose between 1 and {n} cities (asked for {k}).</source>
       <translation>请选择 1 到 {n} 个城市（当前为 {k} 个）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="143" />
+      <location filename="../../core/econometrics/targeting.py" line="152" />
       <source>The target group of cities is empty: choose at least one city whose gain counts.</source>
       <translation>目标城市组为空：请至少选择一个计入收益的城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="172" />
+      <location filename="../../core/econometrics/targeting.py" line="181" />
       <source>Every city needs a cost that is a number ≥ 0; fill the cost field.</source>
       <translation>每个城市都需要一个 ≥ 0 的成本数值；请填写成本字段。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="174" />
+      <location filename="../../core/econometrics/targeting.py" line="183" />
       <source>The budget must be a positive number (in the units of the cost field).</source>
       <translation>预算必须为正数（单位与成本字段相同）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="176" />
+      <location filename="../../core/econometrics/targeting.py" line="185" />
       <source>Only {count} candidate cities for {k} to choose: choose fewer cities or more candidates.</source>
       <translation>要选择 {k} 个城市，但只有 {count} 个候选城市：请减少要选择的城市数，或增加候选城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="223" />
+      <location filename="../../core/econometrics/targeting.py" line="233" />
       <source>No choice of cities was found within the time limit; raise the time limit.</source>
       <translation>在时间限制内未找到城市组合；请提高时间限制。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="233" />
+      <location filename="../../core/econometrics/targeting.py" line="243" />
       <source>ranking (exact: the objective is linear)</source>
       <translation>排序（精确：目标函数为线性）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="236" />
+      <location filename="../../core/econometrics/targeting.py" line="246" />
       <source>0–1 knapsack (integer programme, HiGHS)</source>
       <translation>0–1 背包问题（整数规划，HiGHS）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="259" />
-      <source>max–min integer programme (HiGHS)</source>
-      <translation>最大最小整数规划（HiGHS）</translation>
-    </message>
-    <message>
-      <location filename="../../core/econometrics/targeting.py" line="275" />
+      <location filename="../../core/econometrics/targeting.py" line="277" />
       <source>Among the choices with the largest smallest gain, the one with the most total gain is not proven within the time limit ({status}).</source>
       <translation>在最小增益最大的各组合中，总增益最大的组合未能在时间限制内得到证明（{status}）。</translation>
     </message>
     <message>
       <location filename="../../core/econometrics/targeting.py" line="293" />
+      <source>max–min integer programme (HiGHS)</source>
+      <translation>最大最小整数规划（HiGHS）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="426" />
+      <source>threshold search over covering programmes (HiGHS, {steps} steps)</source>
+      <translation>基于覆盖规划的阈值搜索（HiGHS，{steps} 步）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="457" />
       <source>the total-gain optimum, which keeps the gap ({method})</source>
       <translation>总增益最优解，它未扩大差距（{method}）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="301" />
+      <location filename="../../core/econometrics/targeting.py" line="465" />
       <source>integer programme with the gap row (HiGHS)</source>
       <translation>含差距约束的整数规划（HiGHS）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="303" />
+      <location filename="../../core/econometrics/targeting.py" line="467" />
       <source>No city can be chosen without widening the gap between the groups: every candidate raises the leading group more than the lagging one. Allow candidates in or near the lagging group, or choose the total gain.</source>
       <translation>无法在不扩大组间差距的前提下选择任何城市：每个候选城市对领先组的提升都大于对落后组的提升。请允许落后组内或其附近的候选城市，或选择总增益目标。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="369" />
+      <location filename="../../core/econometrics/targeting.py" line="533" />
       <source>The share of the least resilient cities must be above 0 % and at most 100 % (asked for {share:g} %).</source>
       <translation>韧性最低城市的比例必须大于 0 % 且不超过 100 %（当前为 {share:g} %）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="385" />
+      <location filename="../../core/econometrics/targeting.py" line="549" />
       <source>The {group} is empty: correct its expression so that it holds at least one city.</source>
       <translation>{group}为空：请更正其表达式，使其至少包含一个城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="400" />
+      <location filename="../../core/econometrics/targeting.py" line="564" />
       <source>Unknown objective “{objective}”; use one of {objectives}.</source>
       <translation>未知的目标“{objective}”；请使用以下之一：{objectives}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="405" />
+      <location filename="../../core/econometrics/targeting.py" line="569" />
       <source>candidate group</source>
       <translation>候选城市组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="406" />
+      <location filename="../../core/econometrics/targeting.py" line="570" />
       <source>target group (cities whose gain counts)</source>
       <translation>目标城市组（计入增益的城市）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="407" />
+      <location filename="../../core/econometrics/targeting.py" line="571" />
       <source>lagging group</source>
       <translation>落后组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="409" />
+      <location filename="../../core/econometrics/targeting.py" line="573" />
       <source>The gap objective needs the lagging group (e.g. the central and western cities): give its expression.</source>
       <translation>缩小差距目标需要落后组（如中西部城市）：请给出其表达式。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="412" />
+      <location filename="../../core/econometrics/targeting.py" line="576" />
       <source>leading group</source>
       <translation>领先组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="417" />
+      <location filename="../../core/econometrics/targeting.py" line="581" />
       <source>{count} cities are in both the leading and the lagging group; make the two expressions exclusive.</source>
       <translation>{count} 个城市同时属于领先组和落后组；请使两个表达式互斥。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="444" />
+      <location filename="../../core/econometrics/targeting.py" line="608" />
       <source>No city is worth choosing: the policy gains nothing in the target cities (or nothing fits the budget).</source>
       <translation>没有值得选择的城市：该政策在目标城市中没有增益（或没有城市符合预算）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="448" />
+      <location filename="../../core/econometrics/targeting.py" line="612" />
       <source>{count} cities chosen, not {k}: any more would lower the objective or widen the gap.</source>
       <translation>选择了 {count} 个城市而非 {k} 个：再多选会降低目标值或扩大差距。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="505" />
+      <location filename="../../core/econometrics/targeting.py" line="669" />
       <source>No set of cities fits the budget within the time limit; raise the time limit.</source>
       <translation>在时间限制内未找到符合预算的城市组合；请延长时间限制。</translation>
     </message>
