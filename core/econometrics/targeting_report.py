@@ -91,7 +91,8 @@ def write_targeting_report(result, path, title: str, description: list | None = 
     report.table([tr("City"), tr("Rank by total gain"), tr("Gain in the target cities"),
                   tr("Change of {name}").format(name=result.policy.regressor),
                   tr("Current {name}").format(name=result.policy.regressor),
-                  tr("Current {name}").format(name=dependent), tr("Own change of {name}").format(name=dependent)],
+                  tr("Current {name}").format(name=dependent),
+                  tr("Change of {name} in the city").format(name=dependent)],
                  [(str(result.unit_ids[i]), int(rank[i]), number(result.reach.gain[i]), number(result.reach.dx[i]),
                    number(result.baseline[i]), number(result.outcome[i]), number(result.chosen.change[i]))
                   for i in order])

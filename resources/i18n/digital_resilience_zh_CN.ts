@@ -9607,72 +9607,72 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>当前 {name}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting_report.py" line="94" />
-      <source>Own change of {name}</source>
-      <translation>{name} 的自身变化</translation>
+      <location filename="../../core/econometrics/targeting_report.py" line="95" />
+      <source>Change of {name} in the city</source>
+      <translation>该城市 {name} 的变化</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting_report.py" line="99" />
+      <location filename="../../core/econometrics/targeting_report.py" line="100" />
       <source>Gains of the least resilient cities</source>
       <translation>韧性最低城市的增益</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting_report.py" line="109" />
+      <location filename="../../core/econometrics/targeting_report.py" line="110" />
       <source>The {shown} with the lowest {name} of {count}; the layer holds every city.</source>
       <translation>{count} 个城市中 {name} 最低的 {shown} 个；图层包含所有城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting_report.py" line="122" />
+      <location filename="../../core/econometrics/targeting_report.py" line="123" />
       <source>Choice</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting_report.py" line="123" />
+      <location filename="../../core/econometrics/targeting_report.py" line="124" />
       <source>Cost</source>
       <translation>成本</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting_report.py" line="124" />
+      <location filename="../../core/econometrics/targeting_report.py" line="125" />
       <source>Total gain</source>
       <translation>总增益</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting_report.py" line="124" />
+      <location filename="../../core/econometrics/targeting_report.py" line="125" />
       <source>Smallest gain of the least resilient</source>
       <translation>韧性最低城市的最小增益</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting_report.py" line="124" />
+      <location filename="../../core/econometrics/targeting_report.py" line="125" />
       <source>Mean gain of the least resilient</source>
       <translation>韧性最低城市的平均增益</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting_report.py" line="126" />
+      <location filename="../../core/econometrics/targeting_report.py" line="127" />
       <source>Mean gain, lagging group</source>
       <translation>平均增益，落后组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting_report.py" line="126" />
+      <location filename="../../core/econometrics/targeting_report.py" line="127" />
       <source>Mean gain, leading group</source>
       <translation>平均增益，领先组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting_report.py" line="126" />
+      <location filename="../../core/econometrics/targeting_report.py" line="127" />
       <source>Change of the gap</source>
       <translation>差距的变化</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting_report.py" line="138" />
+      <location filename="../../core/econometrics/targeting_report.py" line="139" />
       <source>Price of fairness: the choice gives up {price} of the total gain of the total-gain optimum ({share} %).</source>
       <translation>公平的代价：该方案比总增益最优解少 {price} 的总增益（{share} %）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting_report.py" line="143" />
+      <location filename="../../core/econometrics/targeting_report.py" line="144" />
       <source>Against “{naive}”: objective {value} instead of {naive_value}.</source>
       <translation>相对“{naive}”：目标值为 {value}，而非 {naive_value}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting_report.py" line="146" />
+      <location filename="../../core/econometrics/targeting_report.py" line="147" />
       <source>The gap changes by {change} with the choice (to {after}) and by {optimum} with the total-gain optimum; below zero it narrows.</source>
       <translation>所选方案使差距变化 {change}（变为 {after}），总增益最优解使其变化 {optimum}；小于零表示差距缩小。</translation>
     </message>
