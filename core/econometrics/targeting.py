@@ -55,7 +55,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..errors import InputError, Message
-from ..progress import report, span
+from ..progress import checkpoint, report, span
 from .design import LAG_MODELS
 from .options import TARGETING_OBJECTIVES
 from .scenario import BLOCK, Policy, _check_regressor, _positions, baseline_values, policy_change
@@ -66,6 +66,8 @@ DROP_BELOW = 1e-12
 #: HiGHS tolerances for these programmes: a binary within 1e-6 of 0 or 1 (HiGHS's default) would
 #: let a row of small gains be violated by more than the smallest gains themselves.
 TOLERANCES = {"mip_feasibility_tolerance": 1e-9, "primal_feasibility_tolerance": 1e-9}
+#: Most swaps of the local search on a max–min choice (each tries every chosen city against every candidate).
+SWAP_ROUNDS = 50
 #: Relative distance of the two ends of the max–min threshold search at which it stops (proven optimal).
 SEARCH_TOLERANCE = 1e-6
 #: The default share of the target cities counted as the least resilient (``worst_off``).
@@ -310,6 +312,7 @@ def _greedy_cover(scaled, tau: float, limit: Limit, candidates) -> np.ndarray | 
     shortfall = np.full(m, tau)
     free, chosen, spent = candidates.copy(), [], 0.0
     while shortfall.max() > 1e-9 * tau:
+        checkpoint()
         fits = free & (spent + costs <= room + 1e-12)
         value = np.minimum(scaled, shortfall[:, None]).sum(axis=0)
         score = np.where(fits & (value > 0), value / np.maximum(costs, 1e-300), -np.inf)
@@ -348,7 +351,8 @@ def _swapped(scaled, chosen, limit: Limit, candidates) -> np.ndarray:
     chosen = [int(j) for j in chosen]
     costs = limit.costs if limit.by_budget else np.ones(scaled.shape[1])
     room = limit.budget if limit.by_budget else float(limit.k)
-    for _ in range(10 * max(len(chosen), 1)):
+    for _ in range(SWAP_ROUNDS):
+        checkpoint()
         current = scaled[:, chosen].sum(axis=1)
         value, move = float(current.min()), None
         spent = costs[chosen].sum()
