@@ -136,3 +136,30 @@ def test_bad_input_messages(provider, columbus_layer_path, queen_gal, tmp_path, 
         run({**BASE, "INPUT": columbus_layer_path, "WEIGHTS_FILE": queen_gal, "OUTPUT": str(tmp_path / "o.gpkg"),
              **extra})
     assert not (tmp_path / "o.gpkg").exists()
+
+
+@pytest.fixture
+def chinese(qgis_app):
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from digital_resilience.plugin.plugin import install_translator
+
+    translator = install_translator("zh_CN")
+    assert translator is not None, "resources/i18n/digital_resilience_zh_CN.qm is missing"
+    yield translator
+    QCoreApplication.removeTranslator(translator)
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"OBJECTIVE": 1, "K": 60}, "要选择 60 个城市，但只有 12 个候选城市"),
+    ({"OBJECTIVE": 2}, "缩小差距目标需要落后组"),
+    ({"OBJECTIVE": 2, "LAGGING": '"POLYID" > 1000'}, "落后组的表达式未选中任何城市"),
+    ({"OBJECTIVE": 2, "LAGGING": '"X" < 35', "LEADING": '"X" < 40'}, "个城市同时属于领先组和落后组"),
+])
+def test_bad_input_messages_in_chinese(provider, chinese, columbus_layer_path, queen_gal, tmp_path, extra, message):
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException, match=message):
+        run({**BASE, "INPUT": columbus_layer_path, "WEIGHTS_FILE": queen_gal, "CANDIDATES": '"POLYID" <= 12',
+             "OUTPUT": str(tmp_path / "o.gpkg"), **extra})
+    assert not (tmp_path / "o.gpkg").exists()
