@@ -31,7 +31,7 @@ from ..parameters.spillover import (
     spec_from_parameters,
     units_frame,
 )
-from ..styling import attach_style, graduated_style
+from ..styling import Categorized, Style, attach_styles, graduated_style
 
 
 class TargetingAlgorithm(ResilienceAlgorithm):
@@ -224,10 +224,11 @@ class TargetingAlgorithm(ResilienceAlgorithm):
         dest = frame_to_sink(self, parameters, self.OUTPUT, context, frame, feedback=steps)
         if dest is not None:
             outputs[self.OUTPUT] = dest
-            attach_style(context, dest, graduated_style(
+            style = graduated_style(
                 frame["TG_CHANGE"].to_numpy(), "TG_CHANGE", ramp="YlGnBu", aliases=self.aliases(result),
                 name=self.tr("Predicted change of {y}").format(y=fitted.main.dependent),
-                **classification(self, parameters, context)))
+                **classification(self, parameters, context))
+            attach_styles(context, dest, style, self.tr("Predicted change"), self.alternative_styles(style))
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
         if report_path:
             title = self.tr("Where to invest first: {name}, {model} of {dependent}").format(
@@ -266,6 +267,15 @@ class TargetingAlgorithm(ResilienceAlgorithm):
         frame["TG_CHG_OPT"] = result.evaluations["total_optimum"].change
         frame["TG_CHG_NAI"] = result.evaluations["naive_policy"].change
         return frame
+
+    def alternative_styles(self, style) -> list:
+        """Named styles beside the change map (Layer Properties › Style): the choice and the groups."""
+        chosen = Categorized("TG_CHOSEN", [(1, "#d7301f", self.tr("Chosen")), (0, "#f0f0f0", self.tr("Not chosen"))])
+        groups = Categorized("TG_GROUP", [(1, "#d7191c", self.tr("Least resilient")),
+                                          (2, "#abd9e9", self.tr("Lagging group")),
+                                          (3, "#2c7bb6", self.tr("Leading group")), (0, "#f0f0f0", self.tr("Other"))])
+        return [(self.tr("Chosen cities"), Style(renderer=chosen, aliases=style.aliases, name=style.name)),
+                (self.tr("Groups"), Style(renderer=groups, aliases=style.aliases, name=style.name))]
 
     def aliases(self, result) -> dict:
         name, dependent = result.policy.regressor, result.model.main.dependent

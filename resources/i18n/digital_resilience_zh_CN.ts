@@ -6137,62 +6137,107 @@ Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RAN
       <translation>{y} 的预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="233" />
+      <location filename="../../processing/algorithms/targeting.py" line="231" />
+      <source>Predicted change</source>
+      <translation>预测变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="234" />
       <source>Where to invest first: {name}, {model} of {dependent}</source>
       <translation>优先投资何处：{name}，{dependent} 的 {model}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="272" />
+      <location filename="../../processing/algorithms/targeting.py" line="273" />
+      <source>Chosen</source>
+      <translation>入选</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="273" />
+      <source>Not chosen</source>
+      <translation>未入选</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="274" />
+      <source>Least resilient</source>
+      <translation>韧性最低</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="275" />
+      <source>Lagging group</source>
+      <translation>落后组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="276" />
+      <source>Leading group</source>
+      <translation>领先组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="276" />
+      <source>Other</source>
+      <translation>其他</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="277" />
+      <source>Chosen cities</source>
+      <translation>所选城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="278" />
+      <source>Groups</source>
+      <translation>分组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="282" />
       <source>Gain in the target cities per unit of {name} here</source>
       <translation>此处 {name} 每提高一个单位在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="273" />
+      <location filename="../../processing/algorithms/targeting.py" line="283" />
       <source>Gain in the target cities from the policy here</source>
       <translation>此处实施政策在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="274" />
+      <location filename="../../processing/algorithms/targeting.py" line="284" />
       <source>Rank by gain (1: first; 0: not a candidate)</source>
       <translation>按增益排名（1：第一；0：非候选城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="275" />
+      <location filename="../../processing/algorithms/targeting.py" line="285" />
       <source>Group (1 least resilient, 2 lagging, 3 leading, 0 other)</source>
       <translation>分组（1 韧性最低，2 落后组，3 领先组，0 其他）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="276" />
+      <location filename="../../processing/algorithms/targeting.py" line="286" />
       <source>Chosen (1 yes, 0 no)</source>
       <translation>是否入选（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="277" />
+      <location filename="../../processing/algorithms/targeting.py" line="287" />
       <source>In the total-gain optimum (1 yes, 0 no)</source>
       <translation>属于总增益最优解（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="278" />
+      <location filename="../../processing/algorithms/targeting.py" line="288" />
       <source>In the naive choice (highest current {name})</source>
       <translation>是否属于朴素选择（当前 {name} 最高）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="279" />
+      <location filename="../../processing/algorithms/targeting.py" line="289" />
       <source>In the naive choice of the least resilient cities (lowest current {y})</source>
       <translation>属于韧性最低城市的朴素选择（当前 {y} 最低）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="281" />
+      <location filename="../../processing/algorithms/targeting.py" line="291" />
       <source>Predicted change of {y} when the chosen cities invest</source>
       <translation>所选城市投资时 {y} 的预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="282" />
+      <location filename="../../processing/algorithms/targeting.py" line="292" />
       <source>Predicted change of {y} with the total-gain optimum</source>
       <translation>总增益最优解下 {y} 的预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="283" />
+      <location filename="../../processing/algorithms/targeting.py" line="293" />
       <source>Predicted change of {y} with the naive choice</source>
       <translation>朴素选择下 {y} 的预测变化</translation>
     </message>
@@ -9367,132 +9412,132 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>Hausman 检验已省略：含{effects}的 {model} 模型无法估计：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="141" />
+      <location filename="../../core/econometrics/targeting.py" line="143" />
       <source>Choose between 1 and {n} cities (asked for {k}).</source>
       <translation>请选择 1 到 {n} 个城市（当前为 {k} 个）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="152" />
+      <location filename="../../core/econometrics/targeting.py" line="154" />
       <source>The target group of cities is empty: choose at least one city whose gain counts.</source>
       <translation>目标城市组为空：请至少选择一个计入收益的城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="181" />
+      <location filename="../../core/econometrics/targeting.py" line="183" />
       <source>Every city needs a cost that is a number ≥ 0; fill the cost field.</source>
       <translation>每个城市都需要一个 ≥ 0 的成本数值；请填写成本字段。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="183" />
+      <location filename="../../core/econometrics/targeting.py" line="185" />
       <source>The budget must be a positive number (in the units of the cost field).</source>
       <translation>预算必须为正数（单位与成本字段相同）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="185" />
+      <location filename="../../core/econometrics/targeting.py" line="187" />
       <source>Only {count} candidate cities for {k} to choose: choose fewer cities or more candidates.</source>
       <translation>要选择 {k} 个城市，但只有 {count} 个候选城市：请减少要选择的城市数，或增加候选城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="233" />
+      <location filename="../../core/econometrics/targeting.py" line="235" />
       <source>No choice of cities was found within the time limit; raise the time limit.</source>
       <translation>在时间限制内未找到城市组合；请提高时间限制。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="243" />
+      <location filename="../../core/econometrics/targeting.py" line="245" />
       <source>ranking (exact: the objective is linear)</source>
       <translation>排序（精确：目标函数为线性）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="246" />
+      <location filename="../../core/econometrics/targeting.py" line="248" />
       <source>0–1 knapsack (integer programme, HiGHS)</source>
       <translation>0–1 背包问题（整数规划，HiGHS）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="277" />
+      <location filename="../../core/econometrics/targeting.py" line="279" />
       <source>Among the choices with the largest smallest gain, the one with the most total gain is not proven within the time limit ({status}).</source>
       <translation>在最小增益最大的各组合中，总增益最大的组合未能在时间限制内得到证明（{status}）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="293" />
+      <location filename="../../core/econometrics/targeting.py" line="295" />
       <source>max–min integer programme (HiGHS)</source>
       <translation>最大最小整数规划（HiGHS）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="426" />
+      <location filename="../../core/econometrics/targeting.py" line="430" />
       <source>threshold search over covering programmes (HiGHS, {steps} steps)</source>
       <translation>基于覆盖规划的阈值搜索（HiGHS，{steps} 步）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="457" />
+      <location filename="../../core/econometrics/targeting.py" line="461" />
       <source>the total-gain optimum, which keeps the gap ({method})</source>
       <translation>总增益最优解，它未扩大差距（{method}）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="465" />
+      <location filename="../../core/econometrics/targeting.py" line="469" />
       <source>integer programme with the gap row (HiGHS)</source>
       <translation>含差距约束的整数规划（HiGHS）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="467" />
+      <location filename="../../core/econometrics/targeting.py" line="471" />
       <source>No city can be chosen without widening the gap between the groups: every candidate raises the leading group more than the lagging one. Allow candidates in or near the lagging group, or choose the total gain.</source>
       <translation>无法在不扩大组间差距的前提下选择任何城市：每个候选城市对领先组的提升都大于对落后组的提升。请允许落后组内或其附近的候选城市，或选择总增益目标。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="533" />
+      <location filename="../../core/econometrics/targeting.py" line="537" />
       <source>The share of the least resilient cities must be above 0 % and at most 100 % (asked for {share:g} %).</source>
       <translation>韧性最低城市的比例必须大于 0 % 且不超过 100 %（当前为 {share:g} %）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="549" />
+      <location filename="../../core/econometrics/targeting.py" line="553" />
       <source>The {group} is empty: correct its expression so that it holds at least one city.</source>
       <translation>{group}为空：请更正其表达式，使其至少包含一个城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="564" />
+      <location filename="../../core/econometrics/targeting.py" line="568" />
       <source>Unknown objective “{objective}”; use one of {objectives}.</source>
       <translation>未知的目标“{objective}”；请使用以下之一：{objectives}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="569" />
+      <location filename="../../core/econometrics/targeting.py" line="573" />
       <source>candidate group</source>
       <translation>候选城市组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="570" />
+      <location filename="../../core/econometrics/targeting.py" line="574" />
       <source>target group (cities whose gain counts)</source>
       <translation>目标城市组（计入增益的城市）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="571" />
+      <location filename="../../core/econometrics/targeting.py" line="575" />
       <source>lagging group</source>
       <translation>落后组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="573" />
+      <location filename="../../core/econometrics/targeting.py" line="577" />
       <source>The gap objective needs the lagging group (e.g. the central and western cities): give its expression.</source>
       <translation>缩小差距目标需要落后组（如中西部城市）：请给出其表达式。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="576" />
+      <location filename="../../core/econometrics/targeting.py" line="580" />
       <source>leading group</source>
       <translation>领先组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="581" />
+      <location filename="../../core/econometrics/targeting.py" line="585" />
       <source>{count} cities are in both the leading and the lagging group; make the two expressions exclusive.</source>
       <translation>{count} 个城市同时属于领先组和落后组；请使两个表达式互斥。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="608" />
+      <location filename="../../core/econometrics/targeting.py" line="612" />
       <source>No city is worth choosing: the policy gains nothing in the target cities (or nothing fits the budget).</source>
       <translation>没有值得选择的城市：该政策在目标城市中没有增益（或没有城市符合预算）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="612" />
+      <location filename="../../core/econometrics/targeting.py" line="616" />
       <source>{count} cities chosen, not {k}: any more would lower the objective or widen the gap.</source>
       <translation>选择了 {count} 个城市而非 {k} 个：再多选会降低目标值或扩大差距。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="669" />
+      <location filename="../../core/econometrics/targeting.py" line="673" />
       <source>No set of cities fits the budget within the time limit; raise the time limit.</source>
       <translation>在时间限制内未找到符合预算的城市组合；请延长时间限制。</translation>
     </message>

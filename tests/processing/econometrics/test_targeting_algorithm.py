@@ -103,6 +103,11 @@ def test_fairness_objectives_equal_brute_force(provider, columbus_layer_path, qu
         assert feature["TG_CHG_NAI"] == pytest.approx(change(naive)[position[unit]], rel=1e-4, abs=1e-8)
     html = (tmp_path / "worst.html").read_text(encoding="utf-8")
     assert "Price of fairness" in html and "proven optimal" in html
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "worst.gpkg") as db:  # the change map, and the choice and groups beside it
+        styles = dict(db.execute("SELECT styleName, useAsDefault FROM layer_styles").fetchall())
+    assert styles == {"Predicted change": 1, "Chosen cities": 0, "Groups": 0}
 
     # close the gap: the east (X ≥ 35) lags; the most total gain with mean gain(east) ≥ mean gain(west)
     east = frame.X.to_numpy() >= 35
