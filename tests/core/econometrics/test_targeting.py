@@ -5,6 +5,7 @@ k-subset (numpy.linalg.inv, itertools), independently of the sparse solve."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -301,3 +302,23 @@ def test_fairness_bad_input(hoval):
     target = np.arange(n) < 10
     group = worst_off_group(frame.HOVAL.to_numpy(), target, 0.01)
     assert group.sum() == 1 and group[np.argmin(np.where(target, frame.HOVAL.to_numpy(), np.inf))]
+
+
+@pytest.mark.parametrize("objective", ["total", "worst_off", "gap"])
+def test_report_of_every_objective(hoval, tmp_path, objective):
+    from digital_resilience.core.econometrics.targeting import plan
+    from digital_resilience.core.econometrics.targeting_report import write_targeting_report
+
+    fitted, G, frame = hoval
+    n = len(frame)
+    west = frame.X.to_numpy() < np.median(frame.X.to_numpy())
+    costs = np.random.default_rng(7).uniform(1.0, 4.0, size=n)
+    result = plan(fitted, POLICY, objective, costs=costs, budget=6.5, lagging=west)
+    html = Path(write_targeting_report(result, tmp_path / "r.html", "Targeting")).read_text(encoding="utf-8")
+    for text in ("The choice", "Total-gain optimum", "Naive: least resilient cities first", "Gains of the least "
+                 "resilient cities", "Change of the gap", "Limit: a budget of 6.5"):
+        assert text in html
+    assert ("Price of fairness" in html) == (objective != "total")
+    chosen = result.chosen
+    np.testing.assert_allclose(chosen.change, G[:, chosen.chosen].sum(axis=1), rtol=1e-10, atol=1e-14)
+    assert chosen.cost == pytest.approx(costs[chosen.chosen].sum()) and chosen.cost <= 6.5
