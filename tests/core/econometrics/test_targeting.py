@@ -322,3 +322,20 @@ def test_report_of_every_objective(hoval, tmp_path, objective):
     chosen = result.chosen
     np.testing.assert_allclose(chosen.change, G[:, chosen.chosen].sum(axis=1), rtol=1e-10, atol=1e-14)
     assert chosen.cost == pytest.approx(costs[chosen.chosen].sum()) and chosen.cost <= 6.5
+
+
+def test_max_min_search_stops_on_cancel():
+    """A hard max–min (dense random gains, 60 rows, 300 candidates, k = 10, a 60 s limit) stops
+    within about a second of the cancel check saying stop."""
+    import time
+
+    from digital_resilience.core.econometrics.targeting import Limit, best_worst_off
+    from digital_resilience.core.errors import Cancelled
+    from digital_resilience.core.progress import cancellable
+
+    rng = np.random.default_rng(3)
+    rows = rng.exponential(size=(60, 300)) ** 3
+    started = time.perf_counter()
+    with cancellable(lambda: time.perf_counter() > started + 0.5), pytest.raises(Cancelled):
+        best_worst_off(rows, rows.sum(axis=0), Limit(k=10), np.ones(300, dtype=bool), time_limit=60.0)
+    assert time.perf_counter() - started < 5.0
