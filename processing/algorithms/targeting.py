@@ -110,7 +110,8 @@ class TargetingAlgorithm(ResilienceAlgorithm):
             self.WORST_SHARE, self.tr("Least resilient share (%)"),
             QgsProcessingParameterNumber.Double, defaultValue=20.0, minValue=0.1, maxValue=100.0),
             self.tr("Least resilient share (%): the target cities with the lowest current value of the dependent "
-                    "variable, whose smallest gain “Raise the worst-off” maximises")))
+                    "variable, whose smallest gain “Raise the worst-off” maximises (100: every target city, e.g. "
+                    "the cities of an expression)")))
         self.addParameter(with_help(QgsProcessingParameterExpression(
             self.LAGGING, self.tr("Lagging group (close the gap)"), parentLayerParameterName=INPUT, optional=True),
             self.tr("Lagging group (expression, e.g. the central and western cities; needed to close the gap)")))

@@ -6003,241 +6003,241 @@ Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RAN
     </message>
     <message>
       <location filename="../../processing/algorithms/targeting.py" line="112" />
-      <source>Least resilient share (%): the target cities with the lowest current value of the dependent variable, whose smallest gain “Raise the worst-off” maximises</source>
-      <translation>韧性最低城市的比例（%）：被解释变量当前值最低的目标城市，“提升最弱势城市”使其中的最小增益最大</translation>
+      <source>Least resilient share (%): the target cities with the lowest current value of the dependent variable, whose smallest gain “Raise the worst-off” maximises (100: every target city, e.g. the cities of an expression)</source>
+      <translation>韧性最低城市的比例（%）：被解释变量当前值最低的目标城市，“提升最弱势城市”使其中的最小增益最大（100：所有目标城市，如表达式选中的城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="115" />
+      <location filename="../../processing/algorithms/targeting.py" line="116" />
       <source>Lagging group (close the gap)</source>
       <translation>落后组（缩小差距）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="116" />
+      <location filename="../../processing/algorithms/targeting.py" line="117" />
       <source>Lagging group (expression, e.g. the central and western cities; needed to close the gap)</source>
       <translation>落后组（表达式，如中西部城市；缩小差距时必填）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="118" />
+      <location filename="../../processing/algorithms/targeting.py" line="119" />
       <source>Leading group (close the gap)</source>
       <translation>领先组（缩小差距）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="119" />
+      <location filename="../../processing/algorithms/targeting.py" line="120" />
       <source>Leading group (expression, e.g. the eastern cities; empty: every city not lagging)</source>
       <translation>领先组（表达式，如东部城市；留空：所有不属于落后组的城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="121" />
+      <location filename="../../processing/algorithms/targeting.py" line="122" />
       <source>Time limit of the integer programme (s)</source>
       <translation>整数规划的时间限制（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="124" />
+      <location filename="../../processing/algorithms/targeting.py" line="125" />
       <source>Ranking and choice</source>
       <translation>排序与选择</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="126" />
+      <location filename="../../processing/algorithms/targeting.py" line="127" />
       <source>Report</source>
       <translation>报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="126" />
+      <location filename="../../processing/algorithms/targeting.py" line="127" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="128" />
+      <location filename="../../processing/algorithms/targeting.py" line="129" />
       <source>Total gain of the chosen cities</source>
       <translation>所选城市的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="129" />
+      <location filename="../../processing/algorithms/targeting.py" line="130" />
       <source>Total gain of the naive choice</source>
       <translation>朴素选择的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="130" />
+      <location filename="../../processing/algorithms/targeting.py" line="131" />
       <source>Number of chosen cities</source>
       <translation>所选城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="131" />
+      <location filename="../../processing/algorithms/targeting.py" line="132" />
       <source>Optimality gap (0: proven optimal)</source>
       <translation>最优性差距（0：已证明最优）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="132" />
+      <location filename="../../processing/algorithms/targeting.py" line="133" />
       <source>Value of the objective for the chosen cities</source>
       <translation>所选城市的目标值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="133" />
+      <location filename="../../processing/algorithms/targeting.py" line="134" />
       <source>Value of the objective for the naive choice</source>
       <translation>朴素选择的目标值</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="134" />
+      <location filename="../../processing/algorithms/targeting.py" line="135" />
       <source>Total gain of the total-gain optimum</source>
       <translation>总增益最优解的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="135" />
+      <location filename="../../processing/algorithms/targeting.py" line="136" />
       <source>Total gain given up against the total-gain optimum</source>
       <translation>相对总增益最优解放弃的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="137" />
+      <location filename="../../processing/algorithms/targeting.py" line="138" />
       <source>Change of the gap between the leading and the lagging group (below 0: narrower)</source>
       <translation>领先组与落后组差距的变化（小于 0：缩小）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="166" />
+      <location filename="../../processing/algorithms/targeting.py" line="167" />
       <source>The candidate expression chooses no city; correct it or leave it empty.</source>
       <translation>候选城市表达式未选中任何城市；请修改或留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="168" />
+      <location filename="../../processing/algorithms/targeting.py" line="169" />
       <source>The expression of the cities whose gain counts chooses no city; correct it or leave it empty.</source>
       <translation>计入增益的城市的表达式未选中任何城市；请更正或留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="170" />
+      <location filename="../../processing/algorithms/targeting.py" line="171" />
       <source>The expression of the lagging group chooses no city; correct it.</source>
       <translation>落后组的表达式未选中任何城市；请更正。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="172" />
+      <location filename="../../processing/algorithms/targeting.py" line="173" />
       <source>The expression of the leading group chooses no city; correct it or leave it empty (every city not lagging).</source>
       <translation>领先组的表达式未选中任何城市；请更正或留空（所有不属于落后组的城市）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="185" />
+      <location filename="../../processing/algorithms/targeting.py" line="186" />
       <source>A cost field needs a budget: set the budget.</source>
       <translation>使用成本字段需要设置预算：请设置预算。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="204" />
+      <location filename="../../processing/algorithms/targeting.py" line="205" />
       <source>Not proven optimal within the time limit: gap {gap:.2%}.</source>
       <translation>在时间限制内未能证明最优：差距为 {gap:.2%}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="207" />
+      <location filename="../../processing/algorithms/targeting.py" line="208" />
       <source>{count} cities chosen: total gain {gain:.6g}; the naive choice gains {naive:.6g}.</source>
       <translation>已选择 {count} 个城市：总增益 {gain:.6g}；朴素选择的增益为 {naive:.6g}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="210" />
+      <location filename="../../processing/algorithms/targeting.py" line="211" />
       <source>Objective {value:.6g} (the naive choice: {naive:.6g}); the total-gain optimum gains {optimum:.6g}: the price of fairness is {price:.6g}.</source>
       <translation>目标值 {value:.6g}（朴素选择：{naive:.6g}）；总增益最优解的增益为 {optimum:.6g}：公平的代价为 {price:.6g}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="229" />
+      <location filename="../../processing/algorithms/targeting.py" line="230" />
       <source>Predicted change of {y}</source>
       <translation>{y} 的预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="231" />
+      <location filename="../../processing/algorithms/targeting.py" line="232" />
       <source>Predicted change</source>
       <translation>预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="234" />
+      <location filename="../../processing/algorithms/targeting.py" line="235" />
       <source>Where to invest first: {name}, {model} of {dependent}</source>
       <translation>优先投资何处：{name}，{dependent} 的 {model}</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="273" />
+      <location filename="../../processing/algorithms/targeting.py" line="274" />
       <source>Chosen</source>
       <translation>入选</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="273" />
+      <location filename="../../processing/algorithms/targeting.py" line="274" />
       <source>Not chosen</source>
       <translation>未入选</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="274" />
+      <location filename="../../processing/algorithms/targeting.py" line="275" />
       <source>Least resilient</source>
       <translation>韧性最低</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="275" />
+      <location filename="../../processing/algorithms/targeting.py" line="276" />
       <source>Lagging group</source>
       <translation>落后组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="276" />
+      <location filename="../../processing/algorithms/targeting.py" line="277" />
       <source>Leading group</source>
       <translation>领先组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="276" />
+      <location filename="../../processing/algorithms/targeting.py" line="277" />
       <source>Other</source>
       <translation>其他</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="277" />
+      <location filename="../../processing/algorithms/targeting.py" line="278" />
       <source>Chosen cities</source>
       <translation>所选城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="278" />
+      <location filename="../../processing/algorithms/targeting.py" line="279" />
       <source>Groups</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="282" />
+      <location filename="../../processing/algorithms/targeting.py" line="283" />
       <source>Gain in the target cities per unit of {name} here</source>
       <translation>此处 {name} 每提高一个单位在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="283" />
+      <location filename="../../processing/algorithms/targeting.py" line="284" />
       <source>Gain in the target cities from the policy here</source>
       <translation>此处实施政策在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="284" />
+      <location filename="../../processing/algorithms/targeting.py" line="285" />
       <source>Rank by gain (1: first; 0: not a candidate)</source>
       <translation>按增益排名（1：第一；0：非候选城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="285" />
+      <location filename="../../processing/algorithms/targeting.py" line="286" />
       <source>Group (1 least resilient, 2 lagging, 3 leading, 0 other)</source>
       <translation>分组（1 韧性最低，2 落后组，3 领先组，0 其他）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="286" />
+      <location filename="../../processing/algorithms/targeting.py" line="287" />
       <source>Chosen (1 yes, 0 no)</source>
       <translation>是否入选（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="287" />
+      <location filename="../../processing/algorithms/targeting.py" line="288" />
       <source>In the total-gain optimum (1 yes, 0 no)</source>
       <translation>属于总增益最优解（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="288" />
+      <location filename="../../processing/algorithms/targeting.py" line="289" />
       <source>In the naive choice (highest current {name})</source>
       <translation>是否属于朴素选择（当前 {name} 最高）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="289" />
+      <location filename="../../processing/algorithms/targeting.py" line="290" />
       <source>In the naive choice of the least resilient cities (lowest current {y})</source>
       <translation>属于韧性最低城市的朴素选择（当前 {y} 最低）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="291" />
+      <location filename="../../processing/algorithms/targeting.py" line="292" />
       <source>Predicted change of {y} when the chosen cities invest</source>
       <translation>所选城市投资时 {y} 的预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="292" />
+      <location filename="../../processing/algorithms/targeting.py" line="293" />
       <source>Predicted change of {y} with the total-gain optimum</source>
       <translation>总增益最优解下 {y} 的预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="293" />
+      <location filename="../../processing/algorithms/targeting.py" line="294" />
       <source>Predicted change of {y} with the naive choice</source>
       <translation>朴素选择下 {y} 的预测变化</translation>
     </message>
@@ -9412,132 +9412,132 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>Hausman 检验已省略：含{effects}的 {model} 模型无法估计：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="143" />
+      <location filename="../../core/econometrics/targeting.py" line="146" />
       <source>Choose between 1 and {n} cities (asked for {k}).</source>
       <translation>请选择 1 到 {n} 个城市（当前为 {k} 个）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="154" />
+      <location filename="../../core/econometrics/targeting.py" line="157" />
       <source>The target group of cities is empty: choose at least one city whose gain counts.</source>
       <translation>目标城市组为空：请至少选择一个计入收益的城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="183" />
+      <location filename="../../core/econometrics/targeting.py" line="186" />
       <source>Every city needs a cost that is a number ≥ 0; fill the cost field.</source>
       <translation>每个城市都需要一个 ≥ 0 的成本数值；请填写成本字段。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="185" />
+      <location filename="../../core/econometrics/targeting.py" line="188" />
       <source>The budget must be a positive number (in the units of the cost field).</source>
       <translation>预算必须为正数（单位与成本字段相同）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="187" />
+      <location filename="../../core/econometrics/targeting.py" line="190" />
       <source>Only {count} candidate cities for {k} to choose: choose fewer cities or more candidates.</source>
       <translation>要选择 {k} 个城市，但只有 {count} 个候选城市：请减少要选择的城市数，或增加候选城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="235" />
+      <location filename="../../core/econometrics/targeting.py" line="238" />
       <source>No choice of cities was found within the time limit; raise the time limit.</source>
       <translation>在时间限制内未找到城市组合；请提高时间限制。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="245" />
+      <location filename="../../core/econometrics/targeting.py" line="248" />
       <source>ranking (exact: the objective is linear)</source>
       <translation>排序（精确：目标函数为线性）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="248" />
+      <location filename="../../core/econometrics/targeting.py" line="251" />
       <source>0–1 knapsack (integer programme, HiGHS)</source>
       <translation>0–1 背包问题（整数规划，HiGHS）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="279" />
+      <location filename="../../core/econometrics/targeting.py" line="282" />
       <source>Among the choices with the largest smallest gain, the one with the most total gain is not proven within the time limit ({status}).</source>
       <translation>在最小增益最大的各组合中，总增益最大的组合未能在时间限制内得到证明（{status}）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="295" />
+      <location filename="../../core/econometrics/targeting.py" line="298" />
       <source>max–min integer programme (HiGHS)</source>
       <translation>最大最小整数规划（HiGHS）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="430" />
+      <location filename="../../core/econometrics/targeting.py" line="458" />
       <source>threshold search over covering programmes (HiGHS, {steps} steps)</source>
       <translation>基于覆盖规划的阈值搜索（HiGHS，{steps} 步）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="461" />
+      <location filename="../../core/econometrics/targeting.py" line="489" />
       <source>the total-gain optimum, which keeps the gap ({method})</source>
       <translation>总增益最优解，它未扩大差距（{method}）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="469" />
+      <location filename="../../core/econometrics/targeting.py" line="497" />
       <source>integer programme with the gap row (HiGHS)</source>
       <translation>含差距约束的整数规划（HiGHS）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="471" />
+      <location filename="../../core/econometrics/targeting.py" line="499" />
       <source>No city can be chosen without widening the gap between the groups: every candidate raises the leading group more than the lagging one. Allow candidates in or near the lagging group, or choose the total gain.</source>
       <translation>无法在不扩大组间差距的前提下选择任何城市：每个候选城市对领先组的提升都大于对落后组的提升。请允许落后组内或其附近的候选城市，或选择总增益目标。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="537" />
+      <location filename="../../core/econometrics/targeting.py" line="565" />
       <source>The share of the least resilient cities must be above 0 % and at most 100 % (asked for {share:g} %).</source>
       <translation>韧性最低城市的比例必须大于 0 % 且不超过 100 %（当前为 {share:g} %）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="553" />
+      <location filename="../../core/econometrics/targeting.py" line="581" />
       <source>The {group} is empty: correct its expression so that it holds at least one city.</source>
       <translation>{group}为空：请更正其表达式，使其至少包含一个城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="568" />
+      <location filename="../../core/econometrics/targeting.py" line="596" />
       <source>Unknown objective “{objective}”; use one of {objectives}.</source>
       <translation>未知的目标“{objective}”；请使用以下之一：{objectives}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="573" />
+      <location filename="../../core/econometrics/targeting.py" line="601" />
       <source>candidate group</source>
       <translation>候选城市组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="574" />
+      <location filename="../../core/econometrics/targeting.py" line="602" />
       <source>target group (cities whose gain counts)</source>
       <translation>目标城市组（计入增益的城市）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="575" />
+      <location filename="../../core/econometrics/targeting.py" line="603" />
       <source>lagging group</source>
       <translation>落后组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="577" />
+      <location filename="../../core/econometrics/targeting.py" line="605" />
       <source>The gap objective needs the lagging group (e.g. the central and western cities): give its expression.</source>
       <translation>缩小差距目标需要落后组（如中西部城市）：请给出其表达式。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="580" />
+      <location filename="../../core/econometrics/targeting.py" line="608" />
       <source>leading group</source>
       <translation>领先组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="585" />
+      <location filename="../../core/econometrics/targeting.py" line="613" />
       <source>{count} cities are in both the leading and the lagging group; make the two expressions exclusive.</source>
       <translation>{count} 个城市同时属于领先组和落后组；请使两个表达式互斥。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="612" />
+      <location filename="../../core/econometrics/targeting.py" line="640" />
       <source>No city is worth choosing: the policy gains nothing in the target cities (or nothing fits the budget).</source>
       <translation>没有值得选择的城市：该政策在目标城市中没有增益（或没有城市符合预算）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="616" />
+      <location filename="../../core/econometrics/targeting.py" line="644" />
       <source>{count} cities chosen, not {k}: any more would lower the objective or widen the gap.</source>
       <translation>选择了 {count} 个城市而非 {k} 个：再多选会降低目标值或扩大差距。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="673" />
+      <location filename="../../core/econometrics/targeting.py" line="701" />
       <source>No set of cities fits the budget within the time limit; raise the time limit.</source>
       <translation>在时间限制内未找到符合预算的城市组合；请延长时间限制。</translation>
     </message>
