@@ -489,6 +489,7 @@ def investment_targeting(demo: Demo):
         "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 2, "WEIGHTS_K": 6, "MODEL": 3, "EFFECTS": 3, "DRAWS": 0,
         "REGRESSOR": f"DEI_{LAST_YEAR}", "CHANGE_KIND": 0, "DELTA": 0.1, "K": 20,
         "TARGET": "\"region\" IN ('central', 'west')", "OUTPUT": demo.layer("targeting_dei"),
+        "REPORT": demo.file("reports", "targeting_dei_central_west.html"),
     }, {"OUTPUT": ("spillover", "Where to invest first: 20 cities for central and western resilience", False)})
     return (f"20 cities where +0.1 DEI lifts central/western resilience most: gain {result['GAIN']:.4f}, "
             f"against {result['NAIVE_GAIN']:.4f} for the 20 cities with the highest DEI")

@@ -13,6 +13,9 @@ EFFECTS = ("none", "unit", "time", "twoway", "random", "random_time")
 PANEL_SHAPES = ("auto", "cross_section", "wide", "long")
 #: How a scenario changes the policy variable (CHANGE_KIND), core.econometrics.scenario.
 CHANGE_KINDS = ("absolute", "percent", "target")
+#: What resilience:targeting maximises (OBJECTIVE), core.econometrics.targeting: the total gain, the
+#: smallest gain among the least resilient cities, the total gain without widening a regional gap.
+TARGETING_OBJECTIVES = ("total", "worst_off", "gap")
 #: Subsamples of the heterogeneity analysis (GROUPING), core.econometrics.heterogeneity.
 GROUPINGS = ("period", "category", "quantile")
 #: Separate models per group, one model with group interactions, or with group × year interactions (METHOD).

@@ -6038,172 +6038,346 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>TargetingAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="35" />
+      <location filename="../../processing/algorithms/targeting.py" line="39" />
       <source>Where to invest first (targeting)</source>
       <translation>优先投资选址（目标选择）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="37" />
-      <source>Where to invest first: the cities whose uplift gains most, within a budget.</source>
-      <translation>优先投资何处：在预算内提升后收益最大的城市。</translation>
+      <location filename="../../processing/algorithms/targeting.py" line="41" />
+      <source>Where to invest first: most total gain, the worst-off raised or a gap closed; k cities or a budget.</source>
+      <translation>优先投资何处：总增益最大、提升最弱势城市或缩小差距；选 k 个城市或在预算内选择。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="40" />
-      <source>Which cities should get the investment first? For each city, its network reach: the predicted gain of the dependent variable, summed over the target cities (every city, or those of an expression such as the least resilient or the central and western cities), when the policy variable rises there (the column of the model's spatial multiplier). The model is the one “Spatial spillover model” fits, with the same inputs; the change (absolute, percentage or to a target) as in “Spillover scenario”.
+      <location filename="../../processing/algorithms/targeting.py" line="46" />
+      <source>Which cities should get the investment first? For each city, its network reach: the predicted gain of the dependent variable, summed over the target cities (every city, or those of an expression), when the policy variable rises there (the column of the model's spatial multiplier). The model is the one “Spatial spillover model” fits, with the same inputs; the change (absolute, percentage or to a target) as in “Spillover scenario”.
 
-The total gain is the sum of the chosen cities' gains, so the best k cities are exactly the k largest gains. With a cost field and a budget, the best cities within the budget come from an integer programme (HiGHS): proven optimal or the gap stated. Candidates can be restricted by an expression.
+Objectives: (1) the total gain in the target cities — linear, so the best k cities are exactly the k largest gains; (2) raise the worst-off — the smallest gain among the least resilient cities (the given share of the target cities with the lowest current value of the dependent variable), an integer programme, and among its optimal choices the one with the most total gain; (3) close the gap — the most total gain such that the lagging group (e.g. the central and western cities) gains at least as much on average as the leading group (e.g. the east; empty: every other city), so that the gap between them does not widen. With a cost field and a budget the cities must fit the budget instead of being at most k. Integer programmes are solved by HiGHS: proven optimal or the gap stated. Candidates can be restricted by an expression.
 
-Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RANK), whether it is chosen (TG_CHOSEN) or in the naive choice (TG_NAIVE: the cities with the highest current value of the policy variable), and the predicted change of the outcome when the chosen cities invest (TG_CHANGE), mapped by the change; the total gain against the naive choice.</source>
-      <translation>哪些城市应优先获得投资？对每个城市计算其网络辐射力：当该城市的政策变量提高时，被解释变量在目标城市（所有城市，或由表达式指定的城市，如韧性最低的城市或中西部城市）中的预测增益之和（即模型空间乘数矩阵的一列）。模型与“空间溢出模型”所估计的相同，输入也相同；变化方式（绝对值、百分比或提高到目标值）与“溢出情景模拟”相同。
+Every choice is compared with the total-gain optimum (the price of fairness: the total gain given up) and with two naive choices: the cities with the highest current policy variable, and the least resilient cities first.
 
-总增益是所选城市增益之和，因此最优的 k 个城市恰为增益最大的 k 个城市。给定成本字段和预算时，预算内的最优城市组合由整数规划（HiGHS）求得：证明为最优，或给出最优性差距。候选城市可用表达式限定。
+Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RANK), group (TG_GROUP: 1 among the least resilient, 2 lagging, 3 leading, 0 other), whether it is chosen (TG_CHOSEN), in the total-gain optimum (TG_OPTIMUM), in the naive choices (TG_NAIVE: highest policy variable; TG_LOWEST: least resilient first), and the predicted change of the outcome when the chosen cities invest (TG_CHANGE), when those of the total-gain optimum do (TG_CHG_OPT) and those of the naive choice (TG_CHG_NAI), mapped by TG_CHANGE; the numbers of the comparison; an HTML report.</source>
+      <translation>哪些城市应优先获得投资？对每个城市计算其网络辐射力：当该城市的政策变量提高时，被解释变量在目标城市（所有城市，或由表达式指定的城市）中的预测增益之和（即模型空间乘数矩阵的一列）。模型与“空间溢出模型”所估计的相同，输入也相同；变化方式（绝对值、百分比或提高到目标值）与“溢出情景模拟”相同。
 
-输出：一个图层，含每个城市的辐射力（TG_REACH）、增益（TG_GAIN）、排名（TG_RANK）、是否入选（TG_CHOSEN）、是否属于朴素选择（TG_NAIVE：政策变量当前值最高的城市），以及所选城市投资时结果变量的预测变化（TG_CHANGE），按该变化分级设色；并给出与朴素选择相比的总增益。</translation>
+目标：(1) 目标城市的总增益——线性目标，最优的 k 个城市恰为增益最大的 k 个城市；(2) 提升最弱势城市——韧性最低城市（被解释变量当前值最低的给定比例的目标城市）中的最小增益，由整数规划求解，并在其最优组合中取总增益最大者；(3) 缩小差距——在落后组（如中西部城市）的平均增益不低于领先组（如东部城市；留空：所有其他城市）的前提下，使总增益最大，从而两组差距不扩大。给定成本字段和预算时，所选城市须符合预算，而不是至多 k 个。整数规划由 HiGHS 求解：证明为最优，或给出最优性差距。候选城市可用表达式限定。
+
+每个方案都与总增益最优解（公平的代价：放弃的总增益）以及两种朴素选择比较：政策变量当前值最高的城市，以及韧性最低的城市优先。
+
+输出：一个图层，含每个城市的辐射力（TG_REACH）、增益（TG_GAIN）、排名（TG_RANK）、分组（TG_GROUP：1 韧性最低，2 落后组，3 领先组，0 其他）、是否入选（TG_CHOSEN）、是否属于总增益最优解（TG_OPTIMUM）、是否属于朴素选择（TG_NAIVE：政策变量最高；TG_LOWEST：韧性最低的城市优先），以及所选城市投资时（TG_CHANGE）、总增益最优解的城市投资时（TG_CHG_OPT）和朴素选择的城市投资时（TG_CHG_NAI）结果变量的预测变化，按 TG_CHANGE 分级设色；比较的各项数值；一份 HTML 报告。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="39" />
-      <source>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy</source>
-      <translation>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy,目标选择,优先投资,排序,网络辐射力,乘数,预算,背包问题,溢出效应,政策</translation>
+      <location filename="../../processing/algorithms/targeting.py" line="44" />
+      <source>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy,fairness,worst-off,max-min,regional gap,price of fairness</source>
+      <translation>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy,fairness,worst-off,max-min,regional gap,price of fairness,目标选择,优先投资,排序,网络辐射力,乘数,预算,背包问题,溢出效应,政策,公平,最弱势,最大最小,区域差距,公平的代价</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="67" />
+      <location filename="../../processing/algorithms/targeting.py" line="88" />
+      <source>Objective</source>
+      <translation>目标</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="89" />
+      <source>Total gain in the target cities</source>
+      <translation>目标城市的总增益</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="90" />
+      <source>Raise the worst-off (the smallest gain among the least resilient cities)</source>
+      <translation>提升最弱势城市（韧性最低城市中的最小增益）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="91" />
+      <source>Close the gap (the most total gain without widening the lagging group's gap)</source>
+      <translation>缩小差距（在不扩大落后组差距的前提下总增益最大）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="94" />
       <source>Number of cities to choose</source>
       <translation>要选择的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="68" />
+      <location filename="../../processing/algorithms/targeting.py" line="95" />
       <source>Number of cities to choose (without a budget)</source>
       <translation>要选择的城市数（无预算时）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="70" />
+      <location filename="../../processing/algorithms/targeting.py" line="97" />
       <source>Cost per city</source>
       <translation>每个城市的成本</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="72" />
+      <location filename="../../processing/algorithms/targeting.py" line="99" />
       <source>Cost of the investment per city (with a budget)</source>
       <translation>每个城市的投资成本（有预算时）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="74" />
+      <location filename="../../processing/algorithms/targeting.py" line="101" />
       <source>Budget (units of the cost field)</source>
       <translation>预算（单位与成本字段相同）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="77" />
+      <location filename="../../processing/algorithms/targeting.py" line="104" />
       <source>Candidate cities</source>
       <translation>候选城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="78" />
+      <location filename="../../processing/algorithms/targeting.py" line="105" />
       <source>Candidate cities (expression; empty: every city)</source>
       <translation>候选城市（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="80" />
+      <location filename="../../processing/algorithms/targeting.py" line="107" />
       <source>Cities whose gain counts</source>
       <translation>计入收益的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="81" />
+      <location filename="../../processing/algorithms/targeting.py" line="108" />
       <source>Cities whose gain counts (expression; empty: every city)</source>
       <translation>计入增益的城市（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="83" />
+      <location filename="../../processing/algorithms/targeting.py" line="110" />
+      <source>Least resilient share (%)</source>
+      <translation>韧性最低城市的比例（%）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="112" />
+      <source>Least resilient share (%): the target cities with the lowest current value of the dependent variable, whose smallest gain “Raise the worst-off” maximises (100: every target city, e.g. the cities of an expression)</source>
+      <translation>韧性最低城市的比例（%）：被解释变量当前值最低的目标城市，“提升最弱势城市”使其中的最小增益最大（100：所有目标城市，如表达式选中的城市）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="116" />
+      <source>Lagging group (close the gap)</source>
+      <translation>落后组（缩小差距）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="117" />
+      <source>Lagging group (expression, e.g. the central and western cities; needed to close the gap)</source>
+      <translation>落后组（表达式，如中西部城市；缩小差距时必填）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="119" />
+      <source>Leading group (close the gap)</source>
+      <translation>领先组（缩小差距）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="120" />
+      <source>Leading group (expression, e.g. the eastern cities; empty: every city not lagging)</source>
+      <translation>领先组（表达式，如东部城市；留空：所有不属于落后组的城市）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="122" />
       <source>Time limit of the integer programme (s)</source>
       <translation>整数规划的时间限制（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="86" />
+      <location filename="../../processing/algorithms/targeting.py" line="125" />
       <source>Ranking and choice</source>
       <translation>排序与选择</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="88" />
+      <location filename="../../processing/algorithms/targeting.py" line="127" />
+      <source>Report</source>
+      <translation>报告</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="127" />
+      <source>HTML files (*.html)</source>
+      <translation>HTML 文件 (*.html)</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="129" />
       <source>Total gain of the chosen cities</source>
       <translation>所选城市的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="89" />
+      <location filename="../../processing/algorithms/targeting.py" line="130" />
       <source>Total gain of the naive choice</source>
       <translation>朴素选择的总增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="90" />
+      <location filename="../../processing/algorithms/targeting.py" line="131" />
       <source>Number of chosen cities</source>
       <translation>所选城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="91" />
+      <location filename="../../processing/algorithms/targeting.py" line="132" />
       <source>Optimality gap (0: proven optimal)</source>
       <translation>最优性差距（0：已证明最优）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="125" />
+      <location filename="../../processing/algorithms/targeting.py" line="133" />
+      <source>Value of the objective for the chosen cities</source>
+      <translation>所选城市的目标值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="134" />
+      <source>Value of the objective for the naive choice</source>
+      <translation>朴素选择的目标值</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="135" />
+      <source>Total gain of the total-gain optimum</source>
+      <translation>总增益最优解的总增益</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="136" />
+      <source>Total gain given up against the total-gain optimum</source>
+      <translation>相对总增益最优解放弃的总增益</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="138" />
+      <source>Change of the gap between the leading and the lagging group (below 0: narrower)</source>
+      <translation>领先组与落后组差距的变化（小于 0：缩小）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="167" />
       <source>The candidate expression chooses no city; correct it or leave it empty.</source>
       <translation>候选城市表达式未选中任何城市；请修改或留空。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="136" />
+      <location filename="../../processing/algorithms/targeting.py" line="169" />
+      <source>The expression of the cities whose gain counts chooses no city; correct it or leave it empty.</source>
+      <translation>计入增益的城市的表达式未选中任何城市；请更正或留空。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="171" />
+      <source>The expression of the lagging group chooses no city; correct it.</source>
+      <translation>落后组的表达式未选中任何城市；请更正。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="173" />
+      <source>The expression of the leading group chooses no city; correct it or leave it empty (every city not lagging).</source>
+      <translation>领先组的表达式未选中任何城市；请更正或留空（所有不属于落后组的城市）。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="186" />
       <source>A cost field needs a budget: set the budget.</source>
       <translation>使用成本字段需要设置预算：请设置预算。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="144" />
+      <location filename="../../processing/algorithms/targeting.py" line="205" />
       <source>Not proven optimal within the time limit: gap {gap:.2%}.</source>
       <translation>在时间限制内未能证明最优：差距为 {gap:.2%}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="156" />
-      <source>Only {count} candidate cities for {k} to choose: choose fewer cities or more candidates.</source>
-      <translation>要选择 {k} 个城市，但只有 {count} 个候选城市：请减少要选择的城市数，或增加候选城市。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="163" />
-      <source>No city is worth choosing: the policy gains nothing in the target cities (or nothing fits the budget).</source>
-      <translation>没有值得选择的城市：该政策在目标城市中没有增益（或没有城市符合预算）。</translation>
-    </message>
-    <message>
-      <location filename="../../processing/algorithms/targeting.py" line="168" />
+      <location filename="../../processing/algorithms/targeting.py" line="208" />
       <source>{count} cities chosen: total gain {gain:.6g}; the naive choice gains {naive:.6g}.</source>
       <translation>已选择 {count} 个城市：总增益 {gain:.6g}；朴素选择的增益为 {naive:.6g}。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="187" />
+      <location filename="../../processing/algorithms/targeting.py" line="211" />
+      <source>Objective {value:.6g} (the naive choice: {naive:.6g}); the total-gain optimum gains {optimum:.6g}: the price of fairness is {price:.6g}.</source>
+      <translation>目标值 {value:.6g}（朴素选择：{naive:.6g}）；总增益最优解的增益为 {optimum:.6g}：公平的代价为 {price:.6g}。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="230" />
+      <source>Predicted change of {y}</source>
+      <translation>{y} 的预测变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="232" />
+      <source>Predicted change</source>
+      <translation>预测变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="235" />
+      <source>Where to invest first: {name}, {model} of {dependent}</source>
+      <translation>优先投资何处：{name}，{dependent} 的 {model}</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="274" />
+      <source>Chosen</source>
+      <translation>入选</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="274" />
+      <source>Not chosen</source>
+      <translation>未入选</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="275" />
+      <source>Least resilient</source>
+      <translation>韧性最低</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="276" />
+      <source>Lagging group</source>
+      <translation>落后组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="277" />
+      <source>Leading group</source>
+      <translation>领先组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="277" />
+      <source>Other</source>
+      <translation>其他</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="278" />
+      <source>Chosen cities</source>
+      <translation>所选城市</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="279" />
+      <source>Groups</source>
+      <translation>分组</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="283" />
       <source>Gain in the target cities per unit of {name} here</source>
       <translation>此处 {name} 每提高一个单位在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="188" />
+      <location filename="../../processing/algorithms/targeting.py" line="284" />
       <source>Gain in the target cities from the policy here</source>
       <translation>此处实施政策在目标城市中的增益</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="189" />
+      <location filename="../../processing/algorithms/targeting.py" line="285" />
       <source>Rank by gain (1: first; 0: not a candidate)</source>
       <translation>按增益排名（1：第一；0：非候选城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="190" />
+      <location filename="../../processing/algorithms/targeting.py" line="286" />
+      <source>Group (1 least resilient, 2 lagging, 3 leading, 0 other)</source>
+      <translation>分组（1 韧性最低，2 落后组，3 领先组，0 其他）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="287" />
       <source>Chosen (1 yes, 0 no)</source>
       <translation>是否入选（1 是，0 否）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="191" />
+      <location filename="../../processing/algorithms/targeting.py" line="288" />
+      <source>In the total-gain optimum (1 yes, 0 no)</source>
+      <translation>属于总增益最优解（1 是，0 否）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="289" />
       <source>In the naive choice (highest current {name})</source>
       <translation>是否属于朴素选择（当前 {name} 最高）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="192" />
+      <location filename="../../processing/algorithms/targeting.py" line="290" />
+      <source>In the naive choice of the least resilient cities (lowest current {y})</source>
+      <translation>属于韧性最低城市的朴素选择（当前 {y} 最低）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="292" />
       <source>Predicted change of {y} when the chosen cities invest</source>
       <translation>所选城市投资时 {y} 的预测变化</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/targeting.py" line="196" />
-      <source>Predicted change of {y}</source>
-      <translation>{y} 的预测变化</translation>
+      <location filename="../../processing/algorithms/targeting.py" line="293" />
+      <source>Predicted change of {y} with the total-gain optimum</source>
+      <translation>总增益最优解下 {y} 的预测变化</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/targeting.py" line="294" />
+      <source>Predicted change of {y} with the naive choice</source>
+      <translation>朴素选择下 {y} 的预测变化</translation>
     </message>
     <message>
       <source>Change</source>
@@ -6212,6 +6386,14 @@ Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RAN
     <message>
       <source>Choose the policy variable (one of the explanatory variables).</source>
       <translation type="vanished">请选择政策变量（解释变量之一）。</translation>
+    </message>
+    <message>
+      <source>No city is worth choosing: the policy gains nothing in the target cities (or nothing fits the budget).</source>
+      <translation type="vanished">没有值得选择的城市：该政策在目标城市中没有增益（或没有城市符合预算）。</translation>
+    </message>
+    <message>
+      <source>Only {count} candidate cities for {k} to choose: choose fewer cities or more candidates.</source>
+      <translation type="vanished">要选择 {k} 个城市，但只有 {count} 个候选城市：请减少要选择的城市数，或增加候选城市。</translation>
     </message>
     <message>
       <source>Policy variable</source>
@@ -6244,6 +6426,26 @@ Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RAN
     <message>
       <source>Value (the change, the percentage or the target)</source>
       <translation type="vanished">数值（变化量、百分比或目标值）</translation>
+    </message>
+    <message>
+      <source>Where to invest first: the cities whose uplift gains most, within a budget.</source>
+      <translation type="vanished">优先投资何处：在预算内提升后收益最大的城市。</translation>
+    </message>
+    <message>
+      <source>Which cities should get the investment first? For each city, its network reach: the predicted gain of the dependent variable, summed over the target cities (every city, or those of an expression such as the least resilient or the central and western cities), when the policy variable rises there (the column of the model's spatial multiplier). The model is the one “Spatial spillover model” fits, with the same inputs; the change (absolute, percentage or to a target) as in “Spillover scenario”.
+
+The total gain is the sum of the chosen cities' gains, so the best k cities are exactly the k largest gains. With a cost field and a budget, the best cities within the budget come from an integer programme (HiGHS): proven optimal or the gap stated. Candidates can be restricted by an expression.
+
+Outputs: a layer with each city's reach (TG_REACH), gain (TG_GAIN), rank (TG_RANK), whether it is chosen (TG_CHOSEN) or in the naive choice (TG_NAIVE: the cities with the highest current value of the policy variable), and the predicted change of the outcome when the chosen cities invest (TG_CHANGE), mapped by the change; the total gain against the naive choice.</source>
+      <translation type="vanished">哪些城市应优先获得投资？对每个城市计算其网络辐射力：当该城市的政策变量提高时，被解释变量在目标城市（所有城市，或由表达式指定的城市，如韧性最低的城市或中西部城市）中的预测增益之和（即模型空间乘数矩阵的一列）。模型与“空间溢出模型”所估计的相同，输入也相同；变化方式（绝对值、百分比或提高到目标值）与“溢出情景模拟”相同。
+
+总增益是所选城市增益之和，因此最优的 k 个城市恰为增益最大的 k 个城市。给定成本字段和预算时，预算内的最优城市组合由整数规划（HiGHS）求得：证明为最优，或给出最优性差距。候选城市可用表达式限定。
+
+输出：一个图层，含每个城市的辐射力（TG_REACH）、增益（TG_GAIN）、排名（TG_RANK）、是否入选（TG_CHOSEN）、是否属于朴素选择（TG_NAIVE：政策变量当前值最高的城市），以及所选城市投资时结果变量的预测变化（TG_CHANGE），按该变化分级设色；并给出与朴素选择相比的总增益。</translation>
+    </message>
+    <message>
+      <source>targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy</source>
+      <translation type="vanished">targeting,where to invest,priority,ranking,network reach,multiplier,budget,knapsack,spillover,policy,目标选择,优先投资,排序,网络辐射力,乘数,预算,背包问题,溢出效应,政策</translation>
     </message>
   </context>
   <context>
@@ -9611,29 +9813,314 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>Hausman 检验已省略：含{effects}的 {model} 模型无法估计：{reason}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="46" />
+      <location filename="../../core/econometrics/targeting.py" line="146" />
       <source>Choose between 1 and {n} cities (asked for {k}).</source>
       <translation>请选择 1 到 {n} 个城市（当前为 {k} 个）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="58" />
+      <location filename="../../core/econometrics/targeting.py" line="157" />
       <source>The target group of cities is empty: choose at least one city whose gain counts.</source>
       <translation>目标城市组为空：请至少选择一个计入收益的城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="94" />
+      <location filename="../../core/econometrics/targeting.py" line="186" />
       <source>Every city needs a cost that is a number ≥ 0; fill the cost field.</source>
       <translation>每个城市都需要一个 ≥ 0 的成本数值；请填写成本字段。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="96" />
+      <location filename="../../core/econometrics/targeting.py" line="188" />
       <source>The budget must be a positive number (in the units of the cost field).</source>
       <translation>预算必须为正数（单位与成本字段相同）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/targeting.py" line="102" />
+      <location filename="../../core/econometrics/targeting.py" line="190" />
+      <source>Only {count} candidate cities for {k} to choose: choose fewer cities or more candidates.</source>
+      <translation>要选择 {k} 个城市，但只有 {count} 个候选城市：请减少要选择的城市数，或增加候选城市。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="238" />
+      <source>No choice of cities was found within the time limit; raise the time limit.</source>
+      <translation>在时间限制内未找到城市组合；请提高时间限制。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="248" />
+      <source>ranking (exact: the objective is linear)</source>
+      <translation>排序（精确：目标函数为线性）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="251" />
+      <source>0–1 knapsack (integer programme, HiGHS)</source>
+      <translation>0–1 背包问题（整数规划，HiGHS）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="282" />
+      <source>Among the choices with the largest smallest gain, the one with the most total gain is not proven within the time limit ({status}).</source>
+      <translation>在最小增益最大的各组合中，总增益最大的组合未能在时间限制内得到证明（{status}）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="298" />
+      <source>max–min integer programme (HiGHS)</source>
+      <translation>最大最小整数规划（HiGHS）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="458" />
+      <source>threshold search over covering programmes (HiGHS, {steps} steps)</source>
+      <translation>基于覆盖规划的阈值搜索（HiGHS，{steps} 步）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="489" />
+      <source>the total-gain optimum, which keeps the gap ({method})</source>
+      <translation>总增益最优解，它未扩大差距（{method}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="497" />
+      <source>integer programme with the gap row (HiGHS)</source>
+      <translation>含差距约束的整数规划（HiGHS）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="499" />
+      <source>No city can be chosen without widening the gap between the groups: every candidate raises the leading group more than the lagging one. Allow candidates in or near the lagging group, or choose the total gain.</source>
+      <translation>无法在不扩大组间差距的前提下选择任何城市：每个候选城市对领先组的提升都大于对落后组的提升。请允许落后组内或其附近的候选城市，或选择总增益目标。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="565" />
+      <source>The share of the least resilient cities must be above 0 % and at most 100 % (asked for {share:g} %).</source>
+      <translation>韧性最低城市的比例必须大于 0 % 且不超过 100 %（当前为 {share:g} %）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="581" />
+      <source>The {group} is empty: correct its expression so that it holds at least one city.</source>
+      <translation>{group}为空：请更正其表达式，使其至少包含一个城市。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="596" />
+      <source>Unknown objective “{objective}”; use one of {objectives}.</source>
+      <translation>未知的目标“{objective}”；请使用以下之一：{objectives}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="601" />
+      <source>candidate group</source>
+      <translation>候选城市组</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="602" />
+      <source>target group (cities whose gain counts)</source>
+      <translation>目标城市组（计入增益的城市）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="603" />
+      <source>lagging group</source>
+      <translation>落后组</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="605" />
+      <source>The gap objective needs the lagging group (e.g. the central and western cities): give its expression.</source>
+      <translation>缩小差距目标需要落后组（如中西部城市）：请给出其表达式。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="608" />
+      <source>leading group</source>
+      <translation>领先组</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="613" />
+      <source>{count} cities are in both the leading and the lagging group; make the two expressions exclusive.</source>
+      <translation>{count} 个城市同时属于领先组和落后组；请使两个表达式互斥。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="640" />
+      <source>No city is worth choosing: the policy gains nothing in the target cities (or nothing fits the budget).</source>
+      <translation>没有值得选择的城市：该政策在目标城市中没有增益（或没有城市符合预算）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="644" />
+      <source>{count} cities chosen, not {k}: any more would lower the objective or widen the gap.</source>
+      <translation>选择了 {count} 个城市而非 {k} 个：再多选会降低目标值或扩大差距。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting.py" line="701" />
       <source>No set of cities fits the budget within the time limit; raise the time limit.</source>
       <translation>在时间限制内未找到符合预算的城市组合；请延长时间限制。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="25" />
+      <source>Total gain in the target cities</source>
+      <translation>目标城市的总增益</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="26" />
+      <source>Raise the worst-off: the smallest gain among the least resilient cities</source>
+      <translation>提升最弱势城市：韧性最低城市中的最小增益</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="27" />
+      <source>Close the gap: the most total gain without widening the gap between the groups</source>
+      <translation>缩小差距：在不扩大组间差距的前提下总增益最大</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="31" />
+      <source>The choice</source>
+      <translation>所选方案</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="31" />
+      <source>Total-gain optimum</source>
+      <translation>总增益最优解</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="32" />
+      <source>Naive: highest current policy variable</source>
+      <translation>朴素选择：政策变量当前值最高</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="33" />
+      <source>Naive: least resilient cities first</source>
+      <translation>朴素选择：韧性最低的城市优先</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="41" />
+      <source>not proven optimal ({status}; gap unknown)</source>
+      <translation>未证明为最优（{status}；差距未知）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="42" />
+      <source>not proven optimal ({status}; gap {gap})</source>
+      <translation>未证明为最优（{status}；最优性差距 {gap}）</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="51" />
+      <source>Policy and objective</source>
+      <translation>政策与目标</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="54" />
+      <source>Policy: {policy}. Model: {model} of {dependent}, {effects}; {units} units.</source>
+      <translation>政策：{policy}。模型：{dependent} 的{model}，{effects}；{units} 个单元。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="57" />
+      <source>Objective: {objective}.</source>
+      <translation>目标：{objective}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="60" />
+      <source>Limit: a budget of {budget} (units of the cost field); {candidates} candidate cities.</source>
+      <translation>限制：预算 {budget}（成本字段的单位）；{candidates} 个候选城市。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="63" />
+      <source>Limit: at most {k} cities of {candidates} candidates.</source>
+      <translation>限制：在 {candidates} 个候选城市中至多选择 {k} 个。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="65" />
+      <source>Gains are predicted changes of {dependent}; the total is over the {target} target cities. The least resilient cities are the {worst} target cities with the lowest current {dependent}.</source>
+      <translation>增益为 {dependent} 的预测变化；总增益为 {target} 个目标城市之和。韧性最低的城市为当前 {dependent} 最低的 {worst} 个目标城市。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="70" />
+      <source>Groups: {lagging} lagging cities (mean {dependent} {lag_mean}) and {leading} leading cities (mean {lead_mean}): a gap of {gap}.</source>
+      <translation>分组：落后组 {lagging} 个城市（{dependent} 均值 {lag_mean}），领先组 {leading} 个城市（均值 {lead_mean}）：差距为 {gap}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="78" />
+      <source>{count} cities chosen by {method}: {certainty}.</source>
+      <translation>通过{method}选择了 {count} 个城市：{certainty}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="81" />
+      <source>The total-gain optimum it is compared with: {method}, {certainty}.</source>
+      <translation>与之比较的总增益最优解：{method}，{certainty}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="85" />
+      <source>Chosen cities</source>
+      <translation>所选城市</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="91" />
+      <source>Rank by total gain</source>
+      <translation>按总增益排名</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="91" />
+      <source>Gain in the target cities</source>
+      <translation>目标城市中的增益</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="93" />
+      <source>Current {name}</source>
+      <translation>当前 {name}</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="95" />
+      <source>Change of {name} in the city</source>
+      <translation>该城市 {name} 的变化</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="100" />
+      <source>Gains of the least resilient cities</source>
+      <translation>韧性最低城市的增益</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="110" />
+      <source>The {shown} with the lowest {name} of {count}; the layer holds every city.</source>
+      <translation>{count} 个城市中 {name} 最低的 {shown} 个；图层包含所有城市。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="123" />
+      <source>Choice</source>
+      <translation>方案</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="124" />
+      <source>Cost</source>
+      <translation>成本</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="125" />
+      <source>Total gain</source>
+      <translation>总增益</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="125" />
+      <source>Smallest gain of the least resilient</source>
+      <translation>韧性最低城市的最小增益</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="125" />
+      <source>Mean gain of the least resilient</source>
+      <translation>韧性最低城市的平均增益</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="127" />
+      <source>Mean gain, lagging group</source>
+      <translation>平均增益，落后组</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="127" />
+      <source>Mean gain, leading group</source>
+      <translation>平均增益，领先组</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="127" />
+      <source>Change of the gap</source>
+      <translation>差距的变化</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="139" />
+      <source>Price of fairness: the choice gives up {price} of the total gain of the total-gain optimum ({share} %).</source>
+      <translation>公平的代价：该方案比总增益最优解少 {price} 的总增益（{share} %）。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="144" />
+      <source>Against “{naive}”: objective {value} instead of {naive_value}.</source>
+      <translation>相对“{naive}”：目标值为 {value}，而非 {naive_value}。</translation>
+    </message>
+    <message>
+      <location filename="../../core/econometrics/targeting_report.py" line="147" />
+      <source>The gap changes by {change} with the choice (to {after}) and by {optimum} with the total-gain optimum; below zero it narrows.</source>
+      <translation>所选方案使差距变化 {change}（变为 {after}），总增益最优解使其变化 {optimum}；小于零表示差距缩小。</translation>
     </message>
     <message>
       <location filename="../../core/errors.py" line="99" />

@@ -35,6 +35,7 @@ PINNED = [
     (econometrics.EFFECTS, ("none", "unit", "time", "twoway", "random", "random_time")),
     (econometrics.PANEL_SHAPES, ("auto", "cross_section", "wide", "long")),
     (econometrics.CHANGE_KINDS, ("absolute", "percent", "target")),
+    (econometrics.TARGETING_OBJECTIVES, ("total", "worst_off", "gap")),
     (econometrics.GROUPINGS, ("period", "category", "quantile")),
     (econometrics.HETEROGENEITY_METHODS, ("separate", "interaction", "yearly")),
     (econometrics.STANDARD_ERRORS, ("information", "cluster", "bootstrap")),

@@ -32,7 +32,8 @@ TABLES = {"join_report", "index_weights", "moran_by_year", "convergence_sigma", 
           "convergence_groups", "mediation_coefficients", "mediation_effects"}
 REPORTS = {"weights_queen", "weights_economic_geographic", "coverage_300km", "coverage_mclp_pop", "spillover_sdm",
            "heterogeneity_period", "heterogeneity_openness", "scenario_dei_central_west", "convergence", "mediation",
-           "redundancy_300km", "elasticity_gap"}
+           "redundancy_300km", "elasticity_gap",
+           "targeting_dei_central_west"}
 #: GeoDa's LISA colours (DESIGN.md).
 GEODA = {"High-High": "#ff0000", "Low-Low": "#0000ff", "Low-High": "#9696ff", "High-Low": "#ff9696",
          "Not significant": "#f0f0f0"}
