@@ -381,8 +381,8 @@ def scenario_page(demo, maps, year: int):
     share = 100 * result["TOTAL_RECEIVED"] / result["TOTAL_CHANGE"]
     return (Page("scenario map", "溢出情景 Spillover scenario: +10 % digital economy in central and western cities"),
             maps([chosen, layer],
-                 f"Predicted change of resilience (URI {year}) in every city, own + spillover received (SDM, two-way "
-                 f"FE, 6 nearest neighbours): total {result['TOTAL_CHANGE']:.2f}, {share:.0f} % of it spillover"))
+                 f"Predicted change of resilience (URI {year}), own + spillover received (SDM, two-way FE, 6 nearest "
+                 f"neighbours); summed over the cities {result['TOTAL_CHANGE']:.2f}, {share:.0f} % of it spillover"))
 
 
 def targeting_page(demo, maps, year: int):
