@@ -47,6 +47,14 @@ COVERAGE_FILL = "#6BAED6"
 COVERAGE_OUTLINE = "#08519C"
 LINK_COLOR = "#525252"
 CORE_DISTANCE_COLORS = ("#1A9850", "#91CF60", "#FEE08B", "#D73027")
+#: Cores added to an existing network (network redundancy), beside the existing cores' red.
+ADDED_CORE_COLOR = "#6A51A3"
+ADDED_CORE_OUTLINE = "#250F4F"
+#: Overlays that mark cities over a map of changes: the cities chosen for a policy, a naive
+#: choice to compare with, the cities one failure would leave uncovered.
+CHOSEN_OUTLINE = "#E31A1C"
+NAIVE_OUTLINE = "#7A0177"
+FAILURE_OUTLINE = "#1F78B4"
 #: Spatial weights connectivity lines.
 CONNECTIVITY_COLOR = "#505050"
 

@@ -48,10 +48,13 @@ from qgis.core import (
     QgsVectorLayerSimpleLabeling,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QColor, QFont
 
 from ..core.palettes import (
+    ADDED_CORE_COLOR,
+    ADDED_CORE_OUTLINE,
+    CHOSEN_OUTLINE,
     CONNECTIVITY_COLOR,
     CORE_COLOR,
     CORE_DISTANCE_COLORS,
@@ -81,7 +84,8 @@ class Graduated:
 
 @dataclass
 class Categorized:
-    """One colour per value: ``categories`` is a list of (value, colour, label)."""
+    """One colour per value: ``categories`` is a list of (value, colour, label); a :class:`Single`
+    in place of the colour gives that category its own symbol (marker shape, size, outline)."""
 
     field: str
     categories: list[tuple]
@@ -98,6 +102,9 @@ class Single:
     marker: str = "circle"
     opacity: float = 1.0
     outline: str = OUTLINE
+    #: False: polygons and markers drawn as outlines only (an overlay over another layer's colours).
+    fill: bool = True
+    dashed: bool = False  # a dashed outline (polygons) or line
     #: Clip features to the map extent before drawing (QGIS's default). Off for shapes that
     #: may lie wholly outside a map (e.g. coverage circles beside an inset): clipped to nothing,
     #: QGIS still draws them as empty paths, which PDF readers report as syntax errors.
@@ -143,8 +150,14 @@ def _base_symbol(layer, color: str, spec: Single | None = None) -> QgsSymbol:
         symbol_layer = symbol.symbolLayer(0)
         symbol_layer.setStrokeColor(QColor(spec.outline if spec else OUTLINE))
         symbol_layer.setStrokeWidth(spec.width if spec else 0.1)
+        if spec is not None and not spec.fill:
+            symbol_layer.setBrushStyle(Qt.NoBrush)
+        if spec is not None and spec.dashed:
+            symbol_layer.setStrokeStyle(Qt.DashLine)
     elif geometry == QgsWkbTypes.LineGeometry:
         symbol.setWidth(spec.width if spec else 0.4)
+        if spec is not None and spec.dashed:
+            symbol.symbolLayer(0).setPenStyle(Qt.DashLine)
     elif geometry == QgsWkbTypes.PointGeometry:
         symbol.setSize(spec.size if spec else 2.0)
         if spec is not None:
@@ -159,6 +172,10 @@ def _base_symbol(layer, color: str, spec: Single | None = None) -> QgsSymbol:
             }
             symbol.symbolLayer(0).setShape(shapes.get(spec.marker, shapes["circle"]))
             symbol.symbolLayer(0).setStrokeColor(QColor(spec.outline))
+            if not spec.fill:  # a ring: the outline in the symbol's colour, its width
+                symbol.symbolLayer(0).setFillColor(QColor(0, 0, 0, 0))
+                symbol.symbolLayer(0).setStrokeColor(QColor(spec.color))
+                symbol.symbolLayer(0).setStrokeWidth(spec.width)
     if spec is not None:
         symbol.setOpacity(spec.opacity)
         symbol.setClipFeaturesToExtent(spec.clip)
@@ -197,7 +214,8 @@ def graduated_renderer(layer, spec: Graduated):
 
 def categorized_renderer(layer, spec: Categorized):
     categories = [
-        QgsRendererCategory(value, _base_symbol(layer, color), label)
+        QgsRendererCategory(value, _base_symbol(layer, color.color, color) if isinstance(color, Single)
+                            else _base_symbol(layer, color), label)
         for value, color, label in spec.categories
     ]
     return QgsCategorizedSymbolRenderer(spec.field, categories)
@@ -632,6 +650,25 @@ def core_marker_style(label_field: str | None = "NAME", name: str | None = None,
     """Core cities as red stars, labelled with ``label_field`` (None: no labels)."""
     return Style(renderer=Single(color=CORE_COLOR, marker="star", size=5.0, outline=CORE_OUTLINE),
                  labels=Labels(label_field, size=9.0) if label_field else None, aliases=aliases or {}, name=name)
+
+
+def network_cores_style(label_field: str | None = "NAME", new_field: str = "NEW", name: str | None = None,
+                        aliases: dict | None = None) -> Style:
+    """Cores of a network, existing (red stars, as :func:`core_marker_style`) and additional
+    (``new_field`` = 1: purple stars), labelled with ``label_field`` (None: no labels)."""
+    existing = Single(color=CORE_COLOR, marker="star", size=5.0, outline=CORE_OUTLINE)
+    added = Single(color=ADDED_CORE_COLOR, marker="star", size=5.0, outline=ADDED_CORE_OUTLINE)
+    return Style(renderer=Categorized(new_field, [(0, existing, style_tr("Existing core")),
+                                                  (1, added, style_tr("Additional core"))]),
+                 labels=Labels(label_field, size=9.0) if label_field else None, aliases=aliases or {}, name=name)
+
+
+def outline_style(color: str = CHOSEN_OUTLINE, width: float = 0.6, dashed: bool = False,
+                  name: str | None = None) -> Style:
+    """Polygons as outlines only (markers as rings): an overlay that marks features (e.g. the
+    cities chosen for a policy) over another layer's colours."""
+    return Style(renderer=Single(color=color, outline=color, width=width, fill=False, dashed=dashed, clip=False),
+                 name=name)
 
 
 def links_style(radius_km: float | None = None, field: str = "COVERED", name: str | None = None,

@@ -95,6 +95,8 @@ class Demo:
         for folder in ("reports", "charts", "weights", "tables"):
             (out / folder).mkdir(parents=True, exist_ok=True)
         self.steps: list[tuple[str, float, str]] = []
+        #: The outputs of the steps that the report reads ({key: processing.run's result}).
+        self.results: dict[str, dict] = {}
         self.project = QgsProject()
         self.project.setTitle("Digital economy and urban resilience: China's cities, 2011–2019 (SYNTHETIC panel)")
         # The Albers projection of the report maps, named (a bare PROJ string is a nameless CRS).
@@ -372,6 +374,7 @@ def network_redundancy(demo: Demo):
         "REPORT": demo.file("reports", "redundancy_300km.html"),
     }, {"CORES": ("coverage", "Cores and their N-1 loss (300 km)", False),
         "OUTPUT": ("coverage", "Cities by redundancy (300 km)", False)})
+    demo.results["networkredundancy"] = result
     return (f"N-1 at 300 km: {100 * result['BACKUP_SHARE']:.1f} % of cities covered twice, worst single failure "
             f"uncovers {result['WORST_LOST']} cities; {result['N_ADDED']} more cores keep every city covered under "
             f"any single failure ({result['N_UNPROTECTABLE']} cities reachable by one candidate only), "
@@ -478,6 +481,7 @@ def spillover_scenario(demo: Demo):
         "REPORT": demo.file("reports", "scenario_dei_central_west.html"),
         "TABLE": demo.file("tables", "scenario_dei_central_west.csv"), "OUTPUT": demo.layer("scenario_dei"),
     }, {"OUTPUT": ("spillover", "Scenario: +10 % digital economy in central and western cities", False)})
+    demo.results["scenario"] = result
     share = 100 * result["TOTAL_RECEIVED"] / result["TOTAL_CHANGE"]
     return (f"+10 % DEI in {result['CHOSEN']} central/western cities (SDM, two-way FE, 6-NN): total change of "
             f"URI {result['TOTAL_CHANGE']:.4f}, of which {share:.0f} % spillover")
@@ -491,6 +495,7 @@ def investment_targeting(demo: Demo):
         "TARGET": "\"region\" IN ('central', 'west')", "OUTPUT": demo.layer("targeting_dei"),
         "REPORT": demo.file("reports", "targeting_dei_central_west.html"),
     }, {"OUTPUT": ("spillover", "Where to invest first: 20 cities for central and western resilience", False)})
+    demo.results["targeting"] = result
     return (f"20 cities where +0.1 DEI lifts central/western resilience most: gain {result['GAIN']:.4f}, "
             f"against {result['NAIVE_GAIN']:.4f} for the 20 cities with the highest DEI")
 

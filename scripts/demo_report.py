@@ -208,14 +208,39 @@ def map_page(demo, layers: list, subtitle: str = "", china: int = 0, *, book: Pd
             parameters["INPUT"] = layers[0]
         else:  # several layers: the visible layers of a project, as from the desktop
             private.project.setCrs(demo.project.crs())
-            for layer in layers:
+            for layer in layers:  # appended to the layer tree, so that the first is drawn on top
                 clone = layer.clone()
                 clone.setName(layer.name())
-                private.project.addMapLayer(clone)
+                private.project.addMapLayer(clone, False)
+                private.project.layerTreeRoot().addLayer(clone)
             context.setProject(private.project)
         processing.run(book_report_map(book), parameters, context=context, feedback=QgsProcessingFeedback())
         del context  # before the project it points to
     return page
+
+
+def marked(layer, keep, style, dissolve: bool = False):
+    """An overlay for a map page: the features of ``layer`` for which ``keep(feature)`` is true,
+    in memory (one feature of their union when ``dissolve``: the outline of a region, not of each
+    city), styled with ``style`` (``processing/styling.py``: the styles live in one place)."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer, QgsWkbTypes
+
+    from digital_resilience.processing.styling import apply_style
+
+    kind = {QgsWkbTypes.PolygonGeometry: "MultiPolygon", QgsWkbTypes.PointGeometry: "Point"}[layer.geometryType()]
+    overlay = QgsVectorLayer(f"{kind}?crs={layer.crs().authid()}", style.name or layer.name(), "memory")
+    geometries = [f.geometry() for f in layer.getFeatures() if keep(f) and not f.geometry().isEmpty()]
+    if dissolve and geometries:
+        geometries = [QgsGeometry.unaryUnion([g.makeValid() for g in geometries])]
+    features = []
+    for geometry in geometries:
+        feature = QgsFeature()
+        feature.setGeometry(geometry)
+        features.append(feature)
+    overlay.dataProvider().addFeatures(features)
+    overlay.updateExtents()
+    apply_style(overlay, style)
+    return overlay
 
 
 # ----------------------------------------------------------------------- charts
@@ -334,6 +359,74 @@ def cover_layout(layout, demo, pages: list[Page]) -> None:
         place(label, rect)
 
 
+# ----------------------------------------------------------------- policy pages
+def renamed(layer, name: str):
+    """A clone of a project layer (same source, style and aliases) under another name: the
+    legend's heading says what the colours show where the project's name says which run it is."""
+    clone = layer.clone()
+    clone.setName(name)
+    return clone
+
+
+def scenario_page(demo, maps, year: int):
+    """The spillover scenario: each city's predicted change (own + received) in the scenario
+    layer's own style, the cities chosen for the policy outlined as one region."""
+    from digital_resilience.processing.styling import outline_style
+
+    layer = renamed(demo.project_layer("Scenario: +10 % digital economy in central and western cities"),
+                    f"Predicted change of URI {year}")
+    result = demo.results["scenario"]
+    chosen = marked(layer, lambda f: f["SC_CHOSEN"] == 1, outline_style(
+        width=0.8, name=f"Cities given +10 % DEI ({result['CHOSEN']}, central and west)"), dissolve=True)
+    share = 100 * result["TOTAL_RECEIVED"] / result["TOTAL_CHANGE"]
+    return (Page("scenario map", "溢出情景 Spillover scenario: +10 % digital economy in central and western cities"),
+            maps([chosen, layer],
+                 f"Predicted change of resilience (URI {year}), own + spillover received (SDM, two-way FE, 6 nearest "
+                 f"neighbours); summed over the cities {result['TOTAL_CHANGE']:.2f}, {share:.0f} % of it spillover"))
+
+
+def targeting_page(demo, maps, year: int):
+    """Where to invest first: the predicted change when the chosen cities invest (the layer's
+    own style), the chosen cities outlined and the naive choice (highest DEI) dashed."""
+    from digital_resilience.core.palettes import NAIVE_OUTLINE
+    from digital_resilience.processing.styling import outline_style
+
+    layer = renamed(demo.project_layer("Where to invest first: 20 cities for central and western resilience"),
+                    f"Predicted change of URI {year}")
+    result = demo.results["targeting"]
+    overlays = [marked(layer, lambda f: f["TG_CHOSEN"] == 1, outline_style(
+        width=0.7, name=f"The {result['CHOSEN']} chosen cities"))]
+    if "TG_NAIVE" in layer.fields().names():
+        overlays.insert(0, marked(layer, lambda f: f["TG_NAIVE"] == 1, outline_style(
+            NAIVE_OUTLINE, width=0.6, dashed=True, name=f"Naive choice: the {result['CHOSEN']} highest DEI {year}")))
+    return (Page("targeting map", "投资选址 Where to invest first: 20 cities for central and western resilience"),
+            maps([*overlays, layer],
+                 f"+0.1 DEI where it lifts central and western resilience most (SDM): gain {result['GAIN']:.2f}, "
+                 f"against {result['NAIVE_GAIN']:.2f} for the naive choice"))
+
+
+def redundancy_page(demo, maps):
+    """N−1 of the 300 km network: cities by redundancy and the cores (existing / added) in the
+    algorithm's styles, the cities lost in the worst single failure outlined."""
+    from digital_resilience.core.palettes import FAILURE_OUTLINE
+    from digital_resilience.processing.styling import outline_style
+
+    cities = demo.project_layer("Cities by redundancy (300 km)")
+    cores = demo.project_layer("Cores and their N-1 loss (300 km)")
+    result = demo.results["networkredundancy"]
+    layers = [cores, cities]
+    if result["WORST_CORE"]:
+        name = next((f["NAME"] for f in cores.getFeatures() if str(f["CORE_ID"]) == result["WORST_CORE"]), "")
+        layers.insert(0, marked(cities, lambda f: str(f["LOST_IF"]) == result["WORST_CORE"], outline_style(
+            FAILURE_OUTLINE, width=0.8, name=f"Worst single failure: {result['WORST_LOST']} cities lost if "
+                                             f"{name} fails"), dissolve=True))
+    return (Page("redundancy map", "网络冗余 Network redundancy (N−1) within 300 km"),
+            maps(layers,
+                 f"{100 * result['BACKUP_SHARE']:.1f} % of cities covered twice by the 300 km cores; "
+                 f"{result['N_ADDED']} additional cores keep every city covered under any single core failure "
+                 f"({'proven optimal' if result['OPTIMAL'] else 'gap %.2f %%' % (100 * result['GAP'])})", china=1))
+
+
 # ----------------------------------------------------------------------- report
 def build_report(demo, target: Path, year: int = 2019) -> list[Page]:
     """Write the report to ``target`` (one document: cover, then the pages); returns its
@@ -371,9 +464,12 @@ def build_report(demo, target: Path, year: int = 2019) -> list[Page]:
              layer("Cities by nearest core")],
             "Set covering: the fewest core cities with every city within 300 km (geodesic), proven optimal",
             china=1)),
+        redundancy_page(demo, maps),
         (Page("spillover residuals map", "空间溢出模型残差 Spillover model: residual clusters"), maps(
             [layer("Residual clusters of the spillover model")],
             f"Spatial Durbin model, two-way fixed effects, 2011–2019: LISA of the residuals in {year}")),
+        scenario_page(demo, maps, year),
+        targeting_page(demo, maps, year),
         (Page("convergence charts", "收敛 σ-convergence of resilience"), partial(
             chart_page, images=[charts / "convergence_sigma.png"],
             subtitle="Regional differences over the years: dispersion, coefficient of variation by region, "

@@ -7,6 +7,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputBoolean,
     QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
     QgsProcessingParameterExpression,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterField,
@@ -21,7 +22,7 @@ from ..io.expressions import expression_mask
 from ..io.invalid_geometries import output_wkb_type
 from ..parameters.cities import INPUT, add_city_parameters, city_point_parameters, read_cities
 from ..parameters.help import as_advanced, with_help
-from ..styling import Categorized, Style, attach_style, core_marker_style
+from ..styling import Categorized, Style, attach_style, network_cores_style
 
 
 class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
@@ -104,9 +105,13 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
         ):
             self.addOutput(QgsProcessingOutputNumber(name, description))
         self.addOutput(QgsProcessingOutputBoolean("OPTIMAL", self.tr("Proven optimal")))
+        self.addOutput(QgsProcessingOutputString(
+            "WORST_CORE", self.tr("Core of the worst single failure (its id, as in LOST_IF; empty when none)")))
 
     # ------------------------------------------------------------------ run
     def process(self, parameters, context, feedback):
+        import numpy as np
+
         from ...core.coverage.analysis import describe_status
         from ...core.coverage.redundancy import network_redundancy, unprotectable_message
         from ...core.coverage.report import summary_rows
@@ -155,6 +160,7 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
             "N_TARGET": len(result.target_added) if result.target_added is not None else -1,
             "GAP": result.result.gap_or(-1.0),
             "OPTIMAL": bool(result.result.optimal),
+            "WORST_CORE": str(np.asarray(ids)[worst.core]) if worst is not None and len(worst.cities) else "",
         })
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
         if report_path:
@@ -189,7 +195,7 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
         cores = cores_frame(sites, ids, result, crs_to_pyproj(crs))
         dest = frame_to_sink(self, parameters, self.CORES, context, cores, QgsWkbTypes.Point, crs)
         outputs[self.CORES] = dest
-        attach_style(context, dest, core_marker_style(
+        attach_style(context, dest, network_cores_style(
             "NAME", name=self.tr("Cores and their N−1 loss"),
             aliases={"CORE_ID": self.tr("Core"), "NAME": self.tr("Core name"),
                      "NEW": self.tr("Additional core (1 = yes)"),

@@ -3319,17 +3319,17 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
   <context>
     <name>NetworkRedundancyAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="32" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="33" />
       <source>Network redundancy (N−1)</source>
       <translation>网络冗余（N−1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="33" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="34" />
       <source>What each core's failure costs; the fewest cores to add so no single failure uncovers a city.</source>
       <translation>每个核心失效的损失；使任一单点失效都不致城市失去覆盖的最少新增核心。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="37" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="38" />
       <source>For a given set of cores (e.g. IS_CORE = 1 from Core–node coverage, or the existing data centres), a geodesic radius (300 km in the study) and optionally a demand field:
 
 • N−1: for each core, the cities (and demand) that lose coverage when it fails, i.e. that no other core covers; the worst single failure;
@@ -3346,207 +3346,212 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
 输出：城市及其半径内核心数（N_COVER）、状态（backup 备份 / single 单一 / uncovered 未覆盖）、其失效会使该城市失去覆盖的核心（LOST_IF、LOST_NAME）、是否为新增核心（NEW_CORE）及新增后的核心数（N_AFTER）；核心（现有与新增，NEW = 1）及其失效时失去覆盖的城市与需求（LOST_N、LOST_DEM、LOST_SH）和新增后的损失（AFTER_N）；HTML 摘要。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="36" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="37" />
       <source>coverage,core,node,redundancy,n-1,failure,backup,resilience,data centre,radius,300 km</source>
       <translation>覆盖,核心,节点,冗余,N-1,失效,备份,韧性,数据中心,半径,300 km</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="68" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="69" />
       <source>Cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="70" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="71" />
       <source>Cores of the network (field or expression, e.g. "IS_CORE" = 1)</source>
       <translation>网络的核心（字段或表达式，如 "IS_CORE" = 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="72" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="73" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="75" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="76" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="77" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="78" />
       <source>Demand field (losses weighted by it; default: 1 per city)</source>
       <translation>需求字段（损失按其加权；默认每城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="79" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="80" />
       <source>Candidate cores to add</source>
       <translation>可新增的候选核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="81" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="82" />
       <source>Candidates for additional cores (expression; empty: every city)</source>
       <translation>新增核心的候选（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="85" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="86" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="91" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
       <source>Cities with their redundancy</source>
       <translation>城市及其冗余</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="94" />
       <source>Cores and their N−1 loss</source>
       <translation>核心及其 N−1 损失</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="95" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="96" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="95" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="96" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="97" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="98" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="98" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="99" />
       <source>Share of cities covered twice or more</source>
       <translation>被两个及以上核心覆盖的城市比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="99" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="100" />
       <source>Cities lost in the worst single failure</source>
       <translation>最严重单点失效中失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="100" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="101" />
       <source>Additional cores for coverage under any single failure</source>
       <translation>任一单点失效下保持覆盖所需新增核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="101" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="102" />
       <source>Cities that cannot be protected</source>
       <translation>无法保护的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="102" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="103" />
       <source>Fewest additional cores to cover 100 % of the cities (no failure)</source>
       <translation>覆盖 100 % 城市所需最少新增核心（无失效）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="103" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="104" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="106" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="107" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="131" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="109" />
+      <source>Core of the worst single failure (its id, as in LOST_IF; empty when none)</source>
+      <translation>最严重单点故障的核心（其编号，同 LOST_IF；无则为空）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="136" />
       <source>N−1 analysis of {cores} cores at {radius} km for {n} cities…</source>
       <translation>正在对 {n} 个城市、{cores} 个核心在 {radius} km 半径下进行 N−1 分析…</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="141" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="146" />
       <source>The additional cores are not proven the fewest: {status}. Raise the time limit to close the gap.</source>
       <translation>新增核心数未被证明为最少：{status}。请提高时间限制以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="178" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="184" />
       <source>Covered twice or more (backup)</source>
       <translation>两个及以上核心覆盖（有备份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="179" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="185" />
       <source>Lost if its only core fails</source>
       <translation>唯一核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="180" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="186" />
       <source>Not covered</source>
       <translation>未覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="183" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="189" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="183" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="189" />
       <source>Additional core (1 = yes)</source>
       <translation>新增核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="184" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="190" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="185" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="191" />
       <source>Redundancy (backup / single / uncovered)</source>
       <translation>冗余（backup 备份 / single 单一 / uncovered 未覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="186" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="192" />
       <source>Uncovered if this core fails</source>
       <translation>此核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="186" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="192" />
       <source>Name of that core</source>
       <translation>该核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="187" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="193" />
       <source>Cores within the radius after the additions</source>
       <translation>新增后半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="188" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="194" />
       <source>Cities by redundancy ({radius} km)</source>
       <translation>城市冗余（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="194" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="200" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="194" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="200" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="196" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="202" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="196" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="202" />
       <source>Cities lost if it fails</source>
       <translation>其失效时失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="197" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="203" />
       <source>Demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="198" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="204" />
       <source>Share of demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="199" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="205" />
       <source>Cities lost if it fails, after the additions</source>
       <translation>新增后其失效时失去覆盖的城市数</translation>
     </message>
@@ -5903,122 +5908,132 @@ The unit id field (e.g. adcode) identifies units in the files; without it the fe
   <context>
     <name>Styling</name>
     <message>
-      <location filename="../../processing/styling.py" line="281" />
+      <location filename="../../processing/styling.py" line="299" />
       <source>Style written by the Digital Resilience Toolkit</source>
       <translation>由数字韧性工具箱写入的样式</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="429" />
+      <location filename="../../processing/styling.py" line="447" />
       <source>Natural breaks (Fisher–Jenks)</source>
       <translation>自然断点（Fisher–Jenks）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="430" />
+      <location filename="../../processing/styling.py" line="448" />
       <source>Quantiles</source>
       <translation>分位数</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="431" />
+      <location filename="../../processing/styling.py" line="449" />
       <source>Equal interval</source>
       <translation>等间距</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="432" />
+      <location filename="../../processing/styling.py" line="450" />
       <source>Standard deviation</source>
       <translation>标准差</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="433" />
+      <location filename="../../processing/styling.py" line="451" />
       <source>Box plot</source>
       <translation>箱线图</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="510" />
+      <location filename="../../processing/styling.py" line="528" />
       <source>High-High</source>
       <translation>高-高</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="511" />
+      <location filename="../../processing/styling.py" line="529" />
       <source>Low-Low</source>
       <translation>低-低</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="512" />
+      <location filename="../../processing/styling.py" line="530" />
       <source>Low-High</source>
       <translation>低-高</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="513" />
+      <location filename="../../processing/styling.py" line="531" />
       <source>High-Low</source>
       <translation>高-低</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="514" />
+      <location filename="../../processing/styling.py" line="532" />
       <source>Other positive</source>
       <translation>其他正关联</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="515" />
+      <location filename="../../processing/styling.py" line="533" />
       <source>Negative</source>
       <translation>负关联</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="516" />
+      <location filename="../../processing/styling.py" line="534" />
       <source>Not significant</source>
       <translation>不显著</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="517" />
+      <location filename="../../processing/styling.py" line="535" />
       <source>No neighbours</source>
       <translation>无邻居</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="518" />
+      <location filename="../../processing/styling.py" line="536" />
       <source>No data</source>
       <translation>无数据</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="519" />
+      <location filename="../../processing/styling.py" line="537" />
       <source>Hot spot (99% confidence)</source>
       <translation>热点（99% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="520" />
+      <location filename="../../processing/styling.py" line="538" />
       <source>Hot spot (95% confidence)</source>
       <translation>热点（95% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="521" />
+      <location filename="../../processing/styling.py" line="539" />
       <source>Hot spot (90% confidence)</source>
       <translation>热点（90% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="522" />
+      <location filename="../../processing/styling.py" line="540" />
       <source>Cold spot (90% confidence)</source>
       <translation>冷点（90% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="523" />
+      <location filename="../../processing/styling.py" line="541" />
       <source>Cold spot (95% confidence)</source>
       <translation>冷点（95% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="524" />
+      <location filename="../../processing/styling.py" line="542" />
       <source>Cold spot (99% confidence)</source>
       <translation>冷点（99% 置信度）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="624" />
+      <location filename="../../processing/styling.py" line="642" />
       <source>beyond {radius} km (not covered)</source>
       <translation>{radius} km 以外（未覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="645" />
+      <location filename="../../processing/styling.py" line="661" />
+      <source>Existing core</source>
+      <translation>现有核心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/styling.py" line="662" />
+      <source>Additional core</source>
+      <translation>新增核心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/styling.py" line="682" />
       <source>within {radius} km</source>
       <translation>{radius} km 以内</translation>
     </message>
     <message>
-      <location filename="../../processing/styling.py" line="646" />
+      <location filename="../../processing/styling.py" line="683" />
       <source>beyond {radius} km</source>
       <translation>{radius} km 以外</translation>
     </message>
@@ -12138,7 +12153,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>城市的代码或名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="120" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="125" />
       <source>No core expression is given; choose the field that marks the cores (e.g. "IS_CORE" = 1 from Core–node coverage).</source>
       <translation>未给出核心表达式；请选择标记核心的字段（如“核心–节点覆盖”输出的 "IS_CORE" = 1）。</translation>
     </message>

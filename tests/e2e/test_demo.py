@@ -41,7 +41,9 @@ GEODA = {"High-High": "#ff0000", "Low-Low": "#0000ff", "Low-High": "#9696ff", "H
 #: are left out: poppler extracts no digits from Qt's PDF text in Noto Sans CJK (they show).
 PAGES = ["Digital economy index", "Urban resilience index", "Rankings", "Coupling coordination of DEI and URI",
          "Global spatial autocorrelation", "LISA clusters of resilience", "Hot and cold spots of resilience",
-         "Core-node coverage within", "Spillover model: residual clusters", "convergence of resilience"]
+         "Core-node coverage within", "Network redundancy", "Spillover model: residual clusters",
+         "Spillover scenario", "Where to invest first",
+         "convergence of resilience"]
 
 
 def demo_module():
@@ -205,8 +207,8 @@ def test_the_report_is_small_clean_and_embeds_each_font_once(demo_run, report_pa
     "No current point in closepath" on the coverage page)."""
     pdf = demo_run.out / "report.pdf"
     size = pdf.stat().st_size
-    print(f"report.pdf: {size / 1e6:.2f} MB")
-    assert size < 5_000_000
+    print(f"report.pdf: {size / 1e6:.2f} MB, {size / len(report_pages) / 1e3:.0f} kB a page")
+    assert size < 450_000 * len(report_pages)  # 5.3 MB for 14 pages; each page's own font: 1.5 MB a page
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     names = [line.split()[0] for line in fonts.splitlines()[2:] if line.strip()]
     assert names and len(names) == len(set(names)), fonts
@@ -254,6 +256,44 @@ def test_the_lisa_page_shows_geoda_colours_and_its_legend(demo_run, report_pages
     column = pixels[max(top - 80, 0):bottom + 80, left:right + 1]
     for label in ("High-High", "Low-Low", "High-Low", "Not significant"):
         assert mask(column, GEODA[label]).sum() >= 0.6 * len(swatch), label
+
+
+def page_number(report_pages, title: str) -> int:
+    return next(i for i, text in enumerate(report_pages[1:], start=2) if title in " ".join(text.split()))
+
+
+def test_the_policy_pages_draw_their_marks_over_the_algorithms_styles(demo_run, report_pages, tmp_path, qgis_app):
+    """Scenario, targeting and network redundancy (issue 17): each page's legend names what it marks,
+    and the marks are drawn over the map, not hidden under its polygons (a page's layers are listed
+    top first: before, the last was drawn on top and the cores lay under the cities)."""
+    from digital_resilience.core.palettes import (
+        ADDED_CORE_COLOR,
+        CHOSEN_OUTLINE,
+        CORE_COLOR,
+        FAILURE_OUTLINE,
+        NAIVE_OUTLINE,
+    )
+
+    pdf = demo_run.out / "report.pdf"
+    expected = {
+        "Spillover scenario": (["Predicted change of URI", "Cities given"], [CHOSEN_OUTLINE]),
+        "Where to invest first": (["Predicted change of URI", "chosen cities", "Naive choice"],
+                                  [CHOSEN_OUTLINE, NAIVE_OUTLINE]),
+        "Network redundancy": (["Cities by redundancy", "Covered twice or more (backup)", "Lost if its only core fails",
+                                "Existing core", "Additional core", "Worst single failure"],
+                               [CORE_COLOR, ADDED_CORE_COLOR, FAILURE_OUTLINE]),
+    }
+    for title, (labels, colours) in expected.items():
+        number = page_number(report_pages, title)
+        text = " ".join(report_pages[number - 1].split())
+        for label in labels:
+            assert label in text, (title, label)
+        pixels = rendered_page(pdf, number, tmp_path, dpi=100)
+        width = pixels.shape[1]
+        for colour in colours:
+            found = np.argwhere(mask(pixels, colour, tolerance=30))
+            # more than a legend swatch: on the map, right of the legend's column (0 when under the map)
+            assert (found[:, 1] > width / 3).sum() > 100, (title, colour, len(found))
 
 
 def test_the_algorithms_html_reports_and_charts_are_there(demo_run):

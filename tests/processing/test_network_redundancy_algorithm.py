@@ -65,6 +65,8 @@ def test_n_minus_1_of_the_set_covering_cores(covered_cities, provider, tmp_path)
     lost = {f["CORE_ID"]: f["LOST_N"] for f in rows if f["NEW"] == 0}
     assert sum(lost.values()) == single
     assert result["WORST_LOST"] == max(lost.values())
+    # No demand field: the worst failure is the one that uncovers the most cities (first of a tie).
+    assert result["WORST_CORE"] == str(next(core for core, n in lost.items() if n == max(lost.values())))
     html = (tmp_path / "redundancy.html").read_text(encoding="utf-8")
     assert result["N_TARGET"] == 0  # a set cover reaches the 100 % target already
     assert "Single failures (N−1)" in html and "Coverage target" in html and ("proven optimal" in html or "gap" in html)
@@ -148,5 +150,11 @@ def test_outputs_are_styled_when_loaded(covered_cities, provider, qgis_new_proje
     assert {c.value() for c in cities.renderer().categories()} >= {"backup", "single", "uncovered"}
     assert cities.attributeAlias(cities.fields().lookupField("LOST_IF")) == "Uncovered if this core fails"
     cores = project.mapLayer(result["CORES"])
-    assert cores.renderer().symbol().symbolLayer(0).shape() == QgsSimpleMarkerSymbolLayerBase.Star
+    assert isinstance(cores.renderer(), QgsCategorizedSymbolRenderer)
+    assert cores.renderer().classAttribute() == "NEW"  # existing and additional cores told apart
+    categories = {c.value(): c for c in cores.renderer().categories()}
+    assert set(categories) == {0, 1}
+    assert [categories[v].label() for v in (0, 1)] == ["Existing core", "Additional core"]
+    assert all(c.symbol().symbolLayer(0).shape() == QgsSimpleMarkerSymbolLayerBase.Star for c in categories.values())
+    assert categories[0].symbol().color() != categories[1].symbol().color()
     assert cores.attributeAlias(cores.fields().lookupField("LOST_N")) == "Cities lost if it fails"

@@ -163,6 +163,31 @@ def test_coverage_and_link_styles(qgis_app):
     assert distances.labels == ["0 – 100 km", "100 – 200 km", "200 – 300 km", "beyond 300 km (not covered)"]
 
 
+def test_outline_overlays_leave_the_colours_below_visible(qgis_app):
+    """Overlays of the report's policy pages (chosen cities over a map of changes): polygons drawn
+    as outlines only, dashed on request, markers as rings; the symbol's own colour is the outline."""
+    from qgis.core import QgsVectorLayer
+    from qgis.PyQt.QtCore import Qt
+
+    from digital_resilience.core.palettes import CHOSEN_OUTLINE
+    from digital_resilience.processing.styling import apply_style, outline_style
+
+    polygons = QgsVectorLayer("Polygon?crs=EPSG:4326", "chosen", "memory")
+    apply_style(polygons, outline_style(name="Chosen cities"))
+    fill = polygons.renderer().symbol().symbolLayer(0)
+    assert polygons.name() == "Chosen cities"
+    assert fill.brushStyle() == Qt.NoBrush and fill.strokeStyle() == Qt.SolidLine
+    assert fill.strokeColor().name() == CHOSEN_OUTLINE.lower() and fill.strokeWidth() == pytest.approx(0.6)
+    apply_style(polygons, outline_style("#111111", width=0.5, dashed=True))
+    fill = polygons.renderer().symbol().symbolLayer(0)
+    assert fill.strokeStyle() == Qt.DashLine and fill.strokeColor().name() == "#111111"
+    points = QgsVectorLayer("Point?crs=EPSG:4326", "ring", "memory")
+    apply_style(points, outline_style("#1f78b4", width=0.8))
+    marker = points.renderer().symbol().symbolLayer(0)
+    assert marker.fillColor().alpha() == 0 and marker.strokeColor().name() == "#1f78b4"
+    assert marker.strokeWidth() == pytest.approx(0.8)
+
+
 def test_cjk_font_is_installed_for_labels(qgis_app):
     from digital_resilience.processing.styling import CJK_FONT, cjk_font_family
 
