@@ -44,7 +44,8 @@ COUNTIES = 2848
 ALBERS_CHINA = ("+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 "
                 "+x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs")
 # Kinds of county-level unit by the end of the name, longest suffix first.
-KINDS = (("直辖", "area administered by the prefecture"), ("自治县", "autonomous county"), ("自治旗", "autonomous banner"), ("林区", "forestry district"),
+KINDS = (("直辖", "area administered by the prefecture"),
+         ("自治县", "autonomous county"), ("自治旗", "autonomous banner"), ("林区", "forestry district"),
          ("特区", "special district"), ("区", "district"), ("县", "county"), ("旗", "banner"),
          ("市", "county-level city"))
 
