@@ -276,7 +276,7 @@ def unprotectable_message(result: RedundancyResult) -> Message | None:
                    count=len(lone), radius=f"{result.radius_km:g}", names=preview(result.names[lone]))
 
 
-CITY_FIELDS = ("IS_CORE", "NEW_CORE", "N_COVER", "STATUS", "LOST_IF", "LOST_NAME", "N_AFTER")
+CITY_FIELDS = ("IS_CORE", "NEW_CORE", "N_COVER", "STATUS", "LOST_IF", "LOST_NAME", "N_AFTER", "CNTY_CORE")
 
 
 def cities_frame(frame, ids, result: RedundancyResult):
@@ -309,6 +309,11 @@ def cities_frame(frame, ids, result: RedundancyResult):
     cities["LOST_NAME"] = lost_name
     after = result.cover_count_after if result.cover_count_after is not None else result.cover_count
     cities["N_AFTER"] = after.astype(np.int32)
+    if result.counties is not None:  # the additional cores of the county target
+        county_core = np.zeros(n, dtype=np.int32)
+        if result.counties.added is not None:
+            county_core[result.counties.added] = 1
+        cities["CNTY_CORE"] = county_core
     return cities
 
 
