@@ -368,7 +368,7 @@ def network_redundancy(demo: Demo):
     result = demo.run("resilience:networkredundancy", {
         "INPUT": demo.layer_source("coverage_cities"), "ID_FIELD": "adcode", "NAME_FIELD": "name",
         "CORE_EXPRESSION": '"IS_CORE" = 1', "RADIUS": 300,
-        "COUNTIES": str(demo.out / "counties.gpkg"), "COUNTY_TARGET": 90,
+        "COUNTIES": str(SAMPLE / "china_counties.gpkg"), "COUNTY_TARGET": 90,
         "OUTPUT": demo.layer("redundancy_cities"), "CORES": demo.layer("redundancy_cores"),
         "COUNTIES_OUTPUT": demo.layer("redundancy_counties"),
         "REPORT": demo.file("reports", "redundancy_300km.html"),
@@ -616,8 +616,6 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True)
     # The sample cities are the GeoPackage's first layer; every step adds its layers to it.
     shutil.copyfile(SAMPLE / "china_cities.gpkg", args.out / "demo.gpkg")
-    # the county-level units (network redundancy's county target), copied: QGIS rewrites what it opens
-    shutil.copyfile(SAMPLE / "china_counties.gpkg", args.out / "counties.gpkg")
     started = time.perf_counter()
     app, provider = start_qgis()
     demo = Demo(args.out)
