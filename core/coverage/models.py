@@ -74,11 +74,12 @@ def _fixed_mask(fixed, m: int) -> np.ndarray:
 
 
 def set_covering(coverage: sp.csr_matrix, fixed=None, time_limit: float = 60.0,
-                 progress=None) -> CoverSolution:
+                 progress=None, options: dict | None = None) -> CoverSolution:
     """The fewest cores (including ``fixed`` ones) that cover every city.
 
     ``coverage``: cities × candidates, a_ij = 1 when candidate j covers city i; every
-    city must be covered by at least one candidate (checked by the caller).
+    city must be covered by at least one candidate (checked by the caller). ``options``:
+    HiGHS options (default :data:`PROOF_OPTIONS`).
     """
     m = coverage.shape[1]
     fixed = _fixed_mask(fixed, m)
@@ -93,7 +94,7 @@ def set_covering(coverage: sp.csr_matrix, fixed=None, time_limit: float = 60.0,
             row_lower=np.ones(rows), row_upper=np.full(rows, INFINITY),
             col_lower=np.zeros(cols), col_upper=np.ones(cols), integer=np.ones(cols, dtype=bool),
             time_limit=time_limit, progress=span(progress, 0.1, 1.0), start=greedy_cover(reduced.matrix),
-            options=PROOF_OPTIONS,
+            options=PROOF_OPTIONS if options is None else options,
         )
         chosen = reduced.cols[result.x > 0.5] if result.has_solution else None
     forced = len(reduced.forced)
