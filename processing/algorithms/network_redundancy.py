@@ -99,9 +99,9 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
             [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon], optional=True),
                 self.tr("County-level units, points or polygons (e.g. resources/sample/china_counties.gpkg); "
                         "empty: no county target")))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.COUNTY_TARGET, self.tr("County target (% of counties within the radius)"),
-            QgsProcessingParameterNumber.Double, defaultValue=90.0))
+        self.addParameter(with_help(QgsProcessingParameterNumber(
+            self.COUNTY_TARGET, self.tr("County target (%)"), QgsProcessingParameterNumber.Double, defaultValue=90.0),
+                self.tr("Share of the counties to bring within the radius of a core (%; the 2030 target is 90)")))
         advanced_parameters = [
             *city_point_parameters(),
             QgsProcessingParameterNumber(

@@ -3335,8 +3335,13 @@ Targets (2030: 100 % of prefecture-level cities, ≥ 90 % of counties within the
     </message>
     <message>
       <location filename="../../processing/algorithms/network_redundancy.py" line="103" />
-      <source>County target (% of counties within the radius)</source>
-      <translation>县级目标（半径内县级单元的比例，%）</translation>
+      <source>County target (%)</source>
+      <translation>县级目标（%）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="104" />
+      <source>Share of the counties to bring within the radius of a core (%; the 2030 target is 90)</source>
+      <translation>需位于核心半径内的县级单元比例（%；2030 年目标为 90）</translation>
     </message>
     <message>
       <location filename="../../processing/algorithms/network_redundancy.py" line="108" />
@@ -3649,6 +3654,10 @@ Targets (2030: 100 % of prefecture-level cities, ≥ 90 % of counties within the
     <message>
       <source>City name field (labels; default: a field called “name”)</source>
       <translation type="vanished">城市名称字段（用于标注；默认：名为“name”的字段）</translation>
+    </message>
+    <message>
+      <source>County target (% of counties within the radius)</source>
+      <translation type="vanished">县级目标（半径内县级单元的比例，%）</translation>
     </message>
     <message>
       <source>Coverage target</source>
@@ -8088,12 +8097,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{share} %，目标为 100 %</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="223" />
+      <location filename="../../core/coverage/redundancy.py" line="255" />
       <source>No city is a core: the core field or expression matches no city. Choose the field that marks the cores (e.g. IS_CORE from Core–node coverage) or an expression such as "is_core" = 1.</source>
       <translation>没有城市是核心：核心字段或表达式未匹配任何城市。请选择标记核心的字段（如“核心–节点覆盖”输出的 IS_CORE）或表达式，如 "is_core" = 1。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="274" />
+      <location filename="../../core/coverage/redundancy.py" line="306" />
       <source>{count} cities have only one candidate core within {radius} km and cannot be protected against its failure: {names}. Add candidates near them or raise the radius.</source>
       <translation>{count} 个城市在 {radius} km 内只有一个候选核心，无法防护其失效：{names}。请在其附近增加候选点或增大半径。</translation>
     </message>

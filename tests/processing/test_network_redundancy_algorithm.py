@@ -212,3 +212,20 @@ def test_county_target_bad_share(cities_path, counties_path, provider):
             "INPUT": str(cities_path), "ID_FIELD": "adcode", "CORE_EXPRESSION": '"adcode" = 110100',
             "COUNTIES": str(counties_path), "COUNTY_TARGET": 120.0,
             "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT"})
+
+
+def test_counties_output_is_styled_when_loaded(cities_path, counties_path, provider, qgis_new_project):
+    import processing
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsProject
+
+    result = processing.runAndLoadResults("resilience:networkredundancy", {
+        "INPUT": str(cities_path), "ID_FIELD": "adcode", "CORE_EXPRESSION": '"adcode" in (110100, 500000)',
+        "COUNTIES": str(counties_path), "COUNTY_TARGET": 50.0, "OUTPUT": "TEMPORARY_OUTPUT",
+        "CORES": "TEMPORARY_OUTPUT", "COUNTIES_OUTPUT": "TEMPORARY_OUTPUT"})
+    counties = QgsProject.instance().mapLayer(result["COUNTIES_OUTPUT"])
+    assert counties.name() == "Counties by coverage (300 km)" and counties.featureCount() == 2848
+    assert isinstance(counties.renderer(), QgsCategorizedSymbolRenderer)
+    assert counties.renderer().classAttribute() == "COVERED"
+    assert counties.attributeAlias(counties.fields().lookupField("DIST_KM")) == \
+        "Distance to the nearest core (km, geodesic)"
+    assert result["N_COUNTY_TARGET"] > 0 and result["COUNTY_SHARE_AFTER"] >= 0.5 > result["COUNTY_SHARE"]
