@@ -153,3 +153,24 @@ def test_bad_county_input_gets_a_clear_message(share, counties, message):
     with pytest.raises(InputError, match=message):
         network_redundancy(cities, np.array(list("AB"), dtype=object), np.array([1, 0], bool), 100.0,
                            counties=sites_from_lonlat(counties, [30.0] * len(counties)), county_share=share)
+
+
+def test_counties_in_another_crs_are_taken_to_the_cities_ellipsoid():
+    """Counties from a projected layer (Web Mercator) and cities in WGS84 lon/lat: the same distances."""
+    import pyproj
+    import shapely
+
+    from digital_resilience.core.coverage.sites import joined, sites_from_geometries
+
+    lon, lat = np.array([100.2, 101.3, 102.1]), np.array([30.1, 30.4, 29.8])
+    x, y = pyproj.Transformer.from_crs(4326, 3857, always_xy=True).transform(lon, lat)
+    counties = sites_from_geometries(shapely.points(x, y), pyproj.CRS.from_epsg(3857), "centroid")
+    cities = sites_from_lonlat([100.0, 101.0], [30.0, 30.0])
+    both = joined(cities, counties)
+    assert both.crs == cities.crs and len(both) == 5
+    np.testing.assert_allclose(both.lon[2:], lon, atol=1e-9)
+    np.testing.assert_allclose(both.lat[2:], lat, atol=1e-9)
+    result = network_redundancy(cities, np.array(list("AB"), dtype=object), np.array([1, 0], bool), 100.0,
+                                counties=counties, county_share=0.5)
+    expected = [min(reference.vincenty_km(lo, la, c, 30.0) for c in (100.0,)) for lo, la in zip(lon, lat)]
+    np.testing.assert_allclose(result.counties.existing.km, expected, rtol=1e-9)
