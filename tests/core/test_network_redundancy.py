@@ -161,7 +161,8 @@ def test_additions_to_a_full_cover_equal_brute_force(seed, radius):
     n = 12
     sites = random_sites(n, seed)
     near = within(sites, radius)
-    cover = next(list(c) for k in range(1, n + 1) for c in combinations(range(n), k) if near[:, list(c)].any(axis=1).all())
+    cover = next(list(c) for k in range(1, n + 1) for c in combinations(range(n), k)
+                 if near[:, list(c)].any(axis=1).all())
     mask = np.zeros(n, bool)
     mask[cover] = True
     result = network_redundancy(sites, np.array([f"c{i}" for i in range(n)], dtype=object), mask, radius)
