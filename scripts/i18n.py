@@ -59,6 +59,7 @@ DYNAMIC = (
     ("core/weights/summary.py", "rows", "as_rows", "core"),
     ("core/coverage/analysis.py", "rows", "as_rows", "core"),
     ("core/coverage/redundancy.py", "rows", "as_rows", "core"),
+    ("core/coverage/county_target.py", "rows", "as_rows", "core"),
 )
 
 

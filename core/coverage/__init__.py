@@ -10,9 +10,11 @@ One piece per module:
   and columns) that shrink the integer programme before the solver sees it;
 * :mod:`.solver` — the mixed-integer solver (HiGHS through highspy): time limit,
   proven optimality, gap, cancel;
-* :mod:`.models` — set covering, maximal covering and backup coverage;
+* :mod:`.models` — set covering, maximal covering, backup and partial covering;
 * :mod:`.assignment` — each city's nearest core, distance and number of covering cores;
 * :mod:`.circles` — true geodesic circles of the radius, as polygons;
 * :mod:`.layers` — the output tables (cities, cores, circles, links) as GeoDataFrames;
-* :mod:`.analysis` — the one entry point the Processing algorithm calls.
+* :mod:`.analysis` — the one entry point the Processing algorithm calls;
+* :mod:`.redundancy`, :mod:`.county_target` — network redundancy (N−1) and its coverage targets
+  (cities, and a finer county layer).
 """

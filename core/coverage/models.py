@@ -74,11 +74,12 @@ def _fixed_mask(fixed, m: int) -> np.ndarray:
 
 
 def set_covering(coverage: sp.csr_matrix, fixed=None, time_limit: float = 60.0,
-                 progress=None) -> CoverSolution:
+                 progress=None, options: dict | None = None) -> CoverSolution:
     """The fewest cores (including ``fixed`` ones) that cover every city.
 
     ``coverage``: cities × candidates, a_ij = 1 when candidate j covers city i; every
-    city must be covered by at least one candidate (checked by the caller).
+    city must be covered by at least one candidate (checked by the caller). ``options``:
+    HiGHS options (default :data:`PROOF_OPTIONS`).
     """
     m = coverage.shape[1]
     fixed = _fixed_mask(fixed, m)
@@ -93,7 +94,7 @@ def set_covering(coverage: sp.csr_matrix, fixed=None, time_limit: float = 60.0,
             row_lower=np.ones(rows), row_upper=np.full(rows, INFINITY),
             col_lower=np.zeros(cols), col_upper=np.ones(cols), integer=np.ones(cols, dtype=bool),
             time_limit=time_limit, progress=span(progress, 0.1, 1.0), start=greedy_cover(reduced.matrix),
-            options=PROOF_OPTIONS,
+            options=PROOF_OPTIONS if options is None else options,
         )
         chosen = reduced.cols[result.x > 0.5] if result.has_solution else None
     forced = len(reduced.forced)
@@ -102,16 +103,21 @@ def set_covering(coverage: sp.csr_matrix, fixed=None, time_limit: float = 60.0,
     return CoverSolution(cores, result, reduced_shape=(rows, cols))
 
 
-def greedy_cover(matrix: sp.csr_matrix) -> np.ndarray:
-    """A cover by Chvátal's greedy rule (the site covering most uncovered cities first):
-    the solver's starting point, so a run stopped by the time limit still has a cover."""
-    by_column = sp.csc_matrix(matrix, dtype=np.int32)
-    uncovered = np.ones(matrix.shape[0], dtype=np.int32)
+def greedy_cover(matrix: sp.csr_matrix, weights=None, target: float | None = None) -> np.ndarray:
+    """A cover by Chvátal's greedy rule (the site covering most uncovered cities first, or the
+    most uncovered ``weights``): the solver's starting point, so a run stopped by the time limit
+    still has a cover. With ``target``, it stops once the covered weight reaches it (a partial
+    cover; every row covered when ``target`` is None)."""
+    by_column = sp.csc_matrix(matrix, dtype=np.float64 if weights is not None else np.int32)
+    uncovered = (np.ones(matrix.shape[0], dtype=np.int32) if weights is None
+                 else np.asarray(weights, dtype=np.float64).copy())
     chosen = np.zeros(matrix.shape[1])
-    while uncovered.any():
+    covered = 0.0
+    while uncovered.any() and (target is None or covered < target - 1e-9):
         gains = uncovered @ by_column
         best = int(np.argmax(gains))
         chosen[best] = 1.0
+        covered += float(gains[best])
         rows = by_column.indices[by_column.indptr[best]:by_column.indptr[best + 1]]
         uncovered[rows] = 0
     return chosen
@@ -201,3 +207,44 @@ def maximal_covering(coverage: sp.csr_matrix, weights, p: int, fixed=None,
     if result.has_solution:
         cores = np.union1d(fixed, reduced.cols[result.x[:cols] > 0.5]).astype(np.int64)
     return CoverSolution(cores, _shift(result, reduced.covered_by_fixed), reduced_shape=(rows, cols))
+
+
+def partial_covering(coverage: sp.csr_matrix, weights, target: float, fixed=None,
+                     time_limit: float = 60.0, progress=None) -> CoverSolution:
+    """The fewest cores (``fixed`` ones kept and not counted) that cover at least ``target``
+    demand ``weights`` (e.g. 90 % of the counties): maximal covering's model with the roles of
+    the objective and the constraint swapped,
+
+        min Σ_j y_j  s.t.  x_i ≤ Σ_j a_ij y_j,  Σ_i w_i x_i ≥ target,  y binary, 0 ≤ x ≤ 1,
+
+    on the same exact reductions (:func:`reduce_max_cover`: demand the fixed cores cover counts
+    and leaves, identical rows merged, dominated sites dropped: swapping a site for one covering
+    a superset never loses demand), started from the greedy partial cover. ``target`` must be
+    reachable (at most the demand some candidate covers; checked by the caller). The result's
+    objective counts the additions; ``cores`` holds the fixed ones and the additions.
+    """
+    m = coverage.shape[1]
+    fixed = np.flatnonzero(_fixed_mask(fixed, m))
+    reduced = reduce_max_cover(coverage, weights, fixed, len(fixed))
+    rest = float(target) - reduced.covered_by_fixed
+    rows, cols = reduced.matrix.shape
+    if rest <= 1e-9:
+        result = MipResult("optimal", True, 0.0, 0.0, 0.0, 0.0, 0, np.zeros(0))
+        return CoverSolution(fixed.astype(np.int64), result, reduced_shape=(rows, cols))
+    # variables: y (cols) then x (rows); constraints: x − A y ≤ 0 (rows), Σ w x ≥ rest (1)
+    matrix = sp.vstack([
+        sp.hstack([-sp.csr_matrix(reduced.matrix, dtype=float), sp.identity(rows, format="csr")]),
+        sp.hstack([sp.csr_matrix((1, cols)), sp.csr_matrix(reduced.weights[None, :])]),
+    ], format="csr")
+    row_lower = np.concatenate([np.full(rows, -INFINITY), [rest]])
+    row_upper = np.concatenate([np.zeros(rows), [INFINITY]])
+    integer = np.concatenate([np.ones(cols, dtype=bool), np.zeros(rows, dtype=bool)])
+    y = greedy_cover(reduced.matrix, reduced.weights, rest)
+    x = np.minimum(reduced.matrix @ y, 1.0)
+    result = solve_mip(np.concatenate([np.ones(cols), np.zeros(rows)]), matrix, row_lower, row_upper,
+                       np.zeros(cols + rows), np.ones(cols + rows), integer, time_limit=time_limit,
+                       progress=progress, start=np.concatenate([y, x]))
+    cores = None
+    if result.has_solution:
+        cores = np.union1d(fixed, reduced.cols[result.x[:cols] > 0.5]).astype(np.int64)
+    return CoverSolution(cores, result, reduced_shape=(rows, cols))

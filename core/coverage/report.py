@@ -90,6 +90,8 @@ def write_redundancy_report(path, result, layer: str, tr=english) -> str:
     _failures_section(report, result, tr)
     if result.target_added is not None:
         _target_section(report, result, tr)
+    if result.counties is not None:
+        _county_section(report, result, tr)
     if result.added is not None and len(result.added):
         report.heading(tr("Additional cores"))
         report.paragraph(", ".join(str(n) for n in result.names[result.added]))
@@ -127,3 +129,23 @@ def _target_section(report, result, tr) -> None:
                   (tr("100 % of cities covered under any single failure"),
                    f"{100 * result.backup_share:.1f} %", len(result.added),
                    ", ".join(str(n) for n in result.names[result.added]) or "–")])
+
+
+def _county_section(report, result, tr) -> None:
+    """The county-level target: the share of counties within the radius now, with the cores added for
+    any single failure, and with the fewest additions for the target; the counties out of reach."""
+    target = result.counties
+    report.heading(tr("County-level target"))
+    rows = [(tr("Existing cores"), len(result.cores), f"{100 * target.existing.share:.1f} %", "–")]
+    if target.protected is not None:
+        rows.append((tr("With the additional cores for any single failure"), len(result.cores) + len(result.added),
+                     f"{100 * target.protected.share:.1f} %", "–"))
+    if target.added is not None:
+        rows.append((tr("With the fewest additional cores for {target} % of counties within {radius} km").format(
+                         target=f"{100 * target.target_share:g}", radius=f"{target.radius_km:g}"),
+                     len(result.cores) + len(target.added), f"{100 * target.after.share:.1f} %",
+                     ", ".join(str(n) for n in result.names[target.added]) or "–"))
+    report.table([tr("Network"), tr("Cores"), tr("Counties within the radius"), tr("Additional cores")], rows)
+    if len(target.unreachable):
+        report.paragraph(tr("Counties out of reach of every candidate: {names}").format(
+            names=", ".join(str(n) for n in target.names[target.unreachable])))

@@ -80,6 +80,20 @@ def sites_from_lonlat(lon, lat, ids=None) -> Sites:
     return sites
 
 
+def joined(first: Sites, second: Sites) -> Sites:
+    """``first``'s points followed by ``second``'s, on ``first``'s ellipsoid (``second``'s points
+    are taken to ``first``'s geographic CRS when it has another): e.g. the cities then the
+    counties, so that one distance computation serves both."""
+    import pyproj
+
+    lon, lat = second.lon, second.lat
+    if pyproj.CRS.from_user_input(second.crs) != pyproj.CRS.from_user_input(first.crs):
+        transformer = pyproj.Transformer.from_crs(second.crs, first.crs, always_xy=True)
+        lon, lat = transformer.transform(lon, lat)
+    return Sites(np.concatenate([first.lon, np.asarray(lon, float)]),
+                 np.concatenate([first.lat, np.asarray(lat, float)]), first.geod, first.crs)
+
+
 def _check_coordinates(sites: Sites, ids) -> None:
     bad = ~(np.isfinite(sites.lon) & np.isfinite(sites.lat)
             & (np.abs(sites.lat) <= 90.0) & (np.abs(sites.lon) <= 540.0))

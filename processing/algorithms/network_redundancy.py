@@ -3,6 +3,8 @@ additional cores that keep every city covered under any single core failure."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputBoolean,
@@ -10,6 +12,7 @@ from qgis.core import (
     QgsProcessingOutputString,
     QgsProcessingParameterExpression,
     QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
@@ -50,7 +53,16 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
         "(backup / single / uncovered), the core whose failure uncovers them (LOST_IF, LOST_NAME), "
         "whether they are an added core (NEW_CORE) and the count after the additions (N_AFTER); the "
         "cores, existing and added (NEW = 1), with the cities and demand lost if each fails "
-        "(LOST_N, LOST_DEM, LOST_SH) and after the additions (AFTER_N); an HTML summary."
+        "(LOST_N, LOST_DEM, LOST_SH) and after the additions (AFTER_N); an HTML summary.\n\n"
+        "Targets (2030: 100 % of prefecture-level cities, ≥ 90 % of counties within the radius): the "
+        "share of cities within the radius and the fewest additional cores for 100 %; with a county "
+        "layer (e.g. resources/sample/china_counties.gpkg, the 2,848 county-level units as points), "
+        "the share of counties within the radius of a core, now and with the cores added for single "
+        "failures, and the fewest additional cores (among the candidate cities) that bring at least "
+        "the county target share within the radius: an exact integer programme (HiGHS), proven optimal "
+        "or the gap stated. The counties are written with their nearest core (CORE_ID, CORE_NAME), "
+        "its distance (DIST_KM), whether it is within the radius (COVERED), and the same with the "
+        "additional cores (COV_AFTER, DIST_AFTER); the cities output marks those cores (CNTY_CORE = 1)."
     )
 
     INPUT = INPUT  # the city parameters: processing/parameters/cities.py
@@ -59,6 +71,9 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
     WEIGHT_FIELD = "WEIGHT_FIELD"
     CANDIDATES = "CANDIDATES"
     TIME_LIMIT = "TIME_LIMIT"
+    COUNTIES = "COUNTIES"
+    COUNTY_TARGET = "COUNTY_TARGET"
+    COUNTIES_OUTPUT = "COUNTIES_OUTPUT"
     CORES = "CORES"
     OUTPUT = "OUTPUT"
     REPORT = "REPORT"
@@ -80,6 +95,14 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
             self.CANDIDATES, self.tr("Candidate cores to add"),
             parentLayerParameterName=self.INPUT, optional=True),
                 self.tr("Candidates for additional cores (expression; empty: every city)")))
+        self.addParameter(with_help(QgsProcessingParameterFeatureSource(
+            self.COUNTIES, self.tr("Counties (demand for the county target)"),
+            [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon], optional=True),
+                self.tr("County-level units, points or polygons (e.g. resources/sample/china_counties.gpkg); "
+                        "empty: no county target")))
+        self.addParameter(with_help(QgsProcessingParameterNumber(
+            self.COUNTY_TARGET, self.tr("County target (%)"), QgsProcessingParameterNumber.Double, defaultValue=90.0),
+                self.tr("Share of the counties to bring within the radius of a core (%; the 2030 target is 90)")))
         advanced_parameters = [
             *city_point_parameters(),
             QgsProcessingParameterNumber(
@@ -92,6 +115,9 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
             self.OUTPUT, self.tr("Cities with their redundancy"), QgsProcessing.TypeVectorAnyGeometry))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.CORES, self.tr("Cores and their N−1 loss"), QgsProcessing.TypeVectorPoint))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.COUNTIES_OUTPUT, self.tr("Counties with their nearest core"), QgsProcessing.TypeVectorAnyGeometry,
+            optional=True))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.REPORT, self.tr("Summary report"), self.tr("HTML files (*.html)"), optional=True))
         for name, description in (
@@ -101,6 +127,10 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
             ("N_ADDED", self.tr("Additional cores for coverage under any single failure")),
             ("N_UNPROTECTABLE", self.tr("Cities that cannot be protected")),
             ("N_TARGET", self.tr("Fewest additional cores to cover 100 % of the cities (no failure)")),
+            ("COUNTY_SHARE", self.tr("Share of counties within the radius (−1 without counties)")),
+            ("COUNTY_SHARE_AFTER", self.tr("Share of counties within the radius with the county target's "
+                                           "additional cores (−1 without counties)")),
+            ("N_COUNTY_TARGET", self.tr("Fewest additional cores for the county target (−1 without counties)")),
             ("GAP", self.tr("Relative optimality gap (0 when proven optimal, −1 when unknown)")),
         ):
             self.addOutput(QgsProcessingOutputNumber(name, description))
@@ -113,6 +143,7 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
         import numpy as np
 
         from ...core.coverage.analysis import describe_status
+        from ...core.coverage.county_target import unattainable_message
         from ...core.coverage.redundancy import network_redundancy, unprotectable_message
         from ...core.coverage.report import summary_rows
         from ...core.errors import InputError
@@ -131,12 +162,16 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
             weights = frame[weight_field].to_numpy(dtype=float, na_value=float("nan"))
         radius = self.parameterAsDouble(parameters, self.RADIUS, context)
         time_limit = self.parameterAsDouble(parameters, self.TIME_LIMIT, context)
+        counties = self.read_counties(parameters, context, feedback)
+        county_share = self.parameterAsDouble(parameters, self.COUNTY_TARGET, context) / 100.0
 
         steps.setCurrentStep(1)
         feedback.pushInfo(self.tr("N−1 analysis of {cores} cores at {radius} km for {n} cities…").format(
             cores=int(cores.sum()), radius=f"{radius:g}", n=len(frame)))
         result = network_redundancy(sites, cities.names, cores, radius, candidates, weights, time_limit,
-                                    progress=feedback_progress(steps), labels=cities.labelled_ids())
+                                    progress=feedback_progress(steps), labels=cities.labelled_ids(),
+                                    counties=counties.sites if counties else None,
+                                    county_names=counties.labels if counties else None, county_share=county_share)
         for label, value in summary_rows(result, core_text):
             feedback.pushInfo(f"{label}: {value}")
         warning = unprotectable_message(result)
@@ -146,9 +181,20 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
             feedback.pushWarning(self.tr("The additional cores are not proven the fewest: {status}. Raise the "
                                          "time limit to close the gap.").format(
                 status=core_text(describe_status(result.result))))
+        county = result.counties
+        if county is not None:
+            warning = unattainable_message(county)
+            if warning is not None:
+                feedback.pushWarning(core_text(warning))
+            if not county.result.optimal:
+                feedback.pushWarning(self.tr("The additional cores for the county target are not proven the fewest: "
+                                             "{status}. Raise the time limit to close the gap.").format(
+                    status=core_text(describe_status(county.result))))
 
         steps.setCurrentStep(2)
         outputs = self.write_redundancy_layers(parameters, context, source, frame, ids, sites, result, steps)
+        if counties is not None:
+            outputs.update(self.write_counties(parameters, context, counties, ids, cities.names, result, steps))
         steps.setCurrentStep(3)
         worst = result.worst
         outputs.update({
@@ -158,6 +204,9 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
             "N_ADDED": len(result.added),
             "N_UNPROTECTABLE": len(result.unprotectable),
             "N_TARGET": len(result.target_added) if result.target_added is not None else -1,
+            "COUNTY_SHARE": county.existing.share if county is not None else -1.0,
+            "COUNTY_SHARE_AFTER": county.after.share if county is not None and county.after is not None else -1.0,
+            "N_COUNTY_TARGET": len(county.added) if county is not None and county.added is not None else -1,
             "GAP": result.result.gap_or(-1.0),
             "OPTIMAL": bool(result.result.optimal),
             "WORST_CORE": str(np.asarray(ids)[worst.core]) if worst is not None and len(worst.cities) else "",
@@ -190,7 +239,8 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
                      "N_COVER": self.tr("Cores within the radius"),
                      "STATUS": self.tr("Redundancy (backup / single / uncovered)"),
                      "LOST_IF": self.tr("Uncovered if this core fails"), "LOST_NAME": self.tr("Name of that core"),
-                     "N_AFTER": self.tr("Cores within the radius after the additions")},
+                     "N_AFTER": self.tr("Cores within the radius after the additions"),
+                     "CNTY_CORE": self.tr("Additional core for the county target (1 = yes)")},
             name=self.tr("Cities by redundancy ({radius} km)").format(radius=f"{result.radius_km:g}")))
         cores = cores_frame(sites, ids, result, crs_to_pyproj(crs))
         dest = frame_to_sink(self, parameters, self.CORES, context, cores, QgsWkbTypes.Point, crs)
@@ -204,3 +254,53 @@ class NetworkRedundancyAlgorithm(ResilienceAlgorithm):
                      "LOST_SH": self.tr("Share of demand lost if it fails"),
                      "AFTER_N": self.tr("Cities lost if it fails, after the additions")}))
         return outputs
+
+    # ----------------------------------------------------------- counties
+    def read_counties(self, parameters, context, feedback):
+        """The county layer's rows, labels ("东城区 (110101)") and points (a point on the surface of
+        polygons), or None when no county layer is given."""
+        if not parameters.get(self.COUNTIES):
+            return None
+        from ...core.coverage.sites import sites_from_geometries
+        from ...core.names import labelled, unit_labels
+        from ...core.panel import unit_ids
+        from ..io.bridge import read_frame
+        from ..io.invalid_geometries import usable_geometries
+
+        source = self.input_source(parameters, context, self.COUNTIES)
+        frame = read_frame(source, feedback=feedback)
+        ids = unit_ids(frame, None)
+        labels = unit_labels(frame, ids)
+        frame, ids = usable_geometries(frame, ids, feedback, labels)
+        sites = sites_from_geometries(frame.geometry.values, frame.crs, "point_on_surface", labelled(ids, labels))
+        return _Counties(source, frame, sites, labelled(ids, labels))
+
+    def write_counties(self, parameters, context, counties, city_ids, city_names, result, feedback):
+        from ...core.coverage.county_target import counties_frame
+
+        frame = counties_frame(counties.frame, city_ids, city_names, result.counties)
+        source = counties.source
+        dest = frame_to_sink(self, parameters, self.COUNTIES_OUTPUT, context, frame,
+                             output_wkb_type(source.wkbType(), frame), source.sourceCrs(),
+                             base_fields=source.fields(), feedback=feedback)
+        if dest is None:
+            return {}
+        categories = [(1, "#1a9641", self.tr("Within the radius of a core")),
+                      (0, "#d7191c", self.tr("Beyond the radius"))]
+        attach_style(context, dest, Style(
+            renderer=Categorized("COVERED", categories),
+            aliases={"COVERED": self.tr("Within the radius of a core (1 = yes)"),
+                     "DIST_KM": self.tr("Distance to the nearest core (km, geodesic)"),
+                     "CORE_ID": self.tr("Nearest core"), "CORE_NAME": self.tr("Name of the nearest core"),
+                     "COV_AFTER": self.tr("Within the radius with the county target's additional cores (1 = yes)"),
+                     "DIST_AFTER": self.tr("Distance to the nearest core with them (km, geodesic)")},
+            name=self.tr("Counties by coverage ({radius} km)").format(radius=f"{result.radius_km:g}")))
+        return {self.COUNTIES_OUTPUT: dest}
+
+
+@dataclass
+class _Counties:
+    source: object
+    frame: object
+    sites: object
+    labels: list

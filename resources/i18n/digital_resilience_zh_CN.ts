@@ -3319,241 +3319,340 @@ Baron 和 Kenny 的逐步回归：(1) Y 对 X 回归得到总效应 c；(2) M �
   <context>
     <name>NetworkRedundancyAlgorithm</name>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="33" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="36" />
       <source>Network redundancy (N−1)</source>
       <translation>网络冗余（N−1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="34" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="37" />
       <source>What each core's failure costs; the fewest cores to add so no single failure uncovers a city.</source>
       <translation>每个核心失效的损失；使任一单点失效都不致城市失去覆盖的最少新增核心。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="38" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="41" />
       <source>For a given set of cores (e.g. IS_CORE = 1 from Core–node coverage, or the existing data centres), a geodesic radius (300 km in the study) and optionally a demand field:
 
 • N−1: for each core, the cities (and demand) that lose coverage when it fails, i.e. that no other core covers; the worst single failure;
 • backup: the share of cities covered by two cores or more;
 • the fewest additional cores (among the candidates; default every city) such that every city stays covered under any single core failure, i.e. is covered by two cores: an exact integer programme (HiGHS) with the existing cores fixed; the log says whether it is proven optimal, or the gap. A city with a single candidate within the radius cannot be protected (reported; it is kept covered once).
 
-Outputs: the cities with the number of cores within the radius (N_COVER), their status (backup / single / uncovered), the core whose failure uncovers them (LOST_IF, LOST_NAME), whether they are an added core (NEW_CORE) and the count after the additions (N_AFTER); the cores, existing and added (NEW = 1), with the cities and demand lost if each fails (LOST_N, LOST_DEM, LOST_SH) and after the additions (AFTER_N); an HTML summary.</source>
+Outputs: the cities with the number of cores within the radius (N_COVER), their status (backup / single / uncovered), the core whose failure uncovers them (LOST_IF, LOST_NAME), whether they are an added core (NEW_CORE) and the count after the additions (N_AFTER); the cores, existing and added (NEW = 1), with the cities and demand lost if each fails (LOST_N, LOST_DEM, LOST_SH) and after the additions (AFTER_N); an HTML summary.
+
+Targets (2030: 100 % of prefecture-level cities, ≥ 90 % of counties within the radius): the share of cities within the radius and the fewest additional cores for 100 %; with a county layer (e.g. resources/sample/china_counties.gpkg, the 2,848 county-level units as points), the share of counties within the radius of a core, now and with the cores added for single failures, and the fewest additional cores (among the candidate cities) that bring at least the county target share within the radius: an exact integer programme (HiGHS), proven optimal or the gap stated. The counties are written with their nearest core (CORE_ID, CORE_NAME), its distance (DIST_KM), whether it is within the radius (COVERED), and the same with the additional cores (COV_AFTER, DIST_AFTER); the cities output marks those cores (CNTY_CORE = 1).</source>
       <translation>给定一组核心（如“核心–节点覆盖”输出的 IS_CORE = 1，或现有数据中心）、测地线半径（研究中为 300 km）以及可选的需求字段：
 
 • N−1：每个核心失效时失去覆盖（即没有其他核心覆盖）的城市及需求；最严重的单点失效；
 • 备份：被两个及以上核心覆盖的城市比例；
 • 最少新增核心（从候选点中选取；默认所有城市），使任一单点核心失效时每个城市仍被覆盖，即被两个核心覆盖：以现有核心固定的精确整数规划（HiGHS）；日志说明是否已证明最优或给出差距。半径内只有一个候选点的城市无法保护（会报告，并保持覆盖一次）。
 
-输出：城市及其半径内核心数（N_COVER）、状态（backup 备份 / single 单一 / uncovered 未覆盖）、其失效会使该城市失去覆盖的核心（LOST_IF、LOST_NAME）、是否为新增核心（NEW_CORE）及新增后的核心数（N_AFTER）；核心（现有与新增，NEW = 1）及其失效时失去覆盖的城市与需求（LOST_N、LOST_DEM、LOST_SH）和新增后的损失（AFTER_N）；HTML 摘要。</translation>
+输出：城市及其半径内核心数（N_COVER）、状态（backup 备份 / single 单一 / uncovered 未覆盖）、其失效会使该城市失去覆盖的核心（LOST_IF、LOST_NAME）、是否为新增核心（NEW_CORE）及新增后的核心数（N_AFTER）；核心（现有与新增，NEW = 1）及其失效时失去覆盖的城市与需求（LOST_N、LOST_DEM、LOST_SH）和新增后的损失（AFTER_N）；HTML 摘要。
+
+目标（2030 年：100 % 的地级城市、≥ 90 % 的县级单元位于半径内）：半径内城市比例及达到 100 % 所需最少新增核心；给定县级图层时（如 resources/sample/china_counties.gpkg，2,848 个县级单元的点），计算半径内县级单元的比例（现状，以及加上单点失效保护的新增核心后），以及使至少达到县级目标比例的县级单元位于半径内所需的最少新增核心（从候选城市中选取）：精确整数规划（HiGHS），证明最优或给出差距。县级单元输出其最近核心（CORE_ID、CORE_NAME）、距离（DIST_KM）、是否在半径内（COVERED），以及加上新增核心后的结果（COV_AFTER、DIST_AFTER）；城市输出标记这些核心（CNTY_CORE = 1）。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="37" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="40" />
       <source>coverage,core,node,redundancy,n-1,failure,backup,resilience,data centre,radius,300 km</source>
       <translation>覆盖,核心,节点,冗余,N-1,失效,备份,韧性,数据中心,半径,300 km</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="69" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="84" />
       <source>Cores</source>
       <translation>核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="71" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="86" />
       <source>Cores of the network (field or expression, e.g. "IS_CORE" = 1)</source>
       <translation>网络的核心（字段或表达式，如 "IS_CORE" = 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="73" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="88" />
       <source>Coverage radius (km, geodesic)</source>
       <translation>覆盖半径（km，大地线距离）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="76" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="91" />
       <source>Demand field</source>
       <translation>需求字段</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="78" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="93" />
       <source>Demand field (losses weighted by it; default: 1 per city)</source>
       <translation>需求字段（损失按其加权；默认每城市为 1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="80" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="95" />
       <source>Candidate cores to add</source>
       <translation>可新增的候选核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="82" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="97" />
       <source>Candidates for additional cores (expression; empty: every city)</source>
       <translation>新增核心的候选（表达式；留空：所有城市）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="86" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="99" />
+      <source>Counties (demand for the county target)</source>
+      <translation>县级单元（县级目标的需求）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="101" />
+      <source>County-level units, points or polygons (e.g. resources/sample/china_counties.gpkg); empty: no county target</source>
+      <translation>县级单元，点或面（如 resources/sample/china_counties.gpkg）；留空：不计算县级目标</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="104" />
+      <source>County target (%)</source>
+      <translation>县级目标（%）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="105" />
+      <source>Share of the counties to bring within the radius of a core (%; the 2030 target is 90)</source>
+      <translation>需位于核心半径内的县级单元比例（%；2030 年目标为 90）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="109" />
       <source>Solver time limit per model (seconds)</source>
       <translation>每个模型的求解时间上限（秒）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="92" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="115" />
       <source>Cities with their redundancy</source>
       <translation>城市及其冗余</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="94" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="117" />
       <source>Cores and their N−1 loss</source>
       <translation>核心及其 N−1 损失</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="96" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="119" />
+      <source>Counties with their nearest core</source>
+      <translation>县级单元及其最近核心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="122" />
       <source>Summary report</source>
       <translation>摘要报告</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="96" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="122" />
       <source>HTML files (*.html)</source>
       <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="98" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="124" />
       <source>Share of cities covered</source>
       <translation>被覆盖城市占比</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="99" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="125" />
       <source>Share of cities covered twice or more</source>
       <translation>被两个及以上核心覆盖的城市比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="100" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="126" />
       <source>Cities lost in the worst single failure</source>
       <translation>最严重单点失效中失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="101" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="127" />
       <source>Additional cores for coverage under any single failure</source>
       <translation>任一单点失效下保持覆盖所需新增核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="102" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="128" />
       <source>Cities that cannot be protected</source>
       <translation>无法保护的城市</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="103" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="129" />
       <source>Fewest additional cores to cover 100 % of the cities (no failure)</source>
       <translation>覆盖 100 % 城市所需最少新增核心（无失效）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="104" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="130" />
+      <source>Share of counties within the radius (−1 without counties)</source>
+      <translation>半径内县级单元比例（无县级图层时为 −1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="131" />
+      <source>Share of counties within the radius with the county target's additional cores (−1 without counties)</source>
+      <translation>加上县级目标的新增核心后半径内县级单元比例（无县级图层时为 −1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="133" />
+      <source>Fewest additional cores for the county target (−1 without counties)</source>
+      <translation>达到县级目标所需最少新增核心数（无县级图层时为 −1）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="134" />
       <source>Relative optimality gap (0 when proven optimal, −1 when unknown)</source>
       <translation>相对最优性差距（已证明最优时为 0，未知时为 −1）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="107" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="137" />
       <source>Proven optimal</source>
       <translation>已证明最优</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="109" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="139" />
       <source>Core of the worst single failure (its id, as in LOST_IF; empty when none)</source>
       <translation>最严重单点故障的核心（其编号，同 LOST_IF；无则为空）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="136" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="169" />
       <source>N−1 analysis of {cores} cores at {radius} km for {n} cities…</source>
       <translation>正在对 {n} 个城市、{cores} 个核心在 {radius} km 半径下进行 N−1 分析…</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="146" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="181" />
       <source>The additional cores are not proven the fewest: {status}. Raise the time limit to close the gap.</source>
       <translation>新增核心数未被证明为最少：{status}。请提高时间限制以缩小差距。</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="184" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="190" />
+      <source>The additional cores for the county target are not proven the fewest: {status}. Raise the time limit to close the gap.</source>
+      <translation>县级目标的新增核心未被证明为最少：{status}。请提高时间限制以消除差距。</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="233" />
       <source>Covered twice or more (backup)</source>
       <translation>两个及以上核心覆盖（有备份）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="185" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="234" />
       <source>Lost if its only core fails</source>
       <translation>唯一核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="186" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="235" />
       <source>Not covered</source>
       <translation>未覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="189" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="238" />
       <source>Is a core (1 = yes)</source>
       <translation>是否为核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="189" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="238" />
       <source>Additional core (1 = yes)</source>
       <translation>新增核心（1 = 是）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="190" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="239" />
       <source>Cores within the radius</source>
       <translation>半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="191" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="240" />
       <source>Redundancy (backup / single / uncovered)</source>
       <translation>冗余（backup 备份 / single 单一 / uncovered 未覆盖）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="192" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="241" />
       <source>Uncovered if this core fails</source>
       <translation>此核心失效即失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="192" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="241" />
       <source>Name of that core</source>
       <translation>该核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="193" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="242" />
       <source>Cores within the radius after the additions</source>
       <translation>新增后半径内的核心数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="194" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="243" />
+      <source>Additional core for the county target (1 = yes)</source>
+      <translation>县级目标的新增核心（1 = 是）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="244" />
       <source>Cities by redundancy ({radius} km)</source>
       <translation>城市冗余（{radius} km）</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="200" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="250" />
       <source>Core</source>
       <translation>核心</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="200" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="250" />
       <source>Core name</source>
       <translation>核心名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="202" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="252" />
       <source>Cities within the radius</source>
       <translation>半径内的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="202" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="252" />
       <source>Cities lost if it fails</source>
       <translation>其失效时失去覆盖的城市数</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="203" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="253" />
       <source>Demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="204" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="254" />
       <source>Share of demand lost if it fails</source>
       <translation>其失效时失去覆盖的需求比例</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="205" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="255" />
       <source>Cities lost if it fails, after the additions</source>
       <translation>新增后其失效时失去覆盖的城市数</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="288" />
+      <source>Within the radius of a core</source>
+      <translation>在核心半径内</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="289" />
+      <source>Beyond the radius</source>
+      <translation>超出半径</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="292" />
+      <source>Within the radius of a core (1 = yes)</source>
+      <translation>在核心半径内（1 = 是）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="293" />
+      <source>Distance to the nearest core (km, geodesic)</source>
+      <translation>到最近核心的距离（km，测地线）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="294" />
+      <source>Nearest core</source>
+      <translation>最近核心</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="294" />
+      <source>Name of the nearest core</source>
+      <translation>最近核心名称</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="295" />
+      <source>Within the radius with the county target's additional cores (1 = yes)</source>
+      <translation>加上县级目标的新增核心后在半径内（1 = 是）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="296" />
+      <source>Distance to the nearest core with them (km, geodesic)</source>
+      <translation>加上这些核心后到最近核心的距离（km，测地线）</translation>
+    </message>
+    <message>
+      <location filename="../../processing/algorithms/network_redundancy.py" line="297" />
+      <source>Counties by coverage ({radius} km)</source>
+      <translation>县级单元覆盖情况（{radius} km）</translation>
     </message>
     <message>
       <source>100 % of cities covered under any single failure</source>
@@ -3628,6 +3727,10 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
       <translation type="vanished">城市名称字段（用于标注；默认：名为“name”的字段）</translation>
     </message>
     <message>
+      <source>County target (% of counties within the radius)</source>
+      <translation type="vanished">县级目标（半径内县级单元的比例，%）</translation>
+    </message>
+    <message>
       <source>Coverage target</source>
       <translation type="vanished">覆盖目标</translation>
     </message>
@@ -3650,6 +3753,22 @@ Outputs: the cities with the number of cores within the radius (N_COVER), their 
     <message>
       <source>Fewest additional cores to reach the target (every city a candidate can reach)</source>
       <translation type="vanished">达到目标所需最少新增核心（候选点可达的所有城市）</translation>
+    </message>
+    <message>
+      <source>For a given set of cores (e.g. IS_CORE = 1 from Core–node coverage, or the existing data centres), a geodesic radius (300 km in the study) and optionally a demand field:
+
+• N−1: for each core, the cities (and demand) that lose coverage when it fails, i.e. that no other core covers; the worst single failure;
+• backup: the share of cities covered by two cores or more;
+• the fewest additional cores (among the candidates; default every city) such that every city stays covered under any single core failure, i.e. is covered by two cores: an exact integer programme (HiGHS) with the existing cores fixed; the log says whether it is proven optimal, or the gap. A city with a single candidate within the radius cannot be protected (reported; it is kept covered once).
+
+Outputs: the cities with the number of cores within the radius (N_COVER), their status (backup / single / uncovered), the core whose failure uncovers them (LOST_IF, LOST_NAME), whether they are an added core (NEW_CORE) and the count after the additions (N_AFTER); the cores, existing and added (NEW = 1), with the cities and demand lost if each fails (LOST_N, LOST_DEM, LOST_SH) and after the additions (AFTER_N); an HTML summary.</source>
+      <translation type="vanished">给定一组核心（如“核心–节点覆盖”输出的 IS_CORE = 1，或现有数据中心）、测地线半径（研究中为 300 km）以及可选的需求字段：
+
+• N−1：每个核心失效时失去覆盖（即没有其他核心覆盖）的城市及需求；最严重的单点失效；
+• 备份：被两个及以上核心覆盖的城市比例；
+• 最少新增核心（从候选点中选取；默认所有城市），使任一单点核心失效时每个城市仍被覆盖，即被两个核心覆盖：以现有核心固定的精确整数规划（HiGHS）；日志说明是否已证明最优或给出差距。半径内只有一个候选点的城市无法保护（会报告，并保持覆盖一次）。
+
+输出：城市及其半径内核心数（N_COVER）、状态（backup 备份 / single 单一 / uncovered 未覆盖）、其失效会使该城市失去覆盖的核心（LOST_IF、LOST_NAME）、是否为新增核心（NEW_CORE）及新增后的核心数（N_AFTER）；核心（现有与新增，NEW = 1）及其失效时失去覆盖的城市与需求（LOST_N、LOST_DEM、LOST_SH）和新增后的损失（AFTER_N）；HTML 摘要。</translation>
     </message>
     <message>
       <source>Latitude field (WGS84 degrees)</source>
@@ -8268,77 +8387,127 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>备份覆盖</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="109" />
+      <location filename="../../core/coverage/county_target.py" line="70" />
+      <source>{share} % ({count}) against the target of {target} %</source>
+      <translation>{share} %（{count}），目标为 {target} %</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/county_target.py" line="103" />
+      <source>The county layer has no feature (or none selected); choose a layer with the county-level units, e.g. resources/sample/china_counties.gpkg.</source>
+      <translation>县级图层没有要素（或未选中任何要素）；请选择包含县级单元的图层，如 resources/sample/china_counties.gpkg。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/county_target.py" line="106" />
+      <source>The county target must be a share between 0 and 100 %, not {target} %; enter e.g. 90.</source>
+      <translation>县级目标必须是 0 到 100 % 之间的比例，而不是 {target} %；请输入如 90。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/county_target.py" line="147" />
+      <source>The county target of {target} % cannot be met: only {share} % of the counties ({count}) lie within {radius} km of a candidate core; out of reach: {names}. The additional cores cover every county within reach. Add candidates near them or raise the radius.</source>
+      <translation>{target} % 的县级目标无法达到：只有 {share} % 的县级单元（{count} 个）位于候选核心 {radius} km 范围内；无法覆盖：{names}。新增核心覆盖了所有可达的县级单元。请在其附近增加候选点或增大半径。</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/county_target.py" line="69" />
+      <source>Counties</source>
+      <translation>县级单元</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/county_target.py" line="70" />
+      <source>Coverage target: counties within the radius</source>
+      <translation>覆盖目标：半径内的县级单元</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/county_target.py" line="82" />
+      <source>Counties out of reach of every candidate</source>
+      <translation>任何候选点都无法覆盖的县级单元</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/county_target.py" line="75" />
+      <source>Counties within the radius after the additions for any single failure</source>
+      <translation>加上单点失效保护的新增核心后半径内的县级单元</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/county_target.py" line="78" />
+      <source>Fewest additional cores to reach the county target</source>
+      <translation>达到县级目标所需最少新增核心</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/county_target.py" line="80" />
+      <source>Counties within the radius with them</source>
+      <translation>加上这些核心后半径内的县级单元</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/redundancy.py" line="111" />
       <source>{core}: {cities} cities, {demand} % of demand</source>
       <translation>{core}：{cities} 个城市，需求的 {demand} %</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="113" />
+      <location filename="../../core/coverage/redundancy.py" line="115" />
       <source>none: no single failure uncovers a city</source>
       <translation>无：任何单点失效都不会使城市失去覆盖</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="120" />
+      <location filename="../../core/coverage/redundancy.py" line="122" />
       <source>{share} % against the target of 100 %</source>
       <translation>{share} %，目标为 100 %</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="214" />
+      <location filename="../../core/coverage/redundancy.py" line="255" />
       <source>No city is a core: the core field or expression matches no city. Choose the field that marks the cores (e.g. IS_CORE from Core–node coverage) or an expression such as "is_core" = 1.</source>
       <translation>没有城市是核心：核心字段或表达式未匹配任何城市。请选择标记核心的字段（如“核心–节点覆盖”输出的 IS_CORE）或表达式，如 "is_core" = 1。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="255" />
+      <location filename="../../core/coverage/redundancy.py" line="306" />
       <source>{count} cities have only one candidate core within {radius} km and cannot be protected against its failure: {names}. Add candidates near them or raise the radius.</source>
       <translation>{count} 个城市在 {radius} km 内只有一个候选核心，无法防护其失效：{names}。请在其附近增加候选点或增大半径。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="102" />
+      <location filename="../../core/coverage/redundancy.py" line="104" />
       <source>Existing cores</source>
       <translation>现有核心城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="104" />
+      <location filename="../../core/coverage/redundancy.py" line="106" />
       <source>Cities covered twice or more (backup)</source>
       <translation>被两个及以上核心覆盖的城市（备份）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="106" />
+      <location filename="../../core/coverage/redundancy.py" line="108" />
       <source>Cities lost if their only core fails</source>
       <translation>唯一核心失效即失去覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="124" />
+      <location filename="../../core/coverage/redundancy.py" line="128" />
       <source>Cities that cannot be protected (one candidate within the radius)</source>
       <translation>无法保护的城市（半径内仅一个候选点）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="126" />
+      <location filename="../../core/coverage/redundancy.py" line="130" />
       <source>Cities out of reach of every candidate</source>
       <translation>所有候选点均无法覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="109" />
+      <location filename="../../core/coverage/redundancy.py" line="111" />
       <source>Worst single failure</source>
       <translation>最严重的单点失效</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="115" />
+      <location filename="../../core/coverage/redundancy.py" line="117" />
       <source>Additional cores for coverage under any single failure</source>
       <translation>任一单点失效下保持覆盖所需新增核心数</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="117" />
+      <location filename="../../core/coverage/redundancy.py" line="119" />
       <source>Cities covered twice or more after the additions</source>
       <translation>新增后被两个及以上核心覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="120" />
+      <location filename="../../core/coverage/redundancy.py" line="122" />
       <source>Coverage target: cities within the radius</source>
       <translation>覆盖目标：半径内的城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/redundancy.py" line="122" />
+      <location filename="../../core/coverage/redundancy.py" line="124" />
       <source>Fewest additional cores to reach the target (every city a candidate can reach)</source>
       <translation>达到目标所需最少新增核心（候选点可达的所有城市）</translation>
     </message>
@@ -8428,69 +8597,99 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>网络冗余：{layer}</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="94" />
+      <location filename="../../core/coverage/report.py" line="96" />
       <source>Additional cores</source>
       <translation>新增核心</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="97" />
+      <location filename="../../core/coverage/report.py" line="99" />
       <source>Cities that cannot be protected</source>
       <translation>无法保护的城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="99" />
+      <location filename="../../core/coverage/report.py" line="101" />
       <source>Distances are geodesic on the ellipsoid. A city stays covered under any single core failure when two cores lie within the radius. The additional cores solve an exact integer programme (HiGHS) with the existing cores fixed; “proven optimal” means no smaller set of additions exists among the candidates.</source>
       <translation>距离为椭球面上的测地线距离。当半径内有两个核心时，城市在任一单点核心失效下仍被覆盖。新增核心由精确整数规划（HiGHS）求得，现有核心固定；“已证明最优”表示在候选点中不存在更少的新增方案。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="109" />
+      <location filename="../../core/coverage/report.py" line="111" />
       <source>Single failures (N−1)</source>
       <translation>单点失效（N−1）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="117" />
+      <location filename="../../core/coverage/report.py" line="119" />
       <source>Cities lost</source>
       <translation>失去覆盖的城市</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="117" />
+      <location filename="../../core/coverage/report.py" line="119" />
       <source>Demand lost</source>
       <translation>失去覆盖的需求</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="117" />
+      <location filename="../../core/coverage/report.py" line="119" />
       <source>Cities lost (first 12)</source>
       <translation>失去覆盖的城市（前 12 个）</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="122" />
+      <location filename="../../core/coverage/report.py" line="124" />
       <source>Coverage target</source>
       <translation>覆盖目标</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="123" />
+      <location filename="../../core/coverage/report.py" line="125" />
       <source>Target</source>
       <translation>目标</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="123" />
+      <location filename="../../core/coverage/report.py" line="125" />
       <source>Now</source>
       <translation>现状</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="123" />
+      <location filename="../../core/coverage/report.py" line="125" />
       <source>Additional cores to reach it</source>
       <translation>达到目标所需新增核心</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="124" />
+      <location filename="../../core/coverage/report.py" line="126" />
       <source>100 % of cities within {radius} km</source>
       <translation>100 % 城市位于 {radius} km 内</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/report.py" line="127" />
+      <location filename="../../core/coverage/report.py" line="129" />
       <source>100 % of cities covered under any single failure</source>
       <translation>任一单点失效下 100 % 城市仍被覆盖</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="138" />
+      <source>County-level target</source>
+      <translation>县级目标</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="141" />
+      <source>With the additional cores for any single failure</source>
+      <translation>加上单点失效保护的新增核心</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="144" />
+      <source>With the fewest additional cores for {target} % of counties within {radius} km</source>
+      <translation>加上使 {target} % 的县级单元位于 {radius} km 内的最少新增核心</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="148" />
+      <source>Network</source>
+      <translation>网络</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="148" />
+      <source>Counties within the radius</source>
+      <translation>半径内的县级单元</translation>
+    </message>
+    <message>
+      <location filename="../../core/coverage/report.py" line="150" />
+      <source>Counties out of reach of every candidate: {names}</source>
+      <translation>任何候选点都无法覆盖的县级单元：{names}</translation>
     </message>
     <message>
       <location filename="../../core/coverage/sites.py" line="44" />
@@ -8503,7 +8702,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>图层的 CRS {crs} 没有基准面，无法量算大地线距离；请指定带基准面的 CRS。</translation>
     </message>
     <message>
-      <location filename="../../core/coverage/sites.py" line="88" />
+      <location filename="../../core/coverage/sites.py" line="102" />
       <source>{count} feature(s) have no valid longitude/latitude: {names}. Fill the coordinates (longitude −180…180, latitude −90…90) or leave these features out.</source>
       <translation>{count} 个要素没有有效的经纬度：{names}。请补全坐标（经度 −180…180，纬度 −90…90），或剔除这些要素。</translation>
     </message>
@@ -12153,7 +12352,7 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>城市的代码或名称</translation>
     </message>
     <message>
-      <location filename="../../processing/algorithms/network_redundancy.py" line="125" />
+      <location filename="../../processing/algorithms/network_redundancy.py" line="156" />
       <source>No core expression is given; choose the field that marks the cores (e.g. "IS_CORE" = 1 from Core–node coverage).</source>
       <translation>未给出核心表达式；请选择标记核心的字段（如“核心–节点覆盖”输出的 "IS_CORE" = 1）。</translation>
     </message>

@@ -152,3 +152,21 @@ def test_cancel_stops_the_analysis():
     with pytest.raises(Cancelled):
         network_redundancy(sites, np.array([str(i) for i in range(30)], dtype=object),
                            np.eye(1, 30, 0, dtype=bool).ravel(), 200.0, progress=progress)
+
+
+@pytest.mark.parametrize(("seed", "radius"), [(11, 180.0), (12, 220.0), (13, 160.0), (14, 250.0)])
+def test_additions_to_a_full_cover_equal_brute_force(seed, radius):
+    """Existing cores that cover every city (a set-covering solution, the usual input): protection is
+    then set covering of the singly covered cities (``_residual_cover``, with its reductions)."""
+    n = 12
+    sites = random_sites(n, seed)
+    near = within(sites, radius)
+    cover = next(list(c) for k in range(1, n + 1) for c in combinations(range(n), k)
+                 if near[:, list(c)].any(axis=1).all())
+    mask = np.zeros(n, bool)
+    mask[cover] = True
+    result = network_redundancy(sites, np.array([f"c{i}" for i in range(n)], dtype=object), mask, radius)
+    size, optimal = brute_additions(near, cover, range(n))
+    assert result.result.optimal and result.result.objective == size
+    assert len(result.added) == size and set(result.added.tolist()) in optimal
+    np.testing.assert_array_equal(result.cover_count_after, near[:, [*cover, *result.added.tolist()]].sum(axis=1))

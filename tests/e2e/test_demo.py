@@ -25,7 +25,7 @@ LAYERS = {
     "cities", "cities_panel", "indices", "coupling", "connectivity_queen", "connectivity_knn6", "lisa_uri_2019",
     "hotspots_uri_2019", "coverage_cities", "coverage_cores", "coverage_circles", "coverage_links", "mclp_cities",
     "mclp_cores", "mclp_circles", "sdm_fitted", "sdm_residual_lisa", "openness_groups", "scenario_dei", "targeting_dei",
-    "convergence_growth", "redundancy_cities", "redundancy_cores",
+    "convergence_growth", "redundancy_cities", "redundancy_cores", "redundancy_counties",
     "china_no_data_regions", "china_maritime_boundary",
 }
 TABLES = {"join_report", "index_weights", "moran_by_year", "convergence_sigma", "convergence_beta",

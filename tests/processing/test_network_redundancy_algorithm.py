@@ -158,3 +158,82 @@ def test_outputs_are_styled_when_loaded(covered_cities, provider, qgis_new_proje
     assert all(c.symbol().symbolLayer(0).shape() == QgsSimpleMarkerSymbolLayerBase.Star for c in categories.values())
     assert categories[0].symbol().color() != categories[1].symbol().color()
     assert cores.attributeAlias(cores.fields().lookupField("LOST_N")) == "Cities lost if it fails"
+
+
+@pytest.fixture
+def counties_path(sample_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "china_counties.gpkg"
+    shutil.copyfile(sample_dir / "china_counties.gpkg", copy)
+    return copy
+
+
+def test_county_target_on_the_sample_counties(cities_path, counties_path, provider, tmp_path):
+    """The cores of the eastern provinces only (adcode < 400000): the counties' share within 300 km,
+    each county's nearest core and distance, and the additions reaching 90 %, all by Vincenty."""
+    import math
+
+    import processing
+    from qgis.core import QgsVectorLayer
+
+    result = processing.run("resilience:networkredundancy", {
+        "INPUT": str(cities_path), "ID_FIELD": "adcode", "POINTS": 2, "LON_FIELD": "lon", "LAT_FIELD": "lat",
+        "CORE_EXPRESSION": '"adcode" in (110100, 310100, 370100, 320100, 340100, 130100, 210100)',
+        "RADIUS": 300.0, "COUNTIES": str(counties_path), "COUNTY_TARGET": 90.0,
+        "OUTPUT": str(tmp_path / "cities.gpkg"), "CORES": "TEMPORARY_OUTPUT",
+        "COUNTIES_OUTPUT": str(tmp_path / "counties.gpkg"), "REPORT": str(tmp_path / "r.html")})
+    cities = {f["adcode"]: f for f in QgsVectorLayer(result["OUTPUT"], "c", "ogr").getFeatures()}
+    cores = [a for a, f in cities.items() if f["IS_CORE"] == 1]
+    added = [a for a, f in cities.items() if f["CNTY_CORE"] == 1]
+    assert len(cores) == 7 and len(added) == result["N_COUNTY_TARGET"] > 0
+    counties = list(QgsVectorLayer(result["COUNTIES_OUTPUT"], "k", "ogr").getFeatures())
+    assert len(counties) == 2848
+
+    def nearest(f, network):
+        point = f.geometry().asPoint()
+        return min((reference.vincenty_km(point.x(), point.y(), cities[c]["lon"], cities[c]["lat"]), c)
+                   for c in network)
+
+    covered = covered_after = 0
+    for f in counties:
+        km, core = nearest(f, cores)
+        assert f["DIST_KM"] == pytest.approx(km, abs=1e-6) and f["CORE_ID"] == core
+        assert f["CORE_NAME"] == cities[core]["name"] and f["COVERED"] == int(km <= 300.0)
+        km_after, _ = nearest(f, cores + added)
+        assert f["DIST_AFTER"] == pytest.approx(km_after, abs=1e-6) and f["COV_AFTER"] == int(km_after <= 300.0)
+        covered += km <= 300.0
+        covered_after += km_after <= 300.0
+    assert result["COUNTY_SHARE"] == pytest.approx(covered / 2848) and covered / 2848 < 0.5
+    assert result["COUNTY_SHARE_AFTER"] == pytest.approx(covered_after / 2848)
+    assert covered_after >= math.ceil(0.9 * 2848)
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "County-level target" in html and "90 % of counties within 300 km" in html
+
+
+def test_county_target_bad_share(cities_path, counties_path, provider):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException, match=r"The county target must be a share between 0 and 100 %"):
+        processing.run("resilience:networkredundancy", {
+            "INPUT": str(cities_path), "ID_FIELD": "adcode", "CORE_EXPRESSION": '"adcode" = 110100',
+            "COUNTIES": str(counties_path), "COUNTY_TARGET": 120.0,
+            "OUTPUT": "TEMPORARY_OUTPUT", "CORES": "TEMPORARY_OUTPUT"})
+
+
+def test_counties_output_is_styled_when_loaded(cities_path, counties_path, provider, qgis_new_project):
+    import processing
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsProject
+
+    result = processing.runAndLoadResults("resilience:networkredundancy", {
+        "INPUT": str(cities_path), "ID_FIELD": "adcode", "CORE_EXPRESSION": '"adcode" in (110100, 500000)',
+        "COUNTIES": str(counties_path), "COUNTY_TARGET": 50.0, "OUTPUT": "TEMPORARY_OUTPUT",
+        "CORES": "TEMPORARY_OUTPUT", "COUNTIES_OUTPUT": "TEMPORARY_OUTPUT"})
+    counties = QgsProject.instance().mapLayer(result["COUNTIES_OUTPUT"])
+    assert counties.name() == "Counties by coverage (300 km)" and counties.featureCount() == 2848
+    assert isinstance(counties.renderer(), QgsCategorizedSymbolRenderer)
+    assert counties.renderer().classAttribute() == "COVERED"
+    assert counties.attributeAlias(counties.fields().lookupField("DIST_KM")) == \
+        "Distance to the nearest core (km, geodesic)"
+    assert result["N_COUNTY_TARGET"] > 0 and result["COUNTY_SHARE_AFTER"] >= 0.5 > result["COUNTY_SHARE"]
