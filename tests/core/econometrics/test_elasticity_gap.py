@@ -128,7 +128,8 @@ def test_clustered_standard_errors_of_the_gap_equal_a_hand_built_cr1_sandwich(sy
     for t in range(data.T):
         c = np.zeros(len(beta))
         c[keys.index(("east", t))], c[keys.index(("central/west", t))] = 1.0, -1.0
-        assert east.se[t] == pytest.approx(np.sqrt(c @ vcov @ c), rel=1e-6)
+        # 1e-5: the dummy-variable sandwich (400 columns, pinv) carries ~1e-6 of rounding on numpy 2
+        assert east.se[t] == pytest.approx(np.sqrt(c @ vcov @ c), rel=1e-5)
     assert east.df == data.n - 1  # t(G − 1), as the clustered coefficients' p-values
     assert "clustered by city" in str(result.gap.model.se_kind)
     assert np.all((east.lower < TRUE_GAP) & (TRUE_GAP < east.upper))
