@@ -258,7 +258,7 @@ def test_qgis_desktop_opens_the_demo_project(demo_run, tmp_path):
     messages, _, state, pixels = run_qgis_desktop(demo_run.out / "demo.qgz", tmp_path)
     assert any("Loaded Digital Resilience Toolkit" in line for line in messages)
     assert "studychain" in state["algorithms"]  # the Graphical Modeler model, in the Toolbox
-    assert len(state["layers"]) == 33 + 1 and state["invalid"] == []  # 33 GeoPackage layers; indices twice
+    assert len(state["layers"]) == 34 + 1 and state["invalid"] == []  # 34 GeoPackage layers; indices twice
     assert state["visible"][0] == "LISA clusters of resilience 2019"
     assert count_colour(pixels, "#ff0000") > 100 and count_colour(pixels, "#0000ff") > 500  # High-High, Low-Low
     assert count_colour(pixels, "#f0f0f0") > 2000  # not significant
