@@ -38,6 +38,9 @@ INPUT_HELP = {
     "YEAR": "Year of the LISA map (the spillover model uses every year)",
     "CONTROLS": "Control variables of the spillover model (indicator stems, comma-separated)",
     "RESILIENCE": "Stem of the resilience index (dependent variable)",
+    "POLICY_CITIES": "Policy cities: where the scenario raises the digital economy index, and whose gain counts "
+                     "when choosing where to invest (an expression, e.g. \"region\" IN ('central', 'west'); "
+                     "empty: every city)",
 }
 
 

@@ -1,7 +1,8 @@
 """The Graphical Modeler model that chains the study (``resources/models/study_chain.model3``).
 
     composite index → spatial weights → global and local autocorrelation
-                    → core-node coverage → spillover model
+                    → core-node coverage → network redundancy (N−1)
+                    → spillover model → spillover scenario, where to invest first
 
 :func:`build_study_chain` writes the model with QGIS's model API (``scripts/make_models.py``
 saves it; a test checks the committed file is what the builder makes), so the model stays in
@@ -24,13 +25,19 @@ Model inputs (the names users pass to ``processing.run`` / ``qgis_process``):
 ``WEIGHTS``      queen, rook or k-nearest neighbours; ``K`` neighbours
 ``PERMUTATIONS`` permutations of Moran's I and LISA
 ``RADIUS``       coverage radius (km), default 300
+``POLICY_CITIES`` the cities of the scenario and the cities whose gain counts when choosing where
+                 to invest (an expression; empty: every city)
+``POLICY_CHANGE`` the scenario's change of the digital economy index (%), default 10
+``INVEST_CITIES`` how many cities to choose for investment, default 20
 ============== ===========================================================================
 
 Outputs are ``<step>:<OUTPUT>`` (the Modeler's naming): ``indices:INDICES``,
 ``indices:INDEX_WEIGHTS``, ``weights:WEIGHTS``, ``moran:MORAN``, ``moran:MORAN_CHART``,
 ``lisa:LISA``, ``lisa:SCATTER``, ``coverage:COVERAGE``, ``coverage:CORES``,
 ``coverage:CIRCLES``, ``coverage:LINKS``, ``coverage:COVERAGE_REPORT``,
-``spillover:SPILLOVER_REPORT``, ``spillover:RESIDUAL_LISA``.
+``spillover:SPILLOVER_REPORT``, ``spillover:RESIDUAL_LISA``, ``redundancy:REDUNDANCY``,
+``redundancy:REDUNDANCY_CORES``, ``redundancy:REDUNDANCY_REPORT``, ``scenario:SCENARIO``,
+``scenario:SCENARIO_REPORT``, ``targeting:TARGETING``, ``targeting:TARGETING_REPORT``.
 """
 
 from __future__ import annotations
@@ -60,7 +67,8 @@ Source = QgsProcessingModelChildParameterSource
 #: The model's inputs in the order a planner fills them (the table first): the model's parameter
 #: order (the Modeler's "Reorder Model Inputs…"), which its dialog follows.
 INPUT_ORDER = ("TABLE", "CITIES", "ID_FIELD", "NAME_FIELD", "SYSTEM", "SYSTEM_FILE", "YEAR", "CONTROLS", "WEIGHTS",
-               "RADIUS", "RESILIENCE", "DIGITAL", "K", "PERMUTATIONS")
+               "RADIUS", "POLICY_CITIES", "POLICY_CHANGE", "INVEST_CITIES", "RESILIENCE", "DIGITAL", "K",
+               "PERMUTATIONS")
 
 #: Year-specific field names, e.g. URI_2019 (the wide panel's STEM_YYYY).
 RESILIENCE_FIELD = "@RESILIENCE || '_' || to_string(@YEAR)"
@@ -70,6 +78,8 @@ EXPLANATORY_FIELDS = (
     "array_foreach(array_filter(string_to_array(coalesce(@CONTROLS, ''), ','), trim(@element) <> ''), "
     "trim(@element) || '_' || to_string(@YEAR)))"
 )
+#: The digital economy index of the chosen year: the policy variable of the scenario and the targeting.
+DIGITAL_FIELD = "@DIGITAL || '_' || to_string(@YEAR)"
 #: Moran's I per year of both indices.
 MORAN_FIELDS = "array(@DIGITAL || '_' || to_string(@YEAR), @RESILIENCE || '_' || to_string(@YEAR))"
 
@@ -79,7 +89,10 @@ HELP = {
         "resilience indices (entropy weights), the spatial weights, Moran's I of both indices for every "
         "year, the LISA cluster map of resilience in the chosen year, the 300 km core-node coverage and "
         "the spatial Durbin model of resilience (two-way fixed effects, every year of the panel) with its "
-        "direct, indirect (spillover) and total effects."
+        "direct, indirect (spillover) and total effects; then the policy steps: the core network's redundancy "
+        "(the coverage lost when each core fails, the fewest cores to add), a what-if scenario (the digital economy "
+        "index raised in the chosen cities, the predicted change of resilience in every city) and the cities to "
+        "invest in first."
     ),
     "ALG_CREATOR": "Digital Resilience Toolkit",
     "ALG_HELP_CREATOR": "Digital Resilience Toolkit",
@@ -131,6 +144,15 @@ def add_inputs(model) -> None:
             defaultValue=0), False, ""),
         (QgsProcessingParameterNumber(
             "RADIUS", "Coverage radius (km)", QgsProcessingParameterNumber.Double, 300.0, minValue=1.0), False, ""),
+        (QgsProcessingParameterString(
+            "POLICY_CITIES", "Policy cities (expression)", optional=True),
+         False, INPUT_HELP["POLICY_CITIES"]),
+        (QgsProcessingParameterNumber(
+            "POLICY_CHANGE", "Scenario: change of the digital economy index (%)", QgsProcessingParameterNumber.Double,
+            10.0), False, ""),
+        (QgsProcessingParameterNumber(
+            "INVEST_CITIES", "Cities to invest in first", QgsProcessingParameterNumber.Integer, 20, minValue=1),
+         False, ""),
         (QgsProcessingParameterString("RESILIENCE", "Resilience index stem", "URI"),
          True, INPUT_HELP["RESILIENCE"]),
         (QgsProcessingParameterString("DIGITAL", "Stem of the digital economy index", "DEI"), True, ""),
@@ -214,6 +236,34 @@ def add_steps(model) -> None:
         "DROP_ISLANDS": True, **weights,
     }, {"SPILLOVER_REPORT": ("REPORT", "Spillover model report"),
         "RESIDUAL_LISA": ("LISA", "Residual clusters of the spillover model")}, x, 800.0)
+    add_policy_steps(model, x)
+
+
+def add_policy_steps(model, x: float) -> None:
+    """Network redundancy of the coverage's cores; the scenario and the targeting with the spillover
+    model's specification (the same inputs, fitted once in each step)."""
+    param = Source.fromModelParameter
+    output = Source.fromChildOutput
+    weights = {"WEIGHTS_FILE": output("weights", "WEIGHTS_OUTPUT"), "WEIGHTS_ID_FIELD": param("ID_FIELD")}
+    child(model, "resilience:networkredundancy", "redundancy", "Network redundancy (N−1)", {
+        "INPUT": output("coverage", "OUTPUT"), "ID_FIELD": param("ID_FIELD"), "NAME_FIELD": param("NAME_FIELD"),
+        "RADIUS": param("RADIUS"),
+    }, {"REDUNDANCY": ("OUTPUT", "Cities by redundancy"), "REDUNDANCY_CORES": ("CORES", "Cores and their N−1 loss"),
+        "REDUNDANCY_REPORT": ("REPORT", "Network redundancy report")}, x + 460.0, 660.0)
+    model_spec = {
+        "INPUT": output("indices", "OUTPUT"), "DEPENDENT": Source.fromExpression(RESILIENCE_FIELD),
+        "EXPLANATORY": Source.fromExpression(EXPLANATORY_FIELDS), "MODEL": 3, "EFFECTS": 3, "DROP_ISLANDS": True,
+        "REGRESSOR": Source.fromExpression(DIGITAL_FIELD), **weights,
+    }
+    child(model, "resilience:scenario", "scenario", "Spillover scenario", {
+        **model_spec, "CHANGE_KIND": 1, "DELTA": param("POLICY_CHANGE"), "CITIES_EXPRESSION": param("POLICY_CITIES"),
+    }, {"SCENARIO": ("OUTPUT", "Scenario: predicted changes"),
+        "SCENARIO_REPORT": ("REPORT", "Scenario report")}, x + 460.0, 800.0)
+    child(model, "resilience:targeting", "targeting", "Where to invest first", {
+        **model_spec, "CHANGE_KIND": 1, "DELTA": param("POLICY_CHANGE"), "K": param("INVEST_CITIES"),
+        "TARGET": param("POLICY_CITIES"),
+    }, {"TARGETING": ("OUTPUT", "Where to invest first"),
+        "TARGETING_REPORT": ("REPORT", "Targeting report")}, x + 460.0, 940.0)
 
 
 def build_study_chain() -> QgsProcessingModelAlgorithm:

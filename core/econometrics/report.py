@@ -254,8 +254,10 @@ def heterogeneity_table(result, tr=english, weights=None) -> PaperTable:
     terms += [t for c in columns for t in c.cells if t not in terms]
     title = tr("{model} of {dependent} by group ({effects})").format(
         model=result.spec.model, dependent=result.pooled.dependent, effects=tr(EFFECT_LABELS[result.pooled.effects]))
+    spec = result.spec
+    bootstrap = (spec.bootstrap_draws, spec.seed) if any(m.se_type == "bootstrap" for m in models) else None
     return PaperTable(title, columns, list(dict.fromkeys(terms)), term_labels=term_labels(tr), note=tr(STAR_NOTE),
-                      notes=model_notes(models, tr), name="groups")
+                      notes=model_notes(models, tr, True, bootstrap), name="groups")
 
 
 def comparisons_frame(result) -> pd.DataFrame:

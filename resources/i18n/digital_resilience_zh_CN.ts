@@ -4567,12 +4567,12 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
   <context>
     <name>ResilienceModel</name>
     <message>
-      <location filename="../../processing/models.py" line="50" />
+      <location filename="../../processing/models.py" line="53" />
       <source>Study chain: indices, weights, autocorrelation, coverage, spillover</source>
       <translation>研究链：指数、空间权重、空间自相关、覆盖、溢出</translation>
     </message>
     <message>
-      <location filename="../../processing/models.py" line="50" />
+      <location filename="../../processing/models.py" line="53" />
       <source>The study in one run, as a Graphical Modeler model (open it in the Modeler to see or change the chain):
 1. joins the indicator table to the cities (resilience:jointable);
 2. builds the digital economy and resilience indices with entropy weights on pooled city-years (resilience:compositeindex);
@@ -4599,27 +4599,27 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
 输出：指数图层和指标权重、权重文件、逐年莫兰指数（表格和图表）、LISA 图层和莫兰散点图、按最近核心划分的城市、核心城市、覆盖圆、核心-节点连线和覆盖报告、溢出模型报告及其残差集聚图。每个图层加载时都带有样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/models.py" line="75" />
+      <location filename="../../processing/models.py" line="78" />
       <source>The whole study in one run, from the indicator table to the spillover model.</source>
       <translation>一次运行完成整个研究：从指标表到空间溢出模型。</translation>
     </message>
     <message>
-      <location filename="../../processing/models.py" line="195" />
+      <location filename="../../processing/models.py" line="198" />
       <source>Could not read the model {path}.</source>
       <translation>无法读取模型 {path}。</translation>
     </message>
     <message>
-      <location filename="../../processing/models.py" line="196" />
+      <location filename="../../processing/models.py" line="199" />
       <source>Study chain (my copy)</source>
       <translation>研究链（我的副本）</translation>
     </message>
     <message>
-      <location filename="../../processing/models.py" line="196" />
+      <location filename="../../processing/models.py" line="199" />
       <source>Study chain (my copy {number})</source>
       <translation>研究链（我的副本 {number}）</translation>
     </message>
     <message>
-      <location filename="../../processing/models.py" line="200" />
+      <location filename="../../processing/models.py" line="203" />
       <source>Could not write the model copy {path}.</source>
       <translation>无法写入模型副本 {path}。</translation>
     </message>
@@ -4660,6 +4660,11 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
     </message>
     <message>
       <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Cities to invest in first</source>
+      <translation>优先投资城市数</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
       <source>Neighbours (k-nearest weights)</source>
       <translation>近邻数（k 近邻权重）</translation>
     </message>
@@ -4672,6 +4677,21 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
       <location filename="../../resources/models/study_chain.model3" line="0" />
       <source>Permutations (Moran's I and LISA)</source>
       <translation>置换次数（莫兰指数和 LISA）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Scenario: change of the digital economy index (%)</source>
+      <translation>情景：数字经济指数的变化（%）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Policy cities (expression)</source>
+      <translation>政策城市（表达式）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Policy cities: where the scenario raises the digital economy index, and whose gain counts when choosing where to invest (an expression, e.g. "region" IN ('central', 'west'); empty: every city)</source>
+      <translation>政策城市：情景中提高数字经济指数的城市，以及选择投资城市时计入其收益的城市（表达式，如 "region" IN ('central', 'west')；留空：全部城市）</translation>
     </message>
     <message>
       <location filename="../../resources/models/study_chain.model3" line="0" />
@@ -4815,6 +4835,31 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
     </message>
     <message>
       <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Cities by redundancy</source>
+      <translation>城市冗余状态</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Cores and their N−1 loss</source>
+      <translation>核心城市及其 N−1 损失</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Network redundancy report</source>
+      <translation>网络冗余报告</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Scenario: predicted changes</source>
+      <translation>情景：预测变化</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Scenario report</source>
+      <translation>情景报告</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
       <source>Residual clusters of the spillover model</source>
       <translation>溢出模型的残差集聚</translation>
     </message>
@@ -4822,6 +4867,16 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
       <location filename="../../resources/models/study_chain.model3" line="0" />
       <source>Spillover model report</source>
       <translation>溢出模型报告</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Where to invest first</source>
+      <translation>优先投资城市</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Targeting report</source>
+      <translation>投资选址报告</translation>
     </message>
     <message>
       <location filename="../../resources/models/study_chain.model3" line="0" />
@@ -9557,152 +9612,152 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{dependent}的{model}分组估计（{effects}）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="270" />
+      <location filename="../../core/econometrics/report.py" line="272" />
       <source>Groups</source>
       <translation>分组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="274" />
+      <location filename="../../core/econometrics/report.py" line="276" />
       <source>Group</source>
       <translation>组</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="274" />
+      <location filename="../../core/econometrics/report.py" line="276" />
       <source>Years</source>
       <translation>年数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="279" />
+      <location filename="../../core/econometrics/report.py" line="281" />
       <source>Does the effect of {key} differ between groups?</source>
       <translation>{key}的效应在组间是否存在差异？</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="280" />
+      <location filename="../../core/econometrics/report.py" line="282" />
       <source>Quantity</source>
       <translation>比较量</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="280" />
+      <location filename="../../core/econometrics/report.py" line="282" />
       <source>Group A</source>
       <translation>组 A</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="280" />
+      <location filename="../../core/econometrics/report.py" line="282" />
       <source>Group B</source>
       <translation>组 B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="280" />
+      <location filename="../../core/econometrics/report.py" line="282" />
       <source>A</source>
       <translation>A</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="280" />
+      <location filename="../../core/econometrics/report.py" line="282" />
       <source>B</source>
       <translation>B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="280" />
+      <location filename="../../core/econometrics/report.py" line="282" />
       <source>A − B</source>
       <translation>A − B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="280" />
+      <location filename="../../core/econometrics/report.py" line="282" />
       <source>A / B</source>
       <translation>A / B</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="281" />
+      <location filename="../../core/econometrics/report.py" line="283" />
       <source>SE of A − B</source>
       <translation>A − B 的标准误</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="287" />
+      <location filename="../../core/econometrics/report.py" line="289" />
       <source>Test: {method}.</source>
       <translation>检验方法：{method}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="303" />
+      <location filename="../../core/econometrics/report.py" line="305" />
       <source>{quantities}: {method}</source>
       <translation>{quantities}：{method}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="309" />
+      <location filename="../../core/econometrics/report.py" line="311" />
       <source>The effect of {key} by group and year</source>
       <translation>{key} 的效应（分组、分年份）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="310" />
+      <location filename="../../core/econometrics/report.py" line="312" />
       <source>Coefficient of {key}</source>
       <translation>{key} 的系数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="310" />
+      <location filename="../../core/econometrics/report.py" line="312" />
       <source>Gap</source>
       <translation>差距</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="311" />
+      <location filename="../../core/econometrics/report.py" line="313" />
       <source>Each group's coefficient (95 % interval)</source>
       <translation>各组系数（95% 区间）</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="312" />
+      <location filename="../../core/econometrics/report.py" line="314" />
       <source>Gap against {reference}</source>
       <translation>相对 {reference} 的差距</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="312" />
+      <location filename="../../core/econometrics/report.py" line="314" />
       <source>Linear trend</source>
       <translation>线性趋势</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="313" />
+      <location filename="../../core/econometrics/report.py" line="315" />
       <source>95 % interval</source>
       <translation>95 % 区间</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="320" />
+      <location filename="../../core/econometrics/report.py" line="322" />
       <source>The gap over time</source>
       <translation>差距的时间变化</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="321" />
+      <location filename="../../core/econometrics/report.py" line="323" />
       <source>One model with {key} interacted with every group and year. The gap of a group is its coefficient minus that of the reference group, {reference}, in the same year; its trend is the least-squares slope of the gap on the year, tested with the coefficients' joint covariance.</source>
       <translation>一个模型中将 {key} 与每个组和每个年份交互。某组的差距为其系数减去同年参照组（{reference}）的系数；差距的趋势为差距对年份的最小二乘斜率，用系数的联合协方差检验。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="332" />
+      <location filename="../../core/econometrics/report.py" line="334" />
       <source>{group} − {reference}</source>
       <translation>{group} − {reference}</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="340" />
+      <location filename="../../core/econometrics/report.py" line="342" />
       <source>Coefficients with standard errors in parentheses; gaps with their 95 % intervals in brackets. Standard errors: {se}.</source>
       <translation>系数后括号内为标准误；差距后方括号内为 95% 区间。标准误：{se}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="342" />
+      <location filename="../../core/econometrics/report.py" line="344" />
       <source>Trend of the gap per year</source>
       <translation>差距的年均趋势</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="342" />
+      <location filename="../../core/econometrics/report.py" line="344" />
       <source>SE</source>
       <translation>标准误</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="343" />
+      <location filename="../../core/econometrics/report.py" line="345" />
       <source>Change {first}–{last}</source>
       <translation>{first}–{last} 年的变化</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="344" />
+      <location filename="../../core/econometrics/report.py" line="346" />
       <source>Same gap every year: χ²</source>
       <translation>各年差距相同：χ²</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/report.py" line="350" />
+      <location filename="../../core/econometrics/report.py" line="352" />
       <source>If the cities' own effects differ within a group (e.g. by openness), a yearly coefficient also reflects which of its cities grow the most that year, and a city's errors are correlated over the years: prefer standard errors clustered by city (least squares) or the wild cluster bootstrap by city (advanced option “Standard errors”) for these intervals and tests.</source>
       <translation>若组内各城市的自身效应不同（如因开放度而异），各年系数也会反映当年哪些城市增长最多，且同一城市的误差在各年之间相关：这些区间和检验宜使用按城市聚类的标准误（最小二乘模型）或按城市的野聚类自助法（高级选项“标准误”）。</translation>
     </message>

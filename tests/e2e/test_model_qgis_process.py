@@ -33,7 +33,8 @@ def test_the_model_runs_with_qgis_process(run_algorithm, cities_path, tmp_path):
         "studychain", CITIES=cities, TABLE=SAMPLE / "synthetic_panel.csv", PERMUTATIONS=999, RADIUS=300,
         **{"lisa:LISA": tmp_path / "lisa.gpkg", "coverage:CORES": tmp_path / "cores.gpkg",
            "weights:WEIGHTS": tmp_path / "queen.gal", "spillover:SPILLOVER_REPORT": tmp_path / "sdm.html",
-           "moran:MORAN": tmp_path / "moran.csv"})
+           "moran:MORAN": tmp_path / "moran.csv", "scenario:SCENARIO": tmp_path / "scenario.gpkg",
+           "targeting:TARGETING": tmp_path / "targeting.gpkg", "redundancy:REDUNDANCY_REPORT": tmp_path / "n1.html"})
     outputs = result["results"]
     assert outputs["lisa:LISA"] == str(tmp_path / "lisa.gpkg")
     cores = QgsVectorLayer(str(tmp_path / "cores.gpkg"), "cores", "ogr")
@@ -57,3 +58,10 @@ def test_the_model_runs_with_qgis_process(run_algorithm, cities_path, tmp_path):
     # Outputs left out became temporary files (gone with qgis_process's temporary folder): the
     # steps' mandatory outputs did not stop the run.
     assert outputs["coverage:COVERAGE_REPORT"].endswith("REPORT.html")
+    # The policy steps: every city raised by 10 % (no policy cities given), 20 cities to invest in first,
+    # the N−1 of the 42 cores.
+    scenario = QgsVectorLayer(str(tmp_path / "scenario.gpkg"), "scenario", "ogr")
+    assert scenario.featureCount() >= 366 and all(f["SC_TOTAL"] > 0 for f in scenario.getFeatures())
+    targeting = QgsVectorLayer(str(tmp_path / "targeting.gpkg"), "targeting", "ogr")
+    assert sum(1 for f in targeting.getFeatures() if f["TG_CHOSEN"] == 1) == 20
+    assert "42" in (tmp_path / "n1.html").read_text(encoding="utf-8")

@@ -13,10 +13,13 @@ SAMPLE = ROOT / "resources" / "sample"
 STEPS = {"join": "resilience:jointable", "indices": "resilience:compositeindex",
          "weights": "resilience:spatialweights", "moran": "resilience:globalautocorrelation",
          "lisa": "resilience:localmoran", "coverage": "resilience:corenodecoverage",
-         "spillover": "resilience:spatialdurbin"}
+         "spillover": "resilience:spatialdurbin", "redundancy": "resilience:networkredundancy",
+         "scenario": "resilience:scenario", "targeting": "resilience:targeting"}
 OUTPUTS = {"indices:INDICES", "indices:INDEX_WEIGHTS", "weights:WEIGHTS", "moran:MORAN", "moran:MORAN_CHART",
            "lisa:LISA", "lisa:SCATTER", "coverage:COVERAGE", "coverage:CORES", "coverage:CIRCLES",
-           "coverage:LINKS", "coverage:COVERAGE_REPORT", "spillover:SPILLOVER_REPORT", "spillover:RESIDUAL_LISA"}
+           "coverage:LINKS", "coverage:COVERAGE_REPORT", "spillover:SPILLOVER_REPORT", "spillover:RESIDUAL_LISA",
+           "redundancy:REDUNDANCY", "redundancy:REDUNDANCY_CORES", "redundancy:REDUNDANCY_REPORT",
+           "scenario:SCENARIO", "scenario:SCENARIO_REPORT", "targeting:TARGETING", "targeting:TARGETING_REPORT"}
 
 
 def test_the_model_is_in_the_toolbox_under_the_provider(provider):
