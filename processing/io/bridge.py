@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import operator
 from collections.abc import Sequence
 
 from qgis.core import (
@@ -225,9 +226,25 @@ def read_frame(
     fields_at = [source_fields.at(index) for index in indices]
     fids, rows, wkbs = [], [], []
 
+    # The double fields of a chunk are converted in one call (rows × fields) unless a NULL is among them.
+    doubles = [j for j, field in enumerate(fields_at) if field.type() == FieldType.DOUBLE]
+    others = [j for j in range(len(names)) if j not in set(doubles)] if len(doubles) > 1 else list(range(len(names)))
+    doubles = doubles if len(doubles) > 1 else []
+
     def flush():
-        for chunk, column, field in zip(chunks, zip(*rows), fields_at):
-            chunk.append(_chunk(column, field))
+        rest = others
+        if doubles:
+            try:
+                block = np.array(list(map(operator.itemgetter(*doubles), rows)), dtype=np.float64)
+            except (TypeError, ValueError):
+                rest = range(len(names))
+            else:
+                for k, j in enumerate(doubles):
+                    chunks[j].append(block[:, k])
+        if rest:
+            for j, column in zip(rest, zip(*map(operator.itemgetter(*rest), rows)) if len(rest) > 1
+                                 else [[row[rest[0]] for row in rows]]):
+                chunks[j].append(_chunk(column, fields_at[j]))
         rows.clear()
 
     for count, feature in enumerate(source.getFeatures(request)):
