@@ -20,6 +20,10 @@ any number of forms on one stream of permutations:
   triangular), so ``q = Σ d_i v_i² + 2·vᵀUv``: half the non-zeros of W when its pattern is
   symmetric, one sparse × dense product for every column of a block of permutations.
 * **Bounded memory.** Blocks of at most :data:`BLOCK_ELEMENTS` permuted values (8 MB).
+* **Threads.** In a large run the caller draws the permutations (in order) while up to
+  :data:`MAX_WORKERS` helper threads gather and multiply the blocks drawn (numpy's shuffle and
+  take and SciPy's product release the GIL); the blocks are stored in the order drawn, so the
+  result does not depend on the threads.
 
 The statistics are identical to evaluating each permutation separately up to rounding (the
 sums run in another order): ``tests/core/test_global_permutation.py`` checks them against a
@@ -28,6 +32,8 @@ plain loop over the same permutations.
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -41,8 +47,11 @@ from .permutation import check_permutations, random_generator
 
 #: Permuted values per block (columns × units): 8 MB, about one cache-friendly product.
 BLOCK_ELEMENTS = 1 << 20
-#: Runs with at least this many permuted values (units × permutations) draw in a helper thread.
-PREFETCH_VALUES = 1 << 22
+#: Runs with at least this many permuted values (units × permutations) compute their blocks in
+#: helper threads (numpy's take and SciPy's product release the GIL) while the caller draws.
+PARALLEL_VALUES = 1 << 22
+#: At most this many helper threads.
+MAX_WORKERS = 4
 #: Permutation orders up to this many values (64 MB) are kept for reuse by the next
 #: statistic with the same n, count and seed (Moran's I, Geary's C and G computed one by one).
 CACHED_ORDERS = 1 << 23
@@ -96,28 +105,11 @@ def permutation_orders(n: int, permutations: int, seed=None, batch: int = 1) -> 
         yield _orders(rng, n, min(batch, permutations - start))
 
 
-def _permuted_blocks(stacked: np.ndarray, permutations: int, seed, batch: int) -> Iterator[np.ndarray]:
-    """The rows of ``stacked`` (n × m) moved by each batch of permutations: n × count × m.
-
-    Large runs draw and gather the next block in a helper thread while the caller computes with
-    this one (numpy's shuffle and take release the GIL; the draws stay in order, so the result is
-    the same): on two free cores the draws cost no time of their own."""
-    n = len(stacked)
-    orders = permutation_orders(n, permutations, seed, batch)
-
-    def gather():
-        block = next(orders, None)
-        return None if block is None else np.take(stacked, block.T, axis=0)
-
-    if n * permutations < PREFETCH_VALUES:
-        while (block := gather()) is not None:
-            yield block
-        return
-    with ThreadPoolExecutor(1, thread_name_prefix="permutations") as pool:
-        pending = pool.submit(gather)
-        while (block := pending.result()) is not None:
-            pending = pool.submit(gather)
-            yield block
+def workers_for(values: int) -> int:
+    """Helper threads for ``values`` permuted values (units × permutations): none for small runs."""
+    if values < PARALLEL_VALUES:
+        return 0
+    return max(1, min(MAX_WORKERS, (os.cpu_count() or 1)))
 
 
 # ------------------------------------------------------------------ products
@@ -207,24 +199,58 @@ def permuted_forms(forms: list[PermutedForm], permutations: int, seed=None, prog
     quadratic = [np.zeros((permutations, len(p.columns))) for p in products]
     linear = [np.zeros((0 if f.linear_weights is None else len(f.linear_weights), permutations)) for f in forms]
     squares = [np.zeros((0 if f.square_weights is None else len(f.square_weights), permutations)) for f in forms]
-    batch = max(1, min(permutations, BLOCK_ELEMENTS // max(n * m, 1)))
-    done = 0
-    for block in _permuted_blocks(stacked, permutations, seed, batch):
-        count = block.shape[1]  # block: n × count × m, the permuted vectors
-        for p, product in enumerate(products):
+
+    def compute(orders):
+        """The sums of one block of permutations (run in a helper thread for large runs)."""
+        count = len(orders)
+        block = np.take(stacked, orders.T, axis=0)  # n × count × m: the permuted vectors
+        products_q = []
+        for product in products:
             cols = product.columns
             part = block if cols == list(range(m)) else block[:, :, cols]
-            quadratic[p][done:done + count] = product(part.reshape(n, -1)).reshape(count, len(cols))
-        for f, form in enumerate(forms):
-            if form.linear_weights is None and form.square_weights is None:
-                continue
-            permuted = block[:, :, column_of[f]]  # n × count
-            if form.linear_weights is not None:
-                linear[f][:, done:done + count] = form.linear_weights @ permuted
-            if form.square_weights is not None:
-                squares[f][:, done:done + count] = form.square_weights @ (permuted * permuted)
+            products_q.append(product(part.reshape(n, -1)).reshape(count, len(cols)))
+        forms_sums = []
+        for form, column in zip(forms, column_of):
+            permuted = block[:, :, column]  # n × count
+            forms_sums.append((None if form.linear_weights is None else form.linear_weights @ permuted,
+                               None if form.square_weights is None else form.square_weights @ (permuted * permuted)))
+        return count, products_q, forms_sums
+
+    done = 0
+
+    def store(answer):
+        nonlocal done
+        count, products_q, forms_sums = answer
+        block = slice(done, done + count)
+        for target, q in zip(quadratic, products_q):
+            target[block] = q
+        for f, (linear_sums, square_sums) in enumerate(forms_sums):
+            if linear_sums is not None:
+                linear[f][:, block] = linear_sums
+            if square_sums is not None:
+                squares[f][:, block] = square_sums
         done += count
         report(progress, done / max(permutations, 1))
+
+    batch = max(1, min(permutations, BLOCK_ELEMENTS // max(n * m, 1)))
+    workers = workers_for(n * permutations)
+    if not workers:
+        for orders in permutation_orders(n, permutations, seed, batch):
+            store(compute(orders))
+    else:
+        # The caller draws (in order: the same permutations), the helpers compute; results are
+        # stored in the order drawn, so the outcome does not depend on the threads.
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="permutations")
+        pending: deque = deque()
+        try:
+            for orders in permutation_orders(n, permutations, seed, batch):
+                pending.append(pool.submit(compute, orders))
+                while len(pending) > workers or (pending and pending[0].done()):
+                    store(pending.popleft().result())
+            while pending:
+                store(pending.popleft().result())
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     results = []
     for f, form in enumerate(forms):
         p = product_of[f]

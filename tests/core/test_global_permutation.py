@@ -86,13 +86,13 @@ def test_blocks_do_not_change_the_result(monkeypatch):
     monkeypatch.setattr(global_permutation, "BLOCK_ELEMENTS", 50)  # one permutation per block
     monkeypatch.setattr(global_permutation, "CACHED_ORDERS", 0)
     np.testing.assert_allclose(Moran(y, w, permutations=PERMUTATIONS, seed=3).sim, whole, rtol=1e-12, atol=1e-15)
-    monkeypatch.setattr(global_permutation, "PREFETCH_VALUES", 0)  # drawn in the helper thread
+    monkeypatch.setattr(global_permutation, "PARALLEL_VALUES", 0)  # blocks computed in helper threads
     np.testing.assert_allclose(Moran(y, w, permutations=PERMUTATIONS, seed=3).sim, whole, rtol=1e-12, atol=1e-15)
 
 
 def test_a_cancel_stops_the_draws_and_their_thread(monkeypatch):
     monkeypatch.setattr(global_permutation, "BLOCK_ELEMENTS", 50)
-    monkeypatch.setattr(global_permutation, "PREFETCH_VALUES", 0)
+    monkeypatch.setattr(global_permutation, "PARALLEL_VALUES", 0)
     w = weights(n=40, seed=6)
     y = np.random.default_rng(4).normal(size=w.n)
     seen = []
