@@ -22,7 +22,7 @@ from ..weights.model import SpatialWeights
 from .base import THE_VARIABLE, check_values, standardize, weights_constants
 from .global_permutation import PermutedForm, permuted_forms
 from .inference import check_alternative, moments_z, normal_p, pseudo_p
-from .permutation import check_permutations
+from .permutation import RELATIVE_TIE, check_permutations
 
 
 class _Permuted:
@@ -58,8 +58,13 @@ class _Permuted:
         self.sim = sim = np.asarray(sim, dtype=np.float64)
         self.permutations = len(sim)
         observed, alternative = self.statistic, self.alternative
-        self.p_sim = float(pseudo_p(np.count_nonzero(sim >= observed), np.count_nonzero(sim <= observed),
-                                    self.permutations, alternative))
+        # Ties count as extreme (in both tails). A replication that equals the observed value in exact
+        # arithmetic (the identity, a symmetry of W: common on small layers) may differ from it in the
+        # last bits, the sums running in another order: within RELATIVE_TIE of the statistic's size it
+        # is a tie.
+        tolerance = RELATIVE_TIE * max(abs(observed), float(sim.std()))
+        self.p_sim = float(pseudo_p(np.count_nonzero(sim >= observed - tolerance),
+                                    np.count_nonzero(sim <= observed + tolerance), self.permutations, alternative))
         self.EI_sim = float(sim.mean())
         self.VI_sim = float(sim.var())
         self.seI_sim = float(np.sqrt(self.VI_sim))

@@ -124,3 +124,25 @@ def test_same_seed_same_permutations_whatever_the_batch():
     np.testing.assert_array_equal(first, second)
     np.testing.assert_array_equal(first, np.vstack(orders(1000, 7, 5)))
     assert not np.array_equal(first, np.vstack(list(global_permutation.permutation_orders(1000, 7, seed=6))))
+
+
+@pytest.mark.parametrize("cls", [Moran, Geary, GeneralG])
+def test_exact_ties_count_in_both_tails(cls):
+    """Five units: 999 draws repeat the 120 orders, the identity among them, and the path's reflection
+    gives the same statistic. Those replications equal the observed value in exact arithmetic (their
+    plain formula, below, agrees to rounding) and must count as at least and at most as extreme,
+    whatever order the sums ran in (exact comparisons missed some of them)."""
+    n = 5
+    links = np.zeros((n, n))
+    for i in range(n - 1):
+        links[i, i + 1] = links[i + 1, i] = 1.0
+    w = SpatialWeights(np.arange(n), sp.csr_matrix(links), transform="B")
+    y = np.array([0.1, 0.7, 0.3, 1.9, 1.1])
+    result = cls(y, w, permutations=999, seed=3)
+    by_formula = np.array([cls(y[order], w, permutations=0).statistic for order in orders(n, 999, 3)])
+    ties = np.isclose(by_formula, result.statistic, rtol=1e-12, atol=0)
+    assert ties.sum() >= 8  # the identity alone is drawn 8 times with this seed
+    strictly_above = (by_formula > result.statistic) & ~ties
+    strictly_below = (by_formula < result.statistic) & ~ties
+    greater, less = strictly_above.sum() + ties.sum(), strictly_below.sum() + ties.sum()
+    assert result.p_sim == pytest.approx(min(1.0, 2 * (min(greater, less) + 1) / 1000))
