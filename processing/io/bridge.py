@@ -364,12 +364,13 @@ def _python_column(series) -> list:
 
 def _column_values(series):
     """``values(start, end)``: the Python values of rows start…end of a column (as
-    :func:`_python_column`); plain numpy numbers take the fast path (``tolist`` of a slice)."""
+    :func:`_python_column`); plain numpy numbers are converted chunk by chunk (``tolist`` of a slice)."""
     import numpy as np
 
     array = series.to_numpy() if isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf" else None
-    if array is None:
-        return lambda start, end: _python_column(series.iloc[start:end])
+    if array is None:  # text, dates, nullable numbers: converted once (text is Python objects already)
+        values = _python_column(series)
+        return lambda start, end: values[start:end]
     if array.dtype.kind == "f" and np.isnan(array).any():
         return lambda start, end: [None if math.isnan(v) else v for v in array[start:end].tolist()]
     return lambda start, end: array[start:end].tolist()
