@@ -83,10 +83,24 @@ def phases(profile: cProfile.Profile) -> dict[str, float]:
     return out
 
 
-def describe(split: dict[str, float]) -> str:
+#: Core functions whose own total time the notes give apart (inside the core's time): the global
+#: statistics' permutations (drawing in the caller's thread, gathering and products in helper threads,
+#: which cProfile does not see: what it shows is the caller's wait), the own parts of a scenario.
+DETAILS = {"permutations": ("/core/autocorrelation/global_permutation.py", "permuted_forms")}
+
+
+def describe(split: dict[str, float], profile: cProfile.Profile | None = None) -> str:
     order = ["bridge read", "core", "bridge write", "styling", "report"]
     keys = [k for k in order if k in split] + [k for k in split if k not in order]
-    return "; ".join(f"{k} {split[k]:.2f} s" for k in keys)
+    text = "; ".join(f"{k} {split[k]:.2f} s" for k in keys)
+    if profile is not None:
+        stats = pstats.Stats(profile).stats
+        for label, (path, function) in DETAILS.items():
+            seconds = sum(ct for (filename, _, name), (_, _, _, ct, _) in stats.items()
+                          if filename.replace(os.sep, "/").endswith(path) and name == function)
+            if seconds:
+                text += f" (of the core: {label} {seconds:.2f} s)"
+    return text
 
 
 def interleaved(floor, ours, repeat: int) -> tuple[float, float, object]:
@@ -152,8 +166,7 @@ def run(quick: bool = False) -> list[dict]:
         if algorithm not in warm:
             processing.run(algorithm, parameters())  # warm-up: imports, caches
             warm.add(algorithm)
-        times = 1 if "999" in label and "global" in label else repeat  # 9 x 999 permutations: long
-        floor_s, ours_s, result = interleaved(floor, lambda a=algorithm, p=parameters: processing.run(a, p()), times)
+        floor_s, ours_s, result = interleaved(floor, lambda a=algorithm, p=parameters: processing.run(a, p()), repeat)
         profile = cProfile.Profile()
         profile.enable()
         processing.run(algorithm, parameters())
@@ -164,7 +177,8 @@ def run(quick: bool = False) -> list[dict]:
         rows.append({"benchmark": f"{label} ({n:,} squares)", "ours_s": ours_s,
                      "peer": "floor: native:savefeatures of the input", "peer_s": floor_s,
                      "ratio": floor_s / ours_s, "times_floor": ratio,
-                     "notes": f"{ratio:.2f}× floor, {verdict}; profile: {describe(phases(profile))}; {load}"})
+                     "notes": f"{ratio:.2f}× floor, {verdict}; profile: {describe(phases(profile), profile)}; "
+                              f"{machine_load()} (at the start of the bench: {load})"})
         if "connectivity" in label:
             lines = result["OUTPUT"]
             count = pyogrio.read_info(lines.split("|")[0])["features"] if "|" not in lines else None

@@ -6,8 +6,9 @@ an SDM cross-section simulated with ρ = 0.4, 1,000 draws.
 Timed: the scenario on a fitted model (the fit is ``spatialdurbin``'s and timed apart) for
 100 chosen units, a third of them and all of them; the peer is the textbook computation of
 the point estimate alone, the dense inverse ``(I − ρW)⁻¹`` (numpy.linalg.inv), which also checks
-our numbers. The target of issue 17 is < 2 s on the counties. The cost grows with the number
-of chosen units: their own parts need one sparse solve each at every Chebyshev point of ρ.
+our numbers. The target of issue 17 is < 2 s on the counties. The own parts of a few chosen
+units cost one sparse solve each at every Chebyshev point of ρ; from an eighth of the units on,
+the selected inverse of the LU factors gives every unit's at once (about one LU's work per point).
 
 Targeting (``core.econometrics.targeting.plan``) on the 367 sample cities (the synthetic panel,
 two-way SDM, 6 nearest neighbours, +0.1 digital economy): raise the worst-off with k = 20 (the

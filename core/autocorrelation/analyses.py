@@ -22,10 +22,11 @@ from .base import MINIMUM_UNITS, check_varies
 from .clusters import GEARY_LABELS, LISA_LABELS, NO_DATA
 from .geary import Geary
 from .getis_ord import GeneralG
+from .global_permutation import shared_matrix
 from .local_geary import LocalGeary
 from .local_getis_ord import LocalG
 from .local_moran import LocalMoran, LocalMoranBV
-from .moran import Moran, MoranBV
+from .moran import Moran, MoranBV, permute_together
 from .options import ANALYTICAL_INFERENCE, DEFAULT_INFERENCE, LOCAL_KINDS, STATISTICS, InferenceSpec
 from .runs import (
     LayerUnits,
@@ -81,37 +82,47 @@ def global_autocorrelation(panel: LayerUnits, fields, all_years: bool = False, s
     if not fields:
         raise InputError("Choose at least one numeric field.")
     runs = [run for name in fields for run in plan_runs(panel, name, all_years)]
-    rows, notes = [], []
-    steps = len(runs) * len(statistics)
+    notes, computed, matrices = [], [], []
+    # The analytical part first (a small share of the time), then the permutations of every
+    # statistic and year together: the same draws for all, drawn once (moran.permute_together).
+    analytical = span(progress, 0.0, 0.1 if inference.permutations else 1.0)
     for r, run in enumerate(runs):
         selection = select(panel, run, nulls)
         notes.extend(_selection_notes(selection))
         values = selection.values[0]
-        for s, statistic in enumerate(statistics):
-            step = span(progress, (r * len(statistics) + s) / steps, (r * len(statistics) + s + 1) / steps)
-            common = {"permutations": inference.permutations, "seed": inference.seed,
-                      "alternative": inference.alternative, "progress": step, "label": run.title}
+        for statistic in statistics:
+            common = {"permutations": 0, "alternative": inference.alternative, "label": run.title}
             if statistic == "moran":
                 result = Moran(values, selection.weights, **common)
-                kinds = [(NORMALITY, result.EI, result.VI_norm, result.z_norm, result.p_norm),
-                         (RANDOMISATION, result.EI, result.VI_rand, result.z_rand, result.p_rand)]
             elif statistic == "geary":
                 result = Geary(values, selection.weights, **common)
-                kinds = [(NORMALITY, result.EC, result.VC_norm, result.z_norm, result.p_norm),
-                         (RANDOMISATION, result.EC, result.VC_rand, result.z_rand, result.p_rand)]
             else:
                 if (values < 0).any():
                     notes.append(Message("{run}: General G skipped, it needs values of zero or more ({count} "
                                          "negative).", run=run.title, count=int((values < 0).sum())))
                     continue
                 result = GeneralG(values, selection.weights, **common)
-                kinds = [(RANDOMISATION, result.EG, result.VG, result.z_rand, result.p_rand)]
-            if result.permutations:
-                kinds.append((PERMUTATION, result.EI_sim, result.VI_sim, result.z_sim, result.p_sim))
-            for method, expected, variance, z, p in kinds:
-                rows.append([run.stem, run.columns[0], run.year, str(result.name), str(method),
-                             result.statistic, expected, variance, z, p, result.n,
-                             result.permutations if method == PERMUTATION else 0, inference.alternative])
+            result.form = shared_matrix(result.form, matrices)
+            computed.append((run, statistic, result))
+        report(analytical, (r + 1) / len(runs))
+    permute_together([result for _, _, result in computed], inference.permutations, inference.seed,
+                     span(progress, 0.1, 1.0))
+    rows = []
+    for run, statistic, result in computed:
+        if statistic == "moran":
+            kinds = [(NORMALITY, result.EI, result.VI_norm, result.z_norm, result.p_norm),
+                     (RANDOMISATION, result.EI, result.VI_rand, result.z_rand, result.p_rand)]
+        elif statistic == "geary":
+            kinds = [(NORMALITY, result.EC, result.VC_norm, result.z_norm, result.p_norm),
+                     (RANDOMISATION, result.EC, result.VC_rand, result.z_rand, result.p_rand)]
+        else:
+            kinds = [(RANDOMISATION, result.EG, result.VG, result.z_rand, result.p_rand)]
+        if result.permutations:
+            kinds.append((PERMUTATION, result.EI_sim, result.VI_sim, result.z_sim, result.p_sim))
+        for method, expected, variance, z, p in kinds:
+            rows.append([run.stem, run.columns[0], run.year, str(result.name), str(method),
+                         result.statistic, expected, variance, z, p, result.n,
+                         result.permutations if method == PERMUTATION else 0, inference.alternative])
     report(progress, 1.0)
     if not rows:
         raise InputError("Nothing could be computed: General G needs values of zero or more; choose Moran's I or "

@@ -14,6 +14,7 @@ import numpy as np
 from ..errors import Message
 from ..weights.model import SpatialWeights
 from .base import THE_VARIABLE, standardize
+from .global_permutation import PermutedForm
 from .inference import moments_z, normal_p
 from .moran import _Permuted
 
@@ -58,8 +59,12 @@ class Geary(_Permuted):
         self.z_rand = float(moments_z(self.C, self.EC, self.VC_rand))
         self.p_norm = float(normal_p(self.z_norm, alternative))
         self.p_rand = float(normal_p(self.z_rand, alternative))
-        self._permute(z, lambda batch: scale * squared_differences(batch) / zz, permutations, seed,
-                      alternative, progress)
+        # Permuted: the centred values (the vector Moran's I permutes too; the standardisation cancels),
+        # Σ_ij w_ij (v_i − v_j)² = m·v² − 2 vᵀWv.
+        centred = y - y.mean()
+        zz_centred = float(centred @ centred)
+        self._permute(PermutedForm(centred, lambda q, linear, squares: scale * (squares[0] - 2.0 * q) / zz_centred,
+                                   matrix, square_weights=margins[None, :]), permutations, seed, progress)
 
     @property
     def statistic(self) -> float:

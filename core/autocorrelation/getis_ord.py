@@ -13,8 +13,9 @@ import numpy as np
 from ..errors import InputError, Message
 from ..weights.model import SpatialWeights
 from .base import THE_VARIABLE
+from .global_permutation import PermutedForm
 from .inference import moments_z, normal_p
-from .moran import _Permuted, _row_products
+from .moran import _Permuted
 
 
 class GeneralG(_Permuted):
@@ -34,11 +35,6 @@ class GeneralG(_Permuted):
         n, n1 = constants.n, constants.n1
         s0, s1, s2 = constants.s0, constants.s1, constants.s2
         has_neighbours = np.diff(matrix.indptr) > 0
-
-        def statistic(values):  # one row of values at a time
-            kept = values[:, has_neighbours]
-            return _row_products(values, matrix) / (kept.sum(axis=1) ** 2 - (kept * kept).sum(axis=1))
-
         x = y[has_neighbours]
         sx, sx2, sx3, sx4 = x.sum(), (x**2).sum(), (x**3).sum(), (x**4).sum()
         if sx**2 - sx2 <= 0:
@@ -46,7 +42,7 @@ class GeneralG(_Permuted):
                 "General G is undefined for {name}: fewer than two units with neighbours have a value "
                 "above zero; use Moran's I.", name=label,
             )
-        self.G = float(statistic(y[None, :])[0])
+        self.G = float(y @ (matrix @ y)) / (sx**2 - sx2)
         self.EG = s0 / (n * n1)
         if n > 3:
             nn = n * n
@@ -61,7 +57,27 @@ class GeneralG(_Permuted):
             self.VG = np.nan
         self.z_rand = float(moments_z(self.G, self.EG, self.VG))
         self.p_rand = float(normal_p(self.z_rand, alternative))
-        self._permute(y, statistic, permutations, seed, alternative, progress)
+        self._permute(self._form(y, matrix, has_neighbours), permutations, seed, progress)
+
+    @staticmethod
+    def _form(y, matrix, has_neighbours) -> PermutedForm:
+        """G of a permutation from the permuted *centred* values v (the vector Moran's I and Geary's C
+        permute too), with y_π = v + ȳ: Σ w y_π y_π = vᵀWv + ȳ m·v + ȳ² S0 (m: row plus column sums),
+        Σ_kept y_π = k·v + K ȳ and Σ_kept y_π² = k·v² + 2ȳ k·v + K ȳ² (k: units with neighbours)."""
+        mean = float(y.mean())
+        centred = y - mean
+        margins = np.asarray(matrix.sum(axis=1)).ravel() + np.asarray(matrix.sum(axis=0)).ravel()
+        kept = has_neighbours.astype(np.float64)
+        count, s0 = float(kept.sum()), float(matrix.sum())
+
+        def finish(q, linear, squares):
+            numerator = q + mean * linear[0] + mean * mean * s0
+            total = linear[1] + count * mean
+            total_sq = squares[0] + 2.0 * mean * linear[1] + count * mean * mean
+            return numerator / (total * total - total_sq)
+
+        return PermutedForm(centred, finish, matrix, linear_weights=np.vstack([margins, kept]),
+                            square_weights=kept[None, :])
 
     @property
     def statistic(self) -> float:

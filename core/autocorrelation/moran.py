@@ -17,19 +17,24 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import Message
+from ..progress import span
 from ..weights.model import SpatialWeights
 from .base import THE_VARIABLE, check_values, standardize, weights_constants
+from .global_permutation import PermutedForm, permuted_forms
 from .inference import check_alternative, moments_z, normal_p, pseudo_p
-from .permutation import check_permutations, permuted_statistics
-
-
-def _row_products(values, matrix):
-    """Σ_i v_i (W v)_i for each row v of ``values`` (one permutation per row)."""
-    return np.einsum("ij,ij->i", values, (matrix @ values.T).T)
+from .permutation import RELATIVE_TIE, check_permutations
 
 
 class _Permuted:
-    """What the global statistics share: their checked start and their permutation attributes."""
+    """What the global statistics share: their checked start and their permutation attributes.
+
+    Each statistic states how it depends on a permutation of its values (``self.form``, a
+    :class:`~.global_permutation.PermutedForm`); with ``permutations`` it draws them itself, and
+    :func:`permute_together` gives several statistics (every statistic and year of a run) the
+    same draws at once.
+    """
+
+    permutations = 0
 
     def _start(self, y, weights: SpatialWeights, alternative: str, label):
         """Checked alternative and values, the transformed weights and their constants (n counts the
@@ -43,20 +48,47 @@ class _Permuted:
         self.islands = weights.islands
         return y, matrix, constants
 
-    def _permute(self, values, statistic, permutations, seed, alternative, progress):
-        self.permutations = check_permutations(permutations)
-        if not self.permutations:
-            return
-        sim = permuted_statistics(values, statistic, self.permutations, seed, progress)
-        self.sim = sim
-        observed = self.statistic
-        self.p_sim = float(pseudo_p(np.count_nonzero(sim >= observed), np.count_nonzero(sim <= observed),
-                                    self.permutations, alternative))
+    def _permute(self, form: PermutedForm, permutations, seed, progress):
+        self.form = form
+        if check_permutations(permutations):
+            permute_together([self], permutations, seed, progress)
+
+    def take_permutations(self, sim) -> None:
+        """Set the permutation attributes from the replicated statistics ``sim``."""
+        self.sim = sim = np.asarray(sim, dtype=np.float64)
+        self.permutations = len(sim)
+        observed, alternative = self.statistic, self.alternative
+        # Ties count as extreme (in both tails). A replication that equals the observed value in exact
+        # arithmetic (the identity, a symmetry of W: common on small layers) may differ from it in the
+        # last bits, the sums running in another order: within RELATIVE_TIE of the statistic's size it
+        # is a tie.
+        tolerance = RELATIVE_TIE * max(abs(observed), float(sim.std()))
+        self.p_sim = float(pseudo_p(np.count_nonzero(sim >= observed - tolerance),
+                                    np.count_nonzero(sim <= observed + tolerance), self.permutations, alternative))
         self.EI_sim = float(sim.mean())
         self.VI_sim = float(sim.var())
         self.seI_sim = float(np.sqrt(self.VI_sim))
         self.z_sim = float(moments_z(observed, self.EI_sim, self.VI_sim))
         self.p_z_sim = float(normal_p(self.z_sim, alternative))
+
+
+def permute_together(results, permutations: int, seed=None, progress=None) -> None:
+    """Permutation inference for several global statistics (``Moran``, ``Geary``, ``GeneralG``,
+    ``MoranBV`` made with ``permutations=0``) on shared draws: those with the same number of units
+    get the same ``permutations`` permutations of the ``seed`` (what each gets alone with that seed),
+    drawn once for all of them (:func:`~.global_permutation.permuted_forms`)."""
+    permutations = check_permutations(permutations)
+    if not permutations or not results:
+        return
+    by_size: dict[int, list] = {}
+    for result in results:
+        by_size.setdefault(len(result.form.values), []).append(result)
+    done = 0
+    for group in by_size.values():
+        step = span(progress, done / len(results), (done + len(group)) / len(results))
+        for result, sim in zip(group, permuted_forms([r.form for r in group], permutations, seed, step)):
+            result.take_permutations(sim)
+        done += len(group)
 
 
 class Moran(_Permuted):
@@ -85,8 +117,8 @@ class Moran(_Permuted):
         self.z_rand = float(moments_z(self.I, self.EI, self.VI_rand))
         self.p_norm = float(normal_p(self.z_norm, alternative))
         self.p_rand = float(normal_p(self.z_rand, alternative))
-        self._permute(z, lambda batch: scale * _row_products(batch, matrix) / zz, permutations, seed,
-                      alternative, progress)
+        self._permute(PermutedForm(z, lambda q, linear, squares: scale * q / zz, matrix), permutations, seed,
+                      progress)
 
     @property
     def statistic(self) -> float:
@@ -109,12 +141,10 @@ class MoranBV(_Permuted):
         self.n = len(x)
         denominator = float(self.zx @ self.zx)
         self.I = float(self.zx @ (matrix @ self.zy)) / denominator
-        zx = self.zx
-
-        def statistic(batch):  # batch: permutations of zy, one per row
-            return (matrix @ batch.T).T @ zx / denominator
-
-        self._permute(self.zy, statistic, permutations, seed, alternative, progress)
+        # Σ_i zx_i (W zy_π)_i = (Wᵀ zx) · zy_π: one linear form of the permuted zy, no product.
+        lagged_x = np.asarray(matrix.T @ self.zx).ravel() / denominator
+        self._permute(PermutedForm(self.zy, lambda q, linear, squares: linear[0], linear_weights=lagged_x[None, :]),
+                      permutations, seed, progress)
 
     @property
     def statistic(self) -> float:

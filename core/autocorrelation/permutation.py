@@ -1,5 +1,5 @@
-"""Permutation inference in plain numpy: conditional permutation for local statistics
-and full permutation for global ones. No JIT, no compiled extension.
+"""Permutation inference in plain numpy: conditional permutation for local statistics (the
+full permutation of the global ones is ``global_permutation.py``). No JIT, no compiled extension.
 
 Conditional permutation (Anselin 1995): to test unit *i*, hold its own value fixed and
 give it, in each of ``P`` replications, ``k_i`` neighbours whose values are a random
@@ -43,7 +43,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -325,50 +324,3 @@ def _tally_block(tally: Tally, units, simulated, observed, tolerance, moments: b
     mean = simulated.sum(axis=1) / count
     tally.mean[units] = mean
     tally.var[units] = np.maximum(np.einsum("ij,ij->i", simulated, simulated) / count - mean * mean, 0.0)
-
-
-# --------------------------------------------------------------------------- global
-#: Permutation orders up to this many values (64 MB) are kept for reuse by the next
-#: statistic with the same n, count and seed (Moran's I, Geary's C and G of a field).
-CACHED_ORDERS = 1 << 23
-
-
-@lru_cache(maxsize=2)
-def _cached_orders(n: int, permutations: int, seed: int) -> np.ndarray:
-    orders = _orders(random_generator(seed), n, permutations)
-    orders.setflags(write=False)
-    return orders
-
-
-def _orders(rng, n: int, count: int) -> np.ndarray:
-    dtype = np.int32 if n < 2**31 else np.int64
-    return rng.permuted(np.broadcast_to(np.arange(n, dtype=dtype), (count, n)), axis=1)
-
-
-def permutation_orders(n: int, permutations: int, seed=None, batch: int | None = None) -> Iterator[np.ndarray]:
-    """Batches of random permutations of ``range(n)`` (one per row), reproducible by seed."""
-    batch = batch or max(1, CHUNK_ELEMENTS // max(n, 1))
-    if seed is not None and n * permutations <= CACHED_ORDERS:
-        orders = _cached_orders(n, permutations, int(seed))
-        for start in range(0, permutations, batch):
-            yield orders[start:start + batch]
-        return
-    rng = random_generator(seed)
-    for start in range(0, permutations, batch):
-        yield _orders(rng, n, min(batch, permutations - start))
-
-
-def permuted_statistics(values, statistic: Callable, permutations: int, seed=None, progress=None,
-                        batch: int | None = None) -> np.ndarray:
-    """A global statistic on ``permutations`` random permutations of ``values`` (full
-    randomisation: every unit's value moves). ``statistic`` takes a ``batch × n`` array
-    (one permutation per row) and returns one value per row."""
-    values = np.asarray(values, dtype=np.float64)
-    permutations = check_permutations(permutations)
-    result = np.empty(permutations)
-    done = 0
-    for order in permutation_orders(len(values), permutations, seed, batch):
-        result[done:done + len(order)] = statistic(values[order])
-        done += len(order)
-        report(progress, done / max(permutations, 1))
-    return result

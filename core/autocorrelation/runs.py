@@ -175,7 +175,11 @@ def select(panel: LayerUnits, run: Run, nulls: str = "drop") -> Selection:
             "{field} is NULL for {count} unit(s): {ids}. Fill the values, or choose to drop units with "
             "NULL values.", field=run.title, count=len(dropped), ids=preview(dropped),
         )
-    weights = panel.weights.subset(units[used])
+    kept = units[used]
+    # Every unit in layer order (a wide layer without NULLs): the panel's weights themselves, not a copy
+    # per run (each year of a 100,000-unit run copied its 10 MB matrix).
+    whole = len(kept) == panel.weights.n and np.array_equal(kept, np.arange(panel.weights.n))
+    weights = panel.weights if whole else panel.weights.subset(kept)
     return Selection(run, rows, used, [v[used] for v in raw], weights, dropped)
 
 

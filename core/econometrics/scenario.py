@@ -15,9 +15,14 @@ With ``S = (I − ρW)⁻¹(β_k I + θ_k W)`` a city's **own** change is the di
 direct effect, the mean received change the indirect effect, their sum the total effect (LeSage and
 Pace 2009, §2.7).
 
-Computation: one sparse LU of ``I − ρW`` (SuperLU); the total change is one solve, the diagonal
-``[(I − ρW)⁻¹]_ii`` and ``[(I − ρW)⁻¹W]_ii`` of each chosen city one transposed solve (its row of
-the inverse), in small blocks. No dense inverse.
+Computation: one sparse LU of ``I − ρW`` (SuperLU); the total change is one solve. The diagonals
+``[(I − ρW)⁻¹]_ii`` and ``[(I − ρW)⁻¹W]_ii`` at the chosen cities: for a few chosen cities one
+transposed solve each (its row of the inverse), in small blocks; for many (up to
+:data:`SELECTED_LIMIT` units) the *selected inverse* of the LU factors (Takahashi, Fagan and Chen
+1973; Erisman and Tinney 1975): the entries of the inverse on the transposed pattern of L + U, which
+holds the diagonal and the pattern of Wᵀ, from the recurrences ``Z = D⁻¹L⁻¹ + (I − Ũ)Z = Ũ⁻¹D⁻¹ +
+Z(I − L)`` (U = DŨ) run backwards, exact (to rounding) and about one LU's work instead of one
+solve per city (all 2,848 counties: 0.1 s against 0.4 s per value of ρ).
 
 Inference, as the effects (:mod:`.effects`): for SAR/SDM the same seeded draws of (β, θ, ρ) from
 N(θ̂, V̂) that the effects use (so with one unit everywhere the intervals are the effects'), each
@@ -58,6 +63,8 @@ INTERPOLATION_TOLERANCE = 1e-8
 #: fewer points, as the changes' interpolation error at them shows).
 SUMS_TOLERANCE = 1e-5
 MAX_NODES = 129
+#: Largest n for the selected inverse (it works in a dense n × n buffer: 128 MB at this n).
+SELECTED_LIMIT = 4000
 
 
 @dataclass
@@ -171,6 +178,9 @@ class _ReducedForm:
         self.dx = dx
         self.wdx = self.W @ dx
         self.at = np.flatnonzero(chosen & (dx != 0))
+        # Many chosen cities: the selected inverse costs about as much as n/8 solves.
+        self.selected = self.n <= SELECTED_LIMIT and 8 * len(self.at) >= self.n
+        self._buffer = None
 
     def factor(self, rho: float):
         return spla.splu(sp.csc_matrix(sp.identity(self.n, format="csc") - rho * self.W))
@@ -182,6 +192,9 @@ class _ReducedForm:
     def diagonals(self, lu, progress=None) -> tuple[np.ndarray, np.ndarray]:
         """``[(I − ρW)⁻¹]_ii`` and ``[(I − ρW)⁻¹W]_ii`` at the chosen units (rows of the inverse)."""
         at = self.at
+        if self.selected:
+            d0, d1 = self._selected_diagonals(lu, progress)
+            return d0[at], d1[at]
         d0, d1 = np.empty(len(at)), np.empty(len(at))
         for start in range(0, len(at), BLOCK):
             cols = at[start:start + BLOCK]
@@ -192,6 +205,49 @@ class _ReducedForm:
             d0[start:start + len(cols)] = rows[cols, width]
             d1[start:start + len(cols)] = np.asarray(self.Wc[:, cols].multiply(rows).sum(axis=0)).ravel()
             report(progress, (start + len(cols)) / len(at))
+        return d0, d1
+
+
+    def _selected_diagonals(self, lu, progress=None) -> tuple[np.ndarray, np.ndarray]:
+        """Both diagonals at every unit from the selected inverse of ``lu`` (see the module docstring).
+
+        SuperLU factors ``Pr A Pc = LU``, so ``A⁻¹ = Pc Z Pr`` with ``Z = (LU)⁻¹`` and ``(A⁻¹)_ab =
+        Z[perm_c[a], perm_r[b]]``; a unit's diagonal entry and the entries on the pattern of Wᵀ are
+        positions of Aᵀ, in the transposed pattern of L + U. Going backwards over i, row i of Z on the
+        pattern of L's column i, column i of Z on the pattern of U's row i and Z_ii need only the
+        block ``Z[struct(U_i*), struct(L_*i)]`` of later rows and columns, which the LU's fill keeps in
+        that pattern: every entry read was written before in the same pass (the buffer needs no zeroing).
+        """
+        n = self.n
+        U = sp.csr_matrix(lu.U)
+        inverse_diagonal = 1.0 / U.diagonal()
+        upper = sp.csr_matrix(sp.diags(inverse_diagonal) @ sp.triu(U, 1, format="csr"))  # Ũ − I
+        lower = sp.tril(sp.csc_matrix(lu.L), -1, format="csc")  # L − I
+        u_index, u_ptr, u_data = upper.indices, upper.indptr, upper.data
+        l_index, l_ptr, l_data = lower.indices, lower.indptr, lower.data
+        if self._buffer is None:
+            self._buffer = np.empty((n, n))
+        Z = self._buffer
+        step = max(1, n // 20)
+        for i in range(n - 1, -1, -1):
+            if i % step == 0:
+                report(progress, (n - i) / n)
+            right = u_index[u_ptr[i]:u_ptr[i + 1]]
+            below = l_index[l_ptr[i]:l_ptr[i + 1]]
+            u_values = u_data[u_ptr[i]:u_ptr[i + 1]]
+            if len(right) and len(below):
+                block = Z[right[:, None], below]
+                Z[i, below] = -(u_values @ block)
+                column = -(block @ l_data[l_ptr[i]:l_ptr[i + 1]])
+            else:  # Z_ij = −Σ_k Ũ_ik Z_kj over an empty pattern
+                Z[i, below] = 0.0
+                column = np.zeros(len(right))
+            Z[right, i] = column
+            Z[i, i] = inverse_diagonal[i] - u_values @ column
+        rows, cols = lu.perm_c, lu.perm_r
+        d0 = Z[rows, cols]
+        links = self.W.tocoo()  # W_ki: row k, column i
+        d1 = np.bincount(links.col, Z[rows[links.col], cols[links.row]] * links.data, minlength=n)
         return d0, d1
 
 

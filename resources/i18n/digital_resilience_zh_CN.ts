@@ -2797,22 +2797,22 @@ Output: the layer with the panel attached, either one feature per city with one 
   <context>
     <name>LayerBridge</name>
     <message>
-      <location filename="../../processing/io/bridge.py" line="176" />
+      <location filename="../../processing/io/bridge.py" line="203" />
       <source>The field “{field}” is not in the layer; choose one of: {fields}.</source>
       <translation>图层中没有字段“{field}”；请从以下字段中选择：{fields}。</translation>
     </message>
     <message>
-      <location filename="../../processing/io/bridge.py" line="356" />
+      <location filename="../../processing/io/bridge.py" line="428" />
       <source>Could not write features to the output: {error}</source>
       <translation>无法将要素写入输出：{error}</translation>
     </message>
     <message>
-      <location filename="../../processing/io/bridge.py" line="437" />
+      <location filename="../../processing/io/bridge.py" line="509" />
       <source>The input's field {field} does not hold one whole number per output feature, so it cannot be the output's feature id (a GeoPackage takes a field named fid as its primary key); it is written as {new}.</source>
       <translation>输入的字段 {field} 并非每个输出要素各对应一个整数，因此不能作为输出的要素 ID（GeoPackage 以名为 fid 的字段作为主键）；该字段改写为 {new}。</translation>
     </message>
     <message>
-      <location filename="../../processing/io/bridge.py" line="440" />
+      <location filename="../../processing/io/bridge.py" line="512" />
       <source>The input's field {field} does not hold one whole number per output feature, so it cannot be the output's feature id (a GeoPackage takes a field named fid as its primary key); it is left out.</source>
       <translation>输入的字段 {field} 并非每个输出要素各对应一个整数，因此不能作为输出的要素 ID（GeoPackage 以名为 fid 的字段作为主键）；该字段不写入输出。</translation>
     </message>
@@ -7107,152 +7107,152 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
   <context>
     <name>core</name>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="49" />
+      <location filename="../../core/autocorrelation/analyses.py" line="50" />
       <source>normality</source>
       <translation>正态性假设</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="49" />
+      <location filename="../../core/autocorrelation/analyses.py" line="50" />
       <source>randomisation</source>
       <translation>随机化假设</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="49" />
+      <location filename="../../core/autocorrelation/analyses.py" line="50" />
       <source>permutation</source>
       <translation>置换检验</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="55" />
+      <location filename="../../core/autocorrelation/analyses.py" line="56" />
       <source>{run}: {count} unit(s) with NULL values left out: {ids}.</source>
       <translation>{run}：已剔除 {count} 个含 NULL 值的单元：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="59" />
+      <location filename="../../core/autocorrelation/analyses.py" line="60" />
       <source>{run}: {count} unit(s) without neighbours, not tested (“No neighbours”): {ids}.</source>
       <translation>{run}：{count} 个单元没有邻居，未参与检验（“无邻居”）：{ids}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="80" />
+      <location filename="../../core/autocorrelation/analyses.py" line="81" />
       <source>Choose at least one statistic among {choices}.</source>
       <translation>请从 {choices} 中至少选择一个统计量。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="82" />
+      <location filename="../../core/autocorrelation/analyses.py" line="83" />
       <source>Choose at least one numeric field.</source>
       <translation>请至少选择一个数值字段。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="104" />
+      <location filename="../../core/autocorrelation/analyses.py" line="101" />
       <source>{run}: General G skipped, it needs values of zero or more ({count} negative).</source>
       <translation>{run}：已跳过 General G，它要求数值非负（有 {count} 个负值）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="117" />
+      <location filename="../../core/autocorrelation/analyses.py" line="128" />
       <source>Nothing could be computed: General G needs values of zero or more; choose Moran's I or Geary's C as well, or variables without negative values.</source>
       <translation>无法计算任何结果：General G 要求数值非负；请同时选择 Moran's I 或 Geary's C，或使用不含负值的变量。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="174" />
+      <location filename="../../core/autocorrelation/analyses.py" line="185" />
       <source>p-value adjusted ({correction})</source>
       <translation>校正后的 p 值（{correction}）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="180" />
+      <location filename="../../core/autocorrelation/analyses.py" line="191" />
       <source>pseudo p-value (conditional permutation, directed)</source>
       <translation>伪 p 值（条件置换，有方向）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="181" />
+      <location filename="../../core/autocorrelation/analyses.py" line="192" />
       <source>p-value (normal approximation, two-sided)</source>
       <translation>p 值（正态近似，双侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="183" />
+      <location filename="../../core/autocorrelation/analyses.py" line="194" />
       <source>Local Moran's I</source>
       <translation>局部莫兰指数 I</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="184" />
+      <location filename="../../core/autocorrelation/analyses.py" line="195" />
       <source>z-score of I (analytical moments)</source>
       <translation>I 的 z 得分（解析矩）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="186" />
+      <location filename="../../core/autocorrelation/analyses.py" line="197" />
       <source>Quadrant (GeoDa codes: 1 HH, 2 LL, 3 LH, 4 HL)</source>
       <translation>象限（GeoDa 编码：1 高-高，2 低-低，3 低-高，4 高-低）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="188" />
+      <location filename="../../core/autocorrelation/analyses.py" line="199" />
       <source>Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 no data, 6 no neighbours)</source>
       <translation>集聚类型（GeoDa 编码：0 不显著，1 高-高，2 低-低，3 低-高，4 高-低，5 无数据，6 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="190" />
+      <location filename="../../core/autocorrelation/analyses.py" line="201" />
       <source>LISA cluster</source>
       <translation>LISA 集聚类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="191" />
+      <location filename="../../core/autocorrelation/analyses.py" line="202" />
       <source>Spatial lag of the standardised variable</source>
       <translation>标准化变量的空间滞后</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="198" />
+      <location filename="../../core/autocorrelation/analyses.py" line="209" />
       <source>Local Geary's c</source>
       <translation>局部 Geary's c</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="199" />
+      <location filename="../../core/autocorrelation/analyses.py" line="210" />
       <source>z-score of c (permutation moments)</source>
       <translation>c 的 z 得分（置换矩）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="201" />
+      <location filename="../../core/autocorrelation/analyses.py" line="212" />
       <source>Cluster (GeoDa codes: 0 not significant, 1 HH, 2 LL, 3 other positive, 4 negative, 5 no data, 6 no neighbours)</source>
       <translation>集聚类型（GeoDa 编码：0 不显著，1 高-高，2 低-低，3 其他正关联，4 负关联，5 无数据，6 无邻居）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="204" />
+      <location filename="../../core/autocorrelation/analyses.py" line="215" />
       <source>Local Geary cluster</source>
       <translation>局部 Geary 集聚类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="210" />
+      <location filename="../../core/autocorrelation/analyses.py" line="221" />
       <source>p-value (conditional permutation, two-sided)</source>
       <translation>p 值（条件置换，双侧）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="213" />
+      <location filename="../../core/autocorrelation/analyses.py" line="224" />
       <source>Getis-Ord {name}</source>
       <translation>Getis-Ord {name}</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="214" />
+      <location filename="../../core/autocorrelation/analyses.py" line="225" />
       <source>z-score of {name}</source>
       <translation>{name} 的 z 得分</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="216" />
+      <location filename="../../core/autocorrelation/analyses.py" line="227" />
       <source>Gi_Bin: confidence (±3 99 %, ±2 95 %, ±1 90 %; + hot, − cold)</source>
       <translation>Gi_Bin：置信等级（±3 99%，±2 95%，±1 90%；+ 热点，− 冷点）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="218" />
+      <location filename="../../core/autocorrelation/analyses.py" line="229" />
       <source>Hot spot class</source>
       <translation>冷热点类型</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="248" />
+      <location filename="../../core/autocorrelation/analyses.py" line="259" />
       <source>Unknown kind of LISA “{kind}”; use one of {choices}.</source>
       <translation>未知的 LISA 类型“{kind}”；请使用以下之一：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="251" />
+      <location filename="../../core/autocorrelation/analyses.py" line="262" />
       <source>A {kind} LISA needs a second field: the lagged variable (bivariate) or the earlier year (differential).</source>
       <translation>{kind} LISA 需要第二个字段：滞后变量（双变量）或较早年份（差分）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/analyses.py" line="296" />
+      <location filename="../../core/autocorrelation/analyses.py" line="307" />
       <source>the change {later} − {earlier}</source>
       <translation>变化量 {later} − {earlier}</translation>
     </message>
@@ -7287,22 +7287,22 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>{name} 在所有单元中取值相同（{value}），其空间自相关无定义（方差为零）；请选择有变化的变量。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/geary.py" line="24" />
+      <location filename="../../core/autocorrelation/geary.py" line="25" />
       <source>Geary's C</source>
       <translation>吉尔里指数（Geary's C）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/getis_ord.py" line="23" />
+      <location filename="../../core/autocorrelation/getis_ord.py" line="24" />
       <source>Getis-Ord General G</source>
       <translation>Getis-Ord General G</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/getis_ord.py" line="29" />
+      <location filename="../../core/autocorrelation/getis_ord.py" line="30" />
       <source>General G needs values of zero or more, but {name} has {count} negative value(s); use Moran's I, or a variable without negative values.</source>
       <translation>General G 要求数值非负，但 {name} 有 {count} 个负值；请使用 Moran's I，或不含负值的变量。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/getis_ord.py" line="45" />
+      <location filename="../../core/autocorrelation/getis_ord.py" line="41" />
       <source>General G is undefined for {name}: fewer than two units with neighbours have a value above zero; use Moran's I.</source>
       <translation>{name} 的 General G 无定义：有邻居且取值大于零的单元少于两个；请使用 Moran's I。</translation>
     </message>
@@ -7317,12 +7317,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>局部 Geary 的 p 值来自置换检验；请设置置换次数（如 999）。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/moran.py" line="65" />
+      <location filename="../../core/autocorrelation/moran.py" line="97" />
       <source>Moran's I</source>
       <translation>莫兰指数（Moran's I）</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/moran.py" line="99" />
+      <location filename="../../core/autocorrelation/moran.py" line="131" />
       <source>Bivariate Moran's I</source>
       <translation>双变量莫兰指数（Bivariate Moran's I）</translation>
     </message>
@@ -7337,12 +7337,12 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>显著性水平必须介于 0 和 1 之间（如 0.05）；得到的是 {alpha}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/permutation.py" line="65" />
+      <location filename="../../core/autocorrelation/permutation.py" line="64" />
       <source>The number of permutations must be 0 (none) or positive; got {count}.</source>
       <translation>置换次数必须为 0（不置换）或正数；得到的是 {count}。</translation>
     </message>
     <message>
-      <location filename="../../core/autocorrelation/permutation.py" line="82" />
+      <location filename="../../core/autocorrelation/permutation.py" line="81" />
       <source>Cannot draw {size} distinct units out of {n}.</source>
       <translation>无法从 {n} 个单元中抽取 {size} 个互不相同的单元。</translation>
     </message>
@@ -9772,67 +9772,67 @@ Output fields: STEM_YYYY per year (e.g. NTL_2019) for one statistic; with severa
       <translation>组内 R²</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="76" />
+      <location filename="../../core/econometrics/scenario.py" line="83" />
       <source>Unknown kind of change “{kind}”; use one of {kinds}.</source>
       <translation>未知的变化方式“{kind}”；请使用以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="79" />
+      <location filename="../../core/econometrics/scenario.py" line="86" />
       <source>The change of the policy variable must be a finite number (e.g. 0.1).</source>
       <translation>政策变量的变化必须是有限数值（如 0.1）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="149" />
+      <location filename="../../core/econometrics/scenario.py" line="156" />
       <source>{count} chosen unit(s) are not in the model (left out for missing values or as islands) and get no change: {units}.</source>
       <translation>{count} 个所选单元不在模型中（因缺失值或孤岛被剔除），不产生变化：{units}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="152" />
+      <location filename="../../core/econometrics/scenario.py" line="159" />
       <source>No city is chosen for the policy: choose cities (selected features, an expression or a field with 1 for the chosen cities) that are in the model.</source>
       <translation>没有城市被选中实施政策：请选择模型中的城市（选中的要素、表达式，或所选城市为 1 的字段）。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="273" />
+      <location filename="../../core/econometrics/scenario.py" line="329" />
       <source>The policy variable {name} is not an explanatory variable of the model; add it to the explanatory variables or choose one of {choices}.</source>
       <translation>政策变量 {name} 不是模型的解释变量；请将其加入解释变量，或从以下变量中选择：{choices}。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="314" />
+      <location filename="../../core/econometrics/scenario.py" line="370" />
       <source>The policy variable {name} has no usable value in some chosen cities.</source>
       <translation>政策变量 {name} 在部分所选城市中没有可用的值。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="318" />
+      <location filename="../../core/econometrics/scenario.py" line="374" />
       <source>Every chosen city already has {name} at or above the target {target}: the policy changes nothing. Choose a higher target or other cities.</source>
       <translation>所有所选城市的 {name} 都已达到或超过目标值 {target}：政策不产生任何变化。请选择更高的目标值或其他城市。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="321" />
+      <location filename="../../core/econometrics/scenario.py" line="377" />
       <source>The policy changes nothing (a change of zero, or {name} is zero in the chosen cities for a percentage): choose a change other than zero.</source>
       <translation>政策不产生任何变化（变化量为零，或按百分比变化时所选城市的 {name} 为零）：请选择非零的变化。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="324" />
+      <location filename="../../core/econometrics/scenario.py" line="380" />
       <source>{count} chosen city(ies) already at or above the target {target} get no change.</source>
       <translation>{count} 个所选城市已达到或超过目标值 {target}，不产生变化。</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="363" />
+      <location filename="../../core/econometrics/scenario.py" line="419" />
       <source>simulation: the effects' {draws} draws of (β, θ, ρ), seed {seed}; each city's change from sparse LU solves at {nodes} Chebyshev points of ρ (the sums of the own parts at {sum_nodes}), interpolated to each draw; 95 % intervals from the 2.5 and 97.5 percentiles</source>
       <translation>模拟：与效应相同的 {draws} 次 (β, θ, ρ) 抽样，种子 {seed}；每个城市的变化由 ρ 的 {nodes} 个切比雪夫点上的稀疏 LU 求解（自身变化之和用 {sum_nodes} 个点）插值到每次抽样；95 % 区间取 2.5 和 97.5 百分位数</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="368" />
+      <location filename="../../core/econometrics/scenario.py" line="424" />
       <source>none: {draws} simulation draw(s), at least 2 are needed for intervals</source>
       <translation>无：模拟抽样 {draws} 次，计算区间至少需要 2 次</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="401" />
+      <location filename="../../core/econometrics/scenario.py" line="457" />
       <source>linear in the coefficients: standard errors from the covariance matrix, normal 95 % intervals</source>
       <translation>对系数为线性：标准误来自协方差矩阵，正态 95 % 区间</translation>
     </message>
     <message>
-      <location filename="../../core/econometrics/scenario.py" line="403" />
+      <location filename="../../core/econometrics/scenario.py" line="459" />
       <source>no spatial multiplier and no W·X term for the policy variable: each city's change is its own (β·Δx), there is no spillover; normal 95 % intervals</source>
       <translation>无空间乘数且政策变量无 W·X 项：每个城市的变化仅为自身变化（β·Δx），没有溢出；正态 95 % 区间</translation>
     </message>

@@ -256,3 +256,26 @@ def test_inference_spec_is_a_checked_value():
         with pytest.raises(InputError, match=words):
             InferenceSpec(**bad)
     assert ANALYTICAL_INFERENCE.permutations == 0 and InferenceSpec().permutations == 999
+
+
+def test_permutation_rows_are_each_statistic_alone_with_the_seed(wide):
+    """The table's permutation rows (every statistic and year on one stream of permutations, drawn
+    once) equal each statistic computed alone with the same seed, NULL-dropped years included."""
+    from digital_resilience.core.autocorrelation.geary import Geary
+    from digital_resilience.core.autocorrelation.getis_ord import GeneralG
+
+    wide.loc[[4, 9], "DEI_2012"] = np.nan  # another set of units: its own stream, the same seed
+    weights = lattice(6)
+    panel = LayerUnits.wide(wide, weights)
+    table = global_autocorrelation(panel, ["DEI_2013", "GDP"], all_years=True, statistics=("moran", "geary",
+                                   "getis_ord"), inference=InferenceSpec(permutations=199, seed=4)).table
+    rows = table[table["inference"] == "permutation"]
+    assert (rows["statistic"] != "Getis-Ord General G").sum() == 4 * 2  # (G skips years with negative values)
+    for _, row in rows.iterrows():
+        values = wide[row["column"]].to_numpy()
+        keep = np.isfinite(values)
+        cls = {"Moran's I": Moran, "Geary's C": Geary, "Getis-Ord General G": GeneralG}[row["statistic"]]
+        alone = cls(values[keep], weights.subset(np.flatnonzero(keep)), permutations=199, seed=4)
+        assert row["p_value"] == alone.p_sim
+        assert row["expected"] == pytest.approx(alone.EI_sim, rel=1e-12, abs=1e-15)
+        assert row["variance"] == pytest.approx(alone.VI_sim, rel=1e-10)

@@ -203,3 +203,47 @@ def test_a_fid_field_that_cannot_be_feature_ids_is_renamed(qgis_app):
     both = pd.DataFrame({"fid": [1, 1], "fid_src": [7, 8]})
     assert _free_primary_key(both).columns.tolist() == ["fid_src"]
     assert _free_primary_key(both)["fid_src"].tolist() == [7, 8]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 1000])
+def test_columns_read_in_chunks_are_the_columns(qgis_app, monkeypatch, chunk):
+    """Several double fields (converted together per chunk), NULLs in some chunks only, integers and text:
+    the same columns whatever the chunking, and written back identically chunk by chunk."""
+    from qgis.core import QgsFeature, QgsVectorLayer
+    from qgis.PyQt.QtCore import QVariant
+
+    from digital_resilience.processing.io import bridge
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
+
+    monkeypatch.setattr(bridge, "CHUNK", chunk)
+    layer = QgsVectorLayer("None", "wide", "memory")
+    layer.dataProvider().addAttributes([new_field("a", FieldType.DOUBLE), new_field("n", FieldType.INT),
+                                        new_field("b", FieldType.DOUBLE), new_field("t", FieldType.STRING),
+                                        new_field("c", FieldType.DOUBLE)])
+    layer.updateFields()
+    values = [(0.1, 1, 2.5, "x", 1e300), (None, 2, -0.0, None, 5e-324), (3.0, None, 7.25, "y", None),
+              (1 / 3, 4, 2.0**60, "z", -1.5)]
+    features = []
+    for row in values:
+        feature = QgsFeature(layer.fields())
+        feature.setAttributes([QVariant() if v is None else v for v in row])
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    frame = bridge.read_frame(layer, geometry=False)
+    for j, name in enumerate("anbtc"):
+        expected = [v[j] for v in values]
+        got = frame[name].tolist()
+        assert [None if g is None or (isinstance(g, float) and np.isnan(g)) or g is pd_na() else g for g in got] == \
+            expected, name
+    assert frame.a.dtype == frame.b.dtype == frame.c.dtype == np.float64
+    target = QgsVectorLayer("None", "copy", "memory")
+    target.dataProvider().addAttributes(layer.fields().toList())
+    target.updateFields()
+    assert bridge.write_frame(frame, target.dataProvider(), target.fields()) == len(values)
+    assert [f.attributes() for f in target.getFeatures()] == [f.attributes() for f in layer.getFeatures()]
+
+
+def pd_na():
+    import pandas as pd
+
+    return pd.NA

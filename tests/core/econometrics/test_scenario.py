@@ -140,3 +140,27 @@ def test_bad_input(columbus):
         Policy("INC", "double", 1.0)
     with pytest.raises(InputError, match="finite"):
         Policy("INC", "absolute", float("nan"))
+
+
+@pytest.mark.parametrize("selected", [True, False], ids=["selected inverse", "row solves"])
+def test_diagonals_equal_the_dense_inverse(selected):
+    """Both ways of computing the own parts' diagonals, on unsymmetric k-nearest-neighbour weights
+    (SuperLU pivots and fills), against numpy.linalg.inv."""
+    import scipy.sparse as sp
+    from scipy.spatial import cKDTree
+
+    from digital_resilience.core.econometrics import scenario
+
+    rng = np.random.default_rng(5)
+    n = 300
+    points = rng.uniform(size=(n, 2))
+    _, neighbours = cKDTree(points).query(points, 6)
+    W = sp.csr_matrix((np.full(n * 5, 0.2), (np.repeat(np.arange(n), 5), neighbours[:, 1:].ravel())), shape=(n, n))
+    chosen = rng.random(n) < 0.5
+    form = scenario._ReducedForm(W, np.where(chosen, 1.0, 0.0), chosen)
+    form.selected = selected
+    for rho in (0.6, -0.3):  # the selected inverse reuses its buffer: a second pass must not see the first
+        inverse = np.linalg.inv(np.eye(n) - rho * W.toarray())
+        d0, d1 = form.diagonals(form.factor(rho))
+        np.testing.assert_allclose(d0, np.diag(inverse)[chosen], rtol=1e-12)
+        np.testing.assert_allclose(d1, np.diag(inverse @ W.toarray())[chosen], rtol=1e-12, atol=1e-15)
