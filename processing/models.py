@@ -41,6 +41,8 @@ INPUT_HELP = {
     "POLICY_CITIES": "Policy cities: where the scenario raises the digital economy index, and whose gain counts "
                      "when choosing where to invest (an expression, e.g. \"region\" IN ('central', 'west'); "
                      "empty: every city)",
+    "POLICY_CHANGE": "Scenario: the change of the digital economy index in the policy cities (% of each city's "
+                     "value)",
 }
 
 

@@ -148,8 +148,8 @@ def add_inputs(model) -> None:
             "POLICY_CITIES", "Policy cities (expression)", optional=True),
          False, INPUT_HELP["POLICY_CITIES"]),
         (QgsProcessingParameterNumber(
-            "POLICY_CHANGE", "Scenario: change of the digital economy index (%)", QgsProcessingParameterNumber.Double,
-            10.0), False, ""),
+            "POLICY_CHANGE", "Scenario change (%)", QgsProcessingParameterNumber.Double, 10.0),
+         False, INPUT_HELP["POLICY_CHANGE"]),
         (QgsProcessingParameterNumber(
             "INVEST_CITIES", "Cities to invest in first", QgsProcessingParameterNumber.Integer, 20, minValue=1),
          False, ""),

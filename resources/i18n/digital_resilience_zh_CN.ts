@@ -4567,12 +4567,12 @@ Atlas: one page per year draws every year of a STEM_YYYY field (e.g. DEI_2011 �
   <context>
     <name>ResilienceModel</name>
     <message>
-      <location filename="../../processing/models.py" line="53" />
+      <location filename="../../processing/models.py" line="55" />
       <source>Study chain: indices, weights, autocorrelation, coverage, spillover</source>
       <translation>研究链：指数、空间权重、空间自相关、覆盖、溢出</translation>
     </message>
     <message>
-      <location filename="../../processing/models.py" line="53" />
+      <location filename="../../processing/models.py" line="55" />
       <source>The study in one run, as a Graphical Modeler model (open it in the Modeler to see or change the chain):
 1. joins the indicator table to the cities (resilience:jointable);
 2. builds the digital economy and resilience indices with entropy weights on pooled city-years (resilience:compositeindex);
@@ -4599,27 +4599,27 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
 输出：指数图层和指标权重、权重文件、逐年莫兰指数（表格和图表）、LISA 图层和莫兰散点图、按最近核心划分的城市、核心城市、覆盖圆、核心-节点连线和覆盖报告、溢出模型报告及其残差集聚图。每个图层加载时都带有样式。</translation>
     </message>
     <message>
-      <location filename="../../processing/models.py" line="78" />
+      <location filename="../../processing/models.py" line="80" />
       <source>The whole study in one run, from the indicator table to the spillover model.</source>
       <translation>一次运行完成整个研究：从指标表到空间溢出模型。</translation>
     </message>
     <message>
-      <location filename="../../processing/models.py" line="198" />
+      <location filename="../../processing/models.py" line="200" />
       <source>Could not read the model {path}.</source>
       <translation>无法读取模型 {path}。</translation>
     </message>
     <message>
-      <location filename="../../processing/models.py" line="199" />
+      <location filename="../../processing/models.py" line="201" />
       <source>Study chain (my copy)</source>
       <translation>研究链（我的副本）</translation>
     </message>
     <message>
-      <location filename="../../processing/models.py" line="199" />
+      <location filename="../../processing/models.py" line="201" />
       <source>Study chain (my copy {number})</source>
       <translation>研究链（我的副本 {number}）</translation>
     </message>
     <message>
-      <location filename="../../processing/models.py" line="203" />
+      <location filename="../../processing/models.py" line="205" />
       <source>Could not write the model copy {path}.</source>
       <translation>无法写入模型副本 {path}。</translation>
     </message>
@@ -4680,8 +4680,13 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
     </message>
     <message>
       <location filename="../../resources/models/study_chain.model3" line="0" />
-      <source>Scenario: change of the digital economy index (%)</source>
-      <translation>情景：数字经济指数的变化（%）</translation>
+      <source>Scenario change (%)</source>
+      <translation>情景变化（%）</translation>
+    </message>
+    <message>
+      <location filename="../../resources/models/study_chain.model3" line="0" />
+      <source>Scenario: the change of the digital economy index in the policy cities (% of each city's value)</source>
+      <translation>情景：政策城市数字经济指数的变化（各城市数值的 %）</translation>
     </message>
     <message>
       <location filename="../../resources/models/study_chain.model3" line="0" />
@@ -4882,6 +4887,10 @@ Outputs: the indices layer and the indicator weights, the weights file, Moran's 
       <location filename="../../resources/models/study_chain.model3" line="0" />
       <source>Spatial weights file (GAL)</source>
       <translation>空间权重文件（GAL）</translation>
+    </message>
+    <message>
+      <source>Scenario: change of the digital economy index (%)</source>
+      <translation type="vanished">情景：数字经济指数的变化（%）</translation>
     </message>
   </context>
   <context>
