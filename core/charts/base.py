@@ -112,6 +112,17 @@ def new_figure(size=DEFAULT_SIZE, dpi: int = DEFAULT_DPI):
     return figure, figure.add_subplot()
 
 
+def year_panel(axes, title: str, xlabel: str, ylabel: str, years) -> None:
+    """A panel over the years in the house look: title, axis labels, one tick per year, the legend."""
+    style_axes(axes)
+    axes.set_title(title, fontsize=10)
+    axes.set_xlabel(xlabel, fontsize=9)
+    axes.set_ylabel(ylabel, fontsize=9)
+    axes.set_xticks(list(years))
+    axes.tick_params(labelsize=8)
+    axes.legend(fontsize=8, frameon=False)
+
+
 def style_axes(axes) -> None:
     """The house look: light grid, no top/right spines."""
     axes.grid(True, color="#dddddd", linewidth=0.6)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..palettes import SERIES_COLORS
-from .base import blank_figure, chart_context, style_axes
+from .base import blank_figure, chart_context, year_panel
 
 
 def elasticity_gap_chart(gap, *, text: dict):
@@ -24,7 +24,7 @@ def elasticity_gap_chart(gap, *, text: dict):
             left.fill_between(years, value - half, value + half, color=colour, alpha=0.15, linewidth=0)
             left.plot(years, value, color=colour, marker="o", markersize=3.5, linewidth=1.8,
                       label=names.get(str(group), str(group)))
-        _panel(left, text["by_group"], text["year"], text["coefficient"], years)
+        year_panel(left, text["by_group"], text["year"], text["coefficient"], years)
         for index, path in enumerate(gap.paths):
             colour = SERIES_COLORS[(gap.groups.index(path.group)) % len(SERIES_COLORS)]
             label = names.get(str(path.group), str(path.group))
@@ -37,16 +37,8 @@ def elasticity_gap_chart(gap, *, text: dict):
                        label=text["trend"] if index == 0 else None)
         right.axhline(0.0, color="#555555", linewidth=0.8)
         reference = names.get(str(gap.reference), str(gap.reference))
-        _panel(right, text["against"].format(reference=reference), text["year"], text["gap"], years)
+        year_panel(right, text["against"].format(reference=reference), text["year"], text["gap"], years)
+        for axes in (left, right):
+            axes.tick_params(axis="x", labelrotation=45)
         figure.suptitle(text["title"], fontsize=11)
     return figure
-
-
-def _panel(axes, title: str, xlabel: str, ylabel: str, years) -> None:
-    style_axes(axes)
-    axes.set_title(title, fontsize=10)
-    axes.set_xlabel(xlabel, fontsize=9)
-    axes.set_ylabel(ylabel, fontsize=9)
-    axes.set_xticks(list(years))
-    axes.tick_params(axis="x", labelrotation=45)
-    axes.legend(fontsize=8, frameon=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..palettes import SERIES_COLORS
-from .base import blank_figure, chart_context, style_axes
+from .base import blank_figure, chart_context, year_panel
 
 #: The σ measures of ``core.convergence.sigma``, in the order they are drawn.
 MEASURES = ("cv", "sd_log", "theil", "gini")
@@ -37,26 +37,16 @@ def sigma_report_chart(sigma, sigma_groups=None, *, text: dict):
             figure = blank_figure(size=(6.4, 4.2))
             axes = [figure.subplots()]
         _lines(axes[0], years, {text[m]: sigma[m].to_numpy(dtype=float) for m in MEASURES})
-        _panel(axes[0], text["overall"], text["year"], text["value"], years)
+        year_panel(axes[0], text["overall"], text["year"], text["value"], years)
         if grouped:
             by_group = {str(group): rows.set_index("year")["cv"].reindex(years).to_numpy(dtype=float)
                         for group, rows in sigma_groups.groupby("group", sort=False)}
             _lines(axes[1], years, by_group)
             axes[1].plot(years, sigma["cv"], color="#222222", linestyle="--", linewidth=1.2, label=text["all"])
-            _panel(axes[1], text["by_group"], text["year"], text["cv"], years)
+            year_panel(axes[1], text["by_group"], text["year"], text["cv"], years)
             axes[2].bar(years, sigma["theil_within"], color="#9ECAE1", label=text["within"])
             axes[2].bar(years, sigma["theil_between"], bottom=sigma["theil_within"], color=SERIES_COLORS[0],
                         label=text["between"])
-            _panel(axes[2], text["theil_parts"], text["year"], text["theil"], years)
+            year_panel(axes[2], text["theil_parts"], text["year"], text["theil"], years)
         figure.suptitle(text["title"], fontsize=11)
     return figure
-
-
-def _panel(axes, title: str, xlabel: str, ylabel: str, years) -> None:
-    style_axes(axes)
-    axes.set_title(title, fontsize=10)
-    axes.set_xlabel(xlabel, fontsize=9)
-    axes.set_ylabel(ylabel, fontsize=9)
-    axes.set_xticks(list(years))
-    axes.tick_params(labelsize=8)
-    axes.legend(fontsize=8, frameon=False)
