@@ -33,6 +33,7 @@ from qgis.PyQt.QtGui import QIcon
 from ..core import dependencies
 from ..core.errors import Bilingual, Cancelled, InputError, Message
 from ..core.progress import cancellable, checkpoint
+from .io.bulk_read import mark as mark_whole_geopackage_layer
 from .io.outputs import RunOutputs, cannot_write_message
 from .qgis_compat import parameter_as_strings
 from .translation import ui_language
@@ -354,6 +355,7 @@ class ResilienceAlgorithm(QgsProcessingAlgorithm):
         source = self.parameterAsSource(parameters, name, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, name))
+        mark_whole_geopackage_layer(self, parameters, name, context, source)
         return source
 
     def field_name(self, parameters, name: str, context) -> str | None:

@@ -11,7 +11,15 @@ Where one form works on every supported version the plugin simply uses it (e.g.
 
 from __future__ import annotations
 
-from qgis.core import QgsField, QgsLayoutItemLabel, QgsLegendStyle, QgsProcessingAlgorithm, QgsTextFormat
+from qgis.core import (
+    Qgis,
+    QgsField,
+    QgsFields,
+    QgsLayoutItemLabel,
+    QgsLegendStyle,
+    QgsProcessingAlgorithm,
+    QgsTextFormat,
+)
 from qgis.PyQt.QtCore import QMetaType, QVariant
 
 
@@ -117,6 +125,17 @@ def set_legend_style_font(style, font) -> None:
         style.setTextFormat(text)
     else:
         style.setFont(font)
+
+
+#: The origin of a field read from the data source (Qgis.FieldOrigin.Provider since QGIS 3.38,
+#: where QgsFields.OriginProvider is deprecated).
+_PROVIDER_ORIGIN = (Qgis.FieldOrigin.Provider if hasattr(Qgis, "FieldOrigin") else QgsFields.OriginProvider)
+
+
+def field_is_stored(fields: QgsFields, index: int) -> bool:
+    """Whether field ``index`` of ``fields`` comes from the data source (not a join, an expression
+    or an edit buffer)."""
+    return fields.fieldOrigin(index) == _PROVIDER_ORIGIN
 
 
 def saves_styles_in_database(provider) -> bool:

@@ -43,6 +43,7 @@ from ...core.errors import Cancelled
 from ...core.progress import checkpoint
 from ..qgis_compat import FieldType, new_field
 from ..translation import translator
+from .bulk_read import read_whole_layer
 
 CHUNK = 2000  # features per addFeatures() call and per progress report
 #: ``read_frame(geometry=WKB)``: geometries as WKB bytes in the column WKB_COLUMN of a plain DataFrame.
@@ -206,6 +207,32 @@ def read_frame(
             )
         indices.append(index)
 
+    bulk = None if request is not None else read_whole_layer(source, names, bool(geometry), feedback)
+    if bulk is not None:
+        fids, data, wkbs = bulk
+    else:
+        fids, data, wkbs = _read_features(source, names, indices, geometry, feedback, request)
+    _check_cancel(feedback)
+    frame = pd.DataFrame(data, columns=names)
+    frame.index = pd.Index(np.asarray(fids, dtype=np.int64), name="fid")
+    if not geometry:
+        return frame
+    _check_cancel(feedback)
+    if geometry == WKB:
+        frame[WKB_COLUMN] = pd.Series(wkbs, index=frame.index, dtype=object)
+        return frame
+    import geopandas as gpd
+    import shapely
+
+    geometries = shapely.from_wkb(np.array(wkbs, dtype=object))
+    return gpd.GeoDataFrame(frame, geometry=geometries, crs=crs_to_pyproj(source.sourceCrs()))
+
+
+def _read_features(source, names, indices, geometry, feedback, request):
+    """``(fids, columns, wkbs)`` read feature by feature through QGIS (any source)."""
+    import numpy as np
+
+    source_fields = source.fields()
     request = QgsFeatureRequest(request) if request is not None else QgsFeatureRequest()
     request.setSubsetOfAttributes(indices)
     if not geometry:
@@ -270,19 +297,7 @@ def read_frame(
         _check_cancel(feedback)
         data[name] = _joined_chunks(chunk, field)
         chunk.clear()
-    frame = pd.DataFrame(data, columns=names)
-    frame.index = pd.Index(np.asarray(fids, dtype=np.int64), name="fid")
-    if not geometry:
-        return frame
-    _check_cancel(feedback)
-    if geometry == WKB:
-        frame[WKB_COLUMN] = pd.Series(wkbs, index=frame.index, dtype=object)
-        return frame
-    import geopandas as gpd
-    import shapely
-
-    geometries = shapely.from_wkb(np.array(wkbs, dtype=object))
-    return gpd.GeoDataFrame(frame, geometry=geometries, crs=crs_to_pyproj(source.sourceCrs()))
+    return fids, data, wkbs
 
 
 # ------------------------------------------------------------------ writing

@@ -28,6 +28,7 @@ from qgis.core import QgsFeatureRequest
 from ...core.errors import InputError, preview
 from ..algorithm import core_value
 from ..translation import translator
+from .bulk_read import mark as mark_whole_geopackage_layer
 
 tr = translator("InvalidGeometries")
 
@@ -44,6 +45,8 @@ def source_without_validity_checks(algorithm, parameters, name: str, context):
         source = algorithm.parameterAsSource(parameters, name, context)
     finally:
         context.setInvalidGeometryCheck(policy)
+    if source is not None:
+        mark_whole_geopackage_layer(algorithm, parameters, name, context, source)
     return source, policy
 
 
