@@ -3,8 +3,8 @@
 Fisher-Jenks natural breaks by default, as GeoDa and most atlases use; quantiles,
 equal interval, standard deviation and box plot on request.
 
-Fisher-Jenks is computed here (the exact dynamic programme, vectorised, with cancel
-checkpoints) rather than by mapclassify, whose version without numba is pure Python and
+Fisher-Jenks is computed here (the exact dynamic programme, its minima found by divide and
+conquer, vectorised, with cancel checkpoints) rather than by mapclassify, whose version without numba is pure Python and
 takes minutes for a few thousand values (and cannot be cancelled). Above
 :data:`JENKS_SAMPLE` values it classifies a seeded random sample of that size plus the
 minimum and the maximum, as QGIS's own Jenks classification does (3,000 values).
@@ -82,21 +82,53 @@ def fisher_jenks(values, k: int, sample: int = JENKS_SAMPLE, seed: int = 0) -> l
     cost[0] = 0.0
     starts = np.zeros((k + 1, n + 1), dtype=np.int64)
     for c in range(1, k + 1):
-        new = np.full(n + 1, np.inf)
-        for end in range(c, n - (k - c) + 1):
-            if end % 256 == 0:
-                checkpoint()
-            begin = np.arange(c - 1, end)
-            count = end - begin
-            total = s1[end] - s1[begin]
-            ssd = (s2[end] - s2[begin]) - total * total / count
-            candidates = cost[begin] + ssd
-            best = int(np.argmin(candidates))
-            new[end] = candidates[best]
-            starts[c, end] = begin[best]
-        cost = new
+        ends = np.arange(c, n - (k - c) + 1)
+        best, least = _leftmost_minima(cost, s1, s2, c - 1, ends)
+        cost = np.full(n + 1, np.inf)
+        cost[ends] = least
+        starts[c, ends] = best
     bounds, end = [], n
     for c in range(k, 0, -1):
         bounds.append(float(data[end - 1]))
         end = starts[c, end]
     return bounds[::-1]
+
+
+def _leftmost_minima(cost, s1, s2, first: int, ends):
+    """For every ``end`` of ``ends``: the first ``begin`` in [first, end) that minimises
+    ``cost[begin] + ssd(data[begin:end])``, and that minimum.
+
+    The sum of squared deviations is a Monge array, so the first minimising begin never
+    decreases with the end: divide and conquer (the middle end first, then each half searching
+    only between its neighbours' minimisers) finds them all with O(n log n) candidates instead
+    of the n²/2 of trying every begin for every end. All segments of one level are evaluated
+    together in a few vectorised calls (about 12 levels for 3,000 values: 0.01 s instead of 0.5 s
+    for 5 classes). Each candidate's value is computed exactly as the full search computes it."""
+    count = len(ends)
+    best = np.zeros(count, dtype=np.int64)
+    least = np.full(count, np.inf)
+    # open segments: positions [lo, hi] of ends whose minimisers lie in [b_lo, b_hi]
+    lo, hi = np.array([0]), np.array([count - 1])
+    b_lo, b_hi = np.array([first]), np.array([ends[-1] - 1])
+    while lo.size:
+        checkpoint()
+        mid = (lo + hi) // 2
+        end = ends[mid]
+        top = np.minimum(b_hi, end - 1)
+        sizes = top - b_lo + 1
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        segment = np.repeat(np.arange(mid.size), sizes)
+        begin = b_lo[segment] + (np.arange(int(sizes.sum())) - offsets[segment])
+        end_of = end[segment]
+        total = s1[end_of] - s1[begin]
+        candidates = cost[begin] + ((s2[end_of] - s2[begin]) - total * total / (end_of - begin))
+        minima = np.minimum.reduceat(candidates, offsets)
+        hits = np.flatnonzero(candidates == minima[segment])
+        _, first_hit = np.unique(segment[hits], return_index=True)
+        chosen = begin[hits[first_hit]]
+        best[mid], least[mid] = chosen, minima
+        left = lo <= mid - 1
+        right = mid + 1 <= hi
+        lo, hi, b_lo, b_hi = (np.concatenate([lo[left], mid[right] + 1]), np.concatenate([mid[left] - 1, hi[right]]),
+                              np.concatenate([b_lo[left], chosen[right]]), np.concatenate([chosen[left], b_hi[right]]))
+    return best, least
