@@ -52,7 +52,7 @@ BLOCK_ELEMENTS = 1 << 20
 PARALLEL_VALUES = 1 << 22
 #: At most this many helper threads.
 MAX_WORKERS = 4
-#: Permutation orders up to this many values (64 MB) are kept for reuse by the next
+#: Permutation orders up to this many values (64 MB as intp) are kept for reuse by the next
 #: statistic with the same n, count and seed (Moran's I, Geary's C and G computed one by one).
 CACHED_ORDERS = 1 << 23
 
@@ -85,7 +85,10 @@ def _orders(rng, n: int, count: int) -> np.ndarray:
     """``count`` permutations of ``range(n)``, one per row: each row shuffled in place, the same
     stream as ``rng.permuted`` of the rows (and ``rng.permutation(n)`` one by one), faster (3× for a
     batch of 100 rows)."""
-    base = np.arange(n, dtype=np.int32 if n < 2**31 else np.int64)
+    # intp, numpy's index type: ``take`` converts any other index array first (int32 orders cost
+    # 3.5 ms a permutation of 100,000 values to gather against 2.2 ms), and the shuffle draws the
+    # same numbers whatever the dtype, so the permutations are the same.
+    base = np.arange(n, dtype=np.intp)
     orders = np.empty((count, n), dtype=base.dtype)
     for row in orders:
         row[:] = base
