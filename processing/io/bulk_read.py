@@ -36,9 +36,10 @@ from ..qgis_compat import field_is_stored
 
 #: The attribute :func:`mark` sets on a feature source.
 ATTRIBUTE = "_digital_resilience_geopackage"
-#: Fields per pass over the layer. GDAL 3.6's GeoPackage reader gives no rows (an endless run of
-#: empty batches) when a request holds more than about 125 fields; several passes of at most this
-#: many fields each avoid it (a pass costs little: 0.05 s for 3,000 rows × 100 fields).
+#: Fields per pass over the layer before GDAL 3.10. GDAL 3.6's GeoPackage reader gives no rows (an
+#: endless run of empty batches) when a request holds more than about 125 fields (3.10 reads 300 in
+#: one pass; the releases between are not checked): passes of at most this many fields avoid it (a
+#: pass costs little: 0.05 s for 3,000 rows × 100 fields). Any empty batch still ends the bulk read.
 MAX_FIELDS = 100
 #: Keys of QGIS's decoded OGR URI that may be set for a plain GeoPackage layer.
 PLAIN_URI_KEYS = {"path", "layerName", "layerId"}
@@ -163,7 +164,8 @@ def _read(gdal, ogr, stored: StoredLayer, names, geometry, count, feedback):
     definition = layer.GetLayerDefn()
     every_field = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
     fields = [name for name in dict.fromkeys(names) if name != fid_column]
-    groups = [fields[start:start + MAX_FIELDS] for start in range(0, len(fields), MAX_FIELDS)] or [[]]
+    per_pass = MAX_FIELDS if int(gdal.VersionInfo()) < 3100000 else max(len(fields), 1)
+    groups = [fields[start:start + per_pass] for start in range(0, len(fields), per_pass)] or [[]]
     parts: dict[str, list] = {name: [] for name in fields}
     fids = wkbs = None
     for number, group in enumerate(groups):

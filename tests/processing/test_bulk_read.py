@@ -250,7 +250,8 @@ def test_processing_results_do_not_depend_on_the_read_path(cities_path, tmp_path
 
 def test_a_wide_layer_is_read_in_bulk_in_several_passes(tmp_path, monkeypatch, qgis_app):
     """300 fields: GDAL 3.6 streams no rows for a request of more than about 125 fields (and did
-    not stop streaming empty batches); the bulk path reads them in passes of at most MAX_FIELDS."""
+    not stop streaming empty batches); the bulk path reads them in passes of at most MAX_FIELDS
+    there, in one pass on GDAL ≥ 3.10."""
     from osgeo import ogr, osr
 
     from digital_resilience.processing.io.bulk_read import MAX_FIELDS
