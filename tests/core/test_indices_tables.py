@@ -100,6 +100,26 @@ def test_numbers_as_yearbooks_write_them():
         2019, 2019, 2019, 2019, 2019, None, None]
 
 
+@pytest.mark.parametrize(("cell", "number", "decision"), [
+    ("12.5", 12.5, None), (" 7 ", 7.0, None), ("１２", 12.0, None), ("-0.5e3", -500.0, None), ("1_000", 1000.0, None),
+    (3, 3.0, None), (2.5, 2.5, None), ("", "nan", None), ("nan", "nan", "missing_mark"), ("NaN", "nan", "missing_mark"),
+    ("null", "nan", "missing_mark"), ("inf", "nan", "not_finite"), ("-Infinity", "nan", "not_finite"),
+    ("1e999", "nan", "not_finite"), (float("inf"), "nan", "not_finite"), ("1,234.5", 1234.5, "thousands"),
+    ("5%", 5.0, "percent"), ("−3", -3.0, None), ("１２．５", 12.5, None), (True, None, None), ("abc", None, None),
+])
+def test_each_cell_is_read_with_its_decision(cell, number, decision):
+    """Plain numbers (read by the fast path), marks, separators and non-finite numbers: the number
+    and the decision the join report shows."""
+    from digital_resilience.core.indices.numbers import read_number
+
+    found, kind = read_number(cell)
+    if number == "nan":
+        assert np.isnan(found)
+    else:
+        assert found == number
+    assert kind == decision
+
+
 def test_year_columns_in_wide_tables():
     assert split_year_column("GDPPC_2019") == ("GDPPC", 2019)
     assert split_year_column("GDPPC2019") == ("GDPPC", 2019)
