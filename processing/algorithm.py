@@ -168,6 +168,11 @@ def check_cancel(feedback=None) -> None:
 
 #: Submodules a package's import leaves out that the core uses (scipy.stats alone takes about a second).
 SUBMODULES = {"scipy": ("scipy.sparse", "scipy.sparse.linalg", "scipy.stats", "scipy.optimize", "scipy.spatial")}
+#: Required packages that are checked but never imported ahead of the work, only where used:
+#: mapclassify classifies with a scheme other than the default Fisher–Jenks (which the core computes
+#: itself), and imports numba when numba is installed (the first table join of a session took 3.8 s
+#: instead of 0.9 s for it).
+LAZY = frozenset({"mapclassify"})
 
 
 def import_cancellably(packages, feedback) -> None:
@@ -180,7 +185,7 @@ def import_cancellably(packages, feedback) -> None:
     import sys
     import threading
 
-    modules = [module for name in packages for module in (name, *SUBMODULES.get(name, ()))
+    modules = [module for name in packages if name not in LAZY for module in (name, *SUBMODULES.get(name, ()))
                if module not in sys.modules]
     if not modules or feedback is None:
         return

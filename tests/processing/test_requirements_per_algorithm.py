@@ -62,6 +62,7 @@ try:
 except QgsProcessingException as error:
     found["weights_error"] = str(error)
 found["modules"] = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)
+found["classifiers"] = sorted({m.split(".")[0] for m in sys.modules} & {"mapclassify", "numba"})
 print("RESULT " + json.dumps(found))
 '''
 
@@ -81,6 +82,9 @@ def test_table_and_index_algorithms_run_without_shapely_pyproj_geopandas(cities_
     assert count == 367 and wkb_type == source_type and crs == source_crs
     assert found["mediation"]
     assert found["modules"] == []
+    # styled with the default Fisher–Jenks breaks (the core's): mapclassify, and numba with it, stay
+    # unimported (issue 16: their import cost seconds in every session's first run)
+    assert found["classifiers"] == []
     # spatial weights needs them: its message names what it lacks, and only that.
     message = found["weights_error"]
     assert "shapely (missing; needs >= 2.0)" in message and "geopandas (missing; needs >= 0.12)" in message
