@@ -279,3 +279,37 @@ def test_a_wide_layer_is_read_in_bulk_in_several_passes(tmp_path, monkeypatch, q
     assert taken
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
     np.testing.assert_array_equal(fast[names].to_numpy(), values)
+
+
+def test_a_project_layer_as_the_dialog_passes_it_is_read_in_bulk(cities_path, tmp_path, monkeypatch, provider):
+    """The algorithm dialog passes a project layer (its id); with "selected features only" ticked,
+    a source definition that the bulk read must leave to QGIS."""
+    import processing
+    from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProject, QgsVectorLayer
+
+    from digital_resilience.processing.io import bridge, bulk_read
+
+    taken = []
+
+    def spy(*args, **kw):
+        result = bulk_read.read_whole_layer(*args, **kw)
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(bridge, "read_whole_layer", spy)
+    layer = QgsProject.instance().addMapLayer(QgsVectorLayer(f"{cities_path}|layername=cities", "cities", "ogr"))
+    try:
+        parameters = {"FIELD": "area_km2", "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 0, "PERMUTATIONS": 9}
+        whole = processing.run("resilience:localmoran", {**parameters, "INPUT": layer.id(),
+                                                         "OUTPUT": str(tmp_path / "whole.gpkg")})
+        assert taken and all(taken)
+        taken.clear()
+        layer.selectByIds(layer.allFeatureIds()[:100])
+        selected = processing.run("resilience:localmoran", {
+            **parameters, "INPUT": QgsProcessingFeatureSourceDefinition(layer.id(), True),
+            "OUTPUT": str(tmp_path / "selected.gpkg")})
+        assert taken and not any(taken)
+        assert QgsVectorLayer(selected["OUTPUT"], "s", "ogr").featureCount() == 100
+        assert QgsVectorLayer(whole["OUTPUT"], "w", "ogr").featureCount() == 367
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())
