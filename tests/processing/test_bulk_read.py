@@ -80,8 +80,8 @@ def _source(path, layer_name: str, **definition):
     return source, context
 
 
-def _both(monkeypatch, source, **kwargs):
-    """(bulk, feature by feature) frames of ``source``, and whether the bulk path was taken."""
+def _spy_on_bulk_reads(monkeypatch) -> list:
+    """A list that records, for each read of the bridge, whether the bulk path was taken."""
     from digital_resilience.processing.io import bridge, bulk_read
 
     taken = []
@@ -92,6 +92,20 @@ def _both(monkeypatch, source, **kwargs):
         return result
 
     monkeypatch.setattr(bridge, "read_whole_layer", spy)
+    return taken
+
+
+@pytest.fixture()
+def bulk_reads(monkeypatch):
+    """Whether each read of the bridge took the bulk path (True) or QGIS's (False), in order."""
+    return _spy_on_bulk_reads(monkeypatch)
+
+
+def _both(monkeypatch, source, **kwargs):
+    """(bulk, feature by feature) frames of ``source``, and whether the bulk path was taken."""
+    from digital_resilience.processing.io import bridge
+
+    taken = _spy_on_bulk_reads(monkeypatch)
     fast = bridge.read_frame(source, **kwargs)
     monkeypatch.setattr(bridge, "read_whole_layer", lambda *args, **kw: None)
     slow = bridge.read_frame(source, **kwargs)
@@ -219,20 +233,14 @@ def test_a_cancel_during_the_bulk_read_stops_it(geopackage, qgis_app):
         read_frame(source, fields=["value"], feedback=feedback)
 
 
-def test_processing_results_do_not_depend_on_the_read_path(cities_path, tmp_path, monkeypatch, provider):
+def test_processing_results_do_not_depend_on_the_read_path(cities_path, tmp_path, monkeypatch, provider,
+                                                           bulk_reads):
     """Local Moran's I of the sample cities (queen, 99 permutations, seeded): identical outputs
     whether the layer is read in bulk or feature by feature."""
     import geopandas as gpd
     import processing
 
-    from digital_resilience.processing.io import bridge, bulk_read
-
-    taken = []
-
-    def spy(*args, **kw):
-        result = bulk_read.read_whole_layer(*args, **kw)
-        taken.append(result is not None)
-        return result
+    from digital_resilience.processing.io import bridge
 
     def run(name):
         parameters = {"INPUT": f"{cities_path}|layername=cities", "FIELD": "area_km2", "WEIGHTS_ID_FIELD": "adcode",
@@ -240,9 +248,8 @@ def test_processing_results_do_not_depend_on_the_read_path(cities_path, tmp_path
         processing.run("resilience:localmoran", parameters)
         return gpd.read_file(tmp_path / f"{name}.gpkg", layer=name)
 
-    monkeypatch.setattr(bridge, "read_whole_layer", spy)
     fast = run("bulk")
-    assert taken and all(taken)
+    assert bulk_reads and all(bulk_reads)
     monkeypatch.setattr(bridge, "read_whole_layer", lambda *args, **kw: None)
     slow = run("features")
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
@@ -281,22 +288,13 @@ def test_a_wide_layer_is_read_in_bulk_in_several_passes(tmp_path, monkeypatch, q
     np.testing.assert_array_equal(fast[names].to_numpy(), values)
 
 
-def test_a_project_layer_as_the_dialog_passes_it_is_read_in_bulk(cities_path, tmp_path, monkeypatch, provider):
+def test_a_project_layer_as_the_dialog_passes_it_is_read_in_bulk(cities_path, tmp_path, provider, bulk_reads):
     """The algorithm dialog passes a project layer (its id); with "selected features only" ticked,
     a source definition that the bulk read must leave to QGIS."""
     import processing
     from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProject, QgsVectorLayer
 
-    from digital_resilience.processing.io import bridge, bulk_read
-
-    taken = []
-
-    def spy(*args, **kw):
-        result = bulk_read.read_whole_layer(*args, **kw)
-        taken.append(result is not None)
-        return result
-
-    monkeypatch.setattr(bridge, "read_whole_layer", spy)
+    taken = bulk_reads
     layer = QgsProject.instance().addMapLayer(QgsVectorLayer(f"{cities_path}|layername=cities", "cities", "ogr"))
     try:
         parameters = {"FIELD": "area_km2", "WEIGHTS_ID_FIELD": "adcode", "WEIGHTS_KIND": 0, "PERMUTATIONS": 9}
