@@ -201,22 +201,25 @@ def _read_pass(layer, fid_key, group, geometry_column, count, feedback, step):
     parts: dict[str, list] = {name: [] for name in group}
     seen = 0
     number, passes = step
-    for batch in layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=YES"]):
-        if feedback is not None:
-            if feedback.isCanceled():
-                raise Cancelled()
-            feedback.setProgress(100.0 * (number + seen / count) / passes)
-        rows = len(batch.get(fid_key, ()))
-        # GDAL 3.6 answers some requests with an endless run of empty batches: never wait for them
-        if rows == 0 or seen + rows > count or any(name not in batch for name in group) or \
-                (geometry_column is not None and geometry_column not in batch):
-            return None
-        fids.append(np.asarray(batch[fid_key], dtype=np.int64))
-        seen += rows
-        for name in group:
-            parts[name].append(batch[name])
-        if geometry_column is not None:
-            wkbs.extend(_wkb_list(batch[geometry_column]))
+    # "with": GDAL's stream is released when the block ends, also on a cancel or an early return,
+    # while the caller still holds the layer and its dataset (a stream must not outlive them)
+    with layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=YES"]) as stream:
+        for batch in stream:
+            if feedback is not None:
+                if feedback.isCanceled():
+                    raise Cancelled()
+                feedback.setProgress(100.0 * (number + seen / count) / passes)
+            rows = len(batch.get(fid_key, ()))
+            # GDAL 3.6 answers some requests with an endless run of empty batches: never wait for them
+            if rows == 0 or seen + rows > count or any(name not in batch for name in group) or \
+                    (geometry_column is not None and geometry_column not in batch):
+                return None
+            fids.append(np.asarray(batch[fid_key], dtype=np.int64))
+            seen += rows
+            for name in group:
+                parts[name].append(batch[name])
+            if geometry_column is not None:
+                wkbs.extend(_wkb_list(batch[geometry_column]))
     if seen != count:
         return None
     return np.concatenate(fids), parts, (wkbs if geometry_column is not None else None)

@@ -231,6 +231,11 @@ def test_a_cancel_during_the_bulk_read_stops_it(geopackage, qgis_app):
     feedback.cancel()
     with pytest.raises(Cancelled):
         read_frame(source, fields=["value"], feedback=feedback)
+    import gc
+
+    gc.collect()  # the cancelled read's GDAL stream, layer and dataset are gone, in a safe order
+    again = read_frame(source, fields=["value", "code"], feedback=QgsProcessingFeedback())
+    assert again["code"].tolist()[:2] == [100, 101] and again["code"].isna().iloc[2]
 
 
 def test_processing_results_do_not_depend_on_the_read_path(cities_path, tmp_path, monkeypatch, provider,
