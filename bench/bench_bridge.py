@@ -46,15 +46,10 @@ def _marked_source(layer):
     """``layer`` as a Processing input source marked for the bulk read (as ``input_source`` does)."""
     from qgis.core import QgsProcessingContext, QgsProcessingFeatureSource
 
-    from digital_resilience.processing.io.bulk_read import mark
+    from digital_resilience.processing.io.bulk_read import mark_layer
 
-    class Algorithm:
-        def parameterAsVectorLayer(self, parameters, name, context):
-            return layer
-
-    context = QgsProcessingContext()
-    source = QgsProcessingFeatureSource(layer, context)
-    mark(Algorithm(), {"INPUT": layer}, "INPUT", context, source)
+    source = QgsProcessingFeatureSource(layer, QgsProcessingContext())
+    mark_layer(source, layer)
     return source
 
 

@@ -60,22 +60,31 @@ class StoredLayer:
 def mark(algorithm, parameters, name: str, context, source) -> None:
     """Remember on ``source`` (the feature source of parameter ``name``) the GeoPackage layer it
     reads whole, when it does; leave it unmarked otherwise (and on any doubt)."""
+    value = parameters.get(name)
+    if isinstance(value, QgsProcessingFeatureSourceDefinition):
+        if value.selectedFeaturesOnly or value.featureLimit not in (-1, None):
+            return
+        if getattr(value, "filterExpression", ""):  # QGIS ≥ 3.32
+            return
     try:
-        stored = _whole_geopackage_layer(algorithm, parameters, name, context)
+        layer = algorithm.parameterAsVectorLayer(parameters, name, context)
+    except Exception:  # any doubt: the feature-by-feature path is always right
+        return
+    mark_layer(source, layer)
+
+
+def mark_layer(source, layer) -> None:
+    """Remember on ``source`` (a feature source of all of ``layer``'s features) the GeoPackage layer
+    it reads, when ``layer`` is read as stored; leave it unmarked otherwise (and on any doubt)."""
+    try:
+        stored = _stored_layer(layer)
     except Exception:  # any doubt: the feature-by-feature path is always right
         stored = None
     if stored is not None:
         setattr(source, ATTRIBUTE, stored)
 
 
-def _whole_geopackage_layer(algorithm, parameters, name, context) -> StoredLayer | None:
-    value = parameters.get(name)
-    if isinstance(value, QgsProcessingFeatureSourceDefinition):
-        if value.selectedFeaturesOnly or value.featureLimit not in (-1, None):
-            return None
-        if getattr(value, "filterExpression", ""):  # QGIS ≥ 3.32
-            return None
-    layer = algorithm.parameterAsVectorLayer(parameters, name, context)
+def _stored_layer(layer) -> StoredLayer | None:
     if layer is None or layer.providerType() != "ogr" or layer.subsetString() or layer.isEditable():
         return None
     if layer.dataProvider().storageType() != "GPKG":

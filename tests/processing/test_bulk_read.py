@@ -56,7 +56,6 @@ def _source(path, layer_name: str, **definition):
     from qgis.core import (
         QgsProcessingContext,
         QgsProcessingFeatureSourceDefinition,
-        QgsProcessingParameterFeatureSource,
         QgsProcessingUtils,
     )
 
@@ -67,15 +66,14 @@ def _source(path, layer_name: str, **definition):
     if definition:
         value = QgsProcessingFeatureSourceDefinition(value, **definition)
 
-    class Algorithm:  # the two methods bulk_read.mark uses
+    class Algorithm:  # the one method of an algorithm that bulk_read.mark uses
         def parameterAsVectorLayer(self, parameters, name, context):
             return QgsProcessingUtils.mapLayerFromString(
                 parameters[name].source.staticValue() if hasattr(parameters[name], "source") else parameters[name],
                 context)
 
-    parameter = QgsProcessingParameterFeatureSource("INPUT")
     source = QgsProcessingUtils.variantToSource(value, context)
-    assert source is not None and parameter is not None
+    assert source is not None
     mark(Algorithm(), {"INPUT": value}, "INPUT", context, source)
     return source, context
 
@@ -162,19 +160,11 @@ def test_a_selection_or_a_feature_limit_is_never_read_in_bulk(geopackage, monkey
 def test_subset_filters_edit_sessions_and_other_formats_are_never_read_in_bulk(geopackage, tmp_path, qgis_app):
     from qgis.core import QgsProcessingContext, QgsProcessingFeatureSource, QgsVectorFileWriter, QgsVectorLayer
 
-    from digital_resilience.processing.io.bulk_read import ATTRIBUTE, mark
-
-    class Algorithm:
-        def __init__(self, layer):
-            self.layer = layer
-
-        def parameterAsVectorLayer(self, parameters, name, context):
-            return self.layer
+    from digital_resilience.processing.io.bulk_read import ATTRIBUTE, mark_layer
 
     def marked(layer) -> bool:
-        context = QgsProcessingContext()
-        source = QgsProcessingFeatureSource(layer, context)
-        mark(Algorithm(layer), {"INPUT": layer}, "INPUT", context, source)
+        source = QgsProcessingFeatureSource(layer, QgsProcessingContext())
+        mark_layer(source, layer)
         return hasattr(source, ATTRIBUTE)
 
     layer = QgsVectorLayer(f"{geopackage}|layername=mixed", "mixed", "ogr")
@@ -199,19 +189,13 @@ def test_a_virtual_field_is_read_by_qgis(geopackage, monkeypatch, qgis_app):
     from qgis.core import QgsProcessingContext, QgsProcessingFeatureSource, QgsVectorLayer
 
     from digital_resilience.processing.io import bridge
-    from digital_resilience.processing.io.bulk_read import mark
+    from digital_resilience.processing.io.bulk_read import mark_layer
     from digital_resilience.processing.qgis_compat import FieldType, new_field
 
     layer = QgsVectorLayer(f"{geopackage}|layername=mixed", "mixed", "ogr")
     layer.addExpressionField('"value" * 2', new_field("twice", FieldType.DOUBLE))
-
-    class Algorithm:
-        def parameterAsVectorLayer(self, parameters, name, context):
-            return layer
-
-    context = QgsProcessingContext()
-    source = QgsProcessingFeatureSource(layer, context)
-    mark(Algorithm(), {"INPUT": layer}, "INPUT", context, source)
+    source = QgsProcessingFeatureSource(layer, QgsProcessingContext())
+    mark_layer(source, layer)
     fast, slow, taken = _both(monkeypatch, source, fields=["value", "twice"], geometry=False)
     assert not taken
     pd.testing.assert_frame_equal(fast, slow)
