@@ -40,13 +40,20 @@ def test_reach_is_the_column_sum_and_top_k_is_the_brute_force_optimum(columbus, 
     in_target = network_reach(fitted, policy, target)
     np.testing.assert_allclose(in_target.per_unit, target.astype(float) @ S, rtol=1e-10, atol=1e-14)
     dx = data.column("INC") * 0.1
+
+    def dense_gain(chosen):
+        return target.astype(float) @ S @ np.where(np.isin(np.arange(data.n), list(chosen)), dx, 0.0)
+
     candidates = np.arange(12)  # brute force over the 12-city subsets of size 3, gains summed densely
-    best = max(itertools.combinations(candidates, 3),
-               key=lambda chosen: (target.astype(float) @ S @ np.where(np.isin(np.arange(data.n), chosen), dx, 0.0)))
+    best = max(dense_gain(chosen) for chosen in itertools.combinations(candidates, 3))
     gains = in_target.gain.copy()
-    ours = set(candidates[np.argsort(-gains[candidates], kind="stable")[:3]])
-    assert ours == set(best)
-    assert set(in_target.top(3)) == set(np.argsort(-gains)[:3])
+    ours = candidates[np.argsort(-gains[candidates], kind="stable")[:3]]
+    # values, not sets: several cities can tie (gains of exactly or nearly 0 where the coefficient
+    # makes the effect on the target vanish), and which tied city sorts first depends on rounding
+    scale = 1e-10 * max(1.0, np.abs(gains).max())
+    assert dense_gain(ours) == pytest.approx(best, abs=scale)
+    top = in_target.top(3)
+    assert len(set(top)) == 3 and np.all(gains[top] >= np.sort(gains)[-3] - scale)
 
 
 def test_bad_input(columbus):
