@@ -379,18 +379,49 @@ def _python_column(series) -> list:
     return values
 
 
-def _column_values(series):
-    """``values(start, end)``: the Python values of rows start…end of a column (as
-    :func:`_python_column`); plain numpy numbers are converted chunk by chunk (``tolist`` of a slice)."""
-    import numpy as np
+class _Rows:
+    """The attribute lists of rows start…end of ``frame``'s columns ``names``, as plain Python values
+    (missing values None; as :func:`_python_column`), made chunk by chunk.
 
-    array = series.to_numpy() if isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf" else None
-    if array is None:  # text, dates, nullable numbers: converted once (text is Python objects already)
-        values = _python_column(series)
-        return lambda start, end: values[start:end]
-    if array.dtype.kind == "f" and np.isnan(array).any():
-        return lambda start, end: [None if math.isnan(v) else v for v in array[start:end].tolist()]
-    return lambda start, end: array[start:end].tolist()
+    Numbers are converted per dtype for all their columns at once: the columns of one numpy dtype
+    are stacked into a block whose ``astype(object)`` makes the Python numbers, which go into an
+    object array of the chunk whose ``tolist`` gives the rows. A ``tolist`` per column and a ``zip``
+    into rows took twice as long (3,000 rows × 920 numeric fields: 0.57 against 0.25 s of a 1.6 s
+    composite index run). Text, dates and nullable columns are converted once (as before)."""
+
+    def __init__(self, frame, names: list[str]):
+        import numpy as np
+
+        self.width = len(names)
+        self.blocks: dict = {}  # dtype -> (positions, columns, positions of NaNs per column)
+        self.others: list = []  # (position, Python values of the whole column)
+        for position, name in enumerate(names):
+            series = frame[name]
+            array = series.to_numpy() if isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf" else None
+            if array is None:
+                self.others.append((position, _python_column(series)))
+                continue
+            positions, arrays, missing = self.blocks.setdefault(array.dtype, ([], [], []))
+            positions.append(position)
+            arrays.append(array)
+            missing.append(np.flatnonzero(np.isnan(array)) if array.dtype.kind == "f" else None)
+
+    def __call__(self, start: int, end: int) -> list[list]:
+        import numpy as np
+
+        chunk = np.empty((end - start, self.width), dtype=object)
+        for positions, arrays, missing in self.blocks.values():
+            values = np.column_stack([array[start:end] for array in arrays]).astype(object)
+            for column, rows in enumerate(missing):
+                if rows is not None and rows.size:
+                    inside = rows[(rows >= start) & (rows < end)] - start
+                    values[inside, column] = None
+            chunk[:, positions] = values
+        for position, values in self.others:
+            column = np.empty(end - start, dtype=object)
+            column[:] = values[start:end]  # an object column keeps each value as it is (e.g. a str)
+            chunk[:, position] = column
+        return chunk.tolist()
 
 
 _TEMPORAL = (datetime.date, datetime.time)  # datetime.datetime is a date subclass
@@ -414,7 +445,7 @@ def write_frame(frame, sink, fields: QgsFields, feedback=None, multi: bool = Fal
     geometry_name = geometry_column(frame)
     # Python values are made chunk by chunk (100,000 features × 28 fields as Python objects at once
     # were about 120 MB at the peak of a LISA run); the numbers are the same.
-    columns = [_column_values(frame[fields.at(i).name()]) for i in range(fields.count())]
+    rows_of = _Rows(frame, [fields.at(i).name() for i in range(fields.count())])
     _check_cancel(feedback)
     wkbs = _wkb_values(frame, geometry_name) if geometry_name is not None else None
     total = len(frame)
@@ -424,11 +455,11 @@ def write_frame(frame, sink, fields: QgsFields, feedback=None, multi: bool = Fal
         if feedback is not None:
             feedback.setProgress(100.0 * start / max(total, 1))
         end = min(start + CHUNK, total)
-        rows = list(zip(*(values(start, end) for values in columns))) if columns else [()] * (end - start)
+        rows = rows_of(start, end)
         batch = []
         for i in range(start, end):
             feature = QgsFeature(fields)
-            feature.setAttributes(list(rows[i - start]))
+            feature.setAttributes(rows[i - start])
             if wkbs is not None and wkbs[i] is not None:
                 geometry = QgsGeometry()
                 geometry.fromWkb(wkbs[i])
