@@ -29,6 +29,7 @@ from ..algorithm import ResilienceAlgorithm, check_cancel
 from ..io.gdal_messages import PNG_NO_UPDATE, ignore_gdal_errors
 from ..maps import layouts
 from ..maps.china_basemaps import ChinaBasemaps, is_china_extent, load_china_basemaps, wgs84_extent
+from ..maps.layer_copy import copy_for_map
 from ..maps.layout_project import LayoutProject
 from ..maps.page_frame import PageFrame
 from ..maps.page_style import PageStyle
@@ -272,7 +273,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
                     "visible layers."))
         clones = []
         for source in sources:
-            clone = source.clone()
+            clone = copy_for_map(source, context.transformContext())
             clone.setName(source.name())
             self.private.add_layer(clone)
             clones.append(clone)
@@ -280,7 +281,7 @@ class ReportMapAlgorithm(ResilienceAlgorithm):
 
     def context_layer(self, layer):
         """All features in light grey, under the page's features (one page per value)."""
-        grey = layer.clone()
+        grey = copy_for_map(layer)
         grey.setSubsetString(layer.subsetString())
         apply_style(grey, Style(renderer=Single(color="#EBEBEB", outline="#C8C8C8", width=0.1)))
         self.private.add_layer(grey)
