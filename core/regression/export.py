@@ -224,9 +224,12 @@ def write_docx(tables: list[PaperTable], path) -> None:
         first_stat = next((i for i, (kind, _) in enumerate(rows) if kind == "stat"), None)
         grid = document.add_table(rows=len(rows), cols=len(rows[0][1]))
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for i, (kind, cells) in enumerate(rows):
+        for i, ((kind, cells), grid_row) in enumerate(zip(rows, grid.rows)):
+            # the row's cells once: python-docx's grid.cell(i, j) lists every cell of the table on
+            # each call (4 s for the demo's tables, quadratic in their size)
+            grid_cells = grid_row.cells
             for j, text in enumerate(cells):
-                cell = grid.cell(i, j)
+                cell = grid_cells[j]
                 paragraph = cell.paragraphs[0]
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
                 run = paragraph.add_run(text)
