@@ -23,6 +23,7 @@ the QGIS cookbook and of QuickOSM's ``decorate_output``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from qgis.core import (
@@ -205,11 +206,31 @@ def graduated_renderer(layer, spec: Graduated):
             label = spec.labels[i]
         else:
             label = f"{lower:.{spec.precision}f} – {upper:.{spec.precision}f}"
-        ranges.append(QgsRendererRange(lower, upper, _base_symbol(layer, color), label))
+        bottom = stored_bound(lower, up=False) if i == 0 else ranges[-1].upperValue()
+        ranges.append(QgsRendererRange(bottom, stored_bound(upper, up=True), _base_symbol(layer, color), label))
         lower = upper
     renderer = QgsGraduatedSymbolRenderer(spec.field, ranges)
     renderer.setClassificationMethod(QgsClassificationCustom())  # breaks are ours
     return renderer
+
+
+def stored_bound(value: float, up: bool) -> float:
+    """A class bound that a saved style gives back unchanged, on the same side of ``value``.
+
+    QGIS writes a graduated renderer's bounds with 15 decimals (the GeoPackage's style, a .qml,
+    the project), and natural breaks are data values: a break of 0.18481925873027413 came back as
+    0.184819258730274, below the city that ends its class, and a fresh project drew that city one
+    class too high (2 of the 5 classes of the demo's index map). The bound rounded up (an upper
+    bound) or down (the lowest) to 15 decimals holds the same values, unless another lies within
+    1e-15 of the break; large values, where 15 decimals exceed a double's precision, stay as they are.
+    """
+    from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+    value = float(value)
+    if not math.isfinite(value) or abs(value) >= 100:  # 15 decimals then keep all 17 digits
+        return value
+    rounded = Decimal(value).quantize(Decimal("1e-15"), rounding=ROUND_CEILING if up else ROUND_FLOOR)
+    return float(rounded)
 
 
 def categorized_renderer(layer, spec: Categorized):

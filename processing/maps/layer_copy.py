@@ -7,8 +7,9 @@ looking each field up by name in the whole field list, which is quadratic in the
 spent 7.9 of its 17 s cloning. A map needs none of those settings: :func:`copy_for_map` opens the
 same source again (without the default style), or for a memory layer (a temporary output, whose
 features live in the layer) copies its features into a new one (``materialize``), and copies the
-style categories that decide what is drawn (symbology, labels, diagrams, rendering, legend): 0.04 s
-for the same layer, the same image. Whatever such a copy could miss falls back to ``clone()``: a
+style categories that decide what is drawn (symbology, labels, diagrams, rendering, legend; the
+renderer, labels and diagrams themselves as objects, not through the style's XML, which rounds class
+bounds): 0.04 s for the same layer, the same image. Whatever such a copy could miss falls back to ``clone()``: a
 layer that is not a vector layer or not valid again from its source, joined, virtual or not yet
 saved fields, and an auxiliary layer (labels moved by hand).
 """
@@ -66,4 +67,15 @@ def copy_for_map(layer, transform_context=None):
     imported = copy.importNamedStyle(document, categories) if not error else (False, error)
     if not (imported[0] if isinstance(imported, tuple) else imported):
         return layer.clone()
+    # The renderer, labels and diagrams as objects, as clone() copies them: the style's XML writes
+    # class bounds with 15 decimals, and natural breaks are data values, so a bound read back from
+    # it can fall below the city that ends its class and draw that city a class too high.
+    if layer.renderer() is not None:
+        copy.setRenderer(layer.renderer().clone())
+    if layer.labeling() is not None:
+        copy.setLabeling(layer.labeling().clone())
+    copy.setLabelsEnabled(layer.labelsEnabled())
+    if layer.diagramRenderer() is not None:
+        copy.setDiagramRenderer(layer.diagramRenderer().clone())
+        copy.setDiagramLayerSettings(layer.diagramLayerSettings())
     return copy

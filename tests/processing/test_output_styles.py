@@ -111,3 +111,43 @@ def test_graduated_and_table_outputs_keep_style_and_aliases(provider, cities_pat
     layer = QgsVectorLayer(str(out), "links", "ogr")
     assert layer.renderer().symbol().color().name() == CONNECTIVITY_COLOR.lower()
     assert layer.renderer().symbol().width() == pytest.approx(0.2)
+
+
+def test_a_saved_graduated_style_draws_every_city_in_its_class(qgis_app, tmp_path):
+    """Natural breaks are data values; QGIS writes class bounds with 15 decimals. Read back from the
+    GeoPackage (as a fresh project does), every value still falls in the class the breaks give it
+    (the demo's break 0.18481925873027413 came back as 0.184819258730274: that city a class up)."""
+    import bisect
+
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProcessingContext, QgsVectorFileWriter, QgsVectorLayer
+
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
+    from digital_resilience.processing.styling import graduated_style, save_output_style
+
+    values = [0.06652825276642497, 0.18481925873027413, 0.2, 0.26800397790956365, 0.3, 0.37728611031616366,
+              0.5, 0.5805265409662881, 0.7, 0.8883211169600126, 1234.5678901234567, 0.1 + 0.2]
+    breaks = [0.18481925873027413, 0.26800397790956365, 0.37728611031616366, 0.5805265409662881,
+              0.8883211169600126, 1234.5678901234567]
+    layer = QgsVectorLayer("Point?crs=EPSG:4326", "classes", "memory")
+    layer.dataProvider().addAttributes([new_field("v", FieldType.DOUBLE)])
+    layer.updateFields()
+    for i, value in enumerate(values):
+        feature = QgsFeature(layer.fields())
+        feature.setAttributes([value])
+        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(100 + i, 30)))
+        layer.dataProvider().addFeatures([feature])
+    path = tmp_path / "classes.gpkg"
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = "classes"
+    assert QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(path), layer.transformContext(), options)[0] == 0
+    source = f"{path}|layername=classes"
+    save_output_style(QgsProcessingContext(), source, graduated_style(values, "v", breaks=breaks))
+    fresh = QgsVectorLayer(source, "fresh", "ogr")  # loads the default style from the file
+    ranges = fresh.renderer().ranges()
+    assert len(ranges) == len(breaks)
+    for value in values:
+        expected = bisect.bisect_left(breaks, value)  # the first class whose upper break is >= the value
+        found = [i for i, r in enumerate(ranges) if r.lowerValue() <= value <= r.upperValue()]
+        assert found and found[0] == expected, (value, [(r.lowerValue(), r.upperValue()) for r in ranges])
+    assert [r.label() for r in ranges][:2] == ["0.07 – 0.18", "0.18 – 0.27"]
