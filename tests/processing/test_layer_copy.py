@@ -88,13 +88,13 @@ def test_a_copy_with_the_default_style_would_be_seen(wide_layer):
 
 
 def test_layers_a_copy_could_get_wrong_are_cloned(wide_layer, qgis_app):
-    from qgis.core import QgsField, QgsVectorLayer
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.core import QgsVectorLayer
 
     from digital_resilience.processing.maps.layer_copy import _needs_clone, copy_for_map
+    from digital_resilience.processing.qgis_compat import FieldType, new_field
 
     virtual = QgsVectorLayer(wide_layer.source(), "virtual", "ogr")
-    virtual.addExpressionField('"F001" * 2', QgsField("TWICE", QVariant.Double))
+    virtual.addExpressionField('"F001" * 2', new_field("TWICE", FieldType.DOUBLE))
     assert _needs_clone(virtual)
     copy = copy_for_map(virtual)
     assert copy.fields().indexOf("TWICE") >= 0  # clone() keeps the virtual field a renderer may use
