@@ -47,7 +47,12 @@ counts, which do not depend on the load):
   against 13.2 s). Earlier sessions' measurements are in
   ``core/coverage/models.py`` (options, starts) and ``core/coverage/reduction.py`` (reduced-cost
   fixing, Lagrangian bound). The reduced problem is one connected block (no decomposition).
-  Not met: about 13–16 s on an idle machine.
+  Not met: about 13–16 s on an idle machine (19.9 s on a slower day). Also measured: presolve
+  off and no cuts below the root (which made maximal covering 6× faster) change nothing here
+  (the same 41 nodes, 16.8–17.3 s); a third of the time is the root's analytic centre and
+  central rounding (dual simplex, no option turns them off); branching by hand on the LP's
+  largest fractional site gives two halves of 14–15 s each (the root's work is repeated), so
+  the two cores do not help.
 * N−1 of the counties' set cover (issue 17): the cores that cover every county leave each
   county at most one core short, so protection is set covering of the singly covered
   counties by the other sites, and set covering's exact reductions apply
