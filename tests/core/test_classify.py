@@ -8,19 +8,26 @@ mapclassify = pytest.importorskip("mapclassify")
 from digital_resilience.core.classify import class_breaks, fisher_jenks  # noqa: E402
 
 
+def sample_values(rng, kind: str, n: int, distinct: int) -> np.ndarray:
+    """n test values of a kind: normal, integers (0 … distinct − 1), lognormal, rounded to 2
+    decimals, or blocks of 10 equal values (heavy ties)."""
+    if kind == "normal":
+        return rng.normal(size=n)
+    if kind == "integers":
+        return rng.integers(0, distinct, n).astype(float)
+    if kind == "lognormal":
+        return rng.lognormal(0, 2, n)
+    if kind == "rounded":
+        return np.round(rng.uniform(0, 1, n), 2)
+    return np.repeat(rng.normal(size=n // 10 + 1), 10)
+
+
 @pytest.mark.parametrize("kind", ["normal", "integers", "lognormal", "rounded"])
 def test_fisher_jenks_breaks_are_mapclassifys_or_an_equally_good_partition(kind):
     rng = np.random.default_rng({"normal": 1, "integers": 2, "lognormal": 3, "rounded": 4}[kind])
     for _ in range(8):
         n, k = int(rng.integers(8, 160)), int(rng.integers(2, 8))
-        if kind == "normal":
-            x = rng.normal(size=n)
-        elif kind == "integers":
-            x = rng.integers(0, 12, n).astype(float)
-        elif kind == "lognormal":
-            x = rng.lognormal(0, 2, n)
-        else:
-            x = np.round(rng.uniform(0, 1, n), 2)
+        x = sample_values(rng, kind, n, distinct=12)
         if len(np.unique(x)) <= k:
             continue
         expected = [float(b) for b in mapclassify.FisherJenks(x, k=k).bins]
@@ -84,14 +91,7 @@ def test_fisher_jenks_finds_the_full_searchs_partition(kind):
     rng = np.random.default_rng({"normal": 5, "integers": 6, "lognormal": 7, "blocks": 8}[kind])
     for _ in range(12):
         n, k = int(rng.integers(5, 400)), int(rng.integers(2, 9))
-        if kind == "normal":
-            x = rng.normal(size=n)
-        elif kind == "integers":
-            x = rng.integers(0, 6, n).astype(float)
-        elif kind == "lognormal":
-            x = rng.lognormal(0, 2, n)
-        else:
-            x = np.repeat(rng.normal(size=n // 10 + 1), 10)
+        x = sample_values(rng, kind, n, distinct=6)
         k = min(k, x.size)
         expected, found = full_search_bounds(x, k), fisher_jenks(x, k, sample=x.size)
         if len(np.unique(x)) > k:
